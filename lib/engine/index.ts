@@ -1,0 +1,276 @@
+/**
+ * The response-clock engine: a pure function from message events + coverage + rules + now to clocks,
+ * per-unit results and the next wake-up time. No chrome.*, no clock of its own: `now` is an input.
+ */
+import { conversationKey, type ChatEvent, type CoverageSpan, type Platform, type UnitResult } from '../model';
+import { primaryMetric } from '../rules';
+import type { MetricRule, RuleSet } from '../rules/types';
+import { buildRounds, threadOrder, type Round } from './rounds';
+import { chinaDay } from './time';
+
+export { chinaDay, chinaDayStart, chinaTime, inWindow } from './time';
+export { buildRounds, threadOrder, betterTime, type Round } from './rounds';
+export { rollup, type Rollup } from './rollup';
+
+export interface EngineInput {
+  events: readonly ChatEvent[];
+  coverage: readonly CoverageSpan[];
+  rules: RuleSet;
+  now: number;
+  /** Alert this many seconds before a deadline. */
+  alertLeadSec: number;
+}
+
+export type ClockStatus = 'idle' | 'answered' | 'pending' | 'breached' | 'unknown' | 'notAssessed';
+
+/** The live state of one conversation, under its platform's primary metric. */
+export interface Clock {
+  key: string;
+  platform: Platform;
+  account: string;
+  buyer: string;
+  buyerNick?: string;
+  shop?: string;
+  metric: string;
+  status: ClockStatus;
+  /** Earliest unanswered buyer message (the clock start), or null when nothing waits. */
+  startedAt: number | null;
+  /** When the wait breaches the threshold; null when nothing assessed waits. */
+  dueAt: number | null;
+  /** When to alert (dueAt − alert lead), null as dueAt. */
+  alertAt: number | null;
+  /** Buyer messages waiting in the open round. */
+  waitingMessages: number;
+  lastMessageAt: number;
+  lastText?: string;
+}
+
+/** One assessed thing (round, consumer-day, session) of one metric. */
+export interface UnitOutcome {
+  /** Stable id: metric | conversation | unit start. */
+  id: string;
+  metric: string;
+  platform: Platform;
+  account: string;
+  buyer: string;
+  conv: string;
+  buyerNick?: string;
+  /** China date the unit is counted on. */
+  day: string;
+  /** Clock start (the buyer message that started the judged wait), or the first message when not assessed. */
+  startAt: number;
+  dueAt: number | null;
+  replyAt: number | null;
+  /** Seconds from clock start to the valid reply (upper bound when the reply time is uncertain). */
+  responseSec: number | null;
+  /** For capped averages: the value this unit contributes, once decided. */
+  cappedSec: number | null;
+  result: UnitResult;
+  rulesVersion: string;
+}
+
+export interface EngineOutput {
+  clocks: Clock[];
+  units: UnitOutcome[];
+  /** The earliest future moment at which the output changes by itself (a deadline or an alert), or null. */
+  nextWakeAt: number | null;
+}
+
+interface RoundJudgement {
+  result: UnitResult;
+  dueAt: number | null;
+  responseSec: number | null;
+  cappedSec: number | null;
+}
+
+function covered(spans: readonly CoverageSpan[], t: number): boolean {
+  return spans.some((s) => s.from <= t && t <= s.to);
+}
+
+/**
+ * Judges one round:
+ * - replied: the reply's own timestamp decides (pass ≤ threshold < fail); an uncertain reply time that
+ *   straddles the deadline is unknown;
+ * - unreplied before the deadline: pending;
+ * - unreplied past the deadline: a breach only if the extension was watching at the deadline, or the thread
+ *   shows later messages with no valid reply in between; otherwise unknown (never silently pass or fail).
+ */
+export function judgeRound(
+  r: Round,
+  rule: MetricRule,
+  ctx: { now: number; spans: readonly CoverageSpan[]; seenUntil: number },
+): RoundJudgement {
+  if (r.clockAt === null) return { result: 'notAssessed', dueAt: null, responseSec: null, cappedSec: null };
+  const thr = rule.thresholdSec * 1000;
+  const dueAt = r.clockAt + thr;
+  const cap = rule.capSec ?? null;
+  if (r.replyAt !== null) {
+    const latest = r.replyAtLatest ?? r.replyAt;
+    const sec = Math.max(0, (latest - r.clockAt) / 1000);
+    let result: UnitResult;
+    if (latest <= dueAt) result = 'pass';
+    else if (r.replyAt > dueAt) result = 'fail';
+    else result = 'unknown';
+    const cappedSec = cap === null || result === 'unknown' ? null : Math.min(sec, cap);
+    return { result, dueAt, responseSec: sec, cappedSec };
+  }
+  if (!r.closedUnreplied && ctx.now < dueAt) return { result: 'pending', dueAt, responseSec: null, cappedSec: null };
+  const seen = covered(ctx.spans, dueAt) || ctx.seenUntil > dueAt;
+  if (!seen) return { result: 'unknown', dueAt, responseSec: null, cappedSec: null };
+  return { result: 'fail', dueAt, responseSec: null, cappedSec: cap };
+}
+
+const RANK: Record<UnitResult, number> = { fail: 5, pending: 4, unknown: 3, pass: 2, notAssessed: 1 };
+
+function combine(results: UnitResult[]): UnitResult {
+  let best: UnitResult = 'notAssessed';
+  for (const r of results) if (RANK[r] > RANK[best]) best = r;
+  return best;
+}
+
+function unitsForMetric(
+  conv: string,
+  thread: readonly ChatEvent[],
+  rule: MetricRule,
+  ctx: { now: number; spans: readonly CoverageSpan[]; seenUntil: number; rulesVersion: string },
+): { units: UnitOutcome[]; rounds: Round[]; judged: RoundJudgement[] } {
+  const rounds = buildRounds(thread, rule);
+  const judged = rounds.map((r) => judgeRound(r, rule, ctx));
+  const first = thread[0]!;
+  const buyerNick = lastNick(thread);
+  const groups = new Map<string, number[]>();
+  rounds.forEach((r, i) => {
+    const g =
+      rule.unit === 'round'
+        ? `r${i}`
+        : rule.unit === 'consumerDay'
+          ? chinaDay(r.clockAt ?? r.startAt)
+          : `s${r.session}`;
+    const list = groups.get(g);
+    if (list) list.push(i);
+    else groups.set(g, [i]);
+  });
+  const units: UnitOutcome[] = [];
+  for (const [g, idx] of groups) {
+    const assessed = idx.filter((i) => judged[i]!.result !== 'notAssessed');
+    const decisive = rule.judged === 'firstRound' ? assessed.slice(0, 1) : assessed;
+    const result = decisive.length ? combine(decisive.map((i) => judged[i]!.result)) : 'notAssessed';
+    // The round that represents the unit: the first failing one, else the first decisive one, else the first.
+    const repIdx = decisive.find((i) => judged[i]!.result === result) ?? decisive[0] ?? idx[0]!;
+    const rep = rounds[repIdx]!;
+    const j = judged[repIdx]!;
+    const startAt = rep.clockAt ?? rep.startAt;
+    units.push({
+      id: `${rule.key}|${conv}|${rule.unit === 'consumerDay' ? g : rounds[idx[0]!]!.startMessageId}`,
+      metric: rule.key,
+      platform: first.platform,
+      account: first.account,
+      buyer: first.buyer,
+      conv,
+      ...(buyerNick !== undefined && { buyerNick }),
+      day: rule.unit === 'consumerDay' ? g : chinaDay(startAt),
+      startAt,
+      dueAt: j.dueAt,
+      replyAt: rep.replyAt,
+      responseSec: j.responseSec,
+      cappedSec: j.cappedSec,
+      result,
+      rulesVersion: ctx.rulesVersion,
+    });
+  }
+  return { units, rounds, judged };
+}
+
+function lastNick(thread: readonly ChatEvent[]): string | undefined {
+  for (let i = thread.length - 1; i >= 0; i--) if (thread[i]!.buyerNick) return thread[i]!.buyerNick;
+  return undefined;
+}
+
+function lastWith<K extends keyof ChatEvent>(thread: readonly ChatEvent[], k: K): ChatEvent[K] | undefined {
+  for (let i = thread.length - 1; i >= 0; i--) if (thread[i]![k] !== undefined) return thread[i]![k];
+  return undefined;
+}
+
+export function evaluate(input: EngineInput): EngineOutput {
+  const { rules, now } = input;
+  const byConv = new Map<string, ChatEvent[]>();
+  for (const e of input.events) {
+    const k = conversationKey(e);
+    const list = byConv.get(k);
+    if (list) list.push(e);
+    else byConv.set(k, [e]);
+  }
+  const clocks: Clock[] = [];
+  const units: UnitOutcome[] = [];
+  let nextWakeAt: number | null = null;
+  const wake = (t: number | null) => {
+    if (t !== null && t > now && (nextWakeAt === null || t < nextWakeAt)) nextWakeAt = t;
+  };
+
+  for (const [conv, raw] of byConv) {
+    const thread = threadOrder(raw);
+    const first = thread[0]!;
+    const platformRules = rules.platforms[first.platform];
+    if (!platformRules) continue;
+    const spans = input.coverage.filter((s) => s.platform === first.platform && s.account === first.account);
+    let seenUntil = -Infinity;
+    for (const e of thread) if (e.atLatest === undefined && e.at > seenUntil) seenUntil = e.at;
+    const ctx = { now, spans, seenUntil, rulesVersion: rules.version };
+
+    for (const rule of platformRules.metrics) {
+      const { units: u } = unitsForMetric(conv, thread, rule, ctx);
+      units.push(...u);
+      for (const x of u) if (x.result === 'pending') wake(x.dueAt);
+    }
+
+    // The live clock follows the primary metric.
+    const primary = primaryMetric(rules, first.platform);
+    const rounds = buildRounds(thread, primary);
+    const last = rounds[rounds.length - 1];
+    const lastEvent = thread[thread.length - 1]!;
+    const nick = lastNick(thread);
+    const shop = lastWith(thread, 'shop');
+    const text = lastWith(thread, 'text');
+    const clock: Clock = {
+      key: conv,
+      platform: first.platform,
+      account: first.account,
+      buyer: first.buyer,
+      ...(nick !== undefined && { buyerNick: nick }),
+      ...(shop !== undefined && { shop }),
+      metric: primary.key,
+      status: 'idle',
+      startedAt: null,
+      dueAt: null,
+      alertAt: null,
+      waitingMessages: 0,
+      lastMessageAt: lastEvent.at,
+      ...(text !== undefined && { lastText: text }),
+    };
+    if (last && last.replyAt === null && !last.closedUnreplied) {
+      const j = judgeRound(last, primary, ctx);
+      clock.startedAt = last.startAt;
+      clock.waitingMessages = last.buyerMessages;
+      clock.dueAt = j.dueAt;
+      clock.status = j.result === 'fail' ? 'breached' : j.result === 'pending' ? 'pending' : j.result === 'unknown' ? 'unknown' : 'notAssessed';
+      if (j.dueAt !== null) {
+        const alertAt = Math.max(last.clockAt ?? last.startAt, j.dueAt - input.alertLeadSec * 1000);
+        clock.alertAt = alertAt;
+        if (j.result === 'pending') {
+          wake(alertAt);
+          wake(j.dueAt);
+        }
+      }
+    } else if (last) {
+      clock.status = 'answered';
+    }
+    clocks.push(clock);
+  }
+  return { clocks, units, nextWakeAt };
+}
+
+/** Urgency order for display: breached first (longest overdue first), then pending by time left, then the rest. */
+export function byUrgency(a: Clock, b: Clock): number {
+  const rank = (c: Clock) => (c.status === 'breached' ? 0 : c.status === 'pending' ? 1 : c.status === 'unknown' ? 2 : c.status === 'notAssessed' ? 3 : 4);
+  return rank(a) - rank(b) || (a.dueAt ?? a.startedAt ?? Infinity) - (b.dueAt ?? b.startedAt ?? Infinity);
+}

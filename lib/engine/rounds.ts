@@ -1,0 +1,135 @@
+import type { ChatEvent } from '../model';
+import type { MetricRule } from '../rules/types';
+import { chinaDay, inWindow } from './time';
+
+/**
+ * A round: from the earliest unanswered buyer message to the first valid reply.
+ * Later buyer messages do not restart it.
+ */
+export interface Round {
+  /** Time of the buyer message that opened the round. */
+  startAt: number;
+  startMessageId: string;
+  /**
+   * When the metric's clock starts for this round, or null when the round is outside the window
+   * (not assessed). Consumer-day metrics use the first in-window buyer message of the round, the others
+   * the round's first message.
+   */
+  clockAt: number | null;
+  lastBuyerAt: number;
+  buyerMessages: number;
+  /** The first valid reply, or null while unanswered. */
+  replyAt: number | null;
+  /** When the reply's time is uncertain: its latest possible time. */
+  replyAtLatest?: number;
+  replyMessageId?: string;
+  /** Closed by a session boundary without a valid reply. */
+  closedUnreplied?: boolean;
+  /** Index of the session the round belongs to (session metrics; 0 otherwise). */
+  session: number;
+}
+
+const OUTGOING = new Set(['human', 'assist', 'robot', 'auto']);
+
+/** Sorts one conversation's events into thread order and drops duplicates (same message id). */
+export function threadOrder(events: readonly ChatEvent[]): ChatEvent[] {
+  const byId = new Map<string, ChatEvent>();
+  for (const e of events) {
+    const prev = byId.get(e.messageId);
+    if (!prev || betterTime(e, prev)) byId.set(e.messageId, e);
+  }
+  return [...byId.values()].sort((a, b) => a.at - b.at || a.observedAt - b.observedAt || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0));
+}
+
+const SOURCE_RANK = { id: 0, stamp: 1, network: 2, observed: 3 } as const;
+
+/** Of two sightings of one message, prefer an exact time, then the better time source, then the first seen. */
+export function betterTime(a: ChatEvent, b: ChatEvent): boolean {
+  const ax = a.atLatest === undefined ? 0 : 1;
+  const bx = b.atLatest === undefined ? 0 : 1;
+  if (ax !== bx) return ax < bx;
+  const ar = SOURCE_RANK[a.timeSource];
+  const br = SOURCE_RANK[b.timeSource];
+  if (ar !== br) return ar < br;
+  return a.observedAt < b.observedAt;
+}
+
+function isValidReply(e: ChatEvent, rule: MetricRule, lastBuyerAt: number): boolean {
+  if (!rule.validReply.includes(e.author)) return false;
+  if (e.perfunctory && rule.perfunctoryInvalidFrom && chinaDay(e.at) >= rule.perfunctoryInvalidFrom) return false;
+  const minDelay = (rule.minReplyDelaySec ?? 0) * 1000;
+  // An answer in the same second as the buyer's message is an automatic one (Taobao: no 0-second replies).
+  if (minDelay > 0 && e.atLatest === undefined && e.at - lastBuyerAt < minDelay) return false;
+  return true;
+}
+
+/**
+ * Splits one conversation's thread (in thread order) into rounds for one metric.
+ * Buyer messages with an uncertain time (found in history with no time on the page) never open a round:
+ * a reload must not invent questions.
+ */
+export function buildRounds(thread: readonly ChatEvent[], rule: MetricRule): Round[] {
+  const rounds: Round[] = [];
+  let open: Round | null = null;
+  let session = 0;
+  let lastMessageAt: number | null = null;
+  let sessionEnded = false;
+  const gapMs = rule.unit === 'session' && rule.sessionGapSec !== undefined ? rule.sessionGapSec * 1000 : null;
+
+  for (const e of thread) {
+    if (e.author === 'system' || e.author === 'internal') {
+      if (e.marker === 'sessionEnd' && rule.unit === 'session') sessionEnded = true;
+      continue;
+    }
+    if (e.author === 'buyer') {
+      if (e.atLatest !== undefined) {
+        lastMessageAt = e.at;
+        continue;
+      }
+      const newSession =
+        rule.unit === 'session' && lastMessageAt !== null && (sessionEnded || (gapMs !== null && e.at - lastMessageAt >= gapMs));
+      if (newSession) {
+        if (open) {
+          open.closedUnreplied = true;
+          open = null;
+        }
+        session += 1;
+      }
+      sessionEnded = false;
+      // Consumer-day rules judge each China day on its own: an unanswered run that reaches into a new day's
+      // window leaves yesterday's round unreplied and starts today's.
+      if (
+        open &&
+        rule.unit === 'consumerDay' &&
+        open.clockAt !== null &&
+        inWindow(e.at, rule.window) &&
+        chinaDay(e.at) !== chinaDay(open.clockAt)
+      ) {
+        open.closedUnreplied = true;
+        open = null;
+      }
+      if (!open) {
+        const clockAt = inWindow(e.at, rule.window) ? e.at : null;
+        open = { startAt: e.at, startMessageId: e.messageId, clockAt, lastBuyerAt: e.at, buyerMessages: 1, replyAt: null, session };
+        rounds.push(open);
+      } else {
+        open.lastBuyerAt = e.at;
+        open.buyerMessages += 1;
+        // Consumer-day rules judge every message: the first in-window one starts the clock.
+        if (rule.unit === 'consumerDay' && open.clockAt === null && inWindow(e.at, rule.window)) open.clockAt = e.at;
+      }
+      lastMessageAt = e.at;
+      continue;
+    }
+    if (OUTGOING.has(e.author)) {
+      lastMessageAt = e.at;
+      if (open && isValidReply(e, rule, open.lastBuyerAt)) {
+        open.replyAt = e.at;
+        if (e.atLatest !== undefined) open.replyAtLatest = e.atLatest;
+        open.replyMessageId = e.messageId;
+        open = null;
+      }
+    }
+  }
+  return rounds;
+}

@@ -1,0 +1,86 @@
+/**
+ * The shared vocabulary of Reply Sentinel: what a content script observes and what the engine reasons about.
+ * Pure types and tiny pure helpers only (no chrome.*, no Date.now()).
+ */
+
+export const PLATFORMS = ['pdd', 'taobao', 'ali1688', 'douyin', 'jd', 'kuaishou', 'xhs'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/**
+ * Who wrote a message.
+ * - buyer: the consumer (starts clocks);
+ * - human: a shop agent typing (stops clocks);
+ * - assist: a robot suggestion sent by a human (valid on Taobao/Douyin, not on PDD);
+ * - robot: a full-auto robot reply (never stops a clock);
+ * - auto: keyword/offline/welcome auto-replies (never stops a clock);
+ * - system: platform notices, entry cards, order notices (ignored);
+ * - internal: main/sub-account messages inside the shop (ignored).
+ */
+export const AUTHORS = ['buyer', 'human', 'assist', 'robot', 'auto', 'system', 'internal'] as const;
+export type Author = (typeof AUTHORS)[number];
+
+/**
+ * Where a message's time came from, best first: an id that encodes it, a time separator or stamp in the
+ * thread, the platform's network payload, or the moment the content script saw it appear.
+ */
+export const TIME_SOURCES = ['id', 'stamp', 'network', 'observed'] as const;
+export type TimeSource = (typeof TIME_SOURCES)[number];
+
+/** Optional markers a system message can carry (session boundaries, transfers). */
+export const MARKERS = ['sessionEnd', 'transfer'] as const;
+export type Marker = (typeof MARKERS)[number];
+
+/** One observed chat message, as stored. */
+export interface ChatEvent {
+  platform: Platform;
+  /** The logged-in seller account (shop main account or sub-account) as the workbench shows it. */
+  account: string;
+  /** The buyer's id on that platform (one conversation per platform + account + buyer). */
+  buyer: string;
+  buyerNick?: string;
+  /** Shop display name, if the page shows it. */
+  shop?: string;
+  /** Stable message id (platform id, or a content hash when the page has none). */
+  messageId: string;
+  author: Author;
+  /** Message time, epoch ms. */
+  at: number;
+  timeSource: TimeSource;
+  /**
+   * Set when the time is uncertain (e.g. a message found in history with no time on the page): the true
+   * time lies in `[at, atLatest]`. Absent means `at` is exact.
+   */
+  atLatest?: number;
+  /** When the extension saw it, epoch ms. */
+  observedAt: number;
+  /**
+   * True when found in the thread's history (initial scan, reload, conversation switch) rather than seen
+   * arriving. A historical message with an observed-only time has no trustworthy time.
+   */
+  historical?: boolean;
+  /** Short text preview (kept on this machine only; rendered as text). */
+  text?: string;
+  marker?: Marker;
+  /** Douyin from 2026-09-29: a perfunctory reply (消极敷衍) is not valid. */
+  perfunctory?: boolean;
+}
+
+/** The key that makes ingestion idempotent. */
+export function eventKey(e: Pick<ChatEvent, 'platform' | 'account' | 'buyer' | 'messageId'>): string {
+  return `${e.platform}|${e.account}|${e.buyer}|${e.messageId}`;
+}
+
+export function conversationKey(e: Pick<ChatEvent, 'platform' | 'account' | 'buyer'>): string {
+  return `${e.platform}|${e.account}|${e.buyer}`;
+}
+
+/** A span of time during which a healthy workbench tab was watching one platform account. */
+export interface CoverageSpan {
+  platform: Platform;
+  account: string;
+  from: number;
+  to: number;
+}
+
+/** Result of one assessed unit (round, consumer-day, session). */
+export type UnitResult = 'pass' | 'fail' | 'pending' | 'notAssessed' | 'unknown';

@@ -1,0 +1,29 @@
+import { defineConfig } from 'wxt';
+import { DEMO_MATCHES, WORKBENCH_MATCHES } from './lib/hosts';
+
+/**
+ * Two builds:
+ * - production (`wxt build`): host permissions and content scripts only for the real workbench sites;
+ * - demo (`wxt build --mode demo`, in `.output/chrome-mv3-demo`): the same, plus the bundled simulated
+ *   workbench served on localhost. The demo command and the e2e tests use this one.
+ */
+export default defineConfig({
+  modules: ['@wxt-dev/module-react'],
+  manifest: ({ mode }) => ({
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'zh_CN',
+    permissions: ['storage', 'alarms', 'notifications', 'unlimitedStorage'],
+    host_permissions: mode === 'demo' ? [...WORKBENCH_MATCHES, ...DEMO_MATCHES] : [...WORKBENCH_MATCHES],
+    action: { default_title: '__MSG_extName__' },
+  }),
+  hooks: {
+    'build:manifestGenerated': (wxt, manifest) => {
+      if (wxt.config.mode !== 'demo') return;
+      // Every content script that watches a real workbench also watches the demo pages.
+      for (const cs of manifest.content_scripts ?? []) {
+        cs.matches = [...(cs.matches ?? []), ...DEMO_MATCHES];
+      }
+    },
+  },
+});
