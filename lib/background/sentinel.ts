@@ -1,0 +1,367 @@
+/**
+ * The background's logic, free of chrome.*: persistence, engine runs, scheduling, badge and alerts.
+ * `entrypoints/background` wires it to the real browser; tests wire it to fakes and fake-indexeddb.
+ */
+import { badgeView, type BadgeView, type Translate } from '../badge';
+import type { ClockRow, CoverageRow, EventRow, RollupRow, SentinelDB, UnitRow } from '../db/schema';
+import { byUrgency, evaluate, type Clock } from '../engine';
+import { betterTime } from '../engine/rounds';
+import { COVERAGE_GAP_MS, type EventsMessage, type HealthMessage } from '../messages';
+import { conversationKey, eventKey, type CoverageSpan, type Platform } from '../model';
+import { effectiveRules } from '../rules';
+import type { RuleSet } from '../rules/types';
+import { DEFAULT_SETTINGS, validateSettingsPatch, type Settings } from '../settings';
+
+export interface Notice {
+  id: string;
+  title: string;
+  message: string;
+}
+
+export interface Host {
+  now(): number;
+  setBadge(view: BadgeView): Promise<void>;
+  /** Keep exactly one alarm: at `when`, or none. */
+  setAlarm(when: number | null): Promise<void>;
+  notify(n: Notice): Promise<void>;
+  t: Translate;
+}
+
+/** While a clock counts down, wake at least this often so the badge never freezes for long. */
+export const REFRESH_MS = 30_000;
+/** A breach older than this when first noticed (e.g. after the browser was closed) is recorded silently. */
+export const STALE_BREACH_MS = 5 * 60_000;
+
+/** Unknown clocks are re-examined for this long after their deadline (late coverage reports may settle them). */
+export const UNKNOWN_RECHECK_MS = 60 * 60_000;
+/** A breached buyer stays on the badge and in the queue for this long unless answered. */
+export const BREACH_SHOWN_MS = 12 * 3600_000;
+
+const ALARM_KEY = 'alarm';
+
+export class Sentinel {
+  private settings: Settings = DEFAULT_SETTINGS;
+  private rules: RuleSet = effectiveRules(undefined);
+  /** Open clocks (pending/breached) for the per-second badge, refreshed after every write. */
+  private hot: ClockRow[] = [];
+  private blindTabs = 0;
+  private ready: Promise<void> | null = null;
+  /** Serialises writes so that concurrent messages cannot interleave read-modify-write cycles. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly db: SentinelDB,
+    private readonly host: Host,
+  ) {}
+
+  /** Rehydrate from Dexie: settings, stale coverage, overdue deadlines (fired now), badge, the one alarm. */
+  start(): Promise<void> {
+    this.ready ??= this.serial(async () => {
+      await this.loadSettings();
+      const now = this.host.now();
+      // Spans whose tab stopped reporting (worker or browser restarted, tab gone) end where they were last seen.
+      await this.db.coverage
+        .where('open')
+        .equals(1)
+        .modify((s) => {
+          if (now - s.to > COVERAGE_GAP_MS) s.open = 0;
+        });
+      await this.pruneOld(now);
+      await this.recomputeOpen(now);
+    });
+    return this.ready;
+  }
+
+  hasOpenClocks(): boolean {
+    return this.hot.some((c) => c.status === 'pending');
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async loadSettings(): Promise<void> {
+    const rows = await this.db.settings.toArray();
+    const s: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+    for (const r of rows) if (r.key in s) s[r.key] = r.value;
+    this.settings = s as unknown as Settings;
+    this.rules = effectiveRules(this.settings.ruleOverrides);
+  }
+
+  getSettings(): Settings {
+    return this.settings;
+  }
+
+  async updateSettings(patch: unknown): Promise<{ ok: true } | { ok: false; error: string }> {
+    const v = validateSettingsPatch(patch);
+    if (!v.ok) return { ok: false, error: v.errors.join('; ') };
+    await this.start();
+    return this.serial(async () => {
+      await this.db.settings.bulkPut(Object.entries(v.patch).map(([key, value]) => ({ key, value })));
+      await this.loadSettings();
+      await this.recomputeOpen(this.host.now());
+      return { ok: true as const };
+    });
+  }
+
+  /** Stores observed messages (idempotently) and recomputes the conversations they touch. */
+  async ingest(msg: EventsMessage): Promise<{ stored: number; conversations: number }> {
+    await this.start();
+    return this.serial(async () => {
+      const now = this.host.now();
+      const rows: EventRow[] = msg.events.map((e) => ({ ...e, key: eventKey(e), conv: conversationKey(e) }));
+      let stored = 0;
+      const convs = new Set<string>();
+      await this.db.transaction('rw', this.db.events, async () => {
+        const existing = await this.db.events.bulkGet(rows.map((r) => r.key));
+        const fresh = new Map<string, EventRow>();
+        rows.forEach((r, i) => {
+          const prev = fresh.get(r.key) ?? existing[i];
+          if (!prev || betterTime(r, prev)) {
+            fresh.set(r.key, prev ? { ...prev, ...r, observedAt: Math.min(prev.observedAt, r.observedAt) } : r);
+          }
+        });
+        if (fresh.size) await this.db.events.bulkPut([...fresh.values()]);
+        stored = fresh.size;
+        for (const r of fresh.values()) convs.add(r.conv);
+      });
+      if (convs.size) await this.recompute([...convs], now);
+      await this.afterChange(now);
+      return { stored, conversations: convs.size };
+    });
+  }
+
+  /** A tab's health report (also its heartbeat): tab registry and coverage spans. */
+  async health(msg: HealthMessage, tabId: number): Promise<void> {
+    await this.start();
+    return this.serial(async () => {
+      const now = this.host.now();
+      await this.db.transaction('rw', this.db.tabs, this.db.coverage, async () => {
+        await this.db.tabs.put({
+          tabId,
+          platform: msg.platform,
+          account: msg.account,
+          url: msg.url,
+          health: msg.health,
+          lastSeen: now,
+          ...(msg.activeBuyer !== undefined && { activeBuyer: msg.activeBuyer }),
+        });
+        const open = await this.db.coverage.where('tabId').equals(tabId).filter((s) => s.open === 1).toArray();
+        const same = open.find((s) => s.platform === msg.platform && s.account === msg.account && now - s.to <= COVERAGE_GAP_MS);
+        // Close what no longer holds: another account in the tab, a gap, or a page that went blind.
+        for (const s of open) if (s !== same || msg.health !== 'watching') await this.db.coverage.update(s.id!, { open: 0 });
+        if (msg.health === 'watching') {
+          if (same) await this.db.coverage.update(same.id!, { to: now });
+          else await this.db.coverage.add({ platform: msg.platform, account: msg.account, tabId, from: now, to: now, open: 1 });
+        }
+      });
+      await this.recomputeOpen(now, { platform: msg.platform, account: msg.account });
+    });
+  }
+
+  async tabClosed(tabId: number): Promise<void> {
+    await this.start();
+    return this.serial(async () => {
+      const now = this.host.now();
+      await this.db.transaction('rw', this.db.tabs, this.db.coverage, async () => {
+        await this.db.tabs.delete(tabId);
+        await this.db.coverage.where('tabId').equals(tabId).modify((s) => {
+          if (s.open === 1) {
+            s.open = 0;
+            s.to = Math.max(s.to, Math.min(now, s.to + COVERAGE_GAP_MS));
+          }
+        });
+      });
+      await this.recomputeOpen(now);
+    });
+  }
+
+  /** The alarm fired, or the worker woke: bring every open clock up to date, fire due alerts, re-arm. */
+  async tick(): Promise<void> {
+    await this.start();
+    return this.serial(async () => this.recomputeOpen(this.host.now()));
+  }
+
+  /** The badge for this instant (called every second while a clock counts down). */
+  async renderBadge(): Promise<void> {
+    await this.host.setBadge(this.badge(this.host.now()));
+  }
+
+  badge(now: number): BadgeView {
+    return badgeView(this.hot, now, { alertLeadSec: this.settings.alertLeadSec, blindTabs: this.blindTabs, t: this.host.t });
+  }
+
+  /** Open clocks, most urgent first. */
+  openClocks(): Clock[] {
+    return [...this.hot];
+  }
+
+  // ---- internals -------------------------------------------------------------------------------------
+
+  private async coverageFor(platform: Platform, account: string, now: number): Promise<CoverageSpan[]> {
+    const rows = await this.db.coverage.where('[platform+account]').equals([platform, account]).toArray();
+    return rows.map((s) => ({
+      platform: s.platform,
+      account: s.account,
+      from: s.from,
+      // A span still reporting covers up to now.
+      to: s.open === 1 && now - s.to <= COVERAGE_GAP_MS ? now : s.to,
+    }));
+  }
+
+  /** Recomputes clocks, units and rollups of some conversations, in one transaction. */
+  private async recompute(convs: string[], now: number): Promise<void> {
+    const db = this.db;
+    await db.transaction('rw', [db.events, db.clocks, db.units, db.rollups, db.coverage], async () => {
+      const covCache = new Map<string, CoverageSpan[]>();
+      for (const conv of convs) {
+        const events = await db.events.where('conv').equals(conv).toArray();
+        if (!events.length) continue;
+        const { platform, account } = events[0]!;
+        const ck = `${platform}|${account}`;
+        let coverage = covCache.get(ck);
+        if (!coverage) {
+          coverage = await this.coverageFor(platform, account, now);
+          covCache.set(ck, coverage);
+        }
+        const out = evaluate({ events, coverage, rules: this.rules, now, alertLeadSec: this.settings.alertLeadSec });
+        const clock = out.clocks[0];
+        if (clock) {
+          const prev = await db.clocks.get(conv);
+          const row: ClockRow = { ...clock };
+          if (prev?.alertedFor !== undefined) row.alertedFor = prev.alertedFor;
+          if (prev?.breachedFor !== undefined) row.breachedFor = prev.breachedFor;
+          await db.clocks.put(row);
+        }
+        const old = await db.units.where('conv').equals(conv).toArray();
+        await applyRollupDelta(db, old, out.units, now);
+        await db.units.where('conv').equals(conv).delete();
+        if (out.units.length) await db.units.bulkPut(out.units);
+      }
+    });
+  }
+
+  /**
+   * Recomputes the clocks that can still change by themselves (pending, and recently unknown ones that new
+   * coverage may settle), optionally only one account's, then alerts, badge and alarm.
+   */
+  private async recomputeOpen(now: number, only?: { platform: Platform; account: string }): Promise<void> {
+    const rows = await this.db.clocks
+      .where('status')
+      .anyOf('pending', 'unknown')
+      .filter((c) => (c.status === 'pending' || (c.dueAt ?? 0) > now - UNKNOWN_RECHECK_MS) && (!only || (c.platform === only.platform && c.account === only.account)))
+      .toArray();
+    if (rows.length) await this.recompute(rows.map((c) => c.key), now);
+    await this.afterChange(now);
+  }
+
+  /** Alerts for what just became due, then the badge and the single alarm. */
+  private async afterChange(now: number): Promise<void> {
+    const db = this.db;
+    const open = await db.clocks
+      .where('status')
+      .anyOf('pending', 'breached')
+      .filter((c) => c.status === 'pending' || (c.dueAt ?? 0) > now - BREACH_SHOWN_MS)
+      .toArray();
+    const lead = this.settings.alertLeadSec;
+    for (const c of open) {
+      if (c.dueAt === null) continue;
+      const who = c.buyerNick ?? c.buyer;
+      if (c.status === 'pending' && lead > 0 && c.alertAt !== null && now >= c.alertAt && c.alertedFor !== c.dueAt) {
+        await db.clocks.update(c.key, { alertedFor: c.dueAt });
+        if (this.settings.notifications) {
+          const secs = Math.max(0, Math.ceil((c.dueAt - now) / 1000));
+          await this.host.notify({ id: `alert|${c.key}|${c.dueAt}`, title: this.host.t('notifySoonTitle', [secs]), message: this.host.t('notifySoonBody', [who, platformName(c.platform, this.host.t)]) });
+        }
+      }
+      if (c.status === 'breached' && c.breachedFor !== c.dueAt) {
+        await db.clocks.update(c.key, { breachedFor: c.dueAt });
+        if (this.settings.notifications && now - c.dueAt <= STALE_BREACH_MS) {
+          await this.host.notify({ id: `breach|${c.key}|${c.dueAt}`, title: this.host.t('notifyBreachTitle'), message: this.host.t('notifyBreachBody', [who, platformName(c.platform, this.host.t)]) });
+        }
+      }
+    }
+    this.hot = open.sort(byUrgency);
+    this.blindTabs = await db.tabs.filter((t) => t.health !== 'watching' && now - t.lastSeen <= COVERAGE_GAP_MS).count();
+    await this.host.setBadge(this.badge(now));
+    await this.schedule(now);
+  }
+
+  private async schedule(now: number): Promise<void> {
+    let next: number | null = null;
+    const consider = (t: number | null) => {
+      if (t !== null && t > now && (next === null || t < next)) next = t;
+    };
+    for (const c of this.hot) {
+      if (c.status !== 'pending') continue;
+      if (this.settings.alertLeadSec > 0 && c.alertedFor !== c.dueAt) consider(c.alertAt);
+      consider(c.dueAt);
+      consider(now + REFRESH_MS);
+    }
+    // Deadlines already past (the worker slept through them) are handled now, not re-armed.
+    await this.db.meta.put({ key: ALARM_KEY, value: next });
+    await this.host.setAlarm(next);
+  }
+
+  private async pruneOld(now: number): Promise<void> {
+    const cutoff = now - this.settings.retentionDays * 86_400_000;
+    await this.db.events.where('at').below(cutoff).delete();
+  }
+
+  /** Rebuilds every rollup from the stored units (repair, and the reference the incremental path is tested against). */
+  async rebuildRollups(): Promise<void> {
+    const db = this.db;
+    await db.transaction('rw', db.units, db.rollups, async () => {
+      await db.rollups.clear();
+      await applyRollupDelta(db, [], await db.units.toArray(), this.host.now());
+    });
+  }
+}
+
+function platformName(p: Platform, t: Translate): string {
+  return t(`platform_${p}`);
+}
+
+export function rollupId(u: Pick<UnitRow, 'metric' | 'day' | 'platform' | 'account'>): string {
+  return `${u.metric}|${u.day}|${u.platform}|${u.account}`;
+}
+
+/** Moves rollup counts from the old units of a conversation to its new ones. */
+async function applyRollupDelta(db: SentinelDB, old: readonly UnitRow[], next: readonly UnitRow[], now: number): Promise<void> {
+  const delta = new Map<string, RollupRow>();
+  const bump = (u: UnitRow, sign: 1 | -1) => {
+    const id = rollupId(u);
+    let d = delta.get(id);
+    if (!d) {
+      d = { id, metric: u.metric, day: u.day, platform: u.platform, account: u.account, pass: 0, fail: 0, pending: 0, unknown: 0, notAssessed: 0, cappedSum: 0, cappedCount: 0, updatedAt: now };
+      delta.set(id, d);
+    }
+    d[u.result] += sign;
+    if ((u.result === 'pass' || u.result === 'fail') && u.cappedSec !== null) {
+      d.cappedSum += sign * u.cappedSec;
+      d.cappedCount += sign;
+    }
+  };
+  for (const u of old) bump(u, -1);
+  for (const u of next) bump(u, 1);
+  if (!delta.size) return;
+  const ids = [...delta.keys()];
+  const current = await db.rollups.bulkGet(ids);
+  const out: RollupRow[] = [];
+  const empty: string[] = [];
+  ids.forEach((id, i) => {
+    const d = delta.get(id)!;
+    const c = current[i];
+    const r: RollupRow = c
+      ? { ...c, pass: c.pass + d.pass, fail: c.fail + d.fail, pending: c.pending + d.pending, unknown: c.unknown + d.unknown, notAssessed: c.notAssessed + d.notAssessed, cappedSum: c.cappedSum + d.cappedSum, cappedCount: c.cappedCount + d.cappedCount, updatedAt: now }
+      : d;
+    if (r.pass + r.fail + r.pending + r.unknown + r.notAssessed === 0) empty.push(id);
+    else out.push(r);
+  });
+  if (out.length) await db.rollups.bulkPut(out);
+  if (empty.length) await db.rollups.bulkDelete(empty);
+}
+
+export type { CoverageRow };

@@ -1,0 +1,50 @@
+import type { Clock } from './engine';
+
+export interface BadgeView {
+  text: string;
+  /** CSS colour for the badge background. */
+  color: string;
+  /** Tooltip, already localised by the caller's `t`. */
+  title: string;
+}
+
+export const BADGE_COLORS = {
+  calm: '#1677ff',
+  soon: '#fa8c16',
+  urgent: '#f5222d',
+  breached: '#a8071a',
+  blind: '#8c8c8c',
+} as const;
+
+export type Translate = (key: string, subs?: (string | number)[]) => string;
+
+/** `m:ss` under 10 minutes, whole minutes above (the badge fits about four characters). */
+export function formatCountdown(ms: number): string {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  if (s >= 600) return `${Math.floor(s / 60)}m`;
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/**
+ * What the toolbar badge shows: the most urgent countdown (m:ss, colour by urgency); "!N" when buyers have
+ * already waited past the deadline and nothing is counting down; "?" when a workbench tab cannot see the chat.
+ */
+export function badgeView(clocks: readonly Clock[], now: number, opts: { alertLeadSec: number; blindTabs: number; t: Translate }): BadgeView {
+  const pending = clocks.filter((c) => c.status === 'pending' && c.dueAt !== null).sort((a, b) => a.dueAt! - b.dueAt!);
+  const breached = clocks.filter((c) => c.status === 'breached');
+  const parts: string[] = [];
+  if (pending.length) parts.push(opts.t('badgeWaiting', [pending.length]));
+  if (breached.length) parts.push(opts.t('badgeBreached', [breached.length]));
+  if (opts.blindTabs) parts.push(opts.t('badgeBlind', [opts.blindTabs]));
+  const title = parts.length ? parts.join(' · ') : opts.t('badgeAllClear');
+
+  const next = pending[0];
+  if (next) {
+    const left = next.dueAt! - now;
+    const color = left <= 30_000 ? BADGE_COLORS.urgent : left <= opts.alertLeadSec * 1000 ? BADGE_COLORS.soon : BADGE_COLORS.calm;
+    return { text: formatCountdown(left), color, title };
+  }
+  if (breached.length) return { text: `!${breached.length > 99 ? '99+' : breached.length}`, color: BADGE_COLORS.breached, title };
+  if (opts.blindTabs) return { text: '?', color: BADGE_COLORS.blind, title };
+  return { text: '', color: BADGE_COLORS.calm, title };
+}

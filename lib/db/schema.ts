@@ -1,0 +1,144 @@
+import Dexie, { type EntityTable, type Transaction } from 'dexie';
+import type { Clock, UnitOutcome } from '../engine';
+import type { ChatEvent, CoverageSpan, Platform } from '../model';
+
+/** A stored event: the event plus its idempotency key and conversation key. */
+export interface EventRow extends ChatEvent {
+  key: string;
+  conv: string;
+}
+
+/** A stored clock: the engine's clock plus what the background already told the user about it. */
+export interface ClockRow extends Clock {
+  /** The dueAt for which the "about to breach" alert was shown (so it is shown once). */
+  alertedFor?: number;
+  /** The dueAt for which the breach was announced. */
+  breachedFor?: number;
+}
+
+export type UnitRow = UnitOutcome;
+
+/** Daily figures of one metric for one account: what the popup and analytics read (never full scans). */
+export interface RollupRow {
+  /** `${metric}|${day}|${platform}|${account}` */
+  id: string;
+  metric: string;
+  day: string;
+  platform: Platform;
+  account: string;
+  pass: number;
+  fail: number;
+  pending: number;
+  unknown: number;
+  notAssessed: number;
+  cappedSum: number;
+  cappedCount: number;
+  updatedAt: number;
+}
+
+export interface CoverageRow extends CoverageSpan {
+  id?: number;
+  tabId: number;
+  /** 1 while the tab is still reporting, 0 once closed (IndexedDB cannot index booleans). */
+  open: 0 | 1;
+}
+
+export type Health = 'watching' | 'noList' | 'noInput' | 'loggedOut' | 'noConversation';
+
+export interface TabRow {
+  tabId: number;
+  platform: Platform;
+  account: string;
+  url: string;
+  health: Health;
+  lastSeen: number;
+  /** The conversation open in that tab, if the adapter knows it. */
+  activeBuyer?: string;
+}
+
+export interface PhraseRow {
+  id?: number;
+  text: string;
+  group: string;
+  tags: string[];
+  shortcut?: string;
+  platforms?: Platform[];
+  usage: number;
+  updatedAt: number;
+}
+
+export interface SettingRow {
+  key: string;
+  value: unknown;
+}
+
+export interface MetaRow {
+  key: string;
+  value: unknown;
+}
+
+/**
+ * Every schema the database has had, oldest first. Never edit a shipped entry: add a new version, with an
+ * upgrade function when existing rows need new fields. `test/unit/db.test.ts` opens a database at every
+ * earlier version, fills it, and checks that the upgrade to the newest keeps everything.
+ */
+export const SCHEMA_HISTORY: {
+  version: number;
+  stores: Record<string, string | null>;
+  upgrade?: (tx: Transaction) => Promise<void>;
+}[] = [
+  {
+    version: 1,
+    stores: {
+      events: 'key, at, [platform+account]',
+      clocks: 'key, status, dueAt, platform',
+      units: 'id, conv, [metric+day], day',
+      rollups: 'id, [metric+day], day',
+      settings: 'key',
+    },
+  },
+  {
+    // 2: conversation index on events (backfilled), coverage spans, tab health, phrases, scheduler mirror.
+    version: 2,
+    stores: {
+      events: 'key, conv, at, [platform+account]',
+      coverage: '++id, [platform+account], tabId, open',
+      tabs: 'tabId, [platform+account]',
+      phrases: '++id, group, *tags, shortcut, usage',
+      meta: 'key',
+    },
+    upgrade: async (tx) => {
+      await tx
+        .table('events')
+        .toCollection()
+        .modify((e: EventRow) => {
+          if (!e.conv) e.conv = `${e.platform}|${e.account}|${e.buyer}`;
+        });
+    },
+  },
+];
+
+export const DB_NAME = 'reply-sentinel';
+
+export class SentinelDB extends Dexie {
+  events!: EntityTable<EventRow, 'key'>;
+  clocks!: EntityTable<ClockRow, 'key'>;
+  units!: EntityTable<UnitRow, 'id'>;
+  rollups!: EntityTable<RollupRow, 'id'>;
+  settings!: EntityTable<SettingRow, 'key'>;
+  coverage!: EntityTable<CoverageRow, 'id'>;
+  tabs!: EntityTable<TabRow, 'tabId'>;
+  phrases!: EntityTable<PhraseRow, 'id'>;
+  meta!: EntityTable<MetaRow, 'key'>;
+
+  constructor(name = DB_NAME, upTo = Infinity) {
+    super(name);
+    for (const v of SCHEMA_HISTORY) {
+      if (v.version > upTo) break;
+      const s = this.version(v.version).stores(v.stores);
+      if (v.upgrade) s.upgrade(v.upgrade);
+    }
+  }
+}
+
+export const LATEST_SCHEMA_VERSION = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 1]!.version;

@@ -1,0 +1,220 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BadgeView } from '../../lib/badge';
+import { Sentinel, type Host, type Notice, REFRESH_MS } from '../../lib/background/sentinel';
+import { SentinelDB } from '../../lib/db/schema';
+import { catalogTranslate } from '../../lib/i18n';
+import type { EventsMessage, HealthMessage } from '../../lib/messages';
+import type { ChatEvent } from '../../lib/model';
+import { ev, t } from './helpers/events';
+
+class FakeHost implements Host {
+  clock = t('10:00:00');
+  badges: BadgeView[] = [];
+  alarm: number | null = null;
+  notices: Notice[] = [];
+  t = catalogTranslate('zh_CN');
+  now() {
+    return this.clock;
+  }
+  async setBadge(v: BadgeView) {
+    this.badges.push(v);
+  }
+  async setAlarm(when: number | null) {
+    this.alarm = when;
+  }
+  async notify(n: Notice) {
+    this.notices.push(n);
+  }
+  get badge() {
+    return this.badges[this.badges.length - 1]!;
+  }
+}
+
+let dbName: string;
+let n = 0;
+let db: SentinelDB;
+let host: FakeHost;
+
+beforeEach(() => {
+  dbName = `test-${++n}`;
+  db = new SentinelDB(dbName);
+  host = new FakeHost();
+});
+afterEach(async () => {
+  db.close();
+});
+
+const msg = (events: ChatEvent[]): EventsMessage => ({ type: 'events', platform: 'pdd', account: 'shop-main', events });
+const watching = (url = 'http://127.0.0.1/demo/pdd/'): HealthMessage => ({
+  type: 'health',
+  platform: 'pdd',
+  account: 'shop-main',
+  health: 'watching',
+  url,
+});
+
+describe('Sentinel (background logic)', () => {
+  it('a buyer question starts a countdown on the badge and arms one alarm', async () => {
+    const s = new Sentinel(db, host);
+    await s.health(watching(), 7);
+    await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'), { buyerNick: '小张' })]));
+    expect(host.badge.text).toBe('3:00');
+    expect(host.badge.title).toContain('1 位买家等待中');
+    expect(host.alarm).toBe(t('10:00:00') + REFRESH_MS);
+    const clock = await db.clocks.get('pdd|shop-main|buyerA');
+    expect(clock?.status).toBe('pending');
+    expect(clock?.dueAt).toBe(t('10:03:00'));
+    host.clock = t('10:01:30');
+    expect(s.badge(host.clock).text).toBe('1:30');
+    expect(s.badge(t('10:02:40')).color).toBe('#f5222d');
+  });
+
+  it('the same event twice stores nothing new and changes nothing', async () => {
+    const s = new Sentinel(db, host);
+    const e = ev('pdd', 'buyerA', 'buyer', t('10:00:00'));
+    expect((await s.ingest(msg([e]))).stored).toBe(1);
+    const before = await db.clocks.toArray();
+    const again = await s.ingest(msg([{ ...e, observedAt: e.observedAt + 9000 }, e]));
+    expect(again.stored).toBe(0);
+    expect(await db.events.count()).toBe(1);
+    expect(await db.clocks.toArray()).toEqual(before);
+  });
+
+  it('alerts once before the deadline and once at the breach while the tab watches', async () => {
+    const s = new Sentinel(db, host);
+    await s.health(watching(), 7);
+    await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'), { buyerNick: '小张' })]));
+    host.clock = t('10:02:00');
+    await s.health(watching(), 7); // heartbeat
+    await s.tick();
+    expect(host.notices.map((x) => x.title)).toEqual(['还剩 60 秒就超时']);
+    expect(host.notices[0]!.message).toContain('小张');
+    await s.tick();
+    expect(host.notices).toHaveLength(1);
+    expect(host.alarm).toBe(t('10:02:30'));
+    host.clock = t('10:03:01');
+    await s.health(watching(), 7);
+    await s.tick();
+    expect(host.notices.map((x) => x.title)).toEqual(['还剩 60 秒就超时', '已超时']);
+    expect(host.badge.text).toBe('!1');
+    expect(host.alarm).toBeNull();
+    expect((await db.clocks.get('pdd|shop-main|buyerA'))?.status).toBe('breached');
+  });
+
+  it('a human reply stops the clock; a robot reply does not', async () => {
+    const s = new Sentinel(db, host);
+    await s.ingest(msg([ev('pdd', 'b', 'buyer', t('10:00:00'))]));
+    host.clock = t('10:00:05');
+    await s.ingest(msg([ev('pdd', 'b', 'robot', t('10:00:05'))]));
+    expect((await db.clocks.get('pdd|shop-main|b'))?.status).toBe('pending');
+    host.clock = t('10:01:00');
+    await s.ingest(msg([ev('pdd', 'b', 'human', t('10:01:00'))]));
+    expect((await db.clocks.get('pdd|shop-main|b'))?.status).toBe('answered');
+    expect(host.badge.text).toBe('');
+    expect(host.alarm).toBeNull();
+    const roll = await db.rollups.get(`pdd.manual3min|2026-11-20|pdd|shop-main`);
+    expect(roll).toMatchObject({ pass: 1, fail: 0 });
+  });
+
+  it('after a worker restart the state is intact and the countdown goes on', async () => {
+    const s1 = new Sentinel(db, host);
+    await s1.health(watching(), 7);
+    await s1.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'))]));
+    // The worker dies; a new one starts 40 s later on the same database.
+    host.clock = t('10:00:40');
+    const s2 = new Sentinel(new SentinelDB(dbName), host);
+    await s2.start();
+    expect(host.badge.text).toBe('2:20');
+    expect(s2.openClocks().map((c) => c.key)).toEqual(['pdd|shop-main|buyerA']);
+  });
+
+  it('a deadline missed while nobody watched is unknown after the restart, with no breach alert', async () => {
+    const s1 = new Sentinel(db, host);
+    await s1.health(watching(), 7);
+    await s1.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'))]));
+    // Browser closed at 10:00:10; reopened at 11:00.
+    host.clock = t('11:00:00');
+    const s2 = new Sentinel(new SentinelDB(dbName), host);
+    await s2.start();
+    expect((await db.clocks.get('pdd|shop-main|buyerA'))?.status).toBe('unknown');
+    expect(host.notices).toHaveLength(0);
+    expect(host.badge.text).toBe('');
+    const roll = await db.rollups.get(`pdd.manual3min|2026-11-20|pdd|shop-main`);
+    expect(roll).toMatchObject({ unknown: 1, fail: 0, pass: 0 });
+    // The page is reopened and its history shows the reply sent from the phone at 10:02: reconciled to a pass.
+    await s2.ingest(msg([ev('pdd', 'buyerA', 'human', t('10:02:00'), { historical: true, observedAt: host.clock })]));
+    expect(await db.rollups.get(`pdd.manual3min|2026-11-20|pdd|shop-main`)).toMatchObject({ unknown: 0, pass: 1 });
+  });
+
+  it('a deadline passed while the worker slept but the tab watched is fired on wake-up', async () => {
+    const s1 = new Sentinel(db, host);
+    await s1.health(watching(), 7);
+    await s1.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'))]));
+    host.clock = t('10:02:50');
+    await s1.health(watching(), 7);
+    host.clock = t('10:03:20');
+    const s2 = new Sentinel(new SentinelDB(dbName), host);
+    await s2.start();
+    expect((await db.clocks.get('pdd|shop-main|buyerA'))?.status).toBe('breached');
+    expect(host.notices.map((x) => x.title)).toContain('已超时');
+  });
+
+  it('closing the tab ends coverage: later deadlines are unknown', async () => {
+    const s = new Sentinel(db, host);
+    await s.health(watching(), 7);
+    await s.ingest(msg([ev('pdd', 'b', 'buyer', t('10:00:00'))]));
+    await s.tabClosed(7);
+    host.clock = t('10:10:00');
+    await s.tick();
+    expect((await db.clocks.get('pdd|shop-main|b'))?.status).toBe('unknown');
+  });
+
+  it('a blind workbench tab shows "?" on the badge', async () => {
+    const s = new Sentinel(db, host);
+    await s.health({ ...watching(), health: 'noList' }, 9);
+    expect(host.badge.text).toBe('?');
+    expect(host.badge.title).toContain('看不到聊天');
+  });
+
+  it('incremental rollups equal rollups rebuilt from scratch', async () => {
+    const s = new Sentinel(db, host);
+    await s.health(watching(), 7);
+    const script: [string, ChatEvent['author'], string][] = [
+      ['a', 'buyer', '10:00:00'],
+      ['b', 'buyer', '10:00:30'],
+      ['a', 'robot', '10:00:31'],
+      ['a', 'human', '10:02:00'],
+      ['c', 'buyer', '10:02:10'],
+      ['b', 'human', '10:04:00'],
+      ['a', 'buyer', '10:05:00'],
+      ['c', 'human', '10:05:30'],
+    ];
+    for (const [buyer, author, hms] of script) {
+      host.clock = t(hms);
+      await s.health(watching(), 7);
+      await s.ingest(msg([ev('pdd', buyer, author, t(hms))]));
+    }
+    host.clock = t('10:20:00');
+    await s.health(watching(), 7);
+    await s.tick();
+    const incremental = (await db.rollups.toArray()).map(({ updatedAt: _, ...r }) => r);
+    await s.rebuildRollups();
+    const rebuilt = (await db.rollups.toArray()).map(({ updatedAt: _, ...r }) => r);
+    expect(incremental).toEqual(rebuilt);
+    // b and c were answered late; a's second question passed its deadline after the last heartbeat: unknown.
+    expect(rebuilt.find((r) => r.metric === 'pdd.manual3min')).toMatchObject({ pass: 0, fail: 2, unknown: 1 });
+  });
+
+  it('rejects bad settings and keeps the old ones', async () => {
+    const s = new Sentinel(db, host);
+    const bad = await s.updateSettings({ alertLeadSec: -5, colour: 'red' });
+    expect(bad.ok).toBe(false);
+    expect(await db.settings.count()).toBe(0);
+    expect((await s.updateSettings({ alertLeadSec: 30 })).ok).toBe(true);
+    expect(s.getSettings().alertLeadSec).toBe(30);
+    const s2 = new Sentinel(new SentinelDB(dbName), host);
+    await s2.start();
+    expect(s2.getSettings().alertLeadSec).toBe(30);
+  });
+});
