@@ -1,1 +1,120 @@
-export default defineBackground(() => {});
+/**
+ * The service worker: wires the browser to `Sentinel`. Every listener is registered synchronously at the
+ * top level (Chrome only delivers the event that woke the worker to listeners registered in the first turn).
+ * State lives in Dexie; this file keeps nothing that matters in memory. No keep-alive tricks: while a clock
+ * counts down the single alarm is re-armed at most REFRESH_MS ahead, and a 1-second ticker repaints the badge
+ * for as long as Chrome keeps the worker running.
+ */
+import { Sentinel, type Host } from '@/lib/background/sentinel';
+import type { Translate } from '@/lib/badge';
+import { SentinelDB } from '@/lib/db/schema';
+import { catalogTranslate } from '@/lib/i18n';
+import { parseMessage, type Reply } from '@/lib/messages';
+
+const ALARM = 'sentinel-next';
+
+export default defineBackground(() => {
+  let sentinel: Sentinel;
+
+  const t: Translate = (key, subs) => {
+    const lang = sentinel?.getSettings().language ?? 'auto';
+    if (lang !== 'auto') return catalogTranslate(lang)(key, subs);
+    // i18n message names are typed by WXT from the locale files; ours are looked up by name at run time.
+    const getMessage = browser.i18n.getMessage as (name: string, subs?: string[]) => string;
+    return getMessage(key, subs?.map(String)) || catalogTranslate('zh_CN')(key, subs);
+  };
+
+  const host: Host = {
+    now: () => Date.now(),
+    t,
+    async setBadge(view) {
+      await Promise.all([
+        browser.action.setBadgeText({ text: view.text }),
+        browser.action.setBadgeBackgroundColor({ color: view.color }),
+        browser.action.setBadgeTextColor({ color: '#ffffff' }),
+        browser.action.setTitle({ title: `${t('extName')}\n${view.title}` }),
+      ]);
+      syncTicker();
+    },
+    async setAlarm(when) {
+      if (when === null) await browser.alarms.clear(ALARM);
+      else await browser.alarms.create(ALARM, { when });
+    },
+    async notify(n) {
+      await browser.notifications.create(n.id, {
+        type: 'basic',
+        iconUrl: browser.runtime.getURL('/icon/128.png'),
+        title: n.title,
+        message: n.message,
+        priority: 2,
+      });
+    },
+  };
+
+  sentinel = new Sentinel(new SentinelDB(), host);
+
+  // Repaint the badge every second while something counts down and the worker is alive anyway.
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  function syncTicker() {
+    const want = sentinel.hasOpenClocks();
+    if (want && !ticker) ticker = setInterval(() => void sentinel.renderBadge(), 1000);
+    if (!want && ticker) {
+      clearInterval(ticker);
+      ticker = undefined;
+    }
+  }
+
+  browser.runtime.onMessage.addListener((raw, sender, sendResponse: (r: Reply) => void) => {
+    const parsed = parseMessage(raw);
+    if (!parsed.ok) {
+      sendResponse({ ok: false, error: parsed.error });
+      return false;
+    }
+    const msg = parsed.value;
+    const tabId = sender.tab?.id;
+    const work = (async (): Promise<Reply> => {
+      switch (msg.type) {
+        case 'events':
+          if (tabId === undefined) return { ok: false, error: 'events must come from a workbench tab' };
+          return { ok: true, ...(await sentinel.ingest(msg)) };
+        case 'health':
+          if (tabId === undefined) return { ok: false, error: 'health must come from a workbench tab' };
+          await sentinel.health(msg, tabId);
+          return { ok: true };
+        case 'settings':
+          return sentinel.updateSettings(msg.patch);
+        case 'refresh':
+          await sentinel.tick();
+          return { ok: true, badge: sentinel.badge(Date.now()) };
+      }
+    })();
+    work.then(sendResponse, (err: unknown) => sendResponse({ ok: false, error: String((err as Error)?.message ?? err) }));
+    return true; // keep the channel open for the async reply
+  });
+
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === ALARM) void sentinel.tick();
+  });
+
+  browser.tabs.onRemoved.addListener((tabId) => void sentinel.tabClosed(tabId));
+
+  browser.notifications.onClicked.addListener((id) => {
+    void (async () => {
+      const conv = id.split('|').slice(1, 4).join('|');
+      const clock = await sentinel.db.clocks.get(conv);
+      if (!clock) return;
+      const tabs = await sentinel.db.tabs.where('[platform+account]').equals([clock.platform, clock.account]).toArray();
+      const tab = tabs.sort((a, b) => b.lastSeen - a.lastSeen)[0];
+      if (!tab) return;
+      const live = await browser.tabs.update(tab.tabId, { active: true }).catch(() => undefined);
+      if (live?.windowId !== undefined) await browser.windows.update(live.windowId, { focused: true });
+      await browser.notifications.clear(id);
+    })();
+  });
+
+  browser.runtime.onStartup.addListener(() => void sentinel.tick());
+  browser.runtime.onInstalled.addListener(() => void sentinel.tick());
+
+  // Every worker start (browser start, wake-up after being stopped): rehydrate and fire what was missed.
+  void sentinel.start();
+});

@@ -1,0 +1,35 @@
+/**
+ * The workbench content script: one for every supported site (the demo build adds the local demo pages).
+ * It picks the adapter for the page, watches it, and talks to the background only through typed messages.
+ * all_frames: 1688's web Wangwang renders its chat inside a same-origin iframe.
+ */
+import { adapterFor } from '@/lib/adapters/registry';
+import { Watcher } from '@/lib/content/watcher';
+import { WORKBENCH_MATCHES } from '@/lib/hosts';
+
+export default defineContentScript({
+  matches: [...WORKBENCH_MATCHES],
+  allFrames: true,
+  runAt: 'document_idle',
+  main(ctx) {
+    let watcher: Watcher | null = null;
+    const attach = () => {
+      watcher?.stop();
+      watcher = null;
+      const adapter = adapterFor(new URL(location.href));
+      if (!adapter) return;
+      watcher = new Watcher({
+        adapter,
+        root: document,
+        now: () => Date.now(),
+        url: () => location.href,
+        send: (msg) => (ctx.isValid ? browser.runtime.sendMessage(msg) : Promise.resolve()),
+      });
+      watcher.start();
+    };
+    attach();
+    // Single-page apps change the URL without reloading: re-pick the adapter.
+    ctx.addEventListener(window, 'wxt:locationchange', attach);
+    ctx.onInvalidated(() => watcher?.stop());
+  },
+});

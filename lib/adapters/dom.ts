@@ -1,0 +1,70 @@
+/** Small pure DOM helpers shared by adapters. They read, never write. */
+import type { SelectorMap } from './types';
+
+/** First element matching any of the fallbacks, in order. Invalid selectors are skipped, never thrown. */
+export function pick(root: ParentNode, sels: readonly string[] | undefined): Element | null {
+  for (const s of sels ?? []) {
+    try {
+      const el = root.querySelector(s);
+      if (el) return el;
+    } catch {
+      /* a bad selector in data must not break the page */
+    }
+  }
+  return null;
+}
+
+/** All elements matching the first fallback that matches anything. */
+export function pickAll(root: ParentNode, sels: readonly string[] | undefined): Element[] {
+  for (const s of sels ?? []) {
+    try {
+      const list = root.querySelectorAll(s);
+      if (list.length) return [...list];
+    } catch {
+      /* skip */
+    }
+  }
+  return [];
+}
+
+export function matchesAny(el: Element, sels: readonly string[] | undefined): boolean {
+  return (sels ?? []).some((s) => {
+    try {
+      return el.matches(s);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Visible-ish text with whitespace folded. */
+export function text(el: Element | null | undefined): string {
+  return (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** A short stable hash (FNV-1a, 32-bit, hex) for content-derived ids. */
+export function hash(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * Parses a China-local time stamp as pages print it: `2026年09月08日 17:12:14`, `2026-09-08 17:12:14`,
+ * `2026/9/8 17:12`. Returns epoch ms, or null.
+ */
+export function parseChinaStamp(s: string): number | null {
+  const m = /(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?/.exec(s);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, se] = m;
+  const utc = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, se ? +se : 0);
+  return utc - 8 * 3600_000;
+}
+
+/** Which purposes of a selector map find nothing under root (for the health details). */
+export function missingPurposes(root: ParentNode, sels: SelectorMap, purposes: readonly string[]): string[] {
+  return purposes.filter((p) => !pick(root, sels[p]));
+}

@@ -1,0 +1,47 @@
+import type { Health } from '../db/schema';
+import type { Author, Marker, Platform, TimeSource } from '../model';
+
+/** Selectors as data: each purpose lists fallbacks, tried in order, first match wins. */
+export type SelectorMap = Record<string, readonly string[]>;
+
+export interface ExtractedMessage {
+  /** Stable id: the page's own id, else a hash of position-independent content. */
+  id: string;
+  author: Author;
+  /** Message time from the page (id or stamp), or null when the page shows none. */
+  at: number | null;
+  timeSource: Exclude<TimeSource, 'observed'> | null;
+  text: string;
+  marker?: Marker;
+}
+
+export interface ExtractedConversation {
+  buyer: string;
+  nick?: string;
+  preview?: string;
+  active: boolean;
+  /** Seconds the page says the buyer has been waiting, when it shows that. */
+  waitingSec?: number;
+}
+
+export interface Extraction {
+  health: Health;
+  /** The logged-in seller account (shop or sub-account), or null when the page does not show it. */
+  account: string | null;
+  conversations: ExtractedConversation[];
+  /** The open thread, when one is open. */
+  thread: { buyer: string; nick?: string; messages: ExtractedMessage[] } | null;
+  /** The chat input element, for quick-reply insertion. */
+  input: Element | null;
+  /** Which selector purposes found nothing (shown in the health details). */
+  missing: string[];
+}
+
+export interface Adapter {
+  platform: Platform;
+  /** Does this adapter handle the page at `url` (real workbench, or the bundled demo)? */
+  matches(url: URL): boolean;
+  selectors: SelectorMap;
+  /** Pure: reads the DOM under `root`, never writes it. */
+  extract(root: ParentNode): Extraction;
+}

@@ -1,0 +1,168 @@
+/**
+ * Watches one workbench page through its adapter and reports to the background: new messages as events,
+ * tab health as heartbeats. No polling of the DOM: a MutationObserver schedules a scan; the heartbeat timer
+ * only re-sends the last health. Everything it starts is stopped by stop() (tied to the WXT ctx).
+ */
+import type { Adapter, Extraction } from '../adapters/types';
+import type { Health } from '../db/schema';
+import { HEARTBEAT_MS, type EventsMessage, type HealthMessage, type ToBackground } from '../messages';
+import type { ChatEvent } from '../model';
+
+export interface WatcherDeps {
+  adapter: Adapter;
+  root: Document;
+  now(): number;
+  send(msg: ToBackground): Promise<unknown>;
+  url(): string;
+}
+
+/** How far back an untimed history message may lie when nothing before it has a time. */
+const UNKNOWN_PAST_MS = 7 * 86_400_000;
+
+export class Watcher {
+  private observer: MutationObserver | null = null;
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private scheduled: ReturnType<typeof setTimeout> | null = null;
+  /** Message ids already reported, per buyer. */
+  private seen = new Map<string, Set<string>>();
+  /** The buyer whose thread was on screen at the last scan. */
+  private threadBuyer: string | null = null;
+  /** Buyers for whom a list-row "waiting" event was reported, with the page's waiting start. */
+  private waitingReported = new Map<string, number>();
+  private lastHealth: { health: Health; account: string; activeBuyer?: string } | null = null;
+  /** The last extraction (for quick-reply insertion and tests). */
+  last: Extraction | null = null;
+
+  constructor(private readonly deps: WatcherDeps) {}
+
+  start(): void {
+    this.scan();
+    this.observer = new MutationObserver(() => this.schedule());
+    this.observer.observe(this.deps.root, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['class', 'data-random', 'id'] });
+    this.heartbeat = setInterval(() => this.sendHealth(), HEARTBEAT_MS);
+  }
+
+  stop(): void {
+    this.observer?.disconnect();
+    this.observer = null;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.scheduled) clearTimeout(this.scheduled);
+    this.heartbeat = this.scheduled = null;
+  }
+
+  /** Coalesces a burst of mutations into one scan on the next task. */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = setTimeout(() => {
+      this.scheduled = null;
+      this.scan();
+    }, 0);
+  }
+
+  private account(x: Extraction): string {
+    return x.account ?? `${this.deps.adapter.platform}-default`;
+  }
+
+  /** One pass: extract, report what is new. Never throws into the page. */
+  scan(): void {
+    let x: Extraction;
+    try {
+      x = this.deps.adapter.extract(this.deps.root);
+    } catch (err) {
+      console.warn('[Reply Sentinel] extract failed', err);
+      x = { health: 'noList', account: null, conversations: [], thread: null, input: null, missing: ['extract'] };
+    }
+    this.last = x;
+    const now = this.deps.now();
+    const account = this.account(x);
+    const platform = this.deps.adapter.platform;
+    const events: ChatEvent[] = [];
+
+    if (x.health === 'watching' || x.health === 'noInput') {
+      if (x.thread) events.push(...this.threadEvents(x.thread, account, now));
+      events.push(...this.waitingRowEvents(x, account, now));
+    }
+    this.threadBuyer = x.thread?.buyer ?? null;
+
+    const health = { health: x.health, account, ...(x.thread ? { activeBuyer: x.thread.buyer } : {}) };
+    const changed = JSON.stringify(health) !== JSON.stringify(this.lastHealth);
+    this.lastHealth = health;
+    // Health first: the background must know the tab watches before it judges the events' deadlines.
+    if (changed) this.sendHealth();
+    if (events.length) {
+      const msg: EventsMessage = { type: 'events', platform, account, events };
+      void this.deps.send(msg).catch(() => undefined);
+    }
+  }
+
+  private threadEvents(thread: NonNullable<Extraction['thread']>, account: string, now: number): ChatEvent[] {
+    const platform = this.deps.adapter.platform;
+    let seen = this.seen.get(thread.buyer);
+    // A thread that just came on screen (first scan, reload, conversation switch) is history, not news.
+    const historical = this.threadBuyer !== thread.buyer || !seen;
+    if (!seen) {
+      seen = new Set();
+      this.seen.set(thread.buyer, seen);
+    }
+    const out: ChatEvent[] = [];
+    let lowerBound = now - UNKNOWN_PAST_MS;
+    for (const m of thread.messages) {
+      if (m.at !== null) lowerBound = Math.max(lowerBound, Math.min(m.at, now));
+      if (seen.has(m.id)) continue;
+      seen.add(m.id);
+      const e: ChatEvent = {
+        platform,
+        account,
+        buyer: thread.buyer,
+        messageId: m.id,
+        author: m.author,
+        at: m.at ?? (historical ? lowerBound : now),
+        timeSource: m.timeSource ?? 'observed',
+        observedAt: now,
+      };
+      if (m.at === null && historical) e.atLatest = now;
+      if (historical) e.historical = true;
+      if (thread.nick) e.buyerNick = thread.nick;
+      if (m.text) e.text = m.text;
+      if (m.marker) e.marker = m.marker;
+      out.push(e);
+    }
+    return out;
+  }
+
+  /**
+   * Buyers waiting in conversations that are not open: the list row says for how long. One event per wait;
+   * when the conversation is opened, its real messages take over (a later buyer message never restarts a clock).
+   */
+  private waitingRowEvents(x: Extraction, account: string, now: number): ChatEvent[] {
+    const out: ChatEvent[] = [];
+    const waitingNow = new Set<string>();
+    for (const c of x.conversations) {
+      if (c.active || c.waitingSec === undefined || c.buyer === x.thread?.buyer) continue;
+      waitingNow.add(c.buyer);
+      if (this.waitingReported.has(c.buyer)) continue;
+      const since = now - c.waitingSec * 1000;
+      this.waitingReported.set(c.buyer, since);
+      out.push({
+        platform: this.deps.adapter.platform,
+        account,
+        buyer: c.buyer,
+        messageId: `wait-${Math.floor(since / 1000)}`,
+        author: 'buyer',
+        at: since,
+        timeSource: 'stamp',
+        observedAt: now,
+        ...(c.nick ? { buyerNick: c.nick } : {}),
+        ...(c.preview ? { text: c.preview.slice(0, 500) } : {}),
+      });
+    }
+    for (const b of [...this.waitingReported.keys()]) if (!waitingNow.has(b)) this.waitingReported.delete(b);
+    return out;
+  }
+
+  private sendHealth(): void {
+    if (!this.lastHealth) return;
+    const msg: HealthMessage = { type: 'health', platform: this.deps.adapter.platform, url: this.deps.url(), ...this.lastHealth };
+    void this.deps.send(msg).catch(() => undefined);
+  }
+}

@@ -1,0 +1,72 @@
+// @vitest-environment jsdom
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { extractPdd, pddAdapter } from '../../lib/adapters/pdd';
+import { adapterFor } from '../../lib/adapters/registry';
+
+function load(html: string): Document {
+  return new DOMParser().parseFromString(html, 'text/html');
+}
+const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');
+
+describe('PDD adapter', () => {
+  it('matches the real workbench and the demo page only', () => {
+    expect(adapterFor(new URL('https://mms.pinduoduo.com/chat-merchant/index.html#/'))).toBe(pddAdapter);
+    expect(adapterFor(new URL('http://127.0.0.1:5173/demo/pdd/index.html'))).toBe(pddAdapter);
+    expect(adapterFor(new URL('https://mms.pinduoduo.com/orders/list'))).toBeUndefined();
+    expect(adapterFor(new URL('https://example.com/chat-merchant/'))).toBeUndefined();
+  });
+
+  it('reads the open thread: authors, ids, times, texts', () => {
+    const x = extractPdd(load(fixture));
+    expect(x.health).toBe('watching');
+    expect(x.account).toBe('测试旗舰店');
+    expect(x.thread?.buyer).toBe('802114');
+    expect(x.thread?.nick).toBe('S*******n');
+    expect(x.thread?.messages.map((m) => [m.author, m.text])).toEqual([
+      ['system', '当前用户来自 商品详情页'],
+      ['buyer', '请问什么时候发货'],
+      ['buyer', '[商品卡片] 【现货】纯棉短袖T恤 ¥39.9'],
+      ['robot', '亲，在的哦'],
+      ['buyer', '[图片]'],
+      ['human', '今天下午发出 <b>'],
+      ['system', '机器人已暂停接待'],
+    ]);
+    const first = x.thread!.messages[1]!;
+    expect(first).toMatchObject({ id: 'middlePanel_list_1788340335000', at: 1788340335000, timeSource: 'id' });
+    expect(x.input?.id).toBe('replyTextarea');
+  });
+
+  it('reads the conversation list with waiting times', () => {
+    const x = extractPdd(load(fixture));
+    expect(x.conversations).toEqual([
+      { buyer: '802114', nick: 'S*******n', preview: '请问什么时候发货', active: true },
+      { buyer: '733519', nick: '小***子', preview: '在吗', active: false, waitingSec: 42 },
+      { buyer: '915002', nick: 'j***y', preview: '好的谢谢', active: false },
+    ]);
+  });
+
+  it('survives extra wrappers around rows and messages', () => {
+    const wrapped = fixture
+      .replaceAll('<li class="onemsg"', '<div class="v-wrap"><li class="onemsg"')
+      .replaceAll('<div class="chat-item-box', '<section class="x"><div class="chat-item-box');
+    const x = extractPdd(load(wrapped));
+    expect(x.thread?.messages.filter((m) => m.author === 'buyer')).toHaveLength(3);
+    expect(x.conversations).toHaveLength(3);
+  });
+
+  it('fails loudly: no message list → noList, no input → noInput, login page → loggedOut', () => {
+    expect(extractPdd(load('<div id="app"><p>加载中…</p></div>')).health).toBe('noList');
+    expect(extractPdd(load(fixture.replace(/<textarea[^>]*><\/textarea>/, ''))).health).toBe('noInput');
+    expect(extractPdd(load('<div class="login-content"><input id="usernameId"></div>')).health).toBe('loggedOut');
+  });
+
+  it('never invents a buyer question from garbage', () => {
+    for (const html of ['', '<li class="onemsg"></li>', fixture.slice(0, fixture.length / 2), '<ul class="msg-list"><li class="onemsg" id="middlePanel_list_x"><div class="buyer-item"></div></li></ul>']) {
+      const x = extractPdd(load(html));
+      const buyers = x.thread?.messages.filter((m) => m.author === 'buyer' && m.at !== null) ?? [];
+      for (const b of buyers) expect(fixture).toContain(String(b.at));
+    }
+  });
+});
