@@ -29,7 +29,11 @@ export function formatCountdown(ms: number): string {
  * What the toolbar badge shows: the most urgent countdown (m:ss, colour by urgency); "!N" when buyers have
  * already waited past the deadline and nothing is counting down; "?" when a workbench tab cannot see the chat.
  */
-export function badgeView(clocks: readonly Clock[], now: number, opts: { alertLeadSec: number; blindTabs: number; t: Translate }): BadgeView {
+export function badgeView(
+  clocks: readonly Clock[],
+  now: number,
+  opts: { alertLeadSec: number; blindTabs: number; t: Translate },
+): BadgeView {
   const pending = clocks.filter((c) => c.status === 'pending' && c.dueAt !== null).sort((a, b) => a.dueAt! - b.dueAt!);
   const breached = clocks.filter((c) => c.status === 'breached');
   const parts: string[] = [];
@@ -41,10 +45,12 @@ export function badgeView(clocks: readonly Clock[], now: number, opts: { alertLe
   const next = pending[0];
   if (next) {
     const left = next.dueAt! - now;
-    const color = left <= 30_000 ? BADGE_COLORS.urgent : left <= opts.alertLeadSec * 1000 ? BADGE_COLORS.soon : BADGE_COLORS.calm;
+    const color =
+      left <= 30_000 ? BADGE_COLORS.urgent : left <= opts.alertLeadSec * 1000 ? BADGE_COLORS.soon : BADGE_COLORS.calm;
     return { text: formatCountdown(left), color, title };
   }
-  if (breached.length) return { text: `!${breached.length > 99 ? '99+' : breached.length}`, color: BADGE_COLORS.breached, title };
+  if (breached.length)
+    return { text: `!${breached.length > 99 ? '99+' : breached.length}`, color: BADGE_COLORS.breached, title };
   if (opts.blindTabs) return { text: '?', color: BADGE_COLORS.blind, title };
   return { text: '', color: BADGE_COLORS.calm, title };
 }

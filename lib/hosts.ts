@@ -11,3 +11,8 @@ export const WORKBENCH_MATCHES = [
 
 /** The bundled simulated workbench (demo build only). */
 export const DEMO_MATCHES = ['http://localhost/*', 'http://127.0.0.1/*'] as const;
+
+/** Is this a page of the bundled demo workbench (served on localhost, one folder per platform)? */
+export function isDemoPage(url: URL, folder: string): boolean {
+  return (url.hostname === 'localhost' || url.hostname === '127.0.0.1') && url.pathname.startsWith(`/${folder}/`);
+}

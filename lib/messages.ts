@@ -6,7 +6,13 @@ import { AUTHORS, MARKERS, PLATFORMS, TIME_SOURCES, type ChatEvent, type Platfor
 import type { Health } from './db/schema';
 import type { Settings } from './settings';
 
-export const HEALTH_STATES = ['watching', 'noList', 'noInput', 'loggedOut', 'noConversation'] as const satisfies readonly Health[];
+export const HEALTH_STATES = [
+  'watching',
+  'noList',
+  'noInput',
+  'loggedOut',
+  'noConversation',
+] as const satisfies readonly Health[];
 
 /** Observed messages from one workbench tab. */
 export interface EventsMessage {
@@ -45,14 +51,22 @@ export const HEARTBEAT_MS = 30_000;
 export const COVERAGE_GAP_MS = 75_000;
 
 /** Limits that keep a hostile or broken page from flooding storage. */
-export const LIMITS = { eventsPerMessage: 2000, idLength: 200, textLength: 500, nickLength: 100, accountLength: 200 } as const;
+export const LIMITS = {
+  eventsPerMessage: 2000,
+  idLength: 200,
+  textLength: 500,
+  nickLength: 100,
+  accountLength: 200,
+} as const;
 
 type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isStr = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
-const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 946_684_800_000 && v < 4_102_444_800_000; // 2000–2100
-const oneOf = <T extends string>(list: readonly T[], v: unknown): v is T => typeof v === 'string' && (list as readonly string[]).includes(v);
+const isTime = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isFinite(v) && v > 946_684_800_000 && v < 4_102_444_800_000; // 2000–2100
+const oneOf = <T extends string>(list: readonly T[], v: unknown): v is T =>
+  typeof v === 'string' && (list as readonly string[]).includes(v);
 
 function optStr(v: unknown, max: number, name: string): string | undefined {
   if (v === undefined) return undefined;
@@ -63,14 +77,17 @@ function optStr(v: unknown, max: number, name: string): string | undefined {
 function parseEvent(raw: unknown, platform: Platform, account: string, i: number): ChatEvent {
   const at = `events[${i}]`;
   if (!isObj(raw)) throw new Error(`${at} must be an object`);
-  if (raw.platform !== platform || raw.account !== account) throw new Error(`${at} belongs to another platform/account`);
+  if (raw.platform !== platform || raw.account !== account)
+    throw new Error(`${at} belongs to another platform/account`);
   if (!isStr(raw.buyer, LIMITS.idLength)) throw new Error(`${at}.buyer must be a non-empty id`);
   if (!isStr(raw.messageId, LIMITS.idLength)) throw new Error(`${at}.messageId must be a non-empty id`);
   if (!oneOf(AUTHORS, raw.author)) throw new Error(`${at}.author must be one of ${AUTHORS.join(', ')}`);
   if (!isTime(raw.at)) throw new Error(`${at}.at must be a time in ms`);
   if (!isTime(raw.observedAt)) throw new Error(`${at}.observedAt must be a time in ms`);
-  if (!oneOf(TIME_SOURCES, raw.timeSource)) throw new Error(`${at}.timeSource must be one of ${TIME_SOURCES.join(', ')}`);
-  if (raw.atLatest !== undefined && !(isTime(raw.atLatest) && raw.atLatest >= raw.at)) throw new Error(`${at}.atLatest must be a time ≥ at`);
+  if (!oneOf(TIME_SOURCES, raw.timeSource))
+    throw new Error(`${at}.timeSource must be one of ${TIME_SOURCES.join(', ')}`);
+  if (raw.atLatest !== undefined && !(isTime(raw.atLatest) && raw.atLatest >= raw.at))
+    throw new Error(`${at}.atLatest must be a time ≥ at`);
   if (raw.marker !== undefined && !oneOf(MARKERS, raw.marker)) throw new Error(`${at}.marker is unknown`);
   const e: ChatEvent = {
     platform,
@@ -102,9 +119,11 @@ export function parseMessage(raw: unknown): Result<ToBackground> {
     switch (raw.type) {
       case 'events': {
         if (!oneOf(PLATFORMS, raw.platform)) return { ok: false, error: 'events: unknown platform' };
-        if (!isStr(raw.account, LIMITS.accountLength)) return { ok: false, error: 'events: account must be a non-empty id' };
+        if (!isStr(raw.account, LIMITS.accountLength))
+          return { ok: false, error: 'events: account must be a non-empty id' };
         if (!Array.isArray(raw.events)) return { ok: false, error: 'events: events must be a list' };
-        if (raw.events.length > LIMITS.eventsPerMessage) return { ok: false, error: `events: at most ${LIMITS.eventsPerMessage} a message` };
+        if (raw.events.length > LIMITS.eventsPerMessage)
+          return { ok: false, error: `events: at most ${LIMITS.eventsPerMessage} a message` };
         const platform = raw.platform;
         const account = raw.account;
         const events = raw.events.map((e, i) => parseEvent(e, platform, account, i));
@@ -112,10 +131,18 @@ export function parseMessage(raw: unknown): Result<ToBackground> {
       }
       case 'health': {
         if (!oneOf(PLATFORMS, raw.platform)) return { ok: false, error: 'health: unknown platform' };
-        if (!isStr(raw.account, LIMITS.accountLength)) return { ok: false, error: 'health: account must be a non-empty id' };
-        if (!oneOf(HEALTH_STATES, raw.health)) return { ok: false, error: `health: must be one of ${HEALTH_STATES.join(', ')}` };
+        if (!isStr(raw.account, LIMITS.accountLength))
+          return { ok: false, error: 'health: account must be a non-empty id' };
+        if (!oneOf(HEALTH_STATES, raw.health))
+          return { ok: false, error: `health: must be one of ${HEALTH_STATES.join(', ')}` };
         if (typeof raw.url !== 'string') return { ok: false, error: 'health: url must be text' };
-        const m: HealthMessage = { type: 'health', platform: raw.platform, account: raw.account, health: raw.health, url: raw.url.slice(0, 2000) };
+        const m: HealthMessage = {
+          type: 'health',
+          platform: raw.platform,
+          account: raw.account,
+          health: raw.health,
+          url: raw.url.slice(0, 2000),
+        };
         const activeBuyer = optStr(raw.activeBuyer, LIMITS.idLength, 'health.activeBuyer');
         if (activeBuyer) m.activeBuyer = activeBuyer;
         return { ok: true, value: m };

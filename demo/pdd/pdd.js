@@ -10,7 +10,15 @@
     { uid: '640087', nick: '王***' },
     { uid: '511920', nick: '快***手' },
   ];
-  const questions = ['请问什么时候发货？', '这个有现货吗', '能便宜一点吗', '尺码偏大还是偏小？', '可以开发票吗', '地址填错了能改吗', '[商品卡片]'];
+  const questions = [
+    '请问什么时候发货？',
+    '这个有现货吗',
+    '能便宜一点吗',
+    '尺码偏大还是偏小？',
+    '可以开发票吗',
+    '地址填错了能改吗',
+    '[商品卡片]',
+  ];
   const robotAnswers = ['亲，在的哦，请问有什么可以帮您？', '亲亲，一般48小时内发货哦'];
   const state = { open: null, auto: params.get('auto') !== '0', lastId: 0, model: '' };
   const threads = new Map(buyers.map((b) => [b.uid, []]));
@@ -42,11 +50,14 @@
     const wrap = el('div', { class: 'merchantMessage' });
     if (!prev || m.id - prev.id > 5 * 60e3) wrap.appendChild(el('p', { class: 'message-time', text: stamp(m.id) }));
     const body = () => {
-      if (m.text === '[商品卡片]') return el('div', { class: 'msg-content good-card' }, [el('span', { text: '【现货】纯棉短袖T恤 ¥39.9' })]);
+      if (m.text === '[商品卡片]')
+        return el('div', { class: 'msg-content good-card' }, [el('span', { text: '【现货】纯棉短袖T恤 ¥39.9' })]);
       return el('div', { class: 'msg-content' }, [el('p', { class: 'msg-content-box', text: m.text })]);
     };
     if (m.who === 'buyer') {
-      wrap.appendChild(el('div', { class: 'buyer-item', 'data-v-2b7d0e11': '' }, [el('div', { currentuid: uid }), body()]));
+      wrap.appendChild(
+        el('div', { class: 'buyer-item', 'data-v-2b7d0e11': '' }, [el('div', { currentuid: uid }), body()]),
+      );
     } else if (m.who === 'system') {
       wrap.appendChild(el('div', { class: 'system-msg-31', text: m.text }));
     } else {
@@ -81,14 +92,20 @@
       const since = waitingSince.get(b.uid);
       const box = el(
         'div',
-        { class: `chat-item-box${state.open === b.uid ? ' active' : ''}`, 'data-random': `${b.uid}-0-${since ? 'unTimeout' : 'reply'}` },
+        {
+          class: `chat-item-box${state.open === b.uid ? ' active' : ''}`,
+          'data-random': `${b.uid}-0-${since ? 'unTimeout' : 'reply'}`,
+        },
         [
           el('span', { class: 'nickname-span', text: b.nick }),
           el('p', { class: 'chat-message-content', text: last ? last.text : '' }),
           el('p', { class: 'item-note', text: last ? stamp(last.id).slice(-8) : '' }),
         ],
       );
-      if (since && state.open !== b.uid) box.appendChild(el('span', { class: 'chat-unreply-time', text: `${Math.floor((Date.now() - since) / 1000)}秒` }));
+      if (since && state.open !== b.uid)
+        box.appendChild(
+          el('span', { class: 'chat-unreply-time', text: `${Math.floor((Date.now() - since) / 1000)}秒` }),
+        );
       box.addEventListener('click', () => api.open(b.uid));
       ul.appendChild(el('li', { class: 'chat-item' }, [box]));
     }
@@ -164,7 +181,8 @@
         if (state.auto) {
           const b = buyers[Math.floor(Math.random() * buyers.length)];
           api.buyerSays(b.uid, questions[Math.floor(Math.random() * questions.length)]);
-          if (Math.random() < 0.3) setTimeout(() => api.robotSays(b.uid, robotAnswers[Math.floor(Math.random() * robotAnswers.length)]), 3000);
+          if (Math.random() < 0.3)
+            setTimeout(() => api.robotSays(b.uid, robotAnswers[Math.floor(Math.random() * robotAnswers.length)]), 3000);
         }
         scheduleBuyer();
       },

@@ -14,10 +14,8 @@ import { parseMessage, type Reply } from '@/lib/messages';
 const ALARM = 'sentinel-next';
 
 export default defineBackground(() => {
-  let sentinel: Sentinel;
-
   const t: Translate = (key, subs) => {
-    const lang = sentinel?.getSettings().language ?? 'auto';
+    const lang = sentinel.getSettings().language;
     if (lang !== 'auto') return catalogTranslate(lang)(key, subs);
     // i18n message names are typed by WXT from the locale files; ours are looked up by name at run time.
     const getMessage = browser.i18n.getMessage as (name: string, subs?: string[]) => string;
@@ -51,7 +49,8 @@ export default defineBackground(() => {
     },
   };
 
-  sentinel = new Sentinel(new SentinelDB(), host);
+  // `t` and `setBadge` above refer to `sentinel` only when called, which is after this line.
+  const sentinel: Sentinel = new Sentinel(new SentinelDB(), host);
 
   // Repaint the badge every second while something counts down and the worker is alive anyway.
   let ticker: ReturnType<typeof setInterval> | undefined;
@@ -88,7 +87,9 @@ export default defineBackground(() => {
           return { ok: true, badge: sentinel.badge(Date.now()) };
       }
     })();
-    work.then(sendResponse, (err: unknown) => sendResponse({ ok: false, error: String((err as Error)?.message ?? err) }));
+    work.then(sendResponse, (err: unknown) =>
+      sendResponse({ ok: false, error: String((err as Error)?.message ?? err) }),
+    );
     return true; // keep the channel open for the async reply
   });
 

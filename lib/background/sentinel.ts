@@ -148,13 +148,28 @@ export class Sentinel {
           lastSeen: now,
           ...(msg.activeBuyer !== undefined && { activeBuyer: msg.activeBuyer }),
         });
-        const open = await this.db.coverage.where('tabId').equals(tabId).filter((s) => s.open === 1).toArray();
-        const same = open.find((s) => s.platform === msg.platform && s.account === msg.account && now - s.to <= COVERAGE_GAP_MS);
+        const open = await this.db.coverage
+          .where('tabId')
+          .equals(tabId)
+          .filter((s) => s.open === 1)
+          .toArray();
+        const same = open.find(
+          (s) => s.platform === msg.platform && s.account === msg.account && now - s.to <= COVERAGE_GAP_MS,
+        );
         // Close what no longer holds: another account in the tab, a gap, or a page that went blind.
-        for (const s of open) if (s !== same || msg.health !== 'watching') await this.db.coverage.update(s.id!, { open: 0 });
+        for (const s of open)
+          if (s !== same || msg.health !== 'watching') await this.db.coverage.update(s.id!, { open: 0 });
         if (msg.health === 'watching') {
           if (same) await this.db.coverage.update(same.id!, { to: now });
-          else await this.db.coverage.add({ platform: msg.platform, account: msg.account, tabId, from: now, to: now, open: 1 });
+          else
+            await this.db.coverage.add({
+              platform: msg.platform,
+              account: msg.account,
+              tabId,
+              from: now,
+              to: now,
+              open: 1,
+            });
         }
       });
       await this.recomputeOpen(now, { platform: msg.platform, account: msg.account });
@@ -167,12 +182,15 @@ export class Sentinel {
       const now = this.host.now();
       await this.db.transaction('rw', this.db.tabs, this.db.coverage, async () => {
         await this.db.tabs.delete(tabId);
-        await this.db.coverage.where('tabId').equals(tabId).modify((s) => {
-          if (s.open === 1) {
-            s.open = 0;
-            s.to = Math.max(s.to, Math.min(now, s.to + COVERAGE_GAP_MS));
-          }
-        });
+        await this.db.coverage
+          .where('tabId')
+          .equals(tabId)
+          .modify((s) => {
+            if (s.open === 1) {
+              s.open = 0;
+              s.to = Math.max(s.to, Math.min(now, s.to + COVERAGE_GAP_MS));
+            }
+          });
       });
       await this.recomputeOpen(now);
     });
@@ -190,7 +208,11 @@ export class Sentinel {
   }
 
   badge(now: number): BadgeView {
-    return badgeView(this.hot, now, { alertLeadSec: this.settings.alertLeadSec, blindTabs: this.blindTabs, t: this.host.t });
+    return badgeView(this.hot, now, {
+      alertLeadSec: this.settings.alertLeadSec,
+      blindTabs: this.blindTabs,
+      t: this.host.t,
+    });
   }
 
   /** Open clocks, most urgent first. */
@@ -251,9 +273,17 @@ export class Sentinel {
     const rows = await this.db.clocks
       .where('status')
       .anyOf('pending', 'unknown')
-      .filter((c) => (c.status === 'pending' || (c.dueAt ?? 0) > now - UNKNOWN_RECHECK_MS) && (!only || (c.platform === only.platform && c.account === only.account)))
+      .filter(
+        (c) =>
+          (c.status === 'pending' || (c.dueAt ?? 0) > now - UNKNOWN_RECHECK_MS) &&
+          (!only || (c.platform === only.platform && c.account === only.account)),
+      )
       .toArray();
-    if (rows.length) await this.recompute(rows.map((c) => c.key), now);
+    if (rows.length)
+      await this.recompute(
+        rows.map((c) => c.key),
+        now,
+      );
     await this.afterChange(now);
   }
 
@@ -273,18 +303,28 @@ export class Sentinel {
         await db.clocks.update(c.key, { alertedFor: c.dueAt });
         if (this.settings.notifications) {
           const secs = Math.max(0, Math.ceil((c.dueAt - now) / 1000));
-          await this.host.notify({ id: `alert|${c.key}|${c.dueAt}`, title: this.host.t('notifySoonTitle', [secs]), message: this.host.t('notifySoonBody', [who, platformName(c.platform, this.host.t)]) });
+          await this.host.notify({
+            id: `alert|${c.key}|${c.dueAt}`,
+            title: this.host.t('notifySoonTitle', [secs]),
+            message: this.host.t('notifySoonBody', [who, platformName(c.platform, this.host.t)]),
+          });
         }
       }
       if (c.status === 'breached' && c.breachedFor !== c.dueAt) {
         await db.clocks.update(c.key, { breachedFor: c.dueAt });
         if (this.settings.notifications && now - c.dueAt <= STALE_BREACH_MS) {
-          await this.host.notify({ id: `breach|${c.key}|${c.dueAt}`, title: this.host.t('notifyBreachTitle'), message: this.host.t('notifyBreachBody', [who, platformName(c.platform, this.host.t)]) });
+          await this.host.notify({
+            id: `breach|${c.key}|${c.dueAt}`,
+            title: this.host.t('notifyBreachTitle'),
+            message: this.host.t('notifyBreachBody', [who, platformName(c.platform, this.host.t)]),
+          });
         }
       }
     }
     this.hot = open.sort(byUrgency);
-    this.blindTabs = await db.tabs.filter((t) => t.health !== 'watching' && now - t.lastSeen <= COVERAGE_GAP_MS).count();
+    this.blindTabs = await db.tabs
+      .filter((t) => t.health !== 'watching' && now - t.lastSeen <= COVERAGE_GAP_MS)
+      .count();
     await this.host.setBadge(this.badge(now));
     await this.schedule(now);
   }
@@ -329,13 +369,32 @@ export function rollupId(u: Pick<UnitRow, 'metric' | 'day' | 'platform' | 'accou
 }
 
 /** Moves rollup counts from the old units of a conversation to its new ones. */
-async function applyRollupDelta(db: SentinelDB, old: readonly UnitRow[], next: readonly UnitRow[], now: number): Promise<void> {
+async function applyRollupDelta(
+  db: SentinelDB,
+  old: readonly UnitRow[],
+  next: readonly UnitRow[],
+  now: number,
+): Promise<void> {
   const delta = new Map<string, RollupRow>();
   const bump = (u: UnitRow, sign: 1 | -1) => {
     const id = rollupId(u);
     let d = delta.get(id);
     if (!d) {
-      d = { id, metric: u.metric, day: u.day, platform: u.platform, account: u.account, pass: 0, fail: 0, pending: 0, unknown: 0, notAssessed: 0, cappedSum: 0, cappedCount: 0, updatedAt: now };
+      d = {
+        id,
+        metric: u.metric,
+        day: u.day,
+        platform: u.platform,
+        account: u.account,
+        pass: 0,
+        fail: 0,
+        pending: 0,
+        unknown: 0,
+        notAssessed: 0,
+        cappedSum: 0,
+        cappedCount: 0,
+        updatedAt: now,
+      };
       delta.set(id, d);
     }
     d[u.result] += sign;
@@ -355,7 +414,17 @@ async function applyRollupDelta(db: SentinelDB, old: readonly UnitRow[], next: r
     const d = delta.get(id)!;
     const c = current[i];
     const r: RollupRow = c
-      ? { ...c, pass: c.pass + d.pass, fail: c.fail + d.fail, pending: c.pending + d.pending, unknown: c.unknown + d.unknown, notAssessed: c.notAssessed + d.notAssessed, cappedSum: c.cappedSum + d.cappedSum, cappedCount: c.cappedCount + d.cappedCount, updatedAt: now }
+      ? {
+          ...c,
+          pass: c.pass + d.pass,
+          fail: c.fail + d.fail,
+          pending: c.pending + d.pending,
+          unknown: c.unknown + d.unknown,
+          notAssessed: c.notAssessed + d.notAssessed,
+          cappedSum: c.cappedSum + d.cappedSum,
+          cappedCount: c.cappedCount + d.cappedCount,
+          updatedAt: now,
+        }
       : d;
     if (r.pass + r.fail + r.pending + r.unknown + r.notAssessed === 0) empty.push(id);
     else out.push(r);

@@ -38,7 +38,13 @@ export class Watcher {
   start(): void {
     this.scan();
     this.observer = new MutationObserver(() => this.schedule());
-    this.observer.observe(this.deps.root, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['class', 'data-random', 'id'] });
+    this.observer.observe(this.deps.root, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+      attributes: true,
+      attributeFilter: ['class', 'data-random', 'id'],
+    });
     this.heartbeat = setInterval(() => this.sendHealth(), HEARTBEAT_MS);
   }
 
@@ -162,7 +168,12 @@ export class Watcher {
 
   private sendHealth(): void {
     if (!this.lastHealth) return;
-    const msg: HealthMessage = { type: 'health', platform: this.deps.adapter.platform, url: this.deps.url(), ...this.lastHealth };
+    const msg: HealthMessage = {
+      type: 'health',
+      platform: this.deps.adapter.platform,
+      url: this.deps.url(),
+      ...this.lastHealth,
+    };
     void this.deps.send(msg).catch(() => undefined);
   }
 }

@@ -252,7 +252,14 @@ export function evaluate(input: EngineInput): EngineOutput {
       clock.startedAt = last.startAt;
       clock.waitingMessages = last.buyerMessages;
       clock.dueAt = j.dueAt;
-      clock.status = j.result === 'fail' ? 'breached' : j.result === 'pending' ? 'pending' : j.result === 'unknown' ? 'unknown' : 'notAssessed';
+      clock.status =
+        j.result === 'fail'
+          ? 'breached'
+          : j.result === 'pending'
+            ? 'pending'
+            : j.result === 'unknown'
+              ? 'unknown'
+              : 'notAssessed';
       if (j.dueAt !== null) {
         const alertAt = Math.max(last.clockAt ?? last.startAt, j.dueAt - input.alertLeadSec * 1000);
         clock.alertAt = alertAt;
@@ -271,6 +278,15 @@ export function evaluate(input: EngineInput): EngineOutput {
 
 /** Urgency order for display: breached first (longest overdue first), then pending by time left, then the rest. */
 export function byUrgency(a: Clock, b: Clock): number {
-  const rank = (c: Clock) => (c.status === 'breached' ? 0 : c.status === 'pending' ? 1 : c.status === 'unknown' ? 2 : c.status === 'notAssessed' ? 3 : 4);
+  const rank = (c: Clock) =>
+    c.status === 'breached'
+      ? 0
+      : c.status === 'pending'
+        ? 1
+        : c.status === 'unknown'
+          ? 2
+          : c.status === 'notAssessed'
+            ? 3
+            : 4;
   return rank(a) - rank(b) || (a.dueAt ?? a.startedAt ?? Infinity) - (b.dueAt ?? b.startedAt ?? Infinity);
 }

@@ -20,7 +20,10 @@ export function emptyCounts(): Record<UnitResult, number> {
   return { pass: 0, fail: 0, pending: 0, unknown: 0, notAssessed: 0 };
 }
 
-export function rollup(metric: MetricRule, units: readonly Pick<UnitOutcome, 'metric' | 'result' | 'cappedSec'>[]): Rollup {
+export function rollup(
+  metric: MetricRule,
+  units: readonly Pick<UnitOutcome, 'metric' | 'result' | 'cappedSec'>[],
+): Rollup {
   const counts = emptyCounts();
   let cappedSum = 0;
   let cappedCount = 0;

@@ -38,7 +38,12 @@ export function threadOrder(events: readonly ChatEvent[]): ChatEvent[] {
     const prev = byId.get(e.messageId);
     if (!prev || betterTime(e, prev)) byId.set(e.messageId, e);
   }
-  return [...byId.values()].sort((a, b) => a.at - b.at || a.observedAt - b.observedAt || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0));
+  return [...byId.values()].sort(
+    (a, b) =>
+      a.at - b.at ||
+      a.observedAt - b.observedAt ||
+      (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0),
+  );
 }
 
 const SOURCE_RANK = { id: 0, stamp: 1, network: 2, observed: 3 } as const;
@@ -87,7 +92,9 @@ export function buildRounds(thread: readonly ChatEvent[], rule: MetricRule): Rou
         continue;
       }
       const newSession =
-        rule.unit === 'session' && lastMessageAt !== null && (sessionEnded || (gapMs !== null && e.at - lastMessageAt >= gapMs));
+        rule.unit === 'session' &&
+        lastMessageAt !== null &&
+        (sessionEnded || (gapMs !== null && e.at - lastMessageAt >= gapMs));
       if (newSession) {
         if (open) {
           open.closedUnreplied = true;
@@ -110,7 +117,15 @@ export function buildRounds(thread: readonly ChatEvent[], rule: MetricRule): Rou
       }
       if (!open) {
         const clockAt = inWindow(e.at, rule.window) ? e.at : null;
-        open = { startAt: e.at, startMessageId: e.messageId, clockAt, lastBuyerAt: e.at, buyerMessages: 1, replyAt: null, session };
+        open = {
+          startAt: e.at,
+          startMessageId: e.messageId,
+          clockAt,
+          lastBuyerAt: e.at,
+          buyerMessages: 1,
+          replyAt: null,
+          session,
+        };
         rounds.push(open);
       } else {
         open.lastBuyerAt = e.at;

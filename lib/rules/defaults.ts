@@ -117,7 +117,10 @@ const pdd: PlatformRules = {
       validReply: HUMAN,
       periodDays: [1],
       confidence: 'L',
-      note: { zh: '首次人工回复 ≤30 秒；口径未经官方核实。', en: 'First human reply within 30 s; not verified against official text.' },
+      note: {
+        zh: '首次人工回复 ≤30 秒；口径未经官方核实。',
+        en: 'First human reply within 30 s; not verified against official text.',
+      },
     },
   ],
 };

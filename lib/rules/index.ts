@@ -22,7 +22,10 @@ const isMinute = (v: unknown): v is number => Number.isInteger(v) && (v as numbe
 export function validateOverride(metric: MetricRule, o: MetricOverride): string[] {
   const errs: string[] = [];
   const where = metric.key;
-  if (o.thresholdSec !== undefined && !(Number.isFinite(o.thresholdSec) && o.thresholdSec >= 1 && o.thresholdSec <= 3600)) {
+  if (
+    o.thresholdSec !== undefined &&
+    !(Number.isFinite(o.thresholdSec) && o.thresholdSec >= 1 && o.thresholdSec <= 3600)
+  ) {
     errs.push(`${where}: thresholdSec must be 1–3600 seconds`);
   }
   if (o.window !== undefined) {
@@ -31,13 +34,18 @@ export function validateOverride(metric: MetricRule, o: MetricOverride): string[
     }
   }
   if (o.validReply !== undefined) {
-    const bad = o.validReply.filter((a) => !(AUTHORS as readonly string[]).includes(a) || a === 'buyer' || a === 'system' || a === 'internal');
-    if (bad.length || o.validReply.length === 0) errs.push(`${where}: validReply must be a non-empty set of outgoing authors`);
+    const bad = o.validReply.filter(
+      (a) => !(AUTHORS as readonly string[]).includes(a) || a === 'buyer' || a === 'system' || a === 'internal',
+    );
+    if (bad.length || o.validReply.length === 0)
+      errs.push(`${where}: validReply must be a non-empty set of outgoing authors`);
   }
-  if (o.warnBelow !== undefined && !(o.warnBelow >= 0 && o.warnBelow <= 1)) errs.push(`${where}: warnBelow must be between 0 and 1`);
+  if (o.warnBelow !== undefined && !(o.warnBelow >= 0 && o.warnBelow <= 1))
+    errs.push(`${where}: warnBelow must be between 0 and 1`);
   const threshold = o.thresholdSec ?? metric.thresholdSec;
   const gap = o.sessionGapSec ?? metric.sessionGapSec;
-  if (o.sessionGapSec !== undefined && metric.unit !== 'session') errs.push(`${where}: sessionGapSec applies to session metrics only`);
+  if (o.sessionGapSec !== undefined && metric.unit !== 'session')
+    errs.push(`${where}: sessionGapSec applies to session metrics only`);
   if (gap !== undefined && !(gap >= threshold)) errs.push(`${where}: sessionGapSec must be at least the threshold`);
   return errs;
 }

@@ -9,12 +9,42 @@ let n = 0;
 function v1Rows() {
   return {
     events: [
-      { key: 'pdd|shop|b1|m1', platform: 'pdd', account: 'shop', buyer: 'b1', messageId: 'm1', author: 'buyer', at: 1_780_000_000_000, timeSource: 'id', observedAt: 1_780_000_000_000 },
-      { key: 'jd|acc|b2|m2', platform: 'jd', account: 'acc', buyer: 'b2', messageId: 'm2', author: 'human', at: 1_780_000_100_000, timeSource: 'stamp', observedAt: 1_780_000_100_000 },
+      {
+        key: 'pdd|shop|b1|m1',
+        platform: 'pdd',
+        account: 'shop',
+        buyer: 'b1',
+        messageId: 'm1',
+        author: 'buyer',
+        at: 1_780_000_000_000,
+        timeSource: 'id',
+        observedAt: 1_780_000_000_000,
+      },
+      {
+        key: 'jd|acc|b2|m2',
+        platform: 'jd',
+        account: 'acc',
+        buyer: 'b2',
+        messageId: 'm2',
+        author: 'human',
+        at: 1_780_000_100_000,
+        timeSource: 'stamp',
+        observedAt: 1_780_000_100_000,
+      },
     ],
     clocks: [{ key: 'pdd|shop|b1', status: 'pending', dueAt: 1_780_000_180_000, platform: 'pdd' }],
-    units: [{ id: 'pdd.manual3min|pdd|shop|b1|2026-05-29', conv: 'pdd|shop|b1', metric: 'pdd.manual3min', day: '2026-05-29', result: 'pending' }],
-    rollups: [{ id: 'pdd.manual3min|2026-05-29|pdd|shop', metric: 'pdd.manual3min', day: '2026-05-29', pass: 3, fail: 1 }],
+    units: [
+      {
+        id: 'pdd.manual3min|pdd|shop|b1|2026-05-29',
+        conv: 'pdd|shop|b1',
+        metric: 'pdd.manual3min',
+        day: '2026-05-29',
+        result: 'pending',
+      },
+    ],
+    rollups: [
+      { id: 'pdd.manual3min|2026-05-29|pdd|shop', metric: 'pdd.manual3min', day: '2026-05-29', pass: 3, fail: 1 },
+    ],
     settings: [{ key: 'alertLeadSec', value: 45 }],
   };
 }

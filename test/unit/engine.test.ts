@@ -61,7 +61,11 @@ describe('Taobao rounds (platform-rules.md §4)', () => {
   });
 
   it('then buyer 10:18:30, seller 10:19:00 → round 2 passed (1/2)', () => {
-    const events = [...round1(), ev('taobao', 'b1', 'buyer', t('10:18:30')), ev('taobao', 'b1', 'human', t('10:19:00'))];
+    const events = [
+      ...round1(),
+      ev('taobao', 'b1', 'buyer', t('10:18:30')),
+      ev('taobao', 'b1', 'human', t('10:19:00')),
+    ];
     const out = run(events, { coverage: cov });
     const units = unitsOf(out.units, 'taobao.ww3min').sort((a, b) => a.startAt - b.startAt);
     expect(units.map((u) => u.result)).toEqual(['fail', 'pass']);
@@ -232,7 +236,9 @@ describe('clock semantics', () => {
 
   it('a missed deadline that nobody watched is unknown, not a breach', () => {
     const q = ev('pdd', 'K', 'buyer', t('10:00:00'));
-    const watchedUntil: CoverageSpan[] = [{ platform: 'pdd', account: 'shop-main', from: t('09:00:00'), to: t('10:01:00') }];
+    const watchedUntil: CoverageSpan[] = [
+      { platform: 'pdd', account: 'shop-main', from: t('09:00:00'), to: t('10:01:00') },
+    ];
     const out = run([q], { coverage: watchedUntil, now: t('12:00:00') });
     expect(out.clocks[0]!.status).toBe('unknown');
     expect(unitsOf(out.units, 'pdd.manual3min')[0]!.result).toBe('unknown');
@@ -241,7 +247,10 @@ describe('clock semantics', () => {
 
   it('the same deadline watched by a healthy tab is a breach', () => {
     const q = ev('pdd', 'K', 'buyer', t('10:00:00'));
-    const out = run([q], { coverage: [{ platform: 'pdd', account: 'shop-main', from: t('09:00:00'), to: t('10:05:00') }], now: t('10:05:00') });
+    const out = run([q], {
+      coverage: [{ platform: 'pdd', account: 'shop-main', from: t('09:00:00'), to: t('10:05:00') }],
+      now: t('10:05:00'),
+    });
     expect(out.clocks[0]!.status).toBe('breached');
   });
 
@@ -279,7 +288,11 @@ describe('clock semantics', () => {
     expect(unitsOf(out.units, 'pdd.manual3min')).toHaveLength(0);
 
     const q = ev('pdd', 'O', 'buyer', t('10:00:00'));
-    const vague = ev('pdd', 'O', 'human', t('10:01:00'), { timeSource: 'observed', historical: true, atLatest: t('10:10:00') });
+    const vague = ev('pdd', 'O', 'human', t('10:01:00'), {
+      timeSource: 'observed',
+      historical: true,
+      atLatest: t('10:10:00'),
+    });
     expect(unitsOf(run([q, vague]).units, 'pdd.manual3min')[0]!.result).toBe('unknown');
     const vagueButEarly = { ...vague, atLatest: t('10:02:00') };
     expect(unitsOf(run([q, vagueButEarly]).units, 'pdd.manual3min')[0]!.result).toBe('pass');

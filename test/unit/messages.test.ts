@@ -14,7 +14,12 @@ const good = {
 
 describe('parseMessage', () => {
   it('accepts a well-formed events message and keeps only known fields', () => {
-    const r = parseMessage({ type: 'events', platform: 'pdd', account: 'shop', events: [{ ...good, evil: '<script>', text: 'hi' }] });
+    const r = parseMessage({
+      type: 'events',
+      platform: 'pdd',
+      account: 'shop',
+      events: [{ ...good, evil: '<script>', text: 'hi' }],
+    });
     expect(r.ok).toBe(true);
     if (r.ok && r.value.type === 'events') {
       expect(r.value.events[0]).toEqual({ ...good, text: 'hi' });
@@ -26,13 +31,39 @@ describe('parseMessage', () => {
     [{ type: 'nope' }, 'unknown message type: nope'],
     [{ type: 'events', platform: 'ebay', account: 'a', events: [] }, 'events: unknown platform'],
     [{ type: 'events', platform: 'pdd', account: '', events: [] }, 'account must be a non-empty id'],
-    [{ type: 'events', platform: 'pdd', account: 'shop', events: [{ ...good, author: 'alien' }] }, 'events[0].author must be one of'],
-    [{ type: 'events', platform: 'pdd', account: 'shop', events: [{ ...good, at: 'yesterday' }] }, 'events[0].at must be a time'],
-    [{ type: 'events', platform: 'pdd', account: 'shop', events: [{ ...good, at: 1e20 }] }, 'events[0].at must be a time'],
-    [{ type: 'events', platform: 'pdd', account: 'shop', events: [{ ...good, account: 'other' }] }, 'another platform/account'],
-    [{ type: 'events', platform: 'pdd', account: 'shop', events: [{ ...good, atLatest: good.at - 1 }] }, 'atLatest must be a time ≥ at'],
-    [{ type: 'events', platform: 'pdd', account: 'shop', events: [{ ...good, messageId: 'x'.repeat(LIMITS.idLength + 1) }] }, 'messageId'],
-    [{ type: 'events', platform: 'pdd', account: 'shop', events: new Array(LIMITS.eventsPerMessage + 1).fill(good) }, 'at most'],
+    [
+      { type: 'events', platform: 'pdd', account: 'shop', events: [{ ...good, author: 'alien' }] },
+      'events[0].author must be one of',
+    ],
+    [
+      { type: 'events', platform: 'pdd', account: 'shop', events: [{ ...good, at: 'yesterday' }] },
+      'events[0].at must be a time',
+    ],
+    [
+      { type: 'events', platform: 'pdd', account: 'shop', events: [{ ...good, at: 1e20 }] },
+      'events[0].at must be a time',
+    ],
+    [
+      { type: 'events', platform: 'pdd', account: 'shop', events: [{ ...good, account: 'other' }] },
+      'another platform/account',
+    ],
+    [
+      { type: 'events', platform: 'pdd', account: 'shop', events: [{ ...good, atLatest: good.at - 1 }] },
+      'atLatest must be a time ≥ at',
+    ],
+    [
+      {
+        type: 'events',
+        platform: 'pdd',
+        account: 'shop',
+        events: [{ ...good, messageId: 'x'.repeat(LIMITS.idLength + 1) }],
+      },
+      'messageId',
+    ],
+    [
+      { type: 'events', platform: 'pdd', account: 'shop', events: new Array(LIMITS.eventsPerMessage + 1).fill(good) },
+      'at most',
+    ],
     [{ type: 'health', platform: 'pdd', account: 'shop', health: 'great', url: 'x' }, 'health: must be one of'],
   ])('rejects %j with a clear error', (raw, error) => {
     const r = parseMessage(raw);
@@ -41,7 +72,12 @@ describe('parseMessage', () => {
   });
 
   it('truncates over-long text and nicknames instead of storing them whole', () => {
-    const r = parseMessage({ type: 'events', platform: 'pdd', account: 'shop', events: [{ ...good, text: 'x'.repeat(10_000), buyerNick: 'n'.repeat(500) }] });
+    const r = parseMessage({
+      type: 'events',
+      platform: 'pdd',
+      account: 'shop',
+      events: [{ ...good, text: 'x'.repeat(10_000), buyerNick: 'n'.repeat(500) }],
+    });
     expect(r.ok && r.value.type === 'events' && r.value.events[0]!.text!.length).toBe(LIMITS.textLength);
     expect(r.ok && r.value.type === 'events' && r.value.events[0]!.buyerNick!.length).toBe(LIMITS.nickLength);
   });

@@ -13,9 +13,10 @@ const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'
 describe('PDD adapter', () => {
   it('matches the real workbench and the demo page only', () => {
     expect(adapterFor(new URL('https://mms.pinduoduo.com/chat-merchant/index.html#/'))).toBe(pddAdapter);
-    expect(adapterFor(new URL('http://127.0.0.1:5173/demo/pdd/index.html'))).toBe(pddAdapter);
+    expect(adapterFor(new URL('http://127.0.0.1:5173/pdd/index.html'))).toBe(pddAdapter);
     expect(adapterFor(new URL('https://mms.pinduoduo.com/orders/list'))).toBeUndefined();
     expect(adapterFor(new URL('https://example.com/chat-merchant/'))).toBeUndefined();
+    expect(adapterFor(new URL('https://example.com/pdd/index.html'))).toBeUndefined();
   });
 
   it('reads the open thread: authors, ids, times, texts', () => {
@@ -63,7 +64,12 @@ describe('PDD adapter', () => {
   });
 
   it('never invents a buyer question from garbage', () => {
-    for (const html of ['', '<li class="onemsg"></li>', fixture.slice(0, fixture.length / 2), '<ul class="msg-list"><li class="onemsg" id="middlePanel_list_x"><div class="buyer-item"></div></li></ul>']) {
+    for (const html of [
+      '',
+      '<li class="onemsg"></li>',
+      fixture.slice(0, fixture.length / 2),
+      '<ul class="msg-list"><li class="onemsg" id="middlePanel_list_x"><div class="buyer-item"></div></li></ul>',
+    ]) {
       const x = extractPdd(load(html));
       const buyers = x.thread?.messages.filter((m) => m.author === 'buyer' && m.at !== null) ?? [];
       for (const b of buyers) expect(fixture).toContain(String(b.at));

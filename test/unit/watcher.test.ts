@@ -20,19 +20,33 @@ function events(): EventsMessage['events'] {
 beforeEach(() => {
   document.body.innerHTML = fixture;
   sent = [];
-  watcher = new Watcher({ adapter: pddAdapter, root: document, now: () => NOW, url: () => 'http://127.0.0.1/demo/pdd/', send: async (m) => void sent.push(m) });
+  watcher = new Watcher({
+    adapter: pddAdapter,
+    root: document,
+    now: () => NOW,
+    url: () => 'http://127.0.0.1/demo/pdd/',
+    send: async (m) => void sent.push(m),
+  });
 });
 afterEach(() => watcher.stop());
 
 function li(id: number, side: 'buyer' | 'cs', text: string): string {
-  const inner = side === 'buyer' ? `<div class="buyer-item"><div currentuid="802114"></div>` : `<div class="cs-item"><p class="nickname"><span>主账号</span></p>`;
+  const inner =
+    side === 'buyer'
+      ? `<div class="buyer-item"><div currentuid="802114"></div>`
+      : `<div class="cs-item"><p class="nickname"><span>主账号</span></p>`;
   return `<li class="onemsg" id="middlePanel_list_${id}"><div class="merchantMessage">${inner}<div class="msg-content"><p class="msg-content-box">${text}</p></div></div></div></li>`;
 }
 
 describe('Watcher', () => {
   it('reports health first, then the thread on screen as history', () => {
     watcher.start();
-    expect(sent[0]).toMatchObject({ type: 'health', health: 'watching', account: '测试旗舰店', activeBuyer: '802114' } satisfies Partial<HealthMessage>);
+    expect(sent[0]).toMatchObject({
+      type: 'health',
+      health: 'watching',
+      account: '测试旗舰店',
+      activeBuyer: '802114',
+    } satisfies Partial<HealthMessage>);
     const ev = events();
     expect(ev.filter((e) => e.buyer === '802114')).toHaveLength(7);
     expect(ev.every((e) => e.historical === true || e.messageId.startsWith('wait-'))).toBe(true);
@@ -47,7 +61,9 @@ describe('Watcher', () => {
     document.querySelector('ul.msg-list')!.insertAdjacentHTML('beforeend', li(NOW - 1000, 'buyer', '还在吗'));
     await tick();
     const fresh = events().slice(before);
-    expect(fresh).toEqual([expect.objectContaining({ author: 'buyer', at: NOW - 1000, timeSource: 'id', text: '还在吗' })]);
+    expect(fresh).toEqual([
+      expect.objectContaining({ author: 'buyer', at: NOW - 1000, timeSource: 'id', text: '还在吗' }),
+    ]);
     expect(fresh[0]!.historical).toBeUndefined();
     // Unrelated DOM churn does not re-send anything.
     document.querySelector('.chat-message-content')!.textContent = '还在吗';
@@ -60,10 +76,20 @@ describe('Watcher', () => {
     const first = events().map((e) => e.messageId);
     watcher.stop();
     sent = [];
-    const again = new Watcher({ adapter: pddAdapter, root: document, now: () => NOW + 60_000, url: () => '', send: async (m) => void sent.push(m) });
+    const again = new Watcher({
+      adapter: pddAdapter,
+      root: document,
+      now: () => NOW + 60_000,
+      url: () => '',
+      send: async (m) => void sent.push(m),
+    });
     again.start();
     again.stop();
-    expect(events().map((e) => e.messageId).filter((id) => !id.startsWith('wait-'))).toEqual(first.filter((id) => !id.startsWith('wait-')));
+    expect(
+      events()
+        .map((e) => e.messageId)
+        .filter((id) => !id.startsWith('wait-')),
+    ).toEqual(first.filter((id) => !id.startsWith('wait-')));
   });
 
   it('reports "cannot see the chat" when the message list disappears', async () => {

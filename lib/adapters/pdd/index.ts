@@ -2,6 +2,7 @@
  * Pinduoduo 商家后台 客服聊天 (mms.pinduoduo.com/chat-merchant). Vue 2, no iframe.
  * DOM facts: ../shared/docs/workbench-dom.md § Pinduoduo. Selectors are data; extract() is pure.
  */
+import { isDemoPage } from '../../hosts';
 import type { Author } from '../../model';
 import { hash, matchesAny, parseChinaStamp, pick, pickAll, text } from '../dom';
 import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
@@ -22,7 +23,13 @@ export const PDD_SELECTORS = {
   shopSide: ['div.cs-item', '.cs-item'],
   robotSide: ['div.cs-item.callback', '.cs-item.callback'],
   shopSideNick: ['p.nickname > span', '.nickname span', 'p.nickname'],
-  messageText: ['.quote-new-msg', '.msg-content p.msg-content-box', '.msg-content-box', '.msg-content', '[class*="system-msg"]'],
+  messageText: [
+    '.quote-new-msg',
+    '.msg-content p.msg-content-box',
+    '.msg-content-box',
+    '.msg-content',
+    '[class*="system-msg"]',
+  ],
   goodsCard: ['.msg-content.good-card', '.good-card'],
   buyerUid: ['[currentuid]'],
   input: ['textarea#replyTextarea', '.reply-box textarea', 'textarea.custom-scroll'],
@@ -132,7 +139,10 @@ export function extractPdd(root: ParentNode): Extraction {
     if (!buyer) continue;
     const box = pick(row, S.rowBox);
     const waitingText = text(pick(row, S.rowWaiting));
-    const c: ExtractedConversation = { buyer, active: !!box?.classList.contains('active') || row.classList.contains('active') };
+    const c: ExtractedConversation = {
+      buyer,
+      active: !!box?.classList.contains('active') || row.classList.contains('active'),
+    };
     const nick = text(pick(row, S.rowNick));
     if (nick) c.nick = nick;
     const preview = text(pick(row, S.rowPreview));
@@ -147,7 +157,8 @@ export function extractPdd(root: ParentNode): Extraction {
   const input = pick(root, S.input);
   let thread: Extraction['thread'] = null;
   if (msgList) {
-    const uid = pick(msgList, S.buyerUid)?.getAttribute('currentuid') ?? conversations.find((c) => c.active)?.buyer ?? null;
+    const uid =
+      pick(msgList, S.buyerUid)?.getAttribute('currentuid') ?? conversations.find((c) => c.active)?.buyer ?? null;
     if (uid) {
       const nick = text(pick(root, S.threadHeaderName)) || conversations.find((c) => c.buyer === uid)?.nick;
       thread = { buyer: uid, ...(nick ? { nick } : {}), messages: extractMessages(msgList) };
@@ -163,6 +174,6 @@ export const pddAdapter: Adapter = {
   platform: 'pdd',
   selectors: PDD_SELECTORS,
   matches: (url) =>
-    (url.hostname === 'mms.pinduoduo.com' && url.pathname.startsWith('/chat-merchant')) || /\/demo\/pdd\//.test(url.pathname),
+    (url.hostname === 'mms.pinduoduo.com' && url.pathname.startsWith('/chat-merchant')) || isDemoPage(url, 'pdd'),
   extract: extractPdd,
 };

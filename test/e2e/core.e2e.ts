@@ -1,0 +1,228 @@
+/**
+ * Issue 2's end-to-end promise, in real Chromium with the demo build: a buyer message on a workbench page
+ * starts a countdown on the toolbar badge; a robot reply does not stop it; the service worker is killed and
+ * restarted and the state and the countdown are intact; a human reply stops it.
+ */
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  REPO_ROOT,
+  launchExtension,
+  startStaticServer,
+  type ChromeApi,
+  type ExtensionHarness,
+  type StaticServer,
+} from './harness';
+
+declare const chrome: ChromeApi;
+declare const demo: {
+  buyerSays(uid: string, text?: string): string;
+  robotSays(uid: string, text?: string): string;
+  agentSays(uid: string, text?: string): string;
+};
+
+const BUYER = '802114';
+
+let server: StaticServer;
+let ext: ExtensionHarness;
+let page: Page;
+
+/** Seconds shown on the badge (`m:ss`), or null when it shows something else. */
+function badgeSeconds(text: string): number | null {
+  const m = /^(\d+):(\d\d)$/.exec(text);
+  return m ? Number(m[1]) * 60 + Number(m[2]) : null;
+}
+
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: T = await probe();
+  while (!ok(last)) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    last = await probe();
+  }
+  return last;
+}
+
+/** Reads a whole object store of the extension's IndexedDB from inside the service worker. */
+async function readStore(store: string): Promise<Record<string, unknown>[]> {
+  const sw = await ext.serviceWorker();
+  return sw.evaluate(
+    (name) =>
+      new Promise<Record<string, unknown>[]>((resolve, reject) => {
+        const open = indexedDB.open('reply-sentinel');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction(name, 'readonly').objectStore(name).getAll();
+          req.onsuccess = () => {
+            open.result.close();
+            resolve(req.result as Record<string, unknown>[]);
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+    store,
+  );
+}
+
+/** Writes settings straight into the extension's database, then restarts the worker so it loads them. */
+async function seedSettings(settings: Record<string, unknown>): Promise<void> {
+  const sw = await ext.serviceWorker();
+  await sw.evaluate(
+    (rows) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('reply-sentinel');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('settings', 'readwrite');
+          for (const [key, value] of rows) tx.objectStore('settings').put({ key, value });
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    Object.entries(settings),
+  );
+  await ext.stopServiceWorkers();
+  await ext.serviceWorker();
+}
+
+beforeAll(async () => {
+  server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
+  ext = await launchExtension();
+  // The tests run at any hour: widen PDD's window (a user override) so the clock is always assessed.
+  // The browser here speaks English; the UI language setting forces Chinese, the product's first language.
+  await waitFor(
+    'the database',
+    () => readStore('settings').catch(() => null),
+    (s) => s !== null,
+  );
+  await seedSettings({
+    ruleOverrides: { 'pdd.manual3min': { window: { startMin: 0, endMin: 1440 } } },
+    language: 'zh_CN',
+  });
+  page = await ext.context.newPage();
+  await page.goto(`${server.url}/pdd/index.html?auto=0`);
+  // The content script reports the tab as watching.
+  await waitFor(
+    'the tab to be registered',
+    () => readStore('tabs'),
+    (tabs) => tabs.some((t) => t.health === 'watching'),
+  );
+});
+
+afterAll(async () => {
+  await ext?.close();
+  await server?.close();
+});
+
+describe('response clock in Chromium', () => {
+  it('a buyer message starts a countdown on the badge', async () => {
+    expect((await ext.badge()).text).toBe('');
+    await page.evaluate((uid) => demo.buyerSays(uid, '请问今天能发货吗？'), BUYER);
+    const first = await waitFor(
+      'a countdown',
+      () => ext.badge(),
+      (b) => badgeSeconds(b.text) !== null,
+    );
+    const s1 = badgeSeconds(first.text)!;
+    expect(s1).toBeGreaterThan(170);
+    expect(s1).toBeLessThanOrEqual(180);
+    const later = await waitFor(
+      'the countdown to move',
+      () => ext.badge(),
+      (b) => (badgeSeconds(b.text) ?? 999) <= s1 - 2,
+    );
+    expect(badgeSeconds(later.text)).toBeLessThan(s1);
+
+    const clocks = await readStore('clocks');
+    expect(clocks).toHaveLength(1);
+    expect(clocks[0]).toMatchObject({
+      platform: 'pdd',
+      account: '演示旗舰店',
+      buyer: BUYER,
+      status: 'pending',
+      buyerNick: 'S*******n',
+    });
+    const title = await (await ext.serviceWorker()).evaluate(() => chrome.action.getTitle({}));
+    expect(title).toContain('1 位买家等待中');
+  });
+
+  it('a robot reply does not stop the clock', async () => {
+    await page.evaluate((uid) => demo.robotSays(uid), BUYER);
+    await waitFor(
+      'the robot reply to be stored',
+      () => readStore('events'),
+      (ev) => ev.some((e) => e.author === 'robot'),
+    );
+    const clocks = await readStore('clocks');
+    expect(clocks[0]).toMatchObject({ status: 'pending' });
+    expect(badgeSeconds((await ext.badge()).text)).not.toBeNull();
+  });
+
+  it('survives the service worker being killed: state and countdown intact', async () => {
+    const before = (await readStore('clocks'))[0]!;
+    const sw = await ext.serviceWorker();
+    await sw.evaluate(() => ((globalThis as unknown as { __marker: number }).__marker = 42));
+    await ext.stopServiceWorkers();
+    const fresh = await ext.serviceWorker();
+    // A genuinely new worker: the old global is gone.
+    expect(await fresh.evaluate(() => (globalThis as unknown as { __marker?: number }).__marker ?? null)).toBeNull();
+    const after = (await readStore('clocks'))[0]!;
+    expect(after).toMatchObject({
+      key: before.key,
+      status: 'pending',
+      dueAt: before.dueAt,
+      startedAt: before.startedAt,
+    });
+    // The new worker keeps counting down, in step with the stored deadline.
+    const b1 = await waitFor(
+      'the countdown after restart',
+      () => ext.badge(),
+      (b) => badgeSeconds(b.text) !== null,
+    );
+    const s1 = badgeSeconds(b1.text)!;
+    const b2 = await waitFor(
+      'the countdown to keep moving',
+      () => ext.badge(),
+      (b) => (badgeSeconds(b.text) ?? 999) < s1,
+    );
+    const expected = Math.ceil(((after.dueAt as number) - Date.now()) / 1000);
+    expect(Math.abs(badgeSeconds(b2.text)! - expected)).toBeLessThanOrEqual(2);
+    const alarm = await fresh.evaluate(() => chrome.alarms.get('sentinel-next'));
+    expect(alarm?.scheduledTime).toBeGreaterThan(Date.now() - 1000);
+  });
+
+  it('a message that arrives while the worker is dead wakes it and is counted', async () => {
+    await ext.stopServiceWorkers();
+    await page.evaluate(() => demo.buyerSays('733519', '还有货吗'));
+    const clocks = await waitFor(
+      'the second clock',
+      () => readStore('clocks'),
+      (c) => c.length === 2,
+    );
+    expect(clocks.map((c) => c.buyer).sort()).toEqual([BUYER, '733519'].sort());
+  });
+
+  it('a human reply typed into the chat input stops the clock', async () => {
+    await page.locator('#replyTextarea').click();
+    await page.keyboard.type('亲，今天下午就发货');
+    await page.keyboard.press('Enter');
+    await waitFor(
+      'the clock to stop',
+      () => readStore('clocks'),
+      (c) => c.find((x) => x.buyer === BUYER)?.status === 'answered',
+    );
+    const rollups = await readStore('rollups');
+    const pdd = rollups.find((r) => r.metric === 'pdd.manual3min');
+    expect(pdd).toMatchObject({ pass: 1, pending: 1, fail: 0 });
+  });
+});

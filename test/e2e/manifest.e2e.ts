@@ -1,0 +1,88 @@
+/**
+ * The built manifests (no browser). Lives with the e2e tests because it needs `npm run build:all` first,
+ * which `npm run test:e2e` does.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEMO_MATCHES, WORKBENCH_MATCHES } from '../../lib/hosts';
+import { DEMO_EXTENSION_DIR, PROD_EXTENSION_DIR } from './harness';
+
+const ALLOWED_PERMISSIONS = ['storage', 'alarms', 'notifications', 'unlimitedStorage'];
+
+type Manifest = {
+  manifest_version: number;
+  permissions?: string[];
+  optional_permissions?: string[];
+  host_permissions?: string[];
+  optional_host_permissions?: string[];
+  content_scripts?: { matches?: string[] }[];
+  icons?: Record<string, string>;
+  [key: string]: unknown;
+};
+
+function readManifest(dir: string): Manifest {
+  const file = path.join(dir, 'manifest.json');
+  if (!existsSync(file))
+    throw new Error(`${path.relative(process.cwd(), file)} is missing: run npm run build:all first`);
+  return JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+}
+
+/** The manifest with the demo patterns removed from every array. */
+function withoutDemoMatches(value: unknown): unknown {
+  if (Array.isArray(value))
+    return value.filter((v) => !(DEMO_MATCHES as readonly unknown[]).includes(v)).map(withoutDemoMatches);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutDemoMatches(v)]));
+  return value;
+}
+
+const sorted = (xs: readonly string[] | undefined) => [...(xs ?? [])].sort();
+
+describe('built manifests', () => {
+  const prod = readManifest(PROD_EXTENSION_DIR);
+  const demo = readManifest(DEMO_EXTENSION_DIR);
+
+  it('production: host permissions are exactly WORKBENCH_MATCHES', () => {
+    expect(sorted(prod.host_permissions)).toEqual(sorted(WORKBENCH_MATCHES));
+    expect(prod.optional_host_permissions ?? []).toEqual([]);
+  });
+
+  it('production: no <all_urls>, no localhost, nothing outside the workbench sites', () => {
+    const text = JSON.stringify(prod);
+    expect(text).not.toContain('<all_urls>');
+    expect(text).not.toContain('http://localhost');
+    expect(text).not.toContain('127.0.0.1');
+    for (const cs of prod.content_scripts ?? []) {
+      for (const m of cs.matches ?? []) expect(WORKBENCH_MATCHES).toContain(m);
+    }
+  });
+
+  it.each([
+    ['production', prod],
+    ['demo', demo],
+  ])('%s: permissions ⊆ {storage, alarms, notifications, unlimitedStorage}, no <all_urls>', (_name, m) => {
+    for (const p of [...(m.permissions ?? []), ...(m.optional_permissions ?? [])]) {
+      expect(ALLOWED_PERMISSIONS).toContain(p);
+    }
+    expect(JSON.stringify(m)).not.toContain('<all_urls>');
+  });
+
+  it('demo: adds DEMO_MATCHES and nothing else', () => {
+    expect(sorted(demo.host_permissions)).toEqual(sorted([...WORKBENCH_MATCHES, ...DEMO_MATCHES]));
+    for (const cs of demo.content_scripts ?? []) {
+      for (const m of DEMO_MATCHES) expect(cs.matches).toContain(m);
+    }
+    // Strip the demo patterns and the two manifests must be identical.
+    expect(withoutDemoMatches(demo)).toEqual(prod);
+  });
+
+  it.each([
+    ['production', prod, PROD_EXTENSION_DIR],
+    ['demo', demo, DEMO_EXTENSION_DIR],
+  ])('%s: MV3 with icons 16/32/48/128 that exist', (_name, m, dir) => {
+    expect(m.manifest_version).toBe(3);
+    expect(Object.keys(m.icons ?? {}).sort()).toEqual(['128', '16', '32', '48']);
+    for (const file of Object.values(m.icons ?? {})) expect(existsSync(path.join(dir, file)), file).toBe(true);
+  });
+});

@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config';
+// `wxt/testing` has no root export in WXT 0.21; the plugin lives at `wxt/testing/vitest-plugin`
+// and `fakeBrowser` at `wxt/testing/fake-browser`.
+import { WxtVitest } from 'wxt/testing/vitest-plugin';
+
+/**
+ * Unit tests (`npm run test:unit`). Node environment by default; a test that needs a DOM opts in with a
+ * `// @vitest-environment jsdom` comment at the top of the file.
+ *
+ * WxtVitest() wires WXT's auto-imports (defineBackground, browser, storage, ...), the `@/` / `~/` aliases,
+ * and replaces `browser` (wxt/browser) with `fakeBrowser` from @webext-core/fake-browser — an in-memory
+ * implementation; call `fakeBrowser.reset()` in `beforeEach` when a test touches it.
+ */
+export default defineConfig({
+  plugins: [WxtVitest()],
+  test: {
+    include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx', 'lib/**/*.test.ts', 'lib/**/*.test.tsx'],
+    environment: 'node',
+  },
+});
