@@ -18,6 +18,8 @@ export default defineContentScript({
       watcher = null;
       const adapter = adapterFor(new URL(location.href));
       if (!adapter) return;
+      const isTop = window === window.top;
+      if (!(adapter.acceptsFrame ? adapter.acceptsFrame(document, isTop) : isTop)) return;
       watcher = new Watcher({
         adapter,
         root: document,

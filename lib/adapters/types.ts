@@ -42,6 +42,11 @@ export interface Adapter {
   /** Does this adapter handle the page at `url` (real workbench, or the bundled demo)? */
   matches(url: URL): boolean;
   selectors: SelectorMap;
+  /**
+   * Which frame of the tab the adapter watches. Default: the top frame only (the content script runs in all
+   * frames, for 1688, whose chat lives in a same-origin iframe: that adapter accepts the inner frame instead).
+   */
+  acceptsFrame?(doc: Document, isTop: boolean): boolean;
   /** Pure: reads the DOM under `root`, never writes it. */
   extract(root: ParentNode): Extraction;
 }
