@@ -70,7 +70,10 @@ export default defineBackground(() => {
       return false;
     }
     const msg = parsed.value;
-    const tabId = sender.tab?.id;
+    // Chat events and health come only from our content scripts in web pages (extension pages in a tab also
+    // have sender.tab, so the sender's URL decides).
+    const fromWorkbench = sender.tab?.id !== undefined && /^https?:/.test(sender.url ?? '');
+    const tabId = fromWorkbench ? sender.tab?.id : undefined;
     const work = (async (): Promise<Reply> => {
       switch (msg.type) {
         case 'events':

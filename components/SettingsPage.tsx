@@ -1,0 +1,125 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useState, type FormEvent } from 'react';
+import type { Reply } from '@/lib/messages';
+import { DEFAULT_RULES, allMetrics } from '@/lib/rules';
+import { DEFAULT_SETTINGS, type Settings } from '@/lib/settings';
+import { uiDb } from '@/lib/ui/db';
+import { useT } from './i18n';
+
+const hhmm = (min: number) => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
+
+/** Settings, read live from the database; saved through the background (which validates them). */
+export function SettingsPage() {
+  const t = useT();
+  const stored = useLiveQuery(() => uiDb.settings.toArray(), []);
+  // What the user changed and has not saved yet; the form shows stored values under it.
+  const [draft, setDraft] = useState<Partial<Settings>>({});
+  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  const saved: Record<string, unknown> = {};
+  for (const r of stored ?? []) saved[r.key] = r.value;
+  const form = { ...DEFAULT_SETTINGS, ...(saved as Partial<Settings>), ...draft };
+  const setForm = (next: Partial<Settings>) => setDraft({ ...draft, ...next });
+
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    const patch = {
+      alertLeadSec: form.alertLeadSec,
+      notifications: form.notifications,
+      language: form.language,
+      retentionDays: form.retentionDays,
+    };
+    const reply = (await browser.runtime.sendMessage({ type: 'settings', patch })) as Reply;
+    if (reply.ok) setDraft({});
+    setStatus(reply.ok ? { ok: true, text: t('optSaved') } : { ok: false, text: t('optError', [reply.error]) });
+  }
+
+  return (
+    <main className="rs-page">
+      <h1>{t('optionsTitle')}</h1>
+      <form onSubmit={save} aria-describedby="rs-status">
+        <label className="rs-field">
+          <span>{t('optAlertLead')}</span>
+          <input
+            type="number"
+            min={0}
+            max={600}
+            step={1}
+            name="alertLeadSec"
+            value={form.alertLeadSec}
+            onChange={(e) => setForm({ alertLeadSec: Number(e.target.value) })}
+          />
+          <span className="rs-help">{t('optAlertLeadHelp')}</span>
+        </label>
+        <label className="rs-field" style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+          <input
+            type="checkbox"
+            name="notifications"
+            checked={form.notifications}
+            onChange={(e) => setForm({ notifications: e.target.checked })}
+          />
+          <span>{t('optNotifications')}</span>
+        </label>
+        <label className="rs-field">
+          <span>{t('optLanguage')}</span>
+          <select
+            name="language"
+            value={form.language}
+            onChange={(e) => setForm({ language: e.target.value as Settings['language'] })}
+          >
+            <option value="auto">{t('optLanguageAuto')}</option>
+            <option value="zh_CN">简体中文</option>
+            <option value="en">English</option>
+          </select>
+        </label>
+        <label className="rs-field">
+          <span>{t('optRetention')}</span>
+          <input
+            type="number"
+            min={1}
+            max={400}
+            name="retentionDays"
+            value={form.retentionDays}
+            onChange={(e) => setForm({ retentionDays: Number(e.target.value) })}
+          />
+          <span className="rs-help">{t('optRetentionHelp')}</span>
+        </label>
+        <button type="submit" className="rs-primary">
+          {t('optSave')}
+        </button>{' '}
+        <span id="rs-status" role="status" className={status?.ok ? 'rs-ok' : 'rs-error'}>
+          {status?.text}
+        </span>
+      </form>
+
+      <h2>{t('optRules', [DEFAULT_RULES.version])}</h2>
+      <table className="rs-table">
+        <thead>
+          <tr>
+            <th></th>
+            <th>{t('optRuleThreshold')}</th>
+            <th>{t('optRuleWindow')}</th>
+            <th>{t('optRuleConfidence')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {allMetrics(DEFAULT_RULES).map((m) => {
+            const zh = !t('optSave').startsWith('Save');
+            return (
+              <tr key={m.key}>
+                <td>
+                  <strong>{t(`platform_${m.platform}`)}</strong> {zh ? m.label.zh : m.label.en}
+                  <div className="rs-help">{zh ? m.note.zh : m.note.en}</div>
+                </td>
+                <td>{m.thresholdSec} s</td>
+                <td>
+                  {hhmm(m.window.startMin)}–{hhmm(m.window.endMin)}
+                </td>
+                <td>{t(`confidence_${m.confidence}`)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </main>
+  );
+}

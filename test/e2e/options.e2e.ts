@@ -1,0 +1,53 @@
+/** The settings page: reads live from the database, saves through the background, which validates. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchExtension, type ChromeApi, type ExtensionHarness } from './harness';
+
+declare const chrome: ChromeApi;
+let ext: ExtensionHarness;
+
+beforeAll(async () => {
+  ext = await launchExtension();
+});
+afterAll(async () => {
+  await ext?.close();
+});
+
+describe('options page', () => {
+  it('saves the alert lead through the background and shows it after a reload', async () => {
+    const page = await ext.context.newPage();
+    await page.goto(`${ext.baseUrl}/options.html`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    const lead = page.locator('input[name="alertLeadSec"]');
+    await expect.poll(() => lead.inputValue()).toBe('60');
+    await lead.fill('45');
+    await page.locator('button[type="submit"]').click();
+    await expect.poll(() => page.locator('#rs-status').textContent()).toMatch(/已保存|Saved/);
+    await page.reload();
+    await expect.poll(() => page.locator('input[name="alertLeadSec"]').inputValue()).toBe('45');
+    // The platform rules are listed with their confidence.
+    expect(await page.locator('table.rs-table tbody tr').count()).toBe(10);
+    await page.close();
+  });
+
+  it('a bad settings message is refused with a clear error and changes nothing', async () => {
+    const page = await ext.context.newPage();
+    await page.goto(`${ext.baseUrl}/options.html`);
+    const reply = await page.evaluate(() =>
+      chrome.runtime.sendMessage({ type: 'settings', patch: { alertLeadSec: -1, evil: true } }),
+    );
+    expect(reply).toEqual({ ok: false, error: expect.stringMatching(/alertLeadSec.*; evil: unknown setting/) });
+    await page.reload();
+    await expect.poll(() => page.locator('input[name="alertLeadSec"]').inputValue()).toBe('45');
+    await page.close();
+  });
+
+  it('messages from pages that are not workbench tabs cannot inject chat events', async () => {
+    const page = await ext.context.newPage();
+    await page.goto(`${ext.baseUrl}/options.html`);
+    const reply = await page.evaluate(() =>
+      chrome.runtime.sendMessage({ type: 'events', platform: 'pdd', account: 'x', events: [] }),
+    );
+    expect(reply).toEqual({ ok: false, error: 'events must come from a workbench tab' });
+    await page.close();
+  });
+});
