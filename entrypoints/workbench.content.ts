@@ -30,6 +30,10 @@ export default defineContentScript({
       watcher.start();
     };
     attach();
+    // The background pushes the account's open clocks when they change (in-page countdown badges).
+    const onMessage = (msg: unknown) => watcher?.receive(msg);
+    browser.runtime.onMessage.addListener(onMessage);
+    ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
     // Single-page apps change the URL without reloading: re-pick the adapter.
     ctx.addEventListener(window, 'wxt:locationchange', attach);
     ctx.onInvalidated(() => watcher?.stop());

@@ -44,6 +44,40 @@ export interface RefreshMessage {
 
 export type ToBackground = EventsMessage | HealthMessage | SettingsMessage | RefreshMessage;
 
+/** One waiting buyer, as a workbench tab needs it for the in-page countdown badges. */
+export interface TabClock {
+  buyer: string;
+  status: 'pending' | 'breached';
+  dueAt: number;
+}
+
+/** Background → workbench tab: the open clocks of the tab's account (sent when they change). */
+export interface ClocksMessage {
+  type: 'clocks';
+  platform: Platform;
+  account: string;
+  clocks: TabClock[];
+}
+
+/** Accepts a clocks message from the background (content-script side), or null. */
+export function parseClocks(raw: unknown): ClocksMessage | null {
+  if (!isObj(raw) || raw.type !== 'clocks' || !oneOf(PLATFORMS, raw.platform) || typeof raw.account !== 'string')
+    return null;
+  if (!Array.isArray(raw.clocks)) return null;
+  const clocks: TabClock[] = [];
+  for (const c of raw.clocks) {
+    if (
+      !isObj(c) ||
+      typeof c.buyer !== 'string' ||
+      (c.status !== 'pending' && c.status !== 'breached') ||
+      !isTime(c.dueAt)
+    )
+      return null;
+    clocks.push({ buyer: c.buyer, status: c.status, dueAt: c.dueAt });
+  }
+  return { type: 'clocks', platform: raw.platform, account: raw.account, clocks };
+}
+
 export type Reply = { ok: true; [k: string]: unknown } | { ok: false; error: string };
 
 /** Heartbeat period of a watching tab; coverage spans tolerate gaps of COVERAGE_GAP_MS. */

@@ -38,6 +38,9 @@ export default defineBackground(() => {
       if (when === null) await browser.alarms.clear(ALARM);
       else await browser.alarms.create(ALARM, { when });
     },
+    async sendToTab(tabId, msg) {
+      await browser.tabs.sendMessage(tabId, msg).catch(() => undefined);
+    },
     async notify(n) {
       await browser.notifications.create(n.id, {
         type: 'basic',
@@ -82,7 +85,7 @@ export default defineBackground(() => {
         case 'health':
           if (tabId === undefined) return { ok: false, error: 'health must come from a workbench tab' };
           await sentinel.health(msg, tabId);
-          return { ok: true };
+          return { ok: true, clocks: sentinel.clocksFor(msg.platform, msg.account) };
         case 'settings':
           return sentinel.updateSettings(msg.patch);
         case 'refresh':

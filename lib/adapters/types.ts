@@ -22,6 +22,8 @@ export interface ExtractedConversation {
   active: boolean;
   /** Seconds the page says the buyer has been waiting, when it shows that. */
   waitingSec?: number;
+  /** The row element, where the in-page countdown badge goes. */
+  row?: Element;
 }
 
 export interface Extraction {

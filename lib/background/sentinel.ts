@@ -6,7 +6,13 @@ import { badgeView, type BadgeView, type Translate } from '../badge';
 import type { ClockRow, CoverageRow, EventRow, RollupRow, SentinelDB, UnitRow } from '../db/schema';
 import { byUrgency, evaluate, type Clock } from '../engine';
 import { betterTime } from '../engine/rounds';
-import { COVERAGE_GAP_MS, type EventsMessage, type HealthMessage } from '../messages';
+import {
+  COVERAGE_GAP_MS,
+  type ClocksMessage,
+  type EventsMessage,
+  type HealthMessage,
+  type TabClock,
+} from '../messages';
 import { conversationKey, eventKey, type CoverageSpan, type Platform } from '../model';
 import { effectiveRules } from '../rules';
 import type { RuleSet } from '../rules/types';
@@ -24,6 +30,8 @@ export interface Host {
   /** Keep exactly one alarm: at `when`, or none. */
   setAlarm(when: number | null): Promise<void>;
   notify(n: Notice): Promise<void>;
+  /** Send a message to one tab's content script (errors, e.g. a closed tab, are the host's to swallow). */
+  sendToTab(tabId: number, msg: ClocksMessage): Promise<void>;
   t: Translate;
 }
 
@@ -45,6 +53,8 @@ export class Sentinel {
   /** Open clocks (pending/breached) for the per-second badge, refreshed after every write. */
   private hot: ClockRow[] = [];
   private blindTabs = 0;
+  /** What each tab was last sent, so unchanged clocks are not re-sent. */
+  private pushed = new Map<number, string>();
   private ready: Promise<void> | null = null;
   /** Serialises writes so that concurrent messages cannot interleave read-modify-write cycles. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -327,6 +337,33 @@ export class Sentinel {
       .count();
     await this.host.setBadge(this.badge(now));
     await this.schedule(now);
+    await this.pushClocks(now);
+  }
+
+  /** The open clocks of one account, for a workbench tab's in-page badges. */
+  clocksFor(platform: Platform, account: string): TabClock[] {
+    return this.hot
+      .filter((c) => c.platform === platform && c.account === account && c.dueAt !== null)
+      .map((c) => ({ buyer: c.buyer, status: c.status as TabClock['status'], dueAt: c.dueAt! }));
+  }
+
+  /** Tells every watching tab about its account's open clocks, when they changed since the last time. */
+  private async pushClocks(now: number): Promise<void> {
+    const tabs = await this.db.tabs.filter((t) => now - t.lastSeen <= COVERAGE_GAP_MS).toArray();
+    const live = new Set(tabs.map((t) => t.tabId));
+    for (const id of [...this.pushed.keys()]) if (!live.has(id)) this.pushed.delete(id);
+    for (const tab of tabs) {
+      const msg: ClocksMessage = {
+        type: 'clocks',
+        platform: tab.platform,
+        account: tab.account,
+        clocks: this.clocksFor(tab.platform, tab.account),
+      };
+      const key = JSON.stringify(msg);
+      if (this.pushed.get(tab.tabId) === key) continue;
+      this.pushed.set(tab.tabId, key);
+      await this.host.sendToTab(tab.tabId, msg);
+    }
   }
 
   private async schedule(now: number): Promise<void> {

@@ -5,7 +5,8 @@
  */
 import type { Adapter, Extraction } from '../adapters/types';
 import type { Health } from '../db/schema';
-import { HEARTBEAT_MS, type EventsMessage, type HealthMessage, type ToBackground } from '../messages';
+import { HEARTBEAT_MS, parseClocks, type EventsMessage, type HealthMessage, type ToBackground } from '../messages';
+import { RowBadges } from './row-badges';
 import type { ChatEvent } from '../model';
 
 export interface WatcherDeps {
@@ -32,8 +33,20 @@ export class Watcher {
   private lastHealth: { health: Health; account: string; activeBuyer?: string } | null = null;
   /** The last extraction (for quick-reply insertion and tests). */
   last: Extraction | null = null;
+  readonly badges: RowBadges;
 
-  constructor(private readonly deps: WatcherDeps) {}
+  constructor(private readonly deps: WatcherDeps) {
+    this.badges = new RowBadges(deps.root, deps.now);
+  }
+
+  /** A message from the background: the open clocks of this tab's account (for the in-page badges). */
+  receive(raw: unknown): void {
+    const clocks = parseClocks(raw);
+    if (!clocks || clocks.platform !== this.deps.adapter.platform || clocks.account !== this.lastHealth?.account)
+      return;
+    this.badges.setClocks(clocks.clocks);
+    if (this.last) this.badges.render(this.last.conversations);
+  }
 
   start(): void {
     this.scan();
@@ -54,6 +67,7 @@ export class Watcher {
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.scheduled) clearTimeout(this.scheduled);
     this.heartbeat = this.scheduled = null;
+    this.badges.destroy();
   }
 
   /** Coalesces a burst of mutations into one scan on the next task. */
@@ -99,6 +113,7 @@ export class Watcher {
       const msg: EventsMessage = { type: 'events', platform, account, events };
       void this.deps.send(msg).catch(() => undefined);
     }
+    this.badges.render(x.conversations);
   }
 
   private threadEvents(thread: NonNullable<Extraction['thread']>, account: string, now: number): ChatEvent[] {

@@ -212,6 +212,13 @@ describe('response clock in Chromium', () => {
     expect(clocks.map((c) => c.buyer).sort()).toEqual([BUYER, '733519'].sort());
   });
 
+  it('shows a countdown badge on the waiting conversation rows in the page', async () => {
+    const badge = page.locator('[data-reply-sentinel-badge="733519"] span[role="timer"]');
+    await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toMatch(/^[23]:\d\d$/);
+    const row = page.locator('[data-random^="733519-"]');
+    expect(await row.locator('[data-reply-sentinel-badge]').count()).toBe(1);
+  });
+
   it('a human reply typed into the chat input stops the clock', async () => {
     await page.locator('#replyTextarea').click();
     await page.keyboard.type('亲，今天下午就发货');

@@ -41,7 +41,12 @@ describe('PDD adapter', () => {
 
   it('reads the conversation list with waiting times', () => {
     const x = extractPdd(load(fixture));
-    expect(x.conversations).toEqual([
+    expect(x.conversations.map((c) => c.row?.getAttribute('data-random'))).toEqual([
+      '802114-0-unTimeout',
+      '733519-0-unTimeout',
+      '915002-0-reply',
+    ]);
+    expect(x.conversations.map(({ row: _, ...c }) => c)).toEqual([
       { buyer: '802114', nick: 'S*******n', preview: '请问什么时候发货', active: true },
       { buyer: '733519', nick: '小***子', preview: '在吗', active: false, waitingSec: 42 },
       { buyer: '915002', nick: 'j***y', preview: '好的谢谢', active: false },

@@ -4,7 +4,7 @@ import type { BadgeView } from '../../lib/badge';
 import { Sentinel, type Host, type Notice, REFRESH_MS } from '../../lib/background/sentinel';
 import { SentinelDB } from '../../lib/db/schema';
 import { catalogTranslate } from '../../lib/i18n';
-import type { EventsMessage, HealthMessage } from '../../lib/messages';
+import type { ClocksMessage, EventsMessage, HealthMessage } from '../../lib/messages';
 import type { ChatEvent } from '../../lib/model';
 import { ev, t } from './helpers/events';
 
@@ -25,6 +25,10 @@ class FakeHost implements Host {
   }
   async notify(n: Notice) {
     this.notices.push(n);
+  }
+  tabMessages: { tabId: number; msg: ClocksMessage }[] = [];
+  async sendToTab(tabId: number, msg: ClocksMessage) {
+    this.tabMessages.push({ tabId, msg });
   }
   get badge() {
     return this.badges[this.badges.length - 1]!;
@@ -68,6 +72,22 @@ describe('Sentinel (background logic)', () => {
     host.clock = t('10:01:30');
     expect(s.badge(host.clock).text).toBe('1:30');
     expect(s.badge(t('10:02:40')).color).toBe('#f5222d');
+  });
+
+  it('tells the watching tabs of that account about its open clocks, once per change', async () => {
+    const s = new Sentinel(db, host);
+    await s.health(watching(), 7);
+    await s.health({ ...watching(), account: 'other-shop' }, 8);
+    await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'))]));
+    const toTab7 = host.tabMessages.filter((m) => m.tabId === 7).map((m) => m.msg.clocks);
+    expect(toTab7[toTab7.length - 1]).toEqual([{ buyer: 'buyerA', status: 'pending', dueAt: t('10:03:00') }]);
+    expect(host.tabMessages.filter((m) => m.tabId === 8).every((m) => m.msg.clocks.length === 0)).toBe(true);
+    const count = host.tabMessages.length;
+    await s.tick();
+    expect(host.tabMessages.length).toBe(count);
+    host.clock = t('10:01:00');
+    await s.ingest(msg([ev('pdd', 'buyerA', 'human', t('10:01:00'))]));
+    expect(host.tabMessages[host.tabMessages.length - 1]).toMatchObject({ tabId: 7, msg: { clocks: [] } });
   });
 
   it('the same event twice stores nothing new and changes nothing', async () => {

@@ -99,3 +99,56 @@ describe('Watcher', () => {
     expect(sent[sent.length - 1]).toMatchObject({ type: 'health', health: 'noList' });
   });
 });
+
+describe('in-page countdown badges', () => {
+  it('puts a shadow-root badge on waiting rows, counts down, and removes it when answered', async () => {
+    let now = NOW;
+    const w = new Watcher({
+      adapter: pddAdapter,
+      root: document,
+      now: () => now,
+      url: () => '',
+      send: async () => ({ ok: true }),
+    });
+    w.start();
+    w.receive({
+      type: 'clocks',
+      platform: 'pdd',
+      account: '测试旗舰店',
+      clocks: [{ buyer: '733519', status: 'pending', dueAt: NOW + 95_000 }],
+    });
+    const host = document.querySelector('[data-reply-sentinel-badge="733519"]');
+    expect(host).not.toBeNull();
+    expect(host!.closest('[data-random]')?.getAttribute('data-random')).toBe('733519-0-unTimeout');
+    expect(host!.textContent).toBe(''); // the text lives in the shadow root, not in the page's DOM
+    expect(w.badges.shown()).toEqual(new Map([['733519', '1:35']]));
+    now += 100_000;
+    w.badges.paint();
+    expect(w.badges.shown()).toEqual(new Map([['733519', '+0:05']]));
+    // Another account's clocks are ignored; an empty list removes the badge.
+    w.receive({ type: 'clocks', platform: 'pdd', account: 'other', clocks: [] });
+    expect(document.querySelectorAll('[data-reply-sentinel-badge]')).toHaveLength(1);
+    w.receive({ type: 'clocks', platform: 'pdd', account: '测试旗舰店', clocks: [] });
+    expect(document.querySelectorAll('[data-reply-sentinel-badge]')).toHaveLength(0);
+    w.stop();
+  });
+
+  it('ignores malformed clock messages', () => {
+    const w = new Watcher({
+      adapter: pddAdapter,
+      root: document,
+      now: () => NOW,
+      url: () => '',
+      send: async () => ({ ok: true }),
+    });
+    w.start();
+    for (const bad of [
+      null,
+      { type: 'clocks' },
+      { type: 'clocks', platform: 'pdd', account: '测试旗舰店', clocks: [{ buyer: 1 }] },
+    ])
+      w.receive(bad);
+    expect(document.querySelectorAll('[data-reply-sentinel-badge]')).toHaveLength(0);
+    w.stop();
+  });
+});

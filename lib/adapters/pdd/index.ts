@@ -141,6 +141,7 @@ export function extractPdd(root: ParentNode): Extraction {
     const waitingText = text(pick(row, S.rowWaiting));
     const c: ExtractedConversation = {
       buyer,
+      row: box ?? row,
       active: !!box?.classList.contains('active') || row.classList.contains('active'),
     };
     const nick = text(pick(row, S.rowNick));
