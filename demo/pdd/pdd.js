@@ -111,19 +111,39 @@
     }
   }
 
-  function add(uid, who, text) {
+  // Tabs of the same shop share one conversation store, as the real site's server does: every message is
+  // broadcast with its id, and a newly opened tab asks the others for what they have.
+  const channel = 'BroadcastChannel' in window ? new BroadcastChannel('reply-sentinel-demo-pdd') : null;
+
+  function add(uid, who, text, id, fromPeer) {
     if (!threads.has(uid)) throw new Error(`no such buyer ${uid}`);
     const msgs = threads.get(uid);
-    const m = { id: nextId(), who, text };
+    if (id !== undefined && msgs.some((x) => x.id === id)) return `middlePanel_list_${id}`;
+    const m = { id: id ?? nextId(), who, text };
+    state.lastId = Math.max(state.lastId, m.id);
     msgs.push(m);
+    msgs.sort((a, b) => a.id - b.id);
     if (who === 'buyer' && !waitingSince.has(uid)) waitingSince.set(uid, m.id);
     if (who === 'human') waitingSince.delete(uid);
     if (uid === state.open) {
-      $('#msgList').appendChild(renderMessage(uid, m, msgs[msgs.length - 2]));
-      $('#msgListContainer').scrollTop = 1e9;
+      if (msgs[msgs.length - 1] === m) {
+        $('#msgList').appendChild(renderMessage(uid, m, msgs[msgs.length - 2]));
+        $('#msgListContainer').scrollTop = 1e9;
+      } else renderThread();
     }
     renderList();
+    if (!fromPeer && channel) channel.postMessage({ kind: 'msg', uid, who, text, id: m.id });
     return `middlePanel_list_${m.id}`;
+  }
+
+  if (channel) {
+    channel.onmessage = ({ data }) => {
+      if (data.kind === 'msg') add(data.uid, data.who, data.text, data.id, true);
+      if (data.kind === 'hello') channel.postMessage({ kind: 'state', threads: [...threads] });
+      if (data.kind === 'state')
+        for (const [uid, msgs] of data.threads) for (const m of msgs) add(uid, m.who, m.text, m.id, true);
+    };
+    channel.postMessage({ kind: 'hello' });
   }
 
   const api = {
