@@ -42,7 +42,13 @@ export interface RefreshMessage {
   type: 'refresh';
 }
 
-export type ToBackground = EventsMessage | HealthMessage | SettingsMessage | RefreshMessage;
+/** Bring the workbench tab of a conversation to the front (popup queue, notifications). */
+export interface FocusMessage {
+  type: 'focus';
+  conv: string;
+}
+
+export type ToBackground = EventsMessage | HealthMessage | SettingsMessage | RefreshMessage | FocusMessage;
 
 /** One waiting buyer, as a workbench tab needs it for the in-page countdown badges. */
 export interface TabClock {
@@ -186,6 +192,10 @@ export function parseMessage(raw: unknown): Result<ToBackground> {
         return { ok: true, value: { type: 'settings', patch: raw.patch as Partial<Settings> } };
       case 'refresh':
         return { ok: true, value: { type: 'refresh' } };
+      case 'focus':
+        if (!isStr(raw.conv, LIMITS.idLength * 3))
+          return { ok: false, error: 'focus: conv must be a conversation key' };
+        return { ok: true, value: { type: 'focus', conv: raw.conv } };
       default:
         return { ok: false, error: `unknown message type: ${String(raw.type)}` };
     }

@@ -88,6 +88,10 @@ export default defineBackground(() => {
           return { ok: true, clocks: sentinel.clocksFor(msg.platform, msg.account) };
         case 'settings':
           return sentinel.updateSettings(msg.patch);
+        case 'focus':
+          return (await focusConversation(msg.conv))
+            ? { ok: true }
+            : { ok: false, error: 'no open workbench tab for that conversation' };
         case 'refresh':
           await sentinel.tick();
           return { ok: true, badge: sentinel.badge(Date.now()) };
@@ -105,18 +109,21 @@ export default defineBackground(() => {
 
   browser.tabs.onRemoved.addListener((tabId) => void sentinel.tabClosed(tabId));
 
+  /** Brings the most recently active workbench tab of a conversation's account to the front. */
+  async function focusConversation(conv: string): Promise<boolean> {
+    const clock = await sentinel.db.clocks.get(conv);
+    if (!clock) return false;
+    const tabs = await sentinel.db.tabs.where('[platform+account]').equals([clock.platform, clock.account]).toArray();
+    const tab = tabs.sort((a, b) => b.lastSeen - a.lastSeen)[0];
+    if (!tab) return false;
+    const live = await browser.tabs.update(tab.tabId, { active: true }).catch(() => undefined);
+    if (live?.windowId === undefined) return false;
+    await browser.windows.update(live.windowId, { focused: true });
+    return true;
+  }
+
   browser.notifications.onClicked.addListener((id) => {
-    void (async () => {
-      const conv = id.split('|').slice(1, 4).join('|');
-      const clock = await sentinel.db.clocks.get(conv);
-      if (!clock) return;
-      const tabs = await sentinel.db.tabs.where('[platform+account]').equals([clock.platform, clock.account]).toArray();
-      const tab = tabs.sort((a, b) => b.lastSeen - a.lastSeen)[0];
-      if (!tab) return;
-      const live = await browser.tabs.update(tab.tabId, { active: true }).catch(() => undefined);
-      if (live?.windowId !== undefined) await browser.windows.update(live.windowId, { focused: true });
-      await browser.notifications.clear(id);
-    })();
+    void focusConversation(id.split('|').slice(1, 4).join('|')).then(() => browser.notifications.clear(id));
   });
 
   browser.runtime.onStartup.addListener(() => void sentinel.tick());

@@ -219,6 +219,22 @@ describe('response clock in Chromium', () => {
     expect(await row.locator('[data-reply-sentinel-badge]').count()).toBe(1);
   });
 
+  it('the popup lists the waiting buyers with a live countdown and the tab health; a click focuses the workbench', async () => {
+    const popup = await ext.context.newPage();
+    await popup.goto(`${ext.baseUrl}/popup.html`);
+    const items = popup.locator('.rs-queue .rs-item');
+    await expect.poll(() => items.count(), { timeout: 10_000 }).toBe(2);
+    const first = items.filter({ hasText: 'S*******n' });
+    await expect.poll(() => first.locator('.time').textContent()).toMatch(/^剩 [0-2]:\d\d$/);
+    expect(await popup.locator('.rs-health li').first().textContent()).toContain('拼多多 · 演示旗舰店 · 正在监测');
+    await first.click();
+    const sw = await ext.serviceWorker();
+    await expect
+      .poll(() => sw.evaluate(async () => (await chrome.tabs.query({ active: true }))[0]?.url ?? ''))
+      .toContain('/pdd/index.html');
+    await popup.close();
+  });
+
   it('a human reply typed into the chat input stops the clock', async () => {
     await page.locator('#replyTextarea').click();
     await page.keyboard.type('亲，今天下午就发货');

@@ -1,0 +1,258 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { formatCountdown, type Translate } from '@/lib/badge';
+import { complianceView, earliestDay, type Figure, type FigureState, type MetricView } from '@/lib/compliance';
+import type { ClockRow, TabRow, UnitRow } from '@/lib/db/schema';
+import { byUrgency } from '@/lib/engine';
+import { chinaDay } from '@/lib/engine/time';
+import { COVERAGE_GAP_MS } from '@/lib/messages';
+import { effectiveRules, type RuleOverrides } from '@/lib/rules';
+import { uiDb } from '@/lib/ui/db';
+import { useT } from '../i18n';
+import { usePopupStore } from './store';
+import { useNow } from './useNow';
+
+/** How long finished-but-unresolved items stay in the queue. */
+const SHOW_BREACHED_MS = 12 * 3600_000;
+const SHOW_UNKNOWN_MS = 3600_000;
+
+const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
+const hhmm = (ms: number) =>
+  new Date(ms).toLocaleTimeString('zh-CN', {
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+    timeZone: 'Asia/Shanghai',
+  });
+
+export function Popup() {
+  const t = useT();
+  const now = useNow();
+  const section = usePopupStore((s) => s.section);
+  const setSection = usePopupStore((s) => s.setSection);
+  const today = chinaDay(now);
+
+  const overrides = useLiveQuery(() => uiDb.settings.get('ruleOverrides'), [])?.value as RuleOverrides | undefined;
+  const rules = effectiveRules(overrides);
+  const tabs = useLiveQuery(() => uiDb.tabs.toArray(), []);
+  const clocks = useLiveQuery(
+    () => uiDb.clocks.where('status').anyOf('pending', 'breached', 'unknown', 'notAssessed').toArray(),
+    [],
+  );
+  const rollups = useLiveQuery(
+    () => uiDb.rollups.where('day').aboveOrEqual(earliestDay(rules, today)).toArray(),
+    [today, rules.version],
+  );
+  const primaries = new Set(Object.values(rules.platforms).map((p) => p.primary));
+  const todayUnits = useLiveQuery(
+    () =>
+      uiDb.units
+        .where('day')
+        .equals(today)
+        .filter((u) => u.result === 'fail' || u.result === 'unknown')
+        .toArray(),
+    [today],
+  );
+
+  const liveTabs = (tabs ?? []).filter((tab) => now - tab.lastSeen <= COVERAGE_GAP_MS);
+  const queue = (clocks ?? [])
+    .filter((c) => {
+      if (c.status === 'pending') return true;
+      if (c.status === 'breached') return c.dueAt !== null && now - c.dueAt <= SHOW_BREACHED_MS;
+      if (c.status === 'unknown') return c.dueAt !== null && now - c.dueAt <= SHOW_UNKNOWN_MS;
+      return c.startedAt !== null && now - c.startedAt <= SHOW_BREACHED_MS;
+    })
+    .sort(byUrgency);
+
+  return (
+    <div className="rs-popup">
+      <header className="rs-popup-head">
+        <strong>{t('extName')}</strong>
+        <a href={browser.runtime.getURL('/options.html')} target="_blank" rel="noreferrer">
+          {t('popupSettings')}
+        </a>
+      </header>
+      <HealthStrip tabs={liveTabs} t={t} />
+      <div role="tablist" className="rs-tabs">
+        {(['queue', 'compliance'] as const).map((s) => (
+          <button
+            key={s}
+            role="tab"
+            id={`tab-${s}`}
+            aria-selected={section === s}
+            aria-controls={`panel-${s}`}
+            onClick={() => setSection(s)}
+          >
+            {s === 'queue' ? `${t('popupQueue')} (${queue.length})` : t('popupCompliance')}
+          </button>
+        ))}
+      </div>
+      {section === 'queue' ? (
+        <section role="tabpanel" id="panel-queue" aria-labelledby="tab-queue">
+          <Queue clocks={queue} now={now} t={t} hasTabs={liveTabs.length > 0} />
+        </section>
+      ) : (
+        <section role="tabpanel" id="panel-compliance" aria-labelledby="tab-compliance">
+          <Compliance
+            views={complianceView(rules, rollups ?? [], today).filter((p) => p.active)}
+            failed={(todayUnits ?? []).filter((u) => primaries.has(u.metric))}
+            t={t}
+          />
+        </section>
+      )}
+    </div>
+  );
+}
+
+function HealthStrip({ tabs, t }: { tabs: TabRow[]; t: Translate }) {
+  if (!tabs.length) return null;
+  return (
+    <ul className="rs-health" aria-label="workbench tabs">
+      {tabs.map((tab) => (
+        <li
+          key={tab.tabId}
+          className={tab.health === 'watching' ? 'ok' : 'bad'}
+          role={tab.health === 'watching' ? undefined : 'alert'}
+        >
+          <span className="dot" aria-hidden="true" />
+          {t(`platform_${tab.platform}`)} · {tab.account} · {t(`health_${tab.health}`)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Queue({ clocks, now, t, hasTabs }: { clocks: ClockRow[]; now: number; t: Translate; hasTabs: boolean }) {
+  if (!clocks.length) return <p className="rs-empty">{hasTabs ? t('popupNobody') : t('popupNoTabs')}</p>;
+  return (
+    <ol className="rs-queue">
+      {clocks.map((c) => {
+        const left = c.dueAt === null ? null : c.dueAt - now;
+        const live = c.status === 'pending' && left !== null && left > 0;
+        const cls =
+          c.status === 'unknown' || c.status === 'notAssessed'
+            ? 'muted'
+            : !live
+              ? 'over'
+              : left <= 30_000
+                ? 'urgent'
+                : left <= 60_000
+                  ? 'soon'
+                  : 'calm';
+        const label =
+          c.status === 'unknown'
+            ? t('popupUnknown')
+            : c.status === 'notAssessed'
+              ? t('popupNotAssessed')
+              : live
+                ? t('popupLeft', [formatCountdown(left)])
+                : t('popupOver', [formatCountdown(-(left ?? 0))]);
+        return (
+          <li key={c.key}>
+            <button
+              type="button"
+              className={`rs-item ${cls}`}
+              title={t('popupFocus')}
+              onClick={() => void browser.runtime.sendMessage({ type: 'focus', conv: c.key })}
+            >
+              <span className="who">{c.buyerNick ?? c.buyer}</span>
+              <span className="time" role="timer">
+                {label}
+              </span>
+              <span className="meta">
+                {t(`platform_${c.platform}`)} · {c.shop ?? c.account}
+                {c.waitingMessages > 1 ? ` · ${t('popupWaitingMsgs', [c.waitingMessages])}` : ''}
+              </span>
+              {c.lastText ? <span className="text">{c.lastText}</span> : null}
+            </button>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function FigureLine({ f, m, state, t }: { f: Figure; m: MetricView; state: FigureState; t: Translate }) {
+  if (state === 'empty') return <span className="muted">{t('popupNoData')}</span>;
+  if (state === 'notAssessed') return <span className="muted">{t('popupNotAssessedShort')}</span>;
+  const main =
+    m.rule.formula === 'rate' ? pct(f.rate) : t('popupAvg', [f.average === null ? '—' : Math.round(f.average)]);
+  return (
+    <span className={state === 'warn' ? 'warn' : ''} title={state === 'warn' ? t('popupWarn') : undefined}>
+      <b>{main}</b> <small>{t('popupCounts', [f.pass, f.fail])}</small>
+    </span>
+  );
+}
+
+function Compliance({
+  views,
+  failed,
+  t,
+}: {
+  views: ReturnType<typeof complianceView>;
+  failed: UnitRow[];
+  t: Translate;
+}) {
+  const zh = t('popupSettings') === '设置';
+  if (!views.length) return <p className="rs-empty">{t('popupNoData')}</p>;
+  const fails = failed.filter((u) => u.result === 'fail').sort((a, b) => b.startAt - a.startAt);
+  const unknown = failed.filter((u) => u.result === 'unknown');
+  return (
+    <div className="rs-compliance">
+      {views.map((p) => (
+        <article key={p.platform} className="rs-card">
+          <h3>{t(`platform_${p.platform}`)}</h3>
+          {p.metrics.map((m) => (
+            <div key={m.rule.key} className="rs-metric" data-metric={m.rule.key}>
+              <div className="name">
+                {zh ? m.rule.label.zh : m.rule.label.en}
+                {m.rule.confidence === 'L' ? <small className="muted"> · {t('popupUnverified')}</small> : null}
+              </div>
+              <div>
+                <small className="muted">{t('popupEstimate')}：</small>
+                <FigureLine f={m.today} m={m} state={m.todayState} t={t} />
+                {m.today.pending || m.today.unknown ? (
+                  <small className="muted"> · {t('popupPendingUnknown', [m.today.pending, m.today.unknown])}</small>
+                ) : null}
+              </div>
+              {m.periods.map((per) => (
+                <div key={per.days}>
+                  <small className="muted">
+                    {per.days === 1 ? t('popupPeriodPrev') : t('popupPeriodDays', [per.days])}：
+                  </small>
+                  <FigureLine f={per.figure} m={m} state={per.state} t={t} />
+                </div>
+              ))}
+            </div>
+          ))}
+        </article>
+      ))}
+      {fails.length ? (
+        <article className="rs-card">
+          <h3>{t('popupFailedToday')}</h3>
+          <ul className="rs-failed">
+            {fails.map((u) => (
+              <li key={u.id}>
+                {u.buyerNick ?? u.buyer} · {t(`platform_${u.platform}`)} · {hhmm(u.startAt)} ·{' '}
+                {u.responseSec === null || u.dueAt === null
+                  ? t('popupNoReply')
+                  : t('popupLate', [formatCountdown(u.responseSec * 1000 - (u.dueAt - u.startAt))])}
+              </li>
+            ))}
+          </ul>
+        </article>
+      ) : null}
+      {unknown.length ? (
+        <article className="rs-card">
+          <h3>{t('popupUnknownToday')}</h3>
+          <ul className="rs-failed">
+            {unknown.map((u) => (
+              <li key={u.id}>
+                {u.buyerNick ?? u.buyer} · {t(`platform_${u.platform}`)} · {hhmm(u.startAt)}
+              </li>
+            ))}
+          </ul>
+        </article>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,119 @@
+/**
+ * Compliance figures for the UI, from daily rollups only (never a scan of events): today's live estimate and
+ * the figure over the period each platform itself publishes (PDD the previous day, Taobao 30 days, 1688 7/30…).
+ * Pure: `today` is an input.
+ */
+import type { RollupRow } from './db/schema';
+import { chinaDay, chinaDayStart } from './engine/time';
+import type { Platform } from './model';
+import type { MetricRule, RuleSet } from './rules/types';
+
+export interface Figure {
+  pass: number;
+  fail: number;
+  pending: number;
+  unknown: number;
+  notAssessed: number;
+  /** pass ÷ (pass + fail); null when nothing is decided. */
+  rate: number | null;
+  /** Mean capped seconds (cappedAverage metrics). */
+  average: number | null;
+}
+
+export type FigureState = 'ok' | 'warn' | 'notAssessed' | 'empty';
+
+export interface MetricView {
+  rule: MetricRule;
+  today: Figure;
+  todayState: FigureState;
+  /** One entry per period the platform uses (e.g. 7 and 30 days); days = 1 means the previous day. */
+  periods: { days: number; from: string; to: string; figure: Figure; state: FigureState }[];
+}
+
+export interface PlatformView {
+  platform: Platform;
+  metrics: MetricView[];
+  /** Any data at all in the periods shown (platforms never used are hidden by the UI). */
+  active: boolean;
+}
+
+export function emptyFigure(): Figure {
+  return { pass: 0, fail: 0, pending: 0, unknown: 0, notAssessed: 0, rate: null, average: null };
+}
+
+function sum(rows: readonly RollupRow[]): Figure {
+  const f = emptyFigure();
+  let cappedSum = 0;
+  let cappedCount = 0;
+  for (const r of rows) {
+    f.pass += r.pass;
+    f.fail += r.fail;
+    f.pending += r.pending;
+    f.unknown += r.unknown;
+    f.notAssessed += r.notAssessed;
+    cappedSum += r.cappedSum;
+    cappedCount += r.cappedCount;
+  }
+  const decided = f.pass + f.fail;
+  f.rate = decided ? f.pass / decided : null;
+  f.average = cappedCount ? cappedSum / cappedCount : null;
+  return f;
+}
+
+function state(rule: MetricRule, f: Figure, volumeGate: boolean): FigureState {
+  const decided = f.pass + f.fail;
+  if (!decided) return f.notAssessed || f.pending || f.unknown ? 'notAssessed' : 'empty';
+  if (volumeGate && rule.minVolume !== undefined && decided < rule.minVolume) return 'notAssessed';
+  if (rule.formula === 'rate' && rule.warnBelow !== undefined && f.rate !== null && f.rate < rule.warnBelow)
+    return 'warn';
+  if (rule.formula === 'cappedAverage' && f.average !== null && f.average > rule.thresholdSec) return 'warn';
+  return 'ok';
+}
+
+export function addDays(day: string, n: number): string {
+  return chinaDay(chinaDayStart(day) + n * 86_400_000 + 12 * 3600_000);
+}
+
+/** The earliest day any view needs (for the rollup query). */
+export function earliestDay(rules: RuleSet, today: string): string {
+  let max = 1;
+  for (const p of Object.values(rules.platforms))
+    for (const m of p.metrics) for (const d of m.periodDays) max = Math.max(max, d);
+  return addDays(today, -max);
+}
+
+/**
+ * Builds every platform's figures. `rows` are rollups of any accounts and days (extra ones are ignored);
+ * `account` narrows to one account when given.
+ */
+export function complianceView(
+  rules: RuleSet,
+  rows: readonly RollupRow[],
+  today: string,
+  account?: string,
+): PlatformView[] {
+  const byMetric = new Map<string, RollupRow[]>();
+  for (const r of rows) {
+    if (account !== undefined && r.account !== account) continue;
+    const list = byMetric.get(r.metric);
+    if (list) list.push(r);
+    else byMetric.set(r.metric, [r]);
+  }
+  return Object.values(rules.platforms).map((p) => {
+    let active = false;
+    const metrics = p.metrics.map((rule): MetricView => {
+      const mine = byMetric.get(rule.key) ?? [];
+      if (mine.length) active = true;
+      const todayFig = sum(mine.filter((r) => r.day === today));
+      const periods = rule.periodDays.map((days) => {
+        // The platform's period ends yesterday (published T-1); days = 1 is the previous day alone.
+        const to = addDays(today, -1);
+        const from = addDays(today, -days);
+        const figure = sum(mine.filter((r) => r.day >= from && r.day <= to));
+        return { days, from, to, figure, state: state(rule, figure, true) };
+      });
+      return { rule, today: todayFig, todayState: state(rule, todayFig, false), periods };
+    });
+    return { platform: p.platform, metrics, active };
+  });
+}
