@@ -7,7 +7,12 @@ import { uiDb } from '@/lib/ui/db';
 export function useT(): Translate {
   const lang = useLiveQuery(() => uiDb.settings.get('language'), [])?.value as 'auto' | 'zh_CN' | 'en' | undefined;
   if (lang === 'zh_CN' || lang === 'en') return catalogTranslate(lang);
-  const ui = browser.i18n.getUILanguage().toLowerCase();
+  let ui = 'zh-cn';
+  try {
+    ui = browser.i18n.getUILanguage().toLowerCase();
+  } catch {
+    /* not available (tests): Chinese, the product's first language */
+  }
   // As Chrome does with default_locale zh_CN: English only for English browsers, Chinese otherwise.
   return catalogTranslate(ui.startsWith('en') ? 'en' : 'zh_CN');
 }

@@ -1,0 +1,162 @@
+// @vitest-environment jsdom
+import 'fake-indexeddb/auto';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { Popup } from '../../components/popup/Popup';
+import { usePopupStore } from '../../components/popup/store';
+import type { ClockRow, RollupRow, UnitRow } from '../../lib/db/schema';
+import { chinaDay } from '../../lib/engine/time';
+import { uiDb } from '../../lib/ui/db';
+
+const NOW = Date.now();
+const TODAY = chinaDay(NOW);
+
+function clock(buyer: string, extra: Partial<ClockRow>): ClockRow {
+  return {
+    key: `pdd|shop|${buyer}`,
+    platform: 'pdd',
+    account: 'shop',
+    buyer,
+    metric: 'pdd.manual3min',
+    status: 'pending',
+    startedAt: NOW - 30_000,
+    dueAt: NOW + 150_000,
+    alertAt: NOW + 90_000,
+    waitingMessages: 1,
+    lastMessageAt: NOW - 30_000,
+    ...extra,
+  };
+}
+
+function rollup(day: string, counts: Partial<RollupRow>): RollupRow {
+  return {
+    id: `pdd.manual3min|${day}|pdd|shop`,
+    metric: 'pdd.manual3min',
+    day,
+    platform: 'pdd',
+    account: 'shop',
+    pass: 0,
+    fail: 0,
+    pending: 0,
+    unknown: 0,
+    notAssessed: 0,
+    cappedSum: 0,
+    cappedCount: 0,
+    updatedAt: NOW,
+    ...counts,
+  };
+}
+
+beforeEach(async () => {
+  fakeBrowser.reset();
+  usePopupStore.setState({ section: 'queue' });
+  await uiDb.open();
+  await Promise.all(uiDb.tables.map((tb) => tb.clear()));
+  await uiDb.settings.put({ key: 'language', value: 'zh_CN' });
+});
+afterEach(() => cleanup());
+
+describe('Popup', () => {
+  it('lists waiting buyers by urgency with their countdowns, breached first', async () => {
+    await uiDb.clocks.bulkPut([
+      clock('calm', { buyerNick: '慢慢', dueAt: NOW + 150_000 }),
+      clock('late', { buyerNick: '超时了', status: 'breached', dueAt: NOW - 65_000 }),
+      clock('soon', {
+        buyerNick: '很急',
+        dueAt: NOW + 20_000,
+        waitingMessages: 3,
+        lastText: '<img src=x onerror=alert(1)>在吗',
+      }),
+      clock('done', { buyerNick: '已回复', status: 'answered', dueAt: null }),
+    ]);
+    render(<Popup />);
+    const items = await screen.findAllByRole('button', { name: /慢慢|超时了|很急/ });
+    expect(items.map((b) => b.querySelector('.who')?.textContent)).toEqual(['超时了', '很急', '慢慢']);
+    expect(within(items[0]!).getByRole('timer').textContent).toMatch(/^超时 1:0\d$/);
+    expect(within(items[1]!).getByRole('timer').textContent).toMatch(/^剩 0:[12]\d$/);
+    expect(items[1]!.textContent).toContain('3 条未回复');
+    // Page text is rendered as text, never as HTML.
+    expect(items[1]!.querySelector('img')).toBeNull();
+    expect(items[1]!.textContent).toContain('<img src=x onerror=alert(1)>在吗');
+    expect(screen.queryByText('已回复')).toBeNull();
+    expect(screen.getByRole('tab', { name: '等待队列 (3)' }).getAttribute('aria-selected')).toBe('true');
+  });
+
+  it('clicking a queued buyer asks the background to focus that workbench', async () => {
+    await uiDb.clocks.put(clock('b1', { buyerNick: '小张' }));
+    const send = vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockResolvedValue({ ok: true });
+    render(<Popup />);
+    fireEvent.click(await screen.findByRole('button', { name: /小张/ }));
+    expect(send).toHaveBeenCalledWith({ type: 'focus', conv: 'pdd|shop|b1' });
+  });
+
+  it('says when no workbench is open, and shows a blind tab loudly', async () => {
+    const { unmount } = render(<Popup />);
+    expect(await screen.findByText(/还没有打开任何客服工作台/)).toBeTruthy();
+    unmount();
+    await uiDb.tabs.put({
+      tabId: 3,
+      platform: 'pdd',
+      account: 'shop',
+      url: 'https://mms.pinduoduo.com/chat-merchant/',
+      health: 'noList',
+      lastSeen: Date.now(),
+    });
+    render(<Popup />);
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('看不到聊天列表');
+  });
+
+  it('shows today’s live estimate and the previous day, with the counts behind the rates', async () => {
+    const yesterday = chinaDay(NOW - 86_400_000);
+    await uiDb.rollups.bulkPut([
+      rollup(TODAY, { pass: 3, fail: 1, pending: 2 }),
+      rollup(yesterday, { pass: 2, fail: 3 }),
+    ]);
+    await uiDb.units.put({
+      id: 'u1',
+      metric: 'pdd.manual3min',
+      platform: 'pdd',
+      account: 'shop',
+      buyer: 'b9',
+      conv: 'pdd|shop|b9',
+      buyerNick: '老王',
+      day: TODAY,
+      startAt: NOW - 3600_000,
+      dueAt: NOW - 3600_000 + 180_000,
+      replyAt: NOW - 3600_000 + 250_000,
+      responseSec: 250,
+      cappedSec: null,
+      result: 'fail',
+      rulesVersion: 'x',
+    } satisfies UnitRow);
+    render(<Popup />);
+    fireEvent.click(screen.getByRole('tab', { name: '今日达标' }));
+    const metric = await screen.findByText('3分钟人工回复率');
+    const box = metric.closest('[data-metric]') as HTMLElement;
+    await vi.waitFor(() => expect(box.textContent).toContain('75.0%'));
+    expect(box.textContent).toContain('达标 3 · 未达标 1');
+    expect(box.textContent).toContain('待定 2 · 未知 0');
+    expect(box.textContent).toMatch(/前一日：40\.0%/);
+    expect(box.querySelector('.warn')?.textContent).toContain('40.0%');
+    const failed = screen.getByText('今日未达标').closest('article')!;
+    expect(failed.textContent).toMatch(/老王 · 拼多多 · \d\d:\d\d · 晚了 1:10/);
+  });
+
+  it('ticks the countdown locally every second', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true, now: NOW });
+    try {
+      await uiDb.clocks.put(clock('b1', { buyerNick: '小张', dueAt: NOW + 100_000 }));
+      render(<Popup />);
+      const timer = await screen.findByRole('timer');
+      const before = timer.textContent;
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(3000);
+      });
+      expect(timer.textContent).not.toBe(before);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
