@@ -85,7 +85,7 @@ describe('Popup', () => {
 
   it('clicking a queued buyer asks the background to focus that workbench', async () => {
     await uiDb.clocks.put(clock('b1', { buyerNick: '小张' }));
-    const send = vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockResolvedValue({ ok: true });
+    const send = vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockResolvedValue(undefined as never);
     render(<Popup />);
     fireEvent.click(await screen.findByRole('button', { name: /小张/ }));
     expect(send).toHaveBeenCalledWith({ type: 'focus', conv: 'pdd|shop|b1' });
