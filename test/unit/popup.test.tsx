@@ -140,7 +140,7 @@ describe('Popup', () => {
     expect(box.textContent).toContain('待定 2 · 未知 0');
     expect(box.textContent).toMatch(/前一日：40\.0%/);
     expect(box.querySelector('.warn')?.textContent).toContain('40.0%');
-    const failed = screen.getByText('今日未达标').closest('article')!;
+    const failed = (await screen.findByText('今日未达标')).closest('article')!;
     expect(failed.textContent).toMatch(/老王 · 拼多多 · \d\d:\d\d · 晚了 1:10/);
   });
 
