@@ -1,0 +1,418 @@
+/**
+ * Alibaba web Wangwang (one web-IM component family, React / Alibaba ICE + Fusion):
+ * - 1688 旺旺网页版: air.1688.com/app/ocms-fusion-components-1688/def_cbu_web_im/index.html is a shell; the chat
+ *   itself lives in a same-origin iframe `def_cbu_web_im_core` (…/def_cbu_web_im_core/…). acceptsFrame() picks it.
+ * - Taobao's web Wangwang (air.taobao.com, web.wangwang.taobao.com): the same DOM, usually without the shell.
+ * DOM facts: ../shared/docs/workbench-dom.md § 1688. Selectors are data; extract() is pure and never throws.
+ *
+ * The page has no documented ids: a buyer is identified by the nick (Taobao/1688 member names are unique
+ * account names, and it is the one value the row, the thread and the messages all show). Messages get a content
+ * hash id. Their `.time` shows `YYYY-MM-DD HH:MM:SS`; a bare `HH:MM(:SS)` only gets a date from a date seen above it.
+ */
+import { isDemoPage } from '../../hosts';
+import type { Author } from '../../model';
+import { hash, matchesAny, parseChinaStamp, pick, pickAll, text } from '../dom';
+import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
+
+export const ALI_SELECTORS = {
+  loginForm: [
+    '#fm-login-id',
+    '#login-form',
+    '.login-box',
+    'iframe[src*="login.1688.com"]',
+    'iframe[src*="login.taobao.com"]',
+    'iframe[src*="passport.1688.com"]',
+  ],
+  /** The logged-in account (main or `main:sub`). Evidence: a public userscript reads the own nick at
+   * `div.ww_conversation > div.ww_user_panel > div > div:nth-child(2)`; the others are guesses. */
+  account: [
+    '.ww_user_panel > div > div:nth-child(2)',
+    '.ww_user_panel .nick',
+    '.ww_user_panel [class*="name"]',
+    '.ww_user_panel [class*="nick"]',
+  ],
+  conversationList: ['.ww_conversation .conversation-list', '.conversation-list', '[class*="conversation-list"]'],
+  conversationRow: ['.conversation-item'],
+  rowActive: ['.active', '.selected', '.current', '.conversation-item-active', '[aria-selected="true"]'],
+  rowName: ['.name'],
+  rowTime: ['.time'],
+  rowPreview: ['.desc'],
+  rowUnread: ['.unread-badge'],
+  /** Guesses: the doc names no header; the active row is the first source of the open buyer. */
+  threadHeaderName: ['.ww_header .name', '.ww_header .nick', '.ww_body .chat-header .name'],
+  messageList: ['.ww_message .rc-scrollbars-view', '.ww_message', '.message-list', '[class*="message-list"]'],
+  message: ['.message-item'],
+  ownMessage: ['.self'],
+  messageNick: ['.nick'],
+  messageTime: ['.time'],
+  /** Date dividers between messages, when the thread shows them (guesses). */
+  dateSeparator: ['.message-time-divider', '.time-divider', '.date-divider', '[class*="time-line"]'],
+  messageContent: ['.content'],
+  messageText: ['pre'],
+  card: ['[class*="card"]'],
+  quote: ['[class*="quote"]', '[class*="reference"]'],
+  /** A tag next to the bubble saying 自动回复 (guess; the text prefix 【自动回复】 is the documented sign). */
+  autoTag: ['[class*="auto-reply"]', '[class*="autoReply"]', '[class*="auto_reply"]'],
+  /** Scoped to .ww_input: the same editor class renders the read-only bubbles. */
+  input: [
+    '.ww_input pre.edit[contenteditable="true"]',
+    '.ww_input .biz-expression-editor [contenteditable="true"]',
+    '.ww_input [contenteditable="true"]',
+  ],
+  sendButton: ['.ww_input button.send-btn', 'button.send-btn'],
+} as const satisfies SelectorMap;
+
+/** Page attributes that would carry a message id, if a build adds one (none documented). */
+export const ALI_MESSAGE_ID_ATTRS = ['data-msg-id', 'data-msgid', 'data-message-id', 'data-id'] as const;
+
+/** Notices with no class of their own: platform/official reminders, order-status and evaluation cards. */
+export const ALI_SYSTEM_TEXTS = [
+  '平台提醒',
+  '系统消息',
+  '官方提醒',
+  '订单还未付款',
+  '发现有一笔订单',
+  '客服评价邀请',
+  '阿里巴巴官方',
+  '1688官方',
+  '淘宝官方',
+];
+
+/** Nothing selected: the chat pane shows this instead of a thread. */
+export const ALI_NO_CONTACT_TEXT = '您尚未选择联系人';
+
+/** Qianniu / Wangwang auto-replies (keyword, offline, welcome): `【自动回复】…`, `[自动回复]…`, `自动回复：…`. */
+const AUTO_PREFIX = /^\s*(?:[【[［(（]\s*自动回复\s*[】\]］)）]|自动回复\s*[:：])/;
+/** Shop-side senders that are robots (店小蜜 / 智能客服), by nick (a guess: the doc names no robot class). */
+const ROBOT_NICK = /店小蜜|机器人|智能客服|智能助手/;
+const CORE_FRAME = 'def_cbu_web_im_core';
+
+const S = ALI_SELECTORS;
+
+function isSystemText(t: string): boolean {
+  return ALI_SYSTEM_TEXTS.some((x) => t.includes(x));
+}
+
+/** First non-empty text among the fallbacks. */
+function firstText(root: ParentNode, sels: readonly string[]): string {
+  for (const s of sels) {
+    try {
+      for (const el of root.querySelectorAll(s)) {
+        const t = text(el);
+        if (t) return t;
+      }
+    } catch {
+      /* skip a bad selector */
+    }
+  }
+  return '';
+}
+
+/** Is `nick` the shop's own main account or one of its `main:sub` sub-accounts (given our account name)? */
+function isOwnShop(nick: string, account: string | null): boolean {
+  if (!account || !nick) return false;
+  const main = account.split(/[:：]/)[0]!.trim();
+  return !!main && (nick === main || nick.startsWith(`${main}:`) || nick.startsWith(`${main}：`));
+}
+
+// ---- time ----
+
+interface Day {
+  y: number;
+  mo: number;
+  d: number;
+}
+const DATE_RE = /(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})/;
+const TIME_RE = /(?:^|[^\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])/;
+const RELATIVE_DAY = /昨天|今天|前天|刚刚|现在|星期|周[一二三四五六日天]|分钟前|小时前/;
+
+function parseDay(s: string): Day | null {
+  const m = DATE_RE.exec(s);
+  return m ? { y: +m[1]!, mo: +m[2]!, d: +m[3]! } : null;
+}
+
+function atOf(day: Day, s: string): number | null {
+  const t = TIME_RE.exec(s);
+  if (!t) return null;
+  const sec = t[3] ?? '00';
+  return parseChinaStamp(`${day.y}-${day.mo}-${day.d} ${t[1]}:${t[2]}:${sec}`);
+}
+
+/**
+ * A date divider between messages sets the running date (a relative one — 昨天, 星期三 — clears it: no clock here).
+ * Only a divider dates later bare times: a full stamp on an older message says nothing about the next ones.
+ */
+function readDivider(s: string, ctx: { day: Day | null }): void {
+  const day = parseDay(s);
+  if (day) ctx.day = day;
+  else if (RELATIVE_DAY.test(s)) ctx.day = null;
+}
+
+/** A message's own stamp: a full date and time, or a bare time under a dated divider; else null. */
+function readStamp(s: string, ctx: { day: Day | null }): number | null {
+  if (!s) return null;
+  const full = parseChinaStamp(s);
+  if (full !== null) return full;
+  if (parseDay(s) || RELATIVE_DAY.test(s)) return null;
+  return ctx.day ? atOf(ctx.day, s) : null;
+}
+
+// ---- messages ----
+
+function messageBody(item: Element): string {
+  const content = pick(item, S.messageContent);
+  if (content) {
+    const card = pick(content, S.card);
+    const clone = content.cloneNode(true) as Element;
+    for (const q of pickAll(clone, S.quote)) if (text(clone) !== text(q)) q.remove();
+    const pres = pickAll(clone, S.messageText)
+      .map((p) => text(p))
+      .filter(Boolean);
+    const t = pres.length ? pres.join(' ') : text(clone);
+    if (card && !pres.length) return `[卡片] ${text(card)}`.trim();
+    if (t) return t;
+    if (content.querySelector('img')) return '[图片]';
+    return '';
+  }
+  // No .content: the item's text without its header.
+  const clone = item.cloneNode(true) as Element;
+  for (const el of [...pickAll(clone, S.messageNick), ...pickAll(clone, S.messageTime)]) el.remove();
+  const t = text(clone);
+  if (t) return t;
+  return item.querySelector('img') ? '[图片]' : '';
+}
+
+function isAutoReply(item: Element, body: string): boolean {
+  if (AUTO_PREFIX.test(body)) return true;
+  if (pick(item, S.autoTag)) return true;
+  // A small tag reading exactly 自动回复 outside the bubble text.
+  const content = pick(item, S.messageContent);
+  for (const el of item.querySelectorAll('span, i, em, label, div')) {
+    if (content?.contains(el) || el.children.length) continue;
+    if (text(el) === '自动回复') return true;
+  }
+  return false;
+}
+
+function classify(item: Element, nick: string, body: string, account: string | null): Author {
+  const own = matchesAny(item, S.ownMessage);
+  if (isSystemText(nick) || isSystemText(body)) return 'system';
+  if (own) {
+    if (isAutoReply(item, body)) return 'auto';
+    if (ROBOT_NICK.test(nick)) return 'robot';
+    return 'human';
+  }
+  return isOwnShop(nick, account) ? 'internal' : 'buyer';
+}
+
+function messageId(item: Element): string | null {
+  for (const a of ALI_MESSAGE_ID_ATTRS) {
+    const v = item.getAttribute(a);
+    if (v && v.length <= 120) return v;
+  }
+  return null;
+}
+
+/** Messages and date dividers under `list`, in document order. */
+function timeline(list: ParentNode): { el: Element; sep: boolean }[] {
+  const msgs = pickAll(list, S.message);
+  const seps = pickAll(list, S.dateSeparator).filter((s) => !msgs.some((m) => m.contains(s) || s.contains(m)));
+  const all = [...msgs.map((el) => ({ el, sep: false })), ...seps.map((el) => ({ el, sep: true }))];
+  if (seps.length) all.sort((a, b) => (a.el.compareDocumentPosition(b.el) & 4 ? -1 : 1));
+  return all;
+}
+
+interface RawMessage {
+  item: Element;
+  nick: string;
+  author: Author;
+  body: string;
+}
+
+function extractMessages(
+  list: ParentNode,
+  account: string | null,
+): { messages: ExtractedMessage[]; raw: RawMessage[] } {
+  const messages: ExtractedMessage[] = [];
+  const raw: RawMessage[] = [];
+  const ctx: { day: Day | null } = { day: null };
+  const occurrences = new Map<string, number>();
+  let lastStampText = '';
+  for (const { el, sep } of timeline(list)) {
+    if (sep) {
+      const t = text(el);
+      if (t) {
+        readDivider(t, ctx);
+        lastStampText = t;
+      }
+      continue;
+    }
+    const body = messageBody(el).slice(0, 500);
+    if (!body) continue;
+    const nick = text(pick(el, S.messageNick));
+    const author = classify(el, nick, body, account);
+    const stampText = text(pick(el, S.messageTime));
+    const at = readStamp(stampText, ctx);
+    if (stampText) lastStampText = stampText;
+    const key = `${author}|${lastStampText}|${body}`;
+    const n = occurrences.get(key) ?? 0;
+    occurrences.set(key, n + 1);
+    const id = messageId(el) ?? `h${hash(`${key}|${n}`)}`;
+    messages.push({ id, author, at, timeSource: at === null ? null : 'stamp', text: body });
+    raw.push({ item: el, nick, author, body });
+  }
+  return { messages, raw };
+}
+
+// ---- list rows ----
+
+function rowNick(row: Element): string {
+  const el = pick(row, S.rowName);
+  return text(el) || el?.getAttribute('title')?.trim() || '';
+}
+
+/** Seconds since the row's last message, from relative stamps (现在 / N分钟前 / N小时前); else undefined. */
+export function parseRelativeAge(s: string): number | undefined {
+  const t = s.trim();
+  if (/^(现在|刚刚)$/.test(t)) return 0;
+  const m = /^(\d+)\s*(秒|分钟|小时)前$/.exec(t);
+  if (!m) return undefined;
+  return Number(m[1]) * (m[2] === '秒' ? 1 : m[2] === '分钟' ? 60 : 3600);
+}
+
+function unreadCount(row: Element): number {
+  const t = text(pick(row, S.rowUnread));
+  const m = /^(\d+)\+?$/.exec(t);
+  return m ? Number(m[1]) : 0;
+}
+
+function extractRows(
+  root: ParentNode,
+  account: string | null,
+): {
+  rows: Element[];
+  conversations: ExtractedConversation[];
+  listEl: Element | null;
+} {
+  const listEl = pick(root, S.conversationList);
+  const inList = listEl ? pickAll(listEl, S.conversationRow) : [];
+  const rows = inList.length ? inList : pickAll(root, S.conversationRow);
+  const conversations: ExtractedConversation[] = [];
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const nick = rowNick(row);
+    // Platform notice pseudo-conversations (平台提醒 / 系统消息 …) are no buyers.
+    if (!nick || seen.has(nick) || isSystemText(nick)) continue;
+    seen.add(nick);
+    const c: ExtractedConversation = { buyer: nick, nick, row, active: matchesAny(row, S.rowActive) };
+    const preview = text(pick(row, S.rowPreview));
+    if (preview) c.preview = preview;
+    // The row shows no wait as such: an unread row whose last message is N minutes old has waited at least
+    // that long (the first unanswered message may be older: a lower bound). System previews are no wait.
+    if (!c.active && unreadCount(row) > 0 && !isSystemText(preview) && !isOwnShop(nick, account)) {
+      const age = parseRelativeAge(text(pick(row, S.rowTime)));
+      if (age !== undefined) c.waitingSec = age;
+    }
+    conversations.push(c);
+  }
+  return { rows, conversations, listEl };
+}
+
+function rootText(root: ParentNode): string {
+  const body = (root as Document).body;
+  return (body ?? (root as Element)).textContent ?? '';
+}
+
+export function extractAli(root: ParentNode): Extraction {
+  const missing: string[] = [];
+  const account = firstText(root, S.account) || null;
+  if (!account) missing.push('account');
+  if (pick(root, S.loginForm)) {
+    return { health: 'loggedOut', account, conversations: [], thread: null, input: null, missing };
+  }
+  const { rows, conversations, listEl } = extractRows(root, account);
+  const hasList = !!listEl || rows.length > 0;
+  if (!hasList) missing.push('conversationList');
+
+  const msgList = pick(root, S.messageList);
+  const msgItems = msgList ? pickAll(msgList, S.message) : pickAll(root, S.message);
+  const input = pick(root, S.input);
+  // 您尚未选择联系人 only counts when no row is selected and no message shows (a hidden leftover must not hide a thread).
+  const noContact =
+    !msgItems.length && !conversations.some((c) => c.active) && rootText(root).includes(ALI_NO_CONTACT_TEXT);
+  let thread: Extraction['thread'] = null;
+
+  if (!noContact && (msgList || msgItems.length)) {
+    // Without a known list container, read the whole frame (each item sits in its own wrappers).
+    const { messages, raw } = extractMessages(msgList ?? root, account);
+    const activeRow = conversations.find((c) => c.active);
+    const buyer =
+      activeRow?.buyer ||
+      firstText(root, S.threadHeaderName) ||
+      raw.find((r) => (r.author === 'buyer' || r.author === 'internal') && r.nick)?.nick ||
+      '';
+    if (buyer) thread = { buyer, nick: buyer, messages };
+    else missing.push('threadBuyer');
+  } else if (!noContact) missing.push('messageList');
+  if (!input && thread) missing.push('input');
+
+  const health: Extraction['health'] =
+    !hasList && !msgList && !msgItems.length && !noContact ? 'noList' : thread && !input ? 'noInput' : 'watching';
+  return { health, account, conversations, thread, input, missing };
+}
+
+// ---- frames and URLs ----
+
+function looksLikeCore(doc: Document): boolean {
+  return (
+    !!pick(doc, [...S.conversationRow, ...S.message, '.ww_input', '.ww_conversation', '.ww_container']) ||
+    (doc.body?.textContent ?? '').includes(ALI_NO_CONTACT_TEXT)
+  );
+}
+
+/**
+ * Only the frame that holds the chat is watched (one watcher per tab: two would overwrite each other's health).
+ * - Top frame: not when it hosts the core iframe, nor on the 1688 shell page (…/def_cbu_web_im/…), whose iframe
+ *   may be inserted after document_idle; yes otherwise (Taobao's web Wangwang, or the core opened directly).
+ * - Inner frame: yes when it is the core frame by name/id or path (known before React renders), or when its DOM
+ *   already looks like the IM core; other same-host frames (proxies, helpers) are left alone.
+ */
+export function aliAcceptsFrame(doc: Document, isTop: boolean): boolean {
+  try {
+    const path = doc.location?.pathname ?? '';
+    if (isTop) {
+      if (doc.querySelector(`iframe#${CORE_FRAME}, iframe[name="${CORE_FRAME}"], iframe[src*="${CORE_FRAME}"]`))
+        return false;
+      if (looksLikeCore(doc)) return true;
+      return !/\/def_cbu_web_im\//.test(path);
+    }
+    const view = doc.defaultView;
+    if (view?.name === CORE_FRAME) return true;
+    const frame = view?.frameElement;
+    if (frame && (frame.id === CORE_FRAME || frame.getAttribute('name') === CORE_FRAME)) return true;
+    if (path.includes(CORE_FRAME)) return true;
+    return looksLikeCore(doc);
+  } catch {
+    return isTop;
+  }
+}
+
+export const ali1688Adapter: Adapter = {
+  platform: 'ali1688',
+  selectors: ALI_SELECTORS,
+  matches: (url) =>
+    (url.hostname === 'air.1688.com' && url.pathname.includes('/def_cbu_web_im')) || isDemoPage(url, 'ali1688'),
+  acceptsFrame: aliAcceptsFrame,
+  extract: extractAli,
+};
+
+export const taobaoAdapter: Adapter = {
+  platform: 'taobao',
+  selectors: ALI_SELECTORS,
+  matches: (url) =>
+    url.hostname === 'web.wangwang.taobao.com' ||
+    (url.hostname === 'air.taobao.com' && /web_im|wangwang/i.test(url.pathname)) ||
+    isDemoPage(url, 'taobao'),
+  acceptsFrame: aliAcceptsFrame,
+  extract: extractAli,
+};

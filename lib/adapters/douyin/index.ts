@@ -1,0 +1,411 @@
+/**
+ * Douyin 抖店 飞鸽 (im.jinritemai.com/pc_seller_v2/main/workspace). React-like, hashed CSS-module classes: the
+ * `data-qa-id` hooks and a few semantic classes (.messageNotMe / .messageIsMe) are the stable handles.
+ * DOM facts: ../shared/docs/workbench-dom.md § Douyin. Selectors are data; extract() is pure (reads, never writes).
+ *
+ * Buyer id: the page shows no buyer uid in the DOM (rows carry only tracking attributes: `data-btm-id` ends in
+ * .current/.recent/.systemConv, and the inner `data-btm` changes with every message), so the buyer id is the
+ * customer's display name: the open customer's name in `#topbar-left-info` for the thread, the row's
+ * `[class*="nameLine"][title]` for list rows (the same string, so a row and its open thread match).
+ */
+import { isDemoPage } from '../../hosts';
+import type { Author, Marker } from '../../model';
+import { hash, matchesAny, parseChinaStamp, pick, pickAll, text } from '../dom';
+import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
+
+export const DOUYIN_SELECTORS = {
+  /** Guessed: the login lives on fxg.jinritemai.com; an expired session may show an in-page login form. */
+  loginForm: [
+    'form[class*="login"]',
+    '[class*="loginContainer"]',
+    '[class*="login-container"]',
+    'input[type="password"]',
+  ],
+  /** The list's scroll root (present even with zero conversations); rows alone also count as a list. */
+  conversationList: ['#chantListScrollArea', '.list_items', '[class*="list_items"]'],
+  conversationRow: ['[data-qa-id="qa-conversation-chat-item"]'],
+  rowName: ['[class*="nameLine"][title]', '[class*="NameContent"]', '[class*="nameLine"]'],
+  rowPreview: ['[class*="msgContent"]'],
+  /** Relative wait ("45秒", "2分12秒") or an absolute time; only read inside a pending group. */
+  rowTimer: ['[class*="timerParticular"]', '[class*="waitTime"]', '[class*="timer"]'],
+  /** Group markers (a container of rows, or a header followed by its rows). */
+  rowGroup: ['[data-btm^="message_group_name_"]'],
+  pendingGroup: ['[data-btm="message_group_name_waitReply"]', '[data-btm="message_group_name_overtime"]'],
+  activeRow: [
+    '[aria-selected="true"]',
+    '[class~="active"]',
+    '[class~="selected"]',
+    '[class^="active"]',
+    '[class*=" active"]',
+    '[class*="Active"]',
+    '[class*="Selected"]',
+  ],
+  openCustomer: ['#topbar-left-info'],
+  /** Guessed containers; used only when they hold message wrappers, else the whole page is read. */
+  messageList: ['[class*="messageList"]', '[class*="message-list"]', '#workspace-chat'],
+  /** The typo `warpper` is the real page's. */
+  message: ['[data-qa-id="qa-message-warpper"]', '[data-qa-id="qa-message-wrapper"]'],
+  messageId: [':scope > div[data-id]', ':scope > [data-id]', '[data-id]'],
+  buyerBubble: ['.messageNotMe', '[class*="messageNotMe"]'],
+  shopBubble: ['.messageIsMe', '[class*="messageIsMe"]'],
+  bubbleText: ['pre'],
+  messageTime: ['.O4UWWFoQxgMq4AWHMq25', '[class*="messageTime"]', '[class*="msgTime"]'],
+  timeDivider: ['.rcHPT4n3TlQD0Nu4sSiv', '[class*="timeDivider"]', '[class*="timeLine"]'],
+  card: ['[class*="chatd-card"]', '[class*="goodsCard"]', '[class*="productCard"]'],
+  cardTitle: ['[class*="title"]', '[class*="Title"]'],
+  image: ['img:not([alt="头像"])'],
+  input: [
+    'textarea[data-qa-id="qa-send-message-textarea"]',
+    '[data-qa-id="qa-send-message-textarea"]',
+    'textarea[placeholder*="发送给"]',
+  ],
+  /** Guessed: the doc does not say where the logged-in shop/agent name is. */
+  account: ['[data-qa-id="qa-account-name"]', 'header [class*="shopName"]', '[class*="accountName"]'],
+} as const satisfies SelectorMap;
+
+/** Pseudo-conversations in the list that are not buyers. */
+export const DOUYIN_PSEUDO_CONVERSATIONS = ['智能客服', '系统通知'];
+/** Known full-auto robot texts (shop side, no class on the page). Compared without spaces and punctuation. */
+export const DOUYIN_ROBOT_TEXTS = ['亲亲，在哒', '很高兴为您服务，请问有什么可以帮您', '现在是人工客服为您服务'];
+/** The label under a robot suggestion sent by a human (assist: a valid reply on Douyin). */
+export const DOUYIN_ASSIST_LABEL = /此消息由机器人(?:自动回复|推荐)?(?:\/推荐)?/g;
+/** Platform texts that are never a buyer question nor a reply, whichever side they render on. */
+export const DOUYIN_SYSTEM_TEXTS = ['撤回了一条消息', '系统关闭会话', '当前会话已长时间未回复', '平台可能主动介入'];
+/** The preview of a row where we left an unsent draft. */
+export const DOUYIN_DRAFT_PREFIX = '[草稿]';
+
+const S = DOUYIN_SELECTORS;
+const CLOSE_TEXT = /会话(?:已)?(?:关闭|结束)|(?:关闭|结束)(?:了)?会话/;
+const TRANSFER_TEXT = /转接|转交|转入|转给|转移/;
+const URL_PATH = /^\/pc_seller_v\d+\/main\/workspace/;
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+// ---------------------------------------------------------------- small pure helpers
+
+const fold = (s: string) => s.replace(/[\s，,。.!！？?~～、:：]/g, '');
+
+function isRobotText(t: string): boolean {
+  const f = fold(t);
+  return DOUYIN_ROBOT_TEXTS.some((x) => f.includes(fold(x)));
+}
+
+function isSystemText(t: string): boolean {
+  return DOUYIN_SYSTEM_TEXTS.some((x) => t.includes(x));
+}
+
+function isPseudo(name: string): boolean {
+  return DOUYIN_PSEUDO_CONVERSATIONS.includes(name.trim());
+}
+
+/** The first non-empty text node under `el` that is not one of `skip` (e.g. the 添加备注 button). */
+function firstText(el: Element | null, skip: readonly string[]): string {
+  if (!el) return '';
+  const stack: Node[] = [el];
+  while (stack.length) {
+    const n = stack.shift()!;
+    if (n.nodeType === 3) {
+      const t = (n.textContent ?? '').replace(/\s+/g, ' ').trim();
+      if (t && !skip.includes(t)) return t;
+      continue;
+    }
+    stack.unshift(...Array.from(n.childNodes));
+  }
+  return '';
+}
+
+/** Text of `el` without the descendants matching `drop` (read from a detached clone). */
+function textWithout(el: Element, drop: readonly (readonly string[])[]): string {
+  const clone = el.cloneNode(true) as Element;
+  for (const sels of drop)
+    for (const s of sels) {
+      try {
+        clone.querySelectorAll(s).forEach((x) => x.remove());
+      } catch {
+        /* bad selector in data */
+      }
+    }
+  return text(clone);
+}
+
+function chinaParts(ms: number): { y: number; mo: number; d: number } {
+  const d = new Date(ms + 8 * 3600_000);
+  return { y: d.getUTCFullYear(), mo: d.getUTCMonth() + 1, d: d.getUTCDate() };
+}
+
+function chinaTime(y: number, mo: number, d: number, h: number, mi: number, s: number): number {
+  return Date.UTC(y, mo - 1, d, h, mi, s) - 8 * 3600_000;
+}
+
+/** Time stamps seen so far in the thread: the date they give to later stamps that print no date. */
+interface StampContext {
+  /** The last full time (its date is the date of later bare times). */
+  last: number | null;
+}
+
+const TIME_ONLY =
+  /^(?:(?:\d{4}\s*[年\-/.]\s*)?\d{1,2}\s*[月\-/.]\s*\d{1,2}\s*日?\s*|昨天\s*|前天\s*|今天\s*|星期.\s*|周.\s*)?\d{1,2}:\d{2}(?::\d{2})?$/;
+
+/**
+ * Parses a stamp as the thread prints it. Full dates via parseChinaStamp. `MM-DD HH:MM` and bare `HH:MM(:SS)` only
+ * when an earlier stamp of the thread gave the date (a bare time is never "today": extract() has no clock);
+ * relative words (昨天, 星期三) give null.
+ */
+export function parseThreadStamp(s: string, ctx: StampContext): number | null {
+  const full = parseChinaStamp(s);
+  if (full !== null) {
+    ctx.last = full;
+    return full;
+  }
+  if (ctx.last === null || /昨天|前天|星期|周/.test(s)) return null;
+  const ref = chinaParts(ctx.last);
+  let t: number | null = null;
+  const md = /(?:^|\D)(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])/.exec(s);
+  if (md) {
+    const [, mo, d, h, mi, se] = md;
+    if (+mo! >= 1 && +mo! <= 12 && +d! >= 1 && +d! <= 31 && +h! < 24 && +mi! < 60) {
+      t = chinaTime(ref.y, +mo!, +d!, +h!, +mi!, se ? +se : 0);
+      if (t < ctx.last - 5 * MINUTE) t = chinaTime(ref.y + 1, +mo!, +d!, +h!, +mi!, se ? +se : 0);
+    }
+  } else {
+    const hm = /(?:^|[^\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])/.exec(s);
+    if (hm) {
+      const [, h, mi, se] = hm;
+      if (+h! < 24 && +mi! < 60 && (!se || +se < 60)) {
+        t = chinaTime(ref.y, ref.mo, ref.d, +h!, +mi!, se ? +se : 0);
+        // Threads run forward: a time well before the last one is on the next day (midnight passed).
+        if (t < ctx.last - 5 * MINUTE) t += DAY;
+      }
+    }
+  }
+  if (t !== null) ctx.last = t;
+  return t;
+}
+
+function parseWaiting(s: string): number | undefined {
+  const h = /(\d+)\s*(?:小时|时)/.exec(s);
+  const m = /(\d+)\s*分/.exec(s);
+  const sec = /(\d+)\s*秒/.exec(s);
+  if (!h && !m && !sec) return undefined;
+  return (h ? +h[1]! * 3600 : 0) + (m ? +m[1]! * 60 : 0) + (sec ? +sec[1]! : 0);
+}
+
+function firstSelector(sels: readonly string[]): string {
+  return sels[0] ?? ':not(*)';
+}
+
+// ---------------------------------------------------------------- list
+
+/**
+ * For each row, the group it belongs to. The doc names the group markers but not their shape, so both are read:
+ * if any marker contains rows, markers are containers (a row outside every container is in no group); otherwise
+ * they are headers, and a row belongs to the nearest header before it.
+ */
+function rowGroups(root: ParentNode, rows: readonly Element[]): Map<Element, Element | null> {
+  const out = new Map<Element, Element | null>();
+  const markers = pickAll(root, S.rowGroup);
+  const containers = markers.some((m) => pick(m, S.conversationRow));
+  let ordered: Element[] = [];
+  try {
+    ordered = [...root.querySelectorAll(`${firstSelector(S.rowGroup)}, ${firstSelector(S.conversationRow)}`)];
+  } catch {
+    /* bad selector in data */
+  }
+  const rowSet = new Set(rows);
+  let header: Element | null = null;
+  for (const el of ordered) {
+    if (rowSet.has(el)) {
+      out.set(el, containers ? (markers.filter((m) => m !== el && m.contains(el)).pop() ?? null) : header);
+    } else if (!containers && matchesAny(el, S.rowGroup)) header = el;
+  }
+  for (const r of rows) if (!out.has(r)) out.set(r, null);
+  return out;
+}
+
+function rowName(row: Element): string {
+  const el = pick(row, S.rowName);
+  return (el?.getAttribute('title') ?? '').trim() || text(el);
+}
+
+function isActiveRow(row: Element): boolean {
+  return matchesAny(row, S.activeRow);
+}
+
+function extractRows(root: ParentNode, openName: string): ExtractedConversation[] {
+  const rows = pickAll(root, S.conversationRow);
+  const groups = rowGroups(root, rows);
+  const out: ExtractedConversation[] = [];
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const nick = rowName(row);
+    if (!nick || isPseudo(nick) || seen.has(nick)) continue;
+    if ((row.getAttribute('data-btm-id') ?? '').endsWith('.systemConv')) continue;
+    seen.add(nick);
+    const c: ExtractedConversation = { buyer: nick, nick, row, active: nick === openName || isActiveRow(row) };
+    const preview = text(pick(row, S.rowPreview));
+    // "[草稿]…" is our own unsent draft, not what the buyer wrote.
+    if (preview && !preview.startsWith(DOUYIN_DRAFT_PREFIX)) c.preview = preview;
+    const group = groups.get(row);
+    if (group && matchesAny(group, S.pendingGroup)) {
+      const w = parseWaiting(text(pick(row, S.rowTimer)));
+      if (w !== undefined) c.waitingSec = w;
+    }
+    out.push(c);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- thread
+
+type IdKind = 'assign' | 'welcome' | 'close' | 'llm' | null;
+
+function idKind(id: string): IdKind {
+  if (id.startsWith('cs_close_conversation')) return 'close';
+  if (id.startsWith('llm_process_')) return 'llm';
+  if (id.includes('_CsAssign_')) return 'assign';
+  if (id.includes('_Welcome_')) return 'welcome';
+  return null;
+}
+
+function bubbleBody(bubble: Element): string {
+  const card = pick(bubble, S.card);
+  if (card) return `[商品卡片] ${text(pick(card, S.cardTitle)) || text(card)}`.trim();
+  const textEl = pick(bubble, S.bubbleText) ?? bubble;
+  const t = textWithout(textEl, [S.messageTime]).replace(DOUYIN_ASSIST_LABEL, '').trim();
+  if (t) return t;
+  if (pick(bubble, S.image)) return '[图片]';
+  return '';
+}
+
+/** The innermost message wrappers (an extra wrapper with the same hook must not double a message). */
+function messageWrappers(root: ParentNode): Element[] {
+  const container = pickAll(root, S.messageList).find((c) => pick(c, S.message));
+  const all = pickAll(container ?? root, S.message);
+  return all.filter((w) => !pick(w, S.message));
+}
+
+function extractMessages(wrappers: readonly Element[]): ExtractedMessage[] {
+  const out: ExtractedMessage[] = [];
+  const ctx: StampContext = { last: null };
+  /** The latest stamp seen (own or divider), for content-hash ids. */
+  let nearest: number | null = null;
+  /** A time divider's time, given to the next message only (a divider prints the time of what follows). */
+  let divider: number | null = null;
+  const occurrences = new Map<string, number>();
+  const ids = new Set<string>();
+
+  for (const w of wrappers) {
+    const idEl = pick(w, S.messageId) ?? (w.hasAttribute('data-id') ? w : null);
+    const dataId = (idEl?.getAttribute('data-id') ?? '').trim();
+    const kind = idKind(dataId);
+    const buyerB = pick(w, S.buyerBubble);
+    const shopB = pick(w, S.shopBubble);
+    const bubble = buyerB && shopB ? null : (buyerB ?? shopB);
+
+    const timeEl = pick(w, S.messageTime);
+    let own: number | null = timeEl ? parseThreadStamp(text(timeEl), ctx) : null;
+
+    let body: string;
+    if (bubble) body = bubbleBody(bubble);
+    else {
+      const dividerEl = pick(w, S.timeDivider);
+      const whole = text(w);
+      const dividerText = text(dividerEl) || (TIME_ONLY.test(whole) ? whole : '');
+      if (dividerText) {
+        const t = parseThreadStamp(dividerText, ctx);
+        if (t !== null) own ??= t;
+      }
+      body = TIME_ONLY.test(whole) ? '' : textWithout(w, [S.timeDivider, S.messageTime]);
+      if (!body && !kind) {
+        // A pure time divider (or an empty row): it dates the next message, it is not one.
+        if (own !== null) divider = nearest = own;
+        continue;
+      }
+    }
+
+    let author: Author;
+    let marker: Marker | undefined;
+    if (kind === 'close') {
+      author = 'system';
+      marker = 'sessionEnd';
+    } else if (kind === 'assign') {
+      author = 'system';
+      if (TRANSFER_TEXT.test(body)) marker = 'transfer';
+    } else if (kind === 'llm') author = 'system';
+    else if (kind === 'welcome') author = shopB && !buyerB ? 'auto' : 'system';
+    else if (!bubble) {
+      author = 'system';
+      if (CLOSE_TEXT.test(body)) marker = 'sessionEnd';
+    } else if (bubble === buyerB) author = isSystemText(body) ? 'system' : 'buyer';
+    else if (isRobotText(body)) author = 'robot';
+    else if (isSystemText(body)) author = 'system';
+    else if (/此消息由机器人/.test(text(w))) author = 'assist';
+    else author = 'human';
+
+    // A bubble with nothing readable and no page id is still rendering: wait for the next scan.
+    if (!body && !dataId) continue;
+    if (!body) body = author === 'system' ? '' : '[消息]';
+
+    let at = own;
+    if (at === null && divider !== null) at = divider;
+    divider = null;
+    if (own !== null) nearest = own;
+    else if (at !== null) nearest = at;
+
+    let id = dataId;
+    if (!id) {
+      const key = `${author}|${nearest ?? ''}|${body}`;
+      const n = occurrences.get(key) ?? 0;
+      occurrences.set(key, n + 1);
+      id = `h${hash(`${key}|${n}`)}`;
+    }
+    if (ids.has(id)) continue;
+    ids.add(id);
+    const m: ExtractedMessage = { id, author, at, timeSource: at === null ? null : 'stamp', text: body.slice(0, 500) };
+    if (marker) m.marker = marker;
+    out.push(m);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- extract
+
+export function extractDouyin(root: ParentNode): Extraction {
+  const missing: string[] = [];
+  const account = text(pick(root, S.account)) || null;
+  if (!account) missing.push('account');
+  if (pick(root, S.loginForm)) {
+    return { health: 'loggedOut', account, conversations: [], thread: null, input: null, missing };
+  }
+
+  const rawOpen = firstText(pick(root, S.openCustomer), ['添加备注']);
+  const conversations = extractRows(root, isPseudo(rawOpen) ? '' : rawOpen);
+  const listFound = conversations.length > 0 || !!pick(root, S.conversationRow) || !!pick(root, S.conversationList);
+  if (!listFound) missing.push('conversationList');
+
+  const wrappers = messageWrappers(root);
+  const input = pick(root, S.input);
+  let thread: Extraction['thread'] = null;
+  const threadFound = wrappers.length > 0 || !!rawOpen;
+  if (!threadFound) missing.push('messageList');
+  // The open customer; a pseudo-conversation (智能客服 / 系统通知) is no buyer thread.
+  if (!isPseudo(rawOpen)) {
+    const buyer = rawOpen || (wrappers.length ? (conversations.find((c) => c.active)?.buyer ?? '') : '');
+    if (buyer) thread = { buyer, nick: buyer, messages: extractMessages(wrappers) };
+    else if (wrappers.length) missing.push('openCustomer');
+  }
+  if (thread && !input) missing.push('input');
+
+  const health: Extraction['health'] =
+    !listFound && !threadFound ? 'noList' : thread && !input ? 'noInput' : 'watching';
+  return { health, account, conversations, thread, input, missing };
+}
+
+export const douyinAdapter: Adapter = {
+  platform: 'douyin',
+  selectors: DOUYIN_SELECTORS,
+  matches: (url) =>
+    (url.protocol === 'https:' && url.hostname === 'im.jinritemai.com' && URL_PATH.test(url.pathname)) ||
+    isDemoPage(url, 'douyin'),
+  extract: extractDouyin,
+};

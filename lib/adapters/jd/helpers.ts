@@ -1,0 +1,158 @@
+/**
+ * Pure DOM/time helpers written for the JD and Kuaishou adapters (generic: candidates for ../dom.ts).
+ * They read, never write, and never throw on odd input.
+ */
+import { hash, matchesAny, parseChinaStamp, pick } from '../dom';
+
+/** Does `el` match, or contain, an element matching any of the fallbacks? */
+export function has(el: Element, sels: readonly string[] | undefined): boolean {
+  return matchesAny(el, sels) || !!pick(el, sels);
+}
+
+/** The nearest ancestor-or-self of `el` (not above `stop`) matching any of the fallbacks. */
+export function closestIn(el: Element, sels: readonly string[], stop?: ParentNode | null): Element | null {
+  for (let cur: Element | null = el; cur && cur !== stop; cur = cur.parentElement) {
+    if (matchesAny(cur, sels)) return cur;
+  }
+  return null;
+}
+
+/** Drops elements nested inside another element of the list (e.g. a quoted message inside a message). */
+export function outermost(els: readonly Element[]): Element[] {
+  const set = new Set(els);
+  return els.filter((e) => {
+    for (let p = e.parentElement; p; p = p.parentElement) if (set.has(p)) return false;
+    return true;
+  });
+}
+
+const FOLLOWING = 4; // Node.DOCUMENT_POSITION_FOLLOWING
+
+/** Sorts elements into document order (stable for equal elements). */
+export function inDocumentOrder(els: readonly Element[]): Element[] {
+  return [...els].sort((a, b) => (a === b ? 0 : a.compareDocumentPosition(b) & FOLLOWING ? -1 : 1));
+}
+
+/** Text of `el` without the parts matching `drop` (quotes, time stamps, nicknames). */
+export function textWithout(el: Element | null | undefined, drop: readonly string[]): string {
+  if (!el) return '';
+  const clone = el.cloneNode(true) as Element;
+  for (const s of drop) {
+    try {
+      clone.querySelectorAll(s).forEach((q) => q.remove());
+    } catch {
+      /* bad selector in data */
+    }
+  }
+  return (clone.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** `1小时2分3秒`, `2分钟`, `42秒` → seconds; undefined when the text holds no duration. */
+export function parseDurationSec(s: string): number | undefined {
+  const h = /(\d+)\s*(?:小时|时)/.exec(s);
+  const m = /(\d+)\s*分/.exec(s);
+  const sec = /(\d+)\s*秒/.exec(s);
+  if (!h && !m && !sec) return undefined;
+  return Number(h?.[1] ?? 0) * 3600 + Number(m?.[1] ?? 0) * 60 + Number(sec?.[1] ?? 0);
+}
+
+const DATE = /(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})/;
+const MONTH_DAY_TIME = /(?<!\d)(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])/;
+const TIME = /(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])/;
+const RELATIVE = /昨天|前天|星期|周[一二三四五六日天]|刚刚|分钟前|小时前/;
+/** A stamp that resolves to a time earlier than this before the previous one is not trusted (day rollover?). */
+const BACKWARDS_SLACK_MS = 60_000;
+
+function chinaMs(y: number, mo: number, d: number, h: number, mi: number, s: number): number | null {
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
+  return Date.UTC(y, mo - 1, d, h, mi, s) - 8 * 3600_000;
+}
+
+/**
+ * Reads a thread's time stamps in page order (China local time). Full stamps (`2026-09-08 17:12:14`,
+ * `2026年09月08日 17:12`) give a time and set the current date; a date-only separator sets the date;
+ * partial stamps (`09-08 17:12:14` without a year, bare `17:12:14`) resolve only against a date seen
+ * before them in the same thread. Relative stamps (昨天 …) and anything that would run backwards give
+ * null. No clock: pure.
+ */
+export class ThreadClock {
+  private date: { y: number; m: number; d: number } | null = null;
+  private last: number | null = null;
+
+  /** Epoch ms for the stamp text, or null when it does not resolve. Updates the thread's date context. */
+  read(raw: string): number | null {
+    const s = raw.replace(/\s+/g, ' ').trim();
+    if (!s) return null;
+    const date = DATE.exec(s);
+    if (date) {
+      const y = Number(date[1]);
+      const m = Number(date[2]);
+      const d = Number(date[3]);
+      if (chinaMs(y, m, d, 0, 0, 0) === null) return null;
+      this.date = { y, m, d };
+      const full = parseChinaStamp(s);
+      if (full !== null) this.last = full;
+      return full;
+    }
+    if (RELATIVE.test(s)) return null;
+    const md = MONTH_DAY_TIME.exec(s);
+    if (md) {
+      if (!this.date) return null;
+      const [m, d, h, mi, sec] = [md[1], md[2], md[3], md[4], md[5] ?? '0'].map(Number) as [
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+      return this.accept(chinaMs(this.date.y, m, d, h, mi, sec), { y: this.date.y, m, d });
+    }
+    const t = TIME.exec(s);
+    if (t) {
+      if (!this.date) return null;
+      const { y, m, d } = this.date;
+      return this.accept(chinaMs(y, m, d, Number(t[1]), Number(t[2]), Number(t[3] ?? 0)), this.date);
+    }
+    return null;
+  }
+
+  private accept(at: number | null, date: { y: number; m: number; d: number }): number | null {
+    if (at === null) return null;
+    if (this.last !== null && at < this.last - BACKWARDS_SLACK_MS) return null;
+    this.last = at;
+    this.date = date;
+    return at;
+  }
+}
+
+/** Text that is nothing but a date/time stamp (a time separator row, not a message). */
+export function isStampOnly(s: string): boolean {
+  if (!/\d/.test(s)) return false;
+  return !s.replace(/今天|昨天|前天|星期[一二三四五六日天]|周[一二三四五六日天]|上午|下午|[\d\s年月日:\-/.]/g, '');
+}
+
+/** A trailing time stamp in a label like `测试顾客 09-08 18:55:20` (group 0), or null. */
+export const STAMP_TAIL =
+  /(?:\d{4}\s*[年\-/.]\s*)?(?:\d{1,2}\s*[月\-/.]\s*\d{1,2}\s*日?\s*)?(?:昨天\s*|前天\s*)?\d{1,2}:\d{2}(?::\d{2})?\s*$/;
+
+/**
+ * Message ids: the page's own id when it has a unique one, else `h` + hash of
+ * author | nearest time stamp | text | occurrence index among identical ones (stable across re-scans).
+ */
+export class MessageIds {
+  private used = new Set<string>();
+  private occurrences = new Map<string, number>();
+
+  id(pageId: string | null | undefined, author: string, stamp: string, body: string): string {
+    if (pageId && !this.used.has(pageId)) {
+      this.used.add(pageId);
+      return pageId;
+    }
+    const key = `${author}|${stamp}|${body}`;
+    const n = this.occurrences.get(key) ?? 0;
+    this.occurrences.set(key, n + 1);
+    const id = `h${hash(`${key}|${n}`)}`;
+    this.used.add(id);
+    return id;
+  }
+}

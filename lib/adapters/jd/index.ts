@@ -1,0 +1,258 @@
+/**
+ * JD 咚咚 (dongdong.jd.com), the web workbench of JD customer service. Medium-confidence DOM.
+ * DOM facts: ../shared/docs/workbench-dom.md § JD 咚咚. Selectors are data with generous fallbacks; extract() is pure.
+ */
+import { isDemoPage } from '../../hosts';
+import type { Author, Marker } from '../../model';
+import { pick, pickAll, text } from '../dom';
+import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
+import {
+  MessageIds,
+  ThreadClock,
+  has,
+  inDocumentOrder,
+  isStampOnly,
+  outermost,
+  parseDurationSec,
+  textWithout,
+} from './helpers';
+
+export const JD_SELECTORS = {
+  loginForm: ['#loginname', '#formlogin', '.login-form', 'iframe[src*="passport.jd.com"]'],
+  conversationList: ['#t-alluser-wrap', '.list-compatible', '[id*="alluser-wrap"]'],
+  conversationRow: ['.alluser-item', '[id^="u_"][class*="item"]'],
+  rowName: ['.alluser-item-name[title]', '.alluser-item-name', '[class*="alluser-item-name"]'],
+  rowPreview: [
+    '.alluser-item-breifdesc',
+    '.alluser-item-briefdesc',
+    '[class*="breifdesc"]',
+    '[class*="briefdesc"]',
+    '.alluser-item-desc',
+  ],
+  /** Not in the doc (guessed): a "waited NN秒" marker on a row. */
+  rowWaiting: ['.alluser-item-wait', '[class*="alluser-item-wait"]', '[class*="waitTime"]', '[class*="wait-time"]'],
+  rowActive: ['.alluser-item_check', '.t-item-ck', '[aria-selected="true"]'],
+  threadHeaderName: ['.chat-head-name > span', '.chat-head-name', '.chat-head-title'],
+  messageList: ['#t-chat-scroll', '.chat-scroll-wrap', '[id*="chat-scroll"]'],
+  message: ['.message', '.message_left, .message_right, .message_center, .message__system'],
+  buyerSide: ['.message_left', '[class*="message_left"]'],
+  shopSide: ['.message_right', '[class*="message_right"]'],
+  systemSide: ['.message_center', '.message__system', '[class*="message_center"]', '[class*="message__system"]'],
+  messageText: ['.message__content', '.message__text', '[class*="message__content"]', '[class*="message__text"]'],
+  messageTime: ['.message__time_str', '[class*="time_str"]', '.message__time'],
+  messageNick: ['.message__nickname', '[class*="message__nickname"]'],
+  avatar: ['.message__avatar', '[class*="avatar"]'],
+  image: ['.message__image-wrap img', '.message__image img', '.message__image', '.message__image-wrap'],
+  card: ['.CardWrapper', '[class*="CardWrapper"]', '[class*="ProductCard"]'],
+  /** Not in the doc (guessed): a quoted earlier message inside a reply bubble. */
+  quote: ['.message__quote', '[class*="quote"]', '[class*="Quote"]'],
+  /** Not in the doc (guessed): time separators outside message rows. */
+  timeDivider: ['.message__date', '[class*="time-divider"]', '[class*="timeDivider"]'],
+  input: [
+    '.EditorContent[contenteditable="true"]',
+    '.EditorContent[contenteditable]',
+    '[class*="EditorContent"][contenteditable="true"]',
+  ],
+  sendButton: ['.SendButtonGroup > .send-button', '.send-button'],
+  /** Not in the doc (guessed): the logged-in waiter / shop name. */
+  account: ['.t-user-name', '.header-user-name', '[class*="waiterName"]', '[class*="waiter-name"]'],
+} as const satisfies SelectorMap;
+
+/** Shop-side nicknames that mark JD's robot (京小智 / 智能客服). */
+export const JD_ROBOT_NICKS = ['机器人', '京小智', '智能客服', '智能助手'];
+/** Shop-side texts that mark a robot reply. */
+export const JD_ROBOT_TEXTS = ['机器人自动回复', '此消息由机器人', '由智能客服回复', '[机器人]', '【机器人】'];
+/** Shop-side labels of keyword/welcome/offline auto-replies. */
+export const JD_AUTO_TEXTS = ['[自动回复]', '【自动回复】', '（自动回复）', '(自动回复)', '自动回复：', '自动回复:'];
+/**
+ * Platform notices that may render on the shop side (kept to phrases an agent would not type: a human reply
+ * mistaken for a notice would leave a clock running). On the buyer side only the bracketed labels count.
+ */
+export const JD_SYSTEM_TEXTS = [
+  '[系统消息]',
+  '【系统消息】',
+  '会话已结束',
+  '咨询已结束',
+  '会话已转接',
+  '已将会话转接',
+  '客户已离开',
+];
+const BUYER_SIDE_SYSTEM = ['[系统消息]', '【系统消息】'];
+const SESSION_END = ['会话已结束', '会话结束', '咨询已结束', '结束了会话', '会话关闭'];
+const TRANSFER = ['转接', '转交'];
+
+/** Attributes a row may carry its buyer in (never seen in the doc; tried after the name's title and the row id). */
+const ROW_ID_ATTRS = ['data-pin', 'data-user-id', 'data-uid', 'data-userid', 'data-customer-id'];
+const ROW_ID = /^u_(.+?)(?:imcustomer|imwaiter)/i;
+const MESSAGE_ID_ATTRS = ['data-id', 'data-mid', 'data-msgid', 'data-msg-id', 'data-message-id'];
+
+const S = JD_SELECTORS;
+
+function includesAny(t: string, list: readonly string[]): boolean {
+  return list.some((x) => t.includes(x));
+}
+
+function markerOf(t: string): Marker | undefined {
+  if (includesAny(t, SESSION_END)) return 'sessionEnd';
+  if (includesAny(t, TRANSFER)) return 'transfer';
+  return undefined;
+}
+
+function classify(row: Element, body: string): { author: Author; marker?: Marker } {
+  if (has(row, S.systemSide)) {
+    const marker = markerOf(body);
+    return marker ? { author: 'system', marker } : { author: 'system' };
+  }
+  if (has(row, S.buyerSide)) return { author: includesAny(body, BUYER_SIDE_SYSTEM) ? 'system' : 'buyer' };
+  if (has(row, S.shopSide)) {
+    const nick = text(pick(row, S.messageNick));
+    if (includesAny(body, JD_AUTO_TEXTS)) return { author: 'auto' };
+    if (includesAny(nick, JD_ROBOT_NICKS) || includesAny(body, JD_ROBOT_TEXTS)) return { author: 'robot' };
+    if (includesAny(body, JD_SYSTEM_TEXTS)) {
+      const marker = markerOf(body);
+      return marker ? { author: 'system', marker } : { author: 'system' };
+    }
+    return { author: 'human' };
+  }
+  return { author: 'system' };
+}
+
+function messageBody(row: Element): string {
+  const card = pick(row, S.card);
+  if (card) return `[商品卡片] ${textWithout(card, S.messageTime)}`.trim();
+  const el = pick(row, S.messageText);
+  const t = el ? textWithout(el, S.quote) || text(el) : '';
+  if (t) return t;
+  if (pick(row, S.image)) return '[图片]';
+  if (el) return '';
+  // No content element (e.g. a centred notice): the row's text without time, nickname and avatar.
+  return textWithout(row, [...S.messageTime, ...S.messageNick, ...S.avatar]);
+}
+
+function pageId(row: Element): string | null {
+  const side = pick(row, [...S.buyerSide, ...S.shopSide, ...S.systemSide]);
+  for (const el of [row, side]) {
+    if (!el) continue;
+    if (el.id) return el.id;
+    for (const a of MESSAGE_ID_ATTRS) {
+      const v = el.getAttribute(a);
+      if (v) return v;
+    }
+  }
+  return null;
+}
+
+function extractMessages(list: Element): ExtractedMessage[] {
+  const rows = outermost(pickAll(list, S.message));
+  const dividers = pickAll(list, S.timeDivider).filter((d) => !rows.some((r) => r.contains(d)));
+  const clock = new ThreadClock();
+  const ids = new MessageIds();
+  const out: ExtractedMessage[] = [];
+  const rowSet = new Set(rows);
+  let lastStamp = '';
+  for (const el of inDocumentOrder([...rows, ...dividers])) {
+    if (!rowSet.has(el)) {
+      const s = text(el);
+      if (s) {
+        clock.read(s);
+        lastStamp = s;
+      }
+      continue;
+    }
+    const body = messageBody(el);
+    const { author, marker } = classify(el, body);
+    const stampText = text(pick(el, S.messageTime));
+    if (author === 'system' && isStampOnly(stampText ? `${body} ${stampText}` : body)) {
+      // A time separator row: context for the messages after it, not a message.
+      const s = stampText || body;
+      clock.read(s);
+      lastStamp = s;
+      continue;
+    }
+    let at: number | null = null;
+    if (stampText) {
+      at = clock.read(stampText);
+      lastStamp = stampText;
+    }
+    if (!body) continue;
+    const m: ExtractedMessage = {
+      id: ids.id(pageId(el), author, lastStamp, body),
+      author,
+      at,
+      timeSource: at === null ? null : 'stamp',
+      text: body.slice(0, 500),
+    };
+    if (marker) m.marker = marker;
+    out.push(m);
+  }
+  return out;
+}
+
+function rowIdentity(row: Element): { buyer: string | null; nick?: string } {
+  const nameEl = pick(row, S.rowName);
+  const nick = text(nameEl);
+  const title = nameEl?.getAttribute('title')?.trim();
+  const fromId = ROW_ID.exec(row.id)?.[1];
+  let fromAttr: string | undefined;
+  for (const a of ROW_ID_ATTRS) {
+    const v = row.getAttribute(a)?.trim();
+    if (v) {
+      fromAttr = v;
+      break;
+    }
+  }
+  const buyer = title || fromId || fromAttr || nick || null;
+  return nick ? { buyer, nick } : { buyer };
+}
+
+export function extractJd(root: ParentNode): Extraction {
+  const missing: string[] = [];
+  const account = text(pick(root, S.account)) || null;
+  if (!account) missing.push('account');
+  if (pick(root, S.loginForm)) {
+    return { health: 'loggedOut', account, conversations: [], thread: null, input: null, missing };
+  }
+
+  const listEl = pick(root, S.conversationList);
+  const rows = outermost(listEl ? pickAll(listEl, S.conversationRow) : pickAll(root, S.conversationRow));
+  const conversations: ExtractedConversation[] = [];
+  for (const row of rows) {
+    const { buyer, nick } = rowIdentity(row);
+    if (!buyer) continue;
+    const c: ExtractedConversation = { buyer, row, active: has(row, S.rowActive) };
+    if (nick) c.nick = nick;
+    const preview = text(pick(row, S.rowPreview));
+    if (preview) c.preview = preview;
+    const waiting = text(pick(row, S.rowWaiting));
+    const w = waiting ? parseDurationSec(waiting) : undefined;
+    if (w !== undefined) c.waitingSec = w;
+    conversations.push(c);
+  }
+  if (!listEl && !rows.length) missing.push('conversationList');
+
+  const msgList = pick(root, S.messageList);
+  const input = pick(root, S.input);
+  let thread: Extraction['thread'] = null;
+  if (msgList) {
+    const active = conversations.find((c) => c.active);
+    const header = pick(root, S.threadHeaderName);
+    const headerName = text(header);
+    const buyer = active?.buyer ?? (header?.getAttribute('title')?.trim() || headerName || null);
+    if (buyer) {
+      const nick = headerName || active?.nick;
+      thread = { buyer, ...(nick ? { nick } : {}), messages: extractMessages(msgList) };
+    } else missing.push('buyer');
+  } else missing.push('messageList');
+  if (!input && thread) missing.push('input');
+
+  const health: Extraction['health'] =
+    !listEl && !rows.length && !msgList ? 'noList' : thread && !input ? 'noInput' : 'watching';
+  return { health, account, conversations, thread, input, missing };
+}
+
+export const jdAdapter: Adapter = {
+  platform: 'jd',
+  selectors: JD_SELECTORS,
+  matches: (url) => (url.protocol === 'https:' && url.hostname === 'dongdong.jd.com') || isDemoPage(url, 'jd'),
+  extract: extractJd,
+};

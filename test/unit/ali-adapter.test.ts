@@ -1,0 +1,374 @@
+// @vitest-environment jsdom
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  ALI_SELECTORS,
+  aliAcceptsFrame,
+  ali1688Adapter,
+  extractAli,
+  parseRelativeAge,
+  taobaoAdapter,
+} from '../../lib/adapters/ali';
+import { pick } from '../../lib/adapters/dom';
+
+/** jsdom itself (untyped here: no @types/jsdom), to load the demo pages with their scripts and iframe. */
+interface JsdomLike {
+  window: Window & { close(): void };
+}
+const { JSDOM } = createRequire(import.meta.url)('jsdom') as {
+  JSDOM: { fromFile(path: string, options: Record<string, unknown>): Promise<JsdomLike> };
+};
+
+function load(html: string): Document {
+  return new DOMParser().parseFromString(html, 'text/html');
+}
+const fixture = readFileSync(join(process.cwd(), 'test/fixtures/ali/thread.html'), 'utf8');
+/** China local time → epoch ms. */
+const cn = (mo: number, d: number, h: number, mi: number, s: number) => Date.UTC(2026, mo - 1, d, h - 8, mi, s);
+
+describe('1688 / Taobao web Wangwang adapter', () => {
+  it('matches the real pages and the demo pages only', () => {
+    const yes1688 = [
+      'https://air.1688.com/app/ocms-fusion-components-1688/def_cbu_web_im/index.html?touid=cnalichn%E6%B0%B8&siteid=cnalichn#/',
+      'https://air.1688.com/app/ocms-fusion-components-1688/def_cbu_web_im_core/index.html?touid=x#/',
+      'http://127.0.0.1:5173/ali1688/index.html',
+      'http://localhost:8080/ali1688/core.html',
+    ];
+    for (const u of yes1688) expect(ali1688Adapter.matches(new URL(u)), u).toBe(true);
+    for (const u of yes1688) expect(taobaoAdapter.matches(new URL(u)), u).toBe(false);
+    const yesTaobao = [
+      'https://web.wangwang.taobao.com/',
+      'https://air.taobao.com/app/ocms-fusion-components-1688/def_cbu_web_im/index.html',
+      'http://127.0.0.1:5173/taobao/index.html',
+    ];
+    for (const u of yesTaobao) expect(taobaoAdapter.matches(new URL(u)), u).toBe(true);
+    for (const u of yesTaobao) expect(ali1688Adapter.matches(new URL(u)), u).toBe(false);
+    const no = [
+      'https://air.1688.com/app/channel-fe/search/index.html',
+      'https://air.taobao.com/app/some-campaign/index.html',
+      'https://detail.1688.com/offer/858532417224.html',
+      'https://example.com/def_cbu_web_im/index.html',
+      'https://example.com/ali1688/index.html',
+      'http://127.0.0.1:5173/pdd/index.html',
+    ];
+    for (const u of no) {
+      expect(ali1688Adapter.matches(new URL(u)), u).toBe(false);
+      expect(taobaoAdapter.matches(new URL(u)), u).toBe(false);
+    }
+  });
+
+  it('reads the open thread: authors, ids, times, texts', () => {
+    const x = extractAli(load(fixture));
+    expect(x.health).toBe('watching');
+    expect(x.account).toBe('义乌优品工厂店:小王');
+    expect(x.thread?.buyer).toBe('采购商小李');
+    expect(x.thread?.nick).toBe('采购商小李');
+    const msgs = x.thread!.messages;
+    expect(msgs.map((m) => [m.author, m.text])).toEqual([
+      ['system', '买家已拍下，订单还未付款，请及时跟进'],
+      ['buyer', '这款有现货吗'],
+      ['buyer', '[卡片] 【厂家直销】加厚保温杯 500ml¥12.80'],
+      ['auto', '【自动回复】您好，欢迎光临义乌优品工厂店，客服稍后为您服务'],
+      ['buyer', '[图片]'],
+      ['human', '有现货的亲，今天下单今天发 <b>'],
+      ['buyer', '好的'],
+      ['buyer', '好的'],
+      ['auto', '亲，客服暂时离开，稍后回复您'],
+      ['robot', '亲亲，保温杯支持定制logo哦'],
+      ['internal', '这个客户我来跟'],
+      ['system', '[卡片] 客服评价邀请请对本次服务做出评价'],
+    ]);
+    expect(msgs[1]).toMatchObject({ at: cn(9, 8, 17, 12, 14), timeSource: 'stamp' });
+    expect(msgs[5]).toMatchObject({ at: cn(9, 8, 17, 13, 30), timeSource: 'stamp' });
+    // Content-hash ids: stable across scans, distinct for identical messages in the same second.
+    for (const m of msgs) expect(m.id).toMatch(/^h[0-9a-f]{8}$/);
+    expect(new Set(msgs.map((m) => m.id)).size).toBe(msgs.length);
+    expect(extractAli(load(fixture)).thread!.messages.map((m) => m.id)).toEqual(msgs.map((m) => m.id));
+    // The input is the editable editor in .ww_input, not a read-only bubble of the same editor class.
+    expect(x.input?.getAttribute('contenteditable')).toBe('true');
+    expect(x.input?.closest('.ww_input')).not.toBeNull();
+  });
+
+  it('keeps ids when history loads above and when new messages arrive below', () => {
+    const before = extractAli(load(fixture)).thread!.messages;
+    const older =
+      '<div data-index="-1"><div class="message-item"><div class="message-header"><span class="nick">采购商小李</span><span class="time">2026-09-07 09:00:00</span></div><div class="content"><pre>你好</pre></div></div></div>';
+    const newer =
+      '<div data-index="12"><div class="message-item"><div class="message-header"><span class="nick">采购商小李</span><span class="time">2026-09-08 17:40:00</span></div><div class="content"><pre>好的</pre></div></div></div>';
+    const html = fixture
+      .replace('<div class="rc-scrollbars-view">', `<div class="rc-scrollbars-view">${older}`)
+      .replace(
+        '</div></div></div>\n            </div>\n            <div class="ww_input">',
+        `${newer}</div></div></div>\n            </div>\n            <div class="ww_input">`,
+      );
+    const after = extractAli(load(html)).thread!.messages;
+    expect(after).toHaveLength(before.length + 2);
+    expect(after.slice(1, -1).map((m) => m.id)).toEqual(before.map((m) => m.id));
+    expect(after.at(-1)).toMatchObject({ author: 'buyer', text: '好的', at: cn(9, 8, 17, 40, 0) });
+  });
+
+  it('dates bare times only from a date above them', () => {
+    const bare = fixture.replaceAll('<span class="time">2026-09-08 ', '<span class="time">');
+    expect(extractAli(load(bare)).thread!.messages.every((m) => m.at === null && m.timeSource === null)).toBe(true);
+    const divided = bare.replace(
+      '<div class="rc-scrollbars-view">',
+      '<div class="rc-scrollbars-view"><div class="message-time-divider">2026年9月8日</div>',
+    );
+    const x = extractAli(load(divided)).thread!.messages;
+    expect(x[1]).toMatchObject({ at: cn(9, 8, 17, 12, 14), timeSource: 'stamp' });
+    const yesterday = bare.replace(
+      '<div class="rc-scrollbars-view">',
+      '<div class="rc-scrollbars-view"><div class="message-time-divider">2026-09-07</div><div class="message-time-divider">昨天</div>',
+    );
+    expect(extractAli(load(yesterday)).thread!.messages.every((m) => m.at === null)).toBe(true);
+    // A full stamp on an older message does not date the bare times after it (they may be today's).
+    const olderFull = bare.replace('<span class="time">17:10:02', '<span class="time">2026-09-07 17:10:02');
+    const y = extractAli(load(olderFull)).thread!.messages;
+    expect(y[0]!.at).toBe(cn(9, 7, 17, 10, 2));
+    expect(y.slice(1).every((m) => m.at === null)).toBe(true);
+  });
+
+  it('reads the conversation list: nick as buyer id, unread rows with a relative time as waiting', () => {
+    const x = extractAli(load(fixture));
+    expect(x.conversations.map(({ row: _, ...c }) => c)).toEqual([
+      { buyer: '采购商小李', nick: '采购商小李', preview: '有现货的亲，今天下单今天发', active: true },
+      { buyer: 'jinhuo2026', nick: 'jinhuo2026', preview: '能开发票吗', active: false, waitingSec: 180 },
+      { buyer: 'wholesale_amy', nick: 'wholesale_amy', preview: '[图片]', active: false },
+      { buyer: '义乌优品工厂店:小张', nick: '义乌优品工厂店:小张', preview: '这个客户我转给你了', active: false },
+      { buyer: 'tb_88231', nick: 'tb_88231', preview: '订单还未付款，请及时联系买家', active: false },
+    ]);
+    expect([parseRelativeAge('现在'), parseRelativeAge('12分钟前'), parseRelativeAge('2小时前')]).toEqual([
+      0, 720, 7200,
+    ]);
+    expect([parseRelativeAge('17:13'), parseRelativeAge('昨天'), parseRelativeAge('星期三')]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('survives extra wrappers around rows and messages', () => {
+    const wrapped = fixture
+      .replaceAll('<div class="message-item', '<section class="x-wrap"><div class="message-item')
+      .replaceAll('<div class="conversation-item', '<div class="row-wrap" data-v-1a2b=""><div class="conversation-item')
+      .replace('<div class="conversation-list next-menu"', '<div class="next-menu"');
+    const x = extractAli(load(wrapped));
+    expect(x.thread?.messages.filter((m) => m.author === 'buyer')).toHaveLength(5);
+    expect(x.thread?.messages).toHaveLength(12);
+    expect(x.conversations).toHaveLength(5);
+    expect(x.thread?.buyer).toBe('采购商小李');
+    expect(x.health).toBe('watching');
+  });
+
+  it('finds the open buyer without an active row: header, then the buyer messages', () => {
+    const noActive = fixture
+      .replace('conversation-item active', 'conversation-item')
+      .replace(' aria-selected="true"', '');
+    expect(extractAli(load(noActive)).thread?.buyer).toBe('采购商小李');
+    const noHeader = noActive.replace(
+      '<div class="ww_header"><div class="name">采购商小李</div>',
+      '<div class="ww_header">',
+    );
+    expect(extractAli(load(noHeader)).thread?.buyer).toBe('采购商小李');
+  });
+
+  it('nothing selected: watching, no thread', () => {
+    // The chat pane without a thread: no messages, only the placeholder (the input area stays).
+    const start = fixture.indexOf('<div class="ww_message">');
+    const end = fixture.indexOf('<div class="ww_input">');
+    const none =
+      fixture
+        .slice(0, start)
+        .replace('conversation-item active', 'conversation-item')
+        .replace(' aria-selected="true"', '') +
+      '<div class="ww_empty"><p>您尚未选择联系人</p></div>' +
+      fixture.slice(end);
+    const x = extractAli(load(none));
+    expect(x.health).toBe('watching');
+    expect(x.thread).toBeNull();
+    expect(x.conversations.length).toBe(5);
+    expect(x.conversations.some((c) => c.active)).toBe(false);
+    expect(extractAli(load('<div class="ww_container"><p>您尚未选择联系人</p></div>')).health).toBe('watching');
+  });
+
+  it('fails loudly: nothing → noList, no input → noInput, login page → loggedOut', () => {
+    expect(extractAli(load('<div id="ice-container"><p>加载中…</p></div>')).health).toBe('noList');
+    const noInput = fixture.replace('<pre class="edit" contenteditable="true"></pre>', '');
+    expect(extractAli(load(noInput)).health).toBe('noInput');
+    expect(extractAli(load(noInput)).missing).toContain('input');
+    expect(extractAli(load('<form id="login-form"><input id="fm-login-id"></form>')).health).toBe('loggedOut');
+    expect(extractAli(load('<div><iframe src="https://login.1688.com/member/signin.htm"></iframe></div>')).health).toBe(
+      'loggedOut',
+    );
+  });
+
+  it('never invents a buyer question from garbage', () => {
+    const inputTexts = new Set(
+      [...load(fixture).querySelectorAll('.message-item pre, .message-item .content')].map((e) =>
+        (e.textContent ?? '').replace(/\s+/g, ' ').trim(),
+      ),
+    );
+    for (const html of [
+      '',
+      '<div class="message-item"></div>',
+      '<div class="message-item"><span class="nick">x</span><span class="time">2026-09-08 10:00:00</span></div>',
+      '<div class="message-item self"><div class="content"></div></div>',
+      fixture.slice(0, fixture.length / 2),
+      fixture.slice(0, fixture.length / 3),
+      '<div class="ww_message"><div class="message-item"><div class="content"><pre>',
+    ]) {
+      const x = extractAli(load(html));
+      for (const b of x.thread?.messages.filter((m) => m.author === 'buyer') ?? []) {
+        expect([...inputTexts].some((t) => t.includes(b.text.replace(/^\[(图片|卡片)\] ?/, '')))).toBe(true);
+        if (b.at !== null) expect(fixture).toContain(new Date(b.at + 8 * 3600_000).toISOString().slice(11, 19));
+      }
+    }
+  });
+
+  it('selectors: each purpose has its evidence in the fixture', () => {
+    const doc = load(fixture);
+    for (const purpose of [
+      'account',
+      'conversationList',
+      'conversationRow',
+      'rowActive',
+      'rowName',
+      'rowTime',
+      'rowPreview',
+      'rowUnread',
+      'threadHeaderName',
+      'messageList',
+      'message',
+      'ownMessage',
+      'messageNick',
+      'messageTime',
+      'messageContent',
+      'messageText',
+      'card',
+      'quote',
+      'input',
+      'sendButton',
+    ] as const)
+      expect(pick(doc, ALI_SELECTORS[purpose]), purpose).not.toBeNull();
+    expect(pick(doc, ALI_SELECTORS.loginForm)).toBeNull();
+    // The first account selector is the structural path public scripts use.
+    expect(doc.querySelector(ALI_SELECTORS.account[0])?.textContent).toBe('义乌优品工厂店:小王');
+  });
+});
+
+describe('frame choice (the 1688 chat lives in the def_cbu_web_im_core iframe)', () => {
+  it('top frame: not the shell that hosts the core iframe; yes for a page that is the IM itself', () => {
+    const shell = load(
+      '<div class="header">下载插件 唤起客户端</div><iframe id="def_cbu_web_im_core" name="def_cbu_web_im_core" src="core.html"></iframe>',
+    );
+    expect(aliAcceptsFrame(shell, true)).toBe(false);
+    expect(aliAcceptsFrame(load(fixture), true)).toBe(true);
+    expect(aliAcceptsFrame(load('<div>…</div>'), true)).toBe(true);
+  });
+
+  it('inner frame: yes for the core (by frame name, before React renders, or by its DOM), no for helper frames', () => {
+    document.body.innerHTML =
+      '<iframe id="def_cbu_web_im_core" name="def_cbu_web_im_core"></iframe><iframe id="proxy"></iframe>';
+    const [core, proxy] = [...document.querySelectorAll('iframe')].map((f) => f.contentDocument!);
+    expect(aliAcceptsFrame(core!, false)).toBe(true);
+    expect(aliAcceptsFrame(proxy!, false)).toBe(false);
+    proxy!.body.innerHTML = fixture;
+    expect(aliAcceptsFrame(proxy!, false)).toBe(true);
+    document.body.innerHTML = '';
+  });
+});
+
+describe('the simulated pages agree with the adapter', () => {
+  type DemoApi = {
+    buyers: { uid: string; nick: string }[];
+    open(uid: string | null): void;
+    buyerSays(uid: string, text?: string): string;
+    robotSays(uid: string, text?: string): string;
+    agentSays(uid: string, text?: string): string;
+    systemSays(uid: string, text?: string): string;
+  };
+  async function openDemo(rel: string): Promise<JsdomLike> {
+    const file = join(process.cwd(), rel);
+    const dom = await JSDOM.fromFile(file, {
+      url: `${pathToFileURL(file).href}?auto=0`,
+      runScripts: 'dangerously',
+      resources: 'usable',
+    });
+    await new Promise((r) => dom.window.addEventListener('load', r));
+    return dom;
+  }
+  /** jsdom has no innerText; the demo editor reads it (as the real one reads the element's text). */
+  function polyfillInnerText(w: typeof globalThis): void {
+    const proto = w.HTMLElement.prototype;
+    Object.defineProperty(proto, 'innerText', {
+      get: function (this: HTMLElement) {
+        return this.textContent;
+      },
+      configurable: true,
+    });
+  }
+
+  it('1688: window.demo on the top page drives the core iframe, which alone is watched', async () => {
+    const dom = await openDemo('demo/ali1688/index.html');
+    try {
+      const top = dom.window.document;
+      const frame = top.getElementById('def_cbu_web_im_core') as HTMLIFrameElement;
+      const core = frame.contentDocument!;
+      const fw = frame.contentWindow as unknown as typeof globalThis;
+      polyfillInnerText(fw);
+      expect(aliAcceptsFrame(top, true)).toBe(false);
+      expect(aliAcceptsFrame(core, false)).toBe(true);
+      const demo = (dom.window as unknown as { demo: DemoApi }).demo;
+      const [a, b] = demo.buyers.map((x) => x.uid);
+      demo.buyerSays(a!, '请问今天能发货吗？');
+      demo.robotSays(a!);
+      demo.systemSays(a!);
+      demo.buyerSays(b!, '还有货吗');
+      // Typing: the editor sends what `input` events put in its model; text set without one is not sent.
+      const ed = core.querySelector<HTMLElement>(ALI_SELECTORS.input[0])!;
+      const enter = () => ed.dispatchEvent(new fw.KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+      ed.textContent = '没有 input 事件';
+      enter();
+      ed.textContent = '亲，今天下午就发货';
+      ed.dispatchEvent(new fw.Event('input', { bubbles: true }));
+      enter();
+      const x = extractAli(core);
+      expect(x.health).toBe('watching');
+      expect(x.account).toBe('义乌优品工厂店:小王');
+      expect(x.thread?.buyer).toBe(a);
+      expect(x.thread?.messages.map((m) => [m.author, m.text])).toEqual([
+        ['buyer', '请问今天能发货吗？'],
+        ['auto', '【自动回复】您好，欢迎光临本店，客服稍后为您服务'],
+        ['system', '买家已拍下，订单还未付款，请及时跟进'],
+        ['human', '亲，今天下午就发货'],
+      ]);
+      expect(x.thread?.messages.every((m) => m.timeSource === 'stamp' && Math.abs(m.at! - Date.now()) < 60_000)).toBe(
+        true,
+      );
+      expect(x.conversations.find((c) => c.buyer === b)).toMatchObject({ waitingSec: 0, preview: '还有货吗' });
+      expect(x.input).toBe(ed);
+      demo.open(null);
+      expect(extractAli(core)).toMatchObject({ health: 'watching', thread: null });
+    } finally {
+      dom.window.close();
+    }
+  });
+
+  it('Taobao: the same core, top frame, its own account', async () => {
+    const dom = await openDemo('demo/taobao/index.html');
+    try {
+      const doc = dom.window.document;
+      expect(aliAcceptsFrame(doc, true)).toBe(true);
+      const demo = (dom.window as unknown as { demo: DemoApi }).demo;
+      demo.buyerSays(demo.buyers[0]!.uid, '在吗');
+      const x = extractAli(doc);
+      expect(x).toMatchObject({ health: 'watching', account: '演示旗舰店:客服1' });
+      expect(x.thread?.messages.map((m) => m.author)).toEqual(['buyer']);
+    } finally {
+      dom.window.close();
+    }
+  });
+});

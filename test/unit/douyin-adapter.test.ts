@@ -1,0 +1,336 @@
+// @vitest-environment jsdom
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { parseChinaStamp } from '../../lib/adapters/dom';
+import { DOUYIN_SELECTORS, douyinAdapter, extractDouyin, parseThreadStamp } from '../../lib/adapters/douyin';
+
+function load(html: string): Document {
+  return new DOMParser().parseFromString(html, 'text/html');
+}
+const fixture = readFileSync(join(process.cwd(), 'test/fixtures/douyin/workspace.html'), 'utf8');
+const cn = (s: string) => parseChinaStamp(`2026-09-08 ${s}`)!;
+
+describe('Douyin adapter', () => {
+  it('matches the real workbench and the demo page only', () => {
+    const m = (u: string) => douyinAdapter.matches(new URL(u));
+    expect(m('https://im.jinritemai.com/pc_seller_v2/main/workspace')).toBe(true);
+    expect(m('https://im.jinritemai.com/pc_seller_v2/main/workspace?selfId=1#x')).toBe(true);
+    expect(m('http://localhost:5173/douyin/index.html')).toBe(true);
+    expect(m('http://127.0.0.1:4000/douyin/index.html?auto=0')).toBe(true);
+    expect(m('https://fxg.jinritemai.com/login/common')).toBe(false);
+    expect(m('https://im.jinritemai.com/pc_seller_v2/main/setting')).toBe(false);
+    expect(m('https://example.com/pc_seller_v2/main/workspace')).toBe(false);
+    expect(m('https://example.com/douyin/index.html')).toBe(false);
+    expect(m('http://localhost:5173/pdd/index.html')).toBe(false);
+    expect(douyinAdapter.platform).toBe('douyin');
+  });
+
+  it('reads the open thread: authors, ids, times, texts, markers', () => {
+    const x = extractDouyin(load(fixture));
+    expect(x.health).toBe('watching');
+    expect(x.account).toBe('演示抖店旗舰店');
+    expect(x.thread?.buyer).toBe('小鹿同学');
+    expect(x.thread?.nick).toBe('小鹿同学');
+    const msgs = x.thread!.messages;
+    expect(msgs.map((m) => [m.author, m.text])).toEqual([
+      ['buyer', '请问这款有现货吗'],
+      ['auto', '欢迎光临演示抖店旗舰店～'],
+      ['robot', '亲亲，在哒~很高兴为您服务，请问有什么可以帮您？'],
+      ['buyer', '[图片]'],
+      ['system', '智能助手正在分析用户问题…'],
+      ['system', '客服 小美 接入'],
+      ['robot', '您好，现在是人工客服为您服务，请您稍等片刻～'],
+      ['human', '有现货的，今天下单今天发 <b>'],
+      ['buyer', '[商品卡片] 男童短袖球服套装 速干透气'],
+      ['assist', '这款是纯棉的哦，不起球'],
+      ['buyer', '好的'],
+      ['buyer', '还在吗'],
+      ['system', '会话已由 小美 转接给 阿强'],
+      ['system', '用户撤回了一条消息'],
+      ['system', '会话已关闭'],
+    ]);
+    expect(msgs[0]).toEqual({
+      id: '6f0c2a4e-31b7-4d8a-9a55-0d3f1e0b7c11',
+      author: 'buyer',
+      at: cn('17:10:02'),
+      timeSource: 'stamp',
+      text: '请问这款有现货吗',
+    });
+    expect(msgs[1]!.id).toBe('7412339901_Welcome_1788340203000');
+    expect(msgs.map((m) => m.at)).toEqual([
+      cn('17:10:02'),
+      cn('17:10:03'),
+      cn('17:10:05'),
+      cn('17:10:30'),
+      null,
+      null,
+      cn('17:11:31'),
+      cn('17:12:40'),
+      cn('17:13:01'),
+      cn('17:13:20'),
+      null, // no stamp of its own, no divider right before it
+      cn('17:20:00'), // the bare 17:20 divider, dated by the 2026-09-08 divider above
+      null,
+      null,
+      null,
+    ]);
+    // No page id: a content hash, stable across scans.
+    expect(msgs[10]!.id).toMatch(/^h[0-9a-f]{8}$/);
+    expect(extractDouyin(load(fixture)).thread!.messages[10]!.id).toBe(msgs[10]!.id);
+    expect(msgs.filter((m) => m.marker).map((m) => [m.text, m.marker])).toEqual([
+      ['会话已由 小美 转接给 阿强', 'transfer'],
+      ['会话已关闭', 'sessionEnd'],
+    ]);
+    expect(x.input?.getAttribute('data-qa-id')).toBe('qa-send-message-textarea');
+    expect(x.missing).toEqual([]);
+  });
+
+  it('reads the conversation list: names as ids, waits only in pending groups, no pseudo rows, no drafts', () => {
+    const x = extractDouyin(load(fixture));
+    expect(x.conversations.map(({ row: _, ...c }) => c)).toEqual([
+      { buyer: '小鹿同学', nick: '小鹿同学', preview: '还在吗', active: true, waitingSec: 65 },
+      { buyer: 'lily_0612', nick: 'lily_0612', preview: '在吗', active: false, waitingSec: 45 },
+      { buyer: '阿杰', nick: '阿杰', active: false, waitingSec: 312 },
+      { buyer: '晴天', nick: '晴天', preview: '好的谢谢', active: false },
+    ]);
+  });
+
+  it('reads group headers followed by rows (not containers) too', () => {
+    const flat = fixture
+      .replace(
+        /<div class="group-7sJd2a" data-btm="(message_group_name_\w+)">\s*<div class="groupTitle-2LkP">/g,
+        (_, b) => `<div class="group-7sJd2a"><div class="groupTitle-2LkP" data-btm="${b}">`,
+      )
+      .replace(
+        '<div class="group-7sJd2a">\n            <div class="groupTitle-2LkP">最近联系',
+        '<div class="group-7sJd2a"><div class="groupTitle-2LkP" data-btm="message_group_name_recent">最近联系',
+      );
+    expect(flat.match(/data-btm="message_group_name_/g)).toHaveLength(3);
+    const x = extractDouyin(load(flat));
+    expect(x.conversations.map((c) => [c.buyer, c.waitingSec])).toEqual([
+      ['小鹿同学', 65],
+      ['lily_0612', 45],
+      ['阿杰', 312],
+      ['晴天', undefined],
+    ]);
+  });
+
+  it('survives extra wrappers, nested hooks and reordered attributes', () => {
+    const wrapped = fixture
+      .replaceAll(
+        '<div data-qa-id="qa-message-warpper" class="wrap-uR51">',
+        '<section class="x"><div class="r-1"><div data-qa-id="qa-message-warpper" class="wrap-uR51" data-v="1">',
+      )
+      .replaceAll(
+        '<div data-qa-id="qa-conversation-chat-item"',
+        '<div class="virtual-row"><div data-qa-id="qa-conversation-chat-item"',
+      )
+      .replace(
+        '<div class="messageList-Hs8dK2">',
+        '<div class="messageList-Hs8dK2"><div data-qa-id="qa-message-warpper" class="outer">',
+      );
+    const x = extractDouyin(load(wrapped));
+    const base = extractDouyin(load(fixture));
+    expect(x.thread?.messages.map((m) => [m.id, m.author, m.at])).toEqual(
+      base.thread?.messages.map((m) => [m.id, m.author, m.at]),
+    );
+    expect(x.conversations.map(({ row: _, ...c }) => c)).toEqual(base.conversations.map(({ row: _, ...c }) => c));
+  });
+
+  it('takes the open customer from the row when the top bar is missing, and the first top-bar text otherwise', () => {
+    const noTopbar = fixture.replace(/<div id="topbar-left-info">.*?<\/div><\/div>/s, '</div>');
+    const x = extractDouyin(load(noTopbar));
+    expect(x.thread?.buyer).toBe('小鹿同学');
+    const named = fixture.replace('<span class="remarkBtn-3Ld0"><i class="icon-edit"></i>添加备注</span>', '');
+    expect(extractDouyin(load(named)).thread?.buyer).toBe('小鹿同学');
+    // The robot's own pseudo-conversation is not a buyer thread.
+    const pseudo = fixture.replace(
+      '<span class="name-a1Kx">小鹿同学</span>',
+      '<span class="name-a1Kx">智能客服</span>',
+    );
+    const p = extractDouyin(load(pseudo));
+    expect(p.thread).toBeNull();
+    expect(p.conversations.find((c) => c.active)?.buyer).toBe('小鹿同学'); // still aria-selected
+  });
+
+  it('classifies by id before side: welcome on the buyer side or without bubble is system, close ends the session', () => {
+    const html = `<div id="topbar-left-info"><span>阿杰</span></div>
+      <div data-qa-id="qa-message-warpper"><div data-id="x_Welcome_1"><div class="messageNotMe"><pre>欢迎</pre></div></div></div>
+      <div data-qa-id="qa-message-warpper"><div data-id="x_Welcome_2">欢迎光临</div></div>
+      <div data-qa-id="qa-message-warpper"><div data-id="cs_close_conversation_9"></div></div>
+      <div data-qa-id="qa-message-warpper"><div data-id="llm_process_1"><div class="messageIsMe"><pre>思考中</pre></div></div></div>
+      <div data-qa-id="qa-message-warpper"><div data-id="a1"><div class="messageIsMe"><pre>好的亲</pre></div><span>此消息由机器人自动回复</span></div></div>
+      <div data-qa-id="qa-message-warpper"><div data-id="a2"><div class="messageIsMe"><pre>亲亲,在哒</pre></div><span>此消息由机器人自动回复</span></div></div>
+      <div data-qa-id="qa-message-warpper"><div>客服超时未回复，会话关闭</div></div>
+      <textarea data-qa-id="qa-send-message-textarea"></textarea>`;
+    const x = extractDouyin(load(html));
+    expect(x.thread?.messages.map((m) => [m.author, m.text, m.marker])).toEqual([
+      ['system', '欢迎', undefined],
+      ['system', '欢迎光临', undefined],
+      ['system', '', 'sessionEnd'],
+      ['system', '思考中', undefined],
+      ['assist', '好的亲', undefined],
+      ['robot', '亲亲,在哒', undefined],
+      ['system', '客服超时未回复，会话关闭', 'sessionEnd'],
+    ]);
+    expect(x.health).toBe('watching'); // a thread without a list is still watchable
+  });
+
+  it('dates bare times only from an earlier dated stamp, rolling over midnight', () => {
+    const ctx = { last: null as number | null };
+    expect(parseThreadStamp('17:20', ctx)).toBeNull();
+    expect(parseThreadStamp('昨天 17:20', ctx)).toBeNull();
+    expect(parseThreadStamp('2026年09月08日 23:58:10', ctx)).toBe(cn('23:58:10'));
+    expect(parseThreadStamp('23:59', ctx)).toBe(cn('23:59:00'));
+    expect(parseThreadStamp('00:01:02', ctx)).toBe(parseChinaStamp('2026-09-09 00:01:02'));
+    expect(parseThreadStamp('09-10 08:00', ctx)).toBe(parseChinaStamp('2026-09-10 08:00'));
+    expect(parseThreadStamp('星期三 08:00', ctx)).toBeNull();
+    expect(parseThreadStamp('25:99', ctx)).toBeNull();
+  });
+
+  it('fails loudly: nothing found → noList, no input → noInput, login form → loggedOut', () => {
+    expect(extractDouyin(load('<div id="root"><p>加载中…</p></div>')).health).toBe('noList');
+    const noInput = extractDouyin(load(fixture.replace(/<textarea[^>]*><\/textarea>/, '')));
+    expect(noInput.health).toBe('noInput');
+    expect(noInput.missing).toContain('input');
+    expect(extractDouyin(load('<form class="loginForm-x"><input type="password"></form>')).health).toBe('loggedOut');
+    // A list with no open conversation is watched (no input needed).
+    const listOnly = fixture.replace(/<main id="workspace-chat".*<\/main>/s, '');
+    const l = extractDouyin(load(listOnly));
+    expect(l.health).toBe('watching');
+    expect(l.thread).toBeNull();
+    expect(l.conversations).toHaveLength(4);
+    expect(l.conversations.every((c) => !c.active)).toBe(false); // aria-selected row stays active
+  });
+
+  it('never invents a buyer question from garbage or truncated HTML', () => {
+    const inputs = [
+      '',
+      '<div data-qa-id="qa-message-warpper"></div>',
+      '<div data-qa-id="qa-message-warpper"><div class="messageNotMe"></div></div>',
+      '<div id="topbar-left-info"></div><div data-qa-id="qa-message-warpper"><div data-id="">17:20</div></div>',
+      '<div data-qa-id="qa-message-warpper"><div class="messageNotMe"><pre>a</pre></div><div class="messageIsMe"><pre>b</pre></div></div>',
+      '<div data-qa-id="qa-conversation-chat-item"><div class="timerParticular">99秒</div></div>',
+      '<div data-btm="message_group_name_waitReply"></div><div data-qa-id="qa-conversation-chat-item"><div class="nameLine-x" title="甲"></div><div class="timerParticular">17:00</div></div>',
+      fixture.slice(0, fixture.length / 2),
+      fixture.slice(0, fixture.length * 0.7),
+      fixture.slice(fixture.length / 3),
+    ];
+    for (const html of inputs) {
+      const x = extractDouyin(load(html));
+      for (const b of x.thread?.messages.filter((m) => m.author === 'buyer') ?? []) {
+        expect(html).toContain(b.text.replace(/^\[(图片|商品卡片|消息)\]\s*/, ''));
+        if (!/^h[0-9a-f]{8}$/.test(b.id)) expect(html).toContain(`data-id="${b.id}"`);
+      }
+      for (const c of x.conversations) {
+        expect(html).toContain(c.buyer);
+        if (c.waitingSec !== undefined) expect(html).toMatch(/message_group_name_(waitReply|overtime)/);
+      }
+    }
+    const ambiguous = extractDouyin(load(inputs[4]!));
+    expect(ambiguous.thread).toBeNull(); // no open customer, no active row: nobody to attribute it to
+    expect(extractDouyin(load(inputs[6]!)).conversations.map(({ row: _, ...c }) => c)).toEqual([
+      { buyer: '甲', nick: '甲', active: false },
+    ]);
+  });
+
+  it('keeps every selector purpose as a non-empty list of valid selectors', () => {
+    const doc = load('<div></div>');
+    for (const [purpose, sels] of Object.entries(DOUYIN_SELECTORS)) {
+      expect(sels.length, purpose).toBeGreaterThan(0);
+      for (const s of sels)
+        expect(() => doc.querySelector(s.replace(':scope > ', '')), `${purpose}: ${s}`).not.toThrow();
+    }
+    const x = extractDouyin(load(fixture));
+    const root = load(fixture);
+    // Which fallback the fixture exercises, per purpose.
+    const firstHit = (sels: readonly string[]) =>
+      sels.findIndex((s) => root.querySelector(s.replace(':scope > ', '')) !== null);
+    expect(firstHit(DOUYIN_SELECTORS.account)).toBe(1);
+    expect(firstHit(DOUYIN_SELECTORS.message)).toBe(0);
+    expect(firstHit(DOUYIN_SELECTORS.input)).toBe(0);
+    expect(firstHit(DOUYIN_SELECTORS.conversationList)).toBe(0);
+    expect(firstHit(DOUYIN_SELECTORS.loginForm)).toBe(-1);
+    expect(x.thread?.messages.length).toBe(15);
+  });
+
+  it('agrees with the simulated workbench (demo/douyin), whose input behaves like a React-controlled textarea', () => {
+    const page = readFileSync(join(process.cwd(), 'demo/douyin/index.html'), 'utf8');
+    const body = /<body>([\s\S]*)<\/body>/.exec(page)![1]!.replace(/<script[^>]*><\/script>/, '');
+    vi.useFakeTimers({ now: cn('10:00:00') });
+    window.history.replaceState(null, '', '/douyin/index.html?auto=0');
+    document.body.innerHTML = body;
+    try {
+      const w = window as unknown as Window & { demo: Record<string, (...a: string[]) => string> };
+      // The page's plain script, run as the browser would (global scope).
+      new Function(readFileSync(join(process.cwd(), 'demo/douyin/douyin.js'), 'utf8'))();
+      const doc = document;
+      const demo = w.demo;
+      const idle = extractDouyin(doc);
+      expect([idle.health, idle.account, idle.thread?.buyer, idle.missing]).toEqual([
+        'watching',
+        '演示抖店旗舰店',
+        '小鹿同学',
+        [],
+      ]);
+      const ids = [
+        demo.buyerSays!('小鹿同学', '你好，在吗？'),
+        demo.welcome!('小鹿同学'),
+        demo.robotSays!('小鹿同学'),
+        demo.systemSays!('小鹿同学'),
+        demo.buyerSays!('小鹿同学', '[商品卡片]'),
+        demo.assistSays!('小鹿同学'),
+        demo.agentSays!('小鹿同学', '好的 <b>x</b>'),
+        demo.closeSession!('小鹿同学'),
+      ];
+      demo.buyerSays!('lily_0612', '在吗');
+      const x = extractDouyin(doc);
+      expect(x.thread!.messages.map((m) => [m.id, m.author, m.marker])).toEqual([
+        [ids[0], 'buyer', undefined],
+        [ids[1], 'auto', undefined],
+        [ids[2], 'robot', undefined],
+        [ids[3], 'system', undefined],
+        [ids[4], 'buyer', undefined],
+        [ids[5], 'assist', undefined],
+        [ids[6], 'human', undefined],
+        [ids[7], 'system', 'sessionEnd'],
+      ]);
+      expect(x.thread!.messages[6]!.text).toBe('好的 <b>x</b>');
+      for (const m of x.thread!.messages.filter((m) => m.author !== 'system'))
+        expect(Math.abs(m.at! - Date.now())).toBeLessThan(5000);
+      expect(x.conversations.find((c) => c.buyer === 'lily_0612')).toMatchObject({ active: false, waitingSec: 0 });
+      expect(x.conversations.map((c) => c.buyer)).not.toContain('智能客服');
+
+      // The send action reads the model: `.value = …` is lost, the native setter + input event is kept; Enter sends.
+      const ta = doc.querySelector('textarea')!;
+      const count = () => extractDouyin(doc).thread!.messages.length;
+      ta.value = '直接赋值';
+      ta.dispatchEvent(new Event('input', { bubbles: true }));
+      ta.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+      expect(count()).toBe(8);
+      const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')!.set!;
+      setter.call(ta, '亲，马上发');
+      ta.dispatchEvent(new Event('input', { bubbles: true }));
+      ta.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', shiftKey: true, bubbles: true }));
+      expect(count()).toBe(8);
+      ta.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+      expect(extractDouyin(doc).thread!.messages.at(-1)).toMatchObject({ author: 'human', text: '亲，马上发' });
+
+      // A draft left behind shows as "[草稿]…" in the row: not a buyer preview.
+      setter.call(ta, '草稿内容');
+      ta.dispatchEvent(new Event('input', { bubbles: true }));
+      demo.open!('阿杰');
+      const y = extractDouyin(doc);
+      expect(y.thread!.buyer).toBe('阿杰');
+      expect(y.conversations.find((c) => c.buyer === '小鹿同学')).toMatchObject({ active: false });
+      expect(y.conversations.find((c) => c.buyer === '小鹿同学')!.preview).toBeUndefined();
+      demo.open!('小鹿同学');
+      expect(ta.value).toBe('草稿内容');
+    } finally {
+      vi.clearAllTimers();
+      vi.useRealTimers();
+      document.body.innerHTML = '';
+    }
+  });
+});

@@ -1,0 +1,285 @@
+// @vitest-environment jsdom
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { parseChinaStamp, pick } from '../../lib/adapters/dom';
+import { JD_SELECTORS, extractJd, jdAdapter } from '../../lib/adapters/jd';
+import { ThreadClock, isStampOnly, parseDurationSec } from '../../lib/adapters/jd/helpers';
+
+function load(html: string): Document {
+  return new DOMParser().parseFromString(html, 'text/html');
+}
+const fixture = readFileSync(join(process.cwd(), 'test/fixtures/jd/thread.html'), 'utf8');
+const at = (s: string) => parseChinaStamp(s)!;
+
+describe('JD adapter', () => {
+  it('matches the real workbench and the demo page only', () => {
+    const m = (u: string) => jdAdapter.matches(new URL(u));
+    expect(m('https://dongdong.jd.com/')).toBe(true);
+    expect(m('https://dongdong.jd.com/index.html?from=jm#/chat')).toBe(true);
+    expect(m('http://127.0.0.1:5173/jd/index.html')).toBe(true);
+    expect(m('http://localhost/jd/index.html?auto=0')).toBe(true);
+    expect(m('https://www.jd.com/')).toBe(false);
+    expect(m('https://dongdong.jd.com.example.com/')).toBe(false);
+    expect(m('http://dongdong.jd.com/')).toBe(false);
+    expect(m('https://example.com/jd/index.html')).toBe(false);
+    expect(m('http://127.0.0.1:5173/pdd/index.html')).toBe(false);
+  });
+
+  it('finds every purpose with its first selector in the fixture (the doc’s selectors come first)', () => {
+    const doc = load(fixture);
+    for (const purpose of [
+      'conversationList',
+      'conversationRow',
+      'rowName',
+      'rowPreview',
+      'rowActive',
+      'threadHeaderName',
+      'messageList',
+      'message',
+      'buyerSide',
+      'shopSide',
+      'systemSide',
+      'messageText',
+      'messageTime',
+      'messageNick',
+      'image',
+      'card',
+      'input',
+      'sendButton',
+      'account',
+    ] as const) {
+      expect(pick(doc, [JD_SELECTORS[purpose][0]]), purpose).not.toBeNull();
+    }
+    expect(pick(doc, JD_SELECTORS.loginForm)).toBeNull();
+  });
+
+  it('reads the open thread: authors, ids, times, texts, markers', () => {
+    const x = extractJd(load(fixture));
+    expect(x.health).toBe('watching');
+    expect(x.missing).toEqual([]);
+    expect(x.account).toBe('测试京东自营店-客服01');
+    expect(x.thread?.buyer).toBe('jd_4a8f2c1');
+    expect(x.thread?.nick).toBe('小鱼儿');
+    const msgs = x.thread!.messages;
+    expect(msgs.map((m) => [m.author, m.text])).toEqual([
+      ['system', '顾客从商品详情页进入咨询'],
+      ['buyer', '这款有现货吗'],
+      ['buyer', '[商品卡片] 【京东自营】纯棉T恤 ¥59.00'],
+      ['robot', '您好，京小智为您服务'],
+      ['auto', '[自动回复] 欢迎光临本店'],
+      ['buyer', '[图片]'],
+      ['human', '有的亲，今天下单明天到 <b>'],
+      ['system', '会话已转接给 客服02'],
+      ['buyer', '还在吗'],
+      ['buyer', '在吗'],
+      ['buyer', '在吗'],
+      ['system', '会话已结束'],
+    ]);
+    // The bare 17:12:14 resolves against the date separator before it; the full stamp stands alone.
+    expect(msgs[1]).toMatchObject({ id: 'm-001', at: at('2026-09-08 17:12:14'), timeSource: 'stamp' });
+    expect(msgs[2]).toMatchObject({ id: 'm-002', at: at('2026-09-08 17:12:20'), timeSource: 'stamp' });
+    expect(msgs[6]).toMatchObject({ id: 'm-006', at: at('2026-09-08 17:14:05') });
+    expect(msgs[0]).toMatchObject({ at: null, timeSource: null });
+    expect(msgs[7]?.marker).toBe('transfer');
+    expect(msgs[11]?.marker).toBe('sessionEnd');
+    // No page id: content hashes, distinct for identical texts, stable across scans.
+    expect(msgs[8]).toMatchObject({ at: at('2026-09-08 17:20:00') });
+    expect(msgs[8]!.id).toMatch(/^h[0-9a-f]{8}$/);
+    expect(msgs[9]!.id).not.toBe(msgs[10]!.id);
+    expect(msgs[9]!.at).toBeNull();
+    expect(extractJd(load(fixture)).thread!.messages.map((m) => m.id)).toEqual(msgs.map((m) => m.id));
+    expect(x.input?.classList.contains('EditorContent')).toBe(true);
+  });
+
+  it('reads the conversation list: pin from the title, then from the row id, else the name', () => {
+    const x = extractJd(load(fixture));
+    expect(x.conversations.map(({ row: _, ...c }) => c)).toEqual([
+      { buyer: 'jd_4a8f2c1', nick: '小鱼儿', preview: '这款有现货吗', active: true },
+      { buyer: 'zhang_san', nick: '张**', preview: '在吗', active: false, waitingSec: 65 },
+      { buyer: '王先生', nick: '王先生', preview: '好的谢谢', active: false },
+    ]);
+  });
+
+  it('without a selected row, the thread is keyed by the header', () => {
+    const x = extractJd(load(fixture.replace(' alluser-item_check', '')));
+    expect(x.thread?.buyer).toBe('小鱼儿');
+    expect(x.conversations.every((c) => !c.active)).toBe(true);
+  });
+
+  it('survives extra wrappers and attributes around rows and messages', () => {
+    const wrapped = fixture
+      .replace(
+        /^( {4})(<div class="message" .*<\/div>)$/gm,
+        '$1<div class="v-wrap" data-v-1=""><div class="anim">$2</div></div>',
+      )
+      .replace(
+        /^( {10})(<div class="alluser-item .*<\/div>)$/gm,
+        '$1<section class="virtual-row" role="listitem">$2</section>',
+      )
+      .replaceAll('class="message_left"', 'class="message_left is-new" data-v-9="" tabindex="-1"');
+    const x = extractJd(load(wrapped));
+    expect(x.thread?.messages.filter((m) => m.author === 'buyer').map((m) => m.text)).toEqual([
+      '这款有现货吗',
+      '[商品卡片] 【京东自营】纯棉T恤 ¥59.00',
+      '[图片]',
+      '还在吗',
+      '在吗',
+      '在吗',
+    ]);
+    expect(x.conversations.map((c) => c.buyer)).toEqual(['jd_4a8f2c1', 'zhang_san', '王先生']);
+  });
+
+  it('falls back when the message wrapper class is gone (side elements as rows)', () => {
+    const x = extractJd(load(fixture.replaceAll('<div class="message" ', '<div class="msg-row" ')));
+    expect(x.thread?.messages.map((m) => m.author)).toEqual([
+      'system',
+      'buyer',
+      'buyer',
+      'robot',
+      'auto',
+      'buyer',
+      'human',
+      'system',
+      'buyer',
+      'buyer',
+      'buyer',
+      'system',
+    ]);
+  });
+
+  it('fails loudly: nothing → noList, no input → noInput, login form → loggedOut', () => {
+    expect(extractJd(load('<div id="app"><p>加载中…</p></div>')).health).toBe('noList');
+    const noInput = extractJd(load(fixture.replace('<div class="EditorContent" contenteditable="true"></div>', '')));
+    expect(noInput.health).toBe('noInput');
+    expect(noInput.missing).toContain('input');
+    expect(extractJd(load('<form id="formlogin"><input id="loginname"></form>')).health).toBe('loggedOut');
+    // A list without an open thread is fine.
+    const listOnly = extractJd(load(fixture.replace(/<div id="t-chat-scroll"[\s\S]*?\n {2}<\/div>\n/, '')));
+    expect(listOnly).toMatchObject({ health: 'watching', thread: null });
+  });
+
+  it('never invents a buyer message from garbage', () => {
+    for (const html of [
+      '',
+      '<div class="message"></div>',
+      '<div id="t-chat-scroll"><div class="message"><div class="message_left"><img class="message__avatar" src="x"></div></div></div>',
+      '<div id="t-chat-scroll"><div class="message"><div class="message_left"><span class="message__time_str">2026-13-45 99:99</span></div></div></div>',
+      fixture.slice(0, fixture.length / 2),
+      fixture.slice(0, fixture.length * 0.8),
+      fixture.replaceAll('</div>', ''),
+    ]) {
+      const x = extractJd(load(html));
+      for (const b of x.thread?.messages.filter((m) => m.author === 'buyer') ?? []) {
+        expect(fixture).toContain(b.text.replace('[商品卡片] ', '').replace('[图片]', 'message__image-wrap'));
+        if (b.at !== null)
+          expect([
+            at('2026-09-08 17:12:14'),
+            at('2026-09-08 17:12:20'),
+            at('2026-09-08 17:13:00'),
+            at('2026-09-08 17:20:00'),
+          ]).toContain(b.at);
+      }
+    }
+  });
+  it('an empty bubble (avatar only) is not a message', () => {
+    for (const html of [
+      '<div id="t-chat-scroll"><div class="message"><div class="message_left"><div class="message__avatar">小</div><div class="message__content"></div></div></div></div>',
+      '<div id="t-chat-scroll"><div class="message"><div class="message_left"><div class="message__avatar">小</div></div></div></div>',
+    ]) {
+      expect(extractJd(load(`<div class="chat-head-name"><span>小鱼儿</span></div>${html}`)).thread?.messages).toEqual(
+        [],
+      );
+    }
+  });
+});
+
+describe('thread time stamps', () => {
+  it('resolve partial stamps only against a date seen before them', () => {
+    const c = new ThreadClock();
+    expect(c.read('17:12:14')).toBeNull();
+    expect(c.read('09-08 17:12:14')).toBeNull();
+    expect(c.read('2026年09月08日')).toBeNull();
+    expect(c.read('17:12:14')).toBe(at('2026-09-08 17:12:14'));
+    expect(c.read('09-09 08:00:01')).toBe(at('2026-09-09 08:00:01'));
+    expect(c.read('08:00:05')).toBe(at('2026-09-09 08:00:05'));
+    // Running backwards (a day rolled over without a separator): not trusted.
+    expect(c.read('07:00:00')).toBeNull();
+    expect(c.read('昨天 17:00')).toBeNull();
+    expect(c.read('2026-09-10 09:30:00')).toBe(at('2026-09-10 09:30:00'));
+  });
+
+  it('knows separators and durations', () => {
+    expect(isStampOnly('2026-09-08')).toBe(true);
+    expect(isStampOnly('昨天 17:12')).toBe(true);
+    expect(isStampOnly('17:12 在吗')).toBe(false);
+    expect(isStampOnly('会话已结束')).toBe(false);
+    expect(parseDurationSec('已等待1分05秒')).toBe(65);
+    expect(parseDurationSec('1小时')).toBe(3600);
+    expect(parseDurationSec('刚刚')).toBeUndefined();
+  });
+});
+
+describe('the simulated JD workbench agrees with the adapter', () => {
+  type Demo = {
+    buyers: { uid: string; nick: string }[];
+    open(uid: string): void;
+    buyerSays(uid: string, text?: string): string;
+    robotSays(uid: string, text?: string): string;
+    agentSays(uid: string, text?: string): string;
+    systemSays(uid: string, text?: string): string;
+    setAuto(on: boolean): void;
+  };
+  afterAll(() => {
+    vi.clearAllTimers();
+    vi.useRealTimers();
+  });
+
+  it('renders messages and rows the adapter reads back, and a typed reply sends on Enter', () => {
+    vi.useFakeTimers({ now: at('2026-09-08 17:12:14') });
+    const html = readFileSync(join(process.cwd(), 'demo/jd/index.html'), 'utf8');
+    const script = readFileSync(join(process.cwd(), 'demo/jd/jd.js'), 'utf8');
+    history.replaceState(null, '', '/jd/index.html?auto=0');
+    document.documentElement.innerHTML = new DOMParser().parseFromString(html, 'text/html').documentElement.innerHTML;
+    new Function(script)();
+    const demo = (window as unknown as { demo: Demo }).demo;
+    expect(jdAdapter.matches(new URL(location.href))).toBe(true);
+
+    const [a, b] = demo.buyers;
+    const id1 = demo.buyerSays(a!.uid, '请问有现货吗');
+    vi.advanceTimersByTime(2000);
+    demo.robotSays(a!.uid);
+    demo.systemSays(a!.uid);
+    demo.buyerSays(b!.uid, '在吗');
+    vi.advanceTimersByTime(5000);
+
+    let x = extractJd(document);
+    expect(x.health).toBe('watching');
+    expect(x.account).toBeTruthy();
+    expect(x.thread?.buyer).toBe(a!.uid);
+    expect(x.thread?.nick).toBe(a!.nick);
+    expect(x.thread?.messages.map((m) => m.author)).toEqual(['buyer', 'robot', 'system']);
+    expect(x.thread?.messages[0]).toMatchObject({ id: id1, text: '请问有现货吗', at: at('2026-09-08 17:12:14') });
+    const rowB = x.conversations.find((c) => c.buyer === b!.uid);
+    expect(rowB).toMatchObject({ nick: b!.nick, preview: '在吗', active: false, waitingSec: 5 });
+
+    // Typing: the model follows `input` events; Enter sends, Shift+Enter does not.
+    const editor = x.input as HTMLElement;
+    editor.textContent = '亲，有现货的';
+    editor.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    expect(extractJd(document).thread?.messages).toHaveLength(3); // no input event yet: nothing to send
+    editor.dispatchEvent(new Event('input', { bubbles: true }));
+    editor.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', shiftKey: true, bubbles: true }));
+    expect(extractJd(document).thread?.messages).toHaveLength(3);
+    editor.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    x = extractJd(document);
+    expect(x.thread?.messages.at(-1)).toMatchObject({ author: 'human', text: '亲，有现货的' });
+    expect((x.input?.textContent ?? '').trim()).toBe('');
+    expect(x.conversations.find((c) => c.buyer === a!.uid)?.waitingSec).toBeUndefined();
+
+    demo.open(b!.uid);
+    x = extractJd(document);
+    expect(x.thread?.buyer).toBe(b!.uid);
+    expect(x.conversations.find((c) => c.active)?.buyer).toBe(b!.uid);
+  });
+});

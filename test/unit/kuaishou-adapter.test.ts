@@ -1,0 +1,278 @@
+// @vitest-environment jsdom
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { parseChinaStamp, pick } from '../../lib/adapters/dom';
+import {
+  KUAISHOU_SELECTORS,
+  extractKuaishou,
+  kuaishouAdapter,
+  normalizeNick,
+  parseKuaishouWaiting,
+} from '../../lib/adapters/kuaishou';
+
+function load(html: string): Document {
+  return new DOMParser().parseFromString(html, 'text/html');
+}
+const fixture = readFileSync(join(process.cwd(), 'test/fixtures/kuaishou/thread.html'), 'utf8');
+const at = (s: string) => parseChinaStamp(s)!;
+const DIVIDER = '<div class="ChatMessageList-time">2026-09-08 17:10</div>';
+
+describe('Kuaishou adapter', () => {
+  it('matches the real workbench and the demo page only', () => {
+    const m = (u: string) => kuaishouAdapter.matches(new URL(u));
+    expect(m('https://im.kwaixiaodian.com/workbench')).toBe(true);
+    expect(m('https://im.kwaixiaodian.com/workbench?tab=1#/chat')).toBe(true);
+    expect(m('http://127.0.0.1:5173/kuaishou/index.html')).toBe(true);
+    expect(m('http://localhost/kuaishou/index.html?auto=0')).toBe(true);
+    expect(m('https://login.kwaixiaodian.com/')).toBe(false);
+    expect(m('https://s.kwaixiaodian.com/workbench')).toBe(false);
+    expect(m('https://im.kwaixiaodian.com.example.com/workbench')).toBe(false);
+    expect(m('https://example.com/kuaishou/index.html')).toBe(false);
+    expect(m('http://127.0.0.1:5173/jd/index.html')).toBe(false);
+  });
+
+  it('finds every purpose with its first selector in the fixture (the doc’s selectors come first)', () => {
+    const doc = load(fixture);
+    for (const purpose of [
+      'conversationList',
+      'group',
+      'groupName',
+      'conversationRow',
+      'rowName',
+      'rowTime',
+      'rowPreview',
+      'rowActive',
+      'threadHeaderName',
+      'messageList',
+      'message',
+      'middleBody',
+      'ownSide',
+      'otherSide',
+      'beforeBody',
+      'messageBody',
+      'buyerFromCard',
+      'timeDivider',
+      'input',
+      'sendButton',
+      'account',
+    ] as const) {
+      expect(pick(doc, [KUAISHOU_SELECTORS[purpose][0]]), purpose).not.toBeNull();
+    }
+    expect(pick(doc, KUAISHOU_SELECTORS.loginForm)).toBeNull();
+  });
+
+  it('reads the open thread: authors, ids, times, texts, markers', () => {
+    const x = extractKuaishou(load(fixture));
+    expect(x.health).toBe('watching');
+    expect(x.missing).toEqual([]);
+    expect(x.account).toBe('测试快手小店');
+    expect(x.thread?.buyer).toBe('快乐小番茄');
+    expect(x.thread?.nick).toBe('快乐小番茄');
+    const msgs = x.thread!.messages;
+    expect(msgs.map((m) => [m.author, m.text])).toEqual([
+      ['system', '买家正在查看商品 纯棉短袖T恤'],
+      ['buyer', '这个什么时候发货'],
+      ['robot', '亲，48小时内发货哦'],
+      ['auto', '[系统自动回复消息] 您好，欢迎光临'],
+      ['buyer', '[图片]'],
+      ['human', '今天下午发出 <b>'],
+      ['system', '[系统消息] 买家已修改收货地址'],
+      ['buyer', '还有别的颜色吗'],
+      ['system', '客服超时未回复，会话关闭'],
+    ]);
+    expect(msgs[0]).toMatchObject({ id: '0_2290417731_501', at: null, timeSource: null });
+    // `09-08 17:12:14` has no year: it takes the year of the dated separator before it.
+    expect(msgs[1]).toMatchObject({ id: '0_2290417731_502', at: at('2026-09-08 17:12:14'), timeSource: 'stamp' });
+    expect(msgs[5]).toMatchObject({ id: '0_2290417731_506', at: at('2026-09-08 17:14:40') });
+    expect(msgs[7]!.id).toMatch(/^h[0-9a-f]{8}$/);
+    expect(msgs[7]!.at).toBe(at('2026-09-08 17:20:05'));
+    expect(msgs[8]).toMatchObject({ id: '0_2290417731_509', marker: 'sessionEnd' });
+    expect(x.input?.classList.contains('ql-editor')).toBe(true);
+  });
+
+  it('without a dated separator, month-day stamps give no time (the watcher uses observation time)', () => {
+    const x = extractKuaishou(load(fixture.replace(DIVIDER, '')));
+    expect(x.thread!.messages.every((m) => m.at === null && m.timeSource === null)).toBe(true);
+    expect(x.thread!.messages.map((m) => m.id)).toEqual(
+      extractKuaishou(load(fixture)).thread!.messages.map((m, i) => (i === 7 ? x.thread!.messages[7]!.id : m.id)),
+    );
+  });
+
+  it('reads the session list: groups, countdowns, nick decorations', () => {
+    const x = extractKuaishou(load(fixture));
+    expect(x.conversations.map(({ row: _, ...c }) => c)).toEqual([
+      { buyer: '快乐小番茄', nick: '快乐小番茄', preview: '这个什么时候发货', active: true, waitingSec: 30 },
+      { buyer: '用户7731', nick: '用户7731', preview: '在吗', active: false, waitingSec: 105 },
+      { buyer: '阿狸', nick: '阿狸', preview: '[图片]', active: false, waitingSec: 180 },
+      { buyer: '老王', nick: '老王', preview: '好的', active: false },
+    ]);
+  });
+
+  it('without an active class, the card named in the thread header is the active one', () => {
+    const x = extractKuaishou(load(fixture.replace(' SessionBaseCard-active', '')));
+    expect(x.conversations.filter((c) => c.active).map((c) => c.buyer)).toEqual(['快乐小番茄']);
+    expect(x.thread?.buyer).toBe('快乐小番茄');
+  });
+
+  it('survives extra wrappers and a renamed class prefix', () => {
+    const wrapped = fixture
+      .replace(
+        /^( +<div (?:id="[^"]*" )?class="ChatMessageList-item">)(.*)(<\/div>)$/gm,
+        '$1<div class="x-anim" data-testid="msg">$2</div>$3',
+      )
+      .replace(
+        /^( +<div class="SessionStarCard">)(.*)(<\/div>)$/gm,
+        '$1<div class="virtual-item" style="height:64px">$2</div>$3',
+      )
+      .replaceAll('kwaishop-cs-', 'kwaishop-cs-v3-');
+    const doc = load(wrapped);
+    expect(pick(doc, [KUAISHOU_SELECTORS.message[0]])).toBeNull();
+    const x = extractKuaishou(doc);
+    expect(x.thread?.messages.map((m) => m.author)).toEqual([
+      'system',
+      'buyer',
+      'robot',
+      'auto',
+      'buyer',
+      'human',
+      'system',
+      'buyer',
+      'system',
+    ]);
+    expect(x.conversations.map((c) => c.buyer)).toEqual(['快乐小番茄', '用户7731', '阿狸', '老王']);
+  });
+
+  it('fails loudly: nothing → noList, no editor → noInput, login prompt → loggedOut', () => {
+    expect(extractKuaishou(load('<main id="main_root"><p>加载中…</p></main>')).health).toBe('noList');
+    const noInput = extractKuaishou(load(fixture.replace(/<div class="SendBox-Editor">.*<\/div>\n/, '')));
+    expect(noInput.health).toBe('noInput');
+    expect(noInput.missing).toContain('input');
+    expect(
+      extractKuaishou(
+        load('<div class="goLogin"><div class="container"><div class="btn"><a>去登录</a></div></div></div>'),
+      ).health,
+    ).toBe('loggedOut');
+    expect(extractKuaishou(load('<div class="ant-result">登录信息已经失效，请重新登录</div>')).health).toBe(
+      'loggedOut',
+    );
+  });
+
+  it('never invents a buyer message from garbage', () => {
+    const allowed = [at('2026-09-08 17:12:14'), at('2026-09-08 17:13:02'), at('2026-09-08 17:20:05')];
+    for (const html of [
+      '',
+      '<div class="kwaishop-cs-LayoutDefaultWrapper_msgMain"></div>',
+      '<div class="ChatMessageList-ContentWrap"><div class="kwaishop-cs-LayoutDefaultWrapper_msgMain"><div class="kwaishop-cs-LayoutDefaultWrapper__notMe"><div class="kwaishop-cs-LayoutDefaultWrapper_avatar"><img src="x"></div></div></div></div>',
+      fixture.slice(0, fixture.length / 2),
+      fixture.slice(0, fixture.length * 0.75),
+      fixture.replaceAll('</div>', ''),
+    ]) {
+      const x = extractKuaishou(load(html));
+      for (const b of x.thread?.messages.filter((m) => m.author === 'buyer') ?? []) {
+        expect(fixture).toContain(b.text === '[图片]' ? 'kwaishop-cs-ImageMessage' : b.text);
+        if (b.at !== null) expect(allowed).toContain(b.at);
+      }
+    }
+  });
+  it('an empty bubble (avatar only) is not a message', () => {
+    for (const html of [
+      '<div class="ChatMessageList-ContentWrap"><div class="kwaishop-cs-LayoutDefaultWrapper_msgMain"><div class="kwaishop-cs-LayoutDefaultWrapper__notMe"><div class="kwaishop-cs-LayoutDefaultWrapper_avatar">快</div><div class="kwaishop-cs-LayoutDefaultWrapper_msgBody"></div></div></div></div>',
+      '<div class="ChatMessageList-ContentWrap"><div class="kwaishop-cs-LayoutDefaultWrapper_msgMain"><div class="kwaishop-cs-LayoutDefaultWrapper__notMe"><div class="kwaishop-cs-LayoutDefaultWrapper_avatar">快</div></div></div></div>',
+    ]) {
+      const head = '<div class="TargetUserHeader"><span class="LoginUserInfo-mainTitle-text">快乐小番茄</span></div>';
+      expect(extractKuaishou(load(head + html)).thread?.messages).toEqual([]);
+    }
+  });
+});
+
+describe('Kuaishou card texts', () => {
+  it('turn countdowns, overruns and groups into waiting seconds', () => {
+    expect(parseKuaishouWaiting('2分30秒后超时', '请在3分钟内回复')).toBe(30);
+    expect(parseKuaishouWaiting('45秒后超时', '')).toBe(135);
+    expect(parseKuaishouWaiting('已超时1分5秒', '已超时')).toBe(245);
+    expect(parseKuaishouWaiting('已超时', '')).toBe(180);
+    expect(parseKuaishouWaiting('', '已超时')).toBe(180);
+    expect(parseKuaishouWaiting('等待 45秒', '')).toBe(45);
+    expect(parseKuaishouWaiting('16:58', '其他会话')).toBeUndefined();
+    expect(parseKuaishouWaiting('', '请在3分钟内回复')).toBeUndefined();
+    expect(normalizeNick('快乐小番茄\u200b 下单数(2)')).toBe('快乐小番茄');
+  });
+});
+
+describe('the simulated Kuaishou workbench agrees with the adapter', () => {
+  type Demo = {
+    buyers: { uid: string; nick: string }[];
+    open(uid: string): void;
+    buyerSays(uid: string, text?: string): string;
+    robotSays(uid: string, text?: string): string;
+    agentSays(uid: string, text?: string): string;
+    systemSays(uid: string, text?: string): string;
+    setAuto(on: boolean): void;
+  };
+  afterAll(() => {
+    vi.clearAllTimers();
+    vi.useRealTimers();
+  });
+
+  it('renders messages and cards the adapter reads back, and a typed reply sends on Enter', () => {
+    vi.useFakeTimers({ now: at('2026-09-08 17:12:14') });
+    const html = readFileSync(join(process.cwd(), 'demo/kuaishou/index.html'), 'utf8');
+    const script = readFileSync(join(process.cwd(), 'demo/kuaishou/kuaishou.js'), 'utf8');
+    history.replaceState(null, '', '/kuaishou/index.html?auto=0');
+    document.documentElement.innerHTML = new DOMParser().parseFromString(html, 'text/html').documentElement.innerHTML;
+    new Function(script)();
+    const demo = (window as unknown as { demo: Demo }).demo;
+    expect(kuaishouAdapter.matches(new URL(location.href))).toBe(true);
+
+    const [a, b] = demo.buyers;
+    const id1 = demo.buyerSays(a!.uid, '这个什么时候发货');
+    vi.advanceTimersByTime(2000);
+    demo.robotSays(a!.uid);
+    demo.systemSays(a!.uid);
+    demo.systemSays(a!.uid, '[系统自动回复消息] 您好');
+    demo.buyerSays(b!.uid, '在吗');
+    vi.advanceTimersByTime(5000);
+
+    let x = extractKuaishou(document);
+    expect(x.health).toBe('watching');
+    expect(x.account).toBeTruthy();
+    expect(x.thread?.buyer).toBe(a!.nick);
+    expect(x.thread?.messages.map((m) => m.author)).toEqual(['buyer', 'robot', 'system', 'system']);
+    expect(x.thread?.messages[0]).toMatchObject({ id: id1, text: '这个什么时候发货', at: null });
+    expect(x.conversations.find((c) => c.buyer === b!.nick)).toMatchObject({
+      active: false,
+      waitingSec: 5,
+      preview: '在吗',
+    });
+    expect(x.conversations.find((c) => c.buyer === a!.nick)).toMatchObject({ active: true, waitingSec: 7 });
+
+    // Typing: the model follows `input` events; Enter sends, Shift+Enter does not.
+    const editor = x.input as HTMLElement;
+    editor.querySelector('p')!.textContent = '亲，今天发货';
+    editor.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    expect(extractKuaishou(document).thread?.messages).toHaveLength(4);
+    editor.dispatchEvent(new Event('input', { bubbles: true }));
+    expect(editor.classList.contains('ql-blank')).toBe(false);
+    editor.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Enter', shiftKey: true, bubbles: true, cancelable: true }),
+    );
+    expect(extractKuaishou(document).thread?.messages).toHaveLength(4);
+    editor.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    x = extractKuaishou(document);
+    expect(x.thread?.messages.at(-1)).toMatchObject({ author: 'human', text: '亲，今天发货' });
+    expect(editor.innerHTML).toBe('<p><br></p>');
+    expect(editor.classList.contains('ql-blank')).toBe(true);
+    expect(x.conversations.find((c) => c.buyer === a!.nick)?.waitingSec).toBeUndefined();
+
+    // B's card crosses three minutes and moves to 已超时.
+    vi.advanceTimersByTime(180_000);
+    x = extractKuaishou(document);
+    expect(x.conversations.find((c) => c.buyer === b!.nick)?.waitingSec).toBe(185);
+
+    demo.open(b!.uid);
+    x = extractKuaishou(document);
+    expect(x.thread?.buyer).toBe(b!.nick);
+    expect(x.conversations.find((c) => c.active)?.buyer).toBe(b!.nick);
+  });
+});
