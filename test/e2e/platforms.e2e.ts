@@ -1,0 +1,150 @@
+/**
+ * Every bundled demo workbench, in Chromium with the demo build: a buyer question starts a clock, a robot or
+ * auto reply does not stop it, a human reply typed into the page's own editor does.
+ */
+import path from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Platform } from '../../lib/model';
+import { DEFAULT_RULES, allMetrics } from '../../lib/rules';
+import { REPO_ROOT, launchExtension, startStaticServer, type ExtensionHarness, type StaticServer } from './harness';
+
+declare const demo: {
+  buyers: { uid: string }[];
+  open(uid: string): void;
+  buyerSays(uid: string, text?: string): string;
+  robotSays(uid: string, text?: string): string;
+};
+
+interface Case {
+  folder: string;
+  platform: Platform;
+  /** The frame that holds the editor (1688's chat lives in an iframe). */
+  frame?: string;
+  input: string;
+  /** Which of the demo buyer's fields the adapter uses as the buyer id (Kuaishou shows no id: the nick). */
+  buyerId?: 'uid' | 'nick';
+}
+
+const CASES: Case[] = [
+  { folder: 'pdd', platform: 'pdd', input: '#replyTextarea' },
+  { folder: 'douyin', platform: 'douyin', input: 'textarea[data-qa-id="qa-send-message-textarea"]' },
+  {
+    folder: 'ali1688',
+    platform: 'ali1688',
+    frame: '#def_cbu_web_im_core',
+    input: '.ww_input pre.edit[contenteditable="true"]',
+  },
+  { folder: 'taobao', platform: 'taobao', input: '.ww_input pre.edit[contenteditable="true"]' },
+  { folder: 'jd', platform: 'jd', input: '.EditorContent[contenteditable="true"]' },
+  { folder: 'kuaishou', platform: 'kuaishou', input: '.ql-editor', buyerId: 'nick' },
+];
+
+let server: StaticServer;
+let ext: ExtensionHarness;
+
+async function store(name: string): Promise<Record<string, unknown>[]> {
+  const sw = await ext.serviceWorker();
+  return sw.evaluate(
+    (n) =>
+      new Promise<Record<string, unknown>[]>((resolve, reject) => {
+        const open = indexedDB.open('reply-sentinel');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction(n, 'readonly').objectStore(n).getAll();
+          req.onsuccess = () => {
+            open.result.close();
+            resolve(req.result as Record<string, unknown>[]);
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+    name,
+  );
+}
+
+beforeAll(async () => {
+  server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
+  ext = await launchExtension();
+  // Tests run at any hour: every metric's window is widened to the whole day (a user override).
+  const overrides = Object.fromEntries(
+    allMetrics(DEFAULT_RULES).map((m) => [m.key, { window: { startMin: 0, endMin: 1440 } }]),
+  );
+  const sw = await ext.serviceWorker();
+  await sw.evaluate(
+    (value) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('reply-sentinel');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('settings', 'readwrite');
+          tx.objectStore('settings').put({ key: 'ruleOverrides', value });
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    overrides,
+  );
+  await ext.stopServiceWorkers();
+  await ext.serviceWorker();
+});
+
+afterAll(async () => {
+  await ext?.close();
+  await server?.close();
+});
+
+describe.each(CASES)('$folder demo workbench', ({ folder, platform, frame, input, buyerId = 'uid' }) => {
+  let page: Page;
+  let uid: string;
+  let buyer: string;
+  const clockOf = async () => (await store('clocks')).find((c) => c.platform === platform && c.buyer === buyer);
+
+  it('is watched', async () => {
+    page = await ext.context.newPage();
+    await page.goto(`${server.url}/${folder}/index.html?auto=0`);
+    await expect
+      .poll(async () => (await store('tabs')).filter((t) => t.platform === platform).map((t) => t.health), {
+        timeout: 10_000,
+      })
+      .toEqual(['watching']);
+    uid = await page.evaluate(() => demo.buyers[0]!.uid);
+    buyer = await page.evaluate((k) => (demo.buyers[0] as Record<string, string>)[k]!, buyerId);
+    await page.evaluate((u) => demo.open(u), uid);
+  });
+
+  it('a buyer question starts a clock', async () => {
+    await page.evaluate((u) => demo.buyerSays(u, '请问这个什么时候发货？'), uid);
+    await expect.poll(async () => (await clockOf())?.status, { timeout: 10_000 }).toBe('pending');
+  });
+
+  it('a robot or auto reply does not stop it', async () => {
+    await page.evaluate((u) => demo.robotSays(u), uid);
+    await expect
+      .poll(
+        async () =>
+          (await store('events')).some(
+            (e) => e.platform === platform && e.buyer === buyer && (e.author === 'robot' || e.author === 'auto'),
+          ),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBe(true);
+    expect((await clockOf())?.status).toBe('pending');
+  });
+
+  it('a human reply typed into the page editor stops it', async () => {
+    // A person needs a moment to answer (Taobao/1688 do not count replies in the question's own second).
+    await page.waitForTimeout(1100);
+    const scope: Page | FrameLocator = frame ? page.frameLocator(frame) : page;
+    await scope.locator(input).click();
+    await page.keyboard.type('亲，今天就发货');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await clockOf())?.status, { timeout: 10_000 }).toBe('answered');
+    await page.close();
+  });
+});
