@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readStore, seedSettings } from './db';
 import {
   REPO_ROOT,
   launchExtension,
@@ -50,62 +51,12 @@ async function waitFor<T>(
   return last;
 }
 
-/** Reads a whole object store of the extension's IndexedDB from inside the service worker. */
-async function readStore(store: string): Promise<Record<string, unknown>[]> {
-  const sw = await ext.serviceWorker();
-  return sw.evaluate(
-    (name) =>
-      new Promise<Record<string, unknown>[]>((resolve, reject) => {
-        const open = indexedDB.open('reply-sentinel');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction(name, 'readonly').objectStore(name).getAll();
-          req.onsuccess = () => {
-            open.result.close();
-            resolve(req.result as Record<string, unknown>[]);
-          };
-          req.onerror = () => reject(req.error);
-        };
-      }),
-    store,
-  );
-}
-
-/** Writes settings straight into the extension's database, then restarts the worker so it loads them. */
-async function seedSettings(settings: Record<string, unknown>): Promise<void> {
-  const sw = await ext.serviceWorker();
-  await sw.evaluate(
-    (rows) =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('reply-sentinel');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const tx = open.result.transaction('settings', 'readwrite');
-          for (const [key, value] of rows) tx.objectStore('settings').put({ key, value });
-          tx.oncomplete = () => {
-            open.result.close();
-            resolve();
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-    Object.entries(settings),
-  );
-  await ext.stopServiceWorkers();
-  await ext.serviceWorker();
-}
-
 beforeAll(async () => {
   server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
   ext = await launchExtension();
   // The tests run at any hour: widen PDD's window (a user override) so the clock is always assessed.
   // The browser here speaks English; the UI language setting forces Chinese, the product's first language.
-  await waitFor(
-    'the database',
-    () => readStore('settings').catch(() => null),
-    (s) => s !== null,
-  );
-  await seedSettings({
+  await seedSettings(ext, {
     ruleOverrides: { 'pdd.manual3min': { window: { startMin: 0, endMin: 1440 } } },
     language: 'zh_CN',
   });
@@ -114,7 +65,7 @@ beforeAll(async () => {
   // The content script reports the tab as watching.
   await waitFor(
     'the tab to be registered',
-    () => readStore('tabs'),
+    () => readStore(ext, 'tabs'),
     (tabs) => tabs.some((t) => t.health === 'watching'),
   );
 });
@@ -143,7 +94,7 @@ describe('response clock in Chromium', () => {
     );
     expect(badgeSeconds(later.text)).toBeLessThan(s1);
 
-    const clocks = await readStore('clocks');
+    const clocks = await readStore(ext, 'clocks');
     expect(clocks).toHaveLength(1);
     expect(clocks[0]).toMatchObject({
       platform: 'pdd',
@@ -160,23 +111,23 @@ describe('response clock in Chromium', () => {
     await page.evaluate((uid) => demo.robotSays(uid), BUYER);
     await waitFor(
       'the robot reply to be stored',
-      () => readStore('events'),
+      () => readStore(ext, 'events'),
       (ev) => ev.some((e) => e.author === 'robot'),
     );
-    const clocks = await readStore('clocks');
+    const clocks = await readStore(ext, 'clocks');
     expect(clocks[0]).toMatchObject({ status: 'pending' });
     expect(badgeSeconds((await ext.badge()).text)).not.toBeNull();
   });
 
   it('survives the service worker being killed: state and countdown intact', async () => {
-    const before = (await readStore('clocks'))[0]!;
+    const before = (await readStore(ext, 'clocks'))[0]!;
     const sw = await ext.serviceWorker();
     await sw.evaluate(() => ((globalThis as unknown as { __marker: number }).__marker = 42));
     await ext.stopServiceWorkers();
     const fresh = await ext.serviceWorker();
     // A genuinely new worker: the old global is gone.
     expect(await fresh.evaluate(() => (globalThis as unknown as { __marker?: number }).__marker ?? null)).toBeNull();
-    const after = (await readStore('clocks'))[0]!;
+    const after = (await readStore(ext, 'clocks'))[0]!;
     expect(after).toMatchObject({
       key: before.key,
       status: 'pending',
@@ -206,7 +157,7 @@ describe('response clock in Chromium', () => {
     await page.evaluate(() => demo.buyerSays('733519', '还有货吗'));
     const clocks = await waitFor(
       'the second clock',
-      () => readStore('clocks'),
+      () => readStore(ext, 'clocks'),
       (c) => c.length === 2,
     );
     expect(clocks.map((c) => c.buyer).sort()).toEqual([BUYER, '733519'].sort());
@@ -241,10 +192,10 @@ describe('response clock in Chromium', () => {
     await page.keyboard.press('Enter');
     await waitFor(
       'the clock to stop',
-      () => readStore('clocks'),
+      () => readStore(ext, 'clocks'),
       (c) => c.find((x) => x.buyer === BUYER)?.status === 'answered',
     );
-    const rollups = await readStore('rollups');
+    const rollups = await readStore(ext, 'rollups');
     const pdd = rollups.find((r) => r.metric === 'pdd.manual3min');
     expect(pdd).toMatchObject({ pass: 1, pending: 1, fail: 0 });
   });

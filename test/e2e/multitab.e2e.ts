@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readStore } from './db';
 import { REPO_ROOT, launchExtension, startStaticServer, type ExtensionHarness, type StaticServer } from './harness';
 
 declare const demo: { buyerSays(uid: string, text?: string): string };
@@ -10,26 +11,6 @@ let server: StaticServer;
 let ext: ExtensionHarness;
 let a: Page;
 let b: Page;
-
-async function store(name: string): Promise<Record<string, unknown>[]> {
-  const sw = await ext.serviceWorker();
-  return sw.evaluate(
-    (n) =>
-      new Promise<Record<string, unknown>[]>((resolve, reject) => {
-        const open = indexedDB.open('reply-sentinel');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction(n, 'readonly').objectStore(n).getAll();
-          req.onsuccess = () => {
-            open.result.close();
-            resolve(req.result as Record<string, unknown>[]);
-          };
-          req.onerror = () => reject(req.error);
-        };
-      }),
-    name,
-  );
-}
 
 beforeAll(async () => {
   server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
@@ -48,25 +29,27 @@ afterAll(async () => {
 describe('multi-tab', () => {
   it('one buyer question seen by two tabs is one event and one clock; a reply in either tab stops it', async () => {
     await expect
-      .poll(async () => (await store('tabs')).filter((t) => t.health === 'watching').length, { timeout: 10_000 })
+      .poll(async () => (await readStore(ext, 'tabs')).filter((t) => t.health === 'watching').length, {
+        timeout: 10_000,
+      })
       .toBe(2);
     const id = await a.evaluate(() => demo.buyerSays('802114', '两个标签页都能看到吗'));
     // The second tab shows the same message, with the same id (as the real site would).
     await expect.poll(() => b.locator(`#${id}`).count(), { timeout: 5000 }).toBe(1);
     await expect
-      .poll(async () => (await store('clocks')).map((c) => `${c.buyer}:${c.status}`), { timeout: 10_000 })
+      .poll(async () => (await readStore(ext, 'clocks')).map((c) => `${c.buyer}:${c.status}`), { timeout: 10_000 })
       .toEqual(['802114:pending']);
     await new Promise((r) => setTimeout(r, 500)); // both tabs have reported by now
-    const buyerEvents = (await store('events')).filter((e) => e.author === 'buyer' && e.buyer === '802114');
+    const buyerEvents = (await readStore(ext, 'events')).filter((e) => e.author === 'buyer' && e.buyer === '802114');
     expect(buyerEvents.map((e) => e.messageId)).toEqual([id]);
 
     await b.locator('#replyTextarea').click();
     await b.keyboard.type('您好，两个标签页都能看到');
     await b.keyboard.press('Enter');
     await expect
-      .poll(async () => (await store('clocks')).map((c) => `${c.buyer}:${c.status}`), { timeout: 10_000 })
+      .poll(async () => (await readStore(ext, 'clocks')).map((c) => `${c.buyer}:${c.status}`), { timeout: 10_000 })
       .toEqual(['802114:answered']);
-    const units = (await store('units')).filter((u) => u.metric === 'pdd.manual3min');
+    const units = (await readStore(ext, 'units')).filter((u) => u.metric === 'pdd.manual3min');
     expect(units).toHaveLength(1);
   });
 });

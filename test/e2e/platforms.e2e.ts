@@ -7,6 +7,7 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../lib/model';
 import { DEFAULT_RULES, allMetrics } from '../../lib/rules';
+import { readStore, seedSettings } from './db';
 import { REPO_ROOT, launchExtension, startStaticServer, type ExtensionHarness, type StaticServer } from './harness';
 
 declare const demo: {
@@ -43,26 +44,6 @@ const CASES: Case[] = [
 let server: StaticServer;
 let ext: ExtensionHarness;
 
-async function store(name: string): Promise<Record<string, unknown>[]> {
-  const sw = await ext.serviceWorker();
-  return sw.evaluate(
-    (n) =>
-      new Promise<Record<string, unknown>[]>((resolve, reject) => {
-        const open = indexedDB.open('reply-sentinel');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction(n, 'readonly').objectStore(n).getAll();
-          req.onsuccess = () => {
-            open.result.close();
-            resolve(req.result as Record<string, unknown>[]);
-          };
-          req.onerror = () => reject(req.error);
-        };
-      }),
-    name,
-  );
-}
-
 beforeAll(async () => {
   server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
   ext = await launchExtension();
@@ -70,26 +51,7 @@ beforeAll(async () => {
   const overrides = Object.fromEntries(
     allMetrics(DEFAULT_RULES).map((m) => [m.key, { window: { startMin: 0, endMin: 1440 } }]),
   );
-  const sw = await ext.serviceWorker();
-  await sw.evaluate(
-    (value) =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('reply-sentinel');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const tx = open.result.transaction('settings', 'readwrite');
-          tx.objectStore('settings').put({ key: 'ruleOverrides', value });
-          tx.oncomplete = () => {
-            open.result.close();
-            resolve();
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-    overrides,
-  );
-  await ext.stopServiceWorkers();
-  await ext.serviceWorker();
+  await seedSettings(ext, { ruleOverrides: overrides });
 });
 
 afterAll(async () => {
@@ -101,13 +63,14 @@ describe.each(CASES)('$folder demo workbench', ({ folder, platform, frame, input
   let page: Page;
   let uid: string;
   let buyer: string;
-  const clockOf = async () => (await store('clocks')).find((c) => c.platform === platform && c.buyer === buyer);
+  const clockOf = async () =>
+    (await readStore(ext, 'clocks')).find((c) => c.platform === platform && c.buyer === buyer);
 
   it('is watched', async () => {
     page = await ext.context.newPage();
     await page.goto(`${server.url}/${folder}/index.html?auto=0`);
     await expect
-      .poll(async () => (await store('tabs')).filter((t) => t.platform === platform).map((t) => t.health), {
+      .poll(async () => (await readStore(ext, 'tabs')).filter((t) => t.platform === platform).map((t) => t.health), {
         timeout: 10_000,
       })
       .toEqual(['watching']);
@@ -126,7 +89,7 @@ describe.each(CASES)('$folder demo workbench', ({ folder, platform, frame, input
     await expect
       .poll(
         async () =>
-          (await store('events')).some(
+          (await readStore(ext, 'events')).some(
             (e) => e.platform === platform && e.buyer === buyer && (e.author === 'robot' || e.author === 'auto'),
           ),
         {

@@ -1,0 +1,69 @@
+/** Reading and seeding the extension's IndexedDB from inside its service worker (e2e only). */
+import type { ExtensionHarness } from './harness';
+
+export type Row = Record<string, unknown>;
+
+/** Every row of one object store. */
+export async function readStore(ext: ExtensionHarness, store: string): Promise<Row[]> {
+  const sw = await ext.serviceWorker();
+  return sw.evaluate(
+    (name) =>
+      new Promise<Row[]>((resolve, reject) => {
+        const open = indexedDB.open('reply-sentinel');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction(name, 'readonly').objectStore(name).getAll();
+          req.onsuccess = () => {
+            open.result.close();
+            resolve(req.result as Row[]);
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+    store,
+  );
+}
+
+/** Puts rows into one object store. */
+export async function putRows(ext: ExtensionHarness, store: string, rows: Row[]): Promise<void> {
+  const sw = await ext.serviceWorker();
+  await sw.evaluate(
+    ([name, list]) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('reply-sentinel');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction(name, 'readwrite');
+          for (const r of list) tx.objectStore(name).put(r);
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    [store, rows] as const,
+  );
+}
+
+/** Writes settings, then restarts the worker so that it loads them (as after a browser restart). */
+export async function seedSettings(ext: ExtensionHarness, settings: Row): Promise<void> {
+  // Wait until the worker has created the database.
+  for (let i = 0; i < 100; i++) {
+    if (
+      await readStore(ext, 'settings').then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await putRows(
+    ext,
+    'settings',
+    Object.entries(settings).map(([key, value]) => ({ key, value })),
+  );
+  await ext.stopServiceWorkers();
+  await ext.serviceWorker();
+}
