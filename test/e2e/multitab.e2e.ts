@@ -52,4 +52,14 @@ describe('multi-tab', () => {
     const units = (await readStore(ext, 'units')).filter((u) => u.metric === 'pdd.manual3min');
     expect(units).toHaveLength(1);
   });
+
+  it('reloading a tab re-reads the history without creating anything new', async () => {
+    const before = { events: (await readStore(ext, 'events')).length, units: await readStore(ext, 'units') };
+    await a.reload();
+    await b.reload();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await readStore(ext, 'events')).length).toBe(before.events);
+    expect(await readStore(ext, 'units')).toEqual(before.units);
+    expect((await readStore(ext, 'clocks')).map((c) => `${c.buyer}:${c.status}`)).toEqual(['802114:answered']);
+  });
 });
