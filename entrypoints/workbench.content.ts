@@ -30,8 +30,12 @@ export default defineContentScript({
       watcher.start();
     };
     attach();
-    // The background pushes the account's open clocks when they change (in-page countdown badges).
-    const onMessage = (msg: unknown) => watcher?.receive(msg);
+    // From the background: the account's open clocks (in-page badges), phrases to insert, conversations to open.
+    const onMessage = (msg: unknown, _sender: unknown, sendResponse: (r: unknown) => void) => {
+      const reply = watcher?.handle(msg);
+      if (reply) sendResponse(reply);
+      return false;
+    };
     browser.runtime.onMessage.addListener(onMessage);
     ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
     // Single-page apps change the URL without reloading: re-pick the adapter.

@@ -42,13 +42,36 @@ export interface RefreshMessage {
   type: 'refresh';
 }
 
+/** The chat input of a workbench tab got the focus (quick phrases go to the last focused input). */
+export interface InputFocusMessage {
+  type: 'inputFocus';
+  platform: Platform;
+  account: string;
+}
+
+/** Insert a library phrase into the last focused workbench input (never sends). */
+export interface InsertPhraseMessage {
+  type: 'insertPhrase';
+  phraseId: number;
+}
+
 /** Bring the workbench tab of a conversation to the front (popup queue, notifications). */
 export interface FocusMessage {
   type: 'focus';
   conv: string;
 }
 
-export type ToBackground = EventsMessage | HealthMessage | SettingsMessage | RefreshMessage | FocusMessage;
+export type ToBackground =
+  | EventsMessage
+  | HealthMessage
+  | SettingsMessage
+  | RefreshMessage
+  | FocusMessage
+  | InputFocusMessage
+  | InsertPhraseMessage;
+
+/** Background → workbench tab: put text into the chat input / open a conversation. */
+export type ToContent = ClocksMessage | { type: 'insert'; text: string } | { type: 'openConversation'; buyer: string };
 
 /** One waiting buyer, as a workbench tab needs it for the in-page countdown badges. */
 export interface TabClock {
@@ -192,6 +215,15 @@ export function parseMessage(raw: unknown): Result<ToBackground> {
         return { ok: true, value: { type: 'settings', patch: raw.patch as Partial<Settings> } };
       case 'refresh':
         return { ok: true, value: { type: 'refresh' } };
+      case 'inputFocus':
+        if (!oneOf(PLATFORMS, raw.platform)) return { ok: false, error: 'inputFocus: unknown platform' };
+        if (!isStr(raw.account, LIMITS.accountLength))
+          return { ok: false, error: 'inputFocus: account must be a non-empty id' };
+        return { ok: true, value: { type: 'inputFocus', platform: raw.platform, account: raw.account } };
+      case 'insertPhrase':
+        if (!Number.isInteger(raw.phraseId))
+          return { ok: false, error: 'insertPhrase: phraseId must be a whole number' };
+        return { ok: true, value: { type: 'insertPhrase', phraseId: raw.phraseId as number } };
       case 'focus':
         if (!isStr(raw.conv, LIMITS.idLength * 3))
           return { ok: false, error: 'focus: conv must be a conversation key' };

@@ -1,10 +1,11 @@
 import { useLiveQuery } from 'dexie-react-hooks';
+import { useState } from 'react';
 import { formatCountdown, type Translate } from '@/lib/badge';
 import { complianceView, earliestDay, type Figure, type FigureState, type MetricView } from '@/lib/compliance';
 import type { ClockRow, TabRow, UnitRow } from '@/lib/db/schema';
 import { byUrgency } from '@/lib/engine';
 import { chinaDay } from '@/lib/engine/time';
-import { COVERAGE_GAP_MS } from '@/lib/messages';
+import { COVERAGE_GAP_MS, type Reply } from '@/lib/messages';
 import { effectiveRules, type RuleOverrides } from '@/lib/rules';
 import { uiDb } from '@/lib/ui/db';
 import { useT } from '../i18n';
@@ -73,7 +74,7 @@ export function Popup() {
       </header>
       <HealthStrip tabs={liveTabs} t={t} />
       <div role="tablist" className="rs-tabs">
-        {(['queue', 'compliance'] as const).map((s) => (
+        {(['queue', 'compliance', 'phrases'] as const).map((s) => (
           <button
             key={s}
             role="tab"
@@ -82,11 +83,19 @@ export function Popup() {
             aria-controls={`panel-${s}`}
             onClick={() => setSection(s)}
           >
-            {s === 'queue' ? `${t('popupQueue')} (${queue.length})` : t('popupCompliance')}
+            {s === 'queue'
+              ? `${t('popupQueue')} (${queue.length})`
+              : s === 'compliance'
+                ? t('popupCompliance')
+                : t('popupPhrases')}
           </button>
         ))}
       </div>
-      {section === 'queue' ? (
+      {section === 'phrases' ? (
+        <section role="tabpanel" id="panel-phrases" aria-labelledby="tab-phrases">
+          <Phrases t={t} />
+        </section>
+      ) : section === 'queue' ? (
         <section role="tabpanel" id="panel-queue" aria-labelledby="tab-queue">
           <Queue clocks={queue} now={now} t={t} hasTabs={liveTabs.length > 0} />
         </section>
@@ -99,6 +108,34 @@ export function Popup() {
           />
         </section>
       )}
+    </div>
+  );
+}
+
+/** The most used phrases; a click inserts one into the last focused workbench input. */
+function Phrases({ t }: { t: Translate }) {
+  const phrases = useLiveQuery(() => uiDb.phrases.orderBy('usage').reverse().limit(8).toArray(), []);
+  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  if (phrases && !phrases.length) return <p className="rs-empty">{t('popupNoPhrases')}</p>;
+  async function insert(id: number) {
+    const reply = (await browser.runtime.sendMessage({ type: 'insertPhrase', phraseId: id })) as Reply;
+    setStatus(reply.ok ? { ok: true, text: t('popupPhraseInserted') } : { ok: false, text: reply.error });
+  }
+  return (
+    <div>
+      <p className="rs-help">{t('popupPhraseHint')}</p>
+      <ul className="rs-phrases">
+        {(phrases ?? []).map((p) => (
+          <li key={p.id}>
+            <button type="button" className="rs-phrase" onClick={() => void insert(p.id!)}>
+              {p.shortcut ? <kbd>{p.shortcut}</kbd> : null} {p.text}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <p role="status" className={status?.ok ? 'rs-ok' : 'rs-error'}>
+        {status?.text}
+      </p>
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 
 /** Popup UI state only (data comes from Dexie live queries). */
-export type PopupSection = 'queue' | 'compliance';
+export type PopupSection = 'queue' | 'compliance' | 'phrases';
 
 interface PopupState {
   section: PopupSection;

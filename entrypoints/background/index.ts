@@ -9,7 +9,8 @@ import { Sentinel, type Host } from '@/lib/background/sentinel';
 import type { Translate } from '@/lib/badge';
 import { SentinelDB } from '@/lib/db/schema';
 import { catalogTranslate } from '@/lib/i18n';
-import { parseMessage, type Reply } from '@/lib/messages';
+import { parseMessage, type Reply, type ToContent } from '@/lib/messages';
+import { fillPhrase } from '@/lib/phrases/fill';
 
 const ALARM = 'sentinel-next';
 
@@ -88,6 +89,12 @@ export default defineBackground(() => {
           return { ok: true, clocks: sentinel.clocksFor(msg.platform, msg.account) };
         case 'settings':
           return sentinel.updateSettings(msg.patch);
+        case 'inputFocus':
+          if (tabId === undefined) return { ok: false, error: 'inputFocus must come from a workbench tab' };
+          await sentinel.inputFocused(tabId);
+          return { ok: true };
+        case 'insertPhrase':
+          return insertPhrase(msg.phraseId);
         case 'focus':
           return (await focusConversation(msg.conv))
             ? { ok: true }
@@ -119,7 +126,38 @@ export default defineBackground(() => {
     const live = await browser.tabs.update(tab.tabId, { active: true }).catch(() => undefined);
     if (live?.windowId === undefined) return false;
     await browser.windows.update(live.windowId, { focused: true });
+    // Where the adapter can, open that conversation in the page too.
+    await browser.tabs
+      .sendMessage(tab.tabId, { type: 'openConversation', buyer: clock.buyer } satisfies ToContent)
+      .catch(() => undefined);
     return true;
+  }
+
+  /** Puts a library phrase into the last focused workbench input, filled for the open conversation. */
+  async function insertPhrase(phraseId: number): Promise<Reply> {
+    const phrase = await sentinel.db.phrases.get(phraseId);
+    if (!phrase) return { ok: false, error: 'no such phrase' };
+    const tab = await sentinel.lastInputTab();
+    if (!tab) return { ok: false, error: t('phraseNoInput') };
+    const clock = tab.activeBuyer
+      ? await sentinel.db.clocks.get(`${tab.platform}|${tab.account}|${tab.activeBuyer}`)
+      : undefined;
+    const text = fillPhrase(phrase.text, {
+      now: Date.now(),
+      ...(clock?.buyerNick !== undefined && { buyerNick: clock.buyerNick }),
+      ...(clock?.shop !== undefined && { shop: clock.shop }),
+    });
+    const live = await browser.tabs.update(tab.tabId, { active: true }).catch(() => undefined);
+    if (live?.windowId !== undefined) await browser.windows.update(live.windowId, { focused: true });
+    const reply = (await browser.tabs
+      .sendMessage(tab.tabId, { type: 'insert', text } satisfies ToContent)
+      .catch((e: unknown) => ({
+        ok: false,
+        error: String(e),
+      }))) as Reply | undefined;
+    if (!reply?.ok) return { ok: false, error: reply && !reply.ok ? reply.error : t('phraseNoInput') };
+    await sentinel.phraseUsed(phraseId);
+    return { ok: true };
   }
 
   browser.notifications.onClicked.addListener((id) => {
@@ -127,7 +165,10 @@ export default defineBackground(() => {
   });
 
   browser.runtime.onStartup.addListener(() => void sentinel.tick());
-  browser.runtime.onInstalled.addListener(() => void sentinel.tick());
+  browser.runtime.onInstalled.addListener(() => {
+    void sentinel.tick();
+    void sentinel.seedPhrases();
+  });
 
   // Every worker start (browser start, wake-up after being stopped): rehydrate and fire what was missed.
   void sentinel.start();

@@ -3,7 +3,8 @@
  * `entrypoints/background` wires it to the real browser; tests wire it to fakes and fake-indexeddb.
  */
 import { badgeView, type BadgeView, type Translate } from '../badge';
-import type { ClockRow, CoverageRow, EventRow, RollupRow, SentinelDB, UnitRow } from '../db/schema';
+import type { ClockRow, CoverageRow, EventRow, RollupRow, SentinelDB, TabRow, UnitRow } from '../db/schema';
+import { STARTER_PHRASES } from '../phrases/starter';
 import { byUrgency, evaluate, type Clock } from '../engine';
 import { betterTime } from '../engine/rounds';
 import {
@@ -149,7 +150,11 @@ export class Sentinel {
     return this.serial(async () => {
       const now = this.host.now();
       await this.db.transaction('rw', this.db.tabs, this.db.coverage, async () => {
+        const prev = await this.db.tabs.get(tabId);
         await this.db.tabs.put({
+          ...(prev?.inputAt !== undefined &&
+            prev.platform === msg.platform &&
+            prev.account === msg.account && { inputAt: prev.inputAt }),
           tabId,
           platform: msg.platform,
           account: msg.account,
@@ -184,6 +189,46 @@ export class Sentinel {
       });
       await this.recomputeOpen(now, { platform: msg.platform, account: msg.account });
     });
+  }
+
+  /** Remembers which workbench input was focused last. */
+  async inputFocused(tabId: number): Promise<void> {
+    await this.start();
+    await this.serial(() => this.db.tabs.update(tabId, { inputAt: this.host.now() }));
+  }
+
+  /** The live workbench tab whose input was focused most recently (else the most recently seen one). */
+  async lastInputTab(): Promise<TabRow | undefined> {
+    const now = this.host.now();
+    const live = await this.db.tabs
+      .filter((t) => t.health === 'watching' && now - t.lastSeen <= COVERAGE_GAP_MS)
+      .toArray();
+    return live.sort((a, b) => (b.inputAt ?? 0) - (a.inputAt ?? 0) || b.lastSeen - a.lastSeen)[0];
+  }
+
+  /** Seeds the starter phrases into an empty library. */
+  async seedPhrases(): Promise<void> {
+    await this.start();
+    await this.serial(async () => {
+      if ((await this.db.phrases.count()) > 0) return;
+      const now = this.host.now();
+      await this.db.phrases.bulkAdd(
+        STARTER_PHRASES.map((p) => ({ ...p, tags: [...p.tags], usage: 0, updatedAt: now })),
+      );
+    });
+  }
+
+  /** Counts one use of a phrase. */
+  async phraseUsed(id: number): Promise<void> {
+    await this.serial(() =>
+      this.db.phrases
+        .where('id')
+        .equals(id)
+        .modify((p) => {
+          p.usage += 1;
+          p.updatedAt = this.host.now();
+        }),
+    );
   }
 
   async tabClosed(tabId: number): Promise<void> {

@@ -5,7 +5,15 @@
  */
 import type { Adapter, Extraction } from '../adapters/types';
 import type { Health } from '../db/schema';
-import { HEARTBEAT_MS, parseClocks, type EventsMessage, type HealthMessage, type ToBackground } from '../messages';
+import {
+  HEARTBEAT_MS,
+  parseClocks,
+  type EventsMessage,
+  type HealthMessage,
+  type Reply,
+  type ToBackground,
+} from '../messages';
+import { insertText } from './insert';
 import { RowBadges } from './row-badges';
 import type { ChatEvent } from '../model';
 
@@ -39,6 +47,37 @@ export class Watcher {
     this.badges = new RowBadges(deps.root, deps.now);
   }
 
+  /** A message from the background; returns the reply for those that expect one. */
+  handle(raw: unknown): Reply | undefined {
+    const msg = raw as { type?: unknown; text?: unknown; buyer?: unknown } | null;
+    if (msg?.type === 'clocks') this.receive(raw);
+    if (msg?.type === 'insert' && typeof msg.text === 'string') {
+      const input = this.last?.input;
+      if (!input) return { ok: false, error: 'this page has no chat input in view' };
+      const r = insertText(input, msg.text.slice(0, 5000));
+      return r.ok ? { ok: true, strategy: r.strategy } : r;
+    }
+    if (msg?.type === 'openConversation' && typeof msg.buyer === 'string') {
+      const row = this.last?.conversations.find((c) => c.buyer === msg.buyer)?.row;
+      if (!row) return { ok: false, error: 'that conversation is not in the list' };
+      // Best effort: some pages ignore scripted clicks (PDD is reported to), then the person clicks.
+      for (const type of ['mousedown', 'mouseup', 'click'])
+        row.dispatchEvent(new MouseEvent(type, { bubbles: true, cancelable: true, view: this.deps.root.defaultView }));
+      return { ok: true };
+    }
+    return undefined;
+  }
+
+  /** Quick phrases go to the input that was focused last: tell the background when ours gets the focus. */
+  private onFocusIn = (e: FocusEvent) => {
+    const input = this.last?.input;
+    const target = e.target as Node | null;
+    if (!input || !target || !(input === target || input.contains(target))) return;
+    const account = this.lastHealth?.account;
+    if (account)
+      void this.deps.send({ type: 'inputFocus', platform: this.deps.adapter.platform, account }).catch(() => undefined);
+  };
+
   /** A message from the background: the open clocks of this tab's account (for the in-page badges). */
   receive(raw: unknown): void {
     const clocks = parseClocks(raw);
@@ -59,9 +98,11 @@ export class Watcher {
       attributeFilter: ['class', 'data-random', 'id'],
     });
     this.heartbeat = setInterval(() => this.sendHealth(), HEARTBEAT_MS);
+    this.deps.root.addEventListener('focusin', this.onFocusIn, true);
   }
 
   stop(): void {
+    this.deps.root.removeEventListener('focusin', this.onFocusIn, true);
     this.observer?.disconnect();
     this.observer = null;
     if (this.heartbeat) clearInterval(this.heartbeat);

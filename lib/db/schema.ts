@@ -54,6 +54,8 @@ export interface TabRow {
   lastSeen: number;
   /** The conversation open in that tab, if the adapter knows it. */
   activeBuyer?: string;
+  /** When the tab's chat input last got the focus (quick phrases go to the most recent one). */
+  inputAt?: number;
 }
 
 export interface PhraseRow {

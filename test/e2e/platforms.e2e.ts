@@ -8,8 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../lib/model';
 import { DEFAULT_RULES, allMetrics } from '../../lib/rules';
 import { readStore, seedSettings } from './db';
-import { REPO_ROOT, launchExtension, startStaticServer, type ExtensionHarness, type StaticServer } from './harness';
+import {
+  REPO_ROOT,
+  type ChromeApi,
+  launchExtension,
+  startStaticServer,
+  type ExtensionHarness,
+  type StaticServer,
+} from './harness';
 
+declare const chrome: ChromeApi;
 declare const demo: {
   buyers: { uid: string }[];
   open(uid: string): void;
@@ -108,6 +116,43 @@ describe.each(CASES)('$folder demo workbench', ({ folder, platform, frame, input
     await page.keyboard.type('亲，今天就发货');
     await page.keyboard.press('Enter');
     await expect.poll(async () => (await clockOf())?.status, { timeout: 10_000 }).toBe('answered');
+  });
+
+  it('a quick phrase goes into the page editor (not sent); the person sends it with Enter', async () => {
+    const scope: Page | FrameLocator = frame ? page.frameLocator(frame) : page;
+    const editor = scope.locator(input);
+    await editor.click(); // the last focused input receives phrases
+    const phrases = await readStore(ext, 'phrases');
+    const phrase = phrases.find((p) => p.shortcut === '/zai')!;
+    await expect
+      .poll(async () => (await readStore(ext, 'tabs')).find((t) => t.platform === platform)?.inputAt)
+      .toBeTruthy();
+    const sender = await ext.context.newPage();
+    await sender.goto(`${ext.baseUrl}/popup.html`);
+    const reply = await sender.evaluate(
+      (id) => chrome.runtime.sendMessage({ type: 'insertPhrase', phraseId: id }),
+      phrase.id as number,
+    );
+    expect(reply).toMatchObject({ ok: true });
+    await sender.close();
+    const typed = await editor.evaluate((el) => ('value' in el ? (el as HTMLTextAreaElement).value : el.textContent));
+    expect(typed).toContain('亲，在的哦');
+    // Nothing was sent by the extension.
+    const sentByUs = (await readStore(ext, 'events')).filter(
+      (e) => e.platform === platform && e.author === 'human' && String(e.text).includes('亲，在的哦'),
+    );
+    expect(sentByUs).toEqual([]);
+    await editor.press('Enter');
+    await expect
+      .poll(
+        async () =>
+          (await readStore(ext, 'events')).some(
+            (e) => e.platform === platform && e.author === 'human' && String(e.text).includes('亲，在的哦'),
+          ),
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    expect((await readStore(ext, 'phrases')).find((p) => p.id === phrase.id)?.usage).toBe(1 + Number(phrase.usage));
     await page.close();
   });
 });

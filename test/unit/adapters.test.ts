@@ -75,7 +75,10 @@ describe.each(ADAPTERS.map((a) => [a.platform, a] as const))('adapter %s', (_pla
         for (const m of x.thread?.messages ?? []) {
           if (m.author !== 'buyer' || /^\[[^\]]+\]$/.test(m.text)) continue; // [图片]-style placeholders
           // Every piece of the text is on the page (an adapter may join several text nodes with spaces).
-          for (const piece of m.text.replace(/^\[[^\]]+\]\s*/, '').split(/\s+/).filter(Boolean)) {
+          for (const piece of m.text
+            .replace(/^\[[^\]]+\]\s*/, '')
+            .split(/\s+/)
+            .filter(Boolean)) {
             expect(pageText.includes(piece), `seed ${seed}: ${m.text}`).toBe(true);
           }
         }
