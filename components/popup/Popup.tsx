@@ -47,9 +47,11 @@ export function Popup() {
   const todayUnits = useLiveQuery(
     () =>
       uiDb.units
-        .where('day')
-        .equals(today)
-        .filter((u) => u.result === 'fail' || u.result === 'unknown')
+        .where('[day+result]')
+        .anyOf([
+          [today, 'fail'],
+          [today, 'unknown'],
+        ])
         .toArray(),
     [today],
   );

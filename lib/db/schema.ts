@@ -118,6 +118,13 @@ export const SCHEMA_HISTORY: {
         });
     },
   },
+  {
+    // 3: the popup's "failed / unobserved today" list reads units by day and result, not the whole day.
+    version: 3,
+    stores: {
+      units: 'id, conv, [metric+day], day, [day+result]',
+    },
+  },
 ];
 
 export const DB_NAME = 'reply-sentinel';

@@ -5,12 +5,14 @@ import { LATEST_SCHEMA_VERSION, SCHEMA_HISTORY, SentinelDB } from '../../lib/db/
 
 let n = 0;
 
-/** Rows an old version of the database could hold, per table. */
-function v1Rows() {
+/** Rows a database at `version` could hold, per table (events gained `conv` in version 2). */
+function rowsAt(version: number) {
+  const conv = (c: string) => (version >= 2 ? { conv: c } : {});
   return {
     events: [
       {
         key: 'pdd|shop|b1|m1',
+        ...conv('pdd|shop|b1'),
         platform: 'pdd',
         account: 'shop',
         buyer: 'b1',
@@ -22,6 +24,7 @@ function v1Rows() {
       },
       {
         key: 'jd|acc|b2|m2',
+        ...conv('jd|acc|b2'),
         platform: 'jd',
         account: 'acc',
         buyer: 'b2',
@@ -65,7 +68,7 @@ describe('database schema', () => {
       const name = `upgrade-${++n}`;
       const old = new SentinelDB(name, from.version);
       await old.open();
-      const rows = v1Rows();
+      const rows = rowsAt(from.version);
       for (const [table, list] of Object.entries(rows)) await old.table(table).bulkAdd(list);
       old.close();
 
