@@ -55,6 +55,14 @@ export interface InsertPhraseMessage {
   phraseId: number;
 }
 
+/** Phrase library: read (content scripts cannot open Dexie), count a use, edit, import. */
+export type PhraseMessage =
+  | { type: 'phrases'; platform?: Platform }
+  | { type: 'phraseUsed'; id: number }
+  | { type: 'phraseSave'; id?: number; draft: unknown }
+  | { type: 'phraseDelete'; id: number }
+  | { type: 'phraseImport'; add: unknown[]; update: { id: number; draft: unknown }[]; replaceAll?: boolean };
+
 /** Bring the workbench tab of a conversation to the front (popup queue, notifications). */
 export interface FocusMessage {
   type: 'focus';
@@ -68,7 +76,8 @@ export type ToBackground =
   | RefreshMessage
   | FocusMessage
   | InputFocusMessage
-  | InsertPhraseMessage;
+  | InsertPhraseMessage
+  | PhraseMessage;
 
 /** Background → workbench tab: put text into the chat input / open a conversation. */
 export type ToContent = ClocksMessage | { type: 'insert'; text: string } | { type: 'openConversation'; buyer: string };
@@ -224,6 +233,34 @@ export function parseMessage(raw: unknown): Result<ToBackground> {
         if (!Number.isInteger(raw.phraseId))
           return { ok: false, error: 'insertPhrase: phraseId must be a whole number' };
         return { ok: true, value: { type: 'insertPhrase', phraseId: raw.phraseId as number } };
+      case 'phrases':
+        if (raw.platform !== undefined && !oneOf(PLATFORMS, raw.platform))
+          return { ok: false, error: 'phrases: unknown platform' };
+        return {
+          ok: true,
+          value: raw.platform === undefined ? { type: 'phrases' } : { type: 'phrases', platform: raw.platform },
+        };
+      case 'phraseUsed':
+      case 'phraseDelete':
+        if (!Number.isInteger(raw.id)) return { ok: false, error: `${raw.type}: id must be a whole number` };
+        return { ok: true, value: { type: raw.type, id: raw.id as number } };
+      case 'phraseSave':
+        if (raw.id !== undefined && !Number.isInteger(raw.id))
+          return { ok: false, error: 'phraseSave: id must be a whole number' };
+        if (!isObj(raw.draft)) return { ok: false, error: 'phraseSave: draft must be an object' };
+        return {
+          ok: true,
+          value: { type: 'phraseSave', draft: raw.draft, ...(raw.id !== undefined && { id: raw.id as number }) },
+        };
+      case 'phraseImport': {
+        if (!Array.isArray(raw.add) || !Array.isArray(raw.update))
+          return { ok: false, error: 'phraseImport: add and update must be lists' };
+        if (raw.add.length + raw.update.length > 5000)
+          return { ok: false, error: 'phraseImport: at most 5000 phrases at once' };
+        const update = raw.update.filter(isObj).map((u) => ({ id: u.id as number, draft: u.draft }));
+        if (update.length !== raw.update.length) return { ok: false, error: 'phraseImport: bad update entry' };
+        return { ok: true, value: { type: 'phraseImport', add: raw.add, update, replaceAll: raw.replaceAll === true } };
+      }
       case 'focus':
         if (!isStr(raw.conv, LIMITS.idLength * 3))
           return { ok: false, error: 'focus: conv must be a conversation key' };

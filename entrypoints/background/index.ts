@@ -5,6 +5,7 @@
  * counts down the single alarm is re-armed at most REFRESH_MS ahead, and a 1-second ticker repaints the badge
  * for as long as Chrome keeps the worker running.
  */
+import { PhraseStore } from '@/lib/background/phrases';
 import { Sentinel, type Host } from '@/lib/background/sentinel';
 import type { Translate } from '@/lib/badge';
 import { SentinelDB } from '@/lib/db/schema';
@@ -54,7 +55,9 @@ export default defineBackground(() => {
   };
 
   // `t` and `setBadge` above refer to `sentinel` only when called, which is after this line.
-  const sentinel: Sentinel = new Sentinel(new SentinelDB(), host);
+  const db = new SentinelDB();
+  const sentinel: Sentinel = new Sentinel(db, host);
+  const phrases = new PhraseStore(db, () => Date.now());
 
   // Repaint the badge every second while something counts down and the worker is alive anyway.
   let ticker: ReturnType<typeof setInterval> | undefined;
@@ -95,6 +98,17 @@ export default defineBackground(() => {
           return { ok: true };
         case 'insertPhrase':
           return insertPhrase(msg.phraseId);
+        case 'phrases':
+          return { ok: true, phrases: await phrases.visible(msg.platform) };
+        case 'phraseUsed':
+          await phrases.used(msg.id);
+          return { ok: true };
+        case 'phraseSave':
+          return phrases.save(msg.draft, msg.id);
+        case 'phraseDelete':
+          return phrases.remove(msg.id);
+        case 'phraseImport':
+          return phrases.applyImport(msg);
         case 'focus':
           return (await focusConversation(msg.conv))
             ? { ok: true }
@@ -156,7 +170,7 @@ export default defineBackground(() => {
         error: String(e),
       }))) as Reply | undefined;
     if (!reply?.ok) return { ok: false, error: reply && !reply.ok ? reply.error : t('phraseNoInput') };
-    await sentinel.phraseUsed(phraseId);
+    await phrases.used(phraseId);
     return { ok: true };
   }
 
@@ -167,7 +181,7 @@ export default defineBackground(() => {
   browser.runtime.onStartup.addListener(() => void sentinel.tick());
   browser.runtime.onInstalled.addListener(() => {
     void sentinel.tick();
-    void sentinel.seedPhrases();
+    void phrases.seedIfEmpty();
   });
 
   // Every worker start (browser start, wake-up after being stopped): rehydrate and fire what was missed.

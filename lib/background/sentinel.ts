@@ -4,7 +4,6 @@
  */
 import { badgeView, type BadgeView, type Translate } from '../badge';
 import type { ClockRow, CoverageRow, EventRow, RollupRow, SentinelDB, TabRow, UnitRow } from '../db/schema';
-import { STARTER_PHRASES } from '../phrases/starter';
 import { byUrgency, evaluate, type Clock } from '../engine';
 import { betterTime } from '../engine/rounds';
 import {
@@ -204,31 +203,6 @@ export class Sentinel {
       .filter((t) => t.health === 'watching' && now - t.lastSeen <= COVERAGE_GAP_MS)
       .toArray();
     return live.sort((a, b) => (b.inputAt ?? 0) - (a.inputAt ?? 0) || b.lastSeen - a.lastSeen)[0];
-  }
-
-  /** Seeds the starter phrases into an empty library. */
-  async seedPhrases(): Promise<void> {
-    await this.start();
-    await this.serial(async () => {
-      if ((await this.db.phrases.count()) > 0) return;
-      const now = this.host.now();
-      await this.db.phrases.bulkAdd(
-        STARTER_PHRASES.map((p) => ({ ...p, tags: [...p.tags], usage: 0, updatedAt: now })),
-      );
-    });
-  }
-
-  /** Counts one use of a phrase. */
-  async phraseUsed(id: number): Promise<void> {
-    await this.serial(() =>
-      this.db.phrases
-        .where('id')
-        .equals(id)
-        .modify((p) => {
-          p.usage += 1;
-          p.updatedAt = this.host.now();
-        }),
-    );
   }
 
   async tabClosed(tabId: number): Promise<void> {

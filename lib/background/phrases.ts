@@ -1,0 +1,129 @@
+/**
+ * The phrase library's writes (the UI and content scripts only read, or ask through messages).
+ * Every write validates first; imports are one atomic transaction.
+ */
+import type { PhraseRow, SentinelDB } from '../db/schema';
+import type { Platform } from '../model';
+import { STARTER_PHRASES } from '../phrases/starter';
+import { validateDraft, type PhraseDraft } from '../phrases/validate';
+
+export type PhraseReply = { ok: true; id?: number; added?: number; updated?: number } | { ok: false; error: string };
+
+export class PhraseStore {
+  constructor(
+    private readonly db: SentinelDB,
+    private readonly now: () => number,
+  ) {}
+
+  /** Seeds the starter pack into an empty library (first run). */
+  async seedIfEmpty(): Promise<void> {
+    await this.db.transaction('rw', this.db.phrases, async () => {
+      if ((await this.db.phrases.count()) > 0) return;
+      const now = this.now();
+      await this.db.phrases.bulkAdd(
+        STARTER_PHRASES.map((p) => ({ ...p, tags: [...p.tags], usage: 0, updatedAt: now })),
+      );
+    });
+  }
+
+  /** Phrases visible on a platform (all when no platform), for the in-page palette. */
+  async visible(platform?: Platform): Promise<PhraseRow[]> {
+    const all = await this.db.phrases.toArray();
+    return platform ? all.filter((p) => !p.platforms?.length || p.platforms.includes(platform)) : all;
+  }
+
+  async used(id: number): Promise<void> {
+    await this.db.phrases
+      .where('id')
+      .equals(id)
+      .modify((p) => {
+        p.usage += 1;
+      });
+  }
+
+  /** Adds (no id) or replaces (id) one phrase. A shortcut may belong to one phrase only. */
+  async save(raw: unknown, id?: number): Promise<PhraseReply> {
+    const v = validateDraft(raw);
+    if (!v.ok) return { ok: false, error: v.errors.join('; ') };
+    return this.db.transaction('rw', this.db.phrases, async () => {
+      const clash = v.draft.shortcut
+        ? await this.db.phrases.where('shortcut').equals(v.draft.shortcut).first()
+        : undefined;
+      if (clash && clash.id !== id)
+        return { ok: false as const, error: `快捷键 ${v.draft.shortcut} 已被使用 / shortcut already used` };
+      if (id !== undefined) {
+        const prev = await this.db.phrases.get(id);
+        if (!prev) return { ok: false as const, error: 'no such phrase' };
+        await this.db.phrases.put(toRow(v.draft, { id, usage: prev.usage, updatedAt: this.now() }));
+        return { ok: true as const, id };
+      }
+      const newId = await this.db.phrases.add(toRow(v.draft, { usage: 0, updatedAt: this.now() }));
+      return { ok: true as const, id: newId as number };
+    });
+  }
+
+  async remove(id: number): Promise<PhraseReply> {
+    await this.db.phrases.delete(id);
+    return { ok: true };
+  }
+
+  /**
+   * Applies an import plan atomically: every draft is validated again here (the page is not trusted), and
+   * if any is invalid or a shortcut clashes, nothing is written.
+   */
+  async applyImport(plan: {
+    add: unknown[];
+    update: { id: number; draft: unknown }[];
+    replaceAll?: boolean;
+  }): Promise<PhraseReply> {
+    const adds: PhraseDraft[] = [];
+    const updates: { id: number; draft: PhraseDraft }[] = [];
+    const errors: string[] = [];
+    plan.add.forEach((d, i) => {
+      const v = validateDraft(d);
+      if (v.ok) adds.push(v.draft);
+      else errors.push(`#${i + 1}: ${v.errors.join('; ')}`);
+    });
+    plan.update.forEach((u, i) => {
+      const v = validateDraft(u.draft);
+      if (v.ok && Number.isInteger(u.id)) updates.push({ id: u.id, draft: v.draft });
+      else errors.push(`update #${i + 1}: ${v.ok ? 'bad id' : v.errors.join('; ')}`);
+    });
+    if (errors.length) return { ok: false, error: errors.slice(0, 5).join(' | ') };
+    try {
+      return await this.db.transaction('rw', this.db.phrases, async () => {
+        const now = this.now();
+        if (plan.replaceAll) await this.db.phrases.clear();
+        for (const u of updates) {
+          const prev = await this.db.phrases.get(u.id);
+          if (!prev) throw new Error(`no such phrase ${u.id}`);
+          await this.db.phrases.put(toRow(u.draft, { id: u.id, usage: prev.usage, updatedAt: now }));
+        }
+        await this.db.phrases.bulkAdd(adds.map((d) => toRow(d, { usage: 0, updatedAt: now })));
+        // One shortcut, one phrase: checked over the result, inside the transaction (a failure rolls back).
+        const seen = new Map<string, number>();
+        for (const p of await this.db.phrases.toArray()) {
+          if (!p.shortcut) continue;
+          if (seen.has(p.shortcut)) throw new Error(`快捷键 ${p.shortcut} 重复 / duplicate shortcut`);
+          seen.set(p.shortcut, p.id!);
+        }
+        return { ok: true as const, added: adds.length, updated: updates.length };
+      });
+    } catch (err) {
+      return { ok: false, error: (err as Error).message };
+    }
+  }
+}
+
+function toRow(d: PhraseDraft, extra: { id?: number; usage: number; updatedAt: number }): PhraseRow {
+  return {
+    ...(extra.id !== undefined && { id: extra.id }),
+    text: d.text,
+    group: d.group,
+    tags: d.tags,
+    ...(d.shortcut !== undefined && { shortcut: d.shortcut }),
+    ...(d.platforms !== undefined && { platforms: d.platforms }),
+    usage: extra.usage,
+    updatedAt: extra.updatedAt,
+  };
+}

@@ -1,0 +1,61 @@
+/** What a phrase may look like: one set of rules for the editor, imports and the background. */
+import { PLATFORMS, type Platform } from '../model';
+
+export interface PhraseDraft {
+  text: string;
+  group: string;
+  tags: string[];
+  shortcut?: string;
+  platforms?: Platform[];
+}
+
+export const PHRASE_LIMITS = { text: 2000, group: 40, tags: 10, tag: 20 } as const;
+export const SHORTCUT_RE = /^\/[A-Za-z0-9_\-\u4e00-\u9fa5]{1,20}$/;
+export const DEFAULT_GROUP = '未分组';
+
+/** Adds the leading slash people forget; trims. */
+export function normalizeShortcut(s: string): string {
+  const t = s.trim();
+  return t && !t.startsWith('/') ? `/${t}` : t;
+}
+
+/** Returns a cleaned draft, or the problems (Chinese / English). */
+export function validateDraft(raw: unknown): { ok: true; draft: PhraseDraft } | { ok: false; errors: string[] } {
+  const errors: string[] = [];
+  const o = (raw !== null && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const text = typeof o.text === 'string' ? o.text.replace(/\r\n?/g, '\n') : '';
+  if (!text.trim()) errors.push('内容为空 / empty text');
+  if (text.length > PHRASE_LIMITS.text)
+    errors.push(`内容超过 ${PHRASE_LIMITS.text} 字 / text longer than ${PHRASE_LIMITS.text}`);
+  const group = typeof o.group === 'string' && o.group.trim() ? o.group.trim() : DEFAULT_GROUP;
+  if (group.length > PHRASE_LIMITS.group) errors.push(`分组名超过 ${PHRASE_LIMITS.group} 字 / group name too long`);
+  const tags = Array.isArray(o.tags)
+    ? o.tags
+        .filter((x): x is string => typeof x === 'string')
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : [];
+  if (tags.length > PHRASE_LIMITS.tags)
+    errors.push(`标签最多 ${PHRASE_LIMITS.tags} 个 / at most ${PHRASE_LIMITS.tags} tags`);
+  if (tags.some((x) => x.length > PHRASE_LIMITS.tag)) errors.push(`标签超过 ${PHRASE_LIMITS.tag} 字 / tag too long`);
+  const draft: PhraseDraft = { text, group, tags: [...new Set(tags)] };
+  if (typeof o.shortcut === 'string' && o.shortcut.trim()) {
+    const sc = normalizeShortcut(o.shortcut);
+    if (!SHORTCUT_RE.test(sc))
+      errors.push(
+        '快捷键格式：/ 加 1–20 个字母、数字或汉字 / shortcut: / and 1–20 letters, digits or Chinese characters',
+      );
+    else draft.shortcut = sc;
+  }
+  if (Array.isArray(o.platforms) && o.platforms.length) {
+    const bad = o.platforms.filter((p) => !(PLATFORMS as readonly unknown[]).includes(p));
+    if (bad.length) errors.push(`未知平台 / unknown platform: ${bad.map(String).join(', ')}`);
+    else draft.platforms = [...new Set(o.platforms as Platform[])];
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, draft };
+}
+
+/** Fill-in prompts in a phrase, asked at insert time: `{?订单号}` → ['订单号']. */
+export function promptsOf(text: string): string[] {
+  return [...new Set([...text.matchAll(/\{\?([^{}]{1,20})\}/g)].map((m) => m[1]!))];
+}

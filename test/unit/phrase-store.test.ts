@@ -1,0 +1,71 @@
+import 'fake-indexeddb/auto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { PhraseStore } from '../../lib/background/phrases';
+import { SentinelDB } from '../../lib/db/schema';
+import { STARTER_PHRASES } from '../../lib/phrases/starter';
+import { promptsOf, validateDraft } from '../../lib/phrases/validate';
+
+let n = 0;
+let db: SentinelDB;
+let store: PhraseStore;
+beforeEach(() => {
+  db = new SentinelDB(`phrases-${++n}`);
+  store = new PhraseStore(db, () => 1_790_000_000_000);
+});
+
+describe('phrase validation', () => {
+  it('cleans a good draft and explains a bad one', () => {
+    expect(validateDraft({ text: '亲，在的\r\n第二行', tags: [' 问候 ', '问候', 3], shortcut: 'zai' })).toEqual({
+      ok: true,
+      draft: { text: '亲，在的\n第二行', group: '未分组', tags: ['问候'], shortcut: '/zai' },
+    });
+    const bad = validateDraft({ text: ' ', shortcut: '/有 空格', platforms: ['ebay'] });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors.join('\n')).toMatch(/内容为空[\s\S]*快捷键格式[\s\S]*未知平台/);
+  });
+
+  it('finds fill-in prompts', () => {
+    expect(promptsOf('订单 {?订单号} 已发出，{买家昵称}，{?订单号}')).toEqual(['订单号']);
+  });
+});
+
+describe('PhraseStore', () => {
+  it('seeds the starter pack once', async () => {
+    await store.seedIfEmpty();
+    await store.seedIfEmpty();
+    expect(await db.phrases.count()).toBe(STARTER_PHRASES.length);
+  });
+
+  it('saves, edits (keeping usage), refuses a taken shortcut, and filters by platform', async () => {
+    const a = await store.save({ text: '拼多多专用', shortcut: '/p', platforms: ['pdd'] });
+    const b = await store.save({ text: '通用' });
+    expect(a).toMatchObject({ ok: true });
+    await store.used((a as { id: number }).id);
+    expect(await store.save({ text: '抢快捷键', shortcut: 'p' })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('已被使用'),
+    });
+    expect(
+      await store.save({ text: '拼多多专用（改）', shortcut: '/p', platforms: ['pdd'] }, (a as { id: number }).id),
+    ).toMatchObject({ ok: true });
+    const edited = await db.phrases.get((a as { id: number }).id);
+    expect(edited).toMatchObject({ text: '拼多多专用（改）', usage: 1 });
+    expect((await store.visible('jd')).map((p) => p.text)).toEqual(['通用']);
+    expect((await store.visible('pdd')).map((p) => p.text).sort()).toEqual(['拼多多专用（改）', '通用'].sort());
+    expect(b).toMatchObject({ ok: true });
+  });
+
+  it('imports atomically: one bad row or a shortcut clash changes nothing', async () => {
+    await store.save({ text: '已有', shortcut: '/a' });
+    const bad = await store.applyImport({ add: [{ text: '好的' }, { text: '' }], update: [] });
+    expect(bad).toMatchObject({ ok: false, error: expect.stringContaining('#2') });
+    const clash = await store.applyImport({ add: [{ text: '新的', shortcut: '/a' }, { text: '另一个' }], update: [] });
+    expect(clash).toMatchObject({ ok: false, error: expect.stringContaining('/a') });
+    expect((await db.phrases.toArray()).map((p) => p.text)).toEqual(['已有']);
+    const ok = await store.applyImport({ add: [{ text: '新的', shortcut: '/b' }], update: [] });
+    expect(ok).toEqual({ ok: true, added: 1, updated: 0 });
+    const replaced = await store.applyImport({ add: [{ text: '只剩我' }], update: [], replaceAll: true });
+    expect(replaced).toMatchObject({ ok: true, added: 1 });
+    expect((await db.phrases.toArray()).map((p) => p.text)).toEqual(['只剩我']);
+  });
+});
