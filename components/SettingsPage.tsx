@@ -34,7 +34,7 @@ export function SettingsPage() {
   }
 
   return (
-    <main className="rs-page">
+    <main>
       <h1>{t('optionsTitle')}</h1>
       <form onSubmit={save} aria-describedby="rs-status">
         <label className="rs-field">

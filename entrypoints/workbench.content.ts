@@ -4,6 +4,7 @@
  * all_frames: 1688's web Wangwang renders its chat inside a same-origin iframe.
  */
 import { adapterFor } from '@/lib/adapters/registry';
+import { Palette } from '@/lib/content/palette';
 import { Watcher } from '@/lib/content/watcher';
 import { WORKBENCH_MATCHES } from '@/lib/hosts';
 
@@ -13,9 +14,12 @@ export default defineContentScript({
   runAt: 'document_idle',
   main(ctx) {
     let watcher: Watcher | null = null;
+    let palette: Palette | null = null;
     const attach = () => {
       watcher?.stop();
+      palette?.stop();
       watcher = null;
+      palette = null;
       const adapter = adapterFor(new URL(location.href));
       if (!adapter) return;
       const isTop = window === window.top;
@@ -28,18 +32,33 @@ export default defineContentScript({
         send: (msg) => (ctx.isValid ? browser.runtime.sendMessage(msg) : Promise.resolve()),
       });
       watcher.start();
+      const w = watcher;
+      palette = new Palette({
+        doc: document,
+        platform: adapter.platform,
+        input: () => w.last?.input ?? null,
+        send: (msg) => (ctx.isValid ? browser.runtime.sendMessage(msg) : Promise.resolve()),
+        context: () => (w.last?.thread?.nick ? { buyerNick: w.last.thread.nick } : {}),
+        now: () => Date.now(),
+      });
+      palette.start();
     };
     attach();
     // From the background: the account's open clocks (in-page badges), phrases to insert, conversations to open.
     const onMessage = (msg: unknown, _sender: unknown, sendResponse: (r: unknown) => void) => {
       const reply = watcher?.handle(msg);
-      if (reply) sendResponse(reply);
-      return false;
+      if (!reply) return false;
+      // Insertion answers once the editor shows the text: keep the channel open for the async reply.
+      Promise.resolve(reply).then(sendResponse, (err: unknown) => sendResponse({ ok: false, error: String(err) }));
+      return true;
     };
     browser.runtime.onMessage.addListener(onMessage);
     ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
     // Single-page apps change the URL without reloading: re-pick the adapter.
     ctx.addEventListener(window, 'wxt:locationchange', attach);
-    ctx.onInvalidated(() => watcher?.stop());
+    ctx.onInvalidated(() => {
+      watcher?.stop();
+      palette?.stop();
+    });
   },
 });

@@ -1,5 +1,5 @@
 import { createRoot } from 'react-dom/client';
-import { SettingsPage } from '@/components/SettingsPage';
+import { OptionsApp } from '@/components/OptionsApp';
 import '@/components/ui.css';
 
-createRoot(document.getElementById('root')!).render(<SettingsPage />);
+createRoot(document.getElementById('root')!).render(<OptionsApp />);

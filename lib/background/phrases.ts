@@ -93,13 +93,19 @@ export class PhraseStore {
     try {
       return await this.db.transaction('rw', this.db.phrases, async () => {
         const now = this.now();
-        if (plan.replaceAll) await this.db.phrases.clear();
+        // Replacing the library keeps the use counts of phrases whose text stays.
+        const keptUsage = new Map<string, number>();
+        if (plan.replaceAll) {
+          for (const p of await this.db.phrases.toArray())
+            keptUsage.set(p.text, Math.max(p.usage, keptUsage.get(p.text) ?? 0));
+          await this.db.phrases.clear();
+        }
         for (const u of updates) {
           const prev = await this.db.phrases.get(u.id);
           if (!prev) throw new Error(`no such phrase ${u.id}`);
           await this.db.phrases.put(toRow(u.draft, { id: u.id, usage: prev.usage, updatedAt: now }));
         }
-        await this.db.phrases.bulkAdd(adds.map((d) => toRow(d, { usage: 0, updatedAt: now })));
+        await this.db.phrases.bulkAdd(adds.map((d) => toRow(d, { usage: keptUsage.get(d.text) ?? 0, updatedAt: now })));
         // One shortcut, one phrase: checked over the result, inside the transaction (a failure rolls back).
         const seen = new Map<string, number>();
         for (const p of await this.db.phrases.toArray()) {

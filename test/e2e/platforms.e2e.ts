@@ -118,6 +118,42 @@ describe.each(CASES)('$folder demo workbench', ({ folder, platform, frame, input
     await expect.poll(async () => (await clockOf())?.status, { timeout: 10_000 }).toBe('answered');
   });
 
+  it('in the chat input, Ctrl+/ opens the phrase palette; Enter inserts the chosen phrase, nothing is sent', async () => {
+    const scope: Page | FrameLocator = frame ? page.frameLocator(frame) : page;
+    const editor = scope.locator(input);
+    await editor.click();
+    await page.keyboard.type('您好 ');
+    await page.keyboard.press('Control+/');
+    const palette = scope.locator('[data-reply-sentinel-palette]');
+    await expect.poll(() => palette.count(), { timeout: 5000 }).toBe(1);
+    await page.keyboard.type('发票');
+    await expect.poll(() => palette.locator('li[role="option"]').first().textContent()).toContain('开发票');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => palette.count()).toBe(0);
+    const typed = await editor.evaluate((el) => ('value' in el ? (el as HTMLTextAreaElement).value : el.textContent));
+    expect(typed).toMatch(/^您好\s*亲，可以开发票的/);
+    const sent = (await readStore(ext, 'events')).filter((e) => e.platform === platform && e.author === 'human' && String(e.text).includes('开发票'));
+    expect(sent).toEqual([]);
+    // Clear the input for the next step (select all + delete, as a person would).
+    await editor.click();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.press('Delete');
+  });
+
+  it('typing a shortcut and a space expands it in place', async () => {
+    const scope: Page | FrameLocator = frame ? page.frameLocator(frame) : page;
+    const editor = scope.locator(input);
+    await editor.click();
+    await page.keyboard.type('/xh ');
+    await expect
+      .poll(() => editor.evaluate((el) => ('value' in el ? (el as HTMLTextAreaElement).value : el.textContent)))
+      .toContain('页面能拍下的都是有现货的');
+    const text = await editor.evaluate((el) => ('value' in el ? (el as HTMLTextAreaElement).value : el.textContent));
+    expect(text).not.toContain('/xh');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.press('Delete');
+  });
+
   it('a quick phrase goes into the page editor (not sent); the person sends it with Enter', async () => {
     const scope: Page | FrameLocator = frame ? page.frameLocator(frame) : page;
     const editor = scope.locator(input);

@@ -64,8 +64,17 @@ describe('PhraseStore', () => {
     expect((await db.phrases.toArray()).map((p) => p.text)).toEqual(['已有']);
     const ok = await store.applyImport({ add: [{ text: '新的', shortcut: '/b' }], update: [] });
     expect(ok).toEqual({ ok: true, added: 1, updated: 0 });
-    const replaced = await store.applyImport({ add: [{ text: '只剩我' }], update: [], replaceAll: true });
-    expect(replaced).toMatchObject({ ok: true, added: 1 });
-    expect((await db.phrases.toArray()).map((p) => p.text)).toEqual(['只剩我']);
+    const kept = (await db.phrases.toArray()).find((p) => p.text === '新的')!;
+    await store.used(kept.id!);
+    const replaced = await store.applyImport({
+      add: [{ text: '只剩我' }, { text: '新的' }],
+      update: [],
+      replaceAll: true,
+    });
+    expect(replaced).toMatchObject({ ok: true, added: 2 });
+    expect((await db.phrases.toArray()).map((p) => [p.text, p.usage])).toEqual([
+      ['只剩我', 0],
+      ['新的', 1],
+    ]);
   });
 });

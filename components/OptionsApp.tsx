@@ -1,0 +1,30 @@
+import { useEffect, useState } from 'react';
+import { PhraseLibrary } from './phrases/PhraseLibrary';
+import { SettingsPage } from './SettingsPage';
+import { useT } from './i18n';
+
+type Tab = 'general' | 'phrases';
+const fromHash = (): Tab => (location.hash === '#phrases' ? 'phrases' : 'general');
+
+/** The options page: general settings and the phrase library, addressable as #general / #phrases. */
+export function OptionsApp() {
+  const t = useT();
+  const [tab, setTab] = useState<Tab>(fromHash);
+  useEffect(() => {
+    const on = () => setTab(fromHash());
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  return (
+    <div className="rs-page">
+      <nav role="tablist" className="rs-tabs">
+        {(['general', 'phrases'] as const).map((x) => (
+          <a key={x} role="tab" href={`#${x}`} aria-selected={tab === x} className={tab === x ? 'active' : ''}>
+            {x === 'general' ? t('optTabGeneral') : t('optTabPhrases')}
+          </a>
+        ))}
+      </nav>
+      {tab === 'general' ? <SettingsPage /> : <PhraseLibrary />}
+    </div>
+  );
+}

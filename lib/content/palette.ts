@@ -1,0 +1,384 @@
+/**
+ * The in-page quick-phrase palette and shortcut expansion, inside the workbench's chat input.
+ * - Ctrl+/ (or Alt+/) in the chat input opens a fuzzy-search list; ↑/↓ choose, Enter inserts at the caret,
+ *   Esc closes. Phrases with fill-in prompts ({?订单号}) ask for them first.
+ * - Typing a shortcut and a space (`/fh `) replaces it with the phrase.
+ * Never sends: Enter inside the palette is stopped before the page can see it, and insertion never types Enter.
+ * Phrases come from the background (content scripts never open the database). Text is set as text only.
+ */
+import type { PhraseRow } from '../db/schema';
+import type { Platform } from '../model';
+import { fillPhrase } from '../phrases/fill';
+import { searchPhrases } from '../phrases/search';
+import { promptsOf } from '../phrases/validate';
+import { editableOf, insertText } from './insert';
+
+export interface PaletteDeps {
+  doc: Document;
+  platform: Platform;
+  /** The adapter's chat input (or null when the page shows none). */
+  input(): Element | null;
+  send(msg: unknown): Promise<unknown>;
+  /** Who the open conversation is with, for {买家昵称} / {店铺}. */
+  context(): { buyerNick?: string; shop?: string };
+  now(): number;
+}
+
+const STYLE = `
+:host { all: initial; }
+.box { position: fixed; z-index: 2147483646; width: 420px; max-width: 90vw; background: #fff; color: #1f1f1f;
+  border: 1px solid #d9d9d9; border-radius: 8px; box-shadow: 0 6px 24px rgba(0,0,0,.18);
+  font: 13px/1.5 system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; }
+input { box-sizing: border-box; width: 100%; border: 0; border-bottom: 1px solid #f0f0f0; padding: 8px 10px;
+  font: inherit; outline: none; }
+ul { list-style: none; margin: 0; padding: 4px 0; max-height: 260px; overflow: auto; }
+li { padding: 5px 10px; cursor: pointer; white-space: pre-wrap; word-break: break-all; }
+li[aria-selected="true"] { background: #e6f4ff; }
+mark { background: #fff1b8; color: inherit; }
+.sc { color: #1677ff; margin-right: 6px; font-size: 12px; }
+.grp { color: #8c8c8c; font-size: 11px; margin-left: 6px; }
+.foot { border-top: 1px solid #f0f0f0; padding: 4px 10px; color: #8c8c8c; font-size: 11px; }
+label { display: block; padding: 4px 10px 0; color: #595959; }
+.empty { padding: 8px 10px; color: #8c8c8c; }
+`;
+
+type Saved = { kind: 'field'; start: number; end: number } | { kind: 'range'; range: Range } | null;
+
+export class Palette {
+  private phrases: PhraseRow[] = [];
+  private host: HTMLElement | null = null;
+  private saved: Saved = null;
+  private results: PhraseRow[] = [];
+  private selected = 0;
+  private loading: Promise<void> | null = null;
+
+  constructor(private readonly deps: PaletteDeps) {}
+
+  start(): void {
+    this.deps.doc.addEventListener('keydown', this.onKeyDown, true);
+    this.deps.doc.addEventListener('input', this.onInput, true);
+    this.deps.doc.addEventListener('focusin', this.onFocusIn, true);
+  }
+
+  stop(): void {
+    this.deps.doc.removeEventListener('keydown', this.onKeyDown, true);
+    this.deps.doc.removeEventListener('input', this.onInput, true);
+    this.deps.doc.removeEventListener('focusin', this.onFocusIn, true);
+    this.close(false);
+  }
+
+  get isOpen(): boolean {
+    return this.host !== null;
+  }
+
+  /** Loads (or reloads) the phrases visible on this platform. */
+  refresh(): Promise<void> {
+    this.loading ??= this.deps
+      .send({ type: 'phrases', platform: this.deps.platform })
+      .then((r) => {
+        const list = (r as { phrases?: unknown } | undefined)?.phrases;
+        if (Array.isArray(list)) this.phrases = list as PhraseRow[];
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.loading = null;
+      });
+    return this.loading;
+  }
+
+  private inInput(target: EventTarget | null): HTMLElement | null {
+    const input = this.deps.input();
+    const el = input ? editableOf(input) : null;
+    return el && target instanceof Node && (el === target || el.contains(target)) ? el : null;
+  }
+
+  private onFocusIn = (e: FocusEvent) => {
+    if (this.inInput(e.target)) void this.refresh();
+  };
+
+  private onKeyDown = (e: KeyboardEvent) => {
+    if (this.host && e.composedPath().includes(this.host)) return; // the palette's own keys
+    if (e.key === '/' && (e.ctrlKey || e.altKey || e.metaKey) && this.inInput(e.target)) {
+      e.preventDefault();
+      e.stopPropagation();
+      void this.open();
+    }
+  };
+
+  /** `/fh` followed by a space: replace it with the phrase. */
+  private onInput = (e: Event) => {
+    const el = this.inInput(e.target);
+    if (!el || this.host) return;
+    const before = textBeforeCaret(el);
+    // Contenteditable editors often turn a typed trailing space into a no-break space.
+    const m = /(?:^|\s)(\/[^\s/]{1,20})[ \u00a0]$/.exec(before ?? '');
+    if (!m) return;
+    const phrase = this.phrases.find((p) => p.shortcut === m[1]);
+    if (!phrase) return;
+    const len = m[1]!.length + 1;
+    if (promptsOf(phrase.text).length) {
+      selectBackward(el, len);
+      this.saveCaret(el);
+      void this.open(phrase);
+      return;
+    }
+    selectBackward(el, len);
+    this.insert(el, phrase, {});
+  };
+
+  private saveCaret(el: HTMLElement): void {
+    if (el instanceof HTMLTextAreaElement || el instanceof HTMLInputElement) {
+      this.saved = {
+        kind: 'field',
+        start: el.selectionStart ?? el.value.length,
+        end: el.selectionEnd ?? el.value.length,
+      };
+      return;
+    }
+    const sel = this.deps.doc.getSelection();
+    this.saved =
+      sel && sel.rangeCount && el.contains(sel.getRangeAt(0).startContainer)
+        ? { kind: 'range', range: sel.getRangeAt(0).cloneRange() }
+        : null;
+  }
+
+  private restoreCaret(el: HTMLElement): void {
+    el.focus();
+    const s = this.saved;
+    if (s?.kind === 'field' && (el instanceof HTMLTextAreaElement || el instanceof HTMLInputElement))
+      el.setSelectionRange(s.start, s.end);
+    if (s?.kind === 'range') {
+      const sel = this.deps.doc.getSelection();
+      sel?.removeAllRanges();
+      sel?.addRange(s.range);
+    }
+  }
+
+  /** Opens the list, or straight into the prompts of one phrase. */
+  async open(prompting?: PhraseRow): Promise<void> {
+    const input = this.deps.input();
+    const el = input ? editableOf(input) : null;
+    if (!el) return;
+    if (!prompting) this.saveCaret(el);
+    this.close(false);
+    await this.refresh();
+    const doc = this.deps.doc;
+    const host = doc.createElement('div');
+    host.setAttribute('data-reply-sentinel-palette', '');
+    const root = host.attachShadow({ mode: 'open' });
+    const style = doc.createElement('style');
+    style.textContent = STYLE;
+    const box = doc.createElement('div');
+    box.className = 'box';
+    box.setAttribute('role', 'dialog');
+    box.setAttribute('aria-label', '快捷短语 Quick phrases');
+    root.append(style, box);
+    const rect = el.getBoundingClientRect();
+    const top = Math.max(8, rect.top - 330);
+    box.style.left = `${Math.max(8, Math.min(rect.left, (doc.defaultView?.innerWidth ?? 800) - 430))}px`;
+    box.style.top = `${top}px`;
+    // Keys inside the palette never reach the page (Enter would send the chat message).
+    host.addEventListener('keydown', (e) => e.stopPropagation());
+    host.addEventListener('keyup', (e) => e.stopPropagation());
+    host.addEventListener('keypress', (e) => e.stopPropagation());
+    doc.body.appendChild(host);
+    this.host = host;
+    if (prompting) this.renderPrompts(box, el, prompting);
+    else this.renderSearch(box, el);
+  }
+
+  close(restore = true): void {
+    if (!this.host) return;
+    this.host.remove();
+    this.host = null;
+    if (restore) {
+      const input = this.deps.input();
+      const el = input ? editableOf(input) : null;
+      if (el) this.restoreCaret(el);
+    }
+  }
+
+  private renderSearch(box: HTMLElement, el: HTMLElement): void {
+    const doc = this.deps.doc;
+    const q = doc.createElement('input');
+    q.type = 'text';
+    q.placeholder = '搜索短语 / 快捷键…  Search phrases';
+    q.setAttribute('aria-label', '搜索短语 Search phrases');
+    const list = doc.createElement('ul');
+    list.setAttribute('role', 'listbox');
+    const foot = doc.createElement('div');
+    foot.className = 'foot';
+    foot.textContent =
+      '↑↓ 选择 · Enter 插入 · Esc 关闭 · 不会自动发送  (↑↓ choose · Enter insert · Esc close · never sends)';
+    box.append(q, list, foot);
+
+    const render = () => {
+      const found = searchPhrases(this.phrases, q.value, { platform: this.deps.platform, limit: 20 });
+      this.results = found.map((f) => f.row);
+      this.selected = Math.min(this.selected, Math.max(0, this.results.length - 1));
+      list.replaceChildren();
+      if (!found.length) {
+        const li = doc.createElement('li');
+        li.className = 'empty';
+        li.textContent = this.phrases.length ? '没有匹配的短语 / no match' : '短语库是空的 / the library is empty';
+        list.appendChild(li);
+        return;
+      }
+      found.forEach((f, i) => {
+        const li = doc.createElement('li');
+        li.setAttribute('role', 'option');
+        li.setAttribute('aria-selected', String(i === this.selected));
+        if (f.row.shortcut) {
+          const sc = doc.createElement('span');
+          sc.className = 'sc';
+          sc.textContent = f.row.shortcut;
+          li.appendChild(sc);
+        }
+        appendHighlighted(doc, li, f.row.text, f.ranges);
+        const g = doc.createElement('span');
+        g.className = 'grp';
+        g.textContent = f.row.group;
+        li.appendChild(g);
+        li.addEventListener('mousedown', (e) => {
+          e.preventDefault();
+          this.choose(box, el, f.row);
+        });
+        list.appendChild(li);
+      });
+      list.children[this.selected]?.scrollIntoView?.({ block: 'nearest' });
+    };
+    q.addEventListener('input', () => {
+      this.selected = 0;
+      render();
+    });
+    q.addEventListener('keydown', (e) => {
+      if (e.isComposing) return;
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const n = this.results.length;
+        if (n) this.selected = (this.selected + (e.key === 'ArrowDown' ? 1 : n - 1)) % n;
+        render();
+      } else if (e.key === 'Enter') {
+        e.preventDefault();
+        const row = this.results[this.selected];
+        if (row) this.choose(box, el, row);
+      } else if (e.key === 'Escape') {
+        e.preventDefault();
+        this.close();
+      }
+    });
+    render();
+    q.focus();
+  }
+
+  private choose(box: HTMLElement, el: HTMLElement, row: PhraseRow): void {
+    if (promptsOf(row.text).length) {
+      box.replaceChildren();
+      this.renderPrompts(box, el, row);
+      return;
+    }
+    this.close();
+    this.insert(el, row, {});
+  }
+
+  private renderPrompts(box: HTMLElement, el: HTMLElement, row: PhraseRow): void {
+    const doc = this.deps.doc;
+    const names = promptsOf(row.text);
+    const fields = names.map((name, i) => {
+      const label = doc.createElement('label');
+      label.textContent = name;
+      const input = doc.createElement('input');
+      input.type = 'text';
+      input.setAttribute('aria-label', name);
+      input.addEventListener('keydown', (e) => {
+        if (e.isComposing) return;
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          this.close();
+        } else if (e.key === 'Enter') {
+          e.preventDefault();
+          if (i < names.length - 1) fields[i + 1]!.focus();
+          else {
+            const values = Object.fromEntries(names.map((n, k) => [n, fields[k]!.value]));
+            this.close();
+            this.insert(el, row, values);
+          }
+        }
+      });
+      box.append(label, input);
+      return input;
+    });
+    const foot = doc.createElement('div');
+    foot.className = 'foot';
+    foot.textContent = '填好后按 Enter 插入 · Esc 取消  (fill in, Enter to insert · Esc cancel)';
+    box.appendChild(foot);
+    fields[0]?.focus();
+  }
+
+  /** Fills the phrase and inserts it at the (restored) caret; {cursor} marks where the caret ends up. */
+  private insert(el: HTMLElement, row: PhraseRow, prompts: Record<string, string>): void {
+    let text = row.text.replace(/\{\?([^{}]{1,20})\}/g, (all, name: string) => prompts[name] ?? all);
+    text = fillPhrase(text.replace(/\{cursor\}/g, '\uE000'), { ...this.deps.context(), now: this.deps.now() });
+    const at = text.indexOf('\uE000');
+    const clean = text.replace(/\uE000/g, '');
+    const r = insertText(el, clean);
+    if (r.ok && at >= 0) moveCaretBack(el, clean.length - at);
+    if (r.ok && row.id !== undefined) void this.deps.send({ type: 'phraseUsed', id: row.id }).catch(() => undefined);
+  }
+}
+
+function appendHighlighted(
+  doc: Document,
+  parent: HTMLElement,
+  text: string,
+  ranges: readonly [number, number][],
+): void {
+  let pos = 0;
+  for (const [a, b] of ranges) {
+    if (a > pos) parent.append(doc.createTextNode(text.slice(pos, a)));
+    const m = doc.createElement('mark');
+    m.textContent = text.slice(a, b);
+    parent.append(m);
+    pos = b;
+  }
+  if (pos < text.length) parent.append(doc.createTextNode(text.slice(pos)));
+}
+
+function isField(el: HTMLElement): el is HTMLTextAreaElement | HTMLInputElement {
+  return el instanceof HTMLTextAreaElement || el instanceof HTMLInputElement;
+}
+
+/** The text from the start of the input to the caret, or null when the caret is not inside. */
+function textBeforeCaret(el: HTMLElement): string | null {
+  if (isField(el)) return el.value.slice(0, el.selectionStart ?? el.value.length);
+  const sel = el.ownerDocument.getSelection();
+  if (!sel || !sel.rangeCount) return null;
+  const r = sel.getRangeAt(0);
+  if (!el.contains(r.endContainer)) return null;
+  const pre = el.ownerDocument.createRange();
+  pre.selectNodeContents(el);
+  pre.setEnd(r.endContainer, r.endOffset);
+  return pre.toString();
+}
+
+/** Selects `n` characters before the caret (so that inserting replaces them). */
+function selectBackward(el: HTMLElement, n: number): void {
+  if (isField(el)) {
+    const end = el.selectionEnd ?? el.value.length;
+    el.setSelectionRange(Math.max(0, end - n), end);
+    return;
+  }
+  const sel = el.ownerDocument.getSelection() as Selection & { modify?: (a: string, d: string, g: string) => void };
+  for (let i = 0; i < n; i++) sel?.modify?.('extend', 'backward', 'character');
+}
+
+function moveCaretBack(el: HTMLElement, n: number): void {
+  if (n <= 0) return;
+  if (isField(el)) {
+    const end = el.selectionEnd ?? el.value.length;
+    el.setSelectionRange(end - n, end - n);
+    return;
+  }
+  const sel = el.ownerDocument.getSelection() as Selection & { modify?: (a: string, d: string, g: string) => void };
+  for (let i = 0; i < n; i++) sel?.modify?.('move', 'backward', 'character');
+}

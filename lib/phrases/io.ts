@@ -1,0 +1,959 @@
+/**
+ * Batch import and export of quick phrases (pure: no DB, no DOM, no chrome.*).
+ *
+ * Import is two steps, both shown to the user before anything is written:
+ *   parseImport(file)  → ImportPreview: one row per phrase found, each with a draft or a clear error;
+ *   planImport(preview, existing, mode) → what would be added / updated / skipped / in conflict.
+ * The caller then sends `{ add, update, replaceAll }` to the background, which validates again and writes in
+ * one transaction (a bad file changes nothing).
+ *
+ * Formats: CSV (RFC 4180, comma or tab; Chinese or English header), TXT (one phrase per line, group headers),
+ * JSON (an array, or `{ "phrases": [...] }`). Encodings: UTF-8 (with or without BOM), UTF-16 LE/BE (BOM),
+ * GBK/GB18030 (what Excel on Chinese Windows writes).
+ *
+ * Hostile input: the file size, row count and JSON nesting are capped before any work; JSON objects are never
+ * copied, only read field by field through own-property checks on a fixed list of names (so `__proto__` or
+ * `constructor` keys cannot reach an object); texts are kept verbatim (HTML stays text: the UI renders text).
+ */
+import type { PhraseRow } from '../db/schema';
+import { PLATFORMS, type Platform } from '../model';
+import {
+  DEFAULT_GROUP,
+  PHRASE_LIMITS,
+  SHORTCUT_RE,
+  normalizeShortcut,
+  validateDraft,
+  type PhraseDraft,
+} from './validate';
+
+export type { PhraseDraft } from './validate';
+
+export const IMPORT_LIMITS = {
+  /** Bytes; larger files are refused before decoding. */
+  bytes: 2 * 1024 * 1024,
+  /** Phrases per file; more is refused as a whole (never a silently truncated import). */
+  rows: 5000,
+  /** JSON nesting depth. */
+  depth: 32,
+} as const;
+
+export type ImportFormat = 'csv' | 'txt' | 'json';
+
+export interface ImportRow {
+  /**
+   * Where the phrase is in the file, 1-based: the record number for CSV (the row number Excel shows, header
+   * included), the line for TXT, the item for JSON. 0 for a problem with the whole file.
+   */
+  line: number;
+  /** Present exactly when the row can be imported. */
+  draft?: PhraseDraft;
+  /** Why the row cannot be imported (Chinese / English, with the line). */
+  error?: string;
+  /** Something the user should know; a row with a warning and no draft is skipped (e.g. a repeated text). */
+  warning?: string;
+}
+
+export interface ImportPreview {
+  /** 'unknown' only when the file was refused before its format could be told. */
+  format: ImportFormat | 'unknown';
+  /** The encoding the bytes were decoded with ('' when not decoded). */
+  encoding: string;
+  rows: ImportRow[];
+  /** Rows with a draft (importable). */
+  ok: number;
+  /** Rows with an error (a refused file counts as one). */
+  errors: number;
+  /** Rows with a warning. */
+  warnings: number;
+  /** Set when the whole file is refused (too large, broken JSON, ...); then `rows` holds that one error at line 0. */
+  fatal?: string;
+  /** File-level remarks for the preview (ignored columns, ...), Chinese / English. */
+  notes: string[];
+}
+
+// ─── messages ──────────────────────────────────────────────────────────────────────────────────────────────
+
+type Msg = readonly [zh: string, en: string];
+
+const show = (s: string, max = 20): string => {
+  const one = s.replace(/\s+/g, ' ');
+  return one.length > max ? `${one.slice(0, max)}…` : one;
+};
+
+const M = {
+  emptyText: ['内容为空', 'empty text'] as Msg,
+  textTooLong: (n: number): Msg => [
+    `内容超过 ${PHRASE_LIMITS.text} 字（${n} 字）`,
+    `text longer than ${PHRASE_LIMITS.text} characters (${n})`,
+  ],
+  groupTooLong: (n: number): Msg => [
+    `分组名超过 ${PHRASE_LIMITS.group} 字（${n} 字）`,
+    `group name longer than ${PHRASE_LIMITS.group} characters (${n})`,
+  ],
+  tooManyTags: (n: number): Msg => [
+    `标签最多 ${PHRASE_LIMITS.tags} 个（有 ${n} 个）`,
+    `at most ${PHRASE_LIMITS.tags} tags (found ${n})`,
+  ],
+  tagTooLong: (t: string): Msg => [
+    `标签「${show(t)}」超过 ${PHRASE_LIMITS.tag} 字`,
+    `tag "${show(t)}" longer than ${PHRASE_LIMITS.tag} characters`,
+  ],
+  badShortcut: (s: string): Msg => [
+    `快捷键「${show(s, 30)}」格式不对：应为 / 加 1–20 个字母、数字、汉字、_ 或 -`,
+    `shortcut "${show(s, 30)}" is invalid: use / and 1–20 letters, digits, Chinese characters, _ or -`,
+  ],
+  unknownPlatform: (p: string): Msg => [`未知平台「${show(p)}」`, `unknown platform "${show(p)}"`],
+  badType: (zh: string, en: string): Msg => [`「${zh}」应为文本`, `"${en}" must be text`],
+  dupShortcut: (s: string, line: number, unit: Unit): Msg => [
+    `快捷键 ${s} 与第 ${line} ${unit.zh}重复`,
+    `shortcut ${s} already used on ${unit.en} ${line}`,
+  ],
+  dupText: (line: number, unit: Unit): Msg => [
+    `与第 ${line} ${unit.zh}内容相同，已跳过`,
+    `same text as ${unit.en} ${line}, skipped`,
+  ],
+  notAPhrase: ['不是短语对象', 'not a phrase object'] as Msg,
+};
+
+const F = {
+  tooLarge: (bytes: number): Msg => [
+    `文件过大（${(bytes / 1024 / 1024).toFixed(1)} MB），上限 2 MB`,
+    `the file is too large (${(bytes / 1024 / 1024).toFixed(1)} MB); the limit is 2 MB`,
+  ],
+  tooMany: (n: number): Msg => [
+    `短语过多（${n} 条），一次最多导入 ${IMPORT_LIMITS.rows} 条，请拆分文件`,
+    `too many phrases (${n}); at most ${IMPORT_LIMITS.rows} per import, split the file`,
+  ],
+  empty: ['文件是空的', 'the file is empty'] as Msg,
+  noPhrases: ['文件里没有找到短语', 'no phrases found in the file'] as Msg,
+  excel: [
+    '这是 Excel 工作簿：请在 Excel 中“另存为 → CSV”后再导入',
+    'this is an Excel workbook: save it as CSV in Excel first',
+  ] as Msg,
+  binary: ['不是文本文件', 'not a text file'] as Msg,
+  badJson: (detail: string): Msg => [`JSON 格式错误：${detail}`, `invalid JSON: ${detail}`],
+  jsonShape: [
+    'JSON 结构不对：应为短语数组，或 {"phrases": [...]}',
+    'unexpected JSON: expected an array of phrases or {"phrases": [...]}',
+  ] as Msg,
+  jsonDepth: [
+    `JSON 嵌套超过 ${IMPORT_LIMITS.depth} 层`,
+    `JSON nested deeper than ${IMPORT_LIMITS.depth} levels`,
+  ] as Msg,
+  unclosedQuote: (line: number): Msg => [
+    `第 ${line} 行：引号没有闭合（从这里到文件末尾都在引号里）`,
+    `line ${line}: unclosed quote (everything from here to the end is inside it)`,
+  ],
+  noTextColumn: ['表头里没有“内容”列（可用：内容 / text）', 'the header has no text column (use 内容 or text)'] as Msg,
+};
+
+interface Unit {
+  zh: string;
+  en: string;
+}
+const LINE: Unit = { zh: '行', en: 'line' };
+const ITEM: Unit = { zh: '条', en: 'item' };
+
+function rowMessage(line: number, unit: Unit, msgs: Msg[]): string {
+  return `第 ${line} ${unit.zh}：${msgs.map((m) => m[0]).join('；')} / ${unit.en} ${line}: ${msgs.map((m) => m[1]).join('; ')}`;
+}
+const both = (m: Msg): string => `${m[0]} / ${m[1]}`;
+
+// ─── field names ──────────────────────────────────────────────────────────────────────────────────────────
+
+type Field = 'text' | 'group' | 'tags' | 'shortcut' | 'platforms';
+const FIELD_LABEL: Record<Field, readonly [string, string]> = {
+  text: ['内容', 'text'],
+  group: ['分组', 'group'],
+  tags: ['标签', 'tags'],
+  shortcut: ['快捷键', 'shortcut'],
+  platforms: ['平台', 'platforms'],
+};
+
+/** Column / key names, normalized (lower case, no spaces, no bracketed hints). A Map: no prototype lookups. */
+const FIELD_NAMES = new Map<string, Field>();
+for (const [field, names] of [
+  [
+    'text',
+    [
+      '内容',
+      '文本',
+      '正文',
+      '话术',
+      '话术内容',
+      '短语',
+      '短语内容',
+      '快捷短语',
+      '快捷语',
+      '回复',
+      '回复内容',
+      'text',
+      'content',
+      'phrase',
+      'message',
+    ],
+  ],
+  ['group', ['分组', '分类', '类别', '组', '组名', '分组名', '分组名称', 'group', 'category', 'folder']],
+  ['tags', ['标签', '关键词', 'tags', 'tag', 'labels', 'keywords']],
+  ['shortcut', ['快捷键', '快捷码', '快捷方式', '快捷指令', '指令', 'shortcut', 'hotkey']],
+  ['platforms', ['平台', '适用平台', '渠道', 'platforms', 'platform']],
+] as const) {
+  for (const n of names) FIELD_NAMES.set(n, field);
+}
+/** Keys our own or other exports carry that are not phrase fields: ignored without a remark. */
+const QUIET_KEYS = new Set(['id', 'usage', 'updatedat', '使用次数', '更新时间']);
+
+function fieldOf(name: string): Field | undefined {
+  const k = name
+    .replace(/[(（[【].*?[)）\]】]/g, '')
+    .replace(/\s+/g, '')
+    .toLowerCase();
+  return FIELD_NAMES.get(k);
+}
+
+const PLATFORM_NAMES = new Map<string, Platform | 'all'>();
+for (const [p, names] of [
+  ['pdd', ['pdd', '拼多多', 'pinduoduo', '多多']],
+  ['taobao', ['taobao', '淘宝', '天猫', 'tmall', '千牛', '淘宝天猫']],
+  ['ali1688', ['ali1688', '1688', '阿里巴巴', '阿里1688']],
+  ['douyin', ['douyin', '抖店', '抖音', '飞鸽', '抖音小店', 'doudian', 'feige']],
+  ['jd', ['jd', '京东', '咚咚', '京麦', 'jingdong']],
+  ['kuaishou', ['kuaishou', '快手', '快手小店', 'ks']],
+  ['xhs', ['xhs', '小红书', 'xiaohongshu', 'rednote']],
+  ['all', ['全部', '所有', '全平台', '所有平台', '通用', 'all', '*']],
+] as const) {
+  for (const n of names) PLATFORM_NAMES.set(n, p);
+}
+/** The names exports write (each maps back through PLATFORM_NAMES). */
+const PLATFORM_EXPORT: Record<Platform, string> = {
+  pdd: '拼多多',
+  taobao: '淘宝',
+  ali1688: '1688',
+  douyin: '抖店',
+  jd: '京东',
+  kuaishou: '快手',
+  xhs: '小红书',
+};
+
+const TAG_SEP = /[,，;；、|]/;
+const PLATFORM_SEP = /[,，;；、|/／\s()（）]/;
+
+// ─── decoding ─────────────────────────────────────────────────────────────────────────────────────────────
+
+function startsWith(b: Uint8Array, sig: readonly number[]): boolean {
+  return b.length >= sig.length && sig.every((x, i) => b[i] === x);
+}
+
+function decode(bytes: Uint8Array): { text: string; encoding: string } {
+  if (startsWith(bytes, [0xef, 0xbb, 0xbf])) return dec('utf-8', bytes.subarray(3));
+  if (startsWith(bytes, [0xff, 0xfe])) return dec('utf-16le', bytes.subarray(2));
+  if (startsWith(bytes, [0xfe, 0xff])) return dec('utf-16be', bytes.subarray(2));
+  // UTF-16 without a BOM: mostly-ASCII text has a zero byte in every other position.
+  const n = Math.min(bytes.length, 4096) & ~1;
+  if (n >= 4) {
+    let even = 0;
+    let odd = 0;
+    for (let i = 0; i < n; i++) {
+      if (bytes[i] !== 0) continue;
+      if (i % 2) odd++;
+      else even++;
+    }
+    if (odd > n / 6 && even < odd / 4) return dec('utf-16le', bytes);
+    if (even > n / 6 && odd < even / 4) return dec('utf-16be', bytes);
+  }
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes), encoding: 'utf-8' };
+  } catch {
+    return dec('gb18030', bytes);
+  }
+}
+
+function dec(encoding: string, bytes: Uint8Array): { text: string; encoding: string } {
+  return { text: new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes), encoding };
+}
+
+// ─── raw rows → drafts ────────────────────────────────────────────────────────────────────────────────────
+
+/** What a reader found for one phrase, before validation. Values are unknown (JSON) or strings (CSV/TXT). */
+interface RawRow {
+  line: number;
+  values: Partial<Record<Field, unknown>>;
+  /** Set when the item itself is unusable (a JSON number, ...). */
+  problem?: Msg;
+}
+
+interface ReadResult {
+  format: ImportFormat;
+  rows: RawRow[];
+  notes: string[];
+  fatal?: Msg;
+}
+
+/** CRLF → LF, control characters other than tab and newline removed, trimmed. */
+function cleanText(s: string): string {
+  return (
+    s
+      .replace(/\r\n?/g, '\n')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+      .trim()
+  );
+}
+/** One line: whitespace runs (newlines included) become one space. */
+function cleanLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+function scalar(v: unknown): string | null {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v === 'boolean') return String(v);
+  return null;
+}
+
+/** A list field: a string with separators, or an array of strings (each may hold separators too). */
+function list(v: unknown, sep: RegExp): string[] | null {
+  if (v === undefined || v === null) return [];
+  const parts: string[] = [];
+  for (const item of Array.isArray(v) ? v : [v]) {
+    const s = scalar(item);
+    if (s === null) return null;
+    for (const part of s.split(sep)) parts.push(part); // no spread: a hostile cell may split a million ways
+  }
+  return parts.map(cleanLine).filter(Boolean);
+}
+
+function toDraft(raw: RawRow): { draft?: PhraseDraft; errors: Msg[] } {
+  if (raw.problem) return { errors: [raw.problem] };
+  const errors: Msg[] = [];
+  const v = raw.values;
+  const typeError = (f: Field) => errors.push(M.badType(...FIELD_LABEL[f]));
+
+  const textRaw = scalar(v.text);
+  let text = '';
+  if (textRaw === null) typeError('text');
+  else {
+    text = cleanText(textRaw);
+    if (!text) errors.push(M.emptyText);
+    else if (text.length > PHRASE_LIMITS.text) errors.push(M.textTooLong(text.length));
+  }
+
+  const groupRaw = scalar(v.group);
+  let group = DEFAULT_GROUP;
+  if (groupRaw === null) typeError('group');
+  else {
+    group = cleanLine(groupRaw) || DEFAULT_GROUP;
+    if (group.length > PHRASE_LIMITS.group) errors.push(M.groupTooLong(group.length));
+  }
+
+  const tagList = list(v.tags, TAG_SEP);
+  const tags = tagList ? [...new Set(tagList)] : [];
+  if (!tagList) typeError('tags');
+  else {
+    if (tags.length > PHRASE_LIMITS.tags) errors.push(M.tooManyTags(tags.length));
+    else for (const t of tags) if (t.length > PHRASE_LIMITS.tag) errors.push(M.tagTooLong(t));
+  }
+
+  let shortcut: string | undefined;
+  const scRaw = scalar(v.shortcut);
+  if (scRaw === null) typeError('shortcut');
+  else if (scRaw.trim()) {
+    const sc = normalizeShortcut(scRaw.trim().replace(/^／/, '/'));
+    if (SHORTCUT_RE.test(sc)) shortcut = sc;
+    else errors.push(M.badShortcut(scRaw.trim()));
+  }
+
+  let platforms: Platform[] | undefined;
+  const names = list(v.platforms, PLATFORM_SEP);
+  if (!names) typeError('platforms');
+  else {
+    const found = new Set<Platform>();
+    const unknown = new Set<string>();
+    let all = false;
+    for (const n of names) {
+      const p = PLATFORM_NAMES.get(n.toLowerCase());
+      if (p === 'all') all = true;
+      else if (p) found.add(p);
+      else unknown.add(n);
+    }
+    for (const n of [...unknown].slice(0, 3)) errors.push(M.unknownPlatform(n));
+    // Kept in the canonical order, so exports and comparisons are stable.
+    if (!all && found.size) platforms = PLATFORMS.filter((p) => found.has(p));
+  }
+
+  if (errors.length) return { errors };
+  const draft: PhraseDraft = { text, group, tags };
+  if (shortcut !== undefined) draft.shortcut = shortcut;
+  if (platforms !== undefined) draft.platforms = platforms;
+  // The background validates every draft again with these rules: a draft it would refuse must not pass here.
+  const check = validateDraft(draft);
+  if (!check.ok) return { errors: check.errors.map((e) => splitBoth(e)) };
+  return { draft, errors: [] };
+}
+
+function splitBoth(s: string): Msg {
+  const i = s.indexOf(' / ');
+  return i < 0 ? [s, s] : [s.slice(0, i), s.slice(i + 3)];
+}
+
+// ─── readers ──────────────────────────────────────────────────────────────────────────────────────────────
+
+/** RFC 4180 records. Lenient where Excel and hand-written files are: a stray quote inside a field is kept. */
+function parseDelimited(
+  s: string,
+  delim: string,
+): { records: { cells: string[]; line: number }[]; unclosedAt?: number } {
+  const records: { cells: string[]; line: number }[] = [];
+  let cells: string[] = [];
+  let field = '';
+  let atStart = true;
+  let inQuotes = false;
+  let quoteLine = 0;
+  const n = s.length;
+  let i = 0;
+  const endRecord = () => {
+    cells.push(field);
+    records.push({ cells, line: records.length + 1 });
+    cells = [];
+    field = '';
+    atStart = true;
+  };
+  while (i < n) {
+    const c = s[i]!;
+    if (inQuotes) {
+      if (c === '"') {
+        if (s[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        inQuotes = false;
+        i++;
+        continue;
+      }
+      field += c;
+      i++;
+      continue;
+    }
+    if (c === '"' && (atStart || !field.trim())) {
+      // `a, "b"`: blanks before an opening quote are dropped.
+      field = '';
+      atStart = false;
+      inQuotes = true;
+      quoteLine = records.length + 1;
+      i++;
+      continue;
+    }
+    if (c === delim) {
+      cells.push(field);
+      field = '';
+      atStart = true;
+      i++;
+      continue;
+    }
+    if (c === '\r' || c === '\n') {
+      endRecord();
+      if (c === '\r' && s[i + 1] === '\n') i++;
+      i++;
+      continue;
+    }
+    field += c;
+    atStart = false;
+    i++;
+  }
+  if (inQuotes) return { records, unclosedAt: quoteLine };
+  if (field !== '' || cells.length || !atStart) endRecord();
+  return { records };
+}
+
+/** The delimiter of a delimited file from its first line: tab when it has tabs and at least as many as commas. */
+function sniffDelimiter(firstLine: string): ',' | '\t' {
+  let commas = 0;
+  let tabs = 0;
+  let q = false;
+  for (const c of firstLine) {
+    if (c === '"') q = !q;
+    else if (!q && c === ',') commas++;
+    else if (!q && c === '\t') tabs++;
+  }
+  return tabs > 0 && tabs >= commas ? '\t' : ',';
+}
+
+function firstLineOf(s: string): string {
+  const m = /^[^\r\n]*/.exec(s.replace(/^\s+/, ''));
+  return m ? m[0] : '';
+}
+
+/** Does this first line look like a header of ours (a text column among at least two cells)? */
+function looksLikeHeader(line: string): boolean {
+  const cells = line.split(sniffDelimiter(line)).map((c) => c.replace(/^"|"$/g, ''));
+  return cells.length >= 2 && cells.some((c) => fieldOf(c) === 'text');
+}
+
+/** Excel's formula guard (see csvCell): `'=…`, `'+…`, `'-…`, `'@…` lose one apostrophe on the way back. */
+function unguard(cell: string): string {
+  return /^'+[=+\-@]/.test(cell) ? cell.slice(1) : cell;
+}
+
+function readCsv(s: string, forcedDelim?: ',' | '\t'): ReadResult {
+  const notes: string[] = [];
+  let body = s;
+  let delim = forcedDelim ?? sniffDelimiter(firstLineOf(s));
+  const sep = /^sep=(.)(\r\n|\r|\n)/i.exec(body);
+  if (sep) {
+    delim = sep[1] === '\t' ? '\t' : ',';
+    body = body.slice(sep[0].length);
+  }
+  const { records, unclosedAt } = parseDelimited(body, delim);
+  if (unclosedAt !== undefined) return { format: 'csv', rows: [], notes, fatal: F.unclosedQuote(unclosedAt) };
+
+  // Header: any cell naming a field. Without one, columns are in export order.
+  let columns: (Field | undefined)[] = ['text', 'group', 'tags', 'shortcut', 'platforms'];
+  let start = 0;
+  const first = records.find((r) => r.cells.some((c) => c.trim()));
+  if (first) {
+    const named = first.cells.map(fieldOf);
+    if (named.some(Boolean)) {
+      if (!named.includes('text')) return { format: 'csv', rows: [], notes, fatal: F.noTextColumn };
+      // A repeated column name: the first one counts.
+      columns = named.map((f, i) => (f && named.indexOf(f) === i ? f : undefined));
+      start = records.indexOf(first) + 1;
+      const ignored = first.cells.filter((c, i) => c.trim() && !columns[i]).map((c) => show(cleanLine(c)));
+      if (ignored.length)
+        notes.push(
+          `已忽略的列：${ignored.slice(0, 5).join('、')} / ignored columns: ${ignored.slice(0, 5).join(', ')}`,
+        );
+    }
+  }
+
+  const rows: RawRow[] = [];
+  for (const r of records.slice(start)) {
+    if (!r.cells.some((c) => c.trim())) continue; // blank lines and Excel's trailing ",,,," rows
+    const values: Partial<Record<Field, unknown>> = {};
+    r.cells.forEach((c, i) => {
+      const f = columns[i];
+      if (f) values[f] = unguard(c);
+    });
+    rows.push({ line: r.line, values });
+  }
+  return { format: 'csv', rows, notes };
+}
+
+const TXT_HEADER = [/^#+\s*(.*)$/, /^【([^【】]*)】$/, /^\[([^[\]]*)\]$/];
+
+/** `\n` → newline, `\\` → `\`; a leading `\#`, `\[`, `\【` is a line that is not a group header. */
+function unescapeTxt(line: string): string {
+  let out = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    const d = line[i + 1];
+    if (c === '\\' && d === 'n') {
+      out += '\n';
+      i++;
+    } else if (c === '\\' && d === '\\') {
+      out += '\\';
+      i++;
+    } else if (c === '\\' && i === 0 && (d === '#' || d === '[' || d === '【')) {
+      out += d;
+      i++;
+    } else out += c;
+  }
+  return out;
+}
+
+function escapeTxt(text: string): string {
+  const s = text.replace(/\\/g, '\\\\').replace(/\r\n?|\n/g, '\\n');
+  return /^[#[【]/.test(s) ? `\\${s}` : s;
+}
+
+function readTxt(s: string): ReadResult {
+  const rows: RawRow[] = [];
+  let group = DEFAULT_GROUP;
+  s.split(/\r\n|\r|\n/).forEach((raw, i) => {
+    const t = raw.trim();
+    if (!t) return;
+    for (const re of TXT_HEADER) {
+      const m = re.exec(t);
+      if (m) {
+        group = cleanLine(m[1] ?? '') || DEFAULT_GROUP;
+        return;
+      }
+    }
+    rows.push({ line: i + 1, values: { text: unescapeTxt(t), group } });
+  });
+  return { format: 'txt', rows, notes: [] };
+}
+
+/** Deepest nesting of a JSON text, counted outside strings, without parsing it. */
+function jsonDepth(s: string): number {
+  let depth = 0;
+  let max = 0;
+  let inStr = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (inStr) {
+      if (c === 92) i++;
+      else if (c === 34) inStr = false;
+    } else if (c === 34) inStr = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > max) max = depth;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return max;
+}
+
+/** The parser's message, with the line when it gives only a position. */
+function jsonErrorDetail(s: string, err: unknown): string {
+  const msg = show(String(err instanceof Error ? err.message : err), 120);
+  const pos = /position (\d+)/.exec(msg);
+  if (!pos || /line \d+/.test(msg)) return msg;
+  const line = s.slice(0, Number(pos[1])).split('\n').length;
+  return `${msg} (line ${line})`;
+}
+
+const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function readJson(s: string): ReadResult {
+  const fail = (fatal: Msg): ReadResult => ({ format: 'json', rows: [], notes: [], fatal });
+  if (jsonDepth(s) > IMPORT_LIMITS.depth) return fail(F.jsonDepth);
+  let data: unknown;
+  try {
+    data = JSON.parse(s);
+  } catch (err) {
+    return fail(F.badJson(jsonErrorDetail(s, err)));
+  }
+  let items: unknown;
+  if (Array.isArray(data)) items = data;
+  else if (isRecord(data)) {
+    const key = ['phrases', '短语', '话术'].find((k) => own(data, k));
+    if (key) items = data[key];
+  }
+  if (!Array.isArray(items)) return fail(F.jsonShape);
+  if (items.length > IMPORT_LIMITS.rows) return fail(F.tooMany(items.length));
+
+  const ignored = new Set<string>();
+  const rows: RawRow[] = items.map((item: unknown, i): RawRow => {
+    const line = i + 1;
+    if (typeof item === 'string') return { line, values: { text: item } };
+    if (!isRecord(item)) return { line, values: {}, problem: M.notAPhrase };
+    const values: Partial<Record<Field, unknown>> = {};
+    for (const key of Object.keys(item)) {
+      const f = fieldOf(key);
+      if (f) {
+        if (!(f in values)) values[f] = item[key];
+      } else if (!QUIET_KEYS.has(key.toLowerCase())) ignored.add(show(key));
+    }
+    return { line, values };
+  });
+  const notes = ignored.size
+    ? [`已忽略的字段：${[...ignored].slice(0, 5).join('、')} / ignored fields: ${[...ignored].slice(0, 5).join(', ')}`]
+    : [];
+  return { format: 'json', rows, notes };
+}
+
+// ─── parseImport ──────────────────────────────────────────────────────────────────────────────────────────
+
+function refused(format: ImportPreview['format'], encoding: string, fatal: Msg, notes: string[] = []): ImportPreview {
+  const text = both(fatal);
+  return { format, encoding, rows: [{ line: 0, error: text }], ok: 0, errors: 1, warnings: 0, fatal: text, notes };
+}
+
+function extensionOf(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
+}
+
+/** Reads a picked file into a preview. Never throws; a refused file is a preview with `fatal`. */
+export function parseImport(input: { name: string; bytes: Uint8Array }): ImportPreview {
+  try {
+    return parse(input.name, input.bytes);
+  } catch (err) {
+    // Not expected (every limit is checked first); still, a file must never break the page.
+    const detail = show(String(err instanceof Error ? err.message : err), 120);
+    return refused('unknown', '', [`无法读取文件：${detail}`, `could not read the file: ${detail}`]);
+  }
+}
+
+function parse(name: string, bytes: Uint8Array): ImportPreview {
+  const ext = extensionOf(name);
+  const guess: ImportPreview['format'] =
+    ext === 'csv' || ext === 'tsv' ? 'csv' : ext === 'json' ? 'json' : ext === 'txt' ? 'txt' : 'unknown';
+
+  if (bytes.length > IMPORT_LIMITS.bytes) return refused(guess, '', F.tooLarge(bytes.length));
+  if (
+    ['xlsx', 'xls', 'xlsm', 'et', 'numbers'].includes(ext) ||
+    startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) ||
+    startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0])
+  )
+    return refused(guess, '', F.excel);
+
+  const { text: decoded, encoding } = decode(bytes);
+  const s = decoded.replace(/^\uFEFF/, '');
+  if (s.includes('\u0000')) return refused(guess, encoding, F.binary);
+  if (!s.trim()) return refused(guess, encoding, F.empty);
+
+  let read: ReadResult;
+  const trimmed = s.trimStart();
+  if (ext === 'json') read = readJson(s);
+  else if (ext === 'csv') read = readCsv(s);
+  else if (ext === 'tsv') read = readCsv(s, '\t');
+  else if (ext === 'txt')
+    // Excel's "Unicode text" is a tab-separated table saved as .txt.
+    read = looksLikeHeader(firstLineOf(s)) ? readCsv(s) : readTxt(s);
+  else if (trimmed.startsWith('{') || /^\[\s*([[{"\]]|$)/.test(trimmed)) read = readJson(s);
+  else read = looksLikeHeader(firstLineOf(s)) ? readCsv(s) : readTxt(s);
+
+  if (read.fatal) return refused(read.format, encoding, read.fatal, read.notes);
+  if (read.rows.length > IMPORT_LIMITS.rows) return refused(read.format, encoding, F.tooMany(read.rows.length));
+  if (!read.rows.length) return refused(read.format, encoding, F.noPhrases, read.notes);
+
+  const unit = read.format === 'json' ? ITEM : LINE;
+  const rows: ImportRow[] = [];
+  const textAt = new Map<string, number>();
+  const shortcutAt = new Map<string, number>();
+  for (const raw of read.rows) {
+    const { draft, errors } = toDraft(raw);
+    if (!draft) {
+      rows.push({ line: raw.line, error: rowMessage(raw.line, unit, errors) });
+      continue;
+    }
+    const sameText = textAt.get(draft.text);
+    if (sameText !== undefined) {
+      rows.push({ line: raw.line, warning: rowMessage(raw.line, unit, [M.dupText(sameText, unit)]) });
+      continue;
+    }
+    const scKey = draft.shortcut?.toLowerCase();
+    const sameShortcut = scKey === undefined ? undefined : shortcutAt.get(scKey);
+    if (sameShortcut !== undefined) {
+      rows.push({
+        line: raw.line,
+        error: rowMessage(raw.line, unit, [M.dupShortcut(draft.shortcut!, sameShortcut, unit)]),
+      });
+      continue;
+    }
+    textAt.set(draft.text, raw.line);
+    if (scKey !== undefined) shortcutAt.set(scKey, raw.line);
+    rows.push({ line: raw.line, draft });
+  }
+  return {
+    format: read.format,
+    encoding,
+    rows,
+    ok: rows.filter((r) => r.draft).length,
+    errors: rows.filter((r) => r.error).length,
+    warnings: rows.filter((r) => r.warning).length,
+    notes: read.notes,
+  };
+}
+
+// ─── planImport ───────────────────────────────────────────────────────────────────────────────────────────
+
+export interface ImportConflict {
+  line: number;
+  draft: PhraseDraft;
+  /** The existing phrase that already has this shortcut. */
+  existing: { id: number; text: string; shortcut: string };
+  reason: string;
+}
+
+export interface ImportPlan {
+  mode: 'merge' | 'replace';
+  /** New phrases. */
+  add: PhraseDraft[];
+  /** Existing phrases (same text) that get the file's group / tags / shortcut / platforms; usage is kept. */
+  update: { id: number; draft: PhraseDraft }[];
+  /** Rows that change nothing: errors, repeats inside the file, phrases already in the library. */
+  skip: { line: number; reason: string }[];
+  /** Rows whose shortcut belongs to another existing phrase: reported, not applied. */
+  conflicts: ImportConflict[];
+  /** How many existing phrases a replace deletes (0 for merge). */
+  removed: number;
+}
+
+const sameList = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean =>
+  (a ?? []).length === (b ?? []).length && (a ?? []).every((x, i) => x === b![i]);
+
+/**
+ * What an import would do. Every preview row lands in exactly one of add / update / skip / conflicts.
+ *
+ * merge: a phrase whose text is already in the library is merged into it: the file's group (unless the row
+ *   had none), tags added to the existing ones, the file's shortcut and platforms when the row sets them. If
+ *   that changes nothing, the row is skipped as a duplicate. A shortcut that belongs to a different existing
+ *   phrase is a conflict (nothing applied for that row).
+ * replace: the library becomes the file: every importable row is added (the background clears the table in
+ *   the same transaction), nothing is updated, and no shortcut can conflict. A file with nothing importable
+ *   plans nothing, so it cannot empty the library.
+ */
+export function planImport(
+  preview: ImportPreview,
+  existing: readonly PhraseRow[],
+  mode: 'merge' | 'replace',
+): ImportPlan {
+  const plan: ImportPlan = { mode, add: [], update: [], skip: [], conflicts: [], removed: 0 };
+  const skipRow = (r: ImportRow) => plan.skip.push({ line: r.line, reason: r.error ?? r.warning ?? '' });
+
+  if (preview.fatal || preview.ok === 0) {
+    preview.rows.forEach(skipRow);
+    return plan;
+  }
+  if (mode === 'replace') {
+    for (const r of preview.rows) {
+      if (r.draft) plan.add.push(r.draft);
+      else skipRow(r);
+    }
+    plan.removed = existing.length;
+    return plan;
+  }
+
+  const byText = new Map<string, PhraseRow>();
+  const byShortcut = new Map<string, PhraseRow>();
+  for (const p of existing) {
+    if (p.id === undefined) continue;
+    const t = cleanText(p.text);
+    if (!byText.has(t)) byText.set(t, p);
+    const sc = p.shortcut?.toLowerCase();
+    if (sc && !byShortcut.has(sc)) byShortcut.set(sc, p);
+  }
+
+  for (const r of preview.rows) {
+    const d = r.draft;
+    if (!d) {
+      skipRow(r);
+      continue;
+    }
+    const same = byText.get(d.text);
+    const merged: PhraseDraft = same ? mergeInto(same, d) : d;
+    const owner = merged.shortcut ? byShortcut.get(merged.shortcut.toLowerCase()) : undefined;
+    if (owner && owner !== same) {
+      plan.conflicts.push({
+        line: r.line,
+        draft: d,
+        existing: { id: owner.id!, text: owner.text, shortcut: owner.shortcut! },
+        reason:
+          `第 ${r.line} 行：快捷键 ${merged.shortcut} 已属于短语「${show(owner.text)}」` +
+          ` / line ${r.line}: shortcut ${merged.shortcut} already belongs to "${show(owner.text)}"`,
+      });
+      continue;
+    }
+    if (!same) {
+      plan.add.push(d);
+      continue;
+    }
+    const unchanged =
+      merged.group === same.group &&
+      sameList(merged.tags, same.tags) &&
+      merged.shortcut === same.shortcut &&
+      sameList(merged.platforms, same.platforms);
+    if (unchanged)
+      plan.skip.push({
+        line: r.line,
+        reason: `第 ${r.line} 行：短语库里已有相同内容 / line ${r.line}: already in the library`,
+      });
+    else plan.update.push({ id: same.id!, draft: merged });
+  }
+  return plan;
+}
+
+function mergeInto(p: PhraseRow, d: PhraseDraft): PhraseDraft {
+  const union = [...new Set([...p.tags, ...d.tags])];
+  const out: PhraseDraft = {
+    text: p.text,
+    group: d.group !== DEFAULT_GROUP ? d.group : p.group || DEFAULT_GROUP,
+    tags: union.length <= PHRASE_LIMITS.tags ? union : d.tags,
+  };
+  const shortcut = d.shortcut ?? p.shortcut;
+  if (shortcut) out.shortcut = shortcut;
+  const platforms = d.platforms ?? p.platforms;
+  if (platforms?.length) out.platforms = [...platforms];
+  return out;
+}
+
+// ─── export ───────────────────────────────────────────────────────────────────────────────────────────────
+
+export type ExportFormat = ImportFormat;
+type Exportable = Pick<PhraseRow, 'text' | 'group' | 'tags' | 'shortcut' | 'platforms'>;
+
+const CSV_HEADER = ['内容', '分组', '标签', '快捷键', '平台'];
+
+/**
+ * Excel runs a cell that starts with = + - @ as a formula (CSV injection); such cells (and cells that start
+ * with apostrophes before one of those) get one more leading apostrophe, which parseImport removes again.
+ */
+function csvCell(v: string): string {
+  const s = /^'*[=+\-@]/.test(v) ? `'${v}` : v;
+  return /[",\r\n\t]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function groupsInOrder(rows: readonly Exportable[]): Map<string, Exportable[]> {
+  const groups = new Map<string, Exportable[]>();
+  for (const r of rows) {
+    const g = cleanLine(r.group) || DEFAULT_GROUP;
+    const list = groups.get(g);
+    if (list) list.push(r);
+    else groups.set(g, [r]);
+  }
+  return groups;
+}
+
+function exportName(ext: string, now?: number): string {
+  if (now === undefined) return `快捷短语.${ext}`;
+  const day = new Date(now + 8 * 3600_000).toISOString().slice(0, 10); // China date
+  return `快捷短语-${day}.${ext}`;
+}
+
+/**
+ * The library as a file. CSV: UTF-8 with BOM (Excel reads Chinese correctly), CRLF, Chinese header.
+ * TXT: group headers (`# 发货`) and one phrase per line (newlines as `\n`); it carries text and group only.
+ * JSON: `{ "format": "reply-sentinel-phrases", "version": 1, "phrases": [...] }`, pretty-printed.
+ * Each reads back through parseImport into the same drafts (TXT: the same text and group).
+ */
+export function exportPhrases(
+  rows: readonly Exportable[],
+  format: ExportFormat,
+  opts: { now?: number } = {},
+): { name: string; mime: string; text: string } {
+  if (format === 'csv') {
+    const lines = [CSV_HEADER.join(',')];
+    for (const r of rows)
+      lines.push(
+        [
+          r.text,
+          r.group,
+          r.tags.join('、'),
+          r.shortcut ?? '',
+          (r.platforms ?? []).map((p) => PLATFORM_EXPORT[p] ?? p).join('、'),
+        ]
+          .map(csvCell)
+          .join(','),
+      );
+    return {
+      name: exportName('csv', opts.now),
+      mime: 'text/csv;charset=utf-8',
+      text: `\uFEFF${lines.join('\r\n')}\r\n`,
+    };
+  }
+  if (format === 'txt') {
+    const out: string[] = [];
+    for (const [g, list] of groupsInOrder(rows)) {
+      if (out.length) out.push('');
+      out.push(`# ${g}`);
+      for (const r of list) out.push(escapeTxt(r.text));
+    }
+    return { name: exportName('txt', opts.now), mime: 'text/plain;charset=utf-8', text: `${out.join('\r\n')}\r\n` };
+  }
+  const phrases = rows.map((r) => ({
+    text: r.text,
+    group: r.group,
+    tags: [...r.tags],
+    ...(r.shortcut && { shortcut: r.shortcut }),
+    ...(r.platforms?.length && { platforms: [...r.platforms] }),
+  }));
+  return {
+    name: exportName('json', opts.now),
+    mime: 'application/json',
+    text: `${JSON.stringify({ format: 'reply-sentinel-phrases', version: 1, phrases }, null, 2)}\n`,
+  };
+}

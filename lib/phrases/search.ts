@@ -1,0 +1,266 @@
+/**
+ * Fuzzy phrase search for the in-page palette and the library (pure).
+ *
+ * A query matches a phrase, best first:
+ *   1000 its shortcut exactly (`/fh` or `fh`), 900 a shortcut prefix;
+ *    700 the text starts with the query, 650 the text contains it;
+ *    620 / 560 a tag equals / contains it; 600 / 540 the group equals / contains it;
+ *   100–300 the query's characters appear in the text in order (subsequence: `退流` finds 退款流程), scored by
+ *          how tightly they sit.
+ * Several words (`发货 快递`) must each match somewhere; the weakest decides. Case, full-width letters and
+ * digits are folded (NFKC, lower case). Equal scores rank by usage, then by the most recently updated.
+ * `ranges` are [start, end) indexes into the phrase's text (UTF-16, as `String.slice` takes them), sorted and
+ * disjoint, for highlighting.
+ */
+import type { PhraseRow } from '../db/schema';
+import type { Platform } from '../model';
+
+export interface PhraseMatch {
+  row: PhraseRow;
+  score: number;
+  ranges: [number, number][];
+}
+
+export const SCORE = {
+  shortcutExact: 1000,
+  shortcutPrefix: 900,
+  textPrefix: 700,
+  textContains: 650,
+  tagExact: 620,
+  groupExact: 600,
+  tagContains: 560,
+  groupContains: 540,
+  /** Subsequence scores lie in [fuzzyMin, fuzzyMax]. */
+  fuzzyMin: 100,
+  fuzzyMax: 300,
+} as const;
+
+const MAX_QUERY = 100;
+/** Highlighted occurrences per phrase. */
+const MAX_RANGES = 20;
+/** Candidate starting points tried for a subsequence match. */
+const MAX_STARTS = 64;
+
+interface Folded {
+  /** NFKC + lower case. */
+  f: string;
+  /**
+   * For each unit of `f`: the [start, end) of the original code point it came from. Absent while every
+   * character folded to as many units as it had (then unit k of `f` is unit k of the text).
+   */
+  start?: number[];
+  end?: number[];
+}
+
+/** Characters that fold to themselves without asking: ASCII except A–Z, CJK punctuation, CJK ideographs. */
+const isPlain = (c: number): boolean =>
+  c < 0x80 ? c < 65 || c > 90 : (c >= 0x4e00 && c <= 0x9fff) || (c > 0x3000 && c < 0x3036);
+
+function fold(s: string): Folded {
+  let f = '';
+  let start: number[] | undefined;
+  let end: number[] | undefined;
+  let run = 0; // start of the pending run of characters that stay as they are
+  let i = 0;
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (isPlain(c)) {
+      start?.push(i);
+      end?.push(i + 1);
+      i++;
+      continue;
+    }
+    const cp = String.fromCodePoint(s.codePointAt(i)!);
+    const g = cp.normalize('NFKC').toLowerCase();
+    if (g !== cp) {
+      f += s.slice(run, i) + g;
+      run = i + cp.length;
+      if (!start && g.length !== cp.length) {
+        // From here on units no longer line up: spell the mapping out (identity so far).
+        const before = f.length - g.length;
+        start = Array.from({ length: before }, (_, k) => k);
+        end = Array.from({ length: before }, (_, k) => k + 1);
+      }
+    }
+    for (let k = 0; k < g.length; k++) {
+      start?.push(i);
+      end?.push(i + cp.length);
+    }
+    i += cp.length;
+  }
+  f += s.slice(run);
+  return start && end ? { f, start, end } : { f };
+}
+
+const foldQuery = (s: string): string => s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+
+interface Prepared {
+  text: string;
+  group: string;
+  tags: string;
+  shortcut: string | undefined;
+  folded: Folded;
+  foldedGroup: string;
+  foldedTags: string[];
+  foldedShortcut: string;
+}
+
+/** Folding is the costly part: kept per row object while its fields stay the same (typing reuses the rows). */
+const cache = new WeakMap<PhraseRow, Prepared>();
+
+function prepare(row: PhraseRow): Prepared {
+  const tags = row.tags.join('\u0000');
+  const hit = cache.get(row);
+  if (hit && hit.text === row.text && hit.group === row.group && hit.tags === tags && hit.shortcut === row.shortcut)
+    return hit;
+  const p: Prepared = {
+    text: row.text,
+    group: row.group,
+    tags,
+    shortcut: row.shortcut,
+    folded: fold(row.text),
+    foldedGroup: foldQuery(row.group),
+    foldedTags: row.tags.map(foldQuery),
+    foldedShortcut: foldQuery(row.shortcut ?? '').replace(/^\//, ''),
+  };
+  cache.set(row, p);
+  return p;
+}
+
+/** Folded [a, b) ranges → original text ranges, sorted and merged. */
+function toTextRanges(p: Prepared, folded: [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  const { start, end } = p.folded;
+  const toText = ([a, b]: [number, number]): [number, number] => (start && end ? [start[a]!, end[b - 1]!] : [a, b]);
+  for (const [a, b] of folded.map(toText).sort((x, y) => x[0] - y[0])) {
+    const last = out[out.length - 1];
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
+function occurrences(hay: string, needle: string): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = hay.indexOf(needle); i >= 0 && out.length < MAX_RANGES; i = hay.indexOf(needle, i + needle.length))
+    out.push([i, i + needle.length]);
+  return out;
+}
+
+/** The tightest in-order placement of the query's characters in the text, or null. */
+function subsequence(hay: string, q: string): { positions: number[]; span: number } | null {
+  const chars = [...q];
+  if (chars.length < 2) return null;
+  let best: { positions: number[]; span: number } | null = null;
+  let tried = 0;
+  for (let s = hay.indexOf(chars[0]!); s >= 0 && tried < MAX_STARTS; s = hay.indexOf(chars[0]!, s + 1), tried++) {
+    const positions = [s];
+    let at = s + chars[0]!.length;
+    let ok = true;
+    for (let k = 1; k < chars.length; k++) {
+      const j = hay.indexOf(chars[k]!, at);
+      if (j < 0) {
+        ok = false;
+        break;
+      }
+      positions.push(j);
+      at = j + chars[k]!.length;
+    }
+    if (!ok) break; // a later start cannot succeed if this one ran out of text
+    const span = at - s;
+    if (!best || span < best.span) best = { positions, span };
+    if (span === q.length) break;
+  }
+  if (!best) return null;
+  // Too scattered to mean anything.
+  return best.span <= q.length * 6 + 6 ? best : null;
+}
+
+/** One word against one phrase: the best score and the text ranges to highlight. */
+function matchWord(p: Prepared, w: string): { score: number; ranges: [number, number][] } {
+  let score = 0;
+  const sc = p.foldedShortcut;
+  const word = w.replace(/^\//, '');
+  if (sc && word) {
+    if (sc === word) score = SCORE.shortcutExact;
+    else if (sc.startsWith(word)) score = SCORE.shortcutPrefix;
+  }
+  if (!word) return { score, ranges: [] };
+
+  const text = p.folded.f;
+  const idx = text.indexOf(word);
+  let ranges: [number, number][] = [];
+  if (idx >= 0) {
+    score = Math.max(score, idx === 0 ? SCORE.textPrefix : SCORE.textContains);
+    ranges = occurrences(text, word);
+  }
+  for (const t of p.foldedTags) {
+    if (t === word) score = Math.max(score, SCORE.tagExact);
+    else if (t.includes(word)) score = Math.max(score, SCORE.tagContains);
+  }
+  if (p.foldedGroup === word) score = Math.max(score, SCORE.groupExact);
+  else if (p.foldedGroup.includes(word)) score = Math.max(score, SCORE.groupContains);
+
+  if (idx < 0) {
+    const sub = subsequence(text, word);
+    if (sub) {
+      const tightness = word.length / sub.span; // 1 would be contiguous (a substring, handled above)
+      const fuzzy = SCORE.fuzzyMin + Math.round(tightness * 20) * 10;
+      if (fuzzy > score) {
+        score = Math.min(fuzzy, SCORE.fuzzyMax);
+        ranges = sub.positions.map((pos, k) => [pos, pos + [...word][k]!.length]);
+      }
+    }
+  }
+  return { score, ranges };
+}
+
+function matchQuery(p: Prepared, q: string): { score: number; ranges: [number, number][] } {
+  const whole = matchWord(p, q);
+  const words = q.split(' ').filter((w) => w && w !== '/');
+  if (words.length < 2) return whole;
+  let min = Infinity;
+  const ranges: [number, number][] = [];
+  for (const w of words) {
+    const m = matchWord(p, w);
+    if (!m.score) return whole;
+    min = Math.min(min, m.score);
+    ranges.push(...m.ranges);
+  }
+  // Every word found, but not as one phrase: just below the weakest word's tier.
+  return min - 5 > whole.score ? { score: min - 5, ranges } : whole;
+}
+
+function visibleOn(row: PhraseRow, platform: Platform | undefined): boolean {
+  return !platform || !row.platforms?.length || row.platforms.includes(platform);
+}
+
+/**
+ * Phrases matching `query`, best first (see the module comment). An empty query lists the most used first;
+ * `/` alone lists the phrases that have a shortcut. `platform` hides phrases limited to other platforms.
+ */
+export function searchPhrases(
+  rows: readonly PhraseRow[],
+  query: string,
+  opts: { platform?: Platform; limit?: number } = {},
+): PhraseMatch[] {
+  const q = foldQuery(query.slice(0, MAX_QUERY));
+  const found: { m: PhraseMatch; i: number }[] = [];
+  rows.forEach((row, i) => {
+    if (!visibleOn(row, opts.platform)) return;
+    if (!q || q === '/') {
+      if (q === '/' && !row.shortcut) return;
+      found.push({ m: { row, score: 0, ranges: [] }, i });
+      return;
+    }
+    const p = prepare(row);
+    const { score, ranges } = matchQuery(p, q);
+    if (score > 0) found.push({ m: { row, score, ranges: toTextRanges(p, ranges) }, i });
+  });
+  found.sort(
+    (a, b) =>
+      b.m.score - a.m.score || b.m.row.usage - a.m.row.usage || b.m.row.updatedAt - a.m.row.updatedAt || a.i - b.i,
+  );
+  const limit = opts.limit ?? Infinity;
+  return found.slice(0, Math.max(0, limit)).map((x) => x.m);
+}

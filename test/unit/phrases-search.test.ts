@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { PhraseRow } from '../../lib/db/schema';
+import { parseImport } from '../../lib/phrases/io';
+import { SCORE, searchPhrases, type PhraseMatch } from '../../lib/phrases/search';
+import { STARTER_PHRASES } from '../../lib/phrases/starter';
+
+let nextId = 1;
+function row(p: Partial<PhraseRow> & { text: string }): PhraseRow {
+  return { id: nextId++, group: '未分组', tags: [], usage: 0, updatedAt: 0, ...p };
+}
+
+const texts = (ms: PhraseMatch[]) => ms.map((m) => m.row.text);
+/** The highlighted pieces of each result's text. */
+const marked = (m: PhraseMatch) => m.ranges.map(([a, b]) => m.row.text.slice(a, b));
+
+describe('searchPhrases: ranking', () => {
+  it('ranks shortcut > text prefix > text > tag > group > subsequence, whatever the usage', () => {
+    const rows = [
+      row({ text: '无关的内容', usage: 100 }),
+      row({ text: '发出后货到付款', usage: 90 }), // subsequence
+      row({ text: 'h', group: '发货通知', usage: 80 }), // group contains
+      row({ text: 'g', tags: ['快发货了'], usage: 70 }), // tag contains
+      row({ text: 'f', group: '发货', usage: 60 }), // group equals
+      row({ text: 'e', tags: ['发货'], usage: 50 }), // tag equals
+      row({ text: '我们今天发货', usage: 40 }), // text contains
+      row({ text: '发货很快', usage: 30 }), // text prefix
+      row({ text: 'b', shortcut: '/发货单', usage: 20 }), // shortcut prefix
+      row({ text: 'a', shortcut: '/发货', usage: 10 }), // shortcut exact
+    ];
+    const found = searchPhrases(rows, '发货');
+    expect(texts(found)).toEqual(['a', 'b', '发货很快', '我们今天发货', 'e', 'f', 'g', 'h', '发出后货到付款']);
+    expect(found.map((m) => m.score).slice(0, 8)).toEqual([
+      SCORE.shortcutExact,
+      SCORE.shortcutPrefix,
+      SCORE.textPrefix,
+      SCORE.textContains,
+      SCORE.tagExact,
+      SCORE.groupExact,
+      SCORE.tagContains,
+      SCORE.groupContains,
+    ]);
+    expect(found[8]!.score).toBeGreaterThanOrEqual(SCORE.fuzzyMin);
+    expect(found[8]!.score).toBeLessThanOrEqual(SCORE.fuzzyMax);
+  });
+
+  it('breaks ties by usage, then by the most recent update', () => {
+    const rows = [
+      row({ text: '亲，今天发货', usage: 5, updatedAt: 300 }),
+      row({ text: '亲，明天发货', usage: 9, updatedAt: 100 }),
+      row({ text: '亲，后天发货', usage: 9, updatedAt: 200 }),
+    ];
+    expect(texts(searchPhrases(rows, '发货'))).toEqual(['亲，后天发货', '亲，明天发货', '亲，今天发货']);
+  });
+
+  it('a tighter subsequence ranks above a looser one', () => {
+    const rows = [row({ text: '退换货，款项原路，流程见订单', usage: 50 }), row({ text: '退款流程', usage: 0 })];
+    const loose = row({ text: '退一下款再说流程' });
+    const found = searchPhrases([...rows, loose], '退流');
+    expect(texts(found)).toEqual(['退款流程', '退一下款再说流程', '退换货，款项原路，流程见订单']);
+    expect(found[0]!.score).toBeGreaterThan(found[1]!.score);
+    expect(found[1]!.score).toBeGreaterThan(found[2]!.score);
+  });
+
+  it('several words must each match somewhere', () => {
+    const rows = [
+      row({ text: '发货后请留意快递信息' }),
+      row({ text: '只说发货' }),
+      row({ text: '快递单号', group: '发货' }),
+    ];
+    const found = searchPhrases(rows, '发货  快递');
+    expect(texts(found).sort()).toEqual(['发货后请留意快递信息', '快递单号'].sort());
+    expect(marked(found.find((m) => m.row.text === '发货后请留意快递信息')!)).toEqual(['发货', '快递']);
+  });
+});
+
+describe('searchPhrases: matching', () => {
+  it('matches shortcuts with or without the slash, ignoring case and full width', () => {
+    const rows = [row({ text: '付款后 48 小时内发货', shortcut: '/FH' }), row({ text: 'other', shortcut: '/x' })];
+    for (const q of ['/fh', 'fh', 'FH', '／ｆｈ', ' /f '])
+      expect(texts(searchPhrases(rows, q))).toEqual([rows[0]!.text]);
+  });
+
+  it('finds Latin text case-insensitively and by subsequence', () => {
+    const rows = [row({ text: 'Your Refund is on its way' })];
+    expect(marked(searchPhrases(rows, 'REFUND')[0]!)).toEqual(['Refund']);
+    // Neighbouring matches merge into one highlight.
+    expect(marked(searchPhrases(rows, 'rfnd')[0]!)).toEqual(['R', 'f', 'nd']);
+    expect(searchPhrases(rows, 'zzz')).toEqual([]);
+  });
+
+  it('gives text ranges as String.slice indexes, also after emoji and folded characters', () => {
+    const emoji = row({ text: '😀亲，发货啦发货' });
+    const m = searchPhrases([emoji], '发货')[0]!;
+    expect(m.ranges).toEqual([
+      [4, 6],
+      [7, 9],
+    ]);
+    expect(marked(m)).toEqual(['发货', '发货']);
+    // ㈱ folds to three characters "(株)": ranges after it still point into the original text.
+    const folded = row({ text: '㈱会社 ABC' });
+    expect(searchPhrases([folded], 'abc')[0]!.ranges).toEqual([[4, 7]]);
+    expect(searchPhrases([folded], '株')[0]!.ranges).toEqual([[0, 1]]);
+    expect(searchPhrases([row({ text: 'ＡＢＣ全角' })], 'abc')[0]!.ranges).toEqual([[0, 3]]);
+    // Compatibility forms among CJK punctuation fold too (〸 is 十).
+    expect(searchPhrases([row({ text: '〸月见' })], '十月')[0]!.ranges).toEqual([[0, 2]]);
+  });
+
+  it('gives no text ranges when only the shortcut, a tag or the group matched', () => {
+    const m = searchPhrases([row({ text: '亲，在的', shortcut: '/zai', tags: ['问候'] })], 'zai')[0]!;
+    expect(m).toMatchObject({ score: SCORE.shortcutExact, ranges: [] });
+  });
+
+  it('does not match characters scattered too far apart', () => {
+    expect(searchPhrases([row({ text: `a${'x'.repeat(100)}b` })], 'ab')).toEqual([]);
+    expect(searchPhrases([row({ text: 'ba' })], 'ab')).toEqual([]); // order matters
+  });
+
+  it('keeps HTML in texts as text (ranges point into it, nothing is parsed)', () => {
+    const r = row({ text: '<script>alert("发货")</script>' });
+    expect(marked(searchPhrases([r], '<script>')[0]!)).toEqual(['<script>']);
+    expect(marked(searchPhrases([r], '发货')[0]!)).toEqual(['发货']);
+  });
+
+  it('sees an edited row (the per-row cache follows the fields)', () => {
+    const r = row({ text: '旧的内容' });
+    expect(searchPhrases([r], '旧的')).toHaveLength(1);
+    r.text = '新的内容';
+    expect(searchPhrases([r], '旧的')).toEqual([]);
+    expect(searchPhrases([r], '新的')).toHaveLength(1);
+  });
+});
+
+describe('searchPhrases: filters and the empty query', () => {
+  const rows = [
+    row({ text: '拼多多专用', platforms: ['pdd'], usage: 1, updatedAt: 1 }),
+    row({ text: '京东专用', platforms: ['jd'], usage: 5, updatedAt: 1 }),
+    row({ text: '通用一', usage: 5, updatedAt: 9, shortcut: '/t1' }),
+    row({ text: '通用二', platforms: [], usage: 7, updatedAt: 1 }),
+  ];
+
+  it('hides phrases limited to other platforms', () => {
+    expect(texts(searchPhrases(rows, '', { platform: 'jd' }))).toEqual(['通用二', '通用一', '京东专用']);
+    expect(texts(searchPhrases(rows, '专用', { platform: 'pdd' }))).toEqual(['拼多多专用']);
+    expect(texts(searchPhrases(rows, '专用'))).toEqual(['京东专用', '拼多多专用']);
+  });
+
+  it('empty query: most used first, then most recent; / alone: the phrases with a shortcut; limit', () => {
+    expect(texts(searchPhrases(rows, '   '))).toEqual(['通用二', '通用一', '京东专用', '拼多多专用']);
+    expect(searchPhrases(rows, '').every((m) => m.score === 0 && m.ranges.length === 0)).toBe(true);
+    expect(texts(searchPhrases(rows, '/'))).toEqual(['通用一']);
+    expect(texts(searchPhrases(rows, '', { limit: 2 }))).toEqual(['通用二', '通用一']);
+    expect(searchPhrases(rows, '', { limit: 0 })).toEqual([]);
+  });
+});
+
+describe('searchPhrases on real libraries', () => {
+  const starter = STARTER_PHRASES.map((p, i) => row({ ...p, tags: [...p.tags], usage: 0, updatedAt: i }));
+
+  it('finds the starter pack by shortcut and by words', () => {
+    expect(searchPhrases(starter, '/fh')[0]!.row.shortcut).toBe('/fh');
+    expect(searchPhrases(starter, 'kd')[0]!.row.shortcut).toBe('/kd');
+    expect(searchPhrases(starter, '退款')[0]!.row.shortcut).toBe('/tk');
+    expect(searchPhrases(starter, '发票')[0]!.row.shortcut).toBe('/fp');
+    expect(searchPhrases(starter, '物流').map((m) => m.row.group)).toContain('发货');
+  });
+
+  it('ranges are always sorted, disjoint and inside the text', () => {
+    const fromFile = parseImport({
+      name: 'groups.txt',
+      bytes: new Uint8Array(readFileSync(new URL('../fixtures/phrases/groups.txt', import.meta.url))),
+    })
+      .rows.filter((r) => r.draft)
+      .map((r) => row({ ...r.draft! }));
+    const library = [...starter, ...fromFile];
+    for (const q of ['亲', '发货', '亲您', '订单 售后', 'hi', '48', '退流', '价格活动']) {
+      const found = searchPhrases(library, q);
+      expect(found.length).toBeGreaterThan(0);
+      for (const m of found) {
+        let last = -1;
+        for (const [a, b] of m.ranges) {
+          expect(a).toBeGreaterThan(last);
+          expect(b).toBeGreaterThan(a);
+          expect(b).toBeLessThanOrEqual(m.row.text.length);
+          last = b;
+        }
+      }
+    }
+  });
+});
