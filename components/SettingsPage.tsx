@@ -1,5 +1,6 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState, type FormEvent } from 'react';
+import { PRUNE_NOTICE_KEY, type PruneNotice } from '@/lib/background/maintenance';
 import type { Reply } from '@/lib/messages';
 import { DEFAULT_RULES, allMetrics } from '@/lib/rules';
 import { DEFAULT_SETTINGS, type Settings } from '@/lib/settings';
@@ -19,6 +20,14 @@ export function SettingsPage() {
   for (const r of stored ?? []) saved[r.key] = r.value;
   const form = { ...DEFAULT_SETTINGS, ...(saved as Partial<Settings>), ...draft };
   const setForm = (next: Partial<Settings>) => setDraft({ ...draft, ...next });
+
+  const prune = useLiveQuery(() => uiDb.meta.get(PRUNE_NOTICE_KEY), [])?.value as PruneNotice | undefined;
+  const [purged, setPurged] = useState('');
+  async function purge() {
+    if (!confirm(t('optPurgeConfirm'))) return;
+    const reply = (await browser.runtime.sendMessage({ type: 'purgeAll' })) as Reply;
+    setPurged(reply.ok ? t('optPurged', [String(reply.removed ?? 0)]) : t('optError', [reply.error]));
+  }
 
   async function save(e: FormEvent) {
     e.preventDefault();
@@ -90,7 +99,15 @@ export function SettingsPage() {
           {status?.text}
         </span>
       </form>
-
+      <h2>{t('optData')}</h2>
+      <p className="rs-help">{t('optDataHelp')}</p>
+      {prune ? <p className="warn">{t('pruneBody', [prune.events, prune.units])}</p> : null}
+      <button type="button" onClick={() => void purge()}>
+        {t('optPurge')}
+      </button>{' '}
+      <span role="status" id="rs-purge-status">
+        {purged}
+      </span>
       <h2>{t('optRules', [DEFAULT_RULES.version])}</h2>
       <table className="rs-table">
         <thead>

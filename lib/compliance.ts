@@ -41,7 +41,8 @@ export function emptyFigure(): Figure {
   return { pass: 0, fail: 0, pending: 0, unknown: 0, notAssessed: 0, rate: null, average: null };
 }
 
-function sum(rows: readonly RollupRow[]): Figure {
+/** Sums rollup rows into one figure (rate and capped average over the sums). */
+export function sum(rows: readonly RollupRow[]): Figure {
   const f = emptyFigure();
   let cappedSum = 0;
   let cappedCount = 0;

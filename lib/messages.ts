@@ -3,6 +3,7 @@
  * whatever arrives over chrome.runtime is untrusted until `parseMessage` accepts it.
  */
 import { AUTHORS, MARKERS, PLATFORMS, TIME_SOURCES, type ChatEvent, type Platform } from './model';
+import { AGENT_ID, parseExport, type ExportBundle } from './analytics/team';
 import type { Health } from './db/schema';
 import type { Settings } from './settings';
 
@@ -69,7 +70,30 @@ export interface FocusMessage {
   conv: string;
 }
 
+/** Analytics page: merge another agent's export into the team view (validated in full by `parseExport`). */
+export interface TeamImportMessage {
+  type: 'teamImport';
+  bundle: ExportBundle;
+}
+
+/** Analytics page: forget everything imported from one source. */
+export interface TeamRemoveMessage {
+  type: 'teamRemove';
+  source: string;
+}
+
+/** Analytics page: this installation's id for exports (created on first use). */
+export interface AgentIdMessage {
+  type: 'agentId';
+}
+
+/** Settings page: delete all chat data on this computer. */
+export interface PurgeMessage {
+  type: 'purgeAll';
+}
+
 export type ToBackground =
+  | PurgeMessage
   | EventsMessage
   | HealthMessage
   | SettingsMessage
@@ -77,7 +101,10 @@ export type ToBackground =
   | FocusMessage
   | InputFocusMessage
   | InsertPhraseMessage
-  | PhraseMessage;
+  | PhraseMessage
+  | TeamImportMessage
+  | TeamRemoveMessage
+  | AgentIdMessage;
 
 /** Background → workbench tab: put text into the chat input / open a conversation. */
 export type ToContent = ClocksMessage | { type: 'insert'; text: string } | { type: 'openConversation'; buyer: string };
@@ -224,6 +251,8 @@ export function parseMessage(raw: unknown): Result<ToBackground> {
         return { ok: true, value: { type: 'settings', patch: raw.patch as Partial<Settings> } };
       case 'refresh':
         return { ok: true, value: { type: 'refresh' } };
+      case 'purgeAll':
+        return { ok: true, value: { type: 'purgeAll' } };
       case 'inputFocus':
         if (!oneOf(PLATFORMS, raw.platform)) return { ok: false, error: 'inputFocus: unknown platform' };
         if (!isStr(raw.account, LIMITS.accountLength))
@@ -265,6 +294,18 @@ export function parseMessage(raw: unknown): Result<ToBackground> {
         if (!isStr(raw.conv, LIMITS.idLength * 3))
           return { ok: false, error: 'focus: conv must be a conversation key' };
         return { ok: true, value: { type: 'focus', conv: raw.conv } };
+      case 'teamImport': {
+        const b = parseExport(raw.bundle);
+        return b.ok
+          ? { ok: true, value: { type: 'teamImport', bundle: b.value } }
+          : { ok: false, error: `teamImport: ${b.error}` };
+      }
+      case 'teamRemove':
+        if (typeof raw.source !== 'string' || !AGENT_ID.test(raw.source))
+          return { ok: false, error: 'teamRemove: source must be an installation id' };
+        return { ok: true, value: { type: 'teamRemove', source: raw.source } };
+      case 'agentId':
+        return { ok: true, value: { type: 'agentId' } };
       default:
         return { ok: false, error: `unknown message type: ${String(raw.type)}` };
     }

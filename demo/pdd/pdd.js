@@ -10,6 +10,10 @@
     { uid: '640087', nick: '王***' },
     { uid: '511920', nick: '快***手' },
   ];
+  // ?buyers=N: more conversations (the soak test uses 50).
+  for (let i = buyers.length, n = Math.min(500, Number(params.get('buyers')) || 0); i < n; i++) {
+    buyers.push({ uid: String(900000 + i), nick: `买家${i}***` });
+  }
   const questions = [
     '请问什么时候发货？',
     '这个有现货吗',
@@ -22,7 +26,25 @@
   const robotAnswers = ['亲，在的哦，请问有什么可以帮您？', '亲亲，一般48小时内发货哦'];
   const state = { open: null, auto: params.get('auto') !== '0', lastId: 0, model: '' };
   const threads = new Map(buyers.map((b) => [b.uid, []]));
+  // ?persist=1: the conversations survive a browser restart (as the real site keeps them on its server).
+  const STORE_KEY = 'reply-sentinel-demo-pdd';
+  const persist = params.get('persist') === '1';
+  if (persist) {
+    try {
+      for (const [uid, msgs] of JSON.parse(localStorage.getItem(STORE_KEY) ?? '[]'))
+        if (threads.has(uid)) threads.set(uid, msgs);
+    } catch {
+      /* a broken store starts empty */
+    }
+  }
+  const save = () => persist && localStorage.setItem(STORE_KEY, JSON.stringify([...threads]));
   const waitingSince = new Map(); // uid -> ms of the first unanswered buyer message
+  for (const [uid, msgs] of threads) {
+    for (const m of msgs) {
+      if (m.who === 'buyer' && !waitingSince.has(uid)) waitingSince.set(uid, m.id);
+      if (m.who === 'human') waitingSince.delete(uid);
+    }
+  }
 
   const $ = (sel) => document.querySelector(sel);
   const el = (tag, attrs = {}, children = []) => {
@@ -133,6 +155,7 @@
     }
     renderList();
     if (!fromPeer && channel) channel.postMessage({ kind: 'msg', uid, who, text, id: m.id });
+    save();
     return `middlePanel_list_${m.id}`;
   }
 

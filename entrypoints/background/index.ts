@@ -5,6 +5,7 @@
  * counts down the single alarm is re-armed at most REFRESH_MS ahead, and a 1-second ticker repaints the badge
  * for as long as Chrome keeps the worker running.
  */
+import { purgeAll, withSpace, type PruneNotice } from '@/lib/background/maintenance';
 import { PhraseStore } from '@/lib/background/phrases';
 import { Sentinel, type Host } from '@/lib/background/sentinel';
 import type { Translate } from '@/lib/badge';
@@ -39,6 +40,9 @@ export default defineBackground(() => {
     async setAlarm(when) {
       if (when === null) await browser.alarms.clear(ALARM);
       else await browser.alarms.create(ALARM, { when });
+    },
+    async liveTabIds() {
+      return (await browser.tabs.query({})).flatMap((tab) => (tab.id === undefined ? [] : [tab.id]));
     },
     async sendToTab(tabId, msg) {
       await browser.tabs.sendMessage(tabId, msg).catch(() => undefined);
@@ -85,7 +89,11 @@ export default defineBackground(() => {
       switch (msg.type) {
         case 'events':
           if (tabId === undefined) return { ok: false, error: 'events must come from a workbench tab' };
-          return { ok: true, ...(await sentinel.ingest(msg)) };
+          return { ok: true, ...(await withSpace(db, Date.now, () => sentinel.ingest(msg), announcePrune)) };
+        case 'purgeAll':
+          if (tabId !== undefined || sender.url?.startsWith(browser.runtime.getURL('/')) !== true)
+            return { ok: false, error: 'purgeAll must come from the extension’s own pages' };
+          return { ok: true, removed: await purgeAll(db) };
         case 'health':
           if (tabId === undefined) return { ok: false, error: 'health must come from a workbench tab' };
           await sentinel.health(msg, tabId);
@@ -113,6 +121,15 @@ export default defineBackground(() => {
           return (await focusConversation(msg.conv))
             ? { ok: true }
             : { ok: false, error: 'no open workbench tab for that conversation' };
+        case 'teamImport':
+          if (tabId !== undefined) return { ok: false, error: 'teamImport must come from an extension page' };
+          return sentinel.importTeam(msg.bundle);
+        case 'teamRemove':
+          if (tabId !== undefined) return { ok: false, error: 'teamRemove must come from an extension page' };
+          return { ok: true, removed: await sentinel.removeTeamSource(msg.source) };
+        case 'agentId':
+          if (tabId !== undefined) return { ok: false, error: 'agentId must come from an extension page' };
+          return { ok: true, agentId: await sentinel.agentId() };
         case 'refresh':
           await sentinel.tick();
           return { ok: true, badge: sentinel.badge(Date.now()) };
@@ -172,6 +189,11 @@ export default defineBackground(() => {
     if (!reply?.ok) return { ok: false, error: reply && !reply.ok ? reply.error : t('phraseNoInput') };
     await phrases.used(phraseId);
     return { ok: true };
+  }
+
+  /** Tells the user that old records were deleted because the browser ran out of space for new ones. */
+  function announcePrune(n: PruneNotice) {
+    void host.notify({ id: `prune|${n.at}`, title: t('pruneTitle'), message: t('pruneBody', [n.events, n.units]) });
   }
 
   browser.notifications.onClicked.addListener((id) => {

@@ -3,6 +3,7 @@ import { ali1688Adapter, taobaoAdapter } from './ali';
 import { douyinAdapter } from './douyin';
 import { jdAdapter } from './jd';
 import { kuaishouAdapter } from './kuaishou';
+import { labAdapter } from './lab';
 import { pddAdapter } from './pdd';
 import type { Adapter } from './types';
 
@@ -13,6 +14,7 @@ export const ADAPTERS: readonly Adapter[] = [
   taobaoAdapter,
   jdAdapter,
   kuaishouAdapter,
+  labAdapter, // demo build's editor lab (localhost /editors/ only): keep last
 ];
 
 export function adapterFor(url: URL): Adapter | undefined {

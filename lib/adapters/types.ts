@@ -49,6 +49,13 @@ export interface Adapter {
    * frames, for 1688, whose chat lives in a same-origin iframe: that adapter accepts the inner frame instead).
    */
   acceptsFrame?(doc: Document, isTop: boolean): boolean;
-  /** Pure: reads the DOM under `root`, never writes it. */
-  extract(root: ParentNode): Extraction;
+  /**
+   * Pure: reads the DOM under `root`, never writes it. `memo` (optional, owned by the caller) lets an adapter
+   * reuse what it read from an element at an earlier call; the caller deletes every element a mutation touched
+   * (and its ancestors) before calling again. With or without it, the result must be the same.
+   */
+  extract(root: ParentNode, memo?: ExtractMemo): Extraction;
 }
+
+/** Per-element results kept between extract() calls on a live page (see Adapter.extract). */
+export type ExtractMemo = WeakMap<Element, unknown>;

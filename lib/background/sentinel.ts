@@ -4,6 +4,7 @@
  */
 import { badgeView, type BadgeView, type Translate } from '../badge';
 import type { ClockRow, CoverageRow, EventRow, RollupRow, SentinelDB, TabRow, UnitRow } from '../db/schema';
+import { AGENT_ID, planImport, type ExportBundle } from '../analytics/team';
 import { byUrgency, evaluate, type Clock } from '../engine';
 import { betterTime } from '../engine/rounds';
 import {
@@ -32,6 +33,8 @@ export interface Host {
   notify(n: Notice): Promise<void>;
   /** Send a message to one tab's content script (errors, e.g. a closed tab, are the host's to swallow). */
   sendToTab(tabId: number, msg: ClocksMessage): Promise<void>;
+  /** The ids of the tabs that exist now (after a browser restart, none of the old ones). */
+  liveTabIds(): Promise<number[]>;
   t: Translate;
 }
 
@@ -46,6 +49,7 @@ export const UNKNOWN_RECHECK_MS = 60 * 60_000;
 export const BREACH_SHOWN_MS = 12 * 3600_000;
 
 const ALARM_KEY = 'alarm';
+const AGENT_ID_KEY = 'agentId';
 
 export class Sentinel {
   private settings: Settings = DEFAULT_SETTINGS;
@@ -69,13 +73,18 @@ export class Sentinel {
     this.ready ??= this.serial(async () => {
       await this.loadSettings();
       const now = this.host.now();
-      // Spans whose tab stopped reporting (worker or browser restarted, tab gone) end where they were last seen.
-      await this.db.coverage
-        .where('open')
-        .equals(1)
-        .modify((s) => {
-          if (now - s.to > COVERAGE_GAP_MS) s.open = 0;
-        });
+      // Spans whose tab is gone (browser restarted or crashed: no close event came) or stopped reporting end
+      // where they were last seen: what happened after that was not watched.
+      const live = new Set(await this.host.liveTabIds());
+      await this.db.transaction('rw', this.db.coverage, this.db.tabs, async () => {
+        await this.db.coverage
+          .where('open')
+          .equals(1)
+          .modify((s) => {
+            if (!live.has(s.tabId) || now - s.to > COVERAGE_GAP_MS) s.open = 0;
+          });
+        await this.db.tabs.filter((t) => !live.has(t.tabId)).delete();
+      });
       await this.pruneOld(now);
       await this.recomputeOpen(now);
     });
@@ -404,6 +413,43 @@ export class Sentinel {
   private async pruneOld(now: number): Promise<void> {
     const cutoff = now - this.settings.retentionDays * 86_400_000;
     await this.db.events.where('at').below(cutoff).delete();
+  }
+
+  /** This installation's id for team exports (`meta.agentId`), created on first use. */
+  async agentId(): Promise<string> {
+    return this.serial(async () => {
+      const row = await this.db.meta.get(AGENT_ID_KEY);
+      if (typeof row?.value === 'string' && AGENT_ID.test(row.value)) return row.value;
+      const id = crypto.randomUUID();
+      await this.db.meta.put({ key: AGENT_ID_KEY, value: id });
+      return id;
+    });
+  }
+
+  /**
+   * Merges another agent's export (already validated by `parseExport`) into the team view, in one transaction:
+   * rows keyed by (source, rollup id), replaced rather than added again (a stored row newer than the file's is
+   * kept). Our own export is refused.
+   */
+  async importTeam(
+    bundle: ExportBundle,
+  ): Promise<{ ok: true; added: number; replaced: number; kept: number } | { ok: false; error: string }> {
+    const own = await this.agentId();
+    if (bundle.source.id === own) return { ok: false, error: 'this file is this computer’s own export' };
+    return this.serial(async () => {
+      const db = this.db;
+      return db.transaction('rw', db.teamRollups, async () => {
+        const stored = await db.teamRollups.bulkGet(bundle.rollups.map((r) => [bundle.source.id, r.id]));
+        const plan = planImport(bundle, stored, this.host.now());
+        if (plan.put.length) await db.teamRollups.bulkPut(plan.put);
+        return { ok: true as const, added: plan.added, replaced: plan.replaced, kept: plan.kept };
+      });
+    });
+  }
+
+  /** Removes everything imported from one source. */
+  async removeTeamSource(source: string): Promise<number> {
+    return this.serial(() => this.db.teamRollups.where('source').equals(source).delete());
   }
 
   /** Rebuilds every rollup from the stored units (repair, and the reference the incremental path is tested against). */

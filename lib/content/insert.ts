@@ -1,16 +1,52 @@
 /**
- * Puts text into a chat input at the caret, the way a person typing would, so that the page's framework
- * (React/Vue state, Quill/Draft/Slate models) sees it. Never presses Enter and never clicks "send".
- * Strategy cascade, each step confirmed by reading the input back:
- *   1. execCommand('insertText'): reaches React-controlled textareas and contenteditable editors;
- *   2. textarea/input: the native value setter + a bubbling `input` event (Vue v-model, React);
- *   3. contenteditable: a synthetic `paste` carrying the text (editors that handle paste themselves).
+ * Puts text into a chat input at the caret, the way a person would, so that the page's framework (React/Vue
+ * state, the Quill/Slate/Lexical/ProseMirror/Draft.js model) takes it. Never presses Enter, never clicks
+ * "send", never synthesizes a key event: multi-line text goes in as ONE insertion that the editor itself
+ * splits into lines (as when a person pastes it).
+ *
+ * Strategy cascade (e2e: test/e2e/editors.e2e.ts runs it against the real editor packages in Chromium):
+ *
+ * textarea / text input
+ *   1. execCommand('insertText'): native editing, one undo step, a trusted `input` event (React, Vue).
+ *      Confirmed when the value is exactly what typing would have made.
+ *   2. the native value setter + a bubbling `input` (+ `change`) event: frameworks whose value tracker would
+ *      otherwise miss a scripted `.value =`; no undo step.
+ *
+ * contenteditable (plain, or a rich editor's root)
+ *   1. a synthetic `paste` carrying text/plain. Rich editors (Quill, Slate, Lexical, ProseMirror, Draft.js, and
+ *      workbench editors with their own paste handler) take it through their model — lines as the editor's own
+ *      paragraphs or line breaks, one undo step — and say so with preventDefault(). A synthetic paste has no
+ *      default action, so where nobody claims it nothing happened.
+ *      Claimed → confirmed by watching the editor's DOM (MutationObserver) until the text shows up.
+ *   2. claimed but the text never showed up: a synthetic `beforeinput` of type insertReplacementText with the
+ *      text as a DataTransfer (Slate and Lexical insert from it); confirmed the same way. Still nothing: fail
+ *      (execCommand behind the back of an editor that keeps a model would only put text on screen that the
+ *      model — and so the message that gets sent — never has).
+ *   3. unclaimed (plain contenteditable, editors that read the DOM back): execCommand('insertText').
+ *      Chromium splits '\n' into paragraphs itself (no key event); confirmed by the text showing up.
+ *      Chromium fires no `beforeinput` for execCommand, which is why editors that apply edits from
+ *      `beforeinput` (Slate, Lexical, Draft.js) must never get here: their model would not see the text.
+ *
+ * Two entry points: `insertTextConfirmed` (async: waits for the editor to show the text and falls back when
+ * it does not; used for quick phrases relayed by the background) and `insertText` (synchronous, same cascade,
+ * but trusts an editor that claimed the paste without waiting to see the text).
  */
 
-export type InsertResult =
-  { ok: true; strategy: 'execCommand' | 'nativeSetter' | 'paste' } | { ok: false; error: string };
+export type InsertStrategy = 'execCommand' | 'nativeSetter' | 'paste' | 'beforeinput';
+export type InsertResult = { ok: true; strategy: InsertStrategy } | { ok: false; error: string };
 
-function isTextField(el: Element): el is HTMLTextAreaElement | HTMLInputElement {
+export interface InsertOptions {
+  /** How long an editor that claimed the text may take to show it (ms). */
+  settleMs?: number;
+  /** After the focus or caret was moved by us: how long editors get to pick the new selection up (ms). */
+  focusSettleMs?: number;
+}
+
+const DEFAULTS: Required<InsertOptions> = { settleMs: 800, focusSettleMs: 150 };
+
+type Field = HTMLTextAreaElement | HTMLInputElement;
+
+function isTextField(el: Element): el is Field {
   return (
     el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && /^(text|search|)$/i.test((el as HTMLInputElement).type))
   );
@@ -21,14 +57,26 @@ export function editableOf(el: Element): HTMLElement | null {
   if (isTextField(el)) return el as HTMLElement;
   const h = el as HTMLElement;
   const ce = h.getAttribute('contenteditable');
-  if (h.isContentEditable || ce === '' || ce === 'true' || ce === 'plaintext-only') return h;
-  return el.querySelector<HTMLElement>('[contenteditable="true"], [contenteditable=""], textarea');
+  if (ce === '' || ce === 'true' || ce === 'plaintext-only') return h;
+  if (h.isContentEditable) {
+    // Inside an editor: its root is the outermost editable ancestor.
+    let root = h;
+    while (root.parentElement?.isContentEditable) root = root.parentElement;
+    return root;
+  }
+  return el.querySelector<HTMLElement>(
+    '[contenteditable="true"], [contenteditable=""], [contenteditable="plaintext-only"], textarea',
+  );
 }
 
-function caretAtEndIfOutside(el: HTMLElement): void {
+function selectionInside(el: HTMLElement): boolean {
+  const sel = el.ownerDocument.getSelection();
+  return !!sel && sel.rangeCount > 0 && el.contains(sel.getRangeAt(0).startContainer);
+}
+
+function caretAtEnd(el: HTMLElement): void {
   const doc = el.ownerDocument;
   const sel = doc.getSelection();
-  if (sel && sel.rangeCount && el.contains(sel.getRangeAt(0).startContainer)) return;
   const range = doc.createRange();
   range.selectNodeContents(el);
   range.collapse(false);
@@ -36,61 +84,177 @@ function caretAtEndIfOutside(el: HTMLElement): void {
   sel?.addRange(range);
 }
 
-const flat = (s: string) => s.replace(/\s+/g, '');
+/** Line endings as editors expect them. */
+const normalize = (s: string) => s.replace(/\r\n?/g, '\n');
+
+/** Text without whitespace or the zero-width fillers editors put in empty nodes: how the text is compared. */
+const flat = (s: string) => s.replace(/[\s\u200b\ufeff]+/g, '');
+
+function occurrences(hay: string, needle: string): number {
+  if (!needle) return 0;
+  let n = 0;
+  for (let i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + needle.length)) n++;
+  return n;
+}
+
+/**
+ * Has `text` shown up in the editor since `before` (the editor's text content then)? Counted as one more
+ * occurrence, so inserting a phrase that is already there is seen too; whitespace-only text as any change.
+ */
+function shownUp(el: HTMLElement, text: string, before: string): boolean {
+  const now = el.textContent ?? '';
+  const want = flat(text);
+  if (!want) return now !== before;
+  return occurrences(flat(now), want) > occurrences(flat(before), want);
+}
+
+/** Resolves true as soon as the text shows up in the editor (checked on every mutation), false after `ms`. */
+function waitShownUp(el: HTMLElement, text: string, before: string, ms: number): Promise<boolean> {
+  if (shownUp(el, text, before)) return Promise.resolve(true);
+  if (ms <= 0 || typeof MutationObserver !== 'function') return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      observer.disconnect();
+      clearTimeout(timer);
+      resolve(ok);
+    };
+    const observer = new MutationObserver(() => {
+      if (shownUp(el, text, before)) done(true);
+    });
+    observer.observe(el, { childList: true, subtree: true, characterData: true });
+    const timer = setTimeout(() => done(shownUp(el, text, before)), ms);
+  });
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** document.execCommand where the document has it (not every DOM implementation does). */
 function execInsert(doc: Document, text: string): boolean {
-  return typeof doc.execCommand === 'function' && doc.execCommand('insertText', false, text);
+  try {
+    return typeof doc.execCommand === 'function' && doc.execCommand('insertText', false, text);
+  } catch {
+    return false;
+  }
 }
 
-/** A `paste` event carrying plain text (with a minimal clipboardData where DataTransfer is missing). */
-function pasteEvent(text: string): Event {
-  if (typeof DataTransfer === 'function' && typeof ClipboardEvent === 'function') {
+/** A DataTransfer holding `text` as text/plain (a minimal stand-in where the DOM has none). */
+function plainData(text: string): DataTransfer {
+  if (typeof DataTransfer === 'function') {
     const data = new DataTransfer();
     data.setData('text/plain', text);
-    return new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
+    return data;
   }
-  const e = new Event('paste', { bubbles: true, cancelable: true });
-  const clipboardData = {
-    types: ['text/plain'],
+  const types = ['text/plain'];
+  return {
+    types,
+    items: [],
+    files: [],
     getData: (type: string) => (type === 'text/plain' || type === 'text' ? text : ''),
-  };
-  Object.defineProperty(e, 'clipboardData', { value: clipboardData });
-  return e;
+  } as unknown as DataTransfer;
 }
 
-export function insertText(target: Element, text: string): InsertResult {
+/** Dispatches a `paste` carrying `text`; true when a handler claimed it (preventDefault). */
+function dispatchPaste(el: HTMLElement, text: string): boolean {
+  const data = plainData(text);
+  let e: Event;
+  if (typeof ClipboardEvent === 'function' && typeof DataTransfer === 'function') {
+    e = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true, composed: true });
+  } else {
+    e = new Event('paste', { bubbles: true, cancelable: true, composed: true });
+    Object.defineProperty(e, 'clipboardData', { value: data });
+  }
+  return !el.dispatchEvent(e);
+}
+
+/** Dispatches a `beforeinput` insertReplacementText carrying `text`; true when a handler claimed it. */
+function dispatchReplacement(el: HTMLElement, text: string): boolean {
+  if (typeof InputEvent !== 'function') return false;
+  const init = { inputType: 'insertReplacementText', data: text, bubbles: true, cancelable: true, composed: true };
+  let e: InputEvent;
+  try {
+    e = new InputEvent('beforeinput', { ...init, dataTransfer: plainData(text) });
+  } catch {
+    e = new InputEvent('beforeinput', init);
+  }
+  return !el.dispatchEvent(e);
+}
+
+interface Prepared {
+  el: HTMLElement;
+  text: string;
+  /** We moved the focus or the caret: editors need a moment to see the new selection. */
+  moved: boolean;
+}
+
+function prepare(target: Element, raw: string): Prepared | { ok: false; error: string } {
+  const text = normalize(raw);
+  if (!text) return { ok: false, error: 'nothing to insert' };
   const el = editableOf(target);
   if (!el) return { ok: false, error: 'no editable input' };
   const doc = el.ownerDocument;
-  const hadFocus = doc.activeElement === el;
-  el.focus();
-
+  const hadFocus = doc.activeElement === el || (el.contains(doc.activeElement) && !isTextField(el));
   if (isTextField(el)) {
-    const field = el as HTMLTextAreaElement | HTMLInputElement;
-    if (!hadFocus) field.setSelectionRange(field.value.length, field.value.length);
-    const before = field.value;
-    const start = field.selectionStart ?? before.length;
-    const end = field.selectionEnd ?? start;
-    const expected = before.slice(0, start) + text + before.slice(end);
-    if (execInsert(doc, text) && field.value === expected) return { ok: true, strategy: 'execCommand' };
-    const setter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(field), 'value')?.set;
-    setter?.call(field, expected);
-    field.setSelectionRange(start + text.length, start + text.length);
-    field.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: text }));
-    field.dispatchEvent(new Event('change', { bubbles: true }));
-    return field.value === expected
-      ? { ok: true, strategy: 'nativeSetter' }
-      : { ok: false, error: 'the input did not take the text' };
+    if (!hadFocus) {
+      el.focus();
+      el.setSelectionRange(el.value.length, el.value.length);
+    }
+    return { el, text, moved: !hadFocus };
   }
+  // The caret the person left in the editor stays where it is; none there → the end of the text.
+  const inside = selectionInside(el);
+  if (!hadFocus) el.focus();
+  if (!inside) caretAtEnd(el);
+  return { el, text, moved: !hadFocus || !inside };
+}
 
-  caretAtEndIfOutside(el);
-  const before = flat(el.textContent ?? '');
-  const want = before.length + flat(text).length;
-  // Any change after execCommand means the editor took it (some editors re-render it their own way):
-  // falling back then would insert the text twice.
-  if (execInsert(doc, text) && flat(el.textContent ?? '') !== before) return { ok: true, strategy: 'execCommand' };
-  el.dispatchEvent(pasteEvent(text));
-  if (flat(el.textContent ?? '').length >= want) return { ok: true, strategy: 'paste' };
-  return { ok: false, error: 'the editor did not take the text' };
+function insertIntoField(field: Field, text: string): InsertResult {
+  const doc = field.ownerDocument;
+  const before = field.value;
+  const start = field.selectionStart ?? before.length;
+  const end = field.selectionEnd ?? start;
+  // An <input> cannot hold line breaks: typing them there would not work either.
+  const put = field.tagName === 'INPUT' ? text.replace(/\n+/g, ' ') : text;
+  const expected = before.slice(0, start) + put + before.slice(end);
+  if (execInsert(doc, put) && field.value === expected) return { ok: true, strategy: 'execCommand' };
+  // Changed, but not exactly as typed (a page that tidies spaces, a maxlength): no second try on top of it.
+  if (field.value !== before)
+    return flat(field.value).includes(flat(put))
+      ? { ok: true, strategy: 'execCommand' }
+      : { ok: false, error: 'the input changed the text its own way' };
+  const setter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(field), 'value')?.set;
+  if (setter) setter.call(field, expected);
+  else field.value = expected;
+  field.setSelectionRange(start + put.length, start + put.length);
+  field.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: put }));
+  field.dispatchEvent(new Event('change', { bubbles: true }));
+  return field.value === expected
+    ? { ok: true, strategy: 'nativeSetter' }
+    : { ok: false, error: 'the input did not take the text' };
+}
+
+const NOT_TAKEN: InsertResult = { ok: false, error: 'the editor did not take the text' };
+
+/** Inserts `text` at the caret and resolves once the editor shows it (see the cascade above). */
+export async function insertTextConfirmed(
+  target: Element,
+  raw: string,
+  options: InsertOptions = {},
+): Promise<InsertResult> {
+  const opts = { ...DEFAULTS, ...options };
+  const p = prepare(target, raw);
+  if (!('el' in p)) return p;
+  const { el, text, moved } = p;
+  if (isTextField(el)) return insertIntoField(el, text);
+  if (moved) await sleep(opts.focusSettleMs);
+
+  const before = el.textContent ?? '';
+  const claimed = dispatchPaste(el, text);
+  if (await waitShownUp(el, text, before, claimed ? opts.settleMs : 0)) return { ok: true, strategy: 'paste' };
+  if (claimed) {
+    if (dispatchReplacement(el, text) && (await waitShownUp(el, text, before, opts.settleMs)))
+      return { ok: true, strategy: 'beforeinput' };
+    return NOT_TAKEN;
+  }
+  if (execInsert(el.ownerDocument, text) && shownUp(el, text, before)) return { ok: true, strategy: 'execCommand' };
+  return NOT_TAKEN;
 }

@@ -11,7 +11,7 @@ import type { Platform } from '../model';
 import { fillPhrase } from '../phrases/fill';
 import { searchPhrases } from '../phrases/search';
 import { promptsOf } from '../phrases/validate';
-import { editableOf, insertText } from './insert';
+import { editableOf, insertTextConfirmed } from './insert';
 
 export interface PaletteDeps {
   doc: Document;
@@ -123,7 +123,7 @@ export class Palette {
       return;
     }
     selectBackward(el, len);
-    this.insert(el, phrase, {});
+    void this.insert(el, phrase, {});
   };
 
   private saveCaret(el: HTMLElement): void {
@@ -278,7 +278,7 @@ export class Palette {
       return;
     }
     this.close();
-    this.insert(el, row, {});
+    void this.insert(el, row, {});
   }
 
   private renderPrompts(box: HTMLElement, el: HTMLElement, row: PhraseRow): void {
@@ -301,7 +301,7 @@ export class Palette {
           else {
             const values = Object.fromEntries(names.map((n, k) => [n, fields[k]!.value]));
             this.close();
-            this.insert(el, row, values);
+            void this.insert(el, row, values);
           }
         }
       });
@@ -316,12 +316,12 @@ export class Palette {
   }
 
   /** Fills the phrase and inserts it at the (restored) caret; {cursor} marks where the caret ends up. */
-  private insert(el: HTMLElement, row: PhraseRow, prompts: Record<string, string>): void {
+  private async insert(el: HTMLElement, row: PhraseRow, prompts: Record<string, string>): Promise<void> {
     let text = row.text.replace(/\{\?([^{}]{1,20})\}/g, (all, name: string) => prompts[name] ?? all);
     text = fillPhrase(text.replace(/\{cursor\}/g, '\uE000'), { ...this.deps.context(), now: this.deps.now() });
     const at = text.indexOf('\uE000');
     const clean = text.replace(/\uE000/g, '');
-    const r = insertText(el, clean);
+    const r = await insertTextConfirmed(el, clean);
     if (r.ok && at >= 0) moveCaretBack(el, clean.length - at);
     if (r.ok && row.id !== undefined) void this.deps.send({ type: 'phraseUsed', id: row.id }).catch(() => undefined);
   }

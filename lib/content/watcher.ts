@@ -3,18 +3,19 @@
  * tab health as heartbeats. No polling of the DOM: a MutationObserver schedules a scan; the heartbeat timer
  * only re-sends the last health. Everything it starts is stopped by stop() (tied to the WXT ctx).
  */
-import type { Adapter, Extraction } from '../adapters/types';
+import type { Adapter, ExtractMemo, Extraction } from '../adapters/types';
 import type { Health } from '../db/schema';
 import {
   HEARTBEAT_MS,
+  LIMITS,
   parseClocks,
   type EventsMessage,
   type HealthMessage,
   type Reply,
   type ToBackground,
 } from '../messages';
-import { insertText } from './insert';
-import { RowBadges } from './row-badges';
+import { insertTextConfirmed } from './insert';
+import { BADGE_ATTR, RowBadges } from './row-badges';
 import type { ChatEvent } from '../model';
 
 export interface WatcherDeps {
@@ -39,6 +40,8 @@ export class Watcher {
   /** Buyers for whom a list-row "waiting" event was reported, with the page's waiting start. */
   private waitingReported = new Map<string, number>();
   private lastHealth: { health: Health; account: string; activeBuyer?: string } | null = null;
+  /** What the adapter read from each element, kept between scans while the page leaves it alone. */
+  private memo: ExtractMemo = new WeakMap();
   /** The last extraction (for quick-reply insertion and tests). */
   last: Extraction | null = null;
   readonly badges: RowBadges;
@@ -47,15 +50,16 @@ export class Watcher {
     this.badges = new RowBadges(deps.root, deps.now);
   }
 
-  /** A message from the background; returns the reply for those that expect one. */
-  handle(raw: unknown): Reply | undefined {
+  /** A message from the background; returns the reply (or its promise) for those that expect one. */
+  handle(raw: unknown): Reply | Promise<Reply> | undefined {
     const msg = raw as { type?: unknown; text?: unknown; buyer?: unknown } | null;
     if (msg?.type === 'clocks') this.receive(raw);
     if (msg?.type === 'insert' && typeof msg.text === 'string') {
       const input = this.last?.input;
       if (!input) return { ok: false, error: 'this page has no chat input in view' };
-      const r = insertText(input, msg.text.slice(0, 5000));
-      return r.ok ? { ok: true, strategy: r.strategy } : r;
+      return insertTextConfirmed(input, msg.text.slice(0, 5000)).then((r) =>
+        r.ok ? { ok: true, strategy: r.strategy } : r,
+      );
     }
     if (msg?.type === 'openConversation' && typeof msg.buyer === 'string') {
       const row = this.last?.conversations.find((c) => c.buyer === msg.buyer)?.row;
@@ -84,12 +88,18 @@ export class Watcher {
     if (!clocks || clocks.platform !== this.deps.adapter.platform || clocks.account !== this.lastHealth?.account)
       return;
     this.badges.setClocks(clocks.clocks);
-    if (this.last) this.badges.render(this.last.conversations);
+    // Clocks arrive out of step with the page: show them in its next frame rather than force one of our own.
+    if (this.last) this.badges.renderSoon(this.last.conversations);
   }
 
   start(): void {
     this.scan();
-    this.observer = new MutationObserver(() => this.schedule());
+    this.observer = new MutationObserver((records) => {
+      if (!this.forget(records)) return;
+      // The page renders a frame for its change anyway: the badges' numbers go into the same frame.
+      this.badges.pageChanged();
+      this.schedule();
+    });
     this.observer.observe(this.deps.root, {
       childList: true,
       subtree: true,
@@ -111,6 +121,26 @@ export class Watcher {
     this.badges.destroy();
   }
 
+  /**
+   * Drops what the adapter remembered about every element the mutations touched (and their ancestors), so the
+   * next extract() re-reads exactly those. Returns whether anything the adapter reads changed: our own in-page
+   * badges being added do not count.
+   */
+  private forget(records: readonly MutationRecord[]): boolean {
+    let relevant = false;
+    const done = new Set<Node>();
+    for (const r of records) {
+      if (isOwnMutation(r)) continue;
+      relevant = true;
+      // Up to the root, or to an ancestor an earlier record of this batch already walked.
+      for (let n: Node | null = r.target; n && !done.has(n); n = n.parentNode) {
+        done.add(n);
+        this.memo.delete(n as Element);
+      }
+    }
+    return relevant;
+  }
+
   /** Coalesces a burst of mutations into one scan on the next task. */
   private schedule(): void {
     if (this.scheduled) return;
@@ -126,9 +156,11 @@ export class Watcher {
 
   /** One pass: extract, report what is new. Never throws into the page. */
   scan(): void {
+    // Mutations not delivered yet (a scan called right after a change) must still invalidate the memo.
+    if (this.observer) this.forget(this.observer.takeRecords());
     let x: Extraction;
     try {
-      x = this.deps.adapter.extract(this.deps.root);
+      x = this.deps.adapter.extract(this.deps.root, this.memo);
     } catch (err) {
       console.warn('[Reply Sentinel] extract failed', err);
       x = { health: 'noList', account: null, conversations: [], thread: null, input: null, missing: ['extract'] };
@@ -150,8 +182,15 @@ export class Watcher {
     this.lastHealth = health;
     // Health first: the background must know the tab watches before it judges the events' deadlines.
     if (changed) this.sendHealth();
-    if (events.length) {
-      const msg: EventsMessage = { type: 'events', platform, account, events };
+    // A long thread seen for the first time can hold more messages than one message may carry: send it in
+    // slices (the background takes them in order), never one the background would refuse whole.
+    for (let i = 0; i < events.length; i += LIMITS.eventsPerMessage) {
+      const msg: EventsMessage = {
+        type: 'events',
+        platform,
+        account,
+        events: events.slice(i, i + LIMITS.eventsPerMessage),
+      };
       void this.deps.send(msg).catch(() => undefined);
     }
     this.badges.render(x.conversations);
@@ -232,4 +271,16 @@ export class Watcher {
     };
     void this.deps.send(msg).catch(() => undefined);
   }
+}
+
+const isBadgeHost = (n: Node) => n.nodeType === 1 && (n as Element).hasAttribute(BADGE_ATTR);
+
+/**
+ * A mutation that only adds our own badge hosts (RowBadges). Removals still scan: when the page itself drops a
+ * badge (a re-rendered row), the next scan puts it back.
+ */
+function isOwnMutation(r: MutationRecord): boolean {
+  if (r.type !== 'childList' || r.removedNodes.length || !r.addedNodes.length) return false;
+  for (const n of r.addedNodes) if (!isBadgeHost(n)) return false;
+  return true;
 }

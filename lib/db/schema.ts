@@ -1,4 +1,4 @@
-import Dexie, { type EntityTable, type Transaction } from 'dexie';
+import Dexie, { type EntityTable, type Table, type Transaction } from 'dexie';
 import type { Clock, UnitOutcome } from '../engine';
 import type { ChatEvent, CoverageSpan, Platform } from '../model';
 
@@ -69,6 +69,21 @@ export interface PhraseRow {
   updatedAt: number;
 }
 
+/**
+ * A daily rollup imported from another agent's export (the team view). Keyed by the exporting installation
+ * (`source`) and the rollup id: a re-import of the same source replaces its rows, never adds them twice.
+ */
+export interface TeamRollupRow extends RollupRow {
+  /** The exporting installation's id (its `meta.agentId`). */
+  source: string;
+  /** The name the exporting agent gave (shown in the UI as text). */
+  sourceLabel: string;
+  /** When the other agent exported the file. */
+  exportedAt: number;
+  /** When it was imported here. */
+  importedAt: number;
+}
+
 export interface SettingRow {
   key: string;
   value: unknown;
@@ -125,6 +140,13 @@ export const SCHEMA_HISTORY: {
       units: 'id, conv, [metric+day], day, [day+result]',
     },
   },
+  {
+    // 4: daily rollups imported from other agents' exports (the analytics team view).
+    version: 4,
+    stores: {
+      teamRollups: '[source+id], source, [metric+day]',
+    },
+  },
 ];
 
 export const DB_NAME = 'reply-sentinel';
@@ -139,6 +161,7 @@ export class SentinelDB extends Dexie {
   tabs!: EntityTable<TabRow, 'tabId'>;
   phrases!: EntityTable<PhraseRow, 'id'>;
   meta!: EntityTable<MetaRow, 'key'>;
+  teamRollups!: Table<TeamRollupRow, [string, string]>;
 
   constructor(name = DB_NAME, upTo = Infinity) {
     super(name);

@@ -134,6 +134,13 @@ export interface LaunchOptions {
   extensionDir?: string;
   /** Show a real window (the demo on a desktop). Default false: `--headless=new`. */
   headed?: boolean;
+  /** Extra Chromium switches (e.g. a proxy for the privacy test). */
+  args?: string[];
+  /**
+   * A profile folder to use and keep (a browser restart: launch again with the same folder). Default: a fresh
+   * temporary profile, deleted on close.
+   */
+  userDataDir?: string;
 }
 
 export interface ServiceWorkerOptions {
@@ -208,7 +215,8 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
   const manifest = JSON.parse(manifestText) as { background?: { service_worker?: string } };
   const swPath = '/' + (manifest.background?.service_worker ?? 'background.js').replace(/^\//, '');
 
-  const userDataDir = await mkdtemp(path.join(tmpdir(), 'reply-sentinel-e2e-'));
+  const keepProfile = opts.userDataDir !== undefined;
+  const userDataDir = opts.userDataDir ?? (await mkdtemp(path.join(tmpdir(), 'reply-sentinel-e2e-')));
   let context: BrowserContext;
   try {
     context = await chromium.launchPersistentContext(userDataDir, {
@@ -219,10 +227,11 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
         ...LAUNCH_ARGS.filter((a) => !(opts.headed && a === '--headless=new')),
         `--disable-extensions-except=${extensionDir}`,
         `--load-extension=${extensionDir}`,
+        ...(opts.args ?? []),
       ],
     });
   } catch (err) {
-    await rm(userDataDir, { recursive: true, force: true });
+    if (!keepProfile) await rm(userDataDir, { recursive: true, force: true });
     throw err;
   }
 
@@ -239,7 +248,7 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
     extensionId = new URL(first.url()).host;
   } catch (err) {
     await context.close().catch(() => {});
-    await rm(userDataDir, { recursive: true, force: true });
+    if (!keepProfile) await rm(userDataDir, { recursive: true, force: true });
     throw new Error(`The extension's service worker did not start (${extensionDir}): ${String(err)}`, {
       cause: err,
     });
@@ -356,7 +365,7 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
     try {
       await context.close();
     } finally {
-      await rm(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      if (!keepProfile) await rm(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     }
   }
 

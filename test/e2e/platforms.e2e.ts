@@ -132,7 +132,9 @@ describe.each(CASES)('$folder demo workbench', ({ folder, platform, frame, input
     await expect.poll(() => palette.count()).toBe(0);
     const typed = await editor.evaluate((el) => ('value' in el ? (el as HTMLTextAreaElement).value : el.textContent));
     expect(typed).toMatch(/^您好\s*亲，可以开发票的/);
-    const sent = (await readStore(ext, 'events')).filter((e) => e.platform === platform && e.author === 'human' && String(e.text).includes('开发票'));
+    const sent = (await readStore(ext, 'events')).filter(
+      (e) => e.platform === platform && e.author === 'human' && String(e.text).includes('开发票'),
+    );
     expect(sent).toEqual([]);
     // Clear the input for the next step (select all + delete, as a person would).
     await editor.click();

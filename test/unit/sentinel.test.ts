@@ -26,6 +26,11 @@ class FakeHost implements Host {
   async notify(n: Notice) {
     this.notices.push(n);
   }
+  /** Tabs that exist in the (fake) browser; tests restart the browser by emptying it. */
+  tabs = new Set([7, 8, 9]);
+  async liveTabIds() {
+    return [...this.tabs];
+  }
   tabMessages: { tabId: number; msg: ClocksMessage }[] = [];
   async sendToTab(tabId: number, msg: ClocksMessage) {
     this.tabMessages.push({ tabId, msg });
@@ -165,6 +170,20 @@ describe('Sentinel (background logic)', () => {
     // The page is reopened and its history shows the reply sent from the phone at 10:02: reconciled to a pass.
     await s2.ingest(msg([ev('pdd', 'buyerA', 'human', t('10:02:00'), { historical: true, observedAt: host.clock })]));
     expect(await db.rollups.get(`pdd.manual3min|2026-11-20|pdd|shop-main`)).toMatchObject({ unknown: 0, pass: 1 });
+  });
+
+  it('a browser crash or restart ends coverage where it was last seen, even when it comes back quickly', async () => {
+    const s1 = new Sentinel(db, host);
+    await s1.health(watching(), 7);
+    await s1.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'))]));
+    // The browser dies at 10:00:05 (no tab-closed event) and is back at 10:03:30: tab 7 no longer exists.
+    host.clock = t('10:03:30');
+    host.tabs = new Set([1]);
+    const s2 = new Sentinel(new SentinelDB(dbName), host);
+    await s2.start();
+    expect((await db.clocks.get('pdd|shop-main|buyerA'))?.status).toBe('unknown');
+    expect(await db.tabs.count()).toBe(0);
+    expect(host.notices).toHaveLength(0);
   });
 
   it('a deadline passed while the worker slept but the tab watched is fired on wake-up', async () => {

@@ -1,14 +1,21 @@
 // @vitest-environment jsdom
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pddAdapter } from '../../lib/adapters/pdd';
+import { FLUSH_MS, QUIET_MS } from '../../lib/content/row-badges';
 import { Watcher } from '../../lib/content/watcher';
-import type { EventsMessage, HealthMessage, ToBackground } from '../../lib/messages';
+import { LIMITS, parseMessage, type EventsMessage, type HealthMessage, type ToBackground } from '../../lib/messages';
 
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');
 const NOW = 1_788_340_500_000;
 const tick = () => new Promise((r) => setTimeout(r, 5));
+/** Something on the page changes (its own rendering), and the watcher sees it. */
+const pageChange = async () => {
+  const note = document.querySelector('.item-note')!;
+  note.textContent = `${note.textContent}.`;
+  await tick();
+};
 
 let sent: ToBackground[];
 let watcher: Watcher;
@@ -92,6 +99,101 @@ describe('Watcher', () => {
     ).toEqual(first.filter((id) => !id.startsWith('wait-')));
   });
 
+  it('sends a thread longer than one message may carry in slices the background accepts, each message once', () => {
+    const long = Array.from({ length: 4100 }, (_, i) =>
+      li(NOW - 5_000_000_000 + i * 60_000, i % 2 ? 'cs' : 'buyer', `第${i}条`),
+    ).join('');
+    document.querySelector('ul.msg-list')!.insertAdjacentHTML('afterbegin', long);
+    watcher.start();
+    const batches = sent.filter((m): m is EventsMessage => m.type === 'events');
+    expect(batches.length).toBeGreaterThanOrEqual(3);
+    for (const b of batches) {
+      expect(b.events.length).toBeLessThanOrEqual(LIMITS.eventsPerMessage);
+      expect(parseMessage(b).ok).toBe(true);
+    }
+    const ids = events()
+      .filter((e) => e.buyer === '802114')
+      .map((e) => e.messageId);
+    expect(ids).toHaveLength(4100 + 7);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('does not read the page again for its own badges appearing on rows', async () => {
+    let reads = 0;
+    const w = new Watcher({
+      adapter: {
+        ...pddAdapter,
+        extract: (root) => {
+          reads++;
+          return pddAdapter.extract(root);
+        },
+      },
+      root: document,
+      now: () => NOW,
+      url: () => '',
+      send: async () => ({ ok: true }),
+    });
+    w.start();
+    expect(reads).toBe(1);
+    w.receive({
+      type: 'clocks',
+      platform: 'pdd',
+      account: '测试旗舰店',
+      clocks: [{ buyer: '733519', status: 'pending', dueAt: NOW + 95_000 }],
+    });
+    // The badge appears in the page's next frame, or within a second when the page stays quiet.
+    await vi.waitFor(() => expect(document.querySelector('[data-reply-sentinel-badge="733519"]')).not.toBeNull(), {
+      timeout: 3000,
+    });
+    await tick();
+    expect(reads).toBe(1);
+    // A change by the page is read as before.
+    document.querySelector('.chat-message-content')!.textContent = '还在吗';
+    await tick();
+    expect(reads).toBe(2);
+    w.stop();
+  });
+
+  it('reads the page the same with its memo as a fresh read, whatever the page changes', async () => {
+    watcher.start();
+    const fresh = () => pddAdapter.extract(document);
+    const list = document.querySelector('ul.msg-list')!;
+    const untimed = (text: string) =>
+      `<li class="onemsg"><div class="merchantMessage"><div class="buyer-item"><div currentuid="802114"></div><div class="msg-content"><p class="msg-content-box">${text}</p></div></div></div></li>`;
+    const steps: (() => void)[] = [
+      // Messages without ids: their ids hash the last time stamp above them.
+      () => list.insertAdjacentHTML('beforeend', untimed('一') + untimed('二')),
+      // A new stamp above them changes those ids.
+      () =>
+        list
+          .querySelector('li:nth-child(3) .merchantMessage')!
+          .insertAdjacentHTML('afterbegin', '<p class="message-time">2026年09月08日 17:20:00</p>'),
+      () => (list.querySelector('li:nth-child(2) .msg-content-box')!.firstChild as Text).replaceData(0, 2, '还有'),
+      () => list.querySelector('li:nth-child(7) .cs-item')!.classList.add('callback'),
+      () => (list.querySelector('li:nth-child(7) .nickname span')!.textContent = '机器人'),
+      () => list.querySelector('li:nth-child(4)')!.remove(),
+      () => list.insertAdjacentHTML('afterbegin', li(NOW - 9_000_000, 'buyer', '更早的消息')),
+      () => (document.querySelector('.chat-unreply-time')!.textContent = '43秒'),
+      () => document.querySelector('.chat-unreply-time')!.remove(),
+      () =>
+        document
+          .querySelector('[data-random^="915002"]')!
+          .insertAdjacentHTML('beforeend', '<span class="chat-unreply-time">3分</span>'),
+      () => document.querySelector('.chat-list')!.prepend(document.querySelector('.chat-list li:last-child')!),
+      () => document.querySelector('[data-random^="802114"]')!.classList.remove('active'),
+      () => document.querySelector('[data-random^="915002"]')!.setAttribute('data-random', '915003-0-reply'),
+    ];
+    for (const [i, step] of steps.entries()) {
+      step();
+      // Half the steps scan at once, before the observer has delivered the change; the others wait for the
+      // observer's scan (a stale memo would stay wrong, so waiting cannot hide one).
+      if (i % 2) {
+        watcher.scan();
+        expect({ step: i, x: watcher.last }).toEqual({ step: i, x: fresh() });
+      } else await vi.waitFor(() => expect({ step: i, x: watcher.last }).toEqual({ step: i, x: fresh() }));
+    }
+  });
+
   it('reports "cannot see the chat" when the message list disappears', async () => {
     watcher.start();
     document.body.innerHTML = '<div id="app">页面改版了</div>';
@@ -117,6 +219,8 @@ describe('in-page countdown badges', () => {
       account: '测试旗舰店',
       clocks: [{ buyer: '733519', status: 'pending', dueAt: NOW + 95_000 }],
     });
+    // Clocks come out of step with the page: the badge goes into the page's next frame, at its next change.
+    await pageChange();
     const host = document.querySelector('[data-reply-sentinel-badge="733519"]');
     expect(host).not.toBeNull();
     expect(host!.closest('[data-random]')?.getAttribute('data-random')).toBe('733519-0-unTimeout');
@@ -127,13 +231,76 @@ describe('in-page countdown badges', () => {
     expect(w.badges.shown()).toEqual(new Map([['733519', '+0:05']]));
     // Another account's clocks are ignored; an empty list removes the badge.
     w.receive({ type: 'clocks', platform: 'pdd', account: 'other', clocks: [] });
+    await pageChange();
     expect(document.querySelectorAll('[data-reply-sentinel-badge]')).toHaveLength(1);
     w.receive({ type: 'clocks', platform: 'pdd', account: '测试旗舰店', clocks: [] });
+    await pageChange();
     expect(document.querySelectorAll('[data-reply-sentinel-badge]')).toHaveLength(0);
     w.stop();
   });
 
-  it('ignores malformed clock messages', () => {
+  it('shows a badge within a second when the page stays quiet', async () => {
+    const w = new Watcher({
+      adapter: pddAdapter,
+      root: document,
+      now: () => NOW,
+      url: () => '',
+      send: async () => ({ ok: true }),
+    });
+    w.start();
+    w.receive({
+      type: 'clocks',
+      platform: 'pdd',
+      account: '测试旗舰店',
+      clocks: [{ buyer: '733519', status: 'pending', dueAt: NOW + 95_000 }],
+    });
+    const t0 = Date.now();
+    await vi.waitFor(() => expect(w.badges.shown()).toEqual(new Map([['733519', '1:35']])), { timeout: 3000 });
+    expect(Date.now() - t0).toBeLessThan(FLUSH_MS + 500);
+    w.stop();
+  });
+
+  it('moves the numbers with the page’s own changes, and its timer writes nothing while the page keeps changing', async () => {
+    let now = NOW;
+    const w = new Watcher({
+      adapter: pddAdapter,
+      root: document,
+      now: () => now,
+      url: () => '',
+      send: async () => ({ ok: true }),
+    });
+    w.start();
+    w.receive({
+      type: 'clocks',
+      platform: 'pdd',
+      account: '测试旗舰店',
+      clocks: [{ buyer: '733519', status: 'pending', dueAt: NOW + 95_000 }],
+    });
+    await pageChange();
+    const shadow = document.querySelector('[data-reply-sentinel-badge="733519"]')!.shadowRoot!;
+    let writes = 0;
+    const spy = new MutationObserver((r) => (writes += r.length));
+    spy.observe(shadow, { subtree: true, childList: true, characterData: true, attributes: true });
+    // The page changes a second later: the badge moves with it.
+    now += 1000;
+    await pageChange();
+    expect(w.badges.shown()).toEqual(new Map([['733519', '1:34']]));
+    expect(writes).toBeGreaterThan(0);
+    writes = 0;
+    // Less than QUIET_MS since the page's change: the 1-second timer leaves the badge alone.
+    now += QUIET_MS - 100; // the number would change (1:34 → 1:33) if painted
+    await new Promise((r) => setTimeout(r, 1100));
+    await Promise.resolve();
+    expect(writes).toBe(0);
+    // The page has gone quiet: the timer takes over.
+    now += 1000;
+    await vi.waitFor(() => expect(w.badges.shown()).toEqual(new Map([['733519', '1:32']])), { timeout: 3000 });
+    expect(writes).toBeGreaterThan(0);
+    spy.disconnect();
+    w.stop();
+  });
+
+  it('ignores malformed clock messages', async () => {
     const w = new Watcher({
       adapter: pddAdapter,
       root: document,
@@ -148,6 +315,7 @@ describe('in-page countdown badges', () => {
       { type: 'clocks', platform: 'pdd', account: '测试旗舰店', clocks: [{ buyer: 1 }] },
     ])
       w.receive(bad);
+    await pageChange();
     expect(document.querySelectorAll('[data-reply-sentinel-badge]')).toHaveLength(0);
     w.stop();
   });

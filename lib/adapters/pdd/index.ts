@@ -5,7 +5,7 @@
 import { isDemoPage } from '../../hosts';
 import type { Author } from '../../model';
 import { hash, matchesAny, parseChinaStamp, pick, pickAll, text } from '../dom';
-import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
+import type { Adapter, ExtractMemo, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
 
 export const PDD_SELECTORS = {
   loginForm: ['.login-content', 'form[class*="login"]', '#usernameId'],
@@ -82,10 +82,24 @@ function messageBody(li: Element): string {
   return text(li);
 }
 
-function extractMessages(list: Element): ExtractedMessage[] {
+/** A message element's result, valid while the element is untouched and follows the same time stamp. */
+interface MessageMemo {
+  before: number | null;
+  after: number | null;
+  msg: ExtractedMessage;
+}
+
+function extractMessages(list: Element, memo?: ExtractMemo): ExtractedMessage[] {
   const out: ExtractedMessage[] = [];
   let lastStamp: number | null = null;
   for (const li of pickAll(list, S.message)) {
+    const hit = memo?.get(li) as MessageMemo | undefined;
+    if (hit && 'msg' in hit && hit.before === lastStamp) {
+      out.push(hit.msg);
+      lastStamp = hit.after;
+      continue;
+    }
+    const before = lastStamp;
     const body = messageBody(li);
     const author = classify(li, body);
     const idMatch = ID_TIME.exec(li.id);
@@ -102,7 +116,9 @@ function extractMessages(list: Element): ExtractedMessage[] {
       timeSource = 'stamp';
     }
     const id = li.id || `h${hash(`${author}|${lastStamp ?? ''}|${body}`)}`;
-    out.push({ id, author, at, timeSource, text: body.slice(0, 500) });
+    const msg: ExtractedMessage = { id, author, at, timeSource, text: body.slice(0, 500) };
+    memo?.set(li, { before, after: lastStamp, msg } satisfies MessageMemo);
+    out.push(msg);
   }
   return out;
 }
@@ -124,7 +140,26 @@ function parseWaiting(s: string): number | undefined {
   return undefined;
 }
 
-export function extractPdd(root: ParentNode): Extraction {
+function extractRow(row: Element): ExtractedConversation | null {
+  const buyer = rowBuyer(row);
+  if (!buyer) return null;
+  const box = pick(row, S.rowBox);
+  const waitingText = text(pick(row, S.rowWaiting));
+  const c: ExtractedConversation = {
+    buyer,
+    row: box ?? row,
+    active: !!box?.classList.contains('active') || row.classList.contains('active'),
+  };
+  const nick = text(pick(row, S.rowNick));
+  if (nick) c.nick = nick;
+  const preview = text(pick(row, S.rowPreview));
+  if (preview) c.preview = preview;
+  const w = waitingText ? parseWaiting(waitingText) : undefined;
+  if (w !== undefined) c.waitingSec = w;
+  return c;
+}
+
+export function extractPdd(root: ParentNode, memo?: ExtractMemo): Extraction {
   const missing: string[] = [];
   const account = text(pick(root, S.account)) || null;
   if (!account) missing.push('account');
@@ -135,22 +170,10 @@ export function extractPdd(root: ParentNode): Extraction {
   const rows = listEl ? pickAll(listEl, S.conversationRow) : pickAll(root, S.conversationRow);
   const conversations: ExtractedConversation[] = [];
   for (const row of rows) {
-    const buyer = rowBuyer(row);
-    if (!buyer) continue;
-    const box = pick(row, S.rowBox);
-    const waitingText = text(pick(row, S.rowWaiting));
-    const c: ExtractedConversation = {
-      buyer,
-      row: box ?? row,
-      active: !!box?.classList.contains('active') || row.classList.contains('active'),
-    };
-    const nick = text(pick(row, S.rowNick));
-    if (nick) c.nick = nick;
-    const preview = text(pick(row, S.rowPreview));
-    if (preview) c.preview = preview;
-    const w = waitingText ? parseWaiting(waitingText) : undefined;
-    if (w !== undefined) c.waitingSec = w;
-    conversations.push(c);
+    const hit = memo?.get(row) as { conv: ExtractedConversation | null } | undefined;
+    const c = hit && 'conv' in hit ? hit.conv : extractRow(row);
+    if (!hit) memo?.set(row, { conv: c });
+    if (c) conversations.push(c);
   }
   if (!listEl && !rows.length) missing.push('conversationList');
 
@@ -162,7 +185,7 @@ export function extractPdd(root: ParentNode): Extraction {
       pick(msgList, S.buyerUid)?.getAttribute('currentuid') ?? conversations.find((c) => c.active)?.buyer ?? null;
     if (uid) {
       const nick = text(pick(root, S.threadHeaderName)) || conversations.find((c) => c.buyer === uid)?.nick;
-      thread = { buyer: uid, ...(nick ? { nick } : {}), messages: extractMessages(msgList) };
+      thread = { buyer: uid, ...(nick ? { nick } : {}), messages: extractMessages(msgList, memo) };
     } else missing.push('buyerUid');
   } else missing.push('messageList');
   if (!input && thread) missing.push('input');

@@ -1,0 +1,198 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useEffect } from 'react';
+import {
+  accountBreakdown,
+  completeDaysScope,
+  estimateHandling,
+  hourWeekMatrices,
+  metricTrends,
+  missedBuyers,
+  primaryMetrics,
+  rangeScope,
+  RANGES,
+  responseTrends,
+  scopeDays,
+  staffingPlan,
+  teamView,
+  type RangeDays,
+} from '@/lib/analytics';
+import { addDays } from '@/lib/compliance';
+import type { RollupRow, UnitRow } from '@/lib/db/schema';
+import { chinaDay, chinaDayStart } from '@/lib/engine/time';
+import { PLATFORMS, type Platform } from '@/lib/model';
+import { effectiveRules, primaryMetric, type RuleOverrides } from '@/lib/rules';
+import { uiDb } from '@/lib/ui/db';
+import { useNow } from '../popup/useNow';
+import { useT } from '../i18n';
+import {
+  AccountsSection,
+  BuyerLevelSection,
+  HeatmapSection,
+  MissedSection,
+  ResponseSection,
+  TrendsSection,
+} from './Sections';
+import { StaffingSection } from './Staffing';
+import { useAnalyticsStore } from './store';
+import { TeamDataSection } from './TeamData';
+
+/** Days of stored messages the handling-time estimate looks at (complete days before today). */
+export const AHT_SAMPLE_DAYS = 7;
+
+/** `platform|account` → its parts (accounts may contain `|`; the platform never does). */
+export function parseAccountKey(key: string): { platform: Platform; account: string } | undefined {
+  const i = key.indexOf('|');
+  if (i < 0) return undefined;
+  const platform = key.slice(0, i) as Platform;
+  if (!(PLATFORMS as readonly string[]).includes(platform)) return undefined;
+  return { platform, account: key.slice(i + 1) };
+}
+
+/** The analytics page: trends, response times, heatmaps, staffing, accounts, missed buyers, export/import. */
+export function AnalyticsPage() {
+  const t = useT();
+  const now = useNow(60_000);
+  const today = chinaDay(now);
+  const st = useAnalyticsStore();
+  const range = st.range;
+  const title = t('anaTitle');
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
+
+  const overrides = useLiveQuery(() => uiDb.settings.get('ruleOverrides'), [])?.value as RuleOverrides | undefined;
+  const rules = effectiveRules(overrides);
+  const primaries = [...primaryMetrics(rules)];
+
+  // Staffing averages complete days: one more day back than the range, today left out.
+  const from = addDays(today, -range);
+  const rollups = useLiveQuery(
+    () => uiDb.rollups.where('day').between(from, today, true, true).toArray(),
+    [from, today],
+  );
+  const teamRows = useLiveQuery(
+    () => (st.view === 'team' ? uiDb.teamRollups.filter((r) => r.day >= from && r.day <= today).toArray() : []),
+    [st.view, from, today],
+  );
+  // Past days and today apart: today's units change with every message, the past ones rarely, and a live
+  // query re-runs only when a write touches its own range.
+  const primaryKey = primaries.join(',');
+  const unitsBetween = (a: string, b: string) =>
+    Promise.all(
+      primaryKey.split(',').map((m) => uiDb.units.where('[metric+day]').between([m, a], [m, b], true, true).toArray()),
+    ).then((lists) => lists.flat());
+  const yesterday = addDays(today, -1);
+  const pastUnits = useLiveQuery(() => unitsBetween(from, yesterday), [from, yesterday, primaryKey]);
+  const todayUnits = useLiveQuery(() => unitsBetween(today, today), [today, primaryKey]);
+  const units = pastUnits && todayUnits ? [...pastUnits, ...todayUnits] : undefined;
+  const sampleFrom = chinaDayStart(addDays(today, -AHT_SAMPLE_DAYS));
+  const sampleTo = chinaDayStart(today);
+  const events = useLiveQuery(
+    () => uiDb.events.where('at').between(sampleFrom, sampleTo, true, false).toArray(),
+    [sampleFrom, sampleTo],
+  );
+  const agentId = useLiveQuery(() => uiDb.meta.get('agentId'), [])?.value as string | undefined;
+
+  const loading = rollups === undefined || units === undefined;
+  const own: RollupRow[] = rollups ?? [];
+  const ownLabel = t('anaViewLocal');
+  const shown: RollupRow[] = st.view === 'team' ? teamView(own, agentId ?? 'self', ownLabel, teamRows ?? []) : own;
+  const allUnits: UnitRow[] = units ?? [];
+
+  // Account choices: every account with data in the loaded days (team view: imported ones too).
+  const accountKeys = [...new Set(shown.map((r) => `${r.platform}|${r.account}`))].sort();
+  const only = st.account ? parseAccountKey(st.account) : undefined;
+  const scope = rangeScope(today, range, only);
+  const days = scopeDays(scope);
+
+  const trends = metricTrends(rules, shown, scope);
+  const response = responseTrends(rules, allUnits, scope);
+  const heat = hourWeekMatrices(rules, allUnits, scope);
+  const accounts = accountBreakdown(rules, shown, st.view === 'team' ? [] : allUnits, scope);
+  const missed = missedBuyers(rules, allUnits, scope);
+  const staffScope = completeDaysScope(today, range, only);
+  const handling = estimateHandling(rules, events ?? [], allUnits, completeDaysScope(today, AHT_SAMPLE_DAYS, only));
+  const ahtSec = st.ahtOverride ?? handling.ahtSec;
+  // The wait to keep: the account's platform deadline; for all accounts the 3-minute rule most platforms use.
+  const defaultTarget = only ? primaryMetric(rules, only.platform).thresholdSec : 180;
+  const targetSec = st.targetSec ?? defaultTarget;
+  const plan = ahtSec
+    ? staffingPlan(rules, allUnits, staffScope, { ahtSec, targetSec, targetLevel: st.targetLevel })
+    : null;
+  const team = st.view === 'team';
+
+  return (
+    <main className="rs-page rs-analytics">
+      <header className="rs-ana-head">
+        <h1>{t('anaTitle')}</h1>
+        <nav aria-label={t('anaNav')}>
+          <a href="#ana-trends">{t('anaTrends')}</a>
+          <a href="#ana-response">{t('anaResponse')}</a>
+          <a href="#ana-heatmap">{t('anaHeatmap')}</a>
+          <a href="#ana-staffing">{t('anaStaffing')}</a>
+          <a href="#ana-accounts">{t('anaAccounts')}</a>
+          <a href="#ana-missed">{t('anaMissed')}</a>
+          <a href="#ana-data">{t('anaData')}</a>
+        </nav>
+      </header>
+
+      <section className="rs-ana-controls" aria-label={t('anaFilters')}>
+        <div role="group" aria-label={t('anaRange')} className="rs-seg">
+          <span className="rs-seg-label">{t('anaRange')}</span>
+          {RANGES.map((r) => (
+            <button key={r} type="button" aria-pressed={range === r} onClick={() => st.set({ range: r as RangeDays })}>
+              {t('popupPeriodDays', [r])}
+            </button>
+          ))}
+        </div>
+        <label className="rs-inline">
+          <span>{t('anaAccount')}</span>
+          <select value={st.account} onChange={(e) => st.set({ account: e.target.value })}>
+            <option value="">{t('anaAllAccounts')}</option>
+            {[...new Set([...accountKeys, ...(st.account ? [st.account] : [])])].map((k) => {
+              const a = parseAccountKey(k);
+              return (
+                <option key={k} value={k}>
+                  {a ? `${t(`platform_${a.platform}`)} · ${a.account}` : k}
+                </option>
+              );
+            })}
+          </select>
+        </label>
+        <label className="rs-inline">
+          <span>{t('anaView')}</span>
+          <select value={st.view} onChange={(e) => st.set({ view: e.target.value as 'local' | 'team' })}>
+            <option value="local">{t('anaViewLocal')}</option>
+            <option value="team">{t('anaViewTeam')}</option>
+          </select>
+        </label>
+      </section>
+
+      {loading ? (
+        <p className="rs-empty" role="status">
+          {t('anaLoading')}
+        </p>
+      ) : (
+        <>
+          <TrendsSection trends={trends} days={days} t={t} />
+          <ResponseSection response={response} days={days} team={team} t={t} />
+          <HeatmapSection heat={heat} team={team} t={t} />
+          <StaffingSection
+            plan={plan}
+            handling={handling}
+            ahtSec={ahtSec}
+            targetSec={targetSec}
+            defaultTarget={defaultTarget}
+            sampleDays={AHT_SAMPLE_DAYS}
+            team={team}
+            t={t}
+          />
+          <AccountsSection accounts={accounts} team={team} t={t} />
+          <BuyerLevelSection t={t} />
+          <MissedSection missed={missed} team={team} t={t} />
+        </>
+      )}
+      <TeamDataSection today={today} shown={shown} team={team} agentId={agentId} t={t} />
+    </main>
+  );
+}

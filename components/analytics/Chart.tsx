@@ -1,0 +1,82 @@
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { chinaDayStart } from '@/lib/engine/time';
+
+export interface ChartLine {
+  label: string;
+  /** One value per day; null (or a non-finite value) leaves a gap. */
+  values: readonly (number | null)[];
+  color: string;
+  /** Dashed: threshold lines. */
+  dash?: number[];
+}
+
+/**
+ * A daily line chart (uPlot, ~50 kB, canvas). The canvas is decorative for assistive technology: every chart
+ * on the page comes with the same numbers as a table.
+ */
+export function LineChart({
+  days,
+  lines,
+  unit,
+  dayLabel,
+  height = 200,
+}: {
+  days: readonly string[];
+  lines: readonly ChartLine[];
+  /** The legend's name for the x values ("日期"). */
+  dayLabel: string;
+  /** `%`: values are shares 0..1, drawn 0–100 %; `s`: seconds. */
+  unit: '%' | 's';
+  height?: number;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  // Rebuild only when what is drawn changes.
+  const key = JSON.stringify([days, lines, unit, dayLabel, height]);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const scale = unit === '%' ? 100 : 1;
+    const clean = (v: number | null) => (v === null || !Number.isFinite(v) ? null : v * scale);
+    const data: uPlot.AlignedData = [
+      days.map((d) => chinaDayStart(d) / 1000),
+      ...lines.map((l) => l.values.map(clean)),
+    ];
+    let max = 0;
+    for (const l of lines)
+      for (const v of l.values) if (v !== null && Number.isFinite(v)) max = Math.max(max, v * scale);
+    const fmt = (v: number | null) => (v === null ? '—' : unit === '%' ? `${v.toFixed(1)}%` : `${Math.round(v)} s`);
+    const opts: uPlot.Options = {
+      width: Math.max(280, el.clientWidth || 640),
+      height,
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Asia/Shanghai'),
+      scales: {
+        x: { time: true },
+        y: { range: unit === '%' ? [0, 100] : [0, Math.max(10, Math.ceil(max * 1.15))] },
+      },
+      series: [
+        { label: dayLabel, value: '{YYYY}-{MM}-{DD}' },
+        ...lines.map((l): uPlot.Series => ({
+          label: l.label,
+          stroke: l.color,
+          width: l.dash ? 1.5 : 2,
+          ...(l.dash && { dash: l.dash }),
+          points: { show: days.length <= 31 },
+          value: (_u, v) => fmt(v),
+        })),
+      ],
+      axes: [{}, { values: (_u, ticks) => ticks.map((v) => (unit === '%' ? `${v}%` : `${v}s`)), size: 56 }],
+    };
+    const plot = new uPlot(opts, data, el);
+    const onResize = () => plot.setSize({ width: Math.max(280, el.clientWidth || 640), height });
+    window.addEventListener('resize', onResize);
+    return () => {
+      window.removeEventListener('resize', onResize);
+      plot.destroy();
+    };
+    // `key` stands for days/lines/unit/dayLabel/height (arrays rebuilt every render would redraw needlessly).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+  return <div ref={box} className="rs-chart" aria-hidden="true" />;
+}

@@ -1,0 +1,46 @@
+import { create } from 'zustand';
+import { createJSONStorage, persist } from 'zustand/middleware';
+import type { RangeDays } from '@/lib/analytics';
+
+/** Analytics page UI state and the user's staffing assumptions (kept in this page's localStorage). */
+export interface AnalyticsState {
+  range: RangeDays;
+  /** `platform|account`, or '' for every account. */
+  account: string;
+  /** This computer's data only, or merged with imported exports. */
+  view: 'local' | 'team';
+  /** The user's handling time per inquiry (seconds), overriding the estimate; null = use the estimate. */
+  ahtOverride: number | null;
+  /** Share of inquiries to answer within the target wait. */
+  targetLevel: number;
+  /** The target wait in seconds; null = the platform's deadline (3 minutes; 30 s on JD). */
+  targetSec: number | null;
+  /** The name put into exports. */
+  exportLabel: string;
+  set(patch: Partial<Omit<AnalyticsState, 'set'>>): void;
+}
+
+export const ANALYTICS_DEFAULTS = {
+  range: 30 as RangeDays,
+  account: '',
+  view: 'local' as const,
+  ahtOverride: null,
+  targetLevel: 0.8,
+  targetSec: null,
+  exportLabel: '',
+};
+
+export const useAnalyticsStore = create<AnalyticsState>()(
+  persist(
+    (set) => ({
+      ...ANALYTICS_DEFAULTS,
+      set: (patch) => set(patch),
+    }),
+    {
+      name: 'rs-analytics',
+      version: 1,
+      storage: createJSONStorage(() => localStorage),
+      partialize: ({ set: _set, ...rest }) => rest,
+    },
+  ),
+);

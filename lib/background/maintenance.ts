@@ -1,0 +1,83 @@
+/**
+ * Storage housekeeping: purge-all (the user's "delete my data"), and recovery when the browser refuses to store
+ * more (quota exhausted): the oldest records go first, with a notice, and nothing half-written is left behind
+ * (every write is a Dexie transaction, so a refused write rolls back whole).
+ */
+import type { SentinelDB } from '../db/schema';
+
+/** The tables that hold chat data (phrases and settings are the user's configuration and stay). */
+const CHAT_TABLES = ['events', 'clocks', 'units', 'rollups', 'coverage', 'teamRollups'] as const;
+
+export const PRUNE_NOTICE_KEY = 'lastPrune';
+
+export interface PruneNotice {
+  at: number;
+  events: number;
+  units: number;
+}
+
+/** Deletes all chat data on this computer; returns how many rows went. */
+export async function purgeAll(db: SentinelDB): Promise<number> {
+  const tables = CHAT_TABLES.filter((n) => db.tables.some((t) => t.name === n)).map((n) => db.table(n));
+  let removed = 0;
+  await db.transaction('rw', [...tables, db.meta], async () => {
+    for (const t of tables) {
+      removed += await t.count();
+      await t.clear();
+    }
+    await db.meta.delete(PRUNE_NOTICE_KEY);
+  });
+  return removed;
+}
+
+/** Is this error the browser saying "no more space"? (Dexie wraps the DOMException.) */
+export function isQuotaError(err: unknown): boolean {
+  for (let e = err as { name?: string; inner?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (e.name === 'QuotaExceededError' || e.name === 'QuotaExceeded') return true;
+    e = e.inner as typeof e;
+  }
+  return false;
+}
+
+/**
+ * Frees space by deleting the oldest quarter of the raw messages and of the per-unit results (daily rollups,
+ * which the popup and analytics read, are kept). Records a notice for the UI.
+ */
+export async function freeSpace(db: SentinelDB, now: number): Promise<PruneNotice> {
+  const notice: PruneNotice = { at: now, events: 0, units: 0 };
+  await db.transaction('rw', db.events, db.units, db.meta, async () => {
+    const nEvents = Math.ceil((await db.events.count()) / 4);
+    if (nEvents) {
+      const keys = await db.events.orderBy('at').limit(nEvents).primaryKeys();
+      await db.events.bulkDelete(keys);
+      notice.events = keys.length;
+    }
+    const nUnits = Math.ceil((await db.units.count()) / 4);
+    if (nUnits) {
+      const keys = await db.units.orderBy('day').limit(nUnits).primaryKeys();
+      await db.units.bulkDelete(keys);
+      notice.units = keys.length;
+    }
+    await db.meta.put({ key: PRUNE_NOTICE_KEY, value: notice });
+  });
+  return notice;
+}
+
+/**
+ * Runs a write; when the browser refuses it for lack of space, frees space once and tries again.
+ * Any other error, or a second refusal, is passed on.
+ */
+export async function withSpace<T>(
+  db: SentinelDB,
+  now: () => number,
+  write: () => Promise<T>,
+  onPrune: (n: PruneNotice) => void,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (!isQuotaError(err)) throw err;
+    onPrune(await freeSpace(db, now()));
+    return write();
+  }
+}

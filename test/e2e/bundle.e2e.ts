@@ -1,0 +1,81 @@
+/**
+ * Bundle budgets (issue 7), on the production build that `npm run test:e2e` makes: every entrypoint's gzip size
+ * stays within its budget in scripts/bench/bundle.ts (BUDGETS) (the content script: 30 kB, the issue's hard limit).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BUDGETS, DEFAULT_PAGE_BUDGET, measureBundles, pageAssets } from '../../scripts/bench/bundle';
+import { PROD_EXTENSION_DIR } from './harness';
+
+const temps: string[] = [];
+afterAll(async () => {
+  for (const d of temps) await rm(d, { recursive: true, force: true });
+});
+
+async function fakeBuild(files: Record<string, string | Buffer>): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'rs-bundle-'));
+  temps.push(dir);
+  for (const [name, body] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await writeFile(path.join(dir, name), body);
+  }
+  return dir;
+}
+
+describe('bundle budgets', () => {
+  it('the production build stays within every budget', async () => {
+    const sizes = await measureBundles(PROD_EXTENSION_DIR);
+    const names = sizes.map((s) => s.entry);
+    // The entrypoints the product has must all be measured (a renamed file must not slip past its budget).
+    for (const known of Object.keys(BUDGETS)) expect(names).toContain(known);
+    const content = sizes.find((s) => s.entry === 'content-scripts/workbench.js')!;
+    expect(content.kind).toBe('content');
+    expect(content.budget).toBeLessThanOrEqual(30_000);
+    const popup = sizes.find((s) => s.entry === 'popup.html')!;
+    // A page counts the chunks it loads, not just its HTML.
+    expect(popup.files.some((f) => f.file.endsWith('.js'))).toBe(true);
+    const over = sizes.filter((s) => !s.ok).map((s) => `${s.entry}: ${s.gzip} B gzip > budget ${s.budget} B`);
+    expect(over).toEqual([]);
+  });
+
+  it('reads the assets a page loads', () => {
+    const html = `<script type="module" crossorigin src="/chunks/popup-1.js"></script>
+      <link rel="modulepreload" crossorigin href="/chunks/ui-2.js">
+      <link rel="stylesheet" crossorigin href="/assets/popup-3.css">
+      <link rel="icon" href="/icon/16.png"><script src="https://example.com/x.js"></script>`;
+    expect(pageAssets(html)).toEqual(['/chunks/popup-1.js', '/chunks/ui-2.js', '/assets/popup-3.css']);
+  });
+
+  it('fails an entrypoint over its budget, and a page without its own budget gets the default', async () => {
+    const dir = await fakeBuild({
+      'manifest.json': JSON.stringify({
+        background: { service_worker: 'background.js' },
+        content_scripts: [{ js: ['content-scripts/workbench.js'] }],
+      }),
+      'background.js': 'console.log(1)',
+      // Random bytes do not compress: 40 kB stays 40 kB after gzip.
+      'content-scripts/workbench.js': randomBytes(40_000),
+      'analytics.html': '<script type="module" src="/chunks/analytics.js"></script>',
+      'chunks/analytics.js': 'export {}',
+    });
+    const sizes = await measureBundles(dir);
+    const cs = sizes.find((s) => s.entry === 'content-scripts/workbench.js')!;
+    expect(cs.gzip).toBeGreaterThan(30_000);
+    expect(cs.ok).toBe(false);
+    expect(sizes.find((s) => s.entry === 'background.js')!.ok).toBe(true);
+    const page = sizes.find((s) => s.entry === 'analytics.html')!;
+    expect(page.budget).toBe(DEFAULT_PAGE_BUDGET);
+    expect(page.files.map((f) => f.file)).toEqual(['analytics.html', 'chunks/analytics.js']);
+  });
+
+  it('a page that references a missing file is an error, not a small bundle', async () => {
+    const dir = await fakeBuild({
+      'manifest.json': '{}',
+      'popup.html': '<script type="module" src="/chunks/gone.js"></script>',
+    });
+    await expect(measureBundles(dir)).rejects.toThrow(/chunks\/gone\.js is referenced but missing/);
+  });
+});

@@ -1,0 +1,331 @@
+// @vitest-environment jsdom
+import 'fake-indexeddb/auto';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { AnalyticsPage } from '../../components/analytics/AnalyticsPage';
+import { readText } from '../../components/analytics/TeamData';
+import { ANALYTICS_DEFAULTS, useAnalyticsStore } from '../../components/analytics/store';
+import { BOM, buildExport } from '../../lib/analytics';
+import { addDays } from '../../lib/compliance';
+import type { RollupRow, TeamRollupRow, UnitRow } from '../../lib/db/schema';
+import { chinaDay, chinaTime } from '../../lib/engine/time';
+import type { Platform, UnitResult } from '../../lib/model';
+import { uiDb } from '../../lib/ui/db';
+
+/** uPlot draws on a canvas jsdom does not have: record what each chart was given instead. */
+const charts = vi.hoisted(() => [] as { series: { label?: string }[]; data: (number | null)[][] }[]);
+vi.mock('uplot', () => {
+  class FakePlot {
+    static tzDate = (d: Date) => d;
+    constructor(opts: { series: { label?: string }[] }, data: (number | null)[][]) {
+      charts.push({ series: opts.series, data });
+    }
+    setSize() {}
+    destroy() {}
+  }
+  return { default: FakePlot };
+});
+vi.mock('uplot/dist/uPlot.min.css', () => ({}));
+
+const NOW = Date.now();
+const TODAY = chinaDay(NOW);
+const ago = (n: number) => addDays(TODAY, -n);
+const OTHER = '22222222-bbbb-4bbb-8bbb-222222222222';
+
+function rollup(metric: string, day: string, counts: Partial<RollupRow>, account = 'shop'): RollupRow {
+  const platform = metric.split('.')[0] as Platform;
+  return {
+    id: `${metric}|${day}|${platform}|${account}`,
+    metric,
+    day,
+    platform,
+    account,
+    pass: 0,
+    fail: 0,
+    pending: 0,
+    unknown: 0,
+    notAssessed: 0,
+    cappedSum: 0,
+    cappedCount: 0,
+    updatedAt: NOW,
+    ...counts,
+  };
+}
+
+let seq = 0;
+function unit(
+  day: string,
+  h: number,
+  result: UnitResult,
+  responseSec: number | null,
+  extra: Partial<UnitRow> = {},
+): UnitRow {
+  const startAt = chinaTime(day, h, 0, 0);
+  const buyer = extra.buyer ?? `b${++seq}`;
+  return {
+    id: `pdd.manual3min|pdd|shop|${buyer}|${day}`,
+    metric: 'pdd.manual3min',
+    platform: 'pdd',
+    account: 'shop',
+    buyer,
+    conv: `pdd|shop|${buyer}`,
+    day,
+    startAt,
+    dueAt: startAt + 180_000,
+    replyAt: responseSec === null ? null : startAt + responseSec * 1000,
+    responseSec,
+    cappedSec: null,
+    result,
+    rulesVersion: 'test',
+    ...extra,
+  };
+}
+
+async function seed() {
+  await uiDb.rollups.bulkPut([
+    rollup('pdd.manual3min', ago(1), { pass: 40, fail: 60 }),
+    rollup('pdd.manual3min', ago(2), { pass: 9, fail: 1 }),
+    rollup('pdd.manual3min', ago(20), { pass: 50, fail: 0 }), // only in 30 days
+    rollup('pdd.manual3min', ago(2), { pass: 1, fail: 1 }, 'shop:小李'),
+  ]);
+  await uiDb.units.bulkPut([
+    unit(ago(2), 10, 'pass', 30),
+    unit(ago(2), 10, 'pass', 60),
+    unit(ago(2), 11, 'fail', 250, { buyerNick: '老王' }),
+    unit(ago(1), 10, 'fail', null, { buyerNick: '<b>不回</b>' }),
+  ]);
+}
+
+beforeEach(async () => {
+  fakeBrowser.reset();
+  charts.length = 0;
+  localStorage.clear();
+  useAnalyticsStore.setState({ ...ANALYTICS_DEFAULTS });
+  await uiDb.open();
+  await Promise.all(uiDb.tables.map((tb) => tb.clear()));
+  await uiDb.settings.put({ key: 'language', value: 'zh_CN' });
+});
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+});
+
+const card = async (metric: string) =>
+  (await screen.findByText(/3分钟人工回复率/, { selector: `[data-metric="${metric}"] h3` })).closest('article')!;
+
+describe('Analytics page', () => {
+  it('shows each metric’s trend with the platform’s warning line and the range total, and switches ranges', async () => {
+    await seed();
+    render(<AnalyticsPage />);
+    const pdd = await card('pdd.manual3min');
+    // 30 days: 40+9+50+1 passed, 60+1+0+1 failed → 100 / 162.
+    await vi.waitFor(() => expect(pdd.querySelector('.rs-total')!.textContent).toContain('61.7%'));
+    expect(pdd.querySelector('.rs-total')!.textContent).toContain('达标 100 · 未达标 62');
+    expect(pdd.textContent).toContain('平台预警线 50.0%');
+    // The chart got the daily rates (in %) and a flat 50% line.
+    const chart = await vi.waitFor(() => {
+      const c = charts.findLast((x) => x.series[2]?.label === '平台预警线 50.0%' && x.data[1]?.length === 30);
+      if (!c) throw new Error('no chart yet');
+      return c;
+    });
+    expect(chart.data[1]).toHaveLength(30);
+    expect(chart.data[1]!.at(-2)).toBe(40); // yesterday 40/100
+    expect(chart.data[1]!.at(-1)).toBeNull(); // today: nothing decided, a gap
+    expect(new Set(chart.data[2])).toEqual(new Set([50]));
+    // The same numbers as a table.
+    const rows = within(pdd).getAllByRole('row');
+    expect(rows.find((r) => r.textContent?.startsWith(ago(1)))?.textContent).toContain('40.0%');
+
+    const seven = screen.getByRole('button', { name: '近 7 天' });
+    expect(seven.getAttribute('aria-pressed')).toBe('false');
+    fireEvent.click(seven);
+    expect(seven.getAttribute('aria-pressed')).toBe('true');
+    await vi.waitFor(async () =>
+      expect((await card('pdd.manual3min')).querySelector('.rs-total')!.textContent).toContain('达标 50 · 未达标 62'),
+    );
+  });
+
+  it('first-response median and p90, heatmaps, missed buyers (as text), buyer level not available', async () => {
+    await seed();
+    render(<AnalyticsPage />);
+    const resp = (await screen.findByText('拼多多', { selector: '[data-response] h3' })).closest('article')!;
+    // 30, 60, 250, ∞ → median 155, p90 in the never-answered.
+    await vi.waitFor(() => expect(resp.querySelector('.rs-total')!.textContent).toContain('中位数：155 秒'));
+    expect(resp.querySelector('.rs-total')!.textContent).toContain('P90：未回复');
+    expect(resp.textContent).toContain('已回复 3 / 共 4');
+
+    const volume = document.getElementById('ana-heat-volume')!;
+    expect(volume.querySelector('caption')!.textContent).toBe('咨询量（合计 4）');
+    const wd = (day: string) => (new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7;
+    expect(volume.querySelector(`[data-cell="${wd(ago(2))}-10"]`)!.textContent).toBe('2');
+    expect(volume.querySelector(`[data-cell="${wd(ago(2))}-11"]`)!.textContent).toBe('1');
+    const breaches = document.getElementById('ana-heat-breaches')!;
+    expect(breaches.querySelector('caption')!.textContent).toBe('超时（合计 2）');
+    expect(breaches.querySelector(`[data-cell="${wd(ago(1))}-10"]`)!.textContent).toBe('1');
+
+    const missed = screen.getByRole('heading', { name: '超时买家 (2)' }).closest('section')!;
+    const lines = within(missed).getAllByRole('row').slice(1);
+    expect(lines[0]!.textContent).toContain('<b>不回</b>');
+    expect(lines[0]!.querySelector('b')).toBeNull(); // page text stays text
+    expect(lines[0]!.textContent).toContain('未回复');
+    expect(lines[1]!.textContent).toContain('老王');
+    expect(lines[1]!.textContent).toContain('11:04 · 晚了 1:10');
+
+    expect(document.querySelector('[data-state="not-available"]')!.textContent).toContain('暂不可用');
+  });
+
+  it('narrows everything to one account; groups sub-accounts under the main account', async () => {
+    await seed();
+    render(<AnalyticsPage />);
+    const table = (await screen.findByText('拼多多', { selector: 'table.rs-accounts caption' })).closest('table')!;
+    const group = table.querySelector('.rs-group')!;
+    expect(group.textContent).toContain('shop（主账号合计）');
+    expect(group.textContent).toContain('达标 100 · 未达标 62');
+    expect(table.querySelector('[data-account="shop:小李"]')!.textContent).toContain('└ 小李');
+    expect(table.querySelector('[data-account="shop:小李"]')!.textContent).toContain('50.0%');
+
+    fireEvent.change(screen.getByRole('combobox', { name: '账号' }), { target: { value: 'pdd|shop:小李' } });
+    await vi.waitFor(async () =>
+      expect((await card('pdd.manual3min')).querySelector('.rs-total')!.textContent).toContain('达标 1 · 未达标 1'),
+    );
+    expect(screen.getByRole('heading', { name: '超时买家 (0)' })).toBeTruthy();
+  });
+
+  it('staffing: no estimate without messages, then the user’s handling time gives an Erlang C table', async () => {
+    // 30 inquiries between 10:00 and 11:00 on one observed day: λ = 30 / h.
+    const day = ago(3);
+    const many = Array.from({ length: 30 }, (_, i) => unit(day, 10, 'pass', 20, { buyer: `s${i}` }));
+    await uiDb.units.bulkPut(many);
+    render(<AnalyticsPage />);
+    expect(await screen.findByText(/消息记录不足/)).toBeTruthy();
+    expect(screen.getByText(/没有处理时长/)).toBeTruthy();
+    const input = screen.getByRole('spinbutton', { name: '每个咨询的处理时长（秒）' });
+    fireEvent.change(input, { target: { value: '240' } });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    const summary = await screen.findByTestId('staffing-summary');
+    expect(summary.textContent).toContain('目标 80% 的咨询在 180 秒内回复，每个咨询处理 240 秒');
+    const wd = (new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7;
+    const cell = document.querySelector(`#ana-staff [data-cell="${wd}-10"]`)!;
+    expect(cell.textContent).toBe('4'); // A = 2 Erlangs; 3 agents reach only 79.0%
+    expect(cell.getAttribute('title')).toContain('负荷 2.00 Erlang');
+    expect(document.querySelector(`#ana-staff [data-cell="${wd}-11"]`)!.textContent).toBe('');
+    // 95% within 180 s: 4 agents already reach 96.1%; within 30 s they reach only 86.5% → 5 (95.9%).
+    fireEvent.change(screen.getByRole('combobox', { name: '目标：时限内回复的比例' }), { target: { value: '0.95' } });
+    await vi.waitFor(() => expect(summary.textContent).toContain('目标 95%'));
+    expect(document.querySelector(`#ana-staff [data-cell="${wd}-10"]`)!.textContent).toBe('4');
+    const target = screen.getByRole('spinbutton', { name: '时限（秒）' });
+    fireEvent.change(target, { target: { value: '30' } });
+    fireEvent.blur(target);
+    await vi.waitFor(() => expect(document.querySelector(`#ana-staff [data-cell="${wd}-10"]`)!.textContent).toBe('5'));
+    expect(screen.getByTestId('staffing-summary').textContent).toContain('在 30 秒内回复');
+    // Bad input is refused, not applied.
+    fireEvent.change(input, { target: { value: '-3' } });
+    fireEvent.blur(input);
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    expect(useAnalyticsStore.getState().ahtOverride).toBe(240);
+  });
+
+  it('exports CSV with a BOM and imports a colleague’s JSON through the background', async () => {
+    await seed();
+    const blobs: Blob[] = [];
+    URL.createObjectURL = vi.fn((b: Blob) => (blobs.push(b), 'blob:x'));
+    URL.revokeObjectURL = vi.fn();
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
+    const send = vi
+      .spyOn(fakeBrowser.runtime, 'sendMessage')
+      .mockResolvedValue({ ok: true, added: 1, replaced: 0, kept: 0 } as never);
+    render(<AnalyticsPage />);
+    await card('pdd.manual3min');
+
+    fireEvent.click(screen.getByRole('button', { name: '导出每日汇总 CSV' }));
+    expect(click).toHaveBeenCalledTimes(1);
+    // The file starts with the UTF-8 byte-order mark (a text decoder would hide it).
+    const bytes = new Uint8Array(
+      await new Promise<ArrayBuffer>((resolve) => {
+        const r = new FileReader();
+        r.onload = () => resolve(r.result as ArrayBuffer);
+        r.readAsArrayBuffer(blobs[0]!);
+      }),
+    );
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect([...new TextEncoder().encode(BOM)]).toEqual([0xef, 0xbb, 0xbf]);
+    const csv = await readText(blobs[0]!);
+    expect(csv).toContain(`${ago(1)},pdd,shop,pdd.manual3min,40,60,0,0,0,0.4,0,0,,\r\n`);
+
+    const good = buildExport({
+      agentId: OTHER,
+      label: '小王',
+      now: NOW,
+      rollups: [rollup('pdd.manual3min', ago(1), { pass: 1 }, 'wang')],
+      clocks: [],
+    });
+    const input = screen.getByLabelText('导入同事的 JSON 导出') as HTMLInputElement;
+    await act(async () => {
+      fireEvent.change(input, { target: { files: [new File([JSON.stringify(good)], 'x.json')] } });
+    });
+    await vi.waitFor(() =>
+      expect(screen.getByRole('status').textContent).toBe('已导入“小王”：新增 1 行，替换 0 行，保留较新的 0 行。'),
+    );
+    expect(send).toHaveBeenCalledWith({ type: 'teamImport', bundle: good });
+
+    send.mockClear();
+    await act(async () => {
+      fireEvent.change(input, { target: { files: [new File(['{not json'], 'bad.json')] } });
+    });
+    await vi.waitFor(() =>
+      expect(screen.getByRole('status').textContent).toBe('导入失败，未写入任何数据：不是有效的 JSON 文件'),
+    );
+    await act(async () => {
+      fireEvent.change(input, { target: { files: [new File([JSON.stringify({ ...good, version: 7 })], 'v7.json')] } });
+    });
+    await vi.waitFor(() => expect(screen.getByRole('status').textContent).toContain('unsupported export version 7'));
+    expect(send).not.toHaveBeenCalled();
+  });
+
+  it('team view: imported accounts add up, the same account and day counts once', async () => {
+    await seed();
+    const team = (r: RollupRow): TeamRollupRow => ({
+      ...r,
+      source: OTHER,
+      sourceLabel: '小王',
+      exportedAt: NOW,
+      importedAt: NOW,
+    });
+    await uiDb.teamRollups.bulkPut([
+      team(rollup('pdd.manual3min', ago(1), { pass: 70, fail: 40 })), // same account+day, more decided: replaces ours
+      team(rollup('pdd.manual3min', ago(2), { pass: 1 })), // fewer than ours: ignored
+      team(rollup('pdd.manual3min', ago(2), { pass: 5, fail: 5 }, 'shop:小王')), // another sub-account: adds up
+    ]);
+    render(<AnalyticsPage />);
+    expect(await screen.findByText(/小王 · 3 行/)).toBeTruthy();
+    fireEvent.change(screen.getByRole('combobox', { name: '数据' }), { target: { value: 'team' } });
+    // Ours: 40/60 (yesterday) → theirs 70/40; plus 9/1, 50/0, 1/1 and their sub-account 5/5.
+    await vi.waitFor(async () =>
+      expect((await card('pdd.manual3min')).querySelector('.rs-total')!.textContent).toContain('达标 135 · 未达标 47'),
+    );
+    expect(screen.getAllByText(/此部分只用本机数据/).length).toBeGreaterThan(0);
+  });
+
+  it('speaks English when the language is set to English', async () => {
+    await uiDb.settings.put({ key: 'language', value: 'en' });
+    await seed();
+    render(<AnalyticsPage />);
+    expect(await screen.findByRole('heading', { level: 1, name: 'Reply Sentinel · Analytics' })).toBeTruthy();
+    const pdd = (
+      await screen.findByText(/3-min human reply rate/, { selector: '[data-metric="pdd.manual3min"] h3' })
+    ).closest('article')!;
+    expect(pdd.querySelector('.rs-total')!.textContent).toContain('Range total');
+    expect(pdd.querySelector('.rs-total')!.textContent).toContain('Platform warning line 50.0%');
+    expect(screen.getByRole('button', { name: 'last 7 days' })).toBeTruthy();
+    expect(document.querySelector('#ana-heat-volume thead')!.textContent).toContain('MonTueWedThuFriSatSun');
+  });
+
+  it('empty database: says so everywhere, nothing breaks', async () => {
+    render(<AnalyticsPage />);
+    expect((await screen.findAllByText('所选范围内没有数据。')).length).toBe(3);
+    expect(screen.getByText('所选范围内没有超时的买家。')).toBeTruthy();
+    expect(document.getElementById('ana-heat-volume')!.querySelector('caption')!.textContent).toBe('咨询量（合计 0）');
+    expect(screen.getByText('还没有导入。')).toBeTruthy();
+  });
+});
