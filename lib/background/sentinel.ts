@@ -7,6 +7,7 @@ import type { ClockRow, CoverageRow, EventRow, RollupRow, SentinelDB, TabRow, Un
 import { AGENT_ID, planImport, type ExportBundle } from '../analytics/team';
 import { byUrgency, evaluate, type Clock } from '../engine';
 import { betterTime } from '../engine/rounds';
+import { chinaDay, chinaDayStart } from '../engine/time';
 import {
   COVERAGE_GAP_MS,
   type ClocksMessage,
@@ -295,10 +296,14 @@ export class Sentinel {
           if (prev?.breachedFor !== undefined) row.breachedFor = prev.breachedFor;
           await db.clocks.put(row);
         }
-        const old = await db.units.where('conv').equals(conv).toArray();
-        await applyRollupDelta(db, old, out.units, now);
-        await db.units.where('conv').equals(conv).delete();
-        if (out.units.length) await db.units.bulkPut(out.units);
+        // Days whose raw messages were pruned (retention) keep their stored results: recomputing them from what is
+        // left would undercount them.
+        const frozen = this.frozenBeforeDay(now);
+        const old = (await db.units.where('conv').equals(conv).toArray()).filter((u) => u.day >= frozen);
+        const next = out.units.filter((u) => u.day >= frozen);
+        await applyRollupDelta(db, old, next, now);
+        await db.units.bulkDelete(old.map((u) => u.id));
+        if (next.length) await db.units.bulkPut(next);
       }
     });
   }
@@ -410,9 +415,16 @@ export class Sentinel {
     await this.host.setAlarm(next);
   }
 
+  /** The first China day whose raw messages are all still kept (pruning goes by whole days). */
+  private frozenBeforeDay(now: number): string {
+    return chinaDay(now - this.settings.retentionDays * 86_400_000);
+  }
+
   private async pruneOld(now: number): Promise<void> {
-    const cutoff = now - this.settings.retentionDays * 86_400_000;
-    await this.db.events.where('at').below(cutoff).delete();
+    await this.db.events
+      .where('at')
+      .below(chinaDayStart(this.frozenBeforeDay(now)))
+      .delete();
   }
 
   /** This installation's id for team exports (`meta.agentId`), created on first use. */

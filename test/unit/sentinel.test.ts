@@ -245,6 +245,28 @@ describe('Sentinel (background logic)', () => {
     expect(rebuilt.find((r) => r.metric === 'pdd.manual3min')).toMatchObject({ pass: 0, fail: 2, unknown: 1 });
   });
 
+  it('keeps raw messages only for the retention period (results and daily figures stay)', async () => {
+    const s1 = new Sentinel(db, host);
+    await s1.updateSettings({ retentionDays: 2 });
+    await s1.ingest(msg([ev('pdd', 'old', 'buyer', t('10:00:00')), ev('pdd', 'old', 'human', t('10:01:00'))]));
+    await s1.ingest(msg([ev('pdd', 'new', 'buyer', t('10:00:00', '2026-11-22'))]));
+    const rollupsBefore = await db.rollups.count();
+    host.clock = t('12:00:00', '2026-11-23');
+    const s2 = new Sentinel(new SentinelDB(dbName), host);
+    await s2.start();
+    expect((await db.events.toArray()).map((e) => e.buyer)).toEqual(['new']);
+    expect(await db.rollups.count()).toBe(rollupsBefore);
+    // The same buyer writes again: the pruned day's result is not recomputed from nothing.
+    const oldDay = `pdd.manual3min|2026-11-20|pdd|shop-main`;
+    const before = await db.rollups.get(oldDay);
+    expect(before).toMatchObject({ pass: 1 });
+    await s2.ingest(msg([ev('pdd', 'old', 'buyer', t('11:00:00', '2026-11-23'))]));
+    expect(await db.rollups.get(oldDay)).toEqual(before);
+    expect((await db.units.where('conv').equals('pdd|shop-main|old').toArray()).map((u) => u.day).sort()).toContain(
+      '2026-11-20',
+    );
+  });
+
   it('rejects bad settings and keeps the old ones', async () => {
     const s = new Sentinel(db, host);
     const bad = await s.updateSettings({ alertLeadSec: -5, colour: 'red' });
