@@ -174,9 +174,12 @@ export class Palette {
     box.setAttribute('aria-label', '快捷短语 Quick phrases');
     root.append(style, box);
     const rect = el.getBoundingClientRect();
-    const top = Math.max(8, rect.top - 330);
-    box.style.left = `${Math.max(8, Math.min(rect.left, (doc.defaultView?.innerWidth ?? 800) - 430))}px`;
-    box.style.top = `${top}px`;
+    // Just above the chat input (below it when the input sits near the top of the window).
+    const vw = doc.defaultView?.innerWidth ?? 800;
+    const vh = doc.defaultView?.innerHeight ?? 600;
+    box.style.left = `${Math.max(8, Math.min(rect.left, vw - 430))}px`;
+    if (rect.top > 240) box.style.bottom = `${Math.max(8, vh - rect.top + 6)}px`;
+    else box.style.top = `${Math.min(vh - 240, rect.bottom + 6)}px`;
     // Keys inside the palette never reach the page (Enter would send the chat message).
     host.addEventListener('keydown', (e) => e.stopPropagation());
     host.addEventListener('keyup', (e) => e.stopPropagation());
