@@ -52,7 +52,9 @@ export interface Adapter {
   /**
    * Pure: reads the DOM under `root`, never writes it. `memo` (optional, owned by the caller) lets an adapter
    * reuse what it read from an element at an earlier call; the caller deletes every element a mutation touched
-   * (and its ancestors) before calling again. With or without it, the result must be the same.
+   * (and its ancestors) before calling again. The watcher sees child, text and `class`/`id`/`data-random` changes
+   * only: memoize only results that depend on nothing else under the element (the PDD adapter does, for rows and
+   * messages). With or without a memo, the result must be the same.
    */
   extract(root: ParentNode, memo?: ExtractMemo): Extraction;
 }

@@ -35,6 +35,8 @@ export class Watcher {
   private scheduled: ReturnType<typeof setTimeout> | null = null;
   /** Message ids already reported, per buyer. */
   private seen = new Map<string, Set<string>>();
+  /** The message list reported at the last scan (see threadEvents). */
+  private lastMessages: readonly unknown[] | null = null;
   /** The buyer whose thread was on screen at the last scan. */
   private threadBuyer: string | null = null;
   /** Buyers for whom a list-row "waiting" event was reported, with the page's waiting start. */
@@ -199,6 +201,10 @@ export class Watcher {
   private threadEvents(thread: NonNullable<Extraction['thread']>, account: string, now: number): ChatEvent[] {
     const platform = this.deps.adapter.platform;
     let seen = this.seen.get(thread.buyer);
+    // The very list read last time (an adapter's memo hands back the same array while the thread is untouched):
+    // every message in it was reported then.
+    if (seen && thread.messages === this.lastMessages && this.threadBuyer === thread.buyer) return [];
+    this.lastMessages = thread.messages;
     // A thread that just came on screen (first scan, reload, conversation switch) is history, not news.
     const historical = this.threadBuyer !== thread.buyer || !seen;
     if (!seen) {

@@ -215,7 +215,6 @@ describe('contenteditable: paste first, confirmed by watching the editor', () =>
   });
 });
 
-
 describe('editableOf', () => {
   it('finds the editor root from inside it, from a wrapper, or the field itself', () => {
     document.body.innerHTML =

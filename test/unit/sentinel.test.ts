@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BadgeView } from '../../lib/badge';
-import { Sentinel, type Host, type Notice, REFRESH_MS } from '../../lib/background/sentinel';
+import { BREACH_SHOWN_MS, Sentinel, type Host, type Notice, REFRESH_MS } from '../../lib/background/sentinel';
 import { SentinelDB } from '../../lib/db/schema';
 import { catalogTranslate } from '../../lib/i18n';
 import type { ClocksMessage, EventsMessage, HealthMessage } from '../../lib/messages';
@@ -125,6 +125,31 @@ describe('Sentinel (background logic)', () => {
     expect(host.badge.text).toBe('!1');
     expect(host.alarm).toBeNull();
     expect((await db.clocks.get('pdd|shop-main|buyerA'))?.status).toBe('breached');
+  });
+
+  it('a breach stays on the badge for BREACH_SHOWN_MS, next to the pending clocks; older breaches are not shown', async () => {
+    const s = new Sentinel(db, host);
+    await s.health(watching(), 7);
+    await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'))]));
+    host.clock = t('10:02:00');
+    await s.health(watching(), 7); // heartbeats: the tab watched through the deadline
+    host.clock = t('10:03:01');
+    await s.health(watching(), 7);
+    await s.tick();
+    expect((await db.clocks.get('pdd|shop-main|buyerA'))?.status).toBe('breached');
+    const due = t('10:03:00');
+    // A later buyer, still pending, comes first on the badge; the breach is counted in the title.
+    host.clock = due + BREACH_SHOWN_MS - 60_000;
+    await s.health(watching(), 7);
+    await s.ingest(msg([ev('pdd', 'buyerB', 'buyer', host.clock)]));
+    expect(s.openClocks().map((c) => `${c.buyer}:${c.status}`)).toEqual(['buyerA:breached', 'buyerB:pending']);
+    host.clock = due + BREACH_SHOWN_MS - 1000;
+    await s.tick();
+    expect(s.openClocks().map((c) => c.buyer)).toEqual(['buyerA', 'buyerB']);
+    host.clock = due + BREACH_SHOWN_MS + 1000;
+    await s.tick();
+    expect(s.openClocks().map((c) => c.buyer)).toEqual(['buyerB']);
+    expect((await db.clocks.get('pdd|shop-main|buyerA'))?.status).toBe('breached'); // kept, just not shown
   });
 
   it('a human reply stops the clock; a robot reply does not', async () => {

@@ -123,6 +123,15 @@ function extractMessages(list: Element, memo?: ExtractMemo): ExtractedMessage[] 
   return out;
 }
 
+/** The whole list's messages, reused as one array while nothing inside the list changed. */
+function threadMessages(list: Element, memo?: ExtractMemo): ExtractedMessage[] {
+  const hit = memo?.get(list) as { messages?: ExtractedMessage[] } | undefined;
+  if (hit?.messages) return hit.messages;
+  const messages = extractMessages(list, memo);
+  memo?.set(list, { messages });
+  return messages;
+}
+
 function rowBuyer(row: Element): string | null {
   const box = pick(row, S.rowBox) ?? (matchesAny(row, S.rowBox) ? row : null);
   const random = box?.getAttribute('data-random');
@@ -185,7 +194,7 @@ export function extractPdd(root: ParentNode, memo?: ExtractMemo): Extraction {
       pick(msgList, S.buyerUid)?.getAttribute('currentuid') ?? conversations.find((c) => c.active)?.buyer ?? null;
     if (uid) {
       const nick = text(pick(root, S.threadHeaderName)) || conversations.find((c) => c.buyer === uid)?.nick;
-      thread = { buyer: uid, ...(nick ? { nick } : {}), messages: extractMessages(msgList, memo) };
+      thread = { buyer: uid, ...(nick ? { nick } : {}), messages: threadMessages(msgList, memo) };
     } else missing.push('buyerUid');
   } else missing.push('messageList');
   if (!input && thread) missing.push('input');
