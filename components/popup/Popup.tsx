@@ -35,10 +35,20 @@ export function Popup() {
   const overrides = useLiveQuery(() => uiDb.settings.get('ruleOverrides'), [])?.value as RuleOverrides | undefined;
   const rules = effectiveRules(overrides);
   const tabs = useLiveQuery(() => uiDb.tabs.toArray(), []);
-  const clocks = useLiveQuery(
-    () => uiDb.clocks.where('status').anyOf('pending', 'breached', 'unknown', 'notAssessed').toArray(),
-    [],
-  );
+  // Finished clocks stay in the database (one per conversation, for months): read the waiting ones by status and
+  // the recently finished ones through the deadline index, never the whole history.
+  const clocks = useLiveQuery(async () => {
+    const since = Date.now() - SHOW_BREACHED_MS;
+    const [waiting, recent] = await Promise.all([
+      uiDb.clocks.where('status').anyOf('pending', 'notAssessed').toArray(),
+      uiDb.clocks
+        .where('dueAt')
+        .above(since)
+        .filter((c) => c.status === 'breached' || c.status === 'unknown')
+        .toArray(),
+    ]);
+    return [...waiting, ...recent];
+  }, []);
   const rollups = useLiveQuery(
     () => uiDb.rollups.where('day').aboveOrEqual(earliestDay(rules, today)).toArray(),
     [today, rules.version],

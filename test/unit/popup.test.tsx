@@ -69,6 +69,7 @@ describe('Popup', () => {
         lastText: '<img src=x onerror=alert(1)>在吗',
       }),
       clock('done', { buyerNick: '已回复', status: 'answered', dueAt: null }),
+      clock('ancient', { buyerNick: '昨天的', status: 'breached', dueAt: NOW - 13 * 3600_000 }),
     ]);
     render(<Popup />);
     const items = await screen.findAllByRole('button', { name: /慢慢|超时了|很急/ });
@@ -80,6 +81,7 @@ describe('Popup', () => {
     expect(items[1]!.querySelector('img')).toBeNull();
     expect(items[1]!.textContent).toContain('<img src=x onerror=alert(1)>在吗');
     expect(screen.queryByText('已回复')).toBeNull();
+    expect(screen.queryByText('昨天的')).toBeNull(); // a breach more than 12 hours old has left the queue
     expect(screen.getByRole('tab', { name: '等待队列 (3)' }).getAttribute('aria-selected')).toBe('true');
   });
 
