@@ -491,17 +491,11 @@ export function rollupId(u: Pick<UnitRow, 'metric' | 'day' | 'platform' | 'accou
   return `${u.metric}|${u.day}|${u.platform}|${u.account}`;
 }
 
-/** Moves rollup counts from the old units of a conversation to its new ones. */
-async function applyRollupDelta(
-  db: SentinelDB,
-  old: readonly UnitRow[],
-  next: readonly UnitRow[],
-  now: number,
-): Promise<void> {
-  const delta = new Map<string, RollupRow>();
-  const bump = (u: UnitRow, sign: 1 | -1) => {
+/** Adds (sign 1) or removes (sign −1) units' counts into per-(metric, day, platform, account) rollup rows. */
+export function tallyUnits(into: Map<string, RollupRow>, units: readonly UnitRow[], sign: 1 | -1, now: number): void {
+  for (const u of units) {
     const id = rollupId(u);
-    let d = delta.get(id);
+    let d = into.get(id);
     if (!d) {
       d = {
         id,
@@ -518,16 +512,26 @@ async function applyRollupDelta(
         cappedCount: 0,
         updatedAt: now,
       };
-      delta.set(id, d);
+      into.set(id, d);
     }
     d[u.result] += sign;
     if ((u.result === 'pass' || u.result === 'fail') && u.cappedSec !== null) {
       d.cappedSum += sign * u.cappedSec;
       d.cappedCount += sign;
     }
-  };
-  for (const u of old) bump(u, -1);
-  for (const u of next) bump(u, 1);
+  }
+}
+
+/** Moves rollup counts from the old units of a conversation to its new ones. */
+async function applyRollupDelta(
+  db: SentinelDB,
+  old: readonly UnitRow[],
+  next: readonly UnitRow[],
+  now: number,
+): Promise<void> {
+  const delta = new Map<string, RollupRow>();
+  tallyUnits(delta, old, -1, now);
+  tallyUnits(delta, next, 1, now);
   if (!delta.size) return;
   const ids = [...delta.keys()];
   const current = await db.rollups.bulkGet(ids);

@@ -7,7 +7,7 @@
  * Bundled to an IIFE (global `RSSeed`) and run inside the extension's service worker (see popup.ts), so that
  * millions of rows never cross the DevTools protocol. Pure data + Dexie; no chrome.*.
  */
-import { rollupId } from '../../lib/background/sentinel';
+import { tallyUnits } from '../../lib/background/sentinel';
 import { SentinelDB, type ClockRow, type EventRow, type RollupRow, type UnitRow } from '../../lib/db/schema';
 import { evaluate } from '../../lib/engine';
 import { chinaDay, chinaDayStart } from '../../lib/engine/time';
@@ -61,33 +61,7 @@ export async function seed(o: SeedOptions) {
       }
       units.push(...out.units);
     }
-    for (const u of units) {
-      const id = rollupId(u);
-      let r = rollups.get(id);
-      if (!r) {
-        r = {
-          id,
-          metric: u.metric,
-          day: u.day,
-          platform: u.platform,
-          account: u.account,
-          pass: 0,
-          fail: 0,
-          pending: 0,
-          unknown: 0,
-          notAssessed: 0,
-          cappedSum: 0,
-          cappedCount: 0,
-          updatedAt: o.now,
-        };
-        rollups.set(id, r);
-      }
-      r[u.result] += 1;
-      if ((u.result === 'pass' || u.result === 'fail') && u.cappedSec !== null) {
-        r.cappedSum += u.cappedSec;
-        r.cappedCount += 1;
-      }
-    }
+    tallyUnits(rollups, units, 1, o.now);
     await db.transaction('rw', db.events, db.clocks, db.units, async () => {
       if (events.length) await db.events.bulkPut(events);
       await db.clocks.bulkPut(clocks);
