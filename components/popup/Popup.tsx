@@ -39,15 +39,20 @@ export function Popup() {
   // the recently finished ones through the deadline index, never the whole history.
   const clocks = useLiveQuery(async () => {
     const since = Date.now() - SHOW_BREACHED_MS;
-    const [waiting, recent] = await Promise.all([
-      uiDb.clocks.where('status').anyOf('pending', 'notAssessed').toArray(),
+    const [pending, recent, outside] = await Promise.all([
+      uiDb.clocks.where('status').equals('pending').toArray(),
       uiDb.clocks
         .where('dueAt')
         .above(since)
         .filter((c) => c.status === 'breached' || c.status === 'unknown')
         .toArray(),
+      uiDb.clocks
+        .where('startedAt')
+        .above(since)
+        .filter((c) => c.status === 'notAssessed')
+        .toArray(),
     ]);
-    return [...waiting, ...recent];
+    return [...pending, ...recent, ...outside];
   }, []);
   const rollups = useLiveQuery(
     () => uiDb.rollups.where('day').aboveOrEqual(earliestDay(rules, today)).toArray(),

@@ -147,6 +147,14 @@ export const SCHEMA_HISTORY: {
       teamRollups: '[source+id], source, [metric+day]',
     },
   },
+  {
+    // 5: clocks by start time, so the popup reads only recent waits that are outside the assessed hours
+    // (finished clocks stay, one per conversation, for months).
+    version: 5,
+    stores: {
+      clocks: 'key, status, dueAt, platform, startedAt',
+    },
+  },
 ];
 
 export const DB_NAME = 'reply-sentinel';

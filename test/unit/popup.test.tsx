@@ -70,6 +70,8 @@ describe('Popup', () => {
       }),
       clock('done', { buyerNick: '已回复', status: 'answered', dueAt: null }),
       clock('ancient', { buyerNick: '昨天的', status: 'breached', dueAt: NOW - 13 * 3600_000 }),
+      clock('night', { buyerNick: '夜里问的', status: 'notAssessed', dueAt: null, startedAt: NOW - 60_000 }),
+      clock('oldnight', { buyerNick: '前天夜里', status: 'notAssessed', dueAt: null, startedAt: NOW - 13 * 3600_000 }),
     ]);
     render(<Popup />);
     const items = await screen.findAllByRole('button', { name: /慢慢|超时了|很急/ });
@@ -82,7 +84,11 @@ describe('Popup', () => {
     expect(items[1]!.textContent).toContain('<img src=x onerror=alert(1)>在吗');
     expect(screen.queryByText('已回复')).toBeNull();
     expect(screen.queryByText('昨天的')).toBeNull(); // a breach more than 12 hours old has left the queue
-    expect(screen.getByRole('tab', { name: '等待队列 (3)' }).getAttribute('aria-selected')).toBe('true');
+    expect(screen.queryByText('前天夜里')).toBeNull();
+    expect(within(screen.getByRole('button', { name: /夜里问的/ })).getByRole('timer').textContent).toBe(
+      '不在考核时段',
+    );
+    expect(screen.getByRole('tab', { name: '等待队列 (4)' }).getAttribute('aria-selected')).toBe('true');
   });
 
   it('clicking a queued buyer asks the background to focus that workbench', async () => {
