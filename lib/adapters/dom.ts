@@ -1,5 +1,4 @@
 /** Small pure DOM helpers shared by adapters. They read, never write. */
-import type { SelectorMap } from './types';
 
 /** First element matching any of the fallbacks, in order. Invalid selectors are skipped, never thrown. */
 export function pick(root: ParentNode, sels: readonly string[] | undefined): Element | null {
@@ -62,9 +61,4 @@ export function parseChinaStamp(s: string): number | null {
   const [, y, mo, d, h, mi, se] = m;
   const utc = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, se ? +se : 0);
   return utc - 8 * 3600_000;
-}
-
-/** Which purposes of a selector map find nothing under root (for the health details). */
-export function missingPurposes(root: ParentNode, sels: SelectorMap, purposes: readonly string[]): string[] {
-  return purposes.filter((p) => !pick(root, sels[p]));
 }
