@@ -7,6 +7,11 @@ import { DEMO_MATCHES, WORKBENCH_MATCHES } from './lib/hosts';
  * - demo (`wxt build --mode demo`, in `.output/chrome-mv3-demo`): the same, plus the bundled simulated
  *   workbench served on localhost. The demo command and the e2e tests use this one.
  */
+// WXT sets NODE_ENV to the mode when it is unset, so `--mode demo` would bundle React's development build (and
+// the JSX dev runtime): the demo, the e2e tests and the benchmarks would then run slower code than users get. The
+// demo build is a production build that also watches the simulated workbench.
+if (process.env.NODE_ENV === 'demo') process.env.NODE_ENV = 'production';
+
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
   manifest: ({ mode }) => ({
