@@ -5,7 +5,7 @@
  * counts down the single alarm is re-armed at most REFRESH_MS ahead, and a 1-second ticker repaints the badge
  * for as long as Chrome keeps the worker running.
  */
-import { purgeAll, withSpace, type PruneNotice } from '@/lib/background/maintenance';
+import { withSpace, type PruneNotice } from '@/lib/background/maintenance';
 import { PhraseStore } from '@/lib/background/phrases';
 import { Sentinel, type Host } from '@/lib/background/sentinel';
 import type { Translate } from '@/lib/badge';
@@ -89,11 +89,22 @@ export default defineBackground(() => {
       switch (msg.type) {
         case 'events':
           if (tabId === undefined) return { ok: false, error: 'events must come from a workbench tab' };
-          return { ok: true, ...(await withSpace(db, Date.now, () => sentinel.ingest(msg), announcePrune)) };
+          return {
+            ok: true,
+            ...(await withSpace(
+              db,
+              Date.now,
+              () => sentinel.ingest(msg),
+              (n) => {
+                sentinel.forgetThreads();
+                announcePrune(n);
+              },
+            )),
+          };
         case 'purgeAll':
           if (tabId !== undefined || sender.url?.startsWith(browser.runtime.getURL('/')) !== true)
             return { ok: false, error: 'purgeAll must come from the extension’s own pages' };
-          return { ok: true, removed: await purgeAll(db) };
+          return { ok: true, removed: await sentinel.purgeAll() };
         case 'health':
           if (tabId === undefined) return { ok: false, error: 'health must come from a workbench tab' };
           await sentinel.health(msg, tabId);

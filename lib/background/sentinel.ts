@@ -3,6 +3,7 @@
  * `entrypoints/background` wires it to the real browser; tests wire it to fakes and fake-indexeddb.
  */
 import { badgeView, type BadgeView, type Translate } from '../badge';
+import { clocksSince } from '../db/queries';
 import type { ClockRow, CoverageRow, EventRow, RollupRow, SentinelDB, TabRow, UnitRow } from '../db/schema';
 import { AGENT_ID, planImport, type ExportBundle } from '../analytics/team';
 import { byUrgency, evaluate, type Clock, type ClockStatus } from '../engine';
@@ -19,6 +20,8 @@ import { conversationKey, eventKey, type CoverageSpan, type Platform } from '../
 import { effectiveRules } from '../rules';
 import type { RuleSet } from '../rules/types';
 import { DEFAULT_SETTINGS, validateSettingsPatch, type Settings } from '../settings';
+import { purgeAll } from './maintenance';
+import { ThreadCache } from './thread-cache';
 
 export interface Notice {
   id: string;
@@ -49,6 +52,9 @@ export const UNKNOWN_RECHECK_MS = 60 * 60_000;
 /** A breached buyer stays on the badge and in the queue for this long unless answered. */
 export const BREACH_SHOWN_MS = 12 * 3600_000;
 
+/** How many stored messages the background keeps in memory (recently active conversations; a few MB). */
+export const THREAD_CACHE_EVENTS = 30_000;
+
 const ALARM_KEY = 'alarm';
 const AGENT_ID_KEY = 'agentId';
 
@@ -58,6 +64,18 @@ export class Sentinel {
   /** Open clocks (pending/breached) for the per-second badge, refreshed after every write. */
   private hot: ClockRow[] = [];
   private blindTabs = 0;
+  /**
+   * The background is the only writer of clocks and tabs, so it mirrors what it reads on every message: the clocks
+   * that can still change or still show (pending; breached/unknown with a recent deadline) and the tab registry.
+   * Loaded from Dexie when the worker starts, updated only after a write has committed (a refused write, e.g. a
+   * full disk, leaves them as the database is).
+   */
+  private live = new Map<string, ClockRow>();
+  private tabRows = new Map<number, TabRow>();
+  /** Stored messages of recently active conversations, so a long thread is not re-read for every new message. */
+  private threads = new ThreadCache(THREAD_CACHE_EVENTS);
+  /** The alarm last set (undefined: not since the worker started), so an unchanged deadline is not set again. */
+  private alarmSet: number | null | undefined = undefined;
   /** What each tab was last sent, so unchanged clocks are not re-sent. */
   private pushed = new Map<number, string>();
   private ready: Promise<void> | null = null;
@@ -87,9 +105,42 @@ export class Sentinel {
         await this.db.tabs.filter((t) => !live.has(t.tabId)).delete();
       });
       await this.pruneOld(now);
+      await this.reload(now);
       await this.recomputeOpen(now);
     });
     return this.ready;
+  }
+
+  /** Fills the mirrors (see `live`) from the database. */
+  private async reload(now: number): Promise<void> {
+    const since = now - Math.max(BREACH_SHOWN_MS, UNKNOWN_RECHECK_MS);
+    const [tabs, pending, breached, unknown] = await Promise.all([
+      this.db.tabs.toArray(),
+      this.db.clocks.where('status').equals('pending').toArray(),
+      clocksSince(this.db, 'breached', since),
+      clocksSince(this.db, 'unknown', since),
+    ]);
+    this.tabRows = new Map(tabs.map((t) => [t.tabId, t]));
+    this.live = new Map([...pending, ...breached, ...unknown].map((c) => [c.key, c]));
+    this.threads.clear();
+    this.pushed.clear();
+  }
+
+  /** Deletes all chat data (the user's "delete my data"); returns how many rows went. */
+  async purgeAll(): Promise<number> {
+    await this.start();
+    return this.serial(async () => {
+      const removed = await purgeAll(this.db);
+      const now = this.host.now();
+      await this.reload(now);
+      await this.afterChange(now);
+      return removed;
+    });
+  }
+
+  /** Stored messages were deleted behind the background's back (space recovery): forget the cached threads. */
+  forgetThreads(): void {
+    this.threads.clear();
   }
 
   hasOpenClocks(): boolean {
@@ -132,10 +183,10 @@ export class Sentinel {
     return this.serial(async () => {
       const now = this.host.now();
       const rows: EventRow[] = msg.events.map((e) => ({ ...e, key: eventKey(e), conv: conversationKey(e) }));
-      let stored = 0;
-      const convs = new Set<string>();
-      await this.db.transaction('rw', this.db.events, async () => {
-        const existing = await this.db.events.bulkGet(rows.map((r) => r.key));
+      const db = this.db;
+      // One transaction: the messages, then what they change (clocks, units, rollups).
+      const { stored, staged } = await db.transaction('rw', RECOMPUTE_TABLES(db), async () => {
+        const existing = await db.events.bulkGet(rows.map((r) => r.key));
         const fresh = new Map<string, EventRow>();
         rows.forEach((r, i) => {
           const prev = fresh.get(r.key) ?? existing[i];
@@ -143,13 +194,19 @@ export class Sentinel {
             fresh.set(r.key, prev ? { ...prev, ...r, observedAt: Math.min(prev.observedAt, r.observedAt) } : r);
           }
         });
-        if (fresh.size) await this.db.events.bulkPut([...fresh.values()]);
-        stored = fresh.size;
-        for (const r of fresh.values()) convs.add(r.conv);
+        if (!fresh.size) return { stored: 0, staged: null };
+        await db.events.bulkPut([...fresh.values()]);
+        const byConv = new Map<string, EventRow[]>();
+        for (const r of fresh.values()) {
+          const list = byConv.get(r.conv);
+          if (list) list.push(r);
+          else byConv.set(r.conv, [r]);
+        }
+        return { stored: fresh.size, staged: await this.recomputeIn([...byConv.keys()], now, byConv) };
       });
-      if (convs.size) await this.recompute([...convs], now);
+      if (staged) this.commit(staged, now);
       await this.afterChange(now);
-      return { stored, conversations: convs.size };
+      return { stored, conversations: staged?.convs ?? 0 };
     });
   }
 
@@ -158,9 +215,9 @@ export class Sentinel {
     await this.start();
     return this.serial(async () => {
       const now = this.host.now();
-      await this.db.transaction('rw', this.db.tabs, this.db.coverage, async () => {
+      const row = await this.db.transaction('rw', this.db.tabs, this.db.coverage, async () => {
         const prev = await this.db.tabs.get(tabId);
-        await this.db.tabs.put({
+        const row: TabRow = {
           ...(prev?.inputAt !== undefined &&
             prev.platform === msg.platform &&
             prev.account === msg.account && { inputAt: prev.inputAt }),
@@ -171,7 +228,8 @@ export class Sentinel {
           health: msg.health,
           lastSeen: now,
           ...(msg.activeBuyer !== undefined && { activeBuyer: msg.activeBuyer }),
-        });
+        };
+        await this.db.tabs.put(row);
         const open = await this.db.coverage
           .where('tabId')
           .equals(tabId)
@@ -195,7 +253,9 @@ export class Sentinel {
               open: 1,
             });
         }
+        return row;
       });
+      this.tabRows.set(tabId, row);
       await this.recomputeOpen(now, { platform: msg.platform, account: msg.account });
     });
   }
@@ -203,7 +263,12 @@ export class Sentinel {
   /** Remembers which workbench input was focused last. */
   async inputFocused(tabId: number): Promise<void> {
     await this.start();
-    await this.serial(() => this.db.tabs.update(tabId, { inputAt: this.host.now() }));
+    await this.serial(async () => {
+      const inputAt = this.host.now();
+      await this.db.tabs.update(tabId, { inputAt });
+      const row = this.tabRows.get(tabId);
+      if (row) this.tabRows.set(tabId, { ...row, inputAt });
+    });
   }
 
   /** The live workbench tab whose input was focused most recently (else the most recently seen one). */
@@ -221,6 +286,7 @@ export class Sentinel {
       const now = this.host.now();
       await this.db.transaction('rw', this.db.tabs, this.db.coverage, async () => {
         await this.db.tabs.delete(tabId);
+        this.tabRows.delete(tabId);
         await this.db.coverage
           .where('tabId')
           .equals(tabId)
@@ -275,11 +341,34 @@ export class Sentinel {
   /** Recomputes clocks, units and rollups of some conversations, in one transaction. */
   private async recompute(convs: string[], now: number): Promise<void> {
     const db = this.db;
-    await db.transaction('rw', [db.events, db.clocks, db.units, db.rollups, db.coverage], async () => {
+    const staged = await db.transaction('rw', RECOMPUTE_TABLES(db), () => this.recomputeIn(convs, now));
+    this.commit(staged, now);
+  }
+
+  /**
+   * The body of `recompute`, inside the caller's transaction. A conversation's messages come from the thread cache
+   * (plus `fresh`, just stored) or else from the database. What the mirrors must learn is returned, for `commit`
+   * once the transaction has committed.
+   */
+  private async recomputeIn(convs: string[], now: number, fresh?: Map<string, EventRow[]>): Promise<Staged> {
+    const db = this.db;
+    const staged: Staged = { convs: 0, clocks: [], threads: [] };
+    {
       const covCache = new Map<string, CoverageSpan[]>();
       for (const conv of convs) {
-        const events = await db.events.where('conv').equals(conv).toArray();
+        const cached = this.threads.peek(conv);
+        let events: EventRow[];
+        if (cached) {
+          const merged = new Map(cached);
+          for (const e of fresh?.get(conv) ?? []) merged.set(e.key, e);
+          events = [...merged.values()];
+          staged.threads.push([conv, merged]);
+        } else {
+          events = await db.events.where('conv').equals(conv).toArray();
+          staged.threads.push([conv, new Map(events.map((e) => [e.key, e]))]);
+        }
         if (!events.length) continue;
+        staged.convs++;
         const { platform, account } = events[0]!;
         const ck = `${platform}|${account}`;
         let coverage = covCache.get(ck);
@@ -295,6 +384,7 @@ export class Sentinel {
           if (prev?.alertedFor !== undefined) row.alertedFor = prev.alertedFor;
           if (prev?.breachedFor !== undefined) row.breachedFor = prev.breachedFor;
           await db.clocks.put(row);
+          staged.clocks.push(row);
         }
         // Days whose raw messages were pruned (retention) keep their stored results: recomputing them from what is
         // left would undercount them.
@@ -305,7 +395,17 @@ export class Sentinel {
         await db.units.bulkDelete(old.map((u) => u.id));
         if (next.length) await db.units.bulkPut(next);
       }
-    });
+    }
+    return staged;
+  }
+
+  /** After a recompute committed: the clocks and threads it wrote become what the mirrors hold. */
+  private commit(staged: Staged, now: number): void {
+    for (const [conv, events] of staged.threads) this.threads.set(conv, events);
+    for (const c of staged.clocks) {
+      if (isLive(c, now)) this.live.set(c.key, c);
+      else this.live.delete(c.key);
+    }
   }
 
   /**
@@ -313,7 +413,7 @@ export class Sentinel {
    * coverage may settle), optionally only one account's, then alerts, badge and alarm.
    */
   private async recomputeOpen(now: number, only?: { platform: Platform; account: string }): Promise<void> {
-    const rows = (await this.clocksWith('pending', 'unknown', now - UNKNOWN_RECHECK_MS)).filter(
+    const rows = this.clocksWith('pending', 'unknown', now - UNKNOWN_RECHECK_MS).filter(
       (c) => !only || (c.platform === only.platform && c.account === only.account),
     );
     if (rows.length)
@@ -325,34 +425,38 @@ export class Sentinel {
   }
 
   /**
-   * Every clock of status `all`, and those of status `recent` whose deadline is after `since`, in the order the
-   * status index gives (status, then key). The recent ones are read through the dueAt index: finished clocks stay
-   * (one per conversation) and pile up with the history, and reading them all by status on every message made
-   * each ingest slower as the weeks went by (issue 7's stored-path benchmark).
+   * Every clock of status `all`, and those of status `recent` whose deadline is after `since`, ordered by status,
+   * then key, from the mirror (nothing is read: this runs after every message). Clocks that can no longer matter
+   * leave the mirror here.
    */
-  private async clocksWith(all: ClockStatus, recent: ClockStatus, since: number): Promise<ClockRow[]> {
-    const [a, b] = await Promise.all([
-      this.db.clocks.where('status').equals(all).toArray(),
-      this.db.clocks
-        .where('dueAt')
-        .above(since)
-        .filter((c) => c.status === recent)
-        .toArray(),
-    ]);
-    b.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
-    return all < recent ? [...a, ...b] : [...b, ...a];
+  private clocksWith(all: ClockStatus, recent: ClockStatus, since: number): ClockRow[] {
+    const now = this.host.now();
+    const out: ClockRow[] = [];
+    for (const c of this.live.values()) {
+      if (!isLive(c, now)) this.live.delete(c.key);
+      else if (c.status === all || (c.status === recent && c.dueAt !== null && c.dueAt > since)) out.push(c);
+    }
+    return out.sort((x, y) =>
+      x.status !== y.status ? (x.status < y.status ? -1 : 1) : x.key < y.key ? -1 : x.key > y.key ? 1 : 0,
+    );
   }
 
   /** Alerts for what just became due, then the badge and the single alarm. */
   private async afterChange(now: number): Promise<void> {
     const db = this.db;
-    const open = await this.clocksWith('pending', 'breached', now - BREACH_SHOWN_MS);
+    const open = this.clocksWith('pending', 'breached', now - BREACH_SHOWN_MS);
+    this.hot = [...open].sort(byUrgency);
+    this.blindTabs = 0;
+    for (const t of this.tabRows.values())
+      if (t.health !== 'watching' && now - t.lastSeen <= COVERAGE_GAP_MS) this.blindTabs++;
+    await this.host.setBadge(this.badge(now));
     const lead = this.settings.alertLeadSec;
     for (const c of open) {
       if (c.dueAt === null) continue;
       const who = c.buyerNick ?? c.buyer;
       if (c.status === 'pending' && lead > 0 && c.alertAt !== null && now >= c.alertAt && c.alertedFor !== c.dueAt) {
         await db.clocks.update(c.key, { alertedFor: c.dueAt });
+        c.alertedFor = c.dueAt;
         if (this.settings.notifications) {
           const secs = Math.max(0, Math.ceil((c.dueAt - now) / 1000));
           await this.host.notify({
@@ -364,6 +468,7 @@ export class Sentinel {
       }
       if (c.status === 'breached' && c.breachedFor !== c.dueAt) {
         await db.clocks.update(c.key, { breachedFor: c.dueAt });
+        c.breachedFor = c.dueAt;
         if (this.settings.notifications && now - c.dueAt <= STALE_BREACH_MS) {
           await this.host.notify({
             id: `breach|${c.key}|${c.dueAt}`,
@@ -373,11 +478,6 @@ export class Sentinel {
         }
       }
     }
-    this.hot = open.sort(byUrgency);
-    this.blindTabs = await db.tabs
-      .filter((t) => t.health !== 'watching' && now - t.lastSeen <= COVERAGE_GAP_MS)
-      .count();
-    await this.host.setBadge(this.badge(now));
     await this.schedule(now);
     await this.pushClocks(now);
   }
@@ -391,7 +491,7 @@ export class Sentinel {
 
   /** Tells every watching tab about its account's open clocks, when they changed since the last time. */
   private async pushClocks(now: number): Promise<void> {
-    const tabs = await this.db.tabs.filter((t) => now - t.lastSeen <= COVERAGE_GAP_MS).toArray();
+    const tabs = [...this.tabRows.values()].filter((t) => now - t.lastSeen <= COVERAGE_GAP_MS);
     const live = new Set(tabs.map((t) => t.tabId));
     for (const id of [...this.pushed.keys()]) if (!live.has(id)) this.pushed.delete(id);
     for (const tab of tabs) {
@@ -420,8 +520,10 @@ export class Sentinel {
       consider(now + REFRESH_MS);
     }
     // Deadlines already past (the worker slept through them) are handled now, not re-armed.
+    if (next === this.alarmSet) return;
     await this.db.meta.put({ key: ALARM_KEY, value: next });
     await this.host.setAlarm(next);
+    this.alarmSet = next;
   }
 
   /** The first China day whose raw messages are all still kept (pruning goes by whole days). */
@@ -430,6 +532,7 @@ export class Sentinel {
   }
 
   private async pruneOld(now: number): Promise<void> {
+    this.threads.clear();
     await this.db.events
       .where('at')
       .below(chinaDayStart(this.frozenBeforeDay(now)))
@@ -481,6 +584,26 @@ export class Sentinel {
       await applyRollupDelta(db, [], await db.units.toArray(), this.host.now());
     });
   }
+}
+
+interface Staged {
+  /** Conversations that had messages. */
+  convs: number;
+  clocks: ClockRow[];
+  threads: [string, Map<string, EventRow>][];
+}
+
+function RECOMPUTE_TABLES(db: SentinelDB) {
+  return [db.events, db.clocks, db.units, db.rollups, db.coverage];
+}
+
+/** Can this clock still change by itself, or still show in the badge and queue? (What `live` keeps.) */
+function isLive(c: ClockRow, now: number): boolean {
+  if (c.status === 'pending') return true;
+  if (c.dueAt === null) return false;
+  if (c.status === 'breached') return now - c.dueAt < BREACH_SHOWN_MS;
+  if (c.status === 'unknown') return now - c.dueAt < UNKNOWN_RECHECK_MS;
+  return false;
 }
 
 function platformName(p: Platform, t: Translate): string {

@@ -155,6 +155,15 @@ export const SCHEMA_HISTORY: {
       clocks: 'key, status, dueAt, platform, startedAt',
     },
   },
+  {
+    // 6: clocks by status and deadline / start time. The background's rehydration and the popup read exactly the
+    // recent clocks of one status with one index range (a getAll), instead of every clock due in the last hours
+    // filtered one by one through a cursor (about 2 500 a day at 5 000 inquiries a day).
+    version: 6,
+    stores: {
+      clocks: 'key, status, platform, [status+dueAt], [status+startedAt]',
+    },
+  },
 ];
 
 export const DB_NAME = 'reply-sentinel';

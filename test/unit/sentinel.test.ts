@@ -292,6 +292,83 @@ describe('Sentinel (background logic)', () => {
     );
   });
 
+  it('what it keeps in memory matches the database: a restarted worker reaches the same clocks, units and badge', async () => {
+    // A seeded random script over a few buyers, with heartbeats, replies of every kind, repeats, and time passing
+    // beyond deadlines, so clocks go pending → breached → answered and leave the mirror.
+    let x = 42;
+    const rand = (k: number) => ((x = (x * 1103515245 + 12345) % 2 ** 31), x % k);
+    const s1 = new Sentinel(db, host);
+    const authors: ChatEvent['author'][] = ['buyer', 'buyer', 'buyer', 'human', 'robot', 'system'];
+    const sent: ChatEvent[] = [];
+    host.clock = t('09:00:00');
+    for (let i = 0; i < 120; i++) {
+      host.clock += 1000 * (1 + rand(40));
+      if (rand(2) === 0) await s1.health(watching(), 7);
+      const again = sent.length && rand(8) === 0 ? sent[rand(sent.length)]! : null;
+      const e = again ?? ev('pdd', `b${rand(6)}`, authors[rand(authors.length)]!, host.clock - rand(3) * 1000);
+      sent.push(e);
+      await s1.ingest(msg([e]));
+      if (rand(10) === 0) await s1.tick();
+    }
+    await s1.health(watching(), 7);
+    await s1.ingest(msg([ev('pdd', 'last', 'buyer', host.clock)]));
+    const badge1 = s1.badge(host.clock);
+    const open1 = s1.openClocks();
+    const units1 = await db.units.orderBy('id').toArray();
+    const rollups1 = (await db.rollups.orderBy('id').toArray()).map(({ updatedAt: _, ...r }) => r);
+    expect(open1.length).toBeGreaterThan(0);
+
+    const s2 = new Sentinel(new SentinelDB(dbName), host);
+    await s2.start();
+    expect(s2.openClocks()).toEqual(open1);
+    expect(s2.badge(host.clock)).toEqual(badge1);
+    expect(await db.units.orderBy('id').toArray()).toEqual(units1);
+    await s2.rebuildRollups();
+    expect((await db.rollups.orderBy('id').toArray()).map(({ updatedAt: _, ...r }) => r)).toEqual(rollups1);
+  });
+
+  it('a long thread is read from the database once, then kept in memory', async () => {
+    const s = new Sentinel(db, host);
+    await s.health(watching(), 7);
+    const history = Array.from({ length: 300 }, (_, i) =>
+      ev('pdd', 'long', i % 2 ? 'human' : 'buyer', t('08:00:00') + i * 10_000),
+    );
+    await s.ingest(msg(history));
+    let reads = 0;
+    db.events.hook('reading', (e: unknown) => (e && reads++, e));
+    host.clock = t('10:00:00');
+    await s.ingest(msg([ev('pdd', 'long', 'buyer', t('10:00:00'))]));
+    expect(reads).toBe(0);
+    expect((await db.clocks.get('pdd|shop-main|long'))?.status).toBe('pending');
+    expect(host.badge.text).toBe('3:00');
+    // A restarted worker reads it from the database and reaches the same units.
+    const units = await db.units.where('conv').equals('pdd|shop-main|long').sortBy('id');
+    const s2 = new Sentinel(new SentinelDB(dbName), host);
+    await s2.start();
+    await s2.ingest(msg([ev('pdd', 'long', 'human', t('10:01:00'))]));
+    const after = await db.units.where('conv').equals('pdd|shop-main|long').sortBy('startAt');
+    expect(after.map((u) => u.id).sort()).toEqual(units.map((u) => u.id).sort());
+    expect(after.every((u) => u.result === 'pass')).toBe(true);
+    expect((await db.clocks.get('pdd|shop-main|long'))?.startedAt).toBeNull();
+    expect(host.badge.text).toBe('');
+  });
+
+  it('delete-all through the background empties the badge and forgets what it held in memory', async () => {
+    const s = new Sentinel(db, host);
+    await s.health(watching(), 7);
+    await s.ingest(msg([ev('pdd', 'gone', 'buyer', t('10:00:00'))]));
+    expect(host.badge.text).toBe('3:00');
+    expect(await s.purgeAll()).toBeGreaterThan(0);
+    expect(host.badge.text).toBe('');
+    expect(s.openClocks()).toEqual([]);
+    expect(await db.clocks.count()).toBe(0);
+    // The same buyer writes again: only the new message counts (nothing deleted comes back from memory).
+    host.clock = t('10:05:00');
+    await s.ingest(msg([ev('pdd', 'gone', 'buyer', t('10:05:00'))]));
+    expect(await db.events.count()).toBe(1);
+    expect((await db.clocks.get('pdd|shop-main|gone'))?.startedAt).toBe(t('10:05:00'));
+  });
+
   it('rejects bad settings and keeps the old ones', async () => {
     const s = new Sentinel(db, host);
     const bad = await s.updateSettings({ alertLeadSec: -5, colour: 'red' });
