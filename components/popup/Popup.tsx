@@ -1,20 +1,16 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import { formatCountdown, type Translate } from '@/lib/badge';
-import { complianceView, earliestDay, type Figure, type FigureState, type MetricView } from '@/lib/compliance';
-import type { ClockRow, TabRow, UnitRow } from '@/lib/db/schema';
+import { complianceView, type Figure, type FigureState, type MetricView } from '@/lib/compliance';
+import type { ClockRow, TabRow } from '@/lib/db/schema';
 import { byUrgency } from '@/lib/engine';
 import { chinaDay } from '@/lib/engine/time';
 import { COVERAGE_GAP_MS, type Reply } from '@/lib/messages';
-import { effectiveRules, type RuleOverrides } from '@/lib/rules';
 import { uiDb } from '@/lib/ui/db';
 import { useT } from '../i18n';
 import { usePopupStore } from './store';
+import { DEFAULT_RULES, readPopupData, SHOW_BREACHED_MS, SHOW_UNKNOWN_MS, type PopupData } from './data';
 import { useNow } from './useNow';
-
-/** How long finished-but-unresolved items stay in the queue. */
-const SHOW_BREACHED_MS = 12 * 3600_000;
-const SHOW_UNKNOWN_MS = 3600_000;
 
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
 const hhmm = (ms: number) =>
@@ -25,54 +21,21 @@ const hhmm = (ms: number) =>
     timeZone: 'Asia/Shanghai',
   });
 
-export function Popup() {
+/** `initial`: the data read before the first render (entrypoints/popup/main.tsx), shown until the live query has run. */
+export function Popup({ initial }: { initial?: PopupData } = {}) {
   const t = useT();
   const now = useNow();
   const section = usePopupStore((s) => s.section);
   const setSection = usePopupStore((s) => s.setSection);
   const today = chinaDay(now);
 
-  const overrides = useLiveQuery(() => uiDb.settings.get('ruleOverrides'), [])?.value as RuleOverrides | undefined;
-  const rules = effectiveRules(overrides);
-  const tabs = useLiveQuery(() => uiDb.tabs.toArray(), []);
-  // Finished clocks stay in the database (one per conversation, for months): read the waiting ones by status and
-  // the recently finished ones through the deadline index, never the whole history.
-  const clocks = useLiveQuery(async () => {
-    const since = Date.now() - SHOW_BREACHED_MS;
-    const [pending, recent, outside] = await Promise.all([
-      uiDb.clocks.where('status').equals('pending').toArray(),
-      uiDb.clocks
-        .where('dueAt')
-        .above(since)
-        .filter((c) => c.status === 'breached' || c.status === 'unknown')
-        .toArray(),
-      uiDb.clocks
-        .where('startedAt')
-        .above(since)
-        .filter((c) => c.status === 'notAssessed')
-        .toArray(),
-    ]);
-    return [...pending, ...recent, ...outside];
-  }, []);
-  const rollups = useLiveQuery(
-    () => uiDb.rollups.where('day').aboveOrEqual(earliestDay(rules, today)).toArray(),
-    [today, rules.version],
-  );
-  const primaries = new Set(Object.values(rules.platforms).map((p) => p.primary));
-  const todayUnits = useLiveQuery(
-    () =>
-      uiDb.units
-        .where('[day+result]')
-        .anyOf([
-          [today, 'fail'],
-          [today, 'unknown'],
-        ])
-        .toArray(),
-    [today],
-  );
+  const data = useLiveQuery(() => readPopupData(Date.now()), [today], initial);
+  const rules = data?.rules ?? DEFAULT_RULES;
+  const { tabs, clocks, rollups } = data ?? {};
 
-  // For the benchmarks (`npm run bench`): the moment the queue and compliance first render with their data.
-  const loaded = !!(tabs && clocks && rollups && todayUnits);
+  // For the benchmarks (`npm run bench`): the moment the header, the queue and the compliance figures first render
+  // with their data (today's failed list loads with the compliance tab).
+  const loaded = !!(tabs && clocks && rollups);
   useEffect(() => {
     if (loaded && !performance.getEntriesByName('rs-popup-rendered').length) performance.mark('rs-popup-rendered');
   }, [loaded]);
@@ -131,7 +94,8 @@ export function Popup() {
         <section role="tabpanel" id="panel-compliance" aria-labelledby="tab-compliance">
           <Compliance
             views={complianceView(rules, rollups ?? [], today).filter((p) => p.active)}
-            failed={(todayUnits ?? []).filter((u) => primaries.has(u.metric))}
+            primaries={new Set(Object.values(rules.platforms).map((p) => p.primary))}
+            today={today}
             t={t}
           />
         </section>
@@ -250,17 +214,27 @@ function FigureLine({ f, m, state, t }: { f: Figure; m: MetricView; state: Figur
 
 function Compliance({
   views,
-  failed,
+  primaries,
+  today,
   t,
 }: {
   views: ReturnType<typeof complianceView>;
-  failed: UnitRow[];
+  primaries: ReadonlySet<string>;
+  today: string;
   t: Translate;
 }) {
   const zh = t('popupSettings') === '设置';
+  // Today's failed and unobserved units of the primary metrics: two exact index keys (no cursor walk).
+  const failed = useLiveQuery(
+    () =>
+      Promise.all(
+        (['fail', 'unknown'] as const).map((r) => uiDb.units.where('[day+result]').equals([today, r]).toArray()),
+      ),
+    [today],
+  );
   if (!views.length) return <p className="rs-empty">{t('popupNoData')}</p>;
-  const fails = failed.filter((u) => u.result === 'fail').sort((a, b) => b.startAt - a.startAt);
-  const unknown = failed.filter((u) => u.result === 'unknown');
+  const fails = (failed?.[0] ?? []).filter((u) => primaries.has(u.metric)).sort((a, b) => b.startAt - a.startAt);
+  const unknown = (failed?.[1] ?? []).filter((u) => primaries.has(u.metric));
   return (
     <div className="rs-compliance">
       {views.map((p) => (

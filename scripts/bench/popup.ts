@@ -155,22 +155,17 @@ async function analyticsQueries(ext: ExtensionHarness, runs: number, today: stri
       return lists.reduce((n, l) => n + l.length, 0);
     };
     const queries: Record<string, () => Promise<number>> = {
-      // Popup: the queue (open clocks by status) and today's failed/unobserved list.
-      popupOpenClocks: async () => {
-        const idx = store('clocks').index('status');
-        const lists = await Promise.all(
-          ['pending', 'breached', 'unknown', 'notAssessed'].map((st) => req(idx.getAll(st))),
-        );
-        return lists.reduce((n, l) => n + l.length, 0);
-      },
-      // The same queue read through the dueAt index (what issue 7 proposes for the popup): pending ones, and
-      // those whose deadline is under 12 h old, plus the notAssessed ones; the finished history is not read.
-      popupOpenClocksByDueAt: async () => {
+      // Popup: the queue, as components/popup/Popup.tsx reads it: the waiting clocks by status, the breached and
+      // unknown ones whose deadline is under 12 h old and the recent out-of-hours ones, each one index range.
+      popupQueue: async () => {
         const clocks = db.transaction('clocks', 'readonly').objectStore('clocks');
+        const since = a.now - 12 * 3600_000;
+        const range = (st: string) => IDBKeyRange.bound([st, since], [st, Infinity], true, true);
         const lists = await Promise.all([
           req(clocks.index('status').getAll('pending')),
-          req(clocks.index('dueAt').getAll(IDBKeyRange.lowerBound(a.now - 12 * 3600_000, true))),
-          req(clocks.index('status').getAll('notAssessed')),
+          req(clocks.index('[status+dueAt]').getAll(range('breached'))),
+          req(clocks.index('[status+dueAt]').getAll(range('unknown'))),
+          req(clocks.index('[status+startedAt]').getAll(range('notAssessed'))),
         ]);
         return lists.reduce((n, l) => n + l.length, 0);
       },

@@ -1,0 +1,88 @@
+/**
+ * Dev tool: seeds a kept profile once (90 d × 5000/d), then opens the popup N times and prints the performance
+ * marks and resource timings of each open. `npx jiti scripts/bench/profile-popup.ts [opens]` after
+ * `npx wxt build --mode demo`. The profile and a copy of the extension live in /tmp/rs-prof (delete to reseed).
+ */
+import { cp, rm, stat } from 'node:fs/promises';
+import { launchExtension, DEMO_EXTENSION_DIR } from '../../test/e2e/harness';
+import { seedSettings } from '../../test/e2e/db';
+import { ALL_DAY_PDD } from './browser';
+import { seedBundle } from './bundle-seed';
+
+const ROOT = '/tmp/rs-prof';
+const EXT = `${ROOT}/ext`;
+const PROFILE = `${ROOT}/profile`;
+const opens = Number(process.argv[2] ?? 8);
+const fresh = !(await stat(PROFILE).catch(() => null));
+await rm(EXT, { recursive: true, force: true });
+await cp(DEMO_EXTENSION_DIR, EXT, { recursive: true });
+const { writeFile } = await import('node:fs/promises');
+await writeFile(
+  `${EXT}/blank.html`,
+  '<!doctype html><html><head><meta charset="utf-8"></head><body><div id="root"></div><script>performance.mark("inline")</script></body></html>',
+);
+const { readdir } = await import('node:fs/promises');
+const ui = (await readdir(`${EXT}/chunks`)).find((f) => f.startsWith('ui-'));
+await writeFile(
+  `${EXT}/vendor.html`,
+  `<!doctype html><html><head><meta charset="utf-8"><script type="module" src="/chunks/${ui}"></script></head><body><div id="root"></div></body></html>`,
+);
+const PAGE = process.env.PAGE ?? 'popup.html';
+const ext = await launchExtension({ extensionDir: EXT, userDataDir: PROFILE });
+try {
+  if (fresh) {
+    await seedSettings(ext, { ...ALL_DAY_PDD, language: 'zh_CN', notifications: false });
+    const sw = await ext.serviceWorker();
+    await sw.evaluate(`${await seedBundle()}\n;globalThis.RSSeed = RSSeed; 1`);
+    const now = Date.now();
+    for (let first = 0; first < 90; first += 10) {
+      const r = await sw.evaluate(
+        `RSSeed.seed(${JSON.stringify({ first, days: 10, perDay: 5000, now, eventsDays: 7, ...ALL_DAY_PDD })})`,
+      );
+      console.log(first, JSON.stringify(r));
+    }
+    await ext.stopServiceWorkers();
+    await ext.serviceWorker();
+  }
+  await new Promise((r) => setTimeout(r, 1500));
+  for (let i = 0; i < opens; i++) {
+    const page = await ext.context.newPage();
+    await page.setViewportSize({ width: 400, height: 600 });
+    await page.goto(`${ext.baseUrl}/${PAGE}`);
+    if (PAGE === 'popup.html')
+      await page.waitForFunction(() => performance.getEntriesByName('rs-popup-rendered').length > 0, null, {
+        timeout: 30_000,
+      });
+    else await page.waitForLoadState('load');
+    const info = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      const out: Record<string, number> = {
+        respEnd: nav.responseEnd,
+        domInteractive: nav.domInteractive,
+        dcl: nav.domContentLoadedEventEnd,
+      };
+      for (const r of performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+        out[`res ${r.name.split('/').pop()}`] = r.responseEnd;
+      for (const m of performance.getEntriesByType('mark')) out[m.name] ??= m.startTime;
+      for (const m of performance.getEntriesByType('measure')) out[`Δ ${m.name}`] = m.duration;
+      return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Math.round(v * 10) / 10]));
+    });
+    if (process.env.OPENS) {
+      const o = await page.evaluate(async () => {
+        const t0 = performance.now();
+        await new Promise((r, j) => {
+          const q = indexedDB.open('reply-sentinel');
+          q.onsuccess = () => r(q.result);
+          q.onerror = j;
+        });
+        const t1 = performance.now();
+        return { rawOpen: t1 - t0 };
+      });
+      Object.assign(info, o);
+    }
+    console.log(JSON.stringify(info));
+    await page.close();
+  }
+} finally {
+  await ext.close();
+}
