@@ -7,7 +7,7 @@ import { clocksSince } from '../db/queries';
 import type { ClockRow, CoverageRow, EventRow, RollupRow, SentinelDB, TabRow, UnitRow } from '../db/schema';
 import { AGENT_ID, planImport, type ExportBundle } from '../analytics/team';
 import { byUrgency, evaluate, type Clock, type ClockStatus } from '../engine';
-import { betterTime } from '../engine/rounds';
+import { betterTime, threadCompare } from '../engine/rounds';
 import { chinaDay, chinaDayStart } from '../engine/time';
 import {
   COVERAGE_GAP_MS,
@@ -364,7 +364,8 @@ export class Sentinel {
           events = [...merged.values()];
           staged.threads.push([conv, merged]);
         } else {
-          events = await db.events.where('conv').equals(conv).toArray();
+          // Held in thread order: the engine sorts the thread on every run, and sorted input sorts fast.
+          events = (await db.events.where('conv').equals(conv).toArray()).sort(threadCompare);
           staged.threads.push([conv, new Map(events.map((e) => [e.key, e]))]);
         }
         if (!events.length) continue;

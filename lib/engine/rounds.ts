@@ -38,11 +38,13 @@ export function threadOrder(events: readonly ChatEvent[]): ChatEvent[] {
     const prev = byId.get(e.messageId);
     if (!prev || betterTime(e, prev)) byId.set(e.messageId, e);
   }
-  return [...byId.values()].sort(
-    (a, b) =>
-      a.at - b.at ||
-      a.observedAt - b.observedAt ||
-      (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0),
+  return [...byId.values()].sort(threadCompare);
+}
+
+/** Thread order: by time, then first seen, then message id. (Sorting input already in this order is cheap.) */
+export function threadCompare(a: ChatEvent, b: ChatEvent): number {
+  return (
+    a.at - b.at || a.observedAt - b.observedAt || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0)
   );
 }
 

@@ -4,9 +4,18 @@ import type { DailyWindow } from '../rules/types';
 export const CHINA_OFFSET_MS = 8 * 3600_000;
 const DAY_MS = 86_400_000;
 
-/** The China-local calendar date of an instant, `YYYY-MM-DD`. */
+const dayNames = new Map<number, string>();
+
+/** The China-local calendar date of an instant, `YYYY-MM-DD`. (Called for every message: names are memoized.) */
 export function chinaDay(ms: number): string {
-  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+  const n = Math.floor((ms + CHINA_OFFSET_MS) / DAY_MS);
+  let name = dayNames.get(n);
+  if (name === undefined) {
+    name = new Date(n * DAY_MS).toISOString().slice(0, 10);
+    if (dayNames.size > 4096) dayNames.clear();
+    dayNames.set(n, name);
+  }
+  return name;
 }
 
 /** Milliseconds since China-local midnight. */
