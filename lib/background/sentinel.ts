@@ -8,6 +8,7 @@ import type { ClockRow, CoverageRow, EventRow, RollupRow, SentinelDB, TabRow, Un
 import { AGENT_ID, planImport, type ExportBundle } from '../analytics/team';
 import { byUrgency, evaluate, type Clock, type ClockStatus } from '../engine';
 import { betterTime, threadCompare } from '../engine/rounds';
+import { exactCut } from '../engine/window';
 import { chinaDay, chinaDayStart } from '../engine/time';
 import {
   COVERAGE_GAP_MS,
@@ -54,6 +55,8 @@ export const BREACH_SHOWN_MS = 12 * 3600_000;
 
 /** How many stored messages the background keeps in memory (recently active conversations; a few MB). */
 export const THREAD_CACHE_EVENTS = 30_000;
+/** From this many stored messages on, a conversation is evaluated from yesterday's midnight when that is exact. */
+export const LONG_THREAD = 500;
 
 const ALARM_KEY = 'alarm';
 const AGENT_ID_KEY = 'agentId';
@@ -74,6 +77,8 @@ export class Sentinel {
   private tabRows = new Map<number, TabRow>();
   /** Stored messages of recently active conversations, so a long thread is not re-read for every new message. */
   private threads = new ThreadCache(THREAD_CACHE_EVENTS);
+  /** How conversations were evaluated: whole, or from yesterday's midnight (long threads). For tests and bench. */
+  readonly evaluations = { whole: 0, recent: 0 };
   /** The alarm last set (undefined: not since the worker started), so an unchanged deadline is not set again. */
   private alarmSet: number | null | undefined = undefined;
   /** What each tab was last sent, so unchanged clocks are not re-sent. */
@@ -357,14 +362,15 @@ export class Sentinel {
       const covCache = new Map<string, CoverageSpan[]>();
       for (const conv of convs) {
         const cached = this.threads.peek(conv);
+        const added = fresh?.get(conv) ?? [];
         let events: EventRow[];
         if (cached) {
           const merged = new Map(cached);
-          for (const e of fresh?.get(conv) ?? []) merged.set(e.key, e);
-          events = [...merged.values()];
-          staged.threads.push([conv, merged]);
+          for (const e of added) merged.set(e.key, e);
+          // Kept in thread order (new messages usually come last, so this sort is nearly free).
+          events = [...merged.values()].sort(threadCompare);
+          staged.threads.push([conv, new Map(events.map((e) => [e.key, e]))]);
         } else {
-          // Held in thread order: the engine sorts the thread on every run, and sorted input sorts fast.
           events = (await db.events.where('conv').equals(conv).toArray()).sort(threadCompare);
           staged.threads.push([conv, new Map(events.map((e) => [e.key, e]))]);
         }
@@ -377,7 +383,34 @@ export class Sentinel {
           coverage = await this.coverageFor(platform, account, now);
           covCache.set(ck, coverage);
         }
-        const out = evaluate({ events, coverage, rules: this.rules, now, alertLeadSec: this.settings.alertLeadSec });
+        const stored = await db.units.where('conv').equals(conv).toArray();
+        // Days whose raw messages were pruned (retention) keep their stored results: recomputing them from what is
+        // left would undercount them. A long thread that got new messages is evaluated from yesterday's midnight
+        // when that is exact (lib/engine/window.ts) and the stored results before it are final.
+        let from = this.frozenBeforeDay(now);
+        let input = events;
+        if (events.length >= LONG_THREAD && added.length) {
+          const cutAt = chinaDayStart(chinaDay(now - 86_400_000));
+          const cutDay = chinaDay(cutAt);
+          const rules = this.rules.platforms[platform];
+          const cut =
+            rules && added.every((e) => e.at >= cutAt) && stored.every((u) => u.day >= cutDay || isFinal(u))
+              ? exactCut(events, rules, cutAt)
+              : 0;
+          if (cut > 0) {
+            input = events.slice(cut);
+            if (cutDay > from) from = cutDay;
+          }
+        }
+        if (input === events) this.evaluations.whole++;
+        else this.evaluations.recent++;
+        const out = evaluate({
+          events: input,
+          coverage,
+          rules: this.rules,
+          now,
+          alertLeadSec: this.settings.alertLeadSec,
+        });
         const clock = out.clocks[0];
         if (clock) {
           const prev = await db.clocks.get(conv);
@@ -387,14 +420,17 @@ export class Sentinel {
           await db.clocks.put(row);
           staged.clocks.push(row);
         }
-        // Days whose raw messages were pruned (retention) keep their stored results: recomputing them from what is
-        // left would undercount them.
-        const frozen = this.frozenBeforeDay(now);
-        const old = (await db.units.where('conv').equals(conv).toArray()).filter((u) => u.day >= frozen);
-        const next = out.units.filter((u) => u.day >= frozen);
-        await applyRollupDelta(db, old, next, now);
-        await db.units.bulkDelete(old.map((u) => u.id));
-        if (next.length) await db.units.bulkPut(next);
+        // Only what changed is written (and moves the rollups).
+        const old = new Map(stored.filter((u) => u.day >= from).map((u) => [u.id, u]));
+        const next = out.units.filter((u) => u.day >= from);
+        const changed = next.filter((u) => !sameUnit(old.get(u.id), u));
+        const nextIds = new Set(next.map((u) => u.id));
+        const changedIds = new Set(changed.map((u) => u.id));
+        const replaced = [...old.values()].filter((u) => !nextIds.has(u.id) || changedIds.has(u.id));
+        await applyRollupDelta(db, replaced, changed, now);
+        const gone = [...old.keys()].filter((id) => !nextIds.has(id));
+        if (gone.length) await db.units.bulkDelete(gone);
+        if (changed.length) await db.units.bulkPut(changed);
       }
     }
     return staged;
@@ -592,6 +628,20 @@ interface Staged {
   convs: number;
   clocks: ClockRow[];
   threads: [string, Map<string, EventRow>][];
+}
+
+/** A result that no later message can change unless a message of its own day arrives (not pending or unknown). */
+function isFinal(u: UnitRow): boolean {
+  return u.result !== 'pending' && u.result !== 'unknown';
+}
+
+/** The same stored unit? (Units are flat records.) */
+function sameUnit(a: UnitRow | undefined, b: UnitRow): boolean {
+  if (!a) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (a[k as keyof UnitRow] !== b[k as keyof UnitRow]) return false;
+  return true;
 }
 
 function RECOMPUTE_TABLES(db: SentinelDB) {

@@ -29,7 +29,7 @@ export interface Round {
   session: number;
 }
 
-const OUTGOING = new Set(['human', 'assist', 'robot', 'auto']);
+export const OUTGOING: ReadonlySet<string> = new Set(['human', 'assist', 'robot', 'auto']);
 
 /** Sorts one conversation's events into thread order and drops duplicates (same message id). */
 export function threadOrder(events: readonly ChatEvent[]): ChatEvent[] {
@@ -61,7 +61,7 @@ export function betterTime(a: ChatEvent, b: ChatEvent): boolean {
   return a.observedAt < b.observedAt;
 }
 
-function isValidReply(e: ChatEvent, rule: MetricRule, lastBuyerAt: number): boolean {
+export function isValidReply(e: ChatEvent, rule: MetricRule, lastBuyerAt: number): boolean {
   if (!rule.validReply.includes(e.author)) return false;
   if (e.perfunctory && rule.perfunctoryInvalidFrom && chinaDay(e.at) >= rule.perfunctoryInvalidFrom) return false;
   const minDelay = (rule.minReplyDelaySec ?? 0) * 1000;

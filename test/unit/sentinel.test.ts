@@ -6,6 +6,8 @@ import { SentinelDB } from '../../lib/db/schema';
 import { catalogTranslate } from '../../lib/i18n';
 import type { ClocksMessage, EventsMessage, HealthMessage } from '../../lib/messages';
 import type { ChatEvent } from '../../lib/model';
+import { evaluate } from '../../lib/engine';
+import { effectiveRules } from '../../lib/rules';
 import { ev, t } from './helpers/events';
 
 class FakeHost implements Host {
@@ -296,7 +298,13 @@ describe('Sentinel (background logic)', () => {
     // A seeded random script over a few buyers, with heartbeats, replies of every kind, repeats, and time passing
     // beyond deadlines, so clocks go pending → breached → answered and leave the mirror.
     let x = 42;
-    const rand = (k: number) => ((x = (x * 1103515245 + 12345) % 2 ** 31), x % k);
+    const rand = (k: number) => {
+      // mulberry32
+      x = (x + 0x6d2b79f5) | 0;
+      let r = Math.imul(x ^ (x >>> 15), 1 | x);
+      r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
+      return ((r ^ (r >>> 14)) >>> 0) % k;
+    };
     const s1 = new Sentinel(db, host);
     const authors: ChatEvent['author'][] = ['buyer', 'buyer', 'buyer', 'human', 'robot', 'system'];
     const sent: ChatEvent[] = [];
@@ -351,6 +359,69 @@ describe('Sentinel (background logic)', () => {
     expect(after.every((u) => u.result === 'pass')).toBe(true);
     expect((await db.clocks.get('pdd|shop-main|long'))?.startedAt).toBeNull();
     expect(host.badge.text).toBe('');
+  });
+
+  it('a long thread with new messages is evaluated from yesterday, with the same results as a whole evaluation', async () => {
+    const s = new Sentinel(db, host);
+    // 600 messages over three days, answered within a minute, quiet nights; then a few new exchanges today.
+    const history: ChatEvent[] = [];
+    for (const day of ['2026-11-17', '2026-11-18', '2026-11-19'])
+      for (let i = 0; i < 100; i++) {
+        const at = t('09:00:00', day) + i * 5 * 60_000;
+        history.push(ev('pdd', 'long', 'buyer', at, { buyerNick: '老客' }), ev('pdd', 'long', 'human', at + 40_000));
+      }
+    host.clock = t('08:00:00', '2026-11-20');
+    await s.ingest(msg(history));
+    expect(s.evaluations).toEqual({ whole: 1, recent: 0 });
+    const script: [ChatEvent['author'], string][] = [
+      ['buyer', '09:00:00'],
+      ['human', '09:05:00'],
+      ['buyer', '09:10:00'],
+      ['robot', '09:10:01'],
+      ['human', '09:11:00'],
+      ['buyer', '09:20:00'],
+    ];
+    for (const [author, hms] of script) {
+      host.clock = t(hms, '2026-11-20');
+      await s.health(watching(), 7);
+      await s.ingest(msg([ev('pdd', 'long', author, t(hms, '2026-11-20'))]));
+    }
+    expect(s.evaluations.recent).toBe(script.length);
+    // The stored results equal a whole evaluation of everything stored.
+    const events = await db.events.where('conv').equals('pdd|shop-main|long').toArray();
+    const coverage = (await db.coverage.toArray()).map((c) => ({ ...c, to: c.open ? host.clock : c.to }));
+    const whole = evaluate({ events, coverage, rules: effectiveRules(undefined), now: host.clock, alertLeadSec: 60 });
+    const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+    expect((await db.units.where('conv').equals('pdd|shop-main|long').toArray()).sort(byId)).toEqual(
+      [...whole.units].sort(byId),
+    );
+    expect(await db.clocks.get('pdd|shop-main|long')).toEqual(whole.clocks[0]);
+    expect(host.badge.text).toBe('3:00');
+    // And the rollups still equal a rebuild from the units.
+    const incremental = (await db.rollups.orderBy('id').toArray()).map(({ updatedAt: _, ...r }) => r);
+    await s.rebuildRollups();
+    expect((await db.rollups.orderBy('id').toArray()).map(({ updatedAt: _, ...r }) => r)).toEqual(incremental);
+  });
+
+  it('a long thread is evaluated whole when a message arrives for an earlier day or a question waits across the cut', async () => {
+    const s = new Sentinel(db, host);
+    const history: ChatEvent[] = [];
+    for (const day of ['2026-11-17', '2026-11-18'])
+      for (let i = 0; i < 150; i++) {
+        const at = t('09:00:00', day) + i * 2 * 60_000;
+        history.push(ev('pdd', 'long', 'buyer', at), ev('pdd', 'long', 'human', at + 40_000));
+      }
+    host.clock = t('08:00:00', '2026-11-20');
+    await s.ingest(msg(history));
+    // A message from two days ago turns up (history loaded late): whole.
+    await s.ingest(msg([ev('pdd', 'long', 'buyer', t('22:00:00', '2026-11-18'))]));
+    expect(
+      (await db.units.toArray()).find((u) => u.day === '2026-11-18' && u.metric === 'pdd.manual3min')?.result,
+    ).toBe('unknown');
+    expect(s.evaluations).toEqual({ whole: 2, recent: 0 });
+    // That question was never answered (and its day is unknown): no cut before it, today's message is whole too.
+    await s.ingest(msg([ev('pdd', 'long', 'buyer', t('08:00:00', '2026-11-20'))]));
+    expect(s.evaluations).toEqual({ whole: 3, recent: 0 });
   });
 
   it('delete-all through the background empties the badge and forgets what it held in memory', async () => {

@@ -1,0 +1,97 @@
+/**
+ * Long threads: where a conversation can be cut so that evaluating only the part after the cut gives the same
+ * clock, and the same units for every day from the cut on, as evaluating the whole thread. The background uses it
+ * so that a new message in a thread of thousands costs what the last day or two cost (bench: "large workbench").
+ *
+ * The cut is a China midnight. It is only taken when it is provably exact; otherwise the answer is 0 (evaluate
+ * everything). Before the cut, every round must be closed by a valid reply of every metric, and for session
+ * metrics the first buyer message after the cut must start a new session; after it, there must be a timed buyer
+ * message (so the clock is built from the same last round, and the latest exact time is after the cut); the
+ * clock's last nickname, shop and text must be found after the cut too. What the caller must add (the engine cannot know
+ * it): the new messages are all after the cut, and the stored units before the cut are final (not pending or
+ * unknown, whose judgement can still change as the thread grows).
+ * `test/unit/engine-window.test.ts` checks the equality on random threads of every platform.
+ */
+import type { ChatEvent } from '../model';
+import type { PlatformRules } from '../rules/types';
+import { isValidReply, OUTGOING } from './rounds';
+
+const CONVERSATIONAL = (e: ChatEvent) => e.author === 'buyer' || OUTGOING.has(e.author);
+
+/**
+ * The index of the first message at or after `cutAt` in `thread` (thread order) when cutting there is exact,
+ * else 0.
+ */
+export function exactCut(thread: readonly ChatEvent[], rules: PlatformRules, cutAt: number): number {
+  // First message at or after the cut (binary search: thread order is by time first).
+  let lo = 0;
+  let hi = thread.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (thread[mid]!.at < cutAt) lo = mid + 1;
+    else hi = mid;
+  }
+  const cut = lo;
+  if (cut === 0 || cut === thread.length) return 0;
+
+  // After the cut: a timed buyer message (it opens the first round there; untimed ones never open one).
+  let buyerAfter = -1;
+  for (let i = cut; i < thread.length && buyerAfter < 0; i++) if (isTimedBuyer(thread[i]!)) buyerAfter = i;
+  if (buyerAfter < 0) return 0;
+
+  // Before the cut: the last timed buyer message (the last one that can have opened or extended a round).
+  let lastBuyer = -1;
+  for (let i = cut - 1; i >= 0 && lastBuyer < 0; i--) if (isTimedBuyer(thread[i]!)) lastBuyer = i;
+  if (lastBuyer >= 0) {
+    const b = thread[lastBuyer]!;
+    for (const rule of rules.metrics) {
+      let replied = false;
+      for (let i = lastBuyer + 1; i < cut && !replied; i++) {
+        const e = thread[i]!;
+        replied = OUTGOING.has(e.author) && isValidReply(e, rule, b.at);
+      }
+      if (!replied) return 0;
+    }
+  }
+
+  // Session metrics: the first buyer message after the cut must open a new session in the whole thread.
+  for (const rule of rules.metrics) {
+    if (rule.unit !== 'session') continue;
+    // What buildRounds knows at that message: the last conversational message before it (untimed ones count),
+    // and whether a session end marker came after the last timed buyer message before it.
+    let lastMessageAt: number | null = null;
+    let ended = false;
+    for (let i = buyerAfter - 1; i >= 0; i--) {
+      const e = thread[i]!;
+      if (CONVERSATIONAL(e)) lastMessageAt ??= e.at;
+      else if (e.marker === 'sessionEnd') ended = true;
+      if (isTimedBuyer(e)) break;
+    }
+    if (lastMessageAt === null) continue;
+    const gap = rule.sessionGapSec === undefined ? null : rule.sessionGapSec * 1000;
+    const opensSession = ended || (gap !== null && thread[buyerAfter]!.at - lastMessageAt >= gap);
+    // With no conversational message before it at all, there is nothing before the cut to group with.
+    if (!opensSession && hasConversationalBefore(thread, cut)) return 0;
+  }
+
+  // The clock's last nickname, shop and text: found after the cut whenever the whole thread has them.
+  for (const k of ['buyerNick', 'shop', 'text'] as const) {
+    if (hasAfter(thread, cut, k)) continue;
+    for (let i = 0; i < cut; i++) if (thread[i]![k] !== undefined) return 0;
+  }
+  return cut;
+}
+
+function isTimedBuyer(e: ChatEvent): boolean {
+  return e.author === 'buyer' && e.atLatest === undefined;
+}
+
+function hasConversationalBefore(thread: readonly ChatEvent[], cut: number): boolean {
+  for (let i = 0; i < cut; i++) if (CONVERSATIONAL(thread[i]!)) return true;
+  return false;
+}
+
+function hasAfter(thread: readonly ChatEvent[], cut: number, k: 'buyerNick' | 'shop' | 'text'): boolean {
+  for (let i = thread.length - 1; i >= cut; i--) if (thread[i]![k]) return true;
+  return false;
+}

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../lib/engine';
+import { threadOrder } from '../../lib/engine/rounds';
+import { chinaDay, chinaDayStart } from '../../lib/engine/time';
+import { exactCut } from '../../lib/engine/window';
+import type { Author, ChatEvent, CoverageSpan, Platform } from '../../lib/model';
+import { effectiveRules } from '../../lib/rules';
+import { t } from './helpers/events';
+
+const RULES = effectiveRules(undefined);
+const PLATFORMS = Object.keys(RULES.platforms) as Platform[];
+
+/** A seeded random thread over four China days: bursts of buyer questions and replies of every kind. */
+function randomThread(platform: Platform, seed: number): { events: ChatEvent[]; now: number } {
+  let x = seed;
+  const rand = (k: number) => {
+    // mulberry32
+    x = (x + 0x6d2b79f5) | 0;
+    let r = Math.imul(x ^ (x >>> 15), 1 | x);
+    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
+    return ((r ^ (r >>> 14)) >>> 0) % k;
+  };
+  const events: ChatEvent[] = [];
+  let at = t('07:30:00', '2026-11-17');
+  const end = t('23:00:00', '2026-11-20');
+  let n = 0;
+  const push = (author: Author, extra: Partial<ChatEvent> = {}) => {
+    events.push({
+      platform,
+      account: 'shop',
+      buyer: 'b',
+      messageId: `m${n++}`,
+      author,
+      at,
+      timeSource: 'stamp',
+      observedAt: at,
+      ...(rand(3) === 0 && { text: `text ${n}` }),
+      ...(author === 'buyer' && rand(4) === 0 && { buyerNick: `nick${rand(3)}` }),
+      ...(rand(10) === 0 && { shop: 'shop name' }),
+      ...extra,
+    });
+  };
+  while (at < end) {
+    for (let q = 1 + rand(3); q > 0; q--) {
+      push('buyer', rand(60) === 0 ? { atLatest: at + 60_000 } : {});
+      at += 1000 * (1 + rand(40));
+    }
+    const replies = rand(8);
+    if (replies === 0) {
+      // nobody answers this time
+    } else {
+      if (rand(3) === 0) {
+        push(rand(2) ? 'robot' : 'auto');
+        at += 1000 * rand(3);
+      }
+      at += 1000 * rand(rand(4) === 0 ? 900 : 120);
+      push(rand(8) === 0 ? 'assist' : 'human', {
+        ...(rand(12) === 0 && { perfunctory: true }),
+        ...(rand(30) === 0 && { atLatest: at + 90_000 }),
+      });
+    }
+    if (rand(6) === 0) push('system', rand(2) ? { marker: 'sessionEnd' } : {});
+    if (rand(15) === 0) push('internal');
+    // Gaps from seconds to a night.
+    at += 1000 * (rand(4) === 0 ? rand(12 * 3600) : rand(20 * 60));
+  }
+  return { events, now: at + 60_000 };
+}
+
+describe('exactCut (long threads evaluated from a midnight)', () => {
+  it('whenever it cuts, the part after the cut gives the same clock and the same units from that day on', () => {
+    let cuts = 0;
+    let tried = 0;
+    for (const platform of PLATFORMS) {
+      for (let seed = 1; seed <= 40; seed++) {
+        const { events, now } = randomThread(platform, seed * 7919 + platform.length);
+        const coverage: CoverageSpan[] = [
+          { platform, account: 'shop', from: t('00:00:00', '2026-11-17'), to: t('12:00:00', '2026-11-19') },
+          { platform, account: 'shop', from: t('18:00:00', '2026-11-19'), to: now },
+        ];
+        const thread = threadOrder(events);
+        for (const day of ['2026-11-18', '2026-11-19', '2026-11-20']) {
+          tried++;
+          const cutAt = chinaDayStart(day);
+          const cut = exactCut(thread, RULES.platforms[platform], cutAt);
+          if (!cut) continue;
+          cuts++;
+          expect(thread[cut]!.at).toBeGreaterThanOrEqual(cutAt);
+          expect(thread[cut - 1]!.at).toBeLessThan(cutAt);
+          const input = { coverage, rules: RULES, now, alertLeadSec: 60 };
+          const whole = evaluate({ ...input, events: thread });
+          const part = evaluate({ ...input, events: thread.slice(cut) });
+          const ctx = `${platform} seed ${seed} cut ${day}`;
+          expect(part.clocks, ctx).toEqual(whole.clocks);
+          expect(part.units, ctx).toEqual(whole.units.filter((u) => u.day >= chinaDay(cutAt)));
+          expect(part.nextWakeAt, ctx).toEqual(whole.nextWakeAt);
+        }
+      }
+    }
+    // It must actually cut often enough to matter (and to make this test mean something).
+    expect(cuts / tried).toBeGreaterThan(0.25);
+  });
+
+  it('does not cut across an unanswered question, a robot-only answer, or an open session', () => {
+    const pdd = RULES.platforms.pdd;
+    const day = '2026-11-20';
+    const ev = (author: Author, hms: string, d: string, extra: Partial<ChatEvent> = {}): ChatEvent => ({
+      platform: 'pdd',
+      account: 'shop',
+      buyer: 'b',
+      messageId: `${d}${hms}${author}`,
+      author,
+      at: t(hms, d),
+      timeSource: 'stamp',
+      observedAt: t(hms, d),
+      ...extra,
+    });
+    const answered = [ev('buyer', '22:00:00', '2026-11-19'), ev('human', '22:01:00', '2026-11-19')];
+    const after = [ev('buyer', '09:00:00', day)];
+    expect(exactCut(threadOrder([...answered, ...after]), pdd, chinaDayStart(day))).toBe(2);
+    // Unanswered before midnight.
+    expect(exactCut(threadOrder([answered[0]!, ...after]), pdd, chinaDayStart(day))).toBe(0);
+    // Only the robot answered (PDD counts human replies only).
+    const robot = [answered[0]!, ev('robot', '22:00:05', '2026-11-19')];
+    expect(exactCut(threadOrder([...robot, ...after]), pdd, chinaDayStart(day))).toBe(0);
+    // Nothing but agent messages after the cut: the clock would come from before it.
+    expect(exactCut(threadOrder([...answered, ev('human', '09:00:00', day)]), pdd, chinaDayStart(day))).toBe(0);
+    // Only a message with an uncertain time after the cut (it never opens a question).
+    const vague = [ev('buyer', '09:00:00', day, { atLatest: t('09:05:00', day) })];
+    expect(exactCut(threadOrder([...answered, ...vague]), pdd, chinaDayStart(day))).toBe(0);
+    // JD sessions split by 10 minutes of silence: a question 5 minutes after midnight continues the session.
+    const jd = RULES.platforms.jd;
+    const jdEv = (author: Author, hms: string, d: string): ChatEvent => ({ ...ev(author, hms, d), platform: 'jd' });
+    const late = [jdEv('buyer', '23:58:00', '2026-11-19'), jdEv('human', '23:59:00', '2026-11-19')];
+    expect(exactCut(threadOrder([...late, jdEv('buyer', '00:05:00', day)]), jd, chinaDayStart(day))).toBe(0);
+    expect(exactCut(threadOrder([...late, jdEv('buyer', '08:00:00', day)]), jd, chinaDayStart(day))).toBe(2);
+  });
+});
