@@ -62,3 +62,53 @@ export function parseChinaStamp(s: string): number | null {
   const utc = Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, se ? +se : 0);
   return utc - 8 * 3600_000;
 }
+
+/** pickAll, and which fallback matched (null when none did): a live read must keep using the same one. */
+export function pickAllWith(
+  root: ParentNode,
+  sels: readonly string[] | undefined,
+): { els: Element[]; sel: string | null } {
+  for (const s of sels ?? []) {
+    try {
+      const list = root.querySelectorAll(s);
+      if (list.length) return { els: [...list], sel: s };
+    } catch {
+      /* skip */
+    }
+  }
+  return { els: [], sel: null };
+}
+
+/** Elements matching `sel` in the subtree of `node`, the node itself included, in document order. */
+export function under(node: Node, sel: string): Element[] {
+  if (node.nodeType !== 1) return [];
+  const el = node as Element;
+  try {
+    const inner = [...el.querySelectorAll(sel)];
+    return el.matches(sel) ? [el, ...inner] : inner;
+  } catch {
+    return [];
+  }
+}
+
+/** Does `el` match `sel` (an invalid selector matches nothing)? */
+export function matches(el: Element, sel: string): boolean {
+  try {
+    return el.matches(sel);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * For subtrees appended to a container that pickAll(container, sels) read with the fallback `chosen`: the
+ * elements in them that a fresh pickAll would now add. Null when they would make it choose another fallback
+ * (an earlier one matches in them, or none had matched before).
+ */
+export function pickAllIn(nodes: readonly Node[], sels: readonly string[], chosen: string | null): Element[] | null {
+  for (const s of sels) {
+    if (s === chosen) return nodes.flatMap((n) => under(n, s));
+    if (nodes.some((n) => under(n, s).length)) return null;
+  }
+  return chosen === null ? [] : null;
+}

@@ -61,3 +61,48 @@ export interface Adapter {
 
 /** Per-element results kept between extract() calls on a live page (see Adapter.extract). */
 export type ExtractMemo = WeakMap<Element, unknown>;
+
+/**
+ * How a live page's changes can be applied to an extraction without reading the page again (the watcher's
+ * incremental path). Handed out by extract() as a non-enumerable `live` property of its result (see withLive),
+ * bound to what that read found. Everything here reads, never writes. A change the watcher cannot map onto these
+ * (anything outside the rows and the thread, an insertion in the middle of the thread, a removal) makes it read
+ * the whole page again, so an adapter may leave out a part (or return null) whenever it is unsure.
+ */
+export interface Live {
+  /** Rows that read independently of each other and of anything outside them. */
+  rows?: {
+    /** The element the rows are listed under (every row is inside it). */
+    in: Element;
+    /** Is `el` a row (the element readRow reads)? */
+    isRow(el: Element): boolean;
+    /** The rows in an added subtree (the node itself included), in document order. */
+    under(node: Node): Element[];
+    /** One row, as extract() would read it; null when it is no conversation (e.g. a platform notice row). */
+    read(row: Element): ExtractedConversation | null;
+    /** Every row in document order (for materializing the conversation list in page order). */
+    all(): Element[];
+    /** The list keeps only the first row of each buyer (as extract() does). */
+    firstPerBuyer?: boolean;
+  };
+  /** The open thread, when messages are appended at the end of one container. */
+  thread?: {
+    /** The element the thread's items are appended to (as its children). */
+    in: Element;
+    /**
+     * The messages of the thread items in `added` (subtrees appended at the end of `in`, in order), continuing
+     * the read where the last one stopped (stamps, content-hash ids). Null: read the whole thread again.
+     */
+    append(added: readonly Node[]): ExtractedMessage[] | null;
+  };
+}
+
+/** Attaches `live` to an extraction without making it part of its value (equality, JSON). */
+export function withLive(x: Extraction, live: Live): Extraction {
+  Object.defineProperty(x, 'live', { value: live, enumerable: false, configurable: true });
+  return x;
+}
+
+export function liveOf(x: Extraction | null): Live | undefined {
+  return (x as { live?: Live } | null)?.live;
+}

@@ -1,9 +1,20 @@
 /**
  * Watches one workbench page through its adapter and reports to the background: new messages as events,
- * tab health as heartbeats. No polling of the DOM: a MutationObserver schedules a scan; the heartbeat timer
- * only re-sends the last health. Everything it starts is stopped by stop() (tied to the WXT ctx).
+ * tab health as heartbeats. No polling of the DOM. The MutationObserver's records are applied where they
+ * happened, right in its callback (the live path: a changed or added list row is read alone, messages appended
+ * to the open thread are read alone, continuing the adapter's read — see Adapter `Live`); any other change
+ * (a thread switch, a removal, something outside the rows and the thread) schedules a full read of the page
+ * (scan). The heartbeat timer only re-sends the last health. Everything it starts is stopped by stop().
  */
-import type { Adapter, ExtractMemo, Extraction } from '../adapters/types';
+import {
+  liveOf,
+  type Adapter,
+  type ExtractMemo,
+  type ExtractedConversation,
+  type ExtractedMessage,
+  type Extraction,
+  type Live,
+} from '../adapters/types';
 import type { Health } from '../db/schema';
 import {
   HEARTBEAT_MS,
@@ -44,12 +55,42 @@ export class Watcher {
   private lastHealth: { health: Health; account: string; activeBuyer?: string } | null = null;
   /** What the adapter read from each element, kept between scans while the page leaves it alone. */
   private memo: ExtractMemo = new WeakMap();
-  /** The last extraction (for quick-reply insertion and tests). */
-  last: Extraction | null = null;
+  /** The last full read, patched by the live path (see `last`). */
+  private current: Extraction | null = null;
+  /** Live path: each list row element → what it reads as (built with each full read). */
+  private rowConv: Map<Element, ExtractedConversation | null> | null = null;
+  /** The conversation list needs re-listing in page order (rows changed on the live path). */
+  private convStale = false;
+  /** Buyer → the row element its badge goes on. */
+  private buyerRows = new Map<string, Element>();
+  /** The newest message time seen in the open thread (bounds untimed history). */
+  private lowerBound = -Infinity;
+  /** How the page was last processed (for tests and diagnostics). */
+  readonly stats = { scans: 0, live: 0, rowReads: 0, appended: 0 };
   readonly badges: RowBadges;
 
   constructor(private readonly deps: WatcherDeps) {
     this.badges = new RowBadges(deps.root, deps.now);
+  }
+
+  /** The page as last read: the last full read with the live path's changes (conversations in page order). */
+  get last(): Extraction | null {
+    const x = this.current;
+    const rows = liveOf(x)?.rows;
+    if (x && this.convStale && rows && this.rowConv) {
+      const conversations: ExtractedConversation[] = [];
+      const buyers = new Set<string>();
+      for (const row of rows.all()) {
+        let c = this.rowConv.get(row);
+        if (c === undefined) this.rowConv.set(row, (c = rows.read(row)));
+        if (!c || (rows.firstPerBuyer && buyers.has(c.buyer))) continue;
+        buyers.add(c.buyer);
+        conversations.push(c);
+      }
+      x.conversations = conversations;
+      this.convStale = false;
+    }
+    return x;
   }
 
   /** A message from the background; returns the reply (or its promise) for those that expect one. */
@@ -91,17 +132,12 @@ export class Watcher {
       return;
     this.badges.setClocks(clocks.clocks);
     // Clocks arrive out of step with the page: show them in its next frame rather than force one of our own.
-    if (this.last) this.badges.renderSoon(this.last.conversations);
+    if (this.current) this.badges.renderSoon(this.buyerRows);
   }
 
   start(): void {
     this.scan();
-    this.observer = new MutationObserver((records) => {
-      if (!this.forget(records)) return;
-      // The page renders a frame for its change anyway: the badges' numbers go into the same frame.
-      this.badges.pageChanged();
-      this.schedule();
-    });
+    this.observer = new MutationObserver((records) => this.onRecords(records));
     this.observer.observe(this.deps.root, {
       childList: true,
       subtree: true,
@@ -121,6 +157,20 @@ export class Watcher {
     if (this.scheduled) clearTimeout(this.scheduled);
     this.heartbeat = this.scheduled = null;
     this.badges.destroy();
+  }
+
+  private onRecords(records: readonly MutationRecord[]): void {
+    if (!this.forget(records)) return;
+    // The page renders a frame for its change anyway: the badges' numbers go into the same frame.
+    this.badges.pageChanged();
+    if (this.scheduled) return; // a full read is coming: it sees this change too
+    let applied = false;
+    try {
+      applied = this.applyLive(records);
+    } catch (err) {
+      console.warn('[Reply Sentinel] live update failed', err);
+    }
+    if (!applied) this.schedule();
   }
 
   /**
@@ -143,6 +193,83 @@ export class Watcher {
     return relevant;
   }
 
+  /**
+   * The live path: applies the records where they happened, if they all fall into the two places the adapter
+   * can read piecewise (list rows, messages appended to the open thread). Returns false when the page must be
+   * read whole instead (nothing is reported then: the full read reports it).
+   */
+  private applyLive(records: readonly MutationRecord[]): boolean {
+    const x = this.current;
+    const live = liveOf(x);
+    if (!x || !live || !(x.health === 'watching' || x.health === 'noInput')) return false;
+    const plan = planLive(records, live, x.input);
+    if (!plan) return false;
+    const now = this.deps.now();
+    const account = this.account(x);
+    const events: ChatEvent[] = [];
+    const changes: [ExtractedConversation | null, ExtractedConversation | null][] = [];
+
+    if (plan.rows.size) {
+      const rows = live.rows!;
+      const map = this.rowMap(rows);
+      for (const row of plan.rows) {
+        const old = map.get(row) ?? null;
+        const inList = row.isConnected && rows.in.contains(row);
+        let neu: ExtractedConversation | null = null;
+        if (inList) {
+          neu = rows.read(row);
+          this.stats.rowReads++;
+          map.set(row, neu);
+        } else map.delete(row);
+        if (old === neu) continue;
+        // Which conversation is open, or who the thread is with, may have changed: read the page whole.
+        if ((old?.active ?? false) !== (neu?.active ?? false)) return false;
+        if (x.thread && (old?.buyer === x.thread.buyer || neu?.buyer === x.thread.buyer) && old?.nick !== neu?.nick)
+          return false;
+        // The same buyer on two rows: which one counts is the adapter's call.
+        if (neu && this.buyerRows.has(neu.buyer) && neu.buyer !== old?.buyer) {
+          const other = this.buyerRows.get(neu.buyer)!;
+          if (other !== neu.row && other.isConnected) return false;
+        }
+        changes.push([old, neu]);
+      }
+    }
+    let appended: ExtractedMessage[] = [];
+    if (plan.appended.length) {
+      if (!x.thread || this.threadBuyer !== x.thread.buyer) return false;
+      const got = live.thread!.append(plan.appended);
+      if (!got) return false;
+      appended = got;
+    }
+
+    // Applied: from here on nothing can fail back to a full read.
+    this.stats.live++;
+    // A row may have moved without reading differently: the list's order is re-read when asked for.
+    if (plan.rows.size) this.convStale = true;
+    if (changes.length) {
+      for (const [old, neu] of changes) {
+        if (old && this.buyerRows.get(old.buyer) === old.row) this.buyerRows.delete(old.buyer);
+        if (neu?.row) this.buyerRows.set(neu.buyer, neu.row);
+      }
+      events.push(...this.waitingRowChanges(changes, x, account, now));
+      this.badges.render(this.buyerRows);
+    }
+    if (appended.length && x.thread) {
+      this.stats.appended += appended.length;
+      const messages = [...x.thread.messages, ...appended];
+      x.thread.messages = messages;
+      this.lastMessages = messages;
+      events.push(...this.messageEvents(x.thread, appended, account, now, false));
+    }
+    this.send(events, account);
+    return true;
+  }
+
+  /** The row → conversation map of the live path, built from the page's rows on first use after a full read. */
+  private rowMap(rows: NonNullable<Live['rows']>): Map<Element, ExtractedConversation | null> {
+    return (this.rowConv ??= new Map(rows.all().map((row) => [row, rows.read(row)])));
+  }
+
   /** Coalesces a burst of mutations into one scan on the next task. */
   private schedule(): void {
     if (this.scheduled) return;
@@ -156,10 +283,14 @@ export class Watcher {
     return x.account ?? `${this.deps.adapter.platform}-default`;
   }
 
-  /** One pass: extract, report what is new. Never throws into the page. */
+  /** One full pass: extract, report what is new. Never throws into the page. */
   scan(): void {
-    // Mutations not delivered yet (a scan called right after a change) must still invalidate the memo.
+    // Mutations not delivered yet (a scan called right after a change) must still invalidate the memo; this
+    // pass reads everything they changed.
     if (this.observer) this.forget(this.observer.takeRecords());
+    if (this.scheduled) clearTimeout(this.scheduled);
+    this.scheduled = null;
+    this.stats.scans++;
     let x: Extraction;
     try {
       x = this.deps.adapter.extract(this.deps.root, this.memo);
@@ -167,10 +298,19 @@ export class Watcher {
       console.warn('[Reply Sentinel] extract failed', err);
       x = { health: 'noList', account: null, conversations: [], thread: null, input: null, missing: ['extract'] };
     }
-    this.last = x;
+    this.current = x;
+    this.convStale = false;
+    const rows = liveOf(x)?.rows;
+    this.rowConv = null;
+    try {
+      if (rows) this.rowMap(rows);
+    } catch {
+      this.rowConv = null;
+    }
+    this.buyerRows = new Map();
+    for (const c of x.conversations) if (c.row && !this.buyerRows.has(c.buyer)) this.buyerRows.set(c.buyer, c.row);
     const now = this.deps.now();
     const account = this.account(x);
-    const platform = this.deps.adapter.platform;
     const events: ChatEvent[] = [];
 
     if (x.health === 'watching' || x.health === 'noInput') {
@@ -184,8 +324,16 @@ export class Watcher {
     this.lastHealth = health;
     // Health first: the background must know the tab watches before it judges the events' deadlines.
     if (changed) this.sendHealth();
-    // A long thread seen for the first time can hold more messages than one message may carry: send it in
-    // slices (the background takes them in order), never one the background would refuse whole.
+    this.send(events, account);
+    this.badges.render(this.buyerRows);
+  }
+
+  /**
+   * A long thread seen for the first time can hold more messages than one message may carry: sends events in
+   * slices (the background takes them in order), never one the background would refuse whole.
+   */
+  private send(events: readonly ChatEvent[], account: string): void {
+    const platform = this.deps.adapter.platform;
     for (let i = 0; i < events.length; i += LIMITS.eventsPerMessage) {
       const msg: EventsMessage = {
         type: 'events',
@@ -195,26 +343,34 @@ export class Watcher {
       };
       void this.deps.send(msg).catch(() => undefined);
     }
-    this.badges.render(x.conversations);
   }
 
   private threadEvents(thread: NonNullable<Extraction['thread']>, account: string, now: number): ChatEvent[] {
-    const platform = this.deps.adapter.platform;
-    let seen = this.seen.get(thread.buyer);
+    const seen = this.seen.get(thread.buyer);
     // The very list read last time (an adapter's memo hands back the same array while the thread is untouched):
     // every message in it was reported then.
     if (seen && thread.messages === this.lastMessages && this.threadBuyer === thread.buyer) return [];
     this.lastMessages = thread.messages;
     // A thread that just came on screen (first scan, reload, conversation switch) is history, not news.
     const historical = this.threadBuyer !== thread.buyer || !seen;
-    if (!seen) {
-      seen = new Set();
-      this.seen.set(thread.buyer, seen);
-    }
+    this.lowerBound = now - UNKNOWN_PAST_MS;
+    return this.messageEvents(thread, thread.messages, account, now, historical);
+  }
+
+  /** Events for the messages not reported yet, in page order. */
+  private messageEvents(
+    thread: NonNullable<Extraction['thread']>,
+    messages: readonly ExtractedMessage[],
+    account: string,
+    now: number,
+    historical: boolean,
+  ): ChatEvent[] {
+    const platform = this.deps.adapter.platform;
+    let seen = this.seen.get(thread.buyer);
+    if (!seen) this.seen.set(thread.buyer, (seen = new Set()));
     const out: ChatEvent[] = [];
-    let lowerBound = now - UNKNOWN_PAST_MS;
-    for (const m of thread.messages) {
-      if (m.at !== null) lowerBound = Math.max(lowerBound, Math.min(m.at, now));
+    for (const m of messages) {
+      if (m.at !== null) this.lowerBound = Math.max(this.lowerBound, Math.min(m.at, now));
       if (seen.has(m.id)) continue;
       seen.add(m.id);
       const e: ChatEvent = {
@@ -223,7 +379,7 @@ export class Watcher {
         buyer: thread.buyer,
         messageId: m.id,
         author: m.author,
-        at: m.at ?? (historical ? lowerBound : now),
+        at: m.at ?? (historical ? this.lowerBound : now),
         timeSource: m.timeSource ?? 'observed',
         observedAt: now,
       };
@@ -237,6 +393,29 @@ export class Watcher {
     return out;
   }
 
+  /** The event for a buyer the list shows waiting (see waitingRowEvents), once per wait. */
+  private waitEvent(c: ExtractedConversation, account: string, now: number): ChatEvent | null {
+    if (this.waitingReported.has(c.buyer) || c.waitingSec === undefined) return null;
+    const since = now - c.waitingSec * 1000;
+    this.waitingReported.set(c.buyer, since);
+    return {
+      platform: this.deps.adapter.platform,
+      account,
+      buyer: c.buyer,
+      messageId: `wait-${Math.floor(since / 1000)}`,
+      author: 'buyer',
+      at: since,
+      timeSource: 'stamp',
+      observedAt: now,
+      ...(c.nick ? { buyerNick: c.nick } : {}),
+      ...(c.preview ? { text: c.preview.slice(0, 500) } : {}),
+    };
+  }
+
+  private static waits(c: ExtractedConversation | null, x: Extraction): c is ExtractedConversation {
+    return !!c && !c.active && c.waitingSec !== undefined && c.buyer !== x.thread?.buyer;
+  }
+
   /**
    * Buyers waiting in conversations that are not open: the list row says for how long. One event per wait;
    * when the conversation is opened, its real messages take over (a later buyer message never restarts a clock).
@@ -245,25 +424,33 @@ export class Watcher {
     const out: ChatEvent[] = [];
     const waitingNow = new Set<string>();
     for (const c of x.conversations) {
-      if (c.active || c.waitingSec === undefined || c.buyer === x.thread?.buyer) continue;
+      if (!Watcher.waits(c, x)) continue;
       waitingNow.add(c.buyer);
-      if (this.waitingReported.has(c.buyer)) continue;
-      const since = now - c.waitingSec * 1000;
-      this.waitingReported.set(c.buyer, since);
-      out.push({
-        platform: this.deps.adapter.platform,
-        account,
-        buyer: c.buyer,
-        messageId: `wait-${Math.floor(since / 1000)}`,
-        author: 'buyer',
-        at: since,
-        timeSource: 'stamp',
-        observedAt: now,
-        ...(c.nick ? { buyerNick: c.nick } : {}),
-        ...(c.preview ? { text: c.preview.slice(0, 500) } : {}),
-      });
+      const e = this.waitEvent(c, account, now);
+      if (e) out.push(e);
     }
     for (const b of [...this.waitingReported.keys()]) if (!waitingNow.has(b)) this.waitingReported.delete(b);
+    return out;
+  }
+
+  /** waitingRowEvents for the rows the live path changed only. */
+  private waitingRowChanges(
+    changes: readonly [ExtractedConversation | null, ExtractedConversation | null][],
+    x: Extraction,
+    account: string,
+    now: number,
+  ): ChatEvent[] {
+    const out: ChatEvent[] = [];
+    // First the waits that ended (not those of a buyer whose row was re-rendered and still waits: one wait).
+    const still = new Set<string>();
+    for (const [, neu] of changes) if (Watcher.waits(neu, x)) still.add(neu.buyer);
+    for (const [old] of changes)
+      if (Watcher.waits(old, x) && !still.has(old.buyer)) this.waitingReported.delete(old.buyer);
+    for (const [, neu] of changes) {
+      if (!Watcher.waits(neu, x)) continue;
+      const e = this.waitEvent(neu, account, now);
+      if (e) out.push(e);
+    }
     return out;
   }
 
@@ -289,4 +476,75 @@ function isOwnMutation(r: MutationRecord): boolean {
   if (r.type !== 'childList' || r.removedNodes.length || !r.addedNodes.length) return false;
   for (const n of r.addedNodes) if (!isBadgeHost(n)) return false;
   return true;
+}
+
+/** Where a batch of mutations falls, for the live path (see planLive). */
+interface LivePlan {
+  /** Row elements to read again (changed inside, added, moved or removed). */
+  rows: Set<Element>;
+  /** Subtrees appended at the end of the open thread, in order. */
+  appended: Node[];
+}
+
+/**
+ * Maps mutation records onto the adapter's live parts: a change inside a row (or rows added to / removed from
+ * the list) → those rows; children appended at the end of the thread's container → new messages. Anything else
+ * (a change inside an earlier message, an insertion before the end, a removal from the thread, anything outside
+ * the list and the thread) → null: read the page whole. Changes inside the chat input (typing) are nobody's
+ * business. Cost: one walk up the ancestors per record.
+ */
+export function planLive(
+  records: readonly MutationRecord[],
+  live: Live,
+  input: Element | null = null,
+): LivePlan | null {
+  const plan: LivePlan = { rows: new Set(), appended: [] };
+  const fresh = new Set<Node>();
+  const rows = live.rows;
+  const threadIn = live.thread?.in;
+  for (const r of records) {
+    if (isOwnMutation(r)) continue;
+    const t = r.target;
+    if (t === threadIn) {
+      if (r.type !== 'childList' || r.removedNodes.length || r.nextSibling) return null;
+      for (const n of r.addedNodes) {
+        plan.appended.push(n);
+        fresh.add(n);
+      }
+      continue;
+    }
+    // Walk up to where the change happened: inside a row, on the list itself, or elsewhere.
+    let row: Element | null = null;
+    let where: 'fresh' | 'row' | 'list' | 'detached' | null = null;
+    for (let n: Node | null = t; n; n = n.parentNode) {
+      // A change inside a subtree the page has since removed: the removal has its own record.
+      if (!n.parentNode && n.nodeType !== 9) {
+        where = 'detached';
+        break;
+      }
+      // Inside a message appended in this batch (read as it is now), or inside the chat input (typing: the
+      // input element itself being replaced is a change of its parent, read whole).
+      if (fresh.has(n) || (n === input && (n !== t || r.type !== 'attributes'))) {
+        where = 'fresh';
+        break;
+      }
+      if (n === threadIn) return null;
+      if (rows && n === rows.in) {
+        where = row ? 'row' : 'list';
+        break;
+      }
+      // The outermost row below the list (a row may nest elements that match the row selectors).
+      if (rows && n.nodeType === 1 && rows.isRow(n as Element)) row = n as Element;
+    }
+    if (where === 'fresh' || where === 'detached') continue;
+    if (where === 'row') {
+      plan.rows.add(row!);
+      continue;
+    }
+    if (where !== 'list' || r.type !== 'childList') return null;
+    // Rows (or wrappers of rows) added to or removed from the list.
+    for (const n of r.addedNodes) for (const el of rows!.under(n)) plan.rows.add(el);
+    for (const n of r.removedNodes) for (const el of rows!.under(n)) plan.rows.add(el);
+  }
+  return plan;
 }

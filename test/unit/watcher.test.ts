@@ -147,10 +147,13 @@ describe('Watcher', () => {
     });
     await tick();
     expect(reads).toBe(1);
-    // A change by the page is read as before.
+    expect(w.stats.live).toBe(0);
+    // A change by the page inside a row is read where it happened: that row alone, not the page.
     document.querySelector('.chat-message-content')!.textContent = '还在吗';
     await tick();
-    expect(reads).toBe(2);
+    expect(reads).toBe(1);
+    expect(w.stats).toMatchObject({ live: 1, rowReads: 1 });
+    expect(w.last!.conversations[0]!.preview).toBe('还在吗');
     w.stop();
   });
 
@@ -192,6 +195,127 @@ describe('Watcher', () => {
         expect({ step: i, x: watcher.last }).toEqual({ step: i, x: fresh() });
       } else await vi.waitFor(() => expect({ step: i, x: watcher.last }).toEqual({ step: i, x: fresh() }));
     }
+  });
+
+  it('reads a message appended to the open thread alone, without reading the page again', async () => {
+    const reads: number[] = [];
+    const w = new Watcher({
+      adapter: {
+        ...pddAdapter,
+        extract: (root, memo) => {
+          reads.push(1);
+          return pddAdapter.extract(root, memo);
+        },
+      },
+      root: document,
+      now: () => NOW,
+      url: () => '',
+      send: async (m) => void sent.push(m),
+    });
+    w.start();
+    const before = events().length;
+    const list = document.querySelector('ul.msg-list')!;
+    list.insertAdjacentHTML('beforeend', li(NOW - 2000, 'buyer', '在吗'));
+    list.insertAdjacentHTML('beforeend', li(NOW - 1000, 'cs', '在的'));
+    await tick();
+    expect(reads).toHaveLength(1);
+    expect(w.stats).toMatchObject({ scans: 1, live: 1, appended: 2 });
+    expect(events().slice(before)).toEqual([
+      expect.objectContaining({ author: 'buyer', at: NOW - 2000, text: '在吗', buyer: '802114' }),
+      expect.objectContaining({ author: 'human', at: NOW - 1000, text: '在的' }),
+    ]);
+    expect(
+      events()
+        .slice(before)
+        .some((e) => e.historical),
+    ).toBe(false);
+    expect(w.last).toEqual(pddAdapter.extract(document));
+    w.stop();
+  });
+
+  it('reads the page whole when a change falls outside what it can apply piecewise', async () => {
+    watcher.start();
+    const list = document.querySelector('ul.msg-list')!;
+    // An insertion before the last message (history loaded above, or a late message sorted in).
+    list.insertAdjacentHTML('afterbegin', li(NOW - 9_000_000, 'buyer', '更早'));
+    await vi.waitFor(() => expect(watcher.stats.scans).toBe(2));
+    expect(events().find((e) => e.text === '更早')).toBeDefined();
+    // The account name (outside the list and the thread).
+    document.querySelector('.mall-name')!.textContent = '另一家店';
+    await vi.waitFor(() => expect(watcher.stats.scans).toBe(3));
+    expect(sent[sent.length - 1]).toMatchObject({ type: 'health', account: '另一家店' });
+    // A change inside an earlier message (e.g. a recall turning it into a notice).
+    list.querySelector('li:nth-child(3) .msg-content-box')!.textContent = '撤回了一条消息';
+    await vi.waitFor(() => expect(watcher.stats.scans).toBe(4));
+    expect(watcher.last).toEqual(pddAdapter.extract(document));
+    expect(watcher.stats.live).toBe(0);
+  });
+
+  it('a thread switch is read whole: the new thread is history, and a message arriving meanwhile is not missed', async () => {
+    watcher.start();
+    const before = events().length;
+    const list = document.querySelector('ul.msg-list')!;
+    // The page swaps the open conversation: new rows' active class, new header, the list re-rendered.
+    document.querySelector('[data-random^="802114"]')!.classList.remove('active');
+    document.querySelector('[data-random^="733519"]')!.classList.add('active');
+    document.querySelector('.chatWindowHeader .name')!.textContent = '小***子';
+    list.innerHTML = li(NOW - 50_000, 'buyer', '在吗').replaceAll('802114', '733519');
+    // Before the full read runs, the new buyer writes again (its own task: a separate batch of records).
+    await Promise.resolve();
+    list.insertAdjacentHTML('beforeend', li(NOW - 1000, 'buyer', '人呢').replaceAll('802114', '733519'));
+    await vi.waitFor(() => expect(watcher.last?.thread?.buyer).toBe('733519'));
+    await tick();
+    const fresh = events()
+      .slice(before)
+      .filter((e) => e.buyer === '733519' && !e.messageId.startsWith('wait-'));
+    expect(fresh.map((e) => e.text)).toEqual(['在吗', '人呢']);
+    expect(sent.some((m) => m.type === 'health' && m.activeBuyer === '733519')).toBe(true);
+    // Later messages in the new thread go the live way again.
+    const scans = watcher.stats.scans;
+    list.insertAdjacentHTML('beforeend', li(NOW - 500, 'buyer', '？').replaceAll('802114', '733519'));
+    await tick();
+    expect(watcher.stats.scans).toBe(scans);
+    expect(events().at(-1)).toMatchObject({ buyer: '733519', text: '？' });
+    expect(events().at(-1)!.historical).toBeUndefined();
+  });
+
+  it('rows: a new waiting row, a row moved to the top and a row re-rendered by the page are read alone', async () => {
+    watcher.start();
+    const before = events().length;
+    const listEl = document.querySelector('.chat-list')!;
+    // A row starts waiting (the page adds its counter).
+    document
+      .querySelector('[data-random^="915002"]')!
+      .insertAdjacentHTML('beforeend', '<span class="chat-unreply-time">5秒</span>');
+    // The most recent conversation moves to the top.
+    listEl.prepend(listEl.querySelector('li:last-child')!);
+    await tick();
+    expect(events().slice(before)).toEqual([
+      expect.objectContaining({
+        buyer: '915002',
+        author: 'buyer',
+        at: NOW - 5000,
+        messageId: `wait-${(NOW - 5000) / 1000}`,
+      }),
+    ]);
+    // Its counter ticking is no new wait; the row re-rendered by the framework (a new element) is the same wait.
+    document.querySelector('[data-random^="915002"] .chat-unreply-time')!.textContent = '6秒';
+    const old = listEl.querySelector('li')!;
+    old.replaceWith(old.cloneNode(true));
+    await tick();
+    expect(events()).toHaveLength(before + 1);
+    expect(watcher.stats.scans).toBe(1);
+    expect(watcher.last!.conversations.map((c) => c.buyer)).toEqual(['915002', '802114', '733519']);
+    expect(watcher.last).toEqual(pddAdapter.extract(document));
+    // The conversation is answered: its wait ends, and a later one is reported again.
+    listEl.querySelector('li .chat-unreply-time')!.remove();
+    await tick();
+    listEl
+      .querySelector('li .chat-item-box')!
+      .insertAdjacentHTML('beforeend', '<span class="chat-unreply-time">1秒</span>');
+    await tick();
+    expect(events().slice(before + 1)).toEqual([expect.objectContaining({ buyer: '915002', at: NOW - 1000 })]);
+    expect(watcher.stats.scans).toBe(1);
   });
 
   it('reports "cannot see the chat" when the message list disappears', async () => {
@@ -236,6 +360,44 @@ describe('in-page countdown badges', () => {
     w.receive({ type: 'clocks', platform: 'pdd', account: '测试旗舰店', clocks: [] });
     await pageChange();
     expect(document.querySelectorAll('[data-reply-sentinel-badge]')).toHaveLength(0);
+    w.stop();
+  });
+
+  it('keeps the badge on a row the page re-renders, and drops it with the row', async () => {
+    const w = new Watcher({
+      adapter: pddAdapter,
+      root: document,
+      now: () => NOW,
+      url: () => '',
+      send: async () => ({ ok: true }),
+    });
+    w.start();
+    w.receive({
+      type: 'clocks',
+      platform: 'pdd',
+      account: '测试旗舰店',
+      clocks: [{ buyer: '733519', status: 'pending', dueAt: NOW + 95_000 }],
+    });
+    await pageChange();
+    const row = () => document.querySelector('[data-random^="733519"]')!;
+    expect(row().querySelector('[data-reply-sentinel-badge]')).not.toBeNull();
+    // The framework replaces the row element (our badge is not in the copy).
+    const li = row().parentElement!;
+    const copy = li.cloneNode(true) as Element;
+    copy.querySelector('[data-reply-sentinel-badge]')?.remove();
+    li.replaceWith(copy);
+    await tick();
+    expect(row().querySelector('[data-reply-sentinel-badge="733519"]')).not.toBeNull();
+    expect(document.querySelectorAll('[data-reply-sentinel-badge]')).toHaveLength(1);
+    // The page strips our badge from the row (a re-render of its content): it comes back.
+    row().querySelector('[data-reply-sentinel-badge]')!.remove();
+    await tick();
+    expect(row().querySelector('[data-reply-sentinel-badge="733519"]')).not.toBeNull();
+    // The row goes away.
+    row().parentElement!.remove();
+    await tick();
+    expect(document.querySelectorAll('[data-reply-sentinel-badge]')).toHaveLength(0);
+    expect(w.stats.scans).toBe(1);
     w.stop();
   });
 

@@ -11,8 +11,16 @@
  */
 import { isDemoPage } from '../../hosts';
 import type { Author } from '../../model';
-import { hash, matchesAny, parseChinaStamp, pick, pickAll, text } from '../dom';
-import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
+import { hash, matches, matchesAny, parseChinaStamp, pick, pickAll, pickAllIn, pickAllWith, text, under } from '../dom';
+import {
+  withLive,
+  type Adapter,
+  type ExtractedConversation,
+  type ExtractedMessage,
+  type Extraction,
+  type Live,
+  type SelectorMap,
+} from '../types';
 
 export const ALI_SELECTORS = {
   loginForm: [
@@ -213,10 +221,9 @@ function messageId(item: Element): string | null {
   return null;
 }
 
-/** Messages and date dividers under `list`, in document order. */
-function timeline(list: ParentNode): { el: Element; sep: boolean }[] {
-  const msgs = pickAll(list, S.message);
-  const seps = pickAll(list, S.dateSeparator).filter((s) => !msgs.some((m) => m.contains(s) || s.contains(m)));
+/** Messages and date dividers, in document order (dividers inside or around a message do not count). */
+function timeline(msgs: readonly Element[], sepEls: readonly Element[]): { el: Element; sep: boolean }[] {
+  const seps = sepEls.filter((s) => !msgs.some((m) => m.contains(s) || s.contains(m)));
   const all = [...msgs.map((el) => ({ el, sep: false })), ...seps.map((el) => ({ el, sep: true }))];
   if (seps.length) all.sort((a, b) => (a.el.compareDocumentPosition(b.el) & 4 ? -1 : 1));
   return all;
@@ -229,39 +236,53 @@ interface RawMessage {
   body: string;
 }
 
-function extractMessages(
-  list: ParentNode,
-  account: string | null,
-): { messages: ExtractedMessage[]; raw: RawMessage[] } {
-  const messages: ExtractedMessage[] = [];
-  const raw: RawMessage[] = [];
+/** A thread read in page order, continued by append (the running date and content-hash ids carry over). */
+function threadReader(list: ParentNode, account: string | null) {
   const ctx: { day: Day | null } = { day: null };
   const occurrences = new Map<string, number>();
   let lastStampText = '';
-  for (const { el, sep } of timeline(list)) {
-    if (sep) {
-      const t = text(el);
-      if (t) {
-        readDivider(t, ctx);
-        lastStampText = t;
+
+  function read(items: readonly { el: Element; sep: boolean }[], raw?: RawMessage[]): ExtractedMessage[] {
+    const messages: ExtractedMessage[] = [];
+    for (const { el, sep } of items) {
+      if (sep) {
+        const t = text(el);
+        if (t) {
+          readDivider(t, ctx);
+          lastStampText = t;
+        }
+        continue;
       }
-      continue;
+      const body = messageBody(el).slice(0, 500);
+      if (!body) continue;
+      const nick = text(pick(el, S.messageNick));
+      const author = classify(el, nick, body, account);
+      const stampText = text(pick(el, S.messageTime));
+      const at = readStamp(stampText, ctx);
+      if (stampText) lastStampText = stampText;
+      const key = `${author}|${lastStampText}|${body}`;
+      const n = occurrences.get(key) ?? 0;
+      occurrences.set(key, n + 1);
+      const id = messageId(el) ?? `h${hash(`${key}|${n}`)}`;
+      messages.push({ id, author, at, timeSource: at === null ? null : 'stamp', text: body });
+      raw?.push({ item: el, nick, author, body });
     }
-    const body = messageBody(el).slice(0, 500);
-    if (!body) continue;
-    const nick = text(pick(el, S.messageNick));
-    const author = classify(el, nick, body, account);
-    const stampText = text(pick(el, S.messageTime));
-    const at = readStamp(stampText, ctx);
-    if (stampText) lastStampText = stampText;
-    const key = `${author}|${lastStampText}|${body}`;
-    const n = occurrences.get(key) ?? 0;
-    occurrences.set(key, n + 1);
-    const id = messageId(el) ?? `h${hash(`${key}|${n}`)}`;
-    messages.push({ id, author, at, timeSource: at === null ? null : 'stamp', text: body });
-    raw.push({ item: el, nick, author, body });
+    return messages;
   }
-  return { messages, raw };
+
+  const msgs = pickAllWith(list, S.message);
+  const seps = pickAllWith(list, S.dateSeparator);
+  const raw: RawMessage[] = [];
+  const messages = read(timeline(msgs.els, seps.els), raw);
+  return {
+    messages,
+    raw,
+    append(added: readonly Node[]): ExtractedMessage[] | null {
+      const m = pickAllIn(added, S.message, msgs.sel);
+      const d = pickAllIn(added, S.dateSeparator, seps.sel);
+      return m && d ? read(timeline(m, d)) : null;
+    },
+  };
 }
 
 // ---- list rows ----
@@ -293,29 +314,48 @@ function extractRows(
   rows: Element[];
   conversations: ExtractedConversation[];
   listEl: Element | null;
+  live: Live['rows'];
 } {
   const listEl = pick(root, S.conversationList);
-  const inList = listEl ? pickAll(listEl, S.conversationRow) : [];
-  const rows = inList.length ? inList : pickAll(root, S.conversationRow);
+  const inList = listEl ? pickAllWith(listEl, S.conversationRow) : { els: [], sel: null };
+  const rows = inList.els.length ? inList.els : pickAll(root, S.conversationRow);
   const conversations: ExtractedConversation[] = [];
   const seen = new Set<string>();
   for (const row of rows) {
-    const nick = rowNick(row);
-    // Platform notice pseudo-conversations (平台提醒 / 系统消息 …) are no buyers.
-    if (!nick || seen.has(nick) || isSystemText(nick)) continue;
-    seen.add(nick);
-    const c: ExtractedConversation = { buyer: nick, nick, row, active: matchesAny(row, S.rowActive) };
-    const preview = text(pick(row, S.rowPreview));
-    if (preview) c.preview = preview;
-    // The row shows no wait as such: an unread row whose last message is N minutes old has waited at least
-    // that long (the first unanswered message may be older: a lower bound). System previews are no wait.
-    if (!c.active && unreadCount(row) > 0 && !isSystemText(preview) && !isOwnShop(nick, account)) {
-      const age = parseRelativeAge(text(pick(row, S.rowTime)));
-      if (age !== undefined) c.waitingSec = age;
-    }
+    const c = readRow(row, account);
+    if (!c || seen.has(c.buyer)) continue;
+    seen.add(c.buyer);
     conversations.push(c);
   }
-  return { rows, conversations, listEl };
+  const sel = inList.sel;
+  const live: Live['rows'] =
+    listEl && sel
+      ? {
+          in: listEl,
+          isRow: (el) => matches(el, sel),
+          under: (node) => under(node, sel),
+          read: (row) => readRow(row, account),
+          all: () => pickAll(listEl, [sel]),
+          firstPerBuyer: true,
+        }
+      : undefined;
+  return { rows, conversations, listEl, live };
+}
+
+function readRow(row: Element, account: string | null): ExtractedConversation | null {
+  const nick = rowNick(row);
+  // Platform notice pseudo-conversations (平台提醒 / 系统消息 …) are no buyers.
+  if (!nick || isSystemText(nick)) return null;
+  const c: ExtractedConversation = { buyer: nick, nick, row, active: matchesAny(row, S.rowActive) };
+  const preview = text(pick(row, S.rowPreview));
+  if (preview) c.preview = preview;
+  // The row shows no wait as such: an unread row whose last message is N minutes old has waited at least
+  // that long (the first unanswered message may be older: a lower bound). System previews are no wait.
+  if (!c.active && unreadCount(row) > 0 && !isSystemText(preview) && !isOwnShop(nick, account)) {
+    const age = parseRelativeAge(text(pick(row, S.rowTime)));
+    if (age !== undefined) c.waitingSec = age;
+  }
+  return c;
 }
 
 function rootText(root: ParentNode): string {
@@ -330,7 +370,8 @@ export function extractAli(root: ParentNode): Extraction {
   if (pick(root, S.loginForm)) {
     return { health: 'loggedOut', account, conversations: [], thread: null, input: null, missing };
   }
-  const { rows, conversations, listEl } = extractRows(root, account);
+  const { rows, conversations, listEl, live: liveRows } = extractRows(root, account);
+  const live: Live = liveRows ? { rows: liveRows } : {};
   const hasList = !!listEl || rows.length > 0;
   if (!hasList) missing.push('conversationList');
 
@@ -344,21 +385,21 @@ export function extractAli(root: ParentNode): Extraction {
 
   if (!noContact && (msgList || msgItems.length)) {
     // Without a known list container, read the whole frame (each item sits in its own wrappers).
-    const { messages, raw } = extractMessages(msgList ?? root, account);
+    const reader = threadReader(msgList ?? root, account);
+    const { messages, raw } = reader;
     const activeRow = conversations.find((c) => c.active);
-    const buyer =
-      activeRow?.buyer ||
-      firstText(root, S.threadHeaderName) ||
-      raw.find((r) => (r.author === 'buyer' || r.author === 'internal') && r.nick)?.nick ||
-      '';
+    const named = activeRow?.buyer || firstText(root, S.threadHeaderName);
+    const buyer = named || raw.find((r) => (r.author === 'buyer' || r.author === 'internal') && r.nick)?.nick || '';
     if (buyer) thread = { buyer, nick: buyer, messages };
     else missing.push('threadBuyer');
+    // Appended messages continue the read when the thread has its own container and a buyer not taken from them.
+    if (thread && named && msgList) live.thread = { in: msgList, append: reader.append };
   } else if (!noContact) missing.push('messageList');
   if (!input && thread) missing.push('input');
 
   const health: Extraction['health'] =
     !hasList && !msgList && !msgItems.length && !noContact ? 'noList' : thread && !input ? 'noInput' : 'watching';
-  return { health, account, conversations, thread, input, missing };
+  return withLive({ health, account, conversations, thread, input, missing }, live);
 }
 
 // ---- frames and URLs ----

@@ -10,8 +10,16 @@
  */
 import { isDemoPage } from '../../hosts';
 import type { Author, Marker } from '../../model';
-import { hash, matchesAny, parseChinaStamp, pick, pickAll, text } from '../dom';
-import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
+import { hash, matchesAny, parseChinaStamp, pick, pickAll, pickAllIn, pickAllWith, text } from '../dom';
+import {
+  withLive,
+  type Adapter,
+  type ExtractedConversation,
+  type ExtractedMessage,
+  type Extraction,
+  type Live,
+  type SelectorMap,
+} from '../types';
 
 export const DOUYIN_SELECTORS = {
   /** Guessed: the login lives on fxg.jinritemai.com; an expired session may show an in-page login form. */
@@ -277,15 +285,18 @@ function bubbleBody(bubble: Element): string {
   return '';
 }
 
+/** The message container (the first that holds message wrappers), or null: then the whole page is read. */
+function messageContainer(root: ParentNode): Element | null {
+  return pickAll(root, S.messageList).find((c) => pick(c, S.message)) ?? null;
+}
+
 /** The innermost message wrappers (an extra wrapper with the same hook must not double a message). */
-function messageWrappers(root: ParentNode): Element[] {
-  const container = pickAll(root, S.messageList).find((c) => pick(c, S.message));
-  const all = pickAll(container ?? root, S.message);
+function innermost(all: readonly Element[]): Element[] {
   return all.filter((w) => !pick(w, S.message));
 }
 
-function extractMessages(wrappers: readonly Element[]): ExtractedMessage[] {
-  const out: ExtractedMessage[] = [];
+/** A thread read in page order, continued by append (stamps, dividers and content-hash ids carry over). */
+function threadReader(scope: ParentNode) {
   const ctx: StampContext = { last: null };
   /** The latest stamp seen (own or divider), for content-hash ids. */
   let nearest: number | null = null;
@@ -294,78 +305,98 @@ function extractMessages(wrappers: readonly Element[]): ExtractedMessage[] {
   const occurrences = new Map<string, number>();
   const ids = new Set<string>();
 
-  for (const w of wrappers) {
-    const idEl = pick(w, S.messageId) ?? (w.hasAttribute('data-id') ? w : null);
-    const dataId = (idEl?.getAttribute('data-id') ?? '').trim();
-    const kind = idKind(dataId);
-    const buyerB = pick(w, S.buyerBubble);
-    const shopB = pick(w, S.shopBubble);
-    const bubble = buyerB && shopB ? null : (buyerB ?? shopB);
+  function read(wrappers: readonly Element[]): ExtractedMessage[] {
+    const out: ExtractedMessage[] = [];
+    for (const w of wrappers) {
+      const idEl = pick(w, S.messageId) ?? (w.hasAttribute('data-id') ? w : null);
+      const dataId = (idEl?.getAttribute('data-id') ?? '').trim();
+      const kind = idKind(dataId);
+      const buyerB = pick(w, S.buyerBubble);
+      const shopB = pick(w, S.shopBubble);
+      const bubble = buyerB && shopB ? null : (buyerB ?? shopB);
 
-    const timeEl = pick(w, S.messageTime);
-    let own: number | null = timeEl ? parseThreadStamp(text(timeEl), ctx) : null;
+      const timeEl = pick(w, S.messageTime);
+      let own: number | null = timeEl ? parseThreadStamp(text(timeEl), ctx) : null;
 
-    let body: string;
-    if (bubble) body = bubbleBody(bubble);
-    else {
-      const dividerEl = pick(w, S.timeDivider);
-      const whole = text(w);
-      const dividerText = text(dividerEl) || (TIME_ONLY.test(whole) ? whole : '');
-      if (dividerText) {
-        const t = parseThreadStamp(dividerText, ctx);
-        if (t !== null) own ??= t;
+      let body: string;
+      if (bubble) body = bubbleBody(bubble);
+      else {
+        const dividerEl = pick(w, S.timeDivider);
+        const whole = text(w);
+        const dividerText = text(dividerEl) || (TIME_ONLY.test(whole) ? whole : '');
+        if (dividerText) {
+          const t = parseThreadStamp(dividerText, ctx);
+          if (t !== null) own ??= t;
+        }
+        body = TIME_ONLY.test(whole) ? '' : textWithout(w, [S.timeDivider, S.messageTime]);
+        if (!body && !kind) {
+          // A pure time divider (or an empty row): it dates the next message, it is not one.
+          if (own !== null) divider = nearest = own;
+          continue;
+        }
       }
-      body = TIME_ONLY.test(whole) ? '' : textWithout(w, [S.timeDivider, S.messageTime]);
-      if (!body && !kind) {
-        // A pure time divider (or an empty row): it dates the next message, it is not one.
-        if (own !== null) divider = nearest = own;
-        continue;
+
+      let author: Author;
+      let marker: Marker | undefined;
+      if (kind === 'close') {
+        author = 'system';
+        marker = 'sessionEnd';
+      } else if (kind === 'assign') {
+        author = 'system';
+        if (TRANSFER_TEXT.test(body)) marker = 'transfer';
+      } else if (kind === 'llm') author = 'system';
+      else if (kind === 'welcome') author = shopB && !buyerB ? 'auto' : 'system';
+      else if (!bubble) {
+        author = 'system';
+        if (CLOSE_TEXT.test(body)) marker = 'sessionEnd';
+      } else if (bubble === buyerB) author = isSystemText(body) ? 'system' : 'buyer';
+      else if (isRobotText(body)) author = 'robot';
+      else if (isSystemText(body)) author = 'system';
+      else if (/此消息由机器人/.test(text(w))) author = 'assist';
+      else author = 'human';
+
+      // A bubble with nothing readable and no page id is still rendering: wait for the next scan.
+      if (!body && !dataId) continue;
+      if (!body) body = author === 'system' ? '' : '[消息]';
+
+      let at = own;
+      if (at === null && divider !== null) at = divider;
+      divider = null;
+      if (own !== null) nearest = own;
+      else if (at !== null) nearest = at;
+
+      let id = dataId;
+      if (!id) {
+        const key = `${author}|${nearest ?? ''}|${body}`;
+        const n = occurrences.get(key) ?? 0;
+        occurrences.set(key, n + 1);
+        id = `h${hash(`${key}|${n}`)}`;
       }
+      if (ids.has(id)) continue;
+      ids.add(id);
+      const m: ExtractedMessage = {
+        id,
+        author,
+        at,
+        timeSource: at === null ? null : 'stamp',
+        text: body.slice(0, 500),
+      };
+      if (marker) m.marker = marker;
+      out.push(m);
     }
-
-    let author: Author;
-    let marker: Marker | undefined;
-    if (kind === 'close') {
-      author = 'system';
-      marker = 'sessionEnd';
-    } else if (kind === 'assign') {
-      author = 'system';
-      if (TRANSFER_TEXT.test(body)) marker = 'transfer';
-    } else if (kind === 'llm') author = 'system';
-    else if (kind === 'welcome') author = shopB && !buyerB ? 'auto' : 'system';
-    else if (!bubble) {
-      author = 'system';
-      if (CLOSE_TEXT.test(body)) marker = 'sessionEnd';
-    } else if (bubble === buyerB) author = isSystemText(body) ? 'system' : 'buyer';
-    else if (isRobotText(body)) author = 'robot';
-    else if (isSystemText(body)) author = 'system';
-    else if (/此消息由机器人/.test(text(w))) author = 'assist';
-    else author = 'human';
-
-    // A bubble with nothing readable and no page id is still rendering: wait for the next scan.
-    if (!body && !dataId) continue;
-    if (!body) body = author === 'system' ? '' : '[消息]';
-
-    let at = own;
-    if (at === null && divider !== null) at = divider;
-    divider = null;
-    if (own !== null) nearest = own;
-    else if (at !== null) nearest = at;
-
-    let id = dataId;
-    if (!id) {
-      const key = `${author}|${nearest ?? ''}|${body}`;
-      const n = occurrences.get(key) ?? 0;
-      occurrences.set(key, n + 1);
-      id = `h${hash(`${key}|${n}`)}`;
-    }
-    if (ids.has(id)) continue;
-    ids.add(id);
-    const m: ExtractedMessage = { id, author, at, timeSource: at === null ? null : 'stamp', text: body.slice(0, 500) };
-    if (marker) m.marker = marker;
-    out.push(m);
+    return out;
   }
-  return out;
+
+  const { els, sel } = pickAllWith(scope, S.message);
+  const wrappers = innermost(els);
+  return {
+    wrappers,
+    messages: read(wrappers),
+    append(added: readonly Node[]): ExtractedMessage[] | null {
+      const found = pickAllIn(added, S.message, sel);
+      return found ? read(innermost(found)) : null;
+    },
+  };
 }
 
 // ---------------------------------------------------------------- extract
@@ -383,22 +414,28 @@ export function extractDouyin(root: ParentNode): Extraction {
   const listFound = conversations.length > 0 || !!pick(root, S.conversationRow) || !!pick(root, S.conversationList);
   if (!listFound) missing.push('conversationList');
 
-  const wrappers = messageWrappers(root);
+  const container = messageContainer(root);
+  const reader = threadReader(container ?? root);
+  const wrappers = reader.wrappers;
   const input = pick(root, S.input);
+  const live: Live = {};
   let thread: Extraction['thread'] = null;
   const threadFound = wrappers.length > 0 || !!rawOpen;
   if (!threadFound) missing.push('messageList');
   // The open customer; a pseudo-conversation (智能客服 / 系统通知) is no buyer thread.
   if (!isPseudo(rawOpen)) {
     const buyer = rawOpen || (wrappers.length ? (conversations.find((c) => c.active)?.buyer ?? '') : '');
-    if (buyer) thread = { buyer, nick: buyer, messages: extractMessages(wrappers) };
+    if (buyer) thread = { buyer, nick: buyer, messages: reader.messages };
     else if (wrappers.length) missing.push('openCustomer');
+    // Appended messages continue the read when the thread has its own container and the header names the buyer.
+    // Rows are read whole: a row's group is a header somewhere above it.
+    if (thread && rawOpen && container) live.thread = { in: container, append: reader.append };
   }
   if (thread && !input) missing.push('input');
 
   const health: Extraction['health'] =
     !listFound && !threadFound ? 'noList' : thread && !input ? 'noInput' : 'watching';
-  return { health, account, conversations, thread, input, missing };
+  return withLive({ health, account, conversations, thread, input, missing }, live);
 }
 
 export const douyinAdapter: Adapter = {

@@ -4,8 +4,16 @@
  */
 import { isDemoPage } from '../../hosts';
 import type { Author, Marker } from '../../model';
-import { pick, pickAll, text } from '../dom';
-import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
+import { matches, pick, pickAll, pickAllIn, pickAllWith, text, under } from '../dom';
+import {
+  withLive,
+  type Adapter,
+  type ExtractedConversation,
+  type ExtractedMessage,
+  type Extraction,
+  type Live,
+  type SelectorMap,
+} from '../types';
 import {
   MessageIds,
   ThreadClock,
@@ -142,50 +150,65 @@ function pageId(row: Element): string | null {
   return null;
 }
 
-function extractMessages(list: Element): ExtractedMessage[] {
-  const rows = outermost(pickAll(list, S.message));
-  const dividers = pickAll(list, S.timeDivider).filter((d) => !rows.some((r) => r.contains(d)));
+/** A thread read in page order, continued by append (stamps and content-hash ids carry over). */
+function threadReader(list: Element) {
+  const { els, sel: msgSel } = pickAllWith(list, S.message);
+  const { els: divs, sel: divSel } = pickAllWith(list, S.timeDivider);
   const clock = new ThreadClock();
   const ids = new MessageIds();
-  const out: ExtractedMessage[] = [];
-  const rowSet = new Set(rows);
   let lastStamp = '';
-  for (const el of inDocumentOrder([...rows, ...dividers])) {
-    if (!rowSet.has(el)) {
-      const s = text(el);
-      if (s) {
+
+  function read(rows: readonly Element[], dividers: readonly Element[]): ExtractedMessage[] {
+    const out: ExtractedMessage[] = [];
+    const rowSet = new Set(rows);
+    for (const el of inDocumentOrder([...rows, ...dividers.filter((d) => !rows.some((r) => r.contains(d)))])) {
+      if (!rowSet.has(el)) {
+        const s = text(el);
+        if (s) {
+          clock.read(s);
+          lastStamp = s;
+        }
+        continue;
+      }
+      const body = messageBody(el);
+      const { author, marker } = classify(el, body);
+      const stampText = text(pick(el, S.messageTime));
+      if (author === 'system' && isStampOnly(stampText ? `${body} ${stampText}` : body)) {
+        // A time separator row: context for the messages after it, not a message.
+        const s = stampText || body;
         clock.read(s);
         lastStamp = s;
+        continue;
       }
-      continue;
+      let at: number | null = null;
+      if (stampText) {
+        at = clock.read(stampText);
+        lastStamp = stampText;
+      }
+      if (!body) continue;
+      const m: ExtractedMessage = {
+        id: ids.id(pageId(el), author, lastStamp, body),
+        author,
+        at,
+        timeSource: at === null ? null : 'stamp',
+        text: body.slice(0, 500),
+      };
+      if (marker) m.marker = marker;
+      out.push(m);
     }
-    const body = messageBody(el);
-    const { author, marker } = classify(el, body);
-    const stampText = text(pick(el, S.messageTime));
-    if (author === 'system' && isStampOnly(stampText ? `${body} ${stampText}` : body)) {
-      // A time separator row: context for the messages after it, not a message.
-      const s = stampText || body;
-      clock.read(s);
-      lastStamp = s;
-      continue;
-    }
-    let at: number | null = null;
-    if (stampText) {
-      at = clock.read(stampText);
-      lastStamp = stampText;
-    }
-    if (!body) continue;
-    const m: ExtractedMessage = {
-      id: ids.id(pageId(el), author, lastStamp, body),
-      author,
-      at,
-      timeSource: at === null ? null : 'stamp',
-      text: body.slice(0, 500),
-    };
-    if (marker) m.marker = marker;
-    out.push(m);
+    return out;
   }
-  return out;
+
+  const messages = read(outermost(els), divs);
+  return {
+    messages,
+    append(added: readonly Node[]): ExtractedMessage[] | null {
+      const rows = pickAllIn(added, S.message, msgSel);
+      const dividers = pickAllIn(added, S.timeDivider, divSel);
+      if (!rows || !dividers) return null;
+      return read(outermost(rows), dividers);
+    },
+  };
 }
 
 function rowIdentity(row: Element): { buyer: string | null; nick?: string } {
@@ -205,6 +228,19 @@ function rowIdentity(row: Element): { buyer: string | null; nick?: string } {
   return nick ? { buyer, nick } : { buyer };
 }
 
+function readRow(row: Element): ExtractedConversation | null {
+  const { buyer, nick } = rowIdentity(row);
+  if (!buyer) return null;
+  const c: ExtractedConversation = { buyer, row, active: has(row, S.rowActive) };
+  if (nick) c.nick = nick;
+  const preview = text(pick(row, S.rowPreview));
+  if (preview) c.preview = preview;
+  const waiting = text(pick(row, S.rowWaiting));
+  const w = waiting ? parseDurationSec(waiting) : undefined;
+  if (w !== undefined) c.waitingSec = w;
+  return c;
+}
+
 export function extractJd(root: ParentNode): Extraction {
   const missing: string[] = [];
   const account = text(pick(root, S.account)) || null;
@@ -214,21 +250,23 @@ export function extractJd(root: ParentNode): Extraction {
   }
 
   const listEl = pick(root, S.conversationList);
-  const rows = outermost(listEl ? pickAll(listEl, S.conversationRow) : pickAll(root, S.conversationRow));
+  const { els, sel: rowSel } = pickAllWith(listEl ?? root, S.conversationRow);
+  const rows = outermost(els);
   const conversations: ExtractedConversation[] = [];
   for (const row of rows) {
-    const { buyer, nick } = rowIdentity(row);
-    if (!buyer) continue;
-    const c: ExtractedConversation = { buyer, row, active: has(row, S.rowActive) };
-    if (nick) c.nick = nick;
-    const preview = text(pick(row, S.rowPreview));
-    if (preview) c.preview = preview;
-    const waiting = text(pick(row, S.rowWaiting));
-    const w = waiting ? parseDurationSec(waiting) : undefined;
-    if (w !== undefined) c.waitingSec = w;
-    conversations.push(c);
+    const c = readRow(row);
+    if (c) conversations.push(c);
   }
   if (!listEl && !rows.length) missing.push('conversationList');
+  const live: Live = {};
+  if (listEl && rowSel)
+    live.rows = {
+      in: listEl,
+      isRow: (el) => matches(el, rowSel),
+      under: (node) => outermost(under(node, rowSel)),
+      read: readRow,
+      all: () => outermost(pickAll(listEl, [rowSel])),
+    };
 
   const msgList = pick(root, S.messageList);
   const input = pick(root, S.input);
@@ -240,14 +278,16 @@ export function extractJd(root: ParentNode): Extraction {
     const buyer = active?.buyer ?? (header?.getAttribute('title')?.trim() || headerName || null);
     if (buyer) {
       const nick = headerName || active?.nick;
-      thread = { buyer, ...(nick ? { nick } : {}), messages: extractMessages(msgList) };
+      const reader = threadReader(msgList);
+      thread = { buyer, ...(nick ? { nick } : {}), messages: reader.messages };
+      live.thread = { in: msgList, append: reader.append };
     } else missing.push('buyer');
   } else missing.push('messageList');
   if (!input && thread) missing.push('input');
 
   const health: Extraction['health'] =
     !listEl && !rows.length && !msgList ? 'noList' : thread && !input ? 'noInput' : 'watching';
-  return { health, account, conversations, thread, input, missing };
+  return withLive({ health, account, conversations, thread, input, missing }, live);
 }
 
 export const jdAdapter: Adapter = {

@@ -5,7 +5,7 @@
  */
 import { isDemoPage } from '../../hosts';
 import type { Author, Marker } from '../../model';
-import { pick, pickAll, text } from '../dom';
+import { matches, pick, pickAll, pickAllIn, pickAllWith, text, under } from '../dom';
 import {
   MessageIds,
   STAMP_TAIL,
@@ -18,7 +18,15 @@ import {
   parseDurationSec,
   textWithout,
 } from '../jd/helpers';
-import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
+import {
+  withLive,
+  type Adapter,
+  type ExtractedConversation,
+  type ExtractedMessage,
+  type Extraction,
+  type Live,
+  type SelectorMap,
+} from '../types';
 
 export const KUAISHOU_SELECTORS = {
   loginForm: ['.goLogin', '[class*="loginWrapper"]', '.password-form-wrapper'],
@@ -166,52 +174,70 @@ function pageId(row: Element, list: ParentNode): string | null {
   return null;
 }
 
-function extractMessages(list: ParentNode, buyerNick: string | undefined): ExtractedMessage[] {
-  const mains = outermost(pickAll(list, S.message));
-  const middles = outermost(pickAll(list, S.middleBody)).filter((m) => !mains.some((r) => r.contains(m)));
-  const rows = [...mains, ...middles];
-  const rowSet = new Set(rows);
-  const dividers = pickAll(list, S.timeDivider).filter((d) => !rows.some((r) => r.contains(d)));
+/** A thread read in page order, continued by append (stamps and content-hash ids carry over). */
+function threadReader(list: ParentNode, buyerNick: string | undefined) {
   const clock = new ThreadClock();
   const ids = new MessageIds();
-  const out: ExtractedMessage[] = [];
   let lastStamp = '';
-  for (const el of inDocumentOrder([...rows, ...dividers])) {
-    if (!rowSet.has(el)) {
-      const s = text(el);
-      if (s) {
-        clock.read(s);
-        lastStamp = s;
+
+  function read(mainEls: readonly Element[], middleEls: readonly Element[], dividerEls: readonly Element[]) {
+    const mains = outermost(mainEls);
+    const middles = outermost(middleEls).filter((m) => !mains.some((r) => r.contains(m)));
+    const rows = [...mains, ...middles];
+    const rowSet = new Set(rows);
+    const dividers = dividerEls.filter((d) => !rows.some((r) => r.contains(d)));
+    const out: ExtractedMessage[] = [];
+    for (const el of inDocumentOrder([...rows, ...dividers])) {
+      if (!rowSet.has(el)) {
+        const s = text(el);
+        if (s) {
+          clock.read(s);
+          lastStamp = s;
+        }
+        continue;
       }
-      continue;
+      const before = text(pick(el, S.beforeBody));
+      const stamp = STAMP_TAIL.exec(before)?.[0].trim() ?? '';
+      const sender = stamp ? before.slice(0, before.length - stamp.length).trim() : before;
+      const body = messageBody(el);
+      if (!body) continue;
+      const { author, marker } = classify(el, `${before} ${body}`, sender, buyerNick);
+      if (author === 'system' && !stamp && isStampOnly(body)) {
+        clock.read(body);
+        lastStamp = body;
+        continue;
+      }
+      let at: number | null = null;
+      if (stamp) {
+        at = clock.read(stamp);
+        lastStamp = stamp;
+      }
+      const m: ExtractedMessage = {
+        id: ids.id(pageId(el, list), author, lastStamp, body),
+        author,
+        at,
+        timeSource: at === null ? null : 'stamp',
+        text: body.slice(0, 500),
+      };
+      if (marker) m.marker = marker;
+      out.push(m);
     }
-    const before = text(pick(el, S.beforeBody));
-    const stamp = STAMP_TAIL.exec(before)?.[0].trim() ?? '';
-    const sender = stamp ? before.slice(0, before.length - stamp.length).trim() : before;
-    const body = messageBody(el);
-    if (!body) continue;
-    const { author, marker } = classify(el, `${before} ${body}`, sender, buyerNick);
-    if (author === 'system' && !stamp && isStampOnly(body)) {
-      clock.read(body);
-      lastStamp = body;
-      continue;
-    }
-    let at: number | null = null;
-    if (stamp) {
-      at = clock.read(stamp);
-      lastStamp = stamp;
-    }
-    const m: ExtractedMessage = {
-      id: ids.id(pageId(el, list), author, lastStamp, body),
-      author,
-      at,
-      timeSource: at === null ? null : 'stamp',
-      text: body.slice(0, 500),
-    };
-    if (marker) m.marker = marker;
-    out.push(m);
+    return out;
   }
-  return out;
+
+  const mains = pickAllWith(list, S.message);
+  const middles = pickAllWith(list, S.middleBody);
+  const dividers = pickAllWith(list, S.timeDivider);
+  const messages = read(mains.els, middles.els, dividers.els);
+  return {
+    messages,
+    append(added: readonly Node[]): ExtractedMessage[] | null {
+      const m = pickAllIn(added, S.message, mains.sel);
+      const mid = pickAllIn(added, S.middleBody, middles.sel);
+      const d = pickAllIn(added, S.timeDivider, dividers.sel);
+      return m && mid && d ? read(m, mid, d) : null;
+    },
+  };
 }
 
 /** Seconds waited, from the card's countdown (`2分30秒后超时`), overrun (`已超时1分5秒`) or its group (已超时). */
@@ -262,12 +288,13 @@ export function extractKuaishou(root: ParentNode): Extraction {
   const header = pick(root, S.threadHeaderName);
   const headerNick = normalizeNick(text(header)) || undefined;
   const listEl = pick(root, S.conversationList);
-  const rows = outermost(listEl ? pickAll(listEl, S.conversationRow) : pickAll(root, S.conversationRow));
-  const conversations: ExtractedConversation[] = [];
-  for (const row of rows) {
+  const { els, sel: rowSel } = pickAllWith(listEl ?? root, S.conversationRow);
+  const rows = outermost(els);
+  // A row reads its group's name too (an ancestor: a change there is outside the row, read whole).
+  const readRow = (row: Element): ExtractedConversation | null => {
     const nick = normalizeNick(text(pick(row, S.rowName)));
     const buyer = rowBuyer(row, nick);
-    if (!buyer) continue;
+    if (!buyer) return null;
     const active = has(row, S.rowActive) || (!!headerNick && nick === headerNick);
     const c: ExtractedConversation = { buyer, row, active };
     if (nick) c.nick = nick;
@@ -277,9 +304,23 @@ export function extractKuaishou(root: ParentNode): Extraction {
     const group = groupEl ? text(pick(groupEl, S.groupName)) : '';
     const w = parseKuaishouWaiting(text(pick(row, S.rowTime)), group);
     if (w !== undefined) c.waitingSec = w;
-    conversations.push(c);
+    return c;
+  };
+  const conversations: ExtractedConversation[] = [];
+  for (const row of rows) {
+    const c = readRow(row);
+    if (c) conversations.push(c);
   }
   if (!listEl && !rows.length) missing.push('conversationList');
+  const live: Live = {};
+  if (listEl && rowSel)
+    live.rows = {
+      in: listEl,
+      isRow: (el) => matches(el, rowSel),
+      under: (node) => outermost(under(node, rowSel)),
+      read: readRow,
+      all: () => outermost(pickAll(listEl, [rowSel])),
+    };
 
   const msgList: ParentNode | null = pick(root, S.messageList) ?? (pick(root, S.message) ? root : null);
   if (!listEl && !rows.length && !msgList && hasLoginText(root)) return loggedOut();
@@ -290,14 +331,17 @@ export function extractKuaishou(root: ParentNode): Extraction {
     const buyer = active?.buyer ?? headerNick ?? null;
     if (buyer) {
       const nick = headerNick ?? active?.nick;
-      thread = { buyer, ...(nick ? { nick } : {}), messages: extractMessages(msgList, nick) };
+      const reader = threadReader(msgList, nick);
+      thread = { buyer, ...(nick ? { nick } : {}), messages: reader.messages };
+      // Only a real list container (not the whole page) takes appended messages.
+      if (msgList !== root) live.thread = { in: msgList as Element, append: reader.append };
     } else missing.push('buyer');
   } else missing.push('messageList');
   if (!input && thread) missing.push('input');
 
   const health: Extraction['health'] =
     !listEl && !rows.length && !msgList ? 'noList' : thread && !input ? 'noInput' : 'watching';
-  return { health, account, conversations, thread, input, missing };
+  return withLive({ health, account, conversations, thread, input, missing }, live);
 }
 
 export const kuaishouAdapter: Adapter = {

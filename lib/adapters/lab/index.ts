@@ -6,7 +6,7 @@
  */
 import { isDemoPage } from '../../hosts';
 import { pick, text } from '../dom';
-import type { Adapter, Extraction, SelectorMap } from '../types';
+import { withLive, type Adapter, type Extraction, type SelectorMap } from '../types';
 
 export const LAB_SELECTORS = {
   account: ['.lab-account'],
@@ -32,15 +32,19 @@ export const labAdapter: Adapter = {
     const input = pick(root, LAB_SELECTORS.input);
     const account = text(pick(root, LAB_SELECTORS.account)) || null;
     const missing = [...(row ? [] : ['conversationRow']), ...(input ? [] : ['input'])];
-    return {
-      health: !row ? 'noList' : input ? 'watching' : 'noInput',
-      account,
-      conversations: row
-        ? [{ buyer: row.getAttribute('data-buyer') ?? 'lab-buyer', nick: text(row), active: true, row }]
-        : [],
-      thread: null,
-      input,
-      missing,
-    };
+    // No list to speak of and no thread: nothing to read piecewise, but typing in the editor is ignored.
+    return withLive(
+      {
+        health: !row ? 'noList' : input ? 'watching' : 'noInput',
+        account,
+        conversations: row
+          ? [{ buyer: row.getAttribute('data-buyer') ?? 'lab-buyer', nick: text(row), active: true, row }]
+          : [],
+        thread: null,
+        input,
+        missing,
+      },
+      {},
+    );
   },
 };

@@ -4,8 +4,17 @@
  */
 import { isDemoPage } from '../../hosts';
 import type { Author } from '../../model';
-import { hash, matchesAny, parseChinaStamp, pick, pickAll, text } from '../dom';
-import type { Adapter, ExtractMemo, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
+import { hash, matches, matchesAny, parseChinaStamp, pick, pickAll, pickAllWith, text, under } from '../dom';
+import {
+  withLive,
+  type Adapter,
+  type ExtractMemo,
+  type ExtractedConversation,
+  type ExtractedMessage,
+  type Extraction,
+  type Live,
+  type SelectorMap,
+} from '../types';
 
 export const PDD_SELECTORS = {
   loginForm: ['.login-content', 'form[class*="login"]', '#usernameId'],
@@ -89,23 +98,27 @@ interface MessageMemo {
   msg: ExtractedMessage;
 }
 
-function extractMessages(list: Element, memo?: ExtractMemo): ExtractedMessage[] {
+/** Reads message elements in page order; `fold` carries the last time stamp from one call to the next. */
+function readMessages(
+  items: readonly Element[],
+  fold: { lastStamp: number | null },
+  memo?: ExtractMemo,
+): ExtractedMessage[] {
   const out: ExtractedMessage[] = [];
-  let lastStamp: number | null = null;
-  for (const li of pickAll(list, S.message)) {
+  for (const li of items) {
     const hit = memo?.get(li) as MessageMemo | undefined;
-    if (hit && 'msg' in hit && hit.before === lastStamp) {
+    if (hit && 'msg' in hit && hit.before === fold.lastStamp) {
       out.push(hit.msg);
-      lastStamp = hit.after;
+      fold.lastStamp = hit.after;
       continue;
     }
-    const before = lastStamp;
+    const before = fold.lastStamp;
     const body = messageBody(li);
     const author = classify(li, body);
     const idMatch = ID_TIME.exec(li.id);
     const stampEl = pick(li, S.messageTime);
     const stamp = stampEl ? parseChinaStamp(text(stampEl)) : null;
-    if (stamp !== null) lastStamp = stamp;
+    if (stamp !== null) fold.lastStamp = stamp;
     let at: number | null = null;
     let timeSource: ExtractedMessage['timeSource'] = null;
     if (idMatch) {
@@ -115,21 +128,31 @@ function extractMessages(list: Element, memo?: ExtractMemo): ExtractedMessage[] 
       at = stamp;
       timeSource = 'stamp';
     }
-    const id = li.id || `h${hash(`${author}|${lastStamp ?? ''}|${body}`)}`;
+    const id = li.id || `h${hash(`${author}|${fold.lastStamp ?? ''}|${body}`)}`;
     const msg: ExtractedMessage = { id, author, at, timeSource, text: body.slice(0, 500) };
-    memo?.set(li, { before, after: lastStamp, msg } satisfies MessageMemo);
+    memo?.set(li, { before, after: fold.lastStamp, msg } satisfies MessageMemo);
     out.push(msg);
   }
   return out;
 }
 
+interface ThreadMemo {
+  messages: ExtractedMessage[];
+  /** The message selector that matched, and the stamp after the last message (to continue the read). */
+  sel: string | null;
+  lastStamp: number | null;
+}
+
 /** The whole list's messages, reused as one array while nothing inside the list changed. */
-function threadMessages(list: Element, memo?: ExtractMemo): ExtractedMessage[] {
-  const hit = memo?.get(list) as { messages?: ExtractedMessage[] } | undefined;
-  if (hit?.messages) return hit.messages;
-  const messages = extractMessages(list, memo);
-  memo?.set(list, { messages });
-  return messages;
+function threadMessages(list: Element, memo?: ExtractMemo): ThreadMemo {
+  const hit = memo?.get(list) as ThreadMemo | undefined;
+  if (hit?.messages) return hit;
+  const { els, sel } = pickAllWith(list, S.message);
+  const fold = { lastStamp: null as number | null };
+  const messages = readMessages(els, fold, memo);
+  const read: ThreadMemo = { messages, sel, lastStamp: fold.lastStamp };
+  memo?.set(list, read);
+  return read;
 }
 
 function rowBuyer(row: Element): string | null {
@@ -176,31 +199,59 @@ export function extractPdd(root: ParentNode, memo?: ExtractMemo): Extraction {
     return { health: 'loggedOut', account, conversations: [], thread: null, input: null, missing };
   }
   const listEl = pick(root, S.conversationList);
-  const rows = listEl ? pickAll(listEl, S.conversationRow) : pickAll(root, S.conversationRow);
+  const { els: rows, sel: rowSel } = pickAllWith(listEl ?? root, S.conversationRow);
+  const readRow = (row: Element): ExtractedConversation | null => {
+    const hit = memo?.get(row) as { conv: ExtractedConversation | null } | undefined;
+    if (hit && 'conv' in hit) return hit.conv;
+    const c = extractRow(row);
+    memo?.set(row, { conv: c });
+    return c;
+  };
   const conversations: ExtractedConversation[] = [];
   for (const row of rows) {
-    const hit = memo?.get(row) as { conv: ExtractedConversation | null } | undefined;
-    const c = hit && 'conv' in hit ? hit.conv : extractRow(row);
-    if (!hit) memo?.set(row, { conv: c });
+    const c = readRow(row);
     if (c) conversations.push(c);
   }
+  const live: Live = {};
+  if (listEl && rowSel)
+    live.rows = {
+      in: listEl,
+      isRow: (el) => matches(el, rowSel),
+      under: (node) => under(node, rowSel),
+      read: readRow,
+      all: () => pickAll(listEl, [rowSel]),
+    };
   if (!listEl && !rows.length) missing.push('conversationList');
 
   const msgList = pick(root, S.messageList);
   const input = pick(root, S.input);
   let thread: Extraction['thread'] = null;
   if (msgList) {
-    const uid =
-      pick(msgList, S.buyerUid)?.getAttribute('currentuid') ?? conversations.find((c) => c.active)?.buyer ?? null;
+    const uidEl = pick(msgList, S.buyerUid);
+    const uid = uidEl?.getAttribute('currentuid') ?? conversations.find((c) => c.active)?.buyer ?? null;
     if (uid) {
       const nick = text(pick(root, S.threadHeaderName)) || conversations.find((c) => c.buyer === uid)?.nick;
-      thread = { buyer: uid, ...(nick ? { nick } : {}), messages: threadMessages(msgList, memo) };
+      const read = threadMessages(msgList, memo);
+      thread = { buyer: uid, ...(nick ? { nick } : {}), messages: read.messages };
+      const sel = read.sel ?? S.message[0];
+      const fold = { lastStamp: read.lastStamp };
+      live.thread = {
+        in: msgList,
+        append(added) {
+          const items = added.flatMap((n) => under(n, sel));
+          // The buyer came from the selected row: a message naming the buyer could change who the thread is with.
+          if (!uidEl && items.some((li) => pick(li, S.buyerUid))) return null;
+          // Another fallback would now match first: a fresh read would read differently.
+          if (!read.sel && items.length) return null;
+          return readMessages(items, fold, memo);
+        },
+      };
     } else missing.push('buyerUid');
   } else missing.push('messageList');
   if (!input && thread) missing.push('input');
 
   const health: Extraction['health'] = !listEl && !rows.length ? 'noList' : thread && !input ? 'noInput' : 'watching';
-  return { health, account, conversations, thread, input, missing };
+  return withLive({ health, account, conversations, thread, input, missing }, live);
 }
 
 export const pddAdapter: Adapter = {
