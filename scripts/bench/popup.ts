@@ -2,8 +2,9 @@
  * The popup's first render and the analytics queries on a full database: 90 days × 5 000 inquiries a day
  * seeded the way the product stores them (scripts/bench/seed.ts, run inside the service worker).
  *
- * - First render: a fresh popup page each time; `performance.mark('rs-popup-rendered')` (set by the popup once
- *   its queue and compliance data are in) read as ms since navigation start. The first open is reported apart
+ * - First render: a fresh popup page each time; `performance.mark('rs-popup-rendered')` (set by the popup in the
+ *   task after the first frame with its queue and compliance data has been painted) read as ms since navigation
+ *   start. The first open is reported apart
  *   (cold), and the rendered content is checked (queue count, a compliance figure).
  * - Compliance tab: click → the compliance panel in the DOM.
  * - Queries: the reads the popup and the analytics page make (open clocks, today's failures; rollups, the primary

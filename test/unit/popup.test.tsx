@@ -3,6 +3,7 @@ import 'fake-indexeddb/auto';
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { readPopupData } from '../../components/popup/data';
 import { Popup } from '../../components/popup/Popup';
 import { usePopupStore } from '../../components/popup/store';
 import type { ClockRow, RollupRow, UnitRow } from '../../lib/db/schema';
@@ -89,6 +90,17 @@ describe('Popup', () => {
       '不在考核时段',
     );
     expect(screen.getByRole('tab', { name: '等待队列 (4)' }).getAttribute('aria-selected')).toBe('true');
+  });
+
+  it('opens with the data read before the first render, then follows the database live', async () => {
+    await uiDb.clocks.put(clock('first', { buyerNick: '先到的' }));
+    const initial = await readPopupData(Date.now());
+    render(<Popup initial={initial} />);
+    // On the very first render, before any query has run.
+    expect(screen.getByRole('button', { name: /先到的/ })).toBeTruthy();
+    await uiDb.clocks.put(clock('second', { buyerNick: '后到的', dueAt: NOW + 60_000 }));
+    expect(await screen.findByRole('button', { name: /后到的/ })).toBeTruthy();
+    expect(screen.getByRole('tab', { name: '等待队列 (2)' })).toBeTruthy();
   });
 
   it('clicking a queued buyer asks the background to focus that workbench', async () => {
