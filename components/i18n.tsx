@@ -1,11 +1,22 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { Translate } from '@/lib/badge';
 import { catalogTranslate } from '@/lib/i18n';
+import type { Settings } from '@/lib/settings';
 import { uiDb } from '@/lib/ui/db';
 
-/** The UI translator: the language forced in settings, else the browser's (Chinese first). */
-export function useT(): Translate {
-  const lang = useLiveQuery(() => uiDb.settings.get('language'), [])?.value as 'auto' | 'zh_CN' | 'en' | undefined;
+type Language = Settings['language'];
+
+/**
+ * The UI translator: the language forced in settings, else the browser's (Chinese first). `initial`: the setting
+ * when already read (the popup's first frame); `live: false` holds off the live query (and Dexie's open) until the
+ * caller is ready.
+ */
+export function useT({ initial, live = true }: { initial?: Language; live?: boolean } = {}): Translate {
+  const lang = useLiveQuery(
+    async () => (live ? ((await uiDb.settings.get('language'))?.value as Language | undefined) : initial),
+    [live],
+    initial,
+  );
   if (lang === 'zh_CN' || lang === 'en') return catalogTranslate(lang);
   let ui = 'zh-cn';
   try {

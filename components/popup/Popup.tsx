@@ -23,17 +23,17 @@ const hhmm = (ms: number) =>
 
 /** `initial`: the data read before the first render (entrypoints/popup/main.tsx), shown until the live query has run. */
 export function Popup({ initial }: { initial?: PopupData } = {}) {
-  const t = useT();
+  // The live queries start after the first frame is on screen (their Dexie open would otherwise compete with it).
+  const [live, setLive] = useState(!initial);
+  useLayoutEffect(() => {
+    if (!live) requestAnimationFrame(() => setTimeout(() => setLive(true)));
+  }, [live]);
+  const t = useT({ initial: initial?.language, live });
   const now = useNow();
   const section = usePopupStore((s) => s.section);
   const setSection = usePopupStore((s) => s.setSection);
   const today = chinaDay(now);
 
-  // The live query starts after the first frame is on screen (its Dexie open would otherwise compete with it).
-  const [live, setLive] = useState(!initial);
-  useLayoutEffect(() => {
-    if (!live) requestAnimationFrame(() => setTimeout(() => setLive(true)));
-  }, [live]);
   const data = useLiveQuery(() => (live ? readPopupData(Date.now()) : initial), [today, live], initial);
   const rules = data?.rules ?? DEFAULT_RULES;
   const { tabs, clocks, rollups } = data ?? {};

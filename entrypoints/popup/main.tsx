@@ -4,13 +4,13 @@ import { Popup } from '@/components/popup/Popup';
 import '@/components/ui.css';
 import '@/components/popup/popup.css';
 
-// Read the first screen's data right away (raw IndexedDB, else Dexie), and render once it is in; a live query
+// The first screen's data, read right away (raw IndexedDB, started by /popup-first.js; else Dexie), and render once it is in; a live query
 // inside the popup keeps it current afterwards. The popup opens complete instead of empty-then-filled, and sooner:
 // the reads no longer wait for React's first commit and Dexie's open. A slow or broken database does not hold the
 // popup back.
 const root = createRoot(document.getElementById('root')!);
 const now = Date.now();
-const first = readPopupDataFast(now)
+const first = (globalThis.__rsPopupFirst ?? readPopupDataFast(now))
   .catch(() => readPopupData(now))
   .catch(() => undefined);
 const timeout = new Promise<undefined>((resolve) => setTimeout(resolve, 250));

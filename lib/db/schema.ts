@@ -166,7 +166,8 @@ export const SCHEMA_HISTORY: {
   },
 ];
 
-export const DB_NAME = 'reply-sentinel';
+export { DB_NAME } from './name';
+import { DB_NAME } from './name';
 
 export class SentinelDB extends Dexie {
   events!: EntityTable<EventRow, 'key'>;

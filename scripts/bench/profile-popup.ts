@@ -27,7 +27,9 @@ await writeFile(
   `${EXT}/vendor.html`,
   `<!doctype html><html><head><meta charset="utf-8"><script type="module" src="/chunks/${ui}"></script></head><body><div id="root"></div></body></html>`,
 );
-const PAGE = process.env.PAGE ?? 'popup.html';
+const popupHtml = await (await import('node:fs/promises')).readFile(`${EXT}/popup.html`, 'utf8');
+await writeFile(`${EXT}/popup-nofirst.html`, popupHtml.replace('<script src="/popup-first.js"></script>', ''));
+const PAGES = (process.env.PAGE ?? 'popup.html').split(',');
 const ext = await launchExtension({ extensionDir: EXT, userDataDir: PROFILE });
 try {
   if (fresh) {
@@ -46,10 +48,11 @@ try {
   }
   await new Promise((r) => setTimeout(r, 1500));
   for (let i = 0; i < opens; i++) {
+    const PAGE = PAGES[i % PAGES.length]!;
     const page = await ext.context.newPage();
     await page.setViewportSize({ width: 400, height: 600 });
     await page.goto(`${ext.baseUrl}/${PAGE}`);
-    if (PAGE === 'popup.html')
+    if (PAGE.startsWith('popup'))
       await page.waitForFunction(() => performance.getEntriesByName('rs-popup-rendered').length > 0, null, {
         timeout: 30_000,
       });
@@ -80,7 +83,7 @@ try {
       });
       Object.assign(info, o);
     }
-    console.log(JSON.stringify(info));
+    console.log(PAGE.padEnd(20), JSON.stringify(info));
     await page.close();
   }
 } finally {

@@ -1,0 +1,81 @@
+/**
+ * The popup's first-screen data on raw IndexedDB, without Dexie: loaded by /popup-first.js (a small classic script
+ * that runs before the popup's module graph) and by the popup itself. See `data.ts` for the Dexie version.
+ */
+import { earliestDay } from '@/lib/compliance';
+import { DB_NAME } from '@/lib/db/name';
+import type { ClockRow, RollupRow, TabRow } from '@/lib/db/schema';
+import { chinaDay } from '@/lib/engine/time';
+import { effectiveRules, type RuleOverrides } from '@/lib/rules';
+import type { RuleSet } from '@/lib/rules/types';
+import type { Settings } from '@/lib/settings';
+
+/** How long finished-but-unresolved items stay in the queue. */
+export const SHOW_BREACHED_MS = 12 * 3600_000;
+export const SHOW_UNKNOWN_MS = 3600_000;
+
+export const DEFAULT_RULES = effectiveRules(undefined);
+
+export interface PopupData {
+  rules: RuleSet;
+  tabs: TabRow[];
+  /** Pending clocks, and the breached, unknown and out-of-hours ones of the last SHOW_BREACHED_MS. */
+  clocks: ClockRow[];
+  rollups: RollupRow[];
+  /** The UI language setting, if set. */
+  language?: Settings['language'];
+}
+
+/**
+ * `readPopupData` on raw IndexedDB, in one read-only transaction, for the popup's first frame only: Dexie's open
+ * costs 15–25 ms on a popup's first connection, a raw open about 1 ms (bench-results/README.md). It opens whatever
+ * version exists and rejects (creating nothing) when the database is missing or lacks an index it needs, e.g. not
+ * yet upgraded: the caller then falls back to `readPopupData`. `test/unit/popup-data.test.ts` checks that both
+ * return the same.
+ */
+export async function readPopupDataFast(now: number): Promise<PopupData> {
+  const idb = await new Promise<IDBDatabase>((resolve, reject) => {
+    const r = indexedDB.open(DB_NAME);
+    // No database yet: opening it without a version would create an empty one; abort instead (Dexie creates it).
+    r.onupgradeneeded = () => r.transaction?.abort();
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error ?? new Error('no database'));
+    r.onblocked = () => reject(new Error('blocked'));
+  });
+  try {
+    const tx = idb.transaction(['settings', 'tabs', 'clocks', 'rollups'], 'readonly');
+    const get = <T>(q: IDBRequest) =>
+      new Promise<T>((resolve, reject) => {
+        q.onsuccess = () => resolve(q.result as T);
+        q.onerror = () => reject(q.error);
+      });
+    const today = chinaDay(now);
+    const since = now - SHOW_BREACHED_MS;
+    const clocks = tx.objectStore('clocks');
+    const recent = (status: string, by: 'dueAt' | 'startedAt') =>
+      get<ClockRow[]>(
+        clocks.index(`[status+${by}]`).getAll(IDBKeyRange.bound([status, since], [status, Infinity], true, true)),
+      );
+    const from = earliestDay(DEFAULT_RULES, today);
+    const settings = tx.objectStore('settings');
+    const [setting, language, tabs, pending, breached, unknown, outside, recentRollups] = await Promise.all([
+      get<{ value: unknown } | undefined>(settings.get('ruleOverrides')),
+      get<{ value: unknown } | undefined>(settings.get('language')),
+      get<TabRow[]>(tx.objectStore('tabs').getAll()),
+      get<ClockRow[]>(clocks.index('status').getAll('pending')),
+      recent('breached', 'dueAt'),
+      recent('unknown', 'dueAt'),
+      recent('notAssessed', 'startedAt'),
+      get<RollupRow[]>(tx.objectStore('rollups').index('day').getAll(IDBKeyRange.lowerBound(from))),
+    ]);
+    return {
+      rules: effectiveRules(setting?.value as RuleOverrides | undefined),
+      tabs,
+      clocks: [...pending, ...breached, ...unknown, ...outside],
+      rollups: recentRollups,
+      ...(language && { language: language.value as Settings['language'] }),
+    };
+  } finally {
+    idb.close();
+  }
+}
