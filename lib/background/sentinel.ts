@@ -291,7 +291,6 @@ export class Sentinel {
       const now = this.host.now();
       await this.db.transaction('rw', this.db.tabs, this.db.coverage, async () => {
         await this.db.tabs.delete(tabId);
-        this.tabRows.delete(tabId);
         await this.db.coverage
           .where('tabId')
           .equals(tabId)
@@ -302,6 +301,7 @@ export class Sentinel {
             }
           });
       });
+      this.tabRows.delete(tabId);
       await this.recomputeOpen(now);
     });
   }
