@@ -429,6 +429,7 @@ function markdown(out: Any): string {
         '',
         `- first render, cold (first open after the worker restart): ${r.firstRenderMs.cold} ms`,
         `- first render, later opens: ${s(r.firstRenderMs.warm)}`,
+        `- that frame painted (the task after the paint), later opens: ${s(r.firstPaintMs)}`,
         `- compliance tab click → panel: ${s(r.complianceTabMs)}`,
         `- rendered: ${JSON.stringify(r.rendered)}`,
         `- latency (section 1) on the demo workbench with this history stored: ${s(r.latencyWithHistory?.totalMs)}; worker part ${s(r.latencyWithHistory?.workerToBadgeMs)}; failures: ${r.latencyWithHistory?.failures?.length ? r.latencyWithHistory.failures.join('; ') : 'none'}`,

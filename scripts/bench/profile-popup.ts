@@ -15,7 +15,7 @@ const PROFILE = `${ROOT}/profile`;
 const opens = Number(process.argv[2] ?? 8);
 const fresh = !(await stat(PROFILE).catch(() => null));
 await rm(EXT, { recursive: true, force: true });
-await cp(DEMO_EXTENSION_DIR, EXT, { recursive: true });
+await cp(process.env.EXT_SRC ?? DEMO_EXTENSION_DIR, EXT, { recursive: true });
 const { writeFile } = await import('node:fs/promises');
 await writeFile(
   `${EXT}/blank.html`,
