@@ -252,13 +252,15 @@ export class Watcher {
         if (neu?.row) this.buyerRows.set(neu.buyer, neu.row);
       }
       events.push(...this.waitingRowChanges(changes, x, account, now));
-      this.badges.render(this.buyerRows);
     }
+    // Rows changed, moved, re-rendered, or stripped of our badge by the page.
+    if (plan.rows.size) this.badges.render(this.buyerRows);
     if (appended.length && x.thread) {
       this.stats.appended += appended.length;
-      const messages = [...x.thread.messages, ...appended];
-      x.thread.messages = messages;
-      this.lastMessages = messages;
+      // In place (no copy of a 10 000-message list per message): the list element's memo, which could share this
+      // array, was dropped with the mutation (forget).
+      for (const m of appended) x.thread.messages.push(m);
+      this.lastMessages = x.thread.messages;
       events.push(...this.messageEvents(x.thread, appended, account, now, false));
     }
     this.send(events, account);

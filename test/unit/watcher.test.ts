@@ -10,11 +10,14 @@ import { LIMITS, parseMessage, type EventsMessage, type HealthMessage, type ToBa
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');
 const NOW = 1_788_340_500_000;
 const tick = () => new Promise((r) => setTimeout(r, 5));
-/** Something on the page changes (its own rendering), and the watcher sees it. */
+/** The page's next animation frame (new badges go on there). */
+const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+/** Something on the page changes (its own rendering), and the watcher sees it; then its next frame. */
 const pageChange = async () => {
   const note = document.querySelector('.item-note')!;
   note.textContent = `${note.textContent}.`;
   await tick();
+  await frame();
 };
 
 let sent: ToBackground[];
@@ -387,18 +390,97 @@ describe('in-page countdown badges', () => {
     copy.querySelector('[data-reply-sentinel-badge]')?.remove();
     li.replaceWith(copy);
     await tick();
+    await frame();
     expect(row().querySelector('[data-reply-sentinel-badge="733519"]')).not.toBeNull();
     expect(document.querySelectorAll('[data-reply-sentinel-badge]')).toHaveLength(1);
     // The page strips our badge from the row (a re-render of its content): it comes back.
     row().querySelector('[data-reply-sentinel-badge]')!.remove();
     await tick();
+    await frame();
     expect(row().querySelector('[data-reply-sentinel-badge="733519"]')).not.toBeNull();
     // The row goes away.
     row().parentElement!.remove();
     await tick();
+    await frame();
     expect(document.querySelectorAll('[data-reply-sentinel-badge]')).toHaveLength(0);
     expect(w.stats.scans).toBe(1);
     w.stop();
+  });
+
+  it('ticks only the badges in view, with the page’s own changes, and repaints one coming back into view', async () => {
+    // jsdom has no IntersectionObserver: a fake one the test drives.
+    let report: ((entries: { target: Element; isIntersecting: boolean }[]) => void) | null = null;
+    const observed = new Set<Element>();
+    const win = window as unknown as { IntersectionObserver?: unknown };
+    win.IntersectionObserver = class {
+      constructor(cb: typeof report) {
+        report = cb;
+      }
+      observe(el: Element) {
+        observed.add(el);
+      }
+      unobserve(el: Element) {
+        observed.delete(el);
+      }
+      disconnect() {
+        observed.clear();
+      }
+    };
+    try {
+      let now = NOW;
+      const w = new Watcher({
+        adapter: pddAdapter,
+        root: document,
+        now: () => now,
+        url: () => '',
+        send: async () => ({ ok: true }),
+      });
+      w.start();
+      w.receive({
+        type: 'clocks',
+        platform: 'pdd',
+        account: '测试旗舰店',
+        clocks: [
+          { buyer: '733519', status: 'pending', dueAt: NOW + 95_000 },
+          { buyer: '915002', status: 'pending', dueAt: NOW + 30_000 },
+        ],
+      });
+      await pageChange();
+      const row = (b: string) => document.querySelector(`[data-random^="${b}"]`)!;
+      // Only the rows of buyers with a clock are watched for visibility; until told otherwise they count as shown.
+      expect([...observed]).toEqual([row('733519'), row('915002')]);
+      expect(w.badges.shown()).toEqual(
+        new Map([
+          ['733519', '1:35'],
+          ['915002', '0:30'],
+        ]),
+      );
+      // 915002 scrolls out of view: its badge stays on the row but stops ticking; the other one moves.
+      report!([{ target: row('915002'), isIntersecting: false }]);
+      now += 2000;
+      await pageChange();
+      expect(w.badges.shown()).toEqual(
+        new Map([
+          ['733519', '1:33'],
+          ['915002', '0:30'],
+        ]),
+      );
+      // It comes back while the page keeps changing: repainted with the page's next change.
+      now += 500;
+      report!([{ target: row('915002'), isIntersecting: true }]);
+      expect(w.badges.shown().get('915002')).toBe('0:30');
+      await pageChange();
+      expect(w.badges.shown().get('915002')).toBe('0:28');
+      // Out and back in while the page is quiet (the person scrolls): repainted at once.
+      report!([{ target: row('915002'), isIntersecting: false }]);
+      now += 5000;
+      report!([{ target: row('915002'), isIntersecting: true }]);
+      expect(w.badges.shown().get('915002')).toBe('0:23');
+      w.stop();
+      expect(observed.size).toBe(0);
+    } finally {
+      delete win.IntersectionObserver;
+    }
   });
 
   it('shows a badge within a second when the page stays quiet', async () => {
