@@ -1,0 +1,152 @@
+/**
+ * Where the main thread goes on the large workbench, with and without the extension (a diagnostic, not a goal):
+ * loads demo/pdd/large.html in a plain Chromium and one with the demo build side by side, lets them run, then
+ * records a Chromium trace of each page for a while and sums the renderer main thread's time (thread time) by
+ * trace event, and the extension's JavaScript by function.
+ *
+ *   npx jiti scripts/bench/profile-content.ts [--settle=60] [--sec=20] [--url=...] [--ext=.output/chrome-mv3-demo]
+ */
+import path from 'node:path';
+import type { CDPSession } from 'playwright-core';
+import { seedSettings } from '../../test/e2e/db';
+import { REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
+import { ALL_DAY_PDD, cleanupTemps, extensionCopy, launchWith } from './browser';
+import { sleep } from './stats';
+
+const arg = (k: string, d: string) =>
+  process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? process.env[k.toUpperCase()] ?? d;
+const SETTLE = Number(arg('settle', '60'));
+const SEC = Number(arg('sec', '20'));
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string; elementCount?: number; data?: { url?: string; functionName?: string } };
+}
+
+async function trace(cdp: CDPSession, sec: number): Promise<TraceEvent[]> {
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (p) => void events.push(...(p.value as unknown as TraceEvent[])));
+  const done = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
+  await cdp.send('Tracing.start', {
+    categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,toplevel,blink',
+    transferMode: 'ReportEvents',
+  });
+  await sleep(sec * 1000);
+  await cdp.send('Tracing.end');
+  await done;
+  return events;
+}
+
+/** Thread time (ms) per event name on the busiest renderer main thread, and JS by script URL. */
+function summarize(events: TraceEvent[], sec: number) {
+  const names = new Map<string, string>();
+  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args!.name!);
+  const busy = new Map<string, number>();
+  for (const e of events)
+    if (e.name === 'RunTask' && names.get(`${e.pid}:${e.tid}`) === 'CrRendererMain')
+      busy.set(`${e.pid}:${e.tid}`, (busy.get(`${e.pid}:${e.tid}`) ?? 0) + (e.tdur ?? 0));
+  const main = [...busy].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const byName = new Map<string, number>();
+  const byUrl = new Map<string, number>();
+  let frames = 0;
+  const styleRecalcs: number[] = [];
+  for (const e of events) {
+    if (`${e.pid}:${e.tid}` !== main || e.ph !== 'X') continue;
+    const t = (e.tdur ?? 0) / 1000;
+    byName.set(e.name, (byName.get(e.name) ?? 0) + t);
+    if (e.name === 'WebFrameWidgetImpl::UpdateLifecycle') frames++;
+    if (e.name === 'UpdateLayoutTree' && e.args?.elementCount !== undefined) styleRecalcs.push(e.args.elementCount);
+    if (e.name === 'FunctionCall' || e.name === 'EvaluateScript' || e.name === 'V8.Execute') {
+      const u = e.args?.data?.url ?? '';
+      const key = `${e.name} ${u.startsWith('chrome-extension') ? 'EXTENSION' : u.split('/').pop()} ${e.args?.data?.functionName ?? ''}`;
+      byUrl.set(key, (byUrl.get(key) ?? 0) + t);
+    }
+  }
+  const perSec = (m: Map<string, number>) =>
+    Object.fromEntries(
+      [...m]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 60)
+        .map(([k, v]) => [k, +(v / sec).toFixed(3)]),
+    );
+  styleRecalcs.sort((a, b) => b - a);
+  return {
+    styleRecalcElements: { n: styleRecalcs.length, top: styleRecalcs.slice(0, 8) },
+    framesPerSec: +(frames / sec).toFixed(2),
+    msPerSecByEvent: perSec(byName),
+    msPerSecByScript: perSec(byUrl),
+  };
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+/** The extension's JavaScript on the page by function (self time, ms per second), from a V8 CPU profile. */
+async function cpuProfile(cdp: CDPSession, sec: number) {
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  await sleep(sec * 1000);
+  const { profile } = (await cdp.send('Profiler.stop')) as unknown as {
+    profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+  };
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  let ext = 0;
+  profile.samples.forEach((id, i) => {
+    const n = byId.get(id)!;
+    const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const u = n.callFrame.url;
+    const key = `${n.callFrame.functionName || '(anon)'} ${u.startsWith('chrome-extension') ? 'EXT' : u.split('/').pop()}:${n.callFrame.lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + dt);
+    if (u.startsWith('chrome-extension')) ext += dt;
+  });
+  return {
+    extensionSelfMsPerSec: +(ext / sec).toFixed(3),
+    top: Object.fromEntries(
+      [...self]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 30)
+        .map(([k, v]) => [k, +(v / sec).toFixed(3)]),
+    ),
+  };
+}
+
+async function main() {
+  const server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
+  const url = arg('url', `${server.url}/pdd/large.html?rows=1000&messages=10000&rate=1&seed=1`);
+  const dir = arg('ext', '') || (await extensionCopy());
+  const ext = await launchExtension({ extensionDir: dir });
+  await seedSettings(ext, ALL_DAY_PDD);
+  const plain = await launchWith(null);
+  try {
+    const pages = await Promise.all(
+      [plain.context, ext.context].map(async (c) => {
+        const page = await c.newPage();
+        await page.goto(url, { timeout: 120_000 });
+        return { page, cdp: await c.newCDPSession(page) };
+      }),
+    );
+    console.error(`settling ${SETTLE} s`);
+    await sleep(SETTLE * 1000);
+    const [p, e] = await Promise.all(pages.map((x) => trace(x.cdp, SEC)));
+    const cpu = process.argv.includes('--cpu') ? await cpuProfile(pages[1]!.cdp, SEC) : undefined;
+    console.log(JSON.stringify({ plain: summarize(p!, SEC), extension: summarize(e!, SEC), cpu }, null, 1));
+  } finally {
+    await ext.close();
+    await plain.close();
+    await server.close();
+    await cleanupTemps();
+  }
+}
+
+void main();
