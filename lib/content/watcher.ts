@@ -222,16 +222,28 @@ export class Watcher {
           map.set(row, neu);
         } else map.delete(row);
         if (old === neu) continue;
-        // Which conversation is open, or who the thread is with, may have changed: read the page whole.
-        if ((old?.active ?? false) !== (neu?.active ?? false)) return false;
-        if (x.thread && (old?.buyer === x.thread.buyer || neu?.buyer === x.thread.buyer) && old?.nick !== neu?.nick)
-          return false;
         // The same buyer on two rows: which one counts is the adapter's call.
         if (neu && this.buyerRows.has(neu.buyer) && neu.buyer !== old?.buyer) {
           const other = this.buyerRows.get(neu.buyer)!;
           if (other !== neu.row && other.isConnected) return false;
         }
         changes.push([old, neu]);
+      }
+    }
+    // Which conversation is open, or the name the thread goes by, changed: read the page whole. Compared per
+    // buyer, not per row element: a list the page renders anew (every row a new element) changes neither.
+    if (changes.length) {
+      const before = new Map<string, ExtractedConversation>();
+      const after = new Map<string, ExtractedConversation>();
+      for (const [old, neu] of changes) {
+        if (old) before.set(old.buyer, old);
+        if (neu) after.set(neu.buyer, neu);
+      }
+      for (const buyer of new Set([...before.keys(), ...after.keys()])) {
+        const b = before.get(buyer);
+        const a = after.get(buyer);
+        if ((b?.active ?? false) !== (a?.active ?? false)) return false;
+        if (buyer === x.thread?.buyer && b?.nick !== a?.nick) return false;
       }
     }
     let appended: ExtractedMessage[] = [];

@@ -282,6 +282,26 @@ describe('Watcher', () => {
     expect(events().at(-1)!.historical).toBeUndefined();
   });
 
+  it('a list the page renders anew with each message (every row a new element) is still applied live', async () => {
+    watcher.start();
+    const before = events().length;
+    const listEl = document.querySelector('.chat-list')!;
+    // As the demo page does on each message: the message appended, then every row rendered anew.
+    document.querySelector('ul.msg-list')!.insertAdjacentHTML('beforeend', li(NOW - 1000, 'buyer', '还在吗'));
+    listEl.replaceChildren(...[...listEl.children].map((r) => r.cloneNode(true)));
+    // Reported from the observer's callback itself, before any later task.
+    await Promise.resolve();
+    expect(events().slice(before)).toEqual([expect.objectContaining({ text: '还在吗', at: NOW - 1000 })]);
+    expect(watcher.stats).toMatchObject({ scans: 1, live: 1 });
+    await tick();
+    expect(watcher.stats.scans).toBe(1);
+    expect(watcher.last).toEqual(pddAdapter.extract(document));
+    // Opening another conversation (the active row changes) is read whole.
+    document.querySelector('[data-random^="802114"]')!.classList.remove('active');
+    document.querySelector('[data-random^="733519"]')!.classList.add('active');
+    await vi.waitFor(() => expect(watcher.stats.scans).toBe(2));
+  });
+
   it('rows: a new waiting row, a row moved to the top and a row re-rendered by the page are read alone', async () => {
     watcher.start();
     const before = events().length;
