@@ -75,6 +75,19 @@ export function addDays(day: string, n: number): string {
   return chinaDay(chinaDayStart(day) + n * 86_400_000 + 12 * 3600_000);
 }
 
+/**
+ * The rollups the compliance views need, as primary-key ranges (rollup ids are `metric|day|platform|account`): per
+ * metric, from the start of its longest period through `today`. A key range reads rows stored side by side, where
+ * an index on the day would fetch each row apart.
+ */
+export function rollupKeyRanges(rules: RuleSet, today: string): [lower: string, upper: string][] {
+  const out: [string, string][] = [];
+  for (const p of Object.values(rules.platforms))
+    for (const m of p.metrics)
+      out.push([`${m.key}|${addDays(today, -Math.max(1, ...m.periodDays))}|`, `${m.key}|${today}|\uffff`]);
+  return out;
+}
+
 /** The earliest day any view needs (for the rollup query). */
 export function earliestDay(rules: RuleSet, today: string): string {
   let max = 1;

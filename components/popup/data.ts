@@ -4,7 +4,7 @@
  * Finished clocks stay in the database (one per conversation, for months), so the queue reads the waiting ones by
  * status and the recent ones through the [status+dueAt] / [status+startedAt] indexes, never the whole history.
  */
-import { earliestDay } from '@/lib/compliance';
+import { rollupKeyRanges } from '@/lib/compliance';
 import { clocksSince } from '@/lib/db/queries';
 import { chinaDay } from '@/lib/engine/time';
 import { effectiveRules, type RuleOverrides } from '@/lib/rules';
@@ -19,7 +19,6 @@ export async function readPopupData(now: number): Promise<PopupData> {
   const today = chinaDay(now);
   const since = now - SHOW_BREACHED_MS;
   // Overrides change thresholds and hours, never the periods: the rollups are read with the settings.
-  const from = earliestDay(DEFAULT_RULES, today);
   const [setting, language, tabs, pending, breached, unknown, outside, recent] = await Promise.all([
     db.settings.get('ruleOverrides'),
     db.settings.get('language'),
@@ -28,13 +27,15 @@ export async function readPopupData(now: number): Promise<PopupData> {
     clocksSince(db, 'breached', since),
     clocksSince(db, 'unknown', since),
     clocksSince(db, 'notAssessed', since, 'startedAt'),
-    db.rollups.where('day').aboveOrEqual(from).toArray(),
+    Promise.all(
+      rollupKeyRanges(DEFAULT_RULES, today).map(([a, b]) => db.rollups.where('id').between(a, b, true, true).toArray()),
+    ),
   ]);
   return {
     rules: effectiveRules(setting?.value as RuleOverrides | undefined),
     tabs,
     clocks: [...pending, ...breached, ...unknown, ...outside],
-    rollups: recent,
+    rollups: recent.flat(),
     ...(language && { language: language.value as Settings['language'] }),
   };
 }

@@ -2,7 +2,7 @@
  * The popup's first-screen data on raw IndexedDB, without Dexie: loaded by /popup-first.js (a small classic script
  * that runs before the popup's module graph) and by the popup itself. See `data.ts` for the Dexie version.
  */
-import { earliestDay } from '@/lib/compliance';
+import { rollupKeyRanges } from '@/lib/compliance';
 import { DB_NAME } from '@/lib/db/name';
 import type { ClockRow, RollupRow, TabRow } from '@/lib/db/schema';
 import { chinaDay } from '@/lib/engine/time';
@@ -56,7 +56,7 @@ export async function readPopupDataFast(now: number): Promise<PopupData> {
       get<ClockRow[]>(
         clocks.index(`[status+${by}]`).getAll(IDBKeyRange.bound([status, since], [status, Infinity], true, true)),
       );
-    const from = earliestDay(DEFAULT_RULES, today);
+    const byId = tx.objectStore('rollups');
     const settings = tx.objectStore('settings');
     const [setting, language, tabs, pending, breached, unknown, outside, recentRollups] = await Promise.all([
       get<{ value: unknown } | undefined>(settings.get('ruleOverrides')),
@@ -66,13 +66,15 @@ export async function readPopupDataFast(now: number): Promise<PopupData> {
       recent('breached', 'dueAt'),
       recent('unknown', 'dueAt'),
       recent('notAssessed', 'startedAt'),
-      get<RollupRow[]>(tx.objectStore('rollups').index('day').getAll(IDBKeyRange.lowerBound(from))),
+      Promise.all(
+        rollupKeyRanges(DEFAULT_RULES, today).map(([a, b]) => get<RollupRow[]>(byId.getAll(IDBKeyRange.bound(a, b)))),
+      ),
     ]);
     return {
       rules: effectiveRules(setting?.value as RuleOverrides | undefined),
       tabs,
       clocks: [...pending, ...breached, ...unknown, ...outside],
-      rollups: recentRollups,
+      rollups: recentRollups.flat(),
       ...(language && { language: language.value as Settings['language'] }),
     };
   } finally {

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { readPopupData, readPopupDataFast } from '../../components/popup/data';
-import { addDays, earliestDay } from '../../lib/compliance';
+import { addDays } from '../../lib/compliance';
 import { DB_NAME, SentinelDB, type ClockRow, type RollupRow } from '../../lib/db/schema';
 import { chinaDay } from '../../lib/engine/time';
 import { uiDb } from '../../lib/ui/db';
@@ -62,7 +62,9 @@ async function seed() {
     clock('answered', 'answered' as ClockRow['status'], null, null),
   ]);
   await uiDb.rollups.bulkPut(
-    [0, 1, 2, 7, 29, 30, 31, 45, 90].map((d) => rollup(addDays(TODAY, -d))).concat(rollup(TODAY, 'tb.round3min')),
+    ['pdd.manual3min', 'taobao.ww3min', 'douyin.im3min', 'pdd.manual3minX', 'retired.metric'].flatMap((m) =>
+      [0, 1, 2, 7, 29, 30, 31, 45, 90, 91, 120].map((d) => rollup(addDays(TODAY, -d), m)),
+    ),
   );
   await uiDb.tabs.put({
     tabId: 3,
@@ -81,14 +83,18 @@ describe('popup first-frame data', () => {
     const raw = await readPopupDataFast(NOW);
     expect(raw).toEqual(dexie);
     expect(raw.clocks.map((c) => c.buyer).sort()).toEqual(['late-now', 'night', 'unseen', 'waiting']);
-    expect(raw.rollups.length).toBeGreaterThan(4);
-    const from = earliestDay(dexie.rules, TODAY);
-    expect(raw.rollups.map((r) => r.id).sort()).toEqual(
-      (await uiDb.rollups.toArray())
-        .filter((r) => r.day >= from)
-        .map((r) => r.id)
-        .sort(),
-    );
+    // Per metric, its longest period back to today: PDD the previous day, Taobao 30 days, Douyin 90; nothing of
+    // metrics the rules do not have.
+    const days = (m: string) =>
+      raw.rollups
+        .filter((r) => r.metric === m)
+        .map((r) => r.day)
+        .sort();
+    expect(days('pdd.manual3min')).toEqual([addDays(TODAY, -1), TODAY]);
+    expect(days('taobao.ww3min')).toEqual([-30, -29, -7, -2, -1, 0].map((d) => addDays(TODAY, d)));
+    expect(days('douyin.im3min')).toEqual([-90, -45, -31, -30, -29, -7, -2, -1, 0].map((d) => addDays(TODAY, d)));
+    expect(days('pdd.manual3minX')).toEqual([]);
+    expect(days('retired.metric')).toEqual([]);
   });
 
   it("both apply the user's rule overrides", async () => {
