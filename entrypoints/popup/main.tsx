@@ -1,3 +1,4 @@
+import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { readPopupData, readPopupDataFast, type PopupData } from '@/components/popup/data';
 import { Popup } from '@/components/popup/Popup';
@@ -14,4 +15,7 @@ const first = (globalThis.__rsPopupFirst ?? readPopupDataFast(now))
   .catch(() => readPopupData(now))
   .catch(() => undefined);
 const timeout = new Promise<undefined>((resolve) => setTimeout(resolve, 250));
-void Promise.race([first, timeout]).then((initial?: PopupData) => root.render(<Popup initial={initial} />));
+// Rendered synchronously: nothing else is on screen yet, so there is nothing to interleave with.
+void Promise.race([first, timeout]).then((initial?: PopupData) =>
+  flushSync(() => root.render(<Popup initial={initial} />)),
+);
