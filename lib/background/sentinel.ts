@@ -261,7 +261,7 @@ export class Sentinel {
         return row;
       });
       this.tabRows.set(tabId, row);
-      await this.recomputeOpen(now, { platform: msg.platform, account: msg.account });
+      await this.recomputeOpen(now, { platform: msg.platform, account: msg.account }, 'coverage');
     });
   }
 
@@ -309,7 +309,7 @@ export class Sentinel {
   /** The alarm fired, or the worker woke: bring every open clock up to date, fire due alerts, re-arm. */
   async tick(): Promise<void> {
     await this.start();
-    return this.serial(async () => this.recomputeOpen(this.host.now()));
+    return this.serial(async () => this.recomputeOpen(this.host.now(), undefined, 'due'));
   }
 
   /** The badge for this instant (called every second while a clock counts down). */
@@ -447,11 +447,21 @@ export class Sentinel {
 
   /**
    * Recomputes the clocks that can still change by themselves (pending, and recently unknown ones that new
-   * coverage may settle), optionally only one account's, then alerts, badge and alarm.
+   * coverage may settle), optionally only one account's, then alerts, badge and alarm. `reason` narrows it to what
+   * can have changed: on an alarm (`due`) only waits whose deadline has come (the engine's only change with time:
+   * pending → breached/unknown); on a heartbeat (`coverage`) those, and the unknown ones coverage may settle (a wait
+   * still before its deadline is pending whatever the coverage). Each recompute is a read-write transaction the
+   * popup's reads wait behind, so it stays as small as that.
    */
-  private async recomputeOpen(now: number, only?: { platform: Platform; account: string }): Promise<void> {
+  private async recomputeOpen(
+    now: number,
+    only?: { platform: Platform; account: string },
+    reason: 'all' | 'due' | 'coverage' = 'all',
+  ): Promise<void> {
     const rows = this.clocksWith('pending', 'unknown', now - UNKNOWN_RECHECK_MS).filter(
-      (c) => !only || (c.platform === only.platform && c.account === only.account),
+      (c) =>
+        (!only || (c.platform === only.platform && c.account === only.account)) &&
+        (reason === 'all' || (c.status === 'pending' ? c.dueAt !== null && c.dueAt <= now : reason === 'coverage')),
     );
     if (rows.length)
       await this.recompute(
