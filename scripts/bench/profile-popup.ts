@@ -28,7 +28,7 @@ await writeFile(
   `<!doctype html><html><head><meta charset="utf-8"><script type="module" src="/chunks/${ui}"></script></head><body><div id="root"></div></body></html>`,
 );
 const popupHtml = await (await import('node:fs/promises')).readFile(`${EXT}/popup.html`, 'utf8');
-await writeFile(`${EXT}/popup-nofirst.html`, popupHtml.replace('<script src="/popup-first.js"></script>', ''));
+await writeFile(`${EXT}/popup-nofirst.html`, popupHtml.replace(/<script[^>]*popup-first[^>]*><\/script>/, ''));
 const PAGES = (process.env.PAGE ?? 'popup.html').split(',');
 const ext = await launchExtension({ extensionDir: EXT, userDataDir: PROFILE });
 try {
