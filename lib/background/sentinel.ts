@@ -358,80 +358,78 @@ export class Sentinel {
   private async recomputeIn(convs: string[], now: number, fresh?: Map<string, EventRow[]>): Promise<Staged> {
     const db = this.db;
     const staged: Staged = { convs: 0, clocks: [], threads: [] };
-    {
-      const covCache = new Map<string, CoverageSpan[]>();
-      for (const conv of convs) {
-        const cached = this.threads.peek(conv);
-        const added = fresh?.get(conv) ?? [];
-        let events: EventRow[];
-        if (cached) {
-          const merged = new Map(cached);
-          for (const e of added) merged.set(e.key, e);
-          // Kept in thread order (new messages usually come last, so this sort is nearly free).
-          events = [...merged.values()].sort(threadCompare);
-          staged.threads.push([conv, new Map(events.map((e) => [e.key, e]))]);
-        } else {
-          events = (await db.events.where('conv').equals(conv).toArray()).sort(threadCompare);
-          staged.threads.push([conv, new Map(events.map((e) => [e.key, e]))]);
-        }
-        if (!events.length) continue;
-        staged.convs++;
-        const { platform, account } = events[0]!;
-        const ck = `${platform}|${account}`;
-        let coverage = covCache.get(ck);
-        if (!coverage) {
-          coverage = await this.coverageFor(platform, account, now);
-          covCache.set(ck, coverage);
-        }
-        const stored = await db.units.where('conv').equals(conv).toArray();
-        // Days whose raw messages were pruned (retention) keep their stored results: recomputing them from what is
-        // left would undercount them. A long thread that got new messages is evaluated from yesterday's midnight
-        // when that is exact (lib/engine/window.ts) and the stored results before it are final.
-        let from = this.frozenBeforeDay(now);
-        let input = events;
-        if (events.length >= LONG_THREAD && added.length) {
-          const cutAt = chinaDayStart(chinaDay(now - 86_400_000));
-          const cutDay = chinaDay(cutAt);
-          const rules = this.rules.platforms[platform];
-          const cut =
-            rules && added.every((e) => e.at >= cutAt) && stored.every((u) => u.day >= cutDay || isFinal(u))
-              ? exactCut(events, rules, cutAt)
-              : 0;
-          if (cut > 0) {
-            input = events.slice(cut);
-            if (cutDay > from) from = cutDay;
-          }
-        }
-        if (input === events) this.evaluations.whole++;
-        else this.evaluations.recent++;
-        const out = evaluate({
-          events: input,
-          coverage,
-          rules: this.rules,
-          now,
-          alertLeadSec: this.settings.alertLeadSec,
-        });
-        const clock = out.clocks[0];
-        if (clock) {
-          const prev = await db.clocks.get(conv);
-          const row: ClockRow = { ...clock };
-          if (prev?.alertedFor !== undefined) row.alertedFor = prev.alertedFor;
-          if (prev?.breachedFor !== undefined) row.breachedFor = prev.breachedFor;
-          await db.clocks.put(row);
-          staged.clocks.push(row);
-        }
-        // Only what changed is written (and moves the rollups).
-        const old = new Map(stored.filter((u) => u.day >= from).map((u) => [u.id, u]));
-        const next = out.units.filter((u) => u.day >= from);
-        const changed = next.filter((u) => !sameUnit(old.get(u.id), u));
-        const nextIds = new Set(next.map((u) => u.id));
-        const changedIds = new Set(changed.map((u) => u.id));
-        const replaced = [...old.values()].filter((u) => !nextIds.has(u.id) || changedIds.has(u.id));
-        await applyRollupDelta(db, replaced, changed, now);
-        const gone = [...old.keys()].filter((id) => !nextIds.has(id));
-        if (gone.length) await db.units.bulkDelete(gone);
-        if (changed.length) await db.units.bulkPut(changed);
+    const covCache = new Map<string, CoverageSpan[]>();
+    for (const conv of convs) {
+      const cached = this.threads.peek(conv);
+      const added = fresh?.get(conv) ?? [];
+      let events: EventRow[];
+      if (cached) {
+        const merged = new Map(cached);
+        for (const e of added) merged.set(e.key, e);
+        // Kept in thread order (new messages usually come last, so this sort is nearly free).
+        events = [...merged.values()].sort(threadCompare);
+        staged.threads.push([conv, new Map(events.map((e) => [e.key, e]))]);
+      } else {
+        events = (await db.events.where('conv').equals(conv).toArray()).sort(threadCompare);
+        staged.threads.push([conv, new Map(events.map((e) => [e.key, e]))]);
       }
+      if (!events.length) continue;
+      staged.convs++;
+      const { platform, account } = events[0]!;
+      const ck = `${platform}|${account}`;
+      let coverage = covCache.get(ck);
+      if (!coverage) {
+        coverage = await this.coverageFor(platform, account, now);
+        covCache.set(ck, coverage);
+      }
+      const stored = await db.units.where('conv').equals(conv).toArray();
+      // Days whose raw messages were pruned (retention) keep their stored results: recomputing them from what is
+      // left would undercount them. A long thread that got new messages is evaluated from yesterday's midnight
+      // when that is exact (lib/engine/window.ts) and the stored results before it are final.
+      let from = this.frozenBeforeDay(now);
+      let input = events;
+      if (events.length >= LONG_THREAD && added.length) {
+        const cutAt = chinaDayStart(chinaDay(now - 86_400_000));
+        const cutDay = chinaDay(cutAt);
+        const rules = this.rules.platforms[platform];
+        const cut =
+          rules && added.every((e) => e.at >= cutAt) && stored.every((u) => u.day >= cutDay || isFinal(u))
+            ? exactCut(events, rules, cutAt)
+            : 0;
+        if (cut > 0) {
+          input = events.slice(cut);
+          if (cutDay > from) from = cutDay;
+        }
+      }
+      if (input === events) this.evaluations.whole++;
+      else this.evaluations.recent++;
+      const out = evaluate({
+        events: input,
+        coverage,
+        rules: this.rules,
+        now,
+        alertLeadSec: this.settings.alertLeadSec,
+      });
+      const clock = out.clocks[0];
+      if (clock) {
+        const prev = await db.clocks.get(conv);
+        const row: ClockRow = { ...clock };
+        if (prev?.alertedFor !== undefined) row.alertedFor = prev.alertedFor;
+        if (prev?.breachedFor !== undefined) row.breachedFor = prev.breachedFor;
+        await db.clocks.put(row);
+        staged.clocks.push(row);
+      }
+      // Only what changed is written (and moves the rollups).
+      const old = new Map(stored.filter((u) => u.day >= from).map((u) => [u.id, u]));
+      const next = out.units.filter((u) => u.day >= from);
+      const changed = next.filter((u) => !sameUnit(old.get(u.id), u));
+      const nextIds = new Set(next.map((u) => u.id));
+      const changedIds = new Set(changed.map((u) => u.id));
+      const replaced = [...old.values()].filter((u) => !nextIds.has(u.id) || changedIds.has(u.id));
+      await applyRollupDelta(db, replaced, changed, now);
+      const gone = [...old.keys()].filter((id) => !nextIds.has(id));
+      if (gone.length) await db.units.bulkDelete(gone);
+      if (changed.length) await db.units.bulkPut(changed);
     }
     return staged;
   }
