@@ -1,16 +1,14 @@
 /**
- * Everything the popup's first screen shows, read in parallel: the rules (with the user's
- * overrides), the workbench tabs, the queue's clocks and the rollups of the longest period the rules use.
+ * Everything the popup's first screen shows, read in parallel with Dexie: the rules (with the user's overrides), the
+ * language, the workbench tabs, the queue's clocks and each metric's rollups over its own period.
  * Finished clocks stay in the database (one per conversation, for months), so the queue reads the waiting ones by
  * status and the recent ones through the [status+dueAt] / [status+startedAt] indexes, never the whole history.
  */
 import { rollupKeyRanges } from '@/lib/compliance';
 import { clocksSince } from '@/lib/db/queries';
 import { chinaDay } from '@/lib/engine/time';
-import { effectiveRules, type RuleOverrides } from '@/lib/rules';
-import type { Settings } from '@/lib/settings';
 import { uiDb } from '@/lib/ui/db';
-import { DEFAULT_RULES, SHOW_BREACHED_MS, type PopupData } from './first-read';
+import { DEFAULT_RULES, popupData, SHOW_BREACHED_MS, type PopupData } from './first-read';
 
 export { DEFAULT_RULES, readPopupDataFast, SHOW_BREACHED_MS, SHOW_UNKNOWN_MS, type PopupData } from './first-read';
 
@@ -31,11 +29,5 @@ export async function readPopupData(now: number): Promise<PopupData> {
       rollupKeyRanges(DEFAULT_RULES, today).map(([a, b]) => db.rollups.where('id').between(a, b, true, true).toArray()),
     ),
   ]);
-  return {
-    rules: effectiveRules(setting?.value as RuleOverrides | undefined),
-    tabs,
-    clocks: [...pending, ...breached, ...unknown, ...outside],
-    rollups: recent.flat(),
-    ...(language && { language: language.value as Settings['language'] }),
-  };
+  return popupData(setting, language, tabs, [pending, breached, unknown, outside], recent);
 }

@@ -70,14 +70,25 @@ export async function readPopupDataFast(now: number): Promise<PopupData> {
         rollupKeyRanges(DEFAULT_RULES, today).map(([a, b]) => get<RollupRow[]>(byId.getAll(IDBKeyRange.bound(a, b)))),
       ),
     ]);
-    return {
-      rules: effectiveRules(setting?.value as RuleOverrides | undefined),
-      tabs,
-      clocks: [...pending, ...breached, ...unknown, ...outside],
-      rollups: recentRollups.flat(),
-      ...(language && { language: language.value as Settings['language'] }),
-    };
+    return popupData(setting, language, tabs, [pending, breached, unknown, outside], recentRollups);
   } finally {
     idb.close();
   }
+}
+
+/** The reads of both versions (raw, Dexie) into one `PopupData`, so their results are built the same way. */
+export function popupData(
+  overrides: { value: unknown } | undefined,
+  language: { value: unknown } | undefined,
+  tabs: TabRow[],
+  clockLists: ClockRow[][],
+  rollupLists: RollupRow[][],
+): PopupData {
+  return {
+    rules: effectiveRules(overrides?.value as RuleOverrides | undefined),
+    tabs,
+    clocks: clockLists.flat(),
+    rollups: rollupLists.flat(),
+    ...(language && { language: language.value as Settings['language'] }),
+  };
 }
