@@ -366,13 +366,13 @@ export class Sentinel {
       if (cached) {
         const merged = new Map(cached);
         for (const e of added) merged.set(e.key, e);
-        // Kept in thread order (new messages usually come last, so this sort is nearly free).
-        events = [...merged.values()].sort(threadCompare);
-        staged.threads.push([conv, new Map(events.map((e) => [e.key, e]))]);
+        events = [...merged.values()];
       } else {
-        events = (await db.events.where('conv').equals(conv).toArray()).sort(threadCompare);
-        staged.threads.push([conv, new Map(events.map((e) => [e.key, e]))]);
+        events = await db.events.where('conv').equals(conv).toArray();
       }
+      // Kept in thread order (new messages usually come last, so this sort is nearly free).
+      events.sort(threadCompare);
+      staged.threads.push([conv, new Map(events.map((e) => [e.key, e]))]);
       if (!events.length) continue;
       staged.convs++;
       const { platform, account } = events[0]!;
