@@ -5,6 +5,7 @@ import { chinaDay, chinaDayStart } from '../../lib/engine/time';
 import { exactCut } from '../../lib/engine/window';
 import type { Author, ChatEvent, CoverageSpan, Platform } from '../../lib/model';
 import { effectiveRules } from '../../lib/rules';
+import { prng } from '../../scripts/bench/synth';
 import { t } from './helpers/events';
 
 const RULES = effectiveRules(undefined);
@@ -12,14 +13,8 @@ const PLATFORMS = Object.keys(RULES.platforms) as Platform[];
 
 /** A seeded random thread over four China days: bursts of buyer questions and replies of every kind. */
 function randomThread(platform: Platform, seed: number): { events: ChatEvent[]; now: number } {
-  let x = seed;
-  const rand = (k: number) => {
-    // mulberry32
-    x = (x + 0x6d2b79f5) | 0;
-    let r = Math.imul(x ^ (x >>> 15), 1 | x);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) % k;
-  };
+  const next = prng(seed);
+  const rand = (k: number) => Math.floor(next() * k);
   const events: ChatEvent[] = [];
   let at = t('07:30:00', '2026-11-17');
   const end = t('23:00:00', '2026-11-20');

@@ -8,6 +8,7 @@ import type { ClocksMessage, EventsMessage, HealthMessage } from '../../lib/mess
 import type { ChatEvent } from '../../lib/model';
 import { evaluate } from '../../lib/engine';
 import { effectiveRules } from '../../lib/rules';
+import { prng } from '../../scripts/bench/synth';
 import { ev, t } from './helpers/events';
 
 class FakeHost implements Host {
@@ -297,14 +298,8 @@ describe('Sentinel (background logic)', () => {
   it('what it keeps in memory matches the database: a restarted worker reaches the same clocks, units and badge', async () => {
     // A seeded random script over a few buyers, with heartbeats, replies of every kind, repeats, and time passing
     // beyond deadlines, so clocks go pending → breached → answered and leave the mirror.
-    let x = 42;
-    const rand = (k: number) => {
-      // mulberry32
-      x = (x + 0x6d2b79f5) | 0;
-      let r = Math.imul(x ^ (x >>> 15), 1 | x);
-      r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-      return ((r ^ (r >>> 14)) >>> 0) % k;
-    };
+    const next = prng(42);
+    const rand = (k: number) => Math.floor(next() * k);
     const s1 = new Sentinel(db, host);
     const authors: ChatEvent['author'][] = ['buyer', 'buyer', 'buyer', 'human', 'robot', 'system'];
     const sent: ChatEvent[] = [];
