@@ -52,10 +52,18 @@ async function openPopup(ext: ExtensionHarness): Promise<{ page: Page; renderedM
   return { page, renderedMs, paintedMs };
 }
 
-export async function measurePopup(o: PopupOptions) {
+/**
+ * Seeds `days` × `perDay` inquiries into the extension's database from inside its service worker (in slices of 10
+ * days, with progress), checks something was stored, then restarts the worker so it rehydrates from the seeded rows
+ * (as after a browser restart). Also used by scripts/bench/profile-popup.ts.
+ */
+export async function seedHistory(
+  ext: ExtensionHarness,
+  o: { days: number; perDay: number; eventsDays: number; log?: (s: string) => void },
+) {
   const log = o.log ?? (() => undefined);
-  await seedSettings(o.ext, { ...ALL_DAY_PDD, language: 'zh_CN', notifications: false });
-  const sw = await o.ext.serviceWorker();
+  await seedSettings(ext, { ...ALL_DAY_PDD, language: 'zh_CN', notifications: false });
+  const sw = await ext.serviceWorker();
   const code = await seedBundle();
   const now = Date.now();
   log(`  seeding ${o.days} days × ${o.perDay} inquiries in the service worker…`);
@@ -72,9 +80,15 @@ export async function measurePopup(o: PopupOptions) {
   }
   log(`  seeded ${JSON.stringify(seeded)}`);
   if (!seeded.clocks || !seeded.rollups) throw new Error(`seeding stored nothing: ${JSON.stringify(seeded)}`);
-  // Restart the worker so it rehydrates from the seeded rows (as after a browser restart), then let it settle.
-  await o.ext.stopServiceWorkers();
-  await o.ext.serviceWorker();
+  await ext.stopServiceWorkers();
+  await ext.serviceWorker();
+  return { seeded, now };
+}
+
+export async function measurePopup(o: PopupOptions) {
+  const log = o.log ?? (() => undefined);
+  const { seeded, now } = await seedHistory(o.ext, { days: o.days, perDay: o.perDay, eventsDays: o.eventsDays, log });
+  // Let the restarted worker settle.
   await sleep(2000);
 
   const renders: number[] = [];

@@ -3,11 +3,9 @@
  * marks and resource timings of each open. `npx jiti scripts/bench/profile-popup.ts [opens]` after
  * `npx wxt build --mode demo`. The profile and a copy of the extension live in /tmp/rs-prof (delete to reseed).
  */
-import { cp, rm, stat } from 'node:fs/promises';
+import { cp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { launchExtension, DEMO_EXTENSION_DIR } from '../../test/e2e/harness';
-import { seedSettings } from '../../test/e2e/db';
-import { ALL_DAY_PDD } from './browser';
-import { seedBundle } from './bundle-seed';
+import { seedHistory } from './popup';
 
 const ROOT = '/tmp/rs-prof';
 const EXT = `${ROOT}/ext`;
@@ -16,36 +14,21 @@ const opens = Number(process.argv[2] ?? 8);
 const fresh = !(await stat(PROFILE).catch(() => null));
 await rm(EXT, { recursive: true, force: true });
 await cp(process.env.EXT_SRC ?? DEMO_EXTENSION_DIR, EXT, { recursive: true });
-const { writeFile } = await import('node:fs/promises');
 await writeFile(
   `${EXT}/blank.html`,
   '<!doctype html><html><head><meta charset="utf-8"></head><body><div id="root"></div><script>performance.mark("inline")</script></body></html>',
 );
-const { readdir } = await import('node:fs/promises');
 const ui = (await readdir(`${EXT}/chunks`)).find((f) => f.startsWith('ui-'));
 await writeFile(
   `${EXT}/vendor.html`,
   `<!doctype html><html><head><meta charset="utf-8"><script type="module" src="/chunks/${ui}"></script></head><body><div id="root"></div></body></html>`,
 );
-const popupHtml = await (await import('node:fs/promises')).readFile(`${EXT}/popup.html`, 'utf8');
+const popupHtml = await readFile(`${EXT}/popup.html`, 'utf8');
 await writeFile(`${EXT}/popup-nofirst.html`, popupHtml.replace(/<script[^>]*popup-first[^>]*><\/script>/, ''));
 const PAGES = (process.env.PAGE ?? 'popup.html').split(',');
 const ext = await launchExtension({ extensionDir: EXT, userDataDir: PROFILE });
 try {
-  if (fresh) {
-    await seedSettings(ext, { ...ALL_DAY_PDD, language: 'zh_CN', notifications: false });
-    const sw = await ext.serviceWorker();
-    await sw.evaluate(`${await seedBundle()}\n;globalThis.RSSeed = RSSeed; 1`);
-    const now = Date.now();
-    for (let first = 0; first < 90; first += 10) {
-      const r = await sw.evaluate(
-        `RSSeed.seed(${JSON.stringify({ first, days: 10, perDay: 5000, now, eventsDays: 7, ...ALL_DAY_PDD })})`,
-      );
-      console.log(first, JSON.stringify(r));
-    }
-    await ext.stopServiceWorkers();
-    await ext.serviceWorker();
-  }
+  if (fresh) await seedHistory(ext, { days: 90, perDay: 5000, eventsDays: 7, log: console.log });
   await new Promise((r) => setTimeout(r, 1500));
   for (let i = 0; i < opens; i++) {
     const PAGE = PAGES[i % PAGES.length]!;
