@@ -6,10 +6,11 @@ import type { ClockRow, TabRow } from '@/lib/db/schema';
 import { byUrgency } from '@/lib/engine';
 import { chinaDay } from '@/lib/engine/time';
 import { COVERAGE_GAP_MS, type Reply } from '@/lib/messages';
+import { DEFAULT_RULES } from '@/lib/rules';
 import { uiDb } from '@/lib/ui/db';
 import { useT } from '../i18n';
 import { usePopupStore } from './store';
-import { DEFAULT_RULES, readPopupData, SHOW_BREACHED_MS, SHOW_UNKNOWN_MS, type PopupData } from './data';
+import { readPopupData, SHOW_BREACHED_MS, SHOW_UNKNOWN_MS, type PopupData } from './data';
 import { useNow } from './useNow';
 
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);

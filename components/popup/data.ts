@@ -8,9 +8,10 @@ import { rollupKeyRanges } from '@/lib/compliance';
 import { clocksSince } from '@/lib/db/queries';
 import { chinaDay } from '@/lib/engine/time';
 import { uiDb } from '@/lib/ui/db';
-import { DEFAULT_RULES, popupData, SHOW_BREACHED_MS, type PopupData } from './first-read';
+import { DEFAULT_RULES } from '@/lib/rules';
+import { popupData, SHOW_BREACHED_MS, type PopupData } from './first-read';
 
-export { DEFAULT_RULES, readPopupDataFast, SHOW_BREACHED_MS, SHOW_UNKNOWN_MS, type PopupData } from './first-read';
+export { readPopupDataFast, SHOW_BREACHED_MS, SHOW_UNKNOWN_MS, type PopupData } from './first-read';
 
 export async function readPopupData(now: number): Promise<PopupData> {
   const db = uiDb;

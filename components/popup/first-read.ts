@@ -6,15 +6,13 @@ import { rollupKeyRanges } from '@/lib/compliance';
 import { DB_NAME } from '@/lib/db/name';
 import type { ClockRow, RollupRow, TabRow } from '@/lib/db/schema';
 import { chinaDay } from '@/lib/engine/time';
-import { effectiveRules, type RuleOverrides } from '@/lib/rules';
+import { DEFAULT_RULES, effectiveRules, type RuleOverrides } from '@/lib/rules';
 import type { RuleSet } from '@/lib/rules/types';
 import type { Settings } from '@/lib/settings';
 
 /** How long finished-but-unresolved items stay in the queue. */
 export const SHOW_BREACHED_MS = 12 * 3600_000;
 export const SHOW_UNKNOWN_MS = 3600_000;
-
-export const DEFAULT_RULES = effectiveRules(undefined);
 
 export interface PopupData {
   rules: RuleSet;
