@@ -1,10 +1,14 @@
 /**
  * In-page countdown badges on each waiting conversation row. Each badge lives in its own shadow root (page CSS
- * cannot touch it, ours cannot leak), shows m:ss left (or +m:ss overdue), coloured by urgency.
+ * cannot touch it, ours cannot leak), shows the time left (or overdue) coloured by urgency: whole minutes while
+ * more than a minute is left ("2m"), m:ss in the last minute and the first minute overdue, "+3m" after (see
+ * rowBadgeText). The popup and the toolbar badge keep m:ss throughout.
  * Cheap for a big page (1 000 rows, dozens of waiting ones):
  * - only badges in view tick (an IntersectionObserver watches the rows that have an open clock); one coming into
  *   view is repainted with the page's next change, or at once when the page is quiet or the person scrolls the list;
  *   badges out of view stay (taking them off or hiding them costs the browser more than they do);
+ * - a badge's text changes once a minute while its minute is not the last: on the large workbench a text that
+ *   changed every second in each visible badge cost as much layout again as the whole page's (+5.5 ms a second);
  * - the host is a fixed-size `contain: strict` box without z-index (a tick lays out and paints that box alone);
  *   a tick rewrites one text node's data (never HTML); new badges go on in an animation frame, and whether a
  *   row is positioned is read once per kind of row (a style read right after the page's change is expensive);
@@ -13,6 +17,19 @@
  * - the rows come as buyer → row, so a render costs in proportion to the open clocks, not to the rows.
  */
 import { BADGE_COLORS, formatCountdown } from '../badge';
+
+/**
+ * A row badge's text for `left` ms before the deadline (negative: overdue). Seconds only where they matter: in the
+ * last minute and the first minute overdue; whole minutes otherwise (rounded down: "2m" is 2:00–2:59 left), so a
+ * calm badge's text changes once a minute, not every second.
+ */
+export function rowBadgeText(left: number): string {
+  if (left > 60_000) return `${Math.floor(left / 60_000)}m`;
+  if (left > 0) return formatCountdown(left);
+  // Overdue counts up: whole seconds and minutes passed.
+  const over = -left;
+  return over < 60_000 ? `+0:${String(Math.floor(over / 1000)).padStart(2, '0')}` : `+${Math.floor(over / 60_000)}m`;
+}
 import type { TabClock } from '../messages';
 
 export const BADGE_ATTR = 'data-reply-sentinel-badge';
@@ -255,7 +272,7 @@ export class RowBadges {
     h.dueAt = c.dueAt;
     h.status = c.status;
     const left = c.dueAt - now;
-    const text = left > 0 ? formatCountdown(left) : `+${formatCountdown(-left)}`;
+    const text = rowBadgeText(left);
     const color =
       left <= 0
         ? BADGE_COLORS.breached
@@ -266,7 +283,7 @@ export class RowBadges {
             : BADGE_COLORS.calm;
     if (h.text.data !== text) {
       h.text.data = text;
-      h.label.setAttribute('aria-label', left > 0 ? `剩余 ${text}` : `已超时 ${text}`);
+      h.label.setAttribute('aria-label', left > 0 ? `剩余 ${text}` : `已超时 ${text.slice(1)}`);
     }
     if (h.color !== color) {
       h.label.style.background = color;

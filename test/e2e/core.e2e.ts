@@ -165,7 +165,7 @@ describe('response clock in Chromium', () => {
 
   it('shows a countdown badge on the waiting conversation rows in the page', async () => {
     const badge = page.locator('[data-reply-sentinel-badge="733519"] span[role="timer"]');
-    await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toMatch(/^[23]:\d\d$/);
+    await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toMatch(/^[23]m$/); // whole minutes until the last one
     const row = page.locator('[data-random^="733519-"]');
     expect(await row.locator('[data-reply-sentinel-badge]').count()).toBe(1);
   });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pddAdapter } from '../../lib/adapters/pdd';
-import { FLUSH_MS, QUIET_MS } from '../../lib/content/row-badges';
+import { FLUSH_MS, QUIET_MS, rowBadgeText } from '../../lib/content/row-badges';
 import { Watcher } from '../../lib/content/watcher';
 import { LIMITS, parseMessage, type EventsMessage, type HealthMessage, type ToBackground } from '../../lib/messages';
 
@@ -350,6 +350,26 @@ describe('Watcher', () => {
 });
 
 describe('in-page countdown badges', () => {
+  it('shows whole minutes, and seconds only in the last minute and the first minute overdue', () => {
+    const cases: [number, string][] = [
+      [30 * 60_000, '30m'],
+      [179_999, '2m'],
+      [120_000, '2m'],
+      [119_999, '1m'],
+      [60_001, '1m'],
+      [60_000, '1:00'],
+      [59_001, '1:00'],
+      [59_000, '0:59'],
+      [1, '0:01'],
+      [0, '+0:00'],
+      [-5_000, '+0:05'],
+      [-59_999, '+0:59'],
+      [-60_000, '+1m'],
+      [-3_725_000, '+62m'],
+    ];
+    expect(cases.map(([ms]) => [ms, rowBadgeText(ms)])).toEqual(cases);
+  });
+
   it('puts a shadow-root badge on waiting rows, counts down, and removes it when answered', async () => {
     let now = NOW;
     const w = new Watcher({
@@ -372,10 +392,30 @@ describe('in-page countdown badges', () => {
     expect(host).not.toBeNull();
     expect(host!.closest('[data-random]')?.getAttribute('data-random')).toBe('733519-0-unTimeout');
     expect(host!.textContent).toBe(''); // the text lives in the shadow root, not in the page's DOM
-    expect(w.badges.shown()).toEqual(new Map([['733519', '1:35']]));
-    now += 100_000;
+    expect(w.badges.shown()).toEqual(new Map([['733519', '1m']]));
+    // A calm badge's text changes once a minute: painting it during that minute writes nothing into the page.
+    const shadow = document.querySelector('[data-reply-sentinel-badge="733519"]')!.shadowRoot!;
+    let writes = 0;
+    const spy = new MutationObserver((r) => (writes += r.length));
+    spy.observe(shadow, { subtree: true, childList: true, characterData: true, attributes: true });
+    for (let i = 0; i < 30; i++) {
+      now += 1000;
+      w.badges.paint();
+    }
+    await Promise.resolve();
+    expect(w.badges.shown()).toEqual(new Map([['733519', '1m']]));
+    expect(writes).toBe(0);
+    // The last minute ticks in seconds.
+    now += 10_000;
+    w.badges.paint();
+    expect(w.badges.shown()).toEqual(new Map([['733519', '0:55']]));
+    await Promise.resolve();
+    expect(writes).toBeGreaterThan(0);
+    spy.disconnect();
+    now += 60_000;
     w.badges.paint();
     expect(w.badges.shown()).toEqual(new Map([['733519', '+0:05']]));
+    expect(shadow.querySelector('[role="timer"]')!.getAttribute('aria-label')).toBe('已超时 0:05');
     // Another account's clocks are ignored; an empty list removes the badge.
     w.receive({ type: 'clocks', platform: 'pdd', account: 'other', clocks: [] });
     await pageChange();
@@ -461,7 +501,7 @@ describe('in-page countdown badges', () => {
         platform: 'pdd',
         account: '测试旗舰店',
         clocks: [
-          { buyer: '733519', status: 'pending', dueAt: NOW + 95_000 },
+          { buyer: '733519', status: 'pending', dueAt: NOW + 45_000 },
           { buyer: '915002', status: 'pending', dueAt: NOW + 30_000 },
         ],
       });
@@ -471,7 +511,7 @@ describe('in-page countdown badges', () => {
       expect([...observed]).toEqual([row('733519'), row('915002')]);
       expect(w.badges.shown()).toEqual(
         new Map([
-          ['733519', '1:35'],
+          ['733519', '0:45'],
           ['915002', '0:30'],
         ]),
       );
@@ -481,7 +521,7 @@ describe('in-page countdown badges', () => {
       await pageChange();
       expect(w.badges.shown()).toEqual(
         new Map([
-          ['733519', '1:33'],
+          ['733519', '0:43'],
           ['915002', '0:30'],
         ]),
       );
@@ -516,10 +556,10 @@ describe('in-page countdown badges', () => {
       type: 'clocks',
       platform: 'pdd',
       account: '测试旗舰店',
-      clocks: [{ buyer: '733519', status: 'pending', dueAt: NOW + 95_000 }],
+      clocks: [{ buyer: '733519', status: 'pending', dueAt: NOW + 55_000 }],
     });
     const t0 = Date.now();
-    await vi.waitFor(() => expect(w.badges.shown()).toEqual(new Map([['733519', '1:35']])), { timeout: 3000 });
+    await vi.waitFor(() => expect(w.badges.shown()).toEqual(new Map([['733519', '0:55']])), { timeout: 3000 });
     expect(Date.now() - t0).toBeLessThan(FLUSH_MS + 500);
     w.stop();
   });
@@ -538,7 +578,7 @@ describe('in-page countdown badges', () => {
       type: 'clocks',
       platform: 'pdd',
       account: '测试旗舰店',
-      clocks: [{ buyer: '733519', status: 'pending', dueAt: NOW + 95_000 }],
+      clocks: [{ buyer: '733519', status: 'pending', dueAt: NOW + 55_000 }],
     });
     await pageChange();
     const shadow = document.querySelector('[data-reply-sentinel-badge="733519"]')!.shadowRoot!;
@@ -548,17 +588,17 @@ describe('in-page countdown badges', () => {
     // The page changes a second later: the badge moves with it.
     now += 1000;
     await pageChange();
-    expect(w.badges.shown()).toEqual(new Map([['733519', '1:34']]));
+    expect(w.badges.shown()).toEqual(new Map([['733519', '0:54']]));
     expect(writes).toBeGreaterThan(0);
     writes = 0;
     // Less than QUIET_MS since the page's change: the 1-second timer leaves the badge alone.
-    now += QUIET_MS - 100; // the number would change (1:34 → 1:33) if painted
+    now += QUIET_MS - 100; // the number would change (0:54 → 0:53) if painted
     await new Promise((r) => setTimeout(r, 1100));
     await Promise.resolve();
     expect(writes).toBe(0);
     // The page has gone quiet: the timer takes over.
     now += 1000;
-    await vi.waitFor(() => expect(w.badges.shown()).toEqual(new Map([['733519', '1:32']])), { timeout: 3000 });
+    await vi.waitFor(() => expect(w.badges.shown()).toEqual(new Map([['733519', '0:52']])), { timeout: 3000 });
     expect(writes).toBeGreaterThan(0);
     spy.disconnect();
     w.stop();
