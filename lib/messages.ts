@@ -31,6 +31,8 @@ export interface HealthMessage {
   health: Health;
   url: string;
   activeBuyer?: string;
+  /** The number of the clock list the tab shows (see ClocksMessage); absent before its first whole list. */
+  clocksSeq?: number;
 }
 
 export interface SettingsMessage {
@@ -116,19 +118,40 @@ export interface TabClock {
   dueAt: number;
 }
 
-/** Background → workbench tab: the open clocks of the tab's account (sent when they change). */
+/**
+ * Background → workbench tab: the open clocks of the tab's account, sent when they change. The first message to a
+ * tab carries the whole list; later ones only what changed since the previous one (a page with hundreds of waiting
+ * buyers would otherwise parse them all at every change). Messages are numbered per tab (`seq`); a change list
+ * applies on top of list number `base` only. A tab that cannot apply one (it reloaded, or missed one) answers
+ * `{ ok: false, error: CLOCKS_RESYNC }` and is sent the whole list.
+ */
 export interface ClocksMessage {
   type: 'clocks';
   platform: Platform;
   account: string;
+  seq: number;
+  /** Absent: `clocks` is the whole list. Present: the number of the list these changes apply to. */
+  base?: number;
+  /** The whole list, or the clocks added or changed since `base`. */
   clocks: TabClock[];
+  /** With `base`: the buyers whose clocks closed since. */
+  removed?: string[];
 }
+
+/** A tab's answer to a change list it cannot apply: send the whole list. */
+export const CLOCKS_RESYNC = 'clocks: resync';
+
+const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
 /** Accepts a clocks message from the background (content-script side), or null. */
 export function parseClocks(raw: unknown): ClocksMessage | null {
   if (!isObj(raw) || raw.type !== 'clocks' || !oneOf(PLATFORMS, raw.platform) || typeof raw.account !== 'string')
     return null;
-  if (!Array.isArray(raw.clocks)) return null;
+  if (!Array.isArray(raw.clocks) || !isSeq(raw.seq)) return null;
+  if (raw.base !== undefined && !isSeq(raw.base)) return null;
+  const removed = raw.removed;
+  if (removed !== undefined && (raw.base === undefined || !Array.isArray(removed))) return null;
+  if (removed?.some((b) => typeof b !== 'string')) return null;
   const clocks: TabClock[] = [];
   for (const c of raw.clocks) {
     if (
@@ -140,7 +163,12 @@ export function parseClocks(raw: unknown): ClocksMessage | null {
       return null;
     clocks.push({ buyer: c.buyer, status: c.status, dueAt: c.dueAt });
   }
-  return { type: 'clocks', platform: raw.platform, account: raw.account, clocks };
+  const msg: ClocksMessage = { type: 'clocks', platform: raw.platform, account: raw.account, seq: raw.seq, clocks };
+  if (raw.base !== undefined) {
+    msg.base = raw.base;
+    msg.removed = (removed as string[] | undefined) ?? [];
+  }
+  return msg;
 }
 
 export type Reply = { ok: true; [k: string]: unknown } | { ok: false; error: string };
@@ -244,6 +272,10 @@ export function parseMessage(raw: unknown): Result<ToBackground> {
         };
         const activeBuyer = optStr(raw.activeBuyer, LIMITS.idLength, 'health.activeBuyer');
         if (activeBuyer) m.activeBuyer = activeBuyer;
+        if (raw.clocksSeq !== undefined) {
+          if (!isSeq(raw.clocksSeq)) return { ok: false, error: 'health: clocksSeq must be a whole number' };
+          m.clocksSeq = raw.clocksSeq;
+        }
         return { ok: true, value: m };
       }
       case 'settings':

@@ -45,7 +45,7 @@ export default defineBackground(() => {
       return (await browser.tabs.query({})).flatMap((tab) => (tab.id === undefined ? [] : [tab.id]));
     },
     async sendToTab(tabId, msg) {
-      await browser.tabs.sendMessage(tabId, msg).catch(() => undefined);
+      return (await browser.tabs.sendMessage(tabId, msg).catch(() => undefined)) as unknown;
     },
     async notify(n) {
       await browser.notifications.create(n.id, {

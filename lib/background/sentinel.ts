@@ -11,6 +11,7 @@ import { betterTime, threadCompare } from '../engine/rounds';
 import { exactCut } from '../engine/window';
 import { chinaDay, chinaDayStart } from '../engine/time';
 import {
+  CLOCKS_RESYNC,
   COVERAGE_GAP_MS,
   type ClocksMessage,
   type EventsMessage,
@@ -37,7 +38,8 @@ export interface Host {
   setAlarm(when: number | null): Promise<void>;
   notify(n: Notice): Promise<void>;
   /** Send a message to one tab's content script (errors, e.g. a closed tab, are the host's to swallow). */
-  sendToTab(tabId: number, msg: ClocksMessage): Promise<void>;
+  /** Resolves to the tab's answer (undefined when none, or when the tab is gone). */
+  sendToTab(tabId: number, msg: ClocksMessage): Promise<unknown>;
   /** The ids of the tabs that exist now (after a browser restart, none of the old ones). */
   liveTabIds(): Promise<number[]>;
   t: Translate;
@@ -81,8 +83,16 @@ export class Sentinel {
   readonly evaluations = { whole: 0, recent: 0 };
   /** The alarm last set (undefined: not since the worker started), so an unchanged deadline is not set again. */
   private alarmSet: number | null | undefined = undefined;
-  /** What each tab was last sent, so unchanged clocks are not re-sent. */
-  private pushed = new Map<number, string>();
+  /**
+   * Numbers clock messages: increasing, and across worker restarts too (from the clock), so a tab's list from an
+   * earlier worker is never taken for one this worker sent.
+   */
+  private seqAt = 0;
+  private nextSeq(now: number): number {
+    return (this.seqAt = Math.max(this.seqAt + 1, Math.floor(now)));
+  }
+  /** What each tab was last sent (its account's clocks by buyer, numbered), so only changes are sent. */
+  private pushed = new Map<number, { platform: Platform; account: string; seq: number; sent: Map<string, TabClock> }>();
   private ready: Promise<void> | null = null;
   /** Serialises writes so that concurrent messages cannot interleave read-modify-write cycles. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -261,6 +271,8 @@ export class Sentinel {
         return row;
       });
       this.tabRows.set(tabId, row);
+      // The tab shows another clock list than the one last sent (it reloaded, or missed one): send it whole.
+      if (this.pushed.get(tabId)?.seq !== msg.clocksSeq) this.pushed.delete(tabId);
       await this.recomputeOpen(now, { platform: msg.platform, account: msg.account }, 'coverage');
     });
   }
@@ -534,22 +546,36 @@ export class Sentinel {
       .map((c) => ({ buyer: c.buyer, status: c.status as TabClock['status'], dueAt: c.dueAt! }));
   }
 
-  /** Tells every watching tab about its account's open clocks, when they changed since the last time. */
+  /**
+   * Tells every watching tab about its account's open clocks when they changed since the last time: the whole list
+   * the first time (or when the tab asks for it: it reloaded, or missed a message), then only the changes.
+   */
   private async pushClocks(now: number): Promise<void> {
     const tabs = [...this.tabRows.values()].filter((t) => now - t.lastSeen <= COVERAGE_GAP_MS);
     const live = new Set(tabs.map((t) => t.tabId));
     for (const id of [...this.pushed.keys()]) if (!live.has(id)) this.pushed.delete(id);
     for (const tab of tabs) {
-      const msg: ClocksMessage = {
-        type: 'clocks',
-        platform: tab.platform,
-        account: tab.account,
-        clocks: this.clocksFor(tab.platform, tab.account),
-      };
-      const key = JSON.stringify(msg);
-      if (this.pushed.get(tab.tabId) === key) continue;
-      this.pushed.set(tab.tabId, key);
-      await this.host.sendToTab(tab.tabId, msg);
+      const clocks = this.clocksFor(tab.platform, tab.account);
+      const sent = new Map(clocks.map((c) => [c.buyer, c]));
+      const prev = this.pushed.get(tab.tabId);
+      const head = { type: 'clocks', platform: tab.platform, account: tab.account, seq: this.nextSeq(now) } as const;
+      let msg: ClocksMessage = { ...head, clocks };
+      if (prev && prev.platform === tab.platform && prev.account === tab.account) {
+        const changed = clocks.filter((c) => {
+          const p = prev.sent.get(c.buyer);
+          return !p || p.dueAt !== c.dueAt || p.status !== c.status;
+        });
+        const removed = [...prev.sent.keys()].filter((b) => !sent.has(b));
+        if (!changed.length && !removed.length) continue;
+        msg = { ...head, base: prev.seq, clocks: changed, removed };
+      }
+      this.pushed.set(tab.tabId, { platform: tab.platform, account: tab.account, seq: msg.seq, sent });
+      const reply = await this.host.sendToTab(tab.tabId, msg);
+      if ((reply as { error?: unknown } | null | undefined)?.error === CLOCKS_RESYNC) {
+        const full: ClocksMessage = { ...head, seq: this.nextSeq(now), clocks };
+        this.pushed.set(tab.tabId, { platform: tab.platform, account: tab.account, seq: full.seq, sent });
+        await this.host.sendToTab(tab.tabId, full);
+      }
     }
   }
 

@@ -129,6 +129,12 @@ export class RowBadges {
     this.clocks = new Map(clocks.map((c) => [c.buyer, c]));
   }
 
+  /** Clocks added or changed, and the buyers whose clocks closed (see ClocksMessage). */
+  changeClocks(changed: readonly TabClock[], removed: readonly string[]): void {
+    for (const b of removed) this.clocks.delete(b);
+    for (const c of changed) this.clocks.set(c.buyer, c);
+  }
+
   /**
    * render(), but in the page's next frame: at its next DOM change (pageChanged), or after FLUSH_MS if it stays
    * quiet. For updates that arrive out of step with the page (clocks from the background).

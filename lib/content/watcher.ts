@@ -17,6 +17,7 @@ import {
 } from '../adapters/types';
 import type { Health } from '../db/schema';
 import {
+  CLOCKS_RESYNC,
   HEARTBEAT_MS,
   LIMITS,
   parseClocks,
@@ -53,6 +54,8 @@ export class Watcher {
   /** Buyers for whom a list-row "waiting" event was reported, with the page's waiting start. */
   private waitingReported = new Map<string, number>();
   private lastHealth: { health: Health; account: string; activeBuyer?: string } | null = null;
+  /** The number of the clock list the badges show (see ClocksMessage); null before the first whole list. */
+  private clocksSeq: number | null = null;
   /** What the adapter read from each element, kept between scans while the page leaves it alone. */
   private memo: ExtractMemo = new WeakMap();
   /** The last full read, patched by the live path (see `last`). */
@@ -96,7 +99,7 @@ export class Watcher {
   /** A message from the background; returns the reply (or its promise) for those that expect one. */
   handle(raw: unknown): Reply | Promise<Reply> | undefined {
     const msg = raw as { type?: unknown; text?: unknown; buyer?: unknown } | null;
-    if (msg?.type === 'clocks') this.receive(raw);
+    if (msg?.type === 'clocks') return this.receive(raw);
     if (msg?.type === 'insert' && typeof msg.text === 'string') {
       const input = this.last?.input;
       if (!input) return { ok: false, error: 'this page has no chat input in view' };
@@ -125,14 +128,21 @@ export class Watcher {
       void this.deps.send({ type: 'inputFocus', platform: this.deps.adapter.platform, account }).catch(() => undefined);
   };
 
-  /** A message from the background: the open clocks of this tab's account (for the in-page badges). */
-  receive(raw: unknown): void {
+  /**
+   * A message from the background: the open clocks of this tab's account (for the in-page badges), whole or as the
+   * changes since the list numbered `base` (see ClocksMessage). Answers CLOCKS_RESYNC to changes it cannot apply.
+   */
+  receive(raw: unknown): Reply | undefined {
     const clocks = parseClocks(raw);
     if (!clocks || clocks.platform !== this.deps.adapter.platform || clocks.account !== this.lastHealth?.account)
-      return;
-    this.badges.setClocks(clocks.clocks);
+      return undefined;
+    if (clocks.base === undefined) this.badges.setClocks(clocks.clocks);
+    else if (clocks.base === this.clocksSeq) this.badges.changeClocks(clocks.clocks, clocks.removed ?? []);
+    else return { ok: false, error: CLOCKS_RESYNC };
+    this.clocksSeq = clocks.seq;
     // Clocks arrive out of step with the page: show them in its next frame rather than force one of our own.
     if (this.current) this.badges.renderSoon(this.buyerRows);
+    return undefined;
   }
 
   start(): void {
@@ -475,6 +485,8 @@ export class Watcher {
       platform: this.deps.adapter.platform,
       url: this.deps.url(),
       ...this.lastHealth,
+      // Which clock list the badges show: a tab that reloaded (none) or missed a change gets the whole list.
+      ...(this.clocksSeq !== null && { clocksSeq: this.clocksSeq }),
     };
     void this.deps.send(msg).catch(() => undefined);
   }

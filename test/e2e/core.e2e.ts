@@ -168,6 +168,10 @@ describe('response clock in Chromium', () => {
     await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toMatch(/^[23]m$/); // whole minutes until the last one
     const row = page.locator('[data-random^="733519-"]');
     expect(await row.locator('[data-reply-sentinel-badge]').count()).toBe(1);
+    // The page reloads with nothing new: the background sends the reloaded tab its whole clock list again (it sends
+    // only changes to a tab that has the list).
+    await page.reload();
+    await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toMatch(/^[23]m$/);
   });
 
   it('the popup lists the waiting buyers with a live countdown and the tab health; a click focuses the workbench', async () => {

@@ -4,7 +4,7 @@ import type { BadgeView } from '../../lib/badge';
 import { BREACH_SHOWN_MS, Sentinel, type Host, type Notice, REFRESH_MS } from '../../lib/background/sentinel';
 import { SentinelDB } from '../../lib/db/schema';
 import { catalogTranslate } from '../../lib/i18n';
-import type { ClocksMessage, EventsMessage, HealthMessage } from '../../lib/messages';
+import { CLOCKS_RESYNC, type ClocksMessage, type EventsMessage, type HealthMessage } from '../../lib/messages';
 import type { ChatEvent } from '../../lib/model';
 import { evaluate } from '../../lib/engine';
 import { effectiveRules } from '../../lib/rules';
@@ -35,8 +35,11 @@ class FakeHost implements Host {
     return [...this.tabs];
   }
   tabMessages: { tabId: number; msg: ClocksMessage }[] = [];
+  /** What the tabs answer to clock messages. */
+  tabReply: unknown = undefined;
   async sendToTab(tabId: number, msg: ClocksMessage) {
     this.tabMessages.push({ tabId, msg });
+    return this.tabReply;
   }
   get badge() {
     return this.badges[this.badges.length - 1]!;
@@ -87,15 +90,54 @@ describe('Sentinel (background logic)', () => {
     await s.health(watching(), 7);
     await s.health({ ...watching(), account: 'other-shop' }, 8);
     await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'))]));
-    const toTab7 = host.tabMessages.filter((m) => m.tabId === 7).map((m) => m.msg.clocks);
-    expect(toTab7[toTab7.length - 1]).toEqual([{ buyer: 'buyerA', status: 'pending', dueAt: t('10:03:00') }]);
-    expect(host.tabMessages.filter((m) => m.tabId === 8).every((m) => m.msg.clocks.length === 0)).toBe(true);
+    const toTab = (id: number) => host.tabMessages.filter((m) => m.tabId === id).map((m) => m.msg);
+    const head = { type: 'clocks', platform: 'pdd', account: 'shop-main' };
+    // The first message to a tab is the whole list; the next ones the changes on top of the previous one, each
+    // numbered above the one before.
+    const a = { buyer: 'buyerA', status: 'pending', dueAt: t('10:03:00') };
+    const [first, second] = toTab(7);
+    expect(first).toEqual({ ...head, seq: first!.seq, clocks: [] });
+    expect(second).toEqual({ ...head, seq: expect.any(Number), base: first!.seq, clocks: [a], removed: [] });
+    expect(second!.seq).toBeGreaterThan(first!.seq);
+    expect(toTab(7)).toHaveLength(2);
+    expect(toTab(8)).toEqual([{ ...head, account: 'other-shop', seq: expect.any(Number), clocks: [] }]);
     const count = host.tabMessages.length;
     await s.tick();
     expect(host.tabMessages.length).toBe(count);
+    await s.ingest(msg([ev('pdd', 'buyerB', 'buyer', t('10:00:30'))]));
+    const b = { buyer: 'buyerB', status: 'pending', dueAt: t('10:03:30') };
+    const withB = toTab(7).at(-1)!;
+    expect(withB).toEqual({ ...head, seq: expect.any(Number), base: second!.seq, clocks: [b], removed: [] });
+    expect(withB.seq).toBeGreaterThan(second!.seq);
     host.clock = t('10:01:00');
     await s.ingest(msg([ev('pdd', 'buyerA', 'human', t('10:01:00'))]));
-    expect(host.tabMessages[host.tabMessages.length - 1]).toMatchObject({ tabId: 7, msg: { clocks: [] } });
+    const third = toTab(7).at(-1)!;
+    expect(third).toMatchObject({ base: withB.seq, clocks: [], removed: ['buyerA'] });
+    expect(third.seq).toBeGreaterThan(third.base!);
+    expect(toTab(8)).toHaveLength(1);
+    // The tab could not apply a change list (it reloaded): it is sent the whole list at once.
+    host.tabReply = { ok: false, error: CLOCKS_RESYNC };
+    await s.ingest(msg([ev('pdd', 'buyerC', 'buyer', t('10:01:00'))]));
+    const c = { buyer: 'buyerC', status: 'pending', dueAt: t('10:04:00') };
+    const [change, whole] = toTab(7).slice(-2);
+    expect(change).toEqual({ ...head, seq: expect.any(Number), base: third.seq, clocks: [c], removed: [] });
+    expect(whole).toEqual({ ...head, seq: expect.any(Number), clocks: [b, c] });
+    expect(whole!.seq).toBeGreaterThan(change!.seq);
+    host.tabReply = undefined;
+    // Its heartbeat says it shows that list: nothing to send. Then it reloads (no list): the whole list at once.
+    let sent = host.tabMessages.length;
+    await s.health({ ...watching(), clocksSeq: whole!.seq }, 7);
+    expect(host.tabMessages.length).toBe(sent);
+    await s.health(watching(), 7);
+    const again = host.tabMessages.slice(sent).map((m) => m.msg);
+    expect(again).toEqual([{ ...head, seq: expect.any(Number), clocks: [b, c] }]);
+    expect(again[0]!.seq).toBeGreaterThan(whole!.seq);
+    // Another account in the tab: that account's whole list.
+    sent = host.tabMessages.length;
+    await s.health({ ...watching(), account: 'other-shop', clocksSeq: again[0]!.seq }, 7);
+    expect(host.tabMessages.slice(sent).map((m) => m.msg)).toEqual([
+      { ...head, account: 'other-shop', seq: expect.any(Number), clocks: [] },
+    ]);
   });
 
   it('the same event twice stores nothing new and changes nothing', async () => {

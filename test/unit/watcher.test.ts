@@ -5,7 +5,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pddAdapter } from '../../lib/adapters/pdd';
 import { FLUSH_MS, QUIET_MS, rowBadgeText } from '../../lib/content/row-badges';
 import { Watcher } from '../../lib/content/watcher';
-import { LIMITS, parseMessage, type EventsMessage, type HealthMessage, type ToBackground } from '../../lib/messages';
+import {
+  CLOCKS_RESYNC,
+  LIMITS,
+  parseMessage,
+  type EventsMessage,
+  type HealthMessage,
+  type ToBackground,
+} from '../../lib/messages';
 
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');
 const NOW = 1_788_340_500_000;
@@ -140,6 +147,7 @@ describe('Watcher', () => {
     expect(reads).toBe(1);
     w.receive({
       type: 'clocks',
+      seq: 1,
       platform: 'pdd',
       account: '测试旗舰店',
       clocks: [{ buyer: '733519', status: 'pending', dueAt: NOW + 95_000 }],
@@ -382,6 +390,7 @@ describe('in-page countdown badges', () => {
     w.start();
     w.receive({
       type: 'clocks',
+      seq: 1,
       platform: 'pdd',
       account: '测试旗舰店',
       clocks: [{ buyer: '733519', status: 'pending', dueAt: NOW + 95_000 }],
@@ -417,10 +426,10 @@ describe('in-page countdown badges', () => {
     expect(w.badges.shown()).toEqual(new Map([['733519', '+0:05']]));
     expect(shadow.querySelector('[role="timer"]')!.getAttribute('aria-label')).toBe('已超时 0:05');
     // Another account's clocks are ignored; an empty list removes the badge.
-    w.receive({ type: 'clocks', platform: 'pdd', account: 'other', clocks: [] });
+    w.receive({ type: 'clocks', platform: 'pdd', account: 'other', seq: 2, clocks: [] });
     await pageChange();
     expect(document.querySelectorAll('[data-reply-sentinel-badge]')).toHaveLength(1);
-    w.receive({ type: 'clocks', platform: 'pdd', account: '测试旗舰店', clocks: [] });
+    w.receive({ type: 'clocks', platform: 'pdd', account: '测试旗舰店', seq: 2, clocks: [] });
     await pageChange();
     expect(document.querySelectorAll('[data-reply-sentinel-badge]')).toHaveLength(0);
     w.stop();
@@ -437,6 +446,7 @@ describe('in-page countdown badges', () => {
     w.start();
     w.receive({
       type: 'clocks',
+      seq: 1,
       platform: 'pdd',
       account: '测试旗舰店',
       clocks: [{ buyer: '733519', status: 'pending', dueAt: NOW + 95_000 }],
@@ -498,6 +508,7 @@ describe('in-page countdown badges', () => {
       w.start();
       w.receive({
         type: 'clocks',
+        seq: 1,
         platform: 'pdd',
         account: '测试旗舰店',
         clocks: [
@@ -554,6 +565,7 @@ describe('in-page countdown badges', () => {
     w.start();
     w.receive({
       type: 'clocks',
+      seq: 1,
       platform: 'pdd',
       account: '测试旗舰店',
       clocks: [{ buyer: '733519', status: 'pending', dueAt: NOW + 55_000 }],
@@ -576,6 +588,7 @@ describe('in-page countdown badges', () => {
     w.start();
     w.receive({
       type: 'clocks',
+      seq: 1,
       platform: 'pdd',
       account: '测试旗舰店',
       clocks: [{ buyer: '733519', status: 'pending', dueAt: NOW + 55_000 }],
@@ -604,6 +617,61 @@ describe('in-page countdown badges', () => {
     w.stop();
   });
 
+  it('applies change lists on top of the list they were made from, and asks for the whole list otherwise', async () => {
+    const w = new Watcher({
+      adapter: pddAdapter,
+      root: document,
+      now: () => NOW,
+      url: () => '',
+      send: async () => ({ ok: true }),
+    });
+    w.start();
+    const head = { type: 'clocks', platform: 'pdd', account: '测试旗舰店' } as const;
+    const a = { buyer: '733519', status: 'pending', dueAt: NOW + 45_000 } as const;
+    const b = { buyer: '915002', status: 'pending', dueAt: NOW + 30_000 } as const;
+    // A change list before any whole list (the tab just loaded): not applied, the whole list is asked for.
+    expect(w.receive({ ...head, seq: 4, base: 3, clocks: [a], removed: [] })).toEqual({
+      ok: false,
+      error: CLOCKS_RESYNC,
+    });
+    await pageChange();
+    expect(w.badges.shown().size).toBe(0);
+    expect(w.receive({ ...head, seq: 5, clocks: [a] })).toBeUndefined();
+    await pageChange();
+    expect(w.badges.shown()).toEqual(new Map([['733519', '0:45']]));
+    // Changes on top of list 5: one added, then one changed and one removed.
+    expect(w.receive({ ...head, seq: 6, base: 5, clocks: [b], removed: [] })).toBeUndefined();
+    await pageChange();
+    expect(w.badges.shown()).toEqual(
+      new Map([
+        ['733519', '0:45'],
+        ['915002', '0:30'],
+      ]),
+    );
+    expect(
+      w.receive({
+        ...head,
+        seq: 7,
+        base: 6,
+        clocks: [{ ...b, status: 'breached', dueAt: NOW - 5000 }],
+        removed: ['733519'],
+      }),
+    ).toBeUndefined();
+    await pageChange();
+    expect(w.badges.shown()).toEqual(new Map([['915002', '+0:05']]));
+    // A message went missing (8): list 9's changes cannot apply; nothing changes until the whole list comes.
+    expect(w.receive({ ...head, seq: 9, base: 8, clocks: [], removed: ['915002'] })).toEqual({
+      ok: false,
+      error: CLOCKS_RESYNC,
+    });
+    await pageChange();
+    expect(w.badges.shown()).toEqual(new Map([['915002', '+0:05']]));
+    expect(w.receive({ ...head, seq: 10, clocks: [a] })).toBeUndefined();
+    await pageChange();
+    expect(w.badges.shown()).toEqual(new Map([['733519', '0:45']]));
+    w.stop();
+  });
+
   it('ignores malformed clock messages', async () => {
     const w = new Watcher({
       adapter: pddAdapter,
@@ -616,7 +684,12 @@ describe('in-page countdown badges', () => {
     for (const bad of [
       null,
       { type: 'clocks' },
-      { type: 'clocks', platform: 'pdd', account: '测试旗舰店', clocks: [{ buyer: 1 }] },
+      { type: 'clocks', platform: 'pdd', account: '测试旗舰店', seq: 1, clocks: [{ buyer: 1 }] },
+      // no number
+      { type: 'clocks', platform: 'pdd', account: '测试旗舰店', clocks: [] },
+      // removed buyers without the list they are removed from
+      { type: 'clocks', platform: 'pdd', account: '测试旗舰店', seq: 1, clocks: [], removed: ['733519'] },
+      { type: 'clocks', platform: 'pdd', account: '测试旗舰店', seq: 1, base: 0, clocks: [], removed: [7] },
     ])
       w.receive(bad);
     await pageChange();
