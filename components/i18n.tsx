@@ -1,10 +1,10 @@
-import { useLiveQuery } from 'dexie-react-hooks';
 import type { Translate } from '@/lib/badge';
 import { catalogTranslate } from '@/lib/i18n';
 import type { Settings } from '@/lib/settings';
-import { uiDb } from '@/lib/ui/db';
+import { useLazyLive } from './useLazyLive';
 
 type Language = Settings['language'];
+const loadLive = () => import('@/lib/ui/live');
 
 /**
  * The UI translator: the language forced in settings, else the browser's (Chinese first). `initial`: the setting
@@ -12,10 +12,12 @@ type Language = Settings['language'];
  * caller is ready.
  */
 export function useT({ initial, live = true }: { initial?: Language; live?: boolean } = {}): Translate {
-  const lang = useLiveQuery(
-    async () => (live ? ((await uiDb.settings.get('language'))?.value as Language | undefined) : initial),
-    [live],
+  const lang = useLazyLive(
+    loadLive,
+    async (m) => (await m.uiDb.settings.get('language'))?.value as Language | undefined,
+    [],
     initial,
+    live,
   );
   if (lang === 'zh_CN' || lang === 'en') return catalogTranslate(lang);
   let ui = 'zh-cn';

@@ -1,4 +1,3 @@
-import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useLayoutEffect, useState } from 'react';
 import { formatCountdown, type Translate } from '@/lib/badge';
 import { complianceView, type Figure, type FigureState, type MetricView } from '@/lib/compliance';
@@ -7,10 +6,10 @@ import { byUrgency } from '@/lib/engine';
 import { chinaDay } from '@/lib/engine/time';
 import { COVERAGE_GAP_MS, type Reply } from '@/lib/messages';
 import { DEFAULT_RULES } from '@/lib/rules';
-import { uiDb } from '@/lib/ui/db';
 import { useT } from '../i18n';
 import { usePopupStore } from './store';
-import { readPopupData, SHOW_BREACHED_MS, SHOW_UNKNOWN_MS, type PopupData } from './data';
+import { useLazyLive } from '../useLazyLive';
+import { SHOW_BREACHED_MS, SHOW_UNKNOWN_MS, type PopupData } from './first-read';
 import { useNow } from './useNow';
 
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
@@ -22,6 +21,9 @@ const hhmm = (ms: number) =>
     timeZone: 'Asia/Shanghai',
   });
 
+
+/** Dexie and the live reads, loaded after the first frame (the first data comes from a raw read: main.tsx). */
+const loadLive = () => import('./live');
 /** `initial`: the data read before the first render (entrypoints/popup/main.tsx), shown until the live query has run. */
 export function Popup({ initial }: { initial?: PopupData } = {}) {
   // The live queries start after the first frame is on screen (their Dexie open would otherwise compete with it).
@@ -35,7 +37,7 @@ export function Popup({ initial }: { initial?: PopupData } = {}) {
   const setSection = usePopupStore((s) => s.setSection);
   const today = chinaDay(now);
 
-  const data = useLiveQuery(() => (live ? readPopupData(Date.now()) : initial), [today, live], initial);
+  const data = useLazyLive(loadLive, (m) => m.readPopupData(Date.now()), [today], initial, live);
   const rules = data?.rules ?? DEFAULT_RULES;
   const { tabs, clocks, rollups } = data ?? {};
 
@@ -115,7 +117,7 @@ export function Popup({ initial }: { initial?: PopupData } = {}) {
 
 /** The most used phrases; a click inserts one into the last focused workbench input. */
 function Phrases({ t }: { t: Translate }) {
-  const phrases = useLiveQuery(() => uiDb.phrases.orderBy('usage').reverse().limit(8).toArray(), []);
+  const phrases = useLazyLive(loadLive, (m) => m.uiDb.phrases.orderBy('usage').reverse().limit(8).toArray(), []);
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   if (phrases && !phrases.length) return <p className="rs-empty">{t('popupNoPhrases')}</p>;
   async function insert(id: number) {
@@ -234,10 +236,11 @@ function Compliance({
 }) {
   const zh = t('popupSettings') === '设置';
   // Today's failed and unobserved units of the primary metrics: two exact index keys (no cursor walk).
-  const failed = useLiveQuery(
-    () =>
+  const failed = useLazyLive(
+    loadLive,
+    (m) =>
       Promise.all(
-        (['fail', 'unknown'] as const).map((r) => uiDb.units.where('[day+result]').equals([today, r]).toArray()),
+        (['fail', 'unknown'] as const).map((r) => m.uiDb.units.where('[day+result]').equals([today, r]).toArray()),
       ),
     [today],
   );

@@ -1,6 +1,6 @@
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
-import { readPopupData, readPopupDataFast, type PopupData } from '@/components/popup/data';
+import { readPopupDataFast, type PopupData } from '@/components/popup/first-read';
 import { Popup } from '@/components/popup/Popup';
 import '@/components/ui.css';
 import '@/components/popup/popup.css';
@@ -12,7 +12,8 @@ import '@/components/popup/popup.css';
 const root = createRoot(document.getElementById('root')!);
 const now = Date.now();
 const first = (globalThis.__rsPopupFirst ?? readPopupDataFast(now))
-  .catch(() => readPopupData(now))
+  // Else through Dexie (loaded only then).
+  .catch(() => import('@/components/popup/data').then((m) => m.readPopupData(now)))
   .catch(() => undefined);
 const timeout = new Promise<undefined>((resolve) => setTimeout(resolve, 250));
 // Rendered synchronously: nothing else is on screen yet, so there is nothing to interleave with.

@@ -1,0 +1,39 @@
+import type { liveQuery } from 'dexie';
+import { useEffect, useState } from 'react';
+
+/** What useLazyLive needs of the module it loads: Dexie's liveQuery (beside whatever its query reads). */
+export interface LiveModule {
+  liveQuery: typeof liveQuery;
+}
+
+/**
+ * dexie-react-hooks' useLiveQuery, with Dexie itself loaded by the first query (`load` is a dynamic import): a page
+ * shows its first frame before Dexie is even parsed (the popup's first data comes from a raw IndexedDB read). Until
+ * the query has a result, and whenever `enabled` is false (nothing is loaded then), it returns `initial`.
+ */
+export function useLazyLive<M extends LiveModule, T>(
+  load: () => Promise<M>,
+  query: (m: M) => Promise<T> | T,
+  deps: readonly unknown[],
+  initial?: T,
+  enabled = true,
+): T | undefined {
+  const [value, setValue] = useState<T | undefined>(initial);
+  useEffect(() => {
+    if (!enabled) return;
+    let stopped = false;
+    let sub: { unsubscribe(): void } | undefined;
+    const fail = (err: unknown) => console.warn('[Reply Sentinel] live query failed', err);
+    load().then((m) => {
+      if (stopped) return;
+      sub = m.liveQuery(() => query(m)).subscribe({ next: (v) => setValue(() => v), error: fail });
+    }, fail);
+    return () => {
+      stopped = true;
+      sub?.unsubscribe();
+    };
+    // The query is a fresh closure each render; like useLiveQuery, it reruns when `deps` change.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [enabled, ...deps]);
+  return enabled ? value : initial;
+}
