@@ -1,7 +1,7 @@
 /**
  * In-page countdown badges on each waiting conversation row. Each badge lives in its own shadow root (page CSS
  * cannot touch it, ours cannot leak), shows the time left (or overdue) coloured by urgency: whole minutes while
- * more than a minute is left ("2m"), m:ss in the last minute and the first minute overdue, "+3m" after (see
+ * more than a minute is left ("2m"), m:ss in the last minute, minutes late after the deadline ("+1m", see
  * rowBadgeText). The popup and the toolbar badge keep m:ss throughout.
  * Cheap for a big page (1 000 rows, dozens of waiting ones):
  * - only badges in view tick (an IntersectionObserver watches the rows that have an open clock); one coming into
@@ -17,20 +17,18 @@
  * - the rows come as buyer → row, so a render costs in proportion to the open clocks, not to the rows.
  */
 import { BADGE_COLORS, formatCountdown } from '../badge';
+import type { TabClock } from '../messages';
 
 /**
- * A row badge's text for `left` ms before the deadline (negative: overdue). Seconds only where they matter: in the
- * last minute and the first minute overdue; whole minutes otherwise (rounded down: "2m" is 2:00–2:59 left), so a
- * calm badge's text changes once a minute, not every second.
+ * A row badge's text for `left` ms before the deadline (negative: overdue). Seconds only in the last minute, where
+ * they matter; whole minutes otherwise, rounded down before the deadline ("2m": 2:00–2:59 left) and up after it
+ * ("+1m": up to a minute late), so a badge's text changes once a minute, not every second.
  */
 export function rowBadgeText(left: number): string {
   if (left > 60_000) return `${Math.floor(left / 60_000)}m`;
   if (left > 0) return formatCountdown(left);
-  // Overdue counts up: whole seconds and minutes passed.
-  const over = -left;
-  return over < 60_000 ? `+0:${String(Math.floor(over / 1000)).padStart(2, '0')}` : `+${Math.floor(over / 60_000)}m`;
+  return `+${Math.max(1, Math.ceil(-left / 60_000))}m`;
 }
-import type { TabClock } from '../messages';
 
 export const BADGE_ATTR = 'data-reply-sentinel-badge';
 

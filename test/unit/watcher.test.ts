@@ -358,7 +358,7 @@ describe('Watcher', () => {
 });
 
 describe('in-page countdown badges', () => {
-  it('shows whole minutes, and seconds only in the last minute and the first minute overdue', () => {
+  it('shows whole minutes, and seconds only in the last minute', () => {
     const cases: [number, string][] = [
       [30 * 60_000, '30m'],
       [179_999, '2m'],
@@ -369,11 +369,11 @@ describe('in-page countdown badges', () => {
       [59_001, '1:00'],
       [59_000, '0:59'],
       [1, '0:01'],
-      [0, '+0:00'],
-      [-5_000, '+0:05'],
-      [-59_999, '+0:59'],
+      [0, '+1m'],
+      [-5_000, '+1m'],
       [-60_000, '+1m'],
-      [-3_725_000, '+62m'],
+      [-60_001, '+2m'],
+      [-3_725_000, '+63m'],
     ];
     expect(cases.map(([ms]) => [ms, rowBadgeText(ms)])).toEqual(cases);
   });
@@ -423,8 +423,8 @@ describe('in-page countdown badges', () => {
     spy.disconnect();
     now += 60_000;
     w.badges.paint();
-    expect(w.badges.shown()).toEqual(new Map([['733519', '+0:05']]));
-    expect(shadow.querySelector('[role="timer"]')!.getAttribute('aria-label')).toBe('已超时 0:05');
+    expect(w.badges.shown()).toEqual(new Map([['733519', '+1m']]));
+    expect(shadow.querySelector('[role="timer"]')!.getAttribute('aria-label')).toBe('已超时 1m');
     // Another account's clocks are ignored; an empty list removes the badge.
     w.receive({ type: 'clocks', platform: 'pdd', account: 'other', seq: 2, clocks: [] });
     await pageChange();
@@ -658,14 +658,14 @@ describe('in-page countdown badges', () => {
       }),
     ).toBeUndefined();
     await pageChange();
-    expect(w.badges.shown()).toEqual(new Map([['915002', '+0:05']]));
+    expect(w.badges.shown()).toEqual(new Map([['915002', '+1m']]));
     // A message went missing (8): list 9's changes cannot apply; nothing changes until the whole list comes.
     expect(w.receive({ ...head, seq: 9, base: 8, clocks: [], removed: ['915002'] })).toEqual({
       ok: false,
       error: CLOCKS_RESYNC,
     });
     await pageChange();
-    expect(w.badges.shown()).toEqual(new Map([['915002', '+0:05']]));
+    expect(w.badges.shown()).toEqual(new Map([['915002', '+1m']]));
     expect(w.receive({ ...head, seq: 10, clocks: [a] })).toBeUndefined();
     await pageChange();
     expect(w.badges.shown()).toEqual(new Map([['733519', '0:45']]));
