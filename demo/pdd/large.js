@@ -140,8 +140,22 @@
     }
     touchRow(uid, text, m.id);
     state.sent++;
+    settleWaiters();
     return `middlePanel_list_${m.id}`;
   }
+
+  // Benchmarks align their measuring windows on the traffic: whenSent(n) resolves right after the n-th scripted
+  // message (in the same task, once its change is made), so every page is measured over the same messages.
+  const waiters = [];
+  function settleWaiters() {
+    for (let i = waiters.length - 1; i >= 0; i--)
+      if (state.sent >= waiters[i].n) waiters.splice(i, 1)[0].resolve(state.sent);
+  }
+  const whenSent = (n) =>
+    new Promise((resolve) => {
+      waiters.push({ n, resolve });
+      settleWaiters();
+    });
 
   const api = {
     buyers,
@@ -154,6 +168,7 @@
     },
     buyerSays: (uid, text = questions[0]) => add(uid, 'buyer', text),
     agentSays: (uid, text = answers[0]) => add(uid, 'human', text),
+    whenSent,
   };
   window.demo = api;
   $('#largeInfo').textContent = `${ROWS} rows · ${MESSAGES} messages · ${RATE}/s`;
@@ -177,6 +192,16 @@
       if (r.timer && since) r.timer.textContent = `${Math.floor((now - since) / 1000)}秒`;
     }
   };
-  setInterval(step, RATE > 0 ? 1000 / RATE : 1000);
+  let traffic = null;
+  const resume = () => {
+    traffic ??= setInterval(step, RATE > 0 ? 1000 / RATE : 1000);
+  };
+  // Benchmarks measure pages one at a time: the others are paused (no traffic, no counters ticking).
+  api.pause = () => {
+    clearInterval(traffic);
+    traffic = null;
+  };
+  api.resume = resume;
+  resume();
   $('#msgListContainer').scrollTop = 1e9;
 })();

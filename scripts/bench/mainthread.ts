@@ -1,30 +1,48 @@
 /**
  * Page main-thread cost on the large simulated workbench (demo/pdd/large.html: 1 000 rows, 10 000 messages in
- * the open thread, 1 new message a second), in three Chromiums side by side in the same run:
+ * the open thread, 1 new message a second), in three Chromiums in the same run:
  *   - plain: no extension;
  *   - extension: the demo build of Reply Sentinel;
  *   - naive: a peer content script that polls the DOM every second.
- * Each page gets the same seeded traffic. The cost is CDP `Performance.getMetrics` TaskDuration (all tasks on the
- * page's renderer main thread, content scripts included) measured in *thread* time (`timeDomain: threadTicks`),
- * so CPU contention from other processes inflates it far less than wall time. Reported per window as ms of main
- * thread per second, and as ratios to the plain page in the same window.
+ * The cost is CDP `Performance.getMetrics` TaskDuration (all tasks on the page's renderer main thread: page
+ * scripts, content scripts, style, layout, paint) in *thread* time (`timeDomain: threadTicks`).
+ *
+ * Three things make this number noisy, and the method removes each:
+ * - Traffic: the page's messages are seeded, so every page gets the same ones; a window is a number of messages
+ *   (the page's whenSent resolves right after its n-th), not a number of seconds, so the pages are compared over
+ *   the very same messages.
+ * - Contention: three Chromiums on a small machine slow each other's frames unevenly (the same messages cost ±10%
+ *   more or less in the same 10 s). The pages take turns instead: one page runs its traffic while the others are
+ *   paused (demo.pause/resume), in rounds, the order rotating each round.
+ * - Garbage collection: a full collection of this page (its 10 000-message DOM) costs ≈ 110 ms and comes every
+ *   15–20 s, at a different moment on each page. Each window starts right after a forced full collection
+ *   (HeapProfiler.collectGarbage, not counted), so a natural one rarely falls inside; the forced collection's
+ *   own time is reported per page (`fullGcMs`), with the JS heap, as the cost of the memory each page holds.
  */
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { readStore, seedSettings } from '../../test/e2e/db';
 import { launchExtension } from '../../test/e2e/harness';
 import { ALL_DAY_PDD, launchWith, naiveExtension } from './browser';
-import { round, sleep, summarize } from './stats';
+import { bootstrapRatio, round, sleep, summarize } from './stats';
 
 type Metrics = Record<string, number>;
-const KEYS = ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'] as const;
+
+interface LargeDemo {
+  demo: { sent: number; whenSent(n: number): Promise<number>; pause(): void; resume(): void };
+}
+/** After the window's last message, when the metrics are read: that message's frame is done. */
+const STEP_OFFSET_MS = 300;
 
 async function metrics(cdp: CDPSession): Promise<Metrics> {
   const r = await cdp.send('Performance.getMetrics');
   return Object.fromEntries(r.metrics.map((m) => [m.name, m.value]));
 }
 
+const NAMES = ['plain', 'extension', 'naive'] as const;
+type Name = (typeof NAMES)[number];
+
 interface Subject {
-  name: 'plain' | 'extension' | 'naive';
+  name: Name;
   context: BrowserContext;
   page?: Page;
   cdp?: CDPSession;
@@ -32,14 +50,28 @@ interface Subject {
   consoleHits: number;
 }
 
+/** One page's window: main-thread ms (and parts) over the window's messages, and its forced collection before. */
+interface Sample {
+  taskMs: number;
+  scriptMs: number;
+  layoutMs: number;
+  styleMs: number;
+  /** Wall time of the window (s): for ms-per-second figures. */
+  seconds: number;
+  fullGcMs: number;
+  heapMB: number;
+}
+
 export interface MainThreadOptions {
   /** The unpacked Reply Sentinel build to measure. */
   extensionDir: string;
   url: string;
-  /** Seconds after load before measuring (initial scan, history ingest). */
+  /** Seconds after load, all pages running, before measuring (initial scan, history ingest). */
   settleSec: number;
-  windows: number;
-  windowSec: number;
+  /** Rounds: in each, every page runs one window. */
+  rounds: number;
+  /** Scripted messages per window (1 a second on the benchmark's page). */
+  windowMessages: number;
   log?: (s: string) => void;
 }
 
@@ -55,7 +87,6 @@ export async function measureMainThread(o: MainThreadOptions) {
     { name: 'naive', context: naive.context, close: naive.close, consoleHits: 0 },
   ];
   try {
-    // Load the three pages at once so their seeded traffic runs in step.
     await Promise.all(
       subjects.map(async (s) => {
         const page = await s.context.newPage();
@@ -71,29 +102,31 @@ export async function measureMainThread(o: MainThreadOptions) {
     );
     log(`  loaded; settling ${o.settleSec} s`);
     await sleep(o.settleSec * 1000);
-    const windows: { perSec: Record<string, Metrics>; ratio: Record<string, number> }[] = [];
-    let prev = await Promise.all(subjects.map((s) => metrics(s.cdp!)));
-    for (let w = 0; w < o.windows; w++) {
-      await sleep(o.windowSec * 1000);
-      const cur = await Promise.all(subjects.map((s) => metrics(s.cdp!)));
-      const perSec: Record<string, Metrics> = {};
-      subjects.forEach((s, i) => {
-        const span = cur[i]!.Timestamp! - prev[i]!.Timestamp!;
-        perSec[s.name] = Object.fromEntries(KEYS.map((k) => [k, ((cur[i]![k]! - prev[i]![k]!) * 1000) / span]));
-      });
-      const base = perSec.plain!.TaskDuration!;
-      windows.push({
-        perSec,
-        ratio: {
-          extension: perSec.extension!.TaskDuration! / base,
-          naive: perSec.naive!.TaskDuration! / base,
-        },
-      });
+    await Promise.all(subjects.map((s) => s.page!.evaluate(() => (window as unknown as LargeDemo).demo.pause())));
+    // Bring the pages to the same message count (each stopped right after its last one).
+    const sentNow = await Promise.all(
+      subjects.map((s) => s.page!.evaluate(() => (window as unknown as LargeDemo).demo.sent)),
+    );
+    let mark = Math.max(...sentNow);
+    await Promise.all(subjects.map((s) => runTo(s, mark)));
+
+    const samples: Record<Name, Sample>[] = [];
+    for (let r = 0; r < o.rounds; r++) {
+      const target = mark + o.windowMessages;
+      const turn: Partial<Record<Name, Sample>> = {};
+      for (let i = 0; i < subjects.length; i++) {
+        const s = subjects[(i + r) % subjects.length]!;
+        turn[s.name] = await measureWindow(s, target);
+      }
+      mark = target;
+      const got = turn as Record<Name, Sample>;
+      samples.push(got);
+      const each = (f: (x: Sample) => number) => NAMES.map((n) => f(got[n]).toFixed(0)).join(' / ');
       log(
-        `  window ${w + 1}/${o.windows}: plain ${base.toFixed(1)} ms/s, extension ×${windows[w]!.ratio.extension!.toFixed(3)}, naive ×${windows[w]!.ratio.naive!.toFixed(3)}`,
+        `  round ${r + 1}/${o.rounds} (messages ${target - o.windowMessages}–${target}): extension ×${(got.extension.taskMs / got.plain.taskMs).toFixed(3)}, naive ×${(got.naive.taskMs / got.plain.taskMs).toFixed(3)}; ms plain / extension / naive ${each((x) => x.taskMs)}; full GC before ${each((x) => x.fullGcMs)}`,
       );
-      prev = cur;
     }
+
     // The subjects really did their work: the extension watched the page and stored what it saw; the naive
     // poller polled; the three pages received the same traffic.
     const tabs = await readStore(ext, 'tabs');
@@ -114,7 +147,7 @@ export async function measureMainThread(o: MainThreadOptions) {
         }),
     );
     const sent = await Promise.all(
-      subjects.map((s) => s.page!.evaluate(() => (window as unknown as { demo: { sent: number } }).demo.sent)),
+      subjects.map((s) => s.page!.evaluate(() => (window as unknown as LargeDemo).demo.sent)),
     );
     const checks = {
       extensionWatching: tabs.some((t) => t.health === 'watching'),
@@ -122,40 +155,77 @@ export async function measureMainThread(o: MainThreadOptions) {
       naivePolls: subjects[2]!.consoleHits * 10,
       messagesSentPerPage: Object.fromEntries(subjects.map((s, i) => [s.name, sent[i]])),
     };
-    const series = (f: (w: (typeof windows)[number]) => number) => summarize(windows.map(f));
-    const total = (name: string) => windows.reduce((a, w) => a + w.perSec[name]!.TaskDuration!, 0);
+    const per = (f: (x: Sample) => number) =>
+      Object.fromEntries(NAMES.map((n) => [n, summarize(samples.map((w) => f(w[n])))])) as Record<
+        Name,
+        ReturnType<typeof summarize>
+      >;
+    const total = (n: Name) => samples.reduce((a, w) => a + w[n].taskMs, 0);
+    // How sure the whole-run ratio is: a paired bootstrap over the rounds (resampling rounds, each with its
+    // pages' times), 95% interval.
+    const interval = (n: Name) =>
+      bootstrapRatio(
+        samples.map((w) => [w[n].taskMs, w.plain.taskMs]),
+        2000,
+      );
     return round(
       {
         url: o.url,
-        windowSec: o.windowSec,
-        windows: windows.length,
-        taskMsPerSec: {
-          plain: series((w) => w.perSec.plain!.TaskDuration!),
-          extension: series((w) => w.perSec.extension!.TaskDuration!),
-          naive: series((w) => w.perSec.naive!.TaskDuration!),
-        },
-        scriptMsPerSec: {
-          plain: series((w) => w.perSec.plain!.ScriptDuration!),
-          extension: series((w) => w.perSec.extension!.ScriptDuration!),
-          naive: series((w) => w.perSec.naive!.ScriptDuration!),
-        },
-        // The whole measured span: main-thread time with / without, over all windows (the goal's number; the
-        // per-window ratios below show the spread, noisier because the pages' random traffic is not in step
-        // within a window).
-        overallRatio: {
-          extension: total('extension') / total('plain'),
-          naive: total('naive') / total('plain'),
-        },
+        windowMessages: o.windowMessages,
+        rounds: samples.length,
+        // The goal's number: main-thread time with / without over all windows (the same messages on each page).
+        overallRatio: { extension: total('extension') / total('plain'), naive: total('naive') / total('plain') },
+        ci95: { extension: interval('extension'), naive: interval('naive') },
         ratio: {
-          extension: series((w) => w.ratio.extension!),
-          naive: series((w) => w.ratio.naive!),
+          extension: summarize(samples.map((w) => w.extension.taskMs / w.plain.taskMs)),
+          naive: summarize(samples.map((w) => w.naive.taskMs / w.plain.taskMs)),
         },
+        taskMsPerWindow: per((x) => x.taskMs),
+        taskMsPerSec: per((x) => x.taskMs / x.seconds),
+        scriptMsPerSec: per((x) => x.scriptMs / x.seconds),
+        layoutMsPerSec: per((x) => x.layoutMs / x.seconds),
+        styleMsPerSec: per((x) => x.styleMs / x.seconds),
+        // The memory each page holds: the forced full collection's time and the JS heap after it.
+        fullGcMs: per((x) => x.fullGcMs),
+        heapMB: per((x) => x.heapMB),
         checks,
-        perWindow: windows,
+        perRound: samples,
       },
       3,
     );
   } finally {
     for (const s of subjects) await s.close().catch(() => undefined);
   }
+}
+
+/** Runs a paused page's traffic up to message n (nothing if it is there already) and pauses it again. */
+async function runTo(s: Subject, n: number): Promise<void> {
+  await s.page!.evaluate(async (k) => {
+    const demo = (window as unknown as LargeDemo).demo;
+    if (demo.sent >= k) return;
+    demo.resume();
+    await demo.whenSent(k);
+    demo.pause();
+  }, n);
+}
+
+/** One page's window: a forced full collection (timed apart), then its traffic up to message n. */
+async function measureWindow(s: Subject, n: number): Promise<Sample> {
+  const cdp = s.cdp!;
+  const g0 = await metrics(cdp);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const a = await metrics(cdp);
+  await runTo(s, n);
+  await sleep(STEP_OFFSET_MS);
+  const b = await metrics(cdp);
+  const d = (k: 'TaskDuration' | 'ScriptDuration' | 'LayoutDuration' | 'RecalcStyleDuration') => (b[k]! - a[k]!) * 1000;
+  return {
+    taskMs: d('TaskDuration'),
+    scriptMs: d('ScriptDuration'),
+    layoutMs: d('LayoutDuration'),
+    styleMs: d('RecalcStyleDuration'),
+    seconds: b.Timestamp! - a.Timestamp!,
+    fullGcMs: (a.TaskDuration! - g0.TaskDuration!) * 1000,
+    heapMB: a.JSHeapUsedSize! / 1e6,
+  };
 }

@@ -1,8 +1,8 @@
 /**
  * Where the main thread goes on the large workbench, with and without the extension (a diagnostic, not a goal):
  * loads demo/pdd/large.html in a plain Chromium and one with the demo build side by side, lets them run, then
- * records a Chromium trace of each page for a while and sums the renderer main thread's time (thread time) by
- * trace event, and the extension's JavaScript by function.
+ * records a Chromium trace of each page in turn (the other paused, as the benchmark measures them) and sums the
+ * renderer main thread's time (thread time) by trace event, and the extension's JavaScript by function.
  *
  *   npx jiti scripts/bench/profile-content.ts [--settle=60] [--sec=20] [--url=...] [--ext=.output/chrome-mv3-demo]
  */
@@ -138,7 +138,17 @@ async function main() {
     );
     console.error(`settling ${SETTLE} s`);
     await sleep(SETTLE * 1000);
-    const [p, e] = await Promise.all(pages.map((x) => trace(x.cdp, SEC)));
+    // One page at a time (as the benchmark measures them): the other is paused, so they do not slow each other.
+    type Demo = { demo: { pause(): void; resume(): void } };
+    await Promise.all(pages.map((x) => x.page.evaluate(() => (window as unknown as Demo).demo.pause())));
+    const traced = [];
+    for (const x of pages) {
+      await x.page.evaluate(() => (window as unknown as Demo).demo.resume());
+      traced.push(await trace(x.cdp, SEC));
+      await x.page.evaluate(() => (window as unknown as Demo).demo.pause());
+    }
+    const [p, e] = traced;
+    await pages[1]!.page.evaluate(() => (window as unknown as Demo).demo.resume());
     const cpu = process.argv.includes('--cpu') ? await cpuProfile(pages[1]!.cdp, SEC) : undefined;
     console.log(JSON.stringify({ plain: summarize(p!, SEC), extension: summarize(e!, SEC), cpu }, null, 1));
   } finally {

@@ -1,4 +1,5 @@
 /** Small statistics helpers for the benchmarks: every number is reported with its spread. */
+import { prng } from './synth';
 
 export interface Summary {
   n: number;
@@ -50,3 +51,25 @@ export function round<T>(x: T, digits = 2): T {
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * 95% interval of Σa / Σb over paired samples [a, b], by bootstrap (resampling the pairs with replacement; a fixed
+ * seed, so a report can be reproduced from its samples).
+ */
+export function bootstrapRatio(pairs: readonly (readonly [number, number])[], resamples: number): [number, number] {
+  if (!pairs.length) throw new Error('bootstrapRatio: no samples');
+  const rand = prng(12345);
+  const ratios: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < pairs.length; i++) {
+      const p = pairs[Math.floor(rand() * pairs.length)]!;
+      a += p[0];
+      b += p[1];
+    }
+    ratios.push(a / b);
+  }
+  ratios.sort((x, y) => x - y);
+  return [percentile(ratios, 2.5), percentile(ratios, 97.5)];
+}
