@@ -9,7 +9,8 @@ import { DEFAULT_RULES } from '@/lib/rules';
 import { useT } from '../i18n';
 import { usePopupStore } from './store';
 import { useLazyLive } from '../useLazyLive';
-import { SHOW_BREACHED_MS, SHOW_UNKNOWN_MS, type PopupData } from './first-read';
+import { BREACH_SHOWN_MS, UNKNOWN_SHOWN_MS } from '@/lib/shown';
+import type { PopupData } from './first-read';
 import { useNow } from './useNow';
 
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
@@ -20,7 +21,6 @@ const hhmm = (ms: number) =>
     hour12: false,
     timeZone: 'Asia/Shanghai',
   });
-
 
 /** Dexie and the live reads, loaded after the first frame (the first data comes from a raw read: main.tsx). */
 const loadLive = () => import('./live');
@@ -55,9 +55,9 @@ export function Popup({ initial }: { initial?: PopupData } = {}) {
   const queue = (clocks ?? [])
     .filter((c) => {
       if (c.status === 'pending') return true;
-      if (c.status === 'breached') return c.dueAt !== null && now - c.dueAt <= SHOW_BREACHED_MS;
-      if (c.status === 'unknown') return c.dueAt !== null && now - c.dueAt <= SHOW_UNKNOWN_MS;
-      return c.startedAt !== null && now - c.startedAt <= SHOW_BREACHED_MS;
+      if (c.status === 'breached') return c.dueAt !== null && now - c.dueAt <= BREACH_SHOWN_MS;
+      if (c.status === 'unknown') return c.dueAt !== null && now - c.dueAt <= UNKNOWN_SHOWN_MS;
+      return c.startedAt !== null && now - c.startedAt <= BREACH_SHOWN_MS;
     })
     .sort(byUrgency);
 

@@ -9,14 +9,15 @@ import { clocksSince } from '@/lib/db/queries';
 import { chinaDay } from '@/lib/engine/time';
 import { uiDb } from '@/lib/ui/db';
 import { DEFAULT_RULES } from '@/lib/rules';
-import { popupData, SHOW_BREACHED_MS, type PopupData } from './first-read';
+import { BREACH_SHOWN_MS } from '@/lib/shown';
+import { popupData, type PopupData } from './first-read';
 
-export { readPopupDataFast, SHOW_BREACHED_MS, SHOW_UNKNOWN_MS, type PopupData } from './first-read';
+export { readPopupDataFast, type PopupData } from './first-read';
 
 export async function readPopupData(now: number): Promise<PopupData> {
   const db = uiDb;
   const today = chinaDay(now);
-  const since = now - SHOW_BREACHED_MS;
+  const since = now - BREACH_SHOWN_MS;
   // Overrides change thresholds and hours, never the periods: the rollups are read with the settings.
   const [setting, language, tabs, pending, breached, unknown, outside, recent] = await Promise.all([
     db.settings.get('ruleOverrides'),

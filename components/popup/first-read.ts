@@ -4,20 +4,17 @@
  */
 import { rollupKeyRanges } from '@/lib/compliance';
 import { DB_NAME } from '@/lib/db/name';
+import { BREACH_SHOWN_MS } from '@/lib/shown';
 import type { ClockRow, RollupRow, TabRow } from '@/lib/db/schema';
 import { chinaDay } from '@/lib/engine/time';
 import { DEFAULT_RULES, effectiveRules, type RuleOverrides } from '@/lib/rules';
 import type { RuleSet } from '@/lib/rules/types';
 import type { Settings } from '@/lib/settings';
 
-/** How long finished-but-unresolved items stay in the queue. */
-export const SHOW_BREACHED_MS = 12 * 3600_000;
-export const SHOW_UNKNOWN_MS = 3600_000;
-
 export interface PopupData {
   rules: RuleSet;
   tabs: TabRow[];
-  /** Pending clocks, and the breached, unknown and out-of-hours ones of the last SHOW_BREACHED_MS. */
+  /** Pending clocks, and the breached, unknown and out-of-hours ones of the last BREACH_SHOWN_MS. */
   clocks: ClockRow[];
   rollups: RollupRow[];
   /** The UI language setting, if set. */
@@ -48,7 +45,7 @@ export async function readPopupDataFast(now: number): Promise<PopupData> {
         q.onerror = () => reject(q.error);
       });
     const today = chinaDay(now);
-    const since = now - SHOW_BREACHED_MS;
+    const since = now - BREACH_SHOWN_MS;
     const clocks = tx.objectStore('clocks');
     const recent = (status: string, by: 'dueAt' | 'startedAt') =>
       get<ClockRow[]>(

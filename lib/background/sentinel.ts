@@ -22,6 +22,7 @@ import { conversationKey, eventKey, type CoverageSpan, type Platform } from '../
 import { effectiveRules } from '../rules';
 import type { RuleSet } from '../rules/types';
 import { DEFAULT_SETTINGS, validateSettingsPatch, type Settings } from '../settings';
+import { BREACH_SHOWN_MS, UNKNOWN_SHOWN_MS } from '../shown';
 import { purgeAll } from './maintenance';
 import { ThreadCache } from './thread-cache';
 
@@ -51,9 +52,8 @@ export const REFRESH_MS = 30_000;
 export const STALE_BREACH_MS = 5 * 60_000;
 
 /** Unknown clocks are re-examined for this long after their deadline (late coverage reports may settle them). */
-export const UNKNOWN_RECHECK_MS = 60 * 60_000;
-/** A breached buyer stays on the badge and in the queue for this long unless answered. */
-export const BREACH_SHOWN_MS = 12 * 3600_000;
+export const UNKNOWN_RECHECK_MS = UNKNOWN_SHOWN_MS;
+export { BREACH_SHOWN_MS };
 
 /** How many stored messages the background keeps in memory (recently active conversations; a few MB). */
 export const THREAD_CACHE_EVENTS = 30_000;
