@@ -48,6 +48,7 @@ const SCALE = QUICK
       days: 5,
       perDay: 1000,
       opens: 5,
+      backToBack: 3,
     }
   : {
       latencySmall: 500,
@@ -59,6 +60,7 @@ const SCALE = QUICK
       days: 90,
       perDay: 5000,
       opens: 15,
+      backToBack: 15,
     };
 const LARGE_QUERY = 'rows=1000&messages=10000';
 
@@ -259,6 +261,7 @@ async function main() {
               perDay: SCALE.perDay,
               eventsDays: 7,
               opens: SCALE.opens,
+              backToBackOpens: SCALE.backToBack,
               queryRuns: 7,
               log,
             });
@@ -285,12 +288,14 @@ async function main() {
         met: lh?.totalMs && !lh.failures.length ? lh.totalMs.p95 <= 20 : false,
       });
       const warm = r.result?.firstRenderMs.warm;
+      const b2b = r.result?.firstRenderMs.backToBack;
       goals.push({
         goal: `popup first render, p95 of warm opens (${SCALE.days} d × ${SCALE.perDay}/d seeded)`,
         target: '≤ 100 ms',
-        measured: warm
-          ? `${warm.p95.toFixed(1)} ms (p50 ${warm.p50.toFixed(1)}, cold ${r.result?.firstRenderMs.cold} ms)`
-          : 'error',
+        measured:
+          warm && b2b
+            ? `${warm.p95.toFixed(1)} ms (p50 ${warm.p50.toFixed(1)}, cold ${r.result?.firstRenderMs.cold} ms; opened right after another closed: p95 ${b2b.p95.toFixed(1)})`
+            : 'error',
         met: warm ? warm.p95 <= 100 : false,
       });
     }
@@ -431,7 +436,8 @@ function markdown(out: Any): string {
         `Seeded: ${JSON.stringify(r.seeded)} (load ${JSON.stringify(pop.load)})`,
         '',
         `- first render, cold (first open after the worker restart): ${r.firstRenderMs.cold} ms`,
-        `- first render, later opens: ${s(r.firstRenderMs.warm)}`,
+        `- first render, later opens (each after half a second of quiet): ${s(r.firstRenderMs.warm)}`,
+        `- first render, opens right after the previous popup closed (not the goal's; see README): ${s(r.firstRenderMs.backToBack)}`,
         `- that frame painted (the task after the paint), later opens: ${s(r.firstPaintMs)}`,
         `- compliance tab click → panel: ${s(r.complianceTabMs)}`,
         `- rendered: ${JSON.stringify(r.rendered)}`,

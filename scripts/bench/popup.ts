@@ -26,7 +26,10 @@ export interface PopupOptions {
   perDay: number;
   /** Days of raw events stored (see SeedOptions.eventsDays). */
   eventsDays: number;
+  /** Opens after half a second of quiet (the first is the cold one). */
   opens: number;
+  /** Then opens each right after the previous one closed (reported apart). */
+  backToBackOpens: number;
   queryRuns: number;
   log?: (s: string) => void;
 }
@@ -94,15 +97,23 @@ export async function measurePopup(o: PopupOptions) {
   const renders: number[] = [];
   const paints: number[] = [];
   const complianceClicks: number[] = [];
+  const backToBack: number[] = [];
   let cold: number | null = null;
   let content: { queue: string; pdd: string } | null = null;
-  for (let i = 0; i < o.opens; i++) {
+  // The goal's opens: each after half a second of quiet. Every extension page runs in the extension's one renderer
+  // process, on one main thread: popups opened one right after another closed (15 within about 4 s, as this
+  // benchmark first did) start while the earlier ones are still being torn down, and measured p50 ≈ 80–95 ms,
+  // p95 ≈ 110–125 ms where the same opens half a second apart measured p50 ≈ 56–59, p95 ≈ 68–70 (waiting 20 s
+  // after seeding instead of 2 s changed nothing: it is the pace, not the fresh database). A person opens the popup
+  // every few seconds at most. The rapid opens are still measured, after the others, and reported apart.
+  const total = o.opens + o.backToBackOpens;
+  for (let i = 0; i < total; i++) {
     const { page, renderedMs, paintedMs } = await openPopup(o.ext);
     if (i === 0) cold = renderedMs;
-    else {
+    else if (i < o.opens) {
       renders.push(renderedMs);
       paints.push(paintedMs);
-    }
+    } else backToBack.push(renderedMs);
     const queueTab = (await page.locator('#tab-queue').textContent()) ?? '';
     const clickMs = await page.evaluate(
       () =>
@@ -116,13 +127,14 @@ export async function measurePopup(o: PopupOptions) {
           check();
         }),
     );
-    complianceClicks.push(clickMs);
+    if (i < o.opens) complianceClicks.push(clickMs);
     if (i === 0)
       content = {
         queue: queueTab,
         pdd: ((await page.locator('[data-metric="pdd.manual3min"]').first().textContent()) ?? '').slice(0, 120),
       };
     await page.close();
+    if (i < o.opens - 1) await sleep(500);
   }
   if (!content || !/\(\d+\)/.test(content.queue) || !/%/.test(content.pdd))
     throw new Error(`the popup did not render the seeded data: ${JSON.stringify(content)}`);
@@ -130,7 +142,7 @@ export async function measurePopup(o: PopupOptions) {
   const queries = await analyticsQueries(o.ext, o.queryRuns, chinaDay(now));
   return round({
     seeded,
-    firstRenderMs: { cold, warm: summarize(renders) },
+    firstRenderMs: { cold, warm: summarize(renders), backToBack: summarize(backToBack) },
     firstPaintMs: summarize(paints),
     complianceTabMs: summarize(complianceClicks),
     rendered: content,
