@@ -121,7 +121,7 @@ export interface TabClock {
 /**
  * Background → workbench tab: the open clocks of the tab's account, sent when they change. The first message to a
  * tab carries the whole list; later ones only what changed since the previous one (a page with hundreds of waiting
- * buyers would otherwise parse them all at every change). Messages are numbered per tab (`seq`); a change list
+ * buyers would otherwise parse them all at every change). Messages are numbered (`seq`, increasing); a change list
  * applies on top of list number `base` only. A tab that cannot apply one (it reloaded, or missed one) answers
  * `{ ok: false, error: CLOCKS_RESYNC }` and is sent the whole list.
  */

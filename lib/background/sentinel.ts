@@ -38,8 +38,10 @@ export interface Host {
   /** Keep exactly one alarm: at `when`, or none. */
   setAlarm(when: number | null): Promise<void>;
   notify(n: Notice): Promise<void>;
-  /** Send a message to one tab's content script (errors, e.g. a closed tab, are the host's to swallow). */
-  /** Resolves to the tab's answer (undefined when none, or when the tab is gone). */
+  /**
+   * Send a message to one tab's content script (errors, e.g. a closed tab, are the host's to swallow); resolves to
+   * the tab's answer (undefined when none, or when the tab is gone).
+   */
   sendToTab(tabId: number, msg: ClocksMessage): Promise<unknown>;
   /** The ids of the tabs that exist now (after a browser restart, none of the old ones). */
   liveTabIds(): Promise<number[]>;
