@@ -357,6 +357,13 @@ describe('Watcher', () => {
   });
 });
 
+/** A started watcher on the fixture page whose messages go nowhere (the badge tests drive it by hand). */
+function badgeWatcher(now: () => number = () => NOW): Watcher {
+  const w = new Watcher({ adapter: pddAdapter, root: document, now, url: () => '', send: async () => ({ ok: true }) });
+  w.start();
+  return w;
+}
+
 describe('in-page countdown badges', () => {
   it('shows whole minutes, and seconds only in the last minute', () => {
     const cases: [number, string][] = [
@@ -380,14 +387,7 @@ describe('in-page countdown badges', () => {
 
   it('puts a shadow-root badge on waiting rows, counts down, and removes it when answered', async () => {
     let now = NOW;
-    const w = new Watcher({
-      adapter: pddAdapter,
-      root: document,
-      now: () => now,
-      url: () => '',
-      send: async () => ({ ok: true }),
-    });
-    w.start();
+    const w = badgeWatcher(() => now);
     w.receive({
       type: 'clocks',
       seq: 1,
@@ -436,14 +436,7 @@ describe('in-page countdown badges', () => {
   });
 
   it('keeps the badge on a row the page re-renders, and drops it with the row', async () => {
-    const w = new Watcher({
-      adapter: pddAdapter,
-      root: document,
-      now: () => NOW,
-      url: () => '',
-      send: async () => ({ ok: true }),
-    });
-    w.start();
+    const w = badgeWatcher();
     w.receive({
       type: 'clocks',
       seq: 1,
@@ -498,14 +491,7 @@ describe('in-page countdown badges', () => {
     };
     try {
       let now = NOW;
-      const w = new Watcher({
-        adapter: pddAdapter,
-        root: document,
-        now: () => now,
-        url: () => '',
-        send: async () => ({ ok: true }),
-      });
-      w.start();
+      const w = badgeWatcher(() => now);
       w.receive({
         type: 'clocks',
         seq: 1,
@@ -555,14 +541,7 @@ describe('in-page countdown badges', () => {
   });
 
   it('shows a badge within a second when the page stays quiet', async () => {
-    const w = new Watcher({
-      adapter: pddAdapter,
-      root: document,
-      now: () => NOW,
-      url: () => '',
-      send: async () => ({ ok: true }),
-    });
-    w.start();
+    const w = badgeWatcher();
     w.receive({
       type: 'clocks',
       seq: 1,
@@ -578,14 +557,7 @@ describe('in-page countdown badges', () => {
 
   it('moves the numbers with the page’s own changes, and its timer writes nothing while the page keeps changing', async () => {
     let now = NOW;
-    const w = new Watcher({
-      adapter: pddAdapter,
-      root: document,
-      now: () => now,
-      url: () => '',
-      send: async () => ({ ok: true }),
-    });
-    w.start();
+    const w = badgeWatcher(() => now);
     w.receive({
       type: 'clocks',
       seq: 1,
@@ -618,14 +590,7 @@ describe('in-page countdown badges', () => {
   });
 
   it('applies change lists on top of the list they were made from, and asks for the whole list otherwise', async () => {
-    const w = new Watcher({
-      adapter: pddAdapter,
-      root: document,
-      now: () => NOW,
-      url: () => '',
-      send: async () => ({ ok: true }),
-    });
-    w.start();
+    const w = badgeWatcher();
     const head = { type: 'clocks', platform: 'pdd', account: '测试旗舰店' } as const;
     const a = { buyer: '733519', status: 'pending', dueAt: NOW + 45_000 } as const;
     const b = { buyer: '915002', status: 'pending', dueAt: NOW + 30_000 } as const;
@@ -673,14 +638,7 @@ describe('in-page countdown badges', () => {
   });
 
   it('ignores malformed clock messages', async () => {
-    const w = new Watcher({
-      adapter: pddAdapter,
-      root: document,
-      now: () => NOW,
-      url: () => '',
-      send: async () => ({ ok: true }),
-    });
-    w.start();
+    const w = badgeWatcher();
     for (const bad of [
       null,
       { type: 'clocks' },
