@@ -1,10 +1,11 @@
 // @vitest-environment jsdom
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseChinaStamp, pick } from '../../lib/adapters/dom';
 import { JD_SELECTORS, extractJd, jdAdapter } from '../../lib/adapters/jd';
 import { ThreadClock, isStampOnly, parseDurationSec } from '../../lib/adapters/jd/helpers';
+import { loadDemo, useDemoTimers } from './helpers/demo';
 
 function load(html: string): Document {
   return new DOMParser().parseFromString(html, 'text/html');
@@ -221,28 +222,10 @@ describe('thread time stamps', () => {
 });
 
 describe('the simulated JD workbench agrees with the adapter', () => {
-  type Demo = {
-    buyers: { uid: string; nick: string }[];
-    open(uid: string): void;
-    buyerSays(uid: string, text?: string): string;
-    robotSays(uid: string, text?: string): string;
-    agentSays(uid: string, text?: string): string;
-    systemSays(uid: string, text?: string): string;
-    setAuto(on: boolean): void;
-  };
-  afterAll(() => {
-    vi.clearAllTimers();
-    vi.useRealTimers();
-  });
+  useDemoTimers();
 
   it('renders messages and rows the adapter reads back, and a typed reply sends on Enter', () => {
-    vi.useFakeTimers({ now: at('2026-09-08 17:12:14') });
-    const html = readFileSync(join(process.cwd(), 'demo/jd/index.html'), 'utf8');
-    const script = readFileSync(join(process.cwd(), 'demo/jd/jd.js'), 'utf8');
-    history.replaceState(null, '', '/jd/index.html?auto=0');
-    document.documentElement.innerHTML = new DOMParser().parseFromString(html, 'text/html').documentElement.innerHTML;
-    new Function(script)();
-    const demo = (window as unknown as { demo: Demo }).demo;
+    const demo = loadDemo('jd', 'jd.js', at('2026-09-08 17:12:14'));
     expect(jdAdapter.matches(new URL(location.href))).toBe(true);
 
     const [a, b] = demo.buyers;

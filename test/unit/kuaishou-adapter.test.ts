@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseChinaStamp, pick } from '../../lib/adapters/dom';
 import {
   KUAISHOU_SELECTORS,
@@ -10,6 +10,7 @@ import {
   normalizeNick,
   parseKuaishouWaiting,
 } from '../../lib/adapters/kuaishou';
+import { loadDemo, useDemoTimers } from './helpers/demo';
 
 function load(html: string): Document {
   return new DOMParser().parseFromString(html, 'text/html');
@@ -201,28 +202,10 @@ describe('Kuaishou card texts', () => {
 });
 
 describe('the simulated Kuaishou workbench agrees with the adapter', () => {
-  type Demo = {
-    buyers: { uid: string; nick: string }[];
-    open(uid: string): void;
-    buyerSays(uid: string, text?: string): string;
-    robotSays(uid: string, text?: string): string;
-    agentSays(uid: string, text?: string): string;
-    systemSays(uid: string, text?: string): string;
-    setAuto(on: boolean): void;
-  };
-  afterAll(() => {
-    vi.clearAllTimers();
-    vi.useRealTimers();
-  });
+  useDemoTimers();
 
   it('renders messages and cards the adapter reads back, and a typed reply sends on Enter', () => {
-    vi.useFakeTimers({ now: at('2026-09-08 17:12:14') });
-    const html = readFileSync(join(process.cwd(), 'demo/kuaishou/index.html'), 'utf8');
-    const script = readFileSync(join(process.cwd(), 'demo/kuaishou/kuaishou.js'), 'utf8');
-    history.replaceState(null, '', '/kuaishou/index.html?auto=0');
-    document.documentElement.innerHTML = new DOMParser().parseFromString(html, 'text/html').documentElement.innerHTML;
-    new Function(script)();
-    const demo = (window as unknown as { demo: Demo }).demo;
+    const demo = loadDemo('kuaishou', 'kuaishou.js', at('2026-09-08 17:12:14'));
     expect(kuaishouAdapter.matches(new URL(location.href))).toBe(true);
 
     const [a, b] = demo.buyers;
