@@ -149,11 +149,19 @@ export async function measureMainThread(o: MainThreadOptions) {
     const sent = await Promise.all(
       subjects.map((s) => s.page!.evaluate(() => (window as unknown as LargeDemo).demo.sent)),
     );
+    const sum = (n: Name, f: (x: Sample) => number) => samples.reduce((a, w) => a + f(w[n]), 0);
+    const plainMs = sum('plain', (x) => x.taskMs);
+    const naiveFloor = 1 + (sum('naive', (x) => x.scriptMs) - sum('plain', (x) => x.scriptMs)) / plainMs;
+    const naiveRatio = sum('naive', (x) => x.taskMs) / plainMs;
     const checks = {
       extensionWatching: tabs.some((t) => t.health === 'watching'),
       extensionEventsStored: events,
       naivePolls: subjects[2]!.consoleHits * 10,
       messagesSentPerPage: Object.fromEntries(subjects.map((s, i) => [s.name, sent[i]])),
+      // A floor the method must respect: the naive poller's page costs at least the plain page plus the poller's
+      // own script. A whole-run ratio below this floor means the run measured noise, not the pages.
+      naiveScriptFloor: naiveFloor,
+      naiveAboveFloor: naiveRatio >= naiveFloor,
     };
     const per = (f: (x: Sample) => number) =>
       Object.fromEntries(NAMES.map((n) => [n, summarize(samples.map((w) => f(w[n])))])) as Record<
