@@ -77,9 +77,11 @@ export async function launchWith(extensionDir: string | null): Promise<{
   close(): Promise<void>;
 }> {
   const profile = await tempDir('rs-bench-profile-');
+  // Without an extension of its own the browser still runs with extensions enabled, as every user's does: the
+  // baseline is "Chrome without Reply Sentinel", not "Chrome with its extension system switched off".
   const args = extensionDir
     ? [...BENCH_ARGS, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`]
-    : [...BENCH_ARGS, '--disable-extensions'];
+    : BENCH_ARGS;
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: false, // --headless=new is in the args, as in the harness
