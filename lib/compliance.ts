@@ -88,14 +88,6 @@ export function rollupKeyRanges(rules: RuleSet, today: string): [lower: string, 
   return out;
 }
 
-/** The earliest day any view needs (for the rollup query). */
-export function earliestDay(rules: RuleSet, today: string): string {
-  let max = 1;
-  for (const p of Object.values(rules.platforms))
-    for (const m of p.metrics) for (const d of m.periodDays) max = Math.max(max, d);
-  return addDays(today, -max);
-}
-
 /**
  * Builds every platform's figures. `rows` are rollups of any accounts and days (extra ones are ignored);
  * `account` narrows to one account when given.
