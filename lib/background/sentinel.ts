@@ -560,8 +560,7 @@ export class Sentinel {
       const clocks = this.clocksFor(tab.platform, tab.account);
       const sent = new Map(clocks.map((c) => [c.buyer, c]));
       const prev = this.pushed.get(tab.tabId);
-      const head = { type: 'clocks', platform: tab.platform, account: tab.account, seq: this.nextSeq(now) } as const;
-      let msg: ClocksMessage = { ...head, clocks };
+      let change: Pick<ClocksMessage, 'base' | 'clocks' | 'removed'> = { clocks };
       if (prev && prev.platform === tab.platform && prev.account === tab.account) {
         const changed = clocks.filter((c) => {
           const p = prev.sent.get(c.buyer);
@@ -569,15 +568,22 @@ export class Sentinel {
         });
         const removed = [...prev.sent.keys()].filter((b) => !sent.has(b));
         if (!changed.length && !removed.length) continue;
-        msg = { ...head, base: prev.seq, clocks: changed, removed };
+        change = { base: prev.seq, clocks: changed, removed };
       }
-      this.pushed.set(tab.tabId, { platform: tab.platform, account: tab.account, seq: msg.seq, sent });
-      const reply = await this.host.sendToTab(tab.tabId, msg);
-      if ((reply as { error?: unknown } | null | undefined)?.error === CLOCKS_RESYNC) {
-        const full: ClocksMessage = { ...head, seq: this.nextSeq(now), clocks };
-        this.pushed.set(tab.tabId, { platform: tab.platform, account: tab.account, seq: full.seq, sent });
-        await this.host.sendToTab(tab.tabId, full);
-      }
+      const send = (body: typeof change) => {
+        const msg: ClocksMessage = {
+          type: 'clocks',
+          platform: tab.platform,
+          account: tab.account,
+          seq: this.nextSeq(now),
+          ...body,
+        };
+        this.pushed.set(tab.tabId, { platform: tab.platform, account: tab.account, seq: msg.seq, sent });
+        return this.host.sendToTab(tab.tabId, msg);
+      };
+      const reply = await send(change);
+      if (change.base !== undefined && (reply as { error?: unknown } | null | undefined)?.error === CLOCKS_RESYNC)
+        await send({ clocks });
     }
   }
 

@@ -151,8 +151,8 @@ export class RowBadges {
   }
 
   /**
-   * Puts a badge on the row (buyer → row element) of every buyer with an open clock, when in view; removes the
-   * others. Work in proportion to the open clocks, not to the rows.
+   * Puts a badge on the row (buyer → row element) of every buyer with an open clock (ticking only while in view);
+   * removes the others. Work in proportion to the open clocks, not to the rows.
    */
   render(rows: ReadonlyMap<string, Element>): void {
     this.pending = null;
