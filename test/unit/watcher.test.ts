@@ -11,6 +11,7 @@ import {
   parseMessage,
   type EventsMessage,
   type HealthMessage,
+  type TabClock,
   type ToBackground,
 } from '../../lib/messages';
 
@@ -33,6 +34,12 @@ let watcher: Watcher;
 function events(): EventsMessage['events'] {
   return sent.filter((m): m is EventsMessage => m.type === 'events').flatMap((m) => m.events);
 }
+
+/** The background's whole clock list for the fixture page's account, numbered `seq`. */
+const clockList = (clocks: TabClock[], seq = 1) =>
+  ({ type: 'clocks', platform: 'pdd', account: '测试旗舰店', seq, clocks }) as const;
+/** A buyer of the fixture page waiting, due `inMs` after NOW. */
+const waiting = (buyer: string, inMs: number): TabClock => ({ buyer, status: 'pending', dueAt: NOW + inMs });
 
 beforeEach(() => {
   document.body.innerHTML = fixture;
@@ -145,13 +152,7 @@ describe('Watcher', () => {
     });
     w.start();
     expect(reads).toBe(1);
-    w.receive({
-      type: 'clocks',
-      seq: 1,
-      platform: 'pdd',
-      account: '测试旗舰店',
-      clocks: [{ buyer: '733519', status: 'pending', dueAt: NOW + 95_000 }],
-    });
+    w.receive(clockList([waiting('733519', 95_000)]));
     // The badge appears in the page's next frame, or within a second when the page stays quiet.
     await vi.waitFor(() => expect(document.querySelector('[data-reply-sentinel-badge="733519"]')).not.toBeNull(), {
       timeout: 3000,
@@ -388,13 +389,7 @@ describe('in-page countdown badges', () => {
   it('puts a shadow-root badge on waiting rows, counts down, and removes it when answered', async () => {
     let now = NOW;
     const w = badgeWatcher(() => now);
-    w.receive({
-      type: 'clocks',
-      seq: 1,
-      platform: 'pdd',
-      account: '测试旗舰店',
-      clocks: [{ buyer: '733519', status: 'pending', dueAt: NOW + 95_000 }],
-    });
+    w.receive(clockList([waiting('733519', 95_000)]));
     // Clocks come out of step with the page: the badge goes into the page's next frame, at its next change.
     await pageChange();
     const host = document.querySelector('[data-reply-sentinel-badge="733519"]');
@@ -426,10 +421,10 @@ describe('in-page countdown badges', () => {
     expect(w.badges.shown()).toEqual(new Map([['733519', '+1m']]));
     expect(shadow.querySelector('[role="timer"]')!.getAttribute('aria-label')).toBe('已超时 1m');
     // Another account's clocks are ignored; an empty list removes the badge.
-    w.receive({ type: 'clocks', platform: 'pdd', account: 'other', seq: 2, clocks: [] });
+    w.receive({ ...clockList([], 2), account: 'other' });
     await pageChange();
     expect(document.querySelectorAll('[data-reply-sentinel-badge]')).toHaveLength(1);
-    w.receive({ type: 'clocks', platform: 'pdd', account: '测试旗舰店', seq: 2, clocks: [] });
+    w.receive(clockList([], 2));
     await pageChange();
     expect(document.querySelectorAll('[data-reply-sentinel-badge]')).toHaveLength(0);
     w.stop();
@@ -437,13 +432,7 @@ describe('in-page countdown badges', () => {
 
   it('keeps the badge on a row the page re-renders, and drops it with the row', async () => {
     const w = badgeWatcher();
-    w.receive({
-      type: 'clocks',
-      seq: 1,
-      platform: 'pdd',
-      account: '测试旗舰店',
-      clocks: [{ buyer: '733519', status: 'pending', dueAt: NOW + 95_000 }],
-    });
+    w.receive(clockList([waiting('733519', 95_000)]));
     await pageChange();
     const row = () => document.querySelector('[data-random^="733519"]')!;
     expect(row().querySelector('[data-reply-sentinel-badge]')).not.toBeNull();
@@ -492,16 +481,7 @@ describe('in-page countdown badges', () => {
     try {
       let now = NOW;
       const w = badgeWatcher(() => now);
-      w.receive({
-        type: 'clocks',
-        seq: 1,
-        platform: 'pdd',
-        account: '测试旗舰店',
-        clocks: [
-          { buyer: '733519', status: 'pending', dueAt: NOW + 45_000 },
-          { buyer: '915002', status: 'pending', dueAt: NOW + 30_000 },
-        ],
-      });
+      w.receive(clockList([waiting('733519', 45_000), waiting('915002', 30_000)]));
       await pageChange();
       const row = (b: string) => document.querySelector(`[data-random^="${b}"]`)!;
       // Only the rows of buyers with a clock are watched for visibility; until told otherwise they count as shown.
@@ -542,13 +522,7 @@ describe('in-page countdown badges', () => {
 
   it('shows a badge within a second when the page stays quiet', async () => {
     const w = badgeWatcher();
-    w.receive({
-      type: 'clocks',
-      seq: 1,
-      platform: 'pdd',
-      account: '测试旗舰店',
-      clocks: [{ buyer: '733519', status: 'pending', dueAt: NOW + 55_000 }],
-    });
+    w.receive(clockList([waiting('733519', 55_000)]));
     const t0 = Date.now();
     await vi.waitFor(() => expect(w.badges.shown()).toEqual(new Map([['733519', '0:55']])), { timeout: 3000 });
     expect(Date.now() - t0).toBeLessThan(FLUSH_MS + 500);
@@ -558,13 +532,7 @@ describe('in-page countdown badges', () => {
   it('moves the numbers with the page’s own changes, and its timer writes nothing while the page keeps changing', async () => {
     let now = NOW;
     const w = badgeWatcher(() => now);
-    w.receive({
-      type: 'clocks',
-      seq: 1,
-      platform: 'pdd',
-      account: '测试旗舰店',
-      clocks: [{ buyer: '733519', status: 'pending', dueAt: NOW + 55_000 }],
-    });
+    w.receive(clockList([waiting('733519', 55_000)]));
     await pageChange();
     const shadow = document.querySelector('[data-reply-sentinel-badge="733519"]')!.shadowRoot!;
     let writes = 0;
@@ -591,9 +559,9 @@ describe('in-page countdown badges', () => {
 
   it('applies change lists on top of the list they were made from, and asks for the whole list otherwise', async () => {
     const w = badgeWatcher();
-    const head = { type: 'clocks', platform: 'pdd', account: '测试旗舰店' } as const;
-    const a = { buyer: '733519', status: 'pending', dueAt: NOW + 45_000 } as const;
-    const b = { buyer: '915002', status: 'pending', dueAt: NOW + 30_000 } as const;
+    const head = clockList([]);
+    const a = waiting('733519', 45_000);
+    const b = waiting('915002', 30_000);
     // A change list before any whole list (the tab just loaded): not applied, the whole list is asked for.
     expect(w.receive({ ...head, seq: 4, base: 3, clocks: [a], removed: [] })).toEqual({
       ok: false,
