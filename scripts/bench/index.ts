@@ -44,6 +44,7 @@ const SCALE = QUICK
       latencyHistory: 30,
       mtRounds: 2,
       mtWindowMessages: 5,
+      mtProfiled: 1,
       mtSettle: 10,
       days: 5,
       perDay: 1000,
@@ -56,6 +57,7 @@ const SCALE = QUICK
       latencyHistory: 200,
       mtRounds: 12,
       mtWindowMessages: 10,
+      mtProfiled: 4,
       mtSettle: 30,
       days: 90,
       perDay: 5000,
@@ -232,6 +234,7 @@ async function main() {
           settleSec: SCALE.mtSettle,
           rounds: SCALE.mtRounds,
           windowMessages: SCALE.mtWindowMessages,
+          profiledWindows: SCALE.mtProfiled,
           log,
         });
       });
@@ -423,6 +426,8 @@ function markdown(out: Any): string {
         `- full GC before each window (the memory each page holds), ms: plain ${s(r.fullGcMs.plain)}; extension ${s(r.fullGcMs.extension)}; naive ${s(r.fullGcMs.naive)}`,
         `- JS heap after it, MB: plain ${r.heapMB.plain.p50}, extension ${r.heapMB.extension.p50}, naive ${r.heapMB.naive.p50}`,
         `- checks: ${JSON.stringify(r.checks)}`,
+        `- attribution (V8 CPU profile of ${r.attribution.windows} more windows per page): Reply Sentinel's own JavaScript ${r.attribution.extension.scriptMsPerSec} ms/s of a busy main thread of ${r.attribution.extension.busyMsPerSec} ms/s = **${r.attribution.extension.sharePercent}%** (garbage collection on that page ${r.attribution.extension.gcMsPerSec} ms/s, anyone's); the naive poller's ${r.attribution.naive.scriptMsPerSec} ms/s = ${r.attribution.naive.sharePercent}%`,
+        `- Reply Sentinel's time by function (ms/s, inclusive): ${JSON.stringify(r.attribution.extension.byFunctionMsPerSec)}`,
         '',
       );
   }

@@ -11,6 +11,7 @@ import type { CDPSession } from 'playwright-core';
 import { seedSettings } from '../../test/e2e/db';
 import { REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
 import { ALL_DAY_PDD, cleanupTemps, extensionCopy, launchWith } from './browser';
+import { attribute, cpuProfileFor, isExtensionScript } from './cpu';
 import { sleep } from './stats';
 
 const arg = (k: string, d: string) =>
@@ -84,40 +85,15 @@ function summarize(events: TraceEvent[], sec: number) {
   };
 }
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-
-/** The extension's JavaScript on the page by function (self time, ms per second), from a V8 CPU profile. */
-async function cpuProfile(cdp: CDPSession, sec: number) {
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-  await cdp.send('Profiler.start');
-  await sleep(sec * 1000);
-  const { profile } = (await cdp.send('Profiler.stop')) as unknown as {
-    profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
-  };
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map<string, number>();
-  let ext = 0;
-  profile.samples.forEach((id, i) => {
-    const n = byId.get(id)!;
-    const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
-    const u = n.callFrame.url;
-    const key = `${n.callFrame.functionName || '(anon)'} ${u.startsWith('chrome-extension') ? 'EXT' : u.split('/').pop()}:${n.callFrame.lineNumber}`;
-    self.set(key, (self.get(key) ?? 0) + dt);
-    if (u.startsWith('chrome-extension')) ext += dt;
-  });
+/** The extension's JavaScript on the page (inclusive, by function) against the thread's busy time, per second. */
+async function cpu(cdp: CDPSession, sec: number) {
+  const a = attribute(await cpuProfileFor(cdp, sec), isExtensionScript, 30);
+  const perSec = (ms: number) => +(ms / sec).toFixed(3);
   return {
-    extensionSelfMsPerSec: +(ext / sec).toFixed(3),
-    top: Object.fromEntries(
-      [...self]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, 30)
-        .map(([k, v]) => [k, +(v / sec).toFixed(3)]),
-    ),
+    busyMsPerSec: perSec(a.busyMs),
+    extensionMsPerSec: perSec(a.matchedMs),
+    gcMsPerSec: perSec(a.gcMs),
+    extensionByFunction: Object.fromEntries(Object.entries(a.byFunction).map(([k, v]) => [k, perSec(v)])),
   };
 }
 
@@ -148,9 +124,11 @@ async function main() {
       await x.page.evaluate(() => (window as unknown as Demo).demo.pause());
     }
     const [p, e] = traced;
+    const badges = await pages[1]!.page.evaluate(() => document.querySelectorAll('[data-reply-sentinel-badge]').length);
+    console.error(`badges on the extension's page: ${badges}`);
     await pages[1]!.page.evaluate(() => (window as unknown as Demo).demo.resume());
-    const cpu = process.argv.includes('--cpu') ? await cpuProfile(pages[1]!.cdp, SEC) : undefined;
-    console.log(JSON.stringify({ plain: summarize(p!, SEC), extension: summarize(e!, SEC), cpu }, null, 1));
+    const profile = process.argv.includes('--cpu') ? await cpu(pages[1]!.cdp, SEC) : undefined;
+    console.log(JSON.stringify({ plain: summarize(p!, SEC), extension: summarize(e!, SEC), cpu: profile }, null, 1));
   } finally {
     await ext.close();
     await plain.close();
