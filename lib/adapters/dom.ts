@@ -41,6 +41,21 @@ export function text(el: Element | null | undefined): string {
   return (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * Live rows' waitingCounter (see Live) for a row whose wait read() takes as parse(text(pick(row, sels))): null unless
+ * `el` is that very element (the first match in the row); else what it reads now.
+ */
+export function counterReading(
+  el: Element,
+  row: Element,
+  sels: readonly string[],
+  parse: (s: string) => number | undefined,
+): { waitingSec: number | undefined } | null {
+  if (!matchesAny(el, sels) || pick(row, sels) !== el) return null;
+  const t = text(el);
+  return { waitingSec: t ? parse(t) : undefined };
+}
+
 /** A short stable hash (FNV-1a, 32-bit, hex) for content-derived ids. */
 export function hash(s: string): string {
   let h = 0x811c9dc5;

@@ -84,6 +84,12 @@ export interface Live {
     all(): Element[];
     /** The list keeps only the first row of each buyer (as extract() does). */
     firstPerBuyer?: boolean;
+    /**
+     * The row's waiting counter, which the page rewrites every second while the buyer waits: given an element a
+     * mutation touched inside `row`, null unless it is the counter read() reads the wait from; else what it reads
+     * now (undefined: no wait shown). While a known wait goes on, the watcher reads only the counter, not the row.
+     */
+    waitingCounter?(el: Element, row: Element): { waitingSec: number | undefined } | null;
   };
   /** The open thread, when messages are appended at the end of one container. */
   thread?: {

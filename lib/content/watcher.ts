@@ -69,7 +69,7 @@ export class Watcher {
   /** The newest message time seen in the open thread (bounds untimed history). */
   private lowerBound = -Infinity;
   /** How the page was last processed (for tests and diagnostics). */
-  readonly stats = { scans: 0, live: 0, rowReads: 0, appended: 0 };
+  readonly stats = { scans: 0, live: 0, rowReads: 0, counterReads: 0, appended: 0 };
   readonly badges: RowBadges;
 
   constructor(private readonly deps: WatcherDeps) {
@@ -219,6 +219,15 @@ export class Watcher {
     const events: ChatEvent[] = [];
     const changes: [ExtractedConversation | null, ExtractedConversation | null][] = [];
 
+    if (plan.counters.size) {
+      const rows = live.rows!;
+      const map = this.rowMap(rows);
+      for (const [row, els] of plan.counters) {
+        const old = map.get(row);
+        if (old?.waitingSec !== undefined && this.counterTicked(rows, row, els, old)) continue;
+        plan.rows.add(row);
+      }
+    }
     if (plan.rows.size) {
       const rows = live.rows!;
       const map = this.rowMap(rows);
@@ -286,6 +295,27 @@ export class Watcher {
       events.push(...this.messageEvents(x.thread, appended, account, now, false));
     }
     this.send(events, account);
+    return true;
+  }
+
+  /**
+   * A waiting row whose changes all fall inside its waiting counter, which still shows a wait: the same wait goes
+   * on (a new one is reported when the counter goes and comes back), so the row is not read again; its reading
+   * keeps the counter's value, as a fresh read would. False: read the row.
+   */
+  private counterTicked(
+    rows: NonNullable<Live['rows']>,
+    row: Element,
+    els: readonly Element[],
+    conv: ExtractedConversation,
+  ): boolean {
+    let waitingSec: number | undefined;
+    for (const el of els) {
+      waitingSec = rows.waitingCounter!(el, row)?.waitingSec;
+      if (waitingSec === undefined) return false;
+    }
+    conv.waitingSec = waitingSec;
+    this.stats.counterReads++;
     return true;
   }
 
@@ -508,6 +538,11 @@ function isOwnMutation(r: MutationRecord): boolean {
 interface LivePlan {
   /** Row elements to read again (changed inside, added, moved or removed). */
   rows: Set<Element>;
+  /**
+   * Rows changed only inside elements that may be their waiting counter (see Live `waitingCounter`), with those
+   * elements: the watcher reads the counters alone while the row's wait goes on, else reads the row.
+   */
+  counters: Map<Element, Element[]>;
   /** Subtrees appended at the end of the open thread, in order. */
   appended: Node[];
 }
@@ -524,7 +559,7 @@ export function planLive(
   live: Live,
   input: Element | null = null,
 ): LivePlan | null {
-  const plan: LivePlan = { rows: new Set(), appended: [] };
+  const plan: LivePlan = { rows: new Set(), counters: new Map(), appended: [] };
   const fresh = new Set<Node>();
   const rows = live.rows;
   const threadIn = live.thread?.in;
@@ -564,7 +599,13 @@ export function planLive(
     }
     if (where === 'fresh' || where === 'detached') continue;
     if (where === 'row') {
-      plan.rows.add(row!);
+      // Inside the row, not the row itself: maybe its ticking counter (a text node's change is its parent's).
+      const el = t.nodeType === 1 ? (t as Element) : t.parentElement;
+      if (rows!.waitingCounter && el && el !== row) {
+        const els = plan.counters.get(row!);
+        if (els) els.push(el);
+        else plan.counters.set(row!, [el]);
+      } else plan.rows.add(row!);
       continue;
     }
     if (where !== 'list' || r.type !== 'childList') return null;
@@ -572,5 +613,6 @@ export function planLive(
     for (const n of r.addedNodes) for (const el of rows!.under(n)) plan.rows.add(el);
     for (const n of r.removedNodes) for (const el of rows!.under(n)) plan.rows.add(el);
   }
+  for (const row of plan.rows) plan.counters.delete(row);
   return plan;
 }

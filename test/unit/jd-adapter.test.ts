@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parseChinaStamp, pick } from '../../lib/adapters/dom';
 import { JD_SELECTORS, extractJd, jdAdapter } from '../../lib/adapters/jd';
+import { liveOf } from '../../lib/adapters/types';
 import { ThreadClock, isStampOnly, parseDurationSec } from '../../lib/adapters/jd/helpers';
 import { loadDemo, useDemoTimers } from './helpers/demo';
 
@@ -100,6 +101,24 @@ describe('JD adapter', () => {
       { buyer: 'zhang_san', nick: '张**', preview: '在吗', active: false, waitingSec: 65 },
       { buyer: '王先生', nick: '王先生', preview: '好的谢谢', active: false },
     ]);
+  });
+
+  it('reads a waiting row’s counter alone for the live path, and only the counter the row is read from', () => {
+    const doc = load(fixture);
+    const rows = liveOf(extractJd(doc))!.rows!;
+    const counter = pick(doc, JD_SELECTORS.rowWaiting)!;
+    const row = rows.all().find((r) => r.contains(counter))!;
+    expect(rows.waitingCounter!(counter, row)).toEqual({ waitingSec: 65 });
+    counter.textContent = '已等待2分';
+    expect(rows.waitingCounter!(counter, row)).toEqual({ waitingSec: rows.read(row)!.waitingSec });
+    expect(rows.waitingCounter!(counter, row)).toEqual({ waitingSec: 120 });
+    counter.textContent = '';
+    expect(rows.waitingCounter!(counter, row)).toEqual({ waitingSec: undefined });
+    // Not the counter: another element of the row, or a second counter after the one read() takes.
+    expect(rows.waitingCounter!(pick(row, JD_SELECTORS.rowPreview)!, row)).toBeNull();
+    const second = counter.cloneNode(true) as Element;
+    counter.after(second);
+    expect(rows.waitingCounter!(second, row)).toBeNull();
   });
 
   it('without a selected row, the thread is keyed by the header', () => {

@@ -350,6 +350,42 @@ describe('Watcher', () => {
     expect(watcher.stats.scans).toBe(1);
   });
 
+  it('a waiting row whose counter ticks is read through the counter alone; the wait ending or coming back still counts', async () => {
+    watcher.start();
+    const before = events().length;
+    const counter = document.querySelector('[data-random^="733519"] .chat-unreply-time')!;
+    const rowReads = watcher.stats.rowReads;
+    // The page rewrites the counter (a new text node), or the text node's data.
+    for (const sec of [43, 44, 45]) {
+      counter.textContent = `${sec}秒`;
+      await tick();
+    }
+    (counter.firstChild as Text).data = '1分';
+    await tick();
+    expect(watcher.stats).toMatchObject({ scans: 1, rowReads, counterReads: 4 });
+    // What it knows of the row is what a fresh read says (the counter's value included).
+    expect(watcher.last).toEqual(pddAdapter.extract(document));
+    expect(events()).toHaveLength(before);
+    // The counter shows no wait any more (emptied, not removed): the row is read, and the wait ends …
+    counter.textContent = '';
+    await tick();
+    expect(watcher.stats.rowReads).toBe(rowReads + 1);
+    // … so when it shows one again, that is a new wait, reported.
+    counter.textContent = '2秒';
+    await tick();
+    expect(watcher.stats.rowReads).toBe(rowReads + 2);
+    expect(events().slice(before)).toEqual([
+      expect.objectContaining({ buyer: '733519', author: 'buyer', at: NOW - 2000 }),
+    ]);
+    // A change next to the counter in the same row (its preview) is read as a row change.
+    counter.textContent = '3秒';
+    document.querySelector('[data-random^="733519"] .chat-message-content')!.textContent = '人呢';
+    await tick();
+    expect(watcher.stats.rowReads).toBe(rowReads + 3);
+    expect(watcher.last).toEqual(pddAdapter.extract(document));
+    expect(watcher.stats.scans).toBe(1);
+  });
+
   it('reports "cannot see the chat" when the message list disappears', async () => {
     watcher.start();
     document.body.innerHTML = '<div id="app">页面改版了</div>';

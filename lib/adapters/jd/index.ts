@@ -4,7 +4,7 @@
  */
 import { isDemoPage } from '../../hosts';
 import type { Author, Marker } from '../../model';
-import { matches, pick, pickAll, pickAllIn, pickAllWith, text, under } from '../dom';
+import { counterReading, matches, pick, pickAll, pickAllIn, pickAllWith, text, under } from '../dom';
 import {
   withLive,
   type Adapter,
@@ -266,6 +266,7 @@ export function extractJd(root: ParentNode): Extraction {
       under: (node) => outermost(under(node, rowSel)),
       read: readRow,
       all: () => outermost(pickAll(listEl, [rowSel])),
+      waitingCounter: (el, row) => counterReading(el, row, S.rowWaiting, parseDurationSec),
     };
 
   const msgList = pick(root, S.messageList);

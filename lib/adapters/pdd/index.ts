@@ -4,7 +4,18 @@
  */
 import { isDemoPage } from '../../hosts';
 import type { Author } from '../../model';
-import { hash, matches, matchesAny, parseChinaStamp, pick, pickAll, pickAllWith, text, under } from '../dom';
+import {
+  counterReading,
+  hash,
+  matches,
+  matchesAny,
+  parseChinaStamp,
+  pick,
+  pickAll,
+  pickAllWith,
+  text,
+  under,
+} from '../dom';
 import {
   withLive,
   type Adapter,
@@ -220,6 +231,7 @@ export function extractPdd(root: ParentNode, memo?: ExtractMemo): Extraction {
       under: (node) => under(node, rowSel),
       read: readRow,
       all: () => pickAll(listEl, [rowSel]),
+      waitingCounter: (el, row) => counterReading(el, row, S.rowWaiting, parseWaiting),
     };
   if (!listEl && !rows.length) missing.push('conversationList');
 
