@@ -9,9 +9,13 @@
  *   badges out of view stay (taking them off or hiding them costs the browser more than they do);
  * - a badge's text changes once a minute while its minute is not the last: on the large workbench a text that
  *   changed every second in each visible badge cost as much layout again as the whole page's (+5.5 ms a second);
- * - the host is a fixed-size `contain: strict` box without z-index (a tick lays out and paints that box alone);
- *   a tick rewrites one text node's data (never HTML); new badges go on in an animation frame, and whether a
- *   row is positioned is read once per kind of row (a style read right after the page's change is expensive);
+ * - no paint layer where the row lays out its children as blocks (most lists): the badge floats into the row's
+ *   bottom-right corner. Every positioned element is a paint layer that the browser's pre-paint walks in every
+ *   frame, and a page like the large workbench already spends half its main thread there. Other rows (flex,
+ *   grid) get a fixed-size `contain: strict` box positioned in their corner, without z-index (the row made
+ *   positioned where it is not);
+ * - a tick rewrites one text node's data (never HTML); new badges go on in an animation frame, and how a row
+ *   lays out is read once per kind of row (a style read right after the page's change is expensive);
  * - DOM writes go into the frames the page makes anyway (its own changes, or an animation frame), never into
  *   extra ones;
  * - the rows come as buyer → row, so a render costs in proportion to the open clocks, not to the rows.
@@ -32,6 +36,9 @@ export function rowBadgeText(left: number): string {
 
 export const BADGE_ATTR = 'data-reply-sentinel-badge';
 
+/** Displays of a row that lays out its children as blocks: there a badge can float into the corner (see create). */
+const FLOW_DISPLAYS = new Set(['block', 'list-item', 'flow-root']);
+
 /** The timer repaints only when the page has not changed (and so repainted the badges) for this long. */
 export const QUIET_MS = 1500;
 /** A deferred render (renderSoon) waits at most this long for the page's next change. */
@@ -43,8 +50,9 @@ export const FLUSH_MS = 1000;
  * badge, and inline styles, were tried with it and not kept.)
  */
 const STYLE = `
-:host { all: initial; position: absolute; right: 6px; bottom: 4px; width: 60px; height: 16px; contain: strict;
-  display: flex; justify-content: flex-end; pointer-events: none; }
+:host { all: initial; width: 60px; height: 16px; display: flex; justify-content: flex-end; pointer-events: none; }
+:host([data-place=float]) { float: right; margin: -20px 6px 0 0; contain: size style; }
+:host([data-place=corner]) { position: absolute; right: 6px; bottom: 4px; contain: strict; }
 span { display: block; font: 600 11px/16px system-ui, sans-serif; color: #fff; padding: 0 5px;
   border-radius: 8px; min-width: 28px; text-align: center; font-variant-numeric: tabular-nums; }
 `;
@@ -220,23 +228,28 @@ export class RowBadges {
     const text = this.doc.createTextNode('');
     label.append(text);
     root.append(label);
-    // The badge sits in the row's corner: the row must be positioned. Reading a style right after the page's
-    // change makes the browser compute the whole page's styles (≈ 10 ms on the large workbench), so it is asked
-    // once per kind of row (same tag, classes and inline style: the list's rows share their CSS).
-    const kind = `${row.tagName}.${row.getAttribute('class') ?? ''}|${row.getAttribute('style') ?? ''}`;
-    let positioned = this.positioned.get(kind);
-    if (positioned === undefined) {
-      positioned = this.doc.defaultView?.getComputedStyle(row).position !== 'static';
-      if (this.positioned.size > 100) this.positioned.clear();
-      this.positioned.set(kind, positioned);
+    // How the badge sits in the row's corner depends on how the row lays out (see the top of this file). Reading a
+    // style right after the page's change makes the browser compute the whole page's styles (≈ 10 ms on the large
+    // workbench), so it is asked once per kind of row (same tag, classes and inline style: the rows share their CSS).
+    const key = `${row.tagName}.${row.getAttribute('class') ?? ''}|${row.getAttribute('style') ?? ''}`;
+    let kind = this.kinds.get(key);
+    if (!kind) {
+      const style = this.doc.defaultView?.getComputedStyle(row);
+      kind = {
+        flow: FLOW_DISPLAYS.has(style?.display ?? ''),
+        positioned: !!style?.position && style.position !== 'static',
+      };
+      if (this.kinds.size > 100) this.kinds.clear();
+      this.kinds.set(key, kind);
     }
-    if (!positioned) (row as HTMLElement).style.position = 'relative';
+    host.setAttribute('data-place', kind.flow ? 'float' : 'corner');
+    if (!kind.flow && !kind.positioned) (row as HTMLElement).style.position = 'relative';
     row.appendChild(host);
     return { host, label, text };
   }
 
-  /** Kind of row (see create) → whether it is positioned. */
-  private positioned = new Map<string, boolean>();
+  /** Kind of row (see create) → whether it lays out its children as blocks, and whether it is positioned. */
+  private kinds = new Map<string, { flow: boolean; positioned: boolean }>();
 
   private dropSlot(slot: Slot): void {
     this.io?.unobserve(slot.row);

@@ -466,6 +466,27 @@ describe('in-page countdown badges', () => {
     w.stop();
   });
 
+  it('floats the badge into a block row without touching the row’s style; a flex row gets it in its corner', async () => {
+    const rowOf = (buyer: string) => document.querySelector<HTMLElement>(`[data-random^="${buyer}"]`)!;
+    // A kind of row that lays out its children in a flex line: the badge is positioned in the row's corner.
+    for (const el of document.querySelectorAll<HTMLElement>('.chat-item-box')) el.style.display = 'flex';
+    rowOf('733519').style.display = '';
+    const w = badgeWatcher();
+    w.receive(clockList([waiting('733519', 95_000), waiting('915002', 95_000)]));
+    await pageChange();
+    const badge = (buyer: string) => document.querySelector(`[data-reply-sentinel-badge="${buyer}"]`)!;
+    expect(badge('733519').parentElement).toBe(rowOf('733519'));
+    expect(badge('733519').getAttribute('data-place')).toBe('float');
+    expect(rowOf('733519').getAttribute('style')).toBe('');
+    expect(badge('915002').getAttribute('data-place')).toBe('corner');
+    expect(rowOf('915002').style.position).toBe('relative');
+    // The badge's own style decides how each place lays out (no paint layer for a float).
+    const css = badge('733519').shadowRoot!.querySelector('style')!.textContent!;
+    expect(css).toMatch(/:host\(\[data-place=float\]\) \{ float: right;/);
+    expect(css).not.toMatch(/:host\(\[data-place=float\]\)[^}]*(position|contain: strict|layout|paint)/);
+    w.stop();
+  });
+
   it('keeps the badge on a row the page re-renders, and drops it with the row', async () => {
     const w = badgeWatcher();
     w.receive(clockList([waiting('733519', 95_000)]));
