@@ -28,12 +28,15 @@ export interface Attribution {
   matchedMs: number;
   /** Garbage collection (not attributable to anyone's script). */
   gcMs: number;
+  /** "(program)": the browser's native work on the thread outside any script (style, layout, paint, tasks). */
+  programMs: number;
   /** The matched scripts' time by function (inclusive, a sample counted once per function on its stack). */
   byFunction: Record<string, number>;
 }
 
 const IDLE = '(idle)';
 const GC = '(garbage collector)';
+const PROGRAM = '(program)';
 
 /** Attributes a profile's samples: pure, so it can be tested on hand-made profiles. */
 export function attribute(profile: CpuProfile, matches: (url: string) => boolean, top = 25): Attribution {
@@ -59,6 +62,7 @@ export function attribute(profile: CpuProfile, matches: (url: string) => boolean
   let busyMs = 0;
   let matchedMs = 0;
   let gcMs = 0;
+  let programMs = 0;
   const inclusive = new Map<string, number>();
   profile.samples.forEach((id, i) => {
     // A sample's time is the interval to the next sample (the last one has none).
@@ -69,6 +73,7 @@ export function attribute(profile: CpuProfile, matches: (url: string) => boolean
     if (n.callFrame.functionName === IDLE) return;
     busyMs += dt;
     if (n.callFrame.functionName === GC) gcMs += dt;
+    if (n.callFrame.functionName === PROGRAM) programMs += dt;
     const keys = matchedOn(id);
     if (keys.length) matchedMs += dt;
     for (const k of keys) inclusive.set(k, (inclusive.get(k) ?? 0) + dt);
@@ -79,7 +84,7 @@ export function attribute(profile: CpuProfile, matches: (url: string) => boolean
       .slice(0, top)
       .map(([k, v]) => [k, v]),
   );
-  return { totalMs, busyMs, matchedMs, gcMs, byFunction };
+  return { totalMs, busyMs, matchedMs, gcMs, programMs, byFunction };
 }
 
 export const isExtensionScript = (url: string) => url.startsWith('chrome-extension://');

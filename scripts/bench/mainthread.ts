@@ -39,7 +39,7 @@ async function metrics(cdp: CDPSession): Promise<Metrics> {
   return Object.fromEntries(r.metrics.map((m) => [m.name, m.value]));
 }
 
-const NAMES = ['plain', 'extension', 'naive'] as const;
+const NAMES = ['plain', 'extension', 'naive', 'control'] as const;
 type Name = (typeof NAMES)[number];
 
 interface Subject {
@@ -84,10 +84,14 @@ export async function measureMainThread(o: MainThreadOptions) {
   await seedSettings(ext, ALL_DAY_PDD);
   const plain = await launchWith(null);
   const naive = await launchWith(await naiveExtension());
+  // The A/A control: a second plain browser. How far its page's cost lies from the plain page's (the same page,
+  // the same messages) is how far two browsers differ with nothing to tell them apart: the run's resolution.
+  const control = await launchWith(null);
   const subjects: Subject[] = [
     { name: 'plain', context: plain.context, close: plain.close, consoleHits: 0 },
     { name: 'extension', context: ext.context, close: () => ext.close(), consoleHits: 0 },
     { name: 'naive', context: naive.context, close: naive.close, consoleHits: 0 },
+    { name: 'control', context: control.context, close: control.close, consoleHits: 0 },
   ];
   try {
     await Promise.all(
@@ -129,20 +133,24 @@ export async function measureMainThread(o: MainThreadOptions) {
       samples.push(got);
       const each = (f: (x: Sample) => number) => NAMES.map((n) => f(got[n]).toFixed(0)).join(' / ');
       log(
-        `  round ${r + 1}/${o.rounds} (messages ${target - o.windowMessages}–${target}): extension ×${(got.extension.taskMs / got.plain.taskMs).toFixed(3)}, naive ×${(got.naive.taskMs / got.plain.taskMs).toFixed(3)}; ms plain / extension / naive ${each((x) => x.taskMs)}; full GC before ${each((x) => x.fullGcMs)}`,
+        `  round ${r + 1}/${o.rounds} (messages ${target - o.windowMessages}–${target}): extension ×${(got.extension.taskMs / got.plain.taskMs).toFixed(3)}, naive ×${(got.naive.taskMs / got.plain.taskMs).toFixed(3)}, control ×${(got.control.taskMs / got.plain.taskMs).toFixed(3)}; ms ${NAMES.join(' / ')} ${each((x) => x.taskMs)}; full GC before ${each((x) => x.fullGcMs)}`,
       );
     }
 
     // Who spends the time, within each page (V8 CPU profile): the share of its busy main thread under its
-    // extension's functions. Not the goal's number (badge rendering and extra collections are not a script's),
-    // but one exact to a few hundredths of a per cent where the whole-run ratio is exact to a few per cent.
+    // extension's functions, exact to a few hundredths of a per cent where the whole-run ratio is exact to a few per
+    // cent; and, on every page, the browser's native work, collections and the page's own script, to see where a
+    // difference between the pages comes from. Not the goal's number: that is the whole-run ratio.
     const profiled: Partial<Record<Name, Attribution[]>> = {};
     for (let k = 0; k < o.profiledWindows; k++) {
       const target = mark + o.windowMessages;
-      for (const s of [subjects[1]!, subjects[2]!]) (profiled[s.name] ??= []).push(await profileWindow(s, target));
+      for (let i = 0; i < subjects.length; i++) {
+        const s = subjects[(i + k) % subjects.length]!;
+        (profiled[s.name] ??= []).push(await profileWindow(s, target));
+      }
       mark = target;
     }
-    log(`  profiled ${o.profiledWindows} more windows per extension page`);
+    log(`  profiled ${o.profiledWindows} more windows per page`);
 
     // The subjects really did their work: the extension watched the page and stored what it saw; the naive
     // poller polled; the three pages received the same traffic.
@@ -179,8 +187,12 @@ export async function measureMainThread(o: MainThreadOptions) {
         for (const [k, v] of Object.entries(x.byFunction)) functions.set(k, (functions.get(k) ?? 0) + v);
       return {
         busyMsPerSec: total((x) => x.busyMs) / seconds,
-        scriptMsPerSec: total((x) => x.matchedMs) / seconds,
+        // The browser's native work (style, layout, paint, task overhead), collections, and everything in scripts
+        // but the extension's (the page's own, and the natives it calls).
+        programMsPerSec: total((x) => x.programMs) / seconds,
         gcMsPerSec: total((x) => x.gcMs) / seconds,
+        pageScriptMsPerSec: total((x) => x.busyMs - x.programMs - x.gcMs - x.matchedMs) / seconds,
+        scriptMsPerSec: total((x) => x.matchedMs) / seconds,
         // Its script's time / the page's busy time, in %: 1 + share is a floor for its page's cost ratio.
         sharePercent: (100 * total((x) => x.matchedMs)) / total((x) => x.busyMs),
         byFunctionMsPerSec: Object.fromEntries(
@@ -191,6 +203,14 @@ export async function measureMainThread(o: MainThreadOptions) {
         ),
       };
     };
+    // How sure the whole-run ratio is: a paired bootstrap over the rounds (resampling rounds, each with its
+    // pages' times), 95% interval.
+    const interval = (n: Name) =>
+      bootstrapRatio(
+        samples.map((w) => [w[n].taskMs, w.plain.taskMs]),
+        2000,
+      );
+    const controlCi = interval('control');
     const checks = {
       extensionWatching: tabs.some((t) => t.health === 'watching'),
       extensionEventsStored: events,
@@ -200,6 +220,9 @@ export async function measureMainThread(o: MainThreadOptions) {
       // own script. A whole-run ratio below this floor means the run measured noise, not the pages.
       naiveScriptFloor: naiveFloor,
       naiveAboveFloor: naiveRatio >= naiveFloor,
+      // A run resolves a 2% goal only if two identical pages in two plain browsers measure within 2% of each other.
+      controlCi95: controlCi,
+      controlWithin2pct: controlCi[0] >= 0.98 && controlCi[1] <= 1.02,
     };
     const per = (f: (x: Sample) => number) =>
       Object.fromEntries(NAMES.map((n) => [n, summarize(samples.map((w) => f(w[n])))])) as Record<
@@ -207,21 +230,18 @@ export async function measureMainThread(o: MainThreadOptions) {
         ReturnType<typeof summarize>
       >;
     const total = (n: Name) => samples.reduce((a, w) => a + w[n].taskMs, 0);
-    // How sure the whole-run ratio is: a paired bootstrap over the rounds (resampling rounds, each with its
-    // pages' times), 95% interval.
-    const interval = (n: Name) =>
-      bootstrapRatio(
-        samples.map((w) => [w[n].taskMs, w.plain.taskMs]),
-        2000,
-      );
     return round(
       {
         url: o.url,
         windowMessages: o.windowMessages,
         rounds: samples.length,
         // The goal's number: main-thread time with / without over all windows (the same messages on each page).
-        overallRatio: { extension: total('extension') / total('plain'), naive: total('naive') / total('plain') },
-        ci95: { extension: interval('extension'), naive: interval('naive') },
+        overallRatio: {
+          extension: total('extension') / total('plain'),
+          naive: total('naive') / total('plain'),
+          control: total('control') / total('plain'),
+        },
+        ci95: { extension: interval('extension'), naive: interval('naive'), control: interval('control') },
         ratio: {
           extension: summarize(samples.map((w) => w.extension.taskMs / w.plain.taskMs)),
           naive: summarize(samples.map((w) => w.naive.taskMs / w.plain.taskMs)),
@@ -235,7 +255,13 @@ export async function measureMainThread(o: MainThreadOptions) {
         fullGcMs: per((x) => x.fullGcMs),
         heapMB: per((x) => x.heapMB),
         checks,
-        attribution: { windows: o.profiledWindows, extension: attribution('extension'), naive: attribution('naive') },
+        attribution: {
+          windows: o.profiledWindows,
+          ...(Object.fromEntries(NAMES.map((n) => [n, attribution(n)])) as Record<
+            Name,
+            ReturnType<typeof attribution>
+          >),
+        },
         perRound: samples,
       },
       3,

@@ -33,6 +33,7 @@ describe('CPU profile attribution (bench)', () => {
     // All but the idle samples (the first lasts 10 ms; the last has no next sample, so no time).
     expect(a.busyMs).toBeCloseTo(4.8);
     expect(a.gcMs).toBeCloseTo(1);
+    expect(a.programMs).toBeCloseTo(2);
     // onRecords (0.5) and read under it (0.3 + 0.3): a sample counts once however many matched frames it has. The
     // page's insertBefore (0.7) is not the extension's, though the page calls it in the same task.
     expect(a.matchedMs).toBeCloseTo(1.1);
