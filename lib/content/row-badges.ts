@@ -9,11 +9,13 @@
  *   badges out of view stay (taking them off or hiding them costs the browser more than they do);
  * - a badge's text changes once a minute while its minute is not the last: on the large workbench a text that
  *   changed every second in each visible badge cost as much layout again as the whole page's (+5.5 ms a second);
- * - no paint layer where the row lays out its children as blocks (most lists): the badge floats into the row's
- *   bottom-right corner. Every positioned element is a paint layer that the browser's pre-paint walks in every
- *   frame, and a page like the large workbench already spends half its main thread there. Other rows (flex,
- *   grid) get a fixed-size `contain: strict` box positioned in their corner, without z-index (the row made
- *   positioned where it is not);
+ * - no paint layer where the row lays out its children as blocks (most lists): the host is the row's last block,
+ *   zero high and its own formatting context, and the label sits raised from it into the row's bottom-right
+ *   corner (a negative margin, no positioning, no float: a float would join the whole list's formatting context).
+ *   Every positioned element is a paint layer that the browser's pre-paint walks in every frame, and a page like
+ *   the large workbench already spends half its main thread there; and nothing is written on the page's row.
+ *   Other rows (flex, grid) get a fixed-size `contain: strict` box positioned in their corner, without z-index
+ *   (the row made positioned where it is not);
  * - a tick rewrites one text node's data (never HTML); new badges go on in an animation frame, and how a row
  *   lays out is read once per kind of row (a style read right after the page's change is expensive);
  * - DOM writes go into the frames the page makes anyway (its own changes, or an animation frame), never into
@@ -36,7 +38,7 @@ export function rowBadgeText(left: number): string {
 
 export const BADGE_ATTR = 'data-reply-sentinel-badge';
 
-/** Displays of a row that lays out its children as blocks: there a badge can float into the corner (see create). */
+/** Displays of a row that lays out its children as blocks: there a badge can be its last block (see create). */
 const FLOW_DISPLAYS = new Set(['block', 'list-item', 'flow-root']);
 
 /** The timer repaints only when the page has not changed (and so repainted the badges) for this long. */
@@ -50,9 +52,11 @@ export const FLUSH_MS = 1000;
  * badge, and inline styles, were tried with it and not kept.)
  */
 const STYLE = `
-:host { all: initial; width: 60px; height: 16px; display: flex; justify-content: flex-end; pointer-events: none; }
-:host([data-place=float]) { float: right; margin: -20px 6px 0 0; contain: size style; }
-:host([data-place=corner]) { position: absolute; right: 6px; bottom: 4px; contain: strict; }
+:host { all: initial; pointer-events: none; }
+:host([data-place=block]) { display: flow-root; height: 0; }
+:host([data-place=block]) span { width: max-content; margin: -20px 6px 0 auto; }
+:host([data-place=corner]) { position: absolute; right: 6px; bottom: 4px; width: 60px; height: 16px; contain: strict;
+  display: flex; justify-content: flex-end; }
 span { display: block; font: 600 11px/16px system-ui, sans-serif; color: #fff; padding: 0 5px;
   border-radius: 8px; min-width: 28px; text-align: center; font-variant-numeric: tabular-nums; }
 `;
@@ -242,7 +246,7 @@ export class RowBadges {
       if (this.kinds.size > 100) this.kinds.clear();
       this.kinds.set(key, kind);
     }
-    host.setAttribute('data-place', kind.flow ? 'float' : 'corner');
+    host.setAttribute('data-place', kind.flow ? 'block' : 'corner');
     if (!kind.flow && !kind.positioned) (row as HTMLElement).style.position = 'relative';
     row.appendChild(host);
     return { host, label, text };

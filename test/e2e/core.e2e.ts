@@ -168,6 +168,14 @@ describe('response clock in Chromium', () => {
     await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toMatch(/^[23]m$/); // whole minutes until the last one
     const row = page.locator('[data-random^="733519-"]');
     expect(await row.locator('[data-reply-sentinel-badge]').count()).toBe(1);
+    // Shown in the row's bottom-right corner, inside the row (which it does not make taller).
+    const [label, box] = [await badge.boundingBox(), await row.boundingBox()];
+    expect(label && box).toBeTruthy();
+    expect(label!.height).toBeGreaterThan(10);
+    expect(label!.x + label!.width).toBeLessThanOrEqual(box!.x + box!.width);
+    expect(label!.x).toBeGreaterThan(box!.x + box!.width / 2);
+    expect(label!.y).toBeGreaterThanOrEqual(box!.y);
+    expect(label!.y + label!.height).toBeLessThanOrEqual(box!.y + box!.height);
     // The page reloads with nothing new: the background sends the reloaded tab its whole clock list again (it sends
     // only changes to a tab that has the list).
     await page.reload();

@@ -466,7 +466,7 @@ describe('in-page countdown badges', () => {
     w.stop();
   });
 
-  it('floats the badge into a block row without touching the row’s style; a flex row gets it in its corner', async () => {
+  it('puts the badge in a block row as its last block, without touching the row’s style; a flex row gets it in its corner', async () => {
     const rowOf = (buyer: string) => document.querySelector<HTMLElement>(`[data-random^="${buyer}"]`)!;
     // A kind of row that lays out its children in a flex line: the badge is positioned in the row's corner.
     for (const el of document.querySelectorAll<HTMLElement>('.chat-item-box')) el.style.display = 'flex';
@@ -476,14 +476,15 @@ describe('in-page countdown badges', () => {
     await pageChange();
     const badge = (buyer: string) => document.querySelector(`[data-reply-sentinel-badge="${buyer}"]`)!;
     expect(badge('733519').parentElement).toBe(rowOf('733519'));
-    expect(badge('733519').getAttribute('data-place')).toBe('float');
+    expect(badge('733519').getAttribute('data-place')).toBe('block');
     expect(rowOf('733519').getAttribute('style')).toBe('');
     expect(badge('915002').getAttribute('data-place')).toBe('corner');
     expect(rowOf('915002').style.position).toBe('relative');
-    // The badge's own style decides how each place lays out (no paint layer for a float).
+    // The badge's own style decides how each place lays out: in a block row, no positioning (a paint layer), no
+    // float (it would join the list's formatting context), no containment (a stacking context).
     const css = badge('733519').shadowRoot!.querySelector('style')!.textContent!;
-    expect(css).toMatch(/:host\(\[data-place=float\]\) \{ float: right;/);
-    expect(css).not.toMatch(/:host\(\[data-place=float\]\)[^}]*(position|contain: strict|layout|paint)/);
+    expect(css).toMatch(/:host\(\[data-place=block\]\) \{ display: flow-root; height: 0; \}/);
+    expect(css).not.toMatch(/:host\(\[data-place=block\]\)[^}]*(position|float|contain)/);
     w.stop();
   });
 
