@@ -385,7 +385,7 @@ function markdown(out: Any): string {
     '',
     `${m.startedAt} · commit ${m.commit}${m.dirty ? ' (+ uncommitted changes)' : ''} · ${m.chromium} · node ${m.node} · ${m.cpus} × ${m.cpuModel}`,
     '',
-    `Machine load (1-min load average, sampled every 5 s): ${m.loadAverage1m ? `p50 ${m.loadAverage1m.p50}, max ${m.loadAverage1m.max} on ${m.cpus} cores` : 'n/a'}; it counts the benchmark's own Chromiums too (three at once in section 2), so a load well above that means other work shared the machine. Compare spreads, not single numbers. What each number means: bench-results/README.md.`,
+    `Machine load (1-min load average, sampled every 5 s): ${m.loadAverage1m ? `p50 ${m.loadAverage1m.p50}, max ${m.loadAverage1m.max} on ${m.cpus} cores` : 'n/a'}; it counts the benchmark's own Chromiums too (four at once in section 2), so a load well above that means other work shared the machine. Compare spreads, not single numbers. What each number means: bench-results/README.md.`,
     '',
     '## Goals',
     '',
