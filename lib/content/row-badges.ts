@@ -9,13 +9,14 @@
  *   badges out of view stay (taking them off or hiding them costs the browser more than they do);
  * - a badge's text changes once a minute while its minute is not the last: on the large workbench a text that
  *   changed every second in each visible badge cost as much layout again as the whole page's (+5.5 ms a second);
- * - no paint layer where the row lays out its children as blocks (most lists): the host is the row's last block,
- *   zero high and its own formatting context, and the label sits raised from it into the row's bottom-right
- *   corner (a negative margin, no positioning, no float: a float would join the whole list's formatting context).
+ * - no paint layer where the row lays out its children as blocks and shows its overflow (most lists): the host is
+ *   the row's last block, zero high and its own formatting context, and the label sits raised from it into the
+ *   row's bottom-right corner (a negative margin, no positioning, no float: a float would join the whole list's
+ *   formatting context).
  *   Every positioned element is a paint layer that the browser's pre-paint walks in every frame, and a page like
  *   the large workbench already spends half its main thread there; and nothing is written on the page's row.
- *   Other rows (flex, grid) get a fixed-size `contain: strict` box positioned in their corner, without z-index
- *   (the row made positioned where it is not);
+ *   Other rows (flex, grid, clipping) get a fixed-size `contain: strict` box positioned in their corner, without
+ *   z-index (the row made positioned where it is not);
  * - a tick rewrites one text node's data (never HTML); new badges go on in an animation frame, and how a row
  *   lays out is read once per kind of row (a style read right after the page's change is expensive);
  * - DOM writes go into the frames the page makes anyway (its own changes, or an animation frame), never into
@@ -240,7 +241,11 @@ export class RowBadges {
     if (!kind) {
       const style = this.doc.defaultView?.getComputedStyle(row);
       kind = {
-        flow: FLOW_DISPLAYS.has(style?.display ?? ''),
+        // A row that clips its overflow (a fixed-height row of a virtual list, say) may hide a label raised from the
+        // end of its content: such rows get the corner box.
+        flow:
+          FLOW_DISPLAYS.has(style?.display ?? '') &&
+          [style?.overflowX, style?.overflowY, style?.overflow].every((v) => !v || v === 'visible'),
         positioned: !!style?.position && style.position !== 'static',
       };
       if (this.kinds.size > 100) this.kinds.clear();

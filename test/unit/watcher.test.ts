@@ -471,8 +471,11 @@ describe('in-page countdown badges', () => {
     // A kind of row that lays out its children in a flex line: the badge is positioned in the row's corner.
     for (const el of document.querySelectorAll<HTMLElement>('.chat-item-box')) el.style.display = 'flex';
     rowOf('733519').style.display = '';
+    // A block row that clips its overflow: a label raised from the end of its content could be hidden.
+    rowOf('802114').style.display = '';
+    rowOf('802114').style.overflow = 'hidden';
     const w = badgeWatcher();
-    w.receive(clockList([waiting('733519', 95_000), waiting('915002', 95_000)]));
+    w.receive(clockList([waiting('733519', 95_000), waiting('915002', 95_000), waiting('802114', 95_000)]));
     await pageChange();
     const badge = (buyer: string) => document.querySelector(`[data-reply-sentinel-badge="${buyer}"]`)!;
     expect(badge('733519').parentElement).toBe(rowOf('733519'));
@@ -480,6 +483,7 @@ describe('in-page countdown badges', () => {
     expect(rowOf('733519').getAttribute('style')).toBe('');
     expect(badge('915002').getAttribute('data-place')).toBe('corner');
     expect(rowOf('915002').style.position).toBe('relative');
+    expect(badge('802114').getAttribute('data-place')).toBe('corner');
     // The badge's own style decides how each place lays out: in a block row, no positioning (a paint layer), no
     // float (it would join the list's formatting context), no containment (a stacking context).
     const css = badge('733519').shadowRoot!.querySelector('style')!.textContent!;
