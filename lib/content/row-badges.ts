@@ -37,6 +37,33 @@ export function rowBadgeText(left: number): string {
   return `+${Math.max(1, Math.ceil(-left / 60_000))}m`;
 }
 
+/** A row badge's colour for `left` ms before the deadline (negative: overdue), by urgency. */
+export function rowBadgeColor(left: number, alertLeadMs: number): string {
+  if (left <= 0) return BADGE_COLORS.breached;
+  if (left <= 30_000) return BADGE_COLORS.urgent;
+  return left <= alertLeadMs ? BADGE_COLORS.soon : BADGE_COLORS.calm;
+}
+
+/**
+ * When a row badge's text (rowBadgeText) or colour (rowBadgeColor) next changes, for a clock due at `dueAt`, seen at
+ * `now`: until the earliest of these over the badges in view, repainting them would write nothing.
+ */
+export function nextBadgeChange(dueAt: number, now: number, alertLeadMs: number): number {
+  const left = dueAt - now;
+  let next: number;
+  // Whole minutes, rounded down: the text changes as soon as less than its minutes are left (m:ss from 1:00 on).
+  if (left > 60_000) {
+    const minutes = Math.floor(left / 60_000);
+    next = minutes === 1 ? dueAt - 60_000 : dueAt - minutes * 60_000 + 1;
+  }
+  // m:ss, seconds rounded up (formatCountdown): it changes when the rounded-up second is reached.
+  else if (left > 0) next = dueAt - (Math.ceil(left / 1000) - 1) * 1000;
+  // "+Nm", minutes late rounded up: it changes once N whole minutes have passed.
+  else next = dueAt + Math.max(1, Math.ceil(-left / 60_000)) * 60_000 + 1;
+  for (const threshold of [alertLeadMs, 30_000, 0]) if (left > threshold) next = Math.min(next, dueAt - threshold);
+  return next;
+}
+
 export const BADGE_ATTR = 'data-reply-sentinel-badge';
 
 /** Displays of a row that lays out its children as blocks: there a badge can be its last block (see create). */
@@ -96,6 +123,8 @@ export class RowBadges {
   private scrolledAt = -Infinity;
   /** Rows came into or went out of view since the badges were last shown or hidden (see showInView). */
   private visibilityChanged = false;
+  /** No badge in view changes its text or colour before this time (see nextBadgeChange, paint). */
+  private quietUntil = -Infinity;
   /** Slots whose badge goes on in the next animation frame (see sync). */
   private toCreate = new Set<Slot>();
   private frame: number | null = null;
@@ -207,6 +236,7 @@ export class RowBadges {
   /** Rows came into view: their badges' numbers may be old. */
   private showInView(): void {
     this.visibilityChanged = false;
+    this.quietUntil = -Infinity;
     this.paint();
   }
 
@@ -279,9 +309,17 @@ export class RowBadges {
     this.paint();
   }
 
-  /** Repaints the numbers (every second while a badge is shown, or with the page's own changes). Writes only what changed. */
+  /**
+   * Repaints the numbers (every second while a badge is shown, or with the page's own changes). Writes only what
+   * changed, and does nothing at all until some badge in view would change (quietUntil).
+   */
   paint(onlyChanged = false): void {
     const now = this.now();
+    if (!onlyChanged) {
+      if (now < this.quietUntil) return;
+      // Every badge in view is repainted below, each lowering this to when it next changes.
+      this.quietUntil = Infinity;
+    }
     for (const slot of this.slots.values()) {
       const h = slot.badge;
       const c = this.clocks.get(slot.buyer);
@@ -297,16 +335,10 @@ export class RowBadges {
     if (!c || !h) return;
     h.dueAt = c.dueAt;
     h.status = c.status;
+    this.quietUntil = Math.min(this.quietUntil, nextBadgeChange(c.dueAt, now, this.alertLeadMs));
     const left = c.dueAt - now;
     const text = rowBadgeText(left);
-    const color =
-      left <= 0
-        ? BADGE_COLORS.breached
-        : left <= 30_000
-          ? BADGE_COLORS.urgent
-          : left <= this.alertLeadMs
-            ? BADGE_COLORS.soon
-            : BADGE_COLORS.calm;
+    const color = rowBadgeColor(left, this.alertLeadMs);
     if (h.text.data !== text) {
       h.text.data = text;
       h.label.setAttribute('aria-label', left > 0 ? `剩余 ${text}` : `已超时 ${text.slice(1)}`);

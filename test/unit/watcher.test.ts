@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pddAdapter } from '../../lib/adapters/pdd';
-import { FLUSH_MS, QUIET_MS, rowBadgeText } from '../../lib/content/row-badges';
+import { FLUSH_MS, QUIET_MS, nextBadgeChange, rowBadgeColor, rowBadgeText } from '../../lib/content/row-badges';
 import { Watcher } from '../../lib/content/watcher';
 import {
   CLOCKS_RESYNC,
@@ -420,6 +420,26 @@ describe('in-page countdown badges', () => {
       [-3_725_000, '+63m'],
     ];
     expect(cases.map(([ms]) => [ms, rowBadgeText(ms)])).toEqual(cases);
+  });
+
+  it('knows when a badge next changes: its text and colour stay the same until then, and change then', () => {
+    const look = (dueAt: number, t: number, lead: number) =>
+      `${rowBadgeText(dueAt - t)} ${rowBadgeColor(dueAt - t, lead)}`;
+    const dueAt = NOW;
+    for (const lead of [60_000, 120_000, 45_000]) {
+      // From 5 minutes before the deadline to 5 minutes after it, at odd offsets.
+      for (let t = dueAt - 300_000; t < dueAt + 300_000; t += 7_919) {
+        const next = nextBadgeChange(dueAt, t, lead);
+        expect(next).toBeGreaterThan(t);
+        const now = look(dueAt, t, lead);
+        // Unchanged up to the moment before, checked at every 250 ms and right before it …
+        for (let u = t; u < next; u += 250)
+          expect({ t, u, lead, look: look(dueAt, u, lead) }).toEqual({ t, u, lead, look: now });
+        expect(look(dueAt, next - 1, lead)).toBe(now);
+        // … and changed at it.
+        expect(look(dueAt, next, lead)).not.toBe(now);
+      }
+    }
   });
 
   it('puts a shadow-root badge on waiting rows, counts down, and removes it when answered', async () => {
