@@ -219,18 +219,16 @@ export class Watcher {
     const events: ChatEvent[] = [];
     const changes: [ExtractedConversation | null, ExtractedConversation | null][] = [];
 
-    if (plan.counters.size) {
-      const rows = live.rows!;
+    // Rows (planLive finds some only where the adapter has live rows).
+    const rows = live.rows;
+    if (rows && (plan.counters.size || plan.rows.size)) {
       const map = this.rowMap(rows);
+      // Changed only inside their counters: the counter alone while the wait goes on, else the whole row.
       for (const [row, els] of plan.counters) {
         const old = map.get(row);
         if (old?.waitingSec !== undefined && this.counterTicked(rows, row, els, old)) continue;
         plan.rows.add(row);
       }
-    }
-    if (plan.rows.size) {
-      const rows = live.rows!;
-      const map = this.rowMap(rows);
       for (const row of plan.rows) {
         const old = map.get(row) ?? null;
         const inList = row.isConnected && rows.in.contains(row);

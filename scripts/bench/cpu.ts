@@ -78,12 +78,7 @@ export function attribute(profile: CpuProfile, matches: (url: string) => boolean
     if (keys.length) matchedMs += dt;
     for (const k of keys) inclusive.set(k, (inclusive.get(k) ?? 0) + dt);
   });
-  const byFunction = Object.fromEntries(
-    [...inclusive]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, top)
-      .map(([k, v]) => [k, v]),
-  );
+  const byFunction = Object.fromEntries([...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top));
   return { totalMs, busyMs, matchedMs, gcMs, programMs, byFunction };
 }
 

@@ -1,9 +1,11 @@
 /**
  * Page main-thread cost on the large simulated workbench (demo/pdd/large.html: 1 000 rows, 10 000 messages in
- * the open thread, 1 new message a second), in three Chromiums in the same run:
+ * the open thread, 1 new message a second), in four Chromiums in the same run:
  *   - plain: no extension;
  *   - extension: the demo build of Reply Sentinel;
- *   - naive: a peer content script that polls the DOM every second.
+ *   - naive: a peer content script that polls the DOM every second;
+ *   - control: a second plain browser (the A/A control: the run's resolution).
+ * After the timed rounds, a few more windows per page run under the V8 CPU profiler (attribution, see cpu.ts).
  * The cost is CDP `Performance.getMetrics` TaskDuration (all tasks on the page's renderer main thread: page
  * scripts, content scripts, style, layout, paint) in *thread* time (`timeDomain: threadTicks`).
  *
@@ -11,7 +13,7 @@
  * - Traffic: the page's messages are seeded, so every page gets the same ones; a window is a number of messages
  *   (the page's whenSent resolves right after its n-th), not a number of seconds, so the pages are compared over
  *   the very same messages.
- * - Contention: three Chromiums on a small machine slow each other's frames unevenly (the same messages cost ±10%
+ * - Contention: several Chromiums on a small machine slow each other's frames unevenly (the same messages cost ±10%
  *   more or less in the same 10 s). The pages take turns instead: one page runs its traffic while the others are
  *   paused (demo.pause/resume), in rounds, the order rotating each round.
  * - Garbage collection: a full collection of this page (its 10 000-message DOM) costs ≈ 110 ms and comes every
@@ -73,7 +75,7 @@ export interface MainThreadOptions {
   rounds: number;
   /** Scripted messages per window (1 a second on the benchmark's page). */
   windowMessages: number;
-  /** Windows per page (extension, naive) profiled after the rounds, for the attribution (see attributeWindows). */
+  /** Windows per page profiled after the rounds, for the attribution (see profileWindow). */
   profiledWindows: number;
   log?: (s: string) => void;
 }
@@ -153,7 +155,7 @@ export async function measureMainThread(o: MainThreadOptions) {
     log(`  profiled ${o.profiledWindows} more windows per page`);
 
     // The subjects really did their work: the extension watched the page and stored what it saw; the naive
-    // poller polled; the three pages received the same traffic.
+    // poller polled; the pages received the same traffic.
     const tabs = await readStore(ext, 'tabs');
     const events = await (
       await ext.serviceWorker()
@@ -229,7 +231,6 @@ export async function measureMainThread(o: MainThreadOptions) {
         Name,
         ReturnType<typeof summarize>
       >;
-    const total = (n: Name) => samples.reduce((a, w) => a + w[n].taskMs, 0);
     return round(
       {
         url: o.url,
@@ -237,11 +238,11 @@ export async function measureMainThread(o: MainThreadOptions) {
         rounds: samples.length,
         // The goal's number: main-thread time with / without over all windows (the same messages on each page).
         overallRatio: {
-          extension: total('extension') / total('plain'),
-          naive: total('naive') / total('plain'),
-          control: total('control') / total('plain'),
+          extension: sum('extension', (x) => x.taskMs) / plainMs,
+          naive: naiveRatio,
+          control: sum('control', (x) => x.taskMs) / plainMs,
         },
-        ci95: { extension: interval('extension'), naive: interval('naive'), control: interval('control') },
+        ci95: { extension: interval('extension'), naive: interval('naive'), control: controlCi },
         ratio: {
           extension: summarize(samples.map((w) => w.extension.taskMs / w.plain.taskMs)),
           naive: summarize(samples.map((w) => w.naive.taskMs / w.plain.taskMs)),
