@@ -1,9 +1,10 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState, type FormEvent } from 'react';
 import { PRUNE_NOTICE_KEY, type PruneNotice } from '@/lib/background/maintenance';
-import type { Reply } from '@/lib/messages';
+import { ask } from '@/lib/ui/ask';
 import { DEFAULT_RULES, allMetrics } from '@/lib/rules';
-import { DEFAULT_SETTINGS, type Settings } from '@/lib/settings';
+import { effectiveRules } from '@/lib/rules';
+import { SETTINGS_RESET_KEY, settingsFromRows, type RejectedSetting, type Settings } from '@/lib/settings';
 import { uiDb } from '@/lib/ui/db';
 import { useT } from './i18n';
 
@@ -16,16 +17,18 @@ export function SettingsPage() {
   // What the user changed and has not saved yet; the form shows stored values under it.
   const [draft, setDraft] = useState<Partial<Settings>>({});
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
-  const saved: Record<string, unknown> = {};
-  for (const r of stored ?? []) saved[r.key] = r.value;
-  const form = { ...DEFAULT_SETTINGS, ...(saved as Partial<Settings>), ...draft };
+  // Stored values pass the same schema the background uses; an invalid one shows its default.
+  const form = { ...settingsFromRows(stored ?? []).settings, ...draft };
+  const rules = effectiveRules(form.ruleOverrides);
+  const reset = useLiveQuery(() => uiDb.meta.get(SETTINGS_RESET_KEY), [])?.value as
+    { at: number; rejected: RejectedSetting[] } | undefined;
   const setForm = (next: Partial<Settings>) => setDraft({ ...draft, ...next });
 
   const prune = useLiveQuery(() => uiDb.meta.get(PRUNE_NOTICE_KEY), [])?.value as PruneNotice | undefined;
   const [purged, setPurged] = useState('');
   async function purge() {
     if (!confirm(t('optPurgeConfirm'))) return;
-    const reply = (await browser.runtime.sendMessage({ type: 'purgeAll' })) as Reply;
+    const reply = await ask({ type: 'purgeAll' });
     setPurged(reply.ok ? t('optPurged', [String(reply.removed ?? 0)]) : t('optError', [reply.error]));
   }
 
@@ -37,7 +40,7 @@ export function SettingsPage() {
       language: form.language,
       retentionDays: form.retentionDays,
     };
-    const reply = (await browser.runtime.sendMessage({ type: 'settings', patch })) as Reply;
+    const reply = await ask({ type: 'settings', patch });
     if (reply.ok) setDraft({});
     setStatus(reply.ok ? { ok: true, text: t('optSaved') } : { ok: false, text: t('optError', [reply.error]) });
   }
@@ -45,6 +48,11 @@ export function SettingsPage() {
   return (
     <main>
       <h1>{t('optionsTitle')}</h1>
+      {reset?.rejected.length ? (
+        <p className="warn" role="alert" id="rs-settings-reset">
+          {t('settingsResetBody', [reset.rejected.map((r) => r.key).join(', ')])}
+        </p>
+      ) : null}
       <form onSubmit={save} aria-describedby="rs-status">
         <label className="rs-field">
           <span>{t('optAlertLead')}</span>
@@ -119,7 +127,7 @@ export function SettingsPage() {
           </tr>
         </thead>
         <tbody>
-          {allMetrics(DEFAULT_RULES).map((m) => {
+          {allMetrics(rules).map((m) => {
             const zh = !t('optSave').startsWith('Save');
             return (
               <tr key={m.key}>

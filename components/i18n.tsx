@@ -1,6 +1,6 @@
 import type { Translate } from '@/lib/badge';
 import { catalogTranslate } from '@/lib/i18n';
-import type { Settings } from '@/lib/settings';
+import { storedSetting, type Settings } from '@/lib/settings';
 import { useLazyLive } from './useLazyLive';
 
 type Language = Settings['language'];
@@ -14,7 +14,7 @@ const loadLive = () => import('@/lib/ui/live');
 export function useT({ initial, live = true }: { initial?: Language; live?: boolean } = {}): Translate {
   const lang = useLazyLive(
     loadLive,
-    async (m) => (await m.uiDb.settings.get('language'))?.value as Language | undefined,
+    async (m) => storedSetting('language', (await m.uiDb.settings.get('language'))?.value),
     [],
     initial,
     live,

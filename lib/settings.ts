@@ -1,15 +1,38 @@
-import type { RuleOverrides } from './rules/types';
+/**
+ * The user's settings: one valibot schema is the source of their type and of their validation, both before a patch
+ * is stored and when stored values are read back (a value written by an older version, or a corrupted profile, is
+ * reset to its default and reported — never applied, never able to stop the worker).
+ */
+import * as v from 'valibot';
+import { DEFAULT_RULES, allMetrics } from './rules/defaults';
+import { ruleOverridesSchema } from './rules/overrides';
+import { check, record } from './valid';
 
-export interface Settings {
+export const LANGUAGES = ['auto', 'zh_CN', 'en'] as const;
+
+const wholeNumber = (min: number, max: number, what: string) =>
+  v.pipe(
+    v.number(`must be ${what}, ${min}–${max}`),
+    v.integer(`must be ${what}, ${min}–${max}`),
+    v.minValue(min, `must be ${what}, ${min}–${max}`),
+    v.maxValue(max, `must be ${what}, ${min}–${max}`),
+  );
+
+/** One schema per setting. */
+export const SETTING_SCHEMAS = {
   /** Alert this many seconds before a deadline (0 = no early alert). */
-  alertLeadSec: number;
-  notifications: boolean;
+  alertLeadSec: wholeNumber(0, 600, 'a whole number of seconds'),
+  notifications: v.boolean('must be true or false'),
   /** Events older than this many days are pruned (rollups and results are kept). */
-  retentionDays: number;
-  ruleOverrides: RuleOverrides;
+  retentionDays: wholeNumber(1, 400, 'a whole number of days'),
+  ruleOverrides: ruleOverridesSchema(allMetrics(DEFAULT_RULES)),
   /** UI language: follow the browser, or force one. */
-  language: 'auto' | 'zh_CN' | 'en';
-}
+  language: v.picklist(LANGUAGES, `must be one of ${LANGUAGES.join(', ')}`),
+};
+
+type Schemas = typeof SETTING_SCHEMAS;
+export type SettingKey = keyof Schemas;
+export type Settings = { [K in SettingKey]: v.InferOutput<Schemas[K]> };
 
 export const DEFAULT_SETTINGS: Settings = {
   alertLeadSec: 60,
@@ -19,35 +42,61 @@ export const DEFAULT_SETTINGS: Settings = {
   language: 'auto',
 };
 
-type Check = (v: unknown) => string | null;
+const isSettingKey = (k: string): k is SettingKey => Object.hasOwn(SETTING_SCHEMAS, k);
 
-const CHECKS: { [K in keyof Settings]: Check } = {
-  alertLeadSec: (v) =>
-    Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 600
-      ? null
-      : 'alertLeadSec must be a whole number of seconds, 0–600',
-  notifications: (v) => (typeof v === 'boolean' ? null : 'notifications must be true or false'),
-  retentionDays: (v) =>
-    Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 400 ? null : 'retentionDays must be 1–400',
-  ruleOverrides: (v) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? null : 'ruleOverrides must be an object',
-  language: (v) => (v === 'auto' || v === 'zh_CN' || v === 'en' ? null : 'language must be auto, zh_CN or en'),
-};
+const patchSchema = record(
+  Object.fromEntries(Object.entries(SETTING_SCHEMAS).map(([k, s]) => [k, v.optional(s)])) as {
+    [K in SettingKey]: v.OptionalSchema<Schemas[K], undefined>;
+  },
+  'settings patch must be an object',
+  'unknown setting',
+);
 
 /** Validates a partial settings patch: unknown keys and bad values are errors, nothing is applied then. */
 export function validateSettingsPatch(
   patch: unknown,
 ): { ok: true; patch: Partial<Settings> } | { ok: false; errors: string[] } {
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch))
-    return { ok: false, errors: ['settings patch must be an object'] };
-  const errors: string[] = [];
-  for (const [k, v] of Object.entries(patch)) {
-    const check = CHECKS[k as keyof Settings];
-    if (!check) errors.push(`${k}: unknown setting`);
-    else {
-      const e = check(v);
-      if (e) errors.push(e);
+  const r = check(patchSchema, patch);
+  if (!r.ok) return r;
+  const out: Partial<Record<SettingKey, unknown>> = {};
+  for (const [k, value] of Object.entries(r.value)) if (value !== undefined) out[k as SettingKey] = value;
+  return { ok: true, patch: out as Partial<Settings> };
+}
+
+/** A stored setting, validated: its value, or the default when it is missing or invalid. */
+export function storedSetting<K extends SettingKey>(key: K, value: unknown): Settings[K] {
+  if (value === undefined) return DEFAULT_SETTINGS[key];
+  const r = v.safeParse(SETTING_SCHEMAS[key], value);
+  return r.success ? (r.output as Settings[K]) : DEFAULT_SETTINGS[key];
+}
+
+/** `meta` row: the settings reset at the last start, for the settings page ({ at, rejected }). */
+export const SETTINGS_RESET_KEY = 'settingsReset';
+
+export interface RejectedSetting {
+  key: string;
+  error: string;
+}
+
+/**
+ * The settings from the stored rows: every valid value, the default for the rest, and what was rejected (unknown
+ * keys, values that fail their schema) so the caller can delete them and say so.
+ */
+export function settingsFromRows(rows: readonly { key: unknown; value: unknown }[]): {
+  settings: Settings;
+  rejected: RejectedSetting[];
+} {
+  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  const rejected: RejectedSetting[] = [];
+  for (const row of rows) {
+    const key = String(row.key);
+    if (!isSettingKey(key)) {
+      rejected.push({ key, error: 'unknown setting' });
+      continue;
     }
+    const r = check(SETTING_SCHEMAS[key], row.value);
+    if (r.ok) settings[key] = r.value;
+    else rejected.push({ key, error: r.errors.join('; ') });
   }
-  return errors.length ? { ok: false, errors } : { ok: true, patch: patch as Partial<Settings> };
+  return { settings: settings as Settings, rejected };
 }

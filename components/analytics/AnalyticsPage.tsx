@@ -20,7 +20,7 @@ import { addDays } from '@/lib/compliance';
 import type { RollupRow, UnitRow } from '@/lib/db/schema';
 import { chinaDay, chinaDayStart } from '@/lib/engine/time';
 import { PLATFORMS, type Platform } from '@/lib/model';
-import { effectiveRules, primaryMetric, type RuleOverrides } from '@/lib/rules';
+import { effectiveRules, primaryMetric } from '@/lib/rules';
 import { uiDb } from '@/lib/ui/db';
 import { useNow } from '../popup/useNow';
 import { useT } from '../i18n';
@@ -60,7 +60,7 @@ export function AnalyticsPage() {
     document.title = title;
   }, [title]);
 
-  const overrides = useLiveQuery(() => uiDb.settings.get('ruleOverrides'), [])?.value as RuleOverrides | undefined;
+  const overrides = useLiveQuery(() => uiDb.settings.get('ruleOverrides'), [])?.value;
   const rules = effectiveRules(overrides);
   const primaries = [...primaryMetrics(rules)];
 

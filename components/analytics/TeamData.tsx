@@ -11,7 +11,7 @@ import {
 } from '@/lib/analytics';
 import type { Translate } from '@/lib/badge';
 import type { RollupRow } from '@/lib/db/schema';
-import type { Reply } from '@/lib/messages';
+import { ask } from '@/lib/ui/ask';
 import { uiDb } from '@/lib/ui/db';
 import { useAnalyticsStore } from './store';
 
@@ -64,7 +64,7 @@ export function TeamDataSection({
   async function exportJson() {
     let id = agentId;
     if (!id) {
-      const reply = (await browser.runtime.sendMessage({ type: 'agentId' })) as Reply;
+      const reply = await ask({ type: 'agentId' });
       if (!reply.ok || typeof reply.agentId !== 'string') {
         setStatus({ ok: false, text: t('anaExportError', [reply.ok ? 'no id' : reply.error]) });
         return;
@@ -103,7 +103,7 @@ export function TeamDataSection({
       const parsed = parseExport(raw);
       if (!parsed.ok) throw new Error(parsed.error);
       if (agentId && parsed.value.source.id === agentId) throw new Error(t('anaImportOwn'));
-      const reply = (await browser.runtime.sendMessage({ type: 'teamImport', bundle: parsed.value })) as Reply;
+      const reply = await ask({ type: 'teamImport', bundle: parsed.value });
       if (!reply.ok) throw new Error(reply.error);
       setStatus({
         ok: true,
@@ -122,7 +122,7 @@ export function TeamDataSection({
   }
 
   async function remove(source: string) {
-    const reply = (await browser.runtime.sendMessage({ type: 'teamRemove', source })) as Reply;
+    const reply = await ask({ type: 'teamRemove', source });
     setStatus(reply.ok ? { ok: true, text: t('anaRemoved') } : { ok: false, text: t('anaImportError', [reply.error]) });
   }
 

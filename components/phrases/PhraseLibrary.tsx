@@ -2,7 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useRef, useState, type FormEvent } from 'react';
 import type { Translate } from '@/lib/badge';
 import type { PhraseRow } from '@/lib/db/schema';
-import type { Reply } from '@/lib/messages';
+import { ask } from '@/lib/ui/ask';
 import { PLATFORMS, type Platform } from '@/lib/model';
 import { exportPhrases, parseImport, planImport, type ImportPreview } from '@/lib/phrases/io';
 import { searchPhrases } from '@/lib/phrases/search';
@@ -14,10 +14,6 @@ const VARIABLES = ['{买家昵称}', '{客服名}', '{店铺}', '{问候}', '{�
 type Editing = { id?: number; text: string; group: string; tags: string; shortcut: string; platforms: Platform[] };
 
 const blank = (group = ''): Editing => ({ text: '', group, tags: '', shortcut: '', platforms: [] });
-
-async function send(msg: unknown): Promise<Reply> {
-  return (await browser.runtime.sendMessage(msg)) as Reply;
-}
 
 /** The phrase library: groups, search, edit, import with preview, export. Reads live; writes via the background. */
 export function PhraseLibrary() {
@@ -45,14 +41,14 @@ export function PhraseLibrary() {
       shortcut: editing.shortcut,
       platforms: editing.platforms,
     };
-    const r = await send({ type: 'phraseSave', draft, ...(editing.id !== undefined && { id: editing.id }) });
+    const r = await ask({ type: 'phraseSave', draft, ...(editing.id !== undefined && { id: editing.id }) });
     if (r.ok) setEditing(null);
     setStatus(r.ok ? { ok: true, text: t('phrSaved') } : { ok: false, text: r.error });
   }
 
   async function remove(p: PhraseRow) {
-    if (!confirm(t('phrConfirmDelete', [p.text.slice(0, 30)]))) return;
-    const r = await send({ type: 'phraseDelete', id: p.id });
+    if (p.id === undefined || !confirm(t('phrConfirmDelete', [p.text.slice(0, 30)]))) return;
+    const r = await ask({ type: 'phraseDelete', id: p.id });
     setStatus(r.ok ? { ok: true, text: t('phrDeleted') } : { ok: false, text: r.error });
   }
 
@@ -273,7 +269,11 @@ function ImportExport({
   async function commit() {
     if (!preview) return;
     const plan = planImport(preview, all, mode);
-    const r = await send({ type: 'phraseImport', add: plan.add, update: plan.update, replaceAll: mode === 'replace' });
+    const replaceAll = mode === 'replace';
+    // Replacing the library with nothing deletes every phrase: only when the user says so.
+    const confirmDeleteAll = replaceAll && plan.add.length === 0 && confirm(t('phrConfirmDeleteAll'));
+    if (replaceAll && plan.add.length === 0 && !confirmDeleteAll) return;
+    const r = await ask({ type: 'phraseImport', add: plan.add, update: plan.update, replaceAll, confirmDeleteAll });
     onDone(
       r.ok
         ? { ok: true, text: t('phrImported', [String(r.added ?? 0), String(r.updated ?? 0)]) }

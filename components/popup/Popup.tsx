@@ -4,7 +4,8 @@ import { complianceView, type Figure, type FigureState, type MetricView } from '
 import type { ClockRow, TabRow } from '@/lib/db/schema';
 import { byUrgency } from '@/lib/engine';
 import { chinaDay } from '@/lib/engine/time';
-import { COVERAGE_GAP_MS, type Reply } from '@/lib/messages';
+import { COVERAGE_GAP_MS } from '@/lib/messages';
+import { ask } from '@/lib/ui/ask';
 import { DEFAULT_RULES } from '@/lib/rules';
 import { useT } from '../i18n';
 import { usePopupStore } from './store';
@@ -121,7 +122,7 @@ function Phrases({ t }: { t: Translate }) {
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   if (phrases && !phrases.length) return <p className="rs-empty">{t('popupNoPhrases')}</p>;
   async function insert(id: number) {
-    const reply = (await browser.runtime.sendMessage({ type: 'insertPhrase', phraseId: id })) as Reply;
+    const reply = await ask({ type: 'insertPhrase', phraseId: id });
     setStatus(reply.ok ? { ok: true, text: t('popupPhraseInserted') } : { ok: false, text: reply.error });
   }
   return (
@@ -192,7 +193,7 @@ function Queue({ clocks, now, t, hasTabs }: { clocks: ClockRow[]; now: number; t
               type="button"
               className={`rs-item ${cls}`}
               title={t('popupFocus')}
-              onClick={() => void browser.runtime.sendMessage({ type: 'focus', conv: c.key })}
+              onClick={() => void ask({ type: 'focus', conv: c.key })}
             >
               <span className="who">{c.buyerNick ?? c.buyer}</span>
               <span className="time" role="timer">

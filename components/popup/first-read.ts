@@ -7,9 +7,9 @@ import { DB_NAME } from '@/lib/db/name';
 import { BREACH_SHOWN_MS } from '@/lib/shown';
 import type { ClockRow, RollupRow, TabRow } from '@/lib/db/schema';
 import { chinaDay } from '@/lib/engine/time';
-import { DEFAULT_RULES, effectiveRules, type RuleOverrides } from '@/lib/rules';
+import { DEFAULT_RULES, effectiveRules } from '@/lib/rules';
 import type { RuleSet } from '@/lib/rules/types';
-import type { Settings } from '@/lib/settings';
+import { storedSetting, type Settings } from '@/lib/settings';
 
 export interface PopupData {
   rules: RuleSet;
@@ -80,10 +80,10 @@ export function popupData(
   rollupLists: RollupRow[][],
 ): PopupData {
   return {
-    rules: effectiveRules(overrides?.value as RuleOverrides | undefined),
+    rules: effectiveRules(overrides?.value),
     tabs,
     clocks: clockLists.flat(),
     rollups: rollupLists.flat(),
-    ...(language && { language: language.value as Settings['language'] }),
+    ...(language && { language: storedSetting('language', language.value) }),
   };
 }

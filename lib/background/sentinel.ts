@@ -21,10 +21,18 @@ import {
 import { conversationKey, eventKey, type CoverageSpan, type Platform } from '../model';
 import { effectiveRules } from '../rules';
 import type { RuleSet } from '../rules/types';
-import { DEFAULT_SETTINGS, validateSettingsPatch, type Settings } from '../settings';
+import {
+  DEFAULT_SETTINGS,
+  SETTINGS_RESET_KEY,
+  settingsFromRows,
+  validateSettingsPatch,
+  type RejectedSetting,
+  type Settings,
+} from '../settings';
 import { BREACH_SHOWN_MS, UNKNOWN_SHOWN_MS } from '../shown';
 import { purgeAll } from './maintenance';
 import { ThreadCache } from './thread-cache';
+import type { Dropped } from './traffic';
 
 export interface Notice {
   id: string;
@@ -96,6 +104,8 @@ export class Sentinel {
   /** What each tab was last sent (its account's clocks by buyer, numbered), so only changes are sent. */
   private pushed = new Map<number, { platform: Platform; account: string; seq: number; sent: Map<string, TabClock> }>();
   private ready: Promise<void> | null = null;
+  private startError: string | null = null;
+  private settingsReset: RejectedSetting[] = [];
   /** Serialises writes so that concurrent messages cannot interleave read-modify-write cycles. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -104,9 +114,13 @@ export class Sentinel {
     private readonly host: Host,
   ) {}
 
-  /** Rehydrate from Dexie: settings, stale coverage, overdue deadlines (fired now), badge, the one alarm. */
+  /**
+   * Rehydrate from Dexie: settings, stale coverage, overdue deadlines (fired now), badge, the one alarm. A start that
+   * fails is not kept: the next message tries again, and `status()` says what went wrong meanwhile.
+   */
   start(): Promise<void> {
-    this.ready ??= this.serial(async () => {
+    if (this.ready) return this.ready;
+    const run = this.serial(async () => {
       await this.loadSettings();
       const now = this.host.now();
       // Spans whose tab is gone (browser restarted or crashed: no close event came) or stopped reporting end
@@ -125,7 +139,22 @@ export class Sentinel {
       await this.reload(now);
       await this.recomputeOpen(now);
     });
+    this.ready = run.then(
+      () => {
+        this.startError = null;
+      },
+      (err: unknown) => {
+        this.ready = null;
+        this.startError = String((err as Error)?.message ?? err);
+        throw err;
+      },
+    );
     return this.ready;
+  }
+
+  /** How the background is: a start that failed (the popup shows it), settings reset at the last start. */
+  status(): { startError: string | null; settingsReset: RejectedSetting[] } {
+    return { startError: this.startError, settingsReset: this.settingsReset };
   }
 
   /** Fills the mirrors (see `live`) from the database. */
@@ -170,12 +199,28 @@ export class Sentinel {
     return run;
   }
 
+  /**
+   * Reads the settings through their schema. A stored value that fails it (an older version's, a corrupted profile)
+   * is deleted and its default used, with a notice: nothing stored can stop the worker.
+   */
   private async loadSettings(): Promise<void> {
-    const rows = await this.db.settings.toArray();
-    const s: Record<string, unknown> = { ...DEFAULT_SETTINGS };
-    for (const r of rows) if (r.key in s) s[r.key] = r.value;
-    this.settings = s as unknown as Settings;
-    this.rules = effectiveRules(this.settings.ruleOverrides);
+    const { settings, rejected } = settingsFromRows(await this.db.settings.toArray());
+    if (rejected.length) {
+      await this.db.transaction('rw', this.db.settings, this.db.meta, async () => {
+        await this.db.settings.bulkDelete(rejected.map((r) => r.key));
+        await this.db.meta.put({ key: SETTINGS_RESET_KEY, value: { at: this.host.now(), rejected } });
+      });
+      this.settingsReset = rejected;
+      await this.host
+        .notify({
+          id: `settings|${this.host.now()}`,
+          title: this.host.t('settingsResetTitle'),
+          message: this.host.t('settingsResetBody', [rejected.map((r) => r.key).join(', ')]),
+        })
+        .catch(() => undefined);
+    }
+    this.settings = settings;
+    this.rules = effectiveRules(settings.ruleOverrides);
   }
 
   getSettings(): Settings {
@@ -187,6 +232,7 @@ export class Sentinel {
     if (!v.ok) return { ok: false, error: v.errors.join('; ') };
     await this.start();
     return this.serial(async () => {
+      // Only validated values are stored (the patch passed the schema above).
       await this.db.settings.bulkPut(Object.entries(v.patch).map(([key, value]) => ({ key, value })));
       await this.loadSettings();
       await this.recomputeOpen(this.host.now());
@@ -227,8 +273,11 @@ export class Sentinel {
     });
   }
 
-  /** A tab's health report (also its heartbeat): tab registry and coverage spans. */
-  async health(msg: HealthMessage, tabId: number): Promise<void> {
+  /**
+   * A tab's health report (also its heartbeat): tab registry and coverage spans. `dropped`: what the router refused
+   * from this tab for sending too much (kept on the tab row, shown in the popup).
+   */
+  async health(msg: HealthMessage, tabId: number, dropped?: Dropped): Promise<void> {
     await this.start();
     return this.serial(async () => {
       const now = this.host.now();
@@ -245,6 +294,7 @@ export class Sentinel {
           health: msg.health,
           lastSeen: now,
           ...(msg.activeBuyer !== undefined && { activeBuyer: msg.activeBuyer }),
+          ...(dropped && { dropped: { ...dropped } }),
         };
         await this.db.tabs.put(row);
         const open = await this.db.coverage

@@ -6,6 +6,7 @@
  * Never sends: Enter inside the palette is stopped before the page can see it, and insertion never types Enter.
  * Phrases come from the background (content scripts never open the database). Text is set as text only.
  */
+import { send, type Transport } from '../send';
 import type { PhraseRow } from '../db/schema';
 import type { Platform } from '../model';
 import { fillPhrase } from '../phrases/fill';
@@ -18,7 +19,8 @@ export interface PaletteDeps {
   platform: Platform;
   /** The adapter's chat input (or null when the page shows none). */
   input(): Element | null;
-  send(msg: unknown): Promise<unknown>;
+  /** How requests reach the background (typed by `send`). */
+  send: Transport;
   /** Who the open conversation is with, for {买家昵称} / {店铺}. */
   context(): { buyerNick?: string; shop?: string };
   now(): number;
@@ -73,13 +75,10 @@ export class Palette {
 
   /** Loads (or reloads) the phrases visible on this platform. */
   refresh(): Promise<void> {
-    this.loading ??= this.deps
-      .send({ type: 'phrases', platform: this.deps.platform })
+    this.loading ??= send(this.deps.send, { type: 'phrases', platform: this.deps.platform })
       .then((r) => {
-        const list = (r as { phrases?: unknown } | undefined)?.phrases;
-        if (Array.isArray(list)) this.phrases = list as PhraseRow[];
+        if (r.ok && Array.isArray(r.phrases)) this.phrases = r.phrases;
       })
-      .catch(() => undefined)
       .finally(() => {
         this.loading = null;
       });
@@ -326,7 +325,7 @@ export class Palette {
     const clean = text.replace(/\uE000/g, '');
     const r = await insertTextConfirmed(el, clean);
     if (r.ok && at >= 0) moveCaretBack(el, clean.length - at);
-    if (r.ok && row.id !== undefined) void this.deps.send({ type: 'phraseUsed', id: row.id }).catch(() => undefined);
+    if (r.ok && row.id !== undefined) void send(this.deps.send, { type: 'phraseUsed', id: row.id });
   }
 }
 

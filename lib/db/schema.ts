@@ -56,6 +56,8 @@ export interface TabRow {
   activeBuyer?: string;
   /** When the tab's chat input last got the focus (quick phrases go to the most recent one). */
   inputAt?: number;
+  /** Messages refused from this tab for sending too much (`lib/background/traffic.ts`), if any. */
+  dropped?: { messages: number; events: number; at: number };
 }
 
 export interface PhraseRow {

@@ -77,13 +77,5 @@ export interface RuleSet {
   platforms: Readonly<Record<Platform, PlatformRules>>;
 }
 
-/** What a user may override, per metric. */
-export interface MetricOverride {
-  thresholdSec?: number;
-  window?: DailyWindow;
-  validReply?: Author[];
-  warnBelow?: number;
-  sessionGapSec?: number;
-}
-
-export type RuleOverrides = Record<string, MetricOverride>;
+/** What a user may override, per metric: the type comes from the schema in `overrides.ts`. */
+export type { MetricOverride, RuleOverrides } from './overrides';

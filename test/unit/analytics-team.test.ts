@@ -167,7 +167,10 @@ describe('JSON export and strict parsing', () => {
     const ok = parseMessage({ type: 'teamImport', bundle: good() });
     expect(ok.ok && ok.value.type === 'teamImport' && ok.value.bundle.rollups.length).toBe(1);
     const bad = parseMessage({ type: 'teamImport', bundle: { ...good(), version: 9 } });
-    expect(bad).toEqual({ ok: false, error: 'teamImport: unsupported export version 9 (this version reads 1)' });
+    expect(bad).toEqual({
+      ok: false,
+      error: 'teamImport: bundle: unsupported export version 9 (this version reads 1)',
+    });
     expect(parseMessage({ type: 'teamRemove', source: 'x' }).ok).toBe(false);
     expect(parseMessage({ type: 'teamRemove', source: B })).toEqual({
       ok: true,

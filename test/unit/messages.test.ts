@@ -29,19 +29,19 @@ describe('parseMessage', () => {
   it.each([
     [null, 'message must be an object'],
     [{ type: 'nope' }, 'unknown message type: nope'],
-    [{ type: 'events', platform: 'ebay', account: 'a', events: [] }, 'events: unknown platform'],
-    [{ type: 'events', platform: 'pdd', account: '', events: [] }, 'account must be a non-empty id'],
+    [{ type: 'events', platform: 'ebay', account: 'a', events: [] }, 'events: platform: must be one of pdd'],
+    [{ type: 'events', platform: 'pdd', account: '', events: [] }, 'events: account: must be a non-empty id'],
     [
       { type: 'events', platform: 'pdd', account: 'shop', events: [{ ...good, author: 'alien' }] },
-      'events[0].author must be one of',
+      'events[0].author: must be one of',
     ],
     [
       { type: 'events', platform: 'pdd', account: 'shop', events: [{ ...good, at: 'yesterday' }] },
-      'events[0].at must be a time',
+      'events[0].at: must be a time',
     ],
     [
       { type: 'events', platform: 'pdd', account: 'shop', events: [{ ...good, at: 1e20 }] },
-      'events[0].at must be a time',
+      'events[0].at: must be a time',
     ],
     [
       { type: 'events', platform: 'pdd', account: 'shop', events: [{ ...good, account: 'other' }] },
@@ -49,7 +49,7 @@ describe('parseMessage', () => {
     ],
     [
       { type: 'events', platform: 'pdd', account: 'shop', events: [{ ...good, atLatest: good.at - 1 }] },
-      'atLatest must be a time ≥ at',
+      'events[0].atLatest: must be a time ≥ at',
     ],
     [
       {
@@ -64,7 +64,7 @@ describe('parseMessage', () => {
       { type: 'events', platform: 'pdd', account: 'shop', events: new Array(LIMITS.eventsPerMessage + 1).fill(good) },
       'at most',
     ],
-    [{ type: 'health', platform: 'pdd', account: 'shop', health: 'great', url: 'x' }, 'health: must be one of'],
+    [{ type: 'health', platform: 'pdd', account: 'shop', health: 'great', url: 'x' }, 'health: health: must be one of'],
   ])('rejects %j with a clear error', (raw, error) => {
     const r = parseMessage(raw);
     expect(r.ok).toBe(false);

@@ -1,0 +1,136 @@
+/**
+ * What the background does for each message of the protocol (`lib/protocol.ts`): one handler per type, already
+ * validated and sender-checked by the router. Browser calls go through `TabOps`, so this is testable without chrome.*.
+ */
+import type { Translate } from '../badge';
+import type { ToContent } from '../messages';
+import type { Handlers } from './router';
+import { withSpace, type PruneNotice } from './maintenance';
+import type { PhraseStore } from './phrases';
+import type { Sentinel } from './sentinel';
+import type { TrafficLimiter } from './traffic';
+import { fillPhrase } from '../phrases/fill';
+
+export interface TabOps {
+  /** Brings a tab and its window to the front; false when the tab is gone. */
+  focusTab(tabId: number): Promise<boolean>;
+  /** Sends to one tab's content script; rejects when nothing answers. */
+  sendToTab(tabId: number, msg: ToContent): Promise<unknown>;
+}
+
+export interface HandlerDeps {
+  sentinel: Sentinel;
+  phrases: PhraseStore;
+  limiter: TrafficLimiter;
+  tabs: TabOps;
+  now: () => number;
+  t: Translate;
+  /** Old records were deleted because the browser ran out of space (tell the user). */
+  onPrune: (n: PruneNotice) => void;
+}
+
+export function backgroundHandlers(d: HandlerDeps): Handlers {
+  const { sentinel, phrases } = d;
+
+  /** Brings the most recently active workbench tab of a conversation's account to the front, opening it there. */
+  async function focusConversation(conv: string): Promise<boolean> {
+    const clock = await sentinel.db.clocks.get(conv);
+    if (!clock) return false;
+    const tabs = await sentinel.db.tabs.where('[platform+account]').equals([clock.platform, clock.account]).toArray();
+    const tab = tabs.sort((a, b) => b.lastSeen - a.lastSeen)[0];
+    if (!tab || !(await d.tabs.focusTab(tab.tabId))) return false;
+    // Where the adapter can, open that conversation in the page too.
+    await d.tabs.sendToTab(tab.tabId, { type: 'openConversation', buyer: clock.buyer }).catch(() => undefined);
+    return true;
+  }
+
+  return {
+    async events(msg) {
+      const r = await withSpace(
+        sentinel.db,
+        d.now,
+        () => sentinel.ingest(msg),
+        (n) => {
+          sentinel.forgetThreads();
+          d.onPrune(n);
+        },
+      );
+      return { ok: true, ...r };
+    },
+    async health(msg, from) {
+      await sentinel.health(msg, from.tabId!, d.limiter.dropped(from.tabId!));
+      return { ok: true, clocks: sentinel.clocksFor(msg.platform, msg.account) };
+    },
+    async inputFocus(_msg, from) {
+      await sentinel.inputFocused(from.tabId!);
+      return { ok: true };
+    },
+    async phrases(msg) {
+      return { ok: true, phrases: await phrases.visible(msg.platform) };
+    },
+    async phraseUsed(msg) {
+      await phrases.used(msg.id);
+      return { ok: true };
+    },
+    phraseSave: (msg) => phrases.save(msg.draft, msg.id),
+    phraseDelete: (msg) => phrases.remove(msg.id),
+    async phraseImport(msg) {
+      if (msg.replaceAll && msg.add.length === 0 && !msg.confirmDeleteAll)
+        return {
+          ok: false,
+          error:
+            'phraseImport: replacing the library with nothing would delete every phrase; confirm "delete all phrases"',
+        };
+      return phrases.applyImport(msg);
+    },
+    async insertPhrase(msg) {
+      const phrase = await sentinel.db.phrases.get(msg.phraseId);
+      if (!phrase) return { ok: false, error: 'no such phrase' };
+      const tab = await sentinel.lastInputTab();
+      if (!tab) return { ok: false, error: d.t('phraseNoInput') };
+      const clock = tab.activeBuyer
+        ? await sentinel.db.clocks.get(`${tab.platform}|${tab.account}|${tab.activeBuyer}`)
+        : undefined;
+      const text = fillPhrase(phrase.text, {
+        now: d.now(),
+        ...(clock?.buyerNick !== undefined && { buyerNick: clock.buyerNick }),
+        ...(clock?.shop !== undefined && { shop: clock.shop }),
+      });
+      await d.tabs.focusTab(tab.tabId);
+      const reply = (await d.tabs
+        .sendToTab(tab.tabId, { type: 'insert', text })
+        .catch((e: unknown) => ({ ok: false, error: String(e) }))) as { ok?: boolean; error?: string } | undefined;
+      if (!reply?.ok) return { ok: false, error: reply?.error ?? d.t('phraseNoInput') };
+      await phrases.used(msg.phraseId);
+      return { ok: true };
+    },
+    settings: (msg) => sentinel.updateSettings(msg.patch),
+    async focus(msg) {
+      return (await focusConversation(msg.conv))
+        ? { ok: true }
+        : { ok: false, error: 'no open workbench tab for that conversation' };
+    },
+    async refresh() {
+      await sentinel.tick();
+      return { ok: true, badge: sentinel.badge(d.now()) };
+    },
+    async status() {
+      return { ok: true, ...sentinel.status() };
+    },
+    async purgeAll() {
+      return { ok: true, removed: await sentinel.purgeAll() };
+    },
+    teamImport: (msg) => sentinel.importTeam(msg.bundle),
+    async teamRemove(msg) {
+      return { ok: true, removed: await sentinel.removeTeamSource(msg.source) };
+    },
+    async agentId() {
+      return { ok: true, agentId: await sentinel.agentId() };
+    },
+  };
+}
+
+/** Notification-click ids carry the conversation key (`kind|platform|account|buyer|…`). */
+export function conversationOfNotice(id: string): string {
+  return id.split('|').slice(1, 4).join('|');
+}

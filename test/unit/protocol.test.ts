@@ -1,0 +1,290 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { backgroundHandlers, type TabOps } from '../../lib/background/handlers';
+import { PhraseStore } from '../../lib/background/phrases';
+import { Router, classifySender, type SenderInfo } from '../../lib/background/router';
+import { Sentinel } from '../../lib/background/sentinel';
+import { TRAFFIC, TrafficLimiter } from '../../lib/background/traffic';
+import { SentinelDB } from '../../lib/db/schema';
+import type { ChatEvent } from '../../lib/model';
+import { PROTOCOL, parseMessage, type MessageType } from '../../lib/protocol';
+import { send } from '../../lib/send';
+import { ev, t } from './helpers/events';
+import { FakeHost } from './helpers/host';
+
+const EXT = { id: 'abcdefghijklmnopabcdefghijklmnop', origin: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop/' };
+const PAGE: SenderInfo = { kind: 'page' };
+const TAB = (tabId = 7): SenderInfo => ({ kind: 'workbench', tabId });
+
+let n = 0;
+let db: SentinelDB;
+let host: FakeHost;
+let sentinel: Sentinel;
+let phrases: PhraseStore;
+let limiter: TrafficLimiter;
+let router: Router;
+let focused: number[];
+
+function build(limits = TRAFFIC) {
+  limiter = new TrafficLimiter(limits);
+  const tabs: TabOps = {
+    async focusTab(tabId) {
+      focused.push(tabId);
+      return true;
+    },
+    async sendToTab() {
+      return { ok: true };
+    },
+  };
+  router = new Router(
+    backgroundHandlers({ sentinel, phrases, limiter, tabs, now: () => host.clock, t: host.t, onPrune: () => {} }),
+    limiter,
+    () => host.clock,
+  );
+}
+
+beforeEach(() => {
+  db = new SentinelDB(`protocol-${++n}`);
+  host = new FakeHost();
+  sentinel = new Sentinel(db, host);
+  phrases = new PhraseStore(db, () => host.clock);
+  focused = [];
+  build();
+});
+afterEach(() => db.close());
+
+const events = (list: ChatEvent[]) => ({ type: 'events', platform: 'pdd', account: 'shop-main', events: list });
+
+/** One valid request of every type, as its sender would write it. */
+const SAMPLES: Record<MessageType, Record<string, unknown>> = {
+  events: events([ev('pdd', 'b1', 'buyer', t('10:00:00'))]),
+  health: {
+    type: 'health',
+    platform: 'pdd',
+    account: 'shop-main',
+    health: 'watching',
+    url: 'https://mms.pinduoduo.com/',
+  },
+  inputFocus: { type: 'inputFocus', platform: 'pdd', account: 'shop-main' },
+  phrases: { type: 'phrases', platform: 'pdd' },
+  phraseUsed: { type: 'phraseUsed', id: 1 },
+  phraseSave: { type: 'phraseSave', draft: { text: '亲，在的', shortcut: '/zai' } },
+  phraseDelete: { type: 'phraseDelete', id: 1 },
+  phraseImport: { type: 'phraseImport', add: [{ text: '新短语' }], update: [] },
+  insertPhrase: { type: 'insertPhrase', phraseId: 1 },
+  settings: { type: 'settings', patch: { alertLeadSec: 30 } },
+  focus: { type: 'focus', conv: 'pdd|shop-main|b1' },
+  refresh: { type: 'refresh' },
+  status: { type: 'status' },
+  purgeAll: { type: 'purgeAll' },
+  teamImport: { type: 'teamImport', bundle: {} },
+  teamRemove: { type: 'teamRemove', source: 'agent-0001' },
+  agentId: { type: 'agentId' },
+};
+
+describe('the protocol map', () => {
+  it('has a schema, a sender rule and a sample for every message type', () => {
+    expect(Object.keys(SAMPLES).sort()).toEqual(Object.keys(PROTOCOL).sort());
+    for (const [type, spec] of Object.entries(PROTOCOL)) {
+      expect(spec.from.length, type).toBeGreaterThan(0);
+      // The samples are well formed, except the team bundle, whose content `parseExport` checks.
+      if (type !== 'teamImport') expect(parseMessage(SAMPLES[type as MessageType]).ok, type).toBe(true);
+    }
+  });
+
+  it('configuration writes, imports, purge and team import come only from extension pages', () => {
+    for (const type of [
+      'settings',
+      'phraseSave',
+      'phraseDelete',
+      'phraseImport',
+      'purgeAll',
+      'teamImport',
+      'teamRemove',
+      'insertPhrase',
+      'focus',
+    ] as const)
+      expect(PROTOCOL[type].from, type).toEqual(['page']);
+    for (const type of ['events', 'health', 'inputFocus'] as const)
+      expect(PROTOCOL[type].from, type).toEqual(['workbench']);
+  });
+
+  it.each(Object.keys(PROTOCOL) as MessageType[])(
+    '%s from the wrong sender is refused before it runs',
+    async (type) => {
+      const wrong: SenderInfo[] = [];
+      if (!PROTOCOL[type].from.includes('page')) wrong.push(PAGE);
+      if (!PROTOCOL[type].from.includes('workbench')) wrong.push(TAB());
+      for (const from of wrong) {
+        const r = await router.handle(SAMPLES[type], from);
+        expect(r).toEqual({ ok: false, error: expect.stringContaining(`${type} must come from`) });
+      }
+      expect(await db.settings.count()).toBe(0);
+      expect(await db.events.count()).toBe(0);
+      expect(await db.phrases.count()).toBe(0);
+    },
+  );
+
+  it('refuses an unknown sender, an unknown type and a malformed request, saying why', async () => {
+    expect((await router.handle(SAMPLES.status, null)).ok).toBe(false);
+    expect(await router.handle({ type: 'hasOwnProperty' }, PAGE)).toEqual({
+      ok: false,
+      error: 'unknown message type: hasOwnProperty',
+    });
+    expect(await router.handle({ type: 'focus', conv: 3 }, PAGE)).toEqual({
+      ok: false,
+      error: 'focus: conv: must be a conversation key',
+    });
+    expect(await router.handle('events', TAB())).toEqual({ ok: false, error: 'message must be an object' });
+  });
+
+  it('answers a handler that throws with an error, not a dead channel', async () => {
+    const r = await router.handle({ type: 'phraseImport', add: [], update: [{ id: 999, draft: { text: 'x' } }] }, PAGE);
+    expect(r.ok).toBe(false);
+  });
+});
+
+describe('who sent it', () => {
+  it.each([
+    [{ id: EXT.id, url: `${EXT.origin}popup.html` }, { kind: 'page' }],
+    [{ id: EXT.id, url: `${EXT.origin}options.html`, tab: { id: 3 } }, { kind: 'page' }],
+    [
+      { id: EXT.id, url: 'https://mms.pinduoduo.com/chat-merchant/', tab: { id: 3 } },
+      { kind: 'workbench', tabId: 3 },
+    ],
+    [
+      { id: EXT.id, url: 'http://127.0.0.1:8080/demo/pdd/', tab: { id: 4 } },
+      { kind: 'workbench', tabId: 4 },
+    ],
+    [{ id: 'another-extension', url: 'https://mms.pinduoduo.com/', tab: { id: 3 } }, null],
+    [{ id: EXT.id, url: 'chrome-extension://another/popup.html', tab: { id: 3 } }, null],
+    [{ id: EXT.id, url: 'https://mms.pinduoduo.com/' }, null],
+    [{ id: EXT.id, url: 'file:///tmp/x.html', tab: { id: 3 } }, null],
+    [{ id: EXT.id, url: 'https://mms.pinduoduo.com/', tab: { id: -1 } }, null],
+  ])('%j → %j', (sender, kind) => {
+    expect(classifySender(sender, EXT)).toEqual(kind);
+  });
+});
+
+describe('the phrase library cannot be wiped by accident', () => {
+  beforeEach(async () => {
+    await phrases.seedIfEmpty();
+  });
+
+  it('a workbench tab cannot import, save or delete phrases', async () => {
+    const before = await db.phrases.count();
+    expect(before).toBeGreaterThan(10);
+    for (const msg of [
+      { type: 'phraseImport', add: [], update: [], replaceAll: true },
+      { type: 'phraseImport', add: [], update: [], replaceAll: true, confirmDeleteAll: true },
+      { type: 'phraseDelete', id: 1 },
+      { type: 'phraseSave', draft: { text: 'x' } },
+    ])
+      expect((await router.handle(msg, TAB())).ok).toBe(false);
+    expect(await db.phrases.count()).toBe(before);
+  });
+
+  it('a replace-all with nothing in it is refused unless confirmed as "delete all phrases"', async () => {
+    const before = await db.phrases.count();
+    const r = await router.handle({ type: 'phraseImport', add: [], update: [], replaceAll: true }, PAGE);
+    expect(r).toEqual({ ok: false, error: expect.stringContaining('delete all phrases') });
+    expect(await db.phrases.count()).toBe(before);
+    const ok = await router.handle(
+      { type: 'phraseImport', add: [], update: [], replaceAll: true, confirmDeleteAll: true },
+      PAGE,
+    );
+    expect(ok.ok).toBe(true);
+    expect(await db.phrases.count()).toBe(0);
+  });
+
+  it('a replace-all with phrases in it replaces the library', async () => {
+    const r = await router.handle(
+      { type: 'phraseImport', add: [{ text: '唯一' }], update: [], replaceAll: true },
+      PAGE,
+    );
+    expect(r).toEqual({ ok: true, added: 1, updated: 0 });
+    expect((await db.phrases.toArray()).map((p) => p.text)).toEqual(['唯一']);
+  });
+});
+
+describe('settings only from extension pages, and only valid ones', () => {
+  it('a workbench tab cannot change settings; a page can, and a bad patch stores nothing', async () => {
+    expect((await router.handle({ type: 'settings', patch: { alertLeadSec: 5 } }, TAB())).ok).toBe(false);
+    expect(
+      await router.handle({ type: 'settings', patch: { ruleOverrides: { 'pdd.manual3min': { window: null } } } }, PAGE),
+    ).toEqual({ ok: false, error: expect.stringContaining('pdd.manual3min.window') });
+    expect(await db.settings.count()).toBe(0);
+    expect(await router.handle({ type: 'settings', patch: { alertLeadSec: 5 } }, PAGE)).toEqual({ ok: true });
+    expect(await db.settings.get('alertLeadSec')).toEqual({ key: 'alertLeadSec', value: 5 });
+    expect(await router.handle({ type: 'status' }, PAGE)).toEqual({ ok: true, startError: null, settingsReset: [] });
+  });
+});
+
+describe('per-tab traffic limits', () => {
+  const small = { messagesBurst: 5, messagesPerSec: 1, eventsBurst: 10, eventsPerSec: 1 };
+
+  it('a tab that sends too many messages is refused, counted, and let through again once refilled', async () => {
+    build(small);
+    const health = SAMPLES.health;
+    for (let i = 0; i < 5; i++) expect((await router.handle(health, TAB())).ok).toBe(true);
+    const r = await router.handle(health, TAB());
+    expect(r).toEqual({ ok: false, error: expect.stringContaining('sends too much') });
+    expect(limiter.dropped(7)).toEqual({ messages: 1, events: 0, at: host.clock });
+    // Another tab is not affected.
+    expect((await router.handle(health, TAB(8))).ok).toBe(true);
+    host.clock += 2_000;
+    expect((await router.handle(health, TAB())).ok).toBe(true);
+    // The drop is shown on the tab (the popup reads the tab rows).
+    expect((await db.tabs.get(7))?.dropped).toEqual({ messages: 1, events: 0, at: host.clock - 2_000 });
+  });
+
+  it('stored events are charged, duplicates are free, and a tab in debt cannot fill the disk', async () => {
+    build(small);
+    const batch = (from: number, count: number) =>
+      events(
+        Array.from({ length: count }, (_, i) =>
+          ev('pdd', `b${from + i}`, 'buyer', t('10:00:00'), { messageId: `x${from + i}` }),
+        ),
+      );
+    expect(await router.handle(batch(0, 12), TAB())).toEqual({ ok: true, stored: 12, conversations: 12 });
+    // The same messages again (a reload) store nothing and cost nothing... but the tab is in debt (10 − 12).
+    const again = await router.handle(batch(0, 12), TAB());
+    expect(again).toEqual({ ok: false, error: expect.stringContaining('sends too much') });
+    expect(limiter.dropped(7)?.events).toBe(12);
+    host.clock += 3_000; // +3 tokens: out of debt
+    expect(await router.handle(batch(0, 12), TAB())).toEqual({ ok: true, stored: 0, conversations: 0 });
+    expect(await router.handle(batch(100, 1), TAB())).toEqual({ ok: true, stored: 1, conversations: 1 });
+    expect(await db.events.count()).toBe(13);
+  });
+
+  it('the documented defaults let a first scan of a 10 000-message thread through, twice', () => {
+    const l = new TrafficLimiter();
+    for (let i = 0; i < 5; i++) {
+      expect(l.admit(1, 0, 2000)).toBe(true);
+      l.charge(1, 0, 2000);
+    }
+    expect(l.admit(1, 0, 2000)).toBe(true);
+    expect(l.dropped(1)).toBeUndefined();
+  });
+});
+
+describe('send()', () => {
+  it('returns the reply, or an error reply when the transport fails or answers nothing', async () => {
+    expect(await send(async () => ({ ok: true, agentId: 'a' }), { type: 'agentId' })).toEqual({
+      ok: true,
+      agentId: 'a',
+    });
+    expect(await send(async () => undefined, { type: 'agentId' })).toEqual({
+      ok: false,
+      error: 'no answer from the background',
+    });
+    expect(
+      await send(
+        async () => {
+          throw new Error('Extension context invalidated.');
+        },
+        { type: 'agentId' },
+      ),
+    ).toEqual({ ok: false, error: 'Extension context invalidated.' });
+  });
+});
