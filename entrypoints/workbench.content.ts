@@ -4,9 +4,11 @@
  * all_frames: 1688's web Wangwang renders its chat inside a same-origin iframe.
  */
 import { adapterFor } from '@/lib/adapters/registry';
+import { WorkerLink } from '@/lib/content/link';
 import { Palette } from '@/lib/content/palette';
 import { Watcher } from '@/lib/content/watcher';
 import { WORKBENCH_MATCHES } from '@/lib/hosts';
+import { LINK_PORT } from '@/lib/messages';
 
 export default defineContentScript({
   matches: [...WORKBENCH_MATCHES],
@@ -15,6 +17,15 @@ export default defineContentScript({
   main(ctx) {
     let watcher: Watcher | null = null;
     let palette: Palette | null = null;
+    // The link to the worker: when Chrome stops the worker the port breaks, and reconnecting at once starts it again
+    // (the toolbar countdown would otherwise freeze until the next heartbeat); then the tab reports its health.
+    const link = new WorkerLink({
+      connect: () => browser.runtime.connect({ name: LINK_PORT }),
+      isValid: () => ctx.isValid,
+      setTimeout: (fn, ms) => ctx.setTimeout(fn, ms),
+      now: () => Date.now(),
+      onReconnect: () => watcher?.reportNow(),
+    });
     const attach = () => {
       watcher?.stop();
       palette?.stop();
@@ -32,6 +43,7 @@ export default defineContentScript({
         send: (msg) => (ctx.isValid ? browser.runtime.sendMessage(msg) : Promise.resolve()),
       });
       watcher.start();
+      link.start();
       const w = watcher;
       palette = new Palette({
         doc: document,
@@ -57,6 +69,7 @@ export default defineContentScript({
     // Single-page apps change the URL without reloading: re-pick the adapter.
     ctx.addEventListener(window, 'wxt:locationchange', attach);
     ctx.onInvalidated(() => {
+      link.stop();
       watcher?.stop();
       palette?.stop();
     });

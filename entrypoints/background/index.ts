@@ -1,18 +1,20 @@
 /**
- * The service worker: wires the browser to `Sentinel`. Every listener is registered synchronously at the
- * top level (Chrome only delivers the event that woke the worker to listeners registered in the first turn).
- * State lives in Dexie; this file keeps nothing that matters in memory. No keep-alive tricks: while a clock
- * counts down the single alarm is re-armed at most REFRESH_MS ahead, and a 1-second ticker repaints the badge
- * for as long as Chrome keeps the worker running.
+ * The service worker: wires the browser to the background's modules. Every listener is registered synchronously at
+ * the top level (Chrome only delivers the event that woke the worker to listeners registered in the first turn).
+ * State lives in Dexie; this file keeps nothing that matters in memory. Messages go through one router
+ * (`lib/background/router.ts`: protocol schemas, sender rules, per-tab limits); their work is in
+ * `lib/background/handlers.ts`. Workbench tabs also hold a port (`LINK_PORT`): when this worker is stopped the port
+ * breaks, the tab reconnects at once, and that wakes the worker, which rehydrates and repaints the badge.
  */
-import { withSpace, type PruneNotice } from '@/lib/background/maintenance';
+import { backgroundHandlers, conversationOfNotice } from '@/lib/background/handlers';
 import { PhraseStore } from '@/lib/background/phrases';
+import { Router, classifySender } from '@/lib/background/router';
 import { Sentinel, type Host } from '@/lib/background/sentinel';
+import { TrafficLimiter } from '@/lib/background/traffic';
 import type { Translate } from '@/lib/badge';
 import { SentinelDB } from '@/lib/db/schema';
 import { catalogTranslate } from '@/lib/i18n';
-import { parseMessage, type Reply, type ToContent } from '@/lib/messages';
-import { fillPhrase } from '@/lib/phrases/fill';
+import { LINK_PORT, type ClocksMessage, type Reply } from '@/lib/messages';
 
 const ALARM = 'sentinel-next';
 
@@ -24,6 +26,9 @@ export default defineBackground(() => {
     const getMessage = browser.i18n.getMessage as (name: string, subs?: string[]) => string;
     return getMessage(key, subs?.map(String)) || catalogTranslate('zh_CN')(key, subs);
   };
+
+  const sendToTab = (tabId: number, msg: ClocksMessage | Parameters<typeof browser.tabs.sendMessage>[1]) =>
+    browser.tabs.sendMessage(tabId, msg);
 
   const host: Host = {
     now: () => Date.now(),
@@ -45,7 +50,7 @@ export default defineBackground(() => {
       return (await browser.tabs.query({})).flatMap((tab) => (tab.id === undefined ? [] : [tab.id]));
     },
     async sendToTab(tabId, msg) {
-      return (await browser.tabs.sendMessage(tabId, msg).catch(() => undefined)) as unknown;
+      return (await sendToTab(tabId, msg).catch(() => undefined)) as unknown;
     },
     async notify(n) {
       await browser.notifications.create(n.id, {
@@ -62,6 +67,27 @@ export default defineBackground(() => {
   const db = new SentinelDB();
   const sentinel: Sentinel = new Sentinel(db, host);
   const phrases = new PhraseStore(db, () => Date.now());
+  const limiter = new TrafficLimiter();
+  const handlers = backgroundHandlers({
+    sentinel,
+    phrases,
+    limiter,
+    now: () => Date.now(),
+    t,
+    tabs: {
+      async focusTab(tabId) {
+        const live = await browser.tabs.update(tabId, { active: true }).catch(() => undefined);
+        if (live?.windowId === undefined) return false;
+        await browser.windows.update(live.windowId, { focused: true }).catch(() => undefined);
+        return true;
+      },
+      sendToTab: (tabId, msg) => sendToTab(tabId, msg),
+    },
+    onPrune: (n) =>
+      void host.notify({ id: `prune|${n.at}`, title: t('pruneTitle'), message: t('pruneBody', [n.events, n.units]) }),
+  });
+  const router = new Router(handlers, limiter, () => Date.now());
+  const ext = { id: browser.runtime.id, origin: browser.runtime.getURL('/') };
 
   // Repaint the badge every second while something counts down and the worker is alive anyway.
   let ticker: ReturnType<typeof setInterval> | undefined;
@@ -75,148 +101,38 @@ export default defineBackground(() => {
   }
 
   browser.runtime.onMessage.addListener((raw, sender, sendResponse: (r: Reply) => void) => {
-    const parsed = parseMessage(raw);
-    if (!parsed.ok) {
-      sendResponse({ ok: false, error: parsed.error });
-      return false;
-    }
-    const msg = parsed.value;
-    // Chat events and health come only from our content scripts in web pages (extension pages in a tab also
-    // have sender.tab, so the sender's URL decides).
-    const fromWorkbench = sender.tab?.id !== undefined && /^https?:/.test(sender.url ?? '');
-    const tabId = fromWorkbench ? sender.tab?.id : undefined;
-    const work = (async (): Promise<Reply> => {
-      switch (msg.type) {
-        case 'events':
-          if (tabId === undefined) return { ok: false, error: 'events must come from a workbench tab' };
-          return {
-            ok: true,
-            ...(await withSpace(
-              db,
-              Date.now,
-              () => sentinel.ingest(msg),
-              (n) => {
-                sentinel.forgetThreads();
-                announcePrune(n);
-              },
-            )),
-          };
-        case 'purgeAll':
-          if (tabId !== undefined || sender.url?.startsWith(browser.runtime.getURL('/')) !== true)
-            return { ok: false, error: 'purgeAll must come from the extension’s own pages' };
-          return { ok: true, removed: await sentinel.purgeAll() };
-        case 'health':
-          if (tabId === undefined) return { ok: false, error: 'health must come from a workbench tab' };
-          await sentinel.health(msg, tabId);
-          return { ok: true, clocks: sentinel.clocksFor(msg.platform, msg.account) };
-        case 'settings':
-          return sentinel.updateSettings(msg.patch);
-        case 'inputFocus':
-          if (tabId === undefined) return { ok: false, error: 'inputFocus must come from a workbench tab' };
-          await sentinel.inputFocused(tabId);
-          return { ok: true };
-        case 'insertPhrase':
-          return insertPhrase(msg.phraseId);
-        case 'phrases':
-          return { ok: true, phrases: await phrases.visible(msg.platform) };
-        case 'phraseUsed':
-          await phrases.used(msg.id);
-          return { ok: true };
-        case 'phraseSave':
-          return phrases.save(msg.draft, msg.id);
-        case 'phraseDelete':
-          return phrases.remove(msg.id);
-        case 'phraseImport':
-          return phrases.applyImport(msg);
-        case 'focus':
-          return (await focusConversation(msg.conv))
-            ? { ok: true }
-            : { ok: false, error: 'no open workbench tab for that conversation' };
-        case 'teamImport':
-          if (tabId !== undefined) return { ok: false, error: 'teamImport must come from an extension page' };
-          return sentinel.importTeam(msg.bundle);
-        case 'teamRemove':
-          if (tabId !== undefined) return { ok: false, error: 'teamRemove must come from an extension page' };
-          return { ok: true, removed: await sentinel.removeTeamSource(msg.source) };
-        case 'agentId':
-          if (tabId !== undefined) return { ok: false, error: 'agentId must come from an extension page' };
-          return { ok: true, agentId: await sentinel.agentId() };
-        case 'refresh':
-          await sentinel.tick();
-          return { ok: true, badge: sentinel.badge(Date.now()) };
-      }
-    })();
-    work.then(sendResponse, (err: unknown) =>
-      sendResponse({ ok: false, error: String((err as Error)?.message ?? err) }),
-    );
+    void router.handle(raw, classifySender(sender, ext)).then(sendResponse);
     return true; // keep the channel open for the async reply
   });
 
-  browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === ALARM) void sentinel.tick();
+  // A workbench tab's link: connecting is what wakes a stopped worker; nothing is sent over it.
+  browser.runtime.onConnect.addListener((port) => {
+    if (port.name !== LINK_PORT || !classifySender(port.sender ?? {}, ext)) port.disconnect();
+    else void sentinel.start().catch(() => undefined);
   });
 
-  browser.tabs.onRemoved.addListener((tabId) => void sentinel.tabClosed(tabId));
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === ALARM) void sentinel.tick().catch(() => undefined);
+  });
 
-  /** Brings the most recently active workbench tab of a conversation's account to the front. */
-  async function focusConversation(conv: string): Promise<boolean> {
-    const clock = await sentinel.db.clocks.get(conv);
-    if (!clock) return false;
-    const tabs = await sentinel.db.tabs.where('[platform+account]').equals([clock.platform, clock.account]).toArray();
-    const tab = tabs.sort((a, b) => b.lastSeen - a.lastSeen)[0];
-    if (!tab) return false;
-    const live = await browser.tabs.update(tab.tabId, { active: true }).catch(() => undefined);
-    if (live?.windowId === undefined) return false;
-    await browser.windows.update(live.windowId, { focused: true });
-    // Where the adapter can, open that conversation in the page too.
-    await browser.tabs
-      .sendMessage(tab.tabId, { type: 'openConversation', buyer: clock.buyer } satisfies ToContent)
-      .catch(() => undefined);
-    return true;
-  }
-
-  /** Puts a library phrase into the last focused workbench input, filled for the open conversation. */
-  async function insertPhrase(phraseId: number): Promise<Reply> {
-    const phrase = await sentinel.db.phrases.get(phraseId);
-    if (!phrase) return { ok: false, error: 'no such phrase' };
-    const tab = await sentinel.lastInputTab();
-    if (!tab) return { ok: false, error: t('phraseNoInput') };
-    const clock = tab.activeBuyer
-      ? await sentinel.db.clocks.get(`${tab.platform}|${tab.account}|${tab.activeBuyer}`)
-      : undefined;
-    const text = fillPhrase(phrase.text, {
-      now: Date.now(),
-      ...(clock?.buyerNick !== undefined && { buyerNick: clock.buyerNick }),
-      ...(clock?.shop !== undefined && { shop: clock.shop }),
-    });
-    const live = await browser.tabs.update(tab.tabId, { active: true }).catch(() => undefined);
-    if (live?.windowId !== undefined) await browser.windows.update(live.windowId, { focused: true });
-    const reply = (await browser.tabs
-      .sendMessage(tab.tabId, { type: 'insert', text } satisfies ToContent)
-      .catch((e: unknown) => ({
-        ok: false,
-        error: String(e),
-      }))) as Reply | undefined;
-    if (!reply?.ok) return { ok: false, error: reply && !reply.ok ? reply.error : t('phraseNoInput') };
-    await phrases.used(phraseId);
-    return { ok: true };
-  }
-
-  /** Tells the user that old records were deleted because the browser ran out of space for new ones. */
-  function announcePrune(n: PruneNotice) {
-    void host.notify({ id: `prune|${n.at}`, title: t('pruneTitle'), message: t('pruneBody', [n.events, n.units]) });
-  }
+  browser.tabs.onRemoved.addListener((tabId) => {
+    limiter.forget(tabId);
+    void sentinel.tabClosed(tabId).catch(() => undefined);
+  });
 
   browser.notifications.onClicked.addListener((id) => {
-    void focusConversation(id.split('|').slice(1, 4).join('|')).then(() => browser.notifications.clear(id));
+    void Promise.resolve(handlers.focus({ type: 'focus', conv: conversationOfNotice(id) }, { kind: 'page' })).then(() =>
+      browser.notifications.clear(id),
+    );
   });
 
-  browser.runtime.onStartup.addListener(() => void sentinel.tick());
+  browser.runtime.onStartup.addListener(() => void sentinel.tick().catch(() => undefined));
   browser.runtime.onInstalled.addListener(() => {
-    void sentinel.tick();
+    void sentinel.tick().catch(() => undefined);
     void phrases.seedIfEmpty();
   });
 
-  // Every worker start (browser start, wake-up after being stopped): rehydrate and fire what was missed.
-  void sentinel.start();
+  // Every worker start (browser start, wake-up after being stopped): rehydrate and fire what was missed. A start
+  // that fails is retried by the next message (and reported by `status`), never kept.
+  void sentinel.start().catch(() => undefined);
 });

@@ -34,6 +34,7 @@ export interface WatcherDeps {
   adapter: Adapter;
   root: Document;
   now(): number;
+  /** A request to the background (its reply is not needed: clocks come as their own messages). */
   send(msg: ToBackground): Promise<unknown>;
   url(): string;
 }
@@ -504,6 +505,11 @@ export class Watcher {
       if (e) out.push(e);
     }
     return out;
+  }
+
+  /** Re-sends the last health now (the worker restarted: it learns the tab again and sends the whole clock list). */
+  reportNow(): void {
+    this.sendHealth();
   }
 
   private sendHealth(): void {
