@@ -2,6 +2,10 @@
  * Storage housekeeping: purge-all (the user's "delete my data"), and recovery when the browser refuses to store
  * more (quota exhausted): the oldest records go first, with a notice, and nothing half-written is left behind
  * (every write is a Dexie transaction, so a refused write rolls back whole).
+ *
+ * Frozen days: a day that lost raw messages (retention prune) keeps its stored results (units) and
+ * daily figures (rollups) for good; recomputing it from what is left would undercount it. `meta.prunedBefore` is
+ * the first day whose messages are all still kept; it only ever moves forward (purge-all resets it with the rest).
  */
 import type { SentinelDB } from '../db/schema';
 
@@ -9,11 +13,25 @@ import type { SentinelDB } from '../db/schema';
 const CHAT_TABLES = ['events', 'clocks', 'units', 'rollups', 'coverage', 'teamRollups'] as const;
 
 export const PRUNE_NOTICE_KEY = 'lastPrune';
+/** `meta` key: the first China day (`YYYY-MM-DD`) whose raw messages are complete; earlier days are frozen. */
+export const PRUNED_BEFORE_KEY = 'prunedBefore';
 
 export interface PruneNotice {
   at: number;
   events: number;
   units: number;
+}
+
+/** The persisted frozen-day boundary (`meta.prunedBefore`), if any prune ever deleted messages. */
+export async function readPrunedBefore(db: SentinelDB): Promise<string | undefined> {
+  const v = (await db.meta.get(PRUNED_BEFORE_KEY))?.value;
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Records that the messages of every day before `day` were pruned (never moves the boundary back). */
+export async function markPrunedBefore(db: SentinelDB, day: string): Promise<void> {
+  const prev = await readPrunedBefore(db);
+  if (prev === undefined || day > prev) await db.meta.put({ key: PRUNED_BEFORE_KEY, value: day });
 }
 
 /** Deletes all chat data on this computer; returns how many rows went. */
@@ -25,7 +43,7 @@ export async function purgeAll(db: SentinelDB): Promise<number> {
       removed += await t.count();
       await t.clear();
     }
-    await db.meta.delete(PRUNE_NOTICE_KEY);
+    await db.meta.bulkDelete([PRUNE_NOTICE_KEY, PRUNED_BEFORE_KEY]);
   });
   return removed;
 }

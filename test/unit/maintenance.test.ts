@@ -1,7 +1,15 @@
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
-import { freeSpace, isQuotaError, purgeAll, withSpace, PRUNE_NOTICE_KEY } from '../../lib/background/maintenance';
+import {
+  freeSpace,
+  isQuotaError,
+  markPrunedBefore,
+  purgeAll,
+  readPrunedBefore,
+  withSpace,
+  PRUNE_NOTICE_KEY,
+} from '../../lib/background/maintenance';
 import { SentinelDB } from '../../lib/db/schema';
 
 let n = 0;
@@ -65,6 +73,15 @@ describe('maintenance', () => {
     expect(notice).toEqual({ at: 42, events: 2, units: 0 });
     expect((await db.events.orderBy('at').first())?.messageId).toBe('m2');
     expect((await db.meta.get(PRUNE_NOTICE_KEY))?.value).toEqual(notice);
+  });
+
+  it('purge-all forgets the frozen days with the rest of the chat data', async () => {
+    const db = fresh();
+    await markPrunedBefore(db, '2026-11-20');
+    await markPrunedBefore(db, '2026-11-19'); // never moves back
+    expect(await readPrunedBefore(db)).toBe('2026-11-20');
+    await purgeAll(db);
+    expect(await readPrunedBefore(db)).toBeUndefined();
   });
 
   it('retries a refused write once after freeing space; other errors pass through', async () => {

@@ -10,6 +10,7 @@ import { evaluate } from '../../lib/engine';
 import { effectiveRules } from '../../lib/rules';
 import { prng } from '../../scripts/bench/synth';
 import { ev, t } from './helpers/events';
+import { expectRollupsMatchUnits, storedRollups } from './helpers/rollups';
 
 class FakeHost implements Host {
   clock = t('10:00:00');
@@ -335,6 +336,39 @@ describe('Sentinel (background logic)', () => {
     expect((await db.units.where('conv').equals('pdd|shop-main|old').toArray()).map((u) => u.day).sort()).toContain(
       '2026-11-20',
     );
+  });
+
+  it('raising the retention after a prune keeps the pruned days exactly as they were', async () => {
+    host.clock = t('10:01:00');
+    const s1 = new Sentinel(db, host);
+    await s1.updateSettings({ retentionDays: 2 });
+    await s1.ingest(msg([ev('pdd', 'old', 'buyer', t('10:00:00')), ev('pdd', 'old', 'human', t('10:01:00'))]));
+    const conv = 'pdd|shop-main|old';
+    const units = await db.units.where('conv').equals(conv).sortBy('id');
+    const rollups = await storedRollups(db);
+    expect(units.map((u) => u.day)).toEqual(['2026-11-20', '2026-11-20']);
+    expect(rollups.map((r) => `${r.metric}:${r.pass}/${r.fail}`)).toEqual(['pdd.answer30s:0/1', 'pdd.manual3min:1/0']);
+    // Day 4: the worker restarts and prunes day 1's messages; then the retention is raised to 90 days.
+    host.clock = t('12:00:00', '2026-11-23');
+    const s2 = new Sentinel(new SentinelDB(dbName), host);
+    await s2.start();
+    expect(await db.events.count()).toBe(0);
+    expect((await s2.updateSettings({ retentionDays: 90 })).ok).toBe(true);
+    // The same buyer writes again: day 1 is still frozen (its messages are gone), its results stay as they were.
+    await s2.ingest(msg([ev('pdd', 'old', 'buyer', t('11:59:00', '2026-11-23'))]));
+    const day1 = async () => ({
+      units: (await db.units.where('conv').equals(conv).sortBy('id')).filter((u) => u.day === '2026-11-20'),
+      rollups: (await storedRollups(db)).filter((r) => r.day === '2026-11-20'),
+    });
+    expect(await day1()).toEqual({ units, rollups });
+    await expectRollupsMatchUnits(db);
+    // And after another restart (the boundary is persisted, not remembered).
+    host.clock = t('12:05:00', '2026-11-23');
+    const s3 = new Sentinel(new SentinelDB(dbName), host);
+    await s3.start();
+    await s3.ingest(msg([ev('pdd', 'old', 'human', t('12:05:00', '2026-11-23'))]));
+    expect(await day1()).toEqual({ units, rollups });
+    await expectRollupsMatchUnits(db);
   });
 
   it('what it keeps in memory matches the database: a restarted worker reaches the same clocks, units and badge', async () => {
