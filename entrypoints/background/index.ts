@@ -9,12 +9,13 @@ import { withSpace, type PruneNotice } from '@/lib/background/maintenance';
 import { PhraseStore } from '@/lib/background/phrases';
 import { Sentinel, type Host } from '@/lib/background/sentinel';
 import type { Translate } from '@/lib/badge';
-import { SentinelDB } from '@/lib/db/schema';
+import { DB_NAME, SentinelDB } from '@/lib/db/schema';
 import { catalogTranslate } from '@/lib/i18n';
 import { parseMessage, type Reply, type ToContent } from '@/lib/messages';
 import { fillPhrase } from '@/lib/phrases/fill';
 
 const ALARM = 'sentinel-next';
+const DB_BLOCKED = 'db-blocked';
 
 export default defineBackground(() => {
   const t: Translate = (key, subs) => {
@@ -59,7 +60,7 @@ export default defineBackground(() => {
   };
 
   // `t` and `setBadge` above refer to `sentinel` only when called, which is after this line.
-  const db = new SentinelDB();
+  const db = new SentinelDB(DB_NAME, Infinity, { onBlocked: announceBlocked });
   const sentinel: Sentinel = new Sentinel(db, host);
   const phrases = new PhraseStore(db, () => Date.now());
 
@@ -205,6 +206,15 @@ export default defineBackground(() => {
   /** Tells the user that old records were deleted because the browser ran out of space for new ones. */
   function announcePrune(n: PruneNotice) {
     void host.notify({ id: `prune|${n.at}`, title: t('pruneTitle'), message: t('pruneBody', [n.events, n.units]) });
+  }
+
+  /**
+   * An update of the database waits for an older Reply Sentinel page that keeps it open: ask the user to close the
+   * other pages/tabs; take the notice back once the update went through.
+   */
+  function announceBlocked(waiting: boolean) {
+    if (waiting) void host.notify({ id: DB_BLOCKED, title: t('dbBlockedTitle'), message: t('dbBlockedBody') });
+    else void browser.notifications.clear(DB_BLOCKED);
   }
 
   browser.notifications.onClicked.addListener((id) => {
