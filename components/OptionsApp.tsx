@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { DbNotice } from './DbNotice';
 import { PhraseLibrary } from './phrases/PhraseLibrary';
 import { SettingsPage } from './SettingsPage';
 import { useT } from './i18n';
@@ -17,6 +18,7 @@ export function OptionsApp() {
   }, []);
   return (
     <div className="rs-page">
+      <DbNotice t={t} />
       <nav role="tablist" className="rs-tabs">
         {(['general', 'phrases'] as const).map((x) => (
           <a key={x} role="tab" href={`#${x}`} aria-selected={tab === x} className={tab === x ? 'active' : ''}>

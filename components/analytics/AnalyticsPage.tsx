@@ -23,6 +23,7 @@ import { PLATFORMS, type Platform } from '@/lib/model';
 import { effectiveRules, primaryMetric } from '@/lib/rules';
 import { uiDb } from '@/lib/ui/db';
 import { useNow } from '../popup/useNow';
+import { DbNotice } from '../DbNotice';
 import { useT } from '../i18n';
 import {
   AccountsSection,
@@ -123,6 +124,7 @@ export function AnalyticsPage() {
 
   return (
     <main className="rs-page rs-analytics">
+      <DbNotice t={t} />
       <header className="rs-ana-head">
         <h1>{t('anaTitle')}</h1>
         <nav aria-label={t('anaNav')}>

@@ -7,6 +7,7 @@ import { chinaDay } from '@/lib/engine/time';
 import { COVERAGE_GAP_MS } from '@/lib/messages';
 import { ask } from '@/lib/ui/ask';
 import { DEFAULT_RULES } from '@/lib/rules';
+import { DbNotice } from '../DbNotice';
 import { useT } from '../i18n';
 import { usePopupStore } from './store';
 import { useLazyLive } from '../useLazyLive';
@@ -75,6 +76,7 @@ export function Popup({ initial }: { initial?: PopupData } = {}) {
           </a>
         </span>
       </header>
+      <DbNotice t={t} />
       <HealthStrip tabs={liveTabs} t={t} />
       <div role="tablist" className="rs-tabs">
         {(['queue', 'compliance', 'phrases'] as const).map((s) => (

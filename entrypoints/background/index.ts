@@ -12,11 +12,12 @@ import { Router, classifySender } from '@/lib/background/router';
 import { Sentinel, type Host } from '@/lib/background/sentinel';
 import { TrafficLimiter } from '@/lib/background/traffic';
 import type { Translate } from '@/lib/badge';
-import { SentinelDB } from '@/lib/db/schema';
+import { DB_NAME, SentinelDB } from '@/lib/db/schema';
 import { catalogTranslate } from '@/lib/i18n';
 import { LINK_PORT, type ClocksMessage, type Reply } from '@/lib/messages';
 
 const ALARM = 'sentinel-next';
+const DB_BLOCKED = 'db-blocked';
 
 export default defineBackground(() => {
   const t: Translate = (key, subs) => {
@@ -64,7 +65,7 @@ export default defineBackground(() => {
   };
 
   // `t` and `setBadge` above refer to `sentinel` only when called, which is after this line.
-  const db = new SentinelDB();
+  const db = new SentinelDB(DB_NAME, Infinity, { onBlocked: announceBlocked });
   const sentinel: Sentinel = new Sentinel(db, host);
   const phrases = new PhraseStore(db, () => Date.now());
   const limiter = new TrafficLimiter();
@@ -119,6 +120,15 @@ export default defineBackground(() => {
     limiter.forget(tabId);
     void sentinel.tabClosed(tabId).catch(() => undefined);
   });
+
+  /**
+   * An update of the database waits for an older Reply Sentinel page that keeps it open: ask the user to close the
+   * other pages/tabs; take the notice back once the update went through.
+   */
+  function announceBlocked(waiting: boolean) {
+    if (waiting) void host.notify({ id: DB_BLOCKED, title: t('dbBlockedTitle'), message: t('dbBlockedBody') });
+    else void browser.notifications.clear(DB_BLOCKED);
+  }
 
   browser.notifications.onClicked.addListener((id) => {
     void Promise.resolve(handlers.focus({ type: 'focus', conv: conversationOfNotice(id) }, { kind: 'page' })).then(() =>

@@ -30,7 +30,7 @@ import {
   type Settings,
 } from '../settings';
 import { BREACH_SHOWN_MS, UNKNOWN_SHOWN_MS } from '../shown';
-import { purgeAll } from './maintenance';
+import { markPrunedBefore, purgeAll, readPrunedBefore } from './maintenance';
 import { ThreadCache } from './thread-cache';
 import type { Dropped } from './traffic';
 
@@ -410,7 +410,8 @@ export class Sentinel {
   /** Recomputes clocks, units and rollups of some conversations, in one transaction. */
   private async recompute(convs: string[], now: number): Promise<void> {
     const db = this.db;
-    const staged = await db.transaction('rw', RECOMPUTE_TABLES(db), () => this.recomputeIn(convs, now));
+    // An async callback: Dexie follows native awaits through nested async calls only from an async function.
+    const staged = await db.transaction('rw', RECOMPUTE_TABLES(db), async () => this.recomputeIn(convs, now));
     this.commit(staged, now);
   }
 
@@ -423,6 +424,7 @@ export class Sentinel {
     const db = this.db;
     const staged: Staged = { convs: 0, clocks: [], threads: [] };
     const covCache = new Map<string, CoverageSpan[]>();
+    const frozen = await this.frozenBeforeDay(now);
     for (const conv of convs) {
       const cached = this.threads.peek(conv);
       const added = fresh?.get(conv) ?? [];
@@ -447,10 +449,10 @@ export class Sentinel {
         covCache.set(ck, coverage);
       }
       const stored = await db.units.where('conv').equals(conv).toArray();
-      // Days whose raw messages were pruned (retention) keep their stored results: recomputing them from what is
-      // left would undercount them. A long thread that got new messages is evaluated from yesterday's midnight
-      // when that is exact (lib/engine/window.ts) and the stored results before it are final.
-      let from = this.frozenBeforeDay(now);
+      // Days whose raw messages were pruned (retention, space recovery) keep their stored results: recomputing them
+      // from what is left would undercount them. A long thread that got new messages is evaluated from yesterday's
+      // midnight when that is exact (lib/engine/window.ts) and the stored results before it are final.
+      let from = frozen;
       let input = events;
       if (events.length >= LONG_THREAD && added.length) {
         const cutAt = chinaDayStart(chinaDay(now - 86_400_000));
@@ -655,17 +657,25 @@ export class Sentinel {
     this.alarmSet = next;
   }
 
-  /** The first China day whose raw messages are all still kept (pruning goes by whole days). */
-  private frozenBeforeDay(now: number): string {
-    return chinaDay(now - this.settings.retentionDays * 86_400_000);
+  /**
+   * The first China day whose results may still be recomputed: the days before it lost raw messages to a prune
+   * (`meta.prunedBefore`, persisted by every prune that deletes messages) or are past the retention period. Their
+   * stored units and rollups stay exactly as they are, whatever the retention is set to later.
+   */
+  private async frozenBeforeDay(now: number): Promise<string> {
+    const retention = chinaDay(now - this.settings.retentionDays * 86_400_000);
+    const pruned = await readPrunedBefore(this.db);
+    return pruned !== undefined && pruned > retention ? pruned : retention;
   }
 
+  /** Deletes the raw messages of the frozen days (whole China days); when any go, those days stay frozen for good. */
   private async pruneOld(now: number): Promise<void> {
     this.threads.clear();
-    await this.db.events
-      .where('at')
-      .below(chinaDayStart(this.frozenBeforeDay(now)))
-      .delete();
+    const db = this.db;
+    await db.transaction('rw', db.events, db.meta, async () => {
+      const before = await this.frozenBeforeDay(now);
+      if (await db.events.where('at').below(chinaDayStart(before)).delete()) await markPrunedBefore(db, before);
+    });
   }
 
   /** This installation's id for team exports (`meta.agentId`), created on first use. */
@@ -737,7 +747,7 @@ function sameUnit(a: UnitRow | undefined, b: UnitRow): boolean {
 }
 
 function RECOMPUTE_TABLES(db: SentinelDB) {
-  return [db.events, db.clocks, db.units, db.rollups, db.coverage];
+  return [db.events, db.clocks, db.units, db.rollups, db.coverage, db.meta];
 }
 
 /** Can this clock still change by itself, or still show in the badge and queue? (What `live` keeps.) */

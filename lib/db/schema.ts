@@ -171,6 +171,25 @@ export const SCHEMA_HISTORY: {
 export { DB_NAME } from './name';
 import { DB_NAME } from './name';
 
+/**
+ * What a connection tells its context about another context's upgrade (after an extension update, a page opened
+ * before it may still hold the database open at the older version).
+ */
+export interface SentinelDBHooks {
+  /**
+   * `true`: this connection's upgrade waits, because another context holds the database open at the older version
+   * and has not closed it (the user must close the other Reply Sentinel pages/tabs); called on each `blocked`
+   * event. `false`: the other connection closed and the upgrade finished (the database is open).
+   */
+  onBlocked?: (waiting: boolean) => void;
+  /**
+   * Another context upgrades (or deletes) the database. This connection closes for good so that it can: the page's
+   * code is older than the database now and must be reloaded (tell the user). Without this hook the connection
+   * closes too, and reopens on its next query (Dexie's default; the background, whose code is the newest).
+   */
+  onVersionChange?: () => void;
+}
+
 export class SentinelDB extends Dexie {
   events!: EntityTable<EventRow, 'key'>;
   clocks!: EntityTable<ClockRow, 'key'>;
@@ -183,12 +202,36 @@ export class SentinelDB extends Dexie {
   meta!: EntityTable<MetaRow, 'key'>;
   teamRollups!: Table<TeamRollupRow, [string, string]>;
 
-  constructor(name = DB_NAME, upTo = Infinity) {
+  constructor(name = DB_NAME, upTo = Infinity, hooks: SentinelDBHooks = {}) {
     super(name);
     for (const v of SCHEMA_HISTORY) {
       if (v.version > upTo) break;
       const s = this.version(v.version).stores(v.stores);
       if (v.upgrade) s.upgrade(v.upgrade);
+    }
+    const { onBlocked, onVersionChange } = hooks;
+    if (onVersionChange)
+      // Runs before Dexie's own handler (which would close and allow reopening); `false` stops that one.
+      this.on('versionchange', () => {
+        this.close({ disableAutoOpen: true });
+        onVersionChange();
+        return false;
+      });
+    if (onBlocked) {
+      let waiting = false;
+      this.on('blocked', () => {
+        waiting = true;
+        onBlocked(true);
+      });
+      this.on(
+        'ready',
+        () => {
+          if (!waiting) return;
+          waiting = false;
+          onBlocked(false);
+        },
+        true, // on every open, not only the first
+      );
     }
   }
 }

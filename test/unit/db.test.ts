@@ -104,4 +104,74 @@ describe('database schema', () => {
     expect(await again.table('mystery').count()).toBe(1);
     again.close();
   });
+
+  describe('another context holding the database open during an upgrade', () => {
+    const previous = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 2]!.version;
+
+    it('an open connection at the older version closes on versionchange: the upgrade completes, the page is told', async () => {
+      const name = `versionchange-${++n}`;
+      const told: string[] = [];
+      // An older page: its connection stays open at the previous version.
+      const old = new SentinelDB(name, previous, { onVersionChange: () => told.push('reload') });
+      await old.open();
+      await old.settings.put({ key: 'alertLeadSec', value: 45 });
+      const blocked: string[] = [];
+      const next = new SentinelDB(name, Infinity, { onBlocked: () => blocked.push('blocked') });
+      await next.open();
+      expect(next.verno).toBe(LATEST_SCHEMA_VERSION);
+      expect(old.isOpen()).toBe(false);
+      expect(told).toEqual(['reload']);
+      expect(blocked).toEqual([]);
+      expect(await next.settings.get('alertLeadSec')).toEqual({ key: 'alertLeadSec', value: 45 });
+      // The older page does not reopen the newer database behind the user's back: it waits to be reloaded.
+      await expect(old.settings.get('alertLeadSec')).rejects.toMatchObject({ name: 'DatabaseClosedError' });
+      next.close();
+    });
+
+    it('without the hook (the background) the connection closes and reopens on its next query', async () => {
+      const name = `versionchange-${++n}`;
+      const other = new SentinelDB(name);
+      await other.open();
+      await other.settings.put({ key: 'alertLeadSec', value: 45 });
+      await Dexie.delete(name); // another context deletes the database: not blocked
+      expect(other.isOpen()).toBe(false);
+      expect(await other.settings.get('alertLeadSec')).toBeUndefined(); // reopened, empty
+      other.close();
+    });
+
+    it('an upgrade blocked by a connection that does not close calls onBlocked, and completes once it closes', async () => {
+      const name = `blocked-${++n}`;
+      const made = new SentinelDB(name, previous);
+      await made.open();
+      made.close();
+      // An old tab's connection at the previous version that ignores versionchange.
+      const stuck = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open(name, previous * 10);
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      const told: boolean[] = [];
+      let blocked!: () => void;
+      const waits = new Promise<void>((resolve) => (blocked = resolve));
+      const next = new SentinelDB(name, Infinity, {
+        onBlocked: (waiting) => {
+          told.push(waiting);
+          if (waiting) blocked();
+        },
+      });
+      const opening = next.open();
+      await waits;
+      expect(told).toEqual([true]);
+      expect(next.isOpen()).toBe(false);
+      stuck.close(); // the user closed the other page
+      await opening;
+      expect(next.verno).toBe(LATEST_SCHEMA_VERSION);
+      expect(told).toEqual([true, false]); // the wait is over: the notice can go
+      // Opening again later is not an end of a wait.
+      next.close();
+      await next.open();
+      expect(told).toEqual([true, false]);
+      next.close();
+    });
+  });
 });

@@ -4,7 +4,7 @@ import { backgroundHandlers, type TabOps } from '../../lib/background/handlers';
 import { PhraseStore } from '../../lib/background/phrases';
 import { Router, classifySender, type SenderInfo } from '../../lib/background/router';
 import { Sentinel } from '../../lib/background/sentinel';
-import { TRAFFIC, TrafficLimiter } from '../../lib/background/traffic';
+import { TRAFFIC, TrafficLimiter, type Limits } from '../../lib/background/traffic';
 import { SentinelDB } from '../../lib/db/schema';
 import type { ChatEvent } from '../../lib/model';
 import { PROTOCOL, parseMessage, type MessageType } from '../../lib/protocol';
@@ -25,7 +25,7 @@ let limiter: TrafficLimiter;
 let router: Router;
 let focused: number[];
 
-function build(limits = TRAFFIC) {
+function build(limits: Limits = TRAFFIC) {
   limiter = new TrafficLimiter(limits);
   const tabs: TabOps = {
     async focusTab(tabId) {

@@ -9,7 +9,9 @@ import type { ChatEvent } from '../../lib/model';
 import { evaluate } from '../../lib/engine';
 import { effectiveRules } from '../../lib/rules';
 import { prng } from '../../scripts/bench/synth';
+import { freeSpace, withSpace } from '../../lib/background/maintenance';
 import { ev, t } from './helpers/events';
+import { expectRollupsMatchUnits, storedRollups } from './helpers/rollups';
 
 class FakeHost implements Host {
   clock = t('10:00:00');
@@ -335,6 +337,158 @@ describe('Sentinel (background logic)', () => {
     expect((await db.units.where('conv').equals('pdd|shop-main|old').toArray()).map((u) => u.day).sort()).toContain(
       '2026-11-20',
     );
+  });
+
+  it('raising the retention after a prune keeps the pruned days exactly as they were', async () => {
+    host.clock = t('10:01:00');
+    const s1 = new Sentinel(db, host);
+    await s1.updateSettings({ retentionDays: 2 });
+    await s1.ingest(msg([ev('pdd', 'old', 'buyer', t('10:00:00')), ev('pdd', 'old', 'human', t('10:01:00'))]));
+    const conv = 'pdd|shop-main|old';
+    const units = await db.units.where('conv').equals(conv).sortBy('id');
+    const rollups = await storedRollups(db);
+    expect(units.map((u) => u.day)).toEqual(['2026-11-20', '2026-11-20']);
+    expect(rollups.map((r) => `${r.metric}:${r.pass}/${r.fail}`)).toEqual(['pdd.answer30s:0/1', 'pdd.manual3min:1/0']);
+    // Day 4: the worker restarts and prunes day 1's messages; then the retention is raised to 90 days.
+    host.clock = t('12:00:00', '2026-11-23');
+    const s2 = new Sentinel(new SentinelDB(dbName), host);
+    await s2.start();
+    expect(await db.events.count()).toBe(0);
+    expect((await s2.updateSettings({ retentionDays: 90 })).ok).toBe(true);
+    // The same buyer writes again: day 1 is still frozen (its messages are gone), its results stay as they were.
+    await s2.ingest(msg([ev('pdd', 'old', 'buyer', t('11:59:00', '2026-11-23'))]));
+    const day1 = async () => ({
+      units: (await db.units.where('conv').equals(conv).sortBy('id')).filter((u) => u.day === '2026-11-20'),
+      rollups: (await storedRollups(db)).filter((r) => r.day === '2026-11-20'),
+    });
+    expect(await day1()).toEqual({ units, rollups });
+    await expectRollupsMatchUnits(db);
+    // And after another restart (the boundary is persisted, not remembered).
+    host.clock = t('12:05:00', '2026-11-23');
+    const s3 = new Sentinel(new SentinelDB(dbName), host);
+    await s3.start();
+    await s3.ingest(msg([ev('pdd', 'old', 'human', t('12:05:00', '2026-11-23'))]));
+    expect(await day1()).toEqual({ units, rollups });
+    await expectRollupsMatchUnits(db);
+  });
+
+  it('space recovery prunes whole days and leaves their results alone: the rollups stay what the units give', async () => {
+    // 40 messages: ten questions answered in 20 s on each of two days.
+    const day = (d: string) =>
+      Array.from({ length: 10 }, (_, i) => {
+        const at = t('09:00:00', d) + i * 10 * 60_000;
+        return [ev('pdd', 'x', 'buyer', at), ev('pdd', 'x', 'human', at + 20_000)];
+      }).flat();
+    host.clock = t('18:00:00', '2026-11-20');
+    const s = new Sentinel(db, host);
+    await s.ingest(msg([...day('2026-11-19'), ...day('2026-11-20')]));
+    const before = await db.units.orderBy('id').toArray();
+    expect(before).toHaveLength(4);
+    // The browser refused a write: space is freed (the oldest whole day of messages), the write is tried again.
+    let refused = false;
+    await withSpace(
+      db,
+      () => host.clock,
+      async () => {
+        if (!refused) {
+          refused = true;
+          throw new DOMException('full', 'QuotaExceededError');
+        }
+        return s.ingest(msg([ev('pdd', 'x', 'buyer', t('17:59:00', '2026-11-20'))]));
+      },
+      () => s.forgetThreads(),
+    );
+    // The pruned day keeps its results; the numbers are what the units give.
+    await expectRollupsMatchUnits(db);
+    expect(await db.rollups.get('pdd.answer30s|2026-11-19|pdd|shop-main')).toMatchObject({ pass: 1 });
+    const after = await db.units.orderBy('id').toArray();
+    expect(after.filter((u) => u.day === '2026-11-19')).toEqual(before.filter((u) => u.day === '2026-11-19'));
+    // What went is the whole of the older day, the oldest quarter or more of the messages.
+    expect((await db.events.toArray()).every((e) => e.at >= t('00:00:00', '2026-11-20'))).toBe(true);
+    expect(await db.events.count()).toBe(21);
+  });
+
+  it('after every prune path, new messages in the same conversations keep the rollups what the units give', async () => {
+    const round = (buyer: string, d: string, hms: string, replySec: number): ChatEvent[] => [
+      ev('pdd', buyer, 'buyer', t(hms, d)),
+      ev('pdd', buyer, 'human', t(hms, d) + replySec * 1000),
+    ];
+    const talk = async (s: Sentinel, d: string, ...buyers: string[]) => {
+      host.clock = t('20:00:00', d);
+      for (const [i, b] of buyers.entries()) {
+        await s.ingest(msg(round(b, d, `1${i}:00:00`, 20)));
+        await s.ingest(msg(round(b, d, `1${i}:30:00`, 200)));
+      }
+    };
+    const quota = async (s: Sentinel, m: EventsMessage) => {
+      let refused = false;
+      return withSpace(
+        db,
+        () => host.clock,
+        async () => {
+          if (!refused) {
+            refused = true;
+            throw new DOMException('full', 'QuotaExceededError');
+          }
+          return s.ingest(m);
+        },
+        () => s.forgetThreads(),
+      );
+    };
+    const unitsOf = async (d: string) => (await db.units.orderBy('id').toArray()).filter((u) => u.day === d);
+    const rollupsOf = async (d: string) => (await storedRollups(db)).filter((r) => r.day === d);
+
+    host.clock = t('08:00:00', '2026-11-18');
+    const s1 = new Sentinel(db, host);
+    await s1.updateSettings({ retentionDays: 2 });
+    await talk(s1, '2026-11-18', 'a', 'b');
+    await talk(s1, '2026-11-19', 'a', 'c');
+    await talk(s1, '2026-11-20', 'a', 'b', 'c');
+    await expectRollupsMatchUnits(db);
+    const day18 = { units: await unitsOf('2026-11-18'), rollups: await rollupsOf('2026-11-18') };
+    expect(day18.units).toHaveLength(4);
+
+    // 1. Retention prune at start (11-18 goes), then the same buyers write again.
+    host.clock = t('08:00:00', '2026-11-21');
+    const s2 = new Sentinel(new SentinelDB(dbName), host);
+    await s2.start();
+    expect((await db.events.toArray()).every((e) => e.at >= t('00:00:00', '2026-11-19'))).toBe(true);
+    await talk(s2, '2026-11-21', 'a', 'b');
+    await expectRollupsMatchUnits(db);
+    expect({ units: await unitsOf('2026-11-18'), rollups: await rollupsOf('2026-11-18') }).toEqual(day18);
+    const day19 = { units: await unitsOf('2026-11-19'), rollups: await rollupsOf('2026-11-19') };
+
+    // 2. Space recovery (messages of whole days, the thread cache forgotten), then the same buyers again.
+    await quota(s2, msg(round('c', '2026-11-21', '21:00:00', 20)));
+    await expectRollupsMatchUnits(db);
+    await talk(s2, '2026-11-21', 'a', 'c');
+    await expectRollupsMatchUnits(db);
+    expect((await db.events.toArray()).every((e) => e.at >= t('00:00:00', '2026-11-20'))).toBe(true);
+    expect({ units: await unitsOf('2026-11-19'), rollups: await rollupsOf('2026-11-19') }).toEqual(day19);
+
+    // 3. Again: no messages before today are left after this one, so the next recovery drops the oldest whole days
+    // of results together with their daily figures.
+    await quota(s2, msg(round('a', '2026-11-21', '22:00:00', 20)));
+    expect((await db.events.toArray()).every((e) => e.at >= t('00:00:00', '2026-11-21'))).toBe(true);
+    await expectRollupsMatchUnits(db);
+    const notice = await freeSpace(db, host.clock);
+    expect(notice.events).toBe(0);
+    expect(notice.units).toBeGreaterThan(0);
+    expect({ units: await unitsOf('2026-11-18'), rollups: await rollupsOf('2026-11-18') }).toEqual({
+      units: [],
+      rollups: [],
+    });
+    await expectRollupsMatchUnits(db);
+    s2.forgetThreads();
+    await talk(s2, '2026-11-21', 'a', 'b', 'c');
+    await expectRollupsMatchUnits(db);
+    expect(await unitsOf('2026-11-18')).toEqual([]);
+
+    // 4. Delete-all, then the same buyers again.
+    await s2.purgeAll();
+    await talk(s2, '2026-11-21', 'a', 'b');
+    await expectRollupsMatchUnits(db);
+    expect((await db.units.toArray()).every((u) => u.day === '2026-11-21')).toBe(true);
   });
 
   it('what it keeps in memory matches the database: a restarted worker reaches the same clocks, units and badge', async () => {

@@ -1,0 +1,24 @@
+import { expect } from 'vitest';
+import { tallyUnits } from '../../../lib/background/sentinel';
+import type { RollupRow, SentinelDB } from '../../../lib/db/schema';
+
+type Figures = Omit<RollupRow, 'updatedAt'>;
+
+const figures = ({ updatedAt: _, ...r }: RollupRow): Figures => r;
+
+/** The rollups the stored units give (as `Sentinel.rebuildRollups` would write them), by id, without `updatedAt`. */
+export async function rollupsFromUnits(db: SentinelDB): Promise<Figures[]> {
+  const into = new Map<string, RollupRow>();
+  tallyUnits(into, await db.units.toArray(), 1, 0);
+  return [...into.values()].map(figures).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** The stored rollups, by id, without `updatedAt`. */
+export async function storedRollups(db: SentinelDB): Promise<Figures[]> {
+  return (await db.rollups.orderBy('id').toArray()).map(figures);
+}
+
+/** The numbers never drift: the stored rollups are exactly what the stored units give. */
+export async function expectRollupsMatchUnits(db: SentinelDB): Promise<void> {
+  expect(await storedRollups(db)).toEqual(await rollupsFromUnits(db));
+}
