@@ -152,6 +152,23 @@ describe('response clock in Chromium', () => {
     expect(alarm?.scheduledTime).toBeGreaterThan(Date.now() - 1000);
   });
 
+  it('a stopped worker is back by itself within 3 s, with the badge right (the tab reconnects its link)', async () => {
+    const clock = (await readStore(ext, 'clocks'))[0]!;
+    // Nothing here wakes the worker: not the harness (wake: false), not a heartbeat (every 30 s), not a message.
+    await ext.stopServiceWorkers();
+    const stoppedAt = Date.now();
+    const sw = await ext.serviceWorker({ wake: false, timeout: 3_000 });
+    const b = await waitFor(
+      'the badge from the restarted worker',
+      () => sw.evaluate(async () => ({ text: await chrome.action.getBadgeText({}) })),
+      (v) => badgeSeconds(v.text) !== null,
+      Math.max(100, 3_000 - (Date.now() - stoppedAt)),
+    );
+    expect(Date.now() - stoppedAt).toBeLessThanOrEqual(3_000);
+    const expected = Math.ceil(((clock.dueAt as number) - Date.now()) / 1000);
+    expect(Math.abs(badgeSeconds(b.text)! - expected)).toBeLessThanOrEqual(2);
+  });
+
   it('a message that arrives while the worker is dead wakes it and is counted', async () => {
     await ext.stopServiceWorkers();
     await page.evaluate(() => demo.buyerSays('733519', '还有货吗'));
