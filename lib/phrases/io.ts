@@ -22,6 +22,7 @@ import {
   PHRASE_LIMITS,
   SHORTCUT_RE,
   normalizeShortcut,
+  shortcutKey,
   validateDraft,
   type PhraseDraft,
 } from './validate';
@@ -725,7 +726,7 @@ function parse(name: string, bytes: Uint8Array): ImportPreview {
       rows.push({ line: raw.line, warning: rowMessage(raw.line, unit, [M.dupText(sameText, unit)]) });
       continue;
     }
-    const scKey = draft.shortcut?.toLowerCase();
+    const scKey = draft.shortcut === undefined ? undefined : shortcutKey(draft.shortcut);
     const sameShortcut = scKey === undefined ? undefined : shortcutAt.get(scKey);
     if (sameShortcut !== undefined) {
       rows.push({
@@ -814,7 +815,7 @@ export function planImport(
     if (p.id === undefined) continue;
     const t = cleanText(p.text);
     if (!byText.has(t)) byText.set(t, p);
-    const sc = p.shortcut?.toLowerCase();
+    const sc = p.shortcut ? shortcutKey(p.shortcut) : undefined;
     if (sc && !byShortcut.has(sc)) byShortcut.set(sc, p);
   }
 
@@ -826,7 +827,7 @@ export function planImport(
     }
     const same = byText.get(d.text);
     const merged: PhraseDraft = same ? mergeInto(same, d) : d;
-    const owner = merged.shortcut ? byShortcut.get(merged.shortcut.toLowerCase()) : undefined;
+    const owner = merged.shortcut ? byShortcut.get(shortcutKey(merged.shortcut)) : undefined;
     if (owner && owner !== same) {
       plan.conflicts.push({
         line: r.line,

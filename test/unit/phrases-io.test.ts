@@ -12,7 +12,7 @@ import {
   type PhraseDraft,
 } from '../../lib/phrases/io';
 import { STARTER_PHRASES } from '../../lib/phrases/starter';
-import { validateDraft } from '../../lib/phrases/validate';
+import { shortcutKey, validateDraft } from '../../lib/phrases/validate';
 
 const FIXTURES = new URL('../fixtures/phrases/', import.meta.url);
 const fixture = (name: string) => ({ name, bytes: new Uint8Array(readFileSync(new URL(name, FIXTURES))) });
@@ -585,5 +585,24 @@ describe('planImport', () => {
     });
     expect((await db.phrases.toArray()).map((p) => p.text)).toEqual(['只剩这一条']);
     db.close();
+  });
+
+  it('shortcuts compare ignoring case: two rows of a file are one conflict, and /Case in the library owns /case', () => {
+    const both = csv('一,,,/Case,\n二,,,/case,');
+    expect(both.ok).toBe(1);
+    expect(both.errors).toBe(1);
+    expect(byLine(both, 3)!.error).toMatch(/快捷键 \/case 与第 2 行重复/);
+    const library: PhraseRow[] = [
+      { id: 7, text: '大写', group: '未分组', tags: [], shortcut: '/Case', usage: 0, updatedAt: 1 },
+    ];
+    const plan = planImport(csv('小写,,,/case,'), library, 'merge');
+    expect(plan.add).toEqual([]);
+    expect(plan.conflicts.map((c) => [c.line, c.existing.shortcut])).toEqual([[2, '/Case']]);
+    // The same phrase may change the case of its own shortcut.
+    expect(planImport(csv('大写,,,/CASE,'), library, 'merge').update).toEqual([
+      { id: 7, draft: { text: '大写', group: '未分组', tags: [], shortcut: '/CASE' } },
+    ]);
+    expect(shortcutKey('/Case')).toBe(shortcutKey('/cASE'));
+    expect(shortcutKey('/Case')).not.toBe(shortcutKey('/Cases'));
   });
 });
