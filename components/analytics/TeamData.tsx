@@ -4,10 +4,12 @@ import {
   buildExport,
   chinaDateTime,
   clocksCsv,
+  decisionText,
   parseExport,
   rollupsCsv,
   teamSources,
   type SourcedRollup,
+  type TeamDecision,
 } from '@/lib/analytics';
 import type { Translate } from '@/lib/badge';
 import type { RollupRow } from '@/lib/db/schema';
@@ -56,6 +58,8 @@ export function TeamDataSection({
 }) {
   const st = useAnalyticsStore();
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  /** The last import's decisions: which copy counts where a row came more than once (first ones, and how many). */
+  const [decisions, setDecisions] = useState<{ list: TeamDecision[]; count: number } | null>(null);
   const [busy, setBusy] = useState(false);
   const file = useRef<HTMLInputElement>(null);
   const imported = useLiveQuery(() => uiDb.teamRollups.toArray(), []);
@@ -91,6 +95,7 @@ export function TeamDataSection({
     if (!f) return;
     setBusy(true);
     setStatus(null);
+    setDecisions(null);
     try {
       if (f.size > MAX_IMPORT_BYTES) throw new Error(t('anaImportTooBig', [Math.round(MAX_IMPORT_BYTES / 1048576)]));
       let raw: unknown;
@@ -114,6 +119,8 @@ export function TeamDataSection({
           Number(reply.kept),
         ]),
       });
+      const list = Array.isArray(reply.decisions) ? (reply.decisions as TeamDecision[]) : [];
+      setDecisions({ list, count: Math.max(list.length, Number(reply.decisionCount) || 0) });
     } catch (err) {
       setStatus({ ok: false, text: t('anaImportError', [(err as Error).message]) });
     } finally {
@@ -163,6 +170,19 @@ export function TeamDataSection({
       <p role="status" className={status?.ok ? 'rs-ok' : 'rs-error'}>
         {status?.text}
       </p>
+      {decisions?.count ? (
+        <div className="rs-decisions">
+          <p>{t('anaDecisions', [decisions.count])}</p>
+          <ul>
+            {decisions.list.map((d) => (
+              <li key={`${d.kind}|${d.id}|${d.kept.source}|${d.over.source}|${d.over.copy}`}>{decisionText(d, t)}</li>
+            ))}
+          </ul>
+          {decisions.count > decisions.list.length ? (
+            <p>{t('anaDecisionsMore', [decisions.count - decisions.list.length])}</p>
+          ) : null}
+        </div>
+      ) : null}
       <details>
         <summary>{t('anaTeamRuleTitle')}</summary>
         <p className="rs-help">{t('anaTeamRule')}</p>

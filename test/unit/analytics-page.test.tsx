@@ -6,7 +6,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { AnalyticsPage } from '../../components/analytics/AnalyticsPage';
 import { readText } from '../../components/analytics/TeamData';
 import { ANALYTICS_DEFAULTS, useAnalyticsStore } from '../../components/analytics/store';
-import { BOM, buildExport } from '../../lib/analytics';
+import { BOM, buildExport, type TeamDecision } from '../../lib/analytics';
 import { addDays } from '../../lib/compliance';
 import type { RollupRow, TeamRollupRow, UnitRow } from '../../lib/db/schema';
 import { chinaDay, chinaTime } from '../../lib/engine/time';
@@ -281,6 +281,50 @@ describe('Analytics page', () => {
     });
     await vi.waitFor(() => expect(screen.getByRole('status').textContent).toContain('unsupported export version 7'));
     expect(send).not.toHaveBeenCalled();
+  });
+
+  it('after an import, says which copy counts where the same account and day came more than once', async () => {
+    await seed();
+    const decision: TeamDecision = {
+      kind: 'team',
+      id: `pdd.manual3min|${ago(1)}|pdd|shop`,
+      metric: 'pdd.manual3min',
+      day: ago(1),
+      platform: 'pdd',
+      account: 'shop',
+      kept: { source: OTHER, label: '小王', copy: 'file', updatedAt: NOW },
+      over: { source: 'me', label: '', copy: 'own', updatedAt: NOW },
+      why: 'moreDecided',
+    };
+    vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockResolvedValue({
+      ok: true,
+      added: 1,
+      replaced: 0,
+      kept: 0,
+      decisions: [decision],
+      decisionCount: 3,
+    } as never);
+    render(<AnalyticsPage />);
+    await card('pdd.manual3min');
+    const file = buildExport({
+      agentId: OTHER,
+      label: '小王',
+      now: NOW,
+      rollups: [rollup('pdd.manual3min', ago(1), { pass: 70, fail: 40 })],
+      clocks: [],
+    });
+    await act(async () => {
+      fireEvent.change(screen.getByLabelText('导入同事的 JSON 导出'), {
+        target: { files: [new File([JSON.stringify(file)], 'wang.json')] },
+      });
+    });
+    await vi.waitFor(() => expect(screen.getByRole('status').textContent).toContain('已导入“小王”'));
+    const box = document.querySelector('.rs-decisions')!;
+    expect(box.querySelector('p')!.textContent).toBe('同一账号同一天有多份数据（3 处），各只计一份：');
+    expect([...box.querySelectorAll('li')].map((li) => li.textContent)).toEqual([
+      `${ago(1)} · 拼多多 · \u2068shop\u2069 · pdd.manual3min：采用 本文件（\u2068小王\u2069），而非 本机数据（已判定的咨询更多）`,
+    ]);
+    expect(box.textContent).toContain('……另有 2 处未列出。');
   });
 
   it('team view: imported accounts add up, the same account and day counts once', async () => {
