@@ -87,6 +87,10 @@ describe('CSV export', () => {
     expect(csvCell(-2)).toBe('-2');
     expect(csvCell(null)).toBe('');
     expect(csvCell(Number.NaN)).toBe('');
+    // The same guard as the phrase export (lib/csv.ts): TAB and CR too, controls removed first.
+    expect(csvCell('\t=1+1')).toBe(`"'\t=1+1"`);
+    expect(csvCell('\u202E=1+1')).toBe("'=1+1");
+    expect(csvCell("'=1+1")).toBe("''=1+1");
     expect(chinaDateTime(chinaTime('2026-11-20', 9, 3, 5))).toBe('2026-11-20 09:03:05');
 
     const csv = clocksCsv([clock]);
@@ -100,6 +104,15 @@ describe('CSV export', () => {
     );
     expect(csv).not.toContain('我的地址'); // chat text never leaves in an export
     expect(lines[2]).toBe('');
+  });
+
+  it('page text loses its bidi and zero-width controls (clock nick, account; rollup account, source label)', () => {
+    const csv = clocksCsv([{ ...clock, buyerNick: 'evil\u202Egnp.exe', account: 'sh\u200Bop' }]);
+    expect(csv.split('\r\n')[1]).toMatch(/^pdd,shop,b1,evilgnp\.exe,/);
+    const rows = rollupsCsv([
+      { ...rollup('pdd.manual3min', '2026-11-19', { pass: 1 }, '\u2066店\u2069'), sourceLabel: '\u202E小王' },
+    ]);
+    expect(rows.split('\r\n')[1]).toMatch(/^2026-11-19,pdd,店,pdd\.manual3min,.*,小王$/);
   });
 
   it('writes daily rollups oldest first with the rate and the capped average', () => {

@@ -196,9 +196,9 @@ describe('parseImport: CSV', () => {
     expect(q.fatal).toMatch(/没有“内容”列/);
   });
 
-  it('strips the formula guard apostrophe only before = + - @', () => {
-    const p = parseImport({ name: 'x.csv', bytes: utf8("内容\n'=1+1\n'-5元\n'普通\n") });
-    expect(drafts(p).map((d) => d.text)).toEqual(['=1+1', '-5元', "'普通"]);
+  it('strips the formula guard apostrophe only before = + - @ TAB CR', () => {
+    const p = parseImport({ name: 'x.csv', bytes: utf8("内容\n'=1+1\n'-5元\n'普通\n\"'\t=2\"\n") });
+    expect(drafts(p).map((d) => d.text)).toEqual(['=1+1', '-5元', "'普通", '=2']);
   });
 });
 
@@ -431,6 +431,20 @@ describe('exportPhrases', () => {
     expect(lines[1]).toBe('"亲，付款后 48 小时内发货, ""顺丰""包邮",发货,物流、时效,/fh,拼多多');
     expect(lines[5]).toBe(`"'=HYPERLINK(""http://evil"",""点我"")",'=组,'-5元,/f_1-x,`);
     expect(exportPhrases([], 'csv', { now: Date.UTC(2026, 0, 31, 20) }).name).toBe('快捷短语-2026-02-01.csv'); // China date
+  });
+
+  it('CSV: cells beginning with TAB or CR are guarded like = + - @; bidi and zero-width controls are removed', () => {
+    const out = exportPhrases(
+      [
+        { text: '\t=1+1', group: '\r=组', tags: ['\u202E=标签'], shortcut: '/a' },
+        { text: 'evil\u202Egnp.exe\u200B', group: '\u2066分组\u2069', tags: [] },
+      ],
+      'csv',
+    );
+    const lines = out.text.split('\r\n');
+    expect(lines[1]).toBe(`"'\t=1+1","'\r=组",'=标签,/a,`);
+    expect(lines[2]).toBe('evilgnp.exe,分组,,,');
+    expect(out.text).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u200B]/);
   });
 
   it('TXT: group headers and one phrase per line', () => {
