@@ -1,5 +1,5 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useRef, useState, type ChangeEvent } from 'react';
+import { useRef, useState, type ChangeEvent, type ReactNode } from 'react';
 import {
   buildExport,
   chinaDateTime,
@@ -14,7 +14,9 @@ import {
 import type { Translate } from '@/lib/badge';
 import type { RollupRow } from '@/lib/db/schema';
 import type { Reply } from '@/lib/messages';
+import { safeText } from '@/lib/text';
 import { uiDb } from '@/lib/ui/db';
+import { PageText, tNodes } from '../PageText';
 import { useAnalyticsStore } from './store';
 
 /** Files above this size are refused before reading (an export of a year of a busy team is far smaller). */
@@ -57,7 +59,7 @@ export function TeamDataSection({
   t: Translate;
 }) {
   const st = useAnalyticsStore();
-  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  const [status, setStatus] = useState<{ ok: boolean; text: ReactNode } | null>(null);
   /** The last import's decisions: which copy counts where a row came more than once (first ones, and how many). */
   const [decisions, setDecisions] = useState<{ list: TeamDecision[]; count: number } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -70,7 +72,7 @@ export function TeamDataSection({
     if (!id) {
       const reply = (await browser.runtime.sendMessage({ type: 'agentId' })) as Reply;
       if (!reply.ok || typeof reply.agentId !== 'string') {
-        setStatus({ ok: false, text: t('anaExportError', [reply.ok ? 'no id' : reply.error]) });
+        setStatus({ ok: false, text: t('anaExportError', [reply.ok ? 'no id' : safeText(reply.error)]) });
         return;
       }
       id = reply.agentId;
@@ -112,8 +114,8 @@ export function TeamDataSection({
       if (!reply.ok) throw new Error(reply.error);
       setStatus({
         ok: true,
-        text: t('anaImportDone', [
-          parsed.value.source.label || parsed.value.source.id,
+        text: tNodes(t, 'anaImportDone', [
+          <PageText text={parsed.value.source.label || parsed.value.source.id} />,
           Number(reply.added),
           Number(reply.replaced),
           Number(reply.kept),
@@ -122,7 +124,8 @@ export function TeamDataSection({
       const list = Array.isArray(reply.decisions) ? (reply.decisions as TeamDecision[]) : [];
       setDecisions({ list, count: Math.max(list.length, Number(reply.decisionCount) || 0) });
     } catch (err) {
-      setStatus({ ok: false, text: t('anaImportError', [(err as Error).message]) });
+      // The message may quote the file (a row id holds its account name): page text.
+      setStatus({ ok: false, text: tNodes(t, 'anaImportError', [<PageText text={(err as Error).message} />]) });
     } finally {
       setBusy(false);
     }
@@ -130,7 +133,11 @@ export function TeamDataSection({
 
   async function remove(source: string) {
     const reply = (await browser.runtime.sendMessage({ type: 'teamRemove', source })) as Reply;
-    setStatus(reply.ok ? { ok: true, text: t('anaRemoved') } : { ok: false, text: t('anaImportError', [reply.error]) });
+    setStatus(
+      reply.ok
+        ? { ok: true, text: t('anaRemoved') }
+        : { ok: false, text: t('anaImportError', [safeText(reply.error)]) },
+    );
   }
 
   return (
@@ -194,11 +201,17 @@ export function TeamDataSection({
         <ul className="rs-sources">
           {sources.map((s) => (
             <li key={s.source}>
-              <span>{t('anaSourceRow', [s.label || s.source, s.rows, chinaDateTime(s.exportedAt).slice(0, 16)])}</span>{' '}
+              <span>
+                {tNodes(t, 'anaSourceRow', [
+                  <PageText text={s.label || s.source} />,
+                  s.rows,
+                  chinaDateTime(s.exportedAt).slice(0, 16),
+                ])}
+              </span>{' '}
               <button
                 type="button"
                 onClick={() => void remove(s.source)}
-                aria-label={t('anaRemoveSource', [s.label || s.source])}
+                aria-label={t('anaRemoveSource', [safeText(s.label || s.source)])}
               >
                 {t('anaRemove')}
               </button>

@@ -24,6 +24,7 @@ import type { RuleSet } from '../rules/types';
 import { DEFAULT_SETTINGS, validateSettingsPatch, type Settings } from '../settings';
 import { BREACH_SHOWN_MS, UNKNOWN_SHOWN_MS } from '../shown';
 import { purgeAll } from './maintenance';
+import { isolate } from '../text';
 import { ThreadCache } from './thread-cache';
 
 export interface Notice {
@@ -514,7 +515,8 @@ export class Sentinel {
     const lead = this.settings.alertLeadSec;
     for (const c of open) {
       if (c.dueAt === null) continue;
-      const who = c.buyerNick ?? c.buyer;
+      // Page text in a plain-text notification: controls removed, isolated (FSI … PDI).
+      const who = isolate(c.buyerNick ?? c.buyer);
       if (c.status === 'pending' && lead > 0 && c.alertAt !== null && now >= c.alertAt && c.alertedFor !== c.dueAt) {
         await db.clocks.update(c.key, { alertedFor: c.dueAt });
         c.alertedFor = c.dueAt;

@@ -175,6 +175,33 @@ describe('Analytics page', () => {
     expect(document.querySelector('[data-state="not-available"]')!.textContent).toContain('暂不可用');
   });
 
+  it('page text (buyers, accounts, source labels) is isolated in <bdi> without its bidi and zero-width controls', async () => {
+    const RLO = '\u202E';
+    await uiDb.rollups.bulkPut([
+      rollup('pdd.manual3min', ago(1), { pass: 1, fail: 1 }, `sh${RLO}op`),
+      rollup('pdd.manual3min', ago(1), { pass: 1 }, `sh${RLO}op:小${RLO}李`),
+    ]);
+    await uiDb.units.put(unit(ago(1), 10, 'fail', null, { buyerNick: `evil${RLO}gnp.exe`, account: `sh${RLO}op` }));
+    await uiDb.teamRollups.put({
+      ...rollup('pdd.manual3min', ago(2), { pass: 1 }, 'other'),
+      source: OTHER,
+      sourceLabel: `小${RLO}王`,
+      exportedAt: NOW,
+      importedAt: NOW,
+    });
+    render(<AnalyticsPage />);
+    const table = (await screen.findByText('拼多多', { selector: 'table.rs-accounts caption' })).closest('table')!;
+    expect([...table.querySelectorAll('th bdi')].map((b) => b.textContent)).toEqual(['shop', 'shop', '小李']);
+    const missed = screen.getByRole('heading', { name: '超时买家 (1)' }).closest('section')!;
+    expect([...missed.querySelectorAll('td bdi')].map((b) => b.textContent)).toEqual(['evilgnp.exe', 'shop']);
+    const sources = document.querySelector('.rs-sources')!;
+    expect(sources.querySelector('bdi')!.textContent).toBe('小王');
+    expect(sources.querySelector('button')!.getAttribute('aria-label')).not.toContain(RLO);
+    const options = [...screen.getByRole('combobox', { name: '账号' }).querySelectorAll('option')].slice(1);
+    expect(options.map((o) => o.textContent)).toEqual(['拼多多 · \u2068shop\u2069', '拼多多 · \u2068shop:小李\u2069']);
+    expect(document.body.textContent).not.toContain(RLO);
+  });
+
   it('narrows everything to one account; groups sub-accounts under the main account', async () => {
     await seed();
     render(<AnalyticsPage />);
@@ -342,7 +369,9 @@ describe('Analytics page', () => {
       team(rollup('pdd.manual3min', ago(2), { pass: 5, fail: 5 }, 'shop:小王')), // another sub-account: adds up
     ]);
     render(<AnalyticsPage />);
-    expect(await screen.findByText(/小王 · 3 行/)).toBeTruthy();
+    expect(
+      await screen.findByText((_, el) => /^小王 · 3 行/.test(el?.textContent ?? ''), { selector: 'span' }),
+    ).toBeTruthy();
     fireEvent.change(screen.getByRole('combobox', { name: '数据' }), { target: { value: 'team' } });
     // Ours: 40/60 (yesterday) → theirs 70/40; plus 9/1, 50/0, 1/1 and their sub-account 5/5.
     await vi.waitFor(async () =>
