@@ -15,7 +15,7 @@ import * as v from 'valibot';
 import type { BadgeView } from './badge';
 import type { Health, PhraseRow } from './db/schema';
 import type { TabClock } from './messages';
-import { AGENT_ID, parseExport } from './analytics/team';
+import { AGENT_ID, parseExport, type TeamDecision } from './analytics/team';
 import { AUTHORS, MARKERS, PLATFORMS, TIME_SOURCES, type ChatEvent } from './model';
 import type { RejectedSetting } from './settings';
 import { check, isPlainObject } from './valid';
@@ -213,10 +213,14 @@ export const PROTOCOL = {
   /** Delete all chat data on this computer. */
   purgeAll: spec<{ removed: number }>()(PAGE, message('purgeAll', {})),
   /** Merge another agent's export into the team view (validated in full by `parseExport`). */
-  teamImport: spec<{ added: number; replaced: number; kept: number }>()(
-    PAGE,
-    message('teamImport', { bundle: TeamBundle }),
-  ),
+  teamImport: spec<{
+    added: number;
+    replaced: number;
+    kept: number;
+    /** Whose copy of a row counts, for the first rows that came twice; `decisionCount` of them in all. */
+    decisions: TeamDecision[];
+    decisionCount: number;
+  }>()(PAGE, message('teamImport', { bundle: TeamBundle })),
   /** Forget everything imported from one source. */
   teamRemove: spec<{ removed: number }>()(
     PAGE,

@@ -21,6 +21,7 @@ import type { RollupRow, UnitRow } from '@/lib/db/schema';
 import { chinaDay, chinaDayStart } from '@/lib/engine/time';
 import { PLATFORMS, type Platform } from '@/lib/model';
 import { effectiveRules, primaryMetric } from '@/lib/rules';
+import { isolate, safeText } from '@/lib/text';
 import { uiDb } from '@/lib/ui/db';
 import { useNow } from '../popup/useNow';
 import { DbNotice } from '../DbNotice';
@@ -155,7 +156,7 @@ export function AnalyticsPage() {
               const a = parseAccountKey(k);
               return (
                 <option key={k} value={k}>
-                  {a ? `${t(`platform_${a.platform}`)} · ${a.account}` : k}
+                  {a ? `${t(`platform_${a.platform}`)} · ${isolate(a.account)}` : safeText(k)}
                 </option>
               );
             })}

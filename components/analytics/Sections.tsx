@@ -3,6 +3,7 @@ import { chinaDateTime } from '@/lib/analytics';
 import type { Translate } from '@/lib/badge';
 import type { Figure } from '@/lib/compliance';
 import type { MetricRule } from '@/lib/rules/types';
+import { PageText, tNodes } from '../PageText';
 import { LineChart } from './Chart';
 import { hhmm, late, metricValue, pct, ruleLabel, secs, weekdays } from './format';
 
@@ -284,7 +285,7 @@ export function AccountsSection({ accounts, team, t }: { accounts: PlatformAccou
             <tbody key={g.main}>
               {g.accounts.length > 1 || g.accounts[0]?.sub !== null ? (
                 <tr className="rs-group">
-                  <th scope="row">{t('anaMainTotal', [g.main])}</th>
+                  <th scope="row">{tNodes(t, 'anaMainTotal', [<PageText text={g.main} />])}</th>
                   {p.metrics.map((m, i) => cell(m, g.total[i]!))}
                   {team ? null : <td />}
                 </tr>
@@ -292,7 +293,13 @@ export function AccountsSection({ accounts, team, t }: { accounts: PlatformAccou
               {g.accounts.map((a) => (
                 <tr key={a.account} data-account={a.account}>
                   <th scope="row" className={a.sub === null ? '' : 'rs-sub'}>
-                    {a.sub === null ? a.account : `└ ${a.sub}`}
+                    {a.sub === null ? (
+                      <PageText text={a.account} />
+                    ) : (
+                      <>
+                        └ <PageText text={a.sub} />
+                      </>
+                    )}
                   </th>
                   {p.metrics.map((m, i) => cell(m, a.figures[i]!))}
                   {team ? null : <td>{secs(a.medianSec, t)}</td>}
@@ -344,9 +351,11 @@ export function MissedSection({ missed, team, t }: { missed: MissedBuyer[]; team
             {missed.slice(0, MISSED_SHOWN).map((m) => (
               <tr key={m.id}>
                 <td>{chinaDateTime(m.startAt).slice(0, 16)}</td>
-                <td>{m.buyerNick ?? m.buyer}</td>
                 <td>
-                  {t(`platform_${m.platform}`)} · {m.account}
+                  <PageText text={m.buyerNick ?? m.buyer} />
+                </td>
+                <td>
+                  {t(`platform_${m.platform}`)} · <PageText text={m.account} />
                 </td>
                 <td>{m.dueAt === null ? '—' : hhmm(m.dueAt)}</td>
                 <td>

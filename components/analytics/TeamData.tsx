@@ -1,18 +1,22 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useRef, useState, type ChangeEvent } from 'react';
+import { useRef, useState, type ChangeEvent, type ReactNode } from 'react';
 import {
   buildExport,
   chinaDateTime,
   clocksCsv,
+  decisionText,
   parseExport,
   rollupsCsv,
   teamSources,
   type SourcedRollup,
+  type TeamDecision,
 } from '@/lib/analytics';
 import type { Translate } from '@/lib/badge';
 import type { RollupRow } from '@/lib/db/schema';
+import { safeText } from '@/lib/text';
 import { ask } from '@/lib/ui/ask';
 import { uiDb } from '@/lib/ui/db';
+import { PageText, tNodes } from '../PageText';
 import { useAnalyticsStore } from './store';
 
 /** Files above this size are refused before reading (an export of a year of a busy team is far smaller). */
@@ -55,7 +59,9 @@ export function TeamDataSection({
   t: Translate;
 }) {
   const st = useAnalyticsStore();
-  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  const [status, setStatus] = useState<{ ok: boolean; text: ReactNode } | null>(null);
+  /** The last import's decisions: which copy counts where a row came more than once (first ones, and how many). */
+  const [decisions, setDecisions] = useState<{ list: TeamDecision[]; count: number } | null>(null);
   const [busy, setBusy] = useState(false);
   const file = useRef<HTMLInputElement>(null);
   const imported = useLiveQuery(() => uiDb.teamRollups.toArray(), []);
@@ -66,7 +72,7 @@ export function TeamDataSection({
     if (!id) {
       const reply = await ask({ type: 'agentId' });
       if (!reply.ok || typeof reply.agentId !== 'string') {
-        setStatus({ ok: false, text: t('anaExportError', [reply.ok ? 'no id' : reply.error]) });
+        setStatus({ ok: false, text: t('anaExportError', [reply.ok ? 'no id' : safeText(reply.error)]) });
         return;
       }
       id = reply.agentId;
@@ -91,6 +97,7 @@ export function TeamDataSection({
     if (!f) return;
     setBusy(true);
     setStatus(null);
+    setDecisions(null);
     try {
       if (f.size > MAX_IMPORT_BYTES) throw new Error(t('anaImportTooBig', [Math.round(MAX_IMPORT_BYTES / 1048576)]));
       let raw: unknown;
@@ -107,15 +114,18 @@ export function TeamDataSection({
       if (!reply.ok) throw new Error(reply.error);
       setStatus({
         ok: true,
-        text: t('anaImportDone', [
-          parsed.value.source.label || parsed.value.source.id,
+        text: tNodes(t, 'anaImportDone', [
+          <PageText text={parsed.value.source.label || parsed.value.source.id} />,
           Number(reply.added),
           Number(reply.replaced),
           Number(reply.kept),
         ]),
       });
+      const list = reply.decisions;
+      setDecisions({ list, count: Math.max(list.length, reply.decisionCount) });
     } catch (err) {
-      setStatus({ ok: false, text: t('anaImportError', [(err as Error).message]) });
+      // The message may quote the file (a row id holds its account name): page text.
+      setStatus({ ok: false, text: tNodes(t, 'anaImportError', [<PageText text={(err as Error).message} />]) });
     } finally {
       setBusy(false);
     }
@@ -123,7 +133,11 @@ export function TeamDataSection({
 
   async function remove(source: string) {
     const reply = await ask({ type: 'teamRemove', source });
-    setStatus(reply.ok ? { ok: true, text: t('anaRemoved') } : { ok: false, text: t('anaImportError', [reply.error]) });
+    setStatus(
+      reply.ok
+        ? { ok: true, text: t('anaRemoved') }
+        : { ok: false, text: t('anaImportError', [safeText(reply.error)]) },
+    );
   }
 
   return (
@@ -163,6 +177,19 @@ export function TeamDataSection({
       <p role="status" className={status?.ok ? 'rs-ok' : 'rs-error'}>
         {status?.text}
       </p>
+      {decisions?.count ? (
+        <div className="rs-decisions">
+          <p>{t('anaDecisions', [decisions.count])}</p>
+          <ul>
+            {decisions.list.map((d) => (
+              <li key={`${d.kind}|${d.id}|${d.kept.source}|${d.over.source}|${d.over.copy}`}>{decisionText(d, t)}</li>
+            ))}
+          </ul>
+          {decisions.count > decisions.list.length ? (
+            <p>{t('anaDecisionsMore', [decisions.count - decisions.list.length])}</p>
+          ) : null}
+        </div>
+      ) : null}
       <details>
         <summary>{t('anaTeamRuleTitle')}</summary>
         <p className="rs-help">{t('anaTeamRule')}</p>
@@ -174,11 +201,17 @@ export function TeamDataSection({
         <ul className="rs-sources">
           {sources.map((s) => (
             <li key={s.source}>
-              <span>{t('anaSourceRow', [s.label || s.source, s.rows, chinaDateTime(s.exportedAt).slice(0, 16)])}</span>{' '}
+              <span>
+                {tNodes(t, 'anaSourceRow', [
+                  <PageText text={s.label || s.source} />,
+                  s.rows,
+                  chinaDateTime(s.exportedAt).slice(0, 16),
+                ])}
+              </span>{' '}
               <button
                 type="button"
                 onClick={() => void remove(s.source)}
-                aria-label={t('anaRemoveSource', [s.label || s.source])}
+                aria-label={t('anaRemoveSource', [safeText(s.label || s.source)])}
               >
                 {t('anaRemove')}
               </button>

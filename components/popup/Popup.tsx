@@ -9,6 +9,7 @@ import { ask } from '@/lib/ui/ask';
 import { DEFAULT_RULES } from '@/lib/rules';
 import { DbNotice } from '../DbNotice';
 import { useT } from '../i18n';
+import { PageText } from '../PageText';
 import { usePopupStore } from './store';
 import { useLazyLive } from '../useLazyLive';
 import { BREACH_SHOWN_MS, UNKNOWN_SHOWN_MS } from '@/lib/shown';
@@ -157,7 +158,7 @@ function HealthStrip({ tabs, t }: { tabs: TabRow[]; t: Translate }) {
           role={tab.health === 'watching' ? undefined : 'alert'}
         >
           <span className="dot" aria-hidden="true" />
-          {t(`platform_${tab.platform}`)} · {tab.account} · {t(`health_${tab.health}`)}
+          {t(`platform_${tab.platform}`)} · <PageText text={tab.account} /> · {t(`health_${tab.health}`)}
         </li>
       ))}
     </ul>
@@ -197,15 +198,21 @@ function Queue({ clocks, now, t, hasTabs }: { clocks: ClockRow[]; now: number; t
               title={t('popupFocus')}
               onClick={() => void ask({ type: 'focus', conv: c.key })}
             >
-              <span className="who">{c.buyerNick ?? c.buyer}</span>
+              <span className="who">
+                <PageText text={c.buyerNick ?? c.buyer} />
+              </span>
               <span className="time" role="timer">
                 {label}
               </span>
               <span className="meta">
-                {t(`platform_${c.platform}`)} · {c.shop ?? c.account}
+                {t(`platform_${c.platform}`)} · <PageText text={c.shop ?? c.account} />
                 {c.waitingMessages > 1 ? ` · ${t('popupWaitingMsgs', [c.waitingMessages])}` : ''}
               </span>
-              {c.lastText ? <span className="text">{c.lastText}</span> : null}
+              {c.lastText ? (
+                <span className="text">
+                  <PageText text={c.lastText} />
+                </span>
+              ) : null}
             </button>
           </li>
         );
@@ -286,7 +293,7 @@ function Compliance({
           <ul className="rs-failed">
             {fails.map((u) => (
               <li key={u.id}>
-                {u.buyerNick ?? u.buyer} · {t(`platform_${u.platform}`)} · {hhmm(u.startAt)} ·{' '}
+                <PageText text={u.buyerNick ?? u.buyer} /> · {t(`platform_${u.platform}`)} · {hhmm(u.startAt)} ·{' '}
                 {u.responseSec === null || u.dueAt === null
                   ? t('popupNoReply')
                   : t('popupLate', [formatCountdown(u.responseSec * 1000 - (u.dueAt - u.startAt))])}
@@ -301,7 +308,7 @@ function Compliance({
           <ul className="rs-failed">
             {unknown.map((u) => (
               <li key={u.id}>
-                {u.buyerNick ?? u.buyer} · {t(`platform_${u.platform}`)} · {hhmm(u.startAt)}
+                <PageText text={u.buyerNick ?? u.buyer} /> · {t(`platform_${u.platform}`)} · {hhmm(u.startAt)}
               </li>
             ))}
           </ul>

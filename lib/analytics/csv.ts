@@ -1,8 +1,10 @@
 /**
  * CSV for Excel (and anything else): UTF-8 with a byte-order mark (so Excel reads the Chinese right), CRLF rows,
  * RFC 4180 quoting, times as China-local `YYYY-MM-DD HH:mm:ss`. Text from the pages (buyer nicks, account names)
- * that starts like a formula is prefixed with `'` so a spreadsheet never runs it.
+ * loses its bidi and zero-width controls, and text that starts like a formula is prefixed with `'` so a spreadsheet
+ * never runs it (`csvText`, shared with the phrase export).
  */
+import { csvText } from '../csv';
 import type { ClockRow, RollupRow } from '../db/schema';
 import { CHINA_OFFSET_MS } from '../engine/time';
 
@@ -10,13 +12,11 @@ export const BOM = '\uFEFF';
 
 type Cell = string | number | null | undefined;
 
-/** One CSV field. Numbers are written as they are; text is guarded and quoted when needed. */
+/** One CSV field. Numbers are written as they are; text goes through the shared guard (`csvText`). */
 export function csvCell(v: Cell): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
-  let s = v;
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return csvText(v);
 }
 
 export function toCsv(header: readonly string[], rows: readonly (readonly Cell[])[]): string {

@@ -7,24 +7,44 @@
  *    exporting installation's own rows (never rows it imported), so files cannot carry the same data twice
  *    along different paths.
  * 2. Imported rows are stored keyed by (source, rollup id). Importing the same source again replaces its rows
- *    (a row is kept when the stored copy is newer by `updatedAt`); it never adds them a second time.
- *    An installation cannot import its own export.
+ *    (a row is kept when the stored copy is newer by `updatedAt`, or, with the same `updatedAt` and other counts,
+ *    was exported later: the order files are imported in does not matter); it never adds them a second time.
+ *    An installation cannot import its own export. Rows must be plausible (`parseRollup`), or the file is refused.
  * 3. Team totals: rows of *different* accounts add up (sub-accounts are different people). For one
  *    (metric, day, platform, account) — the rollup id — several sources may have a row: two agents logged into
  *    the same account watch the same conversations, so adding them would count those buyers twice. The team
  *    view takes ONE row per rollup id: the one with the most decided units (pass + fail), then the most units,
  *    then our own, then the most recently updated, then the smallest source id. Buyers only one of them saw
  *    are lost in that case: a real union needs unit-level sync (the next step).
+ * An import reports, for each rollup id that came in more than one copy, which copy won and why (`TeamDecision`).
  */
+import type { Translate } from '../badge';
 import type { ClockRow, RollupRow, TeamRollupRow } from '../db/schema';
+import { chinaDay, chinaDayStart } from '../engine/time';
 import { PLATFORMS, type Platform } from '../model';
 import { DEFAULT_RULES, allMetrics } from '../rules';
+import { isolate } from '../text';
 
 export const EXPORT_FORMAT = 'reply-sentinel-export';
 export const EXPORT_VERSION = 1;
 
 /** Limits that keep a broken or hostile file from filling the database. */
 export const IMPORT_LIMITS = { rollups: 200_000, clocks: 100_000, labelLength: 100, accountLength: 200 } as const;
+
+/**
+ * The most units one rollup row (one metric, account and day) can plausibly hold: each count, and their sum.
+ * A busy account answers a few thousand buyers a day.
+ */
+export const MAX_ROW_UNITS = 100_000;
+
+const DAY_MS = 86_400_000;
+
+let longestCap: number | undefined;
+/** The most one unit adds to `cappedSum`: the longest `capSec` of the shipped rules (3600 s if none had one). */
+export function maxCappedSec(): number {
+  longestCap ??= Math.max(0, ...allMetrics(DEFAULT_RULES).map((m) => m.capSec ?? 0)) || 3600;
+  return longestCap;
+}
 
 /** An installation id: what `newAgentId` makes (a UUID), or any 8–64 letters, digits and dashes. */
 export const AGENT_ID = /^[A-Za-z0-9-]{8,64}$/;
@@ -131,7 +151,16 @@ function metricPlatform(key: string): Platform | undefined {
 }
 const CLOCK_STATUSES = ['idle', 'answered', 'pending', 'breached', 'unknown', 'notAssessed'] as const;
 
-function parseRollup(raw: unknown, i: number): RollupRow {
+/** A value for an error message (never a whole object, never a long text). */
+const shown = (v: unknown): string => (typeof v === 'object' && v !== null ? typeof v : String(v).slice(0, 40));
+
+/**
+ * One rollup row of a file exported at `exportedAt`. Besides types, the values must be plausible: counts of one
+ * account-day (≤ MAX_ROW_UNITS each and together), a capped time no longer than `cappedCount` units at the
+ * longest cap, a day no later than the export and an `updatedAt` between the day before the row's day and the
+ * export (a day of clock difference allowed each way). Errors name the row (index and id) and the field.
+ */
+function parseRollup(raw: unknown, i: number, exportedAt: number): RollupRow {
   const at = `rollups[${i}]`;
   if (!isObj(raw)) throw new Error(`${at} must be an object`);
   const platform = raw.platform;
@@ -141,13 +170,35 @@ function parseRollup(raw: unknown, i: number): RollupRow {
     throw new Error(`${at}.metric must be a known metric of ${platform}: ${String(raw.metric)}`);
   if (!isDay(raw.day)) throw new Error(`${at}.day must be a date YYYY-MM-DD`);
   if (!isAccount(raw.account)) throw new Error(`${at}.account must be a non-empty name`);
+  const id = rollupIdOf({ metric: raw.metric, day: raw.day, platform: platform as Platform, account: raw.account });
+  const which = `(row ${id})`;
   for (const k of ['pass', 'fail', 'pending', 'unknown', 'notAssessed', 'cappedCount'] as const)
-    if (!isCount(raw[k])) throw new Error(`${at}.${k} must be a whole number ≥ 0`);
-  if (typeof raw.cappedSum !== 'number' || !Number.isFinite(raw.cappedSum) || raw.cappedSum < 0)
-    throw new Error(`${at}.cappedSum must be a number ≥ 0`);
-  if ((raw.cappedCount as number) > (raw.pass as number) + (raw.fail as number))
-    throw new Error(`${at}.cappedCount cannot exceed pass + fail`);
-  if (!isTime(raw.updatedAt)) throw new Error(`${at}.updatedAt must be a time in ms`);
+    if (!isCount(raw[k]) || raw[k] > MAX_ROW_UNITS)
+      throw new Error(`${at}.${k} must be a whole number 0–${MAX_ROW_UNITS} ${which}: ${shown(raw[k])}`);
+  const pass = raw.pass as number;
+  const fail = raw.fail as number;
+  const total = pass + fail + (raw.pending as number) + (raw.unknown as number) + (raw.notAssessed as number);
+  if (total > MAX_ROW_UNITS) throw new Error(`${at} ${which}: ${total} units in one row, at most ${MAX_ROW_UNITS}`);
+  if ((raw.cappedCount as number) > pass + fail) throw new Error(`${at}.cappedCount cannot exceed pass + fail`);
+  const maxSum = (raw.cappedCount as number) * maxCappedSec();
+  if (
+    typeof raw.cappedSum !== 'number' ||
+    !Number.isFinite(raw.cappedSum) ||
+    raw.cappedSum < 0 ||
+    raw.cappedSum > maxSum * (1 + 1e-9) // the engine's float sums may round up a little
+  )
+    throw new Error(
+      `${at}.cappedSum must be a number of seconds 0–${maxSum} s (cappedCount × ${maxCappedSec()} s) ${which}: ${shown(raw.cappedSum)}`,
+    );
+  if (!isTime(raw.updatedAt)) throw new Error(`${at}.updatedAt must be a time in ms ${which}`);
+  const dayStart = chinaDayStart(raw.day);
+  if (dayStart > exportedAt + DAY_MS) throw new Error(`${at}.day ${raw.day} is after the export ${which}`);
+  if (raw.updatedAt < dayStart - DAY_MS)
+    throw new Error(
+      `${at}.updatedAt must not be before ${chinaDay(dayStart - DAY_MS)} (a day before the row's day) ${which}: ${raw.updatedAt}`,
+    );
+  if (raw.updatedAt > exportedAt + DAY_MS)
+    throw new Error(`${at}.updatedAt must not be after the export (exportedAt + 1 day) ${which}: ${raw.updatedAt}`);
   const row: RollupRow = {
     id: '',
     metric: raw.metric,
@@ -228,7 +279,8 @@ export function parseExport(raw: unknown): Result<ExportBundle> {
     if (!Array.isArray(clocksRaw)) return { ok: false, error: 'clocks must be a list' };
     if (clocksRaw.length > IMPORT_LIMITS.clocks)
       return { ok: false, error: `at most ${IMPORT_LIMITS.clocks} clocks a file` };
-    const rollups = raw.rollups.map(parseRollup);
+    const exportedAt = raw.exportedAt;
+    const rollups = raw.rollups.map((r, i) => parseRollup(r, i, exportedAt));
     const seen = new Set<string>();
     for (const [i, r] of rollups.entries()) {
       if (seen.has(r.id)) return { ok: false, error: `rollups[${i}]: the id ${r.id} appears twice` };
@@ -251,43 +303,206 @@ export function parseExport(raw: unknown): Result<ExportBundle> {
   }
 }
 
+/** Why one copy of a rollup row was preferred to another (the first rule that told them apart). */
+export type DecisionWhy = 'newer' | 'laterExport' | 'moreDecided' | 'moreUnits' | 'counts' | 'own' | 'sourceId';
+
+/** One side of a decision: whose copy of the row. */
+export interface DecisionSide {
+  source: string;
+  /** The source's label (empty for this computer: the page names it). */
+  label: string;
+  /** `file`: the file being imported; `stored`: a copy imported before; `own`: this computer's own rollup. */
+  copy: 'file' | 'stored' | 'own';
+  updatedAt: number;
+}
+
+/**
+ * A rollup id (one metric, account and day) that more than one copy gave, and which copy won:
+ * - `reimport`: the same source again with different data; the stored copy is replaced or kept (see planImport);
+ * - `team`: other sources (or this computer) have the same id; the team view counts `kept`'s row (see teamView).
+ */
+export interface TeamDecision {
+  kind: 'reimport' | 'team';
+  id: string;
+  metric: string;
+  day: string;
+  platform: Platform;
+  account: string;
+  kept: DecisionSide;
+  over: DecisionSide;
+  why: DecisionWhy;
+}
+
 export interface ImportPlan {
   /** Rows to write (new ones and replacements). */
   put: TeamRollupRow[];
   added: number;
   replaced: number;
-  /** Stored rows newer than the file's, left as they are. */
+  /** Stored rows that won over the file's (newer, or exported later), left as they are. */
   kept: number;
+  /** Every rollup id where one copy was preferred to another, in id order. */
+  decisions: TeamDecision[];
+}
+
+/** What planImport needs to say whose row the team view counts: the other copies of the file's rollup ids. */
+export interface ImportContext {
+  /** This installation's id. */
+  ownSource: string;
+  /** This installation's own rollups (any ids; those of the file's ids are contenders). */
+  own: readonly RollupRow[];
+  /** Rows stored from other sources (any ids; rows of the file's source or of ours are ignored). */
+  others: readonly TeamRollupRow[];
+}
+
+const decided = (r: RollupRow) => r.pass + r.fail;
+const units = (r: RollupRow) => r.pass + r.fail + r.pending + r.unknown + r.notAssessed;
+const countsOf = (r: RollupRow) => [r.pass, r.fail, r.pending, r.unknown, r.notAssessed, r.cappedCount, r.cappedSum];
+
+/**
+ * Two copies of one source's row (the file's and the stored one): the newer `updatedAt` wins, then the later
+ * export, then the one with more decided units, more units, then larger counts in a fixed order; the same data
+ * is the file's. So the result does not depend on the order files are imported in. `differs`: the counts differ
+ * (what is reported).
+ */
+function sameSource(
+  file: RollupRow & { exportedAt: number },
+  stored: TeamRollupRow,
+): { file: boolean; why: DecisionWhy; differs: boolean } {
+  const a = countsOf(file);
+  const b = countsOf(stored);
+  const k = a.findIndex((x, i) => x !== b[i]);
+  const differs = k >= 0;
+  if (file.updatedAt !== stored.updatedAt) return { file: file.updatedAt > stored.updatedAt, why: 'newer', differs };
+  if (!differs) return { file: true, why: 'newer', differs };
+  if (file.exportedAt !== stored.exportedAt)
+    return { file: file.exportedAt > stored.exportedAt, why: 'laterExport', differs };
+  if (decided(file) !== decided(stored)) return { file: decided(file) > decided(stored), why: 'moreDecided', differs };
+  if (units(file) !== units(stored)) return { file: units(file) > units(stored), why: 'moreUnits', differs };
+  return { file: a[k]! > b[k]!, why: 'counts', differs };
 }
 
 /**
- * What importing `bundle` changes, given the rows already stored for its source: new ids are added, a stored
- * id is replaced unless the stored copy is newer (higher `updatedAt`).
+ * The team view's rule (rule 3 above) for two copies of one rollup id from different sources: does `a` count
+ * rather than `b`, and why. Used by teamView and reported by planImport.
+ */
+function teamOrder(a: SourcedRollup, b: SourcedRollup, ownSource: string): { a: boolean; why: DecisionWhy } {
+  if (decided(a) !== decided(b)) return { a: decided(a) > decided(b), why: 'moreDecided' };
+  if (units(a) !== units(b)) return { a: units(a) > units(b), why: 'moreUnits' };
+  if ((a.source === ownSource) !== (b.source === ownSource)) return { a: a.source === ownSource, why: 'own' };
+  if (a.updatedAt !== b.updatedAt) return { a: a.updatedAt > b.updatedAt, why: 'newer' };
+  return { a: a.source < b.source, why: 'sourceId' };
+}
+
+/**
+ * What importing `bundle` changes, given the rows already stored for its source (one slot per file row): new
+ * ids are added; a stored id is replaced unless the stored copy wins (`sameSource`: newer, or exported later).
+ * With `ctx`, the plan also says, for every row it writes whose id other sources or this computer also have,
+ * whose row the team view will count (the row is stored either way: the view picks, so removing a source later
+ * brings the others back).
  */
 export function planImport(
   bundle: ExportBundle,
   stored: readonly (TeamRollupRow | undefined)[],
   importedAt: number,
+  ctx?: ImportContext,
 ): ImportPlan {
   if (stored.length !== bundle.rollups.length) throw new Error('planImport: one stored slot per incoming row');
-  const plan: ImportPlan = { put: [], added: 0, replaced: 0, kept: 0 };
+  const plan: ImportPlan = { put: [], added: 0, replaced: 0, kept: 0, decisions: [] };
+  const src = bundle.source;
+  const label = src.label || src.id;
+  const ids = new Set(bundle.rollups.map((r) => r.id));
+  const rivals = new Map<string, { row: SourcedRollup; side: DecisionSide }[]>();
+  const addRival = (row: SourcedRollup, side: DecisionSide) => {
+    const list = rivals.get(row.id);
+    if (list) list.push({ row, side });
+    else rivals.set(row.id, [{ row, side }]);
+  };
+  if (ctx) {
+    for (const r of ctx.own)
+      if (ids.has(r.id))
+        addRival(
+          { ...r, source: ctx.ownSource, sourceLabel: '' },
+          { source: ctx.ownSource, label: '', copy: 'own', updatedAt: r.updatedAt },
+        );
+    for (const r of ctx.others) {
+      if (!ids.has(r.id) || r.source === src.id || r.source === ctx.ownSource) continue;
+      const { exportedAt: _e, importedAt: _i, ...row } = r;
+      addRival(row, { source: r.source, label: r.sourceLabel || r.source, copy: 'stored', updatedAt: r.updatedAt });
+    }
+  }
+
   bundle.rollups.forEach((r, i) => {
     const old = stored[i];
-    if (old && old.updatedAt > r.updatedAt) {
-      plan.kept += 1;
-      return;
-    }
-    if (old) plan.replaced += 1;
-    else plan.added += 1;
-    plan.put.push({
-      ...r,
-      source: bundle.source.id,
-      sourceLabel: bundle.source.label,
-      exportedAt: bundle.exportedAt,
-      importedAt,
-    });
+    const where = { id: r.id, metric: r.metric, day: r.day, platform: r.platform, account: r.account };
+    const fileSide: DecisionSide = { source: src.id, label, copy: 'file', updatedAt: r.updatedAt };
+    if (old) {
+      const d = sameSource({ ...r, exportedAt: bundle.exportedAt }, old);
+      const oldSide: DecisionSide = {
+        source: src.id,
+        label: old.sourceLabel || src.id,
+        copy: 'stored',
+        updatedAt: old.updatedAt,
+      };
+      if (d.differs)
+        plan.decisions.push({
+          kind: 'reimport',
+          ...where,
+          kept: d.file ? fileSide : oldSide,
+          over: d.file ? oldSide : fileSide,
+          why: d.why,
+        });
+      if (!d.file) {
+        plan.kept += 1;
+        return;
+      }
+      plan.replaced += 1;
+    } else plan.added += 1;
+    plan.put.push({ ...r, source: src.id, sourceLabel: src.label, exportedAt: bundle.exportedAt, importedAt });
+
+    const others = rivals.get(r.id);
+    if (!others || !ctx) return;
+    const mine: SourcedRollup = { ...r, source: src.id, sourceLabel: src.label };
+    let best: { row: SourcedRollup; side: DecisionSide } = { row: mine, side: fileSide };
+    for (const o of others) if (teamOrder(o.row, best.row, ctx.ownSource).a) best = o;
+    const team = (kept: typeof best, over: typeof best) =>
+      plan.decisions.push({
+        kind: 'team',
+        ...where,
+        kept: kept.side,
+        over: over.side,
+        why: teamOrder(kept.row, over.row, ctx.ownSource).why,
+      });
+    if (best.row === mine) for (const o of others) team(best, o);
+    else team(best, { row: mine, side: fileSide });
   });
+  plan.decisions.sort(
+    (a, b) =>
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) ||
+      (a.kind === b.kind ? 0 : a.kind === 'reimport' ? -1 : 1) ||
+      (a.over.copy === 'own' ? -1 : b.over.copy === 'own' ? 1 : 0) ||
+      (a.over.source < b.over.source ? -1 : a.over.source > b.over.source ? 1 : 0),
+  );
   return plan;
+}
+
+const WHY_KEY: Record<DecisionWhy, string> = {
+  newer: 'anaWhyNewer',
+  laterExport: 'anaWhyLaterExport',
+  moreDecided: 'anaWhyMoreDecided',
+  moreUnits: 'anaWhyMoreUnits',
+  counts: 'anaWhyCounts',
+  own: 'anaWhyOwn',
+  sourceId: 'anaWhySourceId',
+};
+
+/** A decision in words, for the page. Page and file text (account, labels) is isolated, its controls removed. */
+export function decisionText(d: TeamDecision, t: Translate): string {
+  const side = (s: DecisionSide) =>
+    s.copy === 'own'
+      ? t('anaSideOwn')
+      : t(s.copy === 'file' ? 'anaSideFile' : 'anaSideStored', [isolate(s.label || s.source)]);
+  const what = `${d.day} · ${t(`platform_${d.platform}`)} · ${isolate(d.account)} · ${d.metric}`;
+  return t('anaDecision', [what, side(d.kept), side(d.over), t(WHY_KEY[d.why])]);
 }
 
 /** A rollup in the team view, with where it came from. */
@@ -295,9 +510,6 @@ export interface SourcedRollup extends RollupRow {
   source: string;
   sourceLabel: string;
 }
-
-const decided = (r: RollupRow) => r.pass + r.fail;
-const units = (r: RollupRow) => r.pass + r.fail + r.pending + r.unknown + r.notAssessed;
 
 /**
  * The team view (rule 3 above): our rows plus the imported ones, one row per rollup id.
@@ -310,16 +522,9 @@ export function teamView(
   imported: readonly TeamRollupRow[],
 ): SourcedRollup[] {
   const best = new Map<string, SourcedRollup>();
-  const better = (a: SourcedRollup, b: SourcedRollup): boolean => {
-    if (decided(a) !== decided(b)) return decided(a) > decided(b);
-    if (units(a) !== units(b)) return units(a) > units(b);
-    if ((a.source === ownSource) !== (b.source === ownSource)) return a.source === ownSource;
-    if (a.updatedAt !== b.updatedAt) return a.updatedAt > b.updatedAt;
-    return a.source < b.source;
-  };
   const consider = (r: SourcedRollup) => {
     const cur = best.get(r.id);
-    if (!cur || better(r, cur)) best.set(r.id, r);
+    if (!cur || teamOrder(r, cur, ownSource).a) best.set(r.id, r);
   };
   for (const r of own) consider({ ...r, source: ownSource, sourceLabel: ownLabel });
   for (const r of imported) {

@@ -5,7 +5,7 @@
 import type { PhraseRow, SentinelDB } from '../db/schema';
 import type { Platform } from '../model';
 import { STARTER_PHRASES } from '../phrases/starter';
-import { validateDraft, type PhraseDraft } from '../phrases/validate';
+import { shortcutKey, validateDraft, type PhraseDraft } from '../phrases/validate';
 
 export type PhraseReply = { ok: true; id?: number; added?: number; updated?: number } | { ok: false; error: string };
 
@@ -41,16 +41,20 @@ export class PhraseStore {
       });
   }
 
-  /** Adds (no id) or replaces (id) one phrase. A shortcut may belong to one phrase only. */
+  /** Adds (no id) or replaces (id) one phrase. A shortcut may belong to one phrase only, whatever its case. */
   async save(raw: unknown, id?: number): Promise<PhraseReply> {
     const v = validateDraft(raw);
     if (!v.ok) return { ok: false, error: v.errors.join('; ') };
     return this.db.transaction('rw', this.db.phrases, async () => {
-      const clash = v.draft.shortcut
-        ? await this.db.phrases.where('shortcut').equals(v.draft.shortcut).first()
-        : undefined;
-      if (clash && clash.id !== id)
-        return { ok: false as const, error: `快捷键 ${v.draft.shortcut} 已被使用 / shortcut already used` };
+      const sc = v.draft.shortcut;
+      const key = sc === undefined ? undefined : shortcutKey(sc);
+      const clash =
+        key === undefined
+          ? undefined
+          : await this.db.phrases
+              .filter((p) => p.id !== id && p.shortcut !== undefined && shortcutKey(p.shortcut) === key)
+              .first();
+      if (clash) return { ok: false as const, error: shortcutTaken(sc!, clash) };
       if (id !== undefined) {
         const prev = await this.db.phrases.get(id);
         if (!prev) return { ok: false as const, error: 'no such phrase' };
@@ -105,13 +109,28 @@ export class PhraseStore {
           if (!prev) throw new Error(`no such phrase ${u.id}`);
           await this.db.phrases.put(toRow(u.draft, { id: u.id, usage: prev.usage, updatedAt: now }));
         }
-        await this.db.phrases.bulkAdd(adds.map((d) => toRow(d, { usage: keptUsage.get(d.text) ?? 0, updatedAt: now })));
-        // One shortcut, one phrase: checked over the result, inside the transaction (a failure rolls back).
-        const seen = new Map<string, number>();
+        const addedIds = await this.db.phrases.bulkAdd(
+          adds.map((d) => toRow(d, { usage: keptUsage.get(d.text) ?? 0, updatedAt: now })),
+          { allKeys: true },
+        );
+        // One shortcut, one phrase (whatever its case): checked over the result, inside the transaction (a failure
+        // rolls back). Only the phrases this import writes are checked, so a library that already held two
+        // shortcuts differing in case (saved before case was ignored) can still import other phrases.
+        const written = new Set<number>([...updates.map((u) => u.id), ...(addedIds as number[])]);
+        const byKey = new Map<string, PhraseRow[]>();
         for (const p of await this.db.phrases.toArray()) {
           if (!p.shortcut) continue;
-          if (seen.has(p.shortcut)) throw new Error(`快捷键 ${p.shortcut} 重复 / duplicate shortcut`);
-          seen.set(p.shortcut, p.id!);
+          const k = shortcutKey(p.shortcut);
+          const same = byKey.get(k);
+          if (same) same.push(p);
+          else byKey.set(k, [p]);
+        }
+        for (const same of byKey.values()) {
+          if (same.length < 2) continue;
+          const mine = same.find((p) => written.has(p.id!));
+          if (!mine) continue;
+          const other = same.find((p) => p !== mine)!;
+          throw new Error(shortcutTaken(mine.shortcut!, other));
         }
         return { ok: true as const, added: adds.length, updated: updates.length };
       });
@@ -119,6 +138,16 @@ export class PhraseStore {
       return { ok: false, error: (err as Error).message };
     }
   }
+}
+
+/** Chinese / English: `shortcut` is taken by `owner` (the same shortcut, ignoring case). */
+function shortcutTaken(shortcut: string, owner: PhraseRow): string {
+  const text = owner.text.replace(/\s+/g, ' ');
+  const shown = text.length > 20 ? `${text.slice(0, 20)}…` : text;
+  return (
+    `快捷键 ${shortcut} 已被使用：短语「${shown}」的 ${owner.shortcut}（不分大小写）` +
+    ` / shortcut ${shortcut} already used: "${shown}" has ${owner.shortcut} (case is ignored)`
+  );
 }
 
 function toRow(d: PhraseDraft, extra: { id?: number; usage: number; updatedAt: number }): PhraseRow {

@@ -5,7 +5,7 @@
 import { badgeView, type BadgeView, type Translate } from '../badge';
 import { clocksSince } from '../db/queries';
 import type { ClockRow, CoverageRow, EventRow, RollupRow, SentinelDB, TabRow, UnitRow } from '../db/schema';
-import { AGENT_ID, planImport, type ExportBundle } from '../analytics/team';
+import { AGENT_ID, planImport, type ExportBundle, type TeamDecision } from '../analytics/team';
 import { byUrgency, evaluate, type Clock, type ClockStatus } from '../engine';
 import { betterTime, threadCompare } from '../engine/rounds';
 import { exactCut } from '../engine/window';
@@ -31,6 +31,7 @@ import {
 } from '../settings';
 import { BREACH_SHOWN_MS, UNKNOWN_SHOWN_MS } from '../shown';
 import { markPrunedBefore, purgeAll, readPrunedBefore } from './maintenance';
+import { isolate } from '../text';
 import { ThreadCache } from './thread-cache';
 import type { Dropped } from './traffic';
 
@@ -69,6 +70,8 @@ export { BREACH_SHOWN_MS };
 export const THREAD_CACHE_EVENTS = 30_000;
 /** From this many stored messages on, a conversation is evaluated from yesterday's midnight when that is exact. */
 export const LONG_THREAD = 500;
+/** How many of a team import's decisions (whose copy of a row counts) its reply lists; the count is always given. */
+export const TEAM_DECISIONS_SHOWN = 50;
 
 const ALARM_KEY = 'alarm';
 const AGENT_ID_KEY = 'agentId';
@@ -564,7 +567,8 @@ export class Sentinel {
     const lead = this.settings.alertLeadSec;
     for (const c of open) {
       if (c.dueAt === null) continue;
-      const who = c.buyerNick ?? c.buyer;
+      // Page text in a plain-text notification: controls removed, isolated (FSI … PDI).
+      const who = isolate(c.buyerNick ?? c.buyer);
       if (c.status === 'pending' && lead > 0 && c.alertAt !== null && now >= c.alertAt && c.alertedFor !== c.dueAt) {
         await db.clocks.update(c.key, { alertedFor: c.dueAt });
         c.alertedFor = c.dueAt;
@@ -692,20 +696,47 @@ export class Sentinel {
   /**
    * Merges another agent's export (already validated by `parseExport`) into the team view, in one transaction:
    * rows keyed by (source, rollup id), replaced rather than added again (a stored row newer than the file's is
-   * kept). Our own export is refused.
+   * kept). Our own export is refused. The reply says which copy won wherever a row came more than once: the
+   * stored copy of the same source, or (in the team view) another source's or our own row of the same id.
    */
-  async importTeam(
-    bundle: ExportBundle,
-  ): Promise<{ ok: true; added: number; replaced: number; kept: number } | { ok: false; error: string }> {
+  async importTeam(bundle: ExportBundle): Promise<
+    | {
+        ok: true;
+        added: number;
+        replaced: number;
+        kept: number;
+        /** The first TEAM_DECISIONS_SHOWN of the plan's decisions (whose copy of a row counts), and how many. */
+        decisions: TeamDecision[];
+        decisionCount: number;
+      }
+    | { ok: false; error: string }
+  > {
     const own = await this.agentId();
     if (bundle.source.id === own) return { ok: false, error: 'this file is this computer’s own export' };
     return this.serial(async () => {
       const db = this.db;
-      return db.transaction('rw', db.teamRollups, async () => {
+      return db.transaction('rw', db.teamRollups, db.rollups, async () => {
         const stored = await db.teamRollups.bulkGet(bundle.rollups.map((r) => [bundle.source.id, r.id]));
-        const plan = planImport(bundle, stored, this.host.now());
+        // The other copies of the file's rows: other sources' (by the [metric+day] index) and ours.
+        const days = new Map<string, [string, string]>();
+        for (const r of bundle.rollups) days.set(`${r.metric}|${r.day}`, [r.metric, r.day]);
+        const others = await db.teamRollups
+          .where('[metric+day]')
+          .anyOf([...days.values()])
+          .toArray();
+        const ownRows = (await db.rollups.bulkGet(bundle.rollups.map((r) => r.id))).filter(
+          (r): r is RollupRow => r !== undefined,
+        );
+        const plan = planImport(bundle, stored, this.host.now(), { ownSource: own, own: ownRows, others });
         if (plan.put.length) await db.teamRollups.bulkPut(plan.put);
-        return { ok: true as const, added: plan.added, replaced: plan.replaced, kept: plan.kept };
+        return {
+          ok: true as const,
+          added: plan.added,
+          replaced: plan.replaced,
+          kept: plan.kept,
+          decisions: plan.decisions.slice(0, TEAM_DECISIONS_SHOWN),
+          decisionCount: plan.decisions.length,
+        };
       });
     });
   }

@@ -11,7 +11,7 @@ import type { PhraseRow } from '../db/schema';
 import type { Platform } from '../model';
 import { fillPhrase } from '../phrases/fill';
 import { searchPhrases } from '../phrases/search';
-import { promptsOf } from '../phrases/validate';
+import { promptsOf, shortcutKey } from '../phrases/validate';
 import { editableOf, insertTextConfirmed } from './insert';
 
 export interface PaletteDeps {
@@ -112,7 +112,8 @@ export class Palette {
     // Contenteditable editors often turn a typed trailing space into a no-break space.
     const m = /(?:^|\s)(\/[^\s/]{1,20})[ \u00a0]$/.exec(before ?? '');
     if (!m) return;
-    const phrase = this.phrases.find((p) => p.shortcut === m[1]);
+    const key = shortcutKey(m[1]!);
+    const phrase = this.phrases.find((p) => p.shortcut !== undefined && shortcutKey(p.shortcut) === key);
     if (!phrase) return;
     const len = m[1]!.length + 1;
     if (promptsOf(phrase.text).length) {

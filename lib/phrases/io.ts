@@ -15,6 +15,7 @@
  * copied, only read field by field through own-property checks on a fixed list of names (so `__proto__` or
  * `constructor` keys cannot reach an object); texts are kept verbatim (HTML stays text: the UI renders text).
  */
+import { csvText } from '../csv';
 import type { PhraseRow } from '../db/schema';
 import { PLATFORMS, type Platform } from '../model';
 import {
@@ -22,6 +23,7 @@ import {
   PHRASE_LIMITS,
   SHORTCUT_RE,
   normalizeShortcut,
+  shortcutKey,
   validateDraft,
   type PhraseDraft,
 } from './validate';
@@ -491,9 +493,9 @@ function looksLikeHeader(line: string): boolean {
   return cells.length >= 2 && cells.some((c) => fieldOf(c) === 'text');
 }
 
-/** Excel's formula guard (see csvCell): `'=…`, `'+…`, `'-…`, `'@…` lose one apostrophe on the way back. */
+/** Excel's formula guard (see csvText): `'=…`, `'+…`, `'-…`, `'@…`, `'<TAB>…`, `'<CR>…` lose one apostrophe. */
 function unguard(cell: string): string {
-  return /^'+[=+\-@]/.test(cell) ? cell.slice(1) : cell;
+  return /^'+[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
 }
 
 function readCsv(s: string, forcedDelim?: ',' | '\t'): ReadResult {
@@ -725,7 +727,7 @@ function parse(name: string, bytes: Uint8Array): ImportPreview {
       rows.push({ line: raw.line, warning: rowMessage(raw.line, unit, [M.dupText(sameText, unit)]) });
       continue;
     }
-    const scKey = draft.shortcut?.toLowerCase();
+    const scKey = draft.shortcut === undefined ? undefined : shortcutKey(draft.shortcut);
     const sameShortcut = scKey === undefined ? undefined : shortcutAt.get(scKey);
     if (sameShortcut !== undefined) {
       rows.push({
@@ -814,7 +816,7 @@ export function planImport(
     if (p.id === undefined) continue;
     const t = cleanText(p.text);
     if (!byText.has(t)) byText.set(t, p);
-    const sc = p.shortcut?.toLowerCase();
+    const sc = p.shortcut ? shortcutKey(p.shortcut) : undefined;
     if (sc && !byShortcut.has(sc)) byShortcut.set(sc, p);
   }
 
@@ -826,7 +828,7 @@ export function planImport(
     }
     const same = byText.get(d.text);
     const merged: PhraseDraft = same ? mergeInto(same, d) : d;
-    const owner = merged.shortcut ? byShortcut.get(merged.shortcut.toLowerCase()) : undefined;
+    const owner = merged.shortcut ? byShortcut.get(shortcutKey(merged.shortcut)) : undefined;
     if (owner && owner !== same) {
       plan.conflicts.push({
         line: r.line,
@@ -878,15 +880,6 @@ type Exportable = Pick<PhraseRow, 'text' | 'group' | 'tags' | 'shortcut' | 'plat
 
 const CSV_HEADER = ['内容', '分组', '标签', '快捷键', '平台'];
 
-/**
- * Excel runs a cell that starts with = + - @ as a formula (CSV injection); such cells (and cells that start
- * with apostrophes before one of those) get one more leading apostrophe, which parseImport removes again.
- */
-function csvCell(v: string): string {
-  const s = /^'*[=+\-@]/.test(v) ? `'${v}` : v;
-  return /[",\r\n\t]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 function groupsInOrder(rows: readonly Exportable[]): Map<string, Exportable[]> {
   const groups = new Map<string, Exportable[]>();
   for (const r of rows) {
@@ -905,10 +898,12 @@ function exportName(ext: string, now?: number): string {
 }
 
 /**
- * The library as a file. CSV: UTF-8 with BOM (Excel reads Chinese correctly), CRLF, Chinese header.
+ * The library as a file. CSV: UTF-8 with BOM (Excel reads Chinese correctly), CRLF, Chinese header, every cell
+ * through `csvText` (formula guard; bidi and zero-width controls removed).
  * TXT: group headers (`# 发货`) and one phrase per line (newlines as `\n`); it carries text and group only.
  * JSON: `{ "format": "reply-sentinel-phrases", "version": 1, "phrases": [...] }`, pretty-printed.
- * Each reads back through parseImport into the same drafts (TXT: the same text and group).
+ * Each reads back through parseImport into the same drafts (TXT: the same text and group; CSV: without the
+ * controls).
  */
 export function exportPhrases(
   rows: readonly Exportable[],
@@ -926,7 +921,7 @@ export function exportPhrases(
           r.shortcut ?? '',
           (r.platforms ?? []).map((p) => PLATFORM_EXPORT[p] ?? p).join('、'),
         ]
-          .map(csvCell)
+          .map(csvText)
           .join(','),
       );
     return {

@@ -14,6 +14,7 @@
  */
 import type { PhraseRow } from '../db/schema';
 import type { Platform } from '../model';
+import { shortcutKey } from './validate';
 
 export interface PhraseMatch {
   row: PhraseRow;
@@ -121,7 +122,7 @@ function prepare(row: PhraseRow): Prepared {
     folded: fold(row.text),
     foldedGroup: foldQuery(row.group),
     foldedTags: row.tags.map(foldQuery),
-    foldedShortcut: foldQuery(row.shortcut ?? '').replace(/^\//, ''),
+    foldedShortcut: row.shortcut ? shortcutKey(row.shortcut).replace(/^\//, '') : '',
   };
   cache.set(row, p);
   return p;

@@ -19,6 +19,15 @@ export function normalizeShortcut(s: string): string {
   return t && !t.startsWith('/') ? `/${t}` : t;
 }
 
+/**
+ * What makes two shortcuts the same one: case and full width are ignored (`/Case`, `/case` and `/ＣＡＳＥ` are one
+ * shortcut). Every comparison of shortcuts uses it: the background's store (save, import), the import preview and
+ * plan, the palette's search and the in-page expansion. A shortcut is stored as typed; only comparisons fold it.
+ */
+export function shortcutKey(s: string): string {
+  return normalizeShortcut(s).normalize('NFKC').toLowerCase();
+}
+
 /** Returns a cleaned draft, or the problems (Chinese / English). */
 export function validateDraft(raw: unknown): { ok: true; draft: PhraseDraft } | { ok: false; errors: string[] } {
   const errors: string[] = [];

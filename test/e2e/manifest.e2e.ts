@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_MATCHES, WORKBENCH_MATCHES } from '../../lib/hosts';
 import { DEMO_EXTENSION_DIR, PROD_EXTENSION_DIR } from './harness';
 
-const ALLOWED_PERMISSIONS = ['storage', 'alarms', 'notifications', 'unlimitedStorage'];
+/** Exactly these (no `storage`: nothing uses chrome.storage; test/unit/manifest.test.ts checks the sources). */
+const PERMISSIONS = ['alarms', 'notifications', 'unlimitedStorage'];
 
 type Manifest = {
   manifest_version: number;
@@ -61,10 +62,9 @@ describe('built manifests', () => {
   it.each([
     ['production', prod],
     ['demo', demo],
-  ])('%s: permissions ⊆ {storage, alarms, notifications, unlimitedStorage}, no <all_urls>', (_name, m) => {
-    for (const p of [...(m.permissions ?? []), ...(m.optional_permissions ?? [])]) {
-      expect(ALLOWED_PERMISSIONS).toContain(p);
-    }
+  ])('%s: permissions are exactly {alarms, notifications, unlimitedStorage}, no <all_urls>', (_name, m) => {
+    expect(sorted(m.permissions)).toEqual(sorted(PERMISSIONS));
+    expect(m.optional_permissions ?? []).toEqual([]);
     expect(JSON.stringify(m)).not.toContain('<all_urls>');
   });
 

@@ -6,7 +6,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { AnalyticsPage } from '../../components/analytics/AnalyticsPage';
 import { readText } from '../../components/analytics/TeamData';
 import { ANALYTICS_DEFAULTS, useAnalyticsStore } from '../../components/analytics/store';
-import { BOM, buildExport } from '../../lib/analytics';
+import { BOM, buildExport, type TeamDecision } from '../../lib/analytics';
 import { addDays } from '../../lib/compliance';
 import type { RollupRow, TeamRollupRow, UnitRow } from '../../lib/db/schema';
 import { chinaDay, chinaTime } from '../../lib/engine/time';
@@ -175,6 +175,33 @@ describe('Analytics page', () => {
     expect(document.querySelector('[data-state="not-available"]')!.textContent).toContain('暂不可用');
   });
 
+  it('page text (buyers, accounts, source labels) is isolated in <bdi> without its bidi and zero-width controls', async () => {
+    const RLO = '\u202E';
+    await uiDb.rollups.bulkPut([
+      rollup('pdd.manual3min', ago(1), { pass: 1, fail: 1 }, `sh${RLO}op`),
+      rollup('pdd.manual3min', ago(1), { pass: 1 }, `sh${RLO}op:小${RLO}李`),
+    ]);
+    await uiDb.units.put(unit(ago(1), 10, 'fail', null, { buyerNick: `evil${RLO}gnp.exe`, account: `sh${RLO}op` }));
+    await uiDb.teamRollups.put({
+      ...rollup('pdd.manual3min', ago(2), { pass: 1 }, 'other'),
+      source: OTHER,
+      sourceLabel: `小${RLO}王`,
+      exportedAt: NOW,
+      importedAt: NOW,
+    });
+    render(<AnalyticsPage />);
+    const table = (await screen.findByText('拼多多', { selector: 'table.rs-accounts caption' })).closest('table')!;
+    expect([...table.querySelectorAll('th bdi')].map((b) => b.textContent)).toEqual(['shop', 'shop', '小李']);
+    const missed = screen.getByRole('heading', { name: '超时买家 (1)' }).closest('section')!;
+    expect([...missed.querySelectorAll('td bdi')].map((b) => b.textContent)).toEqual(['evilgnp.exe', 'shop']);
+    const sources = document.querySelector('.rs-sources')!;
+    expect(sources.querySelector('bdi')!.textContent).toBe('小王');
+    expect(sources.querySelector('button')!.getAttribute('aria-label')).not.toContain(RLO);
+    const options = [...screen.getByRole('combobox', { name: '账号' }).querySelectorAll('option')].slice(1);
+    expect(options.map((o) => o.textContent)).toEqual(['拼多多 · \u2068shop\u2069', '拼多多 · \u2068shop:小李\u2069']);
+    expect(document.body.textContent).not.toContain(RLO);
+  });
+
   it('narrows everything to one account; groups sub-accounts under the main account', async () => {
     await seed();
     render(<AnalyticsPage />);
@@ -234,7 +261,7 @@ describe('Analytics page', () => {
     const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
     const send = vi
       .spyOn(fakeBrowser.runtime, 'sendMessage')
-      .mockResolvedValue({ ok: true, added: 1, replaced: 0, kept: 0 } as never);
+      .mockResolvedValue({ ok: true, added: 1, replaced: 0, kept: 0, decisions: [], decisionCount: 0 } as never);
     render(<AnalyticsPage />);
     await card('pdd.manual3min');
 
@@ -283,6 +310,50 @@ describe('Analytics page', () => {
     expect(send).not.toHaveBeenCalled();
   });
 
+  it('after an import, says which copy counts where the same account and day came more than once', async () => {
+    await seed();
+    const decision: TeamDecision = {
+      kind: 'team',
+      id: `pdd.manual3min|${ago(1)}|pdd|shop`,
+      metric: 'pdd.manual3min',
+      day: ago(1),
+      platform: 'pdd',
+      account: 'shop',
+      kept: { source: OTHER, label: '小王', copy: 'file', updatedAt: NOW },
+      over: { source: 'me', label: '', copy: 'own', updatedAt: NOW },
+      why: 'moreDecided',
+    };
+    vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockResolvedValue({
+      ok: true,
+      added: 1,
+      replaced: 0,
+      kept: 0,
+      decisions: [decision],
+      decisionCount: 3,
+    } as never);
+    render(<AnalyticsPage />);
+    await card('pdd.manual3min');
+    const file = buildExport({
+      agentId: OTHER,
+      label: '小王',
+      now: NOW,
+      rollups: [rollup('pdd.manual3min', ago(1), { pass: 70, fail: 40 })],
+      clocks: [],
+    });
+    await act(async () => {
+      fireEvent.change(screen.getByLabelText('导入同事的 JSON 导出'), {
+        target: { files: [new File([JSON.stringify(file)], 'wang.json')] },
+      });
+    });
+    await vi.waitFor(() => expect(screen.getByRole('status').textContent).toContain('已导入“小王”'));
+    const box = document.querySelector('.rs-decisions')!;
+    expect(box.querySelector('p')!.textContent).toBe('同一账号同一天有多份数据（3 处），各只计一份：');
+    expect([...box.querySelectorAll('li')].map((li) => li.textContent)).toEqual([
+      `${ago(1)} · 拼多多 · \u2068shop\u2069 · pdd.manual3min：采用 本文件（\u2068小王\u2069），而非 本机数据（已判定的咨询更多）`,
+    ]);
+    expect(box.textContent).toContain('……另有 2 处未列出。');
+  });
+
   it('team view: imported accounts add up, the same account and day counts once', async () => {
     await seed();
     const team = (r: RollupRow): TeamRollupRow => ({
@@ -298,7 +369,9 @@ describe('Analytics page', () => {
       team(rollup('pdd.manual3min', ago(2), { pass: 5, fail: 5 }, 'shop:小王')), // another sub-account: adds up
     ]);
     render(<AnalyticsPage />);
-    expect(await screen.findByText(/小王 · 3 行/)).toBeTruthy();
+    expect(
+      await screen.findByText((_, el) => /^小王 · 3 行/.test(el?.textContent ?? ''), { selector: 'span' }),
+    ).toBeTruthy();
     fireEvent.change(screen.getByRole('combobox', { name: '数据' }), { target: { value: 'team' } });
     // Ours: 40/60 (yesterday) → theirs 70/40; plus 9/1, 50/0, 1/1 and their sub-account 5/5.
     await vi.waitFor(async () =>

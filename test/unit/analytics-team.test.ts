@@ -11,9 +11,13 @@ import {
   planImport,
   rollupIdOf,
   rollupsCsv,
+  MAX_ROW_UNITS,
+  decisionText,
+  maxCappedSec,
   teamSources,
   teamView,
   type ExportBundle,
+  type TeamDecision,
 } from '../../lib/analytics';
 import type { BadgeView } from '../../lib/badge';
 import { rollupId, Sentinel, type Host } from '../../lib/background/sentinel';
@@ -83,6 +87,10 @@ describe('CSV export', () => {
     expect(csvCell(-2)).toBe('-2');
     expect(csvCell(null)).toBe('');
     expect(csvCell(Number.NaN)).toBe('');
+    // The same guard as the phrase export (lib/csv.ts): TAB and CR too, controls removed first.
+    expect(csvCell('\t=1+1')).toBe(`"'\t=1+1"`);
+    expect(csvCell('\u202E=1+1')).toBe("'=1+1");
+    expect(csvCell("'=1+1")).toBe("''=1+1");
     expect(chinaDateTime(chinaTime('2026-11-20', 9, 3, 5))).toBe('2026-11-20 09:03:05');
 
     const csv = clocksCsv([clock]);
@@ -96,6 +104,15 @@ describe('CSV export', () => {
     );
     expect(csv).not.toContain('我的地址'); // chat text never leaves in an export
     expect(lines[2]).toBe('');
+  });
+
+  it('page text loses its bidi and zero-width controls (clock nick, account; rollup account, source label)', () => {
+    const csv = clocksCsv([{ ...clock, buyerNick: 'evil\u202Egnp.exe', account: 'sh\u200Bop' }]);
+    expect(csv.split('\r\n')[1]).toMatch(/^pdd,shop,b1,evilgnp\.exe,/);
+    const rows = rollupsCsv([
+      { ...rollup('pdd.manual3min', '2026-11-19', { pass: 1 }, '\u2066店\u2069'), sourceLabel: '\u202E小王' },
+    ]);
+    expect(rows.split('\r\n')[1]).toMatch(/^2026-11-19,pdd,店,pdd\.manual3min,.*,小王$/);
   });
 
   it('writes daily rollups oldest first with the rate and the capped average', () => {
@@ -154,6 +171,56 @@ describe('JSON export and strict parsing', () => {
     ['a duplicate id', (b) => (b.rollups.push({ ...b.rollups[0] }), b), /appears twice/],
     ['cappedCount > decided', (b) => ((b.rollups[0].cappedCount = 9), b), /cappedCount cannot exceed/],
     ['a bad clock', (b) => ((b.clocks = [{ key: 'x' }]), b), /clocks\[0\]\.platform/],
+    // Implausible values: each error names the row (index and id) and the field.
+    [
+      'cappedSum 1e300',
+      (b) => ((b.rollups[0].cappedSum = 1e300), b),
+      /^rollups\[0\]\.cappedSum must be .*0–0 s.* \(row pdd\.manual3min\|2026-11-19\|pdd\|shop\): 1e\+300$/,
+    ],
+    [
+      'pass 2**53-1',
+      (b) => ((b.rollups[0].pass = 2 ** 53 - 1), b),
+      /^rollups\[0\]\.pass must be a whole number 0–100000 \(row pdd\.manual3min\|2026-11-19\|pdd\|shop\): 9007199254740991$/,
+    ],
+    ['a count over 100 000', (b) => ((b.rollups[0].notAssessed = 100_001), b), /rollups\[0\]\.notAssessed .*0–100000/],
+    [
+      'more units than one account-day can hold',
+      (b) => ((b.rollups[0].pending = 60_000), (b.rollups[0].unknown = 60_000), b),
+      /rollups\[0\] \(row pdd\.manual3min\|2026-11-19\|pdd\|shop\): 120003 units in one row, at most 100000/,
+    ],
+    [
+      'a capped time over cappedCount × the longest cap',
+      (b) => ((b.rollups[0].cappedCount = 2), (b.rollups[0].cappedSum = 1200.5), b),
+      /rollups\[0\]\.cappedSum must be .*0–1200 s/,
+    ],
+    [
+      'an updatedAt before its day',
+      (b) => ((b.rollups[0].updatedAt = chinaTime('2026-11-17', 12)), b),
+      /rollups\[0\]\.updatedAt must not be before 2026-11-18/,
+    ],
+    [
+      'an updatedAt after the export',
+      (b) => ((b.rollups[0].updatedAt = NOW + 2 * 86_400_000), b),
+      /rollups\[0\]\.updatedAt .*after the export/,
+    ],
+    [
+      'a day after the export',
+      (b) => (
+        (b.rollups[0].day = '2026-11-23'),
+        (b.rollups[0].id = 'pdd.manual3min|2026-11-23|pdd|shop'),
+        (b.rollups[0].updatedAt = NOW),
+        b
+      ),
+      /rollups\[0\]\.day 2026-11-23 is after the export/,
+    ],
+    [
+      'an implausible second row',
+      (b) => (
+        b.rollups.push({ ...b.rollups[0], id: 'pdd.manual3min|2026-11-18|pdd|shop', day: '2026-11-18', fail: 1e6 }),
+        b
+      ),
+      /^rollups\[1\]\.fail must be .*\(row pdd\.manual3min\|2026-11-18\|pdd\|shop\)/,
+    ],
   ];
   for (const [name, mangle, error] of cases) {
     it(`rejects ${name} with a clear error`, () => {
@@ -162,6 +229,14 @@ describe('JSON export and strict parsing', () => {
       if (!r.ok) expect(r.error).toMatch(error);
     });
   }
+
+  it('accepts the largest plausible row: 100 000 units, every one capped at the longest cap', () => {
+    const b = good();
+    Object.assign(b.rollups[0], { pass: 50_000, fail: 50_000, cappedCount: 100_000, cappedSum: 100_000 * 600 });
+    expect(parseExport(b).ok).toBe(true);
+    expect(MAX_ROW_UNITS).toBe(100_000);
+    expect(maxCappedSec()).toBe(600);
+  });
 
   it('the teamImport message carries only a valid bundle', () => {
     const ok = parseMessage({ type: 'teamImport', bundle: good() });
@@ -204,6 +279,90 @@ describe('team view: no duplicates, no double counting', () => {
     expect(again).toMatchObject({ added: 0, replaced: 1, kept: 1 });
     expect(again.put).toHaveLength(1);
     expect(() => planImport(b, [undefined], NOW)).toThrow();
+  });
+
+  it('re-importing one source with different data: deterministic whatever the order, and reported', () => {
+    const day = '2026-11-19';
+    const id = rollupIdOf(rollup('pdd.manual3min', day, {}));
+    // Two exports of B with the same updatedAt but different counts (an edited or replayed file): the later export
+    // wins, whichever is imported first.
+    const early = bundle(B, [rollup('pdd.manual3min', day, { pass: 3, updatedAt: 100 })], NOW - 5000);
+    const late = bundle(B, [rollup('pdd.manual3min', day, { pass: 4, updatedAt: 100 })], NOW);
+    const storedFrom = (b: ExportBundle) => planImport(b, [undefined], NOW - 1).put[0]!;
+    const lateOverEarly = planImport(late, [storedFrom(early)], NOW);
+    const earlyOverLate = planImport(early, [storedFrom(late)], NOW);
+    expect(lateOverEarly).toMatchObject({ added: 0, replaced: 1, kept: 0 });
+    expect(earlyOverLate).toMatchObject({ added: 0, replaced: 0, kept: 1, put: [] });
+    const side = (copy: 'file' | 'stored', updatedAt = 100) => ({ source: B, label: 'agent 2222', copy, updatedAt });
+    expect(lateOverEarly.decisions).toEqual([
+      {
+        kind: 'reimport',
+        id,
+        metric: 'pdd.manual3min',
+        day,
+        platform: 'pdd',
+        account: 'shop',
+        kept: side('file'),
+        over: side('stored'),
+        why: 'laterExport',
+      },
+    ]);
+    expect(earlyOverLate.decisions).toEqual([
+      { ...lateOverEarly.decisions[0], kept: side('stored'), over: side('file'), why: 'laterExport' },
+    ]);
+    // The same file twice: nothing to report.
+    expect(planImport(late, [storedFrom(late)], NOW).decisions).toEqual([]);
+    // A newer updatedAt wins over a later export.
+    const newer = bundle(B, [rollup('pdd.manual3min', day, { pass: 1, updatedAt: 200 })], NOW - 9000);
+    expect(planImport(newer, [storedFrom(late)], NOW).decisions).toMatchObject([
+      {
+        kind: 'reimport',
+        kept: { copy: 'file', updatedAt: 200 },
+        over: { copy: 'stored', updatedAt: 100 },
+        why: 'newer',
+      },
+    ]);
+  });
+
+  it('the same account and day from two sources (and this computer): the plan says whose row the team view counts', () => {
+    const day = '2026-11-19';
+    const C = '33333333-cccc-4ccc-8ccc-333333333333';
+    const mine = rollup('pdd.manual3min', day, { pass: 5 });
+    const fromC = team(C, rollup('pdd.manual3min', day, { pass: 2, fail: 1 }));
+    const other = team(C, rollup('pdd.manual3min', '2026-11-18', { pass: 50 })); // another id: not a contender
+    const ctx = { ownSource: A, own: [mine], others: [fromC, other] };
+    // B's file saw more than both: its row counts.
+    const more = planImport(bundle(B, [rollup('pdd.manual3min', day, { pass: 6, fail: 1 })]), [undefined], NOW, ctx);
+    expect(more.decisions.map((d) => [d.kind, d.kept.source, d.kept.copy, d.over.source, d.over.copy, d.why])).toEqual([
+      ['team', B, 'file', A, 'own', 'moreDecided'],
+      ['team', B, 'file', C, 'stored', 'moreDecided'],
+    ]);
+    // B's file saw less than this computer: ours counts; the row is still stored (the view decides, not the import).
+    const less = planImport(bundle(B, [rollup('pdd.manual3min', day, { pass: 1 })]), [undefined], NOW, ctx);
+    expect(less.added).toBe(1);
+    expect(less.decisions.map((d) => [d.kept.source, d.kept.copy, d.over.source, d.over.copy, d.why])).toEqual([
+      [A, 'own', B, 'file', 'moreDecided'],
+    ]);
+    // Equal counts: this computer's row first, then the smaller source id; the same rule as teamView.
+    const tie = planImport(bundle(B, [rollup('pdd.manual3min', day, { pass: 2, fail: 1 })]), [undefined], NOW, {
+      ...ctx,
+      own: [],
+    });
+    expect(tie.decisions.map((d) => [d.kept.source, d.over.source, d.why])).toEqual([[B, C, 'sourceId']]);
+    const view = teamView([], A, '我', [...tie.put, fromC]);
+    expect(view.find((r) => r.day === day)!.source).toBe(B);
+    // Said in words, page text isolated (and its controls removed).
+    const d: TeamDecision = {
+      ...more.decisions[1]!,
+      account: 'shop\u202Egnp.exe',
+      over: { ...more.decisions[1]!.over, label: '小\u200B李' },
+    };
+    expect(decisionText(d, catalogTranslate('en'))).toBe(
+      '2026-11-19 · Pinduoduo · \u2068shopgnp.exe\u2069 · pdd.manual3min: kept this file (\u2068agent 2222\u2069) over \u2068小李\u2069 (imported before): more decided inquiries',
+    );
+    expect(decisionText(more.decisions[0]!, catalogTranslate('zh_CN'))).toBe(
+      '2026-11-19 · 拼多多 · \u2068shop\u2069 · pdd.manual3min：采用 本文件（\u2068agent 2222\u2069），而非 本机数据（已判定的咨询更多）',
+    );
   });
 
   it('one row per (metric, day, platform, account): the one with the most decided units; accounts add up', () => {
@@ -284,17 +443,43 @@ describe('importing through the background (Sentinel)', () => {
       rollup('pdd.manual3min', '2026-11-19', { pass: 3, fail: 1 }),
       rollup('pdd.manual3min', '2026-11-18', { pass: 2 }),
     ];
-    expect(await s.importTeam(bundle(B, rows))).toEqual({ ok: true, added: 2, replaced: 0, kept: 0 });
-    expect(await s.importTeam(bundle(B, rows))).toEqual({ ok: true, added: 0, replaced: 2, kept: 0 });
+    const none = { decisions: [], decisionCount: 0 };
+    expect(await s.importTeam(bundle(B, rows))).toEqual({ ok: true, added: 2, replaced: 0, kept: 0, ...none });
+    expect(await s.importTeam(bundle(B, rows))).toEqual({ ok: true, added: 0, replaced: 2, kept: 0, ...none });
     expect(await db.teamRollups.count()).toBe(2);
     const newer = [{ ...rows[0]!, pass: 4, updatedAt: NOW }];
-    expect(await s.importTeam(bundle(B, newer, NOW + 1000))).toEqual({ ok: true, added: 0, replaced: 1, kept: 0 });
+    expect(await s.importTeam(bundle(B, newer, NOW + 1000))).toMatchObject({
+      ok: true,
+      added: 0,
+      replaced: 1,
+      kept: 0,
+      decisionCount: 1,
+      decisions: [{ kind: 'reimport', kept: { copy: 'file', updatedAt: NOW }, why: 'newer' }],
+    });
     expect((await db.teamRollups.get([B, rows[0]!.id]))?.pass).toBe(4);
     // A second agent's rows live next to the first one's.
     await s.importTeam(bundle(A, rows));
     expect(await db.teamRollups.where('source').equals(A).count()).toBe(2);
     expect(await s.removeTeamSource(B)).toBe(2);
     expect(await db.teamRollups.count()).toBe(2);
+  });
+
+  it('reports whose row counts when another source or this computer has the same account and day', async () => {
+    const s = new Sentinel(db, new FakeHost());
+    const own = await s.agentId();
+    const day = '2026-11-19';
+    await db.rollups.put(rollup('pdd.manual3min', day, { pass: 4 }));
+    expect(await s.importTeam(bundle(A, [rollup('pdd.manual3min', day, { pass: 2 })]))).toMatchObject({
+      decisionCount: 1,
+      decisions: [{ kind: 'team', kept: { source: own, copy: 'own' }, over: { source: A, copy: 'file' } }],
+    });
+    const reply = await s.importTeam(bundle(B, [rollup('pdd.manual3min', day, { pass: 9 })]));
+    expect(reply).toMatchObject({ ok: true, added: 1, decisionCount: 2 });
+    if (!reply.ok) return;
+    expect(reply.decisions.map((d) => [d.kept.source, d.over.source, d.over.copy, d.why])).toEqual([
+      [B, own, 'own', 'moreDecided'],
+      [B, A, 'stored', 'moreDecided'],
+    ]);
   });
 
   it('a failure half-way writes nothing', async () => {

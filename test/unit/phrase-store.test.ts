@@ -77,4 +77,48 @@ describe('PhraseStore', () => {
       ['新的', 1],
     ]);
   });
+
+  it('shortcuts ignore case: /case is refused when /Case exists, on save and on import', async () => {
+    const a = (await store.save({ text: '大写', shortcut: '/Case' })) as { ok: true; id: number };
+    expect(a.ok).toBe(true);
+    expect(await store.save({ text: '小写', shortcut: '/case' })).toEqual({
+      ok: false,
+      error:
+        '快捷键 /case 已被使用：短语「大写」的 /Case（不分大小写） / shortcut /case already used: "大写" has /Case (case is ignored)',
+    });
+    // The owner itself may change the case of its own shortcut.
+    expect(await store.save({ text: '大写', shortcut: '/CASE' }, a.id)).toMatchObject({ ok: true });
+    // Import: a clash with the library, and two rows that differ only in case, both refused as a whole.
+    expect(await store.applyImport({ add: [{ text: '新的', shortcut: '/case' }], update: [] })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('/case'),
+    });
+    expect(
+      await store.applyImport({
+        add: [
+          { text: '一', shortcut: '/Dup' },
+          { text: '二', shortcut: '/dup' },
+        ],
+        update: [],
+      }),
+    ).toMatchObject({ ok: false, error: expect.stringContaining('/dup') });
+    expect((await db.phrases.toArray()).map((p) => [p.text, p.shortcut])).toEqual([['大写', '/CASE']]);
+  });
+
+  it('a library that already holds /Old and /old (saved before case was ignored) still imports other phrases', async () => {
+    await db.phrases.bulkAdd([
+      { text: '旧一', group: '未分组', tags: [], shortcut: '/Old', usage: 0, updatedAt: 1 },
+      { text: '旧二', group: '未分组', tags: [], shortcut: '/old', usage: 0, updatedAt: 1 },
+    ]);
+    expect(await store.applyImport({ add: [{ text: '新的', shortcut: '/new' }], update: [] })).toEqual({
+      ok: true,
+      added: 1,
+      updated: 0,
+    });
+    // Writing one of them again is a clash like any other.
+    const [old] = await db.phrases.toArray();
+    expect(
+      await store.applyImport({ add: [], update: [{ id: old!.id!, draft: { text: '旧一改', shortcut: '/Old' } }] }),
+    ).toMatchObject({ ok: false });
+  });
 });

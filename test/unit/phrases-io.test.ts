@@ -12,7 +12,7 @@ import {
   type PhraseDraft,
 } from '../../lib/phrases/io';
 import { STARTER_PHRASES } from '../../lib/phrases/starter';
-import { validateDraft } from '../../lib/phrases/validate';
+import { shortcutKey, validateDraft } from '../../lib/phrases/validate';
 
 const FIXTURES = new URL('../fixtures/phrases/', import.meta.url);
 const fixture = (name: string) => ({ name, bytes: new Uint8Array(readFileSync(new URL(name, FIXTURES))) });
@@ -196,9 +196,9 @@ describe('parseImport: CSV', () => {
     expect(q.fatal).toMatch(/没有“内容”列/);
   });
 
-  it('strips the formula guard apostrophe only before = + - @', () => {
-    const p = parseImport({ name: 'x.csv', bytes: utf8("内容\n'=1+1\n'-5元\n'普通\n") });
-    expect(drafts(p).map((d) => d.text)).toEqual(['=1+1', '-5元', "'普通"]);
+  it('strips the formula guard apostrophe only before = + - @ TAB CR', () => {
+    const p = parseImport({ name: 'x.csv', bytes: utf8("内容\n'=1+1\n'-5元\n'普通\n\"'\t=2\"\n") });
+    expect(drafts(p).map((d) => d.text)).toEqual(['=1+1', '-5元', "'普通", '=2']);
   });
 });
 
@@ -433,6 +433,20 @@ describe('exportPhrases', () => {
     expect(exportPhrases([], 'csv', { now: Date.UTC(2026, 0, 31, 20) }).name).toBe('快捷短语-2026-02-01.csv'); // China date
   });
 
+  it('CSV: cells beginning with TAB or CR are guarded like = + - @; bidi and zero-width controls are removed', () => {
+    const out = exportPhrases(
+      [
+        { text: '\t=1+1', group: '\r=组', tags: ['\u202E=标签'], shortcut: '/a' },
+        { text: 'evil\u202Egnp.exe\u200B', group: '\u2066分组\u2069', tags: [] },
+      ],
+      'csv',
+    );
+    const lines = out.text.split('\r\n');
+    expect(lines[1]).toBe(`"'\t=1+1","'\r=组",'=标签,/a,`);
+    expect(lines[2]).toBe('evilgnp.exe,分组,,,');
+    expect(out.text).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u200B]/);
+  });
+
   it('TXT: group headers and one phrase per line', () => {
     const out = exportPhrases(asRows(TRICKY.slice(0, 2)), 'txt');
     expect(out.text).toBe(
@@ -585,5 +599,24 @@ describe('planImport', () => {
     });
     expect((await db.phrases.toArray()).map((p) => p.text)).toEqual(['只剩这一条']);
     db.close();
+  });
+
+  it('shortcuts compare ignoring case: two rows of a file are one conflict, and /Case in the library owns /case', () => {
+    const both = csv('一,,,/Case,\n二,,,/case,');
+    expect(both.ok).toBe(1);
+    expect(both.errors).toBe(1);
+    expect(byLine(both, 3)!.error).toMatch(/快捷键 \/case 与第 2 行重复/);
+    const library: PhraseRow[] = [
+      { id: 7, text: '大写', group: '未分组', tags: [], shortcut: '/Case', usage: 0, updatedAt: 1 },
+    ];
+    const plan = planImport(csv('小写,,,/case,'), library, 'merge');
+    expect(plan.add).toEqual([]);
+    expect(plan.conflicts.map((c) => [c.line, c.existing.shortcut])).toEqual([[2, '/Case']]);
+    // The same phrase may change the case of its own shortcut.
+    expect(planImport(csv('大写,,,/CASE,'), library, 'merge').update).toEqual([
+      { id: 7, draft: { text: '大写', group: '未分组', tags: [], shortcut: '/CASE' } },
+    ]);
+    expect(shortcutKey('/Case')).toBe(shortcutKey('/cASE'));
+    expect(shortcutKey('/Case')).not.toBe(shortcutKey('/Cases'));
   });
 });

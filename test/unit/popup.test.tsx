@@ -92,6 +92,53 @@ describe('Popup', () => {
     expect(screen.getByRole('tab', { name: '等待队列 (4)' }).getAttribute('aria-selected')).toBe('true');
   });
 
+  it('page text (nick, shop, preview, account) is isolated in <bdi> without its bidi and zero-width controls', async () => {
+    const RLO = '\u202E';
+    await uiDb.clocks.bulkPut([
+      clock('evil', { buyerNick: `evil${RLO}gnp.exe`, shop: `店${RLO}铺\u200B`, lastText: `\u2067在吗${RLO}?` }),
+      clock('gone', { buyerNick: `late${RLO}r`, status: 'breached', dueAt: NOW - 65_000 }),
+    ]);
+    await uiDb.tabs.put({
+      tabId: 3,
+      platform: 'pdd',
+      account: `shop${RLO}main`,
+      url: 'https://mms.pinduoduo.com/chat-merchant/',
+      health: 'noList',
+      lastSeen: Date.now(),
+    });
+    render(<Popup />);
+    const item = await screen.findByRole('button', { name: /evilgnp\.exe/ });
+    const who = item.querySelector('.who bdi')!;
+    expect(who.textContent).toBe('evilgnp.exe');
+    expect(who.getAttribute('dir')).toBe('auto');
+    expect([...item.querySelectorAll('bdi')].map((b) => b.textContent)).toEqual(['evilgnp.exe', '店铺', '在吗?']);
+    expect((await screen.findByRole('alert')).querySelector('bdi')!.textContent).toBe('shopmain');
+    expect(document.body.textContent).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u200B]/);
+
+    // Today's failed buyers (the compliance tab) too.
+    await uiDb.units.put({
+      id: `pdd.manual3min|pdd|shop|x|${TODAY}`,
+      metric: 'pdd.manual3min',
+      platform: 'pdd',
+      account: 'shop',
+      buyer: 'x',
+      buyerNick: `fail${RLO}ed`,
+      conv: 'pdd|shop|x',
+      day: TODAY,
+      startAt: NOW - 600_000,
+      dueAt: NOW - 420_000,
+      replyAt: null,
+      responseSec: null,
+      cappedSec: null,
+      result: 'fail',
+      rulesVersion: 'test',
+    });
+    await uiDb.rollups.put(rollup(TODAY, { fail: 1 }));
+    fireEvent.click(screen.getByRole('tab', { name: '今日达标' }));
+    const failed = await screen.findByText('failed', { selector: '.rs-failed bdi' });
+    expect(failed.closest('li')!.textContent).not.toContain(RLO);
+  });
+
   it('opens with the data read before the first render, then follows the database live', async () => {
     await uiDb.clocks.put(clock('first', { buyerNick: '先到的' }));
     const initial = await readPopupData(Date.now());

@@ -174,6 +174,22 @@ describe('Sentinel (background logic)', () => {
     expect((await db.clocks.get('pdd|shop-main|buyerA'))?.status).toBe('breached');
   });
 
+  it('notifications isolate the nickname (FSI … PDI) and remove its bidi and zero-width controls', async () => {
+    const s = new Sentinel(db, host);
+    await s.health(watching(), 7);
+    await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'), { buyerNick: 'evil\u202Egnp.exe\u200B' })]));
+    host.clock = t('10:02:00');
+    await s.health(watching(), 7);
+    await s.tick();
+    host.clock = t('10:03:01');
+    await s.health(watching(), 7);
+    await s.tick();
+    expect(host.notices.map((x) => x.message)).toEqual([
+      '\u2068evilgnp.exe\u2069（拼多多）正在等待回复',
+      '\u2068evilgnp.exe\u2069（拼多多）等待已超过时限，请尽快回复',
+    ]);
+  });
+
   it('a breach stays on the badge for BREACH_SHOWN_MS, next to the pending clocks; older breaches are not shown', async () => {
     const s = new Sentinel(db, host);
     await s.health(watching(), 7);
