@@ -8,6 +8,7 @@ import { COVERAGE_GAP_MS } from '@/lib/messages';
 import { ask } from '@/lib/ui/ask';
 import { DEFAULT_RULES } from '@/lib/rules';
 import { DbNotice } from '../DbNotice';
+import { BackgroundStatus } from './BackgroundStatus';
 import { useT } from '../i18n';
 import { PageText } from '../PageText';
 import { usePopupStore } from './store';
@@ -79,6 +80,7 @@ export function Popup({ initial }: { initial?: PopupData } = {}) {
       </header>
       <DbNotice t={t} />
       <HealthStrip tabs={liveTabs} t={t} />
+      <BackgroundStatus tabs={liveTabs} now={now} t={t} />
       <div role="tablist" className="rs-tabs">
         {(['queue', 'compliance', 'phrases'] as const).map((s) => (
           <button

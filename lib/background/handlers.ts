@@ -52,7 +52,8 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
         () => sentinel.ingest(msg),
         (n) => {
           sentinel.forgetThreads();
-          d.onPrune(n);
+          // A recovery that found nothing to delete (all of it is today's) says nothing; the write fails on its own.
+          if (n.events + n.units > 0) d.onPrune(n);
         },
       );
       return { ok: true, ...r };
