@@ -3,17 +3,30 @@
  * constants shared by both sides. The requests to the background, their schemas, replies and sender rules are the
  * protocol map in `./protocol`.
  */
+import type { Health } from './db/schema';
 import { PLATFORMS, type Platform } from './model';
 
-export {
-  HEALTH_STATES,
-  LIMITS,
-  parseMessage,
-  type EventsMessage,
-  type HealthMessage,
-  type Reply,
-  type ToBackground,
-} from './protocol';
+// Types only: the protocol's schemas (valibot) stay out of the content script's bundle.
+export type { EventsMessage, HealthMessage, Reply, ToBackground } from './protocol';
+
+export const HEALTH_STATES = [
+  'watching',
+  'noList',
+  'noInput',
+  'loggedOut',
+  'noConversation',
+] as const satisfies readonly Health[];
+
+/** Limits that keep a hostile or broken page from flooding storage (sizes of one message). */
+export const LIMITS = {
+  eventsPerMessage: 2000,
+  idLength: 200,
+  textLength: 500,
+  nickLength: 100,
+  accountLength: 200,
+  urlLength: 2000,
+  phrasesPerImport: 5000,
+} as const;
 
 /** Background → workbench tab: put text into the chat input / open a conversation. */
 export type ToContent = ClocksMessage | { type: 'insert'; text: string } | { type: 'openConversation'; buyer: string };

@@ -13,31 +13,12 @@
  */
 import * as v from 'valibot';
 import type { BadgeView } from './badge';
-import type { Health, PhraseRow } from './db/schema';
-import type { TabClock } from './messages';
+import type { PhraseRow } from './db/schema';
+import { HEALTH_STATES, LIMITS, type TabClock } from './messages';
 import { AGENT_ID, parseExport, type TeamDecision } from './analytics/team';
 import { AUTHORS, MARKERS, PLATFORMS, TIME_SOURCES, type ChatEvent } from './model';
 import type { RejectedSetting } from './settings';
 import { check, isPlainObject } from './valid';
-
-export const HEALTH_STATES = [
-  'watching',
-  'noList',
-  'noInput',
-  'loggedOut',
-  'noConversation',
-] as const satisfies readonly Health[];
-
-/** Limits that keep a hostile or broken page from flooding storage (sizes of one message). */
-export const LIMITS = {
-  eventsPerMessage: 2000,
-  idLength: 200,
-  textLength: 500,
-  nickLength: 100,
-  accountLength: 200,
-  urlLength: 2000,
-  phrasesPerImport: 5000,
-} as const;
 
 export type SenderKind = 'workbench' | 'page';
 

@@ -24,7 +24,7 @@ import { rollupId, Sentinel, type Host } from '../../lib/background/sentinel';
 import { SentinelDB, type ClockRow, type RollupRow, type TeamRollupRow } from '../../lib/db/schema';
 import { chinaTime } from '../../lib/engine/time';
 import { catalogTranslate } from '../../lib/i18n';
-import { parseMessage } from '../../lib/messages';
+import { parseMessage } from '../../lib/protocol';
 import type { Platform } from '../../lib/model';
 
 const NOW = chinaTime('2026-11-20', 18);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS, parseMessage } from '../../lib/messages';
+import { LIMITS } from '../../lib/messages';
+import { parseMessage } from '../../lib/protocol';
 
 const good = {
   platform: 'pdd',

@@ -8,12 +8,12 @@ import { Watcher } from '../../lib/content/watcher';
 import {
   CLOCKS_RESYNC,
   LIMITS,
-  parseMessage,
   type EventsMessage,
   type HealthMessage,
   type TabClock,
   type ToBackground,
 } from '../../lib/messages';
+import { parseMessage } from '../../lib/protocol';
 
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');
 const NOW = 1_788_340_500_000;
