@@ -35,6 +35,74 @@ export default defineConfig(
     files: ['entrypoints/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}', 'lib/**/*.{ts,tsx}', 'test/**/*.{ts,tsx}'],
     extends: [reactHooks.configs.flat.recommended],
   },
+  // Import boundaries. The content script (and the adapters it runs) never opens Dexie, and takes only types from
+  // the protocol (its schemas stay in the background's bundle); the engine imports nothing from db, background or UI.
+  {
+    files: [
+      'lib/content/**/*.ts',
+      'lib/adapters/**/*.ts',
+      'entrypoints/workbench.content.ts',
+      'lib/messages.ts',
+      'lib/send.ts',
+    ],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'dexie', message: 'content scripts never open Dexie: ask the background' },
+            { name: 'dexie-react-hooks', message: 'content scripts never open Dexie' },
+          ],
+          patterns: [
+            {
+              group: ['**/db/schema', '**/ui/db', '**/background/**'],
+              allowTypeImports: true,
+              message: 'content code reads no database and runs no background code',
+            },
+            {
+              group: ['**/protocol', 'valibot'],
+              allowTypeImports: true,
+              message: 'types only: the schemas belong to the background',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['lib/engine/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/db/**', '**/background/**', '**/ui/**', '**/components/**', 'dexie', 'react'],
+              allowTypeImports: true,
+              message: 'the engine is pure',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['components/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/background/**'],
+              allowTypeImports: true,
+              message: 'the UI talks to the background through messages',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // Node: tooling scripts, config files, tests (the e2e harness runs in node too).
   {
     files: ['scripts/**', '*.config.{js,ts,mjs}', 'test/**/*.{ts,tsx}', '.ci/**/*.{js,mjs}'],

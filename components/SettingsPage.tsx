@@ -1,9 +1,8 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState, type FormEvent } from 'react';
-import { PRUNE_NOTICE_KEY, type PruneNotice } from '@/lib/background/maintenance';
+import { PRUNE_NOTICE_KEY, type PruneNotice } from '@/lib/db/meta';
 import { ask } from '@/lib/ui/ask';
-import { DEFAULT_RULES, allMetrics } from '@/lib/rules';
-import { effectiveRules } from '@/lib/rules';
+import { DEFAULT_RULES, allMetrics, effectiveRules } from '@/lib/rules';
 import { SETTINGS_RESET_KEY, settingsFromRows, type RejectedSetting, type Settings } from '@/lib/settings';
 import { uiDb } from '@/lib/ui/db';
 import { useT } from './i18n';

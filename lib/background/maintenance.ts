@@ -13,15 +13,11 @@ import { chinaDay, chinaDayStart } from '../engine/time';
 /** The tables that hold chat data (phrases and settings are the user's configuration and stay). */
 const CHAT_TABLES = ['events', 'clocks', 'units', 'rollups', 'coverage', 'teamRollups'] as const;
 
-export const PRUNE_NOTICE_KEY = 'lastPrune';
+import { PRUNE_NOTICE_KEY, type PruneNotice } from '../db/meta';
+
+export { PRUNE_NOTICE_KEY, type PruneNotice };
 /** `meta` key: the first China day (`YYYY-MM-DD`) whose raw messages are complete; earlier days are frozen. */
 export const PRUNED_BEFORE_KEY = 'prunedBefore';
-
-export interface PruneNotice {
-  at: number;
-  events: number;
-  units: number;
-}
 
 /** The persisted frozen-day boundary (`meta.prunedBefore`), if any prune ever deleted messages. */
 export async function readPrunedBefore(db: SentinelDB): Promise<string | undefined> {
