@@ -1,4 +1,5 @@
 import { defineConfig } from 'wxt';
+import { COMMANDS } from './lib/commands';
 import { DEMO_MATCHES, WORKBENCH_MATCHES } from './lib/hosts';
 
 /**
@@ -21,6 +22,7 @@ export default defineConfig({
     permissions: ['alarms', 'notifications', 'unlimitedStorage'],
     host_permissions: mode === 'demo' ? [...WORKBENCH_MATCHES, ...DEMO_MATCHES] : [...WORKBENCH_MATCHES],
     action: { default_title: '__MSG_extName__' },
+    commands: COMMANDS,
   }),
   hooks: {
     'build:manifestGenerated': (wxt, manifest) => {

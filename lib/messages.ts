@@ -29,7 +29,8 @@ export const LIMITS = {
 } as const;
 
 /** Background → workbench tab: put text into the chat input / open a conversation. */
-export type ToContent = ClocksMessage | { type: 'insert'; text: string } | { type: 'openConversation'; buyer: string };
+export type ToContent =
+  ClocksMessage | { type: 'insert'; text: string } | { type: 'openConversation'; buyer: string; focusInput?: boolean };
 
 /** One waiting buyer, as a workbench tab needs it for the in-page countdown badges. */
 export interface TabClock {

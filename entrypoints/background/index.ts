@@ -6,7 +6,8 @@
  * `lib/background/handlers.ts`. Workbench tabs also hold a port (`LINK_PORT`): when this worker is stopped the port
  * breaks, the tab reconnects at once, and that wakes the worker, which rehydrates and repaints the badge.
  */
-import { backgroundHandlers, conversationOfNotice } from '@/lib/background/handlers';
+import { backgroundHandlers, conversationOfNotice, jumpToUrgent, type HandlerDeps } from '@/lib/background/handlers';
+import { JUMP_COMMAND } from '@/lib/commands';
 import { PhraseStore } from '@/lib/background/phrases';
 import { Router, classifySender } from '@/lib/background/router';
 import { Sentinel, type Host } from '@/lib/background/sentinel';
@@ -69,7 +70,7 @@ export default defineBackground(() => {
   const sentinel: Sentinel = new Sentinel(db, host);
   const phrases = new PhraseStore(db, () => Date.now());
   const limiter = new TrafficLimiter();
-  const handlers = backgroundHandlers({
+  const deps: HandlerDeps = {
     sentinel,
     phrases,
     limiter,
@@ -86,7 +87,8 @@ export default defineBackground(() => {
     },
     onPrune: (n) =>
       void host.notify({ id: `prune|${n.at}`, title: t('pruneTitle'), message: t('pruneBody', [n.events, n.units]) }),
-  });
+  };
+  const handlers = backgroundHandlers(deps);
   const router = new Router(handlers, limiter, () => Date.now());
   const ext = { id: browser.runtime.id, origin: browser.runtime.getURL('/') };
 
@@ -110,6 +112,15 @@ export default defineBackground(() => {
   browser.runtime.onConnect.addListener((port) => {
     if (port.name !== LINK_PORT || !classifySender(port.sender ?? {}, ext)) port.disconnect();
     else void sentinel.start().catch(() => undefined);
+  });
+
+  // Keyboard command: jump to the most urgent waiting buyer.
+  browser.commands.onCommand.addListener((command) => {
+    if (command === JUMP_COMMAND)
+      void sentinel
+        .start()
+        .then(() => jumpToUrgent(deps))
+        .catch(() => undefined);
   });
 
   browser.alarms.onAlarm.addListener((alarm) => {

@@ -32,17 +32,7 @@ export interface HandlerDeps {
 export function backgroundHandlers(d: HandlerDeps): Handlers {
   const { sentinel, phrases } = d;
 
-  /** Brings the most recently active workbench tab of a conversation's account to the front, opening it there. */
-  async function focusConversation(conv: string): Promise<boolean> {
-    const clock = await sentinel.db.clocks.get(conv);
-    if (!clock) return false;
-    const tabs = await sentinel.db.tabs.where('[platform+account]').equals([clock.platform, clock.account]).toArray();
-    const tab = tabs.sort((a, b) => b.lastSeen - a.lastSeen)[0];
-    if (!tab || !(await d.tabs.focusTab(tab.tabId))) return false;
-    // Where the adapter can, open that conversation in the page too.
-    await d.tabs.sendToTab(tab.tabId, { type: 'openConversation', buyer: clock.buyer }).catch(() => undefined);
-    return true;
-  }
+  const focusConversation = (conv: string) => openConversation(d, conv);
 
   return {
     async events(msg) {
@@ -129,6 +119,32 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
       return { ok: true, agentId: await sentinel.agentId() };
     },
   };
+}
+
+/**
+ * Brings the most recently active workbench tab of a conversation's account to the front and, where the adapter
+ * can, opens that conversation there (`focusInput`: and puts the caret in its chat input).
+ */
+export async function openConversation(d: HandlerDeps, conv: string, focusInput = false): Promise<boolean> {
+  const { sentinel } = d;
+  const clock = await sentinel.db.clocks.get(conv);
+  if (!clock) return false;
+  const tabs = await sentinel.db.tabs.where('[platform+account]').equals([clock.platform, clock.account]).toArray();
+  const tab = tabs.sort((a, b) => b.lastSeen - a.lastSeen)[0];
+  if (!tab || !(await d.tabs.focusTab(tab.tabId))) return false;
+  await d.tabs
+    .sendToTab(tab.tabId, { type: 'openConversation', buyer: clock.buyer, ...(focusInput && { focusInput: true }) })
+    .catch(() => undefined);
+  return true;
+}
+
+/**
+ * The keyboard command: the most urgent waiting buyer (late ones first, then the nearest deadline) — their tab to
+ * the front, their conversation opened, the caret in the input. False when nobody waits (or their tab is gone).
+ */
+export async function jumpToUrgent(d: HandlerDeps): Promise<boolean> {
+  for (const clock of d.sentinel.openClocks()) if (await openConversation(d, clock.key, true)) return true;
+  return false;
 }
 
 /** Notification-click ids carry the conversation key (`kind|platform|account|buyer|…`). */

@@ -99,7 +99,7 @@ export class Watcher {
 
   /** A message from the background; returns the reply (or its promise) for those that expect one. */
   handle(raw: unknown): Reply | Promise<Reply> | undefined {
-    const msg = raw as { type?: unknown; text?: unknown; buyer?: unknown } | null;
+    const msg = raw as { type?: unknown; text?: unknown; buyer?: unknown; focusInput?: unknown } | null;
     if (msg?.type === 'clocks') return this.receive(raw);
     if (msg?.type === 'insert' && typeof msg.text === 'string') {
       const input = this.last?.input;
@@ -113,7 +113,9 @@ export class Watcher {
       if (!row) return { ok: false, error: 'that conversation is not in the list' };
       // Best effort: some pages ignore scripted clicks (PDD is reported to), then the person clicks.
       for (const type of ['mousedown', 'mouseup', 'click'])
-        row.dispatchEvent(new MouseEvent(type, { bubbles: true, cancelable: true, view: this.deps.root.defaultView }));
+        row.dispatchEvent(mouseEvent(type, this.deps.root.defaultView));
+      // The keyboard command: the caret goes to the chat input, ready to answer.
+      if (msg.focusInput === true) (this.last?.input as HTMLElement | null | undefined)?.focus?.();
       return { ok: true };
     }
     return undefined;
@@ -523,6 +525,15 @@ export class Watcher {
       ...(this.clocksSeq !== null && { clocksSeq: this.clocksSeq }),
     };
     void this.deps.send(msg).catch(() => undefined);
+  }
+}
+
+/** A bubbling mouse event of the page's window (a test DOM may refuse `view`: then without it). */
+function mouseEvent(type: string, view: Window | null): MouseEvent {
+  try {
+    return new MouseEvent(type, { bubbles: true, cancelable: true, view });
+  } catch {
+    return new MouseEvent(type, { bubbles: true, cancelable: true });
   }
 }
 
