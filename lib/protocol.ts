@@ -23,7 +23,9 @@ import { check, isPlainObject } from './valid';
 export const HEALTH_STATES = [
   'watching',
   'noList',
+  'noThread',
   'noInput',
+  'noAccount',
   'loggedOut',
   'noConversation',
 ] as const satisfies readonly Health[];
