@@ -26,6 +26,7 @@ import {
   type Reply,
   type ToBackground,
 } from '../messages';
+import { judged } from '../adapters/parts';
 import { insertTextConfirmed } from './insert';
 import { BADGE_ATTR, RowBadges } from './row-badges';
 import type { ChatEvent } from '../model';
@@ -349,7 +350,8 @@ export class Watcher {
       x = this.deps.adapter.extract(this.deps.root, this.memo);
     } catch (err) {
       console.warn('[Reply Sentinel] extract failed', err);
-      x = { health: 'noList', account: null, conversations: [], thread: null, input: null, missing: ['extract'] };
+      const parts = { list: 'missing', thread: 'missing', input: 'missing', account: 'missing' } as const;
+      x = { ...judged(parts), account: null, conversations: [], thread: null, input: null, missing: ['extract'] };
     }
     this.current = x;
     this.convStale = false;
