@@ -7,14 +7,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ali1688Adapter } from '../../lib/adapters/ali';
 import { douyinAdapter } from '../../lib/adapters/douyin';
 import { jdAdapter } from '../../lib/adapters/jd';
 import { kuaishouAdapter } from '../../lib/adapters/kuaishou';
 import { pddAdapter } from '../../lib/adapters/pdd';
 import type { Adapter } from '../../lib/adapters/types';
+import { Watcher } from '../../lib/content/watcher';
 import type { HealthParts } from '../../lib/health';
+import type { ToBackground } from '../../lib/messages';
 import { loadDemo, useDemoTimers } from './helpers/demo';
 
 type Change = (doc: Document) => void;
@@ -62,6 +64,7 @@ interface Case {
   fine: [string, Change, Partial<HealthParts>][];
 }
 
+const NOW = 1_788_340_500_000;
 const OK: HealthParts = { list: 'ok', thread: 'ok', input: 'ok', account: 'ok' };
 
 const CASES: Record<string, Case> = {
@@ -262,6 +265,27 @@ function page(c: Case, change?: Change): Document {
   return document;
 }
 
+let watchers: Watcher[] = [];
+afterEach(() => {
+  for (const w of watchers) w.stop();
+  watchers = [];
+});
+
+/** What a watcher on the page sends first. */
+function reported(adapter: Adapter): ToBackground[] {
+  const sent: ToBackground[] = [];
+  const w = new Watcher({
+    adapter,
+    root: document,
+    now: () => NOW,
+    url: () => '',
+    send: async (m) => void sent.push(m),
+  });
+  watchers.push(w);
+  w.start();
+  return sent;
+}
+
 describe.each(Object.entries(CASES))('%s: health per part', (_name, c) => {
   it('the saved workbench: every part read, watching', () => {
     const x = c.adapter.extract(page(c));
@@ -275,6 +299,11 @@ describe.each(Object.entries(CASES))('%s: health per part', (_name, c) => {
       const x = c.adapter.extract(page(c, ch));
       expect(x.parts[part]).toBe('missing');
       expect(x.health).toBe(STATE[part]);
+      // What the watcher running the adapter tells the background.
+      expect(reported(c.adapter).find((m) => m.type === 'health')).toMatchObject({
+        health: STATE[part],
+        parts: { [part]: 'missing' },
+      });
     });
   });
 
@@ -294,7 +323,7 @@ describe('the simulated workbenches (demo/, what the e2e tests watch) read as wa
     ['jd', 'jd.js', jdAdapter],
     ['kuaishou', 'kuaishou.js', kuaishouAdapter],
   ] as const)('%s: on load, after a question, in another conversation', (dir, script, adapter) => {
-    const demo = loadDemo(dir, script, 1_788_340_500_000);
+    const demo = loadDemo(dir, script, NOW);
     expect(adapter.extract(document)).toMatchObject({ health: 'watching', parts: OK });
     const [a, b] = demo.buyers;
     demo.buyerSays(a!.uid, '请问什么时候发货');

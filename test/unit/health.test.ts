@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HEALTH_PARTS, PART_STATES, healthOf, healthText, missingParts, type HealthParts } from '../../lib/health';
 import { catalogTranslate } from '../../lib/i18n';
-import { HEALTH_STATES } from '../../lib/protocol';
+import { HEALTH_STATES, parseMessage } from '../../lib/protocol';
 
 const OK: HealthParts = { list: 'ok', thread: 'ok', input: 'ok', account: 'ok' };
 const zh = catalogTranslate('zh_CN');
@@ -50,5 +50,27 @@ describe('health per part', () => {
     // Rows stored before parts existed keep their state's words.
     expect(healthText(zh, 'noList', undefined)).toContain('看不到聊天列表');
     expect(healthText(zh, 'noConversation', undefined)).toBe('未打开会话');
+  });
+});
+
+describe('the health message', () => {
+  const msg = (health: string, parts: unknown) => ({
+    type: 'health',
+    platform: 'pdd',
+    account: 'shop',
+    url: 'https://mms.pinduoduo.com/chat-merchant/',
+    health,
+    parts,
+  });
+
+  it('carries the parts, and its state must be the one the parts give', () => {
+    expect(parseMessage(msg('watching', OK)).ok).toBe(true);
+    expect(parseMessage(msg('noThread', { ...OK, thread: 'missing' })).ok).toBe(true);
+    expect(parseMessage(msg('loggedOut', { ...OK, list: 'missing' })).ok).toBe(true);
+    const lie = parseMessage(msg('watching', { ...OK, thread: 'missing' }));
+    expect(lie).toEqual({ ok: false, error: expect.stringContaining('the state the parts give') });
+    expect(parseMessage(msg('watching', { ...OK, thread: 'maybe' })).ok).toBe(false);
+    expect(parseMessage(msg('watching', { list: 'ok' })).ok).toBe(false);
+    expect(parseMessage(msg('watching', undefined)).ok).toBe(false);
   });
 });

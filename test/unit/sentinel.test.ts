@@ -68,6 +68,7 @@ const watching = (url = 'http://127.0.0.1/demo/pdd/'): HealthMessage => ({
   platform: 'pdd',
   account: 'shop-main',
   health: 'watching',
+  parts: { list: 'ok', thread: 'ok', input: 'ok', account: 'ok' },
   url,
 });
 
