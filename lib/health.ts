@@ -51,7 +51,11 @@ export function missingParts(parts: HealthParts): HealthPart[] {
  * words (watching, logged out, and rows stored before parts existed).
  */
 export function healthText(t: Translate, health: Health, parts: HealthParts | undefined): string {
+  return healthLabels(t, health, parts).join(t('partSeparator'));
+}
+
+/** healthText, one label per missing part (or the state's words alone). */
+export function healthLabels(t: Translate, health: Health, parts: HealthParts | undefined): string[] {
   const missing = health === 'watching' || health === 'loggedOut' || !parts ? [] : missingParts(parts);
-  if (!missing.length) return t(`health_${health}`);
-  return missing.map((p) => t(`part_${p}`)).join(t('partSeparator'));
+  return missing.length ? missing.map((p) => t(`part_${p}`)) : [t(`health_${health}`)];
 }
