@@ -1,4 +1,5 @@
 import type { Clock } from './engine';
+import { healthLabels, type Health, type HealthParts } from './health';
 
 export interface BadgeView {
   text: string;
@@ -25,21 +26,32 @@ export function formatCountdown(ms: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
+/** A workbench tab that is not watching: its state and, when it reported them, its parts. */
+export interface BlindTab {
+  health: Health;
+  parts?: HealthParts;
+}
+
 /**
  * What the toolbar badge shows: the most urgent countdown (m:ss, colour by urgency); "!N" when buyers have
  * already waited past the deadline and nothing is counting down; "?" when a workbench tab cannot see the chat.
+ * The title says what the blind tabs miss (each missing part once: "看不到聊天记录、认不出登录账号").
  */
 export function badgeView(
   clocks: readonly Clock[],
   now: number,
-  opts: { alertLeadSec: number; blindTabs: number; t: Translate },
+  opts: { alertLeadSec: number; blind: readonly BlindTab[]; t: Translate },
 ): BadgeView {
+  const blindTabs = opts.blind.length;
   const pending = clocks.filter((c) => c.status === 'pending' && c.dueAt !== null).sort((a, b) => a.dueAt! - b.dueAt!);
   const breached = clocks.filter((c) => c.status === 'breached');
   const parts: string[] = [];
   if (pending.length) parts.push(opts.t('badgeWaiting', [pending.length]));
   if (breached.length) parts.push(opts.t('badgeBreached', [breached.length]));
-  if (opts.blindTabs) parts.push(opts.t('badgeBlind', [opts.blindTabs]));
+  if (blindTabs) {
+    const what = [...new Set(opts.blind.flatMap((b) => healthLabels(opts.t, b.health, b.parts)))];
+    parts.push(opts.t('badgeBlindWhat', [blindTabs, what.join(opts.t('partSeparator'))]));
+  }
   const title = parts.length ? parts.join(' · ') : opts.t('badgeAllClear');
 
   const next = pending[0];
@@ -51,6 +63,6 @@ export function badgeView(
   }
   if (breached.length)
     return { text: `!${breached.length > 99 ? '99+' : breached.length}`, color: BADGE_COLORS.breached, title };
-  if (opts.blindTabs) return { text: '?', color: BADGE_COLORS.blind, title };
+  if (blindTabs) return { text: '?', color: BADGE_COLORS.blind, title };
   return { text: '', color: BADGE_COLORS.calm, title };
 }

@@ -3,7 +3,7 @@
  * constants shared by both sides. The requests to the background, their schemas, replies and sender rules are the
  * protocol map in `./protocol`.
  */
-import type { Health } from './db/schema';
+import type { Health } from './health';
 import { PLATFORMS, type Platform } from './model';
 
 // Types only: the protocol's schemas (valibot) stay out of the content script's bundle.
@@ -12,7 +12,9 @@ export type { EventsMessage, HealthMessage, Reply, ToBackground } from './protoc
 export const HEALTH_STATES = [
   'watching',
   'noList',
+  'noThread',
   'noInput',
+  'noAccount',
   'loggedOut',
   'noConversation',
 ] as const satisfies readonly Health[];

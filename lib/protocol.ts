@@ -14,6 +14,7 @@
 import * as v from 'valibot';
 import type { BadgeView } from './badge';
 import type { PhraseRow } from './db/schema';
+import { HEALTH_PARTS, PART_STATES, healthOf, type HealthPart } from './health';
 import { HEALTH_STATES, LIMITS, type TabClock } from './messages';
 import { AGENT_ID, parseExport, type TeamDecision } from './analytics/team';
 import { AUTHORS, MARKERS, PLATFORMS, TIME_SOURCES, type ChatEvent } from './model';
@@ -99,15 +100,33 @@ const EventsSchema = v.pipe(
   ),
 );
 
-const HealthSchema = message('health', {
-  platform,
-  account: id(LIMITS.accountLength),
-  health: oneOf(HEALTH_STATES),
-  url: clipped(LIMITS.urlLength),
-  activeBuyer: v.optional(id(LIMITS.idLength)),
-  /** The number of the clock list the tab shows (see ClocksMessage); absent before its first whole list. */
-  clocksSeq: v.optional(seq),
-});
+const partState = oneOf(PART_STATES);
+const PartsSchema = v.object(
+  { list: partState, thread: partState, input: partState, account: partState } satisfies Record<HealthPart, unknown>,
+  `must be the state of each part (${HEALTH_PARTS.join(', ')})`,
+);
+
+const HealthSchema = v.pipe(
+  message('health', {
+    platform,
+    account: id(LIMITS.accountLength),
+    /** Derived from `parts` (`healthOf`): a page cannot say it watches while a part is missing. */
+    health: oneOf(HEALTH_STATES),
+    /** What the tab reads, part by part (lib/health.ts). */
+    parts: PartsSchema,
+    url: clipped(LIMITS.urlLength),
+    activeBuyer: v.optional(id(LIMITS.idLength)),
+    /** The number of the clock list the tab shows (see ClocksMessage); absent before its first whole list. */
+    clocksSeq: v.optional(seq),
+  }),
+  v.forward(
+    v.check(
+      (m) => m.health === healthOf(m.parts, { loggedOut: m.health === 'loggedOut' }),
+      'must be the state the parts give',
+    ),
+    ['health'],
+  ),
+);
 
 const TeamBundle = v.pipe(
   v.unknown(),

@@ -4,6 +4,7 @@ import { complianceView, type Figure, type FigureState, type MetricView } from '
 import type { ClockRow, TabRow } from '@/lib/db/schema';
 import { byUrgency } from '@/lib/engine';
 import { chinaDay } from '@/lib/engine/time';
+import { healthText } from '@/lib/health';
 import { COVERAGE_GAP_MS } from '@/lib/messages';
 import { ask } from '@/lib/ui/ask';
 import { DEFAULT_RULES } from '@/lib/rules';
@@ -149,6 +150,7 @@ function Phrases({ t }: { t: Translate }) {
   );
 }
 
+/** Each live workbench tab: watching, or what it cannot see (each missing part: "看不到聊天记录、看不到输入框"). */
 function HealthStrip({ tabs, t }: { tabs: TabRow[]; t: Translate }) {
   if (!tabs.length) return null;
   return (
@@ -160,7 +162,7 @@ function HealthStrip({ tabs, t }: { tabs: TabRow[]; t: Translate }) {
           role={tab.health === 'watching' ? undefined : 'alert'}
         >
           <span className="dot" aria-hidden="true" />
-          {t(`platform_${tab.platform}`)} · <PageText text={tab.account} /> · {t(`health_${tab.health}`)}
+          {t(`platform_${tab.platform}`)} · <PageText text={tab.account} /> · {healthText(t, tab.health, tab.parts)}
         </li>
       ))}
     </ul>

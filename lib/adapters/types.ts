@@ -1,4 +1,4 @@
-import type { Health } from '../db/schema';
+import type { Health, HealthParts } from '../health';
 import type { Author, Marker, Platform, TimeSource } from '../model';
 
 /** Selectors as data: each purpose lists fallbacks, tried in order, first match wins. */
@@ -27,7 +27,10 @@ export interface ExtractedConversation {
 }
 
 export interface Extraction {
+  /** The page's state, derived from `parts` by `healthOf` (lib/health.ts): `watching` only when no part is missing. */
   health: Health;
+  /** What the page lets the adapter read, part by part (list, open thread, input, account): see lib/adapters/parts.ts. */
+  parts: HealthParts;
   /** The logged-in seller account (shop or sub-account), or null when the page does not show it. */
   account: string | null;
   conversations: ExtractedConversation[];

@@ -2,7 +2,7 @@
  * The background's logic, free of chrome.*: persistence, engine runs, scheduling, badge and alerts.
  * `entrypoints/background` wires it to the real browser; tests wire it to fakes and fake-indexeddb.
  */
-import { badgeView, type BadgeView, type Translate } from '../badge';
+import { badgeView, type BadgeView, type BlindTab, type Translate } from '../badge';
 import { clocksSince } from '../db/queries';
 import type { ClockRow, CoverageRow, EventRow, RollupRow, SentinelDB, TabRow, UnitRow } from '../db/schema';
 import { AGENT_ID, planImport, type ExportBundle, type TeamDecision } from '../analytics/team';
@@ -81,7 +81,8 @@ export class Sentinel {
   private rules: RuleSet = effectiveRules(undefined);
   /** Open clocks (pending/breached) for the per-second badge, refreshed after every write. */
   private hot: ClockRow[] = [];
-  private blindTabs = 0;
+  /** The live tabs that are not watching (their state and parts), for the badge. */
+  private blind: BlindTab[] = [];
   /**
    * The background is the only writer of clocks and tabs, so it mirrors what it reads on every message: the clocks
    * that can still change or still show (pending; breached/unknown with a recent deadline) and the tab registry.
@@ -295,6 +296,7 @@ export class Sentinel {
           account: msg.account,
           url: msg.url,
           health: msg.health,
+          parts: msg.parts,
           lastSeen: now,
           ...(msg.activeBuyer !== undefined && { activeBuyer: msg.activeBuyer }),
           ...(dropped && { dropped: { ...dropped } }),
@@ -387,7 +389,7 @@ export class Sentinel {
   badge(now: number): BadgeView {
     return badgeView(this.hot, now, {
       alertLeadSec: this.settings.alertLeadSec,
-      blindTabs: this.blindTabs,
+      blind: this.blind,
       t: this.host.t,
     });
   }
@@ -560,9 +562,10 @@ export class Sentinel {
     const db = this.db;
     const open = this.clocksWith('pending', 'breached', now - BREACH_SHOWN_MS);
     this.hot = [...open].sort(byUrgency);
-    this.blindTabs = 0;
+    this.blind = [];
     for (const t of this.tabRows.values())
-      if (t.health !== 'watching' && now - t.lastSeen <= COVERAGE_GAP_MS) this.blindTabs++;
+      if (t.health !== 'watching' && now - t.lastSeen <= COVERAGE_GAP_MS)
+        this.blind.push({ health: t.health, ...(t.parts && { parts: t.parts }) });
     await this.host.setBadge(this.badge(now));
     const lead = this.settings.alertLeadSec;
     for (const c of open) {

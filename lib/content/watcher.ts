@@ -15,7 +15,7 @@ import {
   type Extraction,
   type Live,
 } from '../adapters/types';
-import type { Health } from '../db/schema';
+import type { Health, HealthParts } from '../health';
 import {
   CLOCKS_RESYNC,
   HEARTBEAT_MS,
@@ -26,6 +26,7 @@ import {
   type Reply,
   type ToBackground,
 } from '../messages';
+import { judged } from '../adapters/parts';
 import { insertTextConfirmed } from './insert';
 import { BADGE_ATTR, RowBadges } from './row-badges';
 import type { ChatEvent } from '../model';
@@ -54,7 +55,7 @@ export class Watcher {
   private threadBuyer: string | null = null;
   /** Buyers for whom a list-row "waiting" event was reported, with the page's waiting start. */
   private waitingReported = new Map<string, number>();
-  private lastHealth: { health: Health; account: string; activeBuyer?: string } | null = null;
+  private lastHealth: { health: Health; parts: HealthParts; account: string; activeBuyer?: string } | null = null;
   /** The number of the clock list the badges show (see ClocksMessage); null before the first whole list. */
   private clocksSeq: number | null = null;
   /** What the adapter read from each element, kept between scans while the page leaves it alone. */
@@ -214,7 +215,8 @@ export class Watcher {
   private applyLive(records: readonly MutationRecord[]): boolean {
     const x = this.current;
     const live = liveOf(x);
-    if (!x || !live || !(x.health === 'watching' || x.health === 'noInput')) return false;
+    // Only while the list and the thread read: a part that is missing is looked for by full reads.
+    if (!x || !live || x.parts.list !== 'ok' || x.parts.thread === 'missing') return false;
     const plan = planLive(records, live, x.input);
     if (!plan) return false;
     const now = this.deps.now();
@@ -249,6 +251,8 @@ export class Watcher {
         }
         changes.push([old, neu]);
       }
+      // No row reads any more (all gone, or none parses): empty, or blind? The full read tells (health per part).
+      if (changes.some(([, neu]) => !neu) && ![...map.values()].some(Boolean)) return false;
     }
     // Which conversation is open, or the name the thread goes by, changed: read the page whole. Compared per
     // buyer, not per row element: a list the page renders anew (every row a new element) changes neither.
@@ -271,6 +275,8 @@ export class Watcher {
       if (!x.thread || this.threadBuyer !== x.thread.buyer) return false;
       const got = live.thread!.append(plan.appended);
       if (!got) return false;
+      // An empty thread given items none of which reads: empty still, or blind? The full read tells.
+      if (!got.length && !x.thread.messages.length) return false;
       appended = got;
     }
 
@@ -351,7 +357,8 @@ export class Watcher {
       x = this.deps.adapter.extract(this.deps.root, this.memo);
     } catch (err) {
       console.warn('[Reply Sentinel] extract failed', err);
-      x = { health: 'noList', account: null, conversations: [], thread: null, input: null, missing: ['extract'] };
+      const parts = { list: 'missing', thread: 'missing', input: 'missing', account: 'missing' } as const;
+      x = { ...judged(parts), account: null, conversations: [], thread: null, input: null, missing: ['extract'] };
     }
     this.current = x;
     this.convStale = false;
@@ -368,13 +375,18 @@ export class Watcher {
     const account = this.account(x);
     const events: ChatEvent[] = [];
 
-    if (x.health === 'watching' || x.health === 'noInput') {
-      if (x.thread) events.push(...this.threadEvents(x.thread, account, now));
-      events.push(...this.waitingRowEvents(x, account, now));
-    }
+    // What each part that reads shows, whatever another part misses (a tab with no readable thread still reports the
+    // waits its list shows; it is not counted as watching).
+    if (x.thread && x.parts.thread === 'ok') events.push(...this.threadEvents(x.thread, account, now));
+    if (x.parts.list === 'ok') events.push(...this.waitingRowEvents(x, account, now));
     this.threadBuyer = x.thread?.buyer ?? null;
 
-    const health = { health: x.health, account, ...(x.thread ? { activeBuyer: x.thread.buyer } : {}) };
+    const health = {
+      health: x.health,
+      parts: x.parts,
+      account,
+      ...(x.thread ? { activeBuyer: x.thread.buyer } : {}),
+    };
     const changed = JSON.stringify(health) !== JSON.stringify(this.lastHealth);
     this.lastHealth = health;
     // Health first: the background must know the tab watches before it judges the events' deadlines.

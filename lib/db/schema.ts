@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable, type Table, type Transaction } from 'dexie';
 import type { Clock, UnitOutcome } from '../engine';
+import type { Health, HealthParts } from '../health';
 import type { ChatEvent, CoverageSpan, Platform } from '../model';
 
 /** A stored event: the event plus its idempotency key and conversation key. */
@@ -43,7 +44,7 @@ export interface CoverageRow extends CoverageSpan {
   open: 0 | 1;
 }
 
-export type Health = 'watching' | 'noList' | 'noInput' | 'loggedOut' | 'noConversation';
+export type { Health };
 
 export interface TabRow {
   tabId: number;
@@ -51,6 +52,8 @@ export interface TabRow {
   account: string;
   url: string;
   health: Health;
+  /** Which parts of the page the tab reads (absent on rows stored before parts existed). */
+  parts?: HealthParts;
   lastSeen: number;
   /** The conversation open in that tab, if the adapter knows it. */
   activeBuyer?: string;

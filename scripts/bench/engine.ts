@@ -143,7 +143,14 @@ async function storedPath(inquiries: number, day: string) {
     if (clock - lastHealth >= 30_000) {
       for (const [platform] of PLATFORM_MIX)
         await s.health(
-          { type: 'health', platform, account: ACCOUNT, health: 'watching', url: 'https://example.invalid/' },
+          {
+            type: 'health',
+            platform,
+            account: ACCOUNT,
+            health: 'watching',
+            parts: { list: 'ok', thread: 'ok', input: 'ok', account: 'ok' },
+            url: 'https://example.invalid/',
+          },
           PLATFORM_MIX.findIndex(([p]) => p === platform) + 1,
         );
       lastHealth = clock;

@@ -191,7 +191,12 @@ describe('1688 / Taobao web Wangwang adapter', () => {
     expect(x.thread).toBeNull();
     expect(x.conversations.length).toBe(5);
     expect(x.conversations.some((c) => c.active)).toBe(false);
-    expect(extractAli(load('<div class="ww_container"><p>您尚未选择联系人</p></div>')).health).toBe('watching');
+    expect(x.parts).toEqual({ list: 'ok', thread: 'none', input: 'ok', account: 'ok' });
+    // The placeholder without a conversation list: nothing shows a new question.
+    expect(extractAli(load('<div class="ww_container"><p>您尚未选择联系人</p></div>'))).toMatchObject({
+      health: 'noList',
+      parts: { list: 'missing', thread: 'none' },
+    });
   });
 
   it('fails loudly: nothing → noList, no input → noInput, login page → loggedOut', () => {

@@ -63,7 +63,14 @@ describe('jump to the most urgent waiting buyer', () => {
   afterEach(() => db.close());
 
   const watching = (account: string) =>
-    ({ type: 'health', platform: 'pdd', account, health: 'watching', url: 'https://mms.pinduoduo.com/' }) as const;
+    ({
+      type: 'health',
+      platform: 'pdd',
+      account,
+      health: 'watching',
+      parts: { list: 'ok', thread: 'ok', input: 'ok', account: 'ok' },
+      url: 'https://mms.pinduoduo.com/',
+    }) as const;
   const ask = (account: string, buyer: string, at: number) =>
     sentinel.ingest({
       type: 'events',

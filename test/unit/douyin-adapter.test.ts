@@ -174,7 +174,8 @@ describe('Douyin adapter', () => {
       ['robot', '亲亲,在哒', undefined],
       ['system', '客服超时未回复，会话关闭', 'sessionEnd'],
     ]);
-    expect(x.health).toBe('watching'); // a thread without a list is still watchable
+    // The thread is read, but without a conversation list a new question elsewhere would go unseen: not watching.
+    expect(x).toMatchObject({ health: 'noList', parts: { list: 'missing', thread: 'ok', input: 'ok' } });
   });
 
   it('dates bare times only from an earlier dated stamp, rolling over midnight', () => {
@@ -195,13 +196,16 @@ describe('Douyin adapter', () => {
     expect(noInput.health).toBe('noInput');
     expect(noInput.missing).toContain('input');
     expect(extractDouyin(load('<form class="loginForm-x"><input type="password"></form>')).health).toBe('loggedOut');
-    // A list with no open conversation is watched (no input needed).
+    // A selected conversation whose chat pane is gone: the thread is missing, not watching.
     const listOnly = fixture.replace(/<main id="workspace-chat".*<\/main>/s, '');
     const l = extractDouyin(load(listOnly));
-    expect(l.health).toBe('watching');
-    expect(l.thread).toBeNull();
+    expect(l).toMatchObject({ health: 'noThread', parts: { list: 'ok', thread: 'missing' }, thread: null });
     expect(l.conversations).toHaveLength(4);
     expect(l.conversations.every((c) => !c.active)).toBe(false); // aria-selected row stays active
+    // A list with no conversation open is watched (no thread, no input needed).
+    const idle = extractDouyin(load(listOnly.replace(' aria-selected="true"', '').replace(' activeCard-kP20aQ', '')));
+    expect(idle).toMatchObject({ health: 'watching', parts: { list: 'ok', thread: 'none', input: 'none' } });
+    expect(idle.conversations.some((c) => c.active)).toBe(false);
   });
 
   it('never invents a buyer question from garbage or truncated HTML', () => {

@@ -174,9 +174,14 @@ describe('JD adapter', () => {
     expect(noInput.health).toBe('noInput');
     expect(noInput.missing).toContain('input');
     expect(extractJd(load('<form id="formlogin"><input id="loginname"></form>')).health).toBe('loggedOut');
-    // A list without an open thread is fine.
-    const listOnly = extractJd(load(fixture.replace(/<div id="t-chat-scroll"[\s\S]*?\n {2}<\/div>\n/, '')));
-    expect(listOnly).toMatchObject({ health: 'watching', thread: null });
+    // A selected conversation without its message list: the thread is missing, not watching.
+    const noThread = fixture.replace(/<div id="t-chat-scroll"[\s\S]*?\n {2}<\/div>\n/, '');
+    expect(extractJd(load(noThread))).toMatchObject({ health: 'noThread', parts: { thread: 'missing' }, thread: null });
+    // A list without an open conversation is fine.
+    const listOnly = extractJd(
+      load(noThread.replace(' alluser-item_check', '').replace(/<div class="chat-head"[^\n]*\n/, '')),
+    );
+    expect(listOnly).toMatchObject({ health: 'watching', parts: { thread: 'none', input: 'ok' }, thread: null });
   });
 
   it('never invents a buyer message from garbage', () => {

@@ -6,7 +6,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { readPopupData } from '../../components/popup/data';
 import { Popup } from '../../components/popup/Popup';
 import { usePopupStore } from '../../components/popup/store';
-import type { ClockRow, RollupRow, UnitRow } from '../../lib/db/schema';
+import type { ClockRow, RollupRow, TabRow, UnitRow } from '../../lib/db/schema';
 import { chinaDay } from '../../lib/engine/time';
 import { uiDb } from '../../lib/ui/db';
 
@@ -173,6 +173,43 @@ describe('Popup', () => {
     render(<Popup />);
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('看不到聊天列表');
+  });
+
+  it('says which part each blind tab is missing, Chinese first and English', async () => {
+    const tab = (tabId: number, platform: TabRow['platform'], health: TabRow['health'], parts?: TabRow['parts']) =>
+      ({
+        tabId,
+        platform,
+        account: `shop${tabId}`,
+        url: 'https://example.com/',
+        health,
+        ...(parts && { parts }),
+        lastSeen: Date.now(),
+      }) satisfies TabRow;
+    const ok = { list: 'ok', thread: 'ok', input: 'ok', account: 'ok' } as const;
+    await uiDb.tabs.bulkPut([
+      tab(1, 'pdd', 'watching', ok),
+      tab(2, 'pdd', 'noThread', { ...ok, thread: 'missing' }),
+      tab(3, 'douyin', 'noList', { ...ok, list: 'missing', input: 'missing' }),
+      tab(4, 'jd', 'noAccount', { ...ok, account: 'missing' }),
+      tab(5, 'kuaishou', 'loggedOut', { list: 'missing', thread: 'none', input: 'none', account: 'ok' }),
+      tab(6, 'taobao', 'noInput'), // stored before parts existed
+    ]);
+    const { unmount } = render(<Popup />);
+    await vi.waitFor(() => expect(screen.getAllByRole('alert')).toHaveLength(5));
+    const line = (id: number) => screen.getByText(`shop${id}`).closest('li')!.textContent;
+    expect(line(1)).toContain('正在监测');
+    expect(line(2)).toContain('看不到聊天记录');
+    expect(line(3)).toContain('看不到会话列表、看不到输入框');
+    expect(line(4)).toContain('认不出登录账号');
+    expect(line(5)).toContain('未登录');
+    expect(line(6)).toContain('看不到输入框');
+    unmount();
+    await uiDb.settings.put({ key: 'language', value: 'en' });
+    render(<Popup />);
+    await vi.waitFor(() => expect(line(2)).toContain("can't see the chat history"));
+    expect(line(3)).toContain("can't see the conversation list, can't see the input box");
+    expect(line(4)).toContain("can't recognise the logged-in account");
   });
 
   it('shows today’s live estimate and the previous day, with the counts behind the rates', async () => {

@@ -63,6 +63,7 @@ const SAMPLES: Record<MessageType, Record<string, unknown>> = {
     platform: 'pdd',
     account: 'shop-main',
     health: 'watching',
+    parts: { list: 'ok', thread: 'ok', input: 'ok', account: 'ok' },
     url: 'https://mms.pinduoduo.com/',
   },
   inputFocus: { type: 'inputFocus', platform: 'pdd', account: 'shop-main' },

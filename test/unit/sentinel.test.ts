@@ -68,6 +68,7 @@ const watching = (url = 'http://127.0.0.1/demo/pdd/'): HealthMessage => ({
   platform: 'pdd',
   account: 'shop-main',
   health: 'watching',
+  parts: { list: 'ok', thread: 'ok', input: 'ok', account: 'ok' },
   url,
 });
 
@@ -299,9 +300,47 @@ describe('Sentinel (background logic)', () => {
 
   it('a blind workbench tab shows "?" on the badge', async () => {
     const s = new Sentinel(db, host);
-    await s.health({ ...watching(), health: 'noList' }, 9);
+    await s.health({ ...watching(), health: 'noList', parts: { ...watching().parts, list: 'missing' } }, 9);
     expect(host.badge.text).toBe('?');
     expect(host.badge.title).toContain('看不到聊天');
+  });
+
+  it('a tab missing a part is blind: no coverage, "?" on the badge, and its title says which part', async () => {
+    const s = new Sentinel(db, host);
+    await s.health(watching(), 7);
+    expect(
+      await db.coverage
+        .where('tabId')
+        .equals(7)
+        .filter((c) => c.open === 1)
+        .count(),
+    ).toBe(1);
+    const parts = { list: 'ok', thread: 'missing', input: 'ok', account: 'ok' } as const;
+    await s.health({ ...watching(), health: 'noThread', parts }, 7);
+    expect(await db.tabs.get(7)).toMatchObject({ health: 'noThread', parts });
+    expect(
+      await db.coverage
+        .where('tabId')
+        .equals(7)
+        .filter((c) => c.open === 1)
+        .count(),
+    ).toBe(0);
+    expect(host.badge.text).toBe('?');
+    expect(host.badge.title).toBe('1 个工作台看不到聊天：看不到聊天记录');
+    // Another blind tab, missing its list and its account: each missing part named once.
+    await s.health(
+      {
+        ...watching(),
+        health: 'noList',
+        parts: { list: 'missing', thread: 'missing', input: 'ok', account: 'missing' },
+      },
+      8,
+    );
+    expect(host.badge.title).toBe('2 个工作台看不到聊天：看不到聊天记录、看不到会话列表、认不出登录账号');
+    // A question waiting meanwhile: its countdown shows, the title still names the blind parts.
+    await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'))]));
+    expect(host.badge.text).toBe('3:00');
+    expect(host.badge.title).toContain('看不到聊天记录');
   });
 
   it('incremental rollups equal rollups rebuilt from scratch', async () => {

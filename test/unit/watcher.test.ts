@@ -68,9 +68,11 @@ describe('Watcher', () => {
     expect(sent[0]).toMatchObject({
       type: 'health',
       health: 'watching',
+      parts: { list: 'ok', thread: 'ok', input: 'ok', account: 'ok' },
       account: '测试旗舰店',
       activeBuyer: '802114',
     } satisfies Partial<HealthMessage>);
+    expect(parseMessage(sent[0]).ok).toBe(true);
     const ev = events();
     expect(ev.filter((e) => e.buyer === '802114')).toHaveLength(7);
     expect(ev.every((e) => e.historical === true || e.messageId.startsWith('wait-'))).toBe(true);
@@ -392,6 +394,47 @@ describe('Watcher', () => {
     document.body.innerHTML = '<div id="app">页面改版了</div>';
     await tick();
     expect(sent[sent.length - 1]).toMatchObject({ type: 'health', health: 'noList' });
+  });
+
+  /** The last health the watcher sent. */
+  const lastHealth = () => sent.filter((m): m is HealthMessage => m.type === 'health').at(-1);
+
+  it('reports the open thread missing when its message list goes, and keeps reporting what the list shows', async () => {
+    watcher.start();
+    const before = events().length;
+    document.querySelector('#msgListContainer')!.remove();
+    await tick();
+    expect(lastHealth()).toMatchObject({ health: 'noThread', parts: { list: 'ok', thread: 'missing' } });
+    // The list still shows waits: a new one is reported.
+    const counter = document.querySelector('[data-random^="915002"]')!;
+    counter.insertAdjacentHTML('beforeend', '<span class="chat-unreply-time">5秒</span>');
+    await tick();
+    expect(events().slice(before)).toEqual([expect.objectContaining({ buyer: '915002', at: NOW - 5000 })]);
+  });
+
+  it('a list whose rows stop parsing goes blind, though the change reaches it row by row (live path)', async () => {
+    watcher.start();
+    for (const box of document.querySelectorAll('[data-random]')) box.removeAttribute('data-random');
+    // The full read runs on a later task: wait for it (a loaded machine can take longer than one tick).
+    await vi.waitFor(() => expect(lastHealth()).toMatchObject({ health: 'noList', parts: { list: 'missing' } }));
+    expect(watcher.last).toEqual(pddAdapter.extract(document));
+  });
+
+  it('a list whose rows are all replaced by rows it cannot read goes blind', async () => {
+    watcher.start();
+    document.querySelector('ul.chat-list')!.innerHTML =
+      '<li class="conv-v2"><span>S*******n</span><p>请问什么时候发货</p></li>';
+    // The full read runs on a later task: wait for it (a loaded machine can take longer than one tick).
+    await vi.waitFor(() => expect(lastHealth()).toMatchObject({ health: 'noList', parts: { list: 'missing' } }));
+  });
+
+  it('an empty open thread that fills with messages it cannot read goes blind', async () => {
+    document.querySelector('ul.msg-list')!.replaceChildren();
+    watcher.start();
+    expect(lastHealth()).toMatchObject({ health: 'watching', parts: { thread: 'ok' } });
+    document.querySelector('ul.msg-list')!.insertAdjacentHTML('beforeend', '<li class="msg-v2"><p>在吗</p></li>');
+    // The full read runs on a later task: wait for it (a loaded machine can take longer than one tick).
+    await vi.waitFor(() => expect(lastHealth()).toMatchObject({ health: 'noThread', parts: { thread: 'missing' } }));
   });
 });
 

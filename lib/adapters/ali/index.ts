@@ -12,6 +12,7 @@
 import { isDemoPage } from '../../hosts';
 import type { Author } from '../../model';
 import { hash, matches, matchesAny, parseChinaStamp, pick, pickAll, pickAllIn, pickAllWith, text, under } from '../dom';
+import { accountPart, inputPart, judged, listPart, loggedOutParts, threadPart } from '../parts';
 import {
   withLive,
   type Adapter,
@@ -363,12 +364,19 @@ function rootText(root: ParentNode): string {
   return (body ?? (root as Element)).textContent ?? '';
 }
 
+/** Elements in the list and the thread that are no rows or messages (guesses, besides the date dividers). */
+export const ALI_PART_CHROME = {
+  list: ['[class*="empty"]', '[class*="loading"]'],
+  thread: [...S.dateSeparator, '[class*="empty"]', '[class*="loading"]', '[class*="load-more"]'],
+} as const satisfies SelectorMap;
+
 export function extractAli(root: ParentNode): Extraction {
   const missing: string[] = [];
   const account = firstText(root, S.account) || null;
   if (!account) missing.push('account');
   if (pick(root, S.loginForm)) {
-    return { health: 'loggedOut', account, conversations: [], thread: null, input: null, missing };
+    const out = judged(loggedOutParts(account), { loggedOut: true });
+    return { ...out, account, conversations: [], thread: null, input: null, missing };
   }
   const { rows, conversations, listEl, live: liveRows } = extractRows(root, account);
   const live: Live = liveRows ? { rows: liveRows } : {};
@@ -397,9 +405,27 @@ export function extractAli(root: ParentNode): Extraction {
   } else if (!noContact) missing.push('messageList');
   if (!input && thread) missing.push('input');
 
-  const health: Extraction['health'] =
-    !hasList && !msgList && !msgItems.length && !noContact ? 'noList' : thread && !input ? 'noInput' : 'watching';
-  return withLive({ health, account, conversations, thread, input, missing }, live);
+  const list = listPart({
+    container: listEl,
+    rows,
+    read: conversations.length,
+    // Platform notice rows (平台提醒 / 系统消息 …) are no conversations.
+    skip: rows.filter((r) => isSystemText(rowNick(r))),
+    chrome: ALI_PART_CHROME.list,
+  });
+  // 您尚未选择联系人: no conversation open. Else one is open when a row is selected, the header names someone or
+  // messages show.
+  const threadState = noContact
+    ? 'none'
+    : threadPart({
+        open: conversations.some((c) => c.active) || !!firstText(root, S.threadHeaderName) || msgItems.length > 0,
+        container: msgList,
+        read: thread?.messages.length ?? msgItems.length,
+        buyer: !!thread,
+        chrome: ALI_PART_CHROME.thread,
+      });
+  const parts = { list, thread: threadState, input: inputPart(threadState, input), account: accountPart(account) };
+  return withLive({ ...judged(parts), account, conversations, thread, input, missing }, live);
 }
 
 // ---- frames and URLs ----

@@ -11,6 +11,8 @@
 import { isDemoPage } from '../../hosts';
 import type { Author, Marker } from '../../model';
 import { hash, matchesAny, parseChinaStamp, pick, pickAll, pickAllIn, pickAllWith, text } from '../dom';
+import { accountPart, inputPart, judged, listPart, loggedOutParts, threadPart } from '../parts';
+import type { HealthParts } from '../../health';
 import {
   withLive,
   type Adapter,
@@ -399,6 +401,61 @@ function threadReader(scope: ParentNode) {
   };
 }
 
+// ---------------------------------------------------------------- health per part
+
+/** Elements in the list and the thread that are no rows or messages (group titles; dividers are in the selectors). */
+export const DOUYIN_PART_CHROME = {
+  list: ['[class*="groupTitle"]', '[class*="GroupTitle"]', '[class*="groupName"]', '[class*="empty"]'],
+  thread: [...S.timeDivider, ...S.messageTime, '[class*="empty"]', '[class*="loadMore"]'],
+} as const satisfies SelectorMap;
+
+/**
+ * The page's parts. The list: rows that name a buyer, or a list holding nothing but pseudo-conversations, group
+ * titles and notes. The thread: open when the top bar names a customer (a pseudo-conversation is no thread), a row is
+ * selected or messages show; its list is the message container, else the first guessed container that is not the
+ * whole chat pane (the one holding the top bar or the input).
+ */
+function douyinParts(
+  root: ParentNode,
+  x: {
+    rawOpen: string;
+    conversations: readonly ExtractedConversation[];
+    container: Element | null;
+    messages: readonly ExtractedMessage[];
+    thread: Extraction['thread'];
+    input: Element | null;
+    account: string | null;
+  },
+): HealthParts {
+  const rows = pickAll(root, S.conversationRow);
+  const notBuyers = rows.filter(
+    (r) => isPseudo(rowName(r)) || (r.getAttribute('data-btm-id') ?? '').endsWith('.systemConv'),
+  );
+  const list = listPart({
+    container: pick(root, S.conversationList),
+    rows,
+    read: x.conversations.length,
+    skip: notBuyers,
+    chrome: DOUYIN_PART_CHROME.list,
+  });
+  let thread: HealthParts['thread'] = 'none';
+  if (!isPseudo(x.rawOpen)) {
+    const top = pick(root, S.openCustomer);
+    const box =
+      x.container ??
+      pickAll(root, S.messageList).find((c) => !(top && c.contains(top)) && !(x.input && c.contains(x.input))) ??
+      null;
+    thread = threadPart({
+      open: !!x.rawOpen || x.conversations.some((c) => c.active) || x.messages.length > 0,
+      container: box,
+      read: x.thread?.messages.length ?? x.messages.length,
+      buyer: !!x.thread,
+      chrome: DOUYIN_PART_CHROME.thread,
+    });
+  }
+  return { list, thread, input: inputPart(thread, x.input), account: accountPart(x.account) };
+}
+
 // ---------------------------------------------------------------- extract
 
 export function extractDouyin(root: ParentNode): Extraction {
@@ -406,7 +463,8 @@ export function extractDouyin(root: ParentNode): Extraction {
   const account = text(pick(root, S.account)) || null;
   if (!account) missing.push('account');
   if (pick(root, S.loginForm)) {
-    return { health: 'loggedOut', account, conversations: [], thread: null, input: null, missing };
+    const out = judged(loggedOutParts(account), { loggedOut: true });
+    return { ...out, account, conversations: [], thread: null, input: null, missing };
   }
 
   const rawOpen = firstText(pick(root, S.openCustomer), ['添加备注']);
@@ -433,9 +491,16 @@ export function extractDouyin(root: ParentNode): Extraction {
   }
   if (thread && !input) missing.push('input');
 
-  const health: Extraction['health'] =
-    !listFound && !threadFound ? 'noList' : thread && !input ? 'noInput' : 'watching';
-  return withLive({ health, account, conversations, thread, input, missing }, live);
+  const parts = douyinParts(root, {
+    rawOpen,
+    conversations,
+    container,
+    messages: reader.messages,
+    thread,
+    input,
+    account,
+  });
+  return withLive({ ...judged(parts), account, conversations, thread, input, missing }, live);
 }
 
 export const douyinAdapter: Adapter = {

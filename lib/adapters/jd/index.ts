@@ -5,6 +5,7 @@
 import { isDemoPage } from '../../hosts';
 import type { Author, Marker } from '../../model';
 import { counterReading, matches, pick, pickAll, pickAllIn, pickAllWith, text, under } from '../dom';
+import { accountPart, inputPart, judged, listPart, loggedOutParts, threadPart } from '../parts';
 import {
   withLive,
   type Adapter,
@@ -241,12 +242,19 @@ function readRow(row: Element): ExtractedConversation | null {
   return c;
 }
 
+/** Elements in the list and the thread that are no rows or messages: the list's tabs and heading (guesses). */
+export const JD_PART_CHROME = {
+  list: ['.c_tabs-nav-container', '.c_cas-head', '[class*="tabs-nav"]', '[class*="cas-head"]', '[class*="empty"]'],
+  thread: [...S.timeDivider, '[class*="empty"]', '[class*="load-more"]', '[class*="loadMore"]'],
+} as const satisfies SelectorMap;
+
 export function extractJd(root: ParentNode): Extraction {
   const missing: string[] = [];
   const account = text(pick(root, S.account)) || null;
   if (!account) missing.push('account');
   if (pick(root, S.loginForm)) {
-    return { health: 'loggedOut', account, conversations: [], thread: null, input: null, missing };
+    const out = judged(loggedOutParts(account), { loggedOut: true });
+    return { ...out, account, conversations: [], thread: null, input: null, missing };
   }
 
   const listEl = pick(root, S.conversationList);
@@ -286,9 +294,18 @@ export function extractJd(root: ParentNode): Extraction {
   } else missing.push('messageList');
   if (!input && thread) missing.push('input');
 
-  const health: Extraction['health'] =
-    !listEl && !rows.length && !msgList ? 'noList' : thread && !input ? 'noInput' : 'watching';
-  return withLive({ health, account, conversations, thread, input, missing }, live);
+  const list = listPart({ container: listEl, rows, read: conversations.length, chrome: JD_PART_CHROME.list });
+  // A conversation is open when a row is selected or the chat header names someone.
+  const header = pick(root, S.threadHeaderName);
+  const threadState = threadPart({
+    open: conversations.some((c) => c.active) || !!(text(header) || header?.getAttribute('title')?.trim()),
+    container: msgList,
+    read: thread?.messages.length ?? (msgList ? pickAll(msgList, S.message).length : 0),
+    buyer: !!thread,
+    chrome: JD_PART_CHROME.thread,
+  });
+  const parts = { list, thread: threadState, input: inputPart(threadState, input), account: accountPart(account) };
+  return withLive({ ...judged(parts), account, conversations, thread, input, missing }, live);
 }
 
 export const jdAdapter: Adapter = {

@@ -6,6 +6,7 @@
 import { isDemoPage } from '../../hosts';
 import type { Author, Marker } from '../../model';
 import { matches, pick, pickAll, pickAllIn, pickAllWith, text, under } from '../dom';
+import { accountPart, inputPart, judged, listPart, loggedOutParts, threadPart } from '../parts';
 import {
   MessageIds,
   STAMP_TAIL,
@@ -271,12 +272,18 @@ function hasLoginText(root: ParentNode): boolean {
   return (body?.textContent ?? '').includes('登录信息已经失效');
 }
 
+/** Elements in the list and the thread that are no rows or messages: group titles and counts, dividers. */
+export const KUAISHOU_PART_CHROME = {
+  list: [...S.groupName, '.SessionListGroupItem-title', '[class*="GroupItem-title"]', '[class*="empty"]'],
+  thread: [...S.timeDivider, '[class*="empty"]', '[class*="loadMore"]', '[class*="LoadMore"]'],
+} as const satisfies SelectorMap;
+
 export function extractKuaishou(root: ParentNode): Extraction {
   const missing: string[] = [];
   const account = text(pick(root, S.account)) || null;
   if (!account) missing.push('account');
   const loggedOut = (): Extraction => ({
-    health: 'loggedOut',
+    ...judged(loggedOutParts(account), { loggedOut: true }),
     account,
     conversations: [],
     thread: null,
@@ -339,9 +346,19 @@ export function extractKuaishou(root: ParentNode): Extraction {
   } else missing.push('messageList');
   if (!input && thread) missing.push('input');
 
-  const health: Extraction['health'] =
-    !listEl && !rows.length && !msgList ? 'noList' : thread && !input ? 'noInput' : 'watching';
-  return withLive({ health, account, conversations, thread, input, missing }, live);
+  const list = listPart({ container: listEl, rows, read: conversations.length, chrome: KUAISHOU_PART_CHROME.list });
+  // A conversation is open when a card is selected or the chat header names someone. Its message list is the
+  // container found (not the whole page, when messages were found without one).
+  const box = msgList && msgList !== root ? (msgList as Element) : null;
+  const threadState = threadPart({
+    open: conversations.some((c) => c.active) || !!headerNick,
+    container: box,
+    read: thread?.messages.length ?? (msgList ? pickAll(msgList, S.message).length : 0),
+    buyer: !!thread,
+    chrome: KUAISHOU_PART_CHROME.thread,
+  });
+  const parts = { list, thread: threadState, input: inputPart(threadState, input), account: accountPart(account) };
+  return withLive({ ...judged(parts), account, conversations, thread, input, missing }, live);
 }
 
 export const kuaishouAdapter: Adapter = {

@@ -6,6 +6,7 @@
  */
 import { isDemoPage } from '../../hosts';
 import { pick, text } from '../dom';
+import { accountPart, judged } from '../parts';
 import { withLive, type Adapter, type Extraction, type SelectorMap } from '../types';
 
 export const LAB_SELECTORS = {
@@ -33,9 +34,16 @@ export const labAdapter: Adapter = {
     const account = text(pick(root, LAB_SELECTORS.account)) || null;
     const missing = [...(row ? [] : ['conversationRow']), ...(input ? [] : ['input'])];
     // No list to speak of and no thread: nothing to read piecewise, but typing in the editor is ignored.
+    // The lab always shows its editor: the input is needed even with no thread.
+    const parts = {
+      list: row ? 'ok' : 'missing',
+      thread: 'none',
+      input: input ? 'ok' : 'missing',
+      account: accountPart(account),
+    } as const;
     return withLive(
       {
-        health: !row ? 'noList' : input ? 'watching' : 'noInput',
+        ...judged(parts),
         account,
         conversations: row
           ? [{ buyer: row.getAttribute('data-buyer') ?? 'lab-buyer', nick: text(row), active: true, row }]

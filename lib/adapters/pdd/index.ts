@@ -16,6 +16,7 @@ import {
   text,
   under,
 } from '../dom';
+import { accountPart, inputPart, judged, listPart, loggedOutParts, threadPart } from '../parts';
 import {
   withLive,
   type Adapter,
@@ -202,12 +203,19 @@ function extractRow(row: Element): ExtractedConversation | null {
   return c;
 }
 
+/** Elements in the list and the thread that are no rows or messages (guesses: the doc names no class for them). */
+export const PDD_PART_CHROME = {
+  list: ['[class*="group-title"]', '[class*="groupTitle"]', '[class*="list-title"]', '[class*="empty"]'],
+  thread: ['[class*="load-more"]', '[class*="loadMore"]', '[class*="empty"]'],
+} as const satisfies SelectorMap;
+
 export function extractPdd(root: ParentNode, memo?: ExtractMemo): Extraction {
   const missing: string[] = [];
   const account = text(pick(root, S.account)) || null;
   if (!account) missing.push('account');
   if (pick(root, S.loginForm)) {
-    return { health: 'loggedOut', account, conversations: [], thread: null, input: null, missing };
+    const out = judged(loggedOutParts(account), { loggedOut: true });
+    return { ...out, account, conversations: [], thread: null, input: null, missing };
   }
   const listEl = pick(root, S.conversationList);
   const { els: rows, sel: rowSel } = pickAllWith(listEl ?? root, S.conversationRow);
@@ -262,8 +270,18 @@ export function extractPdd(root: ParentNode, memo?: ExtractMemo): Extraction {
   } else missing.push('messageList');
   if (!input && thread) missing.push('input');
 
-  const health: Extraction['health'] = !listEl && !rows.length ? 'noList' : thread && !input ? 'noInput' : 'watching';
-  return withLive({ health, account, conversations, thread, input, missing }, live);
+  const list = listPart({ container: listEl, rows, read: conversations.length, chrome: PDD_PART_CHROME.list });
+  // A conversation is open when a row is selected or the thread's header names someone.
+  const open = conversations.some((c) => c.active) || !!text(pick(root, S.threadHeaderName));
+  const threadState = threadPart({
+    open,
+    container: msgList,
+    read: thread?.messages.length ?? (msgList ? pickAll(msgList, S.message).length : 0),
+    buyer: !!thread,
+    chrome: PDD_PART_CHROME.thread,
+  });
+  const parts = { list, thread: threadState, input: inputPart(threadState, input), account: accountPart(account) };
+  return withLive({ ...judged(parts), account, conversations, thread, input, missing }, live);
 }
 
 export const pddAdapter: Adapter = {
