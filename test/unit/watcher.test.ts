@@ -403,13 +403,15 @@ describe('Watcher', () => {
     watcher.start();
     const before = events().length;
     document.querySelector('#msgListContainer')!.remove();
-    await tick();
-    expect(lastHealth()).toMatchObject({ health: 'noThread', parts: { list: 'ok', thread: 'missing' } });
+    await vi.waitFor(() =>
+      expect(lastHealth()).toMatchObject({ health: 'noThread', parts: { list: 'ok', thread: 'missing' } }),
+    );
     // The list still shows waits: a new one is reported.
     const counter = document.querySelector('[data-random^="915002"]')!;
     counter.insertAdjacentHTML('beforeend', '<span class="chat-unreply-time">5秒</span>');
-    await tick();
-    expect(events().slice(before)).toEqual([expect.objectContaining({ buyer: '915002', at: NOW - 5000 })]);
+    await vi.waitFor(() =>
+      expect(events().slice(before)).toEqual([expect.objectContaining({ buyer: '915002', at: NOW - 5000 })]),
+    );
   });
 
   it('a list whose rows stop parsing goes blind, though the change reaches it row by row (live path)', async () => {
