@@ -378,7 +378,7 @@ function corpus(variants: number): Row[] {
 }
 
 const expected = (s: Side): Author => (s === 'buyer' ? 'buyer' : 'human');
-const PLATFORMS: Platform[] = ['pdd', 'douyin'];
+const PLATFORMS: Platform[] = ['pdd', 'douyin', 'ali'];
 
 describe('the adversarial corpus', () => {
   it('collects the keywords from the adapters themselves', () => {
@@ -425,7 +425,7 @@ describe('the adversarial corpus', () => {
         .filter((r) => r.got !== expected(r.side))
         .map((r) => `${r.side}/v${r.variant} → ${r.got}: ${r.text}`);
       expect(wrong.slice(0, 30), `${wrong.length} of ${rows.length} misclassified`).toEqual([]);
-    });
+    }, 60_000);
 
     it('classifies the reported messages by their author', () => {
       const b = BUILDERS[platform];
