@@ -378,7 +378,7 @@ function corpus(variants: number): Row[] {
 }
 
 const expected = (s: Side): Author => (s === 'buyer' ? 'buyer' : 'human');
-const PLATFORMS: Platform[] = ['pdd', 'douyin', 'ali'];
+const PLATFORMS: Platform[] = ['pdd', 'douyin', 'ali', 'jd'];
 
 describe('the adversarial corpus', () => {
   it('collects the keywords from the adapters themselves', () => {
