@@ -32,7 +32,8 @@ describe('PDD adapter', () => {
       ['robot', '亲，在的哦'],
       ['buyer', '[图片]'],
       ['human', '今天下午发出 <b>'],
-      ['system', '机器人已暂停接待'],
+      // A sub-account's cs-item is that agent's reply, whatever it says (a notice is the row that is neither side).
+      ['human', '机器人已暂停接待'],
     ]);
     const first = x.thread!.messages[1]!;
     expect(first).toMatchObject({ id: 'middlePanel_list_1788340335000', at: 1788340335000, timeSource: 'id' });
