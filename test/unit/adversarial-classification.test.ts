@@ -149,7 +149,10 @@ const BUYER: readonly ((k: string) => string)[] = [
   (k) => `你好，页面上一直显示“${k}”，能帮我看看吗？`,
   (k) => `能帮我处理一下吗，${k}`,
 ];
-/** Agent replies around a keyword (never the keyword alone, never leading: see the whole-message tests below). */
+/**
+ * Agent replies around a keyword. Never the keyword alone or first: a shop-side message that IS a platform text
+ * (Douyin's robot greetings, a leading 【自动回复】 label) is robot/auto by design, as the adapter tests pin.
+ */
 const AGENT: readonly ((k: string) => string)[] = [
   (k) => `好的亲，${k}这个情况我这边帮您查一下，请稍等`,
   (k) => `亲，您看到的“${k}”是平台的提示，不用担心，我是人工客服，马上为您处理`,
@@ -258,7 +261,7 @@ const BUILDERS: Record<Platform, Builder> = {
   },
 
   ali: {
-    variants: 3,
+    variants: 4,
     extract: (d) => extractAli(d),
     page(rows) {
       const item = (r: Row, i: number): string => {
@@ -271,6 +274,9 @@ const BUILDERS: Record<Platform, Builder> = {
           return `<div data-index="${i}"><div class="message-item${self}"><div class="message-main"><div class="message-header"><span class="nick">${nick}</span><span class="time">2026-09-08 17:12:14</span></div><div class="content"><div class="text-message"><div class="biz-expression-editor read-only"><div class="editBox">${pre}</div></div></div></div></div></div></div>`;
         if (r.variant === 1)
           return `<div data-index="${i}" class="virtual-row"><div class="row-inner"><div class="message-item${self} message-item--text" data-spm-anchor-id="m.${i}"><div class="avatar"><img src="data:," alt=""></div><div class="message-main"><div class="message-header"><span class="nick">${nick}</span><span class="time">17:12:14</span>${shop ? '<span class="read-tag">已读</span>' : ''}</div><div class="content"><div class="bubble-wrap"><div class="text-message"><div class="biz-expression-editor read-only"><div class="editBox">${pre}</div></div></div></div></div></div></div></div></div>`;
+        // The own-side class on a wrapper above the message item.
+        if (r.variant === 3)
+          return `<div data-index="${i}" class="msg-row${self}"><div class="message-item"><div class="message-main"><div class="message-header"><span class="nick">${nick}</span><span class="time">2026-09-08 17:12:14</span></div><div class="content"><div class="text-message"><div class="biz-expression-editor read-only"><div class="editBox">${pre}</div></div></div></div></div></div></div>`;
         return `<div data-index="${i}"><div class="message-item${self}"><div class="message-main"><div class="message-header"><span class="nick">${nick}</span><span class="time">2026-09-08 17:12:14</span></div><div class="content"><div class="text-message"><div class="quote-block">这款有现货吗</div><div class="biz-expression-editor read-only"><div class="editBox">${pre}</div></div></div></div></div></div></div>`;
       };
       return between(
