@@ -92,6 +92,44 @@ describe('1688 / Taobao web Wangwang adapter', () => {
     expect(x.input?.closest('.ww_input')).not.toBeNull();
   });
 
+  it('classifies by sender and side, never by words in the message', () => {
+    const item = (nick: string, t: string, self = false, around = (x: string) => x, content = '') =>
+      `<div data-index="0">${around(
+        `<div class="message-item${self ? ' self' : ''}"><div class="message-main"><div class="message-header"><span class="nick">${nick}</span><span class="time">2026-09-08 17:12:14</span></div><div class="content">${content || `<div class="text-message"><pre class="edit">${t}</pre></div>`}</div></div></div>`,
+      )}</div>`;
+    const shop = '义乌优品工厂店:小王';
+    const buyer = '采购商小李';
+    const html = fixture.replace(
+      /(<div class="rc-scrollbars-view">)[\s\S]*?(<\/div><\/div><\/div>\s*<\/div>\s*<div class="ww_input">)/,
+      `$1${[
+        item(buyer, '系统消息说我的订单还未付款，可我已经付了'),
+        item(buyer, '平台提醒'),
+        item(buyer, '【自动回复】是什么意思？'),
+        item(shop, '亲，平台提醒“订单还未付款”是系统发的，您付款后就好了', true),
+        item(shop, '刚才那条【自动回复】是系统发的，我是人工客服', true),
+        item(shop, '客服评价邀请', true),
+        item(shop, '亲，已改好', false, (x) => `<div class="self row-right">${x}</div>`),
+        item('淘宝官方旗舰店粉丝', '你们是官方店吗'),
+        item('平台提醒', '买家已拍下，订单还未付款，请及时跟进'),
+        item(shop, '【自动回复】您好，欢迎光临', true),
+        item(shop, '', true, (x) => x, '<div class="evaluate-card"><div class="card-title">客服评价邀请</div></div>'),
+      ].join('')}$2`,
+    );
+    expect(extractAli(load(html)).thread?.messages.map((m) => m.author)).toEqual([
+      'buyer',
+      'buyer',
+      'buyer',
+      'human',
+      'human',
+      'human',
+      'human',
+      'buyer',
+      'system',
+      'auto',
+      'system',
+    ]);
+  });
+
   it('keeps ids when history loads above and when new messages arrive below', () => {
     const before = extractAli(load(fixture)).thread!.messages;
     const older =

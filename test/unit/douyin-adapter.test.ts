@@ -154,6 +154,45 @@ describe('Douyin adapter', () => {
     expect(p.conversations.find((c) => c.active)?.buyer).toBe('小鹿同学'); // still aria-selected
   });
 
+  it('classifies bubbles by side: robot only for a whole greeting, assist only by its label element, never by words', () => {
+    let n = 0;
+    const row = (side: 'NotMe' | 'IsMe', t: string, extra = '') =>
+      `<div data-qa-id="qa-message-warpper"><div data-id="id-${n++}"><div class="message${side}"><pre><span>${t}</span></pre></div>${extra}</div></div>`;
+    const sys = (id: string, t: string) => `<div data-qa-id="qa-message-warpper"><div data-id="${id}">${t}</div></div>`;
+    const html = `<div id="topbar-left-info"><span>阿杰</span></div>
+      ${row('IsMe', '您好，很高兴为您服务，请问有什么可以帮您？这款尺码偏大半码，建议拍小一码')}
+      ${row('IsMe', '您好，很高兴为您服务，请问有什么可以帮您？')}
+      ${row('IsMe', '亲亲，在哒~')}
+      ${row('IsMe', '现在是人工客服为您服务，您的问题我来处理：今天就发货')}
+      ${row('IsMe', '您刚才撤回了一条消息吗？系统关闭会话前我都在')}
+      ${row('IsMe', '此消息由机器人推荐的尺码不准，我帮您重新看')}
+      ${row('IsMe', '这款是纯棉的哦', '<div class="robotTip-2sLq">此消息由机器人推荐</div>')}
+      ${row('NotMe', '撤回了一条消息')}
+      ${row('NotMe', '亲亲，在哒')}
+      ${row('NotMe', '当前会话已长时间未回复，平台可能主动介入吗？')}
+      ${sys('x_CsAssign_1', '客服 小美 接入')}
+      ${sys('x_CsAssign_2', '会话已由 小美 转接给 阿强')}
+      ${sys('', '请在会话结束前确认订单信息')}
+      ${sys('', '用户超时未回复，系统关闭会话')}
+      <textarea data-qa-id="qa-send-message-textarea"></textarea>`;
+    expect(extractDouyin(load(html)).thread?.messages.map((m) => [m.author, m.marker])).toEqual([
+      ['human', undefined],
+      ['robot', undefined],
+      ['robot', undefined],
+      ['human', undefined],
+      ['human', undefined],
+      ['human', undefined],
+      ['assist', undefined],
+      ['buyer', undefined],
+      ['buyer', undefined],
+      ['buyer', undefined],
+      ['system', undefined],
+      ['system', 'transfer'],
+      ['system', undefined],
+      ['system', 'sessionEnd'],
+    ]);
+  });
+
   it('classifies by id before side: welcome on the buyer side or without bubble is system, close ends the session', () => {
     const html = `<div id="topbar-left-info"><span>阿杰</span></div>
       <div data-qa-id="qa-message-warpper"><div data-id="x_Welcome_1"><div class="messageNotMe"><pre>欢迎</pre></div></div></div>

@@ -94,6 +94,46 @@ describe('JD adapter', () => {
     expect(x.input?.classList.contains('EditorContent')).toBe(true);
   });
 
+  it('classifies by side, nickname and label elements, never by words in the message', () => {
+    const msg = (side: 'left' | 'right' | 'center', t: string, nick = '', extra = '') =>
+      side === 'center'
+        ? `<div class="message"><div class="message_center"><div class="message__system">${t}</div></div></div>`
+        : `<div class="message"><div class="message_${side}">${nick ? `<span class="message__nickname">${nick}</span>` : ''}${extra}<div class="message__content"><div class="message__text">${t}</div></div></div></div>`;
+    const html = fixture.replace(
+      /(<div id="t-chat-scroll"[^>]*>)[\s\S]*?(\n {2}<\/div>\n {2}<div class="chat-editor")/,
+      `$1${[
+        msg('left', '[系统消息]说我的退款已经到账了，可我没收到'),
+        msg('left', '会话已结束了吗？我还有问题'),
+        msg('right', '不是机器人自动回复哦，是我本人在为您处理退款', '客服01'),
+        msg('right', '页面提示会话已结束也没关系，我还在，您继续说', '客服01'),
+        msg('right', '刚才那条[自动回复]请忽略，我来为您解答', '客服01'),
+        msg('right', '会话已转接给售后了，您稍等', '客服01'),
+        msg('right', '您好，京小智为您服务', '京小智'),
+        msg('right', '亲，这款有现货', '客服01', '<span class="message__tag">机器人自动回复</span>'),
+        msg('right', '亲，客服暂时离开', '客服01', '<span class="message__tag">自动回复</span>'),
+        msg('right', '[自动回复] 欢迎光临本店', '客服01'),
+        msg('center', '会话已结束'),
+        msg('center', '会话已转接给 客服02'),
+        msg('center', '请勿在会话结束后催促顾客'),
+      ].join('')}$2`,
+    );
+    expect(extractJd(load(html)).thread?.messages.map((m) => [m.author, m.marker])).toEqual([
+      ['buyer', undefined],
+      ['buyer', undefined],
+      ['human', undefined],
+      ['human', undefined],
+      ['human', undefined],
+      ['human', undefined],
+      ['robot', undefined],
+      ['robot', undefined],
+      ['auto', undefined],
+      ['auto', undefined],
+      ['system', 'sessionEnd'],
+      ['system', 'transfer'],
+      ['system', undefined],
+    ]);
+  });
+
   it('reads the conversation list: pin from the title, then from the row id, else the name', () => {
     const x = extractJd(load(fixture));
     expect(x.conversations.map(({ row: _, ...c }) => c)).toEqual([

@@ -92,6 +92,66 @@ describe('Kuaishou adapter', () => {
     expect(x.input?.classList.contains('ql-editor')).toBe(true);
   });
 
+  it('classifies by side marker (on the message or a wrapper above it), sender and label elements, never by words', () => {
+    const P = 'kwaishop-cs-LayoutDefaultWrapper';
+    let n = 600;
+    const msg = (
+      mark: 'isMine' | 'notMe' | '',
+      where: 'lr' | 'above' | 'item',
+      sender: string,
+      t: string,
+      extra = '',
+    ) => {
+      const m = mark ? `${P}__${mark}` : '';
+      const inner = `<div class="${P}_msgMain"><div class="${P}_lrWrapper${where === 'lr' && m ? ` ${m}` : ''}"><div class="${P}_content"><div class="${P}_beforeMsgBody"><span>${sender}</span>${extra}<span>09-08 17:${String(n % 60).padStart(2, '0')}:00</span></div><div class="${P}_msgBody"><div class="kwaishop-cs-TextMessage">${t}</div></div></div></div></div>`;
+      const id = `0_2290417731_${n++}`;
+      if (where === 'above')
+        return `<div id="${id}" class="ChatMessageList-item"><div class="${m} row-enter">${inner}</div></div>`;
+      return `<div id="${id}" class="ChatMessageList-item${where === 'item' && m ? ` ${m}` : ''}">${inner}</div>`;
+    };
+    const middle = (t: string) =>
+      `<div id="0_2290417731_${n++}" class="ChatMessageList-item"><div class="kwaishop-cs-LayoutMiddleWrapper_msgBody">${t}</div></div>`;
+    const html = fixture.replace(
+      /(<div class="ChatMessageList-ContentWrap">)[\s\S]*?(<\/div><\/div>\n {4}<div class="SendBox">)/,
+      `$1${DIVIDER}${[
+        msg('notMe', 'lr', '快乐小番茄', '[系统消息]说我的订单已发货，可物流一直没更新'),
+        msg('notMe', 'lr', '快乐小番茄', '【防诈贴士】说不要加微信，那我怎么联系你们？'),
+        msg('notMe', 'lr', '快乐小番茄', '客服超时未回复，会话关闭 这是什么情况？'),
+        msg('', 'lr', '快乐小番茄', '[系统消息]是什么'),
+        msg('isMine', 'above', '客服-小美', '亲，已经为您改好了，今天下午发出'),
+        msg('isMine', 'item', '客服-小美', '亲，稍等'),
+        msg('isMine', 'lr', '客服-小美', '您看到的[系统自动回复消息]是平台发的，我是人工客服'),
+        msg('isMine', 'lr', '客服-小美', '不是机器人自动回复，会话已结束的提示请忽略'),
+        msg('isMine', 'lr', '客服-小美', '[系统消息] 这条是我手动发的'),
+        msg('isMine', 'lr', '客服-小美', '亲，48小时内发货', '<span class="tag">机器人自动回复</span>'),
+        msg('isMine', 'lr', '智能客服', '亲，在的'),
+        msg('isMine', 'lr', '客服-小美', '[系统自动回复消息] 您好，欢迎光临'),
+        msg('notMe', 'above', '快乐小番茄', '好的'),
+        middle('客服超时未回复，会话关闭'),
+        middle('会话已转接给 客服02'),
+        middle('[系统消息] 买家已修改收货地址'),
+      ].join('')}$2`,
+    );
+    expect(extractKuaishou(load(html)).thread?.messages.map((m) => [m.author, m.marker])).toEqual([
+      ['buyer', undefined],
+      ['buyer', undefined],
+      ['buyer', undefined],
+      ['buyer', undefined],
+      ['human', undefined],
+      ['human', undefined],
+      ['human', undefined],
+      ['human', undefined],
+      ['human', undefined],
+      ['robot', undefined],
+      ['robot', undefined],
+      ['auto', undefined],
+      ['buyer', undefined],
+      ['system', 'sessionEnd'],
+      ['system', 'transfer'],
+      ['system', undefined],
+    ]);
+  });
+
   it('without a dated separator, month-day stamps give no time (the watcher uses observation time)', () => {
     const x = extractKuaishou(load(fixture.replace(DIVIDER, '')));
     expect(x.thread!.messages.every((m) => m.at === null && m.timeSource === null)).toBe(true);

@@ -32,11 +32,47 @@ describe('PDD adapter', () => {
       ['robot', '亲，在的哦'],
       ['buyer', '[图片]'],
       ['human', '今天下午发出 <b>'],
-      ['system', '机器人已暂停接待'],
+      // A sub-account's cs-item is that agent's reply, whatever it says (a notice is the row that is neither side).
+      ['human', '机器人已暂停接待'],
     ]);
     const first = x.thread!.messages[1]!;
     expect(first).toMatchObject({ id: 'middlePanel_list_1788340335000', at: 1788340335000, timeSource: 'id' });
     expect(x.input?.id).toBe('replyTextarea');
+  });
+
+  it('classifies by structure only: a notice is the row that is neither side, never words in a message', () => {
+    const li = (inner: string) => `<li class="onemsg"><div class="merchantMessage">${inner}</div></li>`;
+    const cs = (nick: string, t: string, cls = 'cs-item isread') =>
+      li(
+        `<div class="${cls}"><p class="nickname"><span>${nick}</span></p><div class="msg-content"><p class="msg-content-box">${t}</p></div></div>`,
+      );
+    const buyer = (t: string) =>
+      li(
+        `<div class="buyer-item"><div currentuid="802114"></div><div class="msg-content"><p class="msg-content-box">${t}</p></div></div>`,
+      );
+    const html = fixture.replace(
+      /(<ul class="msg-list"[^>]*>)[\s\S]*?(<\/ul>)/,
+      `$1${[
+        buyer('能帮我转接人工客服吗？'),
+        buyer('机器人已暂停接待'),
+        cs('客服小美', '机器人已暂停接待'),
+        cs('主账号', '好的亲，这就为您转接售后同事处理'),
+        cs('主账号', '收货地址修改成功'),
+        cs('机器人', '亲，在的哦', 'cs-item isread callback'),
+        cs('机器人', '亲亲，一般48小时内发货哦'),
+        li('<div class="system-msg-31">收货地址修改成功</div>'),
+      ].join('')}$2`,
+    );
+    expect(extractPdd(load(html)).thread?.messages.map((m) => m.author)).toEqual([
+      'buyer',
+      'buyer',
+      'human',
+      'human',
+      'human',
+      'robot',
+      'robot',
+      'system',
+    ]);
   });
 
   it('reads the conversation list with waiting times', () => {

@@ -11,7 +11,9 @@
  */
 import { isDemoPage } from '../../hosts';
 import type { Author } from '../../model';
+import { AUTO_REPLY_LEADING, hasLabel, matchesWhole, whole, type WholeText } from '../classify';
 import { hash, matches, matchesAny, parseChinaStamp, pick, pickAll, pickAllIn, pickAllWith, text, under } from '../dom';
+import { closestIn } from '../jd/helpers';
 import { accountPart, inputPart, judged, listPart, loggedOutParts, threadPart } from '../parts';
 import {
   withLive,
@@ -74,7 +76,10 @@ export const ALI_SELECTORS = {
 /** Page attributes that would carry a message id, if a build adds one (none documented). */
 export const ALI_MESSAGE_ID_ATTRS = ['data-msg-id', 'data-msgid', 'data-message-id', 'data-id'] as const;
 
-/** Notices with no class of their own: platform/official reminders, order-status and evaluation cards. */
+/**
+ * Platform texts in the conversation list: a row named like this is a notice pseudo-conversation, and a preview
+ * containing one is no buyer's wait. Messages are not classified by them (see ALI_SYSTEM_SENDERS).
+ */
 export const ALI_SYSTEM_TEXTS = [
   '平台提醒',
   '系统消息',
@@ -90,8 +95,27 @@ export const ALI_SYSTEM_TEXTS = [
 /** Nothing selected: the chat pane shows this instead of a thread. */
 export const ALI_NO_CONTACT_TEXT = '您尚未选择联系人';
 
-/** Qianniu / Wangwang auto-replies (keyword, offline, welcome): `【自动回复】…`, `[自动回复]…`, `自动回复：…`. */
-const AUTO_PREFIX = /^\s*(?:[【[［(（]\s*自动回复\s*[】\]］)）]|自动回复\s*[:：])/;
+/**
+ * The page gives notices no class: the sender is the mark. A message whose nick is WHOLLY one of these is the
+ * platform's (平台提醒 …); the same words in a buyer's or an agent's message are theirs.
+ */
+export const ALI_SYSTEM_SENDERS: readonly WholeText[] = [
+  whole(
+    /^(?:平台提醒|系统消息|系统通知|官方提醒|阿里巴巴官方|1688官方|淘宝官方)(?:客服)?(?:通知|小助手|助手)?$/,
+    '平台提醒',
+    '系统消息',
+    '官方提醒',
+    '阿里巴巴官方',
+    '1688官方',
+    '淘宝官方',
+  ),
+];
+/** Cards on the shop side that are a platform flow, not a reply: by a card element's whole text (its title). */
+export const ALI_SYSTEM_CARDS: readonly WholeText[] = [whole(/^客服评价邀请$/, '客服评价邀请')];
+/** The 自动回复 tag next to a bubble, an element of its own (the text prefix is AUTO_REPLY_LEADING). */
+export const ALI_AUTO_LABELS: readonly WholeText[] = [
+  whole(/^[【[［(（]?自动回复[】\]］)）]?$/, '自动回复', '【自动回复】', '[自动回复]'),
+];
 /** Shop-side senders that are robots (店小蜜 / 智能客服), by nick (a guess: the doc names no robot class). */
 const ROBOT_NICK = /店小蜜|机器人|智能客服|智能助手/;
 const CORE_FRAME = 'def_cbu_web_im_core';
@@ -191,24 +215,32 @@ function messageBody(item: Element): string {
   return item.querySelector('img') ? '[图片]' : '';
 }
 
+/** Qianniu / Wangwang auto-replies (keyword, offline, welcome): the leading label, an auto-reply class or tag. */
 function isAutoReply(item: Element, body: string): boolean {
-  if (AUTO_PREFIX.test(body)) return true;
+  if (matchesWhole(body, AUTO_REPLY_LEADING)) return true;
   if (pick(item, S.autoTag)) return true;
-  // A small tag reading exactly 自动回复 outside the bubble text.
-  const content = pick(item, S.messageContent);
-  for (const el of item.querySelectorAll('span, i, em, label, div')) {
-    if (content?.contains(el) || el.children.length) continue;
-    if (text(el) === '自动回复') return true;
-  }
-  return false;
+  return hasLabel(item, ALI_AUTO_LABELS, [pick(item, S.messageContent)]);
 }
 
-function classify(item: Element, nick: string, body: string, account: string | null): Author {
-  const own = matchesAny(item, S.ownMessage);
-  if (isSystemText(nick) || isSystemText(body)) return 'system';
-  if (own) {
+/** A card (no typed text) whose title is a platform flow's (客服评价邀请). */
+function isSystemCard(item: Element): boolean {
+  const content = pick(item, S.messageContent);
+  const card = content ? pick(content, S.card) : null;
+  if (!content || !card || pickAll(content, S.messageText).some((p) => text(p))) return false;
+  return [card, ...card.querySelectorAll('*')].some((el) => matchesWhole(el.textContent ?? '', ALI_SYSTEM_CARDS));
+}
+
+/**
+ * Structure first: a platform sender (whole nick) → system; own messages (`.self` on the item or a wrapper above it
+ * in the thread) → auto (label), robot (店小蜜 … nick), system (a platform card), else human; others → internal (our
+ * own shop's nick) or buyer. Words in the message never make it a notice.
+ */
+function classify(item: Element, nick: string, body: string, account: string | null, list: ParentNode): Author {
+  if (matchesWhole(nick, ALI_SYSTEM_SENDERS)) return 'system';
+  if (closestIn(item, S.ownMessage, list)) {
     if (isAutoReply(item, body)) return 'auto';
     if (ROBOT_NICK.test(nick)) return 'robot';
+    if (isSystemCard(item)) return 'system';
     return 'human';
   }
   return isOwnShop(nick, account) ? 'internal' : 'buyer';
@@ -257,7 +289,7 @@ function threadReader(list: ParentNode, account: string | null) {
       const body = messageBody(el).slice(0, 500);
       if (!body) continue;
       const nick = text(pick(el, S.messageNick));
-      const author = classify(el, nick, body, account);
+      const author = classify(el, nick, body, account, list);
       const stampText = text(pick(el, S.messageTime));
       const at = readStamp(stampText, ctx);
       if (stampText) lastStampText = stampText;

@@ -10,6 +10,7 @@
  */
 import { isDemoPage } from '../../hosts';
 import type { Author, Marker } from '../../model';
+import { SESSION_END_NOTICES, TRANSFER_NOTICES, hasLabel, matchesWhole, whole, type WholeText } from '../classify';
 import { hash, matchesAny, parseChinaStamp, pick, pickAll, pickAllIn, pickAllWith, text } from '../dom';
 import { accountPart, inputPart, judged, listPart, loggedOutParts, threadPart } from '../parts';
 import type { HealthParts } from '../../health';
@@ -75,34 +76,47 @@ export const DOUYIN_SELECTORS = {
 
 /** Pseudo-conversations in the list that are not buyers. */
 export const DOUYIN_PSEUDO_CONVERSATIONS = ['智能客服', '系统通知'];
-/** Known full-auto robot texts (shop side, no class on the page). Compared without spaces and punctuation. */
-export const DOUYIN_ROBOT_TEXTS = ['亲亲，在哒', '很高兴为您服务，请问有什么可以帮您', '现在是人工客服为您服务'];
-/** The label under a robot suggestion sent by a human (assist: a valid reply on Douyin). */
+/** Punctuation and spaces a greeting may carry anywhere. */
+const G = String.raw`[\s，,。.!！？?~～、]*`;
+/**
+ * Full-auto robot greetings (the doc's 亲亲，在哒 / 很高兴为您服务，请问有什么可以帮您 / 现在是人工客服为您服务), as WHOLE
+ * messages: the page gives a robot reply no class, id or label (only the main world's IM object knows its sender), so
+ * a shop-side message that is exactly one of these is the robot's; a reply that merely contains one is the agent's.
+ */
+export const DOUYIN_ROBOT_TEXTS: readonly WholeText[] = [
+  whole(new RegExp(`^亲亲${G}在哒${G}$`), '亲亲，在哒', '亲亲，在哒~'),
+  whole(
+    new RegExp(`^(?:(?:亲亲${G}在哒|您好|亲)${G})?很高兴为您服务${G}请问有什么可以帮(?:您|到您)${G}$`),
+    '亲亲，在哒~很高兴为您服务，请问有什么可以帮您？',
+    '很高兴为您服务，请问有什么可以帮您',
+    '您好，很高兴为您服务，请问有什么可以帮您？',
+  ),
+  whole(
+    new RegExp(`^(?:您好${G})?现在是人工客服为您服务${G}(?:请您?稍等片刻${G})?$`),
+    '现在是人工客服为您服务',
+    '您好，现在是人工客服为您服务，请您稍等片刻～',
+  ),
+];
+/** The label under a robot suggestion sent by a human (assist: a valid reply on Douyin), stripped from bubble text. */
 export const DOUYIN_ASSIST_LABEL = /此消息由机器人(?:自动回复|推荐)?(?:\/推荐)?/g;
-/** Platform texts that are never a buyer question nor a reply, whichever side they render on. */
-export const DOUYIN_SYSTEM_TEXTS = ['撤回了一条消息', '系统关闭会话', '当前会话已长时间未回复', '平台可能主动介入'];
+/** The same label as an element of its own next to the bubble: what makes a shop-side message `assist`. */
+export const DOUYIN_ASSIST_LABELS: readonly WholeText[] = [
+  whole(
+    /^此消息由机器人(?:自动回复|推荐)?(?:\/推荐)?$/,
+    '此消息由机器人推荐',
+    '此消息由机器人自动回复',
+    '此消息由机器人自动回复/推荐',
+  ),
+];
 /** The preview of a row where we left an unsent draft. */
 export const DOUYIN_DRAFT_PREFIX = '[草稿]';
 
 const S = DOUYIN_SELECTORS;
-const CLOSE_TEXT = /会话(?:已)?(?:关闭|结束)|(?:关闭|结束)(?:了)?会话/;
-const TRANSFER_TEXT = /转接|转交|转入|转给|转移/;
 const URL_PATH = /^\/pc_seller_v\d+\/main\/workspace/;
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
 // ---------------------------------------------------------------- small pure helpers
-
-const fold = (s: string) => s.replace(/[\s，,。.!！？?~～、:：]/g, '');
-
-function isRobotText(t: string): boolean {
-  const f = fold(t);
-  return DOUYIN_ROBOT_TEXTS.some((x) => f.includes(fold(x)));
-}
-
-function isSystemText(t: string): boolean {
-  return DOUYIN_SYSTEM_TEXTS.some((x) => t.includes(x));
-}
 
 function isPseudo(name: string): boolean {
   return DOUYIN_PSEUDO_CONVERSATIONS.includes(name.trim());
@@ -338,6 +352,8 @@ function threadReader(scope: ParentNode) {
         }
       }
 
+      // Structure first: the page's id, then the bubble's side; text only refines a system row (whole notices) or,
+      // lacking any robot mark on the page, names a shop-side message that IS a robot greeting.
       let author: Author;
       let marker: Marker | undefined;
       if (kind === 'close') {
@@ -345,16 +361,15 @@ function threadReader(scope: ParentNode) {
         marker = 'sessionEnd';
       } else if (kind === 'assign') {
         author = 'system';
-        if (TRANSFER_TEXT.test(body)) marker = 'transfer';
+        if (matchesWhole(body, TRANSFER_NOTICES)) marker = 'transfer';
       } else if (kind === 'llm') author = 'system';
       else if (kind === 'welcome') author = shopB && !buyerB ? 'auto' : 'system';
       else if (!bubble) {
         author = 'system';
-        if (CLOSE_TEXT.test(body)) marker = 'sessionEnd';
-      } else if (bubble === buyerB) author = isSystemText(body) ? 'system' : 'buyer';
-      else if (isRobotText(body)) author = 'robot';
-      else if (isSystemText(body)) author = 'system';
-      else if (/此消息由机器人/.test(text(w))) author = 'assist';
+        if (matchesWhole(body, SESSION_END_NOTICES)) marker = 'sessionEnd';
+      } else if (bubble === buyerB) author = 'buyer';
+      else if (matchesWhole(body, DOUYIN_ROBOT_TEXTS)) author = 'robot';
+      else if (hasLabel(w, DOUYIN_ASSIST_LABELS, [pick(bubble, S.bubbleText) ?? bubble])) author = 'assist';
       else author = 'human';
 
       // A bubble with nothing readable and no page id is still rendering: wait for the next scan.

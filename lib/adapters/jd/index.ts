@@ -4,6 +4,15 @@
  */
 import { isDemoPage } from '../../hosts';
 import type { Author, Marker } from '../../model';
+import {
+  AUTO_REPLY_LEADING,
+  SESSION_END_NOTICES,
+  TRANSFER_NOTICES,
+  hasLabel,
+  matchesWhole,
+  whole,
+  type WholeText,
+} from '../classify';
 import { counterReading, matches, pick, pickAll, pickAllIn, pickAllWith, text, under } from '../dom';
 import { accountPart, inputPart, judged, listPart, loggedOutParts, threadPart } from '../parts';
 import {
@@ -67,28 +76,30 @@ export const JD_SELECTORS = {
   account: ['.t-user-name', '.header-user-name', '[class*="waiterName"]', '[class*="waiter-name"]'],
 } as const satisfies SelectorMap;
 
-/** Shop-side nicknames that mark JD's robot (京小智 / 智能客服). */
+/** Shop-side nicknames that mark JD's robot (京小智 / 智能客服): the message's sender name element. */
 export const JD_ROBOT_NICKS = ['机器人', '京小智', '智能客服', '智能助手'];
-/** Shop-side texts that mark a robot reply. */
-export const JD_ROBOT_TEXTS = ['机器人自动回复', '此消息由机器人', '由智能客服回复', '[机器人]', '【机器人】'];
-/** Shop-side labels of keyword/welcome/offline auto-replies. */
-export const JD_AUTO_TEXTS = ['[自动回复]', '【自动回复】', '（自动回复）', '(自动回复)', '自动回复：', '自动回复:'];
-/**
- * Platform notices that may render on the shop side (kept to phrases an agent would not type: a human reply
- * mistaken for a notice would leave a clock running). On the buyer side only the bracketed labels count.
- */
-export const JD_SYSTEM_TEXTS = [
-  '[系统消息]',
-  '【系统消息】',
-  '会话已结束',
-  '咨询已结束',
-  '会话已转接',
-  '已将会话转接',
-  '客户已离开',
+/** Robot badges next to a shop-side bubble, as elements of their own (never words inside the reply). */
+export const JD_ROBOT_LABELS: readonly WholeText[] = [
+  whole(
+    /^[[【(（]?(?:机器人(?:自动)?回复|机器人|由?智能客服回复|此消息由机器人(?:自动回复|推荐)?)[\]】)）]?$/,
+    '机器人自动回复',
+    '此消息由机器人',
+    '由智能客服回复',
+    '[机器人]',
+    '【机器人】',
+  ),
 ];
-const BUYER_SIDE_SYSTEM = ['[系统消息]', '【系统消息】'];
-const SESSION_END = ['会话已结束', '会话结束', '咨询已结束', '结束了会话', '会话关闭'];
-const TRANSFER = ['转接', '转交'];
+/** Auto-reply tags next to a shop-side bubble, as elements of their own (the text prefix: AUTO_REPLY_LEADING). */
+export const JD_AUTO_LABELS: readonly WholeText[] = [
+  whole(
+    /^[[【(（]?自动回复[\]】)）]?[:：]?$/,
+    '[自动回复]',
+    '【自动回复】',
+    '（自动回复）',
+    '(自动回复)',
+    '自动回复：',
+  ),
+];
 
 /** Attributes a row may carry its buyer in (never seen in the doc; tried after the name's title and the row id). */
 const ROW_ID_ATTRS = ['data-pin', 'data-user-id', 'data-uid', 'data-userid', 'data-customer-id'];
@@ -101,26 +112,29 @@ function includesAny(t: string, list: readonly string[]): boolean {
   return list.some((x) => t.includes(x));
 }
 
+/** A system row's marker: only a WHOLE session-end or transfer notice. */
 function markerOf(t: string): Marker | undefined {
-  if (includesAny(t, SESSION_END)) return 'sessionEnd';
-  if (includesAny(t, TRANSFER)) return 'transfer';
+  if (matchesWhole(t, SESSION_END_NOTICES)) return 'sessionEnd';
+  if (matchesWhole(t, TRANSFER_NOTICES)) return 'transfer';
   return undefined;
 }
 
+/**
+ * Structure first: the centred/system side → system (text only picks its marker); the left side → buyer; the right
+ * side → auto (the leading 【自动回复】 label or an auto tag element), robot (the sender's nickname or a robot badge
+ * element), else human. Words in a message never make it a notice, a robot or an auto-reply.
+ */
 function classify(row: Element, body: string): { author: Author; marker?: Marker } {
   if (has(row, S.systemSide)) {
     const marker = markerOf(body);
     return marker ? { author: 'system', marker } : { author: 'system' };
   }
-  if (has(row, S.buyerSide)) return { author: includesAny(body, BUYER_SIDE_SYSTEM) ? 'system' : 'buyer' };
+  if (has(row, S.buyerSide)) return { author: 'buyer' };
   if (has(row, S.shopSide)) {
     const nick = text(pick(row, S.messageNick));
-    if (includesAny(body, JD_AUTO_TEXTS)) return { author: 'auto' };
-    if (includesAny(nick, JD_ROBOT_NICKS) || includesAny(body, JD_ROBOT_TEXTS)) return { author: 'robot' };
-    if (includesAny(body, JD_SYSTEM_TEXTS)) {
-      const marker = markerOf(body);
-      return marker ? { author: 'system', marker } : { author: 'system' };
-    }
+    const textEl = [pick(row, S.messageText)];
+    if (matchesWhole(body, AUTO_REPLY_LEADING) || hasLabel(row, JD_AUTO_LABELS, textEl)) return { author: 'auto' };
+    if (includesAny(nick, JD_ROBOT_NICKS) || hasLabel(row, JD_ROBOT_LABELS, textEl)) return { author: 'robot' };
     return { author: 'human' };
   }
   return { author: 'system' };

@@ -5,6 +5,16 @@
  */
 import { isDemoPage } from '../../hosts';
 import type { Author, Marker } from '../../model';
+import {
+  AUTO_REPLY_LEADING,
+  SESSION_END_NOTICES,
+  TRANSFER_NOTICES,
+  hasLabel,
+  matchesWhole,
+  sideMarker,
+  whole,
+  type WholeText,
+} from '../classify';
 import { matches, pick, pickAll, pickAllIn, pickAllWith, text, under } from '../dom';
 import { accountPart, inputPart, judged, listPart, loggedOutParts, threadPart } from '../parts';
 import {
@@ -93,24 +103,21 @@ export const KUAISHOU_SELECTORS = {
 /** The page's own reply window, used to turn a card's "X分Y秒后超时" countdown into a waiting time. */
 export const KUAISHOU_CARD_WINDOW_SEC = 180;
 
-/** Texts that make a row a session end (system). */
-export const KUAISHOU_SESSION_END_TEXTS = [
-  '客服超时未回复，会话关闭',
-  '买家超时未回复，会话关闭',
-  '会话已关闭',
-  '会话已结束',
-];
-/** Bracketed platform labels: a system notice wherever it renders. */
-export const KUAISHOU_SYSTEM_TEXTS = ['[系统消息]', '【防诈贴士】', '【系统消息】'];
-/** The platform's auto-reply label: `auto` on the shop side, `system` elsewhere. */
-export const KUAISHOU_AUTO_TEXTS = ['[系统自动回复消息]', '[自动回复]', '【自动回复】'];
-/** Shop-side sender names / labels of the robot. */
+/** Shop-side sender names of the robot (the sender line above the bubble, not the message). */
 export const KUAISHOU_ROBOT_TEXTS = ['机器人', '智能客服', '智能助手', 'AI客服'];
-/** Shop-side bubble labels of a robot reply (whole phrases: a human may well mention a robot). */
-export const KUAISHOU_ROBOT_LABELS = ['机器人自动回复', '此消息由机器人', '智能客服托管'];
-/** Centred notices that are entry cards or transfers. */
-const ENTRY_TEXTS = ['当前用户来自', '买家正在查看', '来自商品详情', '来自订单'];
-const TRANSFER_TEXTS = ['转接', '转交'];
+/** Robot labels next to a shop-side bubble, as elements of their own (a human may well mention a robot). */
+export const KUAISHOU_ROBOT_LABELS: readonly WholeText[] = [
+  whole(
+    /^(?:机器人自动回复|此消息由机器人(?:自动回复|推荐)?|智能客服托管中?)$/,
+    '机器人自动回复',
+    '此消息由机器人',
+    '智能客服托管',
+  ),
+];
+/** Auto-reply tags next to a shop-side bubble, as elements of their own (the text prefix: AUTO_REPLY_LEADING). */
+export const KUAISHOU_AUTO_LABELS: readonly WholeText[] = [
+  whole(/^[[【]?(?:系统)?自动回复(?:消息)?[\]】]?$/, '[系统自动回复消息]', '[自动回复]', '【自动回复】', '自动回复'),
+];
 
 const S = KUAISHOU_SELECTORS;
 /** Message wrapper ids seen on the real page: `<targetType>_<buyerId>_<seq>`. */
@@ -132,23 +139,27 @@ export function normalizeNick(s: string): string {
     .trim();
 }
 
-function classify(row: Element, full: string, sender: string, buyerNick: string | undefined) {
+/**
+ * Structure first: a buyer-from card → system; the side marker (`__isMine` / `__notMe` on the message, inside it, or
+ * on a wrapper above it within the thread): own → robot (sender name or robot label element), auto (the leading
+ * [系统自动回复消息] label or an auto tag element), else human; other → buyer; no side: the sender line naming the
+ * buyer → buyer, else a centred notice (system; text only picks its marker, whole notices only).
+ */
+function classify(row: Element, list: ParentNode, body: string, sender: string, buyerNick: string | undefined) {
   const r = (author: Author, marker?: Marker) => (marker ? { author, marker } : { author });
-  const mine = has(row, S.ownSide);
-  const theirs = !mine && has(row, S.otherSide);
-  if (includesAny(full, KUAISHOU_SESSION_END_TEXTS)) return r('system', 'sessionEnd');
-  if (includesAny(full, KUAISHOU_AUTO_TEXTS)) return r(mine ? 'auto' : 'system');
-  if (includesAny(full, KUAISHOU_SYSTEM_TEXTS)) return r('system');
   if (has(row, S.buyerFromCard)) return r('system');
-  if (mine) {
-    const robot = includesAny(sender, KUAISHOU_ROBOT_TEXTS) || includesAny(full, KUAISHOU_ROBOT_LABELS);
+  const side = sideMarker(row, S.ownSide, S.otherSide, list);
+  if (side === 'own') {
+    const textEl = [pick(row, S.messageBody)];
+    if (matchesWhole(body, AUTO_REPLY_LEADING) || hasLabel(row, KUAISHOU_AUTO_LABELS, textEl)) return r('auto');
+    const robot = includesAny(sender, KUAISHOU_ROBOT_TEXTS) || hasLabel(row, KUAISHOU_ROBOT_LABELS, textEl);
     return r(robot ? 'robot' : 'human');
   }
-  if (theirs) return r('buyer');
+  if (side === 'other') return r('buyer');
   // No side class: the sender label may still name the buyer (as public bots read it); else a centred notice.
   if (sender && buyerNick && normalizeNick(sender) === buyerNick) return r('buyer');
-  if (includesAny(full, ENTRY_TEXTS)) return r('system');
-  if (includesAny(full, TRANSFER_TEXTS)) return r('system', 'transfer');
+  if (matchesWhole(body, SESSION_END_NOTICES)) return r('system', 'sessionEnd');
+  if (matchesWhole(body, TRANSFER_NOTICES)) return r('system', 'transfer');
   return r('system');
 }
 
@@ -202,7 +213,7 @@ function threadReader(list: ParentNode, buyerNick: string | undefined) {
       const sender = stamp ? before.slice(0, before.length - stamp.length).trim() : before;
       const body = messageBody(el);
       if (!body) continue;
-      const { author, marker } = classify(el, `${before} ${body}`, sender, buyerNick);
+      const { author, marker } = classify(el, list, body, sender, buyerNick);
       if (author === 'system' && !stamp && isStampOnly(body)) {
         clock.read(body);
         lastStamp = body;

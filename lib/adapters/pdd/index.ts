@@ -57,35 +57,21 @@ export const PDD_SELECTORS = {
   account: ['.mall-name', '.header-mall-name', '[class*="mallName"]', '.user-info .name'],
 } as const satisfies SelectorMap;
 
-/** Texts that mark a row as a system notice even when it renders on a buyer or shop side. */
-export const PDD_SYSTEM_TEXTS = [
-  '您接待过此消费者',
-  '机器人已暂停接待',
-  '立即恢复接待',
-  '为避免插嘴',
-  '为避免抢答',
-  '机器人未找到对应的回复',
-  '严禁与消费者交换手机号',
-  '当前用户来自',
-  '转接',
-  '收货地址修改成功',
-  '撤回了一条消息',
-];
+/** The robot's nickname on its `cs-item` (`callback`) replies. */
+export const PDD_ROBOT_NICK = '机器人';
 
 const S = PDD_SELECTORS;
 const ID_TIME = /^middlePanel_list_(\d{12,14})$/;
 
-function isSystemText(t: string): boolean {
-  return PDD_SYSTEM_TEXTS.some((x) => t.includes(x));
-}
-
-function classify(li: Element, body: string): Author {
-  if (pick(li, S.robotSide) && text(pick(li, S.shopSideNick)).includes('机器人')) return 'robot';
-  if (pick(li, S.buyerSide)) return isSystemText(body) ? 'system' : 'buyer';
-  if (pick(li, S.shopSide)) {
-    if (isSystemText(body)) return 'system';
-    return text(pick(li, S.shopSideNick)) === '机器人' ? 'robot' : 'human';
-  }
+/**
+ * Structure only: buyer-item → buyer; cs-item → robot by its nickname (机器人), else human; neither → system (e.g.
+ * `div.system-msg-31`). Words in a message (转接, 收货地址修改成功, the doc's notice texts) never classify it.
+ */
+function classify(li: Element): Author {
+  const nick = text(pick(li, S.shopSideNick));
+  if (pick(li, S.robotSide) && nick.includes(PDD_ROBOT_NICK)) return 'robot';
+  if (pick(li, S.buyerSide)) return 'buyer';
+  if (pick(li, S.shopSide)) return nick === PDD_ROBOT_NICK ? 'robot' : 'human';
   return 'system';
 }
 
@@ -126,7 +112,7 @@ function readMessages(
     }
     const before = fold.lastStamp;
     const body = messageBody(li);
-    const author = classify(li, body);
+    const author = classify(li);
     const idMatch = ID_TIME.exec(li.id);
     const stampEl = pick(li, S.messageTime);
     const stamp = stampEl ? parseChinaStamp(text(stampEl)) : null;

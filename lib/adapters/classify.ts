@@ -1,0 +1,127 @@
+/**
+ * Message classification helpers shared by the adapters. The precedence (docs/ARCHITECTURE.md § Message
+ * classification): who wrote a message comes from the page's STRUCTURE (row classes, author blocks, sender names,
+ * side markers, label elements, ids); TEXT only refines a row that structure already made a system or robot/auto
+ * row, and only through whole-message patterns (anchored, matched against the whole normalized text). They read,
+ * never write, and never throw.
+ */
+import { matchesAny } from './dom';
+
+/** A whole-message pattern: anchored (^…$) and matched against the whole normalized text, never a substring. */
+export interface WholeText {
+  readonly re: RegExp;
+  /** Texts it matches whole (checked by the tests; the adversarial corpus embeds each inside longer messages). */
+  readonly examples: readonly string[];
+}
+
+/** A whole-message pattern with its examples. */
+export function whole(re: RegExp, ...examples: string[]): WholeText {
+  return { re, examples };
+}
+
+/** Whitespace folded to one space, trimmed. */
+export function normalized(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+/** Is the whole (normalized) text one of the patterns? */
+export function matchesWhole(t: string, patterns: readonly WholeText[]): boolean {
+  const n = normalized(t);
+  return patterns.some((p) => {
+    p.re.lastIndex = 0;
+    return p.re.test(n);
+  });
+}
+
+/**
+ * Does `row` show one of `labels` as an element of its own: an element outside the message text (`textEls`, e.g.
+ * the bubble's text element) whose whole text is the label (a robot badge, an 自动回复 tag, 此消息由机器人推荐
+ * under a bubble)? Words inside the message text never count; without a known text element, nothing does.
+ */
+export function hasLabel(row: Element, labels: readonly WholeText[], textEls: readonly (Element | null)[]): boolean {
+  const inner = textEls.filter((e): e is Element => !!e);
+  if (!inner.length) return false;
+  for (const el of row.querySelectorAll('*')) {
+    if (inner.some((t) => t.contains(el) || el.contains(t))) continue;
+    if (matchesWhole(el.textContent ?? '', labels)) return true;
+  }
+  return false;
+}
+
+/**
+ * The nearest side marker of a message element: on the element or inside it first (`own` before `other`), else on
+ * its ancestors up to, not including, `stop` (the thread's container). 'own' | 'other' | null.
+ */
+export function sideMarker(
+  el: Element,
+  own: readonly string[],
+  other: readonly string[],
+  stop: ParentNode | null,
+): 'own' | 'other' | null {
+  const inside = (sels: readonly string[]) => matchesAny(el, sels) || sels.some((s) => safeQuery(el, s));
+  if (inside(own)) return 'own';
+  if (inside(other)) return 'other';
+  for (let cur = el.parentElement; cur && cur !== stop; cur = cur.parentElement) {
+    if (matchesAny(cur, own)) return 'own';
+    if (matchesAny(cur, other)) return 'other';
+  }
+  return null;
+}
+
+function safeQuery(el: Element, sel: string): boolean {
+  try {
+    return !!el.querySelector(sel);
+  } catch {
+    return false;
+  }
+}
+
+const P = String.raw`[。.!！]?`;
+
+/** System rows that end a session (客服超时未回复，会话关闭 / 会话已结束 / 系统关闭会话 …): whole messages. */
+export const SESSION_END_NOTICES: readonly WholeText[] = [
+  whole(
+    new RegExp(
+      String.raw`^(?:(?:客服|买家|用户|顾客)超时未回复[，,]?\s*)?(?:系统)?(?:(?:当前|本次)?(?:会话|咨询)(?:已经|已)?(?:关闭|结束)了?|(?:关闭|结束)了?(?:会话|咨询))${P}$`,
+    ),
+    '会话已结束',
+    '会话结束',
+    '咨询已结束',
+    '结束了会话',
+    '会话关闭',
+    '会话已关闭',
+    '当前会话已结束',
+    '客服超时未回复，会话关闭',
+    '买家超时未回复，会话关闭',
+    '用户超时未回复，系统关闭会话',
+  ),
+];
+
+/** System rows that hand the conversation to another agent (会话已转接给 客服02 / 会话已由 小美 转接给 阿强 …). */
+export const TRANSFER_NOTICES: readonly WholeText[] = [
+  whole(
+    new RegExp(
+      String.raw`^(?:(?:当前|该)?会话)?(?:已由\s*[^，,。\s]{1,20}\s*|已将会话\s*|[^，,。\s]{1,20}\s*(?:已将会话|将会话|已)?\s*|已)?(?:转接|转交|转移)(?:(?:给|至|到)\s*[^，,。]{1,20})?${P}$`,
+    ),
+    '会话已转接',
+    '会话已转接给 客服02',
+    '会话已由 小美 转接给 阿强',
+    '已将会话转接至 客服02',
+    '小美将会话转交给阿强',
+  ),
+];
+
+/**
+ * The label Qianniu / Wangwang, JD and Kuaishou write at the START of an auto-reply (【自动回复】… / [自动回复] … /
+ * 自动回复：… / [系统自动回复消息] …). The one text rule for a shop-side row without a structural signal: the whole
+ * message is label + reply. The words anywhere else in a reply (an agent quoting them) never count.
+ */
+export const AUTO_REPLY_LEADING: readonly WholeText[] = [
+  whole(
+    /^(?:[【[［(（]\s*(?:系统)?自动回复(?:消息)?\s*[】\]］)）]|自动回复\s*[:：]).*$/,
+    '【自动回复】您好，欢迎光临本店',
+    '[自动回复] 欢迎光临本店',
+    '自动回复：亲，客服暂时离开，稍后回复您',
+    '[系统自动回复消息] 您好，欢迎光临',
+  ),
+];
