@@ -21,9 +21,12 @@ export type Author = (typeof AUTHORS)[number];
 
 /**
  * Where a message's time came from, best first: an id that encodes it, a time separator or stamp in the
- * thread, the platform's network payload, or the moment the content script saw it appear.
+ * thread, the platform's network payload, a list row's waited-time counter ("42秒": the wait began that long before
+ * the row was read; whole seconds or coarser, so a message's own time is preferred), or the moment the content
+ * script saw it appear. A `counter` event is no message of its own: it is the page's evidence of a wait (see
+ * `buildRounds`), one wait whatever the number of readings.
  */
-export const TIME_SOURCES = ['id', 'stamp', 'network', 'observed'] as const;
+export const TIME_SOURCES = ['id', 'stamp', 'network', 'counter', 'observed'] as const;
 export type TimeSource = (typeof TIME_SOURCES)[number];
 
 /** Optional markers a system message can carry (session boundaries, transfers). */
@@ -53,6 +56,11 @@ export interface ChatEvent {
   atLatest?: number;
   /** When the extension saw it, epoch ms. */
   observedAt: number;
+  /**
+   * Set by the background only: a later sighting of the conversation (the page showed this message, and nothing
+   * the store lacks after it, at this time), kept when it is evidence a verdict needs (see `lateSighting`).
+   */
+  seenAt?: number;
   /**
    * True when found in the thread's history (initial scan, reload, conversation switch) rather than seen
    * arriving. A historical message with an observed-only time has no trustworthy time.
