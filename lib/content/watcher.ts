@@ -446,7 +446,10 @@ export class Watcher {
     return out;
   }
 
-  /** The event for a buyer the list shows waiting (see waitingRowEvents), once per wait. */
+  /**
+   * The event for a buyer the list shows waiting (see waitingRowEvents), once per wait: a `counter` event, the page's
+   * evidence of the wait's start (whole seconds); the background keeps one event per wait whatever the readings.
+   */
   private waitEvent(c: ExtractedConversation, account: string, now: number): ChatEvent | null {
     if (this.waitingReported.has(c.buyer) || c.waitingSec === undefined) return null;
     const since = now - c.waitingSec * 1000;
@@ -458,26 +461,28 @@ export class Watcher {
       messageId: `wait-${Math.floor(since / 1000)}`,
       author: 'buyer',
       at: since,
-      timeSource: 'stamp',
+      timeSource: 'counter',
       observedAt: now,
       ...(c.nick ? { buyerNick: c.nick } : {}),
       ...(c.preview ? { text: c.preview.slice(0, 500) } : {}),
     };
   }
 
-  private static waits(c: ExtractedConversation | null, x: Extraction): c is ExtractedConversation {
-    return !!c && !c.active && c.waitingSec !== undefined && c.buyer !== x.thread?.buyer;
+  /** Does the list show this buyer waiting (the open conversation's row too: its counter is evidence as any)? */
+  private static waits(c: ExtractedConversation | null): c is ExtractedConversation {
+    return !!c && c.waitingSec !== undefined;
   }
 
   /**
-   * Buyers waiting in conversations that are not open: the list row says for how long. One event per wait;
-   * when the conversation is opened, its real messages take over (a later buyer message never restarts a clock).
+   * Buyers the list shows waiting: the row says for how long. One event per wait; the thread's own messages, once
+   * seen, give the wait its exact start (the engine prefers a message's time to the counter's, and the background
+   * keeps one event per wait).
    */
   private waitingRowEvents(x: Extraction, account: string, now: number): ChatEvent[] {
     const out: ChatEvent[] = [];
     const waitingNow = new Set<string>();
     for (const c of x.conversations) {
-      if (!Watcher.waits(c, x)) continue;
+      if (!Watcher.waits(c)) continue;
       waitingNow.add(c.buyer);
       const e = this.waitEvent(c, account, now);
       if (e) out.push(e);
@@ -496,11 +501,11 @@ export class Watcher {
     const out: ChatEvent[] = [];
     // First the waits that ended (not those of a buyer whose row was re-rendered and still waits: one wait).
     const still = new Set<string>();
-    for (const [, neu] of changes) if (Watcher.waits(neu, x)) still.add(neu.buyer);
+    for (const [, neu] of changes) if (Watcher.waits(neu)) still.add(neu.buyer);
     for (const [old] of changes)
-      if (Watcher.waits(old, x) && !still.has(old.buyer)) this.waitingReported.delete(old.buyer);
+      if (Watcher.waits(old) && !still.has(old.buyer)) this.waitingReported.delete(old.buyer);
     for (const [, neu] of changes) {
-      if (!Watcher.waits(neu, x)) continue;
+      if (!Watcher.waits(neu)) continue;
       const e = this.waitEvent(neu, account, now);
       if (e) out.push(e);
     }

@@ -76,7 +76,41 @@ describe('Watcher', () => {
     expect(ev.every((e) => e.historical === true || e.messageId.startsWith('wait-'))).toBe(true);
     // The waiting row of a conversation that is not open becomes one buyer event dated by the page's counter.
     const waiting = ev.find((e) => e.buyer === '733519')!;
-    expect(waiting).toMatchObject({ author: 'buyer', at: NOW - 42_000, buyerNick: '小***子' });
+    expect(waiting).toMatchObject({ author: 'buyer', at: NOW - 42_000, timeSource: 'counter', buyerNick: '小***子' });
+  });
+
+  it('the open conversation’s own counter in its row starts a clock as other rows’ counters do', async () => {
+    document
+      .querySelector('[data-random^="802114"]')!
+      .insertAdjacentHTML('beforeend', '<span class="chat-unreply-time">12秒</span>');
+    watcher.start();
+    const waits = events().filter((e) => e.timeSource === 'counter');
+    expect(waits.map((e) => [e.buyer, e.at, e.author])).toEqual([
+      ['802114', NOW - 12_000, 'buyer'],
+      ['733519', NOW - 42_000, 'buyer'],
+    ]);
+    // A counter appearing on the open row later (the buyer wrote again after a reply) is a wait too, once.
+    watcher.stop();
+    document.body.innerHTML = fixture;
+    sent = [];
+    watcher = new Watcher({
+      adapter: pddAdapter,
+      root: document,
+      now: () => NOW,
+      url: () => '',
+      send: async (m) => void sent.push(m),
+    });
+    watcher.start();
+    const before = events().length;
+    document
+      .querySelector('[data-random^="802114"]')!
+      .insertAdjacentHTML('beforeend', '<span class="chat-unreply-time">3秒</span>');
+    await tick();
+    document.querySelector('[data-random^="802114"] .chat-unreply-time')!.textContent = '4秒';
+    await tick();
+    expect(events().slice(before)).toEqual([
+      expect.objectContaining({ buyer: '802114', at: NOW - 3000, timeSource: 'counter' }),
+    ]);
   });
 
   it('reports a new message as live, once, with the time from its id', async () => {
@@ -327,6 +361,7 @@ describe('Watcher', () => {
         buyer: '915002',
         author: 'buyer',
         at: NOW - 5000,
+        timeSource: 'counter',
         messageId: `wait-${(NOW - 5000) / 1000}`,
       }),
     ]);
