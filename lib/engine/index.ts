@@ -204,6 +204,26 @@ export function seenThrough(thread: readonly ChatEvent[]): number {
   return seen;
 }
 
+/**
+ * A sighting of a conversation at `at` (the page showed it, with nothing after what `thread` holds) that a verdict
+ * needs: the open round of `rule` waits unanswered past its deadline, which no coverage span holds and nothing seen so
+ * far reaches. Returns the event to keep the sighting on (the round's opening buyer event, as `seenAt`), else null:
+ * keeping it would change the store for nothing.
+ */
+export function lateSighting(
+  thread: readonly ChatEvent[],
+  rule: MetricRule,
+  spans: readonly CoverageSpan[],
+  at: number,
+): ChatEvent | null {
+  const ordered = threadOrder(thread);
+  const last = buildRounds(ordered, rule).at(-1);
+  if (!last || last.replyAt !== null || last.closedUnreplied || last.clockAt === null) return null;
+  const dueAt = last.clockAt + rule.thresholdSec * 1000;
+  if (at <= dueAt || covered(spans, dueAt) || seenThrough(ordered) > dueAt) return null;
+  return ordered.find((e) => e.messageId === last.startMessageId) ?? null;
+}
+
 function lastNick(thread: readonly ChatEvent[]): string | undefined {
   for (let i = thread.length - 1; i >= 0; i--) if (thread[i]!.buyerNick) return thread[i]!.buyerNick;
   return undefined;
