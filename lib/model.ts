@@ -73,6 +73,22 @@ export interface ChatEvent {
   perfunctory?: boolean;
 }
 
+/**
+ * The account a workbench tab reports when its page shows no shop or account. The background makes it the tab's own
+ * (`tabAccount`): two tabs are never one shop by default, so their clocks never merge.
+ */
+export const UNRECOGNISED_ACCOUNT = '?';
+
+/** A tab's own account (see UNRECOGNISED_ACCOUNT), given when the background first hears of the tab at `since`. */
+export function tabAccount(tabId: number, since: number): string {
+  return `?tab${tabId}.${Math.floor(since).toString(36)}`;
+}
+
+/** An account of a tab whose page shows no shop (shown as "unrecognised shop"). Page readings never start with "?". */
+export function isUnrecognisedAccount(account: string): boolean {
+  return account.startsWith(UNRECOGNISED_ACCOUNT);
+}
+
 /** The key that makes ingestion idempotent. */
 export function eventKey(e: Pick<ChatEvent, 'platform' | 'account' | 'buyer' | 'messageId'>): string {
   return `${e.platform}|${e.account}|${e.buyer}|${e.messageId}`;

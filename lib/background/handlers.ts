@@ -45,11 +45,11 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
   }
 
   return {
-    async events(msg) {
+    async events(msg, from) {
       const r = await withSpace(
         sentinel.db,
         d.now,
-        () => sentinel.ingest(msg),
+        () => sentinel.ingest(msg, from.tabId),
         (n) => {
           sentinel.forgetThreads();
           d.onPrune(n);
@@ -58,8 +58,8 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
       return { ok: true, ...r };
     },
     async health(msg, from) {
-      await sentinel.health(msg, from.tabId!, d.limiter.dropped(from.tabId!));
-      return { ok: true, clocks: sentinel.clocksFor(msg.platform, msg.account) };
+      const account = await sentinel.health(msg, from.tabId!, d.limiter.dropped(from.tabId!));
+      return { ok: true, clocks: sentinel.clocksFor(msg.platform, account) };
     },
     async inputFocus(_msg, from) {
       await sentinel.inputFocused(from.tabId!);

@@ -18,7 +18,15 @@ import {
   type HealthMessage,
   type TabClock,
 } from '../messages';
-import { conversationKey, eventKey, type CoverageSpan, type Platform } from '../model';
+import {
+  UNRECOGNISED_ACCOUNT,
+  conversationKey,
+  eventKey,
+  isUnrecognisedAccount,
+  tabAccount,
+  type CoverageSpan,
+  type Platform,
+} from '../model';
 import { effectiveRules, primaryMetric } from '../rules';
 import type { RuleSet } from '../rules/types';
 import {
@@ -90,6 +98,8 @@ export class Sentinel {
    */
   private live = new Map<string, ClockRow>();
   private tabRows = new Map<number, TabRow>();
+  /** Tabs whose page shows no shop: the account each was given (see `accountOf`), until its tab row holds it. */
+  private tabAccounts = new Map<number, { platform: Platform; account: string }>();
   /** Stored messages of recently active conversations, so a long thread is not re-read for every new message. */
   private threads = new ThreadCache(THREAD_CACHE_EVENTS);
   /** How conversations were evaluated: whole, or from yesterday's midnight (long threads). For tests and bench. */
@@ -170,6 +180,7 @@ export class Sentinel {
       clocksSince(this.db, 'unknown', since),
     ]);
     this.tabRows = new Map(tabs.map((t) => [t.tabId, t]));
+    this.tabAccounts.clear();
     this.live = new Map([...pending, ...breached, ...unknown].map((c) => [c.key, c]));
     this.threads.clear();
     this.pushed.clear();
@@ -243,12 +254,35 @@ export class Sentinel {
     });
   }
 
-  /** Stores observed messages (idempotently) and recomputes the conversations they touch. */
-  async ingest(msg: EventsMessage): Promise<{ stored: number; conversations: number }> {
+  /**
+   * The account a tab's message is about: what its page shows, or for a page that shows none
+   * (UNRECOGNISED_ACCOUNT), the tab's own account — the same through reloads and worker restarts (the tab row keeps
+   * it), never another tab's. Called inside `serial`.
+   */
+  private accountOf(platform: Platform, reported: string, tabId: number | undefined, now: number): string {
+    if (reported !== UNRECOGNISED_ACCOUNT || tabId === undefined) return reported;
+    const row = this.tabRows.get(tabId);
+    if (row && row.platform === platform && isUnrecognisedAccount(row.account)) return row.account;
+    const given = this.tabAccounts.get(tabId);
+    if (given && given.platform === platform) return given.account;
+    const account = tabAccount(tabId, now);
+    this.tabAccounts.set(tabId, { platform, account });
+    return account;
+  }
+
+  /**
+   * Stores observed messages (idempotently) and recomputes the conversations they touch. `tabId`: the tab they came
+   * from (its own account when the page shows no shop).
+   */
+  async ingest(msg: EventsMessage, tabId?: number): Promise<{ stored: number; conversations: number }> {
     await this.start();
     return this.serial(async () => {
       const now = this.host.now();
-      const rows: EventRow[] = msg.events.map((e) => ({ ...e, key: eventKey(e), conv: conversationKey(e) }));
+      const account = this.accountOf(msg.platform, msg.account, tabId, now);
+      const rows: EventRow[] = msg.events.map((e) => {
+        const x = { ...e, account };
+        return { ...x, key: eventKey(x), conv: conversationKey(x) };
+      });
       const db = this.db;
       // One transaction: the messages, then what they change (clocks, units, rollups).
       const { stored, staged } = await db.transaction('rw', RECOMPUTE_TABLES(db), async () => {
@@ -292,12 +326,14 @@ export class Sentinel {
 
   /**
    * A tab's health report (also its heartbeat): tab registry and coverage spans. `dropped`: what the router refused
-   * from this tab for sending too much (kept on the tab row, shown in the popup).
+   * from this tab for sending too much (kept on the tab row, shown in the popup). Returns the account the tab watches
+   * (its own when the page shows no shop: see `accountOf`).
    */
-  async health(msg: HealthMessage, tabId: number, dropped?: Dropped): Promise<void> {
+  async health(health: HealthMessage, tabId: number, dropped?: Dropped): Promise<string> {
     await this.start();
     return this.serial(async () => {
       const now = this.host.now();
+      const msg = { ...health, account: this.accountOf(health.platform, health.account, tabId, now) };
       const row = await this.db.transaction('rw', this.db.tabs, this.db.coverage, async () => {
         const prev = await this.db.tabs.get(tabId);
         const row: TabRow = {
@@ -340,9 +376,39 @@ export class Sentinel {
         return row;
       });
       this.tabRows.set(tabId, row);
+      this.tabAccounts.delete(tabId);
       // The tab shows another clock list than the one last sent (it reloaded, or missed one): send it whole.
       if (this.pushed.get(tabId)?.seq !== msg.clocksSeq) this.pushed.delete(tabId);
       await this.recomputeOpen(now, { platform: msg.platform, account: msg.account }, 'coverage');
+      return msg.account;
+    });
+  }
+
+  /**
+   * The browser (re)started: every tab seen before is gone, whatever its id (ids start again in a new session, so an
+   * old id is no old tab, and no tab of this session inherits an old tab's account).
+   */
+  async browserStarted(): Promise<void> {
+    const at = this.host.now();
+    await this.start();
+    return this.serial(async () => {
+      const old = [...this.tabRows.values()].filter((t) => t.lastSeen < at).map((t) => t.tabId);
+      const ids = new Set(old);
+      await this.db.transaction('rw', this.db.tabs, this.db.coverage, async () => {
+        await this.db.tabs.bulkDelete(old);
+        await this.db.coverage
+          .where('open')
+          .equals(1)
+          .modify((s) => {
+            if (ids.has(s.tabId)) s.open = 0;
+          });
+      });
+      for (const id of old) {
+        this.tabRows.delete(id);
+        this.tabAccounts.delete(id);
+        this.pushed.delete(id);
+      }
+      await this.recomputeOpen(this.host.now());
     });
   }
 
@@ -383,6 +449,7 @@ export class Sentinel {
           });
       });
       this.tabRows.delete(tabId);
+      this.tabAccounts.delete(tabId);
       await this.recomputeOpen(now);
     });
   }

@@ -28,7 +28,7 @@ import {
 } from '../messages';
 import { insertTextConfirmed } from './insert';
 import { BADGE_ATTR, RowBadges } from './row-badges';
-import type { ChatEvent } from '../model';
+import { UNRECOGNISED_ACCOUNT, isUnrecognisedAccount, type ChatEvent } from '../model';
 
 export interface WatcherDeps {
   adapter: Adapter;
@@ -135,8 +135,11 @@ export class Watcher {
    */
   receive(raw: unknown): Reply | undefined {
     const clocks = parseClocks(raw);
-    if (!clocks || clocks.platform !== this.deps.adapter.platform || clocks.account !== this.lastHealth?.account)
-      return undefined;
+    const mine = this.lastHealth?.account;
+    // A page that shows no shop watches the account the background gave its tab.
+    const ours =
+      clocks?.account === mine || (mine === UNRECOGNISED_ACCOUNT && isUnrecognisedAccount(clocks?.account ?? ''));
+    if (!clocks || clocks.platform !== this.deps.adapter.platform || !ours) return undefined;
     if (clocks.base === undefined) this.badges.setClocks(clocks.clocks);
     else if (clocks.base === this.clocksSeq) this.badges.changeClocks(clocks.clocks, clocks.removed ?? []);
     else return { ok: false, error: CLOCKS_RESYNC };
@@ -332,8 +335,12 @@ export class Watcher {
     }, 0);
   }
 
+  /**
+   * The account the page shows; UNRECOGNISED_ACCOUNT when it shows none (the background makes that the tab's own
+   * account: two tabs are never merged into one shop by a shared default). A reading is never taken for it.
+   */
   private account(x: Extraction): string {
-    return x.account ?? `${this.deps.adapter.platform}-default`;
+    return x.account?.replace(/^[?\s]+/, '') || UNRECOGNISED_ACCOUNT;
   }
 
   /** One full pass: extract, report what is new. Never throws into the page. */

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Sentinel } from '../../lib/background/sentinel';
 import { SentinelDB } from '../../lib/db/schema';
 import type { EventsMessage, HealthMessage } from '../../lib/messages';
-import type { ChatEvent } from '../../lib/model';
+import { isUnrecognisedAccount, UNRECOGNISED_ACCOUNT, type ChatEvent } from '../../lib/model';
 import { ev, t } from './helpers/events';
 import { FakeHost } from './helpers/host';
 import { expectRollupsMatchUnits } from './helpers/rollups';
@@ -203,5 +203,65 @@ describe('the backlog at load', () => {
     const before = await wholeStore(db);
     await s.ingest(msg([{ ...q, historical: true, observedAt: t('10:01:00') }, counter('H', t('10:01:00'), 60)]));
     expect(await wholeStore(db)).toEqual(before);
+  });
+});
+
+describe('two shops never merge', () => {
+  const feige = (account: string): HealthMessage => ({
+    type: 'health',
+    platform: 'douyin',
+    account,
+    health: 'watching',
+    url: 'https://im.jinritemai.com/pc_seller_v2/main/workspace',
+  });
+  const feigeEvents = (account: string, events: ChatEvent[]): EventsMessage => ({
+    type: 'events',
+    platform: 'douyin',
+    account,
+    events: events.map((e) => ({ ...e, account })),
+  });
+
+  it('two Feige tabs whose pages show no shop keep separate clocks: a reply in one does not answer the other', async () => {
+    const s = new Sentinel(db, host);
+    await s.health(feige(UNRECOGNISED_ACCOUNT), 7);
+    await s.health(feige(UNRECOGNISED_ACCOUNT), 8);
+    // The same display name in both shops (Feige's buyer id is the name the page shows).
+    await s.ingest(feigeEvents(UNRECOGNISED_ACCOUNT, [ev('douyin', '小明', 'buyer', t('10:00:00'))]), 7);
+    host.clock = t('10:00:30');
+    await s.ingest(feigeEvents(UNRECOGNISED_ACCOUNT, [ev('douyin', '小明', 'buyer', t('10:00:30'))]), 8);
+    host.clock = t('10:01:00');
+    await s.ingest(feigeEvents(UNRECOGNISED_ACCOUNT, [ev('douyin', '小明', 'human', t('10:01:00'))]), 8);
+    const clocks = await db.clocks.toArray();
+    expect(clocks.map((c) => c.status).sort()).toEqual(['answered', 'pending']);
+    const [a, b] = [...(await db.tabs.toArray())].sort((x, y) => x.tabId - y.tabId).map((x) => x.account);
+    expect(a).not.toBe(b);
+    expect([a, b].every((x) => isUnrecognisedAccount(x!))).toBe(true);
+    expect(clocks.find((c) => c.status === 'pending')!.account).toBe(a);
+    // Each tab's badges get its own shop's clocks.
+    expect(s.clocksFor('douyin', a!)).toEqual([{ buyer: '小明', status: 'pending', dueAt: t('10:03:00') }]);
+    expect(s.clocksFor('douyin', b!)).toEqual([]);
+    expect(host.tabMessages.filter((m) => m.tabId === 7).every((m) => m.msg.account === a)).toBe(true);
+  });
+
+  it('a tab keeps its account through reloads and worker restarts; a tab of a new browser session gets another', async () => {
+    const s1 = new Sentinel(db, host);
+    await s1.health(feige(UNRECOGNISED_ACCOUNT), 7);
+    const first = (await db.tabs.get(7))!.account;
+    await s1.health(feige(UNRECOGNISED_ACCOUNT), 7); // reload
+    expect((await db.tabs.get(7))!.account).toBe(first);
+    const s2 = new Sentinel(new SentinelDB(db.name), host); // the worker restarted
+    await s2.ingest(feigeEvents(UNRECOGNISED_ACCOUNT, [ev('douyin', '小红', 'buyer', t('10:00:00'))]), 7);
+    expect((await db.clocks.toArray()).map((c) => c.account)).toEqual([first]);
+    // The browser restarted: tab ids start again, so an old id is no old tab.
+    host.tabs = new Set([7]);
+    host.clock = t('11:00:00');
+    const s3 = new Sentinel(new SentinelDB(db.name), host);
+    await s3.browserStarted();
+    expect(await db.tabs.count()).toBe(0);
+    await s3.health(feige(UNRECOGNISED_ACCOUNT), 7);
+    expect((await db.tabs.get(7))!.account).not.toBe(first);
+    // A page that shows its shop is that shop, in any tab.
+    await s3.health(feige('抖店旗舰店'), 9);
+    expect((await db.tabs.get(9))!.account).toBe('抖店旗舰店');
   });
 });

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pddAdapter } from '../../lib/adapters/pdd';
 import { FLUSH_MS, QUIET_MS, nextBadgeChange, rowBadgeColor, rowBadgeText } from '../../lib/content/row-badges';
 import { Watcher } from '../../lib/content/watcher';
+import { UNRECOGNISED_ACCOUNT } from '../../lib/model';
 import {
   CLOCKS_RESYNC,
   LIMITS,
@@ -148,6 +149,34 @@ describe('Watcher', () => {
         .map((e) => e.messageId)
         .filter((id) => !id.startsWith('wait-')),
     ).toEqual(first.filter((id) => !id.startsWith('wait-')));
+  });
+
+  it('a page that shows no shop reports the unrecognised account (no shared default) and takes its tab’s clocks', async () => {
+    document.querySelector('.mall-name')!.remove();
+    watcher.start();
+    expect(sent[0]).toMatchObject({ type: 'health', account: UNRECOGNISED_ACCOUNT });
+    const batches = sent.filter((m): m is EventsMessage => m.type === 'events');
+    expect(batches.length).toBeGreaterThan(0);
+    for (const b of batches) {
+      expect(b.account).toBe(UNRECOGNISED_ACCOUNT);
+      expect(b.events.every((e) => e.account === UNRECOGNISED_ACCOUNT)).toBe(true);
+      expect(parseMessage(b).ok).toBe(true);
+    }
+    // The background answers with the account it gave this tab: its clocks are this page's.
+    const tabOwn = { ...clockList([waiting('733519', 95_000)]), account: '?tab7.abc' };
+    expect(watcher.receive({ ...tabOwn, account: '测试旗舰店' })).toBeUndefined();
+    await frame();
+    expect(document.querySelector('[data-reply-sentinel-badge="733519"]')).toBeNull();
+    watcher.receive(tabOwn);
+    await vi.waitFor(() => expect(document.querySelector('[data-reply-sentinel-badge="733519"]')).not.toBeNull(), {
+      timeout: 2000,
+    });
+  });
+
+  it('a shop name that starts with "?" is still a shop, never taken for the unrecognised account', () => {
+    document.querySelector('.mall-name')!.textContent = '?tab7.abc';
+    watcher.start();
+    expect(sent[0]).toMatchObject({ type: 'health', account: 'tab7.abc' });
   });
 
   it('sends a thread longer than one message may carry in slices the background accepts, each message once', () => {
