@@ -5,7 +5,7 @@
  */
 import { isDemoPage } from '../../hosts';
 import type { Author, Marker } from '../../model';
-import { matches, pick, pickAll, pickAllIn, pickAllWith, text, under } from '../dom';
+import { matches, pick, pickAll, pickAllIn, pickAllWith, shownName, text, under } from '../dom';
 import {
   MessageIds,
   STAMP_TAIL,
@@ -86,7 +86,13 @@ export const KUAISHOU_SELECTORS = {
   ],
   sendButton: ['.SendBox-buttonRight .ant-btn-primary', 'button.ant-btn-primary'],
   /** Not in the doc (guessed): the shop / agent name in the workbench header. */
-  account: ['.WorkbenchHeader-shopName', '.CsUserInfo-nickName', 'header [class*="shopName"]'],
+  account: [
+    '.WorkbenchHeader-shopName',
+    '.CsUserInfo-nickName',
+    'header [class*="shopName"]',
+    '[class*="WorkbenchHeader"] [class*="shopName"]',
+    '[class*="CsUserInfo"] [class*="nickName"]',
+  ],
 } as const satisfies SelectorMap;
 
 /** The page's own reply window, used to turn a card's "X分Y秒后超时" countdown into a waiting time. */
@@ -273,7 +279,7 @@ function hasLoginText(root: ParentNode): boolean {
 
 export function extractKuaishou(root: ParentNode): Extraction {
   const missing: string[] = [];
-  const account = text(pick(root, S.account)) || null;
+  const account = shownName(root, S.account) || null;
   if (!account) missing.push('account');
   const loggedOut = (): Extraction => ({
     health: 'loggedOut',
