@@ -6,7 +6,15 @@ import { badgeView, type BadgeView, type Translate } from '../badge';
 import { clocksSince } from '../db/queries';
 import type { ClockRow, CoverageRow, EventRow, RollupRow, SentinelDB, TabRow, UnitRow } from '../db/schema';
 import { AGENT_ID, planImport, type ExportBundle, type TeamDecision } from '../analytics/team';
-import { absorbedCounters, byUrgency, evaluate, lateSighting, type Clock, type ClockStatus } from '../engine';
+import {
+  absorbedCounters,
+  byUrgency,
+  evaluate,
+  isCounter,
+  lateSighting,
+  type Clock,
+  type ClockStatus,
+} from '../engine';
 import { betterTime, threadCompare } from '../engine/rounds';
 import { exactCut } from '../engine/window';
 import { chinaDay, chinaDayStart } from '../engine/time';
@@ -617,14 +625,12 @@ export class Sentinel {
     let storedSeen = -Infinity;
     for (const e of events) if (!addedKeys.has(e.key)) storedSeen = Math.max(storedSeen, e.observedAt);
     const arrival = events.map((e) =>
-      addedKeys.has(e.key) && e.timeSource === 'counter' && e.observedAt <= storedSeen
-        ? { ...e, observedAt: storedSeen + 1 }
-        : e,
+      addedKeys.has(e.key) && isCounter(e) && e.observedAt <= storedSeen ? { ...e, observedAt: storedSeen + 1 } : e,
     );
     const absorbed = new Set(absorbedCounters(arrival, rule));
     let dropped = 0;
     if (absorbed.size) {
-      const gone = events.filter((e) => e.timeSource === 'counter' && absorbed.has(e.messageId));
+      const gone = events.filter((e) => isCounter(e) && absorbed.has(e.messageId));
       await this.db.events.bulkDelete(gone.map((e) => e.key));
       dropped = gone.filter((e) => addedKeys.has(e.key)).length;
       const goneKeys = new Set(gone.map((e) => e.key));

@@ -9,7 +9,15 @@ import { buildRounds, sightedAt, threadOrder, type Round } from './rounds';
 import { chinaDay } from './time';
 
 export { chinaDay, chinaDayStart, chinaTime, inWindow } from './time';
-export { absorbedCounters, buildRounds, threadOrder, betterTime, COUNTER_SLACK_MS, type Round } from './rounds';
+export {
+  absorbedCounters,
+  buildRounds,
+  threadOrder,
+  betterTime,
+  COUNTER_SLACK_MS,
+  isCounter,
+  type Round,
+} from './rounds';
 export { rollup, type Rollup } from './rollup';
 
 export interface EngineInput {

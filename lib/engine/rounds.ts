@@ -44,6 +44,16 @@ export interface Round {
  */
 export const COUNTER_SLACK_MS = 60_000;
 
+/** The ids earlier versions gave list-row waits (`wait-<epoch seconds>`), stored with timeSource `stamp`. */
+const LEGACY_WAIT = /^wait-\d+$/;
+
+/** Is this buyer event a list row's counter reading (see COUNTER_SLACK_MS), including those stored before 'counter'? */
+export function isCounter(e: ChatEvent): boolean {
+  return (
+    e.timeSource === 'counter' || (e.timeSource === 'stamp' && e.author === 'buyer' && LEGACY_WAIT.test(e.messageId))
+  );
+}
+
 export const OUTGOING: ReadonlySet<string> = new Set(['human', 'assist', 'robot', 'auto']);
 
 /** Sorts one conversation's events into thread order and drops duplicates (same message id). */
@@ -146,7 +156,7 @@ export function buildRounds(thread: readonly ChatEvent[], rule: MetricRule): Rou
         open.closedUnreplied = true;
         open = null;
       }
-      const counter = e.timeSource === 'counter';
+      const counter = isCounter(e);
       if (!open) {
         const clockAt = inWindow(e.at, rule.window) ? e.at : null;
         open = {

@@ -428,6 +428,18 @@ describe('one wait, one event (row counters)', () => {
     expect(absorbedCounters([c, m], findMetric(DEFAULT_RULES, 'pdd.manual3min')!)).toEqual([]);
   });
 
+  it('a wait event stored by an earlier version (timeSource stamp, id wait-<seconds>) is a counter too', () => {
+    const legacy = ev('pdd', 'L', 'buyer', t('10:00:01'), {
+      timeSource: 'stamp',
+      messageId: `wait-${t('10:00:01') / 1000}`,
+      observedAt: t('10:00:43'),
+    });
+    const m = ev('pdd', 'L', 'buyer', message, { historical: true, observedAt: t('10:01:00') });
+    const out = run([legacy, m], { now: t('10:01:00') });
+    expect(out.clocks[0]).toMatchObject({ waitingMessages: 1, startedAt: message });
+    expect(absorbedCounters([legacy, m], findMetric(DEFAULT_RULES, 'pdd.manual3min')!)).toEqual([legacy.messageId]);
+  });
+
   it('a counter after a reply is a new wait', () => {
     const events = [
       ev('pdd', 'Z', 'buyer', t('10:00:00')),

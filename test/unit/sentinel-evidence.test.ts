@@ -96,6 +96,17 @@ describe('one wait, one event', () => {
     await expectRollupsMatchUnits(db);
   });
 
+  it('a wait stored by an earlier version (id wait-<seconds>, timeSource stamp) gives way to the message too', async () => {
+    const s = new Sentinel(db, host);
+    host.clock = t('10:00:43');
+    await s.health(watching(), 7);
+    await s.ingest(msg([{ ...counter('L', host.clock, 42), timeSource: 'stamp' }]));
+    const question = ev('pdd', 'L', 'buyer', t('10:00:00') + 500, { historical: true, observedAt: host.clock });
+    await s.ingest(msg([question]));
+    expect((await db.events.toArray()).map((e) => e.messageId)).toEqual([question.messageId]);
+    expect(await db.clocks.get(`pdd|${ACCOUNT}|L`)).toMatchObject({ waitingMessages: 1, dueAt: question.at + 180_000 });
+  });
+
   it('two readings of a wait no message explains yet: the first one stands, the second is not stored', async () => {
     const s = new Sentinel(db, host);
     host.clock = t('10:00:43');
