@@ -5,7 +5,8 @@
  * - `ok`: found and read;
  * - `missing`: expected but not found, or found with content none of which could be read (a list whose rows all
  *   fail to parse, an open conversation without its message list): the tab is blind;
- * - `none`: legitimately absent (no conversation open: no thread and no input needed).
+ * - `none`: legitimately absent (no conversation open: no thread and no input needed; no shop shown: the tab is
+ *   watched under an account of its own, shown as "未识别店铺", never merged with another tab).
  * The single `health` state is derived from the parts by `healthOf` (pure), in one place, for adapters, the
  * protocol's check and tests alike.
  */

@@ -21,9 +21,12 @@ export type Author = (typeof AUTHORS)[number];
 
 /**
  * Where a message's time came from, best first: an id that encodes it, a time separator or stamp in the
- * thread, the platform's network payload, or the moment the content script saw it appear.
+ * thread, the platform's network payload, a list row's waited-time counter ("42秒": the wait began that long before
+ * the row was read; whole seconds or coarser, so a message's own time is preferred), or the moment the content
+ * script saw it appear. A `counter` event is no message of its own: it is the page's evidence of a wait (see
+ * `buildRounds`), one wait whatever the number of readings.
  */
-export const TIME_SOURCES = ['id', 'stamp', 'network', 'observed'] as const;
+export const TIME_SOURCES = ['id', 'stamp', 'network', 'counter', 'observed'] as const;
 export type TimeSource = (typeof TIME_SOURCES)[number];
 
 /** Optional markers a system message can carry (session boundaries, transfers). */
@@ -54,6 +57,11 @@ export interface ChatEvent {
   /** When the extension saw it, epoch ms. */
   observedAt: number;
   /**
+   * Set by the background only: a later sighting of the conversation (the page showed this message, and nothing
+   * the store lacks after it, at this time), kept when it is evidence a verdict needs (see `lateSighting`).
+   */
+  seenAt?: number;
+  /**
    * True when found in the thread's history (initial scan, reload, conversation switch) rather than seen
    * arriving. A historical message with an observed-only time has no trustworthy time.
    */
@@ -63,6 +71,22 @@ export interface ChatEvent {
   marker?: Marker;
   /** Douyin from 2026-09-29: a perfunctory reply (消极敷衍) is not valid. */
   perfunctory?: boolean;
+}
+
+/**
+ * The account a workbench tab reports when its page shows no shop or account. The background makes it the tab's own
+ * (`tabAccount`): two tabs are never one shop by default, so their clocks never merge.
+ */
+export const UNRECOGNISED_ACCOUNT = '?';
+
+/** A tab's own account (see UNRECOGNISED_ACCOUNT), given when the background first hears of the tab at `since`. */
+export function tabAccount(tabId: number, since: number): string {
+  return `?tab${tabId}.${Math.floor(since).toString(36)}`;
+}
+
+/** An account of a tab whose page shows no shop (shown as "unrecognised shop"). Page readings never start with "?". */
+export function isUnrecognisedAccount(account: string): boolean {
+  return account.startsWith(UNRECOGNISED_ACCOUNT);
 }
 
 /** The key that makes ingestion idempotent. */

@@ -8,6 +8,7 @@ import { healthText } from '@/lib/health';
 import { COVERAGE_GAP_MS } from '@/lib/messages';
 import { ask } from '@/lib/ui/ask';
 import { DEFAULT_RULES } from '@/lib/rules';
+import { isUnrecognisedAccount } from '@/lib/model';
 import { DbNotice } from '../DbNotice';
 import { BackgroundStatus } from './BackgroundStatus';
 import { useT } from '../i18n';
@@ -162,7 +163,8 @@ function HealthStrip({ tabs, t }: { tabs: TabRow[]; t: Translate }) {
           role={tab.health === 'watching' ? undefined : 'alert'}
         >
           <span className="dot" aria-hidden="true" />
-          {t(`platform_${tab.platform}`)} · <PageText text={tab.account} /> · {healthText(t, tab.health, tab.parts)}
+          {t(`platform_${tab.platform}`)} · <Shop account={tab.account} t={t} /> ·{' '}
+          {healthText(t, tab.health, tab.parts)}
         </li>
       ))}
     </ul>
@@ -209,8 +211,10 @@ function Queue({ clocks, now, t, hasTabs }: { clocks: ClockRow[]; now: number; t
                 {label}
               </span>
               <span className="meta">
-                {t(`platform_${c.platform}`)} · <PageText text={c.shop ?? c.account} />
+                {t(`platform_${c.platform}`)} · <Shop account={c.account} shop={c.shop} t={t} />
                 {c.waitingMessages > 1 ? ` · ${t('popupWaitingMsgs', [c.waitingMessages])}` : ''}
+                {c.startedBeforeWatching ? ` · ${t('popupStartedBefore')}` : ''}
+                {c.seenLate && c.status === 'breached' ? ` · ${t('popupSeenLate')}` : ''}
               </span>
               {c.lastText ? (
                 <span className="text">
@@ -223,6 +227,12 @@ function Queue({ clocks, now, t, hasTabs }: { clocks: ClockRow[]; now: number; t
       })}
     </ol>
   );
+}
+
+/** The shop as the page shows it, or "unrecognised shop" for a tab whose page shows none (its own account). */
+function Shop({ account, shop, t }: { account: string; shop?: string | undefined; t: Translate }) {
+  if (shop !== undefined) return <PageText text={shop} />;
+  return isUnrecognisedAccount(account) ? <>{t('popupUnrecognisedShop')}</> : <PageText text={account} />;
 }
 
 function FigureLine({ f, m, state, t }: { f: Figure; m: MetricView; state: FigureState; t: Translate }) {
@@ -301,6 +311,7 @@ function Compliance({
                 {u.responseSec === null || u.dueAt === null
                   ? t('popupNoReply')
                   : t('popupLate', [formatCountdown(u.responseSec * 1000 - (u.dueAt - u.startAt))])}
+                {u.seenLate ? ` · ${t('popupSeenLate')}` : ''}
               </li>
             ))}
           </ul>

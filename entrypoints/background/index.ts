@@ -147,7 +147,8 @@ export default defineBackground(() => {
     );
   });
 
-  browser.runtime.onStartup.addListener(() => void sentinel.tick().catch(() => undefined));
+  // A browser start: the tabs of the last session are gone, whatever their ids (which start again).
+  browser.runtime.onStartup.addListener(() => void sentinel.browserStarted().catch(() => undefined));
   browser.runtime.onInstalled.addListener(() => {
     void sentinel.tick().catch(() => undefined);
     void phrases.seedIfEmpty();

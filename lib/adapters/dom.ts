@@ -36,6 +36,27 @@ export function matchesAny(el: Element, sels: readonly string[] | undefined): bo
   });
 }
 
+/**
+ * A name the page shows, from the first fallback (in order, then document order) that gives one: an element's text,
+ * else its title, alt or aria-label (a shop shown as a logo with a tooltip). '' when none does.
+ */
+export function shownName(root: ParentNode, sels: readonly string[] | undefined): string {
+  for (const s of sels ?? []) {
+    let els: NodeListOf<Element>;
+    try {
+      els = root.querySelectorAll(s);
+    } catch {
+      continue; // a bad selector in data must not break the page
+    }
+    for (const el of els) {
+      const name =
+        text(el) || ['title', 'alt', 'aria-label'].map((a) => el.getAttribute(a)?.trim() ?? '').find(Boolean);
+      if (name) return name.replace(/\s+/g, ' ');
+    }
+  }
+  return '';
+}
+
 /** Visible-ish text with whitespace folded. */
 export function text(el: Element | null | undefined): string {
   return (el?.textContent ?? '').replace(/\s+/g, ' ').trim();

@@ -101,7 +101,9 @@ export function inputPart(thread: PartState, input: Element | null): PartState {
 
 /** The logged-in account: always needed (coverage and events are per account). */
 export function accountPart(account: string | null): PartState {
-  return account ? 'ok' : 'missing';
+  // A page that shows no shop is still watched: the background gives the tab its own account ("未识别店铺"), so two
+  // shops never merge; only the attribution is unknown, not whether a buyer waits.
+  return account ? 'ok' : 'none';
 }
 
 /** The parts of a login page: nothing readable, whatever the account element says. */

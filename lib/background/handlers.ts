@@ -35,11 +35,11 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
   const focusConversation = (conv: string) => openConversation(d, conv);
 
   return {
-    async events(msg) {
+    async events(msg, from) {
       const r = await withSpace(
         sentinel.db,
         d.now,
-        () => sentinel.ingest(msg),
+        () => sentinel.ingest(msg, from.tabId),
         (n) => {
           sentinel.forgetThreads();
           // A recovery that found nothing to delete (all of it is today's) says nothing; the write fails on its own.
@@ -49,8 +49,8 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
       return { ok: true, ...r };
     },
     async health(msg, from) {
-      await sentinel.health(msg, from.tabId!, d.limiter.dropped(from.tabId!));
-      return { ok: true, clocks: sentinel.clocksFor(msg.platform, msg.account) };
+      const account = await sentinel.health(msg, from.tabId!, d.limiter.dropped(from.tabId!));
+      return { ok: true, clocks: sentinel.clocksFor(msg.platform, account) };
     },
     async inputFocus(_msg, from) {
       await sentinel.inputFocused(from.tabId!);

@@ -6,7 +6,15 @@ import { badgeView, type BadgeView, type BlindTab, type Translate } from '../bad
 import { clocksSince } from '../db/queries';
 import type { ClockRow, CoverageRow, EventRow, RollupRow, SentinelDB, TabRow, UnitRow } from '../db/schema';
 import { AGENT_ID, planImport, type ExportBundle, type TeamDecision } from '../analytics/team';
-import { byUrgency, evaluate, type Clock, type ClockStatus } from '../engine';
+import {
+  absorbedCounters,
+  byUrgency,
+  evaluate,
+  isCounter,
+  lateSighting,
+  type Clock,
+  type ClockStatus,
+} from '../engine';
 import { betterTime, threadCompare } from '../engine/rounds';
 import { exactCut } from '../engine/window';
 import { chinaDay, chinaDayStart } from '../engine/time';
@@ -18,8 +26,16 @@ import {
   type HealthMessage,
   type TabClock,
 } from '../messages';
-import { conversationKey, eventKey, type CoverageSpan, type Platform } from '../model';
-import { effectiveRules } from '../rules';
+import {
+  UNRECOGNISED_ACCOUNT,
+  conversationKey,
+  eventKey,
+  isUnrecognisedAccount,
+  tabAccount,
+  type CoverageSpan,
+  type Platform,
+} from '../model';
+import { effectiveRules, primaryMetric } from '../rules';
 import type { RuleSet } from '../rules/types';
 import {
   DEFAULT_SETTINGS,
@@ -91,6 +107,8 @@ export class Sentinel {
    */
   private live = new Map<string, ClockRow>();
   private tabRows = new Map<number, TabRow>();
+  /** Tabs whose page shows no shop: the account each was given (see `accountOf`), until its tab row holds it. */
+  private tabAccounts = new Map<number, { platform: Platform; account: string }>();
   /** Stored messages of recently active conversations, so a long thread is not re-read for every new message. */
   private threads = new ThreadCache(THREAD_CACHE_EVENTS);
   /** How conversations were evaluated: whole, or from yesterday's midnight (long threads). For tests and bench. */
@@ -171,6 +189,7 @@ export class Sentinel {
       clocksSince(this.db, 'unknown', since),
     ]);
     this.tabRows = new Map(tabs.map((t) => [t.tabId, t]));
+    this.tabAccounts.clear();
     this.live = new Map([...pending, ...breached, ...unknown].map((c) => [c.key, c]));
     this.threads.clear();
     this.pushed.clear();
@@ -244,32 +263,69 @@ export class Sentinel {
     });
   }
 
-  /** Stores observed messages (idempotently) and recomputes the conversations they touch. */
-  async ingest(msg: EventsMessage): Promise<{ stored: number; conversations: number }> {
+  /**
+   * The account a tab's message is about: what its page shows, or for a page that shows none
+   * (UNRECOGNISED_ACCOUNT), the tab's own account — the same through reloads and worker restarts (the tab row keeps
+   * it), never another tab's. Called inside `serial`.
+   */
+  private accountOf(platform: Platform, reported: string, tabId: number | undefined, now: number): string {
+    if (reported !== UNRECOGNISED_ACCOUNT || tabId === undefined) return reported;
+    const row = this.tabRows.get(tabId);
+    if (row && row.platform === platform && isUnrecognisedAccount(row.account)) return row.account;
+    const given = this.tabAccounts.get(tabId);
+    if (given && given.platform === platform) return given.account;
+    const account = tabAccount(tabId, now);
+    this.tabAccounts.set(tabId, { platform, account });
+    return account;
+  }
+
+  /**
+   * Stores observed messages (idempotently) and recomputes the conversations they touch. `tabId`: the tab they came
+   * from (its own account when the page shows no shop).
+   */
+  async ingest(msg: EventsMessage, tabId?: number): Promise<{ stored: number; conversations: number }> {
     await this.start();
     return this.serial(async () => {
       const now = this.host.now();
-      const rows: EventRow[] = msg.events.map((e) => ({ ...e, key: eventKey(e), conv: conversationKey(e) }));
+      const account = this.accountOf(msg.platform, msg.account, tabId, now);
+      const rows: EventRow[] = msg.events.map((e) => {
+        const x = { ...e, account };
+        return { ...x, key: eventKey(x), conv: conversationKey(x) };
+      });
       const db = this.db;
       // One transaction: the messages, then what they change (clocks, units, rollups).
       const { stored, staged } = await db.transaction('rw', RECOMPUTE_TABLES(db), async () => {
         const existing = await db.events.bulkGet(rows.map((r) => r.key));
         const fresh = new Map<string, EventRow>();
+        // When the page showed each conversation (any of its events: new, known again, or a counter reading).
+        const sighted = new Map<string, number>();
         rows.forEach((r, i) => {
+          sighted.set(r.conv, Math.max(sighted.get(r.conv) ?? -Infinity, r.observedAt));
           const prev = fresh.get(r.key) ?? existing[i];
           if (!prev || betterTime(r, prev)) {
             fresh.set(r.key, prev ? { ...prev, ...r, observedAt: Math.min(prev.observedAt, r.observedAt) } : r);
           }
         });
-        if (!fresh.size) return { stored: 0, staged: null };
-        await db.events.bulkPut([...fresh.values()]);
         const byConv = new Map<string, EventRow[]>();
         for (const r of fresh.values()) {
           const list = byConv.get(r.conv);
           if (list) list.push(r);
           else byConv.set(r.conv, [r]);
         }
-        return { stored: fresh.size, staged: await this.recomputeIn([...byConv.keys()], now, byConv) };
+        // Conversations with nothing new whose verdict this sighting may settle (a wait past its deadline that nothing
+        // watched: see lateSighting).
+        const seenOnly = [...sighted.keys()].filter((c) => !byConv.has(c));
+        const settle = (await db.clocks.bulkGet(seenOnly)).flatMap((c, i) =>
+          c &&
+          (c.status === 'unknown' ||
+            (c.status === 'pending' && c.dueAt !== null && c.dueAt < sighted.get(seenOnly[i]!)!))
+            ? [seenOnly[i]!]
+            : [],
+        );
+        if (!fresh.size && !settle.length) return { stored: 0, staged: null };
+        if (fresh.size) await db.events.bulkPut([...fresh.values()]);
+        const staged = await this.recomputeIn([...byConv.keys(), ...settle], now, { added: byConv, sighted });
+        return { stored: fresh.size - staged.dropped, staged };
       });
       if (staged) this.commit(staged, now);
       await this.afterChange(now);
@@ -279,12 +335,14 @@ export class Sentinel {
 
   /**
    * A tab's health report (also its heartbeat): tab registry and coverage spans. `dropped`: what the router refused
-   * from this tab for sending too much (kept on the tab row, shown in the popup).
+   * from this tab for sending too much (kept on the tab row, shown in the popup). Returns the account the tab watches
+   * (its own when the page shows no shop: see `accountOf`).
    */
-  async health(msg: HealthMessage, tabId: number, dropped?: Dropped): Promise<void> {
+  async health(health: HealthMessage, tabId: number, dropped?: Dropped): Promise<string> {
     await this.start();
     return this.serial(async () => {
       const now = this.host.now();
+      const msg = { ...health, account: this.accountOf(health.platform, health.account, tabId, now) };
       const row = await this.db.transaction('rw', this.db.tabs, this.db.coverage, async () => {
         const prev = await this.db.tabs.get(tabId);
         const row: TabRow = {
@@ -328,9 +386,39 @@ export class Sentinel {
         return row;
       });
       this.tabRows.set(tabId, row);
+      this.tabAccounts.delete(tabId);
       // The tab shows another clock list than the one last sent (it reloaded, or missed one): send it whole.
       if (this.pushed.get(tabId)?.seq !== msg.clocksSeq) this.pushed.delete(tabId);
       await this.recomputeOpen(now, { platform: msg.platform, account: msg.account }, 'coverage');
+      return msg.account;
+    });
+  }
+
+  /**
+   * The browser (re)started: every tab seen before is gone, whatever its id (ids start again in a new session, so an
+   * old id is no old tab, and no tab of this session inherits an old tab's account).
+   */
+  async browserStarted(): Promise<void> {
+    const at = this.host.now();
+    await this.start();
+    return this.serial(async () => {
+      const old = [...this.tabRows.values()].filter((t) => t.lastSeen < at).map((t) => t.tabId);
+      const ids = new Set(old);
+      await this.db.transaction('rw', this.db.tabs, this.db.coverage, async () => {
+        await this.db.tabs.bulkDelete(old);
+        await this.db.coverage
+          .where('open')
+          .equals(1)
+          .modify((s) => {
+            if (ids.has(s.tabId)) s.open = 0;
+          });
+      });
+      for (const id of old) {
+        this.tabRows.delete(id);
+        this.tabAccounts.delete(id);
+        this.pushed.delete(id);
+      }
+      await this.recomputeOpen(this.host.now());
     });
   }
 
@@ -371,6 +459,7 @@ export class Sentinel {
           });
       });
       this.tabRows.delete(tabId);
+      this.tabAccounts.delete(tabId);
       await this.recomputeOpen(now);
     });
   }
@@ -422,12 +511,19 @@ export class Sentinel {
 
   /**
    * The body of `recompute`, inside the caller's transaction. A conversation's messages come from the thread cache
-   * (plus `fresh`, just stored) or else from the database. What the mirrors must learn is returned, for `commit`
-   * once the transaction has committed.
+   * (plus `page.added`, just stored) or else from the database. What the page just showed (`page`, from ingest) is
+   * reconciled first: counter readings the thread already accounts for are not kept (one wait, one event: see
+   * `absorbedCounters`), and a sighting a verdict needs is kept as `seenAt` (see `lateSighting`). What the mirrors
+   * must learn is returned, for `commit` once the transaction has committed.
    */
-  private async recomputeIn(convs: string[], now: number, fresh?: Map<string, EventRow[]>): Promise<Staged> {
+  private async recomputeIn(
+    convs: string[],
+    now: number,
+    page?: { added: Map<string, EventRow[]>; sighted: Map<string, number> },
+  ): Promise<Staged> {
     const db = this.db;
-    const staged: Staged = { convs: 0, clocks: [], threads: [] };
+    const fresh = page?.added;
+    const staged: Staged = { convs: 0, clocks: [], threads: [], dropped: 0 };
     const covCache = new Map<string, CoverageSpan[]>();
     const frozen = await this.frozenBeforeDay(now);
     for (const conv of convs) {
@@ -443,16 +539,22 @@ export class Sentinel {
       }
       // Kept in thread order (new messages usually come last, so this sort is nearly free).
       events.sort(threadCompare);
+      let coverage: CoverageSpan[] = [];
+      if (events.length) {
+        const { platform, account } = events[0]!;
+        const ck = `${platform}|${account}`;
+        coverage = covCache.get(ck) ?? (await this.coverageFor(platform, account, now));
+        covCache.set(ck, coverage);
+        if (page) {
+          const r = await this.reconcile(events, added, coverage, page.sighted.get(conv));
+          events = r.events;
+          staged.dropped += r.dropped;
+        }
+      }
       staged.threads.push([conv, new Map(events.map((e) => [e.key, e]))]);
       if (!events.length) continue;
       staged.convs++;
-      const { platform, account } = events[0]!;
-      const ck = `${platform}|${account}`;
-      let coverage = covCache.get(ck);
-      if (!coverage) {
-        coverage = await this.coverageFor(platform, account, now);
-        covCache.set(ck, coverage);
-      }
+      const { platform } = events[0]!;
       const stored = await db.units.where('conv').equals(conv).toArray();
       // Days whose raw messages were pruned (retention, space recovery) keep their stored results: recomputing them
       // from what is left would undercount them. A long thread that got new messages is evaluated from yesterday's
@@ -503,6 +605,48 @@ export class Sentinel {
       if (changed.length) await db.units.bulkPut(changed);
     }
     return staged;
+  }
+
+  /**
+   * What the page just showed of one conversation, against its stored thread (inside the ingest's transaction):
+   * counter readings the thread accounts for (the same wait read again, or the message it counted: `absorbedCounters`
+   * under the primary metric) are deleted, so one wait is one stored event and a reload stores nothing; a sighting
+   * at `sighted` that a verdict needs (`lateSighting`) is kept as `seenAt` on the wait's first event. Returns the
+   * thread as stored now, and how many of `added` were not kept.
+   */
+  private async reconcile(
+    events: EventRow[],
+    added: readonly EventRow[],
+    coverage: readonly CoverageSpan[],
+    sighted: number | undefined,
+  ): Promise<{ events: EventRow[]; dropped: number }> {
+    const rule = primaryMetric(this.rules, events[0]!.platform);
+    const addedKeys = new Set(added.map((e) => e.key));
+    // Of two readings of one wait the first seen stands: what arrives now was seen after everything stored, even when
+    // the clocks say the same millisecond.
+    let storedSeen = -Infinity;
+    for (const e of events) if (!addedKeys.has(e.key)) storedSeen = Math.max(storedSeen, e.observedAt);
+    const arrival = events.map((e) =>
+      addedKeys.has(e.key) && isCounter(e) && e.observedAt <= storedSeen ? { ...e, observedAt: storedSeen + 1 } : e,
+    );
+    const absorbed = new Set(absorbedCounters(arrival, rule));
+    let dropped = 0;
+    if (absorbed.size) {
+      const gone = events.filter((e) => isCounter(e) && absorbed.has(e.messageId));
+      await this.db.events.bulkDelete(gone.map((e) => e.key));
+      dropped = gone.filter((e) => addedKeys.has(e.key)).length;
+      const goneKeys = new Set(gone.map((e) => e.key));
+      events = events.filter((e) => !goneKeys.has(e.key));
+    }
+    if (sighted !== undefined) {
+      const first = lateSighting(events, rule, coverage, sighted) as EventRow | null;
+      if (first) {
+        const row: EventRow = { ...first, seenAt: sighted };
+        await this.db.events.put(row);
+        events = events.map((e) => (e.key === row.key ? row : e));
+      }
+    }
+    return { events, dropped };
   }
 
   /** After a recompute committed: the clocks and threads it wrote become what the mirrors hold. */
@@ -762,6 +906,8 @@ export class Sentinel {
 interface Staged {
   /** Conversations that had messages. */
   convs: number;
+  /** New events not kept (counter readings the thread already accounts for). */
+  dropped: number;
   clocks: ClockRow[];
   threads: [string, Map<string, EventRow>][];
 }

@@ -29,7 +29,7 @@ import {
 import { judged } from '../adapters/parts';
 import { insertTextConfirmed } from './insert';
 import { BADGE_ATTR, RowBadges } from './row-badges';
-import type { ChatEvent } from '../model';
+import { UNRECOGNISED_ACCOUNT, isUnrecognisedAccount, type ChatEvent } from '../model';
 
 export interface WatcherDeps {
   adapter: Adapter;
@@ -138,8 +138,11 @@ export class Watcher {
    */
   receive(raw: unknown): Reply | undefined {
     const clocks = parseClocks(raw);
-    if (!clocks || clocks.platform !== this.deps.adapter.platform || clocks.account !== this.lastHealth?.account)
-      return undefined;
+    const mine = this.lastHealth?.account;
+    // A page that shows no shop watches the account the background gave its tab.
+    const ours =
+      clocks?.account === mine || (mine === UNRECOGNISED_ACCOUNT && isUnrecognisedAccount(clocks?.account ?? ''));
+    if (!clocks || clocks.platform !== this.deps.adapter.platform || !ours) return undefined;
     if (clocks.base === undefined) this.badges.setClocks(clocks.clocks);
     else if (clocks.base === this.clocksSeq) this.badges.changeClocks(clocks.clocks, clocks.removed ?? []);
     else return { ok: false, error: CLOCKS_RESYNC };
@@ -340,8 +343,12 @@ export class Watcher {
     }, 0);
   }
 
+  /**
+   * The account the page shows; UNRECOGNISED_ACCOUNT when it shows none (the background makes that the tab's own
+   * account: two tabs are never merged into one shop by a shared default). A reading is never taken for it.
+   */
   private account(x: Extraction): string {
-    return x.account ?? `${this.deps.adapter.platform}-default`;
+    return x.account?.replace(/^[?\s]+/, '') || UNRECOGNISED_ACCOUNT;
   }
 
   /** One full pass: extract, report what is new. Never throws into the page. */
@@ -460,7 +467,10 @@ export class Watcher {
     return out;
   }
 
-  /** The event for a buyer the list shows waiting (see waitingRowEvents), once per wait. */
+  /**
+   * The event for a buyer the list shows waiting (see waitingRowEvents), once per wait: a `counter` event, the page's
+   * evidence of the wait's start (whole seconds); the background keeps one event per wait whatever the readings.
+   */
   private waitEvent(c: ExtractedConversation, account: string, now: number): ChatEvent | null {
     if (this.waitingReported.has(c.buyer) || c.waitingSec === undefined) return null;
     const since = now - c.waitingSec * 1000;
@@ -472,26 +482,28 @@ export class Watcher {
       messageId: `wait-${Math.floor(since / 1000)}`,
       author: 'buyer',
       at: since,
-      timeSource: 'stamp',
+      timeSource: 'counter',
       observedAt: now,
       ...(c.nick ? { buyerNick: c.nick } : {}),
       ...(c.preview ? { text: c.preview.slice(0, 500) } : {}),
     };
   }
 
-  private static waits(c: ExtractedConversation | null, x: Extraction): c is ExtractedConversation {
-    return !!c && !c.active && c.waitingSec !== undefined && c.buyer !== x.thread?.buyer;
+  /** Does the list show this buyer waiting (the open conversation's row too: its counter is evidence as any)? */
+  private static waits(c: ExtractedConversation | null): c is ExtractedConversation {
+    return !!c && c.waitingSec !== undefined;
   }
 
   /**
-   * Buyers waiting in conversations that are not open: the list row says for how long. One event per wait;
-   * when the conversation is opened, its real messages take over (a later buyer message never restarts a clock).
+   * Buyers the list shows waiting: the row says for how long. One event per wait; the thread's own messages, once
+   * seen, give the wait its exact start (the engine prefers a message's time to the counter's, and the background
+   * keeps one event per wait).
    */
   private waitingRowEvents(x: Extraction, account: string, now: number): ChatEvent[] {
     const out: ChatEvent[] = [];
     const waitingNow = new Set<string>();
     for (const c of x.conversations) {
-      if (!Watcher.waits(c, x)) continue;
+      if (!Watcher.waits(c)) continue;
       waitingNow.add(c.buyer);
       const e = this.waitEvent(c, account, now);
       if (e) out.push(e);
@@ -510,11 +522,11 @@ export class Watcher {
     const out: ChatEvent[] = [];
     // First the waits that ended (not those of a buyer whose row was re-rendered and still waits: one wait).
     const still = new Set<string>();
-    for (const [, neu] of changes) if (Watcher.waits(neu, x)) still.add(neu.buyer);
+    for (const [, neu] of changes) if (Watcher.waits(neu)) still.add(neu.buyer);
     for (const [old] of changes)
-      if (Watcher.waits(old, x) && !still.has(old.buyer)) this.waitingReported.delete(old.buyer);
+      if (Watcher.waits(old) && !still.has(old.buyer)) this.waitingReported.delete(old.buyer);
     for (const [, neu] of changes) {
-      if (!Watcher.waits(neu, x)) continue;
+      if (!Watcher.waits(neu)) continue;
       const e = this.waitEvent(neu, account, now);
       if (e) out.push(e);
     }

@@ -5,11 +5,19 @@
 import { conversationKey, type ChatEvent, type CoverageSpan, type Platform, type UnitResult } from '../model';
 import { primaryMetric } from '../rules';
 import type { MetricRule, RuleSet } from '../rules/types';
-import { buildRounds, threadOrder, type Round } from './rounds';
+import { buildRounds, sightedAt, threadOrder, type Round } from './rounds';
 import { chinaDay } from './time';
 
 export { chinaDay, chinaDayStart, chinaTime, inWindow } from './time';
-export { buildRounds, threadOrder, betterTime, type Round } from './rounds';
+export {
+  absorbedCounters,
+  buildRounds,
+  threadOrder,
+  betterTime,
+  COUNTER_SLACK_MS,
+  isCounter,
+  type Round,
+} from './rounds';
 export { rollup, type Rollup } from './rollup';
 
 export interface EngineInput {
@@ -41,6 +49,13 @@ export interface Clock {
   alertAt: number | null;
   /** Buyer messages waiting in the open round. */
   waitingMessages: number;
+  /**
+   * The wait began while no healthy tab watched the account (a row counter or the thread's history gave its start,
+   * e.g. a question asked before the workbench was opened). It counts down, badges and alerts like any other.
+   */
+  startedBeforeWatching?: true;
+  /** Breached, known from what the page showed after the deadline (history, a row counter), not watched live. */
+  seenLate?: true;
   lastMessageAt: number;
   lastText?: string;
 }
@@ -66,6 +81,8 @@ export interface UnitOutcome {
   /** For capped averages: the value this unit contributes, once decided. */
   cappedSec: number | null;
   result: UnitResult;
+  /** A fail known from what the page showed after the deadline (history, a row counter), not watched live. */
+  seenLate?: true;
   rulesVersion: string;
 }
 
@@ -81,6 +98,7 @@ interface RoundJudgement {
   dueAt: number | null;
   responseSec: number | null;
   cappedSec: number | null;
+  seenLate?: true;
 }
 
 function covered(spans: readonly CoverageSpan[], t: number): boolean {
@@ -92,8 +110,9 @@ function covered(spans: readonly CoverageSpan[], t: number): boolean {
  * - replied: the reply's own timestamp decides (pass ≤ threshold < fail); an uncertain reply time that
  *   straddles the deadline is unknown;
  * - unreplied before the deadline: pending;
- * - unreplied past the deadline: a breach only if the extension was watching at the deadline, or the thread
- *   shows later messages with no valid reply in between; otherwise unknown (never silently pass or fail).
+ * - unreplied past the deadline: a breach if the extension was watching at the deadline, or if the page showed the
+ *   conversation after the deadline with no valid reply (`seenUntil`: later messages, the time the thread or a row
+ *   counter was seen) — then "seen late"; otherwise unknown (never silently pass or fail).
  */
 export function judgeRound(
   r: Round,
@@ -115,9 +134,9 @@ export function judgeRound(
     return { result, dueAt, responseSec: sec, cappedSec };
   }
   if (!r.closedUnreplied && ctx.now < dueAt) return { result: 'pending', dueAt, responseSec: null, cappedSec: null };
-  const seen = covered(ctx.spans, dueAt) || ctx.seenUntil > dueAt;
-  if (!seen) return { result: 'unknown', dueAt, responseSec: null, cappedSec: null };
-  return { result: 'fail', dueAt, responseSec: null, cappedSec: cap };
+  if (covered(ctx.spans, dueAt)) return { result: 'fail', dueAt, responseSec: null, cappedSec: cap };
+  if (ctx.seenUntil > dueAt) return { result: 'fail', dueAt, responseSec: null, cappedSec: cap, seenLate: true };
+  return { result: 'unknown', dueAt, responseSec: null, cappedSec: null };
 }
 
 const RANK: Record<UnitResult, number> = { fail: 5, pending: 4, unknown: 3, pass: 2, notAssessed: 1 };
@@ -175,10 +194,42 @@ function unitsForMetric(
       responseSec: j.responseSec,
       cappedSec: j.cappedSec,
       result,
+      ...(j.seenLate && result === 'fail' && { seenLate: true as const }),
       rulesVersion: ctx.rulesVersion,
     });
   }
   return { units, rounds, judged };
+}
+
+/**
+ * Until when the page is known to have shown the conversation as the thread holds it (no valid reply missing): the
+ * latest of its events' sightings (`sightedAt`: exact message times, when messages or row counters were seen, later
+ * sightings kept by the background).
+ */
+export function seenThrough(thread: readonly ChatEvent[]): number {
+  let seen = -Infinity;
+  for (const e of thread) seen = Math.max(seen, sightedAt(e));
+  return seen;
+}
+
+/**
+ * A sighting of a conversation at `at` (the page showed it, with nothing after what `thread` holds) that a verdict
+ * needs: the open round of `rule` waits unanswered past its deadline, which no coverage span holds and nothing seen so
+ * far reaches. Returns the event to keep the sighting on (the round's opening buyer event, as `seenAt`), else null:
+ * keeping it would change the store for nothing.
+ */
+export function lateSighting(
+  thread: readonly ChatEvent[],
+  rule: MetricRule,
+  spans: readonly CoverageSpan[],
+  at: number,
+): ChatEvent | null {
+  const ordered = threadOrder(thread);
+  const last = buildRounds(ordered, rule).at(-1);
+  if (!last || last.replyAt !== null || last.closedUnreplied || last.clockAt === null) return null;
+  const dueAt = last.clockAt + rule.thresholdSec * 1000;
+  if (at <= dueAt || covered(spans, dueAt) || seenThrough(ordered) > dueAt) return null;
+  return ordered.find((e) => e.messageId === last.startMessageId) ?? null;
 }
 
 function lastNick(thread: readonly ChatEvent[]): string | undefined {
@@ -213,8 +264,7 @@ export function evaluate(input: EngineInput): EngineOutput {
     const platformRules = rules.platforms[first.platform];
     if (!platformRules) continue;
     const spans = input.coverage.filter((s) => s.platform === first.platform && s.account === first.account);
-    let seenUntil = -Infinity;
-    for (const e of thread) if (e.atLatest === undefined && e.at > seenUntil) seenUntil = e.at;
+    const seenUntil = seenThrough(thread);
     const ctx = { now, spans, seenUntil, rulesVersion: rules.version };
 
     for (const rule of platformRules.metrics) {
@@ -252,6 +302,8 @@ export function evaluate(input: EngineInput): EngineOutput {
       clock.startedAt = last.startAt;
       clock.waitingMessages = last.buyerMessages;
       clock.dueAt = j.dueAt;
+      if (!covered(spans, last.startAt)) clock.startedBeforeWatching = true;
+      if (j.seenLate) clock.seenLate = true;
       clock.status =
         j.result === 'fail'
           ? 'breached'

@@ -27,6 +27,31 @@ export interface Round {
   closedUnreplied?: boolean;
   /** Index of the session the round belongs to (session metrics; 0 otherwise). */
   session: number;
+  /** Opened by a list row's counter (timeSource `counter`) that no message on screen accounts for yet. */
+  byCounter?: boolean;
+  /**
+   * Counter events this round already accounts for (the same wait read again, or the message the counter counted):
+   * they add nothing, and the background does not keep them (one wait, one event).
+   */
+  absorbed?: string[];
+}
+
+/**
+ * How far a message may lie after the counter reading that opened its round and still be the message the counter
+ * counted (its own time then replaces the counter's). A counter has whole-second (or coarser) resolution and runs on
+ * the page's clock, the message time on the platform's: a reading well before every message on screen stands for a
+ * message not seen (history not loaded that far).
+ */
+export const COUNTER_SLACK_MS = 60_000;
+
+/** The ids earlier versions gave list-row waits (`wait-<epoch seconds>`), stored with timeSource `stamp`. */
+const LEGACY_WAIT = /^wait-\d+$/;
+
+/** Is this buyer event a list row's counter reading (see COUNTER_SLACK_MS), including those stored before 'counter'? */
+export function isCounter(e: ChatEvent): boolean {
+  return (
+    e.timeSource === 'counter' || (e.timeSource === 'stamp' && e.author === 'buyer' && LEGACY_WAIT.test(e.messageId))
+  );
 }
 
 export const OUTGOING: ReadonlySet<string> = new Set(['human', 'assist', 'robot', 'auto']);
@@ -48,7 +73,7 @@ export function threadCompare(a: ChatEvent, b: ChatEvent): number {
   );
 }
 
-const SOURCE_RANK = { id: 0, stamp: 1, network: 2, observed: 3 } as const;
+const SOURCE_RANK = { id: 0, stamp: 1, network: 2, counter: 3, observed: 4 } as const;
 
 /** Of two sightings of one message, prefer an exact time, then the better time source, then the first seen. */
 export function betterTime(a: ChatEvent, b: ChatEvent): boolean {
@@ -59,6 +84,14 @@ export function betterTime(a: ChatEvent, b: ChatEvent): boolean {
   const br = SOURCE_RANK[b.timeSource];
   if (ar !== br) return ar < br;
   return a.observedAt < b.observedAt;
+}
+
+/**
+ * The latest time an event says the page showed its thread as the store holds it: its exact time, when it was seen
+ * (history found when a thread opens was on screen then), a later sighting kept by the background (`seenAt`).
+ */
+export function sightedAt(e: ChatEvent): number {
+  return Math.max(e.observedAt, e.seenAt ?? -Infinity, e.atLatest === undefined ? e.at : -Infinity);
 }
 
 export function isValidReply(e: ChatEvent, rule: MetricRule, lastBuyerAt: number): boolean {
@@ -74,10 +107,16 @@ export function isValidReply(e: ChatEvent, rule: MetricRule, lastBuyerAt: number
  * Splits one conversation's thread (in thread order) into rounds for one metric.
  * Buyer messages with an uncertain time (found in history with no time on the page) never open a round:
  * a reload must not invent questions.
+ * A list row's counter (timeSource `counter`) is evidence of a wait, not a message: it opens a round when none is
+ * open; inside an open round it is the same wait (absorbed: no second message, whatever its rounding); the first
+ * message within COUNTER_SLACK_MS after a round's opening counter is the message it counted, and its own time
+ * replaces the counter's. Of two readings of one wait, the first seen stands (a reload changes nothing).
  */
 export function buildRounds(thread: readonly ChatEvent[], rule: MetricRule): Round[] {
   const rounds: Round[] = [];
   let open: Round | null = null;
+  /** The event that opened (or now starts) the open round. */
+  let starter: ChatEvent | null = null;
   let session = 0;
   let lastMessageAt: number | null = null;
   let sessionEnded = false;
@@ -117,6 +156,7 @@ export function buildRounds(thread: readonly ChatEvent[], rule: MetricRule): Rou
         open.closedUnreplied = true;
         open = null;
       }
+      const counter = isCounter(e);
       if (!open) {
         const clockAt = inWindow(e.at, rule.window) ? e.at : null;
         open = {
@@ -127,8 +167,26 @@ export function buildRounds(thread: readonly ChatEvent[], rule: MetricRule): Rou
           buyerMessages: 1,
           replyAt: null,
           session,
+          ...(counter && { byCounter: true }),
         };
+        starter = e;
         rounds.push(open);
+      } else if (
+        open.byCounter &&
+        e.at - open.startAt <= COUNTER_SLACK_MS &&
+        (!counter || e.observedAt < starter!.observedAt)
+      ) {
+        // The message the opening counter counted (its own time wins), or an earlier-seen reading of the same wait.
+        (open.absorbed ??= []).push(open.startMessageId);
+        open.startAt = e.at;
+        open.startMessageId = e.messageId;
+        open.clockAt = inWindow(e.at, rule.window) ? e.at : null;
+        open.lastBuyerAt = Math.max(open.lastBuyerAt, e.at);
+        if (!counter) delete open.byCounter;
+        starter = e;
+      } else if (counter) {
+        // The page's counter of the wait already open: the same wait, no new message.
+        (open.absorbed ??= []).push(e.messageId);
       } else {
         open.lastBuyerAt = e.at;
         open.buyerMessages += 1;
@@ -149,4 +207,9 @@ export function buildRounds(thread: readonly ChatEvent[], rule: MetricRule): Rou
     }
   }
   return rounds;
+}
+
+/** The counter events of a thread that its rounds (under `rule`) already account for: not worth keeping. */
+export function absorbedCounters(thread: readonly ChatEvent[], rule: MetricRule): string[] {
+  return buildRounds(threadOrder(thread), rule).flatMap((r) => r.absorbed ?? []);
 }

@@ -4,7 +4,8 @@
  * so that a new message in a thread of thousands costs what the last day or two cost (bench: "large workbench").
  *
  * The cut is a China midnight. It is only taken when it is provably exact; otherwise the answer is 0 (evaluate
- * everything). Before the cut, every round must be closed by a valid reply of every metric, and for session
+ * everything). Before the cut, every round must be closed by a valid reply of every metric, no message may have been
+ * seen later than every message after it, and for session
  * metrics the first buyer message after the cut must start a new session; after it, there must be a timed buyer
  * message (so the clock is built from the same last round, and the latest exact time is after the cut); the
  * clock's last nickname, shop and text must be found after the cut too. What the caller must add (the engine cannot know
@@ -14,7 +15,7 @@
  */
 import type { ChatEvent } from '../model';
 import type { PlatformRules } from '../rules/types';
-import { isValidReply, OUTGOING } from './rounds';
+import { isValidReply, OUTGOING, sightedAt } from './rounds';
 
 const CONVERSATIONAL = (e: ChatEvent) => e.author === 'buyer' || OUTGOING.has(e.author);
 
@@ -73,6 +74,12 @@ export function exactCut(thread: readonly ChatEvent[], rules: PlatformRules, cut
     // With no conversational message before it at all, there is nothing before the cut to group with.
     if (!opensSession && hasConversationalBefore(thread, cut)) return 0;
   }
+
+  // What the page showed of the thread (seenThrough): no sighting before the cut may be later than those after it
+  // (history loaded above, after the recent messages were seen).
+  let seenAfter = -Infinity;
+  for (let i = cut; i < thread.length; i++) seenAfter = Math.max(seenAfter, sightedAt(thread[i]!));
+  for (let i = 0; i < cut; i++) if (sightedAt(thread[i]!) > seenAfter) return 0;
 
   // The clock's last nickname, shop and text: found after the cut whenever the whole thread has them.
   for (const k of ['buyerNick', 'shop', 'text'] as const) {

@@ -37,7 +37,18 @@ function randomThread(platform: Platform, seed: number): { events: ChatEvent[]; 
   };
   while (at < end) {
     for (let q = 1 + rand(3); q > 0; q--) {
-      push('buyer', rand(60) === 0 ? { atLatest: at + 60_000 } : {});
+      push(
+        'buyer',
+        rand(60) === 0
+          ? { atLatest: at + 60_000 }
+          : rand(20) === 0
+            ? // A list row's counter of the wait (read a little later, rounded to the second).
+              { timeSource: 'counter', at: at - (at % 1000), observedAt: at + 1000 * rand(200) }
+            : // History loaded later (scrolled up to, or the thread opened hours after).
+              rand(25) === 0
+              ? { historical: true, observedAt: at + 3600_000 * rand(60) }
+              : {},
+      );
       at += 1000 * (1 + rand(40));
     }
     const replies = rand(8);
@@ -120,6 +131,10 @@ describe('exactCut (long threads evaluated from a midnight)', () => {
     expect(exactCut(threadOrder([...robot, ...after]), pdd, chinaDayStart(day))).toBe(0);
     // Nothing but agent messages after the cut: the clock would come from before it.
     expect(exactCut(threadOrder([...answered, ev('human', '09:00:00', day)]), pdd, chinaDayStart(day))).toBe(0);
+    // History loaded after everything since the cut was seen (scrolled up to at 12:00): the thread was on screen then,
+    // which the part after the cut does not know.
+    const loadedLate = answered.map((e) => ({ ...e, historical: true, observedAt: t('12:00:00', day) }));
+    expect(exactCut(threadOrder([...loadedLate, ...after]), pdd, chinaDayStart(day))).toBe(0);
     // Only a message with an uncertain time after the cut (it never opens a question).
     const vague = [ev('buyer', '09:00:00', day, { atLatest: t('09:05:00', day) })];
     expect(exactCut(threadOrder([...answered, ...vague]), pdd, chinaDayStart(day))).toBe(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, rollup, type EngineInput, type UnitOutcome } from '../../lib/engine';
+import { absorbedCounters, evaluate, rollup, type EngineInput, type UnitOutcome } from '../../lib/engine';
 import { chinaDay, inWindow } from '../../lib/engine/time';
 import { DEFAULT_RULES, applyOverrides, findMetric } from '../../lib/rules';
 import type { ChatEvent, CoverageSpan } from '../../lib/model';
@@ -386,5 +386,119 @@ describe('rules as data with user overrides', () => {
         expect(m.key.startsWith(p.platform)).toBe(true);
       }
     }
+  });
+});
+
+describe('one wait, one event (row counters)', () => {
+  /** A list row's waited-seconds counter read at `seen`: the wait began `sec` seconds before (whole seconds). */
+  const counter = (buyer: string, seen: number, sec: number, extra: Partial<ChatEvent> = {}) =>
+    ev('pdd', buyer, 'buyer', seen - sec * 1000, {
+      timeSource: 'counter',
+      observedAt: seen,
+      messageId: `wait-${Math.floor((seen - sec * 1000) / 1000)}`,
+      ...extra,
+    });
+  const message = t('10:00:00') + 500;
+
+  it('a counter and the message it counts are one wait, timed by the message, whichever comes first', () => {
+    const m = ev('pdd', 'W', 'buyer', message, { historical: true, observedAt: t('10:00:43') });
+    // "42秒" read at 10:00:43.000 says 10:00:01 (after the message); "43秒" says 10:00:00 (before it).
+    for (const c of [counter('W', t('10:00:43'), 42), counter('W', t('10:00:43'), 43)]) {
+      const out = run([m, c], { now: t('10:00:43') });
+      expect(out.clocks[0]).toMatchObject({ status: 'pending', waitingMessages: 1, startedAt: message });
+      expect(out.clocks[0]!.dueAt).toBe(message + 180_000);
+      const units = unitsOf(out.units, 'pdd.manual3min');
+      expect(units.map((u) => [u.startAt, u.result])).toEqual([[message, 'pending']]);
+    }
+  });
+
+  it('the same counter read again (a reload, rounded differently) is the same wait: the first reading stands', () => {
+    const first = counter('X', t('10:00:43'), 42);
+    const again = counter('X', t('10:01:30') + 400, 90); // 10:00:00.400: 0.6 s earlier than the first reading
+    const out = run([again, first], { now: t('10:01:31') });
+    expect(out.clocks[0]).toMatchObject({ waitingMessages: 1, startedAt: first.at, dueAt: first.at + 180_000 });
+    expect(absorbedCounters([first, again], findMetric(DEFAULT_RULES, 'pdd.manual3min')!)).toEqual([again.messageId]);
+  });
+
+  it('a counter much earlier than the first message on screen stands for a message not seen: two waiting', () => {
+    const c = counter('Y', t('10:05:00'), 300); // since 10:00:00
+    const m = ev('pdd', 'Y', 'buyer', t('10:03:00'), { historical: true, observedAt: t('10:05:00') });
+    const out = run([c, m], { now: t('10:05:00'), coverage: watchedAllDay('pdd') });
+    expect(out.clocks[0]).toMatchObject({ waitingMessages: 2, startedAt: t('10:00:00') });
+    expect(absorbedCounters([c, m], findMetric(DEFAULT_RULES, 'pdd.manual3min')!)).toEqual([]);
+  });
+
+  it('a wait event stored by an earlier version (timeSource stamp, id wait-<seconds>) is a counter too', () => {
+    const legacy = ev('pdd', 'L', 'buyer', t('10:00:01'), {
+      timeSource: 'stamp',
+      messageId: `wait-${t('10:00:01') / 1000}`,
+      observedAt: t('10:00:43'),
+    });
+    const m = ev('pdd', 'L', 'buyer', message, { historical: true, observedAt: t('10:01:00') });
+    const out = run([legacy, m], { now: t('10:01:00') });
+    expect(out.clocks[0]).toMatchObject({ waitingMessages: 1, startedAt: message });
+    expect(absorbedCounters([legacy, m], findMetric(DEFAULT_RULES, 'pdd.manual3min')!)).toEqual([legacy.messageId]);
+  });
+
+  it('a counter after a reply is a new wait', () => {
+    const events = [
+      ev('pdd', 'Z', 'buyer', t('10:00:00')),
+      ev('pdd', 'Z', 'human', t('10:01:00')),
+      counter('Z', t('10:02:10'), 10),
+    ];
+    const out = run(events, { now: t('10:02:10') });
+    expect(out.clocks[0]).toMatchObject({ status: 'pending', startedAt: t('10:02:00'), waitingMessages: 1 });
+    expect(absorbedCounters(events, findMetric(DEFAULT_RULES, 'pdd.manual3min')!)).toEqual([]);
+  });
+});
+
+describe('evidence from the page (platform-rules.md §3.7)', () => {
+  const OPENED = t('10:00:00');
+  /** The tab was opened at 10:00:00 and has watched since. */
+  const sinceOpened: CoverageSpan[] = [{ platform: 'pdd', account: 'shop-main', from: OPENED, to: t('10:30:00') }];
+
+  it('a row counter seen at load starts the clock at the page’s start, marked started before watching', () => {
+    const c = ev('pdd', 'A', 'buyer', OPENED - 30_000, { timeSource: 'counter', observedAt: OPENED });
+    const out = run([c], { now: OPENED, coverage: sinceOpened });
+    expect(out.clocks[0]).toMatchObject({
+      status: 'pending',
+      startedAt: OPENED - 30_000,
+      dueAt: OPENED + 150_000,
+      startedBeforeWatching: true,
+    });
+    expect(out.clocks[0]!.seenLate).toBeUndefined();
+    expect(out.nextWakeAt).toBe(OPENED + 90_000);
+  });
+
+  it('"203秒" at load: the history shows the question unanswered past the threshold → a breach, seen late', () => {
+    const c = ev('pdd', 'B', 'buyer', OPENED - 203_000, { timeSource: 'counter', observedAt: OPENED });
+    const out = run([c], { now: OPENED, coverage: sinceOpened });
+    expect(out.clocks[0]).toMatchObject({ status: 'breached', startedBeforeWatching: true, seenLate: true });
+    const u = unitsOf(out.units, 'pdd.manual3min');
+    expect(u.map((x) => [x.result, x.seenLate])).toEqual([['fail', true]]);
+    // The same from the thread's history (the question's own time, found when the conversation was opened).
+    const q = ev('pdd', 'B', 'buyer', OPENED - 203_000, { historical: true, observedAt: OPENED + 5000 });
+    const fromHistory = run([q], { now: OPENED + 5000, coverage: sinceOpened });
+    expect(fromHistory.clocks[0]).toMatchObject({ status: 'breached', startedBeforeWatching: true, seenLate: true });
+  });
+
+  it('a breach watched live is not seen late; a question asked while watching did not start before watching', () => {
+    const q = ev('pdd', 'C', 'buyer', t('10:10:00'));
+    const out = run([q], { now: t('10:13:01'), coverage: sinceOpened });
+    expect(out.clocks[0]!.status).toBe('breached');
+    expect(out.clocks[0]!.startedBeforeWatching).toBeUndefined();
+    expect(out.clocks[0]!.seenLate).toBeUndefined();
+    expect(unitsOf(out.units, 'pdd.manual3min')[0]!.seenLate).toBeUndefined();
+  });
+
+  it('unknown stays for time no evidence covers; a later sighting of the unanswered thread settles it', () => {
+    // Seen arriving at 10:00 while watching; the tab closed at 10:01; nothing seen until 12:00.
+    const q = ev('pdd', 'D', 'buyer', t('10:00:00'));
+    const until: CoverageSpan[] = [{ platform: 'pdd', account: 'shop-main', from: t('09:00:00'), to: t('10:01:00') }];
+    expect(run([q], { now: t('12:00:00'), coverage: until }).clocks[0]!.status).toBe('unknown');
+    // The thread shown again at 12:00 with nothing after the question.
+    const out = run([{ ...q, seenAt: t('12:00:00') }], { now: t('12:00:00'), coverage: until });
+    expect(out.clocks[0]).toMatchObject({ status: 'breached', seenLate: true });
+    expect(out.clocks[0]!.startedBeforeWatching).toBeUndefined();
   });
 });

@@ -59,7 +59,9 @@ interface Case {
   adapter: Adapter;
   fixture: string;
   /** Missing parts: each change must leave exactly this part missing. */
-  missing: { list: Change[]; thread: Change[]; input: Change[]; account: Change[] };
+  missing: { list: Change[]; thread: Change[]; input: Change[] };
+  /** The page shows no shop (its account element taken away). */
+  noShop: Change[];
   /** Legitimately absent or empty: still watching, with these parts. */
   fine: [string, Change, Partial<HealthParts>][];
 }
@@ -85,8 +87,8 @@ const CASES: Record<string, Case> = {
         both(empty('ul.chat-list'), remove('#msgListContainer')), // open by its header only
       ],
       input: [remove('textarea')],
-      account: [remove('.mall-name')],
     },
+    noShop: [remove('.mall-name')],
     fine: [
       ['an empty conversation list', empty('ul.chat-list'), {}],
       ['an open conversation with no messages yet', empty('ul.msg-list'), {}],
@@ -124,8 +126,8 @@ const CASES: Record<string, Case> = {
         ),
       ],
       input: [remove('textarea')],
-      account: [remove('header')],
     },
+    noShop: [remove('header')],
     fine: [
       ['an empty conversation list', remove('[data-qa-id="qa-conversation-chat-item"]'), {}],
       [
@@ -164,8 +166,8 @@ const CASES: Record<string, Case> = {
         both(rename('.ww_message', 'history'), strip('.history *')),
       ],
       input: [remove('.ww_input')],
-      account: [remove('.ww_user_panel')],
     },
+    noShop: [remove('.ww_user_panel')],
     fine: [
       ['an empty conversation list', empty('.conversation-list'), {}],
       ['a list of platform notices only', remove('.conversation-item:not(:last-child)'), {}],
@@ -204,8 +206,8 @@ const CASES: Record<string, Case> = {
         both(rename('#t-chat-scroll', 'chat-history'), strip('.chat-history > *', ['id'])),
       ],
       input: [remove('.EditorContent')],
-      account: [remove('.t-user-name')],
     },
+    noShop: [remove('.t-user-name')],
     fine: [
       ['an empty conversation list (tabs and heading only)', empty('.list-compatible'), {}],
       ['an open conversation with no messages yet', empty('#t-chat-scroll'), {}],
@@ -240,8 +242,8 @@ const CASES: Record<string, Case> = {
         ),
       ],
       input: [remove('.SendBox-Editor')],
-      account: [remove('.WorkbenchHeader-shopName')],
     },
+    noShop: [remove('.WorkbenchHeader-shopName')],
     fine: [
       ['an empty conversation list (group titles only)', remove('.SessionStarCard'), {}],
       ['an open conversation with no messages yet', empty('.ChatMessageList-ContentWrap'), {}],
@@ -306,6 +308,16 @@ describe.each(Object.entries(CASES))('%s: health per part', (_name, c) => {
       });
     });
   });
+
+  it.each(c.noShop.map((ch, i) => [i + 1, ch] as const))(
+    'no shop shown (case %i): still watched, under a fallback or an account of its own, never a shared default',
+    (_i, ch) => {
+      const x = c.adapter.extract(page(c, ch));
+      expect(['ok', 'none']).toContain(x.parts.account);
+      expect(x.health).toBe('watching');
+      expect(x.account ?? '').not.toMatch(/default/);
+    },
+  );
 
   it.each(c.fine.map(([what, ch, parts]) => [what, ch, parts] as const))('not blind: %s', (_what, ch, parts) => {
     const x = c.adapter.extract(page(c, ch));

@@ -139,6 +139,53 @@ describe('Popup', () => {
     expect(failed.closest('li')!.textContent).not.toContain(RLO);
   });
 
+  it('marks waits that started before watching and breaches seen late; a shop the page did not show is “未识别店铺”', async () => {
+    const tabShop = '?tab3.abc';
+    await uiDb.clocks.bulkPut([
+      clock('backlog', {
+        buyerNick: '积压的',
+        status: 'breached',
+        dueAt: NOW - 23_000,
+        startedBeforeWatching: true,
+        seenLate: true,
+      }),
+      clock('early', {
+        buyerNick: '先问的',
+        startedBeforeWatching: true,
+        account: tabShop,
+        key: `pdd|${tabShop}|early`,
+      }),
+      clock('live', { buyerNick: '刚问的' }),
+    ]);
+    await uiDb.tabs.put({
+      tabId: 3,
+      platform: 'pdd',
+      account: tabShop,
+      url: 'https://mms.pinduoduo.com/chat-merchant/',
+      health: 'watching',
+      lastSeen: Date.now(),
+    });
+    render(<Popup />);
+    const items = await screen.findAllByRole('button', { name: /积压的|先问的|刚问的/ });
+    expect(items.map((b) => b.querySelector('.who')?.textContent)).toEqual(['积压的', '先问的', '刚问的']);
+    expect(items[0]!.textContent).toContain('开始于打开页面之前');
+    expect(items[0]!.textContent).toContain('发现时已超时');
+    expect(within(items[0]!).getByRole('timer').textContent).toMatch(/^超时 0:2\d$/);
+    expect(items[1]!.textContent).toContain('开始于打开页面之前');
+    expect(items[1]!.textContent).toContain('未识别店铺');
+    expect(items[1]!.textContent).not.toContain(tabShop);
+    expect(items[2]!.textContent).not.toContain('开始于打开页面之前');
+    expect(items[2]!.textContent).not.toContain('发现时已超时');
+    expect(screen.getByLabelText('workbench tabs').textContent).toContain('拼多多 · 未识别店铺 · ');
+    cleanup();
+    await uiDb.settings.put({ key: 'language', value: 'en' });
+    render(<Popup />);
+    const [first] = await screen.findAllByRole('button', { name: /积压的/ });
+    expect(first!.textContent).toContain('started before watching');
+    expect(first!.textContent).toContain('seen late');
+    expect((await screen.findByLabelText('workbench tabs')).textContent).toContain('Unrecognised shop');
+  });
+
   it('opens with the data read before the first render, then follows the database live', async () => {
     await uiDb.clocks.put(clock('first', { buyerNick: '先到的' }));
     const initial = await readPopupData(Date.now());

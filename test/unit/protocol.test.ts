@@ -6,7 +6,7 @@ import { Router, classifySender, type SenderInfo } from '../../lib/background/ro
 import { Sentinel } from '../../lib/background/sentinel';
 import { TRAFFIC, TrafficLimiter, type Limits } from '../../lib/background/traffic';
 import { SentinelDB } from '../../lib/db/schema';
-import type { ChatEvent } from '../../lib/model';
+import { isUnrecognisedAccount, UNRECOGNISED_ACCOUNT, type ChatEvent } from '../../lib/model';
 import { PROTOCOL, parseMessage, type MessageType } from '../../lib/protocol';
 import { send } from '../../lib/send';
 import { ev, t } from './helpers/events';
@@ -287,5 +287,44 @@ describe('send()', () => {
         { type: 'agentId' },
       ),
     ).toEqual({ ok: false, error: 'Extension context invalidated.' });
+  });
+});
+
+describe('a workbench tab whose page shows no shop', () => {
+  it('gets its own account from the tab it sends from: two such tabs are two shops, each answered with its own clocks', async () => {
+    const unrecognised = (tabId: number, buyerAuthor: ChatEvent['author'], at: number) =>
+      router.handle(
+        {
+          type: 'events',
+          platform: 'douyin',
+          account: UNRECOGNISED_ACCOUNT,
+          events: [{ ...ev('douyin', '小明', buyerAuthor, at), account: UNRECOGNISED_ACCOUNT }],
+        },
+        TAB(tabId),
+      );
+    const health = (tabId: number) =>
+      router.handle(
+        {
+          type: 'health',
+          platform: 'douyin',
+          account: UNRECOGNISED_ACCOUNT,
+          health: 'watching',
+          parts: { list: 'ok', thread: 'ok', input: 'ok', account: 'none' },
+          url: 'https://im.jinritemai.com/pc_seller_v2/main/workspace',
+        },
+        TAB(tabId),
+      );
+    await health(7);
+    await health(8);
+    expect(await unrecognised(7, 'buyer', t('10:00:00'))).toMatchObject({ ok: true, stored: 1 });
+    host.clock = t('10:00:30');
+    await unrecognised(8, 'buyer', t('10:00:30'));
+    host.clock = t('10:01:00');
+    await unrecognised(8, 'human', t('10:01:00'));
+    const accounts = (await db.tabs.toArray()).sort((a, b) => a.tabId - b.tabId).map((x) => x.account);
+    expect(new Set(accounts).size).toBe(2);
+    expect(accounts.every(isUnrecognisedAccount)).toBe(true);
+    expect(await health(7)).toEqual({ ok: true, clocks: [{ buyer: '小明', status: 'pending', dueAt: t('10:03:00') }] });
+    expect(await health(8)).toEqual({ ok: true, clocks: [] });
   });
 });

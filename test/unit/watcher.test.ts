@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pddAdapter } from '../../lib/adapters/pdd';
 import { FLUSH_MS, QUIET_MS, nextBadgeChange, rowBadgeColor, rowBadgeText } from '../../lib/content/row-badges';
 import { Watcher } from '../../lib/content/watcher';
+import { UNRECOGNISED_ACCOUNT } from '../../lib/model';
 import {
   CLOCKS_RESYNC,
   LIMITS,
@@ -78,7 +79,41 @@ describe('Watcher', () => {
     expect(ev.every((e) => e.historical === true || e.messageId.startsWith('wait-'))).toBe(true);
     // The waiting row of a conversation that is not open becomes one buyer event dated by the page's counter.
     const waiting = ev.find((e) => e.buyer === '733519')!;
-    expect(waiting).toMatchObject({ author: 'buyer', at: NOW - 42_000, buyerNick: '小***子' });
+    expect(waiting).toMatchObject({ author: 'buyer', at: NOW - 42_000, timeSource: 'counter', buyerNick: '小***子' });
+  });
+
+  it('the open conversation’s own counter in its row starts a clock as other rows’ counters do', async () => {
+    document
+      .querySelector('[data-random^="802114"]')!
+      .insertAdjacentHTML('beforeend', '<span class="chat-unreply-time">12秒</span>');
+    watcher.start();
+    const waits = events().filter((e) => e.timeSource === 'counter');
+    expect(waits.map((e) => [e.buyer, e.at, e.author])).toEqual([
+      ['802114', NOW - 12_000, 'buyer'],
+      ['733519', NOW - 42_000, 'buyer'],
+    ]);
+    // A counter appearing on the open row later (the buyer wrote again after a reply) is a wait too, once.
+    watcher.stop();
+    document.body.innerHTML = fixture;
+    sent = [];
+    watcher = new Watcher({
+      adapter: pddAdapter,
+      root: document,
+      now: () => NOW,
+      url: () => '',
+      send: async (m) => void sent.push(m),
+    });
+    watcher.start();
+    const before = events().length;
+    document
+      .querySelector('[data-random^="802114"]')!
+      .insertAdjacentHTML('beforeend', '<span class="chat-unreply-time">3秒</span>');
+    await tick();
+    document.querySelector('[data-random^="802114"] .chat-unreply-time')!.textContent = '4秒';
+    await tick();
+    expect(events().slice(before)).toEqual([
+      expect.objectContaining({ buyer: '802114', at: NOW - 3000, timeSource: 'counter' }),
+    ]);
   });
 
   it('reports a new message as live, once, with the time from its id', async () => {
@@ -116,6 +151,34 @@ describe('Watcher', () => {
         .map((e) => e.messageId)
         .filter((id) => !id.startsWith('wait-')),
     ).toEqual(first.filter((id) => !id.startsWith('wait-')));
+  });
+
+  it('a page that shows no shop reports the unrecognised account (no shared default) and takes its tab’s clocks', async () => {
+    document.querySelector('.mall-name')!.remove();
+    watcher.start();
+    expect(sent[0]).toMatchObject({ type: 'health', account: UNRECOGNISED_ACCOUNT });
+    const batches = sent.filter((m): m is EventsMessage => m.type === 'events');
+    expect(batches.length).toBeGreaterThan(0);
+    for (const b of batches) {
+      expect(b.account).toBe(UNRECOGNISED_ACCOUNT);
+      expect(b.events.every((e) => e.account === UNRECOGNISED_ACCOUNT)).toBe(true);
+      expect(parseMessage(b).ok).toBe(true);
+    }
+    // The background answers with the account it gave this tab: its clocks are this page's.
+    const tabOwn = { ...clockList([waiting('733519', 95_000)]), account: '?tab7.abc' };
+    expect(watcher.receive({ ...tabOwn, account: '测试旗舰店' })).toBeUndefined();
+    await frame();
+    expect(document.querySelector('[data-reply-sentinel-badge="733519"]')).toBeNull();
+    watcher.receive(tabOwn);
+    await vi.waitFor(() => expect(document.querySelector('[data-reply-sentinel-badge="733519"]')).not.toBeNull(), {
+      timeout: 2000,
+    });
+  });
+
+  it('a shop name that starts with "?" is still a shop, never taken for the unrecognised account', () => {
+    document.querySelector('.mall-name')!.textContent = '?tab7.abc';
+    watcher.start();
+    expect(sent[0]).toMatchObject({ type: 'health', account: 'tab7.abc' });
   });
 
   it('sends a thread longer than one message may carry in slices the background accepts, each message once', () => {
@@ -330,6 +393,7 @@ describe('Watcher', () => {
         buyer: '915002',
         author: 'buyer',
         at: NOW - 5000,
+        timeSource: 'counter',
         messageId: `wait-${(NOW - 5000) / 1000}`,
       }),
     ]);

@@ -12,7 +12,19 @@
 import { isDemoPage } from '../../hosts';
 import type { Author } from '../../model';
 import { AUTO_REPLY_LEADING, hasLabel, matchesWhole, whole, type WholeText } from '../classify';
-import { hash, matches, matchesAny, parseChinaStamp, pick, pickAll, pickAllIn, pickAllWith, text, under } from '../dom';
+import {
+  hash,
+  matches,
+  matchesAny,
+  parseChinaStamp,
+  pick,
+  pickAll,
+  pickAllIn,
+  pickAllWith,
+  shownName,
+  text,
+  under,
+} from '../dom';
 import { closestIn } from '../jd/helpers';
 import { accountPart, inputPart, judged, listPart, loggedOutParts, threadPart } from '../parts';
 import {
@@ -41,6 +53,7 @@ export const ALI_SELECTORS = {
     '.ww_user_panel .nick',
     '.ww_user_panel [class*="name"]',
     '.ww_user_panel [class*="nick"]',
+    '.ww_user_panel [title]',
   ],
   conversationList: ['.ww_conversation .conversation-list', '.conversation-list', '[class*="conversation-list"]'],
   conversationRow: ['.conversation-item'],
@@ -402,9 +415,24 @@ export const ALI_PART_CHROME = {
   thread: [...S.dateSeparator, '[class*="empty"]', '[class*="loading"]', '[class*="load-more"]'],
 } as const satisfies SelectorMap;
 
+/**
+ * Our own account: the IM's user panel (its text, or a tooltip), else the sender of our own messages in the thread
+ * (`main:sub`; not the robot's, which answers as `main:店小蜜`). Null when the page shows neither.
+ */
+function readAccount(root: ParentNode): string | null {
+  const shown = shownName(root, S.account);
+  if (shown) return shown;
+  for (const item of pickAll(root, S.message)) {
+    if (!matchesAny(item, S.ownMessage)) continue;
+    const nick = text(pick(item, S.messageNick));
+    if (nick && !ROBOT_NICK.test(nick) && !isSystemText(nick)) return nick;
+  }
+  return null;
+}
+
 export function extractAli(root: ParentNode): Extraction {
   const missing: string[] = [];
-  const account = firstText(root, S.account) || null;
+  const account = readAccount(root);
   if (!account) missing.push('account');
   if (pick(root, S.loginForm)) {
     const out = judged(loggedOutParts(account), { loggedOut: true });

@@ -11,7 +11,7 @@
 import { isDemoPage } from '../../hosts';
 import type { Author, Marker } from '../../model';
 import { SESSION_END_NOTICES, TRANSFER_NOTICES, hasLabel, matchesWhole, whole, type WholeText } from '../classify';
-import { hash, matchesAny, parseChinaStamp, pick, pickAll, pickAllIn, pickAllWith, text } from '../dom';
+import { hash, matchesAny, parseChinaStamp, pick, pickAll, pickAllIn, pickAllWith, shownName, text } from '../dom';
 import { accountPart, inputPart, judged, listPart, loggedOutParts, threadPart } from '../parts';
 import type { HealthParts } from '../../health';
 import {
@@ -70,8 +70,19 @@ export const DOUYIN_SELECTORS = {
     '[data-qa-id="qa-send-message-textarea"]',
     'textarea[placeholder*="发送给"]',
   ],
-  /** Guessed: the doc does not say where the logged-in shop/agent name is. */
-  account: ['[data-qa-id="qa-account-name"]', 'header [class*="shopName"]', '[class*="accountName"]'],
+  /**
+   * Guessed: the doc does not say where the logged-in shop name is. Then the header's shop name under other class
+   * names, and the shop logo's title / alt. (Not the agent's name: two shops can have agents of one name.)
+   */
+  account: [
+    '[data-qa-id="qa-account-name"]',
+    'header [class*="shopName"]',
+    '[class*="accountName"]',
+    'header [class*="ShopName"]',
+    '[data-qa-id*="shop-name"]',
+    'header [class*="shopLogo"]',
+    'header img[class*="shop"]',
+  ],
 } as const satisfies SelectorMap;
 
 /** Pseudo-conversations in the list that are not buyers. */
@@ -475,7 +486,7 @@ function douyinParts(
 
 export function extractDouyin(root: ParentNode): Extraction {
   const missing: string[] = [];
-  const account = text(pick(root, S.account)) || null;
+  const account = shownName(root, S.account) || null;
   if (!account) missing.push('account');
   if (pick(root, S.loginForm)) {
     const out = judged(loggedOutParts(account), { loggedOut: true });

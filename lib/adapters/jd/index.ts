@@ -104,6 +104,8 @@ export const JD_AUTO_LABELS: readonly WholeText[] = [
 /** Attributes a row may carry its buyer in (never seen in the doc; tried after the name's title and the row id). */
 const ROW_ID_ATTRS = ['data-pin', 'data-user-id', 'data-uid', 'data-userid', 'data-customer-id'];
 const ROW_ID = /^u_(.+?)(?:imcustomer|imwaiter)/i;
+/** The shop a row belongs to: the venderId after `imcustomer` in the row id (`u_<pin>imcustomer<venderId>`). */
+const ROW_VENDER = /^u_.+?(?:imcustomer|imwaiter)(\d+)$/i;
 const MESSAGE_ID_ATTRS = ['data-id', 'data-mid', 'data-msgid', 'data-msg-id', 'data-message-id'];
 
 const S = JD_SELECTORS;
@@ -262,18 +264,29 @@ export const JD_PART_CHROME = {
   thread: [...S.timeDivider, '[class*="empty"]', '[class*="load-more"]', '[class*="loadMore"]'],
 } as const satisfies SelectorMap;
 
+/** The shop the rows belong to (`venderId:<id>`, from the first row id that carries one), or null. */
+function venderAccount(rows: readonly Element[]): string | null {
+  for (const row of rows) {
+    const m = ROW_VENDER.exec(row.id);
+    if (m) return `venderId:${m[1]}`;
+  }
+  return null;
+}
+
 export function extractJd(root: ParentNode): Extraction {
   const missing: string[] = [];
-  const account = text(pick(root, S.account)) || null;
-  if (!account) missing.push('account');
+  const shown = text(pick(root, S.account)) || null;
   if (pick(root, S.loginForm)) {
-    const out = judged(loggedOutParts(account), { loggedOut: true });
-    return { ...out, account, conversations: [], thread: null, input: null, missing };
+    const out = judged(loggedOutParts(shown), { loggedOut: true });
+    return { ...out, account: shown, conversations: [], thread: null, input: null, missing };
   }
 
   const listEl = pick(root, S.conversationList);
   const { els, sel: rowSel } = pickAllWith(listEl ?? root, S.conversationRow);
   const rows = outermost(els);
+  // The waiter's name when the page shows it, else the shop the rows' ids carry (two shops' tabs never merge).
+  const account = shown ?? venderAccount(rows);
+  if (!account) missing.push('account');
   const conversations: ExtractedConversation[] = [];
   for (const row of rows) {
     const c = readRow(row);

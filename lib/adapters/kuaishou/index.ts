@@ -15,7 +15,7 @@ import {
   whole,
   type WholeText,
 } from '../classify';
-import { matches, pick, pickAll, pickAllIn, pickAllWith, text, under } from '../dom';
+import { matches, pick, pickAll, pickAllIn, pickAllWith, shownName, text, under } from '../dom';
 import { accountPart, inputPart, judged, listPart, loggedOutParts, threadPart } from '../parts';
 import {
   MessageIds,
@@ -97,7 +97,13 @@ export const KUAISHOU_SELECTORS = {
   ],
   sendButton: ['.SendBox-buttonRight .ant-btn-primary', 'button.ant-btn-primary'],
   /** Not in the doc (guessed): the shop / agent name in the workbench header. */
-  account: ['.WorkbenchHeader-shopName', '.CsUserInfo-nickName', 'header [class*="shopName"]'],
+  account: [
+    '.WorkbenchHeader-shopName',
+    '.CsUserInfo-nickName',
+    'header [class*="shopName"]',
+    '[class*="WorkbenchHeader"] [class*="shopName"]',
+    '[class*="CsUserInfo"] [class*="nickName"]',
+  ],
 } as const satisfies SelectorMap;
 
 /** The page's own reply window, used to turn a card's "X分Y秒后超时" countdown into a waiting time. */
@@ -291,7 +297,7 @@ export const KUAISHOU_PART_CHROME = {
 
 export function extractKuaishou(root: ParentNode): Extraction {
   const missing: string[] = [];
-  const account = text(pick(root, S.account)) || null;
+  const account = shownName(root, S.account) || null;
   if (!account) missing.push('account');
   const loggedOut = (): Extraction => ({
     ...judged(loggedOutParts(account), { loggedOut: true }),
