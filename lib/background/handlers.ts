@@ -9,7 +9,7 @@ import { withSpace, type PruneNotice } from './maintenance';
 import type { PhraseStore } from './phrases';
 import type { Sentinel } from './sentinel';
 import type { TrafficLimiter } from './traffic';
-import { fillPhrase } from '../phrases/fill';
+import { fillPhrase, type FillSettings } from '../phrases/fill';
 
 export interface TabOps {
   /** Brings a tab and its window to the front; false when the tab is gone. */
@@ -44,6 +44,13 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
     return true;
   }
 
+  /** The names phrases are filled with (settings; the defaults while the worker could not start). */
+  async function fillSettings(): Promise<FillSettings> {
+    await sentinel.start().catch(() => undefined);
+    const { agentName, shopName, nickFallback } = sentinel.getSettings();
+    return { agentName, shopName, nickFallback };
+  }
+
   return {
     async events(msg) {
       const r = await withSpace(
@@ -67,7 +74,7 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
       return { ok: true };
     },
     async phrases(msg) {
-      return { ok: true, phrases: await phrases.visible(msg.platform) };
+      return { ok: true, phrases: await phrases.visible(msg.platform), fill: await fillSettings() };
     },
     async phraseUsed(msg) {
       await phrases.used(msg.id);
@@ -94,6 +101,7 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
         : undefined;
       const text = fillPhrase(phrase.text, {
         now: d.now(),
+        ...(await fillSettings()),
         ...(clock?.buyerNick !== undefined && { buyerNick: clock.buyerNick }),
         ...(clock?.shop !== undefined && { shop: clock.shop }),
       });
