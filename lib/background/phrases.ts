@@ -4,6 +4,7 @@
  */
 import type { PhraseRow, SentinelDB } from '../db/schema';
 import type { Platform } from '../model';
+import { pinyinKey } from '../phrases/pinyin';
 import { STARTER_PHRASES } from '../phrases/starter';
 import { shortcutKey, validateDraft, type PhraseDraft } from '../phrases/validate';
 
@@ -21,14 +22,26 @@ export class PhraseStore {
       if ((await this.db.phrases.count()) > 0) return;
       const now = this.now();
       await this.db.phrases.bulkAdd(
-        STARTER_PHRASES.map((p) => ({ ...p, tags: [...p.tags], usage: 0, updatedAt: now })),
+        STARTER_PHRASES.map((p) => withPinyin({ ...p, tags: [...p.tags], usage: 0, updatedAt: now })),
       );
     });
   }
 
-  /** Phrases visible on a platform (all when no platform), for the in-page palette. */
+  /**
+   * Phrases visible on a platform (all when no platform), for the in-page palette. Rows written before pinyin keys
+   * existed get theirs here, once (stored in the same transaction that reads them).
+   */
   async visible(platform?: Platform): Promise<PhraseRow[]> {
-    const all = await this.db.phrases.toArray();
+    const lacking = (rows: PhraseRow[]) => rows.filter((p) => p.pinyin === undefined && pinyinKey(p.text));
+    let all = await this.db.phrases.toArray();
+    if (lacking(all).length)
+      all = await this.db.transaction('rw', this.db.phrases, async () => {
+        const rows = await this.db.phrases.toArray();
+        const fixed = lacking(rows).map(withPinyin);
+        await this.db.phrases.bulkPut(fixed);
+        const byId = new Map(fixed.map((p) => [p.id, p]));
+        return rows.map((p) => byId.get(p.id) ?? p);
+      });
     return platform ? all.filter((p) => !p.platforms?.length || p.platforms.includes(platform)) : all;
   }
 
@@ -150,8 +163,15 @@ function shortcutTaken(shortcut: string, owner: PhraseRow): string {
   );
 }
 
+/** The row with the pinyin key of its text (none when the text has no Chinese character). */
+function withPinyin<T extends PhraseRow>(row: T): T {
+  const { pinyin: _old, ...rest } = row;
+  const key = pinyinKey(row.text);
+  return (key === undefined ? rest : { ...rest, pinyin: key }) as T;
+}
+
 function toRow(d: PhraseDraft, extra: { id?: number; usage: number; updatedAt: number }): PhraseRow {
-  return {
+  return withPinyin({
     ...(extra.id !== undefined && { id: extra.id }),
     text: d.text,
     group: d.group,
@@ -160,5 +180,5 @@ function toRow(d: PhraseDraft, extra: { id?: number; usage: number; updatedAt: n
     ...(d.platforms !== undefined && { platforms: d.platforms }),
     usage: extra.usage,
     updatedAt: extra.updatedAt,
-  };
+  });
 }

@@ -69,6 +69,12 @@ export interface PhraseRow {
   platforms?: Platform[];
   usage: number;
   updatedAt: number;
+  /**
+   * Search key, derived from `text` by the background's store at every write (not indexed: no schema change):
+   * one toneless pinyin syllable per code point, '' for non-Chinese ones, space-separated (`lib/phrases/pinyin.ts`).
+   * Rows from before it are given one when the library is next read.
+   */
+  pinyin?: string;
 }
 
 /**

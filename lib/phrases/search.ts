@@ -5,6 +5,9 @@
  *   1000 its shortcut exactly (`/fh` or `fh`), 900 a shortcut prefix;
  *    700 the text starts with the query, 650 the text contains it;
  *    620 / 560 a tag equals / contains it; 600 / 540 the group equals / contains it;
+ *    630 / 610 the query is the pinyin of characters in a row of the text: in full (`fahuo`, `fahu`: every
+ *          syllable whole but maybe the last) / by initials or parts (`fh`, `fhuo`), from the phrase's pinyin key
+ *          (`row.pinyin`, made by the background: `lib/phrases/pinyin.ts`; the dictionary never reaches the page);
  *   100–300 the query's characters appear in the text in order (subsequence: `退流` finds 退款流程), scored by
  *          how tightly they sit.
  * Several words (`发货 快递`) must each match somewhere; the weakest decides. Case, full-width letters and
@@ -27,7 +30,9 @@ export const SCORE = {
   shortcutPrefix: 900,
   textPrefix: 700,
   textContains: 650,
+  pinyinFull: 630,
   tagExact: 620,
+  pinyinInitials: 610,
   groupExact: 600,
   tagContains: 560,
   groupContains: 540,
@@ -41,6 +46,8 @@ const MAX_QUERY = 100;
 const MAX_RANGES = 20;
 /** Candidate starting points tried for a subsequence match. */
 const MAX_STARTS = 64;
+/** Candidate starting syllables tried for a pinyin match. */
+const MAX_PINYIN_STARTS = 200;
 
 interface Folded {
   /** NFKC + lower case. */
@@ -95,11 +102,20 @@ function fold(s: string): Folded {
 
 const foldQuery = (s: string): string => s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 
+/** A phrase's pinyin key, aligned with its text: syllable k belongs to the code point at `at[k]` (UTF-16). */
+interface PinyinIndex {
+  syl: string[];
+  at: number[];
+  end: number[];
+}
+
 interface Prepared {
   text: string;
   group: string;
   tags: string;
   shortcut: string | undefined;
+  pinyin: string | undefined;
+  py: PinyinIndex | null;
   folded: Folded;
   foldedGroup: string;
   foldedTags: string[];
@@ -112,13 +128,22 @@ const cache = new WeakMap<PhraseRow, Prepared>();
 function prepare(row: PhraseRow): Prepared {
   const tags = row.tags.join('\u0000');
   const hit = cache.get(row);
-  if (hit && hit.text === row.text && hit.group === row.group && hit.tags === tags && hit.shortcut === row.shortcut)
+  if (
+    hit &&
+    hit.text === row.text &&
+    hit.group === row.group &&
+    hit.tags === tags &&
+    hit.shortcut === row.shortcut &&
+    hit.pinyin === row.pinyin
+  )
     return hit;
   const p: Prepared = {
     text: row.text,
     group: row.group,
     tags,
     shortcut: row.shortcut,
+    pinyin: row.pinyin,
+    py: pinyinIndex(row.text, row.pinyin),
     folded: fold(row.text),
     foldedGroup: foldQuery(row.group),
     foldedTags: row.tags.map(foldQuery),
@@ -126,6 +151,73 @@ function prepare(row: PhraseRow): Prepared {
   };
   cache.set(row, p);
   return p;
+}
+
+/** The key split into syllables, or null when it does not fit the text (one syllable per code point). */
+export function pinyinIndex(text: string, key: string | undefined): PinyinIndex | null {
+  if (!key) return null;
+  const syl = key.split(' ');
+  const at: number[] = [];
+  const end: number[] = [];
+  for (let i = 0; i < text.length;) {
+    const n = text.codePointAt(i)! > 0xffff ? 2 : 1;
+    at.push(i);
+    end.push(i + n);
+    i += n;
+  }
+  return syl.length === at.length && syl.some(Boolean) ? { syl, at, end } : null;
+}
+
+/**
+ * Where the letters `w` spell the pinyin of syllables in a row, from their starts: each syllable gives a prefix of
+ * itself (at least its first letter), the last one may stop early. The first placement found, preferring one
+ * where every syllable but the last is whole (`full`).
+ */
+export function matchPinyin(py: PinyinIndex, w: string): { from: number; to: number; full: boolean } | null {
+  if (w.length < 2 || !/^[a-z]+$/.test(w)) return null;
+  const { syl } = py;
+  const failed = new Set<number>();
+  let full: boolean;
+  // Can w[k..] be spelled from syllable i on? Longest prefixes first: whole syllables are found first.
+  const spell = (i: number, k: number): number => {
+    if (k === w.length) return i;
+    const s = syl[i];
+    if (!s || s[0] !== w[k] || failed.has(i * 128 + k)) return -1;
+    for (let n = Math.min(s.length, w.length - k); n >= 1; n--) {
+      if (w.startsWith(s.slice(0, n), k) === false) continue;
+      const end = spell(i + 1, k + n);
+      if (end >= 0) {
+        if (n < s.length && k + n < w.length) full = false;
+        return end;
+      }
+    }
+    failed.add(i * 128 + k);
+    return -1;
+  };
+  let first: { from: number; to: number; full: boolean } | null = null;
+  let tried = 0;
+  for (let i = 0; i < syl.length && tried < MAX_PINYIN_STARTS; i++) {
+    if (syl[i]![0] !== w[0]) continue;
+    tried++;
+    full = true;
+    failed.clear();
+    const end = spell(i, 0);
+    if (end < 0) continue;
+    const m = { from: i, to: end, full };
+    if (full) return m;
+    first ??= m;
+  }
+  return first;
+}
+
+/** Text [a, b) → folded [a, b) (the inverse of toTextRanges for whole code points). */
+function toFolded(p: Prepared, a: number, b: number): [number, number] {
+  const { start, end } = p.folded;
+  if (!start || !end) return [a, b];
+  const from = start.findIndex((x) => x >= a);
+  let to = from;
+  while (to < end.length && end[to]! <= b) to++;
+  return [from, to];
 }
 
 /** Folded [a, b) ranges → original text ranges, sorted and merged. */
@@ -211,6 +303,14 @@ function matchWord(p: Prepared, w: string): { score: number; ranges: [number, nu
         score = Math.min(fuzzy, SCORE.fuzzyMax);
         ranges = sub.positions.map((pos, k) => [pos, pos + [...word][k]!.length]);
       }
+    }
+  }
+  if (p.py && score < SCORE.pinyinFull && !/[^a-z]/.test(word)) {
+    const m = matchPinyin(p.py, word);
+    const pyScore = m ? (m.full ? SCORE.pinyinFull : SCORE.pinyinInitials) : 0;
+    if (m && pyScore > score) {
+      score = pyScore;
+      ranges = [toFolded(p, p.py.at[m.from]!, p.py.end[m.to - 1]!)];
     }
   }
   return { score, ranges };

@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PhraseStore } from '../../lib/background/phrases';
 import { SentinelDB } from '../../lib/db/schema';
+import { pinyinKey } from '../../lib/phrases/pinyin';
 import { STARTER_PHRASES } from '../../lib/phrases/starter';
 import { promptsOf, validateDraft } from '../../lib/phrases/validate';
 
@@ -120,5 +121,29 @@ describe('PhraseStore', () => {
     expect(
       await store.applyImport({ add: [], update: [{ id: old!.id!, draft: { text: '旧一改', shortcut: '/Old' } }] }),
     ).toMatchObject({ ok: false });
+  });
+
+  it("writes each phrase's pinyin key with it (save, edit, import, seed) and gives older rows one when read", async () => {
+    const a = (await store.save({ text: '亲，今天发货' })) as { id: number };
+    expect((await db.phrases.get(a.id))!.pinyin).toBe(pinyinKey('亲，今天发货'));
+    await store.save({ text: '亲，明天发货' }, a.id);
+    expect((await db.phrases.get(a.id))!.pinyin).toBe(pinyinKey('亲，明天发货'));
+    await store.save({ text: 'English only' }, a.id);
+    expect(await db.phrases.get(a.id)).not.toHaveProperty('pinyin');
+    await store.applyImport({ add: [{ text: '退款已处理' }], update: [{ id: a.id, draft: { text: '已修改' } }] });
+    const rows = await db.phrases.toArray();
+    expect(rows.map((p) => [p.text, p.pinyin])).toEqual([
+      ['已修改', 'yi xiu gai'],
+      ['退款已处理', 'tui kuan yi chu li'],
+    ]);
+    // A row written before keys existed gets one on the next read, stored for the reads after it.
+    const old = await db.phrases.add({ text: '老的短语', group: '未分组', tags: [], usage: 0, updatedAt: 1 });
+    expect((await store.visible()).find((p) => p.id === old)!.pinyin).toBe('lao de duan yu');
+    expect((await db.phrases.get(old))!.pinyin).toBe('lao de duan yu');
+  });
+
+  it('seeds the starter pack with its keys', async () => {
+    await store.seedIfEmpty();
+    for (const p of await db.phrases.toArray()) expect(p.pinyin).toBe(pinyinKey(p.text));
   });
 });
