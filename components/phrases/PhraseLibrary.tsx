@@ -27,9 +27,8 @@ export function PhraseLibrary() {
   const all = phrases ?? [];
   const groups = [...new Set(all.map((p) => p.group))].sort((a, b) => a.localeCompare(b, 'zh'));
   const inGroup = group === null ? all : all.filter((p) => p.group === group);
-  const shown = query.trim()
-    ? searchPhrases(inGroup, query, { limit: 500 }).map((r) => r.row)
-    : [...inGroup].sort((a, b) => b.usage - a.usage || (a.id ?? 0) - (b.id ?? 0));
+  // Best match first (text, shortcut, pinyin); with no query, what is used now first.
+  const shown = searchPhrases(inGroup, query, query.trim() ? { limit: 500 } : {}).map((r) => r.row);
 
   async function save(e: FormEvent) {
     e.preventDefault();

@@ -5,6 +5,7 @@
 import type { PhraseRow, SentinelDB } from '../db/schema';
 import type { Platform } from '../model';
 import { pinyinKey } from '../phrases/pinyin';
+import { useScore } from '../phrases/search';
 import { STARTER_PHRASES } from '../phrases/starter';
 import { shortcutKey, validateDraft, type PhraseDraft } from '../phrases/validate';
 
@@ -45,12 +46,16 @@ export class PhraseStore {
     return platform ? all.filter((p) => !p.platforms?.length || p.platforms.includes(platform)) : all;
   }
 
+  /** One more use, now: counted in `usage`, and in `recent` (older uses decayed to now; see useScore). */
   async used(id: number): Promise<void> {
+    const now = this.now();
     await this.db.phrases
       .where('id')
       .equals(id)
       .modify((p) => {
         p.usage += 1;
+        p.recent = useScore(p, now) + 1;
+        p.usedAt = now;
       });
   }
 
@@ -71,7 +76,7 @@ export class PhraseStore {
       if (id !== undefined) {
         const prev = await this.db.phrases.get(id);
         if (!prev) return { ok: false as const, error: 'no such phrase' };
-        await this.db.phrases.put(toRow(v.draft, { id, usage: prev.usage, updatedAt: this.now() }));
+        await this.db.phrases.put(toRow(v.draft, { ...usesOf(prev), id, updatedAt: this.now() }));
         return { ok: true as const, id };
       }
       const newId = await this.db.phrases.add(toRow(v.draft, { usage: 0, updatedAt: this.now() }));
@@ -110,20 +115,22 @@ export class PhraseStore {
     try {
       return await this.db.transaction('rw', this.db.phrases, async () => {
         const now = this.now();
-        // Replacing the library keeps the use counts of phrases whose text stays.
-        const keptUsage = new Map<string, number>();
+        // Replacing the library keeps the uses of phrases whose text stays.
+        const keptUses = new Map<string, Uses>();
         if (plan.replaceAll) {
-          for (const p of await this.db.phrases.toArray())
-            keptUsage.set(p.text, Math.max(p.usage, keptUsage.get(p.text) ?? 0));
+          for (const p of await this.db.phrases.toArray()) {
+            const had = keptUses.get(p.text);
+            if (!had || p.usage > had.usage) keptUses.set(p.text, usesOf(p));
+          }
           await this.db.phrases.clear();
         }
         for (const u of updates) {
           const prev = await this.db.phrases.get(u.id);
           if (!prev) throw new Error(`no such phrase ${u.id}`);
-          await this.db.phrases.put(toRow(u.draft, { id: u.id, usage: prev.usage, updatedAt: now }));
+          await this.db.phrases.put(toRow(u.draft, { ...usesOf(prev), id: u.id, updatedAt: now }));
         }
         const addedIds = await this.db.phrases.bulkAdd(
-          adds.map((d) => toRow(d, { usage: keptUsage.get(d.text) ?? 0, updatedAt: now })),
+          adds.map((d) => toRow(d, { ...(keptUses.get(d.text) ?? { usage: 0 }), updatedAt: now })),
           { allKeys: true },
         );
         // One shortcut, one phrase (whatever its case): checked over the result, inside the transaction (a failure
@@ -170,7 +177,18 @@ function withPinyin<T extends PhraseRow>(row: T): T {
   return (key === undefined ? rest : { ...rest, pinyin: key }) as T;
 }
 
-function toRow(d: PhraseDraft, extra: { id?: number; usage: number; updatedAt: number }): PhraseRow {
+type Uses = Pick<PhraseRow, 'usage' | 'usedAt' | 'recent'>;
+
+/** What a phrase keeps of its uses when it is edited or imported again. */
+function usesOf(p: PhraseRow): Uses {
+  return {
+    usage: p.usage,
+    ...(p.usedAt !== undefined && { usedAt: p.usedAt }),
+    ...(p.recent !== undefined && { recent: p.recent }),
+  };
+}
+
+function toRow(d: PhraseDraft, extra: Uses & { id?: number; updatedAt: number }): PhraseRow {
   return withPinyin({
     ...(extra.id !== undefined && { id: extra.id }),
     text: d.text,
@@ -179,6 +197,8 @@ function toRow(d: PhraseDraft, extra: { id?: number; usage: number; updatedAt: n
     ...(d.shortcut !== undefined && { shortcut: d.shortcut }),
     ...(d.platforms !== undefined && { platforms: d.platforms }),
     usage: extra.usage,
+    ...(extra.usedAt !== undefined && { usedAt: extra.usedAt }),
+    ...(extra.recent !== undefined && { recent: extra.recent }),
     updatedAt: extra.updatedAt,
   });
 }

@@ -216,7 +216,11 @@ export class Palette {
     box.append(q, list, foot);
 
     const render = () => {
-      const found = searchPhrases(this.phrases, q.value, { platform: this.deps.platform, limit: 20 });
+      const found = searchPhrases(this.phrases, q.value, {
+        platform: this.deps.platform,
+        limit: 20,
+        now: this.deps.now(),
+      });
       this.results = found.map((f) => f.row);
       this.selected = Math.min(this.selected, Math.max(0, this.results.length - 1));
       list.replaceChildren();

@@ -75,6 +75,10 @@ export interface PhraseRow {
    * Rows from before it are given one when the library is next read.
    */
   pinyin?: string;
+  /** When the phrase was last inserted (absent: never, or only before use times were kept). */
+  usedAt?: number;
+  /** Its uses, each weighing half as much per half-life of age, as of `usedAt` (`lib/phrases/search.ts` useScore). */
+  recent?: number;
 }
 
 /**

@@ -11,7 +11,8 @@
  *   100–300 the query's characters appear in the text in order (subsequence: `退流` finds 退款流程), scored by
  *          how tightly they sit.
  * Several words (`发货 快递`) must each match somewhere; the weakest decides. Case, full-width letters and
- * digits are folded (NFKC, lower case). Equal scores rank by usage, then by the most recently updated.
+ * digits are folded (NFKC, lower case). Equal scores rank by recent use (`useScore`: every use counts, halved
+ * every week of age, so what the agent uses now comes first), then by usage, then by the most recently updated.
  * `ranges` are [start, end) indexes into the phrase's text (UTF-16, as `String.slice` takes them), sorted and
  * disjoint, for highlighting.
  */
@@ -40,6 +41,18 @@ export const SCORE = {
   fuzzyMin: 100,
   fuzzyMax: 300,
 } as const;
+
+/** A use counts half as much after this long. */
+export const USE_HALF_LIFE_MS = 7 * 86_400_000;
+
+/**
+ * How much a phrase is used now: its uses (`recent`, as of `usedAt`) decayed to `now`, each halving every
+ * USE_HALF_LIFE_MS. 0 for a phrase never used, or used only before use times were kept.
+ */
+export function useScore(row: Pick<PhraseRow, 'recent' | 'usedAt'>, now: number): number {
+  if (!row.recent || row.usedAt === undefined) return 0;
+  return row.recent * 2 ** (-Math.max(0, now - row.usedAt) / USE_HALF_LIFE_MS);
+}
 
 const MAX_QUERY = 100;
 /** Highlighted occurrences per phrase. */
@@ -332,6 +345,18 @@ function matchQuery(p: Prepared, q: string): { score: number; ranges: [number, n
   return min - 5 > whole.score ? { score: min - 5, ranges } : whole;
 }
 
+/** Recent use, then usage, then the most recently updated, then the library's order. */
+export function byUse(a: Ranked, b: Ranked): number {
+  return b.use - a.use || b.row.usage - a.row.usage || b.row.updatedAt - a.row.updatedAt || a.i - b.i;
+}
+
+/** A row with its `useScore` and its place in the library, for `byUse`. */
+export interface Ranked {
+  row: PhraseRow;
+  use: number;
+  i: number;
+}
+
 function visibleOn(row: PhraseRow, platform: Platform | undefined): boolean {
   return !platform || !row.platforms?.length || row.platforms.includes(platform);
 }
@@ -343,25 +368,23 @@ function visibleOn(row: PhraseRow, platform: Platform | undefined): boolean {
 export function searchPhrases(
   rows: readonly PhraseRow[],
   query: string,
-  opts: { platform?: Platform; limit?: number } = {},
+  opts: { platform?: Platform; limit?: number; now?: number } = {},
 ): PhraseMatch[] {
   const q = foldQuery(query.slice(0, MAX_QUERY));
-  const found: { m: PhraseMatch; i: number }[] = [];
+  const now = opts.now ?? Date.now();
+  const found: (Ranked & { m: PhraseMatch })[] = [];
   rows.forEach((row, i) => {
     if (!visibleOn(row, opts.platform)) return;
     if (!q || q === '/') {
       if (q === '/' && !row.shortcut) return;
-      found.push({ m: { row, score: 0, ranges: [] }, i });
+      found.push({ m: { row, score: 0, ranges: [] }, row, i, use: useScore(row, now) });
       return;
     }
     const p = prepare(row);
     const { score, ranges } = matchQuery(p, q);
-    if (score > 0) found.push({ m: { row, score, ranges: toTextRanges(p, ranges) }, i });
+    if (score > 0) found.push({ m: { row, score, ranges: toTextRanges(p, ranges) }, row, i, use: useScore(row, now) });
   });
-  found.sort(
-    (a, b) =>
-      b.m.score - a.m.score || b.m.row.usage - a.m.row.usage || b.m.row.updatedAt - a.m.row.updatedAt || a.i - b.i,
-  );
+  found.sort((a, b) => b.m.score - a.m.score || byUse(a, b));
   const limit = opts.limit ?? Infinity;
   return found.slice(0, Math.max(0, limit)).map((x) => x.m);
 }

@@ -4,6 +4,7 @@ import { PhraseStore } from '../../lib/background/phrases';
 import { SentinelDB } from '../../lib/db/schema';
 import { pinyinKey } from '../../lib/phrases/pinyin';
 import { STARTER_PHRASES } from '../../lib/phrases/starter';
+import { USE_HALF_LIFE_MS } from '../../lib/phrases/search';
 import { promptsOf, validateDraft } from '../../lib/phrases/validate';
 
 let n = 0;
@@ -145,5 +146,22 @@ describe('PhraseStore', () => {
   it('seeds the starter pack with its keys', async () => {
     await store.seedIfEmpty();
     for (const p of await db.phrases.toArray()) expect(p.pinyin).toBe(pinyinKey(p.text));
+  });
+
+  it('counts a use with its time: past uses weigh half after a half-life; edits and imports keep them', async () => {
+    let now = 1_790_000_000_000;
+    store = new PhraseStore(db, () => now);
+    const a = (await store.save({ text: '亲，在的' })) as { id: number };
+    await store.used(a.id);
+    expect(await db.phrases.get(a.id)).toMatchObject({ usage: 1, recent: 1, usedAt: now });
+    now += USE_HALF_LIFE_MS;
+    await store.used(a.id);
+    expect(await db.phrases.get(a.id)).toMatchObject({ usage: 2, recent: 1.5, usedAt: now });
+    await store.save({ text: '亲，在的哦' }, a.id);
+    expect(await db.phrases.get(a.id)).toMatchObject({ usage: 2, recent: 1.5, usedAt: now });
+    await store.applyImport({ add: [], update: [{ id: a.id, draft: { text: '亲，在的哦', group: '问候' } }] });
+    expect(await db.phrases.get(a.id)).toMatchObject({ group: '问候', usage: 2, recent: 1.5, usedAt: now });
+    await store.applyImport({ add: [{ text: '亲，在的哦' }], update: [], replaceAll: true });
+    expect((await db.phrases.toArray())[0]).toMatchObject({ usage: 2, recent: 1.5, usedAt: now });
   });
 });

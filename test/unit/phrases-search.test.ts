@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PhraseRow } from '../../lib/db/schema';
 import { parseImport } from '../../lib/phrases/io';
 import { pinyinKey } from '../../lib/phrases/pinyin';
-import { SCORE, searchPhrases, type PhraseMatch } from '../../lib/phrases/search';
+import { SCORE, USE_HALF_LIFE_MS, searchPhrases, useScore, type PhraseMatch } from '../../lib/phrases/search';
 import { STARTER_PHRASES } from '../../lib/phrases/starter';
 
 let nextId = 1;
@@ -52,6 +52,24 @@ describe('searchPhrases: ranking', () => {
       row({ text: '亲，后天发货', usage: 9, updatedAt: 200 }),
     ];
     expect(texts(searchPhrases(rows, '发货'))).toEqual(['亲，后天发货', '亲，明天发货', '亲，今天发货']);
+  });
+
+  it('ranks equal matches by recent use: 3 uses today beat 20 uses two months ago', () => {
+    const NOW = 1_790_000_000_000;
+    const DAY = 86_400_000;
+    const rows = [
+      row({ text: '亲，老熟人发货', usage: 20, recent: 20, usedAt: NOW - 60 * DAY, updatedAt: 5 }),
+      row({ text: '亲，今天常用发货', usage: 3, recent: 3, usedAt: NOW - 3600_000, updatedAt: 1 }),
+      row({ text: '亲，从没用过发货', usage: 0, updatedAt: 9 }),
+      row({ text: '亲，旧版本用过发货', usage: 7, updatedAt: 2 }), // counted before last-use times were kept
+    ];
+    const order = ['亲，今天常用发货', '亲，老熟人发货', '亲，旧版本用过发货', '亲，从没用过发货'];
+    expect(texts(searchPhrases(rows, '发货', { now: NOW }))).toEqual(order);
+    expect(texts(searchPhrases(rows, '', { now: NOW }))).toEqual(order);
+    // The weight of past uses halves every half-life.
+    expect(useScore({ recent: 4, usedAt: NOW - USE_HALF_LIFE_MS }, NOW)).toBeCloseTo(2);
+    expect(useScore({ recent: 4, usedAt: NOW }, NOW)).toBe(4);
+    expect(useScore({}, NOW)).toBe(0);
   });
 
   it('a tighter subsequence ranks above a looser one', () => {
