@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { PhraseRow } from '../../lib/db/schema';
-import { parseImport } from '../../lib/phrases/io';
+import { parseImport } from '../../lib/phrases/formats';
 import { pinyinKey } from '../../lib/phrases/pinyin';
 import { SCORE, USE_HALF_LIFE_MS, searchPhrases, useScore, type PhraseMatch } from '../../lib/phrases/search';
 import { STARTER_PHRASES } from '../../lib/phrases/starter';
