@@ -3,13 +3,15 @@
  * - Ctrl+/ (or Alt+/) in the chat input opens a fuzzy-search list; ↑/↓ choose, Enter inserts at the caret,
  *   Esc closes. Phrases with fill-in prompts ({?订单号}) ask for them first.
  * - Typing a shortcut and a space (`/fh `) replaces it with the phrase.
+ * - The chosen phrase is previewed as it will be inserted (variables filled with the settings the `phrases` reply
+ *   carries and the open conversation; fill-ins as typed), as text.
  * Never sends: Enter inside the palette is stopped before the page can see it, and insertion never types Enter.
  * Phrases come from the background (content scripts never open the database). Text is set as text only.
  */
 import { send, type Transport } from '../send';
 import type { PhraseRow } from '../db/schema';
 import type { Platform } from '../model';
-import { fillPhrase } from '../phrases/fill';
+import { fillPhrase, type FillSettings } from '../phrases/fill';
 import { searchPhrases } from '../phrases/search';
 import { promptsOf, shortcutKey } from '../phrases/validate';
 import { editableOf, insertTextConfirmed } from './insert';
@@ -41,6 +43,9 @@ mark { background: #fff1b8; color: inherit; }
 .grp { color: #8c8c8c; font-size: 11px; margin-left: 6px; }
 .foot { border-top: 1px solid #f0f0f0; padding: 4px 10px; color: #8c8c8c; font-size: 11px; }
 label { display: block; padding: 4px 10px 0; color: #595959; }
+.pv { border-top: 1px solid #f0f0f0; padding: 6px 10px; background: #fafafa; white-space: pre-wrap;
+  word-break: break-all; max-height: 120px; overflow: auto; }
+.pv:empty { display: none; }
 .empty { padding: 8px 10px; color: #8c8c8c; }
 `;
 
@@ -48,6 +53,8 @@ type Saved = { kind: 'field'; start: number; end: number } | { kind: 'range'; ra
 
 export class Palette {
   private phrases: PhraseRow[] = [];
+  /** The names phrases are filled with (settings), from the last `phrases` reply. */
+  private fill: FillSettings | null = null;
   private host: HTMLElement | null = null;
   private saved: Saved = null;
   private results: PhraseRow[] = [];
@@ -78,6 +85,7 @@ export class Palette {
     this.loading ??= send(this.deps.send, { type: 'phrases', platform: this.deps.platform })
       .then((r) => {
         if (r.ok && Array.isArray(r.phrases)) this.phrases = r.phrases;
+        if (r.ok && r.fill) this.fill = r.fill;
       })
       .finally(() => {
         this.loading = null;
@@ -213,7 +221,8 @@ export class Palette {
     foot.className = 'foot';
     foot.textContent =
       '↑↓ 选择 · Enter 插入 · Esc 关闭 · 不会自动发送  (↑↓ choose · Enter insert · Esc close · never sends)';
-    box.append(q, list, foot);
+    const pv = preview(doc);
+    box.append(q, list, pv, foot);
 
     const render = () => {
       const found = searchPhrases(this.phrases, q.value, {
@@ -224,6 +233,8 @@ export class Palette {
       this.results = found.map((f) => f.row);
       this.selected = Math.min(this.selected, Math.max(0, this.results.length - 1));
       list.replaceChildren();
+      const chosen = this.results[this.selected];
+      pv.textContent = chosen ? this.filled(chosen, {}, true).text : '';
       if (!found.length) {
         const li = doc.createElement('li');
         li.className = 'empty';
@@ -291,12 +302,18 @@ export class Palette {
   private renderPrompts(box: HTMLElement, el: HTMLElement, row: PhraseRow): void {
     const doc = this.deps.doc;
     const names = promptsOf(row.text);
-    const fields = names.map((name, i) => {
+    const pv = preview(doc);
+    const values = () => Object.fromEntries(names.map((n, k) => [n, fields[k]?.value ?? '']));
+    const show = () => {
+      pv.textContent = this.filled(row, values(), true).text;
+    };
+    const fields: HTMLInputElement[] = names.map((name, i) => {
       const label = doc.createElement('label');
       label.textContent = name;
       const input = doc.createElement('input');
       input.type = 'text';
       input.setAttribute('aria-label', name);
+      input.addEventListener('input', show);
       input.addEventListener('keydown', (e) => {
         if (e.isComposing) return;
         if (e.key === 'Escape') {
@@ -306,9 +323,9 @@ export class Palette {
           e.preventDefault();
           if (i < names.length - 1) fields[i + 1]!.focus();
           else {
-            const values = Object.fromEntries(names.map((n, k) => [n, fields[k]!.value]));
+            const filledIn = values();
             this.close();
-            void this.insert(el, row, values);
+            void this.insert(el, row, filledIn);
           }
         }
       });
@@ -318,20 +335,41 @@ export class Palette {
     const foot = doc.createElement('div');
     foot.className = 'foot';
     foot.textContent = '填好后按 Enter 插入 · Esc 取消  (fill in, Enter to insert · Esc cancel)';
-    box.appendChild(foot);
+    box.append(pv, foot);
+    show();
     fields[0]?.focus();
+  }
+
+  /**
+   * The phrase as it will be inserted: variables filled (settings, then the open conversation), then the fill-ins as
+   * typed (kept literally). `caret`: where {cursor} was (-1: none). For the preview, a fill-in not typed yet shows
+   * as `[订单号]`.
+   */
+  private filled(row: PhraseRow, prompts: Record<string, string>, preview = false): { text: string; caret: number } {
+    const ctx = { ...this.fill, ...this.deps.context(), now: this.deps.now() };
+    const text = fillPhrase(row.text.replace(/\{cursor\}/g, '\uE000'), ctx).replace(
+      /\{\?([^{}]{1,20})\}/g,
+      (all, name: string) => (preview ? prompts[name] || `[${name}]` : (prompts[name] ?? all)),
+    );
+    return { text: text.replace(/\uE000/g, ''), caret: text.indexOf('\uE000') };
   }
 
   /** Fills the phrase and inserts it at the (restored) caret; {cursor} marks where the caret ends up. */
   private async insert(el: HTMLElement, row: PhraseRow, prompts: Record<string, string>): Promise<void> {
-    let text = row.text.replace(/\{\?([^{}]{1,20})\}/g, (all, name: string) => prompts[name] ?? all);
-    text = fillPhrase(text.replace(/\{cursor\}/g, '\uE000'), { ...this.deps.context(), now: this.deps.now() });
-    const at = text.indexOf('\uE000');
-    const clean = text.replace(/\uE000/g, '');
+    const { text: clean, caret: at } = this.filled(row, prompts);
     const r = await insertTextConfirmed(el, clean);
     if (r.ok && at >= 0) moveCaretBack(el, clean.length - at);
     if (r.ok && row.id !== undefined) void send(this.deps.send, { type: 'phraseUsed', id: row.id });
   }
+}
+
+/** The preview line: filled text, set as text only. */
+function preview(doc: Document): HTMLElement {
+  const pv = doc.createElement('div');
+  pv.className = 'pv';
+  pv.setAttribute('aria-live', 'polite');
+  pv.setAttribute('aria-label', '预览 Preview');
+  return pv;
 }
 
 function appendHighlighted(
