@@ -152,11 +152,12 @@ export const PROTOCOL = {
   inputFocus: spec()(WORKBENCH, message('inputFocus', { platform, account: id(LIMITS.accountLength) })),
   /**
    * Read the phrase library (content scripts never open Dexie), with the settings the palette fills phrases with
-   * ({客服名}, {店铺名}, the word for a masked {买家昵称}).
+   * ({客服名}, {店铺名}, the word for a masked {买家昵称}). With the buyer's last question (cut to 200 characters),
+   * the reply carries its pinyin key too (the palette's suggestions; the dictionary is the background's).
    */
-  phrases: spec<{ phrases: PhraseRow[]; fill: FillSettings }>()(
+  phrases: spec<{ phrases: PhraseRow[]; fill: FillSettings; questionPinyin?: string }>()(
     ANY,
-    message('phrases', { platform: v.optional(platform) }),
+    message('phrases', { platform: v.optional(platform), question: v.optional(clipped(200)) }),
   ),
   /** A phrase was inserted: count the use. */
   phraseUsed: spec()(ANY, message('phraseUsed', { id: wholeId })),

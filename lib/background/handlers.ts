@@ -10,6 +10,7 @@ import type { PhraseStore } from './phrases';
 import type { Sentinel } from './sentinel';
 import type { TrafficLimiter } from './traffic';
 import { fillPhrase, type FillSettings } from '../phrases/fill';
+import { pinyinKey } from '../phrases/pinyin';
 
 export interface TabOps {
   /** Brings a tab and its window to the front; false when the tab is gone. */
@@ -74,7 +75,13 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
       return { ok: true };
     },
     async phrases(msg) {
-      return { ok: true, phrases: await phrases.visible(msg.platform), fill: await fillSettings() };
+      const questionPinyin = msg.question ? pinyinKey(msg.question) : undefined;
+      return {
+        ok: true,
+        phrases: await phrases.visible(msg.platform),
+        fill: await fillSettings(),
+        ...(questionPinyin !== undefined && { questionPinyin }),
+      };
     },
     async phraseUsed(msg) {
       await phrases.used(msg.id);

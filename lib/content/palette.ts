@@ -1,7 +1,10 @@
 /**
  * The in-page quick-phrase palette and shortcut expansion, inside the workbench's chat input.
- * - Ctrl+/ (or Alt+/) in the chat input opens a fuzzy-search list; ↑/↓ choose, Enter inserts at the caret,
- *   Esc closes. Phrases with fill-in prompts ({?订单号}) ask for them first.
+ * - Ctrl+/ (or Alt+/) in the chat input opens a fuzzy-search list (text, shortcut, pinyin); ↑/↓ choose, Enter
+ *   inserts at the caret, Esc closes. Phrases with fill-in prompts ({?订单号}) ask for them first.
+ * - Before anything is typed, the list is the suggestions for the open conversation: phrases ranked by the buyer's
+ *   last question (`suggestPhrases`: words and pinyin, computed here; the question's pinyin key comes with the
+ *   phrases from the background).
  * - Typing a shortcut and a space (`/fh `) replaces it with the phrase.
  * - The chosen phrase is previewed as it will be inserted (variables filled with the settings the `phrases` reply
  *   carries and the open conversation; fill-ins as typed), as text.
@@ -13,6 +16,7 @@ import type { PhraseRow } from '../db/schema';
 import type { Platform } from '../model';
 import { fillPhrase, type FillSettings } from '../phrases/fill';
 import { searchPhrases } from '../phrases/search';
+import { suggestPhrases } from '../phrases/suggest';
 import { promptsOf, shortcutKey } from '../phrases/validate';
 import { editableOf, insertTextConfirmed } from './insert';
 
@@ -23,8 +27,11 @@ export interface PaletteDeps {
   input(): Element | null;
   /** How requests reach the background (typed by `send`). */
   send: Transport;
-  /** Who the open conversation is with, for {买家昵称} / {店铺}. */
-  context(): { buyerNick?: string; shop?: string };
+  /**
+   * The open conversation: who it is with, for {买家昵称} / {店铺名}, and the buyer's last question (see
+   * `lastBuyerQuestion`), for the suggestions.
+   */
+  context(): { buyerNick?: string; shop?: string; question?: string };
   now(): number;
 }
 
@@ -47,6 +54,8 @@ label { display: block; padding: 4px 10px 0; color: #595959; }
   word-break: break-all; max-height: 120px; overflow: auto; }
 .pv:empty { display: none; }
 .empty { padding: 8px 10px; color: #8c8c8c; }
+.hint { padding: 4px 10px 0; color: #8c8c8c; font-size: 11px; overflow: hidden; text-overflow: ellipsis;
+  white-space: nowrap; }
 `;
 
 type Saved = { kind: 'field'; start: number; end: number } | { kind: 'range'; range: Range } | null;
@@ -55,6 +64,9 @@ export class Palette {
   private phrases: PhraseRow[] = [];
   /** The names phrases are filled with (settings), from the last `phrases` reply. */
   private fill: FillSettings | null = null;
+  /** The buyer's question the open list suggests for ('' for none), and its pinyin key from the background. */
+  private question = '';
+  private questionPinyin: string | undefined;
   private host: HTMLElement | null = null;
   private saved: Saved = null;
   private results: PhraseRow[] = [];
@@ -80,17 +92,24 @@ export class Palette {
     return this.host !== null;
   }
 
-  /** Loads (or reloads) the phrases visible on this platform. */
-  refresh(): Promise<void> {
-    this.loading ??= send(this.deps.send, { type: 'phrases', platform: this.deps.platform })
-      .then((r) => {
-        if (r.ok && Array.isArray(r.phrases)) this.phrases = r.phrases;
-        if (r.ok && r.fill) this.fill = r.fill;
-      })
-      .finally(() => {
-        this.loading = null;
-      });
+  /** Loads (or reloads) the phrases visible on this platform; with a question, its pinyin key too. */
+  refresh(question?: string): Promise<void> {
+    if (question) return this.load(question);
+    this.loading ??= this.load().finally(() => {
+      this.loading = null;
+    });
     return this.loading;
+  }
+
+  private async load(question?: string): Promise<void> {
+    const r = await send(this.deps.send, {
+      type: 'phrases',
+      platform: this.deps.platform,
+      ...(question && { question }),
+    });
+    if (r.ok && Array.isArray(r.phrases)) this.phrases = r.phrases;
+    if (r.ok && r.fill) this.fill = r.fill;
+    if (question) this.questionPinyin = r.ok ? r.questionPinyin : undefined;
   }
 
   private inInput(target: EventTarget | null): HTMLElement | null {
@@ -169,7 +188,9 @@ export class Palette {
     if (!el) return;
     if (!prompting) this.saveCaret(el);
     this.close(false);
-    await this.refresh();
+    this.question = prompting ? '' : (this.deps.context().question ?? '').trim();
+    this.questionPinyin = undefined;
+    await this.refresh(this.question);
     const doc = this.deps.doc;
     const host = doc.createElement('div');
     host.setAttribute('data-reply-sentinel-palette', '');
@@ -222,14 +243,23 @@ export class Palette {
     foot.textContent =
       '↑↓ 选择 · Enter 插入 · Esc 关闭 · 不会自动发送  (↑↓ choose · Enter insert · Esc close · never sends)';
     const pv = preview(doc);
+    const hint = doc.createElement('div');
+    hint.className = 'hint';
     box.append(q, list, pv, foot);
 
     const render = () => {
-      const found = searchPhrases(this.phrases, q.value, {
-        platform: this.deps.platform,
-        limit: 20,
-        now: this.deps.now(),
-      });
+      const opts = { platform: this.deps.platform, limit: 20, now: this.deps.now() };
+      const suggesting = !q.value.trim() && this.question !== '';
+      const found = suggesting
+        ? suggestPhrases(this.phrases, this.question, {
+            ...opts,
+            ...(this.questionPinyin !== undefined && { questionPinyin: this.questionPinyin }),
+          })
+        : searchPhrases(this.phrases, q.value, opts);
+      if (suggesting && found[0]?.score) {
+        hint.textContent = `按买家的问题推荐：「${this.question}」  (suggested for the buyer's question)`;
+        list.before(hint);
+      } else hint.remove();
       this.results = found.map((f) => f.row);
       this.selected = Math.min(this.selected, Math.max(0, this.results.length - 1));
       list.replaceChildren();

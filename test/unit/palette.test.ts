@@ -134,3 +134,35 @@ describe('the palette previews the filled phrase before inserting it', () => {
     expect(input.value).toBe('小张，订单 12345 已发出');
   });
 });
+
+describe('the palette opens with suggestions for the open conversation', () => {
+  const rows = [
+    phrase(1, '亲，在的哦，请问有什么可以帮您的呢？', 9),
+    phrase(2, '亲，付款后 48 小时内发货，发货后物流单号会同步到订单里', 0),
+    phrase(3, '亲，退款申请已收到', 3),
+  ];
+
+  it("ranks the phrases by the buyer's last question, says so, and searches as usual once typed into", async () => {
+    const { root, sent, key, input } = await opened(rows, () => ({ question: '什么时候发货' }));
+    expect(sent[sent.length - 1]).toEqual({ type: 'phrases', platform: 'pdd', question: '什么时候发货' });
+    const items = () => [...root.querySelectorAll('li[role="option"]')].map((li) => li.textContent);
+    expect(items()[0]).toContain('48 小时内发货');
+    expect(root.querySelector('.hint')!.textContent).toContain('什么时候发货');
+    const search = root.querySelector('input')!;
+    search.value = '退款';
+    search.dispatchEvent(new Event('input', { bubbles: true }));
+    expect(items()).toEqual([expect.stringContaining('退款申请')]);
+    expect(root.querySelector('.hint')).toBeNull();
+    search.value = '';
+    search.dispatchEvent(new Event('input', { bubbles: true }));
+    key(search, 'Enter');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(input.value).toBe('亲，付款后 48 小时内发货，发货后物流单号会同步到订单里');
+  });
+
+  it('without a question: the most used first, no hint', async () => {
+    const { root } = await opened(rows);
+    expect(root.querySelector('li[role="option"]')!.textContent).toContain('在的哦');
+    expect(root.querySelector('.hint')).toBeNull();
+  });
+});

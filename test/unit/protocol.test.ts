@@ -222,6 +222,16 @@ describe('phrases are filled with the settings', () => {
     expect(await router.handle({ type: 'phrases', platform: 'pdd' }, TAB())).toMatchObject({ ok: true, fill: NAMES });
   });
 
+  it("the palette's request may carry the buyer's question; the reply carries its pinyin key", async () => {
+    expect(await router.handle({ type: 'phrases', platform: 'pdd', question: '什么时候发或？' }, TAB())).toMatchObject({
+      ok: true,
+      questionPinyin: 'shen me shi hou fa huo ',
+    });
+    const long = await router.handle({ type: 'phrases', question: '问'.repeat(5000) }, TAB());
+    expect((long as { questionPinyin?: string }).questionPinyin?.split(' ')).toHaveLength(200); // cut to 200
+    expect(await router.handle({ type: 'phrases', question: 5 }, TAB())).toMatchObject({ ok: false });
+  });
+
   it("the popup's insert fills {客服名} {店铺名} from the settings and never inserts a masked nickname", async () => {
     await router.handle({ type: 'settings', patch: NAMES }, PAGE);
     await sentinel.ingest(
