@@ -11,7 +11,7 @@ import { searchPhrases } from '@/lib/phrases/search';
 import { uiDb } from '@/lib/ui/db';
 import { useT } from '../i18n';
 
-const VARIABLES = ['{买家昵称}', '{客服名}', '{店铺}', '{问候}', '{日期}', '{cursor}', '{?订单号}'];
+const VARIABLES = ['{买家昵称}', '{客服名}', '{店铺名}', '{问候}', '{日期}', '{cursor}', '{?订单号}'];
 
 type Editing = { id?: number; text: string; group: string; tags: string; shortcut: string; platforms: Platform[] };
 
