@@ -18,6 +18,7 @@ import { fillPhrase, type FillSettings } from '../phrases/fill';
 import { searchPhrases } from '../phrases/search';
 import { suggestPhrases } from '../phrases/suggest';
 import { promptsOf, shortcutKey } from '../phrases/validate';
+import { isolate, safeText } from '../text';
 import { editableOf, insertTextConfirmed } from './insert';
 
 export interface PaletteDeps {
@@ -257,14 +258,14 @@ export class Palette {
           })
         : searchPhrases(this.phrases, q.value, opts);
       if (suggesting && found[0]?.score) {
-        hint.textContent = `按买家的问题推荐：「${this.question}」  (suggested for the buyer's question)`;
+        hint.textContent = `按买家的问题推荐：「${isolate(this.question)}」  (suggested for the buyer's question)`;
         list.before(hint);
       } else hint.remove();
       this.results = found.map((f) => f.row);
       this.selected = Math.min(this.selected, Math.max(0, this.results.length - 1));
       list.replaceChildren();
       const chosen = this.results[this.selected];
-      pv.textContent = chosen ? this.filled(chosen, {}, true).text : '';
+      pv.textContent = chosen ? safeText(this.filled(chosen, {}, true).text) : '';
       if (!found.length) {
         const li = doc.createElement('li');
         li.className = 'empty';
@@ -335,7 +336,7 @@ export class Palette {
     const pv = preview(doc);
     const values = () => Object.fromEntries(names.map((n, k) => [n, fields[k]?.value ?? '']));
     const show = () => {
-      pv.textContent = this.filled(row, values(), true).text;
+      pv.textContent = safeText(this.filled(row, values(), true).text);
     };
     const fields: HTMLInputElement[] = names.map((name, i) => {
       const label = doc.createElement('label');
@@ -376,7 +377,8 @@ export class Palette {
    * as `[订单号]`.
    */
   private filled(row: PhraseRow, prompts: Record<string, string>, preview = false): { text: string; caret: number } {
-    const ctx = { ...this.fill, ...this.deps.context(), now: this.deps.now() };
+    const { buyerNick, shop } = this.deps.context();
+    const ctx = { ...this.fill, buyerNick, shop, now: this.deps.now() };
     const text = fillPhrase(row.text.replace(/\{cursor\}/g, '\uE000'), ctx).replace(
       /\{\?([^{}]{1,20})\}/g,
       (all, name: string) => (preview ? prompts[name] || `[${name}]` : (prompts[name] ?? all)),
@@ -393,7 +395,7 @@ export class Palette {
   }
 }
 
-/** The preview line: filled text, set as text only. */
+/** The preview line: filled text, set as text only (page text in it without bidi and zero-width controls). */
 function preview(doc: Document): HTMLElement {
   const pv = doc.createElement('div');
   pv.className = 'pv';

@@ -31,15 +31,12 @@ const LABEL_WEIGHT = 2;
  */
 export function lastBuyerQuestion(messages: readonly { author: Author; text: string }[]): string {
   const trailing: string[] = [];
+  // From the end: replies after the buyer's last message are passed over, the first reply before it ends the run.
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i]!;
     if (m.author === 'buyer') trailing.unshift(m.text);
     else if (m.author !== 'system' && m.author !== 'internal' && trailing.length) break;
     if (trailing.length >= 3) break;
-  }
-  if (!trailing.length) {
-    const last = [...messages].reverse().find((m) => m.author === 'buyer');
-    if (last) trailing.push(last.text);
   }
   const q = trailing
     .map((t) => t.trim())

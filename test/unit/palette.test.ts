@@ -160,6 +160,15 @@ describe('the palette opens with suggestions for the open conversation', () => {
     expect(input.value).toBe('亲，付款后 48 小时内发货，发货后物流单号会同步到订单里');
   });
 
+  it("shows the buyer's question and nickname as page text: without bidi controls, isolated", async () => {
+    const { root, preview } = await opened([phrase(2, '{买家昵称}您好，48 小时内发货')], () => ({
+      question: '什么时候\u202E发货',
+      buyerNick: '小\u202E张',
+    }));
+    expect(root.querySelector('.hint')!.textContent).toContain('\u2068什么时候发货\u2069');
+    expect(preview().textContent).toBe('小张您好，48 小时内发货');
+  });
+
   it('without a question: the most used first, no hint', async () => {
     const { root } = await opened(rows);
     expect(root.querySelector('li[role="option"]')!.textContent).toContain('在的哦');
