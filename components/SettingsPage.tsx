@@ -38,6 +38,9 @@ export function SettingsPage() {
       notifications: form.notifications,
       language: form.language,
       retentionDays: form.retentionDays,
+      agentName: form.agentName,
+      shopName: form.shopName,
+      nickFallback: form.nickFallback,
     };
     const reply = await ask({ type: 'settings', patch });
     if (reply.ok) setDraft({});
@@ -99,6 +102,40 @@ export function SettingsPage() {
           />
           <span className="rs-help">{t('optRetentionHelp')}</span>
         </label>
+        <fieldset className="rs-field">
+          <legend>{t('optPhraseNames')}</legend>
+          <label className="rs-field">
+            <span>{t('optAgentName')}</span>
+            <input
+              type="text"
+              name="agentName"
+              maxLength={20}
+              value={form.agentName}
+              onChange={(e) => setForm({ agentName: e.target.value })}
+            />
+          </label>
+          <label className="rs-field">
+            <span>{t('optShopName')}</span>
+            <input
+              type="text"
+              name="shopName"
+              maxLength={40}
+              value={form.shopName}
+              onChange={(e) => setForm({ shopName: e.target.value })}
+            />
+          </label>
+          <label className="rs-field">
+            <span>{t('optNickFallback')}</span>
+            <input
+              type="text"
+              name="nickFallback"
+              maxLength={10}
+              value={form.nickFallback}
+              onChange={(e) => setForm({ nickFallback: e.target.value })}
+            />
+          </label>
+          <span className="rs-help">{t('optPhraseNamesHelp')}</span>
+        </fieldset>
         <button type="submit" className="rs-primary">
           {t('optSave')}
         </button>{' '}

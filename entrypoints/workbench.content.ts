@@ -9,6 +9,7 @@ import { Palette } from '@/lib/content/palette';
 import { Watcher } from '@/lib/content/watcher';
 import { WORKBENCH_MATCHES } from '@/lib/hosts';
 import { LINK_PORT } from '@/lib/messages';
+import { lastBuyerQuestion } from '@/lib/phrases/suggest';
 
 export default defineContentScript({
   matches: [...WORKBENCH_MATCHES],
@@ -50,7 +51,11 @@ export default defineContentScript({
         platform: adapter.platform,
         input: () => w.last?.input ?? null,
         send: (msg) => (ctx.isValid ? browser.runtime.sendMessage(msg) : Promise.resolve()),
-        context: () => (w.last?.thread?.nick ? { buyerNick: w.last.thread.nick } : {}),
+        context: () => {
+          const thread = w.last?.thread;
+          const question = thread ? lastBuyerQuestion(thread.messages) : '';
+          return { ...(thread?.nick && { buyerNick: thread.nick }), ...(question && { question }) };
+        },
         now: () => Date.now(),
       });
       palette.start();

@@ -1,6 +1,6 @@
 /**
  * The one guard for text cells of every CSV file we write (analytics exports: lib/analytics/csv.ts; the phrase
- * library: lib/phrases/io.ts).
+ * library: lib/phrases/export.ts).
  */
 import { safeText } from './text';
 

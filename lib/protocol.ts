@@ -15,6 +15,7 @@ import * as v from 'valibot';
 import type { BadgeView } from './badge';
 import type { PhraseRow } from './db/schema';
 import { HEALTH_PARTS, PART_STATES, healthOf, type HealthPart } from './health';
+import type { FillSettings } from './phrases/fill';
 import { HEALTH_STATES, LIMITS, type TabClock } from './messages';
 import { AGENT_ID, parseExport, type TeamDecision } from './analytics/team';
 import { AUTHORS, MARKERS, PLATFORMS, TIME_SOURCES, type ChatEvent } from './model';
@@ -168,8 +169,15 @@ export const PROTOCOL = {
   health: spec<{ clocks: TabClock[] }>()(WORKBENCH, HealthSchema),
   /** The chat input of a workbench tab got the focus (quick phrases go to the last focused input). */
   inputFocus: spec()(WORKBENCH, message('inputFocus', { platform, account: id(LIMITS.accountLength) })),
-  /** Read the phrase library (content scripts never open Dexie). */
-  phrases: spec<{ phrases: PhraseRow[] }>()(ANY, message('phrases', { platform: v.optional(platform) })),
+  /**
+   * Read the phrase library (content scripts never open Dexie), with the settings the palette fills phrases with
+   * ({客服名}, {店铺名}, the word for a masked {买家昵称}). With the buyer's last question (cut to 200 characters),
+   * the reply carries its pinyin key too (the palette's suggestions; the dictionary is the background's).
+   */
+  phrases: spec<{ phrases: PhraseRow[]; fill: FillSettings; questionPinyin?: string }>()(
+    ANY,
+    message('phrases', { platform: v.optional(platform), question: v.optional(clipped(200)) }),
+  ),
   /** A phrase was inserted: count the use. */
   phraseUsed: spec()(ANY, message('phraseUsed', { id: wholeId })),
   /** Phrase library edits (validated again by the store). */

@@ -18,6 +18,15 @@ const wholeNumber = (min: number, max: number, what: string) =>
     v.maxValue(max, `must be ${what}, ${min}–${max}`),
   );
 
+/** A name used in phrases: one line, no braces (it is put into phrase text), trimmed. */
+const phraseWord = (max: number) =>
+  v.pipe(
+    v.string(`must be text of at most ${max} characters`),
+    v.trim(),
+    v.maxLength(max, `must be text of at most ${max} characters`),
+    v.regex(/^[^\p{Cc}\p{Cf}\u2028\u2029{}]*$/u, 'must be one line without { }'),
+  );
+
 /** One schema per setting. */
 export const SETTING_SCHEMAS = {
   /** Alert this many seconds before a deadline (0 = no early alert). */
@@ -28,6 +37,12 @@ export const SETTING_SCHEMAS = {
   ruleOverrides: ruleOverridesSchema(allMetrics(DEFAULT_RULES)),
   /** UI language: follow the browser, or force one. */
   language: v.picklist(LANGUAGES, `must be one of ${LANGUAGES.join(', ')}`),
+  /** The agent's name for {客服名} in phrases ('' = not set: 客服). */
+  agentName: phraseWord(20),
+  /** The shop's name for {店铺名} in phrases ('' = not set: the shop the page shows, else 本店). */
+  shopName: phraseWord(40),
+  /** What {买家昵称} becomes when the page shows no nickname or a masked one (`S*******n`, `王***`). */
+  nickFallback: phraseWord(10),
 };
 
 type Schemas = typeof SETTING_SCHEMAS;
@@ -40,6 +55,9 @@ export const DEFAULT_SETTINGS: Settings = {
   retentionDays: 90,
   ruleOverrides: {},
   language: 'auto',
+  agentName: '',
+  shopName: '',
+  nickFallback: '亲',
 };
 
 const isSettingKey = (k: string): k is SettingKey => Object.hasOwn(SETTING_SCHEMAS, k);

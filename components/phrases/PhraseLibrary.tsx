@@ -4,12 +4,14 @@ import type { Translate } from '@/lib/badge';
 import type { PhraseRow } from '@/lib/db/schema';
 import { ask } from '@/lib/ui/ask';
 import { PLATFORMS, type Platform } from '@/lib/model';
-import { exportPhrases, parseImport, planImport, type ImportPreview } from '@/lib/phrases/io';
+import { exportPhrases } from '@/lib/phrases/export';
+import { parseImport, type ImportPreview } from '@/lib/phrases/formats';
+import { planImport } from '@/lib/phrases/plan';
 import { searchPhrases } from '@/lib/phrases/search';
 import { uiDb } from '@/lib/ui/db';
 import { useT } from '../i18n';
 
-const VARIABLES = ['{买家昵称}', '{客服名}', '{店铺}', '{问候}', '{日期}', '{cursor}', '{?订单号}'];
+const VARIABLES = ['{买家昵称}', '{客服名}', '{店铺名}', '{问候}', '{日期}', '{cursor}', '{?订单号}'];
 
 type Editing = { id?: number; text: string; group: string; tags: string; shortcut: string; platforms: Platform[] };
 
@@ -27,9 +29,8 @@ export function PhraseLibrary() {
   const all = phrases ?? [];
   const groups = [...new Set(all.map((p) => p.group))].sort((a, b) => a.localeCompare(b, 'zh'));
   const inGroup = group === null ? all : all.filter((p) => p.group === group);
-  const shown = query.trim()
-    ? searchPhrases(inGroup, query, { limit: 500 }).map((r) => r.row)
-    : [...inGroup].sort((a, b) => b.usage - a.usage || (a.id ?? 0) - (b.id ?? 0));
+  // Best match first (text, shortcut, pinyin); with no query, what is used now first.
+  const shown = searchPhrases(inGroup, query, query.trim() ? { limit: 500 } : {}).map((r) => r.row);
 
   async function save(e: FormEvent) {
     e.preventDefault();

@@ -9,7 +9,8 @@ import { withSpace, type PruneNotice } from './maintenance';
 import type { PhraseStore } from './phrases';
 import type { Sentinel } from './sentinel';
 import type { TrafficLimiter } from './traffic';
-import { fillPhrase } from '../phrases/fill';
+import { fillPhrase, type FillSettings } from '../phrases/fill';
+import { pinyinKey } from '../phrases/pinyin';
 
 export interface TabOps {
   /** Brings a tab and its window to the front; false when the tab is gone. */
@@ -34,6 +35,13 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
 
   const focusConversation = (conv: string) => openConversation(d, conv);
 
+  /** The names phrases are filled with (settings; the defaults while the worker could not start). */
+  async function fillSettings(): Promise<FillSettings> {
+    await sentinel.start().catch(() => undefined);
+    const { agentName, shopName, nickFallback } = sentinel.getSettings();
+    return { agentName, shopName, nickFallback };
+  }
+
   return {
     async events(msg, from) {
       const r = await withSpace(
@@ -57,7 +65,13 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
       return { ok: true };
     },
     async phrases(msg) {
-      return { ok: true, phrases: await phrases.visible(msg.platform) };
+      const questionPinyin = msg.question ? pinyinKey(msg.question) : undefined;
+      return {
+        ok: true,
+        phrases: await phrases.visible(msg.platform),
+        fill: await fillSettings(),
+        ...(questionPinyin !== undefined && { questionPinyin }),
+      };
     },
     async phraseUsed(msg) {
       await phrases.used(msg.id);
@@ -84,6 +98,7 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
         : undefined;
       const text = fillPhrase(phrase.text, {
         now: d.now(),
+        ...(await fillSettings()),
         ...(clock?.buyerNick !== undefined && { buyerNick: clock.buyerNick }),
         ...(clock?.shop !== undefined && { shop: clock.shop }),
       });

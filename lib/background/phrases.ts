@@ -4,6 +4,8 @@
  */
 import type { PhraseRow, SentinelDB } from '../db/schema';
 import type { Platform } from '../model';
+import { pinyinKey } from '../phrases/pinyin';
+import { useScore } from '../phrases/search';
 import { STARTER_PHRASES } from '../phrases/starter';
 import { shortcutKey, validateDraft, type PhraseDraft } from '../phrases/validate';
 
@@ -21,23 +23,39 @@ export class PhraseStore {
       if ((await this.db.phrases.count()) > 0) return;
       const now = this.now();
       await this.db.phrases.bulkAdd(
-        STARTER_PHRASES.map((p) => ({ ...p, tags: [...p.tags], usage: 0, updatedAt: now })),
+        STARTER_PHRASES.map((p) => withPinyin({ ...p, tags: [...p.tags], usage: 0, updatedAt: now })),
       );
     });
   }
 
-  /** Phrases visible on a platform (all when no platform), for the in-page palette. */
+  /**
+   * Phrases visible on a platform (all when no platform), for the in-page palette. Rows written before pinyin keys
+   * existed get theirs here, once (stored in the same transaction that reads them).
+   */
   async visible(platform?: Platform): Promise<PhraseRow[]> {
-    const all = await this.db.phrases.toArray();
+    const lacking = (rows: PhraseRow[]) => rows.filter((p) => p.pinyin === undefined && pinyinKey(p.text));
+    let all = await this.db.phrases.toArray();
+    if (lacking(all).length)
+      all = await this.db.transaction('rw', this.db.phrases, async () => {
+        const rows = await this.db.phrases.toArray();
+        const fixed = lacking(rows).map(withPinyin);
+        await this.db.phrases.bulkPut(fixed);
+        const byId = new Map(fixed.map((p) => [p.id, p]));
+        return rows.map((p) => byId.get(p.id) ?? p);
+      });
     return platform ? all.filter((p) => !p.platforms?.length || p.platforms.includes(platform)) : all;
   }
 
+  /** One more use, now: counted in `usage`, and in `recent` (older uses decayed to now; see useScore). */
   async used(id: number): Promise<void> {
+    const now = this.now();
     await this.db.phrases
       .where('id')
       .equals(id)
       .modify((p) => {
         p.usage += 1;
+        p.recent = useScore(p, now) + 1;
+        p.usedAt = now;
       });
   }
 
@@ -58,7 +76,7 @@ export class PhraseStore {
       if (id !== undefined) {
         const prev = await this.db.phrases.get(id);
         if (!prev) return { ok: false as const, error: 'no such phrase' };
-        await this.db.phrases.put(toRow(v.draft, { id, usage: prev.usage, updatedAt: this.now() }));
+        await this.db.phrases.put(toRow(v.draft, { ...usesOf(prev), id, updatedAt: this.now() }));
         return { ok: true as const, id };
       }
       const newId = await this.db.phrases.add(toRow(v.draft, { usage: 0, updatedAt: this.now() }));
@@ -97,20 +115,22 @@ export class PhraseStore {
     try {
       return await this.db.transaction('rw', this.db.phrases, async () => {
         const now = this.now();
-        // Replacing the library keeps the use counts of phrases whose text stays.
-        const keptUsage = new Map<string, number>();
+        // Replacing the library keeps the uses of phrases whose text stays.
+        const keptUses = new Map<string, Uses>();
         if (plan.replaceAll) {
-          for (const p of await this.db.phrases.toArray())
-            keptUsage.set(p.text, Math.max(p.usage, keptUsage.get(p.text) ?? 0));
+          for (const p of await this.db.phrases.toArray()) {
+            const had = keptUses.get(p.text);
+            if (!had || p.usage > had.usage) keptUses.set(p.text, usesOf(p));
+          }
           await this.db.phrases.clear();
         }
         for (const u of updates) {
           const prev = await this.db.phrases.get(u.id);
           if (!prev) throw new Error(`no such phrase ${u.id}`);
-          await this.db.phrases.put(toRow(u.draft, { id: u.id, usage: prev.usage, updatedAt: now }));
+          await this.db.phrases.put(toRow(u.draft, { ...usesOf(prev), id: u.id, updatedAt: now }));
         }
         const addedIds = await this.db.phrases.bulkAdd(
-          adds.map((d) => toRow(d, { usage: keptUsage.get(d.text) ?? 0, updatedAt: now })),
+          adds.map((d) => toRow(d, { ...(keptUses.get(d.text) ?? { usage: 0 }), updatedAt: now })),
           { allKeys: true },
         );
         // One shortcut, one phrase (whatever its case): checked over the result, inside the transaction (a failure
@@ -150,8 +170,26 @@ function shortcutTaken(shortcut: string, owner: PhraseRow): string {
   );
 }
 
-function toRow(d: PhraseDraft, extra: { id?: number; usage: number; updatedAt: number }): PhraseRow {
+/** The row with the pinyin key of its text (none when the text has no Chinese character). */
+function withPinyin<T extends PhraseRow>(row: T): T {
+  const { pinyin: _old, ...rest } = row;
+  const key = pinyinKey(row.text);
+  return (key === undefined ? rest : { ...rest, pinyin: key }) as T;
+}
+
+type Uses = Pick<PhraseRow, 'usage' | 'usedAt' | 'recent'>;
+
+/** What a phrase keeps of its uses when it is edited or imported again. */
+function usesOf(p: PhraseRow): Uses {
   return {
+    usage: p.usage,
+    ...(p.usedAt !== undefined && { usedAt: p.usedAt }),
+    ...(p.recent !== undefined && { recent: p.recent }),
+  };
+}
+
+function toRow(d: PhraseDraft, extra: Uses & { id?: number; updatedAt: number }): PhraseRow {
+  return withPinyin({
     ...(extra.id !== undefined && { id: extra.id }),
     text: d.text,
     group: d.group,
@@ -159,6 +197,8 @@ function toRow(d: PhraseDraft, extra: { id?: number; usage: number; updatedAt: n
     ...(d.shortcut !== undefined && { shortcut: d.shortcut }),
     ...(d.platforms !== undefined && { platforms: d.platforms }),
     usage: extra.usage,
+    ...(extra.usedAt !== undefined && { usedAt: extra.usedAt }),
+    ...(extra.recent !== undefined && { recent: extra.recent }),
     updatedAt: extra.updatedAt,
-  };
+  });
 }

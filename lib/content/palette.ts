@@ -1,17 +1,24 @@
 /**
  * The in-page quick-phrase palette and shortcut expansion, inside the workbench's chat input.
- * - Ctrl+/ (or Alt+/) in the chat input opens a fuzzy-search list; ↑/↓ choose, Enter inserts at the caret,
- *   Esc closes. Phrases with fill-in prompts ({?订单号}) ask for them first.
+ * - Ctrl+/ (or Alt+/) in the chat input opens a fuzzy-search list (text, shortcut, pinyin); ↑/↓ choose, Enter
+ *   inserts at the caret, Esc closes. Phrases with fill-in prompts ({?订单号}) ask for them first.
+ * - Before anything is typed, the list is the suggestions for the open conversation: phrases ranked by the buyer's
+ *   last question (`suggestPhrases`: words and pinyin, computed here; the question's pinyin key comes with the
+ *   phrases from the background).
  * - Typing a shortcut and a space (`/fh `) replaces it with the phrase.
+ * - The chosen phrase is previewed as it will be inserted (variables filled with the settings the `phrases` reply
+ *   carries and the open conversation; fill-ins as typed), as text.
  * Never sends: Enter inside the palette is stopped before the page can see it, and insertion never types Enter.
  * Phrases come from the background (content scripts never open the database). Text is set as text only.
  */
 import { send, type Transport } from '../send';
 import type { PhraseRow } from '../db/schema';
 import type { Platform } from '../model';
-import { fillPhrase } from '../phrases/fill';
+import { fillPhrase, type FillSettings } from '../phrases/fill';
 import { searchPhrases } from '../phrases/search';
+import { suggestPhrases } from '../phrases/suggest';
 import { promptsOf, shortcutKey } from '../phrases/validate';
+import { isolate, safeText } from '../text';
 import { editableOf, insertTextConfirmed } from './insert';
 
 export interface PaletteDeps {
@@ -21,8 +28,11 @@ export interface PaletteDeps {
   input(): Element | null;
   /** How requests reach the background (typed by `send`). */
   send: Transport;
-  /** Who the open conversation is with, for {买家昵称} / {店铺}. */
-  context(): { buyerNick?: string; shop?: string };
+  /**
+   * The open conversation: who it is with, for {买家昵称} / {店铺名}, and the buyer's last question (see
+   * `lastBuyerQuestion`), for the suggestions.
+   */
+  context(): { buyerNick?: string; shop?: string; question?: string };
   now(): number;
 }
 
@@ -41,13 +51,23 @@ mark { background: #fff1b8; color: inherit; }
 .grp { color: #8c8c8c; font-size: 11px; margin-left: 6px; }
 .foot { border-top: 1px solid #f0f0f0; padding: 4px 10px; color: #8c8c8c; font-size: 11px; }
 label { display: block; padding: 4px 10px 0; color: #595959; }
+.pv { border-top: 1px solid #f0f0f0; padding: 6px 10px; background: #fafafa; white-space: pre-wrap;
+  word-break: break-all; max-height: 120px; overflow: auto; }
+.pv:empty { display: none; }
 .empty { padding: 8px 10px; color: #8c8c8c; }
+.hint { padding: 4px 10px 0; color: #8c8c8c; font-size: 11px; overflow: hidden; text-overflow: ellipsis;
+  white-space: nowrap; }
 `;
 
 type Saved = { kind: 'field'; start: number; end: number } | { kind: 'range'; range: Range } | null;
 
 export class Palette {
   private phrases: PhraseRow[] = [];
+  /** The names phrases are filled with (settings), from the last `phrases` reply. */
+  private fill: FillSettings | null = null;
+  /** The buyer's question the open list suggests for ('' for none), and its pinyin key from the background. */
+  private question = '';
+  private questionPinyin: string | undefined;
   private host: HTMLElement | null = null;
   private saved: Saved = null;
   private results: PhraseRow[] = [];
@@ -73,16 +93,24 @@ export class Palette {
     return this.host !== null;
   }
 
-  /** Loads (or reloads) the phrases visible on this platform. */
-  refresh(): Promise<void> {
-    this.loading ??= send(this.deps.send, { type: 'phrases', platform: this.deps.platform })
-      .then((r) => {
-        if (r.ok && Array.isArray(r.phrases)) this.phrases = r.phrases;
-      })
-      .finally(() => {
-        this.loading = null;
-      });
+  /** Loads (or reloads) the phrases visible on this platform; with a question, its pinyin key too. */
+  refresh(question?: string): Promise<void> {
+    if (question) return this.load(question);
+    this.loading ??= this.load().finally(() => {
+      this.loading = null;
+    });
     return this.loading;
+  }
+
+  private async load(question?: string): Promise<void> {
+    const r = await send(this.deps.send, {
+      type: 'phrases',
+      platform: this.deps.platform,
+      ...(question && { question }),
+    });
+    if (r.ok && Array.isArray(r.phrases)) this.phrases = r.phrases;
+    if (r.ok && r.fill) this.fill = r.fill;
+    if (question) this.questionPinyin = r.ok ? r.questionPinyin : undefined;
   }
 
   private inInput(target: EventTarget | null): HTMLElement | null {
@@ -161,7 +189,9 @@ export class Palette {
     if (!el) return;
     if (!prompting) this.saveCaret(el);
     this.close(false);
-    await this.refresh();
+    this.question = prompting ? '' : (this.deps.context().question ?? '').trim();
+    this.questionPinyin = undefined;
+    await this.refresh(this.question);
     const doc = this.deps.doc;
     const host = doc.createElement('div');
     host.setAttribute('data-reply-sentinel-palette', '');
@@ -213,13 +243,29 @@ export class Palette {
     foot.className = 'foot';
     foot.textContent =
       '↑↓ 选择 · Enter 插入 · Esc 关闭 · 不会自动发送  (↑↓ choose · Enter insert · Esc close · never sends)';
-    box.append(q, list, foot);
+    const pv = preview(doc);
+    const hint = doc.createElement('div');
+    hint.className = 'hint';
+    box.append(q, list, pv, foot);
 
     const render = () => {
-      const found = searchPhrases(this.phrases, q.value, { platform: this.deps.platform, limit: 20 });
+      const opts = { platform: this.deps.platform, limit: 20, now: this.deps.now() };
+      const suggesting = !q.value.trim() && this.question !== '';
+      const found = suggesting
+        ? suggestPhrases(this.phrases, this.question, {
+            ...opts,
+            ...(this.questionPinyin !== undefined && { questionPinyin: this.questionPinyin }),
+          })
+        : searchPhrases(this.phrases, q.value, opts);
+      if (suggesting && found[0]?.score) {
+        hint.textContent = `按买家的问题推荐：「${isolate(this.question)}」  (suggested for the buyer's question)`;
+        list.before(hint);
+      } else hint.remove();
       this.results = found.map((f) => f.row);
       this.selected = Math.min(this.selected, Math.max(0, this.results.length - 1));
       list.replaceChildren();
+      const chosen = this.results[this.selected];
+      pv.textContent = chosen ? safeText(this.filled(chosen, {}, true).text) : '';
       if (!found.length) {
         const li = doc.createElement('li');
         li.className = 'empty';
@@ -287,12 +333,18 @@ export class Palette {
   private renderPrompts(box: HTMLElement, el: HTMLElement, row: PhraseRow): void {
     const doc = this.deps.doc;
     const names = promptsOf(row.text);
-    const fields = names.map((name, i) => {
+    const pv = preview(doc);
+    const values = () => Object.fromEntries(names.map((n, k) => [n, fields[k]?.value ?? '']));
+    const show = () => {
+      pv.textContent = safeText(this.filled(row, values(), true).text);
+    };
+    const fields: HTMLInputElement[] = names.map((name, i) => {
       const label = doc.createElement('label');
       label.textContent = name;
       const input = doc.createElement('input');
       input.type = 'text';
       input.setAttribute('aria-label', name);
+      input.addEventListener('input', show);
       input.addEventListener('keydown', (e) => {
         if (e.isComposing) return;
         if (e.key === 'Escape') {
@@ -302,9 +354,9 @@ export class Palette {
           e.preventDefault();
           if (i < names.length - 1) fields[i + 1]!.focus();
           else {
-            const values = Object.fromEntries(names.map((n, k) => [n, fields[k]!.value]));
+            const filledIn = values();
             this.close();
-            void this.insert(el, row, values);
+            void this.insert(el, row, filledIn);
           }
         }
       });
@@ -314,20 +366,42 @@ export class Palette {
     const foot = doc.createElement('div');
     foot.className = 'foot';
     foot.textContent = '填好后按 Enter 插入 · Esc 取消  (fill in, Enter to insert · Esc cancel)';
-    box.appendChild(foot);
+    box.append(pv, foot);
+    show();
     fields[0]?.focus();
+  }
+
+  /**
+   * The phrase as it will be inserted: variables filled (settings, then the open conversation), then the fill-ins as
+   * typed (kept literally). `caret`: where {cursor} was (-1: none). For the preview, a fill-in not typed yet shows
+   * as `[订单号]`.
+   */
+  private filled(row: PhraseRow, prompts: Record<string, string>, preview = false): { text: string; caret: number } {
+    const { buyerNick, shop } = this.deps.context();
+    const ctx = { ...this.fill, buyerNick, shop, now: this.deps.now() };
+    const text = fillPhrase(row.text.replace(/\{cursor\}/g, '\uE000'), ctx).replace(
+      /\{\?([^{}]{1,20})\}/g,
+      (all, name: string) => (preview ? prompts[name] || `[${name}]` : (prompts[name] ?? all)),
+    );
+    return { text: text.replace(/\uE000/g, ''), caret: text.indexOf('\uE000') };
   }
 
   /** Fills the phrase and inserts it at the (restored) caret; {cursor} marks where the caret ends up. */
   private async insert(el: HTMLElement, row: PhraseRow, prompts: Record<string, string>): Promise<void> {
-    let text = row.text.replace(/\{\?([^{}]{1,20})\}/g, (all, name: string) => prompts[name] ?? all);
-    text = fillPhrase(text.replace(/\{cursor\}/g, '\uE000'), { ...this.deps.context(), now: this.deps.now() });
-    const at = text.indexOf('\uE000');
-    const clean = text.replace(/\uE000/g, '');
+    const { text: clean, caret: at } = this.filled(row, prompts);
     const r = await insertTextConfirmed(el, clean);
     if (r.ok && at >= 0) moveCaretBack(el, clean.length - at);
     if (r.ok && row.id !== undefined) void send(this.deps.send, { type: 'phraseUsed', id: row.id });
   }
+}
+
+/** The preview line: filled text, set as text only (page text in it without bidi and zero-width controls). */
+function preview(doc: Document): HTMLElement {
+  const pv = doc.createElement('div');
+  pv.className = 'pv';
+  pv.setAttribute('aria-live', 'polite');
+  pv.setAttribute('aria-label', '预览 Preview');
+  return pv;
 }
 
 function appendHighlighted(

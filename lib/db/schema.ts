@@ -72,6 +72,16 @@ export interface PhraseRow {
   platforms?: Platform[];
   usage: number;
   updatedAt: number;
+  /**
+   * Search key, derived from `text` by the background's store at every write (not indexed: no schema change):
+   * one toneless pinyin syllable per code point, '' for non-Chinese ones, space-separated (`lib/phrases/pinyin.ts`).
+   * Rows from before it are given one when the library is next read.
+   */
+  pinyin?: string;
+  /** When the phrase was last inserted (absent: never, or only before use times were kept). */
+  usedAt?: number;
+  /** Its uses, each weighing half as much per half-life of age, as of `usedAt` (`lib/phrases/search.ts` useScore). */
+  recent?: number;
 }
 
 /**

@@ -5,10 +5,14 @@
  *   1000 its shortcut exactly (`/fh` or `fh`), 900 a shortcut prefix;
  *    700 the text starts with the query, 650 the text contains it;
  *    620 / 560 a tag equals / contains it; 600 / 540 the group equals / contains it;
+ *    630 / 610 the query is the pinyin of characters in a row of the text: in full (`fahuo`, `fahu`: every
+ *          syllable whole but maybe the last) / by initials or parts (`fh`, `fhuo`), from the phrase's pinyin key
+ *          (`row.pinyin`, made by the background: `lib/phrases/pinyin.ts`; the dictionary never reaches the page);
  *   100–300 the query's characters appear in the text in order (subsequence: `退流` finds 退款流程), scored by
  *          how tightly they sit.
  * Several words (`发货 快递`) must each match somewhere; the weakest decides. Case, full-width letters and
- * digits are folded (NFKC, lower case). Equal scores rank by usage, then by the most recently updated.
+ * digits are folded (NFKC, lower case). Equal scores rank by recent use (`useScore`: every use counts, halved
+ * every week of age, so what the agent uses now comes first), then by usage, then by the most recently updated.
  * `ranges` are [start, end) indexes into the phrase's text (UTF-16, as `String.slice` takes them), sorted and
  * disjoint, for highlighting.
  */
@@ -27,7 +31,9 @@ export const SCORE = {
   shortcutPrefix: 900,
   textPrefix: 700,
   textContains: 650,
+  pinyinFull: 630,
   tagExact: 620,
+  pinyinInitials: 610,
   groupExact: 600,
   tagContains: 560,
   groupContains: 540,
@@ -36,11 +42,25 @@ export const SCORE = {
   fuzzyMax: 300,
 } as const;
 
+/** A use counts half as much after this long. */
+export const USE_HALF_LIFE_MS = 7 * 86_400_000;
+
+/**
+ * How much a phrase is used now: its uses (`recent`, as of `usedAt`) decayed to `now`, each halving every
+ * USE_HALF_LIFE_MS. 0 for a phrase never used, or used only before use times were kept.
+ */
+export function useScore(row: Pick<PhraseRow, 'recent' | 'usedAt'>, now: number): number {
+  if (!row.recent || row.usedAt === undefined) return 0;
+  return row.recent * 2 ** (-Math.max(0, now - row.usedAt) / USE_HALF_LIFE_MS);
+}
+
 const MAX_QUERY = 100;
 /** Highlighted occurrences per phrase. */
 const MAX_RANGES = 20;
 /** Candidate starting points tried for a subsequence match. */
 const MAX_STARTS = 64;
+/** Candidate starting syllables tried for a pinyin match. */
+const MAX_PINYIN_STARTS = 200;
 
 interface Folded {
   /** NFKC + lower case. */
@@ -95,11 +115,20 @@ function fold(s: string): Folded {
 
 const foldQuery = (s: string): string => s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 
+/** A phrase's pinyin key, aligned with its text: syllable k belongs to the code point at `at[k]` (UTF-16). */
+interface PinyinIndex {
+  syl: string[];
+  at: number[];
+  end: number[];
+}
+
 interface Prepared {
   text: string;
   group: string;
   tags: string;
   shortcut: string | undefined;
+  pinyin: string | undefined;
+  py: PinyinIndex | null;
   folded: Folded;
   foldedGroup: string;
   foldedTags: string[];
@@ -112,13 +141,22 @@ const cache = new WeakMap<PhraseRow, Prepared>();
 function prepare(row: PhraseRow): Prepared {
   const tags = row.tags.join('\u0000');
   const hit = cache.get(row);
-  if (hit && hit.text === row.text && hit.group === row.group && hit.tags === tags && hit.shortcut === row.shortcut)
+  if (
+    hit &&
+    hit.text === row.text &&
+    hit.group === row.group &&
+    hit.tags === tags &&
+    hit.shortcut === row.shortcut &&
+    hit.pinyin === row.pinyin
+  )
     return hit;
   const p: Prepared = {
     text: row.text,
     group: row.group,
     tags,
     shortcut: row.shortcut,
+    pinyin: row.pinyin,
+    py: pinyinIndex(row.text, row.pinyin),
     folded: fold(row.text),
     foldedGroup: foldQuery(row.group),
     foldedTags: row.tags.map(foldQuery),
@@ -126,6 +164,73 @@ function prepare(row: PhraseRow): Prepared {
   };
   cache.set(row, p);
   return p;
+}
+
+/** The key split into syllables, or null when it does not fit the text (one syllable per code point). */
+export function pinyinIndex(text: string, key: string | undefined): PinyinIndex | null {
+  if (!key) return null;
+  const syl = key.split(' ');
+  const at: number[] = [];
+  const end: number[] = [];
+  for (let i = 0; i < text.length;) {
+    const n = text.codePointAt(i)! > 0xffff ? 2 : 1;
+    at.push(i);
+    end.push(i + n);
+    i += n;
+  }
+  return syl.length === at.length && syl.some(Boolean) ? { syl, at, end } : null;
+}
+
+/**
+ * Where the letters `w` spell the pinyin of syllables in a row, from their starts: each syllable gives a prefix of
+ * itself (at least its first letter), the last one may stop early. The first placement found, preferring one
+ * where every syllable but the last is whole (`full`).
+ */
+export function matchPinyin(py: PinyinIndex, w: string): { from: number; to: number; full: boolean } | null {
+  if (w.length < 2 || !/^[a-z]+$/.test(w)) return null;
+  const { syl } = py;
+  const failed = new Set<number>();
+  let full: boolean;
+  // Can w[k..] be spelled from syllable i on? Longest prefixes first: whole syllables are found first.
+  const spell = (i: number, k: number): number => {
+    if (k === w.length) return i;
+    const s = syl[i];
+    if (!s || s[0] !== w[k] || failed.has(i * 128 + k)) return -1;
+    for (let n = Math.min(s.length, w.length - k); n >= 1; n--) {
+      if (w.startsWith(s.slice(0, n), k) === false) continue;
+      const end = spell(i + 1, k + n);
+      if (end >= 0) {
+        if (n < s.length && k + n < w.length) full = false;
+        return end;
+      }
+    }
+    failed.add(i * 128 + k);
+    return -1;
+  };
+  let first: { from: number; to: number; full: boolean } | null = null;
+  let tried = 0;
+  for (let i = 0; i < syl.length && tried < MAX_PINYIN_STARTS; i++) {
+    if (syl[i]![0] !== w[0]) continue;
+    tried++;
+    full = true;
+    failed.clear();
+    const end = spell(i, 0);
+    if (end < 0) continue;
+    const m = { from: i, to: end, full };
+    if (full) return m;
+    first ??= m;
+  }
+  return first;
+}
+
+/** Text [a, b) → folded [a, b) (the inverse of toTextRanges for whole code points). */
+function toFolded(p: Prepared, a: number, b: number): [number, number] {
+  const { start, end } = p.folded;
+  if (!start || !end) return [a, b];
+  const from = start.findIndex((x) => x >= a);
+  let to = from;
+  while (to < end.length && end[to]! <= b) to++;
+  return [from, to];
 }
 
 /** Folded [a, b) ranges → original text ranges, sorted and merged. */
@@ -213,6 +318,14 @@ function matchWord(p: Prepared, w: string): { score: number; ranges: [number, nu
       }
     }
   }
+  if (p.py && score < SCORE.pinyinFull && !/[^a-z]/.test(word)) {
+    const m = matchPinyin(p.py, word);
+    const pyScore = m ? (m.full ? SCORE.pinyinFull : SCORE.pinyinInitials) : 0;
+    if (m && pyScore > score) {
+      score = pyScore;
+      ranges = [toFolded(p, p.py.at[m.from]!, p.py.end[m.to - 1]!)];
+    }
+  }
   return { score, ranges };
 }
 
@@ -232,6 +345,18 @@ function matchQuery(p: Prepared, q: string): { score: number; ranges: [number, n
   return min - 5 > whole.score ? { score: min - 5, ranges } : whole;
 }
 
+/** Recent use, then usage, then the most recently updated, then the library's order. */
+export function byUse(a: Ranked, b: Ranked): number {
+  return b.use - a.use || b.row.usage - a.row.usage || b.row.updatedAt - a.row.updatedAt || a.i - b.i;
+}
+
+/** A row with its `useScore` and its place in the library, for `byUse`. */
+export interface Ranked {
+  row: PhraseRow;
+  use: number;
+  i: number;
+}
+
 function visibleOn(row: PhraseRow, platform: Platform | undefined): boolean {
   return !platform || !row.platforms?.length || row.platforms.includes(platform);
 }
@@ -243,25 +368,23 @@ function visibleOn(row: PhraseRow, platform: Platform | undefined): boolean {
 export function searchPhrases(
   rows: readonly PhraseRow[],
   query: string,
-  opts: { platform?: Platform; limit?: number } = {},
+  opts: { platform?: Platform; limit?: number; now?: number } = {},
 ): PhraseMatch[] {
   const q = foldQuery(query.slice(0, MAX_QUERY));
-  const found: { m: PhraseMatch; i: number }[] = [];
+  const now = opts.now ?? Date.now();
+  const found: (Ranked & { m: PhraseMatch })[] = [];
   rows.forEach((row, i) => {
     if (!visibleOn(row, opts.platform)) return;
     if (!q || q === '/') {
       if (q === '/' && !row.shortcut) return;
-      found.push({ m: { row, score: 0, ranges: [] }, i });
+      found.push({ m: { row, score: 0, ranges: [] }, row, i, use: useScore(row, now) });
       return;
     }
     const p = prepare(row);
     const { score, ranges } = matchQuery(p, q);
-    if (score > 0) found.push({ m: { row, score, ranges: toTextRanges(p, ranges) }, i });
+    if (score > 0) found.push({ m: { row, score, ranges: toTextRanges(p, ranges) }, row, i, use: useScore(row, now) });
   });
-  found.sort(
-    (a, b) =>
-      b.m.score - a.m.score || b.m.row.usage - a.m.row.usage || b.m.row.updatedAt - a.m.row.updatedAt || a.i - b.i,
-  );
+  found.sort((a, b) => b.m.score - a.m.score || byUse(a, b));
   const limit = opts.limit ?? Infinity;
   return found.slice(0, Math.max(0, limit)).map((x) => x.m);
 }

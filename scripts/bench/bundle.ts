@@ -18,8 +18,11 @@ import { gzipSync } from 'node:zlib';
 export const BUDGETS: Record<string, number> = {
   // The hard limit: the content script runs in every workbench tab and frame [21.8 kB].
   'content-scripts/workbench.js': 30_000,
-  // Dexie, engine, rules, messages, maintenance [57.4 kB].
-  'background.js': 70_000,
+  // Dexie, engine, rules, messages, maintenance [57.4 kB], and since 2026-12-03 pinyin-pro's dictionary [208.0 kB]:
+  // the phrase store writes each phrase's pinyin key and the palette's question gets one, so the dictionary (≈140 kB)
+  // stays out of the content script (30 kB). It costs ≈80 ms of CPU at each worker start (measured in node on the
+  // 2-core dev machine) and ≈60 ms more at the first key computed after it.
+  'background.js': 250_000,
   // Pages: React, Dexie and the shared UI chunk count for each [119.1, 124.3, 149.3 kB (uPlot)].
   'popup.html': 145_000,
   'options.html': 150_000,

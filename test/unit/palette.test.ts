@@ -60,3 +60,118 @@ describe('shortcut expansion', () => {
     expect((await typed('/cases ')).isOpen).toBe(false);
   });
 });
+
+// ─── preview and fill ─────────────────────────────────────────────────────────────────────────────────────
+
+const FILL = { agentName: '小美', shopName: '演示店', nickFallback: '亲爱的' };
+const EVENING = Date.UTC(2026, 10, 20, 12); // 20:00 China time
+
+async function opened(rows: PhraseRow[], context: () => Record<string, string> = () => ({})) {
+  const input = document.createElement('textarea');
+  document.body.append(input);
+  const sent: { type: string }[] = [];
+  const p = new Palette({
+    doc: document,
+    platform: 'pdd',
+    input: () => input,
+    send: async (msg) => {
+      sent.push(msg as { type: string });
+      return (msg as { type: string }).type === 'phrases' ? { ok: true, phrases: rows, fill: FILL } : { ok: true };
+    },
+    context,
+    now: () => EVENING,
+  });
+  palette = p;
+  p.start();
+  input.focus();
+  await p.open();
+  const root = document.querySelector('[data-reply-sentinel-palette]')!.shadowRoot!;
+  const key = (el: Element, k: string) =>
+    el.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));
+  return { input, p, root, sent, key, preview: () => root.querySelector('.pv')! };
+}
+
+const phrase = (id: number, text: string, usage = 0): PhraseRow => ({
+  id,
+  text,
+  group: '未分组',
+  tags: [],
+  usage,
+  updatedAt: 1,
+});
+
+describe('the palette previews the filled phrase before inserting it', () => {
+  it('fills the selected phrase with the settings and the buyer (a masked nickname → the chosen word), as text', async () => {
+    const rows = [
+      phrase(1, '{问候}，{买家昵称}！我是{客服名}，<b>{店铺名}</b>{cursor}', 5),
+      phrase(2, '订单 {?订单号} 已发出', 1),
+    ];
+    const { root, input, key, preview, sent } = await opened(rows, () => ({ buyerNick: 'S*******n' }));
+    expect(preview().textContent).toBe('晚上好，亲爱的！我是小美，<b>演示店</b>');
+    expect(preview().querySelector('b')).toBeNull(); // text, never HTML
+    const search = root.querySelector('input')!;
+    key(search, 'ArrowDown');
+    expect(preview().textContent).toBe('订单 [订单号] 已发出');
+    key(search, 'ArrowUp');
+    key(search, 'Enter');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(input.value).toBe('晚上好，亲爱的！我是小美，<b>演示店</b>');
+    expect(sent.filter((m) => m.type === 'phraseUsed')).toEqual([{ type: 'phraseUsed', id: 1 }]);
+  });
+
+  it('previews fill-in prompts as they are typed', async () => {
+    const { root, key, preview, input } = await opened([phrase(2, '{买家昵称}，订单 {?订单号} 已发出')], () => ({
+      buyerNick: '小张',
+    }));
+    key(root.querySelector('input')!, 'Enter');
+    const field = root.querySelector('input[aria-label="订单号"]') as HTMLInputElement;
+    expect(preview().textContent).toBe('小张，订单 [订单号] 已发出');
+    field.value = '12345';
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+    expect(preview().textContent).toBe('小张，订单 12345 已发出');
+    key(field, 'Enter');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(input.value).toBe('小张，订单 12345 已发出');
+  });
+});
+
+describe('the palette opens with suggestions for the open conversation', () => {
+  const rows = [
+    phrase(1, '亲，在的哦，请问有什么可以帮您的呢？', 9),
+    phrase(2, '亲，付款后 48 小时内发货，发货后物流单号会同步到订单里', 0),
+    phrase(3, '亲，退款申请已收到', 3),
+  ];
+
+  it("ranks the phrases by the buyer's last question, says so, and searches as usual once typed into", async () => {
+    const { root, sent, key, input } = await opened(rows, () => ({ question: '什么时候发货' }));
+    expect(sent[sent.length - 1]).toEqual({ type: 'phrases', platform: 'pdd', question: '什么时候发货' });
+    const items = () => [...root.querySelectorAll('li[role="option"]')].map((li) => li.textContent);
+    expect(items()[0]).toContain('48 小时内发货');
+    expect(root.querySelector('.hint')!.textContent).toContain('什么时候发货');
+    const search = root.querySelector('input')!;
+    search.value = '退款';
+    search.dispatchEvent(new Event('input', { bubbles: true }));
+    expect(items()).toEqual([expect.stringContaining('退款申请')]);
+    expect(root.querySelector('.hint')).toBeNull();
+    search.value = '';
+    search.dispatchEvent(new Event('input', { bubbles: true }));
+    key(search, 'Enter');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(input.value).toBe('亲，付款后 48 小时内发货，发货后物流单号会同步到订单里');
+  });
+
+  it("shows the buyer's question and nickname as page text: without bidi controls, isolated", async () => {
+    const { root, preview } = await opened([phrase(2, '{买家昵称}您好，48 小时内发货')], () => ({
+      question: '什么时候\u202E发货',
+      buyerNick: '小\u202E张',
+    }));
+    expect(root.querySelector('.hint')!.textContent).toContain('\u2068什么时候发货\u2069');
+    expect(preview().textContent).toBe('小张您好，48 小时内发货');
+  });
+
+  it('without a question: the most used first, no hint', async () => {
+    const { root } = await opened(rows);
+    expect(root.querySelector('li[role="option"]')!.textContent).toContain('在的哦');
+    expect(root.querySelector('.hint')).toBeNull();
+  });
+});

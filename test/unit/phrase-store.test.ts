@@ -2,7 +2,9 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PhraseStore } from '../../lib/background/phrases';
 import { SentinelDB } from '../../lib/db/schema';
+import { pinyinKey } from '../../lib/phrases/pinyin';
 import { STARTER_PHRASES } from '../../lib/phrases/starter';
+import { USE_HALF_LIFE_MS } from '../../lib/phrases/search';
 import { promptsOf, validateDraft } from '../../lib/phrases/validate';
 
 let n = 0;
@@ -120,5 +122,46 @@ describe('PhraseStore', () => {
     expect(
       await store.applyImport({ add: [], update: [{ id: old!.id!, draft: { text: '旧一改', shortcut: '/Old' } }] }),
     ).toMatchObject({ ok: false });
+  });
+
+  it("writes each phrase's pinyin key with it (save, edit, import, seed) and gives older rows one when read", async () => {
+    const a = (await store.save({ text: '亲，今天发货' })) as { id: number };
+    expect((await db.phrases.get(a.id))!.pinyin).toBe(pinyinKey('亲，今天发货'));
+    await store.save({ text: '亲，明天发货' }, a.id);
+    expect((await db.phrases.get(a.id))!.pinyin).toBe(pinyinKey('亲，明天发货'));
+    await store.save({ text: 'English only' }, a.id);
+    expect(await db.phrases.get(a.id)).not.toHaveProperty('pinyin');
+    await store.applyImport({ add: [{ text: '退款已处理' }], update: [{ id: a.id, draft: { text: '已修改' } }] });
+    const rows = await db.phrases.toArray();
+    expect(rows.map((p) => [p.text, p.pinyin])).toEqual([
+      ['已修改', 'yi xiu gai'],
+      ['退款已处理', 'tui kuan yi chu li'],
+    ]);
+    // A row written before keys existed gets one on the next read, stored for the reads after it.
+    const old = await db.phrases.add({ text: '老的短语', group: '未分组', tags: [], usage: 0, updatedAt: 1 });
+    expect((await store.visible()).find((p) => p.id === old)!.pinyin).toBe('lao de duan yu');
+    expect((await db.phrases.get(old))!.pinyin).toBe('lao de duan yu');
+  });
+
+  it('seeds the starter pack with its keys', async () => {
+    await store.seedIfEmpty();
+    for (const p of await db.phrases.toArray()) expect(p.pinyin).toBe(pinyinKey(p.text));
+  });
+
+  it('counts a use with its time: past uses weigh half after a half-life; edits and imports keep them', async () => {
+    let now = 1_790_000_000_000;
+    store = new PhraseStore(db, () => now);
+    const a = (await store.save({ text: '亲，在的' })) as { id: number };
+    await store.used(a.id);
+    expect(await db.phrases.get(a.id)).toMatchObject({ usage: 1, recent: 1, usedAt: now });
+    now += USE_HALF_LIFE_MS;
+    await store.used(a.id);
+    expect(await db.phrases.get(a.id)).toMatchObject({ usage: 2, recent: 1.5, usedAt: now });
+    await store.save({ text: '亲，在的哦' }, a.id);
+    expect(await db.phrases.get(a.id)).toMatchObject({ usage: 2, recent: 1.5, usedAt: now });
+    await store.applyImport({ add: [], update: [{ id: a.id, draft: { text: '亲，在的哦', group: '问候' } }] });
+    expect(await db.phrases.get(a.id)).toMatchObject({ group: '问候', usage: 2, recent: 1.5, usedAt: now });
+    await store.applyImport({ add: [{ text: '亲，在的哦' }], update: [], replaceAll: true });
+    expect((await db.phrases.toArray())[0]).toMatchObject({ usage: 2, recent: 1.5, usedAt: now });
   });
 });

@@ -3,14 +3,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PhraseStore } from '../../lib/background/phrases';
 import { SentinelDB, type PhraseRow } from '../../lib/db/schema';
-import {
-  IMPORT_LIMITS,
-  exportPhrases,
-  parseImport,
-  planImport,
-  type ImportPreview,
-  type PhraseDraft,
-} from '../../lib/phrases/io';
+import { exportPhrases } from '../../lib/phrases/export';
+import { IMPORT_LIMITS, parseImport, type ImportPreview, type PhraseDraft } from '../../lib/phrases/formats';
+import { planImport } from '../../lib/phrases/plan';
 import { STARTER_PHRASES } from '../../lib/phrases/starter';
 import { shortcutKey, validateDraft } from '../../lib/phrases/validate';
 
@@ -138,6 +133,16 @@ describe('parseImport: CSV', () => {
       { text: 'a,b\nc', group: '组', tags: [] },
       { text: '普通', group: '组 2', tags: [] },
     ]);
+  });
+
+  it('reads a file whose lines end in CRLF, LF and CR mixed (hand-edited), and blanks after a closing quote', () => {
+    const p = parseImport({ name: 'x.csv', bytes: utf8('内容,分组\r\n一,a\n"二\r\n行",b\r三,"d"  \r\n') });
+    expect(drafts(p)).toEqual([
+      { text: '一', group: 'a', tags: [] },
+      { text: '二\n行', group: 'b', tags: [] },
+      { text: '三', group: 'd', tags: [] },
+    ]);
+    expect(p.rows.map((r) => r.line)).toEqual([2, 3, 4]);
   });
 
   it('reads a headerless one-column CSV and positional columns', () => {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { PhraseRow } from '../../lib/db/schema';
-import { parseImport } from '../../lib/phrases/io';
-import { SCORE, searchPhrases, type PhraseMatch } from '../../lib/phrases/search';
+import { parseImport } from '../../lib/phrases/formats';
+import { pinyinKey } from '../../lib/phrases/pinyin';
+import { SCORE, USE_HALF_LIFE_MS, searchPhrases, useScore, type PhraseMatch } from '../../lib/phrases/search';
 import { STARTER_PHRASES } from '../../lib/phrases/starter';
 
 let nextId = 1;
@@ -51,6 +52,24 @@ describe('searchPhrases: ranking', () => {
       row({ text: '亲，后天发货', usage: 9, updatedAt: 200 }),
     ];
     expect(texts(searchPhrases(rows, '发货'))).toEqual(['亲，后天发货', '亲，明天发货', '亲，今天发货']);
+  });
+
+  it('ranks equal matches by recent use: 3 uses today beat 20 uses two months ago', () => {
+    const NOW = 1_790_000_000_000;
+    const DAY = 86_400_000;
+    const rows = [
+      row({ text: '亲，老熟人发货', usage: 20, recent: 20, usedAt: NOW - 60 * DAY, updatedAt: 5 }),
+      row({ text: '亲，今天常用发货', usage: 3, recent: 3, usedAt: NOW - 3600_000, updatedAt: 1 }),
+      row({ text: '亲，从没用过发货', usage: 0, updatedAt: 9 }),
+      row({ text: '亲，旧版本用过发货', usage: 7, updatedAt: 2 }), // counted before last-use times were kept
+    ];
+    const order = ['亲，今天常用发货', '亲，老熟人发货', '亲，旧版本用过发货', '亲，从没用过发货'];
+    expect(texts(searchPhrases(rows, '发货', { now: NOW }))).toEqual(order);
+    expect(texts(searchPhrases(rows, '', { now: NOW }))).toEqual(order);
+    // The weight of past uses halves every half-life.
+    expect(useScore({ recent: 4, usedAt: NOW - USE_HALF_LIFE_MS }, NOW)).toBeCloseTo(2);
+    expect(useScore({ recent: 4, usedAt: NOW }, NOW)).toBe(4);
+    expect(useScore({}, NOW)).toBe(0);
   });
 
   it('a tighter subsequence ranks above a looser one', () => {
@@ -186,5 +205,76 @@ describe('searchPhrases on real libraries', () => {
         }
       }
     }
+  });
+});
+
+describe('pinyin keys (computed in the background, where the dictionary is)', () => {
+  it('one toneless syllable per character, empty for anything that is not a Chinese character', () => {
+    expect(pinyinKey('亲，48小时发货😀')).toBe('qin    xiao shi fa huo ');
+    expect(pinyinKey('银行')).toBe('yin hang'); // read in context
+    expect(pinyinKey('绿色')).toBe('lv se'); // ü typed as v
+    expect(pinyinKey('only latin')).toBeUndefined();
+    const text = '𠮷野家 A发货';
+    expect(pinyinKey(text)!.split(' ')).toHaveLength([...text].length);
+  });
+});
+
+describe('searchPhrases: pinyin, full and initials', () => {
+  const py = (p: Partial<PhraseRow> & { text: string }) => {
+    const key = pinyinKey(p.text);
+    return row({ ...p, ...(key !== undefined && { pinyin: key }) });
+  };
+  const rows = [
+    py({ text: '亲，付款后 48 小时内发货哦' }),
+    py({ text: '默认发中通，如需指定快递请备注' }),
+    py({ text: '退款申请已收到' }),
+    py({ text: 'Refund received' }),
+  ];
+
+  it('"fh", "fahuo", "fahu" and "fah" find 发货, highlighted in the text', () => {
+    for (const q of ['fh', 'fahuo', 'fahu', 'fah', 'FaHuo']) {
+      const found = searchPhrases(rows, q);
+      expect(texts(found), q).toEqual([rows[0]!.text]);
+      expect(marked(found[0]!), q).toEqual(['发货']);
+    }
+    expect(marked(searchPhrases(rows, 'kd')[0]!)).toEqual(['快递']);
+    expect(marked(searchPhrases(rows, 'xiaoshinei')[0]!)).toEqual(['小时内']);
+    expect(texts(searchPhrases(rows, 'tksq'))).toEqual(['退款申请已收到']);
+  });
+
+  it('full pinyin ranks above initials, both above tags and groups, below the text itself', () => {
+    expect(SCORE.textContains).toBeGreaterThan(SCORE.pinyinFull);
+    expect(SCORE.pinyinFull).toBeGreaterThan(SCORE.pinyinInitials);
+    expect(SCORE.pinyinInitials).toBeGreaterThan(SCORE.groupExact);
+    expect(searchPhrases(rows, 'fahuo')[0]!.score).toBe(SCORE.pinyinFull);
+    expect(searchPhrases(rows, 'fh')[0]!.score).toBe(SCORE.pinyinInitials);
+  });
+
+  it('syllables must follow each other and each be matched from its start', () => {
+    expect(texts(searchPhrases(rows, 'fhuo'))).toEqual([rows[0]!.text]); // an initial, then a whole syllable
+    expect(texts(searchPhrases(rows, 'ahuo'))).toEqual([]);
+    expect(texts(searchPhrases(rows, 'fx'))).toEqual([]); // 付 … 小 are not neighbours
+  });
+
+  it('ignores a key that does not fit the text (the text changed after the key was made)', () => {
+    const stale = row({ text: '新的内容', pinyin: 'fa huo' });
+    expect(searchPhrases([stale], 'fh')).toEqual([]);
+    expect(() => searchPhrases([row({ text: '发货', pinyin: ' '.repeat(5) })], 'fh')).not.toThrow();
+  });
+
+  it('several words mix text and pinyin', () => {
+    expect(texts(searchPhrases(rows, 'fh 小时'))).toEqual([rows[0]!.text]);
+  });
+
+  it('stays fast on a long library', () => {
+    const texts2 = ['亲，付款后 48 小时内发货，', '退换货请在订单页申请，'].map(
+      (t) => `${t}${'发发发发发'.repeat(20)}`,
+    );
+    const keys = texts2.map(pinyinKey);
+    const big = Array.from({ length: 3000 }, (_, i) => row({ text: texts2[i % 2]!, pinyin: keys[i % 2]! }));
+    const t0 = performance.now();
+    for (const q of ['f', 'fa', 'fah', 'fahuo', 'ffffffffffffffffffff', 'fafafafafafafafafafafafafafafafah'])
+      searchPhrases(big, q, { limit: 20 });
+    expect(performance.now() - t0).toBeLessThan(3000);
   });
 });

@@ -24,6 +24,7 @@ let phrases: PhraseStore;
 let limiter: TrafficLimiter;
 let router: Router;
 let focused: number[];
+let sentToTab: { tabId: number; msg: unknown }[];
 
 function build(limits: Limits = TRAFFIC) {
   limiter = new TrafficLimiter(limits);
@@ -32,7 +33,8 @@ function build(limits: Limits = TRAFFIC) {
       focused.push(tabId);
       return true;
     },
-    async sendToTab() {
+    async sendToTab(tabId, msg) {
+      sentToTab.push({ tabId, msg });
       return { ok: true };
     },
   };
@@ -49,6 +51,7 @@ beforeEach(() => {
   sentinel = new Sentinel(db, host);
   phrases = new PhraseStore(db, () => host.clock);
   focused = [];
+  sentToTab = [];
   build();
 });
 afterEach(() => db.close());
@@ -205,6 +208,52 @@ describe('the phrase library cannot be wiped by accident', () => {
     );
     expect(r).toEqual({ ok: true, added: 1, updated: 0 });
     expect((await db.phrases.toArray()).map((p) => p.text)).toEqual(['唯一']);
+  });
+});
+
+describe('phrases are filled with the settings', () => {
+  const NAMES = { agentName: '小美', shopName: '演示旗舰店', nickFallback: '亲爱的' };
+
+  it('the phrases reply carries the names the palette fills with', async () => {
+    expect(await router.handle({ type: 'phrases', platform: 'pdd' }, TAB())).toMatchObject({
+      ok: true,
+      fill: { agentName: '', shopName: '', nickFallback: '亲' },
+    });
+    expect(await router.handle({ type: 'settings', patch: NAMES }, PAGE)).toEqual({ ok: true });
+    expect(await router.handle({ type: 'phrases', platform: 'pdd' }, TAB())).toMatchObject({ ok: true, fill: NAMES });
+  });
+
+  it("the palette's request may carry the buyer's question; the reply carries its pinyin key", async () => {
+    expect(await router.handle({ type: 'phrases', platform: 'pdd', question: '什么时候发或？' }, TAB())).toMatchObject({
+      ok: true,
+      questionPinyin: 'shen me shi hou fa huo ',
+    });
+    const long = await router.handle({ type: 'phrases', question: '问'.repeat(5000) }, TAB());
+    expect((long as { questionPinyin?: string }).questionPinyin?.split(' ')).toHaveLength(200); // cut to 200
+    expect(await router.handle({ type: 'phrases', question: 5 }, TAB())).toMatchObject({ ok: false });
+  });
+
+  it("the popup's insert fills {客服名} {店铺名} from the settings and never inserts a masked nickname", async () => {
+    await router.handle({ type: 'settings', patch: NAMES }, PAGE);
+    await sentinel.ingest(
+      events([ev('pdd', 'b1', 'buyer', host.clock - 1000, { buyerNick: 'S*******n', shop: '页面店' })]) as never,
+    );
+    await db.tabs.put({
+      tabId: 7,
+      platform: 'pdd',
+      account: 'shop-main',
+      url: 'https://mms.pinduoduo.com/',
+      health: 'watching',
+      lastSeen: host.clock,
+      activeBuyer: 'b1',
+      inputAt: host.clock,
+    });
+    const saved = await phrases.save({ text: '{买家昵称}您好，我是{客服名}，欢迎光临{店铺名}{cursor}' });
+    const id = (saved as { id: number }).id;
+    expect(await router.handle({ type: 'insertPhrase', phraseId: id }, PAGE)).toEqual({ ok: true });
+    expect(sentToTab).toEqual([
+      { tabId: 7, msg: { type: 'insert', text: '亲爱的您好，我是小美，欢迎光临演示旗舰店' } },
+    ]);
   });
 });
 

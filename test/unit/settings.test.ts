@@ -56,12 +56,27 @@ describe('settings schema', () => {
     [{ alertLeadSec: 1.5 }, 'alertLeadSec: must be a whole number of seconds'],
     [{ retentionDays: '90' }, 'retentionDays'],
     [{ language: 'fr' }, 'language: must be one of auto, zh_CN, en'],
+    [{ agentName: 'x'.repeat(21) }, 'agentName: must be text of at most 20 characters'],
+    [{ agentName: 3 }, 'agentName'],
+    [{ agentName: '小\n美' }, 'agentName: must be one line without { }'],
+    [{ shopName: '店'.repeat(41) }, 'shopName: must be text of at most 40 characters'],
+    [{ shopName: '{店铺名}' }, 'shopName: must be one line without { }'],
+    [{ nickFallback: '亲'.repeat(11) }, 'nickFallback: must be text of at most 10 characters'],
     [[], 'settings patch must be an object'],
     [null, 'settings patch must be an object'],
   ])('refuses %j with a message that names the field', (patch, message) => {
     const r = validateSettingsPatch(patch);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors.join('\n')).toContain(message);
+  });
+
+  it("has the agent's and the shop's names (empty until set) and the word for a masked nickname (亲)", () => {
+    expect(DEFAULT_SETTINGS).toMatchObject({ agentName: '', shopName: '', nickFallback: '亲' });
+    expect(validateSettingsPatch({ agentName: ' 小美 ', shopName: '演示旗舰店', nickFallback: '' })).toEqual({
+      ok: true,
+      patch: { agentName: '小美', shopName: '演示旗舰店', nickFallback: '' },
+    });
+    expect(validateSettingsPatch({ agentName: '字'.repeat(20), shopName: '店'.repeat(40) }).ok).toBe(true);
   });
 
   it('accepts a valid patch and keeps only what it names', () => {

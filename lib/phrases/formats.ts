@@ -1,22 +1,18 @@
 /**
- * Batch import and export of quick phrases (pure: no DB, no DOM, no chrome.*).
+ * Reading phrase files (pure: no DB, no DOM, no chrome.*): the first step of an import. `parseImport(file)` →
+ * `ImportPreview`, one row per phrase found, each with a draft or a clear error, shown to the user before anything
+ * is written; then `planImport` (`plan.ts`) says what the import would do to the library, and the background
+ * validates again and writes in one transaction (a bad file changes nothing). Writing files: `export.ts`.
  *
- * Import is two steps, both shown to the user before anything is written:
- *   parseImport(file)  → ImportPreview: one row per phrase found, each with a draft or a clear error;
- *   planImport(preview, existing, mode) → what would be added / updated / skipped / in conflict.
- * The caller then sends `{ add, update, replaceAll }` to the background, which validates again and writes in
- * one transaction (a bad file changes nothing).
- *
- * Formats: CSV (RFC 4180, comma or tab; Chinese or English header), TXT (one phrase per line, group headers),
- * JSON (an array, or `{ "phrases": [...] }`). Encodings: UTF-8 (with or without BOM), UTF-16 LE/BE (BOM),
- * GBK/GB18030 (what Excel on Chinese Windows writes).
+ * Formats: CSV (RFC 4180 through papaparse, comma or tab; Chinese or English header), TXT (one phrase per line,
+ * group headers), JSON (an array, or `{ "phrases": [...] }`). Encodings: UTF-8 (with or without BOM), UTF-16 LE/BE
+ * (BOM), GBK/GB18030 (what Excel on Chinese Windows writes).
  *
  * Hostile input: the file size, row count and JSON nesting are capped before any work; JSON objects are never
  * copied, only read field by field through own-property checks on a fixed list of names (so `__proto__` or
  * `constructor` keys cannot reach an object); texts are kept verbatim (HTML stays text: the UI renders text).
  */
-import { csvText } from '../csv';
-import type { PhraseRow } from '../db/schema';
+import Papa from 'papaparse';
 import { PLATFORMS, type Platform } from '../model';
 import {
   DEFAULT_GROUP,
@@ -77,7 +73,7 @@ export interface ImportPreview {
 
 type Msg = readonly [zh: string, en: string];
 
-const show = (s: string, max = 20): string => {
+export const show = (s: string, max = 20): string => {
   const one = s.replace(/\s+/g, ' ');
   return one.length > max ? `${one.slice(0, max)}…` : one;
 };
@@ -226,17 +222,6 @@ for (const [p, names] of [
 ] as const) {
   for (const n of names) PLATFORM_NAMES.set(n, p);
 }
-/** The names exports write (each maps back through PLATFORM_NAMES). */
-const PLATFORM_EXPORT: Record<Platform, string> = {
-  pdd: '拼多多',
-  taobao: '淘宝',
-  ali1688: '1688',
-  douyin: '抖店',
-  jd: '京东',
-  kuaishou: '快手',
-  xhs: '小红书',
-};
-
 const TAG_SEP = /[,，;；、|]/;
 const PLATFORM_SEP = /[,，;；、|/／\s()（）]/;
 
@@ -292,7 +277,7 @@ interface ReadResult {
 }
 
 /** CRLF → LF, control characters other than tab and newline removed, trimmed. */
-function cleanText(s: string): string {
+export function cleanText(s: string): string {
   return (
     s
       .replace(/\r\n?/g, '\n')
@@ -302,7 +287,7 @@ function cleanText(s: string): string {
   );
 }
 /** One line: whitespace runs (newlines included) become one space. */
-function cleanLine(s: string): string {
+export function cleanLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
 }
 
@@ -401,71 +386,29 @@ function splitBoth(s: string): Msg {
 
 // ─── readers ──────────────────────────────────────────────────────────────────────────────────────────────
 
-/** RFC 4180 records. Lenient where Excel and hand-written files are: a stray quote inside a field is kept. */
+/**
+ * RFC 4180 records, read by papaparse. Lenient where Excel and hand-written files are: a stray quote inside a field
+ * is kept (a quote opens a quoted cell only at the cell's start); blanks after a closing quote are dropped; line
+ * ends may be CRLF, LF or CR, even mixed (made LF first: inside quoted cells too, which the cleaning of every cell
+ * does anyway). `line` is the record's number.
+ */
 function parseDelimited(
   s: string,
   delim: string,
 ): { records: { cells: string[]; line: number }[]; unclosedAt?: number } {
-  const records: { cells: string[]; line: number }[] = [];
-  let cells: string[] = [];
-  let field = '';
-  let atStart = true;
-  let inQuotes = false;
-  let quoteLine = 0;
-  const n = s.length;
-  let i = 0;
-  const endRecord = () => {
-    cells.push(field);
-    records.push({ cells, line: records.length + 1 });
-    cells = [];
-    field = '';
-    atStart = true;
-  };
-  while (i < n) {
-    const c = s[i]!;
-    if (inQuotes) {
-      if (c === '"') {
-        if (s[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        inQuotes = false;
-        i++;
-        continue;
-      }
-      field += c;
-      i++;
-      continue;
-    }
-    if (c === '"' && (atStart || !field.trim())) {
-      // `a, "b"`: blanks before an opening quote are dropped.
-      field = '';
-      atStart = false;
-      inQuotes = true;
-      quoteLine = records.length + 1;
-      i++;
-      continue;
-    }
-    if (c === delim) {
-      cells.push(field);
-      field = '';
-      atStart = true;
-      i++;
-      continue;
-    }
-    if (c === '\r' || c === '\n') {
-      endRecord();
-      if (c === '\r' && s[i + 1] === '\n') i++;
-      i++;
-      continue;
-    }
-    field += c;
-    atStart = false;
-    i++;
-  }
-  if (inQuotes) return { records, unclosedAt: quoteLine };
-  if (field !== '' || cells.length || !atStart) endRecord();
+  const r = Papa.parse<string[]>(s.replace(/\r\n?/g, '\n'), {
+    delimiter: delim,
+    newline: '\n',
+    quoteChar: '"',
+    escapeChar: '"',
+    skipEmptyLines: false,
+  });
+  const unclosed = r.errors.find((e) => e.code === 'MissingQuotes');
+  if (unclosed) return { records: [], unclosedAt: (unclosed.row ?? r.data.length) + 1 };
+  const records = r.data.map((cells, i) => ({ cells, line: i + 1 }));
+  // The newline that ends the file ends the last record; it starts none.
+  const last = records[records.length - 1];
+  if (last && last.cells.length === 1 && last.cells[0] === '') records.pop();
   return { records };
 }
 
@@ -493,9 +436,12 @@ function looksLikeHeader(line: string): boolean {
   return cells.length >= 2 && cells.some((c) => fieldOf(c) === 'text');
 }
 
-/** Excel's formula guard (see csvText): `'=…`, `'+…`, `'-…`, `'@…`, `'<TAB>…`, `'<CR>…` lose one apostrophe. */
+/**
+ * Excel's formula guard (see csvText): `'=…`, `'+…`, `'-…`, `'@…`, `'<TAB>…`, `'<CR>…` lose one apostrophe (a CR
+ * was made LF before parsing).
+ */
 function unguard(cell: string): string {
-  return /^'+[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
+  return /^'+[=+\-@\t\r\n]/.test(cell) ? cell.slice(1) : cell;
 }
 
 function readCsv(s: string, forcedDelim?: ',' | '\t'): ReadResult {
@@ -564,7 +510,8 @@ function unescapeTxt(line: string): string {
   return out;
 }
 
-function escapeTxt(text: string): string {
+/** The inverse of unescapeTxt, for the TXT export. */
+export function escapeTxt(text: string): string {
   const s = text.replace(/\\/g, '\\\\').replace(/\r\n?|\n/g, '\\n');
   return /^[#[【]/.test(s) ? `\\${s}` : s;
 }
@@ -748,207 +695,5 @@ function parse(name: string, bytes: Uint8Array): ImportPreview {
     errors: rows.filter((r) => r.error).length,
     warnings: rows.filter((r) => r.warning).length,
     notes: read.notes,
-  };
-}
-
-// ─── planImport ───────────────────────────────────────────────────────────────────────────────────────────
-
-export interface ImportConflict {
-  line: number;
-  draft: PhraseDraft;
-  /** The existing phrase that already has this shortcut. */
-  existing: { id: number; text: string; shortcut: string };
-  reason: string;
-}
-
-export interface ImportPlan {
-  mode: 'merge' | 'replace';
-  /** New phrases. */
-  add: PhraseDraft[];
-  /** Existing phrases (same text) that get the file's group / tags / shortcut / platforms; usage is kept. */
-  update: { id: number; draft: PhraseDraft }[];
-  /** Rows that change nothing: errors, repeats inside the file, phrases already in the library. */
-  skip: { line: number; reason: string }[];
-  /** Rows whose shortcut belongs to another existing phrase: reported, not applied. */
-  conflicts: ImportConflict[];
-  /** How many existing phrases a replace deletes (0 for merge). */
-  removed: number;
-}
-
-const sameList = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean =>
-  (a ?? []).length === (b ?? []).length && (a ?? []).every((x, i) => x === b![i]);
-
-/**
- * What an import would do. Every preview row lands in exactly one of add / update / skip / conflicts.
- *
- * merge: a phrase whose text is already in the library is merged into it: the file's group (unless the row
- *   had none), tags added to the existing ones, the file's shortcut and platforms when the row sets them. If
- *   that changes nothing, the row is skipped as a duplicate. A shortcut that belongs to a different existing
- *   phrase is a conflict (nothing applied for that row).
- * replace: the library becomes the file: every importable row is added (the background clears the table in
- *   the same transaction), nothing is updated, and no shortcut can conflict. A file with nothing importable
- *   plans nothing, so it cannot empty the library.
- */
-export function planImport(
-  preview: ImportPreview,
-  existing: readonly PhraseRow[],
-  mode: 'merge' | 'replace',
-): ImportPlan {
-  const plan: ImportPlan = { mode, add: [], update: [], skip: [], conflicts: [], removed: 0 };
-  const skipRow = (r: ImportRow) => plan.skip.push({ line: r.line, reason: r.error ?? r.warning ?? '' });
-
-  if (preview.fatal || preview.ok === 0) {
-    preview.rows.forEach(skipRow);
-    return plan;
-  }
-  if (mode === 'replace') {
-    for (const r of preview.rows) {
-      if (r.draft) plan.add.push(r.draft);
-      else skipRow(r);
-    }
-    plan.removed = existing.length;
-    return plan;
-  }
-
-  const byText = new Map<string, PhraseRow>();
-  const byShortcut = new Map<string, PhraseRow>();
-  for (const p of existing) {
-    if (p.id === undefined) continue;
-    const t = cleanText(p.text);
-    if (!byText.has(t)) byText.set(t, p);
-    const sc = p.shortcut ? shortcutKey(p.shortcut) : undefined;
-    if (sc && !byShortcut.has(sc)) byShortcut.set(sc, p);
-  }
-
-  for (const r of preview.rows) {
-    const d = r.draft;
-    if (!d) {
-      skipRow(r);
-      continue;
-    }
-    const same = byText.get(d.text);
-    const merged: PhraseDraft = same ? mergeInto(same, d) : d;
-    const owner = merged.shortcut ? byShortcut.get(shortcutKey(merged.shortcut)) : undefined;
-    if (owner && owner !== same) {
-      plan.conflicts.push({
-        line: r.line,
-        draft: d,
-        existing: { id: owner.id!, text: owner.text, shortcut: owner.shortcut! },
-        reason:
-          `第 ${r.line} 行：快捷键 ${merged.shortcut} 已属于短语「${show(owner.text)}」` +
-          ` / line ${r.line}: shortcut ${merged.shortcut} already belongs to "${show(owner.text)}"`,
-      });
-      continue;
-    }
-    if (!same) {
-      plan.add.push(d);
-      continue;
-    }
-    const unchanged =
-      merged.group === same.group &&
-      sameList(merged.tags, same.tags) &&
-      merged.shortcut === same.shortcut &&
-      sameList(merged.platforms, same.platforms);
-    if (unchanged)
-      plan.skip.push({
-        line: r.line,
-        reason: `第 ${r.line} 行：短语库里已有相同内容 / line ${r.line}: already in the library`,
-      });
-    else plan.update.push({ id: same.id!, draft: merged });
-  }
-  return plan;
-}
-
-function mergeInto(p: PhraseRow, d: PhraseDraft): PhraseDraft {
-  const union = [...new Set([...p.tags, ...d.tags])];
-  const out: PhraseDraft = {
-    text: p.text,
-    group: d.group !== DEFAULT_GROUP ? d.group : p.group || DEFAULT_GROUP,
-    tags: union.length <= PHRASE_LIMITS.tags ? union : d.tags,
-  };
-  const shortcut = d.shortcut ?? p.shortcut;
-  if (shortcut) out.shortcut = shortcut;
-  const platforms = d.platforms ?? p.platforms;
-  if (platforms?.length) out.platforms = [...platforms];
-  return out;
-}
-
-// ─── export ───────────────────────────────────────────────────────────────────────────────────────────────
-
-export type ExportFormat = ImportFormat;
-type Exportable = Pick<PhraseRow, 'text' | 'group' | 'tags' | 'shortcut' | 'platforms'>;
-
-const CSV_HEADER = ['内容', '分组', '标签', '快捷键', '平台'];
-
-function groupsInOrder(rows: readonly Exportable[]): Map<string, Exportable[]> {
-  const groups = new Map<string, Exportable[]>();
-  for (const r of rows) {
-    const g = cleanLine(r.group) || DEFAULT_GROUP;
-    const list = groups.get(g);
-    if (list) list.push(r);
-    else groups.set(g, [r]);
-  }
-  return groups;
-}
-
-function exportName(ext: string, now?: number): string {
-  if (now === undefined) return `快捷短语.${ext}`;
-  const day = new Date(now + 8 * 3600_000).toISOString().slice(0, 10); // China date
-  return `快捷短语-${day}.${ext}`;
-}
-
-/**
- * The library as a file. CSV: UTF-8 with BOM (Excel reads Chinese correctly), CRLF, Chinese header, every cell
- * through `csvText` (formula guard; bidi and zero-width controls removed).
- * TXT: group headers (`# 发货`) and one phrase per line (newlines as `\n`); it carries text and group only.
- * JSON: `{ "format": "reply-sentinel-phrases", "version": 1, "phrases": [...] }`, pretty-printed.
- * Each reads back through parseImport into the same drafts (TXT: the same text and group; CSV: without the
- * controls).
- */
-export function exportPhrases(
-  rows: readonly Exportable[],
-  format: ExportFormat,
-  opts: { now?: number } = {},
-): { name: string; mime: string; text: string } {
-  if (format === 'csv') {
-    const lines = [CSV_HEADER.join(',')];
-    for (const r of rows)
-      lines.push(
-        [
-          r.text,
-          r.group,
-          r.tags.join('、'),
-          r.shortcut ?? '',
-          (r.platforms ?? []).map((p) => PLATFORM_EXPORT[p] ?? p).join('、'),
-        ]
-          .map(csvText)
-          .join(','),
-      );
-    return {
-      name: exportName('csv', opts.now),
-      mime: 'text/csv;charset=utf-8',
-      text: `\uFEFF${lines.join('\r\n')}\r\n`,
-    };
-  }
-  if (format === 'txt') {
-    const out: string[] = [];
-    for (const [g, list] of groupsInOrder(rows)) {
-      if (out.length) out.push('');
-      out.push(`# ${g}`);
-      for (const r of list) out.push(escapeTxt(r.text));
-    }
-    return { name: exportName('txt', opts.now), mime: 'text/plain;charset=utf-8', text: `${out.join('\r\n')}\r\n` };
-  }
-  const phrases = rows.map((r) => ({
-    text: r.text,
-    group: r.group,
-    tags: [...r.tags],
-    ...(r.shortcut && { shortcut: r.shortcut }),
-    ...(r.platforms?.length && { platforms: [...r.platforms] }),
-  }));
-  return {
-    name: exportName('json', opts.now),
-    mime: 'application/json',
-    text: `${JSON.stringify({ format: 'reply-sentinel-phrases', version: 1, phrases }, null, 2)}\n`,
   };
 }
