@@ -77,6 +77,9 @@ function event(buyer: string, author: string, at: number, id: string): Row {
 
 beforeAll(async () => {
   ext = await launchExtension();
+  // The page takes "today" (its ranges, the export's file name) from its own clock: pinned to the `now` the rows
+  // are seeded for, so that China midnight passing during the run does not move the days under the test.
+  await ext.context.clock.setFixedTime(now);
   await seedSettings(ext, { language: 'zh_CN' });
   // Day D, 10:00–10:58: 30 buyers, one every 2 minutes. 26 answered in 120 s, 2 late (250 s), 2 never.
   const units: Row[] = [];

@@ -207,6 +207,24 @@ interface SwState {
   status: VersionStatus;
 }
 
+/**
+ * Tests compare times taken here (Date.now() in node) with times the extension took (stored deadlines, the badge):
+ * both must read the same wall clock. A shifted clock (faketime, scripts/china-night.sh) must shift Chromium's
+ * too — its processes inherit the LD_PRELOAD — and by the same amount: `faketime '@…'` would restart the clock in
+ * every new process, leaving the browser seconds behind. Throws when the worker's clock is off by over a second.
+ */
+async function checkSameClock(sw: Worker): Promise<void> {
+  const before = Date.now();
+  const theirs = await sw.evaluate(() => Date.now());
+  const after = Date.now();
+  const off = theirs < before ? theirs - before : theirs > after ? theirs - after : 0;
+  if (Math.abs(off) > 1000)
+    throw new Error(
+      `Chromium's clock is ${off} ms off this process's clock (${new Date(theirs).toISOString()} vs ` +
+        `${new Date(after).toISOString()}): a faked clock must shift both by one offset (faketime -f +N).`,
+    );
+}
+
 export async function launchExtension(opts: LaunchOptions = {}): Promise<ExtensionHarness> {
   const extensionDir = path.resolve(opts.extensionDir ?? DEMO_EXTENSION_DIR);
   const manifestText = await readFile(path.join(extensionDir, 'manifest.json'), 'utf8').catch((err: unknown) => {
@@ -373,7 +391,8 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
   // still be 'new'/'installing'. Hand it out only once it is activated and running (and answers).
   try {
     await withSwSession((_cdp, waitFor) => waitFor({ status: 'activated', runningStatus: 'running' }, 20_000));
-    await serviceWorker({ wake: false, timeout: 10_000 });
+    const sw = await serviceWorker({ wake: false, timeout: 10_000 });
+    await checkSameClock(sw);
   } catch (err) {
     await close().catch(() => {});
     throw err;

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readStore } from './db';
+import { readStore, seedSettings } from './db';
 import { REPO_ROOT, launchExtension, startStaticServer, type ExtensionHarness, type StaticServer } from './harness';
 
 declare const demo: { buyerSays(uid: string, text?: string): string };
@@ -15,6 +15,9 @@ let b: Page;
 beforeAll(async () => {
   server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
   ext = await launchExtension();
+  // The tests run at any hour: PDD's window (08:00–23:00 China time) is widened to the whole day (a user
+  // override), so the question is assessed and its clock runs.
+  await seedSettings(ext, { ruleOverrides: { 'pdd.manual3min': { window: { startMin: 0, endMin: 1440 } } } });
   a = await ext.context.newPage();
   await a.goto(`${server.url}/pdd/index.html?auto=0`);
   b = await ext.context.newPage();

@@ -31,6 +31,9 @@ function rollup(metric: string, day: string, counts: Record<string, number>) {
 
 beforeAll(async () => {
   ext = await launchExtension();
+  // The popup takes "today" from its own clock: pinned to the `now` the rows are seeded for, so that China midnight
+  // passing between seeding and reading (a run at 23:59:59) does not move the days under the test.
+  await ext.context.clock.setFixedTime(now);
   await seedSettings(ext, { language: 'zh_CN' });
   const rows = [
     rollup('pdd.manual3min', today, { pass: 57, fail: 3, pending: 2 }),

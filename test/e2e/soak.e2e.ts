@@ -8,6 +8,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chinaDay } from '../../lib/engine/time';
 import { readStore, seedSettings } from './db';
 import { REPO_ROOT, launchExtension, startStaticServer, type ExtensionHarness, type StaticServer } from './harness';
 
@@ -89,12 +90,21 @@ describe(`soak: ${MESSAGES} messages, ${CONVERSATIONS} conversations, 3 tabs`, (
     }
 
     const expected = new Map<string, { status: string; dueAt: number | null }>();
+    /** `buyer|China day` of every round: PDD's consumer-day results. */
+    const unitKeys: string[] = [];
     for (const [uid, thread] of truth) {
       let start: number | null = null;
+      const days = new Set<string>();
       for (const m of thread) {
-        if (m.who === 'buyer' && start === null) start = m.at;
+        // A round runs from the first unanswered question, except that PDD judges each China day on its own: a
+        // question on a new China day (a run across China midnight) leaves yesterday's round and starts a new one.
+        if (m.who === 'buyer' && (start === null || chinaDay(m.at) !== chinaDay(start))) {
+          start = m.at;
+          days.add(chinaDay(m.at));
+        }
         if (m.who === 'human') start = null;
       }
+      for (const day of days) unitKeys.push(`${uid}|${day}`);
       expected.set(
         uid,
         start === null ? { status: 'answered', dueAt: null } : { status: 'pending', dueAt: start + 180_000 },
@@ -139,9 +149,9 @@ describe(`soak: ${MESSAGES} messages, ${CONVERSATIONS} conversations, 3 tabs`, (
         dueAt: want.dueAt,
       });
     }
-    // One consumer-day result per conversation.
+    // One consumer-day result per conversation and China day it asked on (one day, unless the run crossed midnight).
     const units = (await readStore(ext, 'units')).filter((u) => u.metric === 'pdd.manual3min');
-    expect(new Set(units.map((u) => u.conv)).size).toBe(units.length);
+    expect(units.map((u) => `${String(u.buyer)}|${String(u.day)}`).sort()).toEqual(unitKeys.sort());
 
     // The clocks' deadlines above are exact. The badge shows the most urgent one as whole seconds (rounded up)
     // repainted every second, so what it shows may differ from the truth by less than 2 s at a random instant.

@@ -28,7 +28,11 @@ vi.mock('uplot', () => {
 });
 vi.mock('uplot/dist/uPlot.min.css', () => ({}));
 
-const NOW = Date.now();
+/**
+ * The page reads its own clock (Date.now) for "today" and its ranges: every test pins it to NOW, a fixed afternoon
+ * in China, so the seeded days are the page's days at any hour the suite runs (a run across China midnight included).
+ */
+const NOW = chinaTime('2026-11-27', 15, 0);
 const TODAY = chinaDay(NOW);
 const ago = (n: number) => addDays(TODAY, -n);
 const OTHER = '22222222-bbbb-4bbb-8bbb-222222222222';
@@ -98,6 +102,7 @@ async function seed() {
 }
 
 beforeEach(async () => {
+  vi.setSystemTime(NOW);
   fakeBrowser.reset();
   charts.length = 0;
   localStorage.clear();
@@ -109,6 +114,7 @@ beforeEach(async () => {
 afterEach(() => {
   cleanup();
   vi.restoreAllMocks();
+  vi.useRealTimers();
 });
 
 const card = async (metric: string) =>

@@ -7,10 +7,15 @@ import { readPopupData } from '../../components/popup/data';
 import { Popup } from '../../components/popup/Popup';
 import { usePopupStore } from '../../components/popup/store';
 import type { ClockRow, RollupRow, TabRow, UnitRow } from '../../lib/db/schema';
-import { chinaDay } from '../../lib/engine/time';
+import { chinaDay, chinaTime } from '../../lib/engine/time';
 import { uiDb } from '../../lib/ui/db';
 
-const NOW = Date.now();
+/**
+ * The popup reads its own clock (Date.now) for countdowns and for "today": every test pins it to NOW, a fixed
+ * morning in China, so what a test seeds and what the popup shows are about the same instant and the same China
+ * day at any hour the suite runs (a run across China midnight included).
+ */
+const NOW = chinaTime('2026-11-27', 10, 30);
 const TODAY = chinaDay(NOW);
 
 function clock(buyer: string, extra: Partial<ClockRow>): ClockRow {
@@ -50,13 +55,17 @@ function rollup(day: string, counts: Partial<RollupRow>): RollupRow {
 }
 
 beforeEach(async () => {
+  vi.setSystemTime(NOW);
   fakeBrowser.reset();
   usePopupStore.setState({ section: 'queue' });
   await uiDb.open();
   await Promise.all(uiDb.tables.map((tb) => tb.clear()));
   await uiDb.settings.put({ key: 'language', value: 'zh_CN' });
 });
-afterEach(() => cleanup());
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
 
 describe('Popup', () => {
   it('lists waiting buyers by urgency with their countdowns, breached first', async () => {
@@ -188,7 +197,7 @@ describe('Popup', () => {
 
   it('opens with the data read before the first render, then follows the database live', async () => {
     await uiDb.clocks.put(clock('first', { buyerNick: '先到的' }));
-    const initial = await readPopupData(Date.now());
+    const initial = await readPopupData(NOW);
     render(<Popup initial={initial} />);
     // On the very first render, before any query has run.
     expect(screen.getByRole('button', { name: /先到的/ })).toBeTruthy();
@@ -215,7 +224,7 @@ describe('Popup', () => {
       account: 'shop',
       url: 'https://mms.pinduoduo.com/chat-merchant/',
       health: 'noList',
-      lastSeen: Date.now(),
+      lastSeen: NOW,
     });
     render(<Popup />);
     const alert = await screen.findByRole('alert');
