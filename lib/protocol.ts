@@ -174,10 +174,13 @@ export const PROTOCOL = {
    * ({客服名}, {店铺名}, the word for a masked {买家昵称}). With the buyer's last question (cut to 200 characters),
    * the reply carries its pinyin key too (the palette's suggestions; the dictionary is the background's).
    */
-  phrases: spec<{ phrases: PhraseRow[]; fill: FillSettings; questionPinyin?: string }>()(
-    ANY,
-    message('phrases', { platform: v.optional(platform), question: v.optional(clipped(200)) }),
-  ),
+  phrases: spec<{
+    phrases: PhraseRow[];
+    fill: FillSettings;
+    questionPinyin?: string;
+    /** With a question: the phrases ranked for it (ids, best first), ranked here so the content script stays small. */
+    suggested?: { id: number; score: number; ranges: [number, number][] }[];
+  }>()(ANY, message('phrases', { platform: v.optional(platform), question: v.optional(clipped(200)) })),
   /** A phrase was inserted: count the use. */
   phraseUsed: spec()(ANY, message('phraseUsed', { id: wholeId })),
   /** Phrase library edits (validated again by the store). */

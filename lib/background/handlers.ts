@@ -2,6 +2,7 @@
  * What the background does for each message of the protocol (`lib/protocol.ts`): one handler per type, already
  * validated and sender-checked by the router. Browser calls go through `TabOps`, so this is testable without chrome.*.
  */
+import { suggestPhrases } from '../phrases/suggest';
 import type { Translate } from '../badge';
 import type { ToContent } from '../messages';
 import type { Handlers } from './router';
@@ -66,11 +67,21 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
     },
     async phrases(msg) {
       const questionPinyin = msg.question ? pinyinKey(msg.question) : undefined;
+      const rows = await phrases.visible(msg.platform);
+      const suggested = msg.question
+        ? suggestPhrases(rows, msg.question, {
+            ...(msg.platform && { platform: msg.platform }),
+            limit: 20,
+            now: d.now(),
+            ...(questionPinyin !== undefined && { questionPinyin }),
+          }).flatMap((f) => (f.row.id === undefined ? [] : [{ id: f.row.id, score: f.score, ranges: f.ranges }]))
+        : undefined;
       return {
         ok: true,
-        phrases: await phrases.visible(msg.platform),
+        phrases: rows,
         fill: await fillSettings(),
         ...(questionPinyin !== undefined && { questionPinyin }),
+        ...(suggested && { suggested }),
       };
     },
     async phraseUsed(msg) {

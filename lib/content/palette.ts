@@ -3,8 +3,8 @@
  * - Ctrl+/ (or Alt+/) in the chat input opens a fuzzy-search list (text, shortcut, pinyin); ↑/↓ choose, Enter
  *   inserts at the caret, Esc closes. Phrases with fill-in prompts ({?订单号}) ask for them first.
  * - Before anything is typed, the list is the suggestions for the open conversation: phrases ranked by the buyer's
- *   last question (`suggestPhrases`: words and pinyin, computed here; the question's pinyin key comes with the
- *   phrases from the background).
+ *   last question (`suggestPhrases`: words and pinyin, ranked by the background, which sends them with the
+ *   phrases: the ranking and the pinyin stay out of the content script).
  * - Typing a shortcut and a space (`/fh `) replaces it with the phrase.
  * - The chosen phrase is previewed as it will be inserted (variables filled with the settings the `phrases` reply
  *   carries and the open conversation; fill-ins as typed), as text.
@@ -15,8 +15,7 @@ import { send, type Transport } from '../send';
 import type { PhraseRow } from '../db/schema';
 import type { Platform } from '../model';
 import { fillPhrase, type FillSettings } from '../phrases/fill';
-import { searchPhrases } from '../phrases/search';
-import { suggestPhrases } from '../phrases/suggest';
+import { searchPhrases, type PhraseMatch } from '../phrases/search';
 import { promptsOf, shortcutKey } from '../phrases/validate';
 import { isolate, safeText } from '../text';
 import { editableOf, insertTextConfirmed } from './insert';
@@ -67,7 +66,8 @@ export class Palette {
   private fill: FillSettings | null = null;
   /** The buyer's question the open list suggests for ('' for none), and its pinyin key from the background. */
   private question = '';
-  private questionPinyin: string | undefined;
+  /** The phrases the background ranked for that question (best first). */
+  private suggested: PhraseMatch[] = [];
   private host: HTMLElement | null = null;
   private saved: Saved = null;
   private results: PhraseRow[] = [];
@@ -110,7 +110,15 @@ export class Palette {
     });
     if (r.ok && Array.isArray(r.phrases)) this.phrases = r.phrases;
     if (r.ok && r.fill) this.fill = r.fill;
-    if (question) this.questionPinyin = r.ok ? r.questionPinyin : undefined;
+    if (question) {
+      const byId = new Map(this.phrases.map((row) => [row.id, row]));
+      this.suggested = r.ok
+        ? (r.suggested ?? []).flatMap((s) => {
+            const row = byId.get(s.id);
+            return row ? [{ row, score: s.score, ranges: s.ranges }] : [];
+          })
+        : [];
+    }
   }
 
   private inInput(target: EventTarget | null): HTMLElement | null {
@@ -190,7 +198,7 @@ export class Palette {
     if (!prompting) this.saveCaret(el);
     this.close(false);
     this.question = prompting ? '' : (this.deps.context().question ?? '').trim();
-    this.questionPinyin = undefined;
+    this.suggested = [];
     await this.refresh(this.question);
     const doc = this.deps.doc;
     const host = doc.createElement('div');
@@ -251,12 +259,7 @@ export class Palette {
     const render = () => {
       const opts = { platform: this.deps.platform, limit: 20, now: this.deps.now() };
       const suggesting = !q.value.trim() && this.question !== '';
-      const found = suggesting
-        ? suggestPhrases(this.phrases, this.question, {
-            ...opts,
-            ...(this.questionPinyin !== undefined && { questionPinyin: this.questionPinyin }),
-          })
-        : searchPhrases(this.phrases, q.value, opts);
+      const found = suggesting ? this.suggested : searchPhrases(this.phrases, q.value, opts);
       if (suggesting && found[0]?.score) {
         hint.textContent = `按买家的问题推荐：「${isolate(this.question)}」  (suggested for the buyer's question)`;
         list.before(hint);

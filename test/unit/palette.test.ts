@@ -3,6 +3,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Palette } from '../../lib/content/palette';
 import type { PhraseRow } from '../../lib/db/schema';
+import { pinyinKey } from '../../lib/phrases/pinyin';
+import { suggestPhrases } from '../../lib/phrases/suggest';
 
 const PHRASES: PhraseRow[] = [
   {
@@ -76,7 +78,18 @@ async function opened(rows: PhraseRow[], context: () => Record<string, string> =
     input: () => input,
     send: async (msg) => {
       sent.push(msg as { type: string });
-      return (msg as { type: string }).type === 'phrases' ? { ok: true, phrases: rows, fill: FILL } : { ok: true };
+      const m = msg as { type: string; question?: string };
+      if (m.type !== 'phrases') return { ok: true };
+      // As the background answers: with a question, the phrases ranked for it.
+      const suggested = m.question
+        ? suggestPhrases(rows, m.question, {
+            platform: 'pdd',
+            limit: 20,
+            now: EVENING,
+            questionPinyin: pinyinKey(m.question),
+          }).map((f) => ({ id: f.row.id!, score: f.score, ranges: f.ranges }))
+        : undefined;
+      return { ok: true, phrases: rows, fill: FILL, ...(suggested && { suggested }) };
     },
     context,
     now: () => EVENING,

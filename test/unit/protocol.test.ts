@@ -233,6 +233,23 @@ describe('phrases are filled with the settings', () => {
     expect(await router.handle({ type: 'phrases', question: 5 }, TAB())).toMatchObject({ ok: false });
   });
 
+  it('with a question, the reply ranks the phrases for it (the content script only shows them)', async () => {
+    await phrases.seedIfEmpty();
+    const r = await router.handle({ type: 'phrases', platform: 'pdd', question: '什么时候发货呀' }, TAB());
+    expect(r.ok).toBe(true);
+    const { phrases: rows, suggested } = r as unknown as {
+      phrases: { id: number; text: string }[];
+      suggested: { id: number; score: number }[];
+    };
+    expect(suggested.length).toBeGreaterThan(0);
+    const first = rows.find((p) => p.id === suggested[0]!.id)!;
+    expect(first.text).toMatch(/发货|发出/);
+    expect(suggested.map((s) => s.score)).toEqual([...suggested.map((s) => s.score)].sort((a, b) => b - a));
+    expect((await router.handle({ type: 'phrases', platform: 'pdd' }, TAB())) as object).not.toHaveProperty(
+      'suggested',
+    );
+  });
+
   it("the popup's insert fills {客服名} {店铺名} from the settings and never inserts a masked nickname", async () => {
     await router.handle({ type: 'settings', patch: NAMES }, PAGE);
     await sentinel.ingest(
