@@ -33,9 +33,12 @@ export default defineContentScript({
       watcher = null;
       palette = null;
       const adapter = adapterFor(new URL(location.href));
-      if (!adapter) return;
       const isTop = window === window.top;
-      if (!(adapter.acceptsFrame ? adapter.acceptsFrame(document, isTop) : isTop)) return;
+      // Nothing to watch here (any more): no link either, so this tab does not keep waking the worker.
+      if (!adapter || !(adapter.acceptsFrame ? adapter.acceptsFrame(document, isTop) : isTop)) {
+        link.stop();
+        return;
+      }
       watcher = new Watcher({
         adapter,
         root: document,

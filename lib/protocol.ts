@@ -27,7 +27,21 @@ export type SenderKind = 'workbench' | 'page';
 // ---- field schemas ----------------------------------------------------------------------------------------
 
 const id = (max: number, what = 'a non-empty id') =>
-  v.pipe(v.string(`must be ${what}`), v.minLength(1, `must be ${what}`), v.maxLength(max, `must be ${what}`));
+  v.pipe(
+    v.string(`must be ${what}`),
+    v.minLength(1, `must be ${what}`),
+    v.maxLength(max, `must be ${what}`),
+    // `|` separates the parts of conversation and event keys: a page's id may not forge another's key.
+    v.transform((s) => s.replaceAll('|', '¦')),
+  );
+/**
+ * A page's account: what it shows, or exactly `?` (it shows none: the background gives the tab an account of its
+ * own). Accounts starting with `?` are the background's (`?tab…`): a page cannot claim another tab's.
+ */
+const pageAccount = v.pipe(
+  id(LIMITS.accountLength),
+  v.check((a) => a === '?' || !a.startsWith('?'), 'must be the shop the page shows, or ? for none'),
+);
 /** Page text is cut to `max` characters rather than refused (a long message is still a message). */
 const clipped = (max: number) =>
   v.pipe(
@@ -49,7 +63,7 @@ const EventSchema = v.pipe(
   v.object(
     {
       platform,
-      account: id(LIMITS.accountLength),
+      account: pageAccount,
       buyer: id(LIMITS.idLength),
       messageId: id(LIMITS.idLength),
       author: oneOf(AUTHORS),
@@ -89,7 +103,7 @@ const message = <const T extends string, E extends v.ObjectEntries>(type: T, ent
 const EventsSchema = v.pipe(
   message('events', {
     platform,
-    account: id(LIMITS.accountLength),
+    account: pageAccount,
     events: v.pipe(
       v.array(EventSchema, 'must be a list'),
       v.maxLength(LIMITS.eventsPerMessage, `at most ${LIMITS.eventsPerMessage} a message`),
@@ -110,7 +124,7 @@ const PartsSchema = v.object(
 const HealthSchema = v.pipe(
   message('health', {
     platform,
-    account: id(LIMITS.accountLength),
+    account: pageAccount,
     /** Derived from `parts` (`healthOf`): a page cannot say it watches while a part is missing. */
     health: oneOf(HEALTH_STATES),
     /** What the tab reads, part by part (lib/health.ts). */
@@ -168,7 +182,7 @@ export const PROTOCOL = {
   /** Tab health and heartbeat (on change and every HEARTBEAT_MS); the reply carries the account's open clocks. */
   health: spec<{ clocks: TabClock[] }>()(WORKBENCH, HealthSchema),
   /** The chat input of a workbench tab got the focus (quick phrases go to the last focused input). */
-  inputFocus: spec()(WORKBENCH, message('inputFocus', { platform, account: id(LIMITS.accountLength) })),
+  inputFocus: spec()(WORKBENCH, message('inputFocus', { platform, account: pageAccount })),
   /**
    * Read the phrase library (content scripts never open Dexie), with the settings the palette fills phrases with
    * ({客服名}, {店铺名}, the word for a masked {买家昵称}). With the buyer's last question (cut to 200 characters),
@@ -264,7 +278,11 @@ export function sendersOf(type: MessageType): readonly SenderKind[] {
 /** Accepts a well-formed message or says exactly what is wrong with it (sender rules are the router's). */
 export function parseMessage(raw: unknown): { ok: true; value: ToBackground } | { ok: false; error: string } {
   if (!isPlainObject(raw)) return { ok: false, error: 'message must be an object' };
-  if (!isMessageType(raw.type)) return { ok: false, error: `unknown message type: ${String(raw.type)}` };
+  if (!isMessageType(raw.type))
+    return {
+      ok: false,
+      error: `unknown message type: ${typeof raw.type === 'string' ? raw.type.slice(0, 50) : typeof raw.type}`,
+    };
   const r = check(PROTOCOL[raw.type].schema, raw);
   return r.ok
     ? { ok: true, value: r.value as ToBackground }

@@ -104,7 +104,9 @@ export default defineBackground(() => {
   }
 
   browser.runtime.onMessage.addListener((raw, sender, sendResponse: (r: Reply) => void) => {
-    void router.handle(raw, classifySender(sender, ext)).then(sendResponse);
+    void router
+      .handle(raw, classifySender(sender, ext))
+      .then(sendResponse, (err: unknown) => sendResponse({ ok: false, error: String(err) }));
     return true; // keep the channel open for the async reply
   });
 

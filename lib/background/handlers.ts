@@ -132,7 +132,9 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
       return { ok: true, badge: sentinel.badge(d.now()) };
     },
     async status() {
-      return { ok: true, ...sentinel.status() };
+      // A start still running (this very message may have woken the worker) is waited for, failed or not.
+      await sentinel.start().catch(() => undefined);
+      return { ok: true, ...(await sentinel.status()) };
     },
     async purgeAll() {
       return { ok: true, removed: await sentinel.purgeAll() };

@@ -58,6 +58,15 @@ export class Router {
 
   async handle(raw: unknown, from: SenderInfo | null): Promise<Reply> {
     if (!from) return { ok: false, error: 'messages are accepted from this extension’s pages and workbench tabs only' };
+    try {
+      return await this.dispatch(raw, from);
+    } catch (err) {
+      // Nothing a page sends can leave the sender without an answer or the worker with an unhandled rejection.
+      return { ok: false, error: String((err as Error)?.message ?? err) };
+    }
+  }
+
+  private async dispatch(raw: unknown, from: SenderInfo): Promise<Reply> {
     // The sender rule first: a request from the wrong side is refused before its body is even read.
     const type = (raw as { type?: unknown } | null)?.type;
     if (isMessageType(type)) {
@@ -68,20 +77,20 @@ export class Router {
     const parsed = parseMessage(raw);
     if (!parsed.ok) return parsed;
     const msg = parsed.value;
-    const tabId = from.tabId;
-    if (from.kind === 'workbench' && tabId !== undefined) {
-      const events = msg.type === 'events' ? msg.events.length : 0;
-      if (!this.limiter.admit(tabId, this.now(), events))
-        return { ok: false, error: `${msg.type}: this tab sends too much; the message was dropped` };
-    }
+    const tabId = from.kind === 'workbench' ? from.tabId : undefined;
+    // Events are charged up front (a burst of messages cannot all pass before the first is stored), and what was
+    // not stored (already known) is given back after the write.
+    const events = msg.type === 'events' ? msg.events.length : 0;
+    if (tabId !== undefined && !this.limiter.admit(tabId, this.now(), events))
+      return { ok: false, error: `${msg.type}: this tab sends too much; the message was dropped` };
+    let stored = 0;
     try {
       const handler = this.handlers[msg.type] as (req: typeof msg, from: SenderInfo) => Promise<Reply> | Reply;
       const reply = await handler(msg, from);
-      if (reply.ok && msg.type === 'events' && tabId !== undefined)
-        this.limiter.charge(tabId, this.now(), (reply as { stored?: number }).stored ?? 0);
+      if (reply.ok) stored = (reply as { stored?: number }).stored ?? 0;
       return reply;
-    } catch (err) {
-      return { ok: false, error: String((err as Error)?.message ?? err) };
+    } finally {
+      if (tabId !== undefined && events > 0) this.limiter.refund(tabId, this.now(), events - stored);
     }
   }
 }

@@ -127,7 +127,6 @@ export class Sentinel {
   private pushed = new Map<number, { platform: Platform; account: string; seq: number; sent: Map<string, TabClock> }>();
   private ready: Promise<void> | null = null;
   private startError: string | null = null;
-  private settingsReset: RejectedSetting[] = [];
   /** Serialises writes so that concurrent messages cannot interleave read-modify-write cycles. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -175,8 +174,16 @@ export class Sentinel {
   }
 
   /** How the background is: a start that failed (the popup shows it), settings reset at the last start. */
-  status(): { startError: string | null; settingsReset: RejectedSetting[] } {
-    return { startError: this.startError, settingsReset: this.settingsReset };
+  async status(): Promise<{ startError: string | null; settingsReset: RejectedSetting[] }> {
+    // The reset is kept in `meta` (a later worker start has nothing left to reject): shown for a day, or until the
+    // settings are saved again.
+    const row = (await this.db.meta.get(SETTINGS_RESET_KEY).catch(() => undefined))?.value as
+      { at?: unknown; rejected?: unknown } | undefined;
+    const recent =
+      typeof row?.at === 'number' && this.host.now() - row.at < 86_400_000 && Array.isArray(row.rejected)
+        ? (row.rejected as RejectedSetting[])
+        : [];
+    return { startError: this.startError, settingsReset: recent };
   }
 
   /** Fills the mirrors (see `live`) from the database. */
@@ -233,7 +240,6 @@ export class Sentinel {
         await this.db.settings.bulkDelete(rejected.map((r) => r.key));
         await this.db.meta.put({ key: SETTINGS_RESET_KEY, value: { at: this.host.now(), rejected } });
       });
-      this.settingsReset = rejected;
       await this.host
         .notify({
           id: `settings|${this.host.now()}`,
@@ -257,6 +263,8 @@ export class Sentinel {
     return this.serial(async () => {
       // Only validated values are stored (the patch passed the schema above).
       await this.db.settings.bulkPut(Object.entries(v.patch).map(([key, value]) => ({ key, value })));
+      // Settings saved again: the notice of an earlier reset has been seen to.
+      await this.db.meta.delete(SETTINGS_RESET_KEY);
       await this.loadSettings();
       await this.recomputeOpen(this.host.now());
       return { ok: true as const };

@@ -3,8 +3,9 @@
  * (the extension has `unlimitedStorage`) or keep the worker busy. Two token buckets per tab:
  * - messages: at most `messagesBurst` at once, refilled at `messagesPerSec` (health, events, focus, phrase reads);
  * - stored events: new or improved messages written to the database, at most `eventsBurst` at once, refilled at
- *   `eventsPerSec`. Events already stored cost nothing (a reloaded tab re-sends its whole history), so the bucket
- *   is charged after the write with what was actually stored, and a tab in debt is refused until it has refilled.
+ *   `eventsPerSec`. A message's events are taken up front (a message needs a positive balance, so the debt is one
+ *   message at most) and those it did not store are given back after the write: events already stored cost
+ *   nothing (a reloaded tab re-sends its whole history).
  * What is refused is counted per tab and shown as a health warning in the popup. Pure: time is passed in.
  */
 export const TRAFFIC = {
@@ -45,12 +46,17 @@ export class TrafficLimiter {
     return b;
   }
 
-  /** May this tab send one more message now (carrying `events` events)? Counts it as dropped when not. */
+  /**
+   * May this tab send one more message now, carrying `events` events? Takes one message token and, for events, the
+   * events' tokens up front (the bucket may go into debt by one message at most: a message needs a positive
+   * balance). Counts the message as dropped when not.
+   */
   admit(tabId: number, now: number, events = 0): boolean {
     const m = this.fill(this.messages, tabId, now, this.limits.messagesBurst, this.limits.messagesPerSec);
     const e = this.fill(this.events, tabId, now, this.limits.eventsBurst, this.limits.eventsPerSec);
-    if (m.tokens >= 1 && (events === 0 || e.tokens > 0)) {
+    if (m.tokens >= 1 && (events === 0 || e.tokens >= 1)) {
       m.tokens -= 1;
+      e.tokens -= events;
       return true;
     }
     const d = this.drops.get(tabId) ?? { messages: 0, events: 0, at: now };
@@ -61,10 +67,11 @@ export class TrafficLimiter {
     return false;
   }
 
-  /** Charges the events a tab's message actually stored (may leave the bucket in debt). */
-  charge(tabId: number, now: number, stored: number): void {
+  /** Gives back the tokens of events a message carried but did not store (already known, or a failed write). */
+  refund(tabId: number, now: number, unstored: number): void {
+    if (!(unstored > 0)) return;
     const e = this.fill(this.events, tabId, now, this.limits.eventsBurst, this.limits.eventsPerSec);
-    e.tokens -= stored;
+    e.tokens = Math.min(this.limits.eventsBurst, e.tokens + unstored);
   }
 
   /** What was refused from this tab so far (undefined: nothing). */

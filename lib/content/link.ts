@@ -26,6 +26,8 @@ export const LINK_MAX_BACKOFF_MS = 30_000;
 
 export class WorkerLink {
   private port: PortLike | null = null;
+  /** A reconnect is scheduled (backoff): start() must not open a second chain. */
+  private retrying = false;
   private stopped = false;
   private failures = 0;
   /** Connects made (for tests and diagnostics). */
@@ -35,7 +37,7 @@ export class WorkerLink {
 
   /** Connects (once: a link already open stays as it is). */
   start(): void {
-    if (this.port) return;
+    if (this.port || this.retrying) return;
     this.stopped = false;
     this.open(false);
   }
@@ -79,6 +81,10 @@ export class WorkerLink {
     if (this.stopped || !this.deps.isValid()) return;
     const delay = Math.min(LINK_MAX_BACKOFF_MS, 250 * 2 ** this.failures);
     this.failures++;
-    this.deps.setTimeout(() => this.open(true), delay);
+    this.retrying = true;
+    this.deps.setTimeout(() => {
+      this.retrying = false;
+      this.open(true);
+    }, delay);
   }
 }

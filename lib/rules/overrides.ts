@@ -20,6 +20,8 @@ const minute = v.pipe(
 
 export const DailyWindowSchema = v.pipe(
   record({ startMin: minute, endMin: minute }, 'window must be an object {startMin, endMin}', 'unknown field'),
+  // 1440 is the end of the day, never a start ({1440, 0} would be a window that never opens).
+  v.check((w) => w.startMin < 1440, 'window must start before 24:00'),
   v.check((w) => w.startMin !== w.endMin, 'window must be two different times of day'),
 );
 

@@ -96,6 +96,20 @@ describe('the worker link', () => {
     expect(timers).toHaveLength(0);
   });
 
+  it('start() during a backoff does not open a second chain of reconnects', () => {
+    const { link, ports, timers, env, run } = setup();
+    link.start();
+    ports[0]!.break(); // broke at once: a retry is scheduled
+    link.start(); // the page changed its URL meanwhile
+    link.start();
+    expect(ports).toHaveLength(1);
+    expect(timers).toHaveLength(1);
+    env.now += 250;
+    run();
+    expect(ports).toHaveLength(2);
+    expect(timers).toHaveLength(0);
+  });
+
   it('stop() closes the port and never reconnects', () => {
     const { link, ports } = setup();
     link.start();

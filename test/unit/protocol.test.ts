@@ -324,11 +324,40 @@ describe('per-tab traffic limits', () => {
     expect(await db.events.count()).toBe(13);
   });
 
+  it('a burst of messages sent at once cannot overshoot the limit before the first is stored', async () => {
+    build(small);
+    const batch = (from: number) =>
+      events(
+        Array.from({ length: 10 }, (_, i) =>
+          ev('pdd', `c${from + i}`, 'buyer', t('10:00:00'), { messageId: `y${from + i}` }),
+        ),
+      );
+    const replies = await Promise.all([0, 10, 20, 30, 40].map((from) => router.handle(batch(from), TAB())));
+    expect(replies.filter((r) => r.ok)).toHaveLength(1);
+    expect(await db.events.count()).toBe(10);
+    // The debt is one message at most: ten seconds later (10 tokens) the tab is let through again.
+    host.clock += 10_000;
+    expect((await router.handle(batch(50), TAB())).ok).toBe(true);
+  });
+
+  it('a hostile message cannot take another tab’s private account or forge a key with "|"', async () => {
+    expect(await router.handle({ type: 'events', platform: 'pdd', account: '?tab8.1', events: [] }, TAB())).toEqual({
+      ok: false,
+      error: expect.stringContaining('account'),
+    });
+    const r = await router.handle(events([ev('pdd', 'a|b', 'buyer', t('10:00:00'), { messageId: 'm|1' })]), TAB());
+    expect(r.ok).toBe(true);
+    expect((await db.events.toArray()).map((e) => [e.buyer, e.messageId])).toEqual([['a¦b', 'm¦1']]);
+    expect(await router.handle({ type: { toString: 1 } }, PAGE)).toEqual({
+      ok: false,
+      error: 'unknown message type: object',
+    });
+  });
+
   it('the documented defaults let a first scan of a 10 000-message thread through, twice', () => {
     const l = new TrafficLimiter();
     for (let i = 0; i < 5; i++) {
       expect(l.admit(1, 0, 2000)).toBe(true);
-      l.charge(1, 0, 2000);
     }
     expect(l.admit(1, 0, 2000)).toBe(true);
     expect(l.dropped(1)).toBeUndefined();

@@ -44,6 +44,7 @@ describe('settings schema', () => {
     [{ ruleOverrides: { 'pdd.manual3min': { validReply: 'human' } } }, 'pdd.manual3min.validReply'],
     [{ ruleOverrides: { 'pdd.manual3min': { validReply: ['buyer'] } } }, 'pdd.manual3min.validReply[0]'],
     [{ ruleOverrides: { 'pdd.manual3min': { window: { startMin: 60, endMin: 60 } } } }, 'two different times'],
+    [{ ruleOverrides: { 'pdd.manual3min': { window: { startMin: 1440, endMin: 0 } } } }, 'start before 24:00'],
     [{ ruleOverrides: { 'pdd.manual3min': { thresholdSec: Number.NaN } } }, 'thresholdSec'],
     [{ ruleOverrides: { 'pdd.manual3min': { thresholdSec: 60, extra: 1 } } }, 'extra: unknown field'],
     [{ ruleOverrides: { 'jd.dd30s': { sessionGapSec: 5 } } }, 'at least the threshold'],
@@ -138,13 +139,12 @@ describe('a malformed setting never stops the worker', () => {
     ]);
     const s = new Sentinel(db, host);
     await s.start();
-    expect(s.status().startError).toBeNull();
-    expect(
-      s
-        .status()
-        .settingsReset.map((r) => r.key)
-        .sort(),
-    ).toEqual(['alertLeadSec', 'isPrototypeOf', 'ruleOverrides']);
+    expect((await s.status()).startError).toBeNull();
+    expect((await s.status()).settingsReset.map((r) => r.key).sort()).toEqual([
+      'alertLeadSec',
+      'isPrototypeOf',
+      'ruleOverrides',
+    ]);
     // The bad rows are gone, the good one stays, and the reset is recorded for the settings page.
     expect(await db.settings.toArray()).toEqual([{ key: 'notifications', value: false }]);
     const notice = (await db.meta.get(SETTINGS_RESET_KEY))?.value as { rejected: { key: string }[] };
@@ -152,6 +152,12 @@ describe('a malformed setting never stops the worker', () => {
     expect(host.notices.map((x) => x.title)).toContain(host.t('settingsResetTitle'));
     expect(s.getSettings()).toEqual({ ...DEFAULT_SETTINGS, notifications: false });
     await stillWorks(s);
+    // A later worker (nothing left to reject) still tells the popup, for a day, until the settings are saved again.
+    const later = new Sentinel(db, host);
+    await later.start();
+    expect((await later.status()).settingsReset).toHaveLength(3);
+    await later.updateSettings({ alertLeadSec: 30 });
+    expect((await later.status()).settingsReset).toEqual([]);
   });
 
   it('a start that fails is not kept: the status says so and the next message starts again', async () => {
@@ -163,10 +169,10 @@ describe('a malformed setting never stops the worker', () => {
     };
     const s = new Sentinel(db, host);
     await expect(s.start()).rejects.toThrow('tabs unavailable');
-    expect(s.status().startError).toContain('tabs unavailable');
+    expect((await s.status()).startError).toContain('tabs unavailable');
     fail = false;
     await stillWorks(s);
-    expect(s.status().startError).toBeNull();
+    expect((await s.status()).startError).toBeNull();
   });
 
   it('a full-day window override makes a night question count (windows are data, not assumptions)', async () => {
