@@ -230,7 +230,16 @@ export const PROTOCOL = {
   /** A settings patch (validated by the settings schema: nothing invalid is stored). */
   settings: spec()(PAGE, message('settings', { patch: v.unknown() })),
   /** Bring the workbench tab of a conversation to the front (popup queue). */
-  focus: spec()(PAGE, message('focus', { conv: id(LIMITS.idLength * 3, 'a conversation key') })),
+  focus: spec()(
+    PAGE,
+    message('focus', {
+      conv: v.pipe(
+        v.string('must be a conversation key'),
+        v.minLength(1, 'must be a conversation key'),
+        v.maxLength(LIMITS.idLength * 3, 'must be a conversation key'),
+      ),
+    }),
+  ),
   /** Recompute now (pages that just opened). */
   refresh: spec<{ badge: BadgeView }>()(PAGE, message('refresh', {})),
   /** The background's own state (a failed start, settings reset), for the popup. */

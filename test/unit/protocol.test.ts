@@ -148,6 +148,16 @@ describe('the protocol map', () => {
   });
 });
 
+describe('focus', () => {
+  it('a conversation key (with its "|" separators) reaches the workbench tab that shows it', async () => {
+    await router.handle(SAMPLES.health, TAB(7));
+    await router.handle(SAMPLES.events, TAB(7));
+    expect(await router.handle({ type: 'focus', conv: 'pdd|shop-main|b1' }, PAGE)).toEqual({ ok: true });
+    expect(focused).toEqual([7]);
+    expect((await router.handle({ type: 'focus', conv: 'pdd|shop-main|nobody' }, PAGE)).ok).toBe(false);
+  });
+});
+
 describe('who sent it', () => {
   it.each([
     [{ id: EXT.id, url: `${EXT.origin}popup.html` }, { kind: 'page' }],
