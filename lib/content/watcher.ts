@@ -361,7 +361,7 @@ export class Watcher {
     this.stats.scans++;
     let x: Extraction;
     try {
-      x = this.deps.adapter.extract(this.deps.root, this.memo);
+      x = this.deps.adapter.extract(this.deps.root, this.memo, this.deps.now());
     } catch (err) {
       console.warn('[Reply Sentinel] extract failed', err);
       const parts = { list: 'missing', thread: 'missing', input: 'missing', account: 'missing' } as const;

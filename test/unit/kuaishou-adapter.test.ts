@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parseChinaStamp, pick } from '../../lib/adapters/dom';
+import { liveOf } from '../../lib/adapters/types';
 import {
   KUAISHOU_SELECTORS,
   extractKuaishou,
@@ -244,6 +245,98 @@ describe('Kuaishou adapter', () => {
       const head = '<div class="TargetUserHeader"><span class="LoginUserInfo-mainTitle-text">快乐小番茄</span></div>';
       expect(extractKuaishou(load(head + html)).thread?.messages).toEqual([]);
     }
+  });
+});
+
+describe('Kuaishou: an unknown message container, stamps without a year', () => {
+  /** The research's page: the message container's classes are none we know; its stamps print no year. */
+  const UNKNOWN_LIST = fixture.replaceAll('ChatMessageList', 'x-list-8f2a');
+  const AUTHORS = ['system', 'buyer', 'robot', 'auto', 'buyer', 'human', 'system', 'buyer', 'system'];
+
+  it('finds the message container by structure (the element holding the message items), not by class', () => {
+    const doc = load(UNKNOWN_LIST);
+    expect(pick(doc, KUAISHOU_SELECTORS.messageList)).toBeNull();
+    const x = extractKuaishou(doc);
+    expect(x.thread?.messages.map((m) => m.author)).toEqual(AUTHORS);
+    expect(liveOf(x)?.thread?.in).toBe(doc.querySelector('.x-list-8f2a-ContentWrap'));
+    expect(x.parts.thread).toBe('ok');
+    expect(x.health).toBe('watching');
+    // A buyer message appended to it is read alone, as on the known container.
+    const box = doc.querySelector('.x-list-8f2a-ContentWrap')!;
+    const item = box.querySelectorAll('.x-list-8f2a-item')[7]!.cloneNode(true) as Element;
+    item.querySelector('.kwaishop-cs-TextMessage')!.textContent = '能便宜点吗';
+    box.append(item);
+    expect(
+      liveOf(x)!
+        .thread!.append([item])
+        ?.map((m) => [m.author, m.text]),
+    ).toEqual([['buyer', '能便宜点吗']]);
+  });
+
+  it('one message alone: its container is still found (a wrapper with one child is no container)', () => {
+    const one = UNKNOWN_LIST.replace(
+      /^ +<div (?:id="0_2290417731_50[13-9]" )?class="x-list-8f2a-(?:item|time)">.*\n/gm,
+      '',
+    );
+    const doc = load(one);
+    const x = extractKuaishou(doc);
+    expect(x.thread?.messages.map((m) => m.text)).toEqual(['这个什么时候发货']);
+    expect(liveOf(x)?.thread?.in).toBe(doc.querySelector('.x-list-8f2a-ContentWrap, .x-list-8f2a'));
+    expect(x.health).toBe('watching');
+  });
+
+  it('resolves month-day and bare-time stamps against today in China (the caller’s now)', () => {
+    const html = UNKNOWN_LIST.replace('09-08 17:12:14', '12-4 02:55:24')
+      .replace('09-08 17:12:16', '12-4 02:55:26')
+      .replace('09-08 17:12:17', '12-4 02:55:27')
+      .replace('09-08 17:13:02', '12-04 02:56')
+      .replace('09-08 17:14:40', '02:57:00')
+      .replace('09-08 17:20:05', '12-04 02:58:05');
+    const x = kuaishouAdapter.extract(load(html), undefined, at('2026-12-04 03:00:00'));
+    const buyer = x.thread!.messages.find((m) => m.author === 'buyer')!;
+    expect(buyer.at).toBe(at('2026-12-04 02:55:24'));
+    expect(buyer.timeSource).toBe('stamp');
+    expect(x.thread!.messages.map((m) => m.at)).toEqual([
+      null,
+      at('2026-12-04 02:55:24'),
+      at('2026-12-04 02:55:26'),
+      at('2026-12-04 02:55:27'),
+      at('2026-12-04 02:56:00'),
+      at('2026-12-04 02:57:00'),
+      null,
+      at('2026-12-04 02:58:05'),
+      null,
+    ]);
+    // Without a clock nothing changes: no date, no time (the watcher's observation time).
+    expect(extractKuaishou(load(html)).thread!.messages.every((m) => m.at === null)).toBe(true);
+  });
+
+  it('a month-day later than today is last year; a bare time later than now is yesterday', () => {
+    const html = UNKNOWN_LIST.replace('09-08 17:12:14', '12-31 23:59:00');
+    const x = extractKuaishou(load(html), undefined, at('2027-01-01 00:01:00'));
+    expect(x.thread!.messages[1]!.at).toBe(at('2026-12-31 23:59:00'));
+    const bare = UNKNOWN_LIST.replace('09-08 17:12:14', '23:59:00');
+    const y = extractKuaishou(load(bare), undefined, at('2027-01-01 00:01:00'));
+    expect(y.thread!.messages[1]!.at).toBe(at('2026-12-31 23:59:00'));
+  });
+
+  it('an open thread whose container cannot be told is missing, never watching', () => {
+    // Message rows scattered across the page: their common container holds the conversation list too.
+    const stray = UNKNOWN_LIST.replace(
+      '<div class="tabs">',
+      '<div class="kwaishop-cs-LayoutDefaultWrapper_msgMain"><div class="kwaishop-cs-LayoutDefaultWrapper__notMe"><div class="kwaishop-cs-LayoutDefaultWrapper_msgBody">hi</div></div></div><div class="tabs">',
+    );
+    const x = extractKuaishou(load(stray));
+    expect(x.parts.thread).toBe('missing');
+    expect(x.health).toBe('noThread');
+    // Message-like content (a side marker, text) that no message selector finds: missing too.
+    const unread = UNKNOWN_LIST.replaceAll('LayoutDefaultWrapper_msgMain', 'Row').replaceAll(
+      'LayoutMiddleWrapper_msgBody',
+      'Mid',
+    );
+    const y = extractKuaishou(load(unread));
+    expect(y.parts.thread).toBe('missing');
+    expect(y.health).not.toBe('watching');
   });
 });
 

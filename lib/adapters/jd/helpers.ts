@@ -72,12 +72,21 @@ function chinaMs(y: number, mo: number, d: number, h: number, mi: number, s: num
  * Reads a thread's time stamps in page order (China local time). Full stamps (`2026-09-08 17:12:14`,
  * `2026年09月08日 17:12`) give a time and set the current date; a date-only separator sets the date;
  * partial stamps (`09-08 17:12:14` without a year, bare `17:12:14`) resolve only against a date seen
- * before them in the same thread. Relative stamps (昨天 …) and anything that would run backwards give
- * null. No clock: pure.
+ * before them in the same thread, or, when the caller gives its clock (`now`, epoch ms), against today in
+ * China: a month-day later than today's is last year's, a bare time later than now is yesterday's. Relative
+ * stamps (昨天 …) and anything that would run backwards give null. Reads no clock of its own: pure.
  */
 export class ThreadClock {
   private date: { y: number; m: number; d: number } | null = null;
   private last: number | null = null;
+
+  constructor(private readonly now?: number) {}
+
+  /** The China calendar day of `ms`. */
+  private static day(ms: number): { y: number; m: number; d: number } {
+    const t = new Date(ms + 8 * 3600_000);
+    return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
+  }
 
   /** Epoch ms for the stamp text, or null when it does not resolve. Updates the thread's date context. */
   read(raw: string): number | null {
@@ -97,7 +106,6 @@ export class ThreadClock {
     if (RELATIVE.test(s)) return null;
     const md = MONTH_DAY_TIME.exec(s);
     if (md) {
-      if (!this.date) return null;
       const [m, d, h, mi, sec] = [md[1], md[2], md[3], md[4], md[5] ?? '0'].map(Number) as [
         number,
         number,
@@ -105,13 +113,25 @@ export class ThreadClock {
         number,
         number,
       ];
-      return this.accept(chinaMs(this.date.y, m, d, h, mi, sec), { y: this.date.y, m, d });
+      let y: number;
+      if (this.date) y = this.date.y;
+      else if (this.now !== undefined) {
+        const today = ThreadClock.day(this.now);
+        y = m > today.m || (m === today.m && d > today.d) ? today.y - 1 : today.y;
+      } else return null;
+      return this.accept(chinaMs(y, m, d, h, mi, sec), { y, m, d });
     }
     const t = TIME.exec(s);
     if (t) {
-      if (!this.date) return null;
-      const { y, m, d } = this.date;
-      return this.accept(chinaMs(y, m, d, Number(t[1]), Number(t[2]), Number(t[3] ?? 0)), this.date);
+      const [h, mi, sec] = [Number(t[1]), Number(t[2]), Number(t[3] ?? 0)];
+      let date = this.date;
+      if (!date && this.now !== undefined) {
+        const today = ThreadClock.day(this.now);
+        const at = chinaMs(today.y, today.m, today.d, h, mi, sec);
+        date = at !== null && at > this.now + BACKWARDS_SLACK_MS ? ThreadClock.day(this.now - 86_400_000) : today;
+      }
+      if (!date) return null;
+      return this.accept(chinaMs(date.y, date.m, date.d, h, mi, sec), date);
     }
     return null;
   }

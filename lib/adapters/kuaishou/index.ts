@@ -193,8 +193,8 @@ function pageId(row: Element, list: ParentNode): string | null {
 }
 
 /** A thread read in page order, continued by append (stamps and content-hash ids carry over). */
-function threadReader(list: ParentNode, buyerNick: string | undefined) {
-  const clock = new ThreadClock();
+function threadReader(list: ParentNode, buyerNick: string | undefined, now: number | undefined) {
+  const clock = new ThreadClock(now);
   const ids = new MessageIds();
   let lastStamp = '';
 
@@ -295,7 +295,32 @@ export const KUAISHOU_PART_CHROME = {
   thread: [...S.timeDivider, '[class*="empty"]', '[class*="loadMore"]', '[class*="LoadMore"]'],
 } as const satisfies SelectorMap;
 
-export function extractKuaishou(root: ParentNode): Extraction {
+/**
+ * The message container found by structure, when no known selector finds it: the nearest element holding every
+ * message row (one row alone: above the wrappers that hold nothing else). Never an element that also holds the
+ * conversation list, the thread header or the editor (that is the page, not the thread): null then.
+ */
+export function messageContainer(rows: readonly Element[], avoid: readonly (Element | null)[]): Element | null {
+  const not = avoid.filter((a): a is Element => !!a);
+  const clean = (el: Element) => !not.some((a) => el.contains(a));
+  const first = rows[0];
+  if (!first) return null;
+  let box: Element | null;
+  if (rows.length === 1) {
+    let cur = first;
+    for (let p = cur.parentElement; p?.childElementCount === 1 && p.parentElement && clean(p.parentElement);) {
+      cur = p;
+      p = cur.parentElement;
+    }
+    box = cur.parentElement;
+  } else {
+    box = first.parentElement;
+    while (box && !rows.every((r) => box!.contains(r))) box = box.parentElement;
+  }
+  return box && clean(box) ? box : null;
+}
+
+export function extractKuaishou(root: ParentNode, _memo?: unknown, now?: number): Extraction {
   const missing: string[] = [];
   const account = shownName(root, S.account) || null;
   if (!account) missing.push('account');
@@ -346,16 +371,24 @@ export function extractKuaishou(root: ParentNode): Extraction {
       all: () => outermost(pickAll(listEl, [rowSel])),
     };
 
-  const msgList: ParentNode | null = pick(root, S.messageList) ?? (pick(root, S.message) ? root : null);
-  if (!listEl && !rows.length && !msgList && hasLoginText(root)) return loggedOut();
   const input = pick(root, S.input);
+  // The known container, else the one that holds the message rows (or, with none, the side-marked bubbles) found
+  // outside the conversation list; else the page itself when rows are there but no container can be told.
+  let msgList: ParentNode | null = pick(root, S.messageList);
+  if (!msgList) {
+    const outside = (els: Element[]) => els.filter((el) => !listEl?.contains(el));
+    let found = outermost(outside([...pickAll(root, S.message), ...pickAll(root, S.middleBody)]));
+    if (!found.length) found = outermost(outside([...pickAll(root, S.ownSide), ...pickAll(root, S.otherSide)]));
+    msgList = messageContainer(found, [listEl, header, input]) ?? (pick(root, S.message) ? root : null);
+  }
+  if (!listEl && !rows.length && !msgList && hasLoginText(root)) return loggedOut();
   let thread: Extraction['thread'] = null;
   if (msgList) {
     const active = conversations.find((c) => c.active);
     const buyer = active?.buyer ?? headerNick ?? null;
     if (buyer) {
       const nick = headerNick ?? active?.nick;
-      const reader = threadReader(msgList, nick);
+      const reader = threadReader(msgList, nick, now);
       thread = { buyer, ...(nick ? { nick } : {}), messages: reader.messages };
       // Only a real list container (not the whole page) takes appended messages.
       if (msgList !== root) live.thread = { in: msgList as Element, append: reader.append };
@@ -365,12 +398,13 @@ export function extractKuaishou(root: ParentNode): Extraction {
 
   const list = listPart({ container: listEl, rows, read: conversations.length, chrome: KUAISHOU_PART_CHROME.list });
   // A conversation is open when a card is selected or the chat header names someone. Its message list is the
-  // container found (not the whole page, when messages were found without one).
+  // container found (not the whole page, when messages were found without one): messages read with no container
+  // told count for nothing (an open thread is missing then, never watching).
   const box = msgList && msgList !== root ? (msgList as Element) : null;
   const threadState = threadPart({
     open: conversations.some((c) => c.active) || !!headerNick,
     container: box,
-    read: thread?.messages.length ?? (msgList ? pickAll(msgList, S.message).length : 0),
+    read: box ? (thread?.messages.length ?? pickAll(box, S.message).length) : 0,
     buyer: !!thread,
     chrome: KUAISHOU_PART_CHROME.thread,
   });
