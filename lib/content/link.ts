@@ -37,8 +37,9 @@ export class WorkerLink {
 
   /** Connects (once: a link already open stays as it is). */
   start(): void {
-    if (this.port || this.retrying) return;
+    // A stopped link started again while a retry is pending: the pending retry reconnects (not a second chain).
     this.stopped = false;
+    if (this.port || this.retrying) return;
     this.open(false);
   }
 

@@ -110,6 +110,17 @@ describe('the worker link', () => {
     expect(timers).toHaveLength(0);
   });
 
+  it('stopped during a backoff and started again, the pending retry reconnects', () => {
+    const { link, ports, env, run } = setup();
+    link.start();
+    ports[0]!.break(); // retry pending
+    link.stop(); // the page left the workbench…
+    link.start(); // …and came back before the retry
+    env.now += 250;
+    run();
+    expect(ports).toHaveLength(2);
+  });
+
   it('stop() closes the port and never reconnects', () => {
     const { link, ports } = setup();
     link.start();
