@@ -1,52 +1,16 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BadgeView } from '../../lib/badge';
-import { BREACH_SHOWN_MS, Sentinel, type Host, type Notice, REFRESH_MS } from '../../lib/background/sentinel';
+import { BREACH_SHOWN_MS, Sentinel, REFRESH_MS } from '../../lib/background/sentinel';
 import { SentinelDB } from '../../lib/db/schema';
-import { catalogTranslate } from '../../lib/i18n';
-import { CLOCKS_RESYNC, type ClocksMessage, type EventsMessage, type HealthMessage } from '../../lib/messages';
+import { CLOCKS_RESYNC, type EventsMessage, type HealthMessage } from '../../lib/messages';
 import type { ChatEvent } from '../../lib/model';
 import { evaluate } from '../../lib/engine';
 import { effectiveRules } from '../../lib/rules';
 import { prng } from '../../scripts/bench/synth';
 import { freeSpace, withSpace } from '../../lib/background/maintenance';
 import { ev, t } from './helpers/events';
+import { FakeHost } from './helpers/host';
 import { expectRollupsMatchUnits, storedRollups } from './helpers/rollups';
-
-class FakeHost implements Host {
-  clock = t('10:00:00');
-  badges: BadgeView[] = [];
-  alarm: number | null = null;
-  notices: Notice[] = [];
-  t = catalogTranslate('zh_CN');
-  now() {
-    return this.clock;
-  }
-  async setBadge(v: BadgeView) {
-    this.badges.push(v);
-  }
-  async setAlarm(when: number | null) {
-    this.alarm = when;
-  }
-  async notify(n: Notice) {
-    this.notices.push(n);
-  }
-  /** Tabs that exist in the (fake) browser; tests restart the browser by emptying it. */
-  tabs = new Set([7, 8, 9]);
-  async liveTabIds() {
-    return [...this.tabs];
-  }
-  tabMessages: { tabId: number; msg: ClocksMessage }[] = [];
-  /** What the tabs answer to clock messages. */
-  tabReply: unknown = undefined;
-  async sendToTab(tabId: number, msg: ClocksMessage) {
-    this.tabMessages.push({ tabId, msg });
-    return this.tabReply;
-  }
-  get badge() {
-    return this.badges[this.badges.length - 1]!;
-  }
-}
 
 let dbName: string;
 let n = 0;
