@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { PRUNE_NOTICE_KEY, type PruneNotice } from '@/lib/db/meta';
 import { ask } from '@/lib/ui/ask';
 import { DEFAULT_RULES, allMetrics, effectiveRules } from '@/lib/rules';
-import { SETTINGS_RESET_KEY, settingsFromRows, type RejectedSetting, type Settings } from '@/lib/settings';
+import { SETTINGS_RESET_KEY, WORD_LIMITS, settingsFromRows, type RejectedSetting, type Settings } from '@/lib/settings';
 import { uiDb } from '@/lib/ui/db';
 import { useT } from './i18n';
 
@@ -104,36 +104,24 @@ export function SettingsPage() {
         </label>
         <fieldset className="rs-field">
           <legend>{t('optPhraseNames')}</legend>
-          <label className="rs-field">
-            <span>{t('optAgentName')}</span>
-            <input
-              type="text"
-              name="agentName"
-              maxLength={20}
-              value={form.agentName}
-              onChange={(e) => setForm({ agentName: e.target.value })}
-            />
-          </label>
-          <label className="rs-field">
-            <span>{t('optShopName')}</span>
-            <input
-              type="text"
-              name="shopName"
-              maxLength={40}
-              value={form.shopName}
-              onChange={(e) => setForm({ shopName: e.target.value })}
-            />
-          </label>
-          <label className="rs-field">
-            <span>{t('optNickFallback')}</span>
-            <input
-              type="text"
-              name="nickFallback"
-              maxLength={10}
-              value={form.nickFallback}
-              onChange={(e) => setForm({ nickFallback: e.target.value })}
-            />
-          </label>
+          {(
+            [
+              ['agentName', 'optAgentName'],
+              ['shopName', 'optShopName'],
+              ['nickFallback', 'optNickFallback'],
+            ] as const
+          ).map(([key, label]) => (
+            <label className="rs-field" key={key}>
+              <span>{t(label)}</span>
+              <input
+                type="text"
+                name={key}
+                maxLength={WORD_LIMITS[key]}
+                value={form[key]}
+                onChange={(e) => setForm({ [key]: e.target.value })}
+              />
+            </label>
+          ))}
           <span className="rs-help">{t('optPhraseNamesHelp')}</span>
         </fieldset>
         <button type="submit" className="rs-primary">

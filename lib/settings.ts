@@ -27,6 +27,9 @@ const phraseWord = (max: number) =>
     v.regex(/^[^\p{Cc}\p{Cf}\u2028\u2029{}]*$/u, 'must be one line without { }'),
   );
 
+/** The longest each name filled into phrases may be (the settings page's inputs use the same limits). */
+export const WORD_LIMITS = { agentName: 20, shopName: 40, nickFallback: 10 } as const;
+
 /** One schema per setting. */
 export const SETTING_SCHEMAS = {
   /** Alert this many seconds before a deadline (0 = no early alert). */
@@ -38,11 +41,11 @@ export const SETTING_SCHEMAS = {
   /** UI language: follow the browser, or force one. */
   language: v.picklist(LANGUAGES, `must be one of ${LANGUAGES.join(', ')}`),
   /** The agent's name for {客服名} in phrases ('' = not set: 客服). */
-  agentName: phraseWord(20),
+  agentName: phraseWord(WORD_LIMITS.agentName),
   /** The shop's name for {店铺名} in phrases ('' = not set: the shop the page shows, else 本店). */
-  shopName: phraseWord(40),
+  shopName: phraseWord(WORD_LIMITS.shopName),
   /** What {买家昵称} becomes when the page shows no nickname or a masked one (`S*******n`, `王***`). */
-  nickFallback: phraseWord(10),
+  nickFallback: phraseWord(WORD_LIMITS.nickFallback),
 };
 
 type Schemas = typeof SETTING_SCHEMAS;
