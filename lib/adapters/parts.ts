@@ -99,6 +99,16 @@ export function inputPart(thread: PartState, input: Element | null): PartState {
   return input ? 'ok' : thread === 'none' ? 'none' : 'missing';
 }
 
+/** A page's parts from its list and thread states and what it found of the input and the account. */
+export function pageParts(
+  list: PartState,
+  thread: PartState,
+  input: Element | null,
+  account: string | null,
+): HealthParts {
+  return { list, thread, input: inputPart(thread, input), account: accountPart(account) };
+}
+
 /** The logged-in account: always needed (coverage and events are per account). */
 export function accountPart(account: string | null): PartState {
   // A page that shows no shop is still watched: the background gives the tab its own account ("未识别店铺"), so two

@@ -26,7 +26,7 @@ import {
   under,
 } from '../dom';
 import { closestIn } from '../jd/helpers';
-import { accountPart, inputPart, judged, listPart, loggedOutParts, threadPart } from '../parts';
+import { judged, listPart, loggedOutParts, pageParts, threadPart } from '../parts';
 import {
   withLive,
   type Adapter,
@@ -484,7 +484,7 @@ export function extractAli(root: ParentNode): Extraction {
         buyer: !!thread,
         chrome: ALI_PART_CHROME.thread,
       });
-  const parts = { list, thread: threadState, input: inputPart(threadState, input), account: accountPart(account) };
+  const parts = pageParts(list, threadState, input, account);
   return withLive({ ...judged(parts), account, conversations, thread, input, missing }, live);
 }
 

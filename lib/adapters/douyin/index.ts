@@ -12,7 +12,7 @@ import { isDemoPage } from '../../hosts';
 import type { Author, Marker } from '../../model';
 import { SESSION_END_NOTICES, TRANSFER_NOTICES, hasLabel, matchesWhole, whole, type WholeText } from '../classify';
 import { hash, matchesAny, parseChinaStamp, pick, pickAll, pickAllIn, pickAllWith, shownName, text } from '../dom';
-import { accountPart, inputPart, judged, listPart, loggedOutParts, threadPart } from '../parts';
+import { judged, listPart, loggedOutParts, pageParts, threadPart } from '../parts';
 import type { HealthParts } from '../../health';
 import {
   withLive,
@@ -479,7 +479,7 @@ function douyinParts(
       chrome: DOUYIN_PART_CHROME.thread,
     });
   }
-  return { list, thread, input: inputPart(thread, x.input), account: accountPart(x.account) };
+  return pageParts(list, thread, x.input, x.account);
 }
 
 // ---------------------------------------------------------------- extract

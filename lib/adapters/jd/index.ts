@@ -14,7 +14,7 @@ import {
   type WholeText,
 } from '../classify';
 import { counterReading, matches, pick, pickAll, pickAllIn, pickAllWith, text, under } from '../dom';
-import { accountPart, inputPart, judged, listPart, loggedOutParts, threadPart } from '../parts';
+import { judged, listPart, loggedOutParts, pageParts, threadPart } from '../parts';
 import {
   withLive,
   type Adapter,
@@ -331,7 +331,7 @@ export function extractJd(root: ParentNode): Extraction {
     buyer: !!thread,
     chrome: JD_PART_CHROME.thread,
   });
-  const parts = { list, thread: threadState, input: inputPart(threadState, input), account: accountPart(account) };
+  const parts = pageParts(list, threadState, input, account);
   return withLive({ ...judged(parts), account, conversations, thread, input, missing }, live);
 }
 

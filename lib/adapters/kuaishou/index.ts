@@ -16,7 +16,7 @@ import {
   type WholeText,
 } from '../classify';
 import { matches, pick, pickAll, pickAllIn, pickAllWith, shownName, text, under } from '../dom';
-import { accountPart, inputPart, judged, listPart, loggedOutParts, threadPart } from '../parts';
+import { judged, listPart, loggedOutParts, pageParts, threadPart } from '../parts';
 import {
   MessageIds,
   STAMP_TAIL,
@@ -408,7 +408,7 @@ export function extractKuaishou(root: ParentNode, _memo?: unknown, now?: number)
     buyer: !!thread,
     chrome: KUAISHOU_PART_CHROME.thread,
   });
-  const parts = { list, thread: threadState, input: inputPart(threadState, input), account: accountPart(account) };
+  const parts = pageParts(list, threadState, input, account);
   return withLive({ ...judged(parts), account, conversations, thread, input, missing }, live);
 }
 

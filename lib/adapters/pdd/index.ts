@@ -16,7 +16,7 @@ import {
   text,
   under,
 } from '../dom';
-import { accountPart, inputPart, judged, listPart, loggedOutParts, threadPart } from '../parts';
+import { judged, listPart, loggedOutParts, pageParts, threadPart } from '../parts';
 import {
   withLive,
   type Adapter,
@@ -266,7 +266,7 @@ export function extractPdd(root: ParentNode, memo?: ExtractMemo): Extraction {
     buyer: !!thread,
     chrome: PDD_PART_CHROME.thread,
   });
-  const parts = { list, thread: threadState, input: inputPart(threadState, input), account: accountPart(account) };
+  const parts = pageParts(list, threadState, input, account);
   return withLive({ ...judged(parts), account, conversations, thread, input, missing }, live);
 }
 
