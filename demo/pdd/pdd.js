@@ -26,8 +26,20 @@
   const robotAnswers = ['亲，在的哦，请问有什么可以帮您？', '亲亲，一般48小时内发货哦'];
   const state = { open: null, auto: params.get('auto') !== '0', lastId: 0, model: '' };
   const threads = new Map(buyers.map((b) => [b.uid, []]));
+  // ?shop=NAME: the shop in the header (a second shop side by side); each shop keeps its own conversations.
+  const shop = params.get('shop');
+  if (shop) document.querySelector('.mall-name').textContent = shop;
+  const storeName = `reply-sentinel-demo-pdd${shop ? `-${encodeURIComponent(shop)}` : ''}`;
+  // ?backlog=UID:SEC,…: buyers whose question arrived SEC seconds before the page was opened (the backlog a tab
+  // finds on opening: the list shows their waiting counters, the thread their question with its time).
+  const openedAt = Date.now();
+  for (const item of (params.get('backlog') ?? '').split(',')) {
+    const [uid, sec] = item.split(':');
+    if (threads.has(uid) && Number(sec) > 0)
+      threads.get(uid).push({ id: openedAt - Math.round(Number(sec) * 1000), who: 'buyer', text: questions[0] });
+  }
   // ?persist=1: the conversations survive a browser restart (as the real site keeps them on its server).
-  const STORE_KEY = 'reply-sentinel-demo-pdd';
+  const STORE_KEY = storeName;
   const persist = params.get('persist') === '1';
   if (persist) {
     try {
@@ -135,7 +147,7 @@
 
   // Tabs of the same shop share one conversation store, as the real site's server does: every message is
   // broadcast with its id, and a newly opened tab asks the others for what they have.
-  const channel = 'BroadcastChannel' in window ? new BroadcastChannel('reply-sentinel-demo-pdd') : null;
+  const channel = 'BroadcastChannel' in window ? new BroadcastChannel(storeName) : null;
 
   function add(uid, who, text, id, fromPeer) {
     if (!threads.has(uid)) throw new Error(`no such buyer ${uid}`);
