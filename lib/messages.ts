@@ -97,6 +97,12 @@ export function parseClocks(raw: unknown): ClocksMessage | null {
 /** Heartbeat period of a watching tab; coverage spans tolerate gaps of COVERAGE_GAP_MS. */
 export const HEARTBEAT_MS = 30_000;
 export const COVERAGE_GAP_MS = 75_000;
+/**
+ * How long a freshly started page that shows no shop yet is given to render it (its header often comes after the
+ * chat): its messages are held meanwhile, so they are not reported first under the tab's own account ("?") and again
+ * under the shop, splitting a conversation in two.
+ */
+export const ACCOUNT_GRACE_MS = 3_000;
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isTime = (v: unknown): v is number =>

@@ -17,6 +17,7 @@ import {
 } from '../adapters/types';
 import type { Health, HealthParts } from '../health';
 import {
+  ACCOUNT_GRACE_MS,
   CLOCKS_RESYNC,
   HEARTBEAT_MS,
   LIMITS,
@@ -38,6 +39,8 @@ export interface WatcherDeps {
   /** A request to the background (its reply is not needed: clocks come as their own messages). */
   send(msg: ToBackground): Promise<unknown>;
   url(): string;
+  /** See ACCOUNT_GRACE_MS (the default). */
+  accountGraceMs?: number;
 }
 
 /** How far back an untimed history message may lie when nothing before it has a time. */
@@ -47,6 +50,14 @@ export class Watcher {
   private observer: MutationObserver | null = null;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private scheduled: ReturnType<typeof setTimeout> | null = null;
+  /** The full read at the end of the account grace (see ACCOUNT_GRACE_MS). */
+  private graceTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When start() ran (deps.now), for the account grace. */
+  private startedAt: number | null = null;
+  /** The last shop the page showed (see account). */
+  private shownAccount: string | null = null;
+  /** The account the events sent so far went under; another one reports the page again (see scan). */
+  private reportedAs: string | null = null;
   /** Message ids already reported, per buyer. */
   private seen = new Map<string, Set<string>>();
   /** The message list reported at the last scan (see threadEvents). */
@@ -153,6 +164,7 @@ export class Watcher {
   }
 
   start(): void {
+    this.startedAt = this.deps.now();
     this.scan();
     this.observer = new MutationObserver((records) => this.onRecords(records));
     this.observer.observe(this.deps.root, {
@@ -172,7 +184,8 @@ export class Watcher {
     this.observer = null;
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.scheduled) clearTimeout(this.scheduled);
-    this.heartbeat = this.scheduled = null;
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.heartbeat = this.scheduled = this.graceTimer = null;
     this.badges.destroy();
   }
 
@@ -224,6 +237,8 @@ export class Watcher {
     if (!plan) return false;
     const now = this.deps.now();
     const account = this.account(x);
+    // Held for the shop to render, or another account than the events so far: the full read decides.
+    if (account !== this.reportedAs) return false;
     const events: ChatEvent[] = [];
     const changes: [ExtractedConversation | null, ExtractedConversation | null][] = [];
 
@@ -344,11 +359,29 @@ export class Watcher {
   }
 
   /**
-   * The account the page shows; UNRECOGNISED_ACCOUNT when it shows none (the background makes that the tab's own
+   * The account the page shows; when it shows none, the last one it showed (a header that re-renders does not move
+   * the page's conversations to another shop), else UNRECOGNISED_ACCOUNT (the background makes that the tab's own
    * account: two tabs are never merged into one shop by a shared default). A reading is never taken for it.
    */
   private account(x: Extraction): string {
-    return x.account?.replace(/^[?\s]+/, '') || UNRECOGNISED_ACCOUNT;
+    const shown = x.account?.replace(/^[?\s]+/, '');
+    if (shown) this.shownAccount = shown;
+    return this.shownAccount ?? UNRECOGNISED_ACCOUNT;
+  }
+
+  /**
+   * The account grace (ACCOUNT_GRACE_MS): a page that has shown no shop since it started, within the grace, holds
+   * its events; a full read at the grace's end reports them (under the shop if it came, else the tab's own account).
+   */
+  private holding(account: string, now: number): boolean {
+    if (account !== UNRECOGNISED_ACCOUNT || this.startedAt === null) return false;
+    const left = this.startedAt + (this.deps.accountGraceMs ?? ACCOUNT_GRACE_MS) - now;
+    if (left <= 0) return false;
+    this.graceTimer ??= setTimeout(() => {
+      this.graceTimer = null;
+      this.scan();
+    }, left);
+    return true;
   }
 
   /** One full pass: extract, report what is new. Never throws into the page. */
@@ -381,12 +414,24 @@ export class Watcher {
     const now = this.deps.now();
     const account = this.account(x);
     const events: ChatEvent[] = [];
+    const hold = this.holding(account, now);
+    // Another account than the events so far went under (the shop rendered after the grace, another shop logged in
+    // in this tab): everything on screen is that account's news, reported again.
+    if (!hold && this.reportedAs !== null && account !== this.reportedAs) {
+      this.seen.clear();
+      this.waitingReported.clear();
+      this.lastMessages = null;
+      this.threadBuyer = null;
+    }
 
     // What each part that reads shows, whatever another part misses (a tab with no readable thread still reports the
     // waits its list shows; it is not counted as watching).
-    if (x.thread && x.parts.thread === 'ok') events.push(...this.threadEvents(x.thread, account, now));
-    if (x.parts.list === 'ok') events.push(...this.waitingRowEvents(x, account, now));
-    this.threadBuyer = x.thread?.buyer ?? null;
+    if (!hold) {
+      if (x.thread && x.parts.thread === 'ok') events.push(...this.threadEvents(x.thread, account, now));
+      if (x.parts.list === 'ok') events.push(...this.waitingRowEvents(x, account, now));
+      this.threadBuyer = x.thread?.buyer ?? null;
+      this.reportedAs = account;
+    }
 
     const health = {
       health: x.health,

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { pddAdapter } from '../../lib/adapters/pdd';
 import { FLUSH_MS, QUIET_MS, nextBadgeChange, rowBadgeColor, rowBadgeText } from '../../lib/content/row-badges';
 import { Watcher } from '../../lib/content/watcher';
@@ -153,26 +153,100 @@ describe('Watcher', () => {
     ).toEqual(first.filter((id) => !id.startsWith('wait-')));
   });
 
+  /** A watcher on a clock the test moves (`at.now`), with a short account grace. */
+  function graceWatcher(graceMs = 30): { w: Watcher; at: { now: number } } {
+    const at = { now: NOW };
+    const w = new Watcher({
+      adapter: pddAdapter,
+      root: document,
+      now: () => at.now,
+      url: () => 'http://127.0.0.1/demo/pdd/',
+      send: async (m) => void sent.push(m),
+      accountGraceMs: graceMs,
+    });
+    onTestFinished(() => w.stop());
+    return { w, at };
+  }
+  const accounts = () => [...new Set(events().map((e) => e.account))];
+
   it('a page that shows no shop reports the unrecognised account (no shared default) and takes its tab’s clocks', async () => {
     document.querySelector('.mall-name')!.remove();
-    watcher.start();
+    const { w, at } = graceWatcher();
+    w.start();
     expect(sent[0]).toMatchObject({ type: 'health', account: UNRECOGNISED_ACCOUNT });
+    // Its messages wait for the shop to render, the grace long.
+    expect(events()).toEqual([]);
+    at.now += 30;
+    await vi.waitFor(() => expect(events().length).toBeGreaterThan(0), { timeout: 2000 });
     const batches = sent.filter((m): m is EventsMessage => m.type === 'events');
-    expect(batches.length).toBeGreaterThan(0);
     for (const b of batches) {
       expect(b.account).toBe(UNRECOGNISED_ACCOUNT);
       expect(b.events.every((e) => e.account === UNRECOGNISED_ACCOUNT)).toBe(true);
       expect(parseMessage(b).ok).toBe(true);
     }
+    expect(events().filter((e) => e.buyer === '802114')).toHaveLength(7);
     // The background answers with the account it gave this tab: its clocks are this page's.
     const tabOwn = { ...clockList([waiting('733519', 95_000)]), account: '?tab7.abc' };
-    expect(watcher.receive({ ...tabOwn, account: '测试旗舰店' })).toBeUndefined();
+    expect(w.receive({ ...tabOwn, account: '测试旗舰店' })).toBeUndefined();
     await frame();
     expect(document.querySelector('[data-reply-sentinel-badge="733519"]')).toBeNull();
-    watcher.receive(tabOwn);
+    w.receive(tabOwn);
     await vi.waitFor(() => expect(document.querySelector('[data-reply-sentinel-badge="733519"]')).not.toBeNull(), {
       timeout: 2000,
     });
+    w.stop();
+  });
+
+  it('a shop that renders after the first read, within the grace: every message goes to the shop, once', async () => {
+    const header = document.querySelector('.mall-name')!;
+    header.remove();
+    const { w, at } = graceWatcher(10_000);
+    w.start();
+    expect(sent.map((m) => m.type)).toEqual(['health']);
+    at.now += 800;
+    document.querySelector('#app, body')!.prepend(header);
+    await vi.waitFor(() => expect(events().length).toBeGreaterThan(0), { timeout: 2000 });
+    expect(accounts()).toEqual(['测试旗舰店']);
+    const ids = events().map((e) => e.messageId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(sent.filter((m) => m.type === 'health').map((m) => (m as HealthMessage).account)).toEqual([
+      UNRECOGNISED_ACCOUNT,
+      '测试旗舰店',
+    ]);
+    // A message arriving now is news, under the shop.
+    document.querySelector('ul.msg-list')!.insertAdjacentHTML('beforeend', li(NOW + 900, 'buyer', '在吗'));
+    await vi.waitFor(() => expect(events().some((e) => e.text === '在吗')).toBe(true));
+    expect(accounts()).toEqual(['测试旗舰店']);
+    w.stop();
+  });
+
+  it('a shop that renders after the grace gets the whole page again; a header re-rendering keeps the shop', async () => {
+    const header = document.querySelector('.mall-name')!;
+    header.remove();
+    const { w, at } = graceWatcher();
+    w.start();
+    at.now += 30;
+    await vi.waitFor(() => expect(accounts()).toEqual([UNRECOGNISED_ACCOUNT]), { timeout: 2000 });
+    const before = events().length;
+    at.now += 5000;
+    document.querySelector('#app, body')!.prepend(header);
+    await vi.waitFor(() => expect(accounts()).toEqual([UNRECOGNISED_ACCOUNT, '测试旗舰店']), { timeout: 2000 });
+    const shop = events().slice(before);
+    expect(shop.every((e) => e.account === '测试旗舰店')).toBe(true);
+    // The same messages and waits (a counter's reading is dated by the time it was read).
+    const what = (list: typeof shop) =>
+      list.map((e) => `${e.buyer}:${e.messageId.replace(/^wait-\d+/, 'wait')}`).sort();
+    expect(what(shop)).toEqual(what(events().slice(0, before)));
+    // The header goes away for a moment (re-rendered): the page's messages stay the shop's.
+    const count = sent.length;
+    header.remove();
+    await vi.waitFor(() => expect(sent.length).toBeGreaterThan(count));
+    expect(sent[sent.length - 1]).toMatchObject({ type: 'health', account: '测试旗舰店', parts: { account: 'none' } });
+    document.querySelector('ul.msg-list')!.insertAdjacentHTML('beforeend', li(NOW + 9000, 'buyer', '还在吗'));
+    await vi.waitFor(() => expect(events().some((e) => e.text === '还在吗')).toBe(true));
+    expect(events().find((e) => e.text === '还在吗')!.account).toBe('测试旗舰店');
+    expect(events().length).toBe(2 * before + 1);
+    w.stop();
   });
 
   it('a shop name that starts with "?" is still a shop, never taken for the unrecognised account', () => {
@@ -321,7 +395,10 @@ describe('Watcher', () => {
     // The account name (outside the list and the thread).
     document.querySelector('.mall-name')!.textContent = '另一家店';
     await vi.waitFor(() => expect(watcher.stats.scans).toBe(3));
-    expect(sent[sent.length - 1]).toMatchObject({ type: 'health', account: '另一家店' });
+    expect(sent.filter((m) => m.type === 'health').at(-1)).toMatchObject({ type: 'health', account: '另一家店' });
+    // Another shop in this tab: what is on screen is reported again, under it.
+    const mine = events().filter((e) => e.account === '另一家店');
+    expect(mine.filter((e) => e.buyer === '802114')).toHaveLength(8);
     // A change inside an earlier message (e.g. a recall turning it into a notice).
     list.querySelector('li:nth-child(3) .msg-content-box')!.textContent = '撤回了一条消息';
     await vi.waitFor(() => expect(watcher.stats.scans).toBe(4));
