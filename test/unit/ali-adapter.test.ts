@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
+  ALI_NOTICE_PREVIEWS,
   ALI_SELECTORS,
+  ALI_SYSTEM_SENDERS,
   aliAcceptsFrame,
   ali1688Adapter,
   extractAli,
@@ -186,6 +188,64 @@ describe('1688 / Taobao web Wangwang adapter', () => {
       undefined,
       undefined,
     ]);
+  });
+
+  it('the list hides no row by words: notice rows by their whole sender, notice previews only whole', () => {
+    // Every platform word the list was once matched on, and the examples of today's whole patterns.
+    const words = [
+      ...[
+        '平台提醒',
+        '系统消息',
+        '官方提醒',
+        '订单还未付款',
+        '发现有一笔订单',
+        '客服评价邀请',
+        '阿里巴巴官方',
+        '1688官方',
+        '淘宝官方',
+      ],
+      ...ALI_SYSTEM_SENDERS.flatMap((p) => p.examples),
+      ...ALI_NOTICE_PREVIEWS.flatMap((p) => p.examples),
+    ];
+    const row = (name: string, desc: string, time = '3分钟前') =>
+      `<div class="conversation-item"><div class="avatar"></div><div class="info"><div class="top"><div class="name">${name}</div><div class="time">${time}</div></div><div class="desc">${desc}</div></div><span class="unread-badge">1</span></div>`;
+    const questions = words.flatMap((w, i) => [
+      { buyer: `buyer_q${i}`, desc: `${w}是什么意思？我还没付款怎么办` },
+      { buyer: `buyer_r${i}`, desc: `你好，页面上一直显示“${w}”，能帮我看看吗？` },
+    ]);
+    const named = words.map((w, i) => ({ buyer: `${w}的粉丝${i}`, desc: '有现货吗' }));
+    const notices = ALI_SYSTEM_SENDERS.flatMap((p) => p.examples).map((n) => ({
+      name: n,
+      desc: '您有一条新的官方通知',
+    }));
+    const noticePreviews = ALI_NOTICE_PREVIEWS.flatMap((p) => p.examples).map((d, i) => ({
+      buyer: `tb_${i}`,
+      desc: d,
+    }));
+    const list = [
+      ...questions.map((q) => row(q.buyer, q.desc)),
+      ...named.map((q) => row(q.buyer, q.desc)),
+      ...notices.map((n) => row(n.name, n.desc)),
+      ...noticePreviews.map((q) => row(q.buyer, q.desc)),
+    ].join('');
+    const page = fixture.replace(
+      /(<div class="conversation-list[^>]*>)[\s\S]*?(<\/div>\s*<\/div>\s*<div class="ww_container">)/,
+      `$1${list}$2`,
+    );
+    expect(page).not.toBe(fixture);
+    const x = extractAli(load(page));
+    const byBuyer = new Map(x.conversations.map((c) => [c.buyer, c]));
+    // A buyer's question quoting the words is a wait (3 minutes, a lower bound), whoever it names.
+    for (const q of [...questions, ...named]) expect(byBuyer.get(q.buyer)?.waitingSec, q.desc).toBe(180);
+    // A notice pseudo-conversation is no buyer; a preview that IS the platform's notice is no wait.
+    for (const n of notices) expect(byBuyer.has(n.name), n.name).toBe(false);
+    for (const q of noticePreviews) {
+      expect(byBuyer.has(q.buyer)).toBe(true);
+      expect(byBuyer.get(q.buyer)!.waitingSec, q.desc).toBeUndefined();
+    }
+    expect(x.conversations).toHaveLength(questions.length + named.length + noticePreviews.length);
+    // The notice rows are known chrome of the list, not unreadable rows.
+    expect(x.parts.list).toBe('ok');
   });
 
   it('survives extra wrappers around rows and messages', () => {

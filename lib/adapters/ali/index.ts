@@ -90,19 +90,19 @@ export const ALI_SELECTORS = {
 export const ALI_MESSAGE_ID_ATTRS = ['data-msg-id', 'data-msgid', 'data-message-id', 'data-id'] as const;
 
 /**
- * Platform texts in the conversation list: a row named like this is a notice pseudo-conversation, and a preview
- * containing one is no buyer's wait. Messages are not classified by them (see ALI_SYSTEM_SENDERS).
+ * Previews (a row's last message) that are the platform's notice posted into a buyer's conversation (the page gives
+ * it no class there): an unread row whose WHOLE preview is one of these shows no buyer's wait. A buyer's question
+ * that quotes them ("订单还未付款怎么办？") is a wait; opened, the thread classifies each message by its sender.
  */
-export const ALI_SYSTEM_TEXTS = [
-  '平台提醒',
-  '系统消息',
-  '官方提醒',
-  '订单还未付款',
-  '发现有一笔订单',
-  '客服评价邀请',
-  '阿里巴巴官方',
-  '1688官方',
-  '淘宝官方',
+export const ALI_NOTICE_PREVIEWS: readonly WholeText[] = [
+  whole(
+    /^(?:买家已拍下[，,])?(?:发现有一笔)?订单(?:还)?未付款[，,]请及时(?:联系买家|跟进|催付)[。！!]?$/,
+    '订单还未付款，请及时联系买家',
+    '买家已拍下，订单还未付款，请及时跟进',
+    '发现有一笔订单还未付款，请及时联系买家',
+  ),
+  whole(/^(?:\[卡片\]\s*)?客服评价邀请$/, '客服评价邀请', '[卡片] 客服评价邀请'),
+  whole(/^您有一条新的(?:官方|平台|系统)?(?:通知|提醒|消息)$/, '您有一条新的官方通知'),
 ];
 
 /** Nothing selected: the chat pane shows this instead of a thread. */
@@ -135,8 +135,9 @@ const CORE_FRAME = 'def_cbu_web_im_core';
 
 const S = ALI_SELECTORS;
 
-function isSystemText(t: string): boolean {
-  return ALI_SYSTEM_TEXTS.some((x) => t.includes(x));
+/** A notice pseudo-conversation: the row's peer is wholly a platform sender (平台提醒 …), as its messages' nick. */
+function isNoticeRow(nick: string): boolean {
+  return matchesWhole(nick, ALI_SYSTEM_SENDERS);
 }
 
 /** First non-empty text among the fallbacks. */
@@ -390,14 +391,15 @@ function extractRows(
 
 function readRow(row: Element, account: string | null): ExtractedConversation | null {
   const nick = rowNick(row);
-  // Platform notice pseudo-conversations (平台提醒 / 系统消息 …) are no buyers.
-  if (!nick || isSystemText(nick)) return null;
+  // Platform notice pseudo-conversations (a peer named wholly 平台提醒 / 系统消息 …) are no buyers.
+  if (!nick || isNoticeRow(nick)) return null;
   const c: ExtractedConversation = { buyer: nick, nick, row, active: matchesAny(row, S.rowActive) };
   const preview = text(pick(row, S.rowPreview));
   if (preview) c.preview = preview;
   // The row shows no wait as such: an unread row whose last message is N minutes old has waited at least
-  // that long (the first unanswered message may be older: a lower bound). System previews are no wait.
-  if (!c.active && unreadCount(row) > 0 && !isSystemText(preview) && !isOwnShop(nick, account)) {
+  // that long (the first unanswered message may be older: a lower bound). A preview that is wholly a platform
+  // notice is no wait.
+  if (!c.active && unreadCount(row) > 0 && !matchesWhole(preview, ALI_NOTICE_PREVIEWS) && !isOwnShop(nick, account)) {
     const age = parseRelativeAge(text(pick(row, S.rowTime)));
     if (age !== undefined) c.waitingSec = age;
   }
@@ -425,7 +427,7 @@ function readAccount(root: ParentNode): string | null {
   for (const item of pickAll(root, S.message)) {
     if (!matchesAny(item, S.ownMessage)) continue;
     const nick = text(pick(item, S.messageNick));
-    if (nick && !ROBOT_NICK.test(nick) && !isSystemText(nick)) return nick;
+    if (nick && !ROBOT_NICK.test(nick) && !matchesWhole(nick, ALI_SYSTEM_SENDERS)) return nick;
   }
   return null;
 }
@@ -470,7 +472,7 @@ export function extractAli(root: ParentNode): Extraction {
     rows,
     read: conversations.length,
     // Platform notice rows (平台提醒 / 系统消息 …) are no conversations.
-    skip: rows.filter((r) => isSystemText(rowNick(r))),
+    skip: rows.filter((r) => isNoticeRow(rowNick(r))),
     chrome: ALI_PART_CHROME.list,
   });
   // 您尚未选择联系人: no conversation open. Else one is open when a row is selected, the header names someone or
