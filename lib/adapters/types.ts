@@ -101,9 +101,10 @@ export interface Live {
     in: Element;
     /**
      * The messages of the thread items in `added` (subtrees appended at the end of `in`, in order), continuing
-     * the read where the last one stopped (stamps, content-hash ids). Null: read the whole thread again.
+     * the read where the last one stopped (stamps, content-hash ids). Null: read the whole thread again. `now`:
+     * the time they arrive (stamps without a year or a date resolve against it, not the last full read's time).
      */
-    append(added: readonly Node[]): ExtractedMessage[] | null;
+    append(added: readonly Node[], now?: number): ExtractedMessage[] | null;
   };
 }
 

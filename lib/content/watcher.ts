@@ -291,7 +291,7 @@ export class Watcher {
     let appended: ExtractedMessage[] = [];
     if (plan.appended.length) {
       if (!x.thread || this.threadBuyer !== x.thread.buyer) return false;
-      const got = live.thread!.append(plan.appended);
+      const got = live.thread!.append(plan.appended, now);
       if (!got) return false;
       // An empty thread given items none of which reads: empty still, or blind? The full read tells.
       if (!got.length && !x.thread.messages.length) return false;

@@ -243,7 +243,7 @@ describe('Kuaishou adapter', () => {
       '<div class="ChatMessageList-ContentWrap"><div class="kwaishop-cs-LayoutDefaultWrapper_msgMain"><div class="kwaishop-cs-LayoutDefaultWrapper__notMe"><div class="kwaishop-cs-LayoutDefaultWrapper_avatar">快</div></div></div></div>',
     ]) {
       const head = '<div class="TargetUserHeader"><span class="LoginUserInfo-mainTitle-text">快乐小番茄</span></div>';
-      expect(extractKuaishou(load(head + html)).thread?.messages).toEqual([]);
+      expect(extractKuaishou(load(head + html)).thread?.messages ?? []).toEqual([]);
     }
   });
 });
@@ -311,6 +311,36 @@ describe('Kuaishou: an unknown message container, stamps without a year', () => 
     expect(extractKuaishou(load(html)).thread!.messages.every((m) => m.at === null)).toBe(true);
   });
 
+  it('a message appended later resolves its stamp against the time it arrives, not the last full read', () => {
+    // One message, dated only relatively (no date to continue from): the page's stamps resolve against the clock.
+    const one = UNKNOWN_LIST.replace(
+      /^ +<div (?:id="0_2290417731_50[13-9]" )?class="x-list-8f2a-(?:item|time)">.*\n/gm,
+      '',
+    ).replace('09-08 17:12:14', '昨天 23:50:00');
+    for (const [readAt, stamp, arrives] of [
+      ['2026-12-04 02:55:00', '02:56:30', '2026-12-04 02:56:31'],
+      ['2026-12-03 23:59:50', '00:00:20', '2026-12-04 00:00:21'],
+      ['2026-12-31 23:59:50', '1-1 00:00:20', '2027-01-01 00:00:21'],
+    ] as const) {
+      const doc = load(one);
+      const x = extractKuaishou(doc, undefined, at(readAt));
+      expect(x.thread?.messages.map((m) => m.text)).toEqual(['这个什么时候发货']);
+      const box = liveOf(x)!.thread!.in;
+      const item = box.querySelector('.x-list-8f2a-item')!.cloneNode(true) as Element;
+      item.querySelector('.kwaishop-cs-TextMessage')!.textContent = '在吗';
+      item.querySelector('[class*="beforeMsgBody"] span:last-child')!.textContent = stamp;
+      item.id = '0_2290417731_510';
+      box.append(item);
+      const got = liveOf(x)!.thread!.append([item], at(arrives));
+      expect(
+        got?.map((m) => [m.author, m.at]),
+        stamp,
+      ).toEqual([['buyer', at(arrives) - 1000]]);
+      // The same as a full read at that time.
+      expect(extractKuaishou(doc, undefined, at(arrives)).thread!.messages.at(-1)!.at).toBe(at(arrives) - 1000);
+    }
+  });
+
   it('a month-day later than today is last year; a bare time later than now is yesterday', () => {
     const html = UNKNOWN_LIST.replace('09-08 17:12:14', '12-31 23:59:00');
     const x = extractKuaishou(load(html), undefined, at('2027-01-01 00:01:00'));
@@ -329,6 +359,9 @@ describe('Kuaishou: an unknown message container, stamps without a year', () => 
     const x = extractKuaishou(load(stray));
     expect(x.parts.thread).toBe('missing');
     expect(x.health).toBe('noThread');
+    // Not trusted, so not reported: no thread, nothing continued live.
+    expect(x.thread).toBeNull();
+    expect(liveOf(x)?.thread).toBeUndefined();
     // Message-like content (a side marker, text) that no message selector finds: missing too.
     const unread = UNKNOWN_LIST.replaceAll('LayoutDefaultWrapper_msgMain', 'Row').replaceAll(
       'LayoutMiddleWrapper_msgBody',
@@ -337,6 +370,7 @@ describe('Kuaishou: an unknown message container, stamps without a year', () => 
     const y = extractKuaishou(load(unread));
     expect(y.parts.thread).toBe('missing');
     expect(y.health).not.toBe('watching');
+    expect(y.thread).toBeNull();
   });
 });
 

@@ -80,7 +80,12 @@ export class ThreadClock {
   private date: { y: number; m: number; d: number } | null = null;
   private last: number | null = null;
 
-  constructor(private readonly now?: number) {}
+  constructor(private now?: number) {}
+
+  /** The caller's clock from now on (a thread continued later: year-less and bare stamps resolve against it). */
+  setNow(now: number | undefined): void {
+    if (now !== undefined) this.now = now;
+  }
 
   /** The China calendar day of `ms`. */
   private static day(ms: number): { y: number; m: number; d: number } {

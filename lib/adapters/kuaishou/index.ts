@@ -249,7 +249,9 @@ function threadReader(list: ParentNode, buyerNick: string | undefined, now: numb
   const messages = read(mains.els, middles.els, dividers.els);
   return {
     messages,
-    append(added: readonly Node[]): ExtractedMessage[] | null {
+    append(added: readonly Node[], at?: number): ExtractedMessage[] | null {
+      // Appended now, not at the full read: year-less and bare stamps resolve against the current time.
+      clock.setNow(at);
       const m = pickAllIn(added, S.message, mains.sel);
       const mid = pickAllIn(added, S.middleBody, middles.sel);
       const d = pickAllIn(added, S.timeDivider, dividers.sel);
@@ -408,6 +410,11 @@ export function extractKuaishou(root: ParentNode, _memo?: unknown, now?: number)
     buyer: !!thread,
     chrome: KUAISHOU_PART_CHROME.thread,
   });
+  // A thread whose part is missing is not reported at all (nor continued live): what it shows is not trusted.
+  if (threadState === 'missing' && thread) {
+    thread = null;
+    delete live.thread;
+  }
   const parts = pageParts(list, threadState, input, account);
   return withLive({ ...judged(parts), account, conversations, thread, input, missing }, live);
 }
