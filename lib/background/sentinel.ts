@@ -82,6 +82,14 @@ export const STALE_BREACH_MS = 5 * 60_000;
 export const UNKNOWN_RECHECK_MS = UNKNOWN_SHOWN_MS;
 export { BREACH_SHOWN_MS };
 
+/**
+ * Coverage spans a tab may open: a page whose health flickers (watching ↔ blind many times a second) would add a
+ * row per flip. Each tab has `burst` openings, refilled at one per `refillMs`; a watching report that finds none
+ * left opens no span, so that time stays unwatched (a gap is never recorded as watched) until a later report (the
+ * heartbeat) finds one. A tab watching steadily keeps its one open span and needs none.
+ */
+export const SPAN_OPENS = { burst: 6, refillMs: 60_000 } as const;
+
 /** How many stored messages the background keeps in memory (recently active conversations; a few MB). */
 export const THREAD_CACHE_EVENTS = 30_000;
 /** From this many stored messages on, a conversation is evaluated from yesterday's midnight when that is exact. */
@@ -109,6 +117,8 @@ export class Sentinel {
   private tabRows = new Map<number, TabRow>();
   /** Tabs whose page shows no shop: the account each was given (see `accountOf`), until its tab row holds it. */
   private tabAccounts = new Map<number, { platform: Platform; account: string }>();
+  /** Per tab: coverage span openings left (see SPAN_OPENS), and when it was last refilled. */
+  private spanOpens = new Map<number, { tokens: number; at: number }>();
   /** Stored messages of recently active conversations, so a long thread is not re-read for every new message. */
   private threads = new ThreadCache(THREAD_CACHE_EVENTS);
   /** How conversations were evaluated: whole, or from yesterday's midnight (long threads). For tests and bench. */
@@ -381,7 +391,7 @@ export class Sentinel {
           if (s !== same || msg.health !== 'watching') await this.db.coverage.update(s.id!, { open: 0 });
         if (msg.health === 'watching') {
           if (same) await this.db.coverage.update(same.id!, { to: now });
-          else
+          else if (this.takeSpanOpening(tabId, now))
             await this.db.coverage.add({
               platform: msg.platform,
               account: msg.account,
@@ -400,6 +410,17 @@ export class Sentinel {
       await this.recomputeOpen(now, { platform: msg.platform, account: msg.account }, 'coverage');
       return msg.account;
     });
+  }
+
+  /** May this tab open a coverage span now (SPAN_OPENS)? Takes one opening when it may. */
+  private takeSpanOpening(tabId: number, now: number): boolean {
+    const b = this.spanOpens.get(tabId) ?? { tokens: SPAN_OPENS.burst, at: now };
+    b.tokens = Math.min(SPAN_OPENS.burst, b.tokens + Math.max(0, now - b.at) / SPAN_OPENS.refillMs);
+    b.at = now;
+    this.spanOpens.set(tabId, b);
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
   }
 
   /**
@@ -468,6 +489,7 @@ export class Sentinel {
       });
       this.tabRows.delete(tabId);
       this.tabAccounts.delete(tabId);
+      this.spanOpens.delete(tabId);
       await this.recomputeOpen(now);
     });
   }
