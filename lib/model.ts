@@ -74,6 +74,15 @@ export interface ChatEvent {
 }
 
 /**
+ * An id from a page as it is stored and keyed: `|` separates the parts of conversation and event keys, so it becomes
+ * `¦` (a page's id may not forge another's key). The protocol stores ids so; the content script looks them up so
+ * (row badges, opening a conversation, its own account).
+ */
+export function keyId(id: string): string {
+  return id.replaceAll('|', '¦');
+}
+
+/**
  * The account a workbench tab reports when its page shows no shop or account. The background makes it the tab's own
  * (`tabAccount`): two tabs are never one shop by default, so their clocks never merge.
  */

@@ -18,7 +18,7 @@ import { HEALTH_PARTS, PART_STATES, healthOf, type HealthPart } from './health';
 import type { FillSettings } from './phrases/fill';
 import { HEALTH_STATES, LIMITS, type TabClock } from './messages';
 import { AGENT_ID, parseExport, type TeamDecision } from './analytics/team';
-import { AUTHORS, MARKERS, PLATFORMS, TIME_SOURCES, type ChatEvent } from './model';
+import { AUTHORS, MARKERS, PLATFORMS, TIME_SOURCES, keyId, type ChatEvent } from './model';
 import type { RejectedSetting } from './settings';
 import { check, isPlainObject } from './valid';
 
@@ -32,7 +32,7 @@ const id = (max: number, what = 'a non-empty id') =>
     v.minLength(1, `must be ${what}`),
     v.maxLength(max, `must be ${what}`),
     // `|` separates the parts of conversation and event keys: a page's id may not forge another's key.
-    v.transform((s) => s.replaceAll('|', '¦')),
+    v.transform(keyId),
   );
 /**
  * A page's account: what it shows, or exactly `?` (it shows none: the background gives the tab an account of its

@@ -30,7 +30,7 @@ import {
 import { judged } from '../adapters/parts';
 import { insertTextConfirmed } from './insert';
 import { BADGE_ATTR, RowBadges } from './row-badges';
-import { UNRECOGNISED_ACCOUNT, isUnrecognisedAccount, type ChatEvent } from '../model';
+import { UNRECOGNISED_ACCOUNT, isUnrecognisedAccount, keyId, type ChatEvent } from '../model';
 
 export interface WatcherDeps {
   adapter: Adapter;
@@ -77,7 +77,7 @@ export class Watcher {
   private rowConv: Map<Element, ExtractedConversation | null> | null = null;
   /** The conversation list needs re-listing in page order (rows changed on the live path). */
   private convStale = false;
-  /** Buyer → the row element its badge goes on. */
+  /** Buyer (as stored: keyId, as the clocks name it) → the row element its badge goes on. */
   private buyerRows = new Map<string, Element>();
   /** The newest message time seen in the open thread (bounds untimed history). */
   private lowerBound = -Infinity;
@@ -121,7 +121,8 @@ export class Watcher {
       );
     }
     if (msg?.type === 'openConversation' && typeof msg.buyer === 'string') {
-      const row = this.last?.conversations.find((c) => c.buyer === msg.buyer)?.row;
+      // The background names buyers as stored (keyId).
+      const row = this.last?.conversations.find((c) => keyId(c.buyer) === msg.buyer)?.row;
       if (!row) return { ok: false, error: 'that conversation is not in the list' };
       // Best effort: some pages ignore scripted clicks (PDD is reported to), then the person clicks.
       for (const type of ['mousedown', 'mouseup', 'click'])
@@ -263,8 +264,8 @@ export class Watcher {
         } else map.delete(row);
         if (old === neu) continue;
         // The same buyer on two rows: which one counts is the adapter's call.
-        if (neu && this.buyerRows.has(neu.buyer) && neu.buyer !== old?.buyer) {
-          const other = this.buyerRows.get(neu.buyer)!;
+        if (neu && this.buyerRows.has(keyId(neu.buyer)) && neu.buyer !== old?.buyer) {
+          const other = this.buyerRows.get(keyId(neu.buyer))!;
           if (other !== neu.row && other.isConnected) return false;
         }
         changes.push([old, neu]);
@@ -304,8 +305,8 @@ export class Watcher {
     if (plan.rows.size) this.convStale = true;
     if (changes.length) {
       for (const [old, neu] of changes) {
-        if (old && this.buyerRows.get(old.buyer) === old.row) this.buyerRows.delete(old.buyer);
-        if (neu?.row) this.buyerRows.set(neu.buyer, neu.row);
+        if (old && this.buyerRows.get(keyId(old.buyer)) === old.row) this.buyerRows.delete(keyId(old.buyer));
+        if (neu?.row) this.buyerRows.set(keyId(neu.buyer), neu.row);
       }
       events.push(...this.waitingRowChanges(changes, x, account, now));
     }
@@ -364,7 +365,7 @@ export class Watcher {
    * account: two tabs are never merged into one shop by a shared default). A reading is never taken for it.
    */
   private account(x: Extraction): string {
-    const shown = x.account?.replace(/^[?\s]+/, '');
+    const shown = keyId(x.account?.replace(/^[?\s]+/, '') ?? '');
     if (shown) this.shownAccount = shown;
     return this.shownAccount ?? UNRECOGNISED_ACCOUNT;
   }
@@ -410,7 +411,8 @@ export class Watcher {
       this.rowConv = null;
     }
     this.buyerRows = new Map();
-    for (const c of x.conversations) if (c.row && !this.buyerRows.has(c.buyer)) this.buyerRows.set(c.buyer, c.row);
+    for (const c of x.conversations)
+      if (c.row && !this.buyerRows.has(keyId(c.buyer))) this.buyerRows.set(keyId(c.buyer), c.row);
     const now = this.deps.now();
     const account = this.account(x);
     const events: ChatEvent[] = [];

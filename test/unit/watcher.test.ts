@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 
 import { pddAdapter } from '../../lib/adapters/pdd';
 import { FLUSH_MS, QUIET_MS, nextBadgeChange, rowBadgeColor, rowBadgeText } from '../../lib/content/row-badges';
 import { Watcher } from '../../lib/content/watcher';
-import { UNRECOGNISED_ACCOUNT } from '../../lib/model';
+import { UNRECOGNISED_ACCOUNT, keyId } from '../../lib/model';
 import {
   CLOCKS_RESYNC,
   LIMITS,
@@ -627,6 +627,35 @@ describe('in-page countdown badges', () => {
         expect(look(dueAt, next, lead)).not.toBe(now);
       }
     }
+  });
+
+  it('a buyer id or shop with "|" is looked up as stored ("¦", keyId): the row gets its badge and opens', async () => {
+    document.querySelector('[data-random="733519-0-unTimeout"]')!.setAttribute('data-random', 'ab|733519-0-unTimeout');
+    document.querySelector('.mall-name')!.textContent = '测试|旗舰店';
+    const got: ToBackground[] = [];
+    const w = new Watcher({
+      adapter: pddAdapter,
+      root: document,
+      now: () => NOW,
+      url: () => '',
+      send: async (m) => void got.push(m),
+    });
+    w.start();
+    // What the page reports is stored through the protocol, which maps "|" with the same function.
+    const batch = got.find((m): m is EventsMessage => m.type === 'events')!;
+    const parsed = parseMessage(batch);
+    expect(parsed.ok).toBe(true);
+    const stored = parsed.ok ? (parsed.value as EventsMessage) : null;
+    expect(stored!.account).toBe(keyId('测试|旗舰店'));
+    expect(stored!.events.map((e) => e.buyer)).toContain(keyId('ab|733519'));
+    expect(keyId('ab|733519')).toBe('ab¦733519');
+    // The background's clocks name the stored ids: they are this page's, and the badge finds the row.
+    w.receive({ ...clockList([waiting('ab¦733519', 95_000)]), account: '测试¦旗舰店' });
+    await pageChange();
+    const badge = document.querySelector('[data-reply-sentinel-badge="ab¦733519"]');
+    expect(badge?.closest('[data-random]')?.getAttribute('data-random')).toBe('ab|733519-0-unTimeout');
+    expect(w.handle({ type: 'openConversation', buyer: 'ab¦733519' })).toEqual({ ok: true });
+    w.stop();
   });
 
   it('puts a shadow-root badge on waiting rows, counts down, and removes it when answered', async () => {
