@@ -19,9 +19,12 @@ export const HEALTH_STATES = [
   'noConversation',
 ] as const satisfies readonly Health[];
 
+/** Events in one `events` message (its own constant: the content script needs no other limit in its bundle). */
+export const EVENTS_PER_MESSAGE = 2000;
+
 /** Limits that keep a hostile or broken page from flooding storage (sizes of one message). */
 export const LIMITS = {
-  eventsPerMessage: 2000,
+  eventsPerMessage: EVENTS_PER_MESSAGE,
   idLength: 200,
   textLength: 500,
   nickLength: 100,

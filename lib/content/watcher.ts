@@ -20,7 +20,7 @@ import {
   ACCOUNT_GRACE_MS,
   CLOCKS_RESYNC,
   HEARTBEAT_MS,
-  LIMITS,
+  EVENTS_PER_MESSAGE,
   parseClocks,
   type EventsMessage,
   type HealthMessage,
@@ -50,14 +50,10 @@ export class Watcher {
   private observer: MutationObserver | null = null;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private scheduled: ReturnType<typeof setTimeout> | null = null;
-  /** The full read at the end of the account grace (see ACCOUNT_GRACE_MS). */
-  private graceTimer: ReturnType<typeof setTimeout> | null = null;
-  /** When start() ran (deps.now), for the account grace. */
-  private startedAt: number | null = null;
-  /** The last shop the page showed (see account). */
-  private shownAccount: string | null = null;
+  /** When the account grace ends (deps.now; 0 before start()). */
+  private graceEnd = 0;
   /** The account the events sent so far went under; another one reports the page again (see scan). */
-  private reportedAs: string | null = null;
+  private sentAs: string | null = null;
   /** Message ids already reported, per buyer. */
   private seen = new Map<string, Set<string>>();
   /** The message list reported at the last scan (see threadEvents). */
@@ -165,7 +161,7 @@ export class Watcher {
   }
 
   start(): void {
-    this.startedAt = this.deps.now();
+    this.graceEnd = this.deps.now() + (this.deps.accountGraceMs ?? ACCOUNT_GRACE_MS);
     this.scan();
     this.observer = new MutationObserver((records) => this.onRecords(records));
     this.observer.observe(this.deps.root, {
@@ -185,8 +181,7 @@ export class Watcher {
     this.observer = null;
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.scheduled) clearTimeout(this.scheduled);
-    if (this.graceTimer) clearTimeout(this.graceTimer);
-    this.heartbeat = this.scheduled = this.graceTimer = null;
+    this.heartbeat = this.scheduled = null;
     this.badges.destroy();
   }
 
@@ -237,9 +232,8 @@ export class Watcher {
     const plan = planLive(records, live, x.input);
     if (!plan) return false;
     const now = this.deps.now();
+    // (While the account grace holds events, the full read it scheduled keeps this path shut: see onRecords.)
     const account = this.account(x);
-    // Held for the shop to render, or another account than the events so far: the full read decides.
-    if (account !== this.reportedAs) return false;
     const events: ChatEvent[] = [];
     const changes: [ExtractedConversation | null, ExtractedConversation | null][] = [];
 
@@ -360,29 +354,12 @@ export class Watcher {
   }
 
   /**
-   * The account the page shows; when it shows none, the last one it showed (a header that re-renders does not move
-   * the page's conversations to another shop), else UNRECOGNISED_ACCOUNT (the background makes that the tab's own
+   * The account the page shows (as stored, keyId); when it shows none, the one its events went under (a header that
+   * re-renders does not move the page's conversations to another shop), else UNRECOGNISED_ACCOUNT (the background makes that the tab's own
    * account: two tabs are never merged into one shop by a shared default). A reading is never taken for it.
    */
   private account(x: Extraction): string {
-    const shown = keyId(x.account?.replace(/^[?\s]+/, '') ?? '');
-    if (shown) this.shownAccount = shown;
-    return this.shownAccount ?? UNRECOGNISED_ACCOUNT;
-  }
-
-  /**
-   * The account grace (ACCOUNT_GRACE_MS): a page that has shown no shop since it started, within the grace, holds
-   * its events; a full read at the grace's end reports them (under the shop if it came, else the tab's own account).
-   */
-  private holding(account: string, now: number): boolean {
-    if (account !== UNRECOGNISED_ACCOUNT || this.startedAt === null) return false;
-    const left = this.startedAt + (this.deps.accountGraceMs ?? ACCOUNT_GRACE_MS) - now;
-    if (left <= 0) return false;
-    this.graceTimer ??= setTimeout(() => {
-      this.graceTimer = null;
-      this.scan();
-    }, left);
-    return true;
+    return keyId(x.account?.replace(/^[?\s]+/, '') ?? '') || this.sentAs || UNRECOGNISED_ACCOUNT;
   }
 
   /** One full pass: extract, report what is new. Never throws into the page. */
@@ -416,23 +393,25 @@ export class Watcher {
     const now = this.deps.now();
     const account = this.account(x);
     const events: ChatEvent[] = [];
-    const hold = this.holding(account, now);
-    // Another account than the events so far went under (the shop rendered after the grace, another shop logged in
-    // in this tab): everything on screen is that account's news, reported again.
-    if (!hold && this.reportedAs !== null && account !== this.reportedAs) {
-      this.seen.clear();
-      this.waitingReported.clear();
-      this.lastMessages = null;
-      this.threadBuyer = null;
-    }
-
-    // What each part that reads shows, whatever another part misses (a tab with no readable thread still reports the
-    // waits its list shows; it is not counted as watching).
-    if (!hold) {
+    // The account grace (ACCOUNT_GRACE_MS): a page that has shown no shop since it started holds its events; the full
+    // read scheduled at the grace's end (changes meanwhile wait for it) reports them, under the shop if it came, else
+    // under the tab's own account.
+    const hold = account === UNRECOGNISED_ACCOUNT ? this.graceEnd - now : 0;
+    if (hold > 0) this.scheduled ??= setTimeout(() => this.scan(), hold);
+    else {
+      // Another account than the events so far went under (the shop rendered after the grace, another shop logged
+      // in in this tab): everything on screen is that account's news, reported again.
+      if (account !== this.sentAs) {
+        this.seen.clear();
+        this.waitingReported.clear();
+        this.lastMessages = this.threadBuyer = null;
+      }
+      // What each part that reads shows, whatever another part misses (a tab with no readable thread still reports
+      // the waits its list shows; it is not counted as watching).
       if (x.thread && x.parts.thread === 'ok') events.push(...this.threadEvents(x.thread, account, now));
       if (x.parts.list === 'ok') events.push(...this.waitingRowEvents(x, account, now));
       this.threadBuyer = x.thread?.buyer ?? null;
-      this.reportedAs = account;
+      this.sentAs = account;
     }
 
     const health = {
@@ -455,12 +434,12 @@ export class Watcher {
    */
   private send(events: readonly ChatEvent[], account: string): void {
     const platform = this.deps.adapter.platform;
-    for (let i = 0; i < events.length; i += LIMITS.eventsPerMessage) {
+    for (let i = 0; i < events.length; i += EVENTS_PER_MESSAGE) {
       const msg: EventsMessage = {
         type: 'events',
         platform,
         account,
-        events: events.slice(i, i + LIMITS.eventsPerMessage),
+        events: events.slice(i, i + EVENTS_PER_MESSAGE),
       };
       void this.deps.send(msg).catch(() => undefined);
     }

@@ -200,11 +200,15 @@ describe('Watcher', () => {
   it('a shop that renders after the first read, within the grace: every message goes to the shop, once', async () => {
     const header = document.querySelector('.mall-name')!;
     header.remove();
-    const { w, at } = graceWatcher(10_000);
+    const { w, at } = graceWatcher(300);
     w.start();
     expect(sent.map((m) => m.type)).toEqual(['health']);
-    at.now += 800;
+    at.now += 100;
     document.querySelector('#app, body')!.prepend(header);
+    // Changes during the grace wait for the read at its end.
+    await tick();
+    expect(events()).toEqual([]);
+    at.now += 200;
     await vi.waitFor(() => expect(events().length).toBeGreaterThan(0), { timeout: 2000 });
     expect(accounts()).toEqual(['测试旗舰店']);
     const ids = events().map((e) => e.messageId);

@@ -96,13 +96,10 @@ export const ALI_MESSAGE_ID_ATTRS = ['data-msg-id', 'data-msgid', 'data-message-
  */
 export const ALI_NOTICE_PREVIEWS: readonly WholeText[] = [
   whole(
-    /^(?:买家已拍下[，,])?(?:发现有一笔)?订单(?:还)?未付款[，,]请及时(?:联系买家|跟进|催付)[。！!]?$/,
+    /^(?:买家已拍下，)?订单还未付款，请及时(?:联系买家|跟进)$/,
     '订单还未付款，请及时联系买家',
     '买家已拍下，订单还未付款，请及时跟进',
-    '发现有一笔订单还未付款，请及时联系买家',
   ),
-  whole(/^(?:\[卡片\]\s*)?客服评价邀请$/, '客服评价邀请', '[卡片] 客服评价邀请'),
-  whole(/^您有一条新的(?:官方|平台|系统)?(?:通知|提醒|消息)$/, '您有一条新的官方通知'),
 ];
 
 /** Nothing selected: the chat pane shows this instead of a thread. */
@@ -136,9 +133,7 @@ const CORE_FRAME = 'def_cbu_web_im_core';
 const S = ALI_SELECTORS;
 
 /** A notice pseudo-conversation: the row's peer is wholly a platform sender (平台提醒 …), as its messages' nick. */
-function isNoticeRow(nick: string): boolean {
-  return matchesWhole(nick, ALI_SYSTEM_SENDERS);
-}
+const isNoticeRow = (nick: string) => matchesWhole(nick, ALI_SYSTEM_SENDERS);
 
 /** First non-empty text among the fallbacks. */
 function firstText(root: ParentNode, sels: readonly string[]): string {

@@ -80,12 +80,8 @@ export class ThreadClock {
   private date: { y: number; m: number; d: number } | null = null;
   private last: number | null = null;
 
-  constructor(private now?: number) {}
-
-  /** The caller's clock from now on (a thread continued later: year-less and bare stamps resolve against it). */
-  setNow(now: number | undefined): void {
-    if (now !== undefined) this.now = now;
-  }
+  /** `now`: the caller's clock; a thread continued later sets it again (stamps then resolve against that time). */
+  constructor(public now?: number) {}
 
   /** The China calendar day of `ms`. */
   private static day(ms: number): { y: number; m: number; d: number } {

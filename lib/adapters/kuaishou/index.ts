@@ -251,7 +251,7 @@ function threadReader(list: ParentNode, buyerNick: string | undefined, now: numb
     messages,
     append(added: readonly Node[], at?: number): ExtractedMessage[] | null {
       // Appended now, not at the full read: year-less and bare stamps resolve against the current time.
-      clock.setNow(at);
+      if (at !== undefined) clock.now = at;
       const m = pickAllIn(added, S.message, mains.sel);
       const mid = pickAllIn(added, S.middleBody, middles.sel);
       const d = pickAllIn(added, S.timeDivider, dividers.sel);
@@ -410,11 +410,8 @@ export function extractKuaishou(root: ParentNode, _memo?: unknown, now?: number)
     buyer: !!thread,
     chrome: KUAISHOU_PART_CHROME.thread,
   });
-  // A thread whose part is missing is not reported at all (nor continued live): what it shows is not trusted.
-  if (threadState === 'missing' && thread) {
-    thread = null;
-    delete live.thread;
-  }
+  // A thread whose part is missing is not reported at all (the watcher reads such a page whole, never live).
+  if (threadState === 'missing') thread = null;
   const parts = pageParts(list, threadState, input, account);
   return withLive({ ...judged(parts), account, conversations, thread, input, missing }, live);
 }
