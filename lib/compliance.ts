@@ -107,7 +107,9 @@ export function complianceView(
   }
   return Object.values(rules.platforms).map((p) => {
     let active = false;
-    const metrics = p.metrics.map((rule): MetricView => {
+    // A retired metric (computed no more) shows only where its stored history has rows.
+    const shown = p.metrics.filter((rule) => rule.retired === undefined || byMetric.has(rule.key));
+    const metrics = shown.map((rule): MetricView => {
       const mine = byMetric.get(rule.key) ?? [];
       if (mine.length) active = true;
       const todayFig = sum(mine.filter((r) => r.day === today));
