@@ -179,9 +179,37 @@ export const SCHEMA_HISTORY: {
       clocks: 'key, status, platform, [status+dueAt], [status+startedAt]',
     },
   },
+  {
+    // 7 (rules 2026.12.1): 1688 counts messages, not rounds (`ali1688.firstMsg3min`, `ali1688.perMsg3min` replace
+    // the round-based `ali1688.ww3min`). No index changes. Every stored row stays; the 1688 conversations that still
+    // have messages are listed under `meta.recompute` and the background recomputes them at its next start (their
+    // days that still have all their messages get the new metrics in place of the old one); the days before that
+    // (frozen: messages pruned) keep their `ali1688.ww3min` units and rollups, shown under the old metric's label.
+    version: 7,
+    stores: {},
+    upgrade: async (tx) => {
+      const convs = new Set<string>();
+      await tx
+        .table('events')
+        .where('key')
+        .startsWith('ali1688|')
+        .each((e: EventRow) => {
+          convs.add(e.conv || `${e.platform}|${e.account}|${e.buyer}`);
+        });
+      if (convs.size) await queueRecompute(tx.table('meta'), [...convs]);
+    },
+  },
 ];
 
+/** Adds conversations to `meta.recompute` (what is there already stays; a damaged value is replaced). */
+async function queueRecompute(meta: Table<MetaRow, string>, convs: readonly string[]): Promise<void> {
+  const prev = ((await meta.get(RECOMPUTE_KEY)) as MetaRow | undefined)?.value;
+  const kept = Array.isArray(prev) ? prev.filter((c): c is string => typeof c === 'string') : [];
+  await meta.put({ key: RECOMPUTE_KEY, value: [...new Set([...kept, ...convs])] });
+}
+
 export { DB_NAME } from './name';
+import { RECOMPUTE_KEY } from './meta';
 import { DB_NAME } from './name';
 
 /**
