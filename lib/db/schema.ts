@@ -197,9 +197,25 @@ export const SCHEMA_HISTORY: {
           convs.add(e.conv || `${e.platform}|${e.account}|${e.buyer}`);
         });
       if (convs.size) await queueRecompute(tx.table('meta'), [...convs]);
+      await carryRuleOverride(tx.table('settings'), 'ali1688.ww3min', ['ali1688.firstMsg3min', 'ali1688.perMsg3min']);
     },
   },
 ];
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/**
+ * A user's override of a metric that gives way to others applies to them (those not overridden already); the old
+ * entry stays (inert). A stored value of any other shape is left alone: the settings schema judges it at start.
+ */
+async function carryRuleOverride(settings: Table<SettingRow, string>, from: string, to: readonly string[]) {
+  const row = (await settings.get('ruleOverrides')) as SettingRow | undefined;
+  const all = row?.value;
+  if (!isRecord(all) || !isRecord(all[from])) return;
+  const next = { ...all };
+  for (const key of to) next[key] ??= { ...all[from] };
+  await settings.put({ key: 'ruleOverrides', value: next });
+}
 
 /** Adds conversations to `meta.recompute` (what is there already stays; a damaged value is replaced). */
 async function queueRecompute(meta: Table<MetaRow, string>, convs: readonly string[]): Promise<void> {

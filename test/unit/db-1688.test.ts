@@ -12,7 +12,8 @@ import { RECOMPUTE_KEY } from '../../lib/db/meta';
 import { LATEST_SCHEMA_VERSION, SCHEMA_HISTORY, SentinelDB, type RollupRow, type UnitRow } from '../../lib/db/schema';
 import { chinaDay } from '../../lib/engine/time';
 import type { Author } from '../../lib/model';
-import { DEFAULT_RULES } from '../../lib/rules';
+import { DEFAULT_RULES, effectiveRules, findMetric } from '../../lib/rules';
+import { settingsFromRows } from '../../lib/settings';
 import { DAY, t } from './helpers/events';
 import { FakeHost } from './helpers/host';
 
@@ -22,6 +23,8 @@ const CONV = `ali1688|${ACC}|b1`;
 const OLD_CONV = `ali1688|${ACC}|b0`;
 /** A day long before the 90-day retention: frozen, its messages long gone. */
 const OLD_DAY = '2026-06-01';
+/** A user's override of the old metric (the older source's 08:00–24:00 window). */
+const WIDE = { window: { startMin: 480, endMin: 1440 } };
 
 function event(version: number, buyer: string, id: string, author: Author, at: number) {
   const platform = buyer === 'p1' ? 'pdd' : 'ali1688';
@@ -97,6 +100,7 @@ function rowsAt(version: number) {
       unit('ali1688.ww3min', OLD_CONV, OLD_DAY, oldStart + 3_600_000, 'fail'),
       unit('pdd.manual3min', 'pdd|pdd-shop|p1', DAY, t('11:00:00'), 'pass'),
     ],
+    settings: [{ key: 'ruleOverrides', value: { 'ali1688.ww3min': WIDE, 'pdd.manual3min': { thresholdSec: 120 } } }],
     rollups: [
       rollup('ali1688.ww3min', DAY, 'ali1688', ACC, 0, 1),
       rollup('ali1688.ww3min', OLD_DAY, 'ali1688', ACC, 1, 1),
@@ -125,6 +129,16 @@ describe('schema v7: 1688 message rates replace the round metric, history kept',
       expect(await db.units.count()).toBe(rows.units.length);
       expect(await db.rollups.count()).toBe(rows.rollups.length);
       expect((await db.meta.get(RECOMPUTE_KEY))?.value).toEqual([CONV]);
+      // The user's override of the old metric carries over to the two new ones; the rest stays as it was.
+      const overrides = (await db.settings.get('ruleOverrides'))?.value;
+      expect(overrides).toEqual({
+        'ali1688.ww3min': WIDE,
+        'ali1688.firstMsg3min': WIDE,
+        'ali1688.perMsg3min': WIDE,
+        'pdd.manual3min': { thresholdSec: 120 },
+      });
+      expect(settingsFromRows(await db.settings.toArray()).rejected).toEqual([]);
+      expect(findMetric(effectiveRules(overrides), 'ali1688.perMsg3min')!.window).toEqual(WIDE.window);
 
       const host = new FakeHost();
       host.clock = t('12:00:00');
@@ -147,7 +161,7 @@ describe('schema v7: 1688 message rates replace the round metric, history kept',
         ['pass', 130],
         ['pass', 40],
       ]);
-      expect(units.every((u) => u.rulesVersion === DEFAULT_RULES.version)).toBe(true);
+      expect(new Set(units.map((u) => u.rulesVersion))).toEqual(new Set([`${DEFAULT_RULES.version}+user`]));
       expect((await db.clocks.get(CONV))?.metric).toBe('ali1688.perMsg3min');
 
       const rollups = new Map((await db.rollups.toArray()).map((r) => [r.id, r]));

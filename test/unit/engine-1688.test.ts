@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, rollup, type EngineInput, type UnitOutcome } from '../../lib/engine';
 import { DEFAULT_RULES, applyOverrides, findMetric, primaryMetric } from '../../lib/rules';
+import { settingsFromRows, validateSettingsPatch } from '../../lib/settings';
 import type { ChatEvent } from '../../lib/model';
 import { DAY, ev, t, watchedAllDay } from './helpers/events';
 
@@ -233,5 +234,30 @@ describe('1688 message rates: days, window and evidence', () => {
       expect(m.thresholdSec).toBe(180);
       expect([...m.validReply].sort()).toEqual(['assist', 'human', 'robot']);
     }
+  });
+
+  it('rule overrides: the new metrics validate like others (no session gap); an old override of the retired metric stays valid and inert', () => {
+    const ok = validateSettingsPatch({
+      ruleOverrides: {
+        [PER]: { thresholdSec: 120, window: { startMin: 480, endMin: 1440 } },
+        [FIRST]: { warnBelow: 0.9 },
+      },
+    });
+    expect(ok.ok).toBe(true);
+    const gap = validateSettingsPatch({ ruleOverrides: { [PER]: { sessionGapSec: 600 } } });
+    expect(gap).toMatchObject({ ok: false });
+    expect(!gap.ok && gap.errors.join(' ')).toContain('sessionGapSec applies to session metrics only');
+    expect(validateSettingsPatch({ ruleOverrides: { [FIRST]: { validReply: ['buyer'] } } }).ok).toBe(false);
+    // Stored by the previous version: read back without a reset, and it changes nothing computed.
+    const stored = { 'ali1688.ww3min': { window: { startMin: 480, endMin: 1440 } } };
+    const { settings, rejected } = settingsFromRows([{ key: 'ruleOverrides', value: stored }]);
+    expect(rejected).toEqual([]);
+    const { rules, errors } = applyOverrides(DEFAULT_RULES, settings.ruleOverrides);
+    expect(errors).toEqual([]);
+    const events = [ali('b', 'buyer', t('08:30:00')), ali('b', 'human', t('08:31:00'))];
+    expect(of(run(events, { rules }).units, PER).map((u) => u.result)).toEqual(['notAssessed']);
+    // The same window on the new metric does change it.
+    const moved = applyOverrides(DEFAULT_RULES, { [PER]: { window: { startMin: 480, endMin: 1440 } } }).rules;
+    expect(of(run(events, { rules: moved }).units, PER).map((u) => u.result)).toEqual(['pass']);
   });
 });
