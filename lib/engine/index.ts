@@ -62,7 +62,7 @@ export interface Clock {
   lastText?: string;
 }
 
-/** One assessed thing (round, consumer-day, session) of one metric. */
+/** One assessed thing (round, consumer-day, session, message, a day's first message) of one metric. */
 export interface UnitOutcome {
   /** Stable id: metric | conversation | unit start. */
   id: string;

@@ -145,10 +145,11 @@ export function buildRounds(thread: readonly ChatEvent[], rule: MetricRule): Rou
       }
       sessionEnded = false;
       // Consumer-day rules judge each China day on its own: an unanswered run that reaches into a new day's
-      // window leaves yesterday's round unreplied and starts today's.
+      // window leaves yesterday's round unreplied and starts today's. So do message rules (1688): the live clock
+      // follows the day's first message, which has its own 3 minutes.
       if (
         open &&
-        rule.unit === 'consumerDay' &&
+        judgesEveryMessage(rule) &&
         open.clockAt !== null &&
         inWindow(e.at, rule.window) &&
         chinaDay(e.at) !== chinaDay(open.clockAt)

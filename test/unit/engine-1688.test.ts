@@ -143,6 +143,27 @@ describe('1688 message rates: days, window and evidence', () => {
     expect(of(live.units, FIRST).map((u) => [u.result, u.startAt])).toEqual([['pending', t('09:01:00')]]);
   });
 
+  it("an unanswered question from yesterday does not hide today's first message: the live clock counts it down", () => {
+    const next = '2026-11-21';
+    const events = [ali('b', 'buyer', t('20:50:00')), ali('b', 'buyer', t('09:30:00', next))];
+    const out = run(events, { now: t('09:31:00', next), coverage: [...cov, ...watchedAllDay('ali1688', next)] });
+    expect(out.clocks[0]).toMatchObject({
+      status: 'pending',
+      startedAt: t('09:30:00', next),
+      dueAt: t('09:33:00', next),
+    });
+    expect(out.nextWakeAt).toBe(t('09:32:00', next));
+    const per = of(out.units, PER).sort((a, b) => a.startAt - b.startAt);
+    expect(per.map((u) => [u.day, u.result])).toEqual([
+      [DAY, 'fail'],
+      [next, 'pending'],
+    ]);
+    expect(of(out.units, FIRST).map((u) => [u.day, u.result])).toEqual([
+      [DAY, 'fail'],
+      [next, 'pending'],
+    ]);
+  });
+
   it('auto-replies and system messages do not stop any message clock; a valid reply answers every message before it', () => {
     const out = run([
       ali('b', 'buyer', t('10:00:00')),
