@@ -515,15 +515,20 @@ export class Sentinel {
 
   /**
    * Recomputes the conversations a schema upgrade queued (`meta.recompute`: 1688's metrics changed in schema v7),
-   * in slices of RECOMPUTE_SLICE per transaction; the row goes once all are done (a start that dies halfway does it
-   * again: recomputing is idempotent). Frozen days keep their stored results, as in every recompute.
+   * in slices of RECOMPUTE_SLICE per transaction. What is left is written back every ten slices and the row goes
+   * once all are done, so a worker stopped halfway goes on where it was (recomputing is idempotent). Frozen days
+   * keep their stored results, as in every recompute. A damaged row is dropped.
    */
   private async recomputeQueued(now: number): Promise<void> {
     const row = await this.db.meta.get(RECOMPUTE_KEY);
     if (!row) return;
     const convs = Array.isArray(row.value) ? row.value.filter((c): c is string => typeof c === 'string') : [];
-    for (let i = 0; i < convs.length; i += RECOMPUTE_SLICE)
+    for (let i = 0; i < convs.length; i += RECOMPUTE_SLICE) {
       await this.recompute(convs.slice(i, i + RECOMPUTE_SLICE), now);
+      const done = i + RECOMPUTE_SLICE;
+      if (done < convs.length && (done / RECOMPUTE_SLICE) % 10 === 0)
+        await this.db.meta.put({ key: RECOMPUTE_KEY, value: convs.slice(done) });
+    }
     await this.db.meta.delete(RECOMPUTE_KEY);
   }
 

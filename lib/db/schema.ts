@@ -2,6 +2,7 @@ import Dexie, { type EntityTable, type Table, type Transaction } from 'dexie';
 import type { Clock, UnitOutcome } from '../engine';
 import type { Health, HealthParts } from '../health';
 import type { ChatEvent, CoverageSpan, Platform } from '../model';
+import { RECOMPUTE_KEY } from './meta';
 
 /** A stored event: the event plus its idempotency key and conversation key. */
 export interface EventRow extends ChatEvent {
@@ -225,7 +226,6 @@ async function queueRecompute(meta: Table<MetaRow, string>, convs: readonly stri
 }
 
 export { DB_NAME } from './name';
-import { RECOMPUTE_KEY } from './meta';
 import { DB_NAME } from './name';
 
 /**

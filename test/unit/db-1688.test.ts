@@ -217,4 +217,25 @@ describe('schema v7: 1688 message rates replace the round metric, history kept',
     expect(await db.events.count()).toBe(2);
     db.close();
   });
+
+  it('a long queue is worked through in slices (what is left written back on the way) to its last conversation', async () => {
+    const name = `v7-${++n}`;
+    const db = new SentinelDB(name);
+    await db.open();
+    await db.events.bulkAdd(rowsAt(LATEST_SCHEMA_VERSION).events.filter((e) => e.platform === 'ali1688') as never[]);
+    const queued = [...Array.from({ length: 1150 }, (_, i) => `ali1688|${ACC}|gone${i}`), CONV];
+    await db.meta.put({ key: RECOMPUTE_KEY, value: queued });
+    const seen: unknown[] = [];
+    db.meta.hook('updating', (mods, key) => {
+      if (key === RECOMPUTE_KEY) seen.push((mods as { value?: unknown[] }).value?.length);
+    });
+    const host = new FakeHost();
+    host.clock = t('12:00:00');
+    await new Sentinel(db, host).start();
+    expect(seen).toEqual([151]); // after 1000 of 1151
+    expect(await db.meta.get(RECOMPUTE_KEY)).toBeUndefined();
+    const units = await db.units.where('conv').equals(CONV).toArray();
+    expect(units.filter((u) => u.metric === 'ali1688.perMsg3min')).toHaveLength(3);
+    db.close();
+  });
 });
