@@ -19,6 +19,9 @@ export function SettingsPage() {
   // Stored values pass the same schema the background uses; an invalid one shows its default.
   const form = { ...settingsFromRows(stored ?? []).settings, ...draft };
   const rules = effectiveRules(form.ruleOverrides);
+  // Retired metrics are computed no more: not in the rule table, named under it (their history stays readable).
+  const retired = allMetrics(rules).filter((m) => m.retired !== undefined);
+  const zhUi = !t('optSave').startsWith('Save');
   const reset = useLiveQuery(() => uiDb.meta.get(SETTINGS_RESET_KEY), [])?.value as
     { at: number; rejected: RejectedSetting[] } | undefined;
   const setForm = (next: Partial<Settings>) => setDraft({ ...draft, ...next });
@@ -145,30 +148,41 @@ export function SettingsPage() {
         <thead>
           <tr>
             <th></th>
+            <th>{t('optRuleUnit')}</th>
             <th>{t('optRuleThreshold')}</th>
             <th>{t('optRuleWindow')}</th>
             <th>{t('optRuleConfidence')}</th>
           </tr>
         </thead>
         <tbody>
-          {allMetrics(rules).map((m) => {
-            const zh = !t('optSave').startsWith('Save');
-            return (
-              <tr key={m.key}>
-                <td>
-                  <strong>{t(`platform_${m.platform}`)}</strong> {zh ? m.label.zh : m.label.en}
-                  <div className="rs-help">{zh ? m.note.zh : m.note.en}</div>
-                </td>
-                <td>{m.thresholdSec} s</td>
-                <td>
-                  {hhmm(m.window.startMin)}–{hhmm(m.window.endMin)}
-                </td>
-                <td>{t(`confidence_${m.confidence}`)}</td>
-              </tr>
-            );
-          })}
+          {allMetrics(rules)
+            .filter((m) => m.retired === undefined)
+            .map((m) => {
+              const zh = zhUi;
+              return (
+                <tr key={m.key}>
+                  <td>
+                    <strong>{t(`platform_${m.platform}`)}</strong> {zh ? m.label.zh : m.label.en}
+                    <div className="rs-help">{zh ? m.note.zh : m.note.en}</div>
+                  </td>
+                  <td data-unit={m.unit}>{t(`unit_${m.unit}`)}</td>
+                  <td>{m.thresholdSec} s</td>
+                  <td>
+                    {hhmm(m.window.startMin)}–{hhmm(m.window.endMin)}
+                  </td>
+                  <td>{t(`confidence_${m.confidence}`)}</td>
+                </tr>
+              );
+            })}
         </tbody>
       </table>
+      {retired.length ? (
+        <p className="rs-help" id="rs-rules-retired">
+          {t('optRulesRetired', [
+            retired.map((m) => `${t(`platform_${m.platform}`)} ${zhUi ? m.label.zh : m.label.en}`).join('；'),
+          ])}
+        </p>
+      ) : null}
     </main>
   );
 }

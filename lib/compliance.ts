@@ -71,6 +71,10 @@ function state(rule: MetricRule, f: Figure, volumeGate: boolean): FigureState {
   return 'ok';
 }
 
+function isEmpty(f: Figure): boolean {
+  return f.pass + f.fail + f.pending + f.unknown + f.notAssessed === 0;
+}
+
 export function addDays(day: string, n: number): string {
   return chinaDay(chinaDayStart(day) + n * 86_400_000 + 12 * 3600_000);
 }
@@ -107,9 +111,9 @@ export function complianceView(
   }
   return Object.values(rules.platforms).map((p) => {
     let active = false;
-    const metrics = p.metrics.map((rule): MetricView => {
+    const metrics: MetricView[] = [];
+    for (const rule of p.metrics) {
       const mine = byMetric.get(rule.key) ?? [];
-      if (mine.length) active = true;
       const todayFig = sum(mine.filter((r) => r.day === today));
       const periods = rule.periodDays.map((days) => {
         // The platform's period ends yesterday (published T-1); days = 1 is the previous day alone.
@@ -118,8 +122,11 @@ export function complianceView(
         const figure = sum(mine.filter((r) => r.day >= from && r.day <= to));
         return { days, from, to, figure, state: state(rule, figure, true) };
       });
-      return { rule, today: todayFig, todayState: state(rule, todayFig, false), periods };
-    });
+      // A retired metric (computed no more) shows only where its stored history has rows in what is shown.
+      if (rule.retired !== undefined && [todayFig, ...periods.map((x) => x.figure)].every(isEmpty)) continue;
+      if (mine.length) active = true;
+      metrics.push({ rule, today: todayFig, todayState: state(rule, todayFig, false), periods });
+    }
     return { platform: p.platform, metrics, active };
   });
 }

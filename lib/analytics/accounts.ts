@@ -58,16 +58,18 @@ export function accountBreakdown(
   }
   const out: PlatformAccounts[] = [];
   for (const p of Object.values(rules.platforms)) {
-    const metrics = [...p.metrics];
     const byAccount = new Map<string, RollupRow[]>();
     for (const r of rows) {
       if (r.platform !== p.platform || !inScope(r, scope)) continue;
-      if (!metrics.some((m) => m.key === r.metric)) continue;
+      if (!p.metrics.some((m) => m.key === r.metric)) continue;
       const list = byAccount.get(r.account);
       if (list) list.push(r);
       else byAccount.set(r.account, [r]);
     }
     if (!byAccount.size) continue;
+    // A retired metric (computed no more) is a column only where the scope holds its stored history.
+    const kept = new Set([...byAccount.values()].flat().map((r) => r.metric));
+    const metrics = p.metrics.filter((m) => m.retired === undefined || kept.has(m.key));
     const groups = new Map<string, { rows: RollupRow[]; accounts: AccountFigures[] }>();
     for (const [account, list] of [...byAccount].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const { main, sub } = splitAccount(account);

@@ -3,6 +3,7 @@
  * `entrypoints/background` wires it to the real browser; tests wire it to fakes and fake-indexeddb.
  */
 import { badgeView, type BadgeView, type BlindTab, type Translate } from '../badge';
+import { RECOMPUTE_KEY } from '../db/meta';
 import { clocksSince } from '../db/queries';
 import type { ClockRow, CoverageRow, EventRow, RollupRow, SentinelDB, TabRow, UnitRow } from '../db/schema';
 import { AGENT_ID, planImport, type ExportBundle, type TeamDecision } from '../analytics/team';
@@ -99,6 +100,8 @@ export const TEAM_DECISIONS_SHOWN = 50;
 
 const ALARM_KEY = 'alarm';
 const AGENT_ID_KEY = 'agentId';
+/** Conversations per transaction when a schema upgrade's queued recompute runs at start. */
+const RECOMPUTE_SLICE = 100;
 
 export class Sentinel {
   private settings: Settings = DEFAULT_SETTINGS;
@@ -168,6 +171,7 @@ export class Sentinel {
       });
       await this.pruneOld(now);
       await this.reload(now);
+      await this.recomputeQueued(now);
       await this.recomputeOpen(now);
     });
     this.ready = run.then(
@@ -529,6 +533,25 @@ export class Sentinel {
       // A span still reporting covers up to now.
       to: s.open === 1 && now - s.to <= COVERAGE_GAP_MS ? now : s.to,
     }));
+  }
+
+  /**
+   * Recomputes the conversations a schema upgrade queued (`meta.recompute`: 1688's metrics changed in schema v7),
+   * in slices of RECOMPUTE_SLICE per transaction. What is left is written back every ten slices and the row goes
+   * once all are done, so a worker stopped halfway goes on where it was (recomputing is idempotent). Frozen days
+   * keep their stored results, as in every recompute. A damaged row is dropped.
+   */
+  private async recomputeQueued(now: number): Promise<void> {
+    const row = await this.db.meta.get(RECOMPUTE_KEY);
+    if (!row) return;
+    const convs = Array.isArray(row.value) ? row.value.filter((c): c is string => typeof c === 'string') : [];
+    for (let i = 0; i < convs.length; i += RECOMPUTE_SLICE) {
+      await this.recompute(convs.slice(i, i + RECOMPUTE_SLICE), now);
+      const done = i + RECOMPUTE_SLICE;
+      if (done < convs.length && (done / RECOMPUTE_SLICE) % 10 === 0)
+        await this.db.meta.put({ key: RECOMPUTE_KEY, value: convs.slice(done) });
+    }
+    await this.db.meta.delete(RECOMPUTE_KEY);
   }
 
   /** Recomputes clocks, units and rollups of some conversations, in one transaction. */

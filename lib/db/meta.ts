@@ -8,3 +8,10 @@ export interface PruneNotice {
   events: number;
   units: number;
 }
+
+/**
+ * The conversations a schema upgrade asks the background to recompute at its next start (a list of conversation
+ * keys, e.g. the 1688 ones when 1688's metrics changed: schema v7). `Sentinel.start` recomputes them and deletes the
+ * row; a damaged value is dropped.
+ */
+export const RECOMPUTE_KEY = 'recompute';

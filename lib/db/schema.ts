@@ -2,6 +2,7 @@ import Dexie, { type EntityTable, type Table, type Transaction } from 'dexie';
 import type { Clock, UnitOutcome } from '../engine';
 import type { Health, HealthParts } from '../health';
 import type { ChatEvent, CoverageSpan, Platform } from '../model';
+import { RECOMPUTE_KEY } from './meta';
 
 /** A stored event: the event plus its idempotency key and conversation key. */
 export interface EventRow extends ChatEvent {
@@ -179,7 +180,50 @@ export const SCHEMA_HISTORY: {
       clocks: 'key, status, platform, [status+dueAt], [status+startedAt]',
     },
   },
+  {
+    // 7 (rules 2026.12.1): 1688 counts messages, not rounds (`ali1688.firstMsg3min`, `ali1688.perMsg3min` replace
+    // the round-based `ali1688.ww3min`). No index changes. Every stored row stays; the 1688 conversations that still
+    // have messages are listed under `meta.recompute` and the background recomputes them at its next start (their
+    // days that still have all their messages get the new metrics in place of the old one); the days before that
+    // (frozen: messages pruned) keep their `ali1688.ww3min` units and rollups, shown under the old metric's label.
+    version: 7,
+    stores: {},
+    upgrade: async (tx) => {
+      const convs = new Set<string>();
+      await tx
+        .table('events')
+        .where('key')
+        .startsWith('ali1688|')
+        .each((e: EventRow) => {
+          convs.add(e.conv || `${e.platform}|${e.account}|${e.buyer}`);
+        });
+      if (convs.size) await queueRecompute(tx.table('meta'), [...convs]);
+      await carryRuleOverride(tx.table('settings'), 'ali1688.ww3min', ['ali1688.firstMsg3min', 'ali1688.perMsg3min']);
+    },
+  },
 ];
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/**
+ * A user's override of a metric that gives way to others applies to them (those not overridden already); the old
+ * entry stays (inert). A stored value of any other shape is left alone: the settings schema judges it at start.
+ */
+async function carryRuleOverride(settings: Table<SettingRow, string>, from: string, to: readonly string[]) {
+  const row = (await settings.get('ruleOverrides')) as SettingRow | undefined;
+  const all = row?.value;
+  if (!isRecord(all) || !isRecord(all[from])) return;
+  const next = { ...all };
+  for (const key of to) next[key] ??= { ...all[from] };
+  await settings.put({ key: 'ruleOverrides', value: next });
+}
+
+/** Adds conversations to `meta.recompute` (what is there already stays; a damaged value is replaced). */
+async function queueRecompute(meta: Table<MetaRow, string>, convs: readonly string[]): Promise<void> {
+  const prev = ((await meta.get(RECOMPUTE_KEY)) as MetaRow | undefined)?.value;
+  const kept = Array.isArray(prev) ? prev.filter((c): c is string => typeof c === 'string') : [];
+  await meta.put({ key: RECOMPUTE_KEY, value: [...new Set([...kept, ...convs])] });
+}
 
 export { DB_NAME } from './name';
 import { DB_NAME } from './name';

@@ -3,8 +3,9 @@
  * per-unit results and the next wake-up time. No chrome.*, no clock of its own: `now` is an input.
  */
 import { conversationKey, type ChatEvent, type CoverageSpan, type Platform, type UnitResult } from '../model';
-import { primaryMetric } from '../rules';
+import { computedMetrics, primaryMetric } from '../rules';
 import type { MetricRule, RuleSet } from '../rules/types';
+import { buildMessageRounds, isMessageUnit } from './messages-rate';
 import { buildRounds, sightedAt, threadOrder, type Round } from './rounds';
 import { chinaDay } from './time';
 
@@ -19,6 +20,7 @@ export {
   type Round,
 } from './rounds';
 export { rollup, type Rollup } from './rollup';
+export { buildMessageRounds, isMessageUnit } from './messages-rate';
 
 export interface EngineInput {
   events: readonly ChatEvent[];
@@ -60,7 +62,7 @@ export interface Clock {
   lastText?: string;
 }
 
-/** One assessed thing (round, consumer-day, session) of one metric. */
+/** One assessed thing (round, consumer-day, session, message, a day's first message) of one metric. */
 export interface UnitOutcome {
   /** Stable id: metric | conversation | unit start. */
   id: string;
@@ -153,18 +155,15 @@ function unitsForMetric(
   rule: MetricRule,
   ctx: { now: number; spans: readonly CoverageSpan[]; seenUntil: number; rulesVersion: string },
 ): { units: UnitOutcome[]; rounds: Round[]; judged: RoundJudgement[] } {
-  const rounds = buildRounds(thread, rule);
+  // Message metrics (1688) judge each inquiry message as a one-message round (lib/engine/messages-rate.ts).
+  const rounds = isMessageUnit(rule.unit) ? buildMessageRounds(thread, rule) : buildRounds(thread, rule);
   const judged = rounds.map((r) => judgeRound(r, rule, ctx));
   const first = thread[0]!;
   const buyerNick = lastNick(thread);
+  const byDay = rule.unit === 'consumerDay' || rule.unit === 'dayFirstMessage';
   const groups = new Map<string, number[]>();
   rounds.forEach((r, i) => {
-    const g =
-      rule.unit === 'round'
-        ? `r${i}`
-        : rule.unit === 'consumerDay'
-          ? chinaDay(r.clockAt ?? r.startAt)
-          : `s${r.session}`;
+    const g = byDay ? chinaDay(r.clockAt ?? r.startAt) : rule.unit === 'session' ? `s${r.session}` : `r${i}`;
     const list = groups.get(g);
     if (list) list.push(i);
     else groups.set(g, [i]);
@@ -172,7 +171,7 @@ function unitsForMetric(
   const units: UnitOutcome[] = [];
   for (const [g, idx] of groups) {
     const assessed = idx.filter((i) => judged[i]!.result !== 'notAssessed');
-    const decisive = rule.judged === 'firstRound' ? assessed.slice(0, 1) : assessed;
+    const decisive = rule.judged === 'firstRound' || rule.unit === 'dayFirstMessage' ? assessed.slice(0, 1) : assessed;
     const result = decisive.length ? combine(decisive.map((i) => judged[i]!.result)) : 'notAssessed';
     // The round that represents the unit: the first failing one, else the first decisive one, else the first.
     const repIdx = decisive.find((i) => judged[i]!.result === result) ?? decisive[0] ?? idx[0]!;
@@ -180,14 +179,14 @@ function unitsForMetric(
     const j = judged[repIdx]!;
     const startAt = rep.clockAt ?? rep.startAt;
     units.push({
-      id: `${rule.key}|${conv}|${rule.unit === 'consumerDay' ? g : rounds[idx[0]!]!.startMessageId}`,
+      id: `${rule.key}|${conv}|${byDay ? g : rounds[idx[0]!]!.startMessageId}`,
       metric: rule.key,
       platform: first.platform,
       account: first.account,
       buyer: first.buyer,
       conv,
       ...(buyerNick !== undefined && { buyerNick }),
-      day: rule.unit === 'consumerDay' ? g : chinaDay(startAt),
+      day: byDay ? g : chinaDay(startAt),
       startAt,
       dueAt: j.dueAt,
       replyAt: rep.replyAt,
@@ -267,7 +266,7 @@ export function evaluate(input: EngineInput): EngineOutput {
     const seenUntil = seenThrough(thread);
     const ctx = { now, spans, seenUntil, rulesVersion: rules.version };
 
-    for (const rule of platformRules.metrics) {
+    for (const rule of computedMetrics(platformRules)) {
       const { units: u } = unitsForMetric(conv, thread, rule, ctx);
       units.push(...u);
       for (const x of u) if (x.result === 'pending') wake(x.dueAt);

@@ -145,10 +145,11 @@ export function buildRounds(thread: readonly ChatEvent[], rule: MetricRule): Rou
       }
       sessionEnded = false;
       // Consumer-day rules judge each China day on its own: an unanswered run that reaches into a new day's
-      // window leaves yesterday's round unreplied and starts today's.
+      // window leaves yesterday's round unreplied and starts today's. So do message rules (1688): the live clock
+      // follows the day's first message, which has its own 3 minutes.
       if (
         open &&
-        rule.unit === 'consumerDay' &&
+        judgesEveryMessage(rule) &&
         open.clockAt !== null &&
         inWindow(e.at, rule.window) &&
         chinaDay(e.at) !== chinaDay(open.clockAt)
@@ -190,8 +191,9 @@ export function buildRounds(thread: readonly ChatEvent[], rule: MetricRule): Rou
       } else {
         open.lastBuyerAt = e.at;
         open.buyerMessages += 1;
-        // Consumer-day rules judge every message: the first in-window one starts the clock.
-        if (rule.unit === 'consumerDay' && open.clockAt === null && inWindow(e.at, rule.window)) open.clockAt = e.at;
+        // Consumer-day rules judge every message, message rules (1688) time each one: the first in-window one
+        // starts the clock.
+        if (judgesEveryMessage(rule) && open.clockAt === null && inWindow(e.at, rule.window)) open.clockAt = e.at;
       }
       lastMessageAt = e.at;
       continue;
@@ -207,6 +209,10 @@ export function buildRounds(thread: readonly ChatEvent[], rule: MetricRule): Rou
     }
   }
   return rounds;
+}
+
+function judgesEveryMessage(rule: MetricRule): boolean {
+  return rule.unit === 'consumerDay' || rule.unit === 'message' || rule.unit === 'dayFirstMessage';
 }
 
 /** The counter events of a thread that its rounds (under `rule`) already account for: not worth keeping. */

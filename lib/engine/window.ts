@@ -14,6 +14,7 @@
  * `test/unit/engine-window.test.ts` checks the equality on random threads of every platform.
  */
 import type { ChatEvent } from '../model';
+import { computedMetrics } from '../rules/defaults';
 import type { PlatformRules } from '../rules/types';
 import { isValidReply, OUTGOING, sightedAt } from './rounds';
 
@@ -45,7 +46,7 @@ export function exactCut(thread: readonly ChatEvent[], rules: PlatformRules, cut
   for (let i = cut - 1; i >= 0 && lastBuyer < 0; i--) if (isTimedBuyer(thread[i]!)) lastBuyer = i;
   if (lastBuyer >= 0) {
     const b = thread[lastBuyer]!;
-    for (const rule of rules.metrics) {
+    for (const rule of computedMetrics(rules)) {
       let replied = false;
       for (let i = lastBuyer + 1; i < cut && !replied; i++) {
         const e = thread[i]!;
@@ -56,7 +57,7 @@ export function exactCut(thread: readonly ChatEvent[], rules: PlatformRules, cut
   }
 
   // Session metrics: the first buyer message after the cut must open a new session in the whole thread.
-  for (const rule of rules.metrics) {
+  for (const rule of computedMetrics(rules)) {
     if (rule.unit !== 'session') continue;
     // What buildRounds knows at that message: the last conversational message before it (untimed ones count),
     // and whether a session end marker came after the last timed buyer message before it.

@@ -13,9 +13,12 @@ export interface DailyWindow {
  * - round: buyer's first message → first valid reply (Taobao 对话轮次);
  * - consumerDay: all of one buyer's rounds on one China date (PDD, Kuaishou);
  * - session: rounds separated by less than `sessionGapSec` of silence, or ended by a sessionEnd marker
- *   (JD consultations, Douyin/XHS sessions).
+ *   (JD consultations, Douyin/XHS sessions);
+ * - message: every buyer inquiry message, each timed to the first valid reply after it (1688 平均每条响应率);
+ * - dayFirstMessage: the buyer's first inquiry message of each China day inside the window (1688 首条响应率).
+ * Message units are built by `lib/engine/messages-rate.ts`; `judged` does not apply to them.
  */
-export type UnitKind = 'round' | 'consumerDay' | 'session';
+export type UnitKind = 'round' | 'consumerDay' | 'session' | 'message' | 'dayFirstMessage';
 
 /** Which rounds of a unit are judged: every round (any late round fails the unit) or the first only. */
 export type Judged = 'allRounds' | 'firstRound';
@@ -61,6 +64,11 @@ export interface MetricRule {
   confidence: Confidence;
   /** What the rule is based on, shown in the UI. */
   note: Localized;
+  /**
+   * The rules version that retired this metric: it is computed no more, and its stored units and rollups (days
+   * whose messages are gone) stay readable under its label wherever there are some (1688's round-based metric).
+   */
+  retired?: string;
 }
 
 export interface PlatformRules {

@@ -38,8 +38,11 @@ beforeAll(async () => {
   const rows = [
     rollup('pdd.manual3min', today, { pass: 57, fail: 3, pending: 2 }),
     rollup('pdd.manual3min', dayAgo(1), { pass: 40, fail: 60 }),
-    rollup('ali1688.ww3min', dayAgo(2), { pass: 18, fail: 2 }),
-    rollup('ali1688.ww3min', dayAgo(20), { pass: 10, fail: 10 }),
+    rollup('ali1688.perMsg3min', dayAgo(2), { pass: 18, fail: 2 }),
+    rollup('ali1688.perMsg3min', dayAgo(20), { pass: 10, fail: 10 }),
+    rollup('ali1688.firstMsg3min', dayAgo(2), { pass: 3, fail: 1 }),
+    // History under 1688's retired round metric (before rules 2026.12.1): still shown, under its old label.
+    rollup('ali1688.ww3min', dayAgo(25), { pass: 5, fail: 5 }),
   ];
   // 90 days of Taobao history, two rounds a day, one of them late every third day.
   for (let d = 1; d <= 90; d++)
@@ -64,9 +67,16 @@ describe('popup with seeded data', () => {
     expect(pddText).toContain('前一日：40.0% 达标 40 · 未达标 60');
     expect(await pdd.locator('.warn').count()).toBe(1); // the previous day is under 50%
 
-    const ali = (await page.locator('[data-metric="ali1688.ww3min"]').textContent())!;
+    const ali = (await page.locator('[data-metric="ali1688.perMsg3min"]').textContent())!;
+    expect(ali).toContain('平均每条响应率');
     expect(ali).toContain('近 7 天：90.0% 达标 18 · 未达标 2');
     expect(ali).toContain('近 30 天：70.0% 达标 28 · 未达标 12');
+    const first = (await page.locator('[data-metric="ali1688.firstMsg3min"]').textContent())!;
+    expect(first).toContain('首条响应率');
+    expect(first).toContain('近 7 天：75.0% 达标 3 · 未达标 1');
+    const former = (await page.locator('[data-metric="ali1688.ww3min"]').textContent())!;
+    expect(former).toContain('旧口径');
+    expect(former).toContain('近 30 天：50.0% 达标 5 · 未达标 5');
 
     // Taobao's 30 days: days 1..30 → 20 days of 2/2 and 10 days of 1/2 → 50 of 60 rounds; under 100 rounds: not assessed.
     const tb = (await page.locator('[data-metric="taobao.ww3min"]').textContent())!;

@@ -146,6 +146,27 @@ describe('JSON export and strict parsing', () => {
     expect(rollupIdOf(rows[0]!)).toBe(rollupId(rows[0]!)); // the background's id, exactly
   });
 
+  it("1688's message rates and the retired round metric (an older export) round-trip, in JSON and in the CSV", () => {
+    const rows = [
+      rollup('ali1688.firstMsg3min', '2026-11-19', { pass: 1, fail: 1 }),
+      rollup('ali1688.perMsg3min', '2026-11-19', { pass: 5, fail: 1 }),
+      rollup('ali1688.ww3min', '2026-11-01', { pass: 9, fail: 1 }),
+    ];
+    const exp = buildExport({ agentId: A, label: '小王', now: NOW, rollups: rows, clocks: [] });
+    expect(parseExport(JSON.parse(JSON.stringify(exp)))).toEqual({ ok: true, value: exp });
+    const csv = rollupsCsv(rows).split('\r\n');
+    expect(csv.filter((l) => l.includes(',ali1688.')).map((l) => l.split(',').slice(0, 6))).toEqual([
+      ['2026-11-01', 'ali1688', 'shop', 'ali1688.ww3min', '9', '1'],
+      ['2026-11-19', 'ali1688', 'shop', 'ali1688.firstMsg3min', '1', '1'],
+      ['2026-11-19', 'ali1688', 'shop', 'ali1688.perMsg3min', '5', '1'],
+    ]);
+    // A metric 1688 never had is still refused.
+    const bad = JSON.parse(JSON.stringify(exp)) as { rollups: { metric: string; id: string }[] };
+    bad.rollups[0]!.metric = 'ali1688.rounds3min';
+    bad.rollups[0]!.id = bad.rollups[0]!.id.replace('ali1688.firstMsg3min', 'ali1688.rounds3min');
+    expect(parseExport(bad).ok).toBe(false);
+  });
+
   /** A valid export as the file would hold it (plain JSON, so tests can break any part of it). */
   type Row = Record<string, unknown>;
   type Json = { rollups: [Row, ...Row[]]; clocks?: unknown[]; [k: string]: unknown };

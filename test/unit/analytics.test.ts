@@ -160,7 +160,8 @@ describe('metric trends from rollups', () => {
   });
 
   it('draws the official lines only where the platform has one', () => {
-    expect(thresholdOf(findMetric(rules, 'ali1688.ww3min')!)).toEqual({ kind: 'warn', value: 0.8 });
+    expect(thresholdOf(findMetric(rules, 'ali1688.perMsg3min')!)).toEqual({ kind: 'warn', value: 0.8 });
+    expect(thresholdOf(findMetric(rules, 'ali1688.firstMsg3min')!)).toEqual({ kind: 'warn', value: 0.8 });
     expect(thresholdOf(findMetric(rules, 'taobao.ww3min')!)).toBeNull();
     expect(thresholdOf(findMetric(rules, 'douyin.avgResp')!)).toEqual({ kind: 'deadline', value: 180 });
   });
@@ -288,6 +289,27 @@ describe('accounts and missed buyers', () => {
     expect(one).toHaveLength(1);
     expect(one[0]!.groups[0]!.accounts.map((a) => a.account)).toEqual(['旗舰店:小李']);
     expect(accountBreakdown(rules, [], [], rangeScope(TODAY, 7))).toEqual([]);
+  });
+
+  it('1688: the message rates are columns; the retired round metric only where the scope holds its history', () => {
+    const fresh = [
+      rollup('ali1688.firstMsg3min', '2026-11-19', { pass: 1, fail: 1 }, '厂家'),
+      rollup('ali1688.perMsg3min', '2026-11-19', { pass: 5, fail: 1 }, '厂家'),
+    ];
+    const cols = (rows: RollupRow[], days = 7) =>
+      accountBreakdown(rules, rows, [], rangeScope(TODAY, days))
+        .find((p) => p.platform === 'ali1688')!
+        .metrics.map((m) => m.key);
+    expect(cols(fresh)).toEqual(['ali1688.firstMsg3min', 'ali1688.perMsg3min']);
+    const old = [...fresh, rollup('ali1688.ww3min', '2026-11-01', { pass: 4 }, '厂家')];
+    expect(cols(old)).toEqual(['ali1688.firstMsg3min', 'ali1688.perMsg3min']); // outside the 7 days
+    expect(cols(old, 30)).toEqual(['ali1688.firstMsg3min', 'ali1688.perMsg3min', 'ali1688.ww3min']);
+    const g = accountBreakdown(rules, old, [], rangeScope(TODAY, 30)).find((p) => p.platform === 'ali1688')!.groups[0]!;
+    expect(g.total.map((f) => [f.pass, f.fail])).toEqual([
+      [1, 1],
+      [5, 1],
+      [4, 0],
+    ]);
   });
 
   it('lists the missed buyers newest first with how late the reply was (or that none came)', () => {

@@ -69,10 +69,10 @@ describe('complianceView', () => {
 
   it('1688 shows 7 and 30 days; capped averages come from the rollup sums', () => {
     const rows = [
-      row('ali1688.ww3min', '2026-11-15', { pass: 7, fail: 3 }),
-      row('ali1688.ww3min', '2026-11-01', { pass: 10 }),
+      row('ali1688.perMsg3min', '2026-11-15', { pass: 7, fail: 3 }),
+      row('ali1688.perMsg3min', '2026-11-01', { pass: 10 }),
     ];
-    const m = metric(complianceView(DEFAULT_RULES, rows, TODAY), 'ali1688.ww3min');
+    const m = metric(complianceView(DEFAULT_RULES, rows, TODAY), 'ali1688.perMsg3min');
     expect(m.periods.map((p) => [p.days, p.figure.pass, p.figure.fail])).toEqual([
       [7, 7, 3],
       [30, 17, 3],
@@ -104,5 +104,33 @@ describe('complianceView', () => {
     );
     expect(m.today.rate).toBeNull();
     expect(m.todayState).toBe('notAssessed');
+  });
+
+  it('1688: both message rates show; the retired round metric shows only where its history has rows, under its old label', () => {
+    const keys = (rows: RollupRow[]) =>
+      complianceView(DEFAULT_RULES, rows, TODAY)
+        .find((p) => p.platform === 'ali1688')!
+        .metrics.map((m) => m.rule.key);
+    const fresh = [
+      row('ali1688.firstMsg3min', TODAY, { pass: 1 }),
+      row('ali1688.perMsg3min', TODAY, { pass: 2, fail: 1 }),
+    ];
+    expect(keys(fresh)).toEqual(['ali1688.firstMsg3min', 'ali1688.perMsg3min']);
+    expect(keys([])).toEqual(['ali1688.firstMsg3min', 'ali1688.perMsg3min']);
+    const old = [...fresh, row('ali1688.ww3min', '2026-11-01', { pass: 9, fail: 1 })];
+    const view = complianceView(DEFAULT_RULES, old, TODAY).find((p) => p.platform === 'ali1688')!;
+    expect(view.metrics.map((m) => m.rule.key)).toEqual([
+      'ali1688.firstMsg3min',
+      'ali1688.perMsg3min',
+      'ali1688.ww3min',
+    ]);
+    const former = view.metrics[2]!;
+    expect(former.rule.label.zh).toContain('旧口径');
+    expect(former.periods.map((p) => [p.days, p.figure.pass, p.figure.fail])).toEqual([
+      [7, 0, 0],
+      [30, 9, 1],
+    ]);
+    // Its rows are among those the popup reads.
+    expect(rollupKeyRanges(DEFAULT_RULES, TODAY).some(([lo]) => lo.startsWith('ali1688.ww3min|'))).toBe(true);
   });
 });

@@ -35,3 +35,41 @@ describe('the settings page: names used in phrases', () => {
     });
   });
 });
+
+describe('the settings page: the rule table', () => {
+  for (const [language, want] of [
+    [
+      'zh_CN',
+      {
+        first: ['首条响应率（3分钟，新灯塔）', '买家当天首条询盘消息', '09:00–21:00'],
+        per: ['平均每条响应率（3分钟，新灯塔）', '每条询盘消息', '180 s'],
+        retired: '3分钟旺旺响应率（按轮次，旧口径）',
+      },
+    ],
+    [
+      'en',
+      {
+        first: ['First-message response rate (3 min, Lighthouse)', "buyer's first inquiry message of the day"],
+        per: ['Per-message response rate (3 min, Lighthouse)', 'inquiry message', '09:00–21:00'],
+        retired: '3-min Wangwang response rate (by round, former definition)',
+      },
+    ],
+  ] as const) {
+    it(`shows 1688's two message rates, counted per message, and names the retired round metric (${language})`, async () => {
+      fakeBrowser.reset();
+      await uiDb.settings.clear();
+      await uiDb.settings.put({ key: 'language', value: language });
+      const { container } = render(<SettingsPage />);
+      await waitFor(() => expect(container.querySelector('#rs-rules-retired')?.textContent).toContain(want.retired));
+      const rows = [...container.querySelectorAll('table.rs-table tbody tr')].map((r) => r.textContent ?? '');
+      const row = (label: string) => rows.filter((r) => r.includes(label));
+      expect(row(want.first[0])).toHaveLength(1);
+      for (const s of want.first) expect(row(want.first[0])[0]).toContain(s);
+      expect(row(want.per[0])).toHaveLength(1);
+      for (const s of want.per) expect(row(want.per[0])[0]).toContain(s);
+      // The retired metric is not a rule in force: not in the table.
+      expect(row(want.retired)).toEqual([]);
+      expect(container.querySelectorAll('td[data-unit="round"]').length).toBeGreaterThan(0); // Taobao still rounds
+    });
+  }
+});
