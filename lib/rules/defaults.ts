@@ -141,6 +141,7 @@ const douyin: PlatformRules = {
       sessionGapSec: 1800,
       window: { startMin: hm(8), endMin: hm(23) },
       validReply: HUMAN_ASSIST,
+      humanStage: true,
       perfunctoryInvalidFrom: '2026-09-29',
       periodDays: [30, 90],
       confidence: 'M',
@@ -160,6 +161,7 @@ const douyin: PlatformRules = {
       capSec: 600,
       window: { startMin: hm(8), endMin: hm(23) },
       validReply: HUMAN_ASSIST,
+      humanStage: true,
       perfunctoryInvalidFrom: '2026-09-29',
       periodDays: [30, 90],
       confidence: 'H',
@@ -212,6 +214,7 @@ const kuaishou: PlatformRules = {
       thresholdSec: 180,
       window: { startMin: hm(8), endMin: hm(23) },
       validReply: HUMAN,
+      humanStage: true,
       periodDays: [1],
       confidence: 'H',
       note: {
