@@ -365,7 +365,7 @@ describe('rules as data with user overrides', () => {
     });
     expect(findMetric(rules, 'pdd.manual3min')!.thresholdSec).toBe(120);
     expect(findMetric(rules, 'jd.dd30s')!.sessionGapSec).toBe(600);
-    expect(findMetric(rules, 'taobao.ww3min')!.validReply).toEqual(['human', 'assist']);
+    expect(findMetric(rules, 'taobao.ww3min')!.validReply).toEqual(['human', 'assist', 'robot']);
     expect(errors).toHaveLength(3);
     expect(errors.join('\n')).toMatch(/nope\.metric: no such metric/);
     expect(rules.version).toBe(`${DEFAULT_RULES.version}+user`);
@@ -380,7 +380,8 @@ describe('rules as data with user overrides', () => {
       expect(primary, p.platform).toBeDefined();
       for (const m of p.metrics) {
         expect(m.validReply.length).toBeGreaterThan(0);
-        expect(m.validReply).not.toContain('robot');
+        // Smart replies (robot) count on Taobao and 1688 only (seed 001); auto-replies nowhere.
+        if (!['taobao', 'ali1688'].includes(p.platform)) expect(m.validReply, m.key).not.toContain('robot');
         expect(m.validReply).not.toContain('auto');
         expect(m.window.startMin).toBeLessThan(m.window.endMin);
         expect(m.key.startsWith(p.platform)).toBe(true);
