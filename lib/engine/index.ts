@@ -130,7 +130,8 @@ export function judgeRound(
     let result: UnitResult;
     if (latest <= dueAt) result = 'pass';
     // Hand-over time not shown (see stage.ts): a reply later than the bound proves nothing.
-    else if (r.replyAt > dueAt && !r.stageUnknown) result = 'fail';
+    else if (r.replyAt > dueAt && !r.stageUnknown && !(r.stageLatest !== undefined && r.replyAt <= r.stageLatest + thr))
+      result = 'fail';
     else result = 'unknown';
     const cappedSec = cap === null || result === 'unknown' ? null : Math.min(sec, cap);
     return { result, dueAt, responseSec: sec, cappedSec };

@@ -137,7 +137,7 @@ export function buildRounds(thread: readonly ChatEvent[], rule: MetricRule): Rou
         if (open) stage.settle(open);
         stage.boundary();
       } else if (e.marker === 'assigned' || (e.marker === 'transfer' && stage.isHandOver())) {
-        stage.assigned(e.at, open);
+        stage.assigned(e, open);
       } else if (e.marker === 'transfer' && open) {
         close(open);
         open.transferredAt = e.at;

@@ -28,6 +28,11 @@ export interface StagedRound {
   preStage?: true;
   /** The page did not show when a human took over: judged from the buyer's message as an upper bound. */
   stageUnknown?: true;
+  /**
+   * The assignment's latest possible time, when the page showed it without a time (history: `clockAt` is then its
+   * earliest): a reply late from `clockAt` but not from this is unknown, not a fail.
+   */
+  stageLatest?: number;
 }
 
 /** The state of one stretch of conversation for one rule, fed in thread order by `buildRounds`. */
@@ -68,13 +73,16 @@ export class StageTracker {
    * The conversation reached this account at `at` (an `assigned` marker, or the robot's hand-over): the round that
    * waits, if any, is judged from here.
    */
-  assigned(at: number, open: StagedRound | null): void {
+  assigned(marker: ChatEvent, open: StagedRound | null): void {
     this.human = true;
     this.robotSeen = false;
     if (!open) return;
     delete open.preStage;
     delete open.stageUnknown;
+    const at = marker.at;
     open.clockAt = inWindow(at, this.rule.window) ? Math.max(at, open.startAt) : null;
+    if (marker.atLatest !== undefined) open.stageLatest = marker.atLatest;
+    else delete open.stageLatest;
   }
 
   /**

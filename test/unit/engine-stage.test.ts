@@ -165,3 +165,20 @@ describe('transfers (platform-rules.md §3.5)', () => {
     ]);
   });
 });
+
+describe('an assignment the page shows without a time (history)', () => {
+  it('is placed at its earliest time: a reply within 3 min of that passes, one late only from it is unknown', () => {
+    const cov = watchedAllDay('douyin');
+    const assigned = (latest: number) =>
+      ev('douyin', 'h', 'system', t('10:01:00'), { marker: 'assigned', historical: true, atLatest: latest });
+    const base = [ev('douyin', 'h', 'buyer', t('10:00:00')), ev('douyin', 'h', 'robot', t('10:00:02'))];
+    const pass = [...base, assigned(t('10:30:00')), ev('douyin', 'h', 'human', t('10:03:00'))];
+    expect(results(run(pass, cov).units, 'douyin.im3min')).toEqual([[t('10:01:00'), 'pass']]);
+    // 10:05 is 4 min after the earliest assignment time but could be 1 min after the latest (10:04): unknown.
+    const maybe = [...base, assigned(t('10:04:00')), ev('douyin', 'h', 'human', t('10:05:00'))];
+    expect(results(run(maybe, cov).units, 'douyin.im3min')).toEqual([[t('10:01:00'), 'unknown']]);
+    // 10:09 is late from any time in [10:01, 10:04]: a fail.
+    const late = [...base, assigned(t('10:04:00')), ev('douyin', 'h', 'human', t('10:09:00'))];
+    expect(results(run(late, cov).units, 'douyin.im3min')).toEqual([[t('10:01:00'), 'fail']]);
+  });
+});
