@@ -114,27 +114,11 @@ export const TRANSFER_NOTICES: readonly WholeText[] = [
 
 /**
  * System rows that show a human taking the conversation (the human stage starts: engine/stage.ts): Douyin's
- * `_CsAssign_` / no-bubble row 客服 小美 接入, and the platforms' 已为您转接人工客服.
+ * `_CsAssign_` / no-bubble row 客服 小美 接入 (客服小美已接入, 人工客服 阿强 已接入).
  */
 export const ASSIGN_NOTICES: readonly WholeText[] = [
-  whole(
-    new RegExp(String.raw`^(?:人工)?客服\s*[^，,。\s]{0,20}?\s*(?:已|已经)?(?:接入|接待)(?:会话|了)?${P}$`),
-    '客服 小美 接入',
-    '客服小美已接入',
-    '人工客服 阿强 已接入会话',
-  ),
-  whole(
-    new RegExp(String.raw`^已(?:为您|帮您)?转(?:接)?(?:至|到|给)?人工(?:客服)?(?:成功)?${P}$`),
-    '已为您转接人工客服',
-    '已转人工',
-  ),
+  whole(new RegExp(String.raw`^(?:人工)?客服\s*\S{0,20}?\s*已?接入${P}$`), '客服 小美 接入'),
 ];
-
-/** Who a transfer notice names as the receiver (…转接给 阿强 → 阿强), or null. */
-export function transferTarget(t: string): string | null {
-  const m = /(?:转接|转交|转移)(?:给|至|到)\s*([^，,。]{1,20}?)\s*[。.!！]?$/.exec(normalized(t));
-  return m ? m[1]! : null;
-}
 
 /**
  * The marker of a row structure already made a system row, by its WHOLE text: a session end; a human taking the
@@ -145,8 +129,9 @@ export function systemMarker(body: string, account: string | null | undefined): 
   if (matchesWhole(body, SESSION_END_NOTICES)) return 'sessionEnd';
   if (matchesWhole(body, ASSIGN_NOTICES)) return 'assigned';
   if (matchesWhole(body, TRANSFER_NOTICES)) {
-    const to = transferTarget(body);
-    return account && to && normalized(to) === normalized(account) ? 'assigned' : 'transfer';
+    // The receiver it names (…转接给 阿强 → 阿强); accounts are read normalized.
+    const to = /转[接交移][给至到]\s*([^，,。]{1,20}?)\s*[。.!！]?$/.exec(normalized(body));
+    return account && to?.[1] === account ? 'assigned' : 'transfer';
   }
   return undefined;
 }

@@ -214,14 +214,14 @@ describe('Douyin adapter', () => {
       ['buyer', undefined],
       ['system', 'assigned'],
       ['system', 'assigned'],
-      ['system', 'assigned'],
+      ['system', undefined],
       ['system', 'transfer'],
       ['system', undefined],
     ]);
     expect(markers('小美').slice(1, 5)).toEqual([
       ['system', 'transfer'],
       ['system', 'assigned'],
-      ['system', 'assigned'],
+      ['system', undefined],
       ['system', 'assigned'],
     ]);
   });

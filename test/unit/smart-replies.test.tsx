@@ -2,7 +2,7 @@
 /**
  * Smart replies on Taobao and 1688 (platform-rules.md §1, seed 001): 店小蜜 smart replies and 7x24H smart-response
  * service replies are valid replies, Qianniu/Wangwang auto-replies (自动回复) are not. The adapter tells them apart by
- * structure (the sender's nick, label elements, the auto-reply label); the default follows the seed and the settings
+ * structure (the sender's nick, the auto-reply label or tag); the default follows the seed and the settings
  * page switches it per platform.
  */
 import 'fake-indexeddb/auto';
@@ -35,15 +35,14 @@ const load = (html: string) => new DOMParser().parseFromString(html, 'text/html'
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/ali/smart-replies.html'), 'utf8');
 
 describe('the Alibaba web-IM adapter: smart replies (robot) vs auto-replies (auto)', () => {
-  it('reads the fixture by structure: nick, label elements, the auto-reply label first', () => {
+  it('reads the fixture by structure: the robot’s nick, the auto-reply label first', () => {
     const x = extractAli(load(fixture));
     expect(x.thread!.messages.map((m) => [m.author, m.text])).toEqual([
       ['buyer', '这款保温杯能定制logo吗'],
       ['robot', '亲亲，保温杯支持定制logo哦'], // nick 店小蜜
       ['buyer', '起订量多少'],
-      ['robot', '定制起订量100个'], // label element 店小蜜智能答复
+      ['robot', '定制起订量100个'], // nick 店小蜜
       ['buyer', '还在吗'],
-      ['robot', '您好，夜间由7x24小时响应服务为您解答，定制请留下数量'], // label element 7x24H响应服务
       ['robot', '已为您登记'], // nick 7x24H响应服务
       ['buyer', '店小蜜智能答复的是真的吗'],
       ['auto', '【自动回复】您好，欢迎光临，客服稍后为您服务'], // the auto-reply label wins over the robot's nick
@@ -53,7 +52,7 @@ describe('the Alibaba web-IM adapter: smart replies (robot) vs auto-replies (aut
     ]);
   });
 
-  it('adversarial: an agent’s reply quoting the labels, or a label inside the bubble, is the agent’s', () => {
+  it('adversarial: an agent’s reply quoting the smart-reply words, in the bubble or a tag, is the agent’s', () => {
     const item = (nick: string, body: string, extra = '') =>
       `<div class="message-item self"><div class="message-header"><span class="nick">${nick}</span><span class="time">2026-09-08 10:00:00</span>${extra}</div><div class="content"><pre>${body}</pre></div></div>`;
     const html = `<div class="ww_user_panel"><div class="user-nick">店:小王</div></div>

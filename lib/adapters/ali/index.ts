@@ -134,17 +134,7 @@ export const ALI_AUTO_LABELS: readonly WholeText[] = [
  * robot answers as `main:店小蜜` (a guess: the doc names no robot class). Their replies are `robot`: valid on Taobao
  * and 1688 by default (seed 001), switchable in the rules; Qianniu/Wangwang auto-replies are `auto`, never valid.
  */
-const ROBOT_NICK = /店小蜜|机器人|智能客服|智能助手|7\s*[xX×*]\s*24\s*[hH小]/;
-/** The smart-reply label next to a bubble, an element of its own (店小蜜智能答复 / 7x24H响应服务): a robot reply. */
-export const ALI_SMART_LABELS: readonly WholeText[] = [
-  whole(/^[【[［(（]?(?:店小蜜)?智能(?:答复|回复)[】\]］)）]?$/, '智能答复', '店小蜜智能答复', '【智能回复】'),
-  whole(
-    /^[【[［(（]?7\s*[xX×*]\s*24\s*(?:[hH]|小时)\s*(?:响应服务)?(?:智能答复)?[】\]］)）]?$/,
-    '7x24H响应服务',
-    '7×24小时响应服务',
-    '7x24H响应服务智能答复',
-  ),
-];
+const ROBOT_NICK = /店小蜜|机器人|智能客服|智能助手|7[xX×]24/;
 const CORE_FRAME = 'def_cbu_web_im_core';
 
 const S = ALI_SELECTORS;
@@ -260,14 +250,14 @@ function isSystemCard(item: Element): boolean {
 /**
  * Structure first: a platform sender (whole nick) → system; own messages (`.self` on the item or a wrapper above it
  * in the thread) → auto (label, class or tag: Qianniu/Wangwang 自动回复, even from the robot's nick), robot (店小蜜 /
- * 7x24H nick or a smart-reply label element), system (a platform card), else human; others → internal (our
+ * 7x24H nick), system (a platform card), else human; others → internal (our
  * own shop's nick) or buyer. Words in the message never make it a notice.
  */
 function classify(item: Element, nick: string, body: string, account: string | null, list: ParentNode): Author {
   if (matchesWhole(nick, ALI_SYSTEM_SENDERS)) return 'system';
   if (closestIn(item, S.ownMessage, list)) {
     if (isAutoReply(item, body)) return 'auto';
-    if (ROBOT_NICK.test(nick) || hasLabel(item, ALI_SMART_LABELS, [pick(item, S.messageContent)])) return 'robot';
+    if (ROBOT_NICK.test(nick)) return 'robot';
     if (isSystemCard(item)) return 'system';
     return 'human';
   }

@@ -4,7 +4,6 @@
  */
 import { isDemoPage } from '../../hosts';
 import type { Author } from '../../model';
-import { matchesWhole, whole, type WholeText } from '../classify';
 import {
   counterReading,
   hash,
@@ -53,8 +52,6 @@ export const PDD_SELECTORS = {
     '[class*="system-msg"]',
   ],
   goodsCard: ['.msg-content.good-card', '.good-card'],
-  /** Cards the shop sends (seed 004 ①–⑧: coupons, 免拼卡, 小额收款, group-buy …): their title (guessed classes). */
-  shopCardTitle: ['[class*="card"] [class*="title"]', '[class*="card-title"]'],
   buyerUid: ['[currentuid]'],
   input: ['textarea#replyTextarea', '.reply-box textarea', 'textarea.custom-scroll'],
   account: ['.mall-name', '.header-mall-name', '[class*="mallName"]', '.user-info .name'],
@@ -67,46 +64,21 @@ const S = PDD_SELECTORS;
 const ID_TIME = /^middlePanel_list_(\d{12,14})$/;
 
 /**
- * Seed 004 ⑥ and ⑦: the shop's 免拼卡 gift message and small-collection (小额收款) message count as a human reply, like
- * the other cards the shop sends (①–⑧). Sent from the agent's tools they are `cs-item` cards (the agent's by
- * structure); the page may instead write the shop's action as a platform row (neither side): then the row's WHOLE text
- * is the notice of that action, never a buyer's receipt (买家领取了免拼卡) or a mention.
+ * Structure only: buyer-item → buyer; cs-item → robot by its nickname (机器人), else human: the cards the shop sends
+ * (seed 004 ①–⑧, ⑥ 免拼卡 and ⑦ 小额收款 included) are the agent's; neither → system (e.g. `div.system-msg-31`). Words
+ * in a message (转接, 收货地址修改成功, the doc's notice texts, 免拼卡) never classify it.
  */
-export const PDD_SHOP_CARD_NOTICES: readonly WholeText[] = [
-  whole(
-    /^(?:商家|客服|您|店铺)?(?:已)?(?:向|给)?(?:买家|消费者|该用户|用户)?(?:赠送|发送|送出)了?(?:\d+张|一张)?免拼卡(?:赠送消息)?(?:[，,]\s*买家可免拼成团)?[。.!！]?$/,
-    '商家赠送了一张免拼卡',
-    '您已向买家赠送免拼卡',
-    '已发送免拼卡赠送消息',
-    '您已向买家赠送免拼卡，买家可免拼成团',
-  ),
-  whole(
-    /^(?:商家|客服|您|店铺)?(?:已)?(?:向|给)?(?:买家|消费者|该用户|用户)?(?:发起|发送)了?(?:一笔)?小额收款(?:信息|请求)?(?:\s*[:：]?\s*[¥￥]\s*\d+(?:\.\d{1,2})?元?)?[。.!！]?$/,
-    '商家发起了一笔小额收款',
-    '您已向买家发起小额收款 ¥5.00',
-    '已发送小额收款信息',
-  ),
-];
-
-/**
- * Structure first: buyer-item → buyer; cs-item → robot by its nickname (机器人), else human (cards the shop sends,
- * seed 004 ①–⑧, included); neither → system (e.g. `div.system-msg-31`), which only the WHOLE notice of a shop card
- * (PDD_SHOP_CARD_NOTICES) makes the agent's. Words in a message (转接, 收货地址修改成功, the doc's notice texts) never
- * classify it.
- */
-function classify(li: Element, body: string): Author {
+function classify(li: Element): Author {
   const nick = text(pick(li, S.shopSideNick));
   if (pick(li, S.robotSide) && nick.includes(PDD_ROBOT_NICK)) return 'robot';
   if (pick(li, S.buyerSide)) return 'buyer';
   if (pick(li, S.shopSide)) return nick === PDD_ROBOT_NICK ? 'robot' : 'human';
-  return matchesWhole(body, PDD_SHOP_CARD_NOTICES) ? 'human' : 'system';
+  return 'system';
 }
 
 function messageBody(li: Element): string {
   const card = pick(li, S.goodsCard);
   if (card) return `[商品卡片] ${text(card)}`.trim();
-  const title = pick(li, S.shopCardTitle);
-  if (title && pick(li, S.shopSide)) return `[卡片] ${text(title)}`.trim();
   const el = pick(li, S.messageText);
   if (el) {
     const clone = el.cloneNode(true) as Element;
@@ -141,7 +113,7 @@ function readMessages(
     }
     const before = fold.lastStamp;
     const body = messageBody(li);
-    const author = classify(li, body);
+    const author = classify(li);
     const idMatch = ID_TIME.exec(li.id);
     const stampEl = pick(li, S.messageTime);
     const stamp = stampEl ? parseChinaStamp(text(stampEl)) : null;
