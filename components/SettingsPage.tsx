@@ -2,7 +2,14 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useState, type FormEvent } from 'react';
 import { PRUNE_NOTICE_KEY, type PruneNotice } from '@/lib/db/meta';
 import { ask } from '@/lib/ui/ask';
-import { DEFAULT_RULES, allMetrics, effectiveRules } from '@/lib/rules';
+import {
+  DEFAULT_RULES,
+  SMART_REPLY_PLATFORMS,
+  allMetrics,
+  effectiveRules,
+  smartRepliesCount,
+  withSmartReplies,
+} from '@/lib/rules';
 import { SETTINGS_RESET_KEY, WORD_LIMITS, settingsFromRows, type RejectedSetting, type Settings } from '@/lib/settings';
 import { uiDb } from '@/lib/ui/db';
 import { useT } from './i18n';
@@ -44,6 +51,7 @@ export function SettingsPage() {
       agentName: form.agentName,
       shopName: form.shopName,
       nickFallback: form.nickFallback,
+      ruleOverrides: form.ruleOverrides,
     };
     const reply = await ask({ type: 'settings', patch });
     if (reply.ok) setDraft({});
@@ -126,6 +134,23 @@ export function SettingsPage() {
             </label>
           ))}
           <span className="rs-help">{t('optPhraseNamesHelp')}</span>
+        </fieldset>
+        <fieldset className="rs-field" id="rs-smart-replies">
+          <legend>{t('optSmartReplies')}</legend>
+          {SMART_REPLY_PLATFORMS.map((p) => (
+            <label key={p} style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+              <input
+                type="checkbox"
+                name={`smartReplies-${p}`}
+                checked={smartRepliesCount(rules, p)}
+                onChange={(e) =>
+                  setForm({ ruleOverrides: withSmartReplies(DEFAULT_RULES, form.ruleOverrides, p, e.target.checked) })
+                }
+              />
+              <span>{t(`platform_${p}`)}</span>
+            </label>
+          ))}
+          <span className="rs-help">{t('optSmartRepliesHelp')}</span>
         </fieldset>
         <button type="submit" className="rs-primary">
           {t('optSave')}

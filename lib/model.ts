@@ -29,8 +29,12 @@ export type Author = (typeof AUTHORS)[number];
 export const TIME_SOURCES = ['id', 'stamp', 'network', 'counter', 'observed'] as const;
 export type TimeSource = (typeof TIME_SOURCES)[number];
 
-/** Optional markers a system message can carry (session boundaries, transfers). */
-export const MARKERS = ['sessionEnd', 'transfer'] as const;
+/**
+ * Optional markers a system message can carry: a session boundary; a transfer of the conversation to another
+ * account (in the robot stage: the robot handing over); `assigned`: the conversation reached this account's human
+ * (客服 小美 接入, a transfer to it): the human stage starts, the clock of what waits starts there (engine/stage.ts).
+ */
+export const MARKERS = ['sessionEnd', 'transfer', 'assigned'] as const;
 export type Marker = (typeof MARKERS)[number];
 
 /** One observed chat message, as stored. */

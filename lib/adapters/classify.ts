@@ -5,6 +5,7 @@
  * row, and only through whole-message patterns (anchored, matched against the whole normalized text). They read,
  * never write, and never throw.
  */
+import type { Marker } from '../model';
 import { matchesAny } from './dom';
 
 /** A whole-message pattern: anchored (^…$) and matched against the whole normalized text, never a substring. */
@@ -110,6 +111,30 @@ export const TRANSFER_NOTICES: readonly WholeText[] = [
     '小美将会话转交给阿强',
   ),
 ];
+
+/**
+ * System rows that show a human taking the conversation (the human stage starts: engine/stage.ts): Douyin's
+ * `_CsAssign_` / no-bubble row 客服 小美 接入 (客服小美已接入, 人工客服 阿强 已接入).
+ */
+export const ASSIGN_NOTICES: readonly WholeText[] = [
+  whole(new RegExp(String.raw`^(?:人工)?客服\s*\S{0,20}?\s*已?接入${P}$`), '客服 小美 接入'),
+];
+
+/**
+ * The marker of a row structure already made a system row, by its WHOLE text: a session end; a human taking the
+ * conversation, or a transfer to this page's own account (`assigned`: the receiver's clock starts there); a
+ * transfer to someone else (`transfer`: the holder's open round ends, failed).
+ */
+export function systemMarker(body: string, account: string | null | undefined): Marker | undefined {
+  if (matchesWhole(body, SESSION_END_NOTICES)) return 'sessionEnd';
+  if (matchesWhole(body, ASSIGN_NOTICES)) return 'assigned';
+  if (matchesWhole(body, TRANSFER_NOTICES)) {
+    // The receiver it names (…转接给 阿强 → 阿强); accounts are read normalized.
+    const to = /转[接交移][给至到]\s*([^，,。]{1,20}?)\s*[。.!！]?$/.exec(normalized(body));
+    return account && to?.[1] === account ? 'assigned' : 'transfer';
+  }
+  return undefined;
+}
 
 /**
  * The label Qianniu / Wangwang, JD and Kuaishou write at the START of an auto-reply (【自动回复】… / [自动回复] … /

@@ -110,7 +110,8 @@ function covered(spans: readonly CoverageSpan[], t: number): boolean {
 /**
  * Judges one round:
  * - replied: the reply's own timestamp decides (pass ≤ threshold < fail); an uncertain reply time that
- *   straddles the deadline is unknown;
+ *   straddles the deadline is unknown, and so is a late reply when the page did not show when a human took over;
+ * - transferred to another account unreplied: fail;
  * - unreplied before the deadline: pending;
  * - unreplied past the deadline: a breach if the extension was watching at the deadline, or if the page showed the
  *   conversation after the deadline with no valid reply (`seenUntil`: later messages, the time the thread or a row
@@ -130,11 +131,15 @@ export function judgeRound(
     const sec = Math.max(0, (latest - r.clockAt) / 1000);
     let result: UnitResult;
     if (latest <= dueAt) result = 'pass';
-    else if (r.replyAt > dueAt) result = 'fail';
+    // Hand-over time not shown (see stage.ts): a reply later than the bound proves nothing.
+    else if (r.replyAt > dueAt && !r.stageUnknown && !(r.stageLatest !== undefined && r.replyAt <= r.stageLatest + thr))
+      result = 'fail';
     else result = 'unknown';
     const cappedSec = cap === null || result === 'unknown' ? null : Math.min(sec, cap);
     return { result, dueAt, responseSec: sec, cappedSec };
   }
+  // Transferred away unanswered: a fail for the account that held it, whatever the time (§3.5).
+  if (r.transferredAt !== undefined) return { result: 'fail', dueAt, responseSec: null, cappedSec: cap };
   if (!r.closedUnreplied && ctx.now < dueAt) return { result: 'pending', dueAt, responseSec: null, cappedSec: null };
   if (covered(ctx.spans, dueAt)) return { result: 'fail', dueAt, responseSec: null, cappedSec: cap };
   if (ctx.seenUntil > dueAt) return { result: 'fail', dueAt, responseSec: null, cappedSec: cap, seenLate: true };

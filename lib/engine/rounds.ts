@@ -1,12 +1,13 @@
 import type { ChatEvent } from '../model';
 import type { MetricRule } from '../rules/types';
+import { StageTracker, type StagedRound } from './stage';
 import { chinaDay, inWindow } from './time';
 
 /**
  * A round: from the earliest unanswered buyer message to the first valid reply.
  * Later buyer messages do not restart it.
  */
-export interface Round {
+export interface Round extends StagedRound {
   /** Time of the buyer message that opened the round. */
   startAt: number;
   startMessageId: string;
@@ -23,8 +24,10 @@ export interface Round {
   /** When the reply's time is uncertain: its latest possible time. */
   replyAtLatest?: number;
   replyMessageId?: string;
-  /** Closed by a session boundary without a valid reply. */
+  /** Closed by a session boundary or a transfer without a valid reply. */
   closedUnreplied?: boolean;
+  /** Closed by a transfer to another account (marker time) without a valid reply: a fail for this account (§3.5). */
+  transferredAt?: number;
   /** Index of the session the round belongs to (session metrics; 0 otherwise). */
   session: number;
   /** Opened by a list row's counter (timeSource `counter`) that no message on screen accounts for yet. */
@@ -121,10 +124,25 @@ export function buildRounds(thread: readonly ChatEvent[], rule: MetricRule): Rou
   let lastMessageAt: number | null = null;
   let sessionEnded = false;
   const gapMs = rule.unit === 'session' && rule.sessionGapSec !== undefined ? rule.sessionGapSec * 1000 : null;
+  const stage = new StageTracker(rule);
+  const close = (r: Round) => {
+    stage.settle(r);
+    r.closedUnreplied = true;
+  };
 
   for (const e of thread) {
     if (e.author === 'system' || e.author === 'internal') {
-      if (e.marker === 'sessionEnd' && rule.unit === 'session') sessionEnded = true;
+      if (e.marker === 'sessionEnd') {
+        if (rule.unit === 'session') sessionEnded = true;
+        if (open) stage.settle(open);
+        stage.boundary();
+      } else if (e.marker === 'assigned' || (e.marker === 'transfer' && stage.isHandOver())) {
+        stage.assigned(e, open);
+      } else if (e.marker === 'transfer' && open) {
+        close(open);
+        open.transferredAt = e.at;
+        open = null;
+      }
       continue;
     }
     if (e.author === 'buyer') {
@@ -138,10 +156,11 @@ export function buildRounds(thread: readonly ChatEvent[], rule: MetricRule): Rou
         (sessionEnded || (gapMs !== null && e.at - lastMessageAt >= gapMs));
       if (newSession) {
         if (open) {
-          open.closedUnreplied = true;
+          close(open);
           open = null;
         }
         session += 1;
+        stage.boundary();
       }
       sessionEnded = false;
       // Consumer-day rules judge each China day on its own: an unanswered run that reaches into a new day's
@@ -154,7 +173,7 @@ export function buildRounds(thread: readonly ChatEvent[], rule: MetricRule): Rou
         inWindow(e.at, rule.window) &&
         chinaDay(e.at) !== chinaDay(open.clockAt)
       ) {
-        open.closedUnreplied = true;
+        close(open);
         open = null;
       }
       const counter = isCounter(e);
@@ -170,6 +189,7 @@ export function buildRounds(thread: readonly ChatEvent[], rule: MetricRule): Rou
           session,
           ...(counter && { byCounter: true }),
         };
+        stage.opened(open);
         starter = e;
         rounds.push(open);
       } else if (
@@ -200,7 +220,9 @@ export function buildRounds(thread: readonly ChatEvent[], rule: MetricRule): Rou
     }
     if (OUTGOING.has(e.author)) {
       lastMessageAt = e.at;
+      stage.outgoing(e, open);
       if (open && isValidReply(e, rule, open.lastBuyerAt)) {
+        stage.settle(open);
         open.replyAt = e.at;
         if (e.atLatest !== undefined) open.replyAtLatest = e.atLatest;
         open.replyMessageId = e.messageId;
@@ -208,6 +230,7 @@ export function buildRounds(thread: readonly ChatEvent[], rule: MetricRule): Rou
       }
     }
   }
+  if (open) stage.settle(open);
   return rounds;
 }
 

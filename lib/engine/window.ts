@@ -17,6 +17,7 @@ import type { ChatEvent } from '../model';
 import { computedMetrics } from '../rules/defaults';
 import type { PlatformRules } from '../rules/types';
 import { isValidReply, OUTGOING, sightedAt } from './rounds';
+import { stageCutSafe } from './stage';
 
 const CONVERSATIONAL = (e: ChatEvent) => e.author === 'buyer' || OUTGOING.has(e.author);
 
@@ -55,6 +56,9 @@ export function exactCut(thread: readonly ChatEvent[], rules: PlatformRules, cut
       if (!replied) return 0;
     }
   }
+
+  // Human-stage metrics: no robot stage may run across the cut (it would be judged differently after it).
+  if (!rules.metrics.every((rule) => stageCutSafe(thread, cut, rule))) return 0;
 
   // Session metrics: the first buyer message after the cut must open a new session in the whole thread.
   for (const rule of computedMetrics(rules)) {

@@ -9,10 +9,12 @@ export const RULES_VERSION = '2026.12.1';
 const hm = (h: number, m = 0): number => h * 60 + m;
 const HUMAN = ['human'] as const;
 const HUMAN_ASSIST = ['human', 'assist'] as const;
+/** Seed 001: human replies, 店小蜜 smart replies and 7x24H smart-response replies (robot); never auto-replies. */
+const HUMAN_ASSIST_SMART = ['human', 'assist', 'robot'] as const;
 
 const taobaoNote = {
-  zh: '千牛/旺旺自动回复与 0 秒回复不算；店小蜜辅助（人工发送的推荐）算。千牛自身在 100 秒时提醒。',
-  en: 'Qianniu/Wangwang auto-replies and 0-second replies do not count; assist suggestions sent by a human do. Qianniu itself warns at 100 s.',
+  zh: '人工回复、店小蜜智能答复、7x24H 响应服务智能答复算（卖家中心文章；有规则中心转载只认辅助模式，可在设置中关闭）；千牛/旺旺自动回复与 0 秒回复不算。千牛自身在 100 秒时提醒。',
+  en: 'Human replies, 店小蜜 smart replies and 7x24H smart-response replies count (seller-centre article; one rule-centre copy accepts assist mode only: switchable in the settings); Qianniu/Wangwang auto-replies and 0-second replies do not. Qianniu itself warns at 100 s.',
 };
 
 const taobao: PlatformRules = {
@@ -29,7 +31,7 @@ const taobao: PlatformRules = {
       formula: 'rate',
       thresholdSec: 180,
       window: { startMin: hm(8), endMin: hm(23) },
-      validReply: HUMAN_ASSIST,
+      validReply: HUMAN_ASSIST_SMART,
       minReplyDelaySec: 1,
       periodDays: [30],
       minVolume: 100,
@@ -46,7 +48,7 @@ const taobao: PlatformRules = {
       thresholdSec: 180,
       capSec: 600,
       window: { startMin: hm(8), endMin: hm(23) },
-      validReply: HUMAN_ASSIST,
+      validReply: HUMAN_ASSIST_SMART,
       minReplyDelaySec: 1,
       periodDays: [30],
       confidence: 'H',
@@ -195,6 +197,7 @@ const douyin: PlatformRules = {
       sessionGapSec: 1800,
       window: { startMin: hm(8), endMin: hm(23) },
       validReply: HUMAN_ASSIST,
+      humanStage: true,
       perfunctoryInvalidFrom: '2026-09-29',
       periodDays: [30, 90],
       confidence: 'M',
@@ -214,6 +217,7 @@ const douyin: PlatformRules = {
       capSec: 600,
       window: { startMin: hm(8), endMin: hm(23) },
       validReply: HUMAN_ASSIST,
+      humanStage: true,
       perfunctoryInvalidFrom: '2026-09-29',
       periodDays: [30, 90],
       confidence: 'H',
@@ -266,6 +270,7 @@ const kuaishou: PlatformRules = {
       thresholdSec: 180,
       window: { startMin: hm(8), endMin: hm(23) },
       validReply: HUMAN,
+      humanStage: true,
       periodDays: [1],
       confidence: 'H',
       note: {

@@ -7,6 +7,7 @@ import type { MetricRule, PlatformRules, RuleOverrides, RuleSet } from './types'
 export * from './types';
 export { REPLY_AUTHORS, ruleOverridesSchema } from './overrides';
 export { DEFAULT_RULES, RULES_VERSION, allMetrics, computedMetrics } from './defaults';
+export { SMART_REPLY_PLATFORMS, smartRepliesCount, withSmartReplies, type SmartReplyPlatform } from './smart';
 
 export function findMetric(rules: RuleSet, key: string): MetricRule | undefined {
   return allMetrics(rules).find((m) => m.key === key);

@@ -53,6 +53,11 @@ export interface MetricRule {
   validReply: readonly Author[];
   /** Replies sooner than this after the latest buyer message are auto-replies (Taobao: no 0-second replies). */
   minReplyDelaySec?: number;
+  /**
+   * Assessed only from the moment the conversation reaches a human (Douyin, Kuaishou): robot-only conversations are
+   * not assessed (see engine/stage.ts).
+   */
+  humanStage?: boolean;
   /** Perfunctory replies (flagged by the adapter) do not count (Douyin from 2026-09-29). */
   perfunctoryInvalidFrom?: string;
   /** The period the platform publishes, in days (1 = previous day). */

@@ -79,6 +79,7 @@ describe('Douyin adapter', () => {
     expect(msgs[10]!.id).toMatch(/^h[0-9a-f]{8}$/);
     expect(extractDouyin(load(fixture)).thread!.messages[10]!.id).toBe(msgs[10]!.id);
     expect(msgs.filter((m) => m.marker).map((m) => [m.text, m.marker])).toEqual([
+      ['客服 小美 接入', 'assigned'],
       ['会话已由 小美 转接给 阿强', 'transfer'],
       ['会话已关闭', 'sessionEnd'],
     ]);
@@ -186,10 +187,42 @@ describe('Douyin adapter', () => {
       ['buyer', undefined],
       ['buyer', undefined],
       ['buyer', undefined],
-      ['system', undefined],
+      ['system', 'assigned'],
       ['system', 'transfer'],
       ['system', undefined],
       ['system', 'sessionEnd'],
+    ]);
+  });
+
+  it('an assignment row is the human stage: 客服…接入 and a transfer to this account are `assigned`, one away is `transfer`', () => {
+    const sys = (id: string, t: string) =>
+      `<div data-qa-id="qa-message-warpper"><div data-id="${id}" class="e0Bi5IauHWvUG8773oi9">${t}</div></div>`;
+    const page = (account: string) => `<div id="topbar-left-info"><span>阿杰</span></div>
+      <div class="header"><span data-qa-id="qa-account-name">${account}</span></div>
+      <div data-qa-id="qa-message-warpper"><div data-id="m1"><div class="messageNotMe"><pre>在吗</pre></div></div></div>
+      ${sys('x_CsAssign_1', '会话已由 小美 转接给 阿强')}
+      ${sys('x_CsAssign_2', '客服阿强已接入')}
+      ${sys('', '已为您转接人工客服')}
+      ${sys('', '会话已转接给 小美')}
+      ${sys('', '客服阿强说接入前先看订单')}
+      <textarea data-qa-id="qa-send-message-textarea"></textarea>`;
+    const markers = (account: string) => {
+      const x = extractDouyin(load(page(account)));
+      return x.thread!.messages.map((m) => [m.author, m.marker]);
+    };
+    expect(markers('阿强')).toEqual([
+      ['buyer', undefined],
+      ['system', 'assigned'],
+      ['system', 'assigned'],
+      ['system', undefined],
+      ['system', 'transfer'],
+      ['system', undefined],
+    ]);
+    expect(markers('小美').slice(1, 5)).toEqual([
+      ['system', 'transfer'],
+      ['system', 'assigned'],
+      ['system', undefined],
+      ['system', 'assigned'],
     ]);
   });
 
@@ -333,7 +366,7 @@ describe('Douyin adapter', () => {
         [ids[0], 'buyer', undefined],
         [ids[1], 'auto', undefined],
         [ids[2], 'robot', undefined],
-        [ids[3], 'system', undefined],
+        [ids[3], 'system', 'assigned'],
         [ids[4], 'buyer', undefined],
         [ids[5], 'assist', undefined],
         [ids[6], 'human', undefined],

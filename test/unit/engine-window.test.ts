@@ -65,7 +65,10 @@ function randomThread(platform: Platform, seed: number): { events: ChatEvent[]; 
         ...(rand(30) === 0 && { atLatest: at + 90_000 }),
       });
     }
-    if (rand(6) === 0) push('system', rand(2) ? { marker: 'sessionEnd' } : {});
+    if (rand(6) === 0) {
+      const marker = (['sessionEnd', 'transfer', 'assigned', undefined] as const)[rand(4)];
+      push('system', marker ? { marker } : {});
+    }
     if (rand(15) === 0) push('internal');
     // Gaps from seconds to a night.
     at += 1000 * (rand(4) === 0 ? rand(12 * 3600) : rand(20 * 60));

@@ -365,7 +365,7 @@ describe('rules as data with user overrides', () => {
     });
     expect(findMetric(rules, 'pdd.manual3min')!.thresholdSec).toBe(120);
     expect(findMetric(rules, 'jd.dd30s')!.sessionGapSec).toBe(600);
-    expect(findMetric(rules, 'taobao.ww3min')!.validReply).toEqual(['human', 'assist']);
+    expect(findMetric(rules, 'taobao.ww3min')!.validReply).toEqual(['human', 'assist', 'robot']);
     expect(errors).toHaveLength(3);
     expect(errors.join('\n')).toMatch(/nope\.metric: no such metric/);
     expect(rules.version).toBe(`${DEFAULT_RULES.version}+user`);
@@ -381,8 +381,8 @@ describe('rules as data with user overrides', () => {
       expect(primary!.retired, p.platform).toBeUndefined();
       for (const m of p.metrics) {
         expect(m.validReply.length).toBeGreaterThan(0);
-        // Smart replies (店小蜜, 7x24H: robot) count on 1688 (seed 001); elsewhere a robot's reply never does.
-        if (p.platform !== 'ali1688' || m.retired) expect(m.validReply).not.toContain('robot');
+        // Smart replies (店小蜜, 7x24H: robot) count on Taobao and 1688 only (seed 001); auto-replies nowhere.
+        if (!['taobao', 'ali1688'].includes(p.platform) || m.retired) expect(m.validReply, m.key).not.toContain('robot');
         expect(m.validReply).not.toContain('auto');
         expect(m.window.startMin).toBeLessThan(m.window.endMin);
         expect(m.key.startsWith(p.platform)).toBe(true);

@@ -115,6 +115,8 @@ describe('JD adapter', () => {
         msg('center', '会话已结束'),
         msg('center', '会话已转接给 客服02'),
         msg('center', '请勿在会话结束后催促顾客'),
+        msg('center', '会话已由 客服02 转接给 测试京东自营店-客服01'),
+        msg('center', '客服 客服01 已接入'),
       ].join('')}$2`,
     );
     expect(extractJd(load(html)).thread?.messages.map((m) => [m.author, m.marker])).toEqual([
@@ -131,6 +133,9 @@ describe('JD adapter', () => {
       ['system', 'sessionEnd'],
       ['system', 'transfer'],
       ['system', undefined],
+      // A transfer to this page's account, or an agent taking it: the receiver's clock starts there.
+      ['system', 'assigned'],
+      ['system', 'assigned'],
     ]);
   });
 

@@ -131,6 +131,10 @@ describe('Kuaishou adapter', () => {
         middle('客服超时未回复，会话关闭'),
         middle('会话已转接给 客服02'),
         middle('[系统消息] 买家已修改收货地址'),
+        middle('已为您转接人工客服'),
+        middle('人工客服 小美 已接入'),
+        middle('会话已转接给 测试快手小店'),
+        msg('notMe', 'lr', '快乐小番茄', '已为您转接人工客服'),
       ].join('')}$2`,
     );
     expect(extractKuaishou(load(html)).thread?.messages.map((m) => [m.author, m.marker])).toEqual([
@@ -150,6 +154,11 @@ describe('Kuaishou adapter', () => {
       ['system', 'sessionEnd'],
       ['system', 'transfer'],
       ['system', undefined],
+      // The human stage starts (a transfer to this page's own account too); the same words from the buyer are hers.
+      ['system', undefined], // a guess the platform's robot may write before a human is there: no marker
+      ['system', 'assigned'],
+      ['system', 'assigned'],
+      ['buyer', undefined],
     ]);
   });
 

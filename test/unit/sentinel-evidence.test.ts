@@ -278,3 +278,82 @@ describe('two shops never merge', () => {
     expect((await db.tabs.get(9))!.account).toBe('抖店旗舰店');
   });
 });
+
+describe('platform-rules.md §3.7, sentence by sentence', () => {
+  it('"a buyer message whose time the page does not show is never invented as a new question"', async () => {
+    const s = new Sentinel(db, host);
+    const opened = t('10:00:00');
+    host.clock = opened;
+    await s.health(watching(), 7);
+    // The thread's history shows a question without a time (the watcher bounds it: sometime before the page opened).
+    const untimed = ev('pdd', 'U', 'buyer', t('00:00:00'), {
+      timeSource: 'observed',
+      historical: true,
+      atLatest: opened,
+      observedAt: opened,
+    });
+    await s.ingest(msg([untimed]));
+    expect((await db.events.toArray()).map((e) => e.messageId)).toEqual([untimed.messageId]);
+    host.clock = t('11:00:00');
+    await s.tick();
+    const clock = await db.clocks.get(`pdd|${ACCOUNT}|U`);
+    expect(clock).toMatchObject({ status: 'idle', startedAt: null, dueAt: null, waitingMessages: 0 });
+    expect(await db.units.toArray()).toEqual([]);
+    expect(host.notices).toEqual([]);
+    expect(host.badge.text).toBe('');
+    // A later timed question is a question: its own clock, from its own time.
+    host.clock = t('11:00:30');
+    await s.ingest(msg([ev('pdd', 'U', 'buyer', t('11:00:10'))]));
+    expect(await db.clocks.get(`pdd|${ACCOUNT}|U`)).toMatchObject({
+      status: 'pending',
+      startedAt: t('11:00:10'),
+      waitingMessages: 1,
+    });
+  });
+
+  it('"a wait whose start the page does show (a message timestamp …) is counted from that start even if it began before the tab was watched"', async () => {
+    const s = new Sentinel(db, host);
+    const opened = t('10:02:00');
+    host.clock = opened;
+    await s.health(watching(), 7);
+    // No row counter: only the thread's history, whose question is stamped 10:00:00, before the tab opened.
+    const q = ev('pdd', 'S', 'buyer', t('10:00:00'), { timeSource: 'stamp', historical: true, observedAt: opened });
+    await s.ingest(msg([q]));
+    expect(await db.clocks.get(`pdd|${ACCOUNT}|S`)).toMatchObject({
+      status: 'pending',
+      startedAt: t('10:00:00'),
+      dueAt: t('10:03:00'),
+      startedBeforeWatching: true,
+    });
+    // Watched through the deadline: a breach, not seen late (it was watched), counted as a fail.
+    host.clock = t('10:03:01');
+    await s.tick();
+    const clock = await db.clocks.get(`pdd|${ACCOUNT}|S`);
+    expect(clock).toMatchObject({ status: 'breached', startedBeforeWatching: true });
+    expect(clock!.seenLate).toBeUndefined();
+    const units = await db.units.where('conv').equals(`pdd|${ACCOUNT}|S`).toArray();
+    expect(units.find((u) => u.metric === 'pdd.manual3min')!.result).toBe('fail');
+  });
+
+  it('"a question the history shows unanswered past the threshold is a breach (seen late), not unknown"', async () => {
+    const s = new Sentinel(db, host);
+    const opened = t('10:30:00');
+    host.clock = opened;
+    await s.health(watching(), 7);
+    // Nobody watched 10:00–10:30; the history shows the 10:00 question and no reply after it.
+    const q = ev('pdd', 'L', 'buyer', t('10:00:00'), { timeSource: 'stamp', historical: true, observedAt: opened });
+    await s.ingest(msg([q]));
+    expect(await db.clocks.get(`pdd|${ACCOUNT}|L`)).toMatchObject({
+      status: 'breached',
+      seenLate: true,
+      dueAt: t('10:03:00'),
+    });
+    const units = await db.units.where('conv').equals(`pdd|${ACCOUNT}|L`).toArray();
+    expect(units.find((u) => u.metric === 'pdd.manual3min')).toMatchObject({ result: 'fail', seenLate: true });
+    // A reply the history shows (sent from the phone at 10:02) would have decided by its own time: a pass.
+    await s.ingest(msg([ev('pdd', 'L', 'human', t('10:02:00'), { historical: true, observedAt: opened })]));
+    const after = await db.units.where('conv').equals(`pdd|${ACCOUNT}|L`).toArray();
+    expect(after.find((u) => u.metric === 'pdd.manual3min')!.result).toBe('pass');
+    await expectRollupsMatchUnits(db);
+  });
+});

@@ -126,8 +126,12 @@ export const ALI_SYSTEM_CARDS: readonly WholeText[] = [whole(/^客服评价邀�
 export const ALI_AUTO_LABELS: readonly WholeText[] = [
   whole(/^[【[［(（]?自动回复[】\]］)）]?$/, '自动回复', '【自动回复】', '[自动回复]'),
 ];
-/** Shop-side senders that are robots (店小蜜 / 智能客服), by nick (a guess: the doc names no robot class). */
-const ROBOT_NICK = /店小蜜|机器人|智能客服|智能助手/;
+/**
+ * Shop-side senders that are the smart robots (店小蜜 / 智能客服 / the 7x24H smart-response service), by nick: the
+ * robot answers as `main:店小蜜` (a guess: the doc names no robot class). Their replies are `robot`: valid on Taobao
+ * and 1688 by default (seed 001), switchable in the rules; Qianniu/Wangwang auto-replies are `auto`, never valid.
+ */
+const ROBOT_NICK = /店小蜜|机器人|智能客服|智能助手|7[xX×]24/;
 const CORE_FRAME = 'def_cbu_web_im_core';
 
 const S = ALI_SELECTORS;
@@ -241,7 +245,8 @@ function isSystemCard(item: Element): boolean {
 
 /**
  * Structure first: a platform sender (whole nick) → system; own messages (`.self` on the item or a wrapper above it
- * in the thread) → auto (label), robot (店小蜜 … nick), system (a platform card), else human; others → internal (our
+ * in the thread) → auto (label, class or tag: Qianniu/Wangwang 自动回复, even from the robot's nick), robot (店小蜜 /
+ * 7x24H nick), system (a platform card), else human; others → internal (our
  * own shop's nick) or buyer. Words in the message never make it a notice.
  */
 function classify(item: Element, nick: string, body: string, account: string | null, list: ParentNode): Author {

@@ -10,7 +10,7 @@
  */
 import { isDemoPage } from '../../hosts';
 import type { Author, Marker } from '../../model';
-import { SESSION_END_NOTICES, TRANSFER_NOTICES, hasLabel, matchesWhole, whole, type WholeText } from '../classify';
+import { hasLabel, matchesWhole, systemMarker, whole, type WholeText } from '../classify';
 import { hash, matchesAny, parseChinaStamp, pick, pickAll, pickAllIn, pickAllWith, shownName, text } from '../dom';
 import { judged, listPart, loggedOutParts, pageParts, threadPart } from '../parts';
 import type { HealthParts } from '../../health';
@@ -323,7 +323,7 @@ function innermost(all: readonly Element[]): Element[] {
 }
 
 /** A thread read in page order, continued by append (stamps, dividers and content-hash ids carry over). */
-function threadReader(scope: ParentNode) {
+function threadReader(scope: ParentNode, account: string | null) {
   const ctx: StampContext = { last: null };
   /** The latest stamp seen (own or divider), for content-hash ids. */
   let nearest: number | null = null;
@@ -371,13 +371,15 @@ function threadReader(scope: ParentNode) {
         author = 'system';
         marker = 'sessionEnd';
       } else if (kind === 'assign') {
+        // An assignment row: the conversation reached a human (客服 小美 接入, a transfer to this account), unless it
+        // shows a transfer to someone else.
         author = 'system';
-        if (matchesWhole(body, TRANSFER_NOTICES)) marker = 'transfer';
+        marker = systemMarker(body, account) === 'transfer' ? 'transfer' : 'assigned';
       } else if (kind === 'llm') author = 'system';
       else if (kind === 'welcome') author = shopB && !buyerB ? 'auto' : 'system';
       else if (!bubble) {
         author = 'system';
-        if (matchesWhole(body, SESSION_END_NOTICES)) marker = 'sessionEnd';
+        marker = systemMarker(body, account);
       } else if (bubble === buyerB) author = 'buyer';
       else if (matchesWhole(body, DOUYIN_ROBOT_TEXTS)) author = 'robot';
       else if (hasLabel(w, DOUYIN_ASSIST_LABELS, [pick(bubble, S.bubbleText) ?? bubble])) author = 'assist';
@@ -499,7 +501,7 @@ export function extractDouyin(root: ParentNode): Extraction {
   if (!listFound) missing.push('conversationList');
 
   const container = messageContainer(root);
-  const reader = threadReader(container ?? root);
+  const reader = threadReader(container ?? root, account);
   const wrappers = reader.wrappers;
   const input = pick(root, S.input);
   const live: Live = {};

@@ -4,15 +4,7 @@
  */
 import { isDemoPage } from '../../hosts';
 import type { Author, Marker } from '../../model';
-import {
-  AUTO_REPLY_LEADING,
-  SESSION_END_NOTICES,
-  TRANSFER_NOTICES,
-  hasLabel,
-  matchesWhole,
-  whole,
-  type WholeText,
-} from '../classify';
+import { AUTO_REPLY_LEADING, systemMarker, hasLabel, matchesWhole, whole, type WholeText } from '../classify';
 import { counterReading, matches, pick, pickAll, pickAllIn, pickAllWith, text, under } from '../dom';
 import { judged, listPart, loggedOutParts, pageParts, threadPart } from '../parts';
 import {
@@ -114,21 +106,14 @@ function includesAny(t: string, list: readonly string[]): boolean {
   return list.some((x) => t.includes(x));
 }
 
-/** A system row's marker: only a WHOLE session-end or transfer notice. */
-function markerOf(t: string): Marker | undefined {
-  if (matchesWhole(t, SESSION_END_NOTICES)) return 'sessionEnd';
-  if (matchesWhole(t, TRANSFER_NOTICES)) return 'transfer';
-  return undefined;
-}
-
 /**
  * Structure first: the centred/system side → system (text only picks its marker); the left side → buyer; the right
  * side → auto (the leading 【自动回复】 label or an auto tag element), robot (the sender's nickname or a robot badge
  * element), else human. Words in a message never make it a notice, a robot or an auto-reply.
  */
-function classify(row: Element, body: string): { author: Author; marker?: Marker } {
+function classify(row: Element, body: string, account: string | null): { author: Author; marker?: Marker } {
   if (has(row, S.systemSide)) {
-    const marker = markerOf(body);
+    const marker = systemMarker(body, account);
     return marker ? { author: 'system', marker } : { author: 'system' };
   }
   if (has(row, S.buyerSide)) return { author: 'buyer' };
@@ -168,7 +153,7 @@ function pageId(row: Element): string | null {
 }
 
 /** A thread read in page order, continued by append (stamps and content-hash ids carry over). */
-function threadReader(list: Element) {
+function threadReader(list: Element, account: string | null) {
   const { els, sel: msgSel } = pickAllWith(list, S.message);
   const { els: divs, sel: divSel } = pickAllWith(list, S.timeDivider);
   const clock = new ThreadClock();
@@ -188,7 +173,7 @@ function threadReader(list: Element) {
         continue;
       }
       const body = messageBody(el);
-      const { author, marker } = classify(el, body);
+      const { author, marker } = classify(el, body, account);
       const stampText = text(pick(el, S.messageTime));
       if (author === 'system' && isStampOnly(stampText ? `${body} ${stampText}` : body)) {
         // A time separator row: context for the messages after it, not a message.
@@ -314,7 +299,7 @@ export function extractJd(root: ParentNode): Extraction {
     const buyer = active?.buyer ?? (header?.getAttribute('title')?.trim() || headerName || null);
     if (buyer) {
       const nick = headerName || active?.nick;
-      const reader = threadReader(msgList);
+      const reader = threadReader(msgList, account);
       thread = { buyer, ...(nick ? { nick } : {}), messages: reader.messages };
       live.thread = { in: msgList, append: reader.append };
     } else missing.push('buyer');

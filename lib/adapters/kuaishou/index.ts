@@ -7,8 +7,7 @@ import { isDemoPage } from '../../hosts';
 import type { Author, Marker } from '../../model';
 import {
   AUTO_REPLY_LEADING,
-  SESSION_END_NOTICES,
-  TRANSFER_NOTICES,
+  systemMarker,
   hasLabel,
   matchesWhole,
   sideMarker,
@@ -151,7 +150,14 @@ export function normalizeNick(s: string): string {
  * [系统自动回复消息] label or an auto tag element), else human; other → buyer; no side: the sender line naming the
  * buyer → buyer, else a centred notice (system; text only picks its marker, whole notices only).
  */
-function classify(row: Element, list: ParentNode, body: string, sender: string, buyerNick: string | undefined) {
+function classify(
+  row: Element,
+  list: ParentNode,
+  body: string,
+  sender: string,
+  buyerNick: string | undefined,
+  account: string | null,
+) {
   const r = (author: Author, marker?: Marker) => (marker ? { author, marker } : { author });
   if (has(row, S.buyerFromCard)) return r('system');
   const side = sideMarker(row, S.ownSide, S.otherSide, list);
@@ -164,9 +170,7 @@ function classify(row: Element, list: ParentNode, body: string, sender: string, 
   if (side === 'other') return r('buyer');
   // No side class: the sender label may still name the buyer (as public bots read it); else a centred notice.
   if (sender && buyerNick && normalizeNick(sender) === buyerNick) return r('buyer');
-  if (matchesWhole(body, SESSION_END_NOTICES)) return r('system', 'sessionEnd');
-  if (matchesWhole(body, TRANSFER_NOTICES)) return r('system', 'transfer');
-  return r('system');
+  return r('system', systemMarker(body, account));
 }
 
 function messageBody(row: Element): string {
@@ -193,7 +197,12 @@ function pageId(row: Element, list: ParentNode): string | null {
 }
 
 /** A thread read in page order, continued by append (stamps and content-hash ids carry over). */
-function threadReader(list: ParentNode, buyerNick: string | undefined, now: number | undefined) {
+function threadReader(
+  list: ParentNode,
+  buyerNick: string | undefined,
+  now: number | undefined,
+  account: string | null,
+) {
   const clock = new ThreadClock(now);
   const ids = new MessageIds();
   let lastStamp = '';
@@ -219,7 +228,7 @@ function threadReader(list: ParentNode, buyerNick: string | undefined, now: numb
       const sender = stamp ? before.slice(0, before.length - stamp.length).trim() : before;
       const body = messageBody(el);
       if (!body) continue;
-      const { author, marker } = classify(el, list, body, sender, buyerNick);
+      const { author, marker } = classify(el, list, body, sender, buyerNick, account);
       if (author === 'system' && !stamp && isStampOnly(body)) {
         clock.read(body);
         lastStamp = body;
@@ -390,7 +399,7 @@ export function extractKuaishou(root: ParentNode, _memo?: unknown, now?: number)
     const buyer = active?.buyer ?? headerNick ?? null;
     if (buyer) {
       const nick = headerNick ?? active?.nick;
-      const reader = threadReader(msgList, nick, now);
+      const reader = threadReader(msgList, nick, now, account);
       thread = { buyer, ...(nick ? { nick } : {}), messages: reader.messages };
       // Only a real list container (not the whole page) takes appended messages.
       if (msgList !== root) live.thread = { in: msgList as Element, append: reader.append };

@@ -64,8 +64,9 @@ const S = PDD_SELECTORS;
 const ID_TIME = /^middlePanel_list_(\d{12,14})$/;
 
 /**
- * Structure only: buyer-item → buyer; cs-item → robot by its nickname (机器人), else human; neither → system (e.g.
- * `div.system-msg-31`). Words in a message (转接, 收货地址修改成功, the doc's notice texts) never classify it.
+ * Structure only: buyer-item → buyer; cs-item → robot by its nickname (机器人), else human: the cards the shop sends
+ * (seed 004 ①–⑧, ⑥ 免拼卡 and ⑦ 小额收款 included) are the agent's; neither → system (e.g. `div.system-msg-31`). Words
+ * in a message (转接, 收货地址修改成功, the doc's notice texts, 免拼卡) never classify it.
  */
 function classify(li: Element): Author {
   const nick = text(pick(li, S.shopSideNick));
