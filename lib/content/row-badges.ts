@@ -1,8 +1,8 @@
 /**
  * In-page countdown badges on each waiting conversation row. Each badge lives in its own shadow root (page CSS
  * cannot touch it, ours cannot leak), shows the time left (or overdue) coloured by urgency: whole minutes while
- * more than a minute is left ("2m"), m:ss in the last minute, minutes late after the deadline ("+1m", see
- * rowBadgeText). The popup and the toolbar badge keep m:ss throughout.
+ * more than a minute is left ("剩 2分"), m:ss in the last minute ("剩 0:57"), minutes late after the deadline
+ * ("超 1分", see rowBadgeText). The popup and the toolbar badge keep m:ss throughout.
  * Cheap for a big page (1 000 rows, dozens of waiting ones):
  * - only badges in view tick (an IntersectionObserver watches the rows that have an open clock); one coming into
  *   view is repainted with the page's next change, or at once when the page is quiet or the person scrolls the list;
@@ -28,13 +28,30 @@ import type { TabClock } from '../messages';
 
 /**
  * A row badge's text for `left` ms before the deadline (negative: overdue). Seconds only in the last minute, where
- * they matter; whole minutes otherwise, rounded down before the deadline ("2m": 2:00–2:59 left) and up after it
- * ("+1m": up to a minute late), so a badge's text changes once a minute, not every second.
+ * they matter; whole minutes otherwise, rounded down before the deadline ("剩 2分": 2:00–2:59 left) and up after it
+ * ("超 1分": up to a minute late), so a badge's text changes once a minute, not every second.
  */
-export function rowBadgeText(left: number): string {
-  if (left > 60_000) return `${Math.floor(left / 60_000)}m`;
-  if (left > 0) return formatCountdown(left);
-  return `+${Math.max(1, Math.ceil(-left / 60_000))}m`;
+export function rowBadgeText(left: number, l: BadgeLabels = BADGE_LABELS): string {
+  const minutes = (n: number) => l.min.replace('$1', String(n));
+  if (left > 60_000) return l.left.replace('$1', minutes(Math.floor(left / 60_000)));
+  if (left > 0) return l.left.replace('$1', formatCountdown(left));
+  return l.over.replace('$1', minutes(Math.max(1, Math.ceil(-left / 60_000))));
+}
+
+/**
+ * The words around a row badge's time, so it cannot be taken for the page's own waited-time counter (PDD's
+ * "123秒"): "剩 2分" / "剩 0:57" / "超 1分" (English "2m left", "0:57 left", "1m over"). From the locale files
+ * (`badgeLeft`, `badgeOver`, `badgeMinutes`) in the browser's language: the content script reads no settings.
+ */
+export interface BadgeLabels {
+  left: string;
+  over: string;
+  min: string;
+}
+export const BADGE_LABELS: BadgeLabels = { left: '剩 $1', over: '超 $1', min: '$1分' };
+/** The labels in use (set once by the content script from the locale files). */
+export function setBadgeLabels(l: BadgeLabels): void {
+  Object.assign(BADGE_LABELS, l);
 }
 
 /** A row badge's colour for `left` ms before the deadline (negative: overdue), by urgency. */
@@ -341,7 +358,7 @@ export class RowBadges {
     const color = rowBadgeColor(left, this.alertLeadMs);
     if (h.text.data !== text) {
       h.text.data = text;
-      h.label.setAttribute('aria-label', left > 0 ? `剩余 ${text}` : `已超时 ${text.slice(1)}`);
+      h.label.setAttribute('aria-label', text);
     }
     if (h.color !== color) {
       h.label.style.background = color;
