@@ -2,6 +2,7 @@
  * The background's logic, free of chrome.*: persistence, engine runs, scheduling, badge and alerts.
  * `entrypoints/background` wires it to the real browser; tests wire it to fakes and fake-indexeddb.
  */
+import { outsideHoursNotes } from '../assessed';
 import { badgeView, type BadgeView, type BlindTab, type Translate } from '../badge';
 import { clocksSince } from '../db/queries';
 import type { ClockRow, CoverageRow, EventRow, RollupRow, SentinelDB, TabRow, UnitRow } from '../db/schema';
@@ -483,10 +484,14 @@ export class Sentinel {
   }
 
   badge(now: number): BadgeView {
+    const watched: Platform[] = [];
+    for (const tab of this.tabRows.values())
+      if (tab.health === 'watching' && now - tab.lastSeen <= COVERAGE_GAP_MS) watched.push(tab.platform);
     return badgeView(this.hot, now, {
       alertLeadSec: this.settings.alertLeadSec,
       blind: this.blind,
       t: this.host.t,
+      notes: outsideHoursNotes(watched, this.rules, now, this.host.t),
     });
   }
 

@@ -254,3 +254,37 @@ describe('merged notifications', () => {
     expect(host.sounds.map((x) => x.sound)).toEqual(['soon', 'breach']);
   });
 });
+
+describe('outside assessed hours', () => {
+  it('the toolbar title says which watched platform is outside its hours, from the rules, in both languages', async () => {
+    const s = new Sentinel(db, host);
+    host.clock = t('23:30:00');
+    await s.health(watching(), 7);
+    expect(host.badge.title).toBe('不在考核时段（拼多多 08:00–23:00）');
+    // A question then is not assessed: no countdown, and the title says why.
+    await s.ingest(msg([ev('pdd', 'A', 'buyer', t('23:30:05'))]));
+    expect(host.badge.text).toBe('');
+    expect(host.badge.title).toBe('不在考核时段（拼多多 08:00–23:00）');
+    // In the window: nothing to say.
+    host.clock = t('10:00:00');
+    await s.health(watching(), 7);
+    expect(host.badge.title).toBe(host.t('badgeAllClear'));
+    // The user's window override is what counts.
+    expect(
+      (await s.updateSettings({ ruleOverrides: { 'pdd.manual3min': { window: { startMin: 600, endMin: 1200 } } } })).ok,
+    ).toBe(true);
+    host.clock = t('09:59:00');
+    await s.health(watching(), 7);
+    expect(host.badge.title).toBe('不在考核时段（拼多多 10:00–20:00）');
+  });
+
+  it('notes per platform, each once, in English too', async () => {
+    const { outsideHoursNotes } = await import('../../lib/assessed');
+    const { effectiveRules } = await import('../../lib/rules');
+    const rules = effectiveRules(undefined);
+    expect(outsideHoursNotes(['pdd', 'pdd'], rules, t('03:00:00'), catalogTranslate('en'))).toEqual([
+      'Outside assessed hours (Pinduoduo 08:00–23:00)',
+    ]);
+    expect(outsideHoursNotes(['pdd'], rules, t('12:00:00'), catalogTranslate('en'))).toEqual([]);
+  });
+});
