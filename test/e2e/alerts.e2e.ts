@@ -126,4 +126,23 @@ describe('alerts in Chromium', () => {
       stop = [];
     }
   });
+
+  it('the demo page says when it is outside assessed hours, and nothing inside them', async () => {
+    const server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
+    const ext = await launchExtension();
+    stop.push(
+      () => server.close(),
+      () => ext.close(),
+    );
+    const page = await ext.context.newPage();
+    const day = Date.UTC(2026, 10, 27) - 8 * 3600_000; // China midnight
+    await page.clock.setFixedTime(day + 23.5 * 3600_000);
+    await page.goto(`${server.url}/pdd/index.html?auto=0`);
+    const note = page.locator('.demo-outside-hours');
+    expect(await note.textContent()).toContain('不在考核时段（拼多多 08:00–23:00）');
+    expect(await note.isVisible()).toBe(true);
+    await page.clock.setFixedTime(day + 10 * 3600_000);
+    await page.reload();
+    expect(await page.locator('.demo-outside-hours').isVisible()).toBe(false);
+  });
 });

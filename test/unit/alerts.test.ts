@@ -288,3 +288,18 @@ describe('outside assessed hours', () => {
     expect(outsideHoursNotes(['pdd'], rules, t('12:00:00'), catalogTranslate('en'))).toEqual([]);
   });
 });
+
+describe('the demo pages say it too', () => {
+  it('demo/shared/hours.js has the shipped rules’ windows for every demo platform', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { effectiveRules, primaryMetric } = await import('../../lib/rules');
+    const rules = effectiveRules(undefined);
+    const src = readFileSync(new URL('../../demo/shared/hours.js', import.meta.url), 'utf8');
+    const found = [...src.matchAll(/(\w+): \['[^']+', '[^']+', (\d+), (\d+)\]/g)].map((m) => [m[1], +m[2]!, +m[3]!]);
+    expect(found.map((f) => f[0])).toEqual(['pdd', 'douyin', 'ali1688', 'taobao', 'jd', 'kuaishou']);
+    for (const [p, start, end] of found) {
+      const w = primaryMetric(rules, p as 'pdd').window;
+      expect([p, start, end]).toEqual([p, w.startMin, w.endMin]);
+    }
+  });
+});
