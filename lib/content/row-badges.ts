@@ -99,8 +99,8 @@ export const FLUSH_MS = 1000;
 const STYLE = `
 :host { all: initial; pointer-events: none; }
 :host([data-place=block]) { display: flow-root; height: 0; }
-:host([data-place=block]) span { width: max-content; margin: -20px 6px 0 auto; }
-:host([data-place=corner]) { position: absolute; right: 6px; bottom: 4px; width: 60px; height: 16px; contain: strict;
+:host([data-place=block]) span { width: max-content; margin: -20px var(--rs-r,6px) 0 auto; }
+:host([data-place=corner]) { position: absolute; right: var(--rs-r,6px); bottom: 4px; width: 60px; height: 16px; contain: strict;
   display: flex; justify-content: flex-end; }
 span { display: block; font: 600 11px/16px system-ui, sans-serif; color: #fff; padding: 0 5px;
   border-radius: 8px; min-width: 28px; text-align: center; font-variant-numeric: tabular-nums; }
@@ -150,6 +150,8 @@ export class RowBadges {
     private readonly doc: Document,
     private readonly now: () => number,
     private readonly alertLeadMs = 60_000,
+    /** The badge's right edge from the row's, in px (the adapter's `badgeSlot`; default 6). */
+    private readonly right?: number,
   ) {
     const IO = doc.defaultView?.IntersectionObserver;
     if (typeof IO !== 'function') return;
@@ -271,6 +273,8 @@ export class RowBadges {
   private create(row: Element, buyer: string): Host {
     const host = this.doc.createElement('span');
     host.setAttribute(BADGE_ATTR, buyer);
+    // The adapter's slot (Adapter.badgeSlot): clear of the platform's own indicators.
+    if (this.right) host.style.setProperty('--rs-r', `${this.right}px`);
     const root = host.attachShadow({ mode: 'open' });
     const style = this.doc.createElement('style');
     style.textContent = STYLE;
