@@ -31,28 +31,23 @@ import type { TabClock } from '../messages';
  * they matter; whole minutes otherwise, rounded down before the deadline ("剩 2分": 2:00–2:59 left) and up after it
  * ("超 1分": up to a minute late), so a badge's text changes once a minute, not every second.
  */
-export function rowBadgeText(left: number, l: BadgeLabels = BADGE_LABELS): string {
-  const minutes = (n: number) => l.min.replace('$1', String(n));
-  if (left > 60_000) return l.left.replace('$1', minutes(Math.floor(left / 60_000)));
-  if (left > 0) return l.left.replace('$1', formatCountdown(left));
-  return l.over.replace('$1', minutes(Math.max(1, Math.ceil(-left / 60_000))));
+export function rowBadgeText(left: number, [before, after, min]: BadgeLabels = BADGE_LABELS): string {
+  return left > 0 && left <= 60_000
+    ? before.replace('$1', formatCountdown(left))
+    : (left > 0 ? before : after).replace(
+        '$1',
+        min.replace('$1', String(left > 0 ? Math.floor(left / 60_000) : Math.max(1, Math.ceil(-left / 60_000)))),
+      );
 }
 
 /**
  * The words around a row badge's time, so it cannot be taken for the page's own waited-time counter (PDD's
- * "123秒"): "剩 2分" / "剩 0:57" / "超 1分" (English "2m left", "0:57 left", "1m over"). From the locale files
- * (`badgeLeft`, `badgeOver`, `badgeMinutes`) in the browser's language: the content script reads no settings.
+ * "123秒"): "剩 2分" / "剩 0:57" / "超 1分" (English "2m left", "0:57 left", "1m over"): [time left, time over, whole
+ * minutes], from the locale files (`badgeLeft`, `badgeOver`, `badgeMinutes`) in the browser's language (the content
+ * script reads no settings); set once by the content script.
  */
-export interface BadgeLabels {
-  left: string;
-  over: string;
-  min: string;
-}
-export const BADGE_LABELS: BadgeLabels = { left: '剩 $1', over: '超 $1', min: '$1分' };
-/** The labels in use (set once by the content script from the locale files). */
-export function setBadgeLabels(l: BadgeLabels): void {
-  Object.assign(BADGE_LABELS, l);
-}
+export type BadgeLabels = [string, string, string];
+export const BADGE_LABELS: BadgeLabels = ['剩 $1', '超 $1', '$1分'];
 
 /** A row badge's colour for `left` ms before the deadline (negative: overdue), by urgency. */
 export function rowBadgeColor(left: number, alertLeadMs: number): string {
@@ -99,8 +94,8 @@ export const FLUSH_MS = 1000;
 const STYLE = `
 :host { all: initial; pointer-events: none; }
 :host([data-place=block]) { display: flow-root; height: 0; }
-:host([data-place=block]) span { width: max-content; margin: -20px var(--rs-r,6px) 0 auto; }
-:host([data-place=corner]) { position: absolute; right: var(--rs-r,6px); bottom: 4px; width: 60px; height: 16px; contain: strict;
+:host([data-place=block]) span { width: max-content; margin: -20px var(--rs-r) 0 auto; }
+:host([data-place=corner]) { position: absolute; right: var(--rs-r); bottom: 4px; width: 60px; height: 16px; contain: strict;
   display: flex; justify-content: flex-end; }
 span { display: block; font: 600 11px/16px system-ui, sans-serif; color: #fff; padding: 0 5px;
   border-radius: 8px; min-width: 28px; text-align: center; font-variant-numeric: tabular-nums; }
@@ -151,7 +146,7 @@ export class RowBadges {
     private readonly now: () => number,
     private readonly alertLeadMs = 60_000,
     /** The badge's right edge from the row's, in px (the adapter's `badgeSlot`; default 6). */
-    private readonly right?: number,
+    private readonly right = 6,
   ) {
     const IO = doc.defaultView?.IntersectionObserver;
     if (typeof IO !== 'function') return;
@@ -274,7 +269,7 @@ export class RowBadges {
     const host = this.doc.createElement('span');
     host.setAttribute(BADGE_ATTR, buyer);
     // The adapter's slot (Adapter.badgeSlot): clear of the platform's own indicators.
-    if (this.right) host.style.setProperty('--rs-r', `${this.right}px`);
+    host.style.setProperty('--rs-r', `${this.right}px`);
     const root = host.attachShadow({ mode: 'open' });
     const style = this.doc.createElement('style');
     style.textContent = STYLE;
@@ -360,10 +355,8 @@ export class RowBadges {
     const left = c.dueAt - now;
     const text = rowBadgeText(left);
     const color = rowBadgeColor(left, this.alertLeadMs);
-    if (h.text.data !== text) {
-      h.text.data = text;
-      h.label.setAttribute('aria-label', text);
-    }
+    // The text says what it is ("剩 0:57"): the timer needs no aria-label of its own.
+    if (h.text.data !== text) h.text.data = text;
     if (h.color !== color) {
       h.label.style.background = color;
       h.color = color;

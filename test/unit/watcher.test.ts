@@ -532,17 +532,17 @@ describe('in-page countdown badges', () => {
     ];
     expect(cases.map(([ms]) => [ms, rowBadgeText(ms)])).toEqual(cases);
     // Labelled in the UI language, from the locale files: never a bare number like the page's own counter.
-    const en = {
-      left: CATALOGS.en.badgeLeft!.message,
-      over: CATALOGS.en.badgeOver!.message,
-      min: CATALOGS.en.badgeMinutes!.message,
-    };
+    const en: [string, string, string] = [
+      CATALOGS.en.badgeLeft!.message,
+      CATALOGS.en.badgeOver!.message,
+      CATALOGS.en.badgeMinutes!.message,
+    ];
     expect([179_999, 57_000, -63_000].map((ms) => rowBadgeText(ms, en))).toEqual(['2m left', '0:57 left', '2m over']);
-    const zh = {
-      left: CATALOGS.zh_CN.badgeLeft!.message,
-      over: CATALOGS.zh_CN.badgeOver!.message,
-      min: CATALOGS.zh_CN.badgeMinutes!.message,
-    };
+    const zh: [string, string, string] = [
+      CATALOGS.zh_CN.badgeLeft!.message,
+      CATALOGS.zh_CN.badgeOver!.message,
+      CATALOGS.zh_CN.badgeMinutes!.message,
+    ];
     expect([179_999, 57_000, -63_000].map((ms) => rowBadgeText(ms, zh))).toEqual(['剩 2分', '剩 0:57', '超 2分']);
   });
 
@@ -599,7 +599,7 @@ describe('in-page countdown badges', () => {
     now += 60_000;
     w.badges.paint();
     expect(w.badges.shown()).toEqual(new Map([['733519', '超 1分']]));
-    expect(shadow.querySelector('[role="timer"]')!.getAttribute('aria-label')).toBe('超 1分');
+    expect(shadow.querySelector('[role="timer"]')!.textContent).toBe('超 1分');
     // Another account's clocks are ignored; an empty list removes the badge.
     w.receive({ ...clockList([], 2), account: 'other' });
     await pageChange();
