@@ -19,7 +19,7 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'zh_CN',
-    permissions: ['alarms', 'notifications', 'unlimitedStorage'],
+    permissions: ['alarms', 'notifications', 'offscreen', 'unlimitedStorage'],
     host_permissions: mode === 'demo' ? [...WORKBENCH_MATCHES, ...DEMO_MATCHES] : [...WORKBENCH_MATCHES],
     action: { default_title: '__MSG_extName__' },
     commands: COMMANDS,

@@ -12,7 +12,27 @@ import {
 } from '@/lib/rules';
 import { SETTINGS_RESET_KEY, WORD_LIMITS, settingsFromRows, type RejectedSetting, type Settings } from '@/lib/settings';
 import { uiDb } from '@/lib/ui/db';
+import { SOUND_FILES, type SoundName } from '@/lib/sounds';
 import { useT } from './i18n';
+
+/** Minutes of the day from an `<input type="time">` value (HH:MM), or null. */
+const minutesOf = (value: string) => {
+  const m = /^(\d\d):(\d\d)$/.exec(value);
+  return m ? Number(m[1]) * 60 + Number(m[2]) : null;
+};
+
+/** 试听: the settings page plays the bundled sound itself, at the volume in the form. */
+function playSample(sound: SoundName, volumePct: number) {
+  const audio = new Audio(SOUND_FILES[sound]);
+  audio.volume = volumePct / 100;
+  void audio.play().catch(() => undefined);
+}
+
+const SOUND_TOGGLES = [
+  ['soundNew', 'new', 'optSoundNew'],
+  ['soundSoon', 'soon', 'optSoundSoon'],
+  ['soundBreach', 'breach', 'optSoundBreach'],
+] as const;
 
 const hhmm = (min: number) => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
 
@@ -46,6 +66,13 @@ export function SettingsPage() {
     const patch = {
       alertLeadSec: form.alertLeadSec,
       notifications: form.notifications,
+      perBuyerNotices: form.perBuyerNotices,
+      breachStays: form.breachStays,
+      soundVolume: form.soundVolume,
+      soundNew: form.soundNew,
+      soundSoon: form.soundSoon,
+      soundBreach: form.soundBreach,
+      quietHours: form.quietHours,
       language: form.language,
       retentionDays: form.retentionDays,
       agentName: form.agentName,
@@ -89,6 +116,86 @@ export function SettingsPage() {
           />
           <span>{t('optNotifications')}</span>
         </label>
+        <fieldset className="rs-field">
+          <legend>{t('optNoticeHeading')}</legend>
+          {(
+            [
+              ['perBuyerNotices', 'optPerBuyer'],
+              ['breachStays', 'optBreachStays'],
+            ] as const
+          ).map(([key, label]) => (
+            <label key={key} style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+              <input
+                type="checkbox"
+                name={key}
+                checked={form[key]}
+                onChange={(e) => setForm({ [key]: e.target.checked })}
+              />
+              <span>{t(label)}</span>
+            </label>
+          ))}
+        </fieldset>
+        <fieldset className="rs-field" id="rs-sound">
+          <legend>{t('optSoundHeading')}</legend>
+          <label style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+            <span>{t('optSoundVolume')}</span>
+            <input
+              type="range"
+              min={0}
+              max={100}
+              step={5}
+              name="soundVolume"
+              value={form.soundVolume}
+              onChange={(e) => setForm({ soundVolume: Number(e.target.value) })}
+            />
+            <span>{form.soundVolume}%</span>
+          </label>
+          {SOUND_TOGGLES.map(([key, sound, label]) => (
+            <div key={key} style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+              <label style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+                <input
+                  type="checkbox"
+                  name={key}
+                  checked={form[key]}
+                  onChange={(e) => setForm({ [key]: e.target.checked })}
+                />
+                <span>{t(label)}</span>
+              </label>
+              <button type="button" data-sound={sound} onClick={() => playSample(sound, form.soundVolume)}>
+                {t('optSoundTest')}
+              </button>
+            </div>
+          ))}
+          <label style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+            <input
+              type="checkbox"
+              name="quietOn"
+              checked={form.quietHours.on}
+              onChange={(e) => setForm({ quietHours: { ...form.quietHours, on: e.target.checked } })}
+            />
+            <span>{t('optQuietHours')}</span>
+          </label>
+          {(
+            [
+              ['startMin', 'optQuietFrom'],
+              ['endMin', 'optQuietTo'],
+            ] as const
+          ).map(([key, label]) => (
+            <label key={key} style={{ display: 'inline-flex', gap: 8, alignItems: 'center', marginRight: 12 }}>
+              <span>{t(label)}</span>
+              <input
+                type="time"
+                name={`quiet-${key}`}
+                disabled={!form.quietHours.on}
+                value={hhmm(form.quietHours[key])}
+                onChange={(e) => {
+                  const min = minutesOf(e.target.value);
+                  if (min !== null) setForm({ quietHours: { ...form.quietHours, [key]: min } });
+                }}
+              />
+            </label>
+          ))}
+        </fieldset>
         <label className="rs-field">
           <span>{t('optLanguage')}</span>
           <select

@@ -10,12 +10,19 @@ import { Watcher } from '@/lib/content/watcher';
 import { WORKBENCH_MATCHES } from '@/lib/hosts';
 import { LINK_PORT } from '@/lib/messages';
 import { lastBuyerQuestion } from '@/lib/phrases/suggest';
+import { BADGE_LABELS } from '@/lib/content/row-badges';
 
 export default defineContentScript({
   matches: [...WORKBENCH_MATCHES],
   allFrames: true,
   runAt: 'document_idle',
   main(ctx) {
+    // Row badges say "剩 …" / "超 …" in the browser's language ('$1' kept for the time; zh_CN, the default locale,
+    // has every key).
+    const words = ['badgeLeft', 'badgeOver', 'badgeMinutes'].map((k) =>
+      browser.i18n.getMessage(k as 'extName', ['$1']),
+    );
+    BADGE_LABELS.splice(0, 3, ...words);
     let watcher: Watcher | null = null;
     let palette: Palette | null = null;
     // The link to the worker: when Chrome stops the worker the port breaks, and reconnecting at once starts it again

@@ -40,7 +40,7 @@ export interface BlindTab {
 export function badgeView(
   clocks: readonly Clock[],
   now: number,
-  opts: { alertLeadSec: number; blind: readonly BlindTab[]; t: Translate },
+  opts: { alertLeadSec: number; blind: readonly BlindTab[]; t: Translate; notes?: readonly string[] },
 ): BadgeView {
   const blindTabs = opts.blind.length;
   const pending = clocks.filter((c) => c.status === 'pending' && c.dueAt !== null).sort((a, b) => a.dueAt! - b.dueAt!);
@@ -52,6 +52,8 @@ export function badgeView(
     const what = [...new Set(opts.blind.flatMap((b) => healthLabels(opts.t, b.health, b.parts)))];
     parts.push(opts.t('badgeBlindWhat', [blindTabs, what.join(opts.t('partSeparator'))]));
   }
+  // Why nothing may count down: "不在考核时段（拼多多 08:00–23:00）" (`lib/assessed.ts`).
+  parts.push(...(opts.notes ?? []));
   const title = parts.length ? parts.join(' · ') : opts.t('badgeAllClear');
 
   const next = pending[0];

@@ -30,6 +30,19 @@ const phraseWord = (max: number) =>
 /** The longest each name filled into phrases may be (the settings page's inputs use the same limits). */
 export const WORD_LIMITS = { agentName: 20, shopName: 40, nickFallback: 10 } as const;
 
+/** Minutes of the China day, 0–1439 (quiet hours). */
+const minuteOfDay = wholeNumber(0, 1439, 'a minute of the day');
+
+/** Quiet hours (China time): no sound from `startMin` up to `endMin` (may wrap past midnight; start ≠ end). */
+export const quietHoursSchema = v.pipe(
+  v.strictObject(
+    { on: v.boolean('must be true or false'), startMin: minuteOfDay, endMin: minuteOfDay },
+    'must be { on, startMin, endMin }',
+  ),
+  v.check((q) => q.startMin !== q.endMin, 'quiet hours must start and end at different times'),
+);
+export type QuietHours = v.InferOutput<typeof quietHoursSchema>;
+
 /** One schema per setting. */
 export const SETTING_SCHEMAS = {
   /** Alert this many seconds before a deadline (0 = no early alert). */
@@ -46,6 +59,17 @@ export const SETTING_SCHEMAS = {
   shopName: phraseWord(WORD_LIMITS.shopName),
   /** What {买家昵称} becomes when the page shows no nickname or a masked one (`S*******n`, `王***`). */
   nickFallback: phraseWord(WORD_LIMITS.nickFallback),
+  /** One notification per buyer as well as the merged one per urgency level. */
+  perBuyerNotices: v.boolean('must be true or false'),
+  /** Breach notifications stay on screen until dismissed (requireInteraction). */
+  breachStays: v.boolean('must be true or false'),
+  /** Sound volume, percent (0 = silent). */
+  soundVolume: wholeNumber(0, 100, 'a whole percentage'),
+  /** Sounds per event: a new question, the pre-breach warning, a breach. */
+  soundNew: v.boolean('must be true or false'),
+  soundSoon: v.boolean('must be true or false'),
+  soundBreach: v.boolean('must be true or false'),
+  quietHours: quietHoursSchema,
 };
 
 type Schemas = typeof SETTING_SCHEMAS;
@@ -61,6 +85,13 @@ export const DEFAULT_SETTINGS: Settings = {
   agentName: '',
   shopName: '',
   nickFallback: '亲',
+  perBuyerNotices: false,
+  breachStays: true,
+  soundVolume: 70,
+  soundNew: false,
+  soundSoon: true,
+  soundBreach: true,
+  quietHours: { on: false, startMin: 23 * 60, endMin: 8 * 60 },
 };
 
 const isSettingKey = (k: string): k is SettingKey => Object.hasOwn(SETTING_SCHEMAS, k);

@@ -8,6 +8,7 @@ import { healthText } from '@/lib/health';
 import { COVERAGE_GAP_MS } from '@/lib/messages';
 import { ask } from '@/lib/ui/ask';
 import { DEFAULT_RULES } from '@/lib/rules';
+import { outsideHoursNotes } from '@/lib/assessed';
 import { isUnrecognisedAccount } from '@/lib/model';
 import { DbNotice } from '../DbNotice';
 import { BackgroundStatus } from './BackgroundStatus';
@@ -83,6 +84,16 @@ export function Popup({ initial }: { initial?: PopupData } = {}) {
       <DbNotice t={t} />
       <HealthStrip tabs={liveTabs} t={t} />
       <BackgroundStatus tabs={liveTabs} now={now} t={t} />
+      {outsideHoursNotes(
+        liveTabs.filter((tab) => tab.health === 'watching').map((tab) => tab.platform),
+        rules,
+        now,
+        t,
+      ).map((note) => (
+        <p key={note} className="rs-outside-hours" role="note">
+          {note}
+        </p>
+      ))}
       <div role="tablist" className="rs-tabs">
         {(['queue', 'compliance', 'phrases'] as const).map((s) => (
           <button

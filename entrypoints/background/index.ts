@@ -8,6 +8,7 @@
  */
 import { backgroundHandlers, conversationOfNotice, jumpToUrgent, type HandlerDeps } from '@/lib/background/handlers';
 import { JUMP_COMMAND } from '@/lib/commands';
+import { offscreenPlayer } from '@/lib/background/offscreen';
 import { PhraseStore } from '@/lib/background/phrases';
 import { Router, classifySender } from '@/lib/background/router';
 import { Sentinel, type Host } from '@/lib/background/sentinel';
@@ -32,6 +33,20 @@ export default defineBackground(() => {
   const sendToTab = (tabId: number, msg: ClocksMessage | Parameters<typeof browser.tabs.sendMessage>[1]) =>
     browser.tabs.sendMessage(tabId, msg);
 
+  const playSound = offscreenPlayer({
+    async hasDocument() {
+      return (await browser.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] })).length > 0;
+    },
+    async createDocument(url) {
+      await browser.offscreen.createDocument({
+        url,
+        reasons: ['AUDIO_PLAYBACK'],
+        justification: 'Alert sounds for buyers about to wait too long',
+      });
+    },
+    send: (msg) => browser.runtime.sendMessage(msg),
+  });
+
   const host: Host = {
     now: () => Date.now(),
     t,
@@ -55,14 +70,22 @@ export default defineBackground(() => {
       return (await sendToTab(tabId, msg).catch(() => undefined)) as unknown;
     },
     async notify(n) {
-      await browser.notifications.create(n.id, {
-        type: 'basic',
+      const options = {
+        type: 'basic' as const,
         iconUrl: browser.runtime.getURL('/icon/128.png'),
         title: n.title,
         message: n.message,
         priority: 2,
-      });
+        requireInteraction: n.requireInteraction ?? false,
+      };
+      // An update in place does not show the notification again (and does nothing when it is gone).
+      if (n.silent) await browser.notifications.update(n.id, options).catch(() => undefined);
+      else await browser.notifications.create(n.id, options);
     },
+    async clearNotice(id) {
+      await browser.notifications.clear(id).catch(() => undefined);
+    },
+    playSound,
   };
 
   // `t` and `setBadge` above refer to `sentinel` only when called, which is after this line.
@@ -144,10 +167,16 @@ export default defineBackground(() => {
   }
 
   browser.notifications.onClicked.addListener((id) => {
-    void Promise.resolve(handlers.focus({ type: 'focus', conv: conversationOfNotice(id) }, { kind: 'page' })).then(() =>
-      browser.notifications.clear(id),
-    );
+    // A merged notification opens its most urgent conversation (else the most urgent of all); others their own.
+    const merged = id.startsWith('merged|');
+    const conv = merged ? sentinel.alerts.targetOf(id) : conversationOfNotice(id);
+    const open = conv
+      ? Promise.resolve(handlers.focus({ type: 'focus', conv }, { kind: 'page' }))
+      : jumpToUrgent(deps).catch(() => false);
+    sentinel.alerts.closed(id);
+    void open.then(() => browser.notifications.clear(id));
   });
+  browser.notifications.onClosed.addListener((id) => sentinel.alerts.closed(id));
 
   // A browser start: the tabs of the last session are gone, whatever their ids (which start again).
   browser.runtime.onStartup.addListener(() => void sentinel.browserStarted().catch(() => undefined));

@@ -61,6 +61,11 @@ export interface Adapter {
    * which stamps that print no year or no date (`12-4 02:55:24`, `02:55`) resolve against (today in China).
    */
   extract(root: ParentNode, memo?: ExtractMemo, now?: number): Extraction;
+  /**
+   * Where our row badge sits in a list row: its right edge this many px from the row's (default 6), clear of the
+   * platform's own indicators there (unread counts), which it must never cover (test/e2e/badge-place.e2e.ts).
+   */
+  badgeSlot?: { right: number };
 }
 
 /** Per-element results kept between extract() calls on a live page (see Adapter.extract). */

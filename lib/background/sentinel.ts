@@ -2,6 +2,7 @@
  * The background's logic, free of chrome.*: persistence, engine runs, scheduling, badge and alerts.
  * `entrypoints/background` wires it to the real browser; tests wire it to fakes and fake-indexeddb.
  */
+import { outsideHoursNotes } from '../assessed';
 import { badgeView, type BadgeView, type BlindTab, type Translate } from '../badge';
 import { RECOMPUTE_KEY } from '../db/meta';
 import { clocksSince } from '../db/queries';
@@ -47,23 +48,19 @@ import {
   type Settings,
 } from '../settings';
 import { BREACH_SHOWN_MS, UNKNOWN_SHOWN_MS } from '../shown';
+import { Alerts, type AlertHost } from './alerts';
 import { markPrunedBefore, purgeAll, readPrunedBefore } from './maintenance';
 import { isolate } from '../text';
 import { ThreadCache } from './thread-cache';
 import type { Dropped } from './traffic';
 
-export interface Notice {
-  id: string;
-  title: string;
-  message: string;
-}
+export type { Notice, SoundName } from './alerts';
 
-export interface Host {
-  now(): number;
+/** The browser as the background sees it (notifications and sounds: `AlertHost`). */
+export interface Host extends AlertHost {
   setBadge(view: BadgeView): Promise<void>;
   /** Keep exactly one alarm: at `when`, or none. */
   setAlarm(when: number | null): Promise<void>;
-  notify(n: Notice): Promise<void>;
   /**
    * Send a message to one tab's content script (errors, e.g. a closed tab, are the host's to swallow); resolves to
    * the tab's answer (undefined when none, or when the tab is gone).
@@ -71,7 +68,6 @@ export interface Host {
   sendToTab(tabId: number, msg: ClocksMessage): Promise<unknown>;
   /** The ids of the tabs that exist now (after a browser restart, none of the old ones). */
   liveTabIds(): Promise<number[]>;
-  t: Translate;
 }
 
 /** While a clock counts down, wake at least this often so the badge never freezes for long. */
@@ -138,6 +134,8 @@ export class Sentinel {
   }
   /** What each tab was last sent (its account's clocks by buyer, numbered), so only changes are sent. */
   private pushed = new Map<number, { platform: Platform; account: string; seq: number; sent: Map<string, TabClock> }>();
+  /** Merged notifications and sounds (`alerts.ts`). */
+  readonly alerts: Alerts;
   private ready: Promise<void> | null = null;
   private startError: string | null = null;
   /** Serialises writes so that concurrent messages cannot interleave read-modify-write cycles. */
@@ -146,7 +144,9 @@ export class Sentinel {
   constructor(
     readonly db: SentinelDB,
     private readonly host: Host,
-  ) {}
+  ) {
+    this.alerts = new Alerts(host);
+  }
 
   /**
    * Rehydrate from Dexie: settings, stale coverage, overdue deadlines (fired now), badge, the one alarm. A start that
@@ -510,10 +510,14 @@ export class Sentinel {
   }
 
   badge(now: number): BadgeView {
+    const watched: Platform[] = [];
+    for (const tab of this.tabRows.values())
+      if (tab.health === 'watching' && now - tab.lastSeen <= COVERAGE_GAP_MS) watched.push(tab.platform);
     return badgeView(this.hot, now, {
       alertLeadSec: this.settings.alertLeadSec,
       blind: this.blind,
       t: this.host.t,
+      notes: outsideHoursNotes(watched, this.rules, now, this.host.t),
     });
   }
 
@@ -765,6 +769,9 @@ export class Sentinel {
         this.blind.push({ health: t.health, ...(t.parts && { parts: t.parts }) });
     await this.host.setBadge(this.badge(now));
     const lead = this.settings.alertLeadSec;
+    const soon: ClockRow[] = [];
+    const breached: ClockRow[] = [];
+    const perBuyer = this.settings.notifications && this.settings.perBuyerNotices;
     for (const c of open) {
       if (c.dueAt === null) continue;
       // Page text in a plain-text notification: controls removed, isolated (FSI … PDI).
@@ -772,7 +779,8 @@ export class Sentinel {
       if (c.status === 'pending' && lead > 0 && c.alertAt !== null && now >= c.alertAt && c.alertedFor !== c.dueAt) {
         await db.clocks.update(c.key, { alertedFor: c.dueAt });
         c.alertedFor = c.dueAt;
-        if (this.settings.notifications) {
+        soon.push(c);
+        if (perBuyer) {
           const secs = Math.max(0, Math.ceil((c.dueAt - now) / 1000));
           await this.host.notify({
             id: `alert|${c.key}|${c.dueAt}`,
@@ -784,15 +792,19 @@ export class Sentinel {
       if (c.status === 'breached' && c.breachedFor !== c.dueAt) {
         await db.clocks.update(c.key, { breachedFor: c.dueAt });
         c.breachedFor = c.dueAt;
-        if (this.settings.notifications && now - c.dueAt <= STALE_BREACH_MS) {
-          await this.host.notify({
-            id: `breach|${c.key}|${c.dueAt}`,
-            title: this.host.t('notifyBreachTitle'),
-            message: this.host.t('notifyBreachBody', [who, platformName(c.platform, this.host.t)]),
-          });
+        if (now - c.dueAt <= STALE_BREACH_MS) {
+          breached.push(c);
+          if (perBuyer)
+            await this.host.notify({
+              id: `breach|${c.key}|${c.dueAt}`,
+              title: this.host.t('notifyBreachTitle'),
+              message: this.host.t('notifyBreachBody', [who, platformName(c.platform, this.host.t)]),
+              ...(this.settings.breachStays && { requireInteraction: true }),
+            });
         }
       }
     }
+    await this.alerts.after({ open: this.hot, soon, breached, settings: this.settings });
     await this.schedule(now);
     await this.pushClocks(now);
   }

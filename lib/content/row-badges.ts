@@ -1,8 +1,8 @@
 /**
  * In-page countdown badges on each waiting conversation row. Each badge lives in its own shadow root (page CSS
  * cannot touch it, ours cannot leak), shows the time left (or overdue) coloured by urgency: whole minutes while
- * more than a minute is left ("2m"), m:ss in the last minute, minutes late after the deadline ("+1m", see
- * rowBadgeText). The popup and the toolbar badge keep m:ss throughout.
+ * more than a minute is left ("剩 2分"), m:ss in the last minute ("剩 0:57"), minutes late after the deadline
+ * ("超 1分", see rowBadgeText). The popup and the toolbar badge keep m:ss throughout.
  * Cheap for a big page (1 000 rows, dozens of waiting ones):
  * - only badges in view tick (an IntersectionObserver watches the rows that have an open clock); one coming into
  *   view is repainted with the page's next change, or at once when the page is quiet or the person scrolls the list;
@@ -28,14 +28,26 @@ import type { TabClock } from '../messages';
 
 /**
  * A row badge's text for `left` ms before the deadline (negative: overdue). Seconds only in the last minute, where
- * they matter; whole minutes otherwise, rounded down before the deadline ("2m": 2:00–2:59 left) and up after it
- * ("+1m": up to a minute late), so a badge's text changes once a minute, not every second.
+ * they matter; whole minutes otherwise, rounded down before the deadline ("剩 2分": 2:00–2:59 left) and up after it
+ * ("超 1分": up to a minute late), so a badge's text changes once a minute, not every second.
  */
-export function rowBadgeText(left: number): string {
-  if (left > 60_000) return `${Math.floor(left / 60_000)}m`;
-  if (left > 0) return formatCountdown(left);
-  return `+${Math.max(1, Math.ceil(-left / 60_000))}m`;
+export function rowBadgeText(left: number, [before, after, min]: BadgeLabels = BADGE_LABELS): string {
+  return left > 0 && left <= 60_000
+    ? before.replace('$1', formatCountdown(left))
+    : (left > 0 ? before : after).replace(
+        '$1',
+        min.replace('$1', String(left > 0 ? Math.floor(left / 60_000) : Math.max(1, Math.ceil(-left / 60_000)))),
+      );
 }
+
+/**
+ * The words around a row badge's time, so it cannot be taken for the page's own waited-time counter (PDD's
+ * "123秒"): "剩 2分" / "剩 0:57" / "超 1分" (English "2m left", "0:57 left", "1m over"): [time left, time over, whole
+ * minutes], from the locale files (`badgeLeft`, `badgeOver`, `badgeMinutes`) in the browser's language (the content
+ * script reads no settings); set once by the content script.
+ */
+export type BadgeLabels = [string, string, string];
+export const BADGE_LABELS: BadgeLabels = ['剩 $1', '超 $1', '$1分'];
 
 /** A row badge's colour for `left` ms before the deadline (negative: overdue), by urgency. */
 export function rowBadgeColor(left: number, alertLeadMs: number): string {
@@ -82,8 +94,8 @@ export const FLUSH_MS = 1000;
 const STYLE = `
 :host { all: initial; pointer-events: none; }
 :host([data-place=block]) { display: flow-root; height: 0; }
-:host([data-place=block]) span { width: max-content; margin: -20px 6px 0 auto; }
-:host([data-place=corner]) { position: absolute; right: 6px; bottom: 4px; width: 60px; height: 16px; contain: strict;
+:host([data-place=block]) span { width: max-content; margin: -20px var(--rs-r) 0 auto; }
+:host([data-place=corner]) { position: absolute; right: var(--rs-r); bottom: 4px; width: 60px; height: 16px; contain: strict;
   display: flex; justify-content: flex-end; }
 span { display: block; font: 600 11px/16px system-ui, sans-serif; color: #fff; padding: 0 5px;
   border-radius: 8px; min-width: 28px; text-align: center; font-variant-numeric: tabular-nums; }
@@ -133,6 +145,8 @@ export class RowBadges {
     private readonly doc: Document,
     private readonly now: () => number,
     private readonly alertLeadMs = 60_000,
+    /** The badge's right edge from the row's, in px (the adapter's `badgeSlot`; default 6). */
+    private readonly right = 6,
   ) {
     const IO = doc.defaultView?.IntersectionObserver;
     if (typeof IO !== 'function') return;
@@ -254,6 +268,8 @@ export class RowBadges {
   private create(row: Element, buyer: string): Host {
     const host = this.doc.createElement('span');
     host.setAttribute(BADGE_ATTR, buyer);
+    // The adapter's slot (Adapter.badgeSlot): clear of the platform's own indicators.
+    host.style.setProperty('--rs-r', `${this.right}px`);
     const root = host.attachShadow({ mode: 'open' });
     const style = this.doc.createElement('style');
     style.textContent = STYLE;
@@ -339,10 +355,8 @@ export class RowBadges {
     const left = c.dueAt - now;
     const text = rowBadgeText(left);
     const color = rowBadgeColor(left, this.alertLeadMs);
-    if (h.text.data !== text) {
-      h.text.data = text;
-      h.label.setAttribute('aria-label', left > 0 ? `剩余 ${text}` : `已超时 ${text.slice(1)}`);
-    }
+    // The text says what it is ("剩 0:57"): the timer needs no aria-label of its own.
+    if (h.text.data !== text) h.text.data = text;
     if (h.color !== color) {
       h.label.style.background = color;
       h.color = color;

@@ -82,7 +82,7 @@ export class Watcher {
   readonly badges: RowBadges;
 
   constructor(private readonly deps: WatcherDeps) {
-    this.badges = new RowBadges(deps.root, deps.now);
+    this.badges = new RowBadges(deps.root, deps.now, undefined, deps.adapter.badgeSlot?.right);
   }
 
   /** The page as last read: the last full read with the live path's changes (conversations in page order). */

@@ -126,6 +126,8 @@ async function storedPath(inquiries: number, day: string) {
     setBadge: async (_v: BadgeView) => undefined,
     setAlarm: async () => undefined,
     notify: async () => undefined,
+    clearNotice: async () => undefined,
+    playSound: async () => undefined,
     sendToTab: async () => undefined,
     liveTabIds: async () => [],
   };

@@ -22,6 +22,7 @@ import {
 import { ALL_DAY_PDD, cleanupTemps, extensionCopy } from './browser';
 import { measureBundles, type EntrypointSize } from './bundle';
 import { measureLatency } from './latency';
+import { measureAlertLatency } from './alerts';
 import { measureMainThread } from './mainthread';
 import { measurePopup } from './popup';
 import { round, sleep, summarize } from './stats';
@@ -40,6 +41,7 @@ for (const s of ONLY ?? []) if (!SECTIONS.includes(s as Section)) throw new Erro
 const SCALE = QUICK
   ? {
       latencySmall: 60,
+      alertSamples: 3,
       latencyLarge: 20,
       latencyHistory: 30,
       mtRounds: 2,
@@ -53,6 +55,7 @@ const SCALE = QUICK
     }
   : {
       latencySmall: 500,
+      alertSamples: 10,
       latencyLarge: 100,
       latencyHistory: 200,
       mtRounds: 12,
@@ -211,7 +214,31 @@ async function main() {
       const large = await section('latency: large workbench', () =>
         latencyOn(extDir, `${server.url}/pdd/large.html?${LARGE_QUERY}&rate=0`, SCALE.latencyLarge),
       );
-      results.latency = { small, large };
+      const alerts = await section(
+        'latency: alerts (warning at the lead-time moment, breach at the deadline)',
+        async () => {
+          const ext = await launchExtension({ extensionDir: extDir });
+          try {
+            return await measureAlertLatency(ext, `${server.url}/pdd/index.html?auto=0`, SCALE.alertSamples);
+          } finally {
+            await ext.close();
+          }
+        },
+      );
+      results.latency = { small, large, alerts };
+      for (const [name, key] of [
+        ['warning sound after the lead-time moment', 'warningMs'],
+        ['breach sound after the deadline', 'breachMs'],
+      ] as const) {
+        const r = alerts.result;
+        const s = r?.[key];
+        goals.push({
+          goal: `alert latency: ${name}, max of ${SCALE.alertSamples}`,
+          target: '0–1000 ms',
+          measured: s ? `${s.max.toFixed(0)} ms (p50 ${s.p50.toFixed(0)}, min ${s.min.toFixed(0)})` : 'error',
+          met: !!s && !r!.failures.length && s.min >= 0 && s.max <= 1000,
+        });
+      }
       for (const [name, s] of [
         ['demo workbench', small],
         ['large workbench', large],

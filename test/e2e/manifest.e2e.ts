@@ -9,7 +9,7 @@ import { DEMO_MATCHES, WORKBENCH_MATCHES } from '../../lib/hosts';
 import { DEMO_EXTENSION_DIR, PROD_EXTENSION_DIR } from './harness';
 
 /** Exactly these (no `storage`: nothing uses chrome.storage; test/unit/manifest.test.ts checks the sources). */
-const PERMISSIONS = ['alarms', 'notifications', 'unlimitedStorage'];
+const PERMISSIONS = ['alarms', 'notifications', 'offscreen', 'unlimitedStorage'];
 
 type Manifest = {
   manifest_version: number;
@@ -62,7 +62,7 @@ describe('built manifests', () => {
   it.each([
     ['production', prod],
     ['demo', demo],
-  ])('%s: permissions are exactly {alarms, notifications, unlimitedStorage}, no <all_urls>', (_name, m) => {
+  ])('%s: permissions are exactly {alarms, notifications, offscreen, unlimitedStorage}, no <all_urls>', (_name, m) => {
     expect(sorted(m.permissions)).toEqual(sorted(PERMISSIONS));
     expect(m.optional_permissions ?? []).toEqual([]);
     expect(JSON.stringify(m)).not.toContain('<all_urls>');

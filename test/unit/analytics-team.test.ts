@@ -434,6 +434,8 @@ class FakeHost implements Host {
   async setBadge(_v: BadgeView) {}
   async setAlarm() {}
   async notify() {}
+  async clearNotice() {}
+  async playSound() {}
   async sendToTab() {}
   async liveTabIds() {
     return [];

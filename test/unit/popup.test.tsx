@@ -320,3 +320,37 @@ describe('Popup', () => {
     }
   });
 });
+
+describe('Popup: outside assessed hours', () => {
+  it('says which watched platform is outside its hours (from the rules), in both languages, and nothing inside them', async () => {
+    const night = chinaTime('2026-11-27', 23, 30);
+    vi.setSystemTime(night);
+    await uiDb.tabs.put({
+      tabId: 3,
+      platform: 'pdd',
+      account: 'shop',
+      url: 'https://mms.pinduoduo.com/chat-merchant/',
+      health: 'watching',
+      lastSeen: night,
+    });
+    const { unmount } = render(<Popup />);
+    expect((await screen.findByRole('note')).textContent).toBe('不在考核时段（拼多多 08:00–23:00）');
+    unmount();
+    await uiDb.settings.put({ key: 'language', value: 'en' });
+    const second = render(<Popup />);
+    expect((await screen.findByRole('note')).textContent).toBe('Outside assessed hours (Pinduoduo 08:00–23:00)');
+    second.unmount();
+    vi.setSystemTime(NOW);
+    await uiDb.tabs.put({
+      tabId: 3,
+      platform: 'pdd',
+      account: 'shop',
+      url: 'https://mms.pinduoduo.com/chat-merchant/',
+      health: 'watching',
+      lastSeen: NOW,
+    });
+    render(<Popup />);
+    await screen.findByLabelText('workbench tabs');
+    expect(screen.queryByRole('note')).toBeNull();
+  });
+});

@@ -141,7 +141,7 @@ describe('the backlog at load', () => {
     host.clock = opened + 90_000;
     await s.health(watching(), 7);
     await s.tick();
-    expect(host.notices.map((x) => x.title)).toEqual(['还剩 60 秒就超时']);
+    expect(host.notices.map((x) => x.title)).toEqual(['1 位买家即将超时']);
   });
 
   it('"203秒" at load is a breach, seen late: first in the queue, on the row badge, alerted, counted as a fail', async () => {
@@ -151,7 +151,7 @@ describe('the backlog at load', () => {
     await s.health(watching(), 7);
     await s.ingest(msg([counter('E', opened, 203)]));
     expect(host.badge.text).toBe('!1');
-    expect(host.notices.map((x) => x.title)).toEqual(['已超时']);
+    expect(host.notices.map((x) => x.title)).toEqual(['1 位买家已超时']);
     // Another buyer waiting 30 s: the breach comes first in the queue.
     await s.ingest(msg([counter('F', opened, 30)]));
     expect(await db.clocks.get(`pdd|${ACCOUNT}|E`)).toMatchObject({

@@ -125,15 +125,18 @@ describe('Sentinel (background logic)', () => {
     host.clock = t('10:02:00');
     await s.health(watching(), 7); // heartbeat
     await s.tick();
-    expect(host.notices.map((x) => x.title)).toEqual(['还剩 60 秒就超时']);
-    expect(host.notices[0]!.message).toContain('小张');
+    expect(host.notices.map((x) => x.title)).toEqual(['1 位买家即将超时']);
+    expect(host.notices[0]).toMatchObject({ id: 'merged|soon', message: '\u2068小张\u2069（1:00）' });
     await s.tick();
     expect(host.notices).toHaveLength(1);
     expect(host.alarm).toBe(t('10:02:30'));
     host.clock = t('10:03:01');
     await s.health(watching(), 7);
     await s.tick();
-    expect(host.notices.map((x) => x.title)).toEqual(['还剩 60 秒就超时', '已超时']);
+    expect(host.notices.map((x) => x.title)).toEqual(['1 位买家即将超时', '1 位买家已超时']);
+    // Nothing is about to time out any more: the merged warning is taken away; the breach stays until dismissed.
+    expect(host.cleared).toContain('merged|soon');
+    expect(host.notices[1]).toMatchObject({ id: 'merged|breach', requireInteraction: true });
     expect(host.badge.text).toBe('!1');
     expect(host.alarm).toBeNull();
     expect((await db.clocks.get('pdd|shop-main|buyerA'))?.status).toBe('breached');
@@ -150,6 +153,25 @@ describe('Sentinel (background logic)', () => {
     await s.health(watching(), 7);
     await s.tick();
     expect(host.notices.map((x) => x.message)).toEqual([
+      '\u2068evilgnp.exe\u2069（1:00）',
+      '\u2068evilgnp.exe\u2069（超 0:01）',
+    ]);
+    // Per-buyer notifications, when asked for, isolate it too.
+    host.notices = [];
+    await db.delete();
+    await db.open();
+    const s2 = new Sentinel(db, host);
+    expect((await s2.updateSettings({ perBuyerNotices: true })).ok).toBe(true);
+    host.clock = t('10:00:00');
+    await s2.health(watching(), 7);
+    await s2.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'), { buyerNick: 'evil\u202Egnp.exe\u200B' })]));
+    host.clock = t('10:02:00');
+    await s2.health(watching(), 7);
+    await s2.tick();
+    host.clock = t('10:03:01');
+    await s2.health(watching(), 7);
+    await s2.tick();
+    expect(host.notices.filter((x) => !x.id.startsWith('merged|')).map((x) => x.message)).toEqual([
       '\u2068evilgnp.exe\u2069（拼多多）正在等待回复',
       '\u2068evilgnp.exe\u2069（拼多多）等待已超过时限，请尽快回复',
     ]);
@@ -249,7 +271,7 @@ describe('Sentinel (background logic)', () => {
     const s2 = new Sentinel(new SentinelDB(dbName), host);
     await s2.start();
     expect((await db.clocks.get('pdd|shop-main|buyerA'))?.status).toBe('breached');
-    expect(host.notices.map((x) => x.title)).toContain('已超时');
+    expect(host.notices.map((x) => x.title)).toContain('1 位买家已超时');
   });
 
   it('closing the tab ends coverage: later deadlines are unknown', async () => {

@@ -73,3 +73,53 @@ describe('the settings page: the rule table', () => {
     });
   }
 });
+
+describe('the settings page: sounds and notifications', () => {
+  it('shows the sound and notification options, plays a sample at the form volume, and saves them', async () => {
+    fakeBrowser.reset();
+    await uiDb.settings.clear();
+    const sent: unknown[] = [];
+    fakeBrowser.runtime.onMessage.addListener((msg) => {
+      sent.push(msg);
+      return Promise.resolve({ ok: true });
+    });
+    const played: { src: string; volume: number }[] = [];
+    const realPlay = HTMLMediaElement.prototype.play;
+    HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+      played.push({ src: this.src, volume: this.volume });
+      return Promise.resolve();
+    };
+    try {
+      render(<SettingsPage />);
+      const newQ = (await screen.findByLabelText(/新问题/)) as HTMLInputElement;
+      expect(newQ.checked).toBe(false); // off by default
+      expect((screen.getByLabelText('即将超时') as HTMLInputElement).checked).toBe(true);
+      expect((screen.getByLabelText(/每位买家单独通知/) as HTMLInputElement).checked).toBe(false);
+      expect((screen.getByLabelText(/保留在屏幕上/) as HTMLInputElement).checked).toBe(true);
+      const from = screen.getByLabelText('开始') as HTMLInputElement;
+      expect(from.disabled).toBe(true);
+      fireEvent.change(screen.getByLabelText(/^音量/), { target: { value: '40' } });
+      fireEvent.click(newQ);
+      fireEvent.click(screen.getByLabelText(/免打扰时段/));
+      fireEvent.change(from, { target: { value: '22:30' } });
+      fireEvent.click(screen.getAllByRole('button', { name: '试听' })[2]!);
+      expect(played).toEqual([{ src: expect.stringMatching(/\/sounds\/breach\.wav$/), volume: 0.4 }]);
+      fireEvent.click(screen.getByRole('button', { name: '保存' }));
+      await waitFor(() => expect(sent).toHaveLength(1));
+      expect(sent[0]).toMatchObject({
+        type: 'settings',
+        patch: {
+          soundVolume: 40,
+          soundNew: true,
+          soundSoon: true,
+          soundBreach: true,
+          perBuyerNotices: false,
+          breachStays: true,
+          quietHours: { on: true, startMin: 22 * 60 + 30, endMin: 8 * 60 },
+        },
+      });
+    } finally {
+      HTMLMediaElement.prototype.play = realPlay;
+    }
+  });
+});

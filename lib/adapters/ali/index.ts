@@ -528,6 +528,8 @@ export function aliAcceptsFrame(doc: Document, isTop: boolean): boolean {
 
 export const ali1688Adapter: Adapter = {
   platform: 'ali1688',
+  // Left of the unread count in the row's bottom-right corner (room for "99+").
+  badgeSlot: { right: 44 },
   selectors: ALI_SELECTORS,
   matches: (url) =>
     (url.hostname === 'air.1688.com' && url.pathname.includes('/def_cbu_web_im')) || isDemoPage(url, 'ali1688'),
@@ -537,6 +539,8 @@ export const ali1688Adapter: Adapter = {
 
 export const taobaoAdapter: Adapter = {
   platform: 'taobao',
+  // Left of the unread count in the row's bottom-right corner (room for "99+").
+  badgeSlot: { right: 44 },
   selectors: ALI_SELECTORS,
   matches: (url) =>
     url.hostname === 'web.wangwang.taobao.com' ||

@@ -533,6 +533,8 @@ export function extractDouyin(root: ParentNode): Extraction {
 
 export const douyinAdapter: Adapter = {
   platform: 'douyin',
+  // Left of the unread count in the row's bottom-right corner (room for "99+").
+  badgeSlot: { right: 40 },
   selectors: DOUYIN_SELECTORS,
   matches: (url) =>
     (url.protocol === 'https:' && url.hostname === 'im.jinritemai.com' && URL_PATH.test(url.pathname)) ||

@@ -322,6 +322,8 @@ export function extractJd(root: ParentNode): Extraction {
 
 export const jdAdapter: Adapter = {
   platform: 'jd',
+  // Left of the unread count in the row's bottom-right corner (room for "99+").
+  badgeSlot: { right: 44 },
   selectors: JD_SELECTORS,
   matches: (url) => (url.protocol === 'https:' && url.hostname === 'dongdong.jd.com') || isDemoPage(url, 'jd'),
   extract: extractJd,

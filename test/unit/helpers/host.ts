@@ -1,5 +1,5 @@
 import type { BadgeView } from '../../../lib/badge';
-import type { Host, Notice } from '../../../lib/background/sentinel';
+import type { Host, Notice, SoundName } from '../../../lib/background/sentinel';
 import { catalogTranslate } from '../../../lib/i18n';
 import type { ClocksMessage } from '../../../lib/messages';
 import { t } from './events';
@@ -22,6 +22,21 @@ export class FakeHost implements Host {
   }
   async notify(n: Notice) {
     this.notices.push(n);
+  }
+  cleared: string[] = [];
+  async clearNotice(id: string) {
+    this.cleared.push(id);
+  }
+  /** Whether the offscreen document exists, how often it was created, and the sounds it was asked to play. */
+  offscreen = false;
+  offscreenCreated = 0;
+  sounds: { sound: SoundName; volume: number; at: number }[] = [];
+  async playSound(sound: SoundName, volume: number) {
+    if (!this.offscreen) {
+      this.offscreen = true;
+      this.offscreenCreated++;
+    }
+    this.sounds.push({ sound, volume, at: this.clock });
   }
   /** Tabs that exist in the (fake) browser; tests restart the browser by emptying it. */
   tabs = new Set([7, 8, 9]);

@@ -1,0 +1,160 @@
+/**
+ * Alerts that reach an agent who is not looking: one merged notification per urgency level (soon / breach), updated
+ * in place under the same id, and short sounds played by the offscreen document. No chrome.* here: `Sentinel` calls
+ * `Alerts.after()` after every change with what just became due, and the browser is behind `AlertHost`.
+ */
+import type { Translate } from '../badge';
+import type { ClockRow } from '../db/schema';
+import { chinaMsOfDay } from '../engine/time';
+import type { QuietHours, Settings } from '../settings';
+import type { SoundName } from '../sounds';
+import { isolate } from '../text';
+
+export type { SoundName };
+
+export interface Notice {
+  id: string;
+  title: string;
+  message: string;
+  /** Stay on screen until dismissed. */
+  requireInteraction?: boolean;
+  /** Update a notification already shown in place, without showing it again (nothing when it is gone). */
+  silent?: boolean;
+}
+
+export type Level = 'soon' | 'breach';
+/** The merged notifications' ids: one per level, so each update replaces the last. */
+export const MERGED_ID: Record<Level, string> = { soon: 'merged|soon', breach: 'merged|breach' };
+/** How many buyers a merged notification names (then "…"). */
+export const MERGED_NAMES = 5;
+
+export interface AlertHost {
+  now(): number;
+  notify(n: Notice): Promise<void>;
+  clearNotice(id: string): Promise<void>;
+  /** Play one bundled sound at `volume` (0–1) through the offscreen document. */
+  playSound(sound: SoundName, volume: number): Promise<void>;
+  t: Translate;
+}
+
+/** Whether `now` falls in the quiet hours (China time; a period may wrap past midnight). */
+export function inQuietHours(now: number, q: QuietHours): boolean {
+  if (!q.on) return false;
+  const min = Math.floor(chinaMsOfDay(now) / 60_000);
+  return q.startMin < q.endMin ? min >= q.startMin && min < q.endMin : min >= q.startMin || min < q.endMin;
+}
+
+/** What happened in one change: which sound, if any, plays (the most serious; none when off or quiet). */
+export function soundFor(
+  happened: { newQuestion: boolean; soon: boolean; breach: boolean },
+  s: Pick<Settings, 'soundVolume' | 'soundNew' | 'soundSoon' | 'soundBreach' | 'quietHours'>,
+  now: number,
+): SoundName | null {
+  if (s.soundVolume <= 0 || inQuietHours(now, s.quietHours)) return null;
+  if (happened.breach && s.soundBreach) return 'breach';
+  if (happened.soon && s.soundSoon) return 'soon';
+  if (happened.newQuestion && s.soundNew) return 'new';
+  return null;
+}
+
+/** m:ss of a duration (rounded up to the second, never negative). */
+export function clockText(ms: number): string {
+  const secs = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(secs / 60)}:${String(secs % 60).padStart(2, '0')}`;
+}
+
+/** The merged notification of one level: most urgent first (`clocks` already in that order). */
+export function mergedNotice(
+  level: Level,
+  clocks: readonly ClockRow[],
+  now: number,
+  t: Translate,
+  breachStays: boolean,
+): Notice {
+  const names = clocks.slice(0, MERGED_NAMES).map((c) => {
+    // Page text in a plain-text notification: controls removed, isolated (FSI … PDI).
+    const who = isolate(c.buyerNick ?? c.buyer);
+    const left = (c.dueAt ?? now) - now;
+    return t('notifyMergedItem', [who, level === 'soon' ? clockText(left) : t('badgeOver', [clockText(-left)])]);
+  });
+  return {
+    id: MERGED_ID[level],
+    title: t(level === 'soon' ? 'notifyMergedSoonTitle' : 'notifyMergedBreachTitle', [clocks.length]),
+    message: names.join('、') + (clocks.length > MERGED_NAMES ? '、…' : ''),
+    ...(level === 'breach' && breachStays && { requireInteraction: true }),
+  };
+}
+
+export interface Change {
+  /** Open clocks (pending and recently breached), most urgent first. */
+  open: readonly ClockRow[];
+  /** Clocks whose pre-breach warning is due now (first time). */
+  soon: readonly ClockRow[];
+  /** Clocks that breached just now (first time, fresh). */
+  breached: readonly ClockRow[];
+  settings: Settings;
+}
+
+export class Alerts {
+  /** The waits seen open so far (`key|startedAt`); null until the first change after a worker start seeds it. */
+  private known: Set<string> | null = null;
+  /** Per level: the buyers the merged notification shows ('' = none shown; absent = unknown after a start). */
+  private shown = new Map<Level, string>();
+  /** Per level: the conversation its notification opens (the most urgent one). */
+  private target = new Map<Level, string>();
+  /** Sounds asked for, in order (for the benchmark and tests). */
+  readonly played: { sound: SoundName; at: number }[] = [];
+
+  constructor(private host: AlertHost) {}
+
+  /** The conversation a merged notification opens, or undefined (not a merged id, or nothing urgent). */
+  targetOf(id: string): string | undefined {
+    const level = (Object.keys(MERGED_ID) as Level[]).find((l) => MERGED_ID[l] === id);
+    return level && this.target.get(level);
+  }
+
+  /** The user closed (or clicked) a merged notification: the next new buyer shows it again. */
+  closed(id: string): void {
+    for (const l of Object.keys(MERGED_ID) as Level[]) if (MERGED_ID[l] === id) this.shown.set(l, '');
+  }
+
+  async after(c: Change): Promise<void> {
+    const now = this.host.now();
+    const s = c.settings;
+    // A new question: a wait not open at the last change (nothing on the first change after a start: no burst).
+    const pending = c.open.filter((x) => x.status === 'pending');
+    const ids = new Set(pending.map((x) => `${x.key}|${x.startedAt}`));
+    const newQuestion = this.known !== null && [...ids].some((k) => !this.known!.has(k));
+    this.known = ids;
+
+    if (s.notifications) {
+      const soonNow = pending.filter((x) => s.alertLeadSec > 0 && x.alertAt !== null && now >= x.alertAt);
+      const breachNow = c.open.filter((x) => x.status === 'breached');
+      await this.merged('soon', soonNow, c.soon.length > 0, now, s);
+      await this.merged('breach', breachNow, c.breached.length > 0, now, s);
+    }
+
+    const sound = soundFor({ newQuestion, soon: c.soon.length > 0, breach: c.breached.length > 0 }, s, now);
+    if (sound) {
+      this.played.push({ sound, at: now });
+      await this.host.playSound(sound, s.soundVolume / 100);
+    }
+  }
+
+  private async merged(level: Level, clocks: ClockRow[], fresh: boolean, now: number, s: Settings): Promise<void> {
+    const sig = clocks.map((x) => x.key).join('\n');
+    const was = this.shown.get(level);
+    if (clocks[0]) this.target.set(level, clocks[0].key);
+    else this.target.delete(level);
+    if (!clocks.length) {
+      if (was !== '') await this.host.clearNotice(MERGED_ID[level]);
+      this.shown.set(level, '');
+      return;
+    }
+    if (!fresh && sig === was) return;
+    const n = mergedNotice(level, clocks, now, this.host.t, s.breachStays);
+    // New buyers pop it up again; fewer (answered) only update the text in place.
+    await this.host.notify(fresh ? n : { ...n, silent: true });
+    this.shown.set(level, sig);
+  }
+}
