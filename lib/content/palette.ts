@@ -73,6 +73,10 @@ export class Palette {
   private results: PhraseRow[] = [];
   private selected = 0;
   private loading: Promise<void> | null = null;
+  /** An IME composition is open (compositionstart … compositionend). */
+  private composing = false;
+  /** A composition ended in this task: its last `input` must not expand either. */
+  private composedNow = false;
 
   constructor(private readonly deps: PaletteDeps) {}
 
@@ -80,12 +84,16 @@ export class Palette {
     this.deps.doc.addEventListener('keydown', this.onKeyDown, true);
     this.deps.doc.addEventListener('input', this.onInput, true);
     this.deps.doc.addEventListener('focusin', this.onFocusIn, true);
+    this.deps.doc.addEventListener('compositionstart', this.onComposition, true);
+    this.deps.doc.addEventListener('compositionend', this.onComposition, true);
   }
 
   stop(): void {
     this.deps.doc.removeEventListener('keydown', this.onKeyDown, true);
     this.deps.doc.removeEventListener('input', this.onInput, true);
     this.deps.doc.removeEventListener('focusin', this.onFocusIn, true);
+    this.deps.doc.removeEventListener('compositionstart', this.onComposition, true);
+    this.deps.doc.removeEventListener('compositionend', this.onComposition, true);
     this.close(false);
   }
 
@@ -140,27 +148,57 @@ export class Palette {
     }
   };
 
-  /** `/fh` followed by a space: replace it with the phrase. */
-  private onInput = (e: Event) => {
-    const el = this.inInput(e.target);
-    if (!el || this.host) return;
-    const before = textBeforeCaret(el);
+  private onComposition = (e: Event) => {
+    this.composing = e.type === 'compositionstart';
+    if (this.composing) return;
+    this.composedNow = true;
+    setTimeout(() => {
+      this.composedNow = false;
+    }, 0);
+  };
+
+  private imeBusy(e?: Event): boolean {
+    return this.composing || this.composedNow || (e instanceof InputEvent && e.isComposing);
+  }
+
+  /** The phrase whose shortcut and a space end the text before the caret, and that text's length. */
+  private typedShortcut(el: HTMLElement): { phrase: PhraseRow; len: number } | null {
     // Contenteditable editors often turn a typed trailing space into a no-break space.
-    const m = /(?:^|\s)(\/[^\s/]{1,20})[ \u00a0]$/.exec(before ?? '');
-    if (!m) return;
+    const m = /(?:^|\s)(\/[^\s/]{1,20})[ \u00a0]$/.exec(textBeforeCaret(el) ?? '');
+    if (!m) return null;
     const key = shortcutKey(m[1]!);
     const phrase = this.phrases.find((p) => p.shortcut !== undefined && shortcutKey(p.shortcut) === key);
-    if (!phrase) return;
-    const len = m[1]!.length + 1;
-    if (promptsOf(phrase.text).length) {
-      selectBackward(el, len);
+    return phrase ? { phrase, len: m[1]!.length + 1 } : null;
+  }
+
+  /**
+   * `/fh` followed by a space: replace it with the phrase. Never while an IME composition is open nor from its
+   * last input; never inside the editor's own input handling (the editor is still applying the space): in the
+   * next task, the shortcut is selected, the editor is given the selectionchange to take it into its model, and
+   * the phrase is inserted over it by the editor's own strategy (insert.ts), one undo step.
+   */
+  private onInput = (e: Event) => {
+    const el = this.inInput(e.target);
+    if (!el || this.host || this.imeBusy(e) || !this.typedShortcut(el)) return;
+    setTimeout(() => void this.expand(el), 0);
+  };
+
+  private async expand(el: HTMLElement): Promise<void> {
+    const found = !this.host && !this.imeBusy() ? this.typedShortcut(el) : null;
+    if (!found) return;
+    selectBackward(el, found.len);
+    await selectionTaken(this.deps.doc);
+    // The person may have typed on (or started composing) meanwhile: then the selection is not the shortcut.
+    const sel = selectedText(el).replace(/\u00a0/g, ' ');
+    if (this.imeBusy() || sel.length !== found.len || shortcutKey(sel.trim()) !== shortcutKey(found.phrase.shortcut!))
+      return;
+    if (promptsOf(found.phrase.text).length) {
       this.saveCaret(el);
-      void this.open(phrase);
+      void this.open(found.phrase);
       return;
     }
-    selectBackward(el, len);
-    void this.insert(el, phrase, {});
-  };
+    await this.insert(el, found.phrase, {});
+  }
 
   private saveCaret(el: HTMLElement): void {
     if (el instanceof HTMLTextAreaElement || el instanceof HTMLInputElement) {
@@ -313,7 +351,9 @@ export class Palette {
       } else if (e.key === 'Enter') {
         e.preventDefault();
         const row = this.results[this.selected];
-        if (row) this.choose(box, el, row);
+        if (!row) return;
+        this.swallowRest(e.key);
+        this.choose(box, el, row);
       } else if (e.key === 'Escape') {
         e.preventDefault();
         this.close();
@@ -321,6 +361,30 @@ export class Palette {
     });
     render();
     q.focus();
+  }
+
+  /**
+   * The key that chose a phrase closes the palette on keydown and the focus goes back to the chat input, where its
+   * keypress and keyup would land: a page that sends on keyup would send. They are stopped before the page sees
+   * them (until that key's keyup, at most 1 s).
+   */
+  private swallowRest(key: string): void {
+    const win = this.deps.doc.defaultView;
+    if (!win) return;
+    const stop = (e: KeyboardEvent) => {
+      if (e.key !== key) return;
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      if (e.type === 'keyup') off();
+    };
+    const off = () => {
+      win.removeEventListener('keypress', stop, true);
+      win.removeEventListener('keyup', stop, true);
+      clearTimeout(timer);
+    };
+    win.addEventListener('keypress', stop, true);
+    win.addEventListener('keyup', stop, true);
+    const timer = setTimeout(off, 1000);
   }
 
   private choose(box: HTMLElement, el: HTMLElement, row: PhraseRow): void {
@@ -358,6 +422,7 @@ export class Palette {
           if (i < names.length - 1) fields[i + 1]!.focus();
           else {
             const filledIn = values();
+            this.swallowRest(e.key);
             this.close();
             void this.insert(el, row, filledIn);
           }
@@ -439,6 +504,31 @@ function textBeforeCaret(el: HTMLElement): string | null {
   pre.selectNodeContents(el);
   pre.setEnd(r.endContainer, r.endOffset);
   return pre.toString();
+}
+
+/** The selected text inside the input ('' for none). */
+function selectedText(el: HTMLElement): string {
+  if (isField(el)) return el.value.slice(el.selectionStart ?? 0, el.selectionEnd ?? 0);
+  const sel = el.ownerDocument.getSelection();
+  return sel && sel.rangeCount && el.contains(sel.getRangeAt(0).startContainer) ? sel.toString() : '';
+}
+
+/**
+ * Resolves once the editor had its chance to take a selection we made into its model: after the next
+ * `selectionchange` has been handled (editors read it there: ProseMirror, Lexical, CKEditor 5, Slate), or after
+ * `ms` when none comes (a textarea's selection needs none).
+ */
+function selectionTaken(doc: Document, ms = 120): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      doc.removeEventListener('selectionchange', seen);
+      clearTimeout(timer);
+      setTimeout(resolve, 0);
+    };
+    const seen = () => done();
+    doc.addEventListener('selectionchange', seen);
+    const timer = setTimeout(done, ms);
+  });
 }
 
 /** Selects `n` characters before the caret (so that inserting replaces them). */
