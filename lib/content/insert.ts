@@ -255,6 +255,10 @@ export async function insertTextConfirmed(
       return { ok: true, strategy: 'beforeinput' };
     return NOT_TAKEN;
   }
-  if (execInsert(el.ownerDocument, text) && shownUp(el, text, before)) return { ok: true, strategy: 'execCommand' };
+  // An editor that moved the focus into its own capture box on the paste (Quill 1.x) gets the text there and takes
+  // it into its model a moment later: wait for it to show up.
+  const redirected = el.ownerDocument.activeElement !== el && !el.contains(el.ownerDocument.activeElement);
+  if (execInsert(el.ownerDocument, text) && (await waitShownUp(el, text, before, redirected ? opts.settleMs : 0)))
+    return { ok: true, strategy: 'execCommand' };
   return NOT_TAKEN;
 }

@@ -94,6 +94,7 @@ export class Palette {
     this.deps.doc.removeEventListener('focusin', this.onFocusIn, true);
     this.deps.doc.removeEventListener('compositionstart', this.onComposition, true);
     this.deps.doc.removeEventListener('compositionend', this.onComposition, true);
+    this.unswallow();
     this.close(false);
   }
 
@@ -352,7 +353,7 @@ export class Palette {
         e.preventDefault();
         const row = this.results[this.selected];
         if (!row) return;
-        this.swallowRest(e.key);
+        if (!promptsOf(row.text).length) this.swallowRest(e.key);
         this.choose(box, el, row);
       } else if (e.key === 'Escape') {
         e.preventDefault();
@@ -377,7 +378,9 @@ export class Palette {
       e.stopImmediatePropagation();
       if (e.type === 'keyup') off();
     };
+    this.unswallow();
     const off = () => {
+      this.unswallow = () => undefined;
       win.removeEventListener('keypress', stop, true);
       win.removeEventListener('keyup', stop, true);
       clearTimeout(timer);
@@ -385,7 +388,11 @@ export class Palette {
     win.addEventListener('keypress', stop, true);
     win.addEventListener('keyup', stop, true);
     const timer = setTimeout(off, 1000);
+    this.unswallow = off;
   }
+
+  /** Lets the swallowed key through again. */
+  private unswallow: () => void = () => undefined;
 
   private choose(box: HTMLElement, el: HTMLElement, row: PhraseRow): void {
     if (promptsOf(row.text).length) {
@@ -513,17 +520,20 @@ function selectedText(el: HTMLElement): string {
   return sel && sel.rangeCount && el.contains(sel.getRangeAt(0).startContainer) ? sel.toString() : '';
 }
 
+const THROTTLE_MS = 110;
+
 /**
  * Resolves once the editor had its chance to take a selection we made into its model: after the next
- * `selectionchange` has been handled (editors read it there: ProseMirror, Lexical, CKEditor 5, Slate), or after
- * `ms` when none comes (a textarea's selection needs none).
+ * `selectionchange` has been handled (editors read it there: ProseMirror, Lexical, CKEditor 5, Slate; Slate only
+ * after its throttle), or after `ms` when none comes (a textarea's selection needs none).
  */
 function selectionTaken(doc: Document, ms = 120): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       doc.removeEventListener('selectionchange', seen);
       clearTimeout(timer);
-      setTimeout(resolve, 0);
+      // Slate reads selectionchange throttled (100 ms, trailing): the typed space's change may have opened that window.
+      setTimeout(resolve, THROTTLE_MS);
     };
     const seen = () => done();
     doc.addEventListener('selectionchange', seen);
