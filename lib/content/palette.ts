@@ -18,7 +18,7 @@ import { fillPhrase, type FillSettings } from '../phrases/fill';
 import { searchPhrases, type PhraseMatch } from '../phrases/search';
 import { promptsOf, shortcutKey } from '../phrases/validate';
 import { isolate, safeText } from '../text';
-import { editableOf, insertTextConfirmed } from './insert';
+import { editableOf, insertTextConfirmed, selectionSettled, textBeforeCaret } from './insert';
 
 export interface PaletteDeps {
   doc: Document;
@@ -58,7 +58,9 @@ label { display: block; padding: 4px 10px 0; color: #595959; }
   white-space: nowrap; }
 `;
 
-type Saved = { kind: 'field'; start: number; end: number } | { kind: 'range'; range: Range } | null;
+/** A contenteditable's selection: the DOM range, and its ends as text offsets for when the editor re-rendered. */
+type Saved =
+  { kind: 'field'; start: number; end: number } | { kind: 'range'; range: Range; start: number; end: number } | null;
 
 export class Palette {
   private phrases: PhraseRow[] = [];
@@ -165,7 +167,7 @@ export class Palette {
   /** The phrase whose shortcut and a space end the text before the caret, and that text's length. */
   private typedShortcut(el: HTMLElement): { phrase: PhraseRow; len: number } | null {
     // Contenteditable editors often turn a typed trailing space into a no-break space.
-    const m = /(?:^|\s)(\/[^\s/]{1,20})[ \u00a0]$/.exec(textBeforeCaret(el) ?? '');
+    const m = /(?:^|\s)(\/[^\s/]{1,20})[ \u00a0]$/.exec(textBefore(el) ?? '');
     if (!m) return null;
     const key = shortcutKey(m[1]!);
     const phrase = this.phrases.find((p) => p.shortcut !== undefined && shortcutKey(p.shortcut) === key);
@@ -188,7 +190,9 @@ export class Palette {
     const found = !this.host && !this.imeBusy() ? this.typedShortcut(el) : null;
     if (!found) return;
     selectBackward(el, found.len);
-    await selectionTaken(this.deps.doc);
+    // Editors take the selection from the selectionchange; Slate reads it throttled (100 ms, trailing), and the typed
+    // space's own selectionchange may have opened that window.
+    await selectionSettled(this.deps.doc, 120, 110);
     // The person may have typed on (or started composing) meanwhile: then the selection is not the shortcut.
     const sel = selectedText(el).replace(/\u00a0/g, ' ');
     if (this.imeBusy() || sel.length !== found.len || shortcutKey(sel.trim()) !== shortcutKey(found.phrase.shortcut!))
@@ -213,7 +217,12 @@ export class Palette {
     const sel = this.deps.doc.getSelection();
     this.saved =
       sel && sel.rangeCount && el.contains(sel.getRangeAt(0).startContainer)
-        ? { kind: 'range', range: sel.getRangeAt(0).cloneRange() }
+        ? {
+            kind: 'range',
+            range: sel.getRangeAt(0).cloneRange(),
+            start: textBeforeCaret(el, true)?.length ?? 0,
+            end: textBeforeCaret(el)?.length ?? 0,
+          }
         : null;
   }
 
@@ -224,8 +233,17 @@ export class Palette {
       el.setSelectionRange(s.start, s.end);
     if (s?.kind === 'range') {
       const sel = this.deps.doc.getSelection();
+      const r = s.range;
+      // An editor that re-rendered its text meanwhile (CKEditor 5 on blur, Lexical) moved or dropped the saved nodes:
+      // the saved range is only kept while it still spans the same text offsets.
+      const live =
+        r.startContainer.isConnected &&
+        el.contains(r.startContainer) &&
+        el.contains(r.endContainer) &&
+        offsetOf(el, r.startContainer, r.startOffset) === s.start &&
+        offsetOf(el, r.endContainer, r.endOffset) === s.end;
       sel?.removeAllRanges();
-      sel?.addRange(s.range);
+      sel?.addRange(live ? r : rangeAt(el, s.start, s.end));
     }
   }
 
@@ -464,8 +482,7 @@ export class Palette {
   /** Fills the phrase and inserts it at the (restored) caret; {cursor} marks where the caret ends up. */
   private async insert(el: HTMLElement, row: PhraseRow, prompts: Record<string, string>): Promise<void> {
     const { text: clean, caret: at } = this.filled(row, prompts);
-    const r = await insertTextConfirmed(el, clean);
-    if (r.ok && at >= 0) moveCaretBack(el, clean.length - at);
+    const r = await insertTextConfirmed(el, clean, { caretAt: at });
     if (r.ok && row.id !== undefined) void send(this.deps.send, { type: 'phraseUsed', id: row.id });
   }
 }
@@ -501,16 +518,40 @@ function isField(el: HTMLElement): el is HTMLTextAreaElement | HTMLInputElement 
 }
 
 /** The text from the start of the input to the caret, or null when the caret is not inside. */
-function textBeforeCaret(el: HTMLElement): string | null {
-  if (isField(el)) return el.value.slice(0, el.selectionStart ?? el.value.length);
-  const sel = el.ownerDocument.getSelection();
-  if (!sel || !sel.rangeCount) return null;
-  const r = sel.getRangeAt(0);
-  if (!el.contains(r.endContainer)) return null;
+function textBefore(el: HTMLElement): string | null {
+  return isField(el) ? el.value.slice(0, el.selectionStart ?? el.value.length) : textBeforeCaret(el);
+}
+
+/** The text offset (as Range.toString counts) of a boundary point inside `el`. */
+function offsetOf(el: HTMLElement, node: Node, offset: number): number {
   const pre = el.ownerDocument.createRange();
   pre.selectNodeContents(el);
-  pre.setEnd(r.endContainer, r.endOffset);
-  return pre.toString();
+  pre.setEnd(node, offset);
+  return pre.toString().length;
+}
+
+/** The DOM range from text offset `start` to `end` in `el` (offsets as Range.toString counts them). */
+function rangeAt(el: HTMLElement, start: number, end: number): Range {
+  const doc = el.ownerDocument;
+  const range = doc.createRange();
+  range.selectNodeContents(el);
+  range.collapse(false);
+  const walk = doc.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  let pos = 0;
+  let startSet = false;
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const len = n.nodeValue?.length ?? 0;
+    if (!startSet && start <= pos + len) {
+      range.setStart(n, start - pos);
+      startSet = true;
+    }
+    if (startSet && end <= pos + len) {
+      range.setEnd(n, end - pos);
+      break;
+    }
+    pos += len;
+  }
+  return range;
 }
 
 /** The selected text inside the input ('' for none). */
@@ -518,27 +559,6 @@ function selectedText(el: HTMLElement): string {
   if (isField(el)) return el.value.slice(el.selectionStart ?? 0, el.selectionEnd ?? 0);
   const sel = el.ownerDocument.getSelection();
   return sel && sel.rangeCount && el.contains(sel.getRangeAt(0).startContainer) ? sel.toString() : '';
-}
-
-const THROTTLE_MS = 110;
-
-/**
- * Resolves once the editor had its chance to take a selection we made into its model: after the next
- * `selectionchange` has been handled (editors read it there: ProseMirror, Lexical, CKEditor 5, Slate; Slate only
- * after its throttle), or after `ms` when none comes (a textarea's selection needs none).
- */
-function selectionTaken(doc: Document, ms = 120): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      doc.removeEventListener('selectionchange', seen);
-      clearTimeout(timer);
-      // Slate reads selectionchange throttled (100 ms, trailing): the typed space's change may have opened that window.
-      setTimeout(resolve, THROTTLE_MS);
-    };
-    const seen = () => done();
-    doc.addEventListener('selectionchange', seen);
-    const timer = setTimeout(done, ms);
-  });
 }
 
 /** Selects `n` characters before the caret (so that inserting replaces them). */
@@ -550,15 +570,4 @@ function selectBackward(el: HTMLElement, n: number): void {
   }
   const sel = el.ownerDocument.getSelection() as Selection & { modify?: (a: string, d: string, g: string) => void };
   for (let i = 0; i < n; i++) sel?.modify?.('extend', 'backward', 'character');
-}
-
-function moveCaretBack(el: HTMLElement, n: number): void {
-  if (n <= 0) return;
-  if (isField(el)) {
-    const end = el.selectionEnd ?? el.value.length;
-    el.setSelectionRange(end - n, end - n);
-    return;
-  }
-  const sel = el.ownerDocument.getSelection() as Selection & { modify?: (a: string, d: string, g: string) => void };
-  for (let i = 0; i < n; i++) sel?.modify?.('move', 'backward', 'character');
 }

@@ -130,6 +130,8 @@ async function open(name: string): Promise<Lab> {
       await expect.poll(() => palette.locator('li[role="option"]').first().textContent()).toContain(want);
       await page.keyboard.press('Enter');
       await expect.poll(() => palette.count()).toBe(0);
+      // A person reads what went in before typing on (the caret is placed once the editor has rendered it).
+      await page.waitForTimeout(250);
     },
   };
 }
