@@ -61,9 +61,7 @@ export const PDD_SELECTORS = {
     'textarea#replyTextarea',
     '.reply-box textarea',
     'textarea.custom-scroll',
-    '.reply-box [contenteditable="true"]',
-    '.reply-box [contenteditable=""]',
-    '.reply-box [contenteditable="plaintext-only"]',
+    '.reply-box [contenteditable]:not([contenteditable="false"])',
   ],
   account: ['.mall-name', '.header-mall-name', '[class*="mallName"]', '.user-info .name'],
 } as const satisfies SelectorMap;
