@@ -123,6 +123,9 @@ async function open(name: string): Promise<Lab> {
       await page.keyboard.type(s, { delay: 20 });
     },
     palette: async (query, want) => {
+      // A person's keys are ≥ 100 ms apart: editors that apply caret keys through their own model (Lexical rich
+      // text, CKEditor 5) have rendered the caret the last key made before the palette saves it.
+      await page.waitForTimeout(200);
       await page.keyboard.press('Control+/');
       const palette = page.locator('[data-reply-sentinel-palette]');
       await expect.poll(() => palette.count(), { timeout: 5000 }).toBe(1);
