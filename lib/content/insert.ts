@@ -40,9 +40,11 @@ export interface InsertOptions {
   settleMs?: number;
   /** After the focus or caret was moved by us: how long editors get to pick the new selection up (ms). */
   focusSettleMs?: number;
+  /** Where in the text the caret ends up (a phrase's {cursor}); default: after the text. */
+  caretAt?: number;
 }
 
-const DEFAULTS: Required<InsertOptions> = { settleMs: 800, focusSettleMs: 150 };
+const DEFAULTS = { settleMs: 800, focusSettleMs: 150 };
 
 type Field = HTMLTextAreaElement | HTMLInputElement;
 
@@ -124,6 +126,76 @@ function waitShownUp(el: HTMLElement, text: string, before: string, ms: number):
     observer.observe(el, { childList: true, subtree: true, characterData: true });
     const timer = setTimeout(() => done(shownUp(el, text, before)), ms);
   });
+}
+
+/**
+ * The editor's text from its start to the caret (to the selection's start with `atStart`), or null when the
+ * selection is not inside.
+ */
+export function textBeforeCaret(el: HTMLElement, atStart = false): string | null {
+  const sel = el.ownerDocument.getSelection();
+  if (!sel || !sel.rangeCount) return null;
+  const r = sel.getRangeAt(0);
+  const [node, offset] = atStart ? [r.startContainer, r.startOffset] : [r.endContainer, r.endOffset];
+  if (!el.contains(node)) return null;
+  const pre = el.ownerDocument.createRange();
+  pre.selectNodeContents(el);
+  pre.setEnd(node, offset);
+  return pre.toString();
+}
+
+/** How many caret steps (grapheme clusters: an emoji is one; a line break is one) a text is. */
+export function caretSteps(text: string): number {
+  const Segmenter = (Intl as { Segmenter?: typeof Intl.Segmenter }).Segmenter;
+  return Segmenter ? [...new Segmenter().segment(text)].length : Array.from(text).length;
+}
+
+/**
+ * Resolves once the editor had its chance to handle a selection change: `after` ms after the next `selectionchange`
+ * (editors read the selection there), or after `ms` when none comes.
+ */
+export function selectionSettled(doc: Document, ms: number, after: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      doc.removeEventListener('selectionchange', done);
+      clearTimeout(timer);
+      setTimeout(resolve, after);
+    };
+    doc.addEventListener('selectionchange', done);
+    const timer = setTimeout(done, ms);
+  });
+}
+
+/** Moves the caret `n` steps (negative: backward), as arrow keys would; editors take it from the selectionchange. */
+function moveCaret(el: HTMLElement, n: number): void {
+  if (isTextField(el)) {
+    const at = Math.max(0, (el.selectionEnd ?? el.value.length) + n);
+    el.setSelectionRange(at, at);
+    return;
+  }
+  const sel = el.ownerDocument.getSelection() as Selection & { modify?: (a: string, d: string, g: string) => void };
+  for (let i = Math.abs(n); i > 0; i--) sel?.modify?.('move', n > 0 ? 'forward' : 'backward', 'character');
+}
+
+/**
+ * Puts the caret where it belongs once the text is in: after it, or at `at` ({cursor}). An editor that inserted the
+ * text but left its selection where the insertion began (CKEditor 5 after a paste: typing would go before the
+ * phrase) is recognised by the text before the caret being unchanged a moment later (editors that render their
+ * selection after the text have done so by then), and its caret is moved from there.
+ */
+async function placeCaret(el: HTMLElement, text: string, before: string | null, at = -1): Promise<void> {
+  if (isTextField(el)) {
+    if (at >= 0) moveCaret(el, at - text.length);
+    return;
+  }
+  await selectionSettled(el.ownerDocument, 50, 0);
+  // CKEditor 5 leaves a replaced selection spanning the inserted text: the caret is its end.
+  const sel = el.ownerDocument.getSelection();
+  if (sel && !sel.isCollapsed && sel.focusNode && el.contains(sel.focusNode)) sel.collapseToEnd();
+  const now = textBeforeCaret(el);
+  const stayed = before !== null && now !== null && flat(now) === flat(before);
+  if (stayed) moveCaret(el, caretSteps(at >= 0 ? text.slice(0, at) : text));
+  else if (at >= 0) moveCaret(el, -caretSteps(text.slice(at)));
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -244,17 +316,31 @@ export async function insertTextConfirmed(
   const p = prepare(target, raw);
   if (!('el' in p)) return p;
   const { el, text, moved } = p;
-  if (isTextField(el)) return insertIntoField(el, text);
+  const at = options.caretAt ?? -1;
+  if (isTextField(el)) {
+    const r = insertIntoField(el, text);
+    if (r.ok) await placeCaret(el, el.tagName === 'INPUT' ? text.replace(/\n+/g, ' ') : text, null, at);
+    return r;
+  }
   if (moved) await sleep(opts.focusSettleMs);
 
   const before = el.textContent ?? '';
+  const caretBefore = textBeforeCaret(el, true);
+  const done = async (strategy: InsertStrategy): Promise<InsertResult> => {
+    await placeCaret(el, text, caretBefore, at);
+    return { ok: true, strategy };
+  };
   const claimed = dispatchPaste(el, text);
-  if (await waitShownUp(el, text, before, claimed ? opts.settleMs : 0)) return { ok: true, strategy: 'paste' };
+  if (await waitShownUp(el, text, before, claimed ? opts.settleMs : 0)) return done('paste');
   if (claimed) {
     if (dispatchReplacement(el, text) && (await waitShownUp(el, text, before, opts.settleMs)))
-      return { ok: true, strategy: 'beforeinput' };
+      return done('beforeinput');
     return NOT_TAKEN;
   }
-  if (execInsert(el.ownerDocument, text) && shownUp(el, text, before)) return { ok: true, strategy: 'execCommand' };
+  // An editor that moved the focus into its own capture box on the paste (Quill 1.x) gets the text there and takes
+  // it into its model a moment later: wait for it to show up.
+  const redirected = el.ownerDocument.activeElement !== el && !el.contains(el.ownerDocument.activeElement);
+  if (execInsert(el.ownerDocument, text) && (await waitShownUp(el, text, before, redirected ? opts.settleMs : 0)))
+    return done('execCommand');
   return NOT_TAKEN;
 }

@@ -18,7 +18,7 @@ import { fillPhrase, type FillSettings } from '../phrases/fill';
 import { searchPhrases, type PhraseMatch } from '../phrases/search';
 import { promptsOf, shortcutKey } from '../phrases/validate';
 import { isolate, safeText } from '../text';
-import { editableOf, insertTextConfirmed } from './insert';
+import { editableOf, insertTextConfirmed, selectionSettled, textBeforeCaret } from './insert';
 
 export interface PaletteDeps {
   doc: Document;
@@ -58,7 +58,9 @@ label { display: block; padding: 4px 10px 0; color: #595959; }
   white-space: nowrap; }
 `;
 
-type Saved = { kind: 'field'; start: number; end: number } | { kind: 'range'; range: Range } | null;
+/** A contenteditable's selection: the DOM range, and its ends as text offsets for when the editor re-rendered. */
+type Saved =
+  { kind: 'field'; start: number; end: number } | { kind: 'range'; range: Range; start: number; end: number } | null;
 
 export class Palette {
   private phrases: PhraseRow[] = [];
@@ -73,6 +75,10 @@ export class Palette {
   private results: PhraseRow[] = [];
   private selected = 0;
   private loading: Promise<void> | null = null;
+  /** An IME composition is open (compositionstart … compositionend). */
+  private composing = false;
+  /** A composition ended in this task: its last `input` must not expand either. */
+  private composedNow = false;
 
   constructor(private readonly deps: PaletteDeps) {}
 
@@ -80,12 +86,17 @@ export class Palette {
     this.deps.doc.addEventListener('keydown', this.onKeyDown, true);
     this.deps.doc.addEventListener('input', this.onInput, true);
     this.deps.doc.addEventListener('focusin', this.onFocusIn, true);
+    this.deps.doc.addEventListener('compositionstart', this.onComposition, true);
+    this.deps.doc.addEventListener('compositionend', this.onComposition, true);
   }
 
   stop(): void {
     this.deps.doc.removeEventListener('keydown', this.onKeyDown, true);
     this.deps.doc.removeEventListener('input', this.onInput, true);
     this.deps.doc.removeEventListener('focusin', this.onFocusIn, true);
+    this.deps.doc.removeEventListener('compositionstart', this.onComposition, true);
+    this.deps.doc.removeEventListener('compositionend', this.onComposition, true);
+    this.unswallow();
     this.close(false);
   }
 
@@ -140,27 +151,59 @@ export class Palette {
     }
   };
 
-  /** `/fh` followed by a space: replace it with the phrase. */
-  private onInput = (e: Event) => {
-    const el = this.inInput(e.target);
-    if (!el || this.host) return;
-    const before = textBeforeCaret(el);
+  private onComposition = (e: Event) => {
+    this.composing = e.type === 'compositionstart';
+    if (this.composing) return;
+    this.composedNow = true;
+    setTimeout(() => {
+      this.composedNow = false;
+    }, 0);
+  };
+
+  private imeBusy(e?: Event): boolean {
+    return this.composing || this.composedNow || (e instanceof InputEvent && e.isComposing);
+  }
+
+  /** The phrase whose shortcut and a space end the text before the caret, and that text's length. */
+  private typedShortcut(el: HTMLElement): { phrase: PhraseRow; len: number } | null {
     // Contenteditable editors often turn a typed trailing space into a no-break space.
-    const m = /(?:^|\s)(\/[^\s/]{1,20})[ \u00a0]$/.exec(before ?? '');
-    if (!m) return;
+    const m = /(?:^|\s)(\/[^\s/]{1,20})[ \u00a0]$/.exec(textBefore(el) ?? '');
+    if (!m) return null;
     const key = shortcutKey(m[1]!);
     const phrase = this.phrases.find((p) => p.shortcut !== undefined && shortcutKey(p.shortcut) === key);
-    if (!phrase) return;
-    const len = m[1]!.length + 1;
-    if (promptsOf(phrase.text).length) {
-      selectBackward(el, len);
+    return phrase ? { phrase, len: m[1]!.length + 1 } : null;
+  }
+
+  /**
+   * `/fh` followed by a space: replace it with the phrase. Never while an IME composition is open nor from its
+   * last input; never inside the editor's own input handling (the editor is still applying the space): in the
+   * next task, the shortcut is selected, the editor is given the selectionchange to take it into its model, and
+   * the phrase is inserted over it by the editor's own strategy (insert.ts), one undo step.
+   */
+  private onInput = (e: Event) => {
+    const el = this.inInput(e.target);
+    if (!el || this.host || this.imeBusy(e) || !this.typedShortcut(el)) return;
+    setTimeout(() => void this.expand(el), 0);
+  };
+
+  private async expand(el: HTMLElement): Promise<void> {
+    const found = !this.host && !this.imeBusy() ? this.typedShortcut(el) : null;
+    if (!found) return;
+    selectBackward(el, found.len);
+    // Editors take the selection from the selectionchange; Slate reads it throttled (100 ms, trailing), and the typed
+    // space's own selectionchange may have opened that window.
+    await selectionSettled(this.deps.doc, 120, 110);
+    // The person may have typed on (or started composing) meanwhile: then the selection is not the shortcut.
+    const sel = selectedText(el).replace(/\u00a0/g, ' ');
+    if (this.imeBusy() || sel.length !== found.len || shortcutKey(sel.trim()) !== shortcutKey(found.phrase.shortcut!))
+      return;
+    if (promptsOf(found.phrase.text).length) {
       this.saveCaret(el);
-      void this.open(phrase);
+      void this.open(found.phrase);
       return;
     }
-    selectBackward(el, len);
-    void this.insert(el, phrase, {});
-  };
+    await this.insert(el, found.phrase, {});
+  }
 
   private saveCaret(el: HTMLElement): void {
     if (el instanceof HTMLTextAreaElement || el instanceof HTMLInputElement) {
@@ -174,7 +217,12 @@ export class Palette {
     const sel = this.deps.doc.getSelection();
     this.saved =
       sel && sel.rangeCount && el.contains(sel.getRangeAt(0).startContainer)
-        ? { kind: 'range', range: sel.getRangeAt(0).cloneRange() }
+        ? {
+            kind: 'range',
+            range: sel.getRangeAt(0).cloneRange(),
+            start: textBeforeCaret(el, true)?.length ?? 0,
+            end: textBeforeCaret(el)?.length ?? 0,
+          }
         : null;
   }
 
@@ -185,8 +233,17 @@ export class Palette {
       el.setSelectionRange(s.start, s.end);
     if (s?.kind === 'range') {
       const sel = this.deps.doc.getSelection();
+      const r = s.range;
+      // An editor that re-rendered its text meanwhile (CKEditor 5 on blur, Lexical) moved or dropped the saved nodes:
+      // the saved range is only kept while it still spans the same text offsets.
+      const live =
+        r.startContainer.isConnected &&
+        el.contains(r.startContainer) &&
+        el.contains(r.endContainer) &&
+        offsetOf(el, r.startContainer, r.startOffset) === s.start &&
+        offsetOf(el, r.endContainer, r.endOffset) === s.end;
       sel?.removeAllRanges();
-      sel?.addRange(s.range);
+      sel?.addRange(live ? r : rangeAt(el, s.start, s.end));
     }
   }
 
@@ -313,7 +370,9 @@ export class Palette {
       } else if (e.key === 'Enter') {
         e.preventDefault();
         const row = this.results[this.selected];
-        if (row) this.choose(box, el, row);
+        if (!row) return;
+        if (!promptsOf(row.text).length) this.swallowRest(e.key);
+        this.choose(box, el, row);
       } else if (e.key === 'Escape') {
         e.preventDefault();
         this.close();
@@ -322,6 +381,36 @@ export class Palette {
     render();
     q.focus();
   }
+
+  /**
+   * The key that chose a phrase closes the palette on keydown and the focus goes back to the chat input, where its
+   * keypress and keyup would land: a page that sends on keyup would send. They are stopped before the page sees
+   * them (until that key's keyup, at most 1 s).
+   */
+  private swallowRest(key: string): void {
+    const win = this.deps.doc.defaultView;
+    if (!win) return;
+    const stop = (e: KeyboardEvent) => {
+      if (e.key !== key) return;
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      if (e.type === 'keyup') off();
+    };
+    this.unswallow();
+    const off = () => {
+      this.unswallow = () => undefined;
+      win.removeEventListener('keypress', stop, true);
+      win.removeEventListener('keyup', stop, true);
+      clearTimeout(timer);
+    };
+    win.addEventListener('keypress', stop, true);
+    win.addEventListener('keyup', stop, true);
+    const timer = setTimeout(off, 1000);
+    this.unswallow = off;
+  }
+
+  /** Lets the swallowed key through again. */
+  private unswallow: () => void = () => undefined;
 
   private choose(box: HTMLElement, el: HTMLElement, row: PhraseRow): void {
     if (promptsOf(row.text).length) {
@@ -358,6 +447,7 @@ export class Palette {
           if (i < names.length - 1) fields[i + 1]!.focus();
           else {
             const filledIn = values();
+            this.swallowRest(e.key);
             this.close();
             void this.insert(el, row, filledIn);
           }
@@ -392,8 +482,7 @@ export class Palette {
   /** Fills the phrase and inserts it at the (restored) caret; {cursor} marks where the caret ends up. */
   private async insert(el: HTMLElement, row: PhraseRow, prompts: Record<string, string>): Promise<void> {
     const { text: clean, caret: at } = this.filled(row, prompts);
-    const r = await insertTextConfirmed(el, clean);
-    if (r.ok && at >= 0) moveCaretBack(el, clean.length - at);
+    const r = await insertTextConfirmed(el, clean, { caretAt: at });
     if (r.ok && row.id !== undefined) void send(this.deps.send, { type: 'phraseUsed', id: row.id });
   }
 }
@@ -429,16 +518,47 @@ function isField(el: HTMLElement): el is HTMLTextAreaElement | HTMLInputElement 
 }
 
 /** The text from the start of the input to the caret, or null when the caret is not inside. */
-function textBeforeCaret(el: HTMLElement): string | null {
-  if (isField(el)) return el.value.slice(0, el.selectionStart ?? el.value.length);
-  const sel = el.ownerDocument.getSelection();
-  if (!sel || !sel.rangeCount) return null;
-  const r = sel.getRangeAt(0);
-  if (!el.contains(r.endContainer)) return null;
+function textBefore(el: HTMLElement): string | null {
+  return isField(el) ? el.value.slice(0, el.selectionStart ?? el.value.length) : textBeforeCaret(el);
+}
+
+/** The text offset (as Range.toString counts) of a boundary point inside `el`. */
+function offsetOf(el: HTMLElement, node: Node, offset: number): number {
   const pre = el.ownerDocument.createRange();
   pre.selectNodeContents(el);
-  pre.setEnd(r.endContainer, r.endOffset);
-  return pre.toString();
+  pre.setEnd(node, offset);
+  return pre.toString().length;
+}
+
+/** The DOM range from text offset `start` to `end` in `el` (offsets as Range.toString counts them). */
+function rangeAt(el: HTMLElement, start: number, end: number): Range {
+  const doc = el.ownerDocument;
+  const range = doc.createRange();
+  range.selectNodeContents(el);
+  range.collapse(false);
+  const walk = doc.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  let pos = 0;
+  let startSet = false;
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const len = n.nodeValue?.length ?? 0;
+    if (!startSet && start <= pos + len) {
+      range.setStart(n, start - pos);
+      startSet = true;
+    }
+    if (startSet && end <= pos + len) {
+      range.setEnd(n, end - pos);
+      break;
+    }
+    pos += len;
+  }
+  return range;
+}
+
+/** The selected text inside the input ('' for none). */
+function selectedText(el: HTMLElement): string {
+  if (isField(el)) return el.value.slice(el.selectionStart ?? 0, el.selectionEnd ?? 0);
+  const sel = el.ownerDocument.getSelection();
+  return sel && sel.rangeCount && el.contains(sel.getRangeAt(0).startContainer) ? sel.toString() : '';
 }
 
 /** Selects `n` characters before the caret (so that inserting replaces them). */
@@ -450,15 +570,4 @@ function selectBackward(el: HTMLElement, n: number): void {
   }
   const sel = el.ownerDocument.getSelection() as Selection & { modify?: (a: string, d: string, g: string) => void };
   for (let i = 0; i < n; i++) sel?.modify?.('extend', 'backward', 'character');
-}
-
-function moveCaretBack(el: HTMLElement, n: number): void {
-  if (n <= 0) return;
-  if (isField(el)) {
-    const end = el.selectionEnd ?? el.value.length;
-    el.setSelectionRange(end - n, end - n);
-    return;
-  }
-  const sel = el.ownerDocument.getSelection() as Selection & { modify?: (a: string, d: string, g: string) => void };
-  for (let i = 0; i < n; i++) sel?.modify?.('move', 'backward', 'character');
 }

@@ -2,7 +2,7 @@
  * `npm run bench` (after `npm run build:all`): the issue-7 benchmarks in real Chromium and node. Writes
  * bench-results/latest.json and bench-results/latest.md; bench-results/README.md explains every number.
  *
- *   jiti scripts/bench/index.ts [--quick] [--only=bundles,engine,latency,mainthread,popup]
+ *   jiti scripts/bench/index.ts [--quick] [--only=bundles,engine,latency,mainthread,popup,palette]
  *
  * --quick: small scales for a smoke run (minutes, not tens of minutes); its numbers are not the goals' numbers.
  * The machine may be shared: every section records the load average around it, and every timing has its spread.
@@ -24,6 +24,7 @@ import { measureBundles, type EntrypointSize } from './bundle';
 import { measureLatency } from './latency';
 import { measureAlertLatency } from './alerts';
 import { measureMainThread } from './mainthread';
+import { measurePalette } from './palette';
 import { measurePopup } from './popup';
 import { round, sleep, summarize } from './stats';
 
@@ -33,7 +34,7 @@ const ONLY = argv
   .find((a) => a.startsWith('--only='))
   ?.slice(7)
   .split(',');
-const SECTIONS = ['bundles', 'engine', 'latency', 'mainthread', 'popup'] as const;
+const SECTIONS = ['bundles', 'engine', 'latency', 'mainthread', 'popup', 'palette'] as const;
 type Section = (typeof SECTIONS)[number];
 const want = (s: Section) => !ONLY || ONLY.includes(s);
 for (const s of ONLY ?? []) if (!SECTIONS.includes(s as Section)) throw new Error(`unknown section ${s}`);
@@ -52,6 +53,8 @@ const SCALE = QUICK
       perDay: 1000,
       opens: 5,
       backToBack: 3,
+      palettePhrases: 1000,
+      paletteOpens: 5,
     }
   : {
       latencySmall: 500,
@@ -66,6 +69,8 @@ const SCALE = QUICK
       perDay: 5000,
       opens: 15,
       backToBack: 15,
+      palettePhrases: 5000,
+      paletteOpens: 30,
     };
 const LARGE_QUERY = 'rows=1000&messages=10000';
 
@@ -191,7 +196,8 @@ async function main() {
   const goals: Goal[] = [];
   try {
     // One private copy of the demo build for every browser section (a rebuild elsewhere cannot change it).
-    const extDir = want('latency') || want('mainthread') || want('popup') ? await extensionCopy() : '';
+    const extDir =
+      want('latency') || want('mainthread') || want('popup') || want('palette') ? await extensionCopy() : '';
     if (want('bundles')) {
       const r = await section('bundle sizes (production build)', () => measureBundles(PROD_EXTENSION_DIR));
       results.bundles = r;
@@ -329,6 +335,40 @@ async function main() {
             ? `${warm.p95.toFixed(1)} ms (p50 ${warm.p50.toFixed(1)}, cold ${r.result?.firstRenderMs.cold} ms; opened right after another closed: p95 ${b2b.p95.toFixed(1)})`
             : 'error',
         met: warm ? warm.p95 <= 100 : false,
+      });
+    }
+    if (want('palette')) {
+      const r = await section(`quick-phrase palette (${SCALE.palettePhrases} phrases)`, async () => {
+        const ext = await launchExtension({ extensionDir: extDir });
+        try {
+          return await measurePalette({
+            ext,
+            url: `${server.url}/pdd/index.html?auto=0`,
+            input: '#replyTextarea',
+            phrases: SCALE.palettePhrases,
+            opens: SCALE.paletteOpens,
+            log,
+          });
+        } finally {
+          await ext.close();
+        }
+      });
+      results.palette = r;
+      const p = r.result;
+      const ok = !!p && !p.failures.length;
+      goals.push({
+        goal: `palette open (Ctrl+/ → list in the page), p95 (${SCALE.palettePhrases} phrases)`,
+        target: '≤ 50 ms',
+        measured: p ? `${p.openMs.p95.toFixed(1)} ms (p50 ${p.openMs.p50.toFixed(1)}, n ${p.openMs.n})` : 'error',
+        met: ok ? p.openMs.p95 <= 50 : false,
+      });
+      goals.push({
+        goal: `palette search, per keystroke (key → list re-rendered), p95 (${SCALE.palettePhrases} phrases)`,
+        target: '≤ 16 ms',
+        measured: p
+          ? `${p.searchKeystrokeMs.p95.toFixed(1)} ms (p50 ${p.searchKeystrokeMs.p50.toFixed(1)}, n ${p.searchKeystrokeMs.n})`
+          : 'error',
+        met: ok ? p.searchKeystrokeMs.p95 <= 16 : false,
       });
     }
   } finally {

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 /** The in-page palette's shortcut expansion (the palette's search is tested in phrases-search.test.ts). */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Palette } from '../../lib/content/palette';
 import type { PhraseRow } from '../../lib/db/schema';
 import { pinyinKey } from '../../lib/phrases/pinyin';
@@ -24,7 +24,8 @@ afterEach(() => {
   document.body.replaceChildren();
 });
 
-async function typed(text: string): Promise<Palette> {
+/** A textarea with the palette watching it, and the phrases loaded. */
+async function watched(): Promise<{ p: Palette; input: HTMLTextAreaElement }> {
   const input = document.createElement('textarea');
   document.body.append(input);
   const p = new Palette({
@@ -39,11 +40,30 @@ async function typed(text: string): Promise<Palette> {
   p.start();
   await p.refresh();
   input.focus();
+  return { p, input };
+}
+
+/** Puts `text` in the input with the caret at its end and fires the `input` a typed character would. */
+function type(input: HTMLTextAreaElement, text: string, init: InputEventInit = {}): void {
   input.value = text;
   input.setSelectionRange(text.length, text.length);
-  input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: ' ' }));
+  input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: ' ', ...init }));
+}
+
+/** Expansion runs in a later task (after the editor's own input handling): waits for it, or long enough for it. */
+async function settles(p: Palette, open: boolean): Promise<void> {
+  if (open) await vi.waitFor(() => expect(p.isOpen).toBe(true));
+  else {
+    await new Promise((r) => setTimeout(r, 400));
+    expect(p.isOpen).toBe(false);
+  }
+}
+
+async function typed(text: string): Promise<Palette> {
+  const { p, input } = await watched();
+  type(input, text);
   // Expansion opens the phrase's fill-in prompts (after reloading the phrases).
-  for (let i = 0; i < 10 && !p.isOpen; i++) await new Promise((r) => setTimeout(r, 0));
+  await vi.waitFor(() => expect(p.isOpen).toBe(true), { timeout: 1000 }).catch(() => undefined);
   return p;
 }
 
@@ -59,7 +79,44 @@ describe('shortcut expansion', () => {
   });
 
   it('does not expand another word', async () => {
-    expect((await typed('/cases ')).isOpen).toBe(false);
+    const { p, input } = await watched();
+    type(input, '/cases ');
+    await settles(p, false);
+  });
+});
+
+describe('shortcut expansion and IME composition', () => {
+  it('never expands from an input that is part of a composition', async () => {
+    const { p, input } = await watched();
+    type(input, '/case ', { isComposing: true });
+    await settles(p, false);
+  });
+
+  it('never expands between compositionstart and compositionend', async () => {
+    const { p, input } = await watched();
+    input.dispatchEvent(new CompositionEvent('compositionstart', { bubbles: true }));
+    type(input, '/case ');
+    await settles(p, false);
+    input.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: '/case ' }));
+    await new Promise((r) => setTimeout(r, 0));
+    // After the composition (in a later task), a typed space expands as usual.
+    type(input, '/case ');
+    await settles(p, true);
+  });
+
+  it('never expands in the same task as a compositionend', async () => {
+    const { p, input } = await watched();
+    input.dispatchEvent(new CompositionEvent('compositionstart', { bubbles: true }));
+    input.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: '/case ' }));
+    type(input, '/case ');
+    await settles(p, false);
+  });
+
+  it('a composition that starts before the expansion runs cancels it', async () => {
+    const { p, input } = await watched();
+    type(input, '/case ');
+    input.dispatchEvent(new CompositionEvent('compositionstart', { bubbles: true }));
+    await settles(p, false);
   });
 });
 
@@ -186,5 +243,25 @@ describe('the palette opens with suggestions for the open conversation', () => {
     const { root } = await opened(rows);
     expect(root.querySelector('li[role="option"]')!.textContent).toContain('在的哦');
     expect(root.querySelector('.hint')).toBeNull();
+  });
+});
+
+describe('the key that chose a phrase never reaches the page', () => {
+  it('its keypress and keyup are stopped (a page that sends on keyup does not send); other keys pass', async () => {
+    const { root, input, key } = await opened([phrase(1, '好的')]);
+    const reached: string[] = [];
+    for (const type of ['keydown', 'keypress', 'keyup'])
+      input.addEventListener(type, (e) => reached.push(`${type}:${(e as KeyboardEvent).key}`));
+    key(root.querySelector('input')!, 'Enter');
+    await vi.waitFor(() => expect(input.value).toBe('好的'));
+    expect(document.activeElement).toBe(input);
+    for (const type of ['keypress', 'keyup'])
+      input.dispatchEvent(new KeyboardEvent(type, { key: 'Enter', bubbles: true, cancelable: true }));
+    expect(reached).toEqual([]);
+    // After that keyup, Enter is the page's again; other keys always were.
+    for (const type of ['keydown', 'keyup'])
+      input.dispatchEvent(new KeyboardEvent(type, { key: 'Enter', bubbles: true, cancelable: true }));
+    input.dispatchEvent(new KeyboardEvent('keyup', { key: 'a', bubbles: true, cancelable: true }));
+    expect(reached).toEqual(['keydown:Enter', 'keyup:Enter', 'keyup:a']);
   });
 });

@@ -98,6 +98,24 @@ describe('PDD adapter', () => {
     expect(x.conversations).toHaveLength(3);
   });
 
+  it('accepts a contenteditable reply editor as the input, never a bubble or a read-only editable', () => {
+    const ce = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread-contenteditable.html'), 'utf8');
+    const x = extractPdd(load(ce));
+    expect(x.health).toBe('watching');
+    expect(x.input?.id).toBe('replyEditor');
+    expect(x.thread?.messages).toHaveLength(7);
+    // A contenteditable outside the reply box (a message bubble) is not the input; nor a read-only one inside.
+    const bubbleOnly = ce
+      .replace('contenteditable="true" role="textbox"', 'contenteditable="false" role="textbox"')
+      .replace(
+        '<p class="msg-content-box">请问什么时候发货',
+        '<p class="msg-content-box" contenteditable="true">请问什么时候发货',
+      );
+    const y = extractPdd(load(bubbleOnly));
+    expect(y.input).toBeNull();
+    expect(y.health).toBe('noInput');
+  });
+
   it('fails loudly: no message list → noList, no input → noInput, login page → loggedOut', () => {
     expect(extractPdd(load('<div id="app"><p>加载中…</p></div>')).health).toBe('noList');
     expect(extractPdd(load(fixture.replace(/<textarea[^>]*><\/textarea>/, ''))).health).toBe('noInput');

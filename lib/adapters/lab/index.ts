@@ -19,6 +19,7 @@ export const LAB_SELECTORS = {
     '#lab-editor [data-lexical-editor]',
     '#lab-editor .ProseMirror',
     '#lab-editor .public-DraftEditor-content',
+    '#lab-editor .ck-editor__editable',
     '#lab-editor textarea',
     '#lab-editor [contenteditable="true"]',
   ],

@@ -53,7 +53,16 @@ export const PDD_SELECTORS = {
   ],
   goodsCard: ['.msg-content.good-card', '.good-card'],
   buyerUid: ['[currentuid]'],
-  input: ['textarea#replyTextarea', '.reply-box textarea', 'textarea.custom-scroll'],
+  /**
+   * The textarea today; workbenches change editors, so a contenteditable in the reply box too (scoped to
+   * `.reply-box`: message bubbles are never the input; `contenteditable="false"` never matches).
+   */
+  input: [
+    'textarea#replyTextarea',
+    '.reply-box textarea',
+    'textarea.custom-scroll',
+    '.reply-box [contenteditable]:not([contenteditable="false"])',
+  ],
   account: ['.mall-name', '.header-mall-name', '[class*="mallName"]', '.user-info .name'],
 } as const satisfies SelectorMap;
 

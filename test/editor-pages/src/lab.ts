@@ -11,6 +11,11 @@ export interface EditorLab {
   setText?(text: string): void;
   /** What the page "sent": Enter (without Shift) records the model text here, like a chat box's send. */
   sent: string[];
+  /**
+   * The send trap: every Enter (without Shift, not composing) keydown, keypress and keyup that reaches the editor,
+   * by event type, as a page that sends on any of them would have sent.
+   */
+  trapped: string[];
   /** Set once the editor is mounted and usable. */
   ready: boolean;
 }
@@ -37,8 +42,13 @@ export function labPage(name: string): HTMLElement {
 }
 
 /** Publishes the lab API for the tests. */
-export function publish(lab: Omit<EditorLab, 'sent' | 'ready'>): EditorLab {
-  const full: EditorLab = { ...lab, sent: [], ready: true };
+export function publish(lab: Omit<EditorLab, 'sent' | 'trapped' | 'ready'>): EditorLab {
+  const full: EditorLab = { ...lab, sent: [], trapped: [], ready: true };
+  for (const type of ['keydown', 'keypress', 'keyup'] as const)
+    document.addEventListener(type, (e) => {
+      const box = document.getElementById('lab-editor');
+      if (isSendKey(e) && box && e.target instanceof Node && box.contains(e.target)) full.trapped.push(type);
+    });
   window.editorLab = full;
   return full;
 }

@@ -1,0 +1,206 @@
+/**
+ * The in-page palette (Ctrl+/) and shortcut expansion (`/fh` + space) in the REAL editors (test/editor-pages):
+ * a React textarea, a plain contenteditable, Quill 2 and 1.x, Slate, Lexical plain and rich, ProseMirror, TipTap,
+ * Draft.js and CKEditor 5. Driven with real keys through the demo build's lab adapter; everything is judged from
+ * the EDITOR'S OWN MODEL (window.editorLab.getText), and every test checks the page's send trap: no Enter keydown,
+ * keypress or keyup reached the editor, nothing was sent.
+ */
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { putRows, readStore } from './db';
+import {
+  DEMO_EXTENSION_DIR,
+  REPO_ROOT,
+  launchExtension,
+  startStaticServer,
+  type ExtensionHarness,
+  type StaticServer,
+} from './harness';
+
+interface EditorLab {
+  ready: boolean;
+  getText(): string;
+  sent: string[];
+  trapped: string[];
+}
+declare const window: Window & { editorLab?: EditorLab };
+
+const PAGES_DIR = path.join(REPO_ROOT, '.output/editor-pages');
+const EDITORS = [
+  'textarea',
+  'contenteditable',
+  'quill',
+  'quill1',
+  'slate',
+  'lexical',
+  'lexical-rich',
+  'prosemirror',
+  'tiptap',
+  'draft',
+  'ckeditor',
+];
+const EDITABLE = '#lab-editor textarea, #lab-editor [contenteditable="true"]';
+
+const FH = '亲，已安排发货～';
+const MULTI = '第一行😀好\n第二行👍 OK';
+const PHRASES = [
+  { id: 91_001, text: FH, shortcut: '/qfh' },
+  { id: 91_002, text: '您好{cursor}，再见', shortcut: '/qcur' },
+  { id: 91_003, text: MULTI, shortcut: '/qml' },
+].map((p) => ({ ...p, group: 'e2e', tags: [], usage: 0, updatedAt: Date.now() }));
+
+async function until(probe: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100 && !(await probe()); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+let server: StaticServer;
+let ext: ExtensionHarness;
+let extensionCopy: string;
+
+beforeAll(async () => {
+  if (!existsSync(path.join(PAGES_DIR, 'editors/tiptap.html')))
+    throw new Error('No editor pages: run `vite build --config test/editor-pages/vite.config.ts` first.');
+  server = await startStaticServer(PAGES_DIR);
+  extensionCopy = await mkdtemp(path.join(tmpdir(), 'reply-sentinel-palette-'));
+  await cp(DEMO_EXTENSION_DIR, extensionCopy, { recursive: true });
+  ext = await launchExtension({ extensionDir: extensionCopy });
+  await until(() =>
+    readStore(ext, 'phrases').then(
+      () => true,
+      () => false,
+    ),
+  );
+  await putRows(ext, 'phrases', PHRASES);
+});
+
+afterEach(async () => {
+  for (const p of ext.context.pages()) if (!p.url().startsWith(ext.baseUrl)) await p.close();
+  await until(async () => !(await readStore(ext, 'tabs')).some((t) => t.platform === 'xhs'));
+});
+
+afterAll(async () => {
+  await ext?.close();
+  await server?.close();
+  if (extensionCopy) await rm(extensionCopy, { recursive: true, force: true });
+});
+
+interface Lab {
+  page: Page;
+  text(): Promise<string>;
+  /** Nothing sent, no Enter keydown/keypress/keyup reached the editor. */
+  quiet(): Promise<void>;
+  type(s: string): Promise<void>;
+  /** Ctrl+/, the query, Enter on the first option (which must contain `want`). */
+  palette(query: string, want: string): Promise<void>;
+}
+
+/** Opens an editor page once the extension watches it, with the caret in the (empty) editor. */
+async function open(name: string): Promise<Lab> {
+  const page = await ext.context.newPage();
+  await page.goto(`${server.url}/editors/${name}.html`);
+  await page.waitForFunction(() => window.editorLab?.ready === true);
+  await expect
+    .poll(async () => (await readStore(ext, 'tabs')).filter((t) => t.platform === 'xhs').map((t) => t.health), {
+      timeout: 10_000,
+    })
+    .toEqual(['watching']);
+  await page.locator(EDITABLE).first().click();
+  // Focusing the input loads the phrases into the palette (from the background).
+  await page.waitForTimeout(300);
+  const text = () => page.evaluate(() => window.editorLab!.getText());
+  return {
+    page,
+    text,
+    quiet: async () => {
+      expect(await page.evaluate(() => [...window.editorLab!.sent])).toEqual([]);
+      expect(await page.evaluate(() => [...window.editorLab!.trapped])).toEqual([]);
+    },
+    type: async (s) => {
+      await page.keyboard.type(s, { delay: 20 });
+    },
+    palette: async (query, want) => {
+      // A person's keys are ≥ 100 ms apart: editors that apply caret keys through their own model (Lexical rich
+      // text, CKEditor 5) have rendered the caret the last key made before the palette saves it.
+      await page.waitForTimeout(200);
+      await page.keyboard.press('Control+/');
+      const palette = page.locator('[data-reply-sentinel-palette]');
+      await expect.poll(() => palette.count(), { timeout: 5000 }).toBe(1);
+      await page.keyboard.type(query);
+      await expect.poll(() => palette.locator('li[role="option"]').first().textContent()).toContain(want);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => palette.count()).toBe(0);
+      // A person reads what went in before typing on (the caret is placed once the editor has rendered it).
+      await page.waitForTimeout(250);
+    },
+  };
+}
+
+describe.each(EDITORS)('%s', (name) => {
+  it('palette: mid-text, over a selection, {cursor}, multi-line with emoji — in the model, never sent', async () => {
+    const lab = await open(name);
+    await lab.type('前文后文');
+    await expect.poll(lab.text).toBe('前文后文');
+    for (let i = 0; i < 2; i++) await lab.page.keyboard.press('ArrowLeft');
+    await lab.palette('/qfh', FH);
+    await expect.poll(lab.text, { timeout: 5000 }).toBe(`前文${FH}后文`);
+    // The caret is after the phrase: typing goes on there.
+    await lab.type('Z');
+    await expect.poll(lab.text).toBe(`前文${FH}Z后文`);
+
+    // A selection is replaced (后文 selected with Shift+→).
+    for (let i = 0; i < 2; i++) await lab.page.keyboard.press('Shift+ArrowRight');
+    await lab.palette('/qcur', '再见');
+    // {cursor}: the caret lands between 您好 and ，再见.
+    await expect.poll(lab.text, { timeout: 5000 }).toBe(`前文${FH}Z您好，再见`);
+    await lab.type('Y');
+    await expect.poll(lab.text).toBe(`前文${FH}Z您好Y，再见`);
+
+    await lab.page.keyboard.press('End');
+    await lab.palette('/qml', '第二行');
+    await expect.poll(lab.text, { timeout: 5000 }).toBe(`前文${FH}Z您好Y，再见${MULTI}`);
+    await lab.quiet();
+  });
+
+  it('expansion at the start and mid-text goes through the model; one undo takes back exactly the insertion', async () => {
+    const lab = await open(name);
+    await lab.type('/qfh ');
+    await expect.poll(lab.text, { timeout: 5000 }).toBe(FH);
+
+    await lab.type('前文 后文');
+    await expect.poll(lab.text).toBe(`${FH}前文 后文`);
+    for (let i = 0; i < 2; i++) await lab.page.keyboard.press('ArrowLeft');
+    // A person pauses before typing the shortcut (editors group quick typing into one undo step).
+    await lab.page.waitForTimeout(1100);
+    await lab.type('/qfh ');
+    await expect.poll(lab.text, { timeout: 5000 }).toBe(`${FH}前文 ${FH}后文`);
+
+    // One undo: the shortcut as typed, or, where the editor groups the typing right before with it, the text
+    // before the shortcut — never the phrase left in, never the text typed before the pause gone.
+    await lab.page.keyboard.press('Control+z');
+    await expect
+      .poll(lab.text)
+      .toSatisfy((t: string) => [`${FH}前文 /qfh 后文`, `${FH}前文 /qfh后文`, `${FH}前文 后文`].includes(t));
+    await lab.quiet();
+  });
+
+  it('IME: no expansion while composing nor from the committed composition; a real space after it expands', async () => {
+    const lab = await open(name);
+    const cdp = await ext.context.newCDPSession(lab.page);
+    await cdp.send('Input.imeSetComposition', { text: '/qfh ', selectionStart: 5, selectionEnd: 5 });
+    await lab.page.waitForTimeout(400);
+    expect(await lab.text()).not.toContain(FH);
+    await cdp.send('Input.insertText', { text: '/qfh ' });
+    await lab.page.waitForTimeout(400);
+    expect((await lab.text()).replace(/\u00a0/g, ' ')).toBe('/qfh ');
+    // The person deletes the space and types a real one: that expands.
+    await lab.page.keyboard.press('Backspace');
+    await expect.poll(lab.text).toBe('/qfh');
+    await lab.type(' ');
+    await expect.poll(lab.text, { timeout: 5000 }).toBe(FH);
+    await lab.quiet();
+  });
+});
