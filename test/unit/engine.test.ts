@@ -382,7 +382,8 @@ describe('rules as data with user overrides', () => {
       for (const m of p.metrics) {
         expect(m.validReply.length).toBeGreaterThan(0);
         // Smart replies (店小蜜, 7x24H: robot) count on Taobao and 1688 only (seed 001); auto-replies nowhere.
-        if (!['taobao', 'ali1688'].includes(p.platform) || m.retired) expect(m.validReply, m.key).not.toContain('robot');
+        if (!['taobao', 'ali1688'].includes(p.platform) || m.retired)
+          expect(m.validReply, m.key).not.toContain('robot');
         expect(m.validReply).not.toContain('auto');
         expect(m.window.startMin).toBeLessThan(m.window.endMin);
         expect(m.key.startsWith(p.platform)).toBe(true);

@@ -8,21 +8,27 @@ import { describe, expect, it } from 'vitest';
 import config from '../../wxt.config';
 import { DEMO_MATCHES, WORKBENCH_MATCHES } from '../../lib/hosts';
 
-/** The permissions the extension needs, exactly (alarms: the one wake-up; notifications; IndexedDB quota). */
-const PERMISSIONS = ['alarms', 'notifications', 'unlimitedStorage'];
+/**
+ * The permissions the extension needs, exactly (alarms: the one wake-up; notifications; offscreen: the alert
+ * sounds, played by an offscreen document because a service worker has no audio; IndexedDB quota).
+ */
+const PERMISSIONS = ['alarms', 'notifications', 'offscreen', 'unlimitedStorage'];
 
 type ManifestFn = (env: { mode: string }) => { permissions?: string[]; host_permissions?: string[] };
 
 describe('wxt.config.ts manifest', () => {
   const manifest = config.manifest as unknown as ManifestFn;
 
-  it.each(['production', 'demo'])('%s: permissions are exactly alarms, notifications, unlimitedStorage', (mode) => {
-    const m = manifest({ mode });
-    expect([...(m.permissions ?? [])].sort()).toEqual([...PERMISSIONS].sort());
-    expect([...(m.host_permissions ?? [])].sort()).toEqual(
-      (mode === 'demo' ? [...WORKBENCH_MATCHES, ...DEMO_MATCHES] : [...WORKBENCH_MATCHES]).sort(),
-    );
-  });
+  it.each(['production', 'demo'])(
+    '%s: permissions are exactly alarms, notifications, offscreen, unlimitedStorage',
+    (mode) => {
+      const m = manifest({ mode });
+      expect([...(m.permissions ?? [])].sort()).toEqual([...PERMISSIONS].sort());
+      expect([...(m.host_permissions ?? [])].sort()).toEqual(
+        (mode === 'demo' ? [...WORKBENCH_MATCHES, ...DEMO_MATCHES] : [...WORKBENCH_MATCHES]).sort(),
+      );
+    },
+  );
 
   it('no source uses extension storage (chrome.storage, browser.storage or WXT storage): it needs no permission', () => {
     const root = path.resolve(__dirname, '../..');
