@@ -1,6 +1,13 @@
 import { defineConfig } from 'wxt';
 import { COMMANDS } from './lib/commands';
-import { DEMO_MATCHES, WORKBENCH_MATCHES } from './lib/hosts';
+import {
+  DEMO_MATCHES,
+  DEMO_ONLY_SCRIPTS,
+  SCRIPT_SITES,
+  WORKBENCH_MATCHES,
+  demoMatches,
+  type ScriptName,
+} from './lib/hosts';
 
 /**
  * Two builds:
@@ -25,11 +32,22 @@ export default defineConfig({
     commands: COMMANDS,
   }),
   hooks: {
+    // The editor lab's script exists only in the demo build.
+    'entrypoints:resolved': (wxt, entrypoints) => {
+      if (wxt.config.mode === 'demo') return;
+      const drop = new Set<string>(DEMO_ONLY_SCRIPTS);
+      for (let i = entrypoints.length - 1; i >= 0; i--) {
+        if (entrypoints[i]!.type === 'content-script' && drop.has(entrypoints[i]!.name)) entrypoints.splice(i, 1);
+      }
+    },
     'build:manifestGenerated': (wxt, manifest) => {
       if (wxt.config.mode !== 'demo') return;
-      // Every content script that watches a real workbench also watches the demo pages.
+      // Each content script that watches a real workbench also watches its platform's demo pages.
       for (const cs of manifest.content_scripts ?? []) {
-        cs.matches = [...(cs.matches ?? []), ...DEMO_MATCHES];
+        const script = /^content-scripts\/(\w+)\.js$/.exec(cs.js?.[0] ?? '')?.[1];
+        if (!script || !(script in SCRIPT_SITES))
+          throw new Error(`content script ${cs.js?.[0]} is not in SCRIPT_SITES`);
+        cs.matches = [...new Set([...(cs.matches ?? []), ...demoMatches(script as ScriptName)])];
       }
     },
   },

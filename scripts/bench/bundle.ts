@@ -16,8 +16,6 @@ import { gzipSync } from 'node:zlib';
  * Raise one deliberately, with the reason, when a feature needs it.
  */
 export const BUDGETS: Record<string, number> = {
-  // The hard limit: the content script runs in every workbench tab and frame [21.8 kB].
-  'content-scripts/workbench.js': 30_000,
   // Dexie, engine, rules, messages, maintenance [57.4 kB], and since 2026-12-03 pinyin-pro's dictionary [208.0 kB]:
   // the phrase store writes each phrase's pinyin key and the palette's question gets one, so the dictionary (≈140 kB)
   // stays out of the content script (30 kB). It costs ≈80 ms of CPU at each worker start (measured in node on the
@@ -28,6 +26,12 @@ export const BUDGETS: Record<string, number> = {
   'options.html': 150_000,
   'analytics.html': 180_000,
 };
+/**
+ * Every content script (one per platform since 2026-12-04, lib/hosts.ts SCRIPT_SITES): the issue's hard limit, for
+ * the code that runs in every workbench tab and frame [one script for all platforms: 21.8 kB on 2026-11-27, 31.0 kB
+ * on 2026-12-04; per platform then: 19.7–22.3 kB].
+ */
+export const CONTENT_SCRIPT_BUDGET = 30_000;
 /** Any other HTML page gets this until it has its own line above. */
 export const DEFAULT_PAGE_BUDGET = 180_000;
 
@@ -76,7 +80,7 @@ export function pageAssets(html: string): string[] {
 function entry(name: string, kind: EntrypointSize['kind'], files: FileSize[]): EntrypointSize {
   const raw = files.reduce((a, f) => a + f.raw, 0);
   const gzip = files.reduce((a, f) => a + f.gzip, 0);
-  const budget = BUDGETS[name] ?? DEFAULT_PAGE_BUDGET;
+  const budget = BUDGETS[name] ?? (kind === 'content' ? CONTENT_SCRIPT_BUDGET : DEFAULT_PAGE_BUDGET);
   return { entry: name, kind, files, raw, gzip, budget, ok: gzip <= budget };
 }
 

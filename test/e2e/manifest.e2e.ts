@@ -5,7 +5,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEMO_MATCHES, WORKBENCH_MATCHES } from '../../lib/hosts';
+import {
+  DEMO_MATCHES,
+  DEMO_ONLY_SCRIPTS,
+  SCRIPT_SITES,
+  WORKBENCH_MATCHES,
+  demoMatches,
+  type ScriptName,
+} from '../../lib/hosts';
 import { DEMO_EXTENSION_DIR, PROD_EXTENSION_DIR } from './harness';
 
 /** Exactly these (no `storage`: nothing uses chrome.storage; test/unit/manifest.test.ts checks the sources). */
@@ -17,7 +24,7 @@ type Manifest = {
   optional_permissions?: string[];
   host_permissions?: string[];
   optional_host_permissions?: string[];
-  content_scripts?: { matches?: string[] }[];
+  content_scripts?: { matches?: string[]; js?: string[]; all_frames?: boolean }[];
   icons?: Record<string, string>;
   [key: string]: unknown;
 };
@@ -29,10 +36,20 @@ function readManifest(dir: string): Manifest {
   return JSON.parse(readFileSync(file, 'utf8')) as Manifest;
 }
 
-/** The manifest with the demo patterns removed from every array. */
+/** Every demo-only pattern: the demo hosts, and each script's demo folders on them. */
+const DEMO_PATTERNS: readonly unknown[] = [
+  ...DEMO_MATCHES,
+  ...(Object.keys(SCRIPT_SITES) as ScriptName[]).flatMap((s) => demoMatches(s)),
+];
+const scriptOf = (cs: { js?: string[] }) => /^content-scripts\/(\w+)\.js$/.exec(cs.js?.[0] ?? '')?.[1] as ScriptName;
+
+/** The manifest with the demo patterns and the demo-only content scripts removed. */
 function withoutDemoMatches(value: unknown): unknown {
   if (Array.isArray(value))
-    return value.filter((v) => !(DEMO_MATCHES as readonly unknown[]).includes(v)).map(withoutDemoMatches);
+    return value
+      .filter((v) => !DEMO_PATTERNS.includes(v))
+      .filter((v) => !(v && typeof v === 'object' && 'js' in v && DEMO_ONLY_SCRIPTS.includes(scriptOf(v))))
+      .map(withoutDemoMatches);
   if (value && typeof value === 'object')
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutDemoMatches(v)]));
   return value;
@@ -59,6 +76,19 @@ describe('built manifests', () => {
     }
   });
 
+  it('production: one content script per platform module, on exactly its own sites', () => {
+    const scripts = (Object.keys(SCRIPT_SITES) as ScriptName[]).filter((s) => !DEMO_ONLY_SCRIPTS.includes(s));
+    expect((prod.content_scripts ?? []).map(scriptOf).sort()).toEqual([...scripts].sort());
+    for (const cs of prod.content_scripts ?? []) {
+      expect(cs.js).toHaveLength(1);
+      expect(sorted(cs.matches)).toEqual(sorted(SCRIPT_SITES[scriptOf(cs)].matches));
+      expect(cs.all_frames).toBe(true);
+    }
+    // Every site has exactly one script.
+    const all = (prod.content_scripts ?? []).flatMap((cs) => cs.matches ?? []);
+    expect(sorted(all)).toEqual(sorted(WORKBENCH_MATCHES));
+  });
+
   it.each([
     ['production', prod],
     ['demo', demo],
@@ -70,9 +100,12 @@ describe('built manifests', () => {
 
   it('demo: adds DEMO_MATCHES and nothing else', () => {
     expect(sorted(demo.host_permissions)).toEqual(sorted([...WORKBENCH_MATCHES, ...DEMO_MATCHES]));
+    // Each script also watches its own demo folders, and no other page of the demo server.
     for (const cs of demo.content_scripts ?? []) {
-      for (const m of DEMO_MATCHES) expect(cs.matches).toContain(m);
+      const script = scriptOf(cs);
+      expect(sorted(cs.matches)).toEqual(sorted([...SCRIPT_SITES[script].matches, ...demoMatches(script)]));
     }
+    expect((demo.content_scripts ?? []).map(scriptOf)).toEqual(expect.arrayContaining([...DEMO_ONLY_SCRIPTS]));
     // Strip the demo patterns and the two manifests must be identical.
     expect(withoutDemoMatches(demo)).toEqual(prod);
   });

@@ -1,0 +1,105 @@
+/**
+ * What every workbench content script does, whatever its platform: pick the adapter for the page, watch it, keep the
+ * link to the worker, run the quick-phrase palette, and talk to the background only through typed messages.
+ *
+ * One content script per adapter module (`entrypoints/<script>.content.ts`, the sites in `SCRIPT_SITES` of
+ * lib/hosts.ts): a tab loads only its own platform's adapter, not all of them (the content-script budget, 30 kB gzip,
+ * counts per script). all_frames: 1688's web Wangwang renders its chat inside a same-origin iframe.
+ */
+import { browser } from 'wxt/browser';
+import { defineContentScript } from 'wxt/utils/define-content-script';
+import type { Adapter } from '@/lib/adapters/types';
+import { WorkerLink } from '@/lib/content/link';
+import { Palette } from '@/lib/content/palette';
+import { BADGE_LABELS } from '@/lib/content/row-badges';
+import { Watcher } from '@/lib/content/watcher';
+import { SCRIPT_SITES, type ScriptName } from '@/lib/hosts';
+import { LINK_PORT } from '@/lib/messages';
+import { lastBuyerQuestion } from '@/lib/phrases/suggest';
+
+/** Which adapters each built content-script definition carries (read by the convention test). */
+export const SCRIPT_ADAPTERS = new WeakMap<object, readonly Adapter[]>();
+
+export function workbenchScript(script: ScriptName, adapters: readonly Adapter[]) {
+  const adapterFor = (url: URL) => adapters.find((a) => a.matches(url));
+  const definition = defineContentScript({
+    matches: [...SCRIPT_SITES[script].matches],
+    allFrames: true,
+    runAt: 'document_idle',
+    main(ctx) {
+      // Row badges say "剩 …" / "超 …" in the browser's language ('$1' kept for the time; zh_CN, the default locale,
+      // has every key).
+      const words = ['badgeLeft', 'badgeOver', 'badgeMinutes'].map((k) =>
+        browser.i18n.getMessage(k as 'extName', ['$1']),
+      );
+      BADGE_LABELS.splice(0, 3, ...words);
+      let watcher: Watcher | null = null;
+      let palette: Palette | null = null;
+      // The link to the worker: when Chrome stops the worker the port breaks, and reconnecting at once starts it again
+      // (the toolbar countdown would otherwise freeze until the next heartbeat); then the tab reports its health.
+      const link = new WorkerLink({
+        connect: () => browser.runtime.connect({ name: LINK_PORT }),
+        isValid: () => ctx.isValid,
+        setTimeout: (fn, ms) => ctx.setTimeout(fn, ms),
+        now: () => Date.now(),
+        onReconnect: () => watcher?.reportNow(),
+      });
+      const attach = () => {
+        watcher?.stop();
+        palette?.stop();
+        watcher = null;
+        palette = null;
+        const adapter = adapterFor(new URL(location.href));
+        const isTop = window === window.top;
+        // Nothing to watch here (any more): no link either, so this tab does not keep waking the worker.
+        if (!adapter || !(adapter.acceptsFrame ? adapter.acceptsFrame(document, isTop) : isTop)) {
+          link.stop();
+          return;
+        }
+        watcher = new Watcher({
+          adapter,
+          root: document,
+          now: () => Date.now(),
+          url: () => location.href,
+          send: (msg) => (ctx.isValid ? browser.runtime.sendMessage(msg) : Promise.resolve()),
+        });
+        watcher.start();
+        link.start();
+        const w = watcher;
+        palette = new Palette({
+          doc: document,
+          platform: adapter.platform,
+          input: () => w.last?.input ?? null,
+          send: (msg) => (ctx.isValid ? browser.runtime.sendMessage(msg) : Promise.resolve()),
+          context: () => {
+            const thread = w.last?.thread;
+            const question = thread ? lastBuyerQuestion(thread.messages) : '';
+            return { ...(thread?.nick && { buyerNick: thread.nick }), ...(question && { question }) };
+          },
+          now: () => Date.now(),
+        });
+        palette.start();
+      };
+      attach();
+      // From the background: the account's open clocks (in-page badges), phrases to insert, conversations to open.
+      const onMessage = (msg: unknown, _sender: unknown, sendResponse: (r: unknown) => void) => {
+        const reply = watcher?.handle(msg);
+        if (!reply) return false;
+        // Insertion answers once the editor shows the text: keep the channel open for the async reply.
+        Promise.resolve(reply).then(sendResponse, (err: unknown) => sendResponse({ ok: false, error: String(err) }));
+        return true;
+      };
+      browser.runtime.onMessage.addListener(onMessage);
+      ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
+      // Single-page apps change the URL without reloading: re-pick the adapter.
+      ctx.addEventListener(window, 'wxt:locationchange', attach);
+      ctx.onInvalidated(() => {
+        link.stop();
+        watcher?.stop();
+        palette?.stop();
+      });
+    },
+  });
+  SCRIPT_ADAPTERS.set(definition, adapters);
+  return definition;
+}

@@ -1,0 +1,62 @@
+/**
+ * One content script per adapter module (lib/hosts.ts SCRIPT_SITES, entrypoints/<script>.content.ts): every adapter
+ * of the registry is in exactly one script, a script's demo folders are its own adapters' pages, and no script pulls
+ * in the registry (which imports every adapter, and would put them all back into every tab).
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ADAPTERS } from '../../lib/adapters/registry';
+import type { Adapter } from '../../lib/adapters/types';
+import { SCRIPT_ADAPTERS } from '../../lib/content/main';
+import { SCRIPT_SITES, WORKBENCH_MATCHES, type ScriptName } from '../../lib/hosts';
+
+const ROOT = path.resolve(__dirname, '../..');
+const NAMES = Object.keys(SCRIPT_SITES) as ScriptName[];
+
+async function load(name: ScriptName): Promise<{ matches: string[]; adapters: readonly Adapter[] }> {
+  const mod = (await import(`../../entrypoints/${name}.content.ts`)) as { default: { matches: string[] } };
+  return { matches: mod.default.matches, adapters: SCRIPT_ADAPTERS.get(mod.default) ?? [] };
+}
+
+describe('content scripts, one per platform module', () => {
+  it('the entrypoints are exactly the scripts of SCRIPT_SITES', () => {
+    const files = readdirSync(path.join(ROOT, 'entrypoints')).filter((f) => f.endsWith('.content.ts'));
+    expect(files.map((f) => f.replace('.content.ts', '')).sort()).toEqual([...NAMES].sort());
+  });
+
+  it.each(NAMES)('%s: its matches are its sites, and its adapters watch its demo pages and no other', async (name) => {
+    const { matches, adapters } = await load(name);
+    expect(matches).toEqual(SCRIPT_SITES[name].matches);
+    expect(adapters.length).toBeGreaterThan(0);
+    for (const other of NAMES) {
+      for (const folder of SCRIPT_SITES[other].demoFolders) {
+        const url = new URL(`http://127.0.0.1:4173/${folder}/index.html`);
+        expect(
+          adapters.some((a) => a.matches(url)),
+          `${name} on /${folder}/`,
+        ).toBe(other === name);
+      }
+    }
+  });
+
+  it('every adapter of the registry is in exactly one script', async () => {
+    const all = (await Promise.all(NAMES.map(load))).flatMap((s) => s.adapters);
+    expect(new Set(all).size).toBe(all.length);
+    expect(new Set(all)).toEqual(new Set(ADAPTERS));
+  });
+
+  it('every real site belongs to one script', () => {
+    const sites = NAMES.flatMap((n) => SCRIPT_SITES[n].matches);
+    expect(new Set(sites).size).toBe(sites.length);
+    expect([...sites].sort()).toEqual([...WORKBENCH_MATCHES].sort());
+  });
+
+  it('no content-script source imports the registry of all adapters', () => {
+    const sources = [
+      ...NAMES.map((n) => `entrypoints/${n}.content.ts`),
+      ...readdirSync(path.join(ROOT, 'lib/content')).map((f) => `lib/content/${f}`),
+    ];
+    for (const f of sources) expect(readFileSync(path.join(ROOT, f), 'utf8'), f).not.toMatch(/adapters\/registry/);
+  });
+});
