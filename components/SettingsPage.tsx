@@ -68,6 +68,7 @@ export function SettingsPage() {
       notifications: form.notifications,
       perBuyerNotices: form.perBuyerNotices,
       breachStays: form.breachStays,
+      tabTitle: form.tabTitle,
       soundVolume: form.soundVolume,
       soundNew: form.soundNew,
       soundSoon: form.soundSoon,
@@ -122,6 +123,7 @@ export function SettingsPage() {
             [
               ['perBuyerNotices', 'optPerBuyer'],
               ['breachStays', 'optBreachStays'],
+              ['tabTitle', 'optTabTitle'],
             ] as const
           ).map(([key, label]) => (
             <label key={key} style={{ display: 'flex', gap: 8, alignItems: 'center' }}>

@@ -62,6 +62,8 @@ export interface ClocksMessage {
   clocks: TabClock[];
   /** With `base`: the buyers whose clocks closed since. */
   removed?: string[];
+  /** The setting `tabTitle`: the tab's title shows the waiting count and the most urgent time. */
+  title: boolean;
 }
 
 /** A tab's answer to a change list it cannot apply: send the whole list. */
@@ -89,7 +91,14 @@ export function parseClocks(raw: unknown): ClocksMessage | null {
       return null;
     clocks.push({ buyer: c.buyer, status: c.status, dueAt: c.dueAt });
   }
-  const msg: ClocksMessage = { type: 'clocks', platform: raw.platform, account: raw.account, seq: raw.seq, clocks };
+  const msg: ClocksMessage = {
+    type: 'clocks',
+    platform: raw.platform,
+    account: raw.account,
+    seq: raw.seq,
+    clocks,
+    title: raw.title === true,
+  };
   if (raw.base !== undefined) {
     msg.base = raw.base;
     msg.removed = (removed as string[] | undefined) ?? [];

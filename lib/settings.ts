@@ -70,6 +70,8 @@ export const SETTING_SCHEMAS = {
   soundSoon: v.boolean('must be true or false'),
   soundBreach: v.boolean('must be true or false'),
   quietHours: quietHoursSchema,
+  /** The workbench tab's title starts with the waiting count and the most urgent time: "(3) 0:12 · 原标题". */
+  tabTitle: v.boolean('must be true or false'),
 };
 
 type Schemas = typeof SETTING_SCHEMAS;
@@ -92,6 +94,7 @@ export const DEFAULT_SETTINGS: Settings = {
   soundSoon: true,
   soundBreach: true,
   quietHours: { on: false, startMin: 23 * 60, endMin: 8 * 60 },
+  tabTitle: true,
 };
 
 const isSettingKey = (k: string): k is SettingKey => Object.hasOwn(SETTING_SCHEMAS, k);

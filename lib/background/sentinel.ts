@@ -133,7 +133,10 @@ export class Sentinel {
     return (this.seqAt = Math.max(this.seqAt + 1, Math.floor(now)));
   }
   /** What each tab was last sent (its account's clocks by buyer, numbered), so only changes are sent. */
-  private pushed = new Map<number, { platform: Platform; account: string; seq: number; sent: Map<string, TabClock> }>();
+  private pushed = new Map<
+    number,
+    { platform: Platform; account: string; seq: number; sent: Map<string, TabClock>; title: boolean }
+  >();
   /** Merged notifications and sounds (`alerts.ts`). */
   readonly alerts: Alerts;
   private ready: Promise<void> | null = null;
@@ -829,7 +832,9 @@ export class Sentinel {
       const sent = new Map(clocks.map((c) => [c.buyer, c]));
       const prev = this.pushed.get(tab.tabId);
       let change: Pick<ClocksMessage, 'base' | 'clocks' | 'removed'> = { clocks };
-      if (prev && prev.platform === tab.platform && prev.account === tab.account) {
+      const title = this.settings.tabTitle;
+      // The tab-title setting changed: the whole list again, with the new setting.
+      if (prev && prev.platform === tab.platform && prev.account === tab.account && prev.title === title) {
         const changed = clocks.filter((c) => {
           const p = prev.sent.get(c.buyer);
           return !p || p.dueAt !== c.dueAt || p.status !== c.status;
@@ -845,8 +850,9 @@ export class Sentinel {
           account: tab.account,
           seq: this.nextSeq(now),
           ...body,
+          title,
         };
-        this.pushed.set(tab.tabId, { platform: tab.platform, account: tab.account, seq: msg.seq, sent });
+        this.pushed.set(tab.tabId, { platform: tab.platform, account: tab.account, seq: msg.seq, sent, title });
         return this.host.sendToTab(tab.tabId, msg);
       };
       const reply = await send(change);

@@ -129,6 +129,10 @@ export class RowBadges {
   private pending: ReadonlyMap<string, Element> | null = null;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private clocks = new Map<string, TabClock>();
+  /** The open clocks the badges show. */
+  openClocks(): Iterable<TabClock> {
+    return this.clocks.values();
+  }
   private timer: ReturnType<typeof setInterval> | null = null;
   /** When the page itself last changed (see pageChanged), and when the person last scrolled the list. */
   private pageChangedAt = -Infinity;

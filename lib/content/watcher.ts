@@ -30,6 +30,7 @@ import {
 import { judged } from '../adapters/parts';
 import { insertTextConfirmed } from './insert';
 import { BADGE_ATTR, RowBadges } from './row-badges';
+import { TabTitle, tabDocument } from './tab-title';
 import { UNRECOGNISED_ACCOUNT, isUnrecognisedAccount, keyId, type ChatEvent } from '../model';
 
 export interface WatcherDeps {
@@ -80,6 +81,8 @@ export class Watcher {
   /** How the page was last processed (for tests and diagnostics). */
   readonly stats = { scans: 0, live: 0, rowReads: 0, counterReads: 0, appended: 0 };
   readonly badges: RowBadges;
+  /** The tab's title prefix (created at start). */
+  private title: TabTitle | null = null;
 
   constructor(private readonly deps: WatcherDeps) {
     this.badges = new RowBadges(deps.root, deps.now, undefined, deps.adapter.badgeSlot?.right);
@@ -155,6 +158,7 @@ export class Watcher {
     else if (clocks.base === this.clocksSeq) this.badges.changeClocks(clocks.clocks, clocks.removed ?? []);
     else return { ok: false, error: CLOCKS_RESYNC };
     this.clocksSeq = clocks.seq;
+    this.title?.show(() => this.badges.openClocks(), clocks.title);
     // Clocks arrive out of step with the page: show them in its next frame rather than force one of our own.
     if (this.current) this.badges.renderSoon(this.buyerRows);
     return undefined;
@@ -172,6 +176,7 @@ export class Watcher {
       attributeFilter: ['class', 'data-random', 'id'],
     });
     this.heartbeat = setInterval(() => this.sendHealth(), HEARTBEAT_MS);
+    this.title = new TabTitle(tabDocument(this.deps.root), this.deps.now);
     this.deps.root.addEventListener('focusin', this.onFocusIn, true);
   }
 
@@ -183,6 +188,8 @@ export class Watcher {
     if (this.scheduled) clearTimeout(this.scheduled);
     this.heartbeat = this.scheduled = null;
     this.badges.destroy();
+    this.title?.stop();
+    this.title = null;
   }
 
   private onRecords(records: readonly MutationRecord[]): void {
@@ -590,10 +597,12 @@ function mouseEvent(type: string, view: Window | null): MouseEvent {
 const isBadgeHost = (n: Node) => n.nodeType === 1 && (n as Element).hasAttribute(BADGE_ATTR);
 
 /**
- * A mutation that only adds our own badge hosts (RowBadges). Removals still scan: when the page itself drops a
+ * A mutation that only adds our own badge hosts (RowBadges), or changes the tab's title. Removals still scan: when the page itself drops a
  * badge (a re-rendered row), the next scan puts it back.
  */
 function isOwnMutation(r: MutationRecord): boolean {
+  // The <title> (ours, see TabTitle, or the page's): never chat content.
+  if (r.target.nodeName === 'TITLE' || r.target.parentNode?.nodeName === 'TITLE') return true;
   if (r.type !== 'childList' || r.removedNodes.length || !r.addedNodes.length) return false;
   for (const n of r.addedNodes) if (!isBadgeHost(n)) return false;
   return true;

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rowBadgeText } from '../../lib/content/row-badges';
+import { rowBadgeText, type BadgeLabels } from '../../lib/content/row-badges';
 import { readStore, seedSettings, type Row } from './db';
 import { REPO_ROOT, launchExtension, startStaticServer, type ExtensionHarness, type StaticServer } from './harness';
 
@@ -23,6 +23,9 @@ let server: StaticServer;
 let ext: ExtensionHarness;
 let page: Page;
 let openedAt = 0;
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+declare const chrome: { i18n: { getMessage(key: string, subs: string[]): string } };
 
 /** Seconds shown on the toolbar badge (`m:ss`), or null when it shows something else. */
 function badgeSeconds(text: string): number | null {
@@ -101,22 +104,29 @@ describe('the backlog waiting when the tab opens', () => {
 
   it('each waiting row shows its own countdown, and the one past its deadline shows how late it is', async () => {
     const badge = (uid: string) => page.locator(`[data-reply-sentinel-badge="${uid}"] span[role="timer"]`);
-    const expected = async (uid: string) => rowBadgeText(Number((await clockOf(uid))!.dueAt) - Date.now());
+    // The badge's words are in the browser's language (the content script's locale): ask the extension for them.
+    const sw = await ext.serviceWorker();
+    const labels = (await sw.evaluate(() =>
+      ['badgeLeft', 'badgeOver', 'badgeMinutes'].map((k) => chrome.i18n.getMessage(k, ['$1'])),
+    )) as BadgeLabels;
+    expect(labels.every((l) => l.includes('$1'))).toBe(true);
+    const [left, over, minutes] = labels.map((l) => escapeRe(l).replace('\\$1', '(.+)')) as BadgeLabels;
+    const expected = async (uid: string) => rowBadgeText(Number((await clockOf(uid))!.dueAt) - Date.now(), labels);
     for (const uid of [FRESH.uid, LATE.uid]) {
       // The text changes at whole minutes: read it until it agrees with the clock at that moment.
       await expect
         .poll(async () => (await badge(uid).textContent()) === (await expected(uid)), { timeout: 10_000 })
         .toBe(true);
     }
-    expect(await badge(LATE.uid).textContent()).toMatch(/^\+\d+m$/);
-    expect(await badge(FRESH.uid).textContent()).toMatch(/^[12]m$/);
+    const inner = (text: string | null, outer: string) => new RegExp(`^${outer}$`).exec(text ?? '')?.[1] ?? '';
+    expect(inner(inner(await badge(LATE.uid).textContent(), over), minutes)).toMatch(/^\d+$/);
+    expect(inner(inner(await badge(FRESH.uid).textContent(), left), minutes)).toMatch(/^[12]$/);
     // The open conversation's badge ticks by the second in its last minute: it counts down.
     const openBadge = badge(OPEN.uid);
-    await expect.poll(() => openBadge.textContent(), { timeout: 40_000 }).toMatch(/^0:\d\d$/);
-    const s = badgeSeconds((await openBadge.textContent())!)!;
-    await expect
-      .poll(async () => badgeSeconds((await openBadge.textContent()) ?? '') ?? 999, { timeout: 10_000 })
-      .toBeLessThan(s);
+    const secondsLeft = async () => badgeSeconds(inner(await openBadge.textContent(), left));
+    await expect.poll(async () => inner(await openBadge.textContent(), left), { timeout: 40_000 }).toMatch(/^0:\d\d$/);
+    const s = (await secondsLeft())!;
+    await expect.poll(async () => (await secondsLeft()) ?? 999, { timeout: 10_000 }).toBeLessThan(s);
   });
 
   it('the popup marks them "started before watching" and the late one "seen late", at the top of the queue', async () => {

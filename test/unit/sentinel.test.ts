@@ -58,7 +58,7 @@ describe('Sentinel (background logic)', () => {
     await s.health({ ...watching(), account: 'other-shop' }, 8);
     await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'))]));
     const toTab = (id: number) => host.tabMessages.filter((m) => m.tabId === id).map((m) => m.msg);
-    const head = { type: 'clocks', platform: 'pdd', account: 'shop-main' };
+    const head = { type: 'clocks', platform: 'pdd', account: 'shop-main', title: true };
     // The first message to a tab is the whole list; the next ones the changes on top of the previous one, each
     // numbered above the one before.
     const a = { buyer: 'buyerA', status: 'pending', dueAt: t('10:03:00') };
@@ -105,6 +105,33 @@ describe('Sentinel (background logic)', () => {
     expect(host.tabMessages.slice(sent).map((m) => m.msg)).toEqual([
       { ...head, account: 'other-shop', seq: expect.any(Number), clocks: [] },
     ]);
+  });
+
+  it('says with every clocks message whether the tab title shows the wait; a change of that setting resends the list', async () => {
+    const s = new Sentinel(db, host);
+    await s.health(watching(), 7);
+    await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'))]));
+    const toTab = () => host.tabMessages.filter((m) => m.tabId === 7).map((m) => m.msg);
+    expect(toTab().map((m) => m.title)).toEqual([true, true]); // on by default
+    const last = toTab().at(-1)!;
+    const a = { buyer: 'buyerA', status: 'pending', dueAt: t('10:03:00') };
+    expect(await s.updateSettings({ tabTitle: false })).toEqual({ ok: true });
+    // Nothing else changed, but the tab must hear of the setting: the whole list, with it.
+    expect(toTab().at(-1)).toEqual({
+      type: 'clocks',
+      platform: 'pdd',
+      account: 'shop-main',
+      seq: expect.any(Number),
+      clocks: [a],
+      title: false,
+    });
+    expect(toTab().at(-1)!.seq).toBeGreaterThan(last.seq);
+    const count = host.tabMessages.length;
+    await s.tick();
+    expect(host.tabMessages.length).toBe(count);
+    // A bad value is refused and changes nothing.
+    expect(await s.updateSettings({ tabTitle: 'yes' })).toMatchObject({ ok: false });
+    expect(s.getSettings().tabTitle).toBe(false);
   });
 
   it('the same event twice stores nothing new and changes nothing', async () => {

@@ -96,6 +96,9 @@ describe('the settings page: sounds and notifications', () => {
       expect((screen.getByLabelText('即将超时') as HTMLInputElement).checked).toBe(true);
       expect((screen.getByLabelText(/每位买家单独通知/) as HTMLInputElement).checked).toBe(false);
       expect((screen.getByLabelText(/保留在屏幕上/) as HTMLInputElement).checked).toBe(true);
+      const tabTitle = screen.getByLabelText(/标签页标题显示等待人数/) as HTMLInputElement;
+      expect(tabTitle.checked).toBe(true); // on by default
+      fireEvent.click(tabTitle);
       const from = screen.getByLabelText('开始') as HTMLInputElement;
       expect(from.disabled).toBe(true);
       fireEvent.change(screen.getByLabelText(/^音量/), { target: { value: '40' } });
@@ -115,6 +118,7 @@ describe('the settings page: sounds and notifications', () => {
           soundBreach: true,
           perBuyerNotices: false,
           breachStays: true,
+          tabTitle: false,
           quietHours: { on: true, startMin: 22 * 60 + 30, endMin: 8 * 60 },
         },
       });

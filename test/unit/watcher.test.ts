@@ -925,6 +925,33 @@ describe('in-page countdown badges', () => {
     w.stop();
   });
 
+  it('the tab title: shows the wait when the background says so, restores it, and its changes cost no page read', async () => {
+    document.title = '拼多多商家后台';
+    const w = badgeWatcher();
+    await tick();
+    const scans = w.stats.scans;
+    w.receive({ ...clockList([waiting('733519', 42_000), waiting('888', 100_000)]), title: true });
+    expect(document.title).toBe('(2) 0:42 · 拼多多商家后台');
+    await tick();
+    // Our own title write (and the page's) is no change to the chat: no read of the page.
+    document.title = '(新消息) 拼多多商家后台';
+    await tick();
+    expect(document.title).toBe('(2) 0:42 · (新消息) 拼多多商家后台');
+    expect(w.stats.scans).toBe(scans);
+    expect(w.stats.live).toBe(0);
+    // The setting off (a whole list, without it): the page's title exactly.
+    w.receive({ ...clockList([waiting('733519', 42_000)], 2), title: false });
+    expect(document.title).toBe('(新消息) 拼多多商家后台');
+    w.receive({ ...clockList([waiting('733519', 42_000)], 3), title: true });
+    expect(document.title).toBe('(1) 0:42 · (新消息) 拼多多商家后台');
+    // Changes only: the last buyer answered, nothing waits.
+    w.receive({ ...clockList([], 4), base: 3, removed: ['733519'], title: true });
+    expect(document.title).toBe('(新消息) 拼多多商家后台');
+    w.receive({ ...clockList([waiting('733519', 42_000)], 5), title: true });
+    w.stop();
+    expect(document.title).toBe('(新消息) 拼多多商家后台');
+  });
+
   it('ignores malformed clock messages', async () => {
     const w = badgeWatcher();
     for (const bad of [

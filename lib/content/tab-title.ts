@@ -1,0 +1,97 @@
+/**
+ * The tab strip (setting `tabTitle`): while buyers wait, the workbench tab's title starts with their number and the
+ * most urgent one's time, "(3) 0:12 · 原标题" ("(3) 超 1:03 · …" once a deadline has passed), so an agent in another
+ * tab or window sees it. Nothing waits, or the setting is off: the page's title, exactly as the page last set it.
+ * The page's own title changes are kept, never fought: a title that is not ours becomes the page's title and the
+ * prefix goes in front of it again. One title write a second at most, and only while something waits.
+ */
+import type { TabClock } from '../messages';
+import { BADGE_LABELS } from './row-badges';
+
+/** "(3) 0:12" for 3 waiting buyers whose most urgent deadline is 12 s away; '' when none waits. */
+export function titlePrefix(clocks: Iterable<TabClock>, now: number, over = BADGE_LABELS[1]): string {
+  let n = 0;
+  let due = Infinity;
+  for (const c of clocks) {
+    n++;
+    due = Math.min(due, c.dueAt);
+  }
+  if (!n) return '';
+  const left = due - now;
+  const s = Math.ceil(Math.abs(left) / 1000);
+  const time = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  return `(${n}) ${left > 0 ? time : over.replace('$1', time)}`;
+}
+
+/** A prefix this class writes ("(3) 0:12 · ", "(3) 超 1:03 · ", "(3) 1:03 over · "). */
+const OUR_PREFIX = /^\(\d+\) [^·]{0,16}\d:\d\d[^·]{0,16} · /;
+
+/**
+ * The document whose title is the tab's: the top frame's when this frame can reach it (1688 watches its same-origin
+ * chat iframe), else this one's.
+ */
+export function tabDocument(doc: Document): Document {
+  try {
+    return doc.defaultView?.top?.document ?? doc;
+  } catch {
+    return doc;
+  }
+}
+
+export class TabTitle {
+  /** The page's own title, as it last set it. */
+  private own: string;
+  private prefix = '';
+  private clocks: () => Iterable<TabClock> = () => [];
+  private on = false;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly mo: MutationObserver;
+
+  constructor(
+    private readonly doc: Document,
+    private readonly now: () => number,
+  ) {
+    this.own = doc.title;
+    this.mo = new MutationObserver(() => {
+      // Not what we wrote: the page changed its title.
+      if (this.doc.title !== this.ours()) {
+        // A page that rewrites the title it reads (ours, prefix included) keeps its own part only.
+        this.own = this.doc.title.replace(OUR_PREFIX, '');
+        this.apply();
+      }
+    });
+    this.mo.observe(doc.head ?? doc.documentElement, { subtree: true, childList: true, characterData: true });
+  }
+
+  /** The tab's open clocks (read at each update: the badges' own list) and the setting. */
+  show(clocks: () => Iterable<TabClock>, on: boolean): void {
+    this.clocks = clocks;
+    this.on = on;
+    this.update();
+  }
+
+  stop(): void {
+    this.on = false;
+    this.update();
+    this.mo.disconnect();
+  }
+
+  private update = (): void => {
+    this.prefix = this.on ? titlePrefix(this.clocks(), this.now()) : '';
+    this.apply();
+    if (this.prefix && !this.timer) this.timer = setInterval(this.update, 1000);
+    if (!this.prefix && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  };
+
+  private ours(): string {
+    return this.prefix ? `${this.prefix} · ${this.own}` : this.own;
+  }
+
+  private apply(): void {
+    const want = this.ours();
+    if (this.doc.title !== want) this.doc.title = want;
+  }
+}

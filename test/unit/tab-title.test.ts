@@ -1,0 +1,102 @@
+// @vitest-environment jsdom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { TabClock } from '../../lib/messages';
+import { TabTitle, titlePrefix } from '../../lib/content/tab-title';
+
+const NOW = Date.UTC(2026, 11, 4, 2, 0, 0);
+const clock = (buyer: string, dueIn: number, status: TabClock['status'] = 'pending'): TabClock => ({
+  buyer,
+  status,
+  dueAt: NOW + dueIn,
+});
+/** Lets the title observer see what changed. */
+const settle = () => new Promise<void>((r) => queueMicrotask(r));
+
+describe('titlePrefix', () => {
+  it('counts the waiting buyers and shows the most urgent time, m:ss, or the time over', () => {
+    expect(titlePrefix([], NOW)).toBe('');
+    expect(titlePrefix([clock('a', 12_000), clock('b', 150_000), clock('c', 95_000)], NOW)).toBe('(3) 0:12');
+    expect(titlePrefix([clock('a', 754_000)], NOW)).toBe('(1) 12:34');
+    expect(titlePrefix([clock('a', 150_000), clock('b', -63_000, 'breached')], NOW)).toBe('(2) 超 1:03');
+    expect(titlePrefix([clock('a', -63_000, 'breached')], NOW, '$1 over')).toBe('(1) 1:03 over');
+    expect(titlePrefix([clock('a', 0)], NOW)).toBe('(1) 超 0:00');
+  });
+});
+
+describe('TabTitle', () => {
+  let now = NOW;
+  let clocks: TabClock[] = [];
+  let t: TabTitle;
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    now = NOW;
+    clocks = [];
+    document.head.innerHTML = '<title>拼多多商家后台</title>';
+    t = new TabTitle(document, () => now);
+  });
+  afterEach(() => {
+    t.stop();
+    vi.useRealTimers();
+  });
+
+  it('prefixes the title while buyers wait, ticks each second, and restores it exactly when none waits', () => {
+    clocks = [clock('a', 12_000), clock('b', 90_000)];
+    t.show(() => clocks, true);
+    expect(document.title).toBe('(2) 0:12 · 拼多多商家后台');
+    now += 1000;
+    vi.advanceTimersByTime(1000);
+    expect(document.title).toBe('(2) 0:11 · 拼多多商家后台');
+    now += 13_000;
+    vi.advanceTimersByTime(13_000);
+    expect(document.title).toBe('(2) 超 0:02 · 拼多多商家后台');
+    clocks = [];
+    t.show(() => clocks, true);
+    expect(document.title).toBe('拼多多商家后台');
+    // Nothing waits: no timer keeps running.
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('the setting off: the page title, untouched', () => {
+    clocks = [clock('a', 12_000)];
+    t.show(() => clocks, false);
+    expect(document.title).toBe('拼多多商家后台');
+    t.show(() => clocks, true);
+    expect(document.title).toBe('(1) 0:12 · 拼多多商家后台');
+    t.show(() => clocks, false);
+    expect(document.title).toBe('拼多多商家后台');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("keeps the page's own title changes, never fights them, and never doubles the prefix", async () => {
+    clocks = [clock('a', 12_000)];
+    t.show(() => clocks, true);
+    document.title = '(5条新消息) 拼多多商家后台';
+    await settle();
+    expect(document.title).toBe('(1) 0:12 · (5条新消息) 拼多多商家后台');
+    // A page that reads the title (ours included) and writes it back changed: its own part only.
+    document.title = `${document.title} - 在线`;
+    await settle();
+    expect(document.title).toBe('(1) 0:12 · (5条新消息) 拼多多商家后台 - 在线');
+    // The page's <title> element replaced.
+    document.head.innerHTML = '<title>新页面</title>';
+    await settle();
+    expect(document.title).toBe('(1) 0:12 · 新页面');
+    now += 1000;
+    vi.advanceTimersByTime(1000);
+    await settle();
+    expect(document.title).toBe('(1) 0:11 · 新页面');
+    t.stop();
+    expect(document.title).toBe('新页面');
+  });
+
+  it('stop() restores the title and stops watching it', async () => {
+    clocks = [clock('a', 12_000)];
+    t.show(() => clocks, true);
+    t.stop();
+    expect(document.title).toBe('拼多多商家后台');
+    document.title = 'page';
+    await settle();
+    expect(document.title).toBe('page');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
