@@ -41,7 +41,7 @@ export default defineConfig(
     files: [
       'lib/content/**/*.ts',
       'lib/adapters/**/*.ts',
-      'entrypoints/workbench.content.ts',
+      'entrypoints/*.content.ts',
       'lib/messages.ts',
       'lib/send.ts',
     ],
@@ -58,6 +58,11 @@ export default defineConfig(
               group: ['**/db/schema', '**/ui/db', '**/background/**'],
               allowTypeImports: true,
               message: 'content code reads no database and runs no background code',
+            },
+            {
+              group: ['**/adapters/registry', '../registry', './registry'],
+              message:
+                "a content script carries its own platform's adapters only (lib/content/main.ts workbenchScript)",
             },
             {
               group: ['**/protocol', 'valibot'],

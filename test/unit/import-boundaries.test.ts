@@ -1,0 +1,67 @@
+/**
+ * The import boundaries of eslint.config.js, checked by linting code that crosses them at the real paths (a renamed
+ * file or a glob that no longer matches would otherwise switch a boundary off without a sound): content scripts
+ * never open Dexie, carry no background code, no protocol schemas and not the registry of all adapters; the engine
+ * imports nothing from the database, the background or the UI; the UI talks to the background through messages.
+ */
+import { ESLint } from 'eslint';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SCRIPT_SITES } from '../../lib/hosts';
+
+const ROOT = path.resolve(__dirname, '../..');
+const eslint = new ESLint({ cwd: ROOT });
+
+async function restricted(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, file) });
+  return result!.messages.filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.message);
+}
+
+const CONTENT_FILES = [
+  ...Object.keys(SCRIPT_SITES).map((s) => `entrypoints/${s}.content.ts`),
+  'lib/content/main.ts',
+  'lib/content/watcher.ts',
+  'lib/adapters/pdd/index.ts',
+  'lib/messages.ts',
+];
+
+describe('import boundaries (eslint.config.js)', () => {
+  it.each(CONTENT_FILES)('%s: no Dexie, database, background, schemas or registry', async (file) => {
+    const dir = path.dirname(file);
+    const rel = (p: string) => path.relative(dir, p).replace(/^(?!\.)/, './');
+    const errors = await restricted(
+      file,
+      [
+        "import Dexie from 'dexie';",
+        `import { SentinelDB } from '${rel('lib/db/schema')}';`,
+        `import { Sentinel } from '${rel('lib/background/sentinel')}';`,
+        `import { PROTOCOL } from '${rel('lib/protocol')}';`,
+        `import { ADAPTERS } from '${rel('lib/adapters/registry')}';`,
+        'export const all = [Dexie, SentinelDB, Sentinel, PROTOCOL, ADAPTERS];',
+      ].join('\n'),
+    );
+    expect(errors).toHaveLength(5);
+    // Types are fine: they cost nothing at run time.
+    const types = await restricted(
+      file,
+      `import type { EventRow } from '${rel('lib/db/schema')}';\nexport type X = EventRow;`,
+    );
+    expect(types).toEqual([]);
+  });
+
+  it('the engine imports nothing from the database, the background or the UI', async () => {
+    const errors = await restricted(
+      'lib/engine/rounds.ts',
+      "import { SentinelDB } from '../db/schema';\nimport { Sentinel } from '../background/sentinel';\nimport { uiDb } from '../ui/db';\nexport const x = [SentinelDB, Sentinel, uiDb];",
+    );
+    expect(errors).toHaveLength(3);
+  });
+
+  it('the UI reaches the background only through messages', async () => {
+    const errors = await restricted(
+      'components/SettingsPage.tsx',
+      "import { Sentinel } from '../lib/background/sentinel';\nexport const x = Sentinel;",
+    );
+    expect(errors).toHaveLength(1);
+  });
+});
