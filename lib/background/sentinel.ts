@@ -7,7 +7,7 @@ import { badgeView, type BadgeView, type BlindTab, type Translate } from '../bad
 import { RECOMPUTE_KEY } from '../db/meta';
 import { clocksSince } from '../db/queries';
 import type { ClockRow, CoverageRow, EventRow, RollupRow, SentinelDB, TabRow, UnitRow } from '../db/schema';
-import { AGENT_ID, planImport, type ExportBundle, type TeamDecision } from '../analytics/team';
+import type { ExportBundle } from '../analytics/team';
 import {
   absorbedCounters,
   byUrgency,
@@ -21,7 +21,6 @@ import { betterTime, threadCompare } from '../engine/rounds';
 import { exactCut } from '../engine/window';
 import { chinaDay, chinaDayStart } from '../engine/time';
 import {
-  CLOCKS_RESYNC,
   COVERAGE_GAP_MS,
   type ClocksMessage,
   type EventsMessage,
@@ -48,6 +47,8 @@ import {
   type Settings,
 } from '../settings';
 import { BREACH_SHOWN_MS, UNKNOWN_SHOWN_MS } from '../shown';
+import { ClockPush } from './clock-push';
+import * as team from './team';
 import { Alerts, type AlertHost } from './alerts';
 import { markPrunedBefore, purgeAll, readPrunedBefore } from './maintenance';
 import { isolate } from '../text';
@@ -91,11 +92,9 @@ export const SPAN_OPENS = { burst: 6, refillMs: 60_000 } as const;
 export const THREAD_CACHE_EVENTS = 30_000;
 /** From this many stored messages on, a conversation is evaluated from yesterday's midnight when that is exact. */
 export const LONG_THREAD = 500;
-/** How many of a team import's decisions (whose copy of a row counts) its reply lists; the count is always given. */
-export const TEAM_DECISIONS_SHOWN = 50;
+export { TEAM_DECISIONS_SHOWN } from './team';
 
 const ALARM_KEY = 'alarm';
-const AGENT_ID_KEY = 'agentId';
 /** Conversations per transaction when a schema upgrade's queued recompute runs at start. */
 const RECOMPUTE_SLICE = 100;
 
@@ -124,19 +123,8 @@ export class Sentinel {
   readonly evaluations = { whole: 0, recent: 0 };
   /** The alarm last set (undefined: not since the worker started), so an unchanged deadline is not set again. */
   private alarmSet: number | null | undefined = undefined;
-  /**
-   * Numbers clock messages: increasing, and across worker restarts too (from the clock), so a tab's list from an
-   * earlier worker is never taken for one this worker sent.
-   */
-  private seqAt = 0;
-  private nextSeq(now: number): number {
-    return (this.seqAt = Math.max(this.seqAt + 1, Math.floor(now)));
-  }
-  /** What each tab was last sent (its account's clocks by buyer, numbered), so only changes are sent. */
-  private pushed = new Map<
-    number,
-    { platform: Platform; account: string; seq: number; sent: Map<string, TabClock>; title: boolean }
-  >();
+  /** The in-page badges' clock lists, pushed to the watching tabs (`clock-push.ts`). */
+  private readonly clockPush: ClockPush;
   /** Merged notifications and sounds (`alerts.ts`). */
   readonly alerts: Alerts;
   private ready: Promise<void> | null = null;
@@ -149,6 +137,7 @@ export class Sentinel {
     private readonly host: Host,
   ) {
     this.alerts = new Alerts(host);
+    this.clockPush = new ClockPush((tabId, msg) => host.sendToTab(tabId, msg));
   }
 
   /**
@@ -216,7 +205,7 @@ export class Sentinel {
     this.tabAccounts.clear();
     this.live = new Map([...pending, ...breached, ...unknown].map((c) => [c.key, c]));
     this.threads.clear();
-    this.pushed.clear();
+    this.clockPush.clear();
   }
 
   /** Deletes all chat data (the user's "delete my data"); returns how many rows went. */
@@ -413,7 +402,7 @@ export class Sentinel {
       this.tabRows.set(tabId, row);
       this.tabAccounts.delete(tabId);
       // The tab shows another clock list than the one last sent (it reloaded, or missed one): send it whole.
-      if (this.pushed.get(tabId)?.seq !== msg.clocksSeq) this.pushed.delete(tabId);
+      this.clockPush.tabShows(tabId, msg.clocksSeq);
       await this.recomputeOpen(now, { platform: msg.platform, account: msg.account }, 'coverage');
       return msg.account;
     });
@@ -452,7 +441,7 @@ export class Sentinel {
       for (const id of old) {
         this.tabRows.delete(id);
         this.tabAccounts.delete(id);
-        this.pushed.delete(id);
+        this.clockPush.forget(id);
       }
       await this.recomputeOpen(this.host.now());
     });
@@ -819,46 +808,10 @@ export class Sentinel {
       .map((c) => ({ buyer: c.buyer, status: c.status as TabClock['status'], dueAt: c.dueAt! }));
   }
 
-  /**
-   * Tells every watching tab about its account's open clocks when they changed since the last time: the whole list
-   * the first time (or when the tab asks for it: it reloaded, or missed a message), then only the changes.
-   */
+  /** Tells every watching tab about its account's open clocks when they changed (`ClockPush`). */
   private async pushClocks(now: number): Promise<void> {
     const tabs = [...this.tabRows.values()].filter((t) => now - t.lastSeen <= COVERAGE_GAP_MS);
-    const live = new Set(tabs.map((t) => t.tabId));
-    for (const id of [...this.pushed.keys()]) if (!live.has(id)) this.pushed.delete(id);
-    for (const tab of tabs) {
-      const clocks = this.clocksFor(tab.platform, tab.account);
-      const sent = new Map(clocks.map((c) => [c.buyer, c]));
-      const prev = this.pushed.get(tab.tabId);
-      let change: Pick<ClocksMessage, 'base' | 'clocks' | 'removed'> = { clocks };
-      const title = this.settings.tabTitle;
-      // The tab-title setting changed: the whole list again, with the new setting.
-      if (prev && prev.platform === tab.platform && prev.account === tab.account && prev.title === title) {
-        const changed = clocks.filter((c) => {
-          const p = prev.sent.get(c.buyer);
-          return !p || p.dueAt !== c.dueAt || p.status !== c.status;
-        });
-        const removed = [...prev.sent.keys()].filter((b) => !sent.has(b));
-        if (!changed.length && !removed.length) continue;
-        change = { base: prev.seq, clocks: changed, removed };
-      }
-      const send = (body: typeof change) => {
-        const msg: ClocksMessage = {
-          type: 'clocks',
-          platform: tab.platform,
-          account: tab.account,
-          seq: this.nextSeq(now),
-          ...body,
-          title,
-        };
-        this.pushed.set(tab.tabId, { platform: tab.platform, account: tab.account, seq: msg.seq, sent, title });
-        return this.host.sendToTab(tab.tabId, msg);
-      };
-      const reply = await send(change);
-      if (change.base !== undefined && (reply as { error?: unknown } | null | undefined)?.error === CLOCKS_RESYNC)
-        await send({ clocks });
-    }
+    await this.clockPush.push(tabs, (p, a) => this.clocksFor(p, a), this.settings.tabTitle, now);
   }
 
   private async schedule(now: number): Promise<void> {
@@ -902,66 +855,18 @@ export class Sentinel {
 
   /** This installation's id for team exports (`meta.agentId`), created on first use. */
   async agentId(): Promise<string> {
-    return this.serial(async () => {
-      const row = await this.db.meta.get(AGENT_ID_KEY);
-      if (typeof row?.value === 'string' && AGENT_ID.test(row.value)) return row.value;
-      const id = crypto.randomUUID();
-      await this.db.meta.put({ key: AGENT_ID_KEY, value: id });
-      return id;
-    });
+    return this.serial(() => team.agentId(this.db));
   }
 
-  /**
-   * Merges another agent's export (already validated by `parseExport`) into the team view, in one transaction:
-   * rows keyed by (source, rollup id), replaced rather than added again (a stored row newer than the file's is
-   * kept). Our own export is refused. The reply says which copy won wherever a row came more than once: the
-   * stored copy of the same source, or (in the team view) another source's or our own row of the same id.
-   */
-  async importTeam(bundle: ExportBundle): Promise<
-    | {
-        ok: true;
-        added: number;
-        replaced: number;
-        kept: number;
-        /** The first TEAM_DECISIONS_SHOWN of the plan's decisions (whose copy of a row counts), and how many. */
-        decisions: TeamDecision[];
-        decisionCount: number;
-      }
-    | { ok: false; error: string }
-  > {
+  /** Merges another agent's export into the team view (`team.ts` importTeam), in the serial queue. */
+  async importTeam(bundle: ExportBundle): Promise<team.TeamImportReply> {
     const own = await this.agentId();
-    if (bundle.source.id === own) return { ok: false, error: 'this file is this computer’s own export' };
-    return this.serial(async () => {
-      const db = this.db;
-      return db.transaction('rw', db.teamRollups, db.rollups, async () => {
-        const stored = await db.teamRollups.bulkGet(bundle.rollups.map((r) => [bundle.source.id, r.id]));
-        // The other copies of the file's rows: other sources' (by the [metric+day] index) and ours.
-        const days = new Map<string, [string, string]>();
-        for (const r of bundle.rollups) days.set(`${r.metric}|${r.day}`, [r.metric, r.day]);
-        const others = await db.teamRollups
-          .where('[metric+day]')
-          .anyOf([...days.values()])
-          .toArray();
-        const ownRows = (await db.rollups.bulkGet(bundle.rollups.map((r) => r.id))).filter(
-          (r): r is RollupRow => r !== undefined,
-        );
-        const plan = planImport(bundle, stored, this.host.now(), { ownSource: own, own: ownRows, others });
-        if (plan.put.length) await db.teamRollups.bulkPut(plan.put);
-        return {
-          ok: true as const,
-          added: plan.added,
-          replaced: plan.replaced,
-          kept: plan.kept,
-          decisions: plan.decisions.slice(0, TEAM_DECISIONS_SHOWN),
-          decisionCount: plan.decisions.length,
-        };
-      });
-    });
+    return this.serial(() => team.importTeam(this.db, bundle, own, this.host.now()));
   }
 
   /** Removes everything imported from one source. */
   async removeTeamSource(source: string): Promise<number> {
-    return this.serial(() => this.db.teamRollups.where('source').equals(source).delete());
+    return this.serial(() => team.removeTeamSource(this.db, source));
   }
 
   /** Rebuilds every rollup from the stored units (repair, and the reference the incremental path is tested against). */

@@ -1,0 +1,88 @@
+/**
+ * The in-page badges' clock lists (`ClocksMessage`), pushed to each watching tab: the whole list the first time, after
+ * the tab asks for it (it reloaded, or missed a message: CLOCKS_RESYNC) or when the tab-title setting changed; then
+ * only the clocks added, changed or closed since the list the tab holds. No `chrome.*`: the send is injected.
+ */
+import type { TabRow } from '../db/schema';
+import { CLOCKS_RESYNC, type ClocksMessage, type TabClock } from '../messages';
+import type { Platform } from '../model';
+
+interface Pushed {
+  platform: Platform;
+  account: string;
+  seq: number;
+  sent: Map<string, TabClock>;
+  title: boolean;
+}
+
+export class ClockPush {
+  /**
+   * Numbers clock messages: increasing, and across worker restarts too (from the clock), so a tab's list from an
+   * earlier worker is never taken for one this worker sent.
+   */
+  private seqAt = 0;
+  /** What each tab was last sent (its account's clocks by buyer, numbered), so only changes are sent. */
+  private pushed = new Map<number, Pushed>();
+
+  constructor(private readonly sendToTab: (tabId: number, msg: ClocksMessage) => Promise<unknown>) {}
+
+  /** Forget every tab (the worker reloaded its state). */
+  clear(): void {
+    this.pushed.clear();
+  }
+
+  /** Forget one tab (closed): the next list it gets is whole. */
+  forget(tabId: number): void {
+    this.pushed.delete(tabId);
+  }
+
+  /** The tab says which list it shows (its heartbeat's `clocksSeq`): another one than sent → the next is whole. */
+  tabShows(tabId: number, seq: number | undefined): void {
+    if (this.pushed.get(tabId)?.seq !== seq) this.pushed.delete(tabId);
+  }
+
+  /**
+   * Tells every watching tab (`tabs`) about its account's open clocks (`clocksFor`) when they changed since the last
+   * time; `title`: the setting `tabTitle`.
+   */
+  async push(
+    tabs: readonly TabRow[],
+    clocksFor: (platform: Platform, account: string) => TabClock[],
+    title: boolean,
+    now: number,
+  ): Promise<void> {
+    const live = new Set(tabs.map((t) => t.tabId));
+    for (const id of [...this.pushed.keys()]) if (!live.has(id)) this.pushed.delete(id);
+    for (const tab of tabs) {
+      const clocks = clocksFor(tab.platform, tab.account);
+      const sent = new Map(clocks.map((c) => [c.buyer, c]));
+      const prev = this.pushed.get(tab.tabId);
+      let change: Pick<ClocksMessage, 'base' | 'clocks' | 'removed'> = { clocks };
+      // Same account and the same tab-title setting: the changes only (else the whole list, with the setting).
+      if (prev && prev.platform === tab.platform && prev.account === tab.account && prev.title === title) {
+        const changed = clocks.filter((c) => {
+          const p = prev.sent.get(c.buyer);
+          return !p || p.dueAt !== c.dueAt || p.status !== c.status;
+        });
+        const removed = [...prev.sent.keys()].filter((b) => !sent.has(b));
+        if (!changed.length && !removed.length) continue;
+        change = { base: prev.seq, clocks: changed, removed };
+      }
+      const send = (body: typeof change) => {
+        const msg: ClocksMessage = {
+          type: 'clocks',
+          platform: tab.platform,
+          account: tab.account,
+          seq: (this.seqAt = Math.max(this.seqAt + 1, Math.floor(now))),
+          ...body,
+          title,
+        };
+        this.pushed.set(tab.tabId, { platform: tab.platform, account: tab.account, seq: msg.seq, sent, title });
+        return this.sendToTab(tab.tabId, msg);
+      };
+      const reply = await send(change);
+      if (change.base !== undefined && (reply as { error?: unknown } | null | undefined)?.error === CLOCKS_RESYNC)
+        await send({ clocks });
+    }
+  }
+}
