@@ -12,6 +12,7 @@ import type { Adapter } from '@/lib/adapters/types';
 import { WorkerLink } from '@/lib/content/link';
 import { Palette } from '@/lib/content/palette';
 import { BADGE_LABELS } from '@/lib/content/row-badges';
+import type { TimerId, Timers } from '@/lib/content/timers';
 import { Watcher } from '@/lib/content/watcher';
 import { SCRIPT_SITES, type ScriptName } from '@/lib/hosts';
 import { LINK_PORT } from '@/lib/messages';
@@ -33,6 +34,12 @@ export function workbenchScript(script: ScriptName, adapters: readonly Adapter[]
         browser.i18n.getMessage(k as 'extName', ['$1']),
       );
       BADGE_LABELS.splice(0, 3, ...words);
+      // Every timer of the page's watcher, badges and title goes through ctx: an orphaned script's stop by themselves.
+      const timers: Timers = {
+        setTimeout: (fn, ms) => ctx.setTimeout(fn, ms) as unknown as TimerId,
+        setInterval: (fn, ms) => ctx.setInterval(fn, ms) as unknown as TimerId,
+        requestAnimationFrame: (fn) => ctx.requestAnimationFrame(() => fn()),
+      };
       let watcher: Watcher | null = null;
       let palette: Palette | null = null;
       // The link to the worker: when Chrome stops the worker the port breaks, and reconnecting at once starts it again
@@ -62,6 +69,7 @@ export function workbenchScript(script: ScriptName, adapters: readonly Adapter[]
           now: () => Date.now(),
           url: () => location.href,
           send: (msg) => (ctx.isValid ? browser.runtime.sendMessage(msg) : Promise.resolve()),
+          timers,
         });
         watcher.start();
         link.start();

@@ -25,6 +25,7 @@
  */
 import { BADGE_COLORS, formatCountdown } from '../badge';
 import type { TabClock } from '../messages';
+import { windowTimers, type TimerId, type Timers } from './timers';
 
 /**
  * A row badge's text for `left` ms before the deadline (negative: overdue). Seconds only in the last minute, where
@@ -127,13 +128,13 @@ export class RowBadges {
   private io: IntersectionObserver | null = null;
   /** A render waiting for the page's next frame (see renderSoon). */
   private pending: ReadonlyMap<string, Element> | null = null;
-  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private flushTimer: TimerId | null = null;
   private clocks = new Map<string, TabClock>();
   /** The open clocks the badges show. */
   openClocks(): Iterable<TabClock> {
     return this.clocks.values();
   }
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private timer: TimerId | null = null;
   /** When the page itself last changed (see pageChanged), and when the person last scrolled the list. */
   private pageChangedAt = -Infinity;
   private scrolledAt = -Infinity;
@@ -151,6 +152,8 @@ export class RowBadges {
     private readonly alertLeadMs = 60_000,
     /** The badge's right edge from the row's, in px (the adapter's `badgeSlot`; default 6). */
     private readonly right = 6,
+    /** WXT's `ctx` timers in the content script (see timers.ts). */
+    private readonly timers: Timers = windowTimers(doc),
   ) {
     const IO = doc.defaultView?.IntersectionObserver;
     if (typeof IO !== 'function') return;
@@ -199,7 +202,7 @@ export class RowBadges {
    */
   renderSoon(rows: ReadonlyMap<string, Element>): void {
     this.pending = rows;
-    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    this.flushTimer ??= this.timers.setTimeout(() => this.flush(), FLUSH_MS);
   }
 
   private flush(): void {
@@ -246,9 +249,10 @@ export class RowBadges {
     // Clocks that changed (a new deadline, a status) repaint at once.
     this.paint(true);
     if (!this.toCreate.size) return;
-    const win = this.doc.defaultView;
-    if (typeof win?.requestAnimationFrame !== 'function') this.createQueued();
-    else this.frame ??= win.requestAnimationFrame(() => this.createQueued());
+    if (this.frame !== null) return;
+    const frame = this.timers.requestAnimationFrame(() => this.createQueued());
+    if (frame === null) this.createQueued();
+    else this.frame = frame;
   }
 
   /** Rows came into view: their badges' numbers may be old. */
@@ -369,7 +373,7 @@ export class RowBadges {
 
   private syncTimer(): void {
     if (this.slots.size && !this.timer)
-      this.timer = setInterval(() => {
+      this.timer = this.timers.setInterval(() => {
         if (this.now() - this.pageChangedAt >= QUIET_MS) this.paint();
       }, 1000);
     if (!this.slots.size && this.timer) {

@@ -7,6 +7,7 @@
  */
 import type { TabClock } from '../messages';
 import { BADGE_LABELS } from './row-badges';
+import { windowTimers, type TimerId, type Timers } from './timers';
 
 /** "(3) 0:12" for 3 waiting buyers whose most urgent deadline is 12 s away; '' when none waits. */
 export function titlePrefix(clocks: Iterable<TabClock>, now: number, over = BADGE_LABELS[1]): string {
@@ -44,12 +45,13 @@ export class TabTitle {
   private prefix = '';
   private clocks: () => Iterable<TabClock> = () => [];
   private on = false;
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private timer: TimerId | null = null;
   private readonly mo: MutationObserver;
 
   constructor(
     private readonly doc: Document,
     private readonly now: () => number,
+    private readonly timers: Timers = windowTimers(doc),
   ) {
     this.own = doc.title;
     this.mo = new MutationObserver(() => {
@@ -79,7 +81,7 @@ export class TabTitle {
   private update = (): void => {
     this.prefix = this.on ? titlePrefix(this.clocks(), this.now()) : '';
     this.apply();
-    if (this.prefix && !this.timer) this.timer = setInterval(this.update, 1000);
+    if (this.prefix && !this.timer) this.timer = this.timers.setInterval(this.update, 1000);
     if (!this.prefix && this.timer) {
       clearInterval(this.timer);
       this.timer = null;

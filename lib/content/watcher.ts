@@ -31,6 +31,7 @@ import { judged } from '../adapters/parts';
 import { insertTextConfirmed } from './insert';
 import { BADGE_ATTR, RowBadges } from './row-badges';
 import { TabTitle, tabDocument } from './tab-title';
+import { windowTimers, type TimerId, type Timers } from './timers';
 import { UNRECOGNISED_ACCOUNT, isUnrecognisedAccount, keyId, type ChatEvent } from '../model';
 
 export interface WatcherDeps {
@@ -42,6 +43,8 @@ export interface WatcherDeps {
   url(): string;
   /** See ACCOUNT_GRACE_MS (the default). */
   accountGraceMs?: number;
+  /** WXT's `ctx` timers in the content script (the window's by default; see timers.ts). */
+  timers?: Timers;
 }
 
 /** How far back an untimed history message may lie when nothing before it has a time. */
@@ -49,8 +52,9 @@ const UNKNOWN_PAST_MS = 7 * 86_400_000;
 
 export class Watcher {
   private observer: MutationObserver | null = null;
-  private heartbeat: ReturnType<typeof setInterval> | null = null;
-  private scheduled: ReturnType<typeof setTimeout> | null = null;
+  private heartbeat: TimerId | null = null;
+  private scheduled: TimerId | null = null;
+  private readonly timers: Timers;
   /** When the account grace ends (deps.now; 0 before start()). */
   private graceEnd = 0;
   /** The account the events sent so far went under; another one reports the page again (see scan). */
@@ -85,7 +89,8 @@ export class Watcher {
   private title: TabTitle | null = null;
 
   constructor(private readonly deps: WatcherDeps) {
-    this.badges = new RowBadges(deps.root, deps.now, undefined, deps.adapter.badgeSlot?.right);
+    this.timers = deps.timers ?? windowTimers(deps.root);
+    this.badges = new RowBadges(deps.root, deps.now, undefined, deps.adapter.badgeSlot?.right, this.timers);
   }
 
   /** The page as last read: the last full read with the live path's changes (conversations in page order). */
@@ -175,8 +180,8 @@ export class Watcher {
       attributes: true,
       attributeFilter: ['class', 'data-random', 'id'],
     });
-    this.heartbeat = setInterval(() => this.sendHealth(), HEARTBEAT_MS);
-    this.title = new TabTitle(tabDocument(this.deps.root), this.deps.now);
+    this.heartbeat = this.timers.setInterval(() => this.sendHealth(), HEARTBEAT_MS);
+    this.title = new TabTitle(tabDocument(this.deps.root), this.deps.now, this.timers);
     this.deps.root.addEventListener('focusin', this.onFocusIn, true);
   }
 
@@ -354,7 +359,7 @@ export class Watcher {
   /** Coalesces a burst of mutations into one scan on the next task. */
   private schedule(): void {
     if (this.scheduled) return;
-    this.scheduled = setTimeout(() => {
+    this.scheduled = this.timers.setTimeout(() => {
       this.scheduled = null;
       this.scan();
     }, 0);
@@ -404,7 +409,7 @@ export class Watcher {
     // read scheduled at the grace's end (changes meanwhile wait for it) reports them, under the shop if it came, else
     // under the tab's own account.
     const hold = account === UNRECOGNISED_ACCOUNT ? this.graceEnd - now : 0;
-    if (hold > 0) this.scheduled ??= setTimeout(() => this.scan(), hold);
+    if (hold > 0) this.scheduled ??= this.timers.setTimeout(() => this.scan(), hold);
     else {
       // Another account than the events so far went under (the shop rendered after the grace, another shop logged
       // in in this tab): everything on screen is that account's news, reported again.

@@ -952,6 +952,43 @@ describe('in-page countdown badges', () => {
     expect(document.title).toBe('(新消息) 拼多多商家后台');
   });
 
+  it('runs every timer (heartbeat, reads, badges, title) on the timers it is given: WXT ctx in the content script', async () => {
+    const used: string[] = [];
+    const timers = {
+      setTimeout: (fn: () => void, ms: number) => (used.push('timeout'), setTimeout(fn, ms)),
+      setInterval: (fn: () => void, ms: number) => (used.push('interval'), setInterval(fn, ms)),
+      requestAnimationFrame: (fn: () => void) => (used.push('frame'), requestAnimationFrame(fn)),
+    };
+    const globalTimeout = vi.spyOn(globalThis, 'setTimeout');
+    const globalInterval = vi.spyOn(globalThis, 'setInterval');
+    const w = new Watcher({
+      adapter: pddAdapter,
+      root: document,
+      now: () => NOW,
+      url: () => '',
+      send: async () => ({ ok: true }),
+      timers,
+    });
+    try {
+      w.start();
+      w.receive({ ...clockList([waiting('733519', 42_000)]), title: true });
+      // Every window timer set was set through them.
+      expect([globalTimeout.mock.calls.length, globalInterval.mock.calls.length]).toEqual([
+        used.filter((u) => u === 'timeout').length,
+        used.filter((u) => u === 'interval').length,
+      ]);
+      expect(used.length).toBeGreaterThan(0);
+    } finally {
+      globalTimeout.mockRestore();
+      globalInterval.mockRestore();
+    }
+    await pageChange();
+    // The heartbeat, the badge tick and the title tick (intervals), the badges' frame.
+    expect(used.filter((u) => u === 'interval').length).toBeGreaterThanOrEqual(3);
+    expect(used).toContain('frame');
+    w.stop();
+  });
+
   it('ignores malformed clock messages', async () => {
     const w = badgeWatcher();
     for (const bad of [
