@@ -102,7 +102,7 @@ span { display: block; font: 600 11px/16px system-ui, sans-serif; color: #fff; p
   border-radius: 8px; min-width: 28px; text-align: center; font-variant-numeric: tabular-nums; }
 `;
 
-interface Host {
+interface BadgeHost {
   host: HTMLElement;
   label: HTMLSpanElement;
   /** The label's one text node: a tick rewrites its data, nothing else. */
@@ -118,7 +118,7 @@ interface Slot {
   row: Element;
   /** In view (true until the observer says otherwise, and always where there is no observer). */
   visible: boolean;
-  badge: Host | null;
+  badge: BadgeHost | null;
 }
 
 export class RowBadges {
@@ -273,7 +273,7 @@ export class RowBadges {
     this.toCreate.clear();
   }
 
-  private create(row: Element, buyer: string): Host {
+  private create(row: Element, buyer: string): BadgeHost {
     const host = this.doc.createElement('span');
     host.setAttribute(BADGE_ATTR, buyer);
     // The adapter's slot (Adapter.badgeSlot): clear of the platform's own indicators.
