@@ -148,3 +148,46 @@ export function pickAllIn(nodes: readonly Node[], sels: readonly string[], chose
   }
   return chosen === null ? [] : null;
 }
+
+/** Does `el` match, or contain, an element matching any of the fallbacks? */
+export function has(el: Element, sels: readonly string[] | undefined): boolean {
+  return matchesAny(el, sels) || !!pick(el, sels);
+}
+
+/** The nearest ancestor-or-self of `el` (not above `stop`) matching any of the fallbacks. */
+export function closestIn(el: Element, sels: readonly string[], stop?: ParentNode | null): Element | null {
+  for (let cur: Element | null = el; cur && cur !== stop; cur = cur.parentElement) {
+    if (matchesAny(cur, sels)) return cur;
+  }
+  return null;
+}
+
+/** Drops elements nested inside another element of the list (e.g. a quoted message inside a message). */
+export function outermost(els: readonly Element[]): Element[] {
+  const set = new Set(els);
+  return els.filter((e) => {
+    for (let p = e.parentElement; p; p = p.parentElement) if (set.has(p)) return false;
+    return true;
+  });
+}
+
+const FOLLOWING = 4; // Node.DOCUMENT_POSITION_FOLLOWING
+
+/** Sorts elements into document order (stable for equal elements). */
+export function inDocumentOrder(els: readonly Element[]): Element[] {
+  return [...els].sort((a, b) => (a === b ? 0 : a.compareDocumentPosition(b) & FOLLOWING ? -1 : 1));
+}
+
+/** Text of `el` without the parts matching `drop` (quotes, time stamps, nicknames). */
+export function textWithout(el: Element | null | undefined, drop: readonly string[]): string {
+  if (!el) return '';
+  const clone = el.cloneNode(true) as Element;
+  for (const s of drop) {
+    try {
+      clone.querySelectorAll(s).forEach((q) => q.remove());
+    } catch {
+      /* bad selector in data */
+    }
+  }
+  return (clone.textContent ?? '').replace(/\s+/g, ' ').trim();
+}

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { parseChinaStamp, pick } from '../../lib/adapters/dom';
 import { JD_SELECTORS, extractJd, jdAdapter } from '../../lib/adapters/jd';
 import { liveOf } from '../../lib/adapters/types';
-import { ThreadClock, isStampOnly, parseDurationSec } from '../../lib/adapters/jd/helpers';
+import { ThreadClock, isStampOnly, parseDurationSec } from '../../lib/adapters/stamps';
 import { loadDemo, useDemoTimers } from './helpers/demo';
 
 function load(html: string): Document {

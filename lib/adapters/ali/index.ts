@@ -13,8 +13,8 @@ import { isDemoPage } from '../../hosts';
 import type { Author } from '../../model';
 import { AUTO_REPLY_LEADING, hasLabel, matchesWhole, whole, type WholeText } from '../classify';
 import {
+  closestIn,
   hash,
-  matches,
   matchesAny,
   parseChinaStamp,
   pick,
@@ -23,9 +23,8 @@ import {
   pickAllWith,
   shownName,
   text,
-  under,
 } from '../dom';
-import { closestIn } from '../jd/helpers';
+import { readList } from '../list';
 import { judged, listPart, loggedOutParts, pageParts, threadPart } from '../parts';
 import {
   withLive,
@@ -366,26 +365,13 @@ function extractRows(
   const listEl = pick(root, S.conversationList);
   const inList = listEl ? pickAllWith(listEl, S.conversationRow) : { els: [], sel: null };
   const rows = inList.els.length ? inList.els : pickAll(root, S.conversationRow);
-  const conversations: ExtractedConversation[] = [];
-  const seen = new Set<string>();
-  for (const row of rows) {
-    const c = readRow(row, account);
-    if (!c || seen.has(c.buyer)) continue;
-    seen.add(c.buyer);
-    conversations.push(c);
-  }
-  const sel = inList.sel;
-  const live: Live['rows'] =
-    listEl && sel
-      ? {
-          in: listEl,
-          isRow: (el) => matches(el, sel),
-          under: (node) => under(node, sel),
-          read: (row) => readRow(row, account),
-          all: () => pickAll(listEl, [sel]),
-          firstPerBuyer: true,
-        }
-      : undefined;
+  const { conversations, live } = readList({
+    listEl,
+    rowSel: inList.sel,
+    rows,
+    read: (row) => readRow(row, account),
+    firstPerBuyer: true,
+  });
   return { rows, conversations, listEl, live };
 }
 

@@ -5,7 +5,19 @@
 import { isDemoPage } from '../../hosts';
 import type { Author, Marker } from '../../model';
 import { AUTO_REPLY_LEADING, systemMarker, hasLabel, matchesWhole, whole, type WholeText } from '../classify';
-import { counterReading, matches, pick, pickAll, pickAllIn, pickAllWith, text, under } from '../dom';
+import {
+  counterReading,
+  has,
+  inDocumentOrder,
+  outermost,
+  pick,
+  pickAll,
+  pickAllIn,
+  pickAllWith,
+  text,
+  textWithout,
+} from '../dom';
+import { readList } from '../list';
 import { judged, listPart, loggedOutParts, pageParts, threadPart } from '../parts';
 import {
   withLive,
@@ -16,16 +28,7 @@ import {
   type Live,
   type SelectorMap,
 } from '../types';
-import {
-  MessageIds,
-  ThreadClock,
-  has,
-  inDocumentOrder,
-  isStampOnly,
-  outermost,
-  parseDurationSec,
-  textWithout,
-} from './helpers';
+import { MessageIds, ThreadClock, isStampOnly, parseDurationSec } from '../stamps';
 
 export const JD_SELECTORS = {
   loginForm: ['#loginname', '#formlogin', '.login-form', 'iframe[src*="passport.jd.com"]'],
@@ -272,22 +275,16 @@ export function extractJd(root: ParentNode): Extraction {
   // The waiter's name when the page shows it, else the shop the rows' ids carry (two shops' tabs never merge).
   const account = shown ?? venderAccount(rows);
   if (!account) missing.push('account');
-  const conversations: ExtractedConversation[] = [];
-  for (const row of rows) {
-    const c = readRow(row);
-    if (c) conversations.push(c);
-  }
+  const { conversations, live: liveRows } = readList({
+    listEl,
+    rowSel,
+    rows,
+    read: readRow,
+    nested: true,
+    waitingCounter: (el, row) => counterReading(el, row, S.rowWaiting, parseDurationSec),
+  });
   if (!listEl && !rows.length) missing.push('conversationList');
-  const live: Live = {};
-  if (listEl && rowSel)
-    live.rows = {
-      in: listEl,
-      isRow: (el) => matches(el, rowSel),
-      under: (node) => outermost(under(node, rowSel)),
-      read: readRow,
-      all: () => outermost(pickAll(listEl, [rowSel])),
-      waitingCounter: (el, row) => counterReading(el, row, S.rowWaiting, parseDurationSec),
-    };
+  const live: Live = { ...(liveRows && { rows: liveRows }) };
 
   const msgList = pick(root, S.messageList);
   const input = pick(root, S.input);

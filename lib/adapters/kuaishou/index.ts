@@ -14,20 +14,22 @@ import {
   whole,
   type WholeText,
 } from '../classify';
-import { matches, pick, pickAll, pickAllIn, pickAllWith, shownName, text, under } from '../dom';
-import { judged, listPart, loggedOutParts, pageParts, threadPart } from '../parts';
 import {
-  MessageIds,
-  STAMP_TAIL,
-  ThreadClock,
   closestIn,
   has,
   inDocumentOrder,
-  isStampOnly,
   outermost,
-  parseDurationSec,
+  pick,
+  pickAll,
+  pickAllIn,
+  pickAllWith,
+  shownName,
+  text,
   textWithout,
-} from '../jd/helpers';
+} from '../dom';
+import { readList } from '../list';
+import { judged, listPart, loggedOutParts, pageParts, threadPart } from '../parts';
+import { MessageIds, STAMP_TAIL, ThreadClock, isStampOnly, parseDurationSec } from '../stamps';
 import {
   withLive,
   type Adapter,
@@ -366,21 +368,9 @@ export function extractKuaishou(root: ParentNode, _memo?: unknown, now?: number)
     if (w !== undefined) c.waitingSec = w;
     return c;
   };
-  const conversations: ExtractedConversation[] = [];
-  for (const row of rows) {
-    const c = readRow(row);
-    if (c) conversations.push(c);
-  }
+  const { conversations, live: liveRows } = readList({ listEl, rowSel, rows, read: readRow, nested: true });
   if (!listEl && !rows.length) missing.push('conversationList');
-  const live: Live = {};
-  if (listEl && rowSel)
-    live.rows = {
-      in: listEl,
-      isRow: (el) => matches(el, rowSel),
-      under: (node) => outermost(under(node, rowSel)),
-      read: readRow,
-      all: () => outermost(pickAll(listEl, [rowSel])),
-    };
+  const live: Live = { ...(liveRows && { rows: liveRows }) };
 
   const input = pick(root, S.input);
   // The known container, else the one that holds the message rows (or, with none, the side-marked bubbles) found

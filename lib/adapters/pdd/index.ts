@@ -4,18 +4,8 @@
  */
 import { isDemoPage } from '../../hosts';
 import type { Author } from '../../model';
-import {
-  counterReading,
-  hash,
-  matches,
-  matchesAny,
-  parseChinaStamp,
-  pick,
-  pickAll,
-  pickAllWith,
-  text,
-  under,
-} from '../dom';
+import { counterReading, hash, matchesAny, parseChinaStamp, pick, pickAll, pickAllWith, text, under } from '../dom';
+import { readList } from '../list';
 import { judged, listPart, loggedOutParts, pageParts, threadPart } from '../parts';
 import {
   withLive,
@@ -222,21 +212,14 @@ export function extractPdd(root: ParentNode, memo?: ExtractMemo): Extraction {
     memo?.set(row, { conv: c });
     return c;
   };
-  const conversations: ExtractedConversation[] = [];
-  for (const row of rows) {
-    const c = readRow(row);
-    if (c) conversations.push(c);
-  }
-  const live: Live = {};
-  if (listEl && rowSel)
-    live.rows = {
-      in: listEl,
-      isRow: (el) => matches(el, rowSel),
-      under: (node) => under(node, rowSel),
-      read: readRow,
-      all: () => pickAll(listEl, [rowSel]),
-      waitingCounter: (el, row) => counterReading(el, row, S.rowWaiting, parseWaiting),
-    };
+  const { conversations, live: liveRows } = readList({
+    listEl,
+    rowSel,
+    rows,
+    read: readRow,
+    waitingCounter: (el, row) => counterReading(el, row, S.rowWaiting, parseWaiting),
+  });
+  const live: Live = { ...(liveRows && { rows: liveRows }) };
   if (!listEl && !rows.length) missing.push('conversationList');
 
   const msgList = pick(root, S.messageList);

@@ -1,51 +1,9 @@
 /**
- * Pure DOM/time helpers written for the JD and Kuaishou adapters (generic: candidates for ../dom.ts).
- * They read, never write, and never throw on odd input.
+ * Time stamps and message ids of threads whose rows show times without dates (JD, Kuaishou): durations
+ * (`parseDurationSec`), a thread's running clock (`ThreadClock`), stamp-only rows, message ids. Pure: they read,
+ * never write, and never throw on odd input.
  */
-import { hash, matchesAny, parseChinaStamp, pick } from '../dom';
-
-/** Does `el` match, or contain, an element matching any of the fallbacks? */
-export function has(el: Element, sels: readonly string[] | undefined): boolean {
-  return matchesAny(el, sels) || !!pick(el, sels);
-}
-
-/** The nearest ancestor-or-self of `el` (not above `stop`) matching any of the fallbacks. */
-export function closestIn(el: Element, sels: readonly string[], stop?: ParentNode | null): Element | null {
-  for (let cur: Element | null = el; cur && cur !== stop; cur = cur.parentElement) {
-    if (matchesAny(cur, sels)) return cur;
-  }
-  return null;
-}
-
-/** Drops elements nested inside another element of the list (e.g. a quoted message inside a message). */
-export function outermost(els: readonly Element[]): Element[] {
-  const set = new Set(els);
-  return els.filter((e) => {
-    for (let p = e.parentElement; p; p = p.parentElement) if (set.has(p)) return false;
-    return true;
-  });
-}
-
-const FOLLOWING = 4; // Node.DOCUMENT_POSITION_FOLLOWING
-
-/** Sorts elements into document order (stable for equal elements). */
-export function inDocumentOrder(els: readonly Element[]): Element[] {
-  return [...els].sort((a, b) => (a === b ? 0 : a.compareDocumentPosition(b) & FOLLOWING ? -1 : 1));
-}
-
-/** Text of `el` without the parts matching `drop` (quotes, time stamps, nicknames). */
-export function textWithout(el: Element | null | undefined, drop: readonly string[]): string {
-  if (!el) return '';
-  const clone = el.cloneNode(true) as Element;
-  for (const s of drop) {
-    try {
-      clone.querySelectorAll(s).forEach((q) => q.remove());
-    } catch {
-      /* bad selector in data */
-    }
-  }
-  return (clone.textContent ?? '').replace(/\s+/g, ' ').trim();
-}
+import { hash, parseChinaStamp } from './dom';
 
 /** `1小时2分3秒`, `2分钟`, `42秒` → seconds; undefined when the text holds no duration. */
 export function parseDurationSec(s: string): number | undefined {
