@@ -54,6 +54,15 @@ export function useScore(row: Pick<PhraseRow, 'recent' | 'usedAt'>, now: number)
   return row.recent * 2 ** (-Math.max(0, now - row.usedAt) / USE_HALF_LIFE_MS);
 }
 
+/** A row's uses after one more use at `now` (counted in `usage`, and in `recent` with the older uses decayed). */
+export function oneMoreUse(
+  row: Pick<PhraseRow, 'usage' | 'recent' | 'usedAt'>,
+  now: number,
+): Pick<PhraseRow, 'usage' | 'recent' | 'usedAt'> {
+  // eslint-disable-next-line react-hooks/rules-of-hooks -- useScore is not a React hook
+  return { usage: row.usage + 1, recent: useScore(row, now) + 1, usedAt: now };
+}
+
 const MAX_QUERY = 100;
 /** Highlighted occurrences per phrase. */
 const MAX_RANGES = 20;
@@ -139,18 +148,21 @@ interface Prepared {
 /** Folding is the costly part: kept per row object while its fields stay the same (typing reuses the rows). */
 const cache = new WeakMap<PhraseRow, Prepared>();
 
+/** `p` was prepared from a row with the fields `row` has now. */
+function sameSource(p: Prepared, row: PhraseRow): boolean {
+  return (
+    p.text === row.text &&
+    p.group === row.group &&
+    p.tags === row.tags.join('\u0000') &&
+    p.shortcut === row.shortcut &&
+    p.pinyin === row.pinyin &&
+    (p.platforms?.join(',') ?? '') === (row.platforms?.join(',') ?? '')
+  );
+}
+
 function prepare(row: PhraseRow): Prepared {
-  const tags = row.tags.join('\u0000');
   const hit = cache.get(row);
-  if (
-    hit &&
-    hit.text === row.text &&
-    hit.group === row.group &&
-    hit.tags === tags &&
-    hit.shortcut === row.shortcut &&
-    hit.pinyin === row.pinyin
-  )
-    return hit;
+  if (hit && sameSource(hit, row)) return hit;
   const p = build(row);
   cache.set(row, p);
   return p;
@@ -410,19 +422,38 @@ function visibleOn(row: { platforms?: readonly Platform[] | undefined }, platfor
 
 /**
  * A list of phrases prepared for searching (folded text, pinyin syllables…), each row once, when first searched
- * or by `warm`. For a list searched again and again (the palette: every keystroke over the same 5 000 rows); the
- * list and its rows must not change afterwards (a new list gets a new index).
+ * or by `warm`. For a list searched again and again (the palette: every keystroke over the same 5 000 rows). Its
+ * rows may be replaced by copies with other uses (`oneMoreUse`); other changes need a new index (which reuses,
+ * given this one, the preparations of unchanged rows).
  */
 export class PhraseIndex {
   private readonly prepared: (Prepared | undefined)[];
+  /** From the index this one replaces: its rows' preparations by id, reused where a row's fields are the same. */
+  private readonly earlier: Map<number, Prepared> | null = null;
 
-  constructor(readonly rows: readonly PhraseRow[]) {
+  constructor(
+    readonly rows: readonly PhraseRow[],
+    previous?: PhraseIndex,
+  ) {
     this.prepared = new Array<Prepared | undefined>(rows.length);
+    if (previous) {
+      this.earlier = new Map();
+      previous.rows.forEach((row, i) => {
+        const p = previous.prepared[i];
+        if (p && row.id !== undefined) this.earlier!.set(row.id, p);
+      });
+    }
   }
 
   /** Row `i`, prepared. */
   get(i: number): Prepared {
-    return (this.prepared[i] ??= build(this.rows[i]!));
+    const hit = this.prepared[i];
+    if (hit) return hit;
+    const row = this.rows[i]!;
+    const old = row.id === undefined ? undefined : this.earlier?.get(row.id);
+    const p = old && sameSource(old, row) ? old : build(row);
+    this.prepared[i] = p;
+    return p;
   }
 
   /** Prepares up to `n` rows not prepared yet; true once every row is. */
