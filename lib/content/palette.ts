@@ -47,8 +47,9 @@ const SHOWN = 20;
 const WARM_CHUNK = 500;
 
 const STYLE = `
-:host { all: initial; }
+:host { all: initial; position: fixed; top: 0; left: 0; }
 .box { position: fixed; z-index: 2147483646; width: 420px; max-width: 90vw; background: #fff; color: #1f1f1f;
+  contain: layout style;
   border: 1px solid #d9d9d9; border-radius: 8px; box-shadow: 0 6px 24px rgba(0,0,0,.18);
   font: 13px/1.5 system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; }
 input { box-sizing: border-box; width: 100%; border: 0; border-bottom: 1px solid #f0f0f0; padding: 8px 10px;
@@ -335,6 +336,8 @@ export class Palette {
     this.close(false);
     const question = prompting ? '' : (this.deps.context().question ?? '').trim();
     this.question = question;
+    // A search starts from every phrase again (typing on narrows within one open).
+    this.index.forgetQueries();
     if (this.rev === undefined) {
       this.suggested = [];
       this.suggestedFor = null;

@@ -127,6 +127,8 @@ const foldQuery = (s: string): string => s.normalize('NFKC').toLowerCase().repla
 /** A phrase's pinyin key, aligned with its text: syllable k belongs to the code point at `at[k]` (UTF-16). */
 interface PinyinIndex {
   syl: string[];
+  /** Each syllable's first letter (a space for none), where a spelling may start: searched natively. */
+  initials: string;
   at: number[];
   end: number[];
 }
@@ -196,7 +198,8 @@ export function pinyinIndex(text: string, key: string | undefined): PinyinIndex 
     end.push(i + n);
     i += n;
   }
-  return syl.length === at.length && syl.some(Boolean) ? { syl, at, end } : null;
+  if (syl.length !== at.length || !syl.some(Boolean)) return null;
+  return { syl, initials: syl.map((x) => x[0] ?? ' ').join(''), at, end };
 }
 
 /**
@@ -205,7 +208,13 @@ export function pinyinIndex(text: string, key: string | undefined): PinyinIndex 
  * where every syllable but the last is whole (`full`).
  */
 export function matchPinyin(py: PinyinIndex, w: string): { from: number; to: number; full: boolean } | null {
-  if (w.length < 2 || !/^[a-z]+$/.test(w)) return null;
+  return w.length < 2 || !/^[a-z]+$/.test(w) ? null : spellPinyin(py, w);
+}
+
+/** `matchPinyin` for letters already known to be two or more of a–z. */
+function spellPinyin(py: PinyinIndex, w: string): { from: number; to: number; full: boolean } | null {
+  const first0 = py.initials.indexOf(w[0]!);
+  if (first0 < 0) return null;
   const { syl } = py;
   const failed = new Set<number>();
   let full: boolean;
@@ -230,8 +239,7 @@ export function matchPinyin(py: PinyinIndex, w: string): { from: number; to: num
   };
   let first: { from: number; to: number; full: boolean } | null = null;
   let tried = 0;
-  for (let i = 0; i < syl.length && tried < MAX_PINYIN_STARTS; i++) {
-    if (syl[i]![0] !== w[0]) continue;
+  for (let i = first0; i >= 0 && tried < MAX_PINYIN_STARTS; i = py.initials.indexOf(w[0]!, i + 1)) {
     tried++;
     full = true;
     failed.clear();
@@ -275,13 +283,20 @@ function occurrences(hay: string, needle: string): [number, number][] {
 }
 
 /** The tightest in-order placement of the query's characters in the text, or null. */
+/**
+ * Set by `subsequence` when the characters are in the text in order but their placement was refused (too
+ * scattered, or past the starts tried): a longer query could still be placed there (see PhraseIndex's narrowing).
+ */
+let refusedPlacement = false;
+
 function subsequence(hay: string, chars: readonly string[]): { positions: number[]; span: number } | null {
   if (chars.length < 2) return null;
   let qLength = 0;
   for (const c of chars) qLength += c.length;
   let best: { positions: number[]; span: number } | null = null;
   let tried = 0;
-  for (let s = hay.indexOf(chars[0]!); s >= 0 && tried < MAX_STARTS; s = hay.indexOf(chars[0]!, s + 1), tried++) {
+  let s = hay.indexOf(chars[0]!);
+  for (; s >= 0 && tried < MAX_STARTS; s = hay.indexOf(chars[0]!, s + 1), tried++) {
     const positions = [s];
     let at = s + chars[0]!.length;
     let ok = true;
@@ -297,11 +312,17 @@ function subsequence(hay: string, chars: readonly string[]): { positions: number
     if (!ok) break; // a later start cannot succeed if this one ran out of text
     const span = at - s;
     if (!best || span < best.span) best = { positions, span };
-    if (span === qLength) break;
+    if (span === qLength) {
+      s = -1;
+      break;
+    }
   }
+  if (s >= 0 && tried >= MAX_STARTS) refusedPlacement = true;
   if (!best) return null;
   // Too scattered to mean anything.
-  return best.span <= qLength * 6 + 6 ? best : null;
+  if (best.span <= qLength * 6 + 6) return best;
+  refusedPlacement = true;
+  return null;
 }
 
 /** One word of the query, analysed once for every row. */
@@ -371,7 +392,7 @@ function matchWord(p: Prepared, W: Word, out: [number, number][] | null): number
     }
   }
   if (p.py && score < SCORE.pinyinFull && W.latin) {
-    const m = matchPinyin(p.py, word);
+    const m = word.length < 2 ? null : spellPinyin(p.py, word);
     const pyScore = m ? (m.full ? SCORE.pinyinFull : SCORE.pinyinInitials) : 0;
     if (m && pyScore > score) {
       score = pyScore;
@@ -456,6 +477,39 @@ export class PhraseIndex {
     return p;
   }
 
+  /**
+   * The rows each recent query matched (row indexes; by platform and folded query), or could match when typed on:
+   * typing on only narrows (see `narrowable`), so the next keystroke's query is tried on those rows only.
+   */
+  private readonly matched = new Map<string, number[]>();
+
+  /** The rows a query extending an earlier one can match (null: all of them). */
+  candidates(q: string, platform: Platform | undefined): number[] | null {
+    let best: number[] | null = null;
+    let bestLength = -1;
+    for (const [key, rows] of this.matched) {
+      const [p, earlier] = splitKey(key);
+      if (p === (platform ?? '') && q.startsWith(earlier) && earlier.length > bestLength) {
+        best = rows;
+        bestLength = earlier.length;
+      }
+    }
+    return best;
+  }
+
+  /** Keeps what a narrowable query matched (the last MAX_REMEMBERED queries). */
+  remember(q: string, platform: Platform | undefined, rows: number[]): void {
+    const key = `${platform ?? ''}\u0000${q}`;
+    this.matched.delete(key);
+    this.matched.set(key, rows);
+    if (this.matched.size > MAX_REMEMBERED) this.matched.delete(this.matched.keys().next().value!);
+  }
+
+  /** Forgets the queries' matches (the palette does at each open: a search starts from every row again). */
+  forgetQueries(): void {
+    this.matched.clear();
+  }
+
   /** Prepares up to `n` rows not prepared yet; true once every row is. */
   warm(n = Infinity): boolean {
     for (let i = 0; i < this.rows.length; i++) {
@@ -465,6 +519,26 @@ export class PhraseIndex {
     }
     return true;
   }
+}
+
+/** Queries whose matches a PhraseIndex keeps. */
+const MAX_REMEMBERED = 32;
+
+const splitKey = (key: string): [string, string] => {
+  const at = key.indexOf('\u0000');
+  return [key.slice(0, at), key.slice(at + 1)];
+};
+
+/**
+ * Whether every row a longer query (this one typed on: `q + more`) matches is a row this one matches, or one whose
+ * placement `subsequence` refused (`refusedPlacement`). True when each of its words has two characters or more:
+ * then a shortcut, text, tag or group that contains (or starts with) the longer word contains this one, a pinyin
+ * spelling of it spells this one (its last syllable stopping earlier), and its characters in order are this one's
+ * in order (only the tightness limit and the starts tried differ: those rows are kept). A one-character word has
+ * neither pinyin nor subsequence matches, which its longer words may have.
+ */
+function narrowable(Q: Query): boolean {
+  return Q.whole.chars.length >= 2 && Q.words.every((w) => w.chars.length >= 2);
 }
 
 type Hit = Ranked & { score: number };
@@ -492,14 +566,21 @@ export function searchPhrases(
   // The best `limit` so far, best first (all of them when there is no limit).
   const top: Hit[] = [];
   const bounded = Number.isFinite(limit);
-  for (let i = 0; i < list.length; i++) {
+  // Typing on: only the rows the shorter query matched (or could have) can match.
+  const only = index && Q ? index.candidates(q, opts.platform) : null;
+  const matched: number[] | null = index && Q && narrowable(Q) ? [] : null;
+  const n = only ? only.length : list.length;
+  for (let k = 0; k < n; k++) {
+    const i = only ? only[k]! : k;
     const row = list[i]!;
     // Indexed rows are read through their prepared copies (all of one shape: quicker to read than the rows).
-    const p = index?.get(i);
+    const p = Q ? index?.get(i) : undefined;
     if (opts.platform && !visibleOn(p ?? row, opts.platform)) continue;
     let score = 0;
     if (Q) {
+      refusedPlacement = false;
       score = matchQuery(p ?? prep(i), Q, null);
+      if (matched && (score > 0 || refusedPlacement)) matched.push(i);
       if (score <= 0) continue;
     } else if (q === '/' && !row.shortcut) continue;
     const worst = top[top.length - 1];
@@ -517,6 +598,7 @@ export function searchPhrases(
     top.splice(at, 0, hit);
     if (top.length > limit) top.pop();
   }
+  if (matched) index!.remember(q, opts.platform, matched);
   if (!bounded) top.sort(better);
   return top.map((h) => {
     if (!Q) return { row: h.row, score: 0, ranges: [] };

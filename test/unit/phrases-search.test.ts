@@ -317,6 +317,27 @@ describe('PhraseIndex (the palette searches one list keystroke after keystroke)'
       }
   });
 
+  it('typing on searches only what the shorter query matched, and finds what the plain list finds', () => {
+    const rows = [
+      ...library(),
+      // Too scattered for `ab` (span 22 > 18), tight enough for `abcdefgh` (28 ≤ 54): kept while typing on.
+      row({ id: 9001, text: `a${'x'.repeat(20)}bcdefgh` }),
+      // More than 64 places to start `发…` before the one that fits.
+      row({ id: 9002, text: `${'发'.repeat(70)}票据货` }),
+    ];
+    const index = new PhraseIndex(rows);
+    for (const typed of ['abcdefgh', 'fahuo', 'fh 明天', '发货', '发票据货', '/k14', '退 明天', 'tuikuan']) {
+      index.forgetQueries();
+      const prefixes = [...typed].map((_, k) => typed.slice(0, k + 1));
+      // Typed, then erased.
+      for (const q of [...prefixes, ...prefixes.reverse()])
+        expect(searchPhrases(index, q, { now: NOW, limit: 20 }), q).toEqual(
+          searchPhrases(rows, q, { now: NOW, limit: 20 }),
+        );
+    }
+    expect(texts(searchPhrases(index, 'abcdefgh'))).toContain(rows.at(-2)!.text);
+  });
+
   it('a new index reuses the preparations of rows that did not change, and not of those that did', () => {
     const rows = library();
     const old = new PhraseIndex(rows);
