@@ -43,16 +43,26 @@ export class PhraseStore {
   async visible(platform?: Platform): Promise<PhraseRow[]> {
     const lacking = (rows: PhraseRow[]) => rows.filter((p) => p.pinyin === undefined && pinyinKey(p.text));
     let all = await this.db.phrases.toArray();
-    if (lacking(all).length)
-      all = await this.db.transaction('rw', this.db.phrases, async () => {
-        const rows = await this.db.phrases.toArray();
-        const fixed = lacking(rows).map(withPinyin);
-        await this.db.phrases.bulkPut(fixed);
-        const byId = new Map(fixed.map((p) => [p.id, p]));
-        return rows.map((p) => byId.get(p.id) ?? p);
-      });
+    if (lacking(all).length) {
+      // Requests arriving meanwhile wait for the one fix (the keys of 5 000 rows take a while to make).
+      this.fixing ??= this.db
+        .transaction('rw', this.db.phrases, async () => {
+          const rows = await this.db.phrases.toArray();
+          const fixed = lacking(rows).map(withPinyin);
+          if (fixed.length) await this.db.phrases.bulkPut(fixed);
+          const byId = new Map(fixed.map((p) => [p.id, p]));
+          return rows.map((p) => byId.get(p.id) ?? p);
+        })
+        .finally(() => {
+          this.fixing = null;
+        });
+      all = await this.fixing;
+    }
     return platform ? all.filter((p) => !p.platforms?.length || p.platforms.includes(platform)) : all;
   }
+
+  /** The running fix of rows without pinyin keys (see `visible`). */
+  private fixing: Promise<PhraseRow[]> | null = null;
 
   /** One more use, now: counted in `usage`, and in `recent` (older uses decayed to now; see useScore). */
   async used(id: number): Promise<void> {

@@ -84,6 +84,8 @@ export class Palette {
   private generation = 0;
   /** The question `suggested` answers, for the phrases of revision `rev` (null: none held). */
   private suggestedFor: { question: string; rev: string | undefined } | null = null;
+  /** Counts opens and closes: an open still waiting for the phrases shows only if it is the latest. */
+  private opening = 0;
   /** The open list's render (null while it is not open), for fresher phrases or suggestions. */
   private rerender: (() => void) | null = null;
   /** The names phrases are filled with (settings), from the last `phrases` reply. */
@@ -341,7 +343,10 @@ export class Palette {
     if (this.rev === undefined) {
       this.suggested = [];
       this.suggestedFor = null;
+      const opening = ++this.opening;
       await this.refresh(question);
+      // Opened again (or closed) while the phrases were on their way: that open is the one that shows.
+      if (opening !== this.opening) return;
     } else if (!prompting) {
       void this.refresh(question).then((changed) => {
         if (changed) this.rerender?.();
@@ -376,6 +381,7 @@ export class Palette {
   }
 
   close(restore = true): void {
+    this.opening++;
     if (!this.host) return;
     this.host.remove();
     this.host = null;
