@@ -35,7 +35,11 @@ export const LIMITS = {
 
 /** Background → workbench tab: put text into the chat input / open a conversation. */
 export type ToContent =
-  ClocksMessage | { type: 'insert'; text: string } | { type: 'openConversation'; buyer: string; focusInput?: boolean };
+  | ClocksMessage
+  | { type: 'insert'; text: string }
+  | { type: 'openConversation'; buyer: string; focusInput?: boolean }
+  /** The phrase library was edited: a palette drops the phrases it holds and asks for them again. */
+  | { type: 'phrasesChanged' };
 
 /** One waiting buyer, as a workbench tab needs it for the in-page countdown badges. */
 export interface TabClock {

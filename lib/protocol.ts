@@ -187,14 +187,25 @@ export const PROTOCOL = {
    * Read the phrase library (content scripts never open Dexie), with the settings the palette fills phrases with
    * ({客服名}, {店铺名}, the word for a masked {买家昵称}). With the buyer's last question (cut to 200 characters),
    * the reply carries its pinyin key too (the palette's suggestions; the dictionary is the background's).
+   * `rev`: the revision (`phrasesRevision`) of the list the asker holds; the reply carries the list's current
+   * revision, and the list itself only when that differs.
    */
   phrases: spec<{
-    phrases: PhraseRow[];
+    /** Absent when the asker's `rev` is the current one (its list is up to date). */
+    phrases?: PhraseRow[];
+    rev: string;
     fill: FillSettings;
     questionPinyin?: string;
     /** With a question: the phrases ranked for it (ids, best first), ranked here so the content script stays small. */
     suggested?: { id: number; score: number; ranges: [number, number][] }[];
-  }>()(ANY, message('phrases', { platform: v.optional(platform), question: v.optional(clipped(200)) })),
+  }>()(
+    ANY,
+    message('phrases', {
+      platform: v.optional(platform),
+      question: v.optional(clipped(200)),
+      rev: v.optional(clipped(64)),
+    }),
+  ),
   /** A phrase was inserted: count the use. */
   phraseUsed: spec()(ANY, message('phraseUsed', { id: wholeId })),
   /** Phrase library edits (validated again by the store). */

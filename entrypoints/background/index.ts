@@ -16,7 +16,7 @@ import { TrafficLimiter } from '@/lib/background/traffic';
 import type { Translate } from '@/lib/badge';
 import { DB_NAME, SentinelDB } from '@/lib/db/schema';
 import { catalogTranslate } from '@/lib/i18n';
-import { LINK_PORT, type ClocksMessage, type Reply } from '@/lib/messages';
+import { LINK_PORT, type ClocksMessage, type Reply, type ToContent } from '@/lib/messages';
 
 const ALARM = 'sentinel-next';
 const DB_BLOCKED = 'db-blocked';
@@ -91,7 +91,16 @@ export default defineBackground(() => {
   // `t` and `setBadge` above refer to `sentinel` only when called, which is after this line.
   const db = new SentinelDB(DB_NAME, Infinity, { onBlocked: announceBlocked });
   const sentinel: Sentinel = new Sentinel(db, host);
-  const phrases = new PhraseStore(db, () => Date.now());
+  // Library edits: the workbench tabs' palettes drop the phrases they hold (and ask again).
+  const phrasesChanged = async () => {
+    for (const tab of await db.tabs.toArray())
+      await sendToTab(tab.tabId, { type: 'phrasesChanged' } satisfies ToContent).catch(() => undefined);
+  };
+  const phrases = new PhraseStore(
+    db,
+    () => Date.now(),
+    () => void phrasesChanged().catch(() => undefined),
+  );
   const limiter = new TrafficLimiter();
   const deps: HandlerDeps = {
     sentinel,

@@ -12,6 +12,7 @@ import type { Sentinel } from './sentinel';
 import type { TrafficLimiter } from './traffic';
 import { fillPhrase, type FillSettings } from '../phrases/fill';
 import { pinyinKey } from '../phrases/pinyin';
+import { phrasesRevision } from '../phrases/revision';
 
 export interface TabOps {
   /** Brings a tab and its window to the front; false when the tab is gone. */
@@ -68,6 +69,7 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
     async phrases(msg) {
       const questionPinyin = msg.question ? pinyinKey(msg.question) : undefined;
       const rows = await phrases.visible(msg.platform);
+      const rev = phrasesRevision(rows);
       const suggested = msg.question
         ? suggestPhrases(rows, msg.question, {
             ...(msg.platform && { platform: msg.platform }),
@@ -78,7 +80,9 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
         : undefined;
       return {
         ok: true,
-        phrases: rows,
+        rev,
+        // The asker's copy is current: the 5 000 rows are not sent (nor parsed in the page) again.
+        ...(msg.rev !== rev && { phrases: rows }),
         fill: await fillSettings(),
         ...(questionPinyin !== undefined && { questionPinyin }),
         ...(suggested && { suggested }),

@@ -85,12 +85,18 @@ export function workbenchScript(script: ScriptName, adapters: readonly Adapter[]
             return { ...(thread?.nick && { buyerNick: thread.nick }), ...(question && { question }) };
           },
           now: () => Date.now(),
+          later: (fn) => void ctx.setTimeout(fn, 0),
         });
         palette.start();
       };
       attach();
-      // From the background: the account's open clocks (in-page badges), phrases to insert, conversations to open.
+      // From the background: the account's open clocks (in-page badges), phrases to insert, conversations to open,
+      // library edits (the palette drops the phrases it holds).
       const onMessage = (msg: unknown, _sender: unknown, sendResponse: (r: unknown) => void) => {
+        if ((msg as { type?: unknown } | null)?.type === 'phrasesChanged') {
+          palette?.invalidate();
+          return false;
+        }
         const reply = watcher?.handle(msg);
         if (!reply) return false;
         // Insertion answers once the editor shows the text: keep the channel open for the async reply.

@@ -9,13 +9,17 @@
  * - The chosen phrase is previewed as it will be inserted (variables filled with the settings the `phrases` reply
  *   carries and the open conversation; fill-ins as typed), as text.
  * Never sends: Enter inside the palette is stopped before the page can see it, and insertion never types Enter.
- * Phrases come from the background (content scripts never open the database). Text is set as text only.
+ * Phrases come from the background (content scripts never open the database), once: the palette keeps them (with
+ * their revision and a search index over them) and opens at once on them. Every open and every focus of the chat
+ * input asks the background whether they are still current (`rev`: the 5 000 rows come again only when they
+ * changed); a library edit drops them at once (`invalidate`, on the background's `phrasesChanged`); fresher
+ * phrases or suggestions re-render the open list. Text is set as text only.
  */
 import { send, type Transport } from '../send';
 import type { PhraseRow } from '../db/schema';
 import type { Platform } from '../model';
 import { fillPhrase, type FillSettings } from '../phrases/fill';
-import { searchPhrases, type PhraseMatch } from '../phrases/search';
+import { PhraseIndex, oneMoreUse, searchPhrases, type PhraseMatch } from '../phrases/search';
 import { promptsOf, shortcutKey } from '../phrases/validate';
 import { isolate, safeText } from '../text';
 import { editableOf, insertTextConfirmed, selectionSettled, textBeforeCaret } from './insert';
@@ -33,11 +37,19 @@ export interface PaletteDeps {
    */
   context(): { buyerNick?: string; shop?: string; question?: string };
   now(): number;
+  /** Runs `fn` in a later task (the content script's ctx timers; a plain timeout when absent). */
+  later?(fn: () => void): void;
 }
 
+/** Rows shown in the list (the search ranks every phrase, the list shows the best). */
+const SHOWN = 20;
+/** Rows prepared for searching per idle task after new phrases arrive (so no keystroke pays for it). */
+const WARM_CHUNK = 500;
+
 const STYLE = `
-:host { all: initial; }
+:host { all: initial; position: fixed; top: 0; left: 0; }
 .box { position: fixed; z-index: 2147483646; width: 420px; max-width: 90vw; background: #fff; color: #1f1f1f;
+  contain: layout style;
   border: 1px solid #d9d9d9; border-radius: 8px; box-shadow: 0 6px 24px rgba(0,0,0,.18);
   font: 13px/1.5 system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; }
 input { box-sizing: border-box; width: 100%; border: 0; border-bottom: 1px solid #f0f0f0; padding: 8px 10px;
@@ -64,6 +76,18 @@ type Saved =
 
 export class Palette {
   private phrases: PhraseRow[] = [];
+  /** The search index over `phrases` (each row folded once, not at every keystroke). */
+  private index = new PhraseIndex([]);
+  /** The revision of `phrases` (undefined: none held: they are asked for before the list shows). */
+  private rev: string | undefined;
+  /** Counts `invalidate`s: a reply to a request sent before one may predate the edit, and is dropped. */
+  private generation = 0;
+  /** The question `suggested` answers, for the phrases of revision `rev` (null: none held). */
+  private suggestedFor: { question: string; rev: string | undefined } | null = null;
+  /** Counts opens and closes: an open still waiting for the phrases shows only if it is the latest. */
+  private opening = 0;
+  /** The open list's render (null while it is not open), for fresher phrases or suggestions. */
+  private rerender: (() => void) | null = null;
   /** The names phrases are filled with (settings), from the last `phrases` reply. */
   private fill: FillSettings | null = null;
   /** The buyer's question the open list suggests for ('' for none), and its pinyin key from the background. */
@@ -74,7 +98,6 @@ export class Palette {
   private saved: Saved = null;
   private results: PhraseRow[] = [];
   private selected = 0;
-  private loading: Promise<void> | null = null;
   /** An IME composition is open (compositionstart … compositionend). */
   private composing = false;
   /** A composition ended in this task: its last `input` must not expand either. */
@@ -104,32 +127,87 @@ export class Palette {
     return this.host !== null;
   }
 
-  /** Loads (or reloads) the phrases visible on this platform; with a question, its pinyin key too. */
-  refresh(question?: string): Promise<void> {
+  /**
+   * Loads the phrases visible on this platform, or checks that the ones held are current (reloads them when not);
+   * with a question, the suggestions for it too. Resolves true when what the list shows changed.
+   */
+  refresh(question?: string): Promise<boolean> {
     if (question) return this.load(question);
-    this.loading ??= this.load().finally(() => {
-      this.loading = null;
+    if (this.loading) return this.loading;
+    const loading = this.load().finally(() => {
+      if (this.loading === loading) this.loading = null;
     });
-    return this.loading;
+    this.loading = loading;
+    return loading;
   }
 
-  private async load(question?: string): Promise<void> {
+  private loading: Promise<boolean> | null = null;
+
+  private async load(question?: string): Promise<boolean> {
+    const generation = this.generation;
     const r = await send(this.deps.send, {
       type: 'phrases',
       platform: this.deps.platform,
       ...(question && { question }),
+      ...(this.rev !== undefined && { rev: this.rev }),
     });
-    if (r.ok && Array.isArray(r.phrases)) this.phrases = r.phrases;
+    // The library was edited while this was on its way: the answer may predate the edit (a new request is out).
+    if (generation !== this.generation) return false;
+    let changed = false;
+    if (r.ok && Array.isArray(r.phrases)) {
+      this.setPhrases([...r.phrases], r.rev); // our own list: a use replaces its row (see insert)
+      changed = true;
+    } else if (r.ok && r.rev !== this.rev) {
+      // No rows, and not ours: nothing held is known to be current.
+      this.setPhrases([], undefined);
+      changed = true;
+    }
     if (r.ok && r.fill) this.fill = r.fill;
     if (question) {
       const byId = new Map(this.phrases.map((row) => [row.id, row]));
-      this.suggested = r.ok
+      const suggested: PhraseMatch[] = r.ok
         ? (r.suggested ?? []).flatMap((s) => {
             const row = byId.get(s.id);
             return row ? [{ row, score: s.score, ranges: s.ranges }] : [];
           })
         : [];
+      const same =
+        this.suggestedFor?.question === question &&
+        suggested.length === this.suggested.length &&
+        suggested.every((m, i) => m.row === this.suggested[i]!.row && m.score === this.suggested[i]!.score);
+      if (!same) changed = true;
+      this.suggested = suggested;
+      this.suggestedFor = { question, rev: this.rev };
     }
+    return changed;
+  }
+
+  /** New phrases (and their revision): a new index (reusing what is unchanged), prepared in idle tasks. */
+  private setPhrases(rows: PhraseRow[], rev: string | undefined): void {
+    this.phrases = rows;
+    this.rev = rev;
+    this.index = new PhraseIndex(rows, this.index);
+    // Suggestions point at the rows they were made from.
+    this.suggested = [];
+    this.suggestedFor = null;
+    const index = this.index;
+    const later = this.deps.later ?? ((fn: () => void) => void setTimeout(fn, 0));
+    const warm = () => {
+      if (index === this.index && !index.warm(WARM_CHUNK)) later(warm);
+    };
+    later(warm);
+  }
+
+  /**
+   * The library was edited (the background's `phrasesChanged`): the phrases held are dropped at once (never shown
+   * again) and asked for again; an open list shows the new ones when they arrive.
+   */
+  invalidate(): void {
+    this.generation++;
+    this.loading = null;
+    this.setPhrases([], undefined);
+    this.rerender?.();
+    void this.refresh().then(() => this.rerender?.());
   }
 
   private inInput(target: EventTarget | null): HTMLElement | null {
@@ -247,16 +325,33 @@ export class Palette {
     }
   }
 
-  /** Opens the list, or straight into the prompts of one phrase. */
+  /**
+   * Opens the list, or straight into the prompts of one phrase. With phrases held, at once (in this task): the
+   * suggestions held for the same question show at once too, others fill in when the background sends them; the
+   * phrases are checked meanwhile (fresher ones re-render the list). With none held, once they have arrived.
+   */
   async open(prompting?: PhraseRow): Promise<void> {
     const input = this.deps.input();
     const el = input ? editableOf(input) : null;
     if (!el) return;
     if (!prompting) this.saveCaret(el);
     this.close(false);
-    this.question = prompting ? '' : (this.deps.context().question ?? '').trim();
-    this.suggested = [];
-    await this.refresh(this.question);
+    const question = prompting ? '' : (this.deps.context().question ?? '').trim();
+    this.question = question;
+    // A search starts from every phrase again (typing on narrows within one open).
+    this.index.forgetQueries();
+    if (this.rev === undefined) {
+      this.suggested = [];
+      this.suggestedFor = null;
+      const opening = ++this.opening;
+      await this.refresh(question);
+      // Opened again (or closed) while the phrases were on their way: that open is the one that shows.
+      if (opening !== this.opening) return;
+    } else if (!prompting) {
+      void this.refresh(question).then((changed) => {
+        if (changed) this.rerender?.();
+      });
+    }
     const doc = this.deps.doc;
     const host = doc.createElement('div');
     host.setAttribute('data-reply-sentinel-palette', '');
@@ -286,9 +381,11 @@ export class Palette {
   }
 
   close(restore = true): void {
+    this.opening++;
     if (!this.host) return;
     this.host.remove();
     this.host = null;
+    this.rerender = null;
     if (restore) {
       const input = this.deps.input();
       const el = input ? editableOf(input) : null;
@@ -313,24 +410,37 @@ export class Palette {
     hint.className = 'hint';
     box.append(q, list, pv, foot);
 
+    /** The list was scrolled away from its top (by ↑↓): a new list starts at the top again. */
+    let scrolled = false;
     const render = () => {
-      const opts = { platform: this.deps.platform, limit: 20, now: this.deps.now() };
-      const suggesting = !q.value.trim() && this.question !== '';
-      const found = suggesting ? this.suggested : searchPhrases(this.phrases, q.value, opts);
+      const opts = { platform: this.deps.platform, limit: SHOWN, now: this.deps.now() };
+      // The suggestions for this question, once they are here (until then: the most used, as without a question).
+      const suggesting =
+        !q.value.trim() &&
+        this.question !== '' &&
+        this.suggestedFor?.question === this.question &&
+        this.suggestedFor.rev === this.rev;
+      const found = suggesting ? this.suggested : searchPhrases(this.index, q.value, opts);
       if (suggesting && found[0]?.score) {
         hint.textContent = `按买家的问题推荐：「${isolate(this.question)}」  (suggested for the buyer's question)`;
         list.before(hint);
       } else hint.remove();
       this.results = found.map((f) => f.row);
       this.selected = Math.min(this.selected, Math.max(0, this.results.length - 1));
-      list.replaceChildren();
       const chosen = this.results[this.selected];
       pv.textContent = chosen ? safeText(this.filled(chosen, {}, true).text) : '';
+      // Built aside, then put in at once (one change of the list).
+      const items = doc.createDocumentFragment();
       if (!found.length) {
         const li = doc.createElement('li');
         li.className = 'empty';
-        li.textContent = this.phrases.length ? '没有匹配的短语 / no match' : '短语库是空的 / the library is empty';
-        list.appendChild(li);
+        li.textContent = this.phrases.length
+          ? '没有匹配的短语 / no match'
+          : this.rev === undefined
+            ? '正在载入短语… / loading phrases…'
+            : '短语库是空的 / the library is empty';
+        items.appendChild(li);
+        list.replaceChildren(items);
         return;
       }
       found.forEach((f, i) => {
@@ -352,10 +462,19 @@ export class Palette {
           e.preventDefault();
           this.choose(box, el, f.row);
         });
-        list.appendChild(li);
+        items.appendChild(li);
       });
-      list.children[this.selected]?.scrollIntoView?.({ block: 'nearest' });
+      list.replaceChildren(items);
+      // Scrolling asks for a layout in this task: only when the chosen row may be out of view.
+      if (this.selected > 0) {
+        list.children[this.selected]?.scrollIntoView?.({ block: 'nearest' });
+        scrolled = true;
+      } else if (scrolled) {
+        list.scrollTop = 0;
+        scrolled = false;
+      }
     };
+    this.rerender = render;
     q.addEventListener('input', () => {
       this.selected = 0;
       render();
@@ -483,7 +602,12 @@ export class Palette {
   private async insert(el: HTMLElement, row: PhraseRow, prompts: Record<string, string>): Promise<void> {
     const { text: clean, caret: at } = this.filled(row, prompts);
     const r = await insertTextConfirmed(el, clean, { caretAt: at });
-    if (r.ok && row.id !== undefined) void send(this.deps.send, { type: 'phraseUsed', id: row.id });
+    if (!r.ok || row.id === undefined) return;
+    // Counted here too, as the store counts it, so the next open ranks it already (the index's rows may change their
+    // uses, nothing else); the background's copy differs from ours now, and the next check brings it.
+    const where = this.phrases.indexOf(row);
+    if (where >= 0) this.phrases[where] = { ...row, ...oneMoreUse(row, this.deps.now()) };
+    void send(this.deps.send, { type: 'phraseUsed', id: row.id });
   }
 }
 

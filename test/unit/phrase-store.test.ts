@@ -165,3 +165,32 @@ describe('PhraseStore', () => {
     expect((await db.phrases.toArray())[0]).toMatchObject({ usage: 2, recent: 1.5, usedAt: now });
   });
 });
+
+describe('PhraseStore tells when what phrases say changed', () => {
+  it('after a save, a delete, an import and the starter pack; not after a use nor a refused write', async () => {
+    let told = 0;
+    const s2 = new PhraseStore(
+      db,
+      () => 1_790_000_000_000,
+      () => told++,
+    );
+    await s2.seedIfEmpty();
+    expect(told).toBe(1);
+    await s2.seedIfEmpty(); // not empty: nothing written
+    expect(told).toBe(1);
+    const saved = await s2.save({ text: '新的', shortcut: '/xin' });
+    expect(saved.ok).toBe(true);
+    expect(told).toBe(2);
+    expect((await s2.save({ text: '又一条', shortcut: '/XIN' })).ok).toBe(false); // the shortcut is taken
+    expect((await s2.save({ text: ' ' })).ok).toBe(false);
+    expect(told).toBe(2);
+    await s2.used((saved as { id: number }).id);
+    expect(told).toBe(2);
+    await s2.remove((saved as { id: number }).id);
+    expect(told).toBe(3);
+    expect((await s2.applyImport({ add: [{ text: '导入的' }], update: [] })).ok).toBe(true);
+    expect(told).toBe(4);
+    expect((await s2.applyImport({ add: [{ text: '' }], update: [] })).ok).toBe(false);
+    expect(told).toBe(4);
+  });
+});

@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import type { PhraseRow } from '../../lib/db/schema';
 import { parseImport } from '../../lib/phrases/formats';
 import { pinyinKey } from '../../lib/phrases/pinyin';
-import { SCORE, USE_HALF_LIFE_MS, searchPhrases, useScore, type PhraseMatch } from '../../lib/phrases/search';
+import {
+  PhraseIndex,
+  SCORE,
+  USE_HALF_LIFE_MS,
+  searchPhrases,
+  useScore,
+  type PhraseMatch,
+} from '../../lib/phrases/search';
+import { phrasesRevision } from '../../lib/phrases/revision';
 import { STARTER_PHRASES } from '../../lib/phrases/starter';
 
 let nextId = 1;
@@ -276,5 +284,98 @@ describe('searchPhrases: pinyin, full and initials', () => {
     for (const q of ['f', 'fa', 'fah', 'fahuo', 'ffffffffffffffffffff', 'fafafafafafafafafafafafafafafafah'])
       searchPhrases(big, q, { limit: 20 });
     expect(performance.now() - t0).toBeLessThan(3000);
+  });
+});
+
+const NOW = 1_790_000_000_000;
+
+describe('PhraseIndex (the palette searches one list keystroke after keystroke)', () => {
+  const library = (): PhraseRow[] =>
+    Array.from({ length: 300 }, (_, i) =>
+      row({
+        id: i + 1,
+        text: `亲，${['发货', '退款', '快递', '尺码'][i % 4]}的问题 ${i}，${['明天', '后天'][i % 2]}处理`,
+        group: `分组${i % 5}`,
+        ...(i % 7 === 0 && { shortcut: `/k${i}` }),
+        usage: (i * 37) % 11,
+        ...(i % 9 === 0 && { recent: 2, usedAt: NOW - i * 3_600_000 }),
+        updatedAt: i % 13,
+      }),
+    ).map((r) => ({ ...r, pinyin: pinyinKey(r.text) }));
+  const QUERIES = ['', '/', 'f', 'fh', 'fahuo', '发货', 'tk', '/k1', 'k7', '退 明天', 'mingtian', '分组3', 'zzz'];
+
+  it('finds what the plain list finds, in the same order with the same ranges, whatever the limit', () => {
+    const rows = library();
+    const index = new PhraseIndex(rows);
+    for (const q of QUERIES)
+      for (const limit of [1, 20, undefined]) {
+        const opts = { now: NOW, ...(limit && { limit }) };
+        const plain = searchPhrases(rows, q, opts);
+        expect(searchPhrases(index, q, opts), `${q} / ${limit}`).toEqual(plain);
+        // The best `limit` are the first `limit` of the whole ranking.
+        if (limit) expect(plain).toEqual(searchPhrases(rows, q, { now: NOW }).slice(0, limit));
+      }
+  });
+
+  it('typing on searches only what the shorter query matched, and finds what the plain list finds', () => {
+    const rows = [
+      ...library(),
+      // Too scattered for `ab` (span 22 > 18), tight enough for `abcdefgh` (28 ≤ 54): kept while typing on.
+      row({ id: 9001, text: `a${'x'.repeat(20)}bcdefgh` }),
+      // More than 64 places to start `发…` before the one that fits.
+      row({ id: 9002, text: `${'发'.repeat(70)}票据货` }),
+    ];
+    const index = new PhraseIndex(rows);
+    for (const typed of ['abcdefgh', 'fahuo', 'fh 明天', '发货', '发票据货', '/k14', '退 明天', 'tuikuan']) {
+      index.forgetQueries();
+      const prefixes = [...typed].map((_, k) => typed.slice(0, k + 1));
+      // Typed, then erased.
+      for (const q of [...prefixes, ...prefixes.reverse()])
+        expect(searchPhrases(index, q, { now: NOW, limit: 20 }), q).toEqual(
+          searchPhrases(rows, q, { now: NOW, limit: 20 }),
+        );
+    }
+    expect(texts(searchPhrases(index, 'abcdefgh'))).toContain(rows.at(-2)!.text);
+  });
+
+  it('a new index reuses the preparations of rows that did not change, and not of those that did', () => {
+    const rows = library();
+    const old = new PhraseIndex(rows);
+    expect(old.warm(100)).toBe(false);
+    expect(old.warm()).toBe(true);
+    const edited = rows.map((r) =>
+      r.id === 2 ? { ...r, text: '全新的文字', pinyin: pinyinKey('全新的文字') } : { ...r },
+    );
+    const next = new PhraseIndex(edited, old);
+    expect(texts(searchPhrases(next, '全新'))).toEqual(['全新的文字']);
+    expect(searchPhrases(next, rows[1]!.text).map((m) => m.row.id)).not.toContain(2);
+    expect(searchPhrases(next, 'fh', { now: NOW })).toEqual(searchPhrases(edited, 'fh', { now: NOW }));
+  });
+});
+
+describe('phrasesRevision', () => {
+  it('is the same for the same rows, another after any change the palette shows or ranks by', () => {
+    const rows = [row({ id: 1, text: '亲，在的', tags: ['问候'], shortcut: '/zai' }), row({ id: 2, text: '好的' })];
+    const rev = phrasesRevision(rows);
+    expect(phrasesRevision(structuredClone(rows))).toBe(rev);
+    const changes: Partial<PhraseRow>[] = [
+      { text: '亲，在的哦' },
+      { group: '别的' },
+      { tags: ['问候', '开场'] },
+      { shortcut: '/zaide' },
+      { platforms: ['jd'] },
+      { pinyin: 'qin zai de' },
+      { usage: 1 },
+      { recent: 1, usedAt: NOW },
+      { updatedAt: 2 },
+    ];
+    const seen = new Set([rev]);
+    for (const c of changes) {
+      const r = phrasesRevision([{ ...rows[0]!, ...c }, rows[1]!]);
+      expect(seen.has(r), JSON.stringify(c)).toBe(false);
+      seen.add(r);
+    }
+    expect(phrasesRevision([rows[1]!, rows[0]!])).not.toBe(rev); // the order is the ranking's last tie-break
+    expect(phrasesRevision([rows[0]!])).not.toBe(rev);
   });
 });

@@ -260,6 +260,31 @@ describe('phrases are filled with the settings', () => {
     );
   });
 
+  it('sends the phrases again only when the revision the palette holds is not the current one', async () => {
+    await phrases.seedIfEmpty();
+    const first = (await router.handle({ type: 'phrases', platform: 'pdd' }, TAB())) as unknown as {
+      rev: string;
+      phrases?: unknown[];
+    };
+    expect(first.phrases!.length).toBeGreaterThan(10);
+    expect(first.rev).toEqual(expect.any(String));
+    // Current: no rows (the palette keeps its own), the suggestions and the settings as always.
+    const again = await router.handle({ type: 'phrases', platform: 'pdd', rev: first.rev, question: '发货' }, TAB());
+    expect(again).toMatchObject({ ok: true, rev: first.rev, fill: expect.any(Object) });
+    expect(again).not.toHaveProperty('phrases');
+    expect((again as { suggested?: unknown[] }).suggested!.length).toBeGreaterThan(0);
+    // An edit (or a use) makes it another revision: the rows come again.
+    expect((await router.handle({ type: 'phraseSave', draft: { text: '新的一条' } }, PAGE)).ok).toBe(true);
+    const edited = (await router.handle({ type: 'phrases', platform: 'pdd', rev: first.rev }, TAB())) as unknown as {
+      rev: string;
+      phrases?: { text: string }[];
+    };
+    expect(edited.rev).not.toBe(first.rev);
+    expect(edited.phrases!.map((p) => p.text)).toContain('新的一条');
+    await router.handle({ type: 'phraseUsed', id: 1 }, TAB());
+    expect(await router.handle({ type: 'phrases', platform: 'pdd', rev: edited.rev }, TAB())).toHaveProperty('phrases');
+  });
+
   it("the popup's insert fills {客服名} {店铺名} from the settings and never inserts a masked nickname", async () => {
     await router.handle({ type: 'settings', patch: NAMES }, PAGE);
     await sentinel.ingest(
