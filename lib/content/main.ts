@@ -85,7 +85,7 @@ export function workbenchScript(script: ScriptName, adapters: readonly Adapter[]
             return { ...(thread?.nick && { buyerNick: thread.nick }), ...(question && { question }) };
           },
           now: () => Date.now(),
-          later: (fn) => void ctx.setTimeout(fn, 0),
+          timers,
         });
         palette.start();
       };

@@ -15,6 +15,7 @@
  * changed); a library edit drops them at once (`invalidate`, on the background's `phrasesChanged`); fresher
  * phrases or suggestions re-render the open list. Text is set as text only.
  */
+import { windowTimers, type Timers } from './timers';
 import { send, type Transport } from '../send';
 import type { PhraseRow } from '../db/schema';
 import type { Platform } from '../model';
@@ -37,8 +38,8 @@ export interface PaletteDeps {
    */
   context(): { buyerNick?: string; shop?: string; question?: string };
   now(): number;
-  /** Runs `fn` in a later task (the content script's ctx timers; a plain timeout when absent). */
-  later?(fn: () => void): void;
+  /** WXT's `ctx` timers in the content script (the window's by default; see timers.ts). */
+  timers?: Timers;
 }
 
 /** Rows shown in the list (the search ranks every phrase, the list shows the best). */
@@ -103,7 +104,11 @@ export class Palette {
   /** A composition ended in this task: its last `input` must not expand either. */
   private composedNow = false;
 
-  constructor(private readonly deps: PaletteDeps) {}
+  private readonly timers: Timers;
+
+  constructor(private readonly deps: PaletteDeps) {
+    this.timers = deps.timers ?? windowTimers(deps.doc);
+  }
 
   start(): void {
     this.deps.doc.addEventListener('keydown', this.onKeyDown, true);
@@ -191,7 +196,7 @@ export class Palette {
     this.suggested = [];
     this.suggestedFor = null;
     const index = this.index;
-    const later = this.deps.later ?? ((fn: () => void) => void setTimeout(fn, 0));
+    const later = (fn: () => void) => void this.timers.setTimeout(fn, 0);
     const warm = () => {
       if (index === this.index && !index.warm(WARM_CHUNK)) later(warm);
     };
@@ -233,7 +238,7 @@ export class Palette {
     this.composing = e.type === 'compositionstart';
     if (this.composing) return;
     this.composedNow = true;
-    setTimeout(() => {
+    this.timers.setTimeout(() => {
       this.composedNow = false;
     }, 0);
   };
@@ -261,7 +266,7 @@ export class Palette {
   private onInput = (e: Event) => {
     const el = this.inInput(e.target);
     if (!el || this.host || this.imeBusy(e) || !this.typedShortcut(el)) return;
-    setTimeout(() => void this.expand(el), 0);
+    this.timers.setTimeout(() => void this.expand(el), 0);
   };
 
   private async expand(el: HTMLElement): Promise<void> {
@@ -524,7 +529,7 @@ export class Palette {
     };
     win.addEventListener('keypress', stop, true);
     win.addEventListener('keyup', stop, true);
-    const timer = setTimeout(off, 1000);
+    const timer = this.timers.setTimeout(off, 1000);
     this.unswallow = off;
   }
 
