@@ -88,6 +88,28 @@ export function tallyDayStats(into: Map<string, DayStatDelta>, units: readonly U
   }
 }
 
+const RESULTS = new Set(['pass', 'fail', 'pending', 'unknown', 'notAssessed']);
+
+/**
+ * Can this stored unit be counted? (The engine's units always can; a damaged row is left out of the aggregates
+ * rather than stopping an upgrade or a rebuild.)
+ */
+export function isAggregatable(u: unknown): u is Unit {
+  if (typeof u !== 'object' || u === null) return false;
+  const x = u as Partial<Unit>;
+  return (
+    typeof x.metric === 'string' &&
+    typeof x.day === 'string' &&
+    typeof x.platform === 'string' &&
+    typeof x.account === 'string' &&
+    typeof x.result === 'string' &&
+    RESULTS.has(x.result) &&
+    typeof x.startAt === 'number' &&
+    Number.isFinite(x.startAt) &&
+    (x.responseSec === null || x.responseSec === undefined || (typeof x.responseSec === 'number' && x.responseSec >= 0))
+  );
+}
+
 /** The deltas that move the aggregates from a conversation's old units to its new ones. */
 export function dayStatsDelta(old: readonly Unit[], next: readonly Unit[]): Map<string, DayStatDelta> {
   const delta = new Map<string, DayStatDelta>();
@@ -205,7 +227,7 @@ function mergeWaits(sorted: Float64Array, add: number[], remove: number[]): Floa
 /** Every row the units give (the reference; also how a row is rebuilt). */
 export function buildDayStats(units: Iterable<Unit>): DayStatRow[] {
   const delta = new Map<string, DayStatDelta>();
-  for (const u of units) tallyDayStats(delta, [u], 1);
+  for (const u of units) if (isAggregatable(u)) tallyDayStats(delta, [u], 1);
   return buildDayStatRows(delta.values());
 }
 

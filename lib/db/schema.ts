@@ -2,7 +2,7 @@ import Dexie, { type EntityTable, type Table, type Transaction } from 'dexie';
 import type { Clock, UnitOutcome } from '../engine';
 import type { Health, HealthParts } from '../health';
 import type { ChatEvent, CoverageSpan, Platform } from '../model';
-import { tallyDayStats, buildDayStatRows, type DayStatDelta, type DayStatRow } from '../analytics/daystats';
+import { buildDayStatRows, isAggregatable, tallyDayStats, type DayStatDelta, type DayStatRow } from '../analytics/daystats';
 import { RECOMPUTE_KEY } from './meta';
 
 export type { DayStatRow };
@@ -217,7 +217,9 @@ export const SCHEMA_HISTORY: {
       await tx
         .table('units')
         .toCollection()
-        .each((u: UnitRow) => tallyDayStats(delta, [u], 1));
+        .each((u: unknown) => {
+          if (isAggregatable(u)) tallyDayStats(delta, [u], 1);
+        });
       const rows = buildDayStatRows(delta.values());
       if (rows.length) await tx.table('dayStats').bulkPut(rows);
     },
