@@ -142,10 +142,12 @@ export function isDayStatRow(x: unknown): x is DayStatRow {
   if (typeof r.platform !== 'string' || typeof r.account !== 'string') return false;
   if (r.id !== dayStatId(r as DayStatRow)) return false;
   if (!Number.isInteger(r.n) || r.n! < 1) return false;
-  if (!(r.waits instanceof Float64Array) || r.waits.length > r.n!) return false;
-  for (let i = 0; i < r.waits.length; i++) {
-    const v = r.waits[i]!;
-    if (!(v >= 0) || (i > 0 && v < r.waits[i - 1]!)) return false;
+  // By tag, not instanceof: a row read back through another realm's structured clone (a test's jsdom) is one too.
+  const waits = r.waits as Float64Array;
+  if (Object.prototype.toString.call(waits) !== '[object Float64Array]' || waits.length > r.n!) return false;
+  for (let i = 0; i < waits.length; i++) {
+    const v = waits[i]!;
+    if (!(v >= 0) || (i > 0 && v < waits[i - 1]!)) return false;
   }
   let total = 0;
   for (const m of [r.vol, r.fail]) {

@@ -2,7 +2,13 @@ import Dexie, { type EntityTable, type Table, type Transaction } from 'dexie';
 import type { Clock, UnitOutcome } from '../engine';
 import type { Health, HealthParts } from '../health';
 import type { ChatEvent, CoverageSpan, Platform } from '../model';
-import { buildDayStatRows, isAggregatable, tallyDayStats, type DayStatDelta, type DayStatRow } from '../analytics/daystats';
+import {
+  buildDayStatRows,
+  isAggregatable,
+  tallyDayStats,
+  type DayStatDelta,
+  type DayStatRow,
+} from '../analytics/daystats';
 import { RECOMPUTE_KEY } from './meta';
 
 export type { DayStatRow };
