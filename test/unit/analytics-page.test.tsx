@@ -180,7 +180,7 @@ describe('Analytics page', () => {
 
     // The count comes with the first paint (from the aggregates); the list is read right after it.
     const missed = screen.getByRole('heading', { name: '超时买家 (2)' }).closest('section')!;
-    const lines = (await within(missed).findAllByRole('row')).slice(1);
+    const lines = (await within(missed).findAllByRole('row', undefined, { timeout: 5000 })).slice(1);
     expect(lines[0]!.textContent).toContain('<b>不回</b>');
     expect(lines[0]!.querySelector('b')).toBeNull(); // page text stays text
     expect(lines[0]!.textContent).toContain('未回复');
@@ -208,7 +208,7 @@ describe('Analytics page', () => {
     const table = (await screen.findByText('拼多多', { selector: 'table.rs-accounts caption' })).closest('table')!;
     expect([...table.querySelectorAll('th bdi')].map((b) => b.textContent)).toEqual(['shop', 'shop', '小李']);
     const missed = screen.getByRole('heading', { name: '超时买家 (1)' }).closest('section')!;
-    await within(missed).findAllByRole('row');
+    await within(missed).findAllByRole('row', undefined, { timeout: 5000 });
     expect([...missed.querySelectorAll('td bdi')].map((b) => b.textContent)).toEqual(['evilgnp.exe', 'shop']);
     const sources = document.querySelector('.rs-sources')!;
     expect(sources.querySelector('bdi')!.textContent).toBe('小王');
@@ -414,7 +414,7 @@ describe('Analytics page', () => {
   it('empty database: says so everywhere, nothing breaks', async () => {
     render(<AnalyticsPage />);
     expect((await screen.findAllByText('所选范围内没有数据。')).length).toBe(3);
-    expect(await screen.findByText('所选范围内没有超时的买家。')).toBeTruthy();
+    expect(await screen.findByText('所选范围内没有超时的买家。', undefined, { timeout: 5000 })).toBeTruthy();
     expect(document.getElementById('ana-heat-volume')!.querySelector('caption')!.textContent).toBe('咨询量（合计 0）');
     expect(screen.getByText('还没有导入。')).toBeTruthy();
   });
