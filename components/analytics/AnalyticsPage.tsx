@@ -1,23 +1,24 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import {
-  accountBreakdown,
+  accountBreakdownFromStats,
   completeDaysScope,
-  estimateHandling,
-  hourWeekMatrices,
+  estimateHandlingFromStats,
+  hourWeekFromStats,
   metricTrends,
   missedBuyers,
   primaryMetrics,
   rangeScope,
   RANGES,
-  responseTrends,
+  responseTrendsFromStats,
   scopeDays,
-  staffingPlan,
+  staffingPlanFromStats,
   teamView,
   type RangeDays,
 } from '@/lib/analytics';
 import { addDays } from '@/lib/compliance';
-import type { RollupRow, UnitRow } from '@/lib/db/schema';
+import { readDayStats } from '@/lib/db/daystats-read';
+import type { DayStatRow, EventRow, RollupRow, UnitRow } from '@/lib/db/schema';
 import { chinaDay, chinaDayStart } from '@/lib/engine/time';
 import { PLATFORMS, type Platform } from '@/lib/model';
 import { effectiveRules, primaryMetric } from '@/lib/rules';
@@ -76,30 +77,58 @@ export function AnalyticsPage() {
     () => (st.view === 'team' ? uiDb.teamRollups.filter((r) => r.day >= from && r.day <= today).toArray() : []),
     [st.view, from, today],
   );
-  // Past days and today apart: today's units change with every message, the past ones rarely, and a live
-  // query re-runs only when a write touches its own range.
+  // First paint reads aggregates only: the rollups and the per-day aggregates (`dayStats`: first-response times,
+  // units per hour of the week) of the primary metrics, past days and today apart (today's change with every
+  // message, the past ones rarely, and a live query re-runs only when a write touches its own range).
   const primaryKey = primaries.join(',');
-  const unitsBetween = (a: string, b: string) =>
-    Promise.all(
-      primaryKey.split(',').map((m) => uiDb.units.where('[metric+day]').between([m, a], [m, b], true, true).toArray()),
-    ).then((lists) => lists.flat());
   const yesterday = addDays(today, -1);
-  const pastUnits = useLiveQuery(() => unitsBetween(from, yesterday), [from, yesterday, primaryKey]);
-  const todayUnits = useLiveQuery(() => unitsBetween(today, today), [today, primaryKey]);
-  const units = pastUnits && todayUnits ? [...pastUnits, ...todayUnits] : undefined;
+  const pastStats = useLiveQuery(
+    () => readDayStats(uiDb, primaryKey.split(','), from, yesterday),
+    [from, yesterday, primaryKey],
+  );
+  const todayStats = useLiveQuery(() => readDayStats(uiDb, primaryKey.split(','), today, today), [today, primaryKey]);
+  const stats: DayStatRow[] | undefined = pastStats && todayStats ? [...pastStats, ...todayStats] : undefined;
+  const loading = rollups === undefined || stats === undefined;
+  // After the first paint: the raw rows only two views need (the missed buyers' list: the failed units; the
+  // handling-time estimate: a week of messages).
+  const [painted, setPainted] = useState(false);
+  useEffect(() => {
+    if (loading || painted) return;
+    performance.mark('rs-analytics-rendered');
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => {
+        performance.mark('rs-analytics-painted');
+        setPainted(true);
+      });
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [loading, painted]);
+  const failedUnits = useLiveQuery<UnitRow[] | undefined>(
+    () =>
+      painted
+        ? uiDb.units
+            .where('[day+result]')
+            .anyOf(scopeDays({ from, to: today }).map((d) => [d, 'fail']))
+            .toArray()
+        : undefined,
+    [painted, from, today],
+  );
   const sampleFrom = chinaDayStart(addDays(today, -AHT_SAMPLE_DAYS));
   const sampleTo = chinaDayStart(today);
-  const events = useLiveQuery(
-    () => uiDb.events.where('at').between(sampleFrom, sampleTo, true, false).toArray(),
-    [sampleFrom, sampleTo],
+  const events = useLiveQuery<EventRow[] | undefined>(
+    () => (painted ? uiDb.events.where('at').between(sampleFrom, sampleTo, true, false).toArray() : undefined),
+    [painted, sampleFrom, sampleTo],
   );
   const agentId = useLiveQuery(() => uiDb.meta.get('agentId'), [])?.value as string | undefined;
 
-  const loading = rollups === undefined || units === undefined;
   const own: RollupRow[] = rollups ?? [];
   const ownLabel = t('anaViewLocal');
   const shown: RollupRow[] = st.view === 'team' ? teamView(own, agentId ?? 'self', ownLabel, teamRows ?? []) : own;
-  const allUnits: UnitRow[] = units ?? [];
+  const allStats: DayStatRow[] = stats ?? [];
 
   // Account choices: every account with data in the loaded days (team view: imported ones too).
   const accountKeys = [...new Set(shown.map((r) => `${r.platform}|${r.account}`))].sort();
@@ -108,18 +137,20 @@ export function AnalyticsPage() {
   const days = scopeDays(scope);
 
   const trends = metricTrends(rules, shown, scope);
-  const response = responseTrends(rules, allUnits, scope);
-  const heat = hourWeekMatrices(rules, allUnits, scope);
-  const accounts = accountBreakdown(rules, shown, st.view === 'team' ? [] : allUnits, scope);
-  const missed = missedBuyers(rules, allUnits, scope);
+  const response = responseTrendsFromStats(rules, allStats, scope);
+  const heat = hourWeekFromStats(rules, allStats, scope);
+  const accounts = accountBreakdownFromStats(rules, shown, st.view === 'team' ? [] : allStats, scope);
+  const missed = failedUnits ? missedBuyers(rules, failedUnits, scope) : null;
   const staffScope = completeDaysScope(today, range, only);
-  const handling = estimateHandling(rules, events ?? [], allUnits, completeDaysScope(today, AHT_SAMPLE_DAYS, only));
-  const ahtSec = st.ahtOverride ?? handling.ahtSec;
+  const handling = events
+    ? estimateHandlingFromStats(rules, events, allStats, completeDaysScope(today, AHT_SAMPLE_DAYS, only))
+    : null;
+  const ahtSec = st.ahtOverride ?? handling?.ahtSec ?? null;
   // The wait to keep: the account's platform deadline; for all accounts the 3-minute rule most platforms use.
   const defaultTarget = only ? primaryMetric(rules, only.platform).thresholdSec : 180;
   const targetSec = st.targetSec ?? defaultTarget;
   const plan = ahtSec
-    ? staffingPlan(rules, allUnits, staffScope, { ahtSec, targetSec, targetLevel: st.targetLevel })
+    ? staffingPlanFromStats(rules, allStats, staffScope, { ahtSec, targetSec, targetLevel: st.targetLevel })
     : null;
   const team = st.view === 'team';
 
@@ -192,7 +223,7 @@ export function AnalyticsPage() {
           />
           <AccountsSection accounts={accounts} team={team} t={t} />
           <BuyerLevelSection t={t} />
-          <MissedSection missed={missed} team={team} t={t} />
+          <MissedSection missed={missed} count={heat.breaches.total} team={team} t={t} />
         </>
       )}
       <TeamDataSection today={today} shown={shown} team={team} agentId={agentId} t={t} />

@@ -327,14 +327,30 @@ export function BuyerLevelSection({ t }: { t: Translate }) {
 /** At most this many missed buyers are listed (newest first); the count says how many there are. */
 export const MISSED_SHOWN = 200;
 
-export function MissedSection({ missed, team, t }: { missed: MissedBuyer[]; team: boolean; t: Translate }) {
+export function MissedSection({
+  missed,
+  count,
+  team,
+  t,
+}: {
+  /** Null while the failed units are being read (after the first paint). */
+  missed: MissedBuyer[] | null;
+  /** How many there are (from the aggregates: known at first paint). */
+  count: number;
+  team: boolean;
+  t: Translate;
+}) {
   return (
     <section id="ana-missed" aria-labelledby="ana-missed-h">
       <h2 id="ana-missed-h">
-        {t('anaMissed')} ({missed.length})
+        {t('anaMissed')} ({missed?.length ?? count})
       </h2>
       <LocalOnly team={team} t={t} />
-      {!missed.length ? (
+      {missed === null ? (
+        <p className="rs-empty" role="status">
+          {t('anaLoading')}
+        </p>
+      ) : !missed.length ? (
         <p className="rs-empty">{t('anaNoMissed')}</p>
       ) : (
         <table className="rs-table rs-missed">
@@ -368,7 +384,7 @@ export function MissedSection({ missed, team, t }: { missed: MissedBuyer[]; team
           </tbody>
         </table>
       )}
-      {missed.length > MISSED_SHOWN ? (
+      {missed && missed.length > MISSED_SHOWN ? (
         <p className="rs-help">{t('anaMissedMore', [MISSED_SHOWN, missed.length])}</p>
       ) : null}
     </section>

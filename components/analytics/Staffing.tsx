@@ -82,7 +82,8 @@ export function StaffingSection({
   t,
 }: {
   plan: StaffingPlan | null;
-  handling: HandlingEstimate;
+  /** Null while the week of messages it is estimated from is still being read (after the first paint). */
+  handling: HandlingEstimate | null;
   ahtSec: number | null;
   targetSec: number;
   defaultTarget: number;
@@ -92,17 +93,23 @@ export function StaffingSection({
 }) {
   const st = useAnalyticsStore();
   const wd = weekdays(t);
-  const est = handling.ahtSec;
+  const est = handling?.ahtSec ?? null;
   return (
     <section id="ana-staffing" aria-labelledby="ana-staffing-h">
       <h2 id="ana-staffing-h">{t('anaStaffing')}</h2>
       <p className="rs-help">{t('anaStaffingHelp')}</p>
       {team ? <p className="rs-help">{t('anaTeamLocalOnly')}</p> : null}
-      <p className="rs-aht" data-aht={est === null ? '' : est.toFixed(1)}>
-        {est === null
-          ? t('anaAhtNone')
-          : t('anaAhtEstimate', [Math.round(est), handling.days, handling.replies, handling.inquiries, sampleDays])}
-      </p>
+      {handling === null ? (
+        <p className="rs-aht" role="status">
+          {t('anaLoading')}
+        </p>
+      ) : (
+        <p className="rs-aht" data-aht={est === null ? '' : est.toFixed(1)}>
+          {est === null
+            ? t('anaAhtNone')
+            : t('anaAhtEstimate', [Math.round(est), handling.days, handling.replies, handling.inquiries, sampleDays])}
+        </p>
+      )}
       <details>
         <summary>{t('anaAhtHow')}</summary>
         <p className="rs-help">{t('anaAhtMethod')}</p>
@@ -138,7 +145,7 @@ export function StaffingSection({
         </label>
       </div>
       {plan === null || ahtSec === null ? (
-        <p className="rs-empty">{t('anaNoStaffing')}</p>
+        <p className="rs-empty">{handling === null ? t('anaLoading') : t('anaNoStaffing')}</p>
       ) : (
         <>
           <p className="rs-total" data-testid="staffing-summary">

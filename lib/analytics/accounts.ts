@@ -7,6 +7,8 @@ import { sum, type Figure } from '../compliance';
 import type { RollupRow, UnitRow } from '../db/schema';
 import type { Platform } from '../model';
 import type { MetricRule, RuleSet } from '../rules/types';
+import { isDecided } from '../engine/rollup';
+import { quantileOfSorted, type DayStatRow } from './daystats';
 import { inScope, primaryMetrics, splitAccount, type Scope } from './scope';
 import { quantile } from './trends';
 
@@ -49,13 +51,46 @@ export function accountBreakdown(
   const primary = primaryMetrics(rules);
   const waits = new Map<string, number[]>();
   for (const u of units) {
-    if (!primary.has(u.metric) || !inScope(u, scope) || (u.result !== 'pass' && u.result !== 'fail')) continue;
+    if (!primary.has(u.metric) || !inScope(u, scope) || !isDecided(u.result)) continue;
     const k = `${u.platform}|${u.account}`;
     const v = u.responseSec ?? Infinity;
     const list = waits.get(k);
     if (list) list.push(v);
     else waits.set(k, [v]);
   }
+  return breakdown(rules, rows, scope, (key) =>
+    quantile(
+      [...(waits.get(key) ?? [])].sort((a, b) => a - b),
+      0.5,
+    ),
+  );
+}
+
+/** `accountBreakdown` with the medians from the per-day aggregates (`dayStats`) instead of the units. */
+export function accountBreakdownFromStats(
+  rules: RuleSet,
+  rows: readonly RollupRow[],
+  stats: readonly DayStatRow[],
+  scope: Scope,
+): PlatformAccounts[] {
+  const primary = primaryMetrics(rules);
+  const waits = new Map<string, Float64Array[]>();
+  for (const r of stats) {
+    if (!primary.has(r.metric) || !inScope(r, scope)) continue;
+    const k = `${r.platform}|${r.account}`;
+    const list = waits.get(k);
+    if (list) list.push(r.waits);
+    else waits.set(k, [r.waits]);
+  }
+  return breakdown(rules, rows, scope, (key) => quantileOfSorted(waits.get(key) ?? [], 0.5));
+}
+
+function breakdown(
+  rules: RuleSet,
+  rows: readonly RollupRow[],
+  scope: Scope,
+  medianOf: (key: string) => number | null,
+): PlatformAccounts[] {
   const out: PlatformAccounts[] = [];
   for (const p of Object.values(rules.platforms)) {
     const byAccount = new Map<string, RollupRow[]>();
@@ -73,7 +108,6 @@ export function accountBreakdown(
     const groups = new Map<string, { rows: RollupRow[]; accounts: AccountFigures[] }>();
     for (const [account, list] of [...byAccount].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const { main, sub } = splitAccount(account);
-      const w = [...(waits.get(`${p.platform}|${account}`) ?? [])].sort((a, b) => a - b);
       const g = groups.get(main) ?? { rows: [], accounts: [] };
       groups.set(main, g);
       g.rows.push(...list);
@@ -81,7 +115,7 @@ export function accountBreakdown(
         account,
         sub,
         figures: metrics.map((m) => sum(list.filter((r) => r.metric === m.key))),
-        medianSec: quantile(w, 0.5),
+        medianSec: medianOf(`${p.platform}|${account}`),
       });
     }
     out.push({

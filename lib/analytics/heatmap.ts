@@ -4,6 +4,7 @@
  * Taobao/1688, a consumer-day on PDD/Kuaishou, a session on JD/Douyin/XHS), placed at its clock start.
  */
 import type { UnitRow } from '../db/schema';
+import type { DayStatRow } from './daystats';
 import type { RuleSet } from '../rules/types';
 import { chinaHour, chinaWeekday, inScope, primaryMetrics, type Scope } from './scope';
 
@@ -40,5 +41,34 @@ export function hourWeekMatrices(
     add(volume, u.startAt);
     if (u.result === 'fail') add(breaches, u.startAt);
   }
+  return { volume, breaches };
+}
+
+/** `hourWeekMatrices` from the per-day aggregates (`dayStats`: units and failures per hour of the week). */
+export function hourWeekFromStats(
+  rules: RuleSet,
+  stats: readonly DayStatRow[],
+  scope: Scope,
+): { volume: HourWeekMatrix; breaches: HourWeekMatrix } {
+  const primary = primaryMetrics(rules);
+  const volume = emptyMatrix();
+  const breaches = emptyMatrix();
+  const vol = new Array<number>(168).fill(0);
+  const fail = new Array<number>(168).fill(0);
+  for (const r of stats) {
+    if (!primary.has(r.metric) || !inScope(r, scope)) continue;
+    for (const [k, v] of Object.entries(r.vol)) vol[Number(k)]! += v;
+    for (const [k, v] of Object.entries(r.fail)) fail[Number(k)]! += v;
+  }
+  const fill = (m: HourWeekMatrix, counts: number[]) => {
+    counts.forEach((v, slot) => {
+      if (!v) return;
+      m.cells[Math.floor(slot / 24)]![slot % 24] = v;
+      m.total += v;
+      if (v > m.max) m.max = v;
+    });
+  };
+  fill(volume, vol);
+  fill(breaches, fail);
   return { volume, breaches };
 }

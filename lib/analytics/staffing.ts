@@ -16,6 +16,7 @@ import type { EventRow, UnitRow } from '../db/schema';
 import { chinaDay } from '../engine/time';
 import type { ChatEvent, Platform } from '../model';
 import type { RuleSet } from '../rules/types';
+import type { DayStatRow } from './daystats';
 import { agentsNeeded, type StaffingNeed } from './erlang';
 import { chinaHour, chinaWeekday, dayWeekday, inScope, primaryMetrics, scopeDays, type Scope } from './scope';
 
@@ -88,6 +89,25 @@ export function estimateHandling(
   const primary = primaryMetrics(rules);
   let inquiries = 0;
   for (const u of units) if (primary.has(u.metric) && days.has(u.day) && inScope(u, scope)) inquiries += 1;
+  return handlingOf(mine, days, inquiries);
+}
+
+/** `estimateHandling` with the inquiries counted from the per-day aggregates (`dayStats`) instead of the units. */
+export function estimateHandlingFromStats(
+  rules: RuleSet,
+  events: readonly EventRow[],
+  stats: readonly DayStatRow[],
+  scope: Scope,
+): HandlingEstimate {
+  const mine = events.filter((e) => inScope({ day: chinaDay(e.at), platform: e.platform, account: e.account }, scope));
+  const days = new Set(mine.map((e) => chinaDay(e.at)));
+  const primary = primaryMetrics(rules);
+  let inquiries = 0;
+  for (const r of stats) if (primary.has(r.metric) && days.has(r.day) && inScope(r, scope)) inquiries += r.n;
+  return handlingOf(mine, days, inquiries);
+}
+
+function handlingOf(mine: readonly EventRow[], days: Set<string>, inquiries: number): HandlingEstimate {
   const efforts = replyEfforts(mine);
   const effortSec = efforts.reduce((s, x) => s + x.sec, 0);
   return {
@@ -147,6 +167,28 @@ export function staffingPlan(
     const row = counts[chinaWeekday(u.startAt)]!;
     row[chinaHour(u.startAt)]! += 1;
   }
+  return plan(counts, observed, scope, opts);
+}
+
+/** `staffingPlan` from the per-day aggregates (`dayStats`: units per hour of the week) instead of the units. */
+export function staffingPlanFromStats(
+  rules: RuleSet,
+  stats: readonly DayStatRow[],
+  scope: Scope,
+  opts: StaffingOptions,
+): StaffingPlan {
+  const primary = primaryMetrics(rules);
+  const counts = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
+  const observed = new Set<string>();
+  for (const r of stats) {
+    if (!primary.has(r.metric) || !inScope(r, scope)) continue;
+    observed.add(r.day);
+    for (const [k, v] of Object.entries(r.vol)) counts[Math.floor(Number(k) / 24)]![Number(k) % 24]! += v;
+  }
+  return plan(counts, observed, scope, opts);
+}
+
+function plan(counts: number[][], observed: Set<string>, scope: Scope, opts: StaffingOptions): StaffingPlan {
   const observedDays = new Array<number>(7).fill(0);
   for (const d of scopeDays(scope)) if (observed.has(d)) observedDays[dayWeekday(d)]! += 1;
   let peak: SlotNeed | null = null;

@@ -5,6 +5,8 @@
  */
 import { sum, type Figure } from '../compliance';
 import type { RollupRow, UnitRow } from '../db/schema';
+import { isDecided } from '../engine/rollup';
+import { finiteCount, quantileOfSorted, type DayStatRow } from './daystats';
 import type { Platform } from '../model';
 import type { MetricRule, RuleSet } from '../rules/types';
 import { inScope, scopeDays, type Scope } from './scope';
@@ -133,7 +135,7 @@ export function responseTrends(rules: RuleSet, units: readonly UnitRow[], scope:
     for (const u of units) {
       if (u.metric !== rule.key || !inScope(u, scope)) continue;
       seen = true;
-      if (u.result !== 'pass' && u.result !== 'fail') continue;
+      if (!isDecided(u.result)) continue;
       const v = u.responseSec ?? Infinity;
       const list = byDay.get(u.day);
       if (list) list.push(v);
@@ -150,6 +152,44 @@ export function responseTrends(rules: RuleSet, units: readonly UnitRow[], scope:
         p90: quantile(sorted, 0.9),
       };
     };
+    out.push({
+      platform: p.platform,
+      metric: rule.key,
+      threshold: { kind: 'deadline', value: rule.thresholdSec },
+      points: days.map((d) => point(d, byDay.get(d) ?? [])),
+      total: point(`${scope.from}..${scope.to}`, [...byDay.values()].flat()),
+    });
+  }
+  return out;
+}
+
+/**
+ * `responseTrends` from the per-day aggregates (`dayStats`) instead of the units: the same figures (each row's
+ * `waits` are the sorted `responseSec` of its decided units), without reading a unit.
+ */
+export function responseTrendsFromStats(rules: RuleSet, stats: readonly DayStatRow[], scope: Scope): ResponseTrend[] {
+  const days = scopeDays(scope);
+  const out: ResponseTrend[] = [];
+  for (const p of Object.values(rules.platforms)) {
+    const rule = p.metrics.find((m) => m.key === p.primary);
+    if (!rule) continue;
+    const byDay = new Map<string, Float64Array[]>();
+    let seen = false;
+    for (const r of stats) {
+      if (r.metric !== rule.key || !inScope(r, scope)) continue;
+      seen = true;
+      const list = byDay.get(r.day);
+      if (list) list.push(r.waits);
+      else byDay.set(r.day, [r.waits]);
+    }
+    if (!seen) continue;
+    const point = (day: string, arrays: Float64Array[]): ResponsePoint => ({
+      day,
+      n: arrays.reduce((s, a) => s + a.length, 0),
+      answered: arrays.reduce((s, a) => s + finiteCount(a), 0),
+      median: quantileOfSorted(arrays, 0.5),
+      p90: quantileOfSorted(arrays, 0.9),
+    });
     out.push({
       platform: p.platform,
       metric: rule.key,

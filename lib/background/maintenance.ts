@@ -11,7 +11,7 @@ import type { SentinelDB } from '../db/schema';
 import { chinaDay, chinaDayStart } from '../engine/time';
 
 /** The tables that hold chat data (phrases and settings are the user's configuration and stay). */
-const CHAT_TABLES = ['events', 'clocks', 'units', 'rollups', 'coverage', 'teamRollups'] as const;
+const CHAT_TABLES = ['events', 'clocks', 'units', 'rollups', 'dayStats', 'coverage', 'teamRollups'] as const;
 
 import { PRUNE_NOTICE_KEY, type PruneNotice } from '../db/meta';
 
@@ -82,13 +82,13 @@ async function keepFrom(
  * Frees space by deleting the oldest whole China days (before today) of raw messages that hold at least a quarter
  * of them; those days become frozen (`meta.prunedBefore`): their results and daily figures stay as they are. When
  * no messages before today are left, the oldest whole days of results that hold at least a quarter of them go
- * instead, together with those days' daily figures, so the figures always equal what the results give. Today is
+ * instead, together with those days' daily figures (rollups and aggregates), so the figures always equal what the results give. Today is
  * never pruned. Records a notice for the UI.
  */
 export async function freeSpace(db: SentinelDB, now: number): Promise<PruneNotice> {
   const notice: PruneNotice = { at: now, events: 0, units: 0 };
   const today = chinaDay(now);
-  await db.transaction('rw', [db.events, db.units, db.rollups, db.meta], async () => {
+  await db.transaction('rw', [db.events, db.units, db.rollups, db.dayStats, db.meta], async () => {
     const firstAt = async (from: number) => (await db.events.where('at').aboveOrEqual(from).limit(1).keys())[0];
     let keep = await keepFrom(
       today,
@@ -118,6 +118,7 @@ export async function freeSpace(db: SentinelDB, now: number): Promise<PruneNotic
       if (keep !== null) {
         notice.units = await db.units.where('day').below(keep).delete();
         await db.rollups.where('day').below(keep).delete();
+        await db.dayStats.where('day').below(keep).delete();
       }
     }
     if (keep !== null) {

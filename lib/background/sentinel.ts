@@ -9,6 +9,14 @@ import { clocksSince } from '../db/queries';
 import type { ClockRow, CoverageRow, EventRow, RollupRow, SentinelDB, TabRow, UnitRow } from '../db/schema';
 import type { ExportBundle } from '../analytics/team';
 import {
+  applyDayStatDelta,
+  buildDayStats,
+  dayStatsDelta,
+  type DayStatDelta,
+  type DayStatRow,
+} from '../analytics/daystats';
+import { countsTowardAverage } from '../engine/rollup';
+import {
   absorbedCounters,
   byUrgency,
   evaluate,
@@ -652,6 +660,8 @@ export class Sentinel {
       const gone = [...old.keys()].filter((id) => !nextIds.has(id));
       if (gone.length) await db.units.bulkDelete(gone);
       if (changed.length) await db.units.bulkPut(changed);
+      // After the units: a malformed aggregate row is rebuilt from them.
+      await applyDayStatsChange(db, replaced, changed);
     }
     return staged;
   }
@@ -869,12 +879,18 @@ export class Sentinel {
     return this.serial(() => team.removeTeamSource(this.db, source));
   }
 
-  /** Rebuilds every rollup from the stored units (repair, and the reference the incremental path is tested against). */
+  /**
+   * Rebuilds every rollup and per-day aggregate (`dayStats`) from the stored units (repair, and the reference the
+   * incremental path is tested against).
+   */
   async rebuildRollups(): Promise<void> {
     const db = this.db;
-    await db.transaction('rw', db.units, db.rollups, async () => {
+    await db.transaction('rw', db.units, db.rollups, db.dayStats, async () => {
+      const units = await db.units.toArray();
       await db.rollups.clear();
-      await applyRollupDelta(db, [], await db.units.toArray(), this.host.now());
+      await applyRollupDelta(db, [], units, this.host.now());
+      await db.dayStats.clear();
+      await db.dayStats.bulkPut(buildDayStats(units));
     });
   }
 }
@@ -903,7 +919,7 @@ function sameUnit(a: UnitRow | undefined, b: UnitRow): boolean {
 }
 
 function RECOMPUTE_TABLES(db: SentinelDB) {
-  return [db.events, db.clocks, db.units, db.rollups, db.coverage, db.meta];
+  return [db.events, db.clocks, db.units, db.rollups, db.dayStats, db.coverage, db.meta];
 }
 
 /** Can this clock still change by itself, or still show in the badge and queue? (What `live` keeps.) */
@@ -947,7 +963,7 @@ export function tallyUnits(into: Map<string, RollupRow>, units: readonly UnitRow
       into.set(id, d);
     }
     d[u.result] += sign;
-    if ((u.result === 'pass' || u.result === 'fail') && u.cappedSec !== null) {
+    if (countsTowardAverage(u)) {
       d.cappedSum += sign * u.cappedSec;
       d.cappedCount += sign;
     }
@@ -990,6 +1006,48 @@ async function applyRollupDelta(
   });
   if (out.length) await db.rollups.bulkPut(out);
   if (empty.length) await db.rollups.bulkDelete(empty);
+}
+
+/** Does a delta change nothing in its row (a unit rewritten with the same day, slot, result and wait)? */
+function isNoop(d: DayStatDelta): boolean {
+  if (d.n !== 0 || d.add.length !== d.remove.length) return false;
+  for (const v of d.vol.values()) if (v !== 0) return false;
+  for (const v of d.fail.values()) if (v !== 0) return false;
+  const a = [...d.add].sort((x, y) => x - y);
+  const r = [...d.remove].sort((x, y) => x - y);
+  return a.every((v, i) => v === r[i]);
+}
+
+/**
+ * Moves the per-day aggregates from a conversation's old units to its new ones (after the new units are stored, in
+ * the same transaction). A stored row that is malformed, or disagrees with the delta, is rebuilt from the units of
+ * its (metric, day, platform, account): nothing stored stops the worker.
+ */
+async function applyDayStatsChange(db: SentinelDB, old: readonly UnitRow[], next: readonly UnitRow[]): Promise<void> {
+  const delta = dayStatsDelta(old, next);
+  for (const [id, d] of delta) if (isNoop(d)) delta.delete(id);
+  if (!delta.size) return;
+  const ids = [...delta.keys()];
+  const current = (await db.dayStats.bulkGet(ids)) as unknown[];
+  const put: DayStatRow[] = [];
+  const gone: string[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const d = delta.get(ids[i]!)!;
+    let r: DayStatRow | null | 'rebuild';
+    try {
+      r = applyDayStatDelta(current[i] as DayStatRow | undefined, d);
+    } catch {
+      r = 'rebuild';
+    }
+    if (r === 'rebuild') {
+      const units = await db.units.where('[metric+day]').equals([d.metric, d.day]).toArray();
+      r = buildDayStats(units.filter((u) => u.platform === d.platform && u.account === d.account))[0] ?? null;
+    }
+    if (r) put.push(r);
+    else gone.push(d.id);
+  }
+  if (put.length) await db.dayStats.bulkPut(put);
+  if (gone.length) await db.dayStats.bulkDelete(gone);
 }
 
 export type { CoverageRow };

@@ -2,7 +2,16 @@ import Dexie, { type EntityTable, type Table, type Transaction } from 'dexie';
 import type { Clock, UnitOutcome } from '../engine';
 import type { Health, HealthParts } from '../health';
 import type { ChatEvent, CoverageSpan, Platform } from '../model';
+import {
+  buildDayStatRows,
+  isAggregatable,
+  tallyDayStats,
+  type DayStatDelta,
+  type DayStatRow,
+} from '../analytics/daystats';
 import { RECOMPUTE_KEY } from './meta';
+
+export type { DayStatRow };
 
 /** A stored event: the event plus its idempotency key and conversation key. */
 export interface EventRow extends ChatEvent {
@@ -201,6 +210,26 @@ export const SCHEMA_HISTORY: {
       await carryRuleOverride(tx.table('settings'), 'ali1688.ww3min', ['ali1688.firstMsg3min', 'ali1688.perMsg3min']);
     },
   },
+  {
+    // 8: per-day aggregates of the units (`lib/analytics/daystats.ts`: units, first-response times, units and
+    // failures per hour of the week), so the analytics page reads a row per day and account instead of every unit.
+    // Built here from the stored units; the background keeps them with the rollups from then on.
+    version: 8,
+    stores: {
+      dayStats: 'id, [metric+day], day',
+    },
+    upgrade: async (tx) => {
+      const delta = new Map<string, DayStatDelta>();
+      await tx
+        .table('units')
+        .toCollection()
+        .each((u: unknown) => {
+          if (isAggregatable(u)) tallyDayStats(delta, [u], 1);
+        });
+      const rows = buildDayStatRows(delta.values());
+      if (rows.length) await tx.table('dayStats').bulkPut(rows);
+    },
+  },
 ];
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -258,6 +287,7 @@ export class SentinelDB extends Dexie {
   phrases!: EntityTable<PhraseRow, 'id'>;
   meta!: EntityTable<MetaRow, 'key'>;
   teamRollups!: Table<TeamRollupRow, [string, string]>;
+  dayStats!: EntityTable<DayStatRow, 'id'>;
 
   constructor(name = DB_NAME, upTo = Infinity, hooks: SentinelDBHooks = {}) {
     super(name);

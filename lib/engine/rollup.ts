@@ -16,6 +16,21 @@ export interface Rollup {
   average: number | null;
 }
 
+/** Decided units (pass or fail) are the ones a platform's formula counts; pending and unknown are shown apart. */
+export function isDecided(result: UnitResult): result is 'pass' | 'fail' {
+  return result === 'pass' || result === 'fail';
+}
+
+/**
+ * The one place that says which units count toward a capped average: decided ones that carry a capped value.
+ * `rollup` here, the background's rollup rows (`tallyUnits`) and the analytics aggregates all ask this.
+ */
+export function countsTowardAverage(
+  u: Pick<UnitOutcome, 'result' | 'cappedSec'>,
+): u is typeof u & { cappedSec: number } {
+  return isDecided(u.result) && u.cappedSec !== null;
+}
+
 export function emptyCounts(): Record<UnitResult, number> {
   return { pass: 0, fail: 0, pending: 0, unknown: 0, notAssessed: 0 };
 }
@@ -30,7 +45,7 @@ export function rollup(
   for (const u of units) {
     if (u.metric !== metric.key) continue;
     counts[u.result] += 1;
-    if ((u.result === 'pass' || u.result === 'fail') && u.cappedSec !== null) {
+    if (countsTowardAverage(u)) {
       cappedSum += u.cappedSec;
       cappedCount += 1;
     }

@@ -71,7 +71,7 @@ export async function seedHistory(
   const now = Date.now();
   log(`  seeding ${o.days} days × ${o.perDay} inquiries in the service worker…`);
   await sw.evaluate(`${code}\n;globalThis.RSSeed = RSSeed; 1`);
-  const seeded = { events: 0, clocks: 0, units: 0, rollups: 0, pending: 0, ms: 0 };
+  const seeded = { events: 0, clocks: 0, units: 0, rollups: 0, dayStats: 0, pending: 0, ms: 0 };
   // In slices of 10 days (each day's rollups are its own rows), with progress.
   for (let first = 0; first < o.days; first += 10) {
     const days = Math.min(10, o.days - first);

@@ -1,12 +1,14 @@
 /**
  * Seeds the extension's database the way the product fills it, for the popup/analytics benchmark: `days` days of
  * `perDay` inquiries (scripts/bench/synth.ts), each conversation run through the real engine, then stored as the
- * background stores it: events (with key/conv), the conversation's clock, its units, and the daily rollups.
+ * background stores it: events (with key/conv), the conversation's clock, its units, the daily rollups and the
+ * per-day aggregates (`dayStats`).
  * Today is seeded up to now, so some clocks are still pending.
  *
  * Bundled to an IIFE (global `RSSeed`) and run inside the extension's service worker (see popup.ts), so that
  * millions of rows never cross the DevTools protocol. Pure data + Dexie; no chrome.*.
  */
+import { buildDayStatRows, tallyDayStats, type DayStatDelta } from '../../lib/analytics/daystats';
 import { tallyUnits } from '../../lib/background/sentinel';
 import { SentinelDB, type ClockRow, type EventRow, type RollupRow, type UnitRow } from '../../lib/db/schema';
 import { evaluate } from '../../lib/engine';
@@ -36,7 +38,8 @@ export async function seed(o: SeedOptions) {
   const rules = effectiveRules(o.ruleOverrides);
   const today = chinaDay(o.now);
   const rollups = new Map<string, RollupRow>();
-  const counts = { events: 0, clocks: 0, units: 0, rollups: 0, pending: 0 };
+  const dayStats = new Map<string, DayStatDelta>();
+  const counts = { events: 0, clocks: 0, units: 0, rollups: 0, dayStats: 0, pending: 0 };
   for (let d = o.first + o.days - 1; d >= o.first; d--) {
     const day = chinaDay(chinaDayStart(today) - d * 86_400_000 + 12 * 3600_000);
     const from = chinaDayStart(day);
@@ -62,6 +65,7 @@ export async function seed(o: SeedOptions) {
       units.push(...out.units);
     }
     tallyUnits(rollups, units, 1, o.now);
+    tallyDayStats(dayStats, units, 1);
     await db.transaction('rw', db.events, db.clocks, db.units, async () => {
       if (events.length) await db.events.bulkPut(events);
       await db.clocks.bulkPut(clocks);
@@ -73,6 +77,9 @@ export async function seed(o: SeedOptions) {
   }
   await db.rollups.bulkPut([...rollups.values()]);
   counts.rollups = rollups.size;
+  const statRows = buildDayStatRows(dayStats.values());
+  await db.dayStats.bulkPut(statRows);
+  counts.dayStats = statRows.length;
   db.close();
   return { ...counts, ms: Date.now() - t0 };
 }

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentsNeeded, buildExport, dayWeekday } from '../../lib/analytics';
 import { addDays } from '../../lib/compliance';
 import { chinaDay, chinaTime } from '../../lib/engine/time';
-import { putRows, readStore, seedSettings, type Row } from './db';
+import { buildDayStats } from '../../lib/analytics/daystats';
+import type { UnitRow } from '../../lib/db/schema';
+import { putDayStats, putRows, readStore, seedSettings, type Row } from './db';
 import { launchExtension, type ExtensionHarness } from './harness';
 
 let ext: ExtensionHarness;
@@ -93,6 +95,7 @@ beforeAll(async () => {
   }
   units.push(unit('y1', ago(1), chinaTime(ago(1), 15, 0), 'fail', null, '昨天没回'));
   await putRows(ext, 'units', units);
+  await putDayStats(ext, buildDayStats(units as unknown as UnitRow[]) as unknown as Parameters<typeof putDayStats>[1]);
   await putRows(ext, 'events', events);
   await putRows(ext, 'rollups', [
     rollup(D, { pass: 26, fail: 4 }),

@@ -46,6 +46,31 @@ export async function putRows(ext: ExtensionHarness, store: string, rows: Row[])
   );
 }
 
+/**
+ * Writes per-day aggregate rows (`dayStats`, as `buildDayStats` gives them): their `waits` cross the DevTools
+ * protocol as plain arrays and are stored as the Float64Array the background writes.
+ */
+export async function putDayStats(ext: ExtensionHarness, rows: (Row & { waits: ArrayLike<number> })[]): Promise<void> {
+  const sw = await ext.serviceWorker();
+  await sw.evaluate(
+    (list) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('reply-sentinel');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('dayStats', 'readwrite');
+          for (const r of list) tx.objectStore('dayStats').put({ ...r, waits: Float64Array.from(r.waits as number[]) });
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    rows.map((r) => ({ ...r, waits: [...Array.from(r.waits)] })),
+  );
+}
+
 /** Writes settings, then restarts the worker so that it loads them (as after a browser restart). */
 export async function seedSettings(ext: ExtensionHarness, settings: Row): Promise<void> {
   // Wait until the worker has created the database.

@@ -14,6 +14,7 @@ import { rollupId, tallyUnits } from '../../lib/background/sentinel';
 import { SentinelDB, type RollupRow, type UnitRow } from '../../lib/db/schema';
 import { t } from './helpers/events';
 import { expectRollupsMatchUnits } from './helpers/rollups';
+import { buildDayStats } from '../../lib/analytics/daystats';
 
 let n = 0;
 const fresh = () => new SentinelDB(`maint-${++n}`);
@@ -60,6 +61,8 @@ async function results(db: SentinelDB, day: string, count: number) {
   if (stored) into.set(stored.id, stored);
   tallyUnits(into, units, 1, 0);
   await db.rollups.bulkPut([...into.values()]);
+  // The per-day aggregates, as the background keeps them (rebuilt from every stored unit).
+  await db.dayStats.bulkPut(buildDayStats(await db.units.toArray()));
 }
 
 describe('maintenance', () => {

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { buildDayStats, type DayStatRow } from '../../../lib/analytics/daystats';
 import { tallyUnits } from '../../../lib/background/sentinel';
 import type { RollupRow, SentinelDB } from '../../../lib/db/schema';
 
@@ -18,7 +19,22 @@ export async function storedRollups(db: SentinelDB): Promise<Figures[]> {
   return (await db.rollups.orderBy('id').toArray()).map(figures);
 }
 
-/** The numbers never drift: the stored rollups are exactly what the stored units give. */
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** The per-day aggregates the stored units give (as the schema upgrade and `rebuildRollups` write them), by id. */
+export async function dayStatsFromUnits(db: SentinelDB): Promise<DayStatRow[]> {
+  return buildDayStats(await db.units.toArray()).sort(byId);
+}
+
+/** The stored per-day aggregates, by id. */
+export async function storedDayStats(db: SentinelDB): Promise<DayStatRow[]> {
+  return db.dayStats.orderBy('id').toArray();
+}
+
+/**
+ * The numbers never drift: the stored rollups and per-day aggregates are exactly what the stored units give.
+ */
 export async function expectRollupsMatchUnits(db: SentinelDB): Promise<void> {
   expect(await storedRollups(db)).toEqual(await rollupsFromUnits(db));
+  expect(await storedDayStats(db)).toEqual(await dayStatsFromUnits(db));
 }

@@ -1,0 +1,313 @@
+/**
+ * Per-day aggregates of the units (`dayStats` table, schema v8): what the analytics page reads instead of the raw
+ * units. One row per (metric, day, platform, account), the same key as the rollups:
+ *
+ * - `n`: units of that day (any result): whether the day was observed at all;
+ * - `waits`: the first-response times of the decided units (pass/fail), `responseSec`, Infinity for never answered,
+ *   sorted ascending — exact values, so medians and p90s over any set of days equal those of the raw units;
+ * - `vol` / `fail`: per hour of the week (`weekday * 24 + hour`, China time, of the unit's clock start), the units and
+ *   the failed units: the heatmaps and the staffing rates.
+ *
+ * Maintained by the background with the rollups, by deltas in the same transaction as the units they summarise
+ * (`dayStatsDelta` + `applyDayStatsDelta`); `buildDayStats` rebuilds them from units (the schema upgrade, repair of a
+ * malformed row, and the reference the incremental path is tested against). Pure: no Dexie.
+ */
+import type { UnitRow } from '../db/schema';
+import { isDecided } from '../engine/rollup';
+import type { Platform } from '../model';
+import { chinaHour, chinaWeekday } from './scope';
+
+export interface DayStatRow {
+  /** `${metric}|${day}|${platform}|${account}` (the rollup id). */
+  id: string;
+  metric: string;
+  day: string;
+  platform: Platform;
+  account: string;
+  n: number;
+  waits: Float64Array;
+  /** Hour-of-week slot → units (absent: 0). */
+  vol: Record<number, number>;
+  /** Hour-of-week slot → failed units (absent: 0). */
+  fail: Record<number, number>;
+}
+
+type Unit = Pick<UnitRow, 'metric' | 'day' | 'platform' | 'account' | 'result' | 'responseSec' | 'startAt'>;
+
+export function dayStatId(u: Pick<UnitRow, 'metric' | 'day' | 'platform' | 'account'>): string {
+  return `${u.metric}|${u.day}|${u.platform}|${u.account}`;
+}
+
+/** Hour of the week of an instant (China time): Monday 00:00 = 0 … Sunday 23:00 = 167. */
+export function weekSlot(ms: number): number {
+  return chinaWeekday(ms) * 24 + chinaHour(ms);
+}
+
+/** The value a decided unit adds to `waits`. */
+const waitOf = (u: Pick<UnitRow, 'responseSec'>): number => u.responseSec ?? Infinity;
+
+/** A change to some rows: units added (sign 1) and removed (sign −1). */
+export interface DayStatDelta {
+  id: string;
+  metric: string;
+  day: string;
+  platform: Platform;
+  account: string;
+  n: number;
+  add: number[];
+  remove: number[];
+  vol: Map<number, number>;
+  fail: Map<number, number>;
+}
+
+/** Adds units (sign 1) or takes them away (sign −1) into per-row deltas. */
+export function tallyDayStats(into: Map<string, DayStatDelta>, units: readonly Unit[], sign: 1 | -1): void {
+  for (const u of units) {
+    const id = dayStatId(u);
+    let d = into.get(id);
+    if (!d) {
+      d = {
+        id,
+        metric: u.metric,
+        day: u.day,
+        platform: u.platform,
+        account: u.account,
+        n: 0,
+        add: [],
+        remove: [],
+        vol: new Map(),
+        fail: new Map(),
+      };
+      into.set(id, d);
+    }
+    d.n += sign;
+    const slot = weekSlot(u.startAt);
+    d.vol.set(slot, (d.vol.get(slot) ?? 0) + sign);
+    if (u.result === 'fail') d.fail.set(slot, (d.fail.get(slot) ?? 0) + sign);
+    if (isDecided(u.result)) (sign > 0 ? d.add : d.remove).push(waitOf(u));
+  }
+}
+
+const RESULTS = new Set(['pass', 'fail', 'pending', 'unknown', 'notAssessed']);
+
+/**
+ * Can this stored unit be counted? (The engine's units always can; a damaged row is left out of the aggregates
+ * rather than stopping an upgrade or a rebuild.)
+ */
+export function isAggregatable(u: unknown): u is Unit {
+  if (typeof u !== 'object' || u === null) return false;
+  const x = u as Partial<Unit>;
+  return (
+    typeof x.metric === 'string' &&
+    typeof x.day === 'string' &&
+    typeof x.platform === 'string' &&
+    typeof x.account === 'string' &&
+    typeof x.result === 'string' &&
+    RESULTS.has(x.result) &&
+    typeof x.startAt === 'number' &&
+    Number.isFinite(x.startAt) &&
+    (x.responseSec === null || x.responseSec === undefined || (typeof x.responseSec === 'number' && x.responseSec >= 0))
+  );
+}
+
+/** The deltas that move the aggregates from a conversation's old units to its new ones. */
+export function dayStatsDelta(old: readonly Unit[], next: readonly Unit[]): Map<string, DayStatDelta> {
+  const delta = new Map<string, DayStatDelta>();
+  tallyDayStats(delta, old, -1);
+  tallyDayStats(delta, next, 1);
+  return delta;
+}
+
+const byValue = (a: number, b: number) => a - b;
+
+function emptyRow(d: Pick<DayStatRow, 'id' | 'metric' | 'day' | 'platform' | 'account'>): DayStatRow {
+  return {
+    id: d.id,
+    metric: d.metric,
+    day: d.day,
+    platform: d.platform,
+    account: d.account,
+    n: 0,
+    waits: new Float64Array(0),
+    vol: {},
+    fail: {},
+  };
+}
+
+/** Is this stored value a well-formed row (as far as can be told without the units)? */
+export function isDayStatRow(x: unknown): x is DayStatRow {
+  if (typeof x !== 'object' || x === null) return false;
+  const r = x as Partial<DayStatRow>;
+  if (typeof r.id !== 'string' || typeof r.metric !== 'string' || typeof r.day !== 'string') return false;
+  if (typeof r.platform !== 'string' || typeof r.account !== 'string') return false;
+  if (r.id !== dayStatId(r as DayStatRow)) return false;
+  if (!Number.isInteger(r.n) || r.n! < 1) return false;
+  // By tag, not instanceof: a row read back through another realm's structured clone (a test's jsdom) is one too.
+  const waits = r.waits as Float64Array;
+  if (Object.prototype.toString.call(waits) !== '[object Float64Array]' || waits.length > r.n!) return false;
+  for (let i = 0; i < waits.length; i++) {
+    const v = waits[i]!;
+    if (!(v >= 0) || (i > 0 && v < waits[i - 1]!)) return false;
+  }
+  let total = 0;
+  for (const m of [r.vol, r.fail]) {
+    if (typeof m !== 'object' || m === null || Array.isArray(m)) return false;
+    for (const [k, v] of Object.entries(m)) {
+      const slot = Number(k);
+      if (!Number.isInteger(slot) || slot < 0 || slot > 167 || !Number.isInteger(v) || v < 1) return false;
+      if (m === r.vol) total += v;
+    }
+  }
+  return total === r.n;
+}
+
+/**
+ * A stored row with a delta applied; `null` when the row should go (no units left); `'rebuild'` when the row and
+ * the delta disagree (a malformed or stale row: a wait to remove that is not there, a count below zero), so the
+ * caller rebuilds it from the units.
+ */
+export function applyDayStatDelta(row: DayStatRow | undefined, d: DayStatDelta): DayStatRow | null | 'rebuild' {
+  if (row !== undefined && !isDayStatRow(row)) return 'rebuild';
+  const base = row ?? emptyRow(d);
+  const n = base.n + d.n;
+  if (n < 0) return 'rebuild';
+  const slots = (stored: Record<number, number>, change: Map<number, number>): Record<number, number> | null => {
+    const out: Record<number, number> = { ...stored };
+    for (const [slot, by] of change) {
+      const v = (out[slot] ?? 0) + by;
+      if (v < 0) return null;
+      if (v === 0) delete out[slot];
+      else out[slot] = v;
+    }
+    return out;
+  };
+  const vol = slots(base.vol, d.vol);
+  const fail = slots(base.fail, d.fail);
+  if (!vol || !fail) return 'rebuild';
+  const waits = mergeWaits(base.waits, d.add, d.remove);
+  if (!waits) return 'rebuild';
+  if (n === 0) return waits.length || Object.keys(vol).length || Object.keys(fail).length ? 'rebuild' : null;
+  return {
+    id: base.id,
+    metric: base.metric,
+    day: base.day,
+    platform: base.platform,
+    account: base.account,
+    n,
+    waits,
+    vol,
+    fail,
+  };
+}
+
+/** `sorted` minus `remove` (as a multiset) plus `add`, sorted; null when a value to remove is not there. */
+function mergeWaits(sorted: Float64Array, add: number[], remove: number[]): Float64Array | null {
+  if (!add.length && !remove.length) return sorted;
+  add.sort(byValue);
+  remove.sort(byValue);
+  const length = sorted.length + add.length - remove.length;
+  if (length < 0) return null;
+  const out = new Float64Array(length);
+  let i = 0;
+  let a = 0;
+  let r = 0;
+  let o = 0;
+  while (i < sorted.length || a < add.length) {
+    const v = sorted[i];
+    if (v !== undefined && r < remove.length && remove[r]! <= v) {
+      if (remove[r] !== v) return null; // a value to remove that is not stored
+      r++;
+      i++;
+      continue;
+    }
+    if (a < add.length && (v === undefined || add[a]! <= v)) out[o++] = add[a++]!;
+    else out[o++] = sorted[i++]!;
+  }
+  return r === remove.length && o === out.length ? out : null;
+}
+
+/** Every row the units give (the reference; also how a row is rebuilt). */
+export function buildDayStats(units: Iterable<Unit>): DayStatRow[] {
+  const delta = new Map<string, DayStatDelta>();
+  for (const u of units) if (isAggregatable(u)) tallyDayStats(delta, [u], 1);
+  return buildDayStatRows(delta.values());
+}
+
+/** The rows of deltas that only add units (what `tallyDayStats` gives from nothing). */
+export function buildDayStatRows(deltas: Iterable<DayStatDelta>): DayStatRow[] {
+  const out: DayStatRow[] = [];
+  for (const d of deltas) {
+    const r = applyDayStatDelta(undefined, d);
+    if (r && r !== 'rebuild') out.push(r);
+  }
+  return out;
+}
+
+/**
+ * The k-th smallest value (0-based) of the union of sorted arrays (a multiset), without merging them: windows of
+ * each array that must hold it are narrowed around the median of the widest one.
+ */
+export function kthOfSorted(arrays: readonly ArrayLike<number>[], k: number): number {
+  const lo = arrays.map(() => 0);
+  const hi = arrays.map((a) => a.length);
+  let rank = k;
+  for (;;) {
+    let widest = -1;
+    for (let j = 0; j < arrays.length; j++)
+      if (hi[j]! > lo[j]! && (widest < 0 || hi[j]! - lo[j]! > hi[widest]! - lo[widest]!)) widest = j;
+    if (widest < 0) throw new RangeError(`rank ${k} beyond the values`);
+    const pivot = arrays[widest]![(lo[widest]! + hi[widest]!) >> 1]!;
+    let less = 0;
+    let lessEq = 0;
+    const lt: number[] = [];
+    const le: number[] = [];
+    for (let j = 0; j < arrays.length; j++) {
+      const a = arrays[j]!;
+      const l = bound(a, pivot, lo[j]!, hi[j]!, false);
+      const u = bound(a, pivot, l, hi[j]!, true);
+      lt.push(l);
+      le.push(u);
+      less += l - lo[j]!;
+      lessEq += u - lo[j]!;
+    }
+    if (rank < less) for (let j = 0; j < arrays.length; j++) hi[j] = lt[j]!;
+    else if (rank < lessEq) return pivot;
+    else {
+      rank -= lessEq;
+      for (let j = 0; j < arrays.length; j++) lo[j] = le[j]!;
+    }
+  }
+}
+
+/** First index in [lo, hi) whose value is ≥ v (or > v when `after`). */
+function bound(a: ArrayLike<number>, v: number, lo: number, hi: number, after: boolean): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (after ? a[mid]! <= v : a[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * `quantile` (lib/analytics/trends.ts, "type 7") of the union of sorted arrays: the same arithmetic on the same two
+ * neighbours, so the same number as sorting all the values.
+ */
+export function quantileOfSorted(arrays: readonly ArrayLike<number>[], p: number): number | null {
+  if (!(p >= 0 && p <= 1)) throw new Error(`quantile must be between 0 and 1: ${p}`);
+  const n = arrays.reduce((s, a) => s + a.length, 0);
+  if (!n) return null;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const frac = h - lo;
+  const a = kthOfSorted(arrays, lo);
+  if (frac === 0 || a === Infinity) return a;
+  const b = kthOfSorted(arrays, lo + 1);
+  if (b === Infinity) return Infinity;
+  return a + frac * (b - a);
+}
+
+/** How many of the sorted values are finite (answered). */
+export function finiteCount(sorted: ArrayLike<number>): number {
+  return bound(sorted, Infinity, 0, sorted.length, false);
+}

@@ -1,0 +1,184 @@
+/**
+ * The analytics page's first paint on a full database: 90 days × 5 000 inquiries a day seeded as the product stores
+ * them (scripts/bench/seed.ts: units, rollups and the per-day aggregates `dayStats`, run inside the service worker).
+ *
+ * - First paint: a fresh analytics page each time; `performance.mark('rs-analytics-rendered')` (set once the
+ *   page has rendered its figures: trends, response times, heatmaps, accounts) and `rs-analytics-painted` (the task
+ *   after that frame was painted), as ms since navigation start; the first open is reported apart (cold). Opens
+ *   at the page's default range (30 days) and at 90 days (the range stored in the page's localStorage, as the page
+ *   keeps it). The content is checked (a response median, the heatmap's total).
+ * - After it: when the lazily read views (missed buyers' rows: failed units; the handling-time estimate: a week of
+ *   messages) show, ms since navigation start (not the goal's number; reported).
+ * - Reads: the page's first-paint reads (rollups, the primary metrics' `dayStats`) against what it read before
+ *   (every primary unit of the range), on raw IndexedDB in an extension page.
+ */
+import type { Page } from 'playwright-core';
+import type { ExtensionHarness } from '../../test/e2e/harness';
+import { addDays } from '../../lib/compliance';
+import { chinaDay } from '../../lib/engine/time';
+import { effectiveRules } from '../../lib/rules';
+import { ALL_DAY_PDD } from './browser';
+import { seedHistory } from './popup';
+import { round, sleep, summarize } from './stats';
+
+export interface AnalyticsOptions {
+  ext: ExtensionHarness;
+  days: number;
+  perDay: number;
+  eventsDays: number;
+  /** Opens per range after half a second of quiet (the very first is the cold one, reported apart). */
+  opens: number;
+  queryRuns: number;
+  log?: (s: string) => void;
+}
+
+async function openAnalytics(ext: ExtensionHarness) {
+  const page = await ext.context.newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`${ext.baseUrl}/analytics.html`);
+  const marks = await page.evaluate(
+    () =>
+      new Promise<{ rendered: number; painted: number; missed: number; aht: number }>((resolve, reject) => {
+        const end = performance.now() + 60_000;
+        let missed = 0;
+        let aht = 0;
+        const check = () => {
+          const r = performance.getEntriesByName('rs-analytics-rendered')[0];
+          const p = performance.getEntriesByName('rs-analytics-painted')[0];
+          if (!missed && document.querySelector('#ana-missed tbody tr, #ana-missed .rs-empty:not([role])'))
+            missed = performance.now();
+          if (!aht && document.querySelector('.rs-aht[data-aht]')) aht = performance.now();
+          if (r && p && missed && aht)
+            resolve({ rendered: r.startTime, painted: p.startTime, missed: Math.round(missed), aht: Math.round(aht) });
+          else if (performance.now() > end) reject(new Error('the analytics page never finished (marks, lazy views)'));
+          else setTimeout(check, 2);
+        };
+        check();
+      }),
+  );
+  return { page, ...marks };
+}
+
+async function content(page: Page) {
+  return {
+    response: ((await page.locator('#ana-response .rs-total').first().textContent()) ?? '').slice(0, 80),
+    volume: (await page.locator('#ana-heat-volume caption').textContent()) ?? '',
+    missed: (await page.locator('#ana-missed-h').textContent()) ?? '',
+  };
+}
+
+export async function measureAnalytics(o: AnalyticsOptions) {
+  const log = o.log ?? (() => undefined);
+  const { seeded, now } = await seedHistory(o.ext, { days: o.days, perDay: o.perDay, eventsDays: o.eventsDays, log });
+  await sleep(2000);
+  const byRange: Record<string, unknown> = {};
+  let cold: number | null = null;
+  const shown: Record<string, unknown> = {};
+  for (const range of [30, 90]) {
+    // The page keeps its range in its localStorage (zustand persist, `rs-analytics`).
+    const setup = await o.ext.context.newPage();
+    await setup.goto(`${o.ext.baseUrl}/analytics.html`);
+    await setup.evaluate((r) => {
+      localStorage.setItem('rs-analytics', JSON.stringify({ state: { range: r }, version: 1 }));
+    }, range);
+    await setup.close();
+    await sleep(500);
+    const rendered: number[] = [];
+    const painted: number[] = [];
+    const missed: number[] = [];
+    const aht: number[] = [];
+    for (let i = 0; i < o.opens + (cold === null ? 1 : 0); i++) {
+      const r = await openAnalytics(o.ext);
+      if (i === 0) shown[`${range}d`] = await content(r.page);
+      await r.page.close();
+      await sleep(500);
+      if (cold === null) {
+        // The run's first open (after the worker restart): reported apart.
+        cold = r.painted;
+        continue;
+      }
+      rendered.push(r.rendered);
+      painted.push(r.painted);
+      missed.push(r.missed);
+      aht.push(r.aht);
+    }
+    byRange[`${range}d`] = {
+      renderedMs: summarize(rendered),
+      paintedMs: summarize(painted),
+      missedListMs: summarize(missed),
+      handlingEstimateMs: summarize(aht),
+    };
+    log(`  ${range} days: painted ${JSON.stringify(summarize(painted))}`);
+  }
+  for (const [k, c] of Object.entries(shown) as [string, { response: string; volume: string }][])
+    if (!/中位数|median/i.test(c.response) || !/[1-9]/.test(c.volume))
+      throw new Error(`the analytics page did not render the seeded data (${k}): ${JSON.stringify(c)}`);
+  const queries = await reads(o.ext, o.queryRuns, chinaDay(now));
+  return round({ seeded, coldPaintedMs: cold, byRange, shown, queries });
+}
+
+/** The first-paint reads of the page against the raw units it read before, each `runs` times (first = cold). */
+async function reads(ext: ExtensionHarness, runs: number, today: string) {
+  const page = await ext.context.newPage();
+  await page.goto(`${ext.baseUrl}/popup.html`);
+  const rules = effectiveRules(ALL_DAY_PDD.ruleOverrides);
+  const args = {
+    runs,
+    today,
+    from30: addDays(today, -30),
+    from90: addDays(today, -90),
+    primaries: Object.values(rules.platforms).map((p) => p.primary),
+  };
+  const result = await page.evaluate(async (a) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = indexedDB.open('reply-sentinel');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const req = <T>(r: IDBRequest<T>) =>
+      new Promise<T>((resolve, reject) => {
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+    const byMetricDay = async (store: string, from: string) => {
+      const idx = db.transaction(store, 'readonly').objectStore(store).index('[metric+day]');
+      const lists = await Promise.all(
+        a.primaries.map((m) => req(idx.getAll(IDBKeyRange.bound([m, from], [m, a.today])))),
+      );
+      return lists.reduce((n, l) => n + l.length, 0);
+    };
+    const queries: Record<string, () => Promise<number>> = {
+      rollups90d: async () =>
+        (
+          await req(
+            db
+              .transaction('rollups', 'readonly')
+              .objectStore('rollups')
+              .index('day')
+              .getAll(IDBKeyRange.bound(a.from90, a.today)),
+          )
+        ).length,
+      dayStats30d: () => byMetricDay('dayStats', a.from30),
+      dayStats90d: () => byMetricDay('dayStats', a.from90),
+      primaryUnits30dBefore: () => byMetricDay('units', a.from30),
+      primaryUnits90dBefore: () => byMetricDay('units', a.from90),
+    };
+    const out: Record<string, { rows: number; ms: number[] }> = {};
+    for (const [name, q] of Object.entries(queries)) {
+      const ms: number[] = [];
+      let rows = 0;
+      for (let i = 0; i < a.runs; i++) {
+        const t = performance.now();
+        rows = await q();
+        ms.push(performance.now() - t);
+      }
+      out[name] = { rows, ms };
+    }
+    db.close();
+    return out;
+  }, args);
+  await page.close();
+  return Object.fromEntries(
+    Object.entries(result).map(([k, v]) => [k, { rows: v.rows, firstMs: v.ms[0], ms: summarize(v.ms) }]),
+  );
+}
