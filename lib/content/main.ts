@@ -11,7 +11,7 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import type { Adapter } from '@/lib/adapters/types';
 import { WorkerLink } from '@/lib/content/link';
 import { Palette } from '@/lib/content/palette';
-import { BADGE_LABELS } from '@/lib/content/row-badges';
+import { BADGE_KEYS, BADGE_WORDS } from '@/lib/content/row-badges';
 import { Watcher } from '@/lib/content/watcher';
 import { SCRIPT_SITES, type ScriptName } from '@/lib/hosts';
 import { LINK_PORT } from '@/lib/messages';
@@ -27,12 +27,9 @@ export function workbenchScript(script: ScriptName, adapters: readonly Adapter[]
     allFrames: true,
     runAt: 'document_idle',
     main(ctx) {
-      // Row badges say "剩 …" / "超 …" in the browser's language ('$1' kept for the time; zh_CN, the default locale,
-      // has every key).
-      const words = ['badgeLeft', 'badgeOver', 'badgeMinutes'].map((k) =>
-        browser.i18n.getMessage(k as 'extName', ['$1']),
-      );
-      BADGE_LABELS.splice(0, 3, ...words);
+      // Row badges say "剩 2 分" / "超 1 分" in the browser's language ('$1' kept for the number; zh_CN, the default
+      // locale, has every key).
+      for (const k of BADGE_KEYS) BADGE_WORDS[k] = browser.i18n.getMessage(k as 'extName', ['$1']);
       let watcher: Watcher | null = null;
       let palette: Palette | null = null;
       // The link to the worker: when Chrome stops the worker the port breaks, and reconnecting at once starts it again
