@@ -717,7 +717,7 @@ describe('in-page countdown badges', () => {
     // The last minute ticks in seconds.
     now += 10_000;
     w.badges.paint();
-    expect(w.badges.shown()).toEqual(new Map([['733519', '剩 0:55']]));
+    expect(w.badges.shown()).toEqual(new Map([['733519', '剩 55 秒']]));
     await Promise.resolve();
     expect(writes).toBeGreaterThan(0);
     spy.disconnect();
@@ -819,8 +819,8 @@ describe('in-page countdown badges', () => {
       expect([...observed]).toEqual([row('733519'), row('915002')]);
       expect(w.badges.shown()).toEqual(
         new Map([
-          ['733519', '剩 0:45'],
-          ['915002', '剩 0:30'],
+          ['733519', '剩 45 秒'],
+          ['915002', '剩 30 秒'],
         ]),
       );
       // 915002 scrolls out of view: its badge stays on the row but stops ticking; the other one moves.
@@ -829,21 +829,21 @@ describe('in-page countdown badges', () => {
       await pageChange();
       expect(w.badges.shown()).toEqual(
         new Map([
-          ['733519', '剩 0:43'],
-          ['915002', '剩 0:30'],
+          ['733519', '剩 43 秒'],
+          ['915002', '剩 30 秒'],
         ]),
       );
       // It comes back while the page keeps changing: repainted with the page's next change.
       now += 500;
       report!([{ target: row('915002'), isIntersecting: true }]);
-      expect(w.badges.shown().get('915002')).toBe('剩 0:30');
+      expect(w.badges.shown().get('915002')).toBe('剩 30 秒');
       await pageChange();
-      expect(w.badges.shown().get('915002')).toBe('剩 0:28');
+      expect(w.badges.shown().get('915002')).toBe('剩 28 秒');
       // Out and back in while the page is quiet (the person scrolls): repainted at once.
       report!([{ target: row('915002'), isIntersecting: false }]);
       now += 5000;
       report!([{ target: row('915002'), isIntersecting: true }]);
-      expect(w.badges.shown().get('915002')).toBe('剩 0:23');
+      expect(w.badges.shown().get('915002')).toBe('剩 23 秒');
       w.stop();
       expect(observed.size).toBe(0);
     } finally {
@@ -857,7 +857,7 @@ describe('in-page countdown badges', () => {
       w.receive(clockList([waiting('733519', 55_000)]));
       // Elapsed time from the monotonic clock: the wall clock may be stepped (NTP, a faked clock) meanwhile.
       const t0 = performance.now();
-      await vi.waitFor(() => expect(w.badges.shown()).toEqual(new Map([['733519', '剩 0:55']])), { timeout: 3000 });
+      await vi.waitFor(() => expect(w.badges.shown()).toEqual(new Map([['733519', '剩 55 秒']])), { timeout: 3000 });
       expect(performance.now() - t0).toBeLessThan(FLUSH_MS + 500);
     } finally {
       w.stop(); // a watcher left running would put its badges on the next test's page
@@ -876,7 +876,7 @@ describe('in-page countdown badges', () => {
     // The page changes a second later: the badge moves with it.
     now += 1000;
     await pageChange();
-    expect(w.badges.shown()).toEqual(new Map([['733519', '剩 0:54']]));
+    expect(w.badges.shown()).toEqual(new Map([['733519', '剩 54 秒']]));
     expect(writes).toBeGreaterThan(0);
     writes = 0;
     // Less than QUIET_MS since the page's change: the 1-second timer leaves the badge alone.
@@ -886,7 +886,7 @@ describe('in-page countdown badges', () => {
     expect(writes).toBe(0);
     // The page has gone quiet: the timer takes over.
     now += 1000;
-    await vi.waitFor(() => expect(w.badges.shown()).toEqual(new Map([['733519', '剩 0:52']])), { timeout: 3000 });
+    await vi.waitFor(() => expect(w.badges.shown()).toEqual(new Map([['733519', '剩 52 秒']])), { timeout: 3000 });
     expect(writes).toBeGreaterThan(0);
     spy.disconnect();
     w.stop();
@@ -906,14 +906,14 @@ describe('in-page countdown badges', () => {
     expect(w.badges.shown().size).toBe(0);
     expect(w.receive({ ...head, seq: 5, clocks: [a] })).toBeUndefined();
     await pageChange();
-    expect(w.badges.shown()).toEqual(new Map([['733519', '剩 0:45']]));
+    expect(w.badges.shown()).toEqual(new Map([['733519', '剩 45 秒']]));
     // Changes on top of list 5: one added, then one changed and one removed.
     expect(w.receive({ ...head, seq: 6, base: 5, clocks: [b], removed: [] })).toBeUndefined();
     await pageChange();
     expect(w.badges.shown()).toEqual(
       new Map([
-        ['733519', '剩 0:45'],
-        ['915002', '剩 0:30'],
+        ['733519', '剩 45 秒'],
+        ['915002', '剩 30 秒'],
       ]),
     );
     expect(
@@ -936,7 +936,7 @@ describe('in-page countdown badges', () => {
     expect(w.badges.shown()).toEqual(new Map([['915002', '超 1 分']]));
     expect(w.receive({ ...head, seq: 10, clocks: [a] })).toBeUndefined();
     await pageChange();
-    expect(w.badges.shown()).toEqual(new Map([['733519', '剩 0:45']]));
+    expect(w.badges.shown()).toEqual(new Map([['733519', '剩 45 秒']]));
     w.stop();
   });
 
