@@ -14,6 +14,7 @@ import { SETTINGS_RESET_KEY, WORD_LIMITS, settingsFromRows, type RejectedSetting
 import { uiDb } from '@/lib/ui/db';
 import { SOUND_FILES, type SoundName } from '@/lib/sounds';
 import { useT } from './i18n';
+import { RuleEditor } from './RuleEditor';
 
 /** Minutes of the day from an `<input type="time">` value (HH:MM), or null. */
 const minutesOf = (value: string) => {
@@ -278,38 +279,12 @@ export function SettingsPage() {
         {purged}
       </span>
       <h2>{t('optRules', [DEFAULT_RULES.version])}</h2>
-      <table className="rs-table">
-        <thead>
-          <tr>
-            <th></th>
-            <th>{t('optRuleUnit')}</th>
-            <th>{t('optRuleThreshold')}</th>
-            <th>{t('optRuleWindow')}</th>
-            <th>{t('optRuleConfidence')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {allMetrics(rules)
-            .filter((m) => m.retired === undefined)
-            .map((m) => {
-              const zh = zhUi;
-              return (
-                <tr key={m.key}>
-                  <td>
-                    <strong>{t(`platform_${m.platform}`)}</strong> {zh ? m.label.zh : m.label.en}
-                    <div className="rs-help">{zh ? m.note.zh : m.note.en}</div>
-                  </td>
-                  <td data-unit={m.unit}>{t(`unit_${m.unit}`)}</td>
-                  <td>{m.thresholdSec} s</td>
-                  <td>
-                    {hhmm(m.window.startMin)}–{hhmm(m.window.endMin)}
-                  </td>
-                  <td>{t(`confidence_${m.confidence}`)}</td>
-                </tr>
-              );
-            })}
-        </tbody>
-      </table>
+      <RuleEditor
+        overrides={settingsFromRows(stored ?? []).settings.ruleOverrides}
+        alertLeadSec={settingsFromRows(stored ?? []).settings.alertLeadSec}
+        t={t}
+        zh={zhUi}
+      />
       {retired.length ? (
         <p className="rs-help" id="rs-rules-retired">
           {t('optRulesRetired', [

@@ -19,7 +19,10 @@ export const BADGE_COLORS = {
 
 export type Translate = (key: string, subs?: (string | number)[]) => string;
 
-/** `m:ss` under 10 minutes, whole minutes above (the badge fits about four characters). */
+/**
+ * `m:ss` under 10 minutes, whole minutes above: for the toolbar badge only (chrome.action.setBadgeText shows about
+ * four characters, so it stays compact, like "!N"). Everywhere with room the time is in words (`lib/duration.ts`).
+ */
 export function formatCountdown(ms: number): string {
   const s = Math.max(0, Math.ceil(ms / 1000));
   if (s >= 600) return `${Math.floor(s / 60)}m`;

@@ -1,5 +1,5 @@
 import type { Translate } from '@/lib/badge';
-import { formatCountdown } from '@/lib/badge';
+import { spokenDuration } from '@/lib/duration';
 import type { Figure } from '@/lib/compliance';
 import type { MetricRule } from '@/lib/rules/types';
 
@@ -17,7 +17,7 @@ export function metricValue(rule: MetricRule, f: Figure, t: Translate): string {
   return rule.formula === 'rate' ? pct(f.rate) : f.average === null ? '—' : t('anaSeconds', [Math.round(f.average)]);
 }
 
-export const late = (sec: number, t: Translate) => t('popupLate', [formatCountdown(sec * 1000)]);
+export const late = (sec: number, t: Translate) => t('popupLate', [spokenDuration(Math.ceil(sec), t, true)]);
 
 export const isZh = (t: Translate) => t('anaLang') === 'zh';
 

@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useState } from 'react';
-import { formatCountdown, type Translate } from '@/lib/badge';
+import type { Translate } from '@/lib/badge';
+import { ceilSec, spokenDuration } from '@/lib/duration';
 import { complianceView, type Figure, type FigureState, type MetricView } from '@/lib/compliance';
 import type { ClockRow, TabRow } from '@/lib/db/schema';
 import { byUrgency } from '@/lib/engine';
@@ -205,8 +206,8 @@ function Queue({ clocks, now, t, hasTabs }: { clocks: ClockRow[]; now: number; t
             : c.status === 'notAssessed'
               ? t('popupNotAssessed')
               : live
-                ? t('popupLeft', [formatCountdown(left)])
-                : t('popupOver', [formatCountdown(-(left ?? 0))]);
+                ? t('popupLeft', [spokenDuration(ceilSec(left), t, true)])
+                : t('popupOver', [spokenDuration(ceilSec(-(left ?? 0)), t, true)]);
         return (
           <li key={c.key}>
             <button
@@ -321,7 +322,7 @@ function Compliance({
                 <PageText text={u.buyerNick ?? u.buyer} /> · {t(`platform_${u.platform}`)} · {hhmm(u.startAt)} ·{' '}
                 {u.responseSec === null || u.dueAt === null
                   ? t('popupNoReply')
-                  : t('popupLate', [formatCountdown(u.responseSec * 1000 - (u.dueAt - u.startAt))])}
+                  : t('popupLate', [spokenDuration(ceilSec(u.responseSec * 1000 - (u.dueAt - u.startAt)), t, true)])}
                 {u.seenLate ? ` · ${t('popupSeenLate')}` : ''}
               </li>
             ))}

@@ -5,6 +5,7 @@
  */
 import type { Translate } from '../badge';
 import type { ClockRow } from '../db/schema';
+import { ceilSec, spokenDuration } from '../duration';
 import { chinaMsOfDay } from '../engine/time';
 import type { QuietHours, Settings } from '../settings';
 import type { SoundName } from '../sounds';
@@ -57,12 +58,6 @@ export function soundFor(
   return null;
 }
 
-/** m:ss of a duration (rounded up to the second, never negative). */
-export function clockText(ms: number): string {
-  const secs = Math.max(0, Math.ceil(ms / 1000));
-  return `${Math.floor(secs / 60)}:${String(secs % 60).padStart(2, '0')}`;
-}
-
 /** The merged notification of one level: most urgent first (`clocks` already in that order). */
 export function mergedNotice(
   level: Level,
@@ -75,11 +70,16 @@ export function mergedNotice(
     // Page text in a plain-text notification: controls removed, isolated (FSI … PDI).
     const who = isolate(c.buyerNick ?? c.buyer);
     const left = (c.dueAt ?? now) - now;
-    return t('notifyMergedItem', [who, level === 'soon' ? clockText(left) : t('badgeOver', [clockText(-left)])]);
+    // In words ("剩 12 秒", "超 1 分 3 秒"): a notification has room for them.
+    const time = spokenDuration(ceilSec(Math.abs(left)), t, true);
+    return t('notifyMergedItem', [who, t(level === 'soon' ? 'badgeLeft' : 'badgeOver', [time])]);
   });
   return {
     id: MERGED_ID[level],
-    title: t(level === 'soon' ? 'notifyMergedSoonTitle' : 'notifyMergedBreachTitle', [clocks.length]),
+    title: t(
+      `${level === 'soon' ? 'notifyMergedSoonTitle' : 'notifyMergedBreachTitle'}${clocks.length === 1 ? 'One' : ''}`,
+      [clocks.length],
+    ),
     message: names.join('、') + (clocks.length > MERGED_NAMES ? '、…' : ''),
     ...(level === 'breach' && breachStays && { requireInteraction: true }),
   };

@@ -6,6 +6,7 @@ import { outsideHoursNotes } from '../assessed';
 import { badgeView, type BadgeView, type BlindTab, type Translate } from '../badge';
 import { RECOMPUTE_KEY } from '../db/meta';
 import { clocksSince } from '../db/queries';
+import { spokenDuration } from '../duration';
 import type { ClockRow, CoverageRow, EventRow, RollupRow, SentinelDB, TabRow, UnitRow } from '../db/schema';
 import type { ExportBundle } from '../analytics/team';
 import {
@@ -786,7 +787,7 @@ export class Sentinel {
           const secs = Math.max(0, Math.ceil((c.dueAt - now) / 1000));
           await this.host.notify({
             id: `alert|${c.key}|${c.dueAt}`,
-            title: this.host.t('notifySoonTitle', [secs]),
+            title: this.host.t('notifySoonTitle', [spokenDuration(secs, this.host.t, true)]),
             message: this.host.t('notifySoonBody', [who, platformName(c.platform, this.host.t)]),
           });
         }

@@ -11,7 +11,7 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import type { Adapter } from '@/lib/adapters/types';
 import { WorkerLink } from '@/lib/content/link';
 import { Palette } from '@/lib/content/palette';
-import { BADGE_LABELS } from '@/lib/content/row-badges';
+import { BADGE_KEYS, BADGE_WORDS } from '@/lib/content/row-badges';
 import type { TimerId, Timers } from '@/lib/content/timers';
 import { Watcher } from '@/lib/content/watcher';
 import { SCRIPT_SITES, type ScriptName } from '@/lib/hosts';
@@ -28,12 +28,9 @@ export function workbenchScript(script: ScriptName, adapters: readonly Adapter[]
     allFrames: true,
     runAt: 'document_idle',
     main(ctx) {
-      // Row badges say "剩 …" / "超 …" in the browser's language ('$1' kept for the time; zh_CN, the default locale,
-      // has every key).
-      const words = ['badgeLeft', 'badgeOver', 'badgeMinutes'].map((k) =>
-        browser.i18n.getMessage(k as 'extName', ['$1']),
-      );
-      BADGE_LABELS.splice(0, 3, ...words);
+      // Row badges say "剩 2 分" / "超 1 分" in the browser's language ('$1' kept for the number; zh_CN, the default
+      // locale, has every key).
+      for (const k of BADGE_KEYS) BADGE_WORDS[k] = browser.i18n.getMessage(k as 'extName', ['$1']);
       // Every timer of the page's watcher, badges and title goes through ctx: an orphaned script's stop by themselves.
       const timers: Timers = {
         setTimeout: (fn, ms) => ctx.setTimeout(fn, ms) as unknown as TimerId,

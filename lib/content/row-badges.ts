@@ -1,8 +1,8 @@
 /**
  * In-page countdown badges on each waiting conversation row. Each badge lives in its own shadow root (page CSS
  * cannot touch it, ours cannot leak), shows the time left (or overdue) coloured by urgency: whole minutes while
- * more than a minute is left ("剩 2分"), m:ss in the last minute ("剩 0:57"), minutes late after the deadline
- * ("超 1分", see rowBadgeText). The popup and the toolbar badge keep m:ss throughout.
+ * more than a minute is left ("剩 2 分"), seconds in the last minute ("剩 57 秒"), minutes late after the deadline
+ * ("超 1 分", "超 1 小时 5 分", see rowBadgeText). The toolbar badge and the tab title keep a compact m:ss.
  * Cheap for a big page (1 000 rows, dozens of waiting ones):
  * - only badges in view tick (an IntersectionObserver watches the rows that have an open clock); one coming into
  *   view is repainted with the page's next change, or at once when the page is quiet or the person scrolls the list;
@@ -23,32 +23,41 @@
  *   extra ones;
  * - the rows come as buyer → row, so a render costs in proportion to the open clocks, not to the rows.
  */
-import { BADGE_COLORS, formatCountdown } from '../badge';
+import { BADGE_COLORS } from '../badge';
+import { spokenDuration } from '../duration';
 import type { TabClock } from '../messages';
 import { windowTimers, type TimerId, type Timers } from './timers';
 
 /**
- * A row badge's text for `left` ms before the deadline (negative: overdue). Seconds only in the last minute, where
- * they matter; whole minutes otherwise, rounded down before the deadline ("剩 2分": 2:00–2:59 left) and up after it
- * ("超 1分": up to a minute late), so a badge's text changes once a minute, not every second.
+ * A row badge's text for `left` ms before the deadline (negative: overdue), in words ("剩 2 分", "剩 57 秒",
+ * "超 1 小时 5 分"; see spokenDuration). Seconds only in the last minute, where they matter; whole minutes otherwise,
+ * rounded down before the deadline ("剩 2 分": 2:00–2:59 left) and up after it ("超 1 分": up to a minute late), so a
+ * badge's text changes once a minute, not every second.
  */
-export function rowBadgeText(left: number, [before, after, min]: BadgeLabels = BADGE_LABELS): string {
-  return left > 0 && left <= 60_000
-    ? before.replace('$1', formatCountdown(left))
-    : (left > 0 ? before : after).replace(
-        '$1',
-        min.replace('$1', String(left > 0 ? Math.floor(left / 60_000) : Math.max(1, Math.ceil(-left / 60_000)))),
-      );
+export function rowBadgeText(left: number, words: BadgeWords = BADGE_WORDS): string {
+  const t = (key: string, subs: (string | number)[] = []) =>
+    (words[key as keyof BadgeWords] ?? '').replace(/\$(\d)/g, (_, d: string) => String(subs[Number(d) - 1] ?? ''));
+  if (left <= 0) return t('badgeOver', [spokenDuration(Math.max(1, Math.ceil(-left / 60_000)) * 60, t)]);
+  const sec = left > 59_000 ? Math.max(1, Math.floor(left / 60_000)) * 60 : Math.ceil(left / 1000);
+  return t('badgeLeft', [spokenDuration(sec, t)]);
 }
 
 /**
- * The words around a row badge's time, so it cannot be taken for the page's own waited-time counter (PDD's
- * "123秒"): "剩 2分" / "剩 0:57" / "超 1分" (English "2m left", "0:57 left", "1m over"): [time left, time over, whole
- * minutes], from the locale files (`badgeLeft`, `badgeOver`, `badgeMinutes`) in the browser's language (the content
- * script reads no settings); set once by the content script.
+ * The words of a row badge, so it cannot be taken for the page's own waited-time counter (PDD's "123秒"):
+ * "剩 $1" / "超 $1" around the time, and the time's units (English "$1 left", "$1 over", "$1 min"…), from the locale
+ * files in the browser's language (the content script reads no settings); set once by the content script.
  */
-export type BadgeLabels = [string, string, string];
-export const BADGE_LABELS: BadgeLabels = ['剩 $1', '超 $1', '$1分'];
+export const BADGE_KEYS = ['badgeLeft', 'badgeOver', 'durSec', 'durMin', 'durHour', 'durDay', 'durDays'] as const;
+export type BadgeWords = Record<(typeof BADGE_KEYS)[number], string>;
+export const BADGE_WORDS: BadgeWords = {
+  badgeLeft: '剩 $1',
+  badgeOver: '超 $1',
+  durSec: '$1 秒',
+  durMin: '$1 分',
+  durHour: '$1 小时',
+  durDay: '$1 天',
+  durDays: '$1 天',
+};
 
 /** A row badge's colour for `left` ms before the deadline (negative: overdue), by urgency. */
 export function rowBadgeColor(left: number, alertLeadMs: number): string {
@@ -65,13 +74,14 @@ export function nextBadgeChange(dueAt: number, now: number, alertLeadMs: number)
   const left = dueAt - now;
   let next: number;
   // Whole minutes, rounded down: the text changes as soon as less than its minutes are left (m:ss from 1:00 on).
-  if (left > 60_000) {
-    const minutes = Math.floor(left / 60_000);
-    next = minutes === 1 ? dueAt - 60_000 : dueAt - minutes * 60_000 + 1;
+  // ("剩 1 分" down to 59 s: the last minute's 60 seconds read as one minute.)
+  if (left > 59_000) {
+    const minutes = Math.max(1, Math.floor(left / 60_000));
+    next = minutes === 1 ? dueAt - 59_000 : dueAt - minutes * 60_000 + 1;
   }
-  // m:ss, seconds rounded up (formatCountdown): it changes when the rounded-up second is reached.
+  // Seconds, rounded up: it changes when the rounded-up second is reached.
   else if (left > 0) next = dueAt - (Math.ceil(left / 1000) - 1) * 1000;
-  // "+Nm", minutes late rounded up: it changes once N whole minutes have passed.
+  // "超 N 分", minutes late rounded up: it changes once N whole minutes have passed.
   else next = dueAt + Math.max(1, Math.ceil(-left / 60_000)) * 60_000 + 1;
   for (const threshold of [alertLeadMs, 30_000, 0]) if (left > threshold) next = Math.min(next, dueAt - threshold);
   return next;
@@ -96,7 +106,7 @@ const STYLE = `
 :host { all: initial; pointer-events: none; }
 :host([data-place=block]) { display: flow-root; height: 0; }
 :host([data-place=block]) span { width: max-content; margin: -20px var(--rs-r) 0 auto; }
-:host([data-place=corner]) { position: absolute; right: var(--rs-r); bottom: 4px; width: 60px; height: 16px; contain: strict;
+:host([data-place=corner]) { position: absolute; right: var(--rs-r); bottom: 4px; width: 120px; height: 16px; contain: strict;
   display: flex; justify-content: flex-end; }
 span { display: block; font: 600 11px/16px system-ui, sans-serif; color: #fff; padding: 0 5px;
   border-radius: 8px; min-width: 28px; text-align: center; font-variant-numeric: tabular-nums; }
@@ -363,7 +373,7 @@ export class RowBadges {
     const left = c.dueAt - now;
     const text = rowBadgeText(left);
     const color = rowBadgeColor(left, this.alertLeadMs);
-    // The text says what it is ("剩 0:57"): the timer needs no aria-label of its own.
+    // The text says what it is ("剩 57 秒"): the timer needs no aria-label of its own.
     if (h.text.data !== text) h.text.data = text;
     if (h.color !== color) {
       h.label.style.background = color;

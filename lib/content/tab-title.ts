@@ -6,11 +6,14 @@
  * prefix goes in front of it again. One title write a second at most, and only while something waits.
  */
 import type { TabClock } from '../messages';
-import { BADGE_LABELS } from './row-badges';
+import { BADGE_WORDS } from './row-badges';
 import { windowTimers, type TimerId, type Timers } from './timers';
 
-/** "(3) 0:12" for 3 waiting buyers whose most urgent deadline is 12 s away; '' when none waits. */
-export function titlePrefix(clocks: Iterable<TabClock>, now: number, over = BADGE_LABELS[1]): string {
+/**
+ * "(3) 0:12" for 3 waiting buyers whose most urgent deadline is 12 s away; '' when none waits. Compact m:ss, not
+ * words ("剩 12 秒"): a tab strip shows only a few characters of a title.
+ */
+export function titlePrefix(clocks: Iterable<TabClock>, now: number, over = BADGE_WORDS.badgeOver): string {
   let n = 0;
   let due = Infinity;
   for (const c of clocks) {

@@ -157,8 +157,8 @@ const pdd: PlatformRules = {
       warnBelow: 0.5,
       confidence: 'H',
       note: {
-        zh: '消费者当天任何一条消息超过 3 分钟未获人工回复即为不达标；机器人回复不算，卡片/操作算人工。前一日低于 50% 会预警（据称咨询量超 100 且低于 50% 罚款 1000 元并限制报名活动，未见官方原文）。',
-        en: 'A consumer fails the day if any message waits over 3 minutes for a human reply; robot replies do not count, cards/actions count as human. Warning when the previous day is under 50% (reportedly a ¥1000 fine and no activity sign-up above 100 consultations: not found in official text).',
+        zh: '消费者当天任何一条消息超过 3 分钟未获人工回复即为不达标；机器人回复不算，卡片/操作算人工。前一日低于 50% 会提醒。商家文章说：咨询超过 100 次且低于 50% 会罚款 1000 元并限制报名活动，平台没有公开这条规定。',
+        en: 'A consumer fails the day if any message waits over 3 minutes for a human reply; robot replies do not count, cards/actions count as human. Warned when the previous day is under 50%. Sellers’ articles say that above 100 consultations this means a ¥1000 fine and no activity sign-up; the platform has not published this.',
       },
     },
     {
@@ -174,8 +174,8 @@ const pdd: PlatformRules = {
       periodDays: [1],
       confidence: 'L',
       note: {
-        zh: '首次人工回复 ≤30 秒；口径未经官方核实。',
-        en: 'First human reply within 30 s; not verified against official text.',
+        zh: '首次人工回复不超过 30 秒。平台没有公开具体算法，这是我们的估计。',
+        en: 'First human reply within 30 seconds. The platform has not published how it counts; this is our estimate.',
       },
     },
   ],

@@ -159,7 +159,7 @@ describe('analytics page with seeded data', () => {
     const first = missed.locator('tbody tr').first();
     expect(await first.textContent()).toContain('昨天没回');
     expect(await first.textContent()).toContain('未回复');
-    expect(await missed.locator('tbody tr', { hasText: '晚到的老王' }).textContent()).toContain('晚了 1:10');
+    expect(await missed.locator('tbody tr', { hasText: '晚到的老王' }).textContent()).toContain('晚了 1 分 10 秒');
 
     expect(await page.locator('[data-state="not-available"]').textContent()).toContain('暂不可用');
     // Keyboard: the range buttons are reachable and pressable.

@@ -21,7 +21,7 @@ describe('options page', () => {
     const lead = page.locator('input[name="alertLeadSec"]');
     await expect.poll(() => lead.inputValue()).toBe('60');
     await lead.fill('45');
-    await page.locator('button[type="submit"]').click();
+    await page.locator('form:not(#rs-rules) button[type="submit"]').click();
     await expect.poll(() => page.locator('#rs-status').textContent()).toMatch(/已保存|Saved/);
     await page.reload();
     await expect.poll(() => page.locator('input[name="alertLeadSec"]').inputValue()).toBe('45');

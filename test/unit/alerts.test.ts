@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clockText, inQuietHours, mergedNotice, soundFor } from '../../lib/background/alerts';
+import { inQuietHours, mergedNotice, soundFor } from '../../lib/background/alerts';
 import { offscreenPlayer } from '../../lib/background/offscreen';
 import { Sentinel } from '../../lib/background/sentinel';
 import { SentinelDB } from '../../lib/db/schema';
@@ -202,7 +202,7 @@ describe('merged notifications', () => {
     const soon = host.notices.filter((x) => x.id === 'merged|soon');
     expect(soon.at(-1)).toMatchObject({
       title: '3 位买家即将超时',
-      message: '\u2068李**\u2069（0:35）、\u2068王***\u2069（0:45）、\u2068张*\u2069（0:55）',
+      message: '\u2068李**\u2069（剩 35 秒）、\u2068王***\u2069（剩 45 秒）、\u2068张*\u2069（剩 55 秒）',
     });
     expect(soon.at(-1)!.requireInteraction).toBeUndefined();
     expect(s.alerts.targetOf('merged|soon')).toBe('pdd|shop-main|B');
@@ -231,17 +231,21 @@ describe('merged notifications', () => {
     );
     const n = mergedNotice('breach', rows, now, tr, true);
     expect(n.title).toBe('7 位买家已超时');
-    expect(n.message.startsWith('\u2068b0\u2069（超 1:03）、')).toBe(true);
+    expect(n.message.startsWith('\u2068b0\u2069（超 1 分 3 秒）、')).toBe(true);
     expect(n.message.endsWith('、…')).toBe(true);
     expect(n.message.split('、')).toHaveLength(6);
     expect(n.requireInteraction).toBe(true);
     expect(mergedNotice('breach', rows, now, tr, false).requireInteraction).toBeUndefined();
     expect(mergedNotice('breach', rows.slice(0, 1), now, catalogTranslate('en'), false)).toMatchObject({
-      title: '1 buyers timed out',
-      message: '\u2068b0\u2069 (1:03 over)',
+      title: '1 buyer timed out',
+      message: '\u2068b0\u2069 (1 min 3 s over)',
     });
-    expect(clockText(12_001)).toBe('0:13');
-    expect(clockText(-5)).toBe('0:00');
+    const late = (ms: number) => mergedNotice('breach', [{ ...rows[0]!, dueAt: now - ms }], now, tr, false).message;
+    expect([late(12_001), late(3_725_000), late(38_460_000)]).toEqual([
+      '\u2068b0\u2069（超 13 秒）',
+      '\u2068b0\u2069（超 1 小时 2 分）',
+      '\u2068b0\u2069（超 10 小时 41 分）',
+    ]);
   });
 
   it('notifications off: no notifications at all, sounds still play', async () => {

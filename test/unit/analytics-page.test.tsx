@@ -185,7 +185,7 @@ describe('Analytics page', () => {
     expect(lines[0]!.querySelector('b')).toBeNull(); // page text stays text
     expect(lines[0]!.textContent).toContain('未回复');
     expect(lines[1]!.textContent).toContain('老王');
-    expect(lines[1]!.textContent).toContain('11:04 · 晚了 1:10');
+    expect(lines[1]!.textContent).toContain('11:04 · 晚了 1 分 10 秒');
 
     expect(document.querySelector('[data-state="not-available"]')!.textContent).toContain('暂不可用');
   });

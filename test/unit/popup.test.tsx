@@ -86,8 +86,8 @@ describe('Popup', () => {
     render(<Popup />);
     const items = await screen.findAllByRole('button', { name: /慢慢|超时了|很急/ });
     expect(items.map((b) => b.querySelector('.who')?.textContent)).toEqual(['超时了', '很急', '慢慢']);
-    expect(within(items[0]!).getByRole('timer').textContent).toMatch(/^超时 1:0\d$/);
-    expect(within(items[1]!).getByRole('timer').textContent).toMatch(/^剩 0:[12]\d$/);
+    expect(within(items[0]!).getByRole('timer').textContent).toMatch(/^超时 1 分( \d 秒)?$/);
+    expect(within(items[1]!).getByRole('timer').textContent).toMatch(/^剩 [12]\d 秒$/);
     expect(items[1]!.textContent).toContain('3 条未回复');
     // Page text is rendered as text, never as HTML.
     expect(items[1]!.querySelector('img')).toBeNull();
@@ -179,7 +179,7 @@ describe('Popup', () => {
     expect(items.map((b) => b.querySelector('.who')?.textContent)).toEqual(['积压的', '先问的', '刚问的']);
     expect(items[0]!.textContent).toContain('开始于打开页面之前');
     expect(items[0]!.textContent).toContain('发现时已超时');
-    expect(within(items[0]!).getByRole('timer').textContent).toMatch(/^超时 0:2\d$/);
+    expect(within(items[0]!).getByRole('timer').textContent).toMatch(/^超时 2\d 秒$/);
     expect(items[1]!.textContent).toContain('开始于打开页面之前');
     expect(items[1]!.textContent).toContain('未识别店铺');
     expect(items[1]!.textContent).not.toContain(tabShop);
@@ -301,7 +301,7 @@ describe('Popup', () => {
     expect(box.textContent).toMatch(/前一日：40\.0%/);
     expect(box.querySelector('.warn')?.textContent).toContain('40.0%');
     const failed = (await screen.findByText('今日未达标')).closest('article')!;
-    expect(failed.textContent).toMatch(/老王 · 拼多多 · \d\d:\d\d · 晚了 1:10/);
+    expect(failed.textContent).toMatch(/老王 · 拼多多 · \d\d:\d\d · 晚了 1 分 10 秒/);
   });
 
   it('ticks the countdown locally every second', async () => {

@@ -153,7 +153,7 @@ describe('Sentinel (background logic)', () => {
     await s.health(watching(), 7); // heartbeat
     await s.tick();
     expect(host.notices.map((x) => x.title)).toEqual(['1 位买家即将超时']);
-    expect(host.notices[0]).toMatchObject({ id: 'merged|soon', message: '\u2068小张\u2069（1:00）' });
+    expect(host.notices[0]).toMatchObject({ id: 'merged|soon', message: '\u2068小张\u2069（剩 1 分）' });
     await s.tick();
     expect(host.notices).toHaveLength(1);
     expect(host.alarm).toBe(t('10:02:30'));
@@ -180,8 +180,8 @@ describe('Sentinel (background logic)', () => {
     await s.health(watching(), 7);
     await s.tick();
     expect(host.notices.map((x) => x.message)).toEqual([
-      '\u2068evilgnp.exe\u2069（1:00）',
-      '\u2068evilgnp.exe\u2069（超 0:01）',
+      '\u2068evilgnp.exe\u2069（剩 1 分）',
+      '\u2068evilgnp.exe\u2069（超 1 秒）',
     ]);
     // Per-buyer notifications, when asked for, isolate it too.
     host.notices = [];

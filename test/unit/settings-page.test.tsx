@@ -42,7 +42,7 @@ describe('the settings page: the rule table', () => {
       'zh_CN',
       {
         first: ['首条响应率（3分钟，新灯塔）', '买家当天首条询盘消息', '09:00–21:00'],
-        per: ['平均每条响应率（3分钟，新灯塔）', '每条询盘消息', '180 s'],
+        per: ['平均每条响应率（3分钟，新灯塔）', '每条询盘消息', '3 分钟'],
         retired: '3分钟旺旺响应率（按轮次，旧口径）',
       },
     ],
@@ -50,7 +50,7 @@ describe('the settings page: the rule table', () => {
       'en',
       {
         first: ['First-message response rate (3 min, Lighthouse)', "buyer's first inquiry message of the day"],
-        per: ['Per-message response rate (3 min, Lighthouse)', 'inquiry message', '09:00–21:00'],
+        per: ['Per-message response rate (3 min, Lighthouse)', 'inquiry message', '09:00–21:00', '3 min'],
         retired: '3-min Wangwang response rate (by round, former definition)',
       },
     ],
@@ -70,8 +70,112 @@ describe('the settings page: the rule table', () => {
       // The retired metric is not a rule in force: not in the table.
       expect(row(want.retired)).toEqual([]);
       expect(container.querySelectorAll('td[data-unit="round"]').length).toBeGreaterThan(0); // Taobao still rounds
+      // Limits in minutes where whole, never "180 s"; sources in plain words, not research shorthand.
+      expect(rows.join('')).not.toMatch(/单一来源|据称|未见官方原文|one source/);
+      const limits = [...container.querySelectorAll('.rs-rule-limit [data-effective]')].map((e) => e.textContent);
+      expect(limits.filter((l) => /\d{3} (s|秒)$/.test(l ?? ''))).toEqual([]);
     });
   }
+});
+
+describe('the settings page: the rule editor', () => {
+  async function open(rows: { key: string; value: unknown }[] = []) {
+    fakeBrowser.reset();
+    await uiDb.settings.clear();
+    for (const r of rows) await uiDb.settings.put(r);
+    const sent: { type: string; patch?: { ruleOverrides?: unknown } }[] = [];
+    fakeBrowser.runtime.onMessage.addListener((msg) => {
+      sent.push(msg as (typeof sent)[number]);
+      return Promise.resolve({ ok: true });
+    });
+    const view = render(<SettingsPage />);
+    const row = async (key: string) => {
+      await waitFor(() => expect(view.container.querySelector(`tr[data-metric="${key}"]`)).not.toBeNull());
+      return view.container.querySelector(`tr[data-metric="${key}"]`)!;
+    };
+    const input = (r: Element, name: string) => r.querySelector(`[name="${name}"]`) as HTMLInputElement;
+    return { sent, row, input, view };
+  }
+
+  it('shows the rules in force: an override’s values, marked, with the default beside them', async () => {
+    const { row } = await open([
+      {
+        key: 'ruleOverrides',
+        value: { 'pdd.manual3min': { thresholdSec: 120, window: { startMin: 0, endMin: 1440 } } },
+      },
+    ]);
+    const pdd = await row('pdd.manual3min');
+    await waitFor(() => expect(pdd.querySelector('.rs-rule-limit [data-effective]')!.textContent).toBe('2 分钟'));
+    expect(pdd.querySelector('.rs-rule-limit')!.textContent).toContain('已改 · 默认 3 分钟');
+    expect(pdd.querySelector('.rs-rule-window [data-effective]')!.textContent).toBe('全天');
+    expect(pdd.querySelector('.rs-rule-window')!.textContent).toContain('默认 08:00–23:00');
+    // Not overridden: the default, unmarked; a limit under a minute in seconds.
+    const jd = await row('jd.dd30s');
+    expect(jd.querySelector('.rs-rule-limit [data-effective]')!.textContent).toBe('30 秒');
+    expect(jd.textContent).not.toContain('已改');
+  });
+
+  it('editing a window saves that override, and only it', async () => {
+    const { sent, row, input } = await open();
+    const pdd = await row('pdd.manual3min');
+    fireEvent.change(input(pdd, 'start-pdd.manual3min'), { target: { value: '09:30' } });
+    fireEvent.change(input(pdd, 'end-pdd.manual3min'), { target: { value: '00:00' } });
+    fireEvent.click(screen.getByRole('button', { name: '保存规则' }));
+    await waitFor(() => expect(sent).toHaveLength(1));
+    expect(sent[0]).toEqual({
+      type: 'settings',
+      patch: { ruleOverrides: { 'pdd.manual3min': { window: { startMin: 570, endMin: 1440 } } } },
+    });
+  });
+
+  it('a threshold in minutes or seconds saves as seconds; the same as the default saves nothing for it', async () => {
+    const { sent, row, input } = await open();
+    const tb = await row('taobao.ww3min');
+    fireEvent.change(input(tb, 'limit-taobao.ww3min'), { target: { value: '2.5' } });
+    const pdd = await row('pdd.manual3min');
+    fireEvent.change(input(pdd, 'unit-pdd.manual3min'), { target: { value: 's' } });
+    fireEvent.change(input(pdd, 'limit-pdd.manual3min'), { target: { value: '180' } });
+    fireEvent.click(screen.getByRole('button', { name: '保存规则' }));
+    await waitFor(() => expect(sent).toHaveLength(1));
+    expect(sent[0]!.patch).toEqual({ ruleOverrides: { 'taobao.ww3min': { thresholdSec: 150 } } });
+  });
+
+  it('invalid input shows what is wrong, and nothing is sent', async () => {
+    const { sent, row, input } = await open();
+    const pdd = await row('pdd.manual3min');
+    fireEvent.change(input(pdd, 'start-pdd.manual3min'), { target: { value: '23:00' } });
+    expect(pdd.querySelector('[role="alert"]')!.textContent).toBe('开始和结束不能是同一时间');
+    fireEvent.change(input(pdd, 'limit-pdd.manual3min'), { target: { value: '90' } });
+    expect(pdd.querySelector('[role="alert"]')!.textContent).toContain('时限须在 1 秒到 60 分钟之间');
+    expect(input(pdd, 'limit-pdd.manual3min').getAttribute('aria-invalid')).toBe('true');
+    const jd = await row('jd.dd30s');
+    fireEvent.change(input(jd, 'start-jd.dd30s'), { target: { value: '' } });
+    expect(jd.querySelector('[role="alert"]')!.textContent).toBe('请按“时:分”填写，如 08:00');
+    fireEvent.click(screen.getByRole('button', { name: '保存规则' }));
+    await waitFor(() => expect(screen.getByText('未保存：请先改正标红的项。')).toBeTruthy());
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sent).toEqual([]);
+  });
+
+  it('恢复默认 removes the override (other fields of it stay)', async () => {
+    const { sent, row } = await open([
+      {
+        key: 'ruleOverrides',
+        value: {
+          'pdd.manual3min': { thresholdSec: 120 },
+          'taobao.ww3min': { window: { startMin: 0, endMin: 1440 }, validReply: ['human', 'assist'] },
+        },
+      },
+    ]);
+    const pdd = await row('pdd.manual3min');
+    await waitFor(() => expect(pdd.textContent).toContain('已改'));
+    fireEvent.click(pdd.querySelector('button[data-reset="pdd.manual3min"]')!);
+    const tb = await row('taobao.ww3min');
+    fireEvent.click(tb.querySelector('button[data-reset="taobao.ww3min"]')!);
+    fireEvent.click(screen.getByRole('button', { name: '保存规则' }));
+    await waitFor(() => expect(sent).toHaveLength(1));
+    expect(sent[0]!.patch).toEqual({ ruleOverrides: { 'taobao.ww3min': { validReply: ['human', 'assist'] } } });
+  });
 });
 
 describe('the settings page: sounds and notifications', () => {

@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { pddAdapter } from '../../lib/adapters/pdd';
 import { CATALOGS } from '../../lib/i18n';
-import { FLUSH_MS, QUIET_MS, nextBadgeChange, rowBadgeColor, rowBadgeText } from '../../lib/content/row-badges';
+import {
+  BADGE_KEYS,
+  BADGE_WORDS,
+  FLUSH_MS,
+  QUIET_MS,
+  nextBadgeChange,
+  rowBadgeColor,
+  rowBadgeText,
+  type BadgeWords,
+} from '../../lib/content/row-badges';
 import { Watcher } from '../../lib/content/watcher';
 import { UNRECOGNISED_ACCOUNT, keyId } from '../../lib/model';
 import {
@@ -594,37 +603,43 @@ function badgeWatcher(now: () => number = () => NOW): Watcher {
 }
 
 describe('in-page countdown badges', () => {
-  it('shows whole minutes, and seconds only in the last minute', () => {
+  it('says the time in words: whole minutes (hours, days), seconds only in the last minute', () => {
     const cases: [number, string][] = [
-      [30 * 60_000, '剩 30分'],
-      [179_999, '剩 2分'],
-      [120_000, '剩 2分'],
-      [119_999, '剩 1分'],
-      [60_001, '剩 1分'],
-      [60_000, '剩 1:00'],
-      [59_001, '剩 1:00'],
-      [59_000, '剩 0:59'],
-      [1, '剩 0:01'],
-      [0, '超 1分'],
-      [-5_000, '超 1分'],
-      [-60_000, '超 1分'],
-      [-60_001, '超 2分'],
-      [-3_725_000, '超 63分'],
+      [2 * 3_600_000, '剩 2 小时'],
+      [30 * 60_000, '剩 30 分'],
+      [179_999, '剩 2 分'],
+      [120_000, '剩 2 分'],
+      [119_999, '剩 1 分'],
+      [60_001, '剩 1 分'],
+      [60_000, '剩 1 分'],
+      [59_001, '剩 1 分'],
+      [59_000, '剩 59 秒'],
+      [1, '剩 1 秒'],
+      [0, '超 1 分'],
+      [-5_000, '超 1 分'],
+      [-60_000, '超 1 分'],
+      [-60_001, '超 2 分'],
+      [-3_725_000, '超 1 小时 3 分'],
+      [-38_460_000, '超 10 小时 41 分'],
+      [-26 * 3_600_000, '超 1 天 2 小时'],
     ];
     expect(cases.map(([ms]) => [ms, rowBadgeText(ms)])).toEqual(cases);
     // Labelled in the UI language, from the locale files: never a bare number like the page's own counter.
-    const en: [string, string, string] = [
-      CATALOGS.en.badgeLeft!.message,
-      CATALOGS.en.badgeOver!.message,
-      CATALOGS.en.badgeMinutes!.message,
-    ];
-    expect([179_999, 57_000, -63_000].map((ms) => rowBadgeText(ms, en))).toEqual(['2m left', '0:57 left', '2m over']);
-    const zh: [string, string, string] = [
-      CATALOGS.zh_CN.badgeLeft!.message,
-      CATALOGS.zh_CN.badgeOver!.message,
-      CATALOGS.zh_CN.badgeMinutes!.message,
-    ];
-    expect([179_999, 57_000, -63_000].map((ms) => rowBadgeText(ms, zh))).toEqual(['剩 2分', '剩 0:57', '超 2分']);
+    const words = (lang: 'en' | 'zh_CN') =>
+      Object.fromEntries(BADGE_KEYS.map((k) => [k, CATALOGS[lang][k]!.message])) as BadgeWords;
+    expect(words('zh_CN')).toEqual(BADGE_WORDS);
+    expect([179_999, 57_000, -63_000, -3_725_000, -49 * 3_600_000].map((ms) => rowBadgeText(ms, words('en')))).toEqual([
+      '2 min left',
+      '57 s left',
+      '2 min over',
+      '1 h 3 min over',
+      '2 days 1 h over',
+    ]);
+    expect([179_999, 57_000, -63_000].map((ms) => rowBadgeText(ms, words('zh_CN')))).toEqual([
+      '剩 2 分',
+      '剩 57 秒',
+      '超 2 分',
+    ]);
   });
 
   it('knows when a badge next changes: its text and colour stay the same until then, and change then', () => {
@@ -686,7 +701,7 @@ describe('in-page countdown badges', () => {
     expect(host).not.toBeNull();
     expect(host!.closest('[data-random]')?.getAttribute('data-random')).toBe('733519-0-unTimeout');
     expect(host!.textContent).toBe(''); // the text lives in the shadow root, not in the page's DOM
-    expect(w.badges.shown()).toEqual(new Map([['733519', '剩 1分']]));
+    expect(w.badges.shown()).toEqual(new Map([['733519', '剩 1 分']]));
     // A calm badge's text changes once a minute: painting it during that minute writes nothing into the page.
     const shadow = document.querySelector('[data-reply-sentinel-badge="733519"]')!.shadowRoot!;
     let writes = 0;
@@ -697,19 +712,19 @@ describe('in-page countdown badges', () => {
       w.badges.paint();
     }
     await Promise.resolve();
-    expect(w.badges.shown()).toEqual(new Map([['733519', '剩 1分']]));
+    expect(w.badges.shown()).toEqual(new Map([['733519', '剩 1 分']]));
     expect(writes).toBe(0);
     // The last minute ticks in seconds.
     now += 10_000;
     w.badges.paint();
-    expect(w.badges.shown()).toEqual(new Map([['733519', '剩 0:55']]));
+    expect(w.badges.shown()).toEqual(new Map([['733519', '剩 55 秒']]));
     await Promise.resolve();
     expect(writes).toBeGreaterThan(0);
     spy.disconnect();
     now += 60_000;
     w.badges.paint();
-    expect(w.badges.shown()).toEqual(new Map([['733519', '超 1分']]));
-    expect(shadow.querySelector('[role="timer"]')!.textContent).toBe('超 1分');
+    expect(w.badges.shown()).toEqual(new Map([['733519', '超 1 分']]));
+    expect(shadow.querySelector('[role="timer"]')!.textContent).toBe('超 1 分');
     // Another account's clocks are ignored; an empty list removes the badge.
     w.receive({ ...clockList([], 2), account: 'other' });
     await pageChange();
@@ -804,8 +819,8 @@ describe('in-page countdown badges', () => {
       expect([...observed]).toEqual([row('733519'), row('915002')]);
       expect(w.badges.shown()).toEqual(
         new Map([
-          ['733519', '剩 0:45'],
-          ['915002', '剩 0:30'],
+          ['733519', '剩 45 秒'],
+          ['915002', '剩 30 秒'],
         ]),
       );
       // 915002 scrolls out of view: its badge stays on the row but stops ticking; the other one moves.
@@ -814,21 +829,21 @@ describe('in-page countdown badges', () => {
       await pageChange();
       expect(w.badges.shown()).toEqual(
         new Map([
-          ['733519', '剩 0:43'],
-          ['915002', '剩 0:30'],
+          ['733519', '剩 43 秒'],
+          ['915002', '剩 30 秒'],
         ]),
       );
       // It comes back while the page keeps changing: repainted with the page's next change.
       now += 500;
       report!([{ target: row('915002'), isIntersecting: true }]);
-      expect(w.badges.shown().get('915002')).toBe('剩 0:30');
+      expect(w.badges.shown().get('915002')).toBe('剩 30 秒');
       await pageChange();
-      expect(w.badges.shown().get('915002')).toBe('剩 0:28');
+      expect(w.badges.shown().get('915002')).toBe('剩 28 秒');
       // Out and back in while the page is quiet (the person scrolls): repainted at once.
       report!([{ target: row('915002'), isIntersecting: false }]);
       now += 5000;
       report!([{ target: row('915002'), isIntersecting: true }]);
-      expect(w.badges.shown().get('915002')).toBe('剩 0:23');
+      expect(w.badges.shown().get('915002')).toBe('剩 23 秒');
       w.stop();
       expect(observed.size).toBe(0);
     } finally {
@@ -842,7 +857,7 @@ describe('in-page countdown badges', () => {
       w.receive(clockList([waiting('733519', 55_000)]));
       // Elapsed time from the monotonic clock: the wall clock may be stepped (NTP, a faked clock) meanwhile.
       const t0 = performance.now();
-      await vi.waitFor(() => expect(w.badges.shown()).toEqual(new Map([['733519', '剩 0:55']])), { timeout: 3000 });
+      await vi.waitFor(() => expect(w.badges.shown()).toEqual(new Map([['733519', '剩 55 秒']])), { timeout: 3000 });
       expect(performance.now() - t0).toBeLessThan(FLUSH_MS + 500);
     } finally {
       w.stop(); // a watcher left running would put its badges on the next test's page
@@ -861,7 +876,7 @@ describe('in-page countdown badges', () => {
     // The page changes a second later: the badge moves with it.
     now += 1000;
     await pageChange();
-    expect(w.badges.shown()).toEqual(new Map([['733519', '剩 0:54']]));
+    expect(w.badges.shown()).toEqual(new Map([['733519', '剩 54 秒']]));
     expect(writes).toBeGreaterThan(0);
     writes = 0;
     // Less than QUIET_MS since the page's change: the 1-second timer leaves the badge alone.
@@ -871,7 +886,7 @@ describe('in-page countdown badges', () => {
     expect(writes).toBe(0);
     // The page has gone quiet: the timer takes over.
     now += 1000;
-    await vi.waitFor(() => expect(w.badges.shown()).toEqual(new Map([['733519', '剩 0:52']])), { timeout: 3000 });
+    await vi.waitFor(() => expect(w.badges.shown()).toEqual(new Map([['733519', '剩 52 秒']])), { timeout: 3000 });
     expect(writes).toBeGreaterThan(0);
     spy.disconnect();
     w.stop();
@@ -891,14 +906,14 @@ describe('in-page countdown badges', () => {
     expect(w.badges.shown().size).toBe(0);
     expect(w.receive({ ...head, seq: 5, clocks: [a] })).toBeUndefined();
     await pageChange();
-    expect(w.badges.shown()).toEqual(new Map([['733519', '剩 0:45']]));
+    expect(w.badges.shown()).toEqual(new Map([['733519', '剩 45 秒']]));
     // Changes on top of list 5: one added, then one changed and one removed.
     expect(w.receive({ ...head, seq: 6, base: 5, clocks: [b], removed: [] })).toBeUndefined();
     await pageChange();
     expect(w.badges.shown()).toEqual(
       new Map([
-        ['733519', '剩 0:45'],
-        ['915002', '剩 0:30'],
+        ['733519', '剩 45 秒'],
+        ['915002', '剩 30 秒'],
       ]),
     );
     expect(
@@ -911,17 +926,17 @@ describe('in-page countdown badges', () => {
       }),
     ).toBeUndefined();
     await pageChange();
-    expect(w.badges.shown()).toEqual(new Map([['915002', '超 1分']]));
+    expect(w.badges.shown()).toEqual(new Map([['915002', '超 1 分']]));
     // A message went missing (8): list 9's changes cannot apply; nothing changes until the whole list comes.
     expect(w.receive({ ...head, seq: 9, base: 8, clocks: [], removed: ['915002'] })).toEqual({
       ok: false,
       error: CLOCKS_RESYNC,
     });
     await pageChange();
-    expect(w.badges.shown()).toEqual(new Map([['915002', '超 1分']]));
+    expect(w.badges.shown()).toEqual(new Map([['915002', '超 1 分']]));
     expect(w.receive({ ...head, seq: 10, clocks: [a] })).toBeUndefined();
     await pageChange();
-    expect(w.badges.shown()).toEqual(new Map([['733519', '剩 0:45']]));
+    expect(w.badges.shown()).toEqual(new Map([['733519', '剩 45 秒']]));
     w.stop();
   });
 
