@@ -12,7 +12,7 @@ import type { Adapter } from '@/lib/adapters/types';
 import { WorkerLink } from '@/lib/content/link';
 import { Palette } from '@/lib/content/palette';
 import { BADGE_KEYS, BADGE_WORDS } from '@/lib/content/row-badges';
-import type { TimerId, Timers } from '@/lib/content/timers';
+import { ctxTimers } from '@/lib/content/timers';
 import { Watcher } from '@/lib/content/watcher';
 import { SCRIPT_SITES, type ScriptName } from '@/lib/hosts';
 import { LINK_PORT } from '@/lib/messages';
@@ -31,12 +31,8 @@ export function workbenchScript(script: ScriptName, adapters: readonly Adapter[]
       // Row badges say "剩 2 分" / "超 1 分" in the browser's language ('$1' kept for the number; zh_CN, the default
       // locale, has every key).
       for (const k of BADGE_KEYS) BADGE_WORDS[k] = browser.i18n.getMessage(k as 'extName', ['$1']);
-      // Every timer of the page's watcher, badges and title goes through ctx: an orphaned script's stop by themselves.
-      const timers: Timers = {
-        setTimeout: (fn, ms) => ctx.setTimeout(fn, ms) as unknown as TimerId,
-        setInterval: (fn, ms) => ctx.setInterval(fn, ms) as unknown as TimerId,
-        requestAnimationFrame: (fn) => ctx.requestAnimationFrame(() => fn()),
-      };
+      // Every timer of the page's watcher, badges, title and palette is bound to ctx (see timers.ts).
+      const timers = ctxTimers(ctx);
       let watcher: Watcher | null = null;
       let palette: Palette | null = null;
       // The link to the worker: when Chrome stops the worker the port breaks, and reconnecting at once starts it again

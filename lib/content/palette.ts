@@ -525,7 +525,7 @@ export class Palette {
       this.unswallow = () => undefined;
       win.removeEventListener('keypress', stop, true);
       win.removeEventListener('keyup', stop, true);
-      clearTimeout(timer);
+      this.timers.clearTimeout(timer);
     };
     win.addEventListener('keypress', stop, true);
     win.addEventListener('keyup', stop, true);

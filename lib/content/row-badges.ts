@@ -216,7 +216,7 @@ export class RowBadges {
   }
 
   private flush(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.flushTimer) this.timers.clearTimeout(this.flushTimer);
     this.flushTimer = null;
     const pending = this.pending;
     this.pending = null;
@@ -387,7 +387,7 @@ export class RowBadges {
         if (this.now() - this.pageChangedAt >= QUIET_MS) this.paint();
       }, 1000);
     if (!this.slots.size && this.timer) {
-      clearInterval(this.timer);
+      this.timers.clearInterval(this.timer);
       this.timer = null;
     }
   }
@@ -400,16 +400,16 @@ export class RowBadges {
   }
 
   destroy(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.flushTimer) this.timers.clearTimeout(this.flushTimer);
     this.flushTimer = null;
     this.pending = null;
     for (const slot of [...this.slots.values()]) this.dropSlot(slot);
     this.io?.disconnect();
-    if (this.frame !== null) this.doc.defaultView?.cancelAnimationFrame(this.frame);
+    if (this.frame !== null) this.timers.cancelAnimationFrame(this.frame);
     this.frame = null;
     this.toCreate.clear();
     this.doc.removeEventListener('scroll', this.onScroll, { capture: true });
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) this.timers.clearInterval(this.timer);
     this.timer = null;
   }
 }

@@ -27,8 +27,17 @@ export function titlePrefix(clocks: Iterable<TabClock>, now: number, over = BADG
   return `(${n}) ${left > 0 ? time : over.replace('$1', time)}`;
 }
 
-/** A prefix this class writes ("(3) 0:12 · ", "(3) 超 1:03 · ", "(3) 1:03 over · "). */
-const OUR_PREFIX = /^\(\d+\) [^·]{0,16}\d:\d\d[^·]{0,16} · /;
+/**
+ * A prefix this class writes ("(3) 0:12 · ", "(3) 超 1:03 · ", "(3) 1:03 over · "), wherever it stands: a page that
+ * builds its title from the one it reads ("【新消息】" + document.title) copies ours into its own.
+ */
+const OUR_PREFIX = /\(\d+\) [^·()]{0,16}\d:\d\d[^·()]{0,16} ·(?: |$)/g;
+/** A title as `document.title` reads it back (whitespace collapsed and trimmed). */
+const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
+/** The page's own part of a title: ours taken out. */
+const pagePart = (s: string) => norm(norm(s).replace(OUR_PREFIX, ''));
+/** The page's own title changes are followed at once at most this often; the 1 s tick catches up with the rest. */
+const REAPPLY_MS = 1000;
 
 /**
  * The document whose title is the tab's: the top frame's when this frame can reach it (1688 watches its same-origin
@@ -43,29 +52,37 @@ export function tabDocument(doc: Document): Document {
 }
 
 export class TabTitle {
-  /** The page's own title, as it last set it. */
+  /** The page's own title, as it last set it (our prefix taken out). */
   private own: string;
   private prefix = '';
   private clocks: () => Iterable<TabClock> = () => [];
   private on = false;
   private timer: TimerId | null = null;
   private readonly mo: MutationObserver;
+  /** When a page title change was last answered at once (performance.now). */
+  private reappliedAt = -Infinity;
 
   constructor(
     private readonly doc: Document,
     private readonly now: () => number,
     private readonly timers: Timers = windowTimers(doc),
+    /** The watching frame's window: when it goes away (1688's chat iframe reloads), the title is restored. */
+    private readonly frame?: Window | null,
   ) {
-    this.own = doc.title;
+    // A title left with our prefix (a frame that went away without restoring it) is not the page's.
+    this.own = pagePart(doc.title);
     this.mo = new MutationObserver(() => {
-      // Not what we wrote: the page changed its title.
-      if (this.doc.title !== this.ours()) {
-        // A page that rewrites the title it reads (ours, prefix included) keeps its own part only.
-        this.own = this.doc.title.replace(OUR_PREFIX, '');
-        this.apply();
-      }
+      if (norm(this.doc.title) === norm(this.ours())) return;
+      // The page changed its title: it is the page's own, our prefix goes in front of it again. At most once a
+      // second at once (another script that enforces its title must not loop with us); the tick does the rest.
+      this.own = pagePart(this.doc.title);
+      const t = performance.now();
+      if (t - this.reappliedAt < REAPPLY_MS) return;
+      this.reappliedAt = t;
+      this.apply();
     });
     this.mo.observe(doc.head ?? doc.documentElement, { subtree: true, childList: true, characterData: true });
+    frame?.addEventListener('pagehide', this.stop);
   }
 
   /** The tab's open clocks (read at each update: the badges' own list) and the setting. */
@@ -75,28 +92,30 @@ export class TabTitle {
     this.update();
   }
 
-  stop(): void {
+  stop = (): void => {
+    this.frame?.removeEventListener('pagehide', this.stop);
     this.on = false;
     this.update();
     this.mo.disconnect();
-  }
+  };
 
   private update = (): void => {
     this.prefix = this.on ? titlePrefix(this.clocks(), this.now()) : '';
     this.apply();
     if (this.prefix && !this.timer) this.timer = this.timers.setInterval(this.update, 1000);
     if (!this.prefix && this.timer) {
-      clearInterval(this.timer);
+      this.timers.clearInterval(this.timer);
       this.timer = null;
     }
   };
 
   private ours(): string {
-    return this.prefix ? `${this.prefix} · ${this.own}` : this.own;
+    if (!this.prefix) return this.own;
+    return this.own ? `${this.prefix} · ${this.own}` : this.prefix;
   }
 
   private apply(): void {
     const want = this.ours();
-    if (this.doc.title !== want) this.doc.title = want;
+    if (norm(this.doc.title) !== norm(want)) this.doc.title = want;
   }
 }

@@ -181,7 +181,7 @@ export class Watcher {
       attributeFilter: ['class', 'data-random', 'id'],
     });
     this.heartbeat = this.timers.setInterval(() => this.sendHealth(), HEARTBEAT_MS);
-    this.title = new TabTitle(tabDocument(this.deps.root), this.deps.now, this.timers);
+    this.title = new TabTitle(tabDocument(this.deps.root), this.deps.now, this.timers, this.deps.root.defaultView);
     this.deps.root.addEventListener('focusin', this.onFocusIn, true);
   }
 
@@ -189,8 +189,8 @@ export class Watcher {
     this.deps.root.removeEventListener('focusin', this.onFocusIn, true);
     this.observer?.disconnect();
     this.observer = null;
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    if (this.scheduled) clearTimeout(this.scheduled);
+    if (this.heartbeat) this.timers.clearInterval(this.heartbeat);
+    if (this.scheduled) this.timers.clearTimeout(this.scheduled);
     this.heartbeat = this.scheduled = null;
     this.badges.destroy();
     this.title?.stop();
@@ -379,7 +379,7 @@ export class Watcher {
     // Mutations not delivered yet (a scan called right after a change) must still invalidate the memo; this
     // pass reads everything they changed.
     if (this.observer) this.forget(this.observer.takeRecords());
-    if (this.scheduled) clearTimeout(this.scheduled);
+    if (this.scheduled) this.timers.clearTimeout(this.scheduled);
     this.scheduled = null;
     this.stats.scans++;
     let x: Extraction;

@@ -77,9 +77,11 @@ describe('TabTitle', () => {
     document.title = `${document.title} - 在线`;
     await settle();
     expect(document.title).toBe('(1) 0:12 · (5条新消息) 拼多多商家后台 - 在线');
-    // The page's <title> element replaced.
+    // The page's <title> element replaced, within a second of the last answer: the prefix comes back at the tick.
     document.head.innerHTML = '<title>新页面</title>';
     await settle();
+    expect(document.title).toBe('新页面');
+    vi.advanceTimersByTime(1000);
     expect(document.title).toBe('(1) 0:12 · 新页面');
     now += 1000;
     vi.advanceTimersByTime(1000);
@@ -87,6 +89,60 @@ describe('TabTitle', () => {
     expect(document.title).toBe('(1) 0:11 · 新页面');
     t.stop();
     expect(document.title).toBe('新页面');
+  });
+
+  it('an empty page title: the prefix alone, and nothing of ours is left as the page’s title', async () => {
+    document.head.innerHTML = '<title></title>';
+    const t2 = new TabTitle(document, () => now);
+    clocks = [clock('a', 12_000)];
+    t2.show(() => clocks, true);
+    expect(document.title).toBe('(1) 0:12');
+    await settle();
+    expect(document.title).toBe('(1) 0:12');
+    clocks = [];
+    t2.show(() => clocks, true);
+    expect(document.title).toBe('');
+    t2.stop();
+  });
+
+  it('a title left with a prefix of ours (a frame that went away) is not taken for the page’s', () => {
+    t.stop();
+    document.title = '(2) 0:40 · 拼多多商家后台';
+    const t2 = new TabTitle(document, () => now);
+    clocks = [clock('a', 12_000)];
+    t2.show(() => clocks, true);
+    expect(document.title).toBe('(1) 0:12 · 拼多多商家后台');
+    t2.stop();
+    expect(document.title).toBe('拼多多商家后台');
+  });
+
+  it('a page script that enforces its own title does not loop with us: at most one answer a second', async () => {
+    clocks = [clock('a', 12_000)];
+    t.show(() => clocks, true);
+    let enforced = 0;
+    const enforcer = new MutationObserver(() => {
+      if (document.title !== '拼多多' && enforced < 50) {
+        enforced++;
+        document.title = '拼多多';
+      }
+    });
+    enforcer.observe(document.head, { subtree: true, childList: true, characterData: true });
+    document.title = '拼多多';
+    for (let i = 0; i < 20; i++) await settle();
+    expect(enforced).toBeLessThanOrEqual(2);
+    enforcer.disconnect();
+  });
+
+  it('the watching frame going away (pagehide) restores the title', () => {
+    const frame = new EventTarget() as unknown as Window;
+    t.stop();
+    const t2 = new TabTitle(document, () => now, undefined, frame);
+    clocks = [clock('a', 12_000)];
+    t2.show(() => clocks, true);
+    expect(document.title).toBe('(1) 0:12 · 拼多多商家后台');
+    frame.dispatchEvent(new Event('pagehide'));
+    expect(document.title).toBe('拼多多商家后台');
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('stop() restores the title and stops watching it', async () => {

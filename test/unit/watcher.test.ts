@@ -14,6 +14,7 @@ import {
   rowBadgeText,
   type BadgeWords,
 } from '../../lib/content/row-badges';
+import { windowTimers } from '../../lib/content/timers';
 import { Watcher } from '../../lib/content/watcher';
 import { UNRECOGNISED_ACCOUNT, keyId } from '../../lib/model';
 import {
@@ -970,6 +971,7 @@ describe('in-page countdown badges', () => {
   it('runs every timer (heartbeat, reads, badges, title) on the timers it is given: WXT ctx in the content script', async () => {
     const used: string[] = [];
     const timers = {
+      ...windowTimers(document),
       setTimeout: (fn: () => void, ms: number) => (used.push('timeout'), setTimeout(fn, ms)),
       setInterval: (fn: () => void, ms: number) => (used.push('interval'), setInterval(fn, ms)),
       requestAnimationFrame: (fn: () => void) => (used.push('frame'), requestAnimationFrame(fn)),
