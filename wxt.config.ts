@@ -1,13 +1,6 @@
 import { defineConfig } from 'wxt';
 import { COMMANDS } from './lib/commands';
-import {
-  DEMO_MATCHES,
-  DEMO_ONLY_SCRIPTS,
-  SCRIPT_SITES,
-  WORKBENCH_MATCHES,
-  demoMatches,
-  type ScriptName,
-} from './lib/hosts';
+import { DEMO_MATCHES, DEMO_ONLY_SCRIPTS, WORKBENCH_MATCHES, demoMatches, scriptOfFile } from './lib/hosts';
 
 /**
  * Two builds:
@@ -44,10 +37,9 @@ export default defineConfig({
       if (wxt.config.mode !== 'demo') return;
       // Each content script that watches a real workbench also watches its platform's demo pages.
       for (const cs of manifest.content_scripts ?? []) {
-        const script = /^content-scripts\/(\w+)\.js$/.exec(cs.js?.[0] ?? '')?.[1];
-        if (!script || !(script in SCRIPT_SITES))
-          throw new Error(`content script ${cs.js?.[0]} is not in SCRIPT_SITES`);
-        cs.matches = [...new Set([...(cs.matches ?? []), ...demoMatches(script as ScriptName)])];
+        const script = scriptOfFile(cs.js?.[0]);
+        if (!script) throw new Error(`content script ${cs.js?.[0]} is not in SCRIPT_SITES`);
+        cs.matches = [...new Set([...(cs.matches ?? []), ...demoMatches(script)])];
       }
     },
   },

@@ -18,6 +18,12 @@ export const SCRIPT_SITES = {
 } as const satisfies Record<string, { matches: readonly string[]; demoFolders: readonly string[] }>;
 
 export type ScriptName = keyof typeof SCRIPT_SITES;
+
+/** The script a built content-script file is (`content-scripts/pdd.js` → `pdd`); undefined for any other file. */
+export function scriptOfFile(file: string | undefined): ScriptName | undefined {
+  const name = /^content-scripts\/(\w+)\.js$/.exec(file ?? '')?.[1];
+  return name !== undefined && Object.hasOwn(SCRIPT_SITES, name) ? (name as ScriptName) : undefined;
+}
 /** Scripts that exist only in the demo build. */
 export const DEMO_ONLY_SCRIPTS: readonly ScriptName[] = ['lab'];
 

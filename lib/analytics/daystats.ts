@@ -13,7 +13,7 @@
  * malformed row, and the reference the incremental path is tested against). Pure: no Dexie.
  */
 import type { UnitRow } from '../db/schema';
-import { isDecided } from '../engine/rollup';
+import { isDecided, rollupId } from '../engine/rollup';
 import type { Platform } from '../model';
 import { chinaHour, chinaWeekday } from './scope';
 
@@ -34,9 +34,8 @@ export interface DayStatRow {
 
 type Unit = Pick<UnitRow, 'metric' | 'day' | 'platform' | 'account' | 'result' | 'responseSec' | 'startAt'>;
 
-export function dayStatId(u: Pick<UnitRow, 'metric' | 'day' | 'platform' | 'account'>): string {
-  return `${u.metric}|${u.day}|${u.platform}|${u.account}`;
-}
+/** A per-day aggregate's id: the same key as its rollup's (`rollupId`). */
+export const dayStatId: (u: Pick<UnitRow, 'metric' | 'day' | 'platform' | 'account'>) => string = rollupId;
 
 /** Hour of the week of an instant (China time): Monday 00:00 = 0 … Sunday 23:00 = 167. */
 export function weekSlot(ms: number): number {

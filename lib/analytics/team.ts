@@ -20,6 +20,7 @@
  */
 import type { Translate } from '../badge';
 import type { ClockRow, RollupRow, TeamRollupRow } from '../db/schema';
+import { rollupId } from '../engine/rollup';
 import { chinaDay, chinaDayStart } from '../engine/time';
 import { PLATFORMS, type Platform } from '../model';
 import { DEFAULT_RULES, allMetrics } from '../rules';
@@ -138,10 +139,8 @@ const isDay = (v: unknown): v is string =>
 const isAccount = (v: unknown): v is string =>
   typeof v === 'string' && v.length > 0 && v.length <= IMPORT_LIMITS.accountLength;
 
-/** The rollup id (`metric|day|platform|account`), as the background's `rollupId` makes it (tested equal). */
-export function rollupIdOf(r: Pick<RollupRow, 'metric' | 'day' | 'platform' | 'account'>): string {
-  return `${r.metric}|${r.day}|${r.platform}|${r.account}`;
-}
+/** The rollup id (`metric|day|platform|account`): the engine's `rollupId`, which the background uses too. */
+export const rollupIdOf: (r: Pick<RollupRow, 'metric' | 'day' | 'platform' | 'account'>) => string = rollupId;
 
 let knownMetrics: Map<string, Platform> | undefined;
 /** Metric key → platform, of the shipped rules (built on first use: keeps this module free of import-time work). */

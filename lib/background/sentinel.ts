@@ -16,7 +16,7 @@ import {
   type DayStatDelta,
   type DayStatRow,
 } from '../analytics/daystats';
-import { countsTowardAverage } from '../engine/rollup';
+import { countsTowardAverage, rollupId } from '../engine/rollup';
 import {
   absorbedCounters,
   byUrgency,
@@ -936,9 +936,7 @@ function platformName(p: Platform, t: Translate): string {
   return t(`platform_${p}`);
 }
 
-export function rollupId(u: Pick<UnitRow, 'metric' | 'day' | 'platform' | 'account'>): string {
-  return `${u.metric}|${u.day}|${u.platform}|${u.account}`;
-}
+export { rollupId };
 
 /** Adds (sign 1) or removes (sign −1) units' counts into per-(metric, day, platform, account) rollup rows. */
 export function tallyUnits(into: Map<string, RollupRow>, units: readonly UnitRow[], sign: 1 | -1, now: number): void {

@@ -16,6 +16,14 @@ export interface Rollup {
   average: number | null;
 }
 
+/**
+ * The id of a (metric, day, platform, account) row: the rollups', the per-day aggregates' (`dayStats`) and the team
+ * view's, one key for all of them.
+ */
+export function rollupId(u: { metric: string; day: string; platform: string; account: string }): string {
+  return `${u.metric}|${u.day}|${u.platform}|${u.account}`;
+}
+
 /** Decided units (pass or fail) are the ones a platform's formula counts; pending and unknown are shown apart. */
 export function isDecided(result: UnitResult): result is 'pass' | 'fail' {
   return result === 'pass' || result === 'fail';

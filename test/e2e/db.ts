@@ -1,4 +1,5 @@
 /** Reading and seeding the extension's IndexedDB from inside its service worker (e2e only). */
+import { DEFAULT_RULES, allMetrics } from '../../lib/rules';
 import type { ExtensionHarness } from './harness';
 
 export type Row = Record<string, unknown>;
@@ -69,6 +70,14 @@ export async function putDayStats(ext: ExtensionHarness, rows: (Row & { waits: A
       }),
     rows.map((r) => ({ ...r, waits: [...Array.from(r.waits)] })),
   );
+}
+
+/**
+ * Rule overrides that assess every metric all day: for tests that are about something else than assessed hours
+ * and must pass at any hour.
+ */
+export function allDayOverrides(): Record<string, { window: { startMin: number; endMin: number } }> {
+  return Object.fromEntries(allMetrics(DEFAULT_RULES).map((m) => [m.key, { window: { startMin: 0, endMin: 1440 } }]));
 }
 
 /** Writes settings, then restarts the worker so that it loads them (as after a browser restart). */

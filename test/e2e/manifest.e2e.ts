@@ -11,6 +11,7 @@ import {
   SCRIPT_SITES,
   WORKBENCH_MATCHES,
   demoMatches,
+  scriptOfFile,
   type ScriptName,
 } from '../../lib/hosts';
 import { DEMO_EXTENSION_DIR, PROD_EXTENSION_DIR } from './harness';
@@ -41,7 +42,7 @@ const DEMO_PATTERNS: readonly unknown[] = [
   ...DEMO_MATCHES,
   ...(Object.keys(SCRIPT_SITES) as ScriptName[]).flatMap((s) => demoMatches(s)),
 ];
-const scriptOf = (cs: { js?: string[] }) => /^content-scripts\/(\w+)\.js$/.exec(cs.js?.[0] ?? '')?.[1] as ScriptName;
+const scriptOf = (cs: { js?: string[] }) => scriptOfFile(cs.js?.[0]) as ScriptName;
 
 /** The manifest with the demo patterns and the demo-only content scripts removed. */
 function withoutDemoMatches(value: unknown): unknown {

@@ -7,8 +7,8 @@ import path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../lib/model';
-import { DEFAULT_RULES, allMetrics } from '../../lib/rules';
-import { readStore, seedSettings } from './db';
+import { readStore, allDayOverrides, seedSettings } from './db';
+import { DEFAULT_RULES } from '../../lib/rules';
 import {
   REPO_ROOT,
   type ChromeApi,
@@ -57,9 +57,7 @@ beforeAll(async () => {
   server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
   ext = await launchExtension();
   // Tests run at any hour: every metric's window is widened to the whole day (a user override).
-  const overrides = Object.fromEntries(
-    allMetrics(DEFAULT_RULES).map((m) => [m.key, { window: { startMin: 0, endMin: 1440 } }]),
-  );
+  const overrides = allDayOverrides();
   await seedSettings(ext, { ruleOverrides: overrides });
 });
 

@@ -4,8 +4,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RULES, allMetrics } from '../../lib/rules';
-import { putRows, seedSettings, type Row } from './db';
+import { putRows, allDayOverrides, seedSettings, type Row } from './db';
 import { launchExtension, type ExtensionHarness } from './harness';
 
 let ext: ExtensionHarness;
@@ -49,9 +48,7 @@ beforeAll(async () => {
   ext = await launchExtension();
   await ext.context.clock.setFixedTime(now);
   // All-day windows: nothing here is about assessed hours.
-  const overrides = Object.fromEntries(
-    allMetrics(DEFAULT_RULES).map((m) => [m.key, { window: { startMin: 0, endMin: 1440 } }]),
-  );
+  const overrides = allDayOverrides();
   await seedSettings(ext, { ruleOverrides: overrides, language: 'zh_CN' });
   await putRows(ext, 'tabs', [
     {

@@ -6,8 +6,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RULES, allMetrics } from '../../lib/rules';
-import { seedSettings } from './db';
+import { allDayOverrides, seedSettings } from './db';
 import { REPO_ROOT, launchExtension, startStaticServer, type ExtensionHarness, type StaticServer } from './harness';
 
 declare const demo: {
@@ -26,9 +25,7 @@ beforeAll(async () => {
   server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
   ext = await launchExtension();
   // Assessed all day, whatever the hour the suite runs at.
-  const overrides = Object.fromEntries(
-    allMetrics(DEFAULT_RULES).map((m) => [m.key, { window: { startMin: 0, endMin: 1440 } }]),
-  );
+  const overrides = allDayOverrides();
   await seedSettings(ext, { ruleOverrides: overrides });
 });
 afterAll(async () => {
