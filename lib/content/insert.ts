@@ -27,10 +27,12 @@
  *      Chromium fires no `beforeinput` for execCommand, which is why editors that apply edits from
  *      `beforeinput` (Slate, Lexical, Draft.js) must never get here: their model would not see the text.
  *
- * Two entry points: `insertTextConfirmed` (async: waits for the editor to show the text and falls back when
- * it does not; used for quick phrases relayed by the background) and `insertText` (synchronous, same cascade,
- * but trusts an editor that claimed the paste without waiting to see the text).
+ * The entry point: `insertTextConfirmed` (async: waits for the editor to show the text and falls back when it
+ * does not; used for quick phrases, from the palette or relayed by the background).
+ *
+ * Its waits (at most a second) run on the `Timers` it is given (the content script's `ctxTimers`).
  */
+import { windowTimers, type Timers } from './timers';
 
 export type InsertStrategy = 'execCommand' | 'nativeSetter' | 'paste' | 'beforeinput';
 export type InsertResult = { ok: true; strategy: InsertStrategy } | { ok: false; error: string };
@@ -42,6 +44,8 @@ export interface InsertOptions {
   focusSettleMs?: number;
   /** Where in the text the caret ends up (a phrase's {cursor}); default: after the text. */
   caretAt?: number;
+  /** The timers its waits run on (the content script's `ctxTimers`; the element's window's by default). */
+  timers?: Timers;
 }
 
 const DEFAULTS = { settleMs: 800, focusSettleMs: 150 };
@@ -111,20 +115,20 @@ function shownUp(el: HTMLElement, text: string, before: string): boolean {
 }
 
 /** Resolves true as soon as the text shows up in the editor (checked on every mutation), false after `ms`. */
-function waitShownUp(el: HTMLElement, text: string, before: string, ms: number): Promise<boolean> {
+function waitShownUp(el: HTMLElement, text: string, before: string, ms: number, timers: Timers): Promise<boolean> {
   if (shownUp(el, text, before)) return Promise.resolve(true);
   if (ms <= 0 || typeof MutationObserver !== 'function') return Promise.resolve(false);
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
       observer.disconnect();
-      clearTimeout(timer);
+      timers.clearTimeout(timer);
       resolve(ok);
     };
     const observer = new MutationObserver(() => {
       if (shownUp(el, text, before)) done(true);
     });
     observer.observe(el, { childList: true, subtree: true, characterData: true });
-    const timer = setTimeout(() => done(shownUp(el, text, before)), ms);
+    const timer = timers.setTimeout(() => done(shownUp(el, text, before)), ms);
   });
 }
 
@@ -154,15 +158,20 @@ export function caretSteps(text: string): number {
  * Resolves once the editor had its chance to handle a selection change: `after` ms after the next `selectionchange`
  * (editors read the selection there), or after `ms` when none comes.
  */
-export function selectionSettled(doc: Document, ms: number, after: number): Promise<void> {
+export function selectionSettled(
+  doc: Document,
+  ms: number,
+  after: number,
+  timers: Timers = windowTimers(doc),
+): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       doc.removeEventListener('selectionchange', done);
-      clearTimeout(timer);
-      setTimeout(resolve, after);
+      timers.clearTimeout(timer);
+      timers.setTimeout(resolve, after);
     };
     doc.addEventListener('selectionchange', done);
-    const timer = setTimeout(done, ms);
+    const timer = timers.setTimeout(done, ms);
   });
 }
 
@@ -183,12 +192,18 @@ function moveCaret(el: HTMLElement, n: number): void {
  * phrase) is recognised by the text before the caret being unchanged a moment later (editors that render their
  * selection after the text have done so by then), and its caret is moved from there.
  */
-async function placeCaret(el: HTMLElement, text: string, before: string | null, at = -1): Promise<void> {
+async function placeCaret(
+  el: HTMLElement,
+  text: string,
+  before: string | null,
+  at: number,
+  timers: Timers,
+): Promise<void> {
   if (isTextField(el)) {
     if (at >= 0) moveCaret(el, at - text.length);
     return;
   }
-  await selectionSettled(el.ownerDocument, 50, 0);
+  await selectionSettled(el.ownerDocument, 50, 0, timers);
   // CKEditor 5 leaves a replaced selection spanning the inserted text: the caret is its end.
   const sel = el.ownerDocument.getSelection();
   if (sel && !sel.isCollapsed && sel.focusNode && el.contains(sel.focusNode)) sel.collapseToEnd();
@@ -198,7 +213,7 @@ async function placeCaret(el: HTMLElement, text: string, before: string | null, 
   else if (at >= 0) moveCaret(el, -caretSteps(text.slice(at)));
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const sleep = (ms: number, timers: Timers) => new Promise<void>((r) => timers.setTimeout(r, ms));
 
 /** document.execCommand where the document has it (not every DOM implementation does). */
 function execInsert(doc: Document, text: string): boolean {
@@ -317,30 +332,34 @@ export async function insertTextConfirmed(
   if (!('el' in p)) return p;
   const { el, text, moved } = p;
   const at = options.caretAt ?? -1;
+  const timers = options.timers ?? windowTimers(el.ownerDocument);
   if (isTextField(el)) {
     const r = insertIntoField(el, text);
-    if (r.ok) await placeCaret(el, el.tagName === 'INPUT' ? text.replace(/\n+/g, ' ') : text, null, at);
+    if (r.ok) await placeCaret(el, el.tagName === 'INPUT' ? text.replace(/\n+/g, ' ') : text, null, at, timers);
     return r;
   }
-  if (moved) await sleep(opts.focusSettleMs);
+  if (moved) await sleep(opts.focusSettleMs, timers);
 
   const before = el.textContent ?? '';
   const caretBefore = textBeforeCaret(el, true);
   const done = async (strategy: InsertStrategy): Promise<InsertResult> => {
-    await placeCaret(el, text, caretBefore, at);
+    await placeCaret(el, text, caretBefore, at, timers);
     return { ok: true, strategy };
   };
   const claimed = dispatchPaste(el, text);
-  if (await waitShownUp(el, text, before, claimed ? opts.settleMs : 0)) return done('paste');
+  if (await waitShownUp(el, text, before, claimed ? opts.settleMs : 0, timers)) return done('paste');
   if (claimed) {
-    if (dispatchReplacement(el, text) && (await waitShownUp(el, text, before, opts.settleMs)))
+    if (dispatchReplacement(el, text) && (await waitShownUp(el, text, before, opts.settleMs, timers)))
       return done('beforeinput');
     return NOT_TAKEN;
   }
   // An editor that moved the focus into its own capture box on the paste (Quill 1.x) gets the text there and takes
   // it into its model a moment later: wait for it to show up.
   const redirected = el.ownerDocument.activeElement !== el && !el.contains(el.ownerDocument.activeElement);
-  if (execInsert(el.ownerDocument, text) && (await waitShownUp(el, text, before, redirected ? opts.settleMs : 0)))
+  if (
+    execInsert(el.ownerDocument, text) &&
+    (await waitShownUp(el, text, before, redirected ? opts.settleMs : 0, timers))
+  )
     return done('execCommand');
   return NOT_TAKEN;
 }

@@ -275,7 +275,7 @@ export class Palette {
     selectBackward(el, found.len);
     // Editors take the selection from the selectionchange; Slate reads it throttled (100 ms, trailing), and the typed
     // space's own selectionchange may have opened that window.
-    await selectionSettled(this.deps.doc, 120, 110);
+    await selectionSettled(this.deps.doc, 120, 110, this.timers);
     // The person may have typed on (or started composing) meanwhile: then the selection is not the shortcut.
     const sel = selectedText(el).replace(/\u00a0/g, ' ');
     if (this.imeBusy() || sel.length !== found.len || shortcutKey(sel.trim()) !== shortcutKey(found.phrase.shortcut!))
@@ -606,7 +606,7 @@ export class Palette {
   /** Fills the phrase and inserts it at the (restored) caret; {cursor} marks where the caret ends up. */
   private async insert(el: HTMLElement, row: PhraseRow, prompts: Record<string, string>): Promise<void> {
     const { text: clean, caret: at } = this.filled(row, prompts);
-    const r = await insertTextConfirmed(el, clean, { caretAt: at });
+    const r = await insertTextConfirmed(el, clean, { caretAt: at, timers: this.timers });
     if (!r.ok || row.id === undefined) return;
     // Counted here too, as the store counts it, so the next open ranks it already (the index's rows may change their
     // uses, nothing else); the background's copy differs from ours now, and the next check brings it.

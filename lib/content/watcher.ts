@@ -120,7 +120,7 @@ export class Watcher {
     if (msg?.type === 'insert' && typeof msg.text === 'string') {
       const input = this.last?.input;
       if (!input) return { ok: false, error: 'this page has no chat input in view' };
-      return insertTextConfirmed(input, msg.text.slice(0, 5000)).then((r) =>
+      return insertTextConfirmed(input, msg.text.slice(0, 5000), { timers: this.timers }).then((r) =>
         r.ok ? { ok: true, strategy: r.strategy } : r,
       );
     }

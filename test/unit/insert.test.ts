@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { editableOf, insertTextConfirmed } from '../../lib/content/insert';
+import { windowTimers, type Timers } from '../../lib/content/timers';
 
 const FAST = { settleMs: 60, focusSettleMs: 0 };
 
@@ -212,6 +213,36 @@ describe('contenteditable: paste first, confirmed by watching the editor', () =>
     expect(await insertTextConfirmed(y, '', FAST)).toEqual({ ok: false, error: 'nothing to insert' });
     expect(await insertTextConfirmed(y, 'a', FAST)).toEqual({ ok: false, error: 'the editor did not take the text' });
     expect(y.textContent).toBe('原文');
+  });
+});
+
+describe('its waits run on the Timers it is given (the content script passes ctxTimers)', () => {
+  /** The window's timers, recording each timeout's delay. */
+  function recording(): { timers: Timers; delays: number[] } {
+    const base = windowTimers(document);
+    const delays: number[] = [];
+    return { timers: { ...base, setTimeout: (fn, ms) => (delays.push(ms), base.setTimeout(fn, ms)) }, delays };
+  }
+
+  it('an editor that claims the paste but ignores it: the focus wait and the wait for the text are its own', async () => {
+    const { timers, delays } = recording();
+    const ed = editor();
+    document.body.insertAdjacentHTML('afterbegin', '<input id="other">');
+    (document.getElementById('other') as HTMLInputElement).focus();
+    ed.addEventListener('paste', (e) => e.preventDefault());
+    const r = await insertTextConfirmed(ed, '不会出现', { settleMs: 40, focusSettleMs: 7, timers });
+    expect(r).toEqual({ ok: false, error: 'the editor did not take the text' });
+    // The focus moved by us (7 ms), then the paste's wait (40 ms; nobody claims the beforeinput).
+    expect(delays).toEqual([7, 40]);
+  });
+
+  it('a plain contenteditable: the caret settling after the insertion waits on them too', async () => {
+    stubExecCommand();
+    const { timers, delays } = recording();
+    const ed = editor();
+    caretIn(ed.querySelector('p')!.firstChild!, 2);
+    expect(await insertTextConfirmed(ed, '中间', { ...FAST, timers })).toEqual({ ok: true, strategy: 'execCommand' });
+    expect(delays).toContain(50);
   });
 });
 
