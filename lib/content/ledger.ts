@@ -1,0 +1,229 @@
+/**
+ * The event ledger of a watched page: what the page reader read (a diff: a whole read, or rows and appended
+ * messages from the incremental path) → the events to send, remembering which were sent already. Pure: no DOM
+ * access beyond the readings it is handed, no timers, no clock (`now` comes in), nothing sent from here (the
+ * reporter sends). Also the number of the clock list the badges show (`ClockListSeq`).
+ *
+ * What counts as news:
+ * - a message id never reported for its buyer (a message whose id changed — edited, recalled — is a new one);
+ * - a thread that just came on screen (first read, reload, conversation switch) is history, not news: its messages
+ *   go out marked `historical`;
+ * - each wait a list row shows, once per wait (a `counter` event, see "Evidence rules" in docs/ARCHITECTURE.md);
+ * - another account than the events so far went under: everything on screen is that account's news again.
+ */
+import type { ExtractedConversation, ExtractedMessage, Extraction } from '../adapters/types';
+import type { ClocksMessage } from '../messages';
+import { UNRECOGNISED_ACCOUNT, keyId, type ChatEvent, type Platform } from '../model';
+
+/** How far back an untimed history message may lie when nothing before it has a time. */
+export const UNKNOWN_PAST_MS = 7 * 86_400_000;
+
+/** One list row the incremental path read again: what it read as before and now (null: no conversation). */
+export type RowChange = readonly [before: ExtractedConversation | null, after: ExtractedConversation | null];
+
+/** What the page reader read, for the ledger. */
+export type PageDiff =
+  /** The page read whole. */
+  | { kind: 'whole'; page: Extraction }
+  /**
+   * The incremental path: `page` is the whole read patched in place (its thread's messages end with `appended`),
+   * `rows` the rows read again.
+   */
+  | { kind: 'rows+appended'; page: Extraction; rows: readonly RowChange[]; appended: readonly ExtractedMessage[] };
+
+type Thread = NonNullable<Extraction['thread']>;
+
+/** Does the list show this buyer waiting (the open conversation's row too: its counter is evidence as any)? */
+const waits = (c: ExtractedConversation | null): c is ExtractedConversation => !!c && c.waitingSec !== undefined;
+
+export class EventLedger {
+  /** The account the events sent so far went under (see accountOf). */
+  private sentAs: string | null = null;
+  /** Message ids already reported, per buyer. */
+  private seen = new Map<string, Set<string>>();
+  /** The message list reported at the last whole read (an adapter's memo hands back the same array: see thread). */
+  private lastMessages: readonly unknown[] | null = null;
+  /** The buyer whose thread was on screen at the last whole read that was reported. */
+  private threadBuyer: string | null = null;
+  /** Buyers for whom a list-row "waiting" event was reported, with the page's waiting start. */
+  private waitingReported = new Map<string, number>();
+  /** The newest message time seen in the open thread (bounds untimed history). */
+  private lowerBound = -Infinity;
+
+  constructor(private readonly platform: Platform) {}
+
+  /**
+   * The account a reading goes under (as stored, keyId): the one the page shows; when it shows none, the one the
+   * events so far went under (a header that re-renders does not move the page's conversations to another shop),
+   * else UNRECOGNISED_ACCOUNT (the background makes that the tab's own account: two tabs are never merged into one
+   * shop by a shared default).
+   */
+  accountOf(shown: string | null): string {
+    return keyId(shown?.replace(/^[?\s]+/, '') ?? '') || this.sentAs || UNRECOGNISED_ACCOUNT;
+  }
+
+  /** The buyer whose thread the events so far were read from (the incremental path continues only that one). */
+  get reportedThread(): string | null {
+    return this.threadBuyer;
+  }
+
+  /** The events for what the reader read (`account`: accountOf the page), in the order to send them. */
+  events(diff: PageDiff, account: string, now: number): ChatEvent[] {
+    return diff.kind === 'whole'
+      ? this.whole(diff.page, account, now)
+      : this.incremental(diff.page, diff.rows, diff.appended, account, now);
+  }
+
+  private whole(x: Extraction, account: string, now: number): ChatEvent[] {
+    if (account !== this.sentAs) {
+      this.seen.clear();
+      this.waitingReported.clear();
+      this.lastMessages = this.threadBuyer = null;
+    }
+    const events: ChatEvent[] = [];
+    // What each part that reads shows, whatever another part misses (a tab with no readable thread still reports
+    // the waits its list shows).
+    if (x.thread && x.parts.thread === 'ok') events.push(...this.thread(x.thread, account, now));
+    if (x.parts.list === 'ok') events.push(...this.waitingRows(x.conversations, account, now));
+    this.threadBuyer = x.thread?.buyer ?? null;
+    this.sentAs = account;
+    return events;
+  }
+
+  private incremental(
+    x: Extraction,
+    rows: readonly RowChange[],
+    appended: readonly ExtractedMessage[],
+    account: string,
+    now: number,
+  ): ChatEvent[] {
+    const events = rows.length ? this.waitingRowChanges(rows, account, now) : [];
+    if (appended.length && x.thread) {
+      this.lastMessages = x.thread.messages;
+      events.push(...this.messages(x.thread, appended, account, now, false));
+    }
+    return events;
+  }
+
+  private thread(thread: Thread, account: string, now: number): ChatEvent[] {
+    const seen = this.seen.get(thread.buyer);
+    // The very list read last time (an adapter's memo hands back the same array while the thread is untouched):
+    // every message in it was reported then.
+    if (seen && thread.messages === this.lastMessages && this.threadBuyer === thread.buyer) return [];
+    this.lastMessages = thread.messages;
+    // A thread that just came on screen (first read, reload, conversation switch) is history, not news.
+    const historical = this.threadBuyer !== thread.buyer || !seen;
+    this.lowerBound = now - UNKNOWN_PAST_MS;
+    return this.messages(thread, thread.messages, account, now, historical);
+  }
+
+  /** Events for the messages not reported yet, in page order. */
+  private messages(
+    thread: Thread,
+    messages: readonly ExtractedMessage[],
+    account: string,
+    now: number,
+    historical: boolean,
+  ): ChatEvent[] {
+    let seen = this.seen.get(thread.buyer);
+    if (!seen) this.seen.set(thread.buyer, (seen = new Set()));
+    const out: ChatEvent[] = [];
+    for (const m of messages) {
+      if (m.at !== null) this.lowerBound = Math.max(this.lowerBound, Math.min(m.at, now));
+      if (seen.has(m.id)) continue;
+      seen.add(m.id);
+      const e: ChatEvent = {
+        platform: this.platform,
+        account,
+        buyer: thread.buyer,
+        messageId: m.id,
+        author: m.author,
+        at: m.at ?? (historical ? this.lowerBound : now),
+        timeSource: m.timeSource ?? 'observed',
+        observedAt: now,
+      };
+      if (m.at === null && historical) e.atLatest = now;
+      if (historical) e.historical = true;
+      if (thread.nick) e.buyerNick = thread.nick;
+      if (m.text) e.text = m.text;
+      if (m.marker) e.marker = m.marker;
+      out.push(e);
+    }
+    return out;
+  }
+
+  /**
+   * The event for a buyer the list shows waiting, once per wait: a `counter` event, the page's evidence of the wait's
+   * start (whole seconds); the background keeps one event per wait whatever the readings.
+   */
+  private waitEvent(c: ExtractedConversation, account: string, now: number): ChatEvent | null {
+    if (this.waitingReported.has(c.buyer) || c.waitingSec === undefined) return null;
+    const since = now - c.waitingSec * 1000;
+    this.waitingReported.set(c.buyer, since);
+    return {
+      platform: this.platform,
+      account,
+      buyer: c.buyer,
+      messageId: `wait-${Math.floor(since / 1000)}`,
+      author: 'buyer',
+      at: since,
+      timeSource: 'counter',
+      observedAt: now,
+      ...(c.nick ? { buyerNick: c.nick } : {}),
+      ...(c.preview ? { text: c.preview.slice(0, 500) } : {}),
+    };
+  }
+
+  /**
+   * Buyers the list shows waiting: the row says for how long. One event per wait; the thread's own messages, once
+   * seen, give the wait its exact start (the engine prefers a message's time to the counter's). A buyer the list no
+   * longer shows waiting ends its wait: the next one is reported.
+   */
+  private waitingRows(conversations: readonly ExtractedConversation[], account: string, now: number): ChatEvent[] {
+    const out: ChatEvent[] = [];
+    const waitingNow = new Set<string>();
+    for (const c of conversations) {
+      if (!waits(c)) continue;
+      waitingNow.add(c.buyer);
+      const e = this.waitEvent(c, account, now);
+      if (e) out.push(e);
+    }
+    for (const b of [...this.waitingReported.keys()]) if (!waitingNow.has(b)) this.waitingReported.delete(b);
+    return out;
+  }
+
+  /** waitingRows for the rows the incremental path read again only. */
+  private waitingRowChanges(changes: readonly RowChange[], account: string, now: number): ChatEvent[] {
+    const out: ChatEvent[] = [];
+    // First the waits that ended (not those of a buyer whose row was re-rendered and still waits: one wait).
+    const still = new Set<string>();
+    for (const [, neu] of changes) if (waits(neu)) still.add(neu.buyer);
+    for (const [old] of changes) if (waits(old) && !still.has(old.buyer)) this.waitingReported.delete(old.buyer);
+    for (const [, neu] of changes) {
+      if (!waits(neu)) continue;
+      const e = this.waitEvent(neu, account, now);
+      if (e) out.push(e);
+    }
+    return out;
+  }
+}
+
+/**
+ * The number of the clock list the badges show (see ClocksMessage): a whole list is always taken, changes only on
+ * top of the list they were made against. Null before the first whole list.
+ */
+export class ClockListSeq {
+  private seq: number | null = null;
+
+  /** The list shown now (sent with the tab's health: a tab that reloaded or missed a change gets the whole list). */
+  get current(): number | null {
+    return this.seq;
+  }
+
+  /** How to take this list: whole, as changes, or not at all (changes against another list: ask for the whole). */
+  take(clocks: Pick<ClocksMessage, 'seq' | 'base'>): 'whole' | 'changes' | 'resync' {
+    const how = clocks.base === undefined ? 'whole' : clocks.base === this.seq ? 'changes' : 'resync';
+    if (how !== 'resync') this.seq = clocks.seq;
+    return how;
+  }
+}

@@ -1,0 +1,327 @@
+/**
+ * Reads one workbench page through its adapter, two ways, each giving a diff for the event ledger (ledger.ts):
+ * - the whole read (`readWhole`): the adapter's extract(), with its memo of what each element read as (mutations
+ *   drop what they touched: `forget`);
+ * - the incremental path (`readIncremental`, in the MutationObserver's callback): the records applied where they
+ *   happened, when they all fall into the two places the adapter can read piecewise (see Adapter `Live`): a changed
+ *   or added list row is read alone, messages appended to the open thread are read alone, continuing the adapter's
+ *   read. Anything else returns null: the caller schedules a whole read.
+ * It keeps the page as last read (`page`: the whole read patched by the incremental path) and buyer → row element
+ * (`buyerRows`, where badges go). No timers, nothing sent.
+ */
+import {
+  liveOf,
+  type Adapter,
+  type ExtractMemo,
+  type ExtractedConversation,
+  type ExtractedMessage,
+  type Extraction,
+  type Live,
+} from '../adapters/types';
+import { judged } from '../adapters/parts';
+import { keyId } from '../model';
+import type { PageDiff, RowChange } from './ledger';
+import { BADGE_ATTR } from './row-badges';
+
+type LiveRows = NonNullable<Live['rows']>;
+
+export class PageReader {
+  /** What the adapter read from each element, kept between whole reads while the page leaves it alone. */
+  private memo: ExtractMemo = new WeakMap();
+  /** The last whole read, patched by the incremental path (see `page`). */
+  private current: Extraction | null = null;
+  /** Incremental path: each list row element → what it reads as (built with each whole read, on first use). */
+  private rowReadings: Map<Element, ExtractedConversation | null> | null = null;
+  /** The conversation list needs re-listing in page order (rows changed on the incremental path). */
+  private orderStale = false;
+  /** Buyer (as stored: keyId, as the clocks name it) → the row element its badge goes on. */
+  buyerRows = new Map<string, Element>();
+  /** How the page was read (for tests and diagnostics): `live` counts incremental reads. */
+  readonly stats = { scans: 0, live: 0, rowReads: 0, counterReads: 0, appended: 0 };
+
+  constructor(
+    private readonly adapter: Adapter,
+    private readonly root: Document,
+  ) {}
+
+  /** The page as last read: the last whole read with the incremental path's changes (conversations in page order). */
+  get page(): Extraction | null {
+    const x = this.current;
+    const rows = liveOf(x)?.rows;
+    if (x && this.orderStale && rows && this.rowReadings) {
+      const conversations: ExtractedConversation[] = [];
+      const buyers = new Set<string>();
+      for (const row of rows.all()) {
+        let c = this.rowReadings.get(row);
+        if (c === undefined) this.rowReadings.set(row, (c = rows.read(row)));
+        if (!c || (rows.firstPerBuyer && buyers.has(c.buyer))) continue;
+        buyers.add(c.buyer);
+        conversations.push(c);
+      }
+      x.conversations = conversations;
+      this.orderStale = false;
+    }
+    return x;
+  }
+
+  /** Has the page been read whole at least once? */
+  get read(): boolean {
+    return this.current !== null;
+  }
+
+  /**
+   * Drops what the adapter remembered about every element the mutations touched (and their ancestors), so the
+   * next extract() re-reads exactly those. Returns whether anything the adapter reads changed: our own in-page
+   * badges being added do not count.
+   */
+  forget(records: readonly MutationRecord[]): boolean {
+    let relevant = false;
+    const done = new Set<Node>();
+    for (const r of records) {
+      if (isOwnMutation(r)) continue;
+      relevant = true;
+      // Up to the root, or to an ancestor an earlier record of this batch already walked.
+      for (let n: Node | null = r.target; n && !done.has(n); n = n.parentNode) {
+        done.add(n);
+        this.memo.delete(n as Element);
+      }
+    }
+    return relevant;
+  }
+
+  /** The whole page, read now. Never throws: an adapter that fails reads as a page where every part is missing. */
+  readWhole(now: number): PageDiff & { kind: 'whole' } {
+    this.stats.scans++;
+    let x: Extraction;
+    try {
+      x = this.adapter.extract(this.root, this.memo, now);
+    } catch (err) {
+      console.warn('[Reply Sentinel] extract failed', err);
+      const parts = { list: 'missing', thread: 'missing', input: 'missing', account: 'missing' } as const;
+      x = { ...judged(parts), account: null, conversations: [], thread: null, input: null, missing: ['extract'] };
+    }
+    this.current = x;
+    this.orderStale = false;
+    const rows = liveOf(x)?.rows;
+    this.rowReadings = null;
+    try {
+      if (rows) this.rowMap(rows);
+    } catch {
+      this.rowReadings = null;
+    }
+    this.buyerRows = new Map();
+    for (const c of x.conversations)
+      if (c.row && !this.buyerRows.has(keyId(c.buyer))) this.buyerRows.set(keyId(c.buyer), c.row);
+    return { kind: 'whole', page: x };
+  }
+
+  /**
+   * The incremental path: applies the records where they happened, if they all fall into the two places the adapter
+   * can read piecewise (list rows, messages appended to the open thread of `reportedThread`'s buyer). Null when the
+   * page must be read whole instead (nothing was changed then). `rowsTouched`: rows changed, moved, re-rendered, or
+   * stripped of our badge by the page (the badges render again).
+   */
+  readIncremental(
+    records: readonly MutationRecord[],
+    now: number,
+    reportedThread: string | null,
+  ): (PageDiff & { kind: 'rows+appended'; rowsTouched: boolean }) | null {
+    const x = this.current;
+    const live = liveOf(x);
+    // Only while the list and the thread read: a part that is missing is looked for by whole reads.
+    if (!x || !live || x.parts.list !== 'ok' || x.parts.thread === 'missing') return null;
+    const plan = planIncremental(records, live, x.input);
+    if (!plan) return null;
+    const changes: RowChange[] = [];
+
+    // Rows (planIncremental finds some only where the adapter has live rows).
+    const rows = live.rows;
+    if (rows && (plan.counters.size || plan.rows.size)) {
+      const map = this.rowMap(rows);
+      // Changed only inside their counters: the counter alone while the wait goes on, else the whole row.
+      for (const [row, els] of plan.counters) {
+        const old = map.get(row);
+        if (old?.waitingSec !== undefined && this.counterTicked(rows, row, els, old)) continue;
+        plan.rows.add(row);
+      }
+      for (const row of plan.rows) {
+        const old = map.get(row) ?? null;
+        const inList = row.isConnected && rows.in.contains(row);
+        let neu: ExtractedConversation | null = null;
+        if (inList) {
+          neu = rows.read(row);
+          this.stats.rowReads++;
+          map.set(row, neu);
+        } else map.delete(row);
+        if (old === neu) continue;
+        // The same buyer on two rows: which one counts is the adapter's call.
+        if (neu && this.buyerRows.has(keyId(neu.buyer)) && neu.buyer !== old?.buyer) {
+          const other = this.buyerRows.get(keyId(neu.buyer))!;
+          if (other !== neu.row && other.isConnected) return null;
+        }
+        changes.push([old, neu]);
+      }
+      // No row reads any more (all gone, or none parses): empty, or blind? The whole read tells (health per part).
+      if (changes.some(([, neu]) => !neu) && ![...map.values()].some(Boolean)) return null;
+    }
+    // Which conversation is open, or the name the thread goes by, changed: read the page whole. Compared per
+    // buyer, not per row element: a list the page renders anew (every row a new element) changes neither.
+    if (changes.length) {
+      const before = new Map<string, ExtractedConversation>();
+      const after = new Map<string, ExtractedConversation>();
+      for (const [old, neu] of changes) {
+        if (old) before.set(old.buyer, old);
+        if (neu) after.set(neu.buyer, neu);
+      }
+      for (const buyer of new Set([...before.keys(), ...after.keys()])) {
+        const b = before.get(buyer);
+        const a = after.get(buyer);
+        if ((b?.active ?? false) !== (a?.active ?? false)) return null;
+        if (buyer === x.thread?.buyer && b?.nick !== a?.nick) return null;
+      }
+    }
+    let appended: ExtractedMessage[] = [];
+    if (plan.appended.length) {
+      if (!x.thread || reportedThread !== x.thread.buyer) return null;
+      const got = live.thread!.append(plan.appended, now);
+      if (!got) return null;
+      // An empty thread given items none of which reads: empty still, or blind? The whole read tells.
+      if (!got.length && !x.thread.messages.length) return null;
+      appended = got;
+    }
+
+    // Applied: from here on nothing can fail back to a whole read.
+    this.stats.live++;
+    // A row may have moved without reading differently: the list's order is re-read when asked for.
+    if (plan.rows.size) this.orderStale = true;
+    for (const [old, neu] of changes) {
+      if (old && this.buyerRows.get(keyId(old.buyer)) === old.row) this.buyerRows.delete(keyId(old.buyer));
+      if (neu?.row) this.buyerRows.set(keyId(neu.buyer), neu.row);
+    }
+    if (appended.length && x.thread) {
+      this.stats.appended += appended.length;
+      // In place (no copy of a 10 000-message list per message): the list element's memo, which could share this
+      // array, was dropped with the mutation (forget).
+      for (const m of appended) x.thread.messages.push(m);
+    }
+    return { kind: 'rows+appended', page: x, rows: changes, appended, rowsTouched: plan.rows.size > 0 };
+  }
+
+  /**
+   * A waiting row whose changes all fall inside its waiting counter, which still shows a wait: the same wait goes
+   * on (a new one is reported when the counter goes and comes back), so the row is not read again; its reading
+   * keeps the counter's value, as a fresh read would. False: read the row.
+   */
+  private counterTicked(rows: LiveRows, row: Element, els: readonly Element[], conv: ExtractedConversation): boolean {
+    let waitingSec: number | undefined;
+    for (const el of els) {
+      waitingSec = rows.waitingCounter!(el, row)?.waitingSec;
+      if (waitingSec === undefined) return false;
+    }
+    conv.waitingSec = waitingSec;
+    this.stats.counterReads++;
+    return true;
+  }
+
+  /** The row → conversation map of the incremental path, built from the page's rows on first use after a whole read. */
+  private rowMap(rows: LiveRows): Map<Element, ExtractedConversation | null> {
+    return (this.rowReadings ??= new Map(rows.all().map((row) => [row, rows.read(row)])));
+  }
+}
+
+const isBadgeHost = (n: Node) => n.nodeType === 1 && (n as Element).hasAttribute(BADGE_ATTR);
+
+/**
+ * A mutation that only adds our own badge hosts (RowBadges), or changes the tab's title. Removals still count: when
+ * the page itself drops a badge (a re-rendered row), the next read puts it back.
+ */
+function isOwnMutation(r: MutationRecord): boolean {
+  // The <title> (ours, see TabTitle, or the page's): never chat content.
+  if (r.target.nodeName === 'TITLE' || r.target.parentNode?.nodeName === 'TITLE') return true;
+  if (r.type !== 'childList' || r.removedNodes.length || !r.addedNodes.length) return false;
+  for (const n of r.addedNodes) if (!isBadgeHost(n)) return false;
+  return true;
+}
+
+/** Where a batch of mutations falls, for the incremental path (see planIncremental). */
+interface IncrementalPlan {
+  /** Row elements to read again (changed inside, added, moved or removed). */
+  rows: Set<Element>;
+  /**
+   * Rows changed only inside elements that may be their waiting counter (see Live `waitingCounter`), with those
+   * elements: the reader reads the counters alone while the row's wait goes on, else reads the row.
+   */
+  counters: Map<Element, Element[]>;
+  /** Subtrees appended at the end of the open thread, in order. */
+  appended: Node[];
+}
+
+/**
+ * Maps mutation records onto the adapter's live parts: a change inside a row (or rows added to / removed from
+ * the list) → those rows; children appended at the end of the thread's container → new messages. Anything else
+ * (a change inside an earlier message, an insertion before the end, a removal from the thread, anything outside
+ * the list and the thread) → null: read the page whole. Changes inside the chat input (typing) are nobody's
+ * business. Cost: one walk up the ancestors per record.
+ */
+export function planIncremental(
+  records: readonly MutationRecord[],
+  live: Live,
+  input: Element | null = null,
+): IncrementalPlan | null {
+  const plan: IncrementalPlan = { rows: new Set(), counters: new Map(), appended: [] };
+  const fresh = new Set<Node>();
+  const rows = live.rows;
+  const threadIn = live.thread?.in;
+  for (const r of records) {
+    if (isOwnMutation(r)) continue;
+    const t = r.target;
+    if (t === threadIn) {
+      if (r.type !== 'childList' || r.removedNodes.length || r.nextSibling) return null;
+      for (const n of r.addedNodes) {
+        plan.appended.push(n);
+        fresh.add(n);
+      }
+      continue;
+    }
+    // Walk up to where the change happened: inside a row, on the list itself, or elsewhere.
+    let row: Element | null = null;
+    let where: 'fresh' | 'row' | 'list' | 'detached' | null = null;
+    for (let n: Node | null = t; n; n = n.parentNode) {
+      // A change inside a subtree the page has since removed: the removal has its own record.
+      if (!n.parentNode && n.nodeType !== 9) {
+        where = 'detached';
+        break;
+      }
+      // Inside a message appended in this batch (read as it is now), or inside the chat input (typing: the
+      // input element itself being replaced is a change of its parent, read whole).
+      if (fresh.has(n) || (n === input && (n !== t || r.type !== 'attributes'))) {
+        where = 'fresh';
+        break;
+      }
+      if (n === threadIn) return null;
+      if (rows && n === rows.in) {
+        where = row ? 'row' : 'list';
+        break;
+      }
+      // The outermost row below the list (a row may nest elements that match the row selectors).
+      if (rows && n.nodeType === 1 && rows.isRow(n as Element)) row = n as Element;
+    }
+    if (where === 'fresh' || where === 'detached') continue;
+    if (where === 'row') {
+      // Inside the row, not the row itself: maybe its ticking counter (a text node's change is its parent's).
+      const el = t.nodeType === 1 ? (t as Element) : t.parentElement;
+      if (rows!.waitingCounter && el && el !== row) {
+        const els = plan.counters.get(row!);
+        if (els) els.push(el);
+        else plan.counters.set(row!, [el]);
+      } else plan.rows.add(row!);
+      continue;
+    }
+    if (where !== 'list' || r.type !== 'childList') return null;
+    // Rows (or wrappers of rows) added to or removed from the list.
+    for (const n of r.addedNodes) for (const el of rows!.under(n)) plan.rows.add(el);
+    for (const n of r.removedNodes) for (const el of rows!.under(n)) plan.rows.add(el);
+  }
+  for (const row of plan.rows) plan.counters.delete(row);
+  return plan;
+}

@@ -1,0 +1,225 @@
+/**
+ * The content script's event ledger (lib/content/ledger.ts) without a DOM: readings in, events out. Which messages
+ * are news, which are history, which were sent already, one event per wait a row shows, another account starting
+ * over; and the clock list's sequence numbers.
+ */
+import { describe, expect, it } from 'vitest';
+import { judged } from '../../lib/adapters/parts';
+import type { ExtractedConversation, ExtractedMessage, Extraction } from '../../lib/adapters/types';
+import { ClockListSeq, EventLedger, UNKNOWN_PAST_MS, type RowChange } from '../../lib/content/ledger';
+import { UNRECOGNISED_ACCOUNT } from '../../lib/model';
+
+const T0 = Date.UTC(2026, 2, 2, 2, 0, 0);
+const OK = { list: 'ok', thread: 'ok', input: 'ok', account: 'ok' } as const;
+
+const msg = (id: string, at: number | null, author: ExtractedMessage['author'] = 'buyer'): ExtractedMessage => ({
+  id,
+  author,
+  at,
+  timeSource: at === null ? null : 'stamp',
+  text: `text ${id}`,
+});
+
+function page(
+  thread: Extraction['thread'],
+  conversations: ExtractedConversation[] = [],
+  over: Partial<Extraction> = {},
+): Extraction {
+  return { ...judged(OK), account: '店铺A', conversations, thread, input: null, missing: [], ...over };
+}
+
+const ids = (events: { messageId: string }[]) => events.map((e) => e.messageId);
+
+describe('EventLedger: messages of the open thread', () => {
+  it('the first read is history: every message once, marked historical, untimed ones bounded by the last time', () => {
+    const ledger = new EventLedger('pdd');
+    const x = page({ buyer: 'b1', nick: '小明', messages: [msg('m1', T0 - 60_000), msg('m2', null, 'human')] });
+    const events = ledger.events({ kind: 'whole', page: x }, 'shop-a', T0);
+    expect(ids(events)).toEqual(['m1', 'm2']);
+    expect(events.every((e) => e.historical && e.account === 'shop-a' && e.platform === 'pdd')).toBe(true);
+    expect(events[0]).toMatchObject({ buyer: 'b1', buyerNick: '小明', at: T0 - 60_000, timeSource: 'stamp' });
+    // Untimed history: no later than now, no earlier than the message before it.
+    expect(events[1]).toMatchObject({ at: T0 - 60_000, atLatest: T0, timeSource: 'observed', author: 'human' });
+    expect(events[0]!.atLatest).toBeUndefined();
+  });
+
+  it('untimed history with nothing timed before it lies at most UNKNOWN_PAST_MS back', () => {
+    const ledger = new EventLedger('pdd');
+    const [e] = ledger.events({ kind: 'whole', page: page({ buyer: 'b1', messages: [msg('m1', null)] }) }, 's', T0);
+    expect(e).toMatchObject({ at: T0 - UNKNOWN_PAST_MS, atLatest: T0, historical: true });
+  });
+
+  it('duplicates are suppressed: the same list, or the same ids in a new list, send nothing again', () => {
+    const ledger = new EventLedger('pdd');
+    const messages = [msg('m1', T0 - 5000)];
+    const x = page({ buyer: 'b1', messages });
+    expect(ledger.events({ kind: 'whole', page: x }, 's', T0)).toHaveLength(1);
+    expect(ledger.events({ kind: 'whole', page: x }, 's', T0 + 1000)).toEqual([]);
+    const copy = page({ buyer: 'b1', messages: [msg('m1', T0 - 5000)] });
+    expect(ledger.events({ kind: 'whole', page: copy }, 's', T0 + 2000)).toEqual([]);
+  });
+
+  it('a new message in the same thread is news (not historical, observed now when untimed)', () => {
+    const ledger = new EventLedger('pdd');
+    ledger.events({ kind: 'whole', page: page({ buyer: 'b1', messages: [msg('m1', T0 - 5000)] }) }, 's', T0);
+    const x = page({ buyer: 'b1', messages: [msg('m1', T0 - 5000), msg('m2', null)] });
+    const [e, ...rest] = ledger.events({ kind: 'whole', page: x }, 's', T0 + 3000);
+    expect(rest).toEqual([]);
+    expect(e).toMatchObject({ messageId: 'm2', at: T0 + 3000, observedAt: T0 + 3000 });
+    expect(e!.historical).toBeUndefined();
+    expect(e!.atLatest).toBeUndefined();
+  });
+
+  it('a changed message (its id changed: edited, recalled) is sent again; the unchanged ones are not', () => {
+    const ledger = new EventLedger('pdd');
+    ledger.events({ kind: 'whole', page: page({ buyer: 'b1', messages: [msg('m1', T0), msg('m2', T0)] }) }, 's', T0);
+    const changed = page({ buyer: 'b1', messages: [msg('m1', T0), msg('m2-edited', T0)] });
+    expect(ids(ledger.events({ kind: 'whole', page: changed }, 's', T0 + 1000))).toEqual(['m2-edited']);
+  });
+
+  it('a thread switch makes the new thread history, and coming back sends only what is new', () => {
+    const ledger = new EventLedger('pdd');
+    const b1 = [msg('a1', T0 - 9000)];
+    ledger.events({ kind: 'whole', page: page({ buyer: 'b1', messages: b1 }) }, 's', T0);
+    const b2 = ledger.events({ kind: 'whole', page: page({ buyer: 'b2', messages: [msg('c1', null)] }) }, 's', T0);
+    expect(b2).toMatchObject([{ buyer: 'b2', messageId: 'c1', historical: true }]);
+    expect(ledger.reportedThread).toBe('b2');
+    // Back to b1: one message came meanwhile; it was not seen on screen arrive, so it is history too.
+    const back = page({ buyer: 'b1', messages: [msg('a1', T0 - 9000), msg('a2', T0 - 1000)] });
+    expect(ledger.events({ kind: 'whole', page: back }, 's', T0 + 5000)).toMatchObject([
+      { messageId: 'a2', historical: true },
+    ]);
+  });
+
+  it('a thread that does not read (part not ok) sends nothing and does not count as seen', () => {
+    const ledger = new EventLedger('pdd');
+    const blind = page({ buyer: 'b1', messages: [msg('m1', T0)] }, [], judged({ ...OK, thread: 'missing' }));
+    expect(ledger.events({ kind: 'whole', page: blind }, 's', T0)).toEqual([]);
+    const ok = page({ buyer: 'b1', messages: [msg('m1', T0)] });
+    // b1 was on screen (reportedThread) but nothing of it was reported: history still.
+    expect(ledger.events({ kind: 'whole', page: ok }, 's', T0)).toMatchObject([{ messageId: 'm1', historical: true }]);
+  });
+
+  it('messages appended on the incremental path are news, sent once, in order', () => {
+    const ledger = new EventLedger('jd');
+    const messages = [msg('m1', T0 - 5000)];
+    const x = page({ buyer: 'b1', nick: 'N', messages });
+    ledger.events({ kind: 'whole', page: x }, 's', T0);
+    const appended = [msg('m2', null), msg('m3', T0 + 500)];
+    messages.push(...appended);
+    const events = ledger.events({ kind: 'rows+appended', page: x, rows: [], appended }, 's', T0 + 1000);
+    expect(events).toMatchObject([
+      { messageId: 'm2', at: T0 + 1000, buyerNick: 'N', platform: 'jd' },
+      { messageId: 'm3', at: T0 + 500 },
+    ]);
+    expect(events.some((e) => e.historical)).toBe(false);
+    // The next whole read hands back the same (patched) list: nothing again.
+    expect(ledger.events({ kind: 'whole', page: x }, 's', T0 + 2000)).toEqual([]);
+    expect(ledger.events({ kind: 'rows+appended', page: x, rows: [], appended }, 's', T0 + 3000)).toEqual([]);
+  });
+});
+
+describe('EventLedger: waits the list shows', () => {
+  const row = (buyer: string, waitingSec?: number): ExtractedConversation => ({
+    buyer,
+    active: false,
+    preview: '在吗',
+    ...(waitingSec !== undefined && { waitingSec }),
+  });
+
+  it('one counter event per wait, its start from the counter in whole seconds; a wait that ends and comes back is new', () => {
+    const ledger = new EventLedger('pdd');
+    const first = ledger.events({ kind: 'whole', page: page(null, [row('b1', 30), row('b2')]) }, 's', T0);
+    expect(first).toEqual([
+      {
+        platform: 'pdd',
+        account: 's',
+        buyer: 'b1',
+        messageId: `wait-${Math.floor((T0 - 30_000) / 1000)}`,
+        author: 'buyer',
+        at: T0 - 30_000,
+        timeSource: 'counter',
+        observedAt: T0,
+        text: '在吗',
+      },
+    ]);
+    // The counter ticks on: the same wait.
+    expect(ledger.events({ kind: 'whole', page: page(null, [row('b1', 40)]) }, 's', T0 + 10_000)).toEqual([]);
+    // Gone (answered), then back: a new wait.
+    expect(ledger.events({ kind: 'whole', page: page(null, [row('b1')]) }, 's', T0 + 20_000)).toEqual([]);
+    const again = ledger.events({ kind: 'whole', page: page(null, [row('b1', 2)]) }, 's', T0 + 30_000);
+    expect(again).toMatchObject([{ buyer: 'b1', at: T0 + 28_000 }]);
+  });
+
+  it('a list that does not read reports no waits', () => {
+    const ledger = new EventLedger('pdd');
+    const x = page(null, [row('b1', 30)], judged({ ...OK, list: 'missing' }));
+    expect(ledger.events({ kind: 'whole', page: x }, 's', T0)).toEqual([]);
+  });
+
+  it('rows read again: a re-rendered row that still waits is one wait; a wait that ended and came back is new', () => {
+    const ledger = new EventLedger('pdd');
+    ledger.events({ kind: 'whole', page: page(null, [row('b1', 30)]) }, 's', T0);
+    const x = page(null, []);
+    const rerendered: RowChange[] = [
+      [row('b1', 30), null],
+      [null, row('b1', 31)],
+    ];
+    expect(ledger.events({ kind: 'rows+appended', page: x, rows: rerendered, appended: [] }, 's', T0 + 1000)).toEqual(
+      [],
+    );
+    const ended: RowChange[] = [[row('b1', 31), row('b1')]];
+    expect(ledger.events({ kind: 'rows+appended', page: x, rows: ended, appended: [] }, 's', T0 + 2000)).toEqual([]);
+    const back: RowChange[] = [[row('b1'), row('b1', 1)]];
+    const events = ledger.events({ kind: 'rows+appended', page: x, rows: back, appended: [] }, 's', T0 + 3000);
+    expect(events).toMatchObject([{ buyer: 'b1', at: T0 + 2000, timeSource: 'counter' }]);
+    // A new buyer's row, waiting: its wait, once.
+    const added: RowChange[] = [[null, row('b2', 5)]];
+    expect(ledger.events({ kind: 'rows+appended', page: x, rows: added, appended: [] }, 's', T0 + 4000)).toHaveLength(
+      1,
+    );
+    expect(ledger.events({ kind: 'rows+appended', page: x, rows: added, appended: [] }, 's', T0 + 5000)).toEqual([]);
+  });
+});
+
+describe('EventLedger: the account', () => {
+  it('the shown account as stored; none shown: the one events went under, else the unrecognised account', () => {
+    const ledger = new EventLedger('pdd');
+    expect(ledger.accountOf(null)).toBe(UNRECOGNISED_ACCOUNT);
+    expect(ledger.accountOf('  ? ')).toBe(UNRECOGNISED_ACCOUNT);
+    expect(ledger.accountOf('?店铺A')).toBe(ledger.accountOf('店铺A'));
+    ledger.events({ kind: 'whole', page: page(null) }, ledger.accountOf('店铺A'), T0);
+    // The header re-renders without the shop: still that shop's page.
+    expect(ledger.accountOf(null)).toBe(ledger.accountOf('店铺A'));
+  });
+
+  it('another account starts over: what was on screen is that account news, sent again', () => {
+    const ledger = new EventLedger('pdd');
+    const x = page({ buyer: 'b1', messages: [msg('m1', T0)] }, [{ buyer: 'b2', active: false, waitingSec: 10 }]);
+    expect(ledger.events({ kind: 'whole', page: x }, 'shop-a', T0)).toHaveLength(2);
+    expect(ledger.events({ kind: 'whole', page: x }, 'shop-a', T0 + 1000)).toEqual([]);
+    const again = ledger.events({ kind: 'whole', page: x }, 'shop-b', T0 + 2000);
+    expect(again.map((e) => [e.account, e.messageId, e.historical])).toEqual([
+      ['shop-b', 'm1', true],
+      ['shop-b', `wait-${Math.floor((T0 + 2000 - 10_000) / 1000)}`, undefined],
+    ]);
+  });
+});
+
+describe('ClockListSeq', () => {
+  it('takes whole lists always, changes only against the list shown, and asks for the whole list otherwise', () => {
+    const seq = new ClockListSeq();
+    expect(seq.current).toBeNull();
+    // Changes before any whole list: cannot be applied.
+    expect(seq.take({ seq: 3, base: 2 })).toBe('resync');
+    expect(seq.current).toBeNull();
+    expect(seq.take({ seq: 5 })).toBe('whole');
+    expect(seq.take({ seq: 6, base: 5 })).toBe('changes');
+    expect(seq.current).toBe(6);
+    // A change missed (base 7, the list shown is 6): resync, the number unchanged.
+    expect(seq.take({ seq: 8, base: 7 })).toBe('resync');
+    expect(seq.current).toBe(6);
+    expect(seq.take({ seq: 1 })).toBe('whole');
+    expect(seq.current).toBe(1);
+  });
+});
