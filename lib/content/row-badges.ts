@@ -26,7 +26,8 @@
 import { BADGE_COLORS } from '../badge';
 import { spokenDuration } from '../duration';
 import type { TabClock } from '../messages';
-import { windowTimers, type TimerId, type Timers } from './timers';
+import { BadgeFrames } from './badge-frames';
+import { windowTimers, type Timers } from './timers';
 
 /**
  * A row badge's text for `left` ms before the deadline (negative: overdue), in words ("剩 2 分", "剩 57 秒",
@@ -92,10 +93,7 @@ export const BADGE_ATTR = 'data-reply-sentinel-badge';
 /** Displays of a row that lays out its children as blocks: there a badge can be its last block (see create). */
 const FLOW_DISPLAYS = new Set(['block', 'list-item', 'flow-root']);
 
-/** The timer repaints only when the page has not changed (and so repainted the badges) for this long. */
-export const QUIET_MS = 1500;
-/** A deferred render (renderSoon) waits at most this long for the page's next change. */
-export const FLUSH_MS = 1000;
+export { FLUSH_MS, QUIET_MS } from './badge-frames';
 
 /**
  * A style element per badge's shadow root. (On the large workbench, hiding the badges out of view with
@@ -131,30 +129,27 @@ interface Slot {
   badge: BadgeHost | null;
 }
 
+/**
+ * The badges' DOM: a badge per buyer with an open clock and a row, put on, painted and taken off. When those writes
+ * happen (the page's own frames, a tick while it is quiet, an animation frame for new badges) is BadgeFrames'.
+ */
 export class RowBadges {
   private slots = new Map<string, Slot>();
   private byRow = new Map<Element, Slot>();
   /** Null where the browser has none (then every row counts as in view). */
   private io: IntersectionObserver | null = null;
-  /** A render waiting for the page's next frame (see renderSoon). */
-  private pending: ReadonlyMap<string, Element> | null = null;
-  private flushTimer: TimerId | null = null;
   private clocks = new Map<string, TabClock>();
   /** The open clocks the badges show. */
   openClocks(): Iterable<TabClock> {
     return this.clocks.values();
   }
-  private timer: TimerId | null = null;
-  /** When the page itself last changed (see pageChanged), and when the person last scrolled the list. */
-  private pageChangedAt = -Infinity;
-  private scrolledAt = -Infinity;
+  private readonly frames: BadgeFrames;
   /** Rows came into or went out of view since the badges were last shown or hidden (see showInView). */
   private visibilityChanged = false;
   /** No badge in view changes its text or colour before this time (see nextBadgeChange, paint). */
   private quietUntil = -Infinity;
   /** Slots whose badge goes on in the next animation frame (see sync). */
   private toCreate = new Set<Slot>();
-  private frame: number | null = null;
 
   constructor(
     private readonly doc: Document,
@@ -163,16 +158,20 @@ export class RowBadges {
     /** The badge's right edge from the row's, in px (the adapter's `badgeSlot`; default 6). */
     private readonly right = 6,
     /** WXT's `ctx` timers in the content script (see timers.ts). */
-    private readonly timers: Timers = windowTimers(doc),
+    timers: Timers = windowTimers(doc),
   ) {
+    this.frames = new BadgeFrames(now, timers, {
+      render: (rows) => this.render(rows),
+      tick: () => this.paint(),
+      frame: () => this.createQueued(),
+    });
     const IO = doc.defaultView?.IntersectionObserver;
     if (typeof IO !== 'function') return;
     this.io = new IO((entries) => {
       // A badge that comes into view is repainted at once only when the page is quiet or the person scrolls the
       // list (frames are being made anyway); while the page keeps changing it waits for the page's next change: a
       // write from here, out of step with the page, would make the browser render one more frame of all of it.
-      const now = this.now();
-      const paintNow = now - this.pageChangedAt >= QUIET_MS || now - this.scrolledAt < 500;
+      const paintNow = this.frames.inStep();
       for (const e of entries) {
         const slot = this.byRow.get(e.target);
         if (!slot) continue;
@@ -191,7 +190,7 @@ export class RowBadges {
     if (t instanceof Node && this.slots.size)
       for (const s of this.slots.values())
         if (t.contains(s.row)) {
-          this.scrolledAt = this.now();
+          this.frames.scrolled();
           return;
         }
   };
@@ -211,16 +210,7 @@ export class RowBadges {
    * quiet. For updates that arrive out of step with the page (clocks from the background).
    */
   renderSoon(rows: ReadonlyMap<string, Element>): void {
-    this.pending = rows;
-    this.flushTimer ??= this.timers.setTimeout(() => this.flush(), FLUSH_MS);
-  }
-
-  private flush(): void {
-    if (this.flushTimer) this.timers.clearTimeout(this.flushTimer);
-    this.flushTimer = null;
-    const pending = this.pending;
-    this.pending = null;
-    if (pending) this.render(pending);
+    this.frames.renderSoon(rows);
   }
 
   /**
@@ -228,7 +218,7 @@ export class RowBadges {
    * removes the others. Work in proportion to the open clocks, not to the rows.
    */
   render(rows: ReadonlyMap<string, Element>): void {
-    this.pending = null;
+    this.frames.renderedNow();
     for (const [buyer, slot] of this.slots) {
       const row = this.clocks.has(buyer) ? rows.get(buyer) : undefined;
       if (row !== slot.row || !row.isConnected) this.dropSlot(slot);
@@ -242,7 +232,7 @@ export class RowBadges {
       this.io?.observe(row);
     }
     this.sync();
-    this.syncTimer();
+    this.frames.ticking(this.slots.size > 0);
   }
 
   /**
@@ -258,11 +248,7 @@ export class RowBadges {
     }
     // Clocks that changed (a new deadline, a status) repaint at once.
     this.paint(true);
-    if (!this.toCreate.size) return;
-    if (this.frame !== null) return;
-    const frame = this.timers.requestAnimationFrame(() => this.createQueued());
-    if (frame === null) this.createQueued();
-    else this.frame = frame;
+    if (this.toCreate.size) this.frames.inNextFrame();
   }
 
   /** Rows came into view: their badges' numbers may be old. */
@@ -273,7 +259,6 @@ export class RowBadges {
   }
 
   private createQueued(): void {
-    this.frame = null;
     const now = this.now();
     for (const slot of this.toCreate) {
       if (this.slots.get(slot.buyer) !== slot || slot.badge || !slot.row.isConnected) continue;
@@ -337,8 +322,7 @@ export class RowBadges {
    * the whole tree); numbers that tick on their own timer, out of step with the page, would double the frames.
    */
   pageChanged(): void {
-    this.pageChangedAt = this.now();
-    if (this.pending) this.flush();
+    this.frames.pageChanged();
     if (this.visibilityChanged) this.showInView();
     this.paint();
   }
@@ -381,17 +365,6 @@ export class RowBadges {
     }
   }
 
-  private syncTimer(): void {
-    if (this.slots.size && !this.timer)
-      this.timer = this.timers.setInterval(() => {
-        if (this.now() - this.pageChangedAt >= QUIET_MS) this.paint();
-      }, 1000);
-    if (!this.slots.size && this.timer) {
-      this.timers.clearInterval(this.timer);
-      this.timer = null;
-    }
-  }
-
   /** Badges currently shown, buyer → text (for tests). */
   shown(): Map<string, string> {
     const out = new Map<string, string>();
@@ -400,16 +373,10 @@ export class RowBadges {
   }
 
   destroy(): void {
-    if (this.flushTimer) this.timers.clearTimeout(this.flushTimer);
-    this.flushTimer = null;
-    this.pending = null;
+    this.frames.stop();
     for (const slot of [...this.slots.values()]) this.dropSlot(slot);
     this.io?.disconnect();
-    if (this.frame !== null) this.timers.cancelAnimationFrame(this.frame);
-    this.frame = null;
     this.toCreate.clear();
     this.doc.removeEventListener('scroll', this.onScroll, { capture: true });
-    if (this.timer) this.timers.clearInterval(this.timer);
-    this.timer = null;
   }
 }
