@@ -31,7 +31,7 @@ export function workbenchScript(script: ScriptName, adapters: readonly Adapter[]
       // Row badges say "剩 2 分" / "超 1 分" in the browser's language ('$1' kept for the number; zh_CN, the default
       // locale, has every key).
       for (const k of BADGE_KEYS) BADGE_WORDS[k] = browser.i18n.getMessage(k as 'extName', ['$1']);
-      // Every timer of the page's watcher, badges, title and palette is bound to ctx (see timers.ts).
+      // Every timer of the page's watcher, badges, title, palette, insertion and link is bound to ctx (see timers.ts).
       const timers = ctxTimers(ctx);
       let watcher: Watcher | null = null;
       let palette: Palette | null = null;
@@ -40,7 +40,7 @@ export function workbenchScript(script: ScriptName, adapters: readonly Adapter[]
       const link = new WorkerLink({
         connect: () => browser.runtime.connect({ name: LINK_PORT }),
         isValid: () => ctx.isValid,
-        setTimeout: (fn, ms) => ctx.setTimeout(fn, ms),
+        setTimeout: (fn, ms) => timers.setTimeout(fn, ms),
         now: () => Date.now(),
         onReconnect: () => watcher?.reportNow(),
       });

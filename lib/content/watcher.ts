@@ -144,7 +144,7 @@ export class Watcher {
     try {
       applied = this.readIncremental(records);
     } catch (err) {
-      console.warn('[Reply Sentinel] live update failed', err);
+      console.warn('[Reply Sentinel] incremental read failed', err);
     }
     if (!applied) this.scheduleWholeRead();
   }
