@@ -36,8 +36,8 @@ export class PageReader {
   private orderStale = false;
   /** Buyer (as stored: keyId, as the clocks name it) → the row element its badge goes on. */
   buyerRows = new Map<string, Element>();
-  /** How the page was read (for tests and diagnostics): `live` counts incremental reads. */
-  readonly stats = { scans: 0, live: 0, rowReads: 0, counterReads: 0, appended: 0 };
+  /** How the page was read (for tests and diagnostics): whole reads, incremental reads, rows, counters, messages. */
+  readonly stats = { scans: 0, incremental: 0, rowReads: 0, counterReads: 0, appended: 0 };
 
   constructor(
     private readonly adapter: Adapter,
@@ -191,7 +191,7 @@ export class PageReader {
     }
 
     // Applied: from here on nothing can fail back to a whole read.
-    this.stats.live++;
+    this.stats.incremental++;
     // A row may have moved without reading differently: the list's order is re-read when asked for.
     if (plan.rows.size) this.orderStale = true;
     for (const [old, neu] of changes) {

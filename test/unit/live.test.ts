@@ -79,7 +79,7 @@ describe.each(WORKBENCH_ADAPTERS.map((a) => [a.platform, a] as const))('live pat
     thread!.in.append(newMessageLike(last, body, 1, '追加的第一条'), newMessageLike(last, body, 2, '追加的第二条'));
     await tick();
     expect(w.stats.scans).toBe(1);
-    expect(w.stats.live).toBe(1);
+    expect(w.stats.incremental).toBe(1);
     expect(w.last).toEqual(adapter.extract(document));
     const texts = sent
       .filter((m): m is EventsMessage => m.type === 'events')

@@ -314,12 +314,12 @@ describe('Watcher', () => {
     });
     await tick();
     expect(reads).toBe(1);
-    expect(w.stats.live).toBe(0);
+    expect(w.stats.incremental).toBe(0);
     // A change by the page inside a row is read where it happened: that row alone, not the page.
     document.querySelector('.chat-message-content')!.textContent = '还在吗';
     await tick();
     expect(reads).toBe(1);
-    expect(w.stats).toMatchObject({ live: 1, rowReads: 1 });
+    expect(w.stats).toMatchObject({ incremental: 1, rowReads: 1 });
     expect(w.last!.conversations[0]!.preview).toBe('还在吗');
     w.stop();
   });
@@ -386,7 +386,7 @@ describe('Watcher', () => {
     list.insertAdjacentHTML('beforeend', li(NOW - 1000, 'cs', '在的'));
     await tick();
     expect(reads).toHaveLength(1);
-    expect(w.stats).toMatchObject({ scans: 1, live: 1, appended: 2 });
+    expect(w.stats).toMatchObject({ scans: 1, incremental: 1, appended: 2 });
     expect(events().slice(before)).toEqual([
       expect.objectContaining({ author: 'buyer', at: NOW - 2000, text: '在吗', buyer: '802114' }),
       expect.objectContaining({ author: 'human', at: NOW - 1000, text: '在的' }),
@@ -418,7 +418,7 @@ describe('Watcher', () => {
     list.querySelector('li:nth-child(3) .msg-content-box')!.textContent = '撤回了一条消息';
     await vi.waitFor(() => expect(watcher.stats.scans).toBe(4));
     expect(watcher.last).toEqual(pddAdapter.extract(document));
-    expect(watcher.stats.live).toBe(0);
+    expect(watcher.stats.incremental).toBe(0);
   });
 
   it('a thread switch is read whole: the new thread is history, and a message arriving meanwhile is not missed', async () => {
@@ -459,7 +459,7 @@ describe('Watcher', () => {
     // Reported from the observer's callback itself, before any later task.
     await Promise.resolve();
     expect(events().slice(before)).toEqual([expect.objectContaining({ text: '还在吗', at: NOW - 1000 })]);
-    expect(watcher.stats).toMatchObject({ scans: 1, live: 1 });
+    expect(watcher.stats).toMatchObject({ scans: 1, incremental: 1 });
     await tick();
     expect(watcher.stats.scans).toBe(1);
     expect(watcher.last).toEqual(pddAdapter.extract(document));
@@ -954,7 +954,7 @@ describe('in-page countdown badges', () => {
     await tick();
     expect(document.title).toBe('(2) 0:42 · (新消息) 拼多多商家后台');
     expect(w.stats.scans).toBe(scans);
-    expect(w.stats.live).toBe(0);
+    expect(w.stats.incremental).toBe(0);
     // The setting off (a whole list, without it): the page's title exactly.
     w.receive({ ...clockList([waiting('733519', 42_000)], 2), title: false });
     expect(document.title).toBe('(新消息) 拼多多商家后台');
