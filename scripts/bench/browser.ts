@@ -37,9 +37,9 @@ export async function cleanupTemps(): Promise<void> {
  * extension under measurement. The copy also holds the render floor's blank page (BLANK_PAGE), which the
  * product itself does not have.
  */
-export async function extensionCopy(): Promise<string> {
+export async function extensionCopy(from = DEMO_EXTENSION_DIR): Promise<string> {
   const dir = path.join(await tempDir('rs-bench-ext-'), 'ext');
-  await cp(DEMO_EXTENSION_DIR, dir, { recursive: true });
+  await cp(from, dir, { recursive: true });
   await writeFile(
     path.join(dir, BLANK_PAGE),
     '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8" /><title>blank</title></head>' +

@@ -2,9 +2,11 @@
  * `npm run bench` (after `npm run build:all`): the issue-7 benchmarks in real Chromium and node. Writes
  * bench-results/latest.json and bench-results/latest.md; bench-results/README.md explains every number.
  *
- *   jiti scripts/bench/index.ts [--quick] [--only=bundles,engine,latency,mainthread,popup,analytics,palette]
+ *   jiti scripts/bench/index.ts [--quick] [--only=bundles,engine,latency,mainthread,popup,analytics,palette,memory]
+ *     [--ext=DIR]
  *
  * --quick: small scales for a smoke run (minutes, not tens of minutes); its numbers are not the goals' numbers.
+ * --ext=DIR: measure another unpacked demo build instead of .output/chrome-mv3-demo (a before/after pair).
  * The machine may be shared: every section records the load average around it, and every timing has its spread.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -27,6 +29,7 @@ import { measureMainThread } from './mainthread';
 import { measureAnalytics } from './analytics';
 import { measurePalette } from './palette';
 import { measurePopup } from './popup';
+import { measureContentHeap, measureWorkerHeap } from './memory';
 import { round, sleep, summarize, type Summary } from './stats';
 import { REFERENCE_FLOORS, markdownGoals, ratioVerdict, type Goal } from './verdict';
 
@@ -36,7 +39,8 @@ const ONLY = argv
   .find((a) => a.startsWith('--only='))
   ?.slice(7)
   .split(',');
-const SECTIONS = ['bundles', 'engine', 'latency', 'mainthread', 'popup', 'analytics', 'palette'] as const;
+const EXT_DIR = argv.find((a) => a.startsWith('--ext='))?.slice(6);
+const SECTIONS = ['bundles', 'engine', 'latency', 'mainthread', 'popup', 'analytics', 'palette', 'memory'] as const;
 type Section = (typeof SECTIONS)[number];
 const want = (s: Section) => !ONLY || ONLY.includes(s);
 for (const s of ONLY ?? []) if (!SECTIONS.includes(s as Section)) throw new Error(`unknown section ${s}`);
@@ -58,6 +62,8 @@ const SCALE = QUICK
       analyticsOpens: 4,
       palettePhrases: 1000,
       paletteOpens: 5,
+      memoryPerDay: 1000,
+      memoryReads: 2,
     }
   : {
       latencySmall: 500,
@@ -75,6 +81,8 @@ const SCALE = QUICK
       analyticsOpens: 12,
       palettePhrases: 5000,
       paletteOpens: 30,
+      memoryPerDay: 5000,
+      memoryReads: 5,
     };
 const LARGE_QUERY = 'rows=1000&messages=10000';
 
@@ -197,8 +205,8 @@ async function main() {
   try {
     // One private copy of the demo build for every browser section (a rebuild elsewhere cannot change it).
     const extDir =
-      want('latency') || want('mainthread') || want('popup') || want('analytics') || want('palette')
-        ? await extensionCopy()
+      want('latency') || want('mainthread') || want('popup') || want('analytics') || want('palette') || want('memory')
+        ? await extensionCopy(EXT_DIR)
         : '';
     if (want('bundles')) {
       const r = await section('bundle sizes (production build)', () => measureBundles(PROD_EXTENSION_DIR));
@@ -414,6 +422,29 @@ async function main() {
         met: ok ? p.searchKeystrokeMs.p95 <= 16 : false,
       });
     }
+    if (want('memory')) {
+      const content = await section('memory: the content script on the large workbench', () =>
+        measureContentHeap({ extensionDir: extDir, query: LARGE_QUERY, reads: SCALE.memoryReads, log }),
+      );
+      const worker = await section(`memory: the service worker after a day of ${SCALE.memoryPerDay} inquiries`, () =>
+        measureWorkerHeap({ extensionDir: extDir, perDay: SCALE.memoryPerDay, reads: SCALE.memoryReads, log }),
+      );
+      results.memory = { content, worker };
+      const c = content.result?.contentScriptMB;
+      goals.push({
+        goal: "content script's retained heap, large workbench (10 000 messages), watched − unwatched page",
+        target: '≤ 5 MB',
+        measured: c ? `${c.p50.toFixed(2)} MB (p50 of ${c.n}; max ${c.max.toFixed(2)})` : 'error',
+        met: c ? c.max <= 5 : false,
+      });
+      const w = worker.result;
+      goals.push({
+        goal: `service worker heap after a day of ${SCALE.memoryPerDay} inquiries (rehydrated)`,
+        target: 'reported',
+        measured: w ? `${w.afterDayMB.p50.toFixed(2)} MB (empty profile ${w.emptyMB.p50.toFixed(2)} MB)` : 'error',
+        met: null,
+      });
+    }
   } finally {
     clearInterval(loadTimer);
     await server.close();
@@ -601,6 +632,24 @@ function markdown(out: Any): string {
         '',
       );
     }
+  }
+  const mem = out.memory as Any | undefined;
+  if (mem) {
+    lines.push('## 6. Memory (V8 + embedder heap after forced full collections)', '');
+    const c = mem.content;
+    if (!c.result) lines.push(`content script: error: ${c.error}`, '');
+    else
+      lines.push(
+        `Content script, large workbench (load ${JSON.stringify(c.load)}): watched page ${s(c.result.watchedMB, 'MB')}; the same page unwatched ${s(c.result.plainMB, 'MB')}; **difference ${s(c.result.contentScriptMB, 'MB')}** (${c.result.eventsStored} events stored, ${c.result.badgesInPage} badges in the page)`,
+        '',
+      );
+    const w = mem.worker;
+    if (!w.result) lines.push(`worker: error: ${w.error}`, '');
+    else
+      lines.push(
+        `Service worker (load ${JSON.stringify(w.load)}): empty profile ${s(w.result.emptyMB, 'MB')}; after a day seeded (${JSON.stringify(w.result.seeded)}) and a restart ${s(w.result.afterDayMB, 'MB')}`,
+        '',
+      );
   }
   const eng = out.engine as Any | undefined;
   if (eng) {
