@@ -26,6 +26,7 @@ import { measureBundles, type EntrypointSize } from './bundle';
 import { measureLatency } from './latency';
 import { measureAlertLatency } from './alerts';
 import { measureMainThread } from './mainthread';
+import { PAGE_COST_GOAL } from './pagecost';
 import { measureAnalytics } from './analytics';
 import { measurePalette } from './palette';
 import { measurePopup } from './popup';
@@ -297,6 +298,15 @@ async function main() {
         met: ci
           ? ci.extension[1] <= 1.02 && r.result!.checks.naiveAboveFloor && r.result!.checks.controlWithin2pct
           : false,
+      });
+      const pc = r.result?.pageCost;
+      goals.push({
+        goal: "page cost by attribution (large workbench): the extension's script + the collections it causes + its badges' rendering",
+        target: `≤ ${PAGE_COST_GOAL.sharePercent}% of the page's busy time and ≤ 1/${1 / PAGE_COST_GOAL.ofNaiveScript} of the naive poller's script`,
+        measured: pc
+          ? `${pc.sharePercent.toFixed(2)}% (${pc.attributableMsPerSec.toFixed(2)} ms/s: script ${pc.scriptMsPerSec.toFixed(2)}, GC ${pc.gcDeltaMsPerSec.toFixed(2)}, badges ${pc.badgeRenderDeltaMsPerSec.toFixed(2)}); ${(pc.ofNaiveScript * 100).toFixed(1)}% of the poller's script`
+          : 'error',
+        met: pc ? pc.met : false,
       });
     }
     if (want('popup')) {
@@ -576,6 +586,7 @@ function markdown(out: Any): string {
         }),
         '',
         `- Reply Sentinel's time by function (ms/s, inclusive): ${JSON.stringify(r.attribution.extension.byFunctionMsPerSec)}`,
+        `- page cost (issue 21; scripts/bench/pagecost.ts): script ${r.pageCost.scriptMsPerSec} ms/s + collections it causes (its page's GC − the plain page's) ${r.pageCost.gcDeltaMsPerSec} ms/s + its badges' rendering (native time with the badges shown ${r.pageCost.badgesShownProgramMsPerSec} − hidden ${r.pageCost.badgesHiddenProgramMsPerSec} ms/s, ${r.pageCost.badgesInPage.p50} badges in the page) ${r.pageCost.badgeRenderDeltaMsPerSec} ms/s = **${r.pageCost.attributableMsPerSec} ms/s, ${r.pageCost.sharePercent}% of its page's busy time, ${r.pageCost.ofNaiveScript}× the naive poller's script** (negative differences are noise and add nothing)`,
         '',
       );
   }
