@@ -80,13 +80,25 @@ export function LineChart({
     let plot: uPlot | undefined;
     let gone = false;
     const onResize = () => plot?.setSize({ width: Math.max(280, el.clientWidth || 640), height });
-    void loadUplot().then((UPlot) => {
+    // Drawn in a task of its own after the frame that shows the page has been painted (a chart costs tens of ms
+    // on a loaded machine: none of it holds back the first paint, and each chart is its own task).
+    let frame = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const draw = (UPlot: typeof uPlot) => {
       if (gone) return;
       plot = new UPlot(options(UPlot), data, el);
       window.addEventListener('resize', onResize);
+    };
+    void loadUplot().then((UPlot) => {
+      if (gone) return;
+      frame = requestAnimationFrame(() => {
+        timer = setTimeout(() => draw(UPlot));
+      });
     });
     return () => {
       gone = true;
+      cancelAnimationFrame(frame);
+      if (timer !== undefined) clearTimeout(timer);
       window.removeEventListener('resize', onResize);
       plot?.destroy();
     };
