@@ -136,10 +136,13 @@ export function AnalyticsPage() {
   const scope = rangeScope(today, range, only);
   const days = scopeDays(scope);
 
+  // The first paint holds what is above the fold: the controls, the trends and the response times (their numbers;
+  // the charts draw once uPlot has loaded). The sections below it, and their figures, come in the frames after it
+  // (`painted`), so the first frame is small (issue 21).
   const trends = metricTrends(rules, shown, scope);
   const response = responseTrendsFromStats(rules, allStats, scope);
-  const heat = hourWeekFromStats(rules, allStats, scope);
-  const accounts = accountBreakdownFromStats(rules, shown, st.view === 'team' ? [] : allStats, scope);
+  const heat = painted ? hourWeekFromStats(rules, allStats, scope) : null;
+  const accounts = painted ? accountBreakdownFromStats(rules, shown, st.view === 'team' ? [] : allStats, scope) : null;
   const missed = failedUnits ? missedBuyers(rules, failedUnits, scope) : null;
   const staffScope = completeDaysScope(today, range, only);
   const handling = events
@@ -149,9 +152,10 @@ export function AnalyticsPage() {
   // The wait to keep: the account's platform deadline; for all accounts the 3-minute rule most platforms use.
   const defaultTarget = only ? primaryMetric(rules, only.platform).thresholdSec : 180;
   const targetSec = st.targetSec ?? defaultTarget;
-  const plan = ahtSec
-    ? staffingPlanFromStats(rules, allStats, staffScope, { ahtSec, targetSec, targetLevel: st.targetLevel })
-    : null;
+  const plan =
+    painted && ahtSec
+      ? staffingPlanFromStats(rules, allStats, staffScope, { ahtSec, targetSec, targetLevel: st.targetLevel })
+      : null;
   const team = st.view === 'team';
 
   return (
@@ -210,23 +214,27 @@ export function AnalyticsPage() {
         <>
           <TrendsSection trends={trends} days={days} t={t} />
           <ResponseSection response={response} days={days} team={team} t={t} />
-          <HeatmapSection heat={heat} team={team} t={t} />
-          <StaffingSection
-            plan={plan}
-            handling={handling}
-            ahtSec={ahtSec}
-            targetSec={targetSec}
-            defaultTarget={defaultTarget}
-            sampleDays={AHT_SAMPLE_DAYS}
-            team={team}
-            t={t}
-          />
-          <AccountsSection accounts={accounts} team={team} t={t} />
-          <BuyerLevelSection t={t} />
-          <MissedSection missed={missed} count={heat.breaches.total} team={team} t={t} />
+          {heat && accounts ? (
+            <>
+              <HeatmapSection heat={heat} team={team} t={t} />
+              <StaffingSection
+                plan={plan}
+                handling={handling}
+                ahtSec={ahtSec}
+                targetSec={targetSec}
+                defaultTarget={defaultTarget}
+                sampleDays={AHT_SAMPLE_DAYS}
+                team={team}
+                t={t}
+              />
+              <AccountsSection accounts={accounts} team={team} t={t} />
+              <BuyerLevelSection t={t} />
+              <MissedSection missed={missed} count={heat.breaches.total} team={team} t={t} />
+            </>
+          ) : null}
         </>
       )}
-      <TeamDataSection today={today} shown={shown} team={team} agentId={agentId} t={t} />
+      {painted ? <TeamDataSection today={today} shown={shown} team={team} agentId={agentId} t={t} /> : null}
     </main>
   );
 }

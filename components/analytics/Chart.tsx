@@ -1,7 +1,16 @@
 import { useEffect, useRef } from 'react';
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
+import type uPlot from 'uplot';
 import { chinaDayStart } from '@/lib/engine/time';
+
+/**
+ * uPlot (≈ 50 kB) and its stylesheet are loaded on first use, not with the page's first script: the charts draw in
+ * the frames after the page's first paint (issue 21).
+ */
+let uplotLib: Promise<typeof uPlot> | null = null;
+export function loadUplot(): Promise<typeof uPlot> {
+  uplotLib ??= Promise.all([import('uplot'), import('uplot/dist/uPlot.min.css')]).then(([m]) => m.default);
+  return uplotLib;
+}
 
 export interface ChartLine {
   label: string;
@@ -13,7 +22,7 @@ export interface ChartLine {
 }
 
 /**
- * A daily line chart (uPlot, ~50 kB, canvas). The canvas is decorative for assistive technology: every chart
+ * A daily line chart (uPlot, ~50 kB, canvas, loaded lazily: the box keeps its height until it draws). The canvas is decorative for assistive technology: every chart
  * on the page comes with the same numbers as a table.
  */
 export function LineChart({
@@ -47,10 +56,10 @@ export function LineChart({
     for (const l of lines)
       for (const v of l.values) if (v !== null && Number.isFinite(v)) max = Math.max(max, v * scale);
     const fmt = (v: number | null) => (v === null ? '—' : unit === '%' ? `${v.toFixed(1)}%` : `${Math.round(v)} s`);
-    const opts: uPlot.Options = {
+    const options = (UPlot: typeof uPlot): uPlot.Options => ({
       width: Math.max(280, el.clientWidth || 640),
       height,
-      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Asia/Shanghai'),
+      tzDate: (ts) => UPlot.tzDate(new Date(ts * 1000), 'Asia/Shanghai'),
       scales: {
         x: { time: true },
         y: { range: unit === '%' ? [0, 100] : [0, Math.max(10, Math.ceil(max * 1.15))] },
@@ -67,16 +76,34 @@ export function LineChart({
         })),
       ],
       axes: [{}, { values: (_u, ticks) => ticks.map((v) => (unit === '%' ? `${v}%` : `${v}s`)), size: 56 }],
+    });
+    let plot: uPlot | undefined;
+    let gone = false;
+    const onResize = () => plot?.setSize({ width: Math.max(280, el.clientWidth || 640), height });
+    // Drawn in a task of its own after the frame that shows the page has been painted (a chart costs tens of ms
+    // on a loaded machine: none of it holds back the first paint, and each chart is its own task).
+    let frame = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const draw = (UPlot: typeof uPlot) => {
+      if (gone) return;
+      plot = new UPlot(options(UPlot), data, el);
+      window.addEventListener('resize', onResize);
     };
-    const plot = new uPlot(opts, data, el);
-    const onResize = () => plot.setSize({ width: Math.max(280, el.clientWidth || 640), height });
-    window.addEventListener('resize', onResize);
+    void loadUplot().then((UPlot) => {
+      if (gone) return;
+      frame = requestAnimationFrame(() => {
+        timer = setTimeout(() => draw(UPlot));
+      });
+    });
     return () => {
+      gone = true;
+      cancelAnimationFrame(frame);
+      if (timer !== undefined) clearTimeout(timer);
       window.removeEventListener('resize', onResize);
-      plot.destroy();
+      plot?.destroy();
     };
     // `key` stands for days/lines/unit/dayLabel/height (arrays rebuilt every render would redraw needlessly).
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
-  return <div ref={box} className="rs-chart" aria-hidden="true" />;
+  return <div ref={box} className="rs-chart" aria-hidden="true" style={{ minHeight: height }} />;
 }

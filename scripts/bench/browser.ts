@@ -3,7 +3,7 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { CHROMIUM_PATH, DEMO_EXTENSION_DIR } from '../../test/e2e/harness';
+import { CHROMIUM_PATH, DEMO_EXTENSION_DIR, type ExtensionHarness } from '../../test/e2e/harness';
 
 /** The same switches as the e2e harness (headless new, no GPU, nothing phoning home). */
 export const BENCH_ARGS = [
@@ -34,12 +34,60 @@ export async function cleanupTemps(): Promise<void> {
 
 /**
  * A private copy of the demo build, so that a rebuild elsewhere during a long benchmark cannot change the
- * extension under measurement.
+ * extension under measurement. The copy also holds the render floor's blank page (BLANK_PAGE), which the
+ * product itself does not have.
  */
-export async function extensionCopy(): Promise<string> {
+export async function extensionCopy(from = DEMO_EXTENSION_DIR): Promise<string> {
   const dir = path.join(await tempDir('rs-bench-ext-'), 'ext');
-  await cp(DEMO_EXTENSION_DIR, dir, { recursive: true });
+  await cp(from, dir, { recursive: true });
+  await writeFile(
+    path.join(dir, BLANK_PAGE),
+    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8" /><title>blank</title></head>' +
+      '<body><div id="root"></div><script src="/bench-blank.js"></script></body></html>\n',
+  );
+  // One node rendered, then the same two marks as the popup: rendered (now) and painted (the task after the frame).
+  await writeFile(
+    path.join(dir, 'bench-blank.js'),
+    `document.getElementById('root').textContent = '响应哨兵';
+performance.mark('rs-blank-rendered');
+requestAnimationFrame(() => setTimeout(() => performance.mark('rs-blank-painted')));
+`,
+  );
   return dir;
+}
+
+/** The render floor: a blank page of the extension's own origin (one node, one tiny script), see extensionCopy. */
+export const BLANK_PAGE = 'bench-blank.html';
+
+/**
+ * One open of the blank page in a fresh tab: ms from navigation start to its `rs-blank-rendered` mark (the floor
+ * of the popup's and the analytics page's first render: a new extension document in the same renderer process,
+ * with nothing of the product's in it). Needs an extension from extensionCopy.
+ */
+export async function blankPageRenderMs(
+  ext: ExtensionHarness,
+  viewport: { width: number; height: number },
+): Promise<number> {
+  const page = await ext.context.newPage();
+  try {
+    await page.setViewportSize(viewport);
+    await page.goto(`${ext.baseUrl}/${BLANK_PAGE}`);
+    return await page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const end = performance.now() + 30_000;
+          const check = () => {
+            const r = performance.getEntriesByName('rs-blank-rendered')[0];
+            if (r && performance.getEntriesByName('rs-blank-painted')[0]) resolve(r.startTime);
+            else if (performance.now() > end) reject(new Error('the blank page never marked rs-blank-rendered'));
+            else setTimeout(check, 5);
+          };
+          check();
+        }),
+    );
+  } finally {
+    await page.close();
+  }
 }
 
 /**

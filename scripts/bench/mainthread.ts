@@ -26,6 +26,7 @@ import { readStore, seedSettings } from '../../test/e2e/db';
 import { launchExtension } from '../../test/e2e/harness';
 import { ALL_DAY_PDD, launchWith, naiveExtension } from './browser';
 import { attribute, isExtensionScript, startCpuProfile, stopCpuProfile, type Attribution } from './cpu';
+import { pageCost } from './pagecost';
 import { bootstrapRatio, round, sleep, summarize } from './stats';
 
 type Metrics = Record<string, number>;
@@ -153,6 +154,43 @@ export async function measureMainThread(o: MainThreadOptions) {
       mark = target;
     }
     log(`  profiled ${o.profiledWindows} more windows per page`);
+    // The badges' own rendering (style, layout, paint): the extension's page alone, in alternating windows with
+    // its badges shown and hidden (a page stylesheet hides them; it is put in or taken out before the window's
+    // forced collection, and a frame passes before the window starts). The difference of the native time
+    // ("(program)") between the two kinds is what the badges cost the page to render.
+    // (Every page got the same messages up to here; the check below counts them now.)
+    const sent = await Promise.all(
+      subjects.map((s) => s.page!.evaluate(() => (window as unknown as LargeDemo).demo.sent)),
+    );
+    const extSubject = subjects.find((x) => x.name === 'extension')!;
+    const badgeWindows: { shown: Attribution[]; hidden: Attribution[]; badges: number[] } = {
+      shown: [],
+      hidden: [],
+      badges: [],
+    };
+    for (let k = 0; k < 2 * o.profiledWindows; k++) {
+      const hide = k % 2 === 1;
+      badgeWindows.badges.push(
+        await extSubject.page!.evaluate(
+          ([hide, attr]) => {
+            let style = document.getElementById('rs-bench-hide-badges');
+            if (hide && !style) {
+              style = document.createElement('style');
+              style.id = 'rs-bench-hide-badges';
+              style.textContent = `[${attr}] { display: none !important; }`;
+              document.head.append(style);
+            } else if (!hide) style?.remove();
+            return document.querySelectorAll(`[${attr}]`).length;
+          },
+          [hide, 'data-reply-sentinel-badge'] as const, // lib/content/row-badges.ts BADGE_ATTR
+        ),
+      );
+      await sleep(100);
+      mark += o.windowMessages;
+      (hide ? badgeWindows.hidden : badgeWindows.shown).push(await profileWindow(extSubject, mark));
+    }
+    await extSubject.page!.evaluate(() => document.getElementById('rs-bench-hide-badges')?.remove());
+    log(`  profiled ${o.profiledWindows} windows with the badges shown and as many hidden`);
 
     // The subjects really did their work: the extension watched the page and stored what it saw; the naive
     // poller polled; the pages received the same traffic.
@@ -173,15 +211,12 @@ export async function measureMainThread(o: MainThreadOptions) {
           };
         }),
     );
-    const sent = await Promise.all(
-      subjects.map((s) => s.page!.evaluate(() => (window as unknown as LargeDemo).demo.sent)),
-    );
     const sum = (n: Name, f: (x: Sample) => number) => samples.reduce((a, w) => a + f(w[n]), 0);
     const plainMs = sum('plain', (x) => x.taskMs);
     const naiveFloor = 1 + (sum('naive', (x) => x.scriptMs) - sum('plain', (x) => x.scriptMs)) / plainMs;
     const naiveRatio = sum('naive', (x) => x.taskMs) / plainMs;
-    const attribution = (n: Name) => {
-      const a = profiled[n]!;
+    const attribution = (n: Name) => attributionOf(profiled[n]!);
+    const attributionOf = (a: Attribution[]) => {
       const total = (f: (x: Attribution) => number) => a.reduce((acc, x) => acc + f(x), 0);
       const seconds = total((x) => x.totalMs) / 1000;
       const functions = new Map<string, number>();
@@ -226,6 +261,12 @@ export async function measureMainThread(o: MainThreadOptions) {
       controlCi95: controlCi,
       controlWithin2pct: controlCi[0] >= 0.98 && controlCi[1] <= 1.02,
     };
+    const perPage = Object.fromEntries(NAMES.map((n) => [n, attribution(n)])) as Record<
+      Name,
+      ReturnType<typeof attribution>
+    >;
+    const badgesShown = attributionOf(badgeWindows.shown);
+    const badgesHidden = attributionOf(badgeWindows.hidden);
     const per = (f: (x: Sample) => number) =>
       Object.fromEntries(NAMES.map((n) => [n, summarize(samples.map((w) => f(w[n])))])) as Record<
         Name,
@@ -258,10 +299,20 @@ export async function measureMainThread(o: MainThreadOptions) {
         checks,
         attribution: {
           windows: o.profiledWindows,
-          ...(Object.fromEntries(NAMES.map((n) => [n, attribution(n)])) as Record<
-            Name,
-            ReturnType<typeof attribution>
-          >),
+          ...perPage,
+        },
+        // Issue 21's page-cost goal from the same run's attribution (scripts/bench/pagecost.ts).
+        pageCost: {
+          ...pageCost({
+            extension: perPage.extension,
+            plain: perPage.plain,
+            naive: perPage.naive,
+            badgesShown: badgesShown,
+            badgesHidden: badgesHidden,
+          }),
+          badgesShownProgramMsPerSec: badgesShown.programMsPerSec,
+          badgesHiddenProgramMsPerSec: badgesHidden.programMsPerSec,
+          badgesInPage: summarize(badgeWindows.badges),
         },
         perRound: samples,
       },

@@ -127,8 +127,8 @@ describe('analytics page with seeded data', () => {
     await expect.poll(() => trend.textContent()).toContain('58.0%');
     expect(await trend.textContent()).toContain('达标 76 · 未达标 55');
     expect(await trend.textContent()).toContain('平台预警线 50.0%');
-    // uPlot drew a canvas with the series and the warning line in its legend.
-    expect(await page.locator('[data-metric="pdd.manual3min"] canvas').count()).toBeGreaterThan(0);
+    // uPlot (loaded after the first paint) drew a canvas with the series and the warning line in its legend.
+    await expect.poll(() => page.locator('[data-metric="pdd.manual3min"] canvas').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-metric="pdd.manual3min"] .u-legend').textContent()).toContain('平台预警线 50.0%');
 
     // 26 × 120 s, 2 × 250 s, 2 never, 1 never yesterday (31): median 120 s; p90 at rank 27 of 0..30 → 250 s.

@@ -128,6 +128,16 @@ afterEach(() => {
 const card = async (metric: string) =>
   (await screen.findByText(/3分钟人工回复率/, { selector: `[data-metric="${metric}"] h3` })).closest('article')!;
 
+/** The sections below the fold (heatmaps, staffing, accounts, missed buyers, export/import) render after the first paint. */
+const belowTheFold = () =>
+  vi.waitFor(
+    () => {
+      expect(document.getElementById('ana-heatmap')).not.toBeNull();
+      expect(document.getElementById('ana-data')).not.toBeNull();
+    },
+    { timeout: 5000 },
+  );
+
 describe('Analytics page', () => {
   it('shows each metric’s trend with the platform’s warning line and the range total, and switches ranges', async () => {
     await seed();
@@ -169,6 +179,7 @@ describe('Analytics page', () => {
     expect(resp.querySelector('.rs-total')!.textContent).toContain('P90：未回复');
     expect(resp.textContent).toContain('已回复 3 / 共 4');
 
+    await belowTheFold();
     const volume = document.getElementById('ana-heat-volume')!;
     expect(volume.querySelector('caption')!.textContent).toBe('咨询量（合计 4）');
     const wd = (day: string) => (new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7;
@@ -281,6 +292,7 @@ describe('Analytics page', () => {
       .mockResolvedValue({ ok: true, added: 1, replaced: 0, kept: 0, decisions: [], decisionCount: 0 } as never);
     render(<AnalyticsPage />);
     await card('pdd.manual3min');
+    await belowTheFold();
 
     fireEvent.click(screen.getByRole('button', { name: '导出每日汇总 CSV' }));
     expect(click).toHaveBeenCalledTimes(1);
@@ -350,6 +362,7 @@ describe('Analytics page', () => {
     } as never);
     render(<AnalyticsPage />);
     await card('pdd.manual3min');
+    await belowTheFold();
     const file = buildExport({
       agentId: OTHER,
       label: '小王',
@@ -386,6 +399,7 @@ describe('Analytics page', () => {
       team(rollup('pdd.manual3min', ago(2), { pass: 5, fail: 5 }, 'shop:小王')), // another sub-account: adds up
     ]);
     render(<AnalyticsPage />);
+    await belowTheFold();
     expect(
       await screen.findByText((_, el) => /^小王 · 3 行/.test(el?.textContent ?? ''), { selector: 'span' }),
     ).toBeTruthy();
@@ -413,6 +427,7 @@ describe('Analytics page', () => {
 
   it('empty database: says so everywhere, nothing breaks', async () => {
     render(<AnalyticsPage />);
+    await belowTheFold();
     expect((await screen.findAllByText('所选范围内没有数据。')).length).toBe(3);
     expect(await screen.findByText('所选范围内没有超时的买家。', undefined, { timeout: 5000 })).toBeTruthy();
     expect(document.getElementById('ana-heat-volume')!.querySelector('caption')!.textContent).toBe('咨询量（合计 0）');
