@@ -59,7 +59,7 @@ export function SettingsPage() {
   async function purge() {
     if (!confirm(t('optPurgeConfirm'))) return;
     const reply = await ask({ type: 'purgeAll' });
-    setPurged(reply.ok ? t('optPurged', [String(reply.removed ?? 0)]) : t('optError', [reply.error]));
+    setPurged(reply.ok ? t('optPurged', { count: reply.removed ?? 0 }) : t('optError', [reply.error]));
   }
 
   async function save(e: FormEvent) {

@@ -356,7 +356,7 @@ function ImportExport({
             </p>
           ))}
           {mode === 'replace' && plan.removed ? (
-            <p className="warn">{t('phrWillRemove', [String(plan.removed)])}</p>
+            <p className="warn">{t('phrWillRemove', { count: plan.removed })}</p>
           ) : null}
           {plan.conflicts.map((c) => (
             <p key={c.line} className="rs-error">

@@ -304,7 +304,7 @@ function Compliance({
               {m.periods.map((per) => (
                 <div key={per.days}>
                   <small className="muted">
-                    {per.days === 1 ? t('popupPeriodPrev') : t('popupPeriodDays', [per.days])}：
+                    {per.days === 1 ? t('popupPeriodPrev') : t('popupPeriodDays', { count: per.days })}：
                   </small>
                   <FigureLine f={per.figure} m={m} state={per.state} t={t} />
                 </div>

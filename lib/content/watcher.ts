@@ -32,6 +32,7 @@ import { insertTextConfirmed } from './insert';
 import { BADGE_ATTR, RowBadges } from './row-badges';
 import { TabTitle, tabDocument } from './tab-title';
 import { windowTimers, type TimerId, type Timers } from './timers';
+import { setContentLang } from '../i18n/content';
 import { UNRECOGNISED_ACCOUNT, isUnrecognisedAccount, keyId, type ChatEvent } from '../model';
 
 export interface WatcherDeps {
@@ -159,6 +160,8 @@ export class Watcher {
     const ours =
       clocks?.account === mine || (mine === UNRECOGNISED_ACCOUNT && isUnrecognisedAccount(clocks?.account ?? ''));
     if (!clocks || clocks.platform !== this.deps.adapter.platform || !ours) return undefined;
+    // The language comes with the clocks (the worker sends the whole list again when it changes).
+    setContentLang(clocks.lang);
     if (clocks.base === undefined) this.badges.setClocks(clocks.clocks);
     else if (clocks.base === this.clocksSeq) this.badges.changeClocks(clocks.clocks, clocks.removed ?? []);
     else return { ok: false, error: CLOCKS_RESYNC };
