@@ -1,5 +1,4 @@
-import type { Translate } from '@/lib/badge';
-import { catalogTranslate } from '@/lib/i18n';
+import { catalogTranslate, resolveLang, type Translate } from '@/lib/i18n';
 import { storedSetting, type Settings } from '@/lib/settings';
 import { useLazyLive } from './useLazyLive';
 
@@ -7,7 +6,7 @@ type Language = Settings['language'];
 const loadLive = () => import('@/lib/ui/live');
 
 /**
- * The UI translator: the language forced in settings, else the browser's (Chinese first). `initial`: the setting
+ * The UI translator: the language chosen in settings, else the browser's (English browsers English, others Chinese). `initial`: the setting
  * when already read (the popup's first frame); `live: false` holds off the live query (and Dexie's open) until the
  * caller is ready.
  */
@@ -19,13 +18,13 @@ export function useT({ initial, live = true }: { initial?: Language; live?: bool
     initial,
     live,
   );
-  if (lang === 'zh_CN' || lang === 'en') return catalogTranslate(lang);
-  let ui = 'zh-cn';
+  return catalogTranslate(resolveLang(lang, uiLanguage()));
+}
+
+function uiLanguage(): string {
   try {
-    ui = browser.i18n.getUILanguage().toLowerCase();
+    return browser.i18n.getUILanguage();
   } catch {
-    /* not available (tests): Chinese, the product's first language */
+    return 'zh-CN'; // not available (tests): Chinese, the product's first language
   }
-  // As Chrome does with default_locale zh_CN: English only for English browsers, Chinese otherwise.
-  return catalogTranslate(ui.startsWith('en') ? 'en' : 'zh_CN');
 }

@@ -24,8 +24,13 @@ const CONTENT_KEYS = new Set(['badgeLeft', 'badgeOver', 'durSec', 'durMin', 'dur
 
 /** Old keys that end up as another key (their strings are replaced by PLURALS' entry for the new one). */
 const RENAMED: Record<string, string> = { durDays: 'durDay' };
-/** Old keys no longer used (their text is a plural form of another key now). */
-const DROPPED = new Set(['notifyMergedSoonTitleOne', 'notifyMergedBreachTitleOne']);
+/** Old keys no longer used. */
+const DROPPED = new Set([
+  'notifyMergedSoonTitleOne',
+  'notifyMergedBreachTitleOne',
+  // The analytics page's language guess: the translator says its language now (`t.lang`).
+  'anaLang',
+]);
 
 /** Plural keys: the old `$n` that is the count, and the forms per language (Chinese has only `other`). */
 const PLURALS: Record<string, { count: number; en: { one: string; other: string } }> = {

@@ -1,3 +1,4 @@
+import { pick } from '@/lib/i18n';
 import { useEffect, useLayoutEffect, useState } from 'react';
 import type { Translate } from '@/lib/badge';
 import { ceilSec, spokenDuration } from '@/lib/duration';
@@ -270,7 +271,6 @@ function Compliance({
   today: string;
   t: Translate;
 }) {
-  const zh = t('popupSettings') === '设置';
   // Today's failed and unobserved units of the primary metrics: two exact index keys (no cursor walk).
   const failed = useLazyLive(
     loadLive,
@@ -291,7 +291,7 @@ function Compliance({
           {p.metrics.map((m) => (
             <div key={m.rule.key} className="rs-metric" data-metric={m.rule.key}>
               <div className="name">
-                {zh ? m.rule.label.zh : m.rule.label.en}
+                {pick(m.rule.label, t.lang)}
                 {m.rule.confidence === 'L' ? <small className="muted"> · {t('popupUnverified')}</small> : null}
               </div>
               <div>
