@@ -97,6 +97,7 @@ export default defineBackground(() => {
     db,
     () => Date.now(),
     () => void phrasesChanged().catch(() => undefined),
+    t,
   );
   const limiter = new TrafficLimiter();
   const deps: HandlerDeps = {

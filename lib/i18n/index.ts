@@ -29,3 +29,8 @@ export const CATALOGS: Record<Lang, Catalog> = {
 const made: Partial<Record<Lang, Translate>> = {};
 /** The translator for `lang` (every key). */
 export const catalogTranslate = (lang: Lang): Translate => (made[lang] ??= makeTranslator<Key>(lang, CATALOGS));
+
+/** A message said later, in the language of whoever shows it: its key and values (pure code returns these). */
+export type Said = readonly [key: Key, args?: import('./core').Args];
+/** A said message in `t`'s language. */
+export const say = (t: Translate, [key, args]: Said): string => t(key, args);
