@@ -168,7 +168,7 @@ function Phrases({ t }: { t: Translate }) {
 function HealthStrip({ tabs, t }: { tabs: TabRow[]; t: Translate }) {
   if (!tabs.length) return null;
   return (
-    <ul className="rs-health" aria-label="workbench tabs">
+    <ul className="rs-health" aria-label={t('popupTabsLabel')}>
       {tabs.map((tab) => (
         <li
           key={tab.tabId}
