@@ -1,4 +1,5 @@
-import { catalogTranslate, resolveLang, type Translate } from '@/lib/i18n';
+import { useEffect } from 'react';
+import { LOCALE_TAG, catalogTranslate, resolveLang, type Translate } from '@/lib/i18n';
 import { storedSetting, type Settings } from '@/lib/settings';
 import { useLazyLive } from './useLazyLive';
 
@@ -18,7 +19,12 @@ export function useT({ initial, live = true }: { initial?: Language; live?: bool
     initial,
     live,
   );
-  return catalogTranslate(resolveLang(lang, uiLanguage()));
+  const t = catalogTranslate(resolveLang(lang, uiLanguage()));
+  // The page says its language (screen readers, hyphenation, fonts): the HTML files start as zh-CN.
+  useEffect(() => {
+    document.documentElement.lang = LOCALE_TAG[t.lang];
+  }, [t.lang]);
+  return t;
 }
 
 function uiLanguage(): string {
