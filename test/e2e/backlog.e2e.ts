@@ -9,7 +9,6 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowBadgeText } from '../../lib/content/row-badges';
 import { contentTranslate } from '../../lib/i18n/content';
-import { resolveLang } from '../../lib/i18n/core';
 import { readStore, seedSettings, type Row } from './db';
 import { REPO_ROOT, launchExtension, startStaticServer, type ExtensionHarness, type StaticServer } from './harness';
 
@@ -27,7 +26,6 @@ let page: Page;
 let openedAt = 0;
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-declare const chrome: { i18n: { getUILanguage(): string } };
 
 /** Seconds shown on the toolbar badge (`m:ss`), or null when it shows something else. */
 function badgeSeconds(text: string): number | null {
@@ -106,9 +104,9 @@ describe('the backlog waiting when the tab opens', () => {
 
   it('each waiting row shows its own countdown, and the one past its deadline shows how late it is', async () => {
     const badge = (uid: string) => page.locator(`[data-reply-sentinel-badge="${uid}"] span[role="timer"]`);
-    // The badge's words are in the language of the setting ('auto': the browser's): ask the extension for it.
-    const sw = await ext.serviceWorker();
-    const words = contentTranslate(resolveLang('auto', await sw.evaluate(() => chrome.i18n.getUILanguage())));
+    // The badge's words are in the language of the setting (zh_CN here, whatever the browser's: the worker sends it
+    // with the clocks).
+    const words = contentTranslate('zh_CN');
     const re = (key: 'badgeLeft' | 'badgeOver' | 'durMin' | 'durSec') =>
       escapeRe(words(key, ['\uE000'])).replace('\uE000', '(.+)');
     const [left, over, minutes, seconds] = (['badgeLeft', 'badgeOver', 'durMin', 'durSec'] as const).map(re) as [
