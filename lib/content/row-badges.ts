@@ -183,6 +183,12 @@ export class RowBadges {
     this.clocks = new Map(clocks.map((c) => [c.buyer, c]));
   }
 
+  /** The words changed (another language): every badge is repainted with the next render, in view or not. */
+  relabel(): void {
+    for (const slot of this.slots.values()) if (slot.badge) slot.badge.dueAt = NaN;
+    this.quietUntil = -Infinity;
+  }
+
   /** Clocks added or changed, and the buyers whose clocks closed (see ClocksMessage). */
   changeClocks(changed: readonly TabClock[], removed: readonly string[]): void {
     for (const b of removed) this.clocks.delete(b);

@@ -161,7 +161,7 @@ export class Watcher {
       clocks?.account === mine || (mine === UNRECOGNISED_ACCOUNT && isUnrecognisedAccount(clocks?.account ?? ''));
     if (!clocks || clocks.platform !== this.deps.adapter.platform || !ours) return undefined;
     // The language comes with the clocks (the worker sends the whole list again when it changes).
-    setContentLang(clocks.lang);
+    if (setContentLang(clocks.lang)) this.badges.relabel();
     if (clocks.base === undefined) this.badges.setClocks(clocks.clocks);
     else if (clocks.base === this.clocksSeq) this.badges.changeClocks(clocks.clocks, clocks.removed ?? []);
     else return { ok: false, error: CLOCKS_RESYNC };

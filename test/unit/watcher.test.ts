@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { pddAdapter } from '../../lib/adapters/pdd';
-import { contentTranslate, setContentLang } from '../../lib/i18n/content';
+import { contentT, contentTranslate, setContentLang } from '../../lib/i18n/content';
 import { FLUSH_MS, QUIET_MS, nextBadgeChange, rowBadgeColor, rowBadgeText } from '../../lib/content/row-badges';
 import { windowTimers } from '../../lib/content/timers';
 import { Watcher } from '../../lib/content/watcher';
@@ -680,6 +680,26 @@ describe('in-page countdown badges', () => {
     expect(badge?.closest('[data-random]')?.getAttribute('data-random')).toBe('ab|733519-0-unTimeout');
     expect(w.handle({ type: 'openConversation', buyer: 'ab¦733519' })).toEqual({ ok: true });
     w.stop();
+  });
+
+  it("speaks the language the worker sends with the clocks (the setting), in badges and the palette's words", async () => {
+    const w = badgeWatcher(() => NOW);
+    try {
+      w.receive({ ...clockList([waiting('733519', 95_000)]), lang: 'en' });
+      await pageChange();
+      expect(w.badges.shown()).toEqual(new Map([['733519', '1 min left']]));
+      expect(contentT()('palKeys')).toMatch(/^↑↓ choose/);
+      // Back to Chinese: the worker sends the whole list again, and the badges follow.
+      w.receive({ ...clockList([waiting('733519', 95_000)], 2), lang: 'zh_CN' });
+      await pageChange();
+      expect(w.badges.shown()).toEqual(new Map([['733519', '剩 1 分']]));
+      // A list without a language (an older worker) is Chinese, the product's first language.
+      w.receive({ ...clockList([waiting('733519', 95_000)], 3), lang: 'fr' });
+      expect(contentT().lang).toBe('zh_CN');
+    } finally {
+      setContentLang('zh_CN');
+      w.stop();
+    }
   });
 
   it('puts a shadow-root badge on waiting rows, counts down, and removes it when answered', async () => {
