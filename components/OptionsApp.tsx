@@ -11,6 +11,10 @@ const fromHash = (): Tab => (location.hash === '#phrases' ? 'phrases' : 'general
 export function OptionsApp() {
   const t = useT();
   const [tab, setTab] = useState<Tab>(fromHash);
+  const title = t('optionsTitle');
+  useEffect(() => {
+    document.title = title; // the HTML file's title is the Chinese one
+  }, [title]);
   useEffect(() => {
     const on = () => setTab(fromHash());
     window.addEventListener('hashchange', on);

@@ -1,5 +1,5 @@
 import { Fragment, type ReactNode } from 'react';
-import type { Translate } from '@/lib/badge';
+import type { Key, Translate } from '@/lib/i18n';
 import { safeText } from '@/lib/text';
 
 /**
@@ -17,8 +17,8 @@ export function PageText({ text, className }: { text: string | null | undefined;
 
 const MARK = /\uE000(\d)\uE001/;
 
-/** A translated message with React nodes (a `<PageText>`, say) in place of its `$1`…`$9`. */
-export function tNodes(t: Translate, key: string, subs: readonly ReactNode[]): ReactNode {
+/** A translated message with React nodes (a `<PageText>`, say) in place of its `{{1}}`…`{{9}}`. */
+export function tNodes(t: Translate, key: Key, subs: readonly ReactNode[]): ReactNode {
   const parts = t(
     key,
     subs.map((_, i) => `\uE000${i}\uE001`),

@@ -5,6 +5,7 @@
  * default's source in plain words. Saved as the setting `ruleOverrides` through the background's `settings` message,
  * which validates it again (`ruleOverridesSchema`).
  */
+import { pick } from '@/lib/i18n';
 import { useState, type FormEvent } from 'react';
 import * as v from 'valibot';
 import type { Translate } from '@/lib/badge';
@@ -91,12 +92,10 @@ export function RuleEditor({
   overrides,
   alertLeadSec,
   t,
-  zh,
 }: {
   overrides: RuleOverrides;
   alertLeadSec: number;
   t: Translate;
-  zh: boolean;
 }) {
   const rules = effectiveRules(overrides);
   // Edits not saved yet, per metric key; the rows show the rules in force under them.
@@ -159,14 +158,14 @@ export function RuleEditor({
             const { problems } = checked.get(m.key)!;
             const limitChanged = m.thresholdSec !== d.thresholdSec;
             const windowChanged = m.window.startMin !== d.window.startMin || m.window.endMin !== d.window.endMin;
-            const name = `${t(`platform_${m.platform}`)} ${zh ? m.label.zh : m.label.en}`;
+            const name = `${t(`platform_${m.platform}`)} ${pick(m.label, t.lang)}`;
             const errId = `rs-rule-err-${m.key}`;
             const errors = [problems.limit, problems.start, problems.end, problems.row].filter(Boolean);
             return (
               <tr key={m.key} data-metric={m.key} className={errors.length ? 'rs-invalid' : undefined}>
                 <td>
-                  <strong>{t(`platform_${m.platform}`)}</strong> {zh ? m.label.zh : m.label.en}
-                  <div className="rs-help">{zh ? m.note.zh : m.note.en}</div>
+                  <strong>{t(`platform_${m.platform}`)}</strong> {pick(m.label, t.lang)}
+                  <div className="rs-help">{pick(m.note, t.lang)}</div>
                   <div className="rs-help" data-source={m.confidence}>
                     {t('optRuleConfidence')}：{t(`confidence_${m.confidence}`)}
                   </div>

@@ -1,3 +1,4 @@
+import { pick } from '@/lib/i18n';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState, type FormEvent } from 'react';
 import { PRUNE_NOTICE_KEY, type PruneNotice } from '@/lib/db/meta';
@@ -49,7 +50,6 @@ export function SettingsPage() {
   const rules = effectiveRules(form.ruleOverrides);
   // Retired metrics are computed no more: not in the rule table, named under it (their history stays readable).
   const retired = allMetrics(rules).filter((m) => m.retired !== undefined);
-  const zhUi = !t('optSave').startsWith('Save');
   const reset = useLiveQuery(() => uiDb.meta.get(SETTINGS_RESET_KEY), [])?.value as
     { at: number; rejected: RejectedSetting[] } | undefined;
   const setForm = (next: Partial<Settings>) => setDraft({ ...draft, ...next });
@@ -59,7 +59,7 @@ export function SettingsPage() {
   async function purge() {
     if (!confirm(t('optPurgeConfirm'))) return;
     const reply = await ask({ type: 'purgeAll' });
-    setPurged(reply.ok ? t('optPurged', [String(reply.removed ?? 0)]) : t('optError', [reply.error]));
+    setPurged(reply.ok ? t('optPurged', { count: reply.removed ?? 0 }) : t('optError', [reply.error]));
   }
 
   async function save(e: FormEvent) {
@@ -283,12 +283,11 @@ export function SettingsPage() {
         overrides={settingsFromRows(stored ?? []).settings.ruleOverrides}
         alertLeadSec={settingsFromRows(stored ?? []).settings.alertLeadSec}
         t={t}
-        zh={zhUi}
       />
       {retired.length ? (
         <p className="rs-help" id="rs-rules-retired">
           {t('optRulesRetired', [
-            retired.map((m) => `${t(`platform_${m.platform}`)} ${zhUi ? m.label.zh : m.label.en}`).join('；'),
+            retired.map((m) => `${t(`platform_${m.platform}`)} ${pick(m.label, t.lang)}`).join('；'),
           ])}
         </p>
       ) : null}

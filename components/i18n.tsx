@@ -1,5 +1,5 @@
-import type { Translate } from '@/lib/badge';
-import { catalogTranslate } from '@/lib/i18n';
+import { useEffect } from 'react';
+import { LOCALE_TAG, catalogTranslate, resolveLang, type Translate } from '@/lib/i18n';
 import { storedSetting, type Settings } from '@/lib/settings';
 import { useLazyLive } from './useLazyLive';
 
@@ -7,7 +7,7 @@ type Language = Settings['language'];
 const loadLive = () => import('@/lib/ui/live');
 
 /**
- * The UI translator: the language forced in settings, else the browser's (Chinese first). `initial`: the setting
+ * The UI translator: the language chosen in settings, else the browser's (English browsers English, others Chinese). `initial`: the setting
  * when already read (the popup's first frame); `live: false` holds off the live query (and Dexie's open) until the
  * caller is ready.
  */
@@ -19,13 +19,18 @@ export function useT({ initial, live = true }: { initial?: Language; live?: bool
     initial,
     live,
   );
-  if (lang === 'zh_CN' || lang === 'en') return catalogTranslate(lang);
-  let ui = 'zh-cn';
+  const t = catalogTranslate(resolveLang(lang, uiLanguage()));
+  // The page says its language (screen readers, hyphenation, fonts): the HTML files start as zh-CN.
+  useEffect(() => {
+    document.documentElement.lang = LOCALE_TAG[t.lang];
+  }, [t.lang]);
+  return t;
+}
+
+function uiLanguage(): string {
   try {
-    ui = browser.i18n.getUILanguage().toLowerCase();
+    return browser.i18n.getUILanguage();
   } catch {
-    /* not available (tests): Chinese, the product's first language */
+    return 'zh-CN'; // not available (tests): Chinese, the product's first language
   }
-  // As Chrome does with default_locale zh_CN: English only for English browsers, Chinese otherwise.
-  return catalogTranslate(ui.startsWith('en') ? 'en' : 'zh_CN');
 }

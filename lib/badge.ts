@@ -17,7 +17,9 @@ export const BADGE_COLORS = {
   blind: '#8c8c8c',
 } as const;
 
-export type Translate = (key: string, subs?: (string | number)[]) => string;
+import type { Translate } from './i18n';
+
+export type { Translate };
 
 /**
  * `m:ss` under 10 minutes, whole minutes above: for the toolbar badge only (chrome.action.setBadgeText shows about
@@ -49,11 +51,11 @@ export function badgeView(
   const pending = clocks.filter((c) => c.status === 'pending' && c.dueAt !== null).sort((a, b) => a.dueAt! - b.dueAt!);
   const breached = clocks.filter((c) => c.status === 'breached');
   const parts: string[] = [];
-  if (pending.length) parts.push(opts.t('badgeWaiting', [pending.length]));
+  if (pending.length) parts.push(opts.t('badgeWaiting', { count: pending.length }));
   if (breached.length) parts.push(opts.t('badgeBreached', [breached.length]));
   if (blindTabs) {
     const what = [...new Set(opts.blind.flatMap((b) => healthLabels(opts.t, b.health, b.parts)))];
-    parts.push(opts.t('badgeBlindWhat', [blindTabs, what.join(opts.t('partSeparator'))]));
+    parts.push(opts.t('badgeBlindWhat', { count: blindTabs, 2: what.join(opts.t('partSeparator')) }));
   }
   // Why nothing may count down: "不在考核时段（拼多多 08:00–23:00）" (`lib/assessed.ts`).
   parts.push(...(opts.notes ?? []));

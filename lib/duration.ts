@@ -1,11 +1,15 @@
 /**
  * Durations in words, for people: "57 秒", "2 分 5 秒", "10 小时 41 分", "2 天 3 小时" (English "57 s",
- * "2 min 5 s", "10 h 41 min", "2 days 3 h"). The units come from the locale files (`durSec`, `durMin`, `durHour`,
- * `durDay`, `durDays`) through the caller's translator; the parts are joined by a space in both languages.
+ * "2 min 5 s", "10 h 41 min", "1 day", "2 days 3 h"). The units come from the `content` catalog (`durSec`, `durMin`,
+ * `durHour`, `durDay` with its plural) through the caller's translator; the parts are joined by a space in both
+ * languages.
  * Small on purpose: the content scripts carry it (row badges). The toolbar badge and the tab title keep their
  * compact m:ss (see `formatCountdown`, `titlePrefix`): they have room for about four characters.
  */
-export type Words = (key: string, subs?: (string | number)[]) => string;
+import type { Args } from './i18n/core';
+
+/** The translator spokenDuration needs: any of ours (the content scripts' or the UI's). */
+export type Words = (key: 'durSec' | 'durMin' | 'durHour' | 'durDay', args?: Args) => string;
 
 /**
  * `sec` whole seconds (rounded by the caller; negative counts as 0) in words. Seconds show under a minute, and with
@@ -19,7 +23,7 @@ export function spokenDuration(sec: number, t: Words, withSeconds = false): stri
   const h = Math.floor(m / 60);
   if (h < 24) return join(t('durHour', [h]), m % 60 ? t('durMin', [m % 60]) : '');
   const d = Math.floor(h / 24);
-  return join(t(d === 1 ? 'durDay' : 'durDays', [d]), h % 24 ? t('durHour', [h % 24]) : '');
+  return join(t('durDay', { count: d }), h % 24 ? t('durHour', [h % 24]) : '');
 }
 
 const join = (a: string, b: string) => (b ? `${a} ${b}` : a);

@@ -5,6 +5,7 @@
  */
 import type { Health } from './health';
 import { PLATFORMS, type Platform } from './model';
+import type { Lang } from './i18n/core';
 
 // Types only: the protocol's schemas (valibot) stay out of the content script's bundle.
 export type { EventsMessage, HealthMessage, Reply, ToBackground } from './protocol';
@@ -68,6 +69,8 @@ export interface ClocksMessage {
   removed?: string[];
   /** The setting `tabTitle`: the tab's title shows the waiting count and the most urgent time. */
   title: boolean;
+  /** The UI language (the setting `language`, resolved): the badges', title's and palette's words. */
+  lang: Lang;
 }
 
 /** A tab's answer to a change list it cannot apply: send the whole list. */
@@ -102,6 +105,7 @@ export function parseClocks(raw: unknown): ClocksMessage | null {
     seq: raw.seq,
     clocks,
     title: raw.title === true,
+    lang: raw.lang === 'en' ? 'en' : 'zh_CN',
   };
   if (raw.base !== undefined) {
     msg.base = raw.base;

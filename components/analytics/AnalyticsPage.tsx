@@ -179,7 +179,7 @@ export function AnalyticsPage() {
           <span className="rs-seg-label">{t('anaRange')}</span>
           {RANGES.map((r) => (
             <button key={r} type="button" aria-pressed={range === r} onClick={() => st.set({ range: r as RangeDays })}>
-              {t('popupPeriodDays', [r])}
+              {t('popupPeriodDays', { count: r })}
             </button>
           ))}
         </div>

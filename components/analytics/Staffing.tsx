@@ -151,7 +151,11 @@ export function StaffingSection({
           <p className="rs-total" data-testid="staffing-summary">
             {t('anaStaffingRule', [Math.round(st.targetLevel * 100), targetSec, Math.round(ahtSec)])}
             {plan.peak?.need
-              ? ` · ${t('anaPeak', [wd[plan.peak.weekday]!, String(plan.peak.hour).padStart(2, '0'), plan.peak.need.agents])}`
+              ? ` · ${t('anaPeak', {
+                  1: wd[plan.peak.weekday]!,
+                  2: String(plan.peak.hour).padStart(2, '0'),
+                  count: plan.peak.need.agents,
+                })}`
               : ''}
           </p>
           <table className="rs-table rs-heat rs-staff" id="ana-staff">

@@ -1,3 +1,4 @@
+import { pick } from '@/lib/i18n';
 import type { Translate } from '@/lib/badge';
 import { spokenDuration } from '@/lib/duration';
 import type { Figure } from '@/lib/compliance';
@@ -19,9 +20,7 @@ export function metricValue(rule: MetricRule, f: Figure, t: Translate): string {
 
 export const late = (sec: number, t: Translate) => t('popupLate', [spokenDuration(Math.ceil(sec), t, true)]);
 
-export const isZh = (t: Translate) => t('anaLang') === 'zh';
-
-export const ruleLabel = (rule: MetricRule, t: Translate) => (isZh(t) ? rule.label.zh : rule.label.en);
+export const ruleLabel = (rule: MetricRule, t: Translate) => pick(rule.label, t.lang);
 
 export const weekdays = (t: Translate) => t('anaWeekdays').split('|');
 

@@ -264,12 +264,12 @@ function ImportExport({
   async function pick(files: FileList | null) {
     const f = files?.[0];
     if (!f) return;
-    setPreview(parseImport({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) }));
+    setPreview(parseImport({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) }, t));
   }
 
   async function commit() {
     if (!preview) return;
-    const plan = planImport(preview, all, mode);
+    const plan = planImport(preview, all, mode, t);
     const replaceAll = mode === 'replace';
     // Replacing the library with nothing deletes every phrase: only when the user says so.
     const confirmDeleteAll = replaceAll && plan.add.length === 0 && confirm(t('phrConfirmDeleteAll'));
@@ -284,7 +284,7 @@ function ImportExport({
     if (fileRef.current) fileRef.current.value = '';
   }
 
-  const plan = preview ? planImport(preview, all, mode) : null;
+  const plan = preview ? planImport(preview, all, mode, t) : null;
   return (
     <>
       <label className="rs-file">
@@ -356,7 +356,7 @@ function ImportExport({
             </p>
           ))}
           {mode === 'replace' && plan.removed ? (
-            <p className="warn">{t('phrWillRemove', [String(plan.removed)])}</p>
+            <p className="warn">{t('phrWillRemove', { count: plan.removed })}</p>
           ) : null}
           {plan.conflicts.map((c) => (
             <p key={c.line} className="rs-error">

@@ -1,3 +1,4 @@
+import { pick } from '@/lib/i18n';
 import { useEffect, useLayoutEffect, useState } from 'react';
 import type { Translate } from '@/lib/badge';
 import { ceilSec, spokenDuration } from '@/lib/duration';
@@ -167,7 +168,7 @@ function Phrases({ t }: { t: Translate }) {
 function HealthStrip({ tabs, t }: { tabs: TabRow[]; t: Translate }) {
   if (!tabs.length) return null;
   return (
-    <ul className="rs-health" aria-label="workbench tabs">
+    <ul className="rs-health" aria-label={t('popupTabsLabel')}>
       {tabs.map((tab) => (
         <li
           key={tab.tabId}
@@ -270,7 +271,6 @@ function Compliance({
   today: string;
   t: Translate;
 }) {
-  const zh = t('popupSettings') === '设置';
   // Today's failed and unobserved units of the primary metrics: two exact index keys (no cursor walk).
   const failed = useLazyLive(
     loadLive,
@@ -291,7 +291,7 @@ function Compliance({
           {p.metrics.map((m) => (
             <div key={m.rule.key} className="rs-metric" data-metric={m.rule.key}>
               <div className="name">
-                {zh ? m.rule.label.zh : m.rule.label.en}
+                {pick(m.rule.label, t.lang)}
                 {m.rule.confidence === 'L' ? <small className="muted"> · {t('popupUnverified')}</small> : null}
               </div>
               <div>
@@ -304,7 +304,7 @@ function Compliance({
               {m.periods.map((per) => (
                 <div key={per.days}>
                   <small className="muted">
-                    {per.days === 1 ? t('popupPeriodPrev') : t('popupPeriodDays', [per.days])}：
+                    {per.days === 1 ? t('popupPeriodPrev') : t('popupPeriodDays', { count: per.days })}：
                   </small>
                   <FigureLine f={per.figure} m={m} state={per.state} t={t} />
                 </div>

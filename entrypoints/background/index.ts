@@ -15,20 +15,17 @@ import { Sentinel, type Host } from '@/lib/background/sentinel';
 import { TrafficLimiter } from '@/lib/background/traffic';
 import type { Translate } from '@/lib/badge';
 import { DB_NAME, SentinelDB } from '@/lib/db/schema';
-import { catalogTranslate } from '@/lib/i18n';
+import { catalogTranslate, liveTranslator, resolveLang } from '@/lib/i18n';
 import { LINK_PORT, type ClocksMessage, type Reply, type ToContent } from '@/lib/messages';
 
 const ALARM = 'sentinel-next';
 const DB_BLOCKED = 'db-blocked';
 
 export default defineBackground(() => {
-  const t: Translate = (key, subs) => {
-    const lang = sentinel.getSettings().language;
-    if (lang !== 'auto') return catalogTranslate(lang)(key, subs);
-    // i18n message names are typed by WXT from the locale files; ours are looked up by name at run time.
-    const getMessage = browser.i18n.getMessage as (name: string, subs?: string[]) => string;
-    return getMessage(key, subs?.map(String)) || catalogTranslate('zh_CN')(key, subs);
-  };
+  // Notifications, the toolbar's tooltip and the tabs' words in the language of the setting, read at each call.
+  const t: Translate = liveTranslator(() =>
+    catalogTranslate(resolveLang(sentinel.getSettings().language, browser.i18n.getUILanguage())),
+  );
 
   const sendToTab = (tabId: number, msg: ClocksMessage | Parameters<typeof browser.tabs.sendMessage>[1]) =>
     browser.tabs.sendMessage(tabId, msg);
@@ -100,6 +97,7 @@ export default defineBackground(() => {
     db,
     () => Date.now(),
     () => void phrasesChanged().catch(() => undefined),
+    t,
   );
   const limiter = new TrafficLimiter();
   const deps: HandlerDeps = {

@@ -18,7 +18,7 @@
  *    are lost in that case: a real union needs unit-level sync (the next step).
  * An import reports, for each rollup id that came in more than one copy, which copy won and why (`TeamDecision`).
  */
-import type { Translate } from '../badge';
+import type { Key, Translate } from '../i18n';
 import type { ClockRow, RollupRow, TeamRollupRow } from '../db/schema';
 import { rollupId } from '../engine/rollup';
 import { chinaDay, chinaDayStart } from '../engine/time';
@@ -484,7 +484,7 @@ export function planImport(
   return plan;
 }
 
-const WHY_KEY: Record<DecisionWhy, string> = {
+const WHY_KEY: Record<DecisionWhy, Key> = {
   newer: 'anaWhyNewer',
   laterExport: 'anaWhyLaterExport',
   moreDecided: 'anaWhyMoreDecided',

@@ -76,10 +76,7 @@ export function mergedNotice(
   });
   return {
     id: MERGED_ID[level],
-    title: t(
-      `${level === 'soon' ? 'notifyMergedSoonTitle' : 'notifyMergedBreachTitle'}${clocks.length === 1 ? 'One' : ''}`,
-      [clocks.length],
-    ),
+    title: t(level === 'soon' ? 'notifyMergedSoonTitle' : 'notifyMergedBreachTitle', { count: clocks.length }),
     message: names.join('、') + (clocks.length > MERGED_NAMES ? '、…' : ''),
     ...(level === 'breach' && breachStays && { requireInteraction: true }),
   };

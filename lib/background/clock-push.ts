@@ -12,8 +12,11 @@ interface Pushed {
   account: string;
   seq: number;
   sent: Map<string, TabClock>;
-  title: boolean;
+  view: TabView;
 }
+
+/** What a tab shows besides the clocks: the setting `tabTitle` and the UI language. */
+export type TabView = Pick<ClocksMessage, 'title' | 'lang'>;
 
 export class ClockPush {
   /**
@@ -43,12 +46,12 @@ export class ClockPush {
 
   /**
    * Tells every watching tab (`tabs`) about its account's open clocks (`clocksFor`) when they changed since the last
-   * time; `title`: the setting `tabTitle`.
+   * time; `view`: the setting `tabTitle` and the language (a change sends the whole list again).
    */
   async push(
     tabs: readonly TabRow[],
     clocksFor: (platform: Platform, account: string) => TabClock[],
-    title: boolean,
+    view: TabView,
     now: number,
   ): Promise<void> {
     const live = new Set(tabs.map((t) => t.tabId));
@@ -58,8 +61,9 @@ export class ClockPush {
       const sent = new Map(clocks.map((c) => [c.buyer, c]));
       const prev = this.pushed.get(tab.tabId);
       let change: Pick<ClocksMessage, 'base' | 'clocks' | 'removed'> = { clocks };
-      // Same account and the same tab-title setting: the changes only (else the whole list, with the setting).
-      if (prev && prev.platform === tab.platform && prev.account === tab.account && prev.title === title) {
+      // Same account, tab-title setting and language: the changes only (else the whole list, with the settings).
+      const same = prev && prev.view.title === view.title && prev.view.lang === view.lang;
+      if (prev && same && prev.platform === tab.platform && prev.account === tab.account) {
         const changed = clocks.filter((c) => {
           const p = prev.sent.get(c.buyer);
           return !p || p.dueAt !== c.dueAt || p.status !== c.status;
@@ -75,9 +79,10 @@ export class ClockPush {
           account: tab.account,
           seq: (this.seqAt = Math.max(this.seqAt + 1, Math.floor(now))),
           ...body,
-          title,
+          title: view.title,
+          lang: view.lang,
         };
-        this.pushed.set(tab.tabId, { platform: tab.platform, account: tab.account, seq: msg.seq, sent, title });
+        this.pushed.set(tab.tabId, { platform: tab.platform, account: tab.account, seq: msg.seq, sent, view });
         return this.sendToTab(tab.tabId, msg);
       };
       const reply = await send(change);

@@ -3,6 +3,7 @@
  * Every write validates first; imports are one atomic transaction.
  */
 import type { PhraseRow, SentinelDB } from '../db/schema';
+import { catalogTranslate, say, type Said, type Translate } from '../i18n';
 import type { Platform } from '../model';
 import { pinyinKey } from '../phrases/pinyin';
 import { oneMoreUse } from '../phrases/search';
@@ -21,7 +22,13 @@ export class PhraseStore {
     private readonly db: SentinelDB,
     private readonly now: () => number,
     private readonly changed: () => void = () => undefined,
+    /** Its refusals' language (the worker's: the setting). */
+    private readonly t: Translate = catalogTranslate('zh_CN'),
   ) {}
+
+  private said(errors: readonly Said[]): string {
+    return errors.map((e) => say(this.t, e)).join(this.t('ioSep'));
+  }
 
   /** Seeds the starter pack into an empty library (first run). */
   async seedIfEmpty(): Promise<void> {
@@ -78,7 +85,7 @@ export class PhraseStore {
   /** Adds (no id) or replaces (id) one phrase. A shortcut may belong to one phrase only, whatever its case. */
   async save(raw: unknown, id?: number): Promise<PhraseReply> {
     const v = validateDraft(raw);
-    if (!v.ok) return { ok: false, error: v.errors.join('; ') };
+    if (!v.ok) return { ok: false, error: this.said(v.errors) };
     return this.told(
       this.db.transaction('rw', this.db.phrases, async () => {
         const sc = v.draft.shortcut;
@@ -89,7 +96,7 @@ export class PhraseStore {
             : await this.db.phrases
                 .filter((p) => p.id !== id && p.shortcut !== undefined && shortcutKey(p.shortcut) === key)
                 .first();
-        if (clash) return { ok: false as const, error: shortcutTaken(sc!, clash) };
+        if (clash) return { ok: false as const, error: shortcutTaken(this.t, sc!, clash) };
         if (id !== undefined) {
           const prev = await this.db.phrases.get(id);
           if (!prev) return { ok: false as const, error: 'no such phrase' };
@@ -130,12 +137,12 @@ export class PhraseStore {
     plan.add.forEach((d, i) => {
       const v = validateDraft(d);
       if (v.ok) adds.push(v.draft);
-      else errors.push(`#${i + 1}: ${v.errors.join('; ')}`);
+      else errors.push(`#${i + 1}: ${this.said(v.errors)}`);
     });
     plan.update.forEach((u, i) => {
       const v = validateDraft(u.draft);
       if (v.ok && Number.isInteger(u.id)) updates.push({ id: u.id, draft: v.draft });
-      else errors.push(`update #${i + 1}: ${v.ok ? 'bad id' : v.errors.join('; ')}`);
+      else errors.push(`update #${i + 1}: ${v.ok ? 'bad id' : this.said(v.errors)}`);
     });
     if (errors.length) return { ok: false, error: errors.slice(0, 5).join(' | ') };
     try {
@@ -177,7 +184,7 @@ export class PhraseStore {
             const mine = same.find((p) => written.has(p.id!));
             if (!mine) continue;
             const other = same.find((p) => p !== mine)!;
-            throw new Error(shortcutTaken(mine.shortcut!, other));
+            throw new Error(shortcutTaken(this.t, mine.shortcut!, other));
           }
           return { ok: true as const, added: adds.length, updated: updates.length };
         }),
@@ -188,14 +195,11 @@ export class PhraseStore {
   }
 }
 
-/** Chinese / English: `shortcut` is taken by `owner` (the same shortcut, ignoring case). */
-function shortcutTaken(shortcut: string, owner: PhraseRow): string {
+/** `shortcut` is taken by `owner` (the same shortcut, ignoring case). */
+function shortcutTaken(t: Translate, shortcut: string, owner: PhraseRow): string {
   const text = owner.text.replace(/\s+/g, ' ');
   const shown = text.length > 20 ? `${text.slice(0, 20)}…` : text;
-  return (
-    `快捷键 ${shortcut} 已被使用：短语「${shown}」的 ${owner.shortcut}（不分大小写）` +
-    ` / shortcut ${shortcut} already used: "${shown}" has ${owner.shortcut} (case is ignored)`
-  );
+  return t('phrShortcutTaken', [shortcut, shown, owner.shortcut!]);
 }
 
 /** The row with the pinyin key of its text (none when the text has no Chinese character). */

@@ -822,7 +822,12 @@ export class Sentinel {
   /** Tells every watching tab about its account's open clocks when they changed (`ClockPush`). */
   private async pushClocks(now: number): Promise<void> {
     const tabs = [...this.tabRows.values()].filter((t) => now - t.lastSeen <= COVERAGE_GAP_MS);
-    await this.clockPush.push(tabs, (p, a) => this.clocksFor(p, a), this.settings.tabTitle, now);
+    await this.clockPush.push(
+      tabs,
+      (p, a) => this.clocksFor(p, a),
+      { title: this.settings.tabTitle, lang: this.host.t.lang },
+      now,
+    );
   }
 
   private async schedule(now: number): Promise<void> {

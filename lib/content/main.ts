@@ -11,7 +11,6 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import type { Adapter } from '@/lib/adapters/types';
 import { WorkerLink } from '@/lib/content/link';
 import { Palette } from '@/lib/content/palette';
-import { BADGE_KEYS, BADGE_WORDS } from '@/lib/content/row-badges';
 import { ctxTimers } from '@/lib/content/timers';
 import { Watcher } from '@/lib/content/watcher';
 import { SCRIPT_SITES, type ScriptName } from '@/lib/hosts';
@@ -28,9 +27,6 @@ export function workbenchScript(script: ScriptName, adapters: readonly Adapter[]
     allFrames: true,
     runAt: 'document_idle',
     main(ctx) {
-      // Row badges say "剩 2 分" / "超 1 分" in the browser's language ('$1' kept for the number; zh_CN, the default
-      // locale, has every key).
-      for (const k of BADGE_KEYS) BADGE_WORDS[k] = browser.i18n.getMessage(k as 'extName', ['$1']);
       // Every timer of the page's watcher, badges, title, palette, insertion and link is bound to ctx (see timers.ts).
       const timers = ctxTimers(ctx);
       let watcher: Watcher | null = null;

@@ -16,6 +16,7 @@
  * phrases or suggestions re-render the open list. Text is set as text only.
  */
 import { windowTimers, type Timers } from './timers';
+import { contentT } from '../i18n/content';
 import { send, type Transport } from '../send';
 import type { PhraseRow } from '../db/schema';
 import type { Platform } from '../model';
@@ -366,7 +367,7 @@ export class Palette {
     const box = doc.createElement('div');
     box.className = 'box';
     box.setAttribute('role', 'dialog');
-    box.setAttribute('aria-label', '快捷短语 Quick phrases');
+    box.setAttribute('aria-label', contentT()('palLabel'));
     root.append(style, box);
     const rect = el.getBoundingClientRect();
     // Just above the chat input (below it when the input sits near the top of the window).
@@ -402,14 +403,13 @@ export class Palette {
     const doc = this.deps.doc;
     const q = doc.createElement('input');
     q.type = 'text';
-    q.placeholder = '搜索短语 / 快捷键…  Search phrases';
-    q.setAttribute('aria-label', '搜索短语 Search phrases');
+    q.placeholder = contentT()('palSearch');
+    q.setAttribute('aria-label', contentT()('palSearchLabel'));
     const list = doc.createElement('ul');
     list.setAttribute('role', 'listbox');
     const foot = doc.createElement('div');
     foot.className = 'foot';
-    foot.textContent =
-      '↑↓ 选择 · Enter 插入 · Esc 关闭 · 不会自动发送  (↑↓ choose · Enter insert · Esc close · never sends)';
+    foot.textContent = contentT()('palKeys');
     const pv = preview(doc);
     const hint = doc.createElement('div');
     hint.className = 'hint';
@@ -427,7 +427,7 @@ export class Palette {
         this.suggestedFor.rev === this.rev;
       const found = suggesting ? this.suggested : searchPhrases(this.index, q.value, opts);
       if (suggesting && found[0]?.score) {
-        hint.textContent = `按买家的问题推荐：「${isolate(this.question)}」  (suggested for the buyer's question)`;
+        hint.textContent = contentT()('palSuggested', [isolate(this.question)]);
         list.before(hint);
       } else hint.remove();
       this.results = found.map((f) => f.row);
@@ -440,10 +440,10 @@ export class Palette {
         const li = doc.createElement('li');
         li.className = 'empty';
         li.textContent = this.phrases.length
-          ? '没有匹配的短语 / no match'
+          ? contentT()('palNoMatch')
           : this.rev === undefined
-            ? '正在载入短语… / loading phrases…'
-            : '短语库是空的 / the library is empty';
+            ? contentT()('palLoading')
+            : contentT()('palEmpty');
         items.appendChild(li);
         list.replaceChildren(items);
         return;
@@ -582,7 +582,7 @@ export class Palette {
     });
     const foot = doc.createElement('div');
     foot.className = 'foot';
-    foot.textContent = '填好后按 Enter 插入 · Esc 取消  (fill in, Enter to insert · Esc cancel)';
+    foot.textContent = contentT()('palFillKeys');
     box.append(pv, foot);
     show();
     fields[0]?.focus();
@@ -621,7 +621,7 @@ function preview(doc: Document): HTMLElement {
   const pv = doc.createElement('div');
   pv.className = 'pv';
   pv.setAttribute('aria-live', 'polite');
-  pv.setAttribute('aria-label', '预览 Preview');
+  pv.setAttribute('aria-label', contentT()('palPreview'));
   return pv;
 }
 

@@ -25,6 +25,7 @@
  */
 import { BADGE_COLORS } from '../badge';
 import { spokenDuration } from '../duration';
+import { contentT, type ContentT } from '../i18n/content';
 import type { TabClock } from '../messages';
 import { BadgeFrames } from './badge-frames';
 import { windowTimers, type Timers } from './timers';
@@ -33,32 +34,14 @@ import { windowTimers, type Timers } from './timers';
  * A row badge's text for `left` ms before the deadline (negative: overdue), in words ("剩 2 分", "剩 57 秒",
  * "超 1 小时 5 分"; see spokenDuration). Seconds only in the last minute, where they matter; whole minutes otherwise,
  * rounded down before the deadline ("剩 2 分": 2:00–2:59 left) and up after it ("超 1 分": up to a minute late), so a
- * badge's text changes once a minute, not every second.
+ * badge's text changes once a minute, not every second. Words in the content script's language (`contentT`): never a
+ * bare number that could be taken for the page's own waited-time counter (PDD's "123秒").
  */
-export function rowBadgeText(left: number, words: BadgeWords = BADGE_WORDS): string {
-  const t = (key: string, subs: (string | number)[] = []) =>
-    (words[key as keyof BadgeWords] ?? '').replace(/\$(\d)/g, (_, d: string) => String(subs[Number(d) - 1] ?? ''));
+export function rowBadgeText(left: number, t: ContentT = contentT()): string {
   if (left <= 0) return t('badgeOver', [spokenDuration(Math.max(1, Math.ceil(-left / 60_000)) * 60, t)]);
   const sec = left > 59_000 ? Math.max(1, Math.floor(left / 60_000)) * 60 : Math.ceil(left / 1000);
   return t('badgeLeft', [spokenDuration(sec, t)]);
 }
-
-/**
- * The words of a row badge, so it cannot be taken for the page's own waited-time counter (PDD's "123秒"):
- * "剩 $1" / "超 $1" around the time, and the time's units (English "$1 left", "$1 over", "$1 min"…), from the locale
- * files in the browser's language (the content script reads no settings); set once by the content script.
- */
-export const BADGE_KEYS = ['badgeLeft', 'badgeOver', 'durSec', 'durMin', 'durHour', 'durDay', 'durDays'] as const;
-export type BadgeWords = Record<(typeof BADGE_KEYS)[number], string>;
-export const BADGE_WORDS: BadgeWords = {
-  badgeLeft: '剩 $1',
-  badgeOver: '超 $1',
-  durSec: '$1 秒',
-  durMin: '$1 分',
-  durHour: '$1 小时',
-  durDay: '$1 天',
-  durDays: '$1 天',
-};
 
 /** A row badge's colour for `left` ms before the deadline (negative: overdue), by urgency. */
 export function rowBadgeColor(left: number, alertLeadMs: number): string {
@@ -197,6 +180,12 @@ export class RowBadges {
 
   setClocks(clocks: readonly TabClock[]): void {
     this.clocks = new Map(clocks.map((c) => [c.buyer, c]));
+  }
+
+  /** The words changed (another language): every badge is repainted with the next render, in view or not. */
+  relabel(): void {
+    for (const slot of this.slots.values()) if (slot.badge) slot.badge.dueAt = NaN;
+    this.quietUntil = -Infinity;
   }
 
   /** Clocks added or changed, and the buyers whose clocks closed (see ClocksMessage). */

@@ -6,14 +6,14 @@
  * prefix goes in front of it again. One title write a second at most, and only while something waits.
  */
 import type { TabClock } from '../messages';
-import { BADGE_WORDS } from './row-badges';
+import { contentT } from '../i18n/content';
 import { windowTimers, type TimerId, type Timers } from './timers';
 
 /**
  * "(3) 0:12" for 3 waiting buyers whose most urgent deadline is 12 s away; '' when none waits. Compact m:ss, not
  * words ("剩 12 秒"): a tab strip shows only a few characters of a title.
  */
-export function titlePrefix(clocks: Iterable<TabClock>, now: number, over = BADGE_WORDS.badgeOver): string {
+export function titlePrefix(clocks: Iterable<TabClock>, now: number, t = contentT()): string {
   let n = 0;
   let due = Infinity;
   for (const c of clocks) {
@@ -24,7 +24,7 @@ export function titlePrefix(clocks: Iterable<TabClock>, now: number, over = BADG
   const left = due - now;
   const s = Math.ceil(Math.abs(left) / 1000);
   const time = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-  return `(${n}) ${left > 0 ? time : over.replace('$1', time)}`;
+  return `(${n}) ${left > 0 ? time : t('badgeOver', [time])}`;
 }
 
 /**

@@ -19,6 +19,7 @@ import { Reporter } from './reporter';
 import { RowBadges } from './row-badges';
 import { TabTitle, tabDocument } from './tab-title';
 import { windowTimers, type TimerId, type Timers } from './timers';
+import { setContentLang } from '../i18n/content';
 
 export interface WatcherDeps {
   adapter: Adapter;
@@ -99,6 +100,8 @@ export class Watcher {
     if (!clocks || clocks.platform !== this.deps.adapter.platform || !ours) return undefined;
     const how = this.clockList.take(clocks);
     if (how === 'resync') return { ok: false, error: CLOCKS_RESYNC };
+    // The language comes with the clocks (the worker sends the whole list again when it changes).
+    if (setContentLang(clocks.lang)) this.badges.relabel();
     if (how === 'whole') this.badges.setClocks(clocks.clocks);
     else this.badges.changeClocks(clocks.clocks, clocks.removed ?? []);
     this.title?.show(() => this.badges.openClocks(), clocks.title);

@@ -14,6 +14,7 @@
  */
 import Papa from 'papaparse';
 import { PLATFORMS, type Platform } from '../model';
+import { say, type Key, type Said, type Translate } from '../i18n';
 import {
   DEFAULT_GROUP,
   PHRASE_LIMITS,
@@ -65,13 +66,17 @@ export interface ImportPreview {
   warnings: number;
   /** Set when the whole file is refused (too large, broken JSON, ...); then `rows` holds that one error at line 0. */
   fatal?: string;
-  /** File-level remarks for the preview (ignored columns, ...), Chinese / English. */
+  /** File-level remarks for the preview (ignored columns, ...), in the caller's language. */
   notes: string[];
 }
 
 // ─── messages ──────────────────────────────────────────────────────────────────────────────────────────────
 
-type Msg = readonly [zh: string, en: string];
+/** A message in no language yet: parseImport says it in the caller's (see Said). */
+type Msg = Said | ((t: Translate) => string);
+const sayMsg = (t: Translate, m: Msg) => (typeof m === 'function' ? m(t) : say(t, m));
+/** Up to five names, in the language's list style. */
+const listOf = (names: readonly string[]) => (t: Translate) => names.slice(0, 5).join(t('ioListSep'));
 
 export const show = (s: string, max = 20): string => {
   const one = s.replace(/\s+/g, ' ');
@@ -79,94 +84,59 @@ export const show = (s: string, max = 20): string => {
 };
 
 const M = {
-  emptyText: ['内容为空', 'empty text'] as Msg,
-  textTooLong: (n: number): Msg => [
-    `内容超过 ${PHRASE_LIMITS.text} 字（${n} 字）`,
-    `text longer than ${PHRASE_LIMITS.text} characters (${n})`,
-  ],
-  groupTooLong: (n: number): Msg => [
-    `分组名超过 ${PHRASE_LIMITS.group} 字（${n} 字）`,
-    `group name longer than ${PHRASE_LIMITS.group} characters (${n})`,
-  ],
-  tooManyTags: (n: number): Msg => [
-    `标签最多 ${PHRASE_LIMITS.tags} 个（有 ${n} 个）`,
-    `at most ${PHRASE_LIMITS.tags} tags (found ${n})`,
-  ],
-  tagTooLong: (t: string): Msg => [
-    `标签「${show(t)}」超过 ${PHRASE_LIMITS.tag} 字`,
-    `tag "${show(t)}" longer than ${PHRASE_LIMITS.tag} characters`,
-  ],
-  badShortcut: (s: string): Msg => [
-    `快捷键「${show(s, 30)}」格式不对：应为 / 加 1–20 个字母、数字、汉字、_ 或 -`,
-    `shortcut "${show(s, 30)}" is invalid: use / and 1–20 letters, digits, Chinese characters, _ or -`,
-  ],
-  unknownPlatform: (p: string): Msg => [`未知平台「${show(p)}」`, `unknown platform "${show(p)}"`],
-  badType: (zh: string, en: string): Msg => [`「${zh}」应为文本`, `"${en}" must be text`],
-  dupShortcut: (s: string, line: number, unit: Unit): Msg => [
-    `快捷键 ${s} 与第 ${line} ${unit.zh}重复`,
-    `shortcut ${s} already used on ${unit.en} ${line}`,
-  ],
-  dupText: (line: number, unit: Unit): Msg => [
-    `与第 ${line} ${unit.zh}内容相同，已跳过`,
-    `same text as ${unit.en} ${line}, skipped`,
-  ],
-  notAPhrase: ['不是短语对象', 'not a phrase object'] as Msg,
+  emptyText: ['ioEmptyText'] as Msg,
+  textTooLong: (n: number): Msg => ['ioTextTooLong', [PHRASE_LIMITS.text, n]],
+  groupTooLong: (n: number): Msg => ['ioGroupTooLong', [PHRASE_LIMITS.group, n]],
+  tooManyTags: (n: number): Msg => ['ioTooManyTags', [PHRASE_LIMITS.tags, n]],
+  tagTooLong: (t: string): Msg => ['ioTagTooLong', [show(t), PHRASE_LIMITS.tag]],
+  badShortcut: (s: string): Msg => ['ioBadShortcut', [show(s, 30)]],
+  unknownPlatform: (p: string): Msg => ['ioUnknownPlatform', [show(p)]],
+  badType:
+    (field: Key): Msg =>
+    (t) =>
+      t('ioBadType', [t(field)]),
+  dupShortcut: (s: string, line: number, unit: Unit): Msg => [unit.dupShortcut, [s, line]],
+  dupText: (line: number, unit: Unit): Msg => [unit.dupText, [line]],
+  notAPhrase: ['ioNotAPhrase'] as Msg,
 };
 
 const F = {
-  tooLarge: (bytes: number): Msg => [
-    `文件过大（${(bytes / 1024 / 1024).toFixed(1)} MB），上限 2 MB`,
-    `the file is too large (${(bytes / 1024 / 1024).toFixed(1)} MB); the limit is 2 MB`,
-  ],
-  tooMany: (n: number): Msg => [
-    `短语过多（${n} 条），一次最多导入 ${IMPORT_LIMITS.rows} 条，请拆分文件`,
-    `too many phrases (${n}); at most ${IMPORT_LIMITS.rows} per import, split the file`,
-  ],
-  empty: ['文件是空的', 'the file is empty'] as Msg,
-  noPhrases: ['文件里没有找到短语', 'no phrases found in the file'] as Msg,
-  excel: [
-    '这是 Excel 工作簿：请在 Excel 中“另存为 → CSV”后再导入',
-    'this is an Excel workbook: save it as CSV in Excel first',
-  ] as Msg,
-  binary: ['不是文本文件', 'not a text file'] as Msg,
-  badJson: (detail: string): Msg => [`JSON 格式错误：${detail}`, `invalid JSON: ${detail}`],
-  jsonShape: [
-    'JSON 结构不对：应为短语数组，或 {"phrases": [...]}',
-    'unexpected JSON: expected an array of phrases or {"phrases": [...]}',
-  ] as Msg,
-  jsonDepth: [
-    `JSON 嵌套超过 ${IMPORT_LIMITS.depth} 层`,
-    `JSON nested deeper than ${IMPORT_LIMITS.depth} levels`,
-  ] as Msg,
-  unclosedQuote: (line: number): Msg => [
-    `第 ${line} 行：引号没有闭合（从这里到文件末尾都在引号里）`,
-    `line ${line}: unclosed quote (everything from here to the end is inside it)`,
-  ],
-  noTextColumn: ['表头里没有“内容”列（可用：内容 / text）', 'the header has no text column (use 内容 or text)'] as Msg,
+  tooLarge: (bytes: number): Msg => ['ioTooLarge', [(bytes / 1024 / 1024).toFixed(1)]],
+  tooMany: (n: number): Msg => ['ioTooMany', [n, IMPORT_LIMITS.rows]],
+  empty: ['ioEmpty'] as Msg,
+  noPhrases: ['ioNoPhrases'] as Msg,
+  excel: ['ioExcel'] as Msg,
+  binary: ['ioBinary'] as Msg,
+  badJson: (detail: string): Msg => ['ioBadJson', [detail]],
+  jsonShape: ['ioJsonShape'] as Msg,
+  jsonDepth: ['ioJsonDepth', [IMPORT_LIMITS.depth]] as Msg,
+  unclosedQuote: (line: number): Msg => ['ioUnclosedQuote', [line]],
+  noTextColumn: ['ioNoTextColumn'] as Msg,
 };
 
+/** How a file counts its phrases: CSV and text by line, JSON by item. */
 interface Unit {
-  zh: string;
-  en: string;
+  row: Key;
+  dupShortcut: Key;
+  dupText: Key;
 }
-const LINE: Unit = { zh: '行', en: 'line' };
-const ITEM: Unit = { zh: '条', en: 'item' };
+const LINE: Unit = { row: 'ioRowLine', dupShortcut: 'ioDupShortcutLine', dupText: 'ioDupTextLine' };
+const ITEM: Unit = { row: 'ioRowItem', dupShortcut: 'ioDupShortcutItem', dupText: 'ioDupTextItem' };
 
-function rowMessage(line: number, unit: Unit, msgs: Msg[]): string {
-  return `第 ${line} ${unit.zh}：${msgs.map((m) => m[0]).join('；')} / ${unit.en} ${line}: ${msgs.map((m) => m[1]).join('; ')}`;
+function rowMessage(t: Translate, line: number, unit: Unit, msgs: Msg[]): string {
+  return t(unit.row, [line, msgs.map((m) => sayMsg(t, m)).join(t('ioSep'))]);
 }
-const both = (m: Msg): string => `${m[0]} / ${m[1]}`;
 
 // ─── field names ──────────────────────────────────────────────────────────────────────────────────────────
 
 type Field = 'text' | 'group' | 'tags' | 'shortcut' | 'platforms';
-const FIELD_LABEL: Record<Field, readonly [string, string]> = {
-  text: ['内容', 'text'],
-  group: ['分组', 'group'],
-  tags: ['标签', 'tags'],
-  shortcut: ['快捷键', 'shortcut'],
-  platforms: ['平台', 'platforms'],
-};
+const FIELD_LABEL = {
+  text: 'ioField_text',
+  group: 'ioField_group',
+  tags: 'ioField_tags',
+  shortcut: 'ioField_shortcut',
+  platforms: 'ioField_platforms',
+} as const satisfies Record<Field, Key>;
 
 /** Column / key names, normalized (lower case, no spaces, no bracketed hints). A Map: no prototype lookups. */
 const FIELD_NAMES = new Map<string, Field>();
@@ -272,7 +242,7 @@ interface RawRow {
 interface ReadResult {
   format: ImportFormat;
   rows: RawRow[];
-  notes: string[];
+  notes: Msg[];
   fatal?: Msg;
 }
 
@@ -315,7 +285,7 @@ function toDraft(raw: RawRow): { draft?: PhraseDraft; errors: Msg[] } {
   if (raw.problem) return { errors: [raw.problem] };
   const errors: Msg[] = [];
   const v = raw.values;
-  const typeError = (f: Field) => errors.push(M.badType(...FIELD_LABEL[f]));
+  const typeError = (f: Field) => errors.push(M.badType(FIELD_LABEL[f]));
 
   const textRaw = scalar(v.text);
   let text = '';
@@ -375,13 +345,8 @@ function toDraft(raw: RawRow): { draft?: PhraseDraft; errors: Msg[] } {
   if (platforms !== undefined) draft.platforms = platforms;
   // The background validates every draft again with these rules: a draft it would refuse must not pass here.
   const check = validateDraft(draft);
-  if (!check.ok) return { errors: check.errors.map((e) => splitBoth(e)) };
+  if (!check.ok) return { errors: check.errors };
   return { draft, errors: [] };
-}
-
-function splitBoth(s: string): Msg {
-  const i = s.indexOf(' / ');
-  return i < 0 ? [s, s] : [s.slice(0, i), s.slice(i + 3)];
 }
 
 // ─── readers ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -445,7 +410,7 @@ function unguard(cell: string): string {
 }
 
 function readCsv(s: string, forcedDelim?: ',' | '\t'): ReadResult {
-  const notes: string[] = [];
+  const notes: Msg[] = [];
   let body = s;
   let delim = forcedDelim ?? sniffDelimiter(firstLineOf(s));
   const sep = /^sep=(.)(\r\n|\r|\n)/i.exec(body);
@@ -468,10 +433,7 @@ function readCsv(s: string, forcedDelim?: ',' | '\t'): ReadResult {
       columns = named.map((f, i) => (f && named.indexOf(f) === i ? f : undefined));
       start = records.indexOf(first) + 1;
       const ignored = first.cells.filter((c, i) => c.trim() && !columns[i]).map((c) => show(cleanLine(c)));
-      if (ignored.length)
-        notes.push(
-          `已忽略的列：${ignored.slice(0, 5).join('、')} / ignored columns: ${ignored.slice(0, 5).join(', ')}`,
-        );
+      if (ignored.length) notes.push((t) => t('ioIgnoredColumns', [listOf(ignored)(t)]));
     }
   }
 
@@ -596,17 +558,31 @@ function readJson(s: string): ReadResult {
     }
     return { line, values };
   });
-  const notes = ignored.size
-    ? [`已忽略的字段：${[...ignored].slice(0, 5).join('、')} / ignored fields: ${[...ignored].slice(0, 5).join(', ')}`]
-    : [];
+  const notes: Msg[] = ignored.size ? [(t) => t('ioIgnoredFields', [listOf([...ignored])(t)])] : [];
   return { format: 'json', rows, notes };
 }
 
 // ─── parseImport ──────────────────────────────────────────────────────────────────────────────────────────
 
-function refused(format: ImportPreview['format'], encoding: string, fatal: Msg, notes: string[] = []): ImportPreview {
-  const text = both(fatal);
-  return { format, encoding, rows: [{ line: 0, error: text }], ok: 0, errors: 1, warnings: 0, fatal: text, notes };
+function refused(
+  t: Translate,
+  format: ImportPreview['format'],
+  encoding: string,
+  fatal: Msg,
+  notes: readonly Msg[] = [],
+): ImportPreview {
+  const text = sayMsg(t, fatal);
+  const said = notes.map((n) => sayMsg(t, n));
+  return {
+    format,
+    encoding,
+    rows: [{ line: 0, error: text }],
+    ok: 0,
+    errors: 1,
+    warnings: 0,
+    fatal: text,
+    notes: said,
+  };
 }
 
 function extensionOf(name: string): string {
@@ -615,34 +591,37 @@ function extensionOf(name: string): string {
   return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
 }
 
-/** Reads a picked file into a preview. Never throws; a refused file is a preview with `fatal`. */
-export function parseImport(input: { name: string; bytes: Uint8Array }): ImportPreview {
+/**
+ * Reads a picked file into a preview, its messages in `t`'s language. Never throws; a refused file is a preview
+ * with `fatal`.
+ */
+export function parseImport(input: { name: string; bytes: Uint8Array }, t: Translate): ImportPreview {
   try {
-    return parse(input.name, input.bytes);
+    return parse(input.name, input.bytes, t);
   } catch (err) {
     // Not expected (every limit is checked first); still, a file must never break the page.
     const detail = show(String(err instanceof Error ? err.message : err), 120);
-    return refused('unknown', '', [`无法读取文件：${detail}`, `could not read the file: ${detail}`]);
+    return refused(t, 'unknown', '', ['ioUnreadable', [detail]]);
   }
 }
 
-function parse(name: string, bytes: Uint8Array): ImportPreview {
+function parse(name: string, bytes: Uint8Array, t: Translate): ImportPreview {
   const ext = extensionOf(name);
   const guess: ImportPreview['format'] =
     ext === 'csv' || ext === 'tsv' ? 'csv' : ext === 'json' ? 'json' : ext === 'txt' ? 'txt' : 'unknown';
 
-  if (bytes.length > IMPORT_LIMITS.bytes) return refused(guess, '', F.tooLarge(bytes.length));
+  if (bytes.length > IMPORT_LIMITS.bytes) return refused(t, guess, '', F.tooLarge(bytes.length));
   if (
     ['xlsx', 'xls', 'xlsm', 'et', 'numbers'].includes(ext) ||
     startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) ||
     startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0])
   )
-    return refused(guess, '', F.excel);
+    return refused(t, guess, '', F.excel);
 
   const { text: decoded, encoding } = decode(bytes);
   const s = decoded.replace(/^\uFEFF/, '');
-  if (s.includes('\u0000')) return refused(guess, encoding, F.binary);
-  if (!s.trim()) return refused(guess, encoding, F.empty);
+  if (s.includes('\u0000')) return refused(t, guess, encoding, F.binary);
+  if (!s.trim()) return refused(t, guess, encoding, F.empty);
 
   let read: ReadResult;
   const trimmed = s.trimStart();
@@ -655,9 +634,9 @@ function parse(name: string, bytes: Uint8Array): ImportPreview {
   else if (trimmed.startsWith('{') || /^\[\s*([[{"\]]|$)/.test(trimmed)) read = readJson(s);
   else read = looksLikeHeader(firstLineOf(s)) ? readCsv(s) : readTxt(s);
 
-  if (read.fatal) return refused(read.format, encoding, read.fatal, read.notes);
-  if (read.rows.length > IMPORT_LIMITS.rows) return refused(read.format, encoding, F.tooMany(read.rows.length));
-  if (!read.rows.length) return refused(read.format, encoding, F.noPhrases, read.notes);
+  if (read.fatal) return refused(t, read.format, encoding, read.fatal, read.notes);
+  if (read.rows.length > IMPORT_LIMITS.rows) return refused(t, read.format, encoding, F.tooMany(read.rows.length));
+  if (!read.rows.length) return refused(t, read.format, encoding, F.noPhrases, read.notes);
 
   const unit = read.format === 'json' ? ITEM : LINE;
   const rows: ImportRow[] = [];
@@ -666,12 +645,12 @@ function parse(name: string, bytes: Uint8Array): ImportPreview {
   for (const raw of read.rows) {
     const { draft, errors } = toDraft(raw);
     if (!draft) {
-      rows.push({ line: raw.line, error: rowMessage(raw.line, unit, errors) });
+      rows.push({ line: raw.line, error: rowMessage(t, raw.line, unit, errors) });
       continue;
     }
     const sameText = textAt.get(draft.text);
     if (sameText !== undefined) {
-      rows.push({ line: raw.line, warning: rowMessage(raw.line, unit, [M.dupText(sameText, unit)]) });
+      rows.push({ line: raw.line, warning: rowMessage(t, raw.line, unit, [M.dupText(sameText, unit)]) });
       continue;
     }
     const scKey = draft.shortcut === undefined ? undefined : shortcutKey(draft.shortcut);
@@ -679,7 +658,7 @@ function parse(name: string, bytes: Uint8Array): ImportPreview {
     if (sameShortcut !== undefined) {
       rows.push({
         line: raw.line,
-        error: rowMessage(raw.line, unit, [M.dupShortcut(draft.shortcut!, sameShortcut, unit)]),
+        error: rowMessage(t, raw.line, unit, [M.dupShortcut(draft.shortcut!, sameShortcut, unit)]),
       });
       continue;
     }
@@ -694,6 +673,6 @@ function parse(name: string, bytes: Uint8Array): ImportPreview {
     ok: rows.filter((r) => r.draft).length,
     errors: rows.filter((r) => r.error).length,
     warnings: rows.filter((r) => r.warning).length,
-    notes: read.notes,
+    notes: read.notes.map((n) => sayMsg(t, n)),
   };
 }

@@ -3,6 +3,7 @@
  * are. Shown to the user before anything is written; the background validates the plan's drafts again.
  */
 import type { PhraseRow } from '../db/schema';
+import type { Translate } from '../i18n';
 import { cleanText, show, type ImportPreview, type ImportRow } from './formats';
 import { DEFAULT_GROUP, PHRASE_LIMITS, shortcutKey, type PhraseDraft } from './validate';
 
@@ -46,6 +47,7 @@ export function planImport(
   preview: ImportPreview,
   existing: readonly PhraseRow[],
   mode: 'merge' | 'replace',
+  t: Translate,
 ): ImportPlan {
   const plan: ImportPlan = { mode, add: [], update: [], skip: [], conflicts: [], removed: 0 };
   const skipRow = (r: ImportRow) => plan.skip.push({ line: r.line, reason: r.error ?? r.warning ?? '' });
@@ -87,9 +89,7 @@ export function planImport(
         line: r.line,
         draft: d,
         existing: { id: owner.id!, text: owner.text, shortcut: owner.shortcut! },
-        reason:
-          `第 ${r.line} 行：快捷键 ${merged.shortcut} 已属于短语「${show(owner.text)}」` +
-          ` / line ${r.line}: shortcut ${merged.shortcut} already belongs to "${show(owner.text)}"`,
+        reason: t('ioShortcutOwned', [r.line, merged.shortcut!, show(owner.text)]),
       });
       continue;
     }
@@ -105,7 +105,7 @@ export function planImport(
     if (unchanged)
       plan.skip.push({
         line: r.line,
-        reason: `第 ${r.line} 行：短语库里已有相同内容 / line ${r.line}: already in the library`,
+        reason: t('ioInLibrary', [r.line]),
       });
     else plan.update.push({ id: same.id!, draft: merged });
   }

@@ -1,4 +1,5 @@
 /** What a phrase may look like: one set of rules for the editor, imports and the background. */
+import type { Said } from '../i18n';
 import { PLATFORMS, type Platform } from '../model';
 
 export interface PhraseDraft {
@@ -28,37 +29,39 @@ export function shortcutKey(s: string): string {
   return normalizeShortcut(s).normalize('NFKC').toLowerCase();
 }
 
-/** Returns a cleaned draft, or the problems (Chinese / English). */
-export function validateDraft(raw: unknown): { ok: true; draft: PhraseDraft } | { ok: false; errors: string[] } {
-  const errors: string[] = [];
+/** A value shortened for a message (whitespace folded, at most `max` characters). */
+const shown = (s: string, max = 20): string => {
+  const one = s.replace(/\s+/g, ' ');
+  return one.length > max ? `${one.slice(0, max)}…` : one;
+};
+
+/** Returns a cleaned draft, or the problems (to be said in the language of whoever shows them). */
+export function validateDraft(raw: unknown): { ok: true; draft: PhraseDraft } | { ok: false; errors: Said[] } {
+  const errors: Said[] = [];
   const o = (raw !== null && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const text = typeof o.text === 'string' ? o.text.replace(/\r\n?/g, '\n') : '';
-  if (!text.trim()) errors.push('内容为空 / empty text');
-  if (text.length > PHRASE_LIMITS.text)
-    errors.push(`内容超过 ${PHRASE_LIMITS.text} 字 / text longer than ${PHRASE_LIMITS.text}`);
+  if (!text.trim()) errors.push(['ioEmptyText']);
+  if (text.length > PHRASE_LIMITS.text) errors.push(['ioTextTooLong', [PHRASE_LIMITS.text, text.length]]);
   const group = typeof o.group === 'string' && o.group.trim() ? o.group.trim() : DEFAULT_GROUP;
-  if (group.length > PHRASE_LIMITS.group) errors.push(`分组名超过 ${PHRASE_LIMITS.group} 字 / group name too long`);
+  if (group.length > PHRASE_LIMITS.group) errors.push(['ioGroupTooLong', [PHRASE_LIMITS.group, group.length]]);
   const tags = Array.isArray(o.tags)
     ? o.tags
         .filter((x): x is string => typeof x === 'string')
         .map((x) => x.trim())
         .filter(Boolean)
     : [];
-  if (tags.length > PHRASE_LIMITS.tags)
-    errors.push(`标签最多 ${PHRASE_LIMITS.tags} 个 / at most ${PHRASE_LIMITS.tags} tags`);
-  if (tags.some((x) => x.length > PHRASE_LIMITS.tag)) errors.push(`标签超过 ${PHRASE_LIMITS.tag} 字 / tag too long`);
+  if (tags.length > PHRASE_LIMITS.tags) errors.push(['ioTooManyTags', [PHRASE_LIMITS.tags, tags.length]]);
+  const long = tags.find((x) => x.length > PHRASE_LIMITS.tag);
+  if (long !== undefined) errors.push(['ioTagTooLong', [shown(long), PHRASE_LIMITS.tag]]);
   const draft: PhraseDraft = { text, group, tags: [...new Set(tags)] };
   if (typeof o.shortcut === 'string' && o.shortcut.trim()) {
     const sc = normalizeShortcut(o.shortcut);
-    if (!SHORTCUT_RE.test(sc))
-      errors.push(
-        '快捷键格式：/ 加 1–20 个字母、数字或汉字 / shortcut: / and 1–20 letters, digits or Chinese characters',
-      );
+    if (!SHORTCUT_RE.test(sc)) errors.push(['ioBadShortcut', [shown(sc, 30)]]);
     else draft.shortcut = sc;
   }
   if (Array.isArray(o.platforms) && o.platforms.length) {
     const bad = o.platforms.filter((p) => !(PLATFORMS as readonly unknown[]).includes(p));
-    if (bad.length) errors.push(`未知平台 / unknown platform: ${bad.map(String).join(', ')}`);
+    if (bad.length) errors.push(['ioUnknownPlatform', [shown(bad.map(String).join(', '))]]);
     else draft.platforms = [...new Set(o.platforms as Platform[])];
   }
   return errors.length ? { ok: false, errors } : { ok: true, draft };

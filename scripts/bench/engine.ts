@@ -122,7 +122,7 @@ async function storedPath(inquiries: number, day: string) {
   let clock = chinaDayStart(day);
   const host: Host = {
     now: () => clock,
-    t: (k) => k,
+    t: Object.assign((k: string) => k, { lang: 'zh_CN' as const }),
     setBadge: async (_v: BadgeView) => undefined,
     setAlarm: async () => undefined,
     notify: async () => undefined,

@@ -6,11 +6,14 @@ import { Sentinel } from '../../lib/background/sentinel';
 import { TrafficLimiter } from '../../lib/background/traffic';
 import { COMMANDS, JUMP_COMMAND, TAKEN_SHORTCUTS } from '../../lib/commands';
 import { SentinelDB } from '../../lib/db/schema';
-import { CATALOGS } from '../../lib/i18n';
+import zhChrome from '../../public/_locales/zh_CN/messages.json';
+import enChrome from '../../public/_locales/en/messages.json';
 import type { ToContent } from '../../lib/messages';
 import config from '../../wxt.config';
 import { ev, t } from './helpers/events';
 import { FakeHost } from './helpers/host';
+
+const CHROME: Record<'zh_CN' | 'en', Record<string, { message: string }>> = { zh_CN: zhChrome, en: enChrome };
 
 describe('keyboard commands', () => {
   it('the manifest declares them, with defaults no workbench or browser shortcut uses, described in both languages', () => {
@@ -21,7 +24,7 @@ describe('keyboard commands', () => {
     const keys = Object.values(COMMANDS).map((c) => c.suggested_key.default);
     expect(new Set(keys).size).toBe(keys.length);
     for (const k of keys) expect(TAKEN_SHORTCUTS.map((s) => s.toLowerCase())).not.toContain(k.toLowerCase());
-    for (const lang of ['zh_CN', 'en'] as const) expect(CATALOGS[lang].cmdJump?.message, lang).toBeTruthy();
+    for (const lang of ['zh_CN', 'en'] as const) expect(CHROME[lang].cmdJump?.message, lang).toBeTruthy();
     expect(COMMANDS[JUMP_COMMAND].description).toBe('__MSG_cmdJump__');
   });
 });

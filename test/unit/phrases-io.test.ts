@@ -4,10 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { PhraseStore } from '../../lib/background/phrases';
 import { SentinelDB, type PhraseRow } from '../../lib/db/schema';
 import { exportPhrases } from '../../lib/phrases/export';
-import { IMPORT_LIMITS, parseImport, type ImportPreview, type PhraseDraft } from '../../lib/phrases/formats';
-import { planImport } from '../../lib/phrases/plan';
+import { catalogTranslate } from '../../lib/i18n';
+import { IMPORT_LIMITS, parseImport as parseIn, type ImportPreview, type PhraseDraft } from '../../lib/phrases/formats';
+import { planImport as planIn } from '../../lib/phrases/plan';
 import { STARTER_PHRASES } from '../../lib/phrases/starter';
 import { shortcutKey, validateDraft } from '../../lib/phrases/validate';
+
+// Messages in Chinese here (the English ones: see 'says its messages in the caller's language').
+const zh = catalogTranslate('zh_CN');
+const parseImport = (file: Parameters<typeof parseIn>[0], t = zh) => parseIn(file, t);
+const planImport = (p: ImportPreview, existing: Parameters<typeof planIn>[1], mode: 'merge' | 'replace', t = zh) =>
+  planIn(p, existing, mode, t);
 
 const FIXTURES = new URL('../fixtures/phrases/', import.meta.url);
 const fixture = (name: string) => ({ name, bytes: new Uint8Array(readFileSync(new URL(name, FIXTURES))) });
@@ -88,7 +95,7 @@ describe('parseImport: CSV', () => {
     ]);
     // Row numbers are Excel's: the header is row 1, the blank ",,,," row 5 is skipped silently.
     expect(p.rows.map((r) => r.line)).toEqual([2, 3, 4, 6, 7]);
-    expect(byLine(p, 6)!.error).toBe('第 6 行：内容为空 / line 6: empty text');
+    expect(byLine(p, 6)!.error).toBe('第 6 行：内容为空');
   });
 
   it('reads a UTF-8 BOM CSV with an English header in any order and reports every bad row', () => {
@@ -110,14 +117,14 @@ describe('parseImport: CSV', () => {
     });
     expect(byLine(p, 4)).toEqual({
       line: 4,
-      error: '第 4 行：快捷键 /zai 与第 2 行重复 / line 4: shortcut /zai already used on line 2',
+      error: '第 4 行：快捷键 /zai 与第 2 行重复',
     });
     expect(byLine(p, 5)).toEqual({
       line: 5,
-      warning: '第 5 行：与第 2 行内容相同，已跳过 / line 5: same text as line 2, skipped',
+      warning: '第 5 行：与第 2 行内容相同，已跳过',
     });
-    expect(byLine(p, 6)!.error).toMatch(/^第 6 行：快捷键「\/bad shortcut」格式不对.* \/ line 6: shortcut/);
-    expect(byLine(p, 7)!.error).toBe('第 7 行：未知平台「ebay」 / line 7: unknown platform "ebay"');
+    expect(byLine(p, 6)!.error).toMatch(/^第 6 行：快捷键「\/bad shortcut」格式不对：[^a-z]*$/);
+    expect(byLine(p, 7)!.error).toBe('第 7 行：未知平台「ebay」');
     // HTML is text: kept byte for byte.
     expect(byLine(p, 8)!.draft!.text).toBe('<b>bold</b> & <script>alert("x")</script>');
     expect(p.notes.join()).toContain('Note');
@@ -178,12 +185,12 @@ describe('parseImport: CSV', () => {
     const p = parseImport({ name: 'x.csv', bytes: utf8(`内容,分组,标签,快捷键,平台\n${rows.join('\n')}`) });
     expect(p.ok).toBe(0);
     expect(p.rows.map((r) => r.error)).toEqual([
-      '第 2 行：内容超过 2000 字（2001 字） / line 2: text longer than 2000 characters (2001)',
-      '第 3 行：分组名超过 40 字（41 字） / line 3: group name longer than 40 characters (41)',
-      '第 4 行：标签最多 10 个（有 11 个） / line 4: at most 10 tags (found 11)',
-      `第 5 行：标签「${'标'.repeat(20)}…」超过 20 字 / line 5: tag "${'标'.repeat(20)}…" longer than 20 characters`,
+      '第 2 行：内容超过 2000 字（2001 字）',
+      '第 3 行：分组名超过 40 字（41 字）',
+      '第 4 行：标签最多 10 个（有 11 个）',
+      `第 5 行：标签「${'标'.repeat(20)}…」超过 20 字`,
       expect.stringMatching(/^第 6 行：快捷键「\/a+」格式不对/),
-      '第 7 行：内容为空；未知平台「火星」 / line 7: empty text; unknown platform "火星"',
+      '第 7 行：内容为空；未知平台「火星」',
     ]);
     // Exactly at the limits is fine.
     const edge = parseImport({
@@ -196,7 +203,7 @@ describe('parseImport: CSV', () => {
   it('refuses a CSV whose quote never closes, and a header without a text column', () => {
     const p = parseImport({ name: 'x.csv', bytes: utf8('内容,分组\n好的,a\n"没闭合,b\n下一行,c\n') });
     expect(p).toMatchObject({ ok: 0, errors: 1, rows: [{ line: 0 }] });
-    expect(p.fatal).toMatch(/^第 3 行：引号没有闭合.* \/ line 3: unclosed quote/);
+    expect(p.fatal).toMatch(/^第 3 行：引号没有闭合（[^a-z]*$/);
     const q = parseImport({ name: 'x.csv', bytes: utf8('分组,标签\na,b\n') });
     expect(q.fatal).toMatch(/没有“内容”列/);
   });
@@ -271,10 +278,10 @@ describe('parseImport: JSON', () => {
       { text: 'Number tags', group: '未分组', tags: ['1', '2'] },
       { text: '适用于所有平台', group: '未分组', tags: [] },
     ]);
-    expect(byLine(p, 4)!.error).toBe('第 4 条：内容为空 / item 4: empty text');
-    expect(byLine(p, 6)!.error).toBe('第 6 条：「标签」应为文本 / item 6: "tags" must be text');
-    expect(byLine(p, 7)!.error).toBe('第 7 条：不是短语对象 / item 7: not a phrase object');
-    expect(p.notes).toEqual(['已忽略的字段：color / ignored fields: color']); // id / usage are known, not noted
+    expect(byLine(p, 4)!.error).toBe('第 4 条：内容为空');
+    expect(byLine(p, 6)!.error).toBe('第 6 条：「标签」应为文本');
+    expect(byLine(p, 7)!.error).toBe('第 7 条：不是短语对象');
+    expect(p.notes).toEqual(['已忽略的字段：color']); // id / usage are known, not noted
   });
 
   it('reads a bare array', () => {
@@ -288,7 +295,7 @@ describe('parseImport: JSON', () => {
   it('refuses broken JSON with the position and line, and the wrong shape', () => {
     const p = parseImport(fixture('broken.json'));
     expect(p).toMatchObject({ format: 'json', ok: 0, errors: 1 });
-    expect(p.fatal).toMatch(/^JSON 格式错误：.*line 3.* \/ invalid JSON: /);
+    expect(p.fatal).toMatch(/^JSON 格式错误：.*line 3/);
     expect(p.rows).toEqual([{ line: 0, error: p.fatal }]);
     expect(parseImport({ name: 'a.json', bytes: utf8('{"items": []}') }).fatal).toMatch(/JSON 结构不对/);
     expect(parseImport({ name: 'a.json', bytes: utf8('"just a string"') }).fatal).toMatch(/JSON 结构不对/);
@@ -331,7 +338,7 @@ describe('parseImport: hostile and odd files', () => {
     const big = new Uint8Array(IMPORT_LIMITS.bytes + 1).fill(0x61);
     const p = parseImport({ name: 'big.csv', bytes: big });
     expect(p).toMatchObject({ format: 'csv', encoding: '', ok: 0, errors: 1, rows: [{ line: 0 }] });
-    expect(p.fatal).toBe('文件过大（2.0 MB），上限 2 MB / the file is too large (2.0 MB); the limit is 2 MB');
+    expect(p.fatal).toBe('文件过大（2.0 MB），上限 2 MB');
   });
 
   it('accepts 5000 phrases and refuses 5001 as a whole (nothing truncated)', () => {
@@ -356,10 +363,7 @@ describe('parseImport: hostile and odd files', () => {
       name: 'x.csv',
       bytes: utf8(`内容,标签,平台\n一,"a${sep}b",pdd\n二,,"${'火星 '.repeat(100_000)}"\n`),
     });
-    expect(p.rows.map((r) => r.error)).toEqual([
-      undefined,
-      '第 3 行：未知平台「火星」 / line 3: unknown platform "火星"',
-    ]);
+    expect(p.rows.map((r) => r.error)).toEqual([undefined, '第 3 行：未知平台「火星」']);
     expect(p.rows[0]!.draft!.tags).toEqual(['a', 'b']);
     const many = parseImport({
       name: 'x.json',
@@ -372,13 +376,11 @@ describe('parseImport: hostile and odd files', () => {
         ]),
       ),
     });
-    expect(many.rows[0]!.error).toBe(
-      '第 1 条：标签最多 10 个（有 100000 个） / item 1: at most 10 tags (found 100000)',
-    );
+    expect(many.rows[0]!.error).toBe('第 1 条：标签最多 10 个（有 100000 个）');
   });
 
   it('refuses empty files, Excel workbooks and binary data with a clear message', () => {
-    expect(parseImport({ name: 'a.txt', bytes: new Uint8Array() }).fatal).toBe('文件是空的 / the file is empty');
+    expect(parseImport({ name: 'a.txt', bytes: new Uint8Array() }).fatal).toBe('文件是空的');
     expect(parseImport({ name: 'a.csv', bytes: utf8('内容,分组\n,,\n') }).fatal).toMatch(/没有找到短语/);
     expect(parseImport({ name: 'a.xlsx', bytes: utf8('whatever') }).fatal).toMatch(/另存为 → CSV/);
     expect(parseImport({ name: 'a.csv', bytes: new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2]) }).fatal).toMatch(
@@ -533,6 +535,40 @@ function csv(body: string): ImportPreview {
   return parseImport({ name: 'in.csv', bytes: utf8(`内容,分组,标签,快捷键,平台\n${body}`) });
 }
 
+describe("says its messages in the caller's language", () => {
+  const en = catalogTranslate('en');
+  const cjk = /[\u4e00-\u9fff]/;
+  it('row errors, warnings, notes and refusals in English only (page text quoted as is)', () => {
+    const p = parseImport(
+      { name: 'a.csv', bytes: utf8('text,shortcut,color,platforms\nhi,/a,red,\n,/b,,\nhi,/c,,\nho,/a,,\nhu,,,mars\n') },
+      en,
+    );
+    expect(p.rows.map((r) => r.error ?? r.warning ?? null)).toEqual([
+      null,
+      'line 3: empty text',
+      'line 4: same text as line 2, skipped',
+      'line 5: shortcut /a already used on line 2',
+      'line 6: unknown platform "mars"',
+    ]);
+    expect(p.notes).toEqual(['ignored columns: color']);
+    expect(
+      parseImport({ name: 'a.json', bytes: utf8('[{"text": "x", "tags": [{"a": 1}]}, 5]') }, en).rows.map(
+        (r) => r.error,
+      ),
+    ).toEqual(['item 1: "tags" must be text', 'item 2: not a phrase object']);
+    for (const bytes of [new Uint8Array(), utf8('{"a": 1}'), new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0])])
+      expect(parseImport({ name: 'a.json', bytes }, en).fatal).toMatch(/^[^\u4e00-\u9fff]+$/);
+    const plan = planImport(
+      parseImport({ name: 'a.txt', bytes: utf8('hi\n') }, en),
+      [{ id: 1, text: 'hi', group: 'g', tags: [], usage: 0, updatedAt: 1 }],
+      'merge',
+      en,
+    );
+    expect(plan.skip).toEqual([{ line: 1, reason: 'line 1: already in the library' }]);
+    expect(cjk.test(JSON.stringify(plan))).toBe(false);
+  });
+});
+
 describe('planImport', () => {
   const preview = csv(
     [
@@ -558,9 +594,7 @@ describe('planImport', () => {
     ]);
     expect(plan.conflicts).toHaveLength(1);
     expect(plan.conflicts[0]).toMatchObject({ line: 5, existing: { id: 3, shortcut: '/fh' } });
-    expect(plan.conflicts[0]!.reason).toBe(
-      '第 5 行：快捷键 /FH 已属于短语「亲，已发货」 / line 5: shortcut /FH already belongs to "亲，已发货"',
-    );
+    expect(plan.conflicts[0]!.reason).toBe('第 5 行：快捷键 /FH 已属于短语「亲，已发货」');
     expect(plan.skip.map((s) => s.line)).toEqual([2, 6, 7]);
     expect(plan.skip[0]!.reason).toMatch(/短语库里已有相同内容/);
     expect(plan.removed).toBe(0);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { PhraseRow } from '../../lib/db/schema';
+import { catalogTranslate } from '../../lib/i18n';
 import { parseImport } from '../../lib/phrases/formats';
 import { pinyinKey } from '../../lib/phrases/pinyin';
 import {
@@ -193,10 +194,13 @@ describe('searchPhrases on real libraries', () => {
   });
 
   it('ranges are always sorted, disjoint and inside the text', () => {
-    const fromFile = parseImport({
-      name: 'groups.txt',
-      bytes: new Uint8Array(readFileSync(new URL('../fixtures/phrases/groups.txt', import.meta.url))),
-    })
+    const fromFile = parseImport(
+      {
+        name: 'groups.txt',
+        bytes: new Uint8Array(readFileSync(new URL('../fixtures/phrases/groups.txt', import.meta.url))),
+      },
+      catalogTranslate('zh_CN'),
+    )
       .rows.filter((r) => r.draft)
       .map((r) => row({ ...r.draft! }));
     const library = [...starter, ...fromFile];

@@ -15,10 +15,7 @@ import { DEFAULT_RULES, computedMetrics } from '../../lib/rules';
 
 const ROOT = path.resolve(__dirname, '../..');
 const locale = (lang: string) =>
-  JSON.parse(readFileSync(path.join(ROOT, `public/_locales/${lang}/messages.json`), 'utf8')) as Record<
-    string,
-    { message: string }
-  >;
+  JSON.parse(readFileSync(path.join(ROOT, `lib/locales/${lang}/ui.json`), 'utf8')) as Record<string, string>;
 const ZH = locale('zh_CN');
 const EN = locale('en');
 
@@ -61,7 +58,7 @@ describe.each(WORKBENCH.map((a) => [a.platform, a] as const))('platform %s', (pl
       ['zh_CN', ZH],
       ['en', EN],
     ] as const)
-      expect(messages[`platform_${platform}`]?.message.trim(), `${lang}: platform_${platform}`).toBeTruthy();
+      expect(messages[`platform_${platform}`]?.trim(), `${lang}: platform_${platform}`).toBeTruthy();
     const label = DEFAULT_RULES.platforms[platform]!.label;
     expect(label.zh.trim() && label.en.trim()).toBeTruthy();
     expect(/[\u4e00-\u9fff]|^\d+$/.test(label.zh)).toBe(true);

@@ -185,14 +185,14 @@ describe('Popup', () => {
     expect(items[1]!.textContent).not.toContain(tabShop);
     expect(items[2]!.textContent).not.toContain('开始于打开页面之前');
     expect(items[2]!.textContent).not.toContain('发现时已超时');
-    expect(screen.getByLabelText('workbench tabs').textContent).toContain('拼多多 · 未识别店铺 · ');
+    expect(screen.getByLabelText('工作台标签页').textContent).toContain('拼多多 · 未识别店铺 · ');
     cleanup();
     await uiDb.settings.put({ key: 'language', value: 'en' });
     render(<Popup />);
     const [first] = await screen.findAllByRole('button', { name: /积压的/ });
     expect(first!.textContent).toContain('started before watching');
     expect(first!.textContent).toContain('seen late');
-    expect((await screen.findByLabelText('workbench tabs')).textContent).toContain('Unrecognised shop');
+    expect((await screen.findByLabelText('Workbench tabs')).textContent).toContain('Unrecognised shop');
   });
 
   it('opens with the data read before the first render, then follows the database live', async () => {
@@ -350,7 +350,7 @@ describe('Popup: outside assessed hours', () => {
       lastSeen: NOW,
     });
     render(<Popup />);
-    await screen.findByLabelText('workbench tabs');
+    await screen.findByLabelText(/^(工作台标签页|Workbench tabs)$/);
     expect(screen.queryByRole('note')).toBeNull();
   });
 });

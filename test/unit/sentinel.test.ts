@@ -58,7 +58,7 @@ describe('Sentinel (background logic)', () => {
     await s.health({ ...watching(), account: 'other-shop' }, 8);
     await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'))]));
     const toTab = (id: number) => host.tabMessages.filter((m) => m.tabId === id).map((m) => m.msg);
-    const head = { type: 'clocks', platform: 'pdd', account: 'shop-main', title: true };
+    const head = { type: 'clocks', platform: 'pdd', account: 'shop-main', title: true, lang: 'zh_CN' };
     // The first message to a tab is the whole list; the next ones the changes on top of the previous one, each
     // numbered above the one before.
     const a = { buyer: 'buyerA', status: 'pending', dueAt: t('10:03:00') };
@@ -124,11 +124,19 @@ describe('Sentinel (background logic)', () => {
       seq: expect.any(Number),
       clocks: [a],
       title: false,
+      lang: 'zh_CN',
     });
     expect(toTab().at(-1)!.seq).toBeGreaterThan(last.seq);
     const count = host.tabMessages.length;
     await s.tick();
     expect(host.tabMessages.length).toBe(count);
+    // The language too: the badges', title's and palette's words change with it, so the whole list comes again.
+    host.lang = 'en';
+    await s.tick();
+    expect(host.tabMessages.length).toBe(count + 1);
+    expect(toTab().at(-1)).toMatchObject({ clocks: [a], title: false, lang: 'en' });
+    expect(toTab().at(-1)).not.toHaveProperty('base');
+    host.lang = 'zh_CN';
     // A bad value is refused and changes nothing.
     expect(await s.updateSettings({ tabTitle: 'yes' })).toMatchObject({ ok: false });
     expect(s.getSettings().tabTitle).toBe(false);

@@ -2,6 +2,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TabClock } from '../../lib/messages';
 import { TabTitle, titlePrefix } from '../../lib/content/tab-title';
+import { contentTranslate, setContentLang } from '../../lib/i18n/content';
+
+// The content script's language comes with the clocks; until then the browser's (jsdom: English). Chinese here.
+setContentLang('zh_CN');
 
 const NOW = Date.UTC(2026, 11, 4, 2, 0, 0);
 const clock = (buyer: string, dueIn: number, status: TabClock['status'] = 'pending'): TabClock => ({
@@ -18,7 +22,7 @@ describe('titlePrefix', () => {
     expect(titlePrefix([clock('a', 12_000), clock('b', 150_000), clock('c', 95_000)], NOW)).toBe('(3) 0:12');
     expect(titlePrefix([clock('a', 754_000)], NOW)).toBe('(1) 12:34');
     expect(titlePrefix([clock('a', 150_000), clock('b', -63_000, 'breached')], NOW)).toBe('(2) 超 1:03');
-    expect(titlePrefix([clock('a', -63_000, 'breached')], NOW, '$1 over')).toBe('(1) 1:03 over');
+    expect(titlePrefix([clock('a', -63_000, 'breached')], NOW, contentTranslate('en'))).toBe('(1) 1:03 over');
     expect(titlePrefix([clock('a', 0)], NOW)).toBe('(1) 超 0:00');
   });
 });

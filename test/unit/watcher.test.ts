@@ -3,17 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { pddAdapter } from '../../lib/adapters/pdd';
-import { CATALOGS } from '../../lib/i18n';
-import {
-  BADGE_KEYS,
-  BADGE_WORDS,
-  FLUSH_MS,
-  QUIET_MS,
-  nextBadgeChange,
-  rowBadgeColor,
-  rowBadgeText,
-  type BadgeWords,
-} from '../../lib/content/row-badges';
+import { contentT, contentTranslate, setContentLang } from '../../lib/i18n/content';
+import { FLUSH_MS, QUIET_MS, nextBadgeChange, rowBadgeColor, rowBadgeText } from '../../lib/content/row-badges';
 import { windowTimers } from '../../lib/content/timers';
 import { Watcher } from '../../lib/content/watcher';
 import { UNRECOGNISED_ACCOUNT, keyId } from '../../lib/model';
@@ -29,6 +20,9 @@ import { parseMessage } from '../../lib/protocol';
 
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');
 const NOW = 1_788_340_500_000;
+// The content script's language comes with the clocks; until then the browser's (jsdom: English). Chinese here.
+setContentLang('zh_CN');
+
 const tick = () => new Promise((r) => setTimeout(r, 5));
 /** The page's next animation frame (new badges go on there). */
 const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
@@ -624,18 +618,14 @@ describe('in-page countdown badges', () => {
       [-38_460_000, '超 10 小时 41 分'],
       [-26 * 3_600_000, '超 1 天 2 小时'],
     ];
-    expect(cases.map(([ms]) => [ms, rowBadgeText(ms)])).toEqual(cases);
-    // Labelled in the UI language, from the locale files: never a bare number like the page's own counter.
-    const words = (lang: 'en' | 'zh_CN') =>
-      Object.fromEntries(BADGE_KEYS.map((k) => [k, CATALOGS[lang][k]!.message])) as BadgeWords;
-    expect(words('zh_CN')).toEqual(BADGE_WORDS);
-    expect([179_999, 57_000, -63_000, -3_725_000, -49 * 3_600_000].map((ms) => rowBadgeText(ms, words('en')))).toEqual([
-      '2 min left',
-      '57 s left',
-      '2 min over',
-      '1 h 3 min over',
-      '2 days 1 h over',
-    ]);
+    expect(cases.map(([ms]) => [ms, rowBadgeText(ms, contentTranslate('zh_CN'))])).toEqual(cases);
+    // Labelled in the UI language, from the content catalog: never a bare number like the page's own counter.
+    const words = contentTranslate;
+    expect(
+      [179_999, 57_000, -63_000, -3_725_000, -24 * 3_600_000, -49 * 3_600_000].map((ms) =>
+        rowBadgeText(ms, words('en')),
+      ),
+    ).toEqual(['2 min left', '57 s left', '2 min over', '1 h 3 min over', '1 day over', '2 days 1 h over']);
     expect([179_999, 57_000, -63_000].map((ms) => rowBadgeText(ms, words('zh_CN')))).toEqual([
       '剩 2 分',
       '剩 57 秒',
@@ -690,6 +680,26 @@ describe('in-page countdown badges', () => {
     expect(badge?.closest('[data-random]')?.getAttribute('data-random')).toBe('ab|733519-0-unTimeout');
     expect(w.handle({ type: 'openConversation', buyer: 'ab¦733519' })).toEqual({ ok: true });
     w.stop();
+  });
+
+  it("speaks the language the worker sends with the clocks (the setting), in badges and the palette's words", async () => {
+    const w = badgeWatcher(() => NOW);
+    try {
+      w.receive({ ...clockList([waiting('733519', 95_000)]), lang: 'en' });
+      await pageChange();
+      expect(w.badges.shown()).toEqual(new Map([['733519', '1 min left']]));
+      expect(contentT()('palKeys')).toMatch(/^↑↓ choose/);
+      // Back to Chinese: the worker sends the whole list again, and the badges follow.
+      w.receive({ ...clockList([waiting('733519', 95_000)], 2), lang: 'zh_CN' });
+      await pageChange();
+      expect(w.badges.shown()).toEqual(new Map([['733519', '剩 1 分']]));
+      // A list without a language (an older worker) is Chinese, the product's first language.
+      w.receive({ ...clockList([waiting('733519', 95_000)], 3), lang: 'fr' });
+      expect(contentT().lang).toBe('zh_CN');
+    } finally {
+      setContentLang('zh_CN');
+      w.stop();
+    }
   });
 
   it('puts a shadow-root badge on waiting rows, counts down, and removes it when answered', async () => {

@@ -1,6 +1,6 @@
 import type { BadgeView } from '../../../lib/badge';
 import type { Host, Notice, SoundName } from '../../../lib/background/sentinel';
-import { catalogTranslate } from '../../../lib/i18n';
+import { catalogTranslate, liveTranslator, type Lang } from '../../../lib/i18n';
 import type { ClocksMessage } from '../../../lib/messages';
 import { t } from './events';
 
@@ -10,7 +10,9 @@ export class FakeHost implements Host {
   badges: BadgeView[] = [];
   alarm: number | null = null;
   notices: Notice[] = [];
-  t = catalogTranslate('zh_CN');
+  /** The UI language (the worker's setting `language`, resolved). */
+  lang: Lang = 'zh_CN';
+  t = liveTranslator(() => catalogTranslate(this.lang));
   now() {
     return this.clock;
   }

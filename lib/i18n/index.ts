@@ -1,0 +1,36 @@
+/**
+ * The UI pages' and the worker's translator: every namespace (see core.ts for the mechanism, content.ts for the
+ * content scripts' slim one).
+ */
+import zhUi from '../locales/zh_CN/ui.json';
+import enUi from '../locales/en/ui.json';
+import { CONTENT_CATALOGS, type ContentKey } from './content';
+import { makeTranslator, type BaseKey, type Catalog, type Lang, type Translator } from './core';
+
+export * from './core';
+export type { ContentKey } from './content';
+
+export type UiKey = BaseKey<keyof typeof zhUi | keyof typeof enUi>;
+/** Every key of every namespace. */
+export type Key = UiKey | ContentKey;
+export type Translate = Translator<Key>;
+
+/** Each language's catalog by namespace (the tests compare them). */
+export const NAMESPACES = {
+  zh_CN: { content: CONTENT_CATALOGS.zh_CN, ui: zhUi },
+  en: { content: CONTENT_CATALOGS.en, ui: enUi },
+} as const satisfies Record<Lang, Record<string, Catalog>>;
+
+export const CATALOGS: Record<Lang, Catalog> = {
+  zh_CN: { ...zhUi, ...CONTENT_CATALOGS.zh_CN },
+  en: { ...enUi, ...CONTENT_CATALOGS.en },
+};
+
+const made: Partial<Record<Lang, Translate>> = {};
+/** The translator for `lang` (every key). */
+export const catalogTranslate = (lang: Lang): Translate => (made[lang] ??= makeTranslator<Key>(lang, CATALOGS));
+
+/** A message said later, in the language of whoever shows it: its key and values (pure code returns these). */
+export type Said = readonly [key: Key, args?: import('./core').Args];
+/** A said message in `t`'s language. */
+export const say = (t: Translate, [key, args]: Said): string => t(key, args);
