@@ -40,7 +40,7 @@ export default defineConfig(
   {
     files: [
       'lib/content/**/*.ts',
-      'lib/adapters/**/*.ts',
+      'lib/platforms/**/*.ts',
       'entrypoints/*.content.ts',
       'lib/messages.ts',
       'lib/send.ts',
@@ -60,7 +60,14 @@ export default defineConfig(
               message: 'content code reads no database and runs no background code',
             },
             {
-              group: ['**/adapters/registry', '../registry', './registry'],
+              group: [
+                '**/platforms/adapters',
+                '**/platforms/registry',
+                '../registry',
+                './registry',
+                '../adapters',
+                './adapters',
+              ],
               message:
                 "a content script carries its own platform's adapters only (lib/content/main.ts workbenchScript)",
             },

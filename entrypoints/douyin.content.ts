@@ -1,5 +1,5 @@
 /** The content script for Douyin / Feige (抖店飞鸽): lib/content/main.ts with this platform's adapters only. */
-import { douyinAdapter } from '@/lib/adapters/douyin';
+import { douyinAdapter } from '@/lib/platforms/douyin';
 import { workbenchScript } from '@/lib/content/main';
 
 export default workbenchScript('douyin', [douyinAdapter]);

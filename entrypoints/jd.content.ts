@@ -1,5 +1,5 @@
 /** The content script for JD (咚咚): lib/content/main.ts with this platform's adapters only. */
-import { jdAdapter } from '@/lib/adapters/jd';
+import { jdAdapter } from '@/lib/platforms/jd';
 import { workbenchScript } from '@/lib/content/main';
 
 export default workbenchScript('jd', [jdAdapter]);

@@ -1,5 +1,5 @@
 /** The content script for the editor lab (demo build only): lib/content/main.ts with this platform's adapters only. */
-import { labAdapter } from '@/lib/adapters/lab';
+import { labAdapter } from '@/lib/platforms/lab';
 import { workbenchScript } from '@/lib/content/main';
 
 export default workbenchScript('lab', [labAdapter]);

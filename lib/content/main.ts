@@ -8,7 +8,7 @@
  */
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
-import type { Adapter } from '@/lib/adapters/types';
+import type { Adapter } from '@/lib/platforms/types';
 import { WorkerLink } from '@/lib/content/link';
 import { Palette } from '@/lib/content/palette';
 import { BADGE_KEYS, BADGE_WORDS } from '@/lib/content/row-badges';

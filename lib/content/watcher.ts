@@ -14,7 +14,7 @@ import {
   type ExtractedMessage,
   type Extraction,
   type Live,
-} from '../adapters/types';
+} from '../platforms/types';
 import type { Health, HealthParts } from '../health';
 import {
   ACCOUNT_GRACE_MS,
@@ -27,7 +27,7 @@ import {
   type Reply,
   type ToBackground,
 } from '../messages';
-import { judged } from '../adapters/parts';
+import { judged } from '../platforms/parts';
 import { insertTextConfirmed } from './insert';
 import { BADGE_ATTR, RowBadges } from './row-badges';
 import { TabTitle, tabDocument } from './tab-title';

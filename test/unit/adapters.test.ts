@@ -3,9 +3,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { labAdapter } from '../../lib/adapters/lab';
-import { ADAPTERS } from '../../lib/adapters/registry';
-import type { Adapter } from '../../lib/adapters/types';
+import { labAdapter } from '../../lib/platforms/lab';
+import { ADAPTERS } from '../../lib/platforms/adapters';
+import type { Adapter } from '../../lib/platforms/types';
 import { AUTHORS } from '../../lib/model';
 
 const FIXTURE_DIR: Record<string, string> = {

@@ -21,7 +21,7 @@ const CONTENT_FILES = [
   ...Object.keys(SCRIPT_SITES).map((s) => `entrypoints/${s}.content.ts`),
   'lib/content/main.ts',
   'lib/content/watcher.ts',
-  'lib/adapters/pdd/index.ts',
+  'lib/platforms/pdd/index.ts',
   'lib/messages.ts',
 ];
 
@@ -36,7 +36,7 @@ describe('import boundaries (eslint.config.js)', () => {
         `import { SentinelDB } from '${rel('lib/db/schema')}';`,
         `import { Sentinel } from '${rel('lib/background/sentinel')}';`,
         `import { PROTOCOL } from '${rel('lib/protocol')}';`,
-        `import { ADAPTERS } from '${rel('lib/adapters/registry')}';`,
+        `import { ADAPTERS } from '${rel('lib/platforms/adapters')}';`,
         'export const all = [Dexie, SentinelDB, Sentinel, PROTOCOL, ADAPTERS];',
       ].join('\n'),
     );

@@ -7,9 +7,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { labAdapter } from '../../lib/adapters/lab';
-import { ADAPTERS } from '../../lib/adapters/registry';
-import { liveOf, type Adapter } from '../../lib/adapters/types';
+import { labAdapter } from '../../lib/platforms/lab';
+import { ADAPTERS } from '../../lib/platforms/adapters';
+import { liveOf, type Adapter } from '../../lib/platforms/types';
 import { Watcher } from '../../lib/content/watcher';
 import type { EventsMessage, ToBackground } from '../../lib/messages';
 

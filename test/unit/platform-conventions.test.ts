@@ -7,8 +7,8 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ADAPTERS, adapterFor } from '../../lib/adapters/registry';
-import { labAdapter } from '../../lib/adapters/lab';
+import { ADAPTERS, adapterFor } from '../../lib/platforms/adapters';
+import { labAdapter } from '../../lib/platforms/lab';
 import { SCRIPT_ADAPTERS } from '../../lib/content/main';
 import { DEMO_ONLY_SCRIPTS, SCRIPT_SITES, type ScriptName } from '../../lib/hosts';
 import { DEFAULT_RULES, computedMetrics } from '../../lib/rules';
@@ -38,7 +38,7 @@ describe.each(WORKBENCH.map((a) => [a.platform, a] as const))('platform %s', (pl
   it('has its adapter folder, a content script and fixture pages', async () => {
     const script = await scriptOf(platform);
     expect(script, `${platform}: no content script carries its adapter`).toBeDefined();
-    expect(existsSync(path.join(ROOT, `lib/adapters/${script}/index.ts`))).toBe(true);
+    expect(existsSync(path.join(ROOT, `lib/platforms/${script}/index.ts`))).toBe(true);
     const fixtures = readdirSync(path.join(ROOT, `test/fixtures/${script}`)).filter((f) => f.endsWith('.html'));
     expect(fixtures.length, `${platform}: no fixture pages in test/fixtures/${script}`).toBeGreaterThan(0);
   });

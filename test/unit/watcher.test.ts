@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { pddAdapter } from '../../lib/adapters/pdd';
+import { pddAdapter } from '../../lib/platforms/pdd';
 import { CATALOGS } from '../../lib/i18n';
 import {
   BADGE_KEYS,
