@@ -9,7 +9,7 @@
  * account names, and it is the one value the row, the thread and the messages all show). Messages get a content
  * hash id. Their `.time` shows `YYYY-MM-DD HH:MM:SS`; a bare `HH:MM(:SS)` only gets a date from a date seen above it.
  */
-import { isDemoPage } from '../../hosts';
+import { isDemoPage } from '../define';
 import type { Author } from '../../model';
 import { AUTO_REPLY_LEADING, hasLabel, matchesWhole, whole, type WholeText } from '../classify';
 import {

@@ -8,7 +8,7 @@
  * customer's display name: the open customer's name in `#topbar-left-info` for the thread, the row's
  * `[class*="nameLine"][title]` for list rows (the same string, so a row and its open thread match).
  */
-import { isDemoPage } from '../../hosts';
+import { isDemoPage } from '../define';
 import type { Author, Marker } from '../../model';
 import { hasLabel, matchesWhole, systemMarker, whole, type WholeText } from '../classify';
 import { hash, matchesAny, parseChinaStamp, pick, pickAll, pickAllIn, pickAllWith, shownName, text } from '../dom';

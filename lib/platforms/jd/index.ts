@@ -2,7 +2,7 @@
  * JD 咚咚 (dongdong.jd.com), the web workbench of JD customer service. Medium-confidence DOM.
  * DOM facts: ../shared/docs/workbench-dom.md § JD 咚咚. Selectors are data with generous fallbacks; extract() is pure.
  */
-import { isDemoPage } from '../../hosts';
+import { isDemoPage } from '../define';
 import type { Author, Marker } from '../../model';
 import { AUTO_REPLY_LEADING, systemMarker, hasLabel, matchesWhole, whole, type WholeText } from '../classify';
 import {

@@ -3,7 +3,7 @@
  * DOM facts: ../shared/docs/workbench-dom.md § Kuaishou. Selectors are data with generous fallbacks (the
  * `kwaishop-cs-` prefixed classes are matched by substring too); extract() is pure.
  */
-import { isDemoPage } from '../../hosts';
+import { isDemoPage } from '../define';
 import type { Author, Marker } from '../../model';
 import {
   AUTO_REPLY_LEADING,

@@ -2,7 +2,7 @@
  * Pinduoduo 商家后台 客服聊天 (mms.pinduoduo.com/chat-merchant). Vue 2, no iframe.
  * DOM facts: ../shared/docs/workbench-dom.md § Pinduoduo. Selectors are data; extract() is pure.
  */
-import { isDemoPage } from '../../hosts';
+import { isDemoPage } from '../define';
 import type { Author } from '../../model';
 import { counterReading, hash, matchesAny, parseChinaStamp, pick, pickAll, pickAllWith, text, under } from '../dom';
 import { readList } from '../list';
