@@ -24,13 +24,15 @@ import type { Extraction } from '../../lib/platforms/types';
 import type { Author } from '../../lib/model';
 
 const ROOT = process.cwd();
-const ADAPTER_DIR = join(ROOT, 'lib/adapters');
+const ADAPTER_DIR = join(ROOT, 'lib/platforms');
+/** A platform folder's declaration files hold names, hosts and rules, no words the adapters test text against. */
+const NOT_ADAPTER = /(?:^|\/)(?:site|platform|rules|registry|define)\.ts$/;
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
     const p = join(dir, f);
     if (statSync(p).isDirectory()) return tsFiles(p);
-    return p.endsWith('.ts') ? [p] : [];
+    return p.endsWith('.ts') && !NOT_ADAPTER.test(p) ? [p] : [];
   });
 }
 
