@@ -44,6 +44,8 @@ export interface PageThread {
   items(): number;
   /** The container the part's health judges (default `container`). */
   partContainer?: Element | null;
+  /** Messages read count for nothing in the part's health (Kuaishou: read with no container told). */
+  uncounted?: boolean;
   /** Selectors of the thread's own chrome (dividers, load-more notes). */
   chrome?: readonly string[];
   /** The page says no conversation is open, whatever else shows (1688's 您尚未选择联系人). */
@@ -120,7 +122,7 @@ export function extractPage(spec: PageSpec): Extraction {
     : threadPart({
         open: t.open,
         container: box,
-        read: box || t.partContainer === undefined ? (thread?.messages.length ?? t.items()) : 0,
+        read: t.uncounted ? 0 : (thread?.messages.length ?? t.items()),
         buyer: !!thread,
         ...(t.chrome && { chrome: t.chrome }),
       });

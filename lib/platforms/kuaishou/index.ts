@@ -377,7 +377,7 @@ export function extractKuaishou(root: ParentNode, _memo?: unknown, now?: number)
       return {
         container: box,
         found: !!msgList,
-        partContainer: box,
+        uncounted: !box,
         // A conversation is open when a card is selected or the chat header names someone.
         open: conversations.some((c) => c.active) || !!headerNick,
         buyer: active?.buyer ?? headerNick ?? null,
