@@ -4,6 +4,8 @@
  * never write, and never throw on odd input.
  */
 import { hash, parseChinaStamp } from './dom';
+import type { Author, Marker } from '../model';
+import type { ExtractedMessage } from './types';
 
 /** `1小时2分3秒`, `2分钟`, `42秒` → seconds; undefined when the text holds no duration. */
 export function parseDurationSec(s: string): number | undefined {
@@ -134,4 +136,17 @@ export class MessageIds {
     this.used.add(id);
     return id;
   }
+}
+
+/** A message read from a stamp (or none): its text cut to 500 characters, its marker when it has one. */
+export function stampedMessage(
+  id: string,
+  author: Author,
+  at: number | null,
+  body: string,
+  marker?: Marker,
+): ExtractedMessage {
+  const m: ExtractedMessage = { id, author, at, timeSource: at === null ? null : 'stamp', text: body.slice(0, 500) };
+  if (marker) m.marker = marker;
+  return m;
 }

@@ -13,6 +13,7 @@ import type { Author, Marker } from '../../model';
 import { hasLabel, matchesWhole, systemMarker, whole, type WholeText } from '../classify';
 import { hash, matchesAny, parseChinaStamp, pick, pickAll, pickAllIn, pickAllWith, shownName, text } from '../dom';
 import { extractPage, type PageList } from '../page';
+import { stampedMessage } from '../stamps';
 import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
 
 export const DOUYIN_SELECTORS = {
@@ -403,15 +404,7 @@ function threadReader(scope: ParentNode, account: string | null) {
       }
       if (ids.has(id)) continue;
       ids.add(id);
-      const m: ExtractedMessage = {
-        id,
-        author,
-        at,
-        timeSource: at === null ? null : 'stamp',
-        text: body.slice(0, 500),
-      };
-      if (marker) m.marker = marker;
-      out.push(m);
+      out.push(stampedMessage(id, author, at, body, marker));
     }
     return out;
   }

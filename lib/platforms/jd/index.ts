@@ -19,7 +19,7 @@ import {
 } from '../dom';
 import { extractPage } from '../page';
 import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
-import { MessageIds, ThreadClock, isStampOnly, parseDurationSec } from '../stamps';
+import { MessageIds, ThreadClock, isStampOnly, parseDurationSec, stampedMessage } from '../stamps';
 
 export const JD_SELECTORS = {
   loginForm: ['#loginname', '#formlogin', '.login-form', 'iframe[src*="passport.jd.com"]'],
@@ -182,15 +182,7 @@ function threadReader(list: Element, account: string | null) {
         lastStamp = stampText;
       }
       if (!body) continue;
-      const m: ExtractedMessage = {
-        id: ids.id(pageId(el), author, lastStamp, body),
-        author,
-        at,
-        timeSource: at === null ? null : 'stamp',
-        text: body.slice(0, 500),
-      };
-      if (marker) m.marker = marker;
-      out.push(m);
+      out.push(stampedMessage(ids.id(pageId(el), author, lastStamp, body), author, at, body, marker));
     }
     return out;
   }

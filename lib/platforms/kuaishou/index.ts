@@ -28,7 +28,7 @@ import {
   textWithout,
 } from '../dom';
 import { extractPage } from '../page';
-import { MessageIds, STAMP_TAIL, ThreadClock, isStampOnly, parseDurationSec } from '../stamps';
+import { MessageIds, STAMP_TAIL, ThreadClock, isStampOnly, parseDurationSec, stampedMessage } from '../stamps';
 import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
 
 export const KUAISHOU_SELECTORS = {
@@ -232,15 +232,7 @@ function threadReader(
         at = clock.read(stamp);
         lastStamp = stamp;
       }
-      const m: ExtractedMessage = {
-        id: ids.id(pageId(el, list), author, lastStamp, body),
-        author,
-        at,
-        timeSource: at === null ? null : 'stamp',
-        text: body.slice(0, 500),
-      };
-      if (marker) m.marker = marker;
-      out.push(m);
+      out.push(stampedMessage(ids.id(pageId(el, list), author, lastStamp, body), author, at, body, marker));
     }
     return out;
   }
