@@ -150,3 +150,36 @@ export function stampedMessage(
   if (marker) m.marker = marker;
   return m;
 }
+
+/**
+ * A thread read in page order by its stamps (JD, Kuaishou): time separators date what follows, a message's own stamp
+ * gives its time, and ids fall back to content hashes keyed by the nearest stamp. Continued by `append` reads.
+ */
+export class StampedThread {
+  readonly clock: ThreadClock;
+  private readonly ids = new MessageIds();
+  private lastStamp = '';
+
+  constructor(now?: number) {
+    this.clock = new ThreadClock(now);
+  }
+
+  /** A time separator (a divider, a stamp-only row): it dates what follows and is no message. */
+  separator(s: string): void {
+    if (!s) return;
+    this.clock.read(s);
+    this.lastStamp = s;
+  }
+
+  /** A message's own stamp ('' when it shows none): its time, or null. */
+  stamp(s: string): number | null {
+    if (!s) return null;
+    const at = this.clock.read(s);
+    this.lastStamp = s;
+    return at;
+  }
+
+  message(pageId: string | null, author: Author, at: number | null, body: string, marker?: Marker): ExtractedMessage {
+    return stampedMessage(this.ids.id(pageId, author, this.lastStamp, body), author, at, body, marker);
+  }
+}

@@ -19,7 +19,7 @@ import {
 } from '../dom';
 import { extractPage } from '../page';
 import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
-import { MessageIds, ThreadClock, isStampOnly, parseDurationSec, stampedMessage } from '../stamps';
+import { StampedThread, isStampOnly, parseDurationSec } from '../stamps';
 
 export const JD_SELECTORS = {
   loginForm: ['#loginname', '#formlogin', '.login-form', 'iframe[src*="passport.jd.com"]'],
@@ -150,20 +150,14 @@ function pageId(row: Element): string | null {
 function threadReader(list: Element, account: string | null) {
   const { els, sel: msgSel } = pickAllWith(list, S.message);
   const { els: divs, sel: divSel } = pickAllWith(list, S.timeDivider);
-  const clock = new ThreadClock();
-  const ids = new MessageIds();
-  let lastStamp = '';
+  const thread = new StampedThread();
 
   function read(rows: readonly Element[], dividers: readonly Element[]): ExtractedMessage[] {
     const out: ExtractedMessage[] = [];
     const rowSet = new Set(rows);
     for (const el of inDocumentOrder([...rows, ...dividers.filter((d) => !rows.some((r) => r.contains(d)))])) {
       if (!rowSet.has(el)) {
-        const s = text(el);
-        if (s) {
-          clock.read(s);
-          lastStamp = s;
-        }
+        thread.separator(text(el));
         continue;
       }
       const body = messageBody(el);
@@ -171,18 +165,12 @@ function threadReader(list: Element, account: string | null) {
       const stampText = text(pick(el, S.messageTime));
       if (author === 'system' && isStampOnly(stampText ? `${body} ${stampText}` : body)) {
         // A time separator row: context for the messages after it, not a message.
-        const s = stampText || body;
-        clock.read(s);
-        lastStamp = s;
+        thread.separator(stampText || body);
         continue;
       }
-      let at: number | null = null;
-      if (stampText) {
-        at = clock.read(stampText);
-        lastStamp = stampText;
-      }
+      const at = thread.stamp(stampText);
       if (!body) continue;
-      out.push(stampedMessage(ids.id(pageId(el), author, lastStamp, body), author, at, body, marker));
+      out.push(thread.message(pageId(el), author, at, body, marker));
     }
     return out;
   }

@@ -28,7 +28,7 @@ import {
   textWithout,
 } from '../dom';
 import { extractPage } from '../page';
-import { MessageIds, STAMP_TAIL, ThreadClock, isStampOnly, parseDurationSec, stampedMessage } from '../stamps';
+import { STAMP_TAIL, StampedThread, isStampOnly, parseDurationSec } from '../stamps';
 import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
 
 export const KUAISHOU_SELECTORS = {
@@ -196,9 +196,7 @@ function threadReader(
   now: number | undefined,
   account: string | null,
 ) {
-  const clock = new ThreadClock(now);
-  const ids = new MessageIds();
-  let lastStamp = '';
+  const thread = new StampedThread(now);
 
   function read(mainEls: readonly Element[], middleEls: readonly Element[], dividerEls: readonly Element[]) {
     const mains = outermost(mainEls);
@@ -209,11 +207,7 @@ function threadReader(
     const out: ExtractedMessage[] = [];
     for (const el of inDocumentOrder([...rows, ...dividers])) {
       if (!rowSet.has(el)) {
-        const s = text(el);
-        if (s) {
-          clock.read(s);
-          lastStamp = s;
-        }
+        thread.separator(text(el));
         continue;
       }
       const before = text(pick(el, S.beforeBody));
@@ -223,16 +217,11 @@ function threadReader(
       if (!body) continue;
       const { author, marker } = classify(el, list, body, sender, buyerNick, account);
       if (author === 'system' && !stamp && isStampOnly(body)) {
-        clock.read(body);
-        lastStamp = body;
+        thread.separator(body);
         continue;
       }
-      let at: number | null = null;
-      if (stamp) {
-        at = clock.read(stamp);
-        lastStamp = stamp;
-      }
-      out.push(stampedMessage(ids.id(pageId(el, list), author, lastStamp, body), author, at, body, marker));
+      const at = thread.stamp(stamp);
+      out.push(thread.message(pageId(el, list), author, at, body, marker));
     }
     return out;
   }
@@ -245,7 +234,7 @@ function threadReader(
     messages,
     append(added: readonly Node[], at?: number): ExtractedMessage[] | null {
       // Appended now, not at the full read: year-less and bare stamps resolve against the current time.
-      if (at !== undefined) clock.now = at;
+      if (at !== undefined) thread.clock.now = at;
       const m = pickAllIn(added, S.message, mains.sel);
       const mid = pickAllIn(added, S.middleBody, middles.sel);
       const d = pickAllIn(added, S.timeDivider, dividers.sel);
