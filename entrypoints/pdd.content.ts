@@ -1,5 +1,6 @@
 /** The content script for Pinduoduo (拼多多商家后台): lib/content/main.ts with this platform's adapters only. */
-import { pddAdapter } from '@/lib/adapters/pdd';
+import { pddAdapter } from '@/lib/platforms/pdd';
 import { workbenchScript } from '@/lib/content/main';
+import { pddSite } from '@/lib/platforms/pdd/site';
 
-export default workbenchScript('pdd', [pddAdapter]);
+export default workbenchScript(pddSite, [pddAdapter]);

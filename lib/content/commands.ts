@@ -3,7 +3,7 @@
  * (and, from the keyboard command, put the caret in the input). The clock lists for the badges are not commands:
  * the watcher takes them (`Watcher.receive`).
  */
-import type { Extraction } from '../adapters/types';
+import type { Extraction } from '../platforms/types';
 import type { Reply } from '../messages';
 import { keyId } from '../model';
 import { insertTextConfirmed } from './insert';

@@ -11,7 +11,7 @@
  * - each wait a list row shows, once per wait (a `counter` event, see "Evidence rules" in docs/ARCHITECTURE.md);
  * - another account than the events so far went under: everything on screen is that account's news again.
  */
-import type { ExtractedConversation, ExtractedMessage, Extraction } from '../adapters/types';
+import type { ExtractedConversation, ExtractedMessage, Extraction } from '../platforms/types';
 import type { ClocksMessage } from '../messages';
 import { UNRECOGNISED_ACCOUNT, keyId, type ChatEvent, type Platform } from '../model';
 

@@ -2,28 +2,28 @@
  * What every workbench content script does, whatever its platform: pick the adapter for the page, watch it, keep the
  * link to the worker, run the quick-phrase palette, and talk to the background only through typed messages.
  *
- * One content script per adapter module (`entrypoints/<script>.content.ts`, the sites in `SCRIPT_SITES` of
- * lib/hosts.ts): a tab loads only its own platform's adapter, not all of them (the content-script budget, 30 kB gzip,
+ * One content script per adapter module (`entrypoints/<script>.content.ts`, its site in
+ * lib/platforms/<script>/site.ts): a tab loads only its own platform's adapter, not all of them (the content-script budget, 30 kB gzip,
  * counts per script). all_frames: 1688's web Wangwang renders its chat inside a same-origin iframe.
  */
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
-import type { Adapter } from '@/lib/adapters/types';
+import type { SiteDef } from '@/lib/platforms/define';
+import type { Adapter } from '@/lib/platforms/types';
 import { WorkerLink } from '@/lib/content/link';
 import { Palette } from '@/lib/content/palette';
 import { ctxTimers } from '@/lib/content/timers';
 import { Watcher } from '@/lib/content/watcher';
-import { SCRIPT_SITES, type ScriptName } from '@/lib/hosts';
 import { LINK_PORT } from '@/lib/messages';
 import { lastBuyerQuestion } from '@/lib/phrases/suggest';
 
 /** Which adapters each built content-script definition carries (read by the convention test). */
 export const SCRIPT_ADAPTERS = new WeakMap<object, readonly Adapter[]>();
 
-export function workbenchScript(script: ScriptName, adapters: readonly Adapter[]) {
+export function workbenchScript(site: SiteDef, adapters: readonly Adapter[]) {
   const adapterFor = (url: URL) => adapters.find((a) => a.matches(url));
   const definition = defineContentScript({
-    matches: [...SCRIPT_SITES[script].matches],
+    matches: [...site.matches],
     allFrames: true,
     runAt: 'document_idle',
     main(ctx) {

@@ -17,8 +17,8 @@ import {
   type ExtractedMessage,
   type Extraction,
   type Live,
-} from '../adapters/types';
-import { judged } from '../adapters/parts';
+} from '../platforms/types';
+import { judged } from '../platforms/parts';
 import { keyId } from '../model';
 import type { PageDiff, RowChange } from './ledger';
 import { BADGE_ATTR } from './row-badges';

@@ -9,7 +9,7 @@
  * Any change the incremental path cannot apply (a thread switch, a removal, something outside the rows and the
  * thread) schedules a whole read on the next task. Everything it starts is stopped by stop().
  */
-import type { Adapter, Extraction } from '../adapters/types';
+import type { Adapter, Extraction } from '../platforms/types';
 import { ACCOUNT_GRACE_MS, CLOCKS_RESYNC, parseClocks, type Reply, type ToBackground } from '../messages';
 import { UNRECOGNISED_ACCOUNT, isUnrecognisedAccount } from '../model';
 import { runCommand } from './commands';

@@ -2,22 +2,15 @@
 import { csvText } from '../csv';
 import type { PhraseRow } from '../db/schema';
 import type { Platform } from '../model';
+import { PLATFORM_INFOS } from '../platforms/registry';
 import { cleanLine, escapeTxt, type ImportFormat } from './formats';
 import { DEFAULT_GROUP } from './validate';
 
 export type ExportFormat = ImportFormat;
 type Exportable = Pick<PhraseRow, 'text' | 'group' | 'tags' | 'shortcut' | 'platforms'>;
 
-/** The names exports write (each maps back through PLATFORM_NAMES). */
-const PLATFORM_EXPORT: Record<Platform, string> = {
-  pdd: '拼多多',
-  taobao: '淘宝',
-  ali1688: '1688',
-  douyin: '抖店',
-  jd: '京东',
-  kuaishou: '快手',
-  xhs: '小红书',
-};
+/** The names exports write: each platform's `exportName` (lib/platforms/<folder>/platform.ts), read back as an alias. */
+const platformExportName = (p: Platform) => PLATFORM_INFOS.find((x) => x.id === p)?.exportName ?? p;
 
 const CSV_HEADER = ['内容', '分组', '标签', '快捷键', '平台'];
 
@@ -60,7 +53,7 @@ export function exportPhrases(
           r.group,
           r.tags.join('、'),
           r.shortcut ?? '',
-          (r.platforms ?? []).map((p) => PLATFORM_EXPORT[p] ?? p).join('、'),
+          (r.platforms ?? []).map((p) => platformExportName(p)).join('、'),
         ]
           .map(csvText)
           .join(','),

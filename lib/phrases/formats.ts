@@ -15,6 +15,7 @@
 import Papa from 'papaparse';
 import { PLATFORMS, type Platform } from '../model';
 import { say, type Key, type Said, type Translate } from '../i18n';
+import { PLATFORM_INFOS } from '../platforms/registry';
 import {
   DEFAULT_GROUP,
   PHRASE_LIMITS,
@@ -179,19 +180,11 @@ function fieldOf(name: string): Field | undefined {
   return FIELD_NAMES.get(k);
 }
 
-const PLATFORM_NAMES = new Map<string, Platform | 'all'>();
-for (const [p, names] of [
-  ['pdd', ['pdd', '拼多多', 'pinduoduo', '多多']],
-  ['taobao', ['taobao', '淘宝', '天猫', 'tmall', '千牛', '淘宝天猫']],
-  ['ali1688', ['ali1688', '1688', '阿里巴巴', '阿里1688']],
-  ['douyin', ['douyin', '抖店', '抖音', '飞鸽', '抖音小店', 'doudian', 'feige']],
-  ['jd', ['jd', '京东', '咚咚', '京麦', 'jingdong']],
-  ['kuaishou', ['kuaishou', '快手', '快手小店', 'ks']],
-  ['xhs', ['xhs', '小红书', 'xiaohongshu', 'rednote']],
-  ['all', ['全部', '所有', '全平台', '所有平台', '通用', 'all', '*']],
-] as const) {
-  for (const n of names) PLATFORM_NAMES.set(n, p);
-}
+/** Every name a phrase file may use for a platform (its folder's `aliases`, lib/platforms/registry.ts), or for all. */
+const PLATFORM_NAMES = new Map<string, Platform | 'all'>([
+  ...PLATFORM_INFOS.flatMap((p) => p.aliases.map((n) => [n, p.id] as const)),
+  ...['全部', '所有', '全平台', '所有平台', '通用', 'all', '*'].map((n) => [n, 'all'] as const),
+]);
 const TAG_SEP = /[,，;；、|]/;
 const PLATFORM_SEP = /[,，;；、|/／\s()（）]/;
 

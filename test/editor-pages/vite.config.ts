@@ -2,7 +2,7 @@
  * Test pages built with the REAL editor packages (Quill, Slate, Lexical, ProseMirror, Draft.js, a React
  * textarea, a plain contenteditable), for test/e2e/editors.e2e.ts:
  *   vite build --config test/editor-pages/vite.config.ts   →   .output/editor-pages/editors/<name>.html
- * Served on 127.0.0.1 under /editors/, where the demo build's lab adapter (lib/adapters/lab) watches them.
+ * Served on 127.0.0.1 under /editors/, where the demo build's lab adapter (lib/platforms/lab) watches them.
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';

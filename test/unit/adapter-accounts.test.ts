@@ -6,11 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { extractAli } from '../../lib/adapters/ali';
-import { extractDouyin } from '../../lib/adapters/douyin';
-import { extractJd } from '../../lib/adapters/jd';
-import { extractKuaishou } from '../../lib/adapters/kuaishou';
-import { extractPdd } from '../../lib/adapters/pdd';
+import { extractAli } from '../../lib/platforms/ali';
+import { extractDouyin } from '../../lib/platforms/douyin';
+import { extractJd } from '../../lib/platforms/jd';
+import { extractKuaishou } from '../../lib/platforms/kuaishou';
+import { extractPdd } from '../../lib/platforms/pdd';
 
 const fixture = (name: string) => readFileSync(join(process.cwd(), 'test/fixtures', name), 'utf8');
 const load = (html: string) => new DOMParser().parseFromString(html, 'text/html');

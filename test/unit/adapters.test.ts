@@ -3,22 +3,14 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { labAdapter } from '../../lib/adapters/lab';
-import { ADAPTERS } from '../../lib/adapters/registry';
-import type { Adapter } from '../../lib/adapters/types';
+import { labAdapter } from '../../lib/platforms/lab';
+import { ADAPTERS } from '../../lib/platforms/adapters';
+import { fixtureDir } from '../../lib/platforms/registry';
+import type { Adapter } from '../../lib/platforms/types';
 import { AUTHORS } from '../../lib/model';
 
-const FIXTURE_DIR: Record<string, string> = {
-  pdd: 'pdd',
-  douyin: 'douyin',
-  ali1688: 'ali',
-  taobao: 'ali',
-  jd: 'jd',
-  kuaishou: 'kuaishou',
-};
-
 function fixtures(a: Adapter): { name: string; html: string }[] {
-  const dir = join(process.cwd(), 'test/fixtures', FIXTURE_DIR[a.platform]!);
+  const dir = join(process.cwd(), fixtureDir(a.platform)!);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.html'))
     .map((f) => ({ name: f, html: readFileSync(join(dir, f), 'utf8') }));

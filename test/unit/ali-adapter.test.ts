@@ -13,8 +13,8 @@ import {
   extractAli,
   parseRelativeAge,
   taobaoAdapter,
-} from '../../lib/adapters/ali';
-import { pick } from '../../lib/adapters/dom';
+} from '../../lib/platforms/ali';
+import { pick } from '../../lib/platforms/dom';
 
 /** jsdom itself (untyped here: no @types/jsdom), to load the demo pages with their scripts and iframe. */
 interface JsdomLike {

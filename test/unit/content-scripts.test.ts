@@ -6,8 +6,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ADAPTERS } from '../../lib/adapters/registry';
-import type { Adapter } from '../../lib/adapters/types';
+import { ADAPTERS } from '../../lib/platforms/adapters';
+import type { Adapter } from '../../lib/platforms/types';
 import { SCRIPT_ADAPTERS } from '../../lib/content/main';
 import { SCRIPT_SITES, WORKBENCH_MATCHES, type ScriptName } from '../../lib/hosts';
 

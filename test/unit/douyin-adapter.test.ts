@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { parseChinaStamp } from '../../lib/adapters/dom';
-import { DOUYIN_SELECTORS, douyinAdapter, extractDouyin, parseThreadStamp } from '../../lib/adapters/douyin';
+import { parseChinaStamp } from '../../lib/platforms/dom';
+import { DOUYIN_SELECTORS, douyinAdapter, extractDouyin, parseThreadStamp } from '../../lib/platforms/douyin';
 
 function load(html: string): Document {
   return new DOMParser().parseFromString(html, 'text/html');

@@ -8,12 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ali1688Adapter } from '../../lib/adapters/ali';
-import { douyinAdapter } from '../../lib/adapters/douyin';
-import { jdAdapter } from '../../lib/adapters/jd';
-import { kuaishouAdapter } from '../../lib/adapters/kuaishou';
-import { pddAdapter } from '../../lib/adapters/pdd';
-import type { Adapter } from '../../lib/adapters/types';
+import { ali1688Adapter } from '../../lib/platforms/ali';
+import { douyinAdapter } from '../../lib/platforms/douyin';
+import { jdAdapter } from '../../lib/platforms/jd';
+import { kuaishouAdapter } from '../../lib/platforms/kuaishou';
+import { pddAdapter } from '../../lib/platforms/pdd';
+import type { Adapter } from '../../lib/platforms/types';
 import { Watcher } from '../../lib/content/watcher';
 import type { HealthParts } from '../../lib/health';
 import type { ToBackground } from '../../lib/messages';

@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { parseChinaStamp, pick } from '../../lib/adapters/dom';
-import { JD_SELECTORS, extractJd, jdAdapter } from '../../lib/adapters/jd';
-import { liveOf } from '../../lib/adapters/types';
-import { ThreadClock, isStampOnly, parseDurationSec } from '../../lib/adapters/stamps';
+import { parseChinaStamp, pick } from '../../lib/platforms/dom';
+import { JD_SELECTORS, extractJd, jdAdapter } from '../../lib/platforms/jd';
+import { liveOf } from '../../lib/platforms/types';
+import { ThreadClock, isStampOnly, parseDurationSec } from '../../lib/platforms/stamps';
 import { loadDemo, useDemoTimers } from './helpers/demo';
 
 function load(html: string): Document {

@@ -2,15 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { parseChinaStamp, pick } from '../../lib/adapters/dom';
-import { liveOf } from '../../lib/adapters/types';
+import { parseChinaStamp, pick } from '../../lib/platforms/dom';
+import { liveOf } from '../../lib/platforms/types';
 import {
   KUAISHOU_SELECTORS,
   extractKuaishou,
   kuaishouAdapter,
   normalizeNick,
   parseKuaishouWaiting,
-} from '../../lib/adapters/kuaishou';
+} from '../../lib/platforms/kuaishou';
 import { loadDemo, useDemoTimers } from './helpers/demo';
 
 function load(html: string): Document {

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 /** The editor lab adapter: demo pages only, last in the registry, reads the lab page's editor root. */
 import { describe, expect, it } from 'vitest';
-import { labAdapter } from '../../lib/adapters/lab';
-import { ADAPTERS, adapterFor } from '../../lib/adapters/registry';
+import { labAdapter } from '../../lib/platforms/lab';
+import { ADAPTERS, adapterFor } from '../../lib/platforms/adapters';
 
 const PAGE = `
   <div class="lab-account">editor-lab</div>

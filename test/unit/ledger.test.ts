@@ -4,8 +4,8 @@
  * over; and the clock list's sequence numbers.
  */
 import { describe, expect, it } from 'vitest';
-import { judged } from '../../lib/adapters/parts';
-import type { ExtractedConversation, ExtractedMessage, Extraction } from '../../lib/adapters/types';
+import { judged } from '../../lib/platforms/parts';
+import type { ExtractedConversation, ExtractedMessage, Extraction } from '../../lib/platforms/types';
 import { ClockListSeq, EventLedger, UNKNOWN_PAST_MS, type RowChange } from '../../lib/content/ledger';
 import { UNRECOGNISED_ACCOUNT } from '../../lib/model';
 

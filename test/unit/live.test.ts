@@ -7,25 +7,18 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { labAdapter } from '../../lib/adapters/lab';
-import { ADAPTERS } from '../../lib/adapters/registry';
-import { liveOf, type Adapter } from '../../lib/adapters/types';
+import { labAdapter } from '../../lib/platforms/lab';
+import { ADAPTERS } from '../../lib/platforms/adapters';
+import { fixtureDir } from '../../lib/platforms/registry';
+import { liveOf, type Adapter } from '../../lib/platforms/types';
 import { Watcher } from '../../lib/content/watcher';
 import type { EventsMessage, ToBackground } from '../../lib/messages';
 
-const FIXTURE_DIR: Record<string, string> = {
-  pdd: 'pdd',
-  douyin: 'douyin',
-  ali1688: 'ali',
-  taobao: 'ali',
-  jd: 'jd',
-  kuaishou: 'kuaishou',
-};
 const NOW = 1_788_340_500_000;
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
 function fixture(a: Adapter): string {
-  const dir = join(process.cwd(), 'test/fixtures', FIXTURE_DIR[a.platform]!);
+  const dir = join(process.cwd(), fixtureDir(a.platform)!);
   const f = readdirSync(dir).find((n) => n.endsWith('.html'))!;
   return readFileSync(join(dir, f), 'utf8');
 }

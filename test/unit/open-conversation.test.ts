@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pddAdapter } from '../../lib/adapters/pdd';
+import { pddAdapter } from '../../lib/platforms/pdd';
 import { Watcher } from '../../lib/content/watcher';
 
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');

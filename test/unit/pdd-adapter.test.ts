@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { extractPdd, pddAdapter } from '../../lib/adapters/pdd';
-import { adapterFor } from '../../lib/adapters/registry';
+import { extractPdd, pddAdapter } from '../../lib/platforms/pdd';
+import { adapterFor } from '../../lib/platforms/adapters';
 
 function load(html: string): Document {
   return new DOMParser().parseFromString(html, 'text/html');

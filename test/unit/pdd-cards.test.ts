@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { extractPdd } from '../../lib/adapters/pdd';
+import { extractPdd } from '../../lib/platforms/pdd';
 import { evaluate } from '../../lib/engine';
 import { DEFAULT_RULES } from '../../lib/rules';
 import type { ChatEvent } from '../../lib/model';

@@ -8,7 +8,7 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pddAdapter } from '../../lib/adapters/pdd';
+import { pddAdapter } from '../../lib/platforms/pdd';
 import { Sentinel } from '../../lib/background/sentinel';
 import { Watcher } from '../../lib/content/watcher';
 import { SentinelDB } from '../../lib/db/schema';

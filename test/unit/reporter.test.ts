@@ -4,7 +4,7 @@
  * account is known, a failing send swallowed.
  */
 import { describe, expect, it } from 'vitest';
-import { judged } from '../../lib/adapters/parts';
+import { judged } from '../../lib/platforms/parts';
 import { Reporter, type TabHealth } from '../../lib/content/reporter';
 import type { TimerId, Timers } from '../../lib/content/timers';
 import { EVENTS_PER_MESSAGE, HEARTBEAT_MS, type ToBackground } from '../../lib/messages';

@@ -12,7 +12,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { SettingsPage } from '../../components/SettingsPage';
-import { extractAli } from '../../lib/adapters/ali';
+import { extractAli } from '../../lib/platforms/ali';
 import { evaluate } from '../../lib/engine';
 import type { ChatEvent } from '../../lib/model';
 import {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { pddAdapter } from '../../lib/adapters/pdd';
+import { pddAdapter } from '../../lib/platforms/pdd';
 import { contentT, contentTranslate, setContentLang } from '../../lib/i18n/content';
 import { FLUSH_MS, QUIET_MS, nextBadgeChange, rowBadgeColor, rowBadgeText } from '../../lib/content/row-badges';
 import { windowTimers } from '../../lib/content/timers';

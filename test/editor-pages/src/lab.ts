@@ -1,7 +1,7 @@
 /**
  * What every editor lab page shares: `window.editorLab` (the editor's own model text, the messages "sent"
  * with Enter), and the fake workbench chrome around the editor that the lab adapter reads
- * (lib/adapters/lab: one conversation row, the editor inside #lab-editor).
+ * (lib/platforms/lab: one conversation row, the editor inside #lab-editor).
  */
 export interface EditorLab {
   name: string;

@@ -9,7 +9,7 @@
  * account names, and it is the one value the row, the thread and the messages all show). Messages get a content
  * hash id. Their `.time` shows `YYYY-MM-DD HH:MM:SS`; a bare `HH:MM(:SS)` only gets a date from a date seen above it.
  */
-import { isDemoPage } from '../../hosts';
+import { isDemoPage } from '../define';
 import type { Author } from '../../model';
 import { AUTO_REPLY_LEADING, hasLabel, matchesWhole, whole, type WholeText } from '../classify';
 import {
@@ -24,17 +24,8 @@ import {
   shownName,
   text,
 } from '../dom';
-import { readList } from '../list';
-import { judged, listPart, loggedOutParts, pageParts, threadPart } from '../parts';
-import {
-  withLive,
-  type Adapter,
-  type ExtractedConversation,
-  type ExtractedMessage,
-  type Extraction,
-  type Live,
-  type SelectorMap,
-} from '../types';
+import { extractPage, type PageList } from '../page';
+import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
 
 export const ALI_SELECTORS = {
   loginForm: [
@@ -353,26 +344,20 @@ function unreadCount(row: Element): number {
   return m ? Number(m[1]) : 0;
 }
 
-function extractRows(
-  root: ParentNode,
-  account: string | null,
-): {
-  rows: Element[];
-  conversations: ExtractedConversation[];
-  listEl: Element | null;
-  live: Live['rows'];
-} {
+function rowList(root: ParentNode, account: string | null): PageList {
   const listEl = pick(root, S.conversationList);
   const inList = listEl ? pickAllWith(listEl, S.conversationRow) : { els: [], sel: null };
   const rows = inList.els.length ? inList.els : pickAll(root, S.conversationRow);
-  const { conversations, live } = readList({
+  return {
     listEl,
     rowSel: inList.sel,
     rows,
     read: (row) => readRow(row, account),
     firstPerBuyer: true,
-  });
-  return { rows, conversations, listEl, live };
+    // Platform notice rows (平台提醒 / 系统消息 …) are no conversations.
+    skip: rows.filter((r) => isNoticeRow(rowNick(r))),
+    chrome: ALI_PART_CHROME.list,
+  };
 }
 
 function readRow(row: Element, account: string | null): ExtractedConversation | null {
@@ -419,61 +404,42 @@ function readAccount(root: ParentNode): string | null {
 }
 
 export function extractAli(root: ParentNode): Extraction {
-  const missing: string[] = [];
   const account = readAccount(root);
-  if (!account) missing.push('account');
-  if (pick(root, S.loginForm)) {
-    const out = judged(loggedOutParts(account), { loggedOut: true });
-    return { ...out, account, conversations: [], thread: null, input: null, missing };
-  }
-  const { rows, conversations, listEl, live: liveRows } = extractRows(root, account);
-  const live: Live = liveRows ? { rows: liveRows } : {};
-  const hasList = !!listEl || rows.length > 0;
-  if (!hasList) missing.push('conversationList');
-
-  const msgList = pick(root, S.messageList);
-  const msgItems = msgList ? pickAll(msgList, S.message) : pickAll(root, S.message);
-  const input = pick(root, S.input);
-  // 您尚未选择联系人 only counts when no row is selected and no message shows (a hidden leftover must not hide a thread).
-  const noContact =
-    !msgItems.length && !conversations.some((c) => c.active) && rootText(root).includes(ALI_NO_CONTACT_TEXT);
-  let thread: Extraction['thread'] = null;
-
-  if (!noContact && (msgList || msgItems.length)) {
-    // Without a known list container, read the whole frame (each item sits in its own wrappers).
-    const reader = threadReader(msgList ?? root, account);
-    const { messages, raw } = reader;
-    const activeRow = conversations.find((c) => c.active);
-    const named = activeRow?.buyer || firstText(root, S.threadHeaderName);
-    const buyer = named || raw.find((r) => (r.author === 'buyer' || r.author === 'internal') && r.nick)?.nick || '';
-    if (buyer) thread = { buyer, nick: buyer, messages };
-    else missing.push('threadBuyer');
-    // Appended messages continue the read when the thread has its own container and a buyer not taken from them.
-    if (thread && named && msgList) live.thread = { in: msgList, append: reader.append };
-  } else if (!noContact) missing.push('messageList');
-  if (!input && thread) missing.push('input');
-
-  const list = listPart({
-    container: listEl,
-    rows,
-    read: conversations.length,
-    // Platform notice rows (平台提醒 / 系统消息 …) are no conversations.
-    skip: rows.filter((r) => isNoticeRow(rowNick(r))),
-    chrome: ALI_PART_CHROME.list,
-  });
-  // 您尚未选择联系人: no conversation open. Else one is open when a row is selected, the header names someone or
-  // messages show.
-  const threadState = noContact
-    ? 'none'
-    : threadPart({
-        open: conversations.some((c) => c.active) || !!firstText(root, S.threadHeaderName) || msgItems.length > 0,
+  return extractPage({
+    account: () => account,
+    loggedOut: () => !!pick(root, S.loginForm),
+    list: () => rowList(root, account),
+    input: () => pick(root, S.input),
+    thread({ conversations }) {
+      const msgList = pick(root, S.messageList);
+      const msgItems = msgList ? pickAll(msgList, S.message) : pickAll(root, S.message);
+      const activeRow = conversations.find((c) => c.active);
+      // 您尚未选择联系人 only counts when no row is selected and no message shows (a hidden leftover must not hide a
+      // thread): no conversation open then.
+      const none = !msgItems.length && !activeRow && rootText(root).includes(ALI_NO_CONTACT_TEXT);
+      const found = !none && (!!msgList || msgItems.length > 0);
+      // Without a known list container, read the whole frame (each item sits in its own wrappers).
+      const reader = found ? threadReader(msgList ?? root, account) : null;
+      const named = activeRow?.buyer || firstText(root, S.threadHeaderName);
+      const buyer =
+        named || reader?.raw.find((r) => (r.author === 'buyer' || r.author === 'internal') && r.nick)?.nick || '';
+      return {
         container: msgList,
-        read: thread?.messages.length ?? msgItems.length,
-        buyer: !!thread,
+        found,
+        none,
+        // One is open when a row is selected, the header names someone or messages show.
+        open: !!activeRow || !!firstText(root, S.threadHeaderName) || msgItems.length > 0,
+        buyer,
+        nick: buyer,
+        buyerMissing: 'threadBuyer',
+        // Appended messages continue the read when the thread has its own container and a buyer not taken from them.
+        live: !!named,
         chrome: ALI_PART_CHROME.thread,
-      });
-  const parts = pageParts(list, threadState, input, account);
-  return withLive({ ...judged(parts), account, conversations, thread, input, missing }, live);
+        items: () => msgItems.length,
+        read: () => reader!,
+      };
+    },
+  });
 }
 
 // ---- frames and URLs ----

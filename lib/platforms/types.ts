@@ -29,7 +29,7 @@ export interface ExtractedConversation {
 export interface Extraction {
   /** The page's state, derived from `parts` by `healthOf` (lib/health.ts): `watching` only when no part is missing. */
   health: Health;
-  /** What the page lets the adapter read, part by part (list, open thread, input, account): see lib/adapters/parts.ts. */
+  /** What the page lets the adapter read, part by part (list, open thread, input, account): see lib/platforms/parts.ts. */
   parts: HealthParts;
   /** The logged-in seller account (shop or sub-account), or null when the page does not show it. */
   account: string | null;

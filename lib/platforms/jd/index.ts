@@ -2,7 +2,7 @@
  * JD 咚咚 (dongdong.jd.com), the web workbench of JD customer service. Medium-confidence DOM.
  * DOM facts: ../shared/docs/workbench-dom.md § JD 咚咚. Selectors are data with generous fallbacks; extract() is pure.
  */
-import { isDemoPage } from '../../hosts';
+import { isDemoPage } from '../define';
 import type { Author, Marker } from '../../model';
 import { AUTO_REPLY_LEADING, systemMarker, hasLabel, matchesWhole, whole, type WholeText } from '../classify';
 import {
@@ -17,18 +17,9 @@ import {
   text,
   textWithout,
 } from '../dom';
-import { readList } from '../list';
-import { judged, listPart, loggedOutParts, pageParts, threadPart } from '../parts';
-import {
-  withLive,
-  type Adapter,
-  type ExtractedConversation,
-  type ExtractedMessage,
-  type Extraction,
-  type Live,
-  type SelectorMap,
-} from '../types';
-import { MessageIds, ThreadClock, isStampOnly, parseDurationSec } from '../stamps';
+import { extractPage } from '../page';
+import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
+import { StampedThread, isStampOnly, parseDurationSec } from '../stamps';
 
 export const JD_SELECTORS = {
   loginForm: ['#loginname', '#formlogin', '.login-form', 'iframe[src*="passport.jd.com"]'],
@@ -159,20 +150,14 @@ function pageId(row: Element): string | null {
 function threadReader(list: Element, account: string | null) {
   const { els, sel: msgSel } = pickAllWith(list, S.message);
   const { els: divs, sel: divSel } = pickAllWith(list, S.timeDivider);
-  const clock = new ThreadClock();
-  const ids = new MessageIds();
-  let lastStamp = '';
+  const thread = new StampedThread();
 
   function read(rows: readonly Element[], dividers: readonly Element[]): ExtractedMessage[] {
     const out: ExtractedMessage[] = [];
     const rowSet = new Set(rows);
     for (const el of inDocumentOrder([...rows, ...dividers.filter((d) => !rows.some((r) => r.contains(d)))])) {
       if (!rowSet.has(el)) {
-        const s = text(el);
-        if (s) {
-          clock.read(s);
-          lastStamp = s;
-        }
+        thread.separator(text(el));
         continue;
       }
       const body = messageBody(el);
@@ -180,26 +165,12 @@ function threadReader(list: Element, account: string | null) {
       const stampText = text(pick(el, S.messageTime));
       if (author === 'system' && isStampOnly(stampText ? `${body} ${stampText}` : body)) {
         // A time separator row: context for the messages after it, not a message.
-        const s = stampText || body;
-        clock.read(s);
-        lastStamp = s;
+        thread.separator(stampText || body);
         continue;
       }
-      let at: number | null = null;
-      if (stampText) {
-        at = clock.read(stampText);
-        lastStamp = stampText;
-      }
+      const at = thread.stamp(stampText);
       if (!body) continue;
-      const m: ExtractedMessage = {
-        id: ids.id(pageId(el), author, lastStamp, body),
-        author,
-        at,
-        timeSource: at === null ? null : 'stamp',
-        text: body.slice(0, 500),
-      };
-      if (marker) m.marker = marker;
-      out.push(m);
+      out.push(thread.message(pageId(el), author, at, body, marker));
     }
     return out;
   }
@@ -262,59 +233,44 @@ function venderAccount(rows: readonly Element[]): string | null {
 }
 
 export function extractJd(root: ParentNode): Extraction {
-  const missing: string[] = [];
-  const shown = text(pick(root, S.account)) || null;
-  if (pick(root, S.loginForm)) {
-    const out = judged(loggedOutParts(shown), { loggedOut: true });
-    return { ...out, account: shown, conversations: [], thread: null, input: null, missing };
-  }
-
-  const listEl = pick(root, S.conversationList);
-  const { els, sel: rowSel } = pickAllWith(listEl ?? root, S.conversationRow);
-  const rows = outermost(els);
-  // The waiter's name when the page shows it, else the shop the rows' ids carry (two shops' tabs never merge).
-  const account = shown ?? venderAccount(rows);
-  if (!account) missing.push('account');
-  const { conversations, live: liveRows } = readList({
-    listEl,
-    rowSel,
-    rows,
-    read: readRow,
-    nested: true,
-    waitingCounter: (el, row) => counterReading(el, row, S.rowWaiting, parseDurationSec),
-  });
-  if (!listEl && !rows.length) missing.push('conversationList');
-  const live: Live = { ...(liveRows && { rows: liveRows }) };
-
-  const msgList = pick(root, S.messageList);
-  const input = pick(root, S.input);
-  let thread: Extraction['thread'] = null;
-  if (msgList) {
-    const active = conversations.find((c) => c.active);
-    const header = pick(root, S.threadHeaderName);
-    const headerName = text(header);
-    const buyer = active?.buyer ?? (header?.getAttribute('title')?.trim() || headerName || null);
-    if (buyer) {
+  return extractPage({
+    account: () => text(pick(root, S.account)) || null,
+    loggedOut: () => !!pick(root, S.loginForm),
+    list() {
+      const listEl = pick(root, S.conversationList);
+      const { els, sel: rowSel } = pickAllWith(listEl ?? root, S.conversationRow);
+      return {
+        listEl,
+        rowSel,
+        rows: outermost(els),
+        read: readRow,
+        nested: true,
+        waitingCounter: (el, row) => counterReading(el, row, S.rowWaiting, parseDurationSec),
+        chrome: JD_PART_CHROME.list,
+      };
+    },
+    // The waiter's name when the page shows it, else the shop the rows' ids carry (two shops' tabs never merge).
+    accountOf: (list) => venderAccount(list.rows),
+    input: () => pick(root, S.input),
+    thread({ conversations, account }) {
+      const msgList = pick(root, S.messageList);
+      const active = conversations.find((c) => c.active);
+      const header = pick(root, S.threadHeaderName);
+      const headerName = text(header);
+      const titled = header?.getAttribute('title')?.trim();
       const nick = headerName || active?.nick;
-      const reader = threadReader(msgList, account);
-      thread = { buyer, ...(nick ? { nick } : {}), messages: reader.messages };
-      live.thread = { in: msgList, append: reader.append };
-    } else missing.push('buyer');
-  } else missing.push('messageList');
-  if (!input && thread) missing.push('input');
-
-  const list = listPart({ container: listEl, rows, read: conversations.length, chrome: JD_PART_CHROME.list });
-  // A conversation is open when a row is selected or the chat header names someone.
-  const header = pick(root, S.threadHeaderName);
-  const threadState = threadPart({
-    open: conversations.some((c) => c.active) || !!(text(header) || header?.getAttribute('title')?.trim()),
-    container: msgList,
-    read: thread?.messages.length ?? (msgList ? pickAll(msgList, S.message).length : 0),
-    buyer: !!thread,
-    chrome: JD_PART_CHROME.thread,
+      return {
+        container: msgList,
+        // A conversation is open when a row is selected or the chat header names someone.
+        open: conversations.some((c) => c.active) || !!(headerName || titled),
+        buyer: active?.buyer ?? (titled || headerName || null),
+        ...(nick && { nick }),
+        chrome: JD_PART_CHROME.thread,
+        items: () => (msgList ? pickAll(msgList, S.message).length : 0),
+        read: () => threadReader(msgList!, account),
+      };
+    },
   });
-  const parts = pageParts(list, threadState, input, account);
-  return withLive({ ...judged(parts), account, conversations, thread, input, missing }, live);
 }
 
 export const jdAdapter: Adapter = {

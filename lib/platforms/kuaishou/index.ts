@@ -3,7 +3,7 @@
  * DOM facts: ../shared/docs/workbench-dom.md § Kuaishou. Selectors are data with generous fallbacks (the
  * `kwaishop-cs-` prefixed classes are matched by substring too); extract() is pure.
  */
-import { isDemoPage } from '../../hosts';
+import { isDemoPage } from '../define';
 import type { Author, Marker } from '../../model';
 import {
   AUTO_REPLY_LEADING,
@@ -27,18 +27,9 @@ import {
   text,
   textWithout,
 } from '../dom';
-import { readList } from '../list';
-import { judged, listPart, loggedOutParts, pageParts, threadPart } from '../parts';
-import { MessageIds, STAMP_TAIL, ThreadClock, isStampOnly, parseDurationSec } from '../stamps';
-import {
-  withLive,
-  type Adapter,
-  type ExtractedConversation,
-  type ExtractedMessage,
-  type Extraction,
-  type Live,
-  type SelectorMap,
-} from '../types';
+import { extractPage } from '../page';
+import { STAMP_TAIL, StampedThread, isStampOnly, parseDurationSec } from '../stamps';
+import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
 
 export const KUAISHOU_SELECTORS = {
   loginForm: ['.goLogin', '[class*="loginWrapper"]', '.password-form-wrapper'],
@@ -205,9 +196,7 @@ function threadReader(
   now: number | undefined,
   account: string | null,
 ) {
-  const clock = new ThreadClock(now);
-  const ids = new MessageIds();
-  let lastStamp = '';
+  const thread = new StampedThread(now);
 
   function read(mainEls: readonly Element[], middleEls: readonly Element[], dividerEls: readonly Element[]) {
     const mains = outermost(mainEls);
@@ -218,11 +207,7 @@ function threadReader(
     const out: ExtractedMessage[] = [];
     for (const el of inDocumentOrder([...rows, ...dividers])) {
       if (!rowSet.has(el)) {
-        const s = text(el);
-        if (s) {
-          clock.read(s);
-          lastStamp = s;
-        }
+        thread.separator(text(el));
         continue;
       }
       const before = text(pick(el, S.beforeBody));
@@ -232,24 +217,11 @@ function threadReader(
       if (!body) continue;
       const { author, marker } = classify(el, list, body, sender, buyerNick, account);
       if (author === 'system' && !stamp && isStampOnly(body)) {
-        clock.read(body);
-        lastStamp = body;
+        thread.separator(body);
         continue;
       }
-      let at: number | null = null;
-      if (stamp) {
-        at = clock.read(stamp);
-        lastStamp = stamp;
-      }
-      const m: ExtractedMessage = {
-        id: ids.id(pageId(el, list), author, lastStamp, body),
-        author,
-        at,
-        timeSource: at === null ? null : 'stamp',
-        text: body.slice(0, 500),
-      };
-      if (marker) m.marker = marker;
-      out.push(m);
+      const at = thread.stamp(stamp);
+      out.push(thread.message(pageId(el, list), author, at, body, marker));
     }
     return out;
   }
@@ -262,7 +234,7 @@ function threadReader(
     messages,
     append(added: readonly Node[], at?: number): ExtractedMessage[] | null {
       // Appended now, not at the full read: year-less and bare stamps resolve against the current time.
-      if (at !== undefined) clock.now = at;
+      if (at !== undefined) thread.clock.now = at;
       const m = pickAllIn(added, S.message, mains.sel);
       const mid = pickAllIn(added, S.middleBody, middles.sel);
       const d = pickAllIn(added, S.timeDivider, dividers.sel);
@@ -334,24 +306,9 @@ export function messageContainer(rows: readonly Element[], avoid: readonly (Elem
 }
 
 export function extractKuaishou(root: ParentNode, _memo?: unknown, now?: number): Extraction {
-  const missing: string[] = [];
-  const account = shownName(root, S.account) || null;
-  if (!account) missing.push('account');
-  const loggedOut = (): Extraction => ({
-    ...judged(loggedOutParts(account), { loggedOut: true }),
-    account,
-    conversations: [],
-    thread: null,
-    input: null,
-    missing,
-  });
-  if (pick(root, S.loginForm)) return loggedOut();
-
   const header = pick(root, S.threadHeaderName);
   const headerNick = normalizeNick(text(header)) || undefined;
   const listEl = pick(root, S.conversationList);
-  const { els, sel: rowSel } = pickAllWith(listEl ?? root, S.conversationRow);
-  const rows = outermost(els);
   // A row reads its group's name too (an ancestor: a change there is outside the row, read whole).
   const readRow = (row: Element): ExtractedConversation | null => {
     const nick = normalizeNick(text(pick(row, S.rowName)));
@@ -368,51 +325,52 @@ export function extractKuaishou(root: ParentNode, _memo?: unknown, now?: number)
     if (w !== undefined) c.waitingSec = w;
     return c;
   };
-  const { conversations, live: liveRows } = readList({ listEl, rowSel, rows, read: readRow, nested: true });
-  if (!listEl && !rows.length) missing.push('conversationList');
-  const live: Live = { ...(liveRows && { rows: liveRows }) };
-
   const input = pick(root, S.input);
   // The known container, else the one that holds the message rows (or, with none, the side-marked bubbles) found
   // outside the conversation list; else the page itself when rows are there but no container can be told.
-  let msgList: ParentNode | null = pick(root, S.messageList);
-  if (!msgList) {
+  const messageList = (): ParentNode | null => {
+    const known = pick(root, S.messageList);
+    if (known) return known;
     const outside = (els: Element[]) => els.filter((el) => !listEl?.contains(el));
     let found = outermost(outside([...pickAll(root, S.message), ...pickAll(root, S.middleBody)]));
     if (!found.length) found = outermost(outside([...pickAll(root, S.ownSide), ...pickAll(root, S.otherSide)]));
-    msgList = messageContainer(found, [listEl, header, input]) ?? (pick(root, S.message) ? root : null);
-  }
-  if (!listEl && !rows.length && !msgList && hasLoginText(root)) return loggedOut();
-  let thread: Extraction['thread'] = null;
-  if (msgList) {
-    const active = conversations.find((c) => c.active);
-    const buyer = active?.buyer ?? headerNick ?? null;
-    if (buyer) {
+    return messageContainer(found, [listEl, header, input]) ?? (pick(root, S.message) ? root : null);
+  };
+  let msgList: ParentNode | null = null;
+  return extractPage({
+    account: () => shownName(root, S.account) || null,
+    loggedOut: () => !!pick(root, S.loginForm),
+    list() {
+      const { els, sel: rowSel } = pickAllWith(listEl ?? root, S.conversationRow);
+      return { listEl, rowSel, rows: outermost(els), read: readRow, nested: true, chrome: KUAISHOU_PART_CHROME.list };
+    },
+    loggedOutAfter(list) {
+      msgList = messageList();
+      return !listEl && !list.rows.length && !msgList && hasLoginText(root);
+    },
+    input: () => input,
+    thread({ conversations, account }) {
+      const active = conversations.find((c) => c.active);
       const nick = headerNick ?? active?.nick;
-      const reader = threadReader(msgList, nick, now, account);
-      thread = { buyer, ...(nick ? { nick } : {}), messages: reader.messages };
-      // Only a real list container (not the whole page) takes appended messages.
-      if (msgList !== root) live.thread = { in: msgList as Element, append: reader.append };
-    } else missing.push('buyer');
-  } else missing.push('messageList');
-  if (!input && thread) missing.push('input');
-
-  const list = listPart({ container: listEl, rows, read: conversations.length, chrome: KUAISHOU_PART_CHROME.list });
-  // A conversation is open when a card is selected or the chat header names someone. Its message list is the
-  // container found (not the whole page, when messages were found without one): messages read with no container
-  // told count for nothing (an open thread is missing then, never watching).
-  const box = msgList && msgList !== root ? (msgList as Element) : null;
-  const threadState = threadPart({
-    open: conversations.some((c) => c.active) || !!headerNick,
-    container: box,
-    read: box ? (thread?.messages.length ?? pickAll(box, S.message).length) : 0,
-    buyer: !!thread,
-    chrome: KUAISHOU_PART_CHROME.thread,
+      // Only a real list container (not the whole page) takes appended messages, and only it is judged: messages
+      // read with no container told count for nothing (an open thread is missing then, never watching).
+      const box = msgList && msgList !== root ? (msgList as Element) : null;
+      return {
+        container: box,
+        found: !!msgList,
+        uncounted: !box,
+        // A conversation is open when a card is selected or the chat header names someone.
+        open: conversations.some((c) => c.active) || !!headerNick,
+        buyer: active?.buyer ?? headerNick ?? null,
+        ...(nick && { nick }),
+        chrome: KUAISHOU_PART_CHROME.thread,
+        items: () => (box ? pickAll(box, S.message).length : 0),
+        read: () => threadReader(msgList!, nick, now, account),
+        // A thread whose part is missing is not reported at all (the watcher reads such a page whole, never live).
+        dropWhenMissing: true,
+      };
+    },
   });
-  // A thread whose part is missing is not reported at all (the watcher reads such a page whole, never live).
-  if (threadState === 'missing') thread = null;
-  const parts = pageParts(list, threadState, input, account);
-  return withLive({ ...judged(parts), account, conversations, thread, input, missing }, live);
 }
 
 export const kuaishouAdapter: Adapter = {

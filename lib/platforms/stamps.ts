@@ -4,6 +4,8 @@
  * never write, and never throw on odd input.
  */
 import { hash, parseChinaStamp } from './dom';
+import type { Author, Marker } from '../model';
+import type { ExtractedMessage } from './types';
 
 /** `1小时2分3秒`, `2分钟`, `42秒` → seconds; undefined when the text holds no duration. */
 export function parseDurationSec(s: string): number | undefined {
@@ -133,5 +135,51 @@ export class MessageIds {
     const id = `h${hash(`${key}|${n}`)}`;
     this.used.add(id);
     return id;
+  }
+}
+
+/** A message read from a stamp (or none): its text cut to 500 characters, its marker when it has one. */
+export function stampedMessage(
+  id: string,
+  author: Author,
+  at: number | null,
+  body: string,
+  marker?: Marker,
+): ExtractedMessage {
+  const m: ExtractedMessage = { id, author, at, timeSource: at === null ? null : 'stamp', text: body.slice(0, 500) };
+  if (marker) m.marker = marker;
+  return m;
+}
+
+/**
+ * A thread read in page order by its stamps (JD, Kuaishou): time separators date what follows, a message's own stamp
+ * gives its time, and ids fall back to content hashes keyed by the nearest stamp. Continued by `append` reads.
+ */
+export class StampedThread {
+  readonly clock: ThreadClock;
+  private readonly ids = new MessageIds();
+  private lastStamp = '';
+
+  constructor(now?: number) {
+    this.clock = new ThreadClock(now);
+  }
+
+  /** A time separator (a divider, a stamp-only row): it dates what follows and is no message. */
+  separator(s: string): void {
+    if (!s) return;
+    this.clock.read(s);
+    this.lastStamp = s;
+  }
+
+  /** A message's own stamp ('' when it shows none): its time, or null. */
+  stamp(s: string): number | null {
+    if (!s) return null;
+    const at = this.clock.read(s);
+    this.lastStamp = s;
+    return at;
+  }
+
+  message(pageId: string | null, author: Author, at: number | null, body: string, marker?: Marker): ExtractedMessage {
+    return stampedMessage(this.ids.id(pageId, author, this.lastStamp, body), author, at, body, marker);
   }
 }

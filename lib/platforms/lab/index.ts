@@ -4,7 +4,7 @@
  * extension exactly as on a workbench. It borrows the 'xhs' platform (Xiaohongshu has no real adapter yet)
  * and matches nothing but the lab pages, so it never touches a real site.
  */
-import { isDemoPage } from '../../hosts';
+import { isDemoPage } from '../define';
 import { pick, text } from '../dom';
 import { accountPart, judged } from '../parts';
 import { withLive, type Adapter, type Extraction, type SelectorMap } from '../types';

@@ -8,21 +8,13 @@
  * customer's display name: the open customer's name in `#topbar-left-info` for the thread, the row's
  * `[class*="nameLine"][title]` for list rows (the same string, so a row and its open thread match).
  */
-import { isDemoPage } from '../../hosts';
+import { isDemoPage } from '../define';
 import type { Author, Marker } from '../../model';
 import { hasLabel, matchesWhole, systemMarker, whole, type WholeText } from '../classify';
 import { hash, matchesAny, parseChinaStamp, pick, pickAll, pickAllIn, pickAllWith, shownName, text } from '../dom';
-import { judged, listPart, loggedOutParts, pageParts, threadPart } from '../parts';
-import type { HealthParts } from '../../health';
-import {
-  withLive,
-  type Adapter,
-  type ExtractedConversation,
-  type ExtractedMessage,
-  type Extraction,
-  type Live,
-  type SelectorMap,
-} from '../types';
+import { extractPage, type PageList } from '../page';
+import { stampedMessage } from '../stamps';
+import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
 
 export const DOUYIN_SELECTORS = {
   /** Guessed: the login lives on fxg.jinritemai.com; an expired session may show an in-page login form. */
@@ -266,16 +258,15 @@ function isActiveRow(row: Element): boolean {
   return matchesAny(row, S.activeRow);
 }
 
-function extractRows(root: ParentNode, openName: string): ExtractedConversation[] {
+function rowList(root: ParentNode, openName: string): PageList {
+  const listEl = pick(root, S.conversationList);
   const rows = pickAll(root, S.conversationRow);
   const groups = rowGroups(root, rows);
-  const out: ExtractedConversation[] = [];
-  const seen = new Set<string>();
-  for (const row of rows) {
+  // Rows are read whole (no live rows): a row's group is a header somewhere above it.
+  const read = (row: Element): ExtractedConversation | null => {
     const nick = rowName(row);
-    if (!nick || isPseudo(nick) || seen.has(nick)) continue;
-    if ((row.getAttribute('data-btm-id') ?? '').endsWith('.systemConv')) continue;
-    seen.add(nick);
+    if (!nick || isPseudo(nick)) return null;
+    if ((row.getAttribute('data-btm-id') ?? '').endsWith('.systemConv')) return null;
     const c: ExtractedConversation = { buyer: nick, nick, row, active: nick === openName || isActiveRow(row) };
     const preview = text(pick(row, S.rowPreview));
     // "[草稿]…" is our own unsent draft, not what the buyer wrote.
@@ -285,9 +276,18 @@ function extractRows(root: ParentNode, openName: string): ExtractedConversation[
       const w = parseWaiting(text(pick(row, S.rowTimer)));
       if (w !== undefined) c.waitingSec = w;
     }
-    out.push(c);
-  }
-  return out;
+    return c;
+  };
+  return {
+    listEl,
+    rowSel: null,
+    rows,
+    read,
+    firstPerBuyer: true,
+    // Pseudo-conversations (智能客服 / 系统通知) and system rows are no buyers.
+    skip: rows.filter((r) => isPseudo(rowName(r)) || (r.getAttribute('data-btm-id') ?? '').endsWith('.systemConv')),
+    chrome: DOUYIN_PART_CHROME.list,
+  };
 }
 
 // ---------------------------------------------------------------- thread
@@ -404,15 +404,7 @@ function threadReader(scope: ParentNode, account: string | null) {
       }
       if (ids.has(id)) continue;
       ids.add(id);
-      const m: ExtractedMessage = {
-        id,
-        author,
-        at,
-        timeSource: at === null ? null : 'stamp',
-        text: body.slice(0, 500),
-      };
-      if (marker) m.marker = marker;
-      out.push(m);
+      out.push(stampedMessage(id, author, at, body, marker));
     }
     return out;
   }
@@ -437,98 +429,49 @@ export const DOUYIN_PART_CHROME = {
   thread: [...S.timeDivider, ...S.messageTime, '[class*="empty"]', '[class*="loadMore"]'],
 } as const satisfies SelectorMap;
 
-/**
- * The page's parts. The list: rows that name a buyer, or a list holding nothing but pseudo-conversations, group
- * titles and notes. The thread: open when the top bar names a customer (a pseudo-conversation is no thread), a row is
- * selected or messages show; its list is the message container, else the first guessed container that is not the
- * whole chat pane (the one holding the top bar or the input).
- */
-function douyinParts(
-  root: ParentNode,
-  x: {
-    rawOpen: string;
-    conversations: readonly ExtractedConversation[];
-    container: Element | null;
-    messages: readonly ExtractedMessage[];
-    thread: Extraction['thread'];
-    input: Element | null;
-    account: string | null;
-  },
-): HealthParts {
-  const rows = pickAll(root, S.conversationRow);
-  const notBuyers = rows.filter(
-    (r) => isPseudo(rowName(r)) || (r.getAttribute('data-btm-id') ?? '').endsWith('.systemConv'),
-  );
-  const list = listPart({
-    container: pick(root, S.conversationList),
-    rows,
-    read: x.conversations.length,
-    skip: notBuyers,
-    chrome: DOUYIN_PART_CHROME.list,
-  });
-  let thread: HealthParts['thread'] = 'none';
-  if (!isPseudo(x.rawOpen)) {
-    const top = pick(root, S.openCustomer);
-    const box =
-      x.container ??
-      pickAll(root, S.messageList).find((c) => !(top && c.contains(top)) && !(x.input && c.contains(x.input))) ??
-      null;
-    thread = threadPart({
-      open: !!x.rawOpen || x.conversations.some((c) => c.active) || x.messages.length > 0,
-      container: box,
-      read: x.thread?.messages.length ?? x.messages.length,
-      buyer: !!x.thread,
-      chrome: DOUYIN_PART_CHROME.thread,
-    });
-  }
-  return pageParts(list, thread, x.input, x.account);
-}
-
 // ---------------------------------------------------------------- extract
 
+/**
+ * The list: rows that name a buyer, or a list holding nothing but pseudo-conversations, group titles and notes. The
+ * thread: open when the top bar names a customer (a pseudo-conversation is no thread: none), a row is selected or
+ * messages show; its list is the message container, else the first guessed container that is not the whole chat pane
+ * (the one holding the top bar or the input).
+ */
 export function extractDouyin(root: ParentNode): Extraction {
-  const missing: string[] = [];
-  const account = shownName(root, S.account) || null;
-  if (!account) missing.push('account');
-  if (pick(root, S.loginForm)) {
-    const out = judged(loggedOutParts(account), { loggedOut: true });
-    return { ...out, account, conversations: [], thread: null, input: null, missing };
-  }
-
   const rawOpen = firstText(pick(root, S.openCustomer), ['添加备注']);
-  const conversations = extractRows(root, isPseudo(rawOpen) ? '' : rawOpen);
-  const listFound = conversations.length > 0 || !!pick(root, S.conversationRow) || !!pick(root, S.conversationList);
-  if (!listFound) missing.push('conversationList');
-
-  const container = messageContainer(root);
-  const reader = threadReader(container ?? root, account);
-  const wrappers = reader.wrappers;
   const input = pick(root, S.input);
-  const live: Live = {};
-  let thread: Extraction['thread'] = null;
-  const threadFound = wrappers.length > 0 || !!rawOpen;
-  if (!threadFound) missing.push('messageList');
-  // The open customer; a pseudo-conversation (智能客服 / 系统通知) is no buyer thread.
-  if (!isPseudo(rawOpen)) {
-    const buyer = rawOpen || (wrappers.length ? (conversations.find((c) => c.active)?.buyer ?? '') : '');
-    if (buyer) thread = { buyer, nick: buyer, messages: reader.messages };
-    else if (wrappers.length) missing.push('openCustomer');
-    // Appended messages continue the read when the thread has its own container and the header names the buyer.
-    // Rows are read whole: a row's group is a header somewhere above it.
-    if (thread && rawOpen && container) live.thread = { in: container, append: reader.append };
-  }
-  if (thread && !input) missing.push('input');
-
-  const parts = douyinParts(root, {
-    rawOpen,
-    conversations,
-    container,
-    messages: reader.messages,
-    thread,
-    input,
-    account,
+  return extractPage({
+    account: () => shownName(root, S.account) || null,
+    loggedOut: () => !!pick(root, S.loginForm),
+    list: () => rowList(root, isPseudo(rawOpen) ? '' : rawOpen),
+    input: () => input,
+    thread({ conversations, account }) {
+      const container = messageContainer(root);
+      const reader = threadReader(container ?? root, account);
+      const { wrappers, messages } = reader;
+      const top = pick(root, S.openCustomer);
+      const buyer = rawOpen || (wrappers.length ? (conversations.find((c) => c.active)?.buyer ?? '') : '');
+      return {
+        container,
+        found: wrappers.length > 0 || !!rawOpen,
+        // The open customer; a pseudo-conversation (智能客服 / 系统通知) is no buyer thread.
+        none: isPseudo(rawOpen),
+        open: !!rawOpen || conversations.some((c) => c.active) || messages.length > 0,
+        buyer,
+        nick: buyer,
+        buyerMissing: 'openCustomer',
+        // Appended messages continue the read when the thread has its own container and the header names the buyer.
+        live: !!rawOpen,
+        partContainer:
+          container ??
+          pickAll(root, S.messageList).find((c) => !(top && c.contains(top)) && !(input && c.contains(input))) ??
+          null,
+        chrome: DOUYIN_PART_CHROME.thread,
+        items: () => messages.length,
+        read: () => reader,
+      };
+    },
   });
-  return withLive({ ...judged(parts), account, conversations, thread, input, missing }, live);
 }
 
 export const douyinAdapter: Adapter = {

@@ -2,21 +2,11 @@
  * Pinduoduo 商家后台 客服聊天 (mms.pinduoduo.com/chat-merchant). Vue 2, no iframe.
  * DOM facts: ../shared/docs/workbench-dom.md § Pinduoduo. Selectors are data; extract() is pure.
  */
-import { isDemoPage } from '../../hosts';
+import { isDemoPage } from '../define';
 import type { Author } from '../../model';
 import { counterReading, hash, matchesAny, parseChinaStamp, pick, pickAll, pickAllWith, text, under } from '../dom';
-import { readList } from '../list';
-import { judged, listPart, loggedOutParts, pageParts, threadPart } from '../parts';
-import {
-  withLive,
-  type Adapter,
-  type ExtractMemo,
-  type ExtractedConversation,
-  type ExtractedMessage,
-  type Extraction,
-  type Live,
-  type SelectorMap,
-} from '../types';
+import { extractPage } from '../page';
+import type { Adapter, ExtractMemo, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
 
 export const PDD_SELECTORS = {
   loginForm: ['.login-content', 'form[class*="login"]', '#usernameId'],
@@ -196,15 +186,6 @@ export const PDD_PART_CHROME = {
 } as const satisfies SelectorMap;
 
 export function extractPdd(root: ParentNode, memo?: ExtractMemo): Extraction {
-  const missing: string[] = [];
-  const account = text(pick(root, S.account)) || null;
-  if (!account) missing.push('account');
-  if (pick(root, S.loginForm)) {
-    const out = judged(loggedOutParts(account), { loggedOut: true });
-    return { ...out, account, conversations: [], thread: null, input: null, missing };
-  }
-  const listEl = pick(root, S.conversationList);
-  const { els: rows, sel: rowSel } = pickAllWith(listEl ?? root, S.conversationRow);
   const readRow = (row: Element): ExtractedConversation | null => {
     const hit = memo?.get(row) as { conv: ExtractedConversation | null } | undefined;
     if (hit && 'conv' in hit) return hit.conv;
@@ -212,55 +193,55 @@ export function extractPdd(root: ParentNode, memo?: ExtractMemo): Extraction {
     memo?.set(row, { conv: c });
     return c;
   };
-  const { conversations, live: liveRows } = readList({
-    listEl,
-    rowSel,
-    rows,
-    read: readRow,
-    waitingCounter: (el, row) => counterReading(el, row, S.rowWaiting, parseWaiting),
-  });
-  const live: Live = { ...(liveRows && { rows: liveRows }) };
-  if (!listEl && !rows.length) missing.push('conversationList');
-
-  const msgList = pick(root, S.messageList);
-  const input = pick(root, S.input);
-  let thread: Extraction['thread'] = null;
-  if (msgList) {
-    const uidEl = pick(msgList, S.buyerUid);
-    const uid = uidEl?.getAttribute('currentuid') ?? conversations.find((c) => c.active)?.buyer ?? null;
-    if (uid) {
-      const nick = text(pick(root, S.threadHeaderName)) || conversations.find((c) => c.buyer === uid)?.nick;
-      const read = threadMessages(msgList, memo);
-      thread = { buyer: uid, ...(nick ? { nick } : {}), messages: read.messages };
-      const sel = read.sel ?? S.message[0];
-      const fold = { lastStamp: read.lastStamp };
-      live.thread = {
-        in: msgList,
-        append(added) {
-          const items = added.flatMap((n) => under(n, sel));
-          // The buyer came from the selected row: a message naming the buyer could change who the thread is with.
-          if (!uidEl && items.some((li) => pick(li, S.buyerUid))) return null;
-          // Another fallback would now match first: a fresh read would read differently.
-          if (!read.sel && items.length) return null;
-          return readMessages(items, fold, memo);
+  return extractPage({
+    account: () => text(pick(root, S.account)) || null,
+    loggedOut: () => !!pick(root, S.loginForm),
+    list() {
+      const listEl = pick(root, S.conversationList);
+      const { els: rows, sel: rowSel } = pickAllWith(listEl ?? root, S.conversationRow);
+      return {
+        listEl,
+        rowSel,
+        rows,
+        read: readRow,
+        waitingCounter: (el, row) => counterReading(el, row, S.rowWaiting, parseWaiting),
+        chrome: PDD_PART_CHROME.list,
+      };
+    },
+    input: () => pick(root, S.input),
+    thread({ conversations }) {
+      const msgList = pick(root, S.messageList);
+      const uidEl = msgList && pick(msgList, S.buyerUid);
+      const uid = uidEl?.getAttribute('currentuid') ?? conversations.find((c) => c.active)?.buyer ?? null;
+      const header = text(pick(root, S.threadHeaderName));
+      return {
+        container: msgList,
+        // A conversation is open when a row is selected or the thread's header names someone.
+        open: conversations.some((c) => c.active) || !!header,
+        buyer: uid,
+        nick: header || conversations.find((c) => c.buyer === uid)?.nick,
+        buyerMissing: 'buyerUid',
+        chrome: PDD_PART_CHROME.thread,
+        items: () => (msgList ? pickAll(msgList, S.message).length : 0),
+        read() {
+          const read = threadMessages(msgList!, memo);
+          const sel = read.sel ?? S.message[0];
+          const fold = { lastStamp: read.lastStamp };
+          return {
+            messages: read.messages,
+            append(added) {
+              const items = added.flatMap((n) => under(n, sel));
+              // The buyer came from the selected row: a message naming the buyer could change who the thread is with.
+              if (!uidEl && items.some((li) => pick(li, S.buyerUid))) return null;
+              // Another fallback would now match first: a fresh read would read differently.
+              if (!read.sel && items.length) return null;
+              return readMessages(items, fold, memo);
+            },
+          };
         },
       };
-    } else missing.push('buyerUid');
-  } else missing.push('messageList');
-  if (!input && thread) missing.push('input');
-
-  const list = listPart({ container: listEl, rows, read: conversations.length, chrome: PDD_PART_CHROME.list });
-  // A conversation is open when a row is selected or the thread's header names someone.
-  const open = conversations.some((c) => c.active) || !!text(pick(root, S.threadHeaderName));
-  const threadState = threadPart({
-    open,
-    container: msgList,
-    read: thread?.messages.length ?? (msgList ? pickAll(msgList, S.message).length : 0),
-    buyer: !!thread,
-    chrome: PDD_PART_CHROME.thread,
+    },
   });
-  const parts = pageParts(list, threadState, input, account);
-  return withLive({ ...judged(parts), account, conversations, thread, input, missing }, live);
 }
 
 export const pddAdapter: Adapter = {
