@@ -1,5 +1,6 @@
 import { defineConfig } from 'wxt';
 import { COMMANDS } from './lib/commands';
+import { SYNC_OPTIONAL_HOSTS } from './lib/sync/config';
 import { DEMO_MATCHES, DEMO_ONLY_SCRIPTS, WORKBENCH_MATCHES, demoMatches, scriptOfFile } from './lib/hosts';
 
 /**
@@ -21,6 +22,8 @@ export default defineConfig({
     default_locale: 'zh_CN',
     permissions: ['alarms', 'notifications', 'offscreen', 'unlimitedStorage'],
     host_permissions: mode === 'demo' ? [...WORKBENCH_MATCHES, ...DEMO_MATCHES] : [...WORKBENCH_MATCHES],
+    // Opt-in team sync (lib/sync): the shop's own database server, granted at runtime from the options page.
+    optional_host_permissions: [...SYNC_OPTIONAL_HOSTS],
     action: { default_title: '__MSG_extName__' },
     commands: COMMANDS,
   }),
