@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { defineConfig } from 'wxt';
 import { COMMANDS } from './lib/commands';
 import { SYNC_OPTIONAL_HOSTS } from './lib/sync/config';
@@ -16,6 +17,8 @@ if (process.env.NODE_ENV === 'demo') process.env.NODE_ENV = 'production';
 
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
+  // PouchDB (team sync) imports Node's 'events'; the browser bundle gets a small EventEmitter instead of nothing.
+  vite: () => ({ resolve: { alias: { events: path.resolve(import.meta.dirname, 'lib/sync/events-shim.js') } } }),
   manifest: ({ mode }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',

@@ -7,7 +7,7 @@ export function syncErrorOf(err: unknown): { code: Exclude<SyncErrorCode, 'permi
   const detail = String(e.reason ?? e.message ?? e.name ?? err).slice(0, 200);
   if (e.status === 401 || e.status === 403 || e.name === 'unauthorized' || e.name === 'forbidden')
     return { code: 'auth', detail };
-  if (e.status === 404) return { code: 'notFound', detail };
+  if (e.status === 404 || e.name === 'not_found') return { code: 'notFound', detail };
   if (typeof e.status === 'number' && e.status >= 400) return { code: 'server', detail };
   return { code: 'network', detail };
 }

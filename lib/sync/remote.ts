@@ -39,7 +39,7 @@ export interface ChangesFeed {
 /** Opens the configured database (no request yet; `skip_setup`: never creates it). */
 export function openRemote(cfg: Pick<SyncConfig, 'url' | 'user' | 'password'>): RemoteDb {
   const { origin } = syncOrigin(cfg.url);
-  return new PouchDB(cfg.url, {
+  const db = new PouchDB(cfg.url, {
     skip_setup: true,
     auth: { username: cfg.user, password: cfg.password },
     fetch: (url: string | URL | Request, opts?: RequestInit) => {
@@ -48,4 +48,13 @@ export function openRemote(cfg: Pick<SyncConfig, 'url' | 'user' | 'password'>): 
       return fetch(url, { ...opts, credentials: 'omit' });
     },
   }) as unknown as RemoteDb;
+  // PouchDB's http `info()` resolves with the server's error body (a wrong password, no such database) instead of
+  // failing: make it fail, so the check before turning sync on and the owner's view see the refusal.
+  const info = db.info.bind(db);
+  db.info = async () => {
+    const r = (await info()) as { update_seq?: unknown; error?: unknown; reason?: unknown };
+    if (typeof r.error === 'string') throw { name: r.error, message: String(r.reason ?? r.error) };
+    return r;
+  };
+  return db;
 }
