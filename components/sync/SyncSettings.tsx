@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Translate } from '@/lib/badge';
 import { chinaDateTime } from '@/lib/analytics/csv';
-import { checkDbUrl, syncOrigin } from '@/lib/sync/config';
+import { checkDbUrl, syncOrigin } from '@/lib/sync/url';
 import type { SyncErrorCode } from '@/lib/sync/errors';
 import type { SyncStatus } from '@/lib/sync/pusher';
 import { safeText } from '@/lib/text';

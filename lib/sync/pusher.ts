@@ -15,7 +15,8 @@
 import { agentId } from '../background/team';
 import type { SentinelDB } from '../db/schema';
 import { chinaDay } from '../engine/time';
-import { storedSyncConfig, syncOrigin, SYNC_META_KEY, type SyncConfig } from './config';
+import { storedSyncConfig, SYNC_META_KEY, type SyncConfig } from './config';
+import { syncOrigin } from './url';
 import {
   WAITING,
   agentDoc,

@@ -4,7 +4,8 @@
  * and the analytics page (the owner's view, from the changes feed).
  */
 import PouchDB from 'pouchdb-browser';
-import { syncOrigin, type SyncConfig } from './config';
+import type { SyncConfig } from './config';
+import { syncOrigin } from './url';
 
 /** What team sync uses of a CouchDB database (PouchDB's API); tests give a fake. */
 export interface RemoteDb {
