@@ -18,6 +18,7 @@ import {
   unitDoc,
   type UnitDoc,
 } from '../../lib/sync/docs';
+import { startTeamSync } from '../../lib/sync';
 import { TeamSync, type SyncHost } from '../../lib/sync/pusher';
 import type { RemoteDb } from '../../lib/sync/remote';
 import { syncErrorOf } from '../../lib/sync/errors';
@@ -460,5 +461,32 @@ describe('the pusher', () => {
     expect((await sync.status()).error).not.toBeNull();
     await sync.push();
     expect(couch.docs.get(id)!.doc).toMatchObject({ result: 'pass', responseSec: 61 });
+  });
+});
+
+describe('the background wiring (startTeamSync)', () => {
+  it('pushes after a change of units, rollups or clocks, not after other tables, and never while off', async () => {
+    const wired = startTeamSync(db, host);
+    await db.units.put(unit());
+    await new Promise((r) => setTimeout(r, 50));
+    await wired.push(); // the setting is read: off
+    host.timers = [];
+    await db.units.put(unit({ buyer: 'b5' }));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(host.timers).toEqual([]); // off: nothing scheduled
+    expect(await wired.set(CFG)).toEqual({ ok: true });
+    host.timers[0]!.fn();
+    await wired.push();
+    expect(ours()).toHaveLength(3);
+    host.timers = [];
+    await db.phrases.put({ text: 'x' } as never);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(host.timers).toEqual([]);
+    await db.clocks.put(clock());
+    await new Promise((r) => setTimeout(r, 50));
+    expect(host.timers).toHaveLength(1);
+    host.timers[0]!.fn();
+    await wired.push();
+    expect(ours()).toContain(`c|${AGENT_A}|pdd|shop|b2`);
   });
 });
