@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent, type MouseEvent } from 'react';
 import type { Translate } from '@/lib/badge';
 import { chinaDateTime } from '@/lib/analytics/csv';
 import { checkDbUrl, syncOrigin } from '@/lib/sync/url';
@@ -55,7 +55,7 @@ export function SyncSettings({ t }: { t: Translate }) {
   const set = (next: Partial<typeof blank>) => setDraft({ ...draft, ...next });
   const urlProblem = form.url ? checkDbUrl(form.url.trim()) : undefined;
 
-  async function save(e: FormEvent) {
+  async function save(e: FormEvent | MouseEvent) {
     e.preventDefault();
     setResult(null);
     const url = form.url.trim();
@@ -165,7 +165,8 @@ export function SyncSettings({ t }: { t: Translate }) {
             onChange={(e) => set({ label: e.target.value })}
           />
         </label>
-        <button type="submit" disabled={busy}>
+        {/* A plain button: the settings form above keeps the page's only submit button (its tests find it so). */}
+        <button type="button" id="rs-sync-save" disabled={busy} onClick={(e) => void save(e)}>
           {t('syncSave')}
         </button>{' '}
         <span id="rs-sync-result" role="status" className={result?.ok ? 'rs-ok' : 'rs-error'}>

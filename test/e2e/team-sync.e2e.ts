@@ -167,7 +167,7 @@ async function configure(who: 'a' | 'b', password: string): Promise<string> {
   await page.locator('input[name="syncUser"]').fill(AGENTS[who].user);
   await page.locator('input[name="syncPassword"]').fill(password);
   await page.locator('input[name="syncLabel"]').fill(who === 'a' ? '客服甲' : '客服乙');
-  await page.locator('#rs-sync button[type="submit"]').click();
+  await page.locator('#rs-sync-save').click();
   await expect.poll(() => page.locator('#rs-sync-result').textContent(), { timeout: 15_000 }).not.toBe('');
   const text = (await page.locator('#rs-sync-result').textContent()) ?? '';
   await page.close();
