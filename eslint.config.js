@@ -83,6 +83,11 @@ export default defineConfig(
               allowTypeImports: true,
               message: 'types only: the schemas belong to the background',
             },
+            {
+              group: ['**/sync/**', 'pouchdb-browser'],
+              allowTypeImports: true,
+              message: 'content scripts carry no team sync code (the background pushes, the analytics page reads)',
+            },
           ],
         },
       ],

@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { defineConfig } from 'wxt';
 import { COMMANDS } from './lib/commands';
+import { SYNC_OPTIONAL_HOSTS } from './lib/sync/config';
 import { DEMO_MATCHES, DEMO_ONLY_SCRIPTS, WORKBENCH_MATCHES, demoMatches, scriptOfFile } from './lib/hosts';
 
 /**
@@ -15,12 +17,16 @@ if (process.env.NODE_ENV === 'demo') process.env.NODE_ENV = 'production';
 
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
+  // PouchDB (team sync) imports Node's 'events'; the browser bundle gets a small EventEmitter instead of nothing.
+  vite: () => ({ resolve: { alias: { events: path.resolve(import.meta.dirname, 'lib/sync/events-shim.js') } } }),
   manifest: ({ mode }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'zh_CN',
     permissions: ['alarms', 'notifications', 'offscreen', 'unlimitedStorage'],
     host_permissions: mode === 'demo' ? [...WORKBENCH_MATCHES, ...DEMO_MATCHES] : [...WORKBENCH_MATCHES],
+    // Opt-in team sync (lib/sync): the shop's own database server, granted at runtime from the options page.
+    optional_host_permissions: [...SYNC_OPTIONAL_HOSTS],
     action: { default_title: '__MSG_extName__' },
     commands: COMMANDS,
   }),

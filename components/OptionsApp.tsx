@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { DbNotice } from './DbNotice';
 import { PhraseLibrary } from './phrases/PhraseLibrary';
 import { SettingsPage } from './SettingsPage';
+import { SyncSettings } from './sync/SyncSettings';
 import { useT } from './i18n';
 
 type Tab = 'general' | 'phrases';
@@ -30,7 +31,14 @@ export function OptionsApp() {
           </a>
         ))}
       </nav>
-      {tab === 'general' ? <SettingsPage /> : <PhraseLibrary />}
+      {tab === 'general' ? (
+        <>
+          <SettingsPage />
+          <SyncSettings t={t} />
+        </>
+      ) : (
+        <PhraseLibrary />
+      )}
     </div>
   );
 }

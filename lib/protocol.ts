@@ -20,6 +20,8 @@ import { HEALTH_STATES, LIMITS, type TabClock } from './messages';
 import { AGENT_ID, parseExport, type TeamDecision } from './analytics/team';
 import { AUTHORS, MARKERS, PLATFORMS, TIME_SOURCES, keyId, type ChatEvent } from './model';
 import type { RejectedSetting } from './settings';
+import { SyncConfigSchema } from './sync/config';
+import type { SyncStatus } from './sync/pusher';
 import { check, isPlainObject } from './valid';
 
 export type SenderKind = 'workbench' | 'page';
@@ -275,6 +277,16 @@ export const PROTOCOL = {
   ),
   /** This installation's id for exports (created on first use). */
   agentId: spec<{ agentId: string }>()(PAGE, message('agentId', {})),
+  /** Team sync (opt-in, lib/sync/): its setting (no password) and state. */
+  syncStatus: spec<SyncStatus>()(PAGE, message('syncStatus', {})),
+  /**
+   * Stores the team sync setting (validated). Turning it on checks the host permission and the server first: a
+   * refusal (its error starts with the `SyncErrorCode` and a colon: "auth: …") leaves the stored setting as it was.
+   * An empty password keeps the stored one.
+   */
+  syncSet: spec<object>()(PAGE, message('syncSet', { config: SyncConfigSchema })),
+  /** The owner's view: the database and credentials to read it with (only while sync is on). */
+  syncConnect: spec<{ url: string; user: string; password: string }>()(PAGE, message('syncConnect', {})),
 };
 
 type Protocol = typeof PROTOCOL;

@@ -38,6 +38,7 @@ import {
 import { StaffingSection } from './Staffing';
 import { useAnalyticsStore } from './store';
 import { TeamDataSection } from './TeamData';
+import { ShopLiveSection } from './ShopLive';
 
 /** Days of stored messages the handling-time estimate looks at (complete days before today). */
 export const AHT_SAMPLE_DAYS = 7;
@@ -206,6 +207,7 @@ export function AnalyticsPage() {
         </label>
       </section>
 
+      {team ? <ShopLiveSection t={t} now={now} /> : null}
       {loading ? (
         <p className="rs-empty" role="status">
           {t('anaLoading')}

@@ -17,6 +17,7 @@ import type { Translate } from '@/lib/badge';
 import { DB_NAME, SentinelDB } from '@/lib/db/schema';
 import { catalogTranslate, liveTranslator, resolveLang } from '@/lib/i18n';
 import { LINK_PORT, type ClocksMessage, type Reply, type ToContent } from '@/lib/messages';
+import { SYNC_ALARM, browserTeamSync } from './sync';
 
 const ALARM = 'sentinel-next';
 const DB_BLOCKED = 'db-blocked';
@@ -100,7 +101,9 @@ export default defineBackground(() => {
     t,
   );
   const limiter = new TrafficLimiter();
+  const sync = browserTeamSync(db); // opt-in team sync (lib/sync): no request while it is off
   const deps: HandlerDeps = {
+    sync,
     sentinel,
     phrases,
     limiter,
@@ -157,6 +160,7 @@ export default defineBackground(() => {
 
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === ALARM) void sentinel.tick().catch(() => undefined);
+    if (alarm.name === SYNC_ALARM) void sync.push();
   });
 
   browser.tabs.onRemoved.addListener((tabId) => {

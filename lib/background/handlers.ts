@@ -9,6 +9,7 @@ import type { Handlers } from './router';
 import { withSpace, type PruneNotice } from './maintenance';
 import type { PhraseStore } from './phrases';
 import type { Sentinel } from './sentinel';
+import type { TeamSync } from '../sync/pusher';
 import type { TrafficLimiter } from './traffic';
 import { fillPhrase, type FillSettings } from '../phrases/fill';
 import { pinyinKey } from '../phrases/pinyin';
@@ -30,6 +31,8 @@ export interface HandlerDeps {
   t: Translate;
   /** Old records were deleted because the browser ran out of space (tell the user). */
   onPrune: (n: PruneNotice) => void;
+  /** Team sync (lib/sync/); absent: its messages answer an error. */
+  sync?: TeamSync;
 }
 
 export function backgroundHandlers(d: HandlerDeps): Handlers {
@@ -149,6 +152,20 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
     },
     async agentId() {
       return { ok: true, agentId: await sentinel.agentId() };
+    },
+    async syncStatus() {
+      if (!d.sync) return { ok: false, error: 'team sync is not available' };
+      return { ok: true, ...(await d.sync.status()) };
+    },
+    async syncSet(msg) {
+      if (!d.sync) return { ok: false, error: 'team sync is not available' };
+      const r = await d.sync.set(msg.config);
+      return r.ok ? { ok: true } : { ok: false, error: `${r.code}: ${r.error}` };
+    },
+    async syncConnect() {
+      const cfg = await d.sync?.config();
+      if (!cfg?.enabled) return { ok: false, error: 'team sync is off' };
+      return { ok: true, url: cfg.url, user: cfg.user, password: cfg.password };
     },
   };
 }

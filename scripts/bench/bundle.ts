@@ -20,10 +20,13 @@ export const BUDGETS: Record<string, number> = {
   // the phrase store writes each phrase's pinyin key and the palette's question gets one, so the dictionary (≈140 kB)
   // stays out of the content script (30 kB). It costs ≈80 ms of CPU at each worker start (measured in node on the
   // 2-core dev machine) and ≈60 ms more at the first key computed after it.
-  'background.js': 250_000,
+  // Since 2026-12-04 PouchDB (opt-in team sync's client, lib/sync: its http adapter and the idb adapter the package
+  // bundles) [≈263 kB in all]: raised from 250 kB.
+  'background.js': 300_000,
   // Pages: React, Dexie and the shared UI chunk count for each [119.1, 124.3, 149.3 kB (uPlot)].
   'popup.html': 145_000,
-  'options.html': 150_000,
+  // Since 2026-12-04 the team sync section and its strings in both catalogs [≈152 kB]: raised from 150 kB.
+  'options.html': 160_000,
   'analytics.html': 180_000,
 };
 /**

@@ -15,6 +15,7 @@ import {
   type ScriptName,
 } from '../../lib/hosts';
 import { DEMO_EXTENSION_DIR, PROD_EXTENSION_DIR } from './harness';
+import { SYNC_OPTIONAL_HOSTS } from '../../lib/sync/config';
 
 /** Exactly these (no `storage`: nothing uses chrome.storage; test/unit/manifest.test.ts checks the sources). */
 const PERMISSIONS = ['alarms', 'notifications', 'offscreen', 'unlimitedStorage'];
@@ -64,7 +65,8 @@ describe('built manifests', () => {
 
   it('production: host permissions are exactly WORKBENCH_MATCHES', () => {
     expect(sorted(prod.host_permissions)).toEqual(sorted(WORKBENCH_MATCHES));
-    expect(prod.optional_host_permissions ?? []).toEqual([]);
+    // Team sync's server is granted at runtime only (optional), never at install.
+    expect(sorted(prod.optional_host_permissions)).toEqual(sorted(SYNC_OPTIONAL_HOSTS));
   });
 
   it('production: no <all_urls>, no localhost, nothing outside the workbench sites', () => {

@@ -29,7 +29,7 @@ const CONTENT_FILES = [
 
 describe('import boundaries (eslint.config.js)', () => {
   it.each(CONTENT_FILES)(
-    '%s: no Dexie, database, background, schemas or registry (of adapters, rules, names or hosts)',
+    '%s: no Dexie, database, background, schemas, registry (of adapters, rules, names or hosts) or sync',
     async (file) => {
       const dir = path.dirname(file);
       const rel = (p: string) => path.relative(dir, p).replace(/^(?!\.)/, './');
@@ -45,11 +45,13 @@ describe('import boundaries (eslint.config.js)', () => {
           `import { SCRIPT_SITES } from '${rel('lib/hosts')}';`,
           `import jd from '${rel('lib/platforms/jd/platform')}';`,
           `import { DEFAULT_RULES } from '${rel('lib/rules/defaults')}';`,
-          'export const all = [Dexie, SentinelDB, Sentinel, PROTOCOL, ADAPTERS, PLATFORM_DEFS, SCRIPT_SITES, jd, DEFAULT_RULES];',
+          `import { TeamSync } from '${rel('lib/sync/pusher')}';`,
+          "import PouchDB from 'pouchdb-browser';",
+          'export const all = [Dexie, SentinelDB, Sentinel, PROTOCOL, ADAPTERS, PLATFORM_DEFS, SCRIPT_SITES, jd, DEFAULT_RULES, TeamSync, PouchDB];',
         ].join('\n'),
       );
-      // Dexie, the database, the background, the schemas, and every platform's adapters, rules, names or hosts.
-      expect(errors).toHaveLength(9);
+      // Dexie, the database, the background, the schemas, every platform's adapters, rules, names or hosts, team sync.
+      expect(errors).toHaveLength(11);
       // Types are fine: they cost nothing at run time.
       const types = await restricted(
         file,

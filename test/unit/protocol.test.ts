@@ -84,6 +84,18 @@ const SAMPLES: Record<MessageType, Record<string, unknown>> = {
   teamImport: { type: 'teamImport', bundle: {} },
   teamRemove: { type: 'teamRemove', source: 'agent-0001' },
   agentId: { type: 'agentId' },
+  syncStatus: { type: 'syncStatus' },
+  syncSet: {
+    type: 'syncSet',
+    config: {
+      enabled: false,
+      url: 'https://couch.example.com:6984/shop',
+      user: 'agent1',
+      password: 'pw',
+      label: '小王',
+    },
+  },
+  syncConnect: { type: 'syncConnect' },
 };
 
 describe('the protocol map', () => {
@@ -107,6 +119,9 @@ describe('the protocol map', () => {
       'teamRemove',
       'insertPhrase',
       'focus',
+      'syncStatus',
+      'syncSet',
+      'syncConnect',
     ] as const)
       expect(PROTOCOL[type].from, type).toEqual(['page']);
     for (const type of ['events', 'health', 'inputFocus'] as const)

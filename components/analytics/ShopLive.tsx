@@ -1,0 +1,188 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { Translate } from '@/lib/badge';
+import { chinaDateTime } from '@/lib/analytics/csv';
+import { chinaDay } from '@/lib/engine/time';
+import { DEFAULT_RULES, allMetrics } from '@/lib/rules';
+import { agentsRange, clocksRange, dayUnitsRange } from '@/lib/sync/docs';
+import type { ChangesFeed } from '@/lib/sync/remote';
+import { ShopDocs, shopView, type ShopView } from '@/lib/sync/shop';
+import { isolate, safeText } from '@/lib/text';
+import { ask } from '@/lib/ui/ask';
+import { syncErrorText } from '../sync/SyncSettings';
+import { syncErrorOf } from '@/lib/sync/errors';
+
+const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
+/** How often the view is recomputed at most while the feed delivers changes. */
+const RENDER_EVERY_MS = 250;
+
+/**
+ * The owner's view (analytics, team view, when team sync is on): today's shop-wide compliance per platform rule, per
+ * agent, and the buyers waiting now across agents, read from the shop's CouchDB database — today's key ranges once,
+ * then its changes feed, live. PouchDB is loaded only here, after the page's first render.
+ */
+export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
+  const day = chinaDay(now);
+  const [state, setState] = useState<
+    { kind: 'off' } | { kind: 'loading' } | { kind: 'error'; text: string } | { kind: 'live'; view: ShopView }
+  >({ kind: 'loading' });
+  const zh = !t('syncSave').startsWith('Save');
+  const labels = useMemo(
+    () =>
+      new Map(
+        allMetrics(DEFAULT_RULES).map((m) => [
+          m.key,
+          `${t(`platform_${m.platform}`)} · ${zh ? m.label.zh : m.label.en}`,
+        ]),
+      ),
+    [t, zh],
+  );
+
+  useEffect(() => {
+    let stopped = false;
+    let feed: ChangesFeed | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const docs = new ShopDocs();
+    const render = () => {
+      timer = undefined;
+      if (!stopped) setState({ kind: 'live', view: shopView(docs.docs.values(), day) });
+    };
+    const soon = () => (timer ??= setTimeout(render, RENDER_EVERY_MS));
+    void (async () => {
+      const conn = await ask({ type: 'syncConnect' });
+      if (stopped) return;
+      if (!conn.ok) return setState({ kind: 'off' });
+      try {
+        const { openRemote } = await import('@/lib/sync/remote');
+        const remote = openRemote(conn);
+        const info = await remote.info();
+        for (const range of [dayUnitsRange(day), clocksRange, agentsRange]) {
+          const res = await remote.allDocs({ ...range, include_docs: true });
+          for (const row of res.rows) docs.apply(row.id, row.doc);
+        }
+        if (stopped) return;
+        render();
+        feed = remote
+          .changes({ since: info.update_seq ?? 'now', live: true, include_docs: true, retry: true, heartbeat: 10_000 })
+          .on('change', (c) => {
+            if (docs.apply(c.id, c.doc, c.deleted)) soon();
+          })
+          .on('error', (err) => {
+            const e = syncErrorOf(err);
+            if (!stopped) setState({ kind: 'error', text: syncErrorText(`${e.code}: ${e.detail}`, t) });
+          });
+      } catch (err) {
+        const e = syncErrorOf(err);
+        if (!stopped) setState({ kind: 'error', text: syncErrorText(`${e.code}: ${e.detail}`, t) });
+      }
+    })();
+    return () => {
+      stopped = true;
+      feed?.cancel();
+      if (timer) clearTimeout(timer);
+    };
+  }, [day, t]);
+
+  return (
+    <section id="ana-shop" className="rs-ana-section" aria-labelledby="ana-shop-title">
+      <h2 id="ana-shop-title">{t('shopTitle')}</h2>
+      {state.kind === 'off' ? (
+        <p className="rs-help" id="ana-shop-off">
+          {t('shopOff')}
+        </p>
+      ) : state.kind === 'loading' ? (
+        <p className="rs-empty" role="status">
+          {t('shopLoading')}
+        </p>
+      ) : state.kind === 'error' ? (
+        <p className="rs-error" role="alert" id="ana-shop-error">
+          {t('shopError', [state.text])}
+        </p>
+      ) : (
+        <>
+          <p className="rs-help">{t('shopHelp')}</p>
+          <h3>{t('shopRules')}</h3>
+          <table className="rs-table" id="ana-shop-rules">
+            <thead>
+              <tr>
+                <th>{t('shopRule')}</th>
+                <th>{t('shopRate')}</th>
+                <th>{t('shopPass')}</th>
+                <th>{t('shopFail')}</th>
+                <th>{t('shopPending')}</th>
+                <th>{t('shopUnknown')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {state.view.metrics.map((m) => (
+                <tr key={m.metric} data-metric={m.metric}>
+                  <td>{labels.get(m.metric) ?? safeText(m.metric)}</td>
+                  <td>{pct(m.rate)}</td>
+                  <td data-col="pass">{m.counts.pass}</td>
+                  <td data-col="fail">{m.counts.fail}</td>
+                  <td data-col="pending">{m.counts.pending}</td>
+                  <td data-col="unknown">{m.counts.unknown}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h3>{t('shopAgents')}</h3>
+          <table className="rs-table" id="ana-shop-agents">
+            <thead>
+              <tr>
+                <th>{t('shopAgent')}</th>
+                <th>{t('shopRate')}</th>
+                <th>{t('shopPass')}</th>
+                <th>{t('shopFail')}</th>
+                <th>{t('shopCounted')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {state.view.agents.map((a) => (
+                <tr key={a.agent} data-agent={a.agent}>
+                  <td>{isolate(a.label || a.agent.slice(0, 8))}</td>
+                  <td>{pct(a.rate)}</td>
+                  <td data-col="pass">{a.counts.pass}</td>
+                  <td data-col="fail">{a.counts.fail}</td>
+                  <td data-col="counted">{a.counted}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h3 id="ana-shop-waiting-title">{t('shopWaiting', [state.view.waiting.length])}</h3>
+          {state.view.waiting.length ? (
+            <table className="rs-table" id="ana-shop-waiting">
+              <thead>
+                <tr>
+                  <th>{t('shopBuyer')}</th>
+                  <th>{t('shopAgent')}</th>
+                  <th>{t('shopStatus')}</th>
+                  <th>{t('shopDue')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {state.view.waiting.map((c) => (
+                  <tr key={c.conv} data-conv={c.conv}>
+                    <td>
+                      {t(`platform_${c.platform}`)} · {isolate(c.account)} · {isolate(c.buyerNick ?? c.buyer)}
+                    </td>
+                    <td>{isolate(c.label || c.agent.slice(0, 8))}</td>
+                    <td>
+                      {c.status === 'breached'
+                        ? t('shopFail')
+                        : c.status === 'pending'
+                          ? t('shopPending')
+                          : t('shopUnknown')}
+                    </td>
+                    <td>{c.dueAt === null ? '—' : chinaDateTime(c.dueAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p className="rs-empty">{t('shopNone')}</p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,181 @@
+import { useEffect, useState, type FormEvent, type MouseEvent } from 'react';
+import type { Key, Translate } from '@/lib/i18n';
+import { chinaDateTime } from '@/lib/analytics/csv';
+import { checkDbUrl, syncOrigin } from '@/lib/sync/url';
+import type { SyncErrorCode } from '@/lib/sync/errors';
+import type { SyncStatus } from '@/lib/sync/pusher';
+import { safeText } from '@/lib/text';
+import { ask } from '@/lib/ui/ask';
+
+const ERROR_KEY: Record<SyncErrorCode, Key> = {
+  auth: 'syncErrAuth',
+  permission: 'syncErrPermission',
+  network: 'syncErrNetwork',
+  notFound: 'syncErrNotFound',
+  server: 'syncErrServer',
+};
+
+/** A refusal from the background ("auth: detail") in words. */
+export function syncErrorText(error: string, t: Translate): string {
+  const m = /^(auth|permission|network|notFound|server): ?([\s\S]*)$/.exec(error);
+  return m ? t(ERROR_KEY[m[1] as SyncErrorCode], [safeText(m[2]!)]) : t('syncErrInput', [safeText(error)]);
+}
+
+const blank = { enabled: false, url: '', user: '', password: '', label: '' };
+
+/**
+ * Team sync's settings (off by default): the owner's CouchDB database, this agent's user and password, the name the
+ * owner sees. Saving with sync on first asks Chrome for the database's origin (a runtime host permission), then the
+ * background checks the server with these credentials before storing anything.
+ */
+export function SyncSettings({ t }: { t: Translate }) {
+  const [status, setStatus] = useState<SyncStatus | null>(null);
+  // What the user changed and has not saved yet; the form shows the stored setting under it (never the password).
+  const [draft, setDraft] = useState<Partial<typeof blank>>({});
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    const read = async () => {
+      const r = await ask({ type: 'syncStatus' });
+      if (!live || !r.ok) return;
+      const { ok: _ok, ...s } = r;
+      setStatus(s);
+    };
+    void read();
+    const h = setInterval(() => void read(), 3000);
+    return () => {
+      live = false;
+      clearInterval(h);
+    };
+  }, []);
+  const c = status?.config;
+  const form = { ...blank, ...(c && { enabled: c.enabled, url: c.url, user: c.user, label: c.label }), ...draft };
+  const set = (next: Partial<typeof blank>) => setDraft({ ...draft, ...next });
+  const urlProblem = form.url ? checkDbUrl(form.url.trim()) : undefined;
+
+  async function save(e: FormEvent | MouseEvent) {
+    e.preventDefault();
+    setResult(null);
+    const url = form.url.trim();
+    if (form.enabled && (!url || urlProblem)) {
+      setResult({ ok: false, text: t('syncErrInput', [urlProblem ?? t('syncUrl')]) });
+      return;
+    }
+    setBusy(true);
+    try {
+      if (form.enabled) {
+        // Asked here, in the click: Chrome grants host permissions only from a user gesture.
+        const { pattern } = syncOrigin(url);
+        const granted = await browser.permissions.request({ origins: [pattern] }).catch(() => false);
+        if (!granted) {
+          setResult({ ok: false, text: t('syncErrPermission', [pattern]) });
+          return;
+        }
+      }
+      const reply = await ask({
+        type: 'syncSet',
+        config: {
+          enabled: form.enabled,
+          url: url || 'https://localhost/sentinel',
+          user: form.user.trim() || '-',
+          password: form.password,
+          label: form.label.trim(),
+        },
+      });
+      setResult(reply.ok ? { ok: true, text: t('syncSaved') } : { ok: false, text: syncErrorText(reply.error, t) });
+      if (reply.ok) {
+        setDraft({});
+        const s = await ask({ type: 'syncStatus' });
+        if (s.ok) {
+          const { ok: _ok, ...rest } = s;
+          setStatus(rest);
+        }
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const state = !status?.config?.enabled
+    ? t('syncStateOff')
+    : status.error
+      ? `${syncErrorText(`${status.error.code}: ${status.error.detail}`, t)}${status.retryAt ? ' · ' + t('syncRetryAt', [chinaDateTime(status.retryAt)]) : ''}`
+      : status.lastOkAt
+        ? t('syncStateOk', [chinaDateTime(status.lastOkAt)])
+        : t('syncStateConnecting');
+
+  return (
+    <section id="rs-sync" aria-labelledby="rs-sync-title">
+      <h2 id="rs-sync-title">{t('syncTitle')}</h2>
+      <p className="rs-help">{t('syncHelp')}</p>
+      <form onSubmit={(e) => void save(e)}>
+        <label className="rs-field" style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+          <input
+            type="checkbox"
+            name="syncEnabled"
+            checked={form.enabled}
+            onChange={(e) => set({ enabled: e.target.checked })}
+          />
+          <span>{t('syncEnabled')}</span>
+        </label>
+        <label className="rs-field">
+          <span>{t('syncUrl')}</span>
+          <input
+            type="url"
+            name="syncUrl"
+            value={form.url}
+            placeholder="https://couch.example.com:6984/sentinel"
+            aria-invalid={urlProblem ? true : undefined}
+            onChange={(e) => set({ url: e.target.value })}
+          />
+          <span className={urlProblem ? 'rs-error' : 'rs-help'}>
+            {urlProblem ? t('syncErrInput', [urlProblem]) : t('syncUrlHelp')}
+          </span>
+        </label>
+        <label className="rs-field">
+          <span>{t('syncUser')}</span>
+          <input
+            type="text"
+            name="syncUser"
+            autoComplete="username"
+            value={form.user}
+            onChange={(e) => set({ user: e.target.value })}
+          />
+        </label>
+        <label className="rs-field">
+          <span>{t('syncPassword')}</span>
+          <input
+            type="password"
+            name="syncPassword"
+            autoComplete="current-password"
+            value={form.password}
+            placeholder={status?.hasPassword ? t('syncPasswordKept') : ''}
+            onChange={(e) => set({ password: e.target.value })}
+          />
+        </label>
+        <label className="rs-field">
+          <span>{t('syncLabel')}</span>
+          <input
+            type="text"
+            name="syncLabel"
+            maxLength={100}
+            value={form.label}
+            onChange={(e) => set({ label: e.target.value })}
+          />
+        </label>
+        {/* A plain button: the settings form above keeps the page's only submit button (its tests find it so). */}
+        <button type="button" id="rs-sync-save" disabled={busy} onClick={(e) => void save(e)}>
+          {t('syncSave')}
+        </button>{' '}
+        <span id="rs-sync-result" role="status" className={result?.ok ? 'rs-ok' : 'rs-error'}>
+          {result?.text}
+        </span>
+      </form>
+      <p id="rs-sync-state" className="rs-help">
+        {state}
+      </p>
+    </section>
+  );
+}

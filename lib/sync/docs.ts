@@ -1,0 +1,232 @@
+/**
+ * Team sync's documents (pure): what one agent's extension writes to the shop's CouchDB database, their ids, and the
+ * deterministic rules that merge several agents' documents into the shop view.
+ *
+ * - Derived data only: units (one judged wait each), daily rollups and the current open clocks. Never message text
+ *   (`Clock.lastText` is left out), never coverage or events. Nicknames only as the page showed them (masked there).
+ * - Every document belongs to one agent: its id carries the agent id, so only that agent writes it and a retry of
+ *   the same write is the same document (idempotent). Ids sort by kind and day, so a day of one kind is one key range.
+ * - The shop view merges across agents without double counting: two agents logged into one account see the same
+ *   conversation and both write its unit; the view keeps ONE per unit id (`preferUnit`), one clock per conversation
+ *   (`preferClock`), whatever order the documents arrive in.
+ */
+import type { ClockRow, RollupRow, UnitRow } from '../db/schema';
+import type { ClockStatus } from '../engine';
+import type { Platform, UnitResult } from '../model';
+
+export const SYNC_DOC_VERSION = 1;
+
+/** Fields every synced document has. */
+interface Base {
+  _id: string;
+  v: typeof SYNC_DOC_VERSION;
+  agent: string;
+}
+
+export interface UnitDoc extends Base {
+  kind: 'unit';
+  /** The engine's unit id (metric | conversation | start): the same for every agent that saw the conversation. */
+  unit: string;
+  metric: string;
+  platform: Platform;
+  account: string;
+  buyer: string;
+  buyerNick?: string;
+  day: string;
+  startAt: number;
+  dueAt: number | null;
+  replyAt: number | null;
+  responseSec: number | null;
+  cappedSec: number | null;
+  result: UnitResult;
+  seenLate?: true;
+  rulesVersion: string;
+}
+
+export interface RollupDoc extends Base {
+  kind: 'rollup';
+  /** The rollup id (metric | day | platform | account). */
+  rollup: string;
+  metric: string;
+  day: string;
+  platform: Platform;
+  account: string;
+  pass: number;
+  fail: number;
+  pending: number;
+  unknown: number;
+  notAssessed: number;
+  cappedSum: number;
+  cappedCount: number;
+  updatedAt: number;
+}
+
+export interface ClockDoc extends Base {
+  kind: 'clock';
+  /** The conversation (platform | account | buyer). */
+  conv: string;
+  platform: Platform;
+  account: string;
+  buyer: string;
+  buyerNick?: string;
+  metric: string;
+  status: ClockStatus;
+  startedAt: number | null;
+  dueAt: number | null;
+  waitingMessages: number;
+  lastMessageAt: number;
+  seenLate?: true;
+}
+
+/** Who an agent is in the shop view (the label the agent typed in the settings). */
+export interface AgentDoc extends Base {
+  kind: 'agent';
+  label: string;
+}
+
+export type SyncDoc = UnitDoc | RollupDoc | ClockDoc | AgentDoc;
+
+/** Id prefixes: a kind and a day (units, rollups) or a kind (clocks, agents), then the agent. */
+export const unitScope = (day: string, agent: string) => `u|${day}|${agent}|`;
+export const rollupScope = (day: string, agent: string) => `r|${day}|${agent}|`;
+export const clockScope = (agent: string) => `c|${agent}|`;
+export const agentDocId = (agent: string) => `a|${agent}`;
+/** Every agent's units of a day: the shop view reads this key range. */
+export const dayUnitsRange = (day: string) => ({ startkey: `u|${day}|`, endkey: `u|${day}|\uffff` });
+export const clocksRange = { startkey: 'c|', endkey: 'c|\uffff' };
+export const agentsRange = { startkey: 'a|', endkey: 'a|\uffff' };
+
+export function unitDoc(agent: string, u: UnitRow): UnitDoc {
+  return {
+    _id: unitScope(u.day, agent) + u.id,
+    v: SYNC_DOC_VERSION,
+    kind: 'unit',
+    agent,
+    unit: u.id,
+    metric: u.metric,
+    platform: u.platform,
+    account: u.account,
+    buyer: u.buyer,
+    ...(u.buyerNick !== undefined && { buyerNick: u.buyerNick }),
+    day: u.day,
+    startAt: u.startAt,
+    dueAt: u.dueAt,
+    replyAt: u.replyAt,
+    responseSec: u.responseSec,
+    cappedSec: u.cappedSec,
+    result: u.result,
+    ...(u.seenLate && { seenLate: true as const }),
+    rulesVersion: u.rulesVersion,
+  };
+}
+
+export function rollupDoc(agent: string, r: RollupRow): RollupDoc {
+  return {
+    _id: rollupScope(r.day, agent) + r.id,
+    v: SYNC_DOC_VERSION,
+    kind: 'rollup',
+    agent,
+    rollup: r.id,
+    metric: r.metric,
+    day: r.day,
+    platform: r.platform,
+    account: r.account,
+    pass: r.pass,
+    fail: r.fail,
+    pending: r.pending,
+    unknown: r.unknown,
+    notAssessed: r.notAssessed,
+    cappedSum: r.cappedSum,
+    cappedCount: r.cappedCount,
+    updatedAt: r.updatedAt,
+  };
+}
+
+/** A clock as synced: no message text (`lastText`), no alert bookkeeping. */
+export function clockDoc(agent: string, c: ClockRow): ClockDoc {
+  return {
+    _id: clockScope(agent) + c.key,
+    v: SYNC_DOC_VERSION,
+    kind: 'clock',
+    agent,
+    conv: c.key,
+    platform: c.platform,
+    account: c.account,
+    buyer: c.buyer,
+    ...(c.buyerNick !== undefined && { buyerNick: c.buyerNick }),
+    metric: c.metric,
+    status: c.status,
+    startedAt: c.startedAt,
+    dueAt: c.dueAt,
+    waitingMessages: c.waitingMessages,
+    lastMessageAt: c.lastMessageAt,
+    ...(c.seenLate && { seenLate: true as const }),
+  };
+}
+
+export function agentDoc(agent: string, label: string): AgentDoc {
+  return { _id: agentDocId(agent), v: SYNC_DOC_VERSION, kind: 'agent', agent, label };
+}
+
+/** Clock states that mean a buyer waits now (synced; a clock that leaves them is deleted from the database). */
+export const WAITING: readonly ClockStatus[] = ['pending', 'breached', 'unknown'];
+
+/**
+ * A document's content as one string, keys sorted, without CouchDB's own fields (`_rev`, `_conflicts`…): two
+ * copies with the same content give the same string, so an unchanged document is never written again.
+ */
+export function contentKey(doc: object): string {
+  const rec = doc as Record<string, unknown>;
+  const keys = Object.keys(rec)
+    .filter((k) => k === '_id' || !k.startsWith('_'))
+    .sort();
+  return JSON.stringify(keys.map((k) => [k, rec[k]]));
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const RESULT_RANK: Record<UnitResult, number> = { pass: 3, fail: 3, pending: 2, unknown: 1, notAssessed: 0 };
+
+/**
+ * Which of two agents' copies of one unit the shop view counts (negative: `a`). A total order, so the result never
+ * depends on arrival order: a decided result (pass, fail) over pending over unknown over not assessed; between two
+ * decided copies the one that saw a reply, then the earlier reply (the buyer got it then); then the smaller agent id.
+ */
+export function preferUnit(a: UnitDoc, b: UnitDoc): number {
+  return (
+    RESULT_RANK[b.result] - RESULT_RANK[a.result] ||
+    (a.replyAt === null ? 1 : 0) - (b.replyAt === null ? 1 : 0) ||
+    (a.replyAt ?? 0) - (b.replyAt ?? 0) ||
+    cmp(a.agent, b.agent)
+  );
+}
+
+/**
+ * Which of two agents' clocks of one conversation the shop view shows (negative: `a`): the one that saw the later
+ * message (it knows more), then a breach over a pending wait over an unknown one, then the smaller agent id.
+ */
+export function preferClock(a: ClockDoc, b: ClockDoc): number {
+  const rank = (s: ClockStatus) => (s === 'breached' ? 2 : s === 'pending' ? 1 : 0);
+  return b.lastMessageAt - a.lastMessageAt || rank(b.status) - rank(a.status) || cmp(a.agent, b.agent);
+}
+
+/** Reads a database document as one of ours (anything else, or another version, is ignored: `undefined`). */
+export function asSyncDoc(raw: unknown): SyncDoc | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const d = raw as Partial<SyncDoc> & { _deleted?: boolean };
+  if (d._deleted || d.v !== SYNC_DOC_VERSION || typeof d.agent !== 'string' || typeof d._id !== 'string')
+    return undefined;
+  switch (d.kind) {
+    case 'unit':
+      return typeof d.unit === 'string' && typeof d.metric === 'string' && typeof d.result === 'string'
+        ? (d as UnitDoc)
+        : undefined;
+    case 'clock':
+      return typeof d.conv === 'string' && typeof d.status === 'string' ? (d as ClockDoc) : undefined;
+    case 'rollup':
+      return typeof d.rollup === 'string' ? (d as RollupDoc) : undefined;
+    case 'agent':
+      return typeof d.label === 'string' ? (d as AgentDoc) : undefined;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,307 @@
+/**
+ * Team sync's background side: pushes this agent's derived data (units and rollups of today and yesterday, the
+ * conversations waiting now) to the shop's CouchDB database, through PouchDB's http adapter. No `chrome.*`: the
+ * browser is behind `SyncHost`.
+ *
+ * - Off (the default, or a malformed stored setting): no request at all, ever.
+ * - The offline queue is the local database itself: every push derives what the database should hold for each id
+ *   range of this agent ("scope": a kind, a day, the agent) and writes only what differs from what the server last
+ *   acknowledged (a document's content, `contentKey`), deleting what it no longer has. What failed stays different,
+ *   so the next push sends it again: nothing is lost while offline or while the server is down. Retries back off
+ *   (1 s doubling to 5 min; an alarm wakes a stopped worker for them).
+ * - Ids are deterministic (`docs.ts`), so a retry of a write that did reach the server is the same document; a
+ *   conflict (`_rev` out of date) re-reads that scope and the local value wins (only this agent writes its ids).
+ */
+import { agentId } from '../background/team';
+import type { SentinelDB } from '../db/schema';
+import { chinaDay } from '../engine/time';
+import { storedSyncConfig, SYNC_META_KEY, type SyncConfig } from './config';
+import { syncOrigin } from './url';
+import {
+  WAITING,
+  agentDoc,
+  agentDocId,
+  clockDoc,
+  clockScope,
+  contentKey,
+  rollupDoc,
+  rollupScope,
+  unitDoc,
+  unitScope,
+  type SyncDoc,
+} from './docs';
+import { syncErrorOf, type SyncErrorCode } from './errors';
+import type { RemoteDb } from './remote';
+
+const DAY_MS = 86_400_000;
+/** Waits older than this are not synced as waiting now (a breach the popup no longer shows either). */
+export const WAITING_MAX_AGE_MS = 2 * DAY_MS;
+const BATCH = 500;
+export const RETRY_MIN_MS = 1000;
+export const RETRY_MAX_MS = 5 * 60_000;
+/** Changes are pushed together after this pause. */
+export const PUSH_DEBOUNCE_MS = 1000;
+
+export interface SyncHost {
+  now(): number;
+  /** The database (`openRemote`: PouchDB's http adapter); tests give a fake. */
+  remote(cfg: SyncConfig): RemoteDb;
+  /** Does the extension hold the host permission for `pattern` (granted at runtime from the options page)? */
+  hasPermission(pattern: string): Promise<boolean>;
+  /** A timer while the worker lives; returns its cancel. */
+  setTimer(fn: () => void, ms: number): () => void;
+  /** An alarm that wakes a stopped worker for a retry (null: none). */
+  setRetryAlarm(when: number | null): Promise<void>;
+}
+
+export type { SyncErrorCode };
+
+export interface SyncStatus {
+  /** The stored setting, without the password. */
+  config: Omit<SyncConfig, 'password'> | null;
+  hasPassword: boolean;
+  agent: string | null;
+  lastOkAt: number | null;
+  error: { code: SyncErrorCode; detail: string; at: number } | null;
+  /** Documents that differ from the server's copy after the last push (0 when all is there). */
+  pending: number;
+  retryAt: number | null;
+}
+
+type Scope = Map<string, { rev: string; key: string }>;
+
+export class TeamSync {
+  private cfg: SyncConfig | undefined;
+  private loaded = false;
+  private remoteDb: RemoteDb | undefined;
+  /** What the server holds per scope, as last read or acknowledged (memory; read again after a worker start). */
+  private scopes = new Map<string, Scope>();
+  private running: Promise<void> | undefined;
+  private again = false;
+  private failures = 0;
+  private cancelTimer: (() => void) | undefined;
+  private state: Omit<SyncStatus, 'config' | 'hasPassword' | 'agent'> = {
+    lastOkAt: null,
+    error: null,
+    pending: 0,
+    retryAt: null,
+  };
+  private agent: string | undefined;
+
+  constructor(
+    private readonly db: SentinelDB,
+    private readonly host: SyncHost,
+  ) {}
+
+  /** The stored setting through its schema (malformed: off). Never throws. */
+  async config(): Promise<SyncConfig | undefined> {
+    if (!this.loaded) {
+      try {
+        this.cfg = storedSyncConfig((await this.db.meta.get(SYNC_META_KEY))?.value);
+      } catch {
+        this.cfg = undefined;
+      }
+      this.loaded = true;
+    }
+    return this.cfg;
+  }
+
+  async status(): Promise<SyncStatus> {
+    const cfg = await this.config();
+    const { password, ...shown } = cfg ?? ({} as SyncConfig);
+    return {
+      config: cfg ? shown : null,
+      hasPassword: !!password,
+      agent: this.agent ?? (cfg ? await agentId(this.db) : null),
+      ...this.state,
+    };
+  }
+
+  /**
+   * Stores a new setting (already validated). Turning sync on first checks the permission and the server with
+   * the given user and password: a refusal is the reply, and sync stays as it was. An empty password keeps the
+   * stored one (the settings page never shows it).
+   */
+  async set(next: SyncConfig): Promise<{ ok: true } | { ok: false; code: SyncErrorCode; error: string }> {
+    const prev = await this.config();
+    const cfg = { ...next, password: next.password || (prev?.url === next.url ? (prev?.password ?? '') : '') };
+    if (cfg.enabled) {
+      const { pattern } = syncOrigin(cfg.url);
+      if (!(await this.host.hasPermission(pattern)))
+        return { ok: false, code: 'permission', error: `no permission for ${pattern}` };
+      try {
+        await this.open(cfg).info();
+      } catch (err) {
+        const e = syncErrorOf(err);
+        return { ok: false, code: e.code, error: e.detail };
+      }
+    }
+    await this.db.meta.put({ key: SYNC_META_KEY, value: cfg });
+    this.cfg = cfg;
+    this.loaded = true;
+    this.reset();
+    if (cfg.enabled) this.changed(0);
+    return { ok: true };
+  }
+
+  /** Local data changed: push after a short pause (nothing when sync is off). */
+  changed(delay = PUSH_DEBOUNCE_MS): void {
+    if (this.loaded && !this.cfg?.enabled) return;
+    if (this.cancelTimer && this.state.retryAt !== null) return; // a retry is already set
+    this.cancelTimer?.();
+    this.cancelTimer = this.host.setTimer(() => {
+      this.cancelTimer = undefined;
+      void this.push().catch(() => undefined);
+    }, delay);
+  }
+
+  /** One push (a push already running is followed by one more). Failures set the retry; never throws. */
+  push(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.pushOnce();
+        } while (this.again);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  private reset() {
+    this.scopes.clear();
+    this.remoteDb = undefined;
+    this.failures = 0;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    this.state = { lastOkAt: null, error: null, pending: 0, retryAt: null };
+    void this.host.setRetryAlarm(null).catch(() => undefined);
+  }
+
+  private open(cfg: SyncConfig): RemoteDb {
+    return this.host.remote(cfg);
+  }
+
+  private async pushOnce(): Promise<void> {
+    const cfg = await this.config();
+    if (!cfg?.enabled) return;
+    const { pattern } = syncOrigin(cfg.url);
+    if (!(await this.host.hasPermission(pattern))) return this.failed('permission', `no permission for ${pattern}`);
+    this.remoteDb ??= this.open(cfg);
+    const remote = this.remoteDb;
+    const now = this.host.now();
+    this.agent ??= await agentId(this.db);
+    const want = await this.derive(this.agent, cfg.label, now);
+    try {
+      let pending = 0;
+      const writes: object[] = [];
+      const scopeOf = new Map<string, string>();
+      for (const [scope, docs] of want) {
+        let have = this.scopes.get(scope);
+        if (!have) {
+          have = await readScope(remote, scope);
+          this.scopes.set(scope, have);
+        }
+        for (const d of docs.values()) {
+          const key = contentKey(d);
+          const cur = have.get(d._id);
+          if (cur?.key === key) continue;
+          writes.push(cur ? { ...d, _rev: cur.rev } : d);
+          scopeOf.set(d._id, scope);
+        }
+        for (const [id, cur] of have)
+          if (!docs.has(id)) {
+            writes.push({ _id: id, _rev: cur.rev, _deleted: true });
+            scopeOf.set(id, scope);
+          }
+      }
+      for (let i = 0; i < writes.length; i += BATCH) {
+        const batch = writes.slice(i, i + BATCH);
+        const results = await remote.bulkDocs(batch);
+        results.forEach((r, j) => {
+          const sent = batch[j] as SyncDoc & { _deleted?: true };
+          const scope = scopeOf.get(sent._id)!;
+          const have = this.scopes.get(scope)!;
+          if ('ok' in r && r.ok) {
+            if (sent._deleted) have.delete(sent._id);
+            else have.set(sent._id, { rev: r.rev, key: contentKey(sent) });
+          } else {
+            // A conflict (our `_rev` was out of date) or another refusal: read the scope again next time.
+            this.scopes.delete(scope);
+            pending += 1;
+          }
+        });
+      }
+      this.state.pending = pending;
+      if (pending) return this.failed('server', `${pending} documents refused (conflict); retrying`);
+      this.failures = 0;
+      this.state = { lastOkAt: this.host.now(), error: null, pending: 0, retryAt: null };
+      await this.host.setRetryAlarm(null).catch(() => undefined);
+    } catch (err) {
+      this.scopes.clear(); // what reached the server is unknown: read it again
+      const e = syncErrorOf(err);
+      this.state.pending = [...want.values()].reduce((n, d) => n + d.size, 0);
+      return this.failed(e.code, e.detail);
+    }
+  }
+
+  private async failed(code: SyncErrorCode, detail: string): Promise<void> {
+    const now = this.host.now();
+    const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** this.failures);
+    this.failures += 1;
+    this.state.error = { code, detail, at: now };
+    this.state.retryAt = now + delay;
+    this.cancelTimer?.();
+    this.cancelTimer = this.host.setTimer(() => {
+      this.cancelTimer = undefined;
+      this.state.retryAt = null;
+      void this.push().catch(() => undefined);
+    }, delay);
+    // A stopped worker is woken by the alarm (Chrome's alarms fire no sooner than 30 s).
+    await this.host.setRetryAlarm(now + Math.max(delay, 30_000)).catch(() => undefined);
+  }
+
+  /** What the database should hold for this agent, per scope (id prefix). */
+  private async derive(agent: string, label: string, now: number): Promise<Map<string, Map<string, SyncDoc>>> {
+    const out = new Map<string, Map<string, SyncDoc>>();
+    const put = (scope: string, d: SyncDoc) => {
+      let m = out.get(scope);
+      if (!m) out.set(scope, (m = new Map()));
+      m.set(d._id, d);
+    };
+    const days = [chinaDay(now - DAY_MS), chinaDay(now)];
+    const [units, rollups, clocks] = await Promise.all([
+      this.db.units.where('day').anyOf(days).toArray(),
+      this.db.rollups.where('day').anyOf(days).toArray(),
+      this.db.clocks.where('status').anyOf(WAITING).toArray(),
+    ]);
+    for (const day of days) {
+      out.set(unitScope(day, agent), new Map());
+      out.set(rollupScope(day, agent), new Map());
+    }
+    out.set(clockScope(agent), new Map());
+    for (const u of units) put(unitScope(u.day, agent), unitDoc(agent, u));
+    for (const r of rollups) put(rollupScope(r.day, agent), rollupDoc(agent, r));
+    for (const c of clocks)
+      if ((c.startedAt ?? c.lastMessageAt) >= now - WAITING_MAX_AGE_MS) put(clockScope(agent), clockDoc(agent, c));
+    put(agentDocId(agent), agentDoc(agent, label));
+    return out;
+  }
+}
+
+/** What the server holds in one scope (an id prefix; the agent doc's scope is its id). */
+async function readScope(remote: RemoteDb, scope: string): Promise<Scope> {
+  const res = scope.endsWith('|')
+    ? await remote.allDocs({ startkey: scope, endkey: `${scope}\uffff`, include_docs: true })
+    : await remote.allDocs({ keys: [scope], include_docs: true });
+  const have: Scope = new Map();
+  for (const row of res.rows)
+    if (row.value && !row.value.deleted && row.doc) have.set(row.id, { rev: row.value.rev, key: contentKey(row.doc) });
+  return have;
+}

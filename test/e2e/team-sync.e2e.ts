@@ -1,0 +1,340 @@
+/**
+ * Team sync against a CouchDB-compatible server (pouchdb-server, in memory, started here with users and a database
+ * only shop members may use), with two browser profiles as two agents of one shop:
+ * - a wrong password gives a clear error, stores nothing, and nothing is sent anywhere but the shop's server;
+ * - the owner's view (analytics, team view) merges both agents' figures without counting a buyer twice, and shows
+ *   the buyers waiting now across agents, live from the changes feed;
+ * - an agent offline, then back, loses nothing; the server down, then back, loses nothing.
+ * Each agent reaches the server through its own small TCP relay, so the test can cut one agent off (offline) or
+ * both (the server's address unreachable: what an agent sees of a server that is down).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chinaDay } from '../../lib/engine/time';
+import { allDayOverrides, putRows, readStore, seedSettings, type Row } from './db';
+import { REPO_ROOT, launchExtension, startStaticServer, type ExtensionHarness, type StaticServer } from './harness';
+
+declare const demo: { buyerSays(uid: string, text?: string): string };
+
+// Makes Playwright report the service worker's network requests too (Chromium).
+process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
+
+const ADMIN = { user: 'admin', password: 'admin-pw' };
+const AGENTS = { a: { user: 'agent1', password: 'pw-agent-1' }, b: { user: 'agent2', password: 'pw-agent-2' } };
+const SECRET = '我的地址是秘密街 42 号';
+const SHOP = '演示旗舰店';
+const METRIC = 'pdd.manual3min';
+
+let couchDir: string;
+let couch: ChildProcess;
+let couchUrl: string;
+let server: StaticServer;
+const relays: Record<'a' | 'b', Relay> = {} as never;
+const ext: Record<'a' | 'b', ExtensionHarness> = {} as never;
+const seen: Record<'a' | 'b', string[]> = { a: [], b: [] };
+
+/** A TCP relay to the server that can be cut (`down`: connections refused, open ones dropped). */
+interface Relay {
+  url: string;
+  down: boolean;
+  setDown(down: boolean): void;
+  close(): Promise<void>;
+}
+
+async function startRelay(to: number): Promise<Relay> {
+  const open = new Set<Socket>();
+  const srv: Server = createServer((sock) => {
+    if (relay.down) return sock.destroy();
+    const up = connect(to, '127.0.0.1');
+    open.add(sock).add(up);
+    const drop = () => {
+      sock.destroy();
+      up.destroy();
+      open.delete(sock);
+      open.delete(up);
+    };
+    sock.on('error', drop).on('close', drop);
+    up.on('error', drop).on('close', drop);
+    sock.pipe(up).pipe(sock);
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const relay: Relay = {
+    url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`,
+    down: false,
+    setDown(down) {
+      relay.down = down;
+      if (down) for (const s of open) s.destroy();
+    },
+    close: () => new Promise((r) => srv.close(() => r())),
+  };
+  return relay;
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** A request to the server as its admin (JSON in and out). */
+async function admin(method: string, p: string, body?: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(`${couchUrl}${p}`, {
+    method,
+    headers: {
+      'Content-Type': 'application/json',
+      Authorization: `Basic ${Buffer.from(`${ADMIN.user}:${ADMIN.password}`).toString('base64')}`,
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  return (await res.json()) as Record<string, unknown>;
+}
+
+async function startCouch(): Promise<void> {
+  couchDir = await mkdtemp(path.join(tmpdir(), 'reply-sentinel-couch-'));
+  const port = await freePort();
+  couchUrl = `http://127.0.0.1:${port}`;
+  // It writes log.txt / config.json into its working directory: a temp dir, removed afterwards.
+  couch = spawn(
+    process.execPath,
+    [path.join(REPO_ROOT, 'node_modules/pouchdb-server/bin/pouchdb-server'), '--in-memory', '-p', String(port)],
+    { cwd: couchDir, stdio: 'ignore' },
+  );
+  for (let i = 0; ; i++) {
+    if (
+      await fetch(couchUrl).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    if (i > 300) throw new Error('pouchdb-server did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // Out of "admin party": an admin, the shop's database, one user per agent, members only.
+  await fetch(`${couchUrl}/_config/admins/${ADMIN.user}`, { method: 'PUT', body: JSON.stringify(ADMIN.password) });
+  await admin('PUT', '/shop');
+  for (const a of Object.values(AGENTS))
+    await admin('PUT', `/_users/org.couchdb.user:${a.user}`, {
+      name: a.user,
+      password: a.password,
+      roles: [],
+      type: 'user',
+    });
+  await admin('PUT', '/shop/_security', {
+    admins: { names: [], roles: [] },
+    members: { names: Object.values(AGENTS).map((a) => a.user), roles: [] },
+  });
+}
+
+const today = () => chinaDay(Date.now());
+/** When the judged waits of the seeded units started (an hour before the test). */
+const START = Date.now() - 3_600_000;
+
+function unit(buyer: string, result: 'pass' | 'fail' | 'unknown', startAt: number): Row {
+  return {
+    id: `${METRIC}|pdd|${SHOP}|${buyer}|${startAt}`,
+    metric: METRIC,
+    platform: 'pdd',
+    account: SHOP,
+    buyer,
+    conv: `pdd|${SHOP}|${buyer}`,
+    buyerNick: `${buyer.slice(0, 1)}***`,
+    day: today(),
+    startAt,
+    dueAt: startAt + 180_000,
+    replyAt: result === 'pass' ? startAt + 30_000 : null,
+    responseSec: result === 'pass' ? 30 : null,
+    cappedSec: result === 'unknown' ? null : result === 'pass' ? 30 : 180,
+    result,
+    rulesVersion: 'e2e',
+  };
+}
+
+/** Fills and saves the options page's team sync form; returns the result text. */
+async function configure(who: 'a' | 'b', password: string): Promise<string> {
+  const page = await ext[who].context.newPage();
+  await page.goto(`${ext[who].baseUrl}/options.html`);
+  await page.locator('input[name="syncEnabled"]').check();
+  await page.locator('input[name="syncUrl"]').fill(`${relays[who].url}/shop`);
+  await page.locator('input[name="syncUser"]').fill(AGENTS[who].user);
+  await page.locator('input[name="syncPassword"]').fill(password);
+  await page.locator('input[name="syncLabel"]').fill(who === 'a' ? '客服甲' : '客服乙');
+  await page.locator('#rs-sync-save').click();
+  await expect.poll(() => page.locator('#rs-sync-result').textContent(), { timeout: 15_000 }).not.toBe('');
+  const text = (await page.locator('#rs-sync-result').textContent()) ?? '';
+  await page.close();
+  return text;
+}
+
+/** Every document in the shop's database (as its admin). */
+async function serverDocs(): Promise<Record<string, unknown>[]> {
+  const res = (await admin('GET', '/shop/_all_docs?include_docs=true')) as { rows: { doc: Record<string, unknown> }[] };
+  return res.rows.map((r) => r.doc);
+}
+
+let owner: Page;
+/** A cell of the owner's per-rule table. */
+const ruleCell = (col: string) => owner.locator(`#ana-shop-rules tr[data-metric="${METRIC}"] td[data-col="${col}"]`);
+
+async function buyerWaits(who: 'a' | 'b', uid: string): Promise<Page> {
+  const page = await ext[who].context.newPage();
+  await page.goto(`${server.url}/pdd/index.html?auto=0`);
+  await expect.poll(async () => (await readStore(ext[who], 'tabs')).length, { timeout: 15_000 }).toBeGreaterThan(0);
+  await page.evaluate(([u, text]) => demo.buyerSays(u!, text), [uid, SECRET]);
+  return page;
+}
+
+beforeAll(async () => {
+  await startCouch();
+  const port = Number(new URL(couchUrl).port);
+  relays.a = await startRelay(port);
+  relays.b = await startRelay(port);
+  server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
+  for (const who of ['a', 'b'] as const) {
+    ext[who] = await launchExtension();
+    ext[who].context.on('request', (r) => seen[who].push(r.url()));
+    await seedSettings(ext[who], { ruleOverrides: allDayOverrides() });
+  }
+}, 120_000);
+
+afterAll(async () => {
+  for (const who of ['a', 'b'] as const) await ext[who]?.close();
+  await server?.close();
+  for (const r of Object.values(relays)) await r.close();
+  couch?.kill();
+  if (couchDir) await rm(couchDir, { recursive: true, force: true });
+});
+
+describe('team sync to the shop’s CouchDB', () => {
+  it('while off, nothing is sent; a wrong password is a clear error, stores nothing, reaches nothing else', async () => {
+    await putRows(ext.a, 'units', [unit('s-shared', 'pass', START)]);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(seen.a.filter((u) => u.startsWith(relays.a.url))).toEqual([]);
+    const text = await configure('a', 'not-the-password');
+    expect(text).toMatch(/用户名或密码错误|Wrong user name or password/);
+    expect((await readStore(ext.a, 'meta')).find((r) => r.key === 'teamSync')).toBeUndefined();
+    expect(await serverDocs()).toEqual([]);
+    const outside = seen.a.filter(
+      (u) => !u.startsWith(relays.a.url) && !u.startsWith('chrome-extension://') && !u.startsWith('data:'),
+    );
+    expect(outside).toEqual([]);
+    expect(seen.a.some((u) => u.startsWith(relays.a.url))).toBe(true); // the check did reach the server
+  });
+
+  it('two agents of one shop: the owner view merges their figures without counting a buyer twice', async () => {
+    // Both agents judged two shared buyers (the first: A saw the reply, B's tab was closed: unknown; the second:
+    // both saw it). Each also has a buyer of its own. Added up, that would be 4 passes and 1 unknown.
+    await putRows(ext.a, 'units', [
+      unit('s-shared', 'pass', START),
+      unit('s-shared2', 'pass', START + 500),
+      unit('s-only-a', 'fail', START + 1000),
+    ]);
+    await putRows(ext.b, 'units', [
+      unit('s-shared', 'unknown', START),
+      unit('s-shared2', 'pass', START + 500),
+      unit('s-only-b', 'pass', START + 2000),
+    ]);
+    expect(await configure('a', AGENTS.a.password)).toMatch(/已保存|Saved/);
+    expect(await configure('b', AGENTS.b.password)).toMatch(/已保存|Saved/);
+    const waiting = await buyerWaits('a', '802114');
+
+    await expect
+      .poll(async () => (await serverDocs()).filter((d) => d.kind === 'unit' && d.day === today()).length, {
+        timeout: 20_000,
+      })
+      .toBeGreaterThanOrEqual(6);
+    await expect
+      .poll(async () => (await serverDocs()).some((d) => d.kind === 'clock' && d.buyer === '802114'), {
+        timeout: 20_000,
+      })
+      .toBe(true);
+    const docs = await serverDocs();
+    // Derived data only: no message text anywhere (the buyer's question is in A's database, never on the server).
+    expect(JSON.stringify(docs)).not.toContain('秘密街');
+    expect(
+      docs
+        .filter((d) => d.kind === 'agent')
+        .map((d) => d.label)
+        .sort(),
+    ).toEqual(['客服乙', '客服甲']);
+
+    owner = await ext.a.context.newPage();
+    await owner.goto(`${ext.a.baseUrl}/analytics.html`);
+    await owner
+      .locator('select')
+      .filter({ has: owner.locator('option[value="team"]') })
+      .selectOption('team');
+    await expect.poll(() => ruleCell('pass').textContent(), { timeout: 20_000 }).toBe('3');
+    expect(await ruleCell('fail').textContent()).toBe('1');
+    expect(await ruleCell('unknown').textContent()).toBe('0');
+    // Each agent's own figures stay theirs.
+    const agentCell = (label: string, col: string) =>
+      owner.locator('#ana-shop-agents tr', { hasText: label }).locator(`td[data-col="${col}"]`).textContent();
+    expect([await agentCell('客服甲', 'pass'), await agentCell('客服甲', 'fail')]).toEqual(['2', '1']);
+    expect([await agentCell('客服乙', 'pass'), await agentCell('客服乙', 'fail')]).toEqual(['2', '0']);
+    await expect.poll(() => owner.locator(`#ana-shop-waiting tr[data-conv="pdd|${SHOP}|802114"]`).count()).toBe(1);
+    await waiting.close();
+  }, 90_000);
+
+  it('an agent offline, then back, loses nothing (the owner view updates live)', async () => {
+    relays.b.setDown(true);
+    const page = await buyerWaits('b', '733519');
+    // B's extension keeps what it could not send and says so.
+    const options = await ext.b.context.newPage();
+    await options.goto(`${ext.b.baseUrl}/options.html`);
+    await expect
+      .poll(() => options.locator('#rs-sync-state').textContent(), { timeout: 20_000 })
+      .toMatch(/无法连接服务器|Cannot reach the server/);
+    expect((await serverDocs()).some((d) => d.buyer === '733519')).toBe(false);
+    relays.b.setDown(false);
+    await expect
+      .poll(() => owner.locator(`#ana-shop-waiting tr[data-conv="pdd|${SHOP}|733519"]`).count(), { timeout: 45_000 })
+      .toBe(1);
+    await expect
+      .poll(() => options.locator('#rs-sync-state').textContent(), { timeout: 20_000 })
+      .toMatch(/已同步|In sync/);
+    await options.close();
+    await page.close();
+  }, 90_000);
+
+  it('the server down, then back, loses nothing', async () => {
+    relays.a.setDown(true);
+    relays.b.setDown(true);
+    await putRows(ext.a, 'units', [unit('s-down-a', 'pass', START + 3000)]);
+    await putRows(ext.b, 'units', [unit('s-down-b', 'fail', START + 4000)]);
+    // A real change in each profile makes each push (and fail).
+    const pa = await buyerWaits('a', '915002');
+    const pb = await buyerWaits('b', '640087');
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await serverDocs()).some((d) => d.buyer === 's-down-a' || d.buyer === 's-down-b')).toBe(false);
+    relays.a.setDown(false);
+    relays.b.setDown(false);
+    await expect
+      .poll(
+        async () =>
+          (await serverDocs())
+            .filter((d) => d.kind === 'unit')
+            .map((d) => d.buyer)
+            .filter((b) => b === 's-down-a' || b === 's-down-b')
+            .sort(),
+        { timeout: 45_000 },
+      )
+      .toEqual(['s-down-a', 's-down-b']);
+    await expect.poll(() => ruleCell('pass').textContent(), { timeout: 20_000 }).toBe('4');
+    expect(await ruleCell('fail').textContent()).toBe('2');
+    for (const uid of ['915002', '640087'])
+      await expect
+        .poll(() => owner.locator(`#ana-shop-waiting tr[data-conv="pdd|${SHOP}|${uid}"]`).count(), { timeout: 20_000 })
+        .toBe(1);
+    await pa.close();
+    await pb.close();
+  }, 120_000);
+});

@@ -1,0 +1,492 @@
+/**
+ * Team sync (lib/sync): document ids, what a document holds (never text), the merge rules of the shop view, the
+ * stored setting's validation, and the pusher against an in-memory CouchDB stand-in (idempotent retries, offline
+ * queue, deletions, conflicts, nothing sent while off).
+ */
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SentinelDB, type ClockRow, type RollupRow, type UnitRow } from '../../lib/db/schema';
+import { chinaTime } from '../../lib/engine/time';
+import { SYNC_META_KEY, checkDbUrl, storedSyncConfig, syncOrigin, type SyncConfig } from '../../lib/sync/config';
+import {
+  asSyncDoc,
+  clockDoc,
+  contentKey,
+  preferClock,
+  preferUnit,
+  rollupDoc,
+  unitDoc,
+  type UnitDoc,
+} from '../../lib/sync/docs';
+import { startTeamSync } from '../../lib/sync';
+import { TeamSync, type SyncHost } from '../../lib/sync/pusher';
+import type { RemoteDb } from '../../lib/sync/remote';
+import { syncErrorOf } from '../../lib/sync/errors';
+import { ShopDocs, shopView } from '../../lib/sync/shop';
+
+const DAY = '2026-11-20';
+const NOW = chinaTime(DAY, 15);
+const AGENT_A = 'aaaaaaaa-0000-4000-8000-000000000001';
+const AGENT_B = 'bbbbbbbb-0000-4000-8000-000000000002';
+
+function unit(over: Partial<UnitRow> = {}): UnitRow {
+  const buyer = over.buyer ?? 'b1';
+  return {
+    id: `pdd.manual3min|pdd|shop|${buyer}|${chinaTime(DAY, 10)}`,
+    metric: 'pdd.manual3min',
+    platform: 'pdd',
+    account: 'shop',
+    buyer,
+    conv: `pdd|shop|${buyer}`,
+    buyerNick: 'b***1',
+    day: DAY,
+    startAt: chinaTime(DAY, 10),
+    dueAt: chinaTime(DAY, 10, 3),
+    replyAt: chinaTime(DAY, 10, 1),
+    responseSec: 60,
+    cappedSec: 60,
+    result: 'pass',
+    rulesVersion: 'r1',
+    ...over,
+  };
+}
+
+function clock(over: Partial<ClockRow> = {}): ClockRow {
+  return {
+    key: 'pdd|shop|b2',
+    platform: 'pdd',
+    account: 'shop',
+    buyer: 'b2',
+    buyerNick: 'b***2',
+    metric: 'pdd.manual3min',
+    status: 'pending',
+    startedAt: NOW - 60_000,
+    dueAt: NOW + 120_000,
+    alertAt: NOW + 60_000,
+    waitingMessages: 1,
+    lastMessageAt: NOW - 60_000,
+    lastText: '我的快递到哪了 SECRET-TEXT',
+    alertedFor: 1,
+    ...over,
+  };
+}
+
+const rollup = (over: Partial<RollupRow> = {}): RollupRow => ({
+  id: `pdd.manual3min|${DAY}|pdd|shop`,
+  metric: 'pdd.manual3min',
+  day: DAY,
+  platform: 'pdd',
+  account: 'shop',
+  pass: 3,
+  fail: 1,
+  pending: 0,
+  unknown: 0,
+  notAssessed: 0,
+  cappedSum: 100,
+  cappedCount: 4,
+  updatedAt: NOW,
+  ...over,
+});
+
+describe('documents', () => {
+  it('have deterministic ids: the same row of the same agent is the same id, another agent another id', () => {
+    expect(unitDoc(AGENT_A, unit())._id).toBe(unitDoc(AGENT_A, unit())._id);
+    expect(unitDoc(AGENT_A, unit())._id).toBe(`u|${DAY}|${AGENT_A}|${unit().id}`);
+    expect(unitDoc(AGENT_B, unit())._id).not.toBe(unitDoc(AGENT_A, unit())._id);
+    expect(rollupDoc(AGENT_A, rollup())._id).toBe(`r|${DAY}|${AGENT_A}|pdd.manual3min|${DAY}|pdd|shop`);
+    expect(clockDoc(AGENT_A, clock())._id).toBe(`c|${AGENT_A}|pdd|shop|b2`);
+  });
+
+  it('carry no message text and no alert bookkeeping', () => {
+    const c = clockDoc(AGENT_A, clock());
+    const text = JSON.stringify(c);
+    expect(text).not.toContain('SECRET-TEXT');
+    expect(text).not.toContain('我的快递');
+    expect(Object.keys(c).sort()).toEqual(
+      [
+        '_id',
+        'v',
+        'kind',
+        'agent',
+        'conv',
+        'platform',
+        'account',
+        'buyer',
+        'buyerNick',
+        'metric',
+        'status',
+        'startedAt',
+        'dueAt',
+        'waitingMessages',
+        'lastMessageAt',
+      ].sort(),
+    );
+    // A unit row carrying an unexpected text field (a future or damaged row) does not pass it on either.
+    const u = unitDoc(AGENT_A, { ...unit(), text: 'SECRET-TEXT' } as UnitRow);
+    expect(JSON.stringify(u)).not.toContain('SECRET-TEXT');
+    expect(u).toMatchObject({ kind: 'unit', unit: unit().id, result: 'pass', buyerNick: 'b***1' });
+  });
+
+  it('compare by content, not by key order or CouchDB fields', () => {
+    const d = unitDoc(AGENT_A, unit());
+    const reordered = Object.fromEntries(Object.entries(d).reverse());
+    expect(contentKey({ ...reordered, _rev: '3-abc', _conflicts: [] })).toBe(contentKey(d));
+    expect(contentKey(unitDoc(AGENT_A, unit({ result: 'fail' })))).not.toBe(contentKey(d));
+  });
+
+  it('read back only when they are ours and well formed', () => {
+    expect(asSyncDoc(unitDoc(AGENT_A, unit()))).toBeDefined();
+    expect(asSyncDoc({ _id: 'x', v: 2, kind: 'unit', agent: 'a' })).toBeUndefined();
+    expect(asSyncDoc({ _id: 'x', v: 1, kind: 'other', agent: 'a' })).toBeUndefined();
+    expect(asSyncDoc({ ...unitDoc(AGENT_A, unit()), _deleted: true })).toBeUndefined();
+    expect(asSyncDoc(null)).toBeUndefined();
+    expect(asSyncDoc('u|x')).toBeUndefined();
+  });
+});
+
+describe('the conflict rules (whose copy the shop view counts)', () => {
+  const copy = (agent: string, over: Partial<UnitRow>) => unitDoc(agent, unit(over));
+  const winner = (a: UnitDoc, b: UnitDoc) => (preferUnit(a, b) < 0 ? a : b);
+
+  it('a decided copy wins over a pending or unknown one, in either order', () => {
+    const pass = copy(AGENT_B, { result: 'pass' });
+    const unknown = copy(AGENT_A, { result: 'unknown', replyAt: null, responseSec: null, cappedSec: null });
+    expect(winner(pass, unknown)).toBe(pass);
+    expect(winner(unknown, pass)).toBe(pass);
+    const pending = copy(AGENT_A, { result: 'pending', replyAt: null });
+    expect(winner(pending, unknown).result).toBe('pending');
+  });
+
+  it('between two decided copies: the one that saw the reply, then the earlier reply, then the smaller agent id', () => {
+    const late = copy(AGENT_A, { result: 'fail', replyAt: null, seenLate: true });
+    const replied = copy(AGENT_B, { result: 'pass', replyAt: chinaTime(DAY, 10, 2) });
+    expect(winner(late, replied)).toBe(replied);
+    const earlier = copy(AGENT_B, { replyAt: chinaTime(DAY, 10, 1) });
+    const later = copy(AGENT_A, { replyAt: chinaTime(DAY, 10, 5), result: 'fail' });
+    expect(winner(later, earlier)).toBe(earlier);
+    const same = [copy(AGENT_B, {}), copy(AGENT_A, {})];
+    expect(winner(same[0]!, same[1]!).agent).toBe(AGENT_A);
+    expect(winner(same[1]!, same[0]!).agent).toBe(AGENT_A);
+  });
+
+  it('a clock: the one that saw the later message, then the more serious state, then the smaller agent id', () => {
+    const a = clockDoc(AGENT_A, clock({ lastMessageAt: NOW - 1000 }));
+    const b = clockDoc(AGENT_B, clock({ lastMessageAt: NOW - 2000, status: 'breached' }));
+    expect(preferClock(a, b)).toBeLessThan(0);
+    expect(preferClock(b, a)).toBeGreaterThan(0);
+    const c = clockDoc(AGENT_B, clock({ lastMessageAt: NOW - 1000, status: 'breached' }));
+    expect(preferClock(c, a)).toBeLessThan(0);
+    const d = clockDoc(AGENT_B, clock({ lastMessageAt: NOW - 1000 }));
+    expect(preferClock(a, d)).toBeLessThan(0);
+  });
+});
+
+describe('the shop view', () => {
+  it('merges two agents of one account without double counting, and keeps each agent’s own figures', () => {
+    const shop = new ShopDocs();
+    const docs = [
+      // Both agents saw b1 (the same unit): counted once, as a pass (B saw the reply).
+      unitDoc(AGENT_A, unit({ buyer: 'b1', result: 'unknown', replyAt: null })),
+      unitDoc(AGENT_B, unit({ buyer: 'b1', result: 'pass' })),
+      // Only A saw b3, only B saw b4.
+      unitDoc(AGENT_A, unit({ buyer: 'b3', result: 'fail', replyAt: null })),
+      unitDoc(AGENT_B, unit({ buyer: 'b4', result: 'pass' })),
+      // Another day: not in this day's view.
+      unitDoc(AGENT_B, unit({ buyer: 'b5', day: '2026-11-19' })),
+      { _id: `a|${AGENT_A}`, v: 1, kind: 'agent', agent: AGENT_A, label: '小王' },
+      clockDoc(AGENT_A, clock({ key: 'pdd|shop|b9', buyer: 'b9', dueAt: NOW + 5000 })),
+      clockDoc(AGENT_B, clock({ key: 'pdd|shop|b9', buyer: 'b9', dueAt: NOW + 5000 })),
+      clockDoc(AGENT_B, clock({ key: 'pdd|shop|b8', buyer: 'b8', dueAt: NOW + 1000, status: 'breached' })),
+      clockDoc(AGENT_B, clock({ key: 'pdd|shop|b7', buyer: 'b7', status: 'answered' })),
+    ];
+    for (const d of docs) shop.apply(d._id, d);
+    const v = shopView(shop.docs.values(), DAY);
+    expect(v.metrics).toHaveLength(1);
+    expect(v.metrics[0]!.counts).toMatchObject({ pass: 2, fail: 1, unknown: 0 });
+    expect(v.metrics[0]!.rate).toBeCloseTo(2 / 3);
+    const a = v.agents.find((x) => x.agent === AGENT_A)!;
+    const b = v.agents.find((x) => x.agent === AGENT_B)!;
+    expect(a).toMatchObject({ label: '小王', counted: 1 });
+    expect(a.counts).toMatchObject({ unknown: 1, fail: 1 });
+    expect(b).toMatchObject({ label: '', counted: 2 });
+    expect(v.waiting.map((c) => c.buyer)).toEqual(['b8', 'b9']);
+    // The same documents in reverse order give the same view.
+    const back = new ShopDocs();
+    for (const d of [...docs].reverse()) back.apply(d._id, d);
+    expect(shopView(back.docs.values(), DAY)).toEqual(v);
+    // A deletion from the feed takes a document out.
+    expect(shop.apply(docs[6]!._id, undefined, true)).toBe(true);
+    expect(shopView(shop.docs.values(), DAY).waiting.find((c) => c.buyer === 'b9')?.agent).toBe(AGENT_B);
+  });
+});
+
+describe('the setting', () => {
+  const good: SyncConfig = {
+    enabled: true,
+    url: 'https://couch.shop.cn:6984/sentinel',
+    user: 'a1',
+    password: 'p',
+    label: '',
+  };
+
+  it('accepts a database URL and refuses what is not one', () => {
+    expect(storedSyncConfig(good)).toEqual(good);
+    expect(storedSyncConfig({ ...good, url: 'https://couch.shop.cn:6984/sentinel/' })?.url).toBe(
+      'https://couch.shop.cn:6984/sentinel',
+    );
+    expect(checkDbUrl('ftp://x/db')).toMatch(/https/);
+    expect(checkDbUrl('https://u:p@x/db')).toMatch(/user or password/);
+    expect(checkDbUrl('https://x/')).toMatch(/database name/);
+    expect(checkDbUrl('https://x/DB')).toMatch(/database name/);
+    expect(checkDbUrl('https://x/db?a=1')).toMatch(/\?/);
+    expect(checkDbUrl('not a url')).toMatch(/URL/);
+  });
+
+  it('a malformed stored value is "off", never an error', () => {
+    expect(storedSyncConfig(undefined)).toBeUndefined();
+    expect(storedSyncConfig('x')).toBeUndefined();
+    expect(storedSyncConfig({ ...good, enabled: 'yes' })).toBeUndefined();
+    expect(storedSyncConfig({ ...good, url: 'javascript:alert(1)' })).toBeUndefined();
+  });
+
+  it('names the origin and its permission pattern', () => {
+    expect(syncOrigin(good.url)).toEqual({ origin: 'https://couch.shop.cn:6984', pattern: 'https://couch.shop.cn/*' });
+  });
+
+  it('tells a wrong password from an unreachable server', () => {
+    expect(syncErrorOf({ status: 401, name: 'unauthorized', message: 'Name or password is incorrect.' }).code).toBe(
+      'auth',
+    );
+    expect(syncErrorOf(new TypeError('Failed to fetch')).code).toBe('network');
+    expect(syncErrorOf({ status: 404, name: 'not_found' }).code).toBe('notFound');
+    expect(syncErrorOf({ status: 500 }).code).toBe('server');
+  });
+});
+
+// ---- the pusher against an in-memory CouchDB stand-in ----------------------------------------------------------
+
+class FakeCouch implements RemoteDb {
+  docs = new Map<string, { rev: number; doc: Record<string, unknown> }>();
+  down = false;
+  requests = 0;
+  /** Lose the reply of the next bulkDocs (the write reaches the server, the client sees a network error). */
+  loseNextReply = false;
+  private check() {
+    this.requests++;
+    if (this.down) throw new TypeError('Failed to fetch');
+  }
+  async info() {
+    this.check();
+    return { update_seq: 0 };
+  }
+  async allDocs(opts: { startkey?: string; endkey?: string; keys?: string[]; include_docs?: boolean }) {
+    this.check();
+    const ids = opts.keys ?? [...this.docs.keys()].filter((k) => k >= opts.startkey! && k <= opts.endkey!).sort();
+    return {
+      rows: ids.flatMap((id) => {
+        const d = this.docs.get(id);
+        return d ? [{ id, key: id, value: { rev: `${d.rev}-x` }, doc: { ...d.doc, _id: id, _rev: `${d.rev}-x` } }] : [];
+      }),
+    };
+  }
+  async bulkDocs(list: object[]) {
+    this.check();
+    const out = list.map((raw) => {
+      const d = raw as Record<string, unknown> & { _id: string; _rev?: string; _deleted?: boolean };
+      const cur = this.docs.get(d._id);
+      if ((cur ? `${cur.rev}-x` : undefined) !== d._rev)
+        return { error: true, id: d._id, status: 409, name: 'conflict' };
+      if (d._deleted) {
+        this.docs.delete(d._id);
+        return { ok: true as const, id: d._id, rev: 'deleted' };
+      }
+      const { _rev, ...doc } = d;
+      const rev = (cur?.rev ?? 0) + 1;
+      this.docs.set(d._id, { rev, doc });
+      return { ok: true as const, id: d._id, rev: `${rev}-x` };
+    });
+    if (this.loseNextReply) {
+      this.loseNextReply = false;
+      throw new TypeError('Failed to fetch');
+    }
+    return out;
+  }
+  changes(): never {
+    throw new Error('not used');
+  }
+}
+
+class Host implements SyncHost {
+  clock = NOW;
+  granted = true;
+  timers: { fn: () => void; at: number }[] = [];
+  alarm: number | null = null;
+  constructor(readonly couch: FakeCouch) {}
+  now = () => this.clock;
+  remote = () => this.couch;
+  hasPermission = async () => this.granted;
+  setTimer = (fn: () => void, ms: number) => {
+    const t = { fn, at: this.clock + ms };
+    this.timers.push(t);
+    return () => void (this.timers = this.timers.filter((x) => x !== t));
+  };
+  setRetryAlarm = async (when: number | null) => void (this.alarm = when);
+}
+
+let n = 0;
+let db: SentinelDB;
+let couch: FakeCouch;
+let host: Host;
+let sync: TeamSync;
+const CFG: SyncConfig = {
+  enabled: true,
+  url: 'http://127.0.0.1:5984/shop',
+  user: 'agent1',
+  password: 'pw',
+  label: '小王',
+};
+
+beforeEach(async () => {
+  db = new SentinelDB(`team-sync-${++n}`);
+  await db.meta.put({ key: 'agentId', value: AGENT_A });
+  couch = new FakeCouch();
+  host = new Host(couch);
+  sync = new TeamSync(db, host);
+});
+afterEach(() => db.close());
+
+const ours = () => [...couch.docs.keys()].filter((k) => k.includes(AGENT_A)).sort();
+
+describe('the pusher', () => {
+  it('while off: no request at all, whatever changes', async () => {
+    await db.units.put(unit());
+    sync.changed(0);
+    await sync.push();
+    expect(couch.requests).toBe(0);
+    // A malformed stored setting is off too.
+    await db.meta.put({ key: SYNC_META_KEY, value: { enabled: true, url: 'nope' } });
+    const again = new TeamSync(db, host);
+    await again.push();
+    expect(couch.requests).toBe(0);
+    expect((await again.status()).config).toBeNull();
+  });
+
+  it('refuses to turn on without the host permission or with a wrong password, and stores nothing then', async () => {
+    host.granted = false;
+    expect(await sync.set(CFG)).toMatchObject({ ok: false, code: 'permission' });
+    expect(couch.requests).toBe(0);
+    host.granted = true;
+    couch.info = async () => {
+      couch.requests++;
+      throw { status: 401, name: 'unauthorized', message: 'Name or password is incorrect.' };
+    };
+    expect(await sync.set(CFG)).toMatchObject({ ok: false, code: 'auth', error: 'Name or password is incorrect.' });
+    expect(await db.meta.get(SYNC_META_KEY)).toBeUndefined();
+  });
+
+  it('pushes units, rollups, waiting clocks and the agent; a second push writes nothing', async () => {
+    await db.units.bulkPut([unit(), unit({ buyer: 'b3', result: 'fail' }), unit({ buyer: 'old', day: '2026-11-01' })]);
+    await db.rollups.put(rollup());
+    await db.clocks.bulkPut([clock(), clock({ key: 'pdd|shop|b7', buyer: 'b7', status: 'answered' })]);
+    expect(await sync.set(CFG)).toEqual({ ok: true });
+    await sync.push();
+    expect(ours()).toEqual(
+      [
+        `a|${AGENT_A}`,
+        `c|${AGENT_A}|pdd|shop|b2`,
+        `r|${DAY}|${AGENT_A}|pdd.manual3min|${DAY}|pdd|shop`,
+        `u|${DAY}|${AGENT_A}|${unit().id}`,
+        `u|${DAY}|${AGENT_A}|${unit({ buyer: 'b3' }).id}`,
+      ].sort(),
+    );
+    expect(JSON.stringify([...couch.docs.values()])).not.toContain('SECRET-TEXT');
+    const revs = [...couch.docs.values()].map((d) => d.rev);
+    await sync.push();
+    // A fresh worker (nothing in memory) reads what is there and writes nothing either.
+    await new TeamSync(db, host).push();
+    expect([...couch.docs.values()].map((d) => d.rev)).toEqual(revs);
+    expect((await sync.status()).error).toBeNull();
+  });
+
+  it('a change updates its document; a clock that stops waiting and a unit that goes are deleted', async () => {
+    await db.units.bulkPut([unit({ result: 'pending', replyAt: null }), unit({ buyer: 'b3' })]);
+    await db.clocks.put(clock());
+    await sync.set(CFG);
+    await sync.push();
+    await db.units.put(unit());
+    await db.units.delete(unit({ buyer: 'b3' }).id);
+    await db.clocks.put(clock({ status: 'answered' }));
+    await sync.push();
+    expect(couch.docs.get(`u|${DAY}|${AGENT_A}|${unit().id}`)).toMatchObject({ rev: 2, doc: { result: 'pass' } });
+    expect(ours()).toEqual([`a|${AGENT_A}`, `u|${DAY}|${AGENT_A}|${unit().id}`]);
+  });
+
+  it('offline: nothing is lost; retries back off and the next push sends everything', async () => {
+    await sync.set(CFG);
+    await sync.push();
+    couch.down = true;
+    await db.units.bulkPut([unit(), unit({ buyer: 'b3' })]);
+    await sync.push();
+    const s = await sync.status();
+    expect(s.error?.code).toBe('network');
+    expect(s.pending).toBeGreaterThan(0);
+    expect(host.timers.at(-1)!.at - host.clock).toBe(1000);
+    expect(host.alarm).toBe(host.clock + 30_000);
+    await sync.push();
+    expect(host.timers.at(-1)!.at - host.clock).toBe(2000);
+    expect(host.timers).toHaveLength(1); // one retry pending, not one per failure
+    couch.down = false;
+    host.timers[0]!.fn();
+    await sync.push();
+    expect(ours()).toHaveLength(3);
+    expect(await sync.status()).toMatchObject({ error: null, pending: 0, retryAt: null });
+    expect(host.alarm).toBeNull();
+  });
+
+  it('a write whose reply was lost is not written twice (same ids), and a stale revision is resolved', async () => {
+    await db.units.put(unit());
+    await sync.set(CFG);
+    couch.loseNextReply = true;
+    await sync.push();
+    expect((await sync.status()).error?.code).toBe('network');
+    await sync.push();
+    expect(ours()).toHaveLength(2);
+    expect(couch.docs.get(`u|${DAY}|${AGENT_A}|${unit().id}`)!.rev).toBe(1);
+    // Someone changed our document behind our back (a restored backup, another copy of this profile): ours wins.
+    const id = `u|${DAY}|${AGENT_A}|${unit().id}`;
+    couch.docs.get(id)!.rev = 7;
+    couch.docs.get(id)!.doc.result = 'fail';
+    await db.units.put(unit({ responseSec: 61 }));
+    await sync.push(); // conflict: the scope is read again
+    expect((await sync.status()).error).not.toBeNull();
+    await sync.push();
+    expect(couch.docs.get(id)!.doc).toMatchObject({ result: 'pass', responseSec: 61 });
+  });
+});
+
+describe('the background wiring (startTeamSync)', () => {
+  it('pushes after a change of units, rollups or clocks, not after other tables, and never while off', async () => {
+    const wired = startTeamSync(db, host);
+    await db.units.put(unit());
+    await new Promise((r) => setTimeout(r, 50));
+    await wired.push(); // the setting is read: off
+    host.timers = [];
+    await db.units.put(unit({ buyer: 'b5' }));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(host.timers).toEqual([]); // off: nothing scheduled
+    expect(await wired.set(CFG)).toEqual({ ok: true });
+    host.timers[0]!.fn();
+    await wired.push();
+    expect(ours()).toHaveLength(3);
+    host.timers = [];
+    await db.phrases.put({ text: 'x' } as never);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(host.timers).toEqual([]);
+    await db.clocks.put(clock());
+    await new Promise((r) => setTimeout(r, 50));
+    expect(host.timers).toHaveLength(1);
+    host.timers[0]!.fn();
+    await wired.push();
+    expect(ours()).toContain(`c|${AGENT_A}|pdd|shop|b2`);
+  });
+});
