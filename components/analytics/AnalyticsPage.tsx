@@ -150,7 +150,12 @@ export function AnalyticsPage() {
   const defaultTarget = only ? primaryMetric(rules, only.platform).thresholdSec : 180;
   const targetSec = st.targetSec ?? defaultTarget;
   const plan = ahtSec
-    ? staffingPlanFromStats(rules, allStats, staffScope, { ahtSec, targetSec, targetLevel: st.targetLevel })
+    ? staffingPlanFromStats(rules, allStats, staffScope, {
+        ahtSec,
+        targetSec,
+        targetLevel: st.targetLevel,
+        chatsPerAgent: st.chatsPerAgent,
+      })
     : null;
   const team = st.view === 'team';
 
