@@ -50,7 +50,6 @@ export function LineChart({
     let max = 0;
     for (const l of lines)
       for (const v of l.values) if (v !== null && Number.isFinite(v)) max = Math.max(max, v * scale);
-    const dayFmt = uPlot.fmtDate('{YYYY}-{MM}-{DD}');
     const ink = getComputedStyle(el).color || '#1f1f1f';
     const fmt = (v: number | null) => (v === null ? '—' : unit === '%' ? `${v.toFixed(1)}%` : `${Math.round(v)} s`);
     const opts: uPlot.Options = {
@@ -65,12 +64,8 @@ export function LineChart({
         {
           label: dayLabel,
           // Without a cursor on the chart (uPlot's legend would say "--"): the days the chart covers.
-          value: (_u, v, _s, idx) =>
-            idx == null || v == null
-              ? days.length
-                ? `${days[0]}–${days[days.length - 1]}`
-                : ''
-              : dayFmt(uPlot.tzDate(new Date(v * 1000), 'Asia/Shanghai')),
+          value: (_u, _v, _s, idx) =>
+            idx == null ? (days.length ? `${days[0]}–${days[days.length - 1]}` : '') : (days[idx] ?? ''),
         },
         ...lines.map((l): uPlot.Series => ({
           label: l.label,
