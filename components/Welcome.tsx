@@ -77,7 +77,9 @@ export function Welcome() {
             <li key={s} data-script={s}>
               <strong>{SCRIPT_PLATFORMS[s].map((p) => t(`platform_${p}`)).join(' / ')}</strong>{' '}
               <span className="rs-help">
-                {SCRIPT_SITES[s].matches.map((m) => m.replace(/^https:\/\//, '').replace(/\/\*$/, '')).join('、')}
+                {SCRIPT_SITES[s].matches
+                  .map((m) => m.replace(/^https:\/\//, '').replace(/\/\*$/, ''))
+                  .join(t('welSiteSep'))}
               </span>
             </li>
           ))}
