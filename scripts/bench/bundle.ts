@@ -23,7 +23,8 @@ export const BUDGETS: Record<string, number> = {
   'background.js': 250_000,
   // Pages: React, Dexie and the shared UI chunk count for each [119.1, 124.3, 149.3 kB (uPlot)].
   'popup.html': 145_000,
-  'options.html': 150_000,
+  // options grew with issue 20 (rule editor lead, import summary, shortcut check): 151.5 kB.
+  'options.html': 155_000,
   'analytics.html': 180_000,
 };
 /**
