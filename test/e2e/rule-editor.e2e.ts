@@ -108,7 +108,7 @@ describe('the rule editor', () => {
     expect((clock.dueAt as number) - (clock.alertAt as number)).toBe(90_000);
     const popup = await ext.context.newPage();
     await popup.goto(`${ext.baseUrl}/popup.html`);
-    await expect.poll(() => popup.locator('body').textContent()).toMatch(/剩 4 分/);
+    await expect.poll(() => popup.locator('body').textContent(), { timeout: 10_000 }).toMatch(/剩 4 分/);
     await popup.close();
     await shop.close();
     await page.close();
