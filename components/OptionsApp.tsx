@@ -31,6 +31,11 @@ export function OptionsApp() {
           </a>
         ))}
       </nav>
+      <p className="rs-help">
+        <a href="welcome.html" id="rs-welcome-link">
+          {t('optWelcome')}
+        </a>
+      </p>
       {tab === 'general' ? (
         <>
           <SettingsPage />

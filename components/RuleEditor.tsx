@@ -1,16 +1,18 @@
 /**
- * The rules in force, per platform, and their editor (options page): each metric's effective limit and assessed
- * window ("已改" where an override is in force, with the default beside it), editable in place, validated as typed
- * (a clear message under the row; nothing is saved while anything is invalid), "恢复默认" per metric, and each
- * default's source in plain words. Saved as the setting `ruleOverrides` through the background's `settings` message,
- * which validates it again (`ruleOverridesSchema`).
+ * The rules in force, per platform, and their editor (options page): the alert lead time, each metric's effective
+ * limit and assessed window ("已改" where an override is in force, with the default beside it), editable in place,
+ * validated as typed (a clear message beside the field; nothing is saved while anything is invalid), "恢复默认" per
+ * metric, and each default's source in plain words. Saved through the background's `settings` message as a partial
+ * update (`RuleEdits`: only the touched metrics' limit and window fields, plus `alertLeadSec` when changed), which
+ * the background merges with the stored overrides and validates again (`ruleOverridesSchema`): the smart-reply
+ * switches' `validReply` fields are never overwritten from here.
  */
 import { pick } from '@/lib/i18n';
 import { useState, type FormEvent } from 'react';
 import * as v from 'valibot';
 import type { Translate } from '@/lib/badge';
 import { DEFAULT_RULES, allMetrics, effectiveRules } from '@/lib/rules';
-import { metricOverrideSchema, type MetricOverride, type RuleOverrides } from '@/lib/rules/overrides';
+import { metricOverrideSchema, type MetricOverride, type RuleEdits, type RuleOverrides } from '@/lib/rules/overrides';
 import type { MetricRule } from '@/lib/rules/types';
 import { ask } from '@/lib/ui/ask';
 
@@ -51,6 +53,22 @@ const minutesOf = (value: string) => {
   return Number(m[1]) * 60 + Number(m[2]);
 };
 
+/** The alert lead as typed: minutes when whole (0 = off), else seconds. */
+interface LeadEdit {
+  value: string;
+  unit: 'min' | 's';
+}
+
+const leadEditOf = (sec: number): LeadEdit =>
+  sec % 60 === 0 ? { value: String(sec / 60), unit: 'min' } : { value: String(sec), unit: 's' };
+
+/** The alert lead in whole seconds (0–600, the setting's range), or null when the input is not one. */
+export function checkLead(e: LeadEdit): number | null {
+  const n = e.value.trim() === '' ? NaN : Number(e.value);
+  const sec = e.unit === 'min' ? Math.round(n * 60 * 1000) / 1000 : n;
+  return Number.isInteger(sec) && sec >= 0 && sec <= 600 ? sec : null;
+}
+
 type Problems = Partial<Record<'limit' | 'start' | 'end' | 'row', string>>;
 
 /**
@@ -62,7 +80,7 @@ export function checkEdit(
   base: MetricOverride | undefined,
   e: Edit,
   t: Translate,
-): { override?: MetricOverride; problems: Problems } {
+): { override?: MetricOverride; fields?: RuleEdits[string]; problems: Problems } {
   const problems: Problems = {};
   const n = e.limit.trim() === '' ? NaN : Number(e.limit);
   // Minutes may have a fraction that makes whole seconds (0.5 分钟 = 30 秒).
@@ -85,7 +103,12 @@ export function checkEdit(
   if (gap !== undefined && sec > gap) return { problems: { limit: t('ruleErrGap', [limitText(gap, t)]) } };
   // The background's schema has the last word; whatever it refuses is not sent.
   if (!v.safeParse(metricOverrideSchema(def), override).success) return { problems: { row: t('ruleErrOther') } };
-  return { override, problems };
+  // The partial update this editor sends: its own two fields, set or dropped (back to the default).
+  const fields: RuleEdits[string] = {
+    thresholdSec: override.thresholdSec ?? null,
+    window: override.window ?? null,
+  };
+  return { override, fields, problems };
 }
 
 export function RuleEditor({
@@ -100,14 +123,17 @@ export function RuleEditor({
   const rules = effectiveRules(overrides);
   // Edits not saved yet, per metric key; the rows show the rules in force under them.
   const [edits, setEdits] = useState<Record<string, Edit>>({});
+  const [lead, setLead] = useState<LeadEdit | null>(null);
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  const leadEdit = lead ?? leadEditOf(alertLeadSec);
+  const leadSec = checkLead(leadEdit);
   const metrics = allMetrics(rules).filter((m) => m.retired === undefined);
   const defaults = new Map(allMetrics(DEFAULT_RULES).map((m) => [m.key, m]));
 
   const checked = new Map(
     metrics.map((m) => [m.key, checkEdit(m, overrides[m.key], edits[m.key] ?? editOf(m), t)] as const),
   );
-  const invalid = [...checked.values()].some((c) => Object.keys(c.problems).length > 0);
+  const invalid = leadSec === null || [...checked.values()].some((c) => Object.keys(c.problems).length > 0);
 
   const edit = (m: MetricRule, change: Partial<Edit>) => {
     setStatus(null);
@@ -125,23 +151,61 @@ export function RuleEditor({
       setStatus({ ok: false, text: t('ruleInvalid') });
       return;
     }
-    const next: RuleOverrides = { ...overrides };
-    for (const m of metrics) {
-      const o = checked.get(m.key)?.override;
-      if (o && Object.keys(o).length) next[m.key] = o;
-      else delete next[m.key];
+    // Only what was touched: the metrics edited here (their limit and window), the lead when it changed.
+    const rules: RuleEdits = {};
+    for (const key of Object.keys(edits)) {
+      const fields = checked.get(key)?.fields;
+      if (fields) rules[key] = fields;
     }
-    const reply = await ask({ type: 'settings', patch: { ruleOverrides: next } });
-    if (reply.ok) setEdits({});
+    const patch = leadSec !== null && leadSec !== alertLeadSec ? { alertLeadSec: leadSec } : {};
+    const reply = await ask({ type: 'settings', patch, rules });
+    if (reply.ok) {
+      setEdits({});
+      setLead(null);
+    }
     setStatus(reply.ok ? { ok: true, text: t('ruleSaved') } : { ok: false, text: t('optError', [reply.error]) });
   }
 
   return (
     <form onSubmit={(e) => void save(e)} id="rs-rules" aria-describedby="rs-rules-status" noValidate>
       <p className="rs-help">{t('ruleHelp')}</p>
-      <p className="rs-help" id="rs-rules-lead">
-        {alertLeadSec > 0 ? t('ruleLead', [limitText(alertLeadSec, t)]) : t('ruleLeadOff')}
-      </p>
+      <div className="rs-field" id="rs-rules-lead">
+        <label className="rs-nowrap">
+          <span>{t('optAlertLead')}</span>{' '}
+          <input
+            type="number"
+            min={0}
+            step="any"
+            name="alertLead"
+            aria-invalid={leadSec === null ? true : undefined}
+            aria-describedby={leadSec === null ? 'rs-lead-err' : undefined}
+            value={leadEdit.value}
+            onChange={(ev) => {
+              setStatus(null);
+              setLead({ ...leadEdit, value: ev.target.value });
+            }}
+          />
+        </label>
+        <select
+          name="alertLeadUnit"
+          aria-label={t('optAlertLead')}
+          value={leadEdit.unit}
+          onChange={(ev) => {
+            setStatus(null);
+            setLead({ ...leadEdit, unit: ev.target.value as LeadEdit['unit'] });
+          }}
+        >
+          <option value="min">{t('ruleUnitMin')}</option>
+          <option value="s">{t('ruleUnitSec')}</option>
+        </select>{' '}
+        {leadSec === null ? (
+          <span className="rs-error" role="alert" id="rs-lead-err">
+            {t('ruleErrLead')}
+          </span>
+        ) : (
+          <span className="rs-help">{t('optAlertLeadHelp')}</span>
+        )}
+      </div>
       <table className="rs-table rs-rules">
         <thead>
           <tr>

@@ -10,6 +10,8 @@ import {
   effectiveRules,
   smartRepliesCount,
   withSmartReplies,
+  type RuleEdits,
+  type SmartReplyPlatform,
 } from '@/lib/rules';
 import { SETTINGS_RESET_KEY, WORD_LIMITS, settingsFromRows, type RejectedSetting, type Settings } from '@/lib/settings';
 import { uiDb } from '@/lib/ui/db';
@@ -46,7 +48,10 @@ export function SettingsPage() {
   const [draft, setDraft] = useState<Partial<Settings>>({});
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   // Stored values pass the same schema the background uses; an invalid one shows its default.
-  const form = { ...settingsFromRows(stored ?? []).settings, ...draft };
+  const storedSettings = settingsFromRows(stored ?? []).settings;
+  const form = { ...storedSettings, ...draft };
+  // Smart-reply switches changed and not saved yet, per platform.
+  const [smart, setSmart] = useState<Partial<Record<SmartReplyPlatform, boolean>>>({});
   const rules = effectiveRules(form.ruleOverrides);
   // Retired metrics are computed no more: not in the rule table, named under it (their history stays readable).
   const retired = allMetrics(rules).filter((m) => m.retired !== undefined);
@@ -65,7 +70,6 @@ export function SettingsPage() {
   async function save(e: FormEvent) {
     e.preventDefault();
     const patch = {
-      alertLeadSec: form.alertLeadSec,
       notifications: form.notifications,
       perBuyerNotices: form.perBuyerNotices,
       breachStays: form.breachStays,
@@ -80,10 +84,24 @@ export function SettingsPage() {
       agentName: form.agentName,
       shopName: form.shopName,
       nickFallback: form.nickFallback,
-      ruleOverrides: form.ruleOverrides,
     };
-    const reply = await ask({ type: 'settings', patch });
-    if (reply.ok) setDraft({});
+    // The smart-reply switches change only the `validReply` field of their platforms' metrics, merged by the
+    // background with the overrides stored then (the rule editor's limits and windows stay as they are).
+    const ruleEdits: RuleEdits = {};
+    for (const [p, on] of Object.entries(smart) as [SmartReplyPlatform, boolean][]) {
+      const next = withSmartReplies(DEFAULT_RULES, storedSettings.ruleOverrides, p, on);
+      for (const m of DEFAULT_RULES.platforms[p].metrics)
+        ruleEdits[m.key] = { validReply: next[m.key]?.validReply ?? null };
+    }
+    const reply = await ask({
+      type: 'settings',
+      patch,
+      ...(Object.keys(ruleEdits).length ? { rules: ruleEdits } : {}),
+    });
+    if (reply.ok) {
+      setDraft({});
+      setSmart({});
+    }
     setStatus(reply.ok ? { ok: true, text: t('optSaved') } : { ok: false, text: t('optError', [reply.error]) });
   }
 
@@ -96,19 +114,6 @@ export function SettingsPage() {
         </p>
       ) : null}
       <form onSubmit={save} aria-describedby="rs-status">
-        <label className="rs-field">
-          <span>{t('optAlertLead')}</span>
-          <input
-            type="number"
-            min={0}
-            max={600}
-            step={1}
-            name="alertLeadSec"
-            value={form.alertLeadSec}
-            onChange={(e) => setForm({ alertLeadSec: Number(e.target.value) })}
-          />
-          <span className="rs-help">{t('optAlertLeadHelp')}</span>
-        </label>
         <label className="rs-field" style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
           <input
             type="checkbox"
@@ -252,10 +257,8 @@ export function SettingsPage() {
               <input
                 type="checkbox"
                 name={`smartReplies-${p}`}
-                checked={smartRepliesCount(rules, p)}
-                onChange={(e) =>
-                  setForm({ ruleOverrides: withSmartReplies(DEFAULT_RULES, form.ruleOverrides, p, e.target.checked) })
-                }
+                checked={smart[p] ?? smartRepliesCount(rules, p)}
+                onChange={(e) => setSmart({ ...smart, [p]: e.target.checked })}
               />
               <span>{t(`platform_${p}`)}</span>
             </label>
@@ -279,11 +282,7 @@ export function SettingsPage() {
         {purged}
       </span>
       <h2>{t('optRules', [DEFAULT_RULES.version])}</h2>
-      <RuleEditor
-        overrides={settingsFromRows(stored ?? []).settings.ruleOverrides}
-        alertLeadSec={settingsFromRows(stored ?? []).settings.alertLeadSec}
-        t={t}
-      />
+      <RuleEditor overrides={storedSettings.ruleOverrides} alertLeadSec={storedSettings.alertLeadSec} t={t} />
       {retired.length ? (
         <p className="rs-help" id="rs-rules-retired">
           {t('optRulesRetired', [

@@ -240,8 +240,12 @@ export const PROTOCOL = {
   ),
   /** Insert a library phrase into the last focused workbench input (never sends). */
   insertPhrase: spec()(PAGE, message('insertPhrase', { phraseId: wholeId })),
-  /** A settings patch (validated by the settings schema: nothing invalid is stored). */
-  settings: spec()(PAGE, message('settings', { patch: v.unknown() })),
+  /**
+   * A settings patch (validated by the settings schema: nothing invalid is stored), and optionally a partial update
+   * of the rule overrides per metric and field (`RuleEdits`: `null` drops a field), merged in the background with the
+   * stored overrides so that two editors never overwrite each other's fields.
+   */
+  settings: spec()(PAGE, message('settings', { patch: v.unknown(), rules: v.optional(v.unknown()) })),
   /** Bring the workbench tab of a conversation to the front (popup queue). */
   focus: spec()(
     PAGE,

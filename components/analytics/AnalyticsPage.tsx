@@ -155,7 +155,12 @@ export function AnalyticsPage() {
   const targetSec = st.targetSec ?? defaultTarget;
   const plan =
     painted && ahtSec
-      ? staffingPlanFromStats(rules, allStats, staffScope, { ahtSec, targetSec, targetLevel: st.targetLevel })
+      ? staffingPlanFromStats(rules, allStats, staffScope, {
+          ahtSec,
+          targetSec,
+          targetLevel: st.targetLevel,
+          chatsPerAgent: st.chatsPerAgent,
+        })
       : null;
   const team = st.view === 'team';
 

@@ -31,6 +31,7 @@ export function LineChart({
   unit,
   dayLabel,
   height = 200,
+  empty,
 }: {
   days: readonly string[];
   lines: readonly ChartLine[];
@@ -39,13 +40,16 @@ export function LineChart({
   /** `%`: values are shares 0..1, drawn 0–100 %; `s`: seconds. */
   unit: '%' | 's';
   height?: number;
+  /** Said instead of an empty chart ("暂无数据") when no data line (threshold lines aside) has a value. */
+  empty: string;
 }) {
+  const hasData = lines.some((l) => !l.dash && l.values.some((v) => v !== null && Number.isFinite(v)));
   const box = useRef<HTMLDivElement>(null);
   // Rebuild only when what is drawn changes.
   const key = JSON.stringify([days, lines, unit, dayLabel, height]);
   useEffect(() => {
     const el = box.current;
-    if (!el) return;
+    if (!el || !hasData) return;
     const scale = unit === '%' ? 100 : 1;
     const clean = (v: number | null) => (v === null || !Number.isFinite(v) ? null : v * scale);
     const data: uPlot.AlignedData = [
@@ -56,6 +60,7 @@ export function LineChart({
     for (const l of lines)
       for (const v of l.values) if (v !== null && Number.isFinite(v)) max = Math.max(max, v * scale);
     const fmt = (v: number | null) => (v === null ? '—' : unit === '%' ? `${v.toFixed(1)}%` : `${Math.round(v)} s`);
+    const ink = getComputedStyle(el).color || '#1f1f1f';
     const options = (UPlot: typeof uPlot): uPlot.Options => ({
       width: Math.max(280, el.clientWidth || 640),
       height,
@@ -65,17 +70,27 @@ export function LineChart({
         y: { range: unit === '%' ? [0, 100] : [0, Math.max(10, Math.ceil(max * 1.15))] },
       },
       series: [
-        { label: dayLabel, value: '{YYYY}-{MM}-{DD}' },
+        {
+          label: dayLabel,
+          // Without a cursor on the chart (uPlot's legend would say "--"): the days the chart covers.
+          value: (_u, _v, _s, idx) =>
+            idx == null ? (days.length ? `${days[0]}–${days[days.length - 1]}` : '') : (days[idx] ?? ''),
+        },
         ...lines.map((l): uPlot.Series => ({
           label: l.label,
           stroke: l.color,
           width: l.dash ? 1.5 : 2,
           ...(l.dash && { dash: l.dash }),
           points: { show: days.length <= 31 },
-          value: (_u, v) => fmt(v),
+          // No cursor: no value (not "--"); a gap under the cursor: "—".
+          value: (_u, v, _s, idx) => (idx == null ? '' : fmt(v)),
         })),
       ],
-      axes: [{}, { values: (_u, ticks) => ticks.map((v) => (unit === '%' ? `${v}%` : `${v}s`)), size: 56 }],
+      // Axis text in the page's text colour (light or dark theme); uPlot draws it on the canvas.
+      axes: [
+        { stroke: ink },
+        { stroke: ink, values: (_u, ticks) => ticks.map((v) => (unit === '%' ? `${v}%` : `${v}s`)), size: 56 },
+      ],
     });
     let plot: uPlot | undefined;
     let gone = false;
@@ -104,6 +119,12 @@ export function LineChart({
     };
     // `key` stands for days/lines/unit/dayLabel/height (arrays rebuilt every render would redraw needlessly).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
+  }, [key, hasData]);
+  if (!hasData)
+    return (
+      <p className="rs-chart rs-chart-empty" role="note" data-empty="">
+        {empty}
+      </p>
+    );
   return <div ref={box} className="rs-chart" aria-hidden="true" style={{ minHeight: height }} />;
 }

@@ -55,6 +55,7 @@ export function TrendsSection({ trends, days, t }: { trends: MetricTrend[]; days
             <LineChart
               days={days}
               dayLabel={t('anaDay')}
+              empty={t('anaChartEmpty')}
               unit={unit}
               lines={[
                 { label: ruleLabel(m.rule, t), values: m.points.map((p) => p.value), color: BLUE },
@@ -127,6 +128,7 @@ export function ResponseSection({
           <LineChart
             days={days}
             dayLabel={t('anaDay')}
+            empty={t('anaChartEmpty')}
             unit="s"
             lines={[
               { label: t('anaMedian'), values: r.points.map((p) => p.median), color: BLUE },

@@ -14,6 +14,7 @@ function NumberField({
   placeholder,
   min,
   max,
+  integer = false,
   onCommit,
 }: {
   label: string;
@@ -22,6 +23,8 @@ function NumberField({
   placeholder: string;
   min: number;
   max: number;
+  /** Whole numbers only. */
+  integer?: boolean;
   onCommit(v: number | null): void;
 }) {
   const [draft, setDraft] = useState<string | null>(null);
@@ -36,7 +39,7 @@ function NumberField({
       return;
     }
     const v = Number(s);
-    if (!Number.isFinite(v) || v < min || v > max) {
+    if (!Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
       setError(true);
       return;
     }
@@ -133,6 +136,16 @@ export function StaffingSection({
           max={3600}
           onCommit={(v) => st.set({ targetSec: v })}
         />
+        <NumberField
+          label={t('anaChatsPerAgent')}
+          help={t('anaChatsPerAgentHelp')}
+          value={st.chatsPerAgent}
+          placeholder="1"
+          min={1}
+          max={20}
+          integer
+          onCommit={(v) => st.set({ chatsPerAgent: v ?? 1 })}
+        />
         <label className="rs-field">
           <span>{t('anaTargetLevel')}</span>
           <select value={st.targetLevel} onChange={(e) => st.set({ targetLevel: Number(e.target.value) })}>
@@ -182,6 +195,7 @@ export function StaffingSection({
                       <td
                         key={w}
                         data-cell={`${w}-${h}`}
+                        data-chats={s.need?.chats}
                         title={
                           s.perHour === null
                             ? t('anaNotObserved')
@@ -190,6 +204,7 @@ export function StaffingSection({
                                   s.perHour.toFixed(1),
                                   s.need.load.toFixed(2),
                                   `${(s.need.serviceLevel * 100).toFixed(1)}%`,
+                                  s.need.chats,
                                 ])
                               : t('anaTooMany')
                         }

@@ -15,6 +15,8 @@ export interface AnalyticsState {
   targetLevel: number;
   /** The target wait in seconds; null = the platform's deadline (3 minutes; 30 s on JD). */
   targetSec: number | null;
+  /** Chats one agent holds at once (1–20): the staffing plan's chat places per agent. */
+  chatsPerAgent: number;
   /** The name put into exports. */
   exportLabel: string;
   set(patch: Partial<Omit<AnalyticsState, 'set'>>): void;
@@ -27,6 +29,7 @@ export const ANALYTICS_DEFAULTS = {
   ahtOverride: null,
   targetLevel: 0.8,
   targetSec: null,
+  chatsPerAgent: 1,
   exportLabel: '',
 };
 

@@ -6,8 +6,9 @@ import { ask } from '@/lib/ui/ask';
 import { PLATFORMS, type Platform } from '@/lib/model';
 import { exportPhrases } from '@/lib/phrases/export';
 import { parseImport, type ImportPreview } from '@/lib/phrases/formats';
-import { planImport } from '@/lib/phrases/plan';
+import { planImport, type ImportPlan } from '@/lib/phrases/plan';
 import { searchPhrases } from '@/lib/phrases/search';
+import { shortcutKey } from '@/lib/phrases/validate';
 import { uiDb } from '@/lib/ui/db';
 import { useT } from '../i18n';
 
@@ -84,7 +85,9 @@ export function PhraseLibrary() {
           ))}
         </nav>
         <div className="rs-phr-main">
-          {editing ? <Editor editing={editing} setEditing={setEditing} groups={groups} onSubmit={save} t={t} /> : null}
+          {editing ? (
+            <Editor editing={editing} setEditing={setEditing} groups={groups} all={all} onSubmit={save} t={t} />
+          ) : null}
           <table className="rs-table" aria-label={t('phrTitle')}>
             <thead>
               <tr>
@@ -142,15 +145,20 @@ function Editor({
   editing,
   setEditing,
   groups,
+  all,
   onSubmit,
   t,
 }: {
   editing: Editing;
   setEditing: (e: Editing | null) => void;
   groups: string[];
+  /** The library, to say beside the shortcut field when the shortcut is another phrase's already. */
+  all: readonly PhraseRow[];
   onSubmit: (e: FormEvent) => void;
   t: Translate;
 }) {
+  const key = editing.shortcut.trim() ? shortcutKey(editing.shortcut) : '';
+  const owner = key ? all.find((p) => p.id !== editing.id && p.shortcut && shortcutKey(p.shortcut) === key) : undefined;
   const textRef = useRef<HTMLTextAreaElement>(null);
   const addVar = (v: string) => {
     const ta = textRef.current;
@@ -203,8 +211,18 @@ function Editor({
             name="shortcut"
             placeholder="/fh"
             value={editing.shortcut}
+            aria-invalid={owner ? true : undefined}
+            aria-describedby={owner ? 'phr-shortcut-taken' : undefined}
             onChange={(e) => setEditing({ ...editing, shortcut: e.target.value })}
           />
+          {owner ? (
+            <span className="rs-error" role="alert" id="phr-shortcut-taken">
+              {t('phrConflict', [
+                editing.shortcut.trim(),
+                owner.text.length > 30 ? `${owner.text.slice(0, 30)}…` : owner.text,
+              ])}
+            </span>
+          ) : null}
         </label>
         <label className="rs-field">
           <span>{t('phrTags')}</span>
@@ -229,7 +247,7 @@ function Editor({
           </label>
         ))}
       </fieldset>
-      <button type="submit" className="rs-primary">
+      <button type="submit" className="rs-primary" disabled={owner !== undefined}>
         {t('optSave')}
       </button>{' '}
       <button type="button" onClick={() => setEditing(null)}>
@@ -285,6 +303,7 @@ function ImportExport({
   }
 
   const plan = preview ? planImport(preview, all, mode, t) : null;
+  const conflicts = new Map((plan?.conflicts ?? []).map((c) => [c.line, c] as const));
   return (
     <>
       <label className="rs-file">
@@ -311,14 +330,7 @@ function ImportExport({
       {preview && plan ? (
         <div className="rs-phr-preview" role="region" aria-label={t('phrPreview')}>
           <h3>{t('phrPreview')}</h3>
-          <p>
-            {t('phrPreviewSummary', [
-              String(preview.ok),
-              String(preview.errors),
-              String(plan.add.length),
-              String(plan.skip.length),
-            ])}
-          </p>
+          <p data-testid="import-summary">{importSummary(preview, plan, t)}</p>
           <label>
             <input type="radio" name="mode" checked={mode === 'merge'} onChange={() => setMode('merge')} />{' '}
             {t('phrMerge')}
@@ -329,13 +341,26 @@ function ImportExport({
           </label>
           <table className="rs-table">
             <tbody>
-              {preview.rows.slice(0, 200).map((r) => (
-                <tr key={r.line} className={r.error ? 'rs-error' : ''}>
-                  <td>{r.line}</td>
-                  <td style={{ whiteSpace: 'pre-wrap' }}>{r.draft?.text ?? ''}</td>
-                  <td>{r.error ?? r.warning ?? ''}</td>
-                </tr>
-              ))}
+              {preview.rows.slice(0, 200).map((r) => {
+                // A shortcut conflict is the row's problem: said in the row, in the UI language.
+                const conflict = conflicts.get(r.line);
+                return (
+                  <tr
+                    key={r.line}
+                    data-line={r.line}
+                    className={r.error || conflict ? 'rs-error' : ''}
+                    data-conflict={conflict ? '' : undefined}
+                  >
+                    <td>{r.line}</td>
+                    <td style={{ whiteSpace: 'pre-wrap' }}>{r.draft?.text ?? ''}</td>
+                    <td>
+                      {conflict
+                        ? t('phrConflict', [conflict.draft.shortcut ?? '', conflict.existing.text])
+                        : (r.error ?? r.warning ?? '')}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
           <button
@@ -358,14 +383,34 @@ function ImportExport({
           {mode === 'replace' && plan.removed ? (
             <p className="warn">{t('phrWillRemove', { count: plan.removed })}</p>
           ) : null}
-          {plan.conflicts.map((c) => (
-            <p key={c.line} className="rs-error">
-              {c.reason}
-            </p>
-          ))}
           {preview.errors > 0 || plan.conflicts.length > 0 ? <p className="rs-error">{t('phrFixErrors')}</p> : null}
         </div>
       ) : null}
     </>
   );
+}
+
+/**
+ * The import preview in numbers that add up: all rows, then the importable ones split into what happens to them
+ * (new, updated, already there, shortcut conflicts), the rows repeated inside the file, the rows with errors.
+ * "4 行：2 行可导入（新增 1 条，已有 1 条跳过），2 行有错误". Parts that are 0 are left out.
+ */
+export function importSummary(preview: ImportPreview, plan: ImportPlan, t: Translate): string {
+  const sep = t('phrSumSep');
+  const total = preview.rows.length;
+  const ok = plan.add.length + plan.update.length + plan.conflicts.length;
+  const same = Math.max(0, preview.ok - ok);
+  const details = [
+    plan.add.length ? t('phrSumAdd', [plan.add.length]) : '',
+    plan.update.length ? t('phrSumUpdate', [plan.update.length]) : '',
+    same ? t('phrSumSame', [same]) : '',
+    plan.conflicts.length ? t('phrSumConflict', [plan.conflicts.length]) : '',
+  ].filter(Boolean);
+  const repeated = Math.max(0, total - preview.ok - preview.errors);
+  const parts = [
+    t('phrSumOk', [preview.ok]) + (details.length ? t('phrSumDetail', [details.join(sep)]) : ''),
+    repeated ? t('phrSumRepeat', [repeated]) : '',
+    preview.errors ? t('phrSumErrors', [preview.errors]) : '',
+  ].filter(Boolean);
+  return t('phrSumTotal', [total, parts.join(sep)]);
 }

@@ -126,7 +126,7 @@ export function SyncSettings({ t }: { t: Translate }) {
             type="url"
             name="syncUrl"
             value={form.url}
-            placeholder="https://couch.example.com:6984/sentinel"
+            placeholder={t('syncUrlPlaceholder')}
             aria-invalid={urlProblem ? true : undefined}
             onChange={(e) => set({ url: e.target.value })}
           />

@@ -18,6 +18,7 @@ import { DB_NAME, SentinelDB } from '@/lib/db/schema';
 import { catalogTranslate, liveTranslator, resolveLang } from '@/lib/i18n';
 import { LINK_PORT, type ClocksMessage, type Reply, type ToContent } from '@/lib/messages';
 import { SYNC_ALARM, browserTeamSync } from './sync';
+import { WELCOME_PATH, shouldWelcome } from '@/lib/background/welcome';
 
 const ALARM = 'sentinel-next';
 const DB_BLOCKED = 'db-blocked';
@@ -191,9 +192,15 @@ export default defineBackground(() => {
 
   // A browser start: the tabs of the last session are gone, whatever their ids (which start again).
   browser.runtime.onStartup.addListener(() => void sentinel.browserStarted().catch(() => undefined));
-  browser.runtime.onInstalled.addListener(() => {
+  browser.runtime.onInstalled.addListener((details) => {
     void sentinel.tick().catch(() => undefined);
     void phrases.seedIfEmpty();
+    // First run: the welcome page (lib/background/welcome.ts says when).
+    void browser.management
+      .getSelf()
+      .then((self) => shouldWelcome(details.reason, self.installType))
+      .catch(() => details.reason === 'install')
+      .then((open) => (open ? browser.tabs.create({ url: browser.runtime.getURL(WELCOME_PATH) }) : undefined));
   });
 
   // Every worker start (browser start, wake-up after being stopped): rehydrate and fire what was missed. A start

@@ -7,6 +7,9 @@
  * - C(N, A) = probability that an inquiry has to wait at all (needs N > A; otherwise the queue grows forever);
  * - P(wait > t) = C(N, A) × e^(−(N − A) × t / AHT);
  * - service level = 1 − P(wait > t).
+ *
+ * Agents hold several chats at once: the queue's servers are chat places, N of them, and an agent who keeps
+ * `chatsPerAgent` chats open is that many places, so the team is ⌈N / chatsPerAgent⌉ agents (1: one chat at a time).
  */
 
 /** Erlang B (blocking probability) by the stable recursion B(0) = 1, B(n) = A·B(n−1) / (n + A·B(n−1)). */
@@ -41,19 +44,22 @@ function check(agents: number, load: number): void {
 }
 
 export interface StaffingNeed {
-  /** Smallest number of agents that meets the target (0 when nothing arrives). */
+  /** Smallest number of agents that meets the target (0 when nothing arrives): ⌈chats / chatsPerAgent⌉. */
   agents: number;
+  /** Chat places (the queue's servers) that meet the target: agents × the chats each holds, at most. */
+  chats: number;
   /** Offered load in Erlangs (λ × AHT). */
   load: number;
   /** Service level reached with `agents`: the share answered within the target wait. */
   serviceLevel: number;
-  /** Share of the agents' time spent handling (A / N). */
+  /** Share of the chat places' time spent handling (A / N). */
   occupancy: number;
 }
 
 /**
  * The smallest number of agents for which P(wait > targetSec) ≤ 1 − targetLevel.
- * `perHour` is the arrival rate (inquiries per hour), `ahtSec` the mean handling time per inquiry.
+ * `perHour` is the arrival rate (inquiries per hour), `ahtSec` the mean handling time per inquiry, `chatsPerAgent`
+ * the chats one agent holds at once (a whole number 1–20).
  * Throws when the target cannot be met with `maxAgents` (a clear error rather than a wrong number).
  */
 export function agentsNeeded(
@@ -62,18 +68,22 @@ export function agentsNeeded(
   targetSec: number,
   targetLevel: number,
   maxAgents = 500,
+  chatsPerAgent = 1,
 ): StaffingNeed {
+  if (!Number.isInteger(chatsPerAgent) || chatsPerAgent < 1 || chatsPerAgent > 20)
+    throw new Error(`chats per agent must be a whole number 1–20: ${chatsPerAgent}`);
   if (!(perHour >= 0) || !Number.isFinite(perHour)) throw new Error(`arrival rate must be ≥ 0 per hour: ${perHour}`);
   if (!(ahtSec > 0) || !Number.isFinite(ahtSec)) throw new Error(`handling time must be > 0 seconds: ${ahtSec}`);
   if (!(targetLevel > 0 && targetLevel < 1)) throw new Error(`service level must be between 0 and 1: ${targetLevel}`);
   if (!(targetSec >= 0)) throw new Error(`target wait must be ≥ 0 seconds: ${targetSec}`);
   const load = (perHour * ahtSec) / 3600;
-  if (load === 0) return { agents: 0, load: 0, serviceLevel: 1, occupancy: 0 };
-  // Fewer than ⌈A⌉ agents can never keep up; start just above the load.
-  for (let n = Math.max(1, Math.floor(load) + 1); n <= maxAgents; n++) {
+  if (load === 0) return { agents: 0, chats: 0, load: 0, serviceLevel: 1, occupancy: 0 };
+  // Fewer than ⌈A⌉ places can never keep up; start just above the load.
+  for (let n = Math.max(1, Math.floor(load) + 1); n <= maxAgents * chatsPerAgent; n++) {
     const sl = 1 - waitProbability(n, load, ahtSec, targetSec);
     // A tiny tolerance so that a service level equal to the target (up to rounding) counts as met.
-    if (sl >= targetLevel - 1e-12) return { agents: n, load, serviceLevel: sl, occupancy: load / n };
+    if (sl >= targetLevel - 1e-12)
+      return { agents: Math.ceil(n / chatsPerAgent), chats: n, load, serviceLevel: sl, occupancy: load / n };
   }
   throw new Error(`more than ${maxAgents} agents would be needed (load ${load.toFixed(1)} Erlangs)`);
 }

@@ -126,6 +126,8 @@ export interface StaffingOptions {
   targetSec: number;
   /** Share of inquiries to answer within targetSec (e.g. 0.8). */
   targetLevel: number;
+  /** Chats one agent holds at once (1–20; default 1, one at a time). */
+  chatsPerAgent?: number;
 }
 
 export interface SlotNeed {
@@ -142,7 +144,11 @@ export interface StaffingPlan {
   slots: SlotNeed[][];
   /** How many days of each weekday the rates are averaged over. */
   observedDays: number[];
-  /** The busiest slot by agents needed. */
+  /**
+   * The busiest slot: the most agents needed, and among slots that need as many, the highest arrival rate (then the
+   * most inquiries, then the first in the week). With the same number of observed days per weekday this is the
+   * heatmap's busiest cell whenever it needs the most agents, even when every hour needs the same team.
+   */
   peak: SlotNeed | null;
 }
 
@@ -192,6 +198,7 @@ function plan(counts: number[][], observed: Set<string>, scope: Scope, opts: Sta
   const observedDays = new Array<number>(7).fill(0);
   for (const d of scopeDays(scope)) if (observed.has(d)) observedDays[dayWeekday(d)]! += 1;
   let peak: SlotNeed | null = null;
+  let peakCount = 0;
   const slots = counts.map((row, weekday) =>
     row.map((count, hour): SlotNeed => {
       const days = observedDays[weekday]!;
@@ -199,15 +206,28 @@ function plan(counts: number[][], observed: Set<string>, scope: Scope, opts: Sta
       let need: StaffingNeed | null = null;
       if (perHour !== null) {
         try {
-          need = agentsNeeded(perHour, opts.ahtSec, opts.targetSec, opts.targetLevel);
+          need = agentsNeeded(perHour, opts.ahtSec, opts.targetSec, opts.targetLevel, 500, opts.chatsPerAgent ?? 1);
         } catch {
           need = null;
         }
       }
       const slot = { weekday, hour, perHour, need };
-      if (need && need.agents > 0 && (!peak?.need || need.agents > peak.need.agents)) peak = slot;
+      if (need && need.agents > 0 && busier(slot, count, peak, peakCount)) {
+        peak = slot;
+        peakCount = count;
+      }
       return slot;
     }),
   );
   return { slots, observedDays, peak };
+}
+
+/** Is `slot` (with `count` inquiries) busier than `peak`: more agents, else a higher rate, else more inquiries? */
+function busier(slot: SlotNeed, count: number, peak: SlotNeed | null, peakCount: number): boolean {
+  if (!peak?.need) return true;
+  const a = slot.need!.agents - peak.need.agents;
+  if (a !== 0) return a > 0;
+  const r = (slot.perHour ?? 0) - (peak.perHour ?? 0);
+  if (r !== 0) return r > 0;
+  return count > peakCount;
 }

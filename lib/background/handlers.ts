@@ -128,7 +128,7 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
       await phrases.used(msg.phraseId);
       return { ok: true };
     },
-    settings: (msg) => sentinel.updateSettings(msg.patch),
+    settings: (msg) => sentinel.updateSettings(msg.patch, msg.rules),
     async focus(msg) {
       return (await focusConversation(msg.conv))
         ? { ok: true }

@@ -45,7 +45,7 @@ import {
   type CoverageSpan,
   type Platform,
 } from '../model';
-import { effectiveRules, primaryMetric } from '../rules';
+import { applyRuleEdits, effectiveRules, primaryMetric } from '../rules';
 import type { RuleSet } from '../rules/types';
 import {
   DEFAULT_SETTINGS,
@@ -271,13 +271,28 @@ export class Sentinel {
     return this.settings;
   }
 
-  async updateSettings(patch: unknown): Promise<{ ok: true } | { ok: false; error: string }> {
+  /**
+   * Stores a settings patch and, when given, a partial update of the rule overrides (`RuleEdits`), merged with the
+   * stored overrides inside `serial` (two saves never overwrite each other's fields); nothing is stored unless all of
+   * it is valid.
+   */
+  async updateSettings(patch: unknown, rules?: unknown): Promise<{ ok: true } | { ok: false; error: string }> {
     const v = validateSettingsPatch(patch);
     if (!v.ok) return { ok: false, error: v.errors.join('; ') };
+    if (rules !== undefined && v.patch.ruleOverrides !== undefined)
+      return { ok: false, error: 'rules: send either ruleOverrides or rule edits, not both' };
     await this.start();
     return this.serial(async () => {
+      let values = v.patch;
+      if (rules !== undefined) {
+        const merged = applyRuleEdits(this.settings.ruleOverrides, rules);
+        if (!merged.ok) return { ok: false as const, error: merged.errors.join('; ') };
+        const checked = validateSettingsPatch({ ruleOverrides: merged.overrides });
+        if (!checked.ok) return { ok: false as const, error: checked.errors.join('; ') };
+        values = { ...values, ...checked.patch };
+      }
       // Only validated values are stored (the patch passed the schema above).
-      await this.db.settings.bulkPut(Object.entries(v.patch).map(([key, value]) => ({ key, value })));
+      await this.db.settings.bulkPut(Object.entries(values).map(([key, value]) => ({ key, value })));
       // Settings saved again: the notice of an earlier reset has been seen to.
       await this.db.meta.delete(SETTINGS_RESET_KEY);
       await this.loadSettings();

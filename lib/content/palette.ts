@@ -70,6 +70,16 @@ label { display: block; padding: 4px 10px 0; color: #595959; }
 .empty { padding: 8px 10px; color: #8c8c8c; }
 .hint { padding: 4px 10px 0; color: #8c8c8c; font-size: 11px; overflow: hidden; text-overflow: ellipsis;
   white-space: nowrap; }
+@media (prefers-color-scheme: dark) {
+  .box { background: #1f1f1f; color: #e8e8e8; border-color: #424242; box-shadow: 0 6px 24px rgba(0,0,0,.6); }
+  input { background: #1f1f1f; color: inherit; border-bottom-color: #303030; }
+  li[aria-selected="true"] { background: #112a45; }
+  mark { background: #594214; }
+  .sc { color: #4096ff; }
+  .foot, .pv { border-top-color: #303030; }
+  .pv { background: #141414; }
+  label { color: #a6a6a6; }
+}
 `;
 
 /** A contenteditable's selection: the DOM range, and its ends as text offsets for when the editor re-rendered. */

@@ -91,6 +91,7 @@ const STYLE = `
   display: flex; justify-content: flex-end; }
 span { display: block; font: 600 11px/16px system-ui, sans-serif; color: #fff; padding: 0 5px;
   border-radius: 8px; min-width: 28px; text-align: center; font-variant-numeric: tabular-nums; }
+@media (prefers-color-scheme: dark) { span { box-shadow: 0 0 0 1px #000a; } }
 `;
 
 interface BadgeHost {

@@ -5,7 +5,7 @@ import { DEFAULT_RULES, allMetrics } from './defaults';
 import type { MetricRule, PlatformRules, RuleOverrides, RuleSet } from './types';
 
 export * from './types';
-export { REPLY_AUTHORS, ruleOverridesSchema } from './overrides';
+export { REPLY_AUTHORS, applyRuleEdits, ruleOverridesSchema, type RuleEdits } from './overrides';
 export { DEFAULT_RULES, RULES_VERSION, allMetrics, computedMetrics } from './defaults';
 export { SMART_REPLY_PLATFORMS, smartRepliesCount, withSmartReplies, type SmartReplyPlatform } from './smart';
 

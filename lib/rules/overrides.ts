@@ -5,7 +5,7 @@
  * `hasOwnProperty`, is a validation message, not a lookup on the object's prototype.
  */
 import * as v from 'valibot';
-import { record } from '../valid';
+import { isPlainObject, record } from '../valid';
 import type { MetricRule } from './types';
 
 /** Authors a user may count as a valid reply (outgoing ones; buyer, system and internal messages never answer). */
@@ -79,4 +79,45 @@ export function ruleOverridesSchema(metrics: readonly MetricRule[]) {
   const entries: Record<string, v.OptionalSchema<ReturnType<typeof metricOverrideSchema>, undefined>> = {};
   for (const m of metrics) entries[m.key] = v.optional(metricOverrideSchema(m));
   return record(entries, 'ruleOverrides must be an object', 'no such metric');
+}
+
+/** The fields of one metric's override. */
+export const OVERRIDE_FIELDS = ['thresholdSec', 'window', 'validReply', 'warnBelow', 'sessionGapSec'] as const;
+type OverrideField = (typeof OVERRIDE_FIELDS)[number];
+
+/**
+ * A partial update of the rule overrides, per metric and field: a value sets the field, `null` drops it (back to the
+ * default). Fields and metrics not named are left as they are, so two editors that each change their own fields
+ * (the rule table's limits and windows, the smart-reply switches' `validReply`) never overwrite each other.
+ */
+export type RuleEdits = Record<string, Partial<{ [F in OverrideField]: MetricOverride[F] | null }>>;
+
+/**
+ * `overrides` with `edits` applied (untrusted edits: a shape error is a message, nothing throws). The result is not
+ * validated here: the caller checks it with the one schema (`ruleOverridesSchema`) before storing it.
+ */
+export function applyRuleEdits(
+  overrides: RuleOverrides,
+  edits: unknown,
+): { ok: true; overrides: RuleOverrides } | { ok: false; errors: string[] } {
+  if (!isPlainObject(edits)) return { ok: false, errors: ['rules must be an object'] };
+  const errors: string[] = [];
+  // A Map, not an object: a key such as `__proto__` stays a key (and the schema refuses it as no such metric).
+  const next = new Map<string, Record<string, unknown>>();
+  for (const [k, o] of Object.entries(overrides)) if (o) next.set(k, { ...o });
+  for (const [key, fields] of Object.entries(edits)) {
+    if (!isPlainObject(fields)) {
+      errors.push(`${key}: must be an object`);
+      continue;
+    }
+    const entry = next.get(key) ?? {};
+    for (const [field, value] of Object.entries(fields)) {
+      if (!(OVERRIDE_FIELDS as readonly string[]).includes(field)) errors.push(`${key}.${field}: unknown field`);
+      else if (value === null) delete entry[field];
+      else entry[field] = value;
+    }
+    if (Object.keys(entry).length) next.set(key, entry);
+    else next.delete(key);
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, overrides: Object.fromEntries(next) as RuleOverrides };
 }

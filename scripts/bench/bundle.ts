@@ -25,8 +25,9 @@ export const BUDGETS: Record<string, number> = {
   'background.js': 300_000,
   // Pages: React, Dexie and the shared UI chunk count for each [119.1, 124.3, 149.3 kB (uPlot)].
   'popup.html': 145_000,
-  // Since 2026-12-04 the team sync section and its strings in both catalogs [≈152 kB]: raised from 150 kB.
-  'options.html': 160_000,
+  // Since 2026-12-04 the team sync section, the rule editor's lead, the import summary and the shortcut check
+  // [≈ 157 kB with both]: raised from 150 kB.
+  'options.html': 165_000,
   'analytics.html': 180_000,
 };
 /**

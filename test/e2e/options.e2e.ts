@@ -18,13 +18,16 @@ describe('options page', () => {
     const page = await ext.context.newPage();
     await page.goto(`${ext.baseUrl}/options.html`);
     await page.getByRole('heading', { level: 1 }).waitFor();
-    const lead = page.locator('input[name="alertLeadSec"]');
-    await expect.poll(() => lead.inputValue()).toBe('60');
+    // The lead is edited in the rule editor, in minutes where whole (the default 60 s: 1 minute).
+    const lead = page.locator('input[name="alertLead"]');
+    await expect.poll(() => lead.inputValue()).toBe('1');
+    await page.locator('select[name="alertLeadUnit"]').selectOption('s');
     await lead.fill('45');
-    await page.locator('form:not(#rs-rules) button[type="submit"]').click();
-    await expect.poll(() => page.locator('#rs-status').textContent()).toMatch(/已保存|Saved/);
+    await page.locator('form#rs-rules button[type="submit"]').click();
+    await expect.poll(() => page.locator('#rs-rules-status').textContent()).toMatch(/已保存|saved/i);
     await page.reload();
-    await expect.poll(() => page.locator('input[name="alertLeadSec"]').inputValue()).toBe('45');
+    await expect.poll(() => page.locator('input[name="alertLead"]').inputValue()).toBe('45');
+    expect(await page.locator('select[name="alertLeadUnit"]').inputValue()).toBe('s');
     // The rules in force are listed, one row each (1688's retired round metric is not one of them).
     const inForce = Object.values(DEFAULT_RULES.platforms).flatMap((p) => computedMetrics(p));
     expect(inForce.length).toBeGreaterThanOrEqual(11);
@@ -40,7 +43,7 @@ describe('options page', () => {
     );
     expect(reply).toEqual({ ok: false, error: expect.stringMatching(/alertLeadSec.*; evil: unknown setting/) });
     await page.reload();
-    await expect.poll(() => page.locator('input[name="alertLeadSec"]').inputValue()).toBe('45');
+    await expect.poll(() => page.locator('input[name="alertLead"]').inputValue()).toBe('45');
     await page.close();
   });
 

@@ -1,8 +1,9 @@
 /** The phrase library on the options page: edit, import with preview (a bad file changes nothing), export. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStore, seedSettings } from './db';
-import { launchExtension, type ExtensionHarness } from './harness';
+import { launchExtension, type ChromeApi, type ExtensionHarness } from './harness';
 
+declare const chrome: ChromeApi;
 let ext: ExtensionHarness;
 
 beforeAll(async () => {
@@ -26,12 +27,20 @@ describe('phrase library', () => {
     await expect
       .poll(async () => (await readStore(ext, 'phrases')).find((p) => p.shortcut === '/ddh'))
       .toMatchObject({ group: '发货', platforms: ['pdd'] });
-    // A taken shortcut is refused with a clear message.
+    // A taken shortcut is said beside its field at once, and saving is off until it changes.
     await page.getByRole('button', { name: '新建短语' }).click();
     await page.locator('textarea[name="text"]').fill('另一个');
-    await page.locator('input[name="shortcut"]').fill('/ddh');
-    await page.getByRole('button', { name: '保存' }).click();
-    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('已被使用');
+    await page.locator('input[name="shortcut"]').fill('/DDH');
+    await expect.poll(() => page.locator('#phr-shortcut-taken').textContent()).toContain('快捷键 /DDH 已属于短语');
+    expect(await page.getByRole('button', { name: '保存' }).isDisabled()).toBe(true);
+    // The background refuses it too (a page that sent it anyway).
+    const reply = await page.evaluate(() =>
+      chrome.runtime.sendMessage({
+        type: 'phraseSave',
+        draft: { text: '另一个', group: '', tags: [], shortcut: '/ddh' },
+      }),
+    );
+    expect(reply).toMatchObject({ ok: false, error: expect.stringContaining('已被使用') });
     await page.close();
   });
 
@@ -42,13 +51,15 @@ describe('phrase library', () => {
     const input = page.locator('input[type="file"]');
     const bad = '内容,分组,快捷键\n"好的，马上处理",售后,/ok1\n,售后,/ok2\n';
     await input.setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad, 'utf8') });
-    await expect.poll(() => page.getByRole('region', { name: '导入预览' }).textContent()).toContain('错误 1 行');
+    await expect.poll(() => page.getByRole('region', { name: '导入预览' }).textContent()).toContain('1 行有错误');
     expect(await page.getByRole('button', { name: '确认导入' }).isDisabled()).toBe(true);
     expect((await readStore(ext, 'phrases')).length).toBe(before);
 
     const good = '\uFEFF内容,分组,标签,快捷键\n"含逗号,和""引号""",测试,"a,b",/q1\n"<b>不是HTML</b>",测试,,/q2\n';
     await input.setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good, 'utf8') });
-    await expect.poll(() => page.getByRole('region', { name: '导入预览' }).textContent()).toContain('可导入 2 行');
+    await expect
+      .poll(() => page.getByRole('region', { name: '导入预览' }).textContent())
+      .toContain('2 行：2 行可导入（新增 2 条）');
     await page.getByRole('button', { name: '确认导入' }).click();
     await expect.poll(async () => (await readStore(ext, 'phrases')).length).toBe(before + 2);
     const rows = await readStore(ext, 'phrases');

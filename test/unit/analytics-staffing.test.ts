@@ -8,6 +8,7 @@ import {
   erlangC,
   estimateHandling,
   replyEfforts,
+  hourWeekMatrices,
   staffingPlan,
   waitProbability,
 } from '../../lib/analytics';
@@ -78,7 +79,7 @@ describe('Erlang C', () => {
     expect(1 - waitProbability(3, 2, 240, 180)).toBeCloseTo(1 - (4 / 9) * Math.exp(-0.75), 12);
     expect(1 - waitProbability(3, 2, 240, 180)).toBeLessThan(0.8);
     expect(agentsNeeded(30, 240, 180, 0.8).agents).toBe(4);
-    expect(agentsNeeded(0, 240, 180, 0.8)).toEqual({ agents: 0, load: 0, serviceLevel: 1, occupancy: 0 });
+    expect(agentsNeeded(0, 240, 180, 0.8)).toEqual({ agents: 0, chats: 0, load: 0, serviceLevel: 1, occupancy: 0 });
     // A trickle still needs someone.
     expect(agentsNeeded(0.2, 60, 180, 0.8).agents).toBe(1);
   });
@@ -230,5 +231,70 @@ describe('staffing plan per hour of the week', () => {
     });
     expect(quick.slots[0]![10]!.need!.agents).toBe(agentsNeeded(30, 60, 180, 0.8).agents);
     expect(quick.slots[0]![10]!.need!.agents).toBeLessThan(4);
+  });
+});
+
+describe('chats per agent', () => {
+  it('an agent holding several chats is that many chat places: agents = ⌈places ÷ chats each⌉', () => {
+    // The classic example needs 14 places (A = 10 Erlangs, 80% within 20 s).
+    expect(agentsNeeded(200, 180, 20, 0.8)).toMatchObject({ agents: 14, chats: 14 });
+    expect(agentsNeeded(200, 180, 20, 0.8, 500, 3)).toMatchObject({ agents: 5, chats: 14 });
+    expect(agentsNeeded(200, 180, 20, 0.8, 500, 4)).toMatchObject({ agents: 4, chats: 14 });
+    expect(agentsNeeded(200, 180, 20, 0.8, 500, 14)).toMatchObject({ agents: 1, chats: 14 });
+    // The service level and occupancy are those of the places, whatever the split.
+    const one = agentsNeeded(200, 180, 20, 0.8);
+    const three = agentsNeeded(200, 180, 20, 0.8, 500, 3);
+    expect(three.serviceLevel).toBe(one.serviceLevel);
+    expect(three.occupancy).toBeCloseTo(10 / 14, 12);
+    // The team cap counts agents: 50 agents of 3 chats are 150 places.
+    expect(agentsNeeded(100_000, 4, 180, 0.8, 50, 3).agents).toBeLessThanOrEqual(50);
+    for (const bad of [0, 1.5, 21, NaN])
+      expect(() => agentsNeeded(10, 60, 180, 0.8, 500, bad)).toThrow(/chats per agent/);
+  });
+
+  it('the plan divides each slot by the chats per agent', () => {
+    const units: UnitRow[] = [];
+    for (let i = 0; i < 200; i++) units.push(unit('2026-11-16', 10, i % 60)); // Monday 10:00, 200 inquiries
+    const scope = completeDaysScope('2026-11-23', 14);
+    const opts = { ahtSec: 180, targetSec: 20, targetLevel: 0.8 };
+    const single = staffingPlan(rules, units, scope, opts);
+    const multi = staffingPlan(rules, units, scope, { ...opts, chatsPerAgent: 3 });
+    expect(single.slots[0]![10]!.need).toMatchObject({ agents: 14, chats: 14 });
+    expect(multi.slots[0]![10]!.need).toMatchObject({ agents: 5, chats: 14 });
+    expect(multi.peak).toMatchObject({ weekday: 0, hour: 10 });
+  });
+});
+
+describe('the busiest hour agrees with the heatmap', () => {
+  // Two weeks, every weekday observed twice; a little traffic every hour, the most on Thursday 18:00. Every slot
+  // needs one agent: the busiest hour is still the heatmap's peak, not the first slot of the week (Monday 00:00).
+  const TODAY = '2026-11-23';
+  const days = Array.from({ length: 14 }, (_, i) => `2026-11-${String(9 + i).padStart(2, '0')}`);
+  const units: UnitRow[] = [];
+  for (const day of days) for (let h = 0; h < 24; h++) units.push(unit(day, h, 5));
+  for (const day of ['2026-11-12', '2026-11-19']) for (let i = 0; i < 4; i++) units.push(unit(day, 18, 10 + i)); // Thursdays
+  units.push(unit('2026-11-10', 1, 30)); // Tuesday 01:00: one more, less than Thursday 18:00
+  const scope = completeDaysScope(TODAY, 14);
+
+  it('when every hour needs the same team, the peak is the heatmap’s busiest cell', () => {
+    const heat = hourWeekMatrices(rules, units, scope).volume;
+    const plan = staffingPlan(rules, units, scope, { ahtSec: 30, targetSec: 180, targetLevel: 0.8, chatsPerAgent: 3 });
+    const everyAgents = new Set(plan.slots.flat().map((s) => s.need?.agents));
+    expect(everyAgents).toEqual(new Set([1])); // the complaint's case: 1 人 every hour
+    let best = { weekday: 0, hour: 0, n: -1 };
+    heat.cells.forEach((row, weekday) =>
+      row.forEach((n, hour) => {
+        if (n > best.n) best = { weekday, hour, n };
+      }),
+    );
+    expect(best).toEqual({ weekday: 3, hour: 18, n: 10 });
+    expect(plan.peak).toMatchObject({ weekday: best.weekday, hour: best.hour });
+  });
+
+  it('more agents needed wins over more inquiries elsewhere; among equals the higher rate', () => {
+    const plan = staffingPlan(rules, units, scope, { ahtSec: 600, targetSec: 20, targetLevel: 0.95 });
+    const top = Math.max(...plan.slots.flat().map((s) => s.need?.agents ?? 0));
+    expect(plan.peak!.need!.agents).toBe(top);
+    expect(plan.peak).toMatchObject({ weekday: 3, hour: 18 });
   });
 });

@@ -83,7 +83,7 @@ describe('the settings page: the rule editor', () => {
     fakeBrowser.reset();
     await uiDb.settings.clear();
     for (const r of rows) await uiDb.settings.put(r);
-    const sent: { type: string; patch?: { ruleOverrides?: unknown } }[] = [];
+    const sent: { type: string; patch?: Record<string, unknown>; rules?: unknown }[] = [];
     fakeBrowser.runtime.onMessage.addListener((msg) => {
       sent.push(msg as (typeof sent)[number]);
       return Promise.resolve({ ok: true });
@@ -124,7 +124,8 @@ describe('the settings page: the rule editor', () => {
     await waitFor(() => expect(sent).toHaveLength(1));
     expect(sent[0]).toEqual({
       type: 'settings',
-      patch: { ruleOverrides: { 'pdd.manual3min': { window: { startMin: 570, endMin: 1440 } } } },
+      patch: {},
+      rules: { 'pdd.manual3min': { thresholdSec: null, window: { startMin: 570, endMin: 1440 } } },
     });
   });
 
@@ -137,7 +138,12 @@ describe('the settings page: the rule editor', () => {
     fireEvent.change(input(pdd, 'limit-pdd.manual3min'), { target: { value: '180' } });
     fireEvent.click(screen.getByRole('button', { name: '保存规则' }));
     await waitFor(() => expect(sent).toHaveLength(1));
-    expect(sent[0]!.patch).toEqual({ ruleOverrides: { 'taobao.ww3min': { thresholdSec: 150 } } });
+    // Only the touched metrics are sent; a value equal to the default drops the field (null).
+    expect(sent[0]!.patch).toEqual({});
+    expect(sent[0]!.rules).toEqual({
+      'taobao.ww3min': { thresholdSec: 150, window: null },
+      'pdd.manual3min': { thresholdSec: null, window: null },
+    });
   });
 
   it('invalid input shows what is wrong, and nothing is sent', async () => {
@@ -174,7 +180,11 @@ describe('the settings page: the rule editor', () => {
     fireEvent.click(tb.querySelector('button[data-reset="taobao.ww3min"]')!);
     fireEvent.click(screen.getByRole('button', { name: '保存规则' }));
     await waitFor(() => expect(sent).toHaveLength(1));
-    expect(sent[0]!.patch).toEqual({ ruleOverrides: { 'taobao.ww3min': { validReply: ['human', 'assist'] } } });
+    // Both reset: their limit and window fields dropped; the background keeps the other fields (validReply).
+    expect(sent[0]!.rules).toEqual({
+      'pdd.manual3min': { thresholdSec: null, window: null },
+      'taobao.ww3min': { thresholdSec: null, window: null },
+    });
   });
 });
 
@@ -229,5 +239,53 @@ describe('the settings page: sounds and notifications', () => {
     } finally {
       HTMLMediaElement.prototype.play = realPlay;
     }
+  });
+});
+
+describe('the settings page: the alert lead in the rule editor', () => {
+  async function open(rows: { key: string; value: unknown }[] = []) {
+    fakeBrowser.reset();
+    await uiDb.settings.clear();
+    for (const r of rows) await uiDb.settings.put(r);
+    const sent: { type: string; patch?: Record<string, unknown>; rules?: unknown }[] = [];
+    fakeBrowser.runtime.onMessage.addListener((msg) => {
+      sent.push(msg as (typeof sent)[number]);
+      return Promise.resolve({ ok: true });
+    });
+    const view = render(<SettingsPage />);
+    const lead = () => view.container.querySelector('input[name="alertLead"]') as HTMLInputElement;
+    const unit = () => view.container.querySelector('select[name="alertLeadUnit"]') as HTMLSelectElement;
+    return { sent, lead, unit, view };
+  }
+
+  it('shows the lead in minutes when whole, in seconds otherwise, and saves it in seconds', async () => {
+    const { sent, lead, unit } = await open([{ key: 'alertLeadSec', value: 45 }]);
+    await waitFor(() => expect(lead().value).toBe('45'));
+    expect(unit().value).toBe('s');
+    fireEvent.change(unit(), { target: { value: 'min' } });
+    fireEvent.change(lead(), { target: { value: '1.5' } });
+    fireEvent.click(screen.getByRole('button', { name: '保存规则' }));
+    await waitFor(() => expect(sent).toHaveLength(1));
+    expect(sent[0]).toEqual({ type: 'settings', patch: { alertLeadSec: 90 }, rules: {} });
+  });
+
+  it('the default 60 s shows as 1 minute; an invalid lead shows an error beside it and nothing is sent', async () => {
+    const { sent, lead, unit, view } = await open();
+    await waitFor(() => expect(lead().value).toBe('1'));
+    expect(unit().value).toBe('min');
+    for (const bad of ['11', '-1', '', '0.01']) {
+      fireEvent.change(lead(), { target: { value: bad } });
+      expect(lead().getAttribute('aria-invalid')).toBe('true');
+      expect(view.container.querySelector('#rs-lead-err')!.textContent).toBe(
+        '提前提醒须在 0 到 10 分钟之间（秒数须为整数）',
+      );
+    }
+    fireEvent.click(screen.getByRole('button', { name: '保存规则' }));
+    await waitFor(() => expect(screen.getByText('未保存：请先改正标红的项。')).toBeTruthy());
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sent).toEqual([]);
+    // 0 is valid: no early alert.
+    fireEvent.change(lead(), { target: { value: '0' } });
+    expect(view.container.querySelector('#rs-lead-err')).toBeNull();
   });
 });

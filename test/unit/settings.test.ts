@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Sentinel } from '../../lib/background/sentinel';
 import { SentinelDB } from '../../lib/db/schema';
 import type { EventsMessage } from '../../lib/messages';
-import { findMetric } from '../../lib/rules';
+import { effectiveRules, findMetric } from '../../lib/rules';
 import {
   DEFAULT_SETTINGS,
   SETTINGS_RESET_KEY,
@@ -184,5 +184,50 @@ describe('a malformed setting never stops the worker', () => {
     await s.ingest(question('night2', host.clock));
     expect((await db.clocks.get('pdd|shop-main|night2'))?.status).toBe('pending');
     expect(findMetric(s['rules'], 'pdd.manual3min')?.window).toEqual({ startMin: 0, endMin: 1440 });
+  });
+});
+
+describe('rule edits: partial updates of the rule overrides', () => {
+  it('two saves of different fields, even at once, never overwrite each other', async () => {
+    const s = new Sentinel(db, host);
+    await s.start();
+    // The rule editor (a limit) and the smart-reply switch (validReply) of the same metric, sent together.
+    const [a, b] = await Promise.all([
+      s.updateSettings({}, { 'taobao.ww3min': { thresholdSec: 120, window: null } }),
+      s.updateSettings({ notifications: false }, { 'taobao.ww3min': { validReply: ['human', 'assist'] } }),
+    ]);
+    expect([a, b]).toEqual([{ ok: true }, { ok: true }]);
+    const want = { 'taobao.ww3min': { thresholdSec: 120, validReply: ['human', 'assist'] } };
+    expect(s.getSettings().ruleOverrides).toEqual(want);
+    expect(await db.settings.get('ruleOverrides')).toEqual({ key: 'ruleOverrides', value: want });
+    expect(findMetric(effectiveRules(s.getSettings().ruleOverrides), 'taobao.ww3min')!.thresholdSec).toBe(120);
+    // null drops a field; a metric with nothing left loses its entry.
+    expect(await s.updateSettings({}, { 'taobao.ww3min': { thresholdSec: null, validReply: null } })).toEqual({
+      ok: true,
+    });
+    expect(s.getSettings().ruleOverrides).toEqual({});
+  });
+
+  it('bad edits are refused with a clear error and store nothing', async () => {
+    const s = new Sentinel(db, host);
+    await s.start();
+    await s.updateSettings({}, { 'pdd.manual3min': { thresholdSec: 120 } });
+    for (const [rules, error] of [
+      ['x', 'rules must be an object'],
+      [{ 'pdd.manual3min': 5 }, 'pdd.manual3min: must be an object'],
+      [{ 'pdd.manual3min': { colour: 'red' } }, 'pdd.manual3min.colour: unknown field'],
+      [{ 'pdd.nope': { thresholdSec: 60 } }, 'no such metric'],
+      [JSON.parse('{"__proto__": {"thresholdSec": 60}}') as unknown, 'no such metric'],
+      [{ 'pdd.manual3min': { thresholdSec: 0 } }, 'must be 1–3600 seconds'],
+      [{ 'pdd.manual3min': { window: { startMin: 60, endMin: 60 } } }, 'two different times of day'],
+    ] as const) {
+      const r = await s.updateSettings({ notifications: false }, rules);
+      expect(r.ok).toBe(false);
+      expect(r.ok ? '' : r.error).toContain(error);
+    }
+    // Nothing of it stored: neither the bad edits nor the patch sent with them.
+    expect(s.getSettings().ruleOverrides).toEqual({ 'pdd.manual3min': { thresholdSec: 120 } });
+    expect(s.getSettings().notifications).toBe(true);
+    expect((await s.updateSettings({ ruleOverrides: {} }, {})).ok).toBe(false);
   });
 });

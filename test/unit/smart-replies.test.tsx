@@ -18,6 +18,7 @@ import type { ChatEvent } from '../../lib/model';
 import {
   DEFAULT_RULES,
   applyOverrides,
+  applyRuleEdits,
   effectiveRules,
   ruleOverridesSchema,
   allMetrics,
@@ -113,7 +114,9 @@ describe('the rules: smart replies count by default, switchable per platform', (
   it('the settings page shows the switch per platform (Taobao, 1688) and saves it with the rest', async () => {
     fakeBrowser.reset();
     await uiDb.settings.clear();
-    const sent: { type: string; patch?: Record<string, unknown> }[] = [];
+    // A limit saved earlier by the rule editor: the switch's save must not overwrite it.
+    await uiDb.settings.put({ key: 'ruleOverrides', value: { 'taobao.ww3min': { thresholdSec: 120 } } });
+    const sent: { type: string; patch?: Record<string, unknown>; rules?: Record<string, unknown> }[] = [];
     fakeBrowser.runtime.onMessage.addListener((msg) => {
       sent.push(msg as (typeof sent)[number]);
       return Promise.resolve({ ok: true });
@@ -126,9 +129,18 @@ describe('the rules: smart replies count by default, switchable per platform', (
     await waitFor(() => expect(taobao.checked).toBe(false));
     fireEvent.click(screen.getByRole('button', { name: '保存' }));
     await waitFor(() => expect(sent).toHaveLength(1));
-    expect(sent[0]!.patch!.ruleOverrides).toEqual({
+    // A partial update of the switch's own field only; the stored limit is not sent back (nor overwritten).
+    expect(sent[0]!.patch!.ruleOverrides).toBeUndefined();
+    expect(sent[0]!.rules).toEqual({
       'taobao.ww3min': { validReply: ['human', 'assist'] },
       'taobao.avgResp': { validReply: ['human', 'assist'] },
+    });
+    expect(applyRuleEdits({ 'taobao.ww3min': { thresholdSec: 120 } }, sent[0]!.rules)).toEqual({
+      ok: true,
+      overrides: {
+        'taobao.ww3min': { thresholdSec: 120, validReply: ['human', 'assist'] },
+        'taobao.avgResp': { validReply: ['human', 'assist'] },
+      },
     });
   });
 });

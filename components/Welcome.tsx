@@ -1,0 +1,154 @@
+/**
+ * The welcome page (first run): which workbenches are watched, pinning the icon, a test of the sound and of the
+ * notification, the agent's name (used by quick phrases), and what data stays where. Every button works on its own;
+ * nothing here is required before the extension works.
+ */
+import { useState } from 'react';
+import { ask } from '@/lib/ui/ask';
+import { SCRIPT_SITES, type ScriptName } from '@/lib/hosts';
+import type { Platform } from '@/lib/model';
+import { WORD_LIMITS } from '@/lib/settings';
+import { SOUND_FILES } from '@/lib/sounds';
+import { useT } from './i18n';
+
+/** The platforms each content script watches, for the list of sites. */
+const SCRIPT_PLATFORMS: Record<Exclude<ScriptName, 'lab'>, Platform[]> = {
+  pdd: ['pdd'],
+  douyin: ['douyin'],
+  ali: ['ali1688', 'taobao'],
+  jd: ['jd'],
+  kuaishou: ['kuaishou'],
+};
+
+/** The notification the test button shows (its own id: clicking it opens nothing). */
+export const WELCOME_NOTICE = 'welcome|test';
+
+export function Welcome() {
+  const t = useT();
+  const [name, setName] = useState('');
+  const [status, setStatus] = useState<Record<string, { ok: boolean; text: string }>>({});
+  const say = (key: string, ok: boolean, text: string) => setStatus((s) => ({ ...s, [key]: { ok, text } }));
+
+  function testSound() {
+    const audio = new Audio(SOUND_FILES.soon);
+    audio.volume = 0.8;
+    audio.play().then(
+      () => say('sound', true, t('welSoundPlayed')),
+      () => say('sound', false, t('welSoundFailed')),
+    );
+  }
+
+  async function testNotice() {
+    try {
+      await browser.notifications.create(WELCOME_NOTICE, {
+        type: 'basic',
+        iconUrl: browser.runtime.getURL('/icon/128.png'),
+        title: t('welNoticeTitle'),
+        message: t('welNoticeBody'),
+      });
+      const level = await browser.notifications.getPermissionLevel();
+      say('notice', level === 'granted', level === 'granted' ? t('welNoticeShown') : t('welNoticeDenied'));
+    } catch {
+      say('notice', false, t('welNoticeDenied'));
+    }
+  }
+
+  async function saveName() {
+    const reply = await ask({ type: 'settings', patch: { agentName: name.trim() } });
+    say('name', reply.ok, reply.ok ? t('welNameSaved') : t('optError', [reply.error]));
+  }
+
+  const line = (key: string) =>
+    status[key] ? (
+      <span role="status" data-status={key} className={status[key].ok ? 'rs-ok' : 'rs-error'}>
+        {status[key].text}
+      </span>
+    ) : null;
+
+  return (
+    <main className="rs-page rs-welcome">
+      <h1>{t('welTitle')}</h1>
+      <p>{t('welIntro')}</p>
+
+      <section aria-labelledby="wel-sites">
+        <h2 id="wel-sites">{t('welSites')}</h2>
+        <ul id="wel-site-list">
+          {(Object.keys(SCRIPT_PLATFORMS) as (keyof typeof SCRIPT_PLATFORMS)[]).map((s) => (
+            <li key={s} data-script={s}>
+              <strong>{SCRIPT_PLATFORMS[s].map((p) => t(`platform_${p}`)).join(' / ')}</strong>{' '}
+              <span className="rs-help">
+                {SCRIPT_SITES[s].matches
+                  .map((m) => m.replace(/^https:\/\//, '').replace(/\/\*$/, ''))
+                  .join(t('welSiteSep'))}
+              </span>
+            </li>
+          ))}
+        </ul>
+        <p className="rs-help">{t('welSitesHelp')}</p>
+      </section>
+
+      <section aria-labelledby="wel-pin">
+        <h2 id="wel-pin">{t('welPin')}</h2>
+        <p>{t('welPinHow')}</p>
+      </section>
+
+      <section aria-labelledby="wel-test">
+        <h2 id="wel-test">{t('welTest')}</h2>
+        <p>
+          <button type="button" id="wel-sound" onClick={testSound}>
+            {t('welTestSound')}
+          </button>{' '}
+          {line('sound')}
+        </p>
+        <p>
+          <button type="button" id="wel-notice" onClick={() => void testNotice()}>
+            {t('welTestNotice')}
+          </button>{' '}
+          {line('notice')}
+        </p>
+        <p className="rs-help">{t('welTestHelp')}</p>
+      </section>
+
+      <section aria-labelledby="wel-name">
+        <h2 id="wel-name">{t('welName')}</h2>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void saveName();
+          }}
+        >
+          <label className="rs-field">
+            <span>{t('optAgentName')}</span>
+            <input
+              type="text"
+              name="agentName"
+              maxLength={WORD_LIMITS.agentName}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+            />
+          </label>
+          <button type="submit" className="rs-primary">
+            {t('optSave')}
+          </button>{' '}
+          {line('name')}
+        </form>
+        <p className="rs-help">{t('welNameHelp')}</p>
+      </section>
+
+      <section aria-labelledby="wel-data">
+        <h2 id="wel-data">{t('welData')}</h2>
+        <ul>
+          <li>{t('welDataLocal')}</li>
+          <li>{t('welDataNoNetwork')}</li>
+          <li>{t('welDataDelete')}</li>
+        </ul>
+      </section>
+
+      <p>
+        <a href={browser.runtime.getURL('/options.html')} id="wel-options">
+          {t('welOpenOptions')}
+        </a>
+      </p>
+    </main>
+  );
+}
