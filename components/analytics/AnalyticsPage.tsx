@@ -18,7 +18,7 @@ import {
 } from '@/lib/analytics';
 import { addDays } from '@/lib/compliance';
 import { readDayStats } from '@/lib/db/daystats-read';
-import type { DayStatRow, EventRow, RollupRow, UnitRow } from '@/lib/db/schema';
+import type { DayStatRow, EventRow, RollupRow, UnitRow } from '@/lib/model';
 import { chinaDay, chinaDayStart } from '@/lib/engine/time';
 import { PLATFORMS, type Platform } from '@/lib/model';
 import { effectiveRules, primaryMetric } from '@/lib/rules';

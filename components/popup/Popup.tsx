@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useState } from 'react';
 import type { Translate } from '@/lib/badge';
 import { ceilSec, spokenDuration } from '@/lib/duration';
 import { complianceView, type Figure, type FigureState, type MetricView } from '@/lib/compliance';
-import type { ClockRow, TabRow } from '@/lib/db/schema';
+import type { ClockRow, TabRow } from '@/lib/model';
 import { byUrgency } from '@/lib/engine';
 import { chinaDay } from '@/lib/engine/time';
 import { healthText } from '@/lib/health';

@@ -5,7 +5,7 @@
 import { rollupKeyRanges } from '@/lib/compliance';
 import { DB_NAME } from '@/lib/db/name';
 import { BREACH_SHOWN_MS } from '@/lib/shown';
-import type { ClockRow, RollupRow, TabRow } from '@/lib/db/schema';
+import type { ClockRow, RollupRow, TabRow } from '@/lib/model';
 import { chinaDay } from '@/lib/engine/time';
 import { DEFAULT_RULES, effectiveRules } from '@/lib/rules';
 import type { RuleSet } from '@/lib/rules/types';

@@ -7,7 +7,8 @@ import { badgeView, type BadgeView, type BlindTab, type Translate } from '../bad
 import { RECOMPUTE_KEY } from '../db/meta';
 import { clocksSince } from '../db/queries';
 import { spokenDuration } from '../duration';
-import type { ClockRow, CoverageRow, EventRow, RollupRow, SentinelDB, TabRow, UnitRow } from '../db/schema';
+import type { SentinelDB } from '../db/schema';
+import type { ClockRow, CoverageRow, EventRow, RollupRow, TabRow, UnitRow } from '../model';
 import type { ExportBundle } from '../analytics/team';
 import {
   applyDayStatDelta,

@@ -10,7 +10,8 @@
  */
 import { buildDayStatRows, tallyDayStats, type DayStatDelta } from '../../lib/analytics/daystats';
 import { tallyUnits } from '../../lib/background/sentinel';
-import { SentinelDB, type ClockRow, type EventRow, type RollupRow, type UnitRow } from '../../lib/db/schema';
+import { SentinelDB } from '../../lib/db/schema';
+import type { ClockRow, EventRow, RollupRow, UnitRow } from '../../lib/model';
 import { evaluate } from '../../lib/engine';
 import { chinaDay, chinaDayStart } from '../../lib/engine/time';
 import { conversationKey, eventKey, type CoverageSpan } from '../../lib/model';

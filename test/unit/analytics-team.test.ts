@@ -21,7 +21,8 @@ import {
 } from '../../lib/analytics';
 import type { BadgeView } from '../../lib/badge';
 import { rollupId, Sentinel, type Host } from '../../lib/background/sentinel';
-import { SentinelDB, type ClockRow, type RollupRow, type TeamRollupRow } from '../../lib/db/schema';
+import { SentinelDB } from '../../lib/db/schema';
+import type { ClockRow, RollupRow, TeamRollupRow } from '../../lib/model';
 import { chinaTime } from '../../lib/engine/time';
 import { catalogTranslate } from '../../lib/i18n';
 import { parseMessage } from '../../lib/protocol';
