@@ -11,7 +11,7 @@ import { JUMP_COMMAND } from '@/lib/commands';
 import { offscreenPlayer } from '@/lib/background/offscreen';
 import { PhraseStore } from '@/lib/background/phrases';
 import { Router, classifySender } from '@/lib/background/router';
-import { Sentinel, type Host } from '@/lib/background/sentinel';
+import { Sentinel, type SentinelEnv } from '@/lib/background/sentinel';
 import { TrafficLimiter } from '@/lib/background/traffic';
 import type { Translate } from '@/lib/badge';
 import { DB_NAME, SentinelDB } from '@/lib/db/schema';
@@ -47,7 +47,7 @@ export default defineBackground(() => {
     send: (msg) => browser.runtime.sendMessage(msg),
   });
 
-  const host: Host = {
+  const host: SentinelEnv = {
     now: () => Date.now(),
     t,
     async setBadge(view) {
@@ -63,7 +63,7 @@ export default defineBackground(() => {
       if (when === null) await browser.alarms.clear(ALARM);
       else await browser.alarms.create(ALARM, { when });
     },
-    async liveTabIds() {
+    async existingTabIds() {
       return (await browser.tabs.query({})).flatMap((tab) => (tab.id === undefined ? [] : [tab.id]));
     },
     async sendToTab(tabId, msg) {

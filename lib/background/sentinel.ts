@@ -8,16 +8,8 @@ import { RECOMPUTE_KEY } from '../db/meta';
 import { clocksSince } from '../db/queries';
 import { spokenDuration } from '../duration';
 import type { SentinelDB } from '../db/schema';
-import type { ClockRow, CoverageRow, EventRow, RollupRow, TabRow, UnitRow } from '../model';
+import type { ClockRow, EventRow, TabRow, UnitRow } from '../model';
 import type { ExportBundle } from '../analytics/team';
-import {
-  applyDayStatDelta,
-  buildDayStats,
-  dayStatsDelta,
-  type DayStatDelta,
-  type DayStatRow,
-} from '../analytics/daystats';
-import { countsTowardAverage, rollupId } from '../engine/rollup';
 import {
   absorbedCounters,
   byUrgency,
@@ -58,6 +50,7 @@ import {
 } from '../settings';
 import { BREACH_SHOWN_MS, UNKNOWN_SHOWN_MS } from '../shown';
 import { ClockPush } from './clock-push';
+import { applyDayStatsChange, applyRollupDelta, rebuildRollups } from './rollups';
 import * as team from './team';
 import { Alerts, type AlertHost } from './alerts';
 import { markPrunedBefore, purgeAll, readPrunedBefore } from './maintenance';
@@ -67,8 +60,8 @@ import type { Dropped } from './traffic';
 
 export type { Notice, SoundName } from './alerts';
 
-/** The browser as the background sees it (notifications and sounds: `AlertHost`). */
-export interface Host extends AlertHost {
+/** The browser as the background sees it, injected (the entrypoint wires chrome.*; tests wire fakes). Notifications and sounds: `AlertHost`. */
+export interface SentinelEnv extends AlertHost {
   setBadge(view: BadgeView): Promise<void>;
   /** Keep exactly one alarm: at `when`, or none. */
   setAlarm(when: number | null): Promise<void>;
@@ -78,7 +71,7 @@ export interface Host extends AlertHost {
    */
   sendToTab(tabId: number, msg: ClocksMessage): Promise<unknown>;
   /** The ids of the tabs that exist now (after a browser restart, none of the old ones). */
-  liveTabIds(): Promise<number[]>;
+  existingTabIds(): Promise<number[]>;
 }
 
 /** While a clock counts down, wake at least this often so the badge never freezes for long. */
@@ -121,7 +114,7 @@ export class Sentinel {
    * Loaded from Dexie when the worker starts, updated only after a write has committed (a refused write, e.g. a
    * full disk, leaves them as the database is).
    */
-  private live = new Map<string, ClockRow>();
+  private clockMirror = new Map<string, ClockRow>();
   private tabRows = new Map<number, TabRow>();
   /** Tabs whose page shows no shop: the account each was given (see `accountOf`), until its tab row holds it. */
   private tabAccounts = new Map<number, { platform: Platform; account: string }>();
@@ -144,10 +137,10 @@ export class Sentinel {
 
   constructor(
     readonly db: SentinelDB,
-    private readonly host: Host,
+    private readonly env: SentinelEnv,
   ) {
-    this.alerts = new Alerts(host);
-    this.clockPush = new ClockPush((tabId, msg) => host.sendToTab(tabId, msg));
+    this.alerts = new Alerts(env);
+    this.clockPush = new ClockPush((tabId, msg) => env.sendToTab(tabId, msg));
   }
 
   /**
@@ -158,18 +151,18 @@ export class Sentinel {
     if (this.ready) return this.ready;
     const run = this.serial(async () => {
       await this.loadSettings();
-      const now = this.host.now();
+      const now = this.env.now();
       // Spans whose tab is gone (browser restarted or crashed: no close event came) or stopped reporting end
       // where they were last seen: what happened after that was not watched.
-      const live = new Set(await this.host.liveTabIds());
+      const existing = new Set(await this.env.existingTabIds());
       await this.db.transaction('rw', this.db.coverage, this.db.tabs, async () => {
         await this.db.coverage
           .where('open')
           .equals(1)
           .modify((s) => {
-            if (!live.has(s.tabId) || now - s.to > COVERAGE_GAP_MS) s.open = 0;
+            if (!existing.has(s.tabId) || now - s.to > COVERAGE_GAP_MS) s.open = 0;
           });
-        await this.db.tabs.filter((t) => !live.has(t.tabId)).delete();
+        await this.db.tabs.filter((t) => !existing.has(t.tabId)).delete();
       });
       await this.pruneOld(now);
       await this.reload(now);
@@ -196,13 +189,13 @@ export class Sentinel {
     const row = (await this.db.meta.get(SETTINGS_RESET_KEY).catch(() => undefined))?.value as
       { at?: unknown; rejected?: unknown } | undefined;
     const recent =
-      typeof row?.at === 'number' && this.host.now() - row.at < 86_400_000 && Array.isArray(row.rejected)
+      typeof row?.at === 'number' && this.env.now() - row.at < 86_400_000 && Array.isArray(row.rejected)
         ? (row.rejected as RejectedSetting[])
         : [];
     return { startError: this.startError, settingsReset: recent };
   }
 
-  /** Fills the mirrors (see `live`) from the database. */
+  /** Fills the mirrors (see `clockMirror`) from the database. */
   private async reload(now: number): Promise<void> {
     const since = now - Math.max(BREACH_SHOWN_MS, UNKNOWN_RECHECK_MS);
     const [tabs, pending, breached, unknown] = await Promise.all([
@@ -213,7 +206,7 @@ export class Sentinel {
     ]);
     this.tabRows = new Map(tabs.map((t) => [t.tabId, t]));
     this.tabAccounts.clear();
-    this.live = new Map([...pending, ...breached, ...unknown].map((c) => [c.key, c]));
+    this.clockMirror = new Map([...pending, ...breached, ...unknown].map((c) => [c.key, c]));
     this.threads.clear();
     this.clockPush.clear();
   }
@@ -223,7 +216,7 @@ export class Sentinel {
     await this.start();
     return this.serial(async () => {
       const removed = await purgeAll(this.db);
-      const now = this.host.now();
+      const now = this.env.now();
       await this.reload(now);
       await this.afterChange(now);
       return removed;
@@ -254,13 +247,13 @@ export class Sentinel {
     if (rejected.length) {
       await this.db.transaction('rw', this.db.settings, this.db.meta, async () => {
         await this.db.settings.bulkDelete(rejected.map((r) => r.key));
-        await this.db.meta.put({ key: SETTINGS_RESET_KEY, value: { at: this.host.now(), rejected } });
+        await this.db.meta.put({ key: SETTINGS_RESET_KEY, value: { at: this.env.now(), rejected } });
       });
-      await this.host
+      await this.env
         .notify({
-          id: `settings|${this.host.now()}`,
-          title: this.host.t('settingsResetTitle'),
-          message: this.host.t('settingsResetBody', [rejected.map((r) => r.key).join(', ')]),
+          id: `settings|${this.env.now()}`,
+          title: this.env.t('settingsResetTitle'),
+          message: this.env.t('settingsResetBody', [rejected.map((r) => r.key).join(', ')]),
         })
         .catch(() => undefined);
     }
@@ -282,7 +275,7 @@ export class Sentinel {
       // Settings saved again: the notice of an earlier reset has been seen to.
       await this.db.meta.delete(SETTINGS_RESET_KEY);
       await this.loadSettings();
-      await this.recomputeOpen(this.host.now());
+      await this.recomputeOpen(this.env.now());
       return { ok: true as const };
     });
   }
@@ -310,7 +303,7 @@ export class Sentinel {
   async ingest(msg: EventsMessage, tabId?: number): Promise<{ stored: number; conversations: number }> {
     await this.start();
     return this.serial(async () => {
-      const now = this.host.now();
+      const now = this.env.now();
       const account = this.accountOf(msg.platform, msg.account, tabId, now);
       const rows: EventRow[] = msg.events.map((e) => {
         const x = { ...e, account };
@@ -365,7 +358,7 @@ export class Sentinel {
   async health(health: HealthMessage, tabId: number, dropped?: Dropped): Promise<string> {
     await this.start();
     return this.serial(async () => {
-      const now = this.host.now();
+      const now = this.env.now();
       const msg = { ...health, account: this.accountOf(health.platform, health.account, tabId, now) };
       const row = await this.db.transaction('rw', this.db.tabs, this.db.coverage, async () => {
         const prev = await this.db.tabs.get(tabId);
@@ -434,7 +427,7 @@ export class Sentinel {
    * old id is no old tab, and no tab of this session inherits an old tab's account).
    */
   async browserStarted(): Promise<void> {
-    const at = this.host.now();
+    const at = this.env.now();
     await this.start();
     return this.serial(async () => {
       const old = [...this.tabRows.values()].filter((t) => t.lastSeen < at).map((t) => t.tabId);
@@ -453,7 +446,7 @@ export class Sentinel {
         this.tabAccounts.delete(id);
         this.clockPush.forget(id);
       }
-      await this.recomputeOpen(this.host.now());
+      await this.recomputeOpen(this.env.now());
     });
   }
 
@@ -461,7 +454,7 @@ export class Sentinel {
   async inputFocused(tabId: number): Promise<void> {
     await this.start();
     await this.serial(async () => {
-      const inputAt = this.host.now();
+      const inputAt = this.env.now();
       await this.db.tabs.update(tabId, { inputAt });
       const row = this.tabRows.get(tabId);
       if (row) this.tabRows.set(tabId, { ...row, inputAt });
@@ -470,7 +463,7 @@ export class Sentinel {
 
   /** The live workbench tab whose input was focused most recently (else the most recently seen one). */
   async lastInputTab(): Promise<TabRow | undefined> {
-    const now = this.host.now();
+    const now = this.env.now();
     const live = await this.db.tabs
       .filter((t) => t.health === 'watching' && now - t.lastSeen <= COVERAGE_GAP_MS)
       .toArray();
@@ -480,7 +473,7 @@ export class Sentinel {
   async tabClosed(tabId: number): Promise<void> {
     await this.start();
     return this.serial(async () => {
-      const now = this.host.now();
+      const now = this.env.now();
       await this.db.transaction('rw', this.db.tabs, this.db.coverage, async () => {
         await this.db.tabs.delete(tabId);
         await this.db.coverage
@@ -503,12 +496,12 @@ export class Sentinel {
   /** The alarm fired, or the worker woke: bring every open clock up to date, fire due alerts, re-arm. */
   async tick(): Promise<void> {
     await this.start();
-    return this.serial(async () => this.recomputeOpen(this.host.now(), undefined, 'due'));
+    return this.serial(async () => this.recomputeOpen(this.env.now(), undefined, 'due'));
   }
 
   /** The badge for this instant (called every second while a clock counts down). */
   async renderBadge(): Promise<void> {
-    await this.host.setBadge(this.badge(this.host.now()));
+    await this.env.setBadge(this.badge(this.env.now()));
   }
 
   badge(now: number): BadgeView {
@@ -518,8 +511,8 @@ export class Sentinel {
     return badgeView(this.hot, now, {
       alertLeadSec: this.settings.alertLeadSec,
       blind: this.blind,
-      t: this.host.t,
-      notes: outsideHoursNotes(watched, this.rules, now, this.host.t),
+      t: this.env.t,
+      notes: outsideHoursNotes(watched, this.rules, now, this.env.t),
     });
   }
 
@@ -714,8 +707,8 @@ export class Sentinel {
   private commit(staged: Staged, now: number): void {
     for (const [conv, events] of staged.threads) this.threads.set(conv, events);
     for (const c of staged.clocks) {
-      if (isLive(c, now)) this.live.set(c.key, c);
-      else this.live.delete(c.key);
+      if (isMirrored(c, now)) this.clockMirror.set(c.key, c);
+      else this.clockMirror.delete(c.key);
     }
   }
 
@@ -751,10 +744,10 @@ export class Sentinel {
    * leave the mirror here.
    */
   private clocksWith(all: ClockStatus, recent: ClockStatus, since: number): ClockRow[] {
-    const now = this.host.now();
+    const now = this.env.now();
     const out: ClockRow[] = [];
-    for (const c of this.live.values()) {
-      if (!isLive(c, now)) this.live.delete(c.key);
+    for (const c of this.clockMirror.values()) {
+      if (!isMirrored(c, now)) this.clockMirror.delete(c.key);
       else if (c.status === all || (c.status === recent && c.dueAt !== null && c.dueAt > since)) out.push(c);
     }
     return out.sort((x, y) =>
@@ -771,7 +764,7 @@ export class Sentinel {
     for (const t of this.tabRows.values())
       if (t.health !== 'watching' && now - t.lastSeen <= COVERAGE_GAP_MS)
         this.blind.push({ health: t.health, ...(t.parts && { parts: t.parts }) });
-    await this.host.setBadge(this.badge(now));
+    await this.env.setBadge(this.badge(now));
     const lead = this.settings.alertLeadSec;
     const soon: ClockRow[] = [];
     const breached: ClockRow[] = [];
@@ -786,10 +779,10 @@ export class Sentinel {
         soon.push(c);
         if (perBuyer) {
           const secs = Math.max(0, Math.ceil((c.dueAt - now) / 1000));
-          await this.host.notify({
+          await this.env.notify({
             id: `alert|${c.key}|${c.dueAt}`,
-            title: this.host.t('notifySoonTitle', [spokenDuration(secs, this.host.t, true)]),
-            message: this.host.t('notifySoonBody', [who, platformName(c.platform, this.host.t)]),
+            title: this.env.t('notifySoonTitle', [spokenDuration(secs, this.env.t, true)]),
+            message: this.env.t('notifySoonBody', [who, platformName(c.platform, this.env.t)]),
           });
         }
       }
@@ -799,10 +792,10 @@ export class Sentinel {
         if (now - c.dueAt <= STALE_BREACH_MS) {
           breached.push(c);
           if (perBuyer)
-            await this.host.notify({
+            await this.env.notify({
               id: `breach|${c.key}|${c.dueAt}`,
-              title: this.host.t('notifyBreachTitle'),
-              message: this.host.t('notifyBreachBody', [who, platformName(c.platform, this.host.t)]),
+              title: this.env.t('notifyBreachTitle'),
+              message: this.env.t('notifyBreachBody', [who, platformName(c.platform, this.env.t)]),
               ...(this.settings.breachStays && { requireInteraction: true }),
             });
         }
@@ -840,7 +833,7 @@ export class Sentinel {
     // Deadlines already past (the worker slept through them) are handled now, not re-armed.
     if (next === this.alarmSet) return;
     await this.db.meta.put({ key: ALARM_KEY, value: next });
-    await this.host.setAlarm(next);
+    await this.env.setAlarm(next);
     this.alarmSet = next;
   }
 
@@ -873,7 +866,7 @@ export class Sentinel {
   /** Merges another agent's export into the team view (`team.ts` importTeam), in the serial queue. */
   async importTeam(bundle: ExportBundle): Promise<team.TeamImportReply> {
     const own = await this.agentId();
-    return this.serial(() => team.importTeam(this.db, bundle, own, this.host.now()));
+    return this.serial(() => team.importTeam(this.db, bundle, own, this.env.now()));
   }
 
   /** Removes everything imported from one source. */
@@ -886,14 +879,7 @@ export class Sentinel {
    * incremental path is tested against).
    */
   async rebuildRollups(): Promise<void> {
-    const db = this.db;
-    await db.transaction('rw', db.units, db.rollups, db.dayStats, async () => {
-      const units = await db.units.toArray();
-      await db.rollups.clear();
-      await applyRollupDelta(db, [], units, this.host.now());
-      await db.dayStats.clear();
-      await db.dayStats.bulkPut(buildDayStats(units));
-    });
+    await rebuildRollups(this.db, this.env.now());
   }
 }
 
@@ -924,8 +910,8 @@ function RECOMPUTE_TABLES(db: SentinelDB) {
   return [db.events, db.clocks, db.units, db.rollups, db.dayStats, db.coverage, db.meta];
 }
 
-/** Can this clock still change by itself, or still show in the badge and queue? (What `live` keeps.) */
-function isLive(c: ClockRow, now: number): boolean {
+/** Can this clock still change by itself, or still show in the badge and queue? (What `clockMirror` keeps.) */
+function isMirrored(c: ClockRow, now: number): boolean {
   if (c.status === 'pending') return true;
   if (c.dueAt === null) return false;
   if (c.status === 'breached') return now - c.dueAt < BREACH_SHOWN_MS;
@@ -936,118 +922,3 @@ function isLive(c: ClockRow, now: number): boolean {
 function platformName(p: Platform, t: Translate): string {
   return t(`platform_${p}`);
 }
-
-export { rollupId };
-
-/** Adds (sign 1) or removes (sign −1) units' counts into per-(metric, day, platform, account) rollup rows. */
-export function tallyUnits(into: Map<string, RollupRow>, units: readonly UnitRow[], sign: 1 | -1, now: number): void {
-  for (const u of units) {
-    const id = rollupId(u);
-    let d = into.get(id);
-    if (!d) {
-      d = {
-        id,
-        metric: u.metric,
-        day: u.day,
-        platform: u.platform,
-        account: u.account,
-        pass: 0,
-        fail: 0,
-        pending: 0,
-        unknown: 0,
-        notAssessed: 0,
-        cappedSum: 0,
-        cappedCount: 0,
-        updatedAt: now,
-      };
-      into.set(id, d);
-    }
-    d[u.result] += sign;
-    if (countsTowardAverage(u)) {
-      d.cappedSum += sign * u.cappedSec;
-      d.cappedCount += sign;
-    }
-  }
-}
-
-/** Moves rollup counts from the old units of a conversation to its new ones. */
-async function applyRollupDelta(
-  db: SentinelDB,
-  old: readonly UnitRow[],
-  next: readonly UnitRow[],
-  now: number,
-): Promise<void> {
-  const delta = new Map<string, RollupRow>();
-  tallyUnits(delta, old, -1, now);
-  tallyUnits(delta, next, 1, now);
-  if (!delta.size) return;
-  const ids = [...delta.keys()];
-  const current = await db.rollups.bulkGet(ids);
-  const out: RollupRow[] = [];
-  const empty: string[] = [];
-  ids.forEach((id, i) => {
-    const d = delta.get(id)!;
-    const c = current[i];
-    const r: RollupRow = c
-      ? {
-          ...c,
-          pass: c.pass + d.pass,
-          fail: c.fail + d.fail,
-          pending: c.pending + d.pending,
-          unknown: c.unknown + d.unknown,
-          notAssessed: c.notAssessed + d.notAssessed,
-          cappedSum: c.cappedSum + d.cappedSum,
-          cappedCount: c.cappedCount + d.cappedCount,
-          updatedAt: now,
-        }
-      : d;
-    if (r.pass + r.fail + r.pending + r.unknown + r.notAssessed === 0) empty.push(id);
-    else out.push(r);
-  });
-  if (out.length) await db.rollups.bulkPut(out);
-  if (empty.length) await db.rollups.bulkDelete(empty);
-}
-
-/** Does a delta change nothing in its row (a unit rewritten with the same day, slot, result and wait)? */
-function isNoop(d: DayStatDelta): boolean {
-  if (d.n !== 0 || d.add.length !== d.remove.length) return false;
-  for (const v of d.vol.values()) if (v !== 0) return false;
-  for (const v of d.fail.values()) if (v !== 0) return false;
-  const a = [...d.add].sort((x, y) => x - y);
-  const r = [...d.remove].sort((x, y) => x - y);
-  return a.every((v, i) => v === r[i]);
-}
-
-/**
- * Moves the per-day aggregates from a conversation's old units to its new ones (after the new units are stored, in
- * the same transaction). A stored row that is malformed, or disagrees with the delta, is rebuilt from the units of
- * its (metric, day, platform, account): nothing stored stops the worker.
- */
-async function applyDayStatsChange(db: SentinelDB, old: readonly UnitRow[], next: readonly UnitRow[]): Promise<void> {
-  const delta = dayStatsDelta(old, next);
-  for (const [id, d] of delta) if (isNoop(d)) delta.delete(id);
-  if (!delta.size) return;
-  const ids = [...delta.keys()];
-  const current = (await db.dayStats.bulkGet(ids)) as unknown[];
-  const put: DayStatRow[] = [];
-  const gone: string[] = [];
-  for (let i = 0; i < ids.length; i++) {
-    const d = delta.get(ids[i]!)!;
-    let r: DayStatRow | null | 'rebuild';
-    try {
-      r = applyDayStatDelta(current[i] as DayStatRow | undefined, d);
-    } catch {
-      r = 'rebuild';
-    }
-    if (r === 'rebuild') {
-      const units = await db.units.where('[metric+day]').equals([d.metric, d.day]).toArray();
-      r = buildDayStats(units.filter((u) => u.platform === d.platform && u.account === d.account))[0] ?? null;
-    }
-    if (r) put.push(r);
-    else gone.push(d.id);
-  }
-  if (put.length) await db.dayStats.bulkPut(put);
-  if (gone.length) await db.dayStats.bulkDelete(gone);
-}
-
-export type { CoverageRow };

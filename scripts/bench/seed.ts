@@ -9,7 +9,7 @@
  * millions of rows never cross the DevTools protocol. Pure data + Dexie; no chrome.*.
  */
 import { buildDayStatRows, tallyDayStats, type DayStatDelta } from '../../lib/analytics/daystats';
-import { tallyUnits } from '../../lib/background/sentinel';
+import { tallyUnits } from '../../lib/engine/rollup';
 import { SentinelDB } from '../../lib/db/schema';
 import type { ClockRow, EventRow, RollupRow, UnitRow } from '../../lib/model';
 import { evaluate } from '../../lib/engine';

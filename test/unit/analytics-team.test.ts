@@ -20,7 +20,8 @@ import {
   type TeamDecision,
 } from '../../lib/analytics';
 import type { BadgeView } from '../../lib/badge';
-import { rollupId, Sentinel, type Host } from '../../lib/background/sentinel';
+import { Sentinel, type SentinelEnv } from '../../lib/background/sentinel';
+import { rollupId } from '../../lib/engine/rollup';
 import { SentinelDB } from '../../lib/db/schema';
 import type { ClockRow, RollupRow, TeamRollupRow } from '../../lib/model';
 import { chinaTime } from '../../lib/engine/time';
@@ -426,7 +427,7 @@ describe('team view: no duplicates, no double counting', () => {
   });
 });
 
-class FakeHost implements Host {
+class FakeHost implements SentinelEnv {
   clock = NOW;
   t = catalogTranslate('zh_CN');
   now() {
@@ -438,7 +439,7 @@ class FakeHost implements Host {
   async clearNotice() {}
   async playSound() {}
   async sendToTab() {}
-  async liveTabIds() {
+  async existingTabIds() {
     return [];
   }
 }

@@ -10,7 +10,7 @@ import {
   withSpace,
   PRUNE_NOTICE_KEY,
 } from '../../lib/background/maintenance';
-import { rollupId, tallyUnits } from '../../lib/background/sentinel';
+import { rollupId, tallyUnits } from '../../lib/engine/rollup';
 import { SentinelDB } from '../../lib/db/schema';
 import type { RollupRow, UnitRow } from '../../lib/model';
 import { t } from './helpers/events';

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { buildDayStats, type DayStatRow } from '../../../lib/analytics/daystats';
-import { tallyUnits } from '../../../lib/background/sentinel';
+import { tallyUnits } from '../../../lib/engine/rollup';
 import type { SentinelDB } from '../../../lib/db/schema';
 import type { RollupRow } from '../../../lib/model';
 
