@@ -5,7 +5,7 @@
 import { outsideHoursNotes } from '../assessed';
 import { badgeView, type BadgeView, type BlindTab, type Translate } from '../badge';
 import { RECOMPUTE_KEY } from '../db/meta';
-import { clocksSince } from '../db/queries';
+import { clocksSince, clocksWithStatus } from '../db/queries';
 import { spokenDuration } from '../duration';
 import type { SentinelDB } from '../db/schema';
 import type { ClockRow, EventRow, TabRow, UnitRow } from '../model';
@@ -200,7 +200,7 @@ export class Sentinel {
     const since = now - Math.max(BREACH_SHOWN_MS, UNKNOWN_RECHECK_MS);
     const [tabs, pending, breached, unknown] = await Promise.all([
       this.db.tabs.toArray(),
-      this.db.clocks.where('status').equals('pending').toArray(),
+      clocksWithStatus(this.db, 'pending'),
       clocksSince(this.db, 'breached', since),
       clocksSince(this.db, 'unknown', since),
     ]);
