@@ -22,22 +22,8 @@ import {
 import { betterTime, threadCompare } from '../engine/rounds';
 import { exactCut } from '../engine/window';
 import { chinaDay, chinaDayStart } from '../engine/time';
-import {
-  COVERAGE_GAP_MS,
-  type ClocksMessage,
-  type EventsMessage,
-  type HealthMessage,
-  type TabClock,
-} from '../messages';
-import {
-  UNRECOGNISED_ACCOUNT,
-  conversationKey,
-  eventKey,
-  isUnrecognisedAccount,
-  tabAccount,
-  type CoverageSpan,
-  type Platform,
-} from '../model';
+import { type ClocksMessage, type EventsMessage, type HealthMessage, type TabClock } from '../messages';
+import { conversationKey, eventKey, type CoverageSpan, type Platform } from '../model';
 import { effectiveRules, primaryMetric } from '../rules';
 import type { RuleSet } from '../rules/types';
 import {
@@ -50,6 +36,7 @@ import {
 } from '../settings';
 import { BREACH_SHOWN_MS, UNKNOWN_SHOWN_MS } from '../shown';
 import { ClockPush } from './clock-push';
+import { TabRegistry } from './coverage';
 import { applyDayStatsChange, applyRollupDelta, rebuildRollups } from './rollups';
 import * as team from './team';
 import { Alerts, type AlertHost } from './alerts';
@@ -83,13 +70,7 @@ export const STALE_BREACH_MS = 5 * 60_000;
 export const UNKNOWN_RECHECK_MS = UNKNOWN_SHOWN_MS;
 export { BREACH_SHOWN_MS };
 
-/**
- * Coverage spans a tab may open: a page whose health flickers (watching ↔ blind many times a second) would add a
- * row per flip. Each tab has `burst` openings, refilled at one per `refillMs`; a watching report that finds none
- * left opens no span, so that time stays unwatched (a gap is never recorded as watched) until a later report (the
- * heartbeat) finds one. A tab watching steadily keeps its one open span and needs none.
- */
-export const SPAN_OPENS = { burst: 6, refillMs: 60_000 } as const;
+export { SPAN_OPENS } from './coverage';
 
 /** How many stored messages the background keeps in memory (recently active conversations; a few MB). */
 export const THREAD_CACHE_EVENTS = 30_000;
@@ -106,20 +87,17 @@ export class Sentinel {
   private rules: RuleSet = effectiveRules(undefined);
   /** Open clocks (pending/breached) for the per-second badge, refreshed after every write. */
   private hot: ClockRow[] = [];
-  /** The live tabs that are not watching (their state and parts), for the badge. */
-  private blind: BlindTab[] = [];
   /**
-   * The background is the only writer of clocks and tabs, so it mirrors what it reads on every message: the clocks
-   * that can still change or still show (pending; breached/unknown with a recent deadline) and the tab registry.
+   * The background is the only writer of clocks, so it mirrors what it reads on every message: the clocks that can
+   * still change or still show (pending; breached/unknown with a recent deadline); the tab registry mirrors the tabs.
    * Loaded from Dexie when the worker starts, updated only after a write has committed (a refused write, e.g. a
    * full disk, leaves them as the database is).
    */
   private clockMirror = new Map<string, ClockRow>();
-  private tabRows = new Map<number, TabRow>();
-  /** Tabs whose page shows no shop: the account each was given (see `accountOf`), until its tab row holds it. */
-  private tabAccounts = new Map<number, { platform: Platform; account: string }>();
-  /** Per tab: coverage span openings left (see SPAN_OPENS), and when it was last refilled. */
-  private spanOpens = new Map<number, { tokens: number; at: number }>();
+  /** The reporting tabs that are not watching (their state and parts), for the badge, as of the last change. */
+  private blind: BlindTab[] = [];
+  /** Workbench tabs and their coverage spans (`coverage.ts`). */
+  private readonly tabs: TabRegistry;
   /** Stored messages of recently active conversations, so a long thread is not re-read for every new message. */
   private threads = new ThreadCache(THREAD_CACHE_EVENTS);
   /** How conversations were evaluated: whole, or from yesterday's midnight (long threads). For tests and bench. */
@@ -140,6 +118,7 @@ export class Sentinel {
     private readonly env: SentinelEnv,
   ) {
     this.alerts = new Alerts(env);
+    this.tabs = new TabRegistry(db);
     this.clockPush = new ClockPush((tabId, msg) => env.sendToTab(tabId, msg));
   }
 
@@ -152,18 +131,7 @@ export class Sentinel {
     const run = this.serial(async () => {
       await this.loadSettings();
       const now = this.env.now();
-      // Spans whose tab is gone (browser restarted or crashed: no close event came) or stopped reporting end
-      // where they were last seen: what happened after that was not watched.
-      const existing = new Set(await this.env.existingTabIds());
-      await this.db.transaction('rw', this.db.coverage, this.db.tabs, async () => {
-        await this.db.coverage
-          .where('open')
-          .equals(1)
-          .modify((s) => {
-            if (!existing.has(s.tabId) || now - s.to > COVERAGE_GAP_MS) s.open = 0;
-          });
-        await this.db.tabs.filter((t) => !existing.has(t.tabId)).delete();
-      });
+      await this.tabs.closeStale(new Set(await this.env.existingTabIds()), now);
       await this.pruneOld(now);
       await this.reload(now);
       await this.recomputeQueued(now);
@@ -198,14 +166,12 @@ export class Sentinel {
   /** Fills the mirrors (see `clockMirror`) from the database. */
   private async reload(now: number): Promise<void> {
     const since = now - Math.max(BREACH_SHOWN_MS, UNKNOWN_RECHECK_MS);
-    const [tabs, pending, breached, unknown] = await Promise.all([
-      this.db.tabs.toArray(),
+    const [, pending, breached, unknown] = await Promise.all([
+      this.tabs.reload(),
       clocksWithStatus(this.db, 'pending'),
       clocksSince(this.db, 'breached', since),
       clocksSince(this.db, 'unknown', since),
     ]);
-    this.tabRows = new Map(tabs.map((t) => [t.tabId, t]));
-    this.tabAccounts.clear();
     this.clockMirror = new Map([...pending, ...breached, ...unknown].map((c) => [c.key, c]));
     this.threads.clear();
     this.clockPush.clear();
@@ -281,22 +247,6 @@ export class Sentinel {
   }
 
   /**
-   * The account a tab's message is about: what its page shows, or for a page that shows none
-   * (UNRECOGNISED_ACCOUNT), the tab's own account — the same through reloads and worker restarts (the tab row keeps
-   * it), never another tab's. Called inside `serial`.
-   */
-  private accountOf(platform: Platform, reported: string, tabId: number | undefined, now: number): string {
-    if (reported !== UNRECOGNISED_ACCOUNT || tabId === undefined) return reported;
-    const row = this.tabRows.get(tabId);
-    if (row && row.platform === platform && isUnrecognisedAccount(row.account)) return row.account;
-    const given = this.tabAccounts.get(tabId);
-    if (given && given.platform === platform) return given.account;
-    const account = tabAccount(tabId, now);
-    this.tabAccounts.set(tabId, { platform, account });
-    return account;
-  }
-
-  /**
    * Stores observed messages (idempotently) and recomputes the conversations they touch. `tabId`: the tab they came
    * from (its own account when the page shows no shop).
    */
@@ -304,7 +254,7 @@ export class Sentinel {
     await this.start();
     return this.serial(async () => {
       const now = this.env.now();
-      const account = this.accountOf(msg.platform, msg.account, tabId, now);
+      const account = this.tabs.accountOf(msg.platform, msg.account, tabId, now);
       const rows: EventRow[] = msg.events.map((e) => {
         const x = { ...e, account };
         return { ...x, key: eventKey(x), conv: conversationKey(x) };
@@ -359,67 +309,13 @@ export class Sentinel {
     await this.start();
     return this.serial(async () => {
       const now = this.env.now();
-      const msg = { ...health, account: this.accountOf(health.platform, health.account, tabId, now) };
-      const row = await this.db.transaction('rw', this.db.tabs, this.db.coverage, async () => {
-        const prev = await this.db.tabs.get(tabId);
-        const row: TabRow = {
-          ...(prev?.inputAt !== undefined &&
-            prev.platform === msg.platform &&
-            prev.account === msg.account && { inputAt: prev.inputAt }),
-          tabId,
-          platform: msg.platform,
-          account: msg.account,
-          url: msg.url,
-          health: msg.health,
-          parts: msg.parts,
-          lastSeen: now,
-          ...(msg.activeBuyer !== undefined && { activeBuyer: msg.activeBuyer }),
-          ...(dropped && { dropped: { ...dropped } }),
-        };
-        await this.db.tabs.put(row);
-        const open = await this.db.coverage
-          .where('tabId')
-          .equals(tabId)
-          .filter((s) => s.open === 1)
-          .toArray();
-        const same = open.find(
-          (s) => s.platform === msg.platform && s.account === msg.account && now - s.to <= COVERAGE_GAP_MS,
-        );
-        // Close what no longer holds: another account in the tab, a gap, or a page that went blind.
-        for (const s of open)
-          if (s !== same || msg.health !== 'watching') await this.db.coverage.update(s.id!, { open: 0 });
-        if (msg.health === 'watching') {
-          if (same) await this.db.coverage.update(same.id!, { to: now });
-          else if (this.takeSpanOpening(tabId, now))
-            await this.db.coverage.add({
-              platform: msg.platform,
-              account: msg.account,
-              tabId,
-              from: now,
-              to: now,
-              open: 1,
-            });
-        }
-        return row;
-      });
-      this.tabRows.set(tabId, row);
-      this.tabAccounts.delete(tabId);
+      const msg = { ...health, account: this.tabs.accountOf(health.platform, health.account, tabId, now) };
+      await this.tabs.report(msg, tabId, dropped, now);
       // The tab shows another clock list than the one last sent (it reloaded, or missed one): send it whole.
       this.clockPush.tabShows(tabId, msg.clocksSeq);
       await this.recomputeOpen(now, { platform: msg.platform, account: msg.account }, 'coverage');
       return msg.account;
     });
-  }
-
-  /** May this tab open a coverage span now (SPAN_OPENS)? Takes one opening when it may. */
-  private takeSpanOpening(tabId: number, now: number): boolean {
-    const b = this.spanOpens.get(tabId) ?? { tokens: SPAN_OPENS.burst, at: now };
-    b.tokens = Math.min(SPAN_OPENS.burst, b.tokens + Math.max(0, now - b.at) / SPAN_OPENS.refillMs);
-    b.at = now;
-    this.spanOpens.set(tabId, b);
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
   }
 
   /**
@@ -430,22 +326,7 @@ export class Sentinel {
     const at = this.env.now();
     await this.start();
     return this.serial(async () => {
-      const old = [...this.tabRows.values()].filter((t) => t.lastSeen < at).map((t) => t.tabId);
-      const ids = new Set(old);
-      await this.db.transaction('rw', this.db.tabs, this.db.coverage, async () => {
-        await this.db.tabs.bulkDelete(old);
-        await this.db.coverage
-          .where('open')
-          .equals(1)
-          .modify((s) => {
-            if (ids.has(s.tabId)) s.open = 0;
-          });
-      });
-      for (const id of old) {
-        this.tabRows.delete(id);
-        this.tabAccounts.delete(id);
-        this.clockPush.forget(id);
-      }
+      for (const id of await this.tabs.browserStarted(at)) this.clockPush.forget(id);
       await this.recomputeOpen(this.env.now());
     });
   }
@@ -454,41 +335,20 @@ export class Sentinel {
   async inputFocused(tabId: number): Promise<void> {
     await this.start();
     await this.serial(async () => {
-      const inputAt = this.env.now();
-      await this.db.tabs.update(tabId, { inputAt });
-      const row = this.tabRows.get(tabId);
-      if (row) this.tabRows.set(tabId, { ...row, inputAt });
+      await this.tabs.inputFocused(tabId, this.env.now());
     });
   }
 
   /** The live workbench tab whose input was focused most recently (else the most recently seen one). */
   async lastInputTab(): Promise<TabRow | undefined> {
-    const now = this.env.now();
-    const live = await this.db.tabs
-      .filter((t) => t.health === 'watching' && now - t.lastSeen <= COVERAGE_GAP_MS)
-      .toArray();
-    return live.sort((a, b) => (b.inputAt ?? 0) - (a.inputAt ?? 0) || b.lastSeen - a.lastSeen)[0];
+    return this.tabs.lastInputTab(this.env.now());
   }
 
   async tabClosed(tabId: number): Promise<void> {
     await this.start();
     return this.serial(async () => {
       const now = this.env.now();
-      await this.db.transaction('rw', this.db.tabs, this.db.coverage, async () => {
-        await this.db.tabs.delete(tabId);
-        await this.db.coverage
-          .where('tabId')
-          .equals(tabId)
-          .modify((s) => {
-            if (s.open === 1) {
-              s.open = 0;
-              s.to = Math.max(s.to, Math.min(now, s.to + COVERAGE_GAP_MS));
-            }
-          });
-      });
-      this.tabRows.delete(tabId);
-      this.tabAccounts.delete(tabId);
-      this.spanOpens.delete(tabId);
+      await this.tabs.closed(tabId, now);
       await this.recomputeOpen(now);
     });
   }
@@ -505,9 +365,7 @@ export class Sentinel {
   }
 
   badge(now: number): BadgeView {
-    const watched: Platform[] = [];
-    for (const tab of this.tabRows.values())
-      if (tab.health === 'watching' && now - tab.lastSeen <= COVERAGE_GAP_MS) watched.push(tab.platform);
+    const watched = this.tabs.watchedPlatforms(now);
     return badgeView(this.hot, now, {
       alertLeadSec: this.settings.alertLeadSec,
       blind: this.blind,
@@ -522,17 +380,6 @@ export class Sentinel {
   }
 
   // ---- internals -------------------------------------------------------------------------------------
-
-  private async coverageFor(platform: Platform, account: string, now: number): Promise<CoverageSpan[]> {
-    const rows = await this.db.coverage.where('[platform+account]').equals([platform, account]).toArray();
-    return rows.map((s) => ({
-      platform: s.platform,
-      account: s.account,
-      from: s.from,
-      // A span still reporting covers up to now.
-      to: s.open === 1 && now - s.to <= COVERAGE_GAP_MS ? now : s.to,
-    }));
-  }
 
   /**
    * Recomputes the conversations a schema upgrade queued (`meta.recompute`: 1688's metrics changed in schema v7),
@@ -595,7 +442,7 @@ export class Sentinel {
       if (events.length) {
         const { platform, account } = events[0]!;
         const ck = `${platform}|${account}`;
-        coverage = covCache.get(ck) ?? (await this.coverageFor(platform, account, now));
+        coverage = covCache.get(ck) ?? (await this.tabs.spans(platform, account, now));
         covCache.set(ck, coverage);
         if (page) {
           const r = await this.reconcile(events, added, coverage, page.sighted.get(conv));
@@ -760,10 +607,7 @@ export class Sentinel {
     const db = this.db;
     const open = this.clocksWith('pending', 'breached', now - BREACH_SHOWN_MS);
     this.hot = [...open].sort(byUrgency);
-    this.blind = [];
-    for (const t of this.tabRows.values())
-      if (t.health !== 'watching' && now - t.lastSeen <= COVERAGE_GAP_MS)
-        this.blind.push({ health: t.health, ...(t.parts && { parts: t.parts }) });
+    this.blind = this.tabs.blind(now);
     await this.env.setBadge(this.badge(now));
     const lead = this.settings.alertLeadSec;
     const soon: ClockRow[] = [];
@@ -815,8 +659,7 @@ export class Sentinel {
 
   /** Tells every watching tab about its account's open clocks when they changed (`ClockPush`). */
   private async pushClocks(now: number): Promise<void> {
-    const tabs = [...this.tabRows.values()].filter((t) => now - t.lastSeen <= COVERAGE_GAP_MS);
-    await this.clockPush.push(tabs, (p, a) => this.clocksFor(p, a), this.settings.tabTitle, now);
+    await this.clockPush.push(this.tabs.reporting(now), (p, a) => this.clocksFor(p, a), this.settings.tabTitle, now);
   }
 
   private async schedule(now: number): Promise<void> {
