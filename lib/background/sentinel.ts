@@ -8,23 +8,13 @@ import { RECOMPUTE_KEY } from '../db/meta';
 import { clocksSince, clocksWithStatus } from '../db/queries';
 import { spokenDuration } from '../duration';
 import type { SentinelDB } from '../db/schema';
-import type { ClockRow, EventRow, TabRow, UnitRow } from '../model';
+import type { ClockRow, EventRow, TabRow } from '../model';
 import type { ExportBundle } from '../analytics/team';
-import {
-  absorbedCounters,
-  byUrgency,
-  evaluate,
-  isCounter,
-  lateSighting,
-  type Clock,
-  type ClockStatus,
-} from '../engine';
-import { betterTime, threadCompare } from '../engine/rounds';
-import { exactCut } from '../engine/window';
-import { chinaDay, chinaDayStart } from '../engine/time';
+import { byUrgency, type Clock, type ClockStatus } from '../engine';
+import { betterTime } from '../engine/rounds';
 import { type ClocksMessage, type EventsMessage, type HealthMessage, type TabClock } from '../messages';
-import { conversationKey, eventKey, type CoverageSpan, type Platform } from '../model';
-import { effectiveRules, primaryMetric } from '../rules';
+import { conversationKey, eventKey, type Platform } from '../model';
+import { effectiveRules } from '../rules';
 import type { RuleSet } from '../rules/types';
 import {
   DEFAULT_SETTINGS,
@@ -37,12 +27,12 @@ import {
 import { BREACH_SHOWN_MS, UNKNOWN_SHOWN_MS } from '../shown';
 import { ClockPush } from './clock-push';
 import { TabRegistry } from './coverage';
-import { applyDayStatsChange, applyRollupDelta, rebuildRollups } from './rollups';
+import { RECOMPUTE_TABLES, Recompute, type Staged } from './recompute';
+import { rebuildRollups } from './rollups';
 import * as team from './team';
 import { Alerts, type AlertHost } from './alerts';
-import { markPrunedBefore, purgeAll, readPrunedBefore } from './maintenance';
+import { purgeAll } from './maintenance';
 import { isolate } from '../text';
-import { ThreadCache } from './thread-cache';
 import type { Dropped } from './traffic';
 
 export type { Notice, SoundName } from './alerts';
@@ -72,10 +62,7 @@ export { BREACH_SHOWN_MS };
 
 export { SPAN_OPENS } from './coverage';
 
-/** How many stored messages the background keeps in memory (recently active conversations; a few MB). */
-export const THREAD_CACHE_EVENTS = 30_000;
-/** From this many stored messages on, a conversation is evaluated from yesterday's midnight when that is exact. */
-export const LONG_THREAD = 500;
+export { LONG_THREAD, THREAD_CACHE_EVENTS } from './recompute';
 export { TEAM_DECISIONS_SHOWN } from './team';
 
 const ALARM_KEY = 'alarm';
@@ -98,10 +85,8 @@ export class Sentinel {
   private blind: BlindTab[] = [];
   /** Workbench tabs and their coverage spans (`coverage.ts`). */
   private readonly tabs: TabRegistry;
-  /** Stored messages of recently active conversations, so a long thread is not re-read for every new message. */
-  private threads = new ThreadCache(THREAD_CACHE_EVENTS);
-  /** How conversations were evaluated: whole, or from yesterday's midnight (long threads). For tests and bench. */
-  readonly evaluations = { whole: 0, recent: 0 };
+  /** Recomputing conversations, with the cache of their stored messages (`recompute.ts`). */
+  private readonly recomputer: Recompute;
   /** The alarm last set (undefined: not since the worker started), so an unchanged deadline is not set again. */
   private alarmSet: number | null | undefined = undefined;
   /** The in-page badges' clock lists, pushed to the watching tabs (`clock-push.ts`). */
@@ -119,6 +104,11 @@ export class Sentinel {
   ) {
     this.alerts = new Alerts(env);
     this.tabs = new TabRegistry(db);
+    this.recomputer = new Recompute(db, this.tabs, () => ({
+      rules: this.rules,
+      alertLeadSec: this.settings.alertLeadSec,
+      retentionDays: this.settings.retentionDays,
+    }));
     this.clockPush = new ClockPush((tabId, msg) => env.sendToTab(tabId, msg));
   }
 
@@ -132,7 +122,7 @@ export class Sentinel {
       await this.loadSettings();
       const now = this.env.now();
       await this.tabs.closeStale(new Set(await this.env.existingTabIds()), now);
-      await this.pruneOld(now);
+      await this.recomputer.pruneOld(now);
       await this.reload(now);
       await this.recomputeQueued(now);
       await this.recomputeOpen(now);
@@ -173,7 +163,7 @@ export class Sentinel {
       clocksSince(this.db, 'unknown', since),
     ]);
     this.clockMirror = new Map([...pending, ...breached, ...unknown].map((c) => [c.key, c]));
-    this.threads.clear();
+    this.recomputer.threads.clear();
     this.clockPush.clear();
   }
 
@@ -191,7 +181,12 @@ export class Sentinel {
 
   /** Stored messages were deleted behind the background's back (space recovery): forget the cached threads. */
   forgetThreads(): void {
-    this.threads.clear();
+    this.recomputer.threads.clear();
+  }
+
+  /** How conversations were evaluated: whole, or from yesterday's midnight (long threads). For tests and bench. */
+  get evaluations(): { whole: number; recent: number } {
+    return this.recomputer.evaluations;
   }
 
   hasOpenClocks(): boolean {
@@ -291,7 +286,7 @@ export class Sentinel {
         );
         if (!fresh.size && !settle.length) return { stored: 0, staged: null };
         if (fresh.size) await db.events.bulkPut([...fresh.values()]);
-        const staged = await this.recomputeIn([...byConv.keys(), ...settle], now, { added: byConv, sighted });
+        const staged = await this.recomputer.within([...byConv.keys(), ...settle], now, { added: byConv, sighted });
         return { stored: fresh.size - staged.dropped, staged };
       });
       if (staged) this.commit(staged, now);
@@ -404,155 +399,13 @@ export class Sentinel {
   private async recompute(convs: string[], now: number): Promise<void> {
     const db = this.db;
     // An async callback: Dexie follows native awaits through nested async calls only from an async function.
-    const staged = await db.transaction('rw', RECOMPUTE_TABLES(db), async () => this.recomputeIn(convs, now));
+    const staged = await db.transaction('rw', RECOMPUTE_TABLES(db), async () => this.recomputer.within(convs, now));
     this.commit(staged, now);
-  }
-
-  /**
-   * The body of `recompute`, inside the caller's transaction. A conversation's messages come from the thread cache
-   * (plus `page.added`, just stored) or else from the database. What the page just showed (`page`, from ingest) is
-   * reconciled first: counter readings the thread already accounts for are not kept (one wait, one event: see
-   * `absorbedCounters`), and a sighting a verdict needs is kept as `seenAt` (see `lateSighting`). What the mirrors
-   * must learn is returned, for `commit` once the transaction has committed.
-   */
-  private async recomputeIn(
-    convs: string[],
-    now: number,
-    page?: { added: Map<string, EventRow[]>; sighted: Map<string, number> },
-  ): Promise<Staged> {
-    const db = this.db;
-    const fresh = page?.added;
-    const staged: Staged = { convs: 0, clocks: [], threads: [], dropped: 0 };
-    const covCache = new Map<string, CoverageSpan[]>();
-    const frozen = await this.frozenBeforeDay(now);
-    for (const conv of convs) {
-      const cached = this.threads.peek(conv);
-      const added = fresh?.get(conv) ?? [];
-      let events: EventRow[];
-      if (cached) {
-        const merged = new Map(cached);
-        for (const e of added) merged.set(e.key, e);
-        events = [...merged.values()];
-      } else {
-        events = await db.events.where('conv').equals(conv).toArray();
-      }
-      // Kept in thread order (new messages usually come last, so this sort is nearly free).
-      events.sort(threadCompare);
-      let coverage: CoverageSpan[] = [];
-      if (events.length) {
-        const { platform, account } = events[0]!;
-        const ck = `${platform}|${account}`;
-        coverage = covCache.get(ck) ?? (await this.tabs.spans(platform, account, now));
-        covCache.set(ck, coverage);
-        if (page) {
-          const r = await this.reconcile(events, added, coverage, page.sighted.get(conv));
-          events = r.events;
-          staged.dropped += r.dropped;
-        }
-      }
-      staged.threads.push([conv, new Map(events.map((e) => [e.key, e]))]);
-      if (!events.length) continue;
-      staged.convs++;
-      const { platform } = events[0]!;
-      const stored = await db.units.where('conv').equals(conv).toArray();
-      // Days whose raw messages were pruned (retention, space recovery) keep their stored results: recomputing them
-      // from what is left would undercount them. A long thread that got new messages is evaluated from yesterday's
-      // midnight when that is exact (lib/engine/window.ts) and the stored results before it are final.
-      let from = frozen;
-      let input = events;
-      if (events.length >= LONG_THREAD && added.length) {
-        const cutAt = chinaDayStart(chinaDay(now - 86_400_000));
-        const cutDay = chinaDay(cutAt);
-        const rules = this.rules.platforms[platform];
-        const cut =
-          rules && added.every((e) => e.at >= cutAt) && stored.every((u) => u.day >= cutDay || isFinal(u))
-            ? exactCut(events, rules, cutAt)
-            : 0;
-        if (cut > 0) {
-          input = events.slice(cut);
-          if (cutDay > from) from = cutDay;
-        }
-      }
-      if (input === events) this.evaluations.whole++;
-      else this.evaluations.recent++;
-      const out = evaluate({
-        events: input,
-        coverage,
-        rules: this.rules,
-        now,
-        alertLeadSec: this.settings.alertLeadSec,
-      });
-      const clock = out.clocks[0];
-      if (clock) {
-        const prev = await db.clocks.get(conv);
-        const row: ClockRow = { ...clock };
-        if (prev?.alertedFor !== undefined) row.alertedFor = prev.alertedFor;
-        if (prev?.breachedFor !== undefined) row.breachedFor = prev.breachedFor;
-        await db.clocks.put(row);
-        staged.clocks.push(row);
-      }
-      // Only what changed is written (and moves the rollups).
-      const old = new Map(stored.filter((u) => u.day >= from).map((u) => [u.id, u]));
-      const next = out.units.filter((u) => u.day >= from);
-      const changed = next.filter((u) => !sameUnit(old.get(u.id), u));
-      const nextIds = new Set(next.map((u) => u.id));
-      const changedIds = new Set(changed.map((u) => u.id));
-      const replaced = [...old.values()].filter((u) => !nextIds.has(u.id) || changedIds.has(u.id));
-      await applyRollupDelta(db, replaced, changed, now);
-      const gone = [...old.keys()].filter((id) => !nextIds.has(id));
-      if (gone.length) await db.units.bulkDelete(gone);
-      if (changed.length) await db.units.bulkPut(changed);
-      // After the units: a malformed aggregate row is rebuilt from them.
-      await applyDayStatsChange(db, replaced, changed);
-    }
-    return staged;
-  }
-
-  /**
-   * What the page just showed of one conversation, against its stored thread (inside the ingest's transaction):
-   * counter readings the thread accounts for (the same wait read again, or the message it counted: `absorbedCounters`
-   * under the primary metric) are deleted, so one wait is one stored event and a reload stores nothing; a sighting
-   * at `sighted` that a verdict needs (`lateSighting`) is kept as `seenAt` on the wait's first event. Returns the
-   * thread as stored now, and how many of `added` were not kept.
-   */
-  private async reconcile(
-    events: EventRow[],
-    added: readonly EventRow[],
-    coverage: readonly CoverageSpan[],
-    sighted: number | undefined,
-  ): Promise<{ events: EventRow[]; dropped: number }> {
-    const rule = primaryMetric(this.rules, events[0]!.platform);
-    const addedKeys = new Set(added.map((e) => e.key));
-    // Of two readings of one wait the first seen stands: what arrives now was seen after everything stored, even when
-    // the clocks say the same millisecond.
-    let storedSeen = -Infinity;
-    for (const e of events) if (!addedKeys.has(e.key)) storedSeen = Math.max(storedSeen, e.observedAt);
-    const arrival = events.map((e) =>
-      addedKeys.has(e.key) && isCounter(e) && e.observedAt <= storedSeen ? { ...e, observedAt: storedSeen + 1 } : e,
-    );
-    const absorbed = new Set(absorbedCounters(arrival, rule));
-    let dropped = 0;
-    if (absorbed.size) {
-      const gone = events.filter((e) => isCounter(e) && absorbed.has(e.messageId));
-      await this.db.events.bulkDelete(gone.map((e) => e.key));
-      dropped = gone.filter((e) => addedKeys.has(e.key)).length;
-      const goneKeys = new Set(gone.map((e) => e.key));
-      events = events.filter((e) => !goneKeys.has(e.key));
-    }
-    if (sighted !== undefined) {
-      const first = lateSighting(events, rule, coverage, sighted) as EventRow | null;
-      if (first) {
-        const row: EventRow = { ...first, seenAt: sighted };
-        await this.db.events.put(row);
-        events = events.map((e) => (e.key === row.key ? row : e));
-      }
-    }
-    return { events, dropped };
   }
 
   /** After a recompute committed: the clocks and threads it wrote become what the mirrors hold. */
   private commit(staged: Staged, now: number): void {
-    for (const [conv, events] of staged.threads) this.threads.set(conv, events);
+    this.recomputer.remember(staged);
     for (const c of staged.clocks) {
       if (isMirrored(c, now)) this.clockMirror.set(c.key, c);
       else this.clockMirror.delete(c.key);
@@ -680,27 +533,6 @@ export class Sentinel {
     this.alarmSet = next;
   }
 
-  /**
-   * The first China day whose results may still be recomputed: the days before it lost raw messages to a prune
-   * (`meta.prunedBefore`, persisted by every prune that deletes messages) or are past the retention period. Their
-   * stored units and rollups stay exactly as they are, whatever the retention is set to later.
-   */
-  private async frozenBeforeDay(now: number): Promise<string> {
-    const retention = chinaDay(now - this.settings.retentionDays * 86_400_000);
-    const pruned = await readPrunedBefore(this.db);
-    return pruned !== undefined && pruned > retention ? pruned : retention;
-  }
-
-  /** Deletes the raw messages of the frozen days (whole China days); when any go, those days stay frozen for good. */
-  private async pruneOld(now: number): Promise<void> {
-    this.threads.clear();
-    const db = this.db;
-    await db.transaction('rw', db.events, db.meta, async () => {
-      const before = await this.frozenBeforeDay(now);
-      if (await db.events.where('at').below(chinaDayStart(before)).delete()) await markPrunedBefore(db, before);
-    });
-  }
-
   /** This installation's id for team exports (`meta.agentId`), created on first use. */
   async agentId(): Promise<string> {
     return this.serial(() => team.agentId(this.db));
@@ -724,33 +556,6 @@ export class Sentinel {
   async rebuildRollups(): Promise<void> {
     await rebuildRollups(this.db, this.env.now());
   }
-}
-
-interface Staged {
-  /** Conversations that had messages. */
-  convs: number;
-  /** New events not kept (counter readings the thread already accounts for). */
-  dropped: number;
-  clocks: ClockRow[];
-  threads: [string, Map<string, EventRow>][];
-}
-
-/** A result that no later message can change unless a message of its own day arrives (not pending or unknown). */
-function isFinal(u: UnitRow): boolean {
-  return u.result !== 'pending' && u.result !== 'unknown';
-}
-
-/** The same stored unit? (Units are flat records.) */
-function sameUnit(a: UnitRow | undefined, b: UnitRow): boolean {
-  if (!a) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) if (a[k as keyof UnitRow] !== b[k as keyof UnitRow]) return false;
-  return true;
-}
-
-function RECOMPUTE_TABLES(db: SentinelDB) {
-  return [db.events, db.clocks, db.units, db.rollups, db.dayStats, db.coverage, db.meta];
 }
 
 /** Can this clock still change by itself, or still show in the badge and queue? (What `clockMirror` keeps.) */
