@@ -2,6 +2,7 @@ import { pick } from '@/lib/i18n';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState, type FormEvent } from 'react';
 import { PRUNE_NOTICE_KEY, type PruneNotice } from '@/lib/db/meta';
+import { metaRow } from '@/lib/db/queries';
 import { ask } from '@/lib/ui/ask';
 import {
   DEFAULT_RULES,
@@ -55,11 +56,11 @@ export function SettingsPage() {
   const rules = effectiveRules(form.ruleOverrides);
   // Retired metrics are computed no more: not in the rule table, named under it (their history stays readable).
   const retired = allMetrics(rules).filter((m) => m.retired !== undefined);
-  const reset = useLiveQuery(() => uiDb.meta.get(SETTINGS_RESET_KEY), [])?.value as
+  const reset = useLiveQuery(() => metaRow(uiDb, SETTINGS_RESET_KEY), [])?.value as
     { at: number; rejected: RejectedSetting[] } | undefined;
   const setForm = (next: Partial<Settings>) => setDraft({ ...draft, ...next });
 
-  const prune = useLiveQuery(() => uiDb.meta.get(PRUNE_NOTICE_KEY), [])?.value as PruneNotice | undefined;
+  const prune = useLiveQuery(() => metaRow(uiDb, PRUNE_NOTICE_KEY), [])?.value as PruneNotice | undefined;
   const [purged, setPurged] = useState('');
   async function purge() {
     if (!confirm(t('optPurgeConfirm'))) return;

@@ -3,7 +3,7 @@
  * the figure over the period each platform itself publishes (PDD the previous day, Taobao 30 days, 1688 7/30…).
  * Pure: `today` is an input.
  */
-import type { RollupRow } from './db/schema';
+import type { RollupRow } from './model';
 import { chinaDay, chinaDayStart } from './engine/time';
 import type { Platform } from './model';
 import type { MetricRule, RuleSet } from './rules/types';

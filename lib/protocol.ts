@@ -13,7 +13,7 @@
  */
 import * as v from 'valibot';
 import type { BadgeView } from './badge';
-import type { PhraseRow } from './db/schema';
+import type { PhraseRow } from './model';
 import { HEALTH_PARTS, PART_STATES, healthOf, type HealthPart } from './health';
 import type { FillSettings } from './phrases/fill';
 import { HEALTH_STATES, LIMITS, type TabClock } from './messages';

@@ -17,8 +17,16 @@ import {
   type RangeDays,
 } from '@/lib/analytics';
 import { addDays } from '@/lib/compliance';
-import { readDayStats } from '@/lib/db/daystats-read';
-import type { DayStatRow, EventRow, RollupRow, UnitRow } from '@/lib/db/schema';
+import {
+  eventsBetween,
+  metaRow,
+  readDayStats,
+  rollupsOfDays,
+  settingRow,
+  teamRollupsOfDays,
+  unitsWithResult,
+} from '@/lib/db/queries';
+import type { DayStatRow, EventRow, RollupRow, UnitRow } from '@/lib/model';
 import { chinaDay, chinaDayStart } from '@/lib/engine/time';
 import { PLATFORMS, type Platform } from '@/lib/model';
 import { effectiveRules, primaryMetric } from '@/lib/rules';
@@ -64,18 +72,15 @@ export function AnalyticsPage() {
     document.title = title;
   }, [title]);
 
-  const overrides = useLiveQuery(() => uiDb.settings.get('ruleOverrides'), [])?.value;
+  const overrides = useLiveQuery(() => settingRow(uiDb, 'ruleOverrides'), [])?.value;
   const rules = effectiveRules(overrides);
   const primaries = [...primaryMetrics(rules)];
 
   // Staffing averages complete days: one more day back than the range, today left out.
   const from = addDays(today, -range);
-  const rollups = useLiveQuery(
-    () => uiDb.rollups.where('day').between(from, today, true, true).toArray(),
-    [from, today],
-  );
+  const rollups = useLiveQuery(() => rollupsOfDays(uiDb, from, today), [from, today]);
   const teamRows = useLiveQuery(
-    () => (st.view === 'team' ? uiDb.teamRollups.filter((r) => r.day >= from && r.day <= today).toArray() : []),
+    () => (st.view === 'team' ? teamRollupsOfDays(uiDb, from, today) : []),
     [st.view, from, today],
   );
   // First paint reads aggregates only: the rollups and the per-day aggregates (`dayStats`: first-response times,
@@ -109,22 +114,16 @@ export function AnalyticsPage() {
     };
   }, [loading, painted]);
   const failedUnits = useLiveQuery<UnitRow[] | undefined>(
-    () =>
-      painted
-        ? uiDb.units
-            .where('[day+result]')
-            .anyOf(scopeDays({ from, to: today }).map((d) => [d, 'fail']))
-            .toArray()
-        : undefined,
+    () => (painted ? unitsWithResult(uiDb, scopeDays({ from, to: today }), 'fail') : undefined),
     [painted, from, today],
   );
   const sampleFrom = chinaDayStart(addDays(today, -AHT_SAMPLE_DAYS));
   const sampleTo = chinaDayStart(today);
   const events = useLiveQuery<EventRow[] | undefined>(
-    () => (painted ? uiDb.events.where('at').between(sampleFrom, sampleTo, true, false).toArray() : undefined),
+    () => (painted ? eventsBetween(uiDb, sampleFrom, sampleTo) : undefined),
     [painted, sampleFrom, sampleTo],
   );
-  const agentId = useLiveQuery(() => uiDb.meta.get('agentId'), [])?.value as string | undefined;
+  const agentId = useLiveQuery(() => metaRow(uiDb, 'agentId'), [])?.value as string | undefined;
 
   const own: RollupRow[] = rollups ?? [];
   const ownLabel = t('anaViewLocal');

@@ -12,7 +12,7 @@ import {
   type TeamDecision,
 } from '@/lib/analytics';
 import type { Translate } from '@/lib/badge';
-import type { RollupRow } from '@/lib/db/schema';
+import type { RollupRow } from '@/lib/model';
 import { safeText } from '@/lib/text';
 import { ask } from '@/lib/ui/ask';
 import { uiDb } from '@/lib/ui/db';

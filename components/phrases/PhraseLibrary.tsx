@@ -1,7 +1,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useRef, useState, type FormEvent } from 'react';
 import type { Translate } from '@/lib/badge';
-import type { PhraseRow } from '@/lib/db/schema';
+import type { PhraseRow } from '@/lib/model';
 import { ask } from '@/lib/ui/ask';
 import { PLATFORMS, type Platform } from '@/lib/model';
 import { exportPhrases } from '@/lib/phrases/export';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Translate } from '@/lib/badge';
-import type { TabRow } from '@/lib/db/schema';
+import type { TabRow } from '@/lib/model';
 import type { BackgroundStatus as Status } from '@/lib/protocol';
 import { ask } from '@/lib/ui/ask';
 import { PageText } from '../PageText';

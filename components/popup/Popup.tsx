@@ -3,7 +3,7 @@ import { useEffect, useLayoutEffect, useState } from 'react';
 import type { Translate } from '@/lib/badge';
 import { ceilSec, spokenDuration } from '@/lib/duration';
 import { complianceView, type Figure, type FigureState, type MetricView } from '@/lib/compliance';
-import type { ClockRow, TabRow } from '@/lib/db/schema';
+import type { ClockRow, TabRow } from '@/lib/model';
 import { byUrgency } from '@/lib/engine';
 import { chinaDay } from '@/lib/engine/time';
 import { healthText } from '@/lib/health';
@@ -138,7 +138,7 @@ export function Popup({ initial }: { initial?: PopupData } = {}) {
 
 /** The most used phrases; a click inserts one into the last focused workbench input. */
 function Phrases({ t }: { t: Translate }) {
-  const phrases = useLazyLive(loadLive, (m) => m.uiDb.phrases.orderBy('usage').reverse().limit(8).toArray(), []);
+  const phrases = useLazyLive(loadLive, (m) => m.topPhrases(m.uiDb, 8), []);
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   if (phrases && !phrases.length) return <p className="rs-empty">{t('popupNoPhrases')}</p>;
   async function insert(id: number) {
@@ -274,10 +274,7 @@ function Compliance({
   // Today's failed and unobserved units of the primary metrics: two exact index keys (no cursor walk).
   const failed = useLazyLive(
     loadLive,
-    (m) =>
-      Promise.all(
-        (['fail', 'unknown'] as const).map((r) => m.uiDb.units.where('[day+result]').equals([today, r]).toArray()),
-      ),
+    (m) => Promise.all((['fail', 'unknown'] as const).map((r) => m.unitsWithResult(m.uiDb, [today], r))),
     [today],
   );
   if (!views.length) return <p className="rs-empty">{t('popupNoData')}</p>;

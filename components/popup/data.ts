@@ -5,7 +5,7 @@
  * status and the recent ones through the [status+dueAt] / [status+startedAt] indexes, never the whole history.
  */
 import { rollupKeyRanges } from '@/lib/compliance';
-import { clocksSince } from '@/lib/db/queries';
+import { clocksSince, clocksWithStatus, rollupsInRanges, settingRow } from '@/lib/db/queries';
 import { chinaDay } from '@/lib/engine/time';
 import { uiDb } from '@/lib/ui/db';
 import { DEFAULT_RULES } from '@/lib/rules';
@@ -20,16 +20,14 @@ export async function readPopupData(now: number): Promise<PopupData> {
   const since = now - BREACH_SHOWN_MS;
   // Overrides change thresholds and hours, never the periods: the rollups are read with the settings.
   const [setting, language, tabs, pending, breached, unknown, outside, recent] = await Promise.all([
-    db.settings.get('ruleOverrides'),
-    db.settings.get('language'),
+    settingRow(db, 'ruleOverrides'),
+    settingRow(db, 'language'),
     db.tabs.toArray(),
-    db.clocks.where('status').equals('pending').toArray(),
+    clocksWithStatus(db, 'pending'),
     clocksSince(db, 'breached', since),
     clocksSince(db, 'unknown', since),
     clocksSince(db, 'notAssessed', since, 'startedAt'),
-    Promise.all(
-      rollupKeyRanges(DEFAULT_RULES, today).map(([a, b]) => db.rollups.where('id').between(a, b, true, true).toArray()),
-    ),
+    rollupsInRanges(db, rollupKeyRanges(DEFAULT_RULES, today)),
   ]);
   return popupData(setting, language, tabs, [pending, breached, unknown, outside], recent);
 }

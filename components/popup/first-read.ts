@@ -1,11 +1,12 @@
 /**
  * The popup's first-screen data on raw IndexedDB, without Dexie: loaded by /popup-first.js (a small classic script
- * that runs before the popup's module graph) and by the popup itself. See `data.ts` for the Dexie version.
+ * that runs before the popup's module graph) and by the popup itself. See `data.ts` for the Dexie version (the named
+ * queries of `lib/db/queries.ts`); tables and indexes are named by `lib/db/name.ts` here too.
  */
 import { rollupKeyRanges } from '@/lib/compliance';
-import { DB_NAME } from '@/lib/db/name';
+import { DB_NAME, INDEX, TABLE } from '@/lib/db/name';
 import { BREACH_SHOWN_MS } from '@/lib/shown';
-import type { ClockRow, RollupRow, TabRow } from '@/lib/db/schema';
+import type { ClockRow, RollupRow, TabRow } from '@/lib/model';
 import { chinaDay } from '@/lib/engine/time';
 import { DEFAULT_RULES, effectiveRules } from '@/lib/rules';
 import type { RuleSet } from '@/lib/rules/types';
@@ -38,7 +39,7 @@ export async function readPopupDataFast(now: number): Promise<PopupData> {
     r.onblocked = () => reject(new Error('blocked'));
   });
   try {
-    const tx = idb.transaction(['settings', 'tabs', 'clocks', 'rollups'], 'readonly');
+    const tx = idb.transaction([TABLE.settings, TABLE.tabs, TABLE.clocks, TABLE.rollups], 'readonly');
     const get = <T>(q: IDBRequest) =>
       new Promise<T>((resolve, reject) => {
         q.onsuccess = () => resolve(q.result as T);
@@ -46,18 +47,20 @@ export async function readPopupDataFast(now: number): Promise<PopupData> {
       });
     const today = chinaDay(now);
     const since = now - BREACH_SHOWN_MS;
-    const clocks = tx.objectStore('clocks');
+    const clocks = tx.objectStore(TABLE.clocks);
     const recent = (status: string, by: 'dueAt' | 'startedAt') =>
       get<ClockRow[]>(
-        clocks.index(`[status+${by}]`).getAll(IDBKeyRange.bound([status, since], [status, Infinity], true, true)),
+        clocks
+          .index(by === 'dueAt' ? INDEX.clocks.statusDueAt : INDEX.clocks.statusStartedAt)
+          .getAll(IDBKeyRange.bound([status, since], [status, Infinity], true, true)),
       );
-    const byId = tx.objectStore('rollups');
-    const settings = tx.objectStore('settings');
+    const byId = tx.objectStore(TABLE.rollups);
+    const settings = tx.objectStore(TABLE.settings);
     const [setting, language, tabs, pending, breached, unknown, outside, recentRollups] = await Promise.all([
       get<{ value: unknown } | undefined>(settings.get('ruleOverrides')),
       get<{ value: unknown } | undefined>(settings.get('language')),
-      get<TabRow[]>(tx.objectStore('tabs').getAll()),
-      get<ClockRow[]>(clocks.index('status').getAll('pending')),
+      get<TabRow[]>(tx.objectStore(TABLE.tabs).getAll()),
+      get<ClockRow[]>(clocks.index(INDEX.clocks.status).getAll('pending')),
       recent('breached', 'dueAt'),
       recent('unknown', 'dueAt'),
       recent('notAssessed', 'startedAt'),

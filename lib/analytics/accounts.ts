@@ -4,7 +4,7 @@
  * `BUYER_LEVEL_AVAILABLE` says so and the page shows a "not available yet" state instead of inventing one.
  */
 import { sum, type Figure } from '../compliance';
-import type { RollupRow, UnitRow } from '../db/schema';
+import type { RollupRow, UnitRow } from '../model';
 import type { Platform } from '../model';
 import type { MetricRule, RuleSet } from '../rules/types';
 import { isDecided } from '../engine/rollup';

@@ -5,7 +5,7 @@
  * never runs it (`csvText`, shared with the phrase export).
  */
 import { csvText } from '../csv';
-import type { ClockRow, RollupRow } from '../db/schema';
+import type { ClockRow, RollupRow } from '../model';
 import { CHINA_OFFSET_MS } from '../engine/time';
 
 export const BOM = '\uFEFF';

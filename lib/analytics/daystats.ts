@@ -12,7 +12,7 @@
  * (`dayStatsDelta` + `applyDayStatsDelta`); `buildDayStats` rebuilds them from units (the schema upgrade, repair of a
  * malformed row, and the reference the incremental path is tested against). Pure: no Dexie.
  */
-import type { UnitRow } from '../db/schema';
+import type { UnitRow } from '../model';
 import { isDecided, rollupId } from '../engine/rollup';
 import type { Platform } from '../model';
 import { chinaHour, chinaWeekday } from './scope';

@@ -3,7 +3,7 @@
  * of each platform's primary metric: one unit is one inquiry as the platform counts it (a round on
  * Taobao/1688, a consumer-day on PDD/Kuaishou, a session on JD/Douyin/XHS), placed at its clock start.
  */
-import type { UnitRow } from '../db/schema';
+import type { UnitRow } from '../model';
 import type { DayStatRow } from './daystats';
 import type { RuleSet } from '../rules/types';
 import { chinaHour, chinaWeekday, inScope, primaryMetrics, type Scope } from './scope';

@@ -12,7 +12,7 @@
  * It is an estimate from reply gaps: the page shows it with its sample and lets the user override it.
  */
 import { addDays } from '../compliance';
-import type { EventRow, UnitRow } from '../db/schema';
+import type { EventRow, UnitRow } from '../model';
 import { chinaDay } from '../engine/time';
 import type { ChatEvent, Platform } from '../model';
 import type { RuleSet } from '../rules/types';

@@ -19,7 +19,7 @@
  * An import reports, for each rollup id that came in more than one copy, which copy won and why (`TeamDecision`).
  */
 import type { Key, Translate } from '../i18n';
-import type { ClockRow, RollupRow, TeamRollupRow } from '../db/schema';
+import type { ClockRow, RollupRow, TeamRollupRow } from '../model';
 import { rollupId } from '../engine/rollup';
 import { chinaDay, chinaDayStart } from '../engine/time';
 import { PLATFORMS, type Platform } from '../model';

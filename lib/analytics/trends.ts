@@ -4,7 +4,7 @@
  * Pure: the scope (days, account) is an input.
  */
 import { sum, type Figure } from '../compliance';
-import type { RollupRow, UnitRow } from '../db/schema';
+import type { RollupRow, UnitRow } from '../model';
 import { isDecided } from '../engine/rollup';
 import { finiteCount, quantileOfSorted, type DayStatRow } from './daystats';
 import type { Platform } from '../model';

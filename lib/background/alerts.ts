@@ -4,7 +4,7 @@
  * `Alerts.after()` after every change with what just became due, and the browser is behind `AlertHost`.
  */
 import type { Translate } from '../badge';
-import type { ClockRow } from '../db/schema';
+import type { ClockRow } from '../model';
 import { ceilSec, spokenDuration } from '../duration';
 import { chinaMsOfDay } from '../engine/time';
 import type { QuietHours, Settings } from '../settings';

@@ -3,7 +3,7 @@
  * the tab asks for it (it reloaded, or missed a message: CLOCKS_RESYNC) or when the tab-title setting changed; then
  * only the clocks added, changed or closed since the list the tab holds. No `chrome.*`: the send is injected.
  */
-import type { TabRow } from '../db/schema';
+import type { TabRow } from '../model';
 import { CLOCKS_RESYNC, type ClocksMessage, type TabClock } from '../messages';
 import type { Platform } from '../model';
 

@@ -200,3 +200,23 @@ export async function jumpToUrgent(d: HandlerDeps): Promise<boolean> {
 export function conversationOfNotice(id: string): string {
   return id.split('|').slice(1, 4).join('|');
 }
+
+/** Library edits: every workbench tab's palette drops the phrases it holds (and asks again). */
+export async function phrasesChanged(d: Pick<HandlerDeps, 'sentinel' | 'tabs'>): Promise<void> {
+  for (const tab of await d.sentinel.db.tabs.toArray())
+    await d.tabs.sendToTab(tab.tabId, { type: 'phrasesChanged' }).catch(() => undefined);
+}
+
+/**
+ * A notification was clicked: a merged one opens its most urgent conversation (else the most urgent of all), the
+ * others their own. Resolves once that is done (the caller then clears the notification).
+ */
+export async function noticeClicked(d: HandlerDeps, handlers: Handlers, id: string): Promise<void> {
+  const merged = id.startsWith('merged|');
+  const conv = merged ? d.sentinel.alerts.targetOf(id) : conversationOfNotice(id);
+  const open = conv
+    ? Promise.resolve(handlers.focus({ type: 'focus', conv }, { kind: 'page' }))
+    : jumpToUrgent(d).catch(() => false);
+  d.sentinel.alerts.closed(id);
+  await open;
+}

@@ -2,7 +2,8 @@
  * The phrase library's writes (the UI and content scripts only read, or ask through messages).
  * Every write validates first; imports are one atomic transaction.
  */
-import type { PhraseRow, SentinelDB } from '../db/schema';
+import type { SentinelDB } from '../db/schema';
+import type { PhraseRow } from '../model';
 import { catalogTranslate, say, type Said, type Translate } from '../i18n';
 import type { Platform } from '../model';
 import { pinyinKey } from '../phrases/pinyin';

@@ -5,47 +5,16 @@
 import { outsideHoursNotes } from '../assessed';
 import { badgeView, type BadgeView, type BlindTab, type Translate } from '../badge';
 import { RECOMPUTE_KEY } from '../db/meta';
-import { clocksSince } from '../db/queries';
+import { clocksSince, clocksWithStatus } from '../db/queries';
 import { spokenDuration } from '../duration';
-import type { ClockRow, CoverageRow, EventRow, RollupRow, SentinelDB, TabRow, UnitRow } from '../db/schema';
+import type { SentinelDB } from '../db/schema';
+import type { ClockRow, EventRow, TabRow } from '../model';
 import type { ExportBundle } from '../analytics/team';
-import {
-  applyDayStatDelta,
-  buildDayStats,
-  dayStatsDelta,
-  type DayStatDelta,
-  type DayStatRow,
-} from '../analytics/daystats';
-import { countsTowardAverage, rollupId } from '../engine/rollup';
-import {
-  absorbedCounters,
-  byUrgency,
-  evaluate,
-  isCounter,
-  lateSighting,
-  type Clock,
-  type ClockStatus,
-} from '../engine';
-import { betterTime, threadCompare } from '../engine/rounds';
-import { exactCut } from '../engine/window';
-import { chinaDay, chinaDayStart } from '../engine/time';
-import {
-  COVERAGE_GAP_MS,
-  type ClocksMessage,
-  type EventsMessage,
-  type HealthMessage,
-  type TabClock,
-} from '../messages';
-import {
-  UNRECOGNISED_ACCOUNT,
-  conversationKey,
-  eventKey,
-  isUnrecognisedAccount,
-  tabAccount,
-  type CoverageSpan,
-  type Platform,
-} from '../model';
-import { applyRuleEdits, effectiveRules, primaryMetric } from '../rules';
+import { byUrgency, type Clock, type ClockStatus } from '../engine';
+import { betterTime } from '../engine/rounds';
+import { type ClocksMessage, type EventsMessage, type HealthMessage, type TabClock } from '../messages';
+import { conversationKey, eventKey, type Platform } from '../model';
+import { applyRuleEdits, effectiveRules } from '../rules';
 import type { RuleSet } from '../rules/types';
 import {
   DEFAULT_SETTINGS,
@@ -57,17 +26,19 @@ import {
 } from '../settings';
 import { BREACH_SHOWN_MS, UNKNOWN_SHOWN_MS } from '../shown';
 import { ClockPush } from './clock-push';
+import { TabRegistry } from './coverage';
+import { RECOMPUTE_TABLES, Recompute, type Staged } from './recompute';
+import { rebuildRollups } from './rollups';
 import * as team from './team';
 import { Alerts, type AlertHost } from './alerts';
-import { markPrunedBefore, purgeAll, readPrunedBefore } from './maintenance';
+import { purgeAll } from './maintenance';
 import { isolate } from '../text';
-import { ThreadCache } from './thread-cache';
 import type { Dropped } from './traffic';
 
 export type { Notice, SoundName } from './alerts';
 
-/** The browser as the background sees it (notifications and sounds: `AlertHost`). */
-export interface Host extends AlertHost {
+/** The browser as the background sees it, injected (the entrypoint wires chrome.*; tests wire fakes). Notifications and sounds: `AlertHost`. */
+export interface SentinelEnv extends AlertHost {
   setBadge(view: BadgeView): Promise<void>;
   /** Keep exactly one alarm: at `when`, or none. */
   setAlarm(when: number | null): Promise<void>;
@@ -77,7 +48,7 @@ export interface Host extends AlertHost {
    */
   sendToTab(tabId: number, msg: ClocksMessage): Promise<unknown>;
   /** The ids of the tabs that exist now (after a browser restart, none of the old ones). */
-  liveTabIds(): Promise<number[]>;
+  existingTabIds(): Promise<number[]>;
 }
 
 /** While a clock counts down, wake at least this often so the badge never freezes for long. */
@@ -89,18 +60,9 @@ export const STALE_BREACH_MS = 5 * 60_000;
 export const UNKNOWN_RECHECK_MS = UNKNOWN_SHOWN_MS;
 export { BREACH_SHOWN_MS };
 
-/**
- * Coverage spans a tab may open: a page whose health flickers (watching ↔ blind many times a second) would add a
- * row per flip. Each tab has `burst` openings, refilled at one per `refillMs`; a watching report that finds none
- * left opens no span, so that time stays unwatched (a gap is never recorded as watched) until a later report (the
- * heartbeat) finds one. A tab watching steadily keeps its one open span and needs none.
- */
-export const SPAN_OPENS = { burst: 6, refillMs: 60_000 } as const;
+export { SPAN_OPENS } from './coverage';
 
-/** How many stored messages the background keeps in memory (recently active conversations; a few MB). */
-export const THREAD_CACHE_EVENTS = 30_000;
-/** From this many stored messages on, a conversation is evaluated from yesterday's midnight when that is exact. */
-export const LONG_THREAD = 500;
+export { LONG_THREAD, THREAD_CACHE_EVENTS } from './recompute';
 export { TEAM_DECISIONS_SHOWN } from './team';
 
 const ALARM_KEY = 'alarm';
@@ -112,24 +74,19 @@ export class Sentinel {
   private rules: RuleSet = effectiveRules(undefined);
   /** Open clocks (pending/breached) for the per-second badge, refreshed after every write. */
   private hot: ClockRow[] = [];
-  /** The live tabs that are not watching (their state and parts), for the badge. */
-  private blind: BlindTab[] = [];
   /**
-   * The background is the only writer of clocks and tabs, so it mirrors what it reads on every message: the clocks
-   * that can still change or still show (pending; breached/unknown with a recent deadline) and the tab registry.
+   * The background is the only writer of clocks, so it mirrors what it reads on every message: the clocks that can
+   * still change or still show (pending; breached/unknown with a recent deadline); the tab registry mirrors the tabs.
    * Loaded from Dexie when the worker starts, updated only after a write has committed (a refused write, e.g. a
    * full disk, leaves them as the database is).
    */
-  private live = new Map<string, ClockRow>();
-  private tabRows = new Map<number, TabRow>();
-  /** Tabs whose page shows no shop: the account each was given (see `accountOf`), until its tab row holds it. */
-  private tabAccounts = new Map<number, { platform: Platform; account: string }>();
-  /** Per tab: coverage span openings left (see SPAN_OPENS), and when it was last refilled. */
-  private spanOpens = new Map<number, { tokens: number; at: number }>();
-  /** Stored messages of recently active conversations, so a long thread is not re-read for every new message. */
-  private threads = new ThreadCache(THREAD_CACHE_EVENTS);
-  /** How conversations were evaluated: whole, or from yesterday's midnight (long threads). For tests and bench. */
-  readonly evaluations = { whole: 0, recent: 0 };
+  private clockMirror = new Map<string, ClockRow>();
+  /** The reporting tabs that are not watching (their state and parts), for the badge, as of the last change. */
+  private blind: BlindTab[] = [];
+  /** Workbench tabs and their coverage spans (`coverage.ts`). */
+  private readonly tabs: TabRegistry;
+  /** Recomputing conversations, with the cache of their stored messages (`recompute.ts`). */
+  private readonly recomputer: Recompute;
   /** The alarm last set (undefined: not since the worker started), so an unchanged deadline is not set again. */
   private alarmSet: number | null | undefined = undefined;
   /** The in-page badges' clock lists, pushed to the watching tabs (`clock-push.ts`). */
@@ -143,10 +100,16 @@ export class Sentinel {
 
   constructor(
     readonly db: SentinelDB,
-    private readonly host: Host,
+    private readonly env: SentinelEnv,
   ) {
-    this.alerts = new Alerts(host);
-    this.clockPush = new ClockPush((tabId, msg) => host.sendToTab(tabId, msg));
+    this.alerts = new Alerts(env);
+    this.tabs = new TabRegistry(db);
+    this.recomputer = new Recompute(db, this.tabs, () => ({
+      rules: this.rules,
+      alertLeadSec: this.settings.alertLeadSec,
+      retentionDays: this.settings.retentionDays,
+    }));
+    this.clockPush = new ClockPush((tabId, msg) => env.sendToTab(tabId, msg));
   }
 
   /**
@@ -157,20 +120,9 @@ export class Sentinel {
     if (this.ready) return this.ready;
     const run = this.serial(async () => {
       await this.loadSettings();
-      const now = this.host.now();
-      // Spans whose tab is gone (browser restarted or crashed: no close event came) or stopped reporting end
-      // where they were last seen: what happened after that was not watched.
-      const live = new Set(await this.host.liveTabIds());
-      await this.db.transaction('rw', this.db.coverage, this.db.tabs, async () => {
-        await this.db.coverage
-          .where('open')
-          .equals(1)
-          .modify((s) => {
-            if (!live.has(s.tabId) || now - s.to > COVERAGE_GAP_MS) s.open = 0;
-          });
-        await this.db.tabs.filter((t) => !live.has(t.tabId)).delete();
-      });
-      await this.pruneOld(now);
+      const now = this.env.now();
+      await this.tabs.closeStale(new Set(await this.env.existingTabIds()), now);
+      await this.recomputer.pruneOld(now);
       await this.reload(now);
       await this.recomputeQueued(now);
       await this.recomputeOpen(now);
@@ -195,25 +147,23 @@ export class Sentinel {
     const row = (await this.db.meta.get(SETTINGS_RESET_KEY).catch(() => undefined))?.value as
       { at?: unknown; rejected?: unknown } | undefined;
     const recent =
-      typeof row?.at === 'number' && this.host.now() - row.at < 86_400_000 && Array.isArray(row.rejected)
+      typeof row?.at === 'number' && this.env.now() - row.at < 86_400_000 && Array.isArray(row.rejected)
         ? (row.rejected as RejectedSetting[])
         : [];
     return { startError: this.startError, settingsReset: recent };
   }
 
-  /** Fills the mirrors (see `live`) from the database. */
+  /** Fills the mirrors (see `clockMirror`) from the database. */
   private async reload(now: number): Promise<void> {
     const since = now - Math.max(BREACH_SHOWN_MS, UNKNOWN_RECHECK_MS);
-    const [tabs, pending, breached, unknown] = await Promise.all([
-      this.db.tabs.toArray(),
-      this.db.clocks.where('status').equals('pending').toArray(),
+    const [, pending, breached, unknown] = await Promise.all([
+      this.tabs.reload(),
+      clocksWithStatus(this.db, 'pending'),
       clocksSince(this.db, 'breached', since),
       clocksSince(this.db, 'unknown', since),
     ]);
-    this.tabRows = new Map(tabs.map((t) => [t.tabId, t]));
-    this.tabAccounts.clear();
-    this.live = new Map([...pending, ...breached, ...unknown].map((c) => [c.key, c]));
-    this.threads.clear();
+    this.clockMirror = new Map([...pending, ...breached, ...unknown].map((c) => [c.key, c]));
+    this.recomputer.threads.clear();
     this.clockPush.clear();
   }
 
@@ -222,7 +172,7 @@ export class Sentinel {
     await this.start();
     return this.serial(async () => {
       const removed = await purgeAll(this.db);
-      const now = this.host.now();
+      const now = this.env.now();
       await this.reload(now);
       await this.afterChange(now);
       return removed;
@@ -231,7 +181,12 @@ export class Sentinel {
 
   /** Stored messages were deleted behind the background's back (space recovery): forget the cached threads. */
   forgetThreads(): void {
-    this.threads.clear();
+    this.recomputer.threads.clear();
+  }
+
+  /** How conversations were evaluated: whole, or from yesterday's midnight (long threads). For tests and bench. */
+  get evaluations(): { whole: number; recent: number } {
+    return this.recomputer.evaluations;
   }
 
   hasOpenClocks(): boolean {
@@ -253,13 +208,13 @@ export class Sentinel {
     if (rejected.length) {
       await this.db.transaction('rw', this.db.settings, this.db.meta, async () => {
         await this.db.settings.bulkDelete(rejected.map((r) => r.key));
-        await this.db.meta.put({ key: SETTINGS_RESET_KEY, value: { at: this.host.now(), rejected } });
+        await this.db.meta.put({ key: SETTINGS_RESET_KEY, value: { at: this.env.now(), rejected } });
       });
-      await this.host
+      await this.env
         .notify({
-          id: `settings|${this.host.now()}`,
-          title: this.host.t('settingsResetTitle'),
-          message: this.host.t('settingsResetBody', [rejected.map((r) => r.key).join(', ')]),
+          id: `settings|${this.env.now()}`,
+          title: this.env.t('settingsResetTitle'),
+          message: this.env.t('settingsResetBody', [rejected.map((r) => r.key).join(', ')]),
         })
         .catch(() => undefined);
     }
@@ -296,25 +251,9 @@ export class Sentinel {
       // Settings saved again: the notice of an earlier reset has been seen to.
       await this.db.meta.delete(SETTINGS_RESET_KEY);
       await this.loadSettings();
-      await this.recomputeOpen(this.host.now());
+      await this.recomputeOpen(this.env.now());
       return { ok: true as const };
     });
-  }
-
-  /**
-   * The account a tab's message is about: what its page shows, or for a page that shows none
-   * (UNRECOGNISED_ACCOUNT), the tab's own account — the same through reloads and worker restarts (the tab row keeps
-   * it), never another tab's. Called inside `serial`.
-   */
-  private accountOf(platform: Platform, reported: string, tabId: number | undefined, now: number): string {
-    if (reported !== UNRECOGNISED_ACCOUNT || tabId === undefined) return reported;
-    const row = this.tabRows.get(tabId);
-    if (row && row.platform === platform && isUnrecognisedAccount(row.account)) return row.account;
-    const given = this.tabAccounts.get(tabId);
-    if (given && given.platform === platform) return given.account;
-    const account = tabAccount(tabId, now);
-    this.tabAccounts.set(tabId, { platform, account });
-    return account;
   }
 
   /**
@@ -324,8 +263,8 @@ export class Sentinel {
   async ingest(msg: EventsMessage, tabId?: number): Promise<{ stored: number; conversations: number }> {
     await this.start();
     return this.serial(async () => {
-      const now = this.host.now();
-      const account = this.accountOf(msg.platform, msg.account, tabId, now);
+      const now = this.env.now();
+      const account = this.tabs.accountOf(msg.platform, msg.account, tabId, now);
       const rows: EventRow[] = msg.events.map((e) => {
         const x = { ...e, account };
         return { ...x, key: eventKey(x), conv: conversationKey(x) };
@@ -362,7 +301,7 @@ export class Sentinel {
         );
         if (!fresh.size && !settle.length) return { stored: 0, staged: null };
         if (fresh.size) await db.events.bulkPut([...fresh.values()]);
-        const staged = await this.recomputeIn([...byConv.keys(), ...settle], now, { added: byConv, sighted });
+        const staged = await this.recomputer.within([...byConv.keys(), ...settle], now, { added: byConv, sighted });
         return { stored: fresh.size - staged.dropped, staged };
       });
       if (staged) this.commit(staged, now);
@@ -379,52 +318,9 @@ export class Sentinel {
   async health(health: HealthMessage, tabId: number, dropped?: Dropped): Promise<string> {
     await this.start();
     return this.serial(async () => {
-      const now = this.host.now();
-      const msg = { ...health, account: this.accountOf(health.platform, health.account, tabId, now) };
-      const row = await this.db.transaction('rw', this.db.tabs, this.db.coverage, async () => {
-        const prev = await this.db.tabs.get(tabId);
-        const row: TabRow = {
-          ...(prev?.inputAt !== undefined &&
-            prev.platform === msg.platform &&
-            prev.account === msg.account && { inputAt: prev.inputAt }),
-          tabId,
-          platform: msg.platform,
-          account: msg.account,
-          url: msg.url,
-          health: msg.health,
-          parts: msg.parts,
-          lastSeen: now,
-          ...(msg.activeBuyer !== undefined && { activeBuyer: msg.activeBuyer }),
-          ...(dropped && { dropped: { ...dropped } }),
-        };
-        await this.db.tabs.put(row);
-        const open = await this.db.coverage
-          .where('tabId')
-          .equals(tabId)
-          .filter((s) => s.open === 1)
-          .toArray();
-        const same = open.find(
-          (s) => s.platform === msg.platform && s.account === msg.account && now - s.to <= COVERAGE_GAP_MS,
-        );
-        // Close what no longer holds: another account in the tab, a gap, or a page that went blind.
-        for (const s of open)
-          if (s !== same || msg.health !== 'watching') await this.db.coverage.update(s.id!, { open: 0 });
-        if (msg.health === 'watching') {
-          if (same) await this.db.coverage.update(same.id!, { to: now });
-          else if (this.takeSpanOpening(tabId, now))
-            await this.db.coverage.add({
-              platform: msg.platform,
-              account: msg.account,
-              tabId,
-              from: now,
-              to: now,
-              open: 1,
-            });
-        }
-        return row;
-      });
-      this.tabRows.set(tabId, row);
-      this.tabAccounts.delete(tabId);
+      const now = this.env.now();
+      const msg = { ...health, account: this.tabs.accountOf(health.platform, health.account, tabId, now) };
+      await this.tabs.report(msg, tabId, dropped, now);
       // The tab shows another clock list than the one last sent (it reloaded, or missed one): send it whole.
       this.clockPush.tabShows(tabId, msg.clocksSeq);
       await this.recomputeOpen(now, { platform: msg.platform, account: msg.account }, 'coverage');
@@ -432,42 +328,16 @@ export class Sentinel {
     });
   }
 
-  /** May this tab open a coverage span now (SPAN_OPENS)? Takes one opening when it may. */
-  private takeSpanOpening(tabId: number, now: number): boolean {
-    const b = this.spanOpens.get(tabId) ?? { tokens: SPAN_OPENS.burst, at: now };
-    b.tokens = Math.min(SPAN_OPENS.burst, b.tokens + Math.max(0, now - b.at) / SPAN_OPENS.refillMs);
-    b.at = now;
-    this.spanOpens.set(tabId, b);
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
-  }
-
   /**
    * The browser (re)started: every tab seen before is gone, whatever its id (ids start again in a new session, so an
    * old id is no old tab, and no tab of this session inherits an old tab's account).
    */
   async browserStarted(): Promise<void> {
-    const at = this.host.now();
+    const at = this.env.now();
     await this.start();
     return this.serial(async () => {
-      const old = [...this.tabRows.values()].filter((t) => t.lastSeen < at).map((t) => t.tabId);
-      const ids = new Set(old);
-      await this.db.transaction('rw', this.db.tabs, this.db.coverage, async () => {
-        await this.db.tabs.bulkDelete(old);
-        await this.db.coverage
-          .where('open')
-          .equals(1)
-          .modify((s) => {
-            if (ids.has(s.tabId)) s.open = 0;
-          });
-      });
-      for (const id of old) {
-        this.tabRows.delete(id);
-        this.tabAccounts.delete(id);
-        this.clockPush.forget(id);
-      }
-      await this.recomputeOpen(this.host.now());
+      for (const id of await this.tabs.browserStarted(at)) this.clockPush.forget(id);
+      await this.recomputeOpen(this.env.now());
     });
   }
 
@@ -475,41 +345,20 @@ export class Sentinel {
   async inputFocused(tabId: number): Promise<void> {
     await this.start();
     await this.serial(async () => {
-      const inputAt = this.host.now();
-      await this.db.tabs.update(tabId, { inputAt });
-      const row = this.tabRows.get(tabId);
-      if (row) this.tabRows.set(tabId, { ...row, inputAt });
+      await this.tabs.inputFocused(tabId, this.env.now());
     });
   }
 
   /** The live workbench tab whose input was focused most recently (else the most recently seen one). */
   async lastInputTab(): Promise<TabRow | undefined> {
-    const now = this.host.now();
-    const live = await this.db.tabs
-      .filter((t) => t.health === 'watching' && now - t.lastSeen <= COVERAGE_GAP_MS)
-      .toArray();
-    return live.sort((a, b) => (b.inputAt ?? 0) - (a.inputAt ?? 0) || b.lastSeen - a.lastSeen)[0];
+    return this.tabs.lastInputTab(this.env.now());
   }
 
   async tabClosed(tabId: number): Promise<void> {
     await this.start();
     return this.serial(async () => {
-      const now = this.host.now();
-      await this.db.transaction('rw', this.db.tabs, this.db.coverage, async () => {
-        await this.db.tabs.delete(tabId);
-        await this.db.coverage
-          .where('tabId')
-          .equals(tabId)
-          .modify((s) => {
-            if (s.open === 1) {
-              s.open = 0;
-              s.to = Math.max(s.to, Math.min(now, s.to + COVERAGE_GAP_MS));
-            }
-          });
-      });
-      this.tabRows.delete(tabId);
-      this.tabAccounts.delete(tabId);
-      this.spanOpens.delete(tabId);
+      const now = this.env.now();
+      await this.tabs.closed(tabId, now);
       await this.recomputeOpen(now);
     });
   }
@@ -517,23 +366,21 @@ export class Sentinel {
   /** The alarm fired, or the worker woke: bring every open clock up to date, fire due alerts, re-arm. */
   async tick(): Promise<void> {
     await this.start();
-    return this.serial(async () => this.recomputeOpen(this.host.now(), undefined, 'due'));
+    return this.serial(async () => this.recomputeOpen(this.env.now(), undefined, 'due'));
   }
 
   /** The badge for this instant (called every second while a clock counts down). */
   async renderBadge(): Promise<void> {
-    await this.host.setBadge(this.badge(this.host.now()));
+    await this.env.setBadge(this.badge(this.env.now()));
   }
 
   badge(now: number): BadgeView {
-    const watched: Platform[] = [];
-    for (const tab of this.tabRows.values())
-      if (tab.health === 'watching' && now - tab.lastSeen <= COVERAGE_GAP_MS) watched.push(tab.platform);
+    const watched = this.tabs.watchedPlatforms(now);
     return badgeView(this.hot, now, {
       alertLeadSec: this.settings.alertLeadSec,
       blind: this.blind,
-      t: this.host.t,
-      notes: outsideHoursNotes(watched, this.rules, now, this.host.t),
+      t: this.env.t,
+      notes: outsideHoursNotes(watched, this.rules, now, this.env.t),
     });
   }
 
@@ -543,17 +390,6 @@ export class Sentinel {
   }
 
   // ---- internals -------------------------------------------------------------------------------------
-
-  private async coverageFor(platform: Platform, account: string, now: number): Promise<CoverageSpan[]> {
-    const rows = await this.db.coverage.where('[platform+account]').equals([platform, account]).toArray();
-    return rows.map((s) => ({
-      platform: s.platform,
-      account: s.account,
-      from: s.from,
-      // A span still reporting covers up to now.
-      to: s.open === 1 && now - s.to <= COVERAGE_GAP_MS ? now : s.to,
-    }));
-  }
 
   /**
    * Recomputes the conversations a schema upgrade queued (`meta.recompute`: 1688's metrics changed in schema v7),
@@ -578,158 +414,16 @@ export class Sentinel {
   private async recompute(convs: string[], now: number): Promise<void> {
     const db = this.db;
     // An async callback: Dexie follows native awaits through nested async calls only from an async function.
-    const staged = await db.transaction('rw', RECOMPUTE_TABLES(db), async () => this.recomputeIn(convs, now));
+    const staged = await db.transaction('rw', RECOMPUTE_TABLES(db), async () => this.recomputer.within(convs, now));
     this.commit(staged, now);
-  }
-
-  /**
-   * The body of `recompute`, inside the caller's transaction. A conversation's messages come from the thread cache
-   * (plus `page.added`, just stored) or else from the database. What the page just showed (`page`, from ingest) is
-   * reconciled first: counter readings the thread already accounts for are not kept (one wait, one event: see
-   * `absorbedCounters`), and a sighting a verdict needs is kept as `seenAt` (see `lateSighting`). What the mirrors
-   * must learn is returned, for `commit` once the transaction has committed.
-   */
-  private async recomputeIn(
-    convs: string[],
-    now: number,
-    page?: { added: Map<string, EventRow[]>; sighted: Map<string, number> },
-  ): Promise<Staged> {
-    const db = this.db;
-    const fresh = page?.added;
-    const staged: Staged = { convs: 0, clocks: [], threads: [], dropped: 0 };
-    const covCache = new Map<string, CoverageSpan[]>();
-    const frozen = await this.frozenBeforeDay(now);
-    for (const conv of convs) {
-      const cached = this.threads.peek(conv);
-      const added = fresh?.get(conv) ?? [];
-      let events: EventRow[];
-      if (cached) {
-        const merged = new Map(cached);
-        for (const e of added) merged.set(e.key, e);
-        events = [...merged.values()];
-      } else {
-        events = await db.events.where('conv').equals(conv).toArray();
-      }
-      // Kept in thread order (new messages usually come last, so this sort is nearly free).
-      events.sort(threadCompare);
-      let coverage: CoverageSpan[] = [];
-      if (events.length) {
-        const { platform, account } = events[0]!;
-        const ck = `${platform}|${account}`;
-        coverage = covCache.get(ck) ?? (await this.coverageFor(platform, account, now));
-        covCache.set(ck, coverage);
-        if (page) {
-          const r = await this.reconcile(events, added, coverage, page.sighted.get(conv));
-          events = r.events;
-          staged.dropped += r.dropped;
-        }
-      }
-      staged.threads.push([conv, new Map(events.map((e) => [e.key, e]))]);
-      if (!events.length) continue;
-      staged.convs++;
-      const { platform } = events[0]!;
-      const stored = await db.units.where('conv').equals(conv).toArray();
-      // Days whose raw messages were pruned (retention, space recovery) keep their stored results: recomputing them
-      // from what is left would undercount them. A long thread that got new messages is evaluated from yesterday's
-      // midnight when that is exact (lib/engine/window.ts) and the stored results before it are final.
-      let from = frozen;
-      let input = events;
-      if (events.length >= LONG_THREAD && added.length) {
-        const cutAt = chinaDayStart(chinaDay(now - 86_400_000));
-        const cutDay = chinaDay(cutAt);
-        const rules = this.rules.platforms[platform];
-        const cut =
-          rules && added.every((e) => e.at >= cutAt) && stored.every((u) => u.day >= cutDay || isFinal(u))
-            ? exactCut(events, rules, cutAt)
-            : 0;
-        if (cut > 0) {
-          input = events.slice(cut);
-          if (cutDay > from) from = cutDay;
-        }
-      }
-      if (input === events) this.evaluations.whole++;
-      else this.evaluations.recent++;
-      const out = evaluate({
-        events: input,
-        coverage,
-        rules: this.rules,
-        now,
-        alertLeadSec: this.settings.alertLeadSec,
-      });
-      const clock = out.clocks[0];
-      if (clock) {
-        const prev = await db.clocks.get(conv);
-        const row: ClockRow = { ...clock };
-        if (prev?.alertedFor !== undefined) row.alertedFor = prev.alertedFor;
-        if (prev?.breachedFor !== undefined) row.breachedFor = prev.breachedFor;
-        await db.clocks.put(row);
-        staged.clocks.push(row);
-      }
-      // Only what changed is written (and moves the rollups).
-      const old = new Map(stored.filter((u) => u.day >= from).map((u) => [u.id, u]));
-      const next = out.units.filter((u) => u.day >= from);
-      const changed = next.filter((u) => !sameUnit(old.get(u.id), u));
-      const nextIds = new Set(next.map((u) => u.id));
-      const changedIds = new Set(changed.map((u) => u.id));
-      const replaced = [...old.values()].filter((u) => !nextIds.has(u.id) || changedIds.has(u.id));
-      await applyRollupDelta(db, replaced, changed, now);
-      const gone = [...old.keys()].filter((id) => !nextIds.has(id));
-      if (gone.length) await db.units.bulkDelete(gone);
-      if (changed.length) await db.units.bulkPut(changed);
-      // After the units: a malformed aggregate row is rebuilt from them.
-      await applyDayStatsChange(db, replaced, changed);
-    }
-    return staged;
-  }
-
-  /**
-   * What the page just showed of one conversation, against its stored thread (inside the ingest's transaction):
-   * counter readings the thread accounts for (the same wait read again, or the message it counted: `absorbedCounters`
-   * under the primary metric) are deleted, so one wait is one stored event and a reload stores nothing; a sighting
-   * at `sighted` that a verdict needs (`lateSighting`) is kept as `seenAt` on the wait's first event. Returns the
-   * thread as stored now, and how many of `added` were not kept.
-   */
-  private async reconcile(
-    events: EventRow[],
-    added: readonly EventRow[],
-    coverage: readonly CoverageSpan[],
-    sighted: number | undefined,
-  ): Promise<{ events: EventRow[]; dropped: number }> {
-    const rule = primaryMetric(this.rules, events[0]!.platform);
-    const addedKeys = new Set(added.map((e) => e.key));
-    // Of two readings of one wait the first seen stands: what arrives now was seen after everything stored, even when
-    // the clocks say the same millisecond.
-    let storedSeen = -Infinity;
-    for (const e of events) if (!addedKeys.has(e.key)) storedSeen = Math.max(storedSeen, e.observedAt);
-    const arrival = events.map((e) =>
-      addedKeys.has(e.key) && isCounter(e) && e.observedAt <= storedSeen ? { ...e, observedAt: storedSeen + 1 } : e,
-    );
-    const absorbed = new Set(absorbedCounters(arrival, rule));
-    let dropped = 0;
-    if (absorbed.size) {
-      const gone = events.filter((e) => isCounter(e) && absorbed.has(e.messageId));
-      await this.db.events.bulkDelete(gone.map((e) => e.key));
-      dropped = gone.filter((e) => addedKeys.has(e.key)).length;
-      const goneKeys = new Set(gone.map((e) => e.key));
-      events = events.filter((e) => !goneKeys.has(e.key));
-    }
-    if (sighted !== undefined) {
-      const first = lateSighting(events, rule, coverage, sighted) as EventRow | null;
-      if (first) {
-        const row: EventRow = { ...first, seenAt: sighted };
-        await this.db.events.put(row);
-        events = events.map((e) => (e.key === row.key ? row : e));
-      }
-    }
-    return { events, dropped };
   }
 
   /** After a recompute committed: the clocks and threads it wrote become what the mirrors hold. */
   private commit(staged: Staged, now: number): void {
-    for (const [conv, events] of staged.threads) this.threads.set(conv, events);
+    this.recomputer.remember(staged);
     for (const c of staged.clocks) {
-      if (isLive(c, now)) this.live.set(c.key, c);
-      else this.live.delete(c.key);
+      if (isMirrored(c, now)) this.clockMirror.set(c.key, c);
+      else this.clockMirror.delete(c.key);
     }
   }
 
@@ -765,10 +459,10 @@ export class Sentinel {
    * leave the mirror here.
    */
   private clocksWith(all: ClockStatus, recent: ClockStatus, since: number): ClockRow[] {
-    const now = this.host.now();
+    const now = this.env.now();
     const out: ClockRow[] = [];
-    for (const c of this.live.values()) {
-      if (!isLive(c, now)) this.live.delete(c.key);
+    for (const c of this.clockMirror.values()) {
+      if (!isMirrored(c, now)) this.clockMirror.delete(c.key);
       else if (c.status === all || (c.status === recent && c.dueAt !== null && c.dueAt > since)) out.push(c);
     }
     return out.sort((x, y) =>
@@ -781,11 +475,8 @@ export class Sentinel {
     const db = this.db;
     const open = this.clocksWith('pending', 'breached', now - BREACH_SHOWN_MS);
     this.hot = [...open].sort(byUrgency);
-    this.blind = [];
-    for (const t of this.tabRows.values())
-      if (t.health !== 'watching' && now - t.lastSeen <= COVERAGE_GAP_MS)
-        this.blind.push({ health: t.health, ...(t.parts && { parts: t.parts }) });
-    await this.host.setBadge(this.badge(now));
+    this.blind = this.tabs.blind(now);
+    await this.env.setBadge(this.badge(now));
     const lead = this.settings.alertLeadSec;
     const soon: ClockRow[] = [];
     const breached: ClockRow[] = [];
@@ -800,10 +491,10 @@ export class Sentinel {
         soon.push(c);
         if (perBuyer) {
           const secs = Math.max(0, Math.ceil((c.dueAt - now) / 1000));
-          await this.host.notify({
+          await this.env.notify({
             id: `alert|${c.key}|${c.dueAt}`,
-            title: this.host.t('notifySoonTitle', [spokenDuration(secs, this.host.t, true)]),
-            message: this.host.t('notifySoonBody', [who, platformName(c.platform, this.host.t)]),
+            title: this.env.t('notifySoonTitle', [spokenDuration(secs, this.env.t, true)]),
+            message: this.env.t('notifySoonBody', [who, platformName(c.platform, this.env.t)]),
           });
         }
       }
@@ -813,10 +504,10 @@ export class Sentinel {
         if (now - c.dueAt <= STALE_BREACH_MS) {
           breached.push(c);
           if (perBuyer)
-            await this.host.notify({
+            await this.env.notify({
               id: `breach|${c.key}|${c.dueAt}`,
-              title: this.host.t('notifyBreachTitle'),
-              message: this.host.t('notifyBreachBody', [who, platformName(c.platform, this.host.t)]),
+              title: this.env.t('notifyBreachTitle'),
+              message: this.env.t('notifyBreachBody', [who, platformName(c.platform, this.env.t)]),
               ...(this.settings.breachStays && { requireInteraction: true }),
             });
         }
@@ -836,11 +527,10 @@ export class Sentinel {
 
   /** Tells every watching tab about its account's open clocks when they changed (`ClockPush`). */
   private async pushClocks(now: number): Promise<void> {
-    const tabs = [...this.tabRows.values()].filter((t) => now - t.lastSeen <= COVERAGE_GAP_MS);
     await this.clockPush.push(
-      tabs,
+      this.tabs.reporting(now),
       (p, a) => this.clocksFor(p, a),
-      { title: this.settings.tabTitle, lang: this.host.t.lang },
+      { title: this.settings.tabTitle, lang: this.env.t.lang },
       now,
     );
   }
@@ -859,29 +549,8 @@ export class Sentinel {
     // Deadlines already past (the worker slept through them) are handled now, not re-armed.
     if (next === this.alarmSet) return;
     await this.db.meta.put({ key: ALARM_KEY, value: next });
-    await this.host.setAlarm(next);
+    await this.env.setAlarm(next);
     this.alarmSet = next;
-  }
-
-  /**
-   * The first China day whose results may still be recomputed: the days before it lost raw messages to a prune
-   * (`meta.prunedBefore`, persisted by every prune that deletes messages) or are past the retention period. Their
-   * stored units and rollups stay exactly as they are, whatever the retention is set to later.
-   */
-  private async frozenBeforeDay(now: number): Promise<string> {
-    const retention = chinaDay(now - this.settings.retentionDays * 86_400_000);
-    const pruned = await readPrunedBefore(this.db);
-    return pruned !== undefined && pruned > retention ? pruned : retention;
-  }
-
-  /** Deletes the raw messages of the frozen days (whole China days); when any go, those days stay frozen for good. */
-  private async pruneOld(now: number): Promise<void> {
-    this.threads.clear();
-    const db = this.db;
-    await db.transaction('rw', db.events, db.meta, async () => {
-      const before = await this.frozenBeforeDay(now);
-      if (await db.events.where('at').below(chinaDayStart(before)).delete()) await markPrunedBefore(db, before);
-    });
   }
 
   /** This installation's id for team exports (`meta.agentId`), created on first use. */
@@ -892,7 +561,7 @@ export class Sentinel {
   /** Merges another agent's export into the team view (`team.ts` importTeam), in the serial queue. */
   async importTeam(bundle: ExportBundle): Promise<team.TeamImportReply> {
     const own = await this.agentId();
-    return this.serial(() => team.importTeam(this.db, bundle, own, this.host.now()));
+    return this.serial(() => team.importTeam(this.db, bundle, own, this.env.now()));
   }
 
   /** Removes everything imported from one source. */
@@ -905,46 +574,12 @@ export class Sentinel {
    * incremental path is tested against).
    */
   async rebuildRollups(): Promise<void> {
-    const db = this.db;
-    await db.transaction('rw', db.units, db.rollups, db.dayStats, async () => {
-      const units = await db.units.toArray();
-      await db.rollups.clear();
-      await applyRollupDelta(db, [], units, this.host.now());
-      await db.dayStats.clear();
-      await db.dayStats.bulkPut(buildDayStats(units));
-    });
+    await rebuildRollups(this.db, this.env.now());
   }
 }
 
-interface Staged {
-  /** Conversations that had messages. */
-  convs: number;
-  /** New events not kept (counter readings the thread already accounts for). */
-  dropped: number;
-  clocks: ClockRow[];
-  threads: [string, Map<string, EventRow>][];
-}
-
-/** A result that no later message can change unless a message of its own day arrives (not pending or unknown). */
-function isFinal(u: UnitRow): boolean {
-  return u.result !== 'pending' && u.result !== 'unknown';
-}
-
-/** The same stored unit? (Units are flat records.) */
-function sameUnit(a: UnitRow | undefined, b: UnitRow): boolean {
-  if (!a) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) if (a[k as keyof UnitRow] !== b[k as keyof UnitRow]) return false;
-  return true;
-}
-
-function RECOMPUTE_TABLES(db: SentinelDB) {
-  return [db.events, db.clocks, db.units, db.rollups, db.dayStats, db.coverage, db.meta];
-}
-
-/** Can this clock still change by itself, or still show in the badge and queue? (What `live` keeps.) */
-function isLive(c: ClockRow, now: number): boolean {
+/** Can this clock still change by itself, or still show in the badge and queue? (What `clockMirror` keeps.) */
+function isMirrored(c: ClockRow, now: number): boolean {
   if (c.status === 'pending') return true;
   if (c.dueAt === null) return false;
   if (c.status === 'breached') return now - c.dueAt < BREACH_SHOWN_MS;
@@ -955,118 +590,3 @@ function isLive(c: ClockRow, now: number): boolean {
 function platformName(p: Platform, t: Translate): string {
   return t(`platform_${p}`);
 }
-
-export { rollupId };
-
-/** Adds (sign 1) or removes (sign −1) units' counts into per-(metric, day, platform, account) rollup rows. */
-export function tallyUnits(into: Map<string, RollupRow>, units: readonly UnitRow[], sign: 1 | -1, now: number): void {
-  for (const u of units) {
-    const id = rollupId(u);
-    let d = into.get(id);
-    if (!d) {
-      d = {
-        id,
-        metric: u.metric,
-        day: u.day,
-        platform: u.platform,
-        account: u.account,
-        pass: 0,
-        fail: 0,
-        pending: 0,
-        unknown: 0,
-        notAssessed: 0,
-        cappedSum: 0,
-        cappedCount: 0,
-        updatedAt: now,
-      };
-      into.set(id, d);
-    }
-    d[u.result] += sign;
-    if (countsTowardAverage(u)) {
-      d.cappedSum += sign * u.cappedSec;
-      d.cappedCount += sign;
-    }
-  }
-}
-
-/** Moves rollup counts from the old units of a conversation to its new ones. */
-async function applyRollupDelta(
-  db: SentinelDB,
-  old: readonly UnitRow[],
-  next: readonly UnitRow[],
-  now: number,
-): Promise<void> {
-  const delta = new Map<string, RollupRow>();
-  tallyUnits(delta, old, -1, now);
-  tallyUnits(delta, next, 1, now);
-  if (!delta.size) return;
-  const ids = [...delta.keys()];
-  const current = await db.rollups.bulkGet(ids);
-  const out: RollupRow[] = [];
-  const empty: string[] = [];
-  ids.forEach((id, i) => {
-    const d = delta.get(id)!;
-    const c = current[i];
-    const r: RollupRow = c
-      ? {
-          ...c,
-          pass: c.pass + d.pass,
-          fail: c.fail + d.fail,
-          pending: c.pending + d.pending,
-          unknown: c.unknown + d.unknown,
-          notAssessed: c.notAssessed + d.notAssessed,
-          cappedSum: c.cappedSum + d.cappedSum,
-          cappedCount: c.cappedCount + d.cappedCount,
-          updatedAt: now,
-        }
-      : d;
-    if (r.pass + r.fail + r.pending + r.unknown + r.notAssessed === 0) empty.push(id);
-    else out.push(r);
-  });
-  if (out.length) await db.rollups.bulkPut(out);
-  if (empty.length) await db.rollups.bulkDelete(empty);
-}
-
-/** Does a delta change nothing in its row (a unit rewritten with the same day, slot, result and wait)? */
-function isNoop(d: DayStatDelta): boolean {
-  if (d.n !== 0 || d.add.length !== d.remove.length) return false;
-  for (const v of d.vol.values()) if (v !== 0) return false;
-  for (const v of d.fail.values()) if (v !== 0) return false;
-  const a = [...d.add].sort((x, y) => x - y);
-  const r = [...d.remove].sort((x, y) => x - y);
-  return a.every((v, i) => v === r[i]);
-}
-
-/**
- * Moves the per-day aggregates from a conversation's old units to its new ones (after the new units are stored, in
- * the same transaction). A stored row that is malformed, or disagrees with the delta, is rebuilt from the units of
- * its (metric, day, platform, account): nothing stored stops the worker.
- */
-async function applyDayStatsChange(db: SentinelDB, old: readonly UnitRow[], next: readonly UnitRow[]): Promise<void> {
-  const delta = dayStatsDelta(old, next);
-  for (const [id, d] of delta) if (isNoop(d)) delta.delete(id);
-  if (!delta.size) return;
-  const ids = [...delta.keys()];
-  const current = (await db.dayStats.bulkGet(ids)) as unknown[];
-  const put: DayStatRow[] = [];
-  const gone: string[] = [];
-  for (let i = 0; i < ids.length; i++) {
-    const d = delta.get(ids[i]!)!;
-    let r: DayStatRow | null | 'rebuild';
-    try {
-      r = applyDayStatDelta(current[i] as DayStatRow | undefined, d);
-    } catch {
-      r = 'rebuild';
-    }
-    if (r === 'rebuild') {
-      const units = await db.units.where('[metric+day]').equals([d.metric, d.day]).toArray();
-      r = buildDayStats(units.filter((u) => u.platform === d.platform && u.account === d.account))[0] ?? null;
-    }
-    if (r) put.push(r);
-    else gone.push(d.id);
-  }
-  if (put.length) await db.dayStats.bulkPut(put);
-  if (gone.length) await db.dayStats.bulkDelete(gone);
-}
-
-export type { CoverageRow };

@@ -3,7 +3,8 @@
  * rollups, removing a source. Plain functions over the database; `Sentinel` runs them in its serial queue.
  */
 import { AGENT_ID, planImport, type ExportBundle, type TeamDecision } from '../analytics/team';
-import type { RollupRow, SentinelDB } from '../db/schema';
+import type { SentinelDB } from '../db/schema';
+import type { RollupRow } from '../model';
 
 /** How many of a team import's decisions (whose copy of a row counts) its reply lists; the count is always given. */
 export const TEAM_DECISIONS_SHOWN = 50;

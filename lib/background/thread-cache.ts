@@ -3,7 +3,7 @@
  * number of messages held (least recently used conversations go first). The background fills it from what it reads
  * and writes; whoever deletes stored messages behind it must `clear()` it.
  */
-import type { EventRow } from '../db/schema';
+import type { EventRow } from '../model';
 
 export class ThreadCache {
   private threads = new Map<string, ReadonlyMap<string, EventRow>>();

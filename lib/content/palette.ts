@@ -18,7 +18,7 @@
 import { windowTimers, type Timers } from './timers';
 import { contentT } from '../i18n/content';
 import { send, type Transport } from '../send';
-import type { PhraseRow } from '../db/schema';
+import type { PhraseRow } from '../model';
 import type { Platform } from '../model';
 import { fillPhrase, type FillSettings } from '../phrases/fill';
 import { PhraseIndex, oneMoreUse, searchPhrases, type PhraseMatch } from '../phrases/search';

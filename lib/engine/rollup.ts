@@ -1,4 +1,4 @@
-import type { UnitResult } from '../model';
+import type { RollupRow, UnitResult } from '../model';
 import type { MetricRule } from '../rules/types';
 import type { UnitOutcome } from './index';
 
@@ -31,7 +31,8 @@ export function isDecided(result: UnitResult): result is 'pass' | 'fail' {
 
 /**
  * The one place that says which units count toward a capped average: decided ones that carry a capped value.
- * `rollup` here, the background's rollup rows (`tallyUnits`) and the analytics aggregates all ask this.
+ * `tallyUnit` here (the one tally of counts and capped sums: `rollup` and the background's rollup rows) and the
+ * analytics aggregates ask this.
  */
 export function countsTowardAverage(
   u: Pick<UnitOutcome, 'result' | 'cappedSec'>,
@@ -43,21 +44,59 @@ export function emptyCounts(): Record<UnitResult, number> {
   return { pass: 0, fail: 0, pending: 0, unknown: 0, notAssessed: 0 };
 }
 
+/** The counts and capped sums of some units: a `Rollup`'s and a stored rollup row's. */
+export type Tally = Record<UnitResult, number> & { cappedSum: number; cappedCount: number };
+
+/**
+ * The one tally of pass/fail/… counts and the capped average's sum and count: adds (sign 1) or removes (sign −1) one
+ * unit. Every figure of a rollup, in memory or stored, comes through here.
+ */
+export function tallyUnit(into: Tally, u: Pick<UnitOutcome, 'result' | 'cappedSec'>, sign: 1 | -1 = 1): void {
+  into[u.result] += sign;
+  if (countsTowardAverage(u)) {
+    into.cappedSum += sign * u.cappedSec;
+    into.cappedCount += sign;
+  }
+}
+
+/**
+ * Adds (sign 1) or removes (sign −1) units' counts into per-(metric, day, platform, account) rollup rows (new rows
+ * are stamped `now`).
+ */
+export function tallyUnits(
+  into: Map<string, RollupRow>,
+  units: readonly UnitOutcome[],
+  sign: 1 | -1,
+  now: number,
+): void {
+  for (const u of units) {
+    const id = rollupId(u);
+    let d = into.get(id);
+    if (!d) {
+      d = {
+        id,
+        metric: u.metric,
+        day: u.day,
+        platform: u.platform,
+        account: u.account,
+        ...emptyCounts(),
+        cappedSum: 0,
+        cappedCount: 0,
+        updatedAt: now,
+      };
+      into.set(id, d);
+    }
+    tallyUnit(d, u, sign);
+  }
+}
+
 export function rollup(
   metric: MetricRule,
   units: readonly Pick<UnitOutcome, 'metric' | 'result' | 'cappedSec'>[],
 ): Rollup {
-  const counts = emptyCounts();
-  let cappedSum = 0;
-  let cappedCount = 0;
-  for (const u of units) {
-    if (u.metric !== metric.key) continue;
-    counts[u.result] += 1;
-    if (countsTowardAverage(u)) {
-      cappedSum += u.cappedSec;
-      cappedCount += 1;
-    }
-  }
+  const t: Tally = { ...emptyCounts(), cappedSum: 0, cappedCount: 0 };
+  for (const u of units) if (u.metric === metric.key) tallyUnit(t, u);
+  const { cappedSum, cappedCount, ...counts } = t;
   const decided = counts.pass + counts.fail;
   return {
     metric: metric.key,

@@ -1,6 +1,6 @@
 /** Writing the phrase library as a file (pure): CSV, TXT or JSON, each read back by `parseImport` (`formats.ts`). */
 import { csvText } from '../csv';
-import type { PhraseRow } from '../db/schema';
+import type { PhraseRow } from '../model';
 import type { Platform } from '../model';
 import { PLATFORM_INFOS } from '../platforms/registry';
 import { cleanLine, escapeTxt, type ImportFormat } from './formats';

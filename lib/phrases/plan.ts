@@ -2,7 +2,7 @@
  * What an import would do to the library (pure): the preview of a file (`formats.ts`) against the phrases there
  * are. Shown to the user before anything is written; the background validates the plan's drafts again.
  */
-import type { PhraseRow } from '../db/schema';
+import type { PhraseRow } from '../model';
 import type { Translate } from '../i18n';
 import { cleanText, show, type ImportPreview, type ImportRow } from './formats';
 import { DEFAULT_GROUP, PHRASE_LIMITS, shortcutKey, type PhraseDraft } from './validate';

@@ -4,7 +4,7 @@
  * sends that back; the background answers with the list again only when the revision differs. Derived from the
  * rows themselves (not a counter), so it survives the worker being stopped and sees writes made any way.
  */
-import type { PhraseRow } from '../db/schema';
+import type { PhraseRow } from '../model';
 
 export function phrasesRevision(rows: readonly PhraseRow[]): string {
   // Two 32-bit FNV-1a style hashes with different primes: ~2^-64 chance that two lists collide.

@@ -16,7 +16,7 @@
  * `ranges` are [start, end) indexes into the phrase's text (UTF-16, as `String.slice` takes them), sorted and
  * disjoint, for highlighting.
  */
-import type { PhraseRow } from '../db/schema';
+import type { PhraseRow } from '../model';
 import type { Platform } from '../model';
 import { shortcutKey } from './validate';
 

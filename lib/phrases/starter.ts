@@ -2,7 +2,7 @@
  * The starter pack: everyday customer-service phrases, seeded into an empty library on first run.
  * {买家昵称} and other variables are filled at insert time (see lib/phrases/fill.ts).
  */
-import type { PhraseRow } from '../db/schema';
+import type { PhraseRow } from '../model';
 
 type Starter = Pick<PhraseRow, 'text' | 'group' | 'tags'> & { shortcut?: string };
 

@@ -10,7 +10,7 @@
  * did not match. Common question words (什么, 怎么, 可以…) count for nothing.
  * Every visible phrase is listed: the matching ones first, best first, then the others by recent use.
  */
-import type { PhraseRow } from '../db/schema';
+import type { PhraseRow } from '../model';
 import type { Author, Platform } from '../model';
 import { byUse, pinyinIndex, useScore, type PhraseMatch, type Ranked } from './search';
 

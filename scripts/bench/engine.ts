@@ -7,7 +7,7 @@
  */
 import 'fake-indexeddb/auto';
 import type { BadgeView } from '../../lib/badge';
-import { Sentinel, type Host } from '../../lib/background/sentinel';
+import { Sentinel, type SentinelEnv } from '../../lib/background/sentinel';
 import { SentinelDB } from '../../lib/db/schema';
 import { evaluate } from '../../lib/engine';
 import { chinaDay, chinaDayStart } from '../../lib/engine/time';
@@ -120,7 +120,7 @@ async function storedPath(inquiries: number, day: string) {
   const convs = dayConversations({ day, inquiries, seed: 99 });
   const all = convs.flat().sort((a, b) => a.at - b.at);
   let clock = chinaDayStart(day);
-  const host: Host = {
+  const host: SentinelEnv = {
     now: () => clock,
     t: Object.assign((k: string) => k, { lang: 'zh_CN' as const }),
     setBadge: async (_v: BadgeView) => undefined,
@@ -129,7 +129,7 @@ async function storedPath(inquiries: number, day: string) {
     clearNotice: async () => undefined,
     playSound: async () => undefined,
     sendToTab: async () => undefined,
-    liveTabIds: async () => [],
+    existingTabIds: async () => [],
   };
   const db = new SentinelDB(`bench-${Date.now()}`);
   const s = new Sentinel(db, host);

@@ -9,8 +9,9 @@
  * millions of rows never cross the DevTools protocol. Pure data + Dexie; no chrome.*.
  */
 import { buildDayStatRows, tallyDayStats, type DayStatDelta } from '../../lib/analytics/daystats';
-import { tallyUnits } from '../../lib/background/sentinel';
-import { SentinelDB, type ClockRow, type EventRow, type RollupRow, type UnitRow } from '../../lib/db/schema';
+import { tallyUnits } from '../../lib/engine/rollup';
+import { SentinelDB } from '../../lib/db/schema';
+import type { ClockRow, EventRow, RollupRow, UnitRow } from '../../lib/model';
 import { evaluate } from '../../lib/engine';
 import { chinaDay, chinaDayStart } from '../../lib/engine/time';
 import { conversationKey, eventKey, type CoverageSpan } from '../../lib/model';

@@ -5,7 +5,7 @@ import { agentsNeeded, buildExport, dayWeekday } from '../../lib/analytics';
 import { addDays } from '../../lib/compliance';
 import { chinaDay, chinaTime } from '../../lib/engine/time';
 import { buildDayStats } from '../../lib/analytics/daystats';
-import type { UnitRow } from '../../lib/db/schema';
+import type { UnitRow } from '../../lib/model';
 import { putDayStats, putRows, readStore, seedSettings, type Row } from './db';
 import { launchExtension, type ExtensionHarness } from './harness';
 

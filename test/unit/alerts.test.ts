@@ -9,7 +9,7 @@ import type { EventsMessage, HealthMessage } from '../../lib/messages';
 import type { ChatEvent } from '../../lib/model';
 import { DEFAULT_SETTINGS, validateSettingsPatch } from '../../lib/settings';
 import { parsePlay, type PlayMessage } from '../../lib/sounds';
-import type { ClockRow } from '../../lib/db/schema';
+import type { ClockRow } from '../../lib/model';
 import { ev, t } from './helpers/events';
 import { FakeHost } from './helpers/host';
 

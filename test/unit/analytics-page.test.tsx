@@ -8,7 +8,7 @@ import { readText } from '../../components/analytics/TeamData';
 import { ANALYTICS_DEFAULTS, useAnalyticsStore } from '../../components/analytics/store';
 import { BOM, buildExport, type TeamDecision } from '../../lib/analytics';
 import { addDays } from '../../lib/compliance';
-import type { RollupRow, TeamRollupRow, UnitRow } from '../../lib/db/schema';
+import type { RollupRow, TeamRollupRow, UnitRow } from '../../lib/model';
 import { chinaDay, chinaTime } from '../../lib/engine/time';
 import type { Platform, UnitResult } from '../../lib/model';
 import { buildDayStats } from '../../lib/analytics/daystats';

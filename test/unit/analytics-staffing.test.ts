@@ -12,7 +12,7 @@ import {
   staffingPlan,
   waitProbability,
 } from '../../lib/analytics';
-import type { EventRow, UnitRow } from '../../lib/db/schema';
+import type { EventRow, UnitRow } from '../../lib/model';
 import { chinaTime } from '../../lib/engine/time';
 import type { Author } from '../../lib/model';
 import { DEFAULT_RULES } from '../../lib/rules';

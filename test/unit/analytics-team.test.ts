@@ -20,8 +20,10 @@ import {
   type TeamDecision,
 } from '../../lib/analytics';
 import type { BadgeView } from '../../lib/badge';
-import { rollupId, Sentinel, type Host } from '../../lib/background/sentinel';
-import { SentinelDB, type ClockRow, type RollupRow, type TeamRollupRow } from '../../lib/db/schema';
+import { Sentinel, type SentinelEnv } from '../../lib/background/sentinel';
+import { rollupId } from '../../lib/engine/rollup';
+import { SentinelDB } from '../../lib/db/schema';
+import type { ClockRow, RollupRow, TeamRollupRow } from '../../lib/model';
 import { chinaTime } from '../../lib/engine/time';
 import { catalogTranslate } from '../../lib/i18n';
 import { parseMessage } from '../../lib/protocol';
@@ -425,7 +427,7 @@ describe('team view: no duplicates, no double counting', () => {
   });
 });
 
-class FakeHost implements Host {
+class FakeHost implements SentinelEnv {
   clock = NOW;
   t = catalogTranslate('zh_CN');
   now() {
@@ -437,7 +439,7 @@ class FakeHost implements Host {
   async clearNotice() {}
   async playSound() {}
   async sendToTab() {}
-  async liveTabIds() {
+  async existingTabIds() {
     return [];
   }
 }

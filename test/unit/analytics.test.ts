@@ -16,7 +16,7 @@ import {
   splitAccount,
   thresholdOf,
 } from '../../lib/analytics';
-import type { RollupRow, UnitRow } from '../../lib/db/schema';
+import type { RollupRow, UnitRow } from '../../lib/model';
 import { chinaTime } from '../../lib/engine/time';
 import type { Platform, UnitResult } from '../../lib/model';
 import { DEFAULT_RULES, findMetric } from '../../lib/rules';

@@ -1,6 +1,12 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { jumpToUrgent, type HandlerDeps } from '../../lib/background/handlers';
+import {
+  backgroundHandlers,
+  jumpToUrgent,
+  noticeClicked,
+  phrasesChanged,
+  type HandlerDeps,
+} from '../../lib/background/handlers';
 import { PhraseStore } from '../../lib/background/phrases';
 import { Sentinel } from '../../lib/background/sentinel';
 import { TrafficLimiter } from '../../lib/background/traffic';
@@ -113,5 +119,38 @@ describe('jump to the most urgent waiting buyer', () => {
     host.clock = t('10:01:00');
     expect(await jumpToUrgent(deps)).toBe(true);
     expect(focused).toEqual([7]);
+  });
+
+  it('a notification click opens its own conversation; a merged one its target, else the most urgent', async () => {
+    await sentinel.health(watching('shopA'), 7);
+    await sentinel.health(watching('shopB'), 8);
+    await ask('shopA', 'calm', t('10:00:50'));
+    await ask('shopB', 'soon', t('10:00:10'));
+    host.clock = t('10:01:00');
+    const handlers = backgroundHandlers(deps);
+    await noticeClicked(deps, handlers, 'alert|pdd|shopA|calm|123');
+    expect(sent).toEqual([{ tabId: 7, msg: { type: 'openConversation', buyer: 'calm' } }]);
+    // A merged notice that names no conversation: the most urgent, with the caret in its input.
+    await noticeClicked(deps, handlers, 'merged|unknown');
+    expect(sent.at(-1)).toEqual({ tabId: 8, msg: { type: 'openConversation', buyer: 'soon', focusInput: true } });
+    expect(focused).toEqual([7, 8]);
+  });
+
+  it('phrase edits reach every registered workbench tab, and a closed one does not stop the rest', async () => {
+    await sentinel.health(watching('shopA'), 7);
+    await sentinel.health(watching('shopB'), 8);
+    const reached: number[] = [];
+    await phrasesChanged({
+      sentinel,
+      tabs: {
+        focusTab: async () => true,
+        async sendToTab(tabId, msg) {
+          expect(msg).toEqual({ type: 'phrasesChanged' });
+          if (tabId === 7) throw new Error('gone');
+          reached.push(tabId);
+        },
+      },
+    });
+    expect(reached).toEqual([8]);
   });
 });

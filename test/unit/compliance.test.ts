@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, complianceView, rollupKeyRanges } from '../../lib/compliance';
-import type { RollupRow } from '../../lib/db/schema';
+import type { RollupRow } from '../../lib/model';
 import { DEFAULT_RULES } from '../../lib/rules';
 
 const TODAY = '2026-11-20';

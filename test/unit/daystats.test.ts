@@ -26,7 +26,8 @@ import {
 import { Sentinel } from '../../lib/background/sentinel';
 import { readDayStats } from '../../lib/db/daystats-read';
 import { RECOMPUTE_KEY } from '../../lib/db/meta';
-import { LATEST_SCHEMA_VERSION, SCHEMA_HISTORY, SentinelDB, type UnitRow } from '../../lib/db/schema';
+import { LATEST_SCHEMA_VERSION, SCHEMA_HISTORY, SentinelDB } from '../../lib/db/schema';
+import type { UnitRow } from '../../lib/model';
 import { evaluate } from '../../lib/engine';
 import { chinaDay } from '../../lib/engine/time';
 import type { Author, ChatEvent, Platform } from '../../lib/model';

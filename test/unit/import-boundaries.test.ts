@@ -1,8 +1,9 @@
 /**
  * The import boundaries of eslint.config.js, checked by linting code that crosses them at the real paths (a renamed
  * file or a glob that no longer matches would otherwise switch a boundary off without a sound): content scripts
- * never open Dexie, carry no background code, no protocol schemas and not the registry of all adapters; the engine
- * imports nothing from the database, the background or the UI; the UI talks to the background through messages.
+ * never open Dexie, carry no background code, no protocol schemas and not the registry of all adapters, and take no
+ * type from lib/db (row types: lib/model); the engine imports nothing from the database (not even types), the
+ * background or the UI; the UI talks to the background through messages.
  */
 import { ESLint } from 'eslint';
 import path from 'node:path';
@@ -52,13 +53,31 @@ describe('import boundaries (eslint.config.js)', () => {
       );
       // Dexie, the database, the background, the schemas, every platform's adapters, rules, names or hosts, team sync.
       expect(errors).toHaveLength(11);
-      // Types are fine: they cost nothing at run time.
+      // Not even the database's types: the rows are named in lib/model.
+      const dbTypes = await restricted(
+        file,
+        [
+          `import type { EventRow } from '${rel('lib/db/schema')}';`,
+          `import type { PruneNotice } from '${rel('lib/db/meta')}';`,
+          `import type { readDayStats } from '${rel('lib/db/daystats-read')}';`,
+          'export type X = [EventRow, PruneNotice, typeof readDayStats];',
+        ].join('\n'),
+      );
+      expect(dbTypes).toHaveLength(3);
+      // Other types are fine: they cost nothing at run time.
       const types = await restricted(
         file,
-        `import type { EventRow } from '${rel('lib/db/schema')}';\nexport type X = EventRow;`,
+        [
+          `import type { EventRow, TabRow } from '${rel('lib/model')}';`,
+          `import type { Sentinel } from '${rel('lib/background/sentinel')}';`,
+          `import type { EventsMessage } from '${rel('lib/protocol')}';`,
+          'export type X = [EventRow, TabRow, Sentinel, EventsMessage];',
+        ].join('\n'),
       );
       expect(types).toEqual([]);
+      // (The first lint loads eslint's parser and config: slow on a busy machine.)
     },
+    30_000,
   );
 
   it('the engine imports nothing from the database, the background or the UI', async () => {
@@ -66,7 +85,19 @@ describe('import boundaries (eslint.config.js)', () => {
       'lib/engine/rounds.ts',
       "import { SentinelDB } from '../db/schema';\nimport { Sentinel } from '../background/sentinel';\nimport { uiDb } from '../ui/db';\nexport const x = [SentinelDB, Sentinel, uiDb];",
     );
-    expect(errors).toHaveLength(3);
+    // lib/ui/db is both the UI and the database: two rules refuse it.
+    expect(errors).toHaveLength(4);
+    // Not even types from the database; the row types come from lib/model.
+    const dbTypes = await restricted(
+      'lib/engine/rounds.ts',
+      "import type { EventRow } from '../db/schema';\nimport type { PruneNotice } from '../db/meta';\nexport type X = [EventRow, PruneNotice];",
+    );
+    expect(dbTypes).toHaveLength(2);
+    const modelTypes = await restricted(
+      'lib/engine/rounds.ts',
+      "import type { EventRow, UnitRow } from '../model';\nexport type X = [EventRow, UnitRow];",
+    );
+    expect(modelTypes).toEqual([]);
   });
 
   it('the UI reaches the background only through messages', async () => {

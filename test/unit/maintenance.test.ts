@@ -10,8 +10,9 @@ import {
   withSpace,
   PRUNE_NOTICE_KEY,
 } from '../../lib/background/maintenance';
-import { rollupId, tallyUnits } from '../../lib/background/sentinel';
-import { SentinelDB, type RollupRow, type UnitRow } from '../../lib/db/schema';
+import { rollupId, tallyUnits } from '../../lib/engine/rollup';
+import { SentinelDB } from '../../lib/db/schema';
+import type { RollupRow, UnitRow } from '../../lib/model';
 import { t } from './helpers/events';
 import { expectRollupsMatchUnits } from './helpers/rollups';
 import { buildDayStats } from '../../lib/analytics/daystats';

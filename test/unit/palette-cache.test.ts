@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Palette } from '../../lib/content/palette';
-import type { PhraseRow } from '../../lib/db/schema';
+import type { PhraseRow } from '../../lib/model';
 import { phrasesRevision } from '../../lib/phrases/revision';
 
 const phrase = (id: number, text: string, usage = 0): PhraseRow => ({

@@ -2,7 +2,7 @@
 /** The in-page palette's shortcut expansion (the palette's search is tested in phrases-search.test.ts). */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Palette } from '../../lib/content/palette';
-import type { PhraseRow } from '../../lib/db/schema';
+import type { PhraseRow } from '../../lib/model';
 import { pinyinKey } from '../../lib/phrases/pinyin';
 import { suggestPhrases } from '../../lib/phrases/suggest';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { PhraseRow } from '../../lib/db/schema';
+import type { PhraseRow } from '../../lib/model';
 import { catalogTranslate } from '../../lib/i18n';
 import { parseImport } from '../../lib/phrases/formats';
 import { pinyinKey } from '../../lib/phrases/pinyin';

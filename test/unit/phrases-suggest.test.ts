@@ -1,6 +1,6 @@
 /** Suggestions for the open conversation: phrases ranked by how well they answer the buyer's last question. */
 import { describe, expect, it } from 'vitest';
-import type { PhraseRow } from '../../lib/db/schema';
+import type { PhraseRow } from '../../lib/model';
 import { pinyinKey } from '../../lib/phrases/pinyin';
 import { STARTER_PHRASES } from '../../lib/phrases/starter';
 import { lastBuyerQuestion, suggestPhrases } from '../../lib/phrases/suggest';

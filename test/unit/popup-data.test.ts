@@ -2,7 +2,8 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { readPopupData, readPopupDataFast } from '../../components/popup/data';
 import { addDays } from '../../lib/compliance';
-import { DB_NAME, SentinelDB, type ClockRow, type RollupRow } from '../../lib/db/schema';
+import { DB_NAME, SentinelDB } from '../../lib/db/schema';
+import type { ClockRow, RollupRow } from '../../lib/model';
 import { chinaDay } from '../../lib/engine/time';
 import { uiDb } from '../../lib/ui/db';
 

@@ -3,7 +3,7 @@ import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { BackgroundStatus } from '../../components/popup/BackgroundStatus';
-import type { TabRow } from '../../lib/db/schema';
+import type { TabRow } from '../../lib/model';
 import { catalogTranslate } from '../../lib/i18n';
 
 const NOW = 1_790_000_000_000;

@@ -6,7 +6,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { readPopupData } from '../../components/popup/data';
 import { Popup } from '../../components/popup/Popup';
 import { usePopupStore } from '../../components/popup/store';
-import type { ClockRow, RollupRow, TabRow, UnitRow } from '../../lib/db/schema';
+import type { ClockRow, RollupRow, TabRow, UnitRow } from '../../lib/model';
 import { chinaDay, chinaTime } from '../../lib/engine/time';
 import { uiDb } from '../../lib/ui/db';
 

@@ -162,10 +162,10 @@ describe('a malformed setting never stops the worker', () => {
 
   it('a start that fails is not kept: the status says so and the next message starts again', async () => {
     let fail = true;
-    const liveTabIds = host.liveTabIds.bind(host);
-    host.liveTabIds = async () => {
+    const existingTabIds = host.existingTabIds.bind(host);
+    host.existingTabIds = async () => {
       if (fail) throw new Error('tabs unavailable');
-      return liveTabIds();
+      return existingTabIds();
     };
     const s = new Sentinel(db, host);
     await expect(s.start()).rejects.toThrow('tabs unavailable');

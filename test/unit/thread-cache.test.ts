@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ThreadCache } from '../../lib/background/thread-cache';
-import type { EventRow } from '../../lib/db/schema';
+import type { EventRow } from '../../lib/model';
 
 const thread = (conv: string, n: number) =>
   new Map(Array.from({ length: n }, (_, i) => [`${conv}|m${i}`, { key: `${conv}|m${i}`, conv } as EventRow]));

@@ -1,11 +1,11 @@
 import type { BadgeView } from '../../../lib/badge';
-import type { Host, Notice, SoundName } from '../../../lib/background/sentinel';
+import type { SentinelEnv, Notice, SoundName } from '../../../lib/background/sentinel';
 import { catalogTranslate, liveTranslator, type Lang } from '../../../lib/i18n';
 import type { ClocksMessage } from '../../../lib/messages';
 import { t } from './events';
 
 /** The browser as `Sentinel` sees it, in memory: the clock is set by the test. */
-export class FakeHost implements Host {
+export class FakeHost implements SentinelEnv {
   clock = t('10:00:00');
   badges: BadgeView[] = [];
   alarm: number | null = null;
@@ -42,7 +42,7 @@ export class FakeHost implements Host {
   }
   /** Tabs that exist in the (fake) browser; tests restart the browser by emptying it. */
   tabs = new Set([7, 8, 9]);
-  async liveTabIds() {
+  async existingTabIds() {
     return [...this.tabs];
   }
   tabMessages: { tabId: number; msg: ClocksMessage }[] = [];

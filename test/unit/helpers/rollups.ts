@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
 import { buildDayStats, type DayStatRow } from '../../../lib/analytics/daystats';
-import { tallyUnits } from '../../../lib/background/sentinel';
-import type { RollupRow, SentinelDB } from '../../../lib/db/schema';
+import { tallyUnits } from '../../../lib/engine/rollup';
+import type { SentinelDB } from '../../../lib/db/schema';
+import type { RollupRow } from '../../../lib/model';
 
 type Figures = Omit<RollupRow, 'updatedAt'>;
 

@@ -121,3 +121,18 @@ export interface CoverageSpan {
 
 /** Result of one assessed unit (round, consumer-day, session). */
 export type UnitResult = 'pass' | 'fail' | 'pending' | 'notAssessed' | 'unknown';
+
+/** The stored rows (one per database table); types only. */
+export type {
+  ClockRow,
+  CoverageRow,
+  DayStatRow,
+  EventRow,
+  MetaRow,
+  PhraseRow,
+  RollupRow,
+  SettingRow,
+  TabRow,
+  TeamRollupRow,
+  UnitRow,
+} from './rows';

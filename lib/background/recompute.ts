@@ -1,0 +1,238 @@
+/**
+ * Recomputing conversations: a conversation's stored messages (from the thread cache, else the database) and its
+ * account's coverage through the engine, then its clock, units, rollups and per-day aggregates written, only what
+ * changed. Runs inside the caller's transaction (`RECOMPUTE_TABLES`) and `Sentinel`'s serial queue; what the
+ * mirrors must learn is returned (`Staged`). Free of chrome.*.
+ */
+import type { SentinelDB } from '../db/schema';
+import { absorbedCounters, evaluate, isCounter, lateSighting } from '../engine';
+import { threadCompare } from '../engine/rounds';
+import { chinaDay, chinaDayStart } from '../engine/time';
+import { exactCut } from '../engine/window';
+import type { ClockRow, CoverageSpan, EventRow, UnitRow } from '../model';
+import { primaryMetric } from '../rules';
+import type { RuleSet } from '../rules/types';
+import type { TabRegistry } from './coverage';
+import { markPrunedBefore, readPrunedBefore } from './maintenance';
+import { applyDayStatsChange, applyRollupDelta } from './rollups';
+import { ThreadCache } from './thread-cache';
+
+/** How many stored messages the background keeps in memory (recently active conversations; a few MB). */
+export const THREAD_CACHE_EVENTS = 30_000;
+/** From this many stored messages on, a conversation is evaluated from yesterday's midnight when that is exact. */
+export const LONG_THREAD = 500;
+
+/** What a recompute reads of the settings, at the time it runs. */
+export interface RecomputeConfig {
+  rules: RuleSet;
+  alertLeadSec: number;
+  retentionDays: number;
+}
+
+export class Recompute {
+  /** Stored messages of recently active conversations, so a long thread is not re-read for every new message. */
+  readonly threads = new ThreadCache(THREAD_CACHE_EVENTS);
+  /** How conversations were evaluated: whole, or from yesterday's midnight (long threads). For tests and bench. */
+  readonly evaluations = { whole: 0, recent: 0 };
+
+  constructor(
+    private readonly db: SentinelDB,
+    private readonly tabs: Pick<TabRegistry, 'spans'>,
+    private readonly config: () => RecomputeConfig,
+  ) {}
+
+  /** After a recompute committed: the threads it read and wrote are what the cache holds. */
+  remember(staged: Staged): void {
+    for (const [conv, events] of staged.threads) this.threads.set(conv, events);
+  }
+
+  /**
+   * Recomputes clocks, units and rollups of some conversations, inside the caller's transaction (`RECOMPUTE_TABLES`). A conversation's messages come from the thread cache
+   * (plus `page.added`, just stored) or else from the database. What the page just showed (`page`, from ingest) is
+   * reconciled first: counter readings the thread already accounts for are not kept (one wait, one event: see
+   * `absorbedCounters`), and a sighting a verdict needs is kept as `seenAt` (see `lateSighting`). What the mirrors
+   * must learn is returned, for `remember` (and the caller's clock mirror) once the transaction has committed.
+   */
+  async within(
+    convs: string[],
+    now: number,
+    page?: { added: Map<string, EventRow[]>; sighted: Map<string, number> },
+  ): Promise<Staged> {
+    const db = this.db;
+    const fresh = page?.added;
+    const staged: Staged = { convs: 0, clocks: [], threads: [], dropped: 0 };
+    const covCache = new Map<string, CoverageSpan[]>();
+    const frozen = await this.frozenBeforeDay(now);
+    for (const conv of convs) {
+      const cached = this.threads.peek(conv);
+      const added = fresh?.get(conv) ?? [];
+      let events: EventRow[];
+      if (cached) {
+        const merged = new Map(cached);
+        for (const e of added) merged.set(e.key, e);
+        events = [...merged.values()];
+      } else {
+        events = await db.events.where('conv').equals(conv).toArray();
+      }
+      // Kept in thread order (new messages usually come last, so this sort is nearly free).
+      events.sort(threadCompare);
+      let coverage: CoverageSpan[] = [];
+      if (events.length) {
+        const { platform, account } = events[0]!;
+        const ck = `${platform}|${account}`;
+        coverage = covCache.get(ck) ?? (await this.tabs.spans(platform, account, now));
+        covCache.set(ck, coverage);
+        if (page) {
+          const r = await this.reconcile(events, added, coverage, page.sighted.get(conv));
+          events = r.events;
+          staged.dropped += r.dropped;
+        }
+      }
+      staged.threads.push([conv, new Map(events.map((e) => [e.key, e]))]);
+      if (!events.length) continue;
+      staged.convs++;
+      const { platform } = events[0]!;
+      const stored = await db.units.where('conv').equals(conv).toArray();
+      // Days whose raw messages were pruned (retention, space recovery) keep their stored results: recomputing them
+      // from what is left would undercount them. A long thread that got new messages is evaluated from yesterday's
+      // midnight when that is exact (lib/engine/window.ts) and the stored results before it are final.
+      let from = frozen;
+      let input = events;
+      if (events.length >= LONG_THREAD && added.length) {
+        const cutAt = chinaDayStart(chinaDay(now - 86_400_000));
+        const cutDay = chinaDay(cutAt);
+        const rules = this.config().rules.platforms[platform];
+        const cut =
+          rules && added.every((e) => e.at >= cutAt) && stored.every((u) => u.day >= cutDay || isFinal(u))
+            ? exactCut(events, rules, cutAt)
+            : 0;
+        if (cut > 0) {
+          input = events.slice(cut);
+          if (cutDay > from) from = cutDay;
+        }
+      }
+      if (input === events) this.evaluations.whole++;
+      else this.evaluations.recent++;
+      const out = evaluate({
+        events: input,
+        coverage,
+        rules: this.config().rules,
+        now,
+        alertLeadSec: this.config().alertLeadSec,
+      });
+      const clock = out.clocks[0];
+      if (clock) {
+        const prev = await db.clocks.get(conv);
+        const row: ClockRow = { ...clock };
+        if (prev?.alertedFor !== undefined) row.alertedFor = prev.alertedFor;
+        if (prev?.breachedFor !== undefined) row.breachedFor = prev.breachedFor;
+        await db.clocks.put(row);
+        staged.clocks.push(row);
+      }
+      // Only what changed is written (and moves the rollups).
+      const old = new Map(stored.filter((u) => u.day >= from).map((u) => [u.id, u]));
+      const next = out.units.filter((u) => u.day >= from);
+      const changed = next.filter((u) => !sameUnit(old.get(u.id), u));
+      const nextIds = new Set(next.map((u) => u.id));
+      const changedIds = new Set(changed.map((u) => u.id));
+      const replaced = [...old.values()].filter((u) => !nextIds.has(u.id) || changedIds.has(u.id));
+      await applyRollupDelta(db, replaced, changed, now);
+      const gone = [...old.keys()].filter((id) => !nextIds.has(id));
+      if (gone.length) await db.units.bulkDelete(gone);
+      if (changed.length) await db.units.bulkPut(changed);
+      // After the units: a malformed aggregate row is rebuilt from them.
+      await applyDayStatsChange(db, replaced, changed);
+    }
+    return staged;
+  }
+
+  /**
+   * What the page just showed of one conversation, against its stored thread (inside the ingest's transaction):
+   * counter readings the thread accounts for (the same wait read again, or the message it counted: `absorbedCounters`
+   * under the primary metric) are deleted, so one wait is one stored event and a reload stores nothing; a sighting
+   * at `sighted` that a verdict needs (`lateSighting`) is kept as `seenAt` on the wait's first event. Returns the
+   * thread as stored now, and how many of `added` were not kept.
+   */
+  private async reconcile(
+    events: EventRow[],
+    added: readonly EventRow[],
+    coverage: readonly CoverageSpan[],
+    sighted: number | undefined,
+  ): Promise<{ events: EventRow[]; dropped: number }> {
+    const rule = primaryMetric(this.config().rules, events[0]!.platform);
+    const addedKeys = new Set(added.map((e) => e.key));
+    // Of two readings of one wait the first seen stands: what arrives now was seen after everything stored, even when
+    // the clocks say the same millisecond.
+    let storedSeen = -Infinity;
+    for (const e of events) if (!addedKeys.has(e.key)) storedSeen = Math.max(storedSeen, e.observedAt);
+    const arrival = events.map((e) =>
+      addedKeys.has(e.key) && isCounter(e) && e.observedAt <= storedSeen ? { ...e, observedAt: storedSeen + 1 } : e,
+    );
+    const absorbed = new Set(absorbedCounters(arrival, rule));
+    let dropped = 0;
+    if (absorbed.size) {
+      const gone = events.filter((e) => isCounter(e) && absorbed.has(e.messageId));
+      await this.db.events.bulkDelete(gone.map((e) => e.key));
+      dropped = gone.filter((e) => addedKeys.has(e.key)).length;
+      const goneKeys = new Set(gone.map((e) => e.key));
+      events = events.filter((e) => !goneKeys.has(e.key));
+    }
+    if (sighted !== undefined) {
+      const first = lateSighting(events, rule, coverage, sighted) as EventRow | null;
+      if (first) {
+        const row: EventRow = { ...first, seenAt: sighted };
+        await this.db.events.put(row);
+        events = events.map((e) => (e.key === row.key ? row : e));
+      }
+    }
+    return { events, dropped };
+  }
+
+  /**
+   * The first China day whose results may still be recomputed: the days before it lost raw messages to a prune
+   * (`meta.prunedBefore`, persisted by every prune that deletes messages) or are past the retention period. Their
+   * stored units and rollups stay exactly as they are, whatever the retention is set to later.
+   */
+  async frozenBeforeDay(now: number): Promise<string> {
+    const retention = chinaDay(now - this.config().retentionDays * 86_400_000);
+    const pruned = await readPrunedBefore(this.db);
+    return pruned !== undefined && pruned > retention ? pruned : retention;
+  }
+
+  /** Deletes the raw messages of the frozen days (whole China days); when any go, those days stay frozen for good. */
+  async pruneOld(now: number): Promise<void> {
+    this.threads.clear();
+    const db = this.db;
+    await db.transaction('rw', db.events, db.meta, async () => {
+      const before = await this.frozenBeforeDay(now);
+      if (await db.events.where('at').below(chinaDayStart(before)).delete()) await markPrunedBefore(db, before);
+    });
+  }
+}
+
+export interface Staged {
+  /** Conversations that had messages. */
+  convs: number;
+  /** New events not kept (counter readings the thread already accounts for). */
+  dropped: number;
+  clocks: ClockRow[];
+  threads: [string, Map<string, EventRow>][];
+}
+
+/** A result that no later message can change unless a message of its own day arrives (not pending or unknown). */
+function isFinal(u: UnitRow): boolean {
+  return u.result !== 'pending' && u.result !== 'unknown';
+}
+
+/** The same stored unit? (Units are flat records.) */
+function sameUnit(a: UnitRow | undefined, b: UnitRow): boolean {
+  if (!a) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (a[k as keyof UnitRow] !== b[k as keyof UnitRow]) return false;
+  return true;
+}
+
+export function RECOMPUTE_TABLES(db: SentinelDB) {
+  return [db.events, db.clocks, db.units, db.rollups, db.dayStats, db.coverage, db.meta];
+}
