@@ -422,6 +422,7 @@ describe('Analytics page', () => {
     expect(pdd.querySelector('.rs-total')!.textContent).toContain('Range total');
     expect(pdd.querySelector('.rs-total')!.textContent).toContain('Platform warning line 50.0%');
     expect(screen.getByRole('button', { name: 'last 7 days' })).toBeTruthy();
+    await belowTheFold();
     expect(document.querySelector('#ana-heat-volume thead')!.textContent).toContain('MonTueWedThuFriSatSun');
   });
 
