@@ -1,3 +1,4 @@
+import { pick } from '@/lib/i18n';
 import { useEffect, useMemo, useState } from 'react';
 import type { Translate } from '@/lib/badge';
 import { chinaDateTime } from '@/lib/analytics/csv';
@@ -25,16 +26,12 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
   const [state, setState] = useState<
     { kind: 'off' } | { kind: 'loading' } | { kind: 'error'; text: string } | { kind: 'live'; view: ShopView }
   >({ kind: 'loading' });
-  const zh = !t('syncSave').startsWith('Save');
   const labels = useMemo(
     () =>
       new Map(
-        allMetrics(DEFAULT_RULES).map((m) => [
-          m.key,
-          `${t(`platform_${m.platform}`)} · ${zh ? m.label.zh : m.label.en}`,
-        ]),
+        allMetrics(DEFAULT_RULES).map((m) => [m.key, `${t(`platform_${m.platform}`)} · ${pick(m.label, t.lang)}`]),
       ),
-    [t, zh],
+    [t],
   );
 
   useEffect(() => {

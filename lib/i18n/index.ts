@@ -4,13 +4,16 @@
  */
 import zhUi from '../locales/zh_CN/ui.json';
 import enUi from '../locales/en/ui.json';
+import type { Platform } from '../model';
+import { PLATFORM_INFOS } from '../platforms/registry';
 import { CONTENT_CATALOGS, type ContentKey } from './content';
 import { makeTranslator, type BaseKey, type Catalog, type Lang, type Translator } from './core';
 
 export * from './core';
 export type { ContentKey } from './content';
 
-export type UiKey = BaseKey<keyof typeof zhUi | keyof typeof enUi>;
+/** The catalogs' keys, and each platform's name (`platform_<id>`, from the platform registry: lib/platforms). */
+export type UiKey = BaseKey<keyof typeof zhUi | keyof typeof enUi> | `platform_${Platform}`;
 /** Every key of every namespace. */
 export type Key = UiKey | ContentKey;
 export type Translate = Translator<Key>;
@@ -21,9 +24,13 @@ export const NAMESPACES = {
   en: { content: CONTENT_CATALOGS.en, ui: enUi },
 } as const satisfies Record<Lang, Record<string, Catalog>>;
 
+/** Platform names come from the registry (one place per platform), as `platform_<id>` keys. */
+const platformNames = (lang: Lang): Catalog =>
+  Object.fromEntries(PLATFORM_INFOS.map((p) => [`platform_${p.id}`, lang === 'zh_CN' ? p.name.zh : p.name.en]));
+
 export const CATALOGS: Record<Lang, Catalog> = {
-  zh_CN: { ...zhUi, ...CONTENT_CATALOGS.zh_CN },
-  en: { ...enUi, ...CONTENT_CATALOGS.en },
+  zh_CN: { ...zhUi, ...CONTENT_CATALOGS.zh_CN, ...platformNames('zh_CN') },
+  en: { ...enUi, ...CONTENT_CATALOGS.en, ...platformNames('en') },
 };
 
 const made: Partial<Record<Lang, Translate>> = {};

@@ -99,12 +99,11 @@ describe.each(PLATFORM_INFOS.map((p) => [p.id, p] as const))('platform %s', (pla
     expect(/[\u4e00-\u9fff]|^\d+$/.test(label.zh)).toBe(true);
   });
 
-  it('is named as the registry names it wherever the locale files still carry its name (platform_<id>)', () => {
-    // The UI still reads t(`platform_<id>`) in places: those keys may not drift from the registry until they go.
-    const zh = ZH[`platform_${platform}`];
-    const en = EN[`platform_${platform}`];
-    if (zh !== undefined) expect(zh).toBe(platformName(platform, 'zh_CN'));
-    if (en !== undefined) expect(en).toBe(platformName(platform, 'en'));
+  it('is named by the translators as the registry names it, and by no locale file (one place per name)', () => {
+    expect(catalogTranslate('zh_CN')(`platform_${platform}`)).toBe(info.name.zh);
+    expect(catalogTranslate('en')(`platform_${platform}`)).toBe(info.name.en);
+    expect(ZH[`platform_${platform}`]).toBeUndefined();
+    expect(EN[`platform_${platform}`]).toBeUndefined();
   });
 
   it('exports under a name an import reads back as the same platform', () => {
