@@ -5,20 +5,15 @@
  */
 import { useState } from 'react';
 import { ask } from '@/lib/ui/ask';
-import { SCRIPT_SITES, type ScriptName } from '@/lib/hosts';
-import type { Platform } from '@/lib/model';
+import { PLATFORM_DEFS } from '@/lib/platforms/registry';
 import { WORD_LIMITS } from '@/lib/settings';
 import { SOUND_FILES } from '@/lib/sounds';
 import { useT } from './i18n';
 
-/** The platforms each content script watches, for the list of sites. */
-const SCRIPT_PLATFORMS: Record<Exclude<ScriptName, 'lab'>, Platform[]> = {
-  pdd: ['pdd'],
-  douyin: ['douyin'],
-  ali: ['ali1688', 'taobao'],
-  jd: ['jd'],
-  kuaishou: ['kuaishou'],
-};
+/** The watched sites from the platform registry: each real workbench script with the platforms it serves. */
+const WATCHED = PLATFORM_DEFS.flatMap((d) =>
+  d.site && !d.site.demoOnly && d.platforms.length ? [{ site: d.site, platforms: d.platforms.map((p) => p.id) }] : [],
+);
 
 /** The notification the test button shows (its own id: clicking it opens nothing). */
 export const WELCOME_NOTICE = 'welcome|test';
@@ -73,13 +68,11 @@ export function Welcome() {
       <section aria-labelledby="wel-sites">
         <h2 id="wel-sites">{t('welSites')}</h2>
         <ul id="wel-site-list">
-          {(Object.keys(SCRIPT_PLATFORMS) as (keyof typeof SCRIPT_PLATFORMS)[]).map((s) => (
-            <li key={s} data-script={s}>
-              <strong>{SCRIPT_PLATFORMS[s].map((p) => t(`platform_${p}`)).join(' / ')}</strong>{' '}
+          {WATCHED.map(({ site, platforms }) => (
+            <li key={site.folder} data-script={site.folder}>
+              <strong>{platforms.map((p) => t(`platform_${p}`)).join(' / ')}</strong>{' '}
               <span className="rs-help">
-                {SCRIPT_SITES[s].matches
-                  .map((m) => m.replace(/^https:\/\//, '').replace(/\/\*$/, ''))
-                  .join(t('welSiteSep'))}
+                {site.matches.map((m) => m.replace(/^https:\/\//, '').replace(/\/\*$/, '')).join(t('welSiteSep'))}
               </span>
             </li>
           ))}
