@@ -54,13 +54,14 @@ export function SyncSettings({ t }: { t: Translate }) {
   const form = { ...blank, ...(c && { enabled: c.enabled, url: c.url, user: c.user, label: c.label }), ...draft };
   const set = (next: Partial<typeof blank>) => setDraft({ ...draft, ...next });
   const urlProblem = form.url ? checkDbUrl(form.url.trim()) : undefined;
+  const urlProblemText = urlProblem ? t(`syncUrl_${urlProblem}`) : undefined;
 
   async function save(e: FormEvent | MouseEvent) {
     e.preventDefault();
     setResult(null);
     const url = form.url.trim();
     if (form.enabled && (!url || urlProblem)) {
-      setResult({ ok: false, text: t('syncErrInput', [urlProblem ?? t('syncUrl')]) });
+      setResult({ ok: false, text: t('syncErrInput', [urlProblemText ?? t('syncUrl')]) });
       return;
     }
     setBusy(true);
@@ -131,7 +132,7 @@ export function SyncSettings({ t }: { t: Translate }) {
             onChange={(e) => set({ url: e.target.value })}
           />
           <span className={urlProblem ? 'rs-error' : 'rs-help'}>
-            {urlProblem ? t('syncErrInput', [urlProblem]) : t('syncUrlHelp')}
+            {urlProblemText ? t('syncErrInput', [urlProblemText]) : t('syncUrlHelp')}
           </span>
         </label>
         <label className="rs-field">

@@ -69,7 +69,7 @@ export default defineBackground(() => {
   });
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === ALARM) quiet(sentinel.tick());
-    if (alarm.name === SYNC_ALARM) void sync.push();
+    if (alarm.name === SYNC_ALARM) quiet(sync.push());
   });
   browser.tabs.onRemoved.addListener((tabId) => {
     limiter.forget(tabId);
@@ -89,7 +89,8 @@ export default defineBackground(() => {
       .getSelf()
       .then((self) => shouldWelcome(details.reason, self.installType))
       .catch(() => details.reason === 'install')
-      .then((open) => (open ? browser.tabs.create({ url: browser.runtime.getURL(WELCOME_PATH) }) : undefined));
+      .then((open) => (open ? browser.tabs.create({ url: browser.runtime.getURL(WELCOME_PATH) }) : undefined))
+      .catch(() => undefined);
   });
 
   // Every worker start (browser start, wake-up after being stopped): rehydrate and fire what was missed. A start

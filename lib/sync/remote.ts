@@ -46,7 +46,8 @@ export function openRemote(cfg: Pick<SyncConfig, 'url' | 'user' | 'password'>): 
     fetch: (url: string | URL | Request, opts?: RequestInit) => {
       const to = new URL(url instanceof Request ? url.url : String(url));
       if (to.origin !== origin) return Promise.reject(new Error(`team sync reaches ${origin} only`));
-      return fetch(url, { ...opts, credentials: 'omit' });
+      // No redirects: a server that answers with one would send the credentials' requests to another origin.
+      return fetch(url, { ...opts, credentials: 'omit', redirect: 'error' });
     },
   }) as unknown as RemoteDb;
   // PouchDB's http `info()` resolves with the server's error body (a wrong password, no such database) instead of

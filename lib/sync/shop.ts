@@ -5,6 +5,7 @@
  */
 import { emptyCounts } from '../engine/rollup';
 import type { Platform, UnitResult } from '../model';
+import { conversationKey } from '../model';
 import { WAITING, asSyncDoc, preferClock, preferUnit, type ClockDoc, type SyncDoc, type UnitDoc } from './docs';
 
 /** The documents seen so far, by id (a deletion removes one). */
@@ -52,7 +53,14 @@ export function shopView(docs: Iterable<SyncDoc>, day: string): ShopView {
   const best = new Map<string, UnitDoc>();
   const own = new Map<string, UnitDoc[]>();
   const clocks = new Map<string, ClockDoc>();
+  // The latest reply any agent saw per conversation: a waiting copy from an agent who did not see it (browser
+  // closed, tab not watching) is not a buyer waiting.
+  const replied = new Map<string, number>();
   for (const d of docs) {
+    if (d.kind === 'unit' && d.replyAt !== null) {
+      const conv = conversationKey(d);
+      replied.set(conv, Math.max(replied.get(conv) ?? 0, d.replyAt));
+    }
     if (d.kind === 'agent') labels.set(d.agent, d.label);
     else if (d.kind === 'unit' && d.day === day) {
       const cur = best.get(d.unit);
@@ -87,6 +95,7 @@ export function shopView(docs: Iterable<SyncDoc>, day: string): ShopView {
       (a, b) => (a.label || a.agent).localeCompare(b.label || b.agent) || (a.agent < b.agent ? -1 : 1),
     ),
     waiting: [...clocks.values()]
+      .filter((c) => (replied.get(c.conv) ?? -Infinity) < c.lastMessageAt)
       .map((c) => ({ ...c, label: labels.get(c.agent) ?? '' }))
       .sort((a, b) => (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity) || (a.conv < b.conv ? -1 : 1)),
   };

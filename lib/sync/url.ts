@@ -3,19 +3,30 @@
 /** CouchDB's rule for database names. */
 const DB_NAME = /^[a-z][a-z0-9_$()+/-]*$/;
 
-/** The database's URL, or why it is not one: http(s), no user or password in it, no query, a database name. */
-export function checkDbUrl(raw: string): string | undefined {
+/** Why a text is not a database URL (the options page says it in words: `syncUrl_<problem>` in the catalogs). */
+export type UrlProblem = 'notUrl' | 'scheme' | 'credentials' | 'query' | 'dbName';
+
+/**
+ * The database's URL, or why it is not one: http(s), no user or password in it, no query, a database name. Never
+ * throws (the options page checks every keystroke: a stray "%" is just not a URL).
+ */
+export function checkDbUrl(raw: string): UrlProblem | undefined {
   let u: URL;
   try {
     u = new URL(raw);
   } catch {
-    return 'must be a URL such as https://couch.example.com:6984/shop';
+    return 'notUrl';
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return 'must start with https:// (or http://)';
-  if (u.username || u.password) return 'must not contain a user or password (use the fields below)';
-  if (u.search || u.hash) return 'must not contain ? or #';
-  const name = decodeURIComponent(u.pathname.replace(/^\/+|\/+$/g, ''));
-  if (!name || !DB_NAME.test(name)) return 'must end with the database name (lowercase letters, digits, _$()+-/)';
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return 'scheme';
+  if (u.username || u.password) return 'credentials';
+  if (u.search || u.hash) return 'query';
+  let name: string;
+  try {
+    name = decodeURIComponent(u.pathname.replace(/^\/+|\/+$/g, ''));
+  } catch {
+    return 'dbName';
+  }
+  if (!name || !DB_NAME.test(name)) return 'dbName';
   return undefined;
 }
 
