@@ -24,7 +24,10 @@ const RENDER_EVERY_MS = 250;
 export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
   const day = chinaDay(now);
   const [state, setState] = useState<
-    { kind: 'off' } | { kind: 'loading' } | { kind: 'error'; text: string } | { kind: 'live'; view: ShopView }
+    | { kind: 'off' }
+    | { kind: 'loading' }
+    | { kind: 'error'; text: string }
+    | { kind: 'live'; view: ShopView; stale?: string }
   >({ kind: 'loading' });
   const labels = useMemo(
     () =>
@@ -38,13 +41,34 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
     let stopped = false;
     let feed: ChangesFeed | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const docs = new ShopDocs();
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let failures = 0;
+    let docs = new ShopDocs();
     const render = () => {
       timer = undefined;
       if (!stopped) setState({ kind: 'live', view: shopView(docs.docs.values(), day) });
     };
     const soon = () => (timer ??= setTimeout(render, RENDER_EVERY_MS));
-    void (async () => {
+    /**
+     * The server or the way to it failed: the figures shown stay, marked as not current, and the whole read starts
+     * again after a wait (1 s, 2 s, 4 s … at most 15 s) — it picks up whatever changed meanwhile.
+     */
+    const failed = (err: unknown) => {
+      if (stopped) return;
+      feed?.cancel();
+      feed = undefined;
+      const e = syncErrorOf(err);
+      const text = syncErrorText(`${e.code}: ${e.detail}`, t);
+      setState((s) => (s.kind === 'live' ? { ...s, stale: text } : { kind: 'error', text }));
+      retry ??= setTimeout(
+        () => {
+          retry = undefined;
+          void connect();
+        },
+        Math.min(15_000, 1000 * 2 ** failures++),
+      );
+    };
+    const connect = async () => {
       const conn = await ask({ type: 'syncConnect' });
       if (stopped) return;
       if (!conn.ok) return setState({ kind: 'off' });
@@ -52,30 +76,31 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
         const { openRemote } = await import('@/lib/sync/remote');
         const remote = openRemote(conn);
         const info = await remote.info();
+        const fresh = new ShopDocs();
         for (const range of [dayUnitsRange(day), clocksRange, agentsRange]) {
           const res = await remote.allDocs({ ...range, include_docs: true });
-          for (const row of res.rows) docs.apply(row.id, row.doc);
+          for (const row of res.rows) fresh.apply(row.id, row.doc);
         }
         if (stopped) return;
+        docs = fresh;
+        failures = 0;
         render();
         feed = remote
-          .changes({ since: info.update_seq ?? 'now', live: true, include_docs: true, retry: true, heartbeat: 10_000 })
+          .changes({ since: info.update_seq ?? 'now', live: true, include_docs: true, heartbeat: 10_000 })
           .on('change', (c) => {
             if (docs.apply(c.id, c.doc, c.deleted)) soon();
           })
-          .on('error', (err) => {
-            const e = syncErrorOf(err);
-            if (!stopped) setState({ kind: 'error', text: syncErrorText(`${e.code}: ${e.detail}`, t) });
-          });
+          .on('error', failed);
       } catch (err) {
-        const e = syncErrorOf(err);
-        if (!stopped) setState({ kind: 'error', text: syncErrorText(`${e.code}: ${e.detail}`, t) });
+        failed(err);
       }
-    })();
+    };
+    void connect();
     return () => {
       stopped = true;
       feed?.cancel();
       if (timer) clearTimeout(timer);
+      if (retry) clearTimeout(retry);
     };
   }, [day, t]);
 
@@ -96,6 +121,11 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
         </p>
       ) : (
         <>
+          {state.stale ? (
+            <p className="rs-error" role="status" id="ana-shop-stale">
+              {t('shopStale', [state.stale])}
+            </p>
+          ) : null}
           <p className="rs-help">{t('shopHelp')}</p>
           <h3>{t('shopRules')}</h3>
           <table className="rs-table" id="ana-shop-rules">
