@@ -231,11 +231,13 @@ export function RuleEditor({
                   <strong>{t(`platform_${m.platform}`)}</strong> {pick(m.label, t.lang)}
                   <div className="rs-help">{pick(m.note, t.lang)}</div>
                   <div className="rs-help" data-source={m.confidence}>
-                    {t('optRuleConfidence')}：{t(`confidence_${m.confidence}`)}
+                    {t('optRuleConfidence')}
+                    {t('labelSep')}
+                    {t(`confidence_${m.confidence}`)}
                   </div>
                   {errors.length ? (
                     <div className="rs-error" role="alert" id={errId}>
-                      {errors.join('；')}
+                      {errors.join(t('ioSep'))}
                     </div>
                   ) : null}
                 </td>

@@ -287,7 +287,7 @@ export function SettingsPage() {
       {retired.length ? (
         <p className="rs-help" id="rs-rules-retired">
           {t('optRulesRetired', [
-            retired.map((m) => `${t(`platform_${m.platform}`)} ${pick(m.label, t.lang)}`).join('；'),
+            retired.map((m) => `${t(`platform_${m.platform}`)} ${pick(m.label, t.lang)}`).join(t('ioSep')),
           ])}
         </p>
       ) : null}

@@ -48,7 +48,9 @@ export function TrendsSection({ trends, days, t }: { trends: MetricTrend[]; days
               {m.rule.confidence === 'L' ? <small className="muted"> · {t('popupUnverified')}</small> : null}
             </h3>
             <p className="rs-total">
-              {t('anaTotal')}：<b>{metricValue(m.rule, m.total, t)}</b> <Counts f={m.total} t={t} />
+              {t('anaTotal')}
+              {t('labelSep')}
+              <b>{metricValue(m.rule, m.total, t)}</b> <Counts f={m.total} t={t} />
               {' · '}
               <small className="muted">{line ?? t('anaNoLine')}</small>
             </p>
@@ -122,7 +124,11 @@ export function ResponseSection({
         <article key={r.platform} className="rs-card" data-response={r.platform}>
           <h3>{t(`platform_${r.platform}`)}</h3>
           <p className="rs-total">
-            {t('anaMedian')}：<b>{secs(r.total.median, t)}</b> · {t('anaP90')}：<b>{secs(r.total.p90, t)}</b> ·{' '}
+            {t('anaMedian')}
+            {t('labelSep')}
+            <b>{secs(r.total.median, t)}</b> · {t('anaP90')}
+            {t('labelSep')}
+            <b>{secs(r.total.p90, t)}</b> ·{' '}
             <small className="muted">{t('anaAnswered', [r.total.answered, r.total.n])}</small>
           </p>
           <LineChart

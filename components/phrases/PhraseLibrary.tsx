@@ -105,7 +105,9 @@ export function PhraseLibrary() {
                     <div className="rs-help">
                       {p.group}
                       {p.tags.length ? ` · ${p.tags.join('、')}` : ''}
-                      {p.platforms?.length ? ` · ${p.platforms.map((x) => t(`platform_${x}`)).join('、')}` : ''}
+                      {p.platforms?.length
+                        ? ` · ${p.platforms.map((x) => t(`platform_${x}`)).join(t('ioListSep'))}`
+                        : ''}
                     </div>
                   </td>
                   <td>{p.shortcut ? <kbd>{p.shortcut}</kbd> : null}</td>

@@ -292,7 +292,10 @@ function Compliance({
                 {m.rule.confidence === 'L' ? <small className="muted"> · {t('popupUnverified')}</small> : null}
               </div>
               <div>
-                <small className="muted">{t('popupEstimate')}：</small>
+                <small className="muted">
+                  {t('popupEstimate')}
+                  {t('labelSep')}
+                </small>
                 <FigureLine f={m.today} m={m} state={m.todayState} t={t} />
                 {m.today.pending || m.today.unknown ? (
                   <small className="muted"> · {t('popupPendingUnknown', [m.today.pending, m.today.unknown])}</small>
@@ -301,7 +304,8 @@ function Compliance({
               {m.periods.map((per) => (
                 <div key={per.days}>
                   <small className="muted">
-                    {per.days === 1 ? t('popupPeriodPrev') : t('popupPeriodDays', { count: per.days })}：
+                    {per.days === 1 ? t('popupPeriodPrev') : t('popupPeriodDays', { count: per.days })}
+                    {t('labelSep')}
                   </small>
                   <FigureLine f={per.figure} m={m} state={per.state} t={t} />
                 </div>

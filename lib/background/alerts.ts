@@ -77,7 +77,7 @@ export function mergedNotice(
   return {
     id: MERGED_ID[level],
     title: t(level === 'soon' ? 'notifyMergedSoonTitle' : 'notifyMergedBreachTitle', { count: clocks.length }),
-    message: names.join('、') + (clocks.length > MERGED_NAMES ? '、…' : ''),
+    message: names.join(t('ioListSep')) + (clocks.length > MERGED_NAMES ? t('ioListSep') + '…' : ''),
     ...(level === 'breach' && breachStays && { requireInteraction: true }),
   };
 }

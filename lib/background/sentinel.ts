@@ -205,6 +205,9 @@ export class Sentinel {
    */
   private async loadSettings(): Promise<void> {
     const { settings, rejected } = settingsFromRows(await this.db.settings.toArray());
+    // In force first: the notice below speaks the language these settings choose.
+    this.settings = settings;
+    this.rules = effectiveRules(settings.ruleOverrides);
     if (rejected.length) {
       await this.db.transaction('rw', this.db.settings, this.db.meta, async () => {
         await this.db.settings.bulkDelete(rejected.map((r) => r.key));
@@ -218,8 +221,6 @@ export class Sentinel {
         })
         .catch(() => undefined);
     }
-    this.settings = settings;
-    this.rules = effectiveRules(settings.ruleOverrides);
   }
 
   getSettings(): Settings {

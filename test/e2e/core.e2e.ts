@@ -182,7 +182,7 @@ describe('response clock in Chromium', () => {
 
   it('shows a countdown badge on the waiting conversation rows in the page', async () => {
     const badge = page.locator('[data-reply-sentinel-badge="733519"] span[role="timer"]');
-    await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toMatch(/^[23] min left$/); // whole minutes until the last one
+    await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toMatch(/^剩 [23] 分$/); // whole minutes until the last one, in the language the settings choose (Chinese here)
     const row = page.locator('[data-random^="733519-"]');
     expect(await row.locator('[data-reply-sentinel-badge]').count()).toBe(1);
     // Shown in the row's bottom-right corner, inside the row (which it does not make taller).
@@ -196,7 +196,7 @@ describe('response clock in Chromium', () => {
     // The page reloads with nothing new: the background sends the reloaded tab its whole clock list again (it sends
     // only changes to a tab that has the list).
     await page.reload();
-    await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toMatch(/^[23] min left$/);
+    await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toMatch(/^剩 [23] 分$/);
   });
 
   it('the popup lists the waiting buyers with a live countdown and the tab health; a click focuses the workbench', async () => {
