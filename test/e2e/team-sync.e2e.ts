@@ -272,8 +272,11 @@ describe('team sync to the shop’s CouchDB', () => {
       .locator('select')
       .filter({ has: owner.locator('option[value="team"]') })
       .selectOption('team');
-    await expect.poll(() => ruleCell('pass').textContent(), { timeout: 20_000 }).toBe('3');
-    expect(await ruleCell('fail').textContent()).toBe('1');
+    await expect
+      .poll(async () => [await ruleCell('pass').textContent(), await ruleCell('fail').textContent()], {
+        timeout: 20_000,
+      })
+      .toEqual(['3', '1']);
     expect(await ruleCell('unknown').textContent()).toBe('0');
     // Each agent's own figures stay theirs.
     const agentCell = (label: string, col: string) =>
@@ -328,8 +331,12 @@ describe('team sync to the shop’s CouchDB', () => {
         { timeout: 45_000 },
       )
       .toEqual(['s-down-a', 's-down-b']);
-    await expect.poll(() => ruleCell('pass').textContent(), { timeout: 20_000 }).toBe('4');
-    expect(await ruleCell('fail').textContent()).toBe('2');
+    // The two agents' documents reach the owner's feed one by one: wait for both figures together.
+    await expect
+      .poll(async () => [await ruleCell('pass').textContent(), await ruleCell('fail').textContent()], {
+        timeout: 20_000,
+      })
+      .toEqual(['4', '2']);
     for (const uid of ['915002', '640087'])
       await expect
         .poll(() => owner.locator(`#ana-shop-waiting tr[data-conv="pdd|${SHOP}|${uid}"]`).count(), { timeout: 20_000 })
