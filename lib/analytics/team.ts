@@ -20,7 +20,7 @@
  */
 import type { Key, Translate } from '../i18n';
 import type { ClockRow, RollupRow, TeamRollupRow } from '../model';
-import { rollupId } from '../engine/rollup';
+import { rollupFields, rollupId } from '../engine/rollup';
 import { chinaDay, chinaDayStart } from '../engine/time';
 import { PLATFORMS, type Platform } from '../model';
 import { DEFAULT_RULES, allMetrics } from '../rules';
@@ -90,22 +90,6 @@ export function exportClock(c: ClockRow): ExportedClock {
   };
 }
 
-const cleanRollup = (r: RollupRow): RollupRow => ({
-  id: r.id,
-  metric: r.metric,
-  day: r.day,
-  platform: r.platform,
-  account: r.account,
-  pass: r.pass,
-  fail: r.fail,
-  pending: r.pending,
-  unknown: r.unknown,
-  notAssessed: r.notAssessed,
-  cappedSum: r.cappedSum,
-  cappedCount: r.cappedCount,
-  updatedAt: r.updatedAt,
-});
-
 /** This installation's export (its own rows only; chat text is left out). */
 export function buildExport(opts: {
   agentId: string;
@@ -120,7 +104,7 @@ export function buildExport(opts: {
     version: EXPORT_VERSION,
     source: { id: opts.agentId, label: opts.label.trim().slice(0, IMPORT_LIMITS.labelLength) },
     exportedAt: opts.now,
-    rollups: opts.rollups.map(cleanRollup).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    rollups: opts.rollups.map(rollupFields).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     clocks: opts.clocks.map(exportClock),
   };
 }

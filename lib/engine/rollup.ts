@@ -108,3 +108,23 @@ export function rollup(
     average: cappedCount ? cappedSum / cappedCount : null,
   };
 }
+
+/**
+ * A rollup row's own fields and nothing else (whatever else an object carries stays behind): what leaves this
+ * browser — a team export, a team-sync document — is built from these.
+ */
+export const rollupFields = (r: RollupRow): RollupRow => ({
+  id: r.id,
+  metric: r.metric,
+  day: r.day,
+  platform: r.platform,
+  account: r.account,
+  pass: r.pass,
+  fail: r.fail,
+  pending: r.pending,
+  unknown: r.unknown,
+  notAssessed: r.notAssessed,
+  cappedSum: r.cappedSum,
+  cappedCount: r.cappedCount,
+  updatedAt: r.updatedAt,
+});

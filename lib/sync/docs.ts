@@ -12,6 +12,7 @@
  */
 import type { ClockRow, RollupRow, UnitRow } from '../db/schema';
 import type { ClockStatus } from '../engine';
+import { rollupFields } from '../engine/rollup';
 import type { Platform, UnitResult } from '../model';
 
 export const SYNC_DOC_VERSION = 1;
@@ -121,25 +122,8 @@ export function unitDoc(agent: string, u: UnitRow): UnitDoc {
 }
 
 export function rollupDoc(agent: string, r: RollupRow): RollupDoc {
-  return {
-    _id: rollupScope(r.day, agent) + r.id,
-    v: SYNC_DOC_VERSION,
-    kind: 'rollup',
-    agent,
-    rollup: r.id,
-    metric: r.metric,
-    day: r.day,
-    platform: r.platform,
-    account: r.account,
-    pass: r.pass,
-    fail: r.fail,
-    pending: r.pending,
-    unknown: r.unknown,
-    notAssessed: r.notAssessed,
-    cappedSum: r.cappedSum,
-    cappedCount: r.cappedCount,
-    updatedAt: r.updatedAt,
-  };
+  const { id, ...fields } = rollupFields(r);
+  return { _id: rollupScope(r.day, agent) + id, v: SYNC_DOC_VERSION, kind: 'rollup', agent, rollup: id, ...fields };
 }
 
 /** A clock as synced: no message text (`lastText`), no alert bookkeeping. */
