@@ -2,7 +2,16 @@ import path from 'node:path';
 import { defineConfig } from 'wxt';
 import { COMMANDS } from './lib/commands';
 import { SYNC_OPTIONAL_HOSTS } from './lib/sync/config';
-import { DEMO_MATCHES, DEMO_ONLY_SCRIPTS, WORKBENCH_MATCHES, demoMatches, scriptOfFile } from './lib/hosts';
+import {
+  DEMO_MATCHES,
+  DEMO_ONLY_SCRIPTS,
+  SCRIPT_SITES,
+  WORKBENCH_MATCHES,
+  contentScriptFile,
+  demoMatches,
+  scriptOfFile,
+  type ScriptName,
+} from './lib/hosts';
 
 /**
  * Two builds:
@@ -31,12 +40,15 @@ export default defineConfig({
     commands: COMMANDS,
   }),
   hooks: {
-    // The editor lab's script exists only in the demo build.
-    'entrypoints:resolved': (wxt, entrypoints) => {
-      if (wxt.config.mode === 'demo') return;
-      const drop = new Set<string>(DEMO_ONLY_SCRIPTS);
-      for (let i = entrypoints.length - 1; i >= 0; i--) {
-        if (entrypoints[i]!.type === 'content-script' && drop.has(entrypoints[i]!.name)) entrypoints.splice(i, 1);
+    // One content script per registered platform folder (lib/platforms/<folder>/content.ts, built as
+    // content-scripts/<folder>.js), so adding a platform needs no entrypoint file; the editor lab's only in the demo
+    // build. (Options, matches included, come from the file itself, as for files in entrypoints/.)
+    'entrypoints:found': (wxt, infos) => {
+      const scripts = (Object.keys(SCRIPT_SITES) as ScriptName[]).sort();
+      for (const script of scripts) {
+        if (wxt.config.mode !== 'demo' && DEMO_ONLY_SCRIPTS.includes(script)) continue;
+        const inputPath = path.resolve(wxt.config.root, contentScriptFile(script));
+        infos.push({ name: script, inputPath, type: 'content-script' });
       }
     },
     'build:manifestGenerated': (wxt, manifest) => {

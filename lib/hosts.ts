@@ -1,8 +1,8 @@
 /**
  * The only sites the extension may touch, by content script: one script per platform folder
- * (`entrypoints/<script>.content.ts`, `lib/platforms/<script>/site.ts`), so a workbench tab loads its own platform's
- * adapter only. `demoFolders`: the folders of the bundled simulated workbench (localhost, demo build only) that the
- * script also watches. Derived from the registry (lib/platforms/registry.ts); tests assert the built manifests and
+ * (`lib/platforms/<script>/content.ts`, its `site.ts`; wxt.config.ts builds each registered folder's), so a
+ * workbench tab loads its own platform's adapter only. `demoFolders`: the folders of the bundled simulated workbench
+ * (localhost, demo build only) that the script also watches. Derived from the registry (lib/platforms/registry.ts); tests assert the built manifests and
  * the entrypoints against it. Not for content code (it imports its own site.ts).
  */
 import { DEMO_HOSTS, demoMatchesOf, isDemoPage } from './platforms/define';
@@ -20,6 +20,11 @@ export function scriptOfFile(file: string | undefined): ScriptName | undefined {
   const name = /^content-scripts\/(\w+)\.js$/.exec(file ?? '')?.[1];
   return name !== undefined && Object.hasOwn(SCRIPT_SITES, name) ? (name as ScriptName) : undefined;
 }
+/** A script's source, relative to the repository: its folder's content.ts (wxt.config.ts adds it as an entrypoint). */
+export function contentScriptFile(script: ScriptName): string {
+  return `lib/platforms/${script}/content.ts`;
+}
+
 /** Scripts that exist only in the demo build. */
 export const DEMO_ONLY_SCRIPTS: readonly ScriptName[] = SITES.filter((s) => s.demoOnly).map((s) => s.folder);
 

@@ -2,7 +2,7 @@
  * What every workbench content script does, whatever its platform: pick the adapter for the page, watch it, keep the
  * link to the worker, run the quick-phrase palette, and talk to the background only through typed messages.
  *
- * One content script per adapter module (`entrypoints/<script>.content.ts`, its site in
+ * One content script per adapter module (`lib/platforms/<script>/content.ts`, its site in
  * lib/platforms/<script>/site.ts): a tab loads only its own platform's adapter, not all of them (the content-script budget, 30 kB gzip,
  * counts per script). all_frames: 1688's web Wangwang renders its chat inside a same-origin iframe.
  */

@@ -8,7 +8,7 @@
 import type { Platform } from '../model';
 import type { Localized, PlatformRules } from '../rules/types';
 
-/** What a content script (one per folder: `entrypoints/<folder>.content.ts`) watches. */
+/** What a content script (one per folder: `lib/platforms/<folder>/content.ts`) watches. */
 export interface SiteDef {
   /** The folder, the script's name and its test/fixtures/<folder> (`lab`, `pdd`, `ali`, …). */
   folder: string;

@@ -1,6 +1,7 @@
 /**
  * Every platform folder, in one list: adding a platform is its folder (lib/platforms/<folder>/: site.ts,
- * platform.ts, rules.ts, its adapter in index.ts) and its line here (docs/adding-a-platform.md). Hosts and manifest
+ * platform.ts, rules.ts, its adapter in index.ts, sources.ts, content.ts), its line here and its id in PLATFORMS
+ * (lib/model; docs/adding-a-platform.md). The content scripts (wxt.config.ts) and the adapter list are derived too. Hosts and manifest
  * matches (lib/hosts.ts), platform names, export names and import aliases, and the default rules (lib/rules) are
  * derived from it. Never imported by content code (it holds every platform's rules and names): a content script
  * imports its own folder's site.ts.
@@ -19,7 +20,7 @@ import xhs from './xhs/platform';
 const DEFS = [ali, pdd, douyin, jd, kuaishou, xhs, lab] as const;
 export const PLATFORM_DEFS: readonly PlatformDef[] = DEFS;
 
-/** A content script's name: its folder (`entrypoints/<folder>.content.ts`). */
+/** A content script's name: its folder (`lib/platforms/<folder>/content.ts`, built as `content-scripts/<folder>.js`). */
 export type ScriptName = Extract<(typeof DEFS)[number], { site: SiteDef }>['site']['folder'];
 
 /** Every platform, in registry order. */

@@ -19,7 +19,7 @@ async function restricted(file: string, code: string): Promise<string[]> {
 }
 
 const CONTENT_FILES = [
-  ...Object.keys(SCRIPT_SITES).map((s) => `entrypoints/${s}.content.ts`),
+  ...Object.keys(SCRIPT_SITES).map((s) => `lib/platforms/${s}/content.ts`),
   'lib/content/main.ts',
   'lib/content/watcher.ts',
   'lib/platforms/pdd/index.ts',

@@ -27,7 +27,7 @@ const EN = locale('en');
 
 /** The adapters the built content script of `folder` carries. */
 async function scriptAdapters(folder: string): Promise<readonly Adapter[]> {
-  const mod = (await import(`../../entrypoints/${folder}.content.ts`)) as { default: object };
+  const mod = (await import(`../../lib/platforms/${folder}/content.ts`)) as { default: object };
   return SCRIPT_ADAPTERS.get(mod.default) ?? [];
 }
 
@@ -39,10 +39,10 @@ describe('the registry', () => {
     expect(PLATFORM_INFOS.map((p) => p.id).sort()).toEqual([...PLATFORMS].sort());
   });
 
-  it('gives every folder with a site its content script, its adapters listed in lib/platforms/adapters.ts', async () => {
+  it('gives every folder with a site its content script, its adapters in the derived list (lib/platforms/adapters.ts)', async () => {
     for (const site of SITES) {
       expect(existsSync(path.join(ROOT, `lib/platforms/${site.folder}/index.ts`)), site.folder).toBe(true);
-      expect(existsSync(path.join(ROOT, `entrypoints/${site.folder}.content.ts`)), site.folder).toBe(true);
+      expect(existsSync(path.join(ROOT, `lib/platforms/${site.folder}/content.ts`)), site.folder).toBe(true);
       const carried = await scriptAdapters(site.folder);
       expect(carried.length, `${site.folder}: its script carries no adapter`).toBeGreaterThan(0);
       for (const a of carried) expect(ADAPTERS).toContain(a);
@@ -125,7 +125,7 @@ describe.each(WATCHED.map((p) => [p.id, p] as const))('watched platform %s', (pl
     const carried = await scriptAdapters(site.folder);
     expect(
       carried.some((a) => a.platform === platform),
-      `${platform}: not in ${site.folder}.content.ts`,
+      `${platform}: not in lib/platforms/${site.folder}/content.ts`,
     ).toBe(true);
     const dir = fixtureDir(platform)!;
     expect(dir).toBe(`test/fixtures/${site.folder}`);
