@@ -46,7 +46,13 @@ export default defineConfig(
       'lib/send.ts',
     ],
     // The registry and each folder's declaration hold every platform's rules and names: never content code.
-    ignores: ['lib/platforms/registry.ts', 'lib/platforms/adapters.ts', 'lib/platforms/*/platform.ts'],
+    ignores: [
+      'lib/platforms/registry.ts',
+      'lib/platforms/adapters.ts',
+      'lib/platforms/*/platform.ts',
+      'lib/platforms/sources.ts',
+      'lib/platforms/*/sources.ts',
+    ],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -82,6 +88,11 @@ export default defineConfig(
               ],
               message:
                 "a content script carries its own platform's adapters only (lib/content/main.ts workbenchScript)",
+            },
+            {
+              group: ['**/platforms/sources', '**/platforms/*/sources', '../sources', './sources', '../*/sources'],
+              allowTypeImports: true,
+              message: 'selector source notes are for people and tests, not for the page (its bundle budget)',
             },
             {
               group: ['**/protocol', 'valibot'],

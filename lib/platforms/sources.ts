@@ -1,7 +1,7 @@
 /**
  * Where each selector came from, as data: every platform folder's `sources.ts` gives each CSS string of each selector
- * map its index.ts exports a source note. Never imported by content code (the notes are for people and for
- * test/unit/selector-sources.test.ts, not for the page), so the content scripts' bundles stay as they were.
+ * map its index.ts exports a source note. Never imported by content code (eslint.config.js: the notes are for people
+ * and for test/unit/selector-sources.test.ts, not for the page), so the content scripts' bundles stay as they were.
  *
  * A note is one of:
  * - `workbench-dom § <section> (<when>)[: detail]`: ../shared/docs/workbench-dom.md shows it in that section (the doc

@@ -46,13 +46,15 @@ describe('import boundaries (eslint.config.js)', () => {
           `import { SCRIPT_SITES } from '${rel('lib/hosts')}';`,
           `import jd from '${rel('lib/platforms/jd/platform')}';`,
           `import { DEFAULT_RULES } from '${rel('lib/rules/defaults')}';`,
+          `import pddNotes from '${rel('lib/platforms/pdd/sources')}';`,
           `import { TeamSync } from '${rel('lib/sync/pusher')}';`,
           "import PouchDB from 'pouchdb-browser';",
-          'export const all = [Dexie, SentinelDB, Sentinel, PROTOCOL, ADAPTERS, PLATFORM_DEFS, SCRIPT_SITES, jd, DEFAULT_RULES, TeamSync, PouchDB];',
+          'export const all = [Dexie, SentinelDB, Sentinel, PROTOCOL, ADAPTERS, PLATFORM_DEFS, SCRIPT_SITES, jd, DEFAULT_RULES, pddNotes, TeamSync, PouchDB];',
         ].join('\n'),
       );
-      // Dexie, the database, the background, the schemas, every platform's adapters, rules, names or hosts, team sync.
-      expect(errors).toHaveLength(11);
+      // Dexie, the database, the background, the schemas, every platform's adapters, rules, names or hosts, selector
+      // source notes, team sync.
+      expect(errors).toHaveLength(12);
       // Not even the database's types: the rows are named in lib/model.
       const dbTypes = await restricted(
         file,
