@@ -6,7 +6,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SentinelDB, type ClockRow, type RollupRow, type UnitRow } from '../../lib/db/schema';
-import { chinaTime } from '../../lib/engine/time';
+import { chinaDay, chinaTime } from '../../lib/engine/time';
 import { SYNC_META_KEY, checkDbUrl, storedSyncConfig, syncOrigin, type SyncConfig } from '../../lib/sync/config';
 import {
   asSyncDoc,
@@ -19,7 +19,7 @@ import {
   type UnitDoc,
 } from '../../lib/sync/docs';
 import { startTeamSync } from '../../lib/sync';
-import { TeamSync, type SyncHost } from '../../lib/sync/pusher';
+import { OLD_DAYS_PER_PUSH, SYNC_DAYS_BACK, TeamSync, type SyncHost } from '../../lib/sync/pusher';
 import type { RemoteDb } from '../../lib/sync/remote';
 import { syncErrorOf } from '../../lib/sync/errors';
 import { ShopDocs, shopView } from '../../lib/sync/shop';
@@ -291,6 +291,9 @@ class FakeCouch implements RemoteDb {
   docs = new Map<string, { rev: number; doc: Record<string, unknown> }>();
   down = false;
   requests = 0;
+  /** Documents written (bulkDocs rows), and the key ranges / keys read. */
+  writes = 0;
+  reads: string[] = [];
   /** Lose the reply of the next bulkDocs (the write reaches the server, the client sees a network error). */
   loseNextReply = false;
   private check() {
@@ -303,6 +306,7 @@ class FakeCouch implements RemoteDb {
   }
   async allDocs(opts: { startkey?: string; endkey?: string; keys?: string[]; include_docs?: boolean }) {
     this.check();
+    this.reads.push(opts.keys?.join(',') ?? opts.startkey!);
     const ids = opts.keys ?? [...this.docs.keys()].filter((k) => k >= opts.startkey! && k <= opts.endkey!).sort();
     return {
       rows: ids.flatMap((id) => {
@@ -313,6 +317,7 @@ class FakeCouch implements RemoteDb {
   }
   async bulkDocs(list: object[]) {
     this.check();
+    this.writes += list.length;
     const out = list.map((raw) => {
       const d = raw as Record<string, unknown> & { _id: string; _rev?: string; _deleted?: boolean };
       const cur = this.docs.get(d._id);
@@ -407,8 +412,9 @@ describe('the pusher', () => {
   });
 
   it('pushes units, rollups, waiting clocks and the agent; a second push writes nothing', async () => {
-    await db.units.bulkPut([unit(), unit({ buyer: 'b3', result: 'fail' }), unit({ buyer: 'old', day: '2026-11-01' })]);
-    await db.rollups.put(rollup());
+    // A day older than SYNC_DAYS_BACK is not pushed, even with local figures.
+    await db.units.bulkPut([unit(), unit({ buyer: 'b3', result: 'fail' }), unit({ buyer: 'old', day: '2026-10-01' })]);
+    await db.rollups.bulkPut([rollup(), rollup({ id: 'pdd.manual3min|2026-10-01|pdd|shop', day: '2026-10-01' })]);
     await db.clocks.bulkPut([clock(), clock({ key: 'pdd|shop|b7', buyer: 'b7', status: 'answered' })]);
     expect(await sync.set(CFG)).toEqual({ ok: true });
     await sync.push();
@@ -483,6 +489,87 @@ describe('the pusher', () => {
     expect((await sync.status()).error).not.toBeNull();
     await sync.push();
     expect(couch.docs.get(id)!.doc).toMatchObject({ result: 'pass', responseSec: 61 });
+  });
+});
+
+describe('the pusher: older days', () => {
+  /** A day `back` days before DAY, with `n` units and its rollup (as the background keeps them). */
+  async function storeDay(back: number, n: number, over: Partial<UnitRow> = {}) {
+    const day = chinaDay(NOW - back * 86_400_000);
+    const units = Array.from({ length: n }, (_, i) =>
+      unit({ buyer: `d${back}-${i}`, day, startAt: chinaTime(day, 10), ...over }),
+    ).map((u) => ({ ...u, id: `pdd.manual3min|pdd|shop|${u.buyer}|${u.startAt}` }));
+    await db.units.bulkPut(units);
+    await db.rollups.put(rollup({ id: `pdd.manual3min|${day}|pdd|shop`, day, pass: n, updatedAt: NOW - back }));
+    return { day, units };
+  }
+  const writes = () => couch.writes;
+  const onServer = (day: string) => ours().filter((k) => k.startsWith(`u|${day}|`)).length;
+
+  it('an agent offline for days pushes every stored day the server lacks; an unchanged day costs no request', async () => {
+    const days = [await storeDay(3, 2), await storeDay(4, 3), await storeDay(5, 1)];
+    await storeDay(SYNC_DAYS_BACK + 2, 2); // past the bound: stays local
+    await sync.set(CFG);
+    await sync.push();
+    for (const d of days) expect(onServer(d.day)).toBe(d.units.length);
+    expect(ours().filter((k) => k.startsWith('r|'))).toHaveLength(3);
+    expect(onServer(chinaDay(NOW - (SYNC_DAYS_BACK + 2) * 86_400_000))).toBe(0);
+    expect(await sync.status()).toMatchObject({ error: null, pending: 0 });
+    // Again, and from a fresh worker (nothing in memory): older days are not read nor written again.
+    const [w, r] = [writes(), couch.requests];
+    await sync.push();
+    await new TeamSync(db, host).push();
+    expect(writes()).toBe(w);
+    expect(couch.requests - r).toBe(6); // the first push: none; the fresh one: agent, 2 recent days × 2 kinds, clocks
+    // An older day's two scopes (units, rollups) were read once, when first pushed.
+    expect(couch.reads.filter((k) => k.includes(days[1]!.day))).toHaveLength(2);
+  });
+
+  it('a day changed locally later (a late reconciliation) is pushed again, only what differs', async () => {
+    const d = await storeDay(4, 3);
+    await sync.set(CFG);
+    await sync.push();
+    const before = writes();
+    await db.units.put({ ...d.units[0]!, result: 'fail', replyAt: null });
+    await db.rollups.update(`pdd.manual3min|${d.day}|pdd|shop`, { pass: 2, fail: 1, updatedAt: NOW });
+    await sync.push();
+    expect(writes() - before).toBe(2); // the unit and the rollup
+    expect(couch.docs.get(`u|${d.day}|${AGENT_A}|${d.units[0]!.id}`)?.doc).toMatchObject({ result: 'fail' });
+  });
+
+  it('many days: caught up a few days per request round, all in one push call, bounded memory', async () => {
+    const days = [];
+    for (let back = 2; back < 2 + OLD_DAYS_PER_PUSH * 2 + 1; back++) days.push(await storeDay(back, 1));
+    await sync.set(CFG);
+    await sync.push();
+    for (const d of days) expect(onServer(d.day)).toBe(1);
+    expect(await sync.status()).toMatchObject({ error: null, pending: 0 });
+  });
+
+  it('offline for days then back: what failed is pushed; a database restored without us is filled again', async () => {
+    await sync.set(CFG);
+    await sync.push();
+    couch.down = true;
+    const d = await storeDay(3, 2);
+    await sync.push();
+    expect((await sync.status()).error?.code).toBe('network');
+    couch.down = false;
+    await sync.push();
+    expect(onServer(d.day)).toBe(2);
+    // The owner recreated the database: a fresh worker finds its agent document missing and sends every day again.
+    couch.docs.clear();
+    await new TeamSync(db, host).push();
+    expect(onServer(d.day)).toBe(2);
+  });
+
+  it('a day pruned locally is left on the server as it is', async () => {
+    const d = await storeDay(6, 2);
+    await sync.set(CFG);
+    await sync.push();
+    await db.units.where('day').equals(d.day).delete();
+    await db.rollups.where('day').equals(d.day).delete();
+    await new TeamSync(db, host).push();
+    expect(onServer(d.day)).toBe(2);
   });
 });
 
