@@ -22,7 +22,7 @@ import { startTeamSync } from '../../lib/sync';
 import { OLD_DAYS_PER_PUSH, SYNC_DAYS_BACK, TeamSync, type SyncHost } from '../../lib/sync/pusher';
 import type { RemoteDb } from '../../lib/sync/remote';
 import { syncErrorOf } from '../../lib/sync/errors';
-import { ShopDocs, shopView } from '../../lib/sync/shop';
+import { ShopDocs, preferRollup, shopRangeDays, shopView } from '../../lib/sync/shop';
 
 const DAY = '2026-11-20';
 const NOW = chinaTime(DAY, 15);
@@ -217,6 +217,70 @@ describe('the shop view', () => {
     // A deletion from the feed takes a document out.
     expect(shop.apply(docs[6]!._id, undefined, true)).toBe(true);
     expect(shopView(shop.docs.values(), DAY).waiting.find((c) => c.buyer === 'b9')?.agent).toBe(AGENT_B);
+  });
+});
+
+describe('the shop view over a period', () => {
+  it('names the days of today, yesterday, 7 and 30 days (China days), units for today and yesterday only', () => {
+    // 00:30 China time: the China day, not the UTC one.
+    const at = chinaTime(DAY, 0, 30);
+    expect(shopRangeDays('today', at)).toEqual({ days: [DAY], unitDays: [DAY] });
+    expect(shopRangeDays('yesterday', at)).toEqual({ days: ['2026-11-19'], unitDays: ['2026-11-19'] });
+    const week = shopRangeDays('7d', at);
+    expect(week.days).toEqual([
+      '2026-11-14',
+      '2026-11-15',
+      '2026-11-16',
+      '2026-11-17',
+      '2026-11-18',
+      '2026-11-19',
+      DAY,
+    ]);
+    expect(week.unitDays).toEqual(['2026-11-19', DAY]);
+    const month = shopRangeDays('30d', at);
+    expect(month.days).toHaveLength(30);
+    expect(month.days[0]).toBe('2026-10-22');
+  });
+
+  it('counts units for recent days and one rollup copy per rule, day and account for older days', () => {
+    const old = '2026-11-16';
+    const docs = [
+      unitDoc(AGENT_A, unit({ buyer: 'b1', result: 'pass' })),
+      unitDoc(AGENT_B, unit({ buyer: 'b1', result: 'unknown', replyAt: null })),
+      unitDoc(AGENT_B, unit({ buyer: 'y1', day: '2026-11-19', result: 'fail', replyAt: null })),
+      // Today's rollups are not counted (today's units are).
+      rollupDoc(AGENT_A, rollup({ pass: 50 })),
+      // An older day: both agents watched account "shop" (B's copy is fuller), only B watched "shop2".
+      rollupDoc(AGENT_A, rollup({ id: `pdd.manual3min|${old}|pdd|shop`, day: old, pass: 5, fail: 1 })),
+      rollupDoc(AGENT_B, rollup({ id: `pdd.manual3min|${old}|pdd|shop`, day: old, pass: 6, fail: 1 })),
+      rollupDoc(
+        AGENT_B,
+        rollup({ id: `pdd.manual3min|${old}|pdd|shop2`, day: old, account: 'shop2', pass: 2, fail: 2 }),
+      ),
+      // Outside the period.
+      rollupDoc(AGENT_B, rollup({ id: 'pdd.manual3min|2026-11-10|pdd|shop', day: '2026-11-10', pass: 99 })),
+    ];
+    const { days, unitDays } = shopRangeDays('7d', NOW);
+    const v = shopView(docs, days, unitDays);
+    expect(v.days).toEqual(days);
+    expect(v.day).toBe(DAY);
+    expect(v.metrics[0]!.counts).toMatchObject({ pass: 1 + 6 + 2, fail: 1 + 1 + 2, unknown: 0 });
+    const a = v.agents.find((x) => x.agent === AGENT_A)!;
+    const b = v.agents.find((x) => x.agent === AGENT_B)!;
+    expect(a.counts).toMatchObject({ pass: 6, fail: 1 }); // its own: today's unit and its older rollup
+    expect(a.counted).toBe(1);
+    expect(b.counts).toMatchObject({ pass: 8, fail: 4, unknown: 1 });
+    expect(b.counted).toBe(1 + 7 + 4);
+    // Arrival order changes nothing; yesterday alone is its units.
+    expect(shopView([...docs].reverse(), days, unitDays)).toEqual(v);
+    const y = shopRangeDays('yesterday', NOW);
+    expect(shopView(docs, y.days, y.unitDays).metrics[0]!.counts).toMatchObject({ pass: 0, fail: 1 });
+    // Equal copies: the smaller agent id, whichever comes first.
+    const same = [AGENT_B, AGENT_A].map((ag) =>
+      rollupDoc(ag, rollup({ id: `pdd.manual3min|${old}|pdd|shop`, day: old })),
+    );
+    expect(preferRollup(same[0]!, same[1]!)).toBeGreaterThan(0);
+    expect(preferRollup(same[1]!, same[0]!)).toBeLessThan(0);
   });
 });
 
