@@ -3,7 +3,8 @@
  * the conversations waiting now) to the shop's CouchDB database, through PouchDB's http adapter. No `chrome.*`: the
  * browser is behind `SyncHost`.
  *
- * - Off (the default, or a malformed stored setting): no request at all, ever.
+ * - Off (the default, or a malformed stored setting) or view only: no request at all, ever (view only: the owner
+ *   view on the analytics page reads the database itself).
  * - Older days (before yesterday, up to `SYNC_DAYS_BACK`): pushed when their local signature is not the one the server
  *   acknowledged (`SYNC_DAYS_KEY`), so a day missed while offline reaches the server and an unchanged day costs nothing.
  * - The offline queue is the local database itself: every push derives what the database should hold for each id
@@ -17,7 +18,7 @@
 import { agentId } from '../background/team';
 import type { SentinelDB } from '../db/schema';
 import { chinaDay } from '../engine/time';
-import { storedSyncConfig, SYNC_META_KEY, type SyncConfig } from './config';
+import { pushes, storedSyncConfig, SYNC_META_KEY, type SyncConfig } from './config';
 import { syncOrigin } from './url';
 import {
   WAITING,
@@ -61,6 +62,8 @@ interface DaysMemo {
 }
 export const RETRY_MIN_MS = 1000;
 export const RETRY_MAX_MS = 5 * 60_000;
+/** Turning pushing off first withdraws this agent's waiting buyers from the server, for at most this long. */
+export const WITHDRAW_TIMEOUT_MS = 5000;
 /** Changes are pushed together after this pause. */
 export const PUSH_DEBOUNCE_MS = 1000;
 
@@ -140,11 +143,17 @@ export class TeamSync {
   }
 
   /**
-   * Stores a new setting (already validated). Turning sync on first checks the permission and the server with
-   * the given user and password: a refusal is the reply, and sync stays as it was. An empty password keeps the
-   * stored one (the settings page never shows it).
+   * Stores a new setting (already validated). Turning sync on (or view only) first checks the permission and the
+   * server with the given user and password: a refusal is the reply, and sync stays as it was. An empty password
+   * keeps the stored one (the settings page never shows it). Turning pushing off (sync off, or view only) first
+   * withdraws this agent's waiting buyers from the server (`withdraw`: best effort, at most `WITHDRAW_TIMEOUT_MS`;
+   * 'failed' when the server could not be reached: they stay there as they were), then stops.
    */
-  async set(next: SyncConfig): Promise<{ ok: true } | { ok: false; code: SyncErrorCode; error: string }> {
+  async set(
+    next: SyncConfig,
+  ): Promise<
+    { ok: true; withdraw?: 'done' | 'failed'; detail?: string } | { ok: false; code: SyncErrorCode; error: string }
+  > {
     const prev = await this.config();
     const cfg = { ...next, password: next.password || (prev?.url === next.url ? (prev?.password ?? '') : '') };
     if (cfg.enabled) {
@@ -158,17 +167,60 @@ export class TeamSync {
         return { ok: false, code: e.code, error: e.detail };
       }
     }
+    let withdrawn: { withdraw: 'done' | 'failed'; detail?: string } | undefined;
+    if (prev && pushes(prev) && !(pushes(cfg) && cfg.url === prev.url)) {
+      // No push from here on (the new setting is in force), then the waiting buyers leave the server.
+      this.cfg = cfg;
+      this.cancelTimer?.();
+      this.cancelTimer = undefined;
+      withdrawn = await this.withdraw(prev);
+    }
     await this.db.meta.put({ key: SYNC_META_KEY, value: cfg });
     this.cfg = cfg;
     this.loaded = true;
     this.reset();
-    if (cfg.enabled) this.changed(0);
-    return { ok: true };
+    if (pushes(cfg)) this.changed(0);
+    return { ok: true, ...withdrawn };
+  }
+
+  /**
+   * Deletes this agent's waiting-buyer documents (`c|<agent>|…`) from `cfg`'s database, after any push still
+   * running; never throws, never waits longer than `WITHDRAW_TIMEOUT_MS`. Only with the origin still granted.
+   */
+  private async withdraw(cfg: SyncConfig): Promise<{ withdraw: 'done' | 'failed'; detail?: string }> {
+    const { pattern } = syncOrigin(cfg.url);
+    if (!(await this.host.hasPermission(pattern).catch(() => false)))
+      return { withdraw: 'failed', detail: `no permission for ${pattern}` };
+    let cancel: (() => void) | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      cancel = this.host.setTimer(() => reject(new Error('timed out')), WITHDRAW_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([
+        (async () => {
+          await this.running?.catch(() => undefined);
+          const remote = this.remoteDb ?? this.open(cfg);
+          const agent = this.agent ?? (await agentId(this.db));
+          const have = await readScope(remote, clockScope(agent));
+          const gone = [...have].map(([id, cur]) => ({ _id: id, _rev: cur.rev, _deleted: true }));
+          if (!gone.length) return;
+          const results = await remote.bulkDocs(gone);
+          const refused = results.filter((r) => !('ok' in r && r.ok)).length;
+          if (refused) throw new Error(`${refused} documents refused`);
+        })(),
+        timeout,
+      ]);
+      return { withdraw: 'done' };
+    } catch (err) {
+      return { withdraw: 'failed', detail: syncErrorOf(err).detail };
+    } finally {
+      cancel?.();
+    }
   }
 
   /** Local data changed: push after a short pause (nothing when sync is off). */
   changed(delay = PUSH_DEBOUNCE_MS): void {
-    if (this.loaded && !this.cfg?.enabled) return;
+    if (this.loaded && !pushes(this.cfg)) return;
     if (this.cancelTimer && this.state.retryAt !== null) return; // a retry is already set
     this.cancelTimer?.();
     this.cancelTimer = this.host.setTimer(() => {
@@ -212,7 +264,7 @@ export class TeamSync {
 
   private async pushOnce(): Promise<void> {
     const cfg = await this.config();
-    if (!cfg?.enabled) return;
+    if (!cfg || !pushes(cfg)) return;
     const { pattern } = syncOrigin(cfg.url);
     if (!(await this.host.hasPermission(pattern))) return this.failed('permission', `no permission for ${pattern}`);
     this.remoteDb ??= this.open(cfg);

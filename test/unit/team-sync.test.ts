@@ -19,7 +19,7 @@ import {
   type UnitDoc,
 } from '../../lib/sync/docs';
 import { startTeamSync } from '../../lib/sync';
-import { OLD_DAYS_PER_PUSH, SYNC_DAYS_BACK, TeamSync, type SyncHost } from '../../lib/sync/pusher';
+import { OLD_DAYS_PER_PUSH, SYNC_DAYS_BACK, TeamSync, WITHDRAW_TIMEOUT_MS, type SyncHost } from '../../lib/sync/pusher';
 import type { RemoteDb } from '../../lib/sync/remote';
 import { syncErrorOf } from '../../lib/sync/errors';
 import { ShopDocs, preferRollup, shopRangeDays, shopView } from '../../lib/sync/shop';
@@ -634,6 +634,91 @@ describe('the pusher: older days', () => {
     await db.rollups.where('day').equals(d.day).delete();
     await new TeamSync(db, host).push();
     expect(onServer(d.day)).toBe(2);
+  });
+});
+
+describe('view only, and turning pushing off', () => {
+  it('view only: the server is checked once when saved, then nothing is pushed whatever changes', async () => {
+    await db.units.put(unit());
+    await db.clocks.put(clock());
+    expect(await sync.set({ ...CFG, viewOnly: true })).toEqual({ ok: true });
+    expect(couch.requests).toBe(1); // the credentials' check
+    sync.changed(0);
+    expect(host.timers).toEqual([]);
+    await sync.push();
+    await new TeamSync(db, host).push(); // a fresh worker reads the stored setting: view only
+    expect(couch.requests).toBe(1);
+    expect(couch.docs.size).toBe(0);
+    expect((await sync.status()).config).toMatchObject({ enabled: true, viewOnly: true });
+    // A wrong password is refused for view only too, and nothing changes.
+    couch.info = async () => {
+      throw { status: 401, name: 'unauthorized', message: 'Name or password is incorrect.' };
+    };
+    expect(await sync.set({ ...CFG, viewOnly: true, password: 'bad' })).toMatchObject({ ok: false, code: 'auth' });
+  });
+
+  it('turning sync off first withdraws this agent’s waiting buyers, and leaves the rest (and other agents) there', async () => {
+    await db.units.put(unit());
+    await db.clocks.bulkPut([clock(), clock({ key: 'pdd|shop|b3', buyer: 'b3' })]);
+    await sync.set(CFG);
+    await sync.push();
+    const other = clockDoc(AGENT_B, clock());
+    couch.docs.set(other._id, { rev: 1, doc: other as never });
+    expect(ours().filter((k) => k.startsWith('c|'))).toHaveLength(2);
+    expect(await sync.set({ ...CFG, enabled: false })).toEqual({ ok: true, withdraw: 'done' });
+    expect(ours().filter((k) => k.startsWith('c|'))).toEqual([]);
+    expect(couch.docs.has(other._id)).toBe(true);
+    expect(ours()).toContain(`u|${DAY}|${AGENT_A}|${unit().id}`);
+    // Off: no request from here on.
+    const r = couch.requests;
+    await db.clocks.put(clock({ key: 'pdd|shop|b4', buyer: 'b4' }));
+    sync.changed(0);
+    await sync.push();
+    expect(couch.requests).toBe(r);
+    expect(await db.meta.get(SYNC_META_KEY)).toMatchObject({ value: { enabled: false } });
+  });
+
+  it('switching to view only withdraws them too', async () => {
+    await db.clocks.put(clock());
+    await sync.set(CFG);
+    await sync.push();
+    expect(await sync.set({ ...CFG, viewOnly: true })).toEqual({ ok: true, withdraw: 'done' });
+    expect(ours().filter((k) => k.startsWith('c|'))).toEqual([]);
+  });
+
+  it('the server unreachable: sync turns off anyway, with a clear failure, and nothing more is tried', async () => {
+    await db.clocks.put(clock());
+    await sync.set(CFG);
+    await sync.push();
+    couch.down = true;
+    const r = await sync.set({ ...CFG, enabled: false });
+    expect(r).toMatchObject({ ok: true, withdraw: 'failed', detail: 'Failed to fetch' });
+    expect(await db.meta.get(SYNC_META_KEY)).toMatchObject({ value: { enabled: false } });
+    expect(host.alarm).toBeNull();
+    expect(host.timers).toEqual([]);
+  });
+
+  it('a server that never answers: at most WITHDRAW_TIMEOUT_MS, then off', async () => {
+    await db.clocks.put(clock());
+    await sync.set(CFG);
+    await sync.push();
+    couch.allDocs = () => new Promise(() => undefined); // hangs
+    const done = sync.set({ ...CFG, enabled: false });
+    await new Promise((r) => setTimeout(r, 20));
+    const t = host.timers.find((x) => x.at - host.clock === WITHDRAW_TIMEOUT_MS)!;
+    expect(t).toBeDefined();
+    t.fn();
+    expect(await done).toMatchObject({ ok: true, withdraw: 'failed', detail: 'timed out' });
+    expect(await db.meta.get(SYNC_META_KEY)).toMatchObject({ value: { enabled: false } });
+  });
+
+  it('without the origin still granted: nothing is requested, the failure says so', async () => {
+    await sync.set(CFG);
+    await sync.push();
+    host.granted = false;
+    const r = couch.requests;
+    expect(await sync.set({ ...CFG, enabled: false })).toMatchObject({ ok: true, withdraw: 'failed' });
+    expect(couch.requests).toBe(r);
   });
 });
 
