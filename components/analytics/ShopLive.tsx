@@ -57,7 +57,7 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
     let docs = new ShopDocs();
     const render = () => {
       timer = undefined;
-      if (!stopped) setState({ kind: 'live', view: shopView(docs.docs.values(), days, unitDays) });
+      if (!stopped) setState({ kind: 'live', view: shopView(docs.docs.values(), days, unitDays, Date.now()) });
     };
     const soon = () => (timer ??= setTimeout(render, RENDER_EVERY_MS));
     /**

@@ -155,6 +155,12 @@ export function agentDoc(agent: string, label: string): AgentDoc {
   return { _id: agentDocId(agent), v: SYNC_DOC_VERSION, kind: 'agent', agent, label };
 }
 
+/**
+ * Waits older than this are not synced as waiting now (a breach the popup no longer shows either), and the owner view
+ * drops such copies (one a turned-off agent could not withdraw).
+ */
+export const WAITING_MAX_AGE_MS = 2 * 86_400_000;
+
 /** Clock states that mean a buyer waits now (synced; a clock that leaves them is deleted from the database). */
 export const WAITING: readonly ClockStatus[] = ['pending', 'breached', 'unknown'];
 

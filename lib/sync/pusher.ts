@@ -22,6 +22,7 @@ import { pushes, storedSyncConfig, SYNC_META_KEY, type SyncConfig } from './conf
 import { syncOrigin } from './url';
 import {
   WAITING,
+  WAITING_MAX_AGE_MS,
   agentDoc,
   agentDocId,
   clockDoc,
@@ -37,8 +38,7 @@ import { syncErrorOf, type SyncErrorCode } from './errors';
 import type { RemoteDb } from './remote';
 
 const DAY_MS = 86_400_000;
-/** Waits older than this are not synced as waiting now (a breach the popup no longer shows either). */
-export const WAITING_MAX_AGE_MS = 2 * DAY_MS;
+export { WAITING_MAX_AGE_MS };
 const BATCH = 500;
 /**
  * How many days back older days are still pushed (today and yesterday always are): an agent offline for days, or

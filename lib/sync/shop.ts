@@ -13,6 +13,7 @@ import { conversationKey } from '../model';
 import { chinaDay } from '../engine/time';
 import {
   WAITING,
+  WAITING_MAX_AGE_MS,
   asSyncDoc,
   preferClock,
   preferUnit,
@@ -100,12 +101,15 @@ const rateOf = (c: Record<UnitResult, number>) => (c.pass + c.fail ? c.pass / (c
 
 /**
  * Shop-wide figures of `day` (or of every day of a list): each unit counted once however many agents saw it. Days in
- * `unitDays` (default: all of them) are counted from units, the others from rollups.
+ * `unitDays` (default: all of them) are counted from units, the others from rollups. With `now`, a waiting copy that
+ * began more than `WAITING_MAX_AGE_MS` before is not a buyer waiting (the agents stop sending those; one left by an
+ * agent who turned sync off without reaching the server ends so).
  */
 export function shopView(
   docs: Iterable<SyncDoc>,
   day: string | readonly string[],
   unitDays?: readonly string[],
+  now?: number,
 ): ShopView {
   const days = typeof day === 'string' ? [day] : [...day];
   const inRange = new Set(days);
@@ -174,6 +178,7 @@ export function shopView(
     ),
     waiting: [...clocks.values()]
       .filter((c) => (replied.get(c.conv) ?? -Infinity) < c.lastMessageAt)
+      .filter((c) => now === undefined || (c.startedAt ?? c.lastMessageAt) >= now - WAITING_MAX_AGE_MS)
       .map((c) => ({ ...c, label: labels.get(c.agent) ?? '' }))
       .sort((a, b) => (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity) || (a.conv < b.conv ? -1 : 1)),
   };

@@ -16,6 +16,7 @@ import {
   preferUnit,
   rollupDoc,
   unitDoc,
+  WAITING_MAX_AGE_MS,
   type UnitDoc,
 } from '../../lib/sync/docs';
 import { startTeamSync } from '../../lib/sync';
@@ -299,6 +300,9 @@ describe('the shop view: waiting buyers', () => {
     const again = clockDoc(AGENT_B, clock({ key: conv, buyer: 'b6', lastMessageAt: NOW - 10_000 }));
     shop.apply(again._id, again);
     expect(shopView(shop.docs.values(), DAY).waiting.map((c) => c.buyer)).toEqual(['b6']);
+    // Two days after it began (an agent turned sync off without reaching the server): no longer waiting.
+    expect(shopView(shop.docs.values(), DAY, undefined, NOW + WAITING_MAX_AGE_MS - 61_000).waiting).toHaveLength(1);
+    expect(shopView(shop.docs.values(), DAY, undefined, NOW + WAITING_MAX_AGE_MS).waiting).toEqual([]);
   });
 });
 
