@@ -286,9 +286,13 @@ export const PROTOCOL = {
   /**
    * Stores the team sync setting (validated). Turning it on checks the host permission and the server first: a
    * refusal (its error starts with the `SyncErrorCode` and a colon: "auth: …") leaves the stored setting as it was.
-   * An empty password keeps the stored one.
+   * An empty password keeps the stored one. Turning pushing off first withdraws this agent's waiting buyers from the
+   * server (`withdraw`: 'done', or 'failed' with `detail` when the server could not be reached in time).
    */
-  syncSet: spec<object>()(PAGE, message('syncSet', { config: SyncConfigSchema })),
+  syncSet: spec<{ withdraw?: 'done' | 'failed'; detail?: string }>()(
+    PAGE,
+    message('syncSet', { config: SyncConfigSchema }),
+  ),
   /** The owner's view: the database and credentials to read it with (only while sync is on). */
   syncConnect: spec<{ url: string; user: string; password: string }>()(PAGE, message('syncConnect', {})),
 };

@@ -2,11 +2,11 @@ import { pick } from '@/lib/i18n';
 import { useEffect, useMemo, useState } from 'react';
 import type { Translate } from '@/lib/badge';
 import { chinaDateTime } from '@/lib/analytics/csv';
-import { chinaDay } from '@/lib/engine/time';
+import { chinaDay, chinaTime } from '@/lib/engine/time';
 import { DEFAULT_RULES, allMetrics } from '@/lib/rules';
-import { agentsRange, clocksRange, dayUnitsRange } from '@/lib/sync/docs';
+import { agentsRange, clocksRange, daysRollupsRange, daysUnitsRange } from '@/lib/sync/docs';
 import type { ChangesFeed } from '@/lib/sync/remote';
-import { ShopDocs, shopView, type ShopView } from '@/lib/sync/shop';
+import { SHOP_RANGES, ShopDocs, shopRangeDays, shopView, type ShopRange, type ShopView } from '@/lib/sync/shop';
 import { isolate, safeText } from '@/lib/text';
 import { ask } from '@/lib/ui/ask';
 import { syncErrorText } from '../sync/SyncSettings';
@@ -16,13 +16,24 @@ const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}
 /** How often the view is recomputed at most while the feed delivers changes. */
 const RENDER_EVERY_MS = 250;
 
+const RANGE_KEY = {
+  today: 'shopRangeToday',
+  yesterday: 'shopRangeYesterday',
+  '7d': 'shopRange7',
+  '30d': 'shopRange30',
+} as const;
+
 /**
- * The owner's view (analytics, team view, when team sync is on): today's shop-wide compliance per platform rule, per
- * agent, and the buyers waiting now across agents, read from the shop's CouchDB database — today's key ranges once,
- * then its changes feed, live. PouchDB is loaded only here, after the page's first render.
+ * The owner's view (analytics, team view, when team sync is on): the shop-wide compliance per platform rule and per
+ * agent for a period (today, yesterday, 7 or 30 days: units for today and yesterday, the agents' daily rollups for
+ * older days), and the buyers waiting now across agents, read from the shop's CouchDB database — the period's key
+ * ranges once, then its changes feed, live. PouchDB is loaded only here, after the page's first render.
  */
 export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
-  const day = chinaDay(now);
+  const [range, setRange] = useState<ShopRange>('today');
+  const today = chinaDay(now);
+  // Recomputed when the China day turns (not at every tick of `now`).
+  const { days, unitDays } = useMemo(() => shopRangeDays(range, chinaTime(today, 12)), [range, today]);
   const [state, setState] = useState<
     | { kind: 'off' }
     | { kind: 'loading' }
@@ -46,7 +57,7 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
     let docs = new ShopDocs();
     const render = () => {
       timer = undefined;
-      if (!stopped) setState({ kind: 'live', view: shopView(docs.docs.values(), day) });
+      if (!stopped) setState({ kind: 'live', view: shopView(docs.docs.values(), days, unitDays, Date.now()) });
     };
     const soon = () => (timer ??= setTimeout(render, RENDER_EVERY_MS));
     /**
@@ -77,8 +88,15 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
         const remote = openRemote(conn);
         const info = await remote.info();
         const fresh = new ShopDocs();
-        for (const range of [dayUnitsRange(day), clocksRange, agentsRange]) {
-          const res = await remote.allDocs({ ...range, include_docs: true });
+        const rollupDays = days.filter((d) => !unitDays.includes(d));
+        const ranges = [
+          ...(unitDays.length ? [daysUnitsRange(unitDays[0]!, unitDays.at(-1)!)] : []),
+          ...(rollupDays.length ? [daysRollupsRange(rollupDays[0]!, rollupDays.at(-1)!)] : []),
+          clocksRange,
+          agentsRange,
+        ];
+        for (const keys of ranges) {
+          const res = await remote.allDocs({ ...keys, include_docs: true });
           for (const row of res.rows) fresh.apply(row.id, row.doc);
         }
         if (stopped) return;
@@ -102,11 +120,28 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
       if (timer) clearTimeout(timer);
       if (retry) clearTimeout(retry);
     };
-  }, [day, t]);
+  }, [days, unitDays, t]);
 
   return (
     <section id="ana-shop" className="rs-ana-section" aria-labelledby="ana-shop-title">
       <h2 id="ana-shop-title">{t('shopTitle')}</h2>
+      <label className="rs-field">
+        <span>{t('shopRange')}</span>
+        <select
+          id="ana-shop-range"
+          value={range}
+          onChange={(e) => {
+            setRange(e.target.value as ShopRange);
+            setState((s) => (s.kind === 'live' ? { kind: 'loading' } : s));
+          }}
+        >
+          {SHOP_RANGES.map((r) => (
+            <option key={r} value={r}>
+              {t(RANGE_KEY[r])}
+            </option>
+          ))}
+        </select>
+      </label>
       {state.kind === 'off' ? (
         <p className="rs-help" id="ana-shop-off">
           {t('shopOff')}
@@ -126,7 +161,9 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
               {t('shopStale', [state.stale])}
             </p>
           ) : null}
-          <p className="rs-help">{t('shopHelp')}</p>
+          <p className="rs-help" id="ana-shop-period">
+            {t('shopHelp', [state.view.days.length > 1 ? `${state.view.days[0]} – ${state.view.day}` : state.view.day])}
+          </p>
           <h3>{t('shopRules')}</h3>
           <table className="rs-table" id="ana-shop-rules">
             <thead>

@@ -21,7 +21,7 @@ export function syncErrorText(error: string, t: Translate): string {
   return m ? t(ERROR_KEY[m[1] as SyncErrorCode], [safeText(m[2]!)]) : t('syncErrInput', [safeText(error)]);
 }
 
-const blank = { enabled: false, url: '', user: '', password: '', label: '' };
+const blank = { enabled: false, viewOnly: false, url: '', user: '', password: '', label: '' };
 
 /**
  * Team sync's settings (off by default): the owner's CouchDB database, this agent's user and password, the name the
@@ -51,7 +51,11 @@ export function SyncSettings({ t }: { t: Translate }) {
     };
   }, []);
   const c = status?.config;
-  const form = { ...blank, ...(c && { enabled: c.enabled, url: c.url, user: c.user, label: c.label }), ...draft };
+  const form = {
+    ...blank,
+    ...(c && { enabled: c.enabled, viewOnly: !!c.viewOnly, url: c.url, user: c.user, label: c.label }),
+    ...draft,
+  };
   const set = (next: Partial<typeof blank>) => setDraft({ ...draft, ...next });
   const urlProblem = form.url ? checkDbUrl(form.url.trim()) : undefined;
   const urlProblemText = urlProblem ? t(`syncUrl_${urlProblem}`) : undefined;
@@ -83,9 +87,16 @@ export function SyncSettings({ t }: { t: Translate }) {
           user: form.user.trim() || '-',
           password: form.password,
           label: form.label.trim(),
+          viewOnly: form.viewOnly,
         },
       });
-      setResult(reply.ok ? { ok: true, text: t('syncSaved') } : { ok: false, text: syncErrorText(reply.error, t) });
+      setResult(
+        !reply.ok
+          ? { ok: false, text: syncErrorText(reply.error, t) }
+          : reply.withdraw === 'failed'
+            ? { ok: false, text: t('syncSavedWithdrawFailed', [safeText(reply.detail ?? '')]) }
+            : { ok: true, text: t(reply.withdraw === 'done' ? 'syncSavedWithdrawn' : 'syncSaved') },
+      );
       if (reply.ok) {
         setDraft({});
         const s = await ask({ type: 'syncStatus' });
@@ -101,11 +112,13 @@ export function SyncSettings({ t }: { t: Translate }) {
 
   const state = !status?.config?.enabled
     ? t('syncStateOff')
-    : status.error
-      ? `${syncErrorText(`${status.error.code}: ${status.error.detail}`, t)}${status.retryAt ? ' · ' + t('syncRetryAt', [chinaDateTime(status.retryAt)]) : ''}`
-      : status.lastOkAt
-        ? t('syncStateOk', [chinaDateTime(status.lastOkAt)])
-        : t('syncStateConnecting');
+    : status.config.viewOnly
+      ? t('syncStateViewOnly')
+      : status.error
+        ? `${syncErrorText(`${status.error.code}: ${status.error.detail}`, t)}${status.retryAt ? ' · ' + t('syncRetryAt', [chinaDateTime(status.retryAt)]) : ''}`
+        : status.lastOkAt
+          ? t('syncStateOk', [chinaDateTime(status.lastOkAt)])
+          : t('syncStateConnecting');
 
   return (
     <section id="rs-sync" aria-labelledby="rs-sync-title">
@@ -120,6 +133,15 @@ export function SyncSettings({ t }: { t: Translate }) {
             onChange={(e) => set({ enabled: e.target.checked })}
           />
           <span>{t('syncEnabled')}</span>
+        </label>
+        <label className="rs-field" style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+          <input
+            type="checkbox"
+            name="syncViewOnly"
+            checked={form.viewOnly}
+            onChange={(e) => set({ viewOnly: e.target.checked })}
+          />
+          <span>{t('syncViewOnly')}</span>
         </label>
         <label className="rs-field">
           <span>{t('syncUrl')}</span>

@@ -160,7 +160,7 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
     async syncSet(msg) {
       if (!d.sync) return { ok: false, error: 'team sync is not available' };
       const r = await d.sync.set(msg.config);
-      return r.ok ? { ok: true } : { ok: false, error: `${r.code}: ${r.error}` };
+      return r.ok ? r : { ok: false, error: `${r.code}: ${r.error}` };
     },
     async syncConnect() {
       const cfg = await d.sync?.config();

@@ -29,8 +29,16 @@ export const SyncConfigSchema = v.object({
   password: v.pipe(v.string('must be a password'), v.maxLength(500)),
   /** The name the owner sees for this agent. */
   label: v.pipe(v.string('must be text'), v.maxLength(100, 'must be at most 100 characters')),
+  /**
+   * View only (an owner who is not an agent): the analytics page's owner view reads the database; this browser
+   * pushes nothing. Absent: false (settings stored before it existed).
+   */
+  viewOnly: v.optional(v.boolean('must be true or false')),
 });
 export type SyncConfig = v.InferOutput<typeof SyncConfigSchema>;
+
+/** Does this setting push this browser's data (on, and not view only)? */
+export const pushes = (cfg: SyncConfig | undefined): boolean => !!cfg?.enabled && !cfg.viewOnly;
 
 /** A stored value read through the schema: the config, or undefined (absent or malformed: sync off). */
 export function storedSyncConfig(raw: unknown): SyncConfig | undefined {

@@ -94,6 +94,9 @@ export const clockScope = (agent: string) => `c|${agent}|`;
 export const agentDocId = (agent: string) => `a|${agent}`;
 /** Every agent's units of a day: the shop view reads this key range. */
 export const dayUnitsRange = (day: string) => ({ startkey: `u|${day}|`, endkey: `u|${day}|\uffff` });
+/** Every agent's units / rollups of the days `from` … `to` (inclusive). */
+export const daysUnitsRange = (from: string, to: string) => ({ startkey: `u|${from}|`, endkey: `u|${to}|\uffff` });
+export const daysRollupsRange = (from: string, to: string) => ({ startkey: `r|${from}|`, endkey: `r|${to}|\uffff` });
 export const clocksRange = { startkey: 'c|', endkey: 'c|\uffff' };
 export const agentsRange = { startkey: 'a|', endkey: 'a|\uffff' };
 
@@ -151,6 +154,12 @@ export function clockDoc(agent: string, c: ClockRow): ClockDoc {
 export function agentDoc(agent: string, label: string): AgentDoc {
   return { _id: agentDocId(agent), v: SYNC_DOC_VERSION, kind: 'agent', agent, label };
 }
+
+/**
+ * Waits older than this are not synced as waiting now (a breach the popup no longer shows either), and the owner view
+ * drops such copies (one a turned-off agent could not withdraw).
+ */
+export const WAITING_MAX_AGE_MS = 2 * 86_400_000;
 
 /** Clock states that mean a buyer waits now (synced; a clock that leaves them is deleted from the database). */
 export const WAITING: readonly ClockStatus[] = ['pending', 'breached', 'unknown'];

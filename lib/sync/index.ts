@@ -5,6 +5,7 @@
  */
 import Dexie from 'dexie';
 import type { SentinelDB } from '../db/schema';
+import { pushes } from './config';
 import { TeamSync, type SyncHost } from './pusher';
 
 export { TeamSync, type SyncHost, type SyncStatus } from './pusher';
@@ -25,7 +26,7 @@ export function startTeamSync(db: SentinelDB, host: SyncHost): TeamSync {
   });
   void sync
     .config()
-    .then((cfg) => cfg?.enabled && sync.changed(0))
+    .then((cfg) => pushes(cfg) && sync.changed(0))
     .catch(() => undefined);
   return sync;
 }

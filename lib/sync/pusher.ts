@@ -1,9 +1,12 @@
 /**
- * Team sync's background side: pushes this agent's derived data (units and rollups of today and yesterday, the
- * conversations waiting now) to the shop's CouchDB database, through PouchDB's http adapter. No `chrome.*`: the
+ * Team sync's background side: pushes this agent's derived data (units and rollups of the last `SYNC_DAYS_BACK` days,
+ * the conversations waiting now) to the shop's CouchDB database, through PouchDB's http adapter. No `chrome.*`: the
  * browser is behind `SyncHost`.
  *
- * - Off (the default, or a malformed stored setting): no request at all, ever.
+ * - Off (the default, or a malformed stored setting) or view only: no request at all, ever (view only: the owner
+ *   view on the analytics page reads the database itself).
+ * - Older days (before yesterday, up to `SYNC_DAYS_BACK`): pushed when their local signature is not the one the server
+ *   acknowledged (`SYNC_DAYS_KEY`), so a day missed while offline reaches the server and an unchanged day costs nothing.
  * - The offline queue is the local database itself: every push derives what the database should hold for each id
  *   range of this agent ("scope": a kind, a day, the agent) and writes only what differs from what the server last
  *   acknowledged (a document's content, `contentKey`), deleting what it no longer has. What failed stays different,
@@ -15,10 +18,11 @@
 import { agentId } from '../background/team';
 import type { SentinelDB } from '../db/schema';
 import { chinaDay } from '../engine/time';
-import { storedSyncConfig, SYNC_META_KEY, type SyncConfig } from './config';
+import { pushes, storedSyncConfig, SYNC_META_KEY, type SyncConfig } from './config';
 import { syncOrigin } from './url';
 import {
   WAITING,
+  WAITING_MAX_AGE_MS,
   agentDoc,
   agentDocId,
   clockDoc,
@@ -34,11 +38,32 @@ import { syncErrorOf, type SyncErrorCode } from './errors';
 import type { RemoteDb } from './remote';
 
 const DAY_MS = 86_400_000;
-/** Waits older than this are not synced as waiting now (a breach the popup no longer shows either). */
-export const WAITING_MAX_AGE_MS = 2 * DAY_MS;
+export { WAITING_MAX_AGE_MS };
 const BATCH = 500;
+/**
+ * How many days back older days are still pushed (today and yesterday always are): an agent offline for days, or
+ * whose pushes failed for days, sends every one of them still stored locally (the owner view's longest range is 30
+ * days).
+ */
+export const SYNC_DAYS_BACK = 30;
+/** Older days caught up per push (the rest in the pushes right after): bounds a push's memory and size. */
+export const OLD_DAYS_PER_PUSH = 5;
+/**
+ * `meta` key: per day before yesterday, the local figures' signature the server acknowledged in full (`DaysMemo`).
+ * An unchanged day costs no request; a day that changed locally (a late reconciliation) or never reached the server
+ * is diffed again.
+ */
+export const SYNC_DAYS_KEY = 'teamSyncDays';
+
+interface DaysMemo {
+  /** The database these days reached (another URL: nothing known). */
+  url: string;
+  days: Record<string, string>;
+}
 export const RETRY_MIN_MS = 1000;
 export const RETRY_MAX_MS = 5 * 60_000;
+/** Turning pushing off first withdraws this agent's waiting buyers from the server, for at most this long. */
+export const WITHDRAW_TIMEOUT_MS = 5000;
 /** Changes are pushed together after this pause. */
 export const PUSH_DEBOUNCE_MS = 1000;
 
@@ -118,11 +143,17 @@ export class TeamSync {
   }
 
   /**
-   * Stores a new setting (already validated). Turning sync on first checks the permission and the server with
-   * the given user and password: a refusal is the reply, and sync stays as it was. An empty password keeps the
-   * stored one (the settings page never shows it).
+   * Stores a new setting (already validated). Turning sync on (or view only) first checks the permission and the
+   * server with the given user and password: a refusal is the reply, and sync stays as it was. An empty password
+   * keeps the stored one (the settings page never shows it). Turning pushing off (sync off, or view only) first
+   * withdraws this agent's waiting buyers from the server (`withdraw`: best effort, at most `WITHDRAW_TIMEOUT_MS`;
+   * 'failed' when the server could not be reached: they stay there as they were), then stops.
    */
-  async set(next: SyncConfig): Promise<{ ok: true } | { ok: false; code: SyncErrorCode; error: string }> {
+  async set(
+    next: SyncConfig,
+  ): Promise<
+    { ok: true; withdraw?: 'done' | 'failed'; detail?: string } | { ok: false; code: SyncErrorCode; error: string }
+  > {
     const prev = await this.config();
     const cfg = { ...next, password: next.password || (prev?.url === next.url ? (prev?.password ?? '') : '') };
     if (cfg.enabled) {
@@ -136,17 +167,60 @@ export class TeamSync {
         return { ok: false, code: e.code, error: e.detail };
       }
     }
+    let withdrawn: { withdraw: 'done' | 'failed'; detail?: string } | undefined;
+    if (prev && pushes(prev) && !(pushes(cfg) && cfg.url === prev.url)) {
+      // No push from here on (the new setting is in force), then the waiting buyers leave the server.
+      this.cfg = cfg;
+      this.cancelTimer?.();
+      this.cancelTimer = undefined;
+      withdrawn = await this.withdraw(prev);
+    }
     await this.db.meta.put({ key: SYNC_META_KEY, value: cfg });
     this.cfg = cfg;
     this.loaded = true;
     this.reset();
-    if (cfg.enabled) this.changed(0);
-    return { ok: true };
+    if (pushes(cfg)) this.changed(0);
+    return { ok: true, ...withdrawn };
+  }
+
+  /**
+   * Deletes this agent's waiting-buyer documents (`c|<agent>|…`) from `cfg`'s database, after any push still
+   * running; never throws, never waits longer than `WITHDRAW_TIMEOUT_MS`. Only with the origin still granted.
+   */
+  private async withdraw(cfg: SyncConfig): Promise<{ withdraw: 'done' | 'failed'; detail?: string }> {
+    const { pattern } = syncOrigin(cfg.url);
+    if (!(await this.host.hasPermission(pattern).catch(() => false)))
+      return { withdraw: 'failed', detail: `no permission for ${pattern}` };
+    let cancel: (() => void) | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      cancel = this.host.setTimer(() => reject(new Error('timed out')), WITHDRAW_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([
+        (async () => {
+          await this.running?.catch(() => undefined);
+          const remote = this.remoteDb ?? this.open(cfg);
+          const agent = this.agent ?? (await agentId(this.db));
+          const have = await readScope(remote, clockScope(agent));
+          const gone = [...have].map(([id, cur]) => ({ _id: id, _rev: cur.rev, _deleted: true }));
+          if (!gone.length) return;
+          const results = await remote.bulkDocs(gone);
+          const refused = results.filter((r) => !('ok' in r && r.ok)).length;
+          if (refused) throw new Error(`${refused} documents refused`);
+        })(),
+        timeout,
+      ]);
+      return { withdraw: 'done' };
+    } catch (err) {
+      return { withdraw: 'failed', detail: syncErrorOf(err).detail };
+    } finally {
+      cancel?.();
+    }
   }
 
   /** Local data changed: push after a short pause (nothing when sync is off). */
   changed(delay = PUSH_DEBOUNCE_MS): void {
-    if (this.loaded && !this.cfg?.enabled) return;
+    if (this.loaded && !pushes(this.cfg)) return;
     if (this.cancelTimer && this.state.retryAt !== null) return; // a retry is already set
     this.cancelTimer?.();
     this.cancelTimer = this.host.setTimer(() => {
@@ -190,18 +264,32 @@ export class TeamSync {
 
   private async pushOnce(): Promise<void> {
     const cfg = await this.config();
-    if (!cfg?.enabled) return;
+    if (!cfg || !pushes(cfg)) return;
     const { pattern } = syncOrigin(cfg.url);
     if (!(await this.host.hasPermission(pattern))) return this.failed('permission', `no permission for ${pattern}`);
     this.remoteDb ??= this.open(cfg);
     const remote = this.remoteDb;
     const now = this.host.now();
     this.agent ??= await agentId(this.db);
-    const want = await this.derive(this.agent, cfg.label, now);
+    const agent = this.agent;
+    let want = new Map<string, Map<string, SyncDoc>>();
     try {
+      // The agent's own document first: when the server does not have it, the database is new or was restored
+      // from a backup, and what it acknowledged of older days is not known any more.
+      const agentScope = agentDocId(agent);
+      if (!this.scopes.has(agentScope)) {
+        const have = await readScope(remote, agentScope);
+        this.scopes.set(agentScope, have);
+        if (!have.size) await this.saveMemo({ url: cfg.url, days: {} });
+      }
+      const memo = await this.memo(cfg.url);
+      const stale = await this.staleDays(memo, now);
+      const older = [...stale.keys()].slice(0, OLD_DAYS_PER_PUSH);
+      want = await this.derive(agent, cfg.label, now, older);
       let pending = 0;
       const writes: object[] = [];
       const scopeOf = new Map<string, string>();
+      const refused = new Set<string>();
       for (const [scope, docs] of want) {
         let have = this.scopes.get(scope);
         if (!have) {
@@ -234,12 +322,35 @@ export class TeamSync {
           } else {
             // A conflict (our `_rev` was out of date) or another refusal: read the scope again next time.
             this.scopes.delete(scope);
+            refused.add(scope);
             pending += 1;
           }
         });
       }
-      this.state.pending = pending;
+      // Older days the server now holds in full: remembered by their signature, and out of memory.
+      if (older.length) {
+        for (const day of older) {
+          const scopes = [unitScope(day, agent), rollupScope(day, agent)];
+          if (scopes.some((sc) => refused.has(sc))) continue;
+          memo.days[day] = stale.get(day)!;
+          for (const sc of scopes) this.scopes.delete(sc);
+        }
+        const first = oldestSyncedDay(now);
+        for (const day of Object.keys(memo.days)) if (day < first) delete memo.days[day];
+        await this.saveMemo(memo);
+      }
+      // Scopes of older days not pushed now (acknowledged earlier, or yesterday turned older) leave memory.
+      const yesterday = chinaDay(now - DAY_MS);
+      for (const sc of this.scopes.keys()) {
+        const day = /^[ur]\|([^|]+)\|/.exec(sc)?.[1];
+        if (day !== undefined && day < yesterday && !older.includes(day)) this.scopes.delete(sc);
+      }
+      this.state.pending = pending + [...stale.keys()].slice(OLD_DAYS_PER_PUSH).length;
       if (pending) return this.failed('server', `${pending} documents refused (conflict); retrying`);
+      if (stale.size > older.length) {
+        this.again = true; // more older days to catch up: right after this push
+        return;
+      }
       this.failures = 0;
       this.state = { lastOkAt: this.host.now(), error: null, pending: 0, retryAt: null };
       await this.host.setRetryAlarm(null).catch(() => undefined);
@@ -249,6 +360,42 @@ export class TeamSync {
       this.state.pending = [...want.values()].reduce((n, d) => n + d.size, 0);
       return this.failed(e.code, e.detail);
     }
+  }
+
+  /** What the server acknowledged of older days (`SYNC_DAYS_KEY`), for this database; a damaged value: nothing. */
+  private async memo(url: string): Promise<DaysMemo> {
+    const raw = (await this.db.meta.get(SYNC_DAYS_KEY))?.value as Partial<DaysMemo> | undefined;
+    const days = raw?.url === url && typeof raw.days === 'object' && raw.days !== null ? raw.days : {};
+    return { url, days: Object.fromEntries(Object.entries(days).filter(([, v]) => typeof v === 'string')) };
+  }
+
+  private async saveMemo(memo: DaysMemo): Promise<void> {
+    await this.db.meta.put({ key: SYNC_DAYS_KEY, value: memo });
+  }
+
+  /**
+   * Days before yesterday (within `SYNC_DAYS_BACK`) with local figures whose signature is not the one the server
+   * acknowledged, oldest first, with their signature. A day's rollups move (`updatedAt`) with every change of its
+   * units, so their content and the number of units sign the day without reading its units. A day with no local
+   * figures (pruned, or none) is left as the server has it.
+   */
+  private async staleDays(memo: DaysMemo, now: number): Promise<Map<string, string>> {
+    const first = oldestSyncedDay(now);
+    const last = chinaDay(now - 2 * DAY_MS);
+    const rollups = await this.db.rollups.where('day').between(first, last, true, true).toArray();
+    const byDay = new Map<string, string[]>();
+    for (const r of rollups) {
+      const list = byDay.get(r.day) ?? [];
+      list.push(contentKey(rollupDoc('', r)));
+      byDay.set(r.day, list);
+    }
+    const out = new Map<string, string>();
+    for (const day of [...byDay.keys()].sort()) {
+      const units = await this.db.units.where('day').equals(day).count();
+      const sig = `${units}|${byDay.get(day)!.sort().join('|')}`;
+      if (memo.days[day] !== sig) out.set(day, sig);
+    }
+    return out;
   }
 
   private async failed(code: SyncErrorCode, detail: string): Promise<void> {
@@ -268,14 +415,19 @@ export class TeamSync {
   }
 
   /** What the database should hold for this agent, per scope (id prefix). */
-  private async derive(agent: string, label: string, now: number): Promise<Map<string, Map<string, SyncDoc>>> {
+  private async derive(
+    agent: string,
+    label: string,
+    now: number,
+    older: readonly string[],
+  ): Promise<Map<string, Map<string, SyncDoc>>> {
     const out = new Map<string, Map<string, SyncDoc>>();
     const put = (scope: string, d: SyncDoc) => {
       let m = out.get(scope);
       if (!m) out.set(scope, (m = new Map()));
       m.set(d._id, d);
     };
-    const days = [chinaDay(now - DAY_MS), chinaDay(now)];
+    const days = [chinaDay(now - DAY_MS), chinaDay(now), ...older];
     const [units, rollups, clocks] = await Promise.all([
       this.db.units.where('day').anyOf(days).toArray(),
       this.db.rollups.where('day').anyOf(days).toArray(),
@@ -294,6 +446,9 @@ export class TeamSync {
     return out;
   }
 }
+
+/** The oldest day pushed at `now` (`SYNC_DAYS_BACK`). */
+export const oldestSyncedDay = (now: number) => chinaDay(now - SYNC_DAYS_BACK * DAY_MS);
 
 /** What the server holds in one scope (an id prefix; the agent doc's scope is its id). */
 async function readScope(remote: RemoteDb, scope: string): Promise<Scope> {

@@ -1,12 +1,61 @@
 /**
- * The owner's shop view (pure): every agent's synced documents merged into shop-wide figures for one day — per
- * platform rule, per agent — and the buyers waiting now across agents. Fed document by document from the database's
- * changes feed (`ShopDocs.apply`), computed on demand (`shopView`).
+ * The owner's shop view (pure): every agent's synced documents merged into shop-wide figures for a day or a range of
+ * days — per platform rule, per agent — and the buyers waiting now across agents. Fed document by document from the
+ * database's changes feed (`ShopDocs.apply`), computed on demand (`shopView`).
+ *
+ * Days whose units the view read (today, yesterday) count one unit per unit id (exact, whichever agents saw it);
+ * older days count the agents' daily rollups, one copy per rule, day and shop account (`preferRollup`: two agents
+ * logged into one account count the fuller copy, not both).
  */
 import { emptyCounts } from '../engine/rollup';
 import type { Platform, UnitResult } from '../model';
 import { conversationKey } from '../model';
-import { WAITING, asSyncDoc, preferClock, preferUnit, type ClockDoc, type SyncDoc, type UnitDoc } from './docs';
+import { chinaDay } from '../engine/time';
+import {
+  WAITING,
+  WAITING_MAX_AGE_MS,
+  asSyncDoc,
+  preferClock,
+  preferUnit,
+  type ClockDoc,
+  type RollupDoc,
+  type SyncDoc,
+  type UnitDoc,
+} from './docs';
+
+/** The periods the owner view offers (a shop owner checks yesterday's platform score, or a week, a month). */
+export const SHOP_RANGES = ['today', 'yesterday', '7d', '30d'] as const;
+export type ShopRange = (typeof SHOP_RANGES)[number];
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The China days of a range at `now`, oldest first, and those read as units (today, yesterday: exact per unit; the
+ * older days of a range as rollups).
+ */
+export function shopRangeDays(range: ShopRange, now: number): { days: string[]; unitDays: string[] } {
+  const back = range === '7d' ? 6 : range === '30d' ? 29 : 0;
+  const end = range === 'yesterday' ? now - DAY_MS : now;
+  const days: string[] = [];
+  for (let i = back; i >= 0; i--) days.push(chinaDay(end - i * DAY_MS));
+  const recent = new Set([chinaDay(now), chinaDay(now - DAY_MS)]);
+  return { days, unitDays: days.filter((d) => recent.has(d)) };
+}
+
+/** Total of a rollup's counts. */
+const rollupTotal = (r: RollupDoc) => r.pass + r.fail + r.pending + r.unknown + r.notAssessed;
+
+/**
+ * Which of two agents' rollups of one (rule, day, account) the shop view counts (negative: `a`): the one with more
+ * decided waits, then more waits, then the smaller agent id. A total order: arrival order never changes the figures.
+ */
+export function preferRollup(a: RollupDoc, b: RollupDoc): number {
+  return (
+    b.pass + b.fail - (a.pass + a.fail) ||
+    rollupTotal(b) - rollupTotal(a) ||
+    (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0)
+  );
+}
 
 /** The documents seen so far, by id (a deletion removes one). */
 export class ShopDocs {
@@ -38,7 +87,10 @@ export interface AgentFigures {
 }
 
 export interface ShopView {
+  /** The last day of the period (the only one for a one-day view). */
   day: string;
+  /** Every day of the period, oldest first. */
+  days: string[];
   metrics: MetricFigures[];
   agents: AgentFigures[];
   /** Buyers waiting now, one per conversation across agents, the earliest deadline first. */
@@ -47,11 +99,26 @@ export interface ShopView {
 
 const rateOf = (c: Record<UnitResult, number>) => (c.pass + c.fail ? c.pass / (c.pass + c.fail) : null);
 
-/** Shop-wide figures of `day` from the documents: each unit counted once however many agents saw it. */
-export function shopView(docs: Iterable<SyncDoc>, day: string): ShopView {
+/**
+ * Shop-wide figures of `day` (or of every day of a list): each unit counted once however many agents saw it. Days in
+ * `unitDays` (default: all of them) are counted from units, the others from rollups. With `now`, a waiting copy that
+ * began more than `WAITING_MAX_AGE_MS` before is not a buyer waiting (the agents stop sending those; one left by an
+ * agent who turned sync off without reaching the server ends so).
+ */
+export function shopView(
+  docs: Iterable<SyncDoc>,
+  day: string | readonly string[],
+  unitDays?: readonly string[],
+  now?: number,
+): ShopView {
+  const days = typeof day === 'string' ? [day] : [...day];
+  const inRange = new Set(days);
+  const byUnits = new Set(unitDays ?? days);
   const labels = new Map<string, string>();
   const best = new Map<string, UnitDoc>();
   const own = new Map<string, UnitDoc[]>();
+  const bestRollup = new Map<string, RollupDoc>();
+  const ownRollups = new Map<string, RollupDoc[]>();
   const clocks = new Map<string, ClockDoc>();
   // The latest reply any agent saw per conversation: a waiting copy from an agent who did not see it (browser
   // closed, tab not watching) is not a buyer waiting.
@@ -62,12 +129,18 @@ export function shopView(docs: Iterable<SyncDoc>, day: string): ShopView {
       replied.set(conv, Math.max(replied.get(conv) ?? 0, d.replyAt));
     }
     if (d.kind === 'agent') labels.set(d.agent, d.label);
-    else if (d.kind === 'unit' && d.day === day) {
+    else if (d.kind === 'unit' && inRange.has(d.day) && byUnits.has(d.day)) {
       const cur = best.get(d.unit);
       if (!cur || preferUnit(d, cur) < 0) best.set(d.unit, d);
       const list = own.get(d.agent);
       if (list) list.push(d);
       else own.set(d.agent, [d]);
+    } else if (d.kind === 'rollup' && inRange.has(d.day) && !byUnits.has(d.day)) {
+      const cur = bestRollup.get(d.rollup);
+      if (!cur || preferRollup(d, cur) < 0) bestRollup.set(d.rollup, d);
+      const list = ownRollups.get(d.agent);
+      if (list) list.push(d);
+      else ownRollups.set(d.agent, [d]);
     } else if (d.kind === 'clock' && WAITING.includes(d.status)) {
       const cur = clocks.get(d.conv);
       if (!cur || preferClock(d, cur) < 0) clocks.set(d.conv, d);
@@ -75,28 +148,46 @@ export function shopView(docs: Iterable<SyncDoc>, day: string): ShopView {
   }
   const metrics = new Map<string, MetricFigures>();
   const counted = new Map<string, number>();
+  const metricOf = (metric: string, platform: Platform) => {
+    let m = metrics.get(metric);
+    if (!m) metrics.set(metric, (m = { metric, platform, counts: emptyCounts(), rate: null }));
+    return m;
+  };
   for (const u of best.values()) {
-    let m = metrics.get(u.metric);
-    if (!m) metrics.set(u.metric, (m = { metric: u.metric, platform: u.platform, counts: emptyCounts(), rate: null }));
-    m.counts[u.result] += 1;
+    metricOf(u.metric, u.platform).counts[u.result] += 1;
     counted.set(u.agent, (counted.get(u.agent) ?? 0) + 1);
   }
+  for (const r of bestRollup.values()) {
+    addRollup(metricOf(r.metric, r.platform).counts, r);
+    counted.set(r.agent, (counted.get(r.agent) ?? 0) + rollupTotal(r));
+  }
   for (const m of metrics.values()) m.rate = rateOf(m.counts);
-  const agents: AgentFigures[] = [...own].map(([agent, list]) => {
+  const agentIds = new Set([...own.keys(), ...ownRollups.keys()]);
+  const agents: AgentFigures[] = [...agentIds].map((agent) => {
     const counts = emptyCounts();
-    for (const u of list) counts[u.result] += 1;
+    for (const u of own.get(agent) ?? []) counts[u.result] += 1;
+    for (const r of ownRollups.get(agent) ?? []) addRollup(counts, r);
     return { agent, label: labels.get(agent) ?? '', counts, rate: rateOf(counts), counted: counted.get(agent) ?? 0 };
   });
-  const sortKey = (s: string) => s;
   return {
-    day,
-    metrics: [...metrics.values()].sort((a, b) => (sortKey(a.metric) < sortKey(b.metric) ? -1 : 1)),
+    day: days.at(-1) ?? '',
+    days,
+    metrics: [...metrics.values()].sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0)),
     agents: agents.sort(
       (a, b) => (a.label || a.agent).localeCompare(b.label || b.agent) || (a.agent < b.agent ? -1 : 1),
     ),
     waiting: [...clocks.values()]
       .filter((c) => (replied.get(c.conv) ?? -Infinity) < c.lastMessageAt)
+      .filter((c) => now === undefined || (c.startedAt ?? c.lastMessageAt) >= now - WAITING_MAX_AGE_MS)
       .map((c) => ({ ...c, label: labels.get(c.agent) ?? '' }))
       .sort((a, b) => (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity) || (a.conv < b.conv ? -1 : 1)),
   };
+}
+
+function addRollup(counts: Record<UnitResult, number>, r: RollupDoc): void {
+  counts.pass += r.pass;
+  counts.fail += r.fail;
+  counts.pending += r.pending;
+  counts.unknown += r.unknown;
+  counts.notAssessed += r.notAssessed;
 }

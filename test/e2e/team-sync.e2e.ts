@@ -4,7 +4,10 @@
  * - a wrong password gives a clear error, stores nothing, and nothing is sent anywhere but the shop's server;
  * - the owner's view (analytics, team view) merges both agents' figures without counting a buyer twice, and shows
  *   the buyers waiting now across agents, live from the changes feed;
- * - an agent offline, then back, loses nothing; the server down, then back, loses nothing.
+ * - an agent offline, then back, loses nothing; the server down, then back, loses nothing; an agent offline for
+ *   days sends those days when back, and the owner sees them in the 7-day period;
+ * - an owner who is not an agent reads the shop view only (a third profile, view only: nothing of its own sent);
+ * - turning sync off withdraws that agent's waiting buyers from the server first, then nothing is sent.
  * Each agent reaches the server through its own small TCP relay, so the test can cut one agent off (offline) or
  * both (the server's address unreachable: what an agent sees of a server that is down).
  */
@@ -27,6 +30,8 @@ process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
 
 const ADMIN = { user: 'admin', password: 'admin-pw' };
 const AGENTS = { a: { user: 'agent1', password: 'pw-agent-1' }, b: { user: 'agent2', password: 'pw-agent-2' } };
+/** The shop owner, who is not an agent: view only. */
+const OWNER = { user: 'owner', password: 'pw-owner' };
 const SECRET = '我的地址是秘密街 42 号';
 const SHOP = '演示旗舰店';
 const METRIC = 'pdd.manual3min';
@@ -37,6 +42,7 @@ let couchUrl: string;
 let server: StaticServer;
 const relays: Record<'a' | 'b', Relay> = {} as never;
 const ext: Record<'a' | 'b', ExtensionHarness> = {} as never;
+let ownerExt: ExtensionHarness | undefined;
 const seen: Record<'a' | 'b', string[]> = { a: [], b: [] };
 
 /** A TCP relay to the server that can be cut (`down`: connections refused, open ones dropped). */
@@ -121,7 +127,7 @@ async function startCouch(): Promise<void> {
   // Out of "admin party": an admin, the shop's database, one user per agent, members only.
   await fetch(`${couchUrl}/_config/admins/${ADMIN.user}`, { method: 'PUT', body: JSON.stringify(ADMIN.password) });
   await admin('PUT', '/shop');
-  for (const a of Object.values(AGENTS))
+  for (const a of [...Object.values(AGENTS), OWNER])
     await admin('PUT', `/_users/org.couchdb.user:${a.user}`, {
       name: a.user,
       password: a.password,
@@ -130,7 +136,7 @@ async function startCouch(): Promise<void> {
     });
   await admin('PUT', '/shop/_security', {
     admins: { names: [], roles: [] },
-    members: { names: Object.values(AGENTS).map((a) => a.user), roles: [] },
+    members: { names: [...Object.values(AGENTS), OWNER].map((a) => a.user), roles: [] },
   });
 }
 
@@ -138,7 +144,7 @@ const today = () => chinaDay(Date.now());
 /** When the judged waits of the seeded units started (an hour before the test). */
 const START = Date.now() - 3_600_000;
 
-function unit(buyer: string, result: 'pass' | 'fail' | 'unknown', startAt: number): Row {
+function unit(buyer: string, result: 'pass' | 'fail' | 'unknown', startAt: number, day = today()): Row {
   return {
     id: `${METRIC}|pdd|${SHOP}|${buyer}|${startAt}`,
     metric: METRIC,
@@ -147,7 +153,7 @@ function unit(buyer: string, result: 'pass' | 'fail' | 'unknown', startAt: numbe
     buyer,
     conv: `pdd|${SHOP}|${buyer}`,
     buyerNick: `${buyer.slice(0, 1)}***`,
-    day: today(),
+    day,
     startAt,
     dueAt: startAt + 180_000,
     replyAt: result === 'pass' ? startAt + 30_000 : null,
@@ -207,6 +213,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const who of ['a', 'b'] as const) await ext[who]?.close();
+  await ownerExt?.close();
   await server?.close();
   for (const r of Object.values(relays)) await r.close();
   couch?.kill();
@@ -344,4 +351,124 @@ describe('team sync to the shop’s CouchDB', () => {
     await pa.close();
     await pb.close();
   }, 120_000);
+
+  it('an agent offline for 3 days, back: the owner sees those days (7-day period)', async () => {
+    relays.b.setDown(true);
+    // What B judged on the three days before yesterday, while its pushes could not reach the server.
+    const old = [2, 3, 4].map((back) => chinaDay(Date.now() - back * 86_400_000));
+    const rows = old.flatMap((day, i) => [
+      unit(`s-old-${i}-p`, 'pass', START - (i + 2) * 86_400_000, day),
+      unit(`s-old-${i}-f`, 'fail', START - (i + 2) * 86_400_000 + 1000, day),
+    ]);
+    await putRows(ext.b, 'units', rows);
+    await putRows(
+      ext.b,
+      'rollups',
+      old.map((day) => ({
+        id: `${METRIC}|${day}|pdd|${SHOP}`,
+        metric: METRIC,
+        day,
+        platform: 'pdd',
+        account: SHOP,
+        pass: 1,
+        fail: 1,
+        pending: 0,
+        unknown: 0,
+        notAssessed: 0,
+        cappedSum: 210,
+        cappedCount: 2,
+        updatedAt: Date.now(),
+      })),
+    );
+    const page = await buyerWaits('b', '511920'); // a change: B tries to push, and fails
+    await new Promise((r) => setTimeout(r, 2000));
+    expect((await serverDocs()).some((d) => typeof d.buyer === 'string' && d.buyer.startsWith('s-old-'))).toBe(false);
+    relays.b.setDown(false);
+    await expect
+      .poll(
+        async () =>
+          (await serverDocs())
+            .filter((d) => d.kind === 'unit' && old.includes(d.day as string))
+            .map((d) => d.buyer)
+            .sort(),
+        { timeout: 45_000 },
+      )
+      .toEqual(rows.map((r) => r.buyer).sort());
+    expect((await serverDocs()).filter((d) => d.kind === 'rollup' && old.includes(d.day as string))).toHaveLength(3);
+    // The owner's 7-day period: today's units (4 passed, 2 late) and B's three older days (3 and 3).
+    await owner.locator('#ana-shop-range').selectOption('7d');
+    await expect
+      .poll(async () => [await ruleCell('pass').textContent(), await ruleCell('fail').textContent()], {
+        timeout: 20_000,
+      })
+      .toEqual(['7', '5']);
+    // Today alone is as before.
+    await owner.locator('#ana-shop-range').selectOption('today');
+    await expect
+      .poll(async () => [await ruleCell('pass').textContent(), await ruleCell('fail').textContent()], {
+        timeout: 20_000,
+      })
+      .toEqual(['4', '2']);
+    await page.close();
+  }, 120_000);
+
+  it('an owner who is not an agent: view only reads the whole shop and sends nothing of its own', async () => {
+    ownerExt = await launchExtension();
+    const requests: string[] = [];
+    ownerExt.context.on('request', (r) => requests.push(r.url()));
+    const before = (await serverDocs()).length;
+    const page = await ownerExt.context.newPage();
+    await page.goto(`${ownerExt.baseUrl}/options.html`);
+    await page.locator('input[name="syncEnabled"]').check();
+    await page.locator('input[name="syncViewOnly"]').check();
+    await page.locator('input[name="syncUrl"]').fill(`${couchUrl}/shop`);
+    await page.locator('input[name="syncUser"]').fill(OWNER.user);
+    await page.locator('input[name="syncPassword"]').fill(OWNER.password);
+    await page.locator('#rs-sync-save').click();
+    await expect.poll(() => page.locator('#rs-sync-result').textContent(), { timeout: 15_000 }).toMatch(/已保存|Saved/);
+    await expect.poll(() => page.locator('#rs-sync-state').textContent()).toMatch(/仅查看|View only/);
+    await page.goto(`${ownerExt.baseUrl}/analytics.html`);
+    await page
+      .locator('select')
+      .filter({ has: page.locator('option[value="team"]') })
+      .selectOption('team');
+    const cell = (col: string) =>
+      page.locator(`#ana-shop-rules tr[data-metric="${METRIC}"] td[data-col="${col}"]`).textContent();
+    await expect.poll(async () => [await cell('pass'), await cell('fail')], { timeout: 20_000 }).toEqual(['4', '2']);
+    await new Promise((r) => setTimeout(r, 1500));
+    // Nothing of its own on the server (no agent document, no figures), and nothing sent anywhere else.
+    expect((await serverDocs()).length).toBe(before);
+    expect(requests.filter((u) => !u.startsWith(couchUrl) && !u.startsWith('chrome-extension://'))).toEqual([]);
+    expect(requests.filter((u) => u.startsWith(couchUrl) && !/\/shop\/?(\?|$|_all_docs|_changes)/.test(u))).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('turning sync off withdraws that agent’s waiting buyers from the server first, then sends nothing', async () => {
+    const agentB = (await readStore(ext.b, 'meta')).find((r) => r.key === 'agentId')!.value as string;
+    const clocksOfB = async () =>
+      (await serverDocs()).filter((d) => d.kind === 'clock' && d.agent === agentB).map((d) => d.buyer);
+    await expect.poll(clocksOfB, { timeout: 20_000 }).toContain('733519');
+    const page = await ext.b.context.newPage();
+    await page.goto(`${ext.b.baseUrl}/options.html`);
+    await page.locator('input[name="syncEnabled"]').uncheck();
+    await page.locator('#rs-sync-save').click();
+    await expect
+      .poll(() => page.locator('#rs-sync-result').textContent(), { timeout: 15_000 })
+      .toMatch(/已从服务器撤下|withdrawn from the server/);
+    expect(await clocksOfB()).toEqual([]);
+    // Its history stays.
+    expect((await serverDocs()).some((d) => d.kind === 'unit' && d.agent === agentB)).toBe(true);
+    // The owner no longer sees B's buyers waiting.
+    await expect
+      .poll(() => owner.locator(`#ana-shop-waiting tr[data-conv="pdd|${SHOP}|733519"]`).count(), { timeout: 20_000 })
+      .toBe(0);
+    // Off: a new buyer message reaches nothing.
+    const sent = seen.b.filter((u) => u.startsWith(relays.b.url)).length;
+    const buyer = await buyerWaits('b', '802114');
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(seen.b.filter((u) => u.startsWith(relays.b.url)).length).toBe(sent);
+    await expect.poll(() => page.locator('#rs-sync-state').textContent()).toMatch(/未开启|is off/);
+    await buyer.close();
+    await page.close();
+  }, 90_000);
 });

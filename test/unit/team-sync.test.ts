@@ -6,7 +6,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SentinelDB, type ClockRow, type RollupRow, type UnitRow } from '../../lib/db/schema';
-import { chinaTime } from '../../lib/engine/time';
+import { chinaDay, chinaTime } from '../../lib/engine/time';
 import { SYNC_META_KEY, checkDbUrl, storedSyncConfig, syncOrigin, type SyncConfig } from '../../lib/sync/config';
 import {
   asSyncDoc,
@@ -16,13 +16,14 @@ import {
   preferUnit,
   rollupDoc,
   unitDoc,
+  WAITING_MAX_AGE_MS,
   type UnitDoc,
 } from '../../lib/sync/docs';
 import { startTeamSync } from '../../lib/sync';
-import { TeamSync, type SyncHost } from '../../lib/sync/pusher';
+import { OLD_DAYS_PER_PUSH, SYNC_DAYS_BACK, TeamSync, WITHDRAW_TIMEOUT_MS, type SyncHost } from '../../lib/sync/pusher';
 import type { RemoteDb } from '../../lib/sync/remote';
 import { syncErrorOf } from '../../lib/sync/errors';
-import { ShopDocs, shopView } from '../../lib/sync/shop';
+import { ShopDocs, preferRollup, shopRangeDays, shopView } from '../../lib/sync/shop';
 
 const DAY = '2026-11-20';
 const NOW = chinaTime(DAY, 15);
@@ -220,6 +221,70 @@ describe('the shop view', () => {
   });
 });
 
+describe('the shop view over a period', () => {
+  it('names the days of today, yesterday, 7 and 30 days (China days), units for today and yesterday only', () => {
+    // 00:30 China time: the China day, not the UTC one.
+    const at = chinaTime(DAY, 0, 30);
+    expect(shopRangeDays('today', at)).toEqual({ days: [DAY], unitDays: [DAY] });
+    expect(shopRangeDays('yesterday', at)).toEqual({ days: ['2026-11-19'], unitDays: ['2026-11-19'] });
+    const week = shopRangeDays('7d', at);
+    expect(week.days).toEqual([
+      '2026-11-14',
+      '2026-11-15',
+      '2026-11-16',
+      '2026-11-17',
+      '2026-11-18',
+      '2026-11-19',
+      DAY,
+    ]);
+    expect(week.unitDays).toEqual(['2026-11-19', DAY]);
+    const month = shopRangeDays('30d', at);
+    expect(month.days).toHaveLength(30);
+    expect(month.days[0]).toBe('2026-10-22');
+  });
+
+  it('counts units for recent days and one rollup copy per rule, day and account for older days', () => {
+    const old = '2026-11-16';
+    const docs = [
+      unitDoc(AGENT_A, unit({ buyer: 'b1', result: 'pass' })),
+      unitDoc(AGENT_B, unit({ buyer: 'b1', result: 'unknown', replyAt: null })),
+      unitDoc(AGENT_B, unit({ buyer: 'y1', day: '2026-11-19', result: 'fail', replyAt: null })),
+      // Today's rollups are not counted (today's units are).
+      rollupDoc(AGENT_A, rollup({ pass: 50 })),
+      // An older day: both agents watched account "shop" (B's copy is fuller), only B watched "shop2".
+      rollupDoc(AGENT_A, rollup({ id: `pdd.manual3min|${old}|pdd|shop`, day: old, pass: 5, fail: 1 })),
+      rollupDoc(AGENT_B, rollup({ id: `pdd.manual3min|${old}|pdd|shop`, day: old, pass: 6, fail: 1 })),
+      rollupDoc(
+        AGENT_B,
+        rollup({ id: `pdd.manual3min|${old}|pdd|shop2`, day: old, account: 'shop2', pass: 2, fail: 2 }),
+      ),
+      // Outside the period.
+      rollupDoc(AGENT_B, rollup({ id: 'pdd.manual3min|2026-11-10|pdd|shop', day: '2026-11-10', pass: 99 })),
+    ];
+    const { days, unitDays } = shopRangeDays('7d', NOW);
+    const v = shopView(docs, days, unitDays);
+    expect(v.days).toEqual(days);
+    expect(v.day).toBe(DAY);
+    expect(v.metrics[0]!.counts).toMatchObject({ pass: 1 + 6 + 2, fail: 1 + 1 + 2, unknown: 0 });
+    const a = v.agents.find((x) => x.agent === AGENT_A)!;
+    const b = v.agents.find((x) => x.agent === AGENT_B)!;
+    expect(a.counts).toMatchObject({ pass: 6, fail: 1 }); // its own: today's unit and its older rollup
+    expect(a.counted).toBe(1);
+    expect(b.counts).toMatchObject({ pass: 8, fail: 4, unknown: 1 });
+    expect(b.counted).toBe(1 + 7 + 4);
+    // Arrival order changes nothing; yesterday alone is its units.
+    expect(shopView([...docs].reverse(), days, unitDays)).toEqual(v);
+    const y = shopRangeDays('yesterday', NOW);
+    expect(shopView(docs, y.days, y.unitDays).metrics[0]!.counts).toMatchObject({ pass: 0, fail: 1 });
+    // Equal copies: the smaller agent id, whichever comes first.
+    const same = [AGENT_B, AGENT_A].map((ag) =>
+      rollupDoc(ag, rollup({ id: `pdd.manual3min|${old}|pdd|shop`, day: old })),
+    );
+    expect(preferRollup(same[0]!, same[1]!)).toBeGreaterThan(0);
+    expect(preferRollup(same[1]!, same[0]!)).toBeLessThan(0);
+  });
+});
+
 describe('the shop view: waiting buyers', () => {
   it('a waiting copy from an agent who missed the reply another agent saw is not a buyer waiting', () => {
     const conv = 'pdd|shop|b6';
@@ -235,6 +300,9 @@ describe('the shop view: waiting buyers', () => {
     const again = clockDoc(AGENT_B, clock({ key: conv, buyer: 'b6', lastMessageAt: NOW - 10_000 }));
     shop.apply(again._id, again);
     expect(shopView(shop.docs.values(), DAY).waiting.map((c) => c.buyer)).toEqual(['b6']);
+    // Two days after it began (an agent turned sync off without reaching the server): no longer waiting.
+    expect(shopView(shop.docs.values(), DAY, undefined, NOW + WAITING_MAX_AGE_MS - 61_000).waiting).toHaveLength(1);
+    expect(shopView(shop.docs.values(), DAY, undefined, NOW + WAITING_MAX_AGE_MS).waiting).toEqual([]);
   });
 });
 
@@ -291,6 +359,9 @@ class FakeCouch implements RemoteDb {
   docs = new Map<string, { rev: number; doc: Record<string, unknown> }>();
   down = false;
   requests = 0;
+  /** Documents written (bulkDocs rows), and the key ranges / keys read. */
+  writes = 0;
+  reads: string[] = [];
   /** Lose the reply of the next bulkDocs (the write reaches the server, the client sees a network error). */
   loseNextReply = false;
   private check() {
@@ -303,6 +374,7 @@ class FakeCouch implements RemoteDb {
   }
   async allDocs(opts: { startkey?: string; endkey?: string; keys?: string[]; include_docs?: boolean }) {
     this.check();
+    this.reads.push(opts.keys?.join(',') ?? opts.startkey!);
     const ids = opts.keys ?? [...this.docs.keys()].filter((k) => k >= opts.startkey! && k <= opts.endkey!).sort();
     return {
       rows: ids.flatMap((id) => {
@@ -313,6 +385,7 @@ class FakeCouch implements RemoteDb {
   }
   async bulkDocs(list: object[]) {
     this.check();
+    this.writes += list.length;
     const out = list.map((raw) => {
       const d = raw as Record<string, unknown> & { _id: string; _rev?: string; _deleted?: boolean };
       const cur = this.docs.get(d._id);
@@ -407,8 +480,9 @@ describe('the pusher', () => {
   });
 
   it('pushes units, rollups, waiting clocks and the agent; a second push writes nothing', async () => {
-    await db.units.bulkPut([unit(), unit({ buyer: 'b3', result: 'fail' }), unit({ buyer: 'old', day: '2026-11-01' })]);
-    await db.rollups.put(rollup());
+    // A day older than SYNC_DAYS_BACK is not pushed, even with local figures.
+    await db.units.bulkPut([unit(), unit({ buyer: 'b3', result: 'fail' }), unit({ buyer: 'old', day: '2026-10-01' })]);
+    await db.rollups.bulkPut([rollup(), rollup({ id: 'pdd.manual3min|2026-10-01|pdd|shop', day: '2026-10-01' })]);
     await db.clocks.bulkPut([clock(), clock({ key: 'pdd|shop|b7', buyer: 'b7', status: 'answered' })]);
     expect(await sync.set(CFG)).toEqual({ ok: true });
     await sync.push();
@@ -483,6 +557,172 @@ describe('the pusher', () => {
     expect((await sync.status()).error).not.toBeNull();
     await sync.push();
     expect(couch.docs.get(id)!.doc).toMatchObject({ result: 'pass', responseSec: 61 });
+  });
+});
+
+describe('the pusher: older days', () => {
+  /** A day `back` days before DAY, with `n` units and its rollup (as the background keeps them). */
+  async function storeDay(back: number, n: number, over: Partial<UnitRow> = {}) {
+    const day = chinaDay(NOW - back * 86_400_000);
+    const units = Array.from({ length: n }, (_, i) =>
+      unit({ buyer: `d${back}-${i}`, day, startAt: chinaTime(day, 10), ...over }),
+    ).map((u) => ({ ...u, id: `pdd.manual3min|pdd|shop|${u.buyer}|${u.startAt}` }));
+    await db.units.bulkPut(units);
+    await db.rollups.put(rollup({ id: `pdd.manual3min|${day}|pdd|shop`, day, pass: n, updatedAt: NOW - back }));
+    return { day, units };
+  }
+  const writes = () => couch.writes;
+  const onServer = (day: string) => ours().filter((k) => k.startsWith(`u|${day}|`)).length;
+
+  it('an agent offline for days pushes every stored day the server lacks; an unchanged day costs no request', async () => {
+    const days = [await storeDay(3, 2), await storeDay(4, 3), await storeDay(5, 1)];
+    await storeDay(SYNC_DAYS_BACK + 2, 2); // past the bound: stays local
+    await sync.set(CFG);
+    await sync.push();
+    for (const d of days) expect(onServer(d.day)).toBe(d.units.length);
+    expect(ours().filter((k) => k.startsWith('r|'))).toHaveLength(3);
+    expect(onServer(chinaDay(NOW - (SYNC_DAYS_BACK + 2) * 86_400_000))).toBe(0);
+    expect(await sync.status()).toMatchObject({ error: null, pending: 0 });
+    // Again, and from a fresh worker (nothing in memory): older days are not read nor written again.
+    const [w, r] = [writes(), couch.requests];
+    await sync.push();
+    await new TeamSync(db, host).push();
+    expect(writes()).toBe(w);
+    expect(couch.requests - r).toBe(6); // the first push: none; the fresh one: agent, 2 recent days × 2 kinds, clocks
+    // An older day's two scopes (units, rollups) were read once, when first pushed.
+    expect(couch.reads.filter((k) => k.includes(days[1]!.day))).toHaveLength(2);
+  });
+
+  it('a day changed locally later (a late reconciliation) is pushed again, only what differs', async () => {
+    const d = await storeDay(4, 3);
+    await sync.set(CFG);
+    await sync.push();
+    const before = writes();
+    await db.units.put({ ...d.units[0]!, result: 'fail', replyAt: null });
+    await db.rollups.update(`pdd.manual3min|${d.day}|pdd|shop`, { pass: 2, fail: 1, updatedAt: NOW });
+    await sync.push();
+    expect(writes() - before).toBe(2); // the unit and the rollup
+    expect(couch.docs.get(`u|${d.day}|${AGENT_A}|${d.units[0]!.id}`)?.doc).toMatchObject({ result: 'fail' });
+  });
+
+  it('many days: caught up a few days per request round, all in one push call, bounded memory', async () => {
+    const days = [];
+    for (let back = 2; back < 2 + OLD_DAYS_PER_PUSH * 2 + 1; back++) days.push(await storeDay(back, 1));
+    await sync.set(CFG);
+    await sync.push();
+    for (const d of days) expect(onServer(d.day)).toBe(1);
+    expect(await sync.status()).toMatchObject({ error: null, pending: 0 });
+  });
+
+  it('offline for days then back: what failed is pushed; a database restored without us is filled again', async () => {
+    await sync.set(CFG);
+    await sync.push();
+    couch.down = true;
+    const d = await storeDay(3, 2);
+    await sync.push();
+    expect((await sync.status()).error?.code).toBe('network');
+    couch.down = false;
+    await sync.push();
+    expect(onServer(d.day)).toBe(2);
+    // The owner recreated the database: a fresh worker finds its agent document missing and sends every day again.
+    couch.docs.clear();
+    await new TeamSync(db, host).push();
+    expect(onServer(d.day)).toBe(2);
+  });
+
+  it('a day pruned locally is left on the server as it is', async () => {
+    const d = await storeDay(6, 2);
+    await sync.set(CFG);
+    await sync.push();
+    await db.units.where('day').equals(d.day).delete();
+    await db.rollups.where('day').equals(d.day).delete();
+    await new TeamSync(db, host).push();
+    expect(onServer(d.day)).toBe(2);
+  });
+});
+
+describe('view only, and turning pushing off', () => {
+  it('view only: the server is checked once when saved, then nothing is pushed whatever changes', async () => {
+    await db.units.put(unit());
+    await db.clocks.put(clock());
+    expect(await sync.set({ ...CFG, viewOnly: true })).toEqual({ ok: true });
+    expect(couch.requests).toBe(1); // the credentials' check
+    sync.changed(0);
+    expect(host.timers).toEqual([]);
+    await sync.push();
+    await new TeamSync(db, host).push(); // a fresh worker reads the stored setting: view only
+    expect(couch.requests).toBe(1);
+    expect(couch.docs.size).toBe(0);
+    expect((await sync.status()).config).toMatchObject({ enabled: true, viewOnly: true });
+    // A wrong password is refused for view only too, and nothing changes.
+    couch.info = async () => {
+      throw { status: 401, name: 'unauthorized', message: 'Name or password is incorrect.' };
+    };
+    expect(await sync.set({ ...CFG, viewOnly: true, password: 'bad' })).toMatchObject({ ok: false, code: 'auth' });
+  });
+
+  it('turning sync off first withdraws this agent’s waiting buyers, and leaves the rest (and other agents) there', async () => {
+    await db.units.put(unit());
+    await db.clocks.bulkPut([clock(), clock({ key: 'pdd|shop|b3', buyer: 'b3' })]);
+    await sync.set(CFG);
+    await sync.push();
+    const other = clockDoc(AGENT_B, clock());
+    couch.docs.set(other._id, { rev: 1, doc: other as never });
+    expect(ours().filter((k) => k.startsWith('c|'))).toHaveLength(2);
+    expect(await sync.set({ ...CFG, enabled: false })).toEqual({ ok: true, withdraw: 'done' });
+    expect(ours().filter((k) => k.startsWith('c|'))).toEqual([]);
+    expect(couch.docs.has(other._id)).toBe(true);
+    expect(ours()).toContain(`u|${DAY}|${AGENT_A}|${unit().id}`);
+    // Off: no request from here on.
+    const r = couch.requests;
+    await db.clocks.put(clock({ key: 'pdd|shop|b4', buyer: 'b4' }));
+    sync.changed(0);
+    await sync.push();
+    expect(couch.requests).toBe(r);
+    expect(await db.meta.get(SYNC_META_KEY)).toMatchObject({ value: { enabled: false } });
+  });
+
+  it('switching to view only withdraws them too', async () => {
+    await db.clocks.put(clock());
+    await sync.set(CFG);
+    await sync.push();
+    expect(await sync.set({ ...CFG, viewOnly: true })).toEqual({ ok: true, withdraw: 'done' });
+    expect(ours().filter((k) => k.startsWith('c|'))).toEqual([]);
+  });
+
+  it('the server unreachable: sync turns off anyway, with a clear failure, and nothing more is tried', async () => {
+    await db.clocks.put(clock());
+    await sync.set(CFG);
+    await sync.push();
+    couch.down = true;
+    const r = await sync.set({ ...CFG, enabled: false });
+    expect(r).toMatchObject({ ok: true, withdraw: 'failed', detail: 'Failed to fetch' });
+    expect(await db.meta.get(SYNC_META_KEY)).toMatchObject({ value: { enabled: false } });
+    expect(host.alarm).toBeNull();
+    expect(host.timers).toEqual([]);
+  });
+
+  it('a server that never answers: at most WITHDRAW_TIMEOUT_MS, then off', async () => {
+    await db.clocks.put(clock());
+    await sync.set(CFG);
+    await sync.push();
+    couch.allDocs = () => new Promise(() => undefined); // hangs
+    const done = sync.set({ ...CFG, enabled: false });
+    await new Promise((r) => setTimeout(r, 20));
+    const t = host.timers.find((x) => x.at - host.clock === WITHDRAW_TIMEOUT_MS)!;
+    expect(t).toBeDefined();
+    t.fn();
+    expect(await done).toMatchObject({ ok: true, withdraw: 'failed', detail: 'timed out' });
+    expect(await db.meta.get(SYNC_META_KEY)).toMatchObject({ value: { enabled: false } });
+  });
+
+  it('without the origin still granted: nothing is requested, the failure says so', async () => {
+    await sync.set(CFG);
+    await sync.push();
+    host.granted = false;
+    const r = couch.requests;
+    expect(await sync.set({ ...CFG, enabled: false })).toMatchObject({ ok: true, withdraw: 'failed' });
+    expect(couch.requests).toBe(r);
   });
 });
 
