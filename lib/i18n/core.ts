@@ -82,9 +82,7 @@ export function makeTranslator<K extends string>(lang: Lang, catalogs: Readonly<
       : { ...(args as Record<string, Arg> | undefined) };
     const msg = find(lang, key, vars.count) ?? find('zh_CN', key, vars.count) ?? key;
     const text = msg.replace(PLACEHOLDER, (_, name: string) => String(vars[name] ?? ''));
-    return text.includes('$t(')
-      ? text.replace(NESTED, (_, k: string, json?: string) => nested(k, json, vars))
-      : text;
+    return text.includes('$t(') ? text.replace(NESTED, (_, k: string, json?: string) => nested(k, json, vars)) : text;
   };
   const nested = (key: string, json: string | undefined, vars: Record<string, Arg | undefined>) => {
     let own: Record<string, Arg> = {};
