@@ -1,12 +1,17 @@
 /**
  * The welcome page (first run): which workbenches are watched, pinning the icon, a test of the sound and of the
- * notification, the agent's name (used by quick phrases), and what data stays where. Every button works on its own;
+ * notification, the agent's name (used by quick phrases; the stored one shown, checked by the setting's schema
+ * before it is sent), and what data stays where. Every button works on its own;
  * nothing here is required before the extension works.
  */
+import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
+import * as v from 'valibot';
+import { settingRow } from '@/lib/db/queries';
 import { ask } from '@/lib/ui/ask';
+import { uiDb } from '@/lib/ui/db';
 import { PLATFORM_DEFS } from '@/lib/platforms/registry';
-import { WORD_LIMITS } from '@/lib/settings';
+import { SETTING_SCHEMAS, WORD_LIMITS, storedSetting } from '@/lib/settings';
 import { SOUND_FILES } from '@/lib/sounds';
 import { useT } from './i18n';
 
@@ -20,7 +25,10 @@ export const WELCOME_NOTICE = 'welcome|test';
 
 export function Welcome() {
   const t = useT();
-  const [name, setName] = useState('');
+  // The stored name (read live, through the settings schema as the options page reads it) under what is typed.
+  const stored = useLiveQuery(() => settingRow(uiDb, 'agentName'), []);
+  const [draft, setDraft] = useState<string | null>(null);
+  const name = draft ?? storedSetting('agentName', stored?.value);
   const [status, setStatus] = useState<Record<string, { ok: boolean; text: string }>>({});
   const say = (key: string, ok: boolean, text: string) => setStatus((s) => ({ ...s, [key]: { ok, text } }));
 
@@ -49,7 +57,11 @@ export function Welcome() {
   }
 
   async function saveName() {
-    const reply = await ask({ type: 'settings', patch: { agentName: name.trim() } });
+    // The setting's own schema (the background checks it again): a bad name is said here, nothing is sent.
+    const checked = v.safeParse(SETTING_SCHEMAS.agentName, name);
+    if (!checked.success) return say('name', false, t('welNameInvalid', [WORD_LIMITS.agentName]));
+    const reply = await ask({ type: 'settings', patch: { agentName: checked.output } });
+    if (reply.ok) setDraft(null);
     say('name', reply.ok, reply.ok ? t('welNameSaved') : t('optError', [reply.error]));
   }
 
@@ -117,7 +129,7 @@ export function Welcome() {
               name="agentName"
               maxLength={WORD_LIMITS.agentName}
               value={name}
-              onChange={(e) => setName(e.target.value)}
+              onChange={(e) => setDraft(e.target.value)}
             />
           </label>
           <button type="submit" className="rs-primary">

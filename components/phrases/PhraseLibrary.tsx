@@ -295,11 +295,7 @@ function ImportExport({
     const confirmDeleteAll = replaceAll && plan.add.length === 0 && confirm(t('phrConfirmDeleteAll'));
     if (replaceAll && plan.add.length === 0 && !confirmDeleteAll) return;
     const r = await ask({ type: 'phraseImport', add: plan.add, update: plan.update, replaceAll, confirmDeleteAll });
-    onDone(
-      r.ok
-        ? { ok: true, text: t('phrImported', [String(r.added ?? 0), String(r.updated ?? 0)]) }
-        : { ok: false, text: r.error },
-    );
+    onDone(r.ok ? { ok: true, text: t('phrImported', [r.added ?? 0, r.updated ?? 0]) } : { ok: false, text: r.error });
     if (r.ok) setPreview(null);
     if (fileRef.current) fileRef.current.value = '';
   }

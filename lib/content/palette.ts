@@ -16,7 +16,7 @@
  * phrases or suggestions re-render the open list. Text is set as text only.
  */
 import { windowTimers, type Timers } from './timers';
-import { contentT } from '../i18n/content';
+import { contentT, onContentLang } from '../i18n/content';
 import { send, type Transport } from '../send';
 import type { PhraseRow } from '../model';
 import type { Platform } from '../model';
@@ -100,6 +100,12 @@ export class Palette {
   private opening = 0;
   /** The open list's render (null while it is not open), for fresher phrases or suggestions. */
   private rerender: (() => void) | null = null;
+  /**
+   * What writes the open palette's own words (labels, placeholder, key help): run again when the language changes
+   * while it is open (it comes with the clocks, `ClocksMessage.lang`), so the palette never keeps the old one.
+   */
+  private labels: (() => void)[] = [];
+  private offLang: () => void = () => undefined;
   /** The names phrases are filled with (settings), from the last `phrases` reply. */
   private fill: FillSettings | null = null;
   /** The buyer's question the open list suggests for ('' for none), and its pinyin key from the background. */
@@ -122,6 +128,8 @@ export class Palette {
   }
 
   start(): void {
+    this.offLang();
+    this.offLang = onContentLang(this.relabel);
     this.deps.doc.addEventListener('keydown', this.onKeyDown, true);
     this.deps.doc.addEventListener('input', this.onInput, true);
     this.deps.doc.addEventListener('focusin', this.onFocusIn, true);
@@ -130,6 +138,8 @@ export class Palette {
   }
 
   stop(): void {
+    this.offLang();
+    this.offLang = () => undefined;
     this.deps.doc.removeEventListener('keydown', this.onKeyDown, true);
     this.deps.doc.removeEventListener('input', this.onInput, true);
     this.deps.doc.removeEventListener('focusin', this.onFocusIn, true);
@@ -137,6 +147,20 @@ export class Palette {
     this.deps.doc.removeEventListener('compositionend', this.onComposition, true);
     this.unswallow();
     this.close(false);
+  }
+
+  /** The language changed: the open palette's words in the new one (what was typed, chosen and focused stays). */
+  relabel = (): void => {
+    if (!this.host) return;
+    for (const label of this.labels) label();
+    this.rerender?.();
+  };
+
+  /** Writes a text of the palette's own now, and again at each change of language while it is open. */
+  private say(write: (t: ReturnType<typeof contentT>) => void): void {
+    const label = () => write(contentT());
+    label();
+    this.labels.push(label);
   }
 
   get isOpen(): boolean {
@@ -377,7 +401,7 @@ export class Palette {
     const box = doc.createElement('div');
     box.className = 'box';
     box.setAttribute('role', 'dialog');
-    box.setAttribute('aria-label', contentT()('palLabel'));
+    this.say((t) => box.setAttribute('aria-label', t('palLabel')));
     root.append(style, box);
     const rect = el.getBoundingClientRect();
     // Just above the chat input (below it when the input sits near the top of the window).
@@ -402,6 +426,7 @@ export class Palette {
     this.host.remove();
     this.host = null;
     this.rerender = null;
+    this.labels = [];
     if (restore) {
       const input = this.deps.input();
       const el = input ? editableOf(input) : null;
@@ -413,14 +438,16 @@ export class Palette {
     const doc = this.deps.doc;
     const q = doc.createElement('input');
     q.type = 'text';
-    q.placeholder = contentT()('palSearch');
-    q.setAttribute('aria-label', contentT()('palSearchLabel'));
+    this.say((t) => {
+      q.placeholder = t('palSearch');
+      q.setAttribute('aria-label', t('palSearchLabel'));
+    });
     const list = doc.createElement('ul');
     list.setAttribute('role', 'listbox');
     const foot = doc.createElement('div');
     foot.className = 'foot';
-    foot.textContent = contentT()('palKeys');
-    const pv = preview(doc);
+    this.say((t) => (foot.textContent = t('palKeys')));
+    const pv = this.preview();
     const hint = doc.createElement('div');
     hint.className = 'hint';
     box.append(q, list, pv, foot);
@@ -559,7 +586,7 @@ export class Palette {
   private renderPrompts(box: HTMLElement, el: HTMLElement, row: PhraseRow): void {
     const doc = this.deps.doc;
     const names = promptsOf(row.text);
-    const pv = preview(doc);
+    const pv = this.preview();
     const values = () => Object.fromEntries(names.map((n, k) => [n, fields[k]?.value ?? '']));
     const show = () => {
       pv.textContent = safeText(this.filled(row, values(), true).text);
@@ -592,7 +619,7 @@ export class Palette {
     });
     const foot = doc.createElement('div');
     foot.className = 'foot';
-    foot.textContent = contentT()('palFillKeys');
+    this.say((t) => (foot.textContent = t('palFillKeys')));
     box.append(pv, foot);
     show();
     fields[0]?.focus();
@@ -613,6 +640,15 @@ export class Palette {
     return { text: text.replace(/\uE000/g, ''), caret: text.indexOf('\uE000') };
   }
 
+  /** The preview line: filled text, set as text only (page text in it without bidi and zero-width controls). */
+  private preview(): HTMLElement {
+    const pv = this.deps.doc.createElement('div');
+    pv.className = 'pv';
+    pv.setAttribute('aria-live', 'polite');
+    this.say((t) => pv.setAttribute('aria-label', t('palPreview')));
+    return pv;
+  }
+
   /** Fills the phrase and inserts it at the (restored) caret; {cursor} marks where the caret ends up. */
   private async insert(el: HTMLElement, row: PhraseRow, prompts: Record<string, string>): Promise<void> {
     const { text: clean, caret: at } = this.filled(row, prompts);
@@ -624,15 +660,6 @@ export class Palette {
     if (where >= 0) this.phrases[where] = { ...row, ...oneMoreUse(row, this.deps.now()) };
     void send(this.deps.send, { type: 'phraseUsed', id: row.id });
   }
-}
-
-/** The preview line: filled text, set as text only (page text in it without bidi and zero-width controls). */
-function preview(doc: Document): HTMLElement {
-  const pv = doc.createElement('div');
-  pv.className = 'pv';
-  pv.setAttribute('aria-live', 'polite');
-  pv.setAttribute('aria-label', contentT()('palPreview'));
-  return pv;
 }
 
 function appendHighlighted(

@@ -4,16 +4,24 @@
  * tab or window sees it. Nothing waits, or the setting is off: the page's title, exactly as the page last set it.
  * The page's own title changes are kept, never fought: a title that is not ours becomes the page's title and the
  * prefix goes in front of it again. One title write a second at most, and only while something waits.
+ *
+ * A tab hidden for 5 minutes has its timers woken about once a minute (Chrome's intensive wake-up throttling of
+ * chained timers: https://developer.chrome.com/blog/timer-throttling-in-chrome-88), so "(3) 0:12" could stand a minute
+ * after it stopped being true, exactly while the agent is in another tab. So once a tab has been hidden nearly that
+ * long the title says what stays true until the next wake-up, in whole minutes rounded toward urgency ("(3) <2 分":
+ * under 2 minutes left; "(3) 超 2 分": at least 2 minutes over; "(3) 超时" in the first minute over); the
+ * background's clock pushes (a message wakes the page: a clock's breach comes that way) update it too, and it is
+ * exact again the moment the tab is shown.
  */
 import type { TabClock } from '../messages';
-import { contentT } from '../i18n/content';
+import { CONTENT_CATALOGS, contentT } from '../i18n/content';
 import { windowTimers, type TimerId, type Timers } from './timers';
 
 /**
  * "(3) 0:12" for 3 waiting buyers whose most urgent deadline is 12 s away; '' when none waits. Compact m:ss, not
  * words ("剩 12 秒"): a tab strip shows only a few characters of a title.
  */
-export function titlePrefix(clocks: Iterable<TabClock>, now: number, t = contentT()): string {
+export function titlePrefix(clocks: Iterable<TabClock>, now: number, t = contentT(), coarse = false): string {
   let n = 0;
   let due = Infinity;
   for (const c of clocks) {
@@ -22,16 +30,35 @@ export function titlePrefix(clocks: Iterable<TabClock>, now: number, t = content
   }
   if (!n) return '';
   const left = due - now;
+  if (coarse) {
+    // True for as long as the tab may sleep: time left only shrinks ("under N min" stays true), time over only grows.
+    if (left > 0) return `(${n}) ${t('titleUnder', [Math.floor(left / MINUTE) + 1])}`;
+    const over = Math.floor(-left / MINUTE);
+    return `(${n}) ${over ? t('badgeOver', [t('durMin', [over])]) : t('titleOverdue')}`;
+  }
   const s = Math.ceil(Math.abs(left) / 1000);
   const time = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
   return `(${n}) ${left > 0 ? time : t('badgeOver', [time])}`;
 }
 
+const MINUTE = 60_000;
 /**
- * A prefix this class writes ("(3) 0:12 · ", "(3) 超 1:03 · ", "(3) 1:03 over · "), wherever it stands: a page that
- * builds its title from the one it reads ("【新消息】" + document.title) copies ours into its own.
+ * Hidden this long, a tab's timers may wake only once a minute (Chrome: after 5 minutes hidden; a few seconds less
+ * here, so the text written just before is already the coarse one).
  */
-const OUR_PREFIX = /\(\d+\) [^·()]{0,16}\d:\d\d[^·()]{0,16} ·(?: |$)/g;
+export const THROTTLED_AFTER_MS = 5 * MINUTE - 10_000;
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The coarse texts of both languages, as patterns ("<\d+ 分", "\d+ min", "超时", "overdue"). */
+const COARSE = Object.values(CONTENT_CATALOGS).flatMap((c) =>
+  [c.titleUnder, c.durMin, c.titleOverdue].map((m) => escapeRe(m).replace(/\\\{\\\{1\\\}\\\}/g, '\\d+')),
+);
+/**
+ * A prefix this class writes ("(3) 0:12 · ", "(3) 超 1:03 · ", "(3) 1:03 over · ", "(3) <2 分 · ", "(3) 超时 · "),
+ * wherever it stands: a page that builds its title from the one it reads ("【新消息】" + document.title) copies ours
+ * into its own.
+ */
+const OUR_PREFIX = new RegExp(`\\(\\d+\\) [^·()]{0,16}(?:\\d:\\d\\d|${COARSE.join('|')})[^·()]{0,16} ·(?: |$)`, 'g');
 /** A title as `document.title` reads it back (whitespace collapsed and trimmed). */
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 /** The page's own part of a title: ours taken out. */
@@ -61,6 +88,8 @@ export class TabTitle {
   private readonly mo: MutationObserver;
   /** When a page title change was last answered at once (performance.now). */
   private reappliedAt = -Infinity;
+  /** Since when the tab is hidden (`now()`); -Infinity: hidden before we came (for how long, unknown). */
+  private hiddenSince: number | null;
 
   constructor(
     private readonly doc: Document,
@@ -71,6 +100,8 @@ export class TabTitle {
   ) {
     // A title left with our prefix (a frame that went away without restoring it) is not the page's.
     this.own = pagePart(doc.title);
+    this.hiddenSince = doc.hidden ? -Infinity : null;
+    doc.addEventListener('visibilitychange', this.onVisibility);
     this.mo = new MutationObserver(() => {
       if (norm(this.doc.title) === norm(this.ours())) return;
       // The page changed its title: it is the page's own, our prefix goes in front of it again. At most once a
@@ -94,13 +125,22 @@ export class TabTitle {
 
   stop = (): void => {
     this.frame?.removeEventListener('pagehide', this.stop);
+    this.doc.removeEventListener('visibilitychange', this.onVisibility);
     this.on = false;
     this.update();
     this.mo.disconnect();
   };
 
+  /** Shown: exact again at once; hidden: the time it went, and the title as it was (exact for now). */
+  private onVisibility = (): void => {
+    this.hiddenSince = this.doc.hidden ? this.now() : null;
+    this.update();
+  };
+
   private update = (): void => {
-    this.prefix = this.on ? titlePrefix(this.clocks(), this.now()) : '';
+    const now = this.now();
+    const coarse = this.hiddenSince !== null && now - this.hiddenSince >= THROTTLED_AFTER_MS;
+    this.prefix = this.on ? titlePrefix(this.clocks(), now, contentT(), coarse) : '';
     this.apply();
     if (this.prefix && !this.timer) this.timer = this.timers.setInterval(this.update, 1000);
     if (!this.prefix && this.timer) {

@@ -19,9 +19,16 @@ export const contentTranslate = (lang: Lang): ContentT =>
 let current: Lang | null = null;
 /** The content script's current translator (the browser's language until `setContentLang`). */
 export const contentT = (): ContentT => contentTranslate((current ??= resolveLang('auto')));
-/** Sets the content script's language; true when it changed. */
+const listeners = new Set<() => void>();
+/** Calls `fn` after each change of the content script's language (an open palette relabels); returns the unsubscribe. */
+export function onContentLang(fn: () => void): () => void {
+  listeners.add(fn);
+  return () => void listeners.delete(fn);
+}
+/** Sets the content script's language; true when it changed (then the listeners are told). */
 export function setContentLang(lang: Lang): boolean {
   const changed = contentT().lang !== lang;
   current = lang;
+  if (changed) for (const fn of [...listeners]) fn();
   return changed;
 }

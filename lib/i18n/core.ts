@@ -55,6 +55,12 @@ export function browserUiLanguage(): string {
 }
 
 const PLACEHOLDER = /\{\{\s*([^{}\s]+)\s*\}\}/g;
+/**
+ * i18next's nesting, the one form the catalogs use: `$t(key, {"count": {{2}} })`, for a message with several counts,
+ * each taking its own plural ("1 message was ignored (including 3 chat records)"). The nested key gets the message's
+ * values with the given ones over them, as in i18next.
+ */
+const NESTED = /\$t\(([\w.]+)(?:, *(\{[^()]*\}))?\)/g;
 
 /**
  * A translator over `catalogs[lang]`, falling back to Chinese (the product's first language), then to the key.
@@ -75,7 +81,17 @@ export function makeTranslator<K extends string>(lang: Lang, catalogs: Readonly<
       ? Object.fromEntries((args as readonly Arg[]).map((a, i) => [String(i + 1), a]))
       : { ...(args as Record<string, Arg> | undefined) };
     const msg = find(lang, key, vars.count) ?? find('zh_CN', key, vars.count) ?? key;
-    return msg.replace(PLACEHOLDER, (_, name: string) => String(vars[name] ?? ''));
+    const text = msg.replace(PLACEHOLDER, (_, name: string) => String(vars[name] ?? ''));
+    return text.includes('$t(') ? text.replace(NESTED, (_, k: string, json?: string) => nested(k, json, vars)) : text;
+  };
+  const nested = (key: string, json: string | undefined, vars: Record<string, Arg | undefined>) => {
+    let own: Record<string, Arg> = {};
+    try {
+      if (json) own = JSON.parse(json) as Record<string, Arg>;
+    } catch {
+      return `${key},${json}`; // a value that breaks the options (never a count): as i18next shows it
+    }
+    return t(key as K, { ...(vars as Record<string, Arg>), ...own });
   };
   return Object.assign(t, { lang });
 }

@@ -133,8 +133,8 @@ describe('analytics page with seeded data', () => {
 
     // 26 × 120 s, 2 × 250 s, 2 never, 1 never yesterday (31): median 120 s; p90 at rank 27 of 0..30 → 250 s.
     const resp = page.locator('[data-response="pdd"] .rs-total');
-    expect(await resp.textContent()).toContain('中位数：120 秒');
-    expect(await resp.textContent()).toContain('P90：250 秒');
+    expect(await resp.textContent()).toContain('中位数：2 分 ·');
+    expect(await resp.textContent()).toContain('P90：4 分 10 秒');
     expect(await resp.textContent()).toContain('已回复 28 / 共 31');
 
     const wd = dayWeekday(D);

@@ -1,6 +1,7 @@
 /**
  * The welcome page (first run) in Chromium, opened directly: it lists the watched workbenches, its sound and
- * notification tests work, and the agent's name is saved through the background.
+ * notification tests work, and the agent's name is shown as stored, checked as the setting's schema checks it and
+ * saved through the background.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCRIPT_SITES } from '../../lib/hosts';
@@ -12,7 +13,7 @@ let ext: ExtensionHarness;
 
 beforeAll(async () => {
   ext = await launchExtension();
-  await seedSettings(ext, { language: 'zh_CN' });
+  await seedSettings(ext, { language: 'zh_CN', agentName: '小王' });
 });
 afterAll(async () => {
   await ext?.close();
@@ -55,12 +56,25 @@ describe('the welcome page', () => {
     await expect.poll(() => page.locator('[data-status="notice"]').textContent()).toMatch(/已发送|通知被关闭/);
     const notices = await page.evaluate(() => chrome.notifications.getAll());
     expect(Object.keys(notices)).toContain('welcome|test');
-    // The name: saved through the background's validated settings message.
-    await page.locator('input[name="agentName"]').fill('小美');
+    // The name: the stored one shown; a bad one said and not stored; a good one saved through the background's
+    // validated settings message.
+    const input = page.locator('input[name="agentName"]');
+    await expect.poll(() => input.inputValue()).toBe('小王');
+    await input.fill('小{美}');
+    await page.getByRole('button', { name: '保存' }).click();
+    await expect
+      .poll(() => page.locator('[data-status="name"]').textContent())
+      .toBe('没有保存：名字最多 20 个字，只能写一行，不能含 { }');
+    expect((await readStore(ext, 'settings')).find((r) => r.key === 'agentName')?.value).toBe('小王');
+    await input.fill(' 小美 ');
     await page.getByRole('button', { name: '保存' }).click();
     await expect.poll(() => page.locator('[data-status="name"]').textContent()).toBe('已保存');
     const rows = await readStore(ext, 'settings');
     expect(rows.find((r) => r.key === 'agentName')?.value).toBe('小美');
+    // What is stored is what the page shows (trimmed), also after a reload.
+    await expect.poll(() => input.inputValue()).toBe('小美');
+    await page.reload();
+    await expect.poll(() => page.locator('input[name="agentName"]').inputValue()).toBe('小美');
     // The settings link opens the options page.
     await page.locator('#wel-options').click();
     await page.waitForURL(/options\.html/);

@@ -175,7 +175,7 @@ describe('Analytics page', () => {
     render(<AnalyticsPage />);
     const resp = (await screen.findByText('拼多多', { selector: '[data-response] h3' })).closest('article')!;
     // 30, 60, 250, ∞ → median 155, p90 in the never-answered.
-    await vi.waitFor(() => expect(resp.querySelector('.rs-total')!.textContent).toContain('中位数：155 秒'));
+    await vi.waitFor(() => expect(resp.querySelector('.rs-total')!.textContent).toContain('中位数：2 分 35 秒'));
     expect(resp.querySelector('.rs-total')!.textContent).toContain('P90：未回复');
     expect(resp.textContent).toContain('已回复 3 / 共 4');
 

@@ -2,6 +2,7 @@
 /** The in-page palette's shortcut expansion (the palette's search is tested in phrases-search.test.ts). */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Palette } from '../../lib/content/palette';
+import { contentT, setContentLang } from '../../lib/i18n/content';
 import type { PhraseRow } from '../../lib/model';
 import { pinyinKey } from '../../lib/phrases/pinyin';
 import { suggestPhrases } from '../../lib/phrases/suggest';
@@ -263,5 +264,63 @@ describe('the key that chose a phrase never reaches the page', () => {
       input.dispatchEvent(new KeyboardEvent(type, { key: 'Enter', bubbles: true, cancelable: true }));
     input.dispatchEvent(new KeyboardEvent('keyup', { key: 'a', bubbles: true, cancelable: true }));
     expect(reached).toEqual(['keydown:Enter', 'keyup:Enter', 'keyup:a']);
+  });
+});
+
+describe('the language arrives with the clocks while the palette is open', () => {
+  afterEach(() => void setContentLang('zh_CN'));
+
+  it('the open list says everything in the new language, keeping what was typed and chosen', async () => {
+    setContentLang('zh_CN');
+    const { root, key } = await opened([phrase(1, '好的，马上发货'), phrase(2, '好的，稍等')]);
+    const search = root.querySelector('input')!;
+    const box = root.querySelector('.box')!;
+    expect(search.placeholder).toBe('搜索短语 / 快捷键…');
+    expect(root.querySelector('.foot')!.textContent).toBe('↑↓ 选择 · Enter 插入 · Esc 关闭 · 不会自动发送');
+    search.value = '好的';
+    search.dispatchEvent(new Event('input'));
+    key(search, 'ArrowDown');
+    const chosen = root.querySelector('li[aria-selected="true"]')!.textContent;
+    // The worker's clocks message carries another language (the watcher sets it: setContentLang).
+    expect(setContentLang('en')).toBe(true);
+    expect(search.placeholder).toBe('Search phrases or shortcuts…');
+    expect(search.getAttribute('aria-label')).toBe('Search phrases');
+    expect(box.getAttribute('aria-label')).toBe('Quick phrases');
+    expect(root.querySelector('.foot')!.textContent).toBe('↑↓ choose · Enter insert · Esc close · never sends');
+    expect(root.querySelector('.pv')!.getAttribute('aria-label')).toBe('Preview');
+    expect(search.value).toBe('好的');
+    expect(root.querySelector('li[aria-selected="true"]')!.textContent).toBe(chosen);
+    // Nothing matching: the list's own note is in the new language too.
+    search.value = 'zzzz';
+    search.dispatchEvent(new Event('input'));
+    expect(root.querySelector('li.empty')!.textContent).toBe('No matching phrase');
+    setContentLang('zh_CN');
+    expect(root.querySelector('li.empty')!.textContent).toBe('没有匹配的短语');
+    expect(root.querySelector('.foot')!.textContent).toBe(contentT()('palKeys'));
+  });
+
+  it('the fill-in prompts too; a closed or stopped palette is not touched', async () => {
+    setContentLang('zh_CN');
+    const { root, key, p } = await opened([phrase(1, '亲，您的订单号是 {?订单号} 吗？')]);
+    key(root.querySelector('input')!, 'Enter');
+    const field = root.querySelector('input[aria-label="订单号"]') as HTMLInputElement;
+    field.value = '123';
+    field.dispatchEvent(new Event('input'));
+    expect(root.querySelector('.foot')!.textContent).toBe('填好后按 Enter 插入 · Esc 取消');
+    setContentLang('en');
+    expect(root.querySelector('.foot')!.textContent).toBe('Fill in, then Enter to insert · Esc to cancel');
+    expect(field.value).toBe('123');
+    expect(root.querySelector('.pv')!.textContent).toBe('亲，您的订单号是 123 吗？');
+    p.close(false);
+    const foot = root.querySelector('.foot')!;
+    setContentLang('zh_CN');
+    expect(foot.textContent).toBe('Fill in, then Enter to insert · Esc to cancel');
+    p.stop();
+    await p.open();
+    const again = document.querySelector('[data-reply-sentinel-palette]')!.shadowRoot!;
+    setContentLang('en');
+    // Stopped: no longer following the language (the next open is in the language of that moment).
+    expect(again.querySelector('input')!.placeholder).toBe('搜索短语 / 快捷键…');
+    p.close(false);
   });
 });

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TabClock } from '../../lib/messages';
-import { TabTitle, titlePrefix } from '../../lib/content/tab-title';
+import { THROTTLED_AFTER_MS, TabTitle, titlePrefix } from '../../lib/content/tab-title';
 import { contentTranslate, setContentLang } from '../../lib/i18n/content';
 
 // The content script's language comes with the clocks; until then the browser's (jsdom: English). Chinese here.
@@ -24,6 +24,38 @@ describe('titlePrefix', () => {
     expect(titlePrefix([clock('a', 150_000), clock('b', -63_000, 'breached')], NOW)).toBe('(2) 超 1:03');
     expect(titlePrefix([clock('a', -63_000, 'breached')], NOW, contentTranslate('en'))).toBe('(1) 1:03 over');
     expect(titlePrefix([clock('a', 0)], NOW)).toBe('(1) 超 0:00');
+  });
+
+  it('coarse (a tab whose timers wake once a minute): whole minutes that stay true until the next wake-up', () => {
+    const en = contentTranslate('en');
+    const coarse = (dueIn: number, t = contentTranslate('zh_CN')) =>
+      titlePrefix([clock('a', dueIn), clock('b', dueIn + 600_000)], NOW, t, true);
+    // Time left: under the next whole minute (2:00 left is not "under 2").
+    expect(coarse(12_000)).toBe('(2) <1 分');
+    expect(coarse(59_999)).toBe('(2) <1 分');
+    expect(coarse(60_000)).toBe('(2) <2 分');
+    expect(coarse(119_000)).toBe('(2) <2 分');
+    expect(coarse(754_000)).toBe('(2) <13 分');
+    expect(coarse(12_000, en)).toBe('(2) <1 min');
+    // Time over: at least the whole minutes passed; the first minute says only that it is over.
+    expect(coarse(0)).toBe('(2) 超时');
+    expect(coarse(-59_000)).toBe('(2) 超时');
+    expect(coarse(-60_000)).toBe('(2) 超 1 分');
+    expect(coarse(-179_000)).toBe('(2) 超 2 分');
+    expect(coarse(-179_000, en)).toBe('(2) 2 min over');
+    expect(coarse(-1000, en)).toBe('(2) overdue');
+    // Each text stays true for the next minute: no later moment within it contradicts it.
+    for (let dueIn = -300_000; dueIn <= 300_000; dueIn += 7_000) {
+      const said = coarse(dueIn);
+      for (let later = 0; later <= 60_000; later += 1000) {
+        const left = dueIn - later;
+        const m = /^\(2\) (?:<(\d+) 分|超 (\d+) 分|超时)$/.exec(said);
+        expect(m, said).not.toBeNull();
+        if (m![1]) expect(left < Number(m![1]) * 60_000 || left <= 0, `${said} at ${left}`).toBe(true);
+        if (m![2]) expect(-left).toBeGreaterThanOrEqual(Number(m![2]) * 60_000);
+        if (said.endsWith('超时')) expect(left).toBeLessThanOrEqual(0);
+      }
+    }
   });
 });
 
@@ -147,6 +179,96 @@ describe('TabTitle', () => {
     frame.dispatchEvent(new Event('pagehide'));
     expect(document.title).toBe('拼多多商家后台');
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  describe('a hidden tab (Chrome wakes its timers once a minute after 5 minutes hidden)', () => {
+    let hidden = false;
+    const setHidden = (h: boolean) => {
+      hidden = h;
+      document.dispatchEvent(new Event('visibilitychange'));
+    };
+    beforeEach(() => {
+      hidden = false;
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+    });
+    afterEach(() => {
+      // Back to jsdom's own.
+      delete (document as { hidden?: boolean }).hidden;
+    });
+
+    it('exact for the first minutes hidden, then whole minutes toward urgency, exact again once shown', () => {
+      clocks = [clock('a', 400_000), clock('b', 900_000)];
+      t.show(() => clocks, true);
+      expect(document.title).toBe('(2) 6:40 · 拼多多商家后台');
+      setHidden(true);
+      expect(document.title).toBe('(2) 6:40 · 拼多多商家后台');
+      // Hidden, timers still wake each second: exact.
+      now += 60_000;
+      vi.advanceTimersByTime(60_000);
+      expect(document.title).toBe('(2) 5:40 · 拼多多商家后台');
+      // Hidden nearly five minutes: what stays true while the timers sleep.
+      now += THROTTLED_AFTER_MS - 60_000;
+      vi.advanceTimersByTime(THROTTLED_AFTER_MS - 60_000);
+      expect(document.title).toBe('(2) <2 分 · 拼多多商家后台');
+      // Throttled: one wake-up a minute; the deadline passes in between.
+      now += 60_000;
+      vi.advanceTimersByTime(60_000);
+      expect(document.title).toBe('(2) <1 分 · 拼多多商家后台');
+      now += 60_000;
+      vi.advanceTimersByTime(60_000);
+      expect(document.title).toBe('(2) 超时 · 拼多多商家后台');
+      now += 60_000;
+      vi.advanceTimersByTime(60_000);
+      expect(document.title).toBe('(2) 超 1 分 · 拼多多商家后台');
+      // A clock push from the background (a message wakes the page) between ticks: coarse too.
+      clocks = [clock('b', 900_000)];
+      t.show(() => clocks, true);
+      expect(document.title).toBe('(1) <8 分 · 拼多多商家后台');
+      // Shown again: exact at once, not at the next tick.
+      setHidden(false);
+      expect(document.title).toBe('(1) 7:10 · 拼多多商家后台');
+    });
+
+    it('a tab already hidden when the script starts: coarse from the first write (how long it was hidden is unknown)', () => {
+      t.stop();
+      hidden = true;
+      const t2 = new TabTitle(document, () => now);
+      clocks = [clock('a', 12_000)];
+      t2.show(() => clocks, true);
+      expect(document.title).toBe('(1) <1 分 · 拼多多商家后台');
+      setHidden(false);
+      expect(document.title).toBe('(1) 0:12 · 拼多多商家后台');
+      t2.stop();
+      expect(document.title).toBe('拼多多商家后台');
+    });
+
+    it('a coarse prefix left on the title is not taken for the page’s, in either language', () => {
+      t.stop();
+      for (const left of [
+        '(2) <2 分 · ',
+        '(2) 超 3 分 · ',
+        '(2) 超时 · ',
+        '(2) <2 min · ',
+        '(2) 3 min over · ',
+        '(2) overdue · ',
+      ]) {
+        document.title = `${left}拼多多商家后台`;
+        const t2 = new TabTitle(document, () => now);
+        clocks = [clock('a', 12_000)];
+        t2.show(() => clocks, true);
+        expect(document.title, left).toBe('(1) 0:12 · 拼多多商家后台');
+        t2.stop();
+        expect(document.title, left).toBe('拼多多商家后台');
+      }
+    });
+
+    it('stop() stops following the visibility', () => {
+      clocks = [clock('a', 400_000)];
+      t.show(() => clocks, true);
+      t.stop();
+      setHidden(true);
+      expect(document.title).toBe('拼多多商家后台');
+    });
   });
 
   it('stop() restores the title and stops watching it', async () => {
