@@ -5,21 +5,21 @@
  * mirrors must learn is returned (`Staged`). Free of chrome.*.
  */
 import type { SentinelDB } from '../db/schema';
-import { absorbedCounters, evaluate, isCounter, lateSighting } from '../engine';
+import { absorbedCounters, evaluate, isCounter, lateSighting, seenThrough } from '../engine';
 import { threadCompare } from '../engine/rounds';
 import { chinaDay, chinaDayStart } from '../engine/time';
-import { exactCut } from '../engine/window';
+import { recentCut } from '../engine/window';
 import type { ClockRow, CoverageSpan, EventRow, UnitRow } from '../model';
 import { primaryMetric } from '../rules';
 import type { RuleSet } from '../rules/types';
 import type { TabRegistry } from './coverage';
 import { markPrunedBefore, readPrunedBefore } from './maintenance';
 import { applyDayStatsChange, applyRollupDelta } from './rollups';
-import { ThreadCache } from './thread-cache';
+import { ThreadCache, type CachedThread } from './thread-cache';
 
 /** How many stored messages the background keeps in memory (recently active conversations; a few MB). */
 export const THREAD_CACHE_EVENTS = 30_000;
-/** From this many stored messages on, a conversation is evaluated from yesterday's midnight when that is exact. */
+/** From this many stored messages on, a conversation is evaluated from yesterday's midnight (or the first question after it) when that is exact. */
 export const LONG_THREAD = 500;
 
 /** What a recompute reads of the settings, at the time it runs. */
@@ -34,6 +34,8 @@ export class Recompute {
   readonly threads = new ThreadCache(THREAD_CACHE_EVENTS);
   /** How conversations were evaluated: whole, or from yesterday's midnight (long threads). For tests and bench. */
   readonly evaluations = { whole: 0, recent: 0 };
+  /** From this many stored messages on, a thread with new messages is evaluated from the cut (tests set Infinity). */
+  longThread = LONG_THREAD;
 
   constructor(
     private readonly db: SentinelDB,
@@ -43,15 +45,20 @@ export class Recompute {
 
   /** After a recompute committed: the threads it read and wrote are what the cache holds. */
   remember(staged: Staged): void {
-    for (const [conv, events] of staged.threads) this.threads.set(conv, events);
+    for (const t of staged.threads)
+      if (t.base) this.threads.update(t.conv, t.base, t.events, t.put, t.deleted);
+      else this.threads.set(t.conv, t.events);
   }
 
   /**
-   * Recomputes clocks, units and rollups of some conversations, inside the caller's transaction (`RECOMPUTE_TABLES`). A conversation's messages come from the thread cache
-   * (plus `page.added`, just stored) or else from the database. What the page just showed (`page`, from ingest) is
-   * reconciled first: counter readings the thread already accounts for are not kept (one wait, one event: see
-   * `absorbedCounters`), and a sighting a verdict needs is kept as `seenAt` (see `lateSighting`). What the mirrors
-   * must learn is returned, for `remember` (and the caller's clock mirror) once the transaction has committed.
+   * Recomputes clocks, units and rollups of some conversations, inside the caller's transaction (`RECOMPUTE_TABLES`).
+   * A conversation's messages come from the thread cache (plus `page.added`, just stored) or else from the database.
+   * What the page just showed (`page`, from ingest) is reconciled first: counter readings the thread already accounts
+   * for are not kept (one wait, one event: see `absorbedCounters`), and a sighting a verdict needs is kept as
+   * `seenAt` (see `lateSighting`). A long thread that got new messages is reconciled and evaluated from the cut
+   * (`recentCut`: yesterday's midnight, or the first question after it) when that is exact, so a new message costs
+   * what the last day or two cost, not the whole thread. What the mirrors must learn is returned, for `remember`
+   * (and the caller's clock mirror) once the transaction has committed.
    */
   async within(
     convs: string[],
@@ -66,53 +73,53 @@ export class Recompute {
     for (const conv of convs) {
       const cached = this.threads.peek(conv);
       const added = fresh?.get(conv) ?? [];
-      let events: EventRow[];
-      if (cached) {
-        const merged = new Map(cached);
-        for (const e of added) merged.set(e.key, e);
-        events = [...merged.values()];
-      } else {
-        events = await db.events.where('conv').equals(conv).toArray();
-      }
-      // Kept in thread order (new messages usually come last, so this sort is nearly free).
-      events.sort(threadCompare);
-      let coverage: CoverageSpan[] = [];
-      if (events.length) {
-        const { platform, account } = events[0]!;
-        const ck = `${platform}|${account}`;
-        coverage = covCache.get(ck) ?? (await this.tabs.spans(platform, account, now));
-        covCache.set(ck, coverage);
-        if (page) {
-          const r = await this.reconcile(events, added, coverage, page.sighted.get(conv));
-          events = r.events;
-          staged.dropped += r.dropped;
-        }
-      }
-      staged.threads.push([conv, new Map(events.map((e) => [e.key, e]))]);
+      // Kept in thread order: new messages usually come last, and are then appended (no copy of a Map, no sort).
+      const events = cached
+        ? withAdded(cached, added)
+        : (await db.events.where('conv').equals(conv).toArray()).sort(threadCompare);
+      const thread: StagedThread = { conv, events, base: cached, put: added, deleted: [] };
+      staged.threads.push(thread);
       if (!events.length) continue;
-      staged.convs++;
       const { platform } = events[0]!;
       const stored = await db.units.where('conv').equals(conv).toArray();
       // Days whose raw messages were pruned (retention, space recovery) keep their stored results: recomputing them
-      // from what is left would undercount them. A long thread that got new messages is evaluated from yesterday's
-      // midnight when that is exact (lib/engine/window.ts) and the stored results before it are final.
-      let from = frozen;
-      let input = events;
-      if (events.length >= LONG_THREAD && added.length) {
-        const cutAt = chinaDayStart(chinaDay(now - 86_400_000));
-        const cutDay = chinaDay(cutAt);
-        const rules = this.config().rules.platforms[platform];
-        const cut =
-          rules && added.every((e) => e.at >= cutAt) && stored.every((u) => u.day >= cutDay || isFinal(u))
-            ? exactCut(events, rules, cutAt)
-            : 0;
-        if (cut > 0) {
-          input = events.slice(cut);
-          if (cutDay > from) from = cutDay;
-        }
+      // from what is left would undercount them. A long thread that got new messages is evaluated from the cut
+      // (lib/engine/window.ts) when that is exact and the stored results before yesterday are final.
+      const cutAt = chinaDayStart(chinaDay(now - 86_400_000));
+      const cutDay = chinaDay(cutAt);
+      const rules = this.config().rules.platforms[platform];
+      const long =
+        events.length >= this.longThread &&
+        added.length > 0 &&
+        rules !== undefined &&
+        stored.every((u) => u.day >= cutDay || isFinal(u));
+      const cutOf = (list: readonly EventRow[]) => {
+        if (!long) return 0;
+        const cut = recentCut(list, rules, cutAt);
+        // Every new message must be after the cut (nothing before it is recomputed).
+        return cut > 0 && added.every((e) => e.at >= list[cut]!.at) ? cut : 0;
+      };
+      const { account } = events[0]!;
+      const ck = `${platform}|${account}`;
+      const coverage = covCache.get(ck) ?? (await this.tabs.spans(platform, account, now));
+      covCache.set(ck, coverage);
+      let all = events;
+      if (page) {
+        // Reconciled from the cut of the thread as it came (the part before it cannot change, see `reconcile`).
+        const r = await this.reconcile(events, cutOf(events), added, coverage, page.sighted.get(conv));
+        all = thread.events = r.events;
+        thread.put = r.put;
+        thread.deleted = r.deleted;
+        staged.dropped += r.dropped;
+        if (!all.length) continue;
       }
-      if (input === events) this.evaluations.whole++;
-      else this.evaluations.recent++;
+      staged.convs++;
+      // The cut of the thread as stored now.
+      const cut = cutOf(all);
+      const from = cut > 0 && cutDay > frozen ? cutDay : frozen;
+      const input = cut > 0 ? all.slice(cut) : all;
+      if (cut > 0) this.evaluations.recent++;
+      else this.evaluations.whole++;
       const out = evaluate({
         events: input,
         coverage,
@@ -151,41 +158,57 @@ export class Recompute {
    * counter readings the thread accounts for (the same wait read again, or the message it counted: `absorbedCounters`
    * under the primary metric) are deleted, so one wait is one stored event and a reload stores nothing; a sighting
    * at `sighted` that a verdict needs (`lateSighting`) is kept as `seenAt` on the wait's first event. Returns the
-   * thread as stored now, and how many of `added` were not kept.
+   * thread as stored now, what of it was written (`put`: `added` kept, a `seenAt`) and deleted, and how many of
+   * `added` were not kept.
+   *
+   * `cut` > 0 (an exact cut, `recentCut`, with every added message after it): only the part from the cut is read.
+   * Its rounds are the whole thread's from there on, and the rounds before it are closed and unchanged since the
+   * last reconcile, which deleted their absorbed counters already; the latest sighting is taken from the whole thread.
    */
   private async reconcile(
-    events: EventRow[],
+    events: readonly EventRow[],
+    cut: number,
     added: readonly EventRow[],
     coverage: readonly CoverageSpan[],
     sighted: number | undefined,
-  ): Promise<{ events: EventRow[]; dropped: number }> {
+  ): Promise<{ events: readonly EventRow[]; put: EventRow[]; deleted: string[]; dropped: number }> {
     const rule = primaryMetric(this.config().rules, events[0]!.platform);
     const addedKeys = new Set(added.map((e) => e.key));
     // Of two readings of one wait the first seen stands: what arrives now was seen after everything stored, even when
     // the clocks say the same millisecond.
     let storedSeen = -Infinity;
-    for (const e of events) if (!addedKeys.has(e.key)) storedSeen = Math.max(storedSeen, e.observedAt);
-    const arrival = events.map((e) =>
+    if (added.some(isCounter))
+      for (const e of events) if (!addedKeys.has(e.key)) storedSeen = Math.max(storedSeen, e.observedAt);
+    let part = cut > 0 ? events.slice(cut) : events;
+    const arrival = part.map((e) =>
       addedKeys.has(e.key) && isCounter(e) && e.observedAt <= storedSeen ? { ...e, observedAt: storedSeen + 1 } : e,
     );
     const absorbed = new Set(absorbedCounters(arrival, rule));
     let dropped = 0;
+    let put = [...added];
+    const deleted: string[] = [];
     if (absorbed.size) {
-      const gone = events.filter((e) => isCounter(e) && absorbed.has(e.messageId));
+      const gone = part.filter((e) => isCounter(e) && absorbed.has(e.messageId));
       await this.db.events.bulkDelete(gone.map((e) => e.key));
       dropped = gone.filter((e) => addedKeys.has(e.key)).length;
       const goneKeys = new Set(gone.map((e) => e.key));
-      events = events.filter((e) => !goneKeys.has(e.key));
+      part = part.filter((e) => !goneKeys.has(e.key));
+      put = put.filter((e) => !goneKeys.has(e.key));
+      deleted.push(...goneKeys);
     }
+    let all = cut > 0 ? events.slice(0, cut).concat(part) : part;
     if (sighted !== undefined) {
-      const first = lateSighting(events, rule, coverage, sighted) as EventRow | null;
+      // How late the thread was seen counts: the part alone when nothing before the cut was seen later.
+      const judged = cut > 0 && seenThrough(events.slice(0, cut)) > seenThrough(part) ? all : part;
+      const first = lateSighting(judged, rule, coverage, sighted) as EventRow | null;
       if (first) {
         const row: EventRow = { ...first, seenAt: sighted };
         await this.db.events.put(row);
-        events = events.map((e) => (e.key === row.key ? row : e));
+        all = all.map((e) => (e.key === row.key ? row : e));
+        put = [...put.filter((e) => e.key !== row.key), row];
       }
     }
-    return { events, dropped };
+    return { events: all, put, deleted, dropped };
   }
 
   /**
@@ -216,7 +239,34 @@ export interface Staged {
   /** New events not kept (counter readings the thread already accounts for). */
   dropped: number;
   clocks: ClockRow[];
-  threads: [string, Map<string, EventRow>][];
+  threads: StagedThread[];
+}
+
+/** A conversation's thread as a recompute leaves it, for the thread cache once the transaction has committed. */
+export interface StagedThread {
+  conv: string;
+  /** All its stored messages, in thread order. */
+  events: readonly EventRow[];
+  /** What it was read as from the cache (undefined: read from the database). */
+  base: CachedThread | undefined;
+  /** Written (new or changed) and deleted since `base`. */
+  put: readonly EventRow[];
+  deleted: readonly string[];
+}
+
+/**
+ * A held thread with the messages just stored: appended when they are new and come after it (the usual case: no copy
+ * of a map, no sort of the thread), else merged by key and sorted as a whole.
+ */
+function withAdded(cached: CachedThread, added: readonly EventRow[]): readonly EventRow[] {
+  if (!added.length) return cached.events;
+  const sorted = [...added].sort(threadCompare);
+  const last = cached.events.at(-1);
+  if (!sorted.some((e) => cached.byKey.has(e.key)) && (!last || threadCompare(last, sorted[0]!) <= 0))
+    return cached.events.concat(sorted);
+  const merged = new Map(cached.byKey);
+  for (const e of added) merged.set(e.key, e);
+  return [...merged.values()].sort(threadCompare);
 }
 
 /** A result that no later message can change unless a message of its own day arrives (not pending or unknown). */

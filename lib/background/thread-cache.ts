@@ -1,18 +1,31 @@
 /**
- * The stored messages of recently active conversations, keyed by conversation then event key, bounded by the total
- * number of messages held (least recently used conversations go first). The background fills it from what it reads
- * and writes; whoever deletes stored messages behind it must `clear()` it.
+ * The stored messages of recently active conversations, keyed by conversation: each thread in thread order and by
+ * event key, bounded by the total number of messages held (least recently used conversations go first). The
+ * background fills it from what it reads and writes; whoever deletes stored messages behind it must `clear()` it.
+ * A held thread is read-only to its readers; only `update` (after the write committed) changes it, in place, by
+ * what changed, so a new message costs what it changed, not the thread's length.
  */
 import type { EventRow } from '../model';
 
+export interface CachedThread {
+  /** In thread order (`threadCompare`). */
+  readonly events: readonly EventRow[];
+  readonly byKey: ReadonlyMap<string, EventRow>;
+}
+
+interface Held {
+  events: readonly EventRow[];
+  byKey: Map<string, EventRow>;
+}
+
 export class ThreadCache {
-  private threads = new Map<string, ReadonlyMap<string, EventRow>>();
+  private threads = new Map<string, Held>();
   private total = 0;
 
   constructor(private readonly limit: number) {}
 
-  /** A conversation's messages (key → row), marking it recently used; undefined when not held. */
-  peek(conv: string): ReadonlyMap<string, EventRow> | undefined {
+  /** A conversation's messages, marking it recently used; undefined when not held. */
+  peek(conv: string): CachedThread | undefined {
     const t = this.threads.get(conv);
     if (t) {
       this.threads.delete(conv);
@@ -21,16 +34,50 @@ export class ThreadCache {
     return t;
   }
 
-  /** Holds `events` as all of a conversation's stored messages (a thread larger than the whole cache is not held). */
-  set(conv: string, events: ReadonlyMap<string, EventRow>): void {
+  /**
+   * Holds `events` (thread order) as all of a conversation's stored messages (a thread larger than the whole cache
+   * is not held).
+   */
+  set(conv: string, events: readonly EventRow[]): void {
     this.delete(conv);
-    if (events.size > this.limit) return;
-    this.threads.set(conv, events);
-    this.total += events.size;
+    if (events.length > this.limit) return;
+    this.threads.set(conv, { events, byKey: new Map(events.map((e) => [e.key, e])) });
+    this.total += events.length;
+    this.evict();
+  }
+
+  /**
+   * The thread read as `base` (from `peek`) is now `events` (thread order): `put` were written (new or changed),
+   * `deleted` were deleted. When `base` is still what is held, it changes in place (no copy of the thread);
+   * otherwise `events` is held as a whole.
+   */
+  update(
+    conv: string,
+    base: CachedThread,
+    events: readonly EventRow[],
+    put: readonly EventRow[],
+    deleted: readonly string[],
+  ): void {
+    const held = this.threads.get(conv);
+    if (!held || held !== base) return this.set(conv, events);
+    for (const k of deleted) held.byKey.delete(k);
+    for (const e of put) held.byKey.set(e.key, e);
+    // Both views must agree; if they do not (a caller's mistake), hold the array as a whole.
+    if (held.byKey.size !== events.length) return this.set(conv, events);
+    this.delete(conv);
+    if (events.length > this.limit) return;
+    held.events = events;
+    this.threads.set(conv, held);
+    this.total += events.length;
+    this.evict();
+  }
+
+  /** Least recently used conversations go until the total fits. */
+  private evict(): void {
     for (const [oldest, t] of this.threads) {
       if (this.total <= this.limit) break;
       this.threads.delete(oldest);
-      this.total -= t.size;
+      this.total -= t.events.length;
     }
   }
 
@@ -38,7 +85,7 @@ export class ThreadCache {
     const t = this.threads.get(conv);
     if (!t) return;
     this.threads.delete(conv);
-    this.total -= t.size;
+    this.total -= t.events.length;
   }
 
   clear(): void {

@@ -3,7 +3,8 @@
  * clock, and the same units for every day from the cut on, as evaluating the whole thread. The background uses it
  * so that a new message in a thread of thousands costs what the last day or two cost (bench: "large workbench").
  *
- * The cut is a China midnight. It is only taken when it is provably exact; otherwise the answer is 0 (evaluate
+ * The cut is a China midnight (`recentCut`: or, when a round runs across it, the first question after it, before which
+ * nothing of that day opens a round). It is only taken when it is provably exact; otherwise the answer is 0 (evaluate
  * everything). Before the cut, every round must be closed by a valid reply of every metric, no message may have been
  * seen later than every message after it, and for session
  * metrics the first buyer message after the cut must start a new session; after it, there must be a timed buyer
@@ -26,15 +27,8 @@ const CONVERSATIONAL = (e: ChatEvent) => e.author === 'buyer' || OUTGOING.has(e.
  * else 0.
  */
 export function exactCut(thread: readonly ChatEvent[], rules: PlatformRules, cutAt: number): number {
-  // First message at or after the cut (binary search: thread order is by time first).
-  let lo = 0;
-  let hi = thread.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (thread[mid]!.at < cutAt) lo = mid + 1;
-    else hi = mid;
-  }
-  const cut = lo;
+  // First message at or after the cut.
+  const cut = firstAtOrAfter(thread, cutAt);
   if (cut === 0 || cut === thread.length) return 0;
 
   // After the cut: a timed buyer message (it opens the first round there; untimed ones never open one).
@@ -92,6 +86,34 @@ export function exactCut(thread: readonly ChatEvent[], rules: PlatformRules, cut
     for (let i = 0; i < cut; i++) if (thread[i]![k] !== undefined) return 0;
   }
   return cut;
+}
+
+/**
+ * Where to cut a long thread so that the part after the cut gives the same clock, and the same units from the day of
+ * `dayStart` (a China midnight) on, as the whole thread: at that midnight when `exactCut` takes it, else at the first
+ * timed buyer message after it. A thread that talks through the night (a question at 23:59 answered at 00:00) has no
+ * exact midnight, but by that message the night's last round is closed, and nothing between the midnight and it opens
+ * a round. The same checks (`exactCut`) decide both. 0: no exact cut.
+ */
+export function recentCut(thread: readonly ChatEvent[], rules: PlatformRules, dayStart: number): number {
+  const cut = exactCut(thread, rules, dayStart);
+  if (cut) return cut;
+  let i = firstAtOrAfter(thread, dayStart);
+  while (i < thread.length && !isTimedBuyer(thread[i]!)) i++;
+  if (i >= thread.length || thread[i]!.at === dayStart) return 0;
+  return exactCut(thread, rules, thread[i]!.at);
+}
+
+/** The index of the first message at or after `at` (binary search: thread order is by time first). */
+function firstAtOrAfter(thread: readonly ChatEvent[], at: number): number {
+  let lo = 0;
+  let hi = thread.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (thread[mid]!.at < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function isTimedBuyer(e: ChatEvent): boolean {

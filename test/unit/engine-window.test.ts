@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../lib/engine';
 import { threadOrder } from '../../lib/engine/rounds';
 import { chinaDay, chinaDayStart } from '../../lib/engine/time';
-import { exactCut } from '../../lib/engine/window';
+import { exactCut, recentCut } from '../../lib/engine/window';
 import type { Author, ChatEvent, CoverageSpan, Platform } from '../../lib/model';
 import { effectiveRules } from '../../lib/rules';
 import { prng } from '../../scripts/bench/synth';
@@ -108,6 +108,75 @@ describe('exactCut (long threads evaluated from a midnight)', () => {
     }
     // It must actually cut often enough to matter (and to make this test mean something).
     expect(cuts / tried).toBeGreaterThan(0.25);
+  }, 60_000);
+
+  it('recentCut: at the midnight when exact, else at the first question after it, with the same results from that day on', () => {
+    let later = 0;
+    let tried = 0;
+    for (const platform of PLATFORMS) {
+      for (let seed = 1; seed <= 40; seed++) {
+        const { events, now } = randomThread(platform, seed * 104_729 + platform.length);
+        const coverage: CoverageSpan[] = [{ platform, account: 'shop', from: t('06:00:00', '2026-11-18'), to: now }];
+        const thread = threadOrder(events);
+        const input = { coverage, rules: RULES, now, alertLeadSec: 60 };
+        const whole = evaluate({ ...input, events: thread });
+        for (const day of ['2026-11-18', '2026-11-19', '2026-11-20']) {
+          tried++;
+          const dayStart = chinaDayStart(day);
+          const cut = recentCut(thread, RULES.platforms[platform], dayStart);
+          const midnight = exactCut(thread, RULES.platforms[platform], dayStart);
+          if (midnight) expect(cut).toBe(midnight);
+          if (!cut) continue;
+          if (!midnight) later++;
+          // Nothing before the cut on or after the midnight opens a round: no question with an exact time.
+          for (let i = 0; i < cut; i++)
+            if (thread[i]!.at >= dayStart)
+              expect(thread[i]!.author === 'buyer' && thread[i]!.atLatest === undefined).toBe(false);
+          const part = evaluate({ ...input, events: thread.slice(cut) });
+          const ctx = `${platform} seed ${seed} cut ${day} at ${cut}`;
+          expect(part.clocks, ctx).toEqual(whole.clocks);
+          expect(part.units, ctx).toEqual(whole.units.filter((u) => u.day >= day));
+          expect(part.nextWakeAt, ctx).toEqual(whole.nextWakeAt);
+        }
+      }
+    }
+    // The later cut must actually be taken in these threads (questions answered across midnight happen in them).
+    expect(later).toBeGreaterThan(0);
+    expect(tried).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('recentCut: a thread that talks through the night (a message a minute, answered) is cut after the midnight', () => {
+    const pdd = RULES.platforms.pdd;
+    const start = t('20:01:30', '2026-11-18');
+    const thread: ChatEvent[] = Array.from({ length: 3000 }, (_, i) => ({
+      platform: 'pdd' as const,
+      account: 'shop',
+      buyer: 'b',
+      messageId: `m${i}`,
+      author: i % 2 ? ('human' as const) : ('buyer' as const),
+      at: start + i * 60_000,
+      timeSource: 'id' as const,
+      observedAt: start + 3000 * 60_000,
+      text: i % 2 ? 'answer' : 'question',
+    }));
+    const dayStart = chinaDayStart('2026-11-20');
+    // Which midnight message comes first depends on the minute: here a question at 23:59:30 answered at 00:00:30.
+    const before = thread.filter((e) => e.at < dayStart).at(-1)!;
+    expect(before.author).toBe('buyer');
+    expect(exactCut(thread, pdd, dayStart)).toBe(0);
+    const cut = recentCut(thread, pdd, dayStart);
+    expect(thread[cut - 1]!.author).toBe('human');
+    expect(thread[cut - 1]!.at).toBeGreaterThanOrEqual(dayStart);
+    expect(thread[cut]!.author).toBe('buyer');
+    const input = { coverage: [], rules: RULES, now: start + 3001 * 60_000, alertLeadSec: 60 };
+    const whole = evaluate({ ...input, events: thread });
+    const part = evaluate({ ...input, events: thread.slice(cut) });
+    expect(part.clocks).toEqual(whole.clocks);
+    expect(part.units).toEqual(whole.units.filter((u) => u.day >= '2026-11-20'));
+    expect(part.units.length).toBeGreaterThan(0);
+    // An unanswered question before the midnight still stops it.
+    const unanswered = thread.filter((e) => e !== thread[thread.indexOf(before) + 1]);
+    expect(recentCut(unanswered, pdd, dayStart)).toBe(0);
   });
 
   it('does not cut across an unanswered question, a robot-only answer, or an open session', () => {

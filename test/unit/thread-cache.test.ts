@@ -2,19 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { ThreadCache } from '../../lib/background/thread-cache';
 import type { EventRow } from '../../lib/model';
 
-const thread = (conv: string, n: number) =>
-  new Map(Array.from({ length: n }, (_, i) => [`${conv}|m${i}`, { key: `${conv}|m${i}`, conv } as EventRow]));
+const row = (conv: string, i: number) => ({ key: `${conv}|m${i}`, conv }) as EventRow;
+const thread = (conv: string, n: number) => Array.from({ length: n }, (_, i) => row(conv, i));
 
 describe('ThreadCache', () => {
   it('holds at most `limit` messages, dropping the least recently used conversations first', () => {
     const c = new ThreadCache(10);
     c.set('a', thread('a', 4));
     c.set('b', thread('b', 4));
-    expect(c.peek('a')?.size).toBe(4); // a is now the most recently used
+    expect(c.peek('a')?.events.length).toBe(4); // a is now the most recently used
     c.set('c', thread('c', 4));
     expect(c.peek('b')).toBeUndefined();
-    expect(c.peek('a')?.size).toBe(4);
-    expect(c.peek('c')?.size).toBe(4);
+    expect(c.peek('a')?.events.length).toBe(4);
+    expect(c.peek('c')?.events.length).toBe(4);
     expect(c.size).toBe(8);
   });
 
@@ -25,7 +25,7 @@ describe('ThreadCache', () => {
     expect(c.size).toBe(6);
     c.set('big', thread('big', 11));
     expect(c.peek('big')).toBeUndefined();
-    expect(c.peek('a')?.size).toBe(6);
+    expect(c.peek('a')?.events.length).toBe(6);
     c.set('a', thread('a', 11));
     expect(c.peek('a')).toBeUndefined();
     expect(c.size).toBe(0);
@@ -40,5 +40,38 @@ describe('ThreadCache', () => {
     c.clear();
     expect(c.peek('b')).toBeUndefined();
     expect(c.size).toBe(0);
+  });
+
+  it('update changes the held thread in place by what changed; from a stale base it holds the new thread whole', () => {
+    const c = new ThreadCache(10);
+    c.set('a', thread('a', 4));
+    const base = c.peek('a')!;
+    const events = [...base.events.filter((e) => e.key !== 'a|m1'), row('a', 4), row('a', 5)];
+    c.update('a', base, events, [row('a', 4), row('a', 5)], ['a|m1']);
+    const held = c.peek('a')!;
+    expect(held).toBe(base); // the same object: no copy of the thread
+    expect(held.events.map((e) => e.key)).toEqual(['a|m0', 'a|m2', 'a|m3', 'a|m4', 'a|m5']);
+    expect([...held.byKey.keys()].sort()).toEqual(['a|m0', 'a|m2', 'a|m3', 'a|m4', 'a|m5']);
+    expect(c.size).toBe(5);
+    // Growing past the limit evicts the least recently used, then the thread itself when it alone is too large.
+    c.set('b', thread('b', 4));
+    c.update('a', c.peek('a')!, [...held.events, row('a', 6), row('a', 7)], [row('a', 6), row('a', 7)], []);
+    expect(c.peek('b')).toBeUndefined();
+    expect(c.size).toBe(7);
+    const big = thread('a', 11);
+    c.update('a', c.peek('a')!, big, big, []);
+    expect(c.peek('a')).toBeUndefined();
+    expect(c.size).toBe(0);
+    // A base that is no longer held (cleared meanwhile): the new thread is held as a whole.
+    c.set('x', thread('x', 2));
+    const stale = c.peek('x')!;
+    c.clear();
+    c.update('x', stale, thread('x', 3), [row('x', 2)], []);
+    expect(c.peek('x')?.byKey.size).toBe(3);
+    expect(c.size).toBe(3);
+    // Views that disagree (put and deleted not describing the change) are not trusted: the array is held as given.
+    c.update('x', c.peek('x')!, thread('x', 5), [], []);
+    expect(c.peek('x')?.byKey.size).toBe(5);
+    expect(c.size).toBe(5);
   });
 });

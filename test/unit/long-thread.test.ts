@@ -1,0 +1,143 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Recompute } from '../../lib/background/recompute';
+import { Sentinel } from '../../lib/background/sentinel';
+import { SentinelDB } from '../../lib/db/schema';
+import type { EventsMessage, HealthMessage } from '../../lib/messages';
+import type { Author, ChatEvent } from '../../lib/model';
+import { t } from './helpers/events';
+import { FakeHost } from './helpers/host';
+
+/**
+ * Issue 21: a new message in a 10 000-message thread costs what changed, not the thread. The same script runs
+ * through two workers: one as shipped (a long thread is reconciled and evaluated from its cut, the thread cache
+ * updated in place), one forced down the whole-thread path (every message reconciles and evaluates all 10 000, as
+ * before). Everything they store and show must be the same, at every step.
+ */
+const dbs: SentinelDB[] = [];
+afterEach(() => {
+  for (const db of dbs.splice(0)) db.close();
+});
+
+const msg = (events: ChatEvent[]): EventsMessage => ({ type: 'events', platform: 'pdd', account: 'shop-main', events });
+const watching: HealthMessage = {
+  type: 'health',
+  platform: 'pdd',
+  account: 'shop-main',
+  health: 'watching',
+  parts: { list: 'ok', thread: 'ok', input: 'ok', account: 'ok' },
+  url: 'http://127.0.0.1/demo/pdd/large.html',
+};
+
+let seq = 0;
+const e = (author: Author, at: number, extra: Partial<ChatEvent> = {}): ChatEvent => ({
+  platform: 'pdd',
+  account: 'shop-main',
+  buyer: 'big',
+  messageId: `live${++seq}`,
+  author,
+  at,
+  timeSource: 'id',
+  observedAt: at,
+  text: author === 'buyer' ? '在吗' : '在的',
+  ...extra,
+});
+
+function worker(name: string, wholeOnly: boolean) {
+  const db = new SentinelDB(`long-thread-${name}-${Date.now()}`);
+  dbs.push(db);
+  const host = new FakeHost();
+  const s = new Sentinel(db, host);
+  if (wholeOnly) (s as unknown as { recomputer: Recompute }).recomputer.longThread = Infinity;
+  return { db, host, s };
+}
+type Worker = ReturnType<typeof worker>;
+
+async function stored(w: Worker) {
+  const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : 1);
+  const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+  return {
+    units: (await w.db.units.toArray()).sort(byId),
+    clocks: (await w.db.clocks.toArray()).sort(byKey),
+    rollups: (await w.db.rollups.toArray()).map(({ updatedAt: _, ...r }) => r).sort(byId),
+    dayStats: (await w.db.dayStats.toArray()).sort(byId),
+    badge: w.host.badge?.text ?? null,
+  };
+}
+
+describe('a 10 000-message thread', () => {
+  it('stores the same clocks, units, rollups, aggregates, messages and badge from the cut as from the whole thread', async () => {
+    const now = t('10:00:00', '2026-11-20');
+    // Like the large demo workbench: a message a minute, buyer and agent taking turns, answered, talking through
+    // the nights (a question at 23:59:30 answered at 00:00:30: no exact cut at the midnight itself), loaded at once.
+    const N = 10_000;
+    const first = t('09:54:30', '2026-11-20') - (N - 1) * 60_000;
+    expect(new Date(first + 7964 * 60_000).toISOString()).toBe('2026-11-18T15:59:30.000Z'); // a question, 23:59:30 China
+    // Now and then in the first days, and once on 19 November at 08:30, the robot answers twice in a row: a 4-minute
+    // wait, a failed day.
+    const robot = (i: number) => (i < 6000 && (i % 400 === 1 || i % 400 === 3)) || i === 8475 || i === 8477;
+    const history = Array.from({ length: N }, (_, i) =>
+      e(i % 2 ? (robot(i) ? 'robot' : 'human') : 'buyer', first + i * 60_000, { observedAt: now, messageId: `h${i}` }),
+    );
+    const fast = worker('fast', false);
+    const ref = worker('ref', true);
+    const both = async (f: (w: Worker) => Promise<unknown>) => {
+      await f(fast);
+      await f(ref);
+      expect(await stored(fast)).toEqual(await stored(ref));
+    };
+    const at = async (ms: number) =>
+      both(async (w) => {
+        w.host.clock = ms;
+      });
+    await at(now);
+    await both((w) => w.s.health(watching, 7));
+    await both((w) => w.s.ingest(msg(history)));
+    expect(fast.s.evaluations).toEqual({ whole: 1, recent: 0 });
+    const units = await fast.db.units.toArray();
+    expect(units.find((u) => u.metric === 'pdd.manual3min' && u.day === '2026-11-19')?.result).toBe('fail');
+    expect(units.find((u) => u.metric === 'pdd.manual3min' && u.day === '2026-11-18')?.result).toBe('pass');
+
+    const m = (hms: string) => t(hms, '2026-11-20');
+    // Live traffic: questions, answers, a robot's answer, a list counter for a wait (absorbed: one wait, one event),
+    // the same message seen twice, a question with an uncertain time, a late history message from yesterday (whole).
+    const script: [string, ChatEvent[]][] = [
+      ['10:01:00', [e('buyer', m('10:01:00'))]],
+      ['10:01:40', [e('human', m('10:01:40'))]],
+      ['10:02:00', [e('buyer', m('10:02:00'))]],
+      ['10:02:05', [e('robot', m('10:02:05'))]],
+      ['10:03:10', [e('buyer', m('10:03:10'), { timeSource: 'counter', observedAt: m('10:03:12') })]],
+      ['10:03:30', [e('human', m('10:03:30'))]],
+      ['10:04:00', [e('buyer', m('10:04:00'), { timeSource: 'counter', observedAt: m('10:04:01') })]],
+      ['10:04:02', [e('buyer', m('10:03:59'))]],
+      ['10:05:00', [e('human', m('10:05:00')), e('buyer', m('10:05:20'))]],
+      ['10:05:30', [e('buyer', m('10:05:25'), { atLatest: m('10:05:29') })]],
+      ['10:08:40', [e('human', m('10:08:40'))]],
+      ['10:09:00', [e('buyer', t('21:00:00', '2026-11-19'), { historical: true, observedAt: m('10:09:00') })]],
+      ['10:10:00', [e('buyer', m('10:10:00'))]],
+      ['10:10:30', [e('human', m('10:10:30'))]],
+    ];
+    for (const [hms, events] of script) {
+      await at(m(hms));
+      await both((w) => w.s.health(watching, 7));
+      await both((w) => w.s.ingest(msg(events)));
+    }
+    // The same message again, seen later (a reload): nothing new stored.
+    await at(m('10:11:00'));
+    await both((w) => w.s.ingest(msg(script.at(-1)![1].map((x) => ({ ...x, observedAt: m('10:11:00') })))));
+    // The shipped worker took the recent path for the live messages, except the late one from yesterday (and the
+    // message after it, whose cut still had to be found again); the reference never did.
+    expect(ref.s.evaluations.recent).toBe(0);
+    expect(fast.s.evaluations.recent).toBeGreaterThanOrEqual(script.length - 2);
+    // Every stored message too, and a restarted worker (empty memory, thread read from the database) agrees.
+    const events = async (w: Worker) => (await w.db.events.toArray()).sort((a, b) => (a.key < b.key ? -1 : 1));
+    expect(await events(fast)).toEqual(await events(ref));
+    const restarted = { ...fast, s: new Sentinel(fast.db, fast.host) };
+    await restarted.s.start();
+    await at(m('10:12:00'));
+    await restarted.s.ingest(msg([e('buyer', m('10:12:00'), { messageId: 'after-restart' })]));
+    await ref.s.ingest(msg([e('buyer', m('10:12:00'), { messageId: 'after-restart' })]));
+    expect(await stored(restarted)).toEqual(await stored(ref));
+    expect(restarted.s.evaluations.recent).toBe(1);
+  }, 300_000);
+});
