@@ -58,7 +58,7 @@ describe('coverage of a flickering tab', () => {
     for (const at of blindAt) for (const r of rows) expect(at >= r.from && at <= r.to, `${at} in a span`).toBe(false);
     // The openings ran out early: after that, the flickering time is recorded as unwatched.
     expect(Math.max(...rows.map((r) => r.to))).toBeLessThan(blindAt[SPAN_OPENS.burst + 1]!);
-  });
+  }, 30_000); // 300 reports through fake-indexeddb: seconds on a loaded machine
 
   it('a question whose deadline falls in the limited flicker is unknown, not breached', async () => {
     const s = new Sentinel(db, host);
