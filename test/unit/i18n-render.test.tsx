@@ -12,10 +12,10 @@ import { SettingsPage } from '../../components/SettingsPage';
 import { Popup } from '../../components/popup/Popup';
 import { usePopupStore } from '../../components/popup/store';
 import { Palette } from '../../lib/content/palette';
-import type { ClockRow } from '../../lib/db/schema';
 import { chinaTime } from '../../lib/engine/time';
 import { CATALOGS, LANGS, type Lang } from '../../lib/i18n';
 import { setContentLang } from '../../lib/i18n/content';
+import type { ClockRow } from '../../lib/model';
 import { uiDb } from '../../lib/ui/db';
 
 const NOW = chinaTime('2026-11-27', 10, 30);
