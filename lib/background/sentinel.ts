@@ -12,7 +12,7 @@ import type { ExportBundle } from '../analytics/team';
 import { byUrgency, type Clock, type ClockStatus } from '../engine';
 import { betterTime } from '../engine/rounds';
 import { type ClocksMessage, type EventsMessage, type HealthMessage, type TabClock } from '../messages';
-import { conversationKey, eventKey, type Platform } from '../model';
+import { conversationKey, eventKey, isUnrecognisedAccount, type Platform } from '../model';
 import { applyRuleEdits, effectiveRules } from '../rules';
 import type { RuleSet } from '../rules/types';
 import {
@@ -31,6 +31,7 @@ import { rebuildRollups } from './rollups';
 import * as team from './team';
 import { Alerts, type AlertHost } from './alerts';
 import { purgeAll } from './maintenance';
+import { moveAccount } from './rekey';
 import type { Dropped } from './traffic';
 
 export type { Notice, SoundName } from './alerts';
@@ -318,6 +319,16 @@ export class Sentinel {
     return this.serial(async () => {
       const now = this.env.now();
       const msg = { ...health, account: this.tabs.accountOf(health.platform, health.account, tabId, now) };
+      // The page shows its shop now, after reporting under the tab's own account: what it reported moves to the shop.
+      const own = isUnrecognisedAccount(msg.account) ? undefined : this.tabs.ownAccount(tabId, msg.platform);
+      if (own) {
+        const db = this.db;
+        const { staged, gone } = await db.transaction('rw', RECOMPUTE_TABLES(db), async () =>
+          moveAccount(db, this.recomputer, msg.platform, own, msg.account, now),
+        );
+        for (const conv of gone) this.clockMirror.delete(conv);
+        this.commit(staged, now);
+      }
       await this.tabs.report(msg, tabId, dropped, now);
       // The tab shows another clock list than the one last sent (it reloaded, or missed one): send it whole.
       this.clockPush.tabShows(tabId, msg.clocksSeq);
