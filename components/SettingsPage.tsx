@@ -17,6 +17,7 @@ import {
 import { SETTINGS_RESET_KEY, WORD_LIMITS, settingsFromRows, type RejectedSetting, type Settings } from '@/lib/settings';
 import { uiDb } from '@/lib/ui/db';
 import { SOUND_FILES, type SoundName } from '@/lib/sounds';
+import { Check, Field } from './Field';
 import { useT } from './i18n';
 import { RuleEditor } from './RuleEditor';
 
@@ -115,15 +116,13 @@ export function SettingsPage() {
         </p>
       ) : null}
       <form onSubmit={save} aria-describedby="rs-status">
-        <label className="rs-field" style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
-          <input
-            type="checkbox"
-            name="notifications"
-            checked={form.notifications}
-            onChange={(e) => setForm({ notifications: e.target.checked })}
-          />
-          <span>{t('optNotifications')}</span>
-        </label>
+        <Check
+          className="rs-field"
+          name="notifications"
+          checked={form.notifications}
+          onCheck={(notifications) => setForm({ notifications })}
+          label={t('optNotifications')}
+        />
         <fieldset className="rs-field">
           <legend>{t('optNoticeHeading')}</legend>
           {(
@@ -133,15 +132,7 @@ export function SettingsPage() {
               ['tabTitle', 'optTabTitle'],
             ] as const
           ).map(([key, label]) => (
-            <label key={key} style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
-              <input
-                type="checkbox"
-                name={key}
-                checked={form[key]}
-                onChange={(e) => setForm({ [key]: e.target.checked })}
-              />
-              <span>{t(label)}</span>
-            </label>
+            <Check key={key} name={key} checked={form[key]} onCheck={(on) => setForm({ [key]: on })} label={t(label)} />
           ))}
         </fieldset>
         <fieldset className="rs-field" id="rs-sound">
@@ -161,29 +152,18 @@ export function SettingsPage() {
           </label>
           {SOUND_TOGGLES.map(([key, sound, label]) => (
             <div key={key} style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
-              <label style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
-                <input
-                  type="checkbox"
-                  name={key}
-                  checked={form[key]}
-                  onChange={(e) => setForm({ [key]: e.target.checked })}
-                />
-                <span>{t(label)}</span>
-              </label>
+              <Check name={key} checked={form[key]} onCheck={(on) => setForm({ [key]: on })} label={t(label)} />
               <button type="button" data-sound={sound} onClick={() => playSample(sound, form.soundVolume)}>
                 {t('optSoundTest')}
               </button>
             </div>
           ))}
-          <label style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
-            <input
-              type="checkbox"
-              name="quietOn"
-              checked={form.quietHours.on}
-              onChange={(e) => setForm({ quietHours: { ...form.quietHours, on: e.target.checked } })}
-            />
-            <span>{t('optQuietHours')}</span>
-          </label>
+          <Check
+            name="quietOn"
+            checked={form.quietHours.on}
+            onCheck={(on) => setForm({ quietHours: { ...form.quietHours, on } })}
+            label={t('optQuietHours')}
+          />
           {(
             [
               ['startMin', 'optQuietFrom'],
@@ -217,18 +197,16 @@ export function SettingsPage() {
             <option value="en">English</option>
           </select>
         </label>
-        <label className="rs-field">
-          <span>{t('optRetention')}</span>
-          <input
-            type="number"
-            min={1}
-            max={400}
-            name="retentionDays"
-            value={form.retentionDays}
-            onChange={(e) => setForm({ retentionDays: Number(e.target.value) })}
-          />
-          <span className="rs-help">{t('optRetentionHelp')}</span>
-        </label>
+        <Field
+          label={t('optRetention')}
+          type="number"
+          min={1}
+          max={400}
+          name="retentionDays"
+          value={form.retentionDays}
+          onValue={(v) => setForm({ retentionDays: Number(v) })}
+          help={<span className="rs-help">{t('optRetentionHelp')}</span>}
+        />
         <fieldset className="rs-field">
           <legend>{t('optPhraseNames')}</legend>
           {(
@@ -238,31 +216,28 @@ export function SettingsPage() {
               ['nickFallback', 'optNickFallback'],
             ] as const
           ).map(([key, label]) => (
-            <label className="rs-field" key={key}>
-              <span>{t(label)}</span>
-              <input
-                type="text"
-                name={key}
-                maxLength={WORD_LIMITS[key]}
-                value={form[key]}
-                onChange={(e) => setForm({ [key]: e.target.value })}
-              />
-            </label>
+            <Field
+              key={key}
+              label={t(label)}
+              type="text"
+              name={key}
+              maxLength={WORD_LIMITS[key]}
+              value={form[key]}
+              onValue={(v) => setForm({ [key]: v })}
+            />
           ))}
           <span className="rs-help">{t('optPhraseNamesHelp')}</span>
         </fieldset>
         <fieldset className="rs-field" id="rs-smart-replies">
           <legend>{t('optSmartReplies')}</legend>
           {SMART_REPLY_PLATFORMS.map((p) => (
-            <label key={p} style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
-              <input
-                type="checkbox"
-                name={`smartReplies-${p}`}
-                checked={smart[p] ?? smartRepliesCount(rules, p)}
-                onChange={(e) => setSmart({ ...smart, [p]: e.target.checked })}
-              />
-              <span>{t(`platform_${p}`)}</span>
-            </label>
+            <Check
+              key={p}
+              name={`smartReplies-${p}`}
+              checked={smart[p] ?? smartRepliesCount(rules, p)}
+              onCheck={(on) => setSmart({ ...smart, [p]: on })}
+              label={t(`platform_${p}`)}
+            />
           ))}
           <span className="rs-help">{t('optSmartRepliesHelp')}</span>
         </fieldset>

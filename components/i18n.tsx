@@ -1,23 +1,23 @@
 import { useEffect } from 'react';
 import { LOCALE_TAG, catalogTranslate, resolveLang, type Translate } from '@/lib/i18n';
 import { storedSetting, type Settings } from '@/lib/settings';
-import { useLazyLive } from './useLazyLive';
+import { useDeferredQuery } from './useDeferredQuery';
 
 type Language = Settings['language'];
-const loadLive = () => import('@/lib/ui/live');
+const loadQueries = () => import('@/lib/ui/query-module');
 
 /**
  * The UI translator: the language chosen in settings, else the browser's (English browsers English, others Chinese). `initial`: the setting
- * when already read (the popup's first frame); `live: false` holds off the live query (and Dexie's open) until the
+ * when already read (the popup's first frame); `enabled: false` holds off the query (and Dexie's open) until the
  * caller is ready.
  */
-export function useT({ initial, live = true }: { initial?: Language; live?: boolean } = {}): Translate {
-  const lang = useLazyLive(
-    loadLive,
+export function useT({ initial, enabled = true }: { initial?: Language; enabled?: boolean } = {}): Translate {
+  const lang = useDeferredQuery(
+    loadQueries,
     async (m) => storedSetting('language', (await m.uiDb.settings.get('language'))?.value),
     [],
     initial,
-    live,
+    enabled,
   );
   const t = catalogTranslate(resolveLang(lang, uiLanguage()));
   // The page says its language (screen readers, hyphenation, fonts): the HTML files start as zh-CN.

@@ -17,7 +17,7 @@ import { BackgroundStatus } from './BackgroundStatus';
 import { useT } from '../i18n';
 import { PageText } from '../PageText';
 import { usePopupStore } from './store';
-import { useLazyLive } from '../useLazyLive';
+import { useDeferredQuery } from '../useDeferredQuery';
 import { BREACH_SHOWN_MS, UNKNOWN_SHOWN_MS } from '@/lib/shown';
 import type { PopupData } from './first-read';
 import { useNow } from './useNow';
@@ -31,22 +31,22 @@ const hhmm = (ms: number) =>
     timeZone: 'Asia/Shanghai',
   });
 
-/** Dexie and the live reads, loaded after the first frame (the first data comes from a raw read: main.tsx). */
-const loadLive = () => import('./live');
-/** `initial`: the data read before the first render (entrypoints/popup/main.tsx), shown until the live query has run. */
+/** Dexie and the popup's queries, loaded after the first frame (the first data comes from a raw read: main.tsx). */
+const loadQueries = () => import('./query-module');
+/** `initial`: the data read before the first render (entrypoints/popup/main.tsx), shown until the deferred query has run. */
 export function Popup({ initial }: { initial?: PopupData } = {}) {
-  // The live queries start after the first frame is on screen (their Dexie open would otherwise compete with it).
-  const [live, setLive] = useState(!initial);
+  // The deferred queries start after the first frame is on screen (their Dexie open would otherwise compete with it).
+  const [queriesOn, setQueriesOn] = useState(!initial);
   useLayoutEffect(() => {
-    if (!live) requestAnimationFrame(() => setTimeout(() => setLive(true)));
-  }, [live]);
-  const t = useT({ initial: initial?.language, live });
+    if (!queriesOn) requestAnimationFrame(() => setTimeout(() => setQueriesOn(true)));
+  }, [queriesOn]);
+  const t = useT({ initial: initial?.language, enabled: queriesOn });
   const now = useNow();
   const section = usePopupStore((s) => s.section);
   const setSection = usePopupStore((s) => s.setSection);
   const today = chinaDay(now);
 
-  const data = useLazyLive(loadLive, (m) => m.readPopupData(Date.now()), [today], initial, live);
+  const data = useDeferredQuery(loadQueries, (m) => m.readPopupData(Date.now()), [today], initial, queriesOn);
   const rules = data?.rules ?? DEFAULT_RULES;
   const { tabs, clocks, rollups } = data ?? {};
 
@@ -60,7 +60,7 @@ export function Popup({ initial }: { initial?: PopupData } = {}) {
     requestAnimationFrame(() => setTimeout(() => performance.mark('rs-popup-painted')));
   }, [loaded]);
 
-  const liveTabs = (tabs ?? []).filter((tab) => now - tab.lastSeen <= COVERAGE_GAP_MS);
+  const reportingTabs = (tabs ?? []).filter((tab) => now - tab.lastSeen <= COVERAGE_GAP_MS);
   const queue = (clocks ?? [])
     .filter((c) => {
       if (c.status === 'pending') return true;
@@ -84,10 +84,10 @@ export function Popup({ initial }: { initial?: PopupData } = {}) {
         </span>
       </header>
       <DbNotice t={t} />
-      <HealthStrip tabs={liveTabs} t={t} />
-      <BackgroundStatus tabs={liveTabs} now={now} t={t} />
+      <HealthStrip tabs={reportingTabs} t={t} />
+      <BackgroundStatus tabs={reportingTabs} now={now} t={t} />
       {outsideHoursNotes(
-        liveTabs.filter((tab) => tab.health === 'watching').map((tab) => tab.platform),
+        reportingTabs.filter((tab) => tab.health === 'watching').map((tab) => tab.platform),
         rules,
         now,
         t,
@@ -120,7 +120,7 @@ export function Popup({ initial }: { initial?: PopupData } = {}) {
         </section>
       ) : section === 'queue' ? (
         <section role="tabpanel" id="panel-queue" aria-labelledby="tab-queue">
-          <Queue clocks={queue} now={now} t={t} hasTabs={liveTabs.length > 0} />
+          <Queue clocks={queue} now={now} t={t} hasTabs={reportingTabs.length > 0} />
         </section>
       ) : (
         <section role="tabpanel" id="panel-compliance" aria-labelledby="tab-compliance">
@@ -138,7 +138,7 @@ export function Popup({ initial }: { initial?: PopupData } = {}) {
 
 /** The most used phrases; a click inserts one into the last focused workbench input. */
 function Phrases({ t }: { t: Translate }) {
-  const phrases = useLazyLive(loadLive, (m) => m.topPhrases(m.uiDb, 8), []);
+  const phrases = useDeferredQuery(loadQueries, (m) => m.topPhrases(m.uiDb, 8), []);
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   if (phrases && !phrases.length) return <p className="rs-empty">{t('popupNoPhrases')}</p>;
   async function insert(id: number) {
@@ -164,7 +164,7 @@ function Phrases({ t }: { t: Translate }) {
   );
 }
 
-/** Each live workbench tab: watching, or what it cannot see (each missing part: "看不到聊天记录、看不到输入框"). */
+/** Each reporting workbench tab: watching, or what it cannot see (each missing part: "看不到聊天记录、看不到输入框"). */
 function HealthStrip({ tabs, t }: { tabs: TabRow[]; t: Translate }) {
   if (!tabs.length) return null;
   return (
@@ -190,11 +190,11 @@ function Queue({ clocks, now, t, hasTabs }: { clocks: ClockRow[]; now: number; t
     <ol className="rs-queue">
       {clocks.map((c) => {
         const left = c.dueAt === null ? null : c.dueAt - now;
-        const live = c.status === 'pending' && left !== null && left > 0;
+        const counting = c.status === 'pending' && left !== null && left > 0;
         const cls =
           c.status === 'unknown' || c.status === 'notAssessed'
             ? 'muted'
-            : !live
+            : !counting
               ? 'over'
               : left <= 30_000
                 ? 'urgent'
@@ -206,7 +206,7 @@ function Queue({ clocks, now, t, hasTabs }: { clocks: ClockRow[]; now: number; t
             ? t('popupUnknown')
             : c.status === 'notAssessed'
               ? t('popupNotAssessed')
-              : live
+              : counting
                 ? t('popupLeft', [spokenDuration(ceilSec(left), t, true)])
                 : t('popupOver', [spokenDuration(ceilSec(-(left ?? 0)), t, true)]);
         return (
@@ -272,8 +272,8 @@ function Compliance({
   t: Translate;
 }) {
   // Today's failed and unobserved units of the primary metrics: two exact index keys (no cursor walk).
-  const failed = useLazyLive(
-    loadLive,
+  const failed = useDeferredQuery(
+    loadQueries,
     (m) => Promise.all((['fail', 'unknown'] as const).map((r) => m.unitsWithResult(m.uiDb, [today], r))),
     [today],
   );

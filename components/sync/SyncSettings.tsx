@@ -6,6 +6,7 @@ import type { SyncErrorCode } from '@/lib/sync/errors';
 import type { SyncStatus } from '@/lib/sync/pusher';
 import { safeText } from '@/lib/text';
 import { ask } from '@/lib/ui/ask';
+import { Check, Field } from '../Field';
 
 const ERROR_KEY: Record<SyncErrorCode, Key> = {
   auth: 'syncErrAuth',
@@ -125,69 +126,59 @@ export function SyncSettings({ t }: { t: Translate }) {
       <h2 id="rs-sync-title">{t('syncTitle')}</h2>
       <p className="rs-help">{t('syncHelp')}</p>
       <form onSubmit={(e) => void save(e)}>
-        <label className="rs-field" style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
-          <input
-            type="checkbox"
-            name="syncEnabled"
-            checked={form.enabled}
-            onChange={(e) => set({ enabled: e.target.checked })}
-          />
-          <span>{t('syncEnabled')}</span>
-        </label>
-        <label className="rs-field" style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
-          <input
-            type="checkbox"
-            name="syncViewOnly"
-            checked={form.viewOnly}
-            onChange={(e) => set({ viewOnly: e.target.checked })}
-          />
-          <span>{t('syncViewOnly')}</span>
-        </label>
-        <label className="rs-field">
-          <span>{t('syncUrl')}</span>
-          <input
-            type="url"
-            name="syncUrl"
-            value={form.url}
-            placeholder={t('syncUrlPlaceholder')}
-            aria-invalid={urlProblem ? true : undefined}
-            onChange={(e) => set({ url: e.target.value })}
-          />
-          <span className={urlProblem ? 'rs-error' : 'rs-help'}>
-            {urlProblemText ? t('syncErrInput', [urlProblemText]) : t('syncUrlHelp')}
-          </span>
-        </label>
-        <label className="rs-field">
-          <span>{t('syncUser')}</span>
-          <input
-            type="text"
-            name="syncUser"
-            autoComplete="username"
-            value={form.user}
-            onChange={(e) => set({ user: e.target.value })}
-          />
-        </label>
-        <label className="rs-field">
-          <span>{t('syncPassword')}</span>
-          <input
-            type="password"
-            name="syncPassword"
-            autoComplete="current-password"
-            value={form.password}
-            placeholder={status?.hasPassword ? t('syncPasswordKept') : ''}
-            onChange={(e) => set({ password: e.target.value })}
-          />
-        </label>
-        <label className="rs-field">
-          <span>{t('syncLabel')}</span>
-          <input
-            type="text"
-            name="syncLabel"
-            maxLength={100}
-            value={form.label}
-            onChange={(e) => set({ label: e.target.value })}
-          />
-        </label>
+        <Check
+          className="rs-field"
+          name="syncEnabled"
+          checked={form.enabled}
+          onCheck={(enabled) => set({ enabled })}
+          label={t('syncEnabled')}
+        />
+        <Check
+          className="rs-field"
+          name="syncViewOnly"
+          checked={form.viewOnly}
+          onCheck={(viewOnly) => set({ viewOnly })}
+          label={t('syncViewOnly')}
+        />
+        <Field
+          label={t('syncUrl')}
+          type="url"
+          name="syncUrl"
+          value={form.url}
+          placeholder={t('syncUrlPlaceholder')}
+          aria-invalid={urlProblem ? true : undefined}
+          onValue={(url) => set({ url })}
+          help={
+            <span className={urlProblem ? 'rs-error' : 'rs-help'}>
+              {urlProblemText ? t('syncErrInput', [urlProblemText]) : t('syncUrlHelp')}
+            </span>
+          }
+        />
+        <Field
+          label={t('syncUser')}
+          type="text"
+          name="syncUser"
+          autoComplete="username"
+          value={form.user}
+          onValue={(user) => set({ user })}
+        />
+        <Field
+          label={t('syncPassword')}
+          type="password"
+          name="syncPassword"
+          autoComplete="current-password"
+          value={form.password}
+          placeholder={status?.hasPassword ? t('syncPasswordKept') : ''}
+          onValue={(password) => set({ password })}
+        />
+        <Field
+          label={t('syncLabel')}
+          type="text"
+          name="syncLabel"
+          maxLength={100}
+          value={form.label}
+          onValue={(label) => set({ label })}
+        />
         {/* A plain button: the settings form above keeps the page's only submit button (its tests find it so). */}
         <button type="button" id="rs-sync-save" disabled={busy} onClick={(e) => void save(e)}>
           {t('syncSave')}

@@ -125,24 +125,12 @@ export interface ResponseTrend {
  * Consumer-day units (PDD, Kuaishou) contribute the wait of the round that decided them.
  */
 export function responseTrends(rules: RuleSet, units: readonly UnitRow[], scope: Scope): ResponseTrend[] {
-  const days = scopeDays(scope);
-  const out: ResponseTrend[] = [];
-  for (const p of Object.values(rules.platforms)) {
-    const rule = p.metrics.find((m) => m.key === p.primary);
-    if (!rule) continue;
-    const byDay = new Map<string, number[]>();
-    let seen = false;
-    for (const u of units) {
-      if (u.metric !== rule.key || !inScope(u, scope)) continue;
-      seen = true;
-      if (!isDecided(u.result)) continue;
-      const v = u.responseSec ?? Infinity;
-      const list = byDay.get(u.day);
-      if (list) list.push(v);
-      else byDay.set(u.day, [v]);
-    }
-    if (!seen) continue;
-    const point = (day: string, values: number[]): ResponsePoint => {
+  return primaryTrends(
+    rules,
+    units,
+    scope,
+    (u) => (isDecided(u.result) ? (u.responseSec ?? Infinity) : null),
+    (day, values) => {
       const sorted = [...values].sort((a, b) => a - b);
       return {
         day,
@@ -151,16 +139,8 @@ export function responseTrends(rules: RuleSet, units: readonly UnitRow[], scope:
         median: quantile(sorted, 0.5),
         p90: quantile(sorted, 0.9),
       };
-    };
-    out.push({
-      platform: p.platform,
-      metric: rule.key,
-      threshold: { kind: 'deadline', value: rule.thresholdSec },
-      points: days.map((d) => point(d, byDay.get(d) ?? [])),
-      total: point(`${scope.from}..${scope.to}`, [...byDay.values()].flat()),
-    });
-  }
-  return out;
+    },
+  );
 }
 
 /**
@@ -168,28 +148,50 @@ export function responseTrends(rules: RuleSet, units: readonly UnitRow[], scope:
  * `waits` are the sorted `responseSec` of its decided units), without reading a unit.
  */
 export function responseTrendsFromStats(rules: RuleSet, stats: readonly DayStatRow[], scope: Scope): ResponseTrend[] {
-  const days = scopeDays(scope);
-  const out: ResponseTrend[] = [];
-  for (const p of Object.values(rules.platforms)) {
-    const rule = p.metrics.find((m) => m.key === p.primary);
-    if (!rule) continue;
-    const byDay = new Map<string, Float64Array[]>();
-    let seen = false;
-    for (const r of stats) {
-      if (r.metric !== rule.key || !inScope(r, scope)) continue;
-      seen = true;
-      const list = byDay.get(r.day);
-      if (list) list.push(r.waits);
-      else byDay.set(r.day, [r.waits]);
-    }
-    if (!seen) continue;
-    const point = (day: string, arrays: Float64Array[]): ResponsePoint => ({
+  return primaryTrends(
+    rules,
+    stats,
+    scope,
+    (r) => r.waits,
+    (day, arrays) => ({
       day,
       n: arrays.reduce((s, a) => s + a.length, 0),
       answered: arrays.reduce((s, a) => s + finiteCount(a), 0),
       median: quantileOfSorted(arrays, 0.5),
       p90: quantileOfSorted(arrays, 0.9),
-    });
+    }),
+  );
+}
+
+/**
+ * The frame both response trends share: per platform with a primary metric that has rows in the scope, its rows'
+ * values grouped by day (`valueOf`: null for a row that is in the scope but gives no value), then a point per day
+ * of the scope and one over the whole scope (`point`).
+ */
+function primaryTrends<R extends { metric: string; day: string; platform: Platform; account: string }, V>(
+  rules: RuleSet,
+  rows: readonly R[],
+  scope: Scope,
+  valueOf: (row: R) => V | null,
+  point: (day: string, values: V[]) => ResponsePoint,
+): ResponseTrend[] {
+  const days = scopeDays(scope);
+  const out: ResponseTrend[] = [];
+  for (const p of Object.values(rules.platforms)) {
+    const rule = p.metrics.find((m) => m.key === p.primary);
+    if (!rule) continue;
+    const byDay = new Map<string, V[]>();
+    let seen = false;
+    for (const r of rows) {
+      if (r.metric !== rule.key || !inScope(r, scope)) continue;
+      seen = true;
+      const v = valueOf(r);
+      if (v === null) continue;
+      const list = byDay.get(r.day);
+      if (list) list.push(v);
+      else byDay.set(r.day, [v]);
+    }
+    if (!seen) continue;
     out.push({
       platform: p.platform,
       metric: rule.key,

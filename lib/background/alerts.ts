@@ -1,10 +1,12 @@
 /**
  * Alerts that reach an agent who is not looking: one merged notification per urgency level (soon / breach), updated
- * in place under the same id, and short sounds played by the offscreen document. No chrome.* here: `Sentinel` calls
- * `Alerts.after()` after every change with what just became due, and the browser is behind `AlertHost`.
+ * in place under the same id, and short sounds played by the offscreen document; optionally one notification per
+ * buyer as well. No chrome.* here: after every change `Sentinel` calls `Alerts.due()` (what just became due, marked
+ * once per deadline through the Sentinel's own write) then `Alerts.after()` with it, and the browser is behind
+ * `AlertHost`.
  */
 import type { Translate } from '../badge';
-import type { ClockRow } from '../model';
+import type { ClockRow, Platform } from '../model';
 import { ceilSec, spokenDuration } from '../duration';
 import { chinaMsOfDay } from '../engine/time';
 import type { QuietHours, Settings } from '../settings';
@@ -28,6 +30,13 @@ export type Level = 'soon' | 'breach';
 export const MERGED_ID: Record<Level, string> = { soon: 'merged|soon', breach: 'merged|breach' };
 /** How many buyers a merged notification names (then "…"). */
 export const MERGED_NAMES = 5;
+/** A breach older than this when first noticed (e.g. after the browser was closed) is recorded silently. */
+export const STALE_BREACH_MS = 5 * 60_000;
+
+/** What a clock's alert bookkeeping stores: the deadline its warning / its breach was announced for. */
+export type DueMark = Pick<ClockRow, 'alertedFor'> | Pick<ClockRow, 'breachedFor'>;
+/** Stores a clock's mark (the caller's database write, in its serial queue) before the clock is counted as told. */
+export type StoreMark = (key: string, mark: DueMark) => Promise<unknown>;
 
 export interface AlertHost {
   now(): number;
@@ -92,6 +101,16 @@ export interface Change {
   settings: Settings;
 }
 
+/** What became due at one change: the warnings and the fresh breaches announced now (`Alerts.due`). */
+export interface Due {
+  soon: ClockRow[];
+  breached: ClockRow[];
+}
+
+function platformName(p: Platform, t: Translate): string {
+  return t(`platform_${p}`);
+}
+
 export class Alerts {
   /** The waits seen open so far (`key|startedAt`); null until the first change after a worker start seeds it. */
   private known: Set<string> | null = null;
@@ -113,6 +132,53 @@ export class Alerts {
   /** The user closed (or clicked) a merged notification: the next new buyer shows it again. */
   closed(id: string): void {
     for (const l of Object.keys(MERGED_ID) as Level[]) if (MERGED_ID[l] === id) this.shown.set(l, '');
+  }
+
+  /**
+   * Marks, among the open clocks, the warnings and breaches that became due since the last change (each deadline
+   * once: `alertedFor` / `breachedFor`, stored through `store` and set on the clock), and shows one notification per
+   * buyer for each when `perBuyerNotices` is on. A breach first noticed more than `STALE_BREACH_MS` after its
+   * deadline is marked silently. Returns what became due, for `after`.
+   */
+  async due(open: readonly ClockRow[], now: number, s: Settings, store: StoreMark): Promise<Due> {
+    const t = this.host.t;
+    const lead = s.alertLeadSec;
+    const soon: ClockRow[] = [];
+    const breached: ClockRow[] = [];
+    const perBuyer = s.notifications && s.perBuyerNotices;
+    for (const c of open) {
+      if (c.dueAt === null) continue;
+      // Page text in a plain-text notification: controls removed, isolated (FSI … PDI).
+      const who = isolate(c.buyerNick ?? c.buyer);
+      if (c.status === 'pending' && lead > 0 && c.alertAt !== null && now >= c.alertAt && c.alertedFor !== c.dueAt) {
+        await store(c.key, { alertedFor: c.dueAt });
+        c.alertedFor = c.dueAt;
+        soon.push(c);
+        if (perBuyer) {
+          const secs = Math.max(0, Math.ceil((c.dueAt - now) / 1000));
+          await this.host.notify({
+            id: `alert|${c.key}|${c.dueAt}`,
+            title: t('notifySoonTitle', [spokenDuration(secs, t, true)]),
+            message: t('notifySoonBody', [who, platformName(c.platform, t)]),
+          });
+        }
+      }
+      if (c.status === 'breached' && c.breachedFor !== c.dueAt) {
+        await store(c.key, { breachedFor: c.dueAt });
+        c.breachedFor = c.dueAt;
+        if (now - c.dueAt <= STALE_BREACH_MS) {
+          breached.push(c);
+          if (perBuyer)
+            await this.host.notify({
+              id: `breach|${c.key}|${c.dueAt}`,
+              title: t('notifyBreachTitle'),
+              message: t('notifyBreachBody', [who, platformName(c.platform, t)]),
+              ...(s.breachStays && { requireInteraction: true }),
+            });
+        }
+      }
+    }
+    return { soon, breached };
   }
 
   async after(c: Change): Promise<void> {

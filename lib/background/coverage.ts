@@ -73,6 +73,14 @@ export class TabRegistry {
     return account;
   }
 
+  /** The tab's own account (`?tab…`) when it has one on `platform` (it reported while its page showed no shop). */
+  ownAccount(tabId: number, platform: Platform): string | undefined {
+    const row = this.rows.get(tabId);
+    if (row && row.platform === platform && isUnrecognisedAccount(row.account)) return row.account;
+    const given = this.given.get(tabId);
+    return given && given.platform === platform ? given.account : undefined;
+  }
+
   /**
    * A tab's health report (its account already resolved by `accountOf`): its row, and its coverage span opened,
    * extended or closed. `dropped`: what the router refused from this tab (kept on the row, shown in the popup).

@@ -3,17 +3,16 @@
  * `entrypoints/background` wires it to the real browser; tests wire it to fakes and fake-indexeddb.
  */
 import { outsideHoursNotes } from '../assessed';
-import { badgeView, type BadgeView, type BlindTab, type Translate } from '../badge';
+import { badgeView, type BadgeView, type BlindTab } from '../badge';
 import { RECOMPUTE_KEY } from '../db/meta';
 import { clocksSince, clocksWithStatus } from '../db/queries';
-import { spokenDuration } from '../duration';
 import type { SentinelDB } from '../db/schema';
 import type { ClockRow, EventRow, TabRow } from '../model';
 import type { ExportBundle } from '../analytics/team';
 import { byUrgency, type Clock, type ClockStatus } from '../engine';
 import { betterTime } from '../engine/rounds';
 import { type ClocksMessage, type EventsMessage, type HealthMessage, type TabClock } from '../messages';
-import { conversationKey, eventKey, type Platform } from '../model';
+import { conversationKey, eventKey, isUnrecognisedAccount, type Platform } from '../model';
 import { applyRuleEdits, effectiveRules } from '../rules';
 import type { RuleSet } from '../rules/types';
 import {
@@ -32,7 +31,7 @@ import { rebuildRollups } from './rollups';
 import * as team from './team';
 import { Alerts, type AlertHost } from './alerts';
 import { purgeAll } from './maintenance';
-import { isolate } from '../text';
+import { moveAccount } from './rekey';
 import type { Dropped } from './traffic';
 
 export type { Notice, SoundName } from './alerts';
@@ -53,8 +52,7 @@ export interface SentinelEnv extends AlertHost {
 
 /** While a clock counts down, wake at least this often so the badge never freezes for long. */
 export const REFRESH_MS = 30_000;
-/** A breach older than this when first noticed (e.g. after the browser was closed) is recorded silently. */
-export const STALE_BREACH_MS = 5 * 60_000;
+export { STALE_BREACH_MS } from './alerts';
 
 /** Unknown clocks are re-examined for this long after their deadline (late coverage reports may settle them). */
 export const UNKNOWN_RECHECK_MS = UNKNOWN_SHOWN_MS;
@@ -321,6 +319,16 @@ export class Sentinel {
     return this.serial(async () => {
       const now = this.env.now();
       const msg = { ...health, account: this.tabs.accountOf(health.platform, health.account, tabId, now) };
+      // The page shows its shop now, after reporting under the tab's own account: what it reported moves to the shop.
+      const own = isUnrecognisedAccount(msg.account) ? undefined : this.tabs.ownAccount(tabId, msg.platform);
+      if (own) {
+        const db = this.db;
+        const { staged, gone } = await db.transaction('rw', RECOMPUTE_TABLES(db), async () =>
+          moveAccount(db, this.recomputer, msg.platform, own, msg.account, now),
+        );
+        for (const conv of gone) this.clockMirror.delete(conv);
+        this.commit(staged, now);
+      }
       await this.tabs.report(msg, tabId, dropped, now);
       // The tab shows another clock list than the one last sent (it reloaded, or missed one): send it whole.
       this.clockPush.tabShows(tabId, msg.clocksSeq);
@@ -478,42 +486,10 @@ export class Sentinel {
     this.hot = [...open].sort(byUrgency);
     this.blind = this.tabs.blind(now);
     await this.env.setBadge(this.badge(now));
-    const lead = this.settings.alertLeadSec;
-    const soon: ClockRow[] = [];
-    const breached: ClockRow[] = [];
-    const perBuyer = this.settings.notifications && this.settings.perBuyerNotices;
-    for (const c of open) {
-      if (c.dueAt === null) continue;
-      // Page text in a plain-text notification: controls removed, isolated (FSI … PDI).
-      const who = isolate(c.buyerNick ?? c.buyer);
-      if (c.status === 'pending' && lead > 0 && c.alertAt !== null && now >= c.alertAt && c.alertedFor !== c.dueAt) {
-        await db.clocks.update(c.key, { alertedFor: c.dueAt });
-        c.alertedFor = c.dueAt;
-        soon.push(c);
-        if (perBuyer) {
-          const secs = Math.max(0, Math.ceil((c.dueAt - now) / 1000));
-          await this.env.notify({
-            id: `alert|${c.key}|${c.dueAt}`,
-            title: this.env.t('notifySoonTitle', [spokenDuration(secs, this.env.t, true)]),
-            message: this.env.t('notifySoonBody', [who, platformName(c.platform, this.env.t)]),
-          });
-        }
-      }
-      if (c.status === 'breached' && c.breachedFor !== c.dueAt) {
-        await db.clocks.update(c.key, { breachedFor: c.dueAt });
-        c.breachedFor = c.dueAt;
-        if (now - c.dueAt <= STALE_BREACH_MS) {
-          breached.push(c);
-          if (perBuyer)
-            await this.env.notify({
-              id: `breach|${c.key}|${c.dueAt}`,
-              title: this.env.t('notifyBreachTitle'),
-              message: this.env.t('notifyBreachBody', [who, platformName(c.platform, this.env.t)]),
-              ...(this.settings.breachStays && { requireInteraction: true }),
-            });
-        }
-      }
-    }
+    // The bookkeeping writes (alertedFor / breachedFor) run here, inside the serial queue, as every write does.
+    const { soon, breached } = await this.alerts.due(open, now, this.settings, (key, mark) =>
+      db.clocks.update(key, mark),
+    );
     await this.alerts.after({ open: this.hot, soon, breached, settings: this.settings });
     await this.schedule(now);
     await this.pushClocks(now);
@@ -586,8 +562,4 @@ function isMirrored(c: ClockRow, now: number): boolean {
   if (c.status === 'breached') return now - c.dueAt < BREACH_SHOWN_MS;
   if (c.status === 'unknown') return now - c.dueAt < UNKNOWN_RECHECK_MS;
   return false;
-}
-
-function platformName(p: Platform, t: Translate): string {
-  return t(`platform_${p}`);
 }

@@ -21,25 +21,6 @@ import type {
 import { RECOMPUTE_KEY } from './meta';
 
 /**
- * The row types live in `lib/model/rows.ts` (code that must not reach the database imports them from `lib/model`);
- * they are re-exported here for the database's own users.
- */
-export type {
-  ClockRow,
-  CoverageRow,
-  DayStatRow,
-  EventRow,
-  MetaRow,
-  PhraseRow,
-  RollupRow,
-  SettingRow,
-  TabRow,
-  TeamRollupRow,
-  UnitRow,
-};
-export type { Health } from '../health';
-
-/**
  * Every schema the database has had, oldest first. Never edit a shipped entry: add a new version, with an
  * upgrade function when existing rows need new fields. `test/unit/db.test.ts` opens a database at every
  * earlier version, fills it, and checks that the upgrade to the newest keeps everything.

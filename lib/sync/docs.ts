@@ -10,10 +10,9 @@
  *   conversation and both write its unit; the view keeps ONE per unit id (`preferUnit`), one clock per conversation
  *   (`preferClock`), whatever order the documents arrive in.
  */
-import type { ClockRow, RollupRow, UnitRow } from '../db/schema';
 import type { ClockStatus } from '../engine';
 import { rollupFields } from '../engine/rollup';
-import type { Platform, UnitResult } from '../model';
+import type { ClockRow, Platform, RollupRow, UnitResult, UnitRow } from '../model';
 
 export const SYNC_DOC_VERSION = 1;
 

@@ -1,6 +1,13 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { inQuietHours, mergedNotice, soundFor } from '../../lib/background/alerts';
+import {
+  Alerts,
+  STALE_BREACH_MS,
+  inQuietHours,
+  mergedNotice,
+  soundFor,
+  type DueMark,
+} from '../../lib/background/alerts';
 import { offscreenPlayer } from '../../lib/background/offscreen';
 import { Sentinel } from '../../lib/background/sentinel';
 import { SentinelDB } from '../../lib/db/schema';
@@ -256,6 +263,66 @@ describe('merged notifications', () => {
     while (host.alarm !== null) await untilAlarm(s);
     expect(host.notices).toEqual([]);
     expect(host.sounds.map((x) => x.sound)).toEqual(['soon', 'breach']);
+  });
+});
+
+describe('what became due (Alerts.due)', () => {
+  const clock = (buyer: string, status: 'pending' | 'breached', dueAt: number, alertAt: number | null = null) =>
+    ({ key: `pdd|s|${buyer}`, buyer, platform: 'pdd', status, dueAt, alertAt }) as ClockRow;
+
+  it('marks each warning and fresh breach once per deadline, stores the mark first, and tells each buyer only when set', async () => {
+    const now = t('10:02:00');
+    const open = [
+      clock('a', 'pending', t('10:03:00'), t('10:02:00')),
+      clock('b', 'pending', t('10:04:00'), t('10:03:00')),
+      clock('c', 'breached', t('10:01:00')),
+      clock('d', 'breached', now - STALE_BREACH_MS - 1),
+    ];
+    const stored: [string, DueMark][] = [];
+    const store = async (key: string, mark: DueMark) => {
+      // The clock is not marked before its write went through.
+      const c = open.find((x) => x.key === key)!;
+      expect([c.alertedFor, c.breachedFor]).toEqual([undefined, undefined]);
+      stored.push([key, mark]);
+    };
+    const alerts = new Alerts(host);
+    const settings = { ...DEFAULT_SETTINGS, perBuyerNotices: true };
+    const due = await alerts.due(open, now, settings, store);
+    expect(due.soon.map((c) => c.buyer)).toEqual(['a']);
+    // d's breach is too old: marked, not announced.
+    expect(due.breached.map((c) => c.buyer)).toEqual(['c']);
+    expect(stored).toEqual([
+      ['pdd|s|a', { alertedFor: t('10:03:00') }],
+      ['pdd|s|c', { breachedFor: t('10:01:00') }],
+      ['pdd|s|d', { breachedFor: now - STALE_BREACH_MS - 1 }],
+    ]);
+    expect(host.notices.map((x) => [x.id, x.title, x.requireInteraction])).toEqual([
+      [`alert|pdd|s|a|${t('10:03:00')}`, '还剩 1 分 就超时', undefined],
+      [`breach|pdd|s|c|${t('10:01:00')}`, host.t('notifyBreachTitle'), true],
+    ]);
+    expect(host.notices[0]!.message).toContain('\u2068a\u2069');
+    // The same deadlines again: nothing new.
+    const again = await alerts.due(open, now, settings, store);
+    expect([again.soon, again.breached, stored.length, host.notices.length]).toEqual([[], [], 3, 2]);
+    // A new deadline for a (a new round): warned again. Per-buyer notices off: marked, not shown.
+    open[0] = clock('a', 'pending', t('10:05:00'), t('10:02:00'));
+    const next = await alerts.due(open, now, DEFAULT_SETTINGS, store);
+    expect(next.soon.map((c) => c.alertedFor)).toEqual([t('10:05:00')]);
+    expect(host.notices).toHaveLength(2);
+  });
+
+  it('a mark that cannot be stored announces nothing and leaves the clock unmarked', async () => {
+    const open = [clock('a', 'breached', t('10:01:00'))];
+    const alerts = new Alerts(host);
+    const settings = { ...DEFAULT_SETTINGS, perBuyerNotices: true };
+    await expect(
+      alerts.due(open, t('10:02:00'), settings, () => Promise.reject(new Error('QuotaExceededError'))),
+    ).rejects.toThrow('QuotaExceededError');
+    expect(open[0]!.breachedFor).toBeUndefined();
+    expect(host.notices).toEqual([]);
+    // The next change tries again.
+    const due = await alerts.due(open, t('10:02:00'), settings, async () => undefined);
+    expect(due.breached.map((c) => c.breachedFor)).toEqual([t('10:01:00')]);
   });
 });
 

@@ -5,18 +5,17 @@
  * Chinese pages none of the English catalog's phrases.
  */
 import 'fake-indexeddb/auto';
-import { cleanup, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { render, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import { SettingsPage } from '../../components/SettingsPage';
 import { Popup } from '../../components/popup/Popup';
-import { usePopupStore } from '../../components/popup/store';
 import { Palette } from '../../lib/content/palette';
-import type { ClockRow } from '../../lib/db/schema';
 import { chinaTime } from '../../lib/engine/time';
 import { CATALOGS, LANGS, type Lang } from '../../lib/i18n';
 import { setContentLang } from '../../lib/i18n/content';
+import type { ClockRow } from '../../lib/model';
 import { uiDb } from '../../lib/ui/db';
+import { freshUiPage, uiClock } from './helpers/ui-page';
 
 const NOW = chinaTime('2026-11-27', 10, 30);
 const CJK = /[\u3400-\u9fff]/;
@@ -67,35 +66,9 @@ function otherLanguageIn(text: string, lang: Lang): string[] {
   return englishPhrases.filter((p) => text.includes(p));
 }
 
-function clock(buyer: string, extra: Partial<ClockRow>): ClockRow {
-  return {
-    key: `pdd|shop|${buyer}`,
-    platform: 'pdd',
-    account: 'shop',
-    buyer,
-    metric: 'pdd.manual3min',
-    status: 'pending',
-    startedAt: NOW - 30_000,
-    dueAt: NOW + 150_000,
-    alertAt: NOW + 90_000,
-    waitingMessages: 2,
-    lastMessageAt: NOW - 30_000,
-    ...extra,
-  };
-}
+const clock = (buyer: string, extra: Partial<ClockRow>) => uiClock(NOW, buyer, { waitingMessages: 2, ...extra });
 
-beforeEach(async () => {
-  vi.setSystemTime(NOW);
-  fakeBrowser.reset();
-  usePopupStore.setState({ section: 'queue' });
-  await uiDb.open();
-  await Promise.all(uiDb.tables.map((tb) => tb.clear()));
-});
-afterEach(() => {
-  cleanup();
-  vi.useRealTimers();
-  document.body.replaceChildren();
-});
+freshUiPage(NOW);
 
 describe.each(LANGS)('everything in one language: %s', (lang) => {
   const seed = async () => {
@@ -118,7 +91,7 @@ describe.each(LANGS)('everything in one language: %s', (lang) => {
   it('the popup (queue, tab health, every section)', async () => {
     await seed();
     render(<Popup />);
-    await screen.findAllByRole('button', { name: /calm-buyer/ });
+    await screen.findAllByRole('button', { name: /calm-buyer/ }, { timeout: 5000 });
     const seen = [readable(document.body)];
     for (const tab of screen.getAllByRole('tab')) {
       tab.click();
@@ -135,7 +108,8 @@ describe.each(LANGS)('everything in one language: %s', (lang) => {
   it('the settings page', async () => {
     await seed();
     render(<SettingsPage />);
-    await screen.findAllByRole('button');
+    // The language arrives with the page's deferred query: wait for the chosen one (a busy machine takes a while).
+    await screen.findByRole('button', { name: CATALOGS[lang].optSave }, { timeout: 5000 });
     await new Promise((r) => setTimeout(r, 100));
     const text = readable(document.body);
     expect(otherLanguageIn(text, lang)).toEqual([]);

@@ -59,10 +59,10 @@ describe('import boundaries (eslint.config.js)', () => {
       const dbTypes = await restricted(
         file,
         [
-          `import type { EventRow } from '${rel('lib/db/schema')}';`,
+          `import type { SentinelDB } from '${rel('lib/db/schema')}';`,
           `import type { PruneNotice } from '${rel('lib/db/meta')}';`,
           `import type { readDayStats } from '${rel('lib/db/daystats-read')}';`,
-          'export type X = [EventRow, PruneNotice, typeof readDayStats];',
+          'export type X = [SentinelDB, PruneNotice, typeof readDayStats];',
         ].join('\n'),
       );
       expect(dbTypes).toHaveLength(3);
@@ -92,7 +92,7 @@ describe('import boundaries (eslint.config.js)', () => {
     // Not even types from the database; the row types come from lib/model.
     const dbTypes = await restricted(
       'lib/engine/rounds.ts',
-      "import type { EventRow } from '../db/schema';\nimport type { PruneNotice } from '../db/meta';\nexport type X = [EventRow, PruneNotice];",
+      "import type { SentinelDB } from '../db/schema';\nimport type { PruneNotice } from '../db/meta';\nexport type X = [SentinelDB, PruneNotice];",
     );
     expect(dbTypes).toHaveLength(2);
     const modelTypes = await restricted(

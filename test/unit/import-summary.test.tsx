@@ -5,8 +5,8 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { PhraseLibrary, importSummary } from '../../components/phrases/PhraseLibrary';
-import type { PhraseRow } from '../../lib/db/schema';
 import { catalogTranslate } from '../../lib/i18n';
+import type { PhraseRow } from '../../lib/model';
 import { parseImport } from '../../lib/phrases/formats';
 import { planImport } from '../../lib/phrases/plan';
 import { uiDb } from '../../lib/ui/db';

@@ -1,14 +1,14 @@
 // @vitest-environment jsdom
 import 'fake-indexeddb/auto';
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { readPopupData } from '../../components/popup/data';
 import { Popup } from '../../components/popup/Popup';
-import { usePopupStore } from '../../components/popup/store';
 import type { ClockRow, RollupRow, TabRow, UnitRow } from '../../lib/model';
 import { chinaDay, chinaTime } from '../../lib/engine/time';
 import { uiDb } from '../../lib/ui/db';
+import { freshUiPage, uiClock } from './helpers/ui-page';
 
 /**
  * The popup reads its own clock (Date.now) for countdowns and for "today": every test pins it to NOW, a fixed
@@ -18,22 +18,7 @@ import { uiDb } from '../../lib/ui/db';
 const NOW = chinaTime('2026-11-27', 10, 30);
 const TODAY = chinaDay(NOW);
 
-function clock(buyer: string, extra: Partial<ClockRow>): ClockRow {
-  return {
-    key: `pdd|shop|${buyer}`,
-    platform: 'pdd',
-    account: 'shop',
-    buyer,
-    metric: 'pdd.manual3min',
-    status: 'pending',
-    startedAt: NOW - 30_000,
-    dueAt: NOW + 150_000,
-    alertAt: NOW + 90_000,
-    waitingMessages: 1,
-    lastMessageAt: NOW - 30_000,
-    ...extra,
-  };
-}
+const clock = (buyer: string, extra: Partial<ClockRow>) => uiClock(NOW, buyer, extra);
 
 function rollup(day: string, counts: Partial<RollupRow>): RollupRow {
   return {
@@ -54,18 +39,7 @@ function rollup(day: string, counts: Partial<RollupRow>): RollupRow {
   };
 }
 
-beforeEach(async () => {
-  vi.setSystemTime(NOW);
-  fakeBrowser.reset();
-  usePopupStore.setState({ section: 'queue' });
-  await uiDb.open();
-  await Promise.all(uiDb.tables.map((tb) => tb.clear()));
-  await uiDb.settings.put({ key: 'language', value: 'zh_CN' });
-});
-afterEach(() => {
-  cleanup();
-  vi.useRealTimers();
-});
+freshUiPage(NOW, () => uiDb.settings.put({ key: 'language', value: 'zh_CN' }));
 
 describe('Popup', () => {
   it('lists waiting buyers by urgency with their countdowns, breached first', async () => {

@@ -279,6 +279,122 @@ describe('two shops never merge', () => {
   });
 });
 
+describe('a page that shows its shop late (issue 17: rows reported under "?")', () => {
+  const SHOP = '抖店旗舰店';
+  const feige = (account: string): HealthMessage => ({
+    type: 'health',
+    platform: 'douyin',
+    account,
+    health: 'watching',
+    parts: { list: 'ok', thread: 'ok', input: 'ok', account: account === UNRECOGNISED_ACCOUNT ? 'missing' : 'ok' },
+    url: 'https://im.jinritemai.com/pc_seller_v2/main/workspace',
+  });
+  const feigeEvents = (account: string, events: ChatEvent[]): EventsMessage => ({
+    type: 'events',
+    platform: 'douyin',
+    account,
+    events: events.map((e) => ({ ...e, account })),
+  });
+  const thread = [
+    ev('douyin', '小明', 'buyer', t('10:00:00')),
+    ev('douyin', '小明', 'human', t('10:01:00')),
+    ev('douyin', '小红', 'buyer', t('10:02:00')),
+  ];
+  /** The store without what differs by construction (ids of spans, times written). */
+  async function figures(d: SentinelDB) {
+    const w = await wholeStore(d);
+    const strip = (rows: unknown[]) =>
+      rows.map((r) => {
+        const { id: _id, updatedAt: _u, ...rest } = r as Record<string, unknown>;
+        return rest;
+      });
+    return {
+      events: w.events,
+      clocks: w.clocks,
+      units: w.units,
+      rollups: strip(w.rollups!),
+      dayStats: w.dayStats,
+      coverage: strip(w.coverage!),
+    };
+  }
+
+  it('what the tab reported under its own account moves to the shop, counted once: the store equals one that knew the shop from the start', async () => {
+    // Reference: the page showed its shop from the start.
+    const refDb = new SentinelDB(`evidence-ref-${n}`);
+    const refHost = new FakeHost();
+    const ref = new Sentinel(refDb, refHost);
+    await ref.health(feige(SHOP), 7);
+    await ref.ingest(feigeEvents(SHOP, thread.slice(0, 2)), 7);
+    refHost.clock = t('10:02:00');
+    await ref.health(feige(SHOP), 7);
+    await ref.ingest(feigeEvents(SHOP, thread.slice(2)), 7);
+    refHost.clock = t('10:02:30');
+    await ref.health(feige(SHOP), 7);
+    await ref.ingest(feigeEvents(SHOP, thread), 7);
+
+    // The page's header came after the grace: the tab reported under "?", then shows its shop and reports again.
+    const s = new Sentinel(db, host);
+    await s.health(feige(UNRECOGNISED_ACCOUNT), 7);
+    await s.ingest(feigeEvents(UNRECOGNISED_ACCOUNT, thread.slice(0, 2)), 7);
+    host.clock = t('10:02:00');
+    await s.health(feige(UNRECOGNISED_ACCOUNT), 7);
+    await s.ingest(feigeEvents(UNRECOGNISED_ACCOUNT, thread.slice(2)), 7);
+    const own = (await db.tabs.get(7))!.account;
+    expect(isUnrecognisedAccount(own)).toBe(true);
+    expect((await db.units.toArray()).map((u) => u.account)).toContain(own);
+    host.clock = t('10:02:30');
+    await s.health(feige(SHOP), 7);
+    // Moved before the page's own re-report arrives …
+    expect((await db.clocks.toArray()).map((c) => [c.account, c.buyer, c.status])).toEqual([
+      [SHOP, '小明', 'answered'],
+      [SHOP, '小红', 'pending'],
+    ]);
+    await s.ingest(feigeEvents(SHOP, thread), 7);
+
+    // … and nothing is left under the tab's own account, nothing counted twice.
+    const mine = await figures(db);
+    const where = (rows: unknown[] = []) => rows.map((r) => (r as { account: string }).account);
+    for (const table of ['events', 'clocks', 'units', 'rollups', 'dayStats', 'coverage'] as const)
+      expect(where(mine[table]).filter(isUnrecognisedAccount), table).toEqual([]);
+    expect(mine.events).toHaveLength(3);
+    expect(mine).toEqual(await figures(refDb));
+    await expectRollupsMatchUnits(db);
+    // The worker's memory follows: the tab's badges are the shop's clocks, the own account has none.
+    expect(s.clocksFor('douyin', SHOP)).toEqual([{ buyer: '小红', status: 'pending', dueAt: t('10:05:00') }]);
+    expect(s.clocksFor('douyin', own)).toEqual([]);
+    expect(host.badge).toEqual(refHost.badge);
+    // A restarted worker reads the same.
+    const s2 = new Sentinel(new SentinelDB(db.name), host);
+    await s2.start();
+    expect(s2.clocksFor('douyin', SHOP)).toEqual(s.clocksFor('douyin', SHOP));
+    refDb.close();
+  });
+
+  it('only a tab’s own account moves: another shop in the tab, or another tab, keeps its rows', async () => {
+    const s = new Sentinel(db, host);
+    await s.health(feige('店A'), 7);
+    await s.ingest(feigeEvents('店A', [ev('douyin', '小明', 'buyer', t('10:00:00'))]), 7);
+    await s.health(feige(UNRECOGNISED_ACCOUNT), 8);
+    await s.ingest(feigeEvents(UNRECOGNISED_ACCOUNT, [ev('douyin', '小红', 'buyer', t('10:00:10'))]), 8);
+    const own8 = (await db.tabs.get(8))!.account;
+    // Tab 7 logs into another shop; tab 8 is still blind to its shop.
+    host.clock = t('10:00:20');
+    await s.health(feige('店B'), 7);
+    const accounts = async () => (await db.clocks.toArray()).map((c) => [c.account, c.buyer]).sort();
+    expect(await accounts()).toEqual([
+      [own8, '小红'],
+      ['店A', '小明'],
+    ]);
+    // Tab 8 shows 店A: its own rows join 店A's (the same shop as tab 7 had), 店A's own stay.
+    await s.health(feige('店A'), 8);
+    expect(await accounts()).toEqual([
+      ['店A', '小明'],
+      ['店A', '小红'],
+    ]);
+    await expectRollupsMatchUnits(db);
+  });
+});
+
 describe('platform-rules.md §3.7, sentence by sentence', () => {
   it('"a buyer message whose time the page does not show is never invented as a new question"', async () => {
     const s = new Sentinel(db, host);

@@ -5,8 +5,9 @@
  */
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SentinelDB, type ClockRow, type RollupRow, type UnitRow } from '../../lib/db/schema';
+import { SentinelDB } from '../../lib/db/schema';
 import { chinaDay, chinaTime } from '../../lib/engine/time';
+import type { ClockRow, RollupRow, UnitRow } from '../../lib/model';
 import { SYNC_META_KEY, checkDbUrl, storedSyncConfig, syncOrigin, type SyncConfig } from '../../lib/sync/config';
 import {
   asSyncDoc,

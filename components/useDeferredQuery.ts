@@ -1,17 +1,18 @@
 import type { liveQuery } from 'dexie';
 import { useEffect, useState } from 'react';
 
-/** What useLazyLive needs of the module it loads: Dexie's liveQuery (beside whatever its query reads). */
-export interface LiveModule {
+/** What useDeferredQuery needs of the module it loads: Dexie's liveQuery (beside whatever its query reads). */
+export interface QueryModule {
   liveQuery: typeof liveQuery;
 }
 
 /**
- * dexie-react-hooks' useLiveQuery, with Dexie itself loaded by the first query (`load` is a dynamic import): a page
- * shows its first frame before Dexie is even parsed (the popup's first data comes from a raw IndexedDB read). Until
- * the query has a result, and whenever `enabled` is false (nothing is loaded then), it returns `initial`.
+ * dexie-react-hooks' useLiveQuery, deferred: Dexie itself is loaded by the first query (`load` is a dynamic import
+ * of a query module), so a page shows its first frame before Dexie is even parsed (the popup's first data comes
+ * from a raw IndexedDB read). From then on the query follows the database (a Dexie live query). Until the query has
+ * a result, and whenever `enabled` is false (nothing is loaded then), it returns `initial`.
  */
-export function useLazyLive<M extends LiveModule, T>(
+export function useDeferredQuery<M extends QueryModule, T>(
   load: () => Promise<M>,
   query: (m: M) => Promise<T> | T,
   deps: readonly unknown[],
