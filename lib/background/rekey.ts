@@ -63,6 +63,6 @@ export async function moveAccount(
   await db.clocks.bulkDelete(oldConvs);
 
   const staged = await recomputer.within([...added.keys()], now, { added, sighted: new Map() });
-  for (const conv of oldConvs) staged.threads.push([conv, new Map()]);
+  for (const conv of oldConvs) staged.threads.push({ conv, events: [], base: undefined, put: [], deleted: [] });
   return { staged, gone: oldConvs };
 }
