@@ -218,6 +218,7 @@ async function main() {
   await new Promise<void>((resolve) => {
     process.stdin.setEncoding('utf8');
     process.stdin.on('data', (d: string) => d.includes('go') && resolve());
+    process.stdin.on('end', () => process.exit(1)); // the benchmark went away
   });
   live.t0 = Date.now();
   const end = base + cfg.liveSec * 1000;

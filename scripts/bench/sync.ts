@@ -71,7 +71,15 @@ async function startCouch(agents: number): Promise<Couch> {
     [path.join(REPO_ROOT, 'node_modules/pouchdb-server/bin/pouchdb-server'), '--in-memory', '-p', String(port)],
     { cwd: dir, stdio: 'ignore' },
   );
+  // Killed with the benchmark too (Ctrl+C, a timeout): a server left running would hold its port and memory.
+  const onExit = () => child.kill();
+  const onSignal = (sig: NodeJS.Signals) => {
+    child.kill();
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  process.once('exit', onExit).once('SIGINT', onSignal).once('SIGTERM', onSignal);
   const stop = async () => {
+    process.off('exit', onExit).off('SIGINT', onSignal).off('SIGTERM', onSignal);
     if (child.exitCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill();
