@@ -48,6 +48,7 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
     [t],
   );
 
+  useEffect(() => void (state.kind === 'live' && performance.mark('rs-shop-rendered')), [state.kind]); // bench: sync.ts
   useEffect(() => {
     let stopped = false;
     let feed: ChangesFeed | undefined;

@@ -2,7 +2,8 @@
  * `npm run bench` (after `npm run build:all`): the issue-7 benchmarks in real Chromium and node. Writes
  * bench-results/latest.json and bench-results/latest.md; bench-results/README.md explains every number.
  *
- *   jiti scripts/bench/index.ts [--quick] [--only=bundles,engine,latency,mainthread,popup,analytics,palette,memory]
+ *   jiti scripts/bench/index.ts [--quick]
+ *     [--only=bundles,engine,latency,mainthread,popup,analytics,palette,memory,sync]
  *     [--ext=DIR]
  *
  * --quick: small scales for a smoke run (minutes, not tens of minutes); its numbers are not the goals' numbers.
@@ -30,6 +31,7 @@ import { PAGE_COST_GOAL } from './pagecost';
 import { measureAnalytics } from './analytics';
 import { measurePalette } from './palette';
 import { measurePopup } from './popup';
+import { SYNC_GOAL_MS, SYNC_MARKERS, measureSync } from './sync';
 import { measureContentHeap, measureWorkerHeap } from './memory';
 import { round, sleep, summarize, type Summary } from './stats';
 import { REFERENCE_FLOORS, markdownGoals, ratioVerdict, type Goal } from './verdict';
@@ -41,7 +43,17 @@ const ONLY = argv
   ?.slice(7)
   .split(',');
 const EXT_DIR = argv.find((a) => a.startsWith('--ext='))?.slice(6);
-const SECTIONS = ['bundles', 'engine', 'latency', 'mainthread', 'popup', 'analytics', 'palette', 'memory'] as const;
+const SECTIONS = [
+  'bundles',
+  'engine',
+  'latency',
+  'mainthread',
+  'popup',
+  'analytics',
+  'palette',
+  'memory',
+  'sync',
+] as const;
 type Section = (typeof SECTIONS)[number];
 const want = (s: Section) => !ONLY || ONLY.includes(s);
 for (const s of ONLY ?? []) if (!SECTIONS.includes(s as Section)) throw new Error(`unknown section ${s}`);
@@ -65,6 +77,10 @@ const SCALE = QUICK
       paletteOpens: 5,
       memoryPerDay: 1000,
       memoryReads: 2,
+      syncAgents: 4,
+      syncPerDay: 5000,
+      syncLiveSec: 45,
+      syncOpens: 3,
     }
   : {
       latencySmall: 500,
@@ -84,6 +100,12 @@ const SCALE = QUICK
       paletteOpens: 30,
       memoryPerDay: 5000,
       memoryReads: 5,
+      // Issue 22: 20 agents × 5 000 inquiries a day each (scripts/bench/sync.ts).
+      syncAgents: 20,
+      syncPerDay: 5000,
+      syncLiveSec: 120,
+      // Few: at this size one open reads every unit document of the day (tens of thousands).
+      syncOpens: 3,
     };
 const LARGE_QUERY = 'rows=1000&messages=10000';
 
@@ -206,7 +228,13 @@ async function main() {
   try {
     // One private copy of the demo build for every browser section (a rebuild elsewhere cannot change it).
     const extDir =
-      want('latency') || want('mainthread') || want('popup') || want('analytics') || want('palette') || want('memory')
+      want('latency') ||
+      want('mainthread') ||
+      want('popup') ||
+      want('analytics') ||
+      want('palette') ||
+      want('memory') ||
+      want('sync')
         ? await extensionCopy(EXT_DIR)
         : '';
     if (want('bundles')) {
@@ -455,6 +483,53 @@ async function main() {
         met: null,
       });
     }
+    if (want('sync')) {
+      const r = await section(
+        `team sync: ${SCALE.syncAgents} agents × ${SCALE.syncPerDay} inquiries a day against a local server`,
+        () =>
+          measureSync({
+            extensionDir: extDir,
+            agents: SCALE.syncAgents,
+            perDay: SCALE.syncPerDay,
+            liveSec: SCALE.syncLiveSec,
+            opens: SCALE.syncOpens,
+            log,
+          }),
+      );
+      results.sync = r;
+      const p = r.result?.push;
+      const lat = p?.latencyMs;
+      const pushOk = !!p && !!lat && p.undelivered === 0 && !p.pushErrors.length;
+      const p5 = (x: Summary | null | undefined) => (x ? `${x.p50.toFixed(0)}/${x.p95.toFixed(0)}` : '—');
+      goals.push({
+        goal: `team sync push latency, local change → on the server's changes feed, p95 (${SCALE.syncAgents} agents × ${SCALE.syncPerDay}/d, ${SCALE.syncLiveSec} s of steady load)`,
+        target: `≤ ${SYNC_GOAL_MS.push} ms`,
+        measured:
+          p && lat
+            ? `${lat.p95.toFixed(0)} ms (p50 ${lat.p50.toFixed(0)}, max ${lat.max.toFixed(0)}, n ${lat.n}; undelivered ${p.undelivered}; one push p50/p95 ${p5(p.pushMs)} ms, of it requests ${p5(p.bulkDocsMs)})`
+            : 'error',
+        met: pushOk ? lat.p95 <= SYNC_GOAL_MS.push : false,
+      });
+      const o = r.result?.owner;
+      goals.push({
+        goal: `owner view first render (analytics, team view: shop-wide figures), p95 of ${SCALE.syncOpens} opens`,
+        target: `≤ ${SYNC_GOAL_MS.ownerView} ms`,
+        measured: o
+          ? `${o.renderedMs.p95.toFixed(0)} ms (p50 ${o.renderedMs.p50.toFixed(0)}, first open ${o.coldMs.toFixed(0)}; ${o.shown.counted} units of today counted)`
+          : 'error',
+        met: o ? o.renderedMs.p95 <= SYNC_GOAL_MS.ownerView : false,
+        ratio: o ? ratioVerdict(o.renderedMs.p95, o.floorMs, SYNC_GOAL_MS.ownerView, 'blankPage') : null,
+      });
+      const b = r.result?.bundle;
+      goals.push({
+        goal: 'no extra work on the workbench page: no sync code in any content script (bundle check)',
+        target: 'none of the sync markers',
+        measured: b
+          ? `${Object.keys(b.scripts).length} scripts, markers found: ${Object.values(b.scripts).flat().length}; the worker bundle has ${b.worker.length} of the ${SYNC_MARKERS.length} (control)`
+          : 'error',
+        met: b ? b.met : false,
+      });
+    }
   } finally {
     clearInterval(loadTimer);
     await server.close();
@@ -640,6 +715,27 @@ function markdown(out: Any): string {
         ...Object.entries(r.queries as Any).map(
           ([k, v]: [string, Any]) => `| ${k} | ${v.rows} | ${v.firstMs} | ${v.ms.p50} | ${v.ms.p95} | ${v.ms.max} |`,
         ),
+        '',
+      );
+    }
+  }
+  const sync = out.sync as Any | undefined;
+  if (sync) {
+    lines.push('## 7. Team sync: agents against a local server (issue 22)', '');
+    const r = sync.result;
+    if (!r) lines.push(`error: ${sync.error}`, '');
+    else {
+      const p = r.push;
+      const o = r.owner;
+      lines.push(
+        `Model: ${JSON.stringify(p.model)} (load ${JSON.stringify(sync.load)}). Seeded per run: ${JSON.stringify(p.seeded)} (yesterday whole, today to 14:00) in ${p.seedMs} ms; the agents' first pushes of all of it: ${p.warmupMs} ms.`,
+        '',
+        `- push latency, every document a local change touched → the server's changes feed: ${s(p.latencyMs)}`,
+        `- by kind: units ${s(p.byKind.unit)}; rollups ${s(p.byKind.rollup)}; clocks ${s(p.byKind.clock)}`,
+        `- ${p.localSteps} local changes (messages and deadlines), ${p.docChanges} document changes, ${p.feedChanges} feed changes; undelivered: ${p.undelivered}; push errors: ${p.pushErrors.length ? JSON.stringify(p.pushErrors) : 'none'}`,
+        `- one push (derive, compare, write; ${p.pushes} pushes): ${s(p.pushMs)}; of it the bulkDocs requests: ${s(p.bulkDocsMs)}`,
+        `- owner view, navigation start → shop-wide figures rendered: first open ${o.coldMs} ms; later opens ${s(o.renderedMs)}; floor (blank extension page) ${s(o.floorMs)}; shown ${JSON.stringify(o.shown)}`,
+        `- content scripts' sync markers (${SYNC_MARKERS.join(', ')}): ${JSON.stringify(r.bundle.scripts)}; the worker bundle's: ${r.bundle.worker.join(', ')}`,
         '',
       );
     }
