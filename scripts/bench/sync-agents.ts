@@ -16,7 +16,8 @@
  *
  *   jiti scripts/bench/sync-agents.ts '<json config>'
  */
-import { SentinelDB, type ClockRow, type RollupRow, type UnitRow } from '../../lib/db/schema';
+import { SentinelDB } from '../../lib/db/schema';
+import type { ClockRow, RollupRow, UnitRow } from '../../lib/model';
 import { evaluate } from '../../lib/engine';
 import { rollupId, tallyUnits } from '../../lib/engine/rollup';
 import { chinaDay, chinaDayStart } from '../../lib/engine/time';
