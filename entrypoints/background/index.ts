@@ -69,7 +69,7 @@ export default defineBackground(() => {
   });
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === ALARM) quiet(sentinel.tick());
-    if (alarm.name === SYNC_ALARM) quiet(sync.push());
+    if (alarm.name === SYNC_ALARM) quiet(sync.push({ full: true }));
   });
   browser.tabs.onRemoved.addListener((tabId) => {
     limiter.forget(tabId);

@@ -14,6 +14,13 @@
  *   (1 s doubling to 5 min; an alarm wakes a stopped worker for them).
  * - Ids are deterministic (`docs.ts`), so a retry of a write that did reach the server is the same document; a
  *   conflict (`_rev` out of date) re-reads that scope and the local value wins (only this agent writes its ids).
+ * - A push costs what changed (`tracked`: `startTeamSync` reports the primary keys every write of the synced tables
+ *   touched, from Dexie's `storagemutated`): between full checks, a push reads only those rows (`bulkGet`), derives
+ *   their documents and compares them with the content keys the server acknowledged (`scopes`, in memory). The full
+ *   diff above stays as the periodic check: the first push of a worker (nothing in memory), after any failure or
+ *   refusal, on the retry alarm, when a write's keys are not known (a range, a big bulk write), when a row of an
+ *   older day changed, on a new China day, and at least every `FULL_CHECK_MS`. A change the pusher was not told
+ *   of still reaches the server by the next full check.
  */
 import { agentId } from '../background/team';
 import type { SentinelDB } from '../db/schema';
@@ -66,6 +73,31 @@ export const RETRY_MAX_MS = 5 * 60_000;
 export const WITHDRAW_TIMEOUT_MS = 5000;
 /** Changes are pushed together after this pause. */
 export const PUSH_DEBOUNCE_MS = 1000;
+/** A push re-derives everything (the full diff) at least this often, however few rows were reported changed. */
+export const FULL_CHECK_MS = 10 * 60_000;
+
+/** Primary keys of the synced tables' rows that a local write touched (written or deleted). */
+export interface Touched {
+  units: Iterable<string>;
+  rollups: Iterable<string>;
+  clocks: Iterable<string>;
+}
+interface Dirty {
+  units: Set<string>;
+  rollups: Set<string>;
+  clocks: Set<string>;
+}
+const noneDirty = (): Dirty => ({ units: new Set(), rollups: new Set(), clocks: new Set() });
+
+/** Counters of the pusher's local work (tests and the bench assert on them, not on time). */
+export interface PushStats {
+  /** Pushes that derived every document of today, yesterday and the waiting clocks (the full diff). */
+  full: number;
+  /** Pushes that derived only the rows reported changed. */
+  partial: number;
+  /** Local rows read and derived into documents, over all pushes. */
+  rowsRead: number;
+}
 
 export interface SyncHost {
   now(): number;
@@ -112,10 +144,21 @@ export class TeamSync {
     retryAt: null,
   };
   private agent: string | undefined;
+  /** Rows changed since the last push began ('all': not known, the next push is a full one). */
+  private dirty: Dirty | 'all' = 'all';
+  private forceFull = false;
+  /** When and on which China day the last full diff ended with the server holding everything. */
+  private lastFull: { at: number; day: string } | undefined;
+  readonly stats: PushStats = { full: 0, partial: 0, rowsRead: 0 };
 
+  /**
+   * `tracked`: every local change of the synced tables is reported to `changed` with its keys (`startTeamSync`), so
+   * pushes between full checks derive only those rows. Untracked, every push is the full diff.
+   */
   constructor(
     private readonly db: SentinelDB,
     private readonly host: SyncHost,
+    private readonly opts: { tracked?: boolean } = {},
   ) {}
 
   /** The stored setting through its schema (malformed: off). Never throws. */
@@ -218,8 +261,19 @@ export class TeamSync {
     }
   }
 
-  /** Local data changed: push after a short pause (nothing when sync is off). */
-  changed(delay = PUSH_DEBOUNCE_MS): void {
+  /**
+   * Local data changed: push after a short pause (nothing when sync is off). `touched`: the rows the change wrote or
+   * deleted (absent or 'all': not known, the next push is a full diff).
+   */
+  changed(delay = PUSH_DEBOUNCE_MS, touched?: Touched | 'all'): void {
+    if (this.dirty !== 'all') {
+      if (!touched || touched === 'all') this.dirty = 'all';
+      else {
+        for (const k of touched.units) this.dirty.units.add(k);
+        for (const k of touched.rollups) this.dirty.rollups.add(k);
+        for (const k of touched.clocks) this.dirty.clocks.add(k);
+      }
+    }
     if (this.loaded && !pushes(this.cfg)) return;
     if (this.cancelTimer && this.state.retryAt !== null) return; // a retry is already set
     this.cancelTimer?.();
@@ -229,8 +283,12 @@ export class TeamSync {
     }, delay);
   }
 
-  /** One push (a push already running is followed by one more). Failures set the retry; never throws. */
-  push(): Promise<void> {
+  /**
+   * One push (a push already running is followed by one more). Failures set the retry; never throws. `full`: the
+   * full diff whatever was reported (the retry alarm).
+   */
+  push(opts: { full?: boolean } = {}): Promise<void> {
+    if (opts.full) this.forceFull = true;
     if (this.running) {
       this.again = true;
       return this.running;
@@ -255,6 +313,8 @@ export class TeamSync {
     this.cancelTimer?.();
     this.cancelTimer = undefined;
     this.state = { lastOkAt: null, error: null, pending: 0, retryAt: null };
+    this.dirty = 'all';
+    this.lastFull = undefined;
     void this.host.setRetryAlarm(null).catch(() => undefined);
   }
 
@@ -273,6 +333,9 @@ export class TeamSync {
     this.agent ??= await agentId(this.db);
     const agent = this.agent;
     let want = new Map<string, Map<string, SyncDoc>>();
+    // What changed since the last push: taken now, so a change during this push is the next push's.
+    const dirty = this.dirty;
+    this.dirty = this.opts.tracked ? noneDirty() : 'all';
     try {
       // The agent's own document first: when the server does not have it, the database is new or was restored
       // from a backup, and what it acknowledged of older days is not known any more.
@@ -282,15 +345,31 @@ export class TeamSync {
         this.scopes.set(agentScope, have);
         if (!have.size) await this.saveMemo({ url: cfg.url, days: {} });
       }
-      const memo = await this.memo(cfg.url);
-      const stale = await this.staleDays(memo, now);
-      const older = [...stale.keys()].slice(0, OLD_DAYS_PER_PUSH);
-      want = await this.derive(agent, cfg.label, now, older);
+      const day = chinaDay(now);
+      const partial =
+        dirty !== 'all' && !this.forceFull && this.lastFull?.day === day && now - this.lastFull.at < FULL_CHECK_MS
+          ? await this.deriveChanges(agent, now, dirty)
+          : undefined;
+      let gone = new Map<string, Set<string>>();
+      let stale = new Map<string, string>();
+      let older: string[] = [];
+      const memo = partial ? undefined : await this.memo(cfg.url);
+      if (partial) {
+        ({ want, gone } = partial);
+        this.stats.partial += 1;
+      } else {
+        this.forceFull = false;
+        stale = await this.staleDays(memo!, now);
+        older = [...stale.keys()].slice(0, OLD_DAYS_PER_PUSH);
+        want = await this.derive(agent, cfg.label, now, older);
+        this.stats.full += 1;
+      }
       let pending = 0;
       const writes: object[] = [];
       const scopeOf = new Map<string, string>();
       const refused = new Set<string>();
-      for (const [scope, docs] of want) {
+      for (const scope of new Set([...want.keys(), ...gone.keys()])) {
+        const docs = want.get(scope) ?? new Map<string, SyncDoc>();
         let have = this.scopes.get(scope);
         if (!have) {
           have = await readScope(remote, scope);
@@ -303,11 +382,14 @@ export class TeamSync {
           writes.push(cur ? { ...d, _rev: cur.rev } : d);
           scopeOf.set(d._id, scope);
         }
-        for (const [id, cur] of have)
-          if (!docs.has(id)) {
-            writes.push({ _id: id, _rev: cur.rev, _deleted: true });
-            scopeOf.set(id, scope);
-          }
+        // The full diff deletes what the scope no longer has; a partial push what it was told went.
+        const drop = partial ? [...(gone.get(scope) ?? [])] : [...have.keys()].filter((id) => !docs.has(id));
+        for (const id of drop) {
+          const cur = have.get(id);
+          if (!cur) continue;
+          writes.push({ _id: id, _rev: cur.rev, _deleted: true });
+          scopeOf.set(id, scope);
+        }
       }
       for (let i = 0; i < writes.length; i += BATCH) {
         const batch = writes.slice(i, i + BATCH);
@@ -328,7 +410,7 @@ export class TeamSync {
         });
       }
       // Older days the server now holds in full: remembered by their signature, and out of memory.
-      if (older.length) {
+      if (memo && older.length) {
         for (const day of older) {
           const scopes = [unitScope(day, agent), rollupScope(day, agent)];
           if (scopes.some((sc) => refused.has(sc))) continue;
@@ -346,16 +428,21 @@ export class TeamSync {
         if (day !== undefined && day < yesterday && !older.includes(day)) this.scopes.delete(sc);
       }
       this.state.pending = pending + [...stale.keys()].slice(OLD_DAYS_PER_PUSH).length;
-      if (pending) return this.failed('server', `${pending} documents refused (conflict); retrying`);
+      if (pending) {
+        this.dirty = 'all';
+        return this.failed('server', `${pending} documents refused (conflict); retrying`);
+      }
       if (stale.size > older.length) {
         this.again = true; // more older days to catch up: right after this push
         return;
       }
+      if (!partial) this.lastFull = { at: now, day };
       this.failures = 0;
       this.state = { lastOkAt: this.host.now(), error: null, pending: 0, retryAt: null };
       await this.host.setRetryAlarm(null).catch(() => undefined);
     } catch (err) {
       this.scopes.clear(); // what reached the server is unknown: read it again
+      this.dirty = 'all';
       const e = syncErrorOf(err);
       this.state.pending = [...want.values()].reduce((n, d) => n + d.size, 0);
       return this.failed(e.code, e.detail);
@@ -443,7 +530,75 @@ export class TeamSync {
     for (const c of clocks)
       if ((c.startedAt ?? c.lastMessageAt) >= now - WAITING_MAX_AGE_MS) put(clockScope(agent), clockDoc(agent, c));
     put(agentDocId(agent), agentDoc(agent, label));
+    this.stats.rowsRead += units.length + rollups.length + clocks.length;
     return out;
+  }
+
+  /**
+   * The documents of the rows reported changed (`want`, per scope) and the ids they no longer have (`gone`: a row
+   * deleted, a clock that stopped waiting). Undefined when a full diff is needed instead: a scope of today, yesterday
+   * or the clocks is not in memory, or a changed row is of an older day (its day's signature moves).
+   */
+  private async deriveChanges(
+    agent: string,
+    now: number,
+    dirty: Dirty,
+  ): Promise<{ want: Map<string, Map<string, SyncDoc>>; gone: Map<string, Set<string>> } | undefined> {
+    const recent = [chinaDay(now - DAY_MS), chinaDay(now)];
+    const needed = [
+      ...recent.flatMap((d) => [unitScope(d, agent), rollupScope(d, agent)]),
+      clockScope(agent),
+      agentDocId(agent),
+    ];
+    if (!needed.every((sc) => this.scopes.has(sc))) return undefined;
+    const want = new Map<string, Map<string, SyncDoc>>();
+    const gone = new Map<string, Set<string>>();
+    const put = (scope: string, d: SyncDoc) => {
+      let m = want.get(scope);
+      if (!m) want.set(scope, (m = new Map()));
+      m.set(d._id, d);
+    };
+    const drop = (scope: string, id: string) => {
+      let g = gone.get(scope);
+      if (!g) gone.set(scope, (g = new Set()));
+      g.add(scope + id);
+    };
+    const unitIds = [...dirty.units];
+    const rollupIds = [...dirty.rollups];
+    const clockKeys = [...dirty.clocks];
+    const [units, rollups, clocks] = await Promise.all([
+      this.db.units.bulkGet(unitIds),
+      this.db.rollups.bulkGet(rollupIds),
+      this.db.clocks.bulkGet(clockKeys),
+    ]);
+    this.stats.rowsRead += unitIds.length + rollupIds.length + clockKeys.length;
+    const first = oldestSyncedDay(now);
+    const dayRows = <R extends { day: string }>(
+      ids: string[],
+      rows: (R | undefined)[],
+      scopeOf: (day: string, agent: string) => string,
+      docOf: (agent: string, r: R) => SyncDoc,
+    ): boolean => {
+      for (let i = 0; i < ids.length; i++) {
+        const r = rows[i];
+        if (r && !recent.includes(r.day)) {
+          if (r.day >= first) return false; // an older day changed: its signature is checked by the full diff
+          continue;
+        }
+        for (const d of recent) if (r?.day !== d) drop(scopeOf(d, agent), ids[i]!);
+        if (r) put(scopeOf(r.day, agent), docOf(agent, r));
+      }
+      return true;
+    };
+    if (!dayRows(unitIds, units, unitScope, unitDoc)) return undefined;
+    if (!dayRows(rollupIds, rollups, rollupScope, rollupDoc)) return undefined;
+    clockKeys.forEach((key, i) => {
+      const c = clocks[i];
+      if (c && WAITING.includes(c.status) && (c.startedAt ?? c.lastMessageAt) >= now - WAITING_MAX_AGE_MS)
+        put(clockScope(agent), clockDoc(agent, c));
+      else drop(clockScope(agent), key);
+    });
+    return { want, gone };
   }
 }
 

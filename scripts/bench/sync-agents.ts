@@ -66,11 +66,19 @@ class MemTable<T extends object> {
   async put(row: T): Promise<void> {
     this.rows.set(String(row[this.key]), row);
   }
+  async bulkGet(keys: readonly string[]): Promise<(T | undefined)[]> {
+    return keys.map((k) => this.rows.get(k));
+  }
   where(field: keyof T) {
+    const found = (ok: (v: unknown) => boolean) => {
+      const list = () => [...this.rows.values()].filter((r) => ok(r[field]));
+      return { toArray: async () => list(), count: async () => list().length };
+    };
     return {
-      anyOf: (values: readonly unknown[]) => ({
-        toArray: async () => [...this.rows.values()].filter((r) => values.includes(r[field])),
-      }),
+      anyOf: (values: readonly unknown[]) => found((v) => values.includes(v)),
+      equals: (value: unknown) => found((v) => v === value),
+      between: (lo: string, hi: string, loIn = true, hiIn = false) =>
+        found((v) => typeof v === 'string' && (loIn ? v >= lo : v > lo) && (hiIn ? v <= hi : v < hi)),
     };
   }
 }
@@ -146,20 +154,24 @@ async function main() {
       label: `客服${i + 1}`,
     };
     await (db.meta as unknown as MemTable<{ key: string; value: unknown }>).put({ key: SYNC_META_KEY, value: syncCfg });
-    const sync = new TeamSync(db as unknown as SentinelDB, {
-      now: vnow,
-      remote: timedRemote,
-      hasPermission: async () => true,
-      setTimer(fn, ms) {
-        const h = setTimeout(fn, ms);
-        return () => clearTimeout(h);
+    const sync = new TeamSync(
+      db as unknown as SentinelDB,
+      {
+        now: vnow,
+        remote: timedRemote,
+        hasPermission: async () => true,
+        setTimer(fn, ms) {
+          const h = setTimeout(fn, ms);
+          return () => clearTimeout(h);
+        },
+        setRetryAlarm: async () => undefined,
       },
-      setRetryAlarm: async () => undefined,
-    });
+      { tracked: true },
+    );
     const push = sync.push.bind(sync);
-    sync.push = () => {
+    sync.push = (opts) => {
       const t = performance.now();
-      const p = push();
+      const p = push(opts);
       void p.then(() => pushMs.push(performance.now() - t));
       return p;
     };
@@ -281,7 +293,12 @@ async function main() {
       changes += 1;
       out({ type: 'w', t, id, key });
     }
-    a.sync.changed();
+    // What the worker's `storagemutated` reports to the pusher: the keys of the rows this change wrote or deleted.
+    a.sync.changed(undefined, {
+      units: [...before, ...r.units].map((u) => u.id),
+      rollups: touched,
+      clocks: clock ? [clock.key] : [],
+    });
   };
   for (const a of agents) for (const s of liveSteps(a.today, base, end)) at(s.at, () => step(a, s.conv));
 

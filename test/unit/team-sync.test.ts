@@ -21,7 +21,14 @@ import {
   type UnitDoc,
 } from '../../lib/sync/docs';
 import { startTeamSync } from '../../lib/sync';
-import { OLD_DAYS_PER_PUSH, SYNC_DAYS_BACK, TeamSync, WITHDRAW_TIMEOUT_MS, type SyncHost } from '../../lib/sync/pusher';
+import {
+  FULL_CHECK_MS,
+  OLD_DAYS_PER_PUSH,
+  SYNC_DAYS_BACK,
+  TeamSync,
+  WITHDRAW_TIMEOUT_MS,
+  type SyncHost,
+} from '../../lib/sync/pusher';
 import type { RemoteDb } from '../../lib/sync/remote';
 import { syncErrorOf } from '../../lib/sync/errors';
 import { ShopDocs, preferRollup, shopRangeDays, shopView } from '../../lib/sync/shop';
@@ -751,5 +758,140 @@ describe('the background wiring (startTeamSync)', () => {
     host.timers[0]!.fn();
     await wired.push();
     expect(ours()).toContain(`c|${AGENT_A}|pdd|shop|b2`);
+  });
+});
+
+// ---- a push costs what changed (issue 22) ------------------------------------------------------------------------
+
+/** Dexie tells `storagemutated` subscribers after the transaction: let it. */
+const settle = () => new Promise((r) => setTimeout(r, 20));
+
+/** The server holds exactly this agent's local documents of today and yesterday and its waiting clocks. */
+async function expectServerEqualsLocal() {
+  const days = [DAY, chinaDay(NOW - 86_400_000)];
+  const want = new Map<string, string>();
+  for (const u of await db.units.where('day').anyOf(days).toArray()) {
+    const d = unitDoc(AGENT_A, u);
+    want.set(d._id, contentKey(d));
+  }
+  for (const r of await db.rollups.where('day').anyOf(days).toArray()) {
+    const d = rollupDoc(AGENT_A, r);
+    want.set(d._id, contentKey(d));
+  }
+  for (const c of await db.clocks.where('status').anyOf(['pending', 'breached', 'unknown']).toArray()) {
+    const d = clockDoc(AGENT_A, c);
+    want.set(d._id, contentKey(d));
+  }
+  const got = new Map(
+    [...couch.docs]
+      .filter(([id]) => /^[urc]\|/.test(id) && id.includes(AGENT_A))
+      .map(([id, v]) => [id, contentKey(v.doc)]),
+  );
+  expect(got).toEqual(want);
+}
+
+describe('the pusher: a push costs what changed', () => {
+  const many = (k: number) => Array.from({ length: k }, (_, i) => unit({ buyer: `m${i}` }));
+  const idOf = (buyer: string) => `u|${DAY}|${AGENT_A}|${unit({ buyer }).id}`;
+
+  beforeEach(async () => {
+    await db.meta.put({ key: SYNC_META_KEY, value: CFG });
+    await db.units.bulkPut(many(200));
+    await db.rollups.put(rollup({ pass: 200 }));
+    await db.clocks.put(clock());
+  });
+
+  it('after one change a push reads and derives only the rows Dexie reported, and writes only them', async () => {
+    const s = startTeamSync(db, host);
+    await s.push();
+    expect(s.stats).toEqual({ full: 1, partial: 0, rowsRead: 202 });
+    await expectServerEqualsLocal();
+    const writes = couch.writes;
+    await db.units.put(unit({ buyer: 'm7', result: 'fail', replyAt: null }));
+    await db.rollups.put(rollup({ pass: 199, fail: 1 }));
+    await db.clocks.update(clock().key, { status: 'answered' });
+    await settle();
+    await s.push();
+    expect(s.stats).toEqual({ full: 1, partial: 1, rowsRead: 205 });
+    expect(couch.writes - writes).toBe(3);
+    expect(couch.docs.get(idOf('m7'))).toMatchObject({ rev: 2, doc: { result: 'fail' } });
+    expect(couch.docs.has(`c|${AGENT_A}|${clock().key}`)).toBe(false); // stopped waiting: deleted
+    await expectServerEqualsLocal();
+    // A deleted unit leaves the server; a new waiting clock arrives; still O(change).
+    await db.units.delete(unit({ buyer: 'm8' }).id);
+    await db.clocks.put(clock({ key: 'pdd|shop|b9', buyer: 'b9' }));
+    await settle();
+    await s.push();
+    expect(s.stats).toEqual({ full: 1, partial: 2, rowsRead: 207 });
+    expect(couch.docs.has(idOf('m8'))).toBe(false);
+    await expectServerEqualsLocal();
+    // Nothing changed: a push reads nothing and writes nothing.
+    const w2 = couch.writes;
+    await s.push();
+    expect(s.stats).toEqual({ full: 1, partial: 3, rowsRead: 207 });
+    expect(couch.writes).toBe(w2);
+  });
+
+  it('a write whose keys Dexie does not list (50 rows or more), or a row of an older day, is a full diff', async () => {
+    const s = startTeamSync(db, host);
+    await s.push();
+    await db.units.bulkPut(many(60).map((u) => ({ ...u, result: 'fail' as const, replyAt: null })));
+    await settle();
+    await s.push();
+    expect(s.stats).toMatchObject({ full: 2, partial: 0 });
+    await expectServerEqualsLocal();
+    await db.units.put(unit({ buyer: 'late', day: '2026-11-15', startAt: chinaTime('2026-11-15', 10) }));
+    await db.rollups.put(rollup({ id: `pdd.manual3min|2026-11-15|pdd|shop`, day: '2026-11-15', pass: 1 }));
+    await settle();
+    await s.push();
+    expect(s.stats).toMatchObject({ full: 3, partial: 0 });
+    expect(couch.docs.has(`u|2026-11-15|${AGENT_A}|${unit({ buyer: 'late' }).id}`)).toBe(true);
+  });
+
+  it('a worker restart: the first push is the full diff and the server ends equal to the local data', async () => {
+    const s = startTeamSync(db, host);
+    await s.push();
+    // Changes while the worker was stopped (nobody told a pusher).
+    const fresh = new TeamSync(db, host, { tracked: true });
+    await db.units.put(unit({ buyer: 'm3', result: 'fail', replyAt: null }));
+    await db.units.delete(unit({ buyer: 'm4' }).id);
+    await db.clocks.delete(clock().key);
+    await fresh.push();
+    expect(fresh.stats).toMatchObject({ full: 1, partial: 0 });
+    await expectServerEqualsLocal();
+  });
+
+  it('a change the pusher was not told of reaches the server by the periodic full check; the alarm pushes in full', async () => {
+    const s = new TeamSync(db, host, { tracked: true });
+    await s.push();
+    await db.units.put(unit({ buyer: 'm1', result: 'fail', replyAt: null })); // not reported
+    s.changed(0, { units: [], rollups: [], clocks: [] });
+    await s.push();
+    expect(s.stats).toMatchObject({ full: 1, partial: 1 });
+    expect(couch.docs.get(idOf('m1'))!.doc.result).toBe('pass'); // not known yet
+    host.clock += FULL_CHECK_MS;
+    await s.push();
+    expect(s.stats).toMatchObject({ full: 2, partial: 1 });
+    await expectServerEqualsLocal();
+    await db.units.put(unit({ buyer: 'm2', result: 'fail', replyAt: null })); // not reported either
+    await s.push({ full: true }); // the retry alarm
+    expect(s.stats).toMatchObject({ full: 3, partial: 1 });
+    await expectServerEqualsLocal();
+  });
+
+  it('a partial push that fails (offline) is followed by a full diff: nothing is lost', async () => {
+    const s = startTeamSync(db, host);
+    await s.push();
+    couch.down = true;
+    await db.units.put(unit({ buyer: 'm5', result: 'fail', replyAt: null }));
+    await settle();
+    await s.push();
+    expect((await s.status()).error?.code).toBeDefined();
+    couch.down = false;
+    await db.units.delete(unit({ buyer: 'm6' }).id); // while the push was failing
+    await s.push();
+    expect(s.stats.full).toBe(2);
+    expect((await s.status()).error).toBeNull();
+    await expectServerEqualsLocal();
   });
 });
