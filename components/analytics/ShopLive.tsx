@@ -4,7 +4,7 @@ import type { Translate } from '@/lib/badge';
 import { chinaDateTime } from '@/lib/analytics/csv';
 import { chinaDay, chinaTime } from '@/lib/engine/time';
 import { DEFAULT_RULES, allMetrics } from '@/lib/rules';
-import { agentsRange, clocksRange, daysRollupsRange, daysUnitsRange } from '@/lib/sync/docs';
+import { agentsRange, clocksRange, daysRollupsRange, daysSummariesRange, daysUnitsRange } from '@/lib/sync/docs';
 import type { ChangesFeed } from '@/lib/sync/remote';
 import { SHOP_RANGES, ShopDocs, shopRangeDays, shopView, type ShopRange, type ShopView } from '@/lib/sync/shop';
 import { isolate, safeText } from '@/lib/text';
@@ -90,13 +90,16 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
         const info = await remote.info();
         const fresh = new ShopDocs();
         const rollupDays = days.filter((d) => !unitDays.includes(d));
-        const ranges = [
-          ...(unitDays.length ? [daysUnitsRange(unitDays[0]!, unitDays.at(-1)!)] : []),
+        // First screen: the agents' day summaries (a handful of documents), older days' rollups, the waiting
+        // clocks. Then the units of today / yesterday: agents without summaries count from them, and a waiting copy
+        // another agent saw answered is dropped by them.
+        const first = [
+          daysSummariesRange(days[0]!, days.at(-1)!),
           ...(rollupDays.length ? [daysRollupsRange(rollupDays[0]!, rollupDays.at(-1)!)] : []),
           clocksRange,
           agentsRange,
         ];
-        for (const keys of ranges) {
+        for (const keys of first) {
           const res = await remote.allDocs({ ...keys, include_docs: true });
           for (const row of res.rows) fresh.apply(row.id, row.doc);
         }
@@ -104,6 +107,15 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
         docs = fresh;
         failures = 0;
         render();
+        if (unitDays.length) {
+          const res = await remote.allDocs({
+            ...daysUnitsRange(unitDays[0]!, unitDays.at(-1)!),
+            include_docs: true,
+          });
+          if (stopped) return;
+          for (const row of res.rows) docs.apply(row.id, row.doc);
+          render();
+        }
         feed = remote
           .changes({ since: info.update_seq ?? 'now', live: true, include_docs: true, heartbeat: 10_000 })
           .on('change', (c) => {

@@ -84,13 +84,41 @@ export interface AgentDoc extends Base {
   label: string;
 }
 
-export type SyncDoc = UnitDoc | RollupDoc | ClockDoc | AgentDoc;
+/** One line of a summary: an agent's counts of one rule on one shop account that day (its rollup, counts only). */
+export interface SummaryRow {
+  /** The rollup id (metric | day | platform | account): the same for every agent watching that account. */
+  rollup: string;
+  metric: string;
+  platform: Platform;
+  account: string;
+  pass: number;
+  fail: number;
+  pending: number;
+  unknown: number;
+  notAssessed: number;
+}
+
+/**
+ * An agent's day in one small document (derived numbers only: its rollups' counts, per rule and account): the owner
+ * view's first screen reads these (a handful) instead of every unit of the period.
+ */
+export interface SummaryDoc extends Base {
+  kind: 'summary';
+  day: string;
+  rows: SummaryRow[];
+}
+
+export type SyncDoc = UnitDoc | RollupDoc | ClockDoc | AgentDoc | SummaryDoc;
 
 /** Id prefixes: a kind and a day (units, rollups) or a kind (clocks, agents), then the agent. */
 export const unitScope = (day: string, agent: string) => `u|${day}|${agent}|`;
 export const rollupScope = (day: string, agent: string) => `r|${day}|${agent}|`;
 export const clockScope = (agent: string) => `c|${agent}|`;
 export const agentDocId = (agent: string) => `a|${agent}`;
+/** An agent's summary of a day (`SummaryDoc`): one id, its own scope. */
+export const summaryDocId = (day: string, agent: string) => `s|${day}|${agent}`;
+/** Every agent's summaries of the days `from` … `to` (inclusive). */
+export const daysSummariesRange = (from: string, to: string) => ({ startkey: `s|${from}|`, endkey: `s|${to}|\uffff` });
 /** Every agent's units of a day: the shop view reads this key range. */
 export const dayUnitsRange = (day: string) => ({ startkey: `u|${day}|`, endkey: `u|${day}|\uffff` });
 /** Every agent's units / rollups of the days `from` … `to` (inclusive). */
@@ -148,6 +176,25 @@ export function clockDoc(agent: string, c: ClockRow): ClockDoc {
     lastMessageAt: c.lastMessageAt,
     ...(c.seenLate && { seenLate: true as const }),
   };
+}
+
+/** An agent's summary of `day` from its rollups of that day (rows by rollup id: the same rollups, the same document). */
+export function summaryDoc(agent: string, day: string, rollups: readonly RollupRow[]): SummaryDoc {
+  const rows = rollups
+    .filter((r) => r.day === day)
+    .map((r) => ({
+      rollup: r.id,
+      metric: r.metric,
+      platform: r.platform,
+      account: r.account,
+      pass: r.pass,
+      fail: r.fail,
+      pending: r.pending,
+      unknown: r.unknown,
+      notAssessed: r.notAssessed,
+    }))
+    .sort((a, b) => (a.rollup < b.rollup ? -1 : a.rollup > b.rollup ? 1 : 0));
+  return { _id: summaryDocId(day, agent), v: SYNC_DOC_VERSION, kind: 'summary', agent, day, rows };
 }
 
 export function agentDoc(agent: string, label: string): AgentDoc {
@@ -218,6 +265,14 @@ export function asSyncDoc(raw: unknown): SyncDoc | undefined {
       return typeof d.rollup === 'string' ? (d as RollupDoc) : undefined;
     case 'agent':
       return typeof d.label === 'string' ? (d as AgentDoc) : undefined;
+    case 'summary':
+      return typeof d.day === 'string' &&
+        Array.isArray(d.rows) &&
+        d.rows.every(
+          (r: unknown) => typeof r === 'object' && r !== null && typeof (r as SummaryRow).rollup === 'string',
+        )
+        ? (d as SummaryDoc)
+        : undefined;
     default:
       return undefined;
   }

@@ -37,6 +37,8 @@ import {
   contentKey,
   rollupDoc,
   rollupScope,
+  summaryDoc,
+  summaryDocId,
   unitDoc,
   unitScope,
   type SyncDoc,
@@ -412,7 +414,7 @@ export class TeamSync {
       // Older days the server now holds in full: remembered by their signature, and out of memory.
       if (memo && older.length) {
         for (const day of older) {
-          const scopes = [unitScope(day, agent), rollupScope(day, agent)];
+          const scopes = [unitScope(day, agent), rollupScope(day, agent), summaryDocId(day, agent)];
           if (scopes.some((sc) => refused.has(sc))) continue;
           memo.days[day] = stale.get(day)!;
           for (const sc of scopes) this.scopes.delete(sc);
@@ -424,7 +426,7 @@ export class TeamSync {
       // Scopes of older days not pushed now (acknowledged earlier, or yesterday turned older) leave memory.
       const yesterday = chinaDay(now - DAY_MS);
       for (const sc of this.scopes.keys()) {
-        const day = /^[ur]\|([^|]+)\|/.exec(sc)?.[1];
+        const day = /^[urs]\|([^|]+)\|/.exec(sc)?.[1];
         if (day !== undefined && day < yesterday && !older.includes(day)) this.scopes.delete(sc);
       }
       this.state.pending = pending + [...stale.keys()].slice(OLD_DAYS_PER_PUSH).length;
@@ -523,10 +525,13 @@ export class TeamSync {
     for (const day of days) {
       out.set(unitScope(day, agent), new Map());
       out.set(rollupScope(day, agent), new Map());
+      out.set(summaryDocId(day, agent), new Map());
     }
     out.set(clockScope(agent), new Map());
     for (const u of units) put(unitScope(u.day, agent), unitDoc(agent, u));
     for (const r of rollups) put(rollupScope(r.day, agent), rollupDoc(agent, r));
+    for (const day of days)
+      if (rollups.some((r) => r.day === day)) put(summaryDocId(day, agent), summaryDoc(agent, day, rollups));
     for (const c of clocks)
       if ((c.startedAt ?? c.lastMessageAt) >= now - WAITING_MAX_AGE_MS) put(clockScope(agent), clockDoc(agent, c));
     put(agentDocId(agent), agentDoc(agent, label));
@@ -546,7 +551,7 @@ export class TeamSync {
   ): Promise<{ want: Map<string, Map<string, SyncDoc>>; gone: Map<string, Set<string>> } | undefined> {
     const recent = [chinaDay(now - DAY_MS), chinaDay(now)];
     const needed = [
-      ...recent.flatMap((d) => [unitScope(d, agent), rollupScope(d, agent)]),
+      ...recent.flatMap((d) => [unitScope(d, agent), rollupScope(d, agent), summaryDocId(d, agent)]),
       clockScope(agent),
       agentDocId(agent),
     ];
@@ -592,6 +597,18 @@ export class TeamSync {
     };
     if (!dayRows(unitIds, units, unitScope, unitDoc)) return undefined;
     if (!dayRows(rollupIds, rollups, rollupScope, rollupDoc)) return undefined;
+    // A day whose rollups changed: its summary again, from that day's rollups (a few rows: rules × accounts).
+    const summaryDays = new Set(rollupIds.flatMap((_, i) => (rollups[i] ? [rollups[i].day] : recent)));
+    for (const day of summaryDays) {
+      const rows = await this.db.rollups.where('day').equals(day).toArray();
+      this.stats.rowsRead += rows.length;
+      if (rows.length) put(summaryDocId(day, agent), summaryDoc(agent, day, rows));
+      else {
+        let g = gone.get(summaryDocId(day, agent));
+        if (!g) gone.set(summaryDocId(day, agent), (g = new Set()));
+        g.add(summaryDocId(day, agent));
+      }
+    }
     clockKeys.forEach((key, i) => {
       const c = clocks[i];
       if (c && WAITING.includes(c.status) && (c.startedAt ?? c.lastMessageAt) >= now - WAITING_MAX_AGE_MS)

@@ -6,6 +6,11 @@
  * Days whose units the view read (today, yesterday) count one unit per unit id (exact, whichever agents saw it);
  * older days count the agents' daily rollups, one copy per rule, day and shop account (`preferRollup`: two agents
  * logged into one account count the fuller copy, not both).
+ *
+ * An agent's day with a summary (`SummaryDoc`, one small document per agent and day) counts from the summary, on any
+ * day, the same way as rollups (`preferRollup` per rule, day and account): the owner view's first screen needs no unit
+ * document. An agent without summaries (an older version) still counts from its units; a unit of such an agent on an
+ * account some summary of that day covers is left to the summary's copy (no double count).
  */
 import { emptyCounts } from '../engine/rollup';
 import type { Platform, UnitResult } from '../model';
@@ -19,6 +24,7 @@ import {
   preferUnit,
   type ClockDoc,
   type RollupDoc,
+  type SummaryDoc,
   type SyncDoc,
   type UnitDoc,
 } from './docs';
@@ -123,12 +129,24 @@ export function shopView(
   // The latest reply any agent saw per conversation: a waiting copy from an agent who did not see it (browser
   // closed, tab not watching) is not a buyer waiting.
   const replied = new Map<string, number>();
-  for (const d of docs) {
+  const all = [...docs];
+  // Agent-days counted from a summary, and the rules × accounts they cover.
+  const summarized = new Set<string>();
+  const summaries: SummaryDoc[] = [];
+  const covered = new Set<string>();
+  for (const d of all)
+    if (d.kind === 'summary' && inRange.has(d.day)) {
+      summarized.add(`${d.day}|${d.agent}`);
+      summaries.push(d);
+      for (const r of d.rows) covered.add(r.rollup);
+    }
+  for (const d of all) {
     if (d.kind === 'unit' && d.replyAt !== null) {
       const conv = conversationKey(d);
       replied.set(conv, Math.max(replied.get(conv) ?? 0, d.replyAt));
     }
     if (d.kind === 'agent') labels.set(d.agent, d.label);
+    else if ((d.kind === 'unit' || d.kind === 'rollup') && summarized.has(`${d.day}|${d.agent}`)) continue;
     else if (d.kind === 'unit' && inRange.has(d.day) && byUnits.has(d.day)) {
       const cur = best.get(d.unit);
       if (!cur || preferUnit(d, cur) < 0) best.set(d.unit, d);
@@ -146,6 +164,26 @@ export function shopView(
       if (!cur || preferClock(d, cur) < 0) clocks.set(d.conv, d);
     }
   }
+  for (const s of summaries)
+    for (const row of s.rows) {
+      const r: RollupDoc = {
+        _id: s._id,
+        v: s.v,
+        kind: 'rollup',
+        agent: s.agent,
+        day: s.day,
+        cappedSum: 0,
+        cappedCount: 0,
+        updatedAt: 0,
+        ...row,
+      };
+      const cur = bestRollup.get(r.rollup);
+      if (!cur || preferRollup(r, cur) < 0) bestRollup.set(r.rollup, r);
+      const list = ownRollups.get(r.agent);
+      if (list) list.push(r);
+      else ownRollups.set(r.agent, [r]);
+    }
+  for (const [id, u] of best) if (covered.has(`${u.metric}|${u.day}|${u.platform}|${u.account}`)) best.delete(id);
   const metrics = new Map<string, MetricFigures>();
   const counted = new Map<string, number>();
   const metricOf = (metric: string, platform: Platform) => {

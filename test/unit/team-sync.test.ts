@@ -16,6 +16,7 @@ import {
   preferClock,
   preferUnit,
   rollupDoc,
+  summaryDoc,
   unitDoc,
   WAITING_MAX_AGE_MS,
   type UnitDoc,
@@ -499,6 +500,7 @@ describe('the pusher', () => {
         `a|${AGENT_A}`,
         `c|${AGENT_A}|pdd|shop|b2`,
         `r|${DAY}|${AGENT_A}|pdd.manual3min|${DAY}|pdd|shop`,
+        `s|${DAY}|${AGENT_A}`,
         `u|${DAY}|${AGENT_A}|${unit().id}`,
         `u|${DAY}|${AGENT_A}|${unit({ buyer: 'b3' }).id}`,
       ].sort(),
@@ -596,9 +598,9 @@ describe('the pusher: older days', () => {
     await sync.push();
     await new TeamSync(db, host).push();
     expect(writes()).toBe(w);
-    expect(couch.requests - r).toBe(6); // the first push: none; the fresh one: agent, 2 recent days × 2 kinds, clocks
-    // An older day's two scopes (units, rollups) were read once, when first pushed.
-    expect(couch.reads.filter((k) => k.includes(days[1]!.day))).toHaveLength(2);
+    expect(couch.requests - r).toBe(8); // the first push: none; the fresh one: agent, 2 recent days × 3 kinds (+ summary), clocks
+    // An older day's three scopes (units, rollups, summary) were read once, when first pushed.
+    expect(couch.reads.filter((k) => k.includes(days[1]!.day))).toHaveLength(3);
   });
 
   it('a day changed locally later (a late reconciliation) is pushed again, only what differs', async () => {
@@ -609,7 +611,7 @@ describe('the pusher: older days', () => {
     await db.units.put({ ...d.units[0]!, result: 'fail', replyAt: null });
     await db.rollups.update(`pdd.manual3min|${d.day}|pdd|shop`, { pass: 2, fail: 1, updatedAt: NOW });
     await sync.push();
-    expect(writes() - before).toBe(2); // the unit and the rollup
+    expect(writes() - before).toBe(3); // the unit, the rollup and the day's summary
     expect(couch.docs.get(`u|${d.day}|${AGENT_A}|${d.units[0]!.id}`)?.doc).toMatchObject({ result: 'fail' });
   });
 
@@ -782,9 +784,13 @@ async function expectServerEqualsLocal() {
     const d = clockDoc(AGENT_A, c);
     want.set(d._id, contentKey(d));
   }
+  for (const day of days) {
+    const rows = await db.rollups.where('day').equals(day).toArray();
+    if (rows.length) want.set(`s|${day}|${AGENT_A}`, contentKey(summaryDoc(AGENT_A, day, rows)));
+  }
   const got = new Map(
     [...couch.docs]
-      .filter(([id]) => /^[urc]\|/.test(id) && id.includes(AGENT_A))
+      .filter(([id]) => /^[urcs]\|/.test(id) && id.includes(AGENT_A))
       .map(([id, v]) => [id, contentKey(v.doc)]),
   );
   expect(got).toEqual(want);
@@ -812,8 +818,10 @@ describe('the pusher: a push costs what changed', () => {
     await db.clocks.update(clock().key, { status: 'answered' });
     await settle();
     await s.push();
-    expect(s.stats).toEqual({ full: 1, partial: 1, rowsRead: 205 });
-    expect(couch.writes - writes).toBe(3);
+    // The unit, the rollup, the clock, and the day's rollups for its summary (one).
+    expect(s.stats).toEqual({ full: 1, partial: 1, rowsRead: 206 });
+    expect(couch.writes - writes).toBe(4); // unit, rollup, summary, the clock's deletion
+    expect(couch.docs.get(`s|${DAY}|${AGENT_A}`)?.doc).toMatchObject({ rows: [{ pass: 199, fail: 1 }] });
     expect(couch.docs.get(idOf('m7'))).toMatchObject({ rev: 2, doc: { result: 'fail' } });
     expect(couch.docs.has(`c|${AGENT_A}|${clock().key}`)).toBe(false); // stopped waiting: deleted
     await expectServerEqualsLocal();
@@ -822,13 +830,13 @@ describe('the pusher: a push costs what changed', () => {
     await db.clocks.put(clock({ key: 'pdd|shop|b9', buyer: 'b9' }));
     await settle();
     await s.push();
-    expect(s.stats).toEqual({ full: 1, partial: 2, rowsRead: 207 });
+    expect(s.stats).toEqual({ full: 1, partial: 2, rowsRead: 208 });
     expect(couch.docs.has(idOf('m8'))).toBe(false);
     await expectServerEqualsLocal();
     // Nothing changed: a push reads nothing and writes nothing.
     const w2 = couch.writes;
     await s.push();
-    expect(s.stats).toEqual({ full: 1, partial: 3, rowsRead: 207 });
+    expect(s.stats).toEqual({ full: 1, partial: 3, rowsRead: 208 });
     expect(couch.writes).toBe(w2);
   });
 
@@ -893,5 +901,82 @@ describe('the pusher: a push costs what changed', () => {
     expect(s.stats.full).toBe(2);
     expect((await s.status()).error).toBeNull();
     await expectServerEqualsLocal();
+  });
+});
+
+describe('the shop view from day summaries (issue 22)', () => {
+  const AGENT_C = 'cccccccc-0000-4000-8000-000000000003';
+  const YESTERDAY = chinaDay(NOW - 86_400_000);
+  /** Generated days: A and B watch account "shop" (B missed some replies: unknown), C watches "shop2". */
+  function generated() {
+    const units: UnitDoc[] = [];
+    const rows = new Map<string, UnitRow[]>();
+    const add = (agent: string, u: UnitRow) => {
+      units.push(unitDoc(agent, u));
+      const list = rows.get(agent) ?? [];
+      list.push(u);
+      rows.set(agent, list);
+    };
+    const results = ['pass', 'fail', 'pending', 'notAssessed'] as const;
+    for (const day of [YESTERDAY, DAY])
+      for (let i = 0; i < 60; i++) {
+        const metric = i % 3 ? 'pdd.manual3min' : 'pdd.reply30s';
+        const base = { day, metric, startAt: chinaTime(day, 9) + i * 60_000, buyer: `g${i}` };
+        const result = results[i % results.length]!;
+        const shared = unit({ ...base, result, id: `${metric}|pdd|shop|g${i}|${day}|${i}` });
+        add(AGENT_A, shared);
+        // B's tab missed the reply of some decided waits: its copy is unknown there.
+        add(AGENT_B, i % 5 || i % 4 > 1 ? shared : { ...shared, result: 'unknown', replyAt: null });
+        add(AGENT_C, unit({ ...base, account: 'shop2', result, id: `${metric}|pdd|shop2|g${i}|${day}|${i}` }));
+      }
+    const summaries = [...rows].flatMap(([agent, list]) =>
+      [YESTERDAY, DAY].map((day) => {
+        const tally = new Map<string, RollupRow>();
+        for (const u of list.filter((x) => x.day === day)) {
+          const id = `${u.metric}|${u.day}|${u.platform}|${u.account}`;
+          const r = tally.get(id) ?? rollup({ id, metric: u.metric, day, account: u.account, pass: 0, fail: 0 });
+          r[u.result] += 1;
+          tally.set(id, r);
+        }
+        return summaryDoc(agent, day, [...tally.values()]);
+      }),
+    );
+    return { units, summaries };
+  }
+  const figures = (v: ReturnType<typeof shopView>) => ({
+    metrics: v.metrics,
+    agents: v.agents.map(({ agent, counts, counted }) => ({ agent, counts, counted })),
+  });
+
+  it('gives the same figures as the units, two agents of one account counted once', () => {
+    const { units, summaries } = generated();
+    for (const days of [[DAY], [YESTERDAY], [YESTERDAY, DAY]]) {
+      const fromUnits = shopView(units, days);
+      const fromSummaries = shopView(summaries, days);
+      expect(figures(fromSummaries)).toEqual(figures(fromUnits));
+      // Both together (the view after its second read): still the same, nothing counted twice.
+      expect(figures(shopView([...units, ...summaries], days))).toEqual(figures(fromUnits));
+    }
+    const today = shopView(summaries, DAY);
+    const total = today.metrics.reduce((n, m) => n + Object.values(m.counts).reduce((a, b) => a + b, 0), 0);
+    expect(total).toBe(120); // 60 on "shop" (A's copy), 60 on "shop2"
+  });
+
+  it('an agent without summaries (an older version) still counts from its units, once', () => {
+    const { units, summaries } = generated();
+    const withoutC = [...summaries.filter((s) => s.agent !== AGENT_C), ...units];
+    expect(figures(shopView(withoutC, DAY))).toEqual(figures(shopView(units, DAY)));
+    // B old (units only), A with summaries: B's units of the account A's summary covers are not counted again.
+    const mixed = [...summaries.filter((s) => s.agent !== AGENT_B), ...units.filter((u) => u.agent === AGENT_B)];
+    const v = shopView(mixed, DAY);
+    expect(v.metrics.reduce((n, m) => n + Object.values(m.counts).reduce((a, b) => a + b, 0), 0)).toBe(120);
+    expect(v.agents.find((a) => a.agent === AGENT_B)).toMatchObject({ counted: 0 });
+    expect(v.agents.find((a) => a.agent === AGENT_B)!.counts.unknown).toBe(6);
+  });
+
+  it('a malformed summary is ignored', () => {
+    expect(asSyncDoc({ _id: 's|x|a', v: 1, kind: 'summary', agent: 'a', day: DAY, rows: [{}] })).toBeUndefined();
+    expect(asSyncDoc({ _id: 's|x|a', v: 1, kind: 'summary', agent: 'a', day: DAY })).toBeUndefined();
+    expect(asSyncDoc(summaryDoc(AGENT_A, DAY, [rollup()]))).toMatchObject({ kind: 'summary', rows: [{ pass: 3 }] });
   });
 });
