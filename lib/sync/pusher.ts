@@ -598,7 +598,9 @@ export class TeamSync {
     if (!dayRows(unitIds, units, unitScope, unitDoc)) return undefined;
     if (!dayRows(rollupIds, rollups, rollupScope, rollupDoc)) return undefined;
     // A day whose rollups changed: its summary again, from that day's rollups (a few rows: rules × accounts).
-    const summaryDays = new Set(rollupIds.flatMap((_, i) => (rollups[i] ? [rollups[i].day] : recent)));
+    const summaryDays = new Set(
+      rollupIds.flatMap((_, i) => (rollups[i] ? [rollups[i].day] : recent)).filter((d) => recent.includes(d)),
+    );
     for (const day of summaryDays) {
       const rows = await this.db.rollups.where('day').equals(day).toArray();
       this.stats.rowsRead += rows.length;
