@@ -7,10 +7,11 @@
  * older days count the agents' daily rollups, one copy per rule, day and shop account (`preferRollup`: two agents
  * logged into one account count the fuller copy, not both).
  *
- * An agent's day with a summary (`SummaryDoc`, one small document per agent and day) counts from the summary, on any
- * day, the same way as rollups (`preferRollup` per rule, day and account): the owner view's first screen needs no unit
- * document. An agent without summaries (an older version) still counts from its units; a unit of such an agent on an
- * account some summary of that day covers is left to the summary's copy (no double count).
+ * An agent's day with a summary (`SummaryDoc`, one small document per agent and day) counts from the summary the
+ * same way as rollups (`preferRollup` per rule, day and account), except where units of that rule, day and account
+ * were read: those count from the units (exact, as above). So the owner view's first screen needs no unit document,
+ * and once the units of today and yesterday are read the figures are the units' own; an agent without summaries (an
+ * older version) counts from its units.
  */
 import { emptyCounts } from '../engine/rollup';
 import type { Platform, UnitResult } from '../model';
@@ -130,15 +131,20 @@ export function shopView(
   // closed, tab not watching) is not a buyer waiting.
   const replied = new Map<string, number>();
   const all = [...docs];
-  // Agent-days counted from a summary, and the rules × accounts they cover.
+  // Agent-days with a summary (their rollup documents are not counted again), and the rules × days × accounts
+  // whose units were read (counted from those, not from summaries).
   const summarized = new Set<string>();
   const summaries: SummaryDoc[] = [];
-  const covered = new Set<string>();
+  const unitKeys = new Set<string>();
+  const agentUnitKeys = new Set<string>();
   for (const d of all)
     if (d.kind === 'summary' && inRange.has(d.day)) {
       summarized.add(`${d.day}|${d.agent}`);
       summaries.push(d);
-      for (const r of d.rows) covered.add(r.rollup);
+    } else if (d.kind === 'unit' && inRange.has(d.day) && byUnits.has(d.day)) {
+      const key = `${d.metric}|${d.day}|${d.platform}|${d.account}`;
+      unitKeys.add(key);
+      agentUnitKeys.add(`${d.agent}|${key}`);
     }
   for (const d of all) {
     if (d.kind === 'unit' && d.replyAt !== null) {
@@ -146,7 +152,7 @@ export function shopView(
       replied.set(conv, Math.max(replied.get(conv) ?? 0, d.replyAt));
     }
     if (d.kind === 'agent') labels.set(d.agent, d.label);
-    else if ((d.kind === 'unit' || d.kind === 'rollup') && summarized.has(`${d.day}|${d.agent}`)) continue;
+    else if (d.kind === 'rollup' && summarized.has(`${d.day}|${d.agent}`)) continue;
     else if (d.kind === 'unit' && inRange.has(d.day) && byUnits.has(d.day)) {
       const cur = best.get(d.unit);
       if (!cur || preferUnit(d, cur) < 0) best.set(d.unit, d);
@@ -166,6 +172,8 @@ export function shopView(
   }
   for (const s of summaries)
     for (const row of s.rows) {
+      // The agent's own figures: from its units where they were read, else from its summary.
+      if (agentUnitKeys.has(`${s.agent}|${row.rollup}`)) continue;
       const r: RollupDoc = {
         _id: s._id,
         v: s.v,
@@ -178,12 +186,11 @@ export function shopView(
         ...row,
       };
       const cur = bestRollup.get(r.rollup);
-      if (!cur || preferRollup(r, cur) < 0) bestRollup.set(r.rollup, r);
+      if (!unitKeys.has(r.rollup) && (!cur || preferRollup(r, cur) < 0)) bestRollup.set(r.rollup, r);
       const list = ownRollups.get(r.agent);
       if (list) list.push(r);
       else ownRollups.set(r.agent, [r]);
     }
-  for (const [id, u] of best) if (covered.has(`${u.metric}|${u.day}|${u.platform}|${u.account}`)) best.delete(id);
   const metrics = new Map<string, MetricFigures>();
   const counted = new Map<string, number>();
   const metricOf = (metric: string, platform: Platform) => {

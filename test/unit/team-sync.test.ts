@@ -966,12 +966,14 @@ describe('the shop view from day summaries (issue 22)', () => {
     const { units, summaries } = generated();
     const withoutC = [...summaries.filter((s) => s.agent !== AGENT_C), ...units];
     expect(figures(shopView(withoutC, DAY))).toEqual(figures(shopView(units, DAY)));
-    // B old (units only), A with summaries: B's units of the account A's summary covers are not counted again.
+    // B old (units only), A with summaries, same account: that account counts from the units read, once.
     const mixed = [...summaries.filter((s) => s.agent !== AGENT_B), ...units.filter((u) => u.agent === AGENT_B)];
     const v = shopView(mixed, DAY);
     expect(v.metrics.reduce((n, m) => n + Object.values(m.counts).reduce((a, b) => a + b, 0), 0)).toBe(120);
-    expect(v.agents.find((a) => a.agent === AGENT_B)).toMatchObject({ counted: 0 });
+    expect(v.agents.find((a) => a.agent === AGENT_B)).toMatchObject({ counted: 60 });
     expect(v.agents.find((a) => a.agent === AGENT_B)!.counts.unknown).toBe(6);
+    // A's own figures still come from its summary; the shop counted B's units there.
+    expect(v.agents.find((a) => a.agent === AGENT_A)).toMatchObject({ counted: 0, counts: { pass: 15, fail: 15 } });
   });
 
   it('a malformed summary is ignored', () => {
