@@ -250,8 +250,8 @@ export function AnalyticsPage({ initial }: { initial?: AnalyticsFirst } = {}) {
         </p>
       ) : (
         <>
-          <TrendsSection trends={trends} days={days} t={t} />
-          <ResponseSection response={response} days={days} team={team} t={t} />
+          <TrendsSection trends={trends} days={days} tables={painted} t={t} />
+          <ResponseSection response={response} days={days} team={team} tables={painted} t={t} />
           {heat && accounts ? (
             <>
               <HeatmapSection heat={heat} team={team} t={t} />
