@@ -1,4 +1,3 @@
-import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import {
   accountBreakdownFromStats,
@@ -17,24 +16,16 @@ import {
   type RangeDays,
 } from '@/lib/analytics';
 import { addDays } from '@/lib/compliance';
-import {
-  eventsBetween,
-  metaRow,
-  readDayStats,
-  rollupsOfDays,
-  settingRow,
-  teamRollupsOfDays,
-  unitsWithResult,
-} from '@/lib/db/queries';
 import type { DayStatRow, EventRow, RollupRow, UnitRow } from '@/lib/model';
 import { chinaDay, chinaDayStart } from '@/lib/engine/time';
 import { PLATFORMS, type Platform } from '@/lib/model';
 import { effectiveRules, primaryMetric } from '@/lib/rules';
 import { isolate, safeText } from '@/lib/text';
-import { uiDb } from '@/lib/ui/db';
 import { useNow } from '../popup/useNow';
 import { DbNotice } from '../DbNotice';
 import { useT } from '../i18n';
+import { useDeferredQuery } from '../useDeferredQuery';
+import type { AnalyticsFirst } from './first-read';
 import {
   AccountsSection,
   BuyerLevelSection,
@@ -60,44 +51,78 @@ export function parseAccountKey(key: string): { platform: Platform; account: str
   return { platform, account: key.slice(i + 1) };
 }
 
-/** The analytics page: trends, response times, heatmaps, staffing, accounts, missed buyers, export/import. */
-export function AnalyticsPage() {
-  const t = useT();
+const loadQueries = () => import('./query-module');
+type QueriesModule = typeof import('./query-module');
+
+/**
+ * The analytics page: trends, response times, heatmaps, staffing, accounts, missed buyers, export/import.
+ * `initial`: the first frame's data, read before the first render (entrypoints/analytics/main.tsx), shown until the
+ * live queries have run; they (and Dexie) start only after that frame was painted.
+ */
+export function AnalyticsPage({ initial }: { initial?: AnalyticsFirst } = {}) {
   const now = useNow(60_000);
   const today = chinaDay(now);
   const st = useAnalyticsStore();
   const range = st.range;
+  // Staffing averages complete days: one more day back than the range, today left out.
+  const from = addDays(today, -range);
+  // The first read counts only if it read this day and range (a day that turned while it ran: the live queries).
+  const [first] = useState(() => (initial?.today === today && initial.from === from ? initial : undefined));
+  const [painted, setPainted] = useState(false);
+  const queriesOn = !first || painted;
+  const t = useT({ initial: first?.language, enabled: queriesOn });
   const title = t('anaTitle');
   useEffect(() => {
     document.title = title;
   }, [title]);
 
-  const overrides = useLiveQuery(() => settingRow(uiDb, 'ruleOverrides'), [])?.value;
+  const overrides = useDeferredQuery(
+    loadQueries,
+    (m) => m.settingRow(m.uiDb, 'ruleOverrides'),
+    [],
+    first?.overrides,
+    queriesOn,
+  )?.value;
   const rules = effectiveRules(overrides);
   const primaries = [...primaryMetrics(rules)];
 
-  // Staffing averages complete days: one more day back than the range, today left out.
-  const from = addDays(today, -range);
-  const rollups = useLiveQuery(() => rollupsOfDays(uiDb, from, today), [from, today]);
-  const teamRows = useLiveQuery(
-    () => (st.view === 'team' ? teamRollupsOfDays(uiDb, from, today) : []),
+  const rollups = useDeferredQuery(
+    loadQueries,
+    (m) => m.rollupsOfDays(m.uiDb, from, today),
+    [from, today],
+    first?.rollups,
+    queriesOn,
+  );
+  const teamRows = useDeferredQuery(
+    loadQueries,
+    (m) => (st.view === 'team' ? m.teamRollupsOfDays(m.uiDb, from, today) : []),
     [st.view, from, today],
+    undefined,
+    queriesOn,
   );
   // First paint reads aggregates only: the rollups and the per-day aggregates (`dayStats`: first-response times,
   // units per hour of the week) of the primary metrics, past days and today apart (today's change with every
   // message, the past ones rarely, and a live query re-runs only when a write touches its own range).
   const primaryKey = primaries.join(',');
   const yesterday = addDays(today, -1);
-  const pastStats = useLiveQuery(
-    () => readDayStats(uiDb, primaryKey.split(','), from, yesterday),
+  const pastStats = useDeferredQuery(
+    loadQueries,
+    (m) => m.readDayStats(m.uiDb, primaryKey.split(','), from, yesterday),
     [from, yesterday, primaryKey],
+    first?.pastStats,
+    queriesOn,
   );
-  const todayStats = useLiveQuery(() => readDayStats(uiDb, primaryKey.split(','), today, today), [today, primaryKey]);
+  const todayStats = useDeferredQuery(
+    loadQueries,
+    (m) => m.readDayStats(m.uiDb, primaryKey.split(','), today, today),
+    [today, primaryKey],
+    first?.todayStats,
+    queriesOn,
+  );
   const stats: DayStatRow[] | undefined = pastStats && todayStats ? [...pastStats, ...todayStats] : undefined;
   const loading = rollups === undefined || stats === undefined;
   // After the first paint: the raw rows only two views need (the missed buyers' list: the failed units; the
   // handling-time estimate: a week of messages).
-  const [painted, setPainted] = useState(false);
   useEffect(() => {
     if (loading || painted) return;
     performance.mark('rs-analytics-rendered');
@@ -113,17 +138,24 @@ export function AnalyticsPage() {
       if (timer !== undefined) clearTimeout(timer);
     };
   }, [loading, painted]);
-  const failedUnits = useLiveQuery<UnitRow[] | undefined>(
-    () => (painted ? unitsWithResult(uiDb, scopeDays({ from, to: today }), 'fail') : undefined),
-    [painted, from, today],
+  const failedUnits = useDeferredQuery<QueriesModule, UnitRow[]>(
+    loadQueries,
+    (m) => m.unitsWithResult(m.uiDb, scopeDays({ from, to: today }), 'fail'),
+    [from, today],
+    undefined,
+    painted,
   );
   const sampleFrom = chinaDayStart(addDays(today, -AHT_SAMPLE_DAYS));
   const sampleTo = chinaDayStart(today);
-  const events = useLiveQuery<EventRow[] | undefined>(
-    () => (painted ? eventsBetween(uiDb, sampleFrom, sampleTo) : undefined),
-    [painted, sampleFrom, sampleTo],
+  const events = useDeferredQuery<QueriesModule, EventRow[]>(
+    loadQueries,
+    (m) => m.eventsBetween(m.uiDb, sampleFrom, sampleTo),
+    [sampleFrom, sampleTo],
+    undefined,
+    painted,
   );
-  const agentId = useLiveQuery(() => metaRow(uiDb, 'agentId'), [])?.value as string | undefined;
+  const agentId = useDeferredQuery(loadQueries, (m) => m.metaRow(m.uiDb, 'agentId'), [], undefined, queriesOn)
+    ?.value as string | undefined;
 
   const own: RollupRow[] = rollups ?? [];
   const ownLabel = t('anaViewLocal');
@@ -218,8 +250,8 @@ export function AnalyticsPage() {
         </p>
       ) : (
         <>
-          <TrendsSection trends={trends} days={days} t={t} />
-          <ResponseSection response={response} days={days} team={team} t={t} />
+          <TrendsSection trends={trends} days={days} tables={painted} t={t} />
+          <ResponseSection response={response} days={days} team={team} tables={painted} t={t} />
           {heat && accounts ? (
             <>
               <HeatmapSection heat={heat} team={team} t={t} />

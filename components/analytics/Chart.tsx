@@ -60,8 +60,9 @@ export function LineChart({
     for (const l of lines)
       for (const v of l.values) if (v !== null && Number.isFinite(v)) max = Math.max(max, v * scale);
     const fmt = (v: number | null) => (v === null ? '—' : unit === '%' ? `${v.toFixed(1)}%` : `${Math.round(v)} s`);
-    const ink = getComputedStyle(el).color || '#1f1f1f';
-    const options = (UPlot: typeof uPlot): uPlot.Options => ({
+    // Style and size are read when the chart draws (after the first paint), not in this effect: a read here would
+    // force a layout in the middle of the page's first frame.
+    const options = (UPlot: typeof uPlot, ink: string): uPlot.Options => ({
       width: Math.max(280, el.clientWidth || 640),
       height,
       tzDate: (ts) => UPlot.tzDate(new Date(ts * 1000), 'Asia/Shanghai'),
@@ -101,7 +102,7 @@ export function LineChart({
     let timer: ReturnType<typeof setTimeout> | undefined;
     const draw = (UPlot: typeof uPlot) => {
       if (gone) return;
-      plot = new UPlot(options(UPlot), data, el);
+      plot = new UPlot(options(UPlot, getComputedStyle(el).color || '#1f1f1f'), data, el);
       window.addEventListener('resize', onResize);
     };
     void loadUplot().then((UPlot) => {

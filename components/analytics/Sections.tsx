@@ -33,7 +33,21 @@ function lineLabel(m: MetricTrend, t: Translate): string | null {
     : t('anaDeadlineLine', [m.threshold.value]);
 }
 
-export function TrendsSection({ trends, days, t }: { trends: MetricTrend[]; days: string[]; t: Translate }) {
+/**
+ * `tables`: the per-day tables inside the closed `<details>` (a row per day and metric: 1 000+ rows at 90 days) are
+ * rendered from the frame after the first paint on (`AnalyticsPage`'s `painted`), so the first frame stays small.
+ */
+export function TrendsSection({
+  trends,
+  days,
+  tables,
+  t,
+}: {
+  trends: MetricTrend[];
+  days: string[];
+  tables: boolean;
+  t: Translate;
+}) {
   return (
     <section id="ana-trends" aria-labelledby="ana-trends-h">
       <h2 id="ana-trends-h">{t('anaTrends')}</h2>
@@ -75,26 +89,28 @@ export function TrendsSection({ trends, days, t }: { trends: MetricTrend[]; days
             />
             <details>
               <summary>{t('anaDataTable')}</summary>
-              <table className="rs-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('anaDay')}</th>
-                    <th scope="col">{t('anaValue')}</th>
-                    <th scope="col">{t('anaCountsCol')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {m.points.map((p) => (
-                    <tr key={p.day}>
-                      <th scope="row">{p.day}</th>
-                      <td>{metricValue(m.rule, p.figure, t)}</td>
-                      <td>
-                        <Counts f={p.figure} t={t} />
-                      </td>
+              {tables ? (
+                <table className="rs-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('anaDay')}</th>
+                      <th scope="col">{t('anaValue')}</th>
+                      <th scope="col">{t('anaCountsCol')}</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {m.points.map((p) => (
+                      <tr key={p.day}>
+                        <th scope="row">{p.day}</th>
+                        <td>{metricValue(m.rule, p.figure, t)}</td>
+                        <td>
+                          <Counts f={p.figure} t={t} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              ) : null}
             </details>
           </article>
         );
@@ -103,15 +119,18 @@ export function TrendsSection({ trends, days, t }: { trends: MetricTrend[]; days
   );
 }
 
+/** `tables`: as `TrendsSection`'s. */
 export function ResponseSection({
   response,
   days,
   team,
+  tables,
   t,
 }: {
   response: ResponseTrend[];
   days: string[];
   team: boolean;
+  tables: boolean;
   t: Translate;
 }) {
   return (
@@ -149,26 +168,28 @@ export function ResponseSection({
           />
           <details>
             <summary>{t('anaDataTable')}</summary>
-            <table className="rs-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('anaDay')}</th>
-                  <th scope="col">{t('anaMedian')}</th>
-                  <th scope="col">{t('anaP90')}</th>
-                  <th scope="col">{t('anaDecided')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.points.map((p) => (
-                  <tr key={p.day}>
-                    <th scope="row">{p.day}</th>
-                    <td>{secs(p.median, t)}</td>
-                    <td>{secs(p.p90, t)}</td>
-                    <td>{t('anaAnswered', [p.answered, p.n])}</td>
+            {tables ? (
+              <table className="rs-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('anaDay')}</th>
+                    <th scope="col">{t('anaMedian')}</th>
+                    <th scope="col">{t('anaP90')}</th>
+                    <th scope="col">{t('anaDecided')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {r.points.map((p) => (
+                    <tr key={p.day}>
+                      <th scope="row">{p.day}</th>
+                      <td>{secs(p.median, t)}</td>
+                      <td>{secs(p.p90, t)}</td>
+                      <td>{t('anaAnswered', [p.answered, p.n])}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : null}
           </details>
         </article>
       ))}

@@ -1,4 +1,3 @@
-import { useLiveQuery } from 'dexie-react-hooks';
 import { useRef, useState, type ChangeEvent, type ReactNode } from 'react';
 import {
   buildExport,
@@ -15,9 +14,12 @@ import type { Translate } from '@/lib/badge';
 import type { RollupRow } from '@/lib/model';
 import { safeText } from '@/lib/text';
 import { ask } from '@/lib/ui/ask';
-import { uiDb } from '@/lib/ui/db';
 import { PageText, tNodes } from '../PageText';
+import { useDeferredQuery } from '../useDeferredQuery';
 import { useAnalyticsStore } from './store';
+
+/** Dexie, loaded by the first query (the page's first frame has none: `AnalyticsPage`). */
+const loadQueries = () => import('./query-module');
 
 /** Files above this size are refused before reading (an export of a year of a busy team is far smaller). */
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
@@ -64,7 +66,7 @@ export function TeamDataSection({
   const [decisions, setDecisions] = useState<{ list: TeamDecision[]; count: number } | null>(null);
   const [busy, setBusy] = useState(false);
   const file = useRef<HTMLInputElement>(null);
-  const imported = useLiveQuery(() => uiDb.teamRollups.toArray(), []);
+  const imported = useDeferredQuery(loadQueries, (m) => m.uiDb.teamRollups.toArray(), []);
   const sources = teamSources(imported ?? []);
 
   async function exportJson() {
@@ -77,6 +79,7 @@ export function TeamDataSection({
       }
       id = reply.agentId;
     }
+    const { uiDb } = await loadQueries();
     const [rollups, clocks] = await Promise.all([uiDb.rollups.toArray(), uiDb.clocks.toArray()]);
     const bundle = buildExport({ agentId: id, label: st.exportLabel, now: Date.now(), rollups, clocks });
     download(`reply-sentinel-${today}.json`, JSON.stringify(bundle, null, 1), 'application/json');
@@ -88,6 +91,7 @@ export function TeamDataSection({
   }
 
   async function exportClocksCsv() {
+    const { uiDb } = await loadQueries();
     download(`reply-sentinel-clocks-${today}.csv`, clocksCsv(await uiDb.clocks.toArray()), 'text/csv;charset=utf-8');
   }
 

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import type { RangeDays } from '@/lib/analytics';
+import { ANALYTICS_STORE_KEY, ANALYTICS_STORE_VERSION } from './first-raw';
 
 /** Analytics page UI state and the user's staffing assumptions (kept in this page's localStorage). */
 export interface AnalyticsState {
@@ -40,8 +41,8 @@ export const useAnalyticsStore = create<AnalyticsState>()(
       set: (patch) => set(patch),
     }),
     {
-      name: 'rs-analytics',
-      version: 1,
+      name: ANALYTICS_STORE_KEY,
+      version: ANALYTICS_STORE_VERSION,
       storage: createJSONStorage(() => localStorage),
       partialize: ({ set: _set, ...rest }) => rest,
     },

@@ -1,14 +1,13 @@
 /**
  * The popup's first-screen data on raw IndexedDB, without Dexie: loaded by /popup-first.js (a small classic script
- * that runs before the popup's module graph) and by the popup itself. See `data.ts` for the Dexie version (the named
+ * that runs before the popup's module graph: the rows, `first-raw.ts`) and checked here by the popup itself. See `data.ts` for the Dexie version (the named
  * queries of `lib/db/queries.ts`); tables and indexes are named by `lib/db/name.ts` here too.
  */
-import { rollupKeyRanges } from '@/lib/compliance';
-import { DB_NAME, INDEX, TABLE } from '@/lib/db/name';
-import { BREACH_SHOWN_MS } from '@/lib/shown';
+import { readPopupRaw, type PopupRaw } from './first-raw';
+
+export { readPopupRaw, type PopupRaw };
 import type { ClockRow, RollupRow, TabRow } from '@/lib/model';
-import { chinaDay } from '@/lib/engine/time';
-import { DEFAULT_RULES, effectiveRules } from '@/lib/rules';
+import { effectiveRules } from '@/lib/rules';
 import type { RuleSet } from '@/lib/rules/types';
 import { storedSetting, type Settings } from '@/lib/settings';
 
@@ -30,48 +29,12 @@ export interface PopupData {
  * return the same.
  */
 export async function readPopupDataFast(now: number): Promise<PopupData> {
-  const idb = await new Promise<IDBDatabase>((resolve, reject) => {
-    const r = indexedDB.open(DB_NAME);
-    // No database yet: opening it without a version would create an empty one; abort instead (Dexie creates it).
-    r.onupgradeneeded = () => r.transaction?.abort();
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error ?? new Error('no database'));
-    r.onblocked = () => reject(new Error('blocked'));
-  });
-  try {
-    const tx = idb.transaction([TABLE.settings, TABLE.tabs, TABLE.clocks, TABLE.rollups], 'readonly');
-    const get = <T>(q: IDBRequest) =>
-      new Promise<T>((resolve, reject) => {
-        q.onsuccess = () => resolve(q.result as T);
-        q.onerror = () => reject(q.error);
-      });
-    const today = chinaDay(now);
-    const since = now - BREACH_SHOWN_MS;
-    const clocks = tx.objectStore(TABLE.clocks);
-    const recent = (status: string, by: 'dueAt' | 'startedAt') =>
-      get<ClockRow[]>(
-        clocks
-          .index(by === 'dueAt' ? INDEX.clocks.statusDueAt : INDEX.clocks.statusStartedAt)
-          .getAll(IDBKeyRange.bound([status, since], [status, Infinity], true, true)),
-      );
-    const byId = tx.objectStore(TABLE.rollups);
-    const settings = tx.objectStore(TABLE.settings);
-    const [setting, language, tabs, pending, breached, unknown, outside, recentRollups] = await Promise.all([
-      get<{ value: unknown } | undefined>(settings.get('ruleOverrides')),
-      get<{ value: unknown } | undefined>(settings.get('language')),
-      get<TabRow[]>(tx.objectStore(TABLE.tabs).getAll()),
-      get<ClockRow[]>(clocks.index(INDEX.clocks.status).getAll('pending')),
-      recent('breached', 'dueAt'),
-      recent('unknown', 'dueAt'),
-      recent('notAssessed', 'startedAt'),
-      Promise.all(
-        rollupKeyRanges(DEFAULT_RULES, today).map(([a, b]) => get<RollupRow[]>(byId.getAll(IDBKeyRange.bound(a, b)))),
-      ),
-    ]);
-    return popupData(setting, language, tabs, [pending, breached, unknown, outside], recentRollups);
-  } finally {
-    idb.close();
-  }
+  return popupFromRaw(await readPopupRaw(now));
+}
+
+/** `PopupData` from the raw read's rows (settings checked here). */
+export function popupFromRaw(r: PopupRaw): PopupData {
+  return popupData(r.overrides, r.language, r.tabs, r.clockLists, r.rollupLists);
 }
 
 /** The reads of both versions (raw, Dexie) into one `PopupData`, so their results are built the same way. */

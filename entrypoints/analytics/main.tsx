@@ -1,10 +1,26 @@
+import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { AnalyticsPage } from '@/components/analytics/AnalyticsPage';
-import { uiDb } from '@/lib/ui/db';
+import { analyticsFromRaw, type AnalyticsFirst } from '@/components/analytics/first-read';
+import { readAnalyticsRaw } from '@/components/analytics/first-raw';
+import { useAnalyticsStore } from '@/components/analytics/store';
 import '@/components/ui.css';
 import '@/components/analytics/analytics.css';
 
-// Open the database now, while React renders its first (empty) frame: the first live queries then find it open
-// instead of waiting for Dexie's open (issue 21). A failure shows again, and is handled, in those queries.
-uiDb.open().catch(() => undefined);
-createRoot(document.getElementById('root')!).render(<AnalyticsPage />);
+// The first frame's data (settings, rollups, the per-day aggregates), read right away on raw IndexedDB (started by
+// /analytics-first.js; else here; else through Dexie, loaded only then), and one render once it is in: the page
+// opens with its figures instead of "loading", and Dexie is not in its first load at all (issue 21). The page's
+// live queries keep it current afterwards. A slow or broken database does not hold the page back.
+const root = createRoot(document.getElementById('root')!);
+const now = Date.now();
+const range = useAnalyticsStore.getState().range;
+const started = globalThis.__rsAnalyticsFirst;
+const first = (started?.range === range ? started.read : readAnalyticsRaw(now, range))
+  .then(analyticsFromRaw)
+  .catch(() => import('@/components/analytics/query-module').then((m) => m.readAnalyticsFirst(m.uiDb, now, range)))
+  .catch(() => undefined);
+const timeout = new Promise<undefined>((resolve) => setTimeout(resolve, 250));
+// Rendered synchronously: nothing else is on screen yet.
+void Promise.race([first, timeout]).then((initial?: AnalyticsFirst) =>
+  flushSync(() => root.render(<AnalyticsPage initial={initial} />)),
+);

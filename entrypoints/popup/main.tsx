@@ -1,6 +1,6 @@
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
-import { readPopupDataFast, type PopupData } from '@/components/popup/first-read';
+import { popupFromRaw, readPopupRaw, type PopupData } from '@/components/popup/first-read';
 import { Popup } from '@/components/popup/Popup';
 import '@/components/ui.css';
 import '@/components/popup/popup.css';
@@ -11,7 +11,8 @@ import '@/components/popup/popup.css';
 // popup back.
 const root = createRoot(document.getElementById('root')!);
 const now = Date.now();
-const first = (globalThis.__rsPopupFirst ?? readPopupDataFast(now))
+const first = (globalThis.__rsPopupFirst ?? readPopupRaw(now))
+  .then(popupFromRaw)
   // Else through Dexie (loaded only then).
   .catch(() => import('@/components/popup/data').then((m) => m.readPopupData(now)))
   .catch(() => undefined);

@@ -323,11 +323,17 @@ export class Sentinel {
       const own = isUnrecognisedAccount(msg.account) ? undefined : this.tabs.ownAccount(tabId, msg.platform);
       if (own) {
         const db = this.db;
-        const { staged, gone } = await db.transaction('rw', RECOMPUTE_TABLES(db), async () =>
-          moveAccount(db, this.recomputer, msg.platform, own, msg.account, now),
-        );
-        for (const conv of gone) this.clockMirror.delete(conv);
-        this.commit(staged, now);
+        try {
+          const { staged, gone } = await db.transaction('rw', RECOMPUTE_TABLES(db), async () =>
+            moveAccount(db, this.recomputer, msg.platform, own, msg.account, now),
+          );
+          for (const conv of gone) this.clockMirror.delete(conv);
+          this.commit(staged, now);
+        } catch {
+          // The move failed (a full disk, a bad row) and rolled back whole: what the tab reported stays under its own
+          // account, as before moves existed. The tab itself still reports under its shop below: a failed move never
+          // leaves the shop without this tab's coverage (nor retries at every heartbeat).
+        }
       }
       await this.tabs.report(msg, tabId, dropped, now);
       // The tab shows another clock list than the one last sent (it reloaded, or missed one): send it whole.

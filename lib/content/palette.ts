@@ -60,15 +60,15 @@ ul { list-style: none; margin: 0; padding: 4px 0; max-height: 260px; overflow: a
 li { padding: 5px 10px; cursor: pointer; white-space: pre-wrap; word-break: break-all; }
 li[aria-selected="true"] { background: #e6f4ff; }
 mark { background: #fff1b8; color: inherit; }
-.sc { color: #1677ff; margin-right: 6px; font-size: 12px; }
-.grp { color: #8c8c8c; font-size: 11px; margin-left: 6px; }
-.foot { border-top: 1px solid #f0f0f0; padding: 4px 10px; color: #8c8c8c; font-size: 11px; }
+.sc { color: #1668dc; margin-right: 6px; font-size: 12px; }
+.grp { color: #666; font-size: 11px; margin-left: 6px; }
+.foot { border-top: 1px solid #f0f0f0; padding: 4px 10px; color: #666; font-size: 11px; }
 label { display: block; padding: 4px 10px 0; color: #595959; }
 .pv { border-top: 1px solid #f0f0f0; padding: 6px 10px; background: #fafafa; white-space: pre-wrap;
   word-break: break-all; max-height: 120px; overflow: auto; }
 .pv:empty { display: none; }
-.empty { padding: 8px 10px; color: #8c8c8c; }
-.hint { padding: 4px 10px 0; color: #8c8c8c; font-size: 11px; overflow: hidden; text-overflow: ellipsis;
+.empty { padding: 8px 10px; color: #666; }
+.hint { padding: 4px 10px 0; color: #666; font-size: 11px; overflow: hidden; text-overflow: ellipsis;
   white-space: nowrap; }
 @media (prefers-color-scheme: dark) {
   .box { background: #1f1f1f; color: #e8e8e8; border-color: #424242; box-shadow: 0 6px 24px rgba(0,0,0,.6); }
@@ -78,7 +78,7 @@ label { display: block; padding: 4px 10px 0; color: #595959; }
   .sc { color: #4096ff; }
   .foot, .pv { border-top-color: #303030; }
   .pv { background: #141414; }
-  label { color: #a6a6a6; }
+  label, .grp, .foot, .empty, .hint { color: #a6a6a6; }
 }
 `;
 

@@ -49,16 +49,27 @@ const MINUTE = 60_000;
 export const THROTTLED_AFTER_MS = 5 * MINUTE - 10_000;
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** The coarse texts of both languages, as patterns ("<\d+ 分", "\d+ min", "超时", "overdue"). */
-const COARSE = Object.values(CONTENT_CATALOGS).flatMap((c) =>
-  [c.titleUnder, c.durMin, c.titleOverdue].map((m) => escapeRe(m).replace(/\\\{\\\{1\\\}\\\}/g, '\\d+')),
-);
+/** A catalog message as a pattern, its value `{{1}}` standing for `value` (itself a pattern). */
+const withValue = (m: string, value: string) => escapeRe(m).replace(/\\\{\\\{1\\\}\\\}/g, value);
+const TIME = '\\d+:\\d\\d';
+/**
+ * Every text this class writes after "(n) ", in both languages, exactly: "0:12", "超 1:03" / "1:03 over", and the
+ * coarse "<2 分", "超 2 分" / "2 min over", "超时" / "overdue". Nothing looser: a page's own "(2) 5 min ago · Inbox" is
+ * the page's.
+ */
+const OURS = Object.values(CONTENT_CATALOGS).flatMap((c) => [
+  TIME,
+  withValue(c.badgeOver, TIME),
+  withValue(c.titleUnder, '\\d+'),
+  withValue(c.badgeOver, withValue(c.durMin, '\\d+')),
+  escapeRe(c.titleOverdue),
+]);
 /**
  * A prefix this class writes ("(3) 0:12 · ", "(3) 超 1:03 · ", "(3) 1:03 over · ", "(3) <2 分 · ", "(3) 超时 · "),
  * wherever it stands: a page that builds its title from the one it reads ("【新消息】" + document.title) copies ours
  * into its own.
  */
-const OUR_PREFIX = new RegExp(`\\(\\d+\\) [^·()]{0,16}(?:\\d:\\d\\d|${COARSE.join('|')})[^·()]{0,16} ·(?: |$)`, 'g');
+const OUR_PREFIX = new RegExp(`\\(\\d+\\) (?:${[...new Set(OURS)].join('|')}) ·(?: |$)`, 'g');
 /** A title as `document.title` reads it back (whitespace collapsed and trimmed). */
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 /** The page's own part of a title: ours taken out. */

@@ -61,6 +61,9 @@ const PLACEHOLDER = /\{\{\s*([^{}\s]+)\s*\}\}/g;
  * values with the given ones over them, as in i18next.
  */
 const NESTED = /\$t\(([\w.]+)(?:, *(\{[^()]*\}))?\)/g;
+/** Nesting deeper than this is a catalog that nests itself: the rest is left out. */
+const MAX_NESTING = 4;
+type Vars = Record<string, Arg | undefined>;
 
 /**
  * A translator over `catalogs[lang]`, falling back to Chinese (the product's first language), then to the key.
@@ -76,23 +79,41 @@ export function makeTranslator<K extends string>(lang: Lang, catalogs: Readonly<
     }
     return c[key];
   };
-  const t = (key: K, args?: Args): string => {
-    const vars: Record<string, Arg | undefined> = Array.isArray(args)
-      ? Object.fromEntries((args as readonly Arg[]).map((a, i) => [String(i + 1), a]))
-      : { ...(args as Record<string, Arg> | undefined) };
+  const fill = (text: string, vars: Vars) => text.replace(PLACEHOLDER, (_, name: string) => String(vars[name] ?? ''));
+  /**
+   * The catalog's message with its values. Nesting is expanded in the catalog's text, before the values go in (as
+   * i18next's skipOnVariables): a value — a buyer's nickname, page text — that reads "$t(…)" stays text. A catalog
+   * that nests itself stops at MAX_NESTING.
+   */
+  const render = (key: string, vars: Vars, depth: number): string => {
     const msg = find(lang, key, vars.count) ?? find('zh_CN', key, vars.count) ?? key;
-    const text = msg.replace(PLACEHOLDER, (_, name: string) => String(vars[name] ?? ''));
-    return text.includes('$t(') ? text.replace(NESTED, (_, k: string, json?: string) => nested(k, json, vars)) : text;
+    if (!msg.includes('$t(')) return fill(msg, vars);
+    let out = '';
+    let last = 0;
+    for (const m of msg.matchAll(NESTED)) {
+      out += fill(msg.slice(last, m.index), vars);
+      out += depth < MAX_NESTING ? nested(m[1]!, m[2] && fill(m[2], vars), vars, depth + 1) : '';
+      last = m.index + m[0].length;
+    }
+    return out + fill(msg.slice(last), vars);
   };
-  const nested = (key: string, json: string | undefined, vars: Record<string, Arg | undefined>) => {
+  const nested = (key: string, json: string | undefined, vars: Vars, depth: number) => {
     let own: Record<string, Arg> = {};
     try {
       if (json) own = JSON.parse(json) as Record<string, Arg>;
     } catch {
       return `${key},${json}`; // a value that breaks the options (never a count): as i18next shows it
     }
-    return t(key as K, { ...(vars as Record<string, Arg>), ...own });
+    return render(key, { ...vars, ...own }, depth);
   };
+  const t = (key: K, args?: Args): string =>
+    render(
+      key,
+      Array.isArray(args)
+        ? Object.fromEntries((args as readonly Arg[]).map((a, i) => [String(i + 1), a]))
+        : { ...(args as Record<string, Arg> | undefined) },
+      0,
+    );
   return Object.assign(t, { lang });
 }
 

@@ -16,9 +16,11 @@ import type { Page } from 'playwright-core';
 import type { ExtensionHarness } from '../../test/e2e/harness';
 import { addDays } from '../../lib/compliance';
 import { chinaDay } from '../../lib/engine/time';
+import { INDEX } from '../../lib/db/name';
 import { effectiveRules } from '../../lib/rules';
 import { ALL_DAY_PDD, blankPageRenderMs } from './browser';
 import { seedHistory } from './popup';
+import { rangesOf, timeReads, type TimedRead } from './reads';
 import { round, sleep, summarize } from './stats';
 
 export interface AnalyticsOptions {
@@ -124,67 +126,17 @@ export async function measureAnalytics(o: AnalyticsOptions) {
 }
 
 /** The first-paint reads of the page against the raw units it read before, each `runs` times (first = cold). */
-async function reads(ext: ExtensionHarness, runs: number, today: string) {
-  const page = await ext.context.newPage();
-  await page.goto(`${ext.baseUrl}/popup.html`);
-  const rules = effectiveRules(ALL_DAY_PDD.ruleOverrides);
-  const args = {
-    runs,
-    today,
-    from30: addDays(today, -30),
-    from90: addDays(today, -90),
-    primaries: Object.values(rules.platforms).map((p) => p.primary),
-  };
-  const result = await page.evaluate(async (a) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open('reply-sentinel');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    const req = <T>(r: IDBRequest<T>) =>
-      new Promise<T>((resolve, reject) => {
-        r.onsuccess = () => resolve(r.result);
-        r.onerror = () => reject(r.error);
-      });
-    const byMetricDay = async (store: string, from: string) => {
-      const idx = db.transaction(store, 'readonly').objectStore(store).index('[metric+day]');
-      const lists = await Promise.all(
-        a.primaries.map((m) => req(idx.getAll(IDBKeyRange.bound([m, from], [m, a.today])))),
-      );
-      return lists.reduce((n, l) => n + l.length, 0);
-    };
-    const queries: Record<string, () => Promise<number>> = {
-      rollups90d: async () =>
-        (
-          await req(
-            db
-              .transaction('rollups', 'readonly')
-              .objectStore('rollups')
-              .index('day')
-              .getAll(IDBKeyRange.bound(a.from90, a.today)),
-          )
-        ).length,
-      dayStats30d: () => byMetricDay('dayStats', a.from30),
-      dayStats90d: () => byMetricDay('dayStats', a.from90),
-      primaryUnits30dBefore: () => byMetricDay('units', a.from30),
-      primaryUnits90dBefore: () => byMetricDay('units', a.from90),
-    };
-    const out: Record<string, { rows: number; ms: number[] }> = {};
-    for (const [name, q] of Object.entries(queries)) {
-      const ms: number[] = [];
-      let rows = 0;
-      for (let i = 0; i < a.runs; i++) {
-        const t = performance.now();
-        rows = await q();
-        ms.push(performance.now() - t);
-      }
-      out[name] = { rows, ms };
-    }
-    db.close();
-    return out;
-  }, args);
-  await page.close();
-  return Object.fromEntries(
-    Object.entries(result).map(([k, v]) => [k, { rows: v.rows, firstMs: v.ms[0], ms: summarize(v.ms) }]),
-  );
+function reads(ext: ExtensionHarness, runs: number, today: string) {
+  const primaries = Object.values(effectiveRules(ALL_DAY_PDD.ruleOverrides).platforms).map((p) => p.primary);
+  const byMetricDay = (store: 'dayStats' | 'units', from: string): TimedRead => ({
+    store,
+    parts: rangesOf(INDEX[store].metricDay, primaries, from, today),
+  });
+  return timeReads(ext, runs, {
+    rollups90d: { store: 'rollups', parts: [{ index: INDEX.rollups.day, range: [addDays(today, -90), today] }] },
+    dayStats30d: byMetricDay('dayStats', addDays(today, -30)),
+    dayStats90d: byMetricDay('dayStats', addDays(today, -90)),
+    primaryUnits30dBefore: byMetricDay('units', addDays(today, -30)),
+    primaryUnits90dBefore: byMetricDay('units', addDays(today, -90)),
+  });
 }

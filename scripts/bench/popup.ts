@@ -15,9 +15,11 @@ import { seedSettings } from '../../test/e2e/db';
 import type { ExtensionHarness } from '../../test/e2e/harness';
 import { addDays } from '../../lib/compliance';
 import { chinaDay, chinaDayStart } from '../../lib/engine/time';
+import { INDEX } from '../../lib/db/name';
 import { effectiveRules } from '../../lib/rules';
 import { ALL_DAY_PDD, blankPageRenderMs } from './browser';
 import { seedBundle } from './bundle-seed';
+import { rangesOf, timeReads, type ReadPart, type TimedRead } from './reads';
 import { round, sleep, summarize } from './stats';
 
 export interface PopupOptions {
@@ -163,94 +165,53 @@ export async function measurePopup(o: PopupOptions) {
  * The reads the popup and the analytics page (components/analytics/AnalyticsPage.tsx) make, each run `runs` times
  * in a fresh extension page on raw IndexedDB (the same indexes Dexie uses): the first run is the cold one.
  */
-async function analyticsQueries(ext: ExtensionHarness, runs: number, today: string) {
-  const page = await ext.context.newPage();
-  await page.goto(`${ext.baseUrl}/popup.html`);
-  const rules = effectiveRules(ALL_DAY_PDD.ruleOverrides);
-  const primaries = Object.values(rules.platforms).map((p) => p.primary);
-  const args = {
-    runs,
-    today,
-    from30: addDays(today, -30),
-    from90: addDays(today, -90),
-    yesterday: addDays(today, -1),
-    sampleFrom: chinaDayStart(addDays(today, -7)),
-    sampleTo: chinaDayStart(today),
-    primaries,
-    now: Date.now(),
-  };
-  const result = await page.evaluate(async (a) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open('reply-sentinel');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    const req = <T>(r: IDBRequest<T>) =>
-      new Promise<T>((resolve, reject) => {
-        r.onsuccess = () => resolve(r.result);
-        r.onerror = () => reject(r.error);
-      });
-    const store = (name: string) => db.transaction(name, 'readonly').objectStore(name);
-    const unitsOf = async (from: string, to: string) => {
-      const idx = store('units').index('[metric+day]');
-      const lists = await Promise.all(a.primaries.map((m) => req(idx.getAll(IDBKeyRange.bound([m, from], [m, to])))));
-      return lists.reduce((n, l) => n + l.length, 0);
-    };
-    const queries: Record<string, () => Promise<number>> = {
-      // Popup: the queue, as components/popup/Popup.tsx reads it: the waiting clocks by status, the breached and
-      // unknown ones whose deadline is under 12 h old and the recent out-of-hours ones, each one index range.
-      popupQueue: async () => {
-        const clocks = db.transaction('clocks', 'readonly').objectStore('clocks');
-        const since = a.now - 12 * 3600_000;
-        const range = (st: string) => IDBKeyRange.bound([st, since], [st, Infinity], true, true);
-        const lists = await Promise.all([
-          req(clocks.index('status').getAll('pending')),
-          req(clocks.index('[status+dueAt]').getAll(range('breached'))),
-          req(clocks.index('[status+dueAt]').getAll(range('unknown'))),
-          req(clocks.index('[status+startedAt]').getAll(range('notAssessed'))),
-        ]);
-        return lists.reduce((n, l) => n + l.length, 0);
-      },
-      popupFailedToday: async () => {
-        const idx = store('units').index('[day+result]');
-        const lists = await Promise.all(['fail', 'unknown'].map((r) => req(idx.getAll([a.today, r]))));
-        return lists.reduce((n, l) => n + l.length, 0);
-      },
-      // Analytics page: rollups of the range, the primary metrics' units (past days and today), the 7-day
-      // message sample for handling times.
-      rollups30d: async () =>
-        (await req(store('rollups').index('day').getAll(IDBKeyRange.bound(a.from30, a.today)))).length,
-      rollups90d: async () =>
-        (await req(store('rollups').index('day').getAll(IDBKeyRange.bound(a.from90, a.today)))).length,
-      primaryUnits30d: () => unitsOf(a.from30, a.yesterday),
-      primaryUnits90d: () => unitsOf(a.from90, a.yesterday),
-      primaryUnitsToday: () => unitsOf(a.today, a.today),
-      events7dSample: async () =>
-        (
-          await req(
-            store('events')
-              .index('at')
-              .getAll(IDBKeyRange.bound(a.sampleFrom, a.sampleTo, false, true)),
-          )
-        ).length,
-      countEvents: async () => req(store('events').count()),
-    };
-    const out: Record<string, { rows: number; ms: number[] }> = {};
-    for (const [name, q] of Object.entries(queries)) {
-      const ms: number[] = [];
-      let rows = 0;
-      for (let i = 0; i < a.runs; i++) {
-        const t = performance.now();
-        rows = await q();
-        ms.push(performance.now() - t);
-      }
-      out[name] = { rows, ms };
-    }
-    db.close();
-    return out;
-  }, args);
-  await page.close();
-  return Object.fromEntries(
-    Object.entries(result).map(([k, v]) => [k, { rows: v.rows, firstMs: v.ms[0], ms: summarize(v.ms) }]),
-  );
+function analyticsQueries(ext: ExtensionHarness, runs: number, today: string) {
+  const primaries = Object.values(effectiveRules(ALL_DAY_PDD.ruleOverrides).platforms).map((p) => p.primary);
+  const since = Date.now() - 12 * 3600_000;
+  const recent = (index: string, status: string): ReadPart => ({
+    index,
+    range: [[status, since], [status, Infinity], true, true],
+  });
+  const units = (from: string, to: string): TimedRead => ({
+    store: 'units',
+    parts: rangesOf(INDEX.units.metricDay, primaries, from, to),
+  });
+  const rollups = (from: string): TimedRead => ({
+    store: 'rollups',
+    parts: [{ index: INDEX.rollups.day, range: [from, today] }],
+  });
+  return timeReads(ext, runs, {
+    // Popup: the queue, as components/popup/Popup.tsx reads it: the waiting clocks by status, the breached and
+    // unknown ones whose deadline is under 12 h old and the recent out-of-hours ones, each one index range.
+    popupQueue: {
+      store: 'clocks',
+      parts: [
+        { index: INDEX.clocks.status, key: 'pending' },
+        recent(INDEX.clocks.statusDueAt, 'breached'),
+        recent(INDEX.clocks.statusDueAt, 'unknown'),
+        recent(INDEX.clocks.statusStartedAt, 'notAssessed'),
+      ],
+    },
+    popupFailedToday: {
+      store: 'units',
+      parts: ['fail', 'unknown'].map((r) => ({ index: INDEX.units.dayResult, key: [today, r] })),
+    },
+    // Analytics page: rollups of the range, the primary metrics' units (past days and today), the 7-day
+    // message sample for handling times.
+    rollups30d: rollups(addDays(today, -30)),
+    rollups90d: rollups(addDays(today, -90)),
+    primaryUnits30d: units(addDays(today, -30), addDays(today, -1)),
+    primaryUnits90d: units(addDays(today, -90), addDays(today, -1)),
+    primaryUnitsToday: units(today, today),
+    events7dSample: {
+      store: 'events',
+      parts: [
+        {
+          index: INDEX.events.at,
+          range: [chinaDayStart(addDays(today, -7)), chinaDayStart(today), false, true],
+        },
+      ],
+    },
+    countEvents: { store: 'events', count: true },
+  });
 }

@@ -1,13 +1,14 @@
 /**
  * Dev tool: seeds a kept profile once (90 d × 5000/d), then opens the popup N times and prints the performance
  * marks and resource timings of each open. `npx jiti scripts/bench/profile-popup.ts [opens]` after
- * `npx wxt build --mode demo`. The profile and a copy of the extension live in /tmp/rs-prof (delete to reseed).
+ * `npx wxt build --mode demo`. The profile and a copy of the extension live in /tmp/rs-prof, or $RS_PROF_ROOT (delete
+ * to reseed). PAGE=analytics.html,popup.html picks the pages (analytics: until `rs-analytics-painted`).
  */
 import { cp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { launchExtension, DEMO_EXTENSION_DIR } from '../../test/e2e/harness';
 import { seedHistory } from './popup';
 
-const ROOT = '/tmp/rs-prof';
+const ROOT = process.env.RS_PROF_ROOT ?? '/tmp/rs-prof';
 const EXT = `${ROOT}/ext`;
 const PROFILE = `${ROOT}/profile`;
 const opens = Number(process.argv[2] ?? 8);
@@ -33,9 +34,14 @@ try {
   for (let i = 0; i < opens; i++) {
     const PAGE = PAGES[i % PAGES.length]!;
     const page = await ext.context.newPage();
-    await page.setViewportSize({ width: 400, height: 600 });
+    const analytics = PAGE.startsWith('analytics');
+    await page.setViewportSize(analytics ? { width: 1280, height: 900 } : { width: 400, height: 600 });
     await page.goto(`${ext.baseUrl}/${PAGE}`);
-    if (PAGE.startsWith('popup'))
+    if (analytics)
+      await page.waitForFunction(() => performance.getEntriesByName('rs-analytics-painted').length > 0, null, {
+        timeout: 60_000,
+      });
+    else if (PAGE.startsWith('popup'))
       await page.waitForFunction(() => performance.getEntriesByName('rs-popup-rendered').length > 0, null, {
         timeout: 30_000,
       });

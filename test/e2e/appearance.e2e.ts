@@ -159,6 +159,15 @@ describe('an empty database', () => {
     expect(low).toEqual([]);
     await page.close();
   });
+
+  it.each(PAGES)('%s in light mode: light, and every text at least 4.5:1 against its background', async (name) => {
+    const page = await open(name, 'light');
+    const { checked, pageBackground, low } = await lowContrast(page, 4.5);
+    expect(Math.min(...pageBackground.slice(0, 3))).toBeGreaterThan(192);
+    expect(checked).toBeGreaterThan(3);
+    expect(low).toEqual([]);
+    await page.close();
+  });
 });
 
 describe('with data', () => {
@@ -199,19 +208,21 @@ describe('with data', () => {
     await page.close();
   });
 
-  it.each(['popup', 'analytics'] as const)(
-    '%s in dark mode with figures and charts: every text at least 4.5:1',
-    async (name) => {
-      const page = await open(name, 'dark');
-      if (name === 'popup') {
-        await page.getByRole('tab', { name: '今日达标' }).click();
-        await expect.poll(() => text(page)).toMatch(/\d+\.\d%/);
-        await page.waitForTimeout(500);
-      }
-      const { checked, low } = await lowContrast(page, 4.5);
-      expect(checked).toBeGreaterThan(10);
-      expect(low).toEqual([]);
-      await page.close();
-    },
-  );
+  it.each([
+    ['popup', 'dark'],
+    ['analytics', 'dark'],
+    ['popup', 'light'],
+    ['analytics', 'light'],
+  ] as const)('%s in %s mode with figures and charts: every text at least 4.5:1', async (name, scheme) => {
+    const page = await open(name, scheme);
+    if (name === 'popup') {
+      await page.getByRole('tab', { name: '今日达标' }).click();
+      await expect.poll(() => text(page)).toMatch(/\d+\.\d%/);
+      await page.waitForTimeout(500);
+    }
+    const { checked, low } = await lowContrast(page, 4.5);
+    expect(checked).toBeGreaterThan(10);
+    expect(low).toEqual([]);
+    await page.close();
+  });
 });

@@ -363,6 +363,11 @@ describe('Analytics page', () => {
     render(<AnalyticsPage />);
     await card('pdd.manual3min');
     await belowTheFold();
+    // The views read after the paint (missed buyers, handling estimate) have loaded: no "loading" status left
+    // (the import's own status is there, empty, until an import).
+    await vi.waitFor(() => expect(screen.queryAllByRole('status').filter((e) => e.textContent)).toEqual([]), {
+      timeout: 10_000,
+    });
     const file = buildExport({
       agentId: OTHER,
       label: '小王',

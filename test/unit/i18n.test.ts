@@ -172,6 +172,19 @@ describe('translator', () => {
     expect(en('popupThrottled', { 1: 1, 2: 2, count: 7 })).toContain('1 message was ignored (2 chat records');
   });
 
+  it('a value that reads "$t(…)" (a buyer\'s nickname, page text) stays text: nesting is the catalog\'s only', () => {
+    for (const lang of ['zh_CN', 'en'] as const) {
+      const t = catalogTranslate(lang);
+      // A nickname naming the very message it goes into must not expand itself (that overflowed the stack before).
+      expect(t('notifyMergedItem', ['$t(notifyMergedItem)', 'x'])).toContain('$t(notifyMergedItem)');
+      expect(t('notifySoonBody', ['$t(popupThrottled, {"count": 2})', 'x'])).toContain(
+        '$t(popupThrottled, {"count": 2})',
+      );
+      // The catalog's own nesting still works.
+      expect(t('popupThrottled', [5, 1])).not.toContain('$t(');
+    }
+  });
+
   it('durations with a plural day, in both languages', () => {
     const en = contentTranslate('en');
     const zh = contentTranslate('zh_CN');

@@ -5,7 +5,7 @@
  * Every time is set explicitly (China time on a fixed day): the tests pass at any wall-clock time and time zone.
  */
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Sentinel } from '../../lib/background/sentinel';
 import { SentinelDB } from '../../lib/db/schema';
 import type { EventsMessage, HealthMessage } from '../../lib/messages';
@@ -300,6 +300,7 @@ describe('a page that shows its shop late (issue 17: rows reported under "?")', 
     ev('douyin', '小明', 'human', t('10:01:00')),
     ev('douyin', '小红', 'buyer', t('10:02:00')),
   ];
+  const where = (rows: unknown[] = []) => rows.map((r) => (r as { account: string }).account);
   /** The store without what differs by construction (ids of spans, times written). */
   async function figures(d: SentinelDB) {
     const w = await wholeStore(d);
@@ -353,7 +354,6 @@ describe('a page that shows its shop late (issue 17: rows reported under "?")', 
 
     // … and nothing is left under the tab's own account, nothing counted twice.
     const mine = await figures(db);
-    const where = (rows: unknown[] = []) => rows.map((r) => (r as { account: string }).account);
     for (const table of ['events', 'clocks', 'units', 'rollups', 'dayStats', 'coverage'] as const)
       expect(where(mine[table]).filter(isUnrecognisedAccount), table).toEqual([]);
     expect(mine.events).toHaveLength(3);
@@ -368,6 +368,28 @@ describe('a page that shows its shop late (issue 17: rows reported under "?")', 
     await s2.start();
     expect(s2.clocksFor('douyin', SHOP)).toEqual(s.clocksFor('douyin', SHOP));
     refDb.close();
+  });
+
+  it('a move that fails rolls back whole, and the tab still reports under its shop (covered, not blind)', async () => {
+    const s = new Sentinel(db, host);
+    await s.health(feige(UNRECOGNISED_ACCOUNT), 7);
+    await s.ingest(feigeEvents(UNRECOGNISED_ACCOUNT, thread), 7);
+    const own = (await db.tabs.get(7))!.account;
+    const before = await figures(db);
+    // The move's first write fails (a full disk, say).
+    const put = vi.spyOn(db.events, 'bulkPut').mockRejectedValueOnce(new Error('QuotaExceededError'));
+    host.clock = t('10:02:30');
+    await expect(s.health(feige(SHOP), 7)).resolves.toBe(SHOP);
+    expect(put).toHaveBeenCalled();
+    put.mockRestore();
+    expect((await db.tabs.get(7))!.account).toBe(SHOP);
+    const after = await figures(db);
+    expect(after.events).toEqual(before.events);
+    expect(after.units).toEqual(before.units);
+    expect(where(after.clocks)).toEqual(where(before.clocks));
+    expect(where(after.clocks).every((a) => a === own)).toBe(true);
+    // The shop is watched from now on: its coverage has a span from this tab.
+    expect((await db.coverage.toArray()).some((c) => c.account === SHOP)).toBe(true);
   });
 
   it('only a tab’s own account moves: another shop in the tab, or another tab, keeps its rows', async () => {

@@ -152,6 +152,24 @@ describe('TabTitle', () => {
     expect(document.title).toBe('拼多多商家后台');
   });
 
+  it('a page title that only looks like ours ("(2) 5 min ago · …") is the page’s, kept whole', () => {
+    t.stop();
+    for (const own of [
+      '(2) 5 min ago · Inbox',
+      '(3) 超时未回复 · 客服',
+      '(1) 12:00 开会 · 工作台',
+      '(4) overdue tasks · CRM',
+    ]) {
+      document.title = own;
+      const t2 = new TabTitle(document, () => now);
+      clocks = [clock('a', 12_000)];
+      t2.show(() => clocks, true);
+      expect(document.title, own).toBe(`(1) 0:12 · ${own}`);
+      t2.stop();
+      expect(document.title, own).toBe(own);
+    }
+  });
+
   it('a page script that enforces its own title does not loop with us: at most one answer a second', async () => {
     clocks = [clock('a', 12_000)];
     t.show(() => clocks, true);

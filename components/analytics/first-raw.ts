@@ -1,0 +1,80 @@
+/**
+ * The analytics page's first-frame read on raw IndexedDB, alone: what /analytics-first.js
+ * (entrypoints/analytics-first.ts) runs before the page's module graph (React, the analytics functions) has loaded.
+ * Only names, dates and the default rules' primary metrics (overrides change a metric's values, never which one is
+ * primary): no Dexie, no settings schema, no row checks (`first-read.ts` checks the rows).
+ */
+import { RANGES, type RangeDays } from '@/lib/analytics/scope';
+import { addDays } from '@/lib/compliance';
+import { INDEX, TABLE } from '@/lib/db/name';
+import { openRawDb, rawResult } from '@/lib/db/raw';
+import { chinaDay } from '@/lib/engine/time';
+import type { RollupRow } from '@/lib/model';
+import { DEFAULT_RULES } from '@/lib/rules/defaults';
+
+/** The stored rows the first frame shows, as read (see `analyticsFromRaw`). */
+export interface AnalyticsRaw {
+  /** The China day the read was made for, and the first day of its range (`today − range`). */
+  today: string;
+  from: string;
+  overrides: { value: unknown } | undefined;
+  language: { value: unknown } | undefined;
+  /** The rollups of `from`…`today` (`day` index). */
+  rollups: RollupRow[];
+  /** The primary metrics' `dayStats` rows of `from`…yesterday and of today, one list per metric each (unchecked). */
+  pastStats: unknown[][];
+  todayStats: unknown[][];
+}
+
+/** The primary metric of every platform (the default rules': no override changes which one). */
+export const PRIMARY_METRICS: readonly string[] = Object.values(DEFAULT_RULES.platforms).map((p) => p.primary);
+
+/**
+ * What the analytics page's first frame reads, on raw IndexedDB in one read-only transaction: the rule overrides
+ * and language settings, the range's rollups and the primary metrics' per-day aggregates (`dayStats`, past days
+ * and today apart as the page reads them). Rejects, creating nothing, when the database is missing or lacks a table
+ * or an index it needs (not yet upgraded): the page then reads through Dexie.
+ */
+export async function readAnalyticsRaw(now: number, range: number): Promise<AnalyticsRaw> {
+  const idb = await openRawDb();
+  try {
+    const tx = idb.transaction([TABLE.settings, TABLE.rollups, TABLE.dayStats], 'readonly');
+    const today = chinaDay(now);
+    const from = addDays(today, -range);
+    const yesterday = addDays(today, -1);
+    const settings = tx.objectStore(TABLE.settings);
+    const stats = tx.objectStore(TABLE.dayStats).index(INDEX.dayStats.metricDay);
+    const statsOf = (a: string, b: string) =>
+      Promise.all(PRIMARY_METRICS.map((m) => rawResult<unknown[]>(stats.getAll(IDBKeyRange.bound([m, a], [m, b])))));
+    const [overrides, language, rollups, pastStats, todayStats] = await Promise.all([
+      rawResult<{ value: unknown } | undefined>(settings.get('ruleOverrides')),
+      rawResult<{ value: unknown } | undefined>(settings.get('language')),
+      rawResult<RollupRow[]>(
+        tx.objectStore(TABLE.rollups).index(INDEX.rollups.day).getAll(IDBKeyRange.bound(from, today)),
+      ),
+      statsOf(from, yesterday),
+      statsOf(today, today),
+    ]);
+    return { today, from, overrides, language, rollups, pastStats, todayStats };
+  } finally {
+    idb.close();
+  }
+}
+
+/** The page's persisted UI state in localStorage (zustand `persist`, `store.ts`): its key and version. */
+export const ANALYTICS_STORE_KEY = 'rs-analytics';
+export const ANALYTICS_STORE_VERSION = 1;
+
+/** The range the page opens with: the one kept in its localStorage by `store.ts`, else 30 days (the default). */
+export function storedRange(): RangeDays {
+  try {
+    const kept = JSON.parse(localStorage.getItem(ANALYTICS_STORE_KEY) ?? 'null') as {
+      state?: { range?: unknown };
+      version?: unknown;
+    } | null;
+    const r = kept?.version === ANALYTICS_STORE_VERSION ? kept.state?.range : undefined;
+    return (RANGES as readonly unknown[]).includes(r) ? (r as RangeDays) : 30;
+  } catch {
+    return 30; // no storage, or not JSON: the store starts from its defaults too
+  }
+}

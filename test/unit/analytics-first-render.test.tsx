@@ -1,0 +1,128 @@
+// @vitest-environment jsdom
+import 'fake-indexeddb/auto';
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { AnalyticsPage } from '../../components/analytics/AnalyticsPage';
+import { analyticsFromRaw } from '../../components/analytics/first-read';
+import { readAnalyticsRaw } from '../../components/analytics/first-raw';
+import { ANALYTICS_DEFAULTS, useAnalyticsStore } from '../../components/analytics/store';
+import { buildDayStats } from '../../lib/analytics/daystats';
+import { addDays } from '../../lib/compliance';
+import { chinaDay, chinaTime } from '../../lib/engine/time';
+import type { RollupRow, UnitResult, UnitRow } from '../../lib/model';
+import { uiDb } from '../../lib/ui/db';
+
+/** uPlot draws on a canvas jsdom does not have. */
+vi.mock('uplot', () => ({
+  default: class {
+    static tzDate = (d: Date) => d;
+    setSize() {}
+    destroy() {}
+  },
+}));
+vi.mock('uplot/dist/uPlot.min.css', () => ({}));
+
+const NOW = chinaTime('2026-11-27', 15, 0);
+const TODAY = chinaDay(NOW);
+const ago = (n: number) => addDays(TODAY, -n);
+
+let seq = 0;
+function unit(day: string, result: UnitResult, responseSec: number | null): UnitRow {
+  const startAt = chinaTime(day, 9 + (seq % 10), 0, 0);
+  const buyer = `b${++seq}`;
+  return {
+    id: `pdd.manual3min|pdd|shop|${buyer}|${day}`,
+    metric: 'pdd.manual3min',
+    platform: 'pdd',
+    account: 'shop',
+    buyer,
+    conv: `pdd|shop|${buyer}`,
+    day,
+    startAt,
+    dueAt: startAt + 180_000,
+    replyAt: responseSec === null ? null : startAt + responseSec * 1000,
+    responseSec,
+    cappedSec: null,
+    result,
+    rulesVersion: 'test',
+  };
+}
+
+function rollup(day: string, pass: number, fail: number): RollupRow {
+  return {
+    id: `pdd.manual3min|${day}|pdd|shop`,
+    metric: 'pdd.manual3min',
+    day,
+    platform: 'pdd',
+    account: 'shop',
+    pass,
+    fail,
+    pending: 0,
+    unknown: 0,
+    notAssessed: 0,
+    cappedSum: 0,
+    cappedCount: 0,
+    updatedAt: NOW,
+  };
+}
+
+beforeEach(async () => {
+  vi.setSystemTime(NOW);
+  fakeBrowser.reset();
+  localStorage.clear();
+  useAnalyticsStore.setState({ ...ANALYTICS_DEFAULTS });
+  await uiDb.open();
+  await Promise.all(uiDb.tables.map((tb) => tb.clear()));
+  await uiDb.settings.put({ key: 'language', value: 'zh_CN' });
+  const units = [0, 1, 2, 12, 29].flatMap((d) => [
+    unit(ago(d), 'pass', 30 + d),
+    unit(ago(d), 'pass', 90),
+    unit(ago(d), 'fail', null),
+  ]);
+  await uiDb.units.bulkPut(units);
+  await uiDb.dayStats.bulkPut(buildDayStats(units));
+  await uiDb.rollups.bulkPut([0, 1, 2, 12, 29].map((d) => rollup(ago(d), 2, 1)));
+});
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
+
+/** What the first frame shows: the trends' and the response times' figures. */
+const aboveTheFold = () => ({
+  trends: [...document.querySelectorAll('#ana-trends .rs-total')].map((e) => e.textContent),
+  response: [...document.querySelectorAll('#ana-response .rs-total')].map((e) => e.textContent),
+});
+
+describe('analytics page from its first read', () => {
+  it('shows the figures in its first render, the same as once its live queries ran, and as without it', async () => {
+    const initial = analyticsFromRaw(await readAnalyticsRaw(NOW, 30));
+    render(<AnalyticsPage initial={initial} />);
+    // No "loading" frame: the figures are in the first commit.
+    const first = aboveTheFold();
+    expect(screen.queryByText('正在读取数据…')).toBeNull();
+    expect(first.trends.join()).toContain('达标 10 · 未达标 5');
+    expect(first.response.join()).toMatch(/中位数：(\d+ 分 )?\d+ 秒/);
+    // The per-day tables inside the closed <details> come with the frame after the paint.
+    expect(document.querySelector('#ana-trends details table')).toBeNull();
+    // After the first paint the live queries (Dexie) take over: the missed buyers (failed units) show, and the
+    // figures above the fold have not changed.
+    await vi.waitFor(() => expect(document.querySelector('#ana-missed tbody tr')).not.toBeNull(), { timeout: 15_000 });
+    expect(aboveTheFold()).toEqual(first);
+    expect(document.querySelectorAll('#ana-trends details tbody tr').length).toBe(30);
+    cleanup();
+    // The page without a first read (live queries from the start) shows the same.
+    render(<AnalyticsPage />);
+    await vi.waitFor(() => expect(document.getElementById('ana-response')).not.toBeNull(), { timeout: 15_000 });
+    expect(aboveTheFold()).toEqual(first);
+  }, 40_000);
+
+  it('a first read of another day or range is not shown (the live queries read the page’s own)', async () => {
+    const initial = analyticsFromRaw(await readAnalyticsRaw(NOW, 90)); // the page opens at 30 days
+    render(<AnalyticsPage initial={initial} />);
+    expect(document.getElementById('ana-trends')).toBeNull();
+    await vi.waitFor(() => expect(document.getElementById('ana-trends')).not.toBeNull(), { timeout: 15_000 });
+    expect(aboveTheFold().trends.join()).toContain('达标 10 · 未达标 5');
+  }, 20_000);
+});
