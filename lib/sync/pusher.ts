@@ -237,8 +237,13 @@ export class TeamSync {
     if (!(await this.host.hasPermission(pattern).catch(() => false)))
       return { withdraw: 'failed', detail: `no permission for ${pattern}` };
     let cancel: (() => void) | undefined;
+    // Past the time limit the withdrawal is over: its requests not yet sent never are (sync is off by then).
+    let over = false;
     const timeout = new Promise<never>((_, reject) => {
-      cancel = this.host.setTimer(() => reject(new Error('timed out')), WITHDRAW_TIMEOUT_MS);
+      cancel = this.host.setTimer(() => {
+        over = true;
+        reject(new Error('timed out'));
+      }, WITHDRAW_TIMEOUT_MS);
     });
     try {
       await Promise.race([
@@ -246,9 +251,10 @@ export class TeamSync {
           await this.running?.catch(() => undefined);
           const remote = this.remoteDb ?? this.open(cfg);
           const agent = this.agent ?? (await agentId(this.db));
+          if (over) return;
           const have = await readScope(remote, clockScope(agent));
           const gone = [...have].map(([id, cur]) => ({ _id: id, _rev: cur.rev, _deleted: true }));
-          if (!gone.length) return;
+          if (!gone.length || over) return;
           const results = await remote.bulkDocs(gone);
           const refused = results.filter((r) => !('ok' in r && r.ok)).length;
           if (refused) throw new Error(`${refused} documents refused`);
@@ -335,6 +341,10 @@ export class TeamSync {
     this.agent ??= await agentId(this.db);
     const agent = this.agent;
     let want = new Map<string, Map<string, SyncDoc>>();
+    // The setting changed while this push ran (sync turned off, another server): not one more request.
+    const stop = () => {
+      if (this.cfg !== cfg) throw new PushStopped();
+    };
     // What changed since the last push: taken now, so a change during this push is the next push's.
     const dirty = this.dirty;
     this.dirty = this.opts.tracked ? noneDirty() : 'all';
@@ -343,6 +353,7 @@ export class TeamSync {
       // from a backup, and what it acknowledged of older days is not known any more.
       const agentScope = agentDocId(agent);
       if (!this.scopes.has(agentScope)) {
+        stop();
         const have = await readScope(remote, agentScope);
         this.scopes.set(agentScope, have);
         if (!have.size) await this.saveMemo({ url: cfg.url, days: {} });
@@ -374,6 +385,7 @@ export class TeamSync {
         const docs = want.get(scope) ?? new Map<string, SyncDoc>();
         let have = this.scopes.get(scope);
         if (!have) {
+          stop();
           have = await readScope(remote, scope);
           this.scopes.set(scope, have);
         }
@@ -395,6 +407,7 @@ export class TeamSync {
       }
       for (let i = 0; i < writes.length; i += BATCH) {
         const batch = writes.slice(i, i + BATCH);
+        stop();
         const results = await remote.bulkDocs(batch);
         results.forEach((r, j) => {
           const sent = batch[j] as SyncDoc & { _deleted?: true };
@@ -445,6 +458,7 @@ export class TeamSync {
     } catch (err) {
       this.scopes.clear(); // what reached the server is unknown: read it again
       this.dirty = 'all';
+      if (err instanceof PushStopped) return; // the new setting's own state stands
       const e = syncErrorOf(err);
       this.state.pending = [...want.values()].reduce((n, d) => n + d.size, 0);
       return this.failed(e.code, e.detail);
@@ -625,6 +639,9 @@ export class TeamSync {
 export const oldestSyncedDay = (now: number) => chinaDay(now - SYNC_DAYS_BACK * DAY_MS);
 
 /** What the server holds in one scope (an id prefix; the agent doc's scope is its id). */
+/** A push that stopped because the setting changed under it (not a failure: no error shown, no retry). */
+class PushStopped extends Error {}
+
 async function readScope(remote: RemoteDb, scope: string): Promise<Scope> {
   const res = scope.endsWith('|')
     ? await remote.allDocs({ startkey: scope, endkey: `${scope}\uffff`, include_docs: true })

@@ -4,7 +4,7 @@
  * queue, deletions, conflicts, nothing sent while off).
  */
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SentinelDB } from '../../lib/db/schema';
 import { chinaDay, chinaTime } from '../../lib/engine/time';
 import type { ClockRow, RollupRow, UnitRow } from '../../lib/model';
@@ -724,6 +724,36 @@ describe('view only, and turning pushing off', () => {
     t.fn();
     expect(await done).toMatchObject({ ok: true, withdraw: 'failed', detail: 'timed out' });
     expect(await db.meta.get(SYNC_META_KEY)).toMatchObject({ value: { enabled: false } });
+  });
+
+  it('a push still running when sync is turned off sends nothing more, nor does a withdrawal past its time', async () => {
+    // Over one batch of writes, so the push has more to send after its first.
+    await db.units.bulkPut(Array.from({ length: 700 }, (_, i) => unit({ buyer: `b${i}` })));
+    await db.clocks.put(clock());
+    await sync.set(CFG);
+    // The server holds the push's first write.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const bulk = couch.bulkDocs.bind(couch);
+    couch.bulkDocs = async (list: object[]) => {
+      await gate;
+      return bulk(list);
+    };
+    const pushing = sync.push();
+    await vi.waitFor(() => expect(couch.writes + couch.requests).toBeGreaterThan(0));
+    await new Promise((r) => setTimeout(r, 50));
+    const done = sync.set({ ...CFG, enabled: false });
+    await new Promise((r) => setTimeout(r, 20));
+    host.timers.find((x) => x.at - host.clock === WITHDRAW_TIMEOUT_MS)!.fn();
+    expect(await done).toMatchObject({ ok: true, withdraw: 'failed', detail: 'timed out' });
+    // Off now. The held write gets its answer: nothing after it, from the push or the withdrawal.
+    const r = couch.requests;
+    release();
+    await pushing;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(couch.requests).toBe(r);
+    expect(couch.writes).toBeLessThanOrEqual(500);
+    expect((await sync.status()).error).toBeNull();
   });
 
   it('without the origin still granted: nothing is requested, the failure says so', async () => {
