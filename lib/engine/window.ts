@@ -4,8 +4,8 @@
  * so that a new message in a thread of thousands costs what the last day or two cost (bench: "large workbench").
  *
  * The cut is a China midnight (`recentCut`: or, when a round runs across it, the first question after it, before which
- * nothing of that day opens a round). It is only taken when it is provably exact; otherwise the answer is 0 (evaluate
- * everything). Before the cut, every round must be closed by a valid reply of every metric, no message may have been
+ * nothing of that day opens a round or moves a night round's clock onto that day: no assignment or transfer). It is
+ * only taken when it is provably exact; otherwise the answer is 0 (evaluate everything). Before the cut, every round must be closed by a valid reply of every metric, no message may have been
  * seen later than every message after it, and for session
  * metrics the first buyer message after the cut must start a new session; after it, there must be a timed buyer
  * message (so the clock is built from the same last round, and the latest exact time is after the cut); the
@@ -93,7 +93,8 @@ export function exactCut(thread: readonly ChatEvent[], rules: PlatformRules, cut
  * `dayStart` (a China midnight) on, as the whole thread: at that midnight when `exactCut` takes it, else at the first
  * timed buyer message after it. A thread that talks through the night (a question at 23:59 answered at 00:00) has no
  * exact midnight, but by that message the night's last round is closed, and nothing between the midnight and it opens
- * a round. The same checks (`exactCut`) decide both. 0: no exact cut.
+ * a round. The same checks (`exactCut`) decide both; the later cut also needs no assignment or transfer between the
+ * midnight and it (it could date a night round on the cut's day). 0: no exact cut.
  */
 export function recentCut(thread: readonly ChatEvent[], rules: PlatformRules, dayStart: number): number {
   const cut = exactCut(thread, rules, dayStart);
@@ -101,6 +102,21 @@ export function recentCut(thread: readonly ChatEvent[], rules: PlatformRules, da
   let i = firstAtOrAfter(thread, dayStart);
   while (i < thread.length && !isTimedBuyer(thread[i]!)) i++;
   if (i >= thread.length || thread[i]!.at === dayStart) return 0;
+  // The caller replaces every stored unit from the day of `dayStart` on, so no round before the cut may be dated on
+  // or after it. A unit's day is that of its round's clock (`clockAt`, else its start), and every round before the
+  // cut opened before the midnight (no timed buyer message lies between the midnight and the cut). Its clock is set
+  // when it opens, when a timed buyer message joins it (counters, consumer-day rules: none after the midnight here),
+  // or by an `assigned` marker or the robot's hand-over `transfer` (`StageTracker.assigned`: the clock starts at the
+  // marker). So one such marker between the midnight and the cut can date a night round on the cut's day (a question
+  // at 23:59 assigned at 08:05), which the part after the cut does not produce: no cut then (any transfer counts,
+  // whether it hands over or not, to stay independent of the stage). Without one, every round before the cut has its
+  // clock before the midnight (or none, and starts before it). Checking the thread, not the stored units, also keeps
+  // consumer-day and session units (grouped by day or session) whole: a stored unit's `startAt` is only its
+  // representative round's. Cheap: the same few messages the search for the cut has just walked.
+  for (let j = firstAtOrAfter(thread, dayStart); j < i; j++) {
+    const m = thread[j]!.marker;
+    if (m === 'assigned' || m === 'transfer') return 0;
+  }
   return exactCut(thread, rules, thread[i]!.at);
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../lib/engine';
 import { threadOrder } from '../../lib/engine/rounds';
-import { chinaDay, chinaDayStart } from '../../lib/engine/time';
+import { chinaDay, chinaDayStart, chinaMsOfDay } from '../../lib/engine/time';
 import { exactCut, recentCut } from '../../lib/engine/window';
 import type { Author, ChatEvent, CoverageSpan, Platform } from '../../lib/model';
 import { effectiveRules } from '../../lib/rules';
@@ -70,6 +70,21 @@ function randomThread(platform: Platform, seed: number): { events: ChatEvent[]; 
       push('system', marker ? { marker } : {});
     }
     if (rand(15) === 0) push('internal');
+    if (chinaMsOfDay(at) >= 21 * 3600_000 && rand(2) === 0) {
+      // A night question (in the minutes before a China midnight) that a human takes after it: an assignment or a
+      // transfer (the robot's hand-over, or an account's) just after the midnight or in the morning moves the
+      // round's clock, and so its day, past the midnight; then (mostly) an answer, and the day goes on.
+      const midnight = chinaDayStart(chinaDay(at)) + 86_400_000;
+      at = Math.max(at, midnight - 1000 * (1 + rand(900)));
+      push('buyer');
+      if (rand(3) === 0) push('robot');
+      at = Math.max(at, midnight + (rand(2) ? 1000 * rand(120) : 8 * 3600_000 + 1000 * rand(1800)));
+      if (rand(5) !== 0) {
+        push('system', { marker: rand(3) ? 'assigned' : 'transfer' });
+        at += 1000 * (1 + rand(300));
+      }
+      if (rand(5) !== 0) push(rand(8) === 0 ? 'assist' : 'human');
+    }
     // Gaps from seconds to a night.
     at += 1000 * (rand(4) === 0 ? rand(12 * 3600) : rand(20 * 60));
   }
@@ -216,5 +231,73 @@ describe('exactCut (long threads evaluated from a midnight)', () => {
     const late = [jdEv('buyer', '23:58:00', '2026-11-19'), jdEv('human', '23:59:00', '2026-11-19')];
     expect(exactCut(threadOrder([...late, jdEv('buyer', '00:05:00', day)]), jd, chinaDayStart(day))).toBe(0);
     expect(exactCut(threadOrder([...late, jdEv('buyer', '08:00:00', day)]), jd, chinaDayStart(day))).toBe(2);
+  });
+});
+
+describe('recentCut: a night round dated after the midnight by its clock', () => {
+  const ev = (author: Author, hms: string, d: string, extra: Partial<ChatEvent> = {}): ChatEvent => ({
+    platform: 'douyin',
+    account: 'shop',
+    buyer: 'b',
+    messageId: `${d}${hms}${author}`,
+    author,
+    at: t(hms, d),
+    timeSource: 'stamp',
+    observedAt: t(hms, d),
+    ...extra,
+  });
+  const day = '2026-11-20';
+  const night = '2026-11-19';
+  /** The cut `recentCut` takes, after checking that it gives the whole thread's results; `nightDated`: the night
+   * question's units are dated on the day of the cut (their clock starts after the midnight). */
+  const check = (rules: typeof RULES, thread: ChatEvent[], nightDated: boolean) => {
+    const ordered = threadOrder(thread);
+    const input = { coverage: [], rules, now: t('09:30:00', day), alertLeadSec: 60 };
+    const whole = evaluate({ ...input, events: ordered });
+    expect(whole.units.some((u) => u.day === day && u.startAt < t('09:00:00', day))).toBe(nightDated);
+    const cut = recentCut(ordered, rules.platforms.douyin, chinaDayStart(day));
+    if (cut) {
+      const part = evaluate({ ...input, events: ordered.slice(cut) });
+      expect(part.units).toEqual(whole.units.filter((u) => u.day >= day));
+      expect(part.clocks).toEqual(whole.clocks);
+    }
+    return cut;
+  };
+
+  it('a question at 23:59 assigned at 08:05 (default Douyin window 08:00–23:00) is not cut away', () => {
+    const thread = [
+      ev('buyer', '23:59:00', night),
+      ev('system', '08:05:00', day, { marker: 'assigned' }),
+      ev('human', '08:10:00', day),
+      ev('buyer', '09:00:00', day),
+    ];
+    expect(check(RULES, thread, true)).toBe(0);
+    // Without the assignment the question is out of the window (dated on its own day): the later cut is exact.
+    expect(
+      check(
+        RULES,
+        thread.filter((e) => e.marker !== 'assigned'),
+        false,
+      ),
+    ).toBe(2);
+  });
+
+  it('a window covering the midnight and an assignment at 00:00:10 is not cut away either', () => {
+    const allDay = { startMin: 0, endMin: 24 * 60 };
+    const douyin = RULES.platforms.douyin;
+    const rules = {
+      ...RULES,
+      platforms: {
+        ...RULES.platforms,
+        douyin: { ...douyin, metrics: douyin.metrics.map((m) => ({ ...m, window: allDay })) },
+      },
+    };
+    const thread = [
+      ev('buyer', '23:59:00', night),
+      ev('system', '00:00:10', day, { marker: 'assigned' }),
+      ev('human', '00:00:30', day),
+      ev('buyer', '09:00:00', day),
+    ];
+    expect(check(rules, thread, true)).toBe(0);
   });
 });

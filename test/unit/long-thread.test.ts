@@ -140,4 +140,59 @@ describe('a 10 000-message thread', () => {
     expect(await stored(restarted)).toEqual(await stored(ref));
     expect(restarted.s.evaluations.recent).toBe(1);
   }, 300_000);
+
+  it('a night question assigned in the morning (its round dated after the midnight) is not cut away', async () => {
+    // Douyin (window 08:00–23:00): a question at 23:59 on 18 November, assigned to a human at 08:05 the next morning
+    // (its clock, and so its units' day, starts there: 19 November), answered at 08:10; the next question at 09:00.
+    // The cut after yesterday's midnight would be that question, and yesterday's units are replaced from the cut on:
+    // the night round's units must stay.
+    const dy = (author: Author, at: number, extra: Partial<ChatEvent> = {}) =>
+      e(author, at, { platform: 'douyin', buyer: 'night', observedAt: now, ...extra });
+    const dyMsg = (events: ChatEvent[]): EventsMessage => ({ ...msg(events), platform: 'douyin' });
+    const dyWatching: HealthMessage = { ...watching, platform: 'douyin', url: 'http://127.0.0.1/demo/douyin/x.html' };
+    const now = t('10:00:00', '2026-11-20');
+    const start = t('08:00:00', '2026-11-18');
+    const history = Array.from({ length: 600 }, (_, i) => dy(i % 2 ? 'human' : 'buyer', start + i * 60_000));
+    const d19 = (hms: string) => t(hms, '2026-11-19');
+    history.push(
+      dy('buyer', t('23:59:00', '2026-11-18')),
+      dy('system', d19('08:05:00'), { marker: 'assigned' }),
+      dy('human', d19('08:10:00')),
+      ...Array.from({ length: 20 }, (_, i) => dy(i % 2 ? 'human' : 'buyer', d19('09:00:00') + i * 60_000)),
+    );
+    const fast = worker('night-fast', false);
+    const ref = worker('night-ref', true);
+    const both = async (f: (w: Worker) => Promise<unknown>) => {
+      await f(fast);
+      await f(ref);
+      expect(await stored(fast)).toEqual(await stored(ref));
+    };
+    const at = (ms: number) =>
+      both(async (w) => {
+        w.host.clock = ms;
+      });
+    await at(now);
+    await both((w) => w.s.health(dyWatching, 7));
+    await both((w) => w.s.ingest(dyMsg(history)));
+    const night = (await fast.db.units.toArray()).filter((u) => u.startAt === d19('08:05:00'));
+    expect(night.map((u) => [u.metric, u.day, u.result]).sort()).toEqual([
+      ['douyin.avgResp', '2026-11-19', 'fail'],
+      ['douyin.im3min', '2026-11-19', 'fail'],
+    ]);
+    const m = (hms: string) => t(hms, '2026-11-20');
+    for (const [hms, author] of [
+      ['10:01:00', 'buyer'],
+      ['10:01:40', 'human'],
+      ['10:40:00', 'buyer'],
+      ['10:41:00', 'human'],
+    ] as const) {
+      await at(m(hms));
+      await both((w) => w.s.health(dyWatching, 7));
+      const live = dy(author, m(hms), { observedAt: m(hms) });
+      await both((w) => w.s.ingest(dyMsg([live])));
+    }
+    expect((await fast.db.units.toArray()).filter((u) => u.startAt === d19('08:05:00'))).toEqual(night);
+    // No exact cut in this thread (the assignment between yesterday's midnight and its first question): whole.
+    expect(fast.s.evaluations.recent).toBe(0);
+  }, 120_000);
 });
