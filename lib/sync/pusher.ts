@@ -274,6 +274,11 @@ export class TeamSync {
    * deleted (absent or 'all': not known, the next push is a full diff).
    */
   changed(delay = PUSH_DEBOUNCE_MS, touched?: Touched | 'all'): void {
+    // Off: no keys kept (a day's changes would pile up in the worker); turning on starts with the full diff anyway.
+    if (this.loaded && !pushes(this.cfg)) {
+      this.dirty = 'all';
+      return;
+    }
     if (this.dirty !== 'all') {
       if (!touched || touched === 'all') this.dirty = 'all';
       else {
@@ -282,7 +287,6 @@ export class TeamSync {
         for (const k of touched.clocks) this.dirty.clocks.add(k);
       }
     }
-    if (this.loaded && !pushes(this.cfg)) return;
     if (this.cancelTimer && this.state.retryAt !== null) return; // a retry is already set
     this.cancelTimer?.();
     this.cancelTimer = this.host.setTimer(() => {
