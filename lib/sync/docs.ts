@@ -43,22 +43,11 @@ export interface UnitDoc extends Base {
   rulesVersion: string;
 }
 
-export interface RollupDoc extends Base {
+/** A rollup as synced: its own fields (`rollupFields`), its id as `rollup`. */
+export interface RollupDoc extends Base, Omit<RollupRow, 'id'> {
   kind: 'rollup';
   /** The rollup id (metric | day | platform | account). */
   rollup: string;
-  metric: string;
-  day: string;
-  platform: Platform;
-  account: string;
-  pass: number;
-  fail: number;
-  pending: number;
-  unknown: number;
-  notAssessed: number;
-  cappedSum: number;
-  cappedCount: number;
-  updatedAt: number;
 }
 
 export interface ClockDoc extends Base {
