@@ -75,6 +75,17 @@ describe('TabTitle', () => {
     vi.useRealTimers();
   });
 
+  /** A watcher started on a tab whose title is `title`, one buyer 12 s from the deadline: its title, then after stop. */
+  function startOn(title: string): { shown: string; restored: string } {
+    document.title = title;
+    const t2 = new TabTitle(document, () => now);
+    clocks = [clock('a', 12_000)];
+    t2.show(() => clocks, true);
+    const shown = document.title;
+    t2.stop();
+    return { shown, restored: document.title };
+  }
+
   it('prefixes the title while buyers wait, ticks each second, and restores it exactly when none waits', () => {
     clocks = [clock('a', 12_000), clock('b', 90_000)];
     t.show(() => clocks, true);
@@ -143,13 +154,10 @@ describe('TabTitle', () => {
 
   it('a title left with a prefix of ours (a frame that went away) is not taken for the page’s', () => {
     t.stop();
-    document.title = '(2) 0:40 · 拼多多商家后台';
-    const t2 = new TabTitle(document, () => now);
-    clocks = [clock('a', 12_000)];
-    t2.show(() => clocks, true);
-    expect(document.title).toBe('(1) 0:12 · 拼多多商家后台');
-    t2.stop();
-    expect(document.title).toBe('拼多多商家后台');
+    expect(startOn('(2) 0:40 · 拼多多商家后台')).toEqual({
+      shown: '(1) 0:12 · 拼多多商家后台',
+      restored: '拼多多商家后台',
+    });
   });
 
   it('a page title that only looks like ours ("(2) 5 min ago · …") is the page’s, kept whole', () => {
@@ -160,13 +168,7 @@ describe('TabTitle', () => {
       '(1) 12:00 开会 · 工作台',
       '(4) overdue tasks · CRM',
     ]) {
-      document.title = own;
-      const t2 = new TabTitle(document, () => now);
-      clocks = [clock('a', 12_000)];
-      t2.show(() => clocks, true);
-      expect(document.title, own).toBe(`(1) 0:12 · ${own}`);
-      t2.stop();
-      expect(document.title, own).toBe(own);
+      expect(startOn(own), own).toEqual({ shown: `(1) 0:12 · ${own}`, restored: own });
     }
   });
 
@@ -270,13 +272,10 @@ describe('TabTitle', () => {
         '(2) 3 min over · ',
         '(2) overdue · ',
       ]) {
-        document.title = `${left}拼多多商家后台`;
-        const t2 = new TabTitle(document, () => now);
-        clocks = [clock('a', 12_000)];
-        t2.show(() => clocks, true);
-        expect(document.title, left).toBe('(1) 0:12 · 拼多多商家后台');
-        t2.stop();
-        expect(document.title, left).toBe('拼多多商家后台');
+        expect(startOn(`${left}拼多多商家后台`), left).toEqual({
+          shown: '(1) 0:12 · 拼多多商家后台',
+          restored: '拼多多商家后台',
+        });
       }
     });
 
