@@ -91,6 +91,21 @@ function randomThread(platform: Platform, seed: number): { events: ChatEvent[]; 
   return { events, now: at + 60_000 };
 }
 
+/** One buyer's messages on `platform`, stamped at a China time of day `d`; id from the time and author. */
+const evOn =
+  (platform: Platform) =>
+  (author: Author, hms: string, d: string, extra: Partial<ChatEvent> = {}): ChatEvent => ({
+    platform,
+    account: 'shop',
+    buyer: 'b',
+    messageId: `${d}${hms}${author}`,
+    author,
+    at: t(hms, d),
+    timeSource: 'stamp',
+    observedAt: t(hms, d),
+    ...extra,
+  });
+
 describe('exactCut (long threads evaluated from a midnight)', () => {
   it('whenever it cuts, the part after the cut gives the same clock and the same units from that day on', () => {
     let cuts = 0;
@@ -197,17 +212,7 @@ describe('exactCut (long threads evaluated from a midnight)', () => {
   it('does not cut across an unanswered question, a robot-only answer, or an open session', () => {
     const pdd = RULES.platforms.pdd;
     const day = '2026-11-20';
-    const ev = (author: Author, hms: string, d: string, extra: Partial<ChatEvent> = {}): ChatEvent => ({
-      platform: 'pdd',
-      account: 'shop',
-      buyer: 'b',
-      messageId: `${d}${hms}${author}`,
-      author,
-      at: t(hms, d),
-      timeSource: 'stamp',
-      observedAt: t(hms, d),
-      ...extra,
-    });
+    const ev = evOn('pdd');
     const answered = [ev('buyer', '22:00:00', '2026-11-19'), ev('human', '22:01:00', '2026-11-19')];
     const after = [ev('buyer', '09:00:00', day)];
     expect(exactCut(threadOrder([...answered, ...after]), pdd, chinaDayStart(day))).toBe(2);
@@ -227,7 +232,7 @@ describe('exactCut (long threads evaluated from a midnight)', () => {
     expect(exactCut(threadOrder([...answered, ...vague]), pdd, chinaDayStart(day))).toBe(0);
     // JD sessions split by 10 minutes of silence: a question 5 minutes after midnight continues the session.
     const jd = RULES.platforms.jd;
-    const jdEv = (author: Author, hms: string, d: string): ChatEvent => ({ ...ev(author, hms, d), platform: 'jd' });
+    const jdEv = evOn('jd');
     const late = [jdEv('buyer', '23:58:00', '2026-11-19'), jdEv('human', '23:59:00', '2026-11-19')];
     expect(exactCut(threadOrder([...late, jdEv('buyer', '00:05:00', day)]), jd, chinaDayStart(day))).toBe(0);
     expect(exactCut(threadOrder([...late, jdEv('buyer', '08:00:00', day)]), jd, chinaDayStart(day))).toBe(2);
@@ -235,17 +240,7 @@ describe('exactCut (long threads evaluated from a midnight)', () => {
 });
 
 describe('recentCut: a night round dated after the midnight by its clock', () => {
-  const ev = (author: Author, hms: string, d: string, extra: Partial<ChatEvent> = {}): ChatEvent => ({
-    platform: 'douyin',
-    account: 'shop',
-    buyer: 'b',
-    messageId: `${d}${hms}${author}`,
-    author,
-    at: t(hms, d),
-    timeSource: 'stamp',
-    observedAt: t(hms, d),
-    ...extra,
-  });
+  const ev = evOn('douyin');
   const day = '2026-11-20';
   const night = '2026-11-19';
   /** The cut `recentCut` takes, after checking that it gives the whole thread's results; `nightDated`: the night
