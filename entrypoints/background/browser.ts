@@ -3,6 +3,7 @@
  * in `lib/background` is testable with fakes. Nothing here reads the database or decides anything.
  */
 import type { TabOps } from '@/lib/background/handlers';
+import { badgePainter } from '@/lib/badge';
 import { offscreenPlayer } from '@/lib/background/offscreen';
 import type { SentinelEnv } from '@/lib/background/sentinel';
 import { catalogTranslate, liveTranslator, resolveLang, type Translate } from '@/lib/i18n';
@@ -32,16 +33,18 @@ export const browserTabs: TabOps = {
 
 /** The browser as `Sentinel` sees it. `badgeShown`: after every badge paint (the entrypoint's ticker follows it). */
 export function browserEnv(t: Translate, badgeShown: () => void): SentinelEnv {
+  // Only what changed is set (lib/badge.ts): the badge is painted after every message and every second.
+  const paint = badgePainter({
+    text: (text) => browser.action.setBadgeText({ text }),
+    color: (color) => browser.action.setBadgeBackgroundColor({ color }),
+    textColor: (color) => browser.action.setBadgeTextColor({ color }),
+    title: (title) => browser.action.setTitle({ title }),
+  });
   return {
     now: () => Date.now(),
     t,
     async setBadge(view) {
-      await Promise.all([
-        browser.action.setBadgeText({ text: view.text }),
-        browser.action.setBadgeBackgroundColor({ color: view.color }),
-        browser.action.setBadgeTextColor({ color: '#ffffff' }),
-        browser.action.setTitle({ title: `${t('extName')}\n${view.title}` }),
-      ]);
+      await paint({ ...view, title: `${t('extName')}\n${view.title}` });
       badgeShown();
     },
     async setAlarm(when) {
