@@ -32,6 +32,7 @@ export default defineBackground(() => {
   );
   // An upgrade waits for an older page that keeps the database open: ask to close it; take that back after.
   const db = new SentinelDB(DB_NAME, Infinity, {
+    cache: 'disabled',
     onBlocked: (waiting) =>
       waiting
         ? void env.notify({ id: DB_BLOCKED, title: t('dbBlockedTitle'), message: t('dbBlockedBody') })

@@ -164,6 +164,11 @@ import { DB_NAME } from './name';
  */
 export interface SentinelDBHooks {
   /**
+   * Dexie's cache of query results for live queries in this context ('cloned' by default). The service worker runs
+   * no live query, so it turns the cache off: every write would otherwise also update it.
+   */
+  cache?: 'immutable' | 'cloned' | 'disabled';
+  /**
    * `true`: this connection's upgrade waits, because another context holds the database open at the older version
    * and has not closed it (the user must close the other Reply Sentinel pages/tabs); called on each `blocked`
    * event. `false`: the other connection closed and the upgrade finished (the database is open).
@@ -191,7 +196,7 @@ export class SentinelDB extends Dexie {
   dayStats!: EntityTable<DayStatRow, 'id'>;
 
   constructor(name = DB_NAME, upTo = Infinity, hooks: SentinelDBHooks = {}) {
-    super(name);
+    super(name, hooks.cache ? { cache: hooks.cache } : undefined);
     for (const v of SCHEMA_HISTORY) {
       if (v.version > upTo) break;
       const s = this.version(v.version).stores(v.stores);
