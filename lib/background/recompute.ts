@@ -9,7 +9,7 @@ import { absorbedCounters, evaluate, isCounter, lateSighting, seenThrough } from
 import { threadCompare } from '../engine/rounds';
 import { chinaDay, chinaDayStart } from '../engine/time';
 import { recentCut } from '../engine/window';
-import type { ClockRow, CoverageSpan, EventRow, UnitRow } from '../model';
+import type { ClockRow, CoverageSpan, EventRow, Platform, UnitRow } from '../model';
 import { primaryMetric } from '../rules';
 import type { RuleSet } from '../rules/types';
 import type { TabRegistry } from './coverage';
@@ -60,28 +60,29 @@ export class Recompute {
    * what the last day or two cost, not the whole thread. What the mirrors must learn is returned, for `remember`
    * (and the caller's clock mirror) once the transaction has committed.
    */
-  async within(
-    convs: string[],
-    now: number,
-    page?: { added: Map<string, EventRow[]>; sighted: Map<string, number> },
-  ): Promise<Staged> {
+  async within(convs: string[], now: number, page?: PageBatch, pre: Prefetched = emptyPrefetch()): Promise<Staged> {
     const db = this.db;
     const fresh = page?.added;
     const staged: Staged = { convs: 0, clocks: [], threads: [], dropped: 0 };
-    const covCache = new Map<string, CoverageSpan[]>();
-    const frozen = await this.frozenBeforeDay(now);
+    // Everything the loop reads, in one batch of parallel requests (what `pre` does not hold yet).
+    await this.prefetch(pre, convs, now);
+    const frozen = pre.frozen!;
+    // What the loop writes, issued together after it: one round trip for all of them, not one per table and thread.
+    const clockRows: ClockRow[] = [];
+    const unitPuts: UnitRow[] = [];
+    const unitGone: string[] = [];
+    const replacedAll: UnitRow[] = [];
+    const changedAll: UnitRow[] = [];
     for (const conv of convs) {
       const cached = this.threads.peek(conv);
       const added = fresh?.get(conv) ?? [];
       // Kept in thread order: new messages usually come last, and are then appended (no copy of a Map, no sort).
-      const events = cached
-        ? withAdded(cached, added)
-        : (await db.events.where('conv').equals(conv).toArray()).sort(threadCompare);
+      const events = withAdded(cached ?? pre.threads.get(conv)!, added);
       const thread: StagedThread = { conv, events, base: cached, put: added, deleted: [] };
       staged.threads.push(thread);
       if (!events.length) continue;
       const { platform } = events[0]!;
-      const stored = await db.units.where('conv').equals(conv).toArray();
+      const stored = pre.units.get(conv) ?? [];
       // Days whose raw messages were pruned (retention, space recovery) keep their stored results: recomputing them
       // from what is left would undercount them. A long thread that got new messages is evaluated from the cut
       // (lib/engine/window.ts) when that is exact and the stored results before yesterday are final.
@@ -100,13 +101,13 @@ export class Recompute {
         return cut > 0 && added.every((e) => e.at >= list[cut]!.at) ? cut : 0;
       };
       const { account } = events[0]!;
-      const ck = `${platform}|${account}`;
-      const coverage = covCache.get(ck) ?? (await this.tabs.spans(platform, account, now));
-      covCache.set(ck, coverage);
+      const ck = coverageKey(platform, account);
+      let coverage = pre.coverage.get(ck);
+      if (!coverage) pre.coverage.set(ck, (coverage = await this.tabs.spans(platform, account, now)));
       let all = events;
       if (page) {
         // Reconciled from the cut of the thread as it came (the part before it cannot change, see `reconcile`).
-        const r = await this.reconcile(events, cutOf(events), added, coverage, page.sighted.get(conv));
+        const r = await this.reconcile(events, cutOf(events), added, coverage, page.sighted.get(conv), page.written);
         all = thread.events = r.events;
         thread.put = r.put;
         thread.deleted = r.deleted;
@@ -129,11 +130,11 @@ export class Recompute {
       });
       const clock = out.clocks[0];
       if (clock) {
-        const prev = await db.clocks.get(conv);
+        const prev = pre.clocks.get(conv);
         const row: ClockRow = { ...clock };
         if (prev?.alertedFor !== undefined) row.alertedFor = prev.alertedFor;
         if (prev?.breachedFor !== undefined) row.breachedFor = prev.breachedFor;
-        await db.clocks.put(row);
+        clockRows.push(row);
         staged.clocks.push(row);
       }
       // Only what changed is written (and moves the rollups).
@@ -142,15 +143,60 @@ export class Recompute {
       const changed = next.filter((u) => !sameUnit(old.get(u.id), u));
       const nextIds = new Set(next.map((u) => u.id));
       const changedIds = new Set(changed.map((u) => u.id));
-      const replaced = [...old.values()].filter((u) => !nextIds.has(u.id) || changedIds.has(u.id));
-      await applyRollupDelta(db, replaced, changed, now);
-      const gone = [...old.keys()].filter((id) => !nextIds.has(id));
-      if (gone.length) await db.units.bulkDelete(gone);
-      if (changed.length) await db.units.bulkPut(changed);
-      // After the units: a malformed aggregate row is rebuilt from them.
-      await applyDayStatsChange(db, replaced, changed);
+      replacedAll.push(...[...old.values()].filter((u) => !nextIds.has(u.id) || changedIds.has(u.id)));
+      changedAll.push(...changed);
+      unitGone.push(...[...old.keys()].filter((id) => !nextIds.has(id)));
+      unitPuts.push(...changed);
     }
+    // Requests run in the order they are made: the units are written before the per-day aggregates may be rebuilt
+    // from them (a malformed row). Rollup and per-day deltas add up, so one delta for all conversations moves them as
+    // one per conversation would.
+    await Promise.all([
+      clockRows.length ? db.clocks.bulkPut(clockRows) : undefined,
+      unitGone.length ? db.units.bulkDelete(unitGone) : undefined,
+      unitPuts.length ? db.units.bulkPut(unitPuts) : undefined,
+      applyRollupDelta(db, replacedAll, changedAll, now),
+      applyDayStatsChange(db, replacedAll, changedAll),
+    ]);
     return staged;
+  }
+
+  /**
+   * Reads, in one batch of parallel requests inside the caller's transaction, what recomputing `convs` needs and `pre`
+   * does not hold yet: the frozen-day boundary, their stored units and clocks, the threads the cache does not hold
+   * (unless `threads` is false), and the coverage of `accounts`. Each request awaited on its own is a round trip to
+   * the browser's database: one after another, they were most of a new message's latency.
+   */
+  async prefetch(
+    pre: Prefetched,
+    convs: readonly string[],
+    now: number,
+    opts: { accounts?: readonly { platform: Platform; account: string }[]; threads?: boolean } = {},
+  ): Promise<void> {
+    const db = this.db;
+    const need = [...new Set(convs)].filter((c) => !pre.units.has(c));
+    const reads =
+      opts.threads === false ? [] : [...new Set(convs)].filter((c) => !this.threads.peek(c) && !pre.threads.has(c));
+    const accounts = (opts.accounts ?? []).filter((a) => !pre.coverage.has(coverageKey(a.platform, a.account)));
+    if (!need.length && !reads.length && !accounts.length && pre.frozen !== undefined) return;
+    // One index range per conversation (a `getAll` each): `anyOf` walks a cursor, a round trip per few rows.
+    const [frozen, units, clocks, threads, spans] = await Promise.all([
+      pre.frozen ?? this.frozenBeforeDay(now),
+      Promise.all(need.map((c) => db.units.where('conv').equals(c).toArray())),
+      need.length ? db.clocks.bulkGet(need) : [],
+      Promise.all(reads.map((c) => db.events.where('conv').equals(c).toArray())),
+      Promise.all(accounts.map((a) => this.tabs.spans(a.platform, a.account, now))),
+    ]);
+    pre.frozen = frozen;
+    need.forEach((c, i) => {
+      pre.units.set(c, units[i]!);
+      pre.clocks.set(c, clocks[i]);
+    });
+    reads.forEach((c, i) => {
+      const list = threads[i]!.sort(threadCompare);
+      pre.threads.set(c, { events: list, byKey: new Map(list.map((e) => [e.key, e])) });
+    });
+    accounts.forEach((a, i) => pre.coverage.set(coverageKey(a.platform, a.account), spans[i]!));
   }
 
   /**
@@ -171,6 +217,7 @@ export class Recompute {
     added: readonly EventRow[],
     coverage: readonly CoverageSpan[],
     sighted: number | undefined,
+    written?: Promise<unknown>,
   ): Promise<{ events: readonly EventRow[]; put: EventRow[]; deleted: string[]; dropped: number }> {
     const rule = primaryMetric(this.config().rules, events[0]!.platform);
     const addedKeys = new Set(added.map((e) => e.key));
@@ -189,6 +236,8 @@ export class Recompute {
     const deleted: string[] = [];
     if (absorbed.size) {
       const gone = part.filter((e) => isCounter(e) && absorbed.has(e.messageId));
+      // After the page's new messages are written (a reading just stored may be one of those deleted).
+      await written;
       await this.db.events.bulkDelete(gone.map((e) => e.key));
       dropped = gone.filter((e) => addedKeys.has(e.key)).length;
       const goneKeys = new Set(gone.map((e) => e.key));
@@ -203,6 +252,7 @@ export class Recompute {
       const first = lateSighting(judged, rule, coverage, sighted) as EventRow | null;
       if (first) {
         const row: EventRow = { ...first, seenAt: sighted };
+        await written;
         await this.db.events.put(row);
         all = all.map((e) => (e.key === row.key ? row : e));
         put = [...put.filter((e) => e.key !== row.key), row];
@@ -233,6 +283,36 @@ export class Recompute {
   }
 }
 
+/** What the page just showed (from ingest): its new messages by conversation, when it showed each, and the write of the new messages (issued, maybe not done). */
+export interface PageBatch {
+  added: Map<string, EventRow[]>;
+  sighted: Map<string, number>;
+  written?: Promise<unknown>;
+}
+
+/** What a recompute reads before it computes (`Recompute.prefetch`), filled in one batch. */
+export interface Prefetched {
+  /** The first day that may be recomputed (`frozenBeforeDay`). */
+  frozen?: string;
+  /** Stored units by conversation (every conversation fetched has an entry). */
+  units: Map<string, UnitRow[]>;
+  /** Stored clocks by conversation (undefined: none). */
+  clocks: Map<string, ClockRow | undefined>;
+  /** Threads the cache does not hold, read from the database (thread order). */
+  threads: Map<string, CachedThread>;
+  /** Coverage spans by `platform|account`. */
+  coverage: Map<string, CoverageSpan[]>;
+}
+
+export const emptyPrefetch = (): Prefetched => ({
+  units: new Map(),
+  clocks: new Map(),
+  threads: new Map(),
+  coverage: new Map(),
+});
+
+const coverageKey = (platform: Platform, account: string) => `${platform}|${account}`;
+
 export interface Staged {
   /** Conversations that had messages. */
   convs: number;
@@ -258,7 +338,8 @@ export interface StagedThread {
  * A held thread with the messages just stored: appended when they are new and come after it (the usual case: no copy
  * of a map, no sort of the thread), else merged by key and sorted as a whole.
  */
-function withAdded(cached: CachedThread, added: readonly EventRow[]): readonly EventRow[] {
+function withAdded(cached: CachedThread | undefined, added: readonly EventRow[]): readonly EventRow[] {
+  if (!cached) return [...added].sort(threadCompare);
   if (!added.length) return cached.events;
   const sorted = [...added].sort(threadCompare);
   const last = cached.events.at(-1);

@@ -26,7 +26,7 @@ import {
 import { BREACH_SHOWN_MS, UNKNOWN_SHOWN_MS } from '../shown';
 import { ClockPush } from './clock-push';
 import { TabRegistry } from './coverage';
-import { RECOMPUTE_TABLES, Recompute, type Staged } from './recompute';
+import { RECOMPUTE_TABLES, Recompute, emptyPrefetch, type Staged } from './recompute';
 import { rebuildRollups } from './rollups';
 import * as team from './team';
 import { Alerts, type AlertHost } from './alerts';
@@ -64,6 +64,12 @@ export { LONG_THREAD, THREAD_CACHE_EVENTS } from './recompute';
 export { TEAM_DECISIONS_SHOWN } from './team';
 
 const ALARM_KEY = 'alarm';
+/**
+ * Up to this many conversations in one message, what recomputing them needs is read with the message's own reads (one
+ * round trip); a page's whole list read again (many conversations, mostly unchanged) reads it for the changed ones only.
+ */
+const PREFETCH_WITH_INTAKE = 16;
+
 /** Conversations per transaction when a schema upgrade's queued recompute runs at start. */
 const RECOMPUTE_SLICE = 100;
 
@@ -271,17 +277,33 @@ export class Sentinel {
       const db = this.db;
       // One transaction: the messages, then what they change (clocks, units, rollups).
       const { stored, staged } = await db.transaction('rw', RECOMPUTE_TABLES(db), async () => {
-        const existing = await db.events.bulkGet(rows.map((r) => r.key));
+        // One batch of reads for what follows (each awaited request is a round trip to the browser's database): the
+        // stored copies of these messages (from the thread cache when it holds their conversation, else read by key),
+        // the clocks of the conversations shown, and, when they are few (a new message; not a page's whole list read
+        // again), what recomputing them needs: their units, this account's coverage.
+        const cache = this.recomputer.threads;
+        const unheld = rows.filter((r) => !cache.peek(r.conv));
+        const shown = [...new Set(rows.map((r) => r.conv))];
+        const pre = emptyPrefetch();
+        const [read, clocks] = await Promise.all([
+          unheld.length ? db.events.bulkGet(unheld.map((r) => r.key)) : [],
+          db.clocks.bulkGet(shown),
+          this.recomputer.prefetch(pre, shown.length <= PREFETCH_WITH_INTAKE ? shown : [], now, {
+            accounts: [{ platform: msg.platform, account }],
+            threads: false,
+          }),
+        ]);
+        const readByKey = new Map(unheld.map((r, i) => [r.key, read[i]]));
         const fresh = new Map<string, EventRow>();
         // When the page showed each conversation (any of its events: new, known again, or a counter reading).
         const sighted = new Map<string, number>();
-        rows.forEach((r, i) => {
+        for (const r of rows) {
           sighted.set(r.conv, Math.max(sighted.get(r.conv) ?? -Infinity, r.observedAt));
-          const prev = fresh.get(r.key) ?? existing[i];
+          const prev = fresh.get(r.key) ?? cache.peek(r.conv)?.byKey.get(r.key) ?? readByKey.get(r.key);
           if (!prev || betterTime(r, prev)) {
             fresh.set(r.key, prev ? { ...prev, ...r, observedAt: Math.min(prev.observedAt, r.observedAt) } : r);
           }
-        });
+        }
         const byConv = new Map<string, EventRow[]>();
         for (const r of fresh.values()) {
           const list = byConv.get(r.conv);
@@ -290,17 +312,22 @@ export class Sentinel {
         }
         // Conversations with nothing new whose verdict this sighting may settle (a wait past its deadline that nothing
         // watched: see lateSighting).
-        const seenOnly = [...sighted.keys()].filter((c) => !byConv.has(c));
-        const settle = (await db.clocks.bulkGet(seenOnly)).flatMap((c, i) =>
-          c &&
-          (c.status === 'unknown' ||
-            (c.status === 'pending' && c.dueAt !== null && c.dueAt < sighted.get(seenOnly[i]!)!))
-            ? [seenOnly[i]!]
-            : [],
-        );
+        const settle = shown.filter((c, i) => {
+          if (byConv.has(c)) return false;
+          const clock = clocks[i];
+          return (
+            clock !== undefined &&
+            (clock.status === 'unknown' ||
+              (clock.status === 'pending' && clock.dueAt !== null && clock.dueAt < sighted.get(c)!))
+          );
+        });
         if (!fresh.size && !settle.length) return { stored: 0, staged: null };
-        if (fresh.size) await db.events.bulkPut([...fresh.values()]);
-        const staged = await this.recomputer.within([...byConv.keys(), ...settle], now, { added: byConv, sighted });
+        // Issued now, awaited with the recompute (which waits for it before any write of its own to events).
+        const written = fresh.size ? db.events.bulkPut([...fresh.values()]) : undefined;
+        const [, staged] = await Promise.all([
+          written,
+          this.recomputer.within([...byConv.keys(), ...settle], now, { added: byConv, sighted, written }, pre),
+        ]);
         return { stored: fresh.size - staged.dropped, staged };
       });
       if (staged) this.commit(staged, now);
