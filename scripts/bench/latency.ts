@@ -114,6 +114,8 @@ export interface LatencyOptions {
   /** ms; a sample that takes longer counts as a failure. */
   timeoutMs?: number;
   log?: (s: string) => void;
+  /** Also return every sample (for pooling across runs: scripts/bench/latency-ab.ts). */
+  keepRaw?: boolean;
 }
 
 export async function measureLatency(o: LatencyOptions) {
@@ -218,5 +220,6 @@ export async function measureLatency(o: LatencyOptions) {
     pageInsertMs: pageInsert.length ? summarize(pageInsert) : null,
     /** Each sample's floor in the same worker (scripts/bench/verdict.ts): the goal's ratio is totalMs over it. */
     floorMs: floor.length ? summarize(floor) : null,
+    ...(o.keepRaw && { raw: { total, worker: inWorker, floor } }),
   });
 }

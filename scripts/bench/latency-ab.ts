@@ -1,0 +1,67 @@
+/**
+ * Latency of two demo builds side by side (a diagnostic for a change to the intake path, not a goal): rounds of
+ * `--samples` latency samples (scripts/bench/latency.ts) on the demo workbench, alternating the builds A and B in
+ * each round, each in a fresh browser; then each build's samples pooled. Alternating rounds share the machine's
+ * load, so the two distributions compare where two separate runs would not.
+ *
+ *   npx jiti scripts/bench/latency-ab.ts --a=DIR --b=DIR [--rounds=4] [--samples=100] [--url=/pdd/index.html?auto=0]
+ */
+import path from 'node:path';
+import { seedSettings } from '../../test/e2e/db';
+import { REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
+import { ALL_DAY_PDD, cleanupTemps, extensionCopy } from './browser';
+import { measureLatency } from './latency';
+import { sleep, summarize } from './stats';
+
+const arg = (k: string, d: string) =>
+  process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? process.env[k.toUpperCase()] ?? d;
+
+async function samplesOf(dir: string, url: string, n: number) {
+  const ext = await launchExtension({ extensionDir: dir });
+  try {
+    await seedSettings(ext, ALL_DAY_PDD);
+    const page = await ext.context.newPage();
+    await page.goto(url, { timeout: 120_000 });
+    await sleep(3000);
+    const buyer = await page.evaluate(
+      () => (window as unknown as { demo: { openUid?: string } }).demo.openUid ?? '802114',
+    );
+    return await measureLatency({ ext, page, buyer, account: '演示旗舰店', samples: n, keepRaw: true });
+  } finally {
+    await ext.close();
+  }
+}
+
+async function main() {
+  const server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
+  const dirs = { A: await extensionCopy(arg('a', '')), B: await extensionCopy(arg('b', '')) };
+  const url = `${server.url}${arg('url', '/pdd/index.html?auto=0')}`;
+  const pooled = {
+    A: { total: [] as number[], worker: [] as number[], floor: [] as number[] },
+    B: { total: [] as number[], worker: [] as number[], floor: [] as number[] },
+  };
+  try {
+    for (let r = 0; r < Number(arg('rounds', '4')); r++) {
+      for (const k of r % 2 ? (['B', 'A'] as const) : (['A', 'B'] as const)) {
+        const s = await samplesOf(dirs[k], url, Number(arg('samples', '100')));
+        if (s.failures.length) throw new Error(`${k}: ${s.failures.join('; ')}`);
+        console.error(`round ${r + 1} ${k}: p50 ${s.totalMs?.p50} p95 ${s.totalMs?.p95}`);
+        pooled[k].total.push(...(s.raw?.total ?? []));
+        pooled[k].worker.push(...(s.raw?.worker ?? []));
+        pooled[k].floor.push(...(s.raw?.floor ?? []));
+      }
+    }
+    const out = Object.fromEntries(
+      Object.entries(pooled).map(([k, v]) => [
+        k,
+        { totalMs: summarize(v.total), workerToBadgeMs: summarize(v.worker), floorMs: summarize(v.floor) },
+      ]),
+    );
+    console.log(JSON.stringify(out, null, 1));
+  } finally {
+    await server.close();
+    await cleanupTemps();
+  }
+}
+
+void main();
