@@ -277,8 +277,9 @@ async function main() {
           extension: ext,
           plain,
           naive: { ...plain, scriptMsPerSec: 31.7 },
-          badgesShown: mean(a.shown),
-          badgesHidden: mean(a.hidden),
+          // The badges' rendering from thread time (as mainthread.ts), in the profile's units.
+          badgesShown: { programMsPerSec: (meanOf(a.threadShown).native * ext.busyMsPerSec) / meanOf(a.thread).task },
+          badgesHidden: { programMsPerSec: (meanOf(a.threadHidden).native * ext.busyMsPerSec) / meanOf(a.thread).task },
         }),
         inclusive: top(a.inc, a.sec, 20),
         self: top(a.self, a.sec, 25),
