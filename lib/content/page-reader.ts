@@ -71,15 +71,16 @@ export class PageReader {
 
   /**
    * Drops what the adapter remembered about every element the mutations touched (and their ancestors), so the
-   * next extract() re-reads exactly those. Returns whether anything the adapter reads changed: our own in-page
-   * badges being added do not count.
+   * next extract() re-reads exactly those. Returns the records of changes the adapter may read (none: nothing it reads
+   * changed): our own in-page badges being added, and the tab's title, do not count. The incremental path takes these
+   * (readIncremental), so each record is judged once.
    */
-  forget(records: readonly MutationRecord[]): boolean {
-    let relevant = false;
+  forget(records: readonly MutationRecord[]): MutationRecord[] {
+    const relevant: MutationRecord[] = [];
     const done = new Set<Node>();
     for (const r of records) {
       if (isOwnMutation(r)) continue;
-      relevant = true;
+      relevant.push(r);
       // Up to the root, or to an ancestor an earlier record of this batch already walked.
       for (let n: Node | null = r.target; n && !done.has(n); n = n.parentNode) {
         done.add(n);
@@ -117,7 +118,8 @@ export class PageReader {
 
   /**
    * The incremental path: applies the records where they happened, if they all fall into the two places the adapter
-   * can read piecewise (list rows, messages appended to the open thread of `reportedThread`'s buyer). Null when the
+   * can read piecewise (list rows, messages appended to the open thread of `reportedThread`'s buyer): the records as
+   * `forget` returned them (our own changes left out). Null when the
    * page must be read whole instead (nothing was changed then). `rowsTouched`: rows changed, moved, re-rendered, or
    * stripped of our badge by the page (the badges render again).
    */
@@ -130,7 +132,7 @@ export class PageReader {
     const live = liveOf(x);
     // Only while the list and the thread read: a part that is missing is looked for by whole reads.
     if (!x || !live || x.parts.list !== 'ok' || x.parts.thread === 'missing') return null;
-    const plan = planIncremental(records, live, x.input);
+    const plan = planIncremental(records, live, x.input, true);
     if (!plan) return null;
     const changes: RowChange[] = [];
 
@@ -236,8 +238,10 @@ const isBadgeHost = (n: Node) => n.nodeType === 1 && (n as Element).hasAttribute
  * the page itself drops a badge (a re-rendered row), the next read puts it back.
  */
 function isOwnMutation(r: MutationRecord): boolean {
-  // The <title> (ours, see TabTitle, or the page's): never chat content.
-  if (r.target.nodeName === 'TITLE' || r.target.parentNode?.nodeName === 'TITLE') return true;
+  // The <title> (ours, see TabTitle, or the page's): never chat content. (An element's change is the title's only
+  // when it is the <title>; a text's, when its parent is.)
+  const t = r.target;
+  if ((t.nodeType === 1 ? t : t.parentNode)?.nodeName === 'TITLE') return true;
   if (r.type !== 'childList' || r.removedNodes.length || !r.addedNodes.length) return false;
   for (const n of r.addedNodes) if (!isBadgeHost(n)) return false;
   return true;
@@ -261,19 +265,20 @@ interface IncrementalPlan {
  * the list) → those rows; children appended at the end of the thread's container → new messages. Anything else
  * (a change inside an earlier message, an insertion before the end, a removal from the thread, anything outside
  * the list and the thread) → null: read the page whole. Changes inside the chat input (typing) are nobody's
- * business. Cost: one walk up the ancestors per record.
+ * business. Cost: one walk up the ancestors per record. `filtered`: our own changes are out already (see forget).
  */
 export function planIncremental(
   records: readonly MutationRecord[],
   live: Live,
   input: Element | null = null,
+  filtered = false,
 ): IncrementalPlan | null {
   const plan: IncrementalPlan = { rows: new Set(), counters: new Map(), appended: [] };
   const fresh = new Set<Node>();
   const rows = live.rows;
   const threadIn = live.thread?.in;
   for (const r of records) {
-    if (isOwnMutation(r)) continue;
+    if (!filtered && isOwnMutation(r)) continue;
     const t = r.target;
     if (t === threadIn) {
       if (r.type !== 'childList' || r.removedNodes.length || r.nextSibling) return null;

@@ -21,7 +21,8 @@
  *   lays out is read once per kind of row (a style read right after the page's change is expensive);
  * - DOM writes go into the frames the page makes anyway (its own changes, or an animation frame), never into
  *   extra ones;
- * - the rows come as buyer → row, so a render costs in proportion to the open clocks, not to the rows.
+ * - the rows come as buyer → row, so a render costs in proportion to the open clocks, not to the rows;
+ * - a hidden tab writes nothing and its tick rests; shown again, every badge is repainted at once.
  */
 import { BADGE_COLORS } from '../badge';
 import { spokenDuration } from '../duration';
@@ -149,6 +150,7 @@ export class RowBadges {
       tick: () => this.paint(),
       frame: () => this.createQueued(),
     });
+    doc.addEventListener('visibilitychange', this.onVisibility);
     const IO = doc.defaultView?.IntersectionObserver;
     if (typeof IO !== 'function') return;
     this.io = new IO((entries) => {
@@ -167,6 +169,21 @@ export class RowBadges {
     });
     doc.addEventListener('scroll', this.onScroll, { capture: true, passive: true });
   }
+
+  /**
+   * A hidden tab renders nothing: its badges write nothing and their tick rests (the page is still read and reported).
+   * Shown again, every badge says what is true now, at once (the tab renders its next frame anyway).
+   */
+  private onVisibility = () => {
+    if (this.doc.hidden) {
+      this.frames.ticking(false);
+      return;
+    }
+    this.frames.ticking(this.slots.size > 0);
+    this.visibilityChanged = false;
+    this.quietUntil = -Infinity;
+    this.paint();
+  };
 
   /** The person scrolls a list with badge rows: frames are being made, badges coming into view go on at once. */
   private onScroll = (e: Event) => {
@@ -222,7 +239,7 @@ export class RowBadges {
       this.io?.observe(row);
     }
     this.sync();
-    this.frames.ticking(this.slots.size > 0);
+    this.frames.ticking(this.slots.size > 0 && !this.doc.hidden);
   }
 
   /**
@@ -322,6 +339,8 @@ export class RowBadges {
    * changed, and does nothing at all until some badge in view would change (quietUntil).
    */
   paint(onlyChanged = false): void {
+    // A hidden tab: nothing to see, nothing written (repainted when shown, see onVisibility).
+    if (this.doc.hidden) return;
     const now = this.now();
     if (!onlyChanged) {
       if (now < this.quietUntil) return;
@@ -368,5 +387,6 @@ export class RowBadges {
     this.io?.disconnect();
     this.toCreate.clear();
     this.doc.removeEventListener('scroll', this.onScroll, { capture: true });
+    this.doc.removeEventListener('visibilitychange', this.onVisibility);
   }
 }

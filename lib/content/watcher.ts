@@ -138,8 +138,9 @@ export class Watcher {
     this.title = null;
   }
 
-  private onRecords(records: readonly MutationRecord[]): void {
-    if (!this.reader.forget(records)) return;
+  private onRecords(all: readonly MutationRecord[]): void {
+    const records = this.reader.forget(all);
+    if (!records.length) return;
     // The page renders a frame for its change anyway: the badges' numbers go into the same frame.
     this.badges.pageChanged();
     if (this.wholeReadTimer) return; // a whole read is coming: it sees this change too

@@ -661,7 +661,7 @@ function markdown(out: Any): string {
         }),
         '',
         `- Reply Sentinel's time by function (ms/s, inclusive): ${JSON.stringify(r.attribution.extension.byFunctionMsPerSec)}`,
-        `- page cost (issue 21; scripts/bench/pagecost.ts): script ${r.pageCost.scriptMsPerSec} ms/s + collections it causes (its page's GC − the plain page's) ${r.pageCost.gcDeltaMsPerSec} ms/s + its badges' rendering (native time with the badges shown ${r.pageCost.badgesShownProgramMsPerSec} − hidden ${r.pageCost.badgesHiddenProgramMsPerSec} ms/s, ${r.pageCost.badgesInPage.p50} badges in the page) ${r.pageCost.badgeRenderDeltaMsPerSec} ms/s = **${r.pageCost.attributableMsPerSec} ms/s, ${r.pageCost.sharePercent}% of its page's busy time, ${r.pageCost.ofNaiveScript}× the naive poller's script** (negative differences are noise and add nothing)`,
+        `- page cost (issue 21; scripts/bench/pagecost.ts): script ${r.pageCost.scriptMsPerSec} ms/s + collections it causes (its page's GC − the plain page's) ${r.pageCost.gcDeltaMsPerSec} ms/s + its badges' rendering (native thread time with the badges shown ${r.pageCost.badgesShownThreadNativeMsPerSec} − hidden ${r.pageCost.badgesHiddenThreadNativeMsPerSec} ms/s × ${r.pageCost.badgesThreadToProfile} to the profile's units; the profile's own "(program)" ${r.pageCost.badgesShownProgramMsPerSec} − ${r.pageCost.badgesHiddenProgramMsPerSec}; ${r.pageCost.badgesInPage.p50} badges in the page) ${r.pageCost.badgeRenderDeltaMsPerSec} ms/s = **${r.pageCost.attributableMsPerSec} ms/s, ${r.pageCost.sharePercent}% of its page's busy time, ${r.pageCost.ofNaiveScript}× the naive poller's script** (negative differences are noise and add nothing)`,
         '',
       );
   }

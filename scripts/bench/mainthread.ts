@@ -54,6 +54,13 @@ interface Subject {
   consoleHits: number;
 }
 
+/** A profiled window's thread time (CDP metrics, threadTicks). */
+interface ThreadWindow {
+  taskMs: number;
+  scriptMs: number;
+  seconds: number;
+}
+
 /** One page's window: main-thread ms (and parts) over the window's messages, and its forced collection before. */
 interface Sample {
   taskMs: number;
@@ -163,13 +170,20 @@ export async function measureMainThread(o: MainThreadOptions) {
       subjects.map((s) => s.page!.evaluate(() => (window as unknown as LargeDemo).demo.sent)),
     );
     const extSubject = subjects.find((x) => x.name === 'extension')!;
-    const badgeWindows: { shown: Attribution[]; hidden: Attribution[]; badges: number[] } = {
+    const badgeWindows: {
+      shown: Attribution[];
+      hidden: Attribution[];
+      badges: number[];
+      thread: { shown: ThreadWindow[]; hidden: ThreadWindow[] };
+    } = {
       shown: [],
       hidden: [],
       badges: [],
+      thread: { shown: [], hidden: [] },
     };
     for (let k = 0; k < 2 * o.profiledWindows; k++) {
-      const hide = k % 2 === 1;
+      // Shown, hidden, hidden, shown, …: a drift of the machine's load over the windows cancels out of the difference.
+      const hide = k % 4 === 1 || k % 4 === 2;
       badgeWindows.badges.push(
         await extSubject.page!.evaluate(
           ([hide, attr]) => {
@@ -187,7 +201,14 @@ export async function measureMainThread(o: MainThreadOptions) {
       );
       await sleep(100);
       mark += o.windowMessages;
+      const t0 = await metrics(extSubject.cdp!);
       (hide ? badgeWindows.hidden : badgeWindows.shown).push(await profileWindow(extSubject, mark));
+      const t1 = await metrics(extSubject.cdp!);
+      (hide ? badgeWindows.thread.hidden : badgeWindows.thread.shown).push({
+        taskMs: (t1.TaskDuration! - t0.TaskDuration!) * 1000,
+        scriptMs: (t1.ScriptDuration! - t0.ScriptDuration!) * 1000,
+        seconds: t1.Timestamp! - t0.Timestamp!,
+      });
     }
     await extSubject.page!.evaluate(() => document.getElementById('rs-bench-hide-badges')?.remove());
     log(`  profiled ${o.profiledWindows} windows with the badges shown and as many hidden`);
@@ -267,6 +288,22 @@ export async function measureMainThread(o: MainThreadOptions) {
     >;
     const badgesShown = attributionOf(badgeWindows.shown);
     const badgesHidden = attributionOf(badgeWindows.hidden);
+    // The badges' rendering from thread time (CDP metrics in threadTicks: what the main thread really ran), not from
+    // the profile's samples: those are wall-clock intervals, which a loaded machine stretches unevenly from window to
+    // window (the 2026-12-04b run measured shown − hidden = +18 ms/s; the same toggle traced in thread time: ≈ +3).
+    // Native = task − script, per second of each kind of window; scaled into the profile's units (its busy time
+    // over the thread's task time in the same windows) so it adds up with the script and GC parts.
+    const threadNative = (w: ThreadWindow[]) =>
+      w.reduce((a, x) => a + x.taskMs - x.scriptMs, 0) / w.reduce((a, x) => a + x.seconds, 0);
+    const threadTask = (w: ThreadWindow[]) =>
+      w.reduce((a, x) => a + x.taskMs, 0) / w.reduce((a, x) => a + x.seconds, 0);
+    const allBadgeWindows = [...badgeWindows.thread.shown, ...badgeWindows.thread.hidden];
+    const toProfileUnits =
+      threadTask(allBadgeWindows) > 0
+        ? attributionOf([...badgeWindows.shown, ...badgeWindows.hidden]).busyMsPerSec / threadTask(allBadgeWindows)
+        : 1;
+    const badgesShownThread = threadNative(badgeWindows.thread.shown);
+    const badgesHiddenThread = threadNative(badgeWindows.thread.hidden);
     const per = (f: (x: Sample) => number) =>
       Object.fromEntries(NAMES.map((n) => [n, summarize(samples.map((w) => f(w[n])))])) as Record<
         Name,
@@ -307,9 +344,14 @@ export async function measureMainThread(o: MainThreadOptions) {
             extension: perPage.extension,
             plain: perPage.plain,
             naive: perPage.naive,
-            badgesShown: badgesShown,
-            badgesHidden: badgesHidden,
+            badgesShown: { programMsPerSec: badgesShownThread * toProfileUnits },
+            badgesHidden: { programMsPerSec: badgesHiddenThread * toProfileUnits },
           }),
+          // Thread time, ms/s: native (task − script) with the badges shown and hidden, and the factor to the
+          // profile's units; the profile's own "(program)" difference beside it, for comparison (load-stretched).
+          badgesShownThreadNativeMsPerSec: badgesShownThread,
+          badgesHiddenThreadNativeMsPerSec: badgesHiddenThread,
+          badgesThreadToProfile: toProfileUnits,
           badgesShownProgramMsPerSec: badgesShown.programMsPerSec,
           badgesHiddenProgramMsPerSec: badgesHidden.programMsPerSec,
           badgesInPage: summarize(badgeWindows.badges),

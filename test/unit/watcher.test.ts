@@ -862,6 +862,63 @@ describe('in-page countdown badges', () => {
     }
   });
 
+  it('a hidden tab writes nothing into its badges (no tick either), and shows the right values at once when shown', async () => {
+    let hidden = false;
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+    let now = NOW;
+    const w = badgeWatcher(() => now);
+    try {
+      w.receive(clockList([waiting('733519', 45_000), waiting('915002', 150_000)]));
+      await pageChange();
+      expect(w.badges.shown()).toEqual(
+        new Map([
+          ['733519', '剩 45 秒'],
+          ['915002', '剩 2 分'],
+        ]),
+      );
+      const shadow = document.querySelector('[data-reply-sentinel-badge="733519"]')!.shadowRoot!;
+      let writes = 0;
+      const spy = new MutationObserver((r) => (writes += r.length));
+      spy.observe(shadow, { subtree: true, childList: true, characterData: true, attributes: true });
+      hidden = true;
+      document.dispatchEvent(new Event('visibilitychange'));
+      // The page keeps changing, the second ticks by, a clock gets a new deadline: nothing is written.
+      for (let i = 0; i < 3; i++) {
+        now += 1000;
+        await pageChange();
+        w.badges.paint();
+      }
+      w.receive({ ...clockList([waiting('915002', 30_000)], 2), base: 1, removed: [] });
+      await pageChange();
+      // Past the quiet time: the 1-second tick would repaint a shown tab's badges; a hidden one's rests.
+      now += QUIET_MS + 1000;
+      await new Promise((r) => setTimeout(r, 1100));
+      await Promise.resolve();
+      expect(writes).toBe(0);
+      expect(w.badges.shown()).toEqual(
+        new Map([
+          ['733519', '剩 45 秒'],
+          ['915002', '剩 2 分'],
+        ]),
+      );
+      // Shown again: every badge says what is true now, at once, before the page's next change.
+      hidden = false;
+      document.dispatchEvent(new Event('visibilitychange'));
+      const left = (ms: number) => rowBadgeText(ms);
+      expect(w.badges.shown()).toEqual(
+        new Map([
+          ['733519', left(45_000 - (now - NOW))],
+          ['915002', left(30_000 - (now - NOW))],
+        ]),
+      );
+      expect(w.badges.shown().get('733519')).toBe('剩 40 秒');
+      spy.disconnect();
+    } finally {
+      w.stop();
+      delete (document as { hidden?: boolean }).hidden;
+    }
+  });
+
   it('shows a badge within a second when the page stays quiet', async () => {
     const w = badgeWatcher();
     try {
