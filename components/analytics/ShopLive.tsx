@@ -12,6 +12,7 @@ import {
   readUnits,
   shopRangeDays,
   shopView,
+  viewSettingKey,
   type ShopRange,
   type ShopView,
 } from '@/lib/sync/shop';
@@ -20,15 +21,9 @@ import { ask } from '@/lib/ui/ask';
 import { syncErrorText } from '../sync/SyncSettings';
 import { syncErrorOf } from '@/lib/sync/errors';
 import { useDeferredQuery } from '../useDeferredQuery';
+import { SYNC_META_KEY } from '@/lib/sync/url';
 
 const loadUiQueries = () => import('@/lib/ui/query-module');
-/** The setting's row (`meta`, lib/sync/config.ts's SYNC_META_KEY; not imported: that module carries valibot). */
-const SYNC_META_KEY = 'teamSync';
-/** What of the stored setting the open view depends on: off, or the server and user it reads as. */
-function settingKey(raw: unknown): string {
-  const c = raw as { enabled?: unknown; url?: unknown; user?: unknown; password?: unknown } | undefined;
-  return c?.enabled === true ? JSON.stringify([c.url, c.user, c.password]) : 'off';
-}
 /** Feed changes after which the units the figures need may be more: a summary, an agent. */
 const NEEDS_UNITS = /^[sa]\|/;
 
@@ -73,7 +68,7 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
   const [watching, setWatching] = useState(false);
   const setting = useDeferredQuery(
     loadUiQueries,
-    (m) => m.uiDb.meta.get(SYNC_META_KEY).then((row) => settingKey(row?.value)),
+    (m) => m.uiDb.meta.get(SYNC_META_KEY).then((row) => viewSettingKey(row?.value)),
     [],
     undefined,
     watching,

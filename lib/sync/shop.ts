@@ -160,6 +160,16 @@ export class ShopDocs {
   }
 }
 
+/**
+ * What of the stored team-sync setting (`meta.teamSync`, read loosely: the worker validated it) an open owner view
+ * depends on: 'off', or the server and credentials it reads with. A change closes the view's feed (off) or reads
+ * again (another server or user).
+ */
+export function viewSettingKey(raw: unknown): string {
+  const c = raw as { enabled?: unknown; url?: unknown; user?: unknown; password?: unknown } | null | undefined;
+  return c?.enabled === true ? JSON.stringify([c.url, c.user, c.password]) : 'off';
+}
+
 /** How many unit reads run at once (a browser opens at most 6 connections to one server). */
 const READS_AT_ONCE = 4;
 

@@ -33,7 +33,7 @@ import {
 } from '../../lib/sync/pusher';
 import type { RemoteDb } from '../../lib/sync/remote';
 import { syncErrorOf } from '../../lib/sync/errors';
-import { ShopDocs, preferRollup, readUnits, shopRangeDays, shopView } from '../../lib/sync/shop';
+import { ShopDocs, preferRollup, readUnits, shopRangeDays, shopView, viewSettingKey } from '../../lib/sync/shop';
 
 const DAY = '2026-11-20';
 const NOW = chinaTime(DAY, 15);
@@ -1082,6 +1082,20 @@ describe('the shop view from day summaries (issue 22)', () => {
     ]);
     expect(await readUnits(server, docs, [YESTERDAY, DAY])).toBe(3);
     expect(figures(shopView(docs.docs.values(), DAY))).toEqual(figures(shopView([...allUnits, ...eUnits], DAY)));
+  });
+
+  it('an open owner view follows the stored setting: off (or malformed) closes it, another server or user reads again', () => {
+    const on = { ...CFG };
+    expect(viewSettingKey(undefined)).toBe('off');
+    expect(viewSettingKey(null)).toBe('off');
+    expect(viewSettingKey('garbage')).toBe('off');
+    expect(viewSettingKey({ ...on, enabled: false })).toBe('off');
+    expect(viewSettingKey({ ...on, enabled: 'true' })).toBe('off');
+    expect(viewSettingKey(on)).not.toBe('off');
+    // The same server and user: the same key whatever else changed (the label, view only).
+    expect(viewSettingKey({ ...on, label: 'x', viewOnly: true })).toBe(viewSettingKey(on));
+    for (const other of [{ url: 'http://127.0.0.1:5984/other' }, { user: 'agent2' }, { password: 'pw2' }])
+      expect(viewSettingKey({ ...on, ...other })).not.toBe(viewSettingKey(on));
   });
 
   it('a malformed summary is ignored', () => {
