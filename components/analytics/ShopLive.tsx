@@ -1,5 +1,6 @@
 import { pick } from '@/lib/i18n';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { Translate } from '@/lib/badge';
 import { chinaDateTime } from '@/lib/analytics/csv';
 import { chinaDay, chinaTime } from '@/lib/engine/time';
@@ -169,7 +170,14 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
         if (stopped) return;
         docs = fresh;
         failures = 0;
-        render();
+        // The first screen on screen before the units' responses take the main thread (a frame, or 50 ms in a
+        // hidden tab, which has no frames).
+        flushSync(render);
+        await new Promise((resolve) => {
+          requestAnimationFrame(() => setTimeout(resolve));
+          setTimeout(resolve, 50);
+        });
+        if (stopped) return;
         await fill(remote);
         performance.mark('rs-shop-units');
         if (stopped) return;
