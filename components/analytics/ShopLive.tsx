@@ -22,9 +22,19 @@ import { ask } from '@/lib/ui/ask';
 import { syncErrorText } from '../sync/SyncSettings';
 import { syncErrorOf } from '@/lib/sync/errors';
 import { useDeferredQuery } from '../useDeferredQuery';
+import { useAnalyticsStore } from './store';
 import { SYNC_META_KEY } from '@/lib/sync/url';
 
 const loadUiQueries = () => import('@/lib/ui/query-module');
+let client: Promise<typeof import('@/lib/sync/remote')> | undefined;
+/** The sync client (PouchDB), loaded once per page. */
+const loadClient = () =>
+  (client ??= import('@/lib/sync/remote').catch((err: unknown) => {
+    client = undefined; // tried again by the next connect
+    throw err;
+  }));
+// A page that opens in the team view starts loading it now, beside the page's own first read and render.
+if (useAnalyticsStore.getState().view === 'team') loadClient().catch(() => undefined);
 /** Feed changes after which the units the figures need may be more: a summary, an agent. */
 const NEEDS_UNITS = /^[sa]\|/;
 
@@ -144,14 +154,14 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
     };
     const connect = async () => {
       // The client library loads while the background answers (no request before both are in).
-      const client = import('@/lib/sync/remote');
-      client.catch(() => undefined);
+      const loading = loadClient();
+      loading.catch(() => undefined);
       const conn = await ask({ type: 'syncConnect' });
       if (stopped) return;
       if (!conn.ok) return setState((s) => ({ kind: 'off', closed: s.kind === 'live' || s.kind === 'error' }));
       performance.mark('rs-shop-asked');
       try {
-        const { openRemote } = await client;
+        const { openRemote } = await loading;
         const remote = openRemote(conn);
         // The feed follows from here: everything read below is at least as new.
         const info = await remote.info();
