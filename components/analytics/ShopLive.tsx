@@ -1,16 +1,42 @@
 import { pick } from '@/lib/i18n';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { Translate } from '@/lib/badge';
 import { chinaDateTime } from '@/lib/analytics/csv';
 import { chinaDay, chinaTime } from '@/lib/engine/time';
 import { DEFAULT_RULES, allMetrics } from '@/lib/rules';
-import { agentsRange, clocksRange, daysRollupsRange, daysSummariesRange, daysUnitsRange } from '@/lib/sync/docs';
-import type { ChangesFeed } from '@/lib/sync/remote';
-import { SHOP_RANGES, ShopDocs, shopRangeDays, shopView, type ShopRange, type ShopView } from '@/lib/sync/shop';
+import { agentsRange, clocksRange, daysRollupsRange, daysSummariesRange } from '@/lib/sync/docs';
+import type { ChangesFeed, RemoteDb } from '@/lib/sync/remote';
+import {
+  SHOP_RANGES,
+  ShopDocs,
+  readUnits,
+  shopRangeDays,
+  shopView,
+  viewSettingKey,
+  type ShopRange,
+  type ShopView,
+} from '@/lib/sync/shop';
 import { isolate, safeText } from '@/lib/text';
 import { ask } from '@/lib/ui/ask';
 import { syncErrorText } from '../sync/SyncSettings';
 import { syncErrorOf } from '@/lib/sync/errors';
+import { useDeferredQuery } from '../useDeferredQuery';
+import { useAnalyticsStore } from './store';
+import { SYNC_META_KEY } from '@/lib/sync/url';
+
+const loadUiQueries = () => import('@/lib/ui/query-module');
+let client: Promise<typeof import('@/lib/sync/remote')> | undefined;
+/** The sync client (PouchDB), loaded once per page. */
+const loadClient = () =>
+  (client ??= import('@/lib/sync/remote').catch((err: unknown) => {
+    client = undefined; // tried again by the next connect
+    throw err;
+  }));
+// A page that opens in the team view starts loading it now, beside the page's own first read and render.
+if (useAnalyticsStore.getState().view === 'team') loadClient().catch(() => undefined);
+/** Feed changes after which the units the figures need may be more: a summary, an agent. */
+const NEEDS_UNITS = /^[sa]\|/;
 
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
 /** How often the view is recomputed at most while the feed delivers changes. */
@@ -35,7 +61,7 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
   // Recomputed when the China day turns (not at every tick of `now`).
   const { days, unitDays } = useMemo(() => shopRangeDays(range, chinaTime(today, 12)), [range, today]);
   const [state, setState] = useState<
-    | { kind: 'off' }
+    | { kind: 'off'; closed?: boolean }
     | { kind: 'loading' }
     | { kind: 'error'; text: string }
     | { kind: 'live'; view: ShopView; stale?: string }
@@ -48,17 +74,39 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
     [t],
   );
 
-  useEffect(() => void (state.kind === 'live' && performance.mark('rs-shop-rendered')), [state.kind]); // bench: sync.ts
+  // The setting, watched once the view has something on screen (Dexie is not loaded before): turned off (or another
+  // server) while the view is open, the feed is closed and the view says so (or reads the other server).
+  const [watching, setWatching] = useState(false);
+  const setting = useDeferredQuery(
+    loadUiQueries,
+    (m) => m.uiDb.meta.get(SYNC_META_KEY).then((row) => viewSettingKey(row?.value)),
+    [],
+    undefined,
+    watching,
+  );
+  const [epoch, setEpoch] = useState(0);
+  const seenSetting = useRef<string>(undefined);
+  useEffect(() => {
+    if (setting === undefined) return;
+    if (seenSetting.current !== undefined && seenSetting.current !== setting) setEpoch((e) => e + 1);
+    seenSetting.current = setting;
+  }, [setting]);
+
+  useEffect(() => {
+    if (state.kind === 'live') performance.mark('rs-shop-rendered'); // bench: sync.ts
+  }, [state.kind]);
   useEffect(() => {
     let stopped = false;
     let feed: ChangesFeed | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let failures = 0;
-    let docs = new ShopDocs();
+    let docs = new ShopDocs(true);
     const render = () => {
       timer = undefined;
-      if (!stopped) setState({ kind: 'live', view: shopView(docs.docs.values(), days, unitDays, Date.now()) });
+      if (stopped) return;
+      setState({ kind: 'live', view: shopView(docs.docs.values(), days, unitDays, Date.now()) });
+      setWatching(true);
     };
     const soon = () => (timer ??= setTimeout(render, RENDER_EVERY_MS));
     /**
@@ -80,46 +128,76 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
         Math.min(15_000, 1000 * 2 ** failures++),
       );
     };
+    /**
+     * The units the figures need (`readUnits`: agents without a summary, rules and accounts two agents share),
+     * again whenever the feed brings a summary or an agent; the feed's changes wait meanwhile and follow in order.
+     */
+    let held: { id: string; doc?: unknown; deleted?: boolean }[] | undefined;
+    let again = false;
+    const fill = async (remote: RemoteDb) => {
+      if (held) return void (again = true);
+      held = [];
+      try {
+        do {
+          again = false;
+          if (unitDays.length) await readUnits(remote, docs, unitDays);
+          if (stopped) return;
+          for (const c of held.splice(0)) {
+            docs.apply(c.id, c.doc, c.deleted);
+            if (NEEDS_UNITS.test(c.id)) again = true;
+          }
+        } while (again);
+      } finally {
+        held = undefined;
+      }
+      soon();
+    };
     const connect = async () => {
+      // The client library loads while the background answers (no request before both are in).
+      const loading = loadClient();
+      loading.catch(() => undefined);
       const conn = await ask({ type: 'syncConnect' });
       if (stopped) return;
-      if (!conn.ok) return setState({ kind: 'off' });
+      if (!conn.ok) return setState((s) => ({ kind: 'off', closed: s.kind === 'live' || s.kind === 'error' }));
+      performance.mark('rs-shop-asked');
       try {
-        const { openRemote } = await import('@/lib/sync/remote');
+        const { openRemote } = await loading;
         const remote = openRemote(conn);
+        // The feed follows from here: everything read below is at least as new.
         const info = await remote.info();
-        const fresh = new ShopDocs();
+        const fresh = new ShopDocs(true);
         const rollupDays = days.filter((d) => !unitDays.includes(d));
-        // First screen: the agents' day summaries (a handful of documents), older days' rollups, the waiting
-        // clocks. Then the units of today / yesterday: agents without summaries count from them, and a waiting copy
-        // another agent saw answered is dropped by them.
+        // First screen, read at once: the agents' day summaries (a handful of documents), older days' rollups, the
+        // waiting clocks, the agents' names. Then the units of today / yesterday the exact figures need.
         const first = [
           daysSummariesRange(days[0]!, days.at(-1)!),
           ...(rollupDays.length ? [daysRollupsRange(rollupDays[0]!, rollupDays.at(-1)!)] : []),
           clocksRange,
           agentsRange,
         ];
-        for (const keys of first) {
-          const res = await remote.allDocs({ ...keys, include_docs: true });
-          for (const row of res.rows) fresh.apply(row.id, row.doc);
-        }
+        const results = await Promise.all(first.map((keys) => remote.allDocs({ ...keys, include_docs: true })));
+        for (const res of results) for (const row of res.rows) fresh.apply(row.id, row.doc);
         if (stopped) return;
         docs = fresh;
         failures = 0;
+        // The first screen on screen before the units' responses take the main thread (a frame, or 50 ms in a
+        // hidden tab, which has no frames).
+        flushSync(render);
+        await new Promise((resolve) => {
+          requestAnimationFrame(() => setTimeout(resolve));
+          setTimeout(resolve, 50);
+        });
+        if (stopped) return;
+        await fill(remote);
+        performance.mark('rs-shop-units');
+        if (stopped) return;
         render();
-        if (unitDays.length) {
-          const res = await remote.allDocs({
-            ...daysUnitsRange(unitDays[0]!, unitDays.at(-1)!),
-            include_docs: true,
-          });
-          if (stopped) return;
-          for (const row of res.rows) docs.apply(row.id, row.doc);
-          render();
-        }
         feed = remote
           .changes({ since: info.update_seq ?? 'now', live: true, include_docs: true, heartbeat: 10_000 })
           .on('change', (c) => {
+            if (held) return void held.push(c);
             if (docs.apply(c.id, c.doc, c.deleted)) soon();
+            if (NEEDS_UNITS.test(c.id)) fill(remote).catch(failed);
           })
           .on('error', failed);
       } catch (err) {
@@ -133,7 +211,7 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
       if (timer) clearTimeout(timer);
       if (retry) clearTimeout(retry);
     };
-  }, [days, unitDays, t]);
+  }, [days, unitDays, t, epoch]);
 
   return (
     <section id="ana-shop" className="rs-ana-section" aria-labelledby="ana-shop-title">
@@ -156,8 +234,8 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
         </select>
       </label>
       {state.kind === 'off' ? (
-        <p className="rs-help" id="ana-shop-off">
-          {t('shopOff')}
+        <p className="rs-help" id="ana-shop-off" data-closed={state.closed ? '' : undefined}>
+          {t(state.closed ? 'shopClosed' : 'shopOff')}
         </p>
       ) : state.kind === 'loading' ? (
         <p className="rs-empty" role="status">

@@ -7,9 +7,7 @@ import * as v from 'valibot';
 import { check } from '../valid';
 import { checkDbUrl } from './url';
 
-export { checkDbUrl, syncOrigin } from './url';
-
-export const SYNC_META_KEY = 'teamSync';
+export { checkDbUrl, syncOrigin, SYNC_META_KEY } from './url';
 
 /**
  * The manifest's `optional_host_permissions`: any http(s) server may be the shop's database, but none is reachable

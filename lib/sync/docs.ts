@@ -108,10 +108,7 @@ export const agentDocId = (agent: string) => `a|${agent}`;
 export const summaryDocId = (day: string, agent: string) => `s|${day}|${agent}`;
 /** Every agent's summaries of the days `from` … `to` (inclusive). */
 export const daysSummariesRange = (from: string, to: string) => ({ startkey: `s|${from}|`, endkey: `s|${to}|\uffff` });
-/** Every agent's units of a day: the shop view reads this key range. */
-export const dayUnitsRange = (day: string) => ({ startkey: `u|${day}|`, endkey: `u|${day}|\uffff` });
-/** Every agent's units / rollups of the days `from` … `to` (inclusive). */
-export const daysUnitsRange = (from: string, to: string) => ({ startkey: `u|${from}|`, endkey: `u|${to}|\uffff` });
+/** Every agent's rollups of the days `from` … `to` (inclusive). */
 export const daysRollupsRange = (from: string, to: string) => ({ startkey: `r|${from}|`, endkey: `r|${to}|\uffff` });
 export const clocksRange = { startkey: 'c|', endkey: 'c|\uffff' };
 export const agentsRange = { startkey: 'a|', endkey: 'a|\uffff' };

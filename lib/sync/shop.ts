@@ -26,9 +26,12 @@ import {
   type ClockDoc,
   type RollupDoc,
   type SummaryDoc,
+  type SummaryRow,
   type SyncDoc,
   type UnitDoc,
+  unitScope,
 } from './docs';
+import type { RemoteDb } from './remote';
 
 /** The periods the owner view offers (a shop owner checks yesterday's platform score, or a week, a month). */
 export const SHOP_RANGES = ['today', 'yesterday', '7d', '30d'] as const;
@@ -64,16 +67,135 @@ export function preferRollup(a: RollupDoc, b: RollupDoc): number {
   );
 }
 
-/** The documents seen so far, by id (a deletion removes one). */
+/**
+ * One read of units the owner view needs for exact figures: an agent's whole day (an agent without a summary that
+ * day), or its units of one rule and account that day (`key`: the rollup id, metric | day | platform | account).
+ */
+export interface UnitRead {
+  day: string;
+  agent: string;
+  key?: { metric: string; platform: Platform; account: string };
+}
+
+const rollupKey = (d: { metric: string; day: string; platform: Platform; account: string }) =>
+  `${d.metric}|${d.day}|${d.platform}|${d.account}`;
+const readId = (r: UnitRead) =>
+  r.key ? `k|${r.agent}|${rollupKey({ ...r.key, day: r.day })}` : `w|${r.day}|${r.agent}`;
+
+/** The key range of a unit read (unit ids are metric | platform | account | buyer | …, after the agent's scope). */
+export function unitReadRange(r: UnitRead): { startkey: string; endkey: string } {
+  const from = unitScope(r.day, r.agent) + (r.key ? `${r.key.metric}|${r.key.platform}|${r.key.account}|` : '');
+  return { startkey: from, endkey: `${from}\uffff` };
+}
+
+/**
+ * The documents seen so far, by id (a deletion removes one).
+ *
+ * Narrowed (`new ShopDocs(true)`, the owner view): units are kept only within the unit reads done (`unitReads`,
+ * `markRead`), so a unit the changes feed delivers for a rule and account counted from summaries does not replace
+ * them with that one unit.
+ */
 export class ShopDocs {
   readonly docs = new Map<string, SyncDoc>();
+  private readonly reads: Set<string> | undefined;
+  constructor(narrowed = false) {
+    this.reads = narrowed ? new Set() : undefined;
+  }
   /** Applies one change of the feed: a document, or the deletion of `id`. Returns whether anything changed. */
   apply(id: string, raw: unknown, deleted = false): boolean {
     const doc = deleted ? undefined : asSyncDoc(raw);
     if (!doc) return this.docs.delete(id);
+    if (doc.kind === 'unit' && !this.covers(doc)) return false;
     this.docs.set(id, doc);
     return true;
   }
+  private covers(u: UnitDoc): boolean {
+    return !this.reads || this.reads.has(`w|${u.day}|${u.agent}`) || this.reads.has(`k|${u.agent}|${rollupKey(u)}`);
+  }
+  /** A unit read is done (or under way): its units are kept from now on. */
+  markRead(r: UnitRead): void {
+    this.reads?.add(readId(r));
+  }
+  /**
+   * The unit reads still needed (narrowed) for figures equal to what all units of `unitDays` give: the whole day of
+   * every known agent without a summary that day (an older version), and, for each rule and account of a day that
+   * two agents have or that an agent without a summary has, the units of every agent whose summary has it. Other
+   * rules and accounts (one agent's, with a summary) count from that summary: the same numbers as its units.
+   * Call again after reading: the units of an agent without a summary name its accounts.
+   */
+  unitReads(unitDays: readonly string[]): UnitRead[] {
+    if (!this.reads) return [];
+    const want = new Set(unitDays);
+    const known = new Set<string>();
+    const summarized = new Map<string, Set<string>>();
+    const rows = new Map<string, { day: string; agent: string; row: SummaryRow }[]>();
+    const unsummarizedKeys = new Set<string>();
+    for (const d of this.docs.values()) {
+      known.add(d.agent);
+      if (d.kind !== 'summary' || !want.has(d.day)) continue;
+      let s = summarized.get(d.day);
+      if (!s) summarized.set(d.day, (s = new Set()));
+      s.add(d.agent);
+      for (const row of d.rows) {
+        const list = rows.get(row.rollup);
+        const entry = { day: d.day, agent: d.agent, row };
+        if (list) list.push(entry);
+        else rows.set(row.rollup, [entry]);
+      }
+    }
+    for (const d of this.docs.values())
+      if (d.kind === 'unit' && want.has(d.day) && !summarized.get(d.day)?.has(d.agent))
+        unsummarizedKeys.add(rollupKey(d));
+    const out: UnitRead[] = [];
+    const need = (r: UnitRead) => {
+      if (!this.reads!.has(readId(r)) && !this.reads!.has(readId({ day: r.day, agent: r.agent }))) out.push(r);
+    };
+    for (const day of unitDays)
+      for (const agent of [...known].sort()) if (!summarized.get(day)?.has(agent)) need({ day, agent });
+    for (const [key, list] of rows)
+      if (list.length > 1 || unsummarizedKeys.has(key))
+        for (const { day, agent, row } of list)
+          need({ day, agent, key: { metric: row.metric, platform: row.platform, account: row.account } });
+    return out;
+  }
+}
+
+/**
+ * What of the stored team-sync setting (`meta.teamSync`, read loosely: the worker validated it) an open owner view
+ * depends on: 'off', or the server and credentials it reads with. A change closes the view's feed (off) or reads
+ * again (another server or user).
+ */
+export function viewSettingKey(raw: unknown): string {
+  const c = raw as { enabled?: unknown; url?: unknown; user?: unknown; password?: unknown } | null | undefined;
+  return c?.enabled === true ? JSON.stringify([c.url, c.user, c.password]) : 'off';
+}
+
+/** How many unit reads run at once (a browser opens at most 6 connections to one server). */
+const READS_AT_ONCE = 4;
+
+/**
+ * Reads the units a narrowed `ShopDocs` still needs (`unitReads`) until none is missing, `READS_AT_ONCE` at a time.
+ * Returns the number of reads.
+ */
+export async function readUnits(
+  remote: Pick<RemoteDb, 'allDocs'>,
+  docs: ShopDocs,
+  unitDays: readonly string[],
+): Promise<number> {
+  let count = 0;
+  for (let todo = docs.unitReads(unitDays); todo.length; todo = docs.unitReads(unitDays)) {
+    count += todo.length;
+    for (const r of todo) docs.markRead(r);
+    const queue = [...todo];
+    const worker = async () => {
+      for (let r = queue.shift(); r; r = queue.shift()) {
+        const res = await remote.allDocs({ ...unitReadRange(r), include_docs: true });
+        for (const row of res.rows) docs.apply(row.id, row.doc);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READS_AT_ONCE, queue.length) }, worker));
+  }
+  return count;
 }
 
 export interface MetricFigures {

@@ -35,3 +35,6 @@ export function syncOrigin(url: string): { origin: string; pattern: string } {
   const u = new URL(url);
   return { origin: u.origin, pattern: `${u.protocol}//${u.hostname}/*` };
 }
+
+/** The stored setting's key in `meta` (here, not in config.ts: pages that only read it need no valibot). */
+export const SYNC_META_KEY = 'teamSync';

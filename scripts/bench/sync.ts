@@ -43,9 +43,9 @@ export const SYNC_GOAL_MS = { push: 2000, ownerView: 300 } as const;
 const ADMIN = { user: 'admin', password: 'bench-admin-pw' };
 const PASSWORD_PREFIX = 'bench-pw-';
 const OWNER = { user: 'owner', password: 'bench-owner-pw' };
-const DB = 'shop';
+export const DB = 'shop';
 
-interface Couch {
+export interface Couch {
   url: string;
   stop(): Promise<void>;
 }
@@ -62,7 +62,7 @@ const basic = (u: { user: string; password: string }) =>
   `Basic ${Buffer.from(`${u.user}:${u.password}`).toString('base64')}`;
 
 /** pouchdb-server in memory (as test/e2e/team-sync.e2e.ts starts it): an admin, the shop's database, its users. */
-async function startCouch(agents: number): Promise<Couch> {
+export async function startCouch(agents: number): Promise<Couch> {
   const dir = await mkdtemp(path.join(tmpdir(), 'rs-bench-couch-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -168,7 +168,7 @@ function watchFeed(url: string, onChange: (id: string, key: string, t: number) =
 const some = (xs: number[]): Summary | null => (xs.length ? summarize(xs) : null);
 
 /** Phase 1: the agents' steady load, and each local change's way to the server's feed. */
-async function pushLatency(couch: Couch, o: SyncBenchOptions) {
+export async function pushLatency(couch: Couch, o: SyncBenchOptions) {
   const log = o.log ?? (() => undefined);
   const matcher = new ArrivalMatcher();
   const cfg: AgentsConfig = {
@@ -254,7 +254,7 @@ async function pushLatency(couch: Couch, o: SyncBenchOptions) {
 }
 
 /** Sets team sync on (options page form, as the e2e test does) for the owner. */
-async function configureOwner(ext: ExtensionHarness, url: string) {
+export async function configureOwner(ext: ExtensionHarness, url: string) {
   const page = await ext.context.newPage();
   try {
     await page.goto(`${ext.baseUrl}/options.html`);

@@ -10,6 +10,7 @@ import { chinaDay, chinaTime } from '../../lib/engine/time';
 import type { ClockRow, RollupRow, UnitRow } from '../../lib/model';
 import { SYNC_META_KEY, checkDbUrl, storedSyncConfig, syncOrigin, type SyncConfig } from '../../lib/sync/config';
 import {
+  agentDoc,
   asSyncDoc,
   clockDoc,
   contentKey,
@@ -32,7 +33,7 @@ import {
 } from '../../lib/sync/pusher';
 import type { RemoteDb } from '../../lib/sync/remote';
 import { syncErrorOf } from '../../lib/sync/errors';
-import { ShopDocs, preferRollup, shopRangeDays, shopView } from '../../lib/sync/shop';
+import { ShopDocs, preferRollup, readUnits, shopRangeDays, shopView, viewSettingKey } from '../../lib/sync/shop';
 
 const DAY = '2026-11-20';
 const NOW = chinaTime(DAY, 15);
@@ -1004,6 +1005,97 @@ describe('the shop view from day summaries (issue 22)', () => {
     expect(v.agents.find((a) => a.agent === AGENT_B)!.counts.unknown).toBe(6);
     // A's own figures still come from its summary; the shop counted B's units there.
     expect(v.agents.find((a) => a.agent === AGENT_A)).toMatchObject({ counted: 0, counts: { pass: 15, fail: 15 } });
+  });
+
+  /** Every document on a server: generated() plus D (no summaries: an older version) and every agent's name. */
+  function onServer() {
+    const { units, summaries } = generated();
+    const AGENT_D = 'dddddddd-0000-4000-8000-000000000004';
+    const dUnits: UnitDoc[] = [];
+    for (const day of [YESTERDAY, DAY])
+      for (let i = 0; i < 30; i++) {
+        const base = { day, startAt: chinaTime(day, 9) + i * 60_000, buyer: `g${i}` };
+        // D shares C's account for one rule (its copy of C's waits, some not decided), and has one of its own.
+        if (i % 3 === 0) {
+          const c = units.find((u) => u.agent === AGENT_C && u.day === day && u.buyer === `g${i}`)!;
+          dUnits.push({ ...c, _id: c._id.replace(AGENT_C, AGENT_D), agent: AGENT_D, result: 'unknown', replyAt: null });
+        }
+        const id = `pdd.manual3min|pdd|shop3|d${i}|${day}|${i}`;
+        dUnits.push(unitDoc(AGENT_D, unit({ ...base, buyer: `d${i}`, account: 'shop3', id })));
+      }
+    const agents = [AGENT_A, AGENT_B, AGENT_C, AGENT_D].map((a) => agentDoc(a, a.slice(0, 1)));
+    const server = new FakeCouch();
+    for (const d of [...units, ...dUnits, ...summaries, ...agents]) server.docs.set(d._id, { rev: 1, doc: { ...d } });
+    return { server, allUnits: [...units, ...dUnits], summaries, agents, AGENT_D };
+  }
+
+  it('reads only the units the figures need, and they equal what all units give', async () => {
+    const { server, allUnits, summaries, agents, AGENT_D } = onServer();
+    const docs = new ShopDocs(true);
+    for (const d of [...summaries, ...agents]) docs.apply(d._id, d);
+    const reads = await readUnits(server, docs, [YESTERDAY, DAY]);
+    for (const days of [[DAY], [YESTERDAY], [YESTERDAY, DAY]])
+      expect(figures(shopView(docs.docs.values(), days))).toEqual(figures(shopView(allUnits, days)));
+    // A and B's shared account: both rules, both days (8 reads); D's whole days (2); C's units of the rule D
+    // shares with it (2); nothing of C's other rule (one agent's, from its summary).
+    expect(reads).toBe(12);
+    const held = [...docs.docs.values()].filter((d) => d.kind === 'unit');
+    expect(held.filter((u) => u.agent === AGENT_C).every((u) => u.metric === 'pdd.reply30s')).toBe(true);
+    expect(held.filter((u) => u.agent === AGENT_C).length).toBe(40);
+    expect(held.filter((u) => u.agent === AGENT_D).length).toBe(80);
+    expect(held.length).toBe(240 + 40 + 80);
+    // Shared account "shop" counted once (60 waits a day), D counted (30 of its own a day, and C's waits once).
+    const today = shopView(docs.docs.values(), DAY);
+    const total = today.metrics.reduce((n, m) => n + Object.values(m.counts).reduce((a, b) => a + b, 0), 0);
+    expect(total).toBe(60 + 60 + 30);
+    expect(today.agents.find((a) => a.agent === AGENT_D)).toMatchObject({ counts: { unknown: 10, pass: 30 } });
+    // Nothing left to read: a second call reads nothing.
+    expect(await readUnits(server, docs, [YESTERDAY, DAY])).toBe(0);
+  });
+
+  it('live: a unit outside what was read is not counted over a summary; a summary that makes an account shared is read', async () => {
+    const { server, allUnits, summaries, agents } = onServer();
+    const docs = new ShopDocs(true);
+    for (const d of [...summaries, ...agents]) docs.apply(d._id, d);
+    await readUnits(server, docs, [YESTERDAY, DAY]);
+    const before = figures(shopView(docs.docs.values(), DAY));
+    // C's next unit of its own rule arrives by the feed: not kept (C's rule counts from its summary, which follows).
+    const next = unitDoc(AGENT_C, unit({ buyer: 'z1', account: 'shop2', id: `pdd.manual3min|pdd|shop2|z1|${DAY}|z` }));
+    expect(docs.apply(next._id, next)).toBe(false);
+    expect(figures(shopView(docs.docs.values(), DAY))).toEqual(before);
+    // E (a new agent, with summaries) starts on C's account: that rule and account is now read for both.
+    const AGENT_E = 'eeeeeeee-0000-4000-8000-000000000005';
+    const eUnits = allUnits
+      .filter((u) => u.agent === AGENT_C && u.day === DAY && u.metric === 'pdd.manual3min')
+      .slice(0, 10)
+      .map((u) => ({ ...u, _id: u._id.replace(AGENT_C, AGENT_E), agent: AGENT_E }));
+    for (const u of eUnits) server.docs.set(u._id, { rev: 1, doc: { ...u } });
+    const tally = rollup({ id: `pdd.manual3min|${DAY}|pdd|shop2`, account: 'shop2', pass: 0, fail: 0 });
+    for (const u of eUnits) tally[u.result] += 1;
+    const eSummary = summaryDoc(AGENT_E, DAY, [tally]);
+    docs.apply(eSummary._id, eSummary);
+    // (E has no summary of yesterday: its whole yesterday is read, nothing there.)
+    expect(docs.unitReads([YESTERDAY, DAY]).map((r) => [r.day, r.agent, r.key?.account])).toEqual([
+      [YESTERDAY, AGENT_E, undefined],
+      [DAY, AGENT_C, 'shop2'],
+      [DAY, AGENT_E, 'shop2'],
+    ]);
+    expect(await readUnits(server, docs, [YESTERDAY, DAY])).toBe(3);
+    expect(figures(shopView(docs.docs.values(), DAY))).toEqual(figures(shopView([...allUnits, ...eUnits], DAY)));
+  });
+
+  it('an open owner view follows the stored setting: off (or malformed) closes it, another server or user reads again', () => {
+    const on = { ...CFG };
+    expect(viewSettingKey(undefined)).toBe('off');
+    expect(viewSettingKey(null)).toBe('off');
+    expect(viewSettingKey('garbage')).toBe('off');
+    expect(viewSettingKey({ ...on, enabled: false })).toBe('off');
+    expect(viewSettingKey({ ...on, enabled: 'true' })).toBe('off');
+    expect(viewSettingKey(on)).not.toBe('off');
+    // The same server and user: the same key whatever else changed (the label, view only).
+    expect(viewSettingKey({ ...on, label: 'x', viewOnly: true })).toBe(viewSettingKey(on));
+    for (const other of [{ url: 'http://127.0.0.1:5984/other' }, { user: 'agent2' }, { password: 'pw2' }])
+      expect(viewSettingKey({ ...on, ...other })).not.toBe(viewSettingKey(on));
   });
 
   it('a malformed summary is ignored', () => {

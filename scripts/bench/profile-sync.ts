@@ -1,0 +1,87 @@
+/**
+ * Dev tool: where the owner view's first render goes, and an A/B of two builds in one run. Starts the sync bench's
+ * server, lets `agents` agents (default 4) push a day and a half of `perDay` inquiries, then opens the analytics
+ * page's team view `opens` times per build, the builds interleaved, and prints each open's marks (`rs-shop-*`) and
+ * its requests to the server, then per build the first render (navigation start → `rs-shop-rendered`) and the units
+ * read (→ `rs-shop-units`, where the build marks it).
+ *
+ *   npx jiti scripts/bench/profile-sync.ts [agents] [perDay] [opens]      (after `npx wxt build --mode demo`)
+ *   EXT_DIRS=/path/a,/path/b …                                             (two builds: A/B; default the demo build)
+ */
+import { launchExtension, DEMO_EXTENSION_DIR, type ExtensionHarness } from '../../test/e2e/harness';
+import { sleep, summarize } from './stats';
+import { DB, configureOwner, pushLatency, startCouch } from './sync';
+
+const [agents = 4, perDay = 5000, opens = 4] = process.argv.slice(2).map(Number);
+const dirs = (process.env.EXT_DIRS ?? DEMO_EXTENSION_DIR).split(',');
+const quiet = !!process.env.QUIET;
+const couch = await startCouch(agents);
+const exts: ExtensionHarness[] = [];
+try {
+  await pushLatency(couch, { extensionDir: dirs[0]!, agents, perDay, liveSec: 1, opens, log: console.log });
+  for (const dir of dirs) {
+    const ext = await launchExtension({ extensionDir: dir });
+    exts.push(ext);
+    await configureOwner(ext, `${couch.url}/${DB}`);
+    const setup = await ext.context.newPage();
+    await setup.goto(`${ext.baseUrl}/analytics.html`);
+    await setup.evaluate(() =>
+      localStorage.setItem('rs-analytics', JSON.stringify({ state: { view: 'team' }, version: 1 })),
+    );
+    await setup.close();
+  }
+  const rendered = dirs.map(() => [] as number[]);
+  const units = dirs.map(() => [] as number[]);
+  for (let i = 0; i < opens; i++)
+    for (const [k, ext] of exts.entries()) {
+      await sleep(500);
+      const page = await ext.context.newPage();
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.goto(`${ext.baseUrl}/analytics.html`);
+      await page.waitForFunction(() => performance.getEntriesByName('rs-shop-rendered').length > 0, undefined, {
+        timeout: 120_000,
+      });
+      // The units' read, done (so that the server is idle for the next open): marked by the newer builds, an older
+      // one has then received its single range read of them.
+      await page.waitForFunction(
+        () =>
+          performance.getEntriesByName('rs-shop-units').length > 0 ||
+          (performance.getEntriesByName('rs-shop-asked').length === 0 &&
+            performance.getEntriesByType('resource').some((e) => e.name.includes('startkey=%22u%7C'))),
+        undefined,
+        { timeout: 120_000 },
+      );
+      const entries = await page.evaluate(() =>
+        [...performance.getEntriesByType('mark'), ...performance.getEntriesByType('resource')].map((e) => {
+          return {
+            name: e.name
+              .replace(/^chrome-extension:\/\/[^/]+/, '')
+              .replace(/^http:\/\/127\.0\.0\.1:\d+/, '')
+              .replace(/_all_docs\?include_docs=true&startkey=%22(.)%7C.*/, '$1|…'),
+            start: Math.round(e.startTime),
+            end: Math.round(e.startTime + e.duration),
+          };
+        }),
+      );
+      const at = (n: string) => entries.find((e) => e.name === n)?.start;
+      rendered[k]!.push(at('rs-shop-rendered')!);
+      const u = at('rs-shop-units');
+      if (u !== undefined) units[k]!.push(u);
+      if (!quiet) {
+        console.log(`build ${k + 1}, open ${i + 1}:`);
+        for (const e of entries.sort((a, b) => a.start - b.start)) console.log('  ', JSON.stringify(e));
+      }
+      await page.close();
+    }
+  for (const [k, dir] of dirs.entries())
+    console.log(
+      JSON.stringify({
+        build: dir,
+        rendered: summarize(rendered[k]!),
+        units: units[k]!.length ? summarize(units[k]!) : 'not marked',
+      }),
+    );
+} finally {
+  for (const ext of exts) await ext.close();
+  await couch.stop();
+}
