@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import {
   accountBreakdownFromStats,
   completeDaysScope,
@@ -37,7 +37,12 @@ import {
 import { StaffingSection } from './Staffing';
 import { useAnalyticsStore } from './store';
 import { TeamDataSection } from './TeamData';
-import { ShopLiveSection } from './ShopLive';
+
+/**
+ * The owner's live view (team sync; it brings the sync settings' module): loaded only when the team view is chosen,
+ * so neither is in the page's first load.
+ */
+const ShopLiveSection = lazy(() => import('./ShopLive').then((m) => ({ default: m.ShopLiveSection })));
 
 /** Days of stored messages the handling-time estimate looks at (complete days before today). */
 export const AHT_SAMPLE_DAYS = 7;
@@ -243,7 +248,11 @@ export function AnalyticsPage({ initial }: { initial?: AnalyticsFirst } = {}) {
         </label>
       </section>
 
-      {team ? <ShopLiveSection t={t} now={now} /> : null}
+      {team ? (
+        <Suspense fallback={null}>
+          <ShopLiveSection t={t} now={now} />
+        </Suspense>
+      ) : null}
       {loading ? (
         <p className="rs-empty" role="status">
           {t('anaLoading')}
