@@ -72,14 +72,17 @@ try {
       continue;
     }
     const nav = events.find(
-      (e) =>
-        e.pid === mark.pid && (e.name === 'navigationStart' || e.name === 'fetchStart') && e.cat.includes('blink'),
+      (e) => e.pid === mark.pid && (e.name === 'navigationStart' || e.name === 'fetchStart') && e.cat.includes('blink'),
     );
     const on = events.filter((e) => e.pid === mark.pid && e.tid === mark.tid && e.ph === 'X');
     const start = nav?.ts ?? Math.min(...on.map((e) => e.ts));
     const end = mark.ts;
     const inWindow = on.filter((e) => e.ts >= start && e.ts <= end);
-    const tasks = inWindow.filter((e) => e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask');
+    // Top-level tasks only (RunTask nests inside ThreadControllerImpl::RunTask where both are traced).
+    const outer = inWindow.some((e) => e.name === 'ThreadControllerImpl::RunTask')
+      ? 'ThreadControllerImpl::RunTask'
+      : 'RunTask';
+    const tasks = inWindow.filter((e) => e.name === outer);
     const busy = tasks.reduce((s, e) => s + (e.dur ?? 0), 0) / 1000;
     const by = new Map<string, number>();
     const add = (k: string, d: number) => by.set(k, (by.get(k) ?? 0) + d / 1000);
@@ -113,7 +116,8 @@ try {
       `open ${i}: window ${((end - start) / 1000).toFixed(1)} ms, main thread busy ${busy.toFixed(1)} ms; marks ${JSON.stringify(marks)}`,
     );
     console.log('  ' + top.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(' · '));
-    await sleep(600);
+    // The page's reads after its paint may still run in the IndexedDB backend: let them end before the next open.
+    await sleep(Number(process.env.GAP_MS ?? 8000));
   }
 } finally {
   await ext.close();
