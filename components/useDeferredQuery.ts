@@ -10,7 +10,8 @@ export interface QueryModule {
  * dexie-react-hooks' useLiveQuery, deferred: Dexie itself is loaded by the first query (`load` is a dynamic import
  * of a query module), so a page shows its first frame before Dexie is even parsed (the popup's first data comes
  * from a raw IndexedDB read). From then on the query follows the database (a Dexie live query). Until the query has
- * a result, and whenever `enabled` is false (nothing is loaded then), it returns `initial`.
+ * a result, and whenever `enabled` is false (nothing is loaded then), it returns `initial` (as it is at that render:
+ * a page may get its first data after mounting).
  */
 export function useDeferredQuery<M extends QueryModule, T>(
   load: () => Promise<M>,
@@ -19,7 +20,8 @@ export function useDeferredQuery<M extends QueryModule, T>(
   initial?: T,
   enabled = true,
 ): T | undefined {
-  const [value, setValue] = useState<T | undefined>(initial);
+  // Boxed: a query's result may itself be `undefined` (a missing row), which must replace `initial`.
+  const [value, setValue] = useState<{ v: T } | undefined>();
   useEffect(() => {
     if (!enabled) return;
     let stopped = false;
@@ -27,7 +29,7 @@ export function useDeferredQuery<M extends QueryModule, T>(
     const fail = (err: unknown) => console.warn('[Reply Sentinel] live query failed', err);
     load().then((m) => {
       if (stopped) return;
-      sub = m.liveQuery(() => query(m)).subscribe({ next: (v) => setValue(() => v), error: fail });
+      sub = m.liveQuery(() => query(m)).subscribe({ next: (v) => setValue({ v }), error: fail });
     }, fail);
     return () => {
       stopped = true;
@@ -36,5 +38,5 @@ export function useDeferredQuery<M extends QueryModule, T>(
     // The query is a fresh closure each render; like useLiveQuery, it reruns when `deps` change.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [enabled, ...deps]);
-  return enabled ? value : initial;
+  return enabled && value ? value.v : initial;
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import {
   accountBreakdownFromStats,
   completeDaysScope,
@@ -37,7 +37,12 @@ import {
 import { StaffingSection } from './Staffing';
 import { useAnalyticsStore } from './store';
 import { TeamDataSection } from './TeamData';
-import { ShopLiveSection } from './ShopLive';
+
+/**
+ * The owner's live view (team sync; it brings the sync settings' module): loaded only when the team view is chosen,
+ * so neither is in the page's first load.
+ */
+const ShopLiveSection = lazy(() => import('./ShopLive').then((m) => ({ default: m.ShopLiveSection })));
 
 /** Days of stored messages the handling-time estimate looks at (complete days before today). */
 export const AHT_SAMPLE_DAYS = 7;
@@ -59,7 +64,18 @@ type QueriesModule = typeof import('./query-module');
  * `initial`: the first frame's data, read before the first render (entrypoints/analytics/main.tsx), shown until the
  * live queries have run; they (and Dexie) start only after that frame was painted.
  */
-export function AnalyticsPage({ initial }: { initial?: AnalyticsFirst } = {}) {
+export function AnalyticsPage({
+  initial,
+  later,
+}: {
+  initial?: AnalyticsFirst;
+  /**
+   * The first read, still running when the page had to render (main.tsx's timeout): the page shows "loading" and
+   * waits for it rather than starting its live queries (Dexie, and a second read of the same rows) beside it; a
+   * first read that fails or is of another day or range starts them.
+   */
+  later?: Promise<AnalyticsFirst | undefined>;
+} = {}) {
   const now = useNow(60_000);
   const today = chinaDay(now);
   const st = useAnalyticsStore();
@@ -67,9 +83,25 @@ export function AnalyticsPage({ initial }: { initial?: AnalyticsFirst } = {}) {
   // Staffing averages complete days: one more day back than the range, today left out.
   const from = addDays(today, -range);
   // The first read counts only if it read this day and range (a day that turned while it ran: the live queries).
-  const [first] = useState(() => (initial?.today === today && initial.from === from ? initial : undefined));
+  const ownFirst = (f?: AnalyticsFirst) => (f?.today === today && f.from === from ? f : undefined);
+  const [first, setFirst] = useState(() => ownFirst(initial));
+  const [waiting, setWaiting] = useState(() => !first && !!later);
+  useEffect(() => {
+    if (!waiting || !later) return;
+    let live = true;
+    void later.then((f) => {
+      if (!live) return;
+      setFirst(ownFirst(f));
+      setWaiting(false);
+    });
+    return () => {
+      live = false;
+    };
+    // Once, for the page's first day and range (a later one is the live queries' to read).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   const [painted, setPainted] = useState(false);
-  const queriesOn = !first || painted;
+  const queriesOn = (!first && !waiting) || painted;
   const t = useT({ initial: first?.language, enabled: queriesOn });
   const title = t('anaTitle');
   useEffect(() => {
@@ -243,7 +275,11 @@ export function AnalyticsPage({ initial }: { initial?: AnalyticsFirst } = {}) {
         </label>
       </section>
 
-      {team ? <ShopLiveSection t={t} now={now} /> : null}
+      {team ? (
+        <Suspense fallback={null}>
+          <ShopLiveSection t={t} now={now} />
+        </Suspense>
+      ) : null}
       {loading ? (
         <p className="rs-empty" role="status">
           {t('anaLoading')}

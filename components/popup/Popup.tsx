@@ -33,20 +33,40 @@ const hhmm = (ms: number) =>
 
 /** Dexie and the popup's queries, loaded after the first frame (the first data comes from a raw read: main.tsx). */
 const loadQueries = () => import('./query-module');
-/** `initial`: the data read before the first render (entrypoints/popup/main.tsx), shown until the deferred query has run. */
-export function Popup({ initial }: { initial?: PopupData } = {}) {
+/**
+ * `initial`: the data read before the first render (entrypoints/popup/main.tsx), shown until the deferred query has
+ * run. `later`: that read, still running when the popup had to render (main.tsx's timeout): the popup waits for it
+ * rather than starting Dexie and the same read beside it; none (a failed read) starts the deferred query.
+ */
+export function Popup({ initial, later }: { initial?: PopupData; later?: Promise<PopupData | undefined> } = {}) {
+  const [first, setFirst] = useState(initial);
+  const [waiting, setWaiting] = useState(() => !initial && !!later);
+  useEffect(() => {
+    if (!waiting || !later) return;
+    let live = true;
+    void later.then((d) => {
+      if (!live) return;
+      setFirst(d);
+      setWaiting(false);
+    });
+    return () => {
+      live = false;
+    };
+    // Once: the read started for this popup.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   // The deferred queries start after the first frame is on screen (their Dexie open would otherwise compete with it).
-  const [queriesOn, setQueriesOn] = useState(!initial);
+  const [queriesOn, setQueriesOn] = useState(!initial && !later);
   useLayoutEffect(() => {
-    if (!queriesOn) requestAnimationFrame(() => setTimeout(() => setQueriesOn(true)));
-  }, [queriesOn]);
-  const t = useT({ initial: initial?.language, enabled: queriesOn });
+    if (!queriesOn && !waiting) requestAnimationFrame(() => setTimeout(() => setQueriesOn(true)));
+  }, [queriesOn, waiting]);
+  const t = useT({ initial: first?.language, enabled: queriesOn });
   const now = useNow();
   const section = usePopupStore((s) => s.section);
   const setSection = usePopupStore((s) => s.setSection);
   const today = chinaDay(now);
 
-  const data = useDeferredQuery(loadQueries, (m) => m.readPopupData(Date.now()), [today], initial, queriesOn);
+  const data = useDeferredQuery(loadQueries, (m) => m.readPopupData(Date.now()), [today], first, queriesOn);
   const rules = data?.rules ?? DEFAULT_RULES;
   const { tabs, clocks, rollups } = data ?? {};
 

@@ -1,6 +1,7 @@
 /**
  * The analytics page's first paint on a full database: 90 days × 5 000 inquiries a day seeded as the product stores
- * them (scripts/bench/seed.ts: units, rollups and the per-day aggregates `dayStats`, run inside the service worker).
+ * them (scripts/bench/seed.ts: units, rollups and the per-day aggregates `dayStats`, run inside the service worker;
+ * seeded once per run and shared with the popup's section, popup.ts `seedProfile`).
  *
  * - First paint: a fresh analytics page each time; `performance.mark('rs-analytics-rendered')` (set once the
  *   page has rendered its figures: trends, response times, heatmaps, accounts) and `rs-analytics-painted` (the task
@@ -19,15 +20,14 @@ import { chinaDay } from '../../lib/engine/time';
 import { INDEX } from '../../lib/db/name';
 import { effectiveRules } from '../../lib/rules';
 import { ALL_DAY_PDD, blankPageRenderMs } from './browser';
-import { seedHistory } from './popup';
+import type { Seeded } from './popup';
 import { rangesOf, timeReads, type TimedRead } from './reads';
 import { round, sleep, summarize } from './stats';
 
 export interface AnalyticsOptions {
+  /** A browser on the seeded history (`launchSeeded`, popup.ts). */
   ext: ExtensionHarness;
-  days: number;
-  perDay: number;
-  eventsDays: number;
+  history: Seeded;
   /** Opens per range after half a second of quiet (the very first is the cold one, reported apart). */
   opens: number;
   queryRuns: number;
@@ -71,7 +71,7 @@ async function content(page: Page) {
 
 export async function measureAnalytics(o: AnalyticsOptions) {
   const log = o.log ?? (() => undefined);
-  const { seeded, now } = await seedHistory(o.ext, { days: o.days, perDay: o.perDay, eventsDays: o.eventsDays, log });
+  const { seeded, checked, now } = o.history;
   await sleep(2000);
   const byRange: Record<string, unknown> = {};
   let cold: number | null = null;
@@ -122,7 +122,7 @@ export async function measureAnalytics(o: AnalyticsOptions) {
     if (!/中位数|median/i.test(c.response) || !/[1-9]/.test(c.volume))
       throw new Error(`the analytics page did not render the seeded data (${k}): ${JSON.stringify(c)}`);
   const queries = await reads(o.ext, o.queryRuns, chinaDay(now));
-  return round({ seeded, coldPaintedMs: cold, byRange, floorMs: summarize(floor), shown, queries });
+  return round({ seeded, checked, coldPaintedMs: cold, byRange, floorMs: summarize(floor), shown, queries });
 }
 
 /** The first-paint reads of the page against the raw units it read before, each `runs` times (first = cold). */

@@ -30,7 +30,7 @@ import { measureMainThread } from './mainthread';
 import { PAGE_COST_GOAL } from './pagecost';
 import { measureAnalytics } from './analytics';
 import { measurePalette } from './palette';
-import { measurePopup } from './popup';
+import { launchSeeded, measurePopup, seedProfile, type SeededProfile } from './popup';
 import { SYNC_GOAL_MS, SYNC_MARKERS, measureSync } from './sync';
 import { measureContentHeap, measureWorkerHeap } from './memory';
 import { round, sleep, summarize, type Summary } from './stats';
@@ -337,17 +337,26 @@ async function main() {
         met: pc ? pc.met : false,
       });
     }
+    // The history the popup's and the analytics page's sections (and the latency with history) measure on:
+    // seeded once per run into a profile folder that each of them copies (popup.ts `seedProfile`).
+    let history: SeededProfile | undefined;
+    if (want('popup') || want('analytics')) {
+      const r = await section(`seed history (${SCALE.days} days × ${SCALE.perDay} inquiries)`, () =>
+        seedProfile(extDir, { days: SCALE.days, perDay: SCALE.perDay, eventsDays: 7, log }),
+      );
+      results.seed = r;
+      history = r.result;
+    }
     if (want('popup')) {
       const r = await section(
         `popup and analytics queries (${SCALE.days} days × ${SCALE.perDay} inquiries)`,
         async () => {
-          const ext = await launchExtension({ extensionDir: extDir });
+          if (!history) throw new Error('no seeded history (see the seed section)');
+          const ext = await launchSeeded(extDir, history);
           try {
             const popup = await measurePopup({
               ext,
-              days: SCALE.days,
-              perDay: SCALE.perDay,
-              eventsDays: 7,
+              history,
               opens: SCALE.opens,
               backToBackOpens: SCALE.backToBack,
               queryRuns: 7,
@@ -394,13 +403,12 @@ async function main() {
       const r = await section(
         `analytics page first paint (${SCALE.days} days × ${SCALE.perDay} inquiries)`,
         async () => {
-          const ext = await launchExtension({ extensionDir: extDir });
+          if (!history) throw new Error('no seeded history (see the seed section)');
+          const ext = await launchSeeded(extDir, history);
           try {
             return await measureAnalytics({
               ext,
-              days: SCALE.days,
-              perDay: SCALE.perDay,
-              eventsDays: 7,
+              history,
               opens: SCALE.analyticsOpens,
               queryRuns: 7,
               log,
@@ -662,6 +670,17 @@ function markdown(out: Any): string {
         '',
         `- Reply Sentinel's time by function (ms/s, inclusive): ${JSON.stringify(r.attribution.extension.byFunctionMsPerSec)}`,
         `- page cost (issue 21; scripts/bench/pagecost.ts): script ${r.pageCost.scriptMsPerSec} ms/s + collections it causes (its page's GC − the plain page's) ${r.pageCost.gcDeltaMsPerSec} ms/s + its badges' rendering (native thread time with the badges shown ${r.pageCost.badgesShownThreadNativeMsPerSec} − hidden ${r.pageCost.badgesHiddenThreadNativeMsPerSec} ms/s × ${r.pageCost.badgesThreadToProfile} to the profile's units; the profile's own "(program)" ${r.pageCost.badgesShownProgramMsPerSec} − ${r.pageCost.badgesHiddenProgramMsPerSec}; ${r.pageCost.badgesInPage.p50} badges in the page) ${r.pageCost.badgeRenderDeltaMsPerSec} ms/s = **${r.pageCost.attributableMsPerSec} ms/s, ${r.pageCost.sharePercent}% of its page's busy time, ${r.pageCost.ofNaiveScript}× the naive poller's script** (negative differences are noise and add nothing)`,
+        '',
+      );
+  }
+  const seed = out.seed as Any | undefined;
+  if (seed) {
+    lines.push('## 3·0. The seeded history (once for sections 3 and 3b)', '');
+    const r = seed.result;
+    if (!r) lines.push(`error: ${seed.error}`, '');
+    else
+      lines.push(
+        `Seeded in ${Math.round(seed.ms / 1000)} s (load ${JSON.stringify(seed.load)}): ${JSON.stringify(r.seeded)}; checked against the product's rebuild from the units (a sample of days): ${JSON.stringify(r.checked)}. Each section below runs on a copy of that profile.`,
         '',
       );
   }

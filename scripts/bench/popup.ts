@@ -1,6 +1,7 @@
 /**
  * The popup's first render and the analytics queries on a full database: 90 days × 5 000 inquiries a day
- * seeded the way the product stores them (scripts/bench/seed.ts, run inside the service worker).
+ * seeded the way the product stores them (scripts/bench/seed.ts, run inside the service worker), once per run into
+ * a profile folder (`seedProfile`) that each section copies (`launchSeeded`).
  *
  * - First render: a fresh popup page each time; `performance.mark('rs-popup-rendered')` (set by the popup once its
  *   queue and compliance data have rendered) read as ms since navigation start; `rs-popup-painted` (the task after
@@ -10,24 +11,24 @@
  * - Queries: the reads the popup and the analytics page make (open clocks, today's failures; rollups, the primary
  *   metrics' units and a week of messages over 30 and 90 days), on raw IndexedDB in an extension page.
  */
+import { cp } from 'node:fs/promises';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { seedSettings } from '../../test/e2e/db';
-import type { ExtensionHarness } from '../../test/e2e/harness';
+import { launchExtension, type ExtensionHarness } from '../../test/e2e/harness';
 import { addDays } from '../../lib/compliance';
 import { chinaDay, chinaDayStart } from '../../lib/engine/time';
 import { INDEX } from '../../lib/db/name';
 import { effectiveRules } from '../../lib/rules';
-import { ALL_DAY_PDD, blankPageRenderMs } from './browser';
+import { ALL_DAY_PDD, blankPageRenderMs, tempDir } from './browser';
 import { seedBundle } from './bundle-seed';
 import { rangesOf, timeReads, type ReadPart, type TimedRead } from './reads';
 import { round, sleep, summarize } from './stats';
 
 export interface PopupOptions {
+  /** A browser on the seeded history (`launchSeeded`). */
   ext: ExtensionHarness;
-  days: number;
-  perDay: number;
-  /** Days of raw events stored (see SeedOptions.eventsDays). */
-  eventsDays: number;
+  history: Seeded;
   /** Opens after half a second of quiet (the first is the cold one). */
   opens: number;
   /** Then opens each right after the previous one closed (reported apart). */
@@ -57,15 +58,35 @@ async function openPopup(ext: ExtensionHarness): Promise<{ page: Page; renderedM
   return { page, renderedMs, paintedMs };
 }
 
+/** What `seedHistory` stored and checked. */
+export interface Seeded {
+  seeded: {
+    events: number;
+    clocks: number;
+    units: number;
+    rollups: number;
+    dayStats: number;
+    pending: number;
+    computeMs: number;
+    writeWaitMs: number;
+    ms: number;
+  };
+  /** The sample of days whose stored rollups and aggregates were checked against a rebuild from their units. */
+  checked: { days: number; units: number; rollups: number; dayStats: number };
+  /** The instant the history was seeded up to (today's part ends here). */
+  now: number;
+}
+
 /**
  * Seeds `days` × `perDay` inquiries into the extension's database from inside its service worker (in slices of 10
- * days, with progress), checks something was stored, then restarts the worker so it rehydrates from the seeded rows
+ * days, with progress), checks a sample of days (the oldest, one in the middle, yesterday, today) against the
+ * product's rebuild from their units (`verifySeed`), then restarts the worker so it rehydrates from the seeded rows
  * (as after a browser restart). Also used by scripts/bench/profile-popup.ts.
  */
 export async function seedHistory(
   ext: ExtensionHarness,
   o: { days: number; perDay: number; eventsDays: number; log?: (s: string) => void },
-) {
+): Promise<Seeded> {
   const log = o.log ?? (() => undefined);
   await seedSettings(ext, { ...ALL_DAY_PDD, language: 'zh_CN', notifications: false });
   const sw = await ext.serviceWorker();
@@ -73,7 +94,17 @@ export async function seedHistory(
   const now = Date.now();
   log(`  seeding ${o.days} days × ${o.perDay} inquiries in the service worker…`);
   await sw.evaluate(`${code}\n;globalThis.RSSeed = RSSeed; 1`);
-  const seeded = { events: 0, clocks: 0, units: 0, rollups: 0, dayStats: 0, pending: 0, ms: 0 };
+  const seeded: Seeded['seeded'] = {
+    events: 0,
+    clocks: 0,
+    units: 0,
+    rollups: 0,
+    dayStats: 0,
+    pending: 0,
+    computeMs: 0,
+    writeWaitMs: 0,
+    ms: 0,
+  };
   // In slices of 10 days (each day's rollups are its own rows), with progress.
   for (let first = 0; first < o.days; first += 10) {
     const days = Math.min(10, o.days - first);
@@ -85,14 +116,48 @@ export async function seedHistory(
   }
   log(`  seeded ${JSON.stringify(seeded)}`);
   if (!seeded.clocks || !seeded.rollups) throw new Error(`seeding stored nothing: ${JSON.stringify(seeded)}`);
+  const sample = [...new Set([o.days - 1, Math.floor(o.days / 2), 1, 0])].filter((d) => d >= 0 && d < o.days);
+  const checked = (await sw.evaluate(
+    `RSSeed.verifySeed({ days: ${JSON.stringify(sample)}.map((d) => RSSeed.dayBack(${now}, d)), now: ${now} })`,
+  )) as Seeded['checked'];
+  log(`  checked against a rebuild from the units: ${JSON.stringify(checked)}`);
   await ext.stopServiceWorkers();
   await ext.serviceWorker();
-  return { seeded, now };
+  return { seeded, checked, now };
+}
+
+/** A profile folder holding a seeded history (`seedProfile`), shared by the sections that need one. */
+export interface SeededProfile extends Seeded {
+  dir: string;
+}
+
+/**
+ * Seeds the history once into a profile folder of its own (one browser, closed afterwards), for every section of a
+ * run that needs it: each then launches on a copy (`launchSeeded`), so what one section writes (the latency
+ * samples) does not reach another, and none pays for the seeding again.
+ */
+export async function seedProfile(
+  extensionDir: string,
+  o: { days: number; perDay: number; eventsDays: number; log?: (s: string) => void },
+): Promise<SeededProfile> {
+  const dir = await tempDir('rs-bench-seeded-');
+  const ext = await launchExtension({ extensionDir, userDataDir: dir });
+  try {
+    return { dir, ...(await seedHistory(ext, o)) };
+  } finally {
+    await ext.close();
+  }
+}
+
+/** A browser on a fresh copy of a seeded profile: the worker starts on the stored history, as after a restart. */
+export async function launchSeeded(extensionDir: string, profile: SeededProfile): Promise<ExtensionHarness> {
+  const copy = path.join(await tempDir('rs-bench-profile-'), 'profile');
+  await cp(profile.dir, copy, { recursive: true });
+  return launchExtension({ extensionDir, userDataDir: copy });
 }
 
 export async function measurePopup(o: PopupOptions) {
-  const log = o.log ?? (() => undefined);
-  const { seeded, now } = await seedHistory(o.ext, { days: o.days, perDay: o.perDay, eventsDays: o.eventsDays, log });
+  const { seeded, checked, now } = o.history;
   // Let the restarted worker settle.
   await sleep(2000);
 
@@ -151,6 +216,7 @@ export async function measurePopup(o: PopupOptions) {
   const queries = await analyticsQueries(o.ext, o.queryRuns, chinaDay(now));
   return round({
     seeded,
+    checked,
     firstRenderMs: { cold, warm: summarize(renders), backToBack: summarize(backToBack) },
     /** A blank extension page's first render, opened before each warm open: the goal's floor. */
     floorMs: summarize(floor),

@@ -2,7 +2,8 @@
  * Dev tool: seeds a kept profile once (90 d × 5000/d), then opens the popup N times and prints the performance
  * marks and resource timings of each open. `npx jiti scripts/bench/profile-popup.ts [opens]` after
  * `npx wxt build --mode demo`. The profile and a copy of the extension live in /tmp/rs-prof, or $RS_PROF_ROOT (delete
- * to reseed). PAGE=analytics.html,popup.html picks the pages (analytics: until `rs-analytics-painted`).
+ * to reseed). PAGE=analytics.html,popup.html picks the pages, opened in turn (analytics: until `rs-analytics-painted`;
+ * blank.html: an empty page; vendor.html: the shared `ui` chunk alone, until it was evaluated).
  */
 import { cp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { launchExtension, DEMO_EXTENSION_DIR } from '../../test/e2e/harness';
@@ -20,9 +21,12 @@ await writeFile(
   '<!doctype html><html><head><meta charset="utf-8"></head><body><div id="root"></div><script>performance.mark("inline")</script></body></html>',
 );
 const ui = (await readdir(`${EXT}/chunks`)).find((f) => f.startsWith('ui-'));
+// vendor.html: the shared `ui` chunk (React and what the pages share) alone, marked once it has been evaluated: the
+// fixed cost every React page pays before its first render, against blank.html's.
+await writeFile(`${EXT}/vendor-mark.js`, `import '/chunks/${ui}';\nperformance.mark('rs-vendor-loaded');\n`);
 await writeFile(
   `${EXT}/vendor.html`,
-  `<!doctype html><html><head><meta charset="utf-8"><script type="module" src="/chunks/${ui}"></script></head><body><div id="root"></div></body></html>`,
+  `<!doctype html><html><head><meta charset="utf-8"><script type="module" src="/vendor-mark.js"></script></head><body><div id="root"></div></body></html>`,
 );
 const popupHtml = await readFile(`${EXT}/popup.html`, 'utf8');
 await writeFile(`${EXT}/popup-nofirst.html`, popupHtml.replace(/<script[^>]*popup-first[^>]*><\/script>/, ''));
@@ -43,6 +47,10 @@ try {
       });
     else if (PAGE.startsWith('popup'))
       await page.waitForFunction(() => performance.getEntriesByName('rs-popup-rendered').length > 0, null, {
+        timeout: 30_000,
+      });
+    else if (PAGE.startsWith('vendor'))
+      await page.waitForFunction(() => performance.getEntriesByName('rs-vendor-loaded').length > 0, null, {
         timeout: 30_000,
       });
     else await page.waitForLoadState('load');

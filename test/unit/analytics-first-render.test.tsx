@@ -118,6 +118,27 @@ describe('analytics page from its first read', () => {
     expect(aboveTheFold()).toEqual(first);
   }, 40_000);
 
+  it('a first read still running at the first render: "loading", then its figures, the same as the live queries’', async () => {
+    const raw = analyticsFromRaw(await readAnalyticsRaw(NOW, 30));
+    let arrive!: (f: typeof raw | undefined) => void;
+    render(<AnalyticsPage later={new Promise((r) => (arrive = r))} />);
+    expect(screen.getByText('正在读取数据…')).toBeTruthy();
+    // Waiting for it: no live query shows anything meanwhile.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(document.getElementById('ana-trends')).toBeNull();
+    arrive(raw);
+    await vi.waitFor(() => expect(document.getElementById('ana-trends')).not.toBeNull());
+    const first = aboveTheFold();
+    expect(first.trends.join()).toContain('达标 10 · 未达标 5');
+    await vi.waitFor(() => expect(document.querySelector('#ana-missed tbody tr')).not.toBeNull(), { timeout: 15_000 });
+    expect(aboveTheFold()).toEqual(first);
+    cleanup();
+    // A first read that failed (none came): the live queries read the page's figures.
+    render(<AnalyticsPage later={Promise.resolve(undefined)} />);
+    await vi.waitFor(() => expect(document.getElementById('ana-trends')).not.toBeNull(), { timeout: 15_000 });
+    expect(aboveTheFold()).toEqual(first);
+  }, 40_000);
+
   it('a first read of another day or range is not shown (the live queries read the page’s own)', async () => {
     const initial = analyticsFromRaw(await readAnalyticsRaw(NOW, 90)); // the page opens at 30 days
     render(<AnalyticsPage initial={initial} />);

@@ -79,3 +79,20 @@ describe("the popup's first load", () => {
     expect([...firstLoad(path.join(ROOT, 'lib/ui/query-module.ts')).packages.keys()]).toContain('dexie');
   });
 });
+
+describe("the analytics page's first load", () => {
+  it('imports neither Dexie nor the team-sync modules statically (the owner view loads when the team view is chosen)', () => {
+    const { files, packages } = firstLoad(path.join(ROOT, 'entrypoints/analytics/main.tsx'));
+    const rel = [...files].map((f) => path.relative(ROOT, f));
+    expect(rel).toContain('components/analytics/AnalyticsPage.tsx');
+    expect([...packages].filter(([p]) => DEXIE.test(p) || p.startsWith('pouchdb'))).toEqual([]);
+    for (const later of [
+      'lib/ui/db.ts',
+      'lib/db/schema.ts',
+      'components/analytics/query-module.ts',
+      'components/analytics/ShopLive.tsx',
+      'components/sync/SyncSettings.tsx',
+    ])
+      expect(rel).not.toContain(later);
+  });
+});

@@ -180,6 +180,28 @@ describe('Popup', () => {
     expect(screen.getByRole('tab', { name: '等待队列 (2)' })).toBeTruthy();
   });
 
+  it('a first read still running at the first render is waited for, then shown, then the database followed', async () => {
+    await uiDb.clocks.put(clock('first', { buyerNick: '先到的' }));
+    const initial = await readPopupData(NOW);
+    let arrive!: (d: typeof initial | undefined) => void;
+    render(<Popup later={new Promise((r) => (arrive = r))} />);
+    // Meanwhile no deferred query runs: what the database holds does not show before the read is in.
+    await uiDb.clocks.put(clock('second', { buyerNick: '后到的', dueAt: NOW + 60_000 }));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(screen.queryByRole('button', { name: /先到的|后到的/ })).toBeNull();
+    arrive(initial);
+    expect(await screen.findByRole('button', { name: /先到的/ })).toBeTruthy();
+    expect(screen.getByRole('tab', { name: '等待队列 (1)' })).toBeTruthy();
+    // Then the deferred query follows the database.
+    expect(await screen.findByRole('button', { name: /后到的/ })).toBeTruthy();
+    expect(screen.getByRole('tab', { name: '等待队列 (2)' })).toBeTruthy();
+    cleanup();
+    // A read that failed: the deferred query reads it all.
+    render(<Popup later={Promise.resolve(undefined)} />);
+    expect(await screen.findByRole('button', { name: /后到的/ })).toBeTruthy();
+    expect(screen.getByRole('tab', { name: '等待队列 (2)' })).toBeTruthy();
+  });
+
   it('clicking a queued buyer asks the background to focus that workbench', async () => {
     await uiDb.clocks.put(clock('b1', { buyerNick: '小张' }));
     const send = vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockResolvedValue(undefined as never);
