@@ -22,6 +22,7 @@ import {
   WAITING_MAX_AGE_MS,
   type UnitDoc,
 } from '../../lib/sync/docs';
+import { agentId } from '../../lib/background/team';
 import { startTeamSync } from '../../lib/sync';
 import {
   FULL_CHECK_MS,
@@ -649,6 +650,41 @@ describe('the pusher: older days', () => {
     await db.rollups.where('day').equals(d.day).delete();
     await new TeamSync(db, host).push();
     expect(onServer(d.day)).toBe(2);
+  });
+});
+
+describe('the agent id (a fresh installation: none stored yet)', () => {
+  const stored = async () => (await db.meta.get('agentId'))?.value;
+
+  it('callers at the same time get one id, the one stored', async () => {
+    await db.meta.delete('agentId');
+    const ids = await Promise.all([agentId(db), agentId(db), agentId(db)]);
+    expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(new Set(ids).size).toBe(1);
+    expect(await stored()).toBe(ids[0]);
+    expect(await agentId(db)).toBe(ids[0]);
+  });
+
+  it('the first push and the settings page’s status read at once: every document carries the stored id', async () => {
+    // Saving the setting starts the first push; the settings page reads the status right away. Each created an id
+    // of its own: the pusher sent everything under one, the stored one was the other (the e2e's agent filter found
+    // none of this browser's waiting buyers on the server), and a worker restart would push a second agent.
+    await db.meta.delete('agentId');
+    await db.units.put(unit());
+    await db.clocks.put(clock());
+    expect(await sync.set(CFG)).toEqual({ ok: true });
+    const [, status] = await Promise.all([sync.push(), sync.status(), sync.status()]);
+    const id = await stored();
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(status.agent).toBe(id);
+    const agents = [...couch.docs.values()].map((d) => d.doc.agent);
+    expect(agents).toHaveLength(3); // the agent, the unit, the clock
+    expect(new Set(agents)).toEqual(new Set([id]));
+    expect(couch.docs.has(`c|${id}|pdd|shop|b2`)).toBe(true);
+    // A restarted worker pushes as the same agent: nothing new, nothing twice.
+    const revs = [...couch.docs.entries()].map(([k, d]) => [k, d.rev]);
+    await new TeamSync(db, host).push();
+    expect([...couch.docs.entries()].map(([k, d]) => [k, d.rev])).toEqual(revs);
   });
 });
 
