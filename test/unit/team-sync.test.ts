@@ -907,6 +907,38 @@ describe('the pusher: a push costs what changed', () => {
     expect(couch.writes).toBe(w2);
   });
 
+  it('clocks written by an intake transaction (with events, units, rollups; put or bulkPut) and marked later are pushed', async () => {
+    const s = startTeamSync(db, host);
+    await s.push();
+    await expectServerEqualsLocal();
+    // As the worker's ingest: one transaction over several tables, clocks written one by one or in one bulkPut.
+    for (const bulk of [false, true]) {
+      const buyers = bulk ? ['k3', 'k4', 'k5'] : ['k1', 'k2'];
+      const rows = buyers.map((b) => clock({ key: `pdd|shop|${b}`, buyer: b }));
+      await db.transaction('rw', [db.events, db.clocks, db.units, db.rollups], async () => {
+        await db.events.bulkPut(buyers.map((b) => ({ key: `e-${b}`, conv: `pdd|shop|${b}` }) as never));
+        if (bulk) await db.clocks.bulkPut(rows);
+        else for (const r of rows) await db.clocks.put(r);
+        await db.units.put(unit({ buyer: buyers[0], result: 'pending', replyAt: null }));
+        await db.rollups.put(rollup({ pass: 200, pending: buyers.length }));
+      });
+      await settle();
+      const partial = s.stats.partial;
+      await s.push();
+      expect(s.stats.partial).toBe(partial + 1);
+      for (const b of buyers) expect(couch.docs.has(`c|${AGENT_A}|pdd|shop|${b}`)).toBe(true);
+      await expectServerEqualsLocal();
+    }
+    // The alert bookkeeping's update of one clock, and of a clock that is gone: nothing lost, nothing invented.
+    await db.clocks.update('pdd|shop|k1', { status: 'breached' });
+    await db.clocks.update('pdd|shop|none', { status: 'breached' });
+    await settle();
+    await s.push();
+    expect(couch.docs.get(`c|${AGENT_A}|pdd|shop|k1`)?.doc).toMatchObject({ status: 'breached' });
+    expect(s.stats.full).toBe(1);
+    await expectServerEqualsLocal();
+  });
+
   it('a write whose keys Dexie does not list (50 rows or more), or a row of an older day, is a full diff', async () => {
     const s = startTeamSync(db, host);
     await s.push();
