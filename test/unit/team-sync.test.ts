@@ -939,6 +939,43 @@ describe('the pusher: a push costs what changed', () => {
     await expectServerEqualsLocal();
   });
 
+  it('off with the server unreachable, clocks changed while off, on again: the server equals the local waits', async () => {
+    // The e2e's sequence, wired as the worker is: what changed while off (nothing kept) and a clock written while
+    // the first push after turning on runs both reach the server.
+    const s = startTeamSync(db, host);
+    await s.push();
+    await expectServerEqualsLocal();
+    couch.down = true;
+    expect(await s.set({ ...CFG, enabled: false })).toMatchObject({ ok: true, withdraw: 'failed' });
+    expect(couch.docs.has(`c|${AGENT_A}|${clock().key}`)).toBe(true); // stranded, as the settings page said
+    await db.clocks.update(clock().key, { status: 'answered' });
+    await db.clocks.bulkPut([clock({ key: 'pdd|shop|w1', buyer: 'w1' }), clock({ key: 'pdd|shop|w2', buyer: 'w2' })]);
+    await db.units.put(unit({ buyer: 'w1', result: 'pending', replyAt: null }));
+    await settle();
+    expect(host.timers).toEqual([]);
+    couch.down = false;
+    expect(await s.set(CFG)).toEqual({ ok: true });
+    // A clock written while the first push runs (between its reads and its writes).
+    const bulk = couch.bulkDocs.bind(couch);
+    let once = true;
+    couch.bulkDocs = async (list: object[]) => {
+      if (once) {
+        once = false;
+        await db.clocks.put(clock({ key: 'pdd|shop|w3', buyer: 'w3' }));
+        await settle();
+      }
+      return bulk(list);
+    };
+    await s.push();
+    while (host.timers.length) {
+      host.timers.shift()!.fn();
+      await s.push();
+    }
+    expect(couch.docs.has(`c|${AGENT_A}|${clock().key}`)).toBe(false);
+    for (const b of ['w1', 'w2', 'w3']) expect(couch.docs.has(`c|${AGENT_A}|pdd|shop|${b}`)).toBe(true);
+    await expectServerEqualsLocal();
+  });
+
   it('a write whose keys Dexie does not list (50 rows or more), or a row of an older day, is a full diff', async () => {
     const s = startTeamSync(db, host);
     await s.push();
