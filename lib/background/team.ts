@@ -23,13 +23,23 @@ export type TeamImportReply =
     }
   | { ok: false; error: string };
 
-/** This installation's id for team exports (`meta.agentId`), created on first use (a malformed one is replaced). */
+/**
+ * This installation's id for team exports and team sync (`meta.agentId`), created on first use (a malformed one is
+ * replaced). Read and created in one read-write transaction: callers at the same time (the first push and the
+ * settings page's status read) wait for each other and all get the one id stored, never one each.
+ */
 export async function agentId(db: SentinelDB): Promise<string> {
-  const row = await db.meta.get(AGENT_ID_KEY);
-  if (typeof row?.value === 'string' && AGENT_ID.test(row.value)) return row.value;
-  const id = crypto.randomUUID();
-  await db.meta.put({ key: AGENT_ID_KEY, value: id });
-  return id;
+  const stored = (row: { value: unknown } | undefined) =>
+    typeof row?.value === 'string' && AGENT_ID.test(row.value) ? row.value : undefined;
+  const known = stored(await db.meta.get(AGENT_ID_KEY));
+  if (known) return known;
+  return db.transaction('rw', db.meta, async () => {
+    const now = stored(await db.meta.get(AGENT_ID_KEY));
+    if (now) return now;
+    const id = crypto.randomUUID();
+    await db.meta.put({ key: AGENT_ID_KEY, value: id });
+    return id;
+  });
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   WAITING_MAX_AGE_MS,
   type UnitDoc,
 } from '../../lib/sync/docs';
+import { agentId } from '../../lib/background/team';
 import { startTeamSync } from '../../lib/sync';
 import {
   FULL_CHECK_MS,
@@ -652,6 +653,41 @@ describe('the pusher: older days', () => {
   });
 });
 
+describe('the agent id (a fresh installation: none stored yet)', () => {
+  const stored = async () => (await db.meta.get('agentId'))?.value;
+
+  it('callers at the same time get one id, the one stored', async () => {
+    await db.meta.delete('agentId');
+    const ids = await Promise.all([agentId(db), agentId(db), agentId(db)]);
+    expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(new Set(ids).size).toBe(1);
+    expect(await stored()).toBe(ids[0]);
+    expect(await agentId(db)).toBe(ids[0]);
+  });
+
+  it('the first push and the settings page’s status read at once: every document carries the stored id', async () => {
+    // Saving the setting starts the first push; the settings page reads the status right away. Each created an id
+    // of its own: the pusher sent everything under one, the stored one was the other (the e2e's agent filter found
+    // none of this browser's waiting buyers on the server), and a worker restart would push a second agent.
+    await db.meta.delete('agentId');
+    await db.units.put(unit());
+    await db.clocks.put(clock());
+    expect(await sync.set(CFG)).toEqual({ ok: true });
+    const [, status] = await Promise.all([sync.push(), sync.status(), sync.status()]);
+    const id = await stored();
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(status.agent).toBe(id);
+    const agents = [...couch.docs.values()].map((d) => d.doc.agent);
+    expect(agents).toHaveLength(3); // the agent, the unit, the clock
+    expect(new Set(agents)).toEqual(new Set([id]));
+    expect(couch.docs.has(`c|${id}|pdd|shop|b2`)).toBe(true);
+    // A restarted worker pushes as the same agent: nothing new, nothing twice.
+    const revs = [...couch.docs.entries()].map(([k, d]) => [k, d.rev]);
+    await new TeamSync(db, host).push();
+    expect([...couch.docs.entries()].map(([k, d]) => [k, d.rev])).toEqual(revs);
+  });
+});
+
 describe('view only, and turning pushing off', () => {
   it('view only: the server is checked once when saved, then nothing is pushed whatever changes', async () => {
     await db.units.put(unit());
@@ -869,6 +905,75 @@ describe('the pusher: a push costs what changed', () => {
     await s.push();
     expect(s.stats).toEqual({ full: 1, partial: 3, rowsRead: 208 });
     expect(couch.writes).toBe(w2);
+  });
+
+  it('clocks written by an intake transaction (with events, units, rollups; put or bulkPut) and marked later are pushed', async () => {
+    const s = startTeamSync(db, host);
+    await s.push();
+    await expectServerEqualsLocal();
+    // As the worker's ingest: one transaction over several tables, clocks written one by one or in one bulkPut.
+    for (const bulk of [false, true]) {
+      const buyers = bulk ? ['k3', 'k4', 'k5'] : ['k1', 'k2'];
+      const rows = buyers.map((b) => clock({ key: `pdd|shop|${b}`, buyer: b }));
+      await db.transaction('rw', [db.events, db.clocks, db.units, db.rollups], async () => {
+        await db.events.bulkPut(buyers.map((b) => ({ key: `e-${b}`, conv: `pdd|shop|${b}` }) as never));
+        if (bulk) await db.clocks.bulkPut(rows);
+        else for (const r of rows) await db.clocks.put(r);
+        await db.units.put(unit({ buyer: buyers[0], result: 'pending', replyAt: null }));
+        await db.rollups.put(rollup({ pass: 200, pending: buyers.length }));
+      });
+      await settle();
+      const partial = s.stats.partial;
+      await s.push();
+      expect(s.stats.partial).toBe(partial + 1);
+      for (const b of buyers) expect(couch.docs.has(`c|${AGENT_A}|pdd|shop|${b}`)).toBe(true);
+      await expectServerEqualsLocal();
+    }
+    // The alert bookkeeping's update of one clock, and of a clock that is gone: nothing lost, nothing invented.
+    await db.clocks.update('pdd|shop|k1', { status: 'breached' });
+    await db.clocks.update('pdd|shop|none', { status: 'breached' });
+    await settle();
+    await s.push();
+    expect(couch.docs.get(`c|${AGENT_A}|pdd|shop|k1`)?.doc).toMatchObject({ status: 'breached' });
+    expect(s.stats.full).toBe(1);
+    await expectServerEqualsLocal();
+  });
+
+  it('off with the server unreachable, clocks changed while off, on again: the server equals the local waits', async () => {
+    // The e2e's sequence, wired as the worker is: what changed while off (nothing kept) and a clock written while
+    // the first push after turning on runs both reach the server.
+    const s = startTeamSync(db, host);
+    await s.push();
+    await expectServerEqualsLocal();
+    couch.down = true;
+    expect(await s.set({ ...CFG, enabled: false })).toMatchObject({ ok: true, withdraw: 'failed' });
+    expect(couch.docs.has(`c|${AGENT_A}|${clock().key}`)).toBe(true); // stranded, as the settings page said
+    await db.clocks.update(clock().key, { status: 'answered' });
+    await db.clocks.bulkPut([clock({ key: 'pdd|shop|w1', buyer: 'w1' }), clock({ key: 'pdd|shop|w2', buyer: 'w2' })]);
+    await db.units.put(unit({ buyer: 'w1', result: 'pending', replyAt: null }));
+    await settle();
+    expect(host.timers).toEqual([]);
+    couch.down = false;
+    expect(await s.set(CFG)).toEqual({ ok: true });
+    // A clock written while the first push runs (between its reads and its writes).
+    const bulk = couch.bulkDocs.bind(couch);
+    let once = true;
+    couch.bulkDocs = async (list: object[]) => {
+      if (once) {
+        once = false;
+        await db.clocks.put(clock({ key: 'pdd|shop|w3', buyer: 'w3' }));
+        await settle();
+      }
+      return bulk(list);
+    };
+    await s.push();
+    while (host.timers.length) {
+      host.timers.shift()!.fn();
+      await s.push();
+    }
+    expect(couch.docs.has(`c|${AGENT_A}|${clock().key}`)).toBe(false);
+    for (const b of ['w1', 'w2', 'w3']) expect(couch.docs.has(`c|${AGENT_A}|pdd|shop|${b}`)).toBe(true);
+    await expectServerEqualsLocal();
   });
 
   it('a write whose keys Dexie does not list (50 rows or more), or a row of an older day, is a full diff', async () => {
