@@ -64,6 +64,8 @@ export class Recompute {
     const db = this.db;
     const fresh = page?.added;
     const staged: Staged = { convs: 0, clocks: [], threads: [], dropped: 0 };
+    // Each conversation once (its stored units are read once, its deltas must count once).
+    convs = [...new Set(convs)];
     // Everything the loop reads, in one batch of parallel requests (what `pre` does not hold yet).
     await this.prefetch(pre, convs, now);
     const frozen = pre.frozen!;
@@ -76,8 +78,10 @@ export class Recompute {
     for (const conv of convs) {
       const cached = this.threads.peek(conv);
       const added = fresh?.get(conv) ?? [];
+      // Neither held nor read: the cache was cleared while the reads waited (a space recovery): read it now.
+      if (!cached && !pre.threads.has(conv)) await this.prefetch(pre, [conv], now);
       // Kept in thread order: new messages usually come last, and are then appended (no copy of a Map, no sort).
-      const events = withAdded(cached ?? pre.threads.get(conv)!, added);
+      const events = withAdded(cached ?? pre.threads.get(conv), added);
       const thread: StagedThread = { conv, events, base: cached, put: added, deleted: [] };
       staged.threads.push(thread);
       if (!events.length) continue;
@@ -152,9 +156,9 @@ export class Recompute {
     // from them (a malformed row). Rollup and per-day deltas add up, so one delta for all conversations moves them as
     // one per conversation would.
     await Promise.all([
-      clockRows.length ? db.clocks.bulkPut(clockRows) : undefined,
-      unitGone.length ? db.units.bulkDelete(unitGone) : undefined,
-      unitPuts.length ? db.units.bulkPut(unitPuts) : undefined,
+      ...chunks(clockRows).map((c) => db.clocks.bulkPut(c)),
+      ...chunks(unitGone).map((c) => db.units.bulkDelete(c)),
+      ...chunks(unitPuts).map((c) => db.units.bulkPut(c)),
       applyRollupDelta(db, replacedAll, changedAll, now),
       applyDayStatsChange(db, replacedAll, changedAll),
     ]);
@@ -348,6 +352,16 @@ function withAdded(cached: CachedThread | undefined, added: readonly EventRow[])
   const merged = new Map(cached.byKey);
   for (const e of added) merged.set(e.key, e);
   return [...merged.values()].sort(threadCompare);
+}
+
+/**
+ * Writes in pieces under 50 rows: Dexie reports the keys of a smaller bulk write to `storagemutated` listeners (team
+ * sync pushes just those), a larger one as the whole table (a full check).
+ */
+function chunks<T>(rows: readonly T[], size = 49): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
 }
 
 /** A result that no later message can change unless a message of its own day arrives (not pending or unknown). */

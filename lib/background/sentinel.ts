@@ -282,7 +282,8 @@ export class Sentinel {
         // the clocks of the conversations shown, and, when they are few (a new message; not a page's whole list read
         // again), what recomputing them needs: their units, this account's coverage.
         const cache = this.recomputer.threads;
-        const unheld = rows.filter((r) => !cache.peek(r.conv));
+        const generation = cache.generation;
+        let unheld = rows.filter((r) => !cache.peek(r.conv));
         const shown = [...new Set(rows.map((r) => r.conv))];
         const pre = emptyPrefetch();
         const [read, clocks] = await Promise.all([
@@ -293,7 +294,13 @@ export class Sentinel {
             threads: false,
           }),
         ]);
-        const readByKey = new Map(unheld.map((r, i) => [r.key, read[i]]));
+        let stored = read;
+        // The cache was cleared while the reads waited (a space recovery deleted messages): read every copy here.
+        if (cache.generation !== generation) {
+          unheld = rows;
+          stored = await db.events.bulkGet(rows.map((r) => r.key));
+        }
+        const readByKey = new Map(unheld.map((r, i) => [r.key, stored[i]]));
         const fresh = new Map<string, EventRow>();
         // When the page showed each conversation (any of its events: new, known again, or a counter reading).
         const sighted = new Map<string, number>();

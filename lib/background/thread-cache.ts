@@ -91,7 +91,14 @@ export class ThreadCache {
   clear(): void {
     this.threads.clear();
     this.total = 0;
+    this.generation++;
   }
+
+  /**
+   * How many times the cache was cleared: a reader that looked at the cache before an await checks it did not change
+   * in between (a space recovery deletes messages and clears the cache outside the serial queue).
+   */
+  generation = 0;
 
   /** Messages held, over all conversations. */
   get size(): number {
