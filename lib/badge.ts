@@ -96,10 +96,13 @@ export function badgePainter(api: BadgeApi, textColor = '#ffffff'): (view: Badge
       if (shown[key] === value) return;
       shown[key] = value;
       calls.push(
-        call(value).catch((err: unknown) => {
-          if (shown[key] === value) delete shown[key];
-          throw err;
-        }),
+        // A setter that throws at once (an old browser without it) is retried too.
+        Promise.resolve()
+          .then(() => call(value))
+          .catch((err: unknown) => {
+            if (shown[key] === value) delete shown[key];
+            throw err;
+          }),
       );
     };
     // The text first: it is what the agent looks at (and what the latency benchmark waits for).

@@ -170,7 +170,8 @@ export class TabTitle {
     if (norm(this.doc.title) === norm(want)) return;
     // The <title>'s one text node, rewritten in place: document.title's setter replaces the element's children (a
     // removal and an insertion, for every mutation observer of the page), measured ≈ 1.5–4× the cost of a data change.
-    const el = this.doc.querySelector('title');
+    // The document's own <title> (not an SVG icon's): the one document.title reads.
+    const el = this.doc.head?.querySelector(':scope > title');
     const node = el?.firstChild;
     if (node && node === el.lastChild && node.nodeType === Node.TEXT_NODE) (node as Text).data = want;
     else this.doc.title = want;

@@ -43,4 +43,21 @@ describe('the toolbar badge painter', () => {
     await paint({ text: '', color: BADGE_COLORS.calm, title: '一切正常' });
     expect(a.calls).toEqual(['title=一切正常']);
   });
+
+  it('a setter that throws at once (not a rejected promise) is retried too', async () => {
+    const a = fakeAction();
+    let missing = true;
+    const paint = badgePainter({
+      ...a.api,
+      textColor: (c) => {
+        if (missing) throw new TypeError('setBadgeTextColor is not a function');
+        return a.api.textColor(c);
+      },
+    });
+    await expect(paint({ text: '1:00', color: BADGE_COLORS.calm, title: 'x' })).rejects.toThrow('not a function');
+    missing = false;
+    a.calls.length = 0;
+    await paint({ text: '1:00', color: BADGE_COLORS.calm, title: 'x' });
+    expect(a.calls).toEqual(['textColor=#ffffff']);
+  });
 });
