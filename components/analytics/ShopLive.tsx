@@ -140,7 +140,7 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
       try {
         do {
           again = false;
-          if (unitDays.length) await readUnits(remote, docs, unitDays);
+          if (unitDays.length) await readUnits(remote, docs, unitDays, () => stopped);
           if (stopped) return;
           for (const c of held.splice(0)) {
             docs.apply(c.id, c.doc, c.deleted);
@@ -159,6 +159,9 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
       const conn = await ask({ type: 'syncConnect' });
       if (stopped) return;
       if (!conn.ok) return setState((s) => ({ kind: 'off', closed: s.kind === 'live' || s.kind === 'error' }));
+      // What the view reads with: the stored setting, once watched, is compared with it (turned off between this
+      // answer and the first watched value: the view closes, it does not keep a feed open while sync is off).
+      seenSetting.current = viewSettingKey({ enabled: true, ...conn });
       performance.mark('rs-shop-asked');
       try {
         const { openRemote } = await loading;

@@ -127,7 +127,9 @@ export function Popup({ initial, later }: { initial?: PopupData; later?: Promise
             onClick={() => setSection(s)}
           >
             {s === 'queue'
-              ? `${t('popupQueue')} (${queue.length})`
+              ? data
+                ? `${t('popupQueue')} (${queue.length})`
+                : t('popupQueue')
               : s === 'compliance'
                 ? t('popupCompliance')
                 : t('popupPhrases')}
@@ -137,6 +139,11 @@ export function Popup({ initial, later }: { initial?: PopupData; later?: Promise
       {section === 'phrases' ? (
         <section role="tabpanel" id="panel-phrases" aria-labelledby="tab-phrases">
           <Phrases t={t} />
+        </section>
+      ) : !data ? (
+        // Nothing read yet (the first read still running): say so, not "no workbench open" or empty figures.
+        <section role="tabpanel" id={`panel-${section}`} aria-labelledby={`tab-${section}`} aria-busy="true">
+          <p className="rs-empty">{t('anaLoading')}</p>
         </section>
       ) : section === 'queue' ? (
         <section role="tabpanel" id="panel-queue" aria-labelledby="tab-queue">

@@ -174,21 +174,23 @@ export function viewSettingKey(raw: unknown): string {
 const READS_AT_ONCE = 4;
 
 /**
- * Reads the units a narrowed `ShopDocs` still needs (`unitReads`) until none is missing, `READS_AT_ONCE` at a time.
- * Returns the number of reads.
+ * Reads the units a narrowed `ShopDocs` still needs (`unitReads`) until none is missing, `READS_AT_ONCE` at a time,
+ * none once `stopped()`. Returns the number of reads.
  */
 export async function readUnits(
   remote: Pick<RemoteDb, 'allDocs'>,
   docs: ShopDocs,
   unitDays: readonly string[],
+  stopped: () => boolean = () => false,
 ): Promise<number> {
   let count = 0;
-  for (let todo = docs.unitReads(unitDays); todo.length; todo = docs.unitReads(unitDays)) {
+  for (let todo = docs.unitReads(unitDays); todo.length && !stopped(); todo = docs.unitReads(unitDays)) {
     count += todo.length;
     for (const r of todo) docs.markRead(r);
     const queue = [...todo];
     const worker = async () => {
-      for (let r = queue.shift(); r; r = queue.shift()) {
+      // A closed view (sync turned off, the page left) sends nothing more.
+      for (let r = queue.shift(); r && !stopped(); r = queue.shift()) {
         const res = await remote.allDocs({ ...unitReadRange(r), include_docs: true });
         for (const row of res.rows) docs.apply(row.id, row.doc);
       }

@@ -189,6 +189,10 @@ describe('Popup', () => {
     await uiDb.clocks.put(clock('second', { buyerNick: '后到的', dueAt: NOW + 60_000 }));
     await new Promise((r) => setTimeout(r, 300));
     expect(screen.queryByRole('button', { name: /先到的|后到的/ })).toBeNull();
+    // It says it is reading, not that no workbench is open (nor a queue of 0).
+    expect(screen.getByText('正在读取数据…')).toBeTruthy();
+    expect(screen.queryByText(/还没有|没有打开/)).toBeNull();
+    expect(screen.getByRole('tab', { name: '等待队列' })).toBeTruthy();
     arrive(initial);
     expect(await screen.findByRole('button', { name: /先到的/ })).toBeTruthy();
     expect(screen.getByRole('tab', { name: '等待队列 (1)' })).toBeTruthy();
