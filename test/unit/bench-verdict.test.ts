@@ -3,12 +3,12 @@ import { REFERENCE_FLOORS, markdownGoals, ratioVerdict } from '../../scripts/ben
 
 describe('bench goal verdicts: ratio to the run’s floor', () => {
   it('divides the goal’s p95 by the floor’s p95; the target is the goal’s time over the reference floor', () => {
-    const r = ratioVerdict(9, { p95: 3, n: 50 }, 10, 'worker');
+    const r = ratioVerdict(6, { p95: 4, n: 50 }, 10, 'worker');
     expect(r).toEqual({
-      value: 3,
+      value: 1.5,
       target: Math.round((10 / REFERENCE_FLOORS.worker) * 100) / 100,
-      floorMs: 3,
-      met: true,
+      floorMs: 4,
+      met: 1.5 <= 10 / REFERENCE_FLOORS.worker,
     });
   });
 
@@ -43,7 +43,7 @@ describe('bench goal verdicts: ratio to the run’s floor', () => {
         target: '≤ 10 ms',
         measured: '14 ms',
         met: false,
-        ratio: ratioVerdict(14, { p95: 7, n: 5 }, 10, 'worker'),
+        ratio: ratioVerdict(14, { p95: 10, n: 5 }, 10, 'worker'),
       },
       { goal: 'popup', target: '≤ 50 ms', measured: 'error', met: false, ratio: null },
       { goal: 'bundle', target: '≤ 30 kB', measured: '25 kB', met: true },
@@ -51,7 +51,7 @@ describe('bench goal verdicts: ratio to the run’s floor', () => {
     const rows = md.split('\n');
     expect(rows).toHaveLength(5);
     expect(rows[2]).toMatch(
-      /^\| latency \| ≤ 10 ms \| 14 ms \| ❌ missed \| 2× floor \(7 ms\) · target ≤ \d+(\.\d+)?× \| ✅ met \|$/,
+      /^\| latency \| ≤ 10 ms \| 14 ms \| ❌ missed \| 1\.4× floor \(10 ms\) · target ≤ \d+(\.\d+)?× \| ✅ met \|$/,
     );
     expect(rows[3]).toBe('| popup | ≤ 50 ms | error | ❌ missed | floor not measured | ❌ missed |');
     expect(rows[4]).toBe('| bundle | ≤ 30 kB | 25 kB | ✅ met | — | — |');
