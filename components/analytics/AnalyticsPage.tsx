@@ -101,7 +101,12 @@ export function AnalyticsPage({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   const [painted, setPainted] = useState(false);
-  const queriesOn = (!first && !waiting) || painted;
+  // The first read is of the page's first day and range: once either changed (the person chose another range while
+  // it ran), its figures are not shown and it is not waited for; its settings (language, rules) still hold.
+  const [firstRange] = useState(() => `${today}|${from}`);
+  const sameRange = `${today}|${from}` === firstRange;
+  const ranged = sameRange ? first : undefined;
+  const queriesOn = (!first && !waiting) || painted || !sameRange;
   const t = useT({ initial: first?.language, enabled: queriesOn });
   const title = t('anaTitle');
   useEffect(() => {
@@ -122,7 +127,7 @@ export function AnalyticsPage({
     loadQueries,
     (m) => m.rollupsOfDays(m.uiDb, from, today),
     [from, today],
-    first?.rollups,
+    ranged?.rollups,
     queriesOn,
   );
   const teamRows = useDeferredQuery(
@@ -141,14 +146,14 @@ export function AnalyticsPage({
     loadQueries,
     (m) => m.readDayStats(m.uiDb, primaryKey.split(','), from, yesterday),
     [from, yesterday, primaryKey],
-    first?.pastStats,
+    ranged?.pastStats,
     queriesOn,
   );
   const todayStats = useDeferredQuery(
     loadQueries,
     (m) => m.readDayStats(m.uiDb, primaryKey.split(','), today, today),
     [today, primaryKey],
-    first?.todayStats,
+    ranged?.todayStats,
     queriesOn,
   );
   const stats: DayStatRow[] | undefined = pastStats && todayStats ? [...pastStats, ...todayStats] : undefined;

@@ -139,6 +139,28 @@ describe('analytics page from its first read', () => {
     expect(aboveTheFold()).toEqual(first);
   }, 40_000);
 
+  it('another range chosen while the first read runs: not waited for, and its figures never shown', async () => {
+    // The page's figures for 7 days, from the live queries.
+    useAnalyticsStore.setState({ range: 7 });
+    render(<AnalyticsPage />);
+    await vi.waitFor(() => expect(document.getElementById('ana-trends')).not.toBeNull(), { timeout: 15_000 });
+    const week = aboveTheFold();
+    cleanup();
+    // The first read (of 30 days) is still running when the person chooses 7 days.
+    useAnalyticsStore.setState({ range: 30 });
+    const raw = analyticsFromRaw(await readAnalyticsRaw(NOW, 30));
+    let arrive!: (f: typeof raw | undefined) => void;
+    render(<AnalyticsPage later={new Promise((r) => (arrive = r))} />);
+    useAnalyticsStore.setState({ range: 7 });
+    // Not waited for: the live queries show the 7 days before the read is in.
+    await vi.waitFor(() => expect(document.getElementById('ana-trends')).not.toBeNull(), { timeout: 15_000 });
+    expect(aboveTheFold()).toEqual(week);
+    // The 30 days' read arriving now changes nothing on screen.
+    arrive(raw);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(aboveTheFold()).toEqual(week);
+  }, 40_000);
+
   it('a first read of another day or range is not shown (the live queries read the page’s own)', async () => {
     const initial = analyticsFromRaw(await readAnalyticsRaw(NOW, 90)); // the page opens at 30 days
     render(<AnalyticsPage initial={initial} />);
