@@ -1,12 +1,11 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Recompute } from '../../lib/background/recompute';
 import { Sentinel } from '../../lib/background/sentinel';
 import { SentinelDB } from '../../lib/db/schema';
-import type { EventsMessage, HealthMessage } from '../../lib/messages';
-import type { ChatEvent } from '../../lib/model';
 import { ev, t } from './helpers/events';
 import { FakeHost } from './helpers/host';
+import { closedAfterEach, pddMsg, pddWatching, storedEvents, storedTables } from './helpers/worker';
 
 /**
  * The intake reads in one batch, then computes from the thread cache. A space recovery deletes messages and clears
@@ -14,20 +13,9 @@ import { FakeHost } from './helpers/host';
  * expected to find held, not take a held thread for missing (a thread of only the new messages) or a stored message
  * for new (its first sighting and better time overwritten).
  */
-const dbs: SentinelDB[] = [];
-afterEach(() => {
-  for (const db of dbs.splice(0)) db.close();
-});
-
-const msg = (events: ChatEvent[]): EventsMessage => ({ type: 'events', platform: 'pdd', account: 'shop-main', events });
-const watching: HealthMessage = {
-  type: 'health',
-  platform: 'pdd',
-  account: 'shop-main',
-  health: 'watching',
-  parts: { list: 'ok', thread: 'ok', input: 'ok', account: 'ok' },
-  url: 'http://127.0.0.1/demo/pdd/',
-};
+const dbs = closedAfterEach();
+const msg = pddMsg;
+const watching = pddWatching('http://127.0.0.1/demo/pdd/');
 
 function worker(name: string, clearDuringReads: boolean) {
   const db = new SentinelDB(`cache-cleared-${name}-${Date.now()}`);
@@ -45,17 +33,10 @@ function worker(name: string, clearDuringReads: boolean) {
   return { db, host, s };
 }
 
-async function stored(w: ReturnType<typeof worker>) {
-  const by = (k: string) => (a: object, b: object) =>
-    String((a as Record<string, unknown>)[k]) < String((b as Record<string, unknown>)[k]) ? -1 : 1;
-  return {
-    events: (await w.db.events.toArray()).sort(by('key')),
-    clocks: (await w.db.clocks.toArray()).sort(by('key')),
-    units: (await w.db.units.toArray()).sort(by('id')),
-    rollups: (await w.db.rollups.toArray()).map(({ updatedAt: _, ...x }) => x).sort(by('id')),
-    dayStats: (await w.db.dayStats.toArray()).sort(by('id')),
-  };
-}
+const stored = async (w: ReturnType<typeof worker>) => ({
+  events: await storedEvents(w.db),
+  ...(await storedTables(w.db)),
+});
 
 describe('the intake when the thread cache is cleared while its reads wait', () => {
   it('stores what it stores when nothing clears the cache', async () => {

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Recompute } from '../../lib/background/recompute';
 import { Sentinel } from '../../lib/background/sentinel';
 import { SentinelDB } from '../../lib/db/schema';
@@ -7,6 +7,7 @@ import type { EventsMessage, HealthMessage } from '../../lib/messages';
 import type { Author, ChatEvent } from '../../lib/model';
 import { t } from './helpers/events';
 import { FakeHost } from './helpers/host';
+import { closedAfterEach, pddMsg, pddWatching, storedEvents, storedTables } from './helpers/worker';
 
 /**
  * Issue 21: a new message in a 10 000-message thread costs what changed, not the thread. The same script runs
@@ -14,20 +15,9 @@ import { FakeHost } from './helpers/host';
  * updated in place), one forced down the whole-thread path (every message reconciles and evaluates all 10 000, as
  * before). Everything they store and show must be the same, at every step.
  */
-const dbs: SentinelDB[] = [];
-afterEach(() => {
-  for (const db of dbs.splice(0)) db.close();
-});
-
-const msg = (events: ChatEvent[]): EventsMessage => ({ type: 'events', platform: 'pdd', account: 'shop-main', events });
-const watching: HealthMessage = {
-  type: 'health',
-  platform: 'pdd',
-  account: 'shop-main',
-  health: 'watching',
-  parts: { list: 'ok', thread: 'ok', input: 'ok', account: 'ok' },
-  url: 'http://127.0.0.1/demo/pdd/large.html',
-};
+const dbs = closedAfterEach();
+const msg = pddMsg;
+const watching = pddWatching('http://127.0.0.1/demo/pdd/large.html');
 
 let seq = 0;
 const e = (author: Author, at: number, extra: Partial<ChatEvent> = {}): ChatEvent => ({
@@ -54,15 +44,7 @@ function worker(name: string, wholeOnly: boolean) {
 type Worker = ReturnType<typeof worker>;
 
 async function stored(w: Worker) {
-  const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : 1);
-  const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
-  return {
-    units: (await w.db.units.toArray()).sort(byId),
-    clocks: (await w.db.clocks.toArray()).sort(byKey),
-    rollups: (await w.db.rollups.toArray()).map(({ updatedAt: _, ...r }) => r).sort(byId),
-    dayStats: (await w.db.dayStats.toArray()).sort(byId),
-    badge: w.host.badge?.text ?? null,
-  };
+  return { ...(await storedTables(w.db)), badge: w.host.badge?.text ?? null };
 }
 
 describe('a 10 000-message thread', () => {
@@ -130,8 +112,7 @@ describe('a 10 000-message thread', () => {
     expect(ref.s.evaluations.recent).toBe(0);
     expect(fast.s.evaluations.recent).toBeGreaterThanOrEqual(script.length - 2);
     // Every stored message too, and a restarted worker (empty memory, thread read from the database) agrees.
-    const events = async (w: Worker) => (await w.db.events.toArray()).sort((a, b) => (a.key < b.key ? -1 : 1));
-    expect(await events(fast)).toEqual(await events(ref));
+    expect(await storedEvents(fast.db)).toEqual(await storedEvents(ref.db));
     const restarted = { ...fast, s: new Sentinel(fast.db, fast.host) };
     await restarted.s.start();
     await at(m('10:12:00'));

@@ -1,0 +1,50 @@
+/**
+ * For the tests that run one script through two Sentinels and compare what they store (a long thread's cut against
+ * the whole thread, a thread cache cleared mid-intake against an untouched one): PDD messages of one shop, its
+ * watching tab, the databases closed after each test, and the stored tables in a comparable order.
+ */
+import { afterEach } from 'vitest';
+import type { SentinelDB } from '../../../lib/db/schema';
+import type { EventsMessage, HealthMessage } from '../../../lib/messages';
+import type { ChatEvent } from '../../../lib/model';
+
+export const pddMsg = (events: ChatEvent[]): EventsMessage => ({
+  type: 'events',
+  platform: 'pdd',
+  account: 'shop-main',
+  events,
+});
+
+export const pddWatching = (url: string): HealthMessage => ({
+  type: 'health',
+  platform: 'pdd',
+  account: 'shop-main',
+  health: 'watching',
+  parts: { list: 'ok', thread: 'ok', input: 'ok', account: 'ok' },
+  url,
+});
+
+/** A list the test pushes its databases into; each is closed after every test. */
+export function closedAfterEach(): SentinelDB[] {
+  const dbs: SentinelDB[] = [];
+  afterEach(() => {
+    for (const db of dbs.splice(0)) db.close();
+  });
+  return dbs;
+}
+
+const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : 1);
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+
+/** Every stored message, by key. */
+export const storedEvents = async (db: SentinelDB) => (await db.events.toArray()).sort(byKey);
+
+/** Clocks, units, rollups (without their write time) and per-day aggregates, sorted. */
+export async function storedTables(db: SentinelDB) {
+  return {
+    units: (await db.units.toArray()).sort(byId),
+    clocks: (await db.clocks.toArray()).sort(byKey),
+    rollups: (await db.rollups.toArray()).map(({ updatedAt: _, ...r }) => r).sort(byId),
+    dayStats: (await db.dayStats.toArray()).sort(byId),
+  };
+}
