@@ -294,13 +294,13 @@ export class Sentinel {
             threads: false,
           }),
         ]);
-        let stored = read;
+        let copies = read;
         // The cache was cleared while the reads waited (a space recovery deleted messages): read every copy here.
         if (cache.generation !== generation) {
           unheld = rows;
-          stored = await db.events.bulkGet(rows.map((r) => r.key));
+          copies = await db.events.bulkGet(rows.map((r) => r.key));
         }
-        const readByKey = new Map(unheld.map((r, i) => [r.key, stored[i]]));
+        const readByKey = new Map(unheld.map((r, i) => [r.key, copies[i]]));
         const fresh = new Map<string, EventRow>();
         // When the page showed each conversation (any of its events: new, known again, or a counter reading).
         const sighted = new Map<string, number>();
