@@ -46,7 +46,9 @@ export class ClockPush {
 
   /**
    * Tells every watching tab (`tabs`) about its account's open clocks (`clocksFor`) when they changed since the last
-   * time; `view`: the setting `tabTitle` and the language (a change sends the whole list again).
+   * time; `view`: the setting `tabTitle` and the language (a change sends the whole list again). Pushes may overlap
+   * (`Sentinel` does not hold its queue for the tabs' answers): each change is computed and sent in one go against
+   * what was last sent, so the messages to a tab stay a chain; a tab that lost it asks for the whole list.
    */
   async push(
     tabs: readonly TabRow[],
@@ -72,7 +74,7 @@ export class ClockPush {
         if (!changed.length && !removed.length) continue;
         change = { base: prev.seq, clocks: changed, removed };
       }
-      const send = (body: typeof change) => {
+      const send = (body: typeof change, sent: Map<string, TabClock>) => {
         const msg: ClocksMessage = {
           type: 'clocks',
           platform: tab.platform,
@@ -85,9 +87,12 @@ export class ClockPush {
         this.pushed.set(tab.tabId, { platform: tab.platform, account: tab.account, seq: msg.seq, sent, view });
         return this.sendToTab(tab.tabId, msg);
       };
-      const reply = await send(change);
-      if (change.base !== undefined && (reply as { error?: unknown } | null | undefined)?.error === CLOCKS_RESYNC)
-        await send({ clocks });
+      const reply = await send(change, sent);
+      // The whole list as it is now: another push may have run while this one waited for the tab's answer.
+      if (change.base !== undefined && (reply as { error?: unknown } | null | undefined)?.error === CLOCKS_RESYNC) {
+        const now = clocksFor(tab.platform, tab.account);
+        await send({ clocks: now }, new Map(now.map((c) => [c.buyer, c])));
+      }
     }
   }
 }

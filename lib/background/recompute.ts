@@ -9,7 +9,8 @@ import { absorbedCounters, evaluate, isCounter, lateSighting, seenThrough } from
 import { threadCompare } from '../engine/rounds';
 import { chinaDay, chinaDayStart } from '../engine/time';
 import { recentCut } from '../engine/window';
-import type { ClockRow, CoverageSpan, EventRow, Platform, UnitRow } from '../model';
+import type { ClockRow, CoverageSpan, EventRow, Platform, RollupRow, UnitRow } from '../model';
+import { rollupId } from '../engine/rollup';
 import { primaryMetric } from '../rules';
 import type { RuleSet } from '../rules/types';
 import type { TabRegistry } from './coverage';
@@ -159,8 +160,8 @@ export class Recompute {
       ...chunks(clockRows).map((c) => db.clocks.bulkPut(c)),
       ...chunks(unitGone).map((c) => db.units.bulkDelete(c)),
       ...chunks(unitPuts).map((c) => db.units.bulkPut(c)),
-      applyRollupDelta(db, replacedAll, changedAll, now),
-      applyDayStatsChange(db, replacedAll, changedAll),
+      applyRollupDelta(db, replacedAll, changedAll, now, pre.aggregates?.rollups),
+      applyDayStatsChange(db, replacedAll, changedAll, pre.aggregates?.dayStats),
     ]);
     return staged;
   }
@@ -175,22 +176,35 @@ export class Recompute {
     pre: Prefetched,
     convs: readonly string[],
     now: number,
-    opts: { accounts?: readonly { platform: Platform; account: string }[]; threads?: boolean } = {},
+    opts: {
+      accounts?: readonly { platform: Platform; account: string }[];
+      threads?: boolean;
+      /** Also read today's rollup and per-day rows of `accounts` (see `Prefetched.aggregates`). */
+      aggregates?: boolean;
+    } = {},
   ): Promise<void> {
     const db = this.db;
     const need = [...new Set(convs)].filter((c) => !pre.units.has(c));
     const reads =
       opts.threads === false ? [] : [...new Set(convs)].filter((c) => !this.threads.peek(c) && !pre.threads.has(c));
     const accounts = (opts.accounts ?? []).filter((a) => !pre.coverage.has(coverageKey(a.platform, a.account)));
-    if (!need.length && !reads.length && !accounts.length && pre.frozen !== undefined) return;
+    const aggregateIds = opts.aggregates && !pre.aggregates ? this.todayAggregateIds(opts.accounts ?? [], now) : [];
+    if (!need.length && !reads.length && !accounts.length && !aggregateIds.length && pre.frozen !== undefined) return;
     // One index range per conversation (a `getAll` each): `anyOf` walks a cursor, a round trip per few rows.
-    const [frozen, units, clocks, threads, spans] = await Promise.all([
+    const [frozen, units, clocks, threads, spans, rollups, dayStats] = await Promise.all([
       pre.frozen ?? this.frozenBeforeDay(now),
       Promise.all(need.map((c) => db.units.where('conv').equals(c).toArray())),
       need.length ? db.clocks.bulkGet(need) : [],
       Promise.all(reads.map((c) => db.events.where('conv').equals(c).toArray())),
       Promise.all(accounts.map((a) => this.tabs.spans(a.platform, a.account, now))),
+      aggregateIds.length ? db.rollups.bulkGet(aggregateIds) : [],
+      aggregateIds.length ? (db.dayStats.bulkGet(aggregateIds) as Promise<unknown[]>) : [],
     ]);
+    if (aggregateIds.length)
+      pre.aggregates = {
+        rollups: new Map(aggregateIds.map((id, i) => [id, rollups[i]])),
+        dayStats: new Map(aggregateIds.map((id, i) => [id, dayStats[i]])),
+      };
     pre.frozen = frozen;
     need.forEach((c, i) => {
       pre.units.set(c, units[i]!);
@@ -201,6 +215,19 @@ export class Recompute {
       pre.threads.set(c, { events: list, byKey: new Map(list.map((e) => [e.key, e])) });
     });
     accounts.forEach((a, i) => pre.coverage.set(coverageKey(a.platform, a.account), spans[i]!));
+  }
+
+  /**
+   * The rollup (and per-day aggregate: same id) rows a new message of these accounts most likely moves: today's, of
+   * each metric their platform computes (a new question's units are dated today).
+   */
+  private todayAggregateIds(accounts: readonly { platform: Platform; account: string }[], now: number): string[] {
+    const day = chinaDay(now);
+    const ids = new Set<string>();
+    for (const { platform, account } of accounts)
+      for (const m of this.config().rules.platforms[platform]?.metrics ?? [])
+        if (!m.retired) ids.add(rollupId({ metric: m.key, day, platform, account }));
+    return [...ids];
   }
 
   /**
@@ -306,6 +333,11 @@ export interface Prefetched {
   threads: Map<string, CachedThread>;
   /** Coverage spans by `platform|account`. */
   coverage: Map<string, CoverageSpan[]>;
+  /**
+   * Rollup and per-day aggregate rows read with the intake's reads (today's of the message's account), by id
+   * (undefined: no row), so the deltas need no read of their own; rows not here are read when written.
+   */
+  aggregates?: { rollups: Map<string, RollupRow | undefined>; dayStats: Map<string, unknown> };
 }
 
 export const emptyPrefetch = (): Prefetched => ({

@@ -14,19 +14,40 @@ import type { SentinelDB } from '../db/schema';
 import { tallyUnits } from '../engine/rollup';
 import type { RollupRow, UnitRow } from '../model';
 
-/** Moves rollup counts from the old units of a conversation to its new ones. */
+/**
+ * Reads the rows of `ids` from `table`, taking those in `known` (read earlier in the same transaction, undefined: no
+ * row) from there: when every one is known, no request is made (no round trip before the writes).
+ */
+async function rowsOf<T>(
+  table: { bulkGet(keys: string[]): Promise<(T | undefined)[]> },
+  ids: readonly string[],
+  known?: ReadonlyMap<string, T | undefined>,
+): Promise<(T | undefined)[]> {
+  const missing = known ? ids.filter((id) => !known.has(id)) : [...ids];
+  if (!missing.length) return ids.map((id) => known!.get(id));
+  if (missing.length === ids.length) return table.bulkGet(missing);
+  const read = await table.bulkGet(missing);
+  const got = new Map(missing.map((id, i) => [id, read[i]]));
+  return ids.map((id) => (known!.has(id) ? known!.get(id) : got.get(id)));
+}
+
+/**
+ * Moves rollup counts from the old units of a conversation to its new ones. `known`: rollup rows read earlier in the
+ * same transaction (`Recompute.prefetch`), by id.
+ */
 export async function applyRollupDelta(
   db: SentinelDB,
   old: readonly UnitRow[],
   next: readonly UnitRow[],
   now: number,
+  known?: ReadonlyMap<string, RollupRow | undefined>,
 ): Promise<void> {
   const delta = new Map<string, RollupRow>();
   tallyUnits(delta, old, -1, now);
   tallyUnits(delta, next, 1, now);
   if (!delta.size) return;
   const ids = [...delta.keys()];
-  const current = await db.rollups.bulkGet(ids);
+  const current = await rowsOf(db.rollups, ids, known);
   const out: RollupRow[] = [];
   const empty: string[] = [];
   ids.forEach((id, i) => {
@@ -65,18 +86,20 @@ function isNoop(d: DayStatDelta): boolean {
 /**
  * Moves the per-day aggregates from a conversation's old units to its new ones (after the new units are stored, in
  * the same transaction). A stored row that is malformed, or disagrees with the delta, is rebuilt from the units of
- * its (metric, day, platform, account): nothing stored stops the worker.
+ * its (metric, day, platform, account): nothing stored stops the worker. `known`: rows read earlier in the same
+ * transaction, by id.
  */
 export async function applyDayStatsChange(
   db: SentinelDB,
   old: readonly UnitRow[],
   next: readonly UnitRow[],
+  known?: ReadonlyMap<string, unknown>,
 ): Promise<void> {
   const delta = dayStatsDelta(old, next);
   for (const [id, d] of delta) if (isNoop(d)) delta.delete(id);
   if (!delta.size) return;
   const ids = [...delta.keys()];
-  const current = (await db.dayStats.bulkGet(ids)) as unknown[];
+  const current = await rowsOf<unknown>(db.dayStats, ids, known);
   const put: DayStatRow[] = [];
   const gone: string[] = [];
   for (let i = 0; i < ids.length; i++) {

@@ -63,7 +63,6 @@ export { SPAN_OPENS } from './coverage';
 export { LONG_THREAD, THREAD_CACHE_EVENTS } from './recompute';
 export { TEAM_DECISIONS_SHOWN } from './team';
 
-const ALARM_KEY = 'alarm';
 /**
  * Up to this many conversations in one message, what recomputing them needs is read with the message's own reads (one
  * round trip); a page's whole list read again (many conversations, mostly unchanged) reads it for the changed ones only.
@@ -91,7 +90,10 @@ export class Sentinel {
   private readonly tabs: TabRegistry;
   /** Recomputing conversations, with the cache of their stored messages (`recompute.ts`). */
   private readonly recomputer: Recompute;
-  /** The alarm last set (undefined: not since the worker started), so an unchanged deadline is not set again. */
+  /**
+   * The alarm last set (undefined: not since the worker started), so that a wake still due in time is not set again
+   * (`alarmChange`).
+   */
   private alarmSet: number | null | undefined = undefined;
   /** The in-page badges' clock lists, pushed to the watching tabs (`clock-push.ts`). */
   private readonly clockPush: ClockPush;
@@ -101,6 +103,11 @@ export class Sentinel {
   private startError: string | null = null;
   /** Serialises writes so that concurrent messages cannot interleave read-modify-write cycles. */
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * The clock pushes to the tabs still waiting for the tabs' answers (`afterChange`): outside the queue, so the next
+   * message does not wait for a content script; the caller of the change that started one waits for it.
+   */
+  private pushes: Promise<void> = Promise.resolve();
 
   constructor(
     readonly db: SentinelDB,
@@ -197,10 +204,14 @@ export class Sentinel {
     return this.hot.some((c) => c.status === 'pending');
   }
 
+  /** Runs `fn` in the queue; resolves once it is done and the clock pushes it started have been answered. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(fn, fn);
     this.queue = run.catch(() => undefined);
-    return run;
+    return run.then(async (v) => {
+      await this.pushes;
+      return v;
+    });
   }
 
   /**
@@ -292,6 +303,7 @@ export class Sentinel {
           this.recomputer.prefetch(pre, shown.length <= PREFETCH_WITH_INTAKE ? shown : [], now, {
             accounts: [{ platform: msg.platform, account }],
             threads: false,
+            aggregates: shown.length <= PREFETCH_WITH_INTAKE,
           }),
         ]);
         let copies = read;
@@ -519,7 +531,7 @@ export class Sentinel {
     );
   }
 
-  /** Alerts for what just became due, then the badge and the single alarm. */
+  /** The badge, then alerts for what just became due, the single alarm and the tabs' clock lists. */
   private async afterChange(now: number): Promise<void> {
     const db = this.db;
     const open = this.clocksWith('pending', 'breached', now - BREACH_SHOWN_MS);
@@ -532,7 +544,9 @@ export class Sentinel {
     );
     await this.alerts.after({ open: this.hot, soon, breached, settings: this.settings });
     await this.schedule(now);
-    await this.pushClocks(now);
+    // Sent now, in order; their answers are awaited outside the queue (`pushes`).
+    const push = this.pushClocks(now).catch(() => undefined);
+    this.pushes = Promise.all([this.pushes, push]).then(() => undefined);
   }
 
   /** The open clocks of one account, for a workbench tab's in-page badges. */
@@ -564,8 +578,7 @@ export class Sentinel {
       consider(now + REFRESH_MS);
     }
     // Deadlines already past (the worker slept through them) are handled now, not re-armed.
-    if (next === this.alarmSet) return;
-    await this.db.meta.put({ key: ALARM_KEY, value: next });
+    if (!alarmChange(this.alarmSet, next, now)) return;
     await this.env.setAlarm(next);
     this.alarmSet = next;
   }
@@ -593,6 +606,18 @@ export class Sentinel {
   async rebuildRollups(): Promise<void> {
     await rebuildRollups(this.db, this.env.now());
   }
+}
+
+/**
+ * Must the alarm be set again for the next wake `next`? Not when the one set (`set`) is still to come and no later
+ * than `next`: waking early costs a recompute of nothing due and re-arms, and a new message (whose 30-second
+ * refresh moves on with every message) then costs no `chrome.alarms` call in the serial queue. A worker that
+ * restarted (`set` undefined) sets it again.
+ */
+export function alarmChange(set: number | null | undefined, next: number | null, now: number): boolean {
+  if (set === undefined) return true;
+  if (next === null) return set !== null;
+  return set === null || set <= now || set > next;
 }
 
 /** Can this clock still change by itself, or still show in the badge and queue? (What `clockMirror` keeps.) */

@@ -5,16 +5,39 @@
  * load, so the two distributions compare where two separate runs would not.
  *
  *   npx jiti scripts/bench/latency-ab.ts --a=DIR --b=DIR [--rounds=4] [--samples=100] [--url=/pdd/index.html?auto=0]
+ *
+ * The large workbench (a 10 000-message thread): --url='/pdd/large.html?rows=1000&messages=10000&rate=0' (each round
+ * first waits until the page's history is stored).
  */
 import path from 'node:path';
 import { seedSettings } from '../../test/e2e/db';
-import { REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
+import { REPO_ROOT, launchExtension, startStaticServer, type ExtensionHarness } from '../../test/e2e/harness';
 import { ALL_DAY_PDD, cleanupTemps, extensionCopy } from './browser';
 import { measureLatency } from './latency';
 import { sleep, summarize } from './stats';
 
 const arg = (k: string, d: string) =>
   process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? process.env[k.toUpperCase()] ?? d;
+
+/** How many messages the extension has stored. */
+async function eventCount(ext: ExtensionHarness): Promise<number> {
+  const sw = await ext.serviceWorker();
+  return sw.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('reply-sentinel');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction('events').objectStore('events').count();
+          req.onsuccess = () => {
+            open.result.close();
+            resolve(req.result);
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+  );
+}
 
 async function samplesOf(dir: string, url: string, n: number) {
   const ext = await launchExtension({ extensionDir: dir });
@@ -23,6 +46,16 @@ async function samplesOf(dir: string, url: string, n: number) {
     const page = await ext.context.newPage();
     await page.goto(url, { timeout: 120_000 });
     await sleep(3000);
+    // A page with history (the large workbench): wait until it is stored, so samples measure live messages only.
+    for (
+      let stored = -1, n = await eventCount(ext), end = Date.now() + 120_000;
+      n !== stored;
+      n = await eventCount(ext)
+    ) {
+      if (Date.now() > end) throw new Error('the workbench history never settled');
+      stored = n;
+      await sleep(1000);
+    }
     const buyer = await page.evaluate(
       () => (window as unknown as { demo: { openUid?: string } }).demo.openUid ?? '802114',
     );

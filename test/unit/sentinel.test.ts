@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BREACH_SHOWN_MS, Sentinel, REFRESH_MS } from '../../lib/background/sentinel';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { BREACH_SHOWN_MS, Sentinel, REFRESH_MS, alarmChange } from '../../lib/background/sentinel';
 import { SentinelDB } from '../../lib/db/schema';
 import { CLOCKS_RESYNC, type EventsMessage, type HealthMessage } from '../../lib/messages';
 import type { ChatEvent } from '../../lib/model';
@@ -717,5 +717,98 @@ describe('Sentinel (background logic)', () => {
     const s2 = new Sentinel(new SentinelDB(dbName), host);
     await s2.start();
     expect(s2.getSettings().alertLeadSec).toBe(30);
+  });
+
+  describe('latency: nothing before the badge or in the queue that need not be (issue 21)', () => {
+    it('keeps an alarm still due in time: a second message within the refresh arms nothing', async () => {
+      const s = new Sentinel(db, host);
+      await s.health(watching(), 7);
+      const armed: (number | null)[] = [];
+      const set = host.setAlarm.bind(host);
+      host.setAlarm = async (when) => {
+        armed.push(when);
+        await set(when);
+      };
+      await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'))]));
+      host.clock = t('10:00:10');
+      await s.ingest(msg([ev('pdd', 'buyerB', 'buyer', t('10:00:10'))]));
+      expect(armed).toEqual([t('10:00:30')]);
+      // At the alarm: armed again, 30 s on; both answered: none.
+      host.clock = t('10:00:30');
+      await s.tick();
+      expect(host.alarm).toBe(t('10:01:00'));
+      host.clock = t('10:00:40');
+      await s.ingest(msg([ev('pdd', 'buyerA', 'human', t('10:00:40')), ev('pdd', 'buyerB', 'human', t('10:00:40'))]));
+      expect(host.alarm).toBeNull();
+      expect(armed).toEqual([t('10:00:30'), t('10:01:00'), null]);
+      expect(await db.meta.get('alarm')).toBeUndefined();
+    });
+
+    it('alarmChange: set again unless the alarm set is still to come and no later than the next wake', () => {
+      const now = t('10:00:00');
+      expect(alarmChange(undefined, null, now)).toBe(true);
+      expect(alarmChange(undefined, now + 5, now)).toBe(true);
+      expect(alarmChange(null, null, now)).toBe(false);
+      expect(alarmChange(now + 5, null, now)).toBe(true);
+      expect(alarmChange(null, now + 5, now)).toBe(true);
+      expect(alarmChange(now + 5, now + 5, now)).toBe(false);
+      expect(alarmChange(now + 5, now + 9, now)).toBe(false);
+      expect(alarmChange(now + 9, now + 5, now)).toBe(true);
+      expect(alarmChange(now, now + 5, now)).toBe(true);
+      expect(alarmChange(now - 1, now + 5, now)).toBe(true);
+    });
+
+    it('a second message is stored and shown while a tab has not yet answered the clock list of the first', async () => {
+      const s = new Sentinel(db, host);
+      await s.health(watching(), 7);
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const send = host.sendToTab.bind(host);
+      host.sendToTab = async (tabId, m) => {
+        const reply = await send(tabId, m);
+        await gate;
+        return reply;
+      };
+      const first = s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'))]));
+      const second = s.ingest(msg([ev('pdd', 'buyerB', 'buyer', t('10:00:00') + 500)]));
+      await vi.waitFor(async () => {
+        expect((await db.clocks.get('pdd|shop-main|buyerB'))?.status).toBe('pending');
+        expect(host.badge.title).toContain('2 位买家等待中');
+      });
+      release();
+      expect(await first).toEqual({ stored: 1, conversations: 1 });
+      expect(await second).toEqual({ stored: 1, conversations: 1 });
+      // The lists still form one chain, in order.
+      const toTab = host.tabMessages.filter((x) => x.tabId === 7).map((x) => x.msg);
+      expect(toTab.map((m) => m.clocks.map((c) => c.buyer))).toEqual([[], ['buyerA'], ['buyerB']]);
+      expect(toTab[1]!.base).toBe(toTab[0]!.seq);
+      expect(toTab[2]!.base).toBe(toTab[1]!.seq);
+    });
+
+    it('a message to a known conversation reads nothing after its first write (today’s rollup rows come with the first reads); the figures stay equal to the units’', async () => {
+      const s = new Sentinel(db, host);
+      await s.health(watching(), 7);
+      await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'))]));
+      host.clock = t('10:01:00');
+      await s.ingest(msg([ev('pdd', 'buyerA', 'human', t('10:01:00'))]));
+      const log: string[] = [];
+      for (const table of [db.events, db.clocks, db.units, db.rollups, db.dayStats, db.coverage, db.meta])
+        for (const op of ['get', 'bulkGet', 'put', 'bulkPut', 'bulkDelete'] as const) {
+          const orig = (table[op] as (...a: unknown[]) => unknown).bind(table);
+          vi.spyOn(table, op).mockImplementation(((...a: unknown[]) => {
+            log.push(`${/get/i.test(op) ? 'read' : 'write'} ${table.name}.${op}`);
+            return orig(...a);
+          }) as never);
+        }
+      host.clock = t('10:02:00');
+      await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:02:00'))]));
+      vi.restoreAllMocks();
+      const firstWrite = log.findIndex((l) => l.startsWith('write'));
+      expect(firstWrite).toBeGreaterThan(0);
+      expect(log.slice(firstWrite).filter((l) => l.startsWith('read'))).toEqual([]);
+      expect(log).toContain('write rollups.bulkPut');
+      expect(log).toContain('write dayStats.bulkPut');
+      await expectRollupsMatchUnits(db);
+    });
   });
 });
