@@ -97,7 +97,24 @@ export interface SummaryDoc extends Base {
   rows: SummaryRow[];
 }
 
-export type SyncDoc = UnitDoc | RollupDoc | ClockDoc | AgentDoc | SummaryDoc;
+/**
+ * An agent's waits of one rule, day and shop account, packed (`digest.ts`): what the owner view merges for the days
+ * before yesterday where two agents share an account (summaries alone would count one agent's copy). Pushed for
+ * those days only (today's and yesterday's units are read as units).
+ */
+export interface DigestDoc extends Base {
+  kind: 'digest';
+  day: string;
+  /** The rollup id (metric | day | platform | account). */
+  rollup: string;
+  metric: string;
+  platform: Platform;
+  account: string;
+  /** One entry a wait, sorted, comma-separated (`digestEntry`). */
+  waits: string;
+}
+
+export type SyncDoc = UnitDoc | RollupDoc | ClockDoc | AgentDoc | SummaryDoc | DigestDoc;
 
 /** Id prefixes: a kind and a day (units, rollups) or a kind (clocks, agents), then the agent. */
 export const unitScope = (day: string, agent: string) => `u|${day}|${agent}|`;
@@ -110,6 +127,10 @@ export const summaryDocId = (day: string, agent: string) => `s|${day}|${agent}`;
 export const daysSummariesRange = (from: string, to: string) => ({ startkey: `s|${from}|`, endkey: `s|${to}|\uffff` });
 /** Every agent's rollups of the days `from` … `to` (inclusive). */
 export const daysRollupsRange = (from: string, to: string) => ({ startkey: `r|${from}|`, endkey: `r|${to}|\uffff` });
+/** An agent's digests of a day (`DigestDoc`), and one of them: metric | platform | account after the scope. */
+export const digestScope = (day: string, agent: string) => `w|${day}|${agent}|`;
+export const digestDocId = (day: string, agent: string, k: { metric: string; platform: Platform; account: string }) =>
+  `${digestScope(day, agent)}${k.metric}|${k.platform}|${k.account}`;
 export const clocksRange = { startkey: 'c|', endkey: 'c|\uffff' };
 export const agentsRange = { startkey: 'a|', endkey: 'a|\uffff' };
 
@@ -209,7 +230,8 @@ export function contentKey(doc: object): string {
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const RESULT_RANK: Record<UnitResult, number> = { pass: 3, fail: 3, pending: 2, unknown: 1, notAssessed: 0 };
+/** A unit result's rank when two copies of one wait differ (`preferUnit`, `digest.ts`): decided first. */
+export const RESULT_RANK: Record<UnitResult, number> = { pass: 3, fail: 3, pending: 2, unknown: 1, notAssessed: 0 };
 
 /**
  * Which of two agents' copies of one unit the shop view counts (negative: `a`). A total order, so the result never
@@ -251,6 +273,10 @@ export function asSyncDoc(raw: unknown): SyncDoc | undefined {
       return typeof d.rollup === 'string' ? (d as RollupDoc) : undefined;
     case 'agent':
       return typeof d.label === 'string' ? (d as AgentDoc) : undefined;
+    case 'digest':
+      return typeof d.day === 'string' && typeof d.rollup === 'string' && typeof d.waits === 'string'
+        ? (d as DigestDoc)
+        : undefined;
     case 'summary':
       return typeof d.day === 'string' &&
         Array.isArray(d.rows) &&

@@ -35,6 +35,7 @@ import {
   clockDoc,
   clockScope,
   contentKey,
+  digestScope,
   rollupDoc,
   rollupScope,
   summaryDoc,
@@ -43,6 +44,7 @@ import {
   unitScope,
   type SyncDoc,
 } from './docs';
+import { digestDocs } from './digest';
 import { syncErrorOf, type SyncErrorCode } from './errors';
 import type { RemoteDb } from './remote';
 
@@ -63,6 +65,11 @@ export const OLD_DAYS_PER_PUSH = 5;
  * is diffed again.
  */
 export const SYNC_DAYS_KEY = 'teamSyncDays';
+/**
+ * The version of what an older day's push holds, in its signature: a day acknowledged before digests existed
+ * (no version) is pushed once more, with them.
+ */
+const DAYS_SIG_VERSION = 'd2';
 
 interface DaysMemo {
   /** The database these days reached (another URL: nothing known). */
@@ -431,7 +438,12 @@ export class TeamSync {
       // Older days the server now holds in full: remembered by their signature, and out of memory.
       if (memo && older.length) {
         for (const day of older) {
-          const scopes = [unitScope(day, agent), rollupScope(day, agent), summaryDocId(day, agent)];
+          const scopes = [
+            unitScope(day, agent),
+            rollupScope(day, agent),
+            summaryDocId(day, agent),
+            digestScope(day, agent),
+          ];
           if (scopes.some((sc) => refused.has(sc))) continue;
           memo.days[day] = stale.get(day)!;
           for (const sc of scopes) this.scopes.delete(sc);
@@ -443,7 +455,7 @@ export class TeamSync {
       // Scopes of older days not pushed now (acknowledged earlier, or yesterday turned older) leave memory.
       const yesterday = chinaDay(now - DAY_MS);
       for (const sc of this.scopes.keys()) {
-        const day = /^[urs]\|([^|]+)\|/.exec(sc)?.[1];
+        const day = /^[ursw]\|([^|]+)\|/.exec(sc)?.[1];
         if (day !== undefined && day < yesterday && !older.includes(day)) this.scopes.delete(sc);
       }
       this.state.pending = pending + [...stale.keys()].slice(OLD_DAYS_PER_PUSH).length;
@@ -499,7 +511,7 @@ export class TeamSync {
     const out = new Map<string, string>();
     for (const day of [...byDay.keys()].sort()) {
       const units = await this.db.units.where('day').equals(day).count();
-      const sig = `${units}|${byDay.get(day)!.sort().join('|')}`;
+      const sig = `${DAYS_SIG_VERSION}|${units}|${byDay.get(day)!.sort().join('|')}`;
       if (memo.days[day] !== sig) out.set(day, sig);
     }
     return out;
@@ -550,6 +562,11 @@ export class TeamSync {
     for (const r of rollups) put(rollupScope(r.day, agent), rollupDoc(agent, r));
     for (const day of days)
       if (rollups.some((r) => r.day === day)) put(summaryDocId(day, agent), summaryDoc(agent, day, rollups));
+    // Older days also as digests (the owner view merges them where agents share an account).
+    for (const day of older) {
+      out.set(digestScope(day, agent), new Map());
+      for (const d of digestDocs(agent, day, units)) put(digestScope(day, agent), d);
+    }
     for (const c of clocks)
       if ((c.startedAt ?? c.lastMessageAt) >= now - WAITING_MAX_AGE_MS) put(clockScope(agent), clockDoc(agent, c));
     put(agentDocId(agent), agentDoc(agent, label));

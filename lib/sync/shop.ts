@@ -12,6 +12,11 @@
  * were read: those count from the units (exact, as above). So the owner view's first screen needs no unit document,
  * and once the units of today and yesterday are read the figures are the units' own; an agent without summaries (an
  * older version) counts from its units.
+ *
+ * Days before yesterday: where every agent with a copy of one (rule, day, account) also has its digest of it
+ * (`DigestDoc`, one packed entry per wait), that key counts from the merged digests — one per wait, exact, as units
+ * would — instead of one agent's copy (`preferRollup`): two agents sharing an account in shifts add up. The owner view
+ * reads those digests only for keys that two agents' copies name (`digestReads`).
  */
 import { emptyCounts } from '../engine/rollup';
 import type { Platform, UnitResult } from '../model';
@@ -24,13 +29,16 @@ import {
   preferClock,
   preferUnit,
   type ClockDoc,
+  type DigestDoc,
   type RollupDoc,
   type SummaryDoc,
   type SummaryRow,
   type SyncDoc,
   type UnitDoc,
+  digestDocId,
   unitScope,
 } from './docs';
+import { mergeDigests } from './digest';
 import type { RemoteDb } from './remote';
 
 /** The periods the owner view offers (a shop owner checks yesterday's platform score, or a week, a month). */
@@ -98,6 +106,8 @@ export function unitReadRange(r: UnitRead): { startkey: string; endkey: string }
 export class ShopDocs {
   readonly docs = new Map<string, SyncDoc>();
   private readonly reads: Set<string> | undefined;
+  /** Digest ids asked for (`digestReads`), found or not: an agent of an older version has none, asked once. */
+  private readonly digestsAsked = new Set<string>();
   constructor(narrowed = false) {
     this.reads = narrowed ? new Set() : undefined;
   }
@@ -116,6 +126,43 @@ export class ShopDocs {
   markRead(r: UnitRead): void {
     this.reads?.add(readId(r));
   }
+  /**
+   * The digests still to read for `olderDays` (days counted from summaries, before yesterday): for every rule and
+   * account that two agents' copies (summary rows, or rollups of an agent without a summary) name on such a day, each
+   * of those agents' digest of it. Keys of one agent count from its summary (the same numbers). Marks them asked.
+   */
+  digestReads(olderDays: readonly string[]): string[] {
+    const want = new Set(olderDays);
+    const agents = new Map<
+      string,
+      { day: string; metric: string; platform: Platform; account: string; who: Set<string> }
+    >();
+    const add = (
+      key: string,
+      day: string,
+      r: { metric: string; platform: Platform; account: string },
+      agent: string,
+    ) => {
+      const a = agents.get(key);
+      if (a) a.who.add(agent);
+      else agents.set(key, { day, metric: r.metric, platform: r.platform, account: r.account, who: new Set([agent]) });
+    };
+    for (const d of this.docs.values())
+      if (d.kind === 'summary' && want.has(d.day)) for (const row of d.rows) add(row.rollup, d.day, row, d.agent);
+      else if (d.kind === 'rollup' && want.has(d.day)) add(d.rollup, d.day, d, d.agent);
+    const out: string[] = [];
+    for (const { day, who, ...k } of agents.values()) {
+      if (who.size < 2) continue;
+      for (const agent of [...who].sort()) {
+        const id = digestDocId(day, agent, k);
+        if (this.docs.has(id) || this.digestsAsked.has(id)) continue;
+        this.digestsAsked.add(id);
+        out.push(id);
+      }
+    }
+    return out;
+  }
+
   /**
    * The unit reads still needed (narrowed) for figures equal to what all units of `unitDays` give: the whole day of
    * every known agent without a summary that day (an older version), and, for each rule and account of a day that
@@ -200,6 +247,27 @@ export async function readUnits(
   return count;
 }
 
+/** Digest ids per request (each id is a key of one `_all_docs` POST). */
+const DIGESTS_PER_READ = 200;
+
+/**
+ * Reads the digests a `ShopDocs` still needs for `olderDays` (`digestReads`), by id, `DIGESTS_PER_READ` a request;
+ * none once `stopped()`. Returns the number of ids asked for.
+ */
+export async function readDigests(
+  remote: Pick<RemoteDb, 'allDocs'>,
+  docs: ShopDocs,
+  olderDays: readonly string[],
+  stopped: () => boolean = () => false,
+): Promise<number> {
+  const ids = docs.digestReads(olderDays);
+  for (let i = 0; i < ids.length && !stopped(); i += DIGESTS_PER_READ) {
+    const res = await remote.allDocs({ keys: ids.slice(i, i + DIGESTS_PER_READ), include_docs: true });
+    for (const row of res.rows) if (row.doc) docs.apply(row.id, row.doc);
+  }
+  return ids.length;
+}
+
 export interface MetricFigures {
   metric: string;
   platform: Platform;
@@ -259,6 +327,14 @@ export function shopView(
   // whose units were read (counted from those, not from summaries).
   const summarized = new Set<string>();
   const summaries: SummaryDoc[] = [];
+  // Older days: the digests per rule × day × account, and the agents with a copy (rollup or summary row) of each.
+  const digests = new Map<string, DigestDoc[]>();
+  const copies = new Map<string, Set<string>>();
+  const copy = (key: string, agent: string) => {
+    const set = copies.get(key);
+    if (set) set.add(agent);
+    else copies.set(key, new Set([agent]));
+  };
   const unitKeys = new Set<string>();
   const agentUnitKeys = new Set<string>();
   for (const d of all)
@@ -269,6 +345,10 @@ export function shopView(
       const key = `${d.metric}|${d.day}|${d.platform}|${d.account}`;
       unitKeys.add(key);
       agentUnitKeys.add(`${d.agent}|${key}`);
+    } else if (d.kind === 'digest' && inRange.has(d.day) && !byUnits.has(d.day)) {
+      const list = digests.get(d.rollup);
+      if (list) list.push(d);
+      else digests.set(d.rollup, [d]);
     }
   for (const d of all) {
     if (d.kind === 'unit' && d.replyAt !== null) {
@@ -286,6 +366,7 @@ export function shopView(
     } else if (d.kind === 'rollup' && inRange.has(d.day) && !byUnits.has(d.day)) {
       const cur = bestRollup.get(d.rollup);
       if (!cur || preferRollup(d, cur) < 0) bestRollup.set(d.rollup, d);
+      copy(d.rollup, d.agent);
       const list = ownRollups.get(d.agent);
       if (list) list.push(d);
       else ownRollups.set(d.agent, [d]);
@@ -311,6 +392,7 @@ export function shopView(
       };
       const cur = bestRollup.get(r.rollup);
       if (!unitKeys.has(r.rollup) && (!cur || preferRollup(r, cur) < 0)) bestRollup.set(r.rollup, r);
+      if (!byUnits.has(r.day)) copy(r.rollup, r.agent);
       const list = ownRollups.get(r.agent);
       if (list) list.push(r);
       else ownRollups.set(r.agent, [r]);
@@ -325,6 +407,17 @@ export function shopView(
   for (const u of best.values()) {
     metricOf(u.metric, u.platform).counts[u.result] += 1;
     counted.set(u.agent, (counted.get(u.agent) ?? 0) + 1);
+  }
+  // Older keys whose every copy has its digest: the merged waits instead of one copy.
+  for (const [key, list] of digests) {
+    const agents = copies.get(key);
+    const have = new Set(list.map((d) => d.agent));
+    if (!agents || ![...agents].every((a) => have.has(a))) continue;
+    bestRollup.delete(key);
+    const merged = mergeDigests(list);
+    const into = metricOf(list[0]!.metric, list[0]!.platform).counts;
+    for (const [result, n] of Object.entries(merged.counts)) into[result as UnitResult] += n;
+    for (const [agent, n] of merged.counted) counted.set(agent, (counted.get(agent) ?? 0) + n);
   }
   for (const r of bestRollup.values()) {
     addRollup(metricOf(r.metric, r.platform).counts, r);

@@ -7,13 +7,14 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SentinelDB } from '../../lib/db/schema';
 import { chinaDay, chinaTime } from '../../lib/engine/time';
-import type { ClockRow, RollupRow, UnitRow } from '../../lib/model';
+import type { RollupRow, UnitRow } from '../../lib/model';
 import { SYNC_META_KEY, checkDbUrl, storedSyncConfig, syncOrigin, type SyncConfig } from '../../lib/sync/config';
 import {
   agentDoc,
   asSyncDoc,
   clockDoc,
   contentKey,
+  digestDocId,
   preferClock,
   preferUnit,
   rollupDoc,
@@ -34,71 +35,10 @@ import {
 } from '../../lib/sync/pusher';
 import type { RemoteDb } from '../../lib/sync/remote';
 import { syncErrorOf } from '../../lib/sync/errors';
+import { digestDocs } from '../../lib/sync/digest';
 import { ShopDocs, preferRollup, readUnits, shopRangeDays, shopView, viewSettingKey } from '../../lib/sync/shop';
 
-const DAY = '2026-11-20';
-const NOW = chinaTime(DAY, 15);
-const AGENT_A = 'aaaaaaaa-0000-4000-8000-000000000001';
-const AGENT_B = 'bbbbbbbb-0000-4000-8000-000000000002';
-
-function unit(over: Partial<UnitRow> = {}): UnitRow {
-  const buyer = over.buyer ?? 'b1';
-  return {
-    id: `pdd.manual3min|pdd|shop|${buyer}|${chinaTime(DAY, 10)}`,
-    metric: 'pdd.manual3min',
-    platform: 'pdd',
-    account: 'shop',
-    buyer,
-    conv: `pdd|shop|${buyer}`,
-    buyerNick: 'b***1',
-    day: DAY,
-    startAt: chinaTime(DAY, 10),
-    dueAt: chinaTime(DAY, 10, 3),
-    replyAt: chinaTime(DAY, 10, 1),
-    responseSec: 60,
-    cappedSec: 60,
-    result: 'pass',
-    rulesVersion: 'r1',
-    ...over,
-  };
-}
-
-function clock(over: Partial<ClockRow> = {}): ClockRow {
-  return {
-    key: 'pdd|shop|b2',
-    platform: 'pdd',
-    account: 'shop',
-    buyer: 'b2',
-    buyerNick: 'b***2',
-    metric: 'pdd.manual3min',
-    status: 'pending',
-    startedAt: NOW - 60_000,
-    dueAt: NOW + 120_000,
-    alertAt: NOW + 60_000,
-    waitingMessages: 1,
-    lastMessageAt: NOW - 60_000,
-    lastText: '我的快递到哪了 SECRET-TEXT',
-    alertedFor: 1,
-    ...over,
-  };
-}
-
-const rollup = (over: Partial<RollupRow> = {}): RollupRow => ({
-  id: `pdd.manual3min|${DAY}|pdd|shop`,
-  metric: 'pdd.manual3min',
-  day: DAY,
-  platform: 'pdd',
-  account: 'shop',
-  pass: 3,
-  fail: 1,
-  pending: 0,
-  unknown: 0,
-  notAssessed: 0,
-  cappedSum: 100,
-  cappedCount: 4,
-  updatedAt: NOW,
-  ...over,
-});
+import { AGENT_A, AGENT_B, DAY, NOW, clock, rollup, unit } from './helpers/team';
 
 describe('documents', () => {
   it('have deterministic ids: the same row of the same agent is the same id, another agent another id', () => {
@@ -601,8 +541,13 @@ describe('the pusher: older days', () => {
     await new TeamSync(db, host).push();
     expect(writes()).toBe(w);
     expect(couch.requests - r).toBe(8); // the first push: none; the fresh one: agent, 2 recent days × 3 kinds (+ summary), clocks
-    // An older day's three scopes (units, rollups, summary) were read once, when first pushed.
-    expect(couch.reads.filter((k) => k.includes(days[1]!.day))).toHaveLength(3);
+    // An older day's four scopes (units, rollups, summary, digests) were read once, when first pushed.
+    expect(couch.reads.filter((k) => k.includes(days[1]!.day))).toHaveLength(4);
+    // Its digest: one entry per unit, as `digestDocs` derives it from the units.
+    expect(couch.docs.get(digestDocId(days[1]!.day, AGENT_A, days[1]!.units[0]!))?.doc).toMatchObject(
+      digestDocs(AGENT_A, days[1]!.day, days[1]!.units)[0]!,
+    );
+    expect(ours().filter((k) => k.startsWith('w|'))).toHaveLength(3); // older days only, one rule × account each
   });
 
   it('a day changed locally later (a late reconciliation) is pushed again, only what differs', async () => {
@@ -613,7 +558,7 @@ describe('the pusher: older days', () => {
     await db.units.put({ ...d.units[0]!, result: 'fail', replyAt: null });
     await db.rollups.update(`pdd.manual3min|${d.day}|pdd|shop`, { pass: 2, fail: 1, updatedAt: NOW });
     await sync.push();
-    expect(writes() - before).toBe(3); // the unit, the rollup and the day's summary
+    expect(writes() - before).toBe(4); // the unit, the rollup, the day's summary and its digest
     expect(couch.docs.get(`u|${d.day}|${AGENT_A}|${d.units[0]!.id}`)?.doc).toMatchObject({ result: 'fail' });
   });
 
@@ -640,6 +585,21 @@ describe('the pusher: older days', () => {
     couch.docs.clear();
     await new TeamSync(db, host).push();
     expect(onServer(d.day)).toBe(2);
+  });
+
+  it('days acknowledged by an older version (no digests) are pushed once more: their digests, nothing else', async () => {
+    const days = [await storeDay(3, 2), await storeDay(4, 3)];
+    await sync.set(CFG);
+    await sync.push();
+    // As an older version left them: no digests on the server, its signatures without the version.
+    for (const k of ours().filter((x) => x.startsWith('w|'))) couch.docs.delete(k);
+    const memo = (await db.meta.get('teamSyncDays'))!.value as { url: string; days: Record<string, string> };
+    for (const day of Object.keys(memo.days)) memo.days[day] = memo.days[day]!.replace(/^d2\|/, '');
+    await db.meta.put({ key: 'teamSyncDays', value: memo });
+    const before = writes();
+    await new TeamSync(db, host).push();
+    expect(writes() - before).toBe(days.length); // one digest a day (one rule × account), the units not again
+    expect(ours().filter((k) => k.startsWith('w|'))).toHaveLength(2);
   });
 
   it('a day pruned locally is left on the server as it is', async () => {

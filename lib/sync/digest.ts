@@ -1,0 +1,132 @@
+/**
+ * Team sync's per-wait digests (pure): for the days before yesterday, where the owner view counts summaries rather
+ * than units, one small document per agent, day, rule and shop account (`DigestDoc`) lists that agent's waits as a
+ * packed string, so that two agents who share one account name (in shifts, each on their own browser, each seeing
+ * only their own buyers) add up exactly — without the owner reading ~400 bytes a unit.
+ *
+ * An entry is one unit: the unit id's 64-bit hash (16 hex digits; the unit id is the same in every agent that saw the
+ * wait), the result (one letter) and, when a reply was seen, the reply's time after the wait's start (ms, base 36):
+ * ~20 bytes a wait. Entries are sorted by hash and joined by commas, so the same units give the same string.
+ *
+ * Merging (`mergeDigests`) keeps one entry per hash, chosen as `preferUnit` chooses between two copies of a unit
+ * (a decided result over pending over unknown over not assessed; then the copy that saw a reply, then the earlier
+ * reply; then the smaller agent id): a total order, so the merged counts equal those of the units (one per unit id)
+ * and never depend on the order the documents arrive in. A hash collision (2⁻⁶⁴ per pair of waits) would merge two
+ * waits into one.
+ */
+import { emptyCounts } from '../engine/rollup';
+import type { UnitResult, UnitRow } from '../model';
+import { RESULT_RANK, SYNC_DOC_VERSION, digestDocId, type DigestDoc } from './docs';
+
+type DigestUnit = Pick<UnitRow, 'id' | 'metric' | 'day' | 'platform' | 'account' | 'result' | 'startAt' | 'replyAt'>;
+
+const LETTER: Record<UnitResult, string> = { pass: 'p', fail: 'f', pending: 'w', unknown: 'u', notAssessed: 'n' };
+const RESULT_OF: Record<string, UnitResult> = Object.fromEntries(
+  Object.entries(LETTER).map(([result, letter]) => [letter, result as UnitResult]),
+);
+
+const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
+
+/** A 64-bit hash of a string as 16 hex digits (two 32-bit lanes mixed together, after cyrb53). */
+export function hash64(s: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return hex8(h2) + hex8(h1);
+}
+
+/** One unit's entry: hash, result letter, reply offset (ms after the start, base 36) when a reply was seen. */
+export function digestEntry(u: Pick<UnitRow, 'id' | 'result' | 'startAt' | 'replyAt'>): string {
+  return hash64(u.id) + LETTER[u.result] + (u.replyAt === null ? '' : (u.replyAt - u.startAt).toString(36));
+}
+
+/** A parsed entry (`reply`: ms after the wait's start, null when no reply was seen). */
+export interface DigestEntry {
+  hash: string;
+  result: UnitResult;
+  reply: number | null;
+}
+
+/** Parses an entry; undefined when it is not one (a damaged document counts none of its malformed entries). */
+export function parseEntry(s: string): DigestEntry | undefined {
+  const result = RESULT_OF[s.charAt(16)];
+  if (!result || !/^[0-9a-f]{16}$/.test(s.slice(0, 16))) return undefined;
+  const rest = s.slice(17);
+  if (!rest) return { hash: s.slice(0, 16), result, reply: null };
+  if (!/^-?[0-9a-z]+$/.test(rest)) return undefined;
+  return { hash: s.slice(0, 16), result, reply: parseInt(rest, 36) };
+}
+
+/**
+ * An agent's digests of one day's units: one document per rule and shop account (the rollup's key), entries sorted.
+ * Units of other days are left out.
+ */
+export function digestDocs(agent: string, day: string, units: readonly DigestUnit[]): DigestDoc[] {
+  const groups = new Map<string, { u: DigestUnit; entries: string[] }>();
+  for (const u of units) {
+    if (u.day !== day) continue;
+    const key = `${u.metric}|${u.day}|${u.platform}|${u.account}`;
+    const g = groups.get(key);
+    if (g) g.entries.push(digestEntry(u));
+    else groups.set(key, { u, entries: [digestEntry(u)] });
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([rollup, { u, entries }]) => ({
+      _id: digestDocId(day, agent, u),
+      v: SYNC_DOC_VERSION,
+      kind: 'digest',
+      agent,
+      day,
+      rollup,
+      metric: u.metric,
+      platform: u.platform,
+      account: u.account,
+      waits: entries.sort().join(','),
+    }));
+}
+
+/** Which of two copies of one wait counts (negative: `a`): `preferUnit`'s order on what an entry keeps. */
+function preferEntry(a: DigestEntry, aAgent: string, b: DigestEntry, bAgent: string): number {
+  return (
+    RESULT_RANK[b.result] - RESULT_RANK[a.result] ||
+    (a.reply === null ? 1 : 0) - (b.reply === null ? 1 : 0) ||
+    (a.reply ?? 0) - (b.reply ?? 0) ||
+    (aAgent < bAgent ? -1 : aAgent > bAgent ? 1 : 0)
+  );
+}
+
+/** The merged figures of several agents' digests of one rule, day and account. */
+export interface MergedDigest {
+  /** One count per wait (hash) across the agents. */
+  counts: Record<UnitResult, number>;
+  /** Per agent, how many of the counted waits are its copy (the shop view's `counted`). */
+  counted: Map<string, number>;
+}
+
+/** Merges digests (of one rule, day and account): one entry per wait, the preferred copy (see `preferEntry`). */
+export function mergeDigests(docs: readonly Pick<DigestDoc, 'agent' | 'waits'>[]): MergedDigest {
+  const best = new Map<string, { e: DigestEntry; agent: string }>();
+  for (const d of docs)
+    for (const s of d.waits ? d.waits.split(',') : []) {
+      const e = parseEntry(s);
+      if (!e) continue;
+      const cur = best.get(e.hash);
+      if (!cur || preferEntry(e, d.agent, cur.e, cur.agent) < 0) best.set(e.hash, { e, agent: d.agent });
+    }
+  const counts = emptyCounts();
+  const counted = new Map<string, number>();
+  for (const { e, agent } of best.values()) {
+    counts[e.result] += 1;
+    counted.set(agent, (counted.get(agent) ?? 0) + 1);
+  }
+  return { counts, counted };
+}
