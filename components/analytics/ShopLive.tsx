@@ -38,6 +38,22 @@ if (useAnalyticsStore.getState().view === 'team') loadClient().catch(() => undef
 /** Feed changes after which the units the figures need may be more: a summary, an agent. */
 const NEEDS_UNITS = /^[sa]\|/;
 
+/** A change of the feed. */
+type Change = { id: string; doc?: unknown; deleted?: boolean };
+/**
+ * One connection of the owner view (a reconnect makes a new one): its documents (its snapshot and its feed's changes),
+ * its feed, and the changes its feed delivered while its units were read (`held`). Closed once it failed: nothing of it
+ * touches a later connection's documents.
+ */
+interface Link {
+  readonly docs: ShopDocs;
+  closed: boolean;
+  feed?: ChangesFeed;
+  held?: Change[];
+  /** A summary or an agent came while the units were read: read the units again before the held changes end. */
+  again: boolean;
+}
+
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
 /** How often the view is recomputed at most while the feed delivers changes. */
 const RENDER_EVERY_MS = 250;
@@ -97,10 +113,12 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
   }, [state.kind]);
   useEffect(() => {
     let stopped = false;
-    let feed: ChangesFeed | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let failures = 0;
+    /** The newest connection (closed by `failed`, replaced by the next `connect`). */
+    let current: Link | undefined;
+    /** The documents on screen: the current connection's. */
     let docs = new ShopDocs(true);
     const render = () => {
       timer = undefined;
@@ -110,13 +128,14 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
     };
     const soon = () => (timer ??= setTimeout(render, RENDER_EVERY_MS));
     /**
-     * The server or the way to it failed: the figures shown stay, marked as not current, and the whole read starts
-     * again after a wait (1 s, 2 s, 4 s … at most 15 s) — it picks up whatever changed meanwhile.
+     * The server or the way to it failed (on connection `link`): the figures shown stay, marked as not current, and
+     * the whole read starts again after a wait (1 s, 2 s, 4 s … at most 15 s) on a new connection — it picks up
+     * whatever changed meanwhile. A failure of a connection already replaced changes nothing.
      */
-    const failed = (err: unknown) => {
-      if (stopped) return;
-      feed?.cancel();
-      feed = undefined;
+    const failed = (link: Link, err: unknown) => {
+      if (stopped || link.closed) return;
+      link.closed = true;
+      link.feed?.cancel();
       const e = syncErrorOf(err);
       const text = syncErrorText(`${e.code}: ${e.detail}`, t);
       setState((s) => (s.kind === 'live' ? { ...s, stale: text } : { kind: 'error', text }));
@@ -131,28 +150,31 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
     /**
      * The units the figures need (`readUnits`: agents without a summary, rules and accounts two agents share),
      * again whenever the feed brings a summary or an agent; the feed's changes wait meanwhile and follow in order.
+     * All of it is the connection's own: what its feed held goes to its documents only, and nothing once it is
+     * closed (a reconnect reads a new snapshot, which the old feed's changes must never touch).
      */
-    let held: { id: string; doc?: unknown; deleted?: boolean }[] | undefined;
-    let again = false;
-    const fill = async (remote: RemoteDb) => {
-      if (held) return void (again = true);
-      held = [];
+    const fill = async (link: Link, remote: RemoteDb) => {
+      if (link.held) return void (link.again = true);
+      const held: Change[] = (link.held = []);
+      const over = () => stopped || link.closed;
       try {
         do {
-          again = false;
-          if (unitDays.length) await readUnits(remote, docs, unitDays, () => stopped);
-          if (stopped) return;
+          link.again = false;
+          if (unitDays.length) await readUnits(remote, link.docs, unitDays, over);
+          if (over()) return;
           for (const c of held.splice(0)) {
-            docs.apply(c.id, c.doc, c.deleted);
-            if (NEEDS_UNITS.test(c.id)) again = true;
+            link.docs.apply(c.id, c.doc, c.deleted);
+            if (NEEDS_UNITS.test(c.id)) link.again = true;
           }
-        } while (again);
+        } while (link.again);
       } finally {
-        held = undefined;
+        link.held = undefined;
       }
       soon();
     };
     const connect = async () => {
+      const link: Link = { docs: new ShopDocs(true), closed: false, again: false };
+      current = link;
       // The client library loads while the background answers (no request before both are in).
       const loading = loadClient();
       loading.catch(() => undefined);
@@ -168,7 +190,6 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
         const remote = openRemote(conn);
         // The feed follows from here: everything read below is at least as new.
         const info = await remote.info();
-        const fresh = new ShopDocs(true);
         const rollupDays = days.filter((d) => !unitDays.includes(d));
         // First screen, read at once: the agents' day summaries (a handful of documents), older days' rollups, the
         // waiting clocks, the agents' names. Then the units of today / yesterday the exact figures need.
@@ -179,9 +200,9 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
           agentsRange,
         ];
         const results = await Promise.all(first.map((keys) => remote.allDocs({ ...keys, include_docs: true })));
-        for (const res of results) for (const row of res.rows) fresh.apply(row.id, row.doc);
-        if (stopped) return;
-        docs = fresh;
+        for (const res of results) for (const row of res.rows) link.docs.apply(row.id, row.doc);
+        if (stopped || link.closed) return;
+        docs = link.docs;
         failures = 0;
         // The first screen on screen before the units' responses take the main thread (a frame, or 50 ms in a
         // hidden tab, which has no frames).
@@ -190,27 +211,28 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
           requestAnimationFrame(() => setTimeout(resolve));
           setTimeout(resolve, 50);
         });
-        if (stopped) return;
-        await fill(remote);
+        if (stopped || link.closed) return;
+        await fill(link, remote);
         performance.mark('rs-shop-units');
-        if (stopped) return;
+        if (stopped || link.closed) return;
         render();
-        feed = remote
+        link.feed = remote
           .changes({ since: info.update_seq ?? 'now', live: true, include_docs: true, heartbeat: 10_000 })
           .on('change', (c) => {
-            if (held) return void held.push(c);
-            if (docs.apply(c.id, c.doc, c.deleted)) soon();
-            if (NEEDS_UNITS.test(c.id)) fill(remote).catch(failed);
+            if (link.closed) return;
+            if (link.held) return void link.held.push(c);
+            if (link.docs.apply(c.id, c.doc, c.deleted)) soon();
+            if (NEEDS_UNITS.test(c.id)) fill(link, remote).catch((err: unknown) => failed(link, err));
           })
-          .on('error', failed);
+          .on('error', (err) => failed(link, err));
       } catch (err) {
-        failed(err);
+        failed(link, err);
       }
     };
     void connect();
     return () => {
       stopped = true;
-      feed?.cancel();
+      current?.feed?.cancel();
       if (timer) clearTimeout(timer);
       if (retry) clearTimeout(retry);
     };
