@@ -6,7 +6,8 @@ import { chinaDateTime } from '@/lib/analytics/csv';
 import { chinaDay, chinaTime } from '@/lib/engine/time';
 import { DEFAULT_RULES, allMetrics } from '@/lib/rules';
 import { agentsRange, clocksRange, daysRollupsRange, daysSummariesRange } from '@/lib/sync/docs';
-import type { ChangesFeed, RemoteDb } from '@/lib/sync/remote';
+import { httpDb, type ReadDb } from '@/lib/sync/http';
+import type { ChangesFeed } from '@/lib/sync/remote';
 import {
   SHOP_RANGES,
   ShopDocs,
@@ -22,7 +23,6 @@ import { ask } from '@/lib/ui/ask';
 import { syncErrorText } from '../sync/SyncSettings';
 import { syncErrorOf } from '@/lib/sync/errors';
 import { useDeferredQuery } from '../useDeferredQuery';
-import { useAnalyticsStore } from './store';
 import { SYNC_META_KEY } from '@/lib/sync/url';
 
 const loadUiQueries = () => import('@/lib/ui/query-module');
@@ -33,8 +33,6 @@ const loadClient = () =>
     client = undefined; // tried again by the next connect
     throw err;
   }));
-// A page that opens in the team view starts loading it now, beside the page's own first read and render.
-if (useAnalyticsStore.getState().view === 'team') loadClient().catch(() => undefined);
 /** Feed changes after which the units the figures need may be more: a summary, an agent. */
 const NEEDS_UNITS = /^[sa]\|/;
 
@@ -69,7 +67,7 @@ const RANGE_KEY = {
  * The owner's view (analytics, team view, when team sync is on): the shop-wide compliance per platform rule and per
  * agent for a period (today, yesterday, 7 or 30 days: units for today and yesterday, the agents' daily rollups for
  * older days), and the buyers waiting now across agents, read from the shop's CouchDB database — the period's key
- * ranges once, then its changes feed, live. PouchDB is loaded only here, after the page's first render.
+ * ranges once (plain fetch, `httpDb`), then its changes feed, live (PouchDB, loaded after the first screen).
  */
 export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
   const [range, setRange] = useState<ShopRange>('today');
@@ -153,7 +151,7 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
      * All of it is the connection's own: what its feed held goes to its documents only, and nothing once it is
      * closed (a reconnect reads a new snapshot, which the old feed's changes must never touch).
      */
-    const fill = async (link: Link, remote: RemoteDb) => {
+    const fill = async (link: Link, remote: ReadDb) => {
       if (link.held) return void (link.again = true);
       const held: Change[] = (link.held = []);
       const over = () => stopped || link.closed;
@@ -175,9 +173,6 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
     const connect = async () => {
       const link: Link = { docs: new ShopDocs(true), closed: false, again: false };
       current = link;
-      // The client library loads while the background answers (no request before both are in).
-      const loading = loadClient();
-      loading.catch(() => undefined);
       const conn = await ask({ type: 'syncConnect' });
       if (stopped) return;
       if (!conn.ok) return setState((s) => ({ kind: 'off', closed: s.kind === 'live' || s.kind === 'error' }));
@@ -186,10 +181,11 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
       seenSetting.current = viewSettingKey({ enabled: true, ...conn });
       performance.mark('rs-shop-asked');
       try {
-        const { openRemote } = await loading;
-        const remote = openRemote(conn);
+        // Reads with plain fetch (CouchDB's HTTP API, the same origin check as PouchDB's requests): the first
+        // screen waits for no client library.
+        const reader = httpDb(conn);
         // The feed follows from here: everything read below is at least as new.
-        const info = await remote.info();
+        const info = await reader.info();
         const rollupDays = days.filter((d) => !unitDays.includes(d));
         // First screen, read at once: the agents' day summaries (a handful of documents), older days' rollups, the
         // waiting clocks, the agents' names. Then the units of today / yesterday the exact figures need.
@@ -199,7 +195,7 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
           clocksRange,
           agentsRange,
         ];
-        const results = await Promise.all(first.map((keys) => remote.allDocs({ ...keys, include_docs: true })));
+        const results = await Promise.all(first.map((keys) => reader.allDocs({ ...keys, include_docs: true })));
         for (const res of results) for (const row of res.rows) link.docs.apply(row.id, row.doc);
         if (stopped || link.closed) return;
         docs = link.docs;
@@ -207,22 +203,29 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
         // The first screen on screen before the units' responses take the main thread (a frame, or 50 ms in a
         // hidden tab, which has no frames).
         flushSync(render);
+        // The changes feed's client (PouchDB, ~120 kB) loads now, after the first screen, while the units are read.
+        const loading = loadClient();
+        loading.catch(() => undefined);
         await new Promise((resolve) => {
           requestAnimationFrame(() => setTimeout(resolve));
           setTimeout(resolve, 50);
         });
         if (stopped || link.closed) return;
-        await fill(link, remote);
+        await fill(link, reader);
         performance.mark('rs-shop-units');
         if (stopped || link.closed) return;
         render();
-        link.feed = remote
-          .changes({ since: info.update_seq ?? 'now', live: true, include_docs: true, heartbeat: 10_000 })
+        const { openRemote } = await loading;
+        if (stopped || link.closed) return;
+        // From the sequence `info` gave before the first read: every change since is delivered (one the first read
+        // already saw comes again, applied as the same document), none between the read and the feed is lost.
+        link.feed = openRemote(conn)
+          .changes({ since: info.update_seq ?? 0, live: true, include_docs: true, heartbeat: 10_000 })
           .on('change', (c) => {
             if (link.closed) return;
             if (link.held) return void link.held.push(c);
             if (link.docs.apply(c.id, c.doc, c.deleted)) soon();
-            if (NEEDS_UNITS.test(c.id)) fill(link, remote).catch((err: unknown) => failed(link, err));
+            if (NEEDS_UNITS.test(c.id)) fill(link, reader).catch((err: unknown) => failed(link, err));
           })
           .on('error', (err) => failed(link, err));
       } catch (err) {
