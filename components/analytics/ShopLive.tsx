@@ -220,7 +220,7 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
         // From the sequence `info` gave before the first read: every change since is delivered (one the first read
         // already saw comes again, applied as the same document), none between the read and the feed is lost.
         link.feed = openRemote(conn)
-          .changes({ since: info.update_seq ?? 0, live: true, include_docs: true, heartbeat: 10_000 })
+          .changes({ since: info.update_seq ?? 'now', live: true, include_docs: true, heartbeat: 10_000 })
           .on('change', (c) => {
             if (link.closed) return;
             if (link.held) return void link.held.push(c);
