@@ -13,7 +13,7 @@
  */
 import { launchExtension, DEMO_EXTENSION_DIR, type ExtensionHarness } from '../../test/e2e/harness';
 import { sleep, summarize } from './stats';
-import { blankPageRenderMs } from './browser';
+import { blankPageRenderMs, cleanupTemps, extensionCopy } from './browser';
 import { DB, SYNC_GOAL_MS, configureOwner, pushLatency, startCouch } from './sync';
 import { ratioVerdict } from './verdict';
 
@@ -25,7 +25,8 @@ const exts: ExtensionHarness[] = [];
 try {
   await pushLatency(couch, { extensionDir: dirs[0]!, agents, perDay, liveSec: 1, opens, log: console.log });
   for (const dir of dirs) {
-    const ext = await launchExtension({ extensionDir: dir });
+    // A private copy holding the floor's blank page (and safe from a rebuild during the run).
+    const ext = await launchExtension({ extensionDir: await extensionCopy(dir) });
     exts.push(ext);
     await configureOwner(ext, `${couch.url}/${DB}`);
     const setup = await ext.context.newPage();
@@ -99,4 +100,5 @@ try {
 } finally {
   for (const ext of exts) await ext.close();
   await couch.stop();
+  await cleanupTemps();
 }
