@@ -6,7 +6,8 @@ import { chinaDateTime } from '@/lib/analytics/csv';
 import { chinaDay, chinaTime } from '@/lib/engine/time';
 import { DEFAULT_RULES, allMetrics } from '@/lib/rules';
 import { agentsRange, clocksRange, daysRollupsRange, daysSummariesRange } from '@/lib/sync/docs';
-import type { ChangesFeed, RemoteDb } from '@/lib/sync/remote';
+import { httpDb, type ReadDb } from '@/lib/sync/http';
+import type { ChangesFeed } from '@/lib/sync/remote';
 import {
   SHOP_RANGES,
   ShopDocs,
@@ -22,7 +23,6 @@ import { ask } from '@/lib/ui/ask';
 import { syncErrorText } from '../sync/SyncSettings';
 import { syncErrorOf } from '@/lib/sync/errors';
 import { useDeferredQuery } from '../useDeferredQuery';
-import { useAnalyticsStore } from './store';
 import { SYNC_META_KEY } from '@/lib/sync/url';
 
 const loadUiQueries = () => import('@/lib/ui/query-module');
@@ -33,10 +33,24 @@ const loadClient = () =>
     client = undefined; // tried again by the next connect
     throw err;
   }));
-// A page that opens in the team view starts loading it now, beside the page's own first read and render.
-if (useAnalyticsStore.getState().view === 'team') loadClient().catch(() => undefined);
 /** Feed changes after which the units the figures need may be more: a summary, an agent. */
 const NEEDS_UNITS = /^[sa]\|/;
+
+/** A change of the feed. */
+type Change = { id: string; doc?: unknown; deleted?: boolean };
+/**
+ * One connection of the owner view (a reconnect makes a new one): its documents (its snapshot and its feed's changes),
+ * its feed, and the changes its feed delivered while its units were read (`held`). Closed once it failed: nothing of it
+ * touches a later connection's documents.
+ */
+interface Link {
+  readonly docs: ShopDocs;
+  closed: boolean;
+  feed?: ChangesFeed;
+  held?: Change[];
+  /** A summary or an agent came while the units were read: read the units again before the held changes end. */
+  again: boolean;
+}
 
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
 /** How often the view is recomputed at most while the feed delivers changes. */
@@ -53,7 +67,7 @@ const RANGE_KEY = {
  * The owner's view (analytics, team view, when team sync is on): the shop-wide compliance per platform rule and per
  * agent for a period (today, yesterday, 7 or 30 days: units for today and yesterday, the agents' daily rollups for
  * older days), and the buyers waiting now across agents, read from the shop's CouchDB database — the period's key
- * ranges once, then its changes feed, live. PouchDB is loaded only here, after the page's first render.
+ * ranges once (plain fetch, `httpDb`), then its changes feed, live (PouchDB, loaded after the first screen).
  */
 export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
   const [range, setRange] = useState<ShopRange>('today');
@@ -97,10 +111,12 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
   }, [state.kind]);
   useEffect(() => {
     let stopped = false;
-    let feed: ChangesFeed | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let failures = 0;
+    /** The newest connection (closed by `failed`, replaced by the next `connect`). */
+    let current: Link | undefined;
+    /** The documents on screen: the current connection's. */
     let docs = new ShopDocs(true);
     const render = () => {
       timer = undefined;
@@ -110,13 +126,14 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
     };
     const soon = () => (timer ??= setTimeout(render, RENDER_EVERY_MS));
     /**
-     * The server or the way to it failed: the figures shown stay, marked as not current, and the whole read starts
-     * again after a wait (1 s, 2 s, 4 s … at most 15 s) — it picks up whatever changed meanwhile.
+     * The server or the way to it failed (on connection `link`): the figures shown stay, marked as not current, and
+     * the whole read starts again after a wait (1 s, 2 s, 4 s … at most 15 s) on a new connection — it picks up
+     * whatever changed meanwhile. A failure of a connection already replaced changes nothing.
      */
-    const failed = (err: unknown) => {
-      if (stopped) return;
-      feed?.cancel();
-      feed = undefined;
+    const failed = (link: Link, err: unknown) => {
+      if (stopped || link.closed) return;
+      link.closed = true;
+      link.feed?.cancel();
       const e = syncErrorOf(err);
       const text = syncErrorText(`${e.code}: ${e.detail}`, t);
       setState((s) => (s.kind === 'live' ? { ...s, stale: text } : { kind: 'error', text }));
@@ -131,31 +148,31 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
     /**
      * The units the figures need (`readUnits`: agents without a summary, rules and accounts two agents share),
      * again whenever the feed brings a summary or an agent; the feed's changes wait meanwhile and follow in order.
+     * All of it is the connection's own: what its feed held goes to its documents only, and nothing once it is
+     * closed (a reconnect reads a new snapshot, which the old feed's changes must never touch).
      */
-    let held: { id: string; doc?: unknown; deleted?: boolean }[] | undefined;
-    let again = false;
-    const fill = async (remote: RemoteDb) => {
-      if (held) return void (again = true);
-      held = [];
+    const fill = async (link: Link, remote: ReadDb) => {
+      if (link.held) return void (link.again = true);
+      const held: Change[] = (link.held = []);
+      const over = () => stopped || link.closed;
       try {
         do {
-          again = false;
-          if (unitDays.length) await readUnits(remote, docs, unitDays, () => stopped);
-          if (stopped) return;
+          link.again = false;
+          if (unitDays.length) await readUnits(remote, link.docs, unitDays, over);
+          if (over()) return;
           for (const c of held.splice(0)) {
-            docs.apply(c.id, c.doc, c.deleted);
-            if (NEEDS_UNITS.test(c.id)) again = true;
+            link.docs.apply(c.id, c.doc, c.deleted);
+            if (NEEDS_UNITS.test(c.id)) link.again = true;
           }
-        } while (again);
+        } while (link.again);
       } finally {
-        held = undefined;
+        link.held = undefined;
       }
       soon();
     };
     const connect = async () => {
-      // The client library loads while the background answers (no request before both are in).
-      const loading = loadClient();
-      loading.catch(() => undefined);
+      const link: Link = { docs: new ShopDocs(true), closed: false, again: false };
+      current = link;
       const conn = await ask({ type: 'syncConnect' });
       if (stopped) return;
       if (!conn.ok) return setState((s) => ({ kind: 'off', closed: s.kind === 'live' || s.kind === 'error' }));
@@ -164,11 +181,11 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
       seenSetting.current = viewSettingKey({ enabled: true, ...conn });
       performance.mark('rs-shop-asked');
       try {
-        const { openRemote } = await loading;
-        const remote = openRemote(conn);
+        // Reads with plain fetch (CouchDB's HTTP API, the same origin check as PouchDB's requests): the first
+        // screen waits for no client library.
+        const reader = httpDb(conn);
         // The feed follows from here: everything read below is at least as new.
-        const info = await remote.info();
-        const fresh = new ShopDocs(true);
+        const info = await reader.info();
         const rollupDays = days.filter((d) => !unitDays.includes(d));
         // First screen, read at once: the agents' day summaries (a handful of documents), older days' rollups, the
         // waiting clocks, the agents' names. Then the units of today / yesterday the exact figures need.
@@ -178,39 +195,47 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
           clocksRange,
           agentsRange,
         ];
-        const results = await Promise.all(first.map((keys) => remote.allDocs({ ...keys, include_docs: true })));
-        for (const res of results) for (const row of res.rows) fresh.apply(row.id, row.doc);
-        if (stopped) return;
-        docs = fresh;
+        const results = await Promise.all(first.map((keys) => reader.allDocs({ ...keys, include_docs: true })));
+        for (const res of results) for (const row of res.rows) link.docs.apply(row.id, row.doc);
+        if (stopped || link.closed) return;
+        docs = link.docs;
         failures = 0;
         // The first screen on screen before the units' responses take the main thread (a frame, or 50 ms in a
         // hidden tab, which has no frames).
         flushSync(render);
+        // The changes feed's client (PouchDB, ~120 kB) loads now, after the first screen, while the units are read.
+        const loading = loadClient();
+        loading.catch(() => undefined);
         await new Promise((resolve) => {
           requestAnimationFrame(() => setTimeout(resolve));
           setTimeout(resolve, 50);
         });
-        if (stopped) return;
-        await fill(remote);
+        if (stopped || link.closed) return;
+        await fill(link, reader);
         performance.mark('rs-shop-units');
-        if (stopped) return;
+        if (stopped || link.closed) return;
         render();
-        feed = remote
+        const { openRemote } = await loading;
+        if (stopped || link.closed) return;
+        // From the sequence `info` gave before the first read: every change since is delivered (one the first read
+        // already saw comes again, applied as the same document), none between the read and the feed is lost.
+        link.feed = openRemote(conn)
           .changes({ since: info.update_seq ?? 'now', live: true, include_docs: true, heartbeat: 10_000 })
           .on('change', (c) => {
-            if (held) return void held.push(c);
-            if (docs.apply(c.id, c.doc, c.deleted)) soon();
-            if (NEEDS_UNITS.test(c.id)) fill(remote).catch(failed);
+            if (link.closed) return;
+            if (link.held) return void link.held.push(c);
+            if (link.docs.apply(c.id, c.doc, c.deleted)) soon();
+            if (NEEDS_UNITS.test(c.id)) fill(link, reader).catch((err: unknown) => failed(link, err));
           })
-          .on('error', failed);
+          .on('error', (err) => failed(link, err));
       } catch (err) {
-        failed(err);
+        failed(link, err);
       }
     };
     void connect();
     return () => {
       stopped = true;
-      feed?.cancel();
+      current?.feed?.cancel();
       if (timer) clearTimeout(timer);
       if (retry) clearTimeout(retry);
     };

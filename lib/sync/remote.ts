@@ -5,7 +5,7 @@
  */
 import PouchDB from 'pouchdb-browser';
 import type { SyncConfig } from './config';
-import { syncOrigin } from './url';
+import { originFetch } from './http';
 
 /** What team sync uses of a CouchDB database (PouchDB's API); tests give a fake. */
 export interface RemoteDb {
@@ -39,16 +39,10 @@ export interface ChangesFeed {
 
 /** Opens the configured database (no request yet; `skip_setup`: never creates it). */
 export function openRemote(cfg: Pick<SyncConfig, 'url' | 'user' | 'password'>): RemoteDb {
-  const { origin } = syncOrigin(cfg.url);
   const db = new PouchDB(cfg.url, {
     skip_setup: true,
     auth: { username: cfg.user, password: cfg.password },
-    fetch: (url: string | URL | Request, opts?: RequestInit) => {
-      const to = new URL(url instanceof Request ? url.url : String(url));
-      if (to.origin !== origin) return Promise.reject(new Error(`team sync reaches ${origin} only`));
-      // No redirects: a server that answers with one would send the credentials' requests to another origin.
-      return fetch(url, { ...opts, credentials: 'omit', redirect: 'error' });
-    },
+    fetch: originFetch(cfg.url),
   }) as unknown as RemoteDb;
   // PouchDB's http `info()` resolves with the server's error body (a wrong password, no such database) instead of
   // failing: make it fail, so the check before turning sync on and the owner's view see the refusal.

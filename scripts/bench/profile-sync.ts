@@ -7,10 +7,15 @@
  *
  *   npx jiti scripts/bench/profile-sync.ts [agents] [perDay] [opens]      (after `npx wxt build --mode demo`)
  *   EXT_DIRS=/path/a,/path/b …                                             (two builds: A/B; default the demo build)
+ *
+ * Before each open, a blank extension page's first render in the same browser (the floor of the bench's ratio
+ * verdict, scripts/bench/verdict.ts): each build's p95 is printed with the goal's verdicts, by time and by ratio.
  */
 import { launchExtension, DEMO_EXTENSION_DIR, type ExtensionHarness } from '../../test/e2e/harness';
 import { sleep, summarize } from './stats';
-import { DB, configureOwner, pushLatency, startCouch } from './sync';
+import { blankPageRenderMs, cleanupTemps, extensionCopy } from './browser';
+import { DB, SYNC_GOAL_MS, configureOwner, pushLatency, startCouch } from './sync';
+import { ratioVerdict } from './verdict';
 
 const [agents = 4, perDay = 5000, opens = 4] = process.argv.slice(2).map(Number);
 const dirs = (process.env.EXT_DIRS ?? DEMO_EXTENSION_DIR).split(',');
@@ -20,7 +25,8 @@ const exts: ExtensionHarness[] = [];
 try {
   await pushLatency(couch, { extensionDir: dirs[0]!, agents, perDay, liveSec: 1, opens, log: console.log });
   for (const dir of dirs) {
-    const ext = await launchExtension({ extensionDir: dir });
+    // A private copy holding the floor's blank page (and safe from a rebuild during the run).
+    const ext = await launchExtension({ extensionDir: await extensionCopy(dir) });
     exts.push(ext);
     await configureOwner(ext, `${couch.url}/${DB}`);
     const setup = await ext.context.newPage();
@@ -32,9 +38,11 @@ try {
   }
   const rendered = dirs.map(() => [] as number[]);
   const units = dirs.map(() => [] as number[]);
+  const floors = dirs.map(() => [] as number[]);
   for (let i = 0; i < opens; i++)
     for (const [k, ext] of exts.entries()) {
       await sleep(500);
+      floors[k]!.push(await blankPageRenderMs(ext, { width: 1280, height: 900 }));
       const page = await ext.context.newPage();
       await page.setViewportSize({ width: 1280, height: 900 });
       await page.goto(`${ext.baseUrl}/analytics.html`);
@@ -73,15 +81,24 @@ try {
       }
       await page.close();
     }
-  for (const [k, dir] of dirs.entries())
+  for (const [k, dir] of dirs.entries()) {
+    const r = summarize(rendered[k]!);
+    const floor = summarize(floors[k]!);
     console.log(
       JSON.stringify({
         build: dir,
-        rendered: summarize(rendered[k]!),
+        rendered: r,
         units: units[k]!.length ? summarize(units[k]!) : 'not marked',
+        floor,
+        goal: {
+          timeMet: r.p95 <= SYNC_GOAL_MS.ownerView,
+          ratio: ratioVerdict(r.p95, floor, SYNC_GOAL_MS.ownerView, 'blankPage'),
+        },
       }),
     );
+  }
 } finally {
   for (const ext of exts) await ext.close();
   await couch.stop();
+  await cleanupTemps();
 }

@@ -1,0 +1,273 @@
+// @vitest-environment jsdom
+/**
+ * The owner view's connection (components/analytics/ShopLive.tsx) against fake servers: what one connection's
+ * changes feed held while its units were read never reaches the snapshot of the connection that replaced it.
+ */
+import { cleanup, render, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { chinaDay, chinaTime } from '../../lib/engine/time';
+import { catalogTranslate } from '../../lib/i18n';
+import type { ClockRow, RollupRow, UnitRow } from '../../lib/model';
+import { agentDoc, clockDoc, summaryDoc, unitDoc, type SyncDoc } from '../../lib/sync/docs';
+import type { ChangesFeed, RemoteDb } from '../../lib/sync/remote';
+
+const CONN = { url: 'http://couch.test:5984/shop', user: 'owner', password: 'pw' };
+
+vi.mock('@/lib/ui/ask', () => ({
+  ask: vi.fn(async (msg: { type: string }) => (msg.type === 'syncConnect' ? { ok: true, ...CONN } : { ok: false })),
+}));
+// The stored setting the view watches: the one it connected with (so the setting alone never reconnects).
+vi.mock('@/lib/ui/query-module', () => ({
+  liveQuery: (fn: () => unknown) => ({
+    subscribe({ next }: { next: (v: unknown) => void }) {
+      void Promise.resolve(fn()).then(next);
+      return { unsubscribe() {} };
+    },
+  }),
+  uiDb: { meta: { get: async () => ({ key: 'teamSync', value: { enabled: true, ...CONN } }) } },
+}));
+const servers = vi.hoisted(() => [] as unknown[]);
+/** What happened, in order: the requests made with fetch, and the PouchDB module's load ('pouchdb'). */
+const events = vi.hoisted(() => [] as string[]);
+vi.mock('@/lib/sync/remote', () => {
+  events.push('pouchdb');
+  return {
+    openRemote: vi.fn(() => {
+      const next = servers.shift();
+      if (!next) throw new Error('no server left for this connection');
+      return next;
+    }),
+  };
+});
+
+const { ShopLiveSection } = await import('../../components/analytics/ShopLive');
+
+/**
+ * A fake CouchDB database: key-range reads (over HTTP, `serve`), an optional gate on unit reads, and its changes
+ * feed (PouchDB's API as `RemoteDb`): `put` adds a change; a feed delivers the changes after its `since`, then live.
+ */
+class FakeServer implements RemoteDb {
+  readonly docs = new Map<string, SyncDoc>();
+  readonly reads: string[] = [];
+  seq = 7;
+  readonly log: { seq: number; doc: SyncDoc }[] = [];
+  readonly since: unknown[] = [];
+  /** Called after a range read was answered (the state it saw is then in the past). */
+  afterRead: ((startkey: string) => void) | undefined;
+  feeds: {
+    change: (c: { id: string; doc?: unknown; deleted?: boolean; seq: unknown }) => void;
+    error: (e: unknown) => void;
+  }[] = [];
+  /** While set, unit reads wait for it. */
+  gate: Promise<void> | undefined;
+  constructor(docs: SyncDoc[]) {
+    for (const d of docs) this.docs.set(d._id, d);
+  }
+  put(doc: SyncDoc) {
+    this.docs.set(doc._id, doc);
+    this.log.push({ seq: ++this.seq, doc });
+    for (const f of this.feeds) f.change({ id: doc._id, doc, seq: this.seq });
+  }
+  async info() {
+    return { update_seq: this.seq };
+  }
+  async allDocs(opts: { startkey?: string; endkey?: string; include_docs?: boolean }) {
+    this.reads.push(opts.startkey ?? '');
+    if (opts.startkey?.startsWith('u|') && this.gate) await this.gate;
+    const rows = [...this.docs.values()]
+      .filter((d) => d._id >= opts.startkey! && d._id <= opts.endkey!)
+      .sort((a, b) => (a._id < b._id ? -1 : 1))
+      .map((d) => ({ id: d._id, key: d._id, value: { rev: '1-a' }, doc: d }));
+    this.afterRead?.(opts.startkey ?? '');
+    return { rows };
+  }
+  async bulkDocs(): Promise<never> {
+    throw new Error('the owner view writes nothing');
+  }
+  changes(opts: { since: unknown }): ChangesFeed {
+    this.since.push(opts.since);
+    const handlers = { change: (_c: never) => {}, error: (_e: unknown) => {} } as FakeServer['feeds'][number];
+    this.feeds.push(handlers);
+    // What changed since `since` comes first (after the caller has added its handlers).
+    const past = this.log.filter((c) => c.seq > Number(opts.since));
+    queueMicrotask(() => {
+      for (const c of past) handlers.change({ id: c.doc._id, doc: c.doc, seq: c.seq });
+    });
+    const feed: ChangesFeed = {
+      on: ((event: 'change' | 'error', fn: never) => {
+        handlers[event] = fn;
+        return feed;
+      }) as ChangesFeed['on'],
+      cancel() {},
+    };
+    return feed;
+  }
+}
+
+/** The server plain fetch reaches (the one CouchDB of the setting; a test may swap what it holds). */
+let serving: FakeServer | undefined;
+/** fetch as the view's reads see it: CouchDB's `info` and `_all_docs` of `serving`, each request recorded. */
+const fakeFetch = vi.fn(async (input: string | URL | Request, init?: RequestInit) => {
+  const url = new URL(String(input));
+  const server = serving;
+  if (!server || url.origin !== new URL(CONN.url).origin) throw new TypeError('Failed to fetch');
+  if (new Headers(init?.headers).get('Authorization') !== `Basic ${btoa('owner:pw')}`)
+    return Response.json({ error: 'unauthorized', reason: 'Name or password is incorrect.' }, { status: 401 });
+  const path = url.pathname.replace(/^\/shop/, '');
+  events.push(
+    `fetch ${path}${url.searchParams.has('startkey') ? ` ${JSON.parse(url.searchParams.get('startkey')!)}` : ''}`,
+  );
+  if (path === '/' || path === '') return Response.json(await server.info());
+  if (path !== '/_all_docs') return Response.json({ error: 'not_found' }, { status: 404 });
+  const key = (k: string) => JSON.parse(url.searchParams.get(k)!) as string;
+  return Response.json(await server.allDocs({ startkey: key('startkey'), endkey: key('endkey'), include_docs: true }));
+});
+vi.stubGlobal('fetch', fakeFetch);
+
+// The view's own clock: its "today" and the waiting copies' age both come from the real clock here.
+const NOW = Date.now();
+const DAY = chinaDay(NOW);
+const A = 'aaaaaaaa-0000-4000-8000-000000000001';
+const B = 'bbbbbbbb-0000-4000-8000-000000000002';
+const C = 'cccccccc-0000-4000-8000-000000000003';
+
+const unit = (buyer: string): UnitRow => ({
+  id: `pdd.manual3min|pdd|shop|${buyer}|${chinaTime(DAY, 10)}`,
+  metric: 'pdd.manual3min',
+  platform: 'pdd',
+  account: 'shop',
+  buyer,
+  conv: `pdd|shop|${buyer}`,
+  buyerNick: 'b***1',
+  day: DAY,
+  startAt: chinaTime(DAY, 10),
+  dueAt: chinaTime(DAY, 10, 3),
+  replyAt: chinaTime(DAY, 10, 1),
+  responseSec: 60,
+  cappedSec: 60,
+  result: 'pass',
+  rulesVersion: 'r1',
+});
+const rollup = (pass: number): RollupRow => ({
+  id: `pdd.manual3min|${DAY}|pdd|shop`,
+  metric: 'pdd.manual3min',
+  day: DAY,
+  platform: 'pdd',
+  account: 'shop',
+  pass,
+  fail: 0,
+  pending: 0,
+  unknown: 0,
+  notAssessed: 0,
+  cappedSum: 0,
+  cappedCount: 0,
+  updatedAt: NOW,
+});
+const waiting: ClockRow = {
+  key: 'pdd|shop|b9',
+  platform: 'pdd',
+  account: 'shop',
+  buyer: 'b9',
+  buyerNick: 'b***9',
+  metric: 'pdd.manual3min',
+  status: 'pending',
+  startedAt: NOW - 60_000,
+  dueAt: NOW + 120_000,
+  alertAt: NOW + 60_000,
+  waitingMessages: 1,
+  lastMessageAt: NOW - 60_000,
+  lastText: '',
+  alertedFor: 0,
+};
+
+afterEach(() => {
+  cleanup();
+  servers.length = 0;
+  serving = undefined;
+});
+
+describe('the owner view: first screen without PouchDB, then the feed from the first read', () => {
+  it('reads the first screen with plain fetch; PouchDB loads after; no change between the read and the feed is lost', async () => {
+    const server = new FakeServer([summaryDoc(A, DAY, [rollup(3)]), agentDoc(A, 'A')]);
+    servers.push(server);
+    serving = server;
+    // A buyer starts waiting just after the waiting clocks were read: the first screen cannot show it, the feed must.
+    const late = clockDoc(A, waiting);
+    server.afterRead = (from) => {
+      if (from !== 'c|') return;
+      server.afterRead = undefined;
+      server.put(late);
+    };
+    const view = render(<ShopLiveSection t={catalogTranslate('en')} now={NOW} />);
+    await waitFor(
+      () => expect(view.container.querySelector('#ana-shop-waiting [data-conv="pdd|shop|b9"]')).not.toBeNull(),
+      {
+        timeout: 3000,
+      },
+    );
+    // The feed started from the sequence `info` gave before the first read (7), not from after it.
+    expect(server.since).toEqual([7]);
+    // info, then the first screen's reads, all before the PouchDB module was even loaded; the feed came through it.
+    const firstReads = ['fetch /', `fetch /_all_docs s|${DAY}|`, 'fetch /_all_docs c|', 'fetch /_all_docs a|'];
+    expect(events.slice(0, firstReads.length + 1).sort()).toEqual([...firstReads, 'pouchdb'].sort());
+    expect(events.indexOf('pouchdb')).toBeGreaterThan(Math.max(...firstReads.map((e) => events.indexOf(e))));
+    // Every request went to the database's origin, without cookies, following no redirect.
+    for (const [input, init] of fakeFetch.mock.calls) {
+      expect(new URL(String(input)).origin).toBe('http://couch.test:5984');
+      expect(init).toMatchObject({ credentials: 'omit', redirect: 'error' });
+    }
+    expect(view.container.querySelector('#ana-shop-rules td[data-col="pass"]')?.textContent).toBe('3');
+  });
+});
+
+describe('the owner view: reconnecting', () => {
+  it("changes the old connection's feed held during a unit read never apply to the new connection's snapshot", async () => {
+    // Two agents name the same account today: its units are read (the fill), for each of them.
+    const shared = [
+      summaryDoc(A, DAY, [rollup(1)]),
+      summaryDoc(B, DAY, [rollup(1)]),
+      agentDoc(A, 'A'),
+      agentDoc(B, 'B'),
+      unitDoc(A, unit('b1')),
+      unitDoc(B, unit('b1')),
+    ];
+    const first = new FakeServer(shared);
+    // The second connection's server: C joined (its summary and unit), and C's buyer b9 no longer waits.
+    const second = new FakeServer([
+      ...shared,
+      agentDoc(C, 'C'),
+      summaryDoc(C, DAY, [rollup(1)]),
+      unitDoc(C, unit('b2')),
+    ]);
+    servers.push(first, second);
+    serving = first;
+
+    const view = render(<ShopLiveSection t={catalogTranslate('en')} now={NOW} />);
+    await waitFor(() => expect(first.feeds).toHaveLength(1), { timeout: 3000 });
+    // The first connection's feed: C's summary starts a unit read (held open), a waiting clock of C arrives
+    // meanwhile (held until the read is done), then the feed fails: the view reconnects after 1 s.
+    let open!: () => void;
+    first.gate = new Promise((resolve) => (open = resolve));
+    const feed = first.feeds[0]!;
+    const cSummary = summaryDoc(C, DAY, [rollup(1)]);
+    feed.change({ id: cSummary._id, doc: cSummary, seq: '8-x' });
+    const clock = clockDoc(C, waiting);
+    feed.change({ id: clock._id, doc: clock, seq: '9-x' });
+    serving = second;
+    feed.error(new Error('connection reset'));
+    await waitFor(() => expect(second.feeds).toHaveLength(1), { timeout: 4000 });
+
+    // The old connection's unit read ends now: whatever it held is the old connection's, not the new snapshot's.
+    open();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const shown = view.container;
+    expect(shown.querySelector('#ana-shop-waiting')).toBeNull();
+    expect(shown.querySelector('#ana-shop-waiting-title')?.textContent).toMatch(/0/);
+    // And the figures are the second server's: three agents, the shared account counted from the units (2 buyers).
+    expect(shown.querySelectorAll('#ana-shop-agents tbody tr')).toHaveLength(3);
+    expect(shown.querySelector('#ana-shop-rules td[data-col="pass"]')?.textContent).toBe('2');
+    // The new connection read its own units (C's among them) from its own server; the old one read nothing more.
+    expect(second.reads.filter((k) => k.startsWith(`u|${DAY}|${C}|`))).toHaveLength(1);
+    expect(first.reads.filter((k) => k.startsWith('u|'))).toHaveLength(3);
+  });
+});
