@@ -11,6 +11,7 @@ import type { ChangesFeed } from '@/lib/sync/remote';
 import {
   SHOP_RANGES,
   ShopDocs,
+  readDigests,
   readUnits,
   shopRangeDays,
   shopView,
@@ -146,11 +147,13 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
       );
     };
     /**
-     * The units the figures need (`readUnits`: agents without a summary, rules and accounts two agents share),
+     * The units the figures need (`readUnits`: agents without a summary, rules and accounts two agents share) and
+     * the older days' digests of accounts two agents share (`readDigests`),
      * again whenever the feed brings a summary or an agent; the feed's changes wait meanwhile and follow in order.
      * All of it is the connection's own: what its feed held goes to its documents only, and nothing once it is
      * closed (a reconnect reads a new snapshot, which the old feed's changes must never touch).
      */
+    const olderDays = days.filter((d) => !unitDays.includes(d));
     const fill = async (link: Link, remote: ReadDb) => {
       if (link.held) return void (link.again = true);
       const held: Change[] = (link.held = []);
@@ -159,6 +162,8 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
         do {
           link.again = false;
           if (unitDays.length) await readUnits(remote, link.docs, unitDays, over);
+          // Older days: the per-wait digests of the accounts two agents share (summaries alone count one copy).
+          if (olderDays.length) await readDigests(remote, link.docs, olderDays, over);
           if (over()) return;
           for (const c of held.splice(0)) {
             link.docs.apply(c.id, c.doc, c.deleted);
@@ -186,7 +191,7 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
         const reader = httpDb(conn);
         // The feed follows from here: everything read below is at least as new.
         const info = await reader.info();
-        const rollupDays = days.filter((d) => !unitDays.includes(d));
+        const rollupDays = olderDays;
         // First screen, read at once: the agents' day summaries (a handful of documents), older days' rollups, the
         // waiting clocks, the agents' names. Then the units of today / yesterday the exact figures need.
         const first = [

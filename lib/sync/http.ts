@@ -33,7 +33,8 @@ export function basicAuth(user: string, password: string): string {
 export type ReadDb = Pick<RemoteDb, 'info' | 'allDocs'>;
 
 /**
- * The database's `info` and `_all_docs` key-range reads (GET, keys JSON-encoded as PouchDB encodes them) through
+ * The database's `info` and `_all_docs` reads — key ranges (GET, keys JSON-encoded as PouchDB encodes them), or
+ * documents by id (POST `{ keys }`) — through
  * `originFetch`. A refusal fails with CouchDB's error (`status`, `name`, `message`: `syncErrorOf` tells a wrong
  * password from a server error), a network failure with fetch's.
  */
@@ -41,8 +42,13 @@ export function httpDb(cfg: { url: string; user: string; password: string }, bas
   const send = originFetch(cfg.url, base);
   const db = cfg.url.replace(/\/+$/, '');
   const headers = { Accept: 'application/json', Authorization: basicAuth(cfg.user, cfg.password) };
-  const get = async <T>(path: string): Promise<T> => {
-    const res = await send(`${db}${path}`, { headers });
+  const get = async <T>(path: string, post?: object): Promise<T> => {
+    const res = await send(
+      `${db}${path}`,
+      post === undefined
+        ? { headers }
+        : { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(post) },
+    );
     const body = (await res.json().catch(() => ({}))) as { error?: unknown; reason?: unknown };
     if (!res.ok || typeof body.error === 'string')
       throw {
@@ -55,9 +61,10 @@ export function httpDb(cfg: { url: string; user: string; password: string }, bas
   return {
     info: () => get('/'),
     allDocs: (opts) => {
-      if (opts.keys) return Promise.reject(new Error('httpDb reads key ranges only'));
       const q: string[] = [];
       if (opts.include_docs) q.push('include_docs=true');
+      // Documents by id (the digests the view needs): POST, as the ids can be more than a URL holds.
+      if (opts.keys) return get(`/_all_docs${q.length ? `?${q.join('&')}` : ''}`, { keys: opts.keys });
       if (opts.startkey !== undefined) q.push(`startkey=${encodeURIComponent(JSON.stringify(opts.startkey))}`);
       if (opts.endkey !== undefined) q.push(`endkey=${encodeURIComponent(JSON.stringify(opts.endkey))}`);
       return get(`/_all_docs${q.length ? `?${q.join('&')}` : ''}`);

@@ -51,7 +51,21 @@ describe('httpDb', () => {
     base.mockResolvedValueOnce(Response.json({ db_name: 'sentinel', update_seq: '12-abc' }));
     expect(await db.info()).toMatchObject({ update_seq: '12-abc' });
     expect(base.mock.calls[1]![0]).toBe('https://couch.example.com:6984/sentinel/');
-    await expect(db.allDocs({ keys: ['a'] })).rejects.toThrow(/key ranges only/);
+    // Documents by id (the owner view's digests): POST { keys }, CouchDB's "not found" rows passed on as they are.
+    base.mockResolvedValueOnce(
+      Response.json({
+        rows: [
+          { key: 'w|a', error: 'not_found' },
+          { id: 'w|b', key: 'w|b', doc: { _id: 'w|b' } },
+        ],
+      }),
+    );
+    const byId = await db.allDocs({ keys: ['w|a', 'w|b'], include_docs: true });
+    expect(byId.rows.filter((r) => r.doc).map((r) => r.id)).toEqual(['w|b']);
+    const [keysInput, keysInit] = base.mock.calls[2]!;
+    expect(keysInput).toBe('https://couch.example.com:6984/sentinel/_all_docs?include_docs=true');
+    expect(keysInit).toMatchObject({ method: 'POST', body: JSON.stringify({ keys: ['w|a', 'w|b'] }) });
+    expect(new Headers(keysInit!.headers).get('Authorization')).toBe(basicAuth(CFG.user, CFG.password));
   });
 
   it("fails with CouchDB's refusal in words syncErrorOf tells apart; a network failure is one", async () => {
