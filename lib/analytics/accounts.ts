@@ -8,7 +8,7 @@ import type { RollupRow, UnitRow } from '../model';
 import type { Platform } from '../model';
 import type { MetricRule, RuleSet } from '../rules/types';
 import { isDecided } from '../engine/rollup';
-import { quantileOfSorted, type DayStatRow } from './daystats';
+import { quantileOfSorted, waitsOf, type DayStatRow } from './daystats';
 import { inScope, primaryMetrics, splitAccount, type Scope } from './scope';
 import { quantile } from './trends';
 
@@ -78,9 +78,11 @@ export function accountBreakdownFromStats(
   for (const r of stats) {
     if (!primary.has(r.metric) || !inScope(r, scope)) continue;
     const k = `${r.platform}|${r.account}`;
+    const values = waitsOf(r);
+    if (!values) continue; // not a well-formed row (the reads give only checked ones)
     const list = waits.get(k);
-    if (list) list.push(r.waits);
-    else waits.set(k, [r.waits]);
+    if (list) list.push(values);
+    else waits.set(k, [values]);
   }
   return breakdown(rules, rows, scope, (key) => quantileOfSorted(waits.get(key) ?? [], 0.5));
 }

@@ -4,7 +4,9 @@
  *
  * - `n`: units of that day (any result): whether the day was observed at all;
  * - `waits`: the first-response times of the decided units (pass/fail), `responseSec`, Infinity for never answered,
- *   sorted ascending — exact values, so medians and p90s over any set of days equal those of the raw units;
+ *   sorted ascending — exact values, so medians and p90s over any set of days equal those of the raw units. Stored
+ *   packed (`packWaits`, schema v9): whole milliseconds as varint deltas, about 1–2 bytes a value instead of 8
+ *   (reading a row from IndexedDB costs about its size: issue 21); `waitsOf` gives them back as numbers;
  * - `vol` / `fail`: per hour of the week (`weekday * 24 + hour`, China time, of the unit's clock start), the units and
  *   the failed units: the heatmaps and the staffing rates.
  *
@@ -25,7 +27,8 @@ export interface DayStatRow {
   platform: Platform;
   account: string;
   n: number;
-  waits: Float64Array;
+  /** The sorted first-response times, packed (`packWaits`; read them with `waitsOf`). */
+  waits: Uint8Array;
   /** Hour-of-week slot → units (absent: 0). */
   vol: Record<number, number>;
   /** Hour-of-week slot → failed units (absent: 0). */
@@ -127,7 +130,7 @@ function emptyRow(d: Pick<DayStatRow, 'id' | 'metric' | 'day' | 'platform' | 'ac
     platform: d.platform,
     account: d.account,
     n: 0,
-    waits: new Float64Array(0),
+    waits: packWaits([]),
     vol: {},
     fail: {},
   };
@@ -141,13 +144,7 @@ export function isDayStatRow(x: unknown): x is DayStatRow {
   if (typeof r.platform !== 'string' || typeof r.account !== 'string') return false;
   if (r.id !== dayStatId(r as DayStatRow)) return false;
   if (!Number.isInteger(r.n) || r.n! < 1) return false;
-  // By tag, not instanceof: a row read back through another realm's structured clone (a test's jsdom) is one too.
-  const waits = r.waits as Float64Array;
-  if (Object.prototype.toString.call(waits) !== '[object Float64Array]' || waits.length > r.n!) return false;
-  for (let i = 0; i < waits.length; i++) {
-    const v = waits[i]!;
-    if (!(v >= 0) || (i > 0 && v < waits[i - 1]!)) return false;
-  }
+  if (!waitsOf(r as DayStatRow)) return false;
   let total = 0;
   for (const m of [r.vol, r.fail]) {
     if (typeof m !== 'object' || m === null || Array.isArray(m)) return false;
@@ -183,9 +180,11 @@ export function applyDayStatDelta(row: DayStatRow | undefined, d: DayStatDelta):
   const vol = slots(base.vol, d.vol);
   const fail = slots(base.fail, d.fail);
   if (!vol || !fail) return 'rebuild';
-  const waits = mergeWaits(base.waits, d.add, d.remove);
-  if (!waits) return 'rebuild';
-  if (n === 0) return waits.length || Object.keys(vol).length || Object.keys(fail).length ? 'rebuild' : null;
+  const stored = waitsOf(base);
+  const merged = stored && mergeWaits(stored, d.add, d.remove);
+  if (!merged) return 'rebuild';
+  const waits = merged === stored ? base.waits : packWaits(merged);
+  if (n === 0) return merged.length || Object.keys(vol).length || Object.keys(fail).length ? 'rebuild' : null;
   return {
     id: base.id,
     metric: base.metric,
@@ -223,6 +222,106 @@ function mergeWaits(sorted: Float64Array, add: number[], remove: number[]): Floa
     else out[o++] = sorted[i++]!;
   }
   return r === remove.length && o === out.length ? out : null;
+}
+
+/**
+ * Packed `waits` (format 0): a 0 byte, the count of Infinity values (never answered), then the finite values in whole
+ * milliseconds, the first as is and each next one as its difference from the one before, as unsigned LEB128
+ * varints. Used when every finite value is exactly `ms / 1000` for a whole `ms` (what `responseSec` is: a
+ * difference of millisecond timestamps over 1000), so unpacking gives back the very same numbers. Otherwise
+ * (format 1): a 1 byte, then the values as little-endian float64s, exact whatever they are.
+ */
+export function packWaits(sorted: ArrayLike<number>): Uint8Array {
+  let finite = sorted.length;
+  while (finite > 0 && sorted[finite - 1] === Infinity) finite--;
+  const bytes: number[] = [0];
+  varint(bytes, sorted.length - finite);
+  let prev = 0;
+  for (let i = 0; i < finite; i++) {
+    const v = sorted[i]!;
+    const ms = Math.round(v * 1000);
+    if (!(ms >= prev) || ms / 1000 !== v || Object.is(v, -0) || !Number.isSafeInteger(ms)) return packFloats(sorted);
+    varint(bytes, ms - prev);
+    prev = ms;
+  }
+  return Uint8Array.from(bytes);
+}
+
+function packFloats(values: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(1 + values.length * 8);
+  out[0] = 1;
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < values.length; i++) view.setFloat64(1 + i * 8, values[i]!, true);
+  return out;
+}
+
+function varint(into: number[], v: number): void {
+  while (v >= 128) {
+    into.push((v % 128) + 128);
+    v = Math.floor(v / 128);
+  }
+  into.push(v);
+}
+
+/**
+ * `packWaits` undone; null when the bytes are not packed waits (or not sorted, or negative), or hold more than
+ * `most` values (a damaged count is refused before anything is allocated for it).
+ */
+export function unpackWaits(bytes: Uint8Array, most = 2 ** 24): Float64Array | null {
+  if (bytes[0] === 1) {
+    if ((bytes.length - 1) % 8 || (bytes.length - 1) / 8 > most) return null;
+    const out = new Float64Array((bytes.length - 1) / 8);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < out.length; i++) {
+      const v = view.getFloat64(1 + i * 8, true);
+      if (!(v >= 0) || (i > 0 && v < out[i - 1]!)) return null;
+      out[i] = v;
+    }
+    return out;
+  }
+  if (bytes[0] !== 0 || bytes.length < 2 || bytes[bytes.length - 1]! >= 128) return null;
+  // Straight into the array (a day's rows hold 10⁵ values): one value ends at each byte below 128.
+  let ends = 0;
+  for (let i = 1; i < bytes.length; i++) if (bytes[i]! < 128) ends++;
+  let i = 1;
+  const next = (): number => {
+    let v = 0;
+    let scale = 1;
+    for (;;) {
+      const b = bytes[i++]!;
+      if (b < 128) return v + b * scale;
+      v += (b - 128) * scale;
+      scale *= 128;
+    }
+  };
+  const never = next();
+  const finite = ends - 1;
+  if (finite + never > most) return null;
+  const out = new Float64Array(finite + never);
+  let ms = 0;
+  for (let k = 0; k < finite; k++) {
+    ms += next();
+    out[k] = ms / 1000;
+  }
+  if (!Number.isSafeInteger(ms)) return null;
+  out.fill(Infinity, finite);
+  return out;
+}
+
+const unpacked = new WeakMap<Uint8Array, Float64Array | null>();
+
+/**
+ * A row's first-response times, sorted (its packed `waits` unpacked, once per stored array); null when they are
+ * not packed waits (a malformed row).
+ */
+export function waitsOf(row: Pick<DayStatRow, 'waits' | 'n'>): Float64Array | null {
+  const bytes = row.waits as unknown;
+  // By tag, not instanceof: a row read back through another realm's structured clone (a test's jsdom) is one too.
+  if (Object.prototype.toString.call(bytes) !== '[object Uint8Array]') return null;
+  let out = unpacked.get(bytes as Uint8Array);
+  if (out === undefined) unpacked.set(bytes as Uint8Array, (out = unpackWaits(bytes as Uint8Array)));
+  // No more values than units (`n`, which every caller's row has; a damaged one is no row).
+  return out && Number.isInteger(row.n) && out.length <= row.n ? out : null;
 }
 
 /** Every row the units give (the reference; also how a row is rebuilt). */

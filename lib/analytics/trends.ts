@@ -6,7 +6,7 @@
 import { sum, type Figure } from '../compliance';
 import type { RollupRow, UnitRow } from '../model';
 import { isDecided } from '../engine/rollup';
-import { finiteCount, quantileOfSorted, type DayStatRow } from './daystats';
+import { finiteCount, quantileOfSorted, waitsOf, type DayStatRow } from './daystats';
 import type { Platform } from '../model';
 import type { MetricRule, RuleSet } from '../rules/types';
 import { inScope, scopeDays, type Scope } from './scope';
@@ -152,7 +152,7 @@ export function responseTrendsFromStats(rules: RuleSet, stats: readonly DayStatR
     rules,
     stats,
     scope,
-    (r) => r.waits,
+    (r) => waitsOf(r),
     (day, arrays) => ({
       day,
       n: arrays.reduce((s, a) => s + a.length, 0),

@@ -1,6 +1,7 @@
 import Dexie, { type EntityTable, type Table, type Transaction } from 'dexie';
 import {
   buildDayStatRows,
+  packWaits,
   isAggregatable,
   tallyDayStats,
   type DayStatDelta,
@@ -131,7 +132,32 @@ export const SCHEMA_HISTORY: {
       if (rows.length) await tx.table('dayStats').bulkPut(rows);
     },
   },
+  {
+    // 9: the per-day aggregates' `waits` packed (`packWaits`: whole milliseconds as varint deltas, 1–2 bytes a value
+    // instead of a Float64Array's 8), since reading a row costs about its size and the analytics page's first
+    // frame reads up to 90 days of them (issue 21). The same values; a row that was not well formed stays as it
+    // was (still not well formed: its day is rebuilt from the units when read or written, as before).
+    version: 9,
+    stores: {},
+    upgrade: async (tx) => {
+      await tx
+        .table('dayStats')
+        .toCollection()
+        .modify((r: { waits?: unknown }) => {
+          const packed = packV8Waits(r.waits);
+          if (packed) r.waits = packed;
+        });
+    },
+  },
 ];
+
+/** A v8 row's `waits` (a sorted Float64Array of non-negative values) packed; null for anything else. */
+function packV8Waits(waits: unknown): Uint8Array | null {
+  if (Object.prototype.toString.call(waits) !== '[object Float64Array]') return null;
+  const values = waits as Float64Array;
+  for (let i = 0; i < values.length; i++) if (!(values[i]! >= 0) || (i > 0 && values[i]! < values[i - 1]!)) return null;
+  return packWaits(values);
+}
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 

@@ -147,7 +147,7 @@ function canon(x: unknown): string {
       : k === 'cappedSum' && typeof v === 'number'
         ? Math.round(v * 1e6) / 1e6
         : ArrayBuffer.isView(v)
-          ? Array.from(v as Float64Array, (n) => (Number.isFinite(n) ? n : String(n)))
+          ? Array.from(v as unknown as ArrayLike<number>, (n) => (Number.isFinite(n) ? n : String(n)))
           : v,
   );
 }

@@ -49,7 +49,7 @@ export async function putRows(ext: ExtensionHarness, store: string, rows: Row[])
 
 /**
  * Writes per-day aggregate rows (`dayStats`, as `buildDayStats` gives them): their `waits` cross the DevTools
- * protocol as plain arrays and are stored as the Float64Array the background writes.
+ * protocol as plain arrays and are stored as the packed Uint8Array the background writes (`packWaits`).
  */
 export async function putDayStats(ext: ExtensionHarness, rows: (Row & { waits: ArrayLike<number> })[]): Promise<void> {
   const sw = await ext.serviceWorker();
@@ -60,7 +60,7 @@ export async function putDayStats(ext: ExtensionHarness, rows: (Row & { waits: A
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const tx = open.result.transaction('dayStats', 'readwrite');
-          for (const r of list) tx.objectStore('dayStats').put({ ...r, waits: Float64Array.from(r.waits as number[]) });
+          for (const r of list) tx.objectStore('dayStats').put({ ...r, waits: Uint8Array.from(r.waits as number[]) });
           tx.oncomplete = () => {
             open.result.close();
             resolve();

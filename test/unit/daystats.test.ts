@@ -19,8 +19,12 @@ import {
   applyDayStatDelta,
   buildDayStats,
   dayStatsDelta,
+  isDayStatRow,
   kthOfSorted,
+  packWaits,
   quantileOfSorted,
+  unpackWaits,
+  waitsOf,
   type DayStatRow,
 } from '../../lib/analytics/daystats';
 import { Sentinel } from '../../lib/background/sentinel';
@@ -339,4 +343,122 @@ describe('schema v8: per-day aggregates built from the stored units, from every 
       up.close();
     });
   }
+});
+
+describe('packed waits (schema v9)', () => {
+  it('unpack gives back exactly the values packed: whole milliseconds, Infinity, repeats, none, and any other number', () => {
+    const rnd = prng(9);
+    const ms = Array.from({ length: 3000 }, () => Math.floor(rnd() * 400_000)).sort((a, b) => a - b);
+    const cases: number[][] = [
+      [],
+      [0],
+      [Infinity, Infinity],
+      ms.map((m) => m / 1000),
+      [...ms.map((m) => m / 1000), Infinity, Infinity, Infinity],
+      [0, 0, 0.001, 0.001, 179.999, 180, 2 ** 40 / 1000],
+      // Not whole milliseconds (or a negative zero): stored as float64s, still exact.
+      [0.0005, 1, Infinity],
+      [-0, 1],
+      [1 / 3, 2 / 3],
+    ];
+    for (const values of cases) {
+      const back = unpackWaits(packWaits(values));
+      expect(back, JSON.stringify(values.slice(0, 5))).toEqual(Float64Array.from(values));
+      expect([...back!].map((v) => Object.is(v, -0))).toEqual(values.map((v) => Object.is(v, -0)));
+    }
+    // A day's response times take 1–2 bytes each instead of a Float64Array's 8.
+    const packed = packWaits(ms.map((m) => m / 1000));
+    expect(packed.length).toBeLessThan(ms.length * 2);
+    expect(packWaits([0.0005]).length).toBe(9);
+  });
+
+  it('bytes that are not packed waits are refused (the row is malformed and rebuilt)', () => {
+    for (const bytes of [
+      [],
+      [2, 0],
+      [0],
+      [0, 0, 200],
+      [1, 0, 0],
+      [0, 0, 128, 128, 128, 128, 128, 128, 128, 128, 1],
+      [0, 255, 255, 255, 255, 15],
+    ])
+      expect(unpackWaits(Uint8Array.from(bytes)), JSON.stringify(bytes)).toBeNull();
+    // Unsorted or negative float64s.
+    const view = (vals: number[]) => {
+      const out = new Uint8Array(1 + vals.length * 8);
+      out[0] = 1;
+      vals.forEach((v, i) => new DataView(out.buffer).setFloat64(1 + i * 8, v, true));
+      return out;
+    };
+    expect(unpackWaits(view([2, 1]))).toBeNull();
+    expect(unpackWaits(view([-1]))).toBeNull();
+    expect(unpackWaits(view([1, 2]))).toEqual(Float64Array.from([1, 2]));
+    // A v8 row (a Float64Array) is not a v9 one.
+    const [row] = buildDayStats([
+      {
+        metric: 'pdd.manual3min',
+        day: '2026-11-20',
+        platform: 'pdd',
+        account: 'a',
+        result: 'pass',
+        responseSec: 3,
+        startAt: t('10:00:00', '2026-11-20'),
+      },
+    ]);
+    expect(isDayStatRow(row)).toBe(true);
+    expect(isDayStatRow({ ...row, waits: Float64Array.from([3]) })).toBe(false);
+    expect(waitsOf(row!)).toEqual(Float64Array.from([3]));
+    // More values than units: not a row's waits.
+    expect(waitsOf({ waits: packWaits([1, 2]), n: 1 })).toBeNull();
+    expect(waitsOf({ waits: packWaits([1, 2]), n: 2 })).toEqual(Float64Array.from([1, 2]));
+  });
+});
+
+describe('schema v9: the v8 aggregates packed, the same values', () => {
+  const rules = effectiveRules(undefined);
+
+  it('from version 8: well-formed rows are packed and equal the rebuild; a malformed one stays as it was', async () => {
+    const name = `v9-${++n}`;
+    const old = new SentinelDB(name, 8);
+    await old.open();
+    const rnd = prng(21);
+    const units = Array.from({ length: 400 }, (_, i) => {
+      const day = i % 2 ? '2026-11-19' : '2026-11-20';
+      const result = (['pass', 'fail', 'pending', 'unknown'] as const)[i % 4]!;
+      return {
+        id: `u${i}`,
+        conv: `pdd|a|b${i}`,
+        metric: i % 5 ? 'pdd.manual3min' : 'jd.dd30s',
+        day,
+        platform: (i % 5 ? 'pdd' : 'jd') as Platform,
+        account: i % 3 ? 'a' : 'b',
+        result,
+        responseSec: result === 'fail' && i % 8 === 1 ? null : Math.floor(rnd() * 300_000) / 1000,
+        startAt: t(`${10 + (i % 10)}:00:00`, day) + i,
+      };
+    });
+    // As v8 stored them: `waits` a sorted Float64Array.
+    const v8 = buildDayStats(units).map((r) => ({ ...r, waits: Float64Array.from(waitsOf(r)!) }));
+    const malformed = { ...v8[0]!, id: 'x|2026-11-20|pdd|z', account: 'z', waits: Float64Array.from([5, 1]) };
+    await old.table('units').bulkAdd(units);
+    await old.table('dayStats').bulkAdd([...v8, malformed]);
+    old.close();
+
+    const up = new SentinelDB(name);
+    await up.open();
+    expect(up.verno).toBe(LATEST_SCHEMA_VERSION);
+    const stored = (await up.dayStats.toArray()) as unknown[];
+    expect(stored).toContainEqual(malformed);
+    const good = stored.filter((r) => (r as { id: string }).id !== malformed.id) as DayStatRow[];
+    expect(good.sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual(
+      buildDayStats(units).sort((a, b) => (a.id < b.id ? -1 : 1)),
+    );
+    for (const r of good) expect(Object.prototype.toString.call(r.waits)).toBe('[object Uint8Array]');
+    const scope = rangeScope('2026-11-20', 7);
+    expect(responseTrendsFromStats(rules, good, scope)).toEqual(responseTrends(rules, units as UnitRow[], scope));
+    expect(accountBreakdownFromStats(rules, [], good, scope)).toEqual(
+      accountBreakdown(rules, [], units as UnitRow[], scope),
+    );
+    up.close();
+  });
 });

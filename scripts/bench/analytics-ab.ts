@@ -1,0 +1,104 @@
+/**
+ * The analytics page's first paint of two demo builds side by side (a diagnostic for a change to its first frame or
+ * to the stored rows it reads, not a goal): one history seeded once into a kept profile ($RS_PROF_ROOT, default
+ * /tmp/rs-analytics-ab; delete it to reseed; `--days` × `--per-day` inquiries, seeded with build A), then rounds
+ * alternating A and B, each a browser on that build's own copy of the profile (a build with a newer schema
+ * upgrades its copy at its first open), 10 s to settle, `--opens` opens at the 30-day range and as many at the
+ * 90-day range, 1.5 s apart. Both builds are copied into the same folder in turn: the profile belongs to the
+ * extension's id, which is its path. Prints p50/p95 of each build's marks (ms since navigation) and the load.
+ *
+ *   npx jiti scripts/bench/analytics-ab.ts --a=DIR --b=DIR [--rounds=2] [--opens=5] [--days=30] [--per-day=5000]
+ */
+import { cp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import { launchExtension } from '../../test/e2e/harness';
+import { cleanupTemps, extensionCopy } from './browser';
+import { seedHistory } from './popup';
+import { sleep, summarize } from './stats';
+
+const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
+const ROOT = process.env.RS_PROF_ROOT ?? '/tmp/rs-analytics-ab';
+const EXT = `${ROOT}/ext`;
+const SEEDED = `${ROOT}/profile`;
+const builds = { A: arg('a', ''), B: arg('b', '') };
+const rounds = Number(arg('rounds', '2'));
+const opens = Number(arg('opens', '5'));
+const load = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
+
+async function useBuild(dir: string) {
+  await rm(EXT, { recursive: true, force: true });
+  await cp(await extensionCopy(dir), EXT, { recursive: true });
+}
+
+async function main() {
+  if (!builds.A || !builds.B) throw new Error('--a=DIR and --b=DIR: two unpacked demo builds');
+  if (!(await stat(SEEDED).catch(() => null))) {
+    await useBuild(builds.A);
+    const ext = await launchExtension({ extensionDir: EXT, userDataDir: SEEDED });
+    try {
+      const days = Number(arg('days', '30'));
+      const perDay = Number(arg('per-day', '5000'));
+      await seedHistory(ext, { days, perDay, eventsDays: 7, log: (s) => console.error(s) });
+    } finally {
+      await ext.close();
+    }
+  }
+  const marks: Record<string, Record<string, number[]>> = { A: {}, B: {} };
+  const add = (k: string, name: string, v: number) => (marks[k]![name] ??= []).push(v);
+  for (const k of ['A', 'B'] as const) {
+    await rm(`${ROOT}/profile-${k}`, { recursive: true, force: true });
+    await cp(SEEDED, `${ROOT}/profile-${k}`, { recursive: true });
+  }
+  const before = load();
+  for (let r = 0; r < rounds; r++) {
+    for (const k of r % 2 ? (['B', 'A'] as const) : (['A', 'B'] as const)) {
+      await useBuild(builds[k]);
+      const ext = await launchExtension({ extensionDir: EXT, userDataDir: `${ROOT}/profile-${k}` });
+      try {
+        await sleep(10_000);
+        for (const range of [30, 90]) {
+          // The range the page opens with is the one it keeps in its localStorage (store.ts).
+          const setter = await ext.context.newPage();
+          await setter.goto(`${ext.baseUrl}/analytics.html`);
+          await setter.evaluate(
+            (rg) => localStorage.setItem('rs-analytics', JSON.stringify({ state: { range: rg }, version: 1 })),
+            range,
+          );
+          await setter.close();
+          for (let i = 0; i < opens; i++) {
+            await sleep(1500);
+            const page = await ext.context.newPage();
+            await page.setViewportSize({ width: 1280, height: 900 });
+            await page.goto(`${ext.baseUrl}/analytics.html`);
+            await page.waitForFunction(() => performance.getEntriesByName('rs-analytics-painted').length > 0, null, {
+              timeout: 60_000,
+            });
+            const m = await page.evaluate(() =>
+              Object.fromEntries(performance.getEntriesByType('mark').map((x) => [x.name, x.startTime])),
+            );
+            for (const name of ['rs-analytics-read', 'rs-analytics-rendered', 'rs-analytics-painted'])
+              if (m[name] !== undefined) add(k, `${range}d ${name.slice(13)}`, m[name]);
+            add(k, `${range}d refused`, m['rs-analytics-read-refused'] === undefined ? 0 : 1);
+            await page.close();
+          }
+        }
+      } finally {
+        await ext.close();
+      }
+      console.error(`round ${r + 1} ${k} done; load ${load().join(' ')}`);
+    }
+  }
+  const out = Object.fromEntries(
+    Object.entries(marks).map(([k, v]) => [
+      k,
+      Object.fromEntries(Object.entries(v).map(([n, xs]) => [n, summarize(xs)])),
+    ]),
+  );
+  console.log(JSON.stringify({ load: { before, after: load() }, builds, out }, null, 1));
+}
+
+try {
+  await main();
+} finally {
+  await cleanupTemps();
+}
