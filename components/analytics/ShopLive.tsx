@@ -163,7 +163,8 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
           link.again = false;
           if (unitDays.length) await readUnits(remote, link.docs, unitDays, over);
           // Older days: the per-wait digests of the accounts two agents share (summaries alone count one copy).
-          if (olderDays.length) await readDigests(remote, link.docs, olderDays, over);
+          // A failed digest read is not the view's failure: those keys keep one agent's copy, the feed goes on.
+          if (olderDays.length) await readDigests(remote, link.docs, olderDays, over).catch(() => 0);
           if (over()) return;
           for (const c of held.splice(0)) {
             link.docs.apply(c.id, c.doc, c.deleted);

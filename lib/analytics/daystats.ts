@@ -1,6 +1,6 @@
 /**
- * Per-day aggregates of the units (`dayStats` table, schema v8): what the analytics page reads instead of the raw
- * units. One row per (metric, day, platform, account), the same key as the rollups:
+ * Per-day aggregates of the units (`dayStats` table, schema v8; `waits` packed since v9): what the analytics page
+ * reads instead of the raw units. One row per (metric, day, platform, account), the same key as the rollups:
  *
  * - `n`: units of that day (any result): whether the day was observed at all;
  * - `waits`: the first-response times of the decided units (pass/fail), `responseSec`, Infinity for never answered,

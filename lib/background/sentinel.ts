@@ -204,7 +204,10 @@ export class Sentinel {
     return this.hot.some((c) => c.status === 'pending');
   }
 
-  /** Runs `fn` in the queue; resolves once it is done and the clock pushes it started have been answered. */
+  /**
+   * Runs `fn` in the queue; resolves once it is done and every clock push started so far (its own included) has been
+   * answered — the queue itself does not wait for them.
+   */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(fn, fn);
     this.queue = run.catch(() => undefined);

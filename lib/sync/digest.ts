@@ -112,7 +112,11 @@ export interface MergedDigest {
   counted: Map<string, number>;
 }
 
-/** Merges digests (of one rule, day and account): one entry per wait, the preferred copy (see `preferEntry`). */
+/**
+ * Merges digests (of one rule, day and account): one entry per wait, the preferred copy (see `preferEntry`).
+ * Pure; for the same documents again (the owner view recomputes on every change of its feed) `mergeDigestsCached`
+ * answers from memory.
+ */
 export function mergeDigests(docs: readonly Pick<DigestDoc, 'agent' | 'waits'>[]): MergedDigest {
   const best = new Map<string, { e: DigestEntry; agent: string }>();
   for (const d of docs)
@@ -129,4 +133,21 @@ export function mergeDigests(docs: readonly Pick<DigestDoc, 'agent' | 'waits'>[]
     counted.set(agent, (counted.get(agent) ?? 0) + 1);
   }
   return { counts, counted };
+}
+
+/** The last merge of each key, by its first document (the owner view's documents are kept as the same objects). */
+const merged = new WeakMap<object, { docs: readonly object[]; result: MergedDigest }>();
+
+/**
+ * `mergeDigests` of documents sorted by agent, remembered while they are the same objects: the owner view
+ * recomputes its figures on every feed change (at most every 250 ms), and a 30-day period of a shared account holds
+ * hundreds of thousands of entries. A changed digest is a new object: merged again.
+ */
+export function mergeDigestsCached(docs: readonly DigestDoc[]): MergedDigest {
+  const sorted = [...docs].sort((a, b) => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
+  const hit = sorted.length ? merged.get(sorted[0]!) : undefined;
+  if (hit && hit.docs.length === sorted.length && hit.docs.every((d, i) => d === sorted[i])) return hit.result;
+  const result = mergeDigests(sorted);
+  if (sorted.length) merged.set(sorted[0]!, { docs: sorted, result });
+  return result;
 }

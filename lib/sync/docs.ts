@@ -274,7 +274,14 @@ export function asSyncDoc(raw: unknown): SyncDoc | undefined {
     case 'agent':
       return typeof d.label === 'string' ? (d as AgentDoc) : undefined;
     case 'digest':
-      return typeof d.day === 'string' && typeof d.rollup === 'string' && typeof d.waits === 'string'
+      // Its id, rule key and fields must agree: a digest counts into the figure its rollup id names.
+      return typeof d.day === 'string' &&
+        typeof d.waits === 'string' &&
+        typeof d.metric === 'string' &&
+        typeof d.platform === 'string' &&
+        typeof d.account === 'string' &&
+        d.rollup === `${d.metric}|${d.day}|${d.platform}|${d.account}` &&
+        d._id === digestDocId(d.day, d.agent, d as DigestDoc)
         ? (d as DigestDoc)
         : undefined;
     case 'summary':

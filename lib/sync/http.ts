@@ -1,8 +1,9 @@
 /**
  * CouchDB's HTTP API with plain `fetch`, no PouchDB: the one origin check every team-sync request passes
- * (`originFetch`, PouchDB's requests included, `remote.ts`), and the owner view's reads (`httpDb`: `info` and
- * `_all_docs` key ranges), so its first screen does not wait for the PouchDB chunk (loaded after, for the changes
- * feed). Small and PouchDB-free: the analytics page's team view imports it statically.
+ * (`originFetch`, PouchDB's requests included, `remote.ts`), and the owner view's reads (`httpDb`: `info`,
+ * `_all_docs` key ranges, and documents by id — the older days' digests — with a POST), so its first screen does
+ * not wait for the PouchDB chunk (loaded after, for the changes feed). Small and
+ * PouchDB-free: the analytics page's team view imports it statically.
  */
 import type { RemoteDb } from './remote';
 import { syncOrigin } from './url';

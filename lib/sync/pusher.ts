@@ -385,7 +385,7 @@ export class TeamSync {
         this.forceFull = false;
         stale = await this.staleDays(memo!, now);
         older = [...stale.keys()].slice(0, OLD_DAYS_PER_PUSH);
-        want = await this.derive(agent, cfg.label, now, older);
+        want = await this.derive(agent, cfg.label, now, older, this.digestsOnly);
         this.stats.full += 1;
       }
       let pending = 0;
@@ -498,6 +498,12 @@ export class TeamSync {
    * units, so their content and the number of units sign the day without reading its units. A day with no local
    * figures (pruned, or none) is left as the server has it.
    */
+  /**
+   * Older days whose units, rollups and summary the server holds as they are here, acknowledged by a version that
+   * pushed no digests: their push is the digests alone (no read of the unit scope, ~400 bytes a unit).
+   */
+  private readonly digestsOnly = new Set<string>();
+
   private async staleDays(memo: DaysMemo, now: number): Promise<Map<string, string>> {
     const first = oldestSyncedDay(now);
     const last = chinaDay(now - 2 * DAY_MS);
@@ -511,8 +517,13 @@ export class TeamSync {
     const out = new Map<string, string>();
     for (const day of [...byDay.keys()].sort()) {
       const units = await this.db.units.where('day').equals(day).count();
-      const sig = `${DAYS_SIG_VERSION}|${units}|${byDay.get(day)!.sort().join('|')}`;
-      if (memo.days[day] !== sig) out.set(day, sig);
+      const figures = `${units}|${byDay.get(day)!.sort().join('|')}`;
+      const sig = `${DAYS_SIG_VERSION}|${figures}`;
+      if (memo.days[day] === sig) continue;
+      out.set(day, sig);
+      // Acknowledged by a version without digests, unchanged since: only its digests are missing.
+      if (memo.days[day] === figures) this.digestsOnly.add(day);
+      else this.digestsOnly.delete(day);
     }
     return out;
   }
@@ -539,6 +550,7 @@ export class TeamSync {
     label: string,
     now: number,
     older: readonly string[],
+    digestsOnly: ReadonlySet<string> = new Set(),
   ): Promise<Map<string, Map<string, SyncDoc>>> {
     const out = new Map<string, Map<string, SyncDoc>>();
     const put = (scope: string, d: SyncDoc) => {
@@ -552,15 +564,17 @@ export class TeamSync {
       this.db.rollups.where('day').anyOf(days).toArray(),
       this.db.clocks.where('status').anyOf(WAITING).toArray(),
     ]);
-    for (const day of days) {
+    // An older day whose push is its digests alone (`digestsOnly`): its other scopes are not read nor written.
+    const whole = (day: string) => !digestsOnly.has(day) || !older.includes(day);
+    for (const day of days.filter(whole)) {
       out.set(unitScope(day, agent), new Map());
       out.set(rollupScope(day, agent), new Map());
       out.set(summaryDocId(day, agent), new Map());
     }
     out.set(clockScope(agent), new Map());
-    for (const u of units) put(unitScope(u.day, agent), unitDoc(agent, u));
-    for (const r of rollups) put(rollupScope(r.day, agent), rollupDoc(agent, r));
-    for (const day of days)
+    for (const u of units) if (whole(u.day)) put(unitScope(u.day, agent), unitDoc(agent, u));
+    for (const r of rollups) if (whole(r.day)) put(rollupScope(r.day, agent), rollupDoc(agent, r));
+    for (const day of days.filter(whole))
       if (rollups.some((r) => r.day === day)) put(summaryDocId(day, agent), summaryDoc(agent, day, rollups));
     // Older days also as digests (the owner view merges them where agents share an account).
     for (const day of older) {

@@ -38,7 +38,7 @@ import {
   digestDocId,
   unitScope,
 } from './docs';
-import { mergeDigests } from './digest';
+import { mergeDigestsCached } from './digest';
 import type { RemoteDb } from './remote';
 
 /** The periods the owner view offers (a shop owner checks yesterday's platform score, or a week, a month). */
@@ -247,12 +247,16 @@ export async function readUnits(
   return count;
 }
 
-/** Digest ids per request (each id is a key of one `_all_docs` POST). */
-const DIGESTS_PER_READ = 200;
+/**
+ * Digest ids per request (each id is a key of one `_all_docs` POST): a digest is ~20 bytes a wait, so a busy shared
+ * account's day (5 000 waits) is ~100 kB, and 20 of them ~2 MB a response.
+ */
+const DIGESTS_PER_READ = 20;
 
 /**
  * Reads the digests a `ShopDocs` still needs for `olderDays` (`digestReads`), by id, `DIGESTS_PER_READ` a request;
- * none once `stopped()`. Returns the number of ids asked for.
+ * none once `stopped()`. Returns the number of ids asked for. A failed request is not retried: those keys stay on
+ * one agent's copy (the figures before digests), and the view stays live (the caller catches it).
  */
 export async function readDigests(
   remote: Pick<RemoteDb, 'allDocs'>,
@@ -414,7 +418,7 @@ export function shopView(
     const have = new Set(list.map((d) => d.agent));
     if (!agents || ![...agents].every((a) => have.has(a))) continue;
     bestRollup.delete(key);
-    const merged = mergeDigests(list);
+    const merged = mergeDigestsCached(list);
     const into = metricOf(list[0]!.metric, list[0]!.platform).counts;
     for (const [result, n] of Object.entries(merged.counts)) into[result as UnitResult] += n;
     for (const [agent, n] of merged.counted) counted.set(agent, (counted.get(agent) ?? 0) + n);

@@ -3,11 +3,12 @@
  * The owner view's connection (components/analytics/ShopLive.tsx) against fake servers: what one connection's
  * changes feed held while its units were read never reaches the snapshot of the connection that replaced it.
  */
-import { cleanup, render, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, render, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { chinaDay, chinaTime } from '../../lib/engine/time';
 import { catalogTranslate } from '../../lib/i18n';
 import type { ClockRow, RollupRow, UnitRow } from '../../lib/model';
+import { digestDocs } from '../../lib/sync/digest';
 import { agentDoc, clockDoc, summaryDoc, unitDoc, type SyncDoc } from '../../lib/sync/docs';
 import type { ChangesFeed, RemoteDb } from '../../lib/sync/remote';
 
@@ -106,6 +107,8 @@ class FakeServer implements RemoteDb {
 
 /** The server plain fetch reaches (the one CouchDB of the setting; a test may swap what it holds). */
 let serving: FakeServer | undefined;
+/** Reads by id (POST `_all_docs` { keys }: the digests) fail with a server error while set. */
+let failPosts = false;
 /** fetch as the view's reads see it: CouchDB's `info` and `_all_docs` of `serving`, each request recorded. */
 const fakeFetch = vi.fn(async (input: string | URL | Request, init?: RequestInit) => {
   const url = new URL(String(input));
@@ -119,6 +122,17 @@ const fakeFetch = vi.fn(async (input: string | URL | Request, init?: RequestInit
   );
   if (path === '/' || path === '') return Response.json(await server.info());
   if (path !== '/_all_docs') return Response.json({ error: 'not_found' }, { status: 404 });
+  if (init?.method === 'POST') {
+    const { keys } = JSON.parse(String(init.body)) as { keys: string[] };
+    events.push(`post /_all_docs ${keys.join(' ')}`);
+    if (failPosts) return Response.json({ error: 'internal_server_error', reason: 'boom' }, { status: 500 });
+    return Response.json({
+      rows: keys.map((id) => {
+        const doc = server.docs.get(id);
+        return doc ? { id, key: id, value: { rev: '1-a' }, doc } : { key: id, error: 'not_found' };
+      }),
+    });
+  }
   const key = (k: string) => JSON.parse(url.searchParams.get(k)!) as string;
   return Response.json(await server.allDocs({ startkey: key('startkey'), endkey: key('endkey'), include_docs: true }));
 });
@@ -184,6 +198,7 @@ afterEach(() => {
   cleanup();
   servers.length = 0;
   serving = undefined;
+  failPosts = false;
 });
 
 describe('the owner view: first screen without PouchDB, then the feed from the first read', () => {
@@ -269,5 +284,59 @@ describe('the owner view: reconnecting', () => {
     // The new connection read its own units (C's among them) from its own server; the old one read nothing more.
     expect(second.reads.filter((k) => k.startsWith(`u|${DAY}|${C}|`))).toHaveLength(1);
     expect(first.reads.filter((k) => k.startsWith('u|'))).toHaveLength(3);
+  });
+});
+
+describe('the owner view: older days of an account two agents share in shifts', () => {
+  const OLD = chinaDay(NOW - 3 * 86_400_000);
+  /** A's shift: 2 buyers, B's: 3 others, all answered in time; each agent's summary has its own shift only. */
+  function shifts(): SyncDoc[] {
+    const old = (buyer: string): UnitRow => ({
+      ...unit(buyer),
+      id: `pdd.manual3min|pdd|shop|${buyer}|${chinaTime(OLD, 10)}`,
+      day: OLD,
+      startAt: chinaTime(OLD, 10),
+      dueAt: chinaTime(OLD, 10, 3),
+      replyAt: chinaTime(OLD, 10, 1),
+    });
+    const a = ['a1', 'a2'].map(old);
+    const b = ['b1', 'b2', 'b3'].map(old);
+    const day = (pass: number): RollupRow => ({ ...rollup(pass), id: `pdd.manual3min|${OLD}|pdd|shop`, day: OLD });
+    return [
+      agentDoc(A, 'A'),
+      agentDoc(B, 'B'),
+      summaryDoc(A, OLD, [day(2)]),
+      summaryDoc(B, OLD, [day(3)]),
+      ...digestDocs(A, OLD, a),
+      ...digestDocs(B, OLD, b),
+    ];
+  }
+  async function open7d(server: FakeServer) {
+    servers.push(server, server);
+    serving = server;
+    const view = render(<ShopLiveSection t={catalogTranslate('en')} now={NOW} />);
+    fireEvent.change(view.container.querySelector('select')!, { target: { value: '7d' } });
+    await waitFor(() => expect(server.since.length).toBeGreaterThan(0), { timeout: 3000 });
+    return view;
+  }
+
+  it('counts both shifts from their digests (read by id), not one agent’s summary', async () => {
+    const server = new FakeServer(shifts());
+    const view = await open7d(server);
+    await waitFor(() =>
+      expect(view.container.querySelector('#ana-shop-rules td[data-col="pass"]')?.textContent).toBe('5'),
+    );
+    const posts = events.filter((e) => e.startsWith('post '));
+    expect(posts.at(-1)).toContain(`w|${OLD}|${A}|pdd.manual3min|pdd|shop`);
+    expect(posts.at(-1)).toContain(`w|${OLD}|${B}|pdd.manual3min|pdd|shop`);
+  });
+
+  it('a failed digest read leaves those figures on one copy and the view live (feed open, no error)', async () => {
+    failPosts = true;
+    const server = new FakeServer(shifts());
+    const view = await open7d(server);
+    await waitFor(() => expect(server.feeds.length).toBeGreaterThan(0), { timeout: 3000 });
+    expect(view.container.querySelector('#ana-shop-rules td[data-col="pass"]')?.textContent).toBe('3');
+    expect(view.container.textContent).not.toMatch(/boom|server_error|not current/i);
   });
 });

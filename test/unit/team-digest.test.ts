@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { chinaDay, chinaTime } from '../../lib/engine/time';
 import { tallyUnits } from '../../lib/engine/rollup';
 import type { RollupRow, UnitResult, UnitRow } from '../../lib/model';
-import { digestDocs, digestEntry, hash64, mergeDigests, parseEntry } from '../../lib/sync/digest';
+import { digestDocs, digestEntry, hash64, mergeDigests, mergeDigestsCached, parseEntry } from '../../lib/sync/digest';
 import { asSyncDoc, summaryDoc, unitDoc, type SyncDoc } from '../../lib/sync/docs';
 import { ShopDocs, readDigests, shopView } from '../../lib/sync/shop';
 import { AGENT_A, AGENT_B, NOW, unit } from './helpers/team';
@@ -145,6 +145,34 @@ describe('digest entries', () => {
     expect(mergeDigests([{ agent: AGENT_A, waits: `${docs[0]!.waits},garbage` }]).counts).toEqual(
       mergeDigests([docs[0]!]).counts,
     );
+  });
+});
+
+describe('digest documents as read', () => {
+  it('are refused when their id, rule key and fields disagree (they would count into another figure)', () => {
+    const [d] = digestDocs(AGENT_A, OLD_DAYS[0]!, [unit({ day: OLD_DAYS[0]! })]);
+    expect(asSyncDoc(d)).toBe(d);
+    expect(asSyncDoc({ ...d!, account: 'other' })).toBeUndefined();
+    expect(asSyncDoc({ ...d!, rollup: `pdd.reply30s|${OLD_DAYS[0]}|pdd|shop` })).toBeUndefined();
+    expect(asSyncDoc({ ...d!, agent: AGENT_B })).toBeUndefined();
+    expect(asSyncDoc({ ...d!, day: OLD_DAYS[1] })).toBeUndefined();
+    expect(asSyncDoc({ ...d!, waits: 5 })).toBeUndefined();
+  });
+
+  it('merged once while they are the same documents; a changed one is merged again', () => {
+    const shop = generated(13);
+    const key = (d: { rollup: string }) => d.rollup.startsWith('pdd.manual3min') && d.rollup.endsWith('|pdd|shop');
+    const list = pushed(shop).filter((d) => d.kind === 'digest' && d.day === OLD_DAYS[0] && key(d)) as ReturnType<
+      typeof digestDocs
+    >;
+    expect(list.length).toBe(2);
+    const first = mergeDigestsCached(list);
+    expect(first).toEqual(mergeDigests(list));
+    expect(mergeDigestsCached([...list].reverse())).toBe(first); // remembered, whatever the order given
+    const changed = [{ ...list[0]!, waits: list[0]!.waits.split(',').slice(1).join(',') }, list[1]!];
+    const again = mergeDigestsCached(changed);
+    expect(again).not.toBe(first);
+    expect(again).toEqual(mergeDigests(changed));
   });
 });
 

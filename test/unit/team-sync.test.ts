@@ -597,9 +597,17 @@ describe('the pusher: older days', () => {
     for (const day of Object.keys(memo.days)) memo.days[day] = memo.days[day]!.replace(/^d2\|/, '');
     await db.meta.put({ key: 'teamSyncDays', value: memo });
     const before = writes();
+    const reads = couch.reads.length;
     await new TeamSync(db, host).push();
     expect(writes() - before).toBe(days.length); // one digest a day (one rule × account), the units not again
     expect(ours().filter((k) => k.startsWith('w|'))).toHaveLength(2);
+    // Of those days only the digests' scopes were read (not their units, ~400 bytes each, nor rollups, summary).
+    const older = couch.reads.slice(reads).filter((k) => days.some((d) => k.includes(d.day)));
+    expect(older.sort()).toEqual(days.map((d) => `w|${d.day}|${AGENT_A}|`).sort());
+    // And their signatures are the current ones now: nothing more next time.
+    const again = writes();
+    await new TeamSync(db, host).push();
+    expect(writes()).toBe(again);
   });
 
   it('a day pruned locally is left on the server as it is', async () => {
