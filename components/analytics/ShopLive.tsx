@@ -53,6 +53,12 @@ interface Link {
   again: boolean;
 }
 
+/**
+ * Waiting buyers listed at first (the earliest deadlines): a shop with hundreds waiting gets the most urgent at once,
+ * the rest on request — drawing every row made the view's first screen wait (issue 22's bench: 900 rows).
+ */
+export const SHOP_WAITING_SHOWN = 100;
+
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
 /** How often the view is recomputed at most while the feed delivers changes. */
 const RENDER_EVERY_MS = 250;
@@ -72,6 +78,7 @@ const RANGE_KEY = {
  */
 export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
   const [range, setRange] = useState<ShopRange>('today');
+  const [allWaiting, setAllWaiting] = useState(false);
   const today = chinaDay(now);
   // Recomputed when the China day turns (not at every tick of `now`).
   const { days, unitDays } = useMemo(() => shopRangeDays(range, chinaTime(today, 12)), [range, today]);
@@ -349,7 +356,7 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
                 </tr>
               </thead>
               <tbody>
-                {state.view.waiting.map((c) => (
+                {(allWaiting ? state.view.waiting : state.view.waiting.slice(0, SHOP_WAITING_SHOWN)).map((c) => (
                   <tr key={c.conv} data-conv={c.conv}>
                     <td>
                       {t(`platform_${c.platform}`)} · {isolate(c.account)} · {isolate(c.buyerNick ?? c.buyer)}
@@ -369,6 +376,14 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
             </table>
           ) : (
             <p className="rs-empty">{t('shopNone')}</p>
+          )}
+          {!allWaiting && state.view.waiting.length > SHOP_WAITING_SHOWN && (
+            <p id="ana-shop-waiting-more">
+              {t('shopWaitingMore', { count: state.view.waiting.length - SHOP_WAITING_SHOWN })}{' '}
+              <button type="button" id="ana-shop-waiting-all" onClick={() => setAllWaiting(true)}>
+                {t('shopWaitingAll')}
+              </button>
+            </p>
           )}
         </>
       )}

@@ -301,7 +301,9 @@ async function openOwnerView(ext: ExtensionHarness) {
         (n, td) => n + Number(td.textContent),
         0,
       ),
-      waiting: document.querySelectorAll('#ana-shop-waiting tbody tr').length,
+      // Buyers waiting (the title's count) and the rows listed (the most urgent `SHOP_WAITING_SHOWN`).
+      waiting: Number(/\d+/.exec(document.querySelector('#ana-shop-waiting-title')?.textContent ?? '')?.[0] ?? NaN),
+      waitingRows: document.querySelectorAll('#ana-shop-waiting tbody tr').length,
     }));
     return { renderedMs, shown };
   } finally {

@@ -41,7 +41,7 @@ vi.mock('@/lib/sync/remote', () => {
   };
 });
 
-const { ShopLiveSection } = await import('../../components/analytics/ShopLive');
+const { ShopLiveSection, SHOP_WAITING_SHOWN } = await import('../../components/analytics/ShopLive');
 
 /**
  * A fake CouchDB database: key-range reads (over HTTP, `serve`), an optional gate on unit reads, and its changes
@@ -338,5 +338,27 @@ describe('the owner view: older days of an account two agents share in shifts', 
     await waitFor(() => expect(server.feeds.length).toBeGreaterThan(0), { timeout: 3000 });
     expect(view.container.querySelector('#ana-shop-rules td[data-col="pass"]')?.textContent).toBe('3');
     expect(view.container.textContent).not.toMatch(/boom|server_error|not current/i);
+  });
+});
+
+describe('the owner view: many buyers waiting', () => {
+  it('lists the most urgent first and the rest on request (the count says how many more)', async () => {
+    const many = Array.from({ length: SHOP_WAITING_SHOWN + 7 }, (_, i) =>
+      clockDoc(A, { ...waiting, key: `pdd|shop|w${i}`, buyer: `w${i}`, dueAt: NOW + 60_000 + i * 1000 }),
+    );
+    const server = new FakeServer([summaryDoc(A, DAY, [rollup(1)]), agentDoc(A, 'A'), ...many]);
+    servers.push(server);
+    serving = server;
+    const view = render(<ShopLiveSection t={catalogTranslate('en')} now={NOW} />);
+    const rows = () => view.container.querySelectorAll('#ana-shop-waiting tbody tr');
+    await waitFor(() => expect(rows()).toHaveLength(SHOP_WAITING_SHOWN), { timeout: 3000 });
+    expect(view.container.querySelector('#ana-shop-waiting-title')?.textContent).toContain(String(many.length));
+    // The earliest deadlines are the ones listed.
+    expect(rows()[0]!.getAttribute('data-conv')).toBe('pdd|shop|w0');
+    expect(rows()[SHOP_WAITING_SHOWN - 1]!.getAttribute('data-conv')).toBe(`pdd|shop|w${SHOP_WAITING_SHOWN - 1}`);
+    expect(view.container.querySelector('#ana-shop-waiting-more')?.textContent).toContain('7 more buyers waiting');
+    fireEvent.click(view.container.querySelector('#ana-shop-waiting-all')!);
+    expect(rows()).toHaveLength(many.length);
+    expect(view.container.querySelector('#ana-shop-waiting-more')).toBeNull();
   });
 });
