@@ -5,12 +5,13 @@
  */
 import { cleanup, fireEvent, render, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { chinaDay, chinaTime } from '../../lib/engine/time';
+import { chinaDay } from '../../lib/engine/time';
 import { catalogTranslate } from '../../lib/i18n';
 import type { ClockRow, RollupRow, UnitRow } from '../../lib/model';
 import { digestDocs } from '../../lib/sync/digest';
 import { agentDoc, clockDoc, summaryDoc, unitDoc, type SyncDoc } from '../../lib/sync/docs';
 import type { ChangesFeed, RemoteDb } from '../../lib/sync/remote';
+import { clockAt, rollupOn, unitOn } from './helpers/team';
 
 const CONN = { url: 'http://couch.test:5984/shop', user: 'owner', password: 'pw' };
 
@@ -145,54 +146,15 @@ const A = 'aaaaaaaa-0000-4000-8000-000000000001';
 const B = 'bbbbbbbb-0000-4000-8000-000000000002';
 const C = 'cccccccc-0000-4000-8000-000000000003';
 
-const unit = (buyer: string): UnitRow => ({
-  id: `pdd.manual3min|pdd|shop|${buyer}|${chinaTime(DAY, 10)}`,
-  metric: 'pdd.manual3min',
-  platform: 'pdd',
-  account: 'shop',
-  buyer,
-  conv: `pdd|shop|${buyer}`,
-  buyerNick: 'b***1',
-  day: DAY,
-  startAt: chinaTime(DAY, 10),
-  dueAt: chinaTime(DAY, 10, 3),
-  replyAt: chinaTime(DAY, 10, 1),
-  responseSec: 60,
-  cappedSec: 60,
-  result: 'pass',
-  rulesVersion: 'r1',
-});
-const rollup = (pass: number): RollupRow => ({
-  id: `pdd.manual3min|${DAY}|pdd|shop`,
-  metric: 'pdd.manual3min',
-  day: DAY,
-  platform: 'pdd',
-  account: 'shop',
-  pass,
-  fail: 0,
-  pending: 0,
-  unknown: 0,
-  notAssessed: 0,
-  cappedSum: 0,
-  cappedCount: 0,
-  updatedAt: NOW,
-});
-const waiting: ClockRow = {
+const unit = (buyer: string): UnitRow => unitOn(DAY, { buyer });
+const rollup = (pass: number): RollupRow => rollupOn(DAY, NOW, { pass, fail: 0, cappedSum: 0, cappedCount: 0 });
+const waiting: ClockRow = clockAt(NOW, {
   key: 'pdd|shop|b9',
-  platform: 'pdd',
-  account: 'shop',
   buyer: 'b9',
   buyerNick: 'b***9',
-  metric: 'pdd.manual3min',
-  status: 'pending',
-  startedAt: NOW - 60_000,
-  dueAt: NOW + 120_000,
-  alertAt: NOW + 60_000,
-  waitingMessages: 1,
-  lastMessageAt: NOW - 60_000,
   lastText: '',
   alertedFor: 0,
-};
+});
 
 afterEach(() => {
   cleanup();
@@ -291,17 +253,10 @@ describe('the owner view: older days of an account two agents share in shifts', 
   const OLD = chinaDay(NOW - 3 * 86_400_000);
   /** A's shift: 2 buyers, B's: 3 others, all answered in time; each agent's summary has its own shift only. */
   function shifts(): SyncDoc[] {
-    const old = (buyer: string): UnitRow => ({
-      ...unit(buyer),
-      id: `pdd.manual3min|pdd|shop|${buyer}|${chinaTime(OLD, 10)}`,
-      day: OLD,
-      startAt: chinaTime(OLD, 10),
-      dueAt: chinaTime(OLD, 10, 3),
-      replyAt: chinaTime(OLD, 10, 1),
-    });
+    const old = (buyer: string): UnitRow => unitOn(OLD, { buyer });
     const a = ['a1', 'a2'].map(old);
     const b = ['b1', 'b2', 'b3'].map(old);
-    const day = (pass: number): RollupRow => ({ ...rollup(pass), id: `pdd.manual3min|${OLD}|pdd|shop`, day: OLD });
+    const day = (pass: number): RollupRow => rollupOn(OLD, NOW, { pass, fail: 0, cappedSum: 0, cappedCount: 0 });
     return [
       agentDoc(A, 'A'),
       agentDoc(B, 'B'),
