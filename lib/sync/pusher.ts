@@ -385,7 +385,10 @@ export class TeamSync {
         this.forceFull = false;
         stale = await this.staleDays(memo!, now);
         older = [...stale.keys()].slice(0, OLD_DAYS_PER_PUSH);
-        want = await this.derive(agent, cfg.label, now, older, this.digestsOnly);
+        // Days acknowledged by a version without digests and unchanged since (their signature without the version):
+        // the server holds their units, rollups and summary as they are here; their push is the digests alone.
+        const digestsOnly = new Set(older.filter((d) => `${DAYS_SIG_VERSION}|${memo!.days[d]}` === stale.get(d)));
+        want = await this.derive(agent, cfg.label, now, older, digestsOnly);
         this.stats.full += 1;
       }
       let pending = 0;
@@ -498,12 +501,6 @@ export class TeamSync {
    * units, so their content and the number of units sign the day without reading its units. A day with no local
    * figures (pruned, or none) is left as the server has it.
    */
-  /**
-   * Older days whose units, rollups and summary the server holds as they are here, acknowledged by a version that
-   * pushed no digests: their push is the digests alone (no read of the unit scope, ~400 bytes a unit).
-   */
-  private readonly digestsOnly = new Set<string>();
-
   private async staleDays(memo: DaysMemo, now: number): Promise<Map<string, string>> {
     const first = oldestSyncedDay(now);
     const last = chinaDay(now - 2 * DAY_MS);
@@ -517,13 +514,8 @@ export class TeamSync {
     const out = new Map<string, string>();
     for (const day of [...byDay.keys()].sort()) {
       const units = await this.db.units.where('day').equals(day).count();
-      const figures = `${units}|${byDay.get(day)!.sort().join('|')}`;
-      const sig = `${DAYS_SIG_VERSION}|${figures}`;
-      if (memo.days[day] === sig) continue;
-      out.set(day, sig);
-      // Acknowledged by a version without digests, unchanged since: only its digests are missing.
-      if (memo.days[day] === figures) this.digestsOnly.add(day);
-      else this.digestsOnly.delete(day);
+      const sig = `${DAYS_SIG_VERSION}|${units}|${byDay.get(day)!.sort().join('|')}`;
+      if (memo.days[day] !== sig) out.set(day, sig);
     }
     return out;
   }
