@@ -199,12 +199,11 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
         const reader = httpDb(conn);
         // The feed follows from here: everything read below is at least as new.
         const info = await reader.info();
-        const rollupDays = olderDays;
         // First screen, read at once: the agents' day summaries (a handful of documents), older days' rollups, the
         // waiting clocks, the agents' names. Then the units of today / yesterday the exact figures need.
         const first = [
           daysSummariesRange(days[0]!, days.at(-1)!),
-          ...(rollupDays.length ? [daysRollupsRange(rollupDays[0]!, rollupDays.at(-1)!)] : []),
+          ...(olderDays.length ? [daysRollupsRange(olderDays[0]!, olderDays.at(-1)!)] : []),
           clocksRange,
           agentsRange,
         ];
