@@ -10,8 +10,9 @@ import { ANALYTICS_DEFAULTS, useAnalyticsStore } from '../../components/analytic
 import { buildDayStats } from '../../lib/analytics/daystats';
 import { addDays } from '../../lib/compliance';
 import { chinaDay, chinaTime } from '../../lib/engine/time';
-import type { RollupRow, UnitResult, UnitRow } from '../../lib/model';
+import type { UnitResult, UnitRow } from '../../lib/model';
 import { uiDb } from '../../lib/ui/db';
+import { rollupRow } from './helpers/rollups';
 
 /** uPlot draws on a canvas jsdom does not have. */
 vi.mock('uplot', () => ({
@@ -49,23 +50,8 @@ function unit(day: string, result: UnitResult, responseSec: number | null): Unit
   };
 }
 
-function rollup(day: string, pass: number, fail: number): RollupRow {
-  return {
-    id: `pdd.manual3min|${day}|pdd|shop`,
-    metric: 'pdd.manual3min',
-    day,
-    platform: 'pdd',
-    account: 'shop',
-    pass,
-    fail,
-    pending: 0,
-    unknown: 0,
-    notAssessed: 0,
-    cappedSum: 0,
-    cappedCount: 0,
-    updatedAt: NOW,
-  };
-}
+const rollup = (day: string, pass: number, fail: number) =>
+  rollupRow('pdd.manual3min', day, { pass, fail, updatedAt: NOW });
 
 beforeEach(async () => {
   vi.setSystemTime(NOW);

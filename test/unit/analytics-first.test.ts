@@ -16,29 +16,14 @@ import { chinaDay, chinaTime } from '../../lib/engine/time';
 import type { Platform, RollupRow, UnitResult, UnitRow } from '../../lib/model';
 import { effectiveRules } from '../../lib/rules';
 import { uiDb } from '../../lib/ui/db';
+import { rollupRow } from './helpers/rollups';
 
 const NOW = chinaTime('2026-11-27', 15, 0);
 const TODAY = chinaDay(NOW);
 const ago = (n: number) => addDays(TODAY, -n);
 
-function rollup(metric: string, day: string, pass: number, fail: number): RollupRow {
-  const platform = metric.split('.')[0] as Platform;
-  return {
-    id: `${metric}|${day}|${platform}|shop`,
-    metric,
-    day,
-    platform,
-    account: 'shop',
-    pass,
-    fail,
-    pending: 0,
-    unknown: 0,
-    notAssessed: 0,
-    cappedSum: 0,
-    cappedCount: 0,
-    updatedAt: NOW,
-  };
-}
+const rollup = (metric: string, day: string, pass: number, fail: number) =>
+  rollupRow(metric, day, { pass, fail, updatedAt: NOW });
 
 let seq = 0;
 function unit(metric: string, day: string, result: UnitResult, responseSec: number | null): UnitRow {

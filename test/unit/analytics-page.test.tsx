@@ -10,9 +10,10 @@ import { BOM, buildExport, type TeamDecision } from '../../lib/analytics';
 import { addDays } from '../../lib/compliance';
 import type { RollupRow, TeamRollupRow, UnitRow } from '../../lib/model';
 import { chinaDay, chinaTime } from '../../lib/engine/time';
-import type { Platform, UnitResult } from '../../lib/model';
+import type { UnitResult } from '../../lib/model';
 import { buildDayStats } from '../../lib/analytics/daystats';
 import { uiDb } from '../../lib/ui/db';
+import { rollupRow } from './helpers/rollups';
 
 /** Stores units and the per-day aggregates they give (as the background keeps them). */
 async function putUnits(units: UnitRow[]) {
@@ -45,25 +46,8 @@ const TODAY = chinaDay(NOW);
 const ago = (n: number) => addDays(TODAY, -n);
 const OTHER = '22222222-bbbb-4bbb-8bbb-222222222222';
 
-function rollup(metric: string, day: string, counts: Partial<RollupRow>, account = 'shop'): RollupRow {
-  const platform = metric.split('.')[0] as Platform;
-  return {
-    id: `${metric}|${day}|${platform}|${account}`,
-    metric,
-    day,
-    platform,
-    account,
-    pass: 0,
-    fail: 0,
-    pending: 0,
-    unknown: 0,
-    notAssessed: 0,
-    cappedSum: 0,
-    cappedCount: 0,
-    updatedAt: NOW,
-    ...counts,
-  };
-}
+const rollup = (metric: string, day: string, counts: Partial<RollupRow>, account = 'shop') =>
+  rollupRow(metric, day, { updatedAt: NOW, ...counts }, account);
 
 let seq = 0;
 function unit(

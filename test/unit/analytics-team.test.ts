@@ -27,31 +27,14 @@ import type { ClockRow, RollupRow, TeamRollupRow } from '../../lib/model';
 import { chinaTime } from '../../lib/engine/time';
 import { catalogTranslate } from '../../lib/i18n';
 import { parseMessage } from '../../lib/protocol';
-import type { Platform } from '../../lib/model';
+import { rollupRow } from './helpers/rollups';
 
 const NOW = chinaTime('2026-11-20', 18);
 const A = '11111111-aaaa-4aaa-8aaa-111111111111';
 const B = '22222222-bbbb-4bbb-8bbb-222222222222';
 
-function rollup(metric: string, day: string, counts: Partial<RollupRow>, account = 'shop'): RollupRow {
-  const platform = metric.split('.')[0] as Platform;
-  return {
-    id: `${metric}|${day}|${platform}|${account}`,
-    metric,
-    day,
-    platform,
-    account,
-    pass: 0,
-    fail: 0,
-    pending: 0,
-    unknown: 0,
-    notAssessed: 0,
-    cappedSum: 0,
-    cappedCount: 0,
-    updatedAt: NOW - 1000,
-    ...counts,
-  };
-}
+const rollup = (metric: string, day: string, counts: Partial<RollupRow>, account = 'shop') =>
+  rollupRow(metric, day, { updatedAt: NOW - 1000, ...counts }, account);
 
 const clock: ClockRow = {
   key: 'pdd|shop|b1',

@@ -20,29 +20,12 @@ import type { RollupRow, UnitRow } from '../../lib/model';
 import { chinaTime } from '../../lib/engine/time';
 import type { Platform, UnitResult } from '../../lib/model';
 import { DEFAULT_RULES, findMetric } from '../../lib/rules';
+import { rollupRow } from './helpers/rollups';
 
 const rules = DEFAULT_RULES;
 const TODAY = '2026-11-20'; // a Friday
 
-function rollup(metric: string, day: string, counts: Partial<RollupRow>, account = 'shop'): RollupRow {
-  const platform = metric.split('.')[0] as Platform;
-  return {
-    id: `${metric}|${day}|${platform}|${account}`,
-    metric,
-    day,
-    platform,
-    account,
-    pass: 0,
-    fail: 0,
-    pending: 0,
-    unknown: 0,
-    notAssessed: 0,
-    cappedSum: 0,
-    cappedCount: 0,
-    updatedAt: 1,
-    ...counts,
-  };
-}
+const rollup = rollupRow;
 
 let seq = 0;
 function unit(

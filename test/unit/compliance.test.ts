@@ -2,28 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { addDays, complianceView, rollupKeyRanges } from '../../lib/compliance';
 import type { RollupRow } from '../../lib/model';
 import { DEFAULT_RULES } from '../../lib/rules';
+import { rollupRow } from './helpers/rollups';
 
 const TODAY = '2026-11-20';
 
-function row(metric: string, day: string, counts: Partial<RollupRow>, account = 'shop'): RollupRow {
-  const platform = metric.split('.')[0] as RollupRow['platform'];
-  return {
-    id: `${metric}|${day}|${platform}|${account}`,
-    metric,
-    day,
-    platform,
-    account,
-    pass: 0,
-    fail: 0,
-    pending: 0,
-    unknown: 0,
-    notAssessed: 0,
-    cappedSum: 0,
-    cappedCount: 0,
-    updatedAt: 0,
-    ...counts,
-  };
-}
+const row = (metric: string, day: string, counts: Partial<RollupRow>, account = 'shop') =>
+  rollupRow(metric, day, { updatedAt: 0, ...counts }, account);
 
 function metric(view: ReturnType<typeof complianceView>, key: string) {
   return view.flatMap((p) => p.metrics).find((m) => m.rule.key === key)!;

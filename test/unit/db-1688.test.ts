@@ -17,6 +17,7 @@ import { DEFAULT_RULES, effectiveRules, findMetric } from '../../lib/rules';
 import { settingsFromRows } from '../../lib/settings';
 import { DAY, t } from './helpers/events';
 import { FakeHost } from './helpers/host';
+import { rollupRow } from './helpers/rollups';
 
 let n = 0;
 const ACC = '厂家';
@@ -64,23 +65,8 @@ function unit(metric: string, conv: string, day: string, startAt: number, result
   };
 }
 
-function rollup(metric: string, day: string, platform: string, account: string, pass: number, fail: number) {
-  return {
-    id: `${metric}|${day}|${platform}|${account}`,
-    metric,
-    day,
-    platform,
-    account,
-    pass,
-    fail,
-    pending: 0,
-    unknown: 0,
-    notAssessed: 0,
-    cappedSum: 0,
-    cappedCount: 0,
-    updatedAt: 1,
-  } as RollupRow;
-}
+const rollup = (metric: string, day: string, account: string, pass: number, fail: number) =>
+  rollupRow(metric, day, { pass, fail }, account);
 
 /** What a database at `version` holds: the 1688 worked example on DAY under the old round metric, and older days. */
 function rowsAt(version: number) {
@@ -103,9 +89,9 @@ function rowsAt(version: number) {
     ],
     settings: [{ key: 'ruleOverrides', value: { 'ali1688.ww3min': WIDE, 'pdd.manual3min': { thresholdSec: 120 } } }],
     rollups: [
-      rollup('ali1688.ww3min', DAY, 'ali1688', ACC, 0, 1),
-      rollup('ali1688.ww3min', OLD_DAY, 'ali1688', ACC, 1, 1),
-      rollup('pdd.manual3min', DAY, 'pdd', 'pdd-shop', 1, 0),
+      rollup('ali1688.ww3min', DAY, ACC, 0, 1),
+      rollup('ali1688.ww3min', OLD_DAY, ACC, 1, 1),
+      rollup('pdd.manual3min', DAY, 'pdd-shop', 1, 0),
     ],
   };
 }

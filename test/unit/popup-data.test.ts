@@ -3,9 +3,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { readPopupData, readPopupDataFast } from '../../components/popup/data';
 import { addDays } from '../../lib/compliance';
 import { DB_NAME, SentinelDB } from '../../lib/db/schema';
-import type { ClockRow, RollupRow } from '../../lib/model';
+import type { ClockRow } from '../../lib/model';
 import { chinaDay } from '../../lib/engine/time';
 import { uiDb } from '../../lib/ui/db';
+import { rollupRow } from './helpers/rollups';
 
 const NOW = Date.parse('2026-11-20T06:00:00Z');
 const TODAY = chinaDay(NOW);
@@ -26,23 +27,7 @@ function clock(buyer: string, status: ClockRow['status'], dueAt: number | null, 
   };
 }
 
-function rollup(day: string, metric = 'pdd.manual3min'): RollupRow {
-  return {
-    id: `${metric}|${day}|pdd|shop`,
-    metric,
-    day,
-    platform: 'pdd',
-    account: 'shop',
-    pass: 3,
-    fail: 1,
-    pending: 0,
-    unknown: 0,
-    notAssessed: 0,
-    cappedSum: 0,
-    cappedCount: 0,
-    updatedAt: NOW,
-  };
-}
+const rollup = (day: string, metric = 'pdd.manual3min') => rollupRow(metric, day, { pass: 3, fail: 1, updatedAt: NOW });
 
 beforeEach(async () => {
   uiDb.close();

@@ -9,6 +9,7 @@ import type { ClockRow, RollupRow, TabRow, UnitRow } from '../../lib/model';
 import { chinaDay, chinaTime } from '../../lib/engine/time';
 import { uiDb } from '../../lib/ui/db';
 import { freshUiPage, uiClock } from './helpers/ui-page';
+import { rollupRow } from './helpers/rollups';
 
 /**
  * The popup reads its own clock (Date.now) for countdowns and for "today": every test pins it to NOW, a fixed
@@ -20,24 +21,8 @@ const TODAY = chinaDay(NOW);
 
 const clock = (buyer: string, extra: Partial<ClockRow>) => uiClock(NOW, buyer, extra);
 
-function rollup(day: string, counts: Partial<RollupRow>): RollupRow {
-  return {
-    id: `pdd.manual3min|${day}|pdd|shop`,
-    metric: 'pdd.manual3min',
-    day,
-    platform: 'pdd',
-    account: 'shop',
-    pass: 0,
-    fail: 0,
-    pending: 0,
-    unknown: 0,
-    notAssessed: 0,
-    cappedSum: 0,
-    cappedCount: 0,
-    updatedAt: NOW,
-    ...counts,
-  };
-}
+const rollup = (day: string, counts: Partial<RollupRow>) =>
+  rollupRow('pdd.manual3min', day, { updatedAt: NOW, ...counts });
 
 freshUiPage(NOW, () => uiDb.settings.put({ key: 'language', value: 'zh_CN' }));
 

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { buildDayStats, type DayStatRow } from '../../../lib/analytics/daystats';
 import { tallyUnits } from '../../../lib/engine/rollup';
 import type { SentinelDB } from '../../../lib/db/schema';
-import type { RollupRow } from '../../../lib/model';
+import type { Platform, RollupRow } from '../../../lib/model';
 
 type Figures = Omit<RollupRow, 'updatedAt'>;
 
@@ -38,4 +38,28 @@ export async function storedDayStats(db: SentinelDB): Promise<DayStatRow[]> {
 export async function expectRollupsMatchUnits(db: SentinelDB): Promise<void> {
   expect(await storedRollups(db)).toEqual(await rollupsFromUnits(db));
   expect(await storedDayStats(db)).toEqual(await dayStatsFromUnits(db));
+}
+
+/**
+ * A stored rollup row of `metric` on `day` for `account` (default 'shop'), every count 0 but those in `counts`
+ * (`updatedAt` too: default 1). The platform is the metric's prefix, the id the stored one.
+ */
+export function rollupRow(metric: string, day: string, counts: Partial<RollupRow> = {}, account = 'shop'): RollupRow {
+  const platform = metric.split('.')[0] as Platform;
+  return {
+    id: `${metric}|${day}|${platform}|${account}`,
+    metric,
+    day,
+    platform,
+    account,
+    pass: 0,
+    fail: 0,
+    pending: 0,
+    unknown: 0,
+    notAssessed: 0,
+    cappedSum: 0,
+    cappedCount: 0,
+    updatedAt: 1,
+    ...counts,
+  };
 }
