@@ -10,9 +10,10 @@ import { ANALYTICS_DEFAULTS, useAnalyticsStore } from '../../components/analytic
 import { buildDayStats } from '../../lib/analytics/daystats';
 import { addDays } from '../../lib/compliance';
 import { chinaDay, chinaTime } from '../../lib/engine/time';
-import type { UnitResult, UnitRow } from '../../lib/model';
+import type { UnitResult } from '../../lib/model';
 import { uiDb } from '../../lib/ui/db';
 import { rollupRow } from './helpers/rollups';
+import { unitRow } from './helpers/units';
 
 /** uPlot draws on a canvas jsdom does not have. */
 vi.mock('uplot', () => ({
@@ -29,26 +30,8 @@ const TODAY = chinaDay(NOW);
 const ago = (n: number) => addDays(TODAY, -n);
 
 let seq = 0;
-function unit(day: string, result: UnitResult, responseSec: number | null): UnitRow {
-  const startAt = chinaTime(day, 9 + (seq % 10), 0, 0);
-  const buyer = `b${++seq}`;
-  return {
-    id: `pdd.manual3min|pdd|shop|${buyer}|${day}`,
-    metric: 'pdd.manual3min',
-    platform: 'pdd',
-    account: 'shop',
-    buyer,
-    conv: `pdd|shop|${buyer}`,
-    day,
-    startAt,
-    dueAt: startAt + 180_000,
-    replyAt: responseSec === null ? null : startAt + responseSec * 1000,
-    responseSec,
-    cappedSec: null,
-    result,
-    rulesVersion: 'test',
-  };
-}
+const unit = (day: string, result: UnitResult, responseSec: number | null) =>
+  unitRow('pdd.manual3min', day, chinaTime(day, 9 + (seq++ % 10), 0, 0), result, responseSec);
 
 const rollup = (day: string, pass: number, fail: number) =>
   rollupRow('pdd.manual3min', day, { pass, fail, updatedAt: NOW });

@@ -13,10 +13,11 @@ import { buildDayStats } from '../../lib/analytics/daystats';
 import { addDays } from '../../lib/compliance';
 import { DB_NAME, SentinelDB } from '../../lib/db/schema';
 import { chinaDay, chinaTime } from '../../lib/engine/time';
-import type { Platform, RollupRow, UnitResult, UnitRow } from '../../lib/model';
+import type { RollupRow, UnitResult, UnitRow } from '../../lib/model';
 import { effectiveRules } from '../../lib/rules';
 import { uiDb } from '../../lib/ui/db';
 import { rollupRow } from './helpers/rollups';
+import { unitRow } from './helpers/units';
 
 const NOW = chinaTime('2026-11-27', 15, 0);
 const TODAY = chinaDay(NOW);
@@ -26,27 +27,8 @@ const rollup = (metric: string, day: string, pass: number, fail: number) =>
   rollupRow(metric, day, { pass, fail, updatedAt: NOW });
 
 let seq = 0;
-function unit(metric: string, day: string, result: UnitResult, responseSec: number | null): UnitRow {
-  const platform = metric.split('.')[0] as Platform;
-  const startAt = chinaTime(day, 10 + (seq % 8), 0, 0);
-  const buyer = `b${++seq}`;
-  return {
-    id: `${metric}|${platform}|shop|${buyer}|${day}`,
-    metric,
-    platform,
-    account: 'shop',
-    buyer,
-    conv: `${platform}|shop|${buyer}`,
-    day,
-    startAt,
-    dueAt: startAt + 180_000,
-    replyAt: responseSec === null ? null : startAt + responseSec * 1000,
-    responseSec,
-    cappedSec: null,
-    result,
-    rulesVersion: 'test',
-  };
-}
+const unit = (metric: string, day: string, result: UnitResult, responseSec: number | null) =>
+  unitRow(metric, day, chinaTime(day, 10 + (seq++ % 8), 0, 0), result, responseSec);
 
 /** Units of primary and other metrics over 120 days (today, the range edges, outside every range), their rollups. */
 async function seed() {

@@ -14,6 +14,7 @@ import type { UnitResult } from '../../lib/model';
 import { buildDayStats } from '../../lib/analytics/daystats';
 import { uiDb } from '../../lib/ui/db';
 import { rollupRow } from './helpers/rollups';
+import { unitRow } from './helpers/units';
 
 /** Stores units and the per-day aggregates they give (as the background keeps them). */
 async function putUnits(units: UnitRow[]) {
@@ -49,34 +50,8 @@ const OTHER = '22222222-bbbb-4bbb-8bbb-222222222222';
 const rollup = (metric: string, day: string, counts: Partial<RollupRow>, account = 'shop') =>
   rollupRow(metric, day, { updatedAt: NOW, ...counts }, account);
 
-let seq = 0;
-function unit(
-  day: string,
-  h: number,
-  result: UnitResult,
-  responseSec: number | null,
-  extra: Partial<UnitRow> = {},
-): UnitRow {
-  const startAt = chinaTime(day, h, 0, 0);
-  const buyer = extra.buyer ?? `b${++seq}`;
-  return {
-    id: `pdd.manual3min|pdd|shop|${buyer}|${day}`,
-    metric: 'pdd.manual3min',
-    platform: 'pdd',
-    account: 'shop',
-    buyer,
-    conv: `pdd|shop|${buyer}`,
-    day,
-    startAt,
-    dueAt: startAt + 180_000,
-    replyAt: responseSec === null ? null : startAt + responseSec * 1000,
-    responseSec,
-    cappedSec: null,
-    result,
-    rulesVersion: 'test',
-    ...extra,
-  };
-}
+const unit = (day: string, h: number, result: UnitResult, responseSec: number | null, extra: Partial<UnitRow> = {}) =>
+  unitRow('pdd.manual3min', day, chinaTime(day, h, 0, 0), result, responseSec, extra);
 
 async function seed() {
   await uiDb.rollups.bulkPut([

@@ -16,6 +16,7 @@ import type { EventRow, UnitRow } from '../../lib/model';
 import { chinaTime } from '../../lib/engine/time';
 import type { Author } from '../../lib/model';
 import { DEFAULT_RULES } from '../../lib/rules';
+import { unitRow } from './helpers/units';
 
 const rules = DEFAULT_RULES;
 
@@ -114,26 +115,8 @@ function msg(buyer: string, author: Author, at: number, extra: Partial<EventRow>
 }
 const at = (h: number, m: number, s = 0, day = '2026-11-19') => chinaTime(day, h, m, s);
 
-function unit(day: string, h: number, m: number, extra: Partial<UnitRow> = {}): UnitRow {
-  const startAt = chinaTime(day, h, m);
-  return {
-    id: `u${++seq}`,
-    metric: 'taobao.ww3min',
-    platform: 'taobao',
-    account: 'shop',
-    buyer: `b${seq}`,
-    conv: `taobao|shop|b${seq}`,
-    day,
-    startAt,
-    dueAt: startAt + 180_000,
-    replyAt: startAt + 30_000,
-    responseSec: 30,
-    cappedSec: null,
-    result: 'pass',
-    rulesVersion: 'test',
-    ...extra,
-  };
-}
+const unit = (day: string, h: number, m: number, extra: Partial<UnitRow> = {}) =>
+  unitRow('taobao.ww3min', day, chinaTime(day, h, m), 'pass', 30, extra);
 
 describe('handling time from reply gaps', () => {
   const events = [

@@ -18,16 +18,16 @@ import {
 } from '../../lib/analytics';
 import type { RollupRow, UnitRow } from '../../lib/model';
 import { chinaTime } from '../../lib/engine/time';
-import type { Platform, UnitResult } from '../../lib/model';
+import type { UnitResult } from '../../lib/model';
 import { DEFAULT_RULES, findMetric } from '../../lib/rules';
 import { rollupRow } from './helpers/rollups';
+import { unitRow } from './helpers/units';
 
 const rules = DEFAULT_RULES;
 const TODAY = '2026-11-20'; // a Friday
 
 const rollup = rollupRow;
 
-let seq = 0;
 function unit(
   metric: string,
   day: string,
@@ -36,28 +36,12 @@ function unit(
   responseSec: number | null,
   extra: Partial<UnitRow> = {},
 ): UnitRow {
-  const platform = metric.split('.')[0] as Platform;
-  const account = extra.account ?? 'shop';
-  const buyer = extra.buyer ?? `b${++seq}`;
   const startAt = chinaTime(day, ...hms);
   const thr = findMetric(rules, metric)!.thresholdSec * 1000;
-  return {
-    id: `${metric}|${platform}|${account}|${buyer}|${seq}`,
-    metric,
-    platform,
-    account,
-    buyer,
-    conv: `${platform}|${account}|${buyer}`,
-    day,
-    startAt,
+  return unitRow(metric, day, startAt, result, responseSec, {
     dueAt: result === 'notAssessed' ? null : startAt + thr,
-    replyAt: responseSec === null ? null : startAt + responseSec * 1000,
-    responseSec,
-    cappedSec: null,
-    result,
-    rulesVersion: 'test',
     ...extra,
-  };
+  });
 }
 
 describe('China time (UTC+8, no daylight saving)', () => {

@@ -18,6 +18,7 @@ import { settingsFromRows } from '../../lib/settings';
 import { DAY, t } from './helpers/events';
 import { FakeHost } from './helpers/host';
 import { rollupRow } from './helpers/rollups';
+import { unitRow } from './helpers/units';
 
 let n = 0;
 const ACC = '厂家';
@@ -46,23 +47,13 @@ function event(version: number, buyer: string, id: string, author: Author, at: n
 }
 
 function unit(metric: string, conv: string, day: string, startAt: number, result: UnitRow['result']): UnitRow {
-  const [platform, account, buyer] = conv.split('|') as [UnitRow['platform'], string, string];
-  return {
+  const [, account, buyer] = conv.split('|') as [string, string, string];
+  return unitRow(metric, day, startAt, result, null, {
     id: `${metric}|${conv}|${startAt}`,
-    metric,
-    platform,
     account,
     buyer,
-    conv,
-    day,
-    startAt,
-    dueAt: startAt + 180_000,
-    replyAt: null,
-    responseSec: null,
-    cappedSec: null,
-    result,
     rulesVersion: '2026.11.1',
-  };
+  });
 }
 
 const rollup = (metric: string, day: string, account: string, pass: number, fail: number) =>
