@@ -348,7 +348,10 @@ export class Sentinel {
         const written = fresh.size ? db.events.bulkPut([...fresh.values()]) : undefined;
         const [, staged] = await Promise.all([
           written,
-          this.recomputer.within([...byConv.keys(), ...settle], now, { added: byConv, sighted, written }, pre),
+          // The last requests of this transaction: it commits as soon as they are made (`commitEarly`).
+          this.recomputer.within([...byConv.keys(), ...settle], now, { added: byConv, sighted, written }, pre, {
+            commitEarly: true,
+          }),
         ]);
         return { stored: fresh.size - staged.dropped, staged };
       });
@@ -478,7 +481,9 @@ export class Sentinel {
   private async recompute(convs: string[], now: number): Promise<void> {
     const db = this.db;
     // An async callback: Dexie follows native awaits through nested async calls only from an async function.
-    const staged = await db.transaction('rw', RECOMPUTE_TABLES(db), async () => this.recomputer.within(convs, now));
+    const staged = await db.transaction('rw', RECOMPUTE_TABLES(db), async () =>
+      this.recomputer.within(convs, now, undefined, undefined, { commitEarly: true }),
+    );
     this.commit(staged, now);
   }
 
