@@ -808,6 +808,8 @@ describe('Sentinel (background logic)', () => {
       expect(log.slice(firstWrite).filter((l) => l.startsWith('read'))).toEqual([]);
       expect(log).toContain('write rollups.bulkPut');
       expect(log).toContain('write dayStats.bulkPut');
+      // The conversation's clock is read once (the prefetch's read serves the intake too).
+      expect(log.filter((l) => l === 'read clocks.bulkGet')).toHaveLength(1);
       await expectRollupsMatchUnits(db);
     });
 
