@@ -334,7 +334,11 @@ export class Recompute {
  */
 function commitNow(): void {
   const idb = (Dexie.currentTransaction as { idbtrans?: IDBTransaction } | null)?.idbtrans;
-  if (typeof idb?.commit === 'function') idb.commit();
+  try {
+    if (typeof idb?.commit === 'function') idb.commit();
+  } catch {
+    // Not active (it cannot be here: the writes were just made in it): the auto-commit does it.
+  }
 }
 
 /** What the page just showed (from ingest): its new messages by conversation, when it showed each, and the write of the new messages (issued, maybe not done). */
