@@ -4,6 +4,7 @@
  * changed. Runs inside the caller's transaction (`RECOMPUTE_TABLES`) and `Sentinel`'s serial queue; what the
  * mirrors must learn is returned (`Staged`). Free of chrome.*.
  */
+import Dexie from 'dexie';
 import type { SentinelDB } from '../db/schema';
 import { absorbedCounters, evaluate, isCounter, lateSighting, seenThrough } from '../engine';
 import { threadCompare } from '../engine/rounds';
@@ -15,7 +16,7 @@ import { primaryMetric } from '../rules';
 import type { RuleSet } from '../rules/types';
 import type { TabRegistry } from './coverage';
 import { markPrunedBefore, readPrunedBefore } from './maintenance';
-import { applyDayStatsChange, applyRollupDelta } from './rollups';
+import { issueDayStatsChange, issueRollupDelta } from './rollups';
 import { ThreadCache, type CachedThread } from './thread-cache';
 
 /** How many stored messages the background keeps in memory (recently active conversations; a few MB). */
@@ -61,7 +62,13 @@ export class Recompute {
    * what the last day or two cost, not the whole thread. What the mirrors must learn is returned, for `remember`
    * (and the caller's clock mirror) once the transaction has committed.
    */
-  async within(convs: string[], now: number, page?: PageBatch, pre: Prefetched = emptyPrefetch()): Promise<Staged> {
+  async within(
+    convs: string[],
+    now: number,
+    page?: PageBatch,
+    pre: Prefetched = emptyPrefetch(),
+    opts: { commitEarly?: boolean } = {},
+  ): Promise<Staged> {
     const db = this.db;
     const fresh = page?.added;
     const staged: Staged = { convs: 0, clocks: [], threads: [], dropped: 0 };
@@ -156,13 +163,18 @@ export class Recompute {
     // Requests run in the order they are made: the units are written before the per-day aggregates may be rebuilt
     // from them (a malformed row). Rollup and per-day deltas add up, so one delta for all conversations moves them as
     // one per conversation would.
-    await Promise.all([
+    const writes = [
       ...chunks(clockRows).map((c) => db.clocks.bulkPut(c)),
       ...chunks(unitGone).map((c) => db.units.bulkDelete(c)),
       ...chunks(unitPuts).map((c) => db.units.bulkPut(c)),
-      applyRollupDelta(db, replacedAll, changedAll, now, pre.aggregates?.rollups),
-      applyDayStatsChange(db, replacedAll, changedAll, pre.aggregates?.dayStats),
-    ]);
+    ];
+    const rollups = issueRollupDelta(db, replacedAll, changedAll, now, pre.aggregates?.rollups);
+    const dayStats = issueDayStatsChange(db, replacedAll, changedAll, pre.aggregates?.dayStats);
+    // Every request of the transaction made (the caller makes none after this: `commitEarly`): commit now, so the
+    // browser commits right after the last write instead of after a round trip for each write's answer and the
+    // auto-commit. Only when nothing is left to issue (a row to read or rebuild, a write still waiting for one).
+    if (opts.commitEarly && rollups.issued && dayStats.issued) commitNow();
+    await Promise.all([...writes, rollups.done, dayStats.done]);
     return staged;
   }
 
@@ -311,6 +323,21 @@ export class Recompute {
       const before = await this.frozenBeforeDay(now);
       if (await db.events.where('at').below(chinaDayStart(before)).delete()) await markPrunedBefore(db, before);
     });
+  }
+}
+
+/**
+ * Commits the current Dexie transaction now (`IDBTransaction.commit()`): the caller has made its last request. Dexie
+ * commits an explicit transaction only by the browser's auto-commit, once every request has been answered and the
+ * callbacks are done. A request made after this would fail, so it is called only where none can follow. Where the
+ * browser has no `commit()` the auto-commit does it as before.
+ */
+function commitNow(): void {
+  const idb = (Dexie.currentTransaction as { idbtrans?: IDBTransaction } | null)?.idbtrans;
+  try {
+    if (typeof idb?.commit === 'function') idb.commit();
+  } catch {
+    // Not active (it cannot be here: the writes were just made in it): the auto-commit does it.
   }
 }
 

@@ -15,62 +15,96 @@ import { tallyUnits } from '../engine/rollup';
 import type { RollupRow, UnitRow } from '../model';
 
 /**
- * Reads the rows of `ids` from `table`, taking those in `known` (read earlier in the same transaction, undefined: no
- * row) from there: when every one is known, no request is made (no round trip before the writes).
+ * A change's writes, issued (`done` settles when they have been answered). `issued`: every request of the change was
+ * made before the call returned (its rows were all known, nothing had to be read or rebuilt), so once the caller has
+ * issued its own writes the transaction may commit at once (`Recompute.within`); false: more requests follow later.
  */
-async function rowsOf<T>(
+export interface Issued {
+  done: Promise<void>;
+  issued: boolean;
+}
+
+const NOTHING: Issued = { done: Promise.resolve(), issued: true };
+
+/**
+ * The rows of `ids` in `known` (read earlier in the same transaction, undefined: no row), or null when some are not
+ * there (they must be read: `readRows`).
+ */
+function knownRows<T>(ids: readonly string[], known?: ReadonlyMap<string, T | undefined>): (T | undefined)[] | null {
+  if (!known || ids.some((id) => !known.has(id))) return null;
+  return ids.map((id) => known.get(id));
+}
+
+/** Reads the rows of `ids` from `table`, taking those in `known` from there (one request for the others). */
+async function readRows<T>(
   table: { bulkGet(keys: string[]): Promise<(T | undefined)[]> },
   ids: readonly string[],
   known?: ReadonlyMap<string, T | undefined>,
 ): Promise<(T | undefined)[]> {
   const missing = known ? ids.filter((id) => !known.has(id)) : [...ids];
-  if (!missing.length) return ids.map((id) => known!.get(id));
-  if (missing.length === ids.length) return table.bulkGet(missing);
   const read = await table.bulkGet(missing);
   const got = new Map(missing.map((id, i) => [id, read[i]]));
-  return ids.map((id) => (known!.has(id) ? known!.get(id) : got.get(id)));
+  return ids.map((id) => (known?.has(id) ? known.get(id) : got.get(id)));
 }
 
 /**
  * Moves rollup counts from the old units of a conversation to its new ones. `known`: rollup rows read earlier in the
  * same transaction (`Recompute.prefetch`), by id.
  */
-export async function applyRollupDelta(
+export function applyRollupDelta(
   db: SentinelDB,
   old: readonly UnitRow[],
   next: readonly UnitRow[],
   now: number,
   known?: ReadonlyMap<string, RollupRow | undefined>,
 ): Promise<void> {
+  return issueRollupDelta(db, old, next, now, known).done;
+}
+
+/** `applyRollupDelta`, saying whether every request was issued before it returned (`Issued`). */
+export function issueRollupDelta(
+  db: SentinelDB,
+  old: readonly UnitRow[],
+  next: readonly UnitRow[],
+  now: number,
+  known?: ReadonlyMap<string, RollupRow | undefined>,
+): Issued {
   const delta = new Map<string, RollupRow>();
   tallyUnits(delta, old, -1, now);
   tallyUnits(delta, next, 1, now);
-  if (!delta.size) return;
+  if (!delta.size) return NOTHING;
   const ids = [...delta.keys()];
-  const current = await rowsOf(db.rollups, ids, known);
-  const out: RollupRow[] = [];
-  const empty: string[] = [];
-  ids.forEach((id, i) => {
-    const d = delta.get(id)!;
-    const c = current[i];
-    const r: RollupRow = c
-      ? {
-          ...c,
-          pass: c.pass + d.pass,
-          fail: c.fail + d.fail,
-          pending: c.pending + d.pending,
-          unknown: c.unknown + d.unknown,
-          notAssessed: c.notAssessed + d.notAssessed,
-          cappedSum: c.cappedSum + d.cappedSum,
-          cappedCount: c.cappedCount + d.cappedCount,
-          updatedAt: now,
-        }
-      : d;
-    if (r.pass + r.fail + r.pending + r.unknown + r.notAssessed === 0) empty.push(id);
-    else out.push(r);
-  });
-  if (out.length) await db.rollups.bulkPut(out);
-  if (empty.length) await db.rollups.bulkDelete(empty);
+  // Requests are made in the same call as the rows are at hand: no await between them.
+  const write = (current: readonly (RollupRow | undefined)[]): Promise<void> => {
+    const out: RollupRow[] = [];
+    const empty: string[] = [];
+    ids.forEach((id, i) => {
+      const d = delta.get(id)!;
+      const c = current[i];
+      const r: RollupRow = c
+        ? {
+            ...c,
+            pass: c.pass + d.pass,
+            fail: c.fail + d.fail,
+            pending: c.pending + d.pending,
+            unknown: c.unknown + d.unknown,
+            notAssessed: c.notAssessed + d.notAssessed,
+            cappedSum: c.cappedSum + d.cappedSum,
+            cappedCount: c.cappedCount + d.cappedCount,
+            updatedAt: now,
+          }
+        : d;
+      if (r.pass + r.fail + r.pending + r.unknown + r.notAssessed === 0) empty.push(id);
+      else out.push(r);
+    });
+    return Promise.all([
+      out.length ? db.rollups.bulkPut(out) : undefined,
+      empty.length ? db.rollups.bulkDelete(empty) : undefined,
+    ]).then(() => undefined);
+  };
+  const current = knownRows(ids, known);
+  if (current) return { done: write(current), issued: true };
+  return { done: readRows(db.rollups, ids, known).then(write), issued: false };
 }
 
 /** Does a delta change nothing in its row (a unit rewritten with the same day, slot, result and wait)? */
@@ -89,36 +123,65 @@ function isNoop(d: DayStatDelta): boolean {
  * its (metric, day, platform, account): nothing stored stops the worker. `known`: rows read earlier in the same
  * transaction, by id.
  */
-export async function applyDayStatsChange(
+export function applyDayStatsChange(
   db: SentinelDB,
   old: readonly UnitRow[],
   next: readonly UnitRow[],
   known?: ReadonlyMap<string, unknown>,
 ): Promise<void> {
+  return issueDayStatsChange(db, old, next, known).done;
+}
+
+/** `applyDayStatsChange`, saying whether every request was issued before it returned (`Issued`). */
+export function issueDayStatsChange(
+  db: SentinelDB,
+  old: readonly UnitRow[],
+  next: readonly UnitRow[],
+  known?: ReadonlyMap<string, unknown>,
+): Issued {
   const delta = dayStatsDelta(old, next);
   for (const [id, d] of delta) if (isNoop(d)) delta.delete(id);
-  if (!delta.size) return;
-  const ids = [...delta.keys()];
-  const current = await rowsOf<unknown>(db.dayStats, ids, known);
-  const put: DayStatRow[] = [];
-  const gone: string[] = [];
-  for (let i = 0; i < ids.length; i++) {
-    const d = delta.get(ids[i]!)!;
-    let r: DayStatRow | null | 'rebuild';
-    try {
-      r = applyDayStatDelta(current[i] as DayStatRow | undefined, d);
-    } catch {
-      r = 'rebuild';
-    }
-    if (r === 'rebuild') {
+  if (!delta.size) return NOTHING;
+  const ds = [...delta.values()];
+  const ids = ds.map((d) => d.id);
+  // Each row with its delta applied (null: the row goes), or 'rebuild' (malformed, or disagrees with the delta).
+  const applied = (current: readonly unknown[]) =>
+    ds.map((d, i): DayStatRow | null | 'rebuild' => {
+      try {
+        return applyDayStatDelta(current[i] as DayStatRow | undefined, d);
+      } catch {
+        return 'rebuild';
+      }
+    });
+  const write = (rows: readonly (DayStatRow | null)[]): Promise<void> => {
+    const put = rows.filter((r): r is DayStatRow => r !== null);
+    const gone = ds.filter((_, i) => rows[i] === null).map((d) => d.id);
+    return Promise.all([
+      put.length ? db.dayStats.bulkPut(put) : undefined,
+      gone.length ? db.dayStats.bulkDelete(gone) : undefined,
+    ]).then(() => undefined);
+  };
+  const rebuilt = async (rows: readonly (DayStatRow | null | 'rebuild')[]): Promise<(DayStatRow | null)[]> => {
+    const out: (DayStatRow | null)[] = [];
+    for (let i = 0; i < ds.length; i++) {
+      const r = rows[i]!;
+      if (r !== 'rebuild') {
+        out.push(r);
+        continue;
+      }
+      const d = ds[i]!;
       const units = await db.units.where('[metric+day]').equals([d.metric, d.day]).toArray();
-      r = buildDayStats(units.filter((u) => u.platform === d.platform && u.account === d.account))[0] ?? null;
+      out.push(buildDayStats(units.filter((u) => u.platform === d.platform && u.account === d.account))[0] ?? null);
     }
-    if (r) put.push(r);
-    else gone.push(d.id);
-  }
-  if (put.length) await db.dayStats.bulkPut(put);
-  if (gone.length) await db.dayStats.bulkDelete(gone);
+    return out;
+  };
+  const current = knownRows<unknown>(ids, known);
+  const rows = current && applied(current);
+  if (rows && !rows.includes('rebuild')) return { done: write(rows as (DayStatRow | null)[]), issued: true };
+  return {
+    done: (async () => write(await rebuilt(rows ?? applied(await readRows<unknown>(db.dayStats, ids, known)))))(),
+    issued: false,
+  };
 }
 
 /** Rebuilds every rollup and per-day aggregate from the stored units (repair; the incremental path's reference). */

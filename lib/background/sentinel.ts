@@ -300,15 +300,18 @@ export class Sentinel {
         let unheld = rows.filter((r) => !cache.peek(r.conv));
         const shown = [...new Set(rows.map((r) => r.conv))];
         const pre = emptyPrefetch();
-        const [read, clocks] = await Promise.all([
+        const few = shown.length <= PREFETCH_WITH_INTAKE;
+        const [read, readClocks] = await Promise.all([
           unheld.length ? db.events.bulkGet(unheld.map((r) => r.key)) : [],
-          db.clocks.bulkGet(shown),
-          this.recomputer.prefetch(pre, shown.length <= PREFETCH_WITH_INTAKE ? shown : [], now, {
+          // The prefetch reads the clocks of the conversations it is given: not read twice.
+          few ? [] : db.clocks.bulkGet(shown),
+          this.recomputer.prefetch(pre, few ? shown : [], now, {
             accounts: [{ platform: msg.platform, account }],
             threads: false,
-            aggregates: shown.length <= PREFETCH_WITH_INTAKE,
+            aggregates: few,
           }),
         ]);
+        const clocks = few ? shown.map((c) => pre.clocks.get(c)) : readClocks;
         let copies = read;
         // The cache was cleared while the reads waited (a space recovery deleted messages): read every copy here.
         if (cache.generation !== generation) {
@@ -348,7 +351,10 @@ export class Sentinel {
         const written = fresh.size ? db.events.bulkPut([...fresh.values()]) : undefined;
         const [, staged] = await Promise.all([
           written,
-          this.recomputer.within([...byConv.keys(), ...settle], now, { added: byConv, sighted, written }, pre),
+          // The last requests of this transaction: it commits as soon as they are made (`commitEarly`).
+          this.recomputer.within([...byConv.keys(), ...settle], now, { added: byConv, sighted, written }, pre, {
+            commitEarly: true,
+          }),
         ]);
         return { stored: fresh.size - staged.dropped, staged };
       });
@@ -478,7 +484,9 @@ export class Sentinel {
   private async recompute(convs: string[], now: number): Promise<void> {
     const db = this.db;
     // An async callback: Dexie follows native awaits through nested async calls only from an async function.
-    const staged = await db.transaction('rw', RECOMPUTE_TABLES(db), async () => this.recomputer.within(convs, now));
+    const staged = await db.transaction('rw', RECOMPUTE_TABLES(db), async () =>
+      this.recomputer.within(convs, now, undefined, undefined, { commitEarly: true }),
+    );
     this.commit(staged, now);
   }
 

@@ -808,6 +808,68 @@ describe('Sentinel (background logic)', () => {
       expect(log.slice(firstWrite).filter((l) => l.startsWith('read'))).toEqual([]);
       expect(log).toContain('write rollups.bulkPut');
       expect(log).toContain('write dayStats.bulkPut');
+      // The conversation's clock is read once (the prefetch's read serves the intake too).
+      expect(log.filter((l) => l === 'read clocks.bulkGet')).toHaveLength(1);
+      await expectRollupsMatchUnits(db);
+    });
+
+    /**
+     * Records each `IDBTransaction.commit()` call (then commits): the stores of the transaction, and whether every
+     * `put` made so far had been answered by then.
+     */
+    function spyCommits(): { stores: string[]; answered: boolean }[] {
+      const committed: { stores: string[]; answered: boolean }[] = [];
+      const realCommit = IDBTransaction.prototype.commit;
+      const puts = vi.spyOn(IDBObjectStore.prototype, 'put');
+      vi.spyOn(IDBTransaction.prototype, 'commit').mockImplementation(function (this: IDBTransaction) {
+        const pending = puts.mock.results.filter((r) => (r.value as IDBRequest).readyState === 'pending').length;
+        committed.push({ stores: [...this.objectStoreNames], answered: pending === 0 });
+        realCommit.call(this);
+      });
+      return committed;
+    }
+
+    it('a message commits its transaction as soon as its last write is made (IDBTransaction.commit), with every write in it', async () => {
+      const s = new Sentinel(db, host);
+      await s.health(watching(), 7);
+      await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'))]));
+      host.clock = t('10:01:00');
+      await s.ingest(msg([ev('pdd', 'buyerA', 'human', t('10:01:00'))]));
+      const committed = spyCommits();
+      host.clock = t('10:02:00');
+      await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:02:00'))]));
+      vi.restoreAllMocks();
+      expect(committed).toHaveLength(1);
+      expect(committed[0]!.stores).toContain('clocks');
+      expect(committed[0]!.answered).toBe(false);
+      expect(host.badge.text).toBe('3:00');
+      expect(await db.clocks.get('pdd|shop-main|buyerA')).toMatchObject({
+        status: 'pending',
+        startedAt: t('10:02:00'),
+      });
+      await expectRollupsMatchUnits(db);
+    });
+
+    it('a message whose per-day row must be rebuilt (malformed) waits for the auto-commit: the rebuild reads in the same transaction', async () => {
+      const s = new Sentinel(db, host);
+      await s.health(watching(), 7);
+      await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'))]));
+      host.clock = t('10:01:00');
+      await s.ingest(msg([ev('pdd', 'buyerA', 'human', t('10:01:00'))]));
+      // The per-day rows a new question moves (answer30s counts a wait once it is answered).
+      const rows = (await db.dayStats.toArray()).filter((r) => r.metric !== 'pdd.answer30s');
+      expect(rows.length).toBeGreaterThan(0);
+      await db.dayStats.bulkPut(rows.map((r) => ({ ...r, n: -1 })));
+      const committed = spyCommits();
+      host.clock = t('10:02:00');
+      await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:02:00'))]));
+      vi.restoreAllMocks();
+      expect(committed).toEqual([]);
+      expect(host.badge.text).toBe('3:00');
+      expect(await db.clocks.get('pdd|shop-main|buyerA')).toMatchObject({
+        status: 'pending',
+        startedAt: t('10:02:00'),
+      });
       await expectRollupsMatchUnits(db);
     });
   });
