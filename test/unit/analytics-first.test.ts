@@ -7,6 +7,7 @@ import {
   PRIMARY_METRICS,
   readAnalyticsRaw,
   storedRange,
+  storedView,
 } from '../../components/analytics/first-raw';
 import { primaryMetrics, rangeScope, responseTrendsFromStats } from '../../lib/analytics';
 import { buildDayStats } from '../../lib/analytics/daystats';
@@ -169,5 +170,24 @@ describe('analytics first-frame data', () => {
     expect(storedRange()).toBe(30);
     localStorage.setItem(ANALYTICS_STORE_KEY, '{not json');
     expect(storedRange()).toBe(30);
+  });
+
+  it('reads the view the page keeps (the team view starts the owner view early), else its own', () => {
+    expect(storedView()).toBe('local');
+    localStorage.setItem(ANALYTICS_STORE_KEY, JSON.stringify({ state: { view: 'team', range: 7 }, version: 1 }));
+    expect(storedView()).toBe('team');
+    expect(storedRange()).toBe(7);
+    localStorage.setItem(ANALYTICS_STORE_KEY, JSON.stringify({ state: { view: 'local' }, version: 1 }));
+    expect(storedView()).toBe('local');
+    for (const bad of [
+      JSON.stringify({ state: { view: 'team' }, version: 0 }),
+      JSON.stringify({ state: { view: 'TEAM' }, version: 1 }),
+      JSON.stringify({ state: null, version: 1 }),
+      JSON.stringify({ state: 'team', version: 1 }),
+      '{not json',
+    ]) {
+      localStorage.setItem(ANALYTICS_STORE_KEY, bad);
+      expect(storedView()).toBe('local');
+    }
   });
 });
