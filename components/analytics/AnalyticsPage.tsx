@@ -38,11 +38,18 @@ import { StaffingSection } from './Staffing';
 import { useAnalyticsStore } from './store';
 import { TeamDataSection } from './TeamData';
 
+let shopLive: Promise<typeof import('./ShopLive')> | undefined;
 /**
- * The owner's live view (team sync; it brings the sync settings' module): loaded only when the team view is chosen,
- * so neither is in the page's first load.
+ * The owner's live view's module (team sync; it brings the sync settings' module), loaded once: when the team view is
+ * chosen, or at once by the page's entry when the page opens in it (entrypoints/analytics/main.tsx), so neither is in
+ * the local view's first load.
  */
-const ShopLiveSection = lazy(() => import('./ShopLive').then((m) => ({ default: m.ShopLiveSection })));
+export const loadShopLive = () =>
+  (shopLive ??= import('./ShopLive').catch((err: unknown) => {
+    shopLive = undefined; // tried again by the next render
+    throw err;
+  }));
+const ShopLiveSection = lazy(() => loadShopLive().then((m) => ({ default: m.ShopLiveSection })));
 
 /** Days of stored messages the handling-time estimate looks at (complete days before today). */
 export const AHT_SAMPLE_DAYS = 7;

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import 'fake-indexeddb/auto';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { analyticsFromRaw, readAnalyticsFirst } from '../../components/analytics/first-read';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { analyticsFromRaw, firstRenderWait, readAnalyticsFirst } from '../../components/analytics/first-read';
 import {
   ANALYTICS_STORE_KEY,
   PRIMARY_METRICS,
@@ -189,5 +189,30 @@ describe('analytics first-frame data', () => {
       localStorage.setItem(ANALYTICS_STORE_KEY, bad);
       expect(storedView()).toBe('local');
     }
+  });
+});
+
+describe("the page's first render: what it waits for", () => {
+  afterEach(() => void vi.useRealTimers());
+  const never = new Promise<string>(() => undefined);
+
+  it('the local view waits for its first read, at most the timeout', async () => {
+    vi.useFakeTimers();
+    await expect(firstRenderWait('local', Promise.resolve('read'), 250)).resolves.toBe('read');
+    let done: string | undefined = 'pending';
+    void firstRenderWait('local', never, 250).then((v) => (done = v));
+    await vi.advanceTimersByTimeAsync(249);
+    expect(done).toBe('pending');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(done).toBeUndefined();
+  });
+
+  it('the team view renders at once, without the local read (the owner view does not show it)', async () => {
+    vi.useFakeTimers();
+    let done: string | undefined = 'pending';
+    void firstRenderWait('team', never, 250).then((v) => (done = v));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(done).toBeUndefined();
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
