@@ -75,8 +75,9 @@ const RANGE_KEY = {
  * agent for a period (today, yesterday, 7 or 30 days: units for today and yesterday, the agents' daily rollups for
  * older days), and the buyers waiting now across agents, read from the shop's CouchDB database — the period's key
  * ranges once (plain fetch, `httpDb`), then its changes feed, live (PouchDB, loaded after the first screen).
+ * `onShown`: called once its first screen, or why there is none (sync off, an error), is on screen.
  */
-export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
+export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number; onShown?: () => void }) {
   const [range, setRange] = useState<ShopRange>('today');
   const [allWaiting, setAllWaiting] = useState(false);
   const today = chinaDay(now);
@@ -116,7 +117,9 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
 
   useEffect(() => {
     if (state.kind === 'live') performance.mark('rs-shop-rendered'); // bench: sync.ts
-  }, [state.kind]);
+    // Its first screen, or why there is none (off, an error), is on screen: the page's own figures may follow.
+    if (state.kind !== 'loading') onShown?.();
+  }, [state.kind, onShown]);
   useEffect(() => {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
