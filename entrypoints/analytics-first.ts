@@ -2,18 +2,28 @@
  * Loaded by analytics.html as a classic script ahead of the page's module graph: starts the first frame's raw
  * IndexedDB read (settings, the range's rollups, the primary metrics' `dayStats`: components/analytics/first-raw.ts)
  * while the browser still loads and compiles React and the analytics code, so the rows are usually in when the
- * page's module runs; the module picks the promise up and checks the rows (entrypoints/analytics/main.tsx). No
- * React, no Dexie, no schemas in here.
+ * page's module runs; the module picks the promise up and checks the rows (entrypoints/analytics/main.tsx). When the
+ * page opens in its team view, it also starts the owner view (`startShopFirst`, lib/sync/shop-first.ts: the
+ * `syncConnect` request and the first screen's read with plain fetch), which the owner view takes when it mounts
+ * (components/analytics/ShopLive.tsx). No React, no Dexie, no schemas in here.
  */
-import { readAnalyticsRaw, storedRange, type AnalyticsRaw } from '@/components/analytics/first-raw';
+import { readAnalyticsRaw, storedRange, storedView, type AnalyticsRaw } from '@/components/analytics/first-raw';
+import { startShopFirst } from '@/lib/sync/shop-first';
+import { ask } from '@/lib/ui/ask';
 
 declare global {
   var __rsAnalyticsFirst: { range: number; read: Promise<AnalyticsRaw> } | undefined;
 }
 
 export default defineUnlistedScript(() => {
+  const now = Date.now();
+  if (storedView() === 'team') {
+    const shop = startShopFirst(() => ask({ type: 'syncConnect' }), now);
+    // For the benchmarks: when the owner view's first screen was read (scripts/bench/profile-sync.ts).
+    shop.first.then(() => performance.mark('rs-shop-first')).catch(() => undefined); // the view handles a failure
+  }
   const range = storedRange();
-  const read = readAnalyticsRaw(Date.now(), range);
+  const read = readAnalyticsRaw(now, range);
   // For the benchmarks: when the raw read was in (scripts/bench/trace-first.ts, profile-popup.ts).
   read.then(() => performance.mark('rs-analytics-read')).catch(() => undefined); // the module handles a refusal
   globalThis.__rsAnalyticsFirst = { range, read };

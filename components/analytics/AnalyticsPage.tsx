@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import {
   accountBreakdownFromStats,
   completeDaysScope,
@@ -38,11 +38,21 @@ import { StaffingSection } from './Staffing';
 import { useAnalyticsStore } from './store';
 import { TeamDataSection } from './TeamData';
 
+let shopLive: Promise<typeof import('./ShopLive')> | undefined;
 /**
- * The owner's live view (team sync; it brings the sync settings' module): loaded only when the team view is chosen,
- * so neither is in the page's first load.
+ * The owner's live view's module (team sync; it brings the sync settings' module), loaded once: when the team view is
+ * chosen, or at once by the page's entry when the page opens in it (entrypoints/analytics/main.tsx), so neither is in
+ * the local view's first load.
  */
-const ShopLiveSection = lazy(() => import('./ShopLive').then((m) => ({ default: m.ShopLiveSection })));
+export const loadShopLive = () =>
+  (shopLive ??= import('./ShopLive').catch((err: unknown) => {
+    shopLive = undefined; // tried again by the next render
+    throw err;
+  }));
+const ShopLiveSection = lazy(() => loadShopLive().then((m) => ({ default: m.ShopLiveSection })));
+
+/** How long the page's own figures wait at most for the owner's live view's first screen (page opened in it). */
+export const SHOP_FIRST_HOLD_MS = 2000;
 
 /** Days of stored messages the handling-time estimate looks at (complete days before today). */
 export const AHT_SAMPLE_DAYS = 7;
@@ -67,6 +77,7 @@ type QueriesModule = typeof import('./query-module');
 export function AnalyticsPage({
   initial,
   later,
+  shopHoldMs = SHOP_FIRST_HOLD_MS,
 }: {
   initial?: AnalyticsFirst;
   /**
@@ -75,6 +86,8 @@ export function AnalyticsPage({
    * first read that fails or is of another day or range starts them.
    */
   later?: Promise<AnalyticsFirst | undefined>;
+  /** Opened in the team view: how long its own figures wait at most for the owner's live view (tests). */
+  shopHoldMs?: number;
 } = {}) {
   const now = useNow(60_000);
   const today = chinaDay(now);
@@ -100,13 +113,25 @@ export function AnalyticsPage({
     // Once, for the page's first day and range (a later one is the live queries' to read).
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+  // Opened in the team view: the page's own figures (their render, Dexie, the sections below the fold) wait until the
+  // owner's live view above them has shown its first screen or why it cannot (`onShown`), at most
+  // `shopHoldMs`: it is what the page was opened for, and that work would hold the main thread while its
+  // chunk and its first screen come in (issue 22). Only at the page's opening, and only while the team view is shown.
+  const [hold, setHold] = useState(() => st.view === 'team');
+  const held = hold && st.view === 'team';
+  useEffect(() => {
+    if (!hold) return;
+    const timer = setTimeout(() => setHold(false), shopHoldMs);
+    return () => clearTimeout(timer);
+  }, [hold, shopHoldMs]);
+  const shopShown = useCallback(() => setHold(false), []);
   const [painted, setPainted] = useState(false);
   // The first read is of the page's first day and range: once either changed (the person chose another range while
   // it ran), its figures are not shown and it is not waited for; its settings (language, rules) still hold.
   const [firstRange] = useState(() => `${today}|${from}`);
   const sameRange = `${today}|${from}` === firstRange;
   const ranged = sameRange ? first : undefined;
-  const queriesOn = (!first && !waiting) || painted || !sameRange;
+  const queriesOn = !held && ((!first && !waiting) || painted || !sameRange);
   const t = useT({ initial: first?.language, enabled: queriesOn });
   const title = t('anaTitle');
   useEffect(() => {
@@ -157,7 +182,7 @@ export function AnalyticsPage({
     queriesOn,
   );
   const stats: DayStatRow[] | undefined = pastStats && todayStats ? [...pastStats, ...todayStats] : undefined;
-  const loading = rollups === undefined || stats === undefined;
+  const loading = rollups === undefined || stats === undefined || held;
   // After the first paint: the raw rows only two views need (the missed buyers' list: the failed units; the
   // handling-time estimate: a week of messages).
   useEffect(() => {
@@ -282,7 +307,7 @@ export function AnalyticsPage({
 
       {team ? (
         <Suspense fallback={null}>
-          <ShopLiveSection t={t} now={now} />
+          <ShopLiveSection t={t} now={now} onShown={shopShown} />
         </Suspense>
       ) : null}
       {loading ? (

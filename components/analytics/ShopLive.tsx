@@ -5,7 +5,6 @@ import type { Translate } from '@/lib/badge';
 import { chinaDateTime } from '@/lib/analytics/csv';
 import { chinaDay, chinaTime } from '@/lib/engine/time';
 import { DEFAULT_RULES, allMetrics } from '@/lib/rules';
-import { agentsRange, clocksRange, daysRollupsRange, daysSummariesRange } from '@/lib/sync/docs';
 import { httpDb, type ReadDb } from '@/lib/sync/http';
 import type { ChangesFeed } from '@/lib/sync/remote';
 import {
@@ -19,6 +18,7 @@ import {
   type ShopRange,
   type ShopView,
 } from '@/lib/sync/shop';
+import { startShop, takeShopStart } from '@/lib/sync/shop-first';
 import { isolate, safeText } from '@/lib/text';
 import { ask } from '@/lib/ui/ask';
 import { syncErrorText } from '../sync/SyncSettings';
@@ -75,8 +75,9 @@ const RANGE_KEY = {
  * agent for a period (today, yesterday, 7 or 30 days: units for today and yesterday, the agents' daily rollups for
  * older days), and the buyers waiting now across agents, read from the shop's CouchDB database — the period's key
  * ranges once (plain fetch, `httpDb`), then its changes feed, live (PouchDB, loaded after the first screen).
+ * `onShown`: called once its first screen, or why there is none (sync off, an error), is on screen.
  */
-export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
+export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number; onShown?: () => void }) {
   const [range, setRange] = useState<ShopRange>('today');
   const [allWaiting, setAllWaiting] = useState(false);
   const today = chinaDay(now);
@@ -116,7 +117,9 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
 
   useEffect(() => {
     if (state.kind === 'live') performance.mark('rs-shop-rendered'); // bench: sync.ts
-  }, [state.kind]);
+    // Its first screen, or why there is none (off, an error), is on screen: the page's own figures may follow.
+    if (state.kind !== 'loading') onShown?.();
+  }, [state.kind, onShown]);
   useEffect(() => {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -186,7 +189,11 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
     const connect = async () => {
       const link: Link = { docs: new ShopDocs(true), closed: false, again: false };
       current = link;
-      const conn = await ask({ type: 'syncConnect' });
+      // The start the page's first script began when the page opened in this view (/analytics-first.js: the
+      // connection and the first screen's read, under way while React and this chunk loaded), taken by the first
+      // connection if it is for this period and day; else (another period, a reconnect) this connection's own.
+      const start = takeShopStart(days, unitDays) ?? startShop(() => ask({ type: 'syncConnect' }), days, unitDays);
+      const conn = await start.conn;
       if (stopped) return;
       if (!conn.ok) return setState((s) => ({ kind: 'off', closed: s.kind === 'live' || s.kind === 'error' }));
       // What the view reads with: the stored setting, once watched, is compared with it (turned off between this
@@ -197,18 +204,11 @@ export function ShopLiveSection({ t, now }: { t: Translate; now: number }) {
         // Reads with plain fetch (CouchDB's HTTP API, the same origin check as PouchDB's requests): the first
         // screen waits for no client library.
         const reader = httpDb(conn);
-        // The feed follows from here: everything read below is at least as new.
-        const info = await reader.info();
-        // First screen, read at once: the agents' day summaries (a handful of documents), older days' rollups, the
-        // waiting clocks, the agents' names. Then the units of today / yesterday the exact figures need.
-        const first = [
-          daysSummariesRange(days[0]!, days.at(-1)!),
-          ...(olderDays.length ? [daysRollupsRange(olderDays[0]!, olderDays.at(-1)!)] : []),
-          clocksRange,
-          agentsRange,
-        ];
-        const results = await Promise.all(first.map((keys) => reader.allDocs({ ...keys, include_docs: true })));
-        for (const res of results) for (const row of res.rows) link.docs.apply(row.id, row.doc);
+        // The first screen (`readFirstScreen`: `info` — the feed follows from there, everything read is at least as
+        // new — then at once the agents' day summaries, older days' rollups, the waiting clocks, the agents' names).
+        // Then the units of today / yesterday the exact figures need. (Read: `conn` answered with credentials.)
+        const { info, rows } = (await start.first)!;
+        for (const row of rows) link.docs.apply(row.id, row.doc);
         if (stopped || link.closed) return;
         docs = link.docs;
         failures = 0;

@@ -65,16 +65,27 @@ export async function readAnalyticsRaw(now: number, range: number): Promise<Anal
 export const ANALYTICS_STORE_KEY = 'rs-analytics';
 export const ANALYTICS_STORE_VERSION = 1;
 
-/** The range the page opens with: the one kept in its localStorage by `store.ts`, else 30 days (the default). */
-export function storedRange(): RangeDays {
+/** The page's persisted UI state as `store.ts` kept it (its version), unchecked; undefined when none or unreadable. */
+function storedState(): Record<string, unknown> | undefined {
   try {
     const kept = JSON.parse(localStorage.getItem(ANALYTICS_STORE_KEY) ?? 'null') as {
-      state?: { range?: unknown };
+      state?: unknown;
       version?: unknown;
     } | null;
-    const r = kept?.version === ANALYTICS_STORE_VERSION ? kept.state?.range : undefined;
-    return (RANGES as readonly unknown[]).includes(r) ? (r as RangeDays) : 30;
+    const state = kept?.version === ANALYTICS_STORE_VERSION ? kept.state : undefined;
+    return state !== null && typeof state === 'object' ? (state as Record<string, unknown>) : undefined;
   } catch {
-    return 30; // no storage, or not JSON: the store starts from its defaults too
+    return undefined; // no storage, or not JSON: the store starts from its defaults too
   }
+}
+
+/** The range the page opens with: the one kept in its localStorage by `store.ts`, else 30 days (the default). */
+export function storedRange(): RangeDays {
+  const r = storedState()?.range;
+  return (RANGES as readonly unknown[]).includes(r) ? (r as RangeDays) : 30;
+}
+
+/** The view the page opens with (`store.ts`): the team view only when it was kept, else this computer's. */
+export function storedView(): 'local' | 'team' {
+  return storedState()?.view === 'team' ? 'team' : 'local';
 }

@@ -72,3 +72,18 @@ function first(
     todayStats,
   };
 }
+
+/**
+ * What the page's first render waits for: the first read, at most `timeoutMs` (then the page renders without it and
+ * waits for it: `later`). In the team view, nothing: what the person opened it for is the owner's live view above the
+ * page's own figures (`ShopLive.tsx`, its own start already under way), which must not wait for a local read it does
+ * not show; the page's own figures follow once the read is in.
+ */
+export function firstRenderWait<T>(
+  view: 'local' | 'team',
+  first: Promise<T>,
+  timeoutMs: number,
+): Promise<T | undefined> {
+  if (view === 'team') return Promise.resolve(undefined);
+  return Promise.race([first, new Promise<undefined>((resolve) => setTimeout(resolve, timeoutMs))]);
+}

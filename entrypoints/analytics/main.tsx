@@ -1,7 +1,7 @@
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
-import { AnalyticsPage } from '@/components/analytics/AnalyticsPage';
-import { analyticsFromRaw, type AnalyticsFirst } from '@/components/analytics/first-read';
+import { AnalyticsPage, loadShopLive } from '@/components/analytics/AnalyticsPage';
+import { analyticsFromRaw, firstRenderWait, type AnalyticsFirst } from '@/components/analytics/first-read';
 import { readAnalyticsRaw } from '@/components/analytics/first-raw';
 import { useAnalyticsStore } from '@/components/analytics/store';
 import '@/components/ui.css';
@@ -11,9 +11,13 @@ import '@/components/analytics/analytics.css';
 // /analytics-first.js; else here; else through Dexie, loaded only then), and one render once it is in: the page
 // opens with its figures instead of "loading", and Dexie is not in its first load at all (issue 21). The page's
 // live queries keep it current afterwards. A slow or broken database does not hold the page back.
+// Opened in its team view: the owner's live view is what the page is for. Its chunk is requested at once (not when
+// the page has rendered) and the page renders without waiting for its own first read (`firstRenderWait`); the live
+// view's connection and first screen were started by /analytics-first.js too (lib/sync/shop-first.ts).
 const root = createRoot(document.getElementById('root')!);
 const now = Date.now();
-const range = useAnalyticsStore.getState().range;
+const { range, view } = useAnalyticsStore.getState();
+if (view === 'team') loadShopLive().catch(() => undefined); // the view's own render loads it again
 const started = globalThis.__rsAnalyticsFirst;
 const first = (started?.range === range ? started.read : readAnalyticsRaw(now, range))
   .then(analyticsFromRaw)
@@ -22,12 +26,12 @@ const first = (started?.range === range ? started.read : readAnalyticsRaw(now, r
     return import('@/components/analytics/query-module').then((m) => m.readAnalyticsFirst(m.uiDb, now, range));
   })
   .catch(() => undefined);
-const timeout = new Promise<undefined>((resolve) => setTimeout(resolve, 250));
 // Rendered synchronously: nothing else is on screen yet.
 // A first read still running then: the page shows "loading" and waits for it (AnalyticsPage `later`) instead of
 // starting Dexie and the same reads beside it (at 90 days × 5 000 a day under load, a read of 250–2 500 ms).
-void Promise.race([first, timeout]).then((initial?: AnalyticsFirst) => {
-  if (!initial) performance.mark('rs-analytics-first-missed'); // for the benchmarks: rendered before the first data
+void firstRenderWait(view, first, 250).then((initial?: AnalyticsFirst) => {
+  // For the benchmarks: rendered before the first data (the local view's first frame waited for it in vain).
+  if (!initial && view !== 'team') performance.mark('rs-analytics-first-missed');
   // (At most 5 s more: a database that never answers leaves it to the live queries.)
   const later = initial ? undefined : Promise.race([first, new Promise<undefined>((r) => setTimeout(r, 5000))]);
   flushSync(() => root.render(<AnalyticsPage initial={initial} later={later} />));

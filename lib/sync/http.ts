@@ -8,7 +8,7 @@
 import type { RemoteDb } from './remote';
 import { syncOrigin } from './url';
 
-type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /**
  * `fetch` that reaches the database's origin only (anything else is refused before a request is made), sends no

@@ -21,7 +21,6 @@
 import { emptyCounts } from '../engine/rollup';
 import type { Platform, UnitResult } from '../model';
 import { conversationKey } from '../model';
-import { chinaDay } from '../engine/time';
 import {
   WAITING,
   WAITING_MAX_AGE_MS,
@@ -41,24 +40,8 @@ import {
 import { mergeDigestsCached } from './digest';
 import type { RemoteDb } from './remote';
 
-/** The periods the owner view offers (a shop owner checks yesterday's platform score, or a week, a month). */
-export const SHOP_RANGES = ['today', 'yesterday', '7d', '30d'] as const;
-export type ShopRange = (typeof SHOP_RANGES)[number];
-
-const DAY_MS = 86_400_000;
-
-/**
- * The China days of a range at `now`, oldest first, and those read as units (today, yesterday: exact per unit; the
- * older days of a range as rollups).
- */
-export function shopRangeDays(range: ShopRange, now: number): { days: string[]; unitDays: string[] } {
-  const back = range === '7d' ? 6 : range === '30d' ? 29 : 0;
-  const end = range === 'yesterday' ? now - DAY_MS : now;
-  const days: string[] = [];
-  for (let i = back; i >= 0; i--) days.push(chinaDay(end - i * DAY_MS));
-  const recent = new Set([chinaDay(now), chinaDay(now - DAY_MS)]);
-  return { days, unitDays: days.filter((d) => recent.has(d)) };
-}
+// The periods and their days: in `shop-first.ts` (the page's first script bundles them without this module).
+export { SHOP_RANGES, shopRangeDays, type ShopRange } from './shop-first';
 
 /** Total of a rollup's counts. */
 const rollupTotal = (r: RollupDoc) => r.pass + r.fail + r.pending + r.unknown + r.notAssessed;

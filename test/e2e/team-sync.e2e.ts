@@ -305,6 +305,24 @@ describe('team sync to the shop’s CouchDB', () => {
     expect([await agentCell('客服甲', 'pass'), await agentCell('客服甲', 'fail')]).toEqual(['2', '1']);
     expect([await agentCell('客服乙', 'pass'), await agentCell('客服乙', 'fail')]).toEqual(['2', '0']);
     await expect.poll(() => owner.locator(`#ana-shop-waiting tr[data-conv="pdd|${SHOP}|802114"]`).count()).toBe(1);
+    // Opened again, the page starts in its team view (kept): the owner view's connection and first read begin in the
+    // page's first script (lib/sync/shop-first.ts), the view takes them, and shows the same figures.
+    const again = await ext.a.context.newPage();
+    await again.goto(`${ext.a.baseUrl}/analytics.html`);
+    const againCell = (col: string) =>
+      again.locator(`#ana-shop-rules tr[data-metric="${METRIC}"] td[data-col="${col}"]`);
+    await expect
+      .poll(async () => [await againCell('pass').textContent(), await againCell('fail').textContent()], {
+        timeout: 20_000,
+      })
+      .toEqual(['3', '1']);
+    expect(
+      await again.evaluate(() => ({
+        earlyRead: performance.getEntriesByName('rs-shop-first').length,
+        taken: globalThis.__rsShopFirst === undefined,
+      })),
+    ).toEqual({ earlyRead: 1, taken: true });
+    await again.close();
     await waiting.close();
   }, 90_000);
 

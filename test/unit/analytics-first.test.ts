@@ -1,12 +1,13 @@
 // @vitest-environment jsdom
 import 'fake-indexeddb/auto';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { analyticsFromRaw, readAnalyticsFirst } from '../../components/analytics/first-read';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { analyticsFromRaw, firstRenderWait, readAnalyticsFirst } from '../../components/analytics/first-read';
 import {
   ANALYTICS_STORE_KEY,
   PRIMARY_METRICS,
   readAnalyticsRaw,
   storedRange,
+  storedView,
 } from '../../components/analytics/first-raw';
 import { primaryMetrics, rangeScope, responseTrendsFromStats } from '../../lib/analytics';
 import { buildDayStats } from '../../lib/analytics/daystats';
@@ -136,5 +137,49 @@ describe('analytics first-frame data', () => {
     expect(storedRange()).toBe(30);
     localStorage.setItem(ANALYTICS_STORE_KEY, '{not json');
     expect(storedRange()).toBe(30);
+  });
+
+  it('reads the view the page keeps (the team view starts the owner view early), else its own', () => {
+    expect(storedView()).toBe('local');
+    localStorage.setItem(ANALYTICS_STORE_KEY, JSON.stringify({ state: { view: 'team', range: 7 }, version: 1 }));
+    expect(storedView()).toBe('team');
+    expect(storedRange()).toBe(7);
+    localStorage.setItem(ANALYTICS_STORE_KEY, JSON.stringify({ state: { view: 'local' }, version: 1 }));
+    expect(storedView()).toBe('local');
+    for (const bad of [
+      JSON.stringify({ state: { view: 'team' }, version: 0 }),
+      JSON.stringify({ state: { view: 'TEAM' }, version: 1 }),
+      JSON.stringify({ state: null, version: 1 }),
+      JSON.stringify({ state: 'team', version: 1 }),
+      '{not json',
+    ]) {
+      localStorage.setItem(ANALYTICS_STORE_KEY, bad);
+      expect(storedView()).toBe('local');
+    }
+  });
+});
+
+describe("the page's first render: what it waits for", () => {
+  afterEach(() => void vi.useRealTimers());
+  const never = new Promise<string>(() => undefined);
+
+  it('the local view waits for its first read, at most the timeout', async () => {
+    vi.useFakeTimers();
+    await expect(firstRenderWait('local', Promise.resolve('read'), 250)).resolves.toBe('read');
+    let done: string | undefined = 'pending';
+    void firstRenderWait('local', never, 250).then((v) => (done = v));
+    await vi.advanceTimersByTimeAsync(249);
+    expect(done).toBe('pending');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(done).toBeUndefined();
+  });
+
+  it('the team view renders at once, without the local read (the owner view does not show it)', async () => {
+    vi.useFakeTimers();
+    let done: string | undefined = 'pending';
+    void firstRenderWait('team', never, 250).then((v) => (done = v));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(done).toBeUndefined();
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import 'fake-indexeddb/auto';
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { AnalyticsPage } from '../../components/analytics/AnalyticsPage';
+import { AnalyticsPage, SHOP_FIRST_HOLD_MS } from '../../components/analytics/AnalyticsPage';
 import { readText } from '../../components/analytics/TeamData';
 import { ANALYTICS_DEFAULTS, useAnalyticsStore } from '../../components/analytics/store';
 import { BOM, buildExport, type TeamDecision } from '../../lib/analytics';
@@ -397,5 +397,57 @@ describe('Analytics page', () => {
     expect(await screen.findByText('所选范围内没有超时的买家。', undefined, { timeout: 5000 })).toBeTruthy();
     expect(document.getElementById('ana-heat-volume')!.querySelector('caption')!.textContent).toBe('咨询量（合计 0）');
     expect(screen.getByText('还没有导入。')).toBeTruthy();
+  });
+});
+
+describe('Analytics page opened in its team view', () => {
+  /** The background's `syncConnect` answer, held until the test gives it (other requests: refused). */
+  function holdConnect() {
+    const held: { answer?: (reply: unknown) => void } = {};
+    vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockImplementation(((msg: { type: string }) =>
+      msg.type === 'syncConnect'
+        ? new Promise((resolve) => (held.answer = resolve))
+        : Promise.resolve({ ok: false, error: 'not in this test' })) as never);
+    return held;
+  }
+  const ownFigures = () => document.getElementById('ana-trends');
+  /** Longer than any test: the figures come only by what the test does. */
+  const FOREVER = 3_600_000;
+
+  it('its own figures wait for the owner view’s first screen or its reason (here: sync off), then come', async () => {
+    await seed();
+    useAnalyticsStore.setState({ view: 'team' });
+    const held = holdConnect();
+    render(<AnalyticsPage shopHoldMs={FOREVER} />);
+    await vi.waitFor(() => expect(held.answer).toBeDefined(), { timeout: 3000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(screen.getByText('正在读取店铺数据库…')).toBeTruthy();
+    expect(ownFigures()).toBeNull();
+    expect(screen.getByText('正在读取数据…')).toBeTruthy();
+    held.answer!({ ok: false, error: 'team sync is off' });
+    await vi.waitFor(() => expect(document.getElementById('ana-shop-off')).not.toBeNull(), { timeout: 3000 });
+    await vi.waitFor(() => expect(ownFigures()).not.toBeNull(), { timeout: 3000 });
+    await belowTheFold();
+  });
+
+  it(`waits at most its bound (${SHOP_FIRST_HOLD_MS} ms) for an owner view that does not answer`, async () => {
+    await seed();
+    useAnalyticsStore.setState({ view: 'team' });
+    const held = holdConnect();
+    render(<AnalyticsPage shopHoldMs={200} />);
+    await vi.waitFor(() => expect(ownFigures()).not.toBeNull(), { timeout: 5000 });
+    expect(held.answer).toBeDefined();
+    expect(screen.getByText('正在读取店铺数据库…')).toBeTruthy();
+  });
+
+  it('switching to this computer’s view shows its figures at once', async () => {
+    await seed();
+    useAnalyticsStore.setState({ view: 'team' });
+    const held = holdConnect();
+    render(<AnalyticsPage shopHoldMs={FOREVER} />);
+    await vi.waitFor(() => expect(held.answer).toBeDefined(), { timeout: 3000 });
+    expect(ownFigures()).toBeNull();
+    fireEvent.change(screen.getByRole('combobox', { name: '数据' }), { target: { value: 'local' } });
+    await vi.waitFor(() => expect(ownFigures()).not.toBeNull(), { timeout: 5000 });
   });
 });

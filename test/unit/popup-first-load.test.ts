@@ -96,3 +96,22 @@ describe("the analytics page's first load", () => {
       expect(rel).not.toContain(later);
   });
 });
+
+describe("the analytics page's first script", () => {
+  it('starts the owner view (team view) without React, Dexie, PouchDB or schemas', () => {
+    const { files, packages } = firstLoad(path.join(ROOT, 'entrypoints/analytics-first.ts'));
+    const rel = [...files].map((f) => path.relative(ROOT, f));
+    // The walk reaches the owner view's start and its reads (not an empty graph) …
+    expect(rel).toContain('lib/sync/shop-first.ts');
+    expect(rel).toContain('lib/sync/http.ts');
+    // … and none of the page's heavy modules: those load with the page, after it.
+    expect([...packages.keys()].filter((p) => /^(react|dexie|pouchdb|valibot)/.test(p))).toEqual([]);
+    for (const later of [
+      'lib/sync/shop.ts',
+      'lib/sync/remote.ts',
+      'lib/protocol.ts',
+      'components/analytics/ShopLive.tsx',
+    ])
+      expect(rel).not.toContain(later);
+  });
+});

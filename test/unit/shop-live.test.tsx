@@ -11,6 +11,7 @@ import type { ClockRow, RollupRow, UnitRow } from '../../lib/model';
 import { digestDocs } from '../../lib/sync/digest';
 import { agentDoc, clockDoc, summaryDoc, unitDoc, type SyncDoc } from '../../lib/sync/docs';
 import type { ChangesFeed, RemoteDb } from '../../lib/sync/remote';
+import { startShopFirst, takeShopStart, type SyncConnect } from '../../lib/sync/shop-first';
 import { clockAt, rollupOn, unitOn } from './helpers/team';
 
 const CONN = { url: 'http://couch.test:5984/shop', user: 'owner', password: 'pw' };
@@ -43,6 +44,7 @@ vi.mock('@/lib/sync/remote', () => {
 });
 
 const { ShopLiveSection, SHOP_WAITING_SHOWN } = await import('../../components/analytics/ShopLive');
+const { ask } = await import('@/lib/ui/ask');
 
 /**
  * A fake CouchDB database: key-range reads (over HTTP, `serve`), an optional gate on unit reads, and its changes
@@ -161,6 +163,10 @@ afterEach(() => {
   servers.length = 0;
   serving = undefined;
   failPosts = false;
+  events.length = 0;
+  fakeFetch.mockClear();
+  vi.mocked(ask).mockClear();
+  globalThis.__rsShopFirst = undefined;
 });
 
 describe('the owner view: first screen without PouchDB, then the feed from the first read', () => {
@@ -315,5 +321,136 @@ describe('the owner view: many buyers waiting', () => {
     fireEvent.click(view.container.querySelector('#ana-shop-waiting-all')!);
     expect(rows()).toHaveLength(many.length);
     expect(view.container.querySelector('#ana-shop-waiting-more')).toBeNull();
+  });
+});
+
+describe('the owner view: the start the page’s first script began (analytics-first.ts)', () => {
+  /** What the first script's `syncConnect` answered (the background's reply), counted. */
+  function early(reply: SyncConnect, now = NOW) {
+    const connect = vi.fn(async () => reply);
+    const start = startShopFirst(connect, now);
+    return { connect, start };
+  }
+  const asked = () => vi.mocked(ask).mock.calls.filter(([m]) => m.type === 'syncConnect').length;
+  const rulesPass = (view: ReturnType<typeof render>) =>
+    view.container.querySelector('#ana-shop-rules td[data-col="pass"]')?.textContent;
+
+  it('is taken when it is for the view’s period and day: no second connect, the first screen read once', async () => {
+    const server = new FakeServer([summaryDoc(A, DAY, [rollup(3)]), agentDoc(A, 'A')]);
+    servers.push(server);
+    serving = server;
+    const { connect, start } = early({ ok: true, ...CONN });
+    await start.first; // in before the view mounts, as when React and the view's chunk load slower than the server
+    const view = render(<ShopLiveSection t={catalogTranslate('en')} now={NOW} />);
+    await waitFor(() => expect(server.feeds).toHaveLength(1), { timeout: 3000 });
+    expect(rulesPass(view)).toBe('3');
+    expect(connect).toHaveBeenCalledTimes(1);
+    expect(asked()).toBe(0);
+    // `info` and each first-screen range once (the early read's), and the feed from the `info` it gave.
+    for (const first of ['fetch /', `fetch /_all_docs s|${DAY}|`, 'fetch /_all_docs c|', 'fetch /_all_docs a|'])
+      expect(events.filter((e) => e === first)).toHaveLength(1);
+    expect(server.since).toEqual([7]);
+    expect(globalThis.__rsShopFirst).toBeUndefined();
+  });
+
+  it('is taken while still under way (the view waits for it, it does not start a second read)', async () => {
+    const server = new FakeServer([summaryDoc(A, DAY, [rollup(2)]), agentDoc(A, 'A')]);
+    servers.push(server);
+    serving = server;
+    let answer!: (r: SyncConnect) => void;
+    const start = startShopFirst(() => new Promise<SyncConnect>((resolve) => (answer = resolve)), NOW);
+    const view = render(<ShopLiveSection t={catalogTranslate('en')} now={NOW} />);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(view.container.querySelector('[role="status"]')).not.toBeNull(); // loading
+    answer({ ok: true, ...CONN });
+    await start.first;
+    await waitFor(() => expect(rulesPass(view)).toBe('2'), { timeout: 3000 });
+    expect(asked()).toBe(0);
+    expect(events.filter((e) => e === 'fetch /')).toHaveLength(1);
+  });
+
+  it('is not used for other days (begun before the China day turned): the view connects and reads its own', async () => {
+    const server = new FakeServer([summaryDoc(A, DAY, [rollup(4)]), agentDoc(A, 'A')]);
+    servers.push(server);
+    serving = server;
+    const yesterday = chinaDay(NOW - 86_400_000);
+    const { start } = early({ ok: true, ...CONN }, NOW - 86_400_000);
+    await start.first;
+    const view = render(<ShopLiveSection t={catalogTranslate('en')} now={NOW} />);
+    await waitFor(() => expect(rulesPass(view)).toBe('4'), { timeout: 3000 });
+    expect(asked()).toBe(1);
+    // The early read was of yesterday's summaries; the view read today's itself.
+    expect(events.filter((e) => e.startsWith('fetch /_all_docs s|'))).toEqual([
+      `fetch /_all_docs s|${yesterday}|`,
+      `fetch /_all_docs s|${DAY}|`,
+    ]);
+    expect(globalThis.__rsShopFirst).toBeUndefined();
+  });
+
+  it('is begun by the page’s first script when the page opens in its team view only', async () => {
+    const { default: firstScript } = await import('../../entrypoints/analytics-first');
+    const server = new FakeServer([summaryDoc(A, DAY, [rollup(1)]), agentDoc(A, 'A')]);
+    serving = server;
+    vi.setSystemTime(NOW); // the script's own clock: its day is the server's
+    localStorage.setItem('rs-analytics', JSON.stringify({ state: { view: 'local' }, version: 1 }));
+    firstScript.main();
+    expect(globalThis.__rsShopFirst).toBeUndefined();
+    expect(asked()).toBe(0);
+    localStorage.setItem('rs-analytics', JSON.stringify({ state: { view: 'team' }, version: 1 }));
+    firstScript.main();
+    const start = globalThis.__rsShopFirst!;
+    expect(start.days).toEqual([DAY]);
+    expect(asked()).toBe(1);
+    expect((await start.first)?.rows.map((r) => r.id)).toEqual([`s|${DAY}|${A}`, `a|${A}`]);
+    localStorage.clear();
+    vi.useRealTimers();
+  });
+
+  it('is taken once, for its days only (another period, a second take: none)', () => {
+    const { start } = early({ ok: true, ...CONN });
+    expect(takeShopStart([DAY], [])).toBeUndefined(); // other unit days
+    startShopFirst(async () => ({ ok: true, ...CONN }), NOW);
+    const week = takeShopStart([chinaDay(NOW - 86_400_000), DAY], [chinaDay(NOW - 86_400_000), DAY]);
+    expect(week).toBeUndefined();
+    globalThis.__rsShopFirst = start;
+    expect(takeShopStart([DAY], [DAY])).toBe(start);
+    expect(takeShopStart([DAY], [DAY])).toBeUndefined();
+  });
+
+  it('a refused early connect (sync off) shows "off", as the view’s own would', async () => {
+    const { start } = early({ ok: false, error: 'team sync is off' });
+    await expect(start.first).resolves.toBeUndefined();
+    const view = render(<ShopLiveSection t={catalogTranslate('en')} now={NOW} />);
+    await waitFor(() => expect(view.container.querySelector('#ana-shop-off')).not.toBeNull(), { timeout: 3000 });
+    expect(view.container.querySelector('#ana-shop-off')?.hasAttribute('data-closed')).toBe(false);
+    expect(asked()).toBe(0);
+    expect(fakeFetch).not.toHaveBeenCalled();
+  });
+
+  it('a failed early read (wrong password) shows the error, then the view reconnects on its own', async () => {
+    const server = new FakeServer([summaryDoc(A, DAY, [rollup(5)]), agentDoc(A, 'A')]);
+    servers.push(server);
+    serving = server;
+    const { start } = early({ ok: true, ...CONN, password: 'wrong' });
+    await expect(start.first).rejects.toMatchObject({ status: 401 });
+    const view = render(<ShopLiveSection t={catalogTranslate('en')} now={NOW} />);
+    await waitFor(() => expect(view.container.querySelector('#ana-shop-error')).not.toBeNull(), { timeout: 3000 });
+    expect(view.container.querySelector('#ana-shop-error')?.textContent).toMatch(/password/i);
+    expect(asked()).toBe(0);
+    // The retry (after 1 s) is the view's own connect: the background's current credentials.
+    await waitFor(() => expect(rulesPass(view)).toBe('5'), { timeout: 4000 });
+    expect(asked()).toBe(1);
+  });
+
+  it('an early read that cannot reach the server shows the error (no request elsewhere)', async () => {
+    const { start } = early({ ok: true, ...CONN, url: 'http://elsewhere.test:5984/shop' });
+    serving = undefined;
+    await expect(start.first).rejects.toBeTruthy();
+    const view = render(<ShopLiveSection t={catalogTranslate('en')} now={NOW} />);
+    await waitFor(() => expect(view.container.querySelector('#ana-shop-error')).not.toBeNull(), { timeout: 3000 });
+    for (const [input, init] of fakeFetch.mock.calls) {
+      expect(new URL(String(input)).origin).toBe('http://elsewhere.test:5984');
+      expect(init).toMatchObject({ credentials: 'omit', redirect: 'error' });
+    }
   });
 });
