@@ -694,7 +694,6 @@ function batches(writes: readonly object[], count: number, bytes: number): objec
 }
 
 /** What the server holds in one scope (an id prefix; the agent doc's scope is its id). */
-
 async function readScope(remote: RemoteDb, scope: string): Promise<Scope> {
   const res = scope.endsWith('|')
     ? await remote.allDocs({ startkey: scope, endkey: `${scope}\uffff`, include_docs: true })

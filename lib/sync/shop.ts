@@ -256,7 +256,8 @@ export async function readUnits(
 
 /**
  * Digest ids per request (each id is a key of one `_all_docs` POST): a digest is ~20 bytes a wait, so a busy shared
- * account's day (5 000 waits) is ~100 kB, and 20 of them ~2 MB a response.
+ * account's day (5 000 waits) is ~100 kB, and 20 of them ~2 MB a response; a document is at most `DIGEST_MAX_BYTES`
+ * (a larger digest is in parts), so a response at most ~5 MB.
  */
 const DIGESTS_PER_READ = 20;
 
