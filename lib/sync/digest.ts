@@ -13,10 +13,26 @@
  * reply; then the smaller agent id): a total order, so the merged counts equal those of the units (one per unit id)
  * and never depend on the order the documents arrive in. A hash collision (2⁻⁶⁴ per pair of waits) would merge two
  * waits into one.
+ *
+ * Size: a digest above `DIGEST_MAX_BYTES` (an account at 100 000 waits a day is ~2 MB; CouchDB refuses documents
+ * above 8 MB by default, proxies often refuse request bodies above 1 MB) is pushed in parts (`DigestPartDoc`): its sorted
+ * entries cut into consecutive runs, each document within the limit. The same units give the same parts and ids (a
+ * retry is idempotent); a day that shrinks has fewer parts, and the pusher's diff of the day's digest scope deletes
+ * the others. The owner view counts a split digest only whole (`wholeDigest`: every part present, all of one push by
+ * their `set` hash, which the joined entries must give): otherwise that agent has no digest of the key, and the key
+ * counts one copy, as for a missing digest — never a part twice, never a stale part.
  */
 import { emptyCounts } from '../engine/rollup';
 import type { UnitResult, UnitRow } from '../model';
-import { RESULT_RANK, SYNC_DOC_VERSION, digestDocId, type DigestDoc } from './docs';
+import {
+  MAX_DIGEST_PARTS,
+  RESULT_RANK,
+  SYNC_DOC_VERSION,
+  digestDocId,
+  digestPartId,
+  type DigestDoc,
+  type DigestPartDoc,
+} from './docs';
 
 type DigestUnit = Pick<UnitRow, 'id' | 'metric' | 'day' | 'platform' | 'account' | 'result' | 'startAt' | 'replyAt'>;
 
@@ -66,10 +82,36 @@ export function parseEntry(s: string): DigestEntry | undefined {
 }
 
 /**
- * An agent's digests of one day's units: one document per rule and shop account (the rollup's key), entries sorted.
- * Units of other days are left out.
+ * The most a digest document may weigh (its JSON, UTF-8): a quarter of a megabyte, far below CouchDB's default
+ * `max_document_size` (8 MB) and a proxy's usual 1 MB request limit; ~12 000 waits a part.
  */
-export function digestDocs(agent: string, day: string, units: readonly DigestUnit[]): DigestDoc[] {
+export const DIGEST_MAX_BYTES = 256 * 1024;
+
+/** The UTF-8 size of a string (a document's JSON as sent). */
+export function utf8Bytes(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x800 && (c < 0xd800 || c > 0xdfff)) n += 2;
+    else if (c >= 0x80) n += 1; // two-byte characters; each half of a surrogate pair: 2 of its 4 bytes
+  }
+  return n;
+}
+
+/** The size of a document as sent (its JSON, UTF-8). */
+export const jsonBytes = (doc: object) => utf8Bytes(JSON.stringify(doc));
+
+/**
+ * An agent's digests of one day's units: one document per rule and shop account (the rollup's key), entries sorted;
+ * a digest above `maxBytes` (default `DIGEST_MAX_BYTES`) as parts (`DigestPartDoc`), each within it. Units of other
+ * days are left out. Deterministic: the same units, the same documents.
+ */
+export function digestDocs(
+  agent: string,
+  day: string,
+  units: readonly DigestUnit[],
+  maxBytes = DIGEST_MAX_BYTES,
+): (DigestDoc | DigestPartDoc)[] {
   const groups = new Map<string, { u: DigestUnit; entries: string[] }>();
   for (const u of units) {
     if (u.day !== day) continue;
@@ -80,18 +122,91 @@ export function digestDocs(agent: string, day: string, units: readonly DigestUni
   }
   return [...groups.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([rollup, { u, entries }]) => ({
-      _id: digestDocId(day, agent, u),
-      v: SYNC_DOC_VERSION,
-      kind: 'digest',
-      agent,
-      day,
-      rollup,
-      metric: u.metric,
-      platform: u.platform,
-      account: u.account,
-      waits: entries.sort().join(','),
-    }));
+    .flatMap(([rollup, { u, entries }]): (DigestDoc | DigestPartDoc)[] => {
+      const whole: DigestDoc = {
+        _id: digestDocId(day, agent, u),
+        v: SYNC_DOC_VERSION,
+        kind: 'digest',
+        agent,
+        day,
+        rollup,
+        metric: u.metric,
+        platform: u.platform,
+        account: u.account,
+        waits: entries.sort().join(','),
+      };
+      return jsonBytes(whole) <= maxBytes ? [whole] : splitDigest(whole, entries, maxBytes);
+    });
+}
+
+/** A digest's sorted entries cut into consecutive parts, each document within `maxBytes` (at least one entry each). */
+function splitDigest(whole: DigestDoc, entries: readonly string[], maxBytes: number): DigestPartDoc[] {
+  const { kind: _, waits, ...base } = whole;
+  const set = hash64(waits);
+  // A part's size without its entries, with the widest part numbers (entries are ASCII: one byte a character).
+  const room =
+    maxBytes -
+    jsonBytes({ ...base, kind: 'digestPart', waits: '', part: MAX_DIGEST_PARTS, parts: MAX_DIGEST_PARTS, set });
+  const runs: string[][] = [];
+  let run: string[] = [];
+  let size = 0;
+  for (const e of entries) {
+    const add = (run.length ? 1 : 0) + e.length;
+    if (run.length && size + add > room) {
+      runs.push(run);
+      run = [];
+      size = 0;
+    }
+    size += (run.length ? 1 : 0) + e.length;
+    run.push(e);
+  }
+  runs.push(run);
+  return runs.map((r, part) => ({
+    ...base,
+    _id: digestPartId(whole.day, whole.agent, whole, part),
+    kind: 'digestPart',
+    waits: r.join(','),
+    part,
+    parts: runs.length,
+    set,
+  }));
+}
+
+/** What a merge reads of one agent's digest of a key. */
+export type WholeDigest = Pick<DigestDoc, 'agent' | 'waits'>;
+
+/** The last assembly of each split digest, by its part 0 (the owner view keeps documents as the same objects). */
+const assembled = new WeakMap<
+  object,
+  { parts: readonly (DigestPartDoc | undefined)[]; whole: WholeDigest | undefined }
+>();
+
+/**
+ * One agent's digest of one key from what the view holds of it (its whole digest, or parts, in any order):
+ * the whole digest; else, from part 0 on, every part of one push (the same `parts` and `set`, one of each number),
+ * joined — undefined when one is missing or they disagree (stale parts of another push, a damaged part: `set` must
+ * be the hash of the joined entries). Parts beside a whole digest are stale (the day shrank): not counted. The same
+ * objects give the same result object (remembered), so the merge after it is remembered too.
+ */
+export function wholeDigest(docs: readonly (DigestDoc | DigestPartDoc)[]): WholeDigest | undefined {
+  const single = docs.find((d): d is DigestDoc => d.kind === 'digest');
+  if (single) return single;
+  const first = docs.find((d): d is DigestPartDoc => d.kind === 'digestPart' && d.part === 0);
+  if (!first) return undefined;
+  // Dense (`every` skips the holes of a sparse array): a missing part is an undefined entry.
+  const parts = Array.from({ length: first.parts }, (): DigestPartDoc | undefined => undefined);
+  for (const d of docs)
+    if (d.kind === 'digestPart' && d.parts === first.parts && d.set === first.set && d.agent === first.agent)
+      parts[d.part] = d;
+  const hit = assembled.get(first);
+  if (hit && hit.parts.length === parts.length && hit.parts.every((p, i) => p === parts[i])) return hit.whole;
+  let whole: WholeDigest | undefined;
+  if (parts.every((p): p is DigestPartDoc => p !== undefined)) {
+    const waits = parts.map((p) => p.waits).join(',');
+    if (hash64(waits) === first.set) whole = { agent: first.agent, waits };
+  }
+  assembled.set(first, { parts, whole });
+  return whole;
 }
 
 /** Which of two copies of one wait counts (negative: `a`): `preferUnit`'s order on what an entry keeps. */
@@ -143,7 +258,7 @@ const merged = new WeakMap<object, { docs: readonly object[]; result: MergedDige
  * recomputes its figures on every feed change (at most every 250 ms), and a 30-day period of a shared account holds
  * hundreds of thousands of entries. A changed digest is a new object: merged again.
  */
-export function mergeDigestsCached(docs: readonly DigestDoc[]): MergedDigest {
+export function mergeDigestsCached(docs: readonly WholeDigest[]): MergedDigest {
   const sorted = [...docs].sort((a, b) => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
   const hit = sorted.length ? merged.get(sorted[0]!) : undefined;
   if (hit && hit.docs.length === sorted.length && hit.docs.every((d, i) => d === sorted[i])) return hit.result;

@@ -114,7 +114,28 @@ export interface DigestDoc extends Base {
   waits: string;
 }
 
-export type SyncDoc = UnitDoc | RollupDoc | ClockDoc | AgentDoc | SummaryDoc | DigestDoc;
+/**
+ * One part of a digest too large for one document (`DIGEST_MAX_BYTES`, `digest.ts`): the sorted entries cut into
+ * `parts` consecutive runs. Part 0 has the digest's own id (`digestDocId`: the owner view's read by id finds it, then
+ * reads the others), part i ≥ 1 `digestPartId`. `set` is the whole digest's hash (`hash64` of all entries joined), the
+ * same in every part of one push: parts of two different pushes never make one digest. Another kind than a whole
+ * digest, so a version that knows no parts ignores them (no digest: that key counts one copy) instead of counting
+ * part 0 as the whole.
+ */
+export interface DigestPartDoc extends Omit<DigestDoc, 'kind'> {
+  kind: 'digestPart';
+  /** 0 … parts − 1. */
+  part: number;
+  /** How many parts the digest has (2 … `MAX_DIGEST_PARTS`). */
+  parts: number;
+  /** `hash64` of the whole digest's entries joined by commas. */
+  set: string;
+}
+
+/** The most parts a digest may have (a document claiming more is not read: ~256 MB of waits). */
+export const MAX_DIGEST_PARTS = 1000;
+
+export type SyncDoc = UnitDoc | RollupDoc | ClockDoc | AgentDoc | SummaryDoc | DigestDoc | DigestPartDoc;
 
 /** Id prefixes: a kind and a day (units, rollups) or a kind (clocks, agents), then the agent. */
 export const unitScope = (day: string, agent: string) => `u|${day}|${agent}|`;
@@ -131,6 +152,18 @@ export const daysRollupsRange = (from: string, to: string) => ({ startkey: `r|${
 export const digestScope = (day: string, agent: string) => `w|${day}|${agent}|`;
 export const digestDocId = (day: string, agent: string, k: { metric: string; platform: Platform; account: string }) =>
   `${digestScope(day, agent)}${k.metric}|${k.platform}|${k.account}`;
+/**
+ * Part `part` of a split digest (`DigestPartDoc`): part 0 has the digest's own id, the others `#<part>|` before the
+ * rule (no rule key starts with `#`), in the same scope (the pusher's diff of the day's digests deletes a part that
+ * went).
+ */
+export const digestPartId = (
+  day: string,
+  agent: string,
+  k: { metric: string; platform: Platform; account: string },
+  part: number,
+) =>
+  part === 0 ? digestDocId(day, agent, k) : `${digestScope(day, agent)}#${part}|${k.metric}|${k.platform}|${k.account}`;
 export const clocksRange = { startkey: 'c|', endkey: 'c|\uffff' };
 export const agentsRange = { startkey: 'a|', endkey: 'a|\uffff' };
 
@@ -275,15 +308,22 @@ export function asSyncDoc(raw: unknown): SyncDoc | undefined {
       return typeof d.label === 'string' ? (d as AgentDoc) : undefined;
     case 'digest':
       // Its id, rule key and fields must agree: a digest counts into the figure its rollup id names.
-      return typeof d.day === 'string' &&
-        typeof d.waits === 'string' &&
-        typeof d.metric === 'string' &&
-        typeof d.platform === 'string' &&
-        typeof d.account === 'string' &&
-        d.rollup === `${d.metric}|${d.day}|${d.platform}|${d.account}` &&
-        d._id === digestDocId(d.day, d.agent, d as DigestDoc)
-        ? (d as DigestDoc)
+      return digestFields(d) && d._id === digestDocId(d.day, d.agent, d) ? (d as DigestDoc) : undefined;
+    case 'digestPart': {
+      const p = d as Partial<DigestPartDoc>;
+      return digestFields(d) &&
+        Number.isInteger(p.parts) &&
+        p.parts! >= 2 &&
+        p.parts! <= MAX_DIGEST_PARTS &&
+        Number.isInteger(p.part) &&
+        p.part! >= 0 &&
+        p.part! < p.parts! &&
+        typeof p.set === 'string' &&
+        /^[0-9a-f]{16}$/.test(p.set) &&
+        d._id === digestPartId(d.day, d.agent, d, p.part!)
+        ? (d as DigestPartDoc)
         : undefined;
+    }
     case 'summary':
       return typeof d.day === 'string' &&
         Array.isArray(d.rows) &&
@@ -295,4 +335,19 @@ export function asSyncDoc(raw: unknown): SyncDoc | undefined {
     default:
       return undefined;
   }
+}
+
+/** A digest's (or part's) fields, rule key included, are well formed. */
+function digestFields(
+  d: Partial<SyncDoc>,
+): d is Pick<DigestDoc, '_id' | 'day' | 'waits' | 'metric' | 'platform' | 'account' | 'agent'> {
+  const g = d as Partial<DigestDoc>;
+  return (
+    typeof g.day === 'string' &&
+    typeof g.waits === 'string' &&
+    typeof g.metric === 'string' &&
+    typeof g.platform === 'string' &&
+    typeof g.account === 'string' &&
+    g.rollup === `${g.metric}|${g.day}|${g.platform}|${g.account}`
+  );
 }

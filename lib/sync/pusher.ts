@@ -44,13 +44,19 @@ import {
   unitScope,
   type SyncDoc,
 } from './docs';
-import { digestDocs } from './digest';
+import { digestDocs, jsonBytes } from './digest';
 import { syncErrorOf, type SyncErrorCode } from './errors';
 import type { RemoteDb } from './remote';
 
 const DAY_MS = 86_400_000;
 export { WAITING_MAX_AGE_MS };
 const BATCH = 500;
+/**
+ * The most one write request (`_bulk_docs`) carries, its documents' JSON in UTF-8: a batch is cut before it (a
+ * document above it goes alone). A reverse proxy in front of CouchDB refuses bodies above 1 MB by default (nginx);
+ * 500 units are ~250 kB, so only digest parts (`DIGEST_MAX_BYTES` each) make a batch shorter.
+ */
+export const BATCH_MAX_BYTES = 768 * 1024;
 /**
  * How many days back older days are still pushed (today and yesterday always are): an agent offline for days, or
  * whose pushes failed for days, sends every one of them still stored locally (the owner view's longest range is 30
@@ -162,12 +168,13 @@ export class TeamSync {
 
   /**
    * `tracked`: every local change of the synced tables is reported to `changed` with its keys (`startTeamSync`), so
-   * pushes between full checks derive only those rows. Untracked, every push is the full diff.
+   * pushes between full checks derive only those rows. Untracked, every push is the full diff. `digestMaxBytes`,
+   * `batchMaxBytes`: the size limits (`DIGEST_MAX_BYTES`, `BATCH_MAX_BYTES`), smaller in tests.
    */
   constructor(
     private readonly db: SentinelDB,
     private readonly host: SyncHost,
-    private readonly opts: { tracked?: boolean } = {},
+    private readonly opts: { tracked?: boolean; digestMaxBytes?: number; batchMaxBytes?: number } = {},
   ) {}
 
   /** The stored setting through its schema (malformed: off). Never throws. */
@@ -419,8 +426,7 @@ export class TeamSync {
           scopeOf.set(id, scope);
         }
       }
-      for (let i = 0; i < writes.length; i += BATCH) {
-        const batch = writes.slice(i, i + BATCH);
+      for (const batch of batches(writes, BATCH, this.opts.batchMaxBytes ?? BATCH_MAX_BYTES)) {
         stop();
         const results = await remote.bulkDocs(batch);
         results.forEach((r, j) => {
@@ -571,7 +577,7 @@ export class TeamSync {
     // Older days also as digests (the owner view merges them where agents share an account).
     for (const day of older) {
       out.set(digestScope(day, agent), new Map());
-      for (const d of digestDocs(agent, day, units)) put(digestScope(day, agent), d);
+      for (const d of digestDocs(agent, day, units, this.opts.digestMaxBytes)) put(digestScope(day, agent), d);
     }
     for (const c of clocks)
       if ((c.startedAt ?? c.lastMessageAt) >= now - WAITING_MAX_AGE_MS) put(clockScope(agent), clockDoc(agent, c));
@@ -665,10 +671,29 @@ export class TeamSync {
 /** The oldest day pushed at `now` (`SYNC_DAYS_BACK`). */
 export const oldestSyncedDay = (now: number) => chinaDay(now - SYNC_DAYS_BACK * DAY_MS);
 
-/** What the server holds in one scope (an id prefix; the agent doc's scope is its id). */
 /** A push that stopped because the setting changed under it (not a failure: no error shown, no retry). */
 class PushStopped extends Error {}
 
+/** Writes cut into requests of at most `count` documents and `bytes` of JSON (a larger document alone). */
+function batches(writes: readonly object[], count: number, bytes: number): object[][] {
+  const out: object[][] = [];
+  let batch: object[] = [];
+  let size = 0;
+  for (const w of writes) {
+    const n = jsonBytes(w) + 1;
+    if (batch.length && (batch.length >= count || size + n > bytes)) {
+      out.push(batch);
+      batch = [];
+      size = 0;
+    }
+    batch.push(w);
+    size += n;
+  }
+  if (batch.length) out.push(batch);
+  return out;
+}
+
+/** What the server holds in one scope (an id prefix; the agent doc's scope is its id). */
 async function readScope(remote: RemoteDb, scope: string): Promise<Scope> {
   const res = scope.endsWith('|')
     ? await remote.allDocs({ startkey: scope, endkey: `${scope}\uffff`, include_docs: true })

@@ -16,7 +16,8 @@
  * Days before yesterday: where every agent with a copy of one (rule, day, account) also has its digest of it
  * (`DigestDoc`, one packed entry per wait), that key counts from the merged digests — one per wait, exact, as units
  * would — instead of one agent's copy (`preferRollup`): two agents sharing an account in shifts add up. The owner view
- * reads those digests only for keys that two agents' copies name (`digestReads`).
+ * reads those digests only for keys that two agents' copies name (`digestReads`). A digest pushed in parts
+ * (`DigestPartDoc`) counts only whole (`wholeDigest`); else that agent has no digest of the key.
  */
 import { emptyCounts } from '../engine/rollup';
 import type { Platform, UnitResult } from '../model';
@@ -29,15 +30,17 @@ import {
   preferUnit,
   type ClockDoc,
   type DigestDoc,
+  type DigestPartDoc,
   type RollupDoc,
   type SummaryDoc,
   type SummaryRow,
   type SyncDoc,
   type UnitDoc,
   digestDocId,
+  digestPartId,
   unitScope,
 } from './docs';
-import { mergeDigestsCached } from './digest';
+import { mergeDigestsCached, wholeDigest, type WholeDigest } from './digest';
 import type { RemoteDb } from './remote';
 
 // The periods and their days: in `shop-first.ts` (the page's first script bundles them without this module).
@@ -134,15 +137,19 @@ export class ShopDocs {
       if (d.kind === 'summary' && want.has(d.day)) for (const row of d.rows) add(row.rollup, d.day, row, d.agent);
       else if (d.kind === 'rollup' && want.has(d.day)) add(d.rollup, d.day, d, d.agent);
     const out: string[] = [];
+    const ask = (id: string) => {
+      if (this.docs.has(id) || this.digestsAsked.has(id)) return;
+      this.digestsAsked.add(id);
+      out.push(id);
+    };
     for (const { day, who, ...k } of agents.values()) {
       if (who.size < 2) continue;
-      for (const agent of [...who].sort()) {
-        const id = digestDocId(day, agent, k);
-        if (this.docs.has(id) || this.digestsAsked.has(id)) continue;
-        this.digestsAsked.add(id);
-        out.push(id);
-      }
+      for (const agent of [...who].sort()) ask(digestDocId(day, agent, k));
     }
+    // A split digest's part 0 (read by the digest's id, or from the feed) names its other parts.
+    for (const d of this.docs.values())
+      if (d.kind === 'digestPart' && d.part === 0 && want.has(d.day))
+        for (let part = 1; part < d.parts; part++) ask(digestPartId(d.day, d.agent, d, part));
     return out;
   }
 
@@ -232,14 +239,16 @@ export async function readUnits(
 
 /**
  * Digest ids per request (each id is a key of one `_all_docs` POST): a digest is ~20 bytes a wait, so a busy shared
- * account's day (5 000 waits) is ~100 kB, and 20 of them ~2 MB a response.
+ * account's day (5 000 waits) is ~100 kB, and 20 of them ~2 MB a response; a document is at most `DIGEST_MAX_BYTES`
+ * (a larger digest is in parts), so a response at most ~5 MB.
  */
 const DIGESTS_PER_READ = 20;
 
 /**
- * Reads the digests a `ShopDocs` still needs for `olderDays` (`digestReads`), by id, `DIGESTS_PER_READ` a request;
- * none once `stopped()`. Returns the number of ids asked for. A failed request is not retried: those keys stay on
- * one agent's copy (the figures before digests), and the view stays live (the caller catches it).
+ * Reads the digests a `ShopDocs` still needs for `olderDays` (`digestReads`), by id, `DIGESTS_PER_READ` a request,
+ * then the other parts of those that came split (a second round, only then); none once `stopped()`. Returns the
+ * number of ids asked for. A failed request is not retried: those keys stay on one agent's copy (the figures before
+ * digests), and the view stays live (the caller catches it).
  */
 export async function readDigests(
   remote: Pick<RemoteDb, 'allDocs'>,
@@ -247,12 +256,15 @@ export async function readDigests(
   olderDays: readonly string[],
   stopped: () => boolean = () => false,
 ): Promise<number> {
-  const ids = docs.digestReads(olderDays);
-  for (let i = 0; i < ids.length && !stopped(); i += DIGESTS_PER_READ) {
-    const res = await remote.allDocs({ keys: ids.slice(i, i + DIGESTS_PER_READ), include_docs: true });
-    for (const row of res.rows) if (row.doc) docs.apply(row.id, row.doc);
+  let count = 0;
+  for (let ids = docs.digestReads(olderDays); ids.length && !stopped(); ids = docs.digestReads(olderDays)) {
+    count += ids.length;
+    for (let i = 0; i < ids.length && !stopped(); i += DIGESTS_PER_READ) {
+      const res = await remote.allDocs({ keys: ids.slice(i, i + DIGESTS_PER_READ), include_docs: true });
+      for (const row of res.rows) if (row.doc) docs.apply(row.id, row.doc);
+    }
   }
-  return ids.length;
+  return count;
 }
 
 export interface MetricFigures {
@@ -315,7 +327,7 @@ export function shopView(
   const summarized = new Set<string>();
   const summaries: SummaryDoc[] = [];
   // Older days: the digests per rule × day × account, and the agents with a copy (rollup or summary row) of each.
-  const digests = new Map<string, DigestDoc[]>();
+  const digests = new Map<string, Map<string, (DigestDoc | DigestPartDoc)[]>>();
   const copies = new Map<string, Set<string>>();
   const copy = (key: string, agent: string) => {
     const set = copies.get(key);
@@ -332,10 +344,12 @@ export function shopView(
       const key = `${d.metric}|${d.day}|${d.platform}|${d.account}`;
       unitKeys.add(key);
       agentUnitKeys.add(`${d.agent}|${key}`);
-    } else if (d.kind === 'digest' && inRange.has(d.day) && !byUnits.has(d.day)) {
-      const list = digests.get(d.rollup);
+    } else if ((d.kind === 'digest' || d.kind === 'digestPart') && inRange.has(d.day) && !byUnits.has(d.day)) {
+      let byAgent = digests.get(d.rollup);
+      if (!byAgent) digests.set(d.rollup, (byAgent = new Map()));
+      const list = byAgent.get(d.agent);
       if (list) list.push(d);
-      else digests.set(d.rollup, [d]);
+      else byAgent.set(d.agent, [d]);
     }
   for (const d of all) {
     if (d.kind === 'unit' && d.replyAt !== null) {
@@ -395,14 +409,20 @@ export function shopView(
     metricOf(u.metric, u.platform).counts[u.result] += 1;
     counted.set(u.agent, (counted.get(u.agent) ?? 0) + 1);
   }
-  // Older keys whose every copy has its digest: the merged waits instead of one copy.
-  for (const [key, list] of digests) {
+  // Older keys whose every copy has its digest (whole: a split one with all its parts of one push): the merged waits
+  // instead of one copy.
+  for (const [key, byAgent] of digests) {
     const agents = copies.get(key);
-    const have = new Set(list.map((d) => d.agent));
-    if (!agents || ![...agents].every((a) => have.has(a))) continue;
+    const wholes = new Map<string, WholeDigest>();
+    for (const [agent, list] of byAgent) {
+      const whole = wholeDigest(list);
+      if (whole) wholes.set(agent, whole);
+    }
+    if (!agents || ![...agents].every((a) => wholes.has(a))) continue;
     bestRollup.delete(key);
-    const merged = mergeDigestsCached(list);
-    const into = metricOf(list[0]!.metric, list[0]!.platform).counts;
+    const merged = mergeDigestsCached([...wholes.values()]);
+    const first = [...byAgent.values()][0]![0]!;
+    const into = metricOf(first.metric, first.platform).counts;
     for (const [result, n] of Object.entries(merged.counts)) into[result as UnitResult] += n;
     for (const [agent, n] of merged.counted) counted.set(agent, (counted.get(agent) ?? 0) + n);
   }

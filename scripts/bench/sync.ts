@@ -41,8 +41,8 @@ export interface SyncBenchOptions {
 export const SYNC_GOAL_MS = { push: 2000, ownerView: 300 } as const;
 
 const ADMIN = { user: 'admin', password: 'bench-admin-pw' };
-const PASSWORD_PREFIX = 'bench-pw-';
-const OWNER = { user: 'owner', password: 'bench-owner-pw' };
+export const PASSWORD_PREFIX = 'bench-pw-';
+export const OWNER = { user: 'owner', password: 'bench-owner-pw' };
 export const DB = 'shop';
 
 export interface Couch {

@@ -6,6 +6,8 @@
  *   the buyers waiting now across agents, live from the changes feed;
  * - an agent offline, then back, loses nothing; the server down, then back, loses nothing; an agent offline for
  *   days sends those days when back, and the owner sees them in the 7-day period;
+ * - two agents sharing the account in shifts on those older days: the 7-day period counts every wait once (the
+ *   per-wait digests, read by id with a POST `_all_docs`), where the day summaries alone count one agent's shift;
  * - an owner who is not an agent reads the shop view only (a third profile, view only: nothing of its own sent);
  * - turning sync off withdraws that agent's waiting buyers from the server first, then nothing is sent; with the
  *   server unreachable it still turns off in time and says so, an open owner view closes its feed, and turning on
@@ -442,6 +444,71 @@ describe('team sync to the shop’s CouchDB', () => {
       })
       .toEqual(['4', '2']);
     await page.close();
+  }, 120_000);
+
+  it('the other agent’s shift on those older days: the 7-day period counts every wait once (digests)', async () => {
+    // A judged the same three days too: one of B's buyers (its tab missed the reply: unknown), two of its own.
+    const old = [2, 3, 4].map((back) => chinaDay(Date.now() - back * 86_400_000));
+    const agentA = (await readStore(ext.a, 'meta')).find((r) => r.key === 'agentId')!.value as string;
+    await putRows(
+      ext.a,
+      'units',
+      old.flatMap((day, i) => [
+        unit(`s-old-${i}-p`, 'unknown', START - (i + 2) * 86_400_000, day),
+        unit(`s-old-a${i}-1`, 'pass', START - (i + 2) * 86_400_000 + 2000, day),
+        unit(`s-old-a${i}-2`, 'pass', START - (i + 2) * 86_400_000 + 3000, day),
+      ]),
+    );
+    await putRows(
+      ext.a,
+      'rollups',
+      old.map((day) => ({
+        id: `${METRIC}|${day}|pdd|${SHOP}`,
+        metric: METRIC,
+        day,
+        platform: 'pdd',
+        account: SHOP,
+        pass: 2,
+        fail: 0,
+        pending: 0,
+        unknown: 1,
+        notAssessed: 0,
+        cappedSum: 60,
+        cappedCount: 2,
+        updatedAt: Date.now(),
+      })),
+    );
+    // A worker's first push compares every day with the server (these rows were written behind Dexie's back).
+    await ext.a.stopServiceWorkers();
+    await ext.a.serviceWorker();
+    await expect
+      .poll(
+        async () =>
+          (await serverDocs()).filter((d) => d.kind === 'digest' && d.agent === agentA && old.includes(d.day as string))
+            .length,
+        { timeout: 45_000 },
+      )
+      .toBe(3);
+    // Each day A's copy is the fuller summary (2 passed, 1 unknown, against B's 1 and 1): alone, the 7-day period
+    // would count today's 4 and 2 plus 3 × (2 passed, 0 late, 1 unknown) = 10, 2, 3. Every wait once: each day B's
+    // pass and fail, A's two passes (the shared buyer counted once, as B's pass) = 13, 5, 0.
+    await owner.locator('#ana-shop-range').selectOption('7d');
+    await expect
+      .poll(
+        async () => [
+          await ruleCell('pass').textContent(),
+          await ruleCell('fail').textContent(),
+          await ruleCell('unknown').textContent(),
+        ],
+        { timeout: 20_000 },
+      )
+      .toEqual(['13', '5', '0']);
+    await owner.locator('#ana-shop-range').selectOption('today');
+    await expect
+      .poll(async () => [await ruleCell('pass').textContent(), await ruleCell('fail').textContent()], {
+        timeout: 20_000,
+      })
+      .toEqual(['4', '2']);
   }, 120_000);
 
   it('an owner who is not an agent: view only reads the whole shop and sends nothing of its own', async () => {

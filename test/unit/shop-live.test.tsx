@@ -257,8 +257,11 @@ describe('the owner view: reconnecting', () => {
 
 describe('the owner view: older days of an account two agents share in shifts', () => {
   const OLD = chinaDay(NOW - 3 * 86_400_000);
-  /** A's shift: 2 buyers, B's: 3 others, all answered in time; each agent's summary has its own shift only. */
-  function shifts(): SyncDoc[] {
+  /**
+   * A's shift: 2 buyers, B's: 3 others, all answered in time; each agent's summary has its own shift only.
+   * `bMaxBytes`: B's digest size limit (1: one wait a part, three parts).
+   */
+  function shifts(bMaxBytes?: number): SyncDoc[] {
     const old = (buyer: string): UnitRow => unitOn(OLD, { buyer });
     const a = ['a1', 'a2'].map(old);
     const b = ['b1', 'b2', 'b3'].map(old);
@@ -269,7 +272,7 @@ describe('the owner view: older days of an account two agents share in shifts', 
       summaryDoc(A, OLD, [day(2)]),
       summaryDoc(B, OLD, [day(3)]),
       ...digestDocs(A, OLD, a),
-      ...digestDocs(B, OLD, b),
+      ...digestDocs(B, OLD, b, bMaxBytes),
     ];
   }
   async function open7d(server: FakeServer) {
@@ -290,6 +293,22 @@ describe('the owner view: older days of an account two agents share in shifts', 
     const posts = events.filter((e) => e.startsWith('post '));
     expect(posts.at(-1)).toContain(`w|${OLD}|${A}|pdd.manual3min|pdd|shop`);
     expect(posts.at(-1)).toContain(`w|${OLD}|${B}|pdd.manual3min|pdd|shop`);
+  });
+
+  it('a digest pushed in parts: reads its other parts after part 0 and counts it whole', async () => {
+    const docs = shifts(1);
+    expect(docs.filter((d) => d.kind === 'digestPart')).toHaveLength(3);
+    const server = new FakeServer(docs);
+    const view = await open7d(server);
+    await waitFor(() =>
+      expect(view.container.querySelector('#ana-shop-rules td[data-col="pass"]')?.textContent).toBe('5'),
+    );
+    const posts = events.filter((e) => e.startsWith('post '));
+    // First the digests' own ids (B's part 0 among them), then B's parts 1 and 2.
+    expect(posts.at(-2)).toContain(`w|${OLD}|${B}|pdd.manual3min|pdd|shop`);
+    expect(posts.at(-1)).toBe(
+      `post /_all_docs w|${OLD}|${B}|#1|pdd.manual3min|pdd|shop w|${OLD}|${B}|#2|pdd.manual3min|pdd|shop`,
+    );
   });
 
   it('a failed digest read leaves those figures on one copy and the view live (feed open, no error)', async () => {

@@ -6,8 +6,28 @@ import { describe, expect, it } from 'vitest';
 import { chinaDay, chinaTime } from '../../lib/engine/time';
 import { tallyUnits } from '../../lib/engine/rollup';
 import type { RollupRow, UnitResult, UnitRow } from '../../lib/model';
-import { digestDocs, digestEntry, hash64, mergeDigests, mergeDigestsCached, parseEntry } from '../../lib/sync/digest';
-import { asSyncDoc, summaryDoc, unitDoc, type SyncDoc } from '../../lib/sync/docs';
+import {
+  DIGEST_MAX_BYTES,
+  digestDocs,
+  digestEntry,
+  hash64,
+  jsonBytes,
+  mergeDigests,
+  mergeDigestsCached,
+  parseEntry,
+  utf8Bytes,
+  wholeDigest,
+} from '../../lib/sync/digest';
+import {
+  asSyncDoc,
+  digestDocId,
+  digestPartId,
+  summaryDoc,
+  unitDoc,
+  type DigestDoc,
+  type DigestPartDoc,
+  type SyncDoc,
+} from '../../lib/sync/docs';
 import { ShopDocs, readDigests, shopView } from '../../lib/sync/shop';
 import { AGENT_A, AGENT_B, NOW, unit } from './helpers/team';
 
@@ -88,8 +108,8 @@ function generated(seed: number, waitsPerDay = 40): Shop {
   return { units };
 }
 
-/** What the agents push for older days: summaries (from their rollups) and, optionally, digests. */
-function pushed(shop: Shop, withDigests: (agent: string) => boolean = () => true): SyncDoc[] {
+/** What the agents push for older days: summaries (from their rollups) and, optionally, digests (`maxBytes`: split). */
+function pushed(shop: Shop, withDigests: (agent: string) => boolean = () => true, maxBytes?: number): SyncDoc[] {
   const out: SyncDoc[] = [];
   for (const [agent, list] of shop.units) {
     const rollups = new Map<string, RollupRow>();
@@ -97,7 +117,7 @@ function pushed(shop: Shop, withDigests: (agent: string) => boolean = () => true
     for (const day of OLD_DAYS) {
       const own = [...rollups.values()].filter((r) => r.day === day);
       if (own.length) out.push(summaryDoc(agent, day, own));
-      if (withDigests(agent)) out.push(...digestDocs(agent, day, list));
+      if (withDigests(agent)) out.push(...digestDocs(agent, day, list, maxBytes));
     }
   }
   return out;
@@ -238,5 +258,163 @@ describe('the shop view of older days from digests', () => {
     // Asked again: nothing more (found or not).
     server.clear();
     expect(await readDigests(remote, docs, OLD_DAYS)).toBe(0);
+  });
+});
+
+describe('digests above the size limit (pushed in parts)', () => {
+  /** A 1 kB limit: ~30 entries a part, so A's busiest key of a 300-wait day (~100 waits) is 3 parts or more. */
+  const LIMIT = 1024;
+  const parts = (docs: SyncDoc[]) => docs.filter((d): d is DigestPartDoc => d.kind === 'digestPart');
+  /** A's split digest of the busiest key of the first older day, its parts by number. */
+  const splitKey = (docs: SyncDoc[]) => {
+    const p = parts(docs).filter((d) => d.agent === AGENT_A && d.day === OLD_DAYS[0]);
+    const most = p.reduce((a, b) => (b.parts > a.parts ? b : a));
+    return p.filter((d) => d.rollup === most.rollup).sort((a, b) => a.part - b.part);
+  };
+  const without = (docs: SyncDoc[], gone: readonly SyncDoc[]) => docs.filter((d) => !gone.includes(d));
+
+  it('a large day is split into parts within the limit (ids deterministic); merged, the units’ figures', () => {
+    const shop = generated(21, 300);
+    const docs = pushed(shop, () => true, LIMIT);
+    const split = splitKey(docs);
+    expect(split.length).toBeGreaterThanOrEqual(3);
+    for (const d of parts(docs)) {
+      expect(jsonBytes(d)).toBeLessThanOrEqual(LIMIT);
+      expect(asSyncDoc(d)).toBe(d);
+    }
+    // Part 0 has the digest's own id (the owner view's read by id finds it), the others theirs.
+    expect(split.map((d) => d._id)).toEqual(split.map((d, i) => digestPartId(d.day, AGENT_A, d, i)));
+    expect(split[0]!._id).toBe(digestDocId(split[0]!.day, AGENT_A, split[0]!));
+    expect(new Set(split.map((d) => d.set)).size).toBe(1);
+    // The parts hold the whole digest's entries, in order, once each.
+    const whole = digestDocs(AGENT_A, split[0]!.day, shop.units.get(AGENT_A)!, Infinity).find(
+      (d) => d.rollup === split[0]!.rollup,
+    )!;
+    expect(split.map((d) => d.waits).join(',')).toBe(whole.waits);
+    // The same units in another order: the same documents (a retry writes nothing new).
+    const again = pushed({ units: new Map([...shop.units].map(([a, l]) => [a, [...l].reverse()])) }, () => true, LIMIT);
+    expect(again).toEqual(docs);
+    // Merged: the units' figures, whatever order the parts arrive in.
+    const exact = figures(shopView(allUnits(shop), WEEK, WEEK));
+    expect(figures(shopView(docs, WEEK, []))).toEqual(exact);
+    expect(figures(shopView([...docs].reverse(), WEEK, []))).toEqual(exact);
+    const rnd = random(5);
+    const shuffled = docs
+      .map((d) => ({ d, k: rnd() }))
+      .sort((a, b) => a.k - b.k)
+      .map(({ d }) => d);
+    expect(figures(shopView(shuffled, WEEK, []))).toEqual(exact);
+    // Below the limit, a digest is one document as before (what older versions pushed and read).
+    expect(parts(pushed(shop))).toEqual([]);
+    expect(
+      pushed(shop)
+        .filter((d) => d.kind === 'digest')
+        .every((d) => jsonBytes(d) <= DIGEST_MAX_BYTES),
+    ).toBe(true);
+  });
+
+  it('a part missing, of another push, or damaged: that agent has no digest of the key, which counts one copy', () => {
+    const shop = generated(22, 300);
+    const docs = pushed(shop, () => true, LIMIT);
+    const split = splitKey(docs);
+    // What the view shows when A has no digest of that key at all (one copy, as before digests).
+    const fallback = figures(shopView(without(docs, split), WEEK, []));
+    expect(fallback).not.toEqual(figures(shopView(docs, WEEK, [])));
+    for (const broken of [
+      without(docs, [split[1]!]), // a part not (yet) there
+      without(docs, [split[0]!]), // part 0 not there: the others name no whole
+      without(docs, [split.at(-1)!]),
+      // A part of another push of that day (its `set` differs): the whole is not there.
+      [...without(docs, [split[1]!]), { ...split[1]!, set: hash64('another push') }],
+      // A damaged part (its entries are not those its `set` names).
+      [...without(docs, [split[1]!]), { ...split[1]!, waits: split[1]!.waits.split(',').slice(1).join(',') }],
+      // Part 0 saying there are more parts than there are.
+      [...without(docs, [split[0]!]), { ...split[0]!, parts: split.length + 1 }],
+    ])
+      expect(figures(shopView(broken, WEEK, []))).toEqual(fallback);
+  });
+
+  it('a day that shrank from 3 parts to 1: parts of the older push still there count nothing', () => {
+    const shop = generated(23, 300);
+    const before = pushed(shop, () => true, LIMIT);
+    const split = splitKey(before);
+    expect(split.length).toBeGreaterThanOrEqual(3);
+    // A's units of that key that day, all but 20 gone (a late reconciliation): one document again.
+    let kept = 0;
+    const units = shop.units
+      .get(AGENT_A)!
+      .filter((u) => `${u.metric}|${u.day}|${u.platform}|${u.account}` !== split[0]!.rollup || kept++ < 20);
+    const smaller = { units: new Map(shop.units).set(AGENT_A, units) };
+    const after = pushed(smaller, () => true, LIMIT);
+    const now = after.find((d) => d._id === split[0]!._id)!;
+    expect(now.kind).toBe('digest');
+    expect(after.some((d) => split.slice(1).some((p) => p._id === d._id))).toBe(false);
+    // The owner holds the new digest and, until their deletions arrive, the old parts 1 and 2: the new figures.
+    const exact = figures(shopView(allUnits(smaller), WEEK, WEEK));
+    expect(figures(shopView([...after, ...split.slice(1)], WEEK, []))).toEqual(exact);
+    expect(figures(shopView([...split.slice(1), ...after].reverse(), WEEK, []))).toEqual(exact);
+  });
+
+  it('parts as read: refused when their numbers, hash or id disagree', () => {
+    const shop = generated(24, 300);
+    const [p0, p1] = splitKey(pushed(shop, () => true, LIMIT));
+    expect(asSyncDoc(p1)).toBe(p1);
+    for (const bad of [
+      { ...p1!, part: 0 }, // its id is part 1's
+      { ...p1!, parts: 1 },
+      { ...p1!, part: p1!.parts },
+      { ...p1!, part: 1.5 },
+      { ...p1!, set: 'xyz' },
+      { ...p0!, parts: 100_000, _id: p0!._id },
+      { ...p1!, account: 'other' },
+      { ...p1!, waits: undefined },
+    ])
+      expect(asSyncDoc(bad)).toBeUndefined();
+    // A whole digest at a part's id is refused too (it would count beside part 0).
+    expect(asSyncDoc({ ...p1!, kind: 'digest' })).toBeUndefined();
+    // Remembered while the same objects: the same whole object (so the merge after it is remembered too).
+    const split = splitKey(pushed(shop, () => true, LIMIT));
+    const w = wholeDigest(split);
+    expect(w).toBeDefined();
+    expect(wholeDigest([...split].reverse())).toBe(w);
+    expect(wholeDigest(split.slice(1))).toBeUndefined();
+  });
+
+  it('the owner view reads a split digest’s other parts after its part 0, once, then shows the units’ figures', async () => {
+    const shop = generated(25, 300);
+    const server = new Map(pushed(shop, () => true, LIMIT).map((d) => [d._id, d]));
+    const asked: string[][] = [];
+    const remote = {
+      allDocs: async (opts: { keys?: string[] }) => {
+        asked.push(opts.keys!);
+        return { rows: opts.keys!.flatMap((id) => (server.has(id) ? [{ id, key: id, doc: server.get(id) }] : [])) };
+      },
+    };
+    const docs = new ShopDocs(true);
+    for (const d of server.values()) if (d.kind === 'summary') docs.apply(d._id, d);
+    const n = await readDigests(remote, docs, OLD_DAYS);
+    const ids = asked.flat();
+    expect(ids.length).toBe(n);
+    expect(new Set(ids).size).toBe(ids.length); // each once
+    // The other parts: asked after the digests' own ids, which found their part 0.
+    const later = ids.filter((id) => id.includes('|#'));
+    expect(later.length).toBeGreaterThan(0);
+    expect(ids.indexOf(later[0]!)).toBeGreaterThan(
+      ids.indexOf(digestDocId(splitKey([...server.values()])[0]!.day, AGENT_A, splitKey([...server.values()])[0]!)),
+    );
+    expect(figures(shopView(docs.docs.values(), WEEK, []))).toEqual(figures(shopView(allUnits(shop), WEEK, WEEK)));
+    expect(await readDigests(remote, docs, OLD_DAYS)).toBe(0);
+  });
+
+  it('sizes are the JSON’s UTF-8 bytes (account names are Chinese)', () => {
+    expect(utf8Bytes('abc')).toBe(3);
+    expect(utf8Bytes('é')).toBe(2);
+    expect(utf8Bytes('演示旗舰店')).toBe(15);
+    expect(utf8Bytes('😀')).toBe(4);
+    const u = unit({ account: '演示旗舰店', day: OLD_DAYS[0]! });
+    const many = Array.from({ length: 200 }, (_, i) => ({ ...u, id: `${u.id}-${i}` }));
+    const docs = digestDocs(AGENT_A, OLD_DAYS[0]!, many, 1024) as (DigestDoc | DigestPartDoc)[];
+    expect(docs.length).toBeGreaterThan(2);
+    for (const d of docs) expect(new TextEncoder().encode(JSON.stringify(d)).length).toBeLessThanOrEqual(1024);
   });
 });

@@ -21,6 +21,8 @@ import {
   summaryDoc,
   unitDoc,
   WAITING_MAX_AGE_MS,
+  type DigestDoc,
+  type DigestPartDoc,
   type UnitDoc,
 } from '../../lib/sync/docs';
 import { agentId } from '../../lib/background/team';
@@ -35,7 +37,7 @@ import {
 } from '../../lib/sync/pusher';
 import type { RemoteDb } from '../../lib/sync/remote';
 import { syncErrorOf } from '../../lib/sync/errors';
-import { digestDocs } from '../../lib/sync/digest';
+import { digestDocs, wholeDigest } from '../../lib/sync/digest';
 import { ShopDocs, preferRollup, readUnits, shopRangeDays, shopView, viewSettingKey } from '../../lib/sync/shop';
 
 import { AGENT_A, AGENT_B, DAY, NOW, clock, rollup, unit } from './helpers/team';
@@ -315,6 +317,11 @@ class FakeCouch implements RemoteDb {
   reads: string[] = [];
   /** Lose the reply of the next bulkDocs (the write reaches the server, the client sees a network error). */
   loseNextReply = false;
+  /** As CouchDB's `max_document_size` (a larger document is refused) and a proxy's request body limit. */
+  maxDocBytes = Infinity;
+  maxBodyBytes = Infinity;
+  /** The size of every bulkDocs request body (its documents' JSON). */
+  bodies: number[] = [];
   private check() {
     this.requests++;
     if (this.down) throw new TypeError('Failed to fetch');
@@ -336,9 +343,14 @@ class FakeCouch implements RemoteDb {
   }
   async bulkDocs(list: object[]) {
     this.check();
+    const body = new TextEncoder().encode(JSON.stringify({ docs: list })).length;
+    this.bodies.push(body);
+    if (body > this.maxBodyBytes) throw { status: 413, name: 'request_entity_too_large', message: 'too large' };
     this.writes += list.length;
     const out = list.map((raw) => {
       const d = raw as Record<string, unknown> & { _id: string; _rev?: string; _deleted?: boolean };
+      if (new TextEncoder().encode(JSON.stringify(d)).length > this.maxDocBytes)
+        return { error: true, id: d._id, status: 413, name: 'document_too_large' };
       const cur = this.docs.get(d._id);
       if ((cur ? `${cur.rev}-x` : undefined) !== d._rev)
         return { error: true, id: d._id, status: 409, name: 'conflict' };
@@ -608,6 +620,57 @@ describe('the pusher: older days', () => {
     const again = writes();
     await new TeamSync(db, host).push();
     expect(writes()).toBe(again);
+  });
+
+  it('a digest above the size limit goes in parts: every document and request within the server’s limits', async () => {
+    // 150 waits of one rule and account (~3.5 kB of digest) against a 1 kB limit; the server refuses larger
+    // documents, and request bodies above 4 kB (a proxy).
+    const d = await storeDay(3, 150);
+    couch.maxDocBytes = 1024;
+    couch.maxBodyBytes = 4096;
+    sync = new TeamSync(db, host, { digestMaxBytes: 1024, batchMaxBytes: 4000 });
+    await sync.set(CFG);
+    await sync.push();
+    expect(await sync.status()).toMatchObject({ error: null, pending: 0 });
+    expect(Math.max(...couch.bodies)).toBeLessThanOrEqual(4096);
+    const parts = ours()
+      .filter((k) => k.startsWith(`w|${d.day}|`))
+      .map((k) => couch.docs.get(k)!.doc as unknown as DigestPartDoc);
+    expect(parts.length).toBeGreaterThanOrEqual(3);
+    expect(parts.every((p) => p.kind === 'digestPart' && p.parts === parts.length)).toBe(true);
+    // The parts are the day's digest, whole.
+    expect(wholeDigest(parts)?.waits).toBe((digestDocs(AGENT_A, d.day, d.units, Infinity)[0] as DigestDoc).waits);
+    // Acknowledged: the next push, and a fresh worker's, write nothing (the same parts, the same ids).
+    const w = writes();
+    await sync.push();
+    await new TeamSync(db, host, { digestMaxBytes: 1024, batchMaxBytes: 4000 }).push();
+    expect(writes()).toBe(w);
+  });
+
+  it('a day whose digest shrinks from parts to one document: the other parts are deleted from the server', async () => {
+    const d = await storeDay(3, 150);
+    const limits = { digestMaxBytes: 1024 };
+    sync = new TeamSync(db, host, limits);
+    await sync.set(CFG);
+    await sync.push();
+    const digests = () => ours().filter((k) => k.startsWith(`w|${d.day}|`));
+    expect(digests().length).toBeGreaterThanOrEqual(3);
+    // A late reconciliation: all but 10 of the day's waits went (the rollup moved with them).
+    await db.units.bulkDelete(d.units.slice(10).map((u) => u.id));
+    await db.rollups.update(`pdd.manual3min|${d.day}|pdd|shop`, { pass: 10, updatedAt: NOW });
+    await new TeamSync(db, host, limits).push();
+    expect(digests()).toEqual([digestDocId(d.day, AGENT_A, d.units[0]!)]);
+    expect(couch.docs.get(digests()[0]!)!.doc).toEqual(digestDocs(AGENT_A, d.day, d.units.slice(0, 10))[0]);
+    // And grows again: parts again, under the same ids as before.
+    await db.units.bulkPut(d.units);
+    await db.rollups.update(`pdd.manual3min|${d.day}|pdd|shop`, { pass: 150, updatedAt: NOW + 1 });
+    await new TeamSync(db, host, limits).push();
+    expect(digests()).toEqual(
+      digestDocs(AGENT_A, d.day, d.units, 1024)
+        .map((x) => x._id)
+        .sort(),
+    );
+    expect(digests().length).toBeGreaterThanOrEqual(3);
   });
 
   it('a day pruned locally is left on the server as it is', async () => {
