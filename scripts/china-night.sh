@@ -38,6 +38,8 @@ now=$(date +%s)
 offset=$(((target - (now + 8 * 3600) % 86400 + 86400) % 86400))
 
 export TZ="${NIGHT_TZ:-America/Los_Angeles}"
+# The project's own commands (vitest) also when this is called outside npm.
+export PATH="$(cd "$(dirname "$0")/.." && pwd)/node_modules/.bin:$PATH"
 
 # A libfaketime that does not reach node would make this run an ordinary one: check that it does.
 seen=$(faketime -f "+${offset}" node -e 'process.stdout.write(String(Math.floor(Date.now() / 1000)))')
