@@ -86,7 +86,8 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
   const [state, setState] = useState<
     | { kind: 'off'; closed?: boolean }
     | { kind: 'loading' }
-    | { kind: 'error'; text: string }
+    // The error as `code: detail` (`syncErrorText` says it in the page's language when shown).
+    | { kind: 'error'; error: string }
     | { kind: 'live'; view: ShopView; stale?: string }
   >({ kind: 'loading' });
   const labels = useMemo(
@@ -146,8 +147,8 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
       link.closed = true;
       link.feed?.cancel();
       const e = syncErrorOf(err);
-      const text = syncErrorText(`${e.code}: ${e.detail}`, t);
-      setState((s) => (s.kind === 'live' ? { ...s, stale: text } : { kind: 'error', text }));
+      const error = `${e.code}: ${e.detail}`;
+      setState((s) => (s.kind === 'live' ? { ...s, stale: error } : { kind: 'error', error }));
       retry ??= setTimeout(
         () => {
           retry = undefined;
@@ -251,7 +252,9 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
       if (timer) clearTimeout(timer);
       if (retry) clearTimeout(retry);
     };
-  }, [days, unitDays, t, epoch]);
+    // Not on `t`: the language the page settles on (its stored setting, read after the first render) must not
+    // close the connection and read everything again; the errors are put in words when shown.
+  }, [days, unitDays, epoch]);
 
   return (
     <section id="ana-shop" className="rs-ana-section" aria-labelledby="ana-shop-title">
@@ -283,13 +286,13 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
         </p>
       ) : state.kind === 'error' ? (
         <p className="rs-error" role="alert" id="ana-shop-error">
-          {t('shopError', [state.text])}
+          {t('shopError', [syncErrorText(state.error, t)])}
         </p>
       ) : (
         <>
           {state.stale ? (
             <p className="rs-error" role="status" id="ana-shop-stale">
-              {t('shopStale', [state.stale])}
+              {t('shopStale', [syncErrorText(state.stale, t)])}
             </p>
           ) : null}
           <p className="rs-help" id="ana-shop-period">

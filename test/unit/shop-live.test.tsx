@@ -167,6 +167,9 @@ afterEach(() => {
   fakeFetch.mockClear();
   vi.mocked(ask).mockClear();
   globalThis.__rsShopFirst = undefined;
+  // A test that set the page's stored view or the system time leaves neither behind, passed or failed.
+  localStorage.clear();
+  vi.useRealTimers();
 });
 
 describe('the owner view: first screen without PouchDB, then the feed from the first read', () => {
@@ -370,6 +373,25 @@ describe('the owner view: the start the page’s first script began (analytics-f
       expect(events.filter((e) => e === first)).toHaveLength(1);
     expect(server.since).toEqual([7]);
     expect(globalThis.__rsShopFirst).toBeUndefined();
+  });
+
+  it('the page’s language settling after the view took it (a re-render with another `t`) neither reconnects nor reads again', async () => {
+    const server = new FakeServer([summaryDoc(A, DAY, [rollup(3)]), agentDoc(A, 'A')]);
+    servers.push(server);
+    serving = server;
+    const { connect } = early({ ok: true, ...CONN });
+    // The page renders first in the browser's language, then in the one its stored setting names.
+    const view = render(<ShopLiveSection t={catalogTranslate('zh_CN')} now={NOW} />);
+    await waitFor(() => expect(server.feeds).toHaveLength(1), { timeout: 3000 });
+    const zhTitle = view.container.querySelector('#ana-shop-title')?.textContent;
+    view.rerender(<ShopLiveSection t={catalogTranslate('en')} now={NOW} />);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(view.container.querySelector('#ana-shop-title')?.textContent).not.toBe(zhTitle);
+    expect(rulesPass(view)).toBe('3');
+    expect(connect).toHaveBeenCalledTimes(1);
+    expect(asked()).toBe(0);
+    expect(events.filter((e) => e === 'fetch /')).toHaveLength(1);
+    expect(server.feeds).toHaveLength(1);
   });
 
   it('is taken while still under way (the view waits for it, it does not start a second read)', async () => {
