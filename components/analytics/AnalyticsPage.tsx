@@ -125,6 +125,12 @@ export function AnalyticsPage({
     return () => clearTimeout(timer);
   }, [hold, shopHoldMs]);
   const shopShown = useCallback(() => setHold(false), []);
+  // Left for this computer's view: the hold is over for good (a switch back does not bring it again), and a start
+  // the first script began for the team view is not kept for later (its connection may be stale by then).
+  if (hold && st.view !== 'team') setHold(false);
+  useEffect(() => {
+    if (st.view !== 'team') globalThis.__rsShopFirst = undefined;
+  }, [st.view]);
   const [painted, setPainted] = useState(false);
   // The first read is of the page's first day and range: once either changed (the person chose another range while
   // it ran), its figures are not shown and it is not waited for; its settings (language, rules) still hold.

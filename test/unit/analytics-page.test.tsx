@@ -449,5 +449,18 @@ describe('Analytics page opened in its team view', () => {
     expect(ownFigures()).toBeNull();
     fireEvent.change(screen.getByRole('combobox', { name: '数据' }), { target: { value: 'local' } });
     await vi.waitFor(() => expect(ownFigures()).not.toBeNull(), { timeout: 5000 });
+    // Back to the team view: its own figures stay (the hold was the page's opening only).
+    fireEvent.change(screen.getByRole('combobox', { name: '数据' }), { target: { value: 'team' } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(ownFigures()).not.toBeNull();
+  });
+
+  it('a start the first script began is dropped when the page leaves the team view before the owner view took it', async () => {
+    await seed();
+    useAnalyticsStore.setState({ view: 'local' });
+    const start = { days: [], unitDays: [] } as unknown as NonNullable<typeof globalThis.__rsShopFirst>;
+    globalThis.__rsShopFirst = start;
+    render(<AnalyticsPage />);
+    await vi.waitFor(() => expect(globalThis.__rsShopFirst).toBeUndefined(), { timeout: 3000 });
   });
 });
