@@ -330,14 +330,16 @@ export class Recompute {
  * Commits the current Dexie transaction now (`IDBTransaction.commit()`): the caller has made its last request. Dexie
  * commits an explicit transaction only by the browser's auto-commit, once every request has been answered and the
  * callbacks are done. A request made after this would fail, so it is called only where none can follow. Where the
- * browser has no `commit()` the auto-commit does it as before.
+ * browser has no `commit()` the auto-commit does it as before. Once committing, the transaction can no longer roll
+ * back: a failure after this leaves the writes stored, so the intake reloads its mirrors when it fails
+ * (`Sentinel.ingest`).
  */
 function commitNow(): void {
   const idb = (Dexie.currentTransaction as { idbtrans?: IDBTransaction } | null)?.idbtrans;
   try {
     if (typeof idb?.commit === 'function') idb.commit();
   } catch {
-    // Not active (it cannot be here: the writes were just made in it): the auto-commit does it.
+    // No longer active (an abort under way): the auto-commit, or the abort, ends it as before.
   }
 }
 

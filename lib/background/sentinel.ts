@@ -290,74 +290,81 @@ export class Sentinel {
       });
       const db = this.db;
       // One transaction: the messages, then what they change (clocks, units, rollups).
-      const { stored, staged } = await db.transaction('rw', RECOMPUTE_TABLES(db), async () => {
-        // One batch of reads for what follows (each awaited request is a round trip to the browser's database): the
-        // stored copies of these messages (from the thread cache when it holds their conversation, else read by key),
-        // the clocks of the conversations shown, and, when they are few (a new message; not a page's whole list read
-        // again), what recomputing them needs: their units, this account's coverage.
-        const cache = this.recomputer.threads;
-        const generation = cache.generation;
-        let unheld = rows.filter((r) => !cache.peek(r.conv));
-        const shown = [...new Set(rows.map((r) => r.conv))];
-        const pre = emptyPrefetch();
-        const few = shown.length <= PREFETCH_WITH_INTAKE;
-        const [read, readClocks] = await Promise.all([
-          unheld.length ? db.events.bulkGet(unheld.map((r) => r.key)) : [],
-          // The prefetch reads the clocks of the conversations it is given: not read twice.
-          few ? [] : db.clocks.bulkGet(shown),
-          this.recomputer.prefetch(pre, few ? shown : [], now, {
-            accounts: [{ platform: msg.platform, account }],
-            threads: false,
-            aggregates: few,
-          }),
-        ]);
-        const clocks = few ? shown.map((c) => pre.clocks.get(c)) : readClocks;
-        let copies = read;
-        // The cache was cleared while the reads waited (a space recovery deleted messages): read every copy here.
-        if (cache.generation !== generation) {
-          unheld = rows;
-          copies = await db.events.bulkGet(rows.map((r) => r.key));
-        }
-        const readByKey = new Map(unheld.map((r, i) => [r.key, copies[i]]));
-        const fresh = new Map<string, EventRow>();
-        // When the page showed each conversation (any of its events: new, known again, or a counter reading).
-        const sighted = new Map<string, number>();
-        for (const r of rows) {
-          sighted.set(r.conv, Math.max(sighted.get(r.conv) ?? -Infinity, r.observedAt));
-          const prev = fresh.get(r.key) ?? cache.peek(r.conv)?.byKey.get(r.key) ?? readByKey.get(r.key);
-          if (!prev || betterTime(r, prev)) {
-            fresh.set(r.key, prev ? { ...prev, ...r, observedAt: Math.min(prev.observedAt, r.observedAt) } : r);
+      const { stored, staged } = await db
+        .transaction('rw', RECOMPUTE_TABLES(db), async () => {
+          // One batch of reads for what follows (each awaited request is a round trip to the browser's database): the
+          // stored copies of these messages (from the thread cache when it holds their conversation, else read by key),
+          // the clocks of the conversations shown, and, when they are few (a new message; not a page's whole list read
+          // again), what recomputing them needs: their units, this account's coverage.
+          const cache = this.recomputer.threads;
+          const generation = cache.generation;
+          let unheld = rows.filter((r) => !cache.peek(r.conv));
+          const shown = [...new Set(rows.map((r) => r.conv))];
+          const pre = emptyPrefetch();
+          const few = shown.length <= PREFETCH_WITH_INTAKE;
+          const [read, readClocks] = await Promise.all([
+            unheld.length ? db.events.bulkGet(unheld.map((r) => r.key)) : [],
+            // The prefetch reads the clocks of the conversations it is given: not read twice.
+            few ? [] : db.clocks.bulkGet(shown),
+            this.recomputer.prefetch(pre, few ? shown : [], now, {
+              accounts: [{ platform: msg.platform, account }],
+              threads: false,
+              aggregates: few,
+            }),
+          ]);
+          const clocks = few ? shown.map((c) => pre.clocks.get(c)) : readClocks;
+          let copies = read;
+          // The cache was cleared while the reads waited (a space recovery deleted messages): read every copy here.
+          if (cache.generation !== generation) {
+            unheld = rows;
+            copies = await db.events.bulkGet(rows.map((r) => r.key));
           }
-        }
-        const byConv = new Map<string, EventRow[]>();
-        for (const r of fresh.values()) {
-          const list = byConv.get(r.conv);
-          if (list) list.push(r);
-          else byConv.set(r.conv, [r]);
-        }
-        // Conversations with nothing new whose verdict this sighting may settle (a wait past its deadline that nothing
-        // watched: see lateSighting).
-        const settle = shown.filter((c, i) => {
-          if (byConv.has(c)) return false;
-          const clock = clocks[i];
-          return (
-            clock !== undefined &&
-            (clock.status === 'unknown' ||
-              (clock.status === 'pending' && clock.dueAt !== null && clock.dueAt < sighted.get(c)!))
-          );
+          const readByKey = new Map(unheld.map((r, i) => [r.key, copies[i]]));
+          const fresh = new Map<string, EventRow>();
+          // When the page showed each conversation (any of its events: new, known again, or a counter reading).
+          const sighted = new Map<string, number>();
+          for (const r of rows) {
+            sighted.set(r.conv, Math.max(sighted.get(r.conv) ?? -Infinity, r.observedAt));
+            const prev = fresh.get(r.key) ?? cache.peek(r.conv)?.byKey.get(r.key) ?? readByKey.get(r.key);
+            if (!prev || betterTime(r, prev)) {
+              fresh.set(r.key, prev ? { ...prev, ...r, observedAt: Math.min(prev.observedAt, r.observedAt) } : r);
+            }
+          }
+          const byConv = new Map<string, EventRow[]>();
+          for (const r of fresh.values()) {
+            const list = byConv.get(r.conv);
+            if (list) list.push(r);
+            else byConv.set(r.conv, [r]);
+          }
+          // Conversations with nothing new whose verdict this sighting may settle (a wait past its deadline that nothing
+          // watched: see lateSighting).
+          const settle = shown.filter((c, i) => {
+            if (byConv.has(c)) return false;
+            const clock = clocks[i];
+            return (
+              clock !== undefined &&
+              (clock.status === 'unknown' ||
+                (clock.status === 'pending' && clock.dueAt !== null && clock.dueAt < sighted.get(c)!))
+            );
+          });
+          if (!fresh.size && !settle.length) return { stored: 0, staged: null };
+          // Issued now, awaited with the recompute (which waits for it before any write of its own to events).
+          const written = fresh.size ? db.events.bulkPut([...fresh.values()]) : undefined;
+          const [, staged] = await Promise.all([
+            written,
+            // The last requests of this transaction: it commits as soon as they are made (`commitEarly`).
+            this.recomputer.within([...byConv.keys(), ...settle], now, { added: byConv, sighted, written }, pre, {
+              commitEarly: true,
+            }),
+          ]);
+          return { stored: fresh.size - staged.dropped, staged };
+        })
+        .catch(async (err: unknown) => {
+          // Failed after its early commit (`commitEarly`), the transaction cannot roll back: some writes may be stored
+          // that the mirrors were never told of. They are read again from the database (as at start).
+          await this.reload(now).catch(() => undefined);
+          throw err;
         });
-        if (!fresh.size && !settle.length) return { stored: 0, staged: null };
-        // Issued now, awaited with the recompute (which waits for it before any write of its own to events).
-        const written = fresh.size ? db.events.bulkPut([...fresh.values()]) : undefined;
-        const [, staged] = await Promise.all([
-          written,
-          // The last requests of this transaction: it commits as soon as they are made (`commitEarly`).
-          this.recomputer.within([...byConv.keys(), ...settle], now, { added: byConv, sighted, written }, pre, {
-            commitEarly: true,
-          }),
-        ]);
-        return { stored: fresh.size - staged.dropped, staged };
-      });
       if (staged) this.commit(staged, now);
       await this.afterChange(now);
       return { stored, conversations: staged?.convs ?? 0 };
@@ -484,9 +491,14 @@ export class Sentinel {
   private async recompute(convs: string[], now: number): Promise<void> {
     const db = this.db;
     // An async callback: Dexie follows native awaits through nested async calls only from an async function.
-    const staged = await db.transaction('rw', RECOMPUTE_TABLES(db), async () =>
-      this.recomputer.within(convs, now, undefined, undefined, { commitEarly: true }),
-    );
+    const staged = await db
+      .transaction('rw', RECOMPUTE_TABLES(db), async () =>
+        this.recomputer.within(convs, now, undefined, undefined, { commitEarly: true }),
+      )
+      .catch(async (err: unknown) => {
+        await this.reload(now).catch(() => undefined); // as in `ingest`: writes stored after an early commit
+        throw err;
+      });
     this.commit(staged, now);
   }
 

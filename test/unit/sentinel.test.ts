@@ -850,6 +850,30 @@ describe('Sentinel (background logic)', () => {
       await expectRollupsMatchUnits(db);
     });
 
+    it('an intake that fails after its early commit (its writes stored, its mirrors not told) reloads the mirrors from the database', async () => {
+      const s = new Sentinel(db, host);
+      await s.health(watching(), 7);
+      await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'))]));
+      host.clock = t('10:01:00');
+      await s.ingest(msg([ev('pdd', 'buyerA', 'human', t('10:01:00'))]));
+      expect(host.badge.text).toBe('');
+      // The recompute makes its writes and commits, then something fails before the intake returns.
+      const recomputer = (s as unknown as { recomputer: { within: (...a: unknown[]) => Promise<unknown> } }).recomputer;
+      const within = recomputer.within.bind(recomputer);
+      vi.spyOn(recomputer, 'within').mockImplementation(async (...a: unknown[]) => {
+        await within(...a);
+        throw new Error('after the commit');
+      });
+      host.clock = t('10:02:00');
+      await expect(s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:02:00'))]))).rejects.toThrow('after the commit');
+      vi.restoreAllMocks();
+      const stored = await db.clocks.get('pdd|shop-main|buyerA');
+      // Stored (committed early), so the badge must count it: from the mirrors as reloaded, not as they were.
+      expect(stored).toMatchObject({ status: 'pending', startedAt: t('10:02:00') });
+      await s.tick();
+      expect(host.badge.text).toBe('3:00');
+    });
+
     it('a message whose per-day row must be rebuilt (malformed) waits for the auto-commit: the rebuild reads in the same transaction', async () => {
       const s = new Sentinel(db, host);
       await s.health(watching(), 7);
