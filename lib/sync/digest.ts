@@ -139,14 +139,20 @@ export function digestDocs(
     });
 }
 
+/** `#<part>|` in a part's id (at most `MAX_DIGEST_PARTS`) and a `"_rev":"<n>-<32 hex>",` the server adds. */
+const PART_ID_AND_REV_BYTES =
+  `#${MAX_DIGEST_PARTS}|`.length + '"_rev":"9999999-00000000000000000000000000000000",'.length;
+
 /** A digest's sorted entries cut into consecutive parts, each document within `maxBytes` (at least one entry each). */
 function splitDigest(whole: DigestDoc, entries: readonly string[], maxBytes: number): DigestPartDoc[] {
   const { kind: _, waits, ...base } = whole;
   const set = hash64(waits);
-  // A part's size without its entries, with the widest part numbers (entries are ASCII: one byte a character).
+  // A part's size without its entries, with the widest part numbers (entries are ASCII: one byte a character), less
+  // what a part's document has beyond part 0's fields: the `#<i>|` in its id and the server's `_rev` on an update.
   const room =
     maxBytes -
-    jsonBytes({ ...base, kind: 'digestPart', waits: '', part: MAX_DIGEST_PARTS, parts: MAX_DIGEST_PARTS, set });
+    jsonBytes({ ...base, kind: 'digestPart', waits: '', part: MAX_DIGEST_PARTS, parts: MAX_DIGEST_PARTS, set }) -
+    PART_ID_AND_REV_BYTES;
   const runs: string[][] = [];
   let run: string[] = [];
   let size = 0;

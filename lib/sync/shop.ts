@@ -239,8 +239,9 @@ export async function readUnits(
 
 /**
  * Digest ids per request (each id is a key of one `_all_docs` POST): a digest is ~20 bytes a wait, so a busy shared
- * account's day (5 000 waits) is ~100 kB, and 20 of them ~2 MB a response; a document is at most `DIGEST_MAX_BYTES`
- * (a larger digest is in parts), so a response at most ~5 MB.
+ * account's day (5 000 waits) is ~100 kB, and 20 of them ~2 MB a response. A digest pushed since parts exist is at
+ * most `DIGEST_MAX_BYTES` (a larger one is in parts), so ~5 MB a response at most; one pushed whole before that may be
+ * larger (up to the server's document limit).
  */
 const DIGESTS_PER_READ = 20;
 
