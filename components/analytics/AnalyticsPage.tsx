@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { Component, lazy, Suspense, useCallback, useEffect, useState, type ReactNode } from 'react';
 import {
   accountBreakdownFromStats,
   completeDaysScope,
@@ -35,6 +35,7 @@ import {
   TrendsSection,
 } from './Sections';
 import { StaffingSection } from './Staffing';
+import type { Translate } from '@/lib/badge';
 import { useAnalyticsStore } from './store';
 import { TeamDataSection } from './TeamData';
 
@@ -46,10 +47,38 @@ let shopLive: Promise<typeof import('./ShopLive')> | undefined;
  */
 export const loadShopLive = () =>
   (shopLive ??= import('./ShopLive').catch((err: unknown) => {
-    shopLive = undefined; // tried again by the next render
+    shopLive = undefined; // not kept: the next call loads it again (the view's first render, after the entry's)
     throw err;
   }));
 const ShopLiveSection = lazy(() => loadShopLive().then((m) => ({ default: m.ShopLiveSection })));
+
+/**
+ * The owner's live view could not be loaded (its chunk missing: the extension was updated while the page was open):
+ * the page says so in its place, releases its own figures (`onFailed`) and stays usable, instead of going blank.
+ */
+class ShopLiveBoundary extends Component<
+  { t: Translate; onFailed: () => void; children: ReactNode },
+  { error?: string }
+> {
+  override state: { error?: string } = {};
+  static getDerivedStateFromError(err: unknown) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
+  override componentDidCatch() {
+    this.props.onFailed();
+  }
+  override render() {
+    if (this.state.error === undefined) return this.props.children;
+    const { t } = this.props;
+    return (
+      <section id="ana-shop">
+        <p className="rs-error" role="alert" id="ana-shop-error">
+          {t('shopLoadFailed', [this.state.error])}
+        </p>
+      </section>
+    );
+  }
+}
 
 /** How long the page's own figures wait at most for the owner's live view's first screen (page opened in it). */
 export const SHOP_FIRST_HOLD_MS = 2000;
@@ -312,9 +341,11 @@ export function AnalyticsPage({
       </section>
 
       {team ? (
-        <Suspense fallback={null}>
-          <ShopLiveSection t={t} now={now} onShown={shopShown} />
-        </Suspense>
+        <ShopLiveBoundary t={t} onFailed={shopShown}>
+          <Suspense fallback={null}>
+            <ShopLiveSection t={t} now={now} onShown={shopShown} />
+          </Suspense>
+        </ShopLiveBoundary>
       ) : null}
       {loading ? (
         <p className="rs-empty" role="status">
