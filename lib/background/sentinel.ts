@@ -164,11 +164,18 @@ export class Sentinel {
     return { startError: this.startError, settingsReset: recent };
   }
 
-  /** Fills the mirrors (see `clockMirror`) from the database. */
+  /** Fills the tab registry and the mirrors (see `clockMirror`) from the database. */
   private async reload(now: number): Promise<void> {
+    await Promise.all([this.tabs.reload(), this.reloadMirrors(now)]);
+  }
+
+  /**
+   * Fills the clock mirror from the database and forgets the cached threads: at start, and after a transaction that
+   * failed once it could no longer roll back (`ingest`, `recompute`: its writes may be stored, the mirrors untold).
+   */
+  private async reloadMirrors(now: number): Promise<void> {
     const since = now - Math.max(BREACH_SHOWN_MS, UNKNOWN_RECHECK_MS);
-    const [, pending, breached, unknown] = await Promise.all([
-      this.tabs.reload(),
+    const [pending, breached, unknown] = await Promise.all([
       clocksWithStatus(this.db, 'pending'),
       clocksSince(this.db, 'breached', since),
       clocksSince(this.db, 'unknown', since),
@@ -362,7 +369,7 @@ export class Sentinel {
         .catch(async (err: unknown) => {
           // Failed after its early commit (`commitEarly`), the transaction cannot roll back: some writes may be stored
           // that the mirrors were never told of. They are read again from the database (as at start).
-          await this.reload(now).catch(() => undefined);
+          await this.reloadMirrors(now).catch(() => undefined);
           throw err;
         });
       if (staged) this.commit(staged, now);
@@ -496,7 +503,7 @@ export class Sentinel {
         this.recomputer.within(convs, now, undefined, undefined, { commitEarly: true }),
       )
       .catch(async (err: unknown) => {
-        await this.reload(now).catch(() => undefined); // as in `ingest`: writes stored after an early commit
+        await this.reloadMirrors(now).catch(() => undefined); // as in `ingest`: writes stored after an early commit
         throw err;
       });
     this.commit(staged, now);
