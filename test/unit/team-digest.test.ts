@@ -131,6 +131,23 @@ const figures = (v: ReturnType<typeof shopView>) => ({
 const total = (v: ReturnType<typeof shopView>) =>
   v.metrics.reduce((n, m) => n + Object.values(m.counts).reduce((a, b) => a + b, 0), 0);
 
+/**
+ * The server's documents read by id (`_all_docs` with `keys`, as `readDigests` asks), each request's ids kept in
+ * `asked`; and an owner view's documents holding the server's summaries (the first screen's).
+ */
+function keyedServer(server: Map<string, SyncDoc>) {
+  const asked: string[][] = [];
+  const remote = {
+    allDocs: async (opts: { keys?: string[] }) => {
+      asked.push(opts.keys!);
+      return { rows: opts.keys!.flatMap((id) => (server.has(id) ? [{ id, key: id, doc: server.get(id) }] : [])) };
+    },
+  };
+  const docs = new ShopDocs(true);
+  for (const d of server.values()) if (d.kind === 'summary') docs.apply(d._id, d);
+  return { remote, asked, docs };
+}
+
 describe('digest entries', () => {
   it('pack a unit (hash, result, reply offset) and read back; malformed entries are refused', () => {
     const u = unit();
@@ -240,15 +257,7 @@ describe('the shop view of older days from digests', () => {
   it('the owner view reads only the digests of shared keys, each once, and then shows the units’ figures', async () => {
     const shop = generated(11);
     const server = new Map(pushed(shop).map((d) => [d._id, d]));
-    const asked: string[][] = [];
-    const remote = {
-      allDocs: async (opts: { keys?: string[] }) => {
-        asked.push(opts.keys!);
-        return { rows: opts.keys!.flatMap((id) => (server.has(id) ? [{ id, key: id, doc: server.get(id) }] : [])) };
-      },
-    };
-    const docs = new ShopDocs(true);
-    for (const d of server.values()) if (d.kind === 'summary') docs.apply(d._id, d);
+    const { remote, asked, docs } = keyedServer(server);
     const n = await readDigests(remote, docs, OLD_DAYS);
     const ids = asked.flat();
     expect(ids.length).toBe(n);
@@ -383,15 +392,7 @@ describe('digests above the size limit (pushed in parts)', () => {
   it('the owner view reads a split digest’s other parts after its part 0, once, then shows the units’ figures', async () => {
     const shop = generated(25, 300);
     const server = new Map(pushed(shop, () => true, LIMIT).map((d) => [d._id, d]));
-    const asked: string[][] = [];
-    const remote = {
-      allDocs: async (opts: { keys?: string[] }) => {
-        asked.push(opts.keys!);
-        return { rows: opts.keys!.flatMap((id) => (server.has(id) ? [{ id, key: id, doc: server.get(id) }] : [])) };
-      },
-    };
-    const docs = new ShopDocs(true);
-    for (const d of server.values()) if (d.kind === 'summary') docs.apply(d._id, d);
+    const { remote, asked, docs } = keyedServer(server);
     const n = await readDigests(remote, docs, OLD_DAYS);
     const ids = asked.flat();
     expect(ids.length).toBe(n);
