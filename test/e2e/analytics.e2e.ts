@@ -5,9 +5,11 @@ import { agentsNeeded, buildExport, dayWeekday } from '../../lib/analytics';
 import { addDays } from '../../lib/compliance';
 import { chinaDay, chinaTime } from '../../lib/engine/time';
 import { buildDayStats } from '../../lib/analytics/daystats';
-import type { UnitRow } from '../../lib/model';
+import type { UnitResult, UnitRow } from '../../lib/model';
 import { putDayStats, putRows, readStore, seedSettings, type Row } from './db';
 import { launchExtension, type ExtensionHarness } from './harness';
+import { rollupRow } from '../unit/helpers/rollups';
+import { unitRow } from '../unit/helpers/units';
 
 let ext: ExtensionHarness;
 const now = Date.now();
@@ -16,51 +18,25 @@ const ago = (n: number) => addDays(today, -n);
 const D = ago(2); // the busy day
 const OTHER = '33333333-cccc-4ccc-8ccc-333333333333';
 
-function rollup(day: string, counts: Record<string, number>, account = 'shop'): Row {
-  return {
-    id: `pdd.manual3min|${day}|pdd|${account}`,
-    metric: 'pdd.manual3min',
-    day,
-    platform: 'pdd',
-    account,
-    pass: 0,
-    fail: 0,
-    pending: 0,
-    unknown: 0,
-    notAssessed: 0,
-    cappedSum: 0,
-    cappedCount: 0,
-    updatedAt: now,
-    ...counts,
-  };
-}
+const rollup = (day: string, counts: Record<string, number>, account = 'shop'): Row => ({
+  ...rollupRow('pdd.manual3min', day, { updatedAt: now, ...counts }, account),
+});
 
-function unit(
+const unit = (
   buyer: string,
   day: string,
   startAt: number,
   result: string,
   responseSec: number | null,
   nick?: string,
-): Row {
-  return {
+): Row => ({
+  ...unitRow('pdd.manual3min', day, startAt, result as UnitResult, responseSec, {
     id: `pdd.manual3min|pdd|shop|${buyer}|${day}`,
-    metric: 'pdd.manual3min',
-    platform: 'pdd',
-    account: 'shop',
     buyer,
-    conv: `pdd|shop|${buyer}`,
     ...(nick && { buyerNick: nick }),
-    day,
-    startAt,
-    dueAt: startAt + 180_000,
-    replyAt: responseSec === null ? null : startAt + responseSec * 1000,
-    responseSec,
-    cappedSec: null,
-    result,
     rulesVersion: 'e2e',
-  };
-}
+  }),
+});
 
 function event(buyer: string, author: string, at: number, id: string): Row {
   return {

@@ -1,33 +1,18 @@
 /** The popup against seeded data, in Chromium: the numbers it shows are the seeded ones, per platform rule. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chinaDay } from '../../lib/engine/time';
-import { putRows, seedSettings } from './db';
+import { putRows, seedSettings, type Row } from './db';
 import { launchExtension, type ExtensionHarness } from './harness';
+import { rollupRow } from '../unit/helpers/rollups';
 
 let ext: ExtensionHarness;
 const now = Date.now();
 const today = chinaDay(now);
 const dayAgo = (n: number) => chinaDay(now - n * 86_400_000);
 
-function rollup(metric: string, day: string, counts: Record<string, number>) {
-  const platform = metric.split('.')[0];
-  return {
-    id: `${metric}|${day}|${platform}|shop`,
-    metric,
-    day,
-    platform,
-    account: 'shop',
-    pass: 0,
-    fail: 0,
-    pending: 0,
-    unknown: 0,
-    notAssessed: 0,
-    cappedSum: 0,
-    cappedCount: 0,
-    updatedAt: now,
-    ...counts,
-  };
-}
+const rollup = (metric: string, day: string, counts: Record<string, number>): Row => ({
+  ...rollupRow(metric, day, { updatedAt: now, ...counts }),
+});
 
 beforeAll(async () => {
   ext = await launchExtension();

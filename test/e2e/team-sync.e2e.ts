@@ -26,6 +26,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chinaDay } from '../../lib/engine/time';
 import { allDayOverrides, putRows, readStore, seedSettings, type Row } from './db';
 import { REPO_ROOT, launchExtension, startStaticServer, type ExtensionHarness, type StaticServer } from './harness';
+import { rollupRow } from '../unit/helpers/rollups';
 
 declare const demo: { buyerSays(uid: string, text?: string): string };
 
@@ -398,20 +399,8 @@ describe('team sync to the shop’s CouchDB', () => {
     await putRows(
       ext.b,
       'rollups',
-      old.map((day) => ({
-        id: `${METRIC}|${day}|pdd|${SHOP}`,
-        metric: METRIC,
-        day,
-        platform: 'pdd',
-        account: SHOP,
-        pass: 1,
-        fail: 1,
-        pending: 0,
-        unknown: 0,
-        notAssessed: 0,
-        cappedSum: 210,
-        cappedCount: 2,
-        updatedAt: Date.now(),
+      old.map((day): Row => ({
+        ...rollupRow(METRIC, day, { pass: 1, fail: 1, cappedSum: 210, cappedCount: 2, updatedAt: Date.now() }, SHOP),
       })),
     );
     const page = await buyerWaits('b', '511920'); // a change: B tries to push, and fails
@@ -462,20 +451,13 @@ describe('team sync to the shop’s CouchDB', () => {
     await putRows(
       ext.a,
       'rollups',
-      old.map((day) => ({
-        id: `${METRIC}|${day}|pdd|${SHOP}`,
-        metric: METRIC,
-        day,
-        platform: 'pdd',
-        account: SHOP,
-        pass: 2,
-        fail: 0,
-        pending: 0,
-        unknown: 1,
-        notAssessed: 0,
-        cappedSum: 60,
-        cappedCount: 2,
-        updatedAt: Date.now(),
+      old.map((day): Row => ({
+        ...rollupRow(
+          METRIC,
+          day,
+          { pass: 2, fail: 0, unknown: 1, cappedSum: 60, cappedCount: 2, updatedAt: Date.now() },
+          SHOP,
+        ),
       })),
     );
     // A worker's first push compares every day with the server (these rows were written behind Dexie's back).
