@@ -32,9 +32,10 @@ import {
   WAITING_MAX_AGE_MS,
   agentDoc,
   agentDocId,
-  clockDoc,
   clockScope,
   contentKey,
+  queueDoc,
+  queueDocId,
   digestScope,
   rollupDoc,
   rollupScope,
@@ -243,7 +244,7 @@ export class TeamSync {
   }
 
   /**
-   * Deletes this agent's waiting-buyer documents (`c|<agent>|…`) from `cfg`'s database, after any push still
+   * Deletes this agent's waiting-buyer documents (its queue `q|<agent>`, and `c|<agent>|…` as older versions sent) from `cfg`'s database, after any push still
    * running; never throws, never waits longer than `WITHDRAW_TIMEOUT_MS`. Only with the origin still granted.
    */
   private async withdraw(cfg: SyncConfig): Promise<{ withdraw: 'done' | 'failed'; detail?: string }> {
@@ -266,8 +267,11 @@ export class TeamSync {
           const remote = this.remoteDb ?? this.open(cfg);
           const agent = this.agent ?? (await agentId(this.db));
           if (over) return;
-          const have = await readScope(remote, clockScope(agent));
-          const gone = [...have].map(([id, cur]) => ({ _id: id, _rev: cur.rev, _deleted: true }));
+          const [clocks, queue] = await Promise.all([
+            readScope(remote, clockScope(agent)),
+            readScope(remote, queueDocId(agent)),
+          ]);
+          const gone = [...clocks, ...queue].map(([id, cur]) => ({ _id: id, _rev: cur.rev, _deleted: true }));
           if (!gone.length || over) return;
           const results = await remote.bulkDocs(gone);
           const refused = results.filter((r) => !('ok' in r && r.ok)).length;
@@ -579,8 +583,11 @@ export class TeamSync {
       out.set(digestScope(day, agent), new Map());
       for (const d of digestDocs(agent, day, units, this.opts.digestMaxBytes)) put(digestScope(day, agent), d);
     }
-    for (const c of clocks)
-      if ((c.startedAt ?? c.lastMessageAt) >= now - WAITING_MAX_AGE_MS) put(clockScope(agent), clockDoc(agent, c));
+    // The buyers waiting now: one queue document; the scope of the one-per-conversation documents older versions
+    // sent stays, empty, so that those are deleted.
+    out.set(queueDocId(agent), new Map());
+    const queue = queueDoc(agent, clocks, now);
+    if (queue.clocks.length) put(queueDocId(agent), queue); // nobody waiting: no queue document
     put(agentDocId(agent), agentDoc(agent, label));
     this.stats.rowsRead += units.length + rollups.length + clocks.length;
     return out;
@@ -600,6 +607,7 @@ export class TeamSync {
     const needed = [
       ...recent.flatMap((d) => [unitScope(d, agent), rollupScope(d, agent), summaryDocId(d, agent)]),
       clockScope(agent),
+      queueDocId(agent),
       agentDocId(agent),
     ];
     if (!needed.every((sc) => this.scopes.has(sc))) return undefined;
@@ -617,13 +625,13 @@ export class TeamSync {
     };
     const unitIds = [...dirty.units];
     const rollupIds = [...dirty.rollups];
-    const clockKeys = [...dirty.clocks];
+    // A changed clock: the agent's queue again, from every waiting clock (a few dozen rows, by the status index).
     const [units, rollups, clocks] = await Promise.all([
       this.db.units.bulkGet(unitIds),
       this.db.rollups.bulkGet(rollupIds),
-      this.db.clocks.bulkGet(clockKeys),
+      dirty.clocks.size ? this.db.clocks.where('status').anyOf(WAITING).toArray() : undefined,
     ]);
-    this.stats.rowsRead += unitIds.length + rollupIds.length + clockKeys.length;
+    this.stats.rowsRead += unitIds.length + rollupIds.length + (clocks?.length ?? 0);
     const first = oldestSyncedDay(now);
     const dayRows = <R extends { day: string }>(
       ids: string[],
@@ -658,12 +666,11 @@ export class TeamSync {
         g.add(summaryDocId(day, agent));
       }
     }
-    clockKeys.forEach((key, i) => {
-      const c = clocks[i];
-      if (c && WAITING.includes(c.status) && (c.startedAt ?? c.lastMessageAt) >= now - WAITING_MAX_AGE_MS)
-        put(clockScope(agent), clockDoc(agent, c));
-      else drop(clockScope(agent), key);
-    });
+    if (clocks) {
+      const queue = queueDoc(agent, clocks, now);
+      if (queue.clocks.length) put(queueDocId(agent), queue);
+      else gone.set(queueDocId(agent), new Set([queueDocId(agent)]));
+    }
     return { want, gone };
   }
 }

@@ -27,6 +27,7 @@ import {
   WAITING_MAX_AGE_MS,
   asSyncDoc,
   preferClock,
+  queueClocks,
   preferUnit,
   type ClockDoc,
   type DigestDoc,
@@ -372,9 +373,13 @@ export function shopView(
       const list = ownRollups.get(d.agent);
       if (list) list.push(d);
       else ownRollups.set(d.agent, [d]);
-    } else if (d.kind === 'clock' && WAITING.includes(d.status)) {
-      const cur = clocks.get(d.conv);
-      if (!cur || preferClock(d, cur) < 0) clocks.set(d.conv, d);
+    } else if (d.kind === 'clock' || d.kind === 'queue') {
+      // An agent's queue (one document for its waiting buyers) or one waiting buyer (`c|`, as older versions sent).
+      for (const c of d.kind === 'queue' ? queueClocks(d) : [d]) {
+        if (!WAITING.includes(c.status)) continue;
+        const cur = clocks.get(c.conv);
+        if (!cur || preferClock(c, cur) < 0) clocks.set(c.conv, c);
+      }
     }
   }
   for (const s of summaries)
