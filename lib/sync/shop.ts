@@ -295,6 +295,8 @@ export interface ShopView {
   agents: AgentFigures[];
   /** Buyers waiting now, one per conversation across agents, the earliest deadline first. */
   waiting: (ClockDoc & { label: string })[];
+  /** Buyers waiting beyond what the agents' queues list (`QueueDoc.more`: an agent with over `QUEUE_MAX`). */
+  unlisted: number;
 }
 
 const rateOf = (c: Record<UnitResult, number>) => (c.pass + c.fail ? c.pass / (c.pass + c.fail) : null);
@@ -320,6 +322,7 @@ export function shopView(
   const bestRollup = new Map<string, RollupDoc>();
   const ownRollups = new Map<string, RollupDoc[]>();
   const clocks = new Map<string, ClockDoc>();
+  let unlisted = 0;
   // The latest reply any agent saw per conversation: a waiting copy from an agent who did not see it (browser
   // closed, tab not watching) is not a buyer waiting.
   const replied = new Map<string, number>();
@@ -375,6 +378,7 @@ export function shopView(
       else ownRollups.set(d.agent, [d]);
     } else if (d.kind === 'clock' || d.kind === 'queue') {
       // An agent's queue (one document for its waiting buyers) or one waiting buyer (`c|`, as older versions sent).
+      if (d.kind === 'queue') unlisted += d.more ?? 0;
       for (const c of d.kind === 'queue' ? queueClocks(d) : [d]) {
         if (!WAITING.includes(c.status)) continue;
         const cur = clocks.get(c.conv);
@@ -456,6 +460,7 @@ export function shopView(
       .filter((c) => now === undefined || (c.startedAt ?? c.lastMessageAt) >= now - WAITING_MAX_AGE_MS)
       .map((c) => ({ ...c, label: labels.get(c.agent) ?? '' }))
       .sort((a, b) => (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity) || (a.conv < b.conv ? -1 : 1)),
+    unlisted,
   };
 }
 

@@ -113,6 +113,11 @@ describe('documents', () => {
     expect(capped.clocks).toHaveLength(QUEUE_MAX);
     expect(capped.clocks[0]!.conv).toBe('pdd|shop|m0');
     expect(capped.more).toBe(3);
+    // The owner view counts them (listing the queue's).
+    const shop = new ShopDocs();
+    shop.apply(capped._id, capped);
+    const view = shopView(shop.docs.values(), DAY, undefined, NOW);
+    expect([view.waiting.length, view.unlisted]).toEqual([QUEUE_MAX, 3]);
   });
 
   it('a queue document is read back only when it is its agent’s and every entry is well formed', () => {
