@@ -191,6 +191,11 @@ async function serverDocs(): Promise<Record<string, unknown>[]> {
   return res.rows.map((r) => r.doc);
 }
 
+/** The agent id a browser stores. */
+async function agentOf(who: 'a' | 'b'): Promise<string> {
+  return (await readStore(ext[who], 'meta')).find((r) => r.key === 'agentId')?.value as string;
+}
+
 /** The buyers an agent has waiting on the server (its queue document's entries; none as single clock documents). */
 async function waitingOnServer(agent: string): Promise<string[]> {
   const docs = (await serverDocs()).filter((d) => d.agent === agent);
@@ -274,9 +279,7 @@ describe('team sync to the shop’s CouchDB', () => {
       })
       .toBeGreaterThanOrEqual(6);
     await expect
-      .poll(async () => (await serverDocs()).some((d) => d.kind === 'clock' && d.buyer === '802114'), {
-        timeout: 20_000,
-      })
+      .poll(async () => (await waitingOnServer(await agentOf('a'))).includes('802114'), { timeout: 20_000 })
       .toBe(true);
     const docs = await serverDocs();
     // Derived data only: no message text anywhere (the buyer's question is in A's database, never on the server).
