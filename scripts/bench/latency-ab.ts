@@ -13,7 +13,7 @@ import path from 'node:path';
 import { seedSettings } from '../../test/e2e/db';
 import { REPO_ROOT, launchExtension, startStaticServer, type ExtensionHarness } from '../../test/e2e/harness';
 import { ALL_DAY_PDD, cleanupTemps, extensionCopy } from './browser';
-import { measureLatency } from './latency';
+import { installProbes, measureLatency } from './latency';
 import { sleep, summarize } from './stats';
 
 const arg = (k: string, d: string) =>
@@ -43,6 +43,7 @@ async function samplesOf(dir: string, url: string, n: number) {
   const ext = await launchExtension({ extensionDir: dir });
   try {
     await seedSettings(ext, ALL_DAY_PDD);
+    await installProbes(await ext.serviceWorker()); // before the page: its link port is seen
     const page = await ext.context.newPage();
     await page.goto(url, { timeout: 120_000 });
     await sleep(3000);
