@@ -1,8 +1,9 @@
 /**
  * Latency of two demo builds side by side (a diagnostic for a change to the intake path, not a goal): rounds of
  * `--samples` latency samples (scripts/bench/latency.ts) on the demo workbench, alternating the builds A and B in
- * each round, each in a fresh browser; then each build's samples pooled. Alternating rounds share the machine's
- * load, so the two distributions compare where two separate runs would not.
+ * each round, each in a fresh browser; then each build's samples pooled (the total, its two parts — DOM → events
+ * request at the worker, worker → badge set — and the floor). Alternating rounds share the machine's load, so the
+ * two distributions compare where two separate runs would not.
  *
  *   npx jiti scripts/bench/latency-ab.ts --a=DIR --b=DIR [--rounds=4] [--samples=100] [--url=/pdd/index.html?auto=0]
  *
@@ -71,8 +72,8 @@ async function main() {
   const dirs = { A: await extensionCopy(arg('a', '')), B: await extensionCopy(arg('b', '')) };
   const url = `${server.url}${arg('url', '/pdd/index.html?auto=0')}`;
   const pooled = {
-    A: { total: [] as number[], worker: [] as number[], floor: [] as number[] },
-    B: { total: [] as number[], worker: [] as number[], floor: [] as number[] },
+    A: { total: [] as number[], toWorker: [] as number[], worker: [] as number[], floor: [] as number[] },
+    B: { total: [] as number[], toWorker: [] as number[], worker: [] as number[], floor: [] as number[] },
   };
   try {
     for (let r = 0; r < Number(arg('rounds', '4')); r++) {
@@ -81,6 +82,7 @@ async function main() {
         if (s.failures.length) throw new Error(`${k}: ${s.failures.join('; ')}`);
         console.error(`round ${r + 1} ${k}: p50 ${s.totalMs?.p50} p95 ${s.totalMs?.p95}`);
         pooled[k].total.push(...(s.raw?.total ?? []));
+        pooled[k].toWorker.push(...(s.raw?.toWorker ?? []));
         pooled[k].worker.push(...(s.raw?.worker ?? []));
         pooled[k].floor.push(...(s.raw?.floor ?? []));
       }
@@ -88,7 +90,12 @@ async function main() {
     const out = Object.fromEntries(
       Object.entries(pooled).map(([k, v]) => [
         k,
-        { totalMs: summarize(v.total), workerToBadgeMs: summarize(v.worker), floorMs: summarize(v.floor) },
+        {
+          totalMs: summarize(v.total),
+          domToWorkerMs: summarize(v.toWorker),
+          workerToBadgeMs: summarize(v.worker),
+          floorMs: summarize(v.floor),
+        },
       ]),
     );
     console.log(JSON.stringify(out, null, 1));

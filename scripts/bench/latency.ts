@@ -229,6 +229,6 @@ export async function measureLatency(o: LatencyOptions) {
     pageInsertMs: pageInsert.length ? summarize(pageInsert) : null,
     /** Each sample's floor in the same worker (scripts/bench/verdict.ts): the goal's ratio is totalMs over it. */
     floorMs: floor.length ? summarize(floor) : null,
-    ...(o.keepRaw && { raw: { total, worker: inWorker, floor } }),
+    ...(o.keepRaw && { raw: { total, toWorker, worker: inWorker, floor } }),
   });
 }
