@@ -6,10 +6,12 @@
  * two distributions compare where two separate runs would not.
  *
  *   npx jiti scripts/bench/latency-ab.ts --a=DIR --b=DIR [--rounds=4] [--samples=100] [--url=/pdd/index.html?auto=0]
+ *     [--raw=FILE: every pooled sample as JSON]
  *
  * The large workbench (a 10 000-message thread): --url='/pdd/large.html?rows=1000&messages=10000&rate=0' (each round
  * first waits until the page's history is stored).
  */
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { seedSettings } from '../../test/e2e/db';
 import { REPO_ROOT, launchExtension, startStaticServer, type ExtensionHarness } from '../../test/e2e/harness';
@@ -99,6 +101,8 @@ async function main() {
       ]),
     );
     console.log(JSON.stringify(out, null, 1));
+    // Every sample, for pooling several runs (`--raw=FILE`).
+    if (arg('raw', '')) writeFileSync(arg('raw', ''), JSON.stringify(pooled));
   } finally {
     await server.close();
     await cleanupTemps();
