@@ -8,7 +8,7 @@ import { PLATFORMS, type Platform } from './model';
 import type { Lang } from './i18n/core';
 
 // Types only: the protocol's schemas (valibot) stay out of the content script's bundle.
-export type { EventsMessage, HealthMessage, Reply, ToBackground } from './protocol';
+export type { EventsMessage, HealthMessage, LinkAck, LinkRequest, Reply, ToBackground } from './protocol';
 
 export const HEALTH_STATES = [
   'watching',

@@ -5,6 +5,9 @@
  * validates, enforces the sender rule and dispatches. Whatever arrives over chrome.runtime is untrusted until the
  * router accepts it.
  *
+ * Requests come by `chrome.runtime.sendMessage`, or, from a workbench tab, numbered over its link port (`LINK_PORT`:
+ * `LinkRequest`, acknowledged by a `LinkAck` once handled): both go through the same router, schemas and sender rules.
+ *
  * Who may send (`from`):
  * - `workbench`: our content script in an http(s) workbench tab (chat events, health, the input's focus, reading
  *   phrases, counting a phrase's use);
@@ -327,4 +330,28 @@ export function parseMessage(raw: unknown): { ok: true; value: ToBackground } | 
   return r.ok
     ? { ok: true, value: r.value as ToBackground }
     : { ok: false, error: `${raw.type}: ${r.errors.slice(0, 5).join('; ')}` };
+}
+
+/**
+ * A request over a workbench tab's link port (`LINK_PORT`, lib/content/link.ts): numbered, so that the worker can
+ * acknowledge it (`LinkAck`) once handled and the tab can send again what a broken port may have lost. `msg` is a
+ * request of the protocol above, validated by the router like one sent by `chrome.runtime.sendMessage`.
+ */
+export interface LinkRequest {
+  n: number;
+  msg: ToBackground;
+}
+/** The worker's answer over the port: request `ack` was handled (`ok`: accepted; refused ones are not sent again). */
+export interface LinkAck {
+  ack: number;
+  ok: boolean;
+}
+
+/** The envelope of a port message (its `msg` is the router's to validate). */
+export function parseLinkRequest(raw: unknown): { ok: true; n: number; msg: unknown } | { ok: false; error: string } {
+  if (!isPlainObject(raw) || !Object.hasOwn(raw, 'msg')) return { ok: false, error: 'link message must be {n, msg}' };
+  const n = raw.n;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)
+    return { ok: false, error: 'link message: n must be a whole number' };
+  return { ok: true, n, msg: raw.msg };
 }

@@ -4,17 +4,18 @@
  * listeners registered in the first turn). State lives in Dexie; nothing here reads it or keeps anything that
  * matters in memory. Messages go through one router (`lib/background/router.ts`: protocol schemas, sender rules,
  * per-tab limits) to their handlers (`lib/background/handlers.ts`). Workbench tabs also hold a port (`LINK_PORT`):
- * when this worker is stopped the port breaks, the tab reconnects at once, and that wakes the worker, which
- * rehydrates and repaints the badge.
+ * they send their requests over it (the same router), and when this worker is stopped the port breaks, the tab
+ * reconnects at once, and that wakes the worker, which rehydrates and repaints the badge.
  */
 import * as h from '@/lib/background/handlers';
+import { acceptLink } from '@/lib/background/link';
 import { PhraseStore } from '@/lib/background/phrases';
 import { Router, classifySender } from '@/lib/background/router';
 import { Sentinel } from '@/lib/background/sentinel';
 import { TrafficLimiter } from '@/lib/background/traffic';
 import { JUMP_COMMAND } from '@/lib/commands';
 import { DB_NAME, SentinelDB } from '@/lib/db/schema';
-import { LINK_PORT, type Reply } from '@/lib/messages';
+import { type Reply } from '@/lib/messages';
 import { WELCOME_PATH, shouldWelcome } from '@/lib/background/welcome';
 import { ALARM, badgeTicker, browserEnv, browserTabs, browserTranslate } from './browser';
 import { SYNC_ALARM, browserTeamSync } from './sync';
@@ -59,10 +60,10 @@ export default defineBackground(() => {
       .then(sendResponse, (err: unknown) => sendResponse({ ok: false, error: String(err) }));
     return true; // keep the channel open for the async reply
   });
-  // A workbench tab's link: connecting is what wakes a stopped worker; nothing is sent over it.
+  // A workbench tab's link: connecting is what wakes a stopped worker; the tab's requests come over it, through the
+  // same router with the sender the port was opened by (lib/background/link.ts).
   browser.runtime.onConnect.addListener((port) => {
-    if (port.name !== LINK_PORT || !classifySender(port.sender ?? {}, ext)) port.disconnect();
-    else quiet(sentinel.start());
+    if (acceptLink(port, ext, (raw, from) => router.handle(raw, from))) quiet(sentinel.start());
   });
   // Keyboard command: jump to the most urgent waiting buyer.
   browser.commands.onCommand.addListener((command) => {

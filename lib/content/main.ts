@@ -33,8 +33,11 @@ export function workbenchScript(site: SiteDef, adapters: readonly Adapter[]) {
       let palette: Palette | null = null;
       // The link to the worker: when Chrome stops the worker the port breaks, and reconnecting at once starts it again
       // (the toolbar countdown would otherwise freeze until the next heartbeat); then the tab reports its health.
+      // The watcher's requests go over it (by runtime.sendMessage while it is down: see link.ts).
+      const sendMessage = (msg: unknown) => (ctx.isValid ? browser.runtime.sendMessage(msg) : Promise.resolve());
       const link = new WorkerLink({
         connect: () => browser.runtime.connect({ name: LINK_PORT }),
+        sendMessage,
         isValid: () => ctx.isValid,
         setTimeout: (fn, ms) => timers.setTimeout(fn, ms),
         now: () => Date.now(),
@@ -57,17 +60,18 @@ export function workbenchScript(site: SiteDef, adapters: readonly Adapter[]) {
           root: document,
           now: () => Date.now(),
           url: () => location.href,
-          send: (msg) => (ctx.isValid ? browser.runtime.sendMessage(msg) : Promise.resolve()),
+          send: (msg) => Promise.resolve(link.send(msg)),
           timers,
         });
-        watcher.start();
+        // The link first: the watcher's first reports already go over the port.
         link.start();
+        watcher.start();
         const w = watcher;
         palette = new Palette({
           doc: document,
           platform: adapter.platform,
           input: () => w.last?.input ?? null,
-          send: (msg) => (ctx.isValid ? browser.runtime.sendMessage(msg) : Promise.resolve()),
+          send: sendMessage,
           context: () => {
             const thread = w.last?.thread;
             const question = thread ? lastBuyerQuestion(thread.messages) : '';

@@ -24,7 +24,7 @@ import {
 } from '../../test/e2e/harness';
 import { ALL_DAY_PDD, cleanupTemps, extensionCopy } from './browser';
 import { measureBundles, type EntrypointSize } from './bundle';
-import { measureLatency } from './latency';
+import { installProbes, measureLatency } from './latency';
 import { measureAlertLatency } from './alerts';
 import { measureMainThread } from './mainthread';
 import { PAGE_COST_GOAL } from './pagecost';
@@ -172,6 +172,7 @@ async function latencyOn(extensionDir: string, url: string, samples: number) {
 }
 
 async function latencyWith(ext: ExtensionHarness, url: string, samples: number) {
+  await installProbes(await ext.serviceWorker()); // before the page: its link port is seen
   const page = await ext.context.newPage();
   try {
     await page.goto(url, { timeout: 120_000 });

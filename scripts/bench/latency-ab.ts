@@ -1,19 +1,22 @@
 /**
  * Latency of two demo builds side by side (a diagnostic for a change to the intake path, not a goal): rounds of
  * `--samples` latency samples (scripts/bench/latency.ts) on the demo workbench, alternating the builds A and B in
- * each round, each in a fresh browser; then each build's samples pooled. Alternating rounds share the machine's
- * load, so the two distributions compare where two separate runs would not.
+ * each round, each in a fresh browser; then each build's samples pooled (the total, its two parts — DOM → events
+ * request at the worker, worker → badge set — and the floor). Alternating rounds share the machine's load, so the
+ * two distributions compare where two separate runs would not.
  *
  *   npx jiti scripts/bench/latency-ab.ts --a=DIR --b=DIR [--rounds=4] [--samples=100] [--url=/pdd/index.html?auto=0]
+ *     [--raw=FILE: every pooled sample as JSON]
  *
  * The large workbench (a 10 000-message thread): --url='/pdd/large.html?rows=1000&messages=10000&rate=0' (each round
  * first waits until the page's history is stored).
  */
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { seedSettings } from '../../test/e2e/db';
 import { REPO_ROOT, launchExtension, startStaticServer, type ExtensionHarness } from '../../test/e2e/harness';
 import { ALL_DAY_PDD, cleanupTemps, extensionCopy } from './browser';
-import { measureLatency } from './latency';
+import { installProbes, measureLatency } from './latency';
 import { sleep, summarize } from './stats';
 
 const arg = (k: string, d: string) =>
@@ -43,6 +46,7 @@ async function samplesOf(dir: string, url: string, n: number) {
   const ext = await launchExtension({ extensionDir: dir });
   try {
     await seedSettings(ext, ALL_DAY_PDD);
+    await installProbes(await ext.serviceWorker()); // before the page: its link port is seen
     const page = await ext.context.newPage();
     await page.goto(url, { timeout: 120_000 });
     await sleep(3000);
@@ -70,8 +74,8 @@ async function main() {
   const dirs = { A: await extensionCopy(arg('a', '')), B: await extensionCopy(arg('b', '')) };
   const url = `${server.url}${arg('url', '/pdd/index.html?auto=0')}`;
   const pooled = {
-    A: { total: [] as number[], worker: [] as number[], floor: [] as number[] },
-    B: { total: [] as number[], worker: [] as number[], floor: [] as number[] },
+    A: { total: [] as number[], toWorker: [] as number[], worker: [] as number[], floor: [] as number[] },
+    B: { total: [] as number[], toWorker: [] as number[], worker: [] as number[], floor: [] as number[] },
   };
   try {
     for (let r = 0; r < Number(arg('rounds', '4')); r++) {
@@ -80,6 +84,7 @@ async function main() {
         if (s.failures.length) throw new Error(`${k}: ${s.failures.join('; ')}`);
         console.error(`round ${r + 1} ${k}: p50 ${s.totalMs?.p50} p95 ${s.totalMs?.p95}`);
         pooled[k].total.push(...(s.raw?.total ?? []));
+        pooled[k].toWorker.push(...(s.raw?.toWorker ?? []));
         pooled[k].worker.push(...(s.raw?.worker ?? []));
         pooled[k].floor.push(...(s.raw?.floor ?? []));
       }
@@ -87,10 +92,17 @@ async function main() {
     const out = Object.fromEntries(
       Object.entries(pooled).map(([k, v]) => [
         k,
-        { totalMs: summarize(v.total), workerToBadgeMs: summarize(v.worker), floorMs: summarize(v.floor) },
+        {
+          totalMs: summarize(v.total),
+          domToWorkerMs: summarize(v.toWorker),
+          workerToBadgeMs: summarize(v.worker),
+          floorMs: summarize(v.floor),
+        },
       ]),
     );
     console.log(JSON.stringify(out, null, 1));
+    // Every sample, for pooling several runs (`--raw=FILE`).
+    if (arg('raw', '')) writeFileSync(arg('raw', ''), JSON.stringify(pooled));
   } finally {
     await server.close();
     await cleanupTemps();

@@ -1,8 +1,9 @@
 /**
  * Latency from a buyer message entering the workbench DOM to its clock being stored and the toolbar badge set,
  * in Chromium with the demo build. Nothing in the product is changed for it: inside the service worker,
- * `chrome.action.setBadgeText` is wrapped to note when it is called and with what, and an extra
- * `runtime.onMessage` listener notes when the content script's `events` message arrives. The page notes when it
+ * `chrome.action.setBadgeText` is wrapped to note when it is called and with what, and extra `runtime.onMessage` and
+ * `runtime.onConnect` (port) listeners note when the content script's `events` request arrives (callers install the
+ * probes with `installProbes` before opening the workbench page, so that its link port is seen). The page notes when it
  * inserted the message. All three clocks are `performance.timeOrigin + performance.now()` on one machine.
  *
  * One sample: the buyer asks (nothing else counting down, so the badge showed no countdown; the clock starts when
@@ -76,12 +77,20 @@ export async function installProbes(sw: Worker): Promise<void> {
       probe.badge.push({ t: now(), text: d.text });
       return original(d);
     };
-    chrome.runtime.onMessage.addListener((m: unknown) => {
-      const msg = m as { type?: string; events?: { messageId: string }[] };
+    const noteEvents = (m: unknown) => {
+      const msg = m as { type?: string; events?: { messageId: string }[] } | null;
       if (msg?.type === 'events' && msg.events)
         probe.events.push({ t: now(), ids: msg.events.map((e) => e.messageId) });
+    };
+    // Sent as a message, or over the tab's link port as a numbered request ({n, msg}): only ports that connect
+    // after this are seen, so the probes go in before the workbench page opens.
+    chrome.runtime.onMessage.addListener((m: unknown) => {
+      noteEvents(m);
       return undefined;
     });
+    chrome.runtime.onConnect.addListener((port) =>
+      port.onMessage.addListener((m: unknown) => noteEvents((m as { msg?: unknown } | null)?.msg)),
+    );
   });
 }
 
@@ -220,6 +229,6 @@ export async function measureLatency(o: LatencyOptions) {
     pageInsertMs: pageInsert.length ? summarize(pageInsert) : null,
     /** Each sample's floor in the same worker (scripts/bench/verdict.ts): the goal's ratio is totalMs over it. */
     floorMs: floor.length ? summarize(floor) : null,
-    ...(o.keepRaw && { raw: { total, worker: inWorker, floor } }),
+    ...(o.keepRaw && { raw: { total, toWorker, worker: inWorker, floor } }),
   });
 }

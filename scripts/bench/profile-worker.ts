@@ -12,7 +12,7 @@ import { seedSettings } from '../../test/e2e/db';
 import { REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
 import { ALL_DAY_PDD, cleanupTemps, extensionCopy } from './browser';
 import { attribute, type CpuProfile } from './cpu';
-import { measureLatency } from './latency';
+import { installProbes, measureLatency } from './latency';
 import { sleep } from './stats';
 
 const arg = (k: string, d: string) =>
@@ -52,6 +52,7 @@ async function main() {
   const ext = await launchExtension({ extensionDir: dir, args: [`--remote-debugging-port=${PORT}`] });
   try {
     await seedSettings(ext, ALL_DAY_PDD);
+    await installProbes(await ext.serviceWorker()); // before the page: its link port is seen
     const page = await ext.context.newPage();
     await page.goto(`${server.url}${arg('url', '/pdd/index.html?auto=0')}`, { timeout: 120_000 });
     await sleep(5000);
