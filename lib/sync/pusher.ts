@@ -683,15 +683,17 @@ class PushStopped extends Error {}
 
 /** Writes cut into requests of at most `count` documents and `bytes` of JSON (a larger document alone). */
 function batches(writes: readonly object[], count: number, bytes: number): object[][] {
+  // The request's own JSON around its documents (`{"docs":[…]}`, and a margin): counted too, so the body is within.
+  const WRAPPER = 16;
   const out: object[][] = [];
   let batch: object[] = [];
-  let size = 0;
+  let size = WRAPPER;
   for (const w of writes) {
     const n = jsonBytes(w) + 1;
     if (batch.length && (batch.length >= count || size + n > bytes)) {
       out.push(batch);
       batch = [];
-      size = 0;
+      size = WRAPPER;
     }
     batch.push(w);
     size += n;
