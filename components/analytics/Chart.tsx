@@ -3,8 +3,8 @@ import type uPlot from 'uplot';
 import { chinaDayStart } from '@/lib/engine/time';
 
 /**
- * uPlot (≈ 50 kB) and its stylesheet are loaded on first use, not with the page's first script: the charts load it,
- * and draw, in the tasks after the page's first paint (issue 21).
+ * uPlot (≈ 50 kB) and its stylesheet are loaded on first use, not with the page's first script: the charts draw in
+ * the frames after the page's first paint (issue 21).
  */
 let uplotLib: Promise<typeof uPlot> | null = null;
 export function loadUplot(): Promise<typeof uPlot> {
@@ -51,18 +51,18 @@ export function LineChart({
     const el = box.current;
     if (!el || !hasData) return;
     const scale = unit === '%' ? 100 : 1;
+    const clean = (v: number | null) => (v === null || !Number.isFinite(v) ? null : v * scale);
+    const data: uPlot.AlignedData = [
+      days.map((d) => chinaDayStart(d) / 1000),
+      ...lines.map((l) => l.values.map(clean)),
+    ];
+    let max = 0;
+    for (const l of lines)
+      for (const v of l.values) if (v !== null && Number.isFinite(v)) max = Math.max(max, v * scale);
     const fmt = (v: number | null) => (v === null ? '—' : unit === '%' ? `${v.toFixed(1)}%` : `${Math.round(v)} s`);
     // Style and size are read when the chart draws (after the first paint), not in this effect: a read here would
-    // force a layout in the middle of the page's first frame. The data too are built then (a timestamp per day and
-    // line: this effect runs inside the page's first frame, issue 21).
-    const chartData = (): { data: uPlot.AlignedData; max: number } => {
-      const clean = (v: number | null) => (v === null || !Number.isFinite(v) ? null : v * scale);
-      let max = 0;
-      for (const l of lines)
-        for (const v of l.values) if (v !== null && Number.isFinite(v)) max = Math.max(max, v * scale);
-      return { data: [days.map((d) => chinaDayStart(d) / 1000), ...lines.map((l) => l.values.map(clean))], max };
-    };
-    const options = (UPlot: typeof uPlot, ink: string, max: number): uPlot.Options => ({
+    // force a layout in the middle of the page's first frame.
+    const options = (UPlot: typeof uPlot, ink: string): uPlot.Options => ({
       width: Math.max(280, el.clientWidth || 640),
       height,
       tzDate: (ts) => UPlot.tzDate(new Date(ts * 1000), 'Asia/Shanghai'),
@@ -96,19 +96,20 @@ export function LineChart({
     let plot: uPlot | undefined;
     let gone = false;
     const onResize = () => plot?.setSize({ width: Math.max(280, el.clientWidth || 640), height });
-    // Loaded, built and drawn in a task of its own after the frame that shows the page has been painted (a chart
-    // costs tens of ms on a loaded machine: none of it holds back the first paint, and each chart is its own task;
-    // uPlot's import, with its stylesheet's preload, starts there too, not in the first frame).
+    // Drawn in a task of its own after the frame that shows the page has been painted (a chart costs tens of ms
+    // on a loaded machine: none of it holds back the first paint, and each chart is its own task).
     let frame = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const draw = (UPlot: typeof uPlot) => {
       if (gone) return;
-      const { data, max } = chartData();
-      plot = new UPlot(options(UPlot, getComputedStyle(el).color || '#1f1f1f', max), data, el);
+      plot = new UPlot(options(UPlot, getComputedStyle(el).color || '#1f1f1f'), data, el);
       window.addEventListener('resize', onResize);
     };
-    frame = requestAnimationFrame(() => {
-      timer = setTimeout(() => void loadUplot().then(draw));
+    void loadUplot().then((UPlot) => {
+      if (gone) return;
+      frame = requestAnimationFrame(() => {
+        timer = setTimeout(() => draw(UPlot));
+      });
     });
     return () => {
       gone = true;
