@@ -343,36 +343,49 @@ export function buildDayStatRows(deltas: Iterable<DayStatDelta>): DayStatRow[] {
 
 /**
  * The k-th smallest value (0-based) of the union of sorted arrays (a multiset), without merging them: windows of
- * each array that must hold it are narrowed around the median of the widest one.
+ * each array that must hold it are narrowed around the median of the widest one; once a single window is left,
+ * the value is read from it.
  */
 export function kthOfSorted(arrays: readonly ArrayLike<number>[], k: number): number {
-  const lo = arrays.map(() => 0);
+  const m = arrays.length;
+  const lo = new Array<number>(m).fill(0);
   const hi = arrays.map((a) => a.length);
+  const lt = new Array<number>(m).fill(0);
+  const le = new Array<number>(m).fill(0);
   let rank = k;
   for (;;) {
     let widest = -1;
-    for (let j = 0; j < arrays.length; j++)
-      if (hi[j]! > lo[j]! && (widest < 0 || hi[j]! - lo[j]! > hi[widest]! - lo[widest]!)) widest = j;
+    let open = 0;
+    for (let j = 0; j < m; j++) {
+      const w = hi[j]! - lo[j]!;
+      if (w <= 0) continue;
+      open++;
+      if (widest < 0 || w > hi[widest]! - lo[widest]!) widest = j;
+    }
     if (widest < 0) throw new RangeError(`rank ${k} beyond the values`);
+    if (open === 1) {
+      if (rank >= hi[widest]! - lo[widest]!) throw new RangeError(`rank ${k} beyond the values`);
+      return arrays[widest]![lo[widest]! + rank]!;
+    }
     const pivot = arrays[widest]![(lo[widest]! + hi[widest]!) >> 1]!;
     let less = 0;
     let lessEq = 0;
-    const lt: number[] = [];
-    const le: number[] = [];
-    for (let j = 0; j < arrays.length; j++) {
+    for (let j = 0; j < m; j++) {
+      if (hi[j]! <= lo[j]!) continue;
       const a = arrays[j]!;
       const l = bound(a, pivot, lo[j]!, hi[j]!, false);
       const u = bound(a, pivot, l, hi[j]!, true);
-      lt.push(l);
-      le.push(u);
+      lt[j] = l;
+      le[j] = u;
       less += l - lo[j]!;
       lessEq += u - lo[j]!;
     }
-    if (rank < less) for (let j = 0; j < arrays.length; j++) hi[j] = lt[j]!;
-    else if (rank < lessEq) return pivot;
+    if (rank < less) {
+      for (let j = 0; j < m; j++) if (hi[j]! > lo[j]!) hi[j] = lt[j]!;
+    } else if (rank < lessEq) return pivot;
     else {
       rank -= lessEq;
-      for (let j = 0; j < arrays.length; j++) lo[j] = le[j]!;
+      for (let j = 0; j < m; j++) if (hi[j]! > lo[j]!) lo[j] = le[j]!;
     }
   }
 }
@@ -388,6 +401,21 @@ function bound(a: ArrayLike<number>, v: number, lo: number, hi: number, after: b
 }
 
 /**
+ * The smallest value of the union that comes after the k-th (0-based) when the k-th is `v`: `v` again if more
+ * than k + 1 values are ≤ v, else the least value above it (binary searches, no second selection).
+ */
+function nextOfSorted(arrays: readonly ArrayLike<number>[], k: number, v: number): number {
+  let upTo = 0;
+  let next = Infinity;
+  for (const a of arrays) {
+    const u = bound(a, v, 0, a.length, true);
+    upTo += u;
+    if (u < a.length && a[u]! < next) next = a[u]!;
+  }
+  return upTo > k + 1 ? v : next;
+}
+
+/**
  * `quantile` (lib/analytics/trends.ts, "type 7") of the union of sorted arrays: the same arithmetic on the same two
  * neighbours, so the same number as sorting all the values.
  */
@@ -400,7 +428,7 @@ export function quantileOfSorted(arrays: readonly ArrayLike<number>[], p: number
   const frac = h - lo;
   const a = kthOfSorted(arrays, lo);
   if (frac === 0 || a === Infinity) return a;
-  const b = kthOfSorted(arrays, lo + 1);
+  const b = nextOfSorted(arrays, lo, a);
   if (b === Infinity) return Infinity;
   return a + frac * (b - a);
 }

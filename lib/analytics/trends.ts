@@ -51,27 +51,30 @@ const valueOf = (rule: MetricRule, f: Figure): number | null => (rule.formula ==
  * Metrics with no row at all in the scope are left out.
  */
 export function metricTrends(rules: RuleSet, rows: readonly RollupRow[], scope: Scope): MetricTrend[] {
-  const days = scopeDays(scope);
-  const byMetricDay = new Map<string, RollupRow[]>();
+  // Rows grouped by metric, then day: a metric without rows is passed over without a look at its days (the rules
+  // have a few dozen metrics, the rows a handful: this runs in the analytics page's first frame).
+  const byMetric = new Map<string, { all: RollupRow[]; byDay: Map<string, RollupRow[]> }>();
   for (const r of rows) {
     if (!inScope(r, scope)) continue;
-    const k = `${r.metric}|${r.day}`;
-    const list = byMetricDay.get(k);
+    let m = byMetric.get(r.metric);
+    if (!m) byMetric.set(r.metric, (m = { all: [], byDay: new Map() }));
+    const list = m.byDay.get(r.day);
     if (list) list.push(r);
-    else byMetricDay.set(k, [r]);
+    else m.byDay.set(r.day, [r]);
   }
+  const days = byMetric.size ? scopeDays(scope) : [];
   const out: MetricTrend[] = [];
   for (const p of Object.values(rules.platforms)) {
     for (const rule of p.metrics) {
-      const all: RollupRow[] = [];
+      const m = byMetric.get(rule.key);
+      if (!m) continue;
       const points = days.map((day): TrendPoint => {
-        const list = byMetricDay.get(`${rule.key}|${day}`) ?? [];
-        all.push(...list);
+        const list = m.byDay.get(day) ?? [];
+        m.all.push(...list);
         const figure = sum(list);
         return { day, figure, value: valueOf(rule, figure) };
       });
-      if (!all.length) continue;
-      out.push({ rule, points, total: sum(all), threshold: thresholdOf(rule) });
+      out.push({ rule, points, total: sum(m.all), threshold: thresholdOf(rule) });
     }
   }
   return out;

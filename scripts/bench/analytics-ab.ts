@@ -6,7 +6,7 @@
  * upgrades its copy at its first open), 10 s to settle, `--opens` opens at the 30-day range and as many at the
  * 90-day range, each closed once its reads after the paint are done, 1.5 s apart. Both builds are copied into the
  * same folder in turn: the profile belongs to the extension's id, which is its path. Prints p50/p95 of each build's
- * marks (ms since navigation) and the load.
+ * marks (ms since navigation), of each open's time from its read's arrival to its render and paint, and the load.
  *
  *   npx jiti scripts/bench/analytics-ab.ts --a=DIR --b=DIR [--rounds=2] [--opens=5] [--days=30] [--per-day=5000]
  */
@@ -80,6 +80,15 @@ async function main() {
             for (const name of ['rs-analytics-read', 'rs-analytics-rendered', 'rs-analytics-painted'])
               if (m[name] !== undefined) add(k, `${range}d ${name.slice(13)}`, m[name]);
             add(k, `${range}d refused`, m['rs-analytics-read-refused'] === undefined ? 0 : 1);
+            // The page's own part after its read is in (the checks, the figures, React's render, the frame), per
+            // open: the read's arrival varies most under load, and these take it out.
+            const read = m['rs-analytics-read'];
+            if (read !== undefined) {
+              if (m['rs-analytics-rendered'] !== undefined)
+                add(k, `${range}d read→rendered`, m['rs-analytics-rendered'] - read);
+              if (m['rs-analytics-painted'] !== undefined)
+                add(k, `${range}d read→painted`, m['rs-analytics-painted'] - read);
+            }
             // Closed once its reads after the paint are done (the missed buyers, the handling-time estimate), as in
             // analytics.ts: else the next open's first read can queue behind them in the database (seconds at 90
             // days under load, on both sides alike).
