@@ -7,12 +7,20 @@
  * `syncConnect` request and the first screen's read with plain fetch), which the owner view takes when it mounts
  * (components/analytics/ShopLive.tsx), and not the page's own read. No React, no Dexie, no schemas in here.
  */
-import { readAnalyticsRaw, storedRange, storedView, type AnalyticsRaw } from '@/components/analytics/first-raw';
+import {
+  readAnalyticsRaw,
+  readLanguageRaw,
+  storedRange,
+  storedView,
+  type AnalyticsRaw,
+} from '@/components/analytics/first-raw';
 import { startShopFirst } from '@/lib/sync/shop-first';
 import { ask } from '@/lib/ui/ask';
 
 declare global {
   var __rsAnalyticsFirst: { range: number; read: Promise<AnalyticsRaw> } | undefined;
+  /** Opened in the team view: the stored language setting's read (`readLanguageRaw`). */
+  var __rsAnalyticsLanguage: Promise<{ value: unknown } | undefined> | undefined;
 }
 
 export default defineUnlistedScript(() => {
@@ -22,7 +30,11 @@ export default defineUnlistedScript(() => {
     // For the benchmarks: when the owner view's first screen was read (scripts/bench/profile-sync.ts).
     shop.first.then(() => performance.mark('rs-shop-first')).catch(() => undefined); // the view handles a failure
     // Not this computer's figures as well: their read (and taking its rows) would hold the main thread while the
-    // owner view's first screen comes in; the page reads them with its live queries once that is on screen.
+    // owner view's first screen comes in; the page reads them with its live queries once that is on screen. Only
+    // the language setting, so that the first render is in it.
+    const language = readLanguageRaw();
+    language.catch(() => undefined); // the module handles a refusal
+    globalThis.__rsAnalyticsLanguage = language;
     return;
   }
   const range = storedRange();

@@ -1,4 +1,5 @@
 import { Component, useCallback, useEffect, useState, type ReactNode } from 'react';
+import type { Settings } from '@/lib/settings';
 import {
   accountBreakdownFromStats,
   completeDaysScope,
@@ -137,6 +138,7 @@ export function AnalyticsPage({
   initial,
   later,
   shopHoldMs = SHOP_FIRST_HOLD_MS,
+  language,
 }: {
   initial?: AnalyticsFirst;
   /**
@@ -147,6 +149,8 @@ export function AnalyticsPage({
   later?: Promise<AnalyticsFirst | undefined>;
   /** Opened in the team view: how long its own figures wait at most for the owner's live view (tests). */
   shopHoldMs?: number;
+  /** The stored language setting, read before the first render (team view: no first read brings it). */
+  language?: Settings['language'];
 } = {}) {
   const now = useNow(60_000);
   const today = chinaDay(now);
@@ -197,7 +201,7 @@ export function AnalyticsPage({
   const sameRange = `${today}|${from}` === firstRange;
   const ranged = sameRange ? first : undefined;
   const queriesOn = !held && ((!first && !waiting) || painted || !sameRange);
-  const t = useT({ initial: first?.language, enabled: queriesOn });
+  const t = useT({ initial: first?.language ?? language, enabled: queriesOn });
   const title = t('anaTitle');
   useEffect(() => {
     document.title = title;

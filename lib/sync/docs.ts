@@ -73,8 +73,8 @@ export type QueueClock = Omit<ClockDoc, '_id' | 'v' | 'kind' | 'agent'>;
 /**
  * An agent's buyers waiting now, all in one document (`q|<agent>`), rewritten when one changes: the owner view's first
  * screen reads one document per agent instead of one per waiting conversation (20 agents with 890 buyers waiting:
- * 20 documents, not 890 — that read was the longest of the first screen). The earliest deadlines first, at most
- * `QUEUE_MAX` of them; `more`: how many more wait.
+ * 20 documents, not 890 — that read was the longest of the first screen). The earliest deadlines first, within
+ * `QUEUE_MAX_BYTES` (~1 000 buyers); `more`: how many more wait.
  */
 export interface QueueDoc extends Base {
   kind: 'queue';
@@ -82,8 +82,12 @@ export interface QueueDoc extends Base {
   more?: number;
 }
 
-/** The most waiting buyers one queue document lists (~250 bytes each: ~500 kB, under the 768 kB request cap). */
-export const QUEUE_MAX = 2000;
+/**
+ * The most bytes (JSON, UTF-8) of one queue document's entries: an entry is ~250–400 bytes (ids of Chinese
+ * accounts and buyers are longer), up to ~1.4 kB with the longest ids a page may give; within a proxy's 1 MB body
+ * and the 768 kB request cap, as a digest part.
+ */
+export const QUEUE_MAX_BYTES = 256 * 1024;
 
 /** Who an agent is in the shop view (the label the agent typed in the settings). */
 export interface AgentDoc extends Base {
@@ -241,16 +245,20 @@ export function clockDoc(agent: string, c: ClockRow): ClockDoc {
 
 /**
  * An agent's queue at `now`: its clocks in a waiting state that began less than `WAITING_MAX_AGE_MS` before, the
- * earliest deadline first (none last), then by conversation; beyond `QUEUE_MAX` only counted (`more`).
+ * earliest deadline first (none last), then by conversation; beyond `QUEUE_MAX_BYTES` only counted (`more`).
  */
 export function queueDoc(agent: string, clocks: Iterable<ClockRow>, now: number): QueueDoc {
   const waiting = [...clocks]
     .filter((c) => WAITING.includes(c.status) && (c.startedAt ?? c.lastMessageAt) >= now - WAITING_MAX_AGE_MS)
     .sort((a, b) => (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity) || cmp(a.key, b.key));
-  const clocksOut = waiting.slice(0, QUEUE_MAX).map((c): QueueClock => {
+  const clocksOut: QueueClock[] = [];
+  let bytes = 0;
+  for (const c of waiting) {
     const { _id: _i, v: _v, kind: _k, agent: _a, ...fields } = clockDoc(agent, c);
-    return fields;
-  });
+    bytes += new TextEncoder().encode(JSON.stringify(fields)).length + 1;
+    if (bytes > QUEUE_MAX_BYTES) break;
+    clocksOut.push(fields);
+  }
   const more = waiting.length - clocksOut.length;
   return {
     _id: queueDocId(agent),
@@ -358,14 +366,14 @@ export function asSyncDoc(raw: unknown): SyncDoc | undefined {
     case 'clock':
       return typeof d.conv === 'string' && typeof d.status === 'string' ? (d as ClockDoc) : undefined;
     case 'queue': {
-      // Its id must be its agent's (an agent's queue replaces only its own), every entry a clock's fields.
+      // Its id must be its agent's (an agent's queue replaces only its own); an entry that is not a waiting clock's
+      // fields (damaged, or of a later version) is left out, not the whole queue.
       const q = d as Partial<QueueDoc>;
-      return d._id === queueDocId(d.agent) &&
-        Array.isArray(q.clocks) &&
-        q.clocks.every(isQueueClock) &&
-        (q.more === undefined || (Number.isInteger(q.more) && q.more >= 0))
-        ? (d as QueueDoc)
-        : undefined;
+      if (d._id !== queueDocId(d.agent) || !Array.isArray(q.clocks)) return undefined;
+      const more = Number.isInteger(q.more) && q.more! > 0 ? q.more : undefined;
+      const clocks = q.clocks.filter(isQueueClock);
+      const { more: _more, ...rest } = d as QueueDoc;
+      return { ...rest, clocks: clocks.length === q.clocks.length ? q.clocks : clocks, ...(more && { more }) };
     }
     case 'rollup':
       return typeof d.rollup === 'string' ? (d as RollupDoc) : undefined;

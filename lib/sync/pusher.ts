@@ -15,8 +15,8 @@
  * - Ids are deterministic (`docs.ts`), so a retry of a write that did reach the server is the same document; a
  *   conflict (`_rev` out of date) re-reads that scope and the local value wins (only this agent writes its ids).
  * - A push costs what changed (`tracked`: `startTeamSync` reports the primary keys every write of the synced tables
- *   touched, from Dexie's `storagemutated`): between full checks, a push reads only those rows (`bulkGet`), derives
- *   their documents and compares them with the content keys the server acknowledged (`scopes`, in memory). The full
+ *   touched, from Dexie's `storagemutated`): between full checks, a push reads only those rows (`bulkGet`; for a
+ *   changed clock, every waiting clock: the agent's queue is one document), derives their documents and compares them with the content keys the server acknowledged (`scopes`, in memory). The full
  *   diff above stays as the periodic check: the first push of a worker (nothing in memory), after any failure or
  *   refusal, on the retry alarm, when a write's keys are not known (a range, a big bulk write), when a row of an
  *   older day changed, on a new China day, and at least every `FULL_CHECK_MS`. A change the pusher was not told
@@ -573,7 +573,6 @@ export class TeamSync {
       out.set(rollupScope(day, agent), new Map());
       out.set(summaryDocId(day, agent), new Map());
     }
-    out.set(clockScope(agent), new Map());
     for (const u of units) if (whole(u.day)) put(unitScope(u.day, agent), unitDoc(agent, u));
     for (const r of rollups) if (whole(r.day)) put(rollupScope(r.day, agent), rollupDoc(agent, r));
     for (const day of days.filter(whole))
@@ -588,6 +587,8 @@ export class TeamSync {
     out.set(queueDocId(agent), new Map());
     const queue = queueDoc(agent, clocks, now);
     if (queue.clocks.length) put(queueDocId(agent), queue); // nobody waiting: no queue document
+    // After the queue (written first): the single clock documents older versions sent, deleted.
+    out.set(clockScope(agent), new Map());
     put(agentDocId(agent), agentDoc(agent, label));
     this.stats.rowsRead += units.length + rollups.length + clocks.length;
     return out;

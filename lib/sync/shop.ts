@@ -295,7 +295,10 @@ export interface ShopView {
   agents: AgentFigures[];
   /** Buyers waiting now, one per conversation across agents, the earliest deadline first. */
   waiting: (ClockDoc & { label: string })[];
-  /** Buyers waiting beyond what the agents' queues list (`QueueDoc.more`: an agent with over `QUEUE_MAX`). */
+  /**
+   * Buyers waiting beyond what the agents' queues list (`QueueDoc.more`: an agent with more than a queue holds; not
+   * merged across agents: two agents of one account over the limit may both count a buyer).
+   */
   unlisted: number;
 }
 
@@ -378,7 +381,14 @@ export function shopView(
       else ownRollups.set(d.agent, [d]);
     } else if (d.kind === 'clock' || d.kind === 'queue') {
       // An agent's queue (one document for its waiting buyers) or one waiting buyer (`c|`, as older versions sent).
-      if (d.kind === 'queue') unlisted += d.more ?? 0;
+      // The buyers a queue only counts: while any it lists is still a buyer waiting (not past WAITING_MAX_AGE_MS: a
+      // queue left by an agent who turned sync off unreached stops counting with its listed ones).
+      if (
+        d.kind === 'queue' &&
+        d.more &&
+        d.clocks.some((c) => now === undefined || (c.startedAt ?? c.lastMessageAt) >= now - WAITING_MAX_AGE_MS)
+      )
+        unlisted += d.more;
       for (const c of d.kind === 'queue' ? queueClocks(d) : [d]) {
         if (!WAITING.includes(c.status)) continue;
         const cur = clocks.get(c.conv);

@@ -11,6 +11,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { AnalyticsPage, loadShopLive } from '../../components/analytics/AnalyticsPage';
 import { ANALYTICS_DEFAULTS, useAnalyticsStore } from '../../components/analytics/store';
 import { chinaTime } from '../../lib/engine/time';
+import { catalogTranslate } from '../../lib/i18n';
 
 vi.mock('../../components/analytics/ShopLive', () => ({
   ShopLiveSection: () => <section id="ana-shop">owner view</section>,
@@ -48,4 +49,13 @@ it('draws it when the team view is chosen after the page opened', async () => {
   expect(document.getElementById('ana-shop')).toBeNull();
   await act(async () => useAnalyticsStore.setState({ view: 'team' }));
   await vi.waitFor(() => expect(document.getElementById('ana-shop')).not.toBeNull());
+});
+
+it('says its first render in the stored language it was given (the team view reads no first data that would)', async () => {
+  await loadShopLive();
+  for (const lang of ['en', 'zh_CN'] as const) {
+    render(<AnalyticsPage shopHoldMs={3_600_000} language={lang} />);
+    expect(document.querySelector('h1')?.textContent).toBe(catalogTranslate(lang)('anaTitle'));
+    cleanup();
+  }
 });

@@ -17,7 +17,7 @@ import {
   digestDocId,
   preferClock,
   preferUnit,
-  QUEUE_MAX,
+  QUEUE_MAX_BYTES,
   queueDoc,
   rollupDoc,
   summaryDoc,
@@ -85,7 +85,7 @@ describe('documents', () => {
     expect(u).toMatchObject({ kind: 'unit', unit: unit().id, result: 'pass', buyerNick: 'b***1' });
   });
 
-  it('an agent’s buyers waiting now are one queue document: waiting ones only, earliest deadline first, capped', () => {
+  it('an agent’s buyers waiting now are one queue document: waiting ones only, earliest deadline first, within its bytes', () => {
     const clocks = [
       clock({ key: 'pdd|shop|late', buyer: 'late', dueAt: NOW + 60_000 }),
       clock({ key: 'pdd|shop|soon', buyer: 'soon', dueAt: NOW + 10_000, lastText: 'SECRET-TEXT' } as never),
@@ -105,30 +105,50 @@ describe('documents', () => {
     expect(asSyncDoc(q)).toEqual(q);
     // Deterministic: the same clocks in another order, the same document.
     expect(contentKey(queueDoc(AGENT_A, [...clocks].reverse(), NOW))).toBe(contentKey(q));
-    // Beyond QUEUE_MAX: the earliest deadlines listed, the rest counted.
-    const many = Array.from({ length: QUEUE_MAX + 3 }, (_, i) =>
+    // Beyond QUEUE_MAX_BYTES: the earliest deadlines listed, the rest counted.
+    const many = Array.from({ length: 3000 }, (_, i) =>
       clock({ key: `pdd|shop|m${i}`, buyer: `m${i}`, dueAt: NOW + i * 1000 }),
     );
     const capped = queueDoc(AGENT_A, many.reverse(), NOW);
-    expect(capped.clocks).toHaveLength(QUEUE_MAX);
+    const listed = capped.clocks.length;
+    expect(listed).toBeGreaterThan(500);
+    expect(listed).toBeLessThan(3000);
     expect(capped.clocks[0]!.conv).toBe('pdd|shop|m0');
-    expect(capped.more).toBe(3);
+    expect(capped.clocks.at(-1)!.conv).toBe(`pdd|shop|m${listed - 1}`);
+    expect(capped.more).toBe(3000 - listed);
     // The owner view counts them (listing the queue's).
     const shop = new ShopDocs();
     shop.apply(capped._id, capped);
     const view = shopView(shop.docs.values(), DAY, undefined, NOW);
-    expect([view.waiting.length, view.unlisted]).toEqual([QUEUE_MAX, 3]);
+    expect([view.waiting.length, view.unlisted]).toEqual([listed, 3000 - listed]);
+    // Once every listed one is past WAITING_MAX_AGE_MS (an agent who turned sync off unreached), none counts.
+    const later = shopView(shop.docs.values(), DAY, undefined, NOW + WAITING_MAX_AGE_MS + 86_400_000);
+    expect([later.waiting.length, later.unlisted]).toEqual([0, 0]);
   });
 
   it('a queue document is read back only when it is its agent’s and every entry is well formed', () => {
     const q = queueDoc(AGENT_A, [clock()], NOW);
     expect(asSyncDoc({ ...q, _id: `q|${AGENT_B}` })).toBeUndefined(); // another agent's id
     expect(asSyncDoc({ ...q, clocks: 'x' })).toBeUndefined();
-    expect(asSyncDoc({ ...q, clocks: [{ ...q.clocks[0], status: 'answered' }] })).toBeUndefined();
-    expect(asSyncDoc({ ...q, clocks: [{ ...q.clocks[0], dueAt: 'soon' }] })).toBeUndefined();
-    expect(asSyncDoc({ ...q, clocks: [null] })).toBeUndefined();
-    expect(asSyncDoc({ ...q, more: -1 })).toBeUndefined();
+    expect(asSyncDoc({ ...q, clocks: null })).toBeUndefined();
+    // A damaged entry (or one of a later version) is left out, not the agent's whole queue.
+    const bad = [{ ...q.clocks[0], conv: 'x', status: 'answered' }, { ...q.clocks[0], conv: 'y', dueAt: 'soon' }, null];
+    expect((asSyncDoc({ ...q, clocks: [...bad, ...q.clocks] }) as QueueDoc).clocks).toEqual(q.clocks);
+    expect(asSyncDoc({ ...q, more: -1 })).toEqual(q);
     expect(asSyncDoc({ ...q, clocks: [] })).toEqual({ ...q, clocks: [] });
+  });
+
+  it('a queue document stays within QUEUE_MAX_BYTES whatever the ids’ length; the rest is counted', () => {
+    // The longest ids a page may give (accounts and buyers of 200 characters, Chinese: 3 bytes each in UTF-8).
+    const long = (i: number) => `店铺${'长'.repeat(190)}${i}`;
+    const clocks = Array.from({ length: 800 }, (_, i) =>
+      clock({ key: `pdd|${long(0)}|${long(i)}`, account: long(0), buyer: long(i), buyerNick: long(i), dueAt: NOW + i }),
+    );
+    const q = queueDoc(AGENT_A, clocks, NOW);
+    expect(new TextEncoder().encode(JSON.stringify(q)).length).toBeLessThanOrEqual(QUEUE_MAX_BYTES + 1024);
+    expect(q.clocks.length).toBeGreaterThan(50);
+    expect(q.clocks.length + q.more!).toBe(800);
+    expect(q.clocks[0]!.dueAt).toBe(NOW); // the earliest deadlines kept
   });
 
   it('compare by content, not by key order or CouchDB fields', () => {
@@ -823,6 +843,29 @@ describe('view only, and turning pushing off', () => {
       throw { status: 401, name: 'unauthorized', message: 'Name or password is incorrect.' };
     };
     expect(await sync.set({ ...CFG, viewOnly: true, password: 'bad' })).toMatchObject({ ok: false, code: 'auth' });
+  });
+
+  it('an agent updated from single clock documents: its first push writes the queue, then deletes those', async () => {
+    // The server as the older version left it: this agent's waiting buyers one document each (and another agent's).
+    const legacy = [clock(), clock({ key: 'pdd|shop|gone', buyer: 'gone' })].map((c) => clockDoc(AGENT_A, c));
+    const others = clockDoc(AGENT_B, clock());
+    for (const d of [...legacy, others]) couch.docs.set(d._id, { rev: 1, doc: d as never });
+    await db.clocks.bulkPut([clock(), clock({ key: 'pdd|shop|b3', buyer: 'b3' })]);
+    const order: string[] = [];
+    const bulk = couch.bulkDocs.bind(couch);
+    couch.bulkDocs = async (list: object[]) => {
+      for (const d of list as { _id: string; _deleted?: boolean }[]) order.push(`${d._deleted ? '-' : '+'}${d._id}`);
+      return bulk(list);
+    };
+    await sync.set(CFG);
+    await sync.push();
+    expect(waiting()).toEqual(['pdd|shop|b2', 'pdd|shop|b3']);
+    expect(ours().filter((k) => k.startsWith('c|'))).toEqual([]);
+    expect(couch.docs.has(others._id)).toBe(true); // another agent's: not ours to delete
+    // The queue went out before the single documents were deleted (a failure between leaves them, not nothing).
+    const queueAt = order.indexOf(`+q|${AGENT_A}`);
+    expect(queueAt).toBeGreaterThanOrEqual(0);
+    for (const d of legacy) expect(order.indexOf(`-${d._id}`)).toBeGreaterThan(queueAt);
   });
 
   it('turning sync off first withdraws this agent’s waiting buyers, and leaves the rest (and other agents) there', async () => {
