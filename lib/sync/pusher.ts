@@ -16,8 +16,9 @@
  *   conflict (`_rev` out of date) re-reads that scope and the local value wins (only this agent writes its ids).
  * - A push costs what changed (`tracked`: `startTeamSync` reports the primary keys every write of the synced tables
  *   touched, from Dexie's `storagemutated`): between full checks, a push reads only those rows (`bulkGet`; for a
- *   changed clock, every waiting clock: the agent's queue is one document), derives their documents and compares them with the content keys the server acknowledged (`scopes`, in memory). The full
- *   diff above stays as the periodic check: the first push of a worker (nothing in memory), after any failure or
+ *   changed clock, every waiting clock: the agent's queue is one document), derives their documents and compares
+ *   them with the content keys the server acknowledged (`scopes`, in memory). The full diff above stays as the
+ *   periodic check: the first push of a worker (nothing in memory), after any failure or
  *   refusal, on the retry alarm, when a write's keys are not known (a range, a big bulk write), when a row of an
  *   older day changed, on a new China day, and at least every `FULL_CHECK_MS`. A change the pusher was not told
  *   of still reaches the server by the next full check.
