@@ -1,4 +1,5 @@
-import { Component, lazy, Suspense, useCallback, useEffect, useState, type ReactNode } from 'react';
+import { Component, useCallback, useEffect, useState, type ReactNode } from 'react';
+import type { Settings } from '@/lib/settings';
 import {
   accountBreakdownFromStats,
   completeDaysScope,
@@ -39,18 +40,48 @@ import type { Translate } from '@/lib/badge';
 import { useAnalyticsStore } from './store';
 import { TeamDataSection } from './TeamData';
 
-let shopLive: Promise<typeof import('./ShopLive')> | undefined;
+type ShopLiveModule = typeof import('./ShopLive');
+let shopLive: Promise<ShopLiveModule> | undefined;
+/** The owner's live view's module once loaded: rendered at once, without a suspended render. */
+let shopLiveLoaded: ShopLiveModule | undefined;
 /**
  * The owner's live view's module (team sync; it brings the sync settings' module), loaded once: when the team view is
  * chosen, or at once by the page's entry when the page opens in it (entrypoints/analytics/main.tsx), so neither is in
  * the local view's first load.
  */
 export const loadShopLive = () =>
-  (shopLive ??= import('./ShopLive').catch((err: unknown) => {
-    shopLive = undefined; // not kept: the next call loads it again (the view's first render, after the entry's)
-    throw err;
-  }));
-const ShopLiveSection = lazy(() => loadShopLive().then((m) => ({ default: m.ShopLiveSection })));
+  (shopLive ??= import('./ShopLive').then(
+    (m) => (shopLiveLoaded = m),
+    (err: unknown) => {
+      shopLive = undefined; // not kept: the next call loads it again (the view's first render, after the entry's)
+      throw err;
+    },
+  ));
+
+/**
+ * The owner's live view, drawn as soon as its module is in: at once when it is (the entry loads it before the page's
+ * first render in the team view), else when it arrives. Not `lazy`/`Suspense`: React holds a suspended boundary's
+ * content back for 300 ms after its fallback was shown (its fallback throttle), and that alone made the view's first
+ * screen ~300 ms later than its chunk and its data (issue 22's bench). A chunk that fails to load is thrown in a
+ * render, for `ShopLiveBoundary` to catch.
+ */
+function ShopLiveSlot(props: { t: Translate; now: number; onShown: () => void }) {
+  const [mod, setMod] = useState(() => shopLiveLoaded);
+  const [failed, setFailed] = useState<unknown>();
+  useEffect(() => {
+    if (mod) return;
+    let live = true;
+    loadShopLive().then(
+      (m) => live && setMod(m),
+      (err: unknown) => live && setFailed(err ?? new Error('chunk')),
+    );
+    return () => {
+      live = false;
+    };
+  }, [mod]);
+  if (failed !== undefined) throw failed;
+  return mod ? <mod.ShopLiveSection {...props} /> : null;
+}
 
 /**
  * The owner's live view could not be loaded (its chunk missing: the extension was updated while the page was open):
@@ -107,6 +138,7 @@ export function AnalyticsPage({
   initial,
   later,
   shopHoldMs = SHOP_FIRST_HOLD_MS,
+  language,
 }: {
   initial?: AnalyticsFirst;
   /**
@@ -117,6 +149,8 @@ export function AnalyticsPage({
   later?: Promise<AnalyticsFirst | undefined>;
   /** Opened in the team view: how long its own figures wait at most for the owner's live view (tests). */
   shopHoldMs?: number;
+  /** The stored language setting, read before the first render (team view: no first read brings it). */
+  language?: Settings['language'];
 } = {}) {
   const now = useNow(60_000);
   const today = chinaDay(now);
@@ -167,7 +201,7 @@ export function AnalyticsPage({
   const sameRange = `${today}|${from}` === firstRange;
   const ranged = sameRange ? first : undefined;
   const queriesOn = !held && ((!first && !waiting) || painted || !sameRange);
-  const t = useT({ initial: first?.language, enabled: queriesOn });
+  const t = useT({ initial: first?.language ?? language, enabled: queriesOn });
   const title = t('anaTitle');
   useEffect(() => {
     document.title = title;
@@ -342,9 +376,7 @@ export function AnalyticsPage({
 
       {team ? (
         <ShopLiveBoundary t={t} onFailed={shopShown}>
-          <Suspense fallback={null}>
-            <ShopLiveSection t={t} now={now} onShown={shopShown} />
-          </Suspense>
+          <ShopLiveSlot t={t} now={now} onShown={shopShown} />
         </ShopLiveBoundary>
       ) : null}
       {loading ? (

@@ -346,7 +346,7 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
               ))}
             </tbody>
           </table>
-          <h3 id="ana-shop-waiting-title">{t('shopWaiting', [state.view.waiting.length])}</h3>
+          <h3 id="ana-shop-waiting-title">{t('shopWaiting', [state.view.waiting.length + state.view.unlisted])}</h3>
           {state.view.waiting.length ? (
             <table className="rs-table" id="ana-shop-waiting">
               <thead>

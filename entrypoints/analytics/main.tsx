@@ -2,7 +2,8 @@ import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { AnalyticsPage, loadShopLive } from '@/components/analytics/AnalyticsPage';
 import { analyticsFromRaw, firstRenderWait, type AnalyticsFirst } from '@/components/analytics/first-read';
-import { readAnalyticsRaw } from '@/components/analytics/first-raw';
+import { readAnalyticsRaw, readLanguageRaw } from '@/components/analytics/first-raw';
+import { storedSetting, type Settings } from '@/lib/settings';
 import { useAnalyticsStore } from '@/components/analytics/store';
 import '@/components/ui.css';
 import '@/components/analytics/analytics.css';
@@ -17,22 +18,41 @@ import '@/components/analytics/analytics.css';
 const root = createRoot(document.getElementById('root')!);
 const now = Date.now();
 const { range, view } = useAnalyticsStore.getState();
-if (view === 'team') loadShopLive().catch(() => undefined); // the view's own render loads it again
+// The owner view's module, requested at once; the team view's first render waits for it (below), so the view is
+// drawn in that render (a render without it, then a second one, cost ~300 ms: AnalyticsPage's ShopLiveSlot).
+const shopLive = view === 'team' ? loadShopLive().catch(() => undefined) : undefined; // a failure: the slot says so
 const started = globalThis.__rsAnalyticsFirst;
-const first = (started?.range === range ? started.read : readAnalyticsRaw(now, range))
-  .then(analyticsFromRaw)
-  .catch(() => {
-    performance.mark('rs-analytics-read-refused'); // for the benchmarks: the Dexie read instead
-    return import('@/components/analytics/query-module').then((m) => m.readAnalyticsFirst(m.uiDb, now, range));
-  })
-  .catch(() => undefined);
+// The team view's first render in the stored language (read by /analytics-first.js; else here).
+const language =
+  view === 'team'
+    ? (globalThis.__rsAnalyticsLanguage ?? readLanguageRaw())
+        .then((row) => (row ? storedSetting('language', row.value) : undefined))
+        .catch(() => undefined)
+    : undefined;
+// In the team view, no first read of this computer's figures (/analytics-first.js started none): the page's live
+// queries read them once the owner view's first screen is on screen (AnalyticsPage's hold).
+const first =
+  view === 'team'
+    ? Promise.resolve(undefined)
+    : (started?.range === range ? started.read : readAnalyticsRaw(now, range))
+        .then(analyticsFromRaw)
+        .catch(() => {
+          performance.mark('rs-analytics-read-refused'); // for the benchmarks: the Dexie read instead
+          return import('@/components/analytics/query-module').then((m) => m.readAnalyticsFirst(m.uiDb, now, range));
+        })
+        .catch(() => undefined);
 // Rendered synchronously: nothing else is on screen yet.
 // A first read still running then: the page shows "loading" and waits for it (AnalyticsPage `later`) instead of
 // starting Dexie and the same reads beside it (at 90 days × 5 000 a day under load, a read of 250–2 500 ms).
-void firstRenderWait(view, first, 250).then((initial?: AnalyticsFirst) => {
-  // For the benchmarks: rendered before the first data (the local view's first frame waited for it in vain).
-  if (!initial && view !== 'team') performance.mark('rs-analytics-first-missed');
-  // (At most 5 s more: a database that never answers leaves it to the live queries.)
-  const later = initial ? undefined : Promise.race([first, new Promise<undefined>((r) => setTimeout(r, 5000))]);
-  flushSync(() => root.render(<AnalyticsPage initial={initial} later={later} />));
-});
+void Promise.all([firstRenderWait(view, first, 250), shopLive, language]).then(
+  ([initial, , lang]: [AnalyticsFirst | undefined, unknown, Settings['language'] | undefined]) => {
+    // For the benchmarks: rendered before the first data (the local view's first frame waited for it in vain).
+    if (!initial && view !== 'team') performance.mark('rs-analytics-first-missed');
+    // (At most 5 s more: a database that never answers leaves it to the live queries.)
+    const later =
+      initial || view === 'team'
+        ? undefined
+        : Promise.race([first, new Promise<undefined>((r) => setTimeout(r, 5000))]);
+    flushSync(() => root.render(<AnalyticsPage initial={initial} later={later} language={lang} />));
+  },
+);

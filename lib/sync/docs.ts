@@ -67,6 +67,28 @@ export interface ClockDoc extends Base {
   seenLate?: true;
 }
 
+/** One buyer waiting now in an agent's queue (`QueueDoc`): a clock's synced fields. */
+export type QueueClock = Omit<ClockDoc, '_id' | 'v' | 'kind' | 'agent'>;
+
+/**
+ * An agent's buyers waiting now, all in one document (`q|<agent>`), rewritten when one changes: the owner view's first
+ * screen reads one document per agent instead of one per waiting conversation (20 agents with 890 buyers waiting:
+ * 20 documents, not 890 — that read was the longest of the first screen). The earliest deadlines first, within
+ * `QUEUE_MAX_BYTES` (~1 000 buyers); `more`: how many more wait.
+ */
+export interface QueueDoc extends Base {
+  kind: 'queue';
+  clocks: QueueClock[];
+  more?: number;
+}
+
+/**
+ * The most bytes (JSON, UTF-8) of one queue document's entries: an entry is ~250–400 bytes (ids of Chinese
+ * accounts and buyers are longer), up to ~1.4 kB with the longest ids a page may give; within a proxy's 1 MB body
+ * and the 768 kB request cap, as a digest part.
+ */
+export const QUEUE_MAX_BYTES = 256 * 1024;
+
 /** Who an agent is in the shop view (the label the agent typed in the settings). */
 export interface AgentDoc extends Base {
   kind: 'agent';
@@ -135,13 +157,15 @@ export interface DigestPartDoc extends Omit<DigestDoc, 'kind'> {
 /** The most parts a digest may have (a document claiming more is not read: ~256 MB of waits). */
 export const MAX_DIGEST_PARTS = 1000;
 
-export type SyncDoc = UnitDoc | RollupDoc | ClockDoc | AgentDoc | SummaryDoc | DigestDoc | DigestPartDoc;
+export type SyncDoc = UnitDoc | RollupDoc | ClockDoc | QueueDoc | AgentDoc | SummaryDoc | DigestDoc | DigestPartDoc;
 
 /** Id prefixes: a kind and a day (units, rollups) or a kind (clocks, agents), then the agent. */
 export const unitScope = (day: string, agent: string) => `u|${day}|${agent}|`;
 export const rollupScope = (day: string, agent: string) => `r|${day}|${agent}|`;
 export const clockScope = (agent: string) => `c|${agent}|`;
 export const agentDocId = (agent: string) => `a|${agent}`;
+/** An agent's buyers waiting now (`QueueDoc`): one id, its own scope. */
+export const queueDocId = (agent: string) => `q|${agent}`;
 /** An agent's summary of a day (`SummaryDoc`): one id, its own scope. */
 export const summaryDocId = (day: string, agent: string) => `s|${day}|${agent}`;
 /** Every agent's summaries of the days `from` … `to` (inclusive). */
@@ -166,6 +190,7 @@ export const digestPartId = (
   part === 0 ? digestDocId(day, agent, k) : `${digestScope(day, agent)}#${part}|${k.metric}|${k.platform}|${k.account}`;
 export const clocksRange = { startkey: 'c|', endkey: 'c|\uffff' };
 export const agentsRange = { startkey: 'a|', endkey: 'a|\uffff' };
+export const queuesRange = { startkey: 'q|', endkey: 'q|\uffff' };
 
 export function unitDoc(agent: string, u: UnitRow): UnitDoc {
   return {
@@ -216,6 +241,44 @@ export function clockDoc(agent: string, c: ClockRow): ClockDoc {
     lastMessageAt: c.lastMessageAt,
     ...(c.seenLate && { seenLate: true as const }),
   };
+}
+
+/**
+ * An agent's queue at `now`: its clocks in a waiting state that began less than `WAITING_MAX_AGE_MS` before, the
+ * earliest deadline first (none last), then by conversation; beyond `QUEUE_MAX_BYTES` only counted (`more`).
+ */
+export function queueDoc(agent: string, clocks: Iterable<ClockRow>, now: number): QueueDoc {
+  const waiting = [...clocks]
+    .filter((c) => WAITING.includes(c.status) && (c.startedAt ?? c.lastMessageAt) >= now - WAITING_MAX_AGE_MS)
+    .sort((a, b) => (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity) || cmp(a.key, b.key));
+  const clocksOut: QueueClock[] = [];
+  let bytes = 0;
+  for (const c of waiting) {
+    const { _id: _i, v: _v, kind: _k, agent: _a, ...fields } = clockDoc(agent, c);
+    bytes += new TextEncoder().encode(JSON.stringify(fields)).length + 1;
+    if (bytes > QUEUE_MAX_BYTES) break;
+    clocksOut.push(fields);
+  }
+  const more = waiting.length - clocksOut.length;
+  return {
+    _id: queueDocId(agent),
+    v: SYNC_DOC_VERSION,
+    kind: 'queue',
+    agent,
+    clocks: clocksOut,
+    ...(more > 0 && { more }),
+  };
+}
+
+/** The clocks of an agent's queue as clock documents (the owner view counts them as it counts `c|` ones). */
+export function queueClocks(q: QueueDoc): ClockDoc[] {
+  return q.clocks.map((c) => ({
+    ...c,
+    _id: `${clockScope(q.agent)}${c.conv}`,
+    v: q.v,
+    kind: 'clock' as const,
+    agent: q.agent,
+  }));
 }
 
 /** An agent's summary of `day` from its rollups of that day (rows by rollup id: the same rollups, the same document). */
@@ -302,6 +365,16 @@ export function asSyncDoc(raw: unknown): SyncDoc | undefined {
         : undefined;
     case 'clock':
       return typeof d.conv === 'string' && typeof d.status === 'string' ? (d as ClockDoc) : undefined;
+    case 'queue': {
+      // Its id must be its agent's (an agent's queue replaces only its own); an entry that is not a waiting clock's
+      // fields (damaged, or of a later version) is left out, not the whole queue.
+      const q = d as Partial<QueueDoc>;
+      if (d._id !== queueDocId(d.agent) || !Array.isArray(q.clocks)) return undefined;
+      const more = Number.isInteger(q.more) && q.more! > 0 ? q.more : undefined;
+      const clocks = q.clocks.filter(isQueueClock);
+      const { more: _more, ...rest } = d as QueueDoc;
+      return { ...rest, clocks: clocks.length === q.clocks.length ? q.clocks : clocks, ...(more && { more }) };
+    }
     case 'rollup':
       return typeof d.rollup === 'string' ? (d as RollupDoc) : undefined;
     case 'agent':
@@ -335,6 +408,26 @@ export function asSyncDoc(raw: unknown): SyncDoc | undefined {
     default:
       return undefined;
   }
+}
+
+const isNum = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+/** A queue entry has the fields the owner view reads, of their types. */
+function isQueueClock(c: unknown): c is QueueClock {
+  if (typeof c !== 'object' || c === null) return false;
+  const q = c as Record<string, unknown>;
+  return (
+    typeof q.conv === 'string' &&
+    typeof q.platform === 'string' &&
+    typeof q.account === 'string' &&
+    typeof q.buyer === 'string' &&
+    (q.buyerNick === undefined || typeof q.buyerNick === 'string') &&
+    typeof q.metric === 'string' &&
+    WAITING.includes(q.status as ClockStatus) &&
+    (q.startedAt === null || isNum(q.startedAt)) &&
+    (q.dueAt === null || isNum(q.dueAt)) &&
+    isNum(q.waitingMessages) &&
+    isNum(q.lastMessageAt)
+  );
 }
 
 /** A digest's (or part's) fields, rule key included, are well formed. */

@@ -15,9 +15,10 @@
  * - Ids are deterministic (`docs.ts`), so a retry of a write that did reach the server is the same document; a
  *   conflict (`_rev` out of date) re-reads that scope and the local value wins (only this agent writes its ids).
  * - A push costs what changed (`tracked`: `startTeamSync` reports the primary keys every write of the synced tables
- *   touched, from Dexie's `storagemutated`): between full checks, a push reads only those rows (`bulkGet`), derives
- *   their documents and compares them with the content keys the server acknowledged (`scopes`, in memory). The full
- *   diff above stays as the periodic check: the first push of a worker (nothing in memory), after any failure or
+ *   touched, from Dexie's `storagemutated`): between full checks, a push reads only those rows (`bulkGet`; for a
+ *   changed clock, every waiting clock: the agent's queue is one document), derives their documents and compares
+ *   them with the content keys the server acknowledged (`scopes`, in memory). The full diff above stays as the
+ *   periodic check: the first push of a worker (nothing in memory), after any failure or
  *   refusal, on the retry alarm, when a write's keys are not known (a range, a big bulk write), when a row of an
  *   older day changed, on a new China day, and at least every `FULL_CHECK_MS`. A change the pusher was not told
  *   of still reaches the server by the next full check.
@@ -32,9 +33,10 @@ import {
   WAITING_MAX_AGE_MS,
   agentDoc,
   agentDocId,
-  clockDoc,
   clockScope,
   contentKey,
+  queueDoc,
+  queueDocId,
   digestScope,
   rollupDoc,
   rollupScope,
@@ -243,7 +245,7 @@ export class TeamSync {
   }
 
   /**
-   * Deletes this agent's waiting-buyer documents (`c|<agent>|…`) from `cfg`'s database, after any push still
+   * Deletes this agent's waiting-buyer documents (its queue `q|<agent>`, and `c|<agent>|…` as older versions sent) from `cfg`'s database, after any push still
    * running; never throws, never waits longer than `WITHDRAW_TIMEOUT_MS`. Only with the origin still granted.
    */
   private async withdraw(cfg: SyncConfig): Promise<{ withdraw: 'done' | 'failed'; detail?: string }> {
@@ -266,8 +268,11 @@ export class TeamSync {
           const remote = this.remoteDb ?? this.open(cfg);
           const agent = this.agent ?? (await agentId(this.db));
           if (over) return;
-          const have = await readScope(remote, clockScope(agent));
-          const gone = [...have].map(([id, cur]) => ({ _id: id, _rev: cur.rev, _deleted: true }));
+          const [clocks, queue] = await Promise.all([
+            readScope(remote, clockScope(agent)),
+            readScope(remote, queueDocId(agent)),
+          ]);
+          const gone = [...clocks, ...queue].map(([id, cur]) => ({ _id: id, _rev: cur.rev, _deleted: true }));
           if (!gone.length || over) return;
           const results = await remote.bulkDocs(gone);
           const refused = results.filter((r) => !('ok' in r && r.ok)).length;
@@ -569,7 +574,6 @@ export class TeamSync {
       out.set(rollupScope(day, agent), new Map());
       out.set(summaryDocId(day, agent), new Map());
     }
-    out.set(clockScope(agent), new Map());
     for (const u of units) if (whole(u.day)) put(unitScope(u.day, agent), unitDoc(agent, u));
     for (const r of rollups) if (whole(r.day)) put(rollupScope(r.day, agent), rollupDoc(agent, r));
     for (const day of days.filter(whole))
@@ -579,8 +583,13 @@ export class TeamSync {
       out.set(digestScope(day, agent), new Map());
       for (const d of digestDocs(agent, day, units, this.opts.digestMaxBytes)) put(digestScope(day, agent), d);
     }
-    for (const c of clocks)
-      if ((c.startedAt ?? c.lastMessageAt) >= now - WAITING_MAX_AGE_MS) put(clockScope(agent), clockDoc(agent, c));
+    // The buyers waiting now: one queue document; the scope of the one-per-conversation documents older versions
+    // sent stays, empty, so that those are deleted.
+    out.set(queueDocId(agent), new Map());
+    const queue = queueDoc(agent, clocks, now);
+    if (queue.clocks.length) put(queueDocId(agent), queue); // nobody waiting: no queue document
+    // After the queue (written first): the single clock documents older versions sent, deleted.
+    out.set(clockScope(agent), new Map());
     put(agentDocId(agent), agentDoc(agent, label));
     this.stats.rowsRead += units.length + rollups.length + clocks.length;
     return out;
@@ -600,6 +609,7 @@ export class TeamSync {
     const needed = [
       ...recent.flatMap((d) => [unitScope(d, agent), rollupScope(d, agent), summaryDocId(d, agent)]),
       clockScope(agent),
+      queueDocId(agent),
       agentDocId(agent),
     ];
     if (!needed.every((sc) => this.scopes.has(sc))) return undefined;
@@ -617,13 +627,13 @@ export class TeamSync {
     };
     const unitIds = [...dirty.units];
     const rollupIds = [...dirty.rollups];
-    const clockKeys = [...dirty.clocks];
+    // A changed clock: the agent's queue again, from every waiting clock (a few dozen rows, by the status index).
     const [units, rollups, clocks] = await Promise.all([
       this.db.units.bulkGet(unitIds),
       this.db.rollups.bulkGet(rollupIds),
-      this.db.clocks.bulkGet(clockKeys),
+      dirty.clocks.size ? this.db.clocks.where('status').anyOf(WAITING).toArray() : undefined,
     ]);
-    this.stats.rowsRead += unitIds.length + rollupIds.length + clockKeys.length;
+    this.stats.rowsRead += unitIds.length + rollupIds.length + (clocks?.length ?? 0);
     const first = oldestSyncedDay(now);
     const dayRows = <R extends { day: string }>(
       ids: string[],
@@ -658,12 +668,11 @@ export class TeamSync {
         g.add(summaryDocId(day, agent));
       }
     }
-    clockKeys.forEach((key, i) => {
-      const c = clocks[i];
-      if (c && WAITING.includes(c.status) && (c.startedAt ?? c.lastMessageAt) >= now - WAITING_MAX_AGE_MS)
-        put(clockScope(agent), clockDoc(agent, c));
-      else drop(clockScope(agent), key);
-    });
+    if (clocks) {
+      const queue = queueDoc(agent, clocks, now);
+      if (queue.clocks.length) put(queueDocId(agent), queue);
+      else gone.set(queueDocId(agent), new Set([queueDocId(agent)]));
+    }
     return { want, gone };
   }
 }
@@ -676,15 +685,17 @@ class PushStopped extends Error {}
 
 /** Writes cut into requests of at most `count` documents and `bytes` of JSON (a larger document alone). */
 function batches(writes: readonly object[], count: number, bytes: number): object[][] {
+  // The request's own JSON around its documents (`{"docs":[…]}`, and a margin): counted too, so the body is within.
+  const WRAPPER = 16;
   const out: object[][] = [];
   let batch: object[] = [];
-  let size = 0;
+  let size = WRAPPER;
   for (const w of writes) {
     const n = jsonBytes(w) + 1;
     if (batch.length && (batch.length >= count || size + n > bytes)) {
       out.push(batch);
       batch = [];
-      size = 0;
+      size = WRAPPER;
     }
     batch.push(w);
     size += n;

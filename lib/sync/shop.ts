@@ -27,6 +27,7 @@ import {
   WAITING_MAX_AGE_MS,
   asSyncDoc,
   preferClock,
+  queueClocks,
   preferUnit,
   type ClockDoc,
   type DigestDoc,
@@ -294,6 +295,11 @@ export interface ShopView {
   agents: AgentFigures[];
   /** Buyers waiting now, one per conversation across agents, the earliest deadline first. */
   waiting: (ClockDoc & { label: string })[];
+  /**
+   * Buyers waiting beyond what the agents' queues list (`QueueDoc.more`: an agent with more than a queue holds; not
+   * merged across agents: two agents of one account over the limit may both count a buyer).
+   */
+  unlisted: number;
 }
 
 const rateOf = (c: Record<UnitResult, number>) => (c.pass + c.fail ? c.pass / (c.pass + c.fail) : null);
@@ -319,6 +325,7 @@ export function shopView(
   const bestRollup = new Map<string, RollupDoc>();
   const ownRollups = new Map<string, RollupDoc[]>();
   const clocks = new Map<string, ClockDoc>();
+  let unlisted = 0;
   // The latest reply any agent saw per conversation: a waiting copy from an agent who did not see it (browser
   // closed, tab not watching) is not a buyer waiting.
   const replied = new Map<string, number>();
@@ -372,9 +379,21 @@ export function shopView(
       const list = ownRollups.get(d.agent);
       if (list) list.push(d);
       else ownRollups.set(d.agent, [d]);
-    } else if (d.kind === 'clock' && WAITING.includes(d.status)) {
-      const cur = clocks.get(d.conv);
-      if (!cur || preferClock(d, cur) < 0) clocks.set(d.conv, d);
+    } else if (d.kind === 'clock' || d.kind === 'queue') {
+      // An agent's queue (one document for its waiting buyers) or one waiting buyer (`c|`, as older versions sent).
+      // The buyers a queue only counts: while any it lists is still a buyer waiting (not past WAITING_MAX_AGE_MS: a
+      // queue left by an agent who turned sync off unreached stops counting with its listed ones).
+      if (
+        d.kind === 'queue' &&
+        d.more &&
+        d.clocks.some((c) => now === undefined || (c.startedAt ?? c.lastMessageAt) >= now - WAITING_MAX_AGE_MS)
+      )
+        unlisted += d.more;
+      for (const c of d.kind === 'queue' ? queueClocks(d) : [d]) {
+        if (!WAITING.includes(c.status)) continue;
+        const cur = clocks.get(c.conv);
+        if (!cur || preferClock(c, cur) < 0) clocks.set(c.conv, c);
+      }
     }
   }
   for (const s of summaries)
@@ -451,6 +470,7 @@ export function shopView(
       .filter((c) => now === undefined || (c.startedAt ?? c.lastMessageAt) >= now - WAITING_MAX_AGE_MS)
       .map((c) => ({ ...c, label: labels.get(c.agent) ?? '' }))
       .sort((a, b) => (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity) || (a.conv < b.conv ? -1 : 1)),
+    unlisted,
   };
 }
 

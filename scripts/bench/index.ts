@@ -751,7 +751,7 @@ function markdown(out: Any): string {
         `Model: ${JSON.stringify(p.model)} (load ${JSON.stringify(sync.load)}). Seeded per run: ${JSON.stringify(p.seeded)} (yesterday whole, today to 14:00) in ${p.seedMs} ms; the agents' first pushes of all of it: ${p.warmupMs} ms.`,
         '',
         `- push latency, every document a local change touched → the server's changes feed: ${s(p.latencyMs)}`,
-        `- by kind: units ${s(p.byKind.unit)}; rollups ${s(p.byKind.rollup)}; clocks ${s(p.byKind.clock)}`,
+        `- by kind: units ${s(p.byKind.unit)}; rollups ${s(p.byKind.rollup)}; waiting queues ${s(p.byKind.queue)}`,
         `- ${p.localSteps} local changes (messages and deadlines), ${p.docChanges} document changes, ${p.feedChanges} feed changes; undelivered: ${p.undelivered}; push errors: ${p.pushErrors.length ? JSON.stringify(p.pushErrors) : 'none'}`,
         `- one push (derive, compare, write; ${p.pushes} pushes): ${s(p.pushMs)}; of it the bulkDocs requests: ${s(p.bulkDocsMs)}`,
         `- owner view, navigation start → shop-wide figures rendered: first open ${o.coldMs} ms; later opens ${s(o.renderedMs)}; floor (blank extension page) ${s(o.floorMs)}; shown ${JSON.stringify(o.shown)}`,

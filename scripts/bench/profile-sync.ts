@@ -7,14 +7,17 @@
  *
  *   npx jiti scripts/bench/profile-sync.ts [agents] [perDay] [opens]      (after `npx wxt build --mode demo`)
  *   EXT_DIRS=/path/a,/path/b …                                             (two builds: A/B; default the demo build)
+ *   TRACE=1 [TRACE_OUT=/tmp/x] …                                           (each open traced: its main thread's time)
  *
  * Before each open, a blank extension page's first render in the same browser (the floor of the bench's ratio
  * verdict, scripts/bench/verdict.ts): each build's p95 is printed with the goal's verdicts, by time and by ratio.
  */
+import { writeFile } from 'node:fs/promises';
 import { launchExtension, DEMO_EXTENSION_DIR, type ExtensionHarness } from '../../test/e2e/harness';
 import { sleep, summarize } from './stats';
 import { blankPageRenderMs, cleanupTemps, extensionCopy } from './browser';
 import { DB, SYNC_GOAL_MS, configureOwner, pushLatency, startCouch } from './sync';
+import { formatBreakdown, traceBreakdown, traceOpen } from './trace';
 import { ratioVerdict } from './verdict';
 
 const [agents = 4, perDay = 5000, opens = 4] = process.argv.slice(2).map(Number);
@@ -45,10 +48,20 @@ try {
       floors[k]!.push(await blankPageRenderMs(ext, { width: 1280, height: 900 }));
       const page = await ext.context.newPage();
       await page.setViewportSize({ width: 1280, height: 900 });
-      await page.goto(`${ext.baseUrl}/analytics.html`);
-      await page.waitForFunction(() => performance.getEntriesByName('rs-shop-rendered').length > 0, undefined, {
-        timeout: 120_000,
-      });
+      const open = async () => {
+        await page.goto(`${ext.baseUrl}/analytics.html`);
+        await page.waitForFunction(() => performance.getEntriesByName('rs-shop-rendered').length > 0, undefined, {
+          timeout: 120_000,
+        });
+      };
+      // TRACE=1: the open under a Chromium trace, and where its main thread went until the first render.
+      if (process.env.TRACE) {
+        const events = await traceOpen(ext.context, page, open);
+        if (process.env.TRACE_OUT)
+          await writeFile(`${process.env.TRACE_OUT}-${k + 1}-${i + 1}.json`, JSON.stringify(events));
+        const b = traceBreakdown(events, 'rs-shop-rendered', 20);
+        console.log(`build ${k + 1}, open ${i + 1} trace: ${b ? formatBreakdown(b) : 'no rs-shop-rendered in it'}`);
+      } else await open();
       // The units' read, done (so that the server is idle for the next open): marked by the newer builds, an older
       // one has then received its single range read of them.
       await page.waitForFunction(

@@ -26,9 +26,9 @@ import { effectiveRules } from '../../lib/rules';
 import { SYNC_META_KEY, type SyncConfig } from '../../lib/sync/config';
 import {
   WAITING,
-  clockDoc,
-  clockScope,
   contentKey,
+  queueDoc,
+  queueDocId,
   rollupDoc,
   rollupScope,
   unitDoc,
@@ -282,11 +282,11 @@ async function main() {
       const row = a.db.rollups.rows.get(id);
       if (row) docs.set(rollupScope(row.day, a.id) + id, contentKey(rollupDoc(a.id, row)));
     }
-    if (clock)
-      docs.set(
-        clockScope(a.id) + clock.key,
-        WAITING.includes(clock.status) ? contentKey(clockDoc(a.id, clock)) : DELETED,
-      );
+    if (clock) {
+      // The agent's queue of buyers waiting now, as the pusher derives it (no document while nobody waits).
+      const queue = queueDoc(a.id, a.db.clocks.rows.values(), now);
+      docs.set(queueDocId(a.id), queue.clocks.length ? contentKey(queue) : DELETED);
+    }
     for (const [id, key] of docs) {
       if ((a.keys.get(id) ?? DELETED) === key) continue;
       a.keys.set(id, key);
@@ -322,9 +322,8 @@ function derivedKeys(a: Agent, now: number): Map<string, string> {
   const keys = new Map<string, string>();
   for (const u of a.db.units.rows.values()) keys.set(unitScope(u.day, a.id) + u.id, contentKey(unitDoc(a.id, u)));
   for (const r of a.db.rollups.rows.values()) keys.set(rollupScope(r.day, a.id) + r.id, contentKey(rollupDoc(a.id, r)));
-  for (const c of a.db.clocks.rows.values())
-    if (WAITING.includes(c.status) && (c.startedAt ?? c.lastMessageAt) >= now - 2 * DAY)
-      keys.set(clockScope(a.id) + c.key, contentKey(clockDoc(a.id, c)));
+  const queue = queueDoc(a.id, a.db.clocks.rows.values(), now);
+  if (queue.clocks.length) keys.set(queue._id, contentKey(queue));
   return keys;
 }
 

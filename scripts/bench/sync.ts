@@ -239,7 +239,7 @@ export async function pushLatency(couch: Couch, o: SyncBenchOptions) {
       docChanges: d.changes,
       feedChanges: delivered,
       latencyMs: some(all),
-      byKind: { unit: byKind('u|'), rollup: byKind('r|'), clock: byKind('c|') },
+      byKind: { unit: byKind('u|'), rollup: byKind('r|'), queue: byKind('q|') },
       undelivered: matcher.pending(),
       pushMs: some(d.pushMs),
       bulkDocsMs: some(d.requestMs),

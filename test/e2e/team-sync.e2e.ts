@@ -191,6 +191,21 @@ async function serverDocs(): Promise<Record<string, unknown>[]> {
   return res.rows.map((r) => r.doc);
 }
 
+/** The agent id a browser stores. */
+async function agentOf(who: 'a' | 'b'): Promise<string> {
+  return (await readStore(ext[who], 'meta')).find((r) => r.key === 'agentId')?.value as string;
+}
+
+/** The buyers an agent has waiting on the server (its queue document's entries; none as single clock documents). */
+async function waitingOnServer(agent: string): Promise<string[]> {
+  const docs = (await serverDocs()).filter((d) => d.agent === agent);
+  if (docs.some((d) => d.kind === 'clock')) throw new Error('a waiting buyer as a single clock document');
+  return docs
+    .filter((d) => d.kind === 'queue')
+    .flatMap((d) => (d.clocks as { buyer: string }[]).map((c) => c.buyer))
+    .sort();
+}
+
 let owner: Page;
 /** A cell of the owner's per-rule table. */
 const ruleCell = (col: string) => owner.locator(`#ana-shop-rules tr[data-metric="${METRIC}"] td[data-col="${col}"]`);
@@ -264,9 +279,7 @@ describe('team sync to the shop’s CouchDB', () => {
       })
       .toBeGreaterThanOrEqual(6);
     await expect
-      .poll(async () => (await serverDocs()).some((d) => d.kind === 'clock' && d.buyer === '802114'), {
-        timeout: 20_000,
-      })
+      .poll(async () => (await waitingOnServer(await agentOf('a'))).includes('802114'), { timeout: 20_000 })
       .toBe(true);
     const docs = await serverDocs();
     // Derived data only: no message text anywhere (the buyer's question is in A's database, never on the server).
@@ -533,8 +546,7 @@ describe('team sync to the shop’s CouchDB', () => {
 
   it('turning sync off withdraws that agent’s waiting buyers from the server first, then sends nothing', async () => {
     const agentB = (await readStore(ext.b, 'meta')).find((r) => r.key === 'agentId')!.value as string;
-    const clocksOfB = async () =>
-      (await serverDocs()).filter((d) => d.kind === 'clock' && d.agent === agentB).map((d) => d.buyer);
+    const clocksOfB = () => waitingOnServer(agentB);
     await expect.poll(clocksOfB, { timeout: 20_000 }).toContain('733519');
     const page = await ext.b.context.newPage();
     await page.goto(`${ext.b.baseUrl}/options.html`);
@@ -562,11 +574,7 @@ describe('team sync to the shop’s CouchDB', () => {
 
   it('turning off with the server unreachable: done within its time, said clearly, nothing sent; on again resumes', async () => {
     const agentA = (await readStore(ext.a, 'meta')).find((r) => r.key === 'agentId')!.value as string;
-    const clocksOfA = async () =>
-      (await serverDocs())
-        .filter((d) => d.kind === 'clock' && d.agent === agentA)
-        .map((d) => d.buyer)
-        .sort();
+    const clocksOfA = () => waitingOnServer(agentA);
     const first = await buyerWaits('a', '640087');
     // On the server within seconds; what is there when the server goes away must stay there.
     await expect.poll(clocksOfA, { timeout: 20_000 }).toContain('640087');

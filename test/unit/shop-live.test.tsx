@@ -9,7 +9,7 @@ import { chinaDay } from '../../lib/engine/time';
 import { catalogTranslate } from '../../lib/i18n';
 import type { ClockRow, RollupRow, UnitRow } from '../../lib/model';
 import { digestDocs } from '../../lib/sync/digest';
-import { agentDoc, clockDoc, summaryDoc, unitDoc, type SyncDoc } from '../../lib/sync/docs';
+import { agentDoc, clockDoc, queueDoc, summaryDoc, unitDoc, type SyncDoc } from '../../lib/sync/docs';
 import type { ChangesFeed, RemoteDb } from '../../lib/sync/remote';
 import { startShopFirst, takeShopStart, type SyncConnect } from '../../lib/sync/shop-first';
 import { clockAt, rollupOn, unitOn } from './helpers/team';
@@ -177,10 +177,10 @@ describe('the owner view: first screen without PouchDB, then the feed from the f
     const server = new FakeServer([summaryDoc(A, DAY, [rollup(3)]), agentDoc(A, 'A')]);
     servers.push(server);
     serving = server;
-    // A buyer starts waiting just after the waiting clocks were read: the first screen cannot show it, the feed must.
-    const late = clockDoc(A, waiting);
+    // A buyer starts waiting just after the agents' queues were read: the first screen cannot show it, the feed must.
+    const late = queueDoc(A, [waiting], NOW);
     server.afterRead = (from) => {
-      if (from !== 'c|') return;
+      if (from !== 'q|') return;
       server.afterRead = undefined;
       server.put(late);
     };
@@ -194,7 +194,13 @@ describe('the owner view: first screen without PouchDB, then the feed from the f
     // The feed started from the sequence `info` gave before the first read (7), not from after it.
     expect(server.since).toEqual([7]);
     // info, then the first screen's reads, all before the PouchDB module was even loaded; the feed came through it.
-    const firstReads = ['fetch /', `fetch /_all_docs s|${DAY}|`, 'fetch /_all_docs c|', 'fetch /_all_docs a|'];
+    const firstReads = [
+      'fetch /',
+      `fetch /_all_docs s|${DAY}|`,
+      'fetch /_all_docs q|',
+      'fetch /_all_docs c|',
+      'fetch /_all_docs a|',
+    ];
     expect(events.slice(0, firstReads.length + 1).sort()).toEqual([...firstReads, 'pouchdb'].sort());
     expect(events.indexOf('pouchdb')).toBeGreaterThan(Math.max(...firstReads.map((e) => events.indexOf(e))));
     // Every request went to the database's origin, without cookies, following no redirect.
@@ -437,8 +443,13 @@ describe('the owner view: the start the page’s first script began (analytics-f
     firstScript.main();
     expect(globalThis.__rsShopFirst).toBeUndefined();
     expect(asked()).toBe(0);
+    // This computer's figures: read in the local view only (the team view's page reads them after its first screen).
+    expect(globalThis.__rsAnalyticsFirst).toBeDefined();
+    globalThis.__rsAnalyticsFirst?.read.catch(() => undefined);
+    globalThis.__rsAnalyticsFirst = undefined;
     localStorage.setItem('rs-analytics', JSON.stringify({ state: { view: 'team' }, version: 1 }));
     firstScript.main();
+    expect(globalThis.__rsAnalyticsFirst).toBeUndefined();
     const start = globalThis.__rsShopFirst!;
     expect(start.days).toEqual([DAY]);
     expect(asked()).toBe(1);
