@@ -37,8 +37,9 @@ export interface LinkDeps {
 export const LINK_STABLE_MS = 2_000;
 export const LINK_MAX_BACKOFF_MS = 30_000;
 /**
- * Requests kept for sending again at most (the oldest go first): acknowledgements come within milliseconds, so only
- * a worker that takes no message and keeps the port open would reach it.
+ * Requests kept for sending again at most (beyond it the oldest is sent again by `runtime.sendMessage` at once):
+ * acknowledgements come within milliseconds, so only a worker that takes no message and keeps the port open would
+ * reach it.
  */
 export const LINK_UNACKED_MAX = 256;
 
@@ -83,7 +84,14 @@ export class WorkerLink {
     if (port) {
       const n = this.next++;
       this.unacked.set(n, msg);
-      if (this.unacked.size > LINK_UNACKED_MAX) this.unacked.delete(this.unacked.keys().next().value!);
+      if (this.unacked.size > LINK_UNACKED_MAX) {
+        // The oldest leaves the list, sent again by runtime.sendMessage rather than forgotten (harmless if it was
+        // handled: requests are idempotent).
+        const oldest = this.unacked.keys().next().value!;
+        const msg = this.unacked.get(oldest)!;
+        this.unacked.delete(oldest);
+        this.fallback(msg);
+      }
       try {
         port.postMessage({ n, msg });
         return;

@@ -281,11 +281,13 @@ describe('requests over the link', () => {
     expect(() => throwing.send(EVENTS('x'))).not.toThrow();
   });
 
-  it(`keeps at most ${LINK_UNACKED_MAX} requests for sending again (the oldest go)`, () => {
-    const { link, ports, env } = setup();
+  it(`keeps at most ${LINK_UNACKED_MAX} requests for sending again (the oldest sent again by sendMessage)`, () => {
+    const { link, ports, env, sentMessages } = setup();
     link.start();
     for (let i = 0; i < LINK_UNACKED_MAX + 3; i++) link.send(EVENTS(`b${i}`));
     expect(link.pending).toBe(LINK_UNACKED_MAX);
+    // Not forgotten: the three oldest went by runtime.sendMessage.
+    expect(buyersOf(sentMessages)).toEqual(['b0', 'b1', 'b2']);
     env.now += 60_000;
     ports[0]!.break();
     const resent = buyersOf(ports[1]!.posted.map((r) => r.msg));
