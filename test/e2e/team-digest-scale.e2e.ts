@@ -35,9 +35,9 @@ import {
 } from '../../lib/sync/docs';
 import { httpDb } from '../../lib/sync/http';
 import { BATCH_MAX_BYTES, SYNC_DAYS_KEY, TeamSync } from '../../lib/sync/pusher';
-import type { RemoteDb } from '../../lib/sync/remote';
 import { ShopDocs, readDigests, readUnits, shopRangeDays, shopView } from '../../lib/sync/shop';
-import { DB, OWNER, PASSWORD_PREFIX, startCouch, type Couch } from '../../scripts/bench/sync';
+import { DB, OWNER, PASSWORD_PREFIX, type Couch } from '../../scripts/bench/sync';
+import { startNodeCouch, stopNodeCouch, type OpenRemote } from './node-couch';
 import { AGENT_A, AGENT_B, NOW, unitOn } from '../unit/helpers/team';
 
 const DAY_MS = 86_400_000;
@@ -50,7 +50,7 @@ const B_OWN = 1_000;
 const KEY = { metric: 'pdd.manual3min', platform: 'pdd' as const, account: 'shop' };
 
 let couch: Couch;
-let openRemote: (cfg: { url: string; user: string; password: string }) => RemoteDb;
+let openRemote: OpenRemote;
 const dbs: SentinelDB[] = [];
 
 /** A wait of BIG: buyer `buyer`, started `i` × 2 s after midnight (distinct ids), answered after a minute. */
@@ -200,16 +200,10 @@ async function ownerView() {
 }
 
 beforeAll(async () => {
-  // pouchdb-browser reads `self` (a browser global) when loaded; in node its http adapter runs on node's fetch.
-  (globalThis as { self?: unknown }).self ??= globalThis;
-  ({ openRemote } = await import('../../lib/sync/remote'));
-  couch = await startCouch(2);
+  ({ couch, openRemote } = await startNodeCouch(2));
 }, 60_000);
 
-afterAll(async () => {
-  for (const db of dbs) db.close();
-  await couch?.stop();
-});
+afterAll(() => stopNodeCouch(couch, dbs));
 
 describe('a digest above the real 256 kB limit on a CouchDB-compatible server', () => {
   it('is pushed in parts within the batch limit and counted whole: every wait once, merged, one copy when a part is stale or missing', async () => {

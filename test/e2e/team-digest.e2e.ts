@@ -16,9 +16,9 @@ import type { RollupRow, UnitRow } from '../../lib/model';
 import { agentsRange, daysRollupsRange, daysSummariesRange, digestDocId } from '../../lib/sync/docs';
 import { httpDb } from '../../lib/sync/http';
 import { TeamSync } from '../../lib/sync/pusher';
-import type { RemoteDb } from '../../lib/sync/remote';
 import { ShopDocs, readDigests, readUnits, shopRangeDays, shopView } from '../../lib/sync/shop';
-import { DB, OWNER, PASSWORD_PREFIX, startCouch, type Couch } from '../../scripts/bench/sync';
+import { DB, OWNER, PASSWORD_PREFIX, type Couch } from '../../scripts/bench/sync';
+import { startNodeCouch, stopNodeCouch, type OpenRemote } from './node-couch';
 import { AGENT_A, AGENT_B, NOW, unitOn } from '../unit/helpers/team';
 
 const DAY_MS = 86_400_000;
@@ -33,7 +33,7 @@ const SHIFTS: [number, number][] = [
 ];
 
 let couch: Couch;
-let openRemote: (cfg: { url: string; user: string; password: string }) => RemoteDb;
+let openRemote: OpenRemote;
 const dbs: SentinelDB[] = [];
 
 /**
@@ -110,16 +110,10 @@ async function ownerView() {
 }
 
 beforeAll(async () => {
-  // pouchdb-browser reads `self` (a browser global) when loaded; in node its http adapter runs on node's fetch.
-  (globalThis as { self?: unknown }).self ??= globalThis;
-  ({ openRemote } = await import('../../lib/sync/remote'));
-  couch = await startCouch(2);
+  ({ couch, openRemote } = await startNodeCouch(2));
 }, 60_000);
 
-afterAll(async () => {
-  for (const db of dbs) db.close();
-  await couch?.stop();
-});
+afterAll(() => stopNodeCouch(couch, dbs));
 
 describe('older days’ digests on a CouchDB-compatible server', () => {
   it('two agents sharing an account in shifts: the 7-day figures are every wait once (a split digest read whole)', async () => {
