@@ -22,12 +22,17 @@ const { range, view } = useAnalyticsStore.getState();
 // drawn in that render (a render without it, then a second one, cost ~300 ms: AnalyticsPage's ShopLiveSlot).
 const shopLive = view === 'team' ? loadShopLive().catch(() => undefined) : undefined; // a failure: the slot says so
 const started = globalThis.__rsAnalyticsFirst;
-// The team view's first render in the stored language (read by /analytics-first.js; else here).
+// The team view's first render in the stored language (read by /analytics-first.js; else here), waited for at most
+// 250 ms as the local view's first read (a database held by an upgrade must not keep the page blank).
 const language =
   view === 'team'
-    ? (globalThis.__rsAnalyticsLanguage ?? readLanguageRaw())
-        .then((row) => (row ? storedSetting('language', row.value) : undefined))
-        .catch(() => undefined)
+    ? firstRenderWait(
+        'local',
+        (globalThis.__rsAnalyticsLanguage ?? readLanguageRaw())
+          .then((row) => (row ? storedSetting('language', row.value) : undefined))
+          .catch(() => undefined),
+        250,
+      )
     : undefined;
 // In the team view, no first read of this computer's figures (/analytics-first.js started none): the page's live
 // queries read them once the owner view's first screen is on screen (AnalyticsPage's hold).
