@@ -297,81 +297,74 @@ export class Sentinel {
       });
       const db = this.db;
       // One transaction: the messages, then what they change (clocks, units, rollups).
-      const { stored, staged } = await db
-        .transaction('rw', RECOMPUTE_TABLES(db), async () => {
-          // One batch of reads for what follows (each awaited request is a round trip to the browser's database): the
-          // stored copies of these messages (from the thread cache when it holds their conversation, else read by key),
-          // the clocks of the conversations shown, and, when they are few (a new message; not a page's whole list read
-          // again), what recomputing them needs: their units, this account's coverage.
-          const cache = this.recomputer.threads;
-          const generation = cache.generation;
-          let unheld = rows.filter((r) => !cache.peek(r.conv));
-          const shown = [...new Set(rows.map((r) => r.conv))];
-          const pre = emptyPrefetch();
-          const few = shown.length <= PREFETCH_WITH_INTAKE;
-          const [read, readClocks] = await Promise.all([
-            unheld.length ? db.events.bulkGet(unheld.map((r) => r.key)) : [],
-            // The prefetch reads the clocks of the conversations it is given: not read twice.
-            few ? [] : db.clocks.bulkGet(shown),
-            this.recomputer.prefetch(pre, few ? shown : [], now, {
-              accounts: [{ platform: msg.platform, account }],
-              threads: false,
-              aggregates: few,
-            }),
-          ]);
-          const clocks = few ? shown.map((c) => pre.clocks.get(c)) : readClocks;
-          let copies = read;
-          // The cache was cleared while the reads waited (a space recovery deleted messages): read every copy here.
-          if (cache.generation !== generation) {
-            unheld = rows;
-            copies = await db.events.bulkGet(rows.map((r) => r.key));
+      const { stored, staged } = await this.earlyCommitted(now, async () => {
+        // One batch of reads for what follows (each awaited request is a round trip to the browser's database): the
+        // stored copies of these messages (from the thread cache when it holds their conversation, else read by key),
+        // the clocks of the conversations shown, and, when they are few (a new message; not a page's whole list read
+        // again), what recomputing them needs: their units, this account's coverage.
+        const cache = this.recomputer.threads;
+        const generation = cache.generation;
+        let unheld = rows.filter((r) => !cache.peek(r.conv));
+        const shown = [...new Set(rows.map((r) => r.conv))];
+        const pre = emptyPrefetch();
+        const few = shown.length <= PREFETCH_WITH_INTAKE;
+        const [read, readClocks] = await Promise.all([
+          unheld.length ? db.events.bulkGet(unheld.map((r) => r.key)) : [],
+          // The prefetch reads the clocks of the conversations it is given: not read twice.
+          few ? [] : db.clocks.bulkGet(shown),
+          this.recomputer.prefetch(pre, few ? shown : [], now, {
+            accounts: [{ platform: msg.platform, account }],
+            threads: false,
+            aggregates: few,
+          }),
+        ]);
+        const clocks = few ? shown.map((c) => pre.clocks.get(c)) : readClocks;
+        let copies = read;
+        // The cache was cleared while the reads waited (a space recovery deleted messages): read every copy here.
+        if (cache.generation !== generation) {
+          unheld = rows;
+          copies = await db.events.bulkGet(rows.map((r) => r.key));
+        }
+        const readByKey = new Map(unheld.map((r, i) => [r.key, copies[i]]));
+        const fresh = new Map<string, EventRow>();
+        // When the page showed each conversation (any of its events: new, known again, or a counter reading).
+        const sighted = new Map<string, number>();
+        for (const r of rows) {
+          sighted.set(r.conv, Math.max(sighted.get(r.conv) ?? -Infinity, r.observedAt));
+          const prev = fresh.get(r.key) ?? cache.peek(r.conv)?.byKey.get(r.key) ?? readByKey.get(r.key);
+          if (!prev || betterTime(r, prev)) {
+            fresh.set(r.key, prev ? { ...prev, ...r, observedAt: Math.min(prev.observedAt, r.observedAt) } : r);
           }
-          const readByKey = new Map(unheld.map((r, i) => [r.key, copies[i]]));
-          const fresh = new Map<string, EventRow>();
-          // When the page showed each conversation (any of its events: new, known again, or a counter reading).
-          const sighted = new Map<string, number>();
-          for (const r of rows) {
-            sighted.set(r.conv, Math.max(sighted.get(r.conv) ?? -Infinity, r.observedAt));
-            const prev = fresh.get(r.key) ?? cache.peek(r.conv)?.byKey.get(r.key) ?? readByKey.get(r.key);
-            if (!prev || betterTime(r, prev)) {
-              fresh.set(r.key, prev ? { ...prev, ...r, observedAt: Math.min(prev.observedAt, r.observedAt) } : r);
-            }
-          }
-          const byConv = new Map<string, EventRow[]>();
-          for (const r of fresh.values()) {
-            const list = byConv.get(r.conv);
-            if (list) list.push(r);
-            else byConv.set(r.conv, [r]);
-          }
-          // Conversations with nothing new whose verdict this sighting may settle (a wait past its deadline that nothing
-          // watched: see lateSighting).
-          const settle = shown.filter((c, i) => {
-            if (byConv.has(c)) return false;
-            const clock = clocks[i];
-            return (
-              clock !== undefined &&
-              (clock.status === 'unknown' ||
-                (clock.status === 'pending' && clock.dueAt !== null && clock.dueAt < sighted.get(c)!))
-            );
-          });
-          if (!fresh.size && !settle.length) return { stored: 0, staged: null };
-          // Issued now, awaited with the recompute (which waits for it before any write of its own to events).
-          const written = fresh.size ? db.events.bulkPut([...fresh.values()]) : undefined;
-          const [, staged] = await Promise.all([
-            written,
-            // The last requests of this transaction: it commits as soon as they are made (`commitEarly`).
-            this.recomputer.within([...byConv.keys(), ...settle], now, { added: byConv, sighted, written }, pre, {
-              commitEarly: true,
-            }),
-          ]);
-          return { stored: fresh.size - staged.dropped, staged };
-        })
-        .catch(async (err: unknown) => {
-          // Failed after its early commit (`commitEarly`), the transaction cannot roll back: some writes may be stored
-          // that the mirrors were never told of. They are read again from the database (as at start).
-          await this.reloadMirrors(now).catch(() => undefined);
-          throw err;
+        }
+        const byConv = new Map<string, EventRow[]>();
+        for (const r of fresh.values()) {
+          const list = byConv.get(r.conv);
+          if (list) list.push(r);
+          else byConv.set(r.conv, [r]);
+        }
+        // Conversations with nothing new whose verdict this sighting may settle (a wait past its deadline that nothing
+        // watched: see lateSighting).
+        const settle = shown.filter((c, i) => {
+          if (byConv.has(c)) return false;
+          const clock = clocks[i];
+          return (
+            clock !== undefined &&
+            (clock.status === 'unknown' ||
+              (clock.status === 'pending' && clock.dueAt !== null && clock.dueAt < sighted.get(c)!))
+          );
         });
+        if (!fresh.size && !settle.length) return { stored: 0, staged: null };
+        // Issued now, awaited with the recompute (which waits for it before any write of its own to events).
+        const written = fresh.size ? db.events.bulkPut([...fresh.values()]) : undefined;
+        const [, staged] = await Promise.all([
+          written,
+          // The last requests of this transaction: it commits as soon as they are made (`commitEarly`).
+          this.recomputer.within([...byConv.keys(), ...settle], now, { added: byConv, sighted, written }, pre, {
+            commitEarly: true,
+          }),
+        ]);
+        return { stored: fresh.size - staged.dropped, staged };
+      });
       if (staged) this.commit(staged, now);
       await this.afterChange(now);
       return { stored, conversations: staged?.convs ?? 0 };
@@ -495,17 +488,23 @@ export class Sentinel {
   }
 
   /** Recomputes clocks, units and rollups of some conversations, in one transaction. */
+  /**
+   * A read-write transaction over the recompute's tables whose last requests commit it at once (`commitEarly`). Once
+   * committing it can no longer roll back: a failure after that may leave writes stored that the mirrors were never
+   * told of, so they are read again from the database (as at start) before the failure goes on.
+   */
+  private earlyCommitted<T>(now: number, scope: () => Promise<T>): Promise<T> {
+    return this.db.transaction('rw', RECOMPUTE_TABLES(this.db), scope).catch(async (err: unknown) => {
+      await this.reloadMirrors(now).catch(() => undefined);
+      throw err;
+    });
+  }
+
   private async recompute(convs: string[], now: number): Promise<void> {
-    const db = this.db;
     // An async callback: Dexie follows native awaits through nested async calls only from an async function.
-    const staged = await db
-      .transaction('rw', RECOMPUTE_TABLES(db), async () =>
-        this.recomputer.within(convs, now, undefined, undefined, { commitEarly: true }),
-      )
-      .catch(async (err: unknown) => {
-        await this.reloadMirrors(now).catch(() => undefined); // as in `ingest`: writes stored after an early commit
-        throw err;
-      });
+    const staged = await this.earlyCommitted(now, async () =>
+      this.recomputer.within(convs, now, undefined, undefined, { commitEarly: true }),
+    );
     this.commit(staged, now);
   }
 
