@@ -53,28 +53,30 @@ const valueOf = (rule: MetricRule, f: Figure): number | null => (rule.formula ==
 export function metricTrends(rules: RuleSet, rows: readonly RollupRow[], scope: Scope): MetricTrend[] {
   // Rows grouped by metric, then day: a metric without rows is passed over without a look at its days (the rules
   // have a few dozen metrics, the rows a handful: this runs in the analytics page's first frame).
-  const byMetric = new Map<string, { all: RollupRow[]; byDay: Map<string, RollupRow[]> }>();
+  const byMetric = new Map<string, Map<string, RollupRow[]>>();
   for (const r of rows) {
     if (!inScope(r, scope)) continue;
-    let m = byMetric.get(r.metric);
-    if (!m) byMetric.set(r.metric, (m = { all: [], byDay: new Map() }));
-    const list = m.byDay.get(r.day);
+    let byDay = byMetric.get(r.metric);
+    if (!byDay) byMetric.set(r.metric, (byDay = new Map()));
+    const list = byDay.get(r.day);
     if (list) list.push(r);
-    else m.byDay.set(r.day, [r]);
+    else byDay.set(r.day, [r]);
   }
   const days = byMetric.size ? scopeDays(scope) : [];
   const out: MetricTrend[] = [];
   for (const p of Object.values(rules.platforms)) {
     for (const rule of p.metrics) {
-      const m = byMetric.get(rule.key);
-      if (!m) continue;
+      const byDay = byMetric.get(rule.key);
+      if (!byDay) continue;
+      const all: RollupRow[] = [];
       const points = days.map((day): TrendPoint => {
-        const list = m.byDay.get(day) ?? [];
-        m.all.push(...list);
+        const list = byDay.get(day) ?? [];
+        all.push(...list);
         const figure = sum(list);
         return { day, figure, value: valueOf(rule, figure) };
       });
-      out.push({ rule, points, total: sum(m.all), threshold: thresholdOf(rule) });
+      if (!all.length) continue;
+      out.push({ rule, points, total: sum(all), threshold: thresholdOf(rule) });
     }
   }
   return out;
