@@ -30,6 +30,7 @@ import {
   SYNC_DOC_VERSION,
   digestDocId,
   digestPartId,
+  jsonBytes,
   type DigestDoc,
   type DigestPartDoc,
 } from './docs';
@@ -86,20 +87,6 @@ export function parseEntry(s: string): DigestEntry | undefined {
  * `max_document_size` (8 MB) and a proxy's usual 1 MB request limit; ~12 000 waits a part.
  */
 export const DIGEST_MAX_BYTES = 256 * 1024;
-
-/** The UTF-8 size of a string (a document's JSON as sent). */
-export function utf8Bytes(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x800 && (c < 0xd800 || c > 0xdfff)) n += 2;
-    else if (c >= 0x80) n += 1; // two-byte characters; each half of a surrogate pair: 2 of its 4 bytes
-  }
-  return n;
-}
-
-/** The size of a document as sent (its JSON, UTF-8). */
-export const jsonBytes = (doc: object) => utf8Bytes(JSON.stringify(doc));
 
 /**
  * An agent's digests of one day's units: one document per rule and shop account (the rollup's key), entries sorted;

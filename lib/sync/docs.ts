@@ -89,6 +89,20 @@ export interface QueueDoc extends Base {
  */
 export const QUEUE_MAX_BYTES = 256 * 1024;
 
+/** The UTF-8 size of a string (a document's JSON as sent). */
+export function utf8Bytes(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x800 && (c < 0xd800 || c > 0xdfff)) n += 2;
+    else if (c >= 0x80) n += 1; // two-byte characters; each half of a surrogate pair: 2 of its 4 bytes
+  }
+  return n;
+}
+
+/** The size of a document as sent (its JSON, UTF-8). */
+export const jsonBytes = (doc: object) => utf8Bytes(JSON.stringify(doc));
+
 /** Who an agent is in the shop view (the label the agent typed in the settings). */
 export interface AgentDoc extends Base {
   kind: 'agent';
@@ -255,7 +269,7 @@ export function queueDoc(agent: string, clocks: Iterable<ClockRow>, now: number)
   let bytes = 0;
   for (const c of waiting) {
     const { _id: _i, v: _v, kind: _k, agent: _a, ...fields } = clockDoc(agent, c);
-    bytes += new TextEncoder().encode(JSON.stringify(fields)).length + 1;
+    bytes += jsonBytes(fields) + 1;
     if (bytes > QUEUE_MAX_BYTES) break;
     clocksOut.push(fields);
   }

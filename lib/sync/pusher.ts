@@ -35,6 +35,7 @@ import {
   agentDocId,
   clockScope,
   contentKey,
+  jsonBytes,
   queueDoc,
   queueDocId,
   digestScope,
@@ -46,7 +47,7 @@ import {
   unitScope,
   type SyncDoc,
 } from './docs';
-import { digestDocs, jsonBytes } from './digest';
+import { digestDocs } from './digest';
 import { syncErrorOf, type SyncErrorCode } from './errors';
 import type { RemoteDb } from './remote';
 
