@@ -84,6 +84,10 @@ export function firstRenderWait<T>(
   first: Promise<T>,
   timeoutMs: number,
 ): Promise<T | undefined> {
-  if (view === 'team') return Promise.resolve(undefined);
-  return Promise.race([first, new Promise<undefined>((resolve) => setTimeout(resolve, timeoutMs))]);
+  return view === 'team' ? Promise.resolve(undefined) : settledWithin(first, timeoutMs);
+}
+
+/** `p`'s value, or undefined once `timeoutMs` passed first (a read that must not hold the first render longer). */
+export function settledWithin<T>(p: Promise<T>, timeoutMs: number): Promise<T | undefined> {
+  return Promise.race([p, new Promise<undefined>((resolve) => setTimeout(resolve, timeoutMs))]);
 }

@@ -1,7 +1,12 @@
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { AnalyticsPage, loadShopLive } from '@/components/analytics/AnalyticsPage';
-import { analyticsFromRaw, firstRenderWait, type AnalyticsFirst } from '@/components/analytics/first-read';
+import {
+  analyticsFromRaw,
+  firstRenderWait,
+  settledWithin,
+  type AnalyticsFirst,
+} from '@/components/analytics/first-read';
 import { readAnalyticsRaw, readLanguageRaw } from '@/components/analytics/first-raw';
 import { storedSetting, type Settings } from '@/lib/settings';
 import { useAnalyticsStore } from '@/components/analytics/store';
@@ -26,8 +31,7 @@ const started = globalThis.__rsAnalyticsFirst;
 // 250 ms as the local view's first read (a database held by an upgrade must not keep the page blank).
 const language =
   view === 'team'
-    ? firstRenderWait(
-        'local',
+    ? settledWithin(
         (globalThis.__rsAnalyticsLanguage ?? readLanguageRaw())
           .then((row) => (row ? storedSetting('language', row.value) : undefined))
           .catch(() => undefined),
