@@ -23,21 +23,17 @@ import type { RollupRow, UnitRow } from '../../lib/model';
 import { DIGEST_MAX_BYTES, digestDocs, digestEntry, mergeDigests, wholeDigest } from '../../lib/sync/digest';
 import {
   agentDoc,
-  agentsRange,
   contentKey,
-  daysRollupsRange,
-  daysSummariesRange,
   digestDocId,
   digestScope,
   rollupDoc,
   summaryDoc,
   type DigestPartDoc,
 } from '../../lib/sync/docs';
-import { httpDb } from '../../lib/sync/http';
-import { BATCH_MAX_BYTES, SYNC_DAYS_KEY, TeamSync } from '../../lib/sync/pusher';
-import { ShopDocs, readDigests, readUnits, shopRangeDays, shopView } from '../../lib/sync/shop';
-import { DB, OWNER, PASSWORD_PREFIX, type Couch } from '../../scripts/bench/sync';
-import { startNodeCouch, stopNodeCouch, type OpenRemote } from './node-couch';
+import { BATCH_MAX_BYTES, SYNC_DAYS_KEY } from '../../lib/sync/pusher';
+import { readDigests, shopView } from '../../lib/sync/shop';
+import { DB, PASSWORD_PREFIX, type Couch } from '../../scripts/bench/sync';
+import { nodeAgent, ownerDb, ownerRead7d, startNodeCouch, stopNodeCouch, type OpenRemote } from './node-couch';
 import { AGENT_A, AGENT_B, NOW, unitOn } from '../unit/helpers/team';
 
 const DAY_MS = 86_400_000;
@@ -142,30 +138,13 @@ async function bulkBodies(fn: () => Promise<void>): Promise<number[]> {
   return sizes;
 }
 
-function agent(n: 1 | 2, db: SentinelDB) {
-  const host = {
-    now: () => NOW,
-    remote: (c: { url: string; user: string; password: string }) => openRemote(c),
-    hasPermission: async () => true,
-    setTimer: () => () => {}, // pushes here are the test's own
-    setRetryAlarm: async () => {},
-  };
-  // The real limits: no `digestMaxBytes`, no `batchMaxBytes`.
-  const sync = new TeamSync(db, host);
-  const cfg = {
-    enabled: true,
-    url: `${couch.url}/${DB}`,
-    user: `agent${n}`,
-    password: `${PASSWORD_PREFIX}${n}`,
-    label: n === 1 ? '客服甲' : '客服乙',
-  };
-  return { sync, cfg };
-}
+// The real limits: no `digestMaxBytes`, no `batchMaxBytes`.
+const agent = (n: 1 | 2, db: SentinelDB) => nodeAgent(couch, openRemote, db, n, NOW);
 
 /** A's digest documents of BIG on the server (as the owner), part 0 first. */
 async function partsOnServer(): Promise<(DigestPartDoc & { _rev: string })[]> {
   const scope = digestScope(BIG, AGENT_A);
-  const res = await httpDb({ url: `${couch.url}/${DB}`, ...OWNER }).allDocs({
+  const res = await ownerDb(couch).allDocs({
     startkey: scope,
     endkey: `${scope}\uffff`,
     include_docs: true,
@@ -175,25 +154,19 @@ async function partsOnServer(): Promise<(DigestPartDoc & { _rev: string })[]> {
 
 /** How many unit documents the server holds. */
 async function unitDocsOnServer(): Promise<number> {
-  const res = await httpDb({ url: `${couch.url}/${DB}`, ...OWNER }).allDocs({ startkey: 'u|', endkey: 'u|\uffff' });
+  const res = await ownerDb(couch).allDocs({ startkey: 'u|', endkey: 'u|\uffff' });
   return res.rows.length;
 }
 
 /** The owner view's 7-day figures of the rule as `ShopLive` reads them, and its digest reads (POST bodies' ids). */
 async function ownerView() {
   const posts: string[][] = [];
-  const reader = httpDb({ url: `${couch.url}/${DB}`, ...OWNER }, (input, init) => {
+  const reader = ownerDb(couch, (input, init) => {
     if (init?.method === 'POST') posts.push((JSON.parse(String(init.body)) as { keys: string[] }).keys);
     return fetch(input, init);
   });
-  const { days, unitDays } = shopRangeDays('7d', NOW);
-  const older = days.filter((d) => !unitDays.includes(d));
+  const { docs, days, unitDays, older } = await ownerRead7d(reader, NOW);
   expect(older).toContain(BIG);
-  const docs = new ShopDocs(true);
-  for (const range of [daysSummariesRange(days[0]!, days.at(-1)!), daysRollupsRange(older[0]!, older.at(-1)!)])
-    for (const row of (await reader.allDocs({ ...range, include_docs: true })).rows) docs.apply(row.id, row.doc);
-  for (const row of (await reader.allDocs({ ...agentsRange, include_docs: true })).rows) docs.apply(row.id, row.doc);
-  await readUnits(reader, docs, unitDays);
   await readDigests(reader, docs, older);
   const view = shopView(docs.docs.values(), days, unitDays, NOW);
   return { counts: view.metrics.find((m) => m.metric === KEY.metric)?.counts, posts };

@@ -13,12 +13,10 @@ import { SentinelDB } from '../../lib/db/schema';
 import { tallyUnits } from '../../lib/engine/rollup';
 import { chinaDay, chinaTime } from '../../lib/engine/time';
 import type { RollupRow, UnitRow } from '../../lib/model';
-import { agentsRange, daysRollupsRange, daysSummariesRange, digestDocId } from '../../lib/sync/docs';
-import { httpDb } from '../../lib/sync/http';
-import { TeamSync } from '../../lib/sync/pusher';
-import { ShopDocs, readDigests, readUnits, shopRangeDays, shopView } from '../../lib/sync/shop';
-import { DB, OWNER, PASSWORD_PREFIX, type Couch } from '../../scripts/bench/sync';
-import { startNodeCouch, stopNodeCouch, type OpenRemote } from './node-couch';
+import { digestDocId } from '../../lib/sync/docs';
+import { readDigests, shopView } from '../../lib/sync/shop';
+import type { Couch } from '../../scripts/bench/sync';
+import { nodeAgent, ownerDb, ownerRead7d, startNodeCouch, stopNodeCouch, type OpenRemote } from './node-couch';
 import { AGENT_A, AGENT_B, NOW, unitOn } from '../unit/helpers/team';
 
 const DAY_MS = 86_400_000;
@@ -63,45 +61,23 @@ async function putRollups(db: SentinelDB, units: readonly UnitRow[], at: number)
   await db.rollups.bulkPut([...rollups.values()]);
 }
 
-function agent(n: 1 | 2, db: SentinelDB) {
-  const host = {
-    now: () => NOW,
-    remote: (c: { url: string; user: string; password: string }) => openRemote(c),
-    hasPermission: async () => true,
-    setTimer: () => () => {}, // pushes here are the test's own
-    setRetryAlarm: async () => {},
-  };
-  const sync = new TeamSync(db, host, { digestMaxBytes: DIGEST_MAX_BYTES });
-  const cfg = {
-    enabled: true,
-    url: `${couch.url}/${DB}`,
-    user: `agent${n}`,
-    password: `${PASSWORD_PREFIX}${n}`,
-    label: n === 1 ? '客服甲' : '客服乙',
-  };
-  return { sync, cfg };
-}
+const agent = (n: 1 | 2, db: SentinelDB) =>
+  nodeAgent(couch, openRemote, db, n, NOW, { digestMaxBytes: DIGEST_MAX_BYTES });
 
 /** Every document id of the shop's database (as the owner). */
 async function serverIds(): Promise<string[]> {
-  const res = await httpDb({ url: `${couch.url}/${DB}`, ...OWNER }).allDocs({});
+  const res = await ownerDb(couch).allDocs({});
   return res.rows.map((r) => r.id);
 }
 
 /** The owner view's 7-day figures as `ShopLive` reads them, and its requests (method, path, POST body). */
 async function ownerView() {
   const requests: string[] = [];
-  const reader = httpDb({ url: `${couch.url}/${DB}`, ...OWNER }, (input, init) => {
+  const reader = ownerDb(couch, (input, init) => {
     requests.push(`${init?.method ?? 'GET'} ${new URL(String(input)).pathname} ${String(init?.body ?? '')}`);
     return fetch(input, init);
   });
-  const { days, unitDays } = shopRangeDays('7d', NOW);
-  const older = days.filter((d) => !unitDays.includes(d));
-  const docs = new ShopDocs(true);
-  for (const range of [daysSummariesRange(days[0]!, days.at(-1)!), daysRollupsRange(older[0]!, older.at(-1)!)])
-    for (const row of (await reader.allDocs({ ...range, include_docs: true })).rows) docs.apply(row.id, row.doc);
-  for (const row of (await reader.allDocs({ ...agentsRange, include_docs: true })).rows) docs.apply(row.id, row.doc);
-  await readUnits(reader, docs, unitDays);
+  const { docs, days, unitDays, older } = await ownerRead7d(reader, NOW);
   const summariesOnly = shopView(docs.docs.values(), days, unitDays, NOW);
   await readDigests(reader, docs, older);
   const view = shopView(docs.docs.values(), days, unitDays, NOW);
