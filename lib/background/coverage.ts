@@ -11,6 +11,7 @@ import {
   UNRECOGNISED_ACCOUNT,
   isUnrecognisedAccount,
   tabAccount,
+  type CoverageRow,
   type CoverageSpan,
   type Platform,
   type TabRow,
@@ -210,12 +211,21 @@ export class TabRegistry {
 
   /** One account's coverage spans; a span still reporting covers up to now. */
   async spans(platform: Platform, account: string, now: number): Promise<CoverageSpan[]> {
-    const rows = await this.db.coverage.where('[platform+account]').equals([platform, account]).toArray();
-    return rows.map((s) => ({
-      platform: s.platform,
-      account: s.account,
-      from: s.from,
-      to: s.open === 1 && now - s.to <= COVERAGE_GAP_MS ? now : s.to,
-    }));
+    return spansOf(await this.coverageRows(platform, account), now);
   }
+
+  /** One account's stored coverage rows (`spansOf` makes them spans at an instant). */
+  coverageRows(platform: Platform, account: string): Promise<CoverageRow[]> {
+    return this.db.coverage.where('[platform+account]').equals([platform, account]).toArray();
+  }
+}
+
+/** Stored coverage rows as spans at `now`: a span still reporting covers up to now. */
+export function spansOf(rows: readonly CoverageRow[], now: number): CoverageSpan[] {
+  return rows.map((s) => ({
+    platform: s.platform,
+    account: s.account,
+    from: s.from,
+    to: s.open === 1 && now - s.to <= COVERAGE_GAP_MS ? now : s.to,
+  }));
 }

@@ -10,12 +10,13 @@ import { absorbedCounters, evaluate, isCounter, lateSighting, seenThrough } from
 import { threadCompare } from '../engine/rounds';
 import { chinaDay, chinaDayStart } from '../engine/time';
 import { recentCut } from '../engine/window';
-import type { ClockRow, CoverageSpan, EventRow, Platform, RollupRow, UnitRow } from '../model';
+import type { ClockRow, CoverageRow, CoverageSpan, EventRow, Platform, RollupRow, UnitRow } from '../model';
 import { rollupId } from '../engine/rollup';
 import { primaryMetric } from '../rules';
 import type { RuleSet } from '../rules/types';
-import type { TabRegistry } from './coverage';
+import { spansOf, type TabRegistry } from './coverage';
 import { markPrunedBefore, readPrunedBefore } from './maintenance';
+import { ReadCache, emptyCacheUpdate, type CacheUpdate, type Claim } from './read-cache';
 import { issueDayStatsChange, issueRollupDelta } from './rollups';
 import { ThreadCache, type CachedThread } from './thread-cache';
 
@@ -34,6 +35,8 @@ export interface RecomputeConfig {
 export class Recompute {
   /** Stored messages of recently active conversations, so a long thread is not re-read for every new message. */
   readonly threads = new ThreadCache(THREAD_CACHE_EVENTS);
+  /** The other rows a recompute reads, for the conversations it recomputed last (`read-cache.ts`). */
+  readonly cache: ReadCache;
   /** How conversations were evaluated: whole, or from yesterday's midnight (long threads). For tests and bench. */
   readonly evaluations = { whole: 0, recent: 0 };
   /** From this many stored messages on, a thread with new messages is evaluated from the cut (tests set Infinity). */
@@ -41,12 +44,15 @@ export class Recompute {
 
   constructor(
     private readonly db: SentinelDB,
-    private readonly tabs: Pick<TabRegistry, 'spans'>,
+    private readonly tabs: Pick<TabRegistry, 'spans' | 'coverageRows'>,
     private readonly config: () => RecomputeConfig,
-  ) {}
+  ) {
+    this.cache = new ReadCache(db);
+  }
 
   /** After a recompute committed: the threads it read and wrote are what the cache holds. */
   remember(staged: Staged): void {
+    this.cache.remember(staged.claim, staged.cache);
     for (const t of staged.threads)
       if (t.base) this.threads.update(t.conv, t.base, t.events, t.put, t.deleted);
       else this.threads.set(t.conv, t.events);
@@ -72,6 +78,12 @@ export class Recompute {
     const db = this.db;
     const fresh = page?.added;
     const staged: Staged = { convs: 0, clocks: [], threads: [], dropped: 0 };
+    // What the read cache learns once this commits: only in a transaction the cache's owner claimed.
+    const update = pre.claim ? emptyCacheUpdate() : undefined;
+    if (update) {
+      staged.claim = pre.claim;
+      staged.cache = update;
+    }
     // Each conversation once (its stored units are read once, its deltas must count once).
     convs = [...new Set(convs)];
     // Everything the loop reads, in one batch of parallel requests (what `pre` does not hold yet).
@@ -95,6 +107,8 @@ export class Recompute {
       if (!events.length) continue;
       const { platform } = events[0]!;
       const stored = pre.units.get(conv) ?? [];
+      // Held as it was read unless changed below (only a conversation whose stored rows were all read).
+      if (update && pre.units.has(conv)) update.convs.set(conv, { clock: pre.clocks.get(conv), units: stored });
       // Days whose raw messages were pruned (retention, space recovery) keep their stored results: recomputing them
       // from what is left would undercount them. A long thread that got new messages is evaluated from the cut
       // (lib/engine/window.ts) when that is exact and the stored results before yesterday are final.
@@ -141,6 +155,7 @@ export class Recompute {
         alertLeadSec: this.config().alertLeadSec,
       });
       const clock = out.clocks[0];
+      let clockRow = pre.clocks.get(conv);
       if (clock) {
         const prev = pre.clocks.get(conv);
         const row: ClockRow = { ...clock };
@@ -148,6 +163,7 @@ export class Recompute {
         if (prev?.breachedFor !== undefined) row.breachedFor = prev.breachedFor;
         clockRows.push(row);
         staged.clocks.push(row);
+        clockRow = row;
       }
       // Only what changed is written (and moves the rollups).
       const old = new Map(stored.filter((u) => u.day >= from).map((u) => [u.id, u]));
@@ -159,6 +175,12 @@ export class Recompute {
       changedAll.push(...changed);
       unitGone.push(...[...old.keys()].filter((id) => !nextIds.has(id)));
       unitPuts.push(...changed);
+      if (update && pre.units.has(conv)) {
+        const units = new Map(stored.map((u) => [u.id, u]));
+        for (const id of old.keys()) if (!nextIds.has(id)) units.delete(id);
+        for (const u of changed) units.set(u.id, u);
+        update.convs.set(conv, { clock: clockRow, units: [...units.values()] });
+      }
     }
     // Requests run in the order they are made: the units are written before the per-day aggregates may be rebuilt
     // from them (a malformed row). Rollup and per-day deltas add up, so one delta for all conversations moves them as
@@ -168,8 +190,17 @@ export class Recompute {
       ...chunks(unitGone).map((c) => db.units.bulkDelete(c)),
       ...chunks(unitPuts).map((c) => db.units.bulkPut(c)),
     ];
-    const rollups = issueRollupDelta(db, replacedAll, changedAll, now, pre.aggregates?.rollups);
-    const dayStats = issueDayStatsChange(db, replacedAll, changedAll, pre.aggregates?.dayStats);
+    if (update) {
+      for (const [k, rows] of pre.coverageRows) update.coverage.set(k, rows);
+      if (pre.aggregates) {
+        for (const [id, r] of pre.aggregates.rollups) update.rollups.set(id, r);
+        for (const [id, r] of pre.aggregates.dayStats) update.dayStats.set(id, r);
+      }
+      if (pre.prunedBefore) update.prunedBefore = pre.prunedBefore;
+    }
+    // The rows they write (or delete) are what the read cache holds of them after this.
+    const rollups = issueRollupDelta(db, replacedAll, changedAll, now, pre.aggregates?.rollups, update?.rollups);
+    const dayStats = issueDayStatsChange(db, replacedAll, changedAll, pre.aggregates?.dayStats, update?.dayStats);
     // Every request of the transaction made (the caller makes none after this: `commitEarly`): commit now, so the
     // browser commits right after the last write instead of after a round trip for each write's answer and the
     // auto-commit. Only when nothing is left to issue (a row to read or rebuild, a write still waiting for one).
@@ -196,6 +227,24 @@ export class Recompute {
     } = {},
   ): Promise<void> {
     const db = this.db;
+    const cache = this.cache;
+    // What the read cache holds for a claimed transaction is taken from there (no request).
+    for (const c of new Set(convs)) {
+      const held = pre.units.has(c) ? undefined : cache.conv(pre.claim, c);
+      if (held) {
+        pre.units.set(c, held.units as UnitRow[]);
+        pre.clocks.set(c, held.clock);
+      }
+    }
+    for (const a of opts.accounts ?? []) {
+      const k = coverageKey(a.platform, a.account);
+      const rows = pre.coverage.has(k) ? undefined : cache.coverageRows(pre.claim, k);
+      if (rows) pre.coverage.set(k, spansOf(rows, now));
+    }
+    if (opts.aggregates && !pre.aggregates)
+      pre.aggregates = cache.aggregates(pre.claim, this.todayAggregateIds(opts.accounts ?? [], now));
+    pre.prunedBefore ??= cache.pruned(pre.claim);
+    if (pre.frozen === undefined && pre.prunedBefore) pre.frozen = this.frozenFrom(pre.prunedBefore.value, now);
     const need = [...new Set(convs)].filter((c) => !pre.units.has(c));
     const reads =
       opts.threads === false ? [] : [...new Set(convs)].filter((c) => !this.threads.peek(c) && !pre.threads.has(c));
@@ -203,12 +252,12 @@ export class Recompute {
     const aggregateIds = opts.aggregates && !pre.aggregates ? this.todayAggregateIds(opts.accounts ?? [], now) : [];
     if (!need.length && !reads.length && !accounts.length && !aggregateIds.length && pre.frozen !== undefined) return;
     // One index range per conversation (a `getAll` each): `anyOf` walks a cursor, a round trip per few rows.
-    const [frozen, units, clocks, threads, spans, rollups, dayStats] = await Promise.all([
-      pre.frozen ?? this.frozenBeforeDay(now),
+    const [pruned, units, clocks, threads, spans, rollups, dayStats] = await Promise.all([
+      pre.frozen === undefined ? readPrunedBefore(db) : undefined,
       Promise.all(need.map((c) => db.units.where('conv').equals(c).toArray())),
       need.length ? db.clocks.bulkGet(need) : [],
       Promise.all(reads.map((c) => db.events.where('conv').equals(c).toArray())),
-      Promise.all(accounts.map((a) => this.tabs.spans(a.platform, a.account, now))),
+      Promise.all(accounts.map((a) => this.tabs.coverageRows(a.platform, a.account))),
       aggregateIds.length ? db.rollups.bulkGet(aggregateIds) : [],
       aggregateIds.length ? (db.dayStats.bulkGet(aggregateIds) as Promise<unknown[]>) : [],
     ]);
@@ -217,7 +266,10 @@ export class Recompute {
         rollups: new Map(aggregateIds.map((id, i) => [id, rollups[i]])),
         dayStats: new Map(aggregateIds.map((id, i) => [id, dayStats[i]])),
       };
-    pre.frozen = frozen;
+    if (pre.frozen === undefined) {
+      pre.prunedBefore = { value: pruned };
+      pre.frozen = this.frozenFrom(pruned, now);
+    }
     need.forEach((c, i) => {
       pre.units.set(c, units[i]!);
       pre.clocks.set(c, clocks[i]);
@@ -226,7 +278,11 @@ export class Recompute {
       const list = threads[i]!.sort(threadCompare);
       pre.threads.set(c, { events: list, byKey: new Map(list.map((e) => [e.key, e])) });
     });
-    accounts.forEach((a, i) => pre.coverage.set(coverageKey(a.platform, a.account), spans[i]!));
+    accounts.forEach((a, i) => {
+      const k = coverageKey(a.platform, a.account);
+      pre.coverage.set(k, spansOf(spans[i]!, now));
+      pre.coverageRows.set(k, spans[i]!);
+    });
   }
 
   /**
@@ -310,8 +366,12 @@ export class Recompute {
    * stored units and rollups stay exactly as they are, whatever the retention is set to later.
    */
   async frozenBeforeDay(now: number): Promise<string> {
+    return this.frozenFrom(await readPrunedBefore(this.db), now);
+  }
+
+  /** `frozenBeforeDay` with `meta.prunedBefore` as read (`pruned`). */
+  private frozenFrom(pruned: string | undefined, now: number): string {
     const retention = chinaDay(now - this.config().retentionDays * 86_400_000);
-    const pruned = await readPrunedBefore(this.db);
     return pruned !== undefined && pruned > retention ? pruned : retention;
   }
 
@@ -367,13 +427,24 @@ export interface Prefetched {
    * (undefined: no row), so the deltas need no read of their own; rows not here are read when written.
    */
   aggregates?: { rollups: Map<string, RollupRow | undefined>; dayStats: Map<string, unknown> };
+  /** The coverage rows read from the database (not from the read cache), by `platform|account`. */
+  coverageRows: Map<string, CoverageRow[]>;
+  /** `meta.prunedBefore` as read or held (absent: not read). */
+  prunedBefore?: { value: string | undefined };
+  /**
+   * The transaction is the read cache's owner's (`ReadCache.claim`): reads may be served from the cache, and what
+   * this recompute read and wrote is held once it commits.
+   */
+  claim?: Claim;
 }
 
-export const emptyPrefetch = (): Prefetched => ({
+export const emptyPrefetch = (claim?: Claim): Prefetched => ({
   units: new Map(),
   clocks: new Map(),
   threads: new Map(),
   coverage: new Map(),
+  coverageRows: new Map(),
+  ...(claim && { claim }),
 });
 
 const coverageKey = (platform: Platform, account: string) => `${platform}|${account}`;
@@ -385,6 +456,9 @@ export interface Staged {
   dropped: number;
   clocks: ClockRow[];
   threads: StagedThread[];
+  /** For the read cache (a claimed transaction's): its claim and what it read and wrote. */
+  claim?: Claim;
+  cache?: CacheUpdate;
 }
 
 /** A conversation's thread as a recompute leaves it, for the thread cache once the transaction has committed. */

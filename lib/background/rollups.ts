@@ -61,13 +61,17 @@ export function applyRollupDelta(
   return issueRollupDelta(db, old, next, now, known).done;
 }
 
-/** `applyRollupDelta`, saying whether every request was issued before it returned (`Issued`). */
+/**
+ * `applyRollupDelta`, saying whether every request was issued before it returned (`Issued`). `written`: told each
+ * row written (undefined: deleted), by id, as the requests are made.
+ */
 export function issueRollupDelta(
   db: SentinelDB,
   old: readonly UnitRow[],
   next: readonly UnitRow[],
   now: number,
   known?: ReadonlyMap<string, RollupRow | undefined>,
+  written?: Map<string, RollupRow | undefined>,
 ): Issued {
   const delta = new Map<string, RollupRow>();
   tallyUnits(delta, old, -1, now);
@@ -96,6 +100,7 @@ export function issueRollupDelta(
         : d;
       if (r.pass + r.fail + r.pending + r.unknown + r.notAssessed === 0) empty.push(id);
       else out.push(r);
+      written?.set(id, r.pass + r.fail + r.pending + r.unknown + r.notAssessed === 0 ? undefined : r);
     });
     return Promise.all([
       out.length ? db.rollups.bulkPut(out) : undefined,
@@ -132,12 +137,13 @@ export function applyDayStatsChange(
   return issueDayStatsChange(db, old, next, known).done;
 }
 
-/** `applyDayStatsChange`, saying whether every request was issued before it returned (`Issued`). */
+/** `applyDayStatsChange`, saying whether every request was issued before it returned (`Issued`); `written`: as in `issueRollupDelta`. */
 export function issueDayStatsChange(
   db: SentinelDB,
   old: readonly UnitRow[],
   next: readonly UnitRow[],
   known?: ReadonlyMap<string, unknown>,
+  written?: Map<string, unknown>,
 ): Issued {
   const delta = dayStatsDelta(old, next);
   for (const [id, d] of delta) if (isNoop(d)) delta.delete(id);
@@ -156,6 +162,7 @@ export function issueDayStatsChange(
   const write = (rows: readonly (DayStatRow | null)[]): Promise<void> => {
     const put = rows.filter((r): r is DayStatRow => r !== null);
     const gone = ds.filter((_, i) => rows[i] === null).map((d) => d.id);
+    ds.forEach((d, i) => written?.set(d.id, rows[i] ?? undefined));
     return Promise.all([
       put.length ? db.dayStats.bulkPut(put) : undefined,
       gone.length ? db.dayStats.bulkDelete(gone) : undefined,

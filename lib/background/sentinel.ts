@@ -182,6 +182,7 @@ export class Sentinel {
     ]);
     this.clockMirror = new Map([...pending, ...breached, ...unknown].map((c) => [c.key, c]));
     this.recomputer.threads.clear();
+    this.recomputer.cache.clear();
     this.clockPush.clear();
   }
 
@@ -197,9 +198,13 @@ export class Sentinel {
     });
   }
 
-  /** Stored messages were deleted behind the background's back (space recovery): forget the cached threads. */
+  /**
+   * Stored messages were deleted behind the background's back (space recovery): forget the cached threads, and what
+   * the read cache holds (a recovery may delete units too; through another connection its middleware sees nothing).
+   */
   forgetThreads(): void {
     this.recomputer.threads.clear();
+    this.recomputer.cache.clear();
   }
 
   /** How conversations were evaluated: whole, or from yesterday's midnight (long threads). For tests and bench. */
@@ -306,7 +311,8 @@ export class Sentinel {
         const generation = cache.generation;
         let unheld = rows.filter((r) => !cache.peek(r.conv));
         const shown = [...new Set(rows.map((r) => r.conv))];
-        const pre = emptyPrefetch();
+        // This transaction is the read cache's own: what it holds of these conversations is not read again.
+        const pre = emptyPrefetch(this.recomputer.cache.claim());
         const few = shown.length <= PREFETCH_WITH_INTAKE;
         const [read, readClocks] = await Promise.all([
           unheld.length ? db.events.bulkGet(unheld.map((r) => r.key)) : [],
@@ -503,7 +509,9 @@ export class Sentinel {
   private async recompute(convs: string[], now: number): Promise<void> {
     // An async callback: Dexie follows native awaits through nested async calls only from an async function.
     const staged = await this.earlyCommitted(now, async () =>
-      this.recomputer.within(convs, now, undefined, undefined, { commitEarly: true }),
+      this.recomputer.within(convs, now, undefined, emptyPrefetch(this.recomputer.cache.claim()), {
+        commitEarly: true,
+      }),
     );
     this.commit(staged, now);
   }

@@ -1,0 +1,195 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import type { Recompute } from '../../lib/background/recompute';
+import { rebuildRollups } from '../../lib/background/rollups';
+import { Sentinel } from '../../lib/background/sentinel';
+import { SentinelDB } from '../../lib/db/schema';
+import { ev, t } from './helpers/events';
+import { FakeHost } from './helpers/host';
+import { closedAfterEach, pddMsg, pddWatching, storedEvents, storedTables } from './helpers/worker';
+
+/**
+ * The read cache (lib/background/read-cache.ts): an intake of a conversation the worker recomputed last reads none of
+ * its clock, units, coverage, today's aggregates or `meta.prunedBefore` again; and whatever another writer does to
+ * those tables (or a transaction that fails), the next intake computes from what is stored, never from a stale copy.
+ */
+const dbs = closedAfterEach();
+const watching = pddWatching('http://127.0.0.1/demo/pdd/');
+const CACHED = ['clocks', 'units', 'coverage', 'rollups', 'dayStats', 'meta'];
+
+interface Options {
+  /** No read cache: nothing claimed, so nothing served nor held (the reference: the intake as it was before it). */
+  noCache?: boolean;
+  /**
+   * Fails the next write to this table: `abort` aborts its transaction first (as a full disk does: nothing of it is
+   * stored), else only the request fails (the transaction has committed early: what was issued before is stored).
+   */
+  failWrite?: { table: string; armed: boolean; abort?: boolean };
+}
+
+function worker(name: string, o: Options = {}) {
+  const db = new SentinelDB(`read-cache-${name}-${Date.now()}-${Math.random()}`);
+  dbs.push(db);
+  const reads: string[] = [];
+  db.use({
+    stack: 'dbcore',
+    name: 'test-probe',
+    create: (down) => ({
+      ...down,
+      table: (table) => {
+        const d = down.table(table);
+        const read =
+          <A extends unknown[], R>(f: (...a: A) => R) =>
+          (...a: A): R => {
+            reads.push(table);
+            return f(...a);
+          };
+        return {
+          ...d,
+          get: read(d.get.bind(d)),
+          getMany: read(d.getMany.bind(d)),
+          query: read(d.query.bind(d)),
+          openCursor: read(d.openCursor.bind(d)),
+          count: read(d.count.bind(d)),
+          mutate: (req) => {
+            if (o.failWrite?.armed && o.failWrite.table === table) {
+              o.failWrite.armed = false;
+              if (o.failWrite.abort) (req.trans as unknown as IDBTransaction).abort();
+              return Promise.reject(new Error('disk full (test)'));
+            }
+            return d.mutate(req);
+          },
+        };
+      },
+    }),
+  });
+  const host = new FakeHost();
+  const s = new Sentinel(db, host);
+  const r = (s as unknown as { recomputer: Recompute }).recomputer;
+  if (o.noCache) r.cache.claim = () => undefined;
+  /** The reads of cached tables made by `fn`. */
+  const readsOf = async (fn: () => Promise<unknown>) => {
+    reads.length = 0;
+    await fn();
+    return reads.filter((x) => CACHED.includes(x));
+  };
+  return { db, host, s, readsOf, cache: r.cache };
+}
+
+const at = t('10:00:00', '2026-11-20');
+const q = (id: string, when: number) => pddMsg([ev('pdd', 'b1', 'buyer', when, { messageId: id })]);
+const a = (id: string, when: number) => pddMsg([ev('pdd', 'b1', 'human', when, { messageId: id })]);
+
+async function opened(w: ReturnType<typeof worker>) {
+  w.host.clock = at;
+  await w.s.health(watching, 7);
+}
+
+async function say(w: ReturnType<typeof worker>, msg: ReturnType<typeof q>, when: number) {
+  w.host.clock = when;
+  await w.s.ingest(msg);
+}
+
+describe('the read cache', () => {
+  it('serves the next intake of a conversation the worker recomputed: no read of a cached table', async () => {
+    const w = worker('serves');
+    await opened(w);
+    // The first intake of the conversation reads what it needs.
+    expect(await w.readsOf(() => say(w, q('q1', at + 1_000), at + 1_000))).not.toEqual([]);
+    // The next ones (the agent's answer, the next question) read nothing of those tables.
+    expect(await w.readsOf(() => say(w, a('a1', at + 31_000), at + 31_000))).toEqual([]);
+    expect(await w.readsOf(() => say(w, q('q2', at + 60_000), at + 60_000))).toEqual([]);
+    expect((await w.db.clocks.get('pdd|shop-main|b1'))!).toMatchObject({ status: 'pending', startedAt: at + 60_000 });
+  });
+
+  it('stores exactly what the intake stored without the cache', async () => {
+    const w = worker('same');
+    const ref = worker('same-ref', { noCache: true });
+    for (const x of [w, ref]) {
+      await opened(x);
+      for (let i = 0; i < 5; i++) {
+        await say(x, q(`q${i}`, at + i * 60_000 + 1_000), at + i * 60_000 + 1_000);
+        await say(x, a(`a${i}`, at + i * 60_000 + 20_000 + i * 10_000), at + i * 60_000 + 20_000 + i * 10_000);
+      }
+    }
+    expect(w.cache.size).toBe(1);
+    expect(await storedTables(w.db)).toEqual(await storedTables(ref.db));
+    expect((await storedEvents(w.db)).length).toBe(10);
+  });
+
+  it('never serves a copy another writer changed: the next intake computes from what is stored', async () => {
+    const w = worker('other-writer');
+    const ref = worker('other-writer-ref', { noCache: true });
+    for (const x of [w, ref]) {
+      await opened(x);
+      await say(x, q('q1', at + 1_000), at + 1_000);
+      await say(x, a('a1', at + 21_000), at + 21_000);
+      // Another writer (outside the intake): an alert's mark on the clock, and a unit changed behind the intake.
+      await x.db.clocks.update('pdd|shop-main|b1', { alertedFor: 12345 });
+      const unit = (await x.db.units.toArray())[0]!;
+      await x.db.units.put({ ...unit, result: 'fail' });
+      await say(x, q('q2', at + 60_000), at + 60_000);
+    }
+    const got = await storedTables(w.db);
+    // The mark is carried into the new clock row, and the unit changed behind the intake's back is recomputed.
+    expect(got.clocks[0]).toMatchObject({ status: 'pending', alertedFor: 12345 });
+    expect(got.units.filter((u) => u.result === 'fail')).toEqual([]);
+    expect(got).toEqual(await storedTables(ref.db));
+  });
+
+  it('never serves rollups another writer rebuilt, nor anything while it is open', async () => {
+    const w = worker('rebuild');
+    const ref = worker('rebuild-ref', { noCache: true });
+    for (const x of [w, ref]) {
+      await opened(x);
+      await say(x, q('q1', at + 1_000), at + 1_000);
+      // Today's rollups deleted behind the intake (e.g. a team import gone wrong), then rebuilt while it runs.
+      await x.db.rollups.clear();
+      await x.db.dayStats.clear();
+      x.host.clock = at + 21_000;
+      await Promise.all([x.s.ingest(a('a1', at + 21_000)), rebuildRollups(x.db, at + 21_000)]);
+      await say(x, q('q2', at + 60_000), at + 60_000);
+    }
+    const got = await storedTables(w.db);
+    expect(got.rollups.length).toBeGreaterThan(0);
+    expect(got).toEqual(await storedTables(ref.db));
+    // And the aggregates agree with a rebuild from the units.
+    await rebuildRollups(w.db, at + 60_000);
+    expect((await storedTables(w.db)).dayStats).toEqual(got.dayStats);
+  });
+
+  for (const abort of [true, false])
+    it(`keeps nothing of a transaction that ${abort ? 'aborted' : 'failed after its early commit'}: the next intake reads and stores what a run without the cache stores`, async () => {
+      const fail = { table: 'rollups', armed: false, abort };
+      const w = worker(`failed-${abort}`, { failWrite: fail });
+      const ref = worker(`failed-${abort}-ref`, { noCache: true, failWrite: fail });
+      for (const x of [w, ref]) {
+        await opened(x);
+        await say(x, q('q1', at + 1_000), at + 1_000);
+        // The answer's intake fails at its rollup write, after its clock and units were issued.
+        fail.armed = true;
+        await expect(say(x, a('a1', at + 21_000), at + 21_000)).rejects.toThrow();
+      }
+      // Aborted: nothing of the answer is stored; committed early: its clock and units are, its rollups not.
+      expect((await w.db.clocks.get('pdd|shop-main|b1'))!.status).toBe(abort ? 'pending' : 'answered');
+      // The next intake reads again (nothing held is trusted) and stores what the worker without the cache stores.
+      expect(await w.readsOf(() => say(w, q('q2', at + 60_000), at + 60_000))).toContain('units');
+      await say(ref, q('q2', at + 60_000), at + 60_000);
+      expect(await storedTables(w.db)).toEqual(await storedTables(ref.db));
+    });
+
+  it('serves nothing when its middleware is not in the connection (added after the database opened)', async () => {
+    const db = new SentinelDB(`read-cache-late-${Date.now()}`);
+    dbs.push(db);
+    await db.open();
+    const host = new FakeHost();
+    const s = new Sentinel(db, host);
+    const cache = (s as unknown as { recomputer: Recompute }).recomputer.cache;
+    host.clock = at;
+    await s.health(watching, 7);
+    await s.ingest(q('q1', at + 1_000));
+    await s.ingest(a('a1', at + 21_000));
+    expect(cache.size).toBe(0);
+    expect((await db.clocks.get('pdd|shop-main|b1'))!.status).toBe('answered');
+  });
+});
