@@ -20,7 +20,7 @@ import type { ClockRow, CoverageRow, RollupRow, UnitRow } from '../model';
 const CACHED = new Set(['clocks', 'units', 'coverage', 'rollups', 'dayStats', 'meta']);
 
 /** Units held over all conversations (a long thread has thousands), and conversations held at most. */
-export const READ_CACHE_UNITS = 50_000;
+export const READ_CACHE_UNITS = 30_000;
 const CONVS_HELD = 1_000;
 /** Accounts' coverage and aggregate rows held at most (the least recently written go first). */
 const ROWS_HELD = 256;
