@@ -176,10 +176,11 @@ export class Recompute {
       unitGone.push(...[...old.keys()].filter((id) => !nextIds.has(id)));
       unitPuts.push(...changed);
       if (update && pre.units.has(conv)) {
-        const units = new Map(stored.map((u) => [u.id, u]));
-        for (const id of old.keys()) if (!nextIds.has(id)) units.delete(id);
-        for (const u of changed) units.set(u.id, u);
-        update.convs.set(conv, { clock: clockRow, units: [...units.values()] });
+        // The stored units less those gone or rewritten, then the rewritten ones (a pass over the thread's units, no
+        // map of them: a long thread has thousands).
+        const out = new Set([...[...old.keys()].filter((id) => !nextIds.has(id)), ...changedIds]);
+        const units = out.size ? stored.filter((u) => !out.has(u.id)) : stored.slice();
+        update.convs.set(conv, { clock: clockRow, units: units.concat(changed) });
       }
     }
     // Requests run in the order they are made: the units are written before the per-day aggregates may be rebuilt
