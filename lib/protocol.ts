@@ -187,7 +187,11 @@ export const PROTOCOL = {
   /** Tab health and heartbeat (on change and every HEARTBEAT_MS); the reply carries the account's open clocks. */
   health: spec<{ clocks: TabClock[] }>()(WORKBENCH, HealthSchema),
   /** The chat input of a workbench tab got the focus (quick phrases go to the last focused input). */
-  inputFocus: spec()(WORKBENCH, message('inputFocus', { platform, account: pageAccount })),
+  inputFocus: spec()(
+    WORKBENCH,
+    // `at`: when the input got the focus, by the tab's clock (absent from older content scripts: when it arrives).
+    message('inputFocus', { platform, account: pageAccount, at: v.optional(time) }),
+  ),
   /**
    * Read the phrase library (content scripts never open Dexie), with the settings the palette fills phrases with
    * ({客服名}, {店铺名}, the word for a masked {买家昵称}). With the buyer's last question (cut to 200 characters),

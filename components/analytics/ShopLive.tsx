@@ -18,7 +18,7 @@ import {
   type ShopRange,
   type ShopView,
 } from '@/lib/sync/shop';
-import { startShop, takeShopStart } from '@/lib/sync/shop-first';
+import { firstScreenRanges, readRanges, startShop, takeShopStart } from '@/lib/sync/shop-first';
 import { isolate, safeText } from '@/lib/text';
 import { ask } from '@/lib/ui/ask';
 import { syncErrorText } from '../sync/SyncSettings';
@@ -165,13 +165,24 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
      * closed (a reconnect reads a new snapshot, which the old feed's changes must never touch).
      */
     const olderDays = days.filter((d) => !unitDays.includes(d));
-    const fill = async (link: Link, remote: ReadDb) => {
+    /**
+     * `firstScreen`: the first screen's ranges are read again first (they were read beside `info`, so a change
+     * between their snapshot and `info`'s would be in neither them nor the feed; this read comes after `info`).
+     */
+    const fill = async (link: Link, remote: ReadDb, firstScreen = false) => {
       if (link.held) return void (link.again = true);
       const held: Change[] = (link.held = []);
       const over = () => stopped || link.closed;
       try {
         do {
           link.again = false;
+          if (firstScreen) {
+            firstScreen = false;
+            const ranges = firstScreenRanges(days, olderDays);
+            const rows = await readRanges(remote, ranges);
+            if (over()) return;
+            link.docs.replaceRanges(ranges, rows);
+          }
           if (unitDays.length) await readUnits(remote, link.docs, unitDays, over);
           // Older days: the per-wait digests of the accounts two agents share (summaries alone count one copy).
           // A failed digest read is not the view's failure: those keys keep one agent's copy, the feed goes on.
@@ -205,9 +216,10 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
         // Reads with plain fetch (CouchDB's HTTP API, the same origin check as PouchDB's requests): the first
         // screen waits for no client library.
         const reader = httpDb(conn);
-        // The first screen (`readFirstScreen`: `info` — the feed follows from there, everything read is at least as
-        // new — then at once the agents' day summaries, older days' rollups, the waiting clocks, the agents' names).
-        // Then the units of today / yesterday the exact figures need. (Read: `conn` answered with credentials.)
+        // The first screen (`readFirstScreen`, all at once: `info` — the feed follows from there — and the agents'
+        // day summaries, older days' rollups, the waiting clocks, the agents' names). Then those ranges once more
+        // (read after `info`, so nothing falls between them and the feed) and the units of today / yesterday the
+        // exact figures need. (Read: `conn` answered with credentials.)
         const { info, rows } = (await start.first)!;
         for (const row of rows) link.docs.apply(row.id, row.doc);
         if (stopped || link.closed) return;
@@ -224,14 +236,15 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
           setTimeout(resolve, 50);
         });
         if (stopped || link.closed) return;
-        await fill(link, reader);
+        await fill(link, reader, true);
         performance.mark('rs-shop-units');
         if (stopped || link.closed) return;
         render();
         const { openRemote } = await loading;
         if (stopped || link.closed) return;
-        // From the sequence `info` gave before the first read: every change since is delivered (one the first read
-        // already saw comes again, applied as the same document), none between the read and the feed is lost.
+        // From the sequence `info` gave before the second read of the first screen and the units' reads: every
+        // change since is delivered (one a read already saw comes again, applied as the same document), none between
+        // the reads and the feed is lost.
         link.feed = openRemote(conn)
           .changes({ since: info.update_seq ?? 'now', live: true, include_docs: true, heartbeat: 10_000 })
           .on('change', (c) => {

@@ -177,8 +177,10 @@ export class TabRegistry {
     this.spanOpens.delete(tabId);
   }
 
-  /** Remembers when a tab's chat input was focused. */
+  /** Remembers when a tab's chat input was focused (a focus older than the one it holds changes nothing). */
   async inputFocused(tabId: number, inputAt: number): Promise<void> {
+    const held = this.rows.get(tabId)?.inputAt ?? (await this.db.tabs.get(tabId))?.inputAt;
+    if (held !== undefined && held >= inputAt) return;
     await this.db.tabs.update(tabId, { inputAt });
     const row = this.rows.get(tabId);
     if (row) this.rows.set(tabId, { ...row, inputAt });

@@ -65,8 +65,8 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
       const account = await sentinel.health(msg, from.tabId!, d.limiter.dropped(from.tabId!));
       return { ok: true, clocks: sentinel.clocksFor(msg.platform, account) };
     },
-    async inputFocus(_msg, from) {
-      await sentinel.inputFocused(from.tabId!);
+    async inputFocus(msg, from) {
+      await sentinel.inputFocused(from.tabId!, msg.at);
       return { ok: true };
     },
     async phrases(msg) {

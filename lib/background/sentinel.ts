@@ -424,11 +424,12 @@ export class Sentinel {
     });
   }
 
-  /** Remembers which workbench input was focused last. */
-  async inputFocused(tabId: number): Promise<void> {
+  /** Remembers which workbench input was focused last: at `at` (the tab's time of it, never later than now). */
+  async inputFocused(tabId: number, at?: number): Promise<void> {
     await this.start();
     await this.serial(async () => {
-      await this.tabs.inputFocused(tabId, this.env.now());
+      const now = this.env.now();
+      await this.tabs.inputFocused(tabId, Math.min(at ?? now, now));
     });
   }
 

@@ -31,6 +31,8 @@ export interface ReporterDeps {
   timers: Timers;
   /** The number of the clock list the badges show (see ClockListSeq), sent with the health. */
   clocksSeq(): number | null;
+  /** The wall clock (ms): when the chat input got the focus, sent with it. */
+  now(): number;
 }
 
 export class Reporter {
@@ -90,10 +92,13 @@ export class Reporter {
       } satisfies EventsMessage);
   }
 
-  /** Quick phrases go to the input that was focused last: ours got the focus. */
+  /**
+   * Quick phrases go to the input that was focused last: ours got the focus, at this time (a message sent again
+   * after the link to the worker broke arrives late, and must not count as a later focus than another tab's).
+   */
   inputFocused(): void {
     const account = this.lastHealth?.account;
-    if (account) this.post({ type: 'inputFocus', platform: this.deps.platform, account });
+    if (account) this.post({ type: 'inputFocus', platform: this.deps.platform, account, at: this.deps.now() });
   }
 
   private post(msg: ToBackground): void {

@@ -59,6 +59,7 @@ export class Watcher {
       url: deps.url,
       timers: this.timers,
       clocksSeq: () => this.clockList.current,
+      now: deps.now,
     });
     this.badges = new RowBadges(deps.root, deps.now, undefined, deps.adapter.badgeSlot?.right, this.timers);
   }

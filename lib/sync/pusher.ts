@@ -89,7 +89,11 @@ export const RETRY_MIN_MS = 1000;
 export const RETRY_MAX_MS = 5 * 60_000;
 /** Turning pushing off first withdraws this agent's waiting buyers from the server, for at most this long. */
 export const WITHDRAW_TIMEOUT_MS = 5000;
-/** Changes are pushed together after this pause. */
+/**
+ * A change is pushed at most this long after it was made, together with every change made meanwhile: the first
+ * change since the last push sets the moment, later ones join it (not pushed back, so a steady stream of changes
+ * still reaches the server within this time plus the push itself).
+ */
 export const PUSH_DEBOUNCE_MS = 1000;
 /** A push re-derives everything (the full diff) at least this often, however few rows were reported changed. */
 export const FULL_CHECK_MS = 10 * 60_000;
@@ -155,6 +159,8 @@ export class TeamSync {
   private again = false;
   private failures = 0;
   private cancelTimer: (() => void) | undefined;
+  /** When the pending push timer fires (not a retry's). */
+  private timerAt: number | undefined;
   private state: Omit<SyncStatus, 'config' | 'hasPassword' | 'agent'> = {
     lastOkAt: null,
     error: null,
@@ -308,9 +314,14 @@ export class TeamSync {
       }
     }
     if (this.cancelTimer && this.state.retryAt !== null) return; // a retry is already set
+    const at = this.host.now() + delay;
+    // A push already due sooner takes this change along (a later change never postpones an earlier one).
+    if (this.cancelTimer && this.timerAt !== undefined && this.timerAt <= at) return;
     this.cancelTimer?.();
+    this.timerAt = at;
     this.cancelTimer = this.host.setTimer(() => {
       this.cancelTimer = undefined;
+      this.timerAt = undefined;
       void this.push().catch(() => undefined);
     }, delay);
   }
@@ -344,6 +355,7 @@ export class TeamSync {
     this.failures = 0;
     this.cancelTimer?.();
     this.cancelTimer = undefined;
+    this.timerAt = undefined;
     this.state = { lastOkAt: null, error: null, pending: 0, retryAt: null };
     this.dirty = 'all';
     this.lastFull = undefined;
@@ -539,6 +551,7 @@ export class TeamSync {
     this.state.error = { code, detail, at: now };
     this.state.retryAt = now + delay;
     this.cancelTimer?.();
+    this.timerAt = undefined;
     this.cancelTimer = this.host.setTimer(() => {
       this.cancelTimer = undefined;
       this.state.retryAt = null;

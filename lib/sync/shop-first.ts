@@ -38,7 +38,11 @@ export function shopRangeDays(range: ShopRange, now: number): { days: string[]; 
 /** The background's answer to `syncConnect`: the server and credentials, or why not (sync off). */
 export type SyncConnect = ReplyOf<'syncConnect'>;
 
-/** The first screen as read: `info` (read before the ranges: the changes feed follows from its `update_seq`). */
+/**
+ * The first screen as read: `info` (the changes feed follows from its `update_seq`) and the ranges, read at once —
+ * one round trip to the server, not two. A change between the ranges' snapshot and `info`'s is not in the feed then:
+ * the taker reads the ranges once more after `info` (`readRanges` + `ShopDocs.replaceRanges`) before it opens the feed.
+ */
 export interface FirstScreen {
   info: { update_seq?: unknown };
   /** The documents of the first screen's ranges. */
@@ -60,17 +64,23 @@ export function firstScreenRanges(days: readonly string[], olderDays: readonly s
   ];
 }
 
-/** `info`, then the first screen's ranges at once. */
+/** The documents of key ranges, read at once. */
+export async function readRanges(
+  reader: Pick<ReadDb, 'allDocs'>,
+  ranges: readonly { startkey: string; endkey: string }[],
+): Promise<{ id: string; doc?: unknown }[]> {
+  const results = await Promise.all(ranges.map((keys) => reader.allDocs({ ...keys, include_docs: true })));
+  return results.flatMap((r) => r.rows);
+}
+
+/** `info` and the first screen's ranges, all at once (see `FirstScreen` for what the taker reads again). */
 export async function readFirstScreen(
   reader: ReadDb,
   days: readonly string[],
   olderDays: readonly string[],
 ): Promise<FirstScreen> {
-  const info = await reader.info();
-  const results = await Promise.all(
-    firstScreenRanges(days, olderDays).map((keys) => reader.allDocs({ ...keys, include_docs: true })),
-  );
-  return { info, rows: results.flatMap((r) => r.rows) };
+  const [info, rows] = await Promise.all([reader.info(), readRanges(reader, firstScreenRanges(days, olderDays))]);
+  return { info, rows };
 }
 
 /** One start of the owner view: the connection and the first screen read with it, for `days` / `unitDays`. */

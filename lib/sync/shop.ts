@@ -106,6 +106,18 @@ export class ShopDocs {
     this.docs.set(id, doc);
     return true;
   }
+  /**
+   * What it holds in the key `ranges` (raw order, as `_all_docs`) becomes `rows`, a newer read of those ranges: the
+   * documents deleted since the older read go too.
+   */
+  replaceRanges(
+    ranges: readonly { startkey: string; endkey: string }[],
+    rows: readonly { id: string; doc?: unknown }[],
+  ): void {
+    for (const id of [...this.docs.keys()])
+      if (ranges.some((r) => id >= r.startkey && id <= r.endkey)) this.docs.delete(id);
+    for (const row of rows) this.apply(row.id, row.doc);
+  }
   private covers(u: UnitDoc): boolean {
     return !this.reads || this.reads.has(`w|${u.day}|${u.agent}`) || this.reads.has(`k|${u.agent}|${rollupKey(u)}`);
   }

@@ -104,8 +104,8 @@ const SCALE = QUICK
       syncAgents: 20,
       syncPerDay: 5000,
       syncLiveSec: 120,
-      // Few: at this size one open reads every unit document of the day (tens of thousands).
-      syncOpens: 3,
+      // Each open waits for its units' read (every unit document of the day at this size, seconds) before the next.
+      syncOpens: 10,
     };
 const LARGE_QUERY = 'rows=1000&messages=10000';
 
@@ -755,6 +755,7 @@ function markdown(out: Any): string {
         `- ${p.localSteps} local changes (messages and deadlines), ${p.docChanges} document changes, ${p.feedChanges} feed changes; undelivered: ${p.undelivered}; push errors: ${p.pushErrors.length ? JSON.stringify(p.pushErrors) : 'none'}`,
         `- one push (derive, compare, write; ${p.pushes} pushes): ${s(p.pushMs)}; of it the bulkDocs requests: ${s(p.bulkDocsMs)}`,
         `- owner view, navigation start → shop-wide figures rendered: first open ${o.coldMs} ms; later opens ${s(o.renderedMs)}; floor (blank extension page) ${s(o.floorMs)}; shown ${JSON.stringify(o.shown)}`,
+        `- owner view, navigation start → today's units read (the exact figures, not a goal): ${s(o.unitsMs)}`,
         `- content scripts' sync markers (${SYNC_MARKERS.join(', ')}): ${JSON.stringify(r.bundle.scripts)}; the worker bundle's: ${r.bundle.worker.join(', ')}`,
         '',
       );

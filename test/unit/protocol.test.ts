@@ -171,6 +171,33 @@ describe('focus', () => {
     expect(focused).toEqual([7]);
     expect((await router.handle({ type: 'focus', conv: 'pdd|shop-main|nobody' }, PAGE)).ok).toBe(false);
   });
+
+  it('quick phrases go to the input focused last by the tabs’ own times, not by when their messages arrived', async () => {
+    await router.handle(SAMPLES.health, TAB(7));
+    await router.handle(SAMPLES.health, TAB(8));
+    const focus = (tabId: number, at?: unknown) =>
+      router.handle(
+        { type: 'inputFocus', platform: 'pdd', account: 'shop-main', ...(at !== undefined && { at }) },
+        TAB(tabId),
+      );
+    // Tab 8's focus (5 s ago) arrives after tab 7's (1 s ago): sent again after its link to the worker broke.
+    await focus(7, host.clock - 1000);
+    host.clock += 10;
+    await focus(8, host.clock - 5000);
+    expect((await sentinel.lastInputTab())?.tabId).toBe(7);
+    // A time ahead of the worker's clock counts as now.
+    await focus(8, host.clock + 60_000);
+    expect((await db.tabs.get(8))?.inputAt).toBe(host.clock);
+    expect((await sentinel.lastInputTab())?.tabId).toBe(8);
+    // An older content script's focus (no time) counts when it arrives.
+    host.clock += 10;
+    await focus(7);
+    expect((await db.tabs.get(7))?.inputAt).toBe(host.clock);
+    expect((await sentinel.lastInputTab())?.tabId).toBe(7);
+    // Not a time: refused, nothing stored.
+    expect((await focus(8, 'x')).ok).toBe(false);
+    expect((await db.tabs.get(8))?.inputAt).toBe(host.clock - 10);
+  });
 });
 
 describe('who sent it', () => {

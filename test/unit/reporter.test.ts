@@ -12,6 +12,8 @@ import type { ChatEvent } from '../../lib/model';
 
 const T0 = Date.UTC(2026, 4, 4, 4, 0, 0);
 
+const FOCUS_AT = 1_795_000_000_000;
+
 function setup(send?: (msg: ToBackground) => Promise<unknown>) {
   const sent: ToBackground[] = [];
   const intervals = new Map<number, { fn: () => void; ms: number }>();
@@ -27,6 +29,7 @@ function setup(send?: (msg: ToBackground) => Promise<unknown>) {
     url: () => 'https://mms.pinduoduo.com/chat-merchant/',
     timers,
     clocksSeq: () => seq,
+    now: () => FOCUS_AT,
   });
   return { reporter, sent, intervals, setSeq: (s: number) => (seq = s) };
 }
@@ -94,7 +97,7 @@ describe('Reporter', () => {
     expect(sent).toEqual([]);
     reporter.health(HEALTH);
     reporter.inputFocused();
-    expect(sent[1]).toEqual({ type: 'inputFocus', platform: 'pdd', account: 'shop-a' });
+    expect(sent[1]).toEqual({ type: 'inputFocus', platform: 'pdd', account: 'shop-a', at: FOCUS_AT });
     expect(reporter.account).toBe('shop-a');
   });
 

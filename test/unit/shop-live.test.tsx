@@ -54,7 +54,7 @@ class FakeServer implements RemoteDb {
   readonly docs = new Map<string, SyncDoc>();
   readonly reads: string[] = [];
   seq = 7;
-  readonly log: { seq: number; doc: SyncDoc }[] = [];
+  readonly log: { seq: number; id: string; doc?: SyncDoc }[] = [];
   readonly since: unknown[] = [];
   /** Called after a range read was answered (the state it saw is then in the past). */
   afterRead: ((startkey: string) => void) | undefined;
@@ -64,15 +64,23 @@ class FakeServer implements RemoteDb {
   }[] = [];
   /** While set, unit reads wait for it. */
   gate: Promise<void> | undefined;
+  /** While set, `info` waits for it. */
+  infoGate: Promise<void> | undefined;
   constructor(docs: SyncDoc[]) {
     for (const d of docs) this.docs.set(d._id, d);
   }
   put(doc: SyncDoc) {
     this.docs.set(doc._id, doc);
-    this.log.push({ seq: ++this.seq, doc });
+    this.log.push({ seq: ++this.seq, id: doc._id, doc });
     for (const f of this.feeds) f.change({ id: doc._id, doc, seq: this.seq });
   }
+  remove(id: string) {
+    this.docs.delete(id);
+    this.log.push({ seq: ++this.seq, id });
+    for (const f of this.feeds) f.change({ id, deleted: true, seq: this.seq });
+  }
   async info() {
+    if (this.infoGate) await this.infoGate;
     return { update_seq: this.seq };
   }
   async allDocs(opts: { startkey?: string; endkey?: string; include_docs?: boolean }) {
@@ -95,7 +103,7 @@ class FakeServer implements RemoteDb {
     // What changed since `since` comes first (after the caller has added its handlers).
     const past = this.log.filter((c) => c.seq > Number(opts.since));
     queueMicrotask(() => {
-      for (const c of past) handlers.change({ id: c.doc._id, doc: c.doc, seq: c.seq });
+      for (const c of past) handlers.change({ id: c.id, doc: c.doc, deleted: !c.doc, seq: c.seq });
     });
     const feed: ChangesFeed = {
       on: ((event: 'change' | 'error', fn: never) => {
@@ -191,9 +199,9 @@ describe('the owner view: first screen without PouchDB, then the feed from the f
         timeout: 3000,
       },
     );
-    // The feed started from the sequence `info` gave before the first read (7), not from after it.
+    // The feed started from the sequence `info` gave (7), not from after the change.
     expect(server.since).toEqual([7]);
-    // info, then the first screen's reads, all before the PouchDB module was even loaded; the feed came through it.
+    // info and the first screen's reads, all before the PouchDB module was even loaded; the feed came through it.
     const firstReads = [
       'fetch /',
       `fetch /_all_docs s|${DAY}|`,
@@ -209,6 +217,36 @@ describe('the owner view: first screen without PouchDB, then the feed from the f
       expect(init).toMatchObject({ credentials: 'omit', redirect: 'error' });
     }
     expect(view.container.querySelector('#ana-shop-rules td[data-col="pass"]')?.textContent).toBe('3');
+  });
+
+  it('reads `info` beside the first screen; what changed between their snapshots is read again before the feed', async () => {
+    const before = queueDoc(A, [waiting], NOW);
+    const server = new FakeServer([summaryDoc(A, DAY, [rollup(3)]), agentDoc(A, 'A'), before]);
+    servers.push(server);
+    serving = server;
+    // The server answers `info` after the first screen's ranges were read and two changes were made: a summary
+    // updated, the waiting buyer answered (the queue deleted). The feed starts after both, so neither is in it.
+    let release!: () => void;
+    server.infoGate = new Promise((resolve) => (release = resolve));
+    server.afterRead = (from) => {
+      if (from !== 'a|') return;
+      server.afterRead = undefined;
+      server.put(summaryDoc(A, DAY, [rollup(5)]));
+      server.remove(before._id);
+      release();
+    };
+    const view = render(<ShopLiveSection t={catalogTranslate('en')} now={NOW} />);
+    await waitFor(() => expect(server.feeds).toHaveLength(1), { timeout: 3000 });
+    expect(server.since).toEqual([9]);
+    await waitFor(
+      () => expect(view.container.querySelector('#ana-shop-rules td[data-col="pass"]')?.textContent).toBe('5'),
+      { timeout: 3000 },
+    );
+    expect(view.container.querySelector('#ana-shop-waiting [data-conv="pdd|shop|b9"]')).toBeNull();
+    // The ranges twice (beside `info`, then after it), `info` once.
+    expect(events.filter((e) => e === 'fetch /')).toHaveLength(1);
+    expect(events.filter((e) => e === `fetch /_all_docs s|${DAY}|`)).toHaveLength(2);
+    expect(events.filter((e) => e === 'fetch /_all_docs q|')).toHaveLength(2);
   });
 });
 
@@ -363,7 +401,7 @@ describe('the owner view: the start the page’s first script began (analytics-f
   const rulesPass = (view: ReturnType<typeof render>) =>
     view.container.querySelector('#ana-shop-rules td[data-col="pass"]')?.textContent;
 
-  it('is taken when it is for the view’s period and day: no second connect, the first screen read once', async () => {
+  it('is taken when it is for the view’s period and day: no second connect, no second start of its own', async () => {
     const server = new FakeServer([summaryDoc(A, DAY, [rollup(3)]), agentDoc(A, 'A')]);
     servers.push(server);
     serving = server;
@@ -374,9 +412,11 @@ describe('the owner view: the start the page’s first script began (analytics-f
     expect(rulesPass(view)).toBe('3');
     expect(connect).toHaveBeenCalledTimes(1);
     expect(asked()).toBe(0);
-    // `info` and each first-screen range once (the early read's), and the feed from the `info` it gave.
-    for (const first of ['fetch /', `fetch /_all_docs s|${DAY}|`, 'fetch /_all_docs c|', 'fetch /_all_docs a|'])
-      expect(events.filter((e) => e === first)).toHaveLength(1);
+    // `info` once and each first-screen range twice (the early read's, then once more after its `info`), and the feed
+    // from the `info` it gave.
+    expect(events.filter((e) => e === 'fetch /')).toHaveLength(1);
+    for (const first of [`fetch /_all_docs s|${DAY}|`, 'fetch /_all_docs c|', 'fetch /_all_docs a|'])
+      expect(events.filter((e) => e === first)).toHaveLength(2);
     expect(server.since).toEqual([7]);
     expect(globalThis.__rsShopFirst).toBeUndefined();
   });

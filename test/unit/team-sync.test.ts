@@ -34,6 +34,7 @@ import { startTeamSync } from '../../lib/sync';
 import {
   FULL_CHECK_MS,
   OLD_DAYS_PER_PUSH,
+  PUSH_DEBOUNCE_MS,
   SYNC_DAYS_BACK,
   TeamSync,
   WITHDRAW_TIMEOUT_MS,
@@ -606,6 +607,28 @@ describe('the pusher', () => {
     expect(ours()).toHaveLength(3);
     expect(await sync.status()).toMatchObject({ error: null, pending: 0, retryAt: null });
     expect(host.alarm).toBeNull();
+  });
+
+  it('a steady stream of changes is pushed within PUSH_DEBOUNCE_MS of the first, not postponed by each later one', async () => {
+    await sync.set(CFG);
+    for (const t of host.timers.splice(0)) t.fn(); // the push that turning on asks for
+    await sync.push();
+    const first = host.clock;
+    for (let i = 0; i < 5; i++) {
+      await db.units.put(unit({ buyer: `s${i}` }));
+      sync.changed(undefined, { units: [unit({ buyer: `s${i}` }).id], rollups: [], clocks: [] });
+      host.clock += 150; // a change every 150 ms: a trailing pause would wait for the last one
+    }
+    expect(host.timers.map((t) => t.at)).toEqual([first + PUSH_DEBOUNCE_MS]);
+    // A sooner push (a change that asks for no pause) still goes first.
+    sync.changed(0, { units: [], rollups: [], clocks: [] });
+    expect(host.timers.map((t) => t.at)).toEqual([host.clock]);
+    host.timers.splice(0)[0]!.fn();
+    await sync.push();
+    expect(ours().filter((k) => k.startsWith('u|'))).toHaveLength(5);
+    // After the push, the next change sets a new moment from itself.
+    sync.changed(undefined, { units: [], rollups: [], clocks: [] });
+    expect(host.timers.map((t) => t.at - host.clock)).toEqual([PUSH_DEBOUNCE_MS]);
   });
 
   it('a write whose reply was lost is not written twice (same ids), and a stale revision is resolved', async () => {
