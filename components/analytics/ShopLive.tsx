@@ -18,7 +18,7 @@ import {
   type ShopRange,
   type ShopView,
 } from '@/lib/sync/shop';
-import { firstScreenRanges, readRanges, startShop, takeShopStart } from '@/lib/sync/shop-first';
+import { firstScreenRanges, readRanges, sameSnapshot, startShop, takeShopStart } from '@/lib/sync/shop-first';
 import { isolate, safeText } from '@/lib/text';
 import { ask } from '@/lib/ui/ask';
 import { syncErrorText } from '../sync/SyncSettings';
@@ -179,7 +179,7 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
           if (firstScreen) {
             firstScreen = false;
             const ranges = firstScreenRanges(days, olderDays);
-            const rows = await readRanges(remote, ranges);
+            const { rows } = await readRanges(remote, ranges);
             if (over()) return;
             link.docs.replaceRanges(ranges, rows);
           }
@@ -218,9 +218,10 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
         const reader = httpDb(conn);
         // The first screen (`readFirstScreen`, all at once: `info` — the feed follows from there — and the agents'
         // day summaries, older days' rollups, the waiting clocks, the agents' names). Then those ranges once more
-        // (read after `info`, so nothing falls between them and the feed) and the units of today / yesterday the
-        // exact figures need. (Read: `conn` answered with credentials.)
-        const { info, rows } = (await start.first)!;
+        // unless they answered at `info`'s own sequence (read after `info`, so nothing falls between them and the
+        // feed) and the units of today / yesterday the exact figures need. (Read: `conn` answered with credentials.)
+        const first = (await start.first)!;
+        const { info, rows } = first;
         for (const row of rows) link.docs.apply(row.id, row.doc);
         if (stopped || link.closed) return;
         docs = link.docs;
@@ -236,7 +237,7 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
           setTimeout(resolve, 50);
         });
         if (stopped || link.closed) return;
-        await fill(link, reader, true);
+        await fill(link, reader, !sameSnapshot(first));
         performance.mark('rs-shop-units');
         if (stopped || link.closed) return;
         render();

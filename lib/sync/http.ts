@@ -64,6 +64,7 @@ export function httpDb(cfg: { url: string; user: string; password: string }, bas
     allDocs: (opts) => {
       const q: string[] = [];
       if (opts.include_docs) q.push('include_docs=true');
+      if (opts.update_seq) q.push('update_seq=true');
       // Documents by id (the digests the view needs): POST, as the ids can be more than a URL holds.
       if (opts.keys) return get(`/_all_docs${q.length ? `?${q.join('&')}` : ''}`, { keys: opts.keys });
       if (opts.startkey !== undefined) q.push(`startkey=${encodeURIComponent(JSON.stringify(opts.startkey))}`);

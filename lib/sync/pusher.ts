@@ -296,8 +296,9 @@ export class TeamSync {
   }
 
   /**
-   * Local data changed: push after a short pause (nothing when sync is off). `touched`: the rows the change wrote or
-   * deleted (absent or 'all': not known, the next push is a full diff).
+   * Local data changed: push at most `delay` after the first change since the last push (nothing when sync is off;
+   * a push running then is followed by one more, a retry pending takes the change along). `touched`: the rows the
+   * change wrote or deleted (absent or 'all': not known, the next push is a full diff).
    */
   changed(delay = PUSH_DEBOUNCE_MS, touched?: Touched | 'all'): void {
     // Off: no keys kept (a day's changes would pile up in the worker); turning on starts with the full diff anyway.

@@ -15,7 +15,12 @@ export interface RemoteDb {
     endkey?: string;
     keys?: string[];
     include_docs?: boolean;
-  }): Promise<{ rows: { id: string; key: string; value?: { rev: string; deleted?: boolean }; doc?: unknown }[] }>;
+    /** The answer names the database's sequence it reflects (CouchDB ≥ 2.2, PouchDB). */
+    update_seq?: boolean;
+  }): Promise<{
+    rows: { id: string; key: string; value?: { rev: string; deleted?: boolean }; doc?: unknown }[];
+    update_seq?: unknown;
+  }>;
   bulkDocs(
     docs: object[],
   ): Promise<

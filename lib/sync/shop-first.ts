@@ -41,12 +41,21 @@ export type SyncConnect = ReplyOf<'syncConnect'>;
 /**
  * The first screen as read: `info` (the changes feed follows from its `update_seq`) and the ranges, read at once —
  * one round trip to the server, not two. A change between the ranges' snapshot and `info`'s is not in the feed then:
- * the taker reads the ranges once more after `info` (`readRanges` + `ShopDocs.replaceRanges`) before it opens the feed.
+ * unless every range answered at `info`'s own sequence (`sameSnapshot`), the taker reads the ranges once more after
+ * `info` (`readRanges` + `ShopDocs.replaceRanges`) before it opens the feed.
  */
 export interface FirstScreen {
   info: { update_seq?: unknown };
   /** The documents of the first screen's ranges. */
   rows: { id: string; doc?: unknown }[];
+  /** The sequence each range's answer reflects (undefined: a server that does not say). */
+  seqs: unknown[];
+}
+
+/** Did every range answer at `info`'s sequence (nothing changed between them)? A server that does not say: no. */
+export function sameSnapshot(first: FirstScreen): boolean {
+  const at = first.info.update_seq;
+  return at !== undefined && first.seqs.every((s) => s !== undefined && JSON.stringify(s) === JSON.stringify(at));
 }
 
 /**
@@ -64,13 +73,15 @@ export function firstScreenRanges(days: readonly string[], olderDays: readonly s
   ];
 }
 
-/** The documents of key ranges, read at once. */
+/** The documents of key ranges, read at once, and the sequence each answer reflects. */
 export async function readRanges(
   reader: Pick<ReadDb, 'allDocs'>,
   ranges: readonly { startkey: string; endkey: string }[],
-): Promise<{ id: string; doc?: unknown }[]> {
-  const results = await Promise.all(ranges.map((keys) => reader.allDocs({ ...keys, include_docs: true })));
-  return results.flatMap((r) => r.rows);
+): Promise<{ rows: { id: string; doc?: unknown }[]; seqs: unknown[] }> {
+  const results = await Promise.all(
+    ranges.map((keys) => reader.allDocs({ ...keys, include_docs: true, update_seq: true })),
+  );
+  return { rows: results.flatMap((r) => r.rows), seqs: results.map((r) => r.update_seq) };
 }
 
 /** `info` and the first screen's ranges, all at once (see `FirstScreen` for what the taker reads again). */
@@ -79,8 +90,11 @@ export async function readFirstScreen(
   days: readonly string[],
   olderDays: readonly string[],
 ): Promise<FirstScreen> {
-  const [info, rows] = await Promise.all([reader.info(), readRanges(reader, firstScreenRanges(days, olderDays))]);
-  return { info, rows };
+  const [info, { rows, seqs }] = await Promise.all([
+    reader.info(),
+    readRanges(reader, firstScreenRanges(days, olderDays)),
+  ]);
+  return { info, rows, seqs };
 }
 
 /** One start of the owner view: the connection and the first screen read with it, for `days` / `unitDays`. */
