@@ -16,7 +16,7 @@
  */
 import * as v from 'valibot';
 import type { BadgeView } from './badge';
-import type { ClockRow, PhraseRow, RollupRow, TabRow } from './model';
+import type { PhraseRow } from './model';
 import { HEALTH_PARTS, PART_STATES, healthOf, type HealthPart } from './health';
 import type { FillSettings } from './phrases/fill';
 import { HEALTH_STATES, LIMITS, type TabClock } from './messages';
@@ -167,21 +167,6 @@ export interface BackgroundStatus {
   settingsReset: RejectedSetting[];
 }
 
-/**
- * The stored rows of the popup's first screen, as its raw IndexedDB read (`components/popup/first-raw.ts`) returns
- * them and as the worker answers `popupFirst` with: the settings rows as stored (unchecked: the popup checks them,
- * `popupFromRaw`), the tabs, the queue's clocks (pending; breached, unknown and out-of-hours ones of the last
- * `BREACH_SHOWN_MS`), and the rollups of the default rules' periods, one list per `rollupKeyRanges` range.
- */
-export interface FirstScreenRows {
-  overrides: { value: unknown } | undefined;
-  language: { value: unknown } | undefined;
-  tabs: TabRow[];
-  /** Pending, breached, unknown, notAssessed: each in the order of the index the raw read reads it through. */
-  clockLists: ClockRow[][];
-  rollupLists: RollupRow[][];
-}
-
 interface Spec<S extends v.GenericSchema, R extends object> {
   from: readonly SenderKind[];
   schema: S;
@@ -279,11 +264,6 @@ export const PROTOCOL = {
   refresh: spec<{ badge: BadgeView }>()(PAGE, message('refresh', {})),
   /** The background's own state (a failed start, settings reset), for the popup. */
   status: spec<BackgroundStatus>()(PAGE, message('status', {})),
-  /**
-   * The popup's first screen from the worker, which holds the queue's open clocks in memory (`now`: the popup's
-   * clock, the one its raw read of the same rows uses; the popup races both, see docs/ARCHITECTURE.md).
-   */
-  popupFirst: spec<{ rows: FirstScreenRows }>()(PAGE, message('popupFirst', { now: time })),
   /** Delete all chat data on this computer. */
   purgeAll: spec<{ removed: number }>()(PAGE, message('purgeAll', {})),
   /** Merge another agent's export into the team view (validated in full by `parseExport`). */

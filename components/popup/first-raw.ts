@@ -1,44 +1,23 @@
 /**
- * The popup's first-screen rows, without Dexie: what /popup-first.js (entrypoints/popup-first.ts) runs before the
- * popup's module graph. They come from whichever answers first: the worker (`popupFirst`, from its memory and its
- * open connection) or this page's raw IndexedDB read. Only names, dates and the default rules' periods: no settings
- * schema, no rules checks (valibot and the overrides' schemas stay out of the first script; `first-read.ts` checks
- * the rows).
+ * The popup's first-screen read on raw IndexedDB, alone: what /popup-first.js (entrypoints/popup-first.ts) runs
+ * before the popup's module graph. Only names, dates and the default rules' periods: no settings schema, no rules
+ * checks (valibot and the overrides' schemas stay out of the first script; `first-read.ts` checks the rows).
  */
 import { rollupKeyRanges } from '@/lib/compliance';
 import { INDEX, TABLE } from '@/lib/db/name';
 import { openRawDb, rawResult } from '@/lib/db/raw';
 import { chinaDay } from '@/lib/engine/time';
 import type { ClockRow, RollupRow, TabRow } from '@/lib/model';
-import type { FirstScreenRows, ReplyOf } from '@/lib/protocol';
 import { DEFAULT_RULES } from '@/lib/rules/defaults';
 import { BREACH_SHOWN_MS } from '@/lib/shown';
 
-/**
- * What the first read returns: the stored rows as they are (checked and built into `PopupData` by `popupFromRaw`),
- * the same from the worker as from the raw read (`FirstScreenRows`, lib/protocol.ts).
- */
-export type PopupRaw = FirstScreenRows;
-
-/**
- * The first screen's rows from whichever answers first with all of them: the worker (`ask`: a `popupFirst` request,
- * a few ms when it is running) or the raw read (a new page's database open, then eight reads). A worker that refuses
- * or fails leaves it to the raw read, and a raw read that fails (no database yet, an older one) to the worker; both
- * failing rejects (the popup then reads through Dexie). A sleeping worker is woken by the request; its start takes
- * longer than the raw read, which then wins. Marks for the benchmarks: `rs-popup-rows-worker` / `rs-popup-rows-raw`
- * when each answered.
- */
-export function readPopupFirst(now: number, ask: (now: number) => Promise<ReplyOf<'popupFirst'>>): Promise<PopupRaw> {
-  const worker = ask(now).then((r) => {
-    if (!r.ok) throw new Error(r.error);
-    performance.mark('rs-popup-rows-worker');
-    return r.rows;
-  });
-  const raw = readPopupRaw(now).then((rows) => {
-    performance.mark('rs-popup-rows-raw');
-    return rows;
-  });
-  return Promise.any([worker, raw]);
+/** What the raw read returns: the stored rows as they are (checked and built into `PopupData` by `popupFromRaw`). */
+export interface PopupRaw {
+  overrides: { value: unknown } | undefined;
+  language: { value: unknown } | undefined;
+  tabs: TabRow[];
+  clockLists: ClockRow[][];
+  rollupLists: RollupRow[][];
 }
 
 /**

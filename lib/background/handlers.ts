@@ -143,9 +143,6 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
       await sentinel.start().catch(() => undefined);
       return { ok: true, ...(await sentinel.status()) };
     },
-    async popupFirst(msg) {
-      return { ok: true, rows: await sentinel.firstScreen(msg.now) };
-    },
     async purgeAll() {
       return { ok: true, removed: await sentinel.purgeAll() };
     },

@@ -5,18 +5,15 @@
 import { outsideHoursNotes } from '../assessed';
 import { badgeView, type BadgeView, type BlindTab } from '../badge';
 import { RECOMPUTE_KEY } from '../db/meta';
-import { rollupKeyRanges } from '../compliance';
-import { clocksSince, clocksWithStatus, rollupsInRanges, settingRow } from '../db/queries';
+import { clocksSince, clocksWithStatus } from '../db/queries';
 import type { SentinelDB } from '../db/schema';
 import type { ClockRow, EventRow, TabRow } from '../model';
 import type { ExportBundle } from '../analytics/team';
 import { byUrgency, type Clock, type ClockStatus } from '../engine';
 import { betterTime } from '../engine/rounds';
-import { chinaDay } from '../engine/time';
 import { type ClocksMessage, type EventsMessage, type HealthMessage, type TabClock } from '../messages';
 import { conversationKey, eventKey, isUnrecognisedAccount, type Platform } from '../model';
-import type { FirstScreenRows } from '../protocol';
-import { DEFAULT_RULES, applyRuleEdits, effectiveRules } from '../rules';
+import { applyRuleEdits, effectiveRules } from '../rules';
 import type { RuleSet } from '../rules/types';
 import {
   DEFAULT_SETTINGS,
@@ -165,37 +162,6 @@ export class Sentinel {
         ? (row.rejected as RejectedSetting[])
         : [];
     return { startError: this.startError, settingsReset: recent };
-  }
-
-  /**
-   * The popup's first screen (`popupFirst`): the rows the popup's raw read returns for the same `now`
-   * (`components/popup/first-raw.ts`), in the same order. The pending and breached clocks come from the mirror
-   * (nothing read: at a popup's open there may be hundreds of the day's breaches); the settings rows, the tabs, the
-   * unknown clocks of the last `BREACH_SHOWN_MS` (the mirror keeps an hour of them), the out-of-hours ones and the
-   * rollups are read on the worker's open connection (no database open, unlike a new page's).
-   */
-  async firstScreen(now: number): Promise<FirstScreenRows> {
-    await this.start();
-    const since = now - BREACH_SHOWN_MS;
-    const pending: ClockRow[] = [];
-    const breached: ClockRow[] = [];
-    for (const c of this.clockMirror.values())
-      if (c.status === 'pending') pending.push(c);
-      else if (c.status === 'breached' && c.dueAt !== null && c.dueAt > since) breached.push(c);
-    // The orders of the raw read's indexes: `status` (then the key), `[status+dueAt]` (then the key).
-    const byKey = (x: ClockRow, y: ClockRow) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0);
-    pending.sort(byKey);
-    breached.sort((x, y) => x.dueAt! - y.dueAt! || byKey(x, y));
-    const db = this.db;
-    const [overrides, language, tabs, unknown, outside, rollupLists] = await Promise.all([
-      settingRow(db, 'ruleOverrides'),
-      settingRow(db, 'language'),
-      db.tabs.toArray(),
-      clocksSince(db, 'unknown', since),
-      clocksSince(db, 'notAssessed', since, 'startedAt'),
-      rollupsInRanges(db, rollupKeyRanges(DEFAULT_RULES, chinaDay(now))),
-    ]);
-    return { overrides, language, tabs, clockLists: [pending, breached, unknown, outside], rollupLists };
   }
 
   /** Fills the tab registry and the mirrors (see `clockMirror`) from the database. */

@@ -80,7 +80,6 @@ const SAMPLES: Record<MessageType, Record<string, unknown>> = {
   focus: { type: 'focus', conv: 'pdd|shop-main|b1' },
   refresh: { type: 'refresh' },
   status: { type: 'status' },
-  popupFirst: { type: 'popupFirst', now: t('10:00:00') },
   purgeAll: { type: 'purgeAll' },
   teamImport: { type: 'teamImport', bundle: {} },
   teamRemove: { type: 'teamRemove', source: 'agent-0001' },
@@ -123,7 +122,6 @@ describe('the protocol map', () => {
       'syncStatus',
       'syncSet',
       'syncConnect',
-      'popupFirst',
     ] as const)
       expect(PROTOCOL[type].from, type).toEqual(['page']);
     for (const type of ['events', 'health', 'inputFocus'] as const)
@@ -336,37 +334,6 @@ describe('settings only from extension pages, and only valid ones', () => {
     expect(await router.handle({ type: 'settings', patch: { alertLeadSec: 5 } }, PAGE)).toEqual({ ok: true });
     expect(await db.settings.get('alertLeadSec')).toEqual({ key: 'alertLeadSec', value: 5 });
     expect(await router.handle({ type: 'status' }, PAGE)).toEqual({ ok: true, startError: null, settingsReset: [] });
-  });
-});
-
-describe("the popup's first screen from the worker", () => {
-  it('answers a page with the rows, refuses a workbench tab and a request without a time', async () => {
-    await db.clocks.put({
-      key: 'pdd|shop-main|b1',
-      platform: 'pdd',
-      account: 'shop-main',
-      buyer: 'b1',
-      metric: 'pdd.manual3min',
-      status: 'pending',
-      startedAt: t('09:59:00'),
-      dueAt: t('10:02:00'),
-      alertAt: t('10:02:00'),
-      waitingMessages: 1,
-      lastMessageAt: t('09:59:00'),
-    });
-    const r = await router.handle({ type: 'popupFirst', now: host.clock }, PAGE);
-    expect(
-      r.ok && (r as unknown as { rows: { clockLists: { buyer: string }[][] } }).rows.clockLists[0]!.map((c) => c.buyer),
-    ).toEqual(['b1']);
-    expect(await router.handle({ type: 'popupFirst', now: host.clock }, TAB())).toEqual({
-      ok: false,
-      error: expect.stringContaining('popupFirst must come from'),
-    });
-    for (const now of [undefined, 'now', Number.NaN, 5])
-      expect(await router.handle({ type: 'popupFirst', now }, PAGE)).toEqual({
-        ok: false,
-        error: 'popupFirst: now: must be a time in ms',
-      });
   });
 });
 
