@@ -1,9 +1,9 @@
 /**
  * Dev tool: the popup's first render, two builds A/B in one run on one seeded profile. Each round launches the
  * browser on the kept profile of profile-popup.ts ($RS_PROF_ROOT, default /tmp/rs-prof: seed it there first, with
- * either build) with build A, then with build B (each copied to $RS_PROF_ROOT/ext, the path the profile's extension
- * id is tied to), and opens, half a second apart, a blank extension page (the floor: scripts/bench/browser.ts) and
- * the popup in turn. Per open: `rs-popup-rendered` and `rs-popup-painted` (ms from navigation start), and for a
+ * either build) with build A, then with build B (each a build folder, the one holding manifest.json; each copied
+ * to $RS_PROF_ROOT/ext, the path the profile's extension id is tied to), and opens, half a second apart, a blank
+ * extension page (the floor: scripts/bench/browser.ts) and the popup in turn. Per open: `rs-popup-rendered` and `rs-popup-painted` (ms from navigation start), and for a
  * build with the plain first frame (components/popup/first-frame.ts) `rs-popup-react`, when React took over. The
  * queue tab's text is checked to be the same in both builds. For a build whose first read races the worker's answer
  * (`popupFirst`), which of the two came first is counted (`rs-popup-rows-worker` / `rs-popup-rows-raw`).
@@ -13,7 +13,11 @@
  * launch here deletes that cache first, so each build runs its own worker (Chrome registers it again, at times only
  * at a second launch).
  *
- *   A=/tmp/main-demo B=.output/chrome-mv3-demo npx jiti scripts/bench/popup-ab.ts [rounds] [opens per round]
+ *   A=/tmp/main-demo/chrome-mv3-demo B=.output/chrome-mv3-demo \
+ *     npx jiti scripts/bench/popup-ab.ts [rounds] [opens per round]
+ *
+ * SETTLE_MS (default 2000): the wait after each launch before the first (cold) open, e.g. for the worker's start to
+ * be over.
  */
 import { cp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -52,7 +56,7 @@ for (let r = 0; r < rounds; r++) {
     const launch = () => launchExtension({ extensionDir: `${ROOT}/ext`, userDataDir: `${ROOT}/profile` });
     const ext = await launch().catch(launch);
     try {
-      await sleep(2000);
+      await sleep(Number(process.env.SETTLE_MS ?? 2000));
       for (let i = 0; i <= opens; i++) {
         const floor = await blankPageRenderMs(ext, { width: 400, height: 600 });
         await sleep(500);
