@@ -1,13 +1,23 @@
 /**
  * Dev tool: the popup's first render, two builds A/B in one run on one seeded profile. Each round launches the
  * browser on the kept profile of profile-popup.ts ($RS_PROF_ROOT, default /tmp/rs-prof: seed it there first, with
- * either build) with build A, then with build B (each copied to $RS_PROF_ROOT/ext, the path the profile's extension
- * id is tied to), and opens, half a second apart, a blank extension page (the floor: scripts/bench/browser.ts) and
- * the popup in turn. Per open: `rs-popup-rendered` and `rs-popup-painted` (ms from navigation start), and for a
+ * either build) with build A, then with build B (each a build folder, the one holding manifest.json; each copied
+ * to $RS_PROF_ROOT/ext, the path the profile's extension id is tied to), and opens, half a second apart, a blank
+ * extension page (the floor: scripts/bench/browser.ts) and the popup in turn. Per open: `rs-popup-rendered` and `rs-popup-painted` (ms from navigation start), and for a
  * build with the plain first frame (components/popup/first-frame.ts) `rs-popup-react`, when React took over. The
- * queue tab's text is checked to be the same in both builds.
+ * queue tab's text is checked to be the same in both builds. For a build whose first read races the worker's answer
+ * (`popupFirst`), which of the two came first is counted (`rs-popup-rows-worker` / `rs-popup-rows-raw`).
  *
- *   A=/tmp/main-demo B=.output/chrome-mv3-demo npx jiti scripts/bench/popup-ab.ts [rounds] [opens per round]
+ * The worker: Chrome keeps an extension's service-worker script in the profile (`Service Worker/ScriptCache`) and
+ * runs the cached one at the next launch even when the files at the extension's path changed (same version): each
+ * launch here deletes that cache first, so each build runs its own worker (Chrome registers it again, at times only
+ * at a second launch).
+ *
+ *   A=/tmp/main-demo/chrome-mv3-demo B=.output/chrome-mv3-demo \
+ *     npx jiti scripts/bench/popup-ab.ts [rounds] [opens per round]
+ *
+ * SETTLE_MS (default 2000): the wait after each launch before the first (cold) open, e.g. for the worker's start to
+ * be over.
  */
 import { cp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -23,19 +33,30 @@ const copies = { A: await extensionCopy(builds.A), B: await extensionCopy(builds
 type Side = keyof typeof builds;
 const out: Record<
   Side,
-  { rendered: number[]; painted: number[]; react: number[]; floor: number[]; queue: Set<string> }
+  {
+    rendered: number[];
+    painted: number[];
+    react: number[];
+    floor: number[];
+    queue: Set<string>;
+    first: Record<string, number>;
+  }
 > = {
-  A: { rendered: [], painted: [], react: [], floor: [], queue: new Set() },
-  B: { rendered: [], painted: [], react: [], floor: [], queue: new Set() },
+  A: { rendered: [], painted: [], react: [], floor: [], queue: new Set(), first: {} },
+  B: { rendered: [], painted: [], react: [], floor: [], queue: new Set(), first: {} },
 };
 const loads: number[] = [];
 for (let r = 0; r < rounds; r++) {
   for (const side of (r % 2 ? ['B', 'A'] : ['A', 'B']) as Side[]) {
     await rm(`${ROOT}/ext`, { recursive: true, force: true });
     await cp(copies[side], `${ROOT}/ext`, { recursive: true });
-    const ext = await launchExtension({ extensionDir: `${ROOT}/ext`, userDataDir: `${ROOT}/profile` });
+    await rm(`${ROOT}/profile/Default/Service Worker/ScriptCache`, { recursive: true, force: true });
+    // Without its cached script the worker sometimes does not start at the first launch (Chrome registers it
+    // again meanwhile): the second one does.
+    const launch = () => launchExtension({ extensionDir: `${ROOT}/ext`, userDataDir: `${ROOT}/profile` });
+    const ext = await launch().catch(launch);
     try {
-      await sleep(2000);
+      await sleep(Number(process.env.SETTLE_MS ?? 2000));
       for (let i = 0; i <= opens; i++) {
         const floor = await blankPageRenderMs(ext, { width: 400, height: 600 });
         await sleep(500);
@@ -60,6 +81,11 @@ for (let r = 0; r < rounds; r++) {
               check();
             }),
         );
+        const first = await page.evaluate(() => {
+          const at = (n: string) => performance.getEntriesByName(n)[0]?.startTime ?? Infinity;
+          const [w, r] = [at('rs-popup-rows-worker'), at('rs-popup-rows-raw')];
+          return w === Infinity && r === Infinity ? 'no race' : w < r ? 'worker' : 'raw';
+        });
         const queue = (await page.locator('#tab-queue').textContent()) ?? '';
         if ((await page.locator('.rs-popup').count()) !== 1) throw new Error(`${side}: not one popup on screen`);
         await page.close();
@@ -70,6 +96,7 @@ for (let r = 0; r < rounds; r++) {
         out[side].react.push(marks.react!);
         out[side].floor.push(floor);
         out[side].queue.add(queue.replace(/\d+/, 'N'));
+        out[side].first[first] = (out[side].first[first] ?? 0) + 1;
         loads.push(os.loadavg()[0]!);
       }
     } finally {
@@ -88,7 +115,8 @@ for (const side of ['A', 'B'] as Side[]) {
   console.log(`${side} ${builds[side]}`);
   console.log(`  rendered ${fmt(o.rendered)}; painted ${fmt(o.painted)}; React in ${fmt(o.react)}`);
   console.log(
-    `  blank floor ${fmt(o.floor)}; rendered p95 / floor p95 ${ratio.toFixed(2)}×; queue tab ${[...o.queue]}`,
+    `  blank floor ${fmt(o.floor)}; rendered p95 / floor p95 ${ratio.toFixed(2)}×; queue tab ${[...o.queue]}; ` +
+      `rows first from ${JSON.stringify(o.first)}`,
   );
 }
 console.log(
