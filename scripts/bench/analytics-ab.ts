@@ -13,7 +13,7 @@
 import { cp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import { launchExtension } from '../../test/e2e/harness';
-import { cleanupTemps, extensionCopy } from './browser';
+import { cleanupTemps, extensionCopy, launchKeptProfile } from './browser';
 import { seedHistory } from './popup';
 import { sleep, summarize } from './stats';
 
@@ -54,7 +54,7 @@ async function main() {
   for (let r = 0; r < rounds; r++) {
     for (const k of r % 2 ? (['B', 'A'] as const) : (['A', 'B'] as const)) {
       await useBuild(builds[k]);
-      const ext = await launchExtension({ extensionDir: EXT, userDataDir: `${ROOT}/profile-${k}` });
+      const ext = await launchKeptProfile(EXT, `${ROOT}/profile-${k}`);
       try {
         await sleep(10_000);
         for (const range of [30, 90]) {

@@ -3,7 +3,7 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { CHROMIUM_PATH, DEMO_EXTENSION_DIR, type ExtensionHarness } from '../../test/e2e/harness';
+import { CHROMIUM_PATH, DEMO_EXTENSION_DIR, launchExtension, type ExtensionHarness } from '../../test/e2e/harness';
 
 /** The same switches as the e2e harness (headless new, no GPU, nothing phoning home). */
 export const BENCH_ARGS = [
@@ -57,6 +57,19 @@ requestAnimationFrame(() => setTimeout(() => performance.mark('rs-blank-painted'
 }
 
 /** The render floor: a blank page of the extension's own origin (one node, one tiny script), see extensionCopy. */
+/**
+ * The extension at `extensionDir` in a kept profile (a seeded one the A/B tools swap builds in): Chrome keeps an
+ * extension's service-worker script in the profile (`Service Worker/ScriptCache`) and runs the cached one at the next
+ * launch even when the files at the extension's path changed (same version), so without this both sides of an A/B
+ * would run one worker. The cache is deleted first; Chrome then registers the worker again, at times only at a
+ * second launch (retried once).
+ */
+export async function launchKeptProfile(extensionDir: string, userDataDir: string): Promise<ExtensionHarness> {
+  await rm(path.join(userDataDir, 'Default/Service Worker/ScriptCache'), { recursive: true, force: true });
+  const launch = () => launchExtension({ extensionDir, userDataDir });
+  return launch().catch(launch);
+}
+
 export const BLANK_PAGE = 'bench-blank.html';
 
 /**

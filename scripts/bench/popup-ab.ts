@@ -21,8 +21,7 @@
  */
 import { cp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import { launchExtension } from '../../test/e2e/harness';
-import { blankPageRenderMs, extensionCopy } from './browser';
+import { blankPageRenderMs, extensionCopy, launchKeptProfile } from './browser';
 import { sleep, summarize } from './stats';
 
 const ROOT = process.env.RS_PROF_ROOT ?? '/tmp/rs-prof';
@@ -50,11 +49,7 @@ for (let r = 0; r < rounds; r++) {
   for (const side of (r % 2 ? ['B', 'A'] : ['A', 'B']) as Side[]) {
     await rm(`${ROOT}/ext`, { recursive: true, force: true });
     await cp(copies[side], `${ROOT}/ext`, { recursive: true });
-    await rm(`${ROOT}/profile/Default/Service Worker/ScriptCache`, { recursive: true, force: true });
-    // Without its cached script the worker sometimes does not start at the first launch (Chrome registers it
-    // again meanwhile): the second one does.
-    const launch = () => launchExtension({ extensionDir: `${ROOT}/ext`, userDataDir: `${ROOT}/profile` });
-    const ext = await launch().catch(launch);
+    const ext = await launchKeptProfile(`${ROOT}/ext`, `${ROOT}/profile`);
     try {
       await sleep(Number(process.env.SETTLE_MS ?? 2000));
       for (let i = 0; i <= opens; i++) {

@@ -8,8 +8,7 @@
  *   PAGE=analytics.html npx jiti scripts/bench/trace-first.ts [opens]     (popup.html, bench-blank.html too)
  */
 import { writeFile } from 'node:fs/promises';
-import { launchExtension } from '../../test/e2e/harness';
-import { BLANK_PAGE, cleanupTemps, extensionCopy } from './browser';
+import { BLANK_PAGE, cleanupTemps, extensionCopy, launchKeptProfile } from './browser';
 import { sleep } from './stats';
 import { formatBreakdown, traceBreakdown, traceOpen } from './trace';
 
@@ -23,15 +22,15 @@ const MARK = PAGE.startsWith('analytics')
     : 'rs-blank-painted';
 
 // The profile is tied to the extension's path (its id): the same folder as profile-popup.ts uses, rebuilt here.
-const ext = await launchExtension({
-  extensionDir: await extensionCopy(process.env.EXT_SRC).then(async (dir) => {
+const ext = await launchKeptProfile(
+  await extensionCopy(process.env.EXT_SRC).then(async (dir) => {
     const { cp, rm } = await import('node:fs/promises');
     await rm(`${ROOT}/ext`, { recursive: true, force: true });
     await cp(dir, `${ROOT}/ext`, { recursive: true });
     return `${ROOT}/ext`;
   }),
-  userDataDir: `${ROOT}/profile`,
-});
+  `${ROOT}/profile`,
+);
 try {
   await sleep(2000);
   for (let i = 0; i < opens; i++) {
