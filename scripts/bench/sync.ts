@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { contentKey } from '../../lib/sync/docs';
+import type { Page } from 'playwright-core';
 import { REPO_ROOT, launchExtension, type ExtensionHarness } from '../../test/e2e/harness';
 import { blankPageRenderMs } from './browser';
 import { round, sleep, summarize, type Summary } from './stats';
@@ -274,26 +275,35 @@ export async function configureOwner(ext: ExtensionHarness, url: string) {
 }
 
 /** One open of the analytics page in its team view: ms to the shop-wide figures, and what they show. */
+/**
+ * When the page set performance mark `name` (ms from navigation start), polled in the page every `everyMs`; rejects
+ * when the owner view shows an error or its "off" notice instead, or after 300 s.
+ */
+function markTime(page: Page, name: string, everyMs: number): Promise<number> {
+  return page.evaluate(
+    ([name, everyMs]) =>
+      new Promise<number>((resolve, reject) => {
+        const end = performance.now() + 300_000;
+        const check = () => {
+          const m = performance.getEntriesByName(name)[0];
+          if (m) resolve(m.startTime);
+          else if (document.querySelector('#ana-shop-error, #ana-shop-off'))
+            reject(new Error(document.querySelector('#ana-shop')?.textContent ?? 'owner view error'));
+          else if (performance.now() > end) reject(new Error(`the owner view never set ${name}`));
+          else setTimeout(check, everyMs);
+        };
+        check();
+      }),
+    [name, everyMs] as const,
+  );
+}
+
 async function openOwnerView(ext: ExtensionHarness) {
   const page = await ext.context.newPage();
   try {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${ext.baseUrl}/analytics.html`);
-    const renderedMs = await page.evaluate(
-      () =>
-        new Promise<number>((resolve, reject) => {
-          const end = performance.now() + 300_000;
-          const check = () => {
-            const m = performance.getEntriesByName('rs-shop-rendered')[0];
-            if (m) resolve(m.startTime);
-            else if (document.querySelector('#ana-shop-error, #ana-shop-off'))
-              reject(new Error(document.querySelector('#ana-shop')?.textContent ?? 'owner view error'));
-            else if (performance.now() > end) reject(new Error('the owner view never rendered its figures'));
-            else setTimeout(check, 5);
-          };
-          check();
-        }),
-    );
+    const renderedMs = await markTime(page, 'rs-shop-rendered', 5);
     const shown = await page.evaluate(() => ({
       rules: document.querySelectorAll('#ana-shop-rules tbody tr').length,
       agents: document.querySelectorAll('#ana-shop-agents tbody tr').length,
@@ -307,19 +317,7 @@ async function openOwnerView(ext: ExtensionHarness) {
     }));
     // Then the exact figures (the units of today the view reads after its first screen): reported, and waited for
     // so that the server is idle again for the next open (a page closed earlier leaves its reads running there).
-    const unitsMs = await page.evaluate(
-      () =>
-        new Promise<number>((resolve, reject) => {
-          const end = performance.now() + 300_000;
-          const check = () => {
-            const m = performance.getEntriesByName('rs-shop-units')[0];
-            if (m) resolve(m.startTime);
-            else if (performance.now() > end) reject(new Error('the owner view never read its units'));
-            else setTimeout(check, 20);
-          };
-          check();
-        }),
-    );
+    const unitsMs = await markTime(page, 'rs-shop-units', 20);
     return { renderedMs, unitsMs, shown };
   } finally {
     await page.close();
