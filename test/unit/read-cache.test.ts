@@ -224,6 +224,90 @@ describe('the read cache', () => {
       expect(await storedTables(w.db)).toEqual(await storedTables(ref.db));
     });
 
+  /** A buyer's question in `account`'s conversation with `buyer`. */
+  const asked = (account: string, buyer: string, id: string, when: number) => ({
+    ...pddMsg([ev('pdd', buyer, 'buyer', when, { messageId: id, account })]),
+    account,
+  });
+  const conv = (account: string, buyer: string) => `pdd|${account}|${buyer}`;
+
+  it("drops only the conversation an alert's mark wrote: another one held is still served", async () => {
+    const w = worker('mark');
+    const ref = worker('mark-ref', { noCache: true });
+    for (const x of [w, ref]) {
+      await opened(x);
+      await say(x, asked('shop-main', 'b1', 'x1', at + 1_000), at + 1_000);
+      await say(x, asked('shop-main', 'b2', 'y1', at + 2_000), at + 2_000);
+      // The alert bookkeeping's write (`afterChange`): an update of one clock.
+      await x.db.clocks.update(conv('shop-main', 'b1'), { alertedFor: 12345 });
+    }
+    // b2 is served whole (no read of a cached table); b1's clock and units are read again.
+    expect(await w.readsOf(() => say(w, asked('shop-main', 'b2', 'y2', at + 5_000), at + 5_000))).toEqual([]);
+    const again = await w.readsOf(() => say(w, asked('shop-main', 'b1', 'x2', at + 6_000), at + 6_000));
+    expect(again).toEqual(expect.arrayContaining(['clocks', 'units']));
+    expect(again).not.toContain('coverage');
+    await say(ref, asked('shop-main', 'b2', 'y2', at + 5_000), at + 5_000);
+    await say(ref, asked('shop-main', 'b1', 'x2', at + 6_000), at + 6_000);
+    expect((await w.db.clocks.get(conv('shop-main', 'b1')))!).toMatchObject({ status: 'pending', alertedFor: 12345 });
+    expect(await storedTables(w.db)).toEqual(await storedTables(ref.db));
+  });
+
+  it("drops only the coverage of the account a heartbeat wrote: another account's is still served", async () => {
+    const w = worker('heartbeat');
+    await opened(w);
+    await w.s.health({ ...watching, account: 'shop-b' }, 8);
+    await say(w, asked('shop-main', 'b1', 'a1', at + 1_000), at + 1_000);
+    await say(w, asked('shop-b', 'b1', 'b1', at + 2_000), at + 2_000);
+    // shop-main's tab reports again: its open coverage span is extended (an update of one row).
+    w.host.clock = at + 30_000;
+    await w.s.health(watching, 7);
+    expect(await w.readsOf(() => say(w, asked('shop-b', 'b1', 'b2', at + 31_000), at + 31_000))).toEqual([]);
+    expect(await w.readsOf(() => say(w, asked('shop-main', 'b1', 'a2', at + 32_000), at + 32_000))).toEqual([
+      'coverage',
+    ]);
+  });
+
+  it('drops the conversation a unit put by id was taken from, not only the one it names', async () => {
+    const w = worker('moved-unit');
+    const ref = worker('moved-unit-ref', { noCache: true });
+    for (const x of [w, ref]) {
+      await opened(x);
+      await say(x, asked('shop-main', 'b1', 'x1', at + 1_000), at + 1_000);
+      await say(x, asked('shop-main', 'b2', 'y1', at + 2_000), at + 2_000);
+      // A row of b1's rewritten under b2 (same id): b1's held units no longer hold.
+      const unit = (await x.db.units.where('conv').equals(conv('shop-main', 'b1')).toArray())[0]!;
+      await x.db.units.put({ ...unit, conv: conv('shop-main', 'b2') });
+      await say(x, asked('shop-main', 'b1', 'x2', at + 60_000), at + 60_000);
+    }
+    expect(await storedTables(w.db)).toEqual(await storedTables(ref.db));
+  });
+
+  it('drops a whole table another writer deleted a range of (`clear`)', async () => {
+    const w = worker('range');
+    const ref = worker('range-ref', { noCache: true });
+    for (const x of [w, ref]) {
+      await opened(x);
+      await say(x, q('q1', at + 1_000), at + 1_000);
+      await say(x, a('a1', at + 21_000), at + 21_000);
+      await x.db.units.clear();
+    }
+    expect(await w.readsOf(() => say(w, q('q2', at + 60_000), at + 60_000))).toContain('units');
+    await say(ref, q('q2', at + 60_000), at + 60_000);
+    const got = await storedTables(w.db);
+    expect(got.units.length).toBeGreaterThan(0);
+    expect(got).toEqual(await storedTables(ref.db));
+  });
+
+  it('drops nothing for a write of a meta row it does not hold', async () => {
+    const w = worker('other-meta');
+    await opened(w);
+    await say(w, q('q1', at + 1_000), at + 1_000);
+    await w.db.meta.put({ key: 'somethingElse', value: 1 });
+    expect(await w.readsOf(() => say(w, a('a1', at + 21_000), at + 21_000))).toEqual([]);
+    await w.db.meta.put({ key: 'prunedBefore', value: '2026-01-01' });
+    expect(await w.readsOf(() => say(w, q('q2', at + 60_000), at + 60_000))).toEqual(['meta']);
+  });
+
   it('serves nothing when its middleware is not in the connection (added after the database opened)', async () => {
     const db = new SentinelDB(`read-cache-late-${Date.now()}`);
     dbs.push(db);
