@@ -1,8 +1,9 @@
 /**
  * What a recompute reads besides the messages (a conversation's clock and units, an account's coverage rows, today's
  * rollup and per-day rows, `meta.prunedBefore`), kept in memory after a recompute of the background's own committed,
- * so that the next intake of the same conversation makes no read of the database at all: its one round trip is the
- * writes and the commit (the thread cache already serves the messages).
+ * so that the next intake of the same conversation makes no read of the database at all when nothing else wrote
+ * those rows since (a heartbeat drops its account's coverage, an alert mark its conversation): its one round trip is
+ * then the writes and the commit (the thread cache already serves the messages).
  *
  * Coherence is structural, not left to each writer: a Dexie DBCore middleware sees every read-write transaction of
  * this connection. A transaction is the cache's own only when a recompute claims it (`claim`, inside it); its reads
@@ -23,7 +24,7 @@ import { PRUNED_BEFORE_KEY } from './maintenance';
 const CACHED = new Set(['clocks', 'units', 'coverage', 'rollups', 'dayStats', 'meta']);
 
 /** Units held over all conversations (a long thread has thousands), and conversations held at most. */
-export const READ_CACHE_UNITS = 30_000;
+const READ_CACHE_UNITS = 30_000;
 const CONVS_HELD = 1_000;
 /** Accounts' coverage and aggregate rows held at most (the least recently written go first). */
 const ROWS_HELD = 256;
