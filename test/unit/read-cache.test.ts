@@ -298,12 +298,16 @@ describe('the read cache', () => {
     expect(got).toEqual(await storedTables(ref.db));
   });
 
-  it('drops nothing for a write of a meta row it does not hold', async () => {
+  it('drops nothing, and moves no epoch, for a write of a meta row it does not hold', async () => {
     const w = worker('other-meta');
     await opened(w);
     await say(w, q('q1', at + 1_000), at + 1_000);
     await w.db.meta.put({ key: 'somethingElse', value: 1 });
     expect(await w.readsOf(() => say(w, a('a1', at + 21_000), at + 21_000))).toEqual([]);
+    // Nor when that writer ends while an intake runs: what the intake read and wrote is kept.
+    w.host.clock = at + 40_000;
+    await Promise.all([w.db.meta.put({ key: 'somethingElse', value: 2 }), w.s.ingest(q('q1b', at + 40_000))]);
+    expect(await w.readsOf(() => say(w, a('a1b', at + 50_000), at + 50_000))).toEqual([]);
     await w.db.meta.put({ key: 'prunedBefore', value: '2026-01-01' });
     expect(await w.readsOf(() => say(w, q('q2', at + 60_000), at + 60_000))).toEqual(['meta']);
   });
