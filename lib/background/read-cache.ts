@@ -1,26 +1,30 @@
 /**
  * What a recompute reads besides the messages (a conversation's clock and units, an account's coverage rows, today's
  * rollup and per-day rows, `meta.prunedBefore`), kept in memory after a recompute of the background's own committed,
- * so that the next intake of the same conversation makes no read of the database at all: its one round trip is the
- * writes and the commit (the thread cache already serves the messages).
+ * so that the next intake of the same conversation makes no read of the database at all when nothing else wrote
+ * those rows since (a heartbeat drops its account's coverage, an alert mark its conversation): its one round trip is
+ * then the writes and the commit (the thread cache already serves the messages).
  *
  * Coherence is structural, not left to each writer: a Dexie DBCore middleware sees every read-write transaction of
  * this connection. A transaction is the cache's own only when a recompute claims it (`claim`, inside it); its reads
  * may then be served from here, and what it read and wrote is kept once it has committed (`remember`). Any other
  * read-write transaction over these tables (account moves, purge, prune and space recovery, team import, rollup
- * rebuilds, alert marks, coverage reports) is foreign: while it is open nothing of its tables is served, when it ends
- * what it changed is dropped, and a transaction that fails or aborts drops everything. Every drop moves `epoch`; a
- * claim that saw another epoch keeps nothing (its reads may predate the other writer's commit). When the middleware is
- * not in the connection's stack (added after the database opened), nothing is ever served.
+ * rebuilds, alert marks, coverage reports) is foreign: while it is open nothing of its tables is served; when it ends
+ * the rows it wrote are dropped (by the keys or values its requests name: `written`; the whole table for a range or a
+ * request it cannot read), and when it fails or aborts after writing any, everything is. A foreign end that dropped
+ * anything moves `epoch`; a claim that saw another epoch keeps nothing (its reads may predate the other writer's
+ * commit). When the middleware is not in the connection's stack (added after the database opened), nothing is ever
+ * served.
  */
 import Dexie, { type DBCoreMutateRequest, type DBCoreTransaction } from 'dexie';
 import type { ClockRow, CoverageRow, RollupRow, UnitRow } from '../model';
+import { PRUNED_BEFORE_KEY } from './maintenance';
 
 /** The tables whose rows the cache holds copies of. */
 const CACHED = new Set(['clocks', 'units', 'coverage', 'rollups', 'dayStats', 'meta']);
 
 /** Units held over all conversations (a long thread has thousands), and conversations held at most. */
-export const READ_CACHE_UNITS = 30_000;
+const READ_CACHE_UNITS = 30_000;
 const CONVS_HELD = 1_000;
 /** Accounts' coverage and aggregate rows held at most (the least recently written go first). */
 const ROWS_HELD = 256;
@@ -55,9 +59,21 @@ export const emptyCacheUpdate = (): CacheUpdate => ({
   dayStats: new Map(),
 });
 
+/**
+ * What a foreign transaction wrote of one cached table: `all` (a range, or a request whose rows cannot be told), or
+ * the held entries it changed (`owners`: conversation keys, `platform|account`, rollup / per-day ids, the meta key) and
+ * the row ids whose owner is found among what is held when it ends (`rows`: a unit or coverage row put or deleted by
+ * id may have belonged to another conversation or account).
+ */
+interface Written {
+  all: boolean;
+  owners: Set<string>;
+  rows: Set<unknown>;
+}
+
 interface Foreign {
   stores: readonly string[];
-  mutated: Set<string>;
+  writes: Map<string, Written>;
 }
 
 export class ReadCache {
@@ -101,7 +117,10 @@ export class ReadCache {
               ...table,
               mutate: (req: DBCoreMutateRequest) => {
                 if (this.owned.has(req.trans)) this.unsettled = req.trans;
-                else this.foreign.get(req.trans)?.mutated.add(name);
+                else {
+                  const f = this.foreign.get(req.trans);
+                  if (f) noteWrite(f.writes, name, req);
+                }
                 return table.mutate(req);
               },
             };
@@ -112,7 +131,7 @@ export class ReadCache {
   }
 
   private opened(tx: DBCoreTransaction, stores: readonly string[]): void {
-    const entry: Foreign = { stores, mutated: new Set() };
+    const entry: Foreign = { stores, writes: new Map() };
     this.foreign.set(tx, entry);
     const target = tx as unknown as EventTarget;
     if (typeof target.addEventListener !== 'function') {
@@ -122,10 +141,16 @@ export class ReadCache {
       return;
     }
     const end = (ok: boolean) => () => {
-      if (!this.foreign.delete(tx) && this.owned.has(tx) && ok) return;
+      if (!this.foreign.delete(tx) && this.owned.has(tx)) {
+        // A claimed transaction: what it wrote is held at `remember`, unless it failed.
+        if (!ok) this.clear();
+        return;
+      }
+      // Wrote nothing the cache may hold: nothing it read can be stale (no epoch move).
+      if (![...entry.writes.values()].some((w) => w.all || w.owners.size || w.rows.size)) return;
+      if (!ok) return this.clear();
       this.epoch++;
-      if (!ok) this.clear();
-      else for (const t of entry.mutated) this.drop(t);
+      for (const [t, w] of entry.writes) this.dropWritten(t, w);
     };
     target.addEventListener('complete', end(true));
     target.addEventListener('abort', end(false));
@@ -221,6 +246,22 @@ export class ReadCache {
     this.unitsHeld -= held.units.length;
   }
 
+  /** Forgets what a foreign transaction wrote of `table` (see `Written`). */
+  private dropWritten(table: string, w: Written): void {
+    if (w.all) return this.drop(table);
+    if (table === 'clocks' || table === 'units') {
+      for (const conv of w.owners) this.dropConv(conv);
+      if (w.rows.size)
+        for (const [conv, held] of this.convs) if (held.units.some((u) => w.rows.has(u.id))) this.dropConv(conv);
+    } else if (table === 'coverage') {
+      for (const k of w.owners) this.coverage.delete(k);
+      if (w.rows.size)
+        for (const [k, rows] of this.coverage) if (rows.some((r) => w.rows.has(r.id))) this.coverage.delete(k);
+    } else if (table === 'rollups') for (const id of w.owners) this.rollups.delete(id);
+    else if (table === 'dayStats') for (const id of w.owners) this.dayStats.delete(id);
+    else if (table === 'meta' && w.owners.size) this.prunedBefore = undefined;
+  }
+
   /** Forgets what is held of one table. */
   private drop(table: string): void {
     if (table === 'clocks' || table === 'units') {
@@ -253,4 +294,66 @@ function setBounded<T>(held: Map<string, T>, rows: ReadonlyMap<string, T>): void
     if (held.size <= ROWS_HELD) break;
     held.delete(k);
   }
+}
+
+/** Notes what a foreign request writes of a cached table (see `Written`). */
+function noteWrite(writes: Map<string, Written>, table: string, req: DBCoreMutateRequest): void {
+  let w = writes.get(table);
+  if (!w) writes.set(table, (w = { all: false, owners: new Set(), rows: new Set() }));
+  if (w.all) return;
+  const rows = written(table, req);
+  if (!rows) {
+    w.all = true;
+    return;
+  }
+  for (const o of rows.owners) w.owners.add(o);
+  for (const r of rows.rows) w.rows.add(r);
+}
+
+const isStr = (x: unknown): x is string => typeof x === 'string';
+
+/**
+ * What a mutate request of a cached table writes, as `Written` names it; undefined when that cannot be told for
+ * certain (a `deleteRange`, an unknown type, a value or key not of the expected shape): the whole table then. Every
+ * cached table has its key in its rows (inbound), so an add or put writes its values' own keys (Dexie's base layer
+ * ignores `keys` then); `Table.update` and `Collection.modify` arrive as puts of the whole modified rows (a modify that
+ * changes a row's key: an add of the new row, a delete of the old key). `criteria`, `changeSpec` and `updates` only
+ * describe the same rows (Dexie 4's DBCoreMutateRequest).
+ */
+function written(table: string, req: DBCoreMutateRequest): { owners: string[]; rows: unknown[] } | undefined {
+  const owners: string[] = [];
+  const rows: unknown[] = [];
+  if (req.type === 'add' || req.type === 'put') {
+    if (!Array.isArray(req.values)) return undefined;
+    for (const v of req.values as unknown[]) {
+      if (typeof v !== 'object' || v === null) return undefined;
+      const r = v as Record<string, unknown>;
+      if (table === 'clocks' || table === 'meta') {
+        if (!isStr(r.key)) return undefined;
+        if (table === 'clocks' || r.key === PRUNED_BEFORE_KEY) owners.push(r.key);
+      } else if (table === 'units') {
+        if (!isStr(r.conv) || !isStr(r.id)) return undefined;
+        owners.push(r.conv);
+        rows.push(r.id);
+      } else if (table === 'coverage') {
+        if (!isStr(r.platform) || !isStr(r.account)) return undefined;
+        owners.push(`${r.platform}|${r.account}`);
+        if (r.id !== undefined) rows.push(r.id);
+      } else if (table === 'rollups' || table === 'dayStats') {
+        if (!isStr(r.id)) return undefined;
+        owners.push(r.id);
+      } else return undefined;
+    }
+    return { owners, rows };
+  }
+  if (req.type === 'delete') {
+    if (!Array.isArray(req.keys)) return undefined;
+    for (const k of req.keys as unknown[]) {
+      if (table === 'units' || table === 'coverage') rows.push(k);
+      else if (!isStr(k)) return undefined;
+      else if (table !== 'meta' || k === PRUNED_BEFORE_KEY) owners.push(k);
+    }
+    return { owners, rows };
+  }
+  return undefined;
 }

@@ -199,8 +199,9 @@ export class Sentinel {
   }
 
   /**
-   * Stored messages were deleted behind the background's back (space recovery): forget the cached threads, and what
-   * the read cache holds (a recovery may delete units too; through another connection its middleware sees nothing).
+   * Stored messages were deleted behind the background's back (space recovery): forget the cached threads. The read
+   * cache is cleared too, though the recovery runs on this connection (`withSpace(sentinel.db…)` in handlers.ts) as a
+   * foreign writer its middleware sees and drops the rows of: a belt for a rare event.
    */
   forgetThreads(): void {
     this.recomputer.threads.clear();

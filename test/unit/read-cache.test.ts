@@ -24,13 +24,15 @@ interface Options {
    * Fails the next write to this table: `abort` aborts its transaction first (as a full disk does: nothing of it is
    * stored), else only the request fails (the transaction has committed early: what was issued before is stored).
    */
-  failWrite?: { table: string; armed: boolean; abort?: boolean };
+  failWrite?: { table: string; armed: boolean; abort?: boolean; thenFailRead?: string };
 }
 
 function worker(name: string, o: Options = {}) {
   const db = new SentinelDB(`read-cache-${name}-${Date.now()}-${Math.random()}`);
   dbs.push(db);
   const reads: string[] = [];
+  /** A table whose next read fails (armed by `failWrite.thenFailRead`). */
+  let failRead: string | undefined;
   db.use({
     stack: 'dbcore',
     name: 'test-probe',
@@ -42,6 +44,10 @@ function worker(name: string, o: Options = {}) {
           <A extends unknown[], R>(f: (...a: A) => R) =>
           (...a: A): R => {
             reads.push(table);
+            if (failRead === table) {
+              failRead = undefined;
+              return Promise.reject(new Error('read failed (test)')) as R;
+            }
             return f(...a);
           };
         return {
@@ -54,6 +60,7 @@ function worker(name: string, o: Options = {}) {
           mutate: (req) => {
             if (o.failWrite?.armed && o.failWrite.table === table) {
               o.failWrite.armed = false;
+              failRead = o.failWrite.thenFailRead;
               if (o.failWrite.abort) (req.trans as unknown as IDBTransaction).abort();
               return Promise.reject(new Error('disk full (test)'));
             }
@@ -137,7 +144,7 @@ describe('the read cache', () => {
     expect(got).toEqual(await storedTables(ref.db));
   });
 
-  it('never serves rollups another writer rebuilt, nor anything while it is open', async () => {
+  it('never serves rollups another writer cleared, nor those it rebuilt alongside an intake', async () => {
     const w = worker('rebuild');
     const ref = worker('rebuild-ref', { noCache: true });
     for (const x of [w, ref]) {
@@ -156,6 +163,45 @@ describe('the read cache', () => {
     // And the aggregates agree with a rebuild from the units.
     await rebuildRollups(w.db, at + 60_000);
     expect((await storedTables(w.db)).dayStats).toEqual(got.dayStats);
+  });
+
+  it('serves nothing of a table while another read-write transaction over it is open', async () => {
+    const w = worker('open-writer');
+    const ref = worker('open-writer-ref', { noCache: true });
+    for (const x of [w, ref]) {
+      await opened(x);
+      await say(x, q('q1', at + 1_000), at + 1_000);
+      await say(x, a('a1', at + 21_000), at + 21_000);
+      // A unit changed behind the intake in a transaction that opens first and is still open when the intake claims
+      // its own (the browser runs the writer's put before the intake's reads).
+      const unit = (await x.db.units.toArray())[0]!;
+      x.host.clock = at + 60_000;
+      await Promise.all([x.db.units.put({ ...unit, result: 'fail' }), x.s.ingest(q('q2', at + 60_000))]);
+    }
+    const got = await storedTables(w.db);
+    expect(got.units.filter((u) => u.result === 'fail')).toEqual([]);
+    expect(got).toEqual(await storedTables(ref.db));
+  });
+
+  it('trusts nothing held after a claimed transaction wrote and was never remembered, even when reloading the mirrors fails', async () => {
+    // The answer's intake fails at its rollup write after its early commit (its clock and units are stored), and the
+    // mirrors' reload after it fails too (its first read of clocks): the cache is not cleared there.
+    const fail = { table: 'rollups', armed: false, thenFailRead: 'clocks' };
+    const w = worker('unsettled', { failWrite: fail });
+    const ref = worker('unsettled-ref', { noCache: true, failWrite: fail });
+    for (const x of [w, ref]) {
+      await opened(x);
+      await say(x, q('q1', at + 1_000), at + 1_000);
+      fail.armed = true;
+      await expect(say(x, a('a1', at + 21_000), at + 21_000)).rejects.toThrow('disk full');
+      expect((await x.db.clocks.get('pdd|shop-main|b1'))!.status).toBe('answered');
+    }
+    // What was held before the failed intake is older than what it stored: the next intake reads it again.
+    expect(await w.readsOf(() => say(w, q('q2', at + 60_000), at + 60_000))).toEqual(
+      expect.arrayContaining(['clocks', 'units']),
+    );
+    await say(ref, q('q2', at + 60_000), at + 60_000);
+    expect(await storedTables(w.db)).toEqual(await storedTables(ref.db));
   });
 
   for (const abort of [true, false])
@@ -177,6 +223,94 @@ describe('the read cache', () => {
       await say(ref, q('q2', at + 60_000), at + 60_000);
       expect(await storedTables(w.db)).toEqual(await storedTables(ref.db));
     });
+
+  /** A buyer's question in `account`'s conversation with `buyer`. */
+  const asked = (account: string, buyer: string, id: string, when: number) => ({
+    ...pddMsg([ev('pdd', buyer, 'buyer', when, { messageId: id, account })]),
+    account,
+  });
+  const conv = (account: string, buyer: string) => `pdd|${account}|${buyer}`;
+
+  it("drops only the conversation an alert's mark wrote: another one held is still served", async () => {
+    const w = worker('mark');
+    const ref = worker('mark-ref', { noCache: true });
+    for (const x of [w, ref]) {
+      await opened(x);
+      await say(x, asked('shop-main', 'b1', 'x1', at + 1_000), at + 1_000);
+      await say(x, asked('shop-main', 'b2', 'y1', at + 2_000), at + 2_000);
+      // The alert bookkeeping's write (`afterChange`): an update of one clock.
+      await x.db.clocks.update(conv('shop-main', 'b1'), { alertedFor: 12345 });
+    }
+    // b2 is served whole (no read of a cached table); b1's clock and units are read again.
+    expect(await w.readsOf(() => say(w, asked('shop-main', 'b2', 'y2', at + 5_000), at + 5_000))).toEqual([]);
+    const again = await w.readsOf(() => say(w, asked('shop-main', 'b1', 'x2', at + 6_000), at + 6_000));
+    expect(again).toEqual(expect.arrayContaining(['clocks', 'units']));
+    expect(again).not.toContain('coverage');
+    await say(ref, asked('shop-main', 'b2', 'y2', at + 5_000), at + 5_000);
+    await say(ref, asked('shop-main', 'b1', 'x2', at + 6_000), at + 6_000);
+    expect((await w.db.clocks.get(conv('shop-main', 'b1')))!).toMatchObject({ status: 'pending', alertedFor: 12345 });
+    expect(await storedTables(w.db)).toEqual(await storedTables(ref.db));
+  });
+
+  it("drops only the coverage of the account a heartbeat wrote: another account's is still served", async () => {
+    const w = worker('heartbeat');
+    await opened(w);
+    await w.s.health({ ...watching, account: 'shop-b' }, 8);
+    await say(w, asked('shop-main', 'b1', 'a1', at + 1_000), at + 1_000);
+    await say(w, asked('shop-b', 'b1', 'b1', at + 2_000), at + 2_000);
+    // shop-main's tab reports again: its open coverage span is extended (an update of one row).
+    w.host.clock = at + 30_000;
+    await w.s.health(watching, 7);
+    expect(await w.readsOf(() => say(w, asked('shop-b', 'b1', 'b2', at + 31_000), at + 31_000))).toEqual([]);
+    expect(await w.readsOf(() => say(w, asked('shop-main', 'b1', 'a2', at + 32_000), at + 32_000))).toEqual([
+      'coverage',
+    ]);
+  });
+
+  it('drops the conversation a unit put by id was taken from, not only the one it names', async () => {
+    const w = worker('moved-unit');
+    const ref = worker('moved-unit-ref', { noCache: true });
+    for (const x of [w, ref]) {
+      await opened(x);
+      await say(x, asked('shop-main', 'b1', 'x1', at + 1_000), at + 1_000);
+      await say(x, asked('shop-main', 'b2', 'y1', at + 2_000), at + 2_000);
+      // A row of b1's rewritten under b2 (same id): b1's held units no longer hold.
+      const unit = (await x.db.units.where('conv').equals(conv('shop-main', 'b1')).toArray())[0]!;
+      await x.db.units.put({ ...unit, conv: conv('shop-main', 'b2') });
+      await say(x, asked('shop-main', 'b1', 'x2', at + 60_000), at + 60_000);
+    }
+    expect(await storedTables(w.db)).toEqual(await storedTables(ref.db));
+  });
+
+  it('drops a whole table another writer deleted a range of (`clear`)', async () => {
+    const w = worker('range');
+    const ref = worker('range-ref', { noCache: true });
+    for (const x of [w, ref]) {
+      await opened(x);
+      await say(x, q('q1', at + 1_000), at + 1_000);
+      await say(x, a('a1', at + 21_000), at + 21_000);
+      await x.db.units.clear();
+    }
+    expect(await w.readsOf(() => say(w, q('q2', at + 60_000), at + 60_000))).toContain('units');
+    await say(ref, q('q2', at + 60_000), at + 60_000);
+    const got = await storedTables(w.db);
+    expect(got.units.length).toBeGreaterThan(0);
+    expect(got).toEqual(await storedTables(ref.db));
+  });
+
+  it('drops nothing, and moves no epoch, for a write of a meta row it does not hold', async () => {
+    const w = worker('other-meta');
+    await opened(w);
+    await say(w, q('q1', at + 1_000), at + 1_000);
+    await w.db.meta.put({ key: 'somethingElse', value: 1 });
+    expect(await w.readsOf(() => say(w, a('a1', at + 21_000), at + 21_000))).toEqual([]);
+    // Nor when that writer ends while an intake runs: what the intake read and wrote is kept.
+    w.host.clock = at + 40_000;
+    await Promise.all([w.db.meta.put({ key: 'somethingElse', value: 2 }), w.s.ingest(q('q1b', at + 40_000))]);
+    expect(await w.readsOf(() => say(w, a('a1b', at + 50_000), at + 50_000))).toEqual([]);
+    await w.db.meta.put({ key: 'prunedBefore', value: '2026-01-01' });
+    expect(await w.readsOf(() => say(w, q('q2', at + 60_000), at + 60_000))).toEqual(['meta']);
+  });
 
   it('serves nothing when its middleware is not in the connection (added after the database opened)', async () => {
     const db = new SentinelDB(`read-cache-late-${Date.now()}`);
