@@ -174,6 +174,10 @@ export class Sentinel {
    * failed once it could no longer roll back (`ingest`, `recompute`: its writes may be stored, the mirrors untold).
    */
   private async reloadMirrors(now: number): Promise<void> {
+    // The caches first: a reload whose reads fail still leaves none of them older than the database.
+    this.recomputer.threads.clear();
+    this.recomputer.cache.clear();
+    this.clockPush.clear();
     const since = now - Math.max(BREACH_SHOWN_MS, UNKNOWN_RECHECK_MS);
     const [pending, breached, unknown] = await Promise.all([
       clocksWithStatus(this.db, 'pending'),
@@ -181,9 +185,6 @@ export class Sentinel {
       clocksSince(this.db, 'unknown', since),
     ]);
     this.clockMirror = new Map([...pending, ...breached, ...unknown].map((c) => [c.key, c]));
-    this.recomputer.threads.clear();
-    this.recomputer.cache.clear();
-    this.clockPush.clear();
   }
 
   /** Deletes all chat data (the user's "delete my data"); returns how many rows went. */
