@@ -78,7 +78,7 @@ try {
             name: e.name
               .replace(/^chrome-extension:\/\/[^/]+/, '')
               .replace(/^http:\/\/127\.0\.0\.1:\d+/, '')
-              .replace(/_all_docs\?include_docs=true&startkey=%22(.)%7C.*/, '$1|…'),
+              .replace(/_all_docs\?include_docs=true(?:&update_seq=true)?&startkey=%22(.)%7C.*/, '$1|…'),
             start: Math.round(e.startTime),
             end: Math.round(e.startTime + e.duration),
           };
