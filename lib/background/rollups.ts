@@ -98,9 +98,10 @@ export function issueRollupDelta(
             updatedAt: now,
           }
         : d;
-      if (r.pass + r.fail + r.pending + r.unknown + r.notAssessed === 0) empty.push(id);
+      const none = r.pass + r.fail + r.pending + r.unknown + r.notAssessed === 0;
+      if (none) empty.push(id);
       else out.push(r);
-      written?.set(id, r.pass + r.fail + r.pending + r.unknown + r.notAssessed === 0 ? undefined : r);
+      written?.set(id, none ? undefined : r);
     });
     return Promise.all([
       out.length ? db.rollups.bulkPut(out) : undefined,
