@@ -83,6 +83,11 @@ function worker(name: string, o: Options = {}) {
   return { db, host, s, readsOf, cache: r.cache };
 }
 
+/** A worker and its reference: the same options without the read cache (the intake as it was before it). */
+function withReference(name: string, o: Options = {}) {
+  return { w: worker(name, o), ref: worker(`${name}-ref`, { ...o, noCache: true }) };
+}
+
 const at = t('10:00:00', '2026-11-20');
 const q = (id: string, when: number) => pddMsg([ev('pdd', 'b1', 'buyer', when, { messageId: id })]);
 const a = (id: string, when: number) => pddMsg([ev('pdd', 'b1', 'human', when, { messageId: id })]);
@@ -110,8 +115,7 @@ describe('the read cache', () => {
   });
 
   it('stores exactly what the intake stored without the cache', async () => {
-    const w = worker('same');
-    const ref = worker('same-ref', { noCache: true });
+    const { w, ref } = withReference('same');
     for (const x of [w, ref]) {
       await opened(x);
       for (let i = 0; i < 5; i++) {
@@ -125,8 +129,7 @@ describe('the read cache', () => {
   });
 
   it('never serves a copy another writer changed: the next intake computes from what is stored', async () => {
-    const w = worker('other-writer');
-    const ref = worker('other-writer-ref', { noCache: true });
+    const { w, ref } = withReference('other-writer');
     for (const x of [w, ref]) {
       await opened(x);
       await say(x, q('q1', at + 1_000), at + 1_000);
@@ -145,8 +148,7 @@ describe('the read cache', () => {
   });
 
   it('never serves rollups another writer cleared, nor those it rebuilt alongside an intake', async () => {
-    const w = worker('rebuild');
-    const ref = worker('rebuild-ref', { noCache: true });
+    const { w, ref } = withReference('rebuild');
     for (const x of [w, ref]) {
       await opened(x);
       await say(x, q('q1', at + 1_000), at + 1_000);
@@ -166,8 +168,7 @@ describe('the read cache', () => {
   });
 
   it('serves nothing of a table while another read-write transaction over it is open', async () => {
-    const w = worker('open-writer');
-    const ref = worker('open-writer-ref', { noCache: true });
+    const { w, ref } = withReference('open-writer');
     for (const x of [w, ref]) {
       await opened(x);
       await say(x, q('q1', at + 1_000), at + 1_000);
@@ -187,8 +188,7 @@ describe('the read cache', () => {
     // The answer's intake fails at its rollup write after its early commit (its clock and units are stored), and the
     // mirrors' reload after it fails too (its first read of clocks): the cache is not cleared there.
     const fail = { table: 'rollups', armed: false, thenFailRead: 'clocks' };
-    const w = worker('unsettled', { failWrite: fail });
-    const ref = worker('unsettled-ref', { noCache: true, failWrite: fail });
+    const { w, ref } = withReference('unsettled', { failWrite: fail });
     for (const x of [w, ref]) {
       await opened(x);
       await say(x, q('q1', at + 1_000), at + 1_000);
@@ -210,8 +210,7 @@ describe('the read cache', () => {
   for (const abort of [true, false])
     it(`keeps nothing of a transaction that ${abort ? 'aborted' : 'failed after its early commit'}: the next intake reads and stores what a run without the cache stores`, async () => {
       const fail = { table: 'rollups', armed: false, abort };
-      const w = worker(`failed-${abort}`, { failWrite: fail });
-      const ref = worker(`failed-${abort}-ref`, { noCache: true, failWrite: fail });
+      const { w, ref } = withReference(`failed-${abort}`, { failWrite: fail });
       for (const x of [w, ref]) {
         await opened(x);
         await say(x, q('q1', at + 1_000), at + 1_000);
@@ -235,8 +234,7 @@ describe('the read cache', () => {
   const conv = (account: string, buyer: string) => `pdd|${account}|${buyer}`;
 
   it("drops only the conversation an alert's mark wrote: another one held is still served", async () => {
-    const w = worker('mark');
-    const ref = worker('mark-ref', { noCache: true });
+    const { w, ref } = withReference('mark');
     for (const x of [w, ref]) {
       await opened(x);
       await say(x, asked('shop-main', 'b1', 'x1', at + 1_000), at + 1_000);
@@ -271,8 +269,7 @@ describe('the read cache', () => {
   });
 
   it('drops the conversation a unit put by id was taken from, not only the one it names', async () => {
-    const w = worker('moved-unit');
-    const ref = worker('moved-unit-ref', { noCache: true });
+    const { w, ref } = withReference('moved-unit');
     for (const x of [w, ref]) {
       await opened(x);
       await say(x, asked('shop-main', 'b1', 'x1', at + 1_000), at + 1_000);
@@ -286,8 +283,7 @@ describe('the read cache', () => {
   });
 
   it('drops a whole table another writer deleted a range of (`clear`)', async () => {
-    const w = worker('range');
-    const ref = worker('range-ref', { noCache: true });
+    const { w, ref } = withReference('range');
     for (const x of [w, ref]) {
       await opened(x);
       await say(x, q('q1', at + 1_000), at + 1_000);
