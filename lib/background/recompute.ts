@@ -22,7 +22,7 @@ import { ThreadCache, type CachedThread } from './thread-cache';
 
 /** How many stored messages the background keeps in memory (recently active conversations; a few MB). */
 export const THREAD_CACHE_EVENTS = 30_000;
-/** From this many stored messages on, a conversation is evaluated from yesterday's midnight (or the first question after it) when that is exact. */
+/** From this many stored messages on, a conversation is evaluated from today's or yesterday's midnight (or the first question after it) when that is exact. */
 export const LONG_THREAD = 500;
 
 /** What a recompute reads of the settings, at the time it runs. */
@@ -37,8 +37,13 @@ export class Recompute {
   readonly threads = new ThreadCache(THREAD_CACHE_EVENTS);
   /** The other rows a recompute reads, for the conversations it recomputed last (`read-cache.ts`). */
   readonly cache: ReadCache;
-  /** How conversations were evaluated: whole, or from yesterday's midnight (long threads). For tests and bench. */
+  /** How conversations were evaluated: whole, or from a recent midnight (long threads). For tests and bench. */
   readonly evaluations = { whole: 0, recent: 0 };
+  /**
+   * Of the `recent` evaluations, how many were cut at today's midnight (the rest at yesterday's), and how many
+   * messages all evaluations were given. For tests and bench.
+   */
+  readonly work = { todayCuts: 0, evaluatedEvents: 0 };
   /** From this many stored messages on, a thread with new messages is evaluated from the cut (tests set Infinity). */
   longThread = LONG_THREAD;
 
@@ -64,8 +69,8 @@ export class Recompute {
    * What the page just showed (`page`, from ingest) is reconciled first: counter readings the thread already accounts
    * for are not kept (one wait, one event: see `absorbedCounters`), and a sighting a verdict needs is kept as
    * `seenAt` (see `lateSighting`). A long thread that got new messages is reconciled and evaluated from the cut
-   * (`recentCut`: yesterday's midnight, or the first question after it) when that is exact, so a new message costs
-   * what the last day or two cost, not the whole thread. What the mirrors must learn is returned, for `remember`
+   * (`recentCut`: today's midnight, or the first question after it, else yesterday's) when that is exact, so a new
+   * message costs what today (or the last two days) cost, not the whole thread. What the mirrors must learn is returned, for `remember`
    * (and the caller's clock mirror) once the transaction has committed.
    */
   async within(
@@ -111,20 +116,25 @@ export class Recompute {
       if (update && pre.units.has(conv)) update.convs.set(conv, { clock: pre.clocks.get(conv), units: stored });
       // Days whose raw messages were pruned (retention, space recovery) keep their stored results: recomputing them
       // from what is left would undercount them. A long thread that got new messages is evaluated from the cut
-      // (lib/engine/window.ts) when that is exact and the stored results before yesterday are final.
-      const cutAt = chinaDayStart(chinaDay(now - 86_400_000));
-      const cutDay = chinaDay(cutAt);
+      // (lib/engine/window.ts) when that is exact and the stored results before the cut's day are final.
       const rules = this.config().rules.platforms[platform];
-      const long =
-        events.length >= this.longThread &&
-        added.length > 0 &&
-        rules !== undefined &&
-        stored.every((u) => u.day >= cutDay || isFinal(u));
-      const cutOf = (list: readonly EventRow[]) => {
-        if (!long) return 0;
-        const cut = recentCut(list, rules, cutAt);
-        // Every new message must be after the cut (nothing before it is recomputed).
-        return cut > 0 && added.every((e) => e.at >= list[cut]!.at) ? cut : 0;
+      const long = events.length >= this.longThread && added.length > 0 && rules !== undefined;
+      // The earliest day of a stored unit that is not final (its judgement can still change as the thread grows).
+      let open: string | undefined;
+      if (long) for (const u of stored) if (!isFinal(u) && (open === undefined || u.day < open)) open = u.day;
+      const cutOf = (list: readonly EventRow[]): Cut => {
+        if (!long) return NO_CUT;
+        // Today's midnight first (a new message then costs today's messages), else yesterday's: the latest whose
+        // stored results before it are final.
+        for (const back of [0, 1]) {
+          const at = chinaDayStart(chinaDay(now - back * 86_400_000));
+          const day = chinaDay(at);
+          if (open !== undefined && open < day) continue;
+          const cut = recentCut(list, rules, at);
+          // Every new message must be after the cut (nothing before it is recomputed).
+          if (cut > 0 && added.every((e) => e.at >= list[cut]!.at)) return { cut, day, today: back === 0 };
+        }
+        return NO_CUT;
       };
       const { account } = events[0]!;
       const ck = coverageKey(platform, account);
@@ -133,7 +143,14 @@ export class Recompute {
       let all = events;
       if (page) {
         // Reconciled from the cut of the thread as it came (the part before it cannot change, see `reconcile`).
-        const r = await this.reconcile(events, cutOf(events), added, coverage, page.sighted.get(conv), page.written);
+        const r = await this.reconcile(
+          events,
+          cutOf(events).cut,
+          added,
+          coverage,
+          page.sighted.get(conv),
+          page.written,
+        );
         all = thread.events = r.events;
         thread.put = r.put;
         thread.deleted = r.deleted;
@@ -142,11 +159,13 @@ export class Recompute {
       }
       staged.convs++;
       // The cut of the thread as stored now.
-      const cut = cutOf(all);
+      const { cut, day: cutDay, today } = cutOf(all);
       const from = cut > 0 && cutDay > frozen ? cutDay : frozen;
       const input = cut > 0 ? all.slice(cut) : all;
       if (cut > 0) this.evaluations.recent++;
       else this.evaluations.whole++;
+      if (today) this.work.todayCuts++;
+      this.work.evaluatedEvents += input.length;
       const out = evaluate({
         events: input,
         coverage,
@@ -345,7 +364,8 @@ export class Recompute {
       put = put.filter((e) => !goneKeys.has(e.key));
       deleted.push(...goneKeys);
     }
-    let all = cut > 0 ? events.slice(0, cut).concat(part) : part;
+    // Nothing deleted: the thread as it came (no copy of it).
+    let all = !absorbed.size ? events : cut > 0 ? events.slice(0, cut).concat(part) : part;
     if (sighted !== undefined) {
       // How late the thread was seen counts: the part alone when nothing before the cut was seen later.
       const judged = cut > 0 && seenThrough(events.slice(0, cut)) > seenThrough(part) ? all : part;
@@ -499,6 +519,14 @@ function chunks<T>(rows: readonly T[], size = 49): T[][] {
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
   return out;
 }
+
+/** Where a long thread was cut (`cut` 0: not cut), the day its stored results are replaced from, and whether that is today. */
+interface Cut {
+  cut: number;
+  day: string;
+  today: boolean;
+}
+const NO_CUT: Cut = { cut: 0, day: '', today: false };
 
 /** A result that no later message can change unless a message of its own day arrives (not pending or unknown). */
 function isFinal(u: UnitRow): boolean {

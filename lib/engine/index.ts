@@ -229,10 +229,14 @@ export function lateSighting(
   at: number,
 ): ChatEvent | null {
   const ordered = threadOrder(thread);
+  // Seen at or after `at` already: whatever the open round's deadline, nothing new is learnt (below: `at` must pass
+  // the deadline and nothing seen may). Decided without building the rounds (the usual case: a new message).
+  const seen = seenThrough(ordered);
+  if (seen >= at) return null;
   const last = buildRounds(ordered, rule).at(-1);
   if (!last || last.replyAt !== null || last.closedUnreplied || last.clockAt === null) return null;
   const dueAt = last.clockAt + rule.thresholdSec * 1000;
-  if (at <= dueAt || covered(spans, dueAt) || seenThrough(ordered) > dueAt) return null;
+  if (at <= dueAt || covered(spans, dueAt) || seen > dueAt) return null;
   return ordered.find((e) => e.messageId === last.startMessageId) ?? null;
 }
 

@@ -240,5 +240,7 @@ function judgesEveryMessage(rule: MetricRule): boolean {
 
 /** The counter events of a thread that its rounds (under `rule`) already account for: not worth keeping. */
 export function absorbedCounters(thread: readonly ChatEvent[], rule: MetricRule): string[] {
+  // Only counter readings are ever absorbed: a thread without one needs no rounds built (a pass, not a sort).
+  if (!thread.some(isCounter)) return [];
   return buildRounds(threadOrder(thread), rule).flatMap((r) => r.absorbed ?? []);
 }

@@ -42,6 +42,8 @@ function worker(name: string, wholeOnly: boolean) {
   return { db, host, s };
 }
 type Worker = ReturnType<typeof worker>;
+/** How the worker's recomputes cut long threads (today's midnight or yesterday's) and how many messages they evaluated. */
+const work = (w: Worker) => (w.s as unknown as { recomputer: Recompute }).recomputer.work;
 
 async function stored(w: Worker) {
   return { ...(await storedTables(w.db)), badge: w.host.badge?.text ?? null };
@@ -173,7 +175,102 @@ describe('a 10 000-message thread', () => {
       await both((w) => w.s.ingest(dyMsg([live])));
     }
     expect((await fast.db.units.toArray()).filter((u) => u.startAt === d19('08:05:00'))).toEqual(night);
-    // No exact cut in this thread (the assignment between yesterday's midnight and its first question): whole.
-    expect(fast.s.evaluations.recent).toBe(0);
+    // No exact cut at yesterday's midnight in this thread (the assignment between it and its first question): every
+    // cut taken was today's, whose part holds none of 19 November.
+    expect(fast.s.evaluations.recent).toBe(4);
+    expect(work(fast).todayCuts).toBe(4);
+  }, 120_000);
+});
+
+describe('a long thread is cut at the latest midnight that is exact', () => {
+  // 3 000 messages, one a minute, buyer and agent taking turns (answered), up to 09:54 today: about 600 of them today.
+  const now = t('10:00:00', '2026-11-20');
+  const history = (tweak: (ev: ChatEvent, i: number) => ChatEvent = (ev) => ev) => {
+    const N = 3000;
+    const first = t('09:54:30', '2026-11-20') - (N - 1) * 60_000;
+    return Array.from({ length: N }, (_, i) =>
+      tweak(e(i % 2 ? 'human' : 'buyer', first + i * 60_000, { observedAt: now, messageId: `c${i}` }), i),
+    );
+  };
+  const today = history().filter((x) => x.at >= t('00:00:00', '2026-11-20')).length;
+
+  async function pair(name: string, thread: ChatEvent[]) {
+    const fast = worker(`${name}-fast`, false);
+    const ref = worker(`${name}-ref`, true);
+    const both = async (f: (w: Worker) => Promise<unknown>) => {
+      await f(fast);
+      await f(ref);
+      expect(await stored(fast)).toEqual(await stored(ref));
+    };
+    const at = (ms: number) =>
+      both(async (w) => {
+        w.host.clock = ms;
+        await w.s.health(watching, 7);
+      });
+    await at(now);
+    await both((w) => w.s.ingest(msg(thread)));
+    /** Ingests `events` at `ms` in both workers; returns how many messages the shipped one evaluated for it. */
+    const live = async (ms: number, events: ChatEvent[]) => {
+      await at(ms);
+      const before = work(fast).evaluatedEvents;
+      await both((w) => w.s.ingest(msg(events)));
+      return work(fast).evaluatedEvents - before;
+    };
+    return { fast, ref, live };
+  }
+
+  it("a new message evaluates today's messages only, with the same results as the whole thread", async () => {
+    expect(today).toBeGreaterThan(550);
+    const { fast, live } = await pair('today', history());
+    const m = (hms: string) => t(hms, '2026-11-20');
+    // Before this change: cut at yesterday's midnight, every message of yesterday evaluated again (over 2 000).
+    expect(await live(m('10:01:00'), [e('buyer', m('10:01:00'))])).toBeLessThanOrEqual(today + 1);
+    expect(await live(m('10:01:50'), [e('human', m('10:01:50'))])).toBeLessThanOrEqual(today + 2);
+    // A wait past its deadline, then answered: a fail today, the same as the whole thread's.
+    expect(await live(m('10:03:00'), [e('buyer', m('10:03:00'))])).toBeLessThanOrEqual(today + 3);
+    expect(await live(m('10:09:00'), [e('human', m('10:09:00'))])).toBeLessThanOrEqual(today + 4);
+    expect(fast.s.evaluations.recent).toBe(4);
+    expect(work(fast).todayCuts).toBe(4);
+    const failed = (await fast.db.units.toArray()).filter((u) => u.startAt === m('10:03:00'));
+    expect(failed.map((u) => u.result)).toContain('fail');
+    // A restarted worker (nothing in memory) cuts the same way and stores the same.
+    const restarted = { ...fast, s: new Sentinel(fast.db, fast.host) };
+    await restarted.s.start();
+    fast.host.clock = m('10:10:00');
+    const next = e('buyer', m('10:10:00'));
+    await restarted.s.ingest(msg([next]));
+    expect(work(restarted)).toEqual({ todayCuts: 1, evaluatedEvents: expect.any(Number) });
+    expect(work(restarted).evaluatedEvents).toBeLessThanOrEqual(today + 5);
+  }, 120_000);
+
+  it("falls back to yesterday's midnight when a result of yesterday is not final, or a message arrives from before today", async () => {
+    // Yesterday at 14:00 a question whose answer's time the page did not show exactly (a minute later, at the latest six):
+    // unknown against the 3 minutes, a result that can still change, so today's cut does not apply.
+    const y14 = t('14:00:00', '2026-11-19');
+    const thread = history((ev) =>
+      ev.author === 'human' && ev.at >= y14 && ev.at < y14 + 120_000
+        ? { ...ev, timeSource: 'stamp', atLatest: ev.at + 5 * 60_000 }
+        : ev,
+    );
+    expect(thread.some((x) => x.atLatest !== undefined)).toBe(true);
+    const { fast, ref, live } = await pair('yesterday', thread);
+    const units = await ref.db.units.toArray();
+    expect(units.filter((u) => u.day === '2026-11-19' && u.result === 'unknown').length).toBeGreaterThan(0);
+    const m = (hms: string) => t(hms, '2026-11-20');
+    const n = await live(m('10:01:00'), [e('buyer', m('10:01:00'))]);
+    expect(fast.s.evaluations.recent).toBe(1);
+    expect(work(fast).todayCuts).toBe(0);
+    expect(n).toBeGreaterThan(today + 1000);
+    expect(n).toBeLessThan(2 * 1440 + 100);
+
+    // A thread whose results are all final, but a message from yesterday evening arrives (a late history message):
+    // not after today's cut, so yesterday's cut (or the whole thread) is evaluated; the results stay the same.
+    const other = await pair('late', history());
+    const late = e('buyer', t('21:00:00', '2026-11-19'), { historical: true, observedAt: m('10:02:00') });
+    expect(await other.live(m('10:02:00'), [late])).toBeGreaterThan(today + 1000);
+    expect(work(other.fast).todayCuts).toBe(0);
+    // The next message is after today's cut again.
+    expect(await other.live(m('10:03:00'), [e('buyer', m('10:03:00'))])).toBeLessThanOrEqual(today + 2);
+    expect(work(other.fast).todayCuts).toBe(1);
   }, 120_000);
 });

@@ -1,0 +1,147 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import type { Recompute } from '../../lib/background/recompute';
+import { Sentinel } from '../../lib/background/sentinel';
+import { SentinelDB } from '../../lib/db/schema';
+import type { EventsMessage, HealthMessage } from '../../lib/messages';
+import type { Author, ChatEvent, Platform } from '../../lib/model';
+import { t } from './helpers/events';
+import { FakeHost } from './helpers/host';
+import { closedAfterEach, pddWatching, storedEvents, storedTables } from './helpers/worker';
+
+/**
+ * Issue 21, property-style: on random threads (seeded) a worker that cuts long threads at today's or yesterday's
+ * midnight stores exactly what a worker that always evaluates the whole thread stores, after every step: live
+ * messages in order, late ones from before the cut (out of order), counter readings of a wait, replies whose time
+ * the page did not show exactly, the same message seen again, clocks that jump across midnights (coverage gaps) and
+ * Douyin's 08:00–23:00 window. Both workers run with a low long-thread bar so that threads of a few hundred messages
+ * take the cut.
+ */
+const dbs = closedAfterEach();
+
+function mulberry32(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let x = seed;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function worker(name: string, longThread: number) {
+  const db = new SentinelDB(`long-thread-random-${name}-${Date.now()}`);
+  dbs.push(db);
+  const host = new FakeHost();
+  const s = new Sentinel(db, host);
+  const recomputer = (s as unknown as { recomputer: Recompute }).recomputer;
+  recomputer.longThread = longThread;
+  return { db, host, s, recomputer };
+}
+type Worker = ReturnType<typeof worker>;
+
+const stored = async (w: Worker) => ({ ...(await storedTables(w.db)), badge: w.host.badge?.text ?? null });
+
+describe('long threads cut at a recent midnight, on random threads', () => {
+  it('store the same as the whole thread at every step (seeded)', async () => {
+    const totals = { today: 0, yesterday: 0, whole: 0 };
+    for (let seed = 1; seed <= 8; seed++) {
+      const rand = mulberry32(seed * 7919);
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+      const platform: Platform = seed % 3 === 0 ? 'douyin' : 'pdd';
+      const watching: HealthMessage = {
+        ...pddWatching(`http://127.0.0.1/demo/${platform}/x.html`),
+        platform,
+      };
+      const msg = (events: ChatEvent[]): EventsMessage => ({
+        type: 'events',
+        platform,
+        account: 'shop-main',
+        events,
+      });
+      let seq = 0;
+      const ev = (author: Author, at: number, observedAt: number, extra: Partial<ChatEvent> = {}): ChatEvent => ({
+        platform,
+        account: 'shop-main',
+        buyer: 'rnd',
+        messageId: `s${seed}m${++seq}`,
+        author,
+        at,
+        timeSource: 'id',
+        observedAt,
+        text: author === 'buyer' ? '在吗' : '在的',
+        ...extra,
+      });
+      const author = (): Author => {
+        const r = rand();
+        return r < 0.5 ? 'buyer' : r < 0.88 ? 'human' : 'robot';
+      };
+      /** A message of `who` at `at`: now and then a counter reading of a wait, or a reply of uncertain time. */
+      const message = (who: Author, at: number, observedAt: number, extra: Partial<ChatEvent> = {}) => {
+        const r = rand();
+        if (who === 'buyer' && r < 0.08) return ev(who, at, observedAt + 2000, { timeSource: 'counter', ...extra });
+        if (who !== 'buyer' && r < 0.04)
+          return ev(who, at, observedAt, { timeSource: 'stamp', atLatest: at + 4 * 60_000, ...extra });
+        return ev(who, at, observedAt, extra);
+      };
+
+      const start = t('10:00:00', '2026-11-20');
+      // About three days of history, a message every 1–40 minutes, up to `start`.
+      const history: ChatEvent[] = [];
+      for (let at = start - 3 * 86_400_000; at < start - 60_000; at += (1 + Math.floor(rand() * 40)) * 60_000)
+        history.push(message(author(), at, start));
+      const fast = worker(`s${seed}-fast`, 40);
+      const ref = worker(`s${seed}-ref`, Infinity);
+      const both = async (f: (w: Worker) => Promise<unknown>) => {
+        await f(fast);
+        await f(ref);
+        expect(await stored(fast)).toEqual(await stored(ref));
+      };
+      let now = start;
+      const step = async (watch: boolean) =>
+        both(async (w) => {
+          w.host.clock = now;
+          if (watch) await w.s.health(watching, 7);
+        });
+      await step(true);
+      await both((w) => w.s.ingest(msg(history)));
+      const sent: ChatEvent[] = [...history];
+      for (let i = 0; i < 30; i++) {
+        // Mostly seconds to minutes; now and then hours (across a midnight, unwatched in between).
+        const r = rand();
+        now += r < 0.85 ? (5 + Math.floor(rand() * 300)) * 1000 : Math.floor(rand() * 9 * 3_600_000);
+        await step(rand() < 0.9);
+        const kind = rand();
+        let events: ChatEvent[];
+        if (kind < 0.7) events = [message(author(), now - Math.floor(rand() * 3000), now)];
+        else if (kind < 0.8) events = [message(author(), now - 60_000, now), message(author(), now - 1000, now)];
+        else if (kind < 0.9)
+          // A late message from before today (history loaded above), or from earlier today.
+          events = [message(author(), now - Math.floor(rand() * 30 * 3_600_000) - 60_000, now, { historical: true })];
+        else events = [{ ...pick(sent.slice(-20)), observedAt: now }];
+        sent.push(...events);
+        await both((w) => w.s.ingest(msg(events)));
+      }
+      expect(await storedEvents(fast.db)).toEqual(await storedEvents(ref.db));
+      // A restarted worker (nothing in memory) goes on storing the same.
+      const restarted = { ...fast, s: new Sentinel(fast.db, fast.host) };
+      await restarted.s.start();
+      now += 30_000;
+      const last = [ev('buyer', now, now)];
+      restarted.host.clock = now;
+      ref.host.clock = now;
+      await restarted.s.ingest(msg(last));
+      await ref.s.ingest(msg(last));
+      expect(await stored(restarted)).toEqual(await stored(ref));
+      expect(ref.recomputer.evaluations.recent).toBe(0);
+      const { recent, whole } = fast.recomputer.evaluations;
+      totals.today += fast.recomputer.work.todayCuts;
+      totals.yesterday += recent - fast.recomputer.work.todayCuts;
+      totals.whole += whole;
+    }
+    // Every path was taken somewhere: today's cut, yesterday's, and the whole thread.
+    expect(totals.today).toBeGreaterThan(20);
+    expect(totals.yesterday).toBeGreaterThan(0);
+    expect(totals.whole).toBeGreaterThan(8);
+  }, 300_000);
+});
