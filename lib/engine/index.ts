@@ -275,15 +275,18 @@ export function evaluate(input: EngineInput): EngineOutput {
     const seenUntil = seenThrough(thread);
     const ctx = { now, spans, seenUntil, rulesVersion: rules.version };
 
+    // The live clock follows the primary metric.
+    const primary = primaryMetric(rules, first.platform);
+    let primaryRounds: Round[] | undefined;
     for (const rule of computedMetrics(platformRules)) {
-      const { units: u } = unitsForMetric(conv, thread, rule, ctx);
+      const { units: u, rounds: r } = unitsForMetric(conv, thread, rule, ctx);
+      // The primary metric's rounds, when built the way the clock builds them (not one-message rounds): not twice.
+      if (rule === primary && !isMessageUnit(rule.unit)) primaryRounds = r;
       units.push(...u);
       for (const x of u) if (x.result === 'pending') wake(x.dueAt);
     }
 
-    // The live clock follows the primary metric.
-    const primary = primaryMetric(rules, first.platform);
-    const rounds = buildRounds(thread, primary);
+    const rounds = primaryRounds ?? buildRounds(thread, primary);
     const last = rounds[rounds.length - 1];
     const lastEvent = thread[thread.length - 1]!;
     const nick = lastNick(thread);
