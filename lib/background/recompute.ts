@@ -40,10 +40,10 @@ export class Recompute {
   /** How conversations were evaluated: whole, or from a recent midnight (long threads). For tests and bench. */
   readonly evaluations = { whole: 0, recent: 0 };
   /**
-   * Of the `recent` evaluations, how many were cut at today's midnight (the rest at yesterday's), and how many
-   * messages all evaluations were given. For tests and bench.
+   * Of the `recent` evaluations, how many were cut at today's midnight (the rest at yesterday's), how many
+   * messages all evaluations were given, and how many times a long thread's cut was searched. For tests and bench.
    */
-  readonly work = { todayCuts: 0, evaluatedEvents: 0 };
+  readonly work = { todayCuts: 0, evaluatedEvents: 0, cutSearches: 0 };
   /** From this many stored messages on, a thread with new messages is evaluated from the cut (tests set Infinity). */
   longThread = LONG_THREAD;
 
@@ -122,8 +122,15 @@ export class Recompute {
       // The earliest day of a stored unit that is not final (its judgement can still change as the thread grows).
       let open: string | undefined;
       if (long) for (const u of stored) if (!isFinal(u) && (open === undefined || u.day < open)) open = u.day;
+      // Found once per thread array: the reconciled thread is the same array when reconciling changed nothing.
+      let found: { list: readonly EventRow[]; cut: Cut } | undefined;
       const cutOf = (list: readonly EventRow[]): Cut => {
+        if (found?.list !== list) found = { list, cut: findCut(list) };
+        return found.cut;
+      };
+      const findCut = (list: readonly EventRow[]): Cut => {
         if (!long) return NO_CUT;
+        this.work.cutSearches++;
         // Today's midnight first (a new message then costs today's messages), else yesterday's: the latest whose
         // stored results before it are final.
         for (const back of [0, 1]) {
