@@ -523,6 +523,8 @@ describe('the owner view: the start the page’s first script began (analytics-f
     expect(globalThis.__rsAnalyticsFirst).toBeUndefined();
     const start = globalThis.__rsShopFirst!;
     expect(start.days).toEqual([DAY]);
+    // No database here: the stored setting's raw read refused, so the background was asked (once that was known).
+    await start.conn;
     expect(asked()).toBe(1);
     expect((await start.first)?.rows.map((r) => r.id)).toEqual([`s|${DAY}|${A}`, `a|${A}`]);
     localStorage.clear();
