@@ -4,18 +4,17 @@
  * while the browser still loads and compiles React and the analytics code, so the rows are usually in when the
  * page's module runs; the module picks the promise up and checks the rows (entrypoints/analytics/main.tsx). When the
  * page opens in its team view, it starts the owner view instead (`startShopFirst`, lib/sync/shop-first.ts: the
- * connection — from the stored sync setting read raw with the language (`readTeamFirstRaw`, `rawSyncConnect`), else
- * the `syncConnect` request — and the first screen's read with plain fetch), which the owner view takes when it mounts
+ * `syncConnect` request and the first screen's read with plain fetch), which the owner view takes when it mounts
  * (components/analytics/ShopLive.tsx), and not the page's own read. No React, no Dexie, no schemas in here.
  */
 import {
   readAnalyticsRaw,
-  readTeamFirstRaw,
+  readLanguageRaw,
   storedRange,
   storedView,
   type AnalyticsRaw,
 } from '@/components/analytics/first-raw';
-import { rawSyncConnect, startShopFirst } from '@/lib/sync/shop-first';
+import { startShopFirst } from '@/lib/sync/shop-first';
 import { ask } from '@/lib/ui/ask';
 
 declare global {
@@ -24,34 +23,18 @@ declare global {
   var __rsAnalyticsLanguage: Promise<{ value: unknown } | undefined> | undefined;
 }
 
-/** How long the owner view's connection waits for the raw settings read before it asks the background instead. */
-const TEAM_READ_WAIT_MS = 200;
-
 export default defineUnlistedScript(() => {
   const now = Date.now();
   if (storedView() === 'team') {
-    performance.mark('rs-first-script'); // for the benchmarks: when this script ran (scripts/bench/profile-sync.ts)
-    // The language setting and the team sync setting in one raw read: the owner view connects with the stored
-    // setting itself when it is a well-formed enabled one (`rawSyncConnect`), without the round trip to the
-    // background; anything else, or a database that does not answer in time, asks the background as before.
-    const team = readTeamFirstRaw();
-    team.catch(() => undefined); // the module handles a refusal
-    const connect = () =>
-      Promise.race([team, new Promise<undefined>((resolve) => setTimeout(resolve, TEAM_READ_WAIT_MS))])
-        .then((raw) => rawSyncConnect(raw?.sync))
-        .catch(() => undefined)
-        .then((conn) => {
-          if (conn) performance.mark('rs-shop-raw-connect'); // for the benchmarks: no `syncConnect` asked
-          return conn ?? ask({ type: 'syncConnect' });
-        });
-    const shop = startShopFirst(connect, now);
+    const shop = startShopFirst(() => ask({ type: 'syncConnect' }), now);
     // For the benchmarks: when the owner view's first screen was read (scripts/bench/profile-sync.ts).
     shop.first.then(() => performance.mark('rs-shop-first')).catch(() => undefined); // the view handles a failure
     // Not this computer's figures as well: their read (and taking its rows) would hold the main thread while the
     // owner view's first screen comes in; the page reads them with its live queries once that is on screen. Only
     // the language setting, so that the first render is in it.
-    globalThis.__rsAnalyticsLanguage = team.then((raw) => raw.language);
-    globalThis.__rsAnalyticsLanguage.catch(() => undefined); // the module handles a refusal
+    const language = readLanguageRaw();
+    language.catch(() => undefined); // the module handles a refusal
+    globalThis.__rsAnalyticsLanguage = language;
     return;
   }
   const range = storedRange();

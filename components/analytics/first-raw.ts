@@ -11,7 +11,6 @@ import { openRawDb, rawResult } from '@/lib/db/raw';
 import { chinaDay } from '@/lib/engine/time';
 import type { RollupRow } from '@/lib/model';
 import { DEFAULT_RULES } from '@/lib/rules/defaults';
-import { SYNC_META_KEY } from '@/lib/sync/url';
 
 /** The stored rows the first frame shows, as read (see `analyticsFromRaw`). */
 export interface AnalyticsRaw {
@@ -72,36 +71,6 @@ export async function readLanguageRaw(): Promise<{ value: unknown } | undefined>
     return await rawResult<{ value: unknown } | undefined>(
       idb.transaction(TABLE.settings, 'readonly').objectStore(TABLE.settings).get('language'),
     );
-  } finally {
-    idb.close();
-  }
-}
-
-/** What the team view's first script reads (`readTeamFirstRaw`): the language setting and the team sync setting. */
-export interface TeamFirstRaw {
-  language: { value: unknown } | undefined;
-  /** The stored team sync setting's row (`meta`, `SYNC_META_KEY`), unchecked; undefined when unset. */
-  sync: { value: unknown } | undefined;
-}
-
-/**
- * The team view's first read, in one read-only transaction: the UI language setting (its first render says the owner
- * view in it) and the team sync setting as stored (`meta`, `SYNC_META_KEY`: the row the background's `config()`
- * reads), so that the owner view can connect without asking the background (`rawSyncConnect`). Unchecked; a database
- * without a `meta` table gives no sync row. Rejects when the database is missing.
- */
-export async function readTeamFirstRaw(): Promise<TeamFirstRaw> {
-  const idb = await openRawDb();
-  try {
-    const withMeta = idb.objectStoreNames.contains(TABLE.meta);
-    const tx = idb.transaction(withMeta ? [TABLE.settings, TABLE.meta] : [TABLE.settings], 'readonly');
-    const [language, sync] = await Promise.all([
-      rawResult<{ value: unknown } | undefined>(tx.objectStore(TABLE.settings).get('language')),
-      withMeta
-        ? rawResult<{ value: unknown } | undefined>(tx.objectStore(TABLE.meta).get(SYNC_META_KEY))
-        : Promise.resolve(undefined),
-    ]);
-    return { language, sync };
   } finally {
     idb.close();
   }

@@ -13,9 +13,8 @@
  */
 import type { ReplyOf } from '../protocol';
 import { chinaDay } from '../engine/time';
-import { agentsAndClocksRange, daysRollupsRange, daysSummariesRange, queuesRange } from './docs';
+import { agentsRange, clocksRange, daysRollupsRange, daysSummariesRange, queuesRange } from './docs';
 import { httpDb, type Fetch, type ReadDb } from './http';
-import { checkDbUrl } from './url';
 
 /** The periods the owner view offers (a shop owner checks yesterday's platform score, or a week, a month). */
 export const SHOP_RANGES = ['today', 'yesterday', '7d', '30d'] as const;
@@ -40,26 +39,6 @@ export function shopRangeDays(range: ShopRange, now: number): { days: string[]; 
 export type SyncConnect = ReplyOf<'syncConnect'>;
 
 /**
- * The connection from the stored team sync setting itself (`meta`, `SYNC_META_KEY`, read raw by the page's first
- * script: `readTeamFirstRaw`), without the round trip to the background: the row its `syncConnect` answers from
- * (`pusher.config()` → `storedSyncConfig`). Only a well-formed enabled setting gives one — the same rules as
- * `SyncConfigSchema` (lib/sync/config.ts), checked here by hand (no valibot in the first script); anything else
- * (missing, malformed, off) gives undefined: the caller asks `syncConnect` as before, and the background's answer
- * decides. Never throws.
- */
-export function rawSyncConnect(row: unknown): (SyncConnect & { ok: true }) | undefined {
-  const cfg = row !== null && typeof row === 'object' ? (row as { value?: unknown }).value : undefined;
-  if (cfg === null || typeof cfg !== 'object') return undefined;
-  const { enabled, url, user, password, label, viewOnly } = cfg as Record<string, unknown>;
-  const text = (s: unknown, min: number, max: number): s is string =>
-    typeof s === 'string' && s.length >= min && s.length <= max;
-  if (enabled !== true || !text(url, 1, 500) || checkDbUrl(url) !== undefined) return undefined;
-  if (!text(user, 1, 200) || !text(password, 0, 500) || !text(label, 0, 100)) return undefined;
-  if (viewOnly !== undefined && typeof viewOnly !== 'boolean') return undefined;
-  return { ok: true, url: url.replace(/\/+$/, ''), user, password };
-}
-
-/**
  * The first screen as read: `info` (the changes feed follows from its `update_seq`) and the ranges, read at once —
  * one round trip to the server, not two. A change between the ranges' snapshot and `info`'s is not in the feed then:
  * unless every range answered at `info`'s own sequence (`sameSnapshot`), the taker reads the ranges once more after
@@ -81,15 +60,16 @@ export function sameSnapshot(first: FirstScreen): boolean {
 
 /**
  * The first screen's key ranges: the period's day summaries (a handful of documents), older days' rollups, the
- * agents' queues of buyers waiting now (one document each), and in one range the agents' names and the waiting clocks
- * older versions sent one by one (none once every agent has updated: their pusher deletes them).
+ * agents' queues of buyers waiting now (one document each), the waiting clocks older versions sent one by one (none
+ * once every agent has updated: their pusher deletes them), the agents' names.
  */
 export function firstScreenRanges(days: readonly string[], olderDays: readonly string[]) {
   return [
     daysSummariesRange(days[0]!, days.at(-1)!),
     ...(olderDays.length ? [daysRollupsRange(olderDays[0]!, olderDays.at(-1)!)] : []),
     queuesRange,
-    agentsAndClocksRange,
+    clocksRange,
+    agentsRange,
   ];
 }
 
