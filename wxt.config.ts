@@ -27,21 +27,7 @@ if (process.env.NODE_ENV === 'demo') process.env.NODE_ENV = 'production';
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
   // PouchDB (team sync) imports Node's 'events'; the browser bundle gets a small EventEmitter instead of nothing.
-  vite: () => ({
-    resolve: { alias: { events: path.resolve(import.meta.dirname, 'lib/sync/events-shim.js') } },
-    // The analytics page's head lists no `modulepreload`s: its first script (/analytics-first.js, which starts the
-    // owner view's connection) then loads and runs before eight module fetches compete with it; the modules are
-    // requested by the page's module itself (issue 22: the owner view's first render, bench-results/2026-12-05d-owner2.md).
-    build: {
-      modulePreload: {
-        resolveDependencies: (
-          _file: string,
-          deps: string[],
-          { hostId, hostType }: { hostId: string; hostType: string },
-        ) => (hostType === 'html' && /analytics[/\\]index\.html$/.test(hostId) ? [] : deps),
-      },
-    },
-  }),
+  vite: () => ({ resolve: { alias: { events: path.resolve(import.meta.dirname, 'lib/sync/events-shim.js') } } }),
   manifest: ({ mode }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
