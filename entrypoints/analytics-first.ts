@@ -24,6 +24,7 @@ declare global {
 }
 
 export default defineUnlistedScript(() => {
+  performance.mark('rs-first-script'); // for the benchmarks: when this script ran (scripts/bench/profile-sync.ts)
   const now = Date.now();
   if (storedView() === 'team') {
     const shop = startShopFirst(() => ask({ type: 'syncConnect' }), now);

@@ -81,6 +81,33 @@ export function pageAssets(html: string): string[] {
   return [...out].filter((u) => !/^[a-z]+:/i.test(u));
 }
 
+/**
+ * The modules a built chunk imports statically (`import{…}from"./x.js"`, `import"./x.js"`; not `import()`), as
+ * paths relative to the chunk: what the browser loads with it even when the page lists no `modulepreload` for them.
+ */
+export function staticImports(code: string): string[] {
+  return [...code.matchAll(/\bimport\s*(?:[^;"'`()]*?\bfrom\s*)?["']([^"']+)["']/g)].map((m) => m[1]!);
+}
+
+/** A page's assets and, from its module scripts on, every chunk they import statically (each once). */
+async function pageFiles(dir: string, assets: readonly string[]): Promise<string[]> {
+  const out = new Set(assets.map((a) => '/' + a.replace(/^\//, '')));
+  const queue = [...out].filter((a) => a.endsWith('.js'));
+  while (queue.length) {
+    const file = queue.shift()!;
+    const code = await readFile(path.join(dir, file.slice(1)), 'utf8').catch(() => '');
+    for (const rel of staticImports(code)) {
+      if (!rel.startsWith('.')) continue;
+      const abs = path.posix.join(path.posix.dirname(file), rel);
+      if (!out.has(abs)) {
+        out.add(abs);
+        queue.push(abs);
+      }
+    }
+  }
+  return [...out];
+}
+
 function entry(name: string, kind: EntrypointSize['kind'], files: FileSize[]): EntrypointSize {
   const raw = files.reduce((a, f) => a + f.raw, 0);
   const gzip = files.reduce((a, f) => a + f.gzip, 0);
@@ -101,7 +128,7 @@ export async function measureBundles(dir: string): Promise<EntrypointSize[]> {
   }
   const pages = (await readdir(dir)).filter((f) => f.endsWith('.html')).sort();
   for (const page of pages) {
-    const assets = pageAssets(await readFile(path.join(dir, page), 'utf8'));
+    const assets = await pageFiles(dir, pageAssets(await readFile(path.join(dir, page), 'utf8')));
     out.push(entry(page, 'page', await Promise.all([page, ...assets].map((f) => size(dir, f)))));
   }
   return out;

@@ -9,6 +9,9 @@
  *   EXT_DIRS=/path/a,/path/b …                                             (two builds: A/B; default the demo build)
  *   TRACE=1 [TRACE_OUT=/tmp/x] …                                           (each open traced: its main thread's time)
  *
+ * Per build also the first render's split (`split`: script start, connection, server, the page taking the answers,
+ * render; p50 / p95).
+ *
  * Before each open, a blank extension page's first render in the same browser (the floor of the bench's ratio
  * verdict, scripts/bench/verdict.ts): each build's p95 is printed with the goal's verdicts, by time and by ratio.
  */
@@ -19,6 +22,31 @@ import { blankPageRenderMs, cleanupTemps, extensionCopy } from './browser';
 import { DB, SYNC_GOAL_MS, configureOwner, pushLatency, startCouch } from './sync';
 import { formatBreakdown, traceBreakdown, traceOpen } from './trace';
 import { ratioVerdict } from './verdict';
+
+/**
+ * One open's first render, split (ms): the first script's start (`rs-first-script`, builds that mark it), the
+ * connection (its first-screen requests sent − the script's start), the server (the last of those requests answered −
+ * sent), the page taking them (`rs-shop-first` − that answer) and the render (`rs-shop-rendered` − `rs-shop-first`).
+ */
+function split(entries: { name: string; start: number; end: number }[]): Record<string, number> {
+  const at = (n: string) => entries.find((e) => e.name === n)?.start;
+  const first = at('rs-shop-first');
+  const rendered = at('rs-shop-rendered');
+  const script = at('rs-first-script');
+  const requests = entries.filter(
+    (e) => e.name.startsWith('/shop/') && !e.name.includes('u|') && first !== undefined && e.start < first,
+  );
+  const out: Record<string, number> = {};
+  if (script !== undefined) out.scriptStart = script;
+  if (!requests.length || first === undefined || rendered === undefined) return out;
+  const sent = Math.min(...requests.map((e) => e.start));
+  const answered = Math.max(...requests.map((e) => e.end));
+  if (script !== undefined) out.connect = sent - script;
+  out.server = answered - sent;
+  out.take = first - answered;
+  out.render = rendered - first;
+  return out;
+}
 
 const [agents = 4, perDay = 5000, opens = 4] = process.argv.slice(2).map(Number);
 const dirs = (process.env.EXT_DIRS ?? DEMO_EXTENSION_DIR).split(',');
@@ -42,6 +70,8 @@ try {
   const rendered = dirs.map(() => [] as number[]);
   const units = dirs.map(() => [] as number[]);
   const floors = dirs.map(() => [] as number[]);
+  /** Per build, where each open's first render went (`split`, from the marks and the first screen's requests). */
+  const splits = dirs.map(() => new Map<string, number[]>());
   for (let i = 0; i < opens; i++)
     for (const [k, ext] of exts.entries()) {
       await sleep(500);
@@ -86,6 +116,11 @@ try {
       );
       const at = (n: string) => entries.find((e) => e.name === n)?.start;
       rendered[k]!.push(at('rs-shop-rendered')!);
+      for (const [name, ms] of Object.entries(split(entries))) {
+        const list = splits[k]!.get(name) ?? [];
+        list.push(ms);
+        splits[k]!.set(name, list);
+      }
       const u = at('rs-shop-units');
       if (u !== undefined) units[k]!.push(u);
       if (!quiet) {
@@ -102,6 +137,12 @@ try {
         build: dir,
         rendered: r,
         units: units[k]!.length ? summarize(units[k]!) : 'not marked',
+        split: Object.fromEntries(
+          [...splits[k]!].map(([name, ms]) => {
+            const s = summarize(ms);
+            return [name, { p50: Math.round(s.p50), p95: Math.round(s.p95), n: s.n }];
+          }),
+        ),
         floor,
         goal: {
           timeMet: r.p95 <= SYNC_GOAL_MS.ownerView,

@@ -13,6 +13,7 @@ import {
   DEFAULT_PAGE_BUDGET,
   measureBundles,
   pageAssets,
+  staticImports,
 } from '../../scripts/bench/bundle';
 import { DEMO_ONLY_SCRIPTS, SCRIPT_SITES } from '../../lib/hosts';
 import { PROD_EXTENSION_DIR } from './harness';
@@ -87,6 +88,26 @@ describe('bundle budgets', () => {
     const page = sizes.find((s) => s.entry === 'analytics.html')!;
     expect(page.budget).toBe(DEFAULT_PAGE_BUDGET);
     expect(page.files.map((f) => f.file)).toEqual(['analytics.html', 'chunks/analytics.js']);
+  });
+
+  it('counts the chunks a page’s modules import statically, listed as preloads or not (not the dynamic ones)', async () => {
+    expect(
+      staticImports('import{a as e}from"./ui-1.js";import"./side-2.js";const l=()=>import(`./lazy-3.js`);e(l)'),
+    ).toEqual(['./ui-1.js', './side-2.js']);
+    const dir = await fakeBuild({
+      'manifest.json': '{}',
+      // No modulepreload links (the analytics page's head since issue 22): the imports are still the page's.
+      'analytics.html': '<script type="module" src="/chunks/analytics.js"></script>',
+      'chunks/analytics.js': 'import{a}from"./ui.js";import"./side.js";a(()=>import(`./lazy.js`))',
+      'chunks/ui.js': 'import{r}from"./react.js";export const a=r',
+      'chunks/side.js': 'import"./ui.js";',
+      'chunks/react.js': 'export const r=1',
+      'chunks/lazy.js': 'export {}',
+    });
+    const page = (await measureBundles(dir)).find((s) => s.entry === 'analytics.html')!;
+    expect(page.files.map((f) => f.file).sort()).toEqual(
+      ['analytics.html', 'chunks/analytics.js', 'chunks/react.js', 'chunks/side.js', 'chunks/ui.js'].sort(),
+    );
   });
 
   it('a page that references a missing file is an error, not a small bundle', async () => {
