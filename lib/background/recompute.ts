@@ -119,6 +119,8 @@ export class Recompute {
       // (lib/engine/window.ts) when that is exact and the stored results before the cut's day are final.
       const rules = this.config().rules.platforms[platform];
       const long = events.length >= this.longThread && added.length > 0 && rules !== undefined;
+      // Where a message replaced by a better-timed copy was before (none: undefined).
+      const moved = page?.replaced?.get(conv);
       // The earliest day of a stored unit that is not final (its judgement can still change as the thread grows).
       let open: string | undefined;
       if (long) for (const u of stored) if (!isFinal(u) && (open === undefined || u.day < open)) open = u.day;
@@ -138,8 +140,12 @@ export class Recompute {
           const day = chinaDay(at);
           if (open !== undefined && open < day) continue;
           const cut = recentCut(list, rules, at);
-          // Every new message must be after the cut (nothing before it is recomputed).
-          if (cut > 0 && added.every((e) => e.at >= list[cut]!.at)) return { cut, day, today: back === 0 };
+          // Every new message must be after the cut (nothing before it is recomputed), and so must the old place of a
+          // message seen again with a better time (what it was judged in before is recomputed too).
+          if (cut === 0) continue;
+          const cutAt = list[cut]!.at;
+          if (added.every((e) => e.at >= cutAt) && (moved === undefined || moved >= cutAt))
+            return { cut, day, today: back === 0 };
         }
         return NO_CUT;
       };
@@ -435,6 +441,11 @@ function commitNow(): void {
 export interface PageBatch {
   added: Map<string, EventRow[]>;
   sighted: Map<string, number>;
+  /**
+   * By conversation, the earliest stored time of a message that `added` replaces (the same message seen again with a
+   * better time: it may move across a midnight, and its old place's results change too).
+   */
+  replaced?: Map<string, number>;
   written?: Promise<unknown>;
 }
 
