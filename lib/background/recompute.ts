@@ -13,7 +13,7 @@ import { recentCut } from '../engine/window';
 import type { ClockRow, CoverageRow, CoverageSpan, EventRow, Platform, RollupRow, UnitRow } from '../model';
 import { rollupId } from '../engine/rollup';
 import { primaryMetric } from '../rules';
-import type { RuleSet } from '../rules/types';
+import type { PlatformRules, RuleSet } from '../rules/types';
 import { spansOf, type TabRegistry } from './coverage';
 import { markPrunedBefore, readPrunedBefore } from './maintenance';
 import { ReadCache, emptyCacheUpdate, type CacheUpdate, type Claim } from './read-cache';
@@ -46,6 +46,12 @@ export class Recompute {
   readonly work = { todayCuts: 0, evaluatedEvents: 0, cutSearches: 0 };
   /** From this many stored messages on, a thread with new messages is evaluated from the cut (tests set Infinity). */
   longThread = LONG_THREAD;
+  /**
+   * Conversations this worker has evaluated from yesterday's cut or whole, with the rules they were evaluated under
+   * (`rulesKey`). Only those may be cut at today's midnight: after a rule change (or a restart, which clears this)
+   * yesterday is judged again once, as it was before today's cut existed. Bounded (the oldest entries go).
+   */
+  private readonly judged = new Map<string, string>();
 
   constructor(
     private readonly db: SentinelDB,
@@ -58,6 +64,7 @@ export class Recompute {
   /** After a recompute committed: the threads it read and wrote are what the cache holds. */
   remember(staged: Staged): void {
     this.cache.remember(staged.claim, staged.cache);
+    for (const [conv, key] of staged.judged ?? []) this.rememberJudged(conv, key);
     for (const t of staged.threads)
       if (t.base) this.threads.update(t.conv, t.base, t.events, t.put, t.deleted);
       else this.threads.set(t.conv, t.events);
@@ -119,6 +126,7 @@ export class Recompute {
       // (lib/engine/window.ts) when that is exact and the stored results before the cut's day are final.
       const rules = this.config().rules.platforms[platform];
       const long = events.length >= this.longThread && added.length > 0 && rules !== undefined;
+      const ruleKey = rules === undefined ? '' : rulesKey(this.config().rules.version, rules);
       // Where a message replaced by a better-timed copy was before (none: undefined).
       const moved = page?.replaced?.get(conv);
       // The earliest day of a stored unit that is not final (its judgement can still change as the thread grows).
@@ -135,7 +143,8 @@ export class Recompute {
         this.work.cutSearches++;
         // Today's midnight first (a new message then costs today's messages), else yesterday's: the latest whose
         // stored results before it are final.
-        for (const back of [0, 1]) {
+        // Today's only when yesterday has been judged under these rules (see `judged`).
+        for (const back of this.judged.get(conv) === ruleKey ? [0, 1] : [1]) {
           const at = chinaDayStart(chinaDay(now - back * 86_400_000));
           const day = chinaDay(at);
           if (open !== undefined && open < day) continue;
@@ -178,6 +187,8 @@ export class Recompute {
       if (cut > 0) this.evaluations.recent++;
       else this.evaluations.whole++;
       if (today) this.work.todayCuts++;
+      // Remembered once this commits (`remember`).
+      else (staged.judged ??= []).push([conv, ruleKey]);
       this.work.evaluatedEvents += input.length;
       const out = evaluate({
         events: input,
@@ -240,6 +251,13 @@ export class Recompute {
     if (opts.commitEarly && rollups.issued && dayStats.issued) commitNow();
     await Promise.all([...writes, rollups.done, dayStats.done]);
     return staged;
+  }
+
+  /** `conv` was evaluated from yesterday's cut or whole under the rules `key` (see `judged`). */
+  private rememberJudged(conv: string, key: string): void {
+    this.judged.delete(conv);
+    this.judged.set(conv, key);
+    if (this.judged.size > JUDGED_CONVERSATIONS) this.judged.delete(this.judged.keys().next().value!);
   }
 
   /**
@@ -495,6 +513,8 @@ export interface Staged {
   dropped: number;
   clocks: ClockRow[];
   threads: StagedThread[];
+  /** Conversations evaluated from yesterday's cut or whole, and under which rules (`Recompute.judged`). */
+  judged?: [conv: string, rules: string][];
   /** For the read cache (a claimed transaction's): its claim and what it read and wrote. */
   claim?: Claim;
   cache?: CacheUpdate;
@@ -545,6 +565,17 @@ interface Cut {
   today: boolean;
 }
 const NO_CUT: Cut = { cut: 0, day: '', today: false };
+
+/** How many conversations `Recompute.judged` remembers. */
+const JUDGED_CONVERSATIONS = 2000;
+
+/** The effective rules of a platform, as a string (computed once per rules object: settings replace it when saved). */
+const ruleKeys = new WeakMap<PlatformRules, string>();
+function rulesKey(version: string, rules: PlatformRules): string {
+  let key = ruleKeys.get(rules);
+  if (key === undefined) ruleKeys.set(rules, (key = JSON.stringify(rules)));
+  return `${version}|${key}`;
+}
 
 /** A result that no later message can change unless a message of its own day arrives (not pending or unknown). */
 function isFinal(u: UnitRow): boolean {

@@ -111,4 +111,29 @@ describe("a long thread's cut falls back to yesterday's when today's could store
     },
     120_000,
   );
+
+  /** 2 000 messages, one a minute, buyer and agent taking turns (answered), up to 09:54:30 today (about 600 today). */
+  const answered = (e: (author: Author, at: number, observedAt: number) => ChatEvent) => {
+    const first = d20('09:54:30') - 1999 * 60_000;
+    return Array.from({ length: 2000 }, (_, i) => e(i % 2 ? 'human' : 'buyer', first + i * 60_000, d20('10:00:00')));
+  };
+
+  it("a rule change: the next message judges yesterday again under the new rule (once; then today's cut)", async () => {
+    const { fast, ref, msg, both, e } = script('pdd');
+    await both(d20('10:00:00'), (w) => w.s.ingest(msg(answered(e))));
+    // Every question answered within a minute: a 30-second bar fails yesterday's and today's alike.
+    for (const w of [fast, ref])
+      expect((await w.s.updateSettings({ ruleOverrides: { 'pdd.manual3min': { thresholdSec: 30 } } })).ok).toBe(true);
+    const cuts = { ...fast.rc.evaluations };
+    const live = e('buyer', d20('10:01:00'), d20('10:01:00'));
+    await both(d20('10:01:00'), (w) => w.s.ingest(msg([live])));
+    // The thread began after yesterday's midnight: yesterday's cut is the whole thread.
+    expect(fast.rc.evaluations).toEqual({ whole: cuts.whole + 1, recent: cuts.recent });
+    const failed = (await fast.db.units.toArray()).filter((u) => u.metric === 'pdd.manual3min' && u.result === 'fail');
+    expect(failed.some((u) => u.day === '2026-11-19')).toBe(true);
+    // Yesterday judged under these rules now: the next message is cut at today's midnight.
+    const reply = e('human', d20('10:01:20'), d20('10:01:20'));
+    await both(d20('10:01:20'), (w) => w.s.ingest(msg([reply])));
+    expect(fast.rc.work.todayCuts).toBe(1);
+  }, 120_000);
 });

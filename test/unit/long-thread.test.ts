@@ -236,14 +236,20 @@ describe('a long thread is cut at the latest midnight that is exact', () => {
     expect(work(fast).cutSearches).toBe(5);
     const failed = (await fast.db.units.toArray()).filter((u) => u.startAt === m('10:03:00'));
     expect(failed.map((u) => u.result)).toContain('fail');
-    // A restarted worker (nothing in memory) cuts the same way and stores the same.
+    // A restarted worker (nothing in memory) judges yesterday again once (it does not know under which rules it
+    // was judged), then cuts at today's midnight again.
     const restarted = { ...fast, s: new Sentinel(fast.db, fast.host) };
     await restarted.s.start();
     fast.host.clock = m('10:10:00');
-    const next = e('buyer', m('10:10:00'));
-    await restarted.s.ingest(msg([next]));
-    expect(work(restarted)).toEqual({ todayCuts: 1, evaluatedEvents: expect.any(Number), cutSearches: 1 });
-    expect(work(restarted).evaluatedEvents).toBeLessThanOrEqual(today + 5);
+    await restarted.s.ingest(msg([e('buyer', m('10:10:00'))]));
+    expect(work(restarted)).toEqual({ todayCuts: 0, evaluatedEvents: expect.any(Number), cutSearches: 1 });
+    expect(restarted.s.evaluations.recent).toBe(1);
+    expect(work(restarted).evaluatedEvents).toBeGreaterThan(today + 1000);
+    fast.host.clock = m('10:10:30');
+    const before = work(restarted).evaluatedEvents;
+    await restarted.s.ingest(msg([e('human', m('10:10:30'))]));
+    expect(work(restarted).todayCuts).toBe(1);
+    expect(work(restarted).evaluatedEvents - before).toBeLessThanOrEqual(today + 6);
   }, 120_000);
 
   it("falls back to yesterday's midnight when a result of yesterday is not final, or a message arrives from before today", async () => {
