@@ -131,7 +131,15 @@ export class Recompute {
       const moved = page?.replaced?.get(conv);
       // The earliest day of a stored unit that is not final (its judgement can still change as the thread grows).
       let open: string | undefined;
-      if (long) for (const u of stored) if (!isFinal(u) && (open === undefined || u.day < open)) open = u.day;
+      // The nicknames on yesterday's stored units: today's cut leaves them as they are, the whole thread would write
+      // its last nickname on them (a nickname first shown, or changed, today).
+      const yesterday = chinaDay(now - 86_400_000);
+      const yesterdayNicks = new Set<string | undefined>();
+      if (long)
+        for (const u of stored) {
+          if (!isFinal(u) && (open === undefined || u.day < open)) open = u.day;
+          if (u.day === yesterday && yesterday >= frozen) yesterdayNicks.add(u.buyerNick);
+        }
       // Found once per thread array: the reconciled thread is the same array when reconciling changed nothing.
       let found: { list: readonly EventRow[]; cut: Cut } | undefined;
       const cutOf = (list: readonly EventRow[]): Cut => {
@@ -143,8 +151,11 @@ export class Recompute {
         this.work.cutSearches++;
         // Today's midnight first (a new message then costs today's messages), else yesterday's: the latest whose
         // stored results before it are final.
-        // Today's only when yesterday has been judged under these rules (see `judged`).
-        for (const back of this.judged.get(conv) === ruleKey ? [0, 1] : [1]) {
+        // Today's only when yesterday has been judged under these rules (see `judged`) and its units carry the
+        // nickname the thread's last one (found after an exact cut too) gives them.
+        const nick = lastNick(list);
+        const todayOk = this.judged.get(conv) === ruleKey && [...yesterdayNicks].every((n) => n === nick);
+        for (const back of todayOk ? [0, 1] : [1]) {
           const at = chinaDayStart(chinaDay(now - back * 86_400_000));
           const day = chinaDay(at);
           if (open !== undefined && open < day) continue;
@@ -575,6 +586,12 @@ function rulesKey(version: string, rules: PlatformRules): string {
   let key = ruleKeys.get(rules);
   if (key === undefined) ruleKeys.set(rules, (key = JSON.stringify(rules)));
   return `${version}|${key}`;
+}
+
+/** The buyer's nickname the engine writes on a thread's units and clock (its last one: `lastNick` there). */
+function lastNick(thread: readonly EventRow[]): string | undefined {
+  for (let i = thread.length - 1; i >= 0; i--) if (thread[i]!.buyerNick) return thread[i]!.buyerNick;
+  return undefined;
 }
 
 /** A result that no later message can change unless a message of its own day arrives (not pending or unknown). */

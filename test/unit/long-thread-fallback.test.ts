@@ -136,4 +136,17 @@ describe("a long thread's cut falls back to yesterday's when today's could store
     await both(d20('10:01:20'), (w) => w.s.ingest(msg([reply])));
     expect(fast.rc.work.todayCuts).toBe(1);
   }, 120_000);
+
+  it("a nickname first shown today: yesterday's units get it too (once; then today's cut)", async () => {
+    const { fast, msg, both, e } = script('pdd');
+    await both(d20('10:00:00'), (w) => w.s.ingest(msg(answered(e))));
+    const live = e('buyer', d20('10:01:00'), d20('10:01:00'), { buyerNick: '小王' });
+    await both(d20('10:01:00'), (w) => w.s.ingest(msg([live])));
+    expect(fast.rc.work.todayCuts).toBe(0);
+    const nicks = new Set((await fast.db.units.toArray()).map((u) => `${u.day} ${u.buyerNick}`));
+    expect([...nicks].sort()).toEqual(['2026-11-19 小王', '2026-11-20 小王']);
+    const reply = e('human', d20('10:01:20'), d20('10:01:20'));
+    await both(d20('10:01:20'), (w) => w.s.ingest(msg([reply])));
+    expect(fast.rc.work.todayCuts).toBe(1);
+  }, 120_000);
 });
