@@ -120,7 +120,8 @@ describe("a long thread's cut falls back to yesterday's when today's could store
 
   it("a rule change: the next message judges yesterday again under the new rule (once; then today's cut)", async () => {
     const { fast, ref, msg, both, e } = script('pdd');
-    await both(d20('10:00:00'), (w) => w.s.ingest(msg(answered(e))));
+    const history = answered(e);
+    await both(d20('10:00:00'), (w) => w.s.ingest(msg(history)));
     // Every question answered within a minute: a 30-second bar fails yesterday's and today's alike.
     for (const w of [fast, ref])
       expect((await w.s.updateSettings({ ruleOverrides: { 'pdd.manual3min': { thresholdSec: 30 } } })).ok).toBe(true);
@@ -139,7 +140,8 @@ describe("a long thread's cut falls back to yesterday's when today's could store
 
   it("a nickname first shown today: yesterday's units get it too (once; then today's cut)", async () => {
     const { fast, msg, both, e } = script('pdd');
-    await both(d20('10:00:00'), (w) => w.s.ingest(msg(answered(e))));
+    const history = answered(e);
+    await both(d20('10:00:00'), (w) => w.s.ingest(msg(history)));
     const live = e('buyer', d20('10:01:00'), d20('10:01:00'), { buyerNick: '小王' });
     await both(d20('10:01:00'), (w) => w.s.ingest(msg([live])));
     expect(fast.rc.work.todayCuts).toBe(0);
@@ -149,4 +151,40 @@ describe("a long thread's cut falls back to yesterday's when today's could store
     await both(d20('10:01:20'), (w) => w.s.ingest(msg([reply])));
     expect(fast.rc.work.todayCuts).toBe(1);
   }, 120_000);
+
+  it.each(['jd', 'douyin'] as const)(
+    '%s: a result of yesterday still unknown turns into a fail after the midnight: yesterday is judged again',
+    async (platform) => {
+      const { fast, ref, msg, both, e } = script(platform);
+      const history = answered(e);
+      await both(d20('10:00:00'), (w) => w.s.ingest(msg(history)));
+      // In the evening, unwatched (the tab closed): a question closed by a session end before its deadline,
+      // then a question answered at once, all shown at 22:40:12 (in the rules' hours, before the first one's deadline). The first is unknown (nobody saw its deadline pass).
+      const o = d20('22:40:12');
+      const evening = [
+        e('buyer', d20('22:39:55'), o),
+        e('system', d20('22:40:00'), o, { marker: 'sessionEnd', text: undefined }),
+        e('buyer', d20('22:40:05'), o),
+        e('human', d20('22:40:10'), o),
+      ];
+      for (const w of [fast, ref]) {
+        w.host.clock = d20('10:30:00');
+        await w.s.tabClosed(7);
+        w.host.clock = o;
+        await w.s.ingest(msg(evening));
+      }
+      expect(await stored(fast)).toEqual(await stored(ref));
+      const first = async (w: Worker) => (await w.db.units.toArray()).filter((u) => u.startAt === d20('22:39:55'));
+      expect((await first(fast)).map((u) => u.result)).toContain('unknown');
+      // After the midnight the page shows the thread (a new question): that question was seen unanswered after its
+      // deadline, a fail. Today's cut would leave it unknown.
+      const d21 = (hms: string) => t(hms, '2026-11-21');
+      const live = e('buyer', d21('00:30:00'), d21('00:30:00'));
+      const today = fast.rc.work.todayCuts;
+      await both(d21('00:30:00'), (w) => w.s.ingest(msg([live])));
+      expect(fast.rc.work.todayCuts).toBe(today);
+      expect((await first(fast)).map((u) => u.result)).not.toContain('unknown');
+    },
+    120_000,
+  );
 });
