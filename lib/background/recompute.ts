@@ -137,8 +137,10 @@ export class Recompute {
       const yesterdayNicks = new Set<string | undefined>();
       if (long)
         for (const u of stored) {
+          // A frozen day's units are never rewritten (see `frozenBeforeDay`): final or not, they block no cut.
+          if (u.day < frozen) continue;
           if (!isFinal(u) && (open === undefined || u.day < open)) open = u.day;
-          if (u.day === yesterday && yesterday >= frozen) yesterdayNicks.add(u.buyerNick);
+          if (u.day === yesterday) yesterdayNicks.add(u.buyerNick);
         }
       // Found once per thread array: the reconciled thread is the same array when reconciling changed nothing.
       let found: { list: readonly EventRow[]; cut: Cut } | undefined;

@@ -187,4 +187,27 @@ describe("a long thread's cut falls back to yesterday's when today's could store
     },
     120_000,
   );
+
+  it("a result still unknown on a frozen day (past the retention) does not stop today's cut", async () => {
+    const { fast, ref, msg, both, e } = script('pdd');
+    // 3 000 messages, one a minute, up to 09:54:30 today (from the 18th on); an answer of the 18th whose time the
+    // page did not show exactly: unknown against the 3 minutes.
+    const first = d20('09:54:30') - 2999 * 60_000;
+    const y14 = t('14:00:00', '2026-11-18');
+    const history = Array.from({ length: 3000 }, (_, i) => {
+      const ev = e(i % 2 ? 'human' : 'buyer', first + i * 60_000, d20('10:00:00'));
+      return ev.author === 'human' && ev.at >= y14 && ev.at < y14 + 120_000
+        ? { ...ev, timeSource: 'stamp' as const, atLatest: ev.at + 5 * 60_000 }
+        : ev;
+    });
+    await both(d20('10:00:00'), (w) => w.s.ingest(msg(history)));
+    const units = await ref.db.units.toArray();
+    expect(units.some((u) => u.day === '2026-11-18' && u.result === 'unknown')).toBe(true);
+    // The retention shortened to a day: the 18th is frozen (its units stay as they are, unknown included).
+    for (const w of [fast, ref]) expect((await w.s.updateSettings({ retentionDays: 1 })).ok).toBe(true);
+    expect(await fast.rc.frozenBeforeDay(d20('10:00:00'))).toBe('2026-11-19');
+    const live = e('buyer', d20('10:01:00'), d20('10:01:00'));
+    await both(d20('10:01:00'), (w) => w.s.ingest(msg([live])));
+    expect(fast.rc.work.todayCuts).toBe(1);
+  }, 120_000);
 });
