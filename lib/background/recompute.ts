@@ -13,7 +13,7 @@ import { recentCut } from '../engine/window';
 import type { ClockRow, CoverageRow, CoverageSpan, EventRow, Platform, RollupRow, UnitRow } from '../model';
 import { rollupId } from '../engine/rollup';
 import { primaryMetric } from '../rules';
-import type { RuleSet } from '../rules/types';
+import type { PlatformRules, RuleSet } from '../rules/types';
 import { spansOf, type TabRegistry } from './coverage';
 import { markPrunedBefore, readPrunedBefore } from './maintenance';
 import { ReadCache, emptyCacheUpdate, type CacheUpdate, type Claim } from './read-cache';
@@ -46,6 +46,12 @@ export class Recompute {
   readonly work = { todayCuts: 0, evaluatedEvents: 0, cutSearches: 0 };
   /** From this many stored messages on, a thread with new messages is evaluated from the cut (tests set Infinity). */
   longThread = LONG_THREAD;
+  /**
+   * Conversations this worker has evaluated from yesterday's cut or whole, with the rules they were evaluated under
+   * (`rulesKey`). Only those may be cut at today's midnight: after a rule change (or a restart, which clears this)
+   * yesterday is judged again once, as it was before today's cut existed. Bounded (the oldest entries go).
+   */
+  private readonly judged = new Map<string, string>();
 
   constructor(
     private readonly db: SentinelDB,
@@ -58,6 +64,7 @@ export class Recompute {
   /** After a recompute committed: the threads it read and wrote are what the cache holds. */
   remember(staged: Staged): void {
     this.cache.remember(staged.claim, staged.cache);
+    for (const [conv, key] of staged.judged ?? []) this.rememberJudged(conv, key);
     for (const t of staged.threads)
       if (t.base) this.threads.update(t.conv, t.base, t.events, t.put, t.deleted);
       else this.threads.set(t.conv, t.events);
@@ -119,9 +126,22 @@ export class Recompute {
       // (lib/engine/window.ts) when that is exact and the stored results before the cut's day are final.
       const rules = this.config().rules.platforms[platform];
       const long = events.length >= this.longThread && added.length > 0 && rules !== undefined;
+      const ruleKey = rules === undefined ? '' : rulesKey(this.config().rules.version, rules);
+      // Where a message replaced by a better-timed copy was before (none: undefined).
+      const moved = page?.replaced?.get(conv);
       // The earliest day of a stored unit that is not final (its judgement can still change as the thread grows).
       let open: string | undefined;
-      if (long) for (const u of stored) if (!isFinal(u) && (open === undefined || u.day < open)) open = u.day;
+      // The nicknames on yesterday's stored units: today's cut leaves them as they are, the whole thread would write
+      // its last nickname on them (a nickname first shown, or changed, today).
+      const yesterday = chinaDay(now - 86_400_000);
+      const yesterdayNicks = new Set<string | undefined>();
+      if (long)
+        for (const u of stored) {
+          // A frozen day's units are never rewritten (see `frozenBeforeDay`): final or not, they block no cut.
+          if (u.day < frozen) continue;
+          if (!isFinal(u) && (open === undefined || u.day < open)) open = u.day;
+          if (u.day === yesterday) yesterdayNicks.add(u.buyerNick);
+        }
       // Found once per thread array: the reconciled thread is the same array when reconciling changed nothing.
       let found: { list: readonly EventRow[]; cut: Cut } | undefined;
       const cutOf = (list: readonly EventRow[]): Cut => {
@@ -133,13 +153,21 @@ export class Recompute {
         this.work.cutSearches++;
         // Today's midnight first (a new message then costs today's messages), else yesterday's: the latest whose
         // stored results before it are final.
-        for (const back of [0, 1]) {
+        // Today's only when yesterday has been judged under these rules (see `judged`) and its units carry the
+        // nickname the thread's last one (found after an exact cut too) gives them.
+        const nick = lastNick(list);
+        const todayOk = this.judged.get(conv) === ruleKey && [...yesterdayNicks].every((n) => n === nick);
+        for (const back of todayOk ? [0, 1] : [1]) {
           const at = chinaDayStart(chinaDay(now - back * 86_400_000));
           const day = chinaDay(at);
           if (open !== undefined && open < day) continue;
           const cut = recentCut(list, rules, at);
-          // Every new message must be after the cut (nothing before it is recomputed).
-          if (cut > 0 && added.every((e) => e.at >= list[cut]!.at)) return { cut, day, today: back === 0 };
+          // Every new message must be after the cut (nothing before it is recomputed), and so must the old place of a
+          // message seen again with a better time (what it was judged in before is recomputed too).
+          if (cut === 0) continue;
+          const cutAt = list[cut]!.at;
+          if (added.every((e) => e.at >= cutAt) && (moved === undefined || moved >= cutAt))
+            return { cut, day, today: back === 0 };
         }
         return NO_CUT;
       };
@@ -172,6 +200,8 @@ export class Recompute {
       if (cut > 0) this.evaluations.recent++;
       else this.evaluations.whole++;
       if (today) this.work.todayCuts++;
+      // Remembered once this commits (`remember`).
+      else (staged.judged ??= []).push([conv, ruleKey]);
       this.work.evaluatedEvents += input.length;
       const out = evaluate({
         events: input,
@@ -234,6 +264,13 @@ export class Recompute {
     if (opts.commitEarly && rollups.issued && dayStats.issued) commitNow();
     await Promise.all([...writes, rollups.done, dayStats.done]);
     return staged;
+  }
+
+  /** `conv` was evaluated from yesterday's cut or whole under the rules `key` (see `judged`). */
+  private rememberJudged(conv: string, key: string): void {
+    this.judged.delete(conv);
+    this.judged.set(conv, key);
+    if (this.judged.size > JUDGED_CONVERSATIONS) this.judged.delete(this.judged.keys().next().value!);
   }
 
   /**
@@ -435,6 +472,11 @@ function commitNow(): void {
 export interface PageBatch {
   added: Map<string, EventRow[]>;
   sighted: Map<string, number>;
+  /**
+   * By conversation, the earliest stored time of a message that `added` replaces (the same message seen again with a
+   * better time: it may move across a midnight, and its old place's results change too).
+   */
+  replaced?: Map<string, number>;
   written?: Promise<unknown>;
 }
 
@@ -484,6 +526,8 @@ export interface Staged {
   dropped: number;
   clocks: ClockRow[];
   threads: StagedThread[];
+  /** Conversations evaluated from yesterday's cut or whole, and under which rules (`Recompute.judged`). */
+  judged?: [conv: string, rules: string][];
   /** For the read cache (a claimed transaction's): its claim and what it read and wrote. */
   claim?: Claim;
   cache?: CacheUpdate;
@@ -534,6 +578,23 @@ interface Cut {
   today: boolean;
 }
 const NO_CUT: Cut = { cut: 0, day: '', today: false };
+
+/** How many conversations `Recompute.judged` remembers. */
+const JUDGED_CONVERSATIONS = 2000;
+
+/** The effective rules of a platform, as a string (computed once per rules object: settings replace it when saved). */
+const ruleKeys = new WeakMap<PlatformRules, string>();
+function rulesKey(version: string, rules: PlatformRules): string {
+  let key = ruleKeys.get(rules);
+  if (key === undefined) ruleKeys.set(rules, (key = JSON.stringify(rules)));
+  return `${version}|${key}`;
+}
+
+/** The buyer's nickname the engine writes on a thread's units and clock (its last one: `lastNick` there). */
+function lastNick(thread: readonly EventRow[]): string | undefined {
+  for (let i = thread.length - 1; i >= 0; i--) if (thread[i]!.buyerNick) return thread[i]!.buyerNick;
+  return undefined;
+}
 
 /** A result that no later message can change unless a message of its own day arrives (not pending or unknown). */
 function isFinal(u: UnitRow): boolean {

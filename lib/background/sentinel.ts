@@ -337,11 +337,15 @@ export class Sentinel {
         const fresh = new Map<string, EventRow>();
         // When the page showed each conversation (any of its events: new, known again, or a counter reading).
         const sighted = new Map<string, number>();
+        // The earliest stored time of a message replaced by a better-timed copy, by conversation: the old copy's
+        // results are recomputed too (a long thread's cut must not lie after it).
+        const replaced = new Map<string, number>();
         for (const r of rows) {
           sighted.set(r.conv, Math.max(sighted.get(r.conv) ?? -Infinity, r.observedAt));
           const prev = fresh.get(r.key) ?? cache.peek(r.conv)?.byKey.get(r.key) ?? readByKey.get(r.key);
           if (!prev || betterTime(r, prev)) {
             fresh.set(r.key, prev ? { ...prev, ...r, observedAt: Math.min(prev.observedAt, r.observedAt) } : r);
+            if (prev) replaced.set(r.conv, Math.min(replaced.get(r.conv) ?? Infinity, prev.at));
           }
         }
         const byConv = new Map<string, EventRow[]>();
@@ -367,9 +371,15 @@ export class Sentinel {
         const [, staged] = await Promise.all([
           written,
           // The last requests of this transaction: it commits as soon as they are made (`commitEarly`).
-          this.recomputer.within([...byConv.keys(), ...settle], now, { added: byConv, sighted, written }, pre, {
-            commitEarly: true,
-          }),
+          this.recomputer.within(
+            [...byConv.keys(), ...settle],
+            now,
+            { added: byConv, sighted, replaced, written },
+            pre,
+            {
+              commitEarly: true,
+            },
+          ),
         ]);
         return { stored: fresh.size - staged.dropped, staged };
       });

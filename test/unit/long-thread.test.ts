@@ -180,6 +180,52 @@ describe('a 10 000-message thread', () => {
     expect(fast.s.evaluations.recent).toBe(4);
     expect(work(fast).todayCuts).toBe(4);
   }, 120_000);
+  it("a night question assigned in the morning is not cut away by yesterday's cut either", async () => {
+    // The same night question (23:59 on 18 November, assigned at 08:05 on the 19th, answered at 08:10), but the
+    // live message comes just after the next midnight, answering a question of 23:59:50: today's midnight is not
+    // exact and nothing after it opens a round, so yesterday's cut is searched, where the assignment between the
+    // 19th's midnight and its first question forbids the cut after it.
+    const dy = (author: Author, at: number, extra: Partial<ChatEvent> = {}) =>
+      e(author, at, { platform: 'douyin', buyer: 'night2', observedAt: now, ...extra });
+    const dyMsg = (events: ChatEvent[]): EventsMessage => ({ ...msg(events), platform: 'douyin' });
+    const dyWatching: HealthMessage = { ...watching, platform: 'douyin', url: 'http://127.0.0.1/demo/douyin/x.html' };
+    const now = t('00:00:40', '2026-11-20');
+    const start = t('08:00:00', '2026-11-18');
+    const history = Array.from({ length: 600 }, (_, i) => dy(i % 2 ? 'human' : 'buyer', start + i * 60_000));
+    const d19 = (hms: string) => t(hms, '2026-11-19');
+    history.push(
+      dy('buyer', t('23:59:00', '2026-11-18')),
+      dy('system', d19('08:05:00'), { marker: 'assigned' }),
+      dy('human', d19('08:10:00')),
+      ...Array.from({ length: 20 }, (_, i) => dy(i % 2 ? 'human' : 'buyer', d19('09:00:00') + i * 60_000)),
+      dy('buyer', d19('23:59:50')),
+    );
+    const fast = worker('night2-fast', false);
+    const ref = worker('night2-ref', true);
+    const both = async (f: (w: Worker) => Promise<unknown>) => {
+      await f(fast);
+      await f(ref);
+      expect(await stored(fast)).toEqual(await stored(ref));
+    };
+    await both(async (w) => {
+      w.host.clock = now;
+      await w.s.health(dyWatching, 7);
+      await w.s.ingest(dyMsg(history));
+    });
+    const nightUnits = async () => (await fast.db.units.toArray()).filter((u) => u.startAt === d19('08:05:00'));
+    const night = await nightUnits();
+    expect(night.map((u) => [u.metric, u.day, u.result]).sort()).toEqual([
+      ['douyin.avgResp', '2026-11-19', 'fail'],
+      ['douyin.im3min', '2026-11-19', 'fail'],
+    ]);
+    const before = { ...fast.s.evaluations };
+    const live = dy('human', t('00:00:30', '2026-11-20'));
+    await both((w) => w.s.ingest(dyMsg([live])));
+    expect(await nightUnits()).toEqual(night);
+    // No cut at all: not today's (none exact), not yesterday's (the assignment).
+    expect(fast.s.evaluations).toEqual({ whole: before.whole + 1, recent: before.recent });
+    expect(work(fast).cutSearches).toBeGreaterThan(0);
+  }, 120_000);
 });
 
 describe('a long thread is cut at the latest midnight that is exact', () => {
@@ -236,14 +282,20 @@ describe('a long thread is cut at the latest midnight that is exact', () => {
     expect(work(fast).cutSearches).toBe(5);
     const failed = (await fast.db.units.toArray()).filter((u) => u.startAt === m('10:03:00'));
     expect(failed.map((u) => u.result)).toContain('fail');
-    // A restarted worker (nothing in memory) cuts the same way and stores the same.
+    // A restarted worker (nothing in memory) judges yesterday again once (it does not know under which rules it
+    // was judged), then cuts at today's midnight again.
     const restarted = { ...fast, s: new Sentinel(fast.db, fast.host) };
     await restarted.s.start();
     fast.host.clock = m('10:10:00');
-    const next = e('buyer', m('10:10:00'));
-    await restarted.s.ingest(msg([next]));
-    expect(work(restarted)).toEqual({ todayCuts: 1, evaluatedEvents: expect.any(Number), cutSearches: 1 });
-    expect(work(restarted).evaluatedEvents).toBeLessThanOrEqual(today + 5);
+    await restarted.s.ingest(msg([e('buyer', m('10:10:00'))]));
+    expect(work(restarted)).toEqual({ todayCuts: 0, evaluatedEvents: expect.any(Number), cutSearches: 1 });
+    expect(restarted.s.evaluations.recent).toBe(1);
+    expect(work(restarted).evaluatedEvents).toBeGreaterThan(today + 1000);
+    fast.host.clock = m('10:10:30');
+    const before = work(restarted).evaluatedEvents;
+    await restarted.s.ingest(msg([e('human', m('10:10:30'))]));
+    expect(work(restarted).todayCuts).toBe(1);
+    expect(work(restarted).evaluatedEvents - before).toBeLessThanOrEqual(today + 6);
   }, 120_000);
 
   it("falls back to yesterday's midnight when a result of yesterday is not final, or a message arrives from before today", async () => {
