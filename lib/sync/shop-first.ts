@@ -13,7 +13,7 @@
  */
 import type { ReplyOf } from '../protocol';
 import { chinaDay } from '../engine/time';
-import { agentsRange, clocksRange, daysRollupsRange, daysSummariesRange, queuesRange } from './docs';
+import { agentsAndClocksRange, daysRollupsRange, daysSummariesRange, queuesRange } from './docs';
 import { httpDb, type Fetch, type ReadDb } from './http';
 
 /** The periods the owner view offers (a shop owner checks yesterday's platform score, or a week, a month). */
@@ -60,16 +60,15 @@ export function sameSnapshot(first: FirstScreen): boolean {
 
 /**
  * The first screen's key ranges: the period's day summaries (a handful of documents), older days' rollups, the
- * agents' queues of buyers waiting now (one document each), the waiting clocks older versions sent one by one (none
- * once every agent has updated: their pusher deletes them), the agents' names.
+ * agents' queues of buyers waiting now (one document each), and in one range the agents' names and the waiting clocks
+ * older versions sent one by one (none once every agent has updated: their pusher deletes them).
  */
 export function firstScreenRanges(days: readonly string[], olderDays: readonly string[]) {
   return [
     daysSummariesRange(days[0]!, days.at(-1)!),
     ...(olderDays.length ? [daysRollupsRange(olderDays[0]!, olderDays.at(-1)!)] : []),
     queuesRange,
-    clocksRange,
-    agentsRange,
+    agentsAndClocksRange,
   ];
 }
 
