@@ -209,8 +209,10 @@ describe('the owner view: first screen without PouchDB, then the feed from the f
         timeout: 3000,
       },
     );
-    // The feed started from the sequence `info` gave (7), not from after the change.
-    expect(server.since).toEqual([7]);
+    // `info` was asked after the ranges and answered after the change (8): the ranges, whose snapshots were older, were
+    // read again after it (that read brought the waiting buyer), and the feed started from `info`'s sequence.
+    expect(server.since).toEqual([8]);
+    expect(events.filter((e) => e === 'fetch /_all_docs q|')).toHaveLength(2);
     // info and the first screen's reads, all before the PouchDB module was even loaded; the feed came through it.
     const firstReads = [
       'fetch /',
@@ -256,6 +258,27 @@ describe('the owner view: first screen without PouchDB, then the feed from the f
     expect(events.filter((e) => e === 'fetch /')).toHaveLength(1);
     expect(events.filter((e) => e === `fetch /_all_docs s|${DAY}|`)).toHaveLength(2);
     expect(events.filter((e) => e === 'fetch /_all_docs q|')).toHaveLength(2);
+  });
+  it('the first screen is on screen before `info` answers, which is asked after the ranges', async () => {
+    const server = new FakeServer([summaryDoc(A, DAY, [rollup(3)]), agentDoc(A, 'A')]);
+    servers.push(server);
+    serving = server;
+    let release!: () => void;
+    server.infoGate = new Promise((resolve) => (release = resolve));
+    const view = render(<ShopLiveSection t={catalogTranslate('en')} now={NOW} />);
+    // Shown while `info` is held: the first render waits for the ranges only.
+    await waitFor(
+      () => expect(view.container.querySelector('#ana-shop-rules td[data-col="pass"]')?.textContent).toBe('3'),
+      { timeout: 3000 },
+    );
+    expect(server.feeds).toHaveLength(0);
+    const asked = events.filter((e) => e.startsWith('fetch /'));
+    expect(asked.indexOf('fetch /')).toBeGreaterThan(asked.indexOf(`fetch /_all_docs s|${DAY}|`));
+    expect(asked.indexOf('fetch /')).toBeGreaterThan(asked.indexOf('fetch /_all_docs q|'));
+    // The feed follows once `info` answered (from its sequence).
+    release();
+    await waitFor(() => expect(server.feeds).toHaveLength(1), { timeout: 3000 });
+    expect(events.filter((e) => e === 'fetch /')).toHaveLength(1);
   });
   it('the ranges answered at `info`’s own sequence only when every one says the same (CouchDB’s opaque ones too)', () => {
     const seq = '12-g1AAAABheJzLYWBg';
