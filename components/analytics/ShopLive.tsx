@@ -216,12 +216,13 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
         // Reads with plain fetch (CouchDB's HTTP API, the same origin check as PouchDB's requests): the first
         // screen waits for no client library.
         const reader = httpDb(conn);
-        // The first screen (`readFirstScreen`, all at once: `info` — the feed follows from there — and the agents'
-        // day summaries, older days' rollups, the waiting clocks, the agents' names). Then those ranges once more
-        // unless they answered at `info`'s own sequence (read after `info`, so nothing falls between them and the
-        // feed) and the units of today / yesterday the exact figures need. (Read: `conn` answered with credentials.)
+        // The first screen (`readFirstScreen`: the agents' day summaries, older days' rollups, their queues, names
+        // and waiting clocks; `info` — the feed follows from there — requested after them and not waited for by the
+        // first render). Then those ranges once more unless they answered at `info`'s own sequence (read after
+        // `info`, so nothing falls between them and the feed) and the units of today / yesterday the exact figures
+        // need. (Read: `conn` answered with credentials.)
         const first = (await start.first)!;
-        const { info, rows } = first;
+        const { rows } = first;
         for (const row of rows) link.docs.apply(row.id, row.doc);
         if (stopped || link.closed) return;
         docs = link.docs;
@@ -237,7 +238,9 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
           setTimeout(resolve, 50);
         });
         if (stopped || link.closed) return;
-        await fill(link, reader, !sameSnapshot(first));
+        const info = await first.info;
+        if (stopped || link.closed) return;
+        await fill(link, reader, !sameSnapshot({ info, seqs: first.seqs }));
         performance.mark('rs-shop-units');
         if (stopped || link.closed) return;
         render();

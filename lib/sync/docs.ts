@@ -205,6 +205,12 @@ export const digestPartId = (
 export const clocksRange = { startkey: 'c|', endkey: 'c|\uffff' };
 export const agentsRange = { startkey: 'a|', endkey: 'a|\uffff' };
 export const queuesRange = { startkey: 'q|', endkey: 'q|\uffff' };
+/**
+ * The agents' names and the waiting clocks older versions sent, read as one key range (the owner view's first screen:
+ * one request fewer to a server that answers one after another). Exactly those two kinds: no document kind's id
+ * starts with `b`, or sorts between `a|\uffff` and `c|` (`_all_docs` is in raw order).
+ */
+export const agentsAndClocksRange = { startkey: agentsRange.startkey, endkey: clocksRange.endkey };
 
 export function unitDoc(agent: string, u: UnitRow): UnitDoc {
   return {

@@ -13,7 +13,7 @@
  */
 import type { ReplyOf } from '../protocol';
 import { chinaDay } from '../engine/time';
-import { agentsRange, clocksRange, daysRollupsRange, daysSummariesRange, queuesRange } from './docs';
+import { agentsAndClocksRange, daysRollupsRange, daysSummariesRange, queuesRange } from './docs';
 import { httpDb, type Fetch, type ReadDb } from './http';
 
 /** The periods the owner view offers (a shop owner checks yesterday's platform score, or a week, a month). */
@@ -39,13 +39,15 @@ export function shopRangeDays(range: ShopRange, now: number): { days: string[]; 
 export type SyncConnect = ReplyOf<'syncConnect'>;
 
 /**
- * The first screen as read: `info` (the changes feed follows from its `update_seq`) and the ranges, read at once —
- * one round trip to the server, not two. A change between the ranges' snapshot and `info`'s is not in the feed then:
+ * The first screen as read: the ranges, and `info` (the changes feed follows from its `update_seq`) requested right
+ * after them — the view renders from the ranges without waiting for `info` (a server that answers one request after
+ * another serves the ranges first). A change between the ranges' snapshot and `info`'s is not in the feed then:
  * unless every range answered at `info`'s own sequence (`sameSnapshot`), the taker reads the ranges once more after
  * `info` (`readRanges` + `ShopDocs.replaceRanges`) before it opens the feed.
  */
 export interface FirstScreen {
-  info: { update_seq?: unknown };
+  /** `info`, requested after the ranges; rejects as its read (the taker's to handle: never unhandled). */
+  info: Promise<{ update_seq?: unknown }>;
   /** The documents of the first screen's ranges. */
   rows: { id: string; doc?: unknown }[];
   /** The sequence each range's answer reflects (undefined: a server that does not say). */
@@ -53,23 +55,22 @@ export interface FirstScreen {
 }
 
 /** Did every range answer at `info`'s sequence (nothing changed between them)? A server that does not say: no. */
-export function sameSnapshot(first: FirstScreen): boolean {
+export function sameSnapshot(first: { info: { update_seq?: unknown }; seqs: unknown[] }): boolean {
   const at = first.info.update_seq;
   return at !== undefined && first.seqs.every((s) => s !== undefined && JSON.stringify(s) === JSON.stringify(at));
 }
 
 /**
  * The first screen's key ranges: the period's day summaries (a handful of documents), older days' rollups, the
- * agents' queues of buyers waiting now (one document each), the waiting clocks older versions sent one by one (none
- * once every agent has updated: their pusher deletes them), the agents' names.
+ * agents' queues of buyers waiting now (one document each), and in one range the agents' names and the waiting clocks
+ * older versions sent one by one (none once every agent has updated: their pusher deletes them).
  */
 export function firstScreenRanges(days: readonly string[], olderDays: readonly string[]) {
   return [
     daysSummariesRange(days[0]!, days.at(-1)!),
     ...(olderDays.length ? [daysRollupsRange(olderDays[0]!, olderDays.at(-1)!)] : []),
     queuesRange,
-    clocksRange,
-    agentsRange,
+    agentsAndClocksRange,
   ];
 }
 
@@ -84,16 +85,19 @@ export async function readRanges(
   return { rows: results.flatMap((r) => r.rows), seqs: results.map((r) => r.update_seq) };
 }
 
-/** `info` and the first screen's ranges, all at once (see `FirstScreen` for what the taker reads again). */
+/**
+ * The first screen's ranges, and `info` requested right after them (see `FirstScreen` for what the taker reads
+ * again): resolves with the ranges, `info` still on its way.
+ */
 export async function readFirstScreen(
   reader: ReadDb,
   days: readonly string[],
   olderDays: readonly string[],
 ): Promise<FirstScreen> {
-  const [info, { rows, seqs }] = await Promise.all([
-    reader.info(),
-    readRanges(reader, firstScreenRanges(days, olderDays)),
-  ]);
+  const ranges = readRanges(reader, firstScreenRanges(days, olderDays));
+  const info = reader.info();
+  info.catch(() => undefined); // the taker's to handle (a failed first screen never takes it)
+  const { rows, seqs } = await ranges;
   return { info, rows, seqs };
 }
 

@@ -209,15 +209,16 @@ describe('the owner view: first screen without PouchDB, then the feed from the f
         timeout: 3000,
       },
     );
-    // The feed started from the sequence `info` gave (7), not from after the change.
-    expect(server.since).toEqual([7]);
+    // `info` was asked after the ranges and answered after the change (8): the ranges, whose snapshots were older, were
+    // read again after it (that read brought the waiting buyer), and the feed started from `info`'s sequence.
+    expect(server.since).toEqual([8]);
+    expect(events.filter((e) => e === 'fetch /_all_docs q|')).toHaveLength(2);
     // info and the first screen's reads, all before the PouchDB module was even loaded; the feed came through it.
     const firstReads = [
       'fetch /',
       `fetch /_all_docs s|${DAY}|`,
       'fetch /_all_docs q|',
-      'fetch /_all_docs c|',
-      'fetch /_all_docs a|',
+      'fetch /_all_docs a|', // the agents' names and the older versions' clocks, in one range (a| … c|)
     ];
     expect(events.slice(0, firstReads.length + 1).sort()).toEqual([...firstReads, 'pouchdb'].sort());
     expect(events.indexOf('pouchdb')).toBeGreaterThan(Math.max(...firstReads.map((e) => events.indexOf(e))));
@@ -257,6 +258,27 @@ describe('the owner view: first screen without PouchDB, then the feed from the f
     expect(events.filter((e) => e === 'fetch /')).toHaveLength(1);
     expect(events.filter((e) => e === `fetch /_all_docs s|${DAY}|`)).toHaveLength(2);
     expect(events.filter((e) => e === 'fetch /_all_docs q|')).toHaveLength(2);
+  });
+  it('the first screen is on screen before `info` answers, which is asked after the ranges', async () => {
+    const server = new FakeServer([summaryDoc(A, DAY, [rollup(3)]), agentDoc(A, 'A')]);
+    servers.push(server);
+    serving = server;
+    let release!: () => void;
+    server.infoGate = new Promise((resolve) => (release = resolve));
+    const view = render(<ShopLiveSection t={catalogTranslate('en')} now={NOW} />);
+    // Shown while `info` is held: the first render waits for the ranges only.
+    await waitFor(
+      () => expect(view.container.querySelector('#ana-shop-rules td[data-col="pass"]')?.textContent).toBe('3'),
+      { timeout: 3000 },
+    );
+    expect(server.feeds).toHaveLength(0);
+    const asked = events.filter((e) => e.startsWith('fetch /'));
+    expect(asked.indexOf('fetch /')).toBeGreaterThan(asked.indexOf(`fetch /_all_docs s|${DAY}|`));
+    expect(asked.indexOf('fetch /')).toBeGreaterThan(asked.indexOf('fetch /_all_docs q|'));
+    // The feed follows once `info` answered (from its sequence).
+    release();
+    await waitFor(() => expect(server.feeds).toHaveLength(1), { timeout: 3000 });
+    expect(events.filter((e) => e === 'fetch /')).toHaveLength(1);
   });
   it('the ranges answered at `info`’s own sequence only when every one says the same (CouchDB’s opaque ones too)', () => {
     const seq = '12-g1AAAABheJzLYWBg';
@@ -446,7 +468,7 @@ describe('the owner view: the start the page’s first script began (analytics-f
     expect(asked()).toBe(0);
     // `info` and each first-screen range once (the early read's: the ranges answered at `info`'s sequence, so no
     // second read), and the feed from the `info` it gave.
-    for (const first of ['fetch /', `fetch /_all_docs s|${DAY}|`, 'fetch /_all_docs c|', 'fetch /_all_docs a|'])
+    for (const first of ['fetch /', `fetch /_all_docs s|${DAY}|`, 'fetch /_all_docs a|'])
       expect(events.filter((e) => e === first)).toHaveLength(1);
     expect(server.since).toEqual([7]);
     expect(globalThis.__rsShopFirst).toBeUndefined();

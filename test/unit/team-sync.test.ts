@@ -11,10 +11,12 @@ import type { RollupRow, UnitRow } from '../../lib/model';
 import { SYNC_META_KEY, checkDbUrl, storedSyncConfig, syncOrigin, type SyncConfig } from '../../lib/sync/config';
 import {
   agentDoc,
+  agentsAndClocksRange,
   asSyncDoc,
   clockDoc,
   contentKey,
   digestDocId,
+  digestPartId,
   preferClock,
   preferUnit,
   QUEUE_MAX_BYTES,
@@ -54,6 +56,22 @@ describe('documents', () => {
     expect(unitDoc(AGENT_B, unit())._id).not.toBe(unitDoc(AGENT_A, unit())._id);
     expect(rollupDoc(AGENT_A, rollup())._id).toBe(`r|${DAY}|${AGENT_A}|pdd.manual3min|${DAY}|pdd|shop`);
     expect(clockDoc(AGENT_A, clock())._id).toBe(`c|${AGENT_A}|pdd|shop|b2`);
+  });
+
+  it('the agents-and-clocks range holds the ids of agents and clocks, and of no other kind', () => {
+    const key = { metric: 'pdd.manual3min', platform: 'pdd' as const, account: 'shop' };
+    const inRange = (id: string) => id >= agentsAndClocksRange.startkey && id <= agentsAndClocksRange.endkey;
+    for (const agent of [AGENT_A, AGENT_B, '0', 'zzzz', '\u00ff'])
+      expect([
+        inRange(agentDoc(agent, 'A')._id),
+        inRange(clockDoc(agent, clock())._id),
+        inRange(unitDoc(agent, unit())._id),
+        inRange(rollupDoc(agent, rollup())._id),
+        inRange(queueDoc(agent, [clock()], NOW)._id),
+        inRange(summaryDoc(agent, DAY, [rollup()])._id),
+        inRange(digestDocId(DAY, agent, key)),
+        inRange(digestPartId(DAY, agent, key, 2)),
+      ]).toEqual([true, true, false, false, false, false, false, false]);
   });
 
   it('carry no message text and no alert bookkeeping', () => {
