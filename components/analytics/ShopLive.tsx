@@ -226,7 +226,6 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
         for (const row of rows) link.docs.apply(row.id, row.doc);
         if (stopped || link.closed) return;
         docs = link.docs;
-        failures = 0;
         // The first screen on screen before the units' responses take the main thread (a frame, or 50 ms in a
         // hidden tab, which has no frames).
         flushSync(render);
@@ -240,6 +239,9 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
         if (stopped || link.closed) return;
         const info = await first.info;
         if (stopped || link.closed) return;
+        // Connected (the ranges and `info` answered): a later failure waits 1 s again. Not before `info`: a server
+        // whose `info` keeps failing after the ranges answered is retried ever more slowly.
+        failures = 0;
         await fill(link, reader, !sameSnapshot({ info, seqs: first.seqs }));
         performance.mark('rs-shop-units');
         if (stopped || link.closed) return;

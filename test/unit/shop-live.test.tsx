@@ -230,7 +230,7 @@ describe('the owner view: first screen without PouchDB, then the feed from the f
     expect(view.container.querySelector('#ana-shop-rules td[data-col="pass"]')?.textContent).toBe('3');
   });
 
-  it('reads `info` beside the first screen; what changed between their snapshots is read again before the feed', async () => {
+  it('reads `info` after the first screen; what changed between their snapshots is read again before the feed', async () => {
     const before = queueDoc(A, [waiting], NOW);
     const server = new FakeServer([summaryDoc(A, DAY, [rollup(3)]), agentDoc(A, 'A'), before]);
     servers.push(server);
@@ -279,6 +279,29 @@ describe('the owner view: first screen without PouchDB, then the feed from the f
     release();
     await waitFor(() => expect(server.feeds).toHaveLength(1), { timeout: 3000 });
     expect(events.filter((e) => e === 'fetch /')).toHaveLength(1);
+  });
+  it('a server whose `info` keeps failing after the ranges answered is retried ever more slowly', async () => {
+    const server = new FakeServer([summaryDoc(A, DAY, [rollup(3)]), agentDoc(A, 'A')]);
+    servers.push(server);
+    serving = server;
+    let infos = 0;
+    server.info = () => {
+      infos++;
+      return Promise.reject(new Error('info refused'));
+    };
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      const view = render(<ShopLiveSection t={catalogTranslate('en')} now={NOW} />);
+      await waitFor(() => expect(infos).toBe(2), { timeout: 4000 });
+      // The second retry waits 2 s, not 1 s again: the ranges answering does not count as connected.
+      await waitFor(() => expect(timers.mock.calls.some(([, ms]) => ms === 2000)).toBe(true), { timeout: 3000 });
+      // The figures the ranges gave stay on screen, marked as not current.
+      expect(view.container.querySelector('#ana-shop-rules td[data-col="pass"]')?.textContent).toBe('3');
+      await waitFor(() => expect(view.container.querySelector('#ana-shop-stale')).not.toBeNull(), { timeout: 3000 });
+      expect(server.feeds).toHaveLength(0);
+    } finally {
+      timers.mockRestore();
+    }
   });
   it('the ranges answered at `info`’s own sequence only when every one says the same (CouchDB’s opaque ones too)', () => {
     const seq = '12-g1AAAABheJzLYWBg';
