@@ -33,6 +33,8 @@ export async function moveAccount(
   });
   const existing = await db.events.bulkGet(moved.map((e) => e.key));
   const added = new Map<string, EventRow[]>();
+  // Where a stored message replaced by a better-timed copy was (as ingest passes it: `PageBatch.replaced`).
+  const replaced = new Map<string, number>();
   moved.forEach((e, i) => {
     const prev = existing[i];
     const row = !prev
@@ -40,6 +42,7 @@ export async function moveAccount(
       : betterTime(e, prev)
         ? { ...prev, ...e, observedAt: Math.min(prev.observedAt, e.observedAt) }
         : prev;
+    if (prev && row !== prev) replaced.set(row.conv, Math.min(replaced.get(row.conv) ?? Infinity, prev.at));
     const list = added.get(row.conv);
     if (list) list.push(row);
     else added.set(row.conv, [row]);
@@ -62,7 +65,7 @@ export async function moveAccount(
   }
   await db.clocks.bulkDelete(oldConvs);
 
-  const staged = await recomputer.within([...added.keys()], now, { added, sighted: new Map() });
+  const staged = await recomputer.within([...added.keys()], now, { added, sighted: new Map(), replaced });
   for (const conv of oldConvs) staged.threads.push({ conv, events: [], base: undefined, put: [], deleted: [] });
   return { staged, gone: oldConvs };
 }

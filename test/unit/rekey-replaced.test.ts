@@ -1,0 +1,60 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import type { PageBatch, Recompute, Staged } from '../../lib/background/recompute';
+import { moveAccount } from '../../lib/background/rekey';
+import { SentinelDB } from '../../lib/db/schema';
+import { conversationKey, eventKey, type EventRow } from '../../lib/model';
+import { t } from './helpers/events';
+import { closedAfterEach } from './helpers/worker';
+
+/**
+ * An account move merges the tab's own messages into the shop's: a stored message replaced by a better-timed copy
+ * is passed on with its old place (`PageBatch.replaced`, as ingest passes it), so that a long thread's cut is not
+ * taken past it (lib/background/recompute.ts: what it was judged in before is recomputed too).
+ */
+const dbs = closedAfterEach();
+
+function row(account: string, messageId: string, at: number, extra: Partial<EventRow> = {}): EventRow {
+  const e = {
+    platform: 'douyin' as const,
+    account,
+    buyer: 'b',
+    messageId,
+    author: 'human' as const,
+    at,
+    timeSource: 'id' as const,
+    observedAt: t('10:00:00'),
+    text: '在的',
+    ...extra,
+  };
+  return { ...e, key: eventKey(e), conv: conversationKey(e) } as EventRow;
+}
+
+describe('an account move', () => {
+  it('passes the old place of a message it replaces by a better-timed copy to the recompute, and only that', async () => {
+    const db = new SentinelDB(`rekey-replaced-${Date.now()}-${Math.random()}`);
+    dbs.push(db);
+    // The shop holds a reply of uncertain time (09:58:20 at the earliest) and one with its time; the tab's own
+    // account saw the first exactly (10:00:20), and the second the same.
+    await db.events.bulkPut([
+      row('shop', 'r1', t('09:58:20'), { timeSource: 'stamp', atLatest: t('10:00:50') }),
+      row('shop', 'r2', t('09:59:00')),
+    ]);
+    await db.events.bulkPut([row('own', 'r1', t('10:00:20')), row('own', 'r2', t('09:59:00'))]);
+    const pages: PageBatch[] = [];
+    const recomputer = {
+      within: (_convs: string[], _now: number, page: PageBatch) => {
+        pages.push(page);
+        return Promise.resolve({ threads: [] } as unknown as Staged);
+      },
+    } as unknown as Recompute;
+    await db.transaction('rw', db.tables, () => moveAccount(db, recomputer, 'douyin', 'own', 'shop', t('10:01:00')));
+    const conv = conversationKey({ platform: 'douyin', account: 'shop', buyer: 'b' });
+    expect(pages).toHaveLength(1);
+    expect([...(pages[0]!.replaced ?? new Map()).entries()]).toEqual([[conv, t('09:58:20')]]);
+    expect(
+      (await db.events.get(eventKey({ platform: 'douyin', account: 'shop', buyer: 'b', messageId: 'r1' } as EventRow)))
+        ?.at,
+    ).toBe(t('10:00:20'));
+  });
+});
