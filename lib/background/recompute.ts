@@ -51,7 +51,9 @@ export class Recompute {
    * (`rulesKey`). Only those may be cut at today's midnight: after a rule change (or a restart, which clears this)
    * yesterday is judged again once, as it was before today's cut existed. Bounded (the oldest entries go).
    */
-  private readonly judged = new Map<string, string>();
+  private readonly judged = new Map<string, number>();
+  /** How many conversations `judged` remembers (smaller in tests). */
+  judgedMax = JUDGED_CONVERSATIONS;
 
   constructor(
     private readonly db: SentinelDB,
@@ -126,7 +128,7 @@ export class Recompute {
       // (lib/engine/window.ts) when that is exact and the stored results before the cut's day are final.
       const rules = this.config().rules.platforms[platform];
       const long = events.length >= this.longThread && added.length > 0 && rules !== undefined;
-      const ruleKey = rules === undefined ? '' : rulesKey(this.config().rules.version, rules);
+      const ruleKey = rules === undefined ? -1 : rulesKey(this.config().rules.version, rules);
       // Where a message replaced by a better-timed copy was before (none: undefined).
       const moved = page?.replaced?.get(conv);
       // The earliest day of a stored unit that is not final (its judgement can still change as the thread grows).
@@ -199,9 +201,12 @@ export class Recompute {
       const input = cut > 0 ? all.slice(cut) : all;
       if (cut > 0) this.evaluations.recent++;
       else this.evaluations.whole++;
-      if (today) this.work.todayCuts++;
-      // Remembered once this commits (`remember`).
-      else (staged.judged ??= []).push([conv, ruleKey]);
+      if (today) {
+        this.work.todayCuts++;
+        this.touchJudged(conv); // in use: the last to go when the map is full
+      }
+      // Remembered once this commits (`remember`): long threads only (the only ones cut at today's midnight).
+      else if (events.length >= this.longThread && rules !== undefined) (staged.judged ??= []).push([conv, ruleKey]);
       this.work.evaluatedEvents += input.length;
       const out = evaluate({
         events: input,
@@ -267,10 +272,18 @@ export class Recompute {
   }
 
   /** `conv` was evaluated from yesterday's cut or whole under the rules `key` (see `judged`). */
-  private rememberJudged(conv: string, key: string): void {
+  private rememberJudged(conv: string, key: number): void {
     this.judged.delete(conv);
     this.judged.set(conv, key);
-    if (this.judged.size > JUDGED_CONVERSATIONS) this.judged.delete(this.judged.keys().next().value!);
+    if (this.judged.size > this.judgedMax) this.judged.delete(this.judged.keys().next().value!);
+  }
+
+  /** A conversation cut at today's midnight again: moved to the newest end of `judged` (the oldest go first). */
+  private touchJudged(conv: string): void {
+    const key = this.judged.get(conv);
+    if (key === undefined) return;
+    this.judged.delete(conv);
+    this.judged.set(conv, key);
   }
 
   /**
@@ -527,7 +540,7 @@ export interface Staged {
   clocks: ClockRow[];
   threads: StagedThread[];
   /** Conversations evaluated from yesterday's cut or whole, and under which rules (`Recompute.judged`). */
-  judged?: [conv: string, rules: string][];
+  judged?: [conv: string, rules: number][];
   /** For the read cache (a claimed transaction's): its claim and what it read and wrote. */
   claim?: Claim;
   cache?: CacheUpdate;
@@ -583,12 +596,25 @@ const NO_CUT: Cut = { cut: 0, day: '', today: false };
 const JUDGED_CONVERSATIONS = 2000;
 
 /** The effective rules of a platform, as a string (computed once per rules object: settings replace it when saved). */
-const ruleKeys = new WeakMap<PlatformRules, string>();
-function rulesKey(version: string, rules: PlatformRules): string {
-  let key = ruleKeys.get(rules);
-  if (key === undefined) ruleKeys.set(rules, (key = JSON.stringify(rules)));
-  return `${version}|${key}`;
+const ruleKeys = new WeakMap<PlatformRules, { version: string; id: number }>();
+/** Each distinct set of effective rules seen, as a small number (bounded: when full, new numbers for all). */
+const ruleIds = new Map<string, number>();
+const RULE_IDS_KEPT = 200;
+function rulesKey(version: string, rules: PlatformRules): number {
+  const known = ruleKeys.get(rules);
+  if (known?.version === version) return known.id;
+  const text = `${version}|${JSON.stringify(rules)}`;
+  let id = ruleIds.get(text);
+  if (id === undefined) {
+    // Cleared when full: the same rules then get a new number, and a thread judged under the old one is judged
+    // from yesterday's cut once more (the safe side).
+    if (ruleIds.size >= RULE_IDS_KEPT) ruleIds.clear();
+    ruleIds.set(text, (id = nextRuleId++));
+  }
+  ruleKeys.set(rules, { version, id });
+  return id;
 }
+let nextRuleId = 0;
 
 /** The buyer's nickname the engine writes on a thread's units and clock (its last one: `lastNick` there). */
 function lastNick(thread: readonly EventRow[]): string | undefined {

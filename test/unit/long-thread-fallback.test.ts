@@ -188,6 +188,23 @@ describe("a long thread's cut falls back to yesterday's when today's could store
     120_000,
   );
 
+  it("short threads do not push a long thread out of the worker's memory of what it judged", async () => {
+    const { fast, msg, both, e } = script('pdd');
+    fast.rc.judgedMax = 2;
+    await both(d20('10:00:00'), (w) => w.s.ingest(msg(answered(e))));
+    // Three other buyers, a question and its answer each: short threads, never cut.
+    for (const buyer of ['c1', 'c2', 'c3']) {
+      const pair = [
+        e('buyer', d20('10:00:10'), d20('10:00:30'), { buyer }),
+        e('human', d20('10:00:20'), d20('10:00:30'), { buyer }),
+      ];
+      await both(d20('10:00:30'), (w) => w.s.ingest(msg(pair)));
+    }
+    const live = e('buyer', d20('10:01:00'), d20('10:01:00'));
+    await both(d20('10:01:00'), (w) => w.s.ingest(msg([live])));
+    expect(fast.rc.work.todayCuts).toBe(1);
+  }, 120_000);
+
   it("a result still unknown on a frozen day (past the retention) does not stop today's cut", async () => {
     const { fast, ref, msg, both, e } = script('pdd');
     // 3 000 messages, one a minute, up to 09:54:30 today (from the 18th on); an answer of the 18th whose time the
