@@ -49,7 +49,8 @@ export class Recompute {
   /**
    * Conversations this worker has evaluated from yesterday's cut or whole, with the rules they were evaluated under
    * (`rulesKey`). Only those may be cut at today's midnight: after a rule change (or a restart, which clears this)
-   * yesterday is judged again once, as it was before today's cut existed. Bounded (the oldest entries go).
+   * yesterday is judged again once, as it was before today's cut existed. Long threads only; bounded (`judgedMax`:
+   * the least recently cut go first).
    */
   private readonly judged = new Map<string, number>();
   /** How many conversations `judged` remembers (smaller in tests). */
