@@ -1,13 +1,9 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import type { Recompute } from '../../lib/background/recompute';
-import { Sentinel } from '../../lib/background/sentinel';
-import { SentinelDB } from '../../lib/db/schema';
 import type { EventsMessage, HealthMessage } from '../../lib/messages';
 import type { Author, ChatEvent, Platform } from '../../lib/model';
 import { t } from './helpers/events';
-import { FakeHost } from './helpers/host';
-import { closedAfterEach, pddWatching, storedTables } from './helpers/worker';
+import { closedAfterEach, longThreadWorker, pddWatching, storedTables } from './helpers/worker';
 
 /**
  * A long thread's cut at today's midnight is an optimisation: whenever it could store something other than
@@ -18,15 +14,7 @@ import { closedAfterEach, pddWatching, storedTables } from './helpers/worker';
  */
 const dbs = closedAfterEach();
 
-function worker(name: string, longThread: number) {
-  const db = new SentinelDB(`long-thread-fallback-${name}-${Date.now()}-${Math.random()}`);
-  dbs.push(db);
-  const host = new FakeHost();
-  const s = new Sentinel(db, host);
-  const rc = (s as unknown as { recomputer: Recompute }).recomputer;
-  rc.longThread = longThread;
-  return { db, host, s, rc };
-}
+const worker = (name: string, longThread: number) => longThreadWorker(dbs, `long-thread-fallback-${name}`, longThread);
 type Worker = ReturnType<typeof worker>;
 const stored = async (w: Worker) => ({ ...(await storedTables(w.db)), badge: w.host.badge?.text ?? null });
 

@@ -2,13 +2,11 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { Recompute } from '../../lib/background/recompute';
 import { Sentinel } from '../../lib/background/sentinel';
-import { SentinelDB } from '../../lib/db/schema';
 import type { EventsMessage, HealthMessage } from '../../lib/messages';
 import { MARKERS, type Author, type ChatEvent, type Platform } from '../../lib/model';
 import { chinaDay, chinaDayStart } from '../../lib/engine/time';
 import { t } from './helpers/events';
-import { FakeHost } from './helpers/host';
-import { closedAfterEach, pddWatching, storedEvents, storedTables } from './helpers/worker';
+import { closedAfterEach, longThreadWorker, pddWatching, storedEvents, storedTables } from './helpers/worker';
 
 /**
  * Issue 21, property-style: on random threads (seeded) a worker that cuts long threads at today's or yesterday's
@@ -36,15 +34,7 @@ function mulberry32(seed: number) {
   };
 }
 
-function worker(name: string, longThread: number) {
-  const db = new SentinelDB(`long-thread-random-${name}-${Date.now()}`);
-  dbs.push(db);
-  const host = new FakeHost();
-  const s = new Sentinel(db, host);
-  const recomputer = (s as unknown as { recomputer: Recompute }).recomputer;
-  recomputer.longThread = longThread;
-  return { db, host, s, recomputer };
-}
+const worker = (name: string, longThread: number) => longThreadWorker(dbs, `long-thread-random-${name}`, longThread);
 type Worker = ReturnType<typeof worker>;
 
 /**
@@ -200,10 +190,10 @@ describe('long threads cut at a recent midnight, on random threads', () => {
       await ref.s.ingest(msg(last));
       expect(await stored(restarted, now)).toEqual(await stored(ref, now));
       totals.restartCuts += rc.evaluations.recent;
-      expect(ref.recomputer.evaluations.recent).toBe(0);
-      const { recent, whole } = fast.recomputer.evaluations;
-      totals.today += fast.recomputer.work.todayCuts;
-      totals.yesterday += recent - fast.recomputer.work.todayCuts;
+      expect(ref.rc.evaluations.recent).toBe(0);
+      const { recent, whole } = fast.rc.evaluations;
+      totals.today += fast.rc.work.todayCuts;
+      totals.yesterday += recent - fast.rc.work.todayCuts;
       totals.whole += whole;
     }
     // Every path was taken somewhere: today's cut, yesterday's, and the whole thread.

@@ -124,25 +124,36 @@ describe('a 10 000-message thread', () => {
     expect(restarted.s.evaluations.recent).toBe(1);
   }, 300_000);
 
-  it('a night question assigned in the morning (its round dated after the midnight) is not cut away', async () => {
-    // Douyin (window 08:00–23:00): a question at 23:59 on 18 November, assigned to a human at 08:05 the next morning
-    // (its clock, and so its units' day, starts there: 19 November), answered at 08:10; the next question at 09:00.
-    // The cut after yesterday's midnight would be that question, and yesterday's units are replaced from the cut on:
-    // the night round's units must stay.
+  const dyMsg = (events: ChatEvent[]): EventsMessage => ({ ...msg(events), platform: 'douyin' });
+  const dyWatching: HealthMessage = { ...watching, platform: 'douyin', url: 'http://127.0.0.1/demo/douyin/x.html' };
+  /**
+   * A Douyin thread of `buyer`, observed at `now`: 600 messages from 08:00 on 18 November, one a minute, then a night
+   * question at 23:59 assigned to a human at 08:05 the next morning (its clock, and so its units' day, starts there:
+   * 19 November), answered at 08:10, and 20 messages from 09:00.
+   */
+  const nightThread = (buyer: string, now: number) => {
     const dy = (author: Author, at: number, extra: Partial<ChatEvent> = {}) =>
-      e(author, at, { platform: 'douyin', buyer: 'night', observedAt: now, ...extra });
-    const dyMsg = (events: ChatEvent[]): EventsMessage => ({ ...msg(events), platform: 'douyin' });
-    const dyWatching: HealthMessage = { ...watching, platform: 'douyin', url: 'http://127.0.0.1/demo/douyin/x.html' };
-    const now = t('10:00:00', '2026-11-20');
+      e(author, at, { platform: 'douyin', buyer, observedAt: now, ...extra });
     const start = t('08:00:00', '2026-11-18');
-    const history = Array.from({ length: 600 }, (_, i) => dy(i % 2 ? 'human' : 'buyer', start + i * 60_000));
     const d19 = (hms: string) => t(hms, '2026-11-19');
+    const history = Array.from({ length: 600 }, (_, i) => dy(i % 2 ? 'human' : 'buyer', start + i * 60_000));
     history.push(
       dy('buyer', t('23:59:00', '2026-11-18')),
       dy('system', d19('08:05:00'), { marker: 'assigned' }),
       dy('human', d19('08:10:00')),
       ...Array.from({ length: 20 }, (_, i) => dy(i % 2 ? 'human' : 'buyer', d19('09:00:00') + i * 60_000)),
     );
+    return { dy, history };
+  };
+
+  it('a night question assigned in the morning (its round dated after the midnight) is not cut away', async () => {
+    // Douyin (window 08:00–23:00): a question at 23:59 on 18 November, assigned to a human at 08:05 the next morning
+    // (its clock, and so its units' day, starts there: 19 November), answered at 08:10; the next question at 09:00.
+    // The cut after yesterday's midnight would be that question, and yesterday's units are replaced from the cut on:
+    // the night round's units must stay.
+    const now = t('10:00:00', '2026-11-20');
+    const { dy, history } = nightThread('night', now);
+    const d19 = (hms: string) => t(hms, '2026-11-19');
     const fast = worker('night-fast', false);
     const ref = worker('night-ref', true);
     const both = async (f: (w: Worker) => Promise<unknown>) => {
@@ -185,21 +196,10 @@ describe('a 10 000-message thread', () => {
     // live message comes just after the next midnight, answering a question of 23:59:50: today's midnight is not
     // exact and nothing after it opens a round, so yesterday's cut is searched, where the assignment between the
     // 19th's midnight and its first question forbids the cut after it.
-    const dy = (author: Author, at: number, extra: Partial<ChatEvent> = {}) =>
-      e(author, at, { platform: 'douyin', buyer: 'night2', observedAt: now, ...extra });
-    const dyMsg = (events: ChatEvent[]): EventsMessage => ({ ...msg(events), platform: 'douyin' });
-    const dyWatching: HealthMessage = { ...watching, platform: 'douyin', url: 'http://127.0.0.1/demo/douyin/x.html' };
     const now = t('00:00:40', '2026-11-20');
-    const start = t('08:00:00', '2026-11-18');
-    const history = Array.from({ length: 600 }, (_, i) => dy(i % 2 ? 'human' : 'buyer', start + i * 60_000));
+    const { dy, history } = nightThread('night2', now);
     const d19 = (hms: string) => t(hms, '2026-11-19');
-    history.push(
-      dy('buyer', t('23:59:00', '2026-11-18')),
-      dy('system', d19('08:05:00'), { marker: 'assigned' }),
-      dy('human', d19('08:10:00')),
-      ...Array.from({ length: 20 }, (_, i) => dy(i % 2 ? 'human' : 'buyer', d19('09:00:00') + i * 60_000)),
-      dy('buyer', d19('23:59:50')),
-    );
+    history.push(dy('buyer', d19('23:59:50')));
     const fast = worker('night2-fast', false);
     const ref = worker('night2-ref', true);
     const both = async (f: (w: Worker) => Promise<unknown>) => {

@@ -4,9 +4,12 @@
  * watching tab, the databases closed after each test, and the stored tables in a comparable order.
  */
 import { afterEach } from 'vitest';
-import type { SentinelDB } from '../../../lib/db/schema';
+import type { Recompute } from '../../../lib/background/recompute';
+import { Sentinel } from '../../../lib/background/sentinel';
+import { SentinelDB } from '../../../lib/db/schema';
 import type { EventsMessage, HealthMessage } from '../../../lib/messages';
 import type { ChatEvent } from '../../../lib/model';
+import { FakeHost } from './host';
 
 export const pddMsg = (events: ChatEvent[]): EventsMessage => ({
   type: 'events',
@@ -31,6 +34,20 @@ export function closedAfterEach(): SentinelDB[] {
     for (const db of dbs.splice(0)) db.close();
   });
   return dbs;
+}
+
+/**
+ * A worker on a fresh database (closed after the test: `dbs` from `closedAfterEach`) whose threads count as long from
+ * `longThread` messages on (Infinity: always evaluated whole, the reference), with its recompute (`rc`) to read counts.
+ */
+export function longThreadWorker(dbs: SentinelDB[], name: string, longThread: number) {
+  const db = new SentinelDB(`${name}-${Date.now()}-${Math.random()}`);
+  dbs.push(db);
+  const host = new FakeHost();
+  const s = new Sentinel(db, host);
+  const rc = (s as unknown as { recomputer: Recompute }).recomputer;
+  rc.longThread = longThread;
+  return { db, host, s, rc };
 }
 
 const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : 1);
