@@ -6,7 +6,7 @@
  */
 import Dexie from 'dexie';
 import type { SentinelDB } from '../db/schema';
-import { absorbedCounters, evaluate, isCounter, lateSighting, seenThrough } from '../engine';
+import { absorbedCounters, evaluate, isCounter, lastNick, lateSighting, seenThrough } from '../engine';
 import { threadCompare } from '../engine/rounds';
 import { chinaDay, chinaDayStart } from '../engine/time';
 import { recentCut } from '../engine/window';
@@ -128,7 +128,9 @@ export class Recompute {
       // from what is left would undercount them. A long thread that got new messages is evaluated from the cut
       // (lib/engine/window.ts) when that is exact and the stored results before the cut's day are final.
       const rules = this.config().rules.platforms[platform];
-      const long = events.length >= this.longThread && added.length > 0 && rules !== undefined;
+      // A long thread (counted in `judged` whenever evaluated from yesterday's cut or whole); cut only with new messages.
+      const isLongThread = events.length >= this.longThread && rules !== undefined;
+      const long = isLongThread && added.length > 0;
       const ruleKey = rules === undefined ? -1 : rulesKey(this.config().rules.version, rules);
       // Where a message replaced by a better-timed copy was before (none: undefined).
       const moved = page?.replaced?.get(conv);
@@ -207,7 +209,7 @@ export class Recompute {
         this.touchJudged(conv); // in use: the last to go when the map is full
       }
       // Remembered once this commits (`remember`): long threads only (the only ones cut at today's midnight).
-      else if (events.length >= this.longThread && rules !== undefined) (staged.judged ??= []).push([conv, ruleKey]);
+      else if (isLongThread) (staged.judged ??= []).push([conv, ruleKey]);
       this.work.evaluatedEvents += input.length;
       const out = evaluate({
         events: input,
@@ -596,7 +598,7 @@ const NO_CUT: Cut = { cut: 0, day: '', today: false };
 /** How many conversations `Recompute.judged` remembers. */
 const JUDGED_CONVERSATIONS = 2000;
 
-/** The effective rules of a platform, as a string (computed once per rules object: settings replace it when saved). */
+/** The effective rules of a platform and the rules' version, as a number (`ruleIds`; found once per rules object: settings replace it when saved). */
 const ruleKeys = new WeakMap<PlatformRules, { version: string; id: number }>();
 /** Each distinct set of effective rules seen, as a small number (bounded: when full, new numbers for all). */
 const ruleIds = new Map<string, number>();
@@ -616,12 +618,6 @@ function rulesKey(version: string, rules: PlatformRules): number {
   return id;
 }
 let nextRuleId = 0;
-
-/** The buyer's nickname the engine writes on a thread's units and clock (its last one: `lastNick` there). */
-function lastNick(thread: readonly EventRow[]): string | undefined {
-  for (let i = thread.length - 1; i >= 0; i--) if (thread[i]!.buyerNick) return thread[i]!.buyerNick;
-  return undefined;
-}
 
 /** A result that no later message can change unless a message of its own day arrives (not pending or unknown). */
 function isFinal(u: UnitRow): boolean {

@@ -240,7 +240,8 @@ export function lateSighting(
   return ordered.find((e) => e.messageId === last.startMessageId) ?? null;
 }
 
-function lastNick(thread: readonly ChatEvent[]): string | undefined {
+/** The buyer's nickname written on a thread's units and clock: the thread's last one. */
+export function lastNick(thread: readonly ChatEvent[]): string | undefined {
   for (let i = thread.length - 1; i >= 0; i--) if (thread[i]!.buyerNick) return thread[i]!.buyerNick;
   return undefined;
 }
