@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventsMessage, HealthMessage } from '../../lib/messages';
 import type { Author, ChatEvent, Platform } from '../../lib/model';
 import { t } from './helpers/events';
-import { closedAfterEach, longThreadWorker, pddWatching, storedTables } from './helpers/worker';
+import { closedAfterEach, eventMaker, longThreadWorker, pddWatching, storedTables } from './helpers/worker';
 
 /**
  * A long thread's cut at today's midnight is an optimisation: whenever it could store something other than
@@ -32,19 +32,7 @@ function script(platform: Platform) {
     }
     expect(await stored(fast)).toEqual(await stored(ref));
   };
-  let seq = 0;
-  const e = (author: Author, at: number, observedAt: number, extra: Partial<ChatEvent> = {}): ChatEvent => ({
-    platform,
-    account: 'shop-main',
-    buyer: 'b',
-    messageId: `m${++seq}`,
-    author,
-    at,
-    timeSource: 'id',
-    observedAt,
-    text: author === 'buyer' ? '在吗' : '在的',
-    ...extra,
-  });
+  const e = eventMaker(platform, 'b', 'm');
   return { fast, ref, msg, both, e };
 }
 

@@ -6,7 +6,14 @@ import type { EventsMessage, HealthMessage } from '../../lib/messages';
 import { MARKERS, type Author, type ChatEvent, type Platform } from '../../lib/model';
 import { chinaDay, chinaDayStart } from '../../lib/engine/time';
 import { t } from './helpers/events';
-import { closedAfterEach, longThreadWorker, pddWatching, storedEvents, storedTables } from './helpers/worker';
+import {
+  closedAfterEach,
+  eventMaker,
+  longThreadWorker,
+  pddWatching,
+  storedEvents,
+  storedTables,
+} from './helpers/worker';
 
 /**
  * Issue 21, property-style: on random threads (seeded) a worker that cuts long threads at today's or yesterday's
@@ -69,19 +76,7 @@ describe('long threads cut at a recent midnight, on random threads', () => {
         account: 'shop-main',
         events,
       });
-      let seq = 0;
-      const ev = (author: Author, at: number, observedAt: number, extra: Partial<ChatEvent> = {}): ChatEvent => ({
-        platform,
-        account: 'shop-main',
-        buyer: 'rnd',
-        messageId: `s${seed}m${++seq}`,
-        author,
-        at,
-        timeSource: 'id',
-        observedAt,
-        text: author === 'buyer' ? '在吗' : '在的',
-        ...extra,
-      });
+      const ev = eventMaker(platform, 'rnd', `s${seed}m`);
       const author = (): Author => {
         const r = rand();
         return r < 0.5 ? 'buyer' : r < 0.87 ? 'human' : r < 0.97 ? 'robot' : 'system';

@@ -49,6 +49,21 @@ async function stored(w: Worker) {
   return { ...(await storedTables(w.db)), badge: w.host.badge?.text ?? null };
 }
 
+/**
+ * A worker that cuts long threads (`fast`) and one that evaluates them whole (`ref`), and `both`: a step run in each,
+ * then everything they store compared.
+ */
+function workers(name: string) {
+  const fast = worker(`${name}-fast`, false);
+  const ref = worker(`${name}-ref`, true);
+  const both = async (f: (w: Worker) => Promise<unknown>) => {
+    await f(fast);
+    await f(ref);
+    expect(await stored(fast)).toEqual(await stored(ref));
+  };
+  return { fast, ref, both };
+}
+
 describe('a 10 000-message thread', () => {
   it('stores the same clocks, units, rollups, aggregates, messages and badge from the cut as from the whole thread', async () => {
     const now = t('10:00:00', '2026-11-20');
@@ -63,13 +78,7 @@ describe('a 10 000-message thread', () => {
     const history = Array.from({ length: N }, (_, i) =>
       e(i % 2 ? (robot(i) ? 'robot' : 'human') : 'buyer', first + i * 60_000, { observedAt: now, messageId: `h${i}` }),
     );
-    const fast = worker('fast', false);
-    const ref = worker('ref', true);
-    const both = async (f: (w: Worker) => Promise<unknown>) => {
-      await f(fast);
-      await f(ref);
-      expect(await stored(fast)).toEqual(await stored(ref));
-    };
+    const { fast, ref, both } = workers('ten-thousand');
     const at = async (ms: number) =>
       both(async (w) => {
         w.host.clock = ms;
@@ -154,13 +163,7 @@ describe('a 10 000-message thread', () => {
     const now = t('10:00:00', '2026-11-20');
     const { dy, history } = nightThread('night', now);
     const d19 = (hms: string) => t(hms, '2026-11-19');
-    const fast = worker('night-fast', false);
-    const ref = worker('night-ref', true);
-    const both = async (f: (w: Worker) => Promise<unknown>) => {
-      await f(fast);
-      await f(ref);
-      expect(await stored(fast)).toEqual(await stored(ref));
-    };
+    const { fast, both } = workers('night');
     const at = (ms: number) =>
       both(async (w) => {
         w.host.clock = ms;
@@ -200,13 +203,7 @@ describe('a 10 000-message thread', () => {
     const { dy, history } = nightThread('night2', now);
     const d19 = (hms: string) => t(hms, '2026-11-19');
     history.push(dy('buyer', d19('23:59:50')));
-    const fast = worker('night2-fast', false);
-    const ref = worker('night2-ref', true);
-    const both = async (f: (w: Worker) => Promise<unknown>) => {
-      await f(fast);
-      await f(ref);
-      expect(await stored(fast)).toEqual(await stored(ref));
-    };
+    const { fast, both } = workers('night2');
     await both(async (w) => {
       w.host.clock = now;
       await w.s.health(dyWatching, 7);
@@ -241,13 +238,7 @@ describe('a long thread is cut at the latest midnight that is exact', () => {
   const today = history().filter((x) => x.at >= t('00:00:00', '2026-11-20')).length;
 
   async function pair(name: string, thread: ChatEvent[]) {
-    const fast = worker(`${name}-fast`, false);
-    const ref = worker(`${name}-ref`, true);
-    const both = async (f: (w: Worker) => Promise<unknown>) => {
-      await f(fast);
-      await f(ref);
-      expect(await stored(fast)).toEqual(await stored(ref));
-    };
+    const { fast, ref, both } = workers(name);
     const at = (ms: number) =>
       both(async (w) => {
         w.host.clock = ms;

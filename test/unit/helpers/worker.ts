@@ -8,7 +8,7 @@ import type { Recompute } from '../../../lib/background/recompute';
 import { Sentinel } from '../../../lib/background/sentinel';
 import { SentinelDB } from '../../../lib/db/schema';
 import type { EventsMessage, HealthMessage } from '../../../lib/messages';
-import type { ChatEvent } from '../../../lib/model';
+import type { Author, ChatEvent, Platform } from '../../../lib/model';
 import { FakeHost } from './host';
 
 export const pddMsg = (events: ChatEvent[]): EventsMessage => ({
@@ -48,6 +48,26 @@ export function longThreadWorker(dbs: SentinelDB[], name: string, longThread: nu
   const rc = (s as unknown as { recomputer: Recompute }).recomputer;
   rc.longThread = longThread;
   return { db, host, s, rc };
+}
+
+/**
+ * Chat events of one buyer of `platform` in the shop 'shop-main', with ids `${prefix}1`, `${prefix}2`, … (timed by
+ * their ids; a buyer's question or an agent's answer as text).
+ */
+export function eventMaker(platform: Platform, buyer: string, prefix: string) {
+  let seq = 0;
+  return (author: Author, at: number, observedAt: number, extra: Partial<ChatEvent> = {}): ChatEvent => ({
+    platform,
+    account: 'shop-main',
+    buyer,
+    messageId: `${prefix}${++seq}`,
+    author,
+    at,
+    timeSource: 'id',
+    observedAt,
+    text: author === 'buyer' ? '在吗' : '在的',
+    ...extra,
+  });
 }
 
 const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : 1);
