@@ -173,6 +173,19 @@ export class ReadCache {
     return { tx, epoch: this.epoch };
   }
 
+  /**
+   * Claims the current read-write transaction as the continuation of `prev`'s (a recompute that wrote its clocks in
+   * one transaction and its units and aggregates in the next: `Staged.derived`): what `prev` wrote and was not told
+   * yet is this one's to `remember`, and what `prev` read is kept only if nothing was dropped since `prev` was
+   * claimed (the continuation keeps `prev`'s epoch).
+   */
+  continueClaim(prev: Claim | undefined): Claim | undefined {
+    if (!prev) return undefined;
+    if (this.unsettled === prev.tx) this.unsettled = null;
+    const next = this.claim();
+    return next && { tx: next.tx, epoch: prev.epoch };
+  }
+
   /** May `claim` be served copies of `table` now? (No other writer of it open, nothing dropped since the claim.) */
   private serves(claim: Claim | undefined, table: string): boolean {
     if (!claim || !this.active || claim.epoch !== this.epoch || !this.owned.has(claim.tx)) return false;

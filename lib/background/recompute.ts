@@ -5,6 +5,7 @@
  * mirrors must learn is returned (`Staged`). Free of chrome.*.
  */
 import Dexie from 'dexie';
+import { RECOMPUTE_KEY } from '../db/meta';
 import type { SentinelDB } from '../db/schema';
 import { absorbedCounters, evaluate, isCounter, lastNick, lateSighting, seenThrough } from '../engine';
 import { threadCompare } from '../engine/rounds';
@@ -66,11 +67,24 @@ export class Recompute {
 
   /** After a recompute committed: the threads it read and wrote are what the cache holds. */
   remember(staged: Staged): void {
-    this.cache.remember(staged.claim, staged.cache);
-    for (const [conv, key] of staged.judged ?? []) this.rememberJudged(conv, key);
+    this.rememberThreads(staged);
+    this.rememberDerived(staged);
+  }
+
+  /** After the transaction with the messages and clocks committed: the threads (`remember`'s first half). */
+  rememberThreads(staged: Staged): void {
     for (const t of staged.threads)
       if (t.base) this.threads.update(t.conv, t.base, t.events, t.put, t.deleted);
       else this.threads.set(t.conv, t.events);
+  }
+
+  /**
+   * After the units and aggregates committed too (in the same transaction, or in the next one: `Staged.derived`):
+   * what the read cache holds, and which threads were judged (`remember`'s second half).
+   */
+  rememberDerived(staged: Staged): void {
+    this.cache.remember(staged.claim, staged.cache);
+    for (const [conv, key] of staged.judged ?? []) this.rememberJudged(conv, key);
   }
 
   /**
@@ -88,7 +102,7 @@ export class Recompute {
     now: number,
     page?: PageBatch,
     pre: Prefetched = emptyPrefetch(),
-    opts: { commitEarly?: boolean } = {},
+    opts: { commitEarly?: boolean; deferDerived?: boolean } = {},
   ): Promise<Staged> {
     const db = this.db;
     const fresh = page?.added;
@@ -247,14 +261,6 @@ export class Recompute {
         update.convs.set(conv, { clock: clockRow, units: units.concat(changed) });
       }
     }
-    // Requests run in the order they are made: the units are written before the per-day aggregates may be rebuilt
-    // from them (a malformed row). Rollup and per-day deltas add up, so one delta for all conversations moves them as
-    // one per conversation would.
-    const writes = [
-      ...chunks(clockRows).map((c) => db.clocks.bulkPut(c)),
-      ...chunks(unitGone).map((c) => db.units.bulkDelete(c)),
-      ...chunks(unitPuts).map((c) => db.units.bulkPut(c)),
-    ];
     if (update) {
       for (const [k, rows] of pre.coverageRows) update.coverage.set(k, rows);
       if (pre.aggregates) {
@@ -263,14 +269,46 @@ export class Recompute {
       }
       if (pre.prunedBefore) update.prunedBefore = pre.prunedBefore;
     }
-    // The rows they write (or delete) are what the read cache holds of them after this.
-    const rollups = issueRollupDelta(db, replacedAll, changedAll, now, pre.aggregates?.rollups, update?.rollups);
-    const dayStats = issueDayStatsChange(db, replacedAll, changedAll, pre.aggregates?.dayStats, update?.dayStats);
+    // Requests run in the order they are made: the units are written before the per-day aggregates may be rebuilt
+    // from them (a malformed row). Rollup and per-day deltas add up, so one delta for all conversations moves them as
+    // one per conversation would. The rows they write (or delete) are what the read cache holds of them after this.
+    // Returns whether every request was made before it returned (none left to issue after a read).
+    const issueDerived = (): { issued: boolean; done: Promise<unknown> } => {
+      const writes = [
+        ...chunks(unitGone).map((c) => db.units.bulkDelete(c)),
+        ...chunks(unitPuts).map((c) => db.units.bulkPut(c)),
+      ];
+      const rollups = issueRollupDelta(db, replacedAll, changedAll, now, pre.aggregates?.rollups, update?.rollups);
+      const dayStats = issueDayStatsChange(db, replacedAll, changedAll, pre.aggregates?.dayStats, update?.dayStats);
+      return {
+        issued: rollups.issued && dayStats.issued,
+        done: Promise.all([...writes, rollups.done, dayStats.done]),
+      };
+    };
+    const clockWrites = chunks(clockRows).map((c) => db.clocks.bulkPut(c));
+    if (opts.deferDerived && (unitGone.length || unitPuts.length)) {
+      // The clocks now, the units and aggregates in the caller's next transaction (`Staged.derived`), marked as
+      // owed in the recompute queue until then (a start recomputes what is queued).
+      const owed = db.meta.put({ key: RECOMPUTE_KEY, value: convs });
+      if (opts.commitEarly) commitNow();
+      await Promise.all([...clockWrites, owed]);
+      staged.derived = {
+        convs,
+        run: async () => {
+          const derived = issueDerived();
+          const paid = db.meta.delete(RECOMPUTE_KEY);
+          if (opts.commitEarly && derived.issued) commitNow();
+          await Promise.all([derived.done, paid]);
+        },
+      };
+      return staged;
+    }
+    const derived = issueDerived();
     // Every request of the transaction made (the caller makes none after this: `commitEarly`): commit now, so the
     // browser commits right after the last write instead of after a round trip for each write's answer and the
     // auto-commit. Only when nothing is left to issue (a row to read or rebuild, a write still waiting for one).
-    if (opts.commitEarly && rollups.issued && dayStats.issued) commitNow();
-    await Promise.all([...writes, rollups.done, dayStats.done]);
+    if (opts.commitEarly && derived.issued) commitNow();
+    await Promise.all([...clockWrites, derived.done]);
     return staged;
   }
 
@@ -547,6 +585,12 @@ export interface Staged {
   /** For the read cache (a claimed transaction's): its claim and what it read and wrote. */
   claim?: Claim;
   cache?: CacheUpdate;
+  /**
+   * The units and aggregates not written yet (`deferDerived`: the transaction wrote the messages, the clocks and
+   * `meta.recompute` = `convs` only): `run` issues them and clears the mark, inside the caller's next read-write
+   * transaction over `DERIVED_TABLES`, in the same serial queue turn (nothing may write between the two).
+   */
+  derived?: { convs: string[]; run(): Promise<void> };
 }
 
 /** A conversation's thread as a recompute leaves it, for the thread cache once the transaction has committed. */
@@ -635,4 +679,9 @@ function sameUnit(a: UnitRow | undefined, b: UnitRow): boolean {
 
 export function RECOMPUTE_TABLES(db: SentinelDB) {
   return [db.events, db.clocks, db.units, db.rollups, db.dayStats, db.coverage, db.meta];
+}
+
+/** What `Staged.derived` writes (and may read: rollup and per-day rows, the units of a per-day row rebuilt). */
+export function DERIVED_TABLES(db: SentinelDB) {
+  return [db.units, db.rollups, db.dayStats, db.meta];
 }

@@ -26,7 +26,7 @@ import {
 import { BREACH_SHOWN_MS, UNKNOWN_SHOWN_MS } from '../shown';
 import { ClockPush } from './clock-push';
 import { TabRegistry } from './coverage';
-import { RECOMPUTE_TABLES, Recompute, emptyPrefetch, type Staged } from './recompute';
+import { DERIVED_TABLES, RECOMPUTE_TABLES, Recompute, emptyPrefetch, type Staged } from './recompute';
 import { rebuildRollups } from './rollups';
 import * as team from './team';
 import { Alerts, type AlertHost } from './alerts';
@@ -108,6 +108,11 @@ export class Sentinel {
    * message does not wait for a content script; the caller of the change that started one waits for it.
    */
   private pushes: Promise<void> = Promise.resolve();
+  /**
+   * Conversations whose units and aggregates an intake could not write after their clocks (`writeDerived`), nor
+   * repair: recomputed before the next intake (`repayOwed`), or at the next start (`meta.recompute` names them).
+   */
+  private readonly owed = new Set<string>();
 
   constructor(
     readonly db: SentinelDB,
@@ -297,6 +302,7 @@ export class Sentinel {
     await this.start();
     return this.serial(async () => {
       const now = this.env.now();
+      await this.repayOwed(now);
       const account = this.tabs.accountOf(msg.platform, msg.account, tabId, now);
       const rows: EventRow[] = msg.events.map((e) => {
         const x = { ...e, account };
@@ -376,15 +382,21 @@ export class Sentinel {
             now,
             { added: byConv, sighted, replaced, written },
             pre,
-            {
-              commitEarly: true,
-            },
+            // The units and aggregates after the badge (`writeDerived`): the clock is stored and shown first.
+            { commitEarly: true, deferDerived: true },
           ),
         ]);
         return { stored: fresh.size - staged.dropped, staged };
       });
-      if (staged) this.commit(staged, now);
-      await this.afterChange(now);
+      if (!staged) await this.afterChange(now);
+      else if (!staged.derived) {
+        this.commit(staged, now);
+        await this.afterChange(now);
+      } else {
+        this.commitClocks(staged, now);
+        this.recomputer.rememberThreads(staged);
+        await this.afterChange(now, () => this.writeDerived(staged, now));
+      }
       return { stored, conversations: staged?.convs ?? 0 };
     });
   }
@@ -529,9 +541,52 @@ export class Sentinel {
     this.commit(staged, now);
   }
 
+  /**
+   * The units and aggregates of an intake whose messages and clocks are committed (`Staged.derived`), in their own
+   * transaction, right after the badge is set (in the same serial turn: nothing writes between the two). When it
+   * fails, its conversations are recomputed in one transaction; when that fails too, `meta.recompute` (written with
+   * the clocks) still names them for the next start (`recomputeQueued`), and the next intake recomputes them first
+   * (`repayOwed`).
+   */
+  private async writeDerived(staged: Staged, now: number): Promise<void> {
+    const derived = staged.derived!;
+    try {
+      await this.db.transaction('rw', DERIVED_TABLES(this.db), async () => {
+        staged.claim = this.recomputer.cache.continueClaim(staged.claim);
+        await derived.run();
+      });
+      this.recomputer.rememberDerived(staged);
+    } catch {
+      await this.reloadMirrors(now).catch(() => undefined);
+      try {
+        await this.recompute(derived.convs, now);
+        await this.db.meta.delete(RECOMPUTE_KEY);
+      } catch (err) {
+        for (const c of derived.convs) this.owed.add(c);
+        throw err;
+      }
+    }
+  }
+
+  /**
+   * Recomputes the conversations whose units and aggregates an intake could not write (`owed`), before the next
+   * intake writes anything (its clocks would replace `meta.recompute`, which names them for a start).
+   */
+  private async repayOwed(now: number): Promise<void> {
+    if (!this.owed.size) return;
+    await this.recompute([...this.owed], now);
+    await this.db.meta.delete(RECOMPUTE_KEY);
+    this.owed.clear();
+  }
+
   /** After a recompute committed: the clocks and threads it wrote become what the mirrors hold. */
   private commit(staged: Staged, now: number): void {
     this.recomputer.remember(staged);
+    this.commitClocks(staged, now);
+  }
+
+  /** The clocks a committed recompute wrote become what the clock mirror holds. */
+  private commitClocks(staged: Staged, now: number): void {
     for (const c of staged.clocks) {
       if (isMirrored(c, now)) this.clockMirror.set(c.key, c);
       else this.clockMirror.delete(c.key);
@@ -582,12 +637,21 @@ export class Sentinel {
   }
 
   /** The badge, then alerts for what just became due, the single alarm and the tabs' clock lists. */
-  private async afterChange(now: number): Promise<void> {
+  private async afterChange(now: number, afterBadge?: () => Promise<void>): Promise<void> {
     const db = this.db;
     const open = this.clocksWith('pending', 'breached', now - BREACH_SHOWN_MS);
     this.hot = [...open].sort(byUrgency);
     this.blind = this.tabs.blind(now);
     await this.env.setBadge(this.badge(now));
+    // An intake's units and aggregates (`writeDerived`): before the alerts' own writes. Its failure is the caller's,
+    // once the alerts, the alarm and the tabs are seen to (their clocks are stored).
+    const derived = afterBadge
+      ? afterBadge().then(
+          () => null,
+          (err: unknown) => ({ err }),
+        )
+      : null;
+    const failed = await derived;
     // The bookkeeping writes (alertedFor / breachedFor) run here, inside the serial queue, as every write does.
     const { soon, breached } = await this.alerts.due(open, now, this.settings, (key, mark) =>
       db.clocks.update(key, mark),
@@ -597,6 +661,7 @@ export class Sentinel {
     // Sent now, in order; their answers are awaited outside the queue (`pushes`).
     const push = this.pushClocks(now).catch(() => undefined);
     this.pushes = Promise.all([this.pushes, push]).then(() => undefined);
+    if (failed) throw failed.err;
   }
 
   /** The open clocks of one account, for a workbench tab's in-page badges. */

@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BREACH_SHOWN_MS, Sentinel, REFRESH_MS, alarmChange } from '../../lib/background/sentinel';
 import { SentinelDB } from '../../lib/db/schema';
@@ -837,9 +838,12 @@ describe('Sentinel (background logic)', () => {
       host.clock = t('10:02:00');
       await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:02:00'))]));
       vi.restoreAllMocks();
-      expect(committed).toHaveLength(1);
+      // The messages and the clock, then (after the badge) the units and aggregates: each committed at its last write.
+      expect(committed).toHaveLength(2);
       expect(committed[0]!.stores).toContain('clocks');
       expect(committed[0]!.answered).toBe(false);
+      expect(committed[1]!.stores).toEqual(['dayStats', 'meta', 'rollups', 'units']);
+      expect(committed[1]!.answered).toBe(false);
       expect(host.badge.text).toBe('3:00');
       expect(await db.clocks.get('pdd|shop-main|buyerA')).toMatchObject({
         status: 'pending',
@@ -872,6 +876,96 @@ describe('Sentinel (background logic)', () => {
       expect(host.badge.text).toBe('3:00');
     });
 
+    /** An answered question, then the next one (10:02) with `host.setBadge` noting what is stored when it shows 3:00. */
+    async function nextQuestion(s: Sentinel) {
+      const conv = 'pdd|shop-main|buyerA';
+      await s.health(watching(), 7);
+      await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'))]));
+      host.clock = t('10:01:00');
+      await s.ingest(msg([ev('pdd', 'buyerA', 'human', t('10:01:00'))]));
+      const unitsOf = () => db.units.where('conv').equals(conv).sortBy('id');
+      const before = await unitsOf();
+      const seen: { clock: unknown; units: unknown; queued: unknown }[] = [];
+      const set = host.setBadge.bind(host);
+      host.setBadge = async (v) => {
+        if (v.text === '3:00')
+          seen.push({
+            clock: await db.clocks.get(conv),
+            units: await unitsOf(),
+            queued: (await db.meta.get('recompute'))?.value,
+          });
+        await set(v);
+      };
+      host.clock = t('10:02:00');
+      return { conv, before, seen, unitsOf, ask: () => s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:02:00'))])) };
+    }
+
+    /** Fails the next `times` rollup writes as a full disk does: the write's transaction aborts, nothing of it stored. */
+    const failRollups = (times: number) => {
+      let left = times;
+      const real = db.rollups.bulkPut.bind(db.rollups);
+      return vi.spyOn(db.rollups, 'bulkPut').mockImplementation(((...a: Parameters<typeof real>) => {
+        if (left-- <= 0) return real(...a);
+        Dexie.currentTransaction?.abort();
+        return Promise.reject(new Error('disk full (test)'));
+      }) as typeof real);
+    };
+
+    it("shows a new question's clock once it is stored, before its units and aggregates are (written next, in the same turn)", async () => {
+      const s = new Sentinel(db, host);
+      const { conv, before, seen, unitsOf, ask } = await nextQuestion(s);
+      await ask();
+      // At the badge: the clock stored, the units as before the question, the conversation named in the queue.
+      expect(seen).toHaveLength(1);
+      expect(seen[0]!.clock).toMatchObject({ status: 'pending', startedAt: t('10:02:00') });
+      expect(seen[0]!.units).toEqual(before);
+      expect(seen[0]!.queued).toEqual([conv]);
+      // Once the intake is done: its units, the aggregates that match the units, and the queue empty.
+      const after = await unitsOf();
+      expect(after).not.toEqual(before);
+      expect(after.some((u) => u.result === 'pending' && u.startAt === t('10:02:00'))).toBe(true);
+      expect(await db.meta.get('recompute')).toBeUndefined();
+      await expectRollupsMatchUnits(db);
+    });
+
+    it("repairs an intake whose units' transaction failed: the conversation is recomputed in the same turn", async () => {
+      const s = new Sentinel(db, host);
+      const { conv, before, unitsOf, ask } = await nextQuestion(s);
+      const fail = failRollups(1);
+      await ask();
+      expect(fail).toHaveBeenCalledTimes(2);
+      vi.restoreAllMocks();
+      expect(host.badge.text).toBe('3:00');
+      expect(await db.clocks.get(conv)).toMatchObject({ status: 'pending', startedAt: t('10:02:00') });
+      expect(await unitsOf()).not.toEqual(before);
+      expect(await db.meta.get('recompute')).toBeUndefined();
+      await expectRollupsMatchUnits(db);
+    });
+
+    it('owes what it could neither write nor repair: the next intake, or a restarted worker, recomputes it first', async () => {
+      for (const restart of [false, true]) {
+        db.close();
+        db = new SentinelDB(`${dbName}-${restart}`);
+        host = new FakeHost();
+        const s = new Sentinel(db, host);
+        const { conv, before, unitsOf, ask } = await nextQuestion(s);
+        failRollups(2);
+        await expect(ask()).rejects.toThrow('disk full');
+        vi.restoreAllMocks();
+        // The clock and message are stored, and shown; the units are as before, and the queue names the conversation.
+        expect(host.badge.text).toBe('3:00');
+        expect(await db.clocks.get(conv)).toMatchObject({ status: 'pending', startedAt: t('10:02:00') });
+        expect(await unitsOf()).toEqual(before);
+        expect((await db.meta.get('recompute'))?.value).toEqual([conv]);
+        if (restart) await new Sentinel(db, host).start();
+        // Another buyer's message (its own clocks would replace the queue): the owed conversation comes first.
+        else await s.ingest(msg([ev('pdd', 'buyerB', 'buyer', t('10:02:30'))]));
+        expect(await unitsOf()).not.toEqual(before);
+        expect(await db.meta.get('recompute')).toBeUndefined();
+        await expectRollupsMatchUnits(db);
+      }
+    });
+
     it('a message whose per-day row must be rebuilt (malformed) waits for the auto-commit: the rebuild reads in the same transaction', async () => {
       const s = new Sentinel(db, host);
       await s.health(watching(), 7);
@@ -886,7 +980,8 @@ describe('Sentinel (background logic)', () => {
       host.clock = t('10:02:00');
       await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:02:00'))]));
       vi.restoreAllMocks();
-      expect(committed).toEqual([]);
+      // The clock's transaction commits at its last write; the units' and aggregates' one by itself.
+      expect(committed.map((c) => c.stores.includes('clocks'))).toEqual([true]);
       expect(host.badge.text).toBe('3:00');
       expect(await db.clocks.get('pdd|shop-main|buyerA')).toMatchObject({
         status: 'pending',
