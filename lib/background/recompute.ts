@@ -8,7 +8,7 @@ import Dexie from 'dexie';
 import { RECOMPUTE_KEY } from '../db/meta';
 import type { SentinelDB } from '../db/schema';
 import { absorbedCounters, evaluate, isCounter, lastNick, lateSighting, seenThrough } from '../engine';
-import { threadCompare } from '../engine/rounds';
+import { betterTime, threadCompare } from '../engine/rounds';
 import { chinaDay, chinaDayStart } from '../engine/time';
 import { recentCut } from '../engine/window';
 import type { ClockRow, CoverageRow, CoverageSpan, EventRow, Platform, RollupRow, UnitRow } from '../model';
@@ -102,7 +102,7 @@ export class Recompute {
     now: number,
     page?: PageBatch,
     pre: Prefetched = emptyPrefetch(),
-    opts: { commitEarly?: boolean; deferDerived?: boolean } = {},
+    opts: { commitEarly?: boolean; deferDerived?: { owed: readonly string[] } } = {},
   ): Promise<Staged> {
     const db = this.db;
     const fresh = page?.added;
@@ -287,17 +287,22 @@ export class Recompute {
     };
     const clockWrites = chunks(clockRows).map((c) => db.clocks.bulkPut(c));
     if (opts.deferDerived && (unitGone.length || unitPuts.length)) {
-      // The clocks now, the units and aggregates in the caller's next transaction (`Staged.derived`), marked as
-      // owed in the recompute queue until then (a start recomputes what is queued).
-      const owed = db.meta.put({ key: RECOMPUTE_KEY, value: convs });
+      // The clocks now, the units and aggregates in the caller's next transaction (`Staged.derived`). Until then the
+      // recompute queue names these conversations, with those already owed (a start recomputes what is queued).
+      const mine = new Set(convs);
+      const keep = opts.deferDerived.owed.filter((c) => !mine.has(c));
+      const queued = db.meta.put({ key: RECOMPUTE_KEY, value: [...keep, ...convs] });
       if (opts.commitEarly) commitNow();
-      await Promise.all([...clockWrites, owed]);
+      await Promise.all([...clockWrites, queued]);
       staged.derived = {
         convs,
+        keep,
+        // Not committed early: a request that fails then aborts the whole transaction (Dexie handles a failed
+        // request's event itself, so after `commit()` the others would be stored and the queue entry gone, with
+        // aggregates the units do not give). It runs after the badge, so the round trip costs no latency.
         run: async () => {
           const derived = issueDerived();
-          const paid = db.meta.delete(RECOMPUTE_KEY);
-          if (opts.commitEarly && derived.issued) commitNow();
+          const paid = keep.length ? db.meta.put({ key: RECOMPUTE_KEY, value: keep }) : db.meta.delete(RECOMPUTE_KEY);
           await Promise.all([derived.done, paid]);
         },
       };
@@ -534,6 +539,29 @@ export interface PageBatch {
   written?: Promise<unknown>;
 }
 
+/**
+ * A message seen again (`e`) against its stored copy (`prev`): the row to store, or undefined when the stored copy
+ * stays (its time is as good). A better-timed copy replaces it with its time (`at`, `atLatest`, `timeSource`), keeping
+ * when it was first observed and what the background added (`seenAt`), and its old place is noted in `replaced`
+ * (`PageBatch.replaced`: by conversation, the earliest). Ingest and account moves.
+ */
+export function mergeSighting(
+  e: EventRow,
+  prev: EventRow | undefined,
+  replaced: Map<string, number>,
+): EventRow | undefined {
+  if (!prev) return e;
+  // A stored bound before its own time was left by an older merge (see below): any copy seen again repairs it.
+  const broken = prev.atLatest !== undefined && prev.atLatest < prev.at;
+  if (!broken && !betterTime(e, prev)) return undefined;
+  replaced.set(e.conv, Math.min(replaced.get(e.conv) ?? Infinity, prev.at));
+  const row: EventRow = { ...prev, ...e, observedAt: Math.min(prev.observedAt, e.observedAt) };
+  // Its time is the new copy's, whole: an exact time does not keep the old copy's bound (`atLatest`), which would
+  // leave the message untimed (a question that starts no clock) with a bound before its own time.
+  if (e.atLatest === undefined) delete row.atLatest;
+  return row;
+}
+
 /** What a recompute reads before it computes (`Recompute.prefetch`), filled in one batch. */
 export interface Prefetched {
   /** The first day that may be recomputed (`frozenBeforeDay`). */
@@ -587,10 +615,11 @@ export interface Staged {
   cache?: CacheUpdate;
   /**
    * The units and aggregates not written yet (`deferDerived`: the transaction wrote the messages, the clocks and
-   * `meta.recompute` = `convs` only): `run` issues them and clears the mark, inside the caller's next read-write
-   * transaction over `DERIVED_TABLES`, in the same serial queue turn (nothing may write between the two).
+   * `meta.recompute` = `keep` + `convs` only, `keep` being the conversations owed before, less these): `run` issues
+   * them and leaves `keep` in the queue, inside the caller's next read-write transaction over `DERIVED_TABLES`, in
+   * the same serial queue turn (nothing may write between the two).
    */
-  derived?: { convs: string[]; run(): Promise<void> };
+  derived?: { convs: string[]; keep: readonly string[]; run(): Promise<void> };
 }
 
 /** A conversation's thread as a recompute leaves it, for the thread cache once the transaction has committed. */

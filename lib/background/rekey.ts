@@ -5,9 +5,8 @@
  * (`RECOMPUTE_TABLES`) and `Sentinel`'s serial queue. Free of chrome.*.
  */
 import type { SentinelDB } from '../db/schema';
-import { betterTime } from '../engine/rounds';
 import { conversationKey, eventKey, type EventRow, type Platform } from '../model';
-import type { Recompute, Staged } from './recompute';
+import { mergeSighting, type Recompute, type Staged } from './recompute';
 import { applyDayStatsChange, applyRollupDelta } from './rollups';
 
 /**
@@ -37,12 +36,7 @@ export async function moveAccount(
   const replaced = new Map<string, number>();
   moved.forEach((e, i) => {
     const prev = existing[i];
-    const row = !prev
-      ? e
-      : betterTime(e, prev)
-        ? { ...prev, ...e, observedAt: Math.min(prev.observedAt, e.observedAt) }
-        : prev;
-    if (prev && row !== prev) replaced.set(row.conv, Math.min(replaced.get(row.conv) ?? Infinity, prev.at));
+    const row = mergeSighting(e, prev, replaced) ?? prev!;
     const list = added.get(row.conv);
     if (list) list.push(row);
     else added.set(row.conv, [row]);

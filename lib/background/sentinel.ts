@@ -10,7 +10,6 @@ import type { SentinelDB } from '../db/schema';
 import type { ClockRow, EventRow, TabRow } from '../model';
 import type { ExportBundle } from '../analytics/team';
 import { byUrgency, type Clock, type ClockStatus } from '../engine';
-import { betterTime } from '../engine/rounds';
 import { type ClocksMessage, type EventsMessage, type HealthMessage, type TabClock } from '../messages';
 import { conversationKey, eventKey, isUnrecognisedAccount, type Platform } from '../model';
 import { applyRuleEdits, effectiveRules } from '../rules';
@@ -26,7 +25,7 @@ import {
 import { BREACH_SHOWN_MS, UNKNOWN_SHOWN_MS } from '../shown';
 import { ClockPush } from './clock-push';
 import { TabRegistry } from './coverage';
-import { DERIVED_TABLES, RECOMPUTE_TABLES, Recompute, emptyPrefetch, type Staged } from './recompute';
+import { DERIVED_TABLES, RECOMPUTE_TABLES, Recompute, emptyPrefetch, mergeSighting, type Staged } from './recompute';
 import { rebuildRollups } from './rollups';
 import * as team from './team';
 import { Alerts, type AlertHost } from './alerts';
@@ -109,8 +108,9 @@ export class Sentinel {
    */
   private pushes: Promise<void> = Promise.resolve();
   /**
-   * Conversations whose units and aggregates an intake could not write after their clocks (`writeDerived`), nor
-   * repair: recomputed before the next intake (`repayOwed`), or at the next start (`meta.recompute` names them).
+   * Conversations whose units and aggregates are not written yet after their clocks (`writeDerived`): from the clocks'
+   * commit until their write or repair, and after both failed, until the next intake repays them (`repayOwed`) or the
+   * next start recomputes them (`meta.recompute` names them all).
    */
   private readonly owed = new Set<string>();
 
@@ -349,10 +349,8 @@ export class Sentinel {
         for (const r of rows) {
           sighted.set(r.conv, Math.max(sighted.get(r.conv) ?? -Infinity, r.observedAt));
           const prev = fresh.get(r.key) ?? cache.peek(r.conv)?.byKey.get(r.key) ?? readByKey.get(r.key);
-          if (!prev || betterTime(r, prev)) {
-            fresh.set(r.key, prev ? { ...prev, ...r, observedAt: Math.min(prev.observedAt, r.observedAt) } : r);
-            if (prev) replaced.set(r.conv, Math.min(replaced.get(r.conv) ?? Infinity, prev.at));
-          }
+          const row = mergeSighting(r, prev, replaced);
+          if (row) fresh.set(r.key, row);
         }
         const byConv = new Map<string, EventRow[]>();
         for (const r of fresh.values()) {
@@ -383,7 +381,7 @@ export class Sentinel {
             { added: byConv, sighted, replaced, written },
             pre,
             // The units and aggregates after the badge (`writeDerived`): the clock is stored and shown first.
-            { commitEarly: true, deferDerived: true },
+            { commitEarly: true, deferDerived: { owed: [...this.owed] } },
           ),
         ]);
         return { stored: fresh.size - staged.dropped, staged };
@@ -395,6 +393,8 @@ export class Sentinel {
       } else {
         this.commitClocks(staged, now);
         this.recomputer.rememberThreads(staged);
+        // Owed until written: whatever stops the write below, the next intake repays them (`repayOwed`).
+        for (const c of staged.derived.convs) this.owed.add(c);
         await this.afterChange(now, () => this.writeDerived(staged, now));
       }
       return { stored, conversations: staged?.convs ?? 0 };
@@ -544,9 +544,9 @@ export class Sentinel {
   /**
    * The units and aggregates of an intake whose messages and clocks are committed (`Staged.derived`), in their own
    * transaction, right after the badge is set (in the same serial turn: nothing writes between the two). When it
-   * fails, its conversations are recomputed in one transaction; when that fails too, `meta.recompute` (written with
-   * the clocks) still names them for the next start (`recomputeQueued`), and the next intake recomputes them first
-   * (`repayOwed`).
+   * fails (aborted whole: it is not committed early), its conversations are recomputed in one transaction; when that
+   * fails too, they stay owed: `meta.recompute` (written with the clocks) names them for the next start
+   * (`recomputeQueued`), and the next intake recomputes them first (`repayOwed`).
    */
   private async writeDerived(staged: Staged, now: number): Promise<void> {
     const derived = staged.derived!;
@@ -558,25 +558,34 @@ export class Sentinel {
       this.recomputer.rememberDerived(staged);
     } catch {
       await this.reloadMirrors(now).catch(() => undefined);
-      try {
-        await this.recompute(derived.convs, now);
-        await this.db.meta.delete(RECOMPUTE_KEY);
-      } catch (err) {
-        for (const c of derived.convs) this.owed.add(c);
-        throw err;
-      }
+      await this.repair(derived.convs, derived.keep, now);
     }
+    for (const c of derived.convs) this.owed.delete(c);
   }
 
   /**
-   * Recomputes the conversations whose units and aggregates an intake could not write (`owed`), before the next
-   * intake writes anything (its clocks would replace `meta.recompute`, which names them for a start).
+   * Recomputes conversations whose units and aggregates were not written (their transaction aborted whole), in one
+   * transaction, then leaves `keep` in the recompute queue (the conversations still owed).
+   */
+  private async repair(convs: string[], keep: readonly string[], now: number): Promise<void> {
+    await this.recompute(convs, now);
+    if (keep.length) await this.db.meta.put({ key: RECOMPUTE_KEY, value: [...keep] });
+    else await this.db.meta.delete(RECOMPUTE_KEY);
+  }
+
+  /**
+   * Recomputes the conversations whose units and aggregates an intake could not write nor repair (`owed`), before
+   * the next intake writes. Best effort: when it fails they stay owed (and queued: the intake's clocks write them into
+   * `meta.recompute` with its own), and the intake goes on.
    */
   private async repayOwed(now: number): Promise<void> {
     if (!this.owed.size) return;
-    await this.recompute([...this.owed], now);
-    await this.db.meta.delete(RECOMPUTE_KEY);
-    this.owed.clear();
+    try {
+      await this.repair([...this.owed], [], now);
+      this.owed.clear();
+    } catch {
+      // Still owed; the recompute's failure reloaded the mirrors.
+    }
   }
 
   /** After a recompute committed: the clocks and threads it wrote become what the mirrors hold. */
@@ -642,16 +651,11 @@ export class Sentinel {
     const open = this.clocksWith('pending', 'breached', now - BREACH_SHOWN_MS);
     this.hot = [...open].sort(byUrgency);
     this.blind = this.tabs.blind(now);
-    await this.env.setBadge(this.badge(now));
-    // An intake's units and aggregates (`writeDerived`): before the alerts' own writes. Its failure is the caller's,
-    // once the alerts, the alarm and the tabs are seen to (their clocks are stored).
-    const derived = afterBadge
-      ? afterBadge().then(
-          () => null,
-          (err: unknown) => ({ err }),
-        )
-      : null;
-    const failed = await derived;
+    // A badge or an intake's units and aggregates (`writeDerived`, before the alerts' own writes) that fail are the
+    // caller's failure, once the rest is seen to: the units, the alerts, the alarm and the tabs do not wait on them.
+    const failure = (err: unknown) => ({ err });
+    let failed = await this.env.setBadge(this.badge(now)).then(() => null, failure);
+    if (afterBadge) failed = (await afterBadge().then(() => null, failure)) ?? failed;
     // The bookkeeping writes (alertedFor / breachedFor) run here, inside the serial queue, as every write does.
     const { soon, breached } = await this.alerts.due(open, now, this.settings, (key, mark) =>
       db.clocks.update(key, mark),
@@ -719,7 +723,8 @@ export class Sentinel {
    * incremental path is tested against).
    */
   async rebuildRollups(): Promise<void> {
-    await rebuildRollups(this.db, this.env.now());
+    await this.start();
+    await this.serial(() => rebuildRollups(this.db, this.env.now()));
   }
 }
 

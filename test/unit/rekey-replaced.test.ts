@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import type { PageBatch, Recompute, Staged } from '../../lib/background/recompute';
+import { mergeSighting, type PageBatch, type Recompute, type Staged } from '../../lib/background/recompute';
 import { moveAccount } from '../../lib/background/rekey';
 import { SentinelDB } from '../../lib/db/schema';
 import { conversationKey, eventKey, type EventRow } from '../../lib/model';
@@ -56,5 +56,39 @@ describe('an account move', () => {
       (await db.events.get(eventKey({ platform: 'douyin', account: 'shop', buyer: 'b', messageId: 'r1' } as EventRow)))
         ?.at,
     ).toBe(t('10:00:20'));
+  });
+});
+
+describe('a message seen again (mergeSighting: ingest and account moves)', () => {
+  it('stores a new message, keeps a stored copy timed as well, and replaces a worse-timed one noting its old place', () => {
+    const replaced = new Map<string, number>();
+    const exact = row('shop', 'r1', t('10:00:20'), { observedAt: t('10:01:00') });
+    const uncertain = row('shop', 'r1', t('09:58:20'), {
+      timeSource: 'stamp',
+      atLatest: t('10:00:50'),
+      observedAt: t('10:00:55'),
+    });
+    // New: stored as it came, nothing replaced.
+    expect(mergeSighting(exact, undefined, replaced)).toBe(exact);
+    // The same time again, or a worse one: the stored copy stays.
+    expect(mergeSighting({ ...exact, observedAt: t('10:02:00') }, exact, replaced)).toBeUndefined();
+    expect(mergeSighting(uncertain, exact, replaced)).toBeUndefined();
+    expect(replaced.size).toBe(0);
+    // Better timed: its time, the earliest observation of the two, and the old copy's place noted.
+    const merged = mergeSighting(exact, uncertain, replaced)!;
+    expect(merged).toMatchObject({ at: t('10:00:20'), timeSource: 'id', observedAt: t('10:00:55') });
+    expect(merged.atLatest).toBeUndefined();
+    expect(replaced).toEqual(new Map([[exact.conv, t('09:58:20')]]));
+    // A stored copy whose bound lies before its own time (left by an older merge) is replaced by the same copy.
+    const broken = { ...exact, timeSource: 'stamp' as const, atLatest: t('10:00:00') };
+    const again = { ...exact, timeSource: 'stamp' as const };
+    expect(mergeSighting(again, broken, new Map())).toEqual({ ...again, observedAt: exact.observedAt });
+    // The earliest old place of the conversation is kept.
+    mergeSighting(
+      row('shop', 'r2', t('10:05:00')),
+      row('shop', 'r2', t('10:04:00'), { atLatest: t('10:06:00') }),
+      replaced,
+    );
+    expect(replaced).toEqual(new Map([[exact.conv, t('09:58:20')]]));
   });
 });

@@ -449,6 +449,39 @@ describe('platform-rules.md §3.7, sentence by sentence', () => {
     });
   });
 
+  it('"… never invented": but the same question shown later with its time is a question from that time', async () => {
+    const s = new Sentinel(db, host);
+    const opened = t('10:00:00');
+    host.clock = opened;
+    await s.health(watching(), 7);
+    const untimed = ev('pdd', 'U', 'buyer', t('09:59:00'), {
+      messageId: 'm1',
+      timeSource: 'observed',
+      atLatest: opened,
+      observedAt: opened,
+    });
+    await s.ingest(msg([untimed]));
+    expect(await db.clocks.get(`pdd|${ACCOUNT}|U`)).toMatchObject({ status: 'idle' });
+    // The page now shows its stamp (the same message): its time replaces the bound, whole.
+    host.clock = t('10:00:30');
+    const timed = ev('pdd', 'U', 'buyer', t('10:00:10'), {
+      messageId: 'm1',
+      timeSource: 'stamp',
+      observedAt: host.clock,
+    });
+    expect('atLatest' in timed).toBe(false);
+    await s.ingest(msg([timed]));
+    const [row, ...more] = await db.events.toArray();
+    expect(more).toEqual([]);
+    expect(row).toMatchObject({ at: t('10:00:10'), timeSource: 'stamp', observedAt: opened });
+    expect(row!.atLatest).toBeUndefined();
+    expect(await db.clocks.get(`pdd|${ACCOUNT}|U`)).toMatchObject({
+      status: 'pending',
+      startedAt: t('10:00:10'),
+      waitingMessages: 1,
+    });
+  });
+
   it('"a wait whose start the page does show (a message timestamp …) is counted from that start even if it began before the tab was watched"', async () => {
     const s = new Sentinel(db, host);
     const opened = t('10:02:00');

@@ -838,12 +838,11 @@ describe('Sentinel (background logic)', () => {
       host.clock = t('10:02:00');
       await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:02:00'))]));
       vi.restoreAllMocks();
-      // The messages and the clock, then (after the badge) the units and aggregates: each committed at its last write.
-      expect(committed).toHaveLength(2);
+      // The messages and the clock, committed at their last write; then (after the badge) the units and aggregates,
+      // left to the auto-commit (a failed request then aborts them whole).
+      expect(committed).toHaveLength(1);
       expect(committed[0]!.stores).toContain('clocks');
       expect(committed[0]!.answered).toBe(false);
-      expect(committed[1]!.stores).toEqual(['dayStats', 'meta', 'rollups', 'units']);
-      expect(committed[1]!.answered).toBe(false);
       expect(host.badge.text).toBe('3:00');
       expect(await db.clocks.get('pdd|shop-main|buyerA')).toMatchObject({
         status: 'pending',
@@ -964,6 +963,43 @@ describe('Sentinel (background logic)', () => {
         expect(await db.meta.get('recompute')).toBeUndefined();
         await expectRollupsMatchUnits(db);
       }
+    });
+
+    it('an owed conversation whose repayment fails too does not stop the next intake: both stay queued, then repaid', async () => {
+      const s = new Sentinel(db, host);
+      const { conv, before, unitsOf, ask } = await nextQuestion(s);
+      failRollups(3);
+      await expect(ask()).rejects.toThrow('disk full');
+      // B's message: A's repayment fails (the third failure), B's own intake goes on and is stored and shown.
+      await s.ingest(msg([ev('pdd', 'buyerB', 'buyer', t('10:02:30'))]));
+      vi.restoreAllMocks();
+      expect(await db.clocks.get('pdd|shop-main|buyerB')).toMatchObject({ status: 'pending' });
+      expect(await unitsOf()).toEqual(before);
+      expect((await db.meta.get('recompute'))?.value).toEqual([conv]);
+      // The next intake repays A.
+      host.clock = t('10:02:40');
+      await s.ingest(msg([ev('pdd', 'buyerB', 'buyer', t('10:02:40'))]));
+      expect(await unitsOf()).not.toEqual(before);
+      expect(await db.meta.get('recompute')).toBeUndefined();
+      await expectRollupsMatchUnits(db);
+    });
+
+    it('writes the units and aggregates even when setting the badge fails, and sees to the alarm', async () => {
+      const s = new Sentinel(db, host);
+      const { conv, before, unitsOf, ask } = await nextQuestion(s);
+      host.setBadge = async () => {
+        throw new Error('no badge (test)');
+      };
+      const armed: (number | null)[] = [];
+      host.setAlarm = async (when) => {
+        armed.push(when);
+      };
+      await expect(ask()).rejects.toThrow('no badge');
+      expect(await db.clocks.get(conv)).toMatchObject({ status: 'pending', startedAt: t('10:02:00') });
+      expect(await unitsOf()).not.toEqual(before);
+      expect(await db.meta.get('recompute')).toBeUndefined();
+      await expectRollupsMatchUnits(db);
+      expect(armed.length).toBeGreaterThan(0);
     });
 
     it('a message whose per-day row must be rebuilt (malformed) waits for the auto-commit: the rebuild reads in the same transaction', async () => {
