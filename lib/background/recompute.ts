@@ -115,6 +115,7 @@ export class Recompute {
     }
     // Each conversation once (its stored units are read once, its deltas must count once).
     convs = [...new Set(convs)];
+    const owedConvs = new Set(opts.deferDerived?.owed ?? []);
     // Everything the loop reads, in one batch of parallel requests (what `pre` does not hold yet).
     await this.prefetch(pre, convs, now);
     const frozen = pre.frozen!;
@@ -144,7 +145,9 @@ export class Recompute {
       const rules = this.config().rules.platforms[platform];
       // A long thread (counted in `judged` whenever evaluated from yesterday's cut or whole); cut only with new messages.
       const isLongThread = events.length >= this.longThread && rules !== undefined;
-      const long = isLongThread && added.length > 0;
+      // A conversation still owed its units (`deferDerived.owed`) is evaluated whole: a cut would leave the owed
+      // days' units unwritten while the intake marks it paid.
+      const long = isLongThread && added.length > 0 && !owedConvs.has(conv);
       const ruleKey = rules === undefined ? -1 : rulesKey(this.config().rules.version, rules);
       // Where a message replaced by a better-timed copy was before (none: undefined).
       const moved = page?.replaced?.get(conv);
@@ -551,11 +554,20 @@ export function mergeSighting(
   replaced: Map<string, number>,
 ): EventRow | undefined {
   if (!prev) return e;
-  // A stored bound before its own time was left by an older merge (see below): any copy seen again repairs it.
-  const broken = prev.atLatest !== undefined && prev.atLatest < prev.at;
-  if (!broken && !betterTime(e, prev)) return undefined;
+  // A stored bound before its own time was left by an older merge (see below): its time is exact (the bound is the
+  // stale one), so the row is repaired first, then compared as any other.
+  let base = prev;
+  if (prev.atLatest !== undefined && prev.atLatest < prev.at) {
+    base = { ...prev };
+    delete base.atLatest;
+  }
+  if (!betterTime(e, base)) {
+    if (base === prev) return undefined;
+    replaced.set(e.conv, Math.min(replaced.get(e.conv) ?? Infinity, prev.at));
+    return base;
+  }
   replaced.set(e.conv, Math.min(replaced.get(e.conv) ?? Infinity, prev.at));
-  const row: EventRow = { ...prev, ...e, observedAt: Math.min(prev.observedAt, e.observedAt) };
+  const row: EventRow = { ...base, ...e, observedAt: Math.min(base.observedAt, e.observedAt) };
   // Its time is the new copy's, whole: an exact time does not keep the old copy's bound (`atLatest`), which would
   // leave the message untimed (a question that starts no clock) with a bound before its own time.
   if (e.atLatest === undefined) delete row.atLatest;

@@ -527,8 +527,16 @@ export class Sentinel {
   private earlyCommitted<T>(now: number, scope: () => Promise<T>): Promise<T> {
     return this.db.transaction('rw', RECOMPUTE_TABLES(this.db), scope).catch(async (err: unknown) => {
       await this.reloadMirrors(now).catch(() => undefined);
+      // An intake's clocks may have committed with its queue entry and not its units: what the queue names is owed.
+      await this.oweQueued().catch(() => undefined);
       throw err;
     });
+  }
+
+  /** The conversations `meta.recompute` names become owed (`owed`): the next intake recomputes them first. */
+  private async oweQueued(): Promise<void> {
+    const row = await this.db.meta.get(RECOMPUTE_KEY);
+    if (Array.isArray(row?.value)) for (const c of row.value) if (typeof c === 'string') this.owed.add(c);
   }
 
   private async recompute(convs: string[], now: number): Promise<void> {
@@ -654,7 +662,10 @@ export class Sentinel {
     // A badge or an intake's units and aggregates (`writeDerived`, before the alerts' own writes) that fail are the
     // caller's failure, once the rest is seen to: the units, the alerts, the alarm and the tabs do not wait on them.
     const failure = (err: unknown) => ({ err });
-    let failed = await this.env.setBadge(this.badge(now)).then(() => null, failure);
+    let failed = await new Promise<void>((shown) => shown(this.env.setBadge(this.badge(now)))).then(
+      () => null,
+      failure,
+    );
     if (afterBadge) failed = (await afterBadge().then(() => null, failure)) ?? failed;
     // The bookkeeping writes (alertedFor / breachedFor) run here, inside the serial queue, as every write does.
     const { soon, breached } = await this.alerts.due(open, now, this.settings, (key, mark) =>

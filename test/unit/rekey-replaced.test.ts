@@ -83,6 +83,16 @@ describe('a message seen again (mergeSighting: ingest and account moves)', () =>
     const broken = { ...exact, timeSource: 'stamp' as const, atLatest: t('10:00:00') };
     const again = { ...exact, timeSource: 'stamp' as const };
     expect(mergeSighting(again, broken, new Map())).toEqual({ ...again, observedAt: exact.observedAt });
+    // Such a broken row seen again untimed (history) keeps its exact time: the stale bound goes, the stamp stays.
+    const untimed = row('shop', 'r1', t('09:59:00'), {
+      timeSource: 'observed',
+      atLatest: t('10:05:00'),
+      observedAt: t('10:05:00'),
+      historical: true,
+    });
+    const kept = mergeSighting(untimed, broken, new Map())!;
+    expect(kept).toMatchObject({ at: exact.at, timeSource: 'stamp' });
+    expect(kept.atLatest).toBeUndefined();
     // The earliest old place of the conversation is kept.
     mergeSighting(
       row('shop', 'r2', t('10:05:00')),

@@ -984,22 +984,80 @@ describe('Sentinel (background logic)', () => {
       await expectRollupsMatchUnits(db);
     });
 
-    it('writes the units and aggregates even when setting the badge fails, and sees to the alarm', async () => {
+    for (const sync of [false, true])
+      it(`writes the units and aggregates even when setting the badge fails${sync ? ' at once' : ''}, and sees to the alarm`, async () => {
+        const s = new Sentinel(db, host);
+        const { conv, before, unitsOf, ask } = await nextQuestion(s);
+        host.setBadge = sync
+          ? () => {
+              throw new Error('no badge (test)');
+            }
+          : async () => {
+              throw new Error('no badge (test)');
+            };
+        const armed: (number | null)[] = [];
+        host.setAlarm = async (when) => {
+          armed.push(when);
+        };
+        await expect(ask()).rejects.toThrow('no badge');
+        expect(await db.clocks.get(conv)).toMatchObject({ status: 'pending', startedAt: t('10:02:00') });
+        expect(await unitsOf()).not.toEqual(before);
+        expect(await db.meta.get('recompute')).toBeUndefined();
+        await expectRollupsMatchUnits(db);
+        expect(armed.length).toBeGreaterThan(0);
+      });
+
+    it('a clock write failing after its early commit leaves the conversation queued and owed: the next intake repays it', async () => {
       const s = new Sentinel(db, host);
       const { conv, before, unitsOf, ask } = await nextQuestion(s);
-      host.setBadge = async () => {
-        throw new Error('no badge (test)');
-      };
-      const armed: (number | null)[] = [];
-      host.setAlarm = async (when) => {
-        armed.push(when);
-      };
-      await expect(ask()).rejects.toThrow('no badge');
+      // The clock's request fails after the transaction began to commit: the message and the queue entry are stored.
+      vi.spyOn(db.clocks, 'bulkPut').mockImplementationOnce((() =>
+        Promise.reject(new Error('clock write failed (test)'))) as unknown as typeof db.clocks.bulkPut);
+      await expect(ask()).rejects.toThrow('clock write failed');
+      vi.restoreAllMocks();
+      expect((await db.meta.get('recompute'))?.value).toEqual([conv]);
+      expect(await unitsOf()).toEqual(before);
+      // Another buyer's message: A is repaid first, then B's own intake.
+      host.clock = t('10:02:30');
+      await s.ingest(msg([ev('pdd', 'buyerB', 'buyer', t('10:02:30'))]));
       expect(await db.clocks.get(conv)).toMatchObject({ status: 'pending', startedAt: t('10:02:00') });
       expect(await unitsOf()).not.toEqual(before);
       expect(await db.meta.get('recompute')).toBeUndefined();
       await expectRollupsMatchUnits(db);
-      expect(armed.length).toBeGreaterThan(0);
+    });
+
+    it("evaluates a conversation still owed its units whole: a long thread's cut would leave the owed day unwritten", async () => {
+      const s = new Sentinel(db, host);
+      const day = 86_400_000;
+      (s as unknown as { recomputer: { longThread: number } }).recomputer.longThread = 2;
+      const conv = 'pdd|shop-main|A';
+      const say = async (at: number, events: ChatEvent[]) => {
+        host.clock = at;
+        await s.health(watching(), 7);
+        return s.ingest(msg(events));
+      };
+      // Yesterday's history, then this evening's question and answer, whose units are never written (their
+      // transaction and its repair fail), then tomorrow morning's question, whose intake's repayment fails too.
+      for (const [at, who] of [
+        ['22:30:00', 'buyer'],
+        ['22:31:00', 'human'],
+        ['22:33:00', 'buyer'],
+        ['22:34:00', 'human'],
+      ] as const)
+        await say(t(at) - day, [ev('pdd', 'A', who, t(at) - day)]);
+      host.clock = t('22:50:00');
+      await s.health(watching(), 7);
+      failRollups(3);
+      host.clock = t('22:51:00');
+      await expect(
+        s.ingest(msg([ev('pdd', 'A', 'buyer', t('22:50:00')), ev('pdd', 'A', 'human', t('22:51:00'))])),
+      ).rejects.toThrow('disk full');
+      await say(t('08:05:00') + day, [ev('pdd', 'A', 'buyer', t('08:05:00') + day)]);
+      vi.restoreAllMocks();
+      const units = await db.units.where('conv').equals(conv).toArray();
+      expect(units.some((u) => u.startAt === t('22:50:00'))).toBe(true);
+      expect(await db.meta.get('recompute')).toBeUndefined();
+      await expectRollupsMatchUnits(db);
     });
 
     it('a message whose per-day row must be rebuilt (malformed) waits for the auto-commit: the rebuild reads in the same transaction', async () => {
