@@ -561,16 +561,15 @@ export function mergeSighting(
     base = { ...prev };
     delete base.atLatest;
   }
-  if (!betterTime(e, base)) {
-    if (base === prev) return undefined;
-    replaced.set(e.conv, Math.min(replaced.get(e.conv) ?? Infinity, prev.at));
-    return base;
-  }
+  let row: EventRow;
+  if (betterTime(e, base)) {
+    row = { ...base, ...e, observedAt: Math.min(base.observedAt, e.observedAt) };
+    // Its time is the new copy's, whole: an exact time does not keep the old copy's bound (`atLatest`), which would
+    // leave the message untimed (a question that starts no clock) with a bound before its own time.
+    if (e.atLatest === undefined) delete row.atLatest;
+  } else if (base !== prev) row = base;
+  else return undefined;
   replaced.set(e.conv, Math.min(replaced.get(e.conv) ?? Infinity, prev.at));
-  const row: EventRow = { ...base, ...e, observedAt: Math.min(base.observedAt, e.observedAt) };
-  // Its time is the new copy's, whole: an exact time does not keep the old copy's bound (`atLatest`), which would
-  // leave the message untimed (a question that starts no clock) with a bound before its own time.
-  if (e.atLatest === undefined) delete row.atLatest;
   return row;
 }
 

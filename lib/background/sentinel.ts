@@ -506,9 +506,8 @@ export class Sentinel {
    * keep their stored results, as in every recompute. A damaged row is dropped.
    */
   private async recomputeQueued(now: number): Promise<void> {
-    const row = await this.db.meta.get(RECOMPUTE_KEY);
-    if (!row) return;
-    const convs = Array.isArray(row.value) ? row.value.filter((c): c is string => typeof c === 'string') : [];
+    const convs = await this.queued();
+    if (!convs) return;
     for (let i = 0; i < convs.length; i += RECOMPUTE_SLICE) {
       await this.recompute(convs.slice(i, i + RECOMPUTE_SLICE), now);
       const done = i + RECOMPUTE_SLICE;
@@ -535,8 +534,14 @@ export class Sentinel {
 
   /** The conversations `meta.recompute` names become owed (`owed`): the next intake recomputes them first. */
   private async oweQueued(): Promise<void> {
+    for (const c of (await this.queued()) ?? []) this.owed.add(c);
+  }
+
+  /** The conversations `meta.recompute` names (undefined: no entry; what is not a conversation key is left out). */
+  private async queued(): Promise<string[] | undefined> {
     const row = await this.db.meta.get(RECOMPUTE_KEY);
-    if (Array.isArray(row?.value)) for (const c of row.value) if (typeof c === 'string') this.owed.add(c);
+    if (!row) return undefined;
+    return Array.isArray(row.value) ? row.value.filter((c): c is string => typeof c === 'string') : [];
   }
 
   private async recompute(convs: string[], now: number): Promise<void> {
