@@ -119,7 +119,8 @@ describe('analytics page with seeded data', () => {
     expect(await page.locator('#ana-heat-volume caption').textContent()).toBe('咨询量（合计 31）');
 
     // Handling time from the reply gaps: 28 replies × 120 s (capped) over 30 inquiries = 112 s.
-    expect(await page.locator('.rs-aht').getAttribute('data-aht')).toBe('112.0');
+    // The handling time is estimated from the week's messages, read after the first paint: wait for it.
+    await expect.poll(() => page.locator('.rs-aht').getAttribute('data-aht')).toBe('112.0');
     const expected = agentsNeeded(30, 112, 180, 0.8).agents;
     expect(expected).toBe(2);
     expect(await page.locator(`#ana-staff [data-cell="${wd}-10"]`).textContent()).toBe(String(expected));
