@@ -1,13 +1,15 @@
 /**
- * Why a latency sample is slow (a diagnostic, not a goal): latency samples (scripts/bench/latency.ts) while the
- * service worker is profiled (V8 CPU profile over CDP), with every read-write IndexedDB transaction of the worker
- * (created, scope, completed), every message and port message it receives (type, time) and every badge set noted
- * in the worker. A marker function run at the profile's start and end maps the profile's clock to the samples'
- * (`performance.timeOrigin + performance.now()`). Saves one JSON (`--save=FILE`: the profile, the notes, the
- * marks) for /tmp-style analysis (scripts/bench/tail-timeline.mjs prints per-sample timelines).
+ * Why a latency sample is slow (a diagnostic, not a goal): the latency bench's samples (scripts/bench/latency.ts)
+ * while the service worker is profiled (V8 CPU profile over CDP) and notes, in the worker, every read-write IndexedDB
+ * transaction (its first request and its end, its stores), every message and port message it receives (type, time)
+ * and every badge set. A named busy loop run at the profile's start and end maps the profile's clock onto the
+ * samples' (`performance.timeOrigin + performance.now()`). Saves one JSON (`--save=FILE`) that
+ * scripts/bench/tail-report.ts reads (bench-results/2026-12-05f-tail.md).
  *
- *   NODE_OPTIONS=--experimental-websocket npx jiti scripts/bench/profile-tail.ts [--samples=100]
- *     [--url=/pdd/large.html?rows=1000&messages=10000&rate=0] [--ext=DIR] [--interval=100] [--profile=0] [--trace=1] [--heap=1] [--jsflags=--trace-gc] --save=FILE
+ *   NODE_OPTIONS=--experimental-websocket npx jiti scripts/bench/profile-tail.ts --save=FILE [--samples=100]
+ *     [--url=/pdd/large.html?rows=1000&messages=10000&rate=0] [--ext=DIR] [--interval=100 (µs)] [--profile=0]
+ *     [--trace=1: a browser-wide Chromium trace too] [--heap=1: sampled allocations, garbage included]
+ *     [--jsflags=--trace-gc: run with DEBUG=pw:browser to see its lines] [--css=STYLE added to the page]
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -142,6 +144,7 @@ async function main() {
     await page.goto(`${server.url}${arg('url', '/pdd/large.html?rows=1000&messages=10000&rate=0')}`, {
       timeout: 120_000,
     });
+    if (arg('css', '')) await page.addStyleTag({ content: arg('css', '') });
     await sleep(3000);
     for (
       let stored = -1, n = await eventCount(sw), end = Date.now() + 120_000;
