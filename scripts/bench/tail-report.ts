@@ -99,10 +99,15 @@ if (p) {
   for (let i = 0; i < p.samples.length; i++) times.push((t += p.timeDeltas[i]!) / 1000);
   // The profile's clock (and the trace's: both base::TimeTicks) against the samples' (epoch ms), from the marks.
   const markTimes = times.filter((_, i) => onStack(p.samples[i]!, 'tailMarkSpin'));
-  const a0 = markTimes[0]!;
-  const a1 = markTimes.filter((x, i) => i === 0 || x - markTimes[i - 1]! > 50).pop()!;
-  const slope = (a1 - saved.marks[1] - (a0 - saved.marks[0])) / (a1 - a0);
-  const toProfile = (e: number) => e + (a0 - saved.marks[0]) + slope * (e - saved.marks[0]);
+  // The start of each run of the marker's samples; a run the sampler missed (it may start a little late) leaves
+  // one: then a constant offset from it.
+  const runs = markTimes.filter((x, i) => i === 0 || x - markTimes[i - 1]! > 50);
+  if (!runs.length) throw new Error('no marker in the profile');
+  const atEnd = runs.length === 1 && times[times.length - 1]! - runs[0]! < runs[0]! - times[0]!;
+  const a0 = runs[0]!;
+  const o0 = a0 - saved.marks[atEnd ? 1 : 0];
+  const slope = runs.length > 1 ? (runs[runs.length - 1]! - saved.marks[1] - o0) / (runs[runs.length - 1]! - a0) : 0;
+  const toProfile = (e: number) => e + o0 + slope * (e - saved.marks[atEnd ? 1 : 0]);
   const trace = saved.trace ?? [];
   const processName = new Map<number, string>();
   for (const e of trace) if (e.ph === 'M' && e.name === 'process_name') processName.set(e.pid, e.args?.name ?? '');
