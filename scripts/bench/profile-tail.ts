@@ -10,8 +10,10 @@
  *     [--url=/pdd/large.html?rows=1000&messages=10000&rate=0] [--ext=DIR] [--interval=100 (µs)] [--profile=0]
  *     [--trace=1: a browser-wide Chromium trace too] [--heap=1: sampled allocations, garbage included]
  *     [--jsflags=--trace-gc: run with DEBUG=pw:browser to see its lines] [--css=STYLE added to the page]
+ *     [--sched=1: the worker thread's run and runqueue-wait times from /proc, every 2 ms]
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Worker } from 'playwright-core';
 import { seedSettings } from '../../test/e2e/db';
@@ -113,6 +115,26 @@ const mark = (sw: Worker) =>
     return tailMarkSpin();
   });
 
+/** The schedstat file of the extension's service worker thread, in the browser launched on `userDataDir`. */
+function workerThreadSchedstat(userDataDir: string): string {
+  const seen: string[] = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let cmd: string;
+    try {
+      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (!cmd.includes(userDataDir) || !cmd.includes('--type=renderer')) continue;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      seen.push(`${pid}/${tid} ${name}`);
+      if (/^ServiceWorker/i.test(name)) return `/proc/${pid}/task/${tid}/schedstat`;
+    }
+  }
+  throw new Error(`no service worker thread among ${seen.join(', ')}`);
+}
+
 async function eventCount(sw: Worker): Promise<number> {
   return sw.evaluate(
     () =>
@@ -131,7 +153,12 @@ async function eventCount(sw: Worker): Promise<number> {
 async function main() {
   const server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
   const dir = arg('ext', '') || (await extensionCopy());
+  // --sched=1: the kernel's own account of the worker's thread (/proc/…/schedstat: time on a CPU, time runnable
+  // waiting for one), read every 2 ms from here; its profile directory is ours, to find its processes.
+  const sched = arg('sched', '0') !== '0';
+  const userDataDir = mkdtempSync(path.join(tmpdir(), 'rs-tail-'));
   const ext = await launchExtension({
+    userDataDir,
     extensionDir: dir,
     args: [`--remote-debugging-port=${PORT}`, ...(arg('jsflags', '') ? [`--js-flags=${arg('jsflags', '')}`] : [])],
   });
@@ -192,6 +219,15 @@ async function main() {
         includeObjectsCollectedByMajorGC: true,
         includeObjectsCollectedByMinorGC: true,
       });
+    const schedNotes: { t: number; run: number; wait: number }[] = [];
+    let schedTimer: NodeJS.Timeout | undefined;
+    if (sched) {
+      const file = workerThreadSchedstat(userDataDir);
+      schedTimer = setInterval(() => {
+        const [run, wait] = readFileSync(file, 'utf8').split(' ').map(Number);
+        schedNotes.push({ t: performance.timeOrigin + performance.now(), run: run! / 1e6, wait: wait! / 1e6 });
+      }, 2);
+    }
     const marks = [await mark(sw)];
     await sw.evaluate(() => {
       const n = (globalThis as unknown as { __tail: Notes }).__tail;
@@ -209,6 +245,7 @@ async function main() {
       keepRaw: true,
     });
     marks.push(await mark(sw));
+    clearInterval(schedTimer);
     // The worker's and the page's V8 heaps at the end (which isolate is which in --js-flags=--trace-gc's output).
     const allocations = heap ? await cdp.send('HeapProfiler.stopSampling') : null;
     const heaps = {
@@ -224,7 +261,15 @@ async function main() {
     const notes = await sw.evaluate(() => (globalThis as unknown as { __tail: Notes }).__tail);
     writeFileSync(
       arg('save', '/tmp/tail.json'),
-      JSON.stringify({ marks, notes, raw: r.raw, profile, ...(tracing && { trace }), allocations }),
+      JSON.stringify({
+        marks,
+        notes,
+        raw: r.raw,
+        profile,
+        ...(tracing && { trace }),
+        allocations,
+        ...(sched && { sched: schedNotes }),
+      }),
     );
     console.log(
       JSON.stringify({
@@ -241,6 +286,7 @@ async function main() {
     await ext.close();
     await server.close();
     await cleanupTemps();
+    rmSync(userDataDir, { recursive: true, force: true });
   }
 }
 

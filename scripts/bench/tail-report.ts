@@ -7,7 +7,8 @@
  *      the worker's time on the CPU (100 µs samples), off it while runnable (the profile's gaps: threads not scheduled),
  *      idle (waiting for IndexedDB or the badge), its garbage collection, and the CPU the page's renderer main thread
  *      and the browser process used in the same windows;
- *   3. with a heap sampling (--heap=1): what the worker allocated per sample, by function.
+ *   3. with a heap sampling (--heap=1): what the worker allocated per sample, by function;
+ *   and with --sched=1 the kernel's account of the worker thread in the same tenths (on a CPU, runnable waiting).
  *
  *   npx jiti scripts/bench/tail-report.ts FILE.json
  */
@@ -34,6 +35,8 @@ interface Saved {
     args?: { name?: string };
   }[];
   allocations?: { profile: { head: HeapNode } } | null;
+  /** --sched=1: the worker thread's cumulative run and runqueue-wait times (ms), read every 2 ms. */
+  sched?: { t: number; run: number; wait: number }[];
 }
 interface HeapNode {
   callFrame: { functionName: string; lineNumber: number; columnNumber: number };
@@ -82,6 +85,41 @@ console.log(
   `second transaction (units, rollups, per-day), first request → complete: p50 ${q(second, 0.5)} / p95 ${q(second, 0.95)} / max ${q(second, 1)} ms`,
 );
 console.log(`read-write transactions: ${JSON.stringify(kinds)}; messages: ${JSON.stringify(types)}`);
+
+// 2a. The kernel's account (--sched=1): the worker thread's time on a CPU and runnable but waiting for one, in each
+// window (read every 2 ms outside the browser: a window's edges are interpolated).
+const sched = saved.sched ?? [];
+if (sched.length) {
+  const at = (t: number, k: 'run' | 'wait') => {
+    let i = sched.findIndex((x) => x.t >= t);
+    if (i <= 0) i = Math.max(1, i === -1 ? sched.length - 1 : 1);
+    const a = sched[i - 1]!;
+    const b = sched[i]!;
+    return a[k] + ((b[k] - a[k]) * (t - a.t)) / Math.max(1e-6, b.t - a.t);
+  };
+  const rows = samples
+    .map((s) => ({
+      worker: s.badge - s.recv,
+      run: at(s.badge, 'run') - at(s.recv, 'run'),
+      wait: at(s.badge, 'wait') - at(s.recv, 'wait'),
+    }))
+    .sort((a, b) => a.worker - b.worker);
+  const d = Math.ceil(rows.length / 10);
+  const mid = (rows.length >> 1) - (d >> 1);
+  console.log(
+    '| tenth (kernel) | worker part | worker thread on a CPU | runnable, waiting for a CPU | neither (idle) |',
+  );
+  for (const [name, l] of [
+    ['slowest', rows.slice(-d)],
+    ['middle', rows.slice(mid, mid + d)],
+    ['fastest', rows.slice(0, d)],
+  ] as const) {
+    const w = mean(l.map((r) => r.worker));
+    const run = mean(l.map((r) => r.run));
+    const wait = mean(l.map((r) => r.wait));
+    console.log(`| ${name} (n ${l.length}) | ${w} | ${run} | ${wait} | ${+(w - run - wait).toFixed(2)} |`);
+  }
+}
 
 // 2. Inside the slow windows.
 const p = saved.profile;
