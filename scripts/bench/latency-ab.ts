@@ -6,7 +6,8 @@
  * two distributions compare where two separate runs would not.
  *
  *   npx jiti scripts/bench/latency-ab.ts --a=DIR --b=DIR [--rounds=4] [--samples=100] [--url=/pdd/index.html?auto=0]
- *     [--raw=FILE: every pooled sample as JSON]
+ *     [--raw=FILE: every pooled sample as JSON] [--css-a=CSS] [--css-b=CSS: a style added to that build's page
+ *     once it has loaded, e.g. the same build twice with the page's rendering made cheaper in B]
  *
  * The large workbench (a 10 000-message thread): --url='/pdd/large.html?rows=1000&messages=10000&rate=0' (each round
  * first waits until the page's history is stored).
@@ -42,13 +43,14 @@ async function eventCount(ext: ExtensionHarness): Promise<number> {
   );
 }
 
-async function samplesOf(dir: string, url: string, n: number) {
+async function samplesOf(dir: string, url: string, n: number, css = '') {
   const ext = await launchExtension({ extensionDir: dir });
   try {
     await seedSettings(ext, ALL_DAY_PDD);
     await installProbes(await ext.serviceWorker()); // before the page: its link port is seen
     const page = await ext.context.newPage();
     await page.goto(url, { timeout: 120_000 });
+    if (css) await page.addStyleTag({ content: css });
     await sleep(3000);
     // A page with history (the large workbench): wait until it is stored, so samples measure live messages only.
     for (
@@ -80,7 +82,7 @@ async function main() {
   try {
     for (let r = 0; r < Number(arg('rounds', '4')); r++) {
       for (const k of r % 2 ? (['B', 'A'] as const) : (['A', 'B'] as const)) {
-        const s = await samplesOf(dirs[k], url, Number(arg('samples', '100')));
+        const s = await samplesOf(dirs[k], url, Number(arg('samples', '100')), arg(`css-${k.toLowerCase()}`, ''));
         if (s.failures.length) throw new Error(`${k}: ${s.failures.join('; ')}`);
         console.error(`round ${r + 1} ${k}: p50 ${s.totalMs?.p50} p95 ${s.totalMs?.p95}`);
         pooled[k].total.push(...(s.raw?.total ?? []));
