@@ -20,5 +20,9 @@ export default defineConfig({
     teardownTimeout: 30_000,
     fileParallelism: false,
     retry: 0,
+    // expect.poll waits for a state the page or the worker reaches asynchronously; vitest's default of 1 s is less
+    // than a slow or busy machine takes for some of them (the welcome page's switch to the stored language took
+    // longer under RS_E2E_SLOW=6 and CPU burners). A poll that names its own timeout keeps it.
+    expect: { poll: { timeout: 10_000 } },
   },
 });

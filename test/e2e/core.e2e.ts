@@ -158,15 +158,20 @@ describe('response clock in Chromium', () => {
     await ext.stopServiceWorkers();
     const stoppedAt = Date.now();
     const sw = await ext.serviceWorker({ wake: false, timeout: 3_000 });
+    // The badge's text outlives the worker: until the restarted one paints, it is the stopped one's last countdown,
+    // behind by the time the restart took. Only a countdown that agrees with the deadline is the restarted worker's.
+    const left = (at: number) => Math.ceil(((clock.dueAt as number) - at) / 1000);
     const b = await waitFor(
       'the badge from the restarted worker',
-      () => sw.evaluate(async () => ({ text: await chrome.action.getBadgeText({}) })),
-      (v) => badgeSeconds(v.text) !== null,
+      () =>
+        sw
+          .evaluate(async () => ({ text: await chrome.action.getBadgeText({}) }))
+          .then((v) => ({ ...v, at: Date.now() })),
+      (v) => badgeSeconds(v.text) !== null && Math.abs(badgeSeconds(v.text)! - left(v.at)) <= 2,
       Math.max(100, 3_000 - (Date.now() - stoppedAt)),
     );
     expect(Date.now() - stoppedAt).toBeLessThanOrEqual(3_000);
-    const expected = Math.ceil(((clock.dueAt as number) - Date.now()) / 1000);
-    expect(Math.abs(badgeSeconds(b.text)! - expected)).toBeLessThanOrEqual(2);
+    expect(Math.abs(badgeSeconds(b.text)! - left(b.at))).toBeLessThanOrEqual(2);
   });
 
   it('a message that arrives while the worker is dead wakes it and is counted', async () => {
@@ -224,13 +229,13 @@ describe('response clock in Chromium', () => {
       () => readStore(ext, 'clocks'),
       (c) => c.find((x) => x.buyer === BUYER)?.status === 'answered',
     );
-    // Rollups are per China day: a run across China midnight has one row for each day, so they are added up.
-    const pdd = (await readStore(ext, 'rollups')).filter((r) => r.metric === 'pdd.manual3min');
-    const total = (k: string) => pdd.reduce((sum, r) => sum + Number(r[k]), 0);
-    expect({ pass: total('pass'), pending: total('pending'), fail: total('fail') }).toEqual({
-      pass: 1,
-      pending: 1,
-      fail: 0,
-    });
+    // Rollups are per China day: a run across China midnight has one row for each day, so they are added up. They are
+    // written after the clock, in a second transaction (ARCHITECTURE.md, "The clock first, then what it counts").
+    const totals = async () => {
+      const pdd = (await readStore(ext, 'rollups')).filter((r) => r.metric === 'pdd.manual3min');
+      const total = (k: string) => pdd.reduce((sum, r) => sum + Number(r[k]), 0);
+      return { pass: total('pass'), pending: total('pending'), fail: total('fail') };
+    };
+    await expect.poll(totals, { timeout: 10_000 }).toEqual({ pass: 1, pending: 1, fail: 0 });
   });
 });

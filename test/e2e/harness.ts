@@ -28,6 +28,12 @@
  *   65 s with nothing to do): tests that need a suspended worker must call stopServiceWorkers().
  * - Timings here (2 cores): launch ≈ 0.5 s, stop ≈ 20 ms, serviceWorker() after a stop ≈ 0.55 s (0.5 s of it
  *   is the probe of the stale handle timing out).
+ *
+ * A slower machine, on purpose: `RS_E2E_SLOW=4` (a rate, 1–20) slows every page of the context (tabs, popups,
+ * the extension's own pages) down that many times through CDP `Emulation.setCPUThrottlingRate`, so that a test
+ * reading a state once before the page got to it fails here instead of on someone else's machine. Playwright opens
+ * no CDP session on a service worker, so the worker is not throttled: run CPU burners beside it for that. Off by
+ * default; CI does not set it.
  */
 import { createServer, type Server } from 'node:http';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -35,7 +41,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type CDPSession, type Worker } from 'playwright-core';
+import { chromium, type BrowserContext, type CDPSession, type Page, type Worker } from 'playwright-core';
 import type { WxtBrowser } from 'wxt/browser';
 
 /**
@@ -225,6 +231,16 @@ async function checkSameClock(sw: Worker): Promise<void> {
     );
 }
 
+/** `RS_E2E_SLOW` (see the header): the CPU throttling rate for every page, or undefined (off). */
+function cpuThrottling(): number | undefined {
+  const raw = process.env.RS_E2E_SLOW;
+  if (raw === undefined || raw === '') return undefined;
+  const rate = Number(raw);
+  if (!Number.isFinite(rate) || rate < 1 || rate > 20)
+    throw new Error(`RS_E2E_SLOW must be a CPU throttling rate from 1 to 20, not ${JSON.stringify(raw)}`);
+  return rate > 1 ? rate : undefined;
+}
+
 export async function launchExtension(opts: LaunchOptions = {}): Promise<ExtensionHarness> {
   const extensionDir = path.resolve(opts.extensionDir ?? DEMO_EXTENSION_DIR);
   const manifestText = await readFile(path.join(extensionDir, 'manifest.json'), 'utf8').catch((err: unknown) => {
@@ -251,6 +267,17 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
   } catch (err) {
     if (!keepProfile) await rm(userDataDir, { recursive: true, force: true });
     throw err;
+  }
+
+  const slow = cpuThrottling();
+  if (slow) {
+    const throttle = (page: Page) =>
+      context
+        .newCDPSession(page)
+        .then((cdp) => cdp.send('Emulation.setCPUThrottlingRate', { rate: slow }))
+        .catch(() => {}); // a page closed at once
+    for (const page of context.pages()) void throttle(page);
+    context.on('page', (page) => void throttle(page));
   }
 
   const isOurs = (w: Worker) => {

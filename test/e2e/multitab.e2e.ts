@@ -52,8 +52,10 @@ describe('multi-tab', () => {
     await expect
       .poll(async () => (await readStore(ext, 'clocks')).map((c) => `${c.buyer}:${c.status}`), { timeout: 10_000 })
       .toEqual(['802114:answered']);
-    const units = (await readStore(ext, 'units')).filter((u) => u.metric === 'pdd.manual3min');
-    expect(units).toHaveLength(1);
+    // The units are written after the clocks, in a second transaction (ARCHITECTURE.md, "The clock first, then what
+    // it counts"): wait for the answered one (the next test compares against it).
+    const units = async () => (await readStore(ext, 'units')).filter((u) => u.metric === 'pdd.manual3min');
+    await expect.poll(async () => (await units()).map((u) => u.result), { timeout: 10_000 }).toEqual(['pass']);
   });
 
   it('reloading a tab re-reads the history without creating anything new', async () => {

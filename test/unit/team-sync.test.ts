@@ -532,6 +532,16 @@ beforeEach(async () => {
 afterEach(() => db.close());
 
 const ours = () => [...couch.docs.keys()].filter((k) => k.includes(AGENT_A)).sort();
+/**
+ * The withdrawal's time limit, once turning off has set it: it is set only after the settings read and the permission
+ * check, so a fixed wait before looking for it is too short on a busy machine.
+ */
+const withdrawTimer = () =>
+  vi.waitFor(() => {
+    const t = host.timers.find((x) => x.at - host.clock === WITHDRAW_TIMEOUT_MS);
+    expect(t).toBeDefined();
+    return t!;
+  });
 /** An agent's buyers waiting on the server: its queue document's entries. */
 const queued = (agent = AGENT_A) =>
   (couch.docs.get(`q|${agent}`)?.doc as unknown as QueueDoc | undefined)?.clocks ?? [];
@@ -959,10 +969,7 @@ describe('view only, and turning pushing off', () => {
     await sync.push();
     couch.allDocs = () => new Promise(() => undefined); // hangs
     const done = sync.set({ ...CFG, enabled: false });
-    await new Promise((r) => setTimeout(r, 20));
-    const t = host.timers.find((x) => x.at - host.clock === WITHDRAW_TIMEOUT_MS)!;
-    expect(t).toBeDefined();
-    t.fn();
+    (await withdrawTimer()).fn();
     expect(await done).toMatchObject({ ok: true, withdraw: 'failed', detail: 'timed out' });
     expect(await db.meta.get(SYNC_META_KEY)).toMatchObject({ value: { enabled: false } });
   });
@@ -984,8 +991,7 @@ describe('view only, and turning pushing off', () => {
     await vi.waitFor(() => expect(couch.writes + couch.requests).toBeGreaterThan(0));
     await new Promise((r) => setTimeout(r, 50));
     const done = sync.set({ ...CFG, enabled: false });
-    await new Promise((r) => setTimeout(r, 20));
-    host.timers.find((x) => x.at - host.clock === WITHDRAW_TIMEOUT_MS)!.fn();
+    (await withdrawTimer()).fn();
     expect(await done).toMatchObject({ ok: true, withdraw: 'failed', detail: 'timed out' });
     // Off now. The held write gets its answer: nothing after it, from the push or the withdrawal.
     const r = couch.requests;
