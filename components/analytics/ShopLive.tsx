@@ -24,7 +24,7 @@ import { ask } from '@/lib/ui/ask';
 import { syncErrorText } from '../sync/SyncSettings';
 import { syncErrorOf } from '@/lib/sync/errors';
 import { useDeferredQuery } from '../useDeferredQuery';
-import { SYNC_META_KEY } from '@/lib/sync/url';
+import { SYNC_META_KEY, SYNC_OFF_ERROR } from '@/lib/sync/url';
 
 const loadUiQueries = () => import('@/lib/ui/query-module');
 let client: Promise<typeof import('@/lib/sync/remote')> | undefined;
@@ -213,6 +213,8 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
       const start = takeShopStart(days, unitDays) ?? startShop(() => ask({ type: 'syncConnect' }), days, unitDays);
       const conn = await start.conn;
       if (stopped) return;
+      // No answer from the background (not its "off"): a failure like the server's, tried again — never "off".
+      if (!conn.ok && conn.error !== SYNC_OFF_ERROR) return failed(link, { message: conn.error });
       if (!conn.ok) return setState({ kind: 'off', closed: hadConnection.current });
       hadConnection.current = true;
       // What the view reads with: the stored setting, once watched, is compared with it (turned off between this

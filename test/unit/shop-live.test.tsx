@@ -507,6 +507,21 @@ describe('the owner view: team sync turned off while it is open', () => {
     expect(notice(view)?.textContent).toMatch(/turned off in the settings/);
   });
 
+  it('no answer from the background is not "off": the view tries again and reads the shop', async () => {
+    const server = new FakeServer([summaryDoc(A, DAY, [rollup(3)]), agentDoc(A, 'A')]);
+    servers.push(server);
+    serving = server;
+    // The worker stopped mid-reply (`send`'s refusal for it): once, then it answers as usual.
+    vi.mocked(ask).mockImplementationOnce(async () => ({ ok: false, error: 'no answer from the background' }));
+    const view = render(<ShopLiveSection t={catalogTranslate('en')} now={NOW} />);
+    await waitFor(() => expect(view.container.querySelector('#ana-shop-error')).not.toBeNull(), { timeout: 3000 });
+    expect(notice(view)).toBeNull();
+    // The retry (after 1 s) asks again and reads the shop.
+    await waitFor(() => expect(server.feeds).toHaveLength(1), { timeout: 4000 });
+    expect(view.container.querySelector('#ana-shop-rules td[data-col="pass"]')?.textContent).toBe('3');
+    expect(asked()).toBe(2);
+  });
+
   it('another period picked around the turn-off: the view still says sync was turned off, not that it is off', async () => {
     const { view } = await live();
     // Turned off, not stored yet; the owner picks another period (the view reads again: loading, then "off").
