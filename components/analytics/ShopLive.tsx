@@ -24,7 +24,7 @@ import { ask } from '@/lib/ui/ask';
 import { syncErrorText } from '../sync/SyncSettings';
 import { syncErrorOf } from '@/lib/sync/errors';
 import { useDeferredQuery } from '../useDeferredQuery';
-import { SYNC_META_KEY } from '@/lib/sync/url';
+import { SYNC_META_KEY, SYNC_OFF_ERROR } from '@/lib/sync/url';
 
 const loadUiQueries = () => import('@/lib/ui/query-module');
 let client: Promise<typeof import('@/lib/sync/remote')> | undefined;
@@ -110,6 +110,12 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
   );
   const [epoch, setEpoch] = useState(0);
   const seenSetting = useRef<string>(undefined);
+  /**
+   * The background gave this view a connection (sync on) since the page opened: "off" after that is sync turned off
+   * while the view was open ("closed"), whichever connect hears it (a retry, the stored setting's, another period's)
+   * and however often — not the state shown before it (a second "off" turned the notice into "sync is off").
+   */
+  const hadConnection = useRef(false);
   useEffect(() => {
     if (setting === undefined) return;
     if (seenSetting.current !== undefined && seenSetting.current !== setting) setEpoch((e) => e + 1);
@@ -207,7 +213,10 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
       const start = takeShopStart(days, unitDays) ?? startShop(() => ask({ type: 'syncConnect' }), days, unitDays);
       const conn = await start.conn;
       if (stopped) return;
-      if (!conn.ok) return setState((s) => ({ kind: 'off', closed: s.kind === 'live' || s.kind === 'error' }));
+      // No answer from the background (not its "off"): a failure like the server's, tried again — never "off".
+      if (!conn.ok && conn.error !== SYNC_OFF_ERROR) return failed(link, { message: conn.error });
+      if (!conn.ok) return setState({ kind: 'off', closed: hadConnection.current });
+      hadConnection.current = true;
       // What the view reads with: the stored setting, once watched, is compared with it (turned off between this
       // answer and the first watched value: the view closes, it does not keep a feed open while sync is off).
       seenSetting.current = viewSettingKey({ enabled: true, ...conn });

@@ -10,6 +10,7 @@ import { withSpace, type PruneNotice } from './maintenance';
 import type { PhraseStore } from './phrases';
 import type { Sentinel } from './sentinel';
 import type { TeamSync } from '../sync/pusher';
+import { SYNC_OFF_ERROR } from '../sync/url';
 import type { TrafficLimiter } from './traffic';
 import { fillPhrase, type FillSettings } from '../phrases/fill';
 import { pinyinKey } from '../phrases/pinyin';
@@ -164,7 +165,7 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
     },
     async syncConnect() {
       const cfg = await d.sync?.config();
-      if (!cfg?.enabled) return { ok: false, error: 'team sync is off' };
+      if (!cfg?.enabled) return { ok: false, error: SYNC_OFF_ERROR };
       return { ok: true, url: cfg.url, user: cfg.user, password: cfg.password };
     },
   };

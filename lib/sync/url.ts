@@ -38,3 +38,9 @@ export function syncOrigin(url: string): { origin: string; pattern: string } {
 
 /** The stored setting's key in `meta` (here, not in config.ts: pages that only read it need no valibot). */
 export const SYNC_META_KEY = 'teamSync';
+
+/**
+ * The background's `syncConnect` refusal when team sync is off (neither on nor view only). Any other refusal (no
+ * answer from the background: a worker stopping mid-reply) is not "off": the owner view tries again.
+ */
+export const SYNC_OFF_ERROR = 'team sync is off';

@@ -240,6 +240,8 @@ afterAll(async () => {
   if (couchDir) await rm(couchDir, { recursive: true, force: true });
 });
 
+// Each test's own time limit only guards against a hang: above the sum of its polls' bounds, which are what the test
+// allows the product (a slower machine made the view-only test take over 90 s: RS_E2E_SLOW=6 at load ~20).
 describe('team sync to the shop’s CouchDB', () => {
   it('while off, nothing is sent; a wrong password is a clear error, stores nothing, reaches nothing else', async () => {
     await putRows(ext.a, 'units', [unit('s-shared', 'pass', START)]);
@@ -348,7 +350,7 @@ describe('team sync to the shop’s CouchDB', () => {
     expect(infoReads).toHaveLength(1);
     await again.close();
     await waiting.close();
-  }, 90_000);
+  }, 180_000);
 
   it('an agent offline, then back, loses nothing (the owner view updates live)', async () => {
     relays.b.setDown(true);
@@ -369,7 +371,7 @@ describe('team sync to the shop’s CouchDB', () => {
       .toMatch(/已同步|In sync/);
     await options.close();
     await page.close();
-  }, 90_000);
+  }, 180_000);
 
   it('the server down, then back, loses nothing', async () => {
     relays.a.setDown(true);
@@ -406,7 +408,7 @@ describe('team sync to the shop’s CouchDB', () => {
         .toBe(1);
     await pa.close();
     await pb.close();
-  }, 120_000);
+  }, 240_000);
 
   it('an agent offline for 3 days, back: the owner sees those days (7-day period)', async () => {
     relays.b.setDown(true);
@@ -454,7 +456,7 @@ describe('team sync to the shop’s CouchDB', () => {
       })
       .toEqual(['4', '2']);
     await page.close();
-  }, 120_000);
+  }, 240_000);
 
   it('the other agent’s shift on those older days: the 7-day period counts every wait once (digests)', async () => {
     // A judged the same three days too: one of B's buyers (its tab missed the reply: unknown), two of its own.
@@ -512,7 +514,7 @@ describe('team sync to the shop’s CouchDB', () => {
         timeout: 20_000,
       })
       .toEqual(['4', '2']);
-  }, 120_000);
+  }, 240_000);
 
   it('an owner who is not an agent: view only reads the whole shop and sends nothing of its own', async () => {
     ownerExt = await launchExtension();
@@ -543,7 +545,7 @@ describe('team sync to the shop’s CouchDB', () => {
     expect(requests.filter((u) => !u.startsWith(couchUrl) && !u.startsWith('chrome-extension://'))).toEqual([]);
     expect(requests.filter((u) => u.startsWith(couchUrl) && !/\/shop\/?(\?|$|_all_docs|_changes)/.test(u))).toEqual([]);
     await page.close();
-  }, 90_000);
+  }, 180_000);
 
   it('turning sync off withdraws that agent’s waiting buyers from the server first, then sends nothing', async () => {
     const agentB = (await readStore(ext.b, 'meta')).find((r) => r.key === 'agentId')!.value as string;
@@ -571,7 +573,7 @@ describe('team sync to the shop’s CouchDB', () => {
     await expect.poll(() => page.locator('#rs-sync-state').textContent()).toMatch(/未开启|is off/);
     await buyer.close();
     await page.close();
-  }, 90_000);
+  }, 180_000);
 
   it('turning off with the server unreachable: done within its time, said clearly, nothing sent; on again resumes', async () => {
     const agentA = (await readStore(ext.a, 'meta')).find((r) => r.key === 'agentId')!.value as string;
@@ -587,13 +589,15 @@ describe('team sync to the shop’s CouchDB', () => {
     await page.goto(`${ext.a.baseUrl}/options.html`);
     const from = seen.a.length;
     await page.locator('input[name="syncEnabled"]').uncheck();
-    const t0 = Date.now();
     await page.locator('#rs-sync-save').click();
     await expect
       .poll(() => page.locator('#rs-sync-result').textContent(), { timeout: 15_000 })
       .toMatch(/无法连接服务器撤下本机正在等待的买家|could not be reached to withdraw/);
-    // Within the withdrawal's bound (5 s), with a margin for a loaded machine.
-    expect(Date.now() - t0).toBeLessThan(8000);
+    // Done within its time: the withdrawal ended on the server's refusal (its error is in the message), not on its
+    // time limit (5 s, `WITHDRAW_TIMEOUT_MS`: "timed out"), so nothing waited for the server. The limit itself, for a
+    // server that never answers, is the pusher's unit test's (test/unit/team-sync.test.ts, on the host's clock): a
+    // wall-clock bound here measured this machine's speed too (page, IPC, the test's own polling), not the product.
+    expect(await page.locator('#rs-sync-result').textContent()).not.toMatch(/timed out/);
     // Nothing went anywhere but the shop's server (which refused) and the extension itself.
     expect(
       seen.a.slice(from).filter((u) => !u.startsWith(relays.a.url) && !u.startsWith('chrome-extension://')),
@@ -603,6 +607,14 @@ describe('team sync to the shop’s CouchDB', () => {
     await expect
       .poll(() => owner.locator('#ana-shop-off[data-closed]').textContent(), { timeout: 20_000 })
       .toMatch(/已在设置中关闭|turned off in the settings/);
+    // It keeps saying so whatever connects again and hears "off" (another period here; a retry of the feed that failed
+    // with the server, before the stored setting changed, in the run where this notice never came: it said "sync is
+    // off" instead). The view asks the background at once; the wait leaves it time to answer.
+    await owner.locator('#ana-shop-range').selectOption('yesterday');
+    await new Promise((r) => setTimeout(r, 2000));
+    await owner.locator('#ana-shop-range').selectOption('today');
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await owner.locator('#ana-shop-off').getAttribute('data-closed', { timeout: 5000 })).toBe('');
     // Off: the server reachable again, a new buyer and a new unit: no request at all, nothing retried.
     relays.a.setDown(false);
     const off = seen.a.filter((u) => u.startsWith(relays.a.url)).length;
@@ -631,5 +643,5 @@ describe('team sync to the shop’s CouchDB', () => {
     await buyer.close();
     await first.close();
     await page.close();
-  }, 120_000);
+  }, 240_000);
 });

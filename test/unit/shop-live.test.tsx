@@ -3,7 +3,7 @@
  * The owner view's connection (components/analytics/ShopLive.tsx) against fake servers: what one connection's
  * changes feed held while its units were read never reaches the snapshot of the connection that replaced it.
  */
-import { cleanup, fireEvent, render, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { chinaDay } from '../../lib/engine/time';
 import { catalogTranslate } from '../../lib/i18n';
@@ -16,19 +16,33 @@ import { clockAt, rollupOn, unitOn } from './helpers/team';
 
 const CONN = { url: 'http://couch.test:5984/shop', user: 'owner', password: 'pw' };
 
+/**
+ * The background's side: whether its setting is on (`syncConnect` answers with `CONN`, or "off"), and the stored
+ * setting the view watches (by default the one it connected with, so the setting alone never reconnects; `store`
+ * changes it and tells the view's live queries, as Dexie's would).
+ */
+const bg = vi.hoisted(() => ({ on: true, stored: undefined as unknown, queries: new Set<() => void>() }));
 vi.mock('@/lib/ui/ask', () => ({
-  ask: vi.fn(async (msg: { type: string }) => (msg.type === 'syncConnect' ? { ok: true, ...CONN } : { ok: false })),
+  ask: vi.fn(async (msg: { type: string }) =>
+    msg.type === 'syncConnect' && bg.on ? { ok: true, ...CONN } : { ok: false, error: 'team sync is off' },
+  ),
 }));
-// The stored setting the view watches: the one it connected with (so the setting alone never reconnects).
 vi.mock('@/lib/ui/query-module', () => ({
   liveQuery: (fn: () => unknown) => ({
     subscribe({ next }: { next: (v: unknown) => void }) {
-      void Promise.resolve(fn()).then(next);
-      return { unsubscribe() {} };
+      const run = () => void Promise.resolve(fn()).then(next);
+      bg.queries.add(run);
+      run();
+      return { unsubscribe: () => bg.queries.delete(run) };
     },
   }),
-  uiDb: { meta: { get: async () => ({ key: 'teamSync', value: { enabled: true, ...CONN } }) } },
+  uiDb: { meta: { get: async () => ({ key: 'teamSync', value: bg.stored ?? { enabled: true, ...CONN } }) } },
 }));
+/** The background stores a new setting: the view's live queries run again. */
+function store(value: unknown) {
+  bg.stored = value;
+  for (const run of bg.queries) run();
+}
 const servers = vi.hoisted(() => [] as unknown[]);
 /** What happened, in order: the requests made with fetch, and the PouchDB module's load ('pouchdb'). */
 const events = vi.hoisted(() => [] as string[]);
@@ -56,6 +70,8 @@ class FakeServer implements RemoteDb {
   seq = 7;
   readonly log: { seq: number; id: string; doc?: SyncDoc }[] = [];
   readonly since: unknown[] = [];
+  /** Feeds the view cancelled. */
+  cancels = 0;
   /** Called after a range read was answered (the state it saw is then in the past). */
   afterRead: ((startkey: string) => void) | undefined;
   feeds: {
@@ -113,7 +129,7 @@ class FakeServer implements RemoteDb {
         handlers[event] = fn;
         return feed;
       }) as ChangesFeed['on'],
-      cancel() {},
+      cancel: () => void this.cancels++,
     };
     return feed;
   }
@@ -185,6 +201,9 @@ afterEach(() => {
   fakeFetch.mockClear();
   vi.mocked(ask).mockClear();
   globalThis.__rsShopFirst = undefined;
+  bg.on = true;
+  bg.stored = undefined;
+  bg.queries.clear();
   // A test that set the page's stored view or the system time leaves neither behind, passed or failed.
   localStorage.clear();
   vi.useRealTimers();
@@ -442,6 +461,82 @@ describe('the owner view: older days of an account two agents share in shifts', 
     await waitFor(() => expect(server.feeds.length).toBeGreaterThan(0), { timeout: 3000 });
     expect(view.container.querySelector('#ana-shop-rules td[data-col="pass"]')?.textContent).toBe('3');
     expect(view.container.textContent).not.toMatch(/boom|server_error|not current/i);
+  });
+});
+
+describe('the owner view: team sync turned off while it is open', () => {
+  const asked = () => vi.mocked(ask).mock.calls.filter(([m]) => m.type === 'syncConnect').length;
+  const notice = (view: ReturnType<typeof render>) => view.container.querySelector('#ana-shop-off');
+  const OFF = { enabled: false, ...CONN };
+  /** Lets the answers to what the view asked so far reach the screen. */
+  const settle = () => act(() => new Promise((r) => setTimeout(r, 30)));
+  async function live() {
+    const server = new FakeServer([summaryDoc(A, DAY, [rollup(3)]), agentDoc(A, 'A')]);
+    servers.push(server);
+    serving = server;
+    const view = render(<ShopLiveSection t={catalogTranslate('en')} now={NOW} />);
+    await waitFor(() => expect(server.feeds).toHaveLength(1), { timeout: 3000 });
+    return { server, view };
+  }
+
+  it('the stored setting turned off: the feed is closed and the view says sync was turned off', async () => {
+    const { server, view } = await live();
+    bg.on = false;
+    store(OFF);
+    await waitFor(() => expect(notice(view)?.hasAttribute('data-closed')).toBe(true), { timeout: 3000 });
+    expect(notice(view)?.textContent).toMatch(/turned off in the settings/);
+    expect(server.cancels).toBe(1);
+  });
+
+  it('says it was turned off when a retry hears "off" before the stored setting changes (the server unreachable)', async () => {
+    const { server, view } = await live();
+    // The server stops answering: the feed fails, the view tries again after 1 s. Meanwhile sync is turned off: the
+    // background answers "off" at once, but stores the setting only after trying to withdraw this agent's waiting
+    // buyers from the server (up to 5 s when it cannot be reached). The retry hears "off" first.
+    serving = undefined;
+    bg.on = false;
+    server.feeds[0]!.error(new TypeError('Failed to fetch'));
+    await waitFor(() => expect(notice(view)?.hasAttribute('data-closed')).toBe(true), { timeout: 3000 });
+    // Then the stored setting follows: the view connects once more, hears "off" again, and still says it was turned
+    // off (it used to say "Team sync is off", as on a page opened with sync off: its "turned off" notice never came).
+    const before = asked();
+    store(OFF);
+    await waitFor(() => expect(asked()).toBe(before + 1), { timeout: 3000 });
+    await settle();
+    expect(notice(view)?.hasAttribute('data-closed')).toBe(true);
+    expect(notice(view)?.textContent).toMatch(/turned off in the settings/);
+  });
+
+  it('no answer from the background is not "off": the view tries again and reads the shop', async () => {
+    const server = new FakeServer([summaryDoc(A, DAY, [rollup(3)]), agentDoc(A, 'A')]);
+    servers.push(server);
+    serving = server;
+    // The worker stopped mid-reply (`send`'s refusal for it): once, then it answers as usual.
+    vi.mocked(ask).mockImplementationOnce(async () => ({ ok: false, error: 'no answer from the background' }));
+    const view = render(<ShopLiveSection t={catalogTranslate('en')} now={NOW} />);
+    await waitFor(() => expect(view.container.querySelector('#ana-shop-error')).not.toBeNull(), { timeout: 3000 });
+    expect(notice(view)).toBeNull();
+    // The retry (after 1 s) asks again and reads the shop.
+    await waitFor(() => expect(server.feeds).toHaveLength(1), { timeout: 4000 });
+    expect(view.container.querySelector('#ana-shop-rules td[data-col="pass"]')?.textContent).toBe('3');
+    expect(asked()).toBe(2);
+  });
+
+  it('another period picked around the turn-off: the view still says sync was turned off, not that it is off', async () => {
+    const { view } = await live();
+    // Turned off, not stored yet; the owner picks another period (the view reads again: loading, then "off").
+    bg.on = false;
+    fireEvent.change(view.container.querySelector('#ana-shop-range')!, { target: { value: 'yesterday' } });
+    await waitFor(() => expect(notice(view)?.hasAttribute('data-closed')).toBe(true), { timeout: 3000 });
+    // The stored setting follows, and once it said so, another period again: the same notice.
+    let before = asked();
+    store(OFF);
+    await waitFor(() => expect(asked()).toBe(before + 1), { timeout: 3000 });
+    before = asked();
+    fireEvent.change(view.container.querySelector('#ana-shop-range')!, { target: { value: 'today' } });
+    await waitFor(() => expect(asked()).toBe(before + 1), { timeout: 3000 });
+    await settle();
+    expect(notice(view)?.hasAttribute('data-closed')).toBe(true);
   });
 });
 
