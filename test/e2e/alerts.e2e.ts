@@ -102,29 +102,33 @@ describe('alerts in Chromium', () => {
     expect(ids).not.toContain('merged|soon');
   });
 
-  it('with sounds off, or in quiet hours, nothing is played and no offscreen document is made', async () => {
-    const china = Math.floor(((Date.now() + 8 * 3600_000) % 86_400_000) / 60_000);
-    for (const extra of [
-      { soundNew: false, soundSoon: false, soundBreach: false },
-      { soundNew: true, quietHours: { on: true, startMin: (china + 1380) % 1440, endMin: (china + 60) % 1440 } },
-    ]) {
-      const ext = await start(extra);
-      await until(
-        'the breach',
-        () => clock(ext),
-        (c) => c?.status === 'breached',
-      );
-      // The breach was handled (notification shown) and no sound was asked for.
-      await until(
-        'the breach notification',
-        () =>
-          ext.serviceWorker().then((sw) => sw.evaluate(async () => Object.keys(await chrome.notifications.getAll()))),
-        (ids) => ids.includes('merged|breach'),
-      );
-      expect(await offscreenDocs(ext), JSON.stringify(extra)).toBe(0);
-      for (const s of stop.reverse()) await s();
-      stop = [];
-    }
+  // One browser each: both in one test took over the 60 s test limit on a machine at load 27.
+  const chinaMinute = () => Math.floor(((Date.now() + 8 * 3600_000) % 86_400_000) / 60_000);
+  const offSettings: [string, () => Record<string, unknown>][] = [
+    ['sounds off', () => ({ soundNew: false, soundSoon: false, soundBreach: false })],
+    [
+      'quiet hours (from an hour ago to an hour from now)',
+      () => {
+        const m = chinaMinute();
+        return { soundNew: true, quietHours: { on: true, startMin: (m + 1380) % 1440, endMin: (m + 60) % 1440 } };
+      },
+    ],
+  ];
+  it.each(offSettings)('with %s, nothing is played and no offscreen document is made', async (_name, settings) => {
+    const extra = settings();
+    const ext = await start(extra);
+    await until(
+      'the breach',
+      () => clock(ext),
+      (c) => c?.status === 'breached',
+    );
+    // The breach was handled (notification shown) and no sound was asked for.
+    await until(
+      'the breach notification',
+      () => ext.serviceWorker().then((sw) => sw.evaluate(async () => Object.keys(await chrome.notifications.getAll()))),
+      (ids) => ids.includes('merged|breach'),
+    );
+    expect(await offscreenDocs(ext), JSON.stringify(extra)).toBe(0);
   });
 
   it('the demo page says when it is outside assessed hours, and nothing inside them', async () => {
