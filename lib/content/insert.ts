@@ -175,6 +175,17 @@ export function selectionSettled(
   });
 }
 
+/**
+ * Resolves once the editor has taken a selection just set (by us: a shortcut selected, the palette's caret put back)
+ * into its model. Model-backed editors read the selection from the `selectionchange` only (ProseMirror, Lexical,
+ * Draft.js, CKEditor 5 in its task; Slate throttled, 100 ms, trailing, after a debounce of 0), and paste at the
+ * selection their model holds: the next selectionchange, then 110 ms (Slate's throttle window and a margin); 120 ms
+ * when none comes. A read the editor still had pending runs by then too, and it reads the selection as set now.
+ */
+export function selectionTaken(doc: Document, timers: Timers = windowTimers(doc)): Promise<void> {
+  return selectionSettled(doc, 120, 110, timers);
+}
+
 /** Moves the caret `n` steps (negative: backward), as arrow keys would; editors take it from the selectionchange. */
 function moveCaret(el: HTMLElement, n: number): void {
   if (isTextField(el)) {

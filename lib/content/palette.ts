@@ -24,7 +24,7 @@ import { fillPhrase, type FillSettings } from '../phrases/fill';
 import { PhraseIndex, oneMoreUse, searchPhrases, type PhraseMatch } from '../phrases/search';
 import { promptsOf, shortcutKey } from '../phrases/validate';
 import { isolate, safeText } from '../text';
-import { editableOf, insertTextConfirmed, selectionSettled, textBeforeCaret } from './insert';
+import { editableOf, insertTextConfirmed, selectionTaken, textBeforeCaret } from './insert';
 
 export interface PaletteDeps {
   doc: Document;
@@ -310,7 +310,7 @@ export class Palette {
     selectBackward(el, found.len);
     // Editors take the selection from the selectionchange; Slate reads it throttled (100 ms, trailing), and the typed
     // space's own selectionchange may have opened that window.
-    await selectionSettled(this.deps.doc, 120, 110, this.timers);
+    await selectionTaken(this.deps.doc, this.timers);
     // The person may have typed on (or started composing) meanwhile: then the selection is not the shortcut.
     const sel = selectedText(el).replace(/\u00a0/g, ' ');
     if (this.imeBusy() || sel.length !== found.len || shortcutKey(sel.trim()) !== shortcutKey(found.phrase.shortcut!))
@@ -579,8 +579,19 @@ export class Palette {
       this.renderPrompts(box, el, row);
       return;
     }
+    void this.insert(el, row, {}, this.closeToInsert(el));
+  }
+
+  /**
+   * Closes the palette to insert what was chosen: the agent's caret or selection goes back into the chat input (the
+   * palette had the focus). Resolves once the editor has taken it into its model (`selectionTaken`): a model-backed
+   * editor pastes at the selection its model holds, and a slow page may not have read the agent's last caret move
+   * before the palette took the focus (nor the one put back yet). A field's selection is its own: no wait.
+   */
+  private closeToInsert(el: HTMLElement): Promise<void> {
+    const taken = isField(el) ? Promise.resolve() : selectionTaken(this.deps.doc, this.timers);
     this.close();
-    void this.insert(el, row, {});
+    return taken;
   }
 
   private renderPrompts(box: HTMLElement, el: HTMLElement, row: PhraseRow): void {
@@ -609,8 +620,7 @@ export class Palette {
           else {
             const filledIn = values();
             this.swallowRest(e.key);
-            this.close();
-            void this.insert(el, row, filledIn);
+            void this.insert(el, row, filledIn, this.closeToInsert(el));
           }
         }
       });
@@ -649,9 +659,18 @@ export class Palette {
     return pv;
   }
 
-  /** Fills the phrase and inserts it at the (restored) caret; {cursor} marks where the caret ends up. */
-  private async insert(el: HTMLElement, row: PhraseRow, prompts: Record<string, string>): Promise<void> {
+  /**
+   * Fills the phrase and inserts it at the (restored) caret, once `ready` (the editor took that caret); {cursor}
+   * marks where the caret ends up.
+   */
+  private async insert(
+    el: HTMLElement,
+    row: PhraseRow,
+    prompts: Record<string, string>,
+    ready?: Promise<void>,
+  ): Promise<void> {
     const { text: clean, caret: at } = this.filled(row, prompts);
+    await ready;
     const r = await insertTextConfirmed(el, clean, { caretAt: at, timers: this.timers });
     if (!r.ok || row.id === undefined) return;
     // Counted here too, as the store counts it, so the next open ranks it already (the index's rows may change their

@@ -139,6 +139,36 @@ async function open(name: string): Promise<Lab> {
   };
 }
 
+/**
+ * Runs in the page, in one task: from the caret, `back` characters back and `extend` forward selected (as arrow
+ * keys and Shift+→ leave the DOM selection, before any editor has read it), then Ctrl+/, `query` typed into the
+ * palette and Enter. Returns the chosen option's text.
+ */
+function chooseInOneTask({ back, extend, query }: { back: number; extend: number; query: string }): string {
+  const active = document.activeElement as HTMLElement;
+  if (active instanceof HTMLTextAreaElement) {
+    const at = active.selectionEnd - back;
+    active.setSelectionRange(at, at + extend);
+  } else {
+    const sel = document.getSelection()!;
+    for (let i = 0; i < back; i++) sel.modify('move', 'backward', 'character');
+    for (let i = 0; i < extend; i++) sel.modify('extend', 'forward', 'character');
+  }
+  const key = (el: EventTarget, k: string, init: KeyboardEventInit = {}) =>
+    el.dispatchEvent(
+      new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true, composed: true, ...init }),
+    );
+  key(active, '/', { ctrlKey: true, code: 'Slash' });
+  const root = document.querySelector('[data-reply-sentinel-palette]')?.shadowRoot;
+  const q = root?.querySelector('input');
+  if (!root || !q) return 'no palette';
+  q.value = query;
+  q.dispatchEvent(new Event('input', { bubbles: true }));
+  const first = root.querySelector('li[role="option"]')?.textContent ?? 'no option';
+  key(q, 'Enter', { code: 'Enter' });
+  return first;
+}
+
 describe.each(EDITORS)('%s', (name) => {
   it('palette: mid-text, over a selection, {cursor}, multi-line with emoji — in the model, never sent', async () => {
     const lab = await open(name);
@@ -162,6 +192,29 @@ describe.each(EDITORS)('%s', (name) => {
     await lab.page.keyboard.press('End');
     await lab.palette('/qml', '第二行');
     await expect.poll(lab.text, { timeout: 5000 }).toBe(`前文${FH}Z您好Y，再见${MULTI}`);
+    await lab.quiet();
+  });
+
+  it('chosen before the editor read the selection (a slow page): the selection, then the caret, as the agent left them', async () => {
+    const lab = await open(name);
+    await lab.type('前文后文');
+    await expect.poll(lab.text).toBe('前文后文');
+    // The editor has read the caret at the end into its model.
+    await lab.page.waitForTimeout(300);
+    // In ONE task: 后文 selected as Shift+→ ×2 leaves it in the DOM, Ctrl+/, the query, Enter. The editor's
+    // selectionchange comes after: when the phrase is chosen its model still holds the caret at the end (what a
+    // slow page does with Slate's throttled read, 100 ms, made certain).
+    expect(await lab.page.evaluate(chooseInOneTask, { back: 2, extend: 2, query: '/qfh' })).toContain(FH);
+    await expect.poll(lab.text, { timeout: 5000 }).toBe(`前文${FH}`);
+    await lab.page.waitForTimeout(250);
+    // The caret without a selection (after 前), the same way: {cursor} puts the caret between 您好 and ，再见.
+    expect(await lab.page.evaluate(chooseInOneTask, { back: FH.length + 1, extend: 0, query: '/qcur' })).toContain(
+      '再见',
+    );
+    await expect.poll(lab.text, { timeout: 5000 }).toBe(`前您好，再见文${FH}`);
+    await lab.page.waitForTimeout(250);
+    await lab.type('Y');
+    await expect.poll(lab.text).toBe(`前您好Y，再见文${FH}`);
     await lab.quiet();
   });
 

@@ -324,3 +324,122 @@ describe('the language arrives with the clocks while the palette is open', () =>
     p.close(false);
   });
 });
+
+describe('a model-backed editor that reads the selection late (Slate: throttled, 100 ms, trailing)', () => {
+  /**
+   * A stand-in for a model-backed editor: its model takes the DOM selection only from `selectionchange`, throttled
+   * as Slate does (a read at once, then at most one more, 100 ms after the last, reading the selection of that
+   * moment); a paste goes in at the model's selection (the DOM is rendered from the model, the caret after it).
+   */
+  function laggingEditor(text: string) {
+    const ed = document.createElement('div');
+    ed.setAttribute('contenteditable', 'true');
+    ed.tabIndex = 0;
+    ed.textContent = text;
+    document.body.append(ed);
+    const model = { text, start: text.length, end: text.length, reads: 0 };
+    const offset = (node: Node, at: number) => {
+      const r = document.createRange();
+      r.selectNodeContents(ed);
+      r.setEnd(node, at);
+      return r.toString().length;
+    };
+    const caret = (at: number) => {
+      const r = document.createRange();
+      r.setStart(ed.firstChild ?? ed, at);
+      r.collapse(true);
+      document.getSelection()!.removeAllRanges();
+      document.getSelection()!.addRange(r);
+    };
+    let last = -Infinity;
+    let trailing: ReturnType<typeof setTimeout> | undefined;
+    const read = () => {
+      last = Date.now();
+      trailing = undefined;
+      const sel = document.getSelection();
+      if (!sel?.rangeCount || !ed.contains(sel.anchorNode)) return;
+      const r = sel.getRangeAt(0);
+      model.start = offset(r.startContainer, r.startOffset);
+      model.end = offset(r.endContainer, r.endOffset);
+      model.reads++;
+    };
+    document.addEventListener('selectionchange', () => {
+      if (trailing) return;
+      const wait = last + 100 - Date.now();
+      if (wait <= 0) read();
+      else trailing = setTimeout(read, wait);
+    });
+    ed.addEventListener('paste', (e) => {
+      e.preventDefault();
+      const put = (e as ClipboardEvent).clipboardData!.getData('text/plain');
+      model.text = model.text.slice(0, model.start) + put + model.text.slice(model.end);
+      model.start = model.end = model.start + put.length;
+      ed.textContent = model.text;
+      caret(model.start);
+    });
+    return { ed, model, caret };
+  }
+
+  /** Palette on `ed` with one phrase; resolves with a function choosing it through Ctrl+/, the query and Enter. */
+  async function paletteOn(ed: HTMLElement, row: PhraseRow) {
+    const p = new Palette({
+      doc: document,
+      platform: 'pdd',
+      input: () => ed,
+      // With a revision: the palette opens at once on the phrases it holds (in the keydown's task).
+      send: async (msg) =>
+        (msg as { type: string }).type === 'phrases' ? { ok: true, phrases: [row], rev: 'r1' } : { ok: true },
+      context: () => ({}),
+      now: () => EVENING,
+    });
+    palette = p;
+    p.start();
+    await p.refresh();
+    const key = (el: EventTarget, k: string, init: KeyboardEventInit = {}) =>
+      el.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true, ...init }));
+    return () => {
+      key(ed, '/', { ctrlKey: true });
+      const q = document.querySelector('[data-reply-sentinel-palette]')!.shadowRoot!.querySelector('input')!;
+      q.value = row.shortcut!;
+      q.dispatchEvent(new Event('input'));
+      key(q, 'Enter');
+      expect(p.isOpen).toBe(false);
+    };
+  }
+
+  /** The agent's caret at the end, read by the editor (its throttle window long over). */
+  async function readAtEnd(lab: ReturnType<typeof laggingEditor>): Promise<void> {
+    lab.ed.focus();
+    lab.caret(lab.model.text.length);
+    await vi.waitFor(() => expect(lab.model.reads).toBeGreaterThan(0));
+    await new Promise((r) => setTimeout(r, 120));
+  }
+
+  it('a selection made, the phrase chosen while the editor has not read it yet: replaces exactly that selection', async () => {
+    const lab = laggingEditor('前文后文');
+    const choose = await paletteOn(lab.ed, { ...phrase(1, '好的'), shortcut: '/hd' });
+    await readAtEnd(lab);
+    // A caret move the editor reads at once (its throttle window opens), then 后文 selected (Shift+→ ×2): that
+    // read is the trailing one, 100 ms later. The palette is opened and the phrase chosen before it.
+    lab.caret(2);
+    await vi.waitFor(() => expect(lab.model.start).toBe(2));
+    const sel = document.getSelection()!;
+    sel.getRangeAt(0).setEnd(lab.ed.firstChild!, 4);
+    expect(lab.model).toMatchObject({ start: 2, end: 2 }); // the model has not read 后文 yet
+    choose();
+    await vi.waitFor(() => expect(lab.model.text).not.toBe('前文后文'), { timeout: 1000 });
+    expect(lab.model.text).toBe('前文好的');
+    expect(document.activeElement).toBe(lab.ed);
+  });
+
+  it('the caret moved, the phrase chosen before the editor read it: the phrase goes at that caret', async () => {
+    const lab = laggingEditor('前文后文');
+    const choose = await paletteOn(lab.ed, { ...phrase(2, '您好'), shortcut: '/nh' });
+    await readAtEnd(lab);
+    lab.caret(1);
+    expect(lab.model).toMatchObject({ start: 4, end: 4 }); // still the caret at the end
+    choose();
+    await vi.waitFor(() => expect(lab.model.text).not.toBe('前文后文'), { timeout: 1000 });
+    expect(lab.model.text).toBe('前您好文后文');
+  });
+});
