@@ -155,6 +155,7 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
       const e = syncErrorOf(err);
       const error = `${e.code}: ${e.detail}`;
       setState((s) => (s.kind === 'live' ? { ...s, stale: error } : { kind: 'error', error }));
+      setWatching(true); // the setting changed meanwhile (another server, a password): read with it at once
       retry ??= setTimeout(
         () => {
           retry = undefined;
@@ -215,7 +216,11 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
       if (stopped) return;
       // No answer from the background (not its "off"): a failure like the server's, tried again — never "off".
       if (!conn.ok && conn.error !== SYNC_OFF_ERROR) return failed(link, { message: conn.error });
-      if (!conn.ok) return setState({ kind: 'off', closed: hadConnection.current });
+      if (!conn.ok) {
+        // Off: watched from here too, so that turning sync on while the view is open reads the shop.
+        setWatching(true);
+        return setState({ kind: 'off', closed: hadConnection.current });
+      }
       hadConnection.current = true;
       // What the view reads with: the stored setting, once watched, is compared with it (turned off between this
       // answer and the first watched value: the view closes, it does not keep a feed open while sync is off).

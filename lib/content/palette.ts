@@ -146,6 +146,7 @@ export class Palette {
     this.deps.doc.removeEventListener('compositionstart', this.onComposition, true);
     this.deps.doc.removeEventListener('compositionend', this.onComposition, true);
     this.unswallow();
+    this.unhold();
     this.close(false);
   }
 
@@ -371,6 +372,8 @@ export class Palette {
    * phrases are checked meanwhile (fresher ones re-render the list). With none held, once they have arrived.
    */
   async open(prompting?: PhraseRow): Promise<void> {
+    // A phrase chosen a moment ago is still going in: its caret is the one to save (and this open must not drop it).
+    while (this.pending) await this.pending;
     const input = this.deps.input();
     const el = input ? editableOf(input) : null;
     if (!el) return;
@@ -579,20 +582,80 @@ export class Palette {
       this.renderPrompts(box, el, row);
       return;
     }
-    void this.insert(el, row, {}, this.closeToInsert(el));
+    this.insertChosen(el, row, {});
   }
 
   /**
-   * Closes the palette to insert what was chosen: the agent's caret or selection goes back into the chat input (the
-   * palette had the focus). Resolves once the editor has taken it into its model (`selectionTaken`): a model-backed
-   * editor pastes at the selection its model holds, and a slow page may not have read the agent's last caret move
-   * before the palette took the focus (nor the one put back yet). A field's selection is its own: no wait.
+   * Closes the palette and inserts what was chosen at the agent's caret or selection, put back into the chat input
+   * (the palette had the focus). A field's selection is its own: at once. A rich editor pastes at the selection its
+   * model holds, and a slow page may not have read the agent's last caret move before the palette took the focus (nor
+   * the one put back yet): the insertion waits until the editor has taken it (`selectionTaken`). Meanwhile (`pending`)
+   * an Enter in the chat input is held back (a quick Enter to send would send the message without the phrase), a new
+   * open waits for the insertion, and the insertion is dropped if the palette opened or stopped meanwhile, or the chat
+   * input is no longer the one chosen for, or lost the focus (switched conversation, clicked elsewhere): a phrase never
+   * goes anywhere but where it was chosen for.
    */
-  private closeToInsert(el: HTMLElement): Promise<void> {
-    const taken = isField(el) ? Promise.resolve() : selectionTaken(this.deps.doc, this.timers);
+  private insertChosen(el: HTMLElement, row: PhraseRow, prompts: Record<string, string>): void {
+    if (isField(el)) {
+      this.close();
+      void this.insert(el, row, prompts);
+      return;
+    }
+    const doc = this.deps.doc;
+    const taken = selectionTaken(doc, this.timers);
     this.close();
-    return taken;
+    const gen = this.opening;
+    this.holdEnter(el);
+    const run = async (): Promise<void> => {
+      try {
+        await taken;
+        const input = this.deps.input();
+        const still =
+          gen === this.opening &&
+          !this.host &&
+          el.isConnected &&
+          (input ? editableOf(input) : null) === el &&
+          focusIn(doc, el);
+        if (still) await this.insert(el, row, prompts);
+      } finally {
+        if (this.pending === done) {
+          this.pending = null;
+          this.unhold();
+        }
+      }
+    };
+    const done = run();
+    this.pending = done;
   }
+
+  /** The insertion of a phrase chosen for a rich editor, until it is in (`insertChosen`). */
+  private pending: Promise<void> | null = null;
+
+  /**
+   * Holds back Enter in the chat input (keydown, keypress, keyup; not while an IME composes) until `unhold` (the
+   * insertion done, the palette stopped) or 2 s at most.
+   */
+  private holdEnter(el: HTMLElement): void {
+    const win = this.deps.doc.defaultView;
+    this.unhold();
+    if (!win) return;
+    const hold = (e: KeyboardEvent) => {
+      if (e.key !== 'Enter' || e.isComposing || !(e.target instanceof Node) || !el.contains(e.target)) return;
+      e.preventDefault();
+      e.stopImmediatePropagation();
+    };
+    for (const type of ['keydown', 'keypress', 'keyup'] as const) win.addEventListener(type, hold, true);
+    const off = () => {
+      this.unhold = () => undefined;
+      for (const type of ['keydown', 'keypress', 'keyup'] as const) win.removeEventListener(type, hold, true);
+      this.timers.clearTimeout(timer);
+    };
+    const timer = this.timers.setTimeout(off, 2000);
+    this.unhold = off;
+  }
+
+  /** Lets Enter through again. */
+  private unhold: () => void = () => undefined;
 
   private renderPrompts(box: HTMLElement, el: HTMLElement, row: PhraseRow): void {
     const doc = this.deps.doc;
@@ -620,7 +683,7 @@ export class Palette {
           else {
             const filledIn = values();
             this.swallowRest(e.key);
-            void this.insert(el, row, filledIn, this.closeToInsert(el));
+            this.insertChosen(el, row, filledIn);
           }
         }
       });
@@ -659,18 +722,9 @@ export class Palette {
     return pv;
   }
 
-  /**
-   * Fills the phrase and inserts it at the (restored) caret, once `ready` (the editor took that caret); {cursor}
-   * marks where the caret ends up.
-   */
-  private async insert(
-    el: HTMLElement,
-    row: PhraseRow,
-    prompts: Record<string, string>,
-    ready?: Promise<void>,
-  ): Promise<void> {
+  /** Fills the phrase and inserts it at the (restored) caret; {cursor} marks where the caret ends up. */
+  private async insert(el: HTMLElement, row: PhraseRow, prompts: Record<string, string>): Promise<void> {
     const { text: clean, caret: at } = this.filled(row, prompts);
-    await ready;
     const r = await insertTextConfirmed(el, clean, { caretAt: at, timers: this.timers });
     if (!r.ok || row.id === undefined) return;
     // Counted here too, as the store counts it, so the next open ranks it already (the index's rows may change their
@@ -696,6 +750,13 @@ function appendHighlighted(
     pos = b;
   }
   if (pos < text.length) parent.append(doc.createTextNode(text.slice(pos)));
+}
+
+/** Whether the focus is in `el` (through open shadow roots). */
+function focusIn(doc: Document, el: HTMLElement): boolean {
+  let a = doc.activeElement;
+  while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
+  return a !== null && el.contains(a);
 }
 
 function isField(el: HTMLElement): el is HTMLTextAreaElement | HTMLInputElement {

@@ -134,8 +134,10 @@ describe.each(CASES)('$folder demo workbench', ({ folder, platform, frame, input
     await expect.poll(() => palette.locator('li[role="option"]').first().textContent()).toContain('开发票');
     await page.keyboard.press('Enter');
     await expect.poll(() => palette.count()).toBe(0);
-    const typed = await editor.evaluate((el) => ('value' in el ? (el as HTMLTextAreaElement).value : el.textContent));
-    expect(typed).toMatch(/^您好\s*亲，可以开发票的/);
+    // In a rich editor the phrase goes in once the editor has taken the caret put back (≈ 110 ms after the close).
+    await expect
+      .poll(() => editor.evaluate((el) => ('value' in el ? (el as HTMLTextAreaElement).value : el.textContent)))
+      .toMatch(/^您好\s*亲，可以开发票的/);
     const sent = (await readStore(ext, 'events')).filter(
       (e) => e.platform === platform && e.author === 'human' && String(e.text).includes('开发票'),
     );

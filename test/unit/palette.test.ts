@@ -381,11 +381,11 @@ describe('a model-backed editor that reads the selection late (Slate: throttled,
   }
 
   /** Palette on `ed` with one phrase; resolves with a function choosing it through Ctrl+/, the query and Enter. */
-  async function paletteOn(ed: HTMLElement, row: PhraseRow) {
+  async function paletteOn(ed: HTMLElement, row: PhraseRow, input: () => HTMLElement = () => ed) {
     const p = new Palette({
       doc: document,
       platform: 'pdd',
-      input: () => ed,
+      input,
       // With a revision: the palette opens at once on the phrases it holds (in the keydown's task).
       send: async (msg) =>
         (msg as { type: string }).type === 'phrases' ? { ok: true, phrases: [row], rev: 'r1' } : { ok: true },
@@ -441,5 +441,55 @@ describe('a model-backed editor that reads the selection late (Slate: throttled,
     choose();
     await vi.waitFor(() => expect(lab.model.text).not.toBe('前文后文'), { timeout: 1000 });
     expect(lab.model.text).toBe('前您好文后文');
+  });
+
+  it('an Enter pressed right after choosing (to send) is held back until the phrase is in, then reaches the page', async () => {
+    const lab = laggingEditor('前文');
+    const choose = await paletteOn(lab.ed, { ...phrase(3, '您好'), shortcut: '/nh' });
+    await readAtEnd(lab);
+    const sent: string[] = [];
+    const onEnter = (e: KeyboardEvent) => {
+      if (e.key === 'Enter') sent.push(lab.model.text);
+    };
+    lab.ed.addEventListener('keydown', onEnter);
+    choose();
+    const enter = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true });
+    lab.ed.dispatchEvent(enter);
+    expect(enter.defaultPrevented).toBe(true);
+    expect(sent).toEqual([]);
+    await vi.waitFor(() => expect(lab.model.text).toBe('前文您好'), { timeout: 1000 });
+    await new Promise((r) => setTimeout(r, 0));
+    lab.ed.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    expect(sent).toEqual(['前文您好']);
+    lab.ed.removeEventListener('keydown', onEnter);
+  });
+
+  it('the conversation switched while the editor takes the caret: the phrase goes into neither chat input', async () => {
+    const a = laggingEditor('给甲');
+    const b = laggingEditor('给乙');
+    let current = a.ed;
+    const choose = await paletteOn(a.ed, { ...phrase(4, '您好'), shortcut: '/nh' }, () => current);
+    await readAtEnd(a);
+    choose();
+    // The workbench shows another buyer: its chat input takes the focus.
+    current = b.ed;
+    b.ed.focus();
+    b.caret(2);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(a.model.text).toBe('给甲');
+    expect(b.model.text).toBe('给乙');
+    expect(b.ed.textContent).toBe('给乙');
+  });
+
+  it('Ctrl+/ again while the phrase goes in: the phrase goes in first, then the palette opens', async () => {
+    const lab = laggingEditor('前文');
+    const choose = await paletteOn(lab.ed, { ...phrase(5, '您好'), shortcut: '/nh' });
+    await readAtEnd(lab);
+    choose();
+    lab.ed.dispatchEvent(new KeyboardEvent('keydown', { key: '/', ctrlKey: true, bubbles: true, cancelable: true }));
+    await vi.waitFor(() => expect(palette!.isOpen).toBe(true), { timeout: 1000 });
+    expect(lab.model.text).toBe('前文您好');
+    // The focus is the palette's (its search box), not taken back by the insertion.
+    expect(document.activeElement?.hasAttribute('data-reply-sentinel-palette')).toBe(true);
   });
 });

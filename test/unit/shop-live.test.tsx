@@ -538,6 +538,25 @@ describe('the owner view: team sync turned off while it is open', () => {
     await settle();
     expect(notice(view)?.hasAttribute('data-closed')).toBe(true);
   });
+
+  it('opened with sync off: turned on in the settings, the view connects and reads the shop', async () => {
+    bg.on = false;
+    bg.stored = OFF;
+    const server = new FakeServer([summaryDoc(A, DAY, [rollup(3)]), agentDoc(A, 'A')]);
+    servers.push(server);
+    serving = server;
+    const view = render(<ShopLiveSection t={catalogTranslate('en')} now={NOW} />);
+    await waitFor(() => expect(notice(view)).not.toBeNull(), { timeout: 3000 });
+    expect(notice(view)?.hasAttribute('data-closed')).toBe(false);
+    await settle();
+    bg.on = true;
+    store({ enabled: true, ...CONN });
+    await waitFor(() => expect(server.feeds).toHaveLength(1), { timeout: 3000 });
+    await waitFor(() =>
+      expect(view.container.querySelector('#ana-shop-rules td[data-col="pass"]')?.textContent).toBe('3'),
+    );
+    expect(notice(view)).toBeNull();
+  });
 });
 
 describe('the owner view: many buyers waiting', () => {
