@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { CHROMIUM_PATH, DEMO_EXTENSION_DIR, launchExtension, type ExtensionHarness } from '../../test/e2e/harness';
+import { sleep } from './stats';
 
 /** The same switches as the e2e harness (headless new, no GPU, nothing phoning home). */
 export const BENCH_ARGS = [
@@ -153,4 +154,38 @@ export async function launchWith(extensionDir: string | null): Promise<{
 
 export function chromiumVersion(context: BrowserContext): string {
   return context.browser()?.version() ?? 'unknown';
+}
+
+/** Rows in one object store of the extension's database (counted in the worker, not shipped over CDP). */
+export async function countStore(ext: ExtensionHarness, store: string): Promise<number> {
+  const sw = await ext.serviceWorker();
+  return sw.evaluate(
+    (name) =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('reply-sentinel');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction(name, 'readonly').objectStore(name).count();
+          req.onsuccess = () => {
+            open.result.close();
+            resolve(req.result);
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+    store,
+  );
+}
+
+/**
+ * A page with history (the large workbench): waits until its messages are stored (the count stops growing, read
+ * every second), so samples measure live messages only.
+ */
+export async function untilHistoryStored(ext: ExtensionHarness, ms = 120_000): Promise<void> {
+  const end = Date.now() + ms;
+  for (let stored = -1, n = await countStore(ext, 'events'); n !== stored; n = await countStore(ext, 'events')) {
+    if (Date.now() > end) throw new Error('the workbench history never settled');
+    stored = n;
+    await sleep(1000);
+  }
 }

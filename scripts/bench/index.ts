@@ -22,7 +22,7 @@ import {
   startStaticServer,
   type ExtensionHarness,
 } from '../../test/e2e/harness';
-import { ALL_DAY_PDD, cleanupTemps, extensionCopy } from './browser';
+import { ALL_DAY_PDD, cleanupTemps, countStore, extensionCopy } from './browser';
 import { measureBundles, type EntrypointSize } from './bundle';
 import { installProbes, measureLatency } from './latency';
 import { measureAlertLatency } from './alerts';
@@ -195,27 +195,6 @@ async function latencyWith(ext: ExtensionHarness, url: string, samples: number) 
   } finally {
     await page.close();
   }
-}
-
-/** Rows in one object store of the extension's database (counted in the worker, not shipped over CDP). */
-async function countStore(ext: ExtensionHarness, store: string): Promise<number> {
-  const sw = await ext.serviceWorker();
-  return sw.evaluate(
-    (name) =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('reply-sentinel');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction(name, 'readonly').objectStore(name).count();
-          req.onsuccess = () => {
-            open.result.close();
-            resolve(req.result);
-          };
-          req.onerror = () => reject(req.error);
-        };
-      }),
-    store,
-  );
 }
 
 /** The time goals (issue 21); each is judged on its ratio to the run's floor too (scripts/bench/verdict.ts). */

@@ -15,33 +15,13 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { seedSettings } from '../../test/e2e/db';
-import { REPO_ROOT, launchExtension, startStaticServer, type ExtensionHarness } from '../../test/e2e/harness';
-import { ALL_DAY_PDD, cleanupTemps, extensionCopy } from './browser';
+import { REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
+import { ALL_DAY_PDD, cleanupTemps, extensionCopy, untilHistoryStored } from './browser';
 import { installProbes, measureLatency } from './latency';
 import { sleep, summarize } from './stats';
 
 const arg = (k: string, d: string) =>
   process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? process.env[k.toUpperCase()] ?? d;
-
-/** How many messages the extension has stored. */
-async function eventCount(ext: ExtensionHarness): Promise<number> {
-  const sw = await ext.serviceWorker();
-  return sw.evaluate(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('reply-sentinel');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction('events').objectStore('events').count();
-          req.onsuccess = () => {
-            open.result.close();
-            resolve(req.result);
-          };
-          req.onerror = () => reject(req.error);
-        };
-      }),
-  );
-}
 
 async function samplesOf(dir: string, url: string, n: number, css = '') {
   const ext = await launchExtension({ extensionDir: dir });
@@ -52,16 +32,7 @@ async function samplesOf(dir: string, url: string, n: number, css = '') {
     await page.goto(url, { timeout: 120_000 });
     if (css) await page.addStyleTag({ content: css });
     await sleep(3000);
-    // A page with history (the large workbench): wait until it is stored, so samples measure live messages only.
-    for (
-      let stored = -1, n = await eventCount(ext), end = Date.now() + 120_000;
-      n !== stored;
-      n = await eventCount(ext)
-    ) {
-      if (Date.now() > end) throw new Error('the workbench history never settled');
-      stored = n;
-      await sleep(1000);
-    }
+    await untilHistoryStored(ext);
     const buyer = await page.evaluate(
       () => (window as unknown as { demo: { openUid?: string } }).demo.openUid ?? '802114',
     );

@@ -19,31 +19,11 @@ import path from 'node:path';
 import type { CDPSession } from 'playwright-core';
 import { readStore, seedSettings } from '../../test/e2e/db';
 import { REPO_ROOT, launchExtension, startStaticServer, type ExtensionHarness } from '../../test/e2e/harness';
-import { ALL_DAY_PDD, tempDir } from './browser';
+import { ALL_DAY_PDD, countStore, tempDir } from './browser';
 import { seedHistory } from './popup';
 import { round, sleep, summarize } from './stats';
 
 const MB = 1024 * 1024;
-
-/** Rows in the events store, counted in the worker (not shipped over CDP). */
-async function countEvents(ext: ExtensionHarness): Promise<number> {
-  const sw = await ext.serviceWorker();
-  return sw.evaluate(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('reply-sentinel');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction('events', 'readonly').objectStore('events').count();
-          req.onsuccess = () => {
-            open.result.close();
-            resolve(req.result);
-          };
-          req.onerror = () => reject(req.error);
-        };
-      }),
-  );
-}
 
 /**
  * Forced full collections, then the isolate's used heap (bytes), `times` times: V8's own heap plus the embedder's
@@ -90,7 +70,7 @@ export async function measureContentHeap(o: {
     let stored = -1;
     for (;;) {
       const tabs = await readStore(ext, 'tabs');
-      const n = await countEvents(ext);
+      const n = await countStore(ext, 'events');
       if (tabs.some((t) => t.health === 'watching') && n === stored && n > 0) break;
       if (Date.now() - t0 > 180_000) throw new Error('the large workbench never settled');
       stored = n;

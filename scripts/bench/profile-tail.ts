@@ -18,7 +18,7 @@ import path from 'node:path';
 import type { Worker } from 'playwright-core';
 import { seedSettings } from '../../test/e2e/db';
 import { REPO_ROOT, launchExtension, startStaticServer, type ChromeApi } from '../../test/e2e/harness';
-import { ALL_DAY_PDD, cleanupTemps, extensionCopy } from './browser';
+import { ALL_DAY_PDD, cleanupTemps, extensionCopy, untilHistoryStored } from './browser';
 import type { CpuProfile } from './cpu';
 import { installProbes, measureLatency } from './latency';
 import { sleep } from './stats';
@@ -112,21 +112,6 @@ function workerThreadSchedstat(userDataDir: string): string {
   throw new Error(`no service worker thread among ${seen.join(', ')}`);
 }
 
-async function eventCount(sw: Worker): Promise<number> {
-  return sw.evaluate(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('reply-sentinel');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction('events').objectStore('events').count();
-          req.onsuccess = () => (open.result.close(), resolve(req.result));
-          req.onerror = () => reject(req.error);
-        };
-      }),
-  );
-}
-
 async function main() {
   const server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
   const dir = arg('ext', '') || (await extensionCopy());
@@ -150,15 +135,7 @@ async function main() {
     });
     if (arg('css', '')) await page.addStyleTag({ content: arg('css', '') });
     await sleep(3000);
-    for (
-      let stored = -1, n = await eventCount(sw), end = Date.now() + 120_000;
-      n !== stored;
-      n = await eventCount(sw)
-    ) {
-      if (Date.now() > end) throw new Error('the workbench history never settled');
-      stored = n;
-      await sleep(1000);
-    }
+    await untilHistoryStored(ext);
     const profiling = arg('profile', '1') !== '0';
     const targets = (await (await fetch(`http://127.0.0.1:${PORT}/json/list`)).json()) as {
       type: string;
