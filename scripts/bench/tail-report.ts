@@ -14,6 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { CpuProfile, ProfileNode } from './cpu';
+import type { TraceEvent } from './trace';
 
 interface Saved {
   marks: [number, number];
@@ -23,17 +24,8 @@ interface Saved {
     badge: { t: number; text: string }[];
   };
   profile: (CpuProfile & { startTime: number }) | null;
-  trace?: {
-    name: string;
-    cat: string;
-    ph: string;
-    pid: number;
-    tid: number;
-    ts: number;
-    dur?: number;
-    tdur?: number;
-    args?: { name?: string };
-  }[];
+  /** Trace events (thread durations: `tdur`). */
+  trace?: (TraceEvent & { tdur?: number })[];
   allocations?: { profile: { head: HeapNode } } | null;
   /** --sched=1: the worker thread's cumulative run and runqueue-wait times (ms), read every 2 ms. */
   sched?: { t: number; run: number; wait: number }[];
