@@ -132,6 +132,36 @@ describe('1688 / Taobao web Wangwang adapter', () => {
     ]);
   });
 
+  it('the robot is its WHOLE name (the sub-account after the colon): a robot-toy shop’s agent is a human', () => {
+    const item = (nick: string, t: string) =>
+      `<div data-index="0"><div class="message-item self"><div class="message-main"><div class="message-header"><span class="nick">${nick}</span><span class="time">2026-09-08 17:12:40</span></div><div class="content"><div class="text-message"><pre class="edit">${t}</pre></div></div></div></div></div>`;
+    const cases: [string, 'human' | 'robot'][] = [
+      ['乐高机器人旗舰店:小王', 'human'],
+      ['店小蜜专营店:阿强', 'human'],
+      ['7x24小时便利店：小美', 'human'],
+      ['义乌优品工厂店:智能客服组小李', 'human'],
+      ['义乌优品工厂店:小王机器人', 'human'],
+      ['义乌优品工厂店:店小蜜', 'robot'],
+      ['义乌优品工厂店：店小蜜', 'robot'],
+      ['义乌优品工厂店:7x24H响应服务', 'robot'],
+      ['乐高机器人旗舰店:智能客服', 'robot'],
+      ['店小蜜', 'robot'],
+    ];
+    const html = (rows: string) =>
+      fixture.replace(
+        /(<div class="rc-scrollbars-view">)[\s\S]*?(<\/div><\/div><\/div>\s*<\/div>\s*<div class="ww_input">)/,
+        `$1${rows}$2`,
+      );
+    const x = extractAli(load(html(cases.map(([nick], i) => item(nick, `有的亲 ${i}`)).join(''))));
+    expect(x.thread?.messages.map((m) => m.author)).toEqual(cases.map(([, a]) => a));
+    // Without a user panel, the account is our own human sender, never the robot's (main:店小蜜).
+    const noPanel = (h: string) => h.replace(/<div class="ww_user_panel">[\s\S]*?<\/div><\/div><\/div>/, '');
+    const own = extractAli(
+      load(noPanel(html([item('乐高机器人旗舰店:店小蜜', 'a'), item('乐高机器人旗舰店:小王', 'b')].join('')))),
+    );
+    expect(own.account).toBe('乐高机器人旗舰店:小王');
+  });
+
   it('keeps ids when history loads above and when new messages arrive below', () => {
     const before = extractAli(load(fixture)).thread!.messages;
     const older =

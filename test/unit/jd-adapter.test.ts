@@ -139,6 +139,30 @@ describe('JD adapter', () => {
     ]);
   });
 
+  it('a robot is its WHOLE sender name: a waiter whose name holds 机器人 / 智能客服 / 京小智 is a human', () => {
+    const msg = (nick: string, t: string) =>
+      `<div class="message"><div class="message_right"><span class="message__nickname">${nick}</span><span class="message__time_str">17:12:30</span><div class="message__content"><div class="message__text">${t}</div></div></div></div>`;
+    const cases: [string, 'human' | 'robot'][] = [
+      ['优必选机器人旗舰店-小王', 'human'],
+      ['机器人玩具店-小美', 'human'],
+      ['智能客服部-小李', 'human'],
+      ['京小智粉丝-阿强', 'human'],
+      ['小王(机器人组)', 'human'],
+      ['京小智', 'robot'],
+      ['京小智（机器人）', 'robot'],
+      ['智能客服', 'robot'],
+      ['机器人', 'robot'],
+    ];
+    const html = fixture.replace(
+      /(<div id="t-chat-scroll"[^>]*>)[\s\S]*?(\n {2}<\/div>\n {2}<div class="chat-editor")/,
+      `$1${cases.map(([nick], i) => msg(nick, `有的亲 ${i}`)).join('')}$2`,
+    );
+    expect(extractJd(load(html)).thread?.messages.map((m) => m.author)).toEqual(cases.map(([, a]) => a));
+    // The fixture's own waiter, renamed to a robot-toy shop's.
+    const renamed = extractJd(load(fixture.replaceAll('>客服01<', '>优必选机器人旗舰店-小王<')));
+    expect(renamed.thread!.messages.find((m) => m.text.startsWith('有的亲'))?.author).toBe('human');
+  });
+
   it('reads the conversation list: pin from the title, then from the row id, else the name', () => {
     const x = extractJd(load(fixture));
     expect(x.conversations.map(({ row: _, ...c }) => c)).toEqual([

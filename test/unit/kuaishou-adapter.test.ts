@@ -162,6 +162,30 @@ describe('Kuaishou adapter', () => {
     ]);
   });
 
+  it('a robot is its WHOLE sender name: an agent whose name holds 机器人 / 智能客服 is a human', () => {
+    const P = 'kwaishop-cs-LayoutDefaultWrapper';
+    const msg = (sender: string, t: string, i: number) =>
+      `<div id="0_2290417731_${700 + i}" class="ChatMessageList-item"><div class="${P}_msgMain"><div class="${P}_lrWrapper ${P}__isMine"><div class="${P}_content"><div class="${P}_beforeMsgBody"><span>${sender}</span><span>09-08 17:30:${String(i).padStart(2, '0')}</span></div><div class="${P}_msgBody"><div class="kwaishop-cs-TextMessage">${t}</div></div></div></div></div></div>`;
+    const cases: [string, 'human' | 'robot'][] = [
+      ['机器人玩具店-小美', 'human'],
+      ['智能客服部-阿强', 'human'],
+      ['AI客服培训组-小李', 'human'],
+      ['小美(智能助手组)', 'human'],
+      ['智能客服', 'robot'],
+      ['机器人', 'robot'],
+      ['AI客服', 'robot'],
+    ];
+    const html = fixture.replace(
+      /(<div class="ChatMessageList-ContentWrap">)[\s\S]*?(<\/div><\/div>\n {4}<div class="SendBox">)/,
+      `$1${DIVIDER}${cases.map(([sender], i) => msg(sender, `今天下午发出 ${i}`, i)).join('')}$2`,
+    );
+    expect(extractKuaishou(load(html)).thread?.messages.map((m) => m.author)).toEqual(cases.map(([, a]) => a));
+    const renamed = extractKuaishou(
+      load(fixture.replaceAll('<span>客服-小美</span>', '<span>机器人玩具店-小美</span>')),
+    );
+    expect(renamed.thread!.messages.find((m) => m.text.startsWith('今天下午发出'))?.author).toBe('human');
+  });
+
   it('without a dated separator, month-day stamps give no time (the watcher uses observation time)', () => {
     const x = extractKuaishou(load(fixture.replace(DIVIDER, '')));
     expect(x.thread!.messages.every((m) => m.at === null && m.timeSource === null)).toBe(true);

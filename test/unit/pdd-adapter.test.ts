@@ -60,6 +60,9 @@ describe('PDD adapter', () => {
         cs('主账号', '收货地址修改成功'),
         cs('机器人', '亲，在的哦', 'cs-item isread callback'),
         cs('机器人', '亲亲，一般48小时内发货哦'),
+        // The robot is the WHOLE nickname: an agent of a robot-toy shop is a human, in a callback row too.
+        cs('机器人玩具旗舰店:小王', '亲，在的', 'cs-item isread callback'),
+        cs('优必选机器人店-小美', '亲，在的'),
         li('<div class="system-msg-31">收货地址修改成功</div>'),
       ].join('')}$2`,
     );
@@ -71,6 +74,8 @@ describe('PDD adapter', () => {
       'human',
       'robot',
       'robot',
+      'human',
+      'human',
       'system',
     ]);
   });

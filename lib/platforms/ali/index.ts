@@ -120,8 +120,24 @@ export const ALI_AUTO_LABELS: readonly WholeText[] = [
  * Shop-side senders that are the smart robots (店小蜜 / 智能客服 / the 7x24H smart-response service), by nick: the
  * robot answers as `main:店小蜜` (a guess: the doc names no robot class). Their replies are `robot`: valid on Taobao
  * and 1688 by default (seed 001), switchable in the rules; Qianniu/Wangwang auto-replies are `auto`, never valid.
+ * The sub-account part (after `:`), or a nick without one, must WHOLLY be the robot's name: 乐高机器人旗舰店:小王 is a
+ * human agent of a robot-toy shop.
  */
-const ROBOT_NICK = /店小蜜|机器人|智能客服|智能助手|7[xX×]24/;
+export const ALI_ROBOT_NAMES: readonly WholeText[] = [
+  whole(
+    /^(?:店小蜜|智能客服|智能助手|机器人|7[xX×]24[hH]?(?:小时)?(?:智能)?响应服务)$/,
+    '店小蜜',
+    '智能客服',
+    '7x24H响应服务',
+    '7×24小时响应服务',
+  ),
+];
+
+/** Is the nick the robot's: `main:店小蜜` (the part after the first `:` / `：`), or a bare 店小蜜? */
+function isRobotNick(nick: string): boolean {
+  const colon = nick.search(/[:：]/);
+  return matchesWhole(colon < 0 ? nick : nick.slice(colon + 1), ALI_ROBOT_NAMES);
+}
 const CORE_FRAME = 'def_cbu_web_im_core';
 
 const S = ALI_SELECTORS;
@@ -243,7 +259,7 @@ function classify(item: Element, nick: string, body: string, account: string | n
   if (matchesWhole(nick, ALI_SYSTEM_SENDERS)) return 'system';
   if (closestIn(item, S.ownMessage, list)) {
     if (isAutoReply(item, body)) return 'auto';
-    if (ROBOT_NICK.test(nick)) return 'robot';
+    if (isRobotNick(nick)) return 'robot';
     if (isSystemCard(item)) return 'system';
     return 'human';
   }
@@ -398,7 +414,7 @@ function readAccount(root: ParentNode): string | null {
   for (const item of pickAll(root, S.message)) {
     if (!matchesAny(item, S.ownMessage)) continue;
     const nick = text(pick(item, S.messageNick));
-    if (nick && !ROBOT_NICK.test(nick) && !matchesWhole(nick, ALI_SYSTEM_SENDERS)) return nick;
+    if (nick && !isRobotNick(nick) && !matchesWhole(nick, ALI_SYSTEM_SENDERS)) return nick;
   }
   return null;
 }

@@ -62,8 +62,20 @@ export const JD_SELECTORS = {
   account: ['.t-user-name', '.header-user-name', '[class*="waiterName"]', '[class*="waiter-name"]'],
 } as const satisfies SelectorMap;
 
-/** Shop-side nicknames that mark JD's robot (京小智 / 智能客服): the message's sender name element. */
-export const JD_ROBOT_NICKS = ['机器人', '京小智', '智能客服', '智能助手'];
+/**
+ * JD's robot (京小智 / 智能客服) by the WHOLE text of the message's sender name element: a waiter whose name merely
+ * contains the words (优必选机器人旗舰店-小王, a robot-toy shop's agent) is a human.
+ */
+export const JD_ROBOT_NICKS: readonly WholeText[] = [
+  whole(
+    /^(?:京小智|智能客服|智能助手|机器人)(?:\s*[(（](?:机器人|智能客服|智能助手)[)）])?$/,
+    '京小智',
+    '京小智（机器人）',
+    '智能客服',
+    '智能助手',
+    '机器人',
+  ),
+];
 /** Robot badges next to a shop-side bubble, as elements of their own (never words inside the reply). */
 export const JD_ROBOT_LABELS: readonly WholeText[] = [
   whole(
@@ -96,14 +108,10 @@ const MESSAGE_ID_ATTRS = ['data-id', 'data-mid', 'data-msgid', 'data-msg-id', 'd
 
 const S = JD_SELECTORS;
 
-function includesAny(t: string, list: readonly string[]): boolean {
-  return list.some((x) => t.includes(x));
-}
-
 /**
  * Structure first: the centred/system side → system (text only picks its marker); the left side → buyer; the right
- * side → auto (the leading 【自动回复】 label or an auto tag element), robot (the sender's nickname or a robot badge
- * element), else human. Words in a message never make it a notice, a robot or an auto-reply.
+ * side → auto (the leading 【自动回复】 label or an auto tag element), robot (the sender's whole nickname or a robot
+ * badge element), else human. Words in a message never make it a notice, a robot or an auto-reply.
  */
 function classify(row: Element, body: string, account: string | null): { author: Author; marker?: Marker } {
   if (has(row, S.systemSide)) {
@@ -115,7 +123,7 @@ function classify(row: Element, body: string, account: string | null): { author:
     const nick = text(pick(row, S.messageNick));
     const textEl = [pick(row, S.messageText)];
     if (matchesWhole(body, AUTO_REPLY_LEADING) || hasLabel(row, JD_AUTO_LABELS, textEl)) return { author: 'auto' };
-    if (includesAny(nick, JD_ROBOT_NICKS) || hasLabel(row, JD_ROBOT_LABELS, textEl)) return { author: 'robot' };
+    if (matchesWhole(nick, JD_ROBOT_NICKS) || hasLabel(row, JD_ROBOT_LABELS, textEl)) return { author: 'robot' };
     return { author: 'human' };
   }
   return { author: 'system' };

@@ -46,8 +46,9 @@ export const PDD_SELECTORS = {
   account: ['.mall-name', '.header-mall-name', '[class*="mallName"]', '.user-info .name'],
 } as const satisfies SelectorMap;
 
-/** The robot's nickname on its `cs-item` (`callback`) replies. */
+/** The robot's nickname on its `cs-item` (`callback`) replies, as the WHOLE nickname (not 机器人玩具店小王). */
 export const PDD_ROBOT_NICK = '机器人';
+const isRobotNick = (nick: string) => nick === PDD_ROBOT_NICK;
 
 const S = PDD_SELECTORS;
 const ID_TIME = /^middlePanel_list_(\d{12,14})$/;
@@ -59,9 +60,9 @@ const ID_TIME = /^middlePanel_list_(\d{12,14})$/;
  */
 function classify(li: Element): Author {
   const nick = text(pick(li, S.shopSideNick));
-  if (pick(li, S.robotSide) && nick.includes(PDD_ROBOT_NICK)) return 'robot';
+  if (pick(li, S.robotSide) && isRobotNick(nick)) return 'robot';
   if (pick(li, S.buyerSide)) return 'buyer';
-  if (pick(li, S.shopSide)) return nick === PDD_ROBOT_NICK ? 'robot' : 'human';
+  if (pick(li, S.shopSide)) return isRobotNick(nick) ? 'robot' : 'human';
   return 'system';
 }
 
