@@ -13,7 +13,7 @@ import type { Author, Marker } from '../../model';
 import { hasLabel, matchesWhole, systemMarker, whole, type WholeText } from '../classify';
 import { hash, matchesAny, parseChinaStamp, pick, pickAll, pickAllIn, pickAllWith, shownName, text } from '../dom';
 import { extractPage, type PageList } from '../page';
-import { stampedMessage } from '../stamps';
+import { parseDurationSec, stampedMessage } from '../stamps';
 import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
 
 export const DOUYIN_SELECTORS = {
@@ -209,14 +209,6 @@ export function parseThreadStamp(s: string, ctx: StampContext): number | null {
   return t;
 }
 
-function parseWaiting(s: string): number | undefined {
-  const h = /(\d+)\s*(?:小时|时)/.exec(s);
-  const m = /(\d+)\s*分/.exec(s);
-  const sec = /(\d+)\s*秒/.exec(s);
-  if (!h && !m && !sec) return undefined;
-  return (h ? +h[1]! * 3600 : 0) + (m ? +m[1]! * 60 : 0) + (sec ? +sec[1]! : 0);
-}
-
 function firstSelector(sels: readonly string[]): string {
   return sels[0] ?? ':not(*)';
 }
@@ -273,7 +265,7 @@ function rowList(root: ParentNode, openName: string): PageList {
     if (preview && !preview.startsWith(DOUYIN_DRAFT_PREFIX)) c.preview = preview;
     const group = groups.get(row);
     if (group && matchesAny(group, S.pendingGroup)) {
-      const w = parseWaiting(text(pick(row, S.rowTimer)));
+      const w = parseDurationSec(text(pick(row, S.rowTimer)));
       if (w !== undefined) c.waitingSec = w;
     }
     return c;

@@ -6,6 +6,7 @@ import { isDemoPage } from '../define';
 import type { Author } from '../../model';
 import { counterReading, hash, matchesAny, parseChinaStamp, pick, pickAll, pickAllWith, text, under } from '../dom';
 import { extractPage } from '../page';
+import { parseDurationSec } from '../stamps';
 import type { Adapter, ExtractMemo, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
 
 export const PDD_SELECTORS = {
@@ -151,16 +152,6 @@ function rowBuyer(row: Element): string | null {
   return random.split('-')[0] || null;
 }
 
-function parseWaiting(s: string): number | undefined {
-  const m = /(\d+)\s*秒/.exec(s);
-  if (m) return Number(m[1]);
-  const mm = /(\d+)\s*分/.exec(s);
-  if (mm) return Number(mm[1]) * 60;
-  const hh = /(\d+)\s*小时/.exec(s);
-  if (hh) return Number(hh[1]) * 3600;
-  return undefined;
-}
-
 function extractRow(row: Element): ExtractedConversation | null {
   const buyer = rowBuyer(row);
   if (!buyer) return null;
@@ -175,7 +166,7 @@ function extractRow(row: Element): ExtractedConversation | null {
   if (nick) c.nick = nick;
   const preview = text(pick(row, S.rowPreview));
   if (preview) c.preview = preview;
-  const w = waitingText ? parseWaiting(waitingText) : undefined;
+  const w = waitingText ? parseDurationSec(waitingText) : undefined;
   if (w !== undefined) c.waitingSec = w;
   return c;
 }
@@ -205,7 +196,7 @@ export function extractPdd(root: ParentNode, memo?: ExtractMemo): Extraction {
         rowSel,
         rows,
         read: readRow,
-        waitingCounter: (el, row) => counterReading(el, row, S.rowWaiting, parseWaiting),
+        waitingCounter: (el, row) => counterReading(el, row, S.rowWaiting, parseDurationSec),
         chrome: PDD_PART_CHROME.list,
       };
     },
