@@ -374,6 +374,51 @@ describe('Kuaishou: an unknown message container, stamps without a year', () => 
     }
   });
 
+  it('a tab left open overnight dates the next day’s bare-stamped message to that day, not the thread’s', () => {
+    const one = UNKNOWN_LIST.replace(
+      /^ +<div (?:id="0_2290417731_50[13-9]" )?class="x-list-8f2a-(?:item|time)">.*\n/gm,
+      '',
+    ).replace('09-08 17:12:14', '10:00:00');
+    for (const [stamp, arrives, want] of [
+      ['10:30:00', '2026-12-04 10:30:01', '2026-12-04 10:30:00'],
+      ['09:59:00', '2026-12-04 10:00:00', '2026-12-04 09:59:00'], // earlier in the day than the thread's last
+      ['10:32:00', '2026-12-04 10:30:01', '2026-12-04 10:32:00'], // the page's clock 2 min ahead of ours
+      ['12-04 10:30:00', '2026-12-05 08:00:00', '2026-12-04 10:30:00'],
+    ] as const) {
+      const doc = load(one);
+      const x = extractKuaishou(doc, undefined, at('2026-12-03 10:05:00'));
+      expect(x.thread!.messages.at(-1)!.at).toBe(at('2026-12-03 10:00:00'));
+      const box = liveOf(x)!.thread!.in;
+      const item = box.querySelector('.x-list-8f2a-item')!.cloneNode(true) as Element;
+      item.querySelector('.kwaishop-cs-TextMessage')!.textContent = '在吗';
+      item.querySelector('[class*="beforeMsgBody"] span:last-child')!.textContent = stamp;
+      item.id = '0_2290417731_510';
+      box.append(item);
+      const got = liveOf(x)!.thread!.append([item], at(arrives));
+      expect(
+        got?.map((m) => [m.author, m.at]),
+        stamp,
+      ).toEqual([['buyer', at(want)]]);
+    }
+  });
+
+  it('at tab-open, messages under a 昨天 divider stay yesterday’s; under a weekday they get no date', () => {
+    const html = (divider: string) =>
+      fixture
+        .replace(/<div class="ChatMessageList-time">[^<]*<\/div>/, `<div class="ChatMessageList-time">${divider}</div>`)
+        .replace('09-08 17:12:14', '09:00:00')
+        .replace('09-08 17:12:16', '09:00:02');
+    const read = (divider: string) =>
+      extractKuaishou(load(html(divider)), undefined, at('2026-12-04 10:00:00'))
+        .thread!.messages.filter((m) => m.text === '这个什么时候发货' || m.text === '亲，48小时内发货哦')
+        .map((m) => m.at);
+    expect(read('昨天')).toEqual([at('2026-12-03 09:00:00'), at('2026-12-03 09:00:02')]);
+    expect(read('昨天 08:50')).toEqual([at('2026-12-03 09:00:00'), at('2026-12-03 09:00:02')]);
+    expect(read('前天')).toEqual([at('2026-12-02 09:00:00'), at('2026-12-02 09:00:02')]);
+    expect(read('今天')).toEqual([at('2026-12-04 09:00:00'), at('2026-12-04 09:00:02')]);
+    expect(read('星期三')).toEqual([null, null]);
+  });
+
   it('a month-day later than today is last year; a bare time later than now is yesterday', () => {
     const html = UNKNOWN_LIST.replace('09-08 17:12:14', '12-31 23:59:00');
     const x = extractKuaishou(load(html), undefined, at('2027-01-01 00:01:00'));

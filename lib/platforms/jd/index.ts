@@ -155,10 +155,11 @@ function pageId(row: Element): string | null {
 }
 
 /** A thread read in page order, continued by append (stamps and content-hash ids carry over). */
-function threadReader(list: Element, account: string | null) {
+function threadReader(list: Element, account: string | null, now: number | undefined) {
   const { els, sel: msgSel } = pickAllWith(list, S.message);
   const { els: divs, sel: divSel } = pickAllWith(list, S.timeDivider);
-  const thread = new StampedThread();
+  // With the caller's clock, times without a date (a buyer waiting since 10:00:00 when the tab opens) are today's.
+  const thread = new StampedThread(now);
 
   function read(rows: readonly Element[], dividers: readonly Element[]): ExtractedMessage[] {
     const out: ExtractedMessage[] = [];
@@ -186,7 +187,9 @@ function threadReader(list: Element, account: string | null) {
   const messages = read(outermost(els), divs);
   return {
     messages,
-    append(added: readonly Node[]): ExtractedMessage[] | null {
+    append(added: readonly Node[], at?: number): ExtractedMessage[] | null {
+      // Arrived now: dateless stamps resolve against the arrival time, not the date the thread had reached.
+      if (at !== undefined) thread.clock.arrive(at);
       const rows = pickAllIn(added, S.message, msgSel);
       const dividers = pickAllIn(added, S.timeDivider, divSel);
       if (!rows || !dividers) return null;
@@ -240,7 +243,7 @@ function venderAccount(rows: readonly Element[]): string | null {
   return null;
 }
 
-export function extractJd(root: ParentNode): Extraction {
+export function extractJd(root: ParentNode, _memo?: unknown, now?: number): Extraction {
   return extractPage({
     account: () => text(pick(root, S.account)) || null,
     loggedOut: () => !!pick(root, S.loginForm),
@@ -275,7 +278,7 @@ export function extractJd(root: ParentNode): Extraction {
         ...(nick && { nick }),
         chrome: JD_PART_CHROME.thread,
         items: () => (msgList ? pickAll(msgList, S.message).length : 0),
-        read: () => threadReader(msgList!, account),
+        read: () => threadReader(msgList!, account, now),
       };
     },
   });

@@ -234,8 +234,9 @@ function threadReader(
   return {
     messages,
     append(added: readonly Node[], at?: number): ExtractedMessage[] | null {
-      // Appended now, not at the full read: year-less and bare stamps resolve against the current time.
-      if (at !== undefined) thread.clock.now = at;
+      // Arrived now, not at the full read: year-less and bare stamps resolve against the arrival time (a thread
+      // left open overnight does not date the next day's messages to the day it was read).
+      if (at !== undefined) thread.clock.arrive(at);
       const m = pickAllIn(added, S.message, mains.sel);
       const mid = pickAllIn(added, S.middleBody, middles.sel);
       const d = pickAllIn(added, S.timeDivider, dividers.sel);
