@@ -15,6 +15,7 @@ import {
   taobaoAdapter,
 } from '../../lib/platforms/ali';
 import { pick } from '../../lib/platforms/dom';
+import { liveOf } from '../../lib/platforms/types';
 
 /** jsdom itself (untyped here: no @types/jsdom), to load the demo pages with their scripts and iframe. */
 interface JsdomLike {
@@ -199,6 +200,59 @@ describe('1688 / Taobao web Wangwang adapter', () => {
     const y = extractAli(load(olderFull)).thread!.messages;
     expect(y[0]!.at).toBe(cn(9, 7, 17, 10, 2));
     expect(y.slice(1).every((m) => m.at === null)).toBe(true);
+  });
+
+  it('with the caller’s clock, bare times with no divider above are dated: a buyer waiting when the tab opens', () => {
+    const page = `<div class="ww_conversation"><div class="ww_user_panel"><div><div></div><div>优品店:小王</div></div></div>
+  <div class="conversation-list"><div class="conversation-item active"><div class="name">采购商小李</div><div class="time">10:00</div><div class="desc">有现货吗</div></div></div></div>
+  <div class="ww_message"><div class="message-item"><span class="nick">采购商小李</span><span class="time">10:00:00</span><div class="content"><pre>有现货吗</pre></div></div></div>
+  <div class="ww_input"><pre class="edit" contenteditable="true"></pre></div>`;
+    expect(extractAli(load(page)).thread!.messages[0]!.at).toBeNull(); // no clock: no date
+    const doc = load(page);
+    const x = extractAli(doc, undefined, cn(12, 3, 10, 1, 0));
+    expect(x.health).toBe('watching');
+    expect(x.thread!.messages).toMatchObject([{ author: 'buyer', at: cn(12, 3, 10, 0, 0), timeSource: 'stamp' }]);
+    // Later than now: yesterday's (a stamp up to 5 minutes ahead is the page's clock running ahead: today's).
+    const late = (t: string, now: number) =>
+      extractAli(load(page.replace('>10:00:00<', `>${t}<`)), undefined, now).thread!.messages[0]!.at;
+    expect(late('10:04:00', cn(12, 3, 10, 1, 0))).toBe(cn(12, 3, 10, 4, 0));
+    expect(late('23:59:00', cn(12, 3, 10, 1, 0))).toBe(cn(12, 2, 23, 59, 0));
+    // The tab stays open overnight: a message that arrives the next morning is the next morning's.
+    const box = liveOf(x)!.thread!.in;
+    box.insertAdjacentHTML(
+      'beforeend',
+      '<div class="message-item"><span class="nick">采购商小李</span><span class="time">09:30:00</span><div class="content"><pre>在吗</pre></div></div>',
+    );
+    expect(liveOf(x)!.thread!.append([box.lastElementChild!], cn(12, 4, 9, 30, 1))).toMatchObject([
+      { author: 'buyer', at: cn(12, 4, 9, 30, 0) },
+    ]);
+    // Under a 昨天 divider, read at tab-open: yesterday's; under a weekday: no date (not today's).
+    const under = (divider: string) =>
+      extractAli(
+        load(
+          page.replace(
+            '<div class="message-item">',
+            `<div class="message-time-divider">${divider}</div><div class="message-item">`,
+          ),
+        ),
+        undefined,
+        cn(12, 4, 11, 0, 0),
+      ).thread!.messages[0]!.at;
+    expect(under('昨天')).toBe(cn(12, 3, 10, 0, 0));
+    expect(under('今天')).toBe(cn(12, 4, 10, 0, 0));
+    expect(under('星期三')).toBeNull();
+    expect(under('2026-12-01')).toBe(cn(12, 1, 10, 0, 0));
+  });
+
+  it('the open conversation’s row shows its wait too (an unread row with a relative time)', () => {
+    const doc = load(
+      fixture.replace(
+        /(<div class="conversation-item active"[^\n]*?<div class="time">)17:13(<\/div>[^\n]*?)(<\/div><\/div>\n)/,
+        '$12分钟前$2<span class="unread-badge">1</span>$3',
+      ),
+    );
+    const row = extractAli(doc).conversations.find((c) => c.active)!;
+    expect(row).toMatchObject({ buyer: '采购商小李', waitingSec: 120 });
   });
 
   it('reads the conversation list: nick as buyer id, unread rows with a relative time as waiting', () => {
