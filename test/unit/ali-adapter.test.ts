@@ -16,6 +16,9 @@ import {
 } from '../../lib/platforms/ali';
 import { pick } from '../../lib/platforms/dom';
 import { liveOf } from '../../lib/platforms/types';
+import { EventLedger } from '../../lib/content/ledger';
+import { evaluate } from '../../lib/engine';
+import { DEFAULT_RULES } from '../../lib/rules';
 
 /** jsdom itself (untyped here: no @types/jsdom), to load the demo pages with their scripts and iframe. */
 interface JsdomLike {
@@ -242,6 +245,25 @@ describe('1688 / Taobao web Wangwang adapter', () => {
     expect(under('今天')).toBe(cn(12, 4, 10, 0, 0));
     expect(under('星期三')).toBeNull();
     expect(under('2026-12-01')).toBe(cn(12, 1, 10, 0, 0));
+  });
+
+  it('end to end: that buyer, unanswered since 10:00:00 when the tab opens at 10:01, is breached at 10:05', () => {
+    const page = `<div class="ww_conversation"><div class="ww_user_panel"><div><div></div><div>优品店:小王</div></div></div>
+  <div class="conversation-list"><div class="conversation-item active"><div class="name">采购商小李</div><div class="time">10:00</div><div class="desc">有现货吗</div></div></div></div>
+  <div class="ww_message"><div class="message-item"><span class="nick">采购商小李</span><span class="time">10:00:00</span><div class="content"><pre>有现货吗</pre></div></div></div>
+  <div class="ww_input"><pre class="edit" contenteditable="true"></pre></div>`;
+    const opened = cn(12, 3, 10, 1, 0);
+    const now = cn(12, 3, 10, 5, 0);
+    const x = extractAli(load(page), undefined, opened);
+    const events = new EventLedger('taobao').events({ kind: 'whole', page: x }, 'shop', opened);
+    const out = evaluate({
+      events,
+      coverage: [{ platform: 'taobao', account: 'shop', from: opened, to: now }],
+      rules: DEFAULT_RULES,
+      now,
+      alertLeadSec: 60,
+    });
+    expect(out.clocks).toMatchObject([{ buyer: '采购商小李', status: 'breached', startedAt: cn(12, 3, 10, 0, 0) }]);
   });
 
   it('the open conversation’s row shows its wait too (an unread row with a relative time)', () => {

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parseChinaStamp, pick } from '../../lib/platforms/dom';
 import { liveOf } from '../../lib/platforms/types';
+import { EventLedger } from '../../lib/content/ledger';
+import { evaluate } from '../../lib/engine';
+import { DEFAULT_RULES } from '../../lib/rules';
 import {
   KUAISHOU_SELECTORS,
   extractKuaishou,
@@ -400,6 +403,40 @@ describe('Kuaishou: an unknown message container, stamps without a year', () => 
         stamp,
       ).toEqual([['buyer', at(want)]]);
     }
+  });
+
+  it('end to end: answered yesterday, the buyer’s next-morning question is pending, not yesterday’s breach', () => {
+    const one = UNKNOWN_LIST.replace(
+      /^ +<div (?:id="0_2290417731_50[13-9]" )?class="x-list-8f2a-(?:item|time)">.*\n/gm,
+      '',
+    ).replace('09-08 17:12:14', '10:00:00');
+    const t0 = at('2026-12-03 10:05:00');
+    const x = extractKuaishou(load(one), undefined, t0);
+    const ledger = new EventLedger('kuaishou');
+    const events = ledger.events({ kind: 'whole', page: x }, 'shop', t0).filter((e) => e.timeSource !== 'counter');
+    const q = events.find((e) => e.timeSource === 'stamp')!;
+    events.push({ ...q, messageId: 'reply', author: 'human', at: at('2026-12-03 10:01:00'), historical: undefined });
+    const box = liveOf(x)!.thread!.in;
+    const item = box.querySelector('.x-list-8f2a-item')!.cloneNode(true) as Element;
+    item.querySelector('.kwaishop-cs-TextMessage')!.textContent = '在吗';
+    item.querySelector('[class*="beforeMsgBody"] span:last-child')!.textContent = '10:30:00';
+    item.id = '0_2290417731_510';
+    box.append(item);
+    const now = at('2026-12-04 10:30:01');
+    const appended = liveOf(x)!.thread!.append([item], now)!;
+    x.thread!.messages.push(...appended);
+    events.push(...ledger.events({ kind: 'rows+appended', page: x, rows: [], appended }, 'shop', now));
+    const out = evaluate({
+      events,
+      coverage: [{ platform: 'kuaishou', account: 'shop', from: t0, to: now }],
+      rules: DEFAULT_RULES,
+      now,
+      alertLeadSec: 60,
+    });
+    expect(out.clocks.find((k) => k.buyer === q.buyer)).toMatchObject({
+      status: 'pending',
+      startedAt: at('2026-12-04 10:30:00'),
+    });
   });
 
   it('at tab-open, messages under a 昨天 divider stay yesterday’s; under a weekday they get no date', () => {
