@@ -20,12 +20,37 @@ const DATE = /(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})/;
 const MONTH_DAY_TIME = /(?<!\d)(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])/;
 const TIME = /(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])/;
 const RELATIVE = /昨天|前天|星期|周[一二三四五六日天]|刚刚|分钟前|小时前/;
+/** A divider that names its day relatively: today, yesterday, the day before (resolvable with a clock). */
+const RELATIVE_DAY = /^(今天|昨天|前天)/;
 /** A stamp that resolves to a time earlier than this before the previous one is not trusted (day rollover?). */
 const BACKWARDS_SLACK_MS = 60_000;
+/**
+ * A dateless time up to this much later than the caller's clock is still today's: the page's clock (the platform's
+ * server) may run ahead of the PC's, and a message that just arrived is not yesterday's.
+ */
+export const FUTURE_SLACK_MS = 5 * 60_000;
+const DAY_MS = 86_400_000;
 
 function chinaMs(y: number, mo: number, d: number, h: number, mi: number, s: number): number | null {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
   return Date.UTC(y, mo - 1, d, h, mi, s) - 8 * 3600_000;
+}
+
+/** The China calendar day of `ms`. */
+export function chinaDay(ms: number): { y: number; m: number; d: number } {
+  const t = new Date(ms + 8 * 3600_000);
+  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
+}
+
+/**
+ * A dateless time of day (China) read against the caller's clock: the latest date at which it is not after
+ * `now` + FUTURE_SLACK_MS (today's, else yesterday's). Null for an impossible time.
+ */
+export function latestAt(h: number, mi: number, s: number, now: number): number | null {
+  const today = chinaDay(now);
+  const at = chinaMs(today.y, today.m, today.d, h, mi, s);
+  if (at === null) return null;
+  return at > now + FUTURE_SLACK_MS ? at - DAY_MS : at;
 }
 
 /**
@@ -33,20 +58,55 @@ function chinaMs(y: number, mo: number, d: number, h: number, mi: number, s: num
  * `2026年09月08日 17:12`) give a time and set the current date; a date-only separator sets the date;
  * partial stamps (`09-08 17:12:14` without a year, bare `17:12:14`) resolve only against a date seen
  * before them in the same thread, or, when the caller gives its clock (`now`, epoch ms), against today in
- * China: a month-day later than today's is last year's, a bare time later than now is yesterday's. Relative
- * stamps (昨天 …) and anything that would run backwards give null. Reads no clock of its own: pure.
+ * China: a month-day later than today's is last year's, a bare time later than now (+ FUTURE_SLACK_MS) is
+ * yesterday's. A separator that names its day relatively (今天 / 昨天 / 前天) dates what follows against the clock;
+ * one that cannot be dated (星期三, or no clock) leaves what follows undated until the next date. Relative message
+ * stamps (昨天 …) and anything that would run backwards give null. Messages that arrive live (`arrive`) are read
+ * against their arrival time, not the date the thread had reached. Reads no clock of its own: pure.
  */
 export class ThreadClock {
   private date: { y: number; m: number; d: number } | null = null;
+  /** Set by a separator whose day cannot be told: dateless stamps after it give null (never today's, never older). */
+  private undated = false;
+  /** Stamps arrive live (`arrive`): a bare time is read against the clock unless a separator or full stamp dated it. */
+  private live = false;
   private last: number | null = null;
 
-  /** `now`: the caller's clock; a thread continued later sets it again (stamps then resolve against that time). */
+  /** `now`: the caller's clock (see `arrive` for a thread continued later). */
   constructor(public now?: number) {}
 
-  /** The China calendar day of `ms`. */
-  private static day(ms: number): { y: number; m: number; d: number } {
-    const t = new Date(ms + 8 * 3600_000);
-    return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
+  /**
+   * Stamps read from now on arrived live at `now`: a dateless one is read against that time (the latest date at
+   * which it is not after now + FUTURE_SLACK_MS), not against the date the thread had reached (a thread left open
+   * overnight); a dated separator among them dates what follows it as usual.
+   */
+  arrive(now: number): void {
+    this.now = now;
+    this.date = null;
+    this.undated = false;
+    this.live = true;
+  }
+
+  /** A separator's text (a divider, a stamp-only row): it dates what follows; its time, or null. */
+  separator(raw: string): number | null {
+    const s = raw.replace(/\s+/g, ' ').trim();
+    const rel = RELATIVE_DAY.exec(s);
+    if (rel && this.now !== undefined) {
+      const back = rel[1] === '今天' ? 0 : rel[1] === '昨天' ? 1 : 2;
+      const day = chinaDay(this.now - back * DAY_MS);
+      this.date = day;
+      this.undated = false;
+      const t = TIME.exec(s);
+      if (!t) return null;
+      return this.accept(chinaMs(day.y, day.m, day.d, Number(t[1]), Number(t[2]), Number(t[3] ?? 0)), day);
+    }
+    if (rel || (!DATE.test(s) && RELATIVE.test(s))) {
+      // 星期三 / 昨天 without a clock: the day is not known; what follows is not dated by an older date.
+      this.date = null;
+      this.undated = true;
+      return null;
+    }
+    return this.read(s);
   }
 
   /** Epoch ms for the stamp text, or null when it does not resolve. Updates the thread's date context. */
@@ -60,6 +120,7 @@ export class ThreadClock {
       const d = Number(date[3]);
       if (chinaMs(y, m, d, 0, 0, 0) === null) return null;
       this.date = { y, m, d };
+      this.undated = false;
       const full = parseChinaStamp(s);
       if (full !== null) this.last = full;
       return full;
@@ -76,8 +137,8 @@ export class ThreadClock {
       ];
       let y: number;
       if (this.date) y = this.date.y;
-      else if (this.now !== undefined) {
-        const today = ThreadClock.day(this.now);
+      else if (this.now !== undefined && !this.undated) {
+        const today = chinaDay(this.now);
         y = m > today.m || (m === today.m && d > today.d) ? today.y - 1 : today.y;
       } else return null;
       return this.accept(chinaMs(y, m, d, h, mi, sec), { y, m, d });
@@ -85,30 +146,28 @@ export class ThreadClock {
     const t = TIME.exec(s);
     if (t) {
       const [h, mi, sec] = [Number(t[1]), Number(t[2]), Number(t[3] ?? 0)];
-      let date = this.date;
-      if (!date && this.now !== undefined) {
-        const today = ThreadClock.day(this.now);
-        const at = chinaMs(today.y, today.m, today.d, h, mi, sec);
-        date = at !== null && at > this.now + BACKWARDS_SLACK_MS ? ThreadClock.day(this.now - 86_400_000) : today;
-      }
-      if (!date) return null;
-      return this.accept(chinaMs(date.y, date.m, date.d, h, mi, sec), date);
+      if (this.date) return this.accept(chinaMs(this.date.y, this.date.m, this.date.d, h, mi, sec), this.date);
+      if (this.now === undefined || this.undated) return null;
+      const at = latestAt(h, mi, sec, this.now);
+      // Live, each message's time is read against its arrival (one just before midnight, the next just after).
+      return at === null ? null : this.accept(at, this.live ? null : chinaDay(at));
     }
     return null;
   }
 
-  private accept(at: number | null, date: { y: number; m: number; d: number }): number | null {
+  /** `date`: the date this stamp gives what follows (null: none). */
+  private accept(at: number | null, date: { y: number; m: number; d: number } | null): number | null {
     if (at === null) return null;
     if (this.last !== null && at < this.last - BACKWARDS_SLACK_MS) return null;
     this.last = at;
-    this.date = date;
+    if (date) this.date = date;
     return at;
   }
 }
 
-/** Text that is nothing but a date/time stamp (a time separator row, not a message). */
+/** Text that is nothing but a date/time stamp (a time separator row, not a message): `17:12`, `昨天`, `星期三 09:10`. */
 export function isStampOnly(s: string): boolean {
-  if (!/\d/.test(s)) return false;
+  if (!/\d|今天|昨天|前天|星期|周[一二三四五六日天]/.test(s)) return false;
   return !s.replace(/今天|昨天|前天|星期[一二三四五六日天]|周[一二三四五六日天]|上午|下午|[\d\s年月日:\-/.]/g, '');
 }
 
@@ -167,7 +226,7 @@ export class StampedThread {
   /** A time separator (a divider, a stamp-only row): it dates what follows and is no message. */
   separator(s: string): void {
     if (!s) return;
-    this.clock.read(s);
+    this.clock.separator(s);
     this.lastStamp = s;
   }
 

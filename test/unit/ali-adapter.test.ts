@@ -15,6 +15,10 @@ import {
   taobaoAdapter,
 } from '../../lib/platforms/ali';
 import { pick } from '../../lib/platforms/dom';
+import { liveOf } from '../../lib/platforms/types';
+import { EventLedger } from '../../lib/content/ledger';
+import { evaluate } from '../../lib/engine';
+import { DEFAULT_RULES } from '../../lib/rules';
 
 /** jsdom itself (untyped here: no @types/jsdom), to load the demo pages with their scripts and iframe. */
 interface JsdomLike {
@@ -132,6 +136,36 @@ describe('1688 / Taobao web Wangwang adapter', () => {
     ]);
   });
 
+  it('the robot is its WHOLE name (the sub-account after the colon): a robot-toy shop’s agent is a human', () => {
+    const item = (nick: string, t: string) =>
+      `<div data-index="0"><div class="message-item self"><div class="message-main"><div class="message-header"><span class="nick">${nick}</span><span class="time">2026-09-08 17:12:40</span></div><div class="content"><div class="text-message"><pre class="edit">${t}</pre></div></div></div></div></div>`;
+    const cases: [string, 'human' | 'robot'][] = [
+      ['乐高机器人旗舰店:小王', 'human'],
+      ['店小蜜专营店:阿强', 'human'],
+      ['7x24小时便利店：小美', 'human'],
+      ['义乌优品工厂店:智能客服组小李', 'human'],
+      ['义乌优品工厂店:小王机器人', 'human'],
+      ['义乌优品工厂店:店小蜜', 'robot'],
+      ['义乌优品工厂店：店小蜜', 'robot'],
+      ['义乌优品工厂店:7x24H响应服务', 'robot'],
+      ['乐高机器人旗舰店:智能客服', 'robot'],
+      ['店小蜜', 'robot'],
+    ];
+    const html = (rows: string) =>
+      fixture.replace(
+        /(<div class="rc-scrollbars-view">)[\s\S]*?(<\/div><\/div><\/div>\s*<\/div>\s*<div class="ww_input">)/,
+        `$1${rows}$2`,
+      );
+    const x = extractAli(load(html(cases.map(([nick], i) => item(nick, `有的亲 ${i}`)).join(''))));
+    expect(x.thread?.messages.map((m) => m.author)).toEqual(cases.map(([, a]) => a));
+    // Without a user panel, the account is our own human sender, never the robot's (main:店小蜜).
+    const noPanel = (h: string) => h.replace(/<div class="ww_user_panel">[\s\S]*?<\/div><\/div><\/div>/, '');
+    const own = extractAli(
+      load(noPanel(html([item('乐高机器人旗舰店:店小蜜', 'a'), item('乐高机器人旗舰店:小王', 'b')].join('')))),
+    );
+    expect(own.account).toBe('乐高机器人旗舰店:小王');
+  });
+
   it('keeps ids when history loads above and when new messages arrive below', () => {
     const before = extractAli(load(fixture)).thread!.messages;
     const older =
@@ -169,6 +203,78 @@ describe('1688 / Taobao web Wangwang adapter', () => {
     const y = extractAli(load(olderFull)).thread!.messages;
     expect(y[0]!.at).toBe(cn(9, 7, 17, 10, 2));
     expect(y.slice(1).every((m) => m.at === null)).toBe(true);
+  });
+
+  it('with the caller’s clock, bare times with no divider above are dated: a buyer waiting when the tab opens', () => {
+    const page = `<div class="ww_conversation"><div class="ww_user_panel"><div><div></div><div>优品店:小王</div></div></div>
+  <div class="conversation-list"><div class="conversation-item active"><div class="name">采购商小李</div><div class="time">10:00</div><div class="desc">有现货吗</div></div></div></div>
+  <div class="ww_message"><div class="message-item"><span class="nick">采购商小李</span><span class="time">10:00:00</span><div class="content"><pre>有现货吗</pre></div></div></div>
+  <div class="ww_input"><pre class="edit" contenteditable="true"></pre></div>`;
+    expect(extractAli(load(page)).thread!.messages[0]!.at).toBeNull(); // no clock: no date
+    const doc = load(page);
+    const x = extractAli(doc, undefined, cn(12, 3, 10, 1, 0));
+    expect(x.health).toBe('watching');
+    expect(x.thread!.messages).toMatchObject([{ author: 'buyer', at: cn(12, 3, 10, 0, 0), timeSource: 'stamp' }]);
+    // Later than now: yesterday's (a stamp up to 5 minutes ahead is the page's clock running ahead: today's).
+    const late = (t: string, now: number) =>
+      extractAli(load(page.replace('>10:00:00<', `>${t}<`)), undefined, now).thread!.messages[0]!.at;
+    expect(late('10:04:00', cn(12, 3, 10, 1, 0))).toBe(cn(12, 3, 10, 4, 0));
+    expect(late('23:59:00', cn(12, 3, 10, 1, 0))).toBe(cn(12, 2, 23, 59, 0));
+    // The tab stays open overnight: a message that arrives the next morning is the next morning's.
+    const box = liveOf(x)!.thread!.in;
+    box.insertAdjacentHTML(
+      'beforeend',
+      '<div class="message-item"><span class="nick">采购商小李</span><span class="time">09:30:00</span><div class="content"><pre>在吗</pre></div></div>',
+    );
+    expect(liveOf(x)!.thread!.append([box.lastElementChild!], cn(12, 4, 9, 30, 1))).toMatchObject([
+      { author: 'buyer', at: cn(12, 4, 9, 30, 0) },
+    ]);
+    // Under a 昨天 divider, read at tab-open: yesterday's; under a weekday: no date (not today's).
+    const under = (divider: string) =>
+      extractAli(
+        load(
+          page.replace(
+            '<div class="message-item">',
+            `<div class="message-time-divider">${divider}</div><div class="message-item">`,
+          ),
+        ),
+        undefined,
+        cn(12, 4, 11, 0, 0),
+      ).thread!.messages[0]!.at;
+    expect(under('昨天')).toBe(cn(12, 3, 10, 0, 0));
+    expect(under('今天')).toBe(cn(12, 4, 10, 0, 0));
+    expect(under('星期三')).toBeNull();
+    expect(under('2026-12-01')).toBe(cn(12, 1, 10, 0, 0));
+  });
+
+  it('end to end: that buyer, unanswered since 10:00:00 when the tab opens at 10:01, is breached at 10:05', () => {
+    const page = `<div class="ww_conversation"><div class="ww_user_panel"><div><div></div><div>优品店:小王</div></div></div>
+  <div class="conversation-list"><div class="conversation-item active"><div class="name">采购商小李</div><div class="time">10:00</div><div class="desc">有现货吗</div></div></div></div>
+  <div class="ww_message"><div class="message-item"><span class="nick">采购商小李</span><span class="time">10:00:00</span><div class="content"><pre>有现货吗</pre></div></div></div>
+  <div class="ww_input"><pre class="edit" contenteditable="true"></pre></div>`;
+    const opened = cn(12, 3, 10, 1, 0);
+    const now = cn(12, 3, 10, 5, 0);
+    const x = extractAli(load(page), undefined, opened);
+    const events = new EventLedger('taobao').events({ kind: 'whole', page: x }, 'shop', opened);
+    const out = evaluate({
+      events,
+      coverage: [{ platform: 'taobao', account: 'shop', from: opened, to: now }],
+      rules: DEFAULT_RULES,
+      now,
+      alertLeadSec: 60,
+    });
+    expect(out.clocks).toMatchObject([{ buyer: '采购商小李', status: 'breached', startedAt: cn(12, 3, 10, 0, 0) }]);
+  });
+
+  it('the open conversation’s row shows its wait too (an unread row with a relative time)', () => {
+    const doc = load(
+      fixture.replace(
+        /(<div class="conversation-item active"[^\n]*?<div class="time">)17:13(<\/div>[^\n]*?)(<\/div><\/div>\n)/,
+        '$12分钟前$2<span class="unread-badge">1</span>$3',
+      ),
+    );
+    const row = extractAli(doc).conversations.find((c) => c.active)!;
+    expect(row).toMatchObject({ buyer: '采购商小李', waitingSec: 120 });
   });
 
   it('reads the conversation list: nick as buyer id, unread rows with a relative time as waiting', () => {

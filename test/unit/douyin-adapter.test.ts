@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parseChinaStamp } from '../../lib/platforms/dom';
+import { liveOf } from '../../lib/platforms/types';
 import { DOUYIN_SELECTORS, douyinAdapter, extractDouyin, parseThreadStamp } from '../../lib/platforms/douyin';
 
 function load(html: string): Document {
@@ -260,6 +261,34 @@ describe('Douyin adapter', () => {
     expect(parseThreadStamp('09-10 08:00', ctx)).toBe(parseChinaStamp('2026-09-10 08:00'));
     expect(parseThreadStamp('星期三 08:00', ctx)).toBeNull();
     expect(parseThreadStamp('25:99', ctx)).toBeNull();
+  });
+
+  it('a message that arrives live is dated against its arrival time, not the day the thread had reached', () => {
+    const at = (t: string) => parseChinaStamp(t)!;
+    // The open thread as the fixture (2026-09-08, last messages 17:13–17:20); the tab stays open.
+    for (const [stamp, arrives, want] of [
+      ['17:30:05', '2026-09-09 17:30:06', '2026-09-09 17:30:05'], // next day, later in the day than the thread
+      ['08:00:00', '2026-09-09 08:00:01', '2026-09-09 08:00:00'], // next morning
+      ['17:30:05', '2026-09-08 17:30:06', '2026-09-08 17:30:05'], // the same evening
+      ['17:32:00', '2026-09-08 17:30:06', '2026-09-08 17:32:00'], // the page's clock 2 min ahead of ours
+      ['09-09 08:00', '2026-09-10 08:00:00', '2026-09-09 08:00:00'],
+    ] as const) {
+      const doc = new DOMParser().parseFromString(
+        fixture.replace(/<div data-qa-id="qa-message-warpper"[^\n]*(转接给|撤回|cs_close)[^\n]*\n/g, ''),
+        'text/html',
+      );
+      const x = extractDouyin(doc);
+      const box = liveOf(x)!.thread!.in;
+      const w = doc.createElement('div');
+      w.setAttribute('data-qa-id', 'qa-message-warpper');
+      w.innerHTML = `<div data-id="new-1" style="display:flex;flex-direction:row"><div class="col-9Kd"><div class="O4UWWFoQxgMq4AWHMq25">${stamp}</div><div class="leaveMessage messageNotMe"><pre><span>到底发货没有</span></pre></div></div></div>`;
+      box.append(w);
+      const got = liveOf(x)!.thread!.append([w], at(arrives));
+      expect(
+        got?.map((m) => [m.author, m.at]),
+        `${stamp} at ${arrives}`,
+      ).toEqual([['buyer', at(want)]]);
+    }
   });
 
   it('fails loudly: nothing found → noList, no input → noInput, login form → loggedOut', () => {

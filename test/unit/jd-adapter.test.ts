@@ -139,6 +139,30 @@ describe('JD adapter', () => {
     ]);
   });
 
+  it('a robot is its WHOLE sender name: a waiter whose name holds 机器人 / 智能客服 / 京小智 is a human', () => {
+    const msg = (nick: string, t: string) =>
+      `<div class="message"><div class="message_right"><span class="message__nickname">${nick}</span><span class="message__time_str">17:12:30</span><div class="message__content"><div class="message__text">${t}</div></div></div></div>`;
+    const cases: [string, 'human' | 'robot'][] = [
+      ['优必选机器人旗舰店-小王', 'human'],
+      ['机器人玩具店-小美', 'human'],
+      ['智能客服部-小李', 'human'],
+      ['京小智粉丝-阿强', 'human'],
+      ['小王(机器人组)', 'human'],
+      ['京小智', 'robot'],
+      ['京小智（机器人）', 'robot'],
+      ['智能客服', 'robot'],
+      ['机器人', 'robot'],
+    ];
+    const html = fixture.replace(
+      /(<div id="t-chat-scroll"[^>]*>)[\s\S]*?(\n {2}<\/div>\n {2}<div class="chat-editor")/,
+      `$1${cases.map(([nick], i) => msg(nick, `有的亲 ${i}`)).join('')}$2`,
+    );
+    expect(extractJd(load(html)).thread?.messages.map((m) => m.author)).toEqual(cases.map(([, a]) => a));
+    // The fixture's own waiter, renamed to a robot-toy shop's.
+    const renamed = extractJd(load(fixture.replaceAll('>客服01<', '>优必选机器人旗舰店-小王<')));
+    expect(renamed.thread!.messages.find((m) => m.text.startsWith('有的亲'))?.author).toBe('human');
+  });
+
   it('reads the conversation list: pin from the title, then from the row id, else the name', () => {
     const x = extractJd(load(fixture));
     expect(x.conversations.map(({ row: _, ...c }) => c)).toEqual([
@@ -252,6 +276,48 @@ describe('JD adapter', () => {
       }
     }
   });
+  it('with the caller’s clock, dateless stamps of the open thread are dated: a buyer already waiting, live ones', () => {
+    // No date divider, bare stamps only: the buyer has waited since 17:12:14 when the tab opens at 18:00.
+    const undated = fixture
+      .replace(/<[^\n]*message__time_str">2026-09-08<[^\n]*\n/, '')
+      .replace('2026-09-08 17:12:20', '17:12:20');
+    const stamped = (x: ReturnType<typeof extractJd>) =>
+      x.thread!.messages.filter((m) => m.author === 'buyer' && m.text !== '在吗').map((m) => m.at);
+    expect(stamped(extractJd(load(undated))).every((t) => t === null)).toBe(true); // no clock: no date
+    const doc = load(undated);
+    const x = extractJd(doc, undefined, at('2026-12-03 18:00:00'));
+    expect(x.health).toBe('watching');
+    expect(stamped(x)).toEqual([
+      at('2026-12-03 17:12:14'),
+      at('2026-12-03 17:12:20'),
+      at('2026-12-03 17:13:00'),
+      at('2026-12-03 17:20:00'),
+    ]);
+    // The tab stays open overnight: the next morning's message is the next morning's.
+    const box = liveOf(x)!.thread!.in;
+    box.insertAdjacentHTML(
+      'beforeend',
+      '<div class="message"><div class="message_left" id="m-100"><span class="message__time_str">09:00:05</span><div class="message__content"><div class="message__text">发货了吗</div></div></div></div>',
+    );
+    const got = liveOf(x)!.thread!.append([box.lastElementChild!], at('2026-12-04 09:00:06'));
+    expect(got).toMatchObject([{ id: 'm-100', author: 'buyer', at: at('2026-12-04 09:00:05') }]);
+    // Read at tab-open under a 昨天 separator (alone or with a time), yesterday's messages stay yesterday's.
+    for (const sep of ['昨天', '昨天 17:10']) {
+      const y = undated.replace(
+        '<div class="message" data-v-7e0b9d21=""><div class="message_center"><div class="message__system">顾客',
+        `<div class="message"><div class="message_center"><span class="message__time_str">${sep}</span></div></div><div class="message" data-v-7e0b9d21=""><div class="message_center"><div class="message__system">顾客`,
+      );
+      const z = extractJd(load(y), undefined, at('2026-12-04 18:00:00'));
+      expect(stamped(z), sep).toEqual([
+        at('2026-12-03 17:12:14'),
+        at('2026-12-03 17:12:20'),
+        at('2026-12-03 17:13:00'),
+        at('2026-12-03 17:20:00'),
+      ]);
+      expect(z.thread!.messages.map((m) => m.text)).not.toContain(sep);
+    }
+  });
+
   it('an empty bubble (avatar only) is not a message', () => {
     for (const html of [
       '<div id="t-chat-scroll"><div class="message"><div class="message_left"><div class="message__avatar">小</div><div class="message__content"></div></div></div></div>',
@@ -279,9 +345,66 @@ describe('thread time stamps', () => {
     expect(c.read('2026-09-10 09:30:00')).toBe(at('2026-09-10 09:30:00'));
   });
 
+  it('a dateless time is the latest date not after the clock (+ 5 min for a page clock ahead of ours)', () => {
+    const now = at('2026-12-03 10:00:00');
+    expect(new ThreadClock(now).read('09:59:00')).toBe(at('2026-12-03 09:59:00'));
+    expect(new ThreadClock(now).read('10:03:00')).toBe(at('2026-12-03 10:03:00')); // the PC runs 3 min slow
+    expect(new ThreadClock(now).read('10:06:00')).toBe(at('2026-12-02 10:06:00'));
+    expect(new ThreadClock(at('2027-01-01 00:01:00')).read('23:59:00')).toBe(at('2026-12-31 23:59:00'));
+  });
+
+  it('messages that arrive live are read against their arrival time, not the date the thread had reached', () => {
+    const c = new ThreadClock(at('2026-12-03 10:05:00'));
+    expect(c.read('10:00:00')).toBe(at('2026-12-03 10:00:00'));
+    // The tab stays open overnight.
+    c.arrive(at('2026-12-04 10:30:01'));
+    expect(c.read('10:30:00')).toBe(at('2026-12-04 10:30:00'));
+    expect(c.read('10:31:00')).toBe(at('2026-12-04 10:31:00'));
+    // Under a dated divider, read before (whole thread) or live: the divider's day.
+    const d = new ThreadClock(at('2026-12-04 10:30:00'));
+    d.separator('2026-09-08');
+    expect(d.read('17:12:14')).toBe(at('2026-09-08 17:12:14'));
+    d.arrive(at('2026-12-04 10:31:00'));
+    d.separator('2026-12-04');
+    expect(d.read('10:30:30')).toBe(at('2026-12-04 10:30:30'));
+    // Just after midnight, a message stamped just before it stays on the day before.
+    const m = new ThreadClock(at('2026-12-03 23:50:00'));
+    m.read('23:50:00');
+    m.arrive(at('2026-12-04 00:00:30'));
+    expect(m.read('23:59:50')).toBe(at('2026-12-03 23:59:50'));
+    expect(m.read('00:00:20')).toBe(at('2026-12-04 00:00:20'));
+  });
+
+  it('a divider that names its day relatively dates what follows with the clock; an unknown day dates nothing', () => {
+    const now = at('2026-12-04 09:00:00');
+    const read = (divider: string, stamp: string, clock: number | null = now) => {
+      const c = new ThreadClock(clock ?? undefined);
+      c.separator('2026-11-30');
+      c.separator(divider);
+      return c.read(stamp);
+    };
+    // Yesterday's 08:00 read at 09:00 today stays yesterday's (not today's, as a bare time alone would be).
+    expect(read('昨天', '08:00:00')).toBe(at('2026-12-03 08:00:00'));
+    expect(read('昨天 17:30', '17:31:00')).toBe(at('2026-12-03 17:31:00'));
+    expect(read('前天', '08:00:00')).toBe(at('2026-12-02 08:00:00'));
+    expect(read('今天', '08:00:00')).toBe(at('2026-12-04 08:00:00'));
+    // A weekday, or 昨天 without a clock: neither today's nor the older divider's date.
+    expect(read('星期三', '08:00:00')).toBeNull();
+    expect(read('昨天', '08:00:00', null)).toBeNull();
+    expect(read('昨天', '12-03 08:00:00', null)).toBeNull();
+    const c = new ThreadClock(now);
+    c.separator('星期三');
+    expect(c.read('08:00:00')).toBeNull();
+    c.separator('2026-12-04');
+    expect(c.read('08:00:00')).toBe(at('2026-12-04 08:00:00'));
+  });
+
   it('knows separators and durations', () => {
     expect(isStampOnly('2026-09-08')).toBe(true);
     expect(isStampOnly('昨天 17:12')).toBe(true);
+    expect(isStampOnly('昨天')).toBe(true);
+    expect(isStampOnly('星期三')).toBe(true);
+    expect(isStampOnly('今天有货吗')).toBe(false);
     expect(isStampOnly('17:12 在吗')).toBe(false);
     expect(isStampOnly('会话已结束')).toBe(false);
     expect(parseDurationSec('已等待1分05秒')).toBe(65);

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parseChinaStamp, pick } from '../../lib/platforms/dom';
 import { liveOf } from '../../lib/platforms/types';
+import { EventLedger } from '../../lib/content/ledger';
+import { evaluate } from '../../lib/engine';
+import { DEFAULT_RULES } from '../../lib/rules';
 import {
   KUAISHOU_SELECTORS,
   extractKuaishou,
@@ -160,6 +163,30 @@ describe('Kuaishou adapter', () => {
       ['system', 'assigned'],
       ['buyer', undefined],
     ]);
+  });
+
+  it('a robot is its WHOLE sender name: an agent whose name holds 机器人 / 智能客服 is a human', () => {
+    const P = 'kwaishop-cs-LayoutDefaultWrapper';
+    const msg = (sender: string, t: string, i: number) =>
+      `<div id="0_2290417731_${700 + i}" class="ChatMessageList-item"><div class="${P}_msgMain"><div class="${P}_lrWrapper ${P}__isMine"><div class="${P}_content"><div class="${P}_beforeMsgBody"><span>${sender}</span><span>09-08 17:30:${String(i).padStart(2, '0')}</span></div><div class="${P}_msgBody"><div class="kwaishop-cs-TextMessage">${t}</div></div></div></div></div></div>`;
+    const cases: [string, 'human' | 'robot'][] = [
+      ['机器人玩具店-小美', 'human'],
+      ['智能客服部-阿强', 'human'],
+      ['AI客服培训组-小李', 'human'],
+      ['小美(智能助手组)', 'human'],
+      ['智能客服', 'robot'],
+      ['机器人', 'robot'],
+      ['AI客服', 'robot'],
+    ];
+    const html = fixture.replace(
+      /(<div class="ChatMessageList-ContentWrap">)[\s\S]*?(<\/div><\/div>\n {4}<div class="SendBox">)/,
+      `$1${DIVIDER}${cases.map(([sender], i) => msg(sender, `今天下午发出 ${i}`, i)).join('')}$2`,
+    );
+    expect(extractKuaishou(load(html)).thread?.messages.map((m) => m.author)).toEqual(cases.map(([, a]) => a));
+    const renamed = extractKuaishou(
+      load(fixture.replaceAll('<span>客服-小美</span>', '<span>机器人玩具店-小美</span>')),
+    );
+    expect(renamed.thread!.messages.find((m) => m.text.startsWith('今天下午发出'))?.author).toBe('human');
   });
 
   it('without a dated separator, month-day stamps give no time (the watcher uses observation time)', () => {
@@ -348,6 +375,85 @@ describe('Kuaishou: an unknown message container, stamps without a year', () => 
       // The same as a full read at that time.
       expect(extractKuaishou(doc, undefined, at(arrives)).thread!.messages.at(-1)!.at).toBe(at(arrives) - 1000);
     }
+  });
+
+  it('a tab left open overnight dates the next day’s bare-stamped message to that day, not the thread’s', () => {
+    const one = UNKNOWN_LIST.replace(
+      /^ +<div (?:id="0_2290417731_50[13-9]" )?class="x-list-8f2a-(?:item|time)">.*\n/gm,
+      '',
+    ).replace('09-08 17:12:14', '10:00:00');
+    for (const [stamp, arrives, want] of [
+      ['10:30:00', '2026-12-04 10:30:01', '2026-12-04 10:30:00'],
+      ['09:59:00', '2026-12-04 10:00:00', '2026-12-04 09:59:00'], // earlier in the day than the thread's last
+      ['10:32:00', '2026-12-04 10:30:01', '2026-12-04 10:32:00'], // the page's clock 2 min ahead of ours
+      ['12-04 10:30:00', '2026-12-05 08:00:00', '2026-12-04 10:30:00'],
+    ] as const) {
+      const doc = load(one);
+      const x = extractKuaishou(doc, undefined, at('2026-12-03 10:05:00'));
+      expect(x.thread!.messages.at(-1)!.at).toBe(at('2026-12-03 10:00:00'));
+      const box = liveOf(x)!.thread!.in;
+      const item = box.querySelector('.x-list-8f2a-item')!.cloneNode(true) as Element;
+      item.querySelector('.kwaishop-cs-TextMessage')!.textContent = '在吗';
+      item.querySelector('[class*="beforeMsgBody"] span:last-child')!.textContent = stamp;
+      item.id = '0_2290417731_510';
+      box.append(item);
+      const got = liveOf(x)!.thread!.append([item], at(arrives));
+      expect(
+        got?.map((m) => [m.author, m.at]),
+        stamp,
+      ).toEqual([['buyer', at(want)]]);
+    }
+  });
+
+  it('end to end: answered yesterday, the buyer’s next-morning question is pending, not yesterday’s breach', () => {
+    const one = UNKNOWN_LIST.replace(
+      /^ +<div (?:id="0_2290417731_50[13-9]" )?class="x-list-8f2a-(?:item|time)">.*\n/gm,
+      '',
+    ).replace('09-08 17:12:14', '10:00:00');
+    const t0 = at('2026-12-03 10:05:00');
+    const x = extractKuaishou(load(one), undefined, t0);
+    const ledger = new EventLedger('kuaishou');
+    const events = ledger.events({ kind: 'whole', page: x }, 'shop', t0).filter((e) => e.timeSource !== 'counter');
+    const q = events.find((e) => e.timeSource === 'stamp')!;
+    events.push({ ...q, messageId: 'reply', author: 'human', at: at('2026-12-03 10:01:00'), historical: undefined });
+    const box = liveOf(x)!.thread!.in;
+    const item = box.querySelector('.x-list-8f2a-item')!.cloneNode(true) as Element;
+    item.querySelector('.kwaishop-cs-TextMessage')!.textContent = '在吗';
+    item.querySelector('[class*="beforeMsgBody"] span:last-child')!.textContent = '10:30:00';
+    item.id = '0_2290417731_510';
+    box.append(item);
+    const now = at('2026-12-04 10:30:01');
+    const appended = liveOf(x)!.thread!.append([item], now)!;
+    x.thread!.messages.push(...appended);
+    events.push(...ledger.events({ kind: 'rows+appended', page: x, rows: [], appended }, 'shop', now));
+    const out = evaluate({
+      events,
+      coverage: [{ platform: 'kuaishou', account: 'shop', from: t0, to: now }],
+      rules: DEFAULT_RULES,
+      now,
+      alertLeadSec: 60,
+    });
+    expect(out.clocks.find((k) => k.buyer === q.buyer)).toMatchObject({
+      status: 'pending',
+      startedAt: at('2026-12-04 10:30:00'),
+    });
+  });
+
+  it('at tab-open, messages under a 昨天 divider stay yesterday’s; under a weekday they get no date', () => {
+    const html = (divider: string) =>
+      fixture
+        .replace(/<div class="ChatMessageList-time">[^<]*<\/div>/, `<div class="ChatMessageList-time">${divider}</div>`)
+        .replace('09-08 17:12:14', '09:00:00')
+        .replace('09-08 17:12:16', '09:00:02');
+    const read = (divider: string) =>
+      extractKuaishou(load(html(divider)), undefined, at('2026-12-04 10:00:00'))
+        .thread!.messages.filter((m) => m.text === '这个什么时候发货' || m.text === '亲，48小时内发货哦')
+        .map((m) => m.at);
+    expect(read('昨天')).toEqual([at('2026-12-03 09:00:00'), at('2026-12-03 09:00:02')]);
+    expect(read('昨天 08:50')).toEqual([at('2026-12-03 09:00:00'), at('2026-12-03 09:00:02')]);
+    expect(read('前天')).toEqual([at('2026-12-02 09:00:00'), at('2026-12-02 09:00:02')]);
+    expect(read('今天')).toEqual([at('2026-12-04 09:00:00'), at('2026-12-04 09:00:02')]);
+    expect(read('星期三')).toEqual([null, null]);
   });
 
   it('a month-day later than today is last year; a bare time later than now is yesterday', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractPdd, pddAdapter } from '../../lib/platforms/pdd';
 import { adapterFor } from '../../lib/platforms/adapters';
+import { liveOf } from '../../lib/platforms/types';
 
 function load(html: string): Document {
   return new DOMParser().parseFromString(html, 'text/html');
@@ -60,6 +61,9 @@ describe('PDD adapter', () => {
         cs('主账号', '收货地址修改成功'),
         cs('机器人', '亲，在的哦', 'cs-item isread callback'),
         cs('机器人', '亲亲，一般48小时内发货哦'),
+        // The robot is the WHOLE nickname: an agent of a robot-toy shop is a human, in a callback row too.
+        cs('机器人玩具旗舰店:小王', '亲，在的', 'cs-item isread callback'),
+        cs('优必选机器人店-小美', '亲，在的'),
         li('<div class="system-msg-31">收货地址修改成功</div>'),
       ].join('')}$2`,
     );
@@ -71,6 +75,8 @@ describe('PDD adapter', () => {
       'human',
       'robot',
       'robot',
+      'human',
+      'human',
       'system',
     ]);
   });
@@ -87,6 +93,24 @@ describe('PDD adapter', () => {
       { buyer: '733519', nick: '小***子', preview: '在吗', active: false, waitingSec: 42 },
       { buyer: '915002', nick: 'j***y', preview: '好的谢谢', active: false },
     ]);
+  });
+
+  it.each([
+    ['42秒', 42],
+    ['1分30秒', 90],
+    ['2分05秒', 125],
+    ['3分钟', 180],
+    ['已等待1小时', 3600],
+    ['已等待1小时20分', 4800],
+    ['1小时2分3秒', 3723],
+  ])('reads a row’s wait counter %s as %i s, the live counter too', (shown, sec) => {
+    const doc = load(fixture.replace('>42秒<', `>${shown}<`));
+    const x = extractPdd(doc);
+    expect(x.conversations.find((c) => c.buyer === '733519')?.waitingSec).toBe(sec);
+    const rows = liveOf(x)!.rows!;
+    const counter = doc.querySelector('.chat-unreply-time')!;
+    const row = rows.all().find((r) => r.contains(counter))!;
+    expect(rows.waitingCounter!(counter, row)).toEqual({ waitingSec: sec });
   });
 
   it('survives extra wrappers around rows and messages', () => {

@@ -7,7 +7,8 @@
  *
  * The page has no documented ids: a buyer is identified by the nick (Taobao/1688 member names are unique
  * account names, and it is the one value the row, the thread and the messages all show). Messages get a content
- * hash id. Their `.time` shows `YYYY-MM-DD HH:MM:SS`; a bare `HH:MM(:SS)` only gets a date from a date seen above it.
+ * hash id. Their `.time` shows `YYYY-MM-DD HH:MM:SS`; a bare `HH:MM(:SS)` gets its date from a divider above it, else
+ * from the caller's clock (today's, or yesterday's when later than now).
  */
 import { isDemoPage } from '../define';
 import type { Author } from '../../model';
@@ -25,6 +26,7 @@ import {
   text,
 } from '../dom';
 import { extractPage, type PageList } from '../page';
+import { chinaDay, latestAt } from '../stamps';
 import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
 
 export const ALI_SELECTORS = {
@@ -120,8 +122,24 @@ export const ALI_AUTO_LABELS: readonly WholeText[] = [
  * Shop-side senders that are the smart robots (店小蜜 / 智能客服 / the 7x24H smart-response service), by nick: the
  * robot answers as `main:店小蜜` (a guess: the doc names no robot class). Their replies are `robot`: valid on Taobao
  * and 1688 by default (seed 001), switchable in the rules; Qianniu/Wangwang auto-replies are `auto`, never valid.
+ * The sub-account part (after `:`), or a nick without one, must WHOLLY be the robot's name: 乐高机器人旗舰店:小王 is a
+ * human agent of a robot-toy shop.
  */
-const ROBOT_NICK = /店小蜜|机器人|智能客服|智能助手|7[xX×]24/;
+export const ALI_ROBOT_NAMES: readonly WholeText[] = [
+  whole(
+    /^(?:店小蜜|智能客服|智能助手|机器人|7[xX×]24[hH]?(?:小时)?(?:智能)?响应服务)$/,
+    '店小蜜',
+    '智能客服',
+    '7x24H响应服务',
+    '7×24小时响应服务',
+  ),
+];
+
+/** Is the nick the robot's: `main:店小蜜` (the part after the first `:` / `：`), or a bare 店小蜜? */
+function isRobotNick(nick: string): boolean {
+  const colon = nick.search(/[:：]/);
+  return matchesWhole(colon < 0 ? nick : nick.slice(colon + 1), ALI_ROBOT_NAMES);
+}
 const CORE_FRAME = 'def_cbu_web_im_core';
 
 const S = ALI_SELECTORS;
@@ -174,23 +192,51 @@ function atOf(day: Day, s: string): number | null {
   return parseChinaStamp(`${day.y}-${day.mo}-${day.d} ${t[1]}:${t[2]}:${sec}`);
 }
 
-/**
- * A date divider between messages sets the running date (a relative one — 昨天, 星期三 — clears it: no clock here).
- * Only a divider dates later bare times: a full stamp on an older message says nothing about the next ones.
- */
-function readDivider(s: string, ctx: { day: Day | null }): void {
-  const day = parseDay(s);
-  if (day) ctx.day = day;
-  else if (RELATIVE_DAY.test(s)) ctx.day = null;
+/** The running date of a thread read in page order, and the caller's clock. */
+interface DayContext {
+  /** The date a divider above gave. */
+  day: Day | null;
+  /** A divider above named a day that cannot be told (星期三, or 昨天 without a clock): bare times give null. */
+  undated: boolean;
+  /** The caller's clock (epoch ms), or the arrival time of messages appended live. */
+  now?: number;
 }
 
-/** A message's own stamp: a full date and time, or a bare time under a dated divider; else null. */
-function readStamp(s: string, ctx: { day: Day | null }): number | null {
+/**
+ * A date divider between messages sets the running date; a relative one (今天 / 昨天 / 前天) is dated with the
+ * caller's clock, else (星期三, or no clock) later bare times stay undated. Only a divider dates later bare times: a
+ * full stamp on an older message says nothing about the next ones.
+ */
+function readDivider(s: string, ctx: DayContext): void {
+  const day = parseDay(s);
+  const rel = /^(今天|昨天|前天)/.exec(s.trim());
+  if (day) {
+    ctx.day = day;
+    ctx.undated = false;
+  } else if (rel && ctx.now !== undefined) {
+    const c = chinaDay(ctx.now - (rel[1] === '今天' ? 0 : rel[1] === '昨天' ? 1 : 2) * 86_400_000);
+    ctx.day = { y: c.y, mo: c.m, d: c.d };
+    ctx.undated = false;
+  } else if (RELATIVE_DAY.test(s)) {
+    ctx.day = null;
+    ctx.undated = true;
+  }
+}
+
+/**
+ * A message's own stamp: a full date and time, or a bare time under a dated divider, or, with no divider above, a
+ * bare time read against the caller's clock (the latest date at which it is not after now: a buyer waiting since
+ * 10:00:00 when the tab opens; a message that arrives live); else null.
+ */
+function readStamp(s: string, ctx: DayContext): number | null {
   if (!s) return null;
   const full = parseChinaStamp(s);
   if (full !== null) return full;
   if (parseDay(s) || RELATIVE_DAY.test(s)) return null;
-  return ctx.day ? atOf(ctx.day, s) : null;
+  if (ctx.day) return atOf(ctx.day, s);
+  if (ctx.undated || ctx.now === undefined) return null;
+  const t = TIME_RE.exec(s);
+  return t ? latestAt(+t[1]!, +t[2]!, +(t[3] ?? 0), ctx.now) : null;
 }
 
 // ---- messages ----
@@ -243,7 +289,7 @@ function classify(item: Element, nick: string, body: string, account: string | n
   if (matchesWhole(nick, ALI_SYSTEM_SENDERS)) return 'system';
   if (closestIn(item, S.ownMessage, list)) {
     if (isAutoReply(item, body)) return 'auto';
-    if (ROBOT_NICK.test(nick)) return 'robot';
+    if (isRobotNick(nick)) return 'robot';
     if (isSystemCard(item)) return 'system';
     return 'human';
   }
@@ -274,8 +320,8 @@ interface RawMessage {
 }
 
 /** A thread read in page order, continued by append (the running date and content-hash ids carry over). */
-function threadReader(list: ParentNode, account: string | null) {
-  const ctx: { day: Day | null } = { day: null };
+function threadReader(list: ParentNode, account: string | null, now: number | undefined) {
+  const ctx: DayContext = { day: null, undated: false, ...(now !== undefined && { now }) };
   const occurrences = new Map<string, number>();
   let lastStampText = '';
 
@@ -314,7 +360,9 @@ function threadReader(list: ParentNode, account: string | null) {
   return {
     messages,
     raw,
-    append(added: readonly Node[]): ExtractedMessage[] | null {
+    append(added: readonly Node[], at?: number): ExtractedMessage[] | null {
+      // Arrived now: bare times resolve against the arrival time, not against a divider of an earlier day.
+      if (at !== undefined) Object.assign(ctx, { day: null, undated: false, now: at });
       const m = pickAllIn(added, S.message, msgs.sel);
       const d = pickAllIn(added, S.dateSeparator, seps.sel);
       return m && d ? read(timeline(m, d)) : null;
@@ -369,8 +417,8 @@ function readRow(row: Element, account: string | null): ExtractedConversation | 
   if (preview) c.preview = preview;
   // The row shows no wait as such: an unread row whose last message is N minutes old has waited at least
   // that long (the first unanswered message may be older: a lower bound). A preview that is wholly a platform
-  // notice is no wait.
-  if (!c.active && unreadCount(row) > 0 && !matchesWhole(preview, ALI_NOTICE_PREVIEWS) && !isOwnShop(nick, account)) {
+  // notice is no wait. The open conversation's row too: its wait is evidence as any (platform-rules §3.7).
+  if (unreadCount(row) > 0 && !matchesWhole(preview, ALI_NOTICE_PREVIEWS) && !isOwnShop(nick, account)) {
     const age = parseRelativeAge(text(pick(row, S.rowTime)));
     if (age !== undefined) c.waitingSec = age;
   }
@@ -398,12 +446,12 @@ function readAccount(root: ParentNode): string | null {
   for (const item of pickAll(root, S.message)) {
     if (!matchesAny(item, S.ownMessage)) continue;
     const nick = text(pick(item, S.messageNick));
-    if (nick && !ROBOT_NICK.test(nick) && !matchesWhole(nick, ALI_SYSTEM_SENDERS)) return nick;
+    if (nick && !isRobotNick(nick) && !matchesWhole(nick, ALI_SYSTEM_SENDERS)) return nick;
   }
   return null;
 }
 
-export function extractAli(root: ParentNode): Extraction {
+export function extractAli(root: ParentNode, _memo?: unknown, now?: number): Extraction {
   const account = readAccount(root);
   return extractPage({
     account: () => account,
@@ -419,7 +467,7 @@ export function extractAli(root: ParentNode): Extraction {
       const none = !msgItems.length && !activeRow && rootText(root).includes(ALI_NO_CONTACT_TEXT);
       const found = !none && (!!msgList || msgItems.length > 0);
       // Without a known list container, read the whole frame (each item sits in its own wrappers).
-      const reader = found ? threadReader(msgList ?? root, account) : null;
+      const reader = found ? threadReader(msgList ?? root, account, now) : null;
       const named = activeRow?.buyer || firstText(root, S.threadHeaderName);
       const buyer =
         named || reader?.raw.find((r) => (r.author === 'buyer' || r.author === 'internal') && r.nick)?.nick || '';

@@ -13,7 +13,7 @@ import type { Author, Marker } from '../../model';
 import { hasLabel, matchesWhole, systemMarker, whole, type WholeText } from '../classify';
 import { hash, matchesAny, parseChinaStamp, pick, pickAll, pickAllIn, pickAllWith, shownName, text } from '../dom';
 import { extractPage, type PageList } from '../page';
-import { stampedMessage } from '../stamps';
+import { FUTURE_SLACK_MS, latestAt, parseDurationSec, stampedMessage } from '../stamps';
 import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
 
 export const DOUYIN_SELECTORS = {
@@ -168,15 +168,22 @@ function chinaTime(y: number, mo: number, d: number, h: number, mi: number, s: n
 interface StampContext {
   /** The last full time (its date is the date of later bare times). */
   last: number | null;
+  /** Set for messages that arrive live: their dateless stamps are read against this time (see parseThreadStamp). */
+  arrived?: number;
 }
+
+const MONTH_DAY = /(?:^|\D)(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])/;
+const BARE_TIME = /(?:^|[^\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])/;
 
 const TIME_ONLY =
   /^(?:(?:\d{4}\s*[年\-/.]\s*)?\d{1,2}\s*[月\-/.]\s*\d{1,2}\s*日?\s*|昨天\s*|前天\s*|今天\s*|星期.\s*|周.\s*)?\d{1,2}:\d{2}(?::\d{2})?$/;
 
 /**
  * Parses a stamp as the thread prints it. Full dates via parseChinaStamp. `MM-DD HH:MM` and bare `HH:MM(:SS)` only
- * when an earlier stamp of the thread gave the date (a bare time is never "today": extract() has no clock);
- * relative words (昨天, 星期三) give null.
+ * when an earlier stamp of the thread gave the date (a bare time is never "today" at a full read: extract() has no
+ * clock), or, for messages that arrived live (`ctx.arrived`), against their arrival time: the latest date at which
+ * the time is not after it (+ FUTURE_SLACK_MS), never the date the thread had reached (a tab left open overnight).
+ * Relative words (昨天, 星期三) give null.
  */
 export function parseThreadStamp(s: string, ctx: StampContext): number | null {
   const full = parseChinaStamp(s);
@@ -184,10 +191,16 @@ export function parseThreadStamp(s: string, ctx: StampContext): number | null {
     ctx.last = full;
     return full;
   }
-  if (ctx.last === null || /昨天|前天|星期|周/.test(s)) return null;
+  if (/昨天|前天|星期|周/.test(s)) return null;
+  if (ctx.arrived !== undefined) {
+    const t = arrivedStamp(s, ctx.arrived);
+    if (t !== null) ctx.last = t;
+    return t;
+  }
+  if (ctx.last === null) return null;
   const ref = chinaParts(ctx.last);
   let t: number | null = null;
-  const md = /(?:^|\D)(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])/.exec(s);
+  const md = MONTH_DAY.exec(s);
   if (md) {
     const [, mo, d, h, mi, se] = md;
     if (+mo! >= 1 && +mo! <= 12 && +d! >= 1 && +d! <= 31 && +h! < 24 && +mi! < 60) {
@@ -195,7 +208,7 @@ export function parseThreadStamp(s: string, ctx: StampContext): number | null {
       if (t < ctx.last - 5 * MINUTE) t = chinaTime(ref.y + 1, +mo!, +d!, +h!, +mi!, se ? +se : 0);
     }
   } else {
-    const hm = /(?:^|[^\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])/.exec(s);
+    const hm = BARE_TIME.exec(s);
     if (hm) {
       const [, h, mi, se] = hm;
       if (+h! < 24 && +mi! < 60 && (!se || +se < 60)) {
@@ -209,12 +222,20 @@ export function parseThreadStamp(s: string, ctx: StampContext): number | null {
   return t;
 }
 
-function parseWaiting(s: string): number | undefined {
-  const h = /(\d+)\s*(?:小时|时)/.exec(s);
-  const m = /(\d+)\s*分/.exec(s);
-  const sec = /(\d+)\s*秒/.exec(s);
-  if (!h && !m && !sec) return undefined;
-  return (h ? +h[1]! * 3600 : 0) + (m ? +m[1]! * 60 : 0) + (sec ? +sec[1]! : 0);
+/** A dateless stamp of a message that arrived at `now`: a month-day in the last year, a bare time not after now. */
+function arrivedStamp(s: string, now: number): number | null {
+  const md = MONTH_DAY.exec(s);
+  if (md) {
+    const [, mo, d, h, mi, se] = md;
+    if (!(+mo! >= 1 && +mo! <= 12 && +d! >= 1 && +d! <= 31 && +h! < 24 && +mi! < 60)) return null;
+    const { y } = chinaParts(now);
+    const t = chinaTime(y, +mo!, +d!, +h!, +mi!, se ? +se : 0);
+    return t > now + FUTURE_SLACK_MS ? chinaTime(y - 1, +mo!, +d!, +h!, +mi!, se ? +se : 0) : t;
+  }
+  const hm = BARE_TIME.exec(s);
+  if (!hm) return null;
+  const [, h, mi, se] = hm;
+  return +h! < 24 && +mi! < 60 && (!se || +se < 60) ? latestAt(+h!, +mi!, se ? +se : 0, now) : null;
 }
 
 function firstSelector(sels: readonly string[]): string {
@@ -273,7 +294,7 @@ function rowList(root: ParentNode, openName: string): PageList {
     if (preview && !preview.startsWith(DOUYIN_DRAFT_PREFIX)) c.preview = preview;
     const group = groups.get(row);
     if (group && matchesAny(group, S.pendingGroup)) {
-      const w = parseWaiting(text(pick(row, S.rowTimer)));
+      const w = parseDurationSec(text(pick(row, S.rowTimer)));
       if (w !== undefined) c.waitingSec = w;
     }
     return c;
@@ -414,7 +435,9 @@ function threadReader(scope: ParentNode, account: string | null) {
   return {
     wrappers,
     messages: read(wrappers),
-    append(added: readonly Node[]): ExtractedMessage[] | null {
+    append(added: readonly Node[], now?: number): ExtractedMessage[] | null {
+      // Arrived now: dateless stamps resolve against the arrival time, not the date the thread had reached.
+      if (now !== undefined) ctx.arrived = now;
       const found = pickAllIn(added, S.message, sel);
       return found ? read(innermost(found)) : null;
     },

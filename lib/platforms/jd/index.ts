@@ -62,8 +62,20 @@ export const JD_SELECTORS = {
   account: ['.t-user-name', '.header-user-name', '[class*="waiterName"]', '[class*="waiter-name"]'],
 } as const satisfies SelectorMap;
 
-/** Shop-side nicknames that mark JD's robot (京小智 / 智能客服): the message's sender name element. */
-export const JD_ROBOT_NICKS = ['机器人', '京小智', '智能客服', '智能助手'];
+/**
+ * JD's robot (京小智 / 智能客服) by the WHOLE text of the message's sender name element: a waiter whose name merely
+ * contains the words (优必选机器人旗舰店-小王, a robot-toy shop's agent) is a human.
+ */
+export const JD_ROBOT_NICKS: readonly WholeText[] = [
+  whole(
+    /^(?:京小智|智能客服|智能助手|机器人)(?:\s*[(（](?:机器人|智能客服|智能助手)[)）])?$/,
+    '京小智',
+    '京小智（机器人）',
+    '智能客服',
+    '智能助手',
+    '机器人',
+  ),
+];
 /** Robot badges next to a shop-side bubble, as elements of their own (never words inside the reply). */
 export const JD_ROBOT_LABELS: readonly WholeText[] = [
   whole(
@@ -96,14 +108,10 @@ const MESSAGE_ID_ATTRS = ['data-id', 'data-mid', 'data-msgid', 'data-msg-id', 'd
 
 const S = JD_SELECTORS;
 
-function includesAny(t: string, list: readonly string[]): boolean {
-  return list.some((x) => t.includes(x));
-}
-
 /**
  * Structure first: the centred/system side → system (text only picks its marker); the left side → buyer; the right
- * side → auto (the leading 【自动回复】 label or an auto tag element), robot (the sender's nickname or a robot badge
- * element), else human. Words in a message never make it a notice, a robot or an auto-reply.
+ * side → auto (the leading 【自动回复】 label or an auto tag element), robot (the sender's whole nickname or a robot
+ * badge element), else human. Words in a message never make it a notice, a robot or an auto-reply.
  */
 function classify(row: Element, body: string, account: string | null): { author: Author; marker?: Marker } {
   if (has(row, S.systemSide)) {
@@ -115,7 +123,7 @@ function classify(row: Element, body: string, account: string | null): { author:
     const nick = text(pick(row, S.messageNick));
     const textEl = [pick(row, S.messageText)];
     if (matchesWhole(body, AUTO_REPLY_LEADING) || hasLabel(row, JD_AUTO_LABELS, textEl)) return { author: 'auto' };
-    if (includesAny(nick, JD_ROBOT_NICKS) || hasLabel(row, JD_ROBOT_LABELS, textEl)) return { author: 'robot' };
+    if (matchesWhole(nick, JD_ROBOT_NICKS) || hasLabel(row, JD_ROBOT_LABELS, textEl)) return { author: 'robot' };
     return { author: 'human' };
   }
   return { author: 'system' };
@@ -147,10 +155,11 @@ function pageId(row: Element): string | null {
 }
 
 /** A thread read in page order, continued by append (stamps and content-hash ids carry over). */
-function threadReader(list: Element, account: string | null) {
+function threadReader(list: Element, account: string | null, now: number | undefined) {
   const { els, sel: msgSel } = pickAllWith(list, S.message);
   const { els: divs, sel: divSel } = pickAllWith(list, S.timeDivider);
-  const thread = new StampedThread();
+  // With the caller's clock, times without a date (a buyer waiting since 10:00:00 when the tab opens) are today's.
+  const thread = new StampedThread(now);
 
   function read(rows: readonly Element[], dividers: readonly Element[]): ExtractedMessage[] {
     const out: ExtractedMessage[] = [];
@@ -178,7 +187,9 @@ function threadReader(list: Element, account: string | null) {
   const messages = read(outermost(els), divs);
   return {
     messages,
-    append(added: readonly Node[]): ExtractedMessage[] | null {
+    append(added: readonly Node[], at?: number): ExtractedMessage[] | null {
+      // Arrived now: dateless stamps resolve against the arrival time, not the date the thread had reached.
+      if (at !== undefined) thread.clock.arrive(at);
       const rows = pickAllIn(added, S.message, msgSel);
       const dividers = pickAllIn(added, S.timeDivider, divSel);
       if (!rows || !dividers) return null;
@@ -232,7 +243,7 @@ function venderAccount(rows: readonly Element[]): string | null {
   return null;
 }
 
-export function extractJd(root: ParentNode): Extraction {
+export function extractJd(root: ParentNode, _memo?: unknown, now?: number): Extraction {
   return extractPage({
     account: () => text(pick(root, S.account)) || null,
     loggedOut: () => !!pick(root, S.loginForm),
@@ -267,7 +278,7 @@ export function extractJd(root: ParentNode): Extraction {
         ...(nick && { nick }),
         chrome: JD_PART_CHROME.thread,
         items: () => (msgList ? pickAll(msgList, S.message).length : 0),
-        read: () => threadReader(msgList!, account),
+        read: () => threadReader(msgList!, account, now),
       };
     },
   });

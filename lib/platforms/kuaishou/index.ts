@@ -101,8 +101,13 @@ export const KUAISHOU_SELECTORS = {
 /** The page's own reply window, used to turn a card's "X分Y秒后超时" countdown into a waiting time. */
 export const KUAISHOU_CARD_WINDOW_SEC = 180;
 
-/** Shop-side sender names of the robot (the sender line above the bubble, not the message). */
-export const KUAISHOU_ROBOT_TEXTS = ['机器人', '智能客服', '智能助手', 'AI客服'];
+/**
+ * The robot by the WHOLE sender name on the line above the bubble (never the message; an agent named 机器人玩具店-小美
+ * is a human).
+ */
+export const KUAISHOU_ROBOT_TEXTS: readonly WholeText[] = [
+  whole(/^(?:机器人|智能客服|智能助手|AI客服)$/i, '机器人', '智能客服', '智能助手', 'AI客服'),
+];
 /** Robot labels next to a shop-side bubble, as elements of their own (a human may well mention a robot). */
 export const KUAISHOU_ROBOT_LABELS: readonly WholeText[] = [
   whole(
@@ -124,10 +129,6 @@ const MESSAGE_ID_ATTRS = ['data-id', 'data-msg-id', 'data-message-id', 'data-msg
 const AVATAR = ['[class*="avatar"]', '[class*="Avatar"]'];
 const ROW_ID_ATTRS = ['data-user-id', 'data-uid', 'data-buyer-id', 'data-target-id'];
 
-function includesAny(t: string, list: readonly string[]): boolean {
-  return list.some((x) => t.includes(x));
-}
-
 /** Drops decorations the card adds after the name (e.g. `下单数(3)`), zero-width spaces, extra blanks. */
 export function normalizeNick(s: string): string {
   return s
@@ -139,7 +140,7 @@ export function normalizeNick(s: string): string {
 
 /**
  * Structure first: a buyer-from card → system; the side marker (`__isMine` / `__notMe` on the message, inside it, or
- * on a wrapper above it within the thread): own → robot (sender name or robot label element), auto (the leading
+ * on a wrapper above it within the thread): own → robot (whole sender name or robot label element), auto (the leading
  * [系统自动回复消息] label or an auto tag element), else human; other → buyer; no side: the sender line naming the
  * buyer → buyer, else a centred notice (system; text only picks its marker, whole notices only).
  */
@@ -157,7 +158,7 @@ function classify(
   if (side === 'own') {
     const textEl = [pick(row, S.messageBody)];
     if (matchesWhole(body, AUTO_REPLY_LEADING) || hasLabel(row, KUAISHOU_AUTO_LABELS, textEl)) return r('auto');
-    const robot = includesAny(sender, KUAISHOU_ROBOT_TEXTS) || hasLabel(row, KUAISHOU_ROBOT_LABELS, textEl);
+    const robot = matchesWhole(sender, KUAISHOU_ROBOT_TEXTS) || hasLabel(row, KUAISHOU_ROBOT_LABELS, textEl);
     return r(robot ? 'robot' : 'human');
   }
   if (side === 'other') return r('buyer');
@@ -233,8 +234,9 @@ function threadReader(
   return {
     messages,
     append(added: readonly Node[], at?: number): ExtractedMessage[] | null {
-      // Appended now, not at the full read: year-less and bare stamps resolve against the current time.
-      if (at !== undefined) thread.clock.now = at;
+      // Arrived now, not at the full read: year-less and bare stamps resolve against the arrival time (a thread
+      // left open overnight does not date the next day's messages to the day it was read).
+      if (at !== undefined) thread.clock.arrive(at);
       const m = pickAllIn(added, S.message, mains.sel);
       const mid = pickAllIn(added, S.middleBody, middles.sel);
       const d = pickAllIn(added, S.timeDivider, dividers.sel);

@@ -6,6 +6,7 @@ import { isDemoPage } from '../define';
 import type { Author } from '../../model';
 import { counterReading, hash, matchesAny, parseChinaStamp, pick, pickAll, pickAllWith, text, under } from '../dom';
 import { extractPage } from '../page';
+import { parseDurationSec } from '../stamps';
 import type { Adapter, ExtractMemo, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
 
 export const PDD_SELECTORS = {
@@ -46,8 +47,9 @@ export const PDD_SELECTORS = {
   account: ['.mall-name', '.header-mall-name', '[class*="mallName"]', '.user-info .name'],
 } as const satisfies SelectorMap;
 
-/** The robot's nickname on its `cs-item` (`callback`) replies. */
+/** The robot's nickname on its `cs-item` (`callback`) replies, as the WHOLE nickname (not 机器人玩具店小王). */
 export const PDD_ROBOT_NICK = '机器人';
+const isRobotNick = (nick: string) => nick === PDD_ROBOT_NICK;
 
 const S = PDD_SELECTORS;
 const ID_TIME = /^middlePanel_list_(\d{12,14})$/;
@@ -59,9 +61,9 @@ const ID_TIME = /^middlePanel_list_(\d{12,14})$/;
  */
 function classify(li: Element): Author {
   const nick = text(pick(li, S.shopSideNick));
-  if (pick(li, S.robotSide) && nick.includes(PDD_ROBOT_NICK)) return 'robot';
+  if (pick(li, S.robotSide) && isRobotNick(nick)) return 'robot';
   if (pick(li, S.buyerSide)) return 'buyer';
-  if (pick(li, S.shopSide)) return nick === PDD_ROBOT_NICK ? 'robot' : 'human';
+  if (pick(li, S.shopSide)) return isRobotNick(nick) ? 'robot' : 'human';
   return 'system';
 }
 
@@ -150,16 +152,6 @@ function rowBuyer(row: Element): string | null {
   return random.split('-')[0] || null;
 }
 
-function parseWaiting(s: string): number | undefined {
-  const m = /(\d+)\s*秒/.exec(s);
-  if (m) return Number(m[1]);
-  const mm = /(\d+)\s*分/.exec(s);
-  if (mm) return Number(mm[1]) * 60;
-  const hh = /(\d+)\s*小时/.exec(s);
-  if (hh) return Number(hh[1]) * 3600;
-  return undefined;
-}
-
 function extractRow(row: Element): ExtractedConversation | null {
   const buyer = rowBuyer(row);
   if (!buyer) return null;
@@ -174,7 +166,7 @@ function extractRow(row: Element): ExtractedConversation | null {
   if (nick) c.nick = nick;
   const preview = text(pick(row, S.rowPreview));
   if (preview) c.preview = preview;
-  const w = waitingText ? parseWaiting(waitingText) : undefined;
+  const w = waitingText ? parseDurationSec(waitingText) : undefined;
   if (w !== undefined) c.waitingSec = w;
   return c;
 }
@@ -204,7 +196,7 @@ export function extractPdd(root: ParentNode, memo?: ExtractMemo): Extraction {
         rowSel,
         rows,
         read: readRow,
-        waitingCounter: (el, row) => counterReading(el, row, S.rowWaiting, parseWaiting),
+        waitingCounter: (el, row) => counterReading(el, row, S.rowWaiting, parseDurationSec),
         chrome: PDD_PART_CHROME.list,
       };
     },
