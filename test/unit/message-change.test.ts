@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pddAdapter } from '../../lib/platforms/pdd';
+import { douyinAdapter } from '../../lib/platforms/douyin';
 import { liveOf, withLive, type Adapter } from '../../lib/platforms/types';
 import { Watcher } from '../../lib/content/watcher';
 import type { EventsMessage, ToBackground } from '../../lib/messages';
@@ -243,7 +244,10 @@ function edits(platform: keyof typeof FIXTURES): ((msg: Element, r: () => number
   ];
 }
 
-describe.each([['pdd', pddAdapter]] as const)('random edits inside earlier messages, %s', (platform, adapter) => {
+describe.each([
+  ['pdd', pddAdapter],
+  ['douyin', douyinAdapter],
+] as const)('random edits inside earlier messages, %s', (platform, adapter) => {
   it.each([1, 2, 3, 4, 5])(
     'seed %i: the watcher holds and sends what whole reads give',
     { timeout: 60_000 },
