@@ -195,9 +195,11 @@ export class PageReader {
     }
     // Earlier messages changed inside: re-read where they stand, before the appended ones continue the read.
     let changed: MessageChange[] = [];
-    if (plan.inThread.length) {
+    const rerendered = plan.removed.length || plan.inserted.length;
+    if (plan.inThread.length || rerendered) {
       if (!x.thread || reportedThread !== x.thread.buyer) return null;
-      const got = live.thread!.reread!(plan.inThread, now);
+      const replaced = rerendered ? { removed: plan.removed, inserted: plan.inserted } : undefined;
+      const got = live.thread!.reread!(plan.inThread, now, replaced);
       if (!got) return null;
       changed = got;
     }
@@ -219,7 +221,7 @@ export class PageReader {
       if (old && this.buyerRows.get(keyId(old.buyer)) === old.row) this.buyerRows.delete(keyId(old.buyer));
       if (neu?.row) this.buyerRows.set(keyId(neu.buyer), neu.row);
     }
-    if (plan.inThread.length) this.stats.messageRereads++;
+    if (plan.inThread.length || rerendered) this.stats.messageRereads++;
     if (changed.length && x.thread) {
       this.stats.changed += changed.length;
       // In place, as appended messages are (the thread's list is the adapter's, which reads on from it).
@@ -292,14 +294,17 @@ interface IncrementalPlan {
   appended: Node[];
   /** Nodes changed inside the thread's existing items (see Live `thread.reread`), in record order. */
   inThread: Node[];
+  /** Items removed from the thread, and inserted before its end (for the re-read to pair: re-rendered messages). */
+  removed: Node[];
+  inserted: Node[];
 }
 
 /**
  * Maps mutation records onto the adapter's live parts: a change inside a row (or rows added to / removed from
  * the list) → those rows; children appended at the end of the thread's container → new messages; a change inside
- * an item already in the thread → where it happened, for the adapter's re-read (only when it has one: Live
- * `thread.reread`). Anything else (an insertion before the end, a removal from the thread — a message the page
- * re-renders as a new element in its place is both —, anything outside the list and the thread) → null: read the
+ * an item already in the thread, or items removed from it or inserted before its end → where it happened, for the
+ * adapter's re-read (only when it has one: Live `thread.reread`, which pairs removed and inserted items as messages
+ * re-rendered in place, or declines). Anything else (anything outside the list and the thread) → null: read the
  * page whole. Changes inside the chat input (typing) are nobody's
  * business. Cost: one walk up the ancestors per record. `filtered`: our own changes are out already (see forget).
  */
@@ -309,7 +314,14 @@ export function planIncremental(
   input: Element | null = null,
   filtered = false,
 ): IncrementalPlan | null {
-  const plan: IncrementalPlan = { rows: new Set(), counters: new Map(), appended: [], inThread: [] };
+  const plan: IncrementalPlan = {
+    rows: new Set(),
+    counters: new Map(),
+    appended: [],
+    inThread: [],
+    removed: [],
+    inserted: [],
+  };
   const reread = !!live.thread?.reread;
   const fresh = new Set<Node>();
   const rows = live.rows;
@@ -318,9 +330,21 @@ export function planIncremental(
     if (!filtered && isOwnMutation(r)) continue;
     const t = r.target;
     if (t === threadIn) {
-      if (r.type !== 'childList' || r.removedNodes.length || r.nextSibling) return null;
+      if (r.type !== 'childList') return null;
+      if (!r.removedNodes.length && !r.nextSibling) {
+        for (const n of r.addedNodes) {
+          plan.appended.push(n);
+          fresh.add(n);
+        }
+        continue;
+      }
+      // Items removed, or inserted before the end: a message the page re-rendered as a new element in its place
+      // (removed and inserted, in one record or two), which the adapter's re-read pairs with the old one, or
+      // declines (history loaded above, a message taken out: read whole).
+      if (!reread) return null;
+      for (const n of r.removedNodes) plan.removed.push(n);
       for (const n of r.addedNodes) {
-        plan.appended.push(n);
+        plan.inserted.push(n);
         fresh.add(n);
       }
       continue;

@@ -120,8 +120,18 @@ export interface Live {
      * that could change how many messages the thread has, their ids' order, or whose thread it is). It may leave
      * its own state half-updated when it returns null: a whole read builds new live parts.
      */
-    reread?(changed: readonly Node[], now?: number): MessageChange[] | null;
+    reread?(changed: readonly Node[], now?: number, replaced?: Replaced): MessageChange[] | null;
   };
+}
+
+/**
+ * Children of the thread's container removed, and inserted before its end, in one batch of changes: the re-read
+ * takes them only as messages re-rendered in place (each inserted element where a removed message stood, one for
+ * one, read in its place), else returns null.
+ */
+export interface Replaced {
+  removed: readonly Node[];
+  inserted: readonly Node[];
 }
 
 /** A message the live thread read again whose reading changed: its index in the thread's messages, and now. */

@@ -32,6 +32,7 @@ import {
   type ExtractedMessage,
   type Extraction,
   type MessageChange,
+  type Replaced,
   type SelectorMap,
 } from '../types';
 
@@ -575,7 +576,11 @@ export function extractDouyin(root: ParentNode): Extraction {
         read: () => ({
           messages: reader.messages,
           append: reader.append,
-          ...(container && { reread: (changed: readonly Node[]) => reader.reread(changed, container) }),
+          // Re-rendered wrappers are not paired with the old ones here: read whole.
+          ...(container && {
+            reread: (changed: readonly Node[], _now?: number, replaced?: Replaced) =>
+              replaced ? null : reader.reread(changed, container),
+          }),
         }),
       };
     },

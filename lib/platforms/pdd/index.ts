@@ -12,6 +12,7 @@ import {
   parseChinaStamp,
   pick,
   pickAll,
+  pickAllIn,
   pickAllWith,
   text,
   under,
@@ -25,6 +26,7 @@ import {
   type ExtractedMessage,
   type Extraction,
   type MessageChange,
+  type Replaced,
   type SelectorMap,
 } from '../types';
 
@@ -181,6 +183,51 @@ function threadMessages(list: Element, memo?: ExtractMemo): ThreadMemo {
   return read;
 }
 
+/** Whitespace or a comment between the list's items (frameworks add them): neither a message nor a change. */
+const blank = (n: Node) => n.nodeType === 8 || (n.nodeType === 3 && !n.textContent?.trim());
+
+/**
+ * Messages the page re-rendered as new elements in their places (Vue/React: the old element removed, a new one
+ * inserted where it stood): each inserted element takes the place (index) of the removed message whose neighbours it
+ * now sits between, one for one, when it is one message by the chosen selector. Returns the indices taken over, or
+ * null: anything else (an item inserted where none was removed — history loaded above —, a message taken out,
+ * neighbours that were re-rendered too, anything between them that is no message) is read whole.
+ */
+function rerendered(
+  read: ThreadMemo,
+  list: Element,
+  { removed, inserted }: Replaced,
+  index: Map<Element, number>,
+): number[] | null {
+  const olds = removed.filter((n) => !blank(n));
+  const news = inserted.filter((n) => !blank(n));
+  if (olds.length !== news.length) return null;
+  const gone = new Map<Element, number>();
+  for (const n of olds) {
+    const i = index.get(n as Element);
+    if (i === undefined || n.parentNode) return null;
+    gone.set(n as Element, i);
+  }
+  const out: number[] = [];
+  for (const n of news) {
+    if (n.parentNode !== list || n.nodeType !== 1) return null;
+    const el = n as Element;
+    const before = el.previousElementSibling;
+    const after = el.nextElementSibling;
+    const i = before ? index.get(before)! + 1 : 0;
+    // Its place: right after the message read before the one it replaces, right before the one read after it.
+    if ((before && !index.has(before)) || read.els[i + 1] !== (after ?? undefined)) return null;
+    const old = read.els[i];
+    if (!old || gone.get(old) !== i || pickAllIn([el], S.message, read.sel)?.length !== 1) return null;
+    gone.delete(old);
+    read.els[i] = el;
+    index.delete(old);
+    index.set(el, i);
+    out.push(i);
+  }
+  return out;
+}
+
 /**
  * The live thread's re-read (Live `thread.reread`) over the read the live part continues (see ThreadMemo `els`).
  * `fold`: the append's stamp, moved when a re-read reaches the last message. `buyerStays`: is the thread still the
@@ -191,6 +238,7 @@ function rereadMessages(
   list: Element,
   fold: { lastStamp: number | null },
   changed: readonly Node[],
+  replaced: Replaced | undefined,
   buyerStays: (uidInside: boolean) => boolean,
   memo?: ExtractMemo,
 ): MessageChange[] | null {
@@ -198,6 +246,14 @@ function rereadMessages(
   const index = (read.index ??= new Map(read.els.map((el, i) => [el, i])));
   const at = new Set<number>();
   let uidInside = false;
+  if (replaced) {
+    const put = rerendered(read, list, replaced, index);
+    if (!put) return null;
+    for (const i of put) {
+      at.add(i);
+      if (pick(read.els[i]!, S.buyerUid)) uidInside = true;
+    }
+  }
   for (const n of changed) {
     const i = messageIndexOf(n, list, S.message, read.sel, index);
     if (i === undefined) return null;
@@ -311,10 +367,11 @@ export function extractPdd(root: ParentNode, memo?: ExtractMemo): Extraction {
           const fold = { lastStamp: read.lastStamp };
           // Whose thread it is, read as a whole read would now: the first uid in the list (found where the old one
           // stands or above), else the selected row's buyer. Looked up only when it could have changed.
+          const active = conversations.find((c) => c.active)?.buyer ?? null;
           const buyerStays = (uidInside: boolean): boolean => {
             if (!uidEl && !uidInside) return true;
             const first = pick(msgList!, S.buyerUid);
-            return first === uidEl && (first?.getAttribute('currentuid') ?? uid) === uid;
+            return (first ? first.getAttribute('currentuid') : active) === uid;
           };
           return {
             messages: read.messages,
@@ -331,7 +388,8 @@ export function extractPdd(root: ParentNode, memo?: ExtractMemo): Extraction {
               }
               return got;
             },
-            reread: (changed) => rereadMessages(read, msgList!, fold, changed, buyerStays, memo),
+            reread: (changed, _now, replaced) =>
+              rereadMessages(read, msgList!, fold, changed, replaced, buyerStays, memo),
           };
         },
       };
