@@ -26,10 +26,17 @@ export type PageDiff =
   /** The page read whole. */
   | { kind: 'whole'; page: Extraction }
   /**
-   * The incremental path: `page` is the whole read patched in place (its thread's messages end with `appended`),
-   * `rows` the rows read again.
+   * The incremental path: `page` is the whole read patched in place (its thread's messages end with `appended`, and
+   * hold `changed`, earlier messages read again that read differently now, in page order), `rows` the rows read
+   * again.
    */
-  | { kind: 'rows+appended'; page: Extraction; rows: readonly RowChange[]; appended: readonly ExtractedMessage[] };
+  | {
+      kind: 'rows+appended';
+      page: Extraction;
+      rows: readonly RowChange[];
+      changed?: readonly ExtractedMessage[];
+      appended: readonly ExtractedMessage[];
+    };
 
 type Thread = NonNullable<Extraction['thread']>;
 
@@ -71,7 +78,7 @@ export class EventLedger {
   events(diff: PageDiff, account: string, now: number): ChatEvent[] {
     return diff.kind === 'whole'
       ? this.whole(diff.page, account, now)
-      : this.incremental(diff.page, diff.rows, diff.appended, account, now);
+      : this.incremental(diff.page, diff.rows, [...(diff.changed ?? []), ...diff.appended], account, now);
   }
 
   private whole(x: Extraction, account: string, now: number): ChatEvent[] {
@@ -90,17 +97,22 @@ export class EventLedger {
     return events;
   }
 
+  /**
+   * `messages`: the thread's messages read on the incremental path, in page order — earlier ones read again that
+   * read differently now, then the appended ones. As a whole read would: those whose id was never reported are news
+   * (an earlier message whose id changed — edited, recalled — is a new one), the others were reported already.
+   */
   private incremental(
     x: Extraction,
     rows: readonly RowChange[],
-    appended: readonly ExtractedMessage[],
+    messages: readonly ExtractedMessage[],
     account: string,
     now: number,
   ): ChatEvent[] {
     const events = rows.length ? this.waitingRowChanges(rows, account, now) : [];
-    if (appended.length && x.thread) {
+    if (messages.length && x.thread) {
       this.lastMessages = x.thread.messages;
-      events.push(...this.messages(x.thread, appended, account, now, false));
+      events.push(...this.messages(x.thread, messages, account, now, false));
     }
     return events;
   }

@@ -3,9 +3,10 @@
  * - the whole read (`readWhole`): the adapter's extract(), with its memo of what each element read as (mutations
  *   drop what they touched: `forget`);
  * - the incremental path (`readIncremental`, in the MutationObserver's callback): the records applied where they
- *   happened, when they all fall into the two places the adapter can read piecewise (see Adapter `Live`): a changed
+ *   happened, when they all fall into the places the adapter can read piecewise (see Adapter `Live`): a changed
  *   or added list row is read alone, messages appended to the open thread are read alone, continuing the adapter's
- *   read. Anything else returns null: the caller schedules a whole read.
+ *   read, and messages already read that changed inside are read again where they stand. Anything else returns
+ *   null: the caller schedules a whole read.
  * It keeps the page as last read (`page`: the whole read patched by the incremental path) and buyer → row element
  * (`buyerRows`, where badges go). No timers, nothing sent.
  */
@@ -17,6 +18,7 @@ import {
   type ExtractedMessage,
   type Extraction,
   type Live,
+  type MessageChange,
 } from '../platforms/types';
 import { judged } from '../platforms/parts';
 import { keyId } from '../model';
@@ -37,7 +39,16 @@ export class PageReader {
   /** Buyer (as stored: keyId, as the clocks name it) → the row element its badge goes on. */
   buyerRows = new Map<string, Element>();
   /** How the page was read (for tests and diagnostics): whole reads, incremental reads, rows, counters, messages. */
-  readonly stats = { scans: 0, incremental: 0, rowReads: 0, counterReads: 0, appended: 0 };
+  readonly stats = {
+    scans: 0,
+    incremental: 0,
+    rowReads: 0,
+    counterReads: 0,
+    appended: 0,
+    /** Batches with changes inside earlier messages applied by re-reading them, and messages that read differently. */
+    messageRereads: 0,
+    changed: 0,
+  };
 
   constructor(
     private readonly adapter: Adapter,
@@ -182,6 +193,16 @@ export class PageReader {
         if (buyer === x.thread?.buyer && b?.nick !== a?.nick) return null;
       }
     }
+    // Earlier messages changed inside: re-read where they stand, before the appended ones continue the read.
+    let changed: MessageChange[] = [];
+    const rerendered = plan.removed.length || plan.inserted.length;
+    if (plan.inThread.length || rerendered) {
+      if (!x.thread || reportedThread !== x.thread.buyer) return null;
+      const replaced = rerendered ? { removed: plan.removed, inserted: plan.inserted } : undefined;
+      const got = live.thread!.reread!(plan.inThread, now, replaced);
+      if (!got) return null;
+      changed = got;
+    }
     let appended: ExtractedMessage[] = [];
     if (plan.appended.length) {
       if (!x.thread || reportedThread !== x.thread.buyer) return null;
@@ -200,13 +221,26 @@ export class PageReader {
       if (old && this.buyerRows.get(keyId(old.buyer)) === old.row) this.buyerRows.delete(keyId(old.buyer));
       if (neu?.row) this.buyerRows.set(keyId(neu.buyer), neu.row);
     }
+    if (plan.inThread.length || rerendered) this.stats.messageRereads++;
+    if (changed.length && x.thread) {
+      this.stats.changed += changed.length;
+      // In place, as appended messages are (the thread's list is the adapter's, which reads on from it).
+      for (const c of changed) x.thread.messages[c.index] = c.message;
+    }
     if (appended.length && x.thread) {
       this.stats.appended += appended.length;
       // In place (no copy of a 10 000-message list per message): the list element's memo, which could share this
       // array, was dropped with the mutation (forget).
       for (const m of appended) x.thread.messages.push(m);
     }
-    return { kind: 'rows+appended', page: x, rows: changes, appended, rowsTouched: plan.rows.size > 0 };
+    return {
+      kind: 'rows+appended',
+      page: x,
+      rows: changes,
+      changed: changed.map((c) => c.message),
+      appended,
+      rowsTouched: plan.rows.size > 0,
+    };
   }
 
   /**
@@ -258,13 +292,20 @@ interface IncrementalPlan {
   counters: Map<Element, Element[]>;
   /** Subtrees appended at the end of the open thread, in order. */
   appended: Node[];
+  /** Nodes changed inside the thread's existing items (see Live `thread.reread`), in record order. */
+  inThread: Node[];
+  /** Items removed from the thread, and inserted before its end (for the re-read to pair: re-rendered messages). */
+  removed: Node[];
+  inserted: Node[];
 }
 
 /**
  * Maps mutation records onto the adapter's live parts: a change inside a row (or rows added to / removed from
- * the list) → those rows; children appended at the end of the thread's container → new messages. Anything else
- * (a change inside an earlier message, an insertion before the end, a removal from the thread, anything outside
- * the list and the thread) → null: read the page whole. Changes inside the chat input (typing) are nobody's
+ * the list) → those rows; children appended at the end of the thread's container → new messages; a change inside
+ * an item already in the thread, or items removed from it or inserted before its end → where it happened, for the
+ * adapter's re-read (only when it has one: Live `thread.reread`, which pairs removed and inserted items as messages
+ * re-rendered in place, or declines). Anything else (anything outside the list and the thread) → null: read the
+ * page whole. Changes inside the chat input (typing) are nobody's
  * business. Cost: one walk up the ancestors per record. `filtered`: our own changes are out already (see forget).
  */
 export function planIncremental(
@@ -273,7 +314,15 @@ export function planIncremental(
   input: Element | null = null,
   filtered = false,
 ): IncrementalPlan | null {
-  const plan: IncrementalPlan = { rows: new Set(), counters: new Map(), appended: [] };
+  const plan: IncrementalPlan = {
+    rows: new Set(),
+    counters: new Map(),
+    appended: [],
+    inThread: [],
+    removed: [],
+    inserted: [],
+  };
+  const reread = !!live.thread?.reread;
   const fresh = new Set<Node>();
   const rows = live.rows;
   const threadIn = live.thread?.in;
@@ -281,16 +330,28 @@ export function planIncremental(
     if (!filtered && isOwnMutation(r)) continue;
     const t = r.target;
     if (t === threadIn) {
-      if (r.type !== 'childList' || r.removedNodes.length || r.nextSibling) return null;
+      if (r.type !== 'childList') return null;
+      if (!r.removedNodes.length && !r.nextSibling) {
+        for (const n of r.addedNodes) {
+          plan.appended.push(n);
+          fresh.add(n);
+        }
+        continue;
+      }
+      // Items removed, or inserted before the end: a message the page re-rendered as a new element in its place
+      // (removed and inserted, in one record or two), which the adapter's re-read pairs with the old one, or
+      // declines (history loaded above, a message taken out: read whole).
+      if (!reread) return null;
+      for (const n of r.removedNodes) plan.removed.push(n);
       for (const n of r.addedNodes) {
-        plan.appended.push(n);
+        plan.inserted.push(n);
         fresh.add(n);
       }
       continue;
     }
     // Walk up to where the change happened: inside a row, on the list itself, or elsewhere.
     let row: Element | null = null;
-    let where: 'fresh' | 'row' | 'list' | 'detached' | null = null;
+    let where: 'fresh' | 'row' | 'list' | 'thread' | 'detached' | null = null;
     for (let n: Node | null = t; n; n = n.parentNode) {
       // A change inside a subtree the page has since removed: the removal has its own record.
       if (!n.parentNode && n.nodeType !== 9) {
@@ -303,7 +364,12 @@ export function planIncremental(
         where = 'fresh';
         break;
       }
-      if (n === threadIn) return null;
+      // Inside an item of the thread (an earlier message): the adapter re-reads the message it falls in, if it can.
+      if (n === threadIn) {
+        if (!reread) return null;
+        where = 'thread';
+        break;
+      }
       if (rows && n === rows.in) {
         where = row ? 'row' : 'list';
         break;
@@ -312,6 +378,10 @@ export function planIncremental(
       if (rows && n.nodeType === 1 && rows.isRow(n as Element)) row = n as Element;
     }
     if (where === 'fresh' || where === 'detached') continue;
+    if (where === 'thread') {
+      plan.inThread.push(t);
+      continue;
+    }
     if (where === 'row') {
       // Inside the row, not the row itself: maybe its ticking counter (a text node's change is its parent's).
       const el = t.nodeType === 1 ? (t as Element) : t.parentElement;

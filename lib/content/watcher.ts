@@ -2,7 +2,8 @@
  * Watches one workbench page through its adapter and reports to the background: new messages as events, tab
  * health as heartbeats. No polling of the DOM. Four parts, wired here:
  * - the page reader (page-reader.ts): a whole read, or the incremental path right in the MutationObserver's
- *   callback (a changed or added list row read alone, messages appended to the open thread read alone), each a diff;
+ *   callback (a changed or added list row read alone, messages appended to the open thread read alone, earlier
+ *   messages changed inside read again alone), each a diff;
  * - the event ledger (ledger.ts, pure): diff → the events not sent yet; the clock list's sequence number;
  * - the reporter (reporter.ts): events in slices, health when it changes, the heartbeat;
  * - commands from the background (commands.ts), and the clock lists for the row badges and the tab title.

@@ -149,6 +149,27 @@ export function pickAllIn(nodes: readonly Node[], sels: readonly string[], chose
   return chosen === null ? [] : null;
 }
 
+/**
+ * For a live thread's re-read (Live `thread.reread`): the index of the message element a change on `node` falls in,
+ * among the elements a read of `container` found with pickAllWith(container, sels) → `chosen` (`index`: element →
+ * its index). Undefined unless a fresh pickAll would still find that element there, alone: no other message inside it
+ * (nested, or matching an earlier fallback), none of the elements read above it up to the container.
+ */
+export function messageIndexOf(
+  node: Node,
+  container: Element,
+  sels: readonly string[],
+  chosen: string | null,
+  index: ReadonlyMap<Element, number>,
+): number | undefined {
+  const el = node.nodeType === 1 ? (node as Element) : node.parentElement;
+  const item = el && chosen ? closestIn(el, [chosen], container) : null;
+  const i = item ? index.get(item) : undefined;
+  if (i === undefined) return undefined;
+  for (let p = item!.parentElement; p && p !== container; p = p.parentElement) if (index.has(p)) return undefined;
+  return pickAllIn([item!], sels, chosen)?.length === 1 ? i : undefined;
+}
+
 /** Does `el` match, or contain, an element matching any of the fallbacks? */
 export function has(el: Element, sels: readonly string[] | undefined): boolean {
   return matchesAny(el, sels) || !!pick(el, sels);

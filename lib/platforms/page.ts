@@ -22,6 +22,8 @@ export interface PageList extends ListSpec {
 export interface ThreadRead {
   messages: ExtractedMessage[];
   append?: NonNullable<Live['thread']>['append'];
+  /** How to read again messages that changed inside (see Live `thread.reread`); only with `append`. */
+  reread?: NonNullable<Live['thread']>['reread'];
 }
 
 export interface PageThread {
@@ -104,7 +106,8 @@ export function extractPage(spec: PageSpec): Extraction {
     if (t.buyer) {
       const read = t.read();
       thread = { buyer: t.buyer, ...(t.nick ? { nick: t.nick } : {}), messages: read.messages };
-      if (read.append && t.container && (t.live ?? true)) live.thread = { in: t.container, append: read.append };
+      if (read.append && t.container && (t.live ?? true))
+        live.thread = { in: t.container, append: read.append, ...(read.reread && { reread: read.reread }) };
     } else missing.push(t.buyerMissing ?? 'buyer');
   } else missing.push('messageList');
   if (!input && thread) missing.push('input');

@@ -110,7 +110,47 @@ export interface Live {
      * the time they arrive (stamps without a year or a date resolve against it, not the last full read's time).
      */
     append(added: readonly Node[], now?: number): ExtractedMessage[] | null;
+    /**
+     * Messages already read that changed inside (a class, a text, an element added or removed within one): the
+     * nodes the changes happened on (below `in`, never `in` itself). Re-reads each message they fall in where it
+     * stands, with the reader's state before it (stamps, ids), exactly as a whole read would read it now, and the
+     * messages after it while the state it leaves differs from the one they were read with. Returns the readings
+     * that differ from before, with their index in the thread's messages (the caller writes them there, as it
+     * appends), or null: read the page whole (a change it cannot place inside exactly one message it read, or one
+     * that could change how many messages the thread has, their ids' order, or whose thread it is). It may leave
+     * its own state half-updated when it returns null: a whole read builds new live parts.
+     */
+    reread?(changed: readonly Node[], now?: number, replaced?: Replaced): MessageChange[] | null;
   };
+}
+
+/**
+ * Children of the thread's container removed, and inserted before its end, in one batch of changes: the re-read
+ * takes them only as messages re-rendered in place (each inserted element where a removed message stood, one for
+ * one, read in its place), else returns null.
+ */
+export interface Replaced {
+  removed: readonly Node[];
+  inserted: readonly Node[];
+}
+
+/** A message the live thread read again whose reading changed: its index in the thread's messages, and now. */
+export interface MessageChange {
+  index: number;
+  message: ExtractedMessage;
+}
+
+/** Do two readings of a message say the same (every field the ledger and the extraction carry)? */
+export function sameMessage(a: ExtractedMessage | undefined, b: ExtractedMessage): boolean {
+  return (
+    !!a &&
+    a.id === b.id &&
+    a.author === b.author &&
+    a.at === b.at &&
+    a.timeSource === b.timeSource &&
+    a.text === b.text &&
+    a.marker === b.marker
+  );
 }
 
 /** Attaches `live` to an extraction without making it part of its value (equality, JSON). */

@@ -291,6 +291,26 @@ describe('Douyin adapter', () => {
     }
   });
 
+  it('an earlier message read again after a live arrival keeps the date it was read with', () => {
+    const at = (t: string) => parseChinaStamp(t)!;
+    const doc = new DOMParser().parseFromString(fixture, 'text/html');
+    const x = extractDouyin(doc);
+    const thread = liveOf(x)!.thread!;
+    const before = x.thread!.messages.map((m) => [m.id, m.at]);
+    // The next day a buyer message arrives live: dateless stamps of live arrivals read against that day.
+    const w = doc.createElement('div');
+    w.setAttribute('data-qa-id', 'qa-message-warpper');
+    w.innerHTML = `<div data-id="new-1" style="display:flex;flex-direction:row"><div class="col-9Kd"><div class="O4UWWFoQxgMq4AWHMq25">17:30:05</div><div class="leaveMessage messageNotMe"><pre><span>到底发货没有</span></pre></div></div></div>`;
+    thread.in.append(w);
+    expect(thread.append([w], at('2026-09-09 17:30:06'))?.map((m) => m.at)).toEqual([at('2026-09-09 17:30:05')]);
+    // Then a change inside yesterday's 17:13:01 message (a class the page toggles): read again, it is the same
+    // message of 2026-09-08, not one of 2026-09-09 (the reader's arrival clock is part of the state it restores).
+    const stamp = [...doc.querySelectorAll('div')].find((d) => d.textContent === '17:13:01')!;
+    stamp.classList.add('seen');
+    expect(thread.reread!([stamp], at('2026-09-09 17:31:00'))).toEqual([]);
+    expect(before.some(([, t]) => t === at('2026-09-08 17:13:01'))).toBe(true);
+  });
+
   it('fails loudly: nothing found → noList, no input → noInput, login form → loggedOut', () => {
     expect(extractDouyin(load('<div id="root"><p>加载中…</p></div>')).health).toBe('noList');
     const noInput = extractDouyin(load(fixture.replace(/<textarea[^>]*><\/textarea>/, '')));

@@ -11,10 +11,30 @@
 import { isDemoPage } from '../define';
 import type { Author, Marker } from '../../model';
 import { hasLabel, matchesWhole, systemMarker, whole, type WholeText } from '../classify';
-import { hash, matchesAny, parseChinaStamp, pick, pickAll, pickAllIn, pickAllWith, shownName, text } from '../dom';
+import {
+  hash,
+  matchesAny,
+  messageIndexOf,
+  parseChinaStamp,
+  pick,
+  pickAll,
+  pickAllIn,
+  pickAllWith,
+  shownName,
+  text,
+} from '../dom';
 import { extractPage, type PageList } from '../page';
 import { FUTURE_SLACK_MS, latestAt, parseDurationSec, stampedMessage } from '../stamps';
-import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
+import {
+  sameMessage,
+  type Adapter,
+  type ExtractedConversation,
+  type ExtractedMessage,
+  type Extraction,
+  type MessageChange,
+  type Replaced,
+  type SelectorMap,
+} from '../types';
 
 export const DOUYIN_SELECTORS = {
   /** Guessed: the login lives on fxg.jinritemai.com; an expired session may show an in-page login form. */
@@ -343,6 +363,29 @@ function innermost(all: readonly Element[]): Element[] {
   return all.filter((w) => !pick(w, S.message));
 }
 
+/** The reader's running state between two wrappers (what the next one reads with, besides the ids so far). */
+interface ReaderState {
+  last: number | null;
+  nearest: number | null;
+  divider: number | null;
+  /** The arrival time dateless stamps were read against (`StampContext.arrived`; undefined: the first read's). */
+  arrived: number | undefined;
+}
+
+const sameState = (a: ReaderState, b: ReaderState) =>
+  a.last === b.last && a.nearest === b.nearest && a.divider === b.divider && a.arrived === b.arrived;
+
+/**
+ * What the read of one wrapper started from and gave: the message's index (-1: none), its page id ('': none), and
+ * whether it counted a content hash (a content-hash id numbers identical messages above it).
+ */
+interface WrapperRead {
+  before: ReaderState;
+  index: number;
+  dataId: string;
+  counted: boolean;
+}
+
 /** A thread read in page order, continued by append (stamps, dividers and content-hash ids carry over). */
 function threadReader(scope: ParentNode, account: string | null) {
   const ctx: StampContext = { last: null };
@@ -352,12 +395,22 @@ function threadReader(scope: ParentNode, account: string | null) {
   let divider: number | null = null;
   const occurrences = new Map<string, number>();
   const ids = new Set<string>();
+  /** Every wrapper read (the first read's and appended ones), in order, and what its read started from and gave. */
+  const all: Element[] = [];
+  const reads: WrapperRead[] = [];
+  /** How many messages were read so far (the index of the next one in the thread's messages). */
+  let count = 0;
+  const state = (): ReaderState => ({ last: ctx.last, nearest, divider, arrived: ctx.arrived });
 
-  function read(wrappers: readonly Element[]): ExtractedMessage[] {
+  /** `record`: where what each wrapper's read started from and gave goes (`reads` for the thread's own reads). */
+  function read(wrappers: readonly Element[], record: WrapperRead[] = reads): ExtractedMessage[] {
     const out: ExtractedMessage[] = [];
     for (const w of wrappers) {
       const idEl = pick(w, S.messageId) ?? (w.hasAttribute('data-id') ? w : null);
       const dataId = (idEl?.getAttribute('data-id') ?? '').trim();
+      const wr: WrapperRead = { before: state(), index: -1, dataId, counted: false };
+      record.push(wr);
+      if (record === reads) all.push(w);
       const kind = idKind(dataId);
       const buyerB = pick(w, S.buyerBubble);
       const shopB = pick(w, S.shopBubble);
@@ -421,26 +474,80 @@ function threadReader(scope: ParentNode, account: string | null) {
         const key = `${author}|${nearest ?? ''}|${body}`;
         const n = occurrences.get(key) ?? 0;
         occurrences.set(key, n + 1);
+        wr.counted = true;
         id = `h${hash(`${key}|${n}`)}`;
       }
       if (ids.has(id)) continue;
       ids.add(id);
+      wr.index = count++;
       out.push(stampedMessage(id, author, at, body, marker));
     }
     return out;
   }
 
+  /**
+   * Live `thread.reread`: each wrapper a change falls in, read again from the state it was read with, and the
+   * wrappers after it while the state it leaves (stamps, a divider's time) differs from the one they were read with.
+   * Only wrappers whose messages keep their own page id, or that stay no message: a content-hash id numbers the
+   * identical messages above it, so reading one again could renumber others. Anything else → null, the page read
+   * whole.
+   */
+  function reread(changed: readonly Node[], container: Element): MessageChange[] | null {
+    if (!sel) return null;
+    const index = (indexOf ??= new Map(all.map((w, i) => [w, i])));
+    const at = new Set<number>();
+    for (const n of changed) {
+      const i = messageIndexOf(n, container, S.message, sel, index);
+      // The innermost wrapper still (a wrapper nested in it now would be the message instead).
+      if (i === undefined || pick(all[i]!, S.message)) return null;
+      at.add(i);
+    }
+    let end = state();
+    const out: MessageChange[] = [];
+    let done = -1;
+    for (const i of [...at].sort((a, b) => a - b)) {
+      if (i <= done) continue;
+      ({ last: ctx.last, nearest, divider, arrived: ctx.arrived } = reads[i]!.before);
+      for (let k = i; k < all.length; k++) {
+        const wr = reads[k]!;
+        if (wr.counted) return null;
+        wr.before = state();
+        if (wr.index >= 0) ids.delete(wr.dataId);
+        const again: WrapperRead[] = [];
+        const got = read([all[k]!], again);
+        if (again[0]!.counted) return null;
+        if (wr.index >= 0) {
+          if (got.length !== 1 || got[0]!.id !== wr.dataId) return null;
+          if (!sameMessage(messages[wr.index], got[0]!)) out.push({ index: wr.index, message: got[0]! });
+        } else if (got.length) return null;
+        done = k;
+        const next = reads[k + 1]?.before;
+        if (!next) end = state();
+        if (!next || sameState(state(), next)) break;
+      }
+    }
+    ({ last: ctx.last, nearest, divider, arrived: ctx.arrived } = end);
+    return out;
+  }
+
   const { els, sel } = pickAllWith(scope, S.message);
   const wrappers = innermost(els);
+  let indexOf: Map<Element, number> | undefined;
+  const messages = read(wrappers);
   return {
     wrappers,
-    messages: read(wrappers),
+    messages,
     append(added: readonly Node[], now?: number): ExtractedMessage[] | null {
       // Arrived now: dateless stamps resolve against the arrival time, not the date the thread had reached.
       if (now !== undefined) ctx.arrived = now;
       const found = pickAllIn(added, S.message, sel);
-      return found ? read(innermost(found)) : null;
+      if (!found) return null;
+      const from = all.length;
+      const got = read(innermost(found));
+      for (let i = from; i < all.length; i++) indexOf?.set(all[i]!, i);
+      return got;
     },
+    reread,
   };
 }
 
@@ -491,7 +598,15 @@ export function extractDouyin(root: ParentNode): Extraction {
           null,
         chrome: DOUYIN_PART_CHROME.thread,
         items: () => messages.length,
-        read: () => reader,
+        read: () => ({
+          messages: reader.messages,
+          append: reader.append,
+          // Re-rendered wrappers are not paired with the old ones here: read whole.
+          ...(container && {
+            reread: (changed: readonly Node[], _now?: number, replaced?: Replaced) =>
+              replaced ? null : reader.reread(changed, container),
+          }),
+        }),
       };
     },
   });

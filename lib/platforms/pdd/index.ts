@@ -4,10 +4,32 @@
  */
 import { isDemoPage } from '../define';
 import type { Author } from '../../model';
-import { counterReading, hash, matchesAny, parseChinaStamp, pick, pickAll, pickAllWith, text, under } from '../dom';
+import {
+  counterReading,
+  hash,
+  matchesAny,
+  messageIndexOf,
+  parseChinaStamp,
+  pick,
+  pickAll,
+  pickAllIn,
+  pickAllWith,
+  text,
+  under,
+} from '../dom';
 import { extractPage } from '../page';
 import { parseDurationSec } from '../stamps';
-import type { Adapter, ExtractMemo, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
+import {
+  sameMessage,
+  type Adapter,
+  type ExtractMemo,
+  type ExtractedConversation,
+  type ExtractedMessage,
+  type Extraction,
+  type MessageChange,
+  type Replaced,
+  type SelectorMap,
+} from '../types';
 
 export const PDD_SELECTORS = {
   loginForm: ['.login-content', 'form[class*="login"]', '#usernameId'],
@@ -88,42 +110,51 @@ interface MessageMemo {
   msg: ExtractedMessage;
 }
 
-/** Reads message elements in page order; `fold` carries the last time stamp from one call to the next. */
+/**
+ * Reads message elements in page order; `fold` carries the last time stamp from one call to the next. `afters`: the
+ * stamp after each message is pushed there (a live re-read starts from the one before its message).
+ */
 function readMessages(
   items: readonly Element[],
   fold: { lastStamp: number | null },
   memo?: ExtractMemo,
+  afters?: (number | null)[],
 ): ExtractedMessage[] {
   const out: ExtractedMessage[] = [];
   for (const li of items) {
-    const hit = memo?.get(li) as MessageMemo | undefined;
-    if (hit && 'msg' in hit && hit.before === fold.lastStamp) {
-      out.push(hit.msg);
-      fold.lastStamp = hit.after;
-      continue;
-    }
-    const before = fold.lastStamp;
-    const body = messageBody(li);
-    const author = classify(li);
-    const idMatch = ID_TIME.exec(li.id);
-    const stampEl = pick(li, S.messageTime);
-    const stamp = stampEl ? parseChinaStamp(text(stampEl)) : null;
-    if (stamp !== null) fold.lastStamp = stamp;
-    let at: number | null = null;
-    let timeSource: ExtractedMessage['timeSource'] = null;
-    if (idMatch) {
-      at = Number(idMatch[1]);
-      timeSource = 'id';
-    } else if (stamp !== null) {
-      at = stamp;
-      timeSource = 'stamp';
-    }
-    const id = li.id || `h${hash(`${author}|${fold.lastStamp ?? ''}|${body}`)}`;
-    const msg: ExtractedMessage = { id, author, at, timeSource, text: body.slice(0, 500) };
-    memo?.set(li, { before, after: fold.lastStamp, msg } satisfies MessageMemo);
-    out.push(msg);
+    out.push(readMessage(li, fold, memo));
+    afters?.push(fold.lastStamp);
   }
   return out;
+}
+
+/** One message element, read after the stamp `fold` holds (which it moves on). */
+function readMessage(li: Element, fold: { lastStamp: number | null }, memo?: ExtractMemo): ExtractedMessage {
+  const hit = memo?.get(li) as MessageMemo | undefined;
+  if (hit && 'msg' in hit && hit.before === fold.lastStamp) {
+    fold.lastStamp = hit.after;
+    return hit.msg;
+  }
+  const before = fold.lastStamp;
+  const body = messageBody(li);
+  const author = classify(li);
+  const idMatch = ID_TIME.exec(li.id);
+  const stampEl = pick(li, S.messageTime);
+  const stamp = stampEl ? parseChinaStamp(text(stampEl)) : null;
+  if (stamp !== null) fold.lastStamp = stamp;
+  let at: number | null = null;
+  let timeSource: ExtractedMessage['timeSource'] = null;
+  if (idMatch) {
+    at = Number(idMatch[1]);
+    timeSource = 'id';
+  } else if (stamp !== null) {
+    at = stamp;
+    timeSource = 'stamp';
+  }
+  const id = li.id || `h${hash(`${author}|${fold.lastStamp ?? ''}|${body}`)}`;
+  const msg: ExtractedMessage = { id, author, at, timeSource, text: body.slice(0, 500) };
+  memo?.set(li, { before, after: fold.lastStamp, msg } satisfies MessageMemo);
+  return msg;
 }
 
 interface ThreadMemo {
@@ -131,6 +162,14 @@ interface ThreadMemo {
   /** The message selector that matched, and the stamp after the last message (to continue the read). */
   sel: string | null;
   lastStamp: number | null;
+  /**
+   * The message elements (one message each, in order) and the stamp after each, for the live part, which grows
+   * and rewrites them (and `messages`, through the caller) once a change inside the list has dropped this entry
+   * from the memo; `index`: element → index, built on the first re-read.
+   */
+  els: Element[];
+  afters: (number | null)[];
+  index?: Map<Element, number>;
 }
 
 /** The whole list's messages, reused as one array while nothing inside the list changed. */
@@ -139,10 +178,109 @@ function threadMessages(list: Element, memo?: ExtractMemo): ThreadMemo {
   if (hit?.messages) return hit;
   const { els, sel } = pickAllWith(list, S.message);
   const fold = { lastStamp: null as number | null };
-  const messages = readMessages(els, fold, memo);
-  const read: ThreadMemo = { messages, sel, lastStamp: fold.lastStamp };
+  const afters: (number | null)[] = [];
+  const messages = readMessages(els, fold, memo, afters);
+  const read: ThreadMemo = { messages, sel, lastStamp: fold.lastStamp, els, afters };
   memo?.set(list, read);
   return read;
+}
+
+/** Whitespace or a comment between the list's items (frameworks add them): neither a message nor a change. */
+const blank = (n: Node) => n.nodeType === 8 || (n.nodeType === 3 && !n.textContent?.trim());
+
+/**
+ * Messages the page re-rendered as new elements in their places (Vue/React: the old element removed, a new one
+ * inserted where it stood): each inserted element takes the place (index) of the removed message whose neighbours it
+ * now sits between, one for one, when it is one message by the chosen selector. Returns the indices taken over, or
+ * null: anything else (an item inserted where none was removed — history loaded above —, a message taken out,
+ * neighbours that were re-rendered too, anything between them that is no message) is read whole.
+ */
+function rerendered(
+  read: ThreadMemo,
+  list: Element,
+  { removed, inserted }: Replaced,
+  index: Map<Element, number>,
+): number[] | null {
+  const olds = removed.filter((n) => !blank(n));
+  const news = inserted.filter((n) => !blank(n));
+  if (olds.length !== news.length) return null;
+  const gone = new Map<Element, number>();
+  for (const n of olds) {
+    const i = index.get(n as Element);
+    if (i === undefined || n.parentNode) return null;
+    gone.set(n as Element, i);
+  }
+  const out: number[] = [];
+  for (const n of news) {
+    if (n.parentNode !== list || n.nodeType !== 1) return null;
+    const el = n as Element;
+    const before = el.previousElementSibling;
+    const after = el.nextElementSibling;
+    const i = before ? index.get(before)! + 1 : 0;
+    // Its place: right after the message read before the one it replaces, right before the one read after it.
+    if ((before && !index.has(before)) || read.els[i + 1] !== (after ?? undefined)) return null;
+    const old = read.els[i];
+    if (!old || gone.get(old) !== i || pickAllIn([el], S.message, read.sel)?.length !== 1) return null;
+    gone.delete(old);
+    read.els[i] = el;
+    index.delete(old);
+    index.set(el, i);
+    out.push(i);
+  }
+  return out;
+}
+
+/**
+ * The live thread's re-read (Live `thread.reread`) over the read the live part continues (see ThreadMemo `els`).
+ * `fold`: the append's stamp, moved when a re-read reaches the last message. `buyerStays`: is the thread still the
+ * buyer's (`uidInside`: a changed message holds a uid).
+ */
+function rereadMessages(
+  read: ThreadMemo,
+  list: Element,
+  fold: { lastStamp: number | null },
+  changed: readonly Node[],
+  replaced: Replaced | undefined,
+  buyerStays: (uidInside: boolean) => boolean,
+  memo?: ExtractMemo,
+): MessageChange[] | null {
+  if (!read.sel) return null;
+  const index = (read.index ??= new Map(read.els.map((el, i) => [el, i])));
+  const at = new Set<number>();
+  let uidInside = false;
+  if (replaced) {
+    const put = rerendered(read, list, replaced, index);
+    if (!put) return null;
+    for (const i of put) {
+      at.add(i);
+      if (pick(read.els[i]!, S.buyerUid)) uidInside = true;
+    }
+  }
+  for (const n of changed) {
+    const i = messageIndexOf(n, list, S.message, read.sel, index);
+    if (i === undefined) return null;
+    at.add(i);
+    // A message holding a buyer uid (PDD puts `currentuid` in buyer messages): whose thread it is may change.
+    if (!uidInside && pick(read.els[i]!, S.buyerUid)) uidInside = true;
+  }
+  if (!buyerStays(uidInside)) return null;
+  const out: MessageChange[] = [];
+  let done = -1;
+  for (const i of [...at].sort((a, b) => a - b)) {
+    if (i <= done) continue;
+    const f = { lastStamp: i ? read.afters[i - 1]! : null };
+    // This message, and the next ones while the stamp they follow is not the one they were read after.
+    for (let k = i; k < read.els.length; k++) {
+      const m = readMessage(read.els[k]!, f, memo);
+      if (!sameMessage(read.messages[k], m)) out.push({ index: k, message: m });
+      done = k;
+      const moved = f.lastStamp !== read.afters[k];
+      read.afters[k] = f.lastStamp;
+      if (!moved) break;
+      if (k === read.els.length - 1) fold.lastStamp = f.lastStamp;
+    }
+  }
+  return out;
 }
 
 function rowBuyer(row: Element): string | null {
@@ -219,6 +357,14 @@ export function extractPdd(root: ParentNode, memo?: ExtractMemo): Extraction {
           const read = threadMessages(msgList!, memo);
           const sel = read.sel ?? S.message[0];
           const fold = { lastStamp: read.lastStamp };
+          // Whose thread it is, read as a whole read would now: the first uid in the list (found where the old one
+          // stands or above), else the selected row's buyer. Looked up only when it could have changed.
+          const active = conversations.find((c) => c.active)?.buyer ?? null;
+          const buyerStays = (uidInside: boolean): boolean => {
+            if (!uidEl && !uidInside) return true;
+            const first = pick(msgList!, S.buyerUid);
+            return (first ? first.getAttribute('currentuid') : active) === uid;
+          };
           return {
             messages: read.messages,
             append(added) {
@@ -227,8 +373,15 @@ export function extractPdd(root: ParentNode, memo?: ExtractMemo): Extraction {
               if (!uidEl && items.some((li) => pick(li, S.buyerUid))) return null;
               // Another fallback would now match first: a fresh read would read differently.
               if (!read.sel && items.length) return null;
-              return readMessages(items, fold, memo);
+              const got = readMessages(items, fold, memo, read.afters);
+              for (const li of items) {
+                const i = read.els.push(li) - 1;
+                read.index?.set(li, i);
+              }
+              return got;
             },
+            reread: (changed, _now, replaced) =>
+              rereadMessages(read, msgList!, fold, changed, replaced, buyerStays, memo),
           };
         },
       };
