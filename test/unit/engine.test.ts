@@ -98,6 +98,25 @@ describe('Taobao rounds (platform-rules.md §4)', () => {
     expect(units[0]!.responseSec).toBe(120);
   });
 
+  it('a follow-up in the same second as the reply does not make it a 0-second reply: the round is timed from its first question', () => {
+    // platform-rules.md §1/§3.1: the 0-second rule is the round's response time (from its first question) being 0 s.
+    const events = [
+      ev('taobao', 'b7', 'buyer', t('10:00:00')),
+      ev('taobao', 'b7', 'buyer', t('10:02:50')), // typed while the agent typed the answer
+      ev('taobao', 'b7', 'human', t('10:02:50') + 500),
+      ev('taobao', 'b7', 'human', t('10:20:00')),
+    ];
+    const units = unitsOf(run(events, { coverage: cov }).units, 'taobao.ww3min');
+    expect(units.map((u) => [u.result, u.responseSec])).toEqual([['pass', 170.5]]);
+    // The same reply in the same second as the round's first question is still void.
+    const zero = [
+      ev('taobao', 'b8', 'buyer', t('10:00:00')),
+      ev('taobao', 'b8', 'human', t('10:00:00') + 500),
+      ev('taobao', 'b8', 'human', t('10:20:00')),
+    ];
+    expect(unitsOf(run(zero, { coverage: cov }).units, 'taobao.ww3min').map((u) => u.result)).toEqual(['fail']);
+  });
+
   it('capped average: each round capped at 600 s, unreplied counts 600 s', () => {
     const events = [
       ev('taobao', 'b4', 'buyer', t('13:00:00')),
