@@ -33,14 +33,17 @@ export type PageDiff =
 
 type Thread = NonNullable<Extraction['thread']>;
 
+/** The time span a reported message was sent with: `at` and its latest possible time (`atLatest`, else `at`). */
+type Sent = readonly [at: number, latest: number];
+
 /** Does the list show this buyer waiting (the open conversation's row too: its counter is evidence as any)? */
 const waits = (c: ExtractedConversation | null): c is ExtractedConversation => !!c && c.waitingSec !== undefined;
 
 export class EventLedger {
   /** The account the events sent so far went under (see accountOf). */
   private sentAs: string | null = null;
-  /** Message ids already reported, per buyer. */
-  private seen = new Map<string, Set<string>>();
+  /** Message ids already reported, per buyer, with the time span each was sent with. */
+  private seen = new Map<string, Map<string, Sent>>();
   /** The message list reported at the last whole read (an adapter's memo hands back the same array: see thread). */
   private lastMessages: readonly unknown[] | null = null;
   /** The buyer whose thread was on screen at the last whole read that was reported. */
@@ -114,24 +117,34 @@ export class EventLedger {
     // A thread that just came on screen (first read, reload, conversation switch) is history, not news.
     const historical = this.threadBuyer !== thread.buyer || !seen;
     this.lowerBound = now - UNKNOWN_PAST_MS;
-    return this.messages(thread, thread.messages, account, now, historical);
+    return this.messages(
+      thread,
+      thread.messages,
+      account,
+      now,
+      historical,
+      historical ? undefined : spansBelow(thread, seen),
+    );
   }
 
-  /** Events for the messages not reported yet, in page order. */
+  /**
+   * Events for the messages not reported yet, in page order. `below` (a whole read of the thread already on screen):
+   * per message, the span of the first already-reported message below it, if any.
+   */
   private messages(
     thread: Thread,
     messages: readonly ExtractedMessage[],
     account: string,
     now: number,
     historical: boolean,
+    below?: readonly (Sent | undefined)[],
   ): ChatEvent[] {
     let seen = this.seen.get(thread.buyer);
-    if (!seen) this.seen.set(thread.buyer, (seen = new Set()));
+    if (!seen) this.seen.set(thread.buyer, (seen = new Map()));
     const out: ChatEvent[] = [];
-    for (const m of messages) {
+    messages.forEach((m, i) => {
       if (m.at !== null) this.lowerBound = Math.max(this.lowerBound, Math.min(m.at, now));
-      if (seen.has(m.id)) continue;
-      seen.add(m.id);
+      if (seen.has(m.id)) return;
       const e: ChatEvent = {
         platform: this.platform,
         account,
@@ -143,12 +156,22 @@ export class EventLedger {
         observedAt: now,
       };
       if (m.at === null && historical) e.atLatest = now;
-      if (historical) e.historical = true;
+      // A message first seen above one already reported (history loaded above the open thread, a message changed in
+      // place) is history, never news: it is no later than the reported message below it. Untimed, it lies between
+      // what is above it and that message; timed, it keeps its time unless the time would sort it after that message
+      // (a reply below would then answer nothing, a question above would open a clock): it is then bounded so too.
+      const under = below?.[i];
+      if (under && (m.at === null || m.at > under[0])) {
+        e.atLatest = Math.min(under[1], now, m.at ?? Infinity);
+        e.at = Math.min(m.at ?? this.lowerBound, under[0], e.atLatest);
+      }
+      seen.set(m.id, [e.at, e.atLatest ?? e.at]);
+      if (historical || under) e.historical = true;
       if (thread.nick) e.buyerNick = thread.nick;
       if (m.text) e.text = m.text;
       if (m.marker) e.marker = m.marker;
       out.push(e);
-    }
+    });
     return out;
   }
 
@@ -206,6 +229,17 @@ export class EventLedger {
     }
     return out;
   }
+}
+
+/** Per message of the thread, the span of the first already-reported message below it (undefined: none below). */
+function spansBelow(thread: Thread, seen: ReadonlyMap<string, Sent>): (Sent | undefined)[] {
+  const out = new Array<Sent | undefined>(thread.messages.length);
+  let next: Sent | undefined;
+  for (let i = thread.messages.length - 1; i >= 0; i--) {
+    out[i] = next;
+    next = seen.get(thread.messages[i]!.id) ?? next;
+  }
+  return out;
 }
 
 /**
