@@ -158,10 +158,11 @@ export class EventLedger {
       if (m.at === null && historical) e.atLatest = now;
       // A message first seen above one already reported (history loaded above the open thread, a message changed in
       // place) is history, never news: it is no later than the reported message below it. Untimed, it lies between
-      // what is above it and that message; timed, it keeps its time unless the time would sort it after that message
-      // (a reply below would then answer nothing, a question above would open a clock): it is then bounded so too.
+      // what is above it and that message; timed, it keeps its time unless the time would not sort it before that
+      // message (a reply below would then answer nothing, a question above would open a clock; the same time sorts
+      // by sighting: after it): it is then bounded so too.
       const under = below?.[i];
-      if (under && (m.at === null || m.at > under[0])) {
+      if (under && (m.at === null || m.at >= under[0])) {
         e.atLatest = Math.min(under[1], now, m.at ?? Infinity);
         e.at = Math.min(m.at ?? this.lowerBound, under[0], e.atLatest);
       }

@@ -166,6 +166,13 @@ describe('EventLedger: history loaded above the open thread', () => {
     const [e, ...rest] = ledger.events({ kind: 'whole', page: x }, 's', T0 + H / 2);
     expect(rest).toEqual([]);
     expect(e).toMatchObject({ messageId: 'q0', at: T0 - UNKNOWN_PAST_MS, atLatest: T0 - H, historical: true });
+    // Stamped in the very time of the reported message below (minute stamps): it would sort after it, so bounded too.
+    const timed = new EventLedger('taobao');
+    timed.events({ kind: 'whole', page: page({ buyer: 'b1', messages: [msg('q1', T0)] }) }, 's', T0);
+    const same = page({ buyer: 'b1', messages: [msg('q0', T0), msg('q1', T0)] });
+    expect(timed.events({ kind: 'whole', page: same }, 's', T0 + H / 2)).toMatchObject([
+      { messageId: 'q0', at: T0, atLatest: T0, historical: true },
+    ]);
   });
 
   it('the engine sees no new question in history loaded above (no clock, no failed round)', () => {
