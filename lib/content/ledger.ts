@@ -142,6 +142,8 @@ export class EventLedger {
     let seen = this.seen.get(thread.buyer);
     if (!seen) this.seen.set(thread.buyer, (seen = new Map()));
     const out: ChatEvent[] = [];
+    // The page's place of each message: `messages` is the thread's tail (all of it on a whole read).
+    const offset = thread.messages.length - messages.length;
     messages.forEach((m, i) => {
       if (m.at !== null) this.lowerBound = Math.max(this.lowerBound, Math.min(m.at, now));
       if (seen.has(m.id)) return;
@@ -154,6 +156,7 @@ export class EventLedger {
         at: m.at ?? (historical ? this.lowerBound : now),
         timeSource: m.timeSource ?? 'observed',
         observedAt: now,
+        pageOrder: offset + i,
       };
       if (m.at === null && historical) e.atLatest = now;
       // A message first seen above one already reported (history loaded above the open thread, a message changed in

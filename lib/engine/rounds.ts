@@ -69,10 +69,18 @@ export function threadOrder(events: readonly ChatEvent[]): ChatEvent[] {
   return [...byId.values()].sort(threadCompare);
 }
 
-/** Thread order: by time, then first seen, then message id. (Sorting input already in this order is cheap.) */
+/**
+ * Thread order: by time, then first seen, then page order within that sighting (same-time messages keep the page's
+ * order: a reply stamped in its question's second stays after it), then message id (content hashes: arbitrary, only
+ * for events without a page order). A key compared field by field, so sorting is consistent with events stored before
+ * `pageOrder` (as 0). (Sorting input already in this order is cheap.)
+ */
 export function threadCompare(a: ChatEvent, b: ChatEvent): number {
   return (
-    a.at - b.at || a.observedAt - b.observedAt || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0)
+    a.at - b.at ||
+    a.observedAt - b.observedAt ||
+    (a.pageOrder ?? 0) - (b.pageOrder ?? 0) ||
+    (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0)
   );
 }
 

@@ -131,6 +131,30 @@ describe('Taobao rounds (platform-rules.md §4)', () => {
   });
 });
 
+describe('messages of the same time keep the page order', () => {
+  // One sighting (same observedAt) of messages stamped in the same second; content-hash ids that sort the other way.
+  const seen = t('10:05:00');
+  const at = (id: string, author: ChatEvent['author'], when: number, pageOrder: number) =>
+    ev('pdd', 'S', author, when, { messageId: id, observedAt: seen, pageOrder, timeSource: 'stamp' });
+  const results = (events: ChatEvent[]) =>
+    unitsOf(run(events, { coverage: watchedAllDay('pdd') }).units, 'pdd.manual3min').map((u) => u.result);
+
+  it('a reply in its question’s second answers it, whatever the ids', () => {
+    // Page: the question, then the reply, both at 10:00:00; ids 'h9f' > 'h1a'.
+    expect(results([at('h9f', 'buyer', t('10:00:00'), 0), at('h1a', 'human', t('10:00:00'), 1)])).toEqual(['pass']);
+  });
+
+  it('a question in the second of the reply above it stays open', () => {
+    // Page: a reply (to something earlier), then a new question in the same second, never answered.
+    const events = [
+      at('h00', 'buyer', t('09:59:00'), 0),
+      at('h9f', 'human', t('10:00:00'), 1),
+      at('h1a', 'buyer', t('10:00:00'), 2),
+    ];
+    expect(results(events)).toEqual(['fail']);
+  });
+});
+
 describe('PDD consumer-day (platform-rules.md §4)', () => {
   const cov = watchedAllDay('pdd');
 

@@ -121,6 +121,26 @@ describe('EventLedger: messages of the open thread', () => {
   });
 });
 
+describe('EventLedger: page order', () => {
+  it('every message carries its place in the thread it was read in (whole reads and appended messages)', () => {
+    const ledger = new EventLedger('taobao');
+    const messages = [msg('m1', T0), msg('m2', T0, 'human')];
+    const x = page({ buyer: 'b1', messages });
+    const first = ledger.events({ kind: 'whole', page: x }, 's', T0);
+    expect(first.map((e) => [e.messageId, e.pageOrder])).toEqual([
+      ['m1', 0],
+      ['m2', 1],
+    ]);
+    const appended = [msg('m3', T0 + 1000), msg('m4', T0 + 1000, 'human')];
+    messages.push(...appended);
+    const more = ledger.events({ kind: 'rows+appended', page: x, rows: [], appended }, 's', T0 + 2000);
+    expect(more.map((e) => [e.messageId, e.pageOrder])).toEqual([
+      ['m3', 2],
+      ['m4', 3],
+    ]);
+  });
+});
+
 describe('EventLedger: history loaded above the open thread', () => {
   const H = 3_600_000;
   // Wangwang's bare stamps ("10:00:00", no date above): the adapter reads no time.
