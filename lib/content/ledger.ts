@@ -117,19 +117,12 @@ export class EventLedger {
     // A thread that just came on screen (first read, reload, conversation switch) is history, not news.
     const historical = this.threadBuyer !== thread.buyer || !seen;
     this.lowerBound = now - UNKNOWN_PAST_MS;
-    return this.messages(
-      thread,
-      thread.messages,
-      account,
-      now,
-      historical,
-      historical ? undefined : spansBelow(thread, seen),
-    );
+    return this.messages(thread, thread.messages, account, now, historical, !historical);
   }
 
   /**
-   * Events for the messages not reported yet, in page order. `below` (a whole read of the thread already on screen):
-   * per message, the span of the first already-reported message below it, if any.
+   * Events for the messages not reported yet, in page order. `above` (a whole read of the thread already on screen):
+   * a new message above a reported one is history (see below).
    */
   private messages(
     thread: Thread,
@@ -137,13 +130,15 @@ export class EventLedger {
     account: string,
     now: number,
     historical: boolean,
-    below?: readonly (Sent | undefined)[],
+    above = false,
   ): ChatEvent[] {
     let seen = this.seen.get(thread.buyer);
     if (!seen) this.seen.set(thread.buyer, (seen = new Map()));
     const out: ChatEvent[] = [];
     // The page's place of each message: `messages` is the thread's tail (all of it on a whole read).
     const offset = thread.messages.length - messages.length;
+    /** The index of the first reported message after the one looked up last (messages.length: none). */
+    let next = -1;
     messages.forEach((m, i) => {
       if (m.at !== null) this.lowerBound = Math.max(this.lowerBound, Math.min(m.at, now));
       if (seen.has(m.id)) return;
@@ -164,7 +159,15 @@ export class EventLedger {
       // what is above it and that message; timed, it keeps its time unless the time would not sort it before that
       // message (a reply below would then answer nothing, a question above would open a clock; the same time sorts
       // by sighting: after it): it is then bounded so too.
-      const under = below?.[i];
+      let under: Sent | undefined;
+      if (above) {
+        // Looked up once per run of new messages (new messages at the end: one walk over them, nothing more).
+        if (next <= i) {
+          next = i + 1;
+          while (next < messages.length && !seen.has(messages[next]!.id)) next++;
+        }
+        under = next < messages.length ? seen.get(messages[next]!.id) : undefined;
+      }
       if (under && (m.at === null || m.at >= under[0])) {
         e.atLatest = Math.min(under[1], now, m.at ?? Infinity);
         e.at = Math.min(m.at ?? this.lowerBound, under[0], e.atLatest);
@@ -233,17 +236,6 @@ export class EventLedger {
     }
     return out;
   }
-}
-
-/** Per message of the thread, the span of the first already-reported message below it (undefined: none below). */
-function spansBelow(thread: Thread, seen: ReadonlyMap<string, Sent>): (Sent | undefined)[] {
-  const out = new Array<Sent | undefined>(thread.messages.length);
-  let next: Sent | undefined;
-  for (let i = thread.messages.length - 1; i >= 0; i--) {
-    out[i] = next;
-    next = seen.get(thread.messages[i]!.id) ?? next;
-  }
-  return out;
 }
 
 /**
