@@ -195,15 +195,20 @@ describe('EventLedger: history loaded above the open thread', () => {
     ]);
   });
 
-  it('the engine sees no new question in history loaded above (no clock, no failed round)', () => {
+  it.each([
+    ['untimed', null],
+    ['stamped (a time inside the span of the messages below)', T0 - H],
+  ])('the engine sees no new question in history loaded above, %s (no clock, no failed round)', (_, at) => {
     const ledger = new EventLedger('taobao');
     const events = ledger.events({ kind: 'whole', page: page({ buyer: 'b1', messages: shown() }) }, 'shop', T0);
-    const x = page({ buyer: 'b1', messages: [msg('q0', null), msg('r0', null, 'human'), ...shown()] });
+    // Above: a question nobody answered there (the exchange below came later), then yesterday's 在吗 / 在的.
+    const older = [msg('q00', at === null ? null : at - 60_000), msg('q0', at), msg('r0', null, 'human')];
+    const x = page({ buyer: 'b1', messages: [...older, ...shown()] });
     events.push(...ledger.events({ kind: 'whole', page: x }, 'shop', T0 + H / 2));
     // T0 is 10:00 China time: the exchange lies inside Taobao's window (08:00–23:00).
     const out = evaluate({
       events,
-      coverage: [{ platform: 'taobao', account: 'shop', from: T0 - H, to: T0 + H }],
+      coverage: [{ platform: 'taobao', account: 'shop', from: T0 - 2 * H, to: T0 + H }],
       rules: DEFAULT_RULES,
       now: T0 + H,
       alertLeadSec: 60,
