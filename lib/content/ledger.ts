@@ -33,8 +33,13 @@ export type PageDiff =
 
 type Thread = NonNullable<Extraction['thread']>;
 
-/** The time span a reported message was sent with: `at` and its latest possible time (`atLatest`, else `at`). */
-type Sent = readonly [at: number, latest: number];
+/**
+ * The time a reported message was sent with: `at` when exact, else `[at, atLatest]` (a number takes half the memory
+ * of a pair: a thread of 10 000 messages, 0.5 MB instead of 1 MB).
+ */
+type Sent = number | readonly [at: number, latest: number];
+const earliest = (s: Sent) => (typeof s === 'number' ? s : s[0]);
+const latest = (s: Sent) => (typeof s === 'number' ? s : s[1]);
 
 /** Does the list show this buyer waiting (the open conversation's row too: its counter is evidence as any)? */
 const waits = (c: ExtractedConversation | null): c is ExtractedConversation => !!c && c.waitingSec !== undefined;
@@ -168,12 +173,12 @@ export class EventLedger {
         }
         under = next < messages.length ? seen.get(messages[next]!.id) : undefined;
       }
-      if (under && (m.at === null || m.at >= under[0])) {
-        e.atLatest = Math.min(under[1], now, m.at ?? Infinity);
-        e.at = Math.min(m.at ?? this.lowerBound, under[0], e.atLatest);
+      if (under !== undefined && (m.at === null || m.at >= earliest(under))) {
+        e.atLatest = Math.min(latest(under), now, m.at ?? Infinity);
+        e.at = Math.min(m.at ?? this.lowerBound, earliest(under), e.atLatest);
       }
-      seen.set(m.id, [e.at, e.atLatest ?? e.at]);
-      if (historical || under) e.historical = true;
+      seen.set(m.id, e.atLatest === undefined ? e.at : [e.at, e.atLatest]);
+      if (historical || under !== undefined) e.historical = true;
       if (thread.nick) e.buyerNick = thread.nick;
       if (m.text) e.text = m.text;
       if (m.marker) e.marker = m.marker;
