@@ -75,6 +75,7 @@ const EventSchema = v.pipe(
       at: time,
       timeSource: oneOf(TIME_SOURCES),
       observedAt: time,
+      pageOrder: v.optional(seq),
       buyerNick: v.optional(clipped(LIMITS.nickLength)),
       shop: v.optional(clipped(LIMITS.nickLength)),
       text: v.optional(clipped(LIMITS.textLength)),

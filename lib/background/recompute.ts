@@ -564,6 +564,11 @@ export function mergeSighting(
   let row: EventRow;
   if (betterTime(e, base)) {
     row = { ...base, ...e, observedAt: Math.min(base.observedAt, e.observedAt) };
+    // The page order goes with the sighting it was read in (the one kept: the first).
+    if (row.observedAt !== e.observedAt) {
+      if (base.pageOrder === undefined) delete row.pageOrder;
+      else row.pageOrder = base.pageOrder;
+    }
     // Its time is the new copy's, whole: an exact time does not keep the old copy's bound (`atLatest`), which would
     // leave the message untimed (a question that starts no clock) with a bound before its own time.
     if (e.atLatest === undefined) delete row.atLatest;

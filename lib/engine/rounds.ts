@@ -69,10 +69,18 @@ export function threadOrder(events: readonly ChatEvent[]): ChatEvent[] {
   return [...byId.values()].sort(threadCompare);
 }
 
-/** Thread order: by time, then first seen, then message id. (Sorting input already in this order is cheap.) */
+/**
+ * Thread order: by time, then first seen, then page order within that sighting (same-time messages keep the page's
+ * order: a reply stamped in its question's second stays after it), then message id (content hashes: arbitrary, only
+ * for events without a page order). A key compared field by field, so sorting is consistent with events stored before
+ * `pageOrder` (as 0). (Sorting input already in this order is cheap.)
+ */
 export function threadCompare(a: ChatEvent, b: ChatEvent): number {
   return (
-    a.at - b.at || a.observedAt - b.observedAt || (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0)
+    a.at - b.at ||
+    a.observedAt - b.observedAt ||
+    (a.pageOrder ?? 0) - (b.pageOrder ?? 0) ||
+    (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0)
   );
 }
 
@@ -97,12 +105,22 @@ export function sightedAt(e: ChatEvent): number {
   return Math.max(e.observedAt, e.seenAt ?? -Infinity, e.atLatest === undefined ? e.at : -Infinity);
 }
 
-export function isValidReply(e: ChatEvent, rule: MetricRule, lastBuyerAt: number): boolean {
+/**
+ * Is `e` a valid reply under `rule` to a round that started at `roundStartAt`?
+ *
+ * The 0-second rule (Taobao, `minReplyDelaySec`; platform-rules.md §1: valid replies are "**not** 0-second replies")
+ * is measured from the round's first buyer message, not its latest: the doc does not say from which message, but a
+ * round's response time is counted from the earliest unanswered buyer message and later ones do not restart it
+ * (§3.1), so a 0-second reply is one whose round's response time is 0 s — an automatic answer to the question. A
+ * buyer's follow-up that happens to land in the same second as the agent's reply (typed meanwhile) does not make a
+ * 170-second answer a 0-second one. `exactCut` passes a later buyer message's time: stricter, so only ever no cut.
+ */
+export function isValidReply(e: ChatEvent, rule: MetricRule, roundStartAt: number): boolean {
   if (!rule.validReply.includes(e.author)) return false;
   if (e.perfunctory && rule.perfunctoryInvalidFrom && chinaDay(e.at) >= rule.perfunctoryInvalidFrom) return false;
   const minDelay = (rule.minReplyDelaySec ?? 0) * 1000;
-  // An answer in the same second as the buyer's message is an automatic one (Taobao: no 0-second replies).
-  if (minDelay > 0 && e.atLatest === undefined && e.at - lastBuyerAt < minDelay) return false;
+  // An answer in the same second as the round's question is an automatic one (Taobao: no 0-second replies).
+  if (minDelay > 0 && e.atLatest === undefined && e.at - roundStartAt < minDelay) return false;
   return true;
 }
 
@@ -221,7 +239,7 @@ export function buildRounds(thread: readonly ChatEvent[], rule: MetricRule): Rou
     if (OUTGOING.has(e.author)) {
       lastMessageAt = e.at;
       stage.outgoing(e, open);
-      if (open && isValidReply(e, rule, open.lastBuyerAt)) {
+      if (open && isValidReply(e, rule, open.startAt)) {
         stage.settle(open);
         open.replyAt = e.at;
         if (e.atLatest !== undefined) open.replyAtLatest = e.atLatest;

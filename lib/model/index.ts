@@ -61,6 +61,12 @@ export interface ChatEvent {
   /** When the extension saw it, epoch ms. */
   observedAt: number;
   /**
+   * Where the message stood in the thread the page showed at `observedAt` (0 first; absent: 0, as events stored
+   * before it): thread order among messages of the same time and the same sighting (a reply in the same second as
+   * its question is still after it). It goes with `observedAt`: indices of different sightings are not compared.
+   */
+  pageOrder?: number;
+  /**
    * Set by the background only: a later sighting of the conversation (the page showed this message, and nothing
    * the store lacks after it, at this time), kept when it is evidence a verdict needs (see `lateSighting`).
    */

@@ -185,6 +185,15 @@ describe('1688 message rates: days, window and evidence', () => {
     expect(of(out.units, PER).map((u) => u.result)).toEqual(['pass']);
   });
 
+  it('a follow-up in the reply’s second: the day’s first message was answered in 170 s (review probe p8)', () => {
+    const out = run([
+      ali('b', 'buyer', t('10:00:00')),
+      ali('b', 'buyer', t('10:02:50')),
+      ali('b', 'human', t('10:02:50')),
+    ]);
+    expect(of(out.units, FIRST).map((u) => [u.result, u.responseSec])).toEqual([['pass', 170]]);
+  });
+
   it('the rule editor can switch smart replies off: then 店小蜜 does not count', () => {
     const { rules, errors } = applyOverrides(DEFAULT_RULES, {
       [FIRST]: { validReply: ['human', 'assist'] },

@@ -98,6 +98,25 @@ describe('Taobao rounds (platform-rules.md §4)', () => {
     expect(units[0]!.responseSec).toBe(120);
   });
 
+  it('a follow-up in the same second as the reply does not make it a 0-second reply: the round is timed from its first question', () => {
+    // platform-rules.md §1/§3.1: the 0-second rule is the round's response time (from its first question) being 0 s.
+    const events = [
+      ev('taobao', 'b7', 'buyer', t('10:00:00')),
+      ev('taobao', 'b7', 'buyer', t('10:02:50')), // typed while the agent typed the answer
+      ev('taobao', 'b7', 'human', t('10:02:50') + 500),
+      ev('taobao', 'b7', 'human', t('10:20:00')),
+    ];
+    const units = unitsOf(run(events, { coverage: cov }).units, 'taobao.ww3min');
+    expect(units.map((u) => [u.result, u.responseSec])).toEqual([['pass', 170.5]]);
+    // The same reply in the same second as the round's first question is still void.
+    const zero = [
+      ev('taobao', 'b8', 'buyer', t('10:00:00')),
+      ev('taobao', 'b8', 'human', t('10:00:00') + 500),
+      ev('taobao', 'b8', 'human', t('10:20:00')),
+    ];
+    expect(unitsOf(run(zero, { coverage: cov }).units, 'taobao.ww3min').map((u) => u.result)).toEqual(['fail']);
+  });
+
   it('capped average: each round capped at 600 s, unreplied counts 600 s', () => {
     const events = [
       ev('taobao', 'b4', 'buyer', t('13:00:00')),
@@ -109,6 +128,30 @@ describe('Taobao rounds (platform-rules.md §4)', () => {
     const r = rollup(findMetric(DEFAULT_RULES, 'taobao.avgResp')!, run(events, { coverage: cov }).units);
     expect(r.cappedCount).toBe(3);
     expect(r.average).toBe((60 + 600 + 600) / 3);
+  });
+});
+
+describe('messages of the same time keep the page order', () => {
+  // One sighting (same observedAt) of messages stamped in the same second; content-hash ids that sort the other way.
+  const seen = t('10:05:00');
+  const at = (id: string, author: ChatEvent['author'], when: number, pageOrder: number) =>
+    ev('pdd', 'S', author, when, { messageId: id, observedAt: seen, pageOrder, timeSource: 'stamp' });
+  const results = (events: ChatEvent[]) =>
+    unitsOf(run(events, { coverage: watchedAllDay('pdd') }).units, 'pdd.manual3min').map((u) => u.result);
+
+  it('a reply in its question’s second answers it, whatever the ids', () => {
+    // Page: the question, then the reply, both at 10:00:00; ids 'h9f' > 'h1a'.
+    expect(results([at('h9f', 'buyer', t('10:00:00'), 0), at('h1a', 'human', t('10:00:00'), 1)])).toEqual(['pass']);
+  });
+
+  it('a question in the second of the reply above it stays open', () => {
+    // Page: a reply (to something earlier), then a new question in the same second, never answered.
+    const events = [
+      at('h00', 'buyer', t('09:59:00'), 0),
+      at('h9f', 'human', t('10:00:00'), 1),
+      at('h1a', 'buyer', t('10:00:00'), 2),
+    ];
+    expect(results(events)).toEqual(['fail']);
   });
 });
 

@@ -8,6 +8,8 @@ import { judged } from '../../lib/platforms/parts';
 import type { ExtractedConversation, ExtractedMessage, Extraction } from '../../lib/platforms/types';
 import { ClockListSeq, EventLedger, UNKNOWN_PAST_MS, type RowChange } from '../../lib/content/ledger';
 import { UNRECOGNISED_ACCOUNT } from '../../lib/model';
+import { evaluate } from '../../lib/engine';
+import { DEFAULT_RULES } from '../../lib/rules';
 
 const T0 = Date.UTC(2026, 2, 2, 2, 0, 0);
 const OK = { list: 'ok', thread: 'ok', input: 'ok', account: 'ok' } as const;
@@ -116,6 +118,103 @@ describe('EventLedger: messages of the open thread', () => {
     // The next whole read hands back the same (patched) list: nothing again.
     expect(ledger.events({ kind: 'whole', page: x }, 's', T0 + 2000)).toEqual([]);
     expect(ledger.events({ kind: 'rows+appended', page: x, rows: [], appended }, 's', T0 + 3000)).toEqual([]);
+  });
+});
+
+describe('EventLedger: page order', () => {
+  it('every message carries its place in the thread it was read in (whole reads and appended messages)', () => {
+    const ledger = new EventLedger('taobao');
+    const messages = [msg('m1', T0), msg('m2', T0, 'human')];
+    const x = page({ buyer: 'b1', messages });
+    const first = ledger.events({ kind: 'whole', page: x }, 's', T0);
+    expect(first.map((e) => [e.messageId, e.pageOrder])).toEqual([
+      ['m1', 0],
+      ['m2', 1],
+    ]);
+    const appended = [msg('m3', T0 + 1000), msg('m4', T0 + 1000, 'human')];
+    messages.push(...appended);
+    const more = ledger.events({ kind: 'rows+appended', page: x, rows: [], appended }, 's', T0 + 2000);
+    expect(more.map((e) => [e.messageId, e.pageOrder])).toEqual([
+      ['m3', 2],
+      ['m4', 3],
+    ]);
+  });
+});
+
+describe('EventLedger: history loaded above the open thread', () => {
+  const H = 3_600_000;
+  // Wangwang's bare stamps ("10:00:00", no date above): the adapter reads no time.
+  const shown = () => [msg('q1', null), msg('r1', null, 'human')];
+
+  it('untimed messages loaded above are history between what is above them and the first reported message below', () => {
+    const ledger = new EventLedger('taobao');
+    const first = ledger.events({ kind: 'whole', page: page({ buyer: 'b1', messages: shown() }) }, 's', T0);
+    expect(first[0]).toMatchObject({ at: T0 - UNKNOWN_PAST_MS, atLatest: T0 });
+    // Half an hour later the agent scrolls up: yesterday's exchange loads above; a new message arrived below meanwhile.
+    const older = [msg('q0', null), msg('r0', null, 'human')];
+    const x = page({ buyer: 'b1', messages: [...older, ...shown(), msg('q2', null)] });
+    const events = ledger.events({ kind: 'whole', page: x }, 's', T0 + H / 2);
+    expect(ids(events)).toEqual(['q0', 'r0', 'q2']);
+    for (const e of events.slice(0, 2)) {
+      expect(e).toMatchObject({ historical: true, atLatest: T0, observedAt: T0 + H / 2 });
+      expect(e.at).toBeLessThanOrEqual(first[0]!.at);
+    }
+    // Only what follows the last reported message is news: seen now.
+    expect(events[2]).toMatchObject({ at: T0 + H / 2 });
+    expect(events[2]!.historical).toBeUndefined();
+    expect(events[2]!.atLatest).toBeUndefined();
+  });
+
+  it('timed messages loaded above keep their time when it sorts them above the reported message below', () => {
+    const ledger = new EventLedger('taobao');
+    const below = [msg('q1', T0 - 60_000), msg('r1', T0 - 30_000, 'human')];
+    ledger.events({ kind: 'whole', page: page({ buyer: 'b1', messages: below }) }, 's', T0);
+    const x = page({ buyer: 'b1', messages: [msg('q0', T0 - H), msg('r0', T0 - H + 20_000, 'human'), ...below] });
+    const events = ledger.events({ kind: 'whole', page: x }, 's', T0 + H / 2);
+    expect(events).toMatchObject([
+      { messageId: 'q0', at: T0 - H, historical: true },
+      { messageId: 'r0', at: T0 - H + 20_000, historical: true },
+    ]);
+    expect(events.every((e) => e.atLatest === undefined)).toBe(true);
+  });
+
+  it('a time that would sort a message loaded above after the reported message below is only a bound', () => {
+    const ledger = new EventLedger('taobao');
+    // Reported untimed (bounded from a week back); the question above it reads a time inside that span.
+    ledger.events({ kind: 'whole', page: page({ buyer: 'b1', messages: shown() }) }, 's', T0);
+    const x = page({ buyer: 'b1', messages: [msg('q0', T0 - H), ...shown()] });
+    const [e, ...rest] = ledger.events({ kind: 'whole', page: x }, 's', T0 + H / 2);
+    expect(rest).toEqual([]);
+    expect(e).toMatchObject({ messageId: 'q0', at: T0 - UNKNOWN_PAST_MS, atLatest: T0 - H, historical: true });
+    // Stamped in the very time of the reported message below (minute stamps): it would sort after it, so bounded too.
+    const timed = new EventLedger('taobao');
+    timed.events({ kind: 'whole', page: page({ buyer: 'b1', messages: [msg('q1', T0)] }) }, 's', T0);
+    const same = page({ buyer: 'b1', messages: [msg('q0', T0), msg('q1', T0)] });
+    expect(timed.events({ kind: 'whole', page: same }, 's', T0 + H / 2)).toMatchObject([
+      { messageId: 'q0', at: T0, atLatest: T0, historical: true },
+    ]);
+  });
+
+  it.each([
+    ['untimed', null],
+    ['stamped (a time inside the span of the messages below)', T0 - H],
+  ])('the engine sees no new question in history loaded above, %s (no clock, no failed round)', (_, at) => {
+    const ledger = new EventLedger('taobao');
+    const events = ledger.events({ kind: 'whole', page: page({ buyer: 'b1', messages: shown() }) }, 'shop', T0);
+    // Above: a question nobody answered there (the exchange below came later), then yesterday's 在吗 / 在的.
+    const older = [msg('q00', at === null ? null : at - 60_000), msg('q0', at), msg('r0', null, 'human')];
+    const x = page({ buyer: 'b1', messages: [...older, ...shown()] });
+    events.push(...ledger.events({ kind: 'whole', page: x }, 'shop', T0 + H / 2));
+    // T0 is 10:00 China time: the exchange lies inside Taobao's window (08:00–23:00).
+    const out = evaluate({
+      events,
+      coverage: [{ platform: 'taobao', account: 'shop', from: T0 - 2 * H, to: T0 + H }],
+      rules: DEFAULT_RULES,
+      now: T0 + H,
+      alertLeadSec: 60,
+    });
+    expect(out.clocks.map((c) => c.status)).toEqual(['idle']);
+    expect(out.units).toEqual([]);
   });
 });
 

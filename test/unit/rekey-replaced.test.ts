@@ -101,4 +101,18 @@ describe('a message seen again (mergeSighting: ingest and account moves)', () =>
     );
     expect(replaced).toEqual(new Map([[exact.conv, t('09:58:20')]]));
   });
+
+  it('keeps the page order of the sighting whose time of observation it keeps', () => {
+    // First seen untimed at place 3; seen again later, exactly timed, at place 0 of another reading.
+    const first = row('shop', 'r1', t('09:58:20'), { atLatest: t('10:00:50'), pageOrder: 3 });
+    const later = row('shop', 'r1', t('10:00:20'), { observedAt: t('10:30:00'), pageOrder: 0 });
+    expect(mergeSighting(later, first, new Map())).toMatchObject({
+      at: t('10:00:20'),
+      observedAt: first.observedAt,
+      pageOrder: 3,
+    });
+    // A first sighting stored before page orders: none (0), not the later reading's place.
+    const old = row('shop', 'r1', t('09:58:20'), { atLatest: t('10:00:50') });
+    expect(mergeSighting({ ...later, pageOrder: 5 }, old, new Map())!.pageOrder).toBeUndefined();
+  });
 });

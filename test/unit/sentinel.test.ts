@@ -6,6 +6,7 @@ import { SentinelDB } from '../../lib/db/schema';
 import { CLOCKS_RESYNC, type EventsMessage, type HealthMessage } from '../../lib/messages';
 import type { ChatEvent } from '../../lib/model';
 import { evaluate } from '../../lib/engine';
+import { parseMessage } from '../../lib/protocol';
 import { effectiveRules } from '../../lib/rules';
 import { prng } from '../../scripts/bench/synth';
 import { freeSpace, withSpace } from '../../lib/background/maintenance';
@@ -263,6 +264,28 @@ describe('Sentinel (background logic)', () => {
     await s2.start();
     expect(host.badge.text).toBe('2:20');
     expect(s2.openClocks().map((c) => c.key)).toEqual(['pdd|shop-main|buyerA']);
+  });
+
+  it('messages of the same time keep their page order through the protocol, the database and a worker restart', async () => {
+    // One reading: the question, then the reply, both stamped 10:00:00, content-hash ids sorting the other way.
+    const seen = t('10:00:20');
+    const read = (id: string, author: ChatEvent['author'], pageOrder: number) =>
+      ev('pdd', 'buyerA', author, t('10:00:00'), { messageId: id, observedAt: seen, pageOrder, timeSource: 'stamp' });
+    const parsed = parseMessage(msg([read('h9f', 'buyer', 0), read('h1a', 'human', 1)]));
+    if (!parsed.ok || parsed.value.type !== 'events') throw new Error('refused');
+    const s1 = new Sentinel(db, host);
+    await s1.health(watching(), 7);
+    await s1.ingest(parsed.value);
+    const day = `pdd.manual3min|2026-11-20|pdd|shop-main`;
+    expect(await db.rollups.get(day)).toMatchObject({ pass: 1, fail: 0 });
+    // A new worker reads the thread from the database when the buyer writes again: the first round still passes.
+    host.clock = t('10:30:00');
+    const s2 = new Sentinel(new SentinelDB(dbName), host);
+    await s2.start();
+    await s2.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:30:00')), ev('pdd', 'buyerA', 'human', t('10:31:00'))]));
+    const units = await db.units.where('conv').equals('pdd|shop-main|buyerA').toArray();
+    expect(units.filter((u) => u.metric === 'pdd.manual3min').map((u) => u.result)).toEqual(['pass']);
+    expect(await db.rollups.get(day)).toMatchObject({ pass: 1, fail: 0 });
   });
 
   it('a deadline missed while nobody watched is unknown after the restart, with no breach alert', async () => {
