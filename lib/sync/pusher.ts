@@ -87,7 +87,10 @@ interface DaysMemo {
 }
 export const RETRY_MIN_MS = 1000;
 export const RETRY_MAX_MS = 5 * 60_000;
-/** Turning pushing off first withdraws this agent's waiting buyers from the server, for at most this long. */
+/**
+ * Turning pushing off first withdraws this agent's waiting buyers from the server: its requests have at most this long,
+ * counted once a push still sending has ended (waited for at most this long too).
+ */
 export const WITHDRAW_TIMEOUT_MS = 5000;
 /**
  * A change is pushed at most this long after it was made, together with every change made meanwhile: the first
@@ -214,8 +217,9 @@ export class TeamSync {
    * Stores a new setting (already validated). Turning sync on (or view only) first checks the permission and the
    * server with the given user and password: a refusal is the reply, and sync stays as it was. An empty password
    * keeps the stored one (the settings page never shows it). Turning pushing off (sync off, or view only) first
-   * withdraws this agent's waiting buyers from the server (`withdraw`: best effort, at most `WITHDRAW_TIMEOUT_MS`;
-   * 'failed' when the server could not be reached: they stay there as they were), then stops.
+   * withdraws this agent's waiting buyers from the server (`withdraw`: best effort, its requests at most
+   * `WITHDRAW_TIMEOUT_MS` once a push still sending ended; 'failed' when the server could not be reached: they stay
+   * there as they were), then stops.
    */
   async set(
     next: SyncConfig,
@@ -252,16 +256,31 @@ export class TeamSync {
   }
 
   /**
-   * Deletes this agent's waiting-buyer documents (its queue `q|<agent>`, and `c|<agent>|…` as older versions sent) from `cfg`'s database, after any push still
-   * running; never throws, never waits longer than `WITHDRAW_TIMEOUT_MS`. Only with the origin still granted.
+   * Deletes this agent's waiting-buyer documents (its queue `q|<agent>`, and `c|<agent>|…` as older versions sent)
+   * from `cfg`'s database; never throws. Only with the origin still granted.
+   *
+   * A push still running (the setting already changed: it stops after its request in flight) is waited for first,
+   * at most `WITHDRAW_TIMEOUT_MS`: that request may be the queue's write, which must not land after the deletion.
+   * Then the withdrawal's own requests have `WITHDRAW_TIMEOUT_MS`, whatever the push took (a push answered slowly by
+   * a loaded server used to leave the withdrawal no time, and the buyers stayed on the owner's screen). A push not
+   * over by then: the withdrawal goes ahead, and once the push ends (within that time) reads and deletes again.
+   * At most twice `WITHDRAW_TIMEOUT_MS` in all.
    */
   private async withdraw(cfg: SyncConfig): Promise<{ withdraw: 'done' | 'failed'; detail?: string }> {
     const { pattern } = syncOrigin(cfg.url);
     if (!(await this.host.hasPermission(pattern).catch(() => false)))
       return { withdraw: 'failed', detail: `no permission for ${pattern}` };
-    let cancel: (() => void) | undefined;
+    const pushing = this.running?.catch(() => undefined);
+    const pushEnded =
+      !pushing ||
+      (await this.within(
+        pushing.then(() => true),
+        WITHDRAW_TIMEOUT_MS,
+        false,
+      ));
     // Past the time limit the withdrawal is over: its requests not yet sent never are (sync is off by then).
     let over = false;
+    let cancel: (() => void) | undefined;
     const timeout = new Promise<never>((_, reject) => {
       cancel = this.host.setTimer(() => {
         over = true;
@@ -271,18 +290,26 @@ export class TeamSync {
     try {
       await Promise.race([
         (async () => {
-          await this.running?.catch(() => undefined);
           const remote = this.remoteDb ?? this.open(cfg);
           const agent = this.agent ?? (await agentId(this.db));
-          if (over) return;
-          const [clocks, queue] = await Promise.all([
-            readScope(remote, clockScope(agent)),
-            readScope(remote, queueDocId(agent)),
-          ]);
-          const gone = [...clocks, ...queue].map(([id, cur]) => ({ _id: id, _rev: cur.rev, _deleted: true }));
-          if (!gone.length || over) return;
-          const results = await remote.bulkDocs(gone);
-          const refused = results.filter((r) => !('ok' in r && r.ok)).length;
+          /** Reads and deletes what the server holds; the number of deletions it refused. */
+          const clear = async (): Promise<number> => {
+            if (over) return 0;
+            const [clocks, queue] = await Promise.all([
+              readScope(remote, clockScope(agent)),
+              readScope(remote, queueDocId(agent)),
+            ]);
+            const gone = [...clocks, ...queue].map(([id, cur]) => ({ _id: id, _rev: cur.rev, _deleted: true }));
+            if (!gone.length || over) return 0;
+            const results = await remote.bulkDocs(gone);
+            return results.filter((r) => !('ok' in r && r.ok)).length;
+          };
+          let refused = await clear();
+          // The push's request in flight may have written the queue meanwhile (a refusal: a newer revision).
+          if (!pushEnded) {
+            await pushing;
+            refused = await clear();
+          }
           if (refused) throw new Error(`${refused} documents refused`);
         })(),
         timeout,
@@ -293,6 +320,17 @@ export class TeamSync {
     } finally {
       cancel?.();
     }
+  }
+
+  /** `p`'s value, or `otherwise` once `ms` passed on the host's timers first. */
+  private within<T>(p: Promise<T>, ms: number, otherwise: T): Promise<T> {
+    return new Promise<T>((resolve) => {
+      const cancel = this.host.setTimer(() => resolve(otherwise), ms);
+      void p.then((v) => {
+        cancel();
+        resolve(v);
+      });
+    });
   }
 
   /**
@@ -448,6 +486,8 @@ export class TeamSync {
       for (const batch of batches(writes, BATCH, this.opts.batchMaxBytes ?? BATCH_MAX_BYTES)) {
         stop();
         const results = await remote.bulkDocs(batch);
+        // Turned off (or another server) while the write was out: its answer is not this setting's (memory reset).
+        stop();
         results.forEach((r, j) => {
           const sent = batch[j] as SyncDoc & { _deleted?: true };
           const scope = scopeOf.get(sent._id)!;
