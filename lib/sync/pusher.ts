@@ -88,10 +88,12 @@ interface DaysMemo {
 export const RETRY_MIN_MS = 1000;
 export const RETRY_MAX_MS = 5 * 60_000;
 /**
- * Turning pushing off first withdraws this agent's waiting buyers from the server: its requests have at most this long,
- * counted once a push still sending has ended (waited for at most this long too).
+ * Turning pushing off first withdraws this agent's waiting buyers from the server: each of its requests has at most
+ * this long (and a push still sending is waited for at most this long).
  */
 export const WITHDRAW_TIMEOUT_MS = 5000;
+/** The whole withdrawal at most this long (a server answering every request just in time). */
+export const WITHDRAW_MAX_MS = 3 * WITHDRAW_TIMEOUT_MS;
 /**
  * A change is pushed at most this long after it was made, together with every change made meanwhile: the first
  * change since the last push sets the moment, later ones join it (not pushed back, so a steady stream of changes
@@ -217,8 +219,8 @@ export class TeamSync {
    * Stores a new setting (already validated). Turning sync on (or view only) first checks the permission and the
    * server with the given user and password: a refusal is the reply, and sync stays as it was. An empty password
    * keeps the stored one (the settings page never shows it). Turning pushing off (sync off, or view only) first
-   * withdraws this agent's waiting buyers from the server (`withdraw`: best effort, its requests at most
-   * `WITHDRAW_TIMEOUT_MS` once a push still sending ended; 'failed' when the server could not be reached: they stay
+   * withdraws this agent's waiting buyers from the server (`withdraw`: best effort, each request at most
+   * `WITHDRAW_TIMEOUT_MS`, all of it at most `WITHDRAW_MAX_MS`; 'failed' when the server could not be reached: they stay
    * there as they were), then stops.
    */
   async set(
@@ -259,66 +261,80 @@ export class TeamSync {
    * Deletes this agent's waiting-buyer documents (its queue `q|<agent>`, and `c|<agent>|…` as older versions sent)
    * from `cfg`'s database; never throws. Only with the origin still granted.
    *
-   * A push still running (the setting already changed: it stops after its request in flight) is waited for first,
-   * at most `WITHDRAW_TIMEOUT_MS`: that request may be the queue's write, which must not land after the deletion.
-   * Then the withdrawal's own requests have `WITHDRAW_TIMEOUT_MS`, whatever the push took (a push answered slowly by
-   * a loaded server used to leave the withdrawal no time, and the buyers stayed on the owner's screen). A push not
-   * over by then: the withdrawal goes ahead, and once the push ends (within that time) reads and deletes again.
-   * At most twice `WITHDRAW_TIMEOUT_MS` in all.
+   * The server "can be reached" when it answers: each request has `WITHDRAW_TIMEOUT_MS`, counted from when it is sent
+   * (a loaded server that answers slowly still gets the buyers withdrawn; one that does not answer fails the
+   * withdrawal after that long), and the whole withdrawal at most `WITHDRAW_MAX_MS`. A push still running (the
+   * setting already changed: it stops after its request in flight) is waited for first, at most
+   * `WITHDRAW_TIMEOUT_MS`: that request may be the queue's write, which must not land after the deletion. A push not
+   * over by then: the withdrawal goes ahead, and once the push ends (at most `WITHDRAW_TIMEOUT_MS` more) reads and
+   * deletes again. (The limit used to count from the start, push included: a push answered slowly by a loaded
+   * server left the withdrawal no time, and the buyers stayed on the owner's screen.)
    */
   private async withdraw(cfg: SyncConfig): Promise<{ withdraw: 'done' | 'failed'; detail?: string }> {
     const { pattern } = syncOrigin(cfg.url);
     if (!(await this.host.hasPermission(pattern).catch(() => false)))
       return { withdraw: 'failed', detail: `no permission for ${pattern}` };
-    const pushing = this.running?.catch(() => undefined);
-    const pushEnded =
-      !pushing ||
-      (await this.within(
-        pushing.then(() => true),
-        WITHDRAW_TIMEOUT_MS,
-        false,
-      ));
-    // Past the time limit the withdrawal is over: its requests not yet sent never are (sync is off by then).
+    // Past a time limit the withdrawal is over: its requests not yet sent never are (sync is off by then).
     let over = false;
-    let cancel: (() => void) | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      cancel = this.host.setTimer(() => {
-        over = true;
-        reject(new Error('timed out'));
-      }, WITHDRAW_TIMEOUT_MS);
-    });
+    const cancels: (() => void)[] = [];
+    /** `p`, or a 'timed out' failure once `ms` passed first (and the withdrawal is over). */
+    const timed = <T>(p: Promise<T>, ms = WITHDRAW_TIMEOUT_MS): Promise<T> =>
+      new Promise<T>((resolve, reject) => {
+        const cancel = this.host.setTimer(() => {
+          over = true;
+          reject(new Error('timed out'));
+        }, ms);
+        cancels.push(cancel);
+        p.then(
+          (v) => {
+            cancel();
+            resolve(v);
+          },
+          (err: unknown) => {
+            cancel();
+            reject(err instanceof Error ? err : new Error(String(err)));
+          },
+        );
+      });
     try {
-      await Promise.race([
+      await timed(
         (async () => {
+          const pushing = this.running?.catch(() => undefined);
+          const pushEnded =
+            !pushing ||
+            (await this.within(
+              pushing.then(() => true),
+              WITHDRAW_TIMEOUT_MS,
+              false,
+            ));
           const remote = this.remoteDb ?? this.open(cfg);
           const agent = this.agent ?? (await agentId(this.db));
           /** Reads and deletes what the server holds; the number of deletions it refused. */
           const clear = async (): Promise<number> => {
             if (over) return 0;
-            const [clocks, queue] = await Promise.all([
-              readScope(remote, clockScope(agent)),
-              readScope(remote, queueDocId(agent)),
-            ]);
+            const [clocks, queue] = await timed(
+              Promise.all([readScope(remote, clockScope(agent)), readScope(remote, queueDocId(agent))]),
+            );
             const gone = [...clocks, ...queue].map(([id, cur]) => ({ _id: id, _rev: cur.rev, _deleted: true }));
             if (!gone.length || over) return 0;
-            const results = await remote.bulkDocs(gone);
+            const results = await timed(remote.bulkDocs(gone));
             return results.filter((r) => !('ok' in r && r.ok)).length;
           };
           let refused = await clear();
           // The push's request in flight may have written the queue meanwhile (a refusal: a newer revision).
-          if (!pushEnded) {
-            await pushing;
+          if (pushing && !pushEnded) {
+            await timed(pushing);
             refused = await clear();
           }
           if (refused) throw new Error(`${refused} documents refused`);
         })(),
-        timeout,
-      ]);
+        WITHDRAW_MAX_MS,
+      );
       return { withdraw: 'done' };
     } catch (err) {
       return { withdraw: 'failed', detail: syncErrorOf(err).detail };
     } finally {
-      cancel?.();
+      for (const cancel of cancels) cancel();
     }
   }
 
