@@ -87,8 +87,13 @@ interface DaysMemo {
 }
 export const RETRY_MIN_MS = 1000;
 export const RETRY_MAX_MS = 5 * 60_000;
-/** Turning pushing off first withdraws this agent's waiting buyers from the server, for at most this long. */
+/**
+ * Turning pushing off first withdraws this agent's waiting buyers from the server: each of its requests has at most
+ * this long (and a push still sending is waited for at most this long).
+ */
 export const WITHDRAW_TIMEOUT_MS = 5000;
+/** The whole withdrawal at most this long (a server answering every request just in time). */
+export const WITHDRAW_MAX_MS = 3 * WITHDRAW_TIMEOUT_MS;
 /**
  * A change is pushed at most this long after it was made, together with every change made meanwhile: the first
  * change since the last push sets the moment, later ones join it (not pushed back, so a steady stream of changes
@@ -214,8 +219,9 @@ export class TeamSync {
    * Stores a new setting (already validated). Turning sync on (or view only) first checks the permission and the
    * server with the given user and password: a refusal is the reply, and sync stays as it was. An empty password
    * keeps the stored one (the settings page never shows it). Turning pushing off (sync off, or view only) first
-   * withdraws this agent's waiting buyers from the server (`withdraw`: best effort, at most `WITHDRAW_TIMEOUT_MS`;
-   * 'failed' when the server could not be reached: they stay there as they were), then stops.
+   * withdraws this agent's waiting buyers from the server (`withdraw`: best effort, each request at most
+   * `WITHDRAW_TIMEOUT_MS`, all of it at most `WITHDRAW_MAX_MS`; 'failed' when the server could not be reached: they stay
+   * there as they were), then stops.
    */
   async set(
     next: SyncConfig,
@@ -252,47 +258,95 @@ export class TeamSync {
   }
 
   /**
-   * Deletes this agent's waiting-buyer documents (its queue `q|<agent>`, and `c|<agent>|…` as older versions sent) from `cfg`'s database, after any push still
-   * running; never throws, never waits longer than `WITHDRAW_TIMEOUT_MS`. Only with the origin still granted.
+   * Deletes this agent's waiting-buyer documents (its queue `q|<agent>`, and `c|<agent>|…` as older versions sent)
+   * from `cfg`'s database; never throws. Only with the origin still granted.
+   *
+   * The server "can be reached" when it answers: each request has `WITHDRAW_TIMEOUT_MS`, counted from when it is sent
+   * (a loaded server that answers slowly still gets the buyers withdrawn; one that does not answer fails the
+   * withdrawal after that long), and the whole withdrawal at most `WITHDRAW_MAX_MS`. A push still running (the
+   * setting already changed: it stops after its request in flight) is waited for first, at most
+   * `WITHDRAW_TIMEOUT_MS`: that request may be the queue's write, which must not land after the deletion. A push not
+   * over by then: the withdrawal goes ahead, and once the push ends (at most `WITHDRAW_TIMEOUT_MS` more) reads and
+   * deletes again. (The limit used to count from the start, push included: a push answered slowly by a loaded
+   * server left the withdrawal no time, and the buyers stayed on the owner's screen.)
    */
   private async withdraw(cfg: SyncConfig): Promise<{ withdraw: 'done' | 'failed'; detail?: string }> {
     const { pattern } = syncOrigin(cfg.url);
     if (!(await this.host.hasPermission(pattern).catch(() => false)))
       return { withdraw: 'failed', detail: `no permission for ${pattern}` };
-    let cancel: (() => void) | undefined;
-    // Past the time limit the withdrawal is over: its requests not yet sent never are (sync is off by then).
+    // Past a time limit the withdrawal is over: its requests not yet sent never are (sync is off by then).
     let over = false;
-    const timeout = new Promise<never>((_, reject) => {
-      cancel = this.host.setTimer(() => {
-        over = true;
-        reject(new Error('timed out'));
-      }, WITHDRAW_TIMEOUT_MS);
-    });
+    const cancels: (() => void)[] = [];
+    /** `p`, or a 'timed out' failure once `ms` passed first (and the withdrawal is over). */
+    const timed = <T>(p: Promise<T>, ms = WITHDRAW_TIMEOUT_MS): Promise<T> =>
+      new Promise<T>((resolve, reject) => {
+        const cancel = this.host.setTimer(() => {
+          over = true;
+          reject(new Error('timed out'));
+        }, ms);
+        cancels.push(cancel);
+        p.then(
+          (v) => {
+            cancel();
+            resolve(v);
+          },
+          (err: unknown) => {
+            cancel();
+            reject(err instanceof Error ? err : new Error(String(err)));
+          },
+        );
+      });
     try {
-      await Promise.race([
+      await timed(
         (async () => {
-          await this.running?.catch(() => undefined);
+          const pushing = this.running?.catch(() => undefined);
+          const pushEnded =
+            !pushing ||
+            (await this.within(
+              pushing.then(() => true),
+              WITHDRAW_TIMEOUT_MS,
+              false,
+            ));
           const remote = this.remoteDb ?? this.open(cfg);
           const agent = this.agent ?? (await agentId(this.db));
-          if (over) return;
-          const [clocks, queue] = await Promise.all([
-            readScope(remote, clockScope(agent)),
-            readScope(remote, queueDocId(agent)),
-          ]);
-          const gone = [...clocks, ...queue].map(([id, cur]) => ({ _id: id, _rev: cur.rev, _deleted: true }));
-          if (!gone.length || over) return;
-          const results = await remote.bulkDocs(gone);
-          const refused = results.filter((r) => !('ok' in r && r.ok)).length;
+          /** Reads and deletes what the server holds; the number of deletions it refused. */
+          const clear = async (): Promise<number> => {
+            if (over) return 0;
+            const [clocks, queue] = await timed(
+              Promise.all([readScope(remote, clockScope(agent)), readScope(remote, queueDocId(agent))]),
+            );
+            const gone = [...clocks, ...queue].map(([id, cur]) => ({ _id: id, _rev: cur.rev, _deleted: true }));
+            if (!gone.length || over) return 0;
+            const results = await timed(remote.bulkDocs(gone));
+            return results.filter((r) => !('ok' in r && r.ok)).length;
+          };
+          let refused = await clear();
+          // The push's request in flight may have written the queue meanwhile (a refusal: a newer revision).
+          if (pushing && !pushEnded) {
+            await timed(pushing);
+            refused = await clear();
+          }
           if (refused) throw new Error(`${refused} documents refused`);
         })(),
-        timeout,
-      ]);
+        WITHDRAW_MAX_MS,
+      );
       return { withdraw: 'done' };
     } catch (err) {
       return { withdraw: 'failed', detail: syncErrorOf(err).detail };
     } finally {
-      cancel?.();
+      for (const cancel of cancels) cancel();
     }
+  }
+
+  /** `p`'s value, or `otherwise` once `ms` passed on the host's timers first. */
+  private within<T>(p: Promise<T>, ms: number, otherwise: T): Promise<T> {
+    return new Promise<T>((resolve) => {
+      const cancel = this.host.setTimer(() => resolve(otherwise), ms);
+      void p.then((v) => {
+        cancel();
+        resolve(v);
+      });
+    });
   }
 
   /**
@@ -448,6 +502,8 @@ export class TeamSync {
       for (const batch of batches(writes, BATCH, this.opts.batchMaxBytes ?? BATCH_MAX_BYTES)) {
         stop();
         const results = await remote.bulkDocs(batch);
+        // Turned off (or another server) while the write was out: its answer is not this setting's (memory reset).
+        stop();
         results.forEach((r, j) => {
           const sent = batch[j] as SyncDoc & { _deleted?: true };
           const scope = scopeOf.get(sent._id)!;

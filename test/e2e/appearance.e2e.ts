@@ -30,9 +30,34 @@ async function open(name: string, scheme: 'dark' | 'light' = 'light'): Promise<P
   await page.setViewportSize({ width: 1200, height: 900 });
   await page.goto(`${ext.baseUrl}/${name}.html`);
   await page.locator('h1, h2, header').first().waitFor();
-  // Live queries and the lazily loaded charts settle.
-  await page.waitForTimeout(1500);
+  await settled(page);
   return page;
+}
+
+/**
+ * The page shows what it read (its colours are checked on that): no loading state left (the popup's busy panel,
+ * analytics' "正在读取数据…" / "Loading…" notices), every chart drawn (uPlot, loaded lazily, inside each
+ * `div.rs-chart`), and then the same DOM at two polls in a row (a live query's later answer re-rendered meanwhile).
+ * It replaces a fixed 1.5 s wait, too short on a loaded machine and idle time on a fast one.
+ */
+async function settled(page: Page): Promise<void> {
+  let last: string | null = null;
+  await expect
+    .poll(
+      async () => {
+        const now = await page.evaluate(() => {
+          const loading =
+            /正在读取数据…|Loading…/.test(document.body.innerText) || !!document.querySelector('[aria-busy="true"]');
+          const undrawn = [...document.querySelectorAll('div.rs-chart')].some((c) => !c.querySelector('.uplot'));
+          return loading || undrawn ? null : document.body.innerHTML;
+        });
+        const same = now !== null && now === last;
+        last = now;
+        return same;
+      },
+      { timeout: 20_000, interval: 250 },
+    )
+    .toBe(true);
 }
 
 /** The page's visible text. */
@@ -148,7 +173,7 @@ describe('an empty database', () => {
     expect(await text(analyticsEn)).not.toMatch(JUNK);
     await analyticsEn.close();
     await seedSettings(ext, { language: 'zh_CN' });
-  });
+  }, 120_000); // four pages, each waited for until it shows what it read: over 60 s at load 20+
 
   it.each(PAGES)('%s in dark mode: dark, and every text at least 4.5:1 against its background', async (name) => {
     const page = await open(name, 'dark');
@@ -218,7 +243,7 @@ describe('with data', () => {
     if (name === 'popup') {
       await page.getByRole('tab', { name: '今日达标' }).click();
       await expect.poll(() => text(page)).toMatch(/\d+\.\d%/);
-      await page.waitForTimeout(500);
+      await settled(page);
     }
     const { checked, low } = await lowContrast(page, 4.5);
     expect(checked).toBeGreaterThan(10);

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allDayOverrides, seedSettings } from './db';
+import { allDayOverrides, readStore, seedSettings } from './db';
 import { REPO_ROOT, launchExtension, startStaticServer, type ExtensionHarness, type StaticServer } from './harness';
 
 declare const demo: { buyers: { uid: string }[]; buyerSays(uid: string, text?: string): string };
@@ -33,17 +33,48 @@ afterAll(async () => {
   await server?.close();
 });
 
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+interface Boxes {
+  badges: Box[];
+  indicators: Box[];
+}
+
+/** Our badges' boxes and the platform's indicators' (those shown) in the list. */
+function boxesOf(list: Page | Frame, indicators: string): Promise<Boxes> {
+  return list.evaluate((sel) => {
+    const r = (el: Element) => {
+      const b = el.getBoundingClientRect();
+      return { x: b.left, y: b.top, w: b.width, h: b.height };
+    };
+    return {
+      badges: [...document.querySelectorAll('[data-reply-sentinel-badge]')].map((h) =>
+        r(h.shadowRoot!.querySelector('[role="timer"]')!),
+      ),
+      indicators: [...document.querySelectorAll(sel)].map(r).filter((b) => b.w > 0 && b.h > 0),
+    };
+  }, indicators);
+}
+
 describe.each(CASES)('$folder: the row badge beside the platform’s indicators', ({ folder, frame, indicators }) => {
   it('never covers them', async () => {
     const page: Page = await ext.context.newPage();
     await page.goto(`${server.url}/${folder}/index.html?auto=0`);
     let list: Page | Frame = page;
     if (frame) {
-      for (let i = 0; i < 100 && !page.frames().some((f) => f.url().includes(frame)); i++)
-        await page.waitForTimeout(100);
+      await expect.poll(() => page.frames().some((f) => f.url().includes(frame)), { timeout: 10_000 }).toBe(true);
       list = page.frames().find((f) => f.url().includes(frame))!;
     }
-    await page.waitForTimeout(500);
+    // The extension watches this workbench before the buyers ask (it sees their messages arrive).
+    await expect
+      .poll(async () => (await readStore(ext, 'tabs')).filter((t) => t.platform === folder).map((t) => t.health), {
+        timeout: 15_000,
+      })
+      .toContain('watching');
     // Two buyers ask (one more than once), so rows show unread counts and waits.
     await page.evaluate(() => {
       const [a, b] = [demo.buyers[1]!.uid, demo.buyers[2]!.uid];
@@ -54,19 +85,20 @@ describe.each(CASES)('$folder: the row badge beside the platform’s indicators'
     await list.waitForFunction(() => document.querySelectorAll('[data-reply-sentinel-badge]').length >= 2, undefined, {
       timeout: 15_000,
     });
-    await page.waitForTimeout(300);
-    const boxes = await list.evaluate((sel) => {
-      const r = (el: Element) => {
-        const b = el.getBoundingClientRect();
-        return { x: b.left, y: b.top, w: b.width, h: b.height };
-      };
-      return {
-        badges: [...document.querySelectorAll('[data-reply-sentinel-badge]')].map((h) =>
-          r(h.shadowRoot!.querySelector('[role="timer"]')!),
-        ),
-        indicators: [...document.querySelectorAll(sel)].map(r).filter((b) => b.w > 0 && b.h > 0),
-      };
-    }, indicators);
+    // The badges laid out where they stay: every badge's box drawn, and the same boxes at two polls in a row.
+    let last = '';
+    await expect
+      .poll(
+        async () => {
+          const now = JSON.stringify(await boxesOf(list, indicators));
+          const same = now === last;
+          last = now;
+          return same && (JSON.parse(now) as Boxes).badges.every((b) => b.w > 0 && b.h > 0);
+        },
+        { timeout: 15_000, interval: 200 },
+      )
+      .toBe(true);
+    const boxes = JSON.parse(last) as Boxes;
     expect(boxes.badges.length).toBeGreaterThanOrEqual(2);
     expect(boxes.indicators.length, `no ${indicators} on the page`).toBeGreaterThan(0);
     const hits = boxes.badges.flatMap((a) =>

@@ -87,9 +87,18 @@ afterAll(async () => {
   await ext?.close();
 });
 
-async function checkFit(page: Page, width: number) {
+/**
+ * The viewport at `width`, and the page laid out for it: the window has that width, and two frames have been drawn
+ * since (a re-render the resize caused, through a resize event or a media query, is in them). Replaces a fixed 100 ms.
+ */
+async function resize(page: Page, width: number): Promise<void> {
   await page.setViewportSize({ width, height: 600 });
-  await page.waitForTimeout(100);
+  await expect.poll(() => page.evaluate(() => window.innerWidth)).toBe(width);
+  await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+}
+
+async function checkFit(page: Page, width: number) {
+  await resize(page, width);
   const fit = await page.evaluate(() => {
     const box = (el: Element) => el.getBoundingClientRect();
     const doc = document.scrollingElement!;
@@ -136,9 +145,14 @@ describe.each([
     // The other sections too (today's compliance, phrases).
     for (const tab of await page.getByRole('tab').all()) {
       await tab.click();
-      await page.waitForTimeout(100);
+      // Its panel shown, with what it read (not the busy one while reading).
+      const panel = page.locator(`#${await tab.getAttribute('aria-controls')}`);
+      await expect.poll(() => tab.getAttribute('aria-selected')).toBe('true');
+      await expect
+        .poll(async () => (await panel.count()) === 1 && (await panel.getAttribute('aria-busy')) === null)
+        .toBe(true);
       for (const width of [360, 420]) {
-        await page.setViewportSize({ width, height: 600 });
+        await resize(page, width);
         const w = await page.evaluate(() => [
           document.scrollingElement!.scrollWidth,
           document.scrollingElement!.clientWidth,

@@ -555,8 +555,9 @@ describe('team sync to the shop’s CouchDB', () => {
     await page.goto(`${ext.b.baseUrl}/options.html`);
     await page.locator('input[name="syncEnabled"]').uncheck();
     await page.locator('#rs-sync-save').click();
+    // The withdrawal takes at most 15 s (`WITHDRAW_MAX_MS`: each request 5 s, a push still sending waited for first).
     await expect
-      .poll(() => page.locator('#rs-sync-result').textContent(), { timeout: 15_000 })
+      .poll(() => page.locator('#rs-sync-result').textContent(), { timeout: 30_000 })
       .toMatch(/已从服务器撤下|withdrawn from the server/);
     expect(await clocksOfB()).toEqual([]);
     // Its history stays.

@@ -39,6 +39,7 @@ import {
   PUSH_DEBOUNCE_MS,
   SYNC_DAYS_BACK,
   TeamSync,
+  WITHDRAW_MAX_MS,
   WITHDRAW_TIMEOUT_MS,
   type SyncHost,
 } from '../../lib/sync/pusher';
@@ -542,6 +543,25 @@ const withdrawTimer = () =>
     expect(t).toBeDefined();
     return t!;
   });
+/** Lets every promise callback queued run (the fake server answers in them): one task later. */
+const drain = () => new Promise<void>((r) => setImmediate(r));
+/**
+ * Moves the host's clock `ms` on, firing the timers due meanwhile in their order (one at a time, what each caused
+ * run before the next: a timer it set is due or not by then).
+ */
+async function advance(ms: number): Promise<void> {
+  const to = host.clock + ms;
+  for (;;) {
+    await drain();
+    const next = host.timers.filter((t) => t.at <= to).sort((a, b) => a.at - b.at)[0];
+    if (!next) break;
+    host.timers = host.timers.filter((t) => t !== next);
+    host.clock = next.at;
+    next.fn();
+  }
+  host.clock = to;
+  await drain();
+}
 /** An agent's buyers waiting on the server: its queue document's entries. */
 const queued = (agent = AGENT_A) =>
   (couch.docs.get(`q|${agent}`)?.doc as unknown as QueueDoc | undefined)?.clocks ?? [];
@@ -983,24 +1003,132 @@ describe('view only, and turning pushing off', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const bulk = couch.bulkDocs.bind(couch);
+    let sent = 0;
     couch.bulkDocs = async (list: object[]) => {
+      sent += 1;
       await gate;
       return bulk(list);
     };
     const pushing = sync.push();
-    await vi.waitFor(() => expect(couch.writes + couch.requests).toBeGreaterThan(0));
-    await new Promise((r) => setTimeout(r, 50));
+    // Deriving 700 units takes a while on a loaded machine (fake IndexedDB).
+    await vi.waitFor(() => expect(sent).toBe(1), { timeout: 20_000 });
     const done = sync.set({ ...CFG, enabled: false });
-    (await withdrawTimer()).fn();
+    // The push not over in its time: the withdrawal goes ahead (nothing of the queue on the server yet), then waits
+    // for it, within its own time.
+    await withdrawTimer();
+    const reads = couch.reads.length;
+    await advance(WITHDRAW_TIMEOUT_MS);
+    await vi.waitFor(() => expect(couch.reads.length).toBe(reads + 2));
+    // Read: nothing to delete. Now it waits for the push, for its time.
+    await withdrawTimer();
+    await advance(WITHDRAW_TIMEOUT_MS);
     expect(await done).toMatchObject({ ok: true, withdraw: 'failed', detail: 'timed out' });
     // Off now. The held write gets its answer: nothing after it, from the push or the withdrawal.
-    const r = couch.requests;
     release();
     await pushing;
+    // Time for a request that must not come (the push ended: anything of it or the withdrawal would be sent by now).
     await new Promise((r) => setTimeout(r, 50));
-    expect(couch.requests).toBe(r);
+    expect([sent, couch.reads.length]).toEqual([1, reads + 2]);
     expect(couch.writes).toBeLessThanOrEqual(500);
     expect((await sync.status()).error).toBeNull();
+  }, 30_000);
+
+  it('a loaded server answering each request in 4 s: still withdrawn (each request has its own time), at most WITHDRAW_MAX_MS', async () => {
+    await db.clocks.bulkPut([clock(), clock({ key: 'pdd|shop|b3', buyer: 'b3' })]);
+    await sync.set(CFG);
+    await sync.push();
+    expect(waiting()).toHaveLength(2);
+    const slow = (ms: number) => new Promise<void>((r) => host.setTimer(r, ms));
+    const bulk = couch.bulkDocs.bind(couch);
+    const all = couch.allDocs.bind(couch);
+    couch.bulkDocs = async (list: object[]) => {
+      await slow(4000);
+      return bulk(list);
+    };
+    couch.allDocs = async (opts) => {
+      await slow(4000);
+      return all(opts);
+    };
+    let result: unknown;
+    const done = sync.set({ ...CFG, enabled: false }).then((r) => (result = r));
+    const start = host.clock;
+    // The reads (4 s), then the deletion (4 s).
+    for (const requests of [2, 1]) {
+      await vi.waitFor(() => {
+        if (result === undefined) expect(host.timers.filter((t) => t.at - host.clock === 4000)).toHaveLength(requests);
+      });
+      await advance(4000);
+    }
+    expect(await done).toEqual({ ok: true, withdraw: 'done' });
+    expect(ours().filter((k) => k.startsWith('c|') || k.startsWith('q|'))).toEqual([]);
+    expect(host.clock - start).toBeLessThanOrEqual(WITHDRAW_MAX_MS);
+    expect(host.timers).toEqual([]);
+  });
+
+  it('a push not over within its time: the withdrawal goes ahead, and deletes again what the push wrote meanwhile', async () => {
+    await db.clocks.put(clock());
+    await sync.set(CFG);
+    // The server holds the first push's write (the queue among it) until the withdrawal has read.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const bulk = couch.bulkDocs.bind(couch);
+    let sent = 0;
+    couch.bulkDocs = async (list: object[]) => {
+      if (++sent === 1) await gate;
+      return bulk(list);
+    };
+    const pushing = sync.push();
+    await vi.waitFor(() => expect(sent).toBe(1));
+    const done = sync.set({ ...CFG, enabled: false });
+    await withdrawTimer();
+    const reads = couch.reads.length;
+    await advance(WITHDRAW_TIMEOUT_MS);
+    await vi.waitFor(() => expect(couch.reads.length).toBe(reads + 2));
+    expect(waiting()).toEqual([]); // read: nothing to withdraw yet
+    release(); // the push's write lands now: its queue is on the server
+    await pushing;
+    expect(await done).toEqual({ ok: true, withdraw: 'done' });
+    expect(ours().filter((k) => k.startsWith('c|') || k.startsWith('q|'))).toEqual([]);
+  });
+
+  it('a push still sending when sync is turned off: the withdrawal waits for it, then has its own time', async () => {
+    await db.clocks.bulkPut([clock(), clock({ key: 'pdd|shop|b3', buyer: 'b3' })]);
+    await sync.set(CFG);
+    await sync.push();
+    expect(waiting()).toHaveLength(2);
+    // A loaded server, on the host's clock: the next push's write takes 4.9 s, each request after it 0.5 s.
+    const slow = (ms: number) => new Promise<void>((r) => host.setTimer(r, ms));
+    const bulk = couch.bulkDocs.bind(couch);
+    const all = couch.allDocs.bind(couch);
+    let first = true;
+    couch.bulkDocs = async (list: object[]) => {
+      const ms = first ? 4900 : 500;
+      first = false;
+      await slow(ms);
+      return bulk(list);
+    };
+    couch.allDocs = async (opts) => {
+      await slow(500);
+      return all(opts);
+    };
+    await db.clocks.put(clock({ key: 'pdd|shop|b4', buyer: 'b4' }));
+    const pushing = sync.push();
+    await vi.waitFor(() => expect(host.timers.some((t) => t.at - host.clock === 4900)).toBe(true));
+    let result: unknown;
+    const done = sync.set({ ...CFG, enabled: false }).then((r) => (result = r));
+    await withdrawTimer();
+    // The push's write is answered after 4.9 s; then the withdrawal reads (0.5 s) and deletes (0.5 s).
+    await advance(4900);
+    await pushing;
+    for (const requests of [2, 1]) {
+      await vi.waitFor(() => {
+        if (result === undefined) expect(host.timers.filter((t) => t.at - host.clock === 500)).toHaveLength(requests);
+      });
+      await advance(500);
+    }
+    expect(await done).toEqual({ ok: true, withdraw: 'done' });
+    expect(ours().filter((k) => k.startsWith('c|') || k.startsWith('q|'))).toEqual([]);
+    expect(host.timers).toEqual([]);
   });
 
   it('without the origin still granted: nothing is requested, the failure says so', async () => {
