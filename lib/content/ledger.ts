@@ -161,8 +161,10 @@ export class EventLedger {
     const out: ChatEvent[] = [];
     // The page's place of each message: `messages` is the thread's tail (all of it on a whole read).
     const offset = thread.messages.length - messages.length;
-    /** The index of the first reported message after the one looked up last (messages.length: none). */
-    let next = -1;
+    // The first message reported in an earlier read (messages.length: none): only new messages above it were loaded
+    // above the thread (see below). Found before this read reports any.
+    let first = 0;
+    if (above) while (first < messages.length && !seen.has(messages[first]!.id)) first++;
     messages.forEach((m, i) => {
       if (m.at !== null) this.lowerBound = Math.max(this.lowerBound, Math.min(m.at, now));
       if (seen.has(m.id)) return;
@@ -178,20 +180,14 @@ export class EventLedger {
         pageOrder: offset + i,
       };
       if (m.at === null && historical) e.atLatest = now;
-      // A message first seen above one already reported (history loaded above the open thread, a message changed in
-      // place) is history, never news: it is no later than the reported message below it. Untimed, it lies between
-      // what is above it and that message; timed, it keeps its time unless the time would not sort it before that
-      // message (a reply below would then answer nothing, a question above would open a clock; the same time sorts
-      // by sighting: after it): it is then bounded so too.
-      let under: Sent | undefined;
-      if (above) {
-        // Looked up once per run of new messages (new messages at the end: one walk over them, nothing more).
-        if (next <= i) {
-          next = i + 1;
-          while (next < messages.length && !seen.has(messages[next]!.id)) next++;
-        }
-        under = next < messages.length ? seen.get(messages[next]!.id) : undefined;
-      }
+      // A message first seen above the first message already reported (history loaded above the open thread) is
+      // history, never news: it is no later than that message. Untimed, it lies between what is above it and that
+      // message; timed, it keeps its time unless the time would not sort it before that message (a reply below would
+      // then answer nothing, a question above would open a clock; the same time sorts by sighting: after it): it is
+      // then bounded so too. A new message below it is not history loaded above, whatever reported items follow it:
+      // a page that keeps a notice at the bottom (机器人已暂停接待, Douyin's "智能助手正在分析…") or renders newest
+      // first inserts news above them, and a message changed in place is as new as its change.
+      const under = above && i < first ? seen.get(messages[first]!.id) : undefined;
       if (under !== undefined && (m.at === null || m.at >= earliest(under))) {
         e.atLatest = Math.min(latest(under), now, m.at ?? Infinity);
         e.at = Math.min(m.at ?? this.lowerBound, earliest(under), e.atLatest);

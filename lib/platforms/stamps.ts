@@ -66,6 +66,11 @@ export function latestAt(h: number, mi: number, s: number, now: number): number 
  */
 export class ThreadClock {
   private date: { y: number; m: number; d: number } | null = null;
+  /**
+   * The date came only from a bare time read against the clock (`latestAt`), not from a separator or a dated stamp:
+   * a later bare time that would run backwards under it is on the next day (not after now + FUTURE_SLACK_MS).
+   */
+  private guessed = false;
   /** Set by a separator whose day cannot be told: dateless stamps after it give null (never today's, never older). */
   private undated = false;
   /** Stamps arrive live (`arrive`): a bare time is read against the clock unless a separator or full stamp dated it. */
@@ -95,6 +100,7 @@ export class ThreadClock {
       const back = rel[1] === '今天' ? 0 : rel[1] === '昨天' ? 1 : 2;
       const day = chinaDay(this.now - back * DAY_MS);
       this.date = day;
+      this.guessed = false;
       this.undated = false;
       const t = TIME.exec(s);
       if (!t) return null;
@@ -120,6 +126,7 @@ export class ThreadClock {
       const d = Number(date[3]);
       if (chinaMs(y, m, d, 0, 0, 0) === null) return null;
       this.date = { y, m, d };
+      this.guessed = false;
       this.undated = false;
       const full = parseChinaStamp(s);
       if (full !== null) this.last = full;
@@ -146,21 +153,33 @@ export class ThreadClock {
     const t = TIME.exec(s);
     if (t) {
       const [h, mi, sec] = [Number(t[1]), Number(t[2]), Number(t[3] ?? 0)];
-      if (this.date) return this.accept(chinaMs(this.date.y, this.date.m, this.date.d, h, mi, sec), this.date);
+      if (this.date) {
+        const at = chinaMs(this.date.y, this.date.m, this.date.d, h, mi, sec);
+        // A guessed date (yesterday's 15:00, read at 10:00) does not pin this morning's 09:00 to yesterday.
+        if (this.guessed && at !== null && this.last !== null && at < this.last - BACKWARDS_SLACK_MS) {
+          const next = at + DAY_MS;
+          if (this.now !== undefined && next <= this.now + FUTURE_SLACK_MS)
+            return this.accept(next, chinaDay(next), true);
+        }
+        return this.accept(at, this.date, this.guessed);
+      }
       if (this.now === undefined || this.undated) return null;
       const at = latestAt(h, mi, sec, this.now);
       // Live, each message's time is read against its arrival (one just before midnight, the next just after).
-      return at === null ? null : this.accept(at, this.live ? null : chinaDay(at));
+      return at === null ? null : this.accept(at, this.live ? null : chinaDay(at), true);
     }
     return null;
   }
 
-  /** `date`: the date this stamp gives what follows (null: none). */
-  private accept(at: number | null, date: { y: number; m: number; d: number } | null): number | null {
+  /** `date`: the date this stamp gives what follows (null: none); `guessed`: read against the clock only. */
+  private accept(at: number | null, date: { y: number; m: number; d: number } | null, guessed = false): number | null {
     if (at === null) return null;
     if (this.last !== null && at < this.last - BACKWARDS_SLACK_MS) return null;
     this.last = at;
-    if (date) this.date = date;
+    if (date) {
+      this.date = date;
+      this.guessed = guessed;
+    }
     return at;
   }
 }

@@ -353,6 +353,30 @@ describe('thread time stamps', () => {
     expect(new ThreadClock(at('2027-01-01 00:01:00')).read('23:59:00')).toBe(at('2026-12-31 23:59:00'));
   });
 
+  it('a date read off the clock does not pin later bare times: the backlog of this morning (or past midnight) is today', () => {
+    // Yesterday afternoon, then this morning, no divider; the tab opens at 10:00 (outsider review probe).
+    const c = new ThreadClock(at('2026-12-06 10:00:00'));
+    expect(['15:00:00', '15:01:00', '09:00:00'].map((s) => c.read(s))).toEqual([
+      at('2026-12-05 15:00:00'),
+      at('2026-12-05 15:01:00'),
+      at('2026-12-06 09:00:00'),
+    ]);
+    // Across midnight, the tab opened at 00:03.
+    const m = new ThreadClock(at('2026-12-06 00:03:00'));
+    expect(['23:50:00', '23:52:00', '00:01:00'].map((s) => m.read(s))).toEqual([
+      at('2026-12-05 23:50:00'),
+      at('2026-12-05 23:52:00'),
+      at('2026-12-06 00:01:00'),
+    ]);
+    // Never past the clock: a time that runs backwards and would be later than now is not trusted.
+    expect(new ThreadClock(at('2026-12-06 10:00:00')).read('09:00:00')).toBe(at('2026-12-06 09:00:00'));
+    const f = new ThreadClock(at('2026-12-06 10:00:00'));
+    expect(['15:00:00', '11:00:00'].map((s) => f.read(s))).toEqual([at('2026-12-05 15:00:00'), null]);
+    // A date the page gave does pin: running backwards under it is not trusted (as before).
+    const d = new ThreadClock(at('2026-12-06 10:00:00'));
+    expect(['2026-12-05 15:00:00', '09:00:00'].map((s) => d.read(s))).toEqual([at('2026-12-05 15:00:00'), null]);
+  });
+
   it('messages that arrive live are read against their arrival time, not the date the thread had reached', () => {
     const c = new ThreadClock(at('2026-12-03 10:05:00'));
     expect(c.read('10:00:00')).toBe(at('2026-12-03 10:00:00'));

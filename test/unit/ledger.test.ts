@@ -142,6 +142,41 @@ describe('EventLedger: page order', () => {
 });
 
 describe('EventLedger: history loaded above the open thread', () => {
+  it.each([
+    ['a timed question', T0 + 60_000],
+    ['an untimed question', null],
+  ] as const)(
+    'news inserted above an item the page keeps at the bottom (a notice, newest-first) is news: %s starts a clock',
+    (_, at) => {
+      const ledger = new EventLedger('pdd');
+      const q1 = msg('q1', T0 - 120_000);
+      const r1 = msg('r1', T0 - 60_000, 'human');
+      const notice = msg('sys', null, 'system');
+      const before = [
+        ...ledger.events({ kind: 'whole', page: page({ buyer: 'b1', messages: [q1, r1] }) }, 'A', T0 - 30_000),
+        ...ledger.events({ kind: 'whole', page: page({ buyer: 'b1', messages: [q1, r1, notice] }) }, 'A', T0),
+      ];
+      // A minute later the buyer asks; the page puts the new message above the notice at the bottom.
+      const q2 = msg('q2', at);
+      const news = ledger.events(
+        { kind: 'whole', page: page({ buyer: 'b1', messages: [q1, r1, q2, notice] }) },
+        'A',
+        T0 + 61_000,
+      );
+      expect(news).toMatchObject([{ messageId: 'q2', at: at ?? T0 + 61_000 }]);
+      expect(news[0]!.historical).toBeUndefined();
+      expect(news[0]!.atLatest).toBeUndefined();
+      const out = evaluate({
+        events: [...before, ...news],
+        coverage: [{ platform: 'pdd', account: 'A', from: T0 - 3_600_000, to: T0 + 600_000 }],
+        rules: DEFAULT_RULES,
+        now: T0 + 300_000,
+        alertLeadSec: 60,
+      });
+      expect(out.clocks.map((c) => c.status)).toEqual(['breached']);
+    },
+  );
+
   const H = 3_600_000;
   // Wangwang's bare stamps ("10:00:00", no date above): the adapter reads no time.
   const shown = () => [msg('q1', null), msg('r1', null, 'human')];

@@ -13,6 +13,7 @@ import { pddAdapter } from '../../lib/platforms/pdd';
 import { douyinAdapter } from '../../lib/platforms/douyin';
 import { liveOf, withLive, type Adapter } from '../../lib/platforms/types';
 import { Watcher } from '../../lib/content/watcher';
+import { PageReader } from '../../lib/content/page-reader';
 import type { EventsMessage, ToBackground } from '../../lib/messages';
 
 const NOW = 1_788_340_500_000;
@@ -188,11 +189,7 @@ describe('a change inside an earlier message (PDD)', { timeout: 60_000 }, () => 
       expect({ what, scans: live.w.stats.scans }).toEqual({ what, scans });
     }
     const news = live.events().filter((e) => !e.historical);
-    // The recall sits above messages already reported: history (bounded by the one below it), as a whole read has it.
-    expect(live.events().find((e) => e.text === '撤回了一条消息')).toMatchObject({
-      author: 'system',
-      historical: true,
-    });
+    expect(news.find((e) => e.text === '撤回了一条消息')).toMatchObject({ author: 'system' });
     expect(news.find((e) => e.text === '好的，马上')).toMatchObject({ author: 'human' });
   });
 
@@ -342,4 +339,44 @@ describe.each([
       else expect(live.w.stats.messageRereads).toBeGreaterThanOrEqual(5);
     },
   );
+});
+
+describe('a change inside an earlier message (Douyin): re-reads and later appends', () => {
+  it('re-reads do not move where messages appended afterwards are written (outsider review probe)', () => {
+    document.body.innerHTML = readFileSync(join(process.cwd(), FIXTURES.douyin), 'utf8');
+    const list = document.querySelector('[data-qa-id="qa-message-warpper"]')!.parentElement!;
+    const reader = new PageReader(douyinAdapter, document);
+    reader.readWhole(NOW);
+    const obs = new MutationObserver(() => {});
+    obs.observe(document, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+      attributes: true,
+      attributeFilter: ['class', 'data-random', 'id'],
+    });
+    const apply = (t: number) => {
+      const got = reader.readIncremental(reader.forget(obs.takeRecords()), t, reader.page!.thread!.buyer);
+      expect(got, 'read on the incremental path').not.toBeNull();
+    };
+    const wrapper = (id: string, text: string) =>
+      `<div data-qa-id="qa-message-warpper"><div data-id="${id}" style="display: flex; flex-direction: row;"><div class="col-9Kd"><div class="leaveMessage messageNotMe"><pre><span>${text}</span></pre></div></div></div></div>`;
+    // The buyer reads three of the shop's replies (a batch each), then two new buyer messages arrive and the second
+    // one's bubble changes: each re-read must leave the numbering of the thread's messages alone.
+    for (const bubble of [...list.querySelectorAll('.messageIsMe')].slice(0, 3)) {
+      bubble.classList.add('isRead');
+      apply(NOW);
+    }
+    list.insertAdjacentHTML('beforeend', wrapper('new-a', '这个能便宜点吗'));
+    apply(NOW + 1000);
+    list.insertAdjacentHTML('beforeend', wrapper('new-b', '包邮吗'));
+    apply(NOW + 2000);
+    list.querySelector('[data-id="new-b"] .messageNotMe')!.classList.add('isRead');
+    apply(NOW + 3000);
+    obs.disconnect();
+    const whole = douyinAdapter.extract(document, undefined, NOW + 3000).thread!.messages;
+    const live = reader.page!.thread!.messages;
+    expect(live.length).toBe(whole.length);
+    expect(live.map((m) => m?.id)).toEqual(whole.map((m) => m.id));
+  });
 });

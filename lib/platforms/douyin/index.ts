@@ -368,12 +368,16 @@ interface ReaderState {
   last: number | null;
   nearest: number | null;
   divider: number | null;
-  /** The arrival time dateless stamps were read against (`StampContext.arrived`; undefined: the first read's). */
+  /**
+   * The arrival time the wrapper's dateless stamps were read against (`StampContext.arrived`; undefined: the first
+   * read's). The wrapper's own, not carried from the one before: a re-read restores it per wrapper, and it is not
+   * compared (`sameState`).
+   */
   arrived: number | undefined;
 }
 
 const sameState = (a: ReaderState, b: ReaderState) =>
-  a.last === b.last && a.nearest === b.nearest && a.divider === b.divider && a.arrived === b.arrived;
+  a.last === b.last && a.nearest === b.nearest && a.divider === b.divider;
 
 /**
  * What the read of one wrapper started from and gave: the message's index (-1: none), its page id ('': none), and
@@ -479,7 +483,8 @@ function threadReader(scope: ParentNode, account: string | null) {
       }
       if (ids.has(id)) continue;
       ids.add(id);
-      wr.index = count++;
+      // Only the thread's own reads number its messages (a re-read reads one again in its place).
+      if (record === reads) wr.index = count++;
       out.push(stampedMessage(id, author, at, body, marker));
     }
     return out;
@@ -503,6 +508,7 @@ function threadReader(scope: ParentNode, account: string | null) {
       at.add(i);
     }
     let end = state();
+    const arrivedNow = ctx.arrived;
     const out: MessageChange[] = [];
     let done = -1;
     for (const i of [...at].sort((a, b) => a - b)) {
@@ -511,6 +517,8 @@ function threadReader(scope: ParentNode, account: string | null) {
       for (let k = i; k < all.length; k++) {
         const wr = reads[k]!;
         if (wr.counted) return null;
+        // Read with its own arrival time (a live arrival's stamps against when it arrived).
+        ctx.arrived = wr.before.arrived;
         wr.before = state();
         if (wr.index >= 0) ids.delete(wr.dataId);
         const again: WrapperRead[] = [];
@@ -526,7 +534,8 @@ function threadReader(scope: ParentNode, account: string | null) {
         if (!next || sameState(state(), next)) break;
       }
     }
-    ({ last: ctx.last, nearest, divider, arrived: ctx.arrived } = end);
+    ({ last: ctx.last, nearest, divider } = end);
+    ctx.arrived = arrivedNow;
     return out;
   }
 
