@@ -161,10 +161,13 @@ export class EventLedger {
     const out: ChatEvent[] = [];
     // The page's place of each message: `messages` is the thread's tail (all of it on a whole read).
     const offset = thread.messages.length - messages.length;
-    // The first message reported in an earlier read (messages.length: none): only new messages above it were loaded
-    // above the thread (see below). Found before this read reports any.
+    // The first buyer or shop message reported in an earlier read (messages.length: none): only new messages above it
+    // were loaded above the thread (see below). Not a system row: a page may pin a notice at the top (当前用户来自…)
+    // and load history below it. Found before this read reports any.
     let first = 0;
-    if (above) while (first < messages.length && !seen.has(messages[first]!.id)) first++;
+    if (above)
+      while (first < messages.length && (messages[first]!.author === 'system' || !seen.has(messages[first]!.id)))
+        first++;
     messages.forEach((m, i) => {
       if (m.at !== null) this.lowerBound = Math.max(this.lowerBound, Math.min(m.at, now));
       if (seen.has(m.id)) return;
