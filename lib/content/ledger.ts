@@ -188,8 +188,9 @@ export class EventLedger {
       // message; timed, it keeps its time unless the time would not sort it before that message (a reply below would
       // then answer nothing, a question above would open a clock; the same time sorts by sighting: after it): it is
       // then bounded so too. A new message below it is not history loaded above, whatever reported items follow it:
-      // a page that keeps a notice at the bottom (机器人已暂停接待, Douyin's "智能助手正在分析…") or renders newest
-      // first inserts news above them, and a message changed in place is as new as its change.
+      // a page that keeps a notice at the bottom (机器人已暂停接待, Douyin's "智能助手正在分析…") inserts news above
+      // it, and a message changed in place is as new as its change. (A page that rendered newest first would need its
+      // own rule here: none of the workbenches does.)
       const under = above && i < first ? seen.get(messages[first]!.id) : undefined;
       if (under !== undefined && (m.at === null || m.at >= earliest(under))) {
         e.atLatest = Math.min(latest(under), now, m.at ?? Infinity);

@@ -163,7 +163,7 @@ describe('EventLedger: history loaded above the open thread', () => {
     ['a timed question', T0 + 60_000],
     ['an untimed question', null],
   ] as const)(
-    'news inserted above an item the page keeps at the bottom (a notice, newest-first) is news: %s starts a clock',
+    'news inserted above an item the page keeps at the bottom (a notice) is news: %s starts a clock',
     (_, at) => {
       const ledger = new EventLedger('pdd');
       const q1 = msg('q1', T0 - 120_000);
