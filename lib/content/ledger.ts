@@ -161,10 +161,13 @@ export class EventLedger {
     const out: ChatEvent[] = [];
     // The page's place of each message: `messages` is the thread's tail (all of it on a whole read).
     const offset = thread.messages.length - messages.length;
-    // The first message reported in an earlier read (messages.length: none): only new messages above it were loaded
-    // above the thread (see below). Found before this read reports any.
+    // The first buyer or shop message reported in an earlier read (messages.length: none): only new messages above it
+    // were loaded above the thread (see below). Not a system row: a page may pin a notice at the top (当前用户来自…)
+    // and load history below it. Found before this read reports any.
     let first = 0;
-    if (above) while (first < messages.length && !seen.has(messages[first]!.id)) first++;
+    if (above)
+      while (first < messages.length && (messages[first]!.author === 'system' || !seen.has(messages[first]!.id)))
+        first++;
     messages.forEach((m, i) => {
       if (m.at !== null) this.lowerBound = Math.max(this.lowerBound, Math.min(m.at, now));
       if (seen.has(m.id)) return;
@@ -185,8 +188,9 @@ export class EventLedger {
       // message; timed, it keeps its time unless the time would not sort it before that message (a reply below would
       // then answer nothing, a question above would open a clock; the same time sorts by sighting: after it): it is
       // then bounded so too. A new message below it is not history loaded above, whatever reported items follow it:
-      // a page that keeps a notice at the bottom (机器人已暂停接待, Douyin's "智能助手正在分析…") or renders newest
-      // first inserts news above them, and a message changed in place is as new as its change.
+      // a page that keeps a notice at the bottom (机器人已暂停接待, Douyin's "智能助手正在分析…") inserts news above
+      // it, and a message changed in place is as new as its change. (A page that rendered newest first would need its
+      // own rule here: none of the workbenches does.)
       const under = above && i < first ? seen.get(messages[first]!.id) : undefined;
       if (under !== undefined && (m.at === null || m.at >= earliest(under))) {
         e.atLatest = Math.min(latest(under), now, m.at ?? Infinity);

@@ -142,11 +142,28 @@ describe('EventLedger: page order', () => {
 });
 
 describe('EventLedger: history loaded above the open thread', () => {
+  it('history loaded below a notice the page pins at the top is history still', () => {
+    const ledger = new EventLedger('pdd');
+    const pinned = msg('pin', null, 'system');
+    const q1 = msg('q1', T0 - 60_000);
+    const r1 = msg('r1', T0 - 30_000, 'human');
+    ledger.events({ kind: 'whole', page: page({ buyer: 'b1', messages: [pinned, q1, r1] }) }, 'A', T0);
+    // The agent scrolls up: yesterday's question loads between the pinned notice and the thread.
+    const old = msg('q0', null);
+    const more = ledger.events(
+      { kind: 'whole', page: page({ buyer: 'b1', messages: [pinned, old, q1, r1] }) },
+      'A',
+      T0 + 60_000,
+    );
+    expect(more).toMatchObject([{ messageId: 'q0', historical: true }]);
+    expect(more[0]!.atLatest).toBeLessThanOrEqual(T0 - 60_000);
+  });
+
   it.each([
     ['a timed question', T0 + 60_000],
     ['an untimed question', null],
   ] as const)(
-    'news inserted above an item the page keeps at the bottom (a notice, newest-first) is news: %s starts a clock',
+    'news inserted above an item the page keeps at the bottom (a notice) is news: %s starts a clock',
     (_, at) => {
       const ledger = new EventLedger('pdd');
       const q1 = msg('q1', T0 - 120_000);
