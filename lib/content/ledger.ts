@@ -161,13 +161,14 @@ export class EventLedger {
     const out: ChatEvent[] = [];
     // The page's place of each message: `messages` is the thread's tail (all of it on a whole read).
     const offset = thread.messages.length - messages.length;
-    // The first buyer or shop message reported in an earlier read (messages.length: none): only new messages above it
-    // were loaded above the thread (see below). Not a system row: a page may pin a notice at the top (当前用户来自…)
-    // and load history below it. Found before this read reports any.
+    // The first buyer or shop message reported in an earlier read (messages.length: none), found before this read
+    // reports any; and, per run of new messages, the next reported message below it and the next reported buyer or
+    // shop message below it (see below).
+    const real = (k: number) => messages[k]!.author !== 'system' && seen.has(messages[k]!.id);
     let first = 0;
-    if (above)
-      while (first < messages.length && (messages[first]!.author === 'system' || !seen.has(messages[first]!.id)))
-        first++;
+    if (above) while (first < messages.length && !real(first)) first++;
+    let next = -1;
+    let nextReal = -1;
     messages.forEach((m, i) => {
       if (m.at !== null) this.lowerBound = Math.max(this.lowerBound, Math.min(m.at, now));
       if (seen.has(m.id)) return;
@@ -183,15 +184,25 @@ export class EventLedger {
         pageOrder: offset + i,
       };
       if (m.at === null && historical) e.atLatest = now;
-      // A message first seen above the first message already reported (history loaded above the open thread) is
-      // history, never news: it is no later than that message. Untimed, it lies between what is above it and that
-      // message; timed, it keeps its time unless the time would not sort it before that message (a reply below would
-      // then answer nothing, a question above would open a clock; the same time sorts by sighting: after it): it is
-      // then bounded so too. A new message below it is not history loaded above, whatever reported items follow it:
-      // a page that keeps a notice at the bottom (机器人已暂停接待, Douyin's "智能助手正在分析…") inserts news above
-      // it, and a message changed in place is as new as its change. (A page that rendered newest first would need its
-      // own rule here: none of the workbenches does.)
-      const under = above && i < first ? seen.get(messages[first]!.id) : undefined;
+      // A message first seen above one already reported (history loaded above the open thread, a message changed in
+      // place above others) is history, never news: it is no later than the reported message below it. Untimed, it
+      // lies between what is above it and that message; timed, it keeps its time unless the time would not sort it
+      // before that message (a reply below would then answer nothing, a question above would open a clock; the same
+      // time sorts by sighting: after it): it is then bounded so too. Except above system rows alone with a buyer or
+      // shop message reported above it: a page that keeps a notice at the bottom (机器人已暂停接待, Douyin's
+      // "智能助手正在分析…") inserts news above the notice. (A page that rendered newest first would need its own
+      // rule here: none of the workbenches does.)
+      let under: Sent | undefined;
+      if (above) {
+        // Looked up once per run of new messages (new messages at the end: one walk over them, nothing more).
+        if (next <= i) {
+          next = i + 1;
+          while (next < messages.length && !seen.has(messages[next]!.id)) next++;
+          nextReal = next;
+          while (nextReal < messages.length && !real(nextReal)) nextReal++;
+        }
+        if (next < messages.length && (nextReal < messages.length || first > i)) under = seen.get(messages[next]!.id);
+      }
       if (under !== undefined && (m.at === null || m.at >= earliest(under))) {
         e.atLatest = Math.min(latest(under), now, m.at ?? Infinity);
         e.at = Math.min(m.at ?? this.lowerBound, earliest(under), e.atLatest);

@@ -161,6 +161,10 @@ export class ThreadClock {
           if (this.now !== undefined && next <= this.now + FUTURE_SLACK_MS)
             return this.accept(next, chinaDay(next), true);
         }
+        // Never after the clock under a guessed date: the guess was a day late (yesterday's 09:00, 09:05, then 23:00
+        // read at 10:00), and the stamps already read cannot be moved back: not trusted. (Reading a tab-open thread
+        // backwards from its last stamp would date them all; not done.)
+        if (this.guessed && at !== null && this.now !== undefined && at > this.now + FUTURE_SLACK_MS) return null;
         return this.accept(at, this.date, this.guessed);
       }
       if (this.now === undefined || this.undated) return null;

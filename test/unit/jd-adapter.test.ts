@@ -372,6 +372,13 @@ describe('thread time stamps', () => {
     expect(new ThreadClock(at('2026-12-06 10:00:00')).read('09:00:00')).toBe(at('2026-12-06 09:00:00'));
     const f = new ThreadClock(at('2026-12-06 10:00:00'));
     expect(['15:00:00', '11:00:00'].map((s) => f.read(s))).toEqual([at('2026-12-05 15:00:00'), null]);
+    // Never after the clock: yesterday's 09:00 and 09:05 were guessed today's, so 23:00 would be tonight's.
+    const g = new ThreadClock(at('2026-12-06 10:00:00'));
+    expect(['09:00:00', '09:05:00', '23:00:00'].map((s) => g.read(s))).toEqual([
+      at('2026-12-06 09:00:00'),
+      at('2026-12-06 09:05:00'),
+      null,
+    ]);
     // A date the page gave does pin: running backwards under it is not trusted (as before).
     const d = new ThreadClock(at('2026-12-06 10:00:00'));
     expect(['2026-12-05 15:00:00', '09:00:00'].map((s) => d.read(s))).toEqual([at('2026-12-05 15:00:00'), null]);

@@ -145,7 +145,11 @@ describe('a change inside an earlier message (PDD)', { timeout: 60_000 }, () => 
     }
     const news = live.events().filter((e) => !e.historical);
     expect(news.find((e) => e.text === '发顺丰吗')).toMatchObject({ author: 'buyer', at: NOW });
-    expect(news.find((e) => e.text === '撤回了一条消息')).toMatchObject({ author: 'system' });
+    // The recall sits above messages already reported: history (bounded by the one below it), as a whole read has it.
+    expect(live.events().find((e) => e.text === '撤回了一条消息')).toMatchObject({
+      author: 'system',
+      historical: true,
+    });
     expect(news.find((e) => e.text === '好的' && e.author === 'robot')).toBeDefined();
     expect(live.w.stats.changed).toBeGreaterThanOrEqual(4);
   });
@@ -189,7 +193,11 @@ describe('a change inside an earlier message (PDD)', { timeout: 60_000 }, () => 
       expect({ what, scans: live.w.stats.scans }).toEqual({ what, scans });
     }
     const news = live.events().filter((e) => !e.historical);
-    expect(news.find((e) => e.text === '撤回了一条消息')).toMatchObject({ author: 'system' });
+    // The recall sits above messages already reported: history (bounded by the one below it), as a whole read has it.
+    expect(live.events().find((e) => e.text === '撤回了一条消息')).toMatchObject({
+      author: 'system',
+      historical: true,
+    });
     expect(news.find((e) => e.text === '好的，马上')).toMatchObject({ author: 'human' });
   });
 
