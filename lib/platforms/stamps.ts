@@ -23,7 +23,7 @@ const RELATIVE = /昨天|前天|星期|周[一二三四五六日天]|刚刚|分�
 /** A divider that names its day relatively: today, yesterday, the day before (resolvable with a clock). */
 const RELATIVE_DAY = /^(今天|昨天|前天)/;
 /** A stamp that resolves to a time earlier than this before the previous one is not trusted (day rollover?). */
-const BACKWARDS_SLACK_MS = 60_000;
+export const BACKWARDS_SLACK_MS = 60_000;
 /**
  * A dateless time up to this much later than the caller's clock is still today's: the page's clock (the platform's
  * server) may run ahead of the PC's, and a message that just arrived is not yesterday's.
@@ -64,6 +64,26 @@ export function latestAt(h: number, mi: number, s: number, now: number): number 
   const at = chinaMs(today.y, today.m, today.d, h, mi, s);
   if (at === null) return null;
   return at > now + FUTURE_SLACK_MS ? at - DAY_MS : at;
+}
+
+/**
+ * Times of day (China) of a run of bare stamps in page order, dated backwards from the last: the last is the latest
+ * not after `limit`; walking up, a time later than the one below it (by more than BACKWARDS_SLACK_MS) is on the day
+ * before (yesterday's 09:00, 09:05, then 23:00, read at 10:00: all yesterday's). Null for an impossible time.
+ */
+export function datedBackwards(run: readonly { h: number; mi: number; s: number }[], limit: number): (number | null)[] {
+  let below: number | null = null;
+  const dated: (number | null)[] = [];
+  for (let i = run.length - 1; i >= 0; i--) {
+    const r = run[i]!;
+    const ref = below ?? limit;
+    const day = chinaDay(ref);
+    let at = chinaMs(day.y, day.m, day.d, r.h, r.mi, r.s);
+    if (at !== null && at > ref + (below === null ? 0 : BACKWARDS_SLACK_MS)) at -= DAY_MS;
+    dated[i] = at;
+    if (at !== null) below = at;
+  }
+  return dated;
 }
 
 /**
@@ -209,30 +229,17 @@ export class ThreadClock {
   }
 
   /**
-   * Dates the open run of bare times backwards from its last stamp: the last is the latest time not after `bound`
-   * (and not after now + FUTURE_SLACK_MS); walking up, a time later than the one below it (by more than
-   * BACKWARDS_SLACK_MS) is on the day before. `bound`: set by the dated stamp that ends the run (its time +
-   * BACKWARDS_SLACK_MS; the start of its day for a date alone: what is above the first divider of a day is on an
-   * earlier one); none: the clock. What follows the run is read under its
-   * last stamp's date (a guessed one). Called by the reader when a read ends, and here when a dated stamp ends the
-   * run or messages start arriving live.
+   * Dates the open run of bare times (`datedBackwards`): its last stamp is not after `bound` (set by the dated stamp
+   * that ends the run: its time + BACKWARDS_SLACK_MS, or the start of its day for a date alone, what is above the
+   * first divider of a day being on an earlier one) nor after now + FUTURE_SLACK_MS. What follows the run is read
+   * under its last stamp's date (a guessed one). Called by the reader when a read ends, and here when a dated stamp
+   * ends the run or messages start arriving live.
    */
   settle(bound?: number): void {
     const run = this.run;
     if (!run.length || this.now === undefined) return;
     this.run = [];
-    const limit = Math.min(this.now + FUTURE_SLACK_MS, bound ?? Infinity);
-    let below: number | null = null;
-    const dated: (number | null)[] = [];
-    for (let i = run.length - 1; i >= 0; i--) {
-      const r = run[i]!;
-      const ref = below ?? limit;
-      const day = chinaDay(ref);
-      let at = chinaMs(day.y, day.m, day.d, r.h, r.mi, r.s);
-      if (at !== null && at > ref + (below === null ? 0 : BACKWARDS_SLACK_MS)) at -= DAY_MS;
-      dated[i] = at;
-      if (at !== null) below = at;
-    }
+    const dated = datedBackwards(run, Math.min(this.now + FUTURE_SLACK_MS, bound ?? Infinity));
     let last: number | null = null;
     run.forEach((r, i) => {
       r.onDated?.(dated[i] ?? null);
