@@ -265,6 +265,15 @@ export class ThreadClock {
   }
 }
 
+/**
+ * How finely a stamp shows its time when coarser than a second: 60000 for hours and minutes only (`10:00`,
+ * `2026-12-06 10:00`); undefined with seconds (`10:00:05`) or no time of day.
+ */
+export function stampPrecisionMs(s: string): number | undefined {
+  const t = /(?<![\d:])\d{1,2}:\d{2}(:\d{2})?(?![\d:])/.exec(s);
+  return t && !t[1] ? 60_000 : undefined;
+}
+
 /** Text that is nothing but a date/time stamp (a time separator row, not a message): `17:12`, `昨天`, `星期三 09:10`. */
 export function isStampOnly(s: string): boolean {
   if (!/\d|今天|昨天|前天|星期|周[一二三四五六日天]/.test(s)) return false;

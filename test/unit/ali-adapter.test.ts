@@ -266,6 +266,43 @@ describe('1688 / Taobao web Wangwang adapter', () => {
     expect(out.clocks).toMatchObject([{ buyer: '采购商小李', status: 'breached', startedAt: cn(12, 3, 10, 0, 0) }]);
   });
 
+  it('minute-only stamps: a reply shown in the same minute as the question is no 0-second reply (no false breach)', () => {
+    const page = (
+      q: string,
+      r: string,
+    ) => `<div class="ww_conversation"><div class="ww_user_panel"><div><div></div><div>优品店:小王</div></div></div>
+  <div class="conversation-list"><div class="conversation-item active"><div class="name">采购商小李</div><div class="time">10:00</div><div class="desc">有现货吗</div></div></div></div>
+  <div class="ww_message"><div class="message-item"><span class="nick">采购商小李</span><span class="time">${q}</span><div class="content"><pre>有现货吗</pre></div></div><div class="message-item self"><span class="nick">优品店:小王</span><span class="time">${r}</span><div class="content"><pre>有的亲</pre></div></div></div>
+  <div class="ww_input"><pre class="edit" contenteditable="true"></pre></div>`;
+    const opened = cn(12, 3, 10, 1, 0);
+    const now = cn(12, 3, 10, 5, 0);
+    const read = (q: string, r: string) => extractAli(load(page(q, r)), undefined, opened);
+    expect(read('10:00', '10:00').thread!.messages).toMatchObject([
+      { author: 'buyer', at: cn(12, 3, 10, 0, 0), atPrecisionMs: 60_000 },
+      { author: 'human', at: cn(12, 3, 10, 0, 0), atPrecisionMs: 60_000 },
+    ]);
+    expect(read('2026-12-03 10:00', '10:00:05').thread!.messages.map((m) => m.atPrecisionMs)).toEqual([
+      60_000,
+      undefined,
+    ]);
+    const status = (q: string, r: string) => {
+      const events = new EventLedger('taobao').events({ kind: 'whole', page: read(q, r) }, 'shop', opened);
+      const out = evaluate({
+        events,
+        coverage: [{ platform: 'taobao', account: 'shop', from: opened, to: now }],
+        rules: DEFAULT_RULES,
+        now,
+        alertLeadSec: 60,
+      });
+      return out.clocks.find((c) => c.buyer === '采购商小李')?.status;
+    };
+    // Answered within the minute: the clock stopped (it was voided as a 0-second reply: breached at 10:05).
+    expect(status('10:00', '10:00')).not.toBe('breached');
+    expect(status('10:00:00', '10:00')).not.toBe('breached');
+    // Both to the second and the same second: still an automatic answer, the clock runs on.
+    expect(status('10:00:00', '10:00:00')).toBe('breached');
+  });
+
   it('the open conversation’s row shows its wait too (an unread row with a relative time)', () => {
     const doc = load(
       fixture.replace(

@@ -26,7 +26,7 @@ import {
   text,
 } from '../dom';
 import { extractPage, type PageList } from '../page';
-import { chinaDay, latestAt } from '../stamps';
+import { chinaDay, latestAt, stampPrecisionMs } from '../stamps';
 import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
 
 export const ALI_SELECTORS = {
@@ -347,7 +347,11 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
       const n = occurrences.get(key) ?? 0;
       occurrences.set(key, n + 1);
       const id = messageId(el) ?? `h${hash(`${key}|${n}`)}`;
-      messages.push({ id, author, at, timeSource: at === null ? null : 'stamp', text: body });
+      const m: ExtractedMessage = { id, author, at, timeSource: at === null ? null : 'stamp', text: body };
+      // A stamp with minutes only: the engine's 0-second rule cannot judge it (isValidReply).
+      const precision = at === null ? undefined : stampPrecisionMs(stampText);
+      if (precision !== undefined) m.atPrecisionMs = precision;
+      messages.push(m);
       raw?.push({ item: el, nick, author, body });
     }
     return messages;
