@@ -80,6 +80,9 @@ const EventSchema = v.pipe(
       shop: v.optional(clipped(LIMITS.nickLength)),
       text: v.optional(clipped(LIMITS.textLength)),
       atLatest: v.optional(time),
+      atPrecisionMs: v.optional(
+        v.pipe(wholeId, v.minValue(1, 'must be ≥ 1'), v.maxValue(86_400_000, 'must be ≤ a day')),
+      ),
       historical: v.optional(v.boolean('must be true or false')),
       perfunctory: v.optional(v.boolean('must be true or false')),
       marker: v.optional(oneOf(MARKERS)),

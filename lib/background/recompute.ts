@@ -572,6 +572,8 @@ export function mergeSighting(
     // Its time is the new copy's, whole: an exact time does not keep the old copy's bound (`atLatest`), which would
     // leave the message untimed (a question that starts no clock) with a bound before its own time.
     if (e.atLatest === undefined) delete row.atLatest;
+    // So is how finely the page showed it (a minute-only stamp's coarseness does not stay with a time to the second).
+    if (e.atPrecisionMs === undefined) delete row.atPrecisionMs;
   } else if (base !== prev) row = base;
   else return undefined;
   replaced.set(e.conv, Math.min(replaced.get(e.conv) ?? Infinity, prev.at));

@@ -184,6 +184,7 @@ export class EventLedger {
         pageOrder: offset + i,
       };
       if (m.at === null && historical) e.atLatest = now;
+      if (m.at !== null && m.atPrecisionMs !== undefined) e.atPrecisionMs = m.atPrecisionMs;
       // A message first seen above one already reported (history loaded above the open thread, a message changed in
       // place above others) is history, never news: it is no later than the reported message below it. Untimed, it
       // lies between what is above it and that message; timed, it keeps its time unless the time would not sort it

@@ -33,6 +33,12 @@ export function buildMessageRounds(thread: readonly ChatEvent[], rule: MetricRul
   /** Messages still waiting for a valid reply, oldest first. */
   let open: Round[] = [];
   let lastBuyerAt = -Infinity;
+  /** How finely the page showed the latest buyer message's time (`ChatEvent.atPrecisionMs`). */
+  let lastBuyerPrecision: number | undefined;
+  const buyerAt = (e: ChatEvent) => {
+    if (e.at >= lastBuyerAt) lastBuyerPrecision = e.atPrecisionMs;
+    lastBuyerAt = Math.max(lastBuyerAt, e.at);
+  };
   const message = (e: ChatEvent, byCounter: boolean): Round => ({
     startAt: e.at,
     startMessageId: e.messageId,
@@ -55,7 +61,7 @@ export function buildMessageRounds(thread: readonly ChatEvent[], rule: MetricRul
           const r = message(e, true);
           open.push(r);
           out.push(r);
-          lastBuyerAt = Math.max(lastBuyerAt, e.at);
+          buyerAt(e);
         }
         continue;
       }
@@ -69,10 +75,14 @@ export function buildMessageRounds(thread: readonly ChatEvent[], rule: MetricRul
         open.push(r);
         out.push(r);
       }
-      lastBuyerAt = Math.max(lastBuyerAt, e.at);
+      buyerAt(e);
       continue;
     }
-    if (OUTGOING.has(e.author) && open.length && isValidReply(e, rule, lastBuyerAt)) {
+    if (
+      OUTGOING.has(e.author) &&
+      open.length &&
+      isValidReply(e, rule, { at: lastBuyerAt, atPrecisionMs: lastBuyerPrecision })
+    ) {
       for (const r of open) {
         r.replyAt = e.at;
         if (e.atLatest !== undefined) r.replyAtLatest = e.atLatest;

@@ -114,14 +114,36 @@ export function sightedAt(e: ChatEvent): number {
  * (§3.1), so a 0-second reply is one whose round's response time is 0 s — an automatic answer to the question. A
  * buyer's follow-up that happens to land in the same second as the agent's reply (typed meanwhile) does not make a
  * 170-second answer a 0-second one. `exactCut` passes a later buyer message's time: stricter, so only ever no cut.
+ *
+ * `roundStart`: the round's first buyer message (its time, and how finely the page showed it). The rule is applied
+ * only when both times are to the second: a page that shows minutes only (`10:00` for the question and the reply)
+ * gives both the same ms, yet the reply may have come 59 s later. "Same minute" is not "same second": the doc names
+ * 0-second replies (platform-rules.md §1, `taobao.ww3min`: valid replies are **not** 0-second replies), which a
+ * minute cannot show, so the reply counts (voiding it would be a breach the page does not prove).
  */
-export function isValidReply(e: ChatEvent, rule: MetricRule, roundStartAt: number): boolean {
+export function isValidReply(
+  e: ChatEvent,
+  rule: MetricRule,
+  roundStart: { at: number; atPrecisionMs?: number | undefined },
+): boolean {
   if (!rule.validReply.includes(e.author)) return false;
   if (e.perfunctory && rule.perfunctoryInvalidFrom && chinaDay(e.at) >= rule.perfunctoryInvalidFrom) return false;
   const minDelay = (rule.minReplyDelaySec ?? 0) * 1000;
   // An answer in the same second as the round's question is an automatic one (Taobao: no 0-second replies).
-  if (minDelay > 0 && e.atLatest === undefined && e.at - roundStartAt < minDelay) return false;
+  if (
+    minDelay > 0 &&
+    e.atLatest === undefined &&
+    toSecond(e) &&
+    toSecond(roundStart) &&
+    e.at - roundStart.at < minDelay
+  )
+    return false;
   return true;
+}
+
+/** Was the time shown to the second (or finer)? (`ChatEvent.atPrecisionMs`) */
+function toSecond(t: { atPrecisionMs?: number | undefined }): boolean {
+  return (t.atPrecisionMs ?? 0) <= 1000;
 }
 
 /**
@@ -239,7 +261,7 @@ export function buildRounds(thread: readonly ChatEvent[], rule: MetricRule): Rou
     if (OUTGOING.has(e.author)) {
       lastMessageAt = e.at;
       stage.outgoing(e, open);
-      if (open && isValidReply(e, rule, open.startAt)) {
+      if (open && isValidReply(e, rule, { at: open.startAt, atPrecisionMs: starter?.atPrecisionMs })) {
         stage.settle(open);
         open.replyAt = e.at;
         if (e.atLatest !== undefined) open.replyAtLatest = e.atLatest;

@@ -45,7 +45,7 @@ export function exactCut(thread: readonly ChatEvent[], rules: PlatformRules, cut
       let replied = false;
       for (let i = lastBuyer + 1; i < cut && !replied; i++) {
         const e = thread[i]!;
-        replied = OUTGOING.has(e.author) && isValidReply(e, rule, b.at);
+        replied = OUTGOING.has(e.author) && isValidReply(e, rule, b);
       }
       if (!replied) return 0;
     }

@@ -58,6 +58,12 @@ export interface ChatEvent {
    * time lies in `[at, atLatest]`. Absent means `at` is exact.
    */
   atLatest?: number;
+  /**
+   * How finely the page showed `at`, in ms, when coarser than a second: 60000 for a stamp with minutes only
+   * (`10:00`). Absent: to the second (or finer). The 0-second rule needs both times to the second (engine
+   * `isValidReply`).
+   */
+  atPrecisionMs?: number;
   /** When the extension saw it, epoch ms. */
   observedAt: number;
   /**

@@ -23,7 +23,7 @@ const RELATIVE = /昨天|前天|星期|周[一二三四五六日天]|刚刚|分�
 /** A divider that names its day relatively: today, yesterday, the day before (resolvable with a clock). */
 const RELATIVE_DAY = /^(今天|昨天|前天)/;
 /** A stamp that resolves to a time earlier than this before the previous one is not trusted (day rollover?). */
-const BACKWARDS_SLACK_MS = 60_000;
+export const BACKWARDS_SLACK_MS = 60_000;
 /**
  * A dateless time up to this much later than the caller's clock is still today's: the page's clock (the platform's
  * server) may run ahead of the PC's, and a message that just arrived is not yesterday's.
@@ -31,9 +31,22 @@ const BACKWARDS_SLACK_MS = 60_000;
 export const FUTURE_SLACK_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
 
+/** A bare time of the open run (`ThreadClock.settle`): its time of day, and who wants its settled time. */
+interface RunStamp {
+  h: number;
+  mi: number;
+  s: number;
+  onDated: ((at: number | null) => void) | undefined;
+}
+
 function chinaMs(y: number, mo: number, d: number, h: number, mi: number, s: number): number | null {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
   return Date.UTC(y, mo - 1, d, h, mi, s) - 8 * 3600_000;
+}
+
+/** The first millisecond of a China calendar day. */
+function dayStart(d: { y: number; m: number; d: number }): number {
+  return Date.UTC(d.y, d.m - 1, d.d) - 8 * 3600_000;
 }
 
 /** The China calendar day of `ms`. */
@@ -54,12 +67,37 @@ export function latestAt(h: number, mi: number, s: number, now: number): number 
 }
 
 /**
+ * Times of day (China) of a run of bare stamps in page order, dated backwards from the last: the last is the latest
+ * not after `limit`; walking up, a time later than the one below it (by more than BACKWARDS_SLACK_MS) is on the day
+ * before (yesterday's 09:00, 09:05, then 23:00, read at 10:00: all yesterday's). Null for an impossible time.
+ */
+export function datedBackwards(run: readonly { h: number; mi: number; s: number }[], limit: number): (number | null)[] {
+  let below: number | null = null;
+  const dated: (number | null)[] = [];
+  for (let i = run.length - 1; i >= 0; i--) {
+    const r = run[i]!;
+    const ref = below ?? limit;
+    const day = chinaDay(ref);
+    let at = chinaMs(day.y, day.m, day.d, r.h, r.mi, r.s);
+    if (at !== null && at > ref + (below === null ? 0 : BACKWARDS_SLACK_MS)) at -= DAY_MS;
+    dated[i] = at;
+    if (at !== null) below = at;
+  }
+  return dated;
+}
+
+/**
  * Reads a thread's time stamps in page order (China local time). Full stamps (`2026-09-08 17:12:14`,
  * `2026年09月08日 17:12`) give a time and set the current date; a date-only separator sets the date;
  * partial stamps (`09-08 17:12:14` without a year, bare `17:12:14`) resolve only against a date seen
  * before them in the same thread, or, when the caller gives its clock (`now`, epoch ms), against today in
  * China: a month-day later than today's is last year's, a bare time later than now (+ FUTURE_SLACK_MS) is
- * yesterday's. A separator that names its day relatively (今天 / 昨天 / 前天) dates what follows against the clock;
+ * yesterday's. A run of bare times with no date above them (a thread read when the tab opens) is dated backwards from
+its last stamp once the run ends (`settle`, or the next dated separator or stamp): the last is the latest time not
+after now (+ FUTURE_SLACK_MS), or not after the dated stamp that ends the run; walking up, a time later than the one
+below it is on the day before (yesterday's 09:00, 09:05, then a buyer's 23:00 still waiting, read at 10:00 today).
+Until then `read` gives each such time its own latest date; `onDated` callbacks get the settled one. A separator
+that names its day relatively (今天 / 昨天 / 前天) dates what follows against the clock;
  * one that cannot be dated (星期三, or no clock) leaves what follows undated until the next date. Relative message
  * stamps (昨天 …) and anything that would run backwards give null. Messages that arrive live (`arrive`) are read
  * against their arrival time, not the date the thread had reached. Reads no clock of its own: pure.
@@ -76,6 +114,8 @@ export class ThreadClock {
   /** Stamps arrive live (`arrive`): a bare time is read against the clock unless a separator or full stamp dated it. */
   private live = false;
   private last: number | null = null;
+  /** The open run of bare times read against the clock with no date above them, in page order (see the class doc). */
+  private run: RunStamp[] = [];
 
   /** `now`: the caller's clock (see `arrive` for a thread continued later). */
   constructor(public now?: number) {}
@@ -86,6 +126,7 @@ export class ThreadClock {
    * overnight); a dated separator among them dates what follows it as usual.
    */
   arrive(now: number): void {
+    this.settle();
     this.now = now;
     this.date = null;
     this.undated = false;
@@ -99,15 +140,17 @@ export class ThreadClock {
     if (rel && this.now !== undefined) {
       const back = rel[1] === '今天' ? 0 : rel[1] === '昨天' ? 1 : 2;
       const day = chinaDay(this.now - back * DAY_MS);
+      const t = TIME.exec(s);
+      const at = t ? chinaMs(day.y, day.m, day.d, Number(t[1]), Number(t[2]), Number(t[3] ?? 0)) : null;
+      this.settle(at === null ? dayStart(day) : at + BACKWARDS_SLACK_MS);
       this.date = day;
       this.guessed = false;
       this.undated = false;
-      const t = TIME.exec(s);
-      if (!t) return null;
-      return this.accept(chinaMs(day.y, day.m, day.d, Number(t[1]), Number(t[2]), Number(t[3] ?? 0)), day);
+      return t ? this.accept(at, day) : null;
     }
     if (rel || (!DATE.test(s) && RELATIVE.test(s))) {
       // 星期三 / 昨天 without a clock: the day is not known; what follows is not dated by an older date.
+      this.settle();
       this.date = null;
       this.undated = true;
       return null;
@@ -115,8 +158,12 @@ export class ThreadClock {
     return this.read(s);
   }
 
-  /** Epoch ms for the stamp text, or null when it does not resolve. Updates the thread's date context. */
-  read(raw: string): number | null {
+  /**
+   * Epoch ms for the stamp text, or null when it does not resolve. Updates the thread's date context. A bare time
+   * that joins the open run gets its own latest date here; `onDated` is called with its settled time when the run
+   * is dated (`settle`).
+   */
+  read(raw: string, onDated?: (at: number | null) => void): number | null {
     const s = raw.replace(/\s+/g, ' ').trim();
     if (!s) return null;
     const date = DATE.exec(s);
@@ -125,10 +172,11 @@ export class ThreadClock {
       const m = Number(date[2]);
       const d = Number(date[3]);
       if (chinaMs(y, m, d, 0, 0, 0) === null) return null;
+      const full = parseChinaStamp(s);
+      this.settle(full === null ? dayStart({ y, m, d }) : full + BACKWARDS_SLACK_MS);
       this.date = { y, m, d };
       this.guessed = false;
       this.undated = false;
-      const full = parseChinaStamp(s);
       if (full !== null) this.last = full;
       return full;
     }
@@ -148,7 +196,9 @@ export class ThreadClock {
         const today = chinaDay(this.now);
         y = m > today.m || (m === today.m && d > today.d) ? today.y - 1 : today.y;
       } else return null;
-      return this.accept(chinaMs(y, m, d, h, mi, sec), { y, m, d });
+      const at = chinaMs(y, m, d, h, mi, sec);
+      if (at !== null) this.settle(at + BACKWARDS_SLACK_MS);
+      return this.accept(at, { y, m, d });
     }
     const t = TIME.exec(s);
     if (t) {
@@ -161,18 +211,45 @@ export class ThreadClock {
           if (this.now !== undefined && next <= this.now + FUTURE_SLACK_MS)
             return this.accept(next, chinaDay(next), true);
         }
-        // Never after the clock under a guessed date: the guess was a day late (yesterday's 09:00, 09:05, then 23:00
-        // read at 10:00), and the stamps already read cannot be moved back: not trusted. (Reading a tab-open thread
-        // backwards from its last stamp would date them all; not done.)
+        // Never after the clock under a guessed date (a read continued after the run was settled, with no arrival
+        // time): the stamps already read cannot be moved back: not trusted.
         if (this.guessed && at !== null && this.now !== undefined && at > this.now + FUTURE_SLACK_MS) return null;
         return this.accept(at, this.date, this.guessed);
       }
       if (this.now === undefined || this.undated) return null;
       const at = latestAt(h, mi, sec, this.now);
+      if (at === null) return null;
       // Live, each message's time is read against its arrival (one just before midnight, the next just after).
-      return at === null ? null : this.accept(at, this.live ? null : chinaDay(at), true);
+      if (this.live) return this.accept(at, null, true);
+      // Read when the tab opens: dated with the rest of the run, backwards from its last stamp (`settle`).
+      this.run.push({ h, mi, s: sec, onDated });
+      return at;
     }
     return null;
+  }
+
+  /**
+   * Dates the open run of bare times (`datedBackwards`): its last stamp is not after `bound` (set by the dated stamp
+   * that ends the run: its time + BACKWARDS_SLACK_MS, or the start of its day for a date alone, what is above the
+   * first divider of a day being on an earlier one) nor after now + FUTURE_SLACK_MS. What follows the run is read
+   * under its last stamp's date (a guessed one). Called by the reader when a read ends, and here when a dated stamp
+   * ends the run or messages start arriving live.
+   */
+  settle(bound?: number): void {
+    const run = this.run;
+    if (!run.length || this.now === undefined) return;
+    this.run = [];
+    const dated = datedBackwards(run, Math.min(this.now + FUTURE_SLACK_MS, bound ?? Infinity));
+    let last: number | null = null;
+    run.forEach((r, i) => {
+      r.onDated?.(dated[i] ?? null);
+      last = dated[i] ?? last;
+    });
+    if (last !== null) {
+      this.last = last;
+      this.date = chinaDay(last);
+      this.guessed = true;
+    }
   }
 
   /** `date`: the date this stamp gives what follows (null: none); `guessed`: read against the clock only. */
@@ -186,6 +263,15 @@ export class ThreadClock {
     }
     return at;
   }
+}
+
+/**
+ * How finely a stamp shows its time when coarser than a second: 60000 for hours and minutes only (`10:00`,
+ * `2026-12-06 10:00`); undefined with seconds (`10:00:05`) or no time of day.
+ */
+export function stampPrecisionMs(s: string): number | undefined {
+  const t = /(?<![\d:])\d{1,2}:\d{2}(:\d{2})?(?![\d:])/.exec(s);
+  return t && !t[1] ? 60_000 : undefined;
 }
 
 /** Text that is nothing but a date/time stamp (a time separator row, not a message): `17:12`, `昨天`, `星期三 09:10`. */
@@ -241,6 +327,8 @@ export class StampedThread {
   readonly clock: ThreadClock;
   private readonly ids = new MessageIds();
   private lastStamp = '';
+  /** The last stamp's message slot, until the message is made (`stamp` → `message`). */
+  private pending: { message?: ExtractedMessage } | null = null;
 
   constructor(now?: number) {
     this.clock = new ThreadClock(now);
@@ -253,15 +341,41 @@ export class StampedThread {
     this.lastStamp = s;
   }
 
-  /** A message's own stamp ('' when it shows none): its time, or null. */
+  /**
+   * A message's own stamp ('' when it shows none): its time, or null. A bare time read with no date above it may
+   * be dated again when its run is settled (`settle`): the message made next (`message`) gets the settled time.
+   */
   stamp(s: string): number | null {
+    this.pending = null;
     if (!s) return null;
-    const at = this.clock.read(s);
+    const slot: { message?: ExtractedMessage } = {};
+    const at = this.clock.read(s, (settled) => {
+      if (slot.message) {
+        slot.message.at = settled;
+        slot.message.timeSource = settled === null ? null : 'stamp';
+      }
+    });
+    this.pending = slot;
     this.lastStamp = s;
     return at;
   }
 
   message(pageId: string | null, author: Author, at: number | null, body: string, marker?: Marker): ExtractedMessage {
-    return stampedMessage(this.ids.id(pageId, author, this.lastStamp, body), author, at, body, marker);
+    const m = stampedMessage(this.ids.id(pageId, author, this.lastStamp, body), author, at, body, marker);
+    if (this.pending) this.pending.message = m;
+    this.pending = null;
+    return m;
+  }
+
+  /** The end of a read: the bare times read with no date above them are dated (`ThreadClock.settle`). */
+  settle(): void {
+    this.pending = null;
+    this.clock.settle();
+  }
+
+  /** Messages read from now on arrived live at `now` (`ThreadClock.arrive`). */
+  arrive(now: number): void {
+    this.pending = null;
+    this.clock.arrive(now);
   }
 }

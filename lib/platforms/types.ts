@@ -11,6 +11,8 @@ export interface ExtractedMessage {
   /** Message time from the page (id or stamp), or null when the page shows none. */
   at: number | null;
   timeSource: Exclude<TimeSource, 'observed'> | null;
+  /** How finely the page showed `at` when coarser than a second (`ChatEvent.atPrecisionMs`: 60000, minutes only). */
+  atPrecisionMs?: number;
   text: string;
   marker?: Marker;
 }
@@ -148,6 +150,7 @@ export function sameMessage(a: ExtractedMessage | undefined, b: ExtractedMessage
     a.author === b.author &&
     a.at === b.at &&
     a.timeSource === b.timeSource &&
+    a.atPrecisionMs === b.atPrecisionMs &&
     a.text === b.text &&
     a.marker === b.marker
   );

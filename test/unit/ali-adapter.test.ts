@@ -247,6 +247,43 @@ describe('1688 / Taobao web Wangwang adapter', () => {
     expect(under('2026-12-01')).toBe(cn(12, 1, 10, 0, 0));
   });
 
+  it('bare times with no divider above are dated backwards from the last: yesterday’s buyer at 23:00 still waits', () => {
+    const item = (nick: string, time: string, body: string, self = false) =>
+      `<div class="message-item${self ? ' self' : ''}"><span class="nick">${nick}</span><span class="time">${time}</span><div class="content"><pre>${body}</pre></div></div>`;
+    const page = (
+      ...items: string[]
+    ) => `<div class="ww_conversation"><div class="ww_user_panel"><div><div></div><div>优品店:小王</div></div></div>
+  <div class="conversation-list"><div class="conversation-item active"><div class="name">采购商小李</div><div class="time">23:00</div><div class="desc">发货了吗</div></div></div></div>
+  <div class="ww_message">${items.join('')}</div>
+  <div class="ww_input"><pre class="edit" contenteditable="true"></pre></div>`;
+    const now = cn(12, 6, 10, 0, 0);
+    const times = (html: string) => extractAli(load(html), undefined, now).thread!.messages.map((m) => m.at);
+    for (const [a, b, c] of [
+      ['09:00:00', '09:05:00', '23:00:00'],
+      ['09:00', '09:05', '23:00'],
+    ] as const) {
+      expect(
+        times(
+          page(item('采购商小李', a, '在吗'), item('优品店:小王', b, '在的', true), item('采购商小李', c, '发货了吗')),
+        ),
+        a,
+      ).toEqual([cn(12, 5, 9, 0, 0), cn(12, 5, 9, 5, 0), cn(12, 5, 23, 0, 0)]);
+    }
+    // A divider ends the run (what is above it is on an earlier day) and dates what follows; a full stamp bounds it.
+    expect(
+      times(
+        page(
+          item('采购商小李', '23:00:00', '在吗'),
+          '<div class="message-time-divider">今天</div>',
+          item('采购商小李', '09:00:00', '发货了吗'),
+        ),
+      ),
+    ).toEqual([cn(12, 5, 23, 0, 0), cn(12, 6, 9, 0, 0)]);
+    expect(
+      times(page(item('采购商小李', '23:00:00', '在吗'), item('采购商小李', '2026-12-05 23:10:00', '发货了吗'))),
+    ).toEqual([cn(12, 5, 23, 0, 0), cn(12, 5, 23, 10, 0)]);
+  });
+
   it('end to end: that buyer, unanswered since 10:00:00 when the tab opens at 10:01, is breached at 10:05', () => {
     const page = `<div class="ww_conversation"><div class="ww_user_panel"><div><div></div><div>优品店:小王</div></div></div>
   <div class="conversation-list"><div class="conversation-item active"><div class="name">采购商小李</div><div class="time">10:00</div><div class="desc">有现货吗</div></div></div></div>
@@ -264,6 +301,43 @@ describe('1688 / Taobao web Wangwang adapter', () => {
       alertLeadSec: 60,
     });
     expect(out.clocks).toMatchObject([{ buyer: '采购商小李', status: 'breached', startedAt: cn(12, 3, 10, 0, 0) }]);
+  });
+
+  it('minute-only stamps: a reply shown in the same minute as the question is no 0-second reply (no false breach)', () => {
+    const page = (
+      q: string,
+      r: string,
+    ) => `<div class="ww_conversation"><div class="ww_user_panel"><div><div></div><div>优品店:小王</div></div></div>
+  <div class="conversation-list"><div class="conversation-item active"><div class="name">采购商小李</div><div class="time">10:00</div><div class="desc">有现货吗</div></div></div></div>
+  <div class="ww_message"><div class="message-item"><span class="nick">采购商小李</span><span class="time">${q}</span><div class="content"><pre>有现货吗</pre></div></div><div class="message-item self"><span class="nick">优品店:小王</span><span class="time">${r}</span><div class="content"><pre>有的亲</pre></div></div></div>
+  <div class="ww_input"><pre class="edit" contenteditable="true"></pre></div>`;
+    const opened = cn(12, 3, 10, 1, 0);
+    const now = cn(12, 3, 10, 5, 0);
+    const read = (q: string, r: string) => extractAli(load(page(q, r)), undefined, opened);
+    expect(read('10:00', '10:00').thread!.messages).toMatchObject([
+      { author: 'buyer', at: cn(12, 3, 10, 0, 0), atPrecisionMs: 60_000 },
+      { author: 'human', at: cn(12, 3, 10, 0, 0), atPrecisionMs: 60_000 },
+    ]);
+    expect(read('2026-12-03 10:00', '10:00:05').thread!.messages.map((m) => m.atPrecisionMs)).toEqual([
+      60_000,
+      undefined,
+    ]);
+    const status = (q: string, r: string) => {
+      const events = new EventLedger('taobao').events({ kind: 'whole', page: read(q, r) }, 'shop', opened);
+      const out = evaluate({
+        events,
+        coverage: [{ platform: 'taobao', account: 'shop', from: opened, to: now }],
+        rules: DEFAULT_RULES,
+        now,
+        alertLeadSec: 60,
+      });
+      return out.clocks.find((c) => c.buyer === '采购商小李')?.status;
+    };
+    // Answered within the minute: the clock stopped (it was voided as a 0-second reply: breached at 10:05).
+    expect(status('10:00', '10:00')).not.toBe('breached');
+    expect(status('10:00:00', '10:00')).not.toBe('breached');
+    // Both to the second and the same second: still an automatic answer, the clock runs on.
+    expect(status('10:00:00', '10:00:00')).toBe('breached');
   });
 
   it('the open conversation’s row shows its wait too (an unread row with a relative time)', () => {

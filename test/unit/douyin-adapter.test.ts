@@ -291,6 +291,79 @@ describe('Douyin adapter', () => {
     }
   });
 
+  it('at tab-open, bare times with no full stamp above are dated backwards from the last, not after the clock', () => {
+    const at = (t: string) => parseChinaStamp(t)!;
+    const bubble = (id: string, side: 'NotMe' | 'IsMe', stamp: string, body: string) =>
+      `<div data-qa-id="qa-message-warpper" class="wrap-uR51"><div data-id="${id}" style="display: flex; flex-direction: ${side === 'NotMe' ? 'row' : 'row-reverse'};"><div class="col-9Kd"><div class="O4UWWFoQxgMq4AWHMq25">${stamp}</div><div class="iD7SHBvMhm4OhfCsBGr1 leaveMessage message${side}"><pre><span>${body}</span></pre></div></div></div></div>`;
+    const divider = (s: string) =>
+      `<div data-qa-id="qa-message-warpper" class="wrap-uR51"><div class="BqNO6cexAGBsZgUmEzIE"><span class="rcHPT4n3TlQD0Nu4sSiv">${s}</span></div></div>`;
+    const lines = fixture.split('\n');
+    const first = lines.findIndex((l) => l.includes('data-qa-id="qa-message-warpper"'));
+    const page = (...rows: string[]) =>
+      load(
+        [
+          ...lines.slice(0, first),
+          rows.join(''),
+          ...lines.slice(first).filter((l) => !l.includes('data-qa-id="qa-message-warpper"')),
+        ].join('\n'),
+      );
+    const times = (doc: Document, now?: number) =>
+      extractDouyin(doc, undefined, now).thread!.messages.map((m) => [m.id, m.at, m.timeSource]);
+    const now = at('2026-12-06 10:00:00');
+    // Yesterday's 09:00 and 09:05, then the buyer's 23:00 still waiting; seconds or minutes only.
+    for (const [a, b, c] of [
+      ['09:00:00', '09:05:00', '23:00:00'],
+      ['09:00', '09:05', '23:00'],
+    ] as const) {
+      const doc = () =>
+        page(bubble('b1', 'NotMe', a, '在吗'), bubble('s1', 'IsMe', b, '在的'), bubble('b2', 'NotMe', c, '发货了吗'));
+      expect(times(doc(), now), a).toEqual([
+        ['b1', at('2026-12-05 09:00:00'), 'stamp'],
+        ['s1', at('2026-12-05 09:05:00'), 'stamp'],
+        ['b2', at('2026-12-05 23:00:00'), 'stamp'],
+      ]);
+      // No clock: no date, as before.
+      expect(times(doc()).map(([, t]) => t)).toEqual([null, null, null]);
+    }
+    // The last is the latest not after now + 5 min; a bare divider dates the message below it; a full stamp below
+    // the run bounds it and dates what follows it.
+    expect(
+      times(
+        page(
+          divider('23:00'),
+          bubble('b1', 'NotMe', '', '在吗'),
+          bubble('b2', 'NotMe', '10:04:00', '人呢'),
+          divider('2026-12-06 10:04:30'),
+          bubble('b3', 'NotMe', '10:04:40', '还在吗'),
+        ),
+        now,
+      ),
+    ).toEqual([
+      ['b1', at('2026-12-05 23:00:00'), 'stamp'],
+      ['b2', at('2026-12-06 10:04:00'), 'stamp'],
+      ['b3', at('2026-12-06 10:04:40'), 'stamp'],
+    ]);
+    expect(times(page(bubble('b1', 'NotMe', '10:06:00', '在吗')), now)).toEqual([
+      ['b1', at('2026-12-05 10:06:00'), 'stamp'],
+    ]);
+    // A message appended later is dated by its arrival; the run read before keeps its dates.
+    const doc = page(bubble('b1', 'NotMe', '09:00:00', '在吗'), bubble('b2', 'NotMe', '23:00:00', '发货了吗'));
+    const x = extractDouyin(doc, undefined, now);
+    const box = liveOf(x)!.thread!.in;
+    box.insertAdjacentHTML('beforeend', bubble('b3', 'NotMe', '10:00:30', '人呢'));
+    expect(liveOf(x)!.thread!.append([box.lastElementChild!], at('2026-12-06 10:00:31'))).toMatchObject([
+      { id: 'b3', at: at('2026-12-06 10:00:30') },
+    ]);
+    expect(x.thread!.messages.map((m) => m.at)).toEqual([at('2026-12-05 09:00:00'), at('2026-12-05 23:00:00')]);
+    // A change inside a message dated by the run that keeps its stamp: re-read, it keeps its date (not undated).
+    const stamp = [...doc.querySelectorAll('div')].find((d) => d.textContent === '23:00:00')!;
+    stamp.classList.add('seen');
+    expect(liveOf(x)!.thread!.reread!([stamp], at('2026-12-06 10:01:00'))).toEqual([]);
+    // Its stamp edited: the run's dates could all move: read whole.
+    stamp.textContent = '22:00:00';
+    expect(liveOf(x)!.thread!.reread!([stamp], at('2026-12-06 10:01:00'))).toBeNull();
+  });
+
   it('an earlier message read again after a live arrival keeps the date it was read with', () => {
     const at = (t: string) => parseChinaStamp(t)!;
     const doc = new DOMParser().parseFromString(fixture, 'text/html');

@@ -117,6 +117,59 @@ describe('Taobao rounds (platform-rules.md §4)', () => {
     expect(unitsOf(run(zero, { coverage: cov }).units, 'taobao.ww3min').map((u) => u.result)).toEqual(['fail']);
   });
 
+  it('a page that shows minutes only: a reply in the same minute counts (the 0-second rule needs seconds on both)', () => {
+    // platform-rules.md §1: "not 0-second replies". `10:00` for question and reply gives both the same ms; the
+    // reply may have come 59 s later: not proven automatic, so it counts (no false breach).
+    const minute = (e: ChatEvent): ChatEvent => ({ ...e, atPrecisionMs: 60_000 });
+    const cases: [string, ChatEvent[], string[]][] = [
+      [
+        'both minute-only',
+        [minute(ev('taobao', 'm1', 'buyer', t('10:00:00'))), minute(ev('taobao', 'm1', 'human', t('10:00:00')))],
+        ['pass'],
+      ],
+      [
+        'question minute-only',
+        [minute(ev('taobao', 'm2', 'buyer', t('10:00:00'))), ev('taobao', 'm2', 'human', t('10:00:00'))],
+        ['pass'],
+      ],
+      [
+        'reply minute-only',
+        [ev('taobao', 'm3', 'buyer', t('10:00:00')), minute(ev('taobao', 'm3', 'human', t('10:00:00')))],
+        ['pass'],
+      ],
+      // Both to the second, the same second: still void (the reply at 10:20 is the one that counts: > 180 s).
+      [
+        'both to the second',
+        [
+          ev('taobao', 'm4', 'buyer', t('10:00:00')),
+          ev('taobao', 'm4', 'human', t('10:00:00') + 500),
+          ev('taobao', 'm4', 'human', t('10:20:00')),
+        ],
+        ['fail'],
+      ],
+      // A precision of a second is to the second.
+      [
+        '1000 ms',
+        [
+          { ...ev('taobao', 'm5', 'buyer', t('10:00:00')), atPrecisionMs: 1000 },
+          ev('taobao', 'm5', 'human', t('10:00:00')),
+          ev('taobao', 'm5', 'human', t('10:20:00')),
+        ],
+        ['fail'],
+      ],
+    ];
+    for (const [what, events, want] of cases) {
+      const units = unitsOf(run(events, { coverage: cov }).units, 'taobao.ww3min');
+      expect(
+        units.map((u) => u.result),
+        what,
+      ).toEqual(want);
+    }
+    // The clock stops too: no breach shown for the minute-only conversation.
+    const out = run(cases[0]![1], { coverage: cov, now: t('10:10:00') });
+    expect(out.clocks.find((c) => c.buyer === 'm1')?.status).not.toBe('breached');
+  });
+
   it('capped average: each round capped at 600 s, unreplied counts 600 s', () => {
     const events = [
       ev('taobao', 'b4', 'buyer', t('13:00:00')),

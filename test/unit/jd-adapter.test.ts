@@ -318,6 +318,58 @@ describe('JD adapter', () => {
     }
   });
 
+  it('a tab-open thread of bare times only is dated backwards from its last: yesterday’s buyer at 23:00 still waits', () => {
+    const msg = (side: string, id: string, stamp: string, body: string) =>
+      `<div class="message"><div class="message_${side}" id="${id}"><span class="message__time_str">${stamp}</span><div class="message__content"><div class="message__text">${body}</div></div></div></div>`;
+    const divider = (s: string) =>
+      `<div class="message"><div class="message_center"><span class="message__time_str">${s}</span></div></div>`;
+    const page = (...rows: string[]) =>
+      load(`<div class="chat-head-name"><span>小鱼儿</span></div><div id="t-chat-scroll">${rows.join('')}</div>`);
+    const times = (doc: Document, now: number) =>
+      extractJd(doc, undefined, now).thread!.messages.map((m) => [m.id, m.at, m.timeSource]);
+    const now = at('2026-12-06 10:00:00');
+    for (const [a, b, c] of [
+      ['09:00:00', '09:05:00', '23:00:00'],
+      ['09:00', '09:05', '23:00'], // minutes only
+    ] as const) {
+      const doc = page(
+        msg('left', 'm-1', a, '在吗'),
+        msg('right', 'm-2', b, '在的'),
+        msg('left', 'm-3', c, '发货了吗'),
+      );
+      expect(times(doc, now), a).toEqual([
+        ['m-1', at('2026-12-05 09:00:00'), 'stamp'],
+        ['m-2', at('2026-12-05 09:05:00'), 'stamp'],
+        ['m-3', at('2026-12-05 23:00:00'), 'stamp'],
+      ]);
+    }
+    // A stamp-only row in the run counts as one of its stamps; a 今天 divider dates what follows as today.
+    const doc = page(
+      divider('09:00'),
+      msg('left', 'm-1', '09:00:10', '在吗'),
+      msg('left', 'm-3', '23:00:00', '发货了吗'),
+      divider('今天'),
+      msg('left', 'm-4', '08:00:00', '还在吗'),
+    );
+    expect(times(doc, now)).toEqual([
+      ['m-1', at('2026-12-05 09:00:10'), 'stamp'],
+      ['m-3', at('2026-12-05 23:00:00'), 'stamp'],
+      ['m-4', at('2026-12-06 08:00:00'), 'stamp'],
+    ]);
+    // Live: a message appended later is dated against its arrival, after the run was dated.
+    const x = extractJd(
+      page(msg('left', 'm-1', '09:00:00', '在吗'), msg('left', 'm-3', '23:00:00', '发货了吗')),
+      undefined,
+      now,
+    );
+    const box = liveOf(x)!.thread!.in;
+    box.insertAdjacentHTML('beforeend', msg('left', 'm-5', '10:00:30', '人呢'));
+    expect(liveOf(x)!.thread!.append([box.lastElementChild!], at('2026-12-06 10:00:31'))).toMatchObject([
+      { id: 'm-5', at: at('2026-12-06 10:00:30') },
+    ]);
+    expect(x.thread!.messages.map((m) => m.at)).toEqual([at('2026-12-05 09:00:00'), at('2026-12-05 23:00:00')]);
+  });
+
   it('an empty bubble (avatar only) is not a message', () => {
     for (const html of [
       '<div id="t-chat-scroll"><div class="message"><div class="message_left"><div class="message__avatar">小</div><div class="message__content"></div></div></div></div>',
@@ -353,35 +405,107 @@ describe('thread time stamps', () => {
     expect(new ThreadClock(at('2027-01-01 00:01:00')).read('23:59:00')).toBe(at('2026-12-31 23:59:00'));
   });
 
-  it('a date read off the clock does not pin later bare times: the backlog of this morning (or past midnight) is today', () => {
+  /** Reads the stamps in order with `c`, then settles its run: each stamp's final time (settled, or as read). */
+  const readAll = (c: ThreadClock, stamps: readonly string[]) => {
+    const got = stamps.map((s) => {
+      const slot: { at: number | null } = { at: null };
+      slot.at = c.read(s, (settled) => (slot.at = settled));
+      return slot;
+    });
+    c.settle();
+    return got.map((g) => g.at);
+  };
+
+  it('a run of bare times with no date above it is dated backwards from its last stamp, not after the clock', () => {
+    const now = at('2026-12-06 10:00:00');
     // Yesterday afternoon, then this morning, no divider; the tab opens at 10:00 (outsider review probe).
-    const c = new ThreadClock(at('2026-12-06 10:00:00'));
-    expect(['15:00:00', '15:01:00', '09:00:00'].map((s) => c.read(s))).toEqual([
+    expect(readAll(new ThreadClock(now), ['15:00:00', '15:01:00', '09:00:00'])).toEqual([
       at('2026-12-05 15:00:00'),
       at('2026-12-05 15:01:00'),
       at('2026-12-06 09:00:00'),
     ]);
     // Across midnight, the tab opened at 00:03.
-    const m = new ThreadClock(at('2026-12-06 00:03:00'));
-    expect(['23:50:00', '23:52:00', '00:01:00'].map((s) => m.read(s))).toEqual([
+    expect(readAll(new ThreadClock(at('2026-12-06 00:03:00')), ['23:50:00', '23:52:00', '00:01:00'])).toEqual([
       at('2026-12-05 23:50:00'),
       at('2026-12-05 23:52:00'),
       at('2026-12-06 00:01:00'),
     ]);
-    // Never past the clock: a time that runs backwards and would be later than now is not trusted.
-    expect(new ThreadClock(at('2026-12-06 10:00:00')).read('09:00:00')).toBe(at('2026-12-06 09:00:00'));
-    const f = new ThreadClock(at('2026-12-06 10:00:00'));
-    expect(['15:00:00', '11:00:00'].map((s) => f.read(s))).toEqual([at('2026-12-05 15:00:00'), null]);
-    // Never after the clock: yesterday's 09:00 and 09:05 were guessed today's, so 23:00 would be tonight's.
-    const g = new ThreadClock(at('2026-12-06 10:00:00'));
-    expect(['09:00:00', '09:05:00', '23:00:00'].map((s) => g.read(s))).toEqual([
-      at('2026-12-06 09:00:00'),
-      at('2026-12-06 09:05:00'),
+    // Yesterday's 09:00 and 09:05, then the buyer's 23:00 still waiting: all yesterday's (it was null: no clock).
+    expect(readAll(new ThreadClock(now), ['09:00:00', '09:05:00', '23:00:00'])).toEqual([
+      at('2026-12-05 09:00:00'),
+      at('2026-12-05 09:05:00'),
+      at('2026-12-05 23:00:00'),
+    ]);
+    // The same with minutes only, and over two midnights (each step up that goes later is a day earlier).
+    expect(readAll(new ThreadClock(now), ['09:00', '23:00', '08:00', '22:00'])).toEqual([
+      at('2026-12-04 09:00:00'),
+      at('2026-12-04 23:00:00'),
+      at('2026-12-05 08:00:00'),
+      at('2026-12-05 22:00:00'),
+    ]);
+    // The last is the latest not after now + 5 min; a few seconds out of order is the same day.
+    expect(readAll(new ThreadClock(now), ['10:03:05', '10:03:00'])).toEqual([
+      at('2026-12-06 10:03:05'),
+      at('2026-12-06 10:03:00'),
+    ]);
+    expect(readAll(new ThreadClock(now), ['10:06:00'])).toEqual([at('2026-12-05 10:06:00')]);
+    // An impossible time dates nothing and does not break the run.
+    expect(readAll(new ThreadClock(now), ['23:00:00', '25:00:00', '09:00:00'])).toEqual([
+      at('2026-12-05 23:00:00'),
       null,
+      at('2026-12-06 09:00:00'),
     ]);
     // A date the page gave does pin: running backwards under it is not trusted (as before).
-    const d = new ThreadClock(at('2026-12-06 10:00:00'));
-    expect(['2026-12-05 15:00:00', '09:00:00'].map((s) => d.read(s))).toEqual([at('2026-12-05 15:00:00'), null]);
+    expect(readAll(new ThreadClock(now), ['2026-12-05 15:00:00', '09:00:00'])).toEqual([
+      at('2026-12-05 15:00:00'),
+      null,
+    ]);
+  });
+
+  it('a dated divider or stamp ends the run: the run is not after it, what follows is dated by it', () => {
+    const now = at('2026-12-06 10:00:00');
+    const run = (divider: string, ...rest: string[]) => {
+      const c = new ThreadClock(now);
+      const got = [c.read('23:00:00', (s) => (got[0] = s)), c.read('23:30:00', (s) => (got[1] = s))];
+      c.separator(divider);
+      got.push(...readAll(c, rest));
+      return got;
+    };
+    for (const divider of ['今天', '2026-12-06', '2026年12月06日']) {
+      expect(run(divider, '09:00:00'), divider).toEqual([
+        at('2026-12-05 23:00:00'),
+        at('2026-12-05 23:30:00'),
+        at('2026-12-06 09:00:00'),
+      ]);
+    }
+    expect(run('今天 08:59', '09:00:00')).toEqual([
+      at('2026-12-05 23:00:00'),
+      at('2026-12-05 23:30:00'),
+      at('2026-12-06 09:00:00'),
+    ]);
+    // Above 昨天's divider: the day before yesterday at the latest.
+    expect(run('昨天', '09:00:00')).toEqual([
+      at('2026-12-04 23:00:00'),
+      at('2026-12-04 23:30:00'),
+      at('2026-12-05 09:00:00'),
+    ]);
+    // A full stamp on a message ends it too.
+    const c = new ThreadClock(now);
+    const got = readAll(c, ['23:00:00', '2026-12-06 09:00:00', '09:30:00']);
+    expect(got).toEqual([at('2026-12-05 23:00:00'), at('2026-12-06 09:00:00'), at('2026-12-06 09:30:00')]);
+  });
+
+  it('without a clock a bare run stays undated; a live arrival settles the run read before it', () => {
+    expect(readAll(new ThreadClock(), ['09:00:00', '23:00:00'])).toEqual([null, null]);
+    const c = new ThreadClock(at('2026-12-06 10:00:00'));
+    const got: (number | null)[] = [];
+    got.push(
+      c.read('09:00:00', (s) => (got[0] = s)),
+      c.read('23:00:00', (s) => (got[1] = s)),
+    );
+    c.arrive(at('2026-12-06 10:01:00'));
+    got.push(c.read('10:00:50'));
+    expect(got).toEqual([at('2026-12-05 09:00:00'), at('2026-12-05 23:00:00'), at('2026-12-06 10:00:50')]);
   });
 
   it('messages that arrive live are read against their arrival time, not the date the thread had reached', () => {

@@ -439,6 +439,28 @@ describe('Kuaishou: an unknown message container, stamps without a year', () => 
     });
   });
 
+  it('at tab-open, bare times with no divider are dated backwards from the last: yesterday’s 23:00 still waits', () => {
+    const stamps = [
+      ['09-08 17:12:14', '09:00'],
+      ['09-08 17:12:16', '09:00'],
+      ['09-08 17:12:17', '09:01'],
+      ['09-08 17:13:02', '09:05'],
+      ['09-08 17:14:40', '09:06'],
+      ['09-08 17:20:05', '23:00'],
+    ] as const;
+    let html = fixture.replace(/<div class="ChatMessageList-time">[^<]*<\/div>/, '');
+    for (const [from, to] of stamps) html = html.replace(from, to);
+    const x = extractKuaishou(load(html), undefined, at('2026-12-06 10:00:00'));
+    expect(x.thread!.messages.filter((m) => m.at !== null).map((m) => [m.author, m.at])).toEqual([
+      ['buyer', at('2026-12-05 09:00:00')],
+      ['robot', at('2026-12-05 09:00:00')],
+      ['auto', at('2026-12-05 09:01:00')],
+      ['buyer', at('2026-12-05 09:05:00')],
+      ['human', at('2026-12-05 09:06:00')],
+      ['buyer', at('2026-12-05 23:00:00')],
+    ]);
+  });
+
   it('at tab-open, messages under a 昨天 divider stay yesterday’s; under a weekday they get no date', () => {
     const html = (divider: string) =>
       fixture
@@ -460,9 +482,11 @@ describe('Kuaishou: an unknown message container, stamps without a year', () => 
     const html = UNKNOWN_LIST.replace('09-08 17:12:14', '12-31 23:59:00');
     const x = extractKuaishou(load(html), undefined, at('2027-01-01 00:01:00'));
     expect(x.thread!.messages[1]!.at).toBe(at('2026-12-31 23:59:00'));
-    const bare = UNKNOWN_LIST.replace('09-08 17:12:14', '23:59:00');
+    // (The stamps below it: just after midnight, so that they do not bound it to an earlier day.)
+    const bare = UNKNOWN_LIST.replace('09-08 17:12:14', '23:59:00').replace(/09-08 17:\d\d:(\d\d)/g, '01-01 00:00:$1');
     const y = extractKuaishou(load(bare), undefined, at('2027-01-01 00:01:00'));
     expect(y.thread!.messages[1]!.at).toBe(at('2026-12-31 23:59:00'));
+    expect(y.thread!.messages[2]!.at).toBe(at('2027-01-01 00:00:16'));
   });
 
   it('an open thread whose container cannot be told is missing, never watching', () => {

@@ -108,6 +108,16 @@ describe('the protocol map', () => {
     }
   });
 
+  it('an event keeps how finely its time was shown (atPrecisionMs): a whole number from 1 ms to a day', () => {
+    const minute = { ...ev('pdd', 'b1', 'buyer', t('10:00:00')), atPrecisionMs: 60_000 };
+    const got = parseMessage(events([minute]));
+    expect(got.ok && got.value.type === 'events' && got.value.events[0]!.atPrecisionMs).toBe(60_000);
+    for (const bad of [0, 1.5, -60_000, 86_400_001, '60000'])
+      expect(parseMessage(events([{ ...minute, atPrecisionMs: bad } as unknown as ChatEvent])).ok, String(bad)).toBe(
+        false,
+      );
+  });
+
   it('configuration writes, imports, purge and team import come only from extension pages', () => {
     for (const type of [
       'settings',

@@ -102,6 +102,16 @@ describe('a message seen again (mergeSighting: ingest and account moves)', () =>
     expect(replaced).toEqual(new Map([[exact.conv, t('09:58:20')]]));
   });
 
+  it('a better-timed copy brings its own precision: a minute-only stamp does not stay with a time to the second', () => {
+    const minute = row('shop', 'r1', t('09:58:00'), { atLatest: t('10:00:50'), atPrecisionMs: 60_000 });
+    const exact = row('shop', 'r1', t('10:00:20'), { observedAt: t('10:01:00') });
+    const merged = mergeSighting(exact, minute, new Map())!;
+    expect(merged.at).toBe(t('10:00:20'));
+    expect(merged.atPrecisionMs).toBeUndefined();
+    const coarse = { ...exact, atPrecisionMs: 60_000 };
+    expect(mergeSighting(coarse, minute, new Map())!.atPrecisionMs).toBe(60_000);
+  });
+
   it('keeps the page order of the sighting whose time of observation it keeps', () => {
     // First seen untimed at place 3; seen again later, exactly timed, at place 0 of another reading.
     const first = row('shop', 'r1', t('09:58:20'), { atLatest: t('10:00:50'), pageOrder: 3 });

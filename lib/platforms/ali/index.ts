@@ -26,7 +26,7 @@ import {
   text,
 } from '../dom';
 import { extractPage, type PageList } from '../page';
-import { chinaDay, latestAt } from '../stamps';
+import { FUTURE_SLACK_MS, chinaDay, datedBackwards, latestAt, stampPrecisionMs } from '../stamps';
 import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
 
 export const ALI_SELECTORS = {
@@ -324,6 +324,28 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
   const ctx: DayContext = { day: null, undated: false, ...(now !== undefined && { now }) };
   const occurrences = new Map<string, number>();
   let lastStampText = '';
+  /**
+   * The tab-open run: messages whose bare time was read against the clock with no divider above (each its own latest
+   * date so far), dated together backwards from the last when the run ends (`settle`): yesterday's 09:00 and 09:05,
+   * then a buyer's 23:00 still waiting, read at 10:00, are all yesterday's (not 09:00 today after 23:00 yesterday).
+   */
+  let run: { h: number; mi: number; s: number; m: ExtractedMessage }[] = [];
+  /** Messages arrive live (`append` with a time): each bare time is read against its arrival alone. */
+  let live = false;
+
+  /** Dates the run: its last is not after `bound` (a divider's day start, a full stamp's time) nor now + 5 min. */
+  function settle(bound = Infinity): void {
+    if (!run.length || ctx.now === undefined) return;
+    const dated = datedBackwards(run, Math.min(ctx.now + FUTURE_SLACK_MS, bound));
+    run.forEach((r, i) => {
+      r.m.at = dated[i] ?? null;
+      if (r.m.at === null) {
+        r.m.timeSource = null;
+        delete r.m.atPrecisionMs;
+      }
+    });
+    run = [];
+  }
 
   function read(items: readonly { el: Element; sep: boolean }[], raw?: RawMessage[]): ExtractedMessage[] {
     const messages: ExtractedMessage[] = [];
@@ -332,6 +354,8 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
         const t = text(el);
         if (t) {
           readDivider(t, ctx);
+          // What is above the first divider of a day is on an earlier one.
+          settle(ctx.day ? Date.UTC(ctx.day.y, ctx.day.mo - 1, ctx.day.d) - 8 * 3600_000 : undefined);
           lastStampText = t;
         }
         continue;
@@ -342,14 +366,24 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
       const author = classify(el, nick, body, account, list);
       const stampText = text(pick(el, S.messageTime));
       const at = readStamp(stampText, ctx);
+      const full = at === null ? null : parseChinaStamp(stampText);
+      if (full !== null) settle(full + 60_000);
+      const bare = TIME_RE.exec(stampText);
+      const inRun = !live && at !== null && full === null && ctx.day === null && bare !== null;
       if (stampText) lastStampText = stampText;
       const key = `${author}|${lastStampText}|${body}`;
       const n = occurrences.get(key) ?? 0;
       occurrences.set(key, n + 1);
       const id = messageId(el) ?? `h${hash(`${key}|${n}`)}`;
-      messages.push({ id, author, at, timeSource: at === null ? null : 'stamp', text: body });
+      const m: ExtractedMessage = { id, author, at, timeSource: at === null ? null : 'stamp', text: body };
+      // A stamp with minutes only: the engine's 0-second rule cannot judge it (isValidReply).
+      const precision = at === null ? undefined : stampPrecisionMs(stampText);
+      if (precision !== undefined) m.atPrecisionMs = precision;
+      if (inRun) run.push({ h: +bare[1]!, mi: +bare[2]!, s: +(bare[3] ?? 0), m });
+      messages.push(m);
       raw?.push({ item: el, nick, author, body });
     }
+    settle();
     return messages;
   }
 
@@ -362,7 +396,11 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
     raw,
     append(added: readonly Node[], at?: number): ExtractedMessage[] | null {
       // Arrived now: bare times resolve against the arrival time, not against a divider of an earlier day.
-      if (at !== undefined) Object.assign(ctx, { day: null, undated: false, now: at });
+      if (at !== undefined) {
+        settle();
+        live = true;
+        Object.assign(ctx, { day: null, undated: false, now: at });
+      }
       const m = pickAllIn(added, S.message, msgs.sel);
       const d = pickAllIn(added, S.dateSeparator, seps.sel);
       return m && d ? read(timeline(m, d)) : null;

@@ -24,7 +24,14 @@ import {
   text,
 } from '../dom';
 import { extractPage, type PageList } from '../page';
-import { FUTURE_SLACK_MS, latestAt, parseDurationSec, stampedMessage } from '../stamps';
+import {
+  BACKWARDS_SLACK_MS,
+  FUTURE_SLACK_MS,
+  datedBackwards,
+  latestAt,
+  parseDurationSec,
+  stampedMessage,
+} from '../stamps';
 import {
   sameMessage,
   type Adapter,
@@ -190,6 +197,41 @@ interface StampContext {
   last: number | null;
   /** Set for messages that arrive live: their dateless stamps are read against this time (see parseThreadStamp). */
   arrived?: number;
+  /**
+   * The caller's clock at a whole read (the tab opens): bare times with no full stamp above them join `run` (each
+   * null when read), and are dated together backwards from the last when the run ends (`settleRun`).
+   */
+  now?: number;
+  run?: BareTime[];
+}
+
+/** A bare time of the open run, and where its settled time goes (the message it stamps). */
+interface BareTime {
+  h: number;
+  mi: number;
+  s: number;
+  set?: (at: number | null) => void;
+}
+
+/** The bare times a wrapper added to the tab-open run, as a key (`WrapperRead.runTimes`). */
+function runKey(...added: (BareTime | undefined)[]): string {
+  return added
+    .filter((b) => b !== undefined)
+    .map((b) => `${b.h}:${b.mi}:${b.s}`)
+    .join(',');
+}
+
+/**
+ * Dates the open run (`StampContext.run`) backwards from its last stamp (`datedBackwards`): its last is not after
+ * `bound` (the full stamp that ends it, + BACKWARDS_SLACK_MS) nor after the clock + FUTURE_SLACK_MS. The run's
+ * stamps keep giving null to the thread's state (`last`, the ids' nearest stamp): only the messages' times change.
+ */
+export function settleRun(ctx: StampContext, bound = Infinity): void {
+  const run = ctx.run;
+  if (!run?.length || ctx.now === undefined) return;
+  ctx.run = [];
+  const dated = datedBackwards(run, Math.min(ctx.now + FUTURE_SLACK_MS, bound));
+  run.forEach((r, i) => r.set?.(dated[i] ?? null));
 }
 
 const MONTH_DAY = /(?:^|\D)(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])/;
@@ -200,14 +242,16 @@ const TIME_ONLY =
 
 /**
  * Parses a stamp as the thread prints it. Full dates via parseChinaStamp. `MM-DD HH:MM` and bare `HH:MM(:SS)` only
- * when an earlier stamp of the thread gave the date (a bare time is never "today" at a full read: extract() has no
- * clock), or, for messages that arrived live (`ctx.arrived`), against their arrival time: the latest date at which
+ * when an earlier stamp of the thread gave the date, or, at a read with the caller's clock (`ctx.now`), a bare time
+ * with no full stamp above it: it joins the tab-open run (null here, dated by settleRun), or, for messages that
+ * arrived live (`ctx.arrived`), against their arrival time: the latest date at which
  * the time is not after it (+ FUTURE_SLACK_MS), never the date the thread had reached (a tab left open overnight).
  * Relative words (昨天, 星期三) give null.
  */
 export function parseThreadStamp(s: string, ctx: StampContext): number | null {
   const full = parseChinaStamp(s);
   if (full !== null) {
+    settleRun(ctx, full + BACKWARDS_SLACK_MS);
     ctx.last = full;
     return full;
   }
@@ -217,7 +261,13 @@ export function parseThreadStamp(s: string, ctx: StampContext): number | null {
     if (t !== null) ctx.last = t;
     return t;
   }
-  if (ctx.last === null) return null;
+  if (ctx.last === null) {
+    // Read when the tab opens, no full stamp above: a bare time joins the run, dated when it ends (settleRun).
+    const hm = ctx.run && ctx.now !== undefined && !MONTH_DAY.test(s) ? BARE_TIME.exec(s) : null;
+    if (hm && +hm[1]! < 24 && +hm[2]! < 60 && (!hm[3] || +hm[3] < 60))
+      ctx.run!.push({ h: +hm[1]!, mi: +hm[2]!, s: hm[3] ? +hm[3] : 0 });
+    return null;
+  }
   const ref = chinaParts(ctx.last);
   let t: number | null = null;
   const md = MONTH_DAY.exec(s);
@@ -374,6 +424,8 @@ interface ReaderState {
    * compared (`sameState`).
    */
   arrived: number | undefined;
+  /** A bare divider's time in the tab-open run, for the next message (not compared either). */
+  dividerRun?: BareTime | undefined;
 }
 
 const sameState = (a: ReaderState, b: ReaderState) =>
@@ -388,15 +440,22 @@ interface WrapperRead {
   index: number;
   dataId: string;
   counted: boolean;
+  /** Its message's time came from the tab-open run (`settleRun`): a re-read keeps it while `runTimes` stay. */
+  settled?: boolean;
+  /** The bare times it added to the tab-open run (`h:mi:s`, joined by commas; '' none). */
+  runTimes?: string;
 }
 
 /** A thread read in page order, continued by append (stamps, dividers and content-hash ids carry over). */
-function threadReader(scope: ParentNode, account: string | null) {
-  const ctx: StampContext = { last: null };
+function threadReader(scope: ParentNode, account: string | null, now: number | undefined) {
+  // With the caller's clock, bare times with no full stamp above them are dated backwards from the last (settleRun).
+  const ctx: StampContext = now === undefined ? { last: null } : { last: null, now, run: [] };
   /** The latest stamp seen (own or divider), for content-hash ids. */
   let nearest: number | null = null;
   /** A time divider's time, given to the next message only (a divider prints the time of what follows). */
   let divider: number | null = null;
+  /** The same for a divider's bare time in the tab-open run (dated when the run is). */
+  let dividerRun: BareTime | undefined;
   const occurrences = new Map<string, number>();
   const ids = new Set<string>();
   /** Every wrapper read (the first read's and appended ones), in order, and what its read started from and gave. */
@@ -404,7 +463,7 @@ function threadReader(scope: ParentNode, account: string | null) {
   const reads: WrapperRead[] = [];
   /** How many messages were read so far (the index of the next one in the thread's messages). */
   let count = 0;
-  const state = (): ReaderState => ({ last: ctx.last, nearest, divider, arrived: ctx.arrived });
+  const state = (): ReaderState => ({ last: ctx.last, nearest, divider, arrived: ctx.arrived, dividerRun });
 
   /** `record`: where what each wrapper's read started from and gave goes (`reads` for the thread's own reads). */
   function read(wrappers: readonly Element[], record: WrapperRead[] = reads): ExtractedMessage[] {
@@ -421,22 +480,34 @@ function threadReader(scope: ParentNode, account: string | null) {
       const bubble = buyerB && shopB ? null : (buyerB ?? shopB);
 
       const timeEl = pick(w, S.messageTime);
+      /** The bare time the last parse added to the tab-open run, if it did. */
+      const joined = (before: number) => (ctx.run && ctx.run.length > before ? ctx.run.at(-1) : undefined);
+      let runAt = ctx.run?.length ?? 0;
       let own: number | null = timeEl ? parseThreadStamp(text(timeEl), ctx) : null;
+      const ownJoined = joined(runAt);
+      let ownRun = ownJoined;
+      let dividerJoined: BareTime | undefined;
 
       let body: string;
+      wr.runTimes = runKey(ownJoined);
       if (bubble) body = bubbleBody(bubble);
       else {
         const dividerEl = pick(w, S.timeDivider);
         const whole = text(w);
         const dividerText = text(dividerEl) || (TIME_ONLY.test(whole) ? whole : '');
         if (dividerText) {
+          runAt = ctx.run?.length ?? 0;
           const t = parseThreadStamp(dividerText, ctx);
+          dividerJoined = joined(runAt);
           if (t !== null) own ??= t;
+          else if (own === null) ownRun ??= dividerJoined;
         }
         body = TIME_ONLY.test(whole) ? '' : textWithout(w, [S.timeDivider, S.messageTime]);
+        wr.runTimes = runKey(ownJoined, dividerJoined);
         if (!body && !kind) {
           // A pure time divider (or an empty row): it dates the next message, it is not one.
           if (own !== null) divider = nearest = own;
+          else if (ownRun) dividerRun = ownRun;
           continue;
         }
       }
@@ -469,7 +540,9 @@ function threadReader(scope: ParentNode, account: string | null) {
 
       let at = own;
       if (at === null && divider !== null) at = divider;
+      const run = at === null ? (ownRun ?? dividerRun) : undefined;
       divider = null;
+      dividerRun = undefined;
       if (own !== null) nearest = own;
       else if (at !== null) nearest = at;
 
@@ -485,7 +558,15 @@ function threadReader(scope: ParentNode, account: string | null) {
       ids.add(id);
       // Only the thread's own reads number its messages (a re-read reads one again in its place).
       if (record === reads) wr.index = count++;
-      out.push(stampedMessage(id, author, at, body, marker));
+      const m = stampedMessage(id, author, at, body, marker);
+      if (run) {
+        wr.settled = true;
+        run.set = (t) => {
+          m.at = t;
+          m.timeSource = t === null ? null : 'stamp';
+        };
+      }
+      out.push(m);
     }
     return out;
   }
@@ -513,7 +594,7 @@ function threadReader(scope: ParentNode, account: string | null) {
     let done = -1;
     for (const i of [...at].sort((a, b) => a - b)) {
       if (i <= done) continue;
-      ({ last: ctx.last, nearest, divider, arrived: ctx.arrived } = reads[i]!.before);
+      ({ last: ctx.last, nearest, divider, arrived: ctx.arrived, dividerRun } = reads[i]!.before);
       for (let k = i; k < all.length; k++) {
         const wr = reads[k]!;
         if (wr.counted) return null;
@@ -522,10 +603,21 @@ function threadReader(scope: ParentNode, account: string | null) {
         wr.before = state();
         if (wr.index >= 0) ids.delete(wr.dataId);
         const again: WrapperRead[] = [];
+        // A bare time read again in the tab-open run joins a scratch run: never dated here (see below).
+        if (ctx.now !== undefined) ctx.run = [];
         const got = read([all[k]!], again);
+        delete ctx.run;
         if (again[0]!.counted) return null;
+        // The run was dated from all its bare times together: the same ones here keep the dates they gave (the
+        // message's own, below); another one (a stamp edited, added or removed) could move them all: read whole.
+        if ((again[0]!.runTimes ?? '') !== (wr.runTimes ?? '') || !!again[0]!.settled !== !!wr.settled) return null;
         if (wr.index >= 0) {
           if (got.length !== 1 || got[0]!.id !== wr.dataId) return null;
+          const was = messages[wr.index];
+          if (wr.settled && was) {
+            got[0]!.at = was.at;
+            got[0]!.timeSource = was.timeSource;
+          }
           if (!sameMessage(messages[wr.index], got[0]!)) out.push({ index: wr.index, message: got[0]! });
         } else if (got.length) return null;
         done = k;
@@ -534,7 +626,7 @@ function threadReader(scope: ParentNode, account: string | null) {
         if (!next || sameState(state(), next)) break;
       }
     }
-    ({ last: ctx.last, nearest, divider } = end);
+    ({ last: ctx.last, nearest, divider, dividerRun } = end);
     ctx.arrived = arrivedNow;
     return out;
   }
@@ -543,6 +635,9 @@ function threadReader(scope: ParentNode, account: string | null) {
   const wrappers = innermost(els);
   let indexOf: Map<Element, number> | undefined;
   const messages = read(wrappers);
+  // The tab-open run ends with the first read: dated now; appended messages are dated by their arrival.
+  settleRun(ctx);
+  delete ctx.run;
   return {
     wrappers,
     messages,
@@ -576,7 +671,7 @@ export const DOUYIN_PART_CHROME = {
  * messages show; its list is the message container, else the first guessed container that is not the whole chat pane
  * (the one holding the top bar or the input).
  */
-export function extractDouyin(root: ParentNode): Extraction {
+export function extractDouyin(root: ParentNode, _memo?: unknown, now?: number): Extraction {
   const rawOpen = firstText(pick(root, S.openCustomer), ['添加备注']);
   const input = pick(root, S.input);
   return extractPage({
@@ -586,7 +681,7 @@ export function extractDouyin(root: ParentNode): Extraction {
     input: () => input,
     thread({ conversations, account }) {
       const container = messageContainer(root);
-      const reader = threadReader(container ?? root, account);
+      const reader = threadReader(container ?? root, account, now);
       const { wrappers, messages } = reader;
       const top = pick(root, S.openCustomer);
       const buyer = rawOpen || (wrappers.length ? (conversations.find((c) => c.active)?.buyer ?? '') : '');

@@ -181,6 +181,8 @@ function threadReader(list: Element, account: string | null, now: number | undef
       if (!body) continue;
       out.push(thread.message(pageId(el), author, at, body, marker));
     }
+    // The bare times read with no date above them: dated backwards from the last (ThreadClock.settle).
+    thread.settle();
     return out;
   }
 
@@ -189,7 +191,7 @@ function threadReader(list: Element, account: string | null, now: number | undef
     messages,
     append(added: readonly Node[], at?: number): ExtractedMessage[] | null {
       // Arrived now: dateless stamps resolve against the arrival time, not the date the thread had reached.
-      if (at !== undefined) thread.clock.arrive(at);
+      if (at !== undefined) thread.arrive(at);
       const rows = pickAllIn(added, S.message, msgSel);
       const dividers = pickAllIn(added, S.timeDivider, divSel);
       if (!rows || !dividers) return null;

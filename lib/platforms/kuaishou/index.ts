@@ -224,6 +224,8 @@ function threadReader(
       const at = thread.stamp(stamp);
       out.push(thread.message(pageId(el, list), author, at, body, marker));
     }
+    // The bare times read with no date above them: dated backwards from the last (ThreadClock.settle).
+    thread.settle();
     return out;
   }
 
@@ -236,7 +238,7 @@ function threadReader(
     append(added: readonly Node[], at?: number): ExtractedMessage[] | null {
       // Arrived now, not at the full read: year-less and bare stamps resolve against the arrival time (a thread
       // left open overnight does not date the next day's messages to the day it was read).
-      if (at !== undefined) thread.clock.arrive(at);
+      if (at !== undefined) thread.arrive(at);
       const m = pickAllIn(added, S.message, mains.sel);
       const mid = pickAllIn(added, S.middleBody, middles.sel);
       const d = pickAllIn(added, S.timeDivider, dividers.sel);
