@@ -98,3 +98,9 @@ export function toPlatformClock<E extends ChatEvent>(e: E, offset: number): E {
   }
   return x;
 }
+
+/** The stored offset (`meta.pcOffset`: `{ offset, at }`), validated: a damaged or hostile value is 0. */
+export function readPcOffset(value: unknown): number {
+  const offset = (value as { offset?: unknown } | null | undefined)?.offset;
+  return saneSkew(offset) ?? 0;
+}

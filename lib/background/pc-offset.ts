@@ -6,7 +6,7 @@
  */
 import type { SentinelDB } from '../db/schema';
 import { PC_OFFSET_KEY } from '../db/meta';
-import { SKEW_FRESH_MS, combineOffsets, saneSkew } from '../skew';
+import { SKEW_FRESH_MS, combineOffsets, readPcOffset } from '../skew';
 
 export class PcOffset {
   /** Per tab: its last estimate and when it came (PC time). */
@@ -45,10 +45,4 @@ export class PcOffset {
   forget(tabId: number): void {
     this.reports.delete(tabId);
   }
-}
-
-/** The stored offset (`{ offset, at }`), validated: a damaged or hostile value is 0. */
-export function readPcOffset(value: unknown): number {
-  const offset = (value as { offset?: unknown } | null | undefined)?.offset;
-  return saneSkew(offset) ?? 0;
 }

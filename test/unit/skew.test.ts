@@ -15,10 +15,10 @@ import {
   SkewEstimator,
   combineOffsets,
   isSkewSample,
+  readPcOffset,
   toPlatformClock,
 } from '../../lib/skew';
 import { Sentinel } from '../../lib/background/sentinel';
-import { readPcOffset } from '../../lib/background/pc-offset';
 import { SentinelDB } from '../../lib/db/schema';
 import { PC_OFFSET_KEY } from '../../lib/db/meta';
 import { Watcher } from '../../lib/content/watcher';
