@@ -28,7 +28,7 @@ export class PcOffset {
 
   /**
    * A tab's report (its estimate, or none) at the PC's `pcNow`; returns the change of the applied offset (0: none),
-   * stored before it is applied.
+   * stored (when it can be) before it is applied.
    */
   async report(tabId: number, skew: number | undefined, pcNow: number): Promise<number> {
     if (skew !== undefined) this.reports.set(tabId, { skew, at: pcNow });
@@ -36,7 +36,8 @@ export class PcOffset {
       if (pcNow - r.at > SKEW_FRESH_MS || r.at > pcNow + SKEW_FRESH_MS) this.reports.delete(id);
     const next = combineOffsets([...this.reports.values()].map((r) => r.skew));
     if (next === null || next === this.applied) return 0;
-    await this.db.meta.put({ key: PC_OFFSET_KEY, value: { offset: next, at: pcNow } });
+    // Applied even when it cannot be stored (a full disk): this worker still counts right.
+    await this.db.meta.put({ key: PC_OFFSET_KEY, value: { offset: next, at: pcNow } }).catch(() => undefined);
     const delta = next - this.applied;
     this.applied = next;
     return delta;

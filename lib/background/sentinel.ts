@@ -459,8 +459,9 @@ export class Sentinel {
    * old id is no old tab, and no tab of this session inherits an old tab's account).
    */
   async browserStarted(): Promise<void> {
-    const at = this.now();
+    const pcAt = this.env.now();
     await this.start();
+    const at = pcAt + this.pcOffset.value;
     return this.serial(async () => {
       for (const id of await this.tabs.browserStarted(at)) this.clockPush.forget(id);
       await this.recomputeOpen(this.now());
@@ -515,8 +516,9 @@ export class Sentinel {
    * clock is no gap in watching), and the alarm is set again at the PC time of its deadline.
    */
   private async offsetChanged(delta: number): Promise<void> {
-    await this.tabs.shiftOpenSpans(delta);
     this.alarmSet = undefined;
+    // A failed move (a full disk) only risks a gap in watching, never the tab's health report.
+    await this.tabs.shiftOpenSpans(delta).catch(() => this.tabs.reload().catch(() => undefined));
   }
 
   /** The badge for this instant (called every second while a clock counts down). */
@@ -739,7 +741,8 @@ export class Sentinel {
       this.tabs.reporting(now),
       (p, a) => this.clocksFor(p, a),
       { title: this.settings.tabTitle, lang: this.env.t.lang, offset: this.pcOffset.value },
-      now,
+      // The lists are numbered from the PC's clock, as before the offset: it does not jump when the offset does.
+      this.env.now(),
     );
   }
 

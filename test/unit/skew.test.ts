@@ -6,7 +6,7 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   SKEW_APPLY_MS,
   SKEW_MAX_MS,
@@ -221,7 +221,10 @@ describe('Sentinel: the worker’s clock follows the platform’s', () => {
     db = new SentinelDB(`skew-${++n}`);
     host = new FakeHost();
   });
-  afterEach(() => db.close());
+  afterEach(() => {
+    vi.restoreAllMocks();
+    db.close();
+  });
   const watching = (skewMs?: number): HealthMessage => ({
     type: 'health',
     platform: 'pdd',
@@ -281,6 +284,14 @@ describe('Sentinel: the worker’s clock follows the platform’s', () => {
     const hostile = new Sentinel(db, host);
     await hostile.start();
     expect(hostile.clockOffset).toBe(0);
+  });
+
+  it('an offset that cannot be stored (a full disk) is still applied, and never fails the tab’s health', async () => {
+    const s = new Sentinel(db, host);
+    await s.start();
+    vi.spyOn(db.meta, 'put').mockRejectedValue(new Error('QuotaExceededError'));
+    await expect(s.health(watching(2 * MIN), 7)).resolves.toBe('shop-main');
+    expect(s.clockOffset).toBe(2 * MIN);
   });
 
   it('below the threshold nothing moves; the tabs’ median is the offset', async () => {
