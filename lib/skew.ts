@@ -30,6 +30,9 @@ export const SKEW_FRESH_MS = 10 * 60_000;
 /** Does this event carry an exact platform time seen arriving live (a sample of the skew)? */
 export function isSkewSample(e: ChatEvent): boolean {
   if (e.historical || e.atLatest !== undefined) return false;
+  // The buyer's messages only: they come from the platform. What the shop sends from this PC may carry the PC's own
+  // time (a page that stamps a message it sends before the server does), a sample of 0 that would hide a fast PC.
+  if (e.author !== 'buyer') return false;
   // PDD ids are epoch ms. A page's stamp with seconds: a stamp on a whole minute is taken as minute-only (`17:12`,
   // read as 17:12:00 though sent at 17:12:45: one with seconds at :00 is lost, 1 in 60).
   if (e.timeSource === 'id') return true;

@@ -83,7 +83,7 @@ describe('SkewEstimator (a tab)', () => {
     expect(e.estimate(later + 5_000)).toBe(-100);
   });
 
-  it('samples: live messages with an exact platform time only (id in ms, a stamp with seconds)', () => {
+  it('samples: live buyer messages with an exact platform time only (id in ms, a stamp with seconds)', () => {
     const at = t('10:00:17');
     expect(isSkewSample(ev('pdd', 'b', 'buyer', at))).toBe(true);
     expect(isSkewSample(ev('jd', 'b', 'buyer', at, { timeSource: 'stamp' }))).toBe(true);
@@ -93,6 +93,9 @@ describe('SkewEstimator (a tab)', () => {
     expect(isSkewSample(ev('pdd', 'b', 'buyer', at, { timeSource: 'observed' }))).toBe(false);
     expect(isSkewSample(ev('pdd', 'b', 'buyer', at, { historical: true }))).toBe(false);
     expect(isSkewSample(ev('pdd', 'b', 'buyer', at, { atLatest: at + 1000 }))).toBe(false);
+    // What the shop sends from this PC may carry the PC's own time: only the buyer's messages count.
+    expect(isSkewSample(ev('pdd', 'b', 'human', at))).toBe(false);
+    expect(isSkewSample(ev('pdd', 'b', 'robot', at))).toBe(false);
   });
 });
 
