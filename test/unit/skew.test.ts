@@ -270,6 +270,24 @@ describe('Sentinel: the worker’s clock follows the platform’s', () => {
     expect(host.notices.some((x) => x.id.includes('breach'))).toBe(true);
   });
 
+  it('a PC 2 min fast: no early alert or breach; the wait breaches at the platform’s 3 min', async () => {
+    const s = new Sentinel(db, host);
+    // The PC reads 10:02:00 while the platform reads 10:00:00.
+    host.clock = t('10:02:00');
+    await s.health(watching(-2 * MIN), 7);
+    await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'), { observedAt: t('10:02:00') })]));
+    expect(host.badge.text).toBe('3:00');
+    // PC 10:04:30 = platform 10:02:30: by the PC's clock it would have breached 1:30 ago.
+    host.clock = t('10:04:30');
+    await s.health(watching(-2 * MIN), 7);
+    await s.tick();
+    expect((await db.clocks.get('pdd|shop-main|buyerA'))?.status).toBe('pending');
+    expect(host.badge.text).toBe('0:30');
+    expect(host.notices.some((x) => x.id.includes('breach'))).toBe(false);
+    // The deadline (platform 10:03:00) is PC 10:05:00.
+    expect(host.alarm).toBe(t('10:05:00'));
+  });
+
   it('a restarted worker keeps the offset; a damaged stored offset is none and never stops it', async () => {
     host.clock = t('09:58:00');
     const s = new Sentinel(db, host);
