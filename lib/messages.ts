@@ -6,7 +6,6 @@
 import type { Health } from './health';
 import { PLATFORMS, type Platform } from './model';
 import type { Lang } from './i18n/core';
-import { saneSkew } from './skew';
 
 // Types only: the protocol's schemas (valibot) stay out of the content script's bundle.
 export type { EventsMessage, HealthMessage, LinkAck, LinkRequest, Reply, ToBackground } from './protocol';
@@ -72,11 +71,6 @@ export interface ClocksMessage {
   title: boolean;
   /** The UI language (the setting `language`, resolved): the badges', title's and palette's words. */
   lang: Lang;
-  /**
-   * The PC's clock offset the worker applies (the platform's clock minus the PC's, ms; absent: none, lib/skew.ts): the
-   * badges count down to `dueAt` from `Date.now() + offset`.
-   */
-  offset?: number;
 }
 
 /** A tab's answer to a change list it cannot apply: send the whole list. */
@@ -113,8 +107,6 @@ export function parseClocks(raw: unknown): ClocksMessage | null {
     title: raw.title === true,
     lang: raw.lang === 'en' ? 'en' : 'zh_CN',
   };
-  const offset = saneSkew(raw.offset);
-  if (offset) msg.offset = offset;
   if (raw.base !== undefined) {
     msg.base = raw.base;
     msg.removed = (removed as string[] | undefined) ?? [];

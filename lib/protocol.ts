@@ -26,7 +26,6 @@ import type { RejectedSetting } from './settings';
 import { SyncConfigSchema } from './sync/config';
 import type { SyncStatus } from './sync/pusher';
 import { check, isPlainObject } from './valid';
-import { saneSkew } from './skew';
 
 export type SenderKind = 'workbench' | 'page';
 
@@ -143,11 +142,6 @@ const HealthSchema = v.pipe(
     activeBuyer: v.optional(id(LIMITS.idLength)),
     /** The number of the clock list the tab shows (see ClocksMessage); absent before its first whole list. */
     clocksSeq: v.optional(seq),
-    /**
-     * The tab's estimate of the platform's clock minus the PC's, ms (lib/skew.ts). A page's stamps could say
-     * anything: a value that is no number or beyond ±12 h is dropped, never refusing the tab's health.
-     */
-    skewMs: v.optional(v.pipe(v.unknown(), v.transform(saneSkew))),
   }),
   v.forward(
     v.check(

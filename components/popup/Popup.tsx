@@ -21,7 +21,6 @@ import { useDeferredQuery } from '../useDeferredQuery';
 import { BREACH_SHOWN_MS, UNKNOWN_SHOWN_MS } from '@/lib/shown';
 import type { PopupData } from './first-read';
 import { useNow } from './useNow';
-import { SKEW_APPLY_MS } from '@/lib/skew';
 
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
 const hhmm = (ms: number) =>
@@ -62,14 +61,12 @@ export function Popup({ initial, later }: { initial?: PopupData; later?: Promise
     if (!queriesOn && !waiting) requestAnimationFrame(() => setTimeout(() => setQueriesOn(true)));
   }, [queriesOn, waiting]);
   const t = useT({ initial: first?.language, enabled: queriesOn });
-  const pcNow = useNow();
+  const now = useNow();
   const section = usePopupStore((s) => s.section);
   const setSection = usePopupStore((s) => s.setSection);
-  const data = useDeferredQuery(loadQueries, (m) => m.readPopupData(Date.now()), [chinaDay(pcNow)], first, queriesOn);
-  // The worker's clock: the PC's corrected to the platform's (lib/skew.ts); every countdown here runs by it.
-  const pcOffset = data?.pcOffset ?? 0;
-  const now = pcNow + pcOffset;
   const today = chinaDay(now);
+
+  const data = useDeferredQuery(loadQueries, (m) => m.readPopupData(Date.now()), [today], first, queriesOn);
   const rules = data?.rules ?? DEFAULT_RULES;
   const { tabs, clocks, rollups } = data ?? {};
 
@@ -107,7 +104,6 @@ export function Popup({ initial, later }: { initial?: PopupData; later?: Promise
         </span>
       </header>
       <DbNotice t={t} />
-      <ClockSkew offset={pcOffset} t={t} />
       <HealthStrip tabs={reportingTabs} t={t} />
       <BackgroundStatus tabs={reportingTabs} now={now} t={t} />
       {outsideHoursNotes(
@@ -374,16 +370,5 @@ function Compliance({
         </article>
       ) : null}
     </div>
-  );
-}
-
-/** The PC's clock is off (the worker corrects it, lib/skew.ts): how far, and that the countdowns follow the platform. */
-function ClockSkew({ offset, t }: { offset: number; t: Translate }) {
-  if (Math.abs(offset) < SKEW_APPLY_MS) return null;
-  const by = spokenDuration(Math.round(Math.abs(offset) / 1000), t, true);
-  return (
-    <p className="rs-clock-skew" role="alert">
-      {t(offset > 0 ? 'popupClockSlow' : 'popupClockFast', [by])}
-    </p>
   );
 }

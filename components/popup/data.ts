@@ -8,7 +8,6 @@ import { rollupKeyRanges } from '@/lib/compliance';
 import { clocksSince, clocksWithStatus, rollupsInRanges, settingRow } from '@/lib/db/queries';
 import { chinaDay } from '@/lib/engine/time';
 import { uiDb } from '@/lib/ui/db';
-import { PC_OFFSET_KEY } from '@/lib/db/meta';
 import { DEFAULT_RULES } from '@/lib/rules';
 import { BREACH_SHOWN_MS } from '@/lib/shown';
 import { popupData, type PopupData } from './first-read';
@@ -20,7 +19,7 @@ export async function readPopupData(now: number): Promise<PopupData> {
   const today = chinaDay(now);
   const since = now - BREACH_SHOWN_MS;
   // Overrides change thresholds and hours, never the periods: the rollups are read with the settings.
-  const [setting, language, tabs, pending, breached, unknown, outside, recent, pcOffset] = await Promise.all([
+  const [setting, language, tabs, pending, breached, unknown, outside, recent] = await Promise.all([
     settingRow(db, 'ruleOverrides'),
     settingRow(db, 'language'),
     db.tabs.toArray(),
@@ -29,7 +28,6 @@ export async function readPopupData(now: number): Promise<PopupData> {
     clocksSince(db, 'unknown', since),
     clocksSince(db, 'notAssessed', since, 'startedAt'),
     rollupsInRanges(db, rollupKeyRanges(DEFAULT_RULES, today)),
-    db.meta.get(PC_OFFSET_KEY),
   ]);
-  return popupData(setting, language, tabs, [pending, breached, unknown, outside], recent, pcOffset);
+  return popupData(setting, language, tabs, [pending, breached, unknown, outside], recent);
 }

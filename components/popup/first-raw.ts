@@ -5,7 +5,6 @@
  */
 import { rollupKeyRanges } from '@/lib/compliance';
 import { INDEX, TABLE } from '@/lib/db/name';
-import { PC_OFFSET_KEY } from '@/lib/db/meta';
 import { openRawDb, rawResult } from '@/lib/db/raw';
 import { chinaDay } from '@/lib/engine/time';
 import type { ClockRow, RollupRow, TabRow } from '@/lib/model';
@@ -16,8 +15,6 @@ import { BREACH_SHOWN_MS } from '@/lib/shown';
 export interface PopupRaw {
   overrides: { value: unknown } | undefined;
   language: { value: unknown } | undefined;
-  /** The PC's clock offset the worker applies (`meta.pcOffset`, checked by `popupFromRaw`). */
-  pcOffset: { value: unknown } | undefined;
   tabs: TabRow[];
   clockLists: ClockRow[][];
   rollupLists: RollupRow[][];
@@ -30,7 +27,7 @@ export interface PopupRaw {
 export async function readPopupRaw(now: number): Promise<PopupRaw> {
   const idb = await openRawDb();
   try {
-    const tx = idb.transaction([TABLE.settings, TABLE.tabs, TABLE.clocks, TABLE.rollups, TABLE.meta], 'readonly');
+    const tx = idb.transaction([TABLE.settings, TABLE.tabs, TABLE.clocks, TABLE.rollups], 'readonly');
     const today = chinaDay(now);
     const since = now - BREACH_SHOWN_MS;
     const clocks = tx.objectStore(TABLE.clocks);
@@ -42,7 +39,7 @@ export async function readPopupRaw(now: number): Promise<PopupRaw> {
       );
     const byId = tx.objectStore(TABLE.rollups);
     const settings = tx.objectStore(TABLE.settings);
-    const [overrides, language, tabs, pending, breached, unknown, outside, rollupLists, pcOffset] = await Promise.all([
+    const [overrides, language, tabs, pending, breached, unknown, outside, rollupLists] = await Promise.all([
       rawResult<{ value: unknown } | undefined>(settings.get('ruleOverrides')),
       rawResult<{ value: unknown } | undefined>(settings.get('language')),
       rawResult<TabRow[]>(tx.objectStore(TABLE.tabs).getAll()),
@@ -55,9 +52,8 @@ export async function readPopupRaw(now: number): Promise<PopupRaw> {
           rawResult<RollupRow[]>(byId.getAll(IDBKeyRange.bound(a, b))),
         ),
       ),
-      rawResult<{ value: unknown } | undefined>(tx.objectStore(TABLE.meta).get(PC_OFFSET_KEY)),
     ]);
-    return { overrides, language, pcOffset, tabs, clockLists: [pending, breached, unknown, outside], rollupLists };
+    return { overrides, language, tabs, clockLists: [pending, breached, unknown, outside], rollupLists };
   } finally {
     idb.close();
   }

@@ -10,7 +10,6 @@ import type { ClockRow, RollupRow, TabRow } from '@/lib/model';
 import { effectiveRules } from '@/lib/rules';
 import type { RuleSet } from '@/lib/rules/types';
 import { storedSetting, type Settings } from '@/lib/settings';
-import { readPcOffset } from '@/lib/skew';
 
 export interface PopupData {
   rules: RuleSet;
@@ -20,11 +19,6 @@ export interface PopupData {
   rollups: RollupRow[];
   /** The UI language setting, if set. */
   language?: Settings['language'];
-  /**
-   * The PC's clock offset the worker applies (the platform's clock minus the PC's, ms; 0: none, lib/skew.ts): the
-   * popup's countdowns run at `Date.now() + pcOffset`, and it says so above SKEW_APPLY_MS.
-   */
-  pcOffset: number;
 }
 
 /**
@@ -40,7 +34,7 @@ export async function readPopupDataFast(now: number): Promise<PopupData> {
 
 /** `PopupData` from the raw read's rows (settings checked here). */
 export function popupFromRaw(r: PopupRaw): PopupData {
-  return popupData(r.overrides, r.language, r.tabs, r.clockLists, r.rollupLists, r.pcOffset);
+  return popupData(r.overrides, r.language, r.tabs, r.clockLists, r.rollupLists);
 }
 
 /** The reads of both versions (raw, Dexie) into one `PopupData`, so their results are built the same way. */
@@ -50,10 +44,8 @@ export function popupData(
   tabs: TabRow[],
   clockLists: ClockRow[][],
   rollupLists: RollupRow[][],
-  pcOffset?: { value: unknown },
 ): PopupData {
   return {
-    pcOffset: readPcOffset(pcOffset?.value),
     rules: effectiveRules(overrides?.value),
     tabs,
     clocks: clockLists.flat(),

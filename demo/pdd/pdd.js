@@ -24,10 +24,6 @@
     '[商品卡片]',
   ];
   const robotAnswers = ['亲，在的哦，请问有什么可以帮您？', '亲亲，一般48小时内发货哦'];
-  // ?skew=SEC: the platform's (server's) clock runs SEC seconds ahead of this computer's (negative: behind), as when
-  // an agent's PC clock is off: message ids and the waiting counters are the platform's times.
-  const skewMs = (Number(params.get('skew')) || 0) * 1000;
-  const serverNow = () => Date.now() + skewMs;
   const state = { open: null, auto: params.get('auto') !== '0', lastId: 0, model: '' };
   const threads = new Map(buyers.map((b) => [b.uid, []]));
   // ?shop=NAME: the shop in the header (a second shop side by side); each shop keeps its own conversations.
@@ -36,7 +32,7 @@
   const storeName = `reply-sentinel-demo-pdd${shop ? `-${encodeURIComponent(shop)}` : ''}`;
   // ?backlog=UID:SEC,…: buyers whose question arrived SEC seconds before the page was opened (the backlog a tab
   // finds on opening: the list shows their waiting counters, the thread their question with its time).
-  const openedAt = serverNow();
+  const openedAt = Date.now();
   for (const item of (params.get('backlog') ?? '').split(',')) {
     const [uid, sec] = item.split(':');
     if (threads.has(uid) && Number(sec) > 0)
@@ -74,7 +70,7 @@
     return n;
   };
   const nextId = () => {
-    state.lastId = Math.max(serverNow(), state.lastId + 1);
+    state.lastId = Math.max(Date.now(), state.lastId + 1);
     return state.lastId;
   };
   const stamp = (ms) => {
@@ -142,7 +138,7 @@
       );
       if (since && state.open !== b.uid)
         box.appendChild(
-          el('span', { class: 'chat-unreply-time', text: `${Math.floor((serverNow() - since) / 1000)}秒` }),
+          el('span', { class: 'chat-unreply-time', text: `${Math.floor((Date.now() - since) / 1000)}秒` }),
         );
       box.addEventListener('click', () => api.open(b.uid));
       ul.appendChild(el('li', { class: 'chat-item' }, [box]));
@@ -253,7 +249,7 @@
     for (const span of document.querySelectorAll('.chat-unreply-time')) {
       const uid = span.parentElement.getAttribute('data-random').split('-')[0];
       const since = waitingSince.get(uid);
-      if (since) span.textContent = `${Math.floor((serverNow() - since) / 1000)}秒`;
+      if (since) span.textContent = `${Math.floor((Date.now() - since) / 1000)}秒`;
     }
   }, 1000);
 

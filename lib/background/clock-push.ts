@@ -15,8 +15,8 @@ interface Pushed {
   view: TabView;
 }
 
-/** What a tab shows besides the clocks: the setting `tabTitle`, the UI language and the PC's clock offset. */
-export type TabView = Pick<ClocksMessage, 'title' | 'lang' | 'offset'>;
+/** What a tab shows besides the clocks: the setting `tabTitle` and the UI language. */
+export type TabView = Pick<ClocksMessage, 'title' | 'lang'>;
 
 export class ClockPush {
   /**
@@ -46,7 +46,7 @@ export class ClockPush {
 
   /**
    * Tells every watching tab (`tabs`) about its account's open clocks (`clocksFor`) when they changed since the last
-   * time; `view`: the setting `tabTitle`, the language and the clock offset (a change sends the whole list again). Pushes may overlap
+   * time; `view`: the setting `tabTitle` and the language (a change sends the whole list again). Pushes may overlap
    * (`Sentinel` does not hold its queue for the tabs' answers): each change is computed and sent in one go against
    * what was last sent, so the messages to a tab stay a chain; a tab that lost it asks for the whole list.
    */
@@ -64,8 +64,7 @@ export class ClockPush {
       const prev = this.pushed.get(tab.tabId);
       let change: Pick<ClocksMessage, 'base' | 'clocks' | 'removed'> = { clocks };
       // Same account, tab-title setting and language: the changes only (else the whole list, with the settings).
-      const same =
-        prev && prev.view.title === view.title && prev.view.lang === view.lang && prev.view.offset === view.offset;
+      const same = prev && prev.view.title === view.title && prev.view.lang === view.lang;
       if (prev && same && prev.platform === tab.platform && prev.account === tab.account) {
         const changed = clocks.filter((c) => {
           const p = prev.sent.get(c.buyer);
@@ -84,7 +83,6 @@ export class ClockPush {
           ...body,
           title: view.title,
           lang: view.lang,
-          ...(view.offset && { offset: view.offset }),
         };
         this.pushed.set(tab.tabId, { platform: tab.platform, account: tab.account, seq: msg.seq, sent, view });
         return this.sendToTab(tab.tabId, msg);

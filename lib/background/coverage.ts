@@ -52,25 +52,6 @@ export class TabRegistry {
     });
   }
 
-  /**
-   * The worker's clock moved by `delta` (the PC offset changed, lib/skew.ts): open spans, kept by the clock before,
-   * move with it (their times become the corrected clock's), so a jump is no gap in watching. Tab rows' last sighting
-   * too.
-   */
-  async shiftOpenSpans(delta: number): Promise<void> {
-    const db = this.db;
-    await db.coverage
-      .where('open')
-      .equals(1)
-      .modify((s) => {
-        s.from += delta;
-        s.to += delta;
-      });
-    const rows = [...this.rows.values()].map((r) => ({ ...r, lastSeen: r.lastSeen + delta }));
-    await db.tabs.bulkPut(rows);
-    for (const r of rows) this.rows.set(r.tabId, r);
-  }
-
   /** Fills the mirror from the database. */
   async reload(): Promise<void> {
     this.rows = new Map((await this.db.tabs.toArray()).map((t) => [t.tabId, t]));

@@ -137,7 +137,7 @@ export function backgroundHandlers(d: HandlerDeps): Handlers {
     },
     async refresh() {
       await sentinel.tick();
-      return { ok: true, badge: sentinel.badge(sentinel.now()) };
+      return { ok: true, badge: sentinel.badge(d.now()) };
     },
     async status() {
       // A start still running (this very message may have woken the worker) is waited for, failed or not.

@@ -31,8 +31,6 @@ import * as team from './team';
 import { Alerts, type AlertHost } from './alerts';
 import { purgeAll } from './maintenance';
 import { moveAccount } from './rekey';
-import { PcOffset } from './pc-offset';
-import { toPlatformClock } from '../skew';
 import type { Dropped } from './traffic';
 
 export type { Notice, SoundName } from './alerts';
@@ -115,24 +113,12 @@ export class Sentinel {
    * next start recomputes them (`meta.recompute` names them all).
    */
   private readonly owed = new Set<string>();
-  /** The PC's clock error (lib/skew.ts): the worker's now is the PC's plus this offset (`now()`). */
-  private readonly pcOffset: PcOffset;
 
   constructor(
     readonly db: SentinelDB,
     private readonly env: SentinelEnv,
   ) {
-    this.pcOffset = new PcOffset(db);
-    // The alerts judge deadlines by the same corrected clock.
-    this.alerts = new Alerts({
-      now: () => this.now(),
-      notify: (n) => env.notify(n),
-      clearNotice: (id) => env.clearNotice(id),
-      playSound: (sound, volume) => env.playSound(sound, volume),
-      get t() {
-        return env.t;
-      },
-    });
+    this.alerts = new Alerts(env);
     this.tabs = new TabRegistry(db);
     this.recomputer = new Recompute(db, this.tabs, () => ({
       rules: this.rules,
@@ -150,8 +136,7 @@ export class Sentinel {
     if (this.ready) return this.ready;
     const run = this.serial(async () => {
       await this.loadSettings();
-      await this.pcOffset.load();
-      const now = this.now();
+      const now = this.env.now();
       await this.tabs.closeStale(new Set(await this.env.existingTabIds()), now);
       await this.recomputer.pruneOld(now);
       await this.reload(now);
@@ -178,7 +163,7 @@ export class Sentinel {
     const row = (await this.db.meta.get(SETTINGS_RESET_KEY).catch(() => undefined))?.value as
       { at?: unknown; rejected?: unknown } | undefined;
     const recent =
-      typeof row?.at === 'number' && this.now() - row.at < 86_400_000 && Array.isArray(row.rejected)
+      typeof row?.at === 'number' && this.env.now() - row.at < 86_400_000 && Array.isArray(row.rejected)
         ? (row.rejected as RejectedSetting[])
         : [];
     return { startError: this.startError, settingsReset: recent };
@@ -212,7 +197,7 @@ export class Sentinel {
     await this.start();
     return this.serial(async () => {
       const removed = await purgeAll(this.db);
-      const now = this.now();
+      const now = this.env.now();
       await this.reload(now);
       await this.afterChange(now);
       return removed;
@@ -263,11 +248,11 @@ export class Sentinel {
     if (rejected.length) {
       await this.db.transaction('rw', this.db.settings, this.db.meta, async () => {
         await this.db.settings.bulkDelete(rejected.map((r) => r.key));
-        await this.db.meta.put({ key: SETTINGS_RESET_KEY, value: { at: this.now(), rejected } });
+        await this.db.meta.put({ key: SETTINGS_RESET_KEY, value: { at: this.env.now(), rejected } });
       });
       await this.env
         .notify({
-          id: `settings|${this.now()}`,
+          id: `settings|${this.env.now()}`,
           title: this.env.t('settingsResetTitle'),
           message: this.env.t('settingsResetBody', [rejected.map((r) => r.key).join(', ')]),
         })
@@ -304,7 +289,7 @@ export class Sentinel {
       // Settings saved again: the notice of an earlier reset has been seen to.
       await this.db.meta.delete(SETTINGS_RESET_KEY);
       await this.loadSettings();
-      await this.recomputeOpen(this.now());
+      await this.recomputeOpen(this.env.now());
       return { ok: true as const };
     });
   }
@@ -316,12 +301,11 @@ export class Sentinel {
   async ingest(msg: EventsMessage, tabId?: number): Promise<{ stored: number; conversations: number }> {
     await this.start();
     return this.serial(async () => {
-      const now = this.now();
+      const now = this.env.now();
       await this.repayOwed(now);
       const account = this.tabs.accountOf(msg.platform, msg.account, tabId, now);
       const rows: EventRow[] = msg.events.map((e) => {
-        // The tab's PC-clock times go by the worker's clock (the platform's: lib/skew.ts).
-        const x = { ...toPlatformClock(e, this.pcOffset.value), account };
+        const x = { ...e, account };
         return { ...x, key: eventKey(x), conv: conversationKey(x) };
       });
       const db = this.db;
@@ -425,10 +409,7 @@ export class Sentinel {
   async health(health: HealthMessage, tabId: number, dropped?: Dropped): Promise<string> {
     await this.start();
     return this.serial(async () => {
-      // The tab's estimate of the PC's clock error first: what follows is judged by the platform's clock.
-      const delta = await this.pcOffset.report(tabId, health.skewMs, this.env.now());
-      if (delta) await this.offsetChanged(delta);
-      const now = this.now();
+      const now = this.env.now();
       const msg = { ...health, account: this.tabs.accountOf(health.platform, health.account, tabId, now) };
       // The page shows its shop now, after reporting under the tab's own account: what it reported moves to the shop.
       const own = isUnrecognisedAccount(msg.account) ? undefined : this.tabs.ownAccount(tabId, msg.platform);
@@ -459,12 +440,11 @@ export class Sentinel {
    * old id is no old tab, and no tab of this session inherits an old tab's account).
    */
   async browserStarted(): Promise<void> {
-    const pcAt = this.env.now();
+    const at = this.env.now();
     await this.start();
-    const at = pcAt + this.pcOffset.value;
     return this.serial(async () => {
       for (const id of await this.tabs.browserStarted(at)) this.clockPush.forget(id);
-      await this.recomputeOpen(this.now());
+      await this.recomputeOpen(this.env.now());
     });
   }
 
@@ -472,21 +452,20 @@ export class Sentinel {
   async inputFocused(tabId: number, at?: number): Promise<void> {
     await this.start();
     await this.serial(async () => {
-      const now = this.now();
-      await this.tabs.inputFocused(tabId, Math.min(at === undefined ? now : at + this.pcOffset.value, now));
+      const now = this.env.now();
+      await this.tabs.inputFocused(tabId, Math.min(at ?? now, now));
     });
   }
 
   /** The live workbench tab whose input was focused most recently (else the most recently seen one). */
   async lastInputTab(): Promise<TabRow | undefined> {
-    return this.tabs.lastInputTab(this.now());
+    return this.tabs.lastInputTab(this.env.now());
   }
 
   async tabClosed(tabId: number): Promise<void> {
     await this.start();
     return this.serial(async () => {
-      const now = this.now();
-      this.pcOffset.forget(tabId);
+      const now = this.env.now();
       await this.tabs.closed(tabId, now);
       await this.recomputeOpen(now);
     });
@@ -495,35 +474,12 @@ export class Sentinel {
   /** The alarm fired, or the worker woke: bring every open clock up to date, fire due alerts, re-arm. */
   async tick(): Promise<void> {
     await this.start();
-    return this.serial(async () => this.recomputeOpen(this.now(), undefined, 'due'));
-  }
-
-  /**
-   * The worker's clock: the PC's corrected by the offset (the platform's time, lib/skew.ts). The engine, badge, alerts,
-   * coverage and the tabs' clock lists all go by it; alarms are set at the PC time that corresponds.
-   */
-  now(): number {
-    return this.env.now() + this.pcOffset.value;
-  }
-
-  /** The offset applied now (ms; 0: none), for the popup's warning. */
-  get clockOffset(): number {
-    return this.pcOffset.value;
-  }
-
-  /**
-   * The offset moved by `delta`: the tabs' open coverage spans, kept by the clock before, move with it (a jump of the
-   * clock is no gap in watching), and the alarm is set again at the PC time of its deadline.
-   */
-  private async offsetChanged(delta: number): Promise<void> {
-    this.alarmSet = undefined;
-    // A failed move (a full disk) only risks a gap in watching, never the tab's health report.
-    await this.tabs.shiftOpenSpans(delta).catch(() => this.tabs.reload().catch(() => undefined));
+    return this.serial(async () => this.recomputeOpen(this.env.now(), undefined, 'due'));
   }
 
   /** The badge for this instant (called every second while a clock counts down). */
   async renderBadge(): Promise<void> {
-    await this.env.setBadge(this.badge(this.now()));
+    await this.env.setBadge(this.badge(this.env.now()));
   }
 
   badge(now: number): BadgeView {
@@ -691,7 +647,7 @@ export class Sentinel {
    * leave the mirror here.
    */
   private clocksWith(all: ClockStatus, recent: ClockStatus, since: number): ClockRow[] {
-    const now = this.now();
+    const now = this.env.now();
     const out: ClockRow[] = [];
     for (const c of this.clockMirror.values()) {
       if (!isMirrored(c, now)) this.clockMirror.delete(c.key);
@@ -740,9 +696,8 @@ export class Sentinel {
     await this.clockPush.push(
       this.tabs.reporting(now),
       (p, a) => this.clocksFor(p, a),
-      { title: this.settings.tabTitle, lang: this.env.t.lang, offset: this.pcOffset.value },
-      // The lists are numbered from the PC's clock, as before the offset: it does not jump when the offset does.
-      this.env.now(),
+      { title: this.settings.tabTitle, lang: this.env.t.lang },
+      now,
     );
   }
 
@@ -759,8 +714,7 @@ export class Sentinel {
     }
     // Deadlines already past (the worker slept through them) are handled now, not re-armed.
     if (!alarmChange(this.alarmSet, next, now)) return;
-    // The alarm goes by the PC's clock: the PC time at which the platform's clock reads `next`.
-    await this.env.setAlarm(next === null ? null : next - this.pcOffset.value);
+    await this.env.setAlarm(next);
     this.alarmSet = next;
   }
 
@@ -772,7 +726,7 @@ export class Sentinel {
   /** Merges another agent's export into the team view (`team.ts` importTeam), in the serial queue. */
   async importTeam(bundle: ExportBundle): Promise<team.TeamImportReply> {
     const own = await this.agentId();
-    return this.serial(() => team.importTeam(this.db, bundle, own, this.now()));
+    return this.serial(() => team.importTeam(this.db, bundle, own, this.env.now()));
   }
 
   /** Removes everything imported from one source. */
@@ -786,7 +740,7 @@ export class Sentinel {
    */
   async rebuildRollups(): Promise<void> {
     await this.start();
-    await this.serial(() => rebuildRollups(this.db, this.now()));
+    await this.serial(() => rebuildRollups(this.db, this.env.now()));
   }
 }
 

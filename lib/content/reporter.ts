@@ -33,8 +33,6 @@ export interface ReporterDeps {
   clocksSeq(): number | null;
   /** The wall clock (ms): when the chat input got the focus, sent with it. */
   now(): number;
-  /** The tab's estimate of the platform's clock minus the PC's (lib/skew.ts), sent with the health; null: none yet. */
-  skew?(): number | null;
 }
 
 export class Reporter {
@@ -69,7 +67,6 @@ export class Reporter {
   sendHealth(): void {
     if (!this.lastHealth) return;
     const seq = this.deps.clocksSeq();
-    const skew = this.deps.skew?.() ?? null;
     const msg: HealthMessage = {
       type: 'health',
       platform: this.deps.platform,
@@ -77,7 +74,6 @@ export class Reporter {
       ...this.lastHealth,
       // Which clock list the badges show: a tab that reloaded (none) or missed a change gets the whole list.
       ...(seq !== null && { clocksSeq: seq }),
-      ...(skew !== null && { skewMs: skew }),
     };
     this.post(msg);
   }

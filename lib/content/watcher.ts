@@ -21,8 +21,6 @@ import { RowBadges } from './row-badges';
 import { TabTitle, tabDocument } from './tab-title';
 import { windowTimers, type TimerId, type Timers } from './timers';
 import { setContentLang } from '../i18n/content';
-import { SKEW_APPLY_MS, SkewEstimator } from '../skew';
-import type { ChatEvent } from '../model';
 
 export interface WatcherDeps {
   adapter: Adapter;
@@ -51,13 +49,6 @@ export class Watcher {
   readonly badges: RowBadges;
   /** The tab's title prefix (created at start). */
   private title: TabTitle | null = null;
-  /** The platform's clock minus the PC's, from messages seen arriving (lib/skew.ts), reported with the health. */
-  private readonly skew = new SkewEstimator();
-  /** The estimate last sent at once (a new one, or one that moved, is sent without waiting for the heartbeat). */
-  private skewSent: number | null = null;
-  /** The PC offset the worker applies (with its clock lists): the badges and the title count by the platform's clock. */
-  private clockOffset = 0;
-  private readonly clockNow = () => this.deps.now() + this.clockOffset;
 
   constructor(private readonly deps: WatcherDeps) {
     this.timers = deps.timers ?? windowTimers(deps.root);
@@ -70,9 +61,8 @@ export class Watcher {
       timers: this.timers,
       clocksSeq: () => this.clockList.current,
       now: deps.now,
-      skew: () => this.skew.estimate(deps.now()),
     });
-    this.badges = new RowBadges(deps.root, this.clockNow, undefined, deps.adapter.badgeSlot?.right, this.timers);
+    this.badges = new RowBadges(deps.root, deps.now, undefined, deps.adapter.badgeSlot?.right, this.timers);
   }
 
   /** How the page was read (for tests and diagnostics): whole reads, incremental reads, rows, counters, messages. */
@@ -114,7 +104,6 @@ export class Watcher {
     if (how === 'resync') return { ok: false, error: CLOCKS_RESYNC };
     // The language comes with the clocks (the worker sends the whole list again when it changes).
     if (setContentLang(clocks.lang)) this.badges.relabel();
-    this.clockOffset = clocks.offset ?? 0;
     if (how === 'whole') this.badges.setClocks(clocks.clocks);
     else this.badges.changeClocks(clocks.clocks, clocks.removed ?? []);
     this.title?.show(() => this.badges.openClocks(), clocks.title);
@@ -135,7 +124,7 @@ export class Watcher {
       attributeFilter: ['class', 'data-random', 'id'],
     });
     this.reporter.start();
-    this.title = new TabTitle(tabDocument(this.deps.root), this.clockNow, this.timers, this.deps.root.defaultView);
+    this.title = new TabTitle(tabDocument(this.deps.root), this.deps.now, this.timers, this.deps.root.defaultView);
     this.deps.root.addEventListener('focusin', this.onFocusIn, true);
   }
 
@@ -176,10 +165,7 @@ export class Watcher {
     if (!diff) return false;
     const account = this.ledger.accountOf(diff.page.account);
     if (diff.rowsTouched) this.badges.render(this.reader.buyerRows);
-    const events = this.ledger.events(diff, account, now);
-    // The skew first: the worker judges these events' deadlines by the platform's clock.
-    this.sampleSkew(events, now);
-    this.reporter.events(events, account);
+    this.reporter.events(this.ledger.events(diff, account, now), account);
     return true;
   }
 
@@ -218,19 +204,8 @@ export class Watcher {
       account,
       ...(x.thread ? { activeBuyer: x.thread.buyer } : {}),
     });
-    this.sampleSkew(events, now);
     this.reporter.events(events, account);
     this.badges.render(this.reader.buyerRows);
-  }
-
-  /** Messages seen arriving with an exact platform time: samples of the PC's clock error (sent once it moves). */
-  private sampleSkew(events: readonly ChatEvent[], now: number): void {
-    if (!events.length) return;
-    this.skew.addEvents(events, now);
-    const est = this.skew.estimate(now);
-    if (est === null || (this.skewSent !== null && Math.abs(est - this.skewSent) < SKEW_APPLY_MS / 3)) return;
-    this.skewSent = est;
-    this.reporter.sendHealth();
   }
 
   /** Re-sends the last health now (the worker restarted: it learns the tab again and sends the whole clock list). */

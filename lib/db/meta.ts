@@ -15,9 +15,3 @@ export interface PruneNotice {
  * row; a damaged value is dropped.
  */
 export const RECOMPUTE_KEY = 'recompute';
-
-/**
- * The PC's clock offset the background applies (`{ offset, at }`: the platform's clock minus the PC's, ms, and when it
- * was set; lib/background/pc-offset.ts). The popup reads it for its countdowns and its warning (validated there too).
- */
-export const PC_OFFSET_KEY = 'pcOffset';

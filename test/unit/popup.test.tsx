@@ -60,33 +60,6 @@ describe('Popup', () => {
     expect(screen.getByRole('tab', { name: '等待队列 (4)' }).getAttribute('aria-selected')).toBe('true');
   });
 
-  it('a PC clock 2 min slow: says so (zh), and the countdowns run by the platform’s time the worker stored', async () => {
-    // The worker found the platform's clock 2 minutes ahead of the PC's (meta.pcOffset, lib/skew.ts).
-    await uiDb.meta.put({ key: 'pcOffset', value: { offset: 120_000, at: NOW } });
-    await uiDb.clocks.bulkPut([clock('calm', { buyerNick: '慢慢', dueAt: NOW + 150_000 })]);
-    render(<Popup />);
-    expect((await screen.findByRole('alert')).textContent).toBe('电脑时间慢了 2 分 — 倒计时已按平台时间校正');
-    const item = await screen.findByRole('button', { name: /慢慢/ });
-    // 2:30 left by the PC's clock, 30 s by the platform's.
-    expect(within(item).getByRole('timer').textContent).toMatch(/^剩 [23]\d 秒$/);
-  });
-
-  it('a PC clock fast (en), and a damaged stored offset: no warning, the PC’s clock', async () => {
-    await uiDb.settings.put({ key: 'language', value: 'en' });
-    await uiDb.meta.put({ key: 'pcOffset', value: { offset: -95_000, at: NOW } });
-    render(<Popup />);
-    expect((await screen.findByRole('alert')).textContent).toBe(
-      "This computer's clock is 1 min 35 s fast — countdowns follow the platform's time",
-    );
-    cleanup();
-    await uiDb.meta.put({ key: 'pcOffset', value: { offset: 'soon' } });
-    await uiDb.clocks.bulkPut([clock('calm', { buyerNick: 'calm', dueAt: NOW + 150_000 })]);
-    render(<Popup />);
-    const item = await screen.findByRole('button', { name: /calm/ });
-    expect(within(item).getByRole('timer').textContent).toMatch(/2 min/);
-    expect(screen.queryByRole('alert')).toBeNull();
-  });
-
   it('page text (nick, shop, preview, account) is isolated in <bdi> without its bidi and zero-width controls', async () => {
     const RLO = '\u202E';
     await uiDb.clocks.bulkPut([
