@@ -195,7 +195,10 @@ export function AnalyticsPage({
   const [firstRange] = useState(() => `${today}|${from}`);
   const sameRange = `${today}|${from}` === firstRange;
   const ranged = sameRange ? first : undefined;
-  const queriesOn = !held && ((!first && !waiting) || painted || !sameRange);
+  // The worker's first frame (figures only, components/analytics/first-worker.ts) fits while the page shows the
+  // account it was computed for in this computer's view; else the live queries read the rows at once.
+  const figuresFit = !!ranged?.figures && st.view === 'local' && st.account === ranged.figures.account;
+  const queriesOn = !held && ((!first && !waiting) || painted || !sameRange || (!!ranged?.figures && !figuresFit));
   const t = useT({ initial: first?.language ?? language, enabled: queriesOn });
   const title = t('anaTitle');
   useEffect(() => {
@@ -248,10 +251,7 @@ export function AnalyticsPage({
   const stats: DayStatRow[] | undefined = pastStats && todayStats ? [...pastStats, ...todayStats] : undefined;
   // The first frame computed by the worker (components/analytics/first-worker.ts): its figures, until the rows are
   // here (they follow after the paint, or the live queries read them) — for the account it was opened with.
-  const figures =
-    ranged?.figures && stats === undefined && st.view === 'local' && st.account === ranged.figures.account
-      ? ranged.figures
-      : undefined;
+  const figures = figuresFit && stats === undefined ? ranged?.figures : undefined;
   const loading = rollups === undefined || (stats === undefined && !figures) || held;
   // After the first paint: the raw rows only two views need (the missed buyers' list: the failed units; the
   // handling-time estimate: a week of messages).
