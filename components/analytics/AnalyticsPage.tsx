@@ -19,13 +19,14 @@ import {
 import { addDays } from '@/lib/compliance';
 import type { DayStatRow, EventRow, RollupRow, UnitRow } from '@/lib/model';
 import { chinaDay, chinaDayStart } from '@/lib/engine/time';
+import { PLATFORMS, type Platform } from '@/lib/model';
 import { effectiveRules, primaryMetric } from '@/lib/rules';
 import { isolate, safeText } from '@/lib/text';
 import { useNow } from '../popup/useNow';
 import { DbNotice } from '../DbNotice';
 import { useT } from '../i18n';
 import { useDeferredQuery } from '../useDeferredQuery';
-import type { FirstFrame, FirstRows } from './first-check';
+import type { AnalyticsFirst } from './first-read';
 import {
   AccountsSection,
   BuyerLevelSection,
@@ -37,9 +38,6 @@ import {
 import { StaffingSection } from './Staffing';
 import type { Translate } from '@/lib/badge';
 import { useAnalyticsStore } from './store';
-import { parseAccountKey } from './account-key';
-
-export { parseAccountKey };
 import { TeamDataSection } from './TeamData';
 
 type ShopLiveModule = typeof import('./ShopLive');
@@ -119,6 +117,15 @@ export const SHOP_FIRST_HOLD_MS = 2000;
 /** Days of stored messages the handling-time estimate looks at (complete days before today). */
 export const AHT_SAMPLE_DAYS = 7;
 
+/** `platform|account` → its parts (accounts may contain `|`; the platform never does). */
+export function parseAccountKey(key: string): { platform: Platform; account: string } | undefined {
+  const i = key.indexOf('|');
+  if (i < 0) return undefined;
+  const platform = key.slice(0, i) as Platform;
+  if (!(PLATFORMS as readonly string[]).includes(platform)) return undefined;
+  return { platform, account: key.slice(i + 1) };
+}
+
 const loadQueries = () => import('./query-module');
 type QueriesModule = typeof import('./query-module');
 
@@ -133,13 +140,13 @@ export function AnalyticsPage({
   shopHoldMs = SHOP_FIRST_HOLD_MS,
   language,
 }: {
-  initial?: FirstFrame;
+  initial?: AnalyticsFirst;
   /**
    * The first read, still running when the page had to render (main.tsx's timeout): the page shows "loading" and
    * waits for it rather than starting its live queries (Dexie, and a second read of the same rows) beside it; a
    * first read that fails or is of another day or range starts them.
    */
-  later?: Promise<FirstFrame | undefined>;
+  later?: Promise<AnalyticsFirst | undefined>;
   /** Opened in the team view: how long its own figures wait at most for the owner's live view (tests). */
   shopHoldMs?: number;
   /** The stored language setting, read before the first render (team view: no first read brings it). */
@@ -152,7 +159,7 @@ export function AnalyticsPage({
   // Staffing averages complete days: one more day back than the range, today left out.
   const from = addDays(today, -range);
   // The first read counts only if it read this day and range (a day that turned while it ran: the live queries).
-  const ownFirst = (f?: FirstFrame) => (f?.today === today && f.from === from ? f : undefined);
+  const ownFirst = (f?: AnalyticsFirst) => (f?.today === today && f.from === from ? f : undefined);
   const [first, setFirst] = useState(() => ownFirst(initial));
   const [waiting, setWaiting] = useState(() => !first && !!later);
   useEffect(() => {
@@ -188,17 +195,12 @@ export function AnalyticsPage({
     if (st.view !== 'team') globalThis.__rsShopFirst = undefined;
   }, [st.view]);
   const [painted, setPainted] = useState(false);
-  // The worker's rows (its first frame came with figures only): taken after the paint, for the sections below it.
-  const [firstRows, setFirstRows] = useState<FirstRows>();
   // The first read is of the page's first day and range: once either changed (the person chose another range while
   // it ran), its figures are not shown and it is not waited for; its settings (language, rules) still hold.
   const [firstRange] = useState(() => `${today}|${from}`);
   const sameRange = `${today}|${from}` === firstRange;
   const ranged = sameRange ? first : undefined;
-  // The worker's first frame (figures only, components/analytics/first-worker.ts) fits while the page shows the
-  // account it was computed for in this computer's view; else the live queries read the rows at once.
-  const figuresFit = !!ranged?.figures && st.view === 'local' && st.account === ranged.figures.account;
-  const queriesOn = !held && ((!first && !waiting) || painted || !sameRange || (!!ranged?.figures && !figuresFit));
+  const queriesOn = !held && ((!first && !waiting) || painted || !sameRange);
   const t = useT({ initial: first?.language ?? language, enabled: queriesOn });
   const title = t('anaTitle');
   useEffect(() => {
@@ -238,21 +240,18 @@ export function AnalyticsPage({
     loadQueries,
     (m) => m.readDayStats(m.uiDb, primaryKey.split(','), from, yesterday),
     [from, yesterday, primaryKey],
-    ranged?.pastStats ?? firstRows?.pastStats,
+    ranged?.pastStats,
     queriesOn,
   );
   const todayStats = useDeferredQuery(
     loadQueries,
     (m) => m.readDayStats(m.uiDb, primaryKey.split(','), today, today),
     [today, primaryKey],
-    ranged?.todayStats ?? firstRows?.todayStats,
+    ranged?.todayStats,
     queriesOn,
   );
   const stats: DayStatRow[] | undefined = pastStats && todayStats ? [...pastStats, ...todayStats] : undefined;
-  // The first frame computed by the worker (components/analytics/first-worker.ts): its figures, until the rows are
-  // here (they follow after the paint, or the live queries read them) — for the account it was opened with.
-  const figures = figuresFit && stats === undefined ? ranged?.figures : undefined;
-  const loading = rollups === undefined || (stats === undefined && !figures) || held;
+  const loading = rollups === undefined || stats === undefined || held;
   // After the first paint: the raw rows only two views need (the missed buyers' list: the failed units; the
   // handling-time estimate: a week of messages).
   useEffect(() => {
@@ -270,15 +269,6 @@ export function AnalyticsPage({
       if (timer !== undefined) clearTimeout(timer);
     };
   }, [loading, painted]);
-  const rowsLater = ranged?.rows;
-  useEffect(() => {
-    if (!painted || !rowsLater) return;
-    let live = true;
-    void rowsLater.then((r) => live && r && setFirstRows(r));
-    return () => {
-      live = false;
-    };
-  }, [painted, rowsLater]);
   const failedUnits = useDeferredQuery<QueriesModule, UnitRow[]>(
     loadQueries,
     (m) => m.unitsWithResult(m.uiDb, scopeDays({ from, to: today }), 'fail'),
@@ -312,24 +302,21 @@ export function AnalyticsPage({
   // The first paint holds what is above the fold: the controls, the trends and the response times (their numbers;
   // the charts draw once uPlot has loaded). The sections below it, and their figures, come in the frames after it
   // (`painted`), so the first frame is small (issue 21).
-  const trends = figures?.trends ?? metricTrends(rules, shown, scope);
-  const response = figures?.response ?? responseTrendsFromStats(rules, allStats, scope);
-  // Below the fold: once painted and the rows are here.
-  const below = painted && stats !== undefined;
-  const heat = below ? hourWeekFromStats(rules, allStats, scope) : null;
-  const accounts = below ? accountBreakdownFromStats(rules, shown, st.view === 'team' ? [] : allStats, scope) : null;
+  const trends = metricTrends(rules, shown, scope);
+  const response = responseTrendsFromStats(rules, allStats, scope);
+  const heat = painted ? hourWeekFromStats(rules, allStats, scope) : null;
+  const accounts = painted ? accountBreakdownFromStats(rules, shown, st.view === 'team' ? [] : allStats, scope) : null;
   const missed = failedUnits ? missedBuyers(rules, failedUnits, scope) : null;
   const staffScope = completeDaysScope(today, range, only);
-  const handling =
-    events && below
-      ? estimateHandlingFromStats(rules, events, allStats, completeDaysScope(today, AHT_SAMPLE_DAYS, only))
-      : null;
+  const handling = events
+    ? estimateHandlingFromStats(rules, events, allStats, completeDaysScope(today, AHT_SAMPLE_DAYS, only))
+    : null;
   const ahtSec = st.ahtOverride ?? handling?.ahtSec ?? null;
   // The wait to keep: the account's platform deadline; for all accounts the 3-minute rule most platforms use.
   const defaultTarget = only ? primaryMetric(rules, only.platform).thresholdSec : 180;
   const targetSec = st.targetSec ?? defaultTarget;
   const plan =
-    below && ahtSec
+    painted && ahtSec
       ? staffingPlanFromStats(rules, allStats, staffScope, {
           ahtSec,
           targetSec,

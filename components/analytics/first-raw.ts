@@ -100,12 +100,6 @@ export function storedRange(): RangeDays {
   return (RANGES as readonly unknown[]).includes(r) ? (r as RangeDays) : 30;
 }
 
-/** The account the page opens with (`store.ts`: `platform|account`, '' for every account), else every account. */
-export function storedAccount(): string {
-  const a = storedState()?.account;
-  return typeof a === 'string' ? a : '';
-}
-
 /** The view the page opens with (`store.ts`): the team view only when it was kept, else this computer's. */
 export function storedView(): 'local' | 'team' {
   return storedState()?.view === 'team' ? 'team' : 'local';

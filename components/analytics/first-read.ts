@@ -3,14 +3,41 @@
  * here, or read through Dexie (the named queries of `lib/db/queries.ts`) when the raw read is refused. Both give
  * the same `AnalyticsFirst` (`test/unit/analytics-first.test.ts`), which the page shows until its live queries run.
  */
+import { isDayStatRow, type DayStatRow } from '@/lib/analytics/daystats';
 import { addDays } from '@/lib/compliance';
 import { readDayStats, rollupsOfDays, settingRow } from '@/lib/db/queries';
 import type { SentinelDB } from '@/lib/db/schema';
 import { chinaDay } from '@/lib/engine/time';
-import { firstOf, type AnalyticsFirst } from './first-check';
-import { PRIMARY_METRICS } from './first-raw';
+import type { RollupRow } from '@/lib/model';
+import { storedSetting, type Settings } from '@/lib/settings';
+import { PRIMARY_METRICS, type AnalyticsRaw } from './first-raw';
 
-export { analyticsFromRaw, type AnalyticsFirst } from './first-check';
+export interface AnalyticsFirst {
+  today: string;
+  /** The first day of the range read (`today − range`). */
+  from: string;
+  /** The rule overrides setting's row (its value unchecked: `effectiveRules` checks it). */
+  overrides: { value: unknown } | undefined;
+  /** The UI language setting, if set. */
+  language?: Settings['language'];
+  rollups: RollupRow[];
+  /** The primary metrics' per-day aggregates of `from`…yesterday, and of today. */
+  pastStats: DayStatRow[];
+  todayStats: DayStatRow[];
+}
+
+/**
+ * The raw read's rows, checked: a malformed `dayStats` row throws (the Dexie read rebuilds its day from the units,
+ * `readDayStats`; the raw read never reads units), so the page then reads through Dexie instead of showing it.
+ */
+export function analyticsFromRaw(r: AnalyticsRaw): AnalyticsFirst {
+  const checked = (lists: unknown[][]): DayStatRow[] => {
+    const rows = lists.flat();
+    if (!rows.every(isDayStatRow)) throw new Error('a malformed dayStats row');
+    return rows;
+  };
+  return first(r.today, r.from, r.overrides, r.language, r.rollups, checked(r.pastStats), checked(r.todayStats));
+}
 
 /** The same through Dexie (the page's live queries read the same way). */
 export async function readAnalyticsFirst(db: SentinelDB, now: number, range: number): Promise<AnalyticsFirst> {
@@ -23,7 +50,27 @@ export async function readAnalyticsFirst(db: SentinelDB, now: number, range: num
     readDayStats(db, PRIMARY_METRICS, from, addDays(today, -1)),
     readDayStats(db, PRIMARY_METRICS, today, today),
   ]);
-  return firstOf(today, from, overrides, language, rollups, pastStats, todayStats);
+  return first(today, from, overrides, language, rollups, pastStats, todayStats);
+}
+
+function first(
+  today: string,
+  from: string,
+  overrides: { value: unknown } | undefined,
+  language: { value: unknown } | undefined,
+  rollups: RollupRow[],
+  pastStats: DayStatRow[],
+  todayStats: DayStatRow[],
+): AnalyticsFirst {
+  return {
+    today,
+    from,
+    overrides: overrides && { value: overrides.value },
+    ...(language && { language: storedSetting('language', language.value) }),
+    rollups,
+    pastStats,
+    todayStats,
+  };
 }
 
 /**

@@ -1,17 +1,20 @@
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { AnalyticsPage, loadShopLive } from '@/components/analytics/AnalyticsPage';
-import type { FirstFrame } from '@/components/analytics/first-check';
-import { analyticsFromRaw, firstRenderWait, settledWithin } from '@/components/analytics/first-read';
-import { isRefused } from '@/components/analytics/first-worker';
+import {
+  analyticsFromRaw,
+  firstRenderWait,
+  settledWithin,
+  type AnalyticsFirst,
+} from '@/components/analytics/first-read';
 import { readAnalyticsRaw, readLanguageRaw } from '@/components/analytics/first-raw';
 import { storedSetting, type Settings } from '@/lib/settings';
 import { useAnalyticsStore } from '@/components/analytics/store';
 import '@/components/ui.css';
 import '@/components/analytics/analytics.css';
 
-// The first frame's data (settings, rollups, the first frame's figures), read and computed right away in a worker
-// (started by /analytics-first.js; else read here on raw IndexedDB; else through Dexie, loaded only then), and one render once it is in: the page
+// The first frame's data (settings, rollups, the per-day aggregates), read right away on raw IndexedDB (started by
+// /analytics-first.js; else here; else through Dexie, loaded only then), and one render once it is in: the page
 // opens with its figures instead of "loading", and Dexie is not in its first load at all (issue 21). The page's
 // live queries keep it current afterwards. A slow or broken database does not hold the page back.
 // Opened in its team view: the owner's live view is what the page is for. Its chunk is requested at once (not when
@@ -37,21 +40,11 @@ const language =
     : undefined;
 // In the team view, no first read of this computer's figures (/analytics-first.js started none): the page's live
 // queries read them once the owner view's first screen is on screen (AnalyticsPage's hold).
-// The first frame: the worker's (its figures computed: /analytics-first.js started it); a worker that could not
-// start or failed: the page's own raw read (its rows checked here); rows refused (no database, an old one, a
-// malformed row): the Dexie read.
-const ownRead = () => readAnalyticsRaw(now, range).then(analyticsFromRaw);
-const first: Promise<FirstFrame | undefined> =
+const first =
   view === 'team'
     ? Promise.resolve(undefined)
-    : (started?.range === range
-        ? started.worker.catch((err: unknown) => {
-            if (isRefused(err)) throw err;
-            performance.mark('rs-analytics-worker-failed'); // for the benchmarks: the page's own read instead
-            return ownRead();
-          })
-        : ownRead()
-      )
+    : (started?.range === range ? started.read : readAnalyticsRaw(now, range))
+        .then(analyticsFromRaw)
         .catch(() => {
           performance.mark('rs-analytics-read-refused'); // for the benchmarks: the Dexie read instead
           return import('@/components/analytics/query-module').then((m) => m.readAnalyticsFirst(m.uiDb, now, range));
@@ -61,7 +54,7 @@ const first: Promise<FirstFrame | undefined> =
 // A first read still running then: the page shows "loading" and waits for it (AnalyticsPage `later`) instead of
 // starting Dexie and the same reads beside it (at 90 days × 5 000 a day under load, a read of 250–2 500 ms).
 void Promise.all([firstRenderWait(view, first, 250), shopLive, language]).then(
-  ([initial, , lang]: [FirstFrame | undefined, unknown, Settings['language'] | undefined]) => {
+  ([initial, , lang]: [AnalyticsFirst | undefined, unknown, Settings['language'] | undefined]) => {
     // For the benchmarks: rendered before the first data (the local view's first frame waited for it in vain).
     if (!initial && view !== 'team') performance.mark('rs-analytics-first-missed');
     // (At most 5 s more: a database that never answers leaves it to the live queries.)

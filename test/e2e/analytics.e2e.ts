@@ -103,12 +103,6 @@ describe('analytics page with seeded data', () => {
     await expect.poll(() => trend.textContent()).toContain('58.0%');
     expect(await trend.textContent()).toContain('达标 76 · 未达标 55');
     expect(await trend.textContent()).toContain('平台预警线 50.0%');
-    // That first frame was the worker's (components/analytics/first-worker.ts): read and computed off the page's
-    // main thread, no fallback taken (the page's own read, the Dexie read).
-    const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name));
-    expect(marks).toContain('rs-analytics-worker-first');
-    expect(marks).not.toContain('rs-analytics-worker-failed');
-    expect(marks).not.toContain('rs-analytics-read-refused');
     // uPlot (loaded after the first paint) drew a canvas with the series and the warning line in its legend.
     await expect.poll(() => page.locator('[data-metric="pdd.manual3min"] canvas').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-metric="pdd.manual3min"] .u-legend').textContent()).toContain('平台预警线 50.0%');

@@ -4,7 +4,6 @@ import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { AnalyticsPage } from '../../components/analytics/AnalyticsPage';
-import { firstFigures, type ComputedFirst } from '../../components/analytics/first-check';
 import { analyticsFromRaw } from '../../components/analytics/first-read';
 import { readAnalyticsRaw } from '../../components/analytics/first-raw';
 import { ANALYTICS_DEFAULTS, useAnalyticsStore } from '../../components/analytics/store';
@@ -138,49 +137,4 @@ describe('analytics page from its first read', () => {
     await vi.waitFor(() => expect(document.getElementById('ana-trends')).not.toBeNull(), { timeout: 15_000 });
     expect(aboveTheFold().trends.join()).toContain('达标 10 · 未达标 5');
   }, 20_000);
-
-  /** The worker's first frame (components/analytics/first-worker.ts): figures, no rows; the rows when `rows` says. */
-  async function computed(account: string, rows: Promise<'give' | 'never'>): Promise<ComputedFirst> {
-    const { pastStats, todayStats, ...rest } = analyticsFromRaw(await readAnalyticsRaw(NOW, 30));
-    const figures = firstFigures({ ...rest, pastStats, todayStats }, 30, account);
-    return {
-      ...rest,
-      figures,
-      rows: rows.then((r) => (r === 'give' ? { pastStats, todayStats } : new Promise(() => undefined))),
-    };
-  }
-
-  it('the worker’s first frame: its figures in the first render, as the rows’ first frame shows them', async () => {
-    const fromRows = analyticsFromRaw(await readAnalyticsRaw(NOW, 30));
-    render(<AnalyticsPage initial={fromRows} />);
-    const expected = aboveTheFold();
-    expect(expected.response.length).toBeGreaterThan(0);
-    cleanup();
-    render(<AnalyticsPage initial={await computed('', Promise.resolve('give'))} />);
-    expect(screen.queryByText('正在读取数据…')).toBeNull();
-    expect(aboveTheFold()).toEqual(expected);
-    // Below the fold once painted (the worker's rows, then the live queries): the same figures above it.
-    await vi.waitFor(() => expect(document.querySelector('#ana-missed tbody tr')).not.toBeNull(), { timeout: 15_000 });
-    expect(document.getElementById('ana-heatmap')).not.toBeNull();
-    expect(aboveTheFold()).toEqual(expected);
-  }, 40_000);
-
-  it('the worker’s rows never come: the sections below the fold come from the live queries', async () => {
-    render(<AnalyticsPage initial={await computed('', Promise.resolve('never'))} />);
-    expect(aboveTheFold().trends.join()).toContain('达标 10 · 未达标 5');
-    await vi.waitFor(() => expect(document.getElementById('ana-heatmap')).not.toBeNull(), { timeout: 15_000 });
-    expect(aboveTheFold().trends.join()).toContain('达标 10 · 未达标 5');
-  }, 40_000);
-
-  it('the worker’s figures are of the account the page opened with, else not shown', async () => {
-    useAnalyticsStore.setState({ account: 'pdd|shop' });
-    render(<AnalyticsPage initial={await computed('', new Promise(() => undefined))} />);
-    // Figures of every account, the page on one: "loading" until the live queries' rows are in.
-    expect(screen.getByText('正在读取数据…')).toBeTruthy();
-    await vi.waitFor(() => expect(document.getElementById('ana-trends')).not.toBeNull(), { timeout: 15_000 });
-    const live = aboveTheFold();
-    cleanup();
-    render(<AnalyticsPage initial={await computed('pdd|shop', new Promise(() => undefined))} />);
-    expect(aboveTheFold()).toEqual(live);
-  }, 40_000);
 });

@@ -1,15 +1,7 @@
 // @vitest-environment jsdom
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { answerFirst } from '../../components/analytics/first-answer';
-import { firstFigures } from '../../components/analytics/first-check';
 import { analyticsFromRaw, firstRenderWait, readAnalyticsFirst } from '../../components/analytics/first-read';
-import {
-  isRefused,
-  startFirstWorker,
-  type WorkerAnswer,
-  type WorkerAsk,
-} from '../../components/analytics/first-worker';
 import {
   ANALYTICS_STORE_KEY,
   PRIMARY_METRICS,
@@ -17,7 +9,7 @@ import {
   storedRange,
   storedView,
 } from '../../components/analytics/first-raw';
-import { metricTrends, primaryMetrics, rangeScope, responseTrendsFromStats } from '../../lib/analytics';
+import { primaryMetrics, rangeScope, responseTrendsFromStats } from '../../lib/analytics';
 import { buildDayStats } from '../../lib/analytics/daystats';
 import { addDays } from '../../lib/compliance';
 import { DB_NAME, SentinelDB } from '../../lib/db/schema';
@@ -164,160 +156,6 @@ describe('analytics first-frame data', () => {
       localStorage.setItem(ANALYTICS_STORE_KEY, bad);
       expect(storedView()).toBe('local');
     }
-  });
-});
-
-/** The worker's answers to `ask`, run in this thread on the same raw read (entrypoints/analytics-worker.ts). */
-async function answers(ask: WorkerAsk) {
-  const out: { a: WorkerAnswer; transfer: Transferable[] }[] = [];
-  await answerFirst(ask, readAnalyticsRaw, (a, transfer = []) => out.push({ a, transfer }));
-  return out;
-}
-const plainRows = (rows: readonly { waits: Uint8Array }[]) => rows.map((r) => ({ ...r, waits: [...r.waits] }));
-
-describe('the first-frame worker', () => {
-  for (const [range, account] of [
-    [30, ''],
-    [90, ''],
-    [7, 'pdd|shop'],
-  ] as const)
-    it(`gives the first frame the Dexie read gives: its figures, then its rows (${range} days, account '${account}')`, async () => {
-      await seed();
-      await uiDb.settings.bulkPut([
-        { key: 'ruleOverrides', value: { 'pdd.manual3min': { thresholdSec: 120 } } },
-        { key: 'language', value: 'en' },
-      ]);
-      const dexie = await readAnalyticsFirst(uiDb, NOW, range);
-      const out = await answers({ now: NOW, range, account });
-      expect(out.map((o) => o.a.type)).toEqual(['first', 'rows']);
-      const [first, rows] = out.map((o) => o.a);
-      if (first?.type !== 'first' || rows?.type !== 'rows') throw new Error('unexpected answers');
-      // The first answer: no rows, the rest as read, and the figures the page computes from the Dexie read.
-      const { pastStats, todayStats, ...rest } = dexie;
-      const { figures, ...firstRest } = first.first;
-      expect(firstRest).toEqual(rest);
-      expect(first.first).not.toHaveProperty('pastStats');
-      const rules = effectiveRules(dexie.overrides?.value);
-      const scope = rangeScope(TODAY, range, account ? { platform: 'pdd', account: 'shop' } : undefined);
-      expect(figures).toEqual({
-        account,
-        trends: metricTrends(rules, dexie.rollups, scope),
-        response: responseTrendsFromStats(rules, [...pastStats, ...todayStats], scope),
-      });
-      expect(figures.response.length).toBeGreaterThan(0);
-      expect(figures.trends.length).toBeGreaterThan(0);
-      // The account's scope: only its platform's figures (the seed's other platforms have answered units too).
-      if (account) expect(new Set(figures.response.map((r) => r.platform))).toEqual(new Set(['pdd']));
-      else expect(figures.response.length).toBe(3);
-      // Then the rows, as read, their packed waits moved with the message (every buffer once).
-      expect(plainRows(rows.rows.pastStats)).toEqual(plainRows(pastStats));
-      expect(plainRows(rows.rows.todayStats)).toEqual(plainRows(todayStats));
-      const buffers = out[1]!.transfer;
-      expect(new Set(buffers).size).toBe(buffers.length);
-      const moved = [...rows.rows.pastStats, ...rows.rows.todayStats].map((r) => r.waits.buffer);
-      expect(moved.length).toBeGreaterThan(0);
-      for (const b of moved) expect(buffers).toContain(b);
-      expect(buffers).toHaveLength(new Set(moved).size);
-    });
-
-  it('refuses (the page reads through Dexie) when there is no database, or a row is malformed', async () => {
-    expect((await answers({ now: NOW, range: 30, account: '' })).map((o) => o.a.type)).toEqual(['refused']);
-    await seed();
-    const bad = (await uiDb.dayStats
-      .where('[metric+day]')
-      .equals(['pdd.manual3min', ago(2)])
-      .first())!;
-    await uiDb.dayStats.put({ ...bad, n: -1 });
-    const out = await answers({ now: NOW, range: 30, account: '' });
-    expect(out.map((o) => o.a)).toEqual([{ type: 'refused', message: 'a malformed dayStats row' }]);
-  });
-});
-
-/** A stand-in for the browser's Worker: what the page posts, and answers given by the test. */
-class FakeWorker {
-  static last: FakeWorker | undefined;
-  asked: unknown[] = [];
-  terminated = false;
-  onmessage: ((e: { data: WorkerAnswer }) => void) | null = null;
-  onerror: ((e: { message: string; preventDefault(): void }) => void) | null = null;
-  onmessageerror: (() => void) | null = null;
-  constructor(readonly url: string) {
-    FakeWorker.last = this;
-  }
-  postMessage(m: unknown) {
-    this.asked.push(m);
-  }
-  terminate() {
-    this.terminated = true;
-  }
-  answer(a: WorkerAnswer) {
-    this.onmessage?.({ data: a });
-  }
-}
-
-describe("the first-frame worker, the page's side", () => {
-  beforeEach(() => vi.stubGlobal('Worker', FakeWorker));
-  afterEach(() => {
-    vi.unstubAllGlobals();
-    vi.useRealTimers();
-  });
-  const ask = { now: NOW, range: 30, account: '' } as const;
-
-  it("gives the worker's first frame, then its rows, through the worker answering in this thread", async () => {
-    await seed();
-    const started = startFirstWorker(ask);
-    const w = FakeWorker.last!;
-    expect(w.url).toBe('/analytics-worker.js');
-    expect(w.asked).toEqual([ask]);
-    w.answer({ type: 'alive' });
-    for (const o of await answers(ask)) w.answer(o.a);
-    const first = await started;
-    const dexie = await readAnalyticsFirst(uiDb, NOW, 30);
-    expect(first.figures).toEqual(firstFigures(dexie, 30, ''));
-    expect(first.rollups).toEqual(dexie.rollups);
-    const rows = await first.rows;
-    expect(plainRows(rows!.pastStats)).toEqual(plainRows(dexie.pastStats));
-    expect(w.terminated).toBe(true);
-  });
-
-  it('a refusal rejects as refused (the Dexie read); a failure or a worker that does not start, not (own read)', async () => {
-    vi.useFakeTimers();
-    const refused = startFirstWorker(ask);
-    FakeWorker.last!.answer({ type: 'alive' });
-    FakeWorker.last!.answer({ type: 'refused', message: 'no database' });
-    await expect(refused).rejects.toSatisfy(isRefused);
-    expect(FakeWorker.last!.terminated).toBe(true);
-
-    const failed = startFirstWorker(ask);
-    FakeWorker.last!.onerror!({ message: 'boom', preventDefault: () => undefined });
-    await expect(failed).rejects.toSatisfy((e: unknown) => e instanceof Error && !isRefused(e));
-    expect(FakeWorker.last!.terminated).toBe(true);
-
-    const silent = startFirstWorker(ask, '/analytics-worker.js', 1000);
-    let done = false;
-    silent.catch(() => (done = true));
-    await vi.advanceTimersByTimeAsync(999);
-    expect(done).toBe(false);
-    await vi.advanceTimersByTimeAsync(1);
-    await expect(silent).rejects.toSatisfy((e: unknown) => e instanceof Error && !isRefused(e));
-    expect(FakeWorker.last!.terminated).toBe(true);
-
-    // Started in time: a slow read is not given up (the page's own waits apply).
-    const slow = startFirstWorker(ask, '/analytics-worker.js', 1000);
-    FakeWorker.last!.answer({ type: 'alive' });
-    let settled = false;
-    slow.then(
-      () => (settled = true),
-      () => (settled = true),
-    );
-    await vi.advanceTimersByTimeAsync(5000);
-    expect(settled).toBe(false);
-    expect(FakeWorker.last!.terminated).toBe(false);
-  });
-
-  it('no Worker at all (the page reads on its own)', async () => {
-    vi.stubGlobal('Worker', undefined);
-    await expect(startFirstWorker(ask)).rejects.toSatisfy((e: unknown) => e instanceof Error && !isRefused(e));
   });
 });
 

@@ -675,7 +675,7 @@ describe('the owner view: the start the page’s first script began (analytics-f
     expect(asked()).toBe(0);
     // This computer's figures: read in the local view only (the team view's page reads them after its first screen).
     expect(globalThis.__rsAnalyticsFirst).toBeDefined();
-    globalThis.__rsAnalyticsFirst?.worker.catch(() => undefined);
+    globalThis.__rsAnalyticsFirst?.read.catch(() => undefined);
     globalThis.__rsAnalyticsFirst = undefined;
     localStorage.setItem('rs-analytics', JSON.stringify({ state: { view: 'team' }, version: 1 }));
     firstScript.main();
