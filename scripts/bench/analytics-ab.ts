@@ -77,9 +77,14 @@ async function main() {
             const m = await page.evaluate(() =>
               Object.fromEntries(performance.getEntriesByType('mark').map((x) => [x.name, x.startTime])),
             );
+            // Each open's marks as it goes (a run that breaks off keeps what it measured).
+            console.error(`open ${k} ${range}d ${JSON.stringify(m)} load ${load().join(' ')}`);
             for (const name of ['rs-analytics-read', 'rs-analytics-rendered', 'rs-analytics-painted'])
               if (m[name] !== undefined) add(k, `${range}d ${name.slice(13)}`, m[name]);
             add(k, `${range}d refused`, m['rs-analytics-read-refused'] === undefined ? 0 : 1);
+            // The first frame from the worker (issue 21, wt-aworker), and a worker given up (the page's own read).
+            add(k, `${range}d worker`, m['rs-analytics-worker-first'] === undefined ? 0 : 1);
+            add(k, `${range}d worker-failed`, m['rs-analytics-worker-failed'] === undefined ? 0 : 1);
             // The page's own part after its read is in (the checks, the figures, React's render, the frame), per
             // open: the read's arrival varies most under load, and these take it out.
             const read = m['rs-analytics-read'];
