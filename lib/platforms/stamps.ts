@@ -161,8 +161,10 @@ export class ThreadClock {
       return t ? this.accept(at, day) : null;
     }
     if (rel || (!DATE.test(s) && RELATIVE.test(s))) {
-      // 星期三 / 昨天 without a clock: the day is not known; what follows is not dated by an older date.
-      this.settle();
+      // 星期三 / 昨天 without a clock: the day is not known; what follows is not dated by an older date. The run above
+      // is older still (before that weekday, days ago): not dated from now (today's times for last week's
+      // messages), and no day can be told for it either: its times are null.
+      this.drop();
       this.date = null;
       this.undated = true;
       return null;
@@ -262,6 +264,13 @@ export class ThreadClock {
       this.date = chinaDay(last);
       this.guessed = true;
     }
+  }
+
+  /** The open run ends at a divider whose day cannot be told: its times are null (`onDated(null)`), not dated. */
+  private drop(): void {
+    const run = this.run;
+    this.run = [];
+    run.forEach((r) => r.onDated?.(null));
   }
 
   /** `date`: the date this stamp gives what follows (null: none); `guessed`: read against the clock only. */

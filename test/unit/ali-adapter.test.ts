@@ -370,6 +370,20 @@ describe('1688 / Taobao web Wangwang adapter', () => {
       ).toEqual([cn(12, 5, 8, 30, 0), cn(12, 6, 8, 50, 0)]);
     });
 
+    it('a run ended by a weekday divider is not dated from now: null (outsider review F3)', () => {
+      const now = cn(12, 5, 10, 0, 0); // a Saturday
+      expect(
+        extractAli(
+          load(page(item('采购商小李', '09:00:00', '在吗'), div('星期三'), item('采购商小李', '09:30:00', '发货了吗'))),
+          undefined,
+          now,
+        ).thread!.messages.map((m) => [m.at, m.timeSource]),
+      ).toEqual([
+        [null, null],
+        [null, null],
+      ]);
+    });
+
     it('one row minutes out of order does not move the morning above it to yesterday (no 24 h reply)', () => {
       const now = cn(12, 6, 10, 10, 0);
       const html = page(

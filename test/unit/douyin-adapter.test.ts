@@ -399,6 +399,8 @@ describe('Douyin adapter', () => {
       null,
       at('2026-12-05 10:01:00'),
     ]);
+    // The run above a weekday divider is older than that day: null, not dated from now (outsider review F3).
+    expect(times(bubble('b0', 'NotMe', '09:00:00', '早'), divider('星期三'), q)).toEqual([null, null]);
     // The run above a divider with a time is not after it (+ slack); above a date alone, before that day.
     expect(times(bubble('b0', 'NotMe', '10:20:00', '早'), divider('今天 10:00'), q)).toEqual([
       at('2026-12-04 10:20:00'),

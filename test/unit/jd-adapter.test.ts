@@ -484,6 +484,21 @@ describe('thread time stamps', () => {
     expect(datedBackwards([t(10, 20), t(10, 0)], now)).toEqual([at('2026-12-05 10:20:00'), at('2026-12-06 10:00:00')]);
   });
 
+  it('a run ended by a weekday divider (星期三) is not dated from now: its times are null (outsider review F3)', () => {
+    // Sat 2026-12-05 10:00: the rows above 星期三 are older than Wednesday; they were dated today 09:00.
+    const c = new ThreadClock(at('2026-12-05 10:00:00'));
+    const got: (number | null)[] = [];
+    got[0] = c.read('09:00:00', (s) => (got[0] = s));
+    got[1] = c.read('23:00:00', (s) => (got[1] = s));
+    c.separator('星期三');
+    got[2] = c.read('09:30:00', (s) => (got[2] = s));
+    c.settle();
+    expect(got).toEqual([null, null, null]);
+    // A dated divider after it dates what follows again.
+    c.separator('昨天');
+    expect(c.read('09:30:00')).toBe(at('2026-12-04 09:30:00'));
+  });
+
   it('the slack of a run across midnight is added before the day is taken', () => {
     // Across midnight: 23:59:50 shown below 00:00:10 (20 s out of order, within the slack) is the evening before,
     // and the 23:58 above is not moved two days back (outsider review F1).

@@ -364,6 +364,17 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
             if (ctx.now !== undefined) run.push({ h: +hm[1]!, mi: +hm[2]!, s: +(hm[3] ?? 0), m: null });
           } else {
             readDivider(t, ctx);
+            // A divider whose day cannot be told (星期三): the run above is older still, no date for it (null), not
+            // dated from now.
+            if (ctx.undated) {
+              for (const { m } of run) {
+                if (!m) continue;
+                m.at = null;
+                m.timeSource = null;
+                delete m.atPrecisionMs;
+              }
+              run = [];
+            }
             // What is above a divider with a time is not after that time (+ the slack, as ThreadClock.separator);
             // what is above a date-only divider is on an earlier day.
             const at = ctx.day && hm ? atOf(ctx.day, t) : null;

@@ -302,8 +302,8 @@ export function parseThreadStamp(s: string, ctx: StampContext): number | null {
 /**
  * A time divider's text (as `ThreadClock.separator`): 今天 / 昨天 / 前天 (+ a time) are dated with the clock (the
  * arrival time of live messages, else the caller's): the run above is not after that time + BACKWARDS_SLACK_MS (a
- * date alone: before that day), and what follows is dated from it. A weekday (星期三) ends the run and leaves what
- * follows undated. A month-day with no date above is resolved against the clock (a month-day later than today's is
+ * date alone: before that day), and what follows is dated from it. A weekday (星期三) ends the run, its times null
+ * (older than a day that cannot be told), and leaves what follows undated. A month-day with no date above is resolved against the clock (a month-day later than today's is
  * last year's). Anything else as a message stamp (`parseThreadStamp`). The divider's time, or null.
  */
 export function parseDividerStamp(s: string, ctx: StampContext): number | null {
@@ -322,7 +322,10 @@ export function parseDividerStamp(s: string, ctx: StampContext): number | null {
     return at;
   }
   if (rel || /星期|周[一二三四五六日天]/.test(t)) {
-    settleRun(ctx);
+    // The run above is older than a day that cannot be told: no date (not today's times for last week's messages).
+    const run = ctx.run ?? [];
+    if (ctx.run) ctx.run = [];
+    run.forEach((r) => r.set?.(null));
     ctx.last = null;
     ctx.undated = true;
     return null;
