@@ -67,19 +67,31 @@ export function latestAt(h: number, mi: number, s: number, now: number): number 
 }
 
 /**
+ * A row of a bare-time run shown above one earlier on the clock by at most this much is out of order on the same day
+ * (a message delivered or sorted late: minutes, tens of minutes), not a day older: midnight passed between two rows
+ * only when the row above is later on the clock by more than this (a gap of over 23 h between neighbours, which an
+ * open conversation rarely has). Wrong the other way only for rows 23–24 h apart: dated < 1 h late, not 24 h early.
+ */
+export const OUT_OF_ORDER_MS = 3600_000;
+
+/**
  * Times of day (China) of a run of bare stamps in page order, dated backwards from the last: the last is the latest
- * not after `limit`; walking up, a time later than the one below it (by more than BACKWARDS_SLACK_MS) is on the day
- * before (yesterday's 09:00, 09:05, then 23:00, read at 10:00: all yesterday's). Null for an impossible time.
+ * not after `limit`; walking up, each row is the latest not after the row below + BACKWARDS_SLACK_MS (yesterday's
+ * 09:00, 09:05, then 23:00, read at 10:00: all yesterday's), unless the same day as the row below puts it at most
+ * OUT_OF_ORDER_MS after it (and not after `limit`): a row shown out of order, not a day older. Null for an impossible
+ * time.
  */
 export function datedBackwards(run: readonly { h: number; mi: number; s: number }[], limit: number): (number | null)[] {
   let below: number | null = null;
   const dated: (number | null)[] = [];
   for (let i = run.length - 1; i >= 0; i--) {
     const r = run[i]!;
-    const ref = below ?? limit;
+    // The slack is added before the day is taken: 23:59:50 above 00:00:10 stays on the day before, not two back.
+    const ref = below === null ? limit : below + BACKWARDS_SLACK_MS;
     const day = chinaDay(ref);
     let at = chinaMs(day.y, day.m, day.d, r.h, r.mi, r.s);
-    if (at !== null && at > ref + (below === null ? 0 : BACKWARDS_SLACK_MS)) at -= DAY_MS;
+    if (at !== null && at > ref) at -= DAY_MS;
+    if (at !== null && below !== null && at + DAY_MS - below <= OUT_OF_ORDER_MS && at + DAY_MS <= limit) at += DAY_MS;
     dated[i] = at;
     if (at !== null) below = at;
   }
@@ -149,8 +161,10 @@ export class ThreadClock {
       return t ? this.accept(at, day) : null;
     }
     if (rel || (!DATE.test(s) && RELATIVE.test(s))) {
-      // 星期三 / 昨天 without a clock: the day is not known; what follows is not dated by an older date.
-      this.settle();
+      // 星期三 / 昨天 without a clock: the day is not known; what follows is not dated by an older date. The run above
+      // is older still (before that weekday, days ago): not dated from now (today's times for last week's
+      // messages), and no day can be told for it either: its times are null.
+      this.drop();
       this.date = null;
       this.undated = true;
       return null;
@@ -250,6 +264,13 @@ export class ThreadClock {
       this.date = chinaDay(last);
       this.guessed = true;
     }
+  }
+
+  /** The open run ends at a divider whose day cannot be told: its times are null (`onDated(null)`), not dated. */
+  private drop(): void {
+    const run = this.run;
+    this.run = [];
+    run.forEach((r) => r.onDated?.(null));
   }
 
   /** `date`: the date this stamp gives what follows (null: none); `guessed`: read against the clock only. */

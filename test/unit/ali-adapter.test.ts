@@ -284,6 +284,125 @@ describe('1688 / Taobao web Wangwang adapter', () => {
     ).toEqual([cn(12, 5, 23, 0, 0), cn(12, 5, 23, 10, 0)]);
   });
 
+  describe('dividers and rows out of order in the tab-open run (outsider review A1, F2)', () => {
+    const item = (nick: string, time: string, body: string, self = false) =>
+      `<div class="message-item${self ? ' self' : ''}"><span class="nick">${nick}</span><span class="time">${time}</span><div class="content"><pre>${body}</pre></div></div>`;
+    const div = (t: string) => `<div class="message-time-divider">${t}</div>`;
+    const page = (
+      ...items: string[]
+    ) => `<div class="ww_conversation"><div class="ww_user_panel"><div><div></div><div>优品店:小王</div></div></div>
+  <div class="conversation-list"><div class="conversation-item active"><div class="name">采购商小李</div><div class="time">09:00</div><div class="desc">x</div></div></div></div>
+  <div class="ww_message">${items.join('')}</div>
+  <div class="ww_input"><pre class="edit" contenteditable="true"></pre></div>`;
+    const failsOf = (html: string, now: number) => {
+      const x = extractAli(load(html), undefined, now);
+      const events = new EventLedger('taobao').events({ kind: 'whole', page: x }, 'shop', now);
+      const out = evaluate({
+        events,
+        coverage: [{ platform: 'taobao', account: 'shop', from: cn(12, 5, 0, 0, 0), to: now }],
+        rules: DEFAULT_RULES,
+        now,
+        alertLeadSec: 60,
+      });
+      return out.units.filter((u) => u.result === 'fail').map((u) => [u.metric, u.day, u.responseSec]);
+    };
+
+    it('a divider with a time caps the run above it at that time, not at the start of its day', () => {
+      const now = cn(12, 6, 9, 30, 0);
+      for (const d of ['今天 09:00', '2026-12-06 09:00', '2026年12月06日 09:00', '今天 09:00:30']) {
+        const html = page(
+          item('采购商小李', '08:59:00', '在吗'),
+          div(d),
+          item('优品店:小王', '09:00:10', '在的', true),
+        );
+        expect(
+          extractAli(load(html), undefined, now).thread!.messages.map((m) => m.at),
+          d,
+        ).toEqual([cn(12, 6, 8, 59, 0), cn(12, 6, 9, 0, 10)]);
+        // It was dated yesterday: a 24 h reply booked as a fail.
+        expect(failsOf(html, now), d).toEqual([]);
+      }
+      // A date-only divider still puts what is above it on an earlier day; a row above a timed divider that is later
+      // than it (+ slack) too.
+      for (const d of ['今天', '2026-12-06', '今天 08:00']) {
+        expect(
+          extractAli(
+            load(page(item('采购商小李', '08:59:00', '在吗'), div(d), item('优品店:小王', '09:00:10', '在的', true))),
+            undefined,
+            now,
+          ).thread!.messages.map((m) => m.at),
+          d,
+        ).toEqual([cn(12, 5, 8, 59, 0), cn(12, 6, 9, 0, 10)]);
+      }
+      // 昨天 with a time: the run above is not after yesterday's 22:00 (+ slack).
+      expect(
+        extractAli(
+          load(
+            page(
+              item('采购商小李', '21:59:00', '在吗'),
+              div('昨天 22:00'),
+              item('优品店:小王', '22:00:10', '在的', true),
+            ),
+          ),
+          undefined,
+          now,
+        ).thread!.messages.map((m) => m.at),
+      ).toEqual([cn(12, 5, 21, 59, 0), cn(12, 5, 22, 0, 10)]);
+    });
+
+    it('a divider with a time only is one more bare time of the run, not an end of it', () => {
+      // Yesterday's 23:00, a 09:00 divider, this morning's 09:01: the run is dated backwards through the divider.
+      const now = cn(12, 6, 9, 30, 0);
+      expect(
+        extractAli(
+          load(page(item('采购商小李', '23:00:00', '在吗'), div('09:00'), item('采购商小李', '09:01:00', '发货了吗'))),
+          undefined,
+          now,
+        ).thread!.messages.map((m) => m.at),
+      ).toEqual([cn(12, 5, 23, 0, 0), cn(12, 6, 9, 1, 0)]);
+      // The divider's own time counts: 08:30 above a 09:00 divider above 08:50 is not today's (09:00 is later).
+      expect(
+        extractAli(
+          load(page(item('采购商小李', '08:30:00', '在吗'), div('23:00'), item('采购商小李', '08:50:00', '发货了吗'))),
+          undefined,
+          now,
+        ).thread!.messages.map((m) => m.at),
+      ).toEqual([cn(12, 5, 8, 30, 0), cn(12, 6, 8, 50, 0)]);
+    });
+
+    it('a run ended by a weekday divider is not dated from now: null (outsider review F3)', () => {
+      const now = cn(12, 5, 10, 0, 0); // a Saturday
+      expect(
+        extractAli(
+          load(page(item('采购商小李', '09:00:00', '在吗'), div('星期三'), item('采购商小李', '09:30:00', '发货了吗'))),
+          undefined,
+          now,
+        ).thread!.messages.map((m) => [m.at, m.timeSource]),
+      ).toEqual([
+        [null, null],
+        [null, null],
+      ]);
+    });
+
+    it('one row minutes out of order does not move the morning above it to yesterday (no 24 h reply)', () => {
+      const now = cn(12, 6, 10, 10, 0);
+      const html = page(
+        item('采购商小李', '09:00:00', '在吗'),
+        item('优品店:小王', '09:01:00', '在的', true),
+        item('采购商小李', '10:05:00', '发货了吗'),
+        item('优品店:小王', '10:03:00', '已发', true),
+      );
+      expect(extractAli(load(html), undefined, now).thread!.messages.map((m) => m.at)).toEqual([
+        cn(12, 6, 9, 0, 0),
+        cn(12, 6, 9, 1, 0),
+        cn(12, 6, 10, 5, 0),
+        cn(12, 6, 10, 3, 0),
+      ]);
+      // Nothing booked on yesterday (the 10:05 question, unanswered at 10:10, is today's fail).
+      expect(failsOf(html, now).filter((u) => u[1] !== '2026-12-06')).toEqual([]);
+    });
+  });
+
   it('end to end: that buyer, unanswered since 10:00:00 when the tab opens at 10:01, is breached at 10:05', () => {
     const page = `<div class="ww_conversation"><div class="ww_user_panel"><div><div></div><div>优品店:小王</div></div></div>
   <div class="conversation-list"><div class="conversation-item active"><div class="name">采购商小李</div><div class="time">10:00</div><div class="desc">有现货吗</div></div></div></div>

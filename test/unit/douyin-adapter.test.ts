@@ -5,6 +5,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { parseChinaStamp } from '../../lib/platforms/dom';
 import { liveOf } from '../../lib/platforms/types';
 import { DOUYIN_SELECTORS, douyinAdapter, extractDouyin, parseThreadStamp } from '../../lib/platforms/douyin';
+import { EventLedger } from '../../lib/content/ledger';
+import { evaluate } from '../../lib/engine';
+import { DEFAULT_RULES } from '../../lib/rules';
 
 function load(html: string): Document {
   return new DOMParser().parseFromString(html, 'text/html');
@@ -362,6 +365,66 @@ describe('Douyin adapter', () => {
     // Its stamp edited: the run's dates could all move: read whole.
     stamp.textContent = '22:00:00';
     expect(liveOf(x)!.thread!.reread!([stamp], at('2026-12-06 10:01:00'))).toBeNull();
+  });
+
+  it('at tab-open, relative and month-day dividers date what follows and bound the run above (outsider review D1)', () => {
+    const at = (t: string) => parseChinaStamp(t)!;
+    const bubble = (id: string, side: 'NotMe' | 'IsMe', stamp: string, body: string) =>
+      `<div data-qa-id="qa-message-warpper" class="wrap-uR51"><div data-id="${id}" style="display: flex; flex-direction: ${side === 'NotMe' ? 'row' : 'row-reverse'};"><div class="col-9Kd"><div class="O4UWWFoQxgMq4AWHMq25">${stamp}</div><div class="iD7SHBvMhm4OhfCsBGr1 leaveMessage message${side}"><pre><span>${body}</span></pre></div></div></div></div>`;
+    const divider = (s: string) =>
+      `<div data-qa-id="qa-message-warpper" class="wrap-uR51"><div class="BqNO6cexAGBsZgUmEzIE"><span class="rcHPT4n3TlQD0Nu4sSiv">${s}</span></div></div>`;
+    const lines = fixture.split('\n');
+    const first = lines.findIndex((l) => l.includes('data-qa-id="qa-message-warpper"'));
+    const page = (...rows: string[]) =>
+      load(
+        [
+          ...lines.slice(0, first),
+          rows.join(''),
+          ...lines.slice(first).filter((l) => !l.includes('data-qa-id="qa-message-warpper"')),
+        ].join('\n'),
+      );
+    const now = at('2026-12-05 10:30:00'); // a Saturday
+    const times = (...rows: string[]) => extractDouyin(page(...rows), undefined, now).thread!.messages.map((m) => m.at);
+    const q = bubble('b1', 'NotMe', '10:00:05', '在吗');
+    // Under 昨天 / 前天 / a month-day (+ time): that day's, not today's (it was 12-05 10:00:05: a false breach).
+    expect(times(divider('昨天 10:00'), q)).toEqual([at('2026-12-04 10:00:05')]);
+    expect(times(divider('前天 10:00'), q)).toEqual([at('2026-12-03 10:00:05')]);
+    expect(times(divider('昨天'), q)).toEqual([at('2026-12-04 10:00:05')]);
+    expect(times(divider('12-01 10:00'), q)).toEqual([at('2026-12-01 10:00:05')]);
+    expect(times(divider('12月01日 10:00'), q)).toEqual([at('2026-12-01 10:00:05')]);
+    expect(times(divider('12-20 10:00'), q)).toEqual([at('2025-12-20 10:00:05')]); // later than today: last year's
+    // Under a weekday: no date (not today's, not an older one), until a full stamp.
+    expect(times(divider('星期三 10:00'), q)).toEqual([null]);
+    expect(times(divider('星期三'), q, bubble('b2', 'IsMe', '2026-12-05 10:01:00', '在的'))).toEqual([
+      null,
+      at('2026-12-05 10:01:00'),
+    ]);
+    // The run above a weekday divider is older than that day: null, not dated from now (outsider review F3).
+    expect(times(bubble('b0', 'NotMe', '09:00:00', '早'), divider('星期三'), q)).toEqual([null, null]);
+    // The run above a divider with a time is not after it (+ slack); above a date alone, before that day.
+    expect(times(bubble('b0', 'NotMe', '10:20:00', '早'), divider('今天 10:00'), q)).toEqual([
+      at('2026-12-04 10:20:00'),
+      at('2026-12-05 10:00:05'),
+    ]);
+    expect(times(bubble('b0', 'NotMe', '09:59:30', '早'), divider('今天 10:00'), q)).toEqual([
+      at('2026-12-05 09:59:30'),
+      at('2026-12-05 10:00:05'),
+    ]);
+    expect(times(bubble('b0', 'NotMe', '09:00:00', '早'), divider('昨天'), q)).toEqual([
+      at('2026-12-03 09:00:00'),
+      at('2026-12-04 10:00:05'),
+    ]);
+    // End to end: yesterday's question (under 昨天 10:00) opens no clock started today.
+    const x = extractDouyin(page(divider('昨天 10:00'), q), undefined, now);
+    const events = new EventLedger('douyin').events({ kind: 'whole', page: x }, 'shop', now);
+    const out = evaluate({
+      events,
+      coverage: [{ platform: 'douyin', account: 'shop', from: now, to: now }],
+      rules: DEFAULT_RULES,
+      now,
+      alertLeadSec: 60,
+    });
+    expect(out.clocks.filter((c) => c.startedAt === at('2026-12-05 10:00:05'))).toEqual([]);
   });
 
   it('an earlier message read again after a live arrival keeps the date it was read with', () => {

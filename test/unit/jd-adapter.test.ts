@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { parseChinaStamp, pick } from '../../lib/platforms/dom';
 import { JD_SELECTORS, extractJd, jdAdapter } from '../../lib/platforms/jd';
 import { liveOf } from '../../lib/platforms/types';
-import { ThreadClock, isStampOnly, parseDurationSec } from '../../lib/platforms/stamps';
+import { ThreadClock, datedBackwards, isStampOnly, parseDurationSec } from '../../lib/platforms/stamps';
 import { loadDemo, useDemoTimers } from './helpers/demo';
 
 function load(html: string): Document {
@@ -13,6 +13,7 @@ function load(html: string): Document {
 }
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/jd/thread.html'), 'utf8');
 const at = (s: string) => parseChinaStamp(s)!;
+const t = (h: number, mi: number, s = 0) => ({ h, mi, s });
 
 describe('JD adapter', () => {
   it('matches the real workbench and the demo page only', () => {
@@ -459,6 +460,59 @@ describe('thread time stamps', () => {
     expect(readAll(new ThreadClock(now), ['2026-12-05 15:00:00', '09:00:00'])).toEqual([
       at('2026-12-05 15:00:00'),
       null,
+    ]);
+  });
+
+  it('a row shown out of order in a run stays on its day; only a large step up is a day earlier', () => {
+    // Read at 10:10: the buyer's 10:05 is shown above the shop's 10:03 (2 min out of order, outsider review F2):
+    // the morning above stays today's (it all went to yesterday: a 24 h "reply" booked).
+    const now = at('2026-12-06 10:10:00');
+    expect(readAll(new ThreadClock(now), ['09:00:00', '09:02:00', '10:05:00', '10:03:00'])).toEqual([
+      at('2026-12-06 09:00:00'),
+      at('2026-12-06 09:02:00'),
+      at('2026-12-06 10:05:00'),
+      at('2026-12-06 10:03:00'),
+    ]);
+    // Up to an hour out of order is the same day; more is the day before.
+    expect(datedBackwards([t(9, 0), t(9, 50), t(9, 0)], now)).toEqual([
+      at('2026-12-06 09:00:00'),
+      at('2026-12-06 09:50:00'),
+      at('2026-12-06 09:00:00'),
+    ]);
+    expect(datedBackwards([t(10, 1), t(9, 0)], now)).toEqual([at('2026-12-05 10:01:00'), at('2026-12-06 09:00:00')]);
+    // Never after the limit (now + 5 min): the row above the last one stays yesterday's if today's is later.
+    expect(datedBackwards([t(10, 20), t(10, 0)], now)).toEqual([at('2026-12-05 10:20:00'), at('2026-12-06 10:00:00')]);
+  });
+
+  it('a run ended by a weekday divider (星期三) is not dated from now: its times are null (outsider review F3)', () => {
+    // Sat 2026-12-05 10:00: the rows above 星期三 are older than Wednesday; they were dated today 09:00.
+    const c = new ThreadClock(at('2026-12-05 10:00:00'));
+    const got: (number | null)[] = [];
+    got[0] = c.read('09:00:00', (s) => (got[0] = s));
+    got[1] = c.read('23:00:00', (s) => (got[1] = s));
+    c.separator('星期三');
+    got[2] = c.read('09:30:00', (s) => (got[2] = s));
+    c.settle();
+    expect(got).toEqual([null, null, null]);
+    // A dated divider after it dates what follows again.
+    c.separator('昨天');
+    expect(c.read('09:30:00')).toBe(at('2026-12-04 09:30:00'));
+  });
+
+  it('the slack of a run across midnight is added before the day is taken', () => {
+    // Across midnight: 23:59:50 shown below 00:00:10 (20 s out of order, within the slack) is the evening before,
+    // and the 23:58 above is not moved two days back (outsider review F1).
+    expect(
+      readAll(new ThreadClock(at('2026-12-06 00:05:00')), ['23:58:00', '00:00:10', '23:59:50', '00:03:00']),
+    ).toEqual([
+      at('2026-12-05 23:58:00'),
+      at('2026-12-06 00:00:10'),
+      at('2026-12-05 23:59:50'),
+      at('2026-12-06 00:03:00'),
+    ]);
+    expect(datedBackwards([t(0, 0, 30), t(23, 59, 50)], at('2026-12-06 00:05:00'))).toEqual([
+      at('2026-12-06 00:00:30'),
+      at('2026-12-05 23:59:50'),
     ]);
   });
 

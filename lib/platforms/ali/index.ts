@@ -26,7 +26,7 @@ import {
   text,
 } from '../dom';
 import { extractPage, type PageList } from '../page';
-import { FUTURE_SLACK_MS, chinaDay, datedBackwards, latestAt, stampPrecisionMs } from '../stamps';
+import { BACKWARDS_SLACK_MS, FUTURE_SLACK_MS, chinaDay, datedBackwards, latestAt, stampPrecisionMs } from '../stamps';
 import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
 
 export const ALI_SELECTORS = {
@@ -328,20 +328,25 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
    * The tab-open run: messages whose bare time was read against the clock with no divider above (each its own latest
    * date so far), dated together backwards from the last when the run ends (`settle`): yesterday's 09:00 and 09:05,
    * then a buyer's 23:00 still waiting, read at 10:00, are all yesterday's (not 09:00 today after 23:00 yesterday).
+   * `m`: null for a divider that shows a time only (one more bare time of the run, no message).
    */
-  let run: { h: number; mi: number; s: number; m: ExtractedMessage }[] = [];
+  let run: { h: number; mi: number; s: number; m: ExtractedMessage | null }[] = [];
   /** Messages arrive live (`append` with a time): each bare time is read against its arrival alone. */
   let live = false;
 
-  /** Dates the run: its last is not after `bound` (a divider's day start, a full stamp's time) nor now + 5 min. */
+  /**
+   * Dates the run: its last is not after `bound` (a divider's time + the slack, or its day's start for a date-only
+   * one; a full stamp's time + the slack) nor now + 5 min.
+   */
   function settle(bound = Infinity): void {
     if (!run.length || ctx.now === undefined) return;
     const dated = datedBackwards(run, Math.min(ctx.now + FUTURE_SLACK_MS, bound));
-    run.forEach((r, i) => {
-      r.m.at = dated[i] ?? null;
-      if (r.m.at === null) {
-        r.m.timeSource = null;
-        delete r.m.atPrecisionMs;
+    run.forEach(({ m }, i) => {
+      if (!m) return;
+      m.at = dated[i] ?? null;
+      if (m.at === null) {
+        m.timeSource = null;
+        delete m.atPrecisionMs;
       }
     });
     run = [];
@@ -353,9 +358,34 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
       if (sep) {
         const t = text(el);
         if (t) {
-          readDivider(t, ctx);
-          // What is above the first divider of a day is on an earlier one.
-          settle(ctx.day ? Date.UTC(ctx.day.y, ctx.day.mo - 1, ctx.day.d) - 8 * 3600_000 : undefined);
+          const hm = TIME_RE.exec(t);
+          if (!live && ctx.day === null && !ctx.undated && hm && !parseDay(t) && !RELATIVE_DAY.test(t)) {
+            // A divider with a time only (09:00) is one more bare time of the run, not an end of it.
+            if (ctx.now !== undefined) run.push({ h: +hm[1]!, mi: +hm[2]!, s: +(hm[3] ?? 0), m: null });
+          } else {
+            readDivider(t, ctx);
+            // A divider whose day cannot be told (星期三): the run above is older still, no date for it (null), not
+            // dated from now.
+            if (ctx.undated) {
+              for (const { m } of run) {
+                if (!m) continue;
+                m.at = null;
+                m.timeSource = null;
+                delete m.atPrecisionMs;
+              }
+              run = [];
+            }
+            // What is above a divider with a time is not after that time (+ the slack, as ThreadClock.separator);
+            // what is above a date-only divider is on an earlier day.
+            const at = ctx.day && hm ? atOf(ctx.day, t) : null;
+            settle(
+              at !== null
+                ? at + BACKWARDS_SLACK_MS
+                : ctx.day
+                  ? Date.UTC(ctx.day.y, ctx.day.mo - 1, ctx.day.d) - 8 * 3600_000
+                  : undefined,
+            );
+          }
           lastStampText = t;
         }
         continue;
@@ -367,7 +397,7 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
       const stampText = text(pick(el, S.messageTime));
       const at = readStamp(stampText, ctx);
       const full = at === null ? null : parseChinaStamp(stampText);
-      if (full !== null) settle(full + 60_000);
+      if (full !== null) settle(full + BACKWARDS_SLACK_MS);
       const bare = TIME_RE.exec(stampText);
       const inRun = !live && at !== null && full === null && ctx.day === null && bare !== null;
       if (stampText) lastStampText = stampText;

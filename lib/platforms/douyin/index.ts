@@ -203,6 +203,11 @@ interface StampContext {
    */
   now?: number;
   run?: BareTime[];
+  /**
+   * A divider named a day that cannot be told (星期三, or 昨天 with no clock): dateless stamps after it give null
+   * (never today's, never an older date's) until a date or a live arrival.
+   */
+  undated?: boolean;
 }
 
 /** A bare time of the open run, and where its settled time goes (the message it stamps). */
@@ -253,6 +258,7 @@ export function parseThreadStamp(s: string, ctx: StampContext): number | null {
   if (full !== null) {
     settleRun(ctx, full + BACKWARDS_SLACK_MS);
     ctx.last = full;
+    ctx.undated = false;
     return full;
   }
   if (/昨天|前天|星期|周/.test(s)) return null;
@@ -261,6 +267,7 @@ export function parseThreadStamp(s: string, ctx: StampContext): number | null {
     if (t !== null) ctx.last = t;
     return t;
   }
+  if (ctx.undated) return null;
   if (ctx.last === null) {
     // Read when the tab opens, no full stamp above: a bare time joins the run, dated when it ends (settleRun).
     const hm = ctx.run && ctx.now !== undefined && !MONTH_DAY.test(s) ? BARE_TIME.exec(s) : null;
@@ -290,6 +297,52 @@ export function parseThreadStamp(s: string, ctx: StampContext): number | null {
   }
   if (t !== null) ctx.last = t;
   return t;
+}
+
+/**
+ * A time divider's text (as `ThreadClock.separator`): 今天 / 昨天 / 前天 (+ a time) are dated with the clock (the
+ * arrival time of live messages, else the caller's): the run above is not after that time + BACKWARDS_SLACK_MS (a
+ * date alone: before that day), and what follows is dated from it. A weekday (星期三) ends the run, its times null
+ * (older than a day that cannot be told), and leaves what follows undated. A month-day with no date above is resolved against the clock (a month-day later than today's is
+ * last year's). Anything else as a message stamp (`parseThreadStamp`). The divider's time, or null.
+ */
+export function parseDividerStamp(s: string, ctx: StampContext): number | null {
+  const t = s.replace(/\s+/g, ' ').trim();
+  const clock = ctx.arrived ?? ctx.now;
+  const rel = /^(今天|昨天|前天)/.exec(t);
+  if (rel && clock !== undefined) {
+    const day = chinaParts(clock - (rel[1] === '今天' ? 0 : rel[1] === '昨天' ? 1 : 2) * DAY);
+    const hm = BARE_TIME.exec(t);
+    const valid = hm && +hm[1]! < 24 && +hm[2]! < 60 && (!hm[3] || +hm[3] < 60);
+    const at = valid ? chinaTime(day.y, day.mo, day.d, +hm[1]!, +hm[2]!, hm[3] ? +hm[3] : 0) : null;
+    const start = chinaTime(day.y, day.mo, day.d, 0, 0, 0);
+    settleRun(ctx, at === null ? start : at + BACKWARDS_SLACK_MS);
+    ctx.last = at ?? start;
+    ctx.undated = false;
+    return at;
+  }
+  if (rel || /星期|周[一二三四五六日天]/.test(t)) {
+    // The run above is older than a day that cannot be told: no date (not today's times for last week's messages).
+    const run = ctx.run ?? [];
+    if (ctx.run) ctx.run = [];
+    run.forEach((r) => r.set?.(null));
+    ctx.last = null;
+    ctx.undated = true;
+    return null;
+  }
+  const md = ctx.last === null && ctx.arrived === undefined && ctx.now !== undefined ? MONTH_DAY.exec(t) : null;
+  if (md && ctx.now !== undefined) {
+    const [, mo, d, h, mi, se] = md;
+    if (!(+mo! >= 1 && +mo! <= 12 && +d! >= 1 && +d! <= 31 && +h! < 24 && +mi! < 60 && (!se || +se < 60))) return null;
+    const today = chinaParts(ctx.now);
+    const y = +mo! > today.mo || (+mo! === today.mo && +d! > today.d) ? today.y - 1 : today.y;
+    const at = chinaTime(y, +mo!, +d!, +h!, +mi!, se ? +se : 0);
+    settleRun(ctx, at + BACKWARDS_SLACK_MS);
+    ctx.last = at;
+    ctx.undated = false;
+    return at;
+  }
+  return parseThreadStamp(s, ctx);
 }
 
 /** A dateless stamp of a message that arrived at `now`: a month-day in the last year, a bare time not after now. */
@@ -426,10 +479,12 @@ interface ReaderState {
   arrived: number | undefined;
   /** A bare divider's time in the tab-open run, for the next message (not compared either). */
   dividerRun?: BareTime | undefined;
+  /** A weekday divider above left dateless stamps undated (`StampContext.undated`). */
+  undated: boolean;
 }
 
 const sameState = (a: ReaderState, b: ReaderState) =>
-  a.last === b.last && a.nearest === b.nearest && a.divider === b.divider;
+  a.last === b.last && a.nearest === b.nearest && a.divider === b.divider && a.undated === b.undated;
 
 /**
  * What the read of one wrapper started from and gave: the message's index (-1: none), its page id ('': none), and
@@ -463,7 +518,14 @@ function threadReader(scope: ParentNode, account: string | null, now: number | u
   const reads: WrapperRead[] = [];
   /** How many messages were read so far (the index of the next one in the thread's messages). */
   let count = 0;
-  const state = (): ReaderState => ({ last: ctx.last, nearest, divider, arrived: ctx.arrived, dividerRun });
+  const state = (): ReaderState => ({
+    last: ctx.last,
+    nearest,
+    divider,
+    arrived: ctx.arrived,
+    dividerRun,
+    undated: !!ctx.undated,
+  });
 
   /** `record`: where what each wrapper's read started from and gave goes (`reads` for the thread's own reads). */
   function read(wrappers: readonly Element[], record: WrapperRead[] = reads): ExtractedMessage[] {
@@ -497,7 +559,7 @@ function threadReader(scope: ParentNode, account: string | null, now: number | u
         const dividerText = text(dividerEl) || (TIME_ONLY.test(whole) ? whole : '');
         if (dividerText) {
           runAt = ctx.run?.length ?? 0;
-          const t = parseThreadStamp(dividerText, ctx);
+          const t = parseDividerStamp(dividerText, ctx);
           dividerJoined = joined(runAt);
           if (t !== null) own ??= t;
           else if (own === null) ownRun ??= dividerJoined;
@@ -594,7 +656,7 @@ function threadReader(scope: ParentNode, account: string | null, now: number | u
     let done = -1;
     for (const i of [...at].sort((a, b) => a - b)) {
       if (i <= done) continue;
-      ({ last: ctx.last, nearest, divider, arrived: ctx.arrived, dividerRun } = reads[i]!.before);
+      ({ last: ctx.last, nearest, divider, arrived: ctx.arrived, dividerRun, undated: ctx.undated } = reads[i]!.before);
       for (let k = i; k < all.length; k++) {
         const wr = reads[k]!;
         if (wr.counted) return null;
@@ -626,7 +688,7 @@ function threadReader(scope: ParentNode, account: string | null, now: number | u
         if (!next || sameState(state(), next)) break;
       }
     }
-    ({ last: ctx.last, nearest, divider, dividerRun } = end);
+    ({ last: ctx.last, nearest, divider, dividerRun, undated: ctx.undated } = end);
     ctx.arrived = arrivedNow;
     return out;
   }
