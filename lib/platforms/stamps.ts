@@ -68,11 +68,12 @@ export function latestAt(h: number, mi: number, s: number, now: number): number 
 
 /**
  * A row of a bare-time run shown above one earlier on the clock by at most this much is out of order on the same day
- * (a message delivered or sorted late: minutes, tens of minutes), not a day older: midnight passed between two rows
- * only when the row above is later on the clock by more than this (a gap of over 23 h between neighbours, which an
- * open conversation rarely has). Wrong the other way only for rows 23–24 h apart: dated < 1 h late, not 24 h early.
+ * (a message delivered or sorted a little late), not a day older. Minutes, not an hour: a buyer who comes back the
+ * next day at about the same time of day is common (yesterday's 14:00 and 14:05 above today's 13:30), and an hour's
+ * tolerance moved that whole conversation onto today (a question answered by yesterday's reply, a false fail). Wrong
+ * the other way only for neighbours 23 h 55 min – 24 h apart.
  */
-export const OUT_OF_ORDER_MS = 3600_000;
+export const OUT_OF_ORDER_MS = 5 * 60_000;
 
 /**
  * Times of day (China) of a run of bare stamps in page order, dated backwards from the last: the last is the latest
@@ -91,9 +92,12 @@ export function datedBackwards(run: readonly { h: number; mi: number; s: number 
     const day = chinaDay(ref);
     let at = chinaMs(day.y, day.m, day.d, r.h, r.mi, r.s);
     if (at !== null && at > ref) at -= DAY_MS;
-    if (at !== null && below !== null && at + DAY_MS - below <= OUT_OF_ORDER_MS && at + DAY_MS <= limit) at += DAY_MS;
+    const late = at !== null && below !== null && at + DAY_MS - below <= OUT_OF_ORDER_MS && at + DAY_MS <= limit;
+    if (late && at !== null) at += DAY_MS;
     dated[i] = at;
-    if (at !== null) below = at;
+    // A row moved as out of order dates nothing above it: those are dated against the row below it (else one such
+    // row would carry every row above it onto its day).
+    if (at !== null && !late) below = at;
   }
   return dated;
 }
@@ -105,11 +109,11 @@ export function datedBackwards(run: readonly { h: number; mi: number; s: number 
  * before them in the same thread, or, when the caller gives its clock (`now`, epoch ms), against today in
  * China: a month-day later than today's is last year's, a bare time later than now (+ FUTURE_SLACK_MS) is
  * yesterday's. A run of bare times with no date above them (a thread read when the tab opens) is dated backwards from
-its last stamp once the run ends (`settle`, or the next dated separator or stamp): the last is the latest time not
-after now (+ FUTURE_SLACK_MS), or not after the dated stamp that ends the run; walking up, a time later than the one
-below it is on the day before (yesterday's 09:00, 09:05, then a buyer's 23:00 still waiting, read at 10:00 today).
-Until then `read` gives each such time its own latest date; `onDated` callbacks get the settled one. A separator
-that names its day relatively (今天 / 昨天 / 前天) dates what follows against the clock;
+ * its last stamp once the run ends (`settle`, or the next dated separator or stamp): the last is the latest time not
+ * after now (+ FUTURE_SLACK_MS), or not after the dated stamp that ends the run; walking up, a time later than the one
+ * below it is on the day before (yesterday's 09:00, 09:05, then a buyer's 23:00 still waiting, read at 10:00 today).
+ * Until then `read` gives each such time its own latest date; `onDated` callbacks get the settled one. A separator
+ * that names its day relatively (今天 / 昨天 / 前天) dates what follows against the clock;
  * one that cannot be dated (星期三, or no clock) leaves what follows undated until the next date. Relative message
  * stamps (昨天 …) and anything that would run backwards give null. Messages that arrive live (`arrive`) are read
  * against their arrival time, not the date the thread had reached. Reads no clock of its own: pure.

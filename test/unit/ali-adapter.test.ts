@@ -307,6 +307,27 @@ describe('1688 / Taobao web Wangwang adapter', () => {
       return out.units.filter((u) => u.result === 'fail').map((u) => [u.metric, u.day, u.responseSec]);
     };
 
+    it('a buyer back the next day at about the same time: yesterday stays yesterday (second outsider review AP1)', () => {
+      // Yesterday's 14:00 question and 14:02 reply above today's unanswered 13:30, read at 14:30: an hour's
+      // out-of-order tolerance dated them today, so the 13:30 question was "answered" at 14:02 (its clock stopped).
+      const now = cn(12, 6, 14, 30, 0);
+      const html = page(
+        item('采购商小李', '14:00:00', '在吗'),
+        item('优品店:小王', '14:02:00', '在的', true),
+        item('采购商小李', '13:30:00', '退款怎么还没到'),
+      );
+      expect(extractAli(load(html), undefined, now).thread!.messages.map((m) => m.at)).toEqual([
+        cn(12, 5, 14, 0, 0),
+        cn(12, 5, 14, 2, 0),
+        cn(12, 6, 13, 30, 0),
+      ]);
+      // Today's question is still waiting (and past its 3 minutes): a fail with no reply, not a 1 920 s answer.
+      expect(failsOf(html, now)).toEqual([
+        ['taobao.ww3min', '2026-12-06', null],
+        ['taobao.avgResp', '2026-12-06', null],
+      ]);
+    });
+
     it('a divider with a time caps the run above it at that time, not at the start of its day', () => {
       const now = cn(12, 6, 9, 30, 0);
       for (const d of ['今天 09:00', '2026-12-06 09:00', '2026年12月06日 09:00', '今天 09:00:30']) {

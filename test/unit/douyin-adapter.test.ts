@@ -425,6 +425,21 @@ describe('Douyin adapter', () => {
       alertLeadSec: 60,
     });
     expect(out.clocks.filter((c) => c.startedAt === at('2026-12-05 10:00:05'))).toEqual([]);
+    // Messages with no page id keep their content-hash ids when the page is read whole again after midnight (the
+    // same 昨天 divider, now a clock's day later; second outsider review DYX-ID): times the clock gave do not go into
+    // the ids, or the ledger takes them for new messages.
+    const noIds = () =>
+      page(
+        divider('昨天 10:00'),
+        bubble('', 'NotMe', '10:00:05', '在吗'),
+        bubble('', 'IsMe', '10:01:00', '在的'),
+        divider('12-04 11:00'),
+        bubble('', 'NotMe', '11:00:05', '还在吗'),
+      );
+    const idsAt = (t: string) => extractDouyin(noIds(), undefined, at(t)).thread!.messages.map((m) => m.id);
+    const before = idsAt('2026-12-05 23:59:00');
+    expect(new Set(before).size).toBe(3);
+    expect(idsAt('2026-12-06 00:01:00')).toEqual(before);
   });
 
   it('an earlier message read again after a live arrival keeps the date it was read with', () => {

@@ -473,13 +473,34 @@ describe('thread time stamps', () => {
       at('2026-12-06 10:05:00'),
       at('2026-12-06 10:03:00'),
     ]);
-    // Up to an hour out of order is the same day; more is the day before.
-    expect(datedBackwards([t(9, 0), t(9, 50), t(9, 0)], now)).toEqual([
+    // Up to 5 minutes out of order is the same day; more is the day before.
+    expect(datedBackwards([t(9, 0), t(9, 4), t(9, 0)], now)).toEqual([
       at('2026-12-06 09:00:00'),
-      at('2026-12-06 09:50:00'),
+      at('2026-12-06 09:04:00'),
+      at('2026-12-06 09:00:00'),
+    ]);
+    expect(datedBackwards([t(9, 0), t(9, 50), t(9, 0)], now)).toEqual([
+      at('2026-12-05 09:00:00'),
+      at('2026-12-05 09:50:00'),
       at('2026-12-06 09:00:00'),
     ]);
     expect(datedBackwards([t(10, 1), t(9, 0)], now)).toEqual([at('2026-12-05 10:01:00'), at('2026-12-06 09:00:00')]);
+    // A buyer back the next day at about the same time of day (second outsider review P1): yesterday's 14:00 question
+    // and 14:05 reply above today's unanswered 13:30, read at 14:30, stay yesterday's (an hour's tolerance moved them
+    // onto today: the 13:30 question "answered" at 14:05). Nor does a row moved as out of order carry the rows above
+    // it: yesterday's 13:40 and 13:36 above a 13:33 shown 3 min late above today's 13:30.
+    const later = at('2026-12-06 14:30:00');
+    expect(datedBackwards([t(14, 0), t(14, 5), t(13, 30)], later)).toEqual([
+      at('2026-12-05 14:00:00'),
+      at('2026-12-05 14:05:00'),
+      at('2026-12-06 13:30:00'),
+    ]);
+    expect(datedBackwards([t(13, 40), t(13, 36), t(13, 33), t(13, 30)], later)).toEqual([
+      at('2026-12-05 13:40:00'),
+      at('2026-12-05 13:36:00'),
+      at('2026-12-06 13:33:00'),
+      at('2026-12-06 13:30:00'),
+    ]);
     // Never after the limit (now + 5 min): the row above the last one stays yesterday's if today's is later.
     expect(datedBackwards([t(10, 20), t(10, 0)], now)).toEqual([at('2026-12-05 10:20:00'), at('2026-12-06 10:00:00')]);
   });

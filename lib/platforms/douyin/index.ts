@@ -208,6 +208,12 @@ interface StampContext {
    * (never today's, never an older date's) until a date or a live arrival.
    */
   undated?: boolean;
+  /**
+   * `last` came from the clock (a 今天/昨天/前天 divider, a month-day divider resolved against it), not from a stamp's
+   * own date: the times read from it move with the clock (the same page read before and after midnight), so they do
+   * not go into content-hash ids (the reader's `nearest`).
+   */
+  clockLast?: boolean;
 }
 
 /** A bare time of the open run, and where its settled time goes (the message it stamps). */
@@ -258,13 +264,17 @@ export function parseThreadStamp(s: string, ctx: StampContext): number | null {
   if (full !== null) {
     settleRun(ctx, full + BACKWARDS_SLACK_MS);
     ctx.last = full;
+    ctx.clockLast = false;
     ctx.undated = false;
     return full;
   }
   if (/昨天|前天|星期|周/.test(s)) return null;
   if (ctx.arrived !== undefined) {
     const t = arrivedStamp(s, ctx.arrived);
-    if (t !== null) ctx.last = t;
+    if (t !== null) {
+      ctx.last = t;
+      ctx.clockLast = false;
+    }
     return t;
   }
   if (ctx.undated) return null;
@@ -318,6 +328,7 @@ export function parseDividerStamp(s: string, ctx: StampContext): number | null {
     const start = chinaTime(day.y, day.mo, day.d, 0, 0, 0);
     settleRun(ctx, at === null ? start : at + BACKWARDS_SLACK_MS);
     ctx.last = at ?? start;
+    ctx.clockLast = true;
     ctx.undated = false;
     return at;
   }
@@ -327,6 +338,7 @@ export function parseDividerStamp(s: string, ctx: StampContext): number | null {
     if (ctx.run) ctx.run = [];
     run.forEach((r) => r.set?.(null));
     ctx.last = null;
+    ctx.clockLast = false;
     ctx.undated = true;
     return null;
   }
@@ -339,6 +351,7 @@ export function parseDividerStamp(s: string, ctx: StampContext): number | null {
     const at = chinaTime(y, +mo!, +d!, +h!, +mi!, se ? +se : 0);
     settleRun(ctx, at + BACKWARDS_SLACK_MS);
     ctx.last = at;
+    ctx.clockLast = true;
     ctx.undated = false;
     return at;
   }
@@ -471,6 +484,9 @@ interface ReaderState {
   last: number | null;
   nearest: number | null;
   divider: number | null;
+  /** `divider` came from the clock (see `StampContext.clockLast`); so did the context's `last`. */
+  dividerClock: boolean;
+  clockLast: boolean;
   /**
    * The arrival time the wrapper's dateless stamps were read against (`StampContext.arrived`; undefined: the first
    * read's). The wrapper's own, not carried from the one before: a re-read restores it per wrapper, and it is not
@@ -484,7 +500,12 @@ interface ReaderState {
 }
 
 const sameState = (a: ReaderState, b: ReaderState) =>
-  a.last === b.last && a.nearest === b.nearest && a.divider === b.divider && a.undated === b.undated;
+  a.last === b.last &&
+  a.nearest === b.nearest &&
+  a.divider === b.divider &&
+  a.undated === b.undated &&
+  a.dividerClock === b.dividerClock &&
+  a.clockLast === b.clockLast;
 
 /**
  * What the read of one wrapper started from and gave: the message's index (-1: none), its page id ('': none), and
@@ -509,6 +530,7 @@ function threadReader(scope: ParentNode, account: string | null, now: number | u
   let nearest: number | null = null;
   /** A time divider's time, given to the next message only (a divider prints the time of what follows). */
   let divider: number | null = null;
+  let dividerClock = false;
   /** The same for a divider's bare time in the tab-open run (dated when the run is). */
   let dividerRun: BareTime | undefined;
   const occurrences = new Map<string, number>();
@@ -522,6 +544,8 @@ function threadReader(scope: ParentNode, account: string | null, now: number | u
     last: ctx.last,
     nearest,
     divider,
+    dividerClock,
+    clockLast: !!ctx.clockLast,
     arrived: ctx.arrived,
     dividerRun,
     undated: !!ctx.undated,
@@ -546,6 +570,8 @@ function threadReader(scope: ParentNode, account: string | null, now: number | u
       const joined = (before: number) => (ctx.run && ctx.run.length > before ? ctx.run.at(-1) : undefined);
       let runAt = ctx.run?.length ?? 0;
       let own: number | null = timeEl ? parseThreadStamp(text(timeEl), ctx) : null;
+      /** `own` moves with the clock (read from a date the clock gave): not for content-hash ids. */
+      let ownClock = own !== null && !!ctx.clockLast;
       const ownJoined = joined(runAt);
       let ownRun = ownJoined;
       let dividerJoined: BareTime | undefined;
@@ -561,15 +587,20 @@ function threadReader(scope: ParentNode, account: string | null, now: number | u
           runAt = ctx.run?.length ?? 0;
           const t = parseDividerStamp(dividerText, ctx);
           dividerJoined = joined(runAt);
-          if (t !== null) own ??= t;
-          else if (own === null) ownRun ??= dividerJoined;
+          if (t !== null && own === null) {
+            own = t;
+            ownClock = !!ctx.clockLast;
+          } else if (own === null) ownRun ??= dividerJoined;
         }
         body = TIME_ONLY.test(whole) ? '' : textWithout(w, [S.timeDivider, S.messageTime]);
         wr.runTimes = runKey(ownJoined, dividerJoined);
         if (!body && !kind) {
           // A pure time divider (or an empty row): it dates the next message, it is not one.
-          if (own !== null) divider = nearest = own;
-          else if (ownRun) dividerRun = ownRun;
+          if (own !== null) {
+            divider = own;
+            dividerClock = ownClock;
+            if (!ownClock) nearest = own;
+          } else if (ownRun) dividerRun = ownRun;
           continue;
         }
       }
@@ -603,10 +634,14 @@ function threadReader(scope: ParentNode, account: string | null, now: number | u
       let at = own;
       if (at === null && divider !== null) at = divider;
       const run = at === null ? (ownRun ?? dividerRun) : undefined;
+      // Content-hash ids key on the nearest stamp not read from the clock (as when such stamps were read as null).
+      const ownKey = ownClock ? null : own;
+      const dividerKey = dividerClock ? null : divider;
       divider = null;
+      dividerClock = false;
       dividerRun = undefined;
-      if (own !== null) nearest = own;
-      else if (at !== null) nearest = at;
+      if (ownKey !== null) nearest = ownKey;
+      else if (dividerKey !== null) nearest = dividerKey;
 
       let id = dataId;
       if (!id) {
@@ -656,7 +691,16 @@ function threadReader(scope: ParentNode, account: string | null, now: number | u
     let done = -1;
     for (const i of [...at].sort((a, b) => a - b)) {
       if (i <= done) continue;
-      ({ last: ctx.last, nearest, divider, arrived: ctx.arrived, dividerRun, undated: ctx.undated } = reads[i]!.before);
+      ({
+        last: ctx.last,
+        nearest,
+        divider,
+        dividerClock,
+        clockLast: ctx.clockLast,
+        arrived: ctx.arrived,
+        dividerRun,
+        undated: ctx.undated,
+      } = reads[i]!.before);
       for (let k = i; k < all.length; k++) {
         const wr = reads[k]!;
         if (wr.counted) return null;
@@ -688,7 +732,15 @@ function threadReader(scope: ParentNode, account: string | null, now: number | u
         if (!next || sameState(state(), next)) break;
       }
     }
-    ({ last: ctx.last, nearest, divider, dividerRun, undated: ctx.undated } = end);
+    ({
+      last: ctx.last,
+      nearest,
+      divider,
+      dividerClock,
+      clockLast: ctx.clockLast,
+      dividerRun,
+      undated: ctx.undated,
+    } = end);
     ctx.arrived = arrivedNow;
     return out;
   }
