@@ -73,7 +73,7 @@ describe.each(WORKBENCH_ADAPTERS.map((a) => [a.platform, a] as const))('live pat
     await tick();
     expect(w.stats.scans).toBe(1);
     expect(w.stats.incremental).toBe(1);
-    expect(w.last).toEqual(adapter.extract(document));
+    expect(w.last).toEqual(adapter.extract(document, undefined, NOW));
     const texts = sent
       .filter((m): m is EventsMessage => m.type === 'events')
       .flatMap((m) => m.events)
@@ -90,13 +90,13 @@ describe.each(WORKBENCH_ADAPTERS.map((a) => [a.platform, a] as const))('live pat
     for (let n = walker.nextNode() as Text | null; n; n = walker.nextNode() as Text | null) texts.push(n);
     texts.at(-1)!.data = `${texts.at(-1)!.data}…`;
     await tick();
-    expect(w.last).toEqual(adapter.extract(document));
+    expect(w.last).toEqual(adapter.extract(document, undefined, NOW));
     const rows = liveOf(w.last)?.rows;
     if (rows) {
       const all = rows.all();
       all[0]!.before(all.at(-1)!);
       await tick();
-      expect(w.last).toEqual(adapter.extract(document));
+      expect(w.last).toEqual(adapter.extract(document, undefined, NOW));
       expect(w.stats.scans).toBe(1);
     }
   });
