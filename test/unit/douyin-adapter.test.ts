@@ -13,6 +13,26 @@ function load(html: string): Document {
   return new DOMParser().parseFromString(html, 'text/html');
 }
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/douyin/workspace.html'), 'utf8');
+
+/**
+ * China time → epoch ms; a message wrapper (`data-id` '' for none) and a time divider as the fixture draws them; the
+ * fixture with its messages replaced by `rows`.
+ */
+const at = (t: string) => parseChinaStamp(t)!;
+const bubble = (id: string, side: 'NotMe' | 'IsMe', stamp: string, body: string) =>
+  `<div data-qa-id="qa-message-warpper" class="wrap-uR51"><div data-id="${id}" style="display: flex; flex-direction: ${side === 'NotMe' ? 'row' : 'row-reverse'};"><div class="col-9Kd"><div class="O4UWWFoQxgMq4AWHMq25">${stamp}</div><div class="iD7SHBvMhm4OhfCsBGr1 leaveMessage message${side}"><pre><span>${body}</span></pre></div></div></div></div>`;
+const divider = (s: string) =>
+  `<div data-qa-id="qa-message-warpper" class="wrap-uR51"><div class="BqNO6cexAGBsZgUmEzIE"><span class="rcHPT4n3TlQD0Nu4sSiv">${s}</span></div></div>`;
+const lines = fixture.split('\n');
+const first = lines.findIndex((l) => l.includes('data-qa-id="qa-message-warpper"'));
+const page = (...rows: string[]) =>
+  load(
+    [
+      ...lines.slice(0, first),
+      rows.join(''),
+      ...lines.slice(first).filter((l) => !l.includes('data-qa-id="qa-message-warpper"')),
+    ].join('\n'),
+  );
 const cn = (s: string) => parseChinaStamp(`2026-09-08 ${s}`)!;
 
 describe('Douyin adapter', () => {
@@ -295,21 +315,6 @@ describe('Douyin adapter', () => {
   });
 
   it('at tab-open, bare times with no full stamp above are dated backwards from the last, not after the clock', () => {
-    const at = (t: string) => parseChinaStamp(t)!;
-    const bubble = (id: string, side: 'NotMe' | 'IsMe', stamp: string, body: string) =>
-      `<div data-qa-id="qa-message-warpper" class="wrap-uR51"><div data-id="${id}" style="display: flex; flex-direction: ${side === 'NotMe' ? 'row' : 'row-reverse'};"><div class="col-9Kd"><div class="O4UWWFoQxgMq4AWHMq25">${stamp}</div><div class="iD7SHBvMhm4OhfCsBGr1 leaveMessage message${side}"><pre><span>${body}</span></pre></div></div></div></div>`;
-    const divider = (s: string) =>
-      `<div data-qa-id="qa-message-warpper" class="wrap-uR51"><div class="BqNO6cexAGBsZgUmEzIE"><span class="rcHPT4n3TlQD0Nu4sSiv">${s}</span></div></div>`;
-    const lines = fixture.split('\n');
-    const first = lines.findIndex((l) => l.includes('data-qa-id="qa-message-warpper"'));
-    const page = (...rows: string[]) =>
-      load(
-        [
-          ...lines.slice(0, first),
-          rows.join(''),
-          ...lines.slice(first).filter((l) => !l.includes('data-qa-id="qa-message-warpper"')),
-        ].join('\n'),
-      );
     const times = (doc: Document, now?: number) =>
       extractDouyin(doc, undefined, now).thread!.messages.map((m) => [m.id, m.at, m.timeSource]);
     const now = at('2026-12-06 10:00:00');
@@ -368,21 +373,6 @@ describe('Douyin adapter', () => {
   });
 
   it('at tab-open, relative and month-day dividers date what follows and bound the run above (outsider review D1)', () => {
-    const at = (t: string) => parseChinaStamp(t)!;
-    const bubble = (id: string, side: 'NotMe' | 'IsMe', stamp: string, body: string) =>
-      `<div data-qa-id="qa-message-warpper" class="wrap-uR51"><div data-id="${id}" style="display: flex; flex-direction: ${side === 'NotMe' ? 'row' : 'row-reverse'};"><div class="col-9Kd"><div class="O4UWWFoQxgMq4AWHMq25">${stamp}</div><div class="iD7SHBvMhm4OhfCsBGr1 leaveMessage message${side}"><pre><span>${body}</span></pre></div></div></div></div>`;
-    const divider = (s: string) =>
-      `<div data-qa-id="qa-message-warpper" class="wrap-uR51"><div class="BqNO6cexAGBsZgUmEzIE"><span class="rcHPT4n3TlQD0Nu4sSiv">${s}</span></div></div>`;
-    const lines = fixture.split('\n');
-    const first = lines.findIndex((l) => l.includes('data-qa-id="qa-message-warpper"'));
-    const page = (...rows: string[]) =>
-      load(
-        [
-          ...lines.slice(0, first),
-          rows.join(''),
-          ...lines.slice(first).filter((l) => !l.includes('data-qa-id="qa-message-warpper"')),
-        ].join('\n'),
-      );
     const now = at('2026-12-05 10:30:00'); // a Saturday
     const times = (...rows: string[]) => extractDouyin(page(...rows), undefined, now).thread!.messages.map((m) => m.at);
     const q = bubble('b1', 'NotMe', '10:00:05', '在吗');
