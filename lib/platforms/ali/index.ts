@@ -341,15 +341,23 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
   function settle(bound = Infinity): void {
     if (!run.length || ctx.now === undefined) return;
     const dated = datedBackwards(run, Math.min(ctx.now + FUTURE_SLACK_MS, bound));
-    run.forEach(({ m }, i) => {
-      if (!m) return;
-      m.at = dated[i] ?? null;
-      if (m.at === null) {
-        m.timeSource = null;
-        delete m.atPrecisionMs;
-      }
-    });
+    run.forEach(({ m }, i) => m && settled(m, dated[i] ?? null));
     run = [];
+  }
+
+  /** The run ends at a divider whose day cannot be told: its times are null, not dated (as `ThreadClock.drop`). */
+  function drop(): void {
+    for (const { m } of run) if (m) settled(m, null);
+    run = [];
+  }
+
+  /** A run message's time once the run ends (null: no time, nor how finely one was shown). */
+  function settled(m: ExtractedMessage, at: number | null): void {
+    m.at = at;
+    if (at === null) {
+      m.timeSource = null;
+      delete m.atPrecisionMs;
+    }
   }
 
   function read(items: readonly { el: Element; sep: boolean }[], raw?: RawMessage[]): ExtractedMessage[] {
@@ -366,15 +374,7 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
             readDivider(t, ctx);
             // A divider whose day cannot be told (星期三): the run above is older still, no date for it (null), not
             // dated from now.
-            if (ctx.undated) {
-              for (const { m } of run) {
-                if (!m) continue;
-                m.at = null;
-                m.timeSource = null;
-                delete m.atPrecisionMs;
-              }
-              run = [];
-            }
+            if (ctx.undated) drop();
             // What is above a divider with a time is not after that time (+ the slack, as ThreadClock.separator);
             // what is above a date-only divider is on an earlier day.
             const at = ctx.day && hm ? atOf(ctx.day, t) : null;
