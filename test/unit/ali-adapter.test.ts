@@ -294,6 +294,9 @@ describe('1688 / Taobao web Wangwang adapter', () => {
   <div class="conversation-list"><div class="conversation-item active"><div class="name">采购商小李</div><div class="time">09:00</div><div class="desc">x</div></div></div></div>
   <div class="ww_message">${items.join('')}</div>
   <div class="ww_input"><pre class="edit" contenteditable="true"></pre></div>`;
+    /** The thread's message times, read at `now`. */
+    const times = (html: string, now: number) =>
+      extractAli(load(html), undefined, now).thread!.messages.map((m) => m.at);
     const failsOf = (html: string, now: number) => {
       const x = extractAli(load(html), undefined, now);
       const events = new EventLedger('taobao').events({ kind: 'whole', page: x }, 'shop', now);
@@ -316,11 +319,7 @@ describe('1688 / Taobao web Wangwang adapter', () => {
         item('优品店:小王', '14:02:00', '在的', true),
         item('采购商小李', '13:30:00', '退款怎么还没到'),
       );
-      expect(extractAli(load(html), undefined, now).thread!.messages.map((m) => m.at)).toEqual([
-        cn(12, 5, 14, 0, 0),
-        cn(12, 5, 14, 2, 0),
-        cn(12, 6, 13, 30, 0),
-      ]);
+      expect(times(html, now)).toEqual([cn(12, 5, 14, 0, 0), cn(12, 5, 14, 2, 0), cn(12, 6, 13, 30, 0)]);
       // Today's question is still waiting (and past its 3 minutes): a fail with no reply, not a 1 920 s answer.
       expect(failsOf(html, now)).toEqual([
         ['taobao.ww3min', '2026-12-06', null],
@@ -336,10 +335,7 @@ describe('1688 / Taobao web Wangwang adapter', () => {
           div(d),
           item('优品店:小王', '09:00:10', '在的', true),
         );
-        expect(
-          extractAli(load(html), undefined, now).thread!.messages.map((m) => m.at),
-          d,
-        ).toEqual([cn(12, 6, 8, 59, 0), cn(12, 6, 9, 0, 10)]);
+        expect(times(html, now), d).toEqual([cn(12, 6, 8, 59, 0), cn(12, 6, 9, 0, 10)]);
         // It was dated yesterday: a 24 h reply booked as a fail.
         expect(failsOf(html, now), d).toEqual([]);
       }
@@ -347,27 +343,23 @@ describe('1688 / Taobao web Wangwang adapter', () => {
       // than it (+ slack) too.
       for (const d of ['今天', '2026-12-06', '今天 08:00']) {
         expect(
-          extractAli(
-            load(page(item('采购商小李', '08:59:00', '在吗'), div(d), item('优品店:小王', '09:00:10', '在的', true))),
-            undefined,
+          times(
+            page(item('采购商小李', '08:59:00', '在吗'), div(d), item('优品店:小王', '09:00:10', '在的', true)),
             now,
-          ).thread!.messages.map((m) => m.at),
+          ),
           d,
         ).toEqual([cn(12, 5, 8, 59, 0), cn(12, 6, 9, 0, 10)]);
       }
       // 昨天 with a time: the run above is not after yesterday's 22:00 (+ slack).
       expect(
-        extractAli(
-          load(
-            page(
-              item('采购商小李', '21:59:00', '在吗'),
-              div('昨天 22:00'),
-              item('优品店:小王', '22:00:10', '在的', true),
-            ),
+        times(
+          page(
+            item('采购商小李', '21:59:00', '在吗'),
+            div('昨天 22:00'),
+            item('优品店:小王', '22:00:10', '在的', true),
           ),
-          undefined,
           now,
-        ).thread!.messages.map((m) => m.at),
+        ),
       ).toEqual([cn(12, 5, 21, 59, 0), cn(12, 5, 22, 0, 10)]);
     });
 
@@ -375,19 +367,17 @@ describe('1688 / Taobao web Wangwang adapter', () => {
       // Yesterday's 23:00, a 09:00 divider, this morning's 09:01: the run is dated backwards through the divider.
       const now = cn(12, 6, 9, 30, 0);
       expect(
-        extractAli(
-          load(page(item('采购商小李', '23:00:00', '在吗'), div('09:00'), item('采购商小李', '09:01:00', '发货了吗'))),
-          undefined,
+        times(
+          page(item('采购商小李', '23:00:00', '在吗'), div('09:00'), item('采购商小李', '09:01:00', '发货了吗')),
           now,
-        ).thread!.messages.map((m) => m.at),
+        ),
       ).toEqual([cn(12, 5, 23, 0, 0), cn(12, 6, 9, 1, 0)]);
       // The divider's own time counts: 08:30 above a 09:00 divider above 08:50 is not today's (09:00 is later).
       expect(
-        extractAli(
-          load(page(item('采购商小李', '08:30:00', '在吗'), div('23:00'), item('采购商小李', '08:50:00', '发货了吗'))),
-          undefined,
+        times(
+          page(item('采购商小李', '08:30:00', '在吗'), div('23:00'), item('采购商小李', '08:50:00', '发货了吗')),
           now,
-        ).thread!.messages.map((m) => m.at),
+        ),
       ).toEqual([cn(12, 5, 8, 30, 0), cn(12, 6, 8, 50, 0)]);
     });
 
@@ -413,7 +403,7 @@ describe('1688 / Taobao web Wangwang adapter', () => {
         item('采购商小李', '10:05:00', '发货了吗'),
         item('优品店:小王', '10:03:00', '已发', true),
       );
-      expect(extractAli(load(html), undefined, now).thread!.messages.map((m) => m.at)).toEqual([
+      expect(times(html, now)).toEqual([
         cn(12, 6, 9, 0, 0),
         cn(12, 6, 9, 1, 0),
         cn(12, 6, 10, 5, 0),
