@@ -95,7 +95,7 @@ export interface EngineOutput {
   nextWakeAt: number | null;
 }
 
-interface RoundJudgement {
+export interface RoundJudgement {
   result: UnitResult;
   dueAt: number | null;
   responseSec: number | null;
@@ -103,7 +103,7 @@ interface RoundJudgement {
   seenLate?: true;
 }
 
-function covered(spans: readonly CoverageSpan[], t: number): boolean {
+export function covered(spans: readonly CoverageSpan[], t: number): boolean {
   return spans.some((s) => s.from <= t && t <= s.to);
 }
 
@@ -148,7 +148,7 @@ export function judgeRound(
 
 const RANK: Record<UnitResult, number> = { fail: 5, pending: 4, unknown: 3, pass: 2, notAssessed: 1 };
 
-function combine(results: UnitResult[]): UnitResult {
+export function combine(results: UnitResult[]): UnitResult {
   let best: UnitResult = 'notAssessed';
   for (const r of results) if (RANK[r] > RANK[best]) best = r;
   return best;
@@ -165,10 +165,10 @@ function unitsForMetric(
   const judged = rounds.map((r) => judgeRound(r, rule, ctx));
   const first = thread[0]!;
   const buyerNick = lastNick(thread);
-  const byDay = rule.unit === 'consumerDay' || rule.unit === 'dayFirstMessage';
+  const byDay = isByDay(rule);
   const groups = new Map<string, number[]>();
   rounds.forEach((r, i) => {
-    const g = byDay ? chinaDay(r.clockAt ?? r.startAt) : rule.unit === 'session' ? `s${r.session}` : `r${i}`;
+    const g = groupOf(rule, r, i);
     const list = groups.get(g);
     if (list) list.push(i);
     else groups.set(g, [i]);
@@ -176,33 +176,77 @@ function unitsForMetric(
   const units: UnitOutcome[] = [];
   for (const [g, idx] of groups) {
     const assessed = idx.filter((i) => judged[i]!.result !== 'notAssessed');
-    const decisive = rule.judged === 'firstRound' || rule.unit === 'dayFirstMessage' ? assessed.slice(0, 1) : assessed;
+    const decisive = firstOnly(rule) ? assessed.slice(0, 1) : assessed;
     const result = decisive.length ? combine(decisive.map((i) => judged[i]!.result)) : 'notAssessed';
     // The round that represents the unit: the first failing one, else the first decisive one, else the first.
     const repIdx = decisive.find((i) => judged[i]!.result === result) ?? decisive[0] ?? idx[0]!;
-    const rep = rounds[repIdx]!;
-    const j = judged[repIdx]!;
-    const startAt = rep.clockAt ?? rep.startAt;
-    units.push({
-      id: `${rule.key}|${conv}|${byDay ? g : rounds[idx[0]!]!.startMessageId}`,
-      metric: rule.key,
-      platform: first.platform,
-      account: first.account,
-      buyer: first.buyer,
-      conv,
-      ...(buyerNick !== undefined && { buyerNick }),
-      day: byDay ? g : chinaDay(startAt),
-      startAt,
-      dueAt: j.dueAt,
-      replyAt: rep.replyAt,
-      responseSec: j.responseSec,
-      cappedSec: j.cappedSec,
-      result,
-      ...(j.seenLate && result === 'fail' && { seenLate: true as const }),
-      rulesVersion: ctx.rulesVersion,
-    });
+    units.push(
+      unitOf(
+        rule,
+        conv,
+        first,
+        buyerNick,
+        byDay ? g : undefined,
+        rounds[idx[0]!]!,
+        rounds[repIdx]!,
+        judged[repIdx]!,
+        result,
+        ctx.rulesVersion,
+      ),
+    );
   }
   return { units, rounds, judged };
+}
+
+/** Does only a unit's first assessed round decide it? */
+export function firstOnly(rule: MetricRule): boolean {
+  return rule.judged === 'firstRound' || rule.unit === 'dayFirstMessage';
+}
+
+/** A unit's group key: its China day (day units), its session, else its round (by index). */
+export function groupOf(rule: MetricRule, r: Round, i: number): string {
+  return isByDay(rule) ? chinaDay(r.clockAt ?? r.startAt) : rule.unit === 'session' ? `s${r.session}` : `r${i}`;
+}
+
+export function isByDay(rule: MetricRule): boolean {
+  return rule.unit === 'consumerDay' || rule.unit === 'dayFirstMessage';
+}
+
+/**
+ * One unit of a metric: `day` its group's day (day units, else undefined), `firstRound` the group's first round, `rep`
+ * the round that represents it and `j` that round's judgement, `result` the group's.
+ */
+export function unitOf(
+  rule: MetricRule,
+  conv: string,
+  first: ChatEvent,
+  buyerNick: string | undefined,
+  day: string | undefined,
+  firstRound: Round,
+  rep: Round,
+  j: RoundJudgement,
+  result: UnitResult,
+  rulesVersion: string,
+): UnitOutcome {
+  const startAt = rep.clockAt ?? rep.startAt;
+  return {
+    id: `${rule.key}|${conv}|${day ?? firstRound.startMessageId}`,
+    metric: rule.key,
+    platform: first.platform,
+    account: first.account,
+    buyer: first.buyer,
+    conv,
+    ...(buyerNick !== undefined && { buyerNick }),
+    day: day ?? chinaDay(startAt),
+    startAt,
+    dueAt: j.dueAt,
+    replyAt: rep.replyAt,
+    responseSec: j.responseSec,
+    cappedSec: j.cappedSec,
+    result,
+    ...(j.seenLate && result === 'fail' && { seenLate: true as const }),
+    rulesVersion,
+  };
 }
 
 /**
@@ -246,7 +290,7 @@ export function lastNick(thread: readonly ChatEvent[]): string | undefined {
   return undefined;
 }
 
-function lastWith<K extends keyof ChatEvent>(thread: readonly ChatEvent[], k: K): ChatEvent[K] | undefined {
+export function lastWith<K extends keyof ChatEvent>(thread: readonly ChatEvent[], k: K): ChatEvent[K] | undefined {
   for (let i = thread.length - 1; i >= 0; i--) if (thread[i]![k] !== undefined) return thread[i]![k];
   return undefined;
 }
@@ -288,56 +332,83 @@ export function evaluate(input: EngineInput): EngineOutput {
     }
 
     const rounds = primaryRounds ?? buildRounds(thread, primary);
-    const last = rounds[rounds.length - 1];
-    const lastEvent = thread[thread.length - 1]!;
-    const nick = lastNick(thread);
-    const shop = lastWith(thread, 'shop');
-    const text = lastWith(thread, 'text');
-    const clock: Clock = {
-      key: conv,
-      platform: first.platform,
-      account: first.account,
-      buyer: first.buyer,
-      ...(nick !== undefined && { buyerNick: nick }),
-      ...(shop !== undefined && { shop }),
-      metric: primary.key,
-      status: 'idle',
-      startedAt: null,
-      dueAt: null,
-      alertAt: null,
-      waitingMessages: 0,
-      lastMessageAt: lastEvent.at,
-      ...(text !== undefined && { lastText: text }),
-    };
-    if (last && last.replyAt === null && !last.closedUnreplied) {
-      const j = judgeRound(last, primary, ctx);
-      clock.startedAt = last.startAt;
-      clock.waitingMessages = last.buyerMessages;
-      clock.dueAt = j.dueAt;
-      if (!covered(spans, last.startAt)) clock.startedBeforeWatching = true;
-      if (j.seenLate) clock.seenLate = true;
-      clock.status =
-        j.result === 'fail'
-          ? 'breached'
-          : j.result === 'pending'
-            ? 'pending'
-            : j.result === 'unknown'
-              ? 'unknown'
-              : 'notAssessed';
-      if (j.dueAt !== null) {
-        const alertAt = Math.max(last.clockAt ?? last.startAt, j.dueAt - input.alertLeadSec * 1000);
-        clock.alertAt = alertAt;
-        if (j.result === 'pending') {
-          wake(alertAt);
-          wake(j.dueAt);
-        }
-      }
-    } else if (last) {
-      clock.status = 'answered';
-    }
+    const clock = clockOf(conv, first, primary, rounds[rounds.length - 1], thread[thread.length - 1]!, {
+      nick: lastNick(thread),
+      shop: lastWith(thread, 'shop'),
+      text: lastWith(thread, 'text'),
+      ctx,
+      alertLeadSec: input.alertLeadSec,
+      wake,
+    });
     clocks.push(clock);
   }
   return { clocks, units, nextWakeAt };
+}
+
+/**
+ * A conversation's clock: `last` is the primary metric's last round (as the thread's end settles it), `lastEvent` the
+ * thread's last event; `wake` is told the moments the clock changes by itself.
+ */
+export function clockOf(
+  conv: string,
+  first: ChatEvent,
+  primary: MetricRule,
+  last: Round | undefined,
+  lastEvent: ChatEvent,
+  o: {
+    nick: string | undefined;
+    shop: string | undefined;
+    text: string | undefined;
+    ctx: { now: number; spans: readonly CoverageSpan[]; seenUntil: number };
+    alertLeadSec: number;
+    wake: (t: number | null) => void;
+  },
+): Clock {
+  const { nick, shop, text, ctx, wake } = o;
+  const spans = ctx.spans;
+  const clock: Clock = {
+    key: conv,
+    platform: first.platform,
+    account: first.account,
+    buyer: first.buyer,
+    ...(nick !== undefined && { buyerNick: nick }),
+    ...(shop !== undefined && { shop }),
+    metric: primary.key,
+    status: 'idle',
+    startedAt: null,
+    dueAt: null,
+    alertAt: null,
+    waitingMessages: 0,
+    lastMessageAt: lastEvent.at,
+    ...(text !== undefined && { lastText: text }),
+  };
+  if (last && last.replyAt === null && !last.closedUnreplied) {
+    const j = judgeRound(last, primary, ctx);
+    clock.startedAt = last.startAt;
+    clock.waitingMessages = last.buyerMessages;
+    clock.dueAt = j.dueAt;
+    if (!covered(spans, last.startAt)) clock.startedBeforeWatching = true;
+    if (j.seenLate) clock.seenLate = true;
+    clock.status =
+      j.result === 'fail'
+        ? 'breached'
+        : j.result === 'pending'
+          ? 'pending'
+          : j.result === 'unknown'
+            ? 'unknown'
+            : 'notAssessed';
+    if (j.dueAt !== null) {
+      const alertAt = Math.max(last.clockAt ?? last.startAt, j.dueAt - o.alertLeadSec * 1000);
+      clock.alertAt = alertAt;
+      if (j.result === 'pending') {
+        wake(alertAt);
+        wake(j.dueAt);
+      }
+    }
+  } else if (last) {
+    clock.status = 'answered';
+  }
+  return clock;
 }
 
 /** Urgency order for display: breached first (longest overdue first), then pending by time left, then the rest. */

@@ -29,67 +29,81 @@ export function isMessageUnit(unit: UnitKind): boolean {
  * are the message's time (`clockAt` null outside the window: not assessed), `replyAt` the first valid reply after it.
  */
 export function buildMessageRounds(thread: readonly ChatEvent[], rule: MetricRule): Round[] {
-  const out: Round[] = [];
-  /** Messages still waiting for a valid reply, oldest first. */
-  let open: Round[] = [];
-  let lastBuyerAt = -Infinity;
-  /** How finely the page showed the latest buyer message's time (`ChatEvent.atPrecisionMs`). */
-  let lastBuyerPrecision: number | undefined;
-  const buyerAt = (e: ChatEvent) => {
-    if (e.at >= lastBuyerAt) lastBuyerPrecision = e.atPrecisionMs;
-    lastBuyerAt = Math.max(lastBuyerAt, e.at);
-  };
-  const message = (e: ChatEvent, byCounter: boolean): Round => ({
-    startAt: e.at,
-    startMessageId: e.messageId,
-    clockAt: inWindow(e.at, rule.window) ? e.at : null,
-    lastBuyerAt: e.at,
-    buyerMessages: 1,
-    replyAt: null,
-    session: 0,
-    ...(byCounter && { byCounter: true }),
-  });
+  const b = new MessageRoundBuilder(rule);
+  for (const e of thread) b.push(e);
+  return b.closed.concat(b.open);
+}
 
-  for (const e of thread) {
+/**
+ * `buildMessageRounds` fed one event at a time (thread order), so that its state can be carried from a thread to the
+ * same thread with messages appended (`lib/engine/incremental.ts`). Rounds in `closed` (replied) never change again.
+ */
+export class MessageRoundBuilder {
+  /** Replied messages, in order: never changed again. */
+  closed: Round[] = [];
+  /** Messages still waiting for a valid reply, oldest first. */
+  open: Round[] = [];
+  private lastBuyerAt = -Infinity;
+  /** How finely the page showed the latest buyer message's time (`ChatEvent.atPrecisionMs`). */
+  private lastBuyerPrecision: number | undefined;
+
+  constructor(private readonly rule: MetricRule) {}
+
+  private buyerAt(e: ChatEvent): void {
+    if (e.at >= this.lastBuyerAt) this.lastBuyerPrecision = e.atPrecisionMs;
+    this.lastBuyerAt = Math.max(this.lastBuyerAt, e.at);
+  }
+
+  private message(e: ChatEvent, byCounter: boolean): Round {
+    return {
+      startAt: e.at,
+      startMessageId: e.messageId,
+      clockAt: inWindow(e.at, this.rule.window) ? e.at : null,
+      lastBuyerAt: e.at,
+      buyerMessages: 1,
+      replyAt: null,
+      session: 0,
+      ...(byCounter && { byCounter: true }),
+    };
+  }
+
+  push(e: ChatEvent): void {
+    const open = this.open;
     if (e.author === 'buyer') {
       // Untimed history never opens a question: a reload must not invent one.
-      if (e.atLatest !== undefined) continue;
+      if (e.atLatest !== undefined) return;
       const first = open[0];
       if (isCounter(e)) {
         // Evidence of a wait: a message not seen, unless something already waits (then it is that wait).
         if (!first) {
-          const r = message(e, true);
-          open.push(r);
-          out.push(r);
-          buyerAt(e);
+          open.push(this.message(e, true));
+          this.buyerAt(e);
         }
-        continue;
+        return;
       }
       if (first?.byCounter && open.length === 1 && e.at - first.startAt <= COUNTER_SLACK_MS) {
         // The message the counter counted: its own time replaces the counter's.
         (first.absorbed ??= []).push(first.startMessageId);
-        Object.assign(first, message(e, false));
+        Object.assign(first, this.message(e, false));
         delete first.byCounter;
       } else {
-        const r = message(e, false);
-        open.push(r);
-        out.push(r);
+        open.push(this.message(e, false));
       }
-      buyerAt(e);
-      continue;
+      this.buyerAt(e);
+      return;
     }
     if (
       OUTGOING.has(e.author) &&
       open.length &&
-      isValidReply(e, rule, { at: lastBuyerAt, atPrecisionMs: lastBuyerPrecision })
+      isValidReply(e, this.rule, { at: this.lastBuyerAt, atPrecisionMs: this.lastBuyerPrecision })
     ) {
       for (const r of open) {
         r.replyAt = e.at;
         if (e.atLatest !== undefined) r.replyAtLatest = e.atLatest;
         r.replyMessageId = e.messageId;
+        this.closed.push(r);
       }
-      open = [];
+      this.open = [];
     }
   }
-  return out;
 }

@@ -156,122 +156,166 @@ function toSecond(t: { atPrecisionMs?: number | undefined }): boolean {
  * replaces the counter's. Of two readings of one wait, the first seen stands (a reload changes nothing).
  */
 export function buildRounds(thread: readonly ChatEvent[], rule: MetricRule): Round[] {
-  const rounds: Round[] = [];
-  let open: Round | null = null;
-  /** The event that opened (or now starts) the open round. */
-  let starter: ChatEvent | null = null;
-  let session = 0;
-  let lastMessageAt: number | null = null;
-  let sessionEnded = false;
-  const gapMs = rule.unit === 'session' && rule.sessionGapSec !== undefined ? rule.sessionGapSec * 1000 : null;
-  const stage = new StageTracker(rule);
-  const close = (r: Round) => {
-    stage.settle(r);
-    r.closedUnreplied = true;
-  };
+  const b = new RoundBuilder(rule);
+  for (const e of thread) b.push(e);
+  return b.finish(false);
+}
 
-  for (const e of thread) {
+/**
+ * `buildRounds` fed one event at a time (thread order), so that its state can be carried from a thread to the same
+ * thread with messages appended (`lib/engine/incremental.ts`). Rounds in `closed` never change again; only `open` does.
+ */
+export class RoundBuilder {
+  /** Rounds closed (replied, or closed unreplied), in order: never changed again. */
+  closed: Round[] = [];
+  open: Round | null = null;
+  /** The event that opened (or now starts) the open round. */
+  private starter: ChatEvent | null = null;
+  private session = 0;
+  private lastMessageAt: number | null = null;
+  private sessionEnded = false;
+  private readonly gapMs: number | null;
+  private readonly stage: StageTracker;
+
+  constructor(private readonly rule: MetricRule) {
+    this.gapMs = rule.unit === 'session' && rule.sessionGapSec !== undefined ? rule.sessionGapSec * 1000 : null;
+    this.stage = new StageTracker(rule);
+  }
+
+  private close(r: Round): void {
+    this.stage.settle(r);
+    r.closedUnreplied = true;
+  }
+
+  private closeOpen(): void {
+    this.closed.push(this.open!);
+    this.open = null;
+  }
+
+  /**
+   * The rounds of everything pushed so far: the open round settled as the thread's end settles it. `copy`: the open
+   * round is settled on a copy (the builder can go on), else in place (the builder is done).
+   */
+  finish(copy: boolean): Round[] {
+    let open = this.open;
+    if (!open) return this.closed;
+    if (copy) open = { ...open, ...(open.absorbed && { absorbed: [...open.absorbed] }) };
+    this.stage.settle(open);
+    return copy ? this.closed.concat(open) : (this.closed.push(open), this.closed);
+  }
+
+  /** The open round as the thread's end settles it (a copy), or null. */
+  settledOpen(): Round | null {
+    if (!this.open) return null;
+    const open = { ...this.open, ...(this.open.absorbed && { absorbed: [...this.open.absorbed] }) };
+    this.stage.settle(open);
+    return open;
+  }
+
+  push(e: ChatEvent): void {
+    const rule = this.rule;
+    const stage = this.stage;
+    const open = this.open;
     if (e.author === 'system' || e.author === 'internal') {
       if (e.marker === 'sessionEnd') {
-        if (rule.unit === 'session') sessionEnded = true;
+        if (rule.unit === 'session') this.sessionEnded = true;
         if (open) stage.settle(open);
         stage.boundary();
       } else if (e.marker === 'assigned' || (e.marker === 'transfer' && stage.isHandOver())) {
         stage.assigned(e, open);
       } else if (e.marker === 'transfer' && open) {
-        close(open);
+        this.close(open);
         open.transferredAt = e.at;
-        open = null;
+        this.closeOpen();
       }
-      continue;
+      return;
     }
     if (e.author === 'buyer') {
       if (e.atLatest !== undefined) {
-        lastMessageAt = e.at;
-        continue;
+        this.lastMessageAt = e.at;
+        return;
       }
       const newSession =
         rule.unit === 'session' &&
-        lastMessageAt !== null &&
-        (sessionEnded || (gapMs !== null && e.at - lastMessageAt >= gapMs));
+        this.lastMessageAt !== null &&
+        (this.sessionEnded || (this.gapMs !== null && e.at - this.lastMessageAt >= this.gapMs));
       if (newSession) {
-        if (open) {
-          close(open);
-          open = null;
+        if (this.open) {
+          this.close(this.open);
+          this.closeOpen();
         }
-        session += 1;
+        this.session += 1;
         stage.boundary();
       }
-      sessionEnded = false;
+      this.sessionEnded = false;
       // Consumer-day rules judge each China day on its own: an unanswered run that reaches into a new day's
       // window leaves yesterday's round unreplied and starts today's. So do message rules (1688): the live clock
       // follows the day's first message, which has its own 3 minutes.
       if (
-        open &&
+        this.open &&
         judgesEveryMessage(rule) &&
-        open.clockAt !== null &&
+        this.open.clockAt !== null &&
         inWindow(e.at, rule.window) &&
-        chinaDay(e.at) !== chinaDay(open.clockAt)
+        chinaDay(e.at) !== chinaDay(this.open.clockAt)
       ) {
-        close(open);
-        open = null;
+        this.close(this.open);
+        this.closeOpen();
       }
       const counter = isCounter(e);
-      if (!open) {
+      const cur = this.open;
+      if (!cur) {
         const clockAt = inWindow(e.at, rule.window) ? e.at : null;
-        open = {
+        const r: Round = {
           startAt: e.at,
           startMessageId: e.messageId,
           clockAt,
           lastBuyerAt: e.at,
           buyerMessages: 1,
           replyAt: null,
-          session,
+          session: this.session,
           ...(counter && { byCounter: true }),
         };
-        stage.opened(open);
-        starter = e;
-        rounds.push(open);
+        this.open = r;
+        stage.opened(r);
+        this.starter = e;
       } else if (
-        open.byCounter &&
-        e.at - open.startAt <= COUNTER_SLACK_MS &&
-        (!counter || e.observedAt < starter!.observedAt)
+        cur.byCounter &&
+        e.at - cur.startAt <= COUNTER_SLACK_MS &&
+        (!counter || e.observedAt < this.starter!.observedAt)
       ) {
         // The message the opening counter counted (its own time wins), or an earlier-seen reading of the same wait.
-        (open.absorbed ??= []).push(open.startMessageId);
-        open.startAt = e.at;
-        open.startMessageId = e.messageId;
-        open.clockAt = inWindow(e.at, rule.window) ? e.at : null;
-        open.lastBuyerAt = Math.max(open.lastBuyerAt, e.at);
-        if (!counter) delete open.byCounter;
-        starter = e;
+        (cur.absorbed ??= []).push(cur.startMessageId);
+        cur.startAt = e.at;
+        cur.startMessageId = e.messageId;
+        cur.clockAt = inWindow(e.at, rule.window) ? e.at : null;
+        cur.lastBuyerAt = Math.max(cur.lastBuyerAt, e.at);
+        if (!counter) delete cur.byCounter;
+        this.starter = e;
       } else if (counter) {
         // The page's counter of the wait already open: the same wait, no new message.
-        (open.absorbed ??= []).push(e.messageId);
+        (cur.absorbed ??= []).push(e.messageId);
       } else {
-        open.lastBuyerAt = e.at;
-        open.buyerMessages += 1;
+        cur.lastBuyerAt = e.at;
+        cur.buyerMessages += 1;
         // Consumer-day rules judge every message, message rules (1688) time each one: the first in-window one
         // starts the clock.
-        if (judgesEveryMessage(rule) && open.clockAt === null && inWindow(e.at, rule.window)) open.clockAt = e.at;
+        if (judgesEveryMessage(rule) && cur.clockAt === null && inWindow(e.at, rule.window)) cur.clockAt = e.at;
       }
-      lastMessageAt = e.at;
-      continue;
+      this.lastMessageAt = e.at;
+      return;
     }
     if (OUTGOING.has(e.author)) {
-      lastMessageAt = e.at;
+      this.lastMessageAt = e.at;
       stage.outgoing(e, open);
-      if (open && isValidReply(e, rule, { at: open.startAt, atPrecisionMs: starter?.atPrecisionMs })) {
+      if (open && isValidReply(e, rule, { at: open.startAt, atPrecisionMs: this.starter?.atPrecisionMs })) {
         stage.settle(open);
         open.replyAt = e.at;
         if (e.atLatest !== undefined) open.replyAtLatest = e.atLatest;
         open.replyMessageId = e.messageId;
-        open = null;
+        this.closeOpen();
       }
     }
   }
-  if (open) stage.settle(open);
-  return rounds;
 }
 
 function judgesEveryMessage(rule: MetricRule): boolean {
