@@ -10,6 +10,7 @@ import type { SentinelDB } from '../db/schema';
 import { absorbedCounters, evaluate, isCounter, lastNick, lateSighting, seenThrough } from '../engine';
 import { betterTime, threadCompare } from '../engine/rounds';
 import { chinaDay, chinaDayStart } from '../engine/time';
+import { evaluateCarried, type Carry } from '../engine/incremental';
 import { recentCut } from '../engine/window';
 import type { ClockRow, CoverageRow, CoverageSpan, EventRow, Platform, RollupRow, UnitRow } from '../model';
 import { rollupId } from '../engine/rollup';
@@ -45,6 +46,13 @@ export class Recompute {
    * messages all evaluations were given, and how many times a long thread's cut was searched. For tests and bench.
    */
   readonly work = { todayCuts: 0, evaluatedEvents: 0, cutSearches: 0 };
+  /**
+   * Of `work.evaluatedEvents`, how many came with the engine's state carried from the conversation's last evaluation
+   * (`evaluateCarried`: not walked again). For tests and bench.
+   */
+  readonly carry = { carriedEvents: 0, carriedEvaluations: 0 };
+  /** Evaluations carry the engine's state from intake to intake (`evaluateCarried`); tests set false for a reference. */
+  carryEvaluations = true;
   /** From this many stored messages on, a thread with new messages is evaluated from the cut (tests set Infinity). */
   longThread = LONG_THREAD;
   /**
@@ -73,9 +81,12 @@ export class Recompute {
 
   /** After the transaction with the messages and clocks committed: the threads (`remember`'s first half). */
   rememberThreads(staged: Staged): void {
-    for (const t of staged.threads)
+    for (const t of staged.threads) {
       if (t.base) this.threads.update(t.conv, t.base, t.events, t.put, t.deleted);
       else this.threads.set(t.conv, t.events);
+      // What the engine carries to the conversation's next evaluation, held with its thread (and dropped with it).
+      if (t.carry) this.threads.setCarry(t.conv, t.carry);
+    }
   }
 
   /**
@@ -228,13 +239,24 @@ export class Recompute {
       // Remembered once this commits (`remember`): long threads only (the only ones cut at today's midnight).
       else if (isLongThread) (staged.judged ??= []).push([conv, ruleKey]);
       this.work.evaluatedEvents += input.length;
-      const out = evaluate({
+      // Carried from the conversation's last evaluation when the input is that one's with messages appended (the
+      // usual intake): the engine then walks only the new messages (lib/engine/incremental.ts); else evaluated whole.
+      const engineInput = {
         events: input,
         coverage,
         rules: this.config().rules,
         now,
         alertLeadSec: this.config().alertLeadSec,
-      });
+      };
+      const evaluated = this.carryEvaluations
+        ? evaluateCarried(engineInput, cached ? (this.threads.carryOf(conv) as Carry | undefined) : undefined)
+        : { out: evaluate(engineInput), carry: undefined, carried: 0 };
+      const out = evaluated.out;
+      thread.carry = evaluated.carry;
+      if (evaluated.carried) {
+        this.carry.carriedEvents += evaluated.carried;
+        this.carry.carriedEvaluations++;
+      }
       const clock = out.clocks[0];
       let clockRow = pre.clocks.get(conv);
       if (clock) {
@@ -650,6 +672,8 @@ export interface StagedThread {
   /** Written (new or changed) and deleted since `base`. */
   put: readonly EventRow[];
   deleted: readonly string[];
+  /** What the engine carries to the next evaluation of the conversation (`evaluateCarried`), when it was evaluated. */
+  carry?: Carry | undefined;
 }
 
 /**

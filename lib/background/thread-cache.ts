@@ -16,6 +16,8 @@ export interface CachedThread {
 interface Held {
   events: readonly EventRow[];
   byKey: Map<string, EventRow>;
+  /** What the engine carries to the conversation's next evaluation (opaque here; see `setCarry`). */
+  carry?: unknown;
 }
 
 export class ThreadCache {
@@ -70,6 +72,21 @@ export class ThreadCache {
     this.threads.set(conv, held);
     this.total += events.length;
     this.evict();
+  }
+
+  /**
+   * Holds what the engine carries from the conversation's last evaluation to the next (`evaluateCarried`): kept with
+   * the thread while it is held, dropped when it is set anew, evicted or cleared. The carry checks itself against the
+   * thread it is given, so a stale one is only built anew.
+   */
+  setCarry(conv: string, carry: unknown): void {
+    const held = this.threads.get(conv);
+    if (held) held.carry = carry;
+  }
+
+  /** What `setCarry` left for the conversation (not marking it used), or undefined. */
+  carryOf(conv: string): unknown {
+    return this.threads.get(conv)?.carry;
   }
 
   /** Least recently used conversations go until the total fits. */
