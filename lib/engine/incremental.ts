@@ -199,7 +199,13 @@ function output(c: Carry, input: EngineInput): EngineOutput {
   const wake = (t: number | null) => {
     if (t !== null && t > now && (nextWakeAt === null || t < nextWakeAt)) nextWakeAt = t;
   };
-  const units: UnitOutcome[] = [];
+  // Sized once (at most a unit per held unit and per open round): a long thread has thousands, grown push by push
+  // they cost copies of the array; cut to what was written below.
+  let most = 0;
+  for (const m of c.metrics)
+    most += m.groups.size + (m.builder instanceof RoundBuilder ? (m.builder.open ? 1 : 0) : m.builder.open.length);
+  const units = new Array<UnitOutcome>(most);
+  let written = 0;
   let primaryLast: Round | undefined;
   c.metrics.forEach((m, k) => {
     const { rule, builder } = m;
@@ -271,21 +277,23 @@ function output(c: Carry, input: EngineInput): EngineOutput {
         rules.version,
       );
     };
-    for (const [key, g] of m.groups) {
+    // (forEach: no entry array per unit, a long thread has thousands)
+    m.groups.forEach((g, key) => {
       const opened = openBy.get(key);
       if (!opened && !g.dynamic.length) {
         if (!g.unit || g.unitNick !== c.nick) {
           g.unit = unit(key, g, NONE);
           g.unitNick = c.nick;
         }
-        units.push(g.unit);
-        continue;
+        units[written++] = g.unit;
+        return;
       }
-      units.push(unit(key, g, opened ? g.dynamic.concat(opened) : g.dynamic));
+      units[written++] = unit(key, g, opened ? g.dynamic.concat(opened) : g.dynamic);
       openBy.delete(key);
-    }
-    for (const [key, opened] of openBy) units.push(unit(key, undefined, opened));
+    });
+    for (const [key, opened] of openBy) units[written++] = unit(key, undefined, opened);
   });
+  units.length = written;
   for (const x of units) if (x.result === 'pending') wake(x.dueAt);
   if (c.clockRounds) {
     const b = c.clockRounds;
