@@ -158,7 +158,7 @@ function toSecond(t: { atPrecisionMs?: number | undefined }): boolean {
 export function buildRounds(thread: readonly ChatEvent[], rule: MetricRule): Round[] {
   const b = new RoundBuilder(rule);
   for (const e of thread) b.push(e);
-  return b.finish(false);
+  return b.finish();
 }
 
 /**
@@ -192,16 +192,14 @@ export class RoundBuilder {
     this.open = null;
   }
 
-  /**
-   * The rounds of everything pushed so far: the open round settled as the thread's end settles it. `copy`: the open
-   * round is settled on a copy (the builder can go on), else in place (the builder is done).
-   */
-  finish(copy: boolean): Round[] {
-    let open = this.open;
-    if (!open) return this.closed;
-    if (copy) open = { ...open, ...(open.absorbed && { absorbed: [...open.absorbed] }) };
-    this.stage.settle(open);
-    return copy ? this.closed.concat(open) : (this.closed.push(open), this.closed);
+  /** The rounds of everything pushed so far, the open round settled as the thread's end settles it (in place: done). */
+  finish(): Round[] {
+    if (this.open) {
+      this.stage.settle(this.open);
+      this.closed.push(this.open);
+      this.open = null;
+    }
+    return this.closed;
   }
 
   /** The open round as the thread's end settles it (a copy), or null. */
