@@ -5,7 +5,7 @@
  */
 import { hash, parseChinaStamp } from './dom';
 import type { Author, Marker } from '../model';
-import type { ExtractedMessage } from './types';
+import { sameMessage, type ExtractedMessage, type MessageChange, type Replaced } from './types';
 
 /** `1小时2分3秒`, `2分钟`, `42秒` → seconds; undefined when the text holds no duration. */
 export function parseDurationSec(s: string): number | undefined {
@@ -79,6 +79,17 @@ export class ThreadClock {
 
   /** `now`: the caller's clock (see `arrive` for a thread continued later). */
   constructor(public now?: number) {}
+
+  /** Where the reading stands (what the next stamp is read with), to read again from there (StampedReader). */
+  save(): ClockState {
+    const { date, guessed, undated, live, last, now } = this;
+    return { date, guessed, undated, live, last, now };
+  }
+
+  restore(s: ClockState): void {
+    ({ date: this.date, guessed: this.guessed, undated: this.undated, live: this.live, last: this.last } = s);
+    this.now = s.now;
+  }
 
   /**
    * Stamps read from now on arrived live at `now`: a dateless one is read against that time (the latest date at
@@ -188,6 +199,25 @@ export class ThreadClock {
   }
 }
 
+/** A ThreadClock's running state (see ThreadClock.save). */
+export interface ClockState {
+  date: { y: number; m: number; d: number } | null;
+  guessed: boolean;
+  undated: boolean;
+  live: boolean;
+  last: number | null;
+  now: number | undefined;
+}
+
+const sameClock = (a: ClockState, b: ClockState) =>
+  a.guessed === b.guessed &&
+  a.undated === b.undated &&
+  a.live === b.live &&
+  a.last === b.last &&
+  a.now === b.now &&
+  (a.date === b.date ||
+    (!!a.date && !!b.date && a.date.y === b.date.y && a.date.m === b.date.m && a.date.d === b.date.d));
+
 /** Text that is nothing but a date/time stamp (a time separator row, not a message): `17:12`, `昨天`, `星期三 09:10`. */
 export function isStampOnly(s: string): boolean {
   if (!/\d|今天|昨天|前天|星期|周[一二三四五六日天]/.test(s)) return false;
@@ -206,9 +236,13 @@ export class MessageIds {
   private used = new Set<string>();
   private occurrences = new Map<string, number>();
 
+  /** The content key the last id() hashed, or null when it gave the page's own id. */
+  lastKey: string | null = null;
+
   id(pageId: string | null | undefined, author: string, stamp: string, body: string): string {
     if (pageId && !this.used.has(pageId)) {
       this.used.add(pageId);
+      this.lastKey = null;
       return pageId;
     }
     const key = `${author}|${stamp}|${body}`;
@@ -216,7 +250,31 @@ export class MessageIds {
     this.occurrences.set(key, n + 1);
     const id = `h${hash(`${key}|${n}`)}`;
     this.used.add(id);
+    this.lastKey = key;
     return id;
+  }
+
+  /**
+   * The id a message read again in its place gets, as a whole read would give it, or null when that could renumber
+   * others: it read `pageId` before and gave `id` (from `key`, or its page id when `key` is null) and now reads
+   * `pageId` and `key` (`author|stamp|body`). The page id must be the same; a content hash whose key changed only
+   * when no other message had the old key or has the new one (their occurrence numbers stay).
+   */
+  again(
+    was: { pageId: string | null; id: string; key: string | null },
+    pageId: string | null,
+    key: string,
+  ): { id: string; key: string | null } | null {
+    if (pageId !== was.pageId) return null;
+    if (was.key === null) return { id: was.id, key: null };
+    if (key === was.key) return { id: was.id, key };
+    if (this.occurrences.get(was.key) !== 1 || this.occurrences.has(key)) return null;
+    this.occurrences.delete(was.key);
+    this.occurrences.set(key, 1);
+    this.used.delete(was.id);
+    const id = `h${hash(`${key}|0`)}`;
+    this.used.add(id);
+    return { id, key };
   }
 }
 
@@ -239,7 +297,7 @@ export function stampedMessage(
  */
 export class StampedThread {
   readonly clock: ThreadClock;
-  private readonly ids = new MessageIds();
+  readonly ids = new MessageIds();
   private lastStamp = '';
 
   constructor(now?: number) {
@@ -263,5 +321,213 @@ export class StampedThread {
 
   message(pageId: string | null, author: Author, at: number | null, body: string, marker?: Marker): ExtractedMessage {
     return stampedMessage(this.ids.id(pageId, author, this.lastStamp, body), author, at, body, marker);
+  }
+
+  /** The content key a message read now would hash (see MessageIds). */
+  keyOf(author: Author, body: string): string {
+    return `${author}|${this.lastStamp}|${body}`;
+  }
+
+  save(): StampedState {
+    return { clock: this.clock.save(), lastStamp: this.lastStamp };
+  }
+
+  restore(s: StampedState): void {
+    this.clock.restore(s.clock);
+    this.lastStamp = s.lastStamp;
+  }
+}
+
+/** What a StampedThread's reading carries from one item to the next. */
+export interface StampedState {
+  clock: ClockState;
+  lastStamp: string;
+}
+
+const sameState = (a: StampedState, b: StampedState) => a.lastStamp === b.lastStamp && sameClock(a.clock, b.clock);
+
+/** One item of a stamped thread (a message row, or a divider: `sep`), in page order. */
+export interface StampedItem {
+  el: Element;
+  sep: boolean;
+}
+
+/** What one item reads as (the adapter's reader, over the thread's stamps): a message's parts, or null (none). */
+export interface ItemParts {
+  pageId: string | null;
+  author: Author;
+  at: number | null;
+  body: string;
+  marker?: Marker;
+}
+
+/** What the read of one item started from and gave. */
+interface ItemRead extends StampedItem {
+  /** The state it was read with (after `arrived`, when it was the first item of an append). */
+  before: StampedState;
+  /** The arrival time (ThreadClock.arrive) applied right before it was read, if any. */
+  arrived?: number;
+  /** Its message's index in the thread's messages (-1: no message), page id, id and hashed key (null: page id). */
+  index: number;
+  pageId: string | null;
+  id: string;
+  key: string | null;
+}
+
+/**
+ * A stamped thread (JD, Kuaishou) read in page order, continued by `append`, whose items can be read again where they
+ * stand (Live `thread.reread`): each item remembers the state it was read with, so a changed message is read again
+ * from there, and the items after it while the state it leaves (clock, last stamp) differs from the one they were
+ * read with. Each keeps the arrival time it was first read with (an append's arrival is replayed before its first
+ * item, not compared as flowing state); only the thread's own reads number its messages. `readOne`: the adapter's
+ * reading of one item (stamps and separators through the thread it is given).
+ */
+export class StampedReader {
+  readonly thread: StampedThread;
+  readonly messages: ExtractedMessage[];
+  private readonly items: ItemRead[] = [];
+  private index: Map<Element, number> | undefined;
+  private count = 0;
+  /** An arrival not yet followed by an item (applied to the clock already). */
+  private arrived: number | undefined;
+
+  constructor(
+    now: number | undefined,
+    private readonly readOne: (item: StampedItem, thread: StampedThread) => ItemParts | null,
+    items: readonly StampedItem[],
+  ) {
+    this.thread = new StampedThread(now);
+    this.messages = this.read(items);
+  }
+
+  /** Items appended live, arrived at `now` (see ThreadClock.arrive). */
+  append(items: readonly StampedItem[], now?: number): ExtractedMessage[] {
+    if (now !== undefined) {
+      this.thread.clock.arrive(now);
+      this.arrived = now;
+    }
+    return this.read(items);
+  }
+
+  private read(items: readonly StampedItem[]): ExtractedMessage[] {
+    const out: ExtractedMessage[] = [];
+    for (const it of items) {
+      const rec: ItemRead = { ...it, before: this.thread.save(), index: -1, pageId: null, id: '', key: null };
+      if (this.arrived !== undefined) rec.arrived = this.arrived;
+      this.arrived = undefined;
+      this.index?.set(it.el, this.items.length);
+      this.items.push(rec);
+      const parts = this.readOne(it, this.thread);
+      if (!parts) continue;
+      const m = this.thread.message(parts.pageId, parts.author, parts.at, parts.body, parts.marker);
+      Object.assign(rec, { index: this.count++, pageId: parts.pageId, id: m.id, key: this.thread.ids.lastKey });
+      out.push(m);
+    }
+    return out;
+  }
+
+  /**
+   * Live `thread.reread` (see types.ts) over the items under `container`: `itemOf` says whether a changed (or
+   * re-rendered) element is still one item alone, as a fresh read would find it. Dividers changed, items re-rendered
+   * anywhere but in their own place, a message appearing or going, a page id or an id's numbering changing → null.
+   */
+  reread(
+    changed: readonly Node[],
+    replaced: Replaced | undefined,
+    container: Element,
+    stillItem: (el: Element) => boolean,
+  ): MessageChange[] | null {
+    const index = (this.index ??= new Map(this.items.map((r, i) => [r.el, i])));
+    const at = new Set<number>();
+    if (replaced) {
+      const put = this.rerendered(replaced, container, index, stillItem);
+      if (!put) return null;
+      for (const i of put) at.add(i);
+    }
+    for (const n of changed) {
+      let i: number | undefined;
+      let el = n.nodeType === 1 ? (n as Element) : n.parentElement;
+      for (; el && el !== container; el = el.parentElement) {
+        i = index.get(el);
+        if (i !== undefined) break;
+      }
+      if (i === undefined || !el) return null;
+      for (let p = el.parentElement; p && p !== container; p = p.parentElement) if (index.has(p)) return null;
+      if (this.items[i]!.sep || !stillItem(el)) return null;
+      at.add(i);
+    }
+    const t = this.thread;
+    let end = t.save();
+    const out: MessageChange[] = [];
+    let done = -1;
+    for (const i of [...at].sort((a, b) => a - b)) {
+      if (i <= done) continue;
+      t.restore(this.items[i]!.before);
+      for (let k = i; k < this.items.length; k++) {
+        const rec = this.items[k]!;
+        rec.before = t.save();
+        const parts = this.readOne(rec, t);
+        // A message must stay one, and no message must become one (the thread's numbering).
+        if ((parts === null) !== rec.index < 0) return null;
+        if (parts) {
+          const id = t.ids.again(rec, parts.pageId, t.keyOf(parts.author, parts.body));
+          if (!id) return null;
+          rec.id = id.id;
+          rec.key = id.key;
+          const m = stampedMessage(id.id, parts.author, parts.at, parts.body, parts.marker);
+          if (!sameMessage(this.messages[rec.index], m)) out.push({ index: rec.index, message: m });
+        }
+        done = k;
+        const next = this.items[k + 1];
+        if (!next) {
+          if (this.arrived !== undefined) t.clock.arrive(this.arrived);
+          end = t.save();
+          break;
+        }
+        if (next.arrived !== undefined) t.clock.arrive(next.arrived);
+        if (sameState(t.save(), next.before)) break;
+      }
+    }
+    t.restore(end);
+    return out;
+  }
+
+  /**
+   * Items the page re-rendered as new elements in their places (removed, and a new one inserted where each stood, one
+   * for one, between the same neighbours): the indices they took over, or null (anything else: read whole).
+   */
+  private rerendered(
+    { removed, inserted }: Replaced,
+    container: Element,
+    index: Map<Element, number>,
+    stillItem: (el: Element) => boolean,
+  ): number[] | null {
+    const blank = (n: Node) => n.nodeType === 8 || (n.nodeType === 3 && !n.textContent?.trim());
+    const olds = removed.filter((n) => !blank(n));
+    const news = inserted.filter((n) => !blank(n));
+    if (olds.length !== news.length) return null;
+    const gone = new Set<number>();
+    for (const n of olds) {
+      const i = index.get(n as Element);
+      if (i === undefined || n.parentNode || this.items[i]!.sep) return null;
+      gone.add(i);
+    }
+    const out: number[] = [];
+    for (const n of news) {
+      if (n.parentNode !== container || n.nodeType !== 1) return null;
+      const el = n as Element;
+      const before = el.previousElementSibling;
+      const after = el.nextElementSibling;
+      const i = before ? index.get(before) : 0;
+      if (i === undefined) return null;
+      const k = before ? i + 1 : 0;
+      if (!gone.has(k) || (this.items[k + 1]?.el ?? null) !== after || !stillItem(el)) return null;
+      gone.delete(k);
+      index.delete(this.items[k]!.el);
+      this.items[k]!.el = el;
+      index.set(el, k);
+      out.push(k);
+    }
+    return out;
   }
 }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pddAdapter } from '../../lib/platforms/pdd';
 import { douyinAdapter } from '../../lib/platforms/douyin';
+import { jdAdapter } from '../../lib/platforms/jd';
 import { liveOf, withLive, type Adapter } from '../../lib/platforms/types';
 import { Watcher } from '../../lib/content/watcher';
 import { PageReader } from '../../lib/content/page-reader';
@@ -24,6 +25,7 @@ const until = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interv
 const FIXTURES = {
   pdd: 'test/fixtures/pdd/thread.html',
   douyin: 'test/fixtures/douyin/workspace.html',
+  jd: 'test/fixtures/jd/thread.html',
 } as const;
 
 /** The adapter as it was before the re-read: every change inside an earlier message is a whole read. */
@@ -80,7 +82,7 @@ function start(platform: keyof typeof FIXTURES, adapter: Adapter): { live: Watch
 /** Waits for the reference's whole read of the change, then: the same page read, the same events sent. */
 async function sameAsWholeRead(adapter: Adapter, live: Watched, ref: Watched, refScans: number, what: unknown) {
   await until(() => expect(ref.w.stats.scans).toBeGreaterThan(refScans));
-  await until(() => expect({ what, x: live.w.last }).toEqual({ what, x: adapter.extract(document) }));
+  await until(() => expect({ what, x: live.w.last }).toEqual({ what, x: adapter.extract(document, undefined, NOW) }));
   expect({ what, events: live.events() }).toEqual({ what, events: ref.events() });
 }
 
@@ -287,6 +289,32 @@ function edits(platform: keyof typeof FIXTURES): ((msg: Element, r: () => number
             `<p class="message-time">2026年09月08日 17:${10 + Math.floor(r() * 40)}:00</p>`,
           ),
     ];
+  if (platform === 'jd')
+    return [
+      ...common,
+      // The side re-rendered (a buyer message shown as the shop's, a notice), a read receipt's class on the side.
+      (m, r) => {
+        const side = m.querySelector('.message_left, .message_right, .message_center');
+        if (side) side.className = any(['message_left', 'message_right', 'message_center'], r)!;
+      },
+      (m) => m.querySelector('.message_left, .message_right')?.classList.toggle('message--read'),
+      // A stamp changed or shown (bare times read against the clock; a date on one dates those after it).
+      (m, r) => {
+        const t = m.querySelector('.message__time_str');
+        const stamp =
+          r() < 0.3
+            ? `2026-09-0${7 + Math.floor(r() * 2)} 17:${10 + Math.floor(r() * 40)}:00`
+            : `17:${10 + Math.floor(r() * 40)}:00`;
+        if (t) t.textContent = stamp;
+        else m.firstElementChild?.insertAdjacentHTML('afterbegin', `<span class="message__time_str">${stamp}</span>`);
+      },
+      // A recall: the bubble becomes a notice.
+      (m) => {
+        const side = m.firstElementChild;
+        if (side)
+          side.outerHTML = '<div class="message_center"><div class="message__system">对方撤回了一条消息</div></div>';
+      },
+    ];
   return [
     ...common,
     (m) => {
@@ -306,12 +334,13 @@ function edits(platform: keyof typeof FIXTURES): ((msg: Element, r: () => number
 describe.each([
   ['pdd', pddAdapter],
   ['douyin', douyinAdapter],
+  ['jd', jdAdapter],
 ] as const)('random edits inside earlier messages, %s', (platform, adapter) => {
   it.each([1, 2, 3, 4, 5])(
     'seed %i: the watcher holds and sends what whole reads give',
     { timeout: 60_000 },
     async (seed) => {
-      const r = random(seed * 7919 + (platform === 'pdd' ? 0 : 1));
+      const r = random(seed * 7919 + Object.keys(FIXTURES).indexOf(platform));
       const { live, ref } = start(platform, adapter);
       const sel = adapter.selectors.message![0]!;
       const ops = edits(platform);
@@ -386,5 +415,64 @@ describe('a change inside an earlier message (Douyin): re-reads and later append
     const live = reader.page!.thread!.messages;
     expect(live.length).toBe(whole.length);
     expect(live.map((m) => m?.id)).toEqual(whole.map((m) => m.id));
+  });
+});
+
+/** China time as epoch ms. */
+const china = (s: string) => Date.parse(`${s.replace(' ', 'T')}+08:00`);
+
+describe.each([
+  [
+    'jd',
+    jdAdapter,
+    '#t-chat-scroll',
+    '<div class="message"><div class="message_left" id="m-100"><span class="message__time_str">00:00:20</span><div class="message__content"><div class="message__text">还有货吗</div></div></div></div>',
+    (list: Element) =>
+      list.lastElementChild!.previousElementSibling!.firstElementChild!.insertAdjacentHTML(
+        'afterbegin',
+        '<span class="message__time_str">17:30:00</span>',
+      ),
+  ],
+] as const)('re-reads and live arrivals, %s', (platform, adapter, listSel, arriving, restamp) => {
+  it('a message appended after midnight keeps the arrival it was read with when a re-read reaches it; re-reads number nothing', () => {
+    document.body.innerHTML = readFileSync(join(process.cwd(), FIXTURES[platform]), 'utf8');
+    const list = document.querySelector(listSel)!;
+    const t0 = china('2026-12-05 23:59:00');
+    const t1 = china('2026-12-06 00:00:30');
+    const reader = new PageReader(adapter, document);
+    reader.readWhole(t0);
+    const obs = new MutationObserver(() => {});
+    obs.observe(document, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+      attributes: true,
+      attributeFilter: ['class', 'data-random', 'id'],
+    });
+    const apply = (t: number) => {
+      const got = reader.readIncremental(reader.forget(obs.takeRecords()), t, reader.page!.thread!.buyer);
+      expect(got, 'read on the incremental path').not.toBeNull();
+      return got!;
+    };
+    const messages = () => reader.page!.thread!.messages;
+    const count = messages().length;
+    // Read receipts on three messages (a batch each), then a message arrives after China midnight (a bare time).
+    for (const el of [...list.children].slice(0, 3)) {
+      el.firstElementChild!.classList.add('isRead');
+      expect(apply(t0).changed).toEqual([]);
+    }
+    list.insertAdjacentHTML('beforeend', arriving);
+    expect(apply(t1).appended).toMatchObject([{ text: '还有货吗', at: china('2026-12-06 00:00:20') }]);
+    expect(messages()).toHaveLength(count + 1);
+    // A stamp shown on the last message before it: the re-read reaches the arrival, read with its own arrival time.
+    restamp(list);
+    const got = apply(t1 + 60_000);
+    expect(got.changed?.length).toBeGreaterThan(0);
+    expect(messages()).toHaveLength(count + 1);
+    expect(messages().at(-1)).toMatchObject({ text: '还有货吗', at: china('2026-12-06 00:00:20') });
+    obs.disconnect();
+    expect(messages().map((m) => m.id)).toEqual(
+      adapter.extract(document, undefined, t1).thread!.messages.map((m) => m.id),
+    );
   });
 });
