@@ -350,6 +350,8 @@ const sameState = (a: StampedState, b: StampedState) => a.lastStamp === b.lastSt
 export interface StampedItem {
   el: Element;
   sep: boolean;
+  /** Which kind of row it was read as (the adapter's, for `stillItem`: Kuaishou's main rows and middle notices). */
+  kind?: string;
 }
 
 /** What one item reads as (the adapter's reader, over the thread's stamps): a message's parts, or null (none). */
@@ -427,15 +429,15 @@ export class StampedReader {
   }
 
   /**
-   * Live `thread.reread` (see types.ts) over the items under `container`: `itemOf` says whether a changed (or
-   * re-rendered) element is still one item alone, as a fresh read would find it. Dividers changed, items re-rendered
+   * Live `thread.reread` (see types.ts) over the items under `container`: `stillItem` says whether a changed (or
+   * re-rendered) element is still the one item `was` read as, as a fresh read would find it. Dividers changed, items re-rendered
    * anywhere but in their own place, a message appearing or going, a page id or an id's numbering changing → null.
    */
   reread(
     changed: readonly Node[],
     replaced: Replaced | undefined,
     container: Element,
-    stillItem: (el: Element) => boolean,
+    stillItem: (el: Element, was: StampedItem) => boolean,
   ): MessageChange[] | null {
     const index = (this.index ??= new Map(this.items.map((r, i) => [r.el, i])));
     const at = new Set<number>();
@@ -453,7 +455,7 @@ export class StampedReader {
       }
       if (i === undefined || !el) return null;
       for (let p = el.parentElement; p && p !== container; p = p.parentElement) if (index.has(p)) return null;
-      if (this.items[i]!.sep || !stillItem(el)) return null;
+      if (this.items[i]!.sep || !stillItem(el, this.items[i]!)) return null;
       at.add(i);
     }
     const t = this.thread;
@@ -500,7 +502,7 @@ export class StampedReader {
     { removed, inserted }: Replaced,
     container: Element,
     index: Map<Element, number>,
-    stillItem: (el: Element) => boolean,
+    stillItem: (el: Element, was: StampedItem) => boolean,
   ): number[] | null {
     const blank = (n: Node) => n.nodeType === 8 || (n.nodeType === 3 && !n.textContent?.trim());
     const olds = removed.filter((n) => !blank(n));
@@ -521,7 +523,7 @@ export class StampedReader {
       const i = before ? index.get(before) : 0;
       if (i === undefined) return null;
       const k = before ? i + 1 : 0;
-      if (!gone.has(k) || (this.items[k + 1]?.el ?? null) !== after || !stillItem(el)) return null;
+      if (!gone.has(k) || (this.items[k + 1]?.el ?? null) !== after || !stillItem(el, this.items[k]!)) return null;
       gone.delete(k);
       index.delete(this.items[k]!.el);
       this.items[k]!.el = el;

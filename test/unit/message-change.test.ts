@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pddAdapter } from '../../lib/platforms/pdd';
 import { douyinAdapter } from '../../lib/platforms/douyin';
 import { jdAdapter } from '../../lib/platforms/jd';
+import { kuaishouAdapter } from '../../lib/platforms/kuaishou';
 import { liveOf, withLive, type Adapter } from '../../lib/platforms/types';
 import { Watcher } from '../../lib/content/watcher';
 import { PageReader } from '../../lib/content/page-reader';
@@ -26,6 +27,7 @@ const FIXTURES = {
   pdd: 'test/fixtures/pdd/thread.html',
   douyin: 'test/fixtures/douyin/workspace.html',
   jd: 'test/fixtures/jd/thread.html',
+  kuaishou: 'test/fixtures/kuaishou/thread.html',
 } as const;
 
 /** The adapter as it was before the re-read: every change inside an earlier message is a whole read. */
@@ -315,6 +317,30 @@ function edits(platform: keyof typeof FIXTURES): ((msg: Element, r: () => number
           side.outerHTML = '<div class="message_center"><div class="message__system">对方撤回了一条消息</div></div>';
       },
     ];
+  if (platform === 'kuaishou')
+    return [
+      ...common,
+      // The side flipped (a buyer message shown as the shop's), a read receipt's class on the side.
+      (m) => {
+        const b = m.querySelector('[class*="__notMe"], [class*="__isMine"]');
+        if (b)
+          b.className = b.className.includes('__notMe')
+            ? b.className.replace('__notMe', '__isMine')
+            : b.className.replace('__isMine', '__notMe');
+      },
+      (m) => m.querySelector('[class*="lrWrapper"]')?.classList.toggle('kwaishop-cs-read'),
+      // The sender's stamp changed (month-day without a year, or a bare time: read against the clock).
+      (m, r) => {
+        const t = m.querySelector('[class*="beforeMsgBody"] span:last-child');
+        if (t)
+          t.textContent =
+            r() < 0.5
+              ? `09-0${7 + Math.floor(r() * 2)} 17:${10 + Math.floor(r() * 40)}:00`
+              : `17:${10 + Math.floor(r() * 40)}:00`;
+      },
+      // A recall: the body says so.
+      (m) => m.querySelector('[class*="_msgBody"]')?.replaceChildren('对方撤回了一条消息'),
+    ];
   return [
     ...common,
     (m) => {
@@ -335,6 +361,7 @@ describe.each([
   ['pdd', pddAdapter],
   ['douyin', douyinAdapter],
   ['jd', jdAdapter],
+  ['kuaishou', kuaishouAdapter],
 ] as const)('random edits inside earlier messages, %s', (platform, adapter) => {
   it.each([1, 2, 3, 4, 5])(
     'seed %i: the watcher holds and sends what whole reads give',
@@ -352,7 +379,8 @@ describe.each([
         const n = r() < 0.25 ? 2 : 1;
         for (let i = 0; i < n; i++) ops[Math.floor(r() * ops.length)]!(msgs[Math.floor(r() * msgs.length)]!, r);
         if (r() < 0.15) {
-          const last = msgs.at(-1)!;
+          // A whole item of the list (Kuaishou's rows sit in wrappers that carry their ids).
+          const last = platform === 'kuaishou' ? msgs.at(-1)!.closest('.ChatMessageList-item')! : msgs.at(-1)!;
           const copy = last.cloneNode(true) as Element;
           for (const e of [copy, ...copy.querySelectorAll('[id], [data-id]')]) {
             if (e.id) e.id = `${e.id}9${appended}`;
@@ -433,6 +461,17 @@ describe.each([
         '<span class="message__time_str">17:30:00</span>',
       ),
   ],
+  [
+    'kuaishou',
+    kuaishouAdapter,
+    '.ChatMessageList-ContentWrap',
+    '<div id="0_2290417731_600" class="ChatMessageList-item"><div class="kwaishop-cs-LayoutDefaultWrapper_msgMain"><div class="kwaishop-cs-LayoutDefaultWrapper_lrWrapper kwaishop-cs-LayoutDefaultWrapper__notMe"><div class="kwaishop-cs-LayoutDefaultWrapper_content"><div class="kwaishop-cs-LayoutDefaultWrapper_beforeMsgBody"><span>快乐小番茄</span><span>00:00:20</span></div><div class="kwaishop-cs-LayoutDefaultWrapper_msgBody">还有货吗</div></div></div></div></div>',
+    (list: Element) => {
+      // The last stamp above the arrival (the buyer's 17:20:05).
+      const stamps = [...list.querySelectorAll('[class*="beforeMsgBody"] span:last-child')];
+      stamps.at(-2)!.textContent = '09-08 17:21:05';
+    },
+  ],
 ] as const)('re-reads and live arrivals, %s', (platform, adapter, listSel, arriving, restamp) => {
   it('a message appended after midnight keeps the arrival it was read with when a re-read reaches it; re-reads number nothing', () => {
     document.body.innerHTML = readFileSync(join(process.cwd(), FIXTURES[platform]), 'utf8');
@@ -457,8 +496,8 @@ describe.each([
     const messages = () => reader.page!.thread!.messages;
     const count = messages().length;
     // Read receipts on three messages (a batch each), then a message arrives after China midnight (a bare time).
-    for (const el of [...list.children].slice(0, 3)) {
-      el.firstElementChild!.classList.add('isRead');
+    for (const el of [...list.querySelectorAll(adapter.selectors.message![0]!)].slice(0, 3)) {
+      el.classList.add('isRead');
       expect(apply(t0).changed).toEqual([]);
     }
     list.insertAdjacentHTML('beforeend', arriving);
