@@ -5,7 +5,8 @@
  */
 import { hash, parseChinaStamp } from './dom';
 import type { Author, Marker } from '../model';
-import { sameMessage, type ExtractedMessage, type MessageChange, type Replaced } from './types';
+import { ItemThread, rekeyed, type IdSource, type ItemMessage, type ThreadItem } from './reread';
+import type { ExtractedMessage } from './types';
 
 /** `1小时2分3秒`, `2分钟`, `42秒` → seconds; undefined when the text holds no duration. */
 export function parseDurationSec(s: string): number | undefined {
@@ -255,26 +256,20 @@ export class MessageIds {
   }
 
   /**
-   * The id a message read again in its place gets, as a whole read would give it, or null when that could renumber
+   * The id a message read again in its place gets, as a whole read would give it, or undefined when that could renumber
    * others: it read `pageId` before and gave `id` (from `key`, or its page id when `key` is null) and now reads
    * `pageId` and `key` (`author|stamp|body`). The page id must be the same; a content hash whose key changed only
    * when no other message had the old key or has the new one (their occurrence numbers stay).
    */
-  again(
-    was: { pageId: string | null; id: string; key: string | null },
-    pageId: string | null,
-    key: string,
-  ): { id: string; key: string | null } | null {
-    if (pageId !== was.pageId) return null;
+  again(was: IdSource, pageId: string | null, key: string): { id: string; key: string | null } | undefined {
+    if (pageId !== was.pageId) return undefined;
     if (was.key === null) return { id: was.id, key: null };
-    if (key === was.key) return { id: was.id, key };
-    if (this.occurrences.get(was.key) !== 1 || this.occurrences.has(key)) return null;
-    this.occurrences.delete(was.key);
-    this.occurrences.set(key, 1);
-    this.used.delete(was.id);
-    const id = `h${hash(`${key}|0`)}`;
-    this.used.add(id);
-    return { id, key };
+    const got = rekeyed(this.occurrences, was, key, (k, n) => `h${hash(`${k}|${n}`)}`);
+    if (got && got.id !== was.id) {
+      this.used.delete(was.id);
+      this.used.add(got.id);
+    }
+    return got;
   }
 }
 
@@ -344,16 +339,6 @@ export interface StampedState {
   lastStamp: string;
 }
 
-const sameState = (a: StampedState, b: StampedState) => a.lastStamp === b.lastStamp && sameClock(a.clock, b.clock);
-
-/** One item of a stamped thread (a message row, or a divider: `sep`), in page order. */
-export interface StampedItem {
-  el: Element;
-  sep: boolean;
-  /** Which kind of row it was read as (the adapter's, for `stillItem`: Kuaishou's main rows and middle notices). */
-  kind?: string;
-}
-
 /** What one item reads as (the adapter's reader, over the thread's stamps): a message's parts, or null (none). */
 export interface ItemParts {
   pageId: string | null;
@@ -363,173 +348,41 @@ export interface ItemParts {
   marker?: Marker;
 }
 
-/** What the read of one item started from and gave. */
-interface ItemRead extends StampedItem {
-  /** The state it was read with (after `arrived`, when it was the first item of an append). */
-  before: StampedState;
-  /** The arrival time (ThreadClock.arrive) applied right before it was read, if any. */
-  arrived?: number;
-  /** Its message's index in the thread's messages (-1: no message), page id, id and hashed key (null: page id). */
-  index: number;
-  pageId: string | null;
-  id: string;
-  key: string | null;
-}
-
 /**
- * A stamped thread (JD, Kuaishou) read in page order, continued by `append`, whose items can be read again where they
- * stand (Live `thread.reread`): each item remembers the state it was read with, so a changed message is read again
- * from there, and the items after it while the state it leaves (clock, last stamp) differs from the one they were
- * read with. Each keeps the arrival time it was first read with (an append's arrival is replayed before its first
- * item, not compared as flowing state); only the thread's own reads number its messages. `readOne`: the adapter's
- * reading of one item (stamps and separators through the thread it is given).
+ * A stamped thread (JD, Kuaishou) read item by item (ItemThread: its messages changed inside are read again where
+ * they stand). `readOne`: the adapter's reading of one item (stamps and separators through the thread it is given).
  */
-export class StampedReader {
-  readonly thread: StampedThread;
-  readonly messages: ExtractedMessage[];
-  private readonly items: ItemRead[] = [];
-  private index: Map<Element, number> | undefined;
-  private count = 0;
-  /** An arrival not yet followed by an item (applied to the clock already). */
-  private arrived: number | undefined;
-
-  constructor(
-    now: number | undefined,
-    private readonly readOne: (item: StampedItem, thread: StampedThread) => ItemParts | null,
-    items: readonly StampedItem[],
-  ) {
-    this.thread = new StampedThread(now);
-    this.messages = this.read(items);
-  }
-
-  /** Items appended live, arrived at `now` (see ThreadClock.arrive). */
-  append(items: readonly StampedItem[], now?: number): ExtractedMessage[] {
-    if (now !== undefined) {
-      this.thread.clock.arrive(now);
-      this.arrived = now;
-    }
-    return this.read(items);
-  }
-
-  private read(items: readonly StampedItem[]): ExtractedMessage[] {
-    const out: ExtractedMessage[] = [];
-    for (const it of items) {
-      const rec: ItemRead = { ...it, before: this.thread.save(), index: -1, pageId: null, id: '', key: null };
-      if (this.arrived !== undefined) rec.arrived = this.arrived;
-      this.arrived = undefined;
-      this.index?.set(it.el, this.items.length);
-      this.items.push(rec);
-      const parts = this.readOne(it, this.thread);
-      if (!parts) continue;
-      const m = this.thread.message(parts.pageId, parts.author, parts.at, parts.body, parts.marker);
-      Object.assign(rec, { index: this.count++, pageId: parts.pageId, id: m.id, key: this.thread.ids.lastKey });
-      out.push(m);
-    }
-    return out;
-  }
-
-  /**
-   * Live `thread.reread` (see types.ts) over the items under `container`: `stillItem` says whether a changed (or
-   * re-rendered) element is still the one item `was` read as, as a fresh read would find it. Dividers changed, items re-rendered
-   * anywhere but in their own place, a message appearing or going, a page id or an id's numbering changing → null.
-   */
-  reread(
-    changed: readonly Node[],
-    replaced: Replaced | undefined,
-    container: Element,
-    stillItem: (el: Element, was: StampedItem) => boolean,
-  ): MessageChange[] | null {
-    const index = (this.index ??= new Map(this.items.map((r, i) => [r.el, i])));
-    const at = new Set<number>();
-    if (replaced) {
-      const put = this.rerendered(replaced, container, index, stillItem);
-      if (!put) return null;
-      for (const i of put) at.add(i);
-    }
-    for (const n of changed) {
-      let i: number | undefined;
-      let el = n.nodeType === 1 ? (n as Element) : n.parentElement;
-      for (; el && el !== container; el = el.parentElement) {
-        i = index.get(el);
-        if (i !== undefined) break;
-      }
-      if (i === undefined || !el) return null;
-      for (let p = el.parentElement; p && p !== container; p = p.parentElement) if (index.has(p)) return null;
-      if (this.items[i]!.sep || !stillItem(el, this.items[i]!)) return null;
-      at.add(i);
-    }
-    const t = this.thread;
-    let end = t.save();
-    const out: MessageChange[] = [];
-    let done = -1;
-    for (const i of [...at].sort((a, b) => a - b)) {
-      if (i <= done) continue;
-      t.restore(this.items[i]!.before);
-      for (let k = i; k < this.items.length; k++) {
-        const rec = this.items[k]!;
-        rec.before = t.save();
-        const parts = this.readOne(rec, t);
-        // A message must stay one, and no message must become one (the thread's numbering).
-        if ((parts === null) !== rec.index < 0) return null;
-        if (parts) {
-          const id = t.ids.again(rec, parts.pageId, t.keyOf(parts.author, parts.body));
-          if (!id) return null;
-          rec.id = id.id;
-          rec.key = id.key;
-          const m = stampedMessage(id.id, parts.author, parts.at, parts.body, parts.marker);
-          if (!sameMessage(this.messages[rec.index], m)) out.push({ index: rec.index, message: m });
-        }
-        done = k;
-        const next = this.items[k + 1];
-        if (!next) {
-          if (this.arrived !== undefined) t.clock.arrive(this.arrived);
-          end = t.save();
-          break;
-        }
-        if (next.arrived !== undefined) t.clock.arrive(next.arrived);
-        if (sameState(t.save(), next.before)) break;
-      }
-    }
-    t.restore(end);
-    return out;
-  }
-
-  /**
-   * Items the page re-rendered as new elements in their places (removed, and a new one inserted where each stood, one
-   * for one, between the same neighbours): the indices they took over, or null (anything else: read whole).
-   */
-  private rerendered(
-    { removed, inserted }: Replaced,
-    container: Element,
-    index: Map<Element, number>,
-    stillItem: (el: Element, was: StampedItem) => boolean,
-  ): number[] | null {
-    const blank = (n: Node) => n.nodeType === 8 || (n.nodeType === 3 && !n.textContent?.trim());
-    const olds = removed.filter((n) => !blank(n));
-    const news = inserted.filter((n) => !blank(n));
-    if (olds.length !== news.length) return null;
-    const gone = new Set<number>();
-    for (const n of olds) {
-      const i = index.get(n as Element);
-      if (i === undefined || n.parentNode || this.items[i]!.sep) return null;
-      gone.add(i);
-    }
-    const out: number[] = [];
-    for (const n of news) {
-      if (n.parentNode !== container || n.nodeType !== 1) return null;
-      const el = n as Element;
-      const before = el.previousElementSibling;
-      const after = el.nextElementSibling;
-      const i = before ? index.get(before) : 0;
-      if (i === undefined) return null;
-      const k = before ? i + 1 : 0;
-      if (!gone.has(k) || (this.items[k + 1]?.el ?? null) !== after || !stillItem(el, this.items[k]!)) return null;
-      gone.delete(k);
-      index.delete(this.items[k]!.el);
-      this.items[k]!.el = el;
-      index.set(el, k);
-      out.push(k);
-    }
-    return out;
-  }
+export function stampedReader(
+  now: number | undefined,
+  readOne: (item: ThreadItem, thread: StampedThread) => ItemParts | null,
+  items: readonly ThreadItem[],
+): ItemThread<StampedState> {
+  const t = new StampedThread(now);
+  const message = (p: ItemParts, id: string, key: string | null): ItemMessage => ({
+    message: stampedMessage(id, p.author, p.at, p.body, p.marker),
+    pageId: p.pageId,
+    id,
+    key,
+  });
+  return new ItemThread<StampedState>(
+    {
+      save: () => t.save(),
+      restore: (s) => t.restore(s),
+      same: (a, b) => a.lastStamp === b.lastStamp && sameClock(a.clock, b.clock),
+      arrive: (now) => t.clock.arrive(now),
+      read(item) {
+        const p = readOne(item, t);
+        if (!p) return null;
+        const m = t.message(p.pageId, p.author, p.at, p.body, p.marker);
+        return message(p, m.id, t.ids.lastKey);
+      },
+      again(item, was) {
+        const p = readOne(item, t);
+        if (!p) return null;
+        const id = t.ids.again(was, p.pageId, t.keyOf(p.author, p.body));
+        return id && message(p, id.id, id.key);
+      },
+    },
+    items,
+  );
 }

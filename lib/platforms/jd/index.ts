@@ -19,15 +19,9 @@ import {
   textWithout,
 } from '../dom';
 import { extractPage } from '../page';
+import type { ThreadItem } from '../reread';
 import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, Replaced, SelectorMap } from '../types';
-import {
-  StampedReader,
-  isStampOnly,
-  parseDurationSec,
-  type ItemParts,
-  type StampedItem,
-  type StampedThread,
-} from '../stamps';
+import { stampedReader, isStampOnly, parseDurationSec, type ItemParts, type StampedThread } from '../stamps';
 
 export const JD_SELECTORS = {
   loginForm: ['#loginname', '#formlogin', '.login-form', 'iframe[src*="passport.jd.com"]'],
@@ -170,7 +164,7 @@ function threadReader(list: Element, account: string | null, now: number | undef
   const { els, sel: msgSel } = pickAllWith(list, S.message);
   const { els: divs, sel: divSel } = pickAllWith(list, S.timeDivider);
 
-  function readOne({ el, sep }: StampedItem, thread: StampedThread): ItemParts | null {
+  function readOne({ el, sep }: ThreadItem, thread: StampedThread): ItemParts | null {
     if (sep) {
       thread.separator(text(el));
       return null;
@@ -189,7 +183,7 @@ function threadReader(list: Element, account: string | null, now: number | undef
   }
 
   /** Rows and the dividers outside them, in document order. */
-  const items = (rows: readonly Element[], dividers: readonly Element[]): StampedItem[] => {
+  const items = (rows: readonly Element[], dividers: readonly Element[]): ThreadItem[] => {
     const rowSet = new Set(rows);
     return inDocumentOrder([...rows, ...dividers.filter((d) => !rows.some((r) => r.contains(d)))]).map((el) => ({
       el,
@@ -206,7 +200,7 @@ function threadReader(list: Element, account: string | null, now: number | undef
     !!msgSel && matches(el, msgSel) && !!pickAllIn([el], S.message, msgSel) && !!pickAllIn([el], S.timeDivider, divSel);
 
   // With the caller's clock, times without a date (a buyer waiting since 10:00:00 when the tab opens) are today's.
-  const reader = new StampedReader(now, readOne, items(outermost(els), divs));
+  const reader = stampedReader(now, readOne, items(outermost(els), divs));
   return {
     messages: reader.messages,
     append(added: readonly Node[], at?: number): ExtractedMessage[] | null {

@@ -29,13 +29,13 @@ import {
   textWithout,
 } from '../dom';
 import { extractPage } from '../page';
+import type { ThreadItem } from '../reread';
 import {
   STAMP_TAIL,
-  StampedReader,
+  stampedReader,
   isStampOnly,
   parseDurationSec,
   type ItemParts,
-  type StampedItem,
   type StampedThread,
 } from '../stamps';
 import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, Replaced, SelectorMap } from '../types';
@@ -209,7 +209,7 @@ function threadReader(
   now: number | undefined,
   account: string | null,
 ) {
-  function readOne({ el, sep }: StampedItem, thread: StampedThread): ItemParts | null {
+  function readOne({ el, sep }: ThreadItem, thread: StampedThread): ItemParts | null {
     if (sep) {
       thread.separator(text(el));
       return null;
@@ -238,7 +238,7 @@ function threadReader(
       ...middles.map((m) => [m, 'middle'] as const),
     ]);
     const dividers = dividerEls.filter((d) => !rows.some((r) => r.contains(d)));
-    return inDocumentOrder([...rows, ...dividers]).map((el): StampedItem => {
+    return inDocumentOrder([...rows, ...dividers]).map((el): ThreadItem => {
       const kind = kinds.get(el);
       return kind ? { el, sep: false, kind } : { el, sep: true };
     });
@@ -254,7 +254,7 @@ function threadReader(
    * earlier fallback (nor a first match) of the rows, middles or dividers shows in it (rows nested in a row, and
    * dividers inside one, are left out of the read).
    */
-  const stillItem = (el: Element, was: StampedItem): boolean => {
+  const stillItem = (el: Element, was: ThreadItem): boolean => {
     const main = !!mains.sel && matches(el, mains.sel);
     const ok =
       was.kind === 'main'
@@ -268,7 +268,7 @@ function threadReader(
     );
   };
 
-  const reader = new StampedReader(now, readOne, items(mains.els, middles.els, dividers.els));
+  const reader = stampedReader(now, readOne, items(mains.els, middles.els, dividers.els));
   return {
     messages: reader.messages,
     append(added: readonly Node[], at?: number): ExtractedMessage[] | null {
