@@ -13,6 +13,7 @@ import { pddAdapter } from '../../lib/platforms/pdd';
 import { douyinAdapter } from '../../lib/platforms/douyin';
 import { jdAdapter } from '../../lib/platforms/jd';
 import { kuaishouAdapter } from '../../lib/platforms/kuaishou';
+import { ali1688Adapter } from '../../lib/platforms/ali';
 import { liveOf, withLive, type Adapter } from '../../lib/platforms/types';
 import { Watcher } from '../../lib/content/watcher';
 import { PageReader } from '../../lib/content/page-reader';
@@ -28,6 +29,7 @@ const FIXTURES = {
   douyin: 'test/fixtures/douyin/workspace.html',
   jd: 'test/fixtures/jd/thread.html',
   kuaishou: 'test/fixtures/kuaishou/thread.html',
+  ali1688: 'test/fixtures/ali/thread.html',
 } as const;
 
 /** The adapter as it was before the re-read: every change inside an earlier message is a whole read. */
@@ -317,6 +319,29 @@ function edits(platform: keyof typeof FIXTURES): ((msg: Element, r: () => number
           side.outerHTML = '<div class="message_center"><div class="message__system">对方撤回了一条消息</div></div>';
       },
     ];
+  if (platform === 'ali1688')
+    return [
+      ...common,
+      // Our own message shown as the buyer's (or back), a robot's nick, an auto-reply tag, a read receipt.
+      (m) => m.classList.toggle('self'),
+      (m, r) => {
+        const nick = m.querySelector('.nick');
+        if (nick)
+          nick.textContent = any(['义乌优品工厂店:店小蜜', '义乌优品工厂店:小王', '采购商小李', '平台提醒'], r)!;
+      },
+      (m) =>
+        m.querySelector('.message-header')?.insertAdjacentHTML('beforeend', '<span class="msg-tag">自动回复</span>'),
+      (m) => m.querySelector('.content')?.classList.toggle('read'),
+      // The stamp changed (a full one, or a bare time: read against the clock).
+      (m, r) => {
+        const t = m.querySelector('.time');
+        if (t)
+          t.textContent =
+            r() < 0.5 ? `2026-09-08 17:${10 + Math.floor(r() * 40)}:00` : `17:${10 + Math.floor(r() * 40)}:00`;
+      },
+      // A recall: the text says so.
+      (m) => m.querySelector('.content')?.replaceChildren('对方撤回了一条消息'),
+    ];
   if (platform === 'kuaishou')
     return [
       ...common,
@@ -362,6 +387,7 @@ describe.each([
   ['douyin', douyinAdapter],
   ['jd', jdAdapter],
   ['kuaishou', kuaishouAdapter],
+  ['ali1688', ali1688Adapter],
 ] as const)('random edits inside earlier messages, %s', (platform, adapter) => {
   it.each([1, 2, 3, 4, 5])(
     'seed %i: the watcher holds and sends what whole reads give',
@@ -380,7 +406,8 @@ describe.each([
         for (let i = 0; i < n; i++) ops[Math.floor(r() * ops.length)]!(msgs[Math.floor(r() * msgs.length)]!, r);
         if (r() < 0.15) {
           // A whole item of the list (Kuaishou's rows sit in wrappers that carry their ids).
-          const last = platform === 'kuaishou' ? msgs.at(-1)!.closest('.ChatMessageList-item')! : msgs.at(-1)!;
+          const wrapper = { kuaishou: '.ChatMessageList-item', ali1688: '[data-index]' } as Record<string, string>;
+          const last = (wrapper[platform] && msgs.at(-1)!.closest(wrapper[platform])) || msgs.at(-1)!;
           const copy = last.cloneNode(true) as Element;
           for (const e of [copy, ...copy.querySelectorAll('[id], [data-id]')]) {
             if (e.id) e.id = `${e.id}9${appended}`;
@@ -472,6 +499,16 @@ describe.each([
       stamps.at(-2)!.textContent = '09-08 17:21:05';
     },
   ],
+  [
+    'ali1688',
+    ali1688Adapter,
+    '.ww_message .rc-scrollbars-view',
+    '<div data-index="12"><div class="message-item"><div class="message-main"><div class="message-header"><span class="nick">采购商小李</span><span class="time">00:00:20</span></div><div class="content"><div class="text-message"><pre>还有货吗</pre></div></div></div></div></div>',
+    (list: Element) => {
+      // The last stamp above the arrival.
+      [...list.querySelectorAll('.message-item .time')].at(-2)!.textContent = '2026-09-08 17:31:00';
+    },
+  ],
 ] as const)('re-reads and live arrivals, %s', (platform, adapter, listSel, arriving, restamp) => {
   it('a message appended after midnight keeps the arrival it was read with when a re-read reaches it; re-reads number nothing', () => {
     document.body.innerHTML = readFileSync(join(process.cwd(), FIXTURES[platform]), 'utf8');
@@ -513,5 +550,23 @@ describe.each([
     expect(messages().map((m) => m.id)).toEqual(
       adapter.extract(document, undefined, t1).thread!.messages.map((m) => m.id),
     );
+  });
+});
+
+describe('a change inside an earlier message (1688/Taobao)', { timeout: 60_000 }, () => {
+  it('with the account read off our own messages (no user panel), a change of our nick is read whole', async () => {
+    document.body.innerHTML = readFileSync(join(process.cwd(), FIXTURES.ali1688), 'utf8');
+    document.querySelector('.ww_user_panel')!.remove();
+    const live = watch(ali1688Adapter);
+    const ref = watch(withoutReread(ali1688Adapter));
+    await until(() => expect(live.w.last?.account).toBe('义乌优品工厂店:小王'));
+    const scans = live.w.stats.scans;
+    const refScans = ref.w.stats.scans;
+    // Every message of 小王 renamed, one batch: the account (and so which messages are our own shop's) changes.
+    for (const nick of document.querySelectorAll('.message-item.self .nick'))
+      if (nick.textContent === '义乌优品工厂店:小王') nick.textContent = '义乌优品工厂店:小李';
+    await sameAsWholeRead(ali1688Adapter, live, ref, refScans, 'nick');
+    expect(live.w.last?.account).toBe('义乌优品工厂店:小李');
+    expect(live.w.stats.scans).toBe(scans + 1);
   });
 });

@@ -16,6 +16,7 @@ import { AUTO_REPLY_LEADING, hasLabel, matchesWhole, whole, type WholeText } fro
 import {
   closestIn,
   hash,
+  matches,
   matchesAny,
   parseChinaStamp,
   pick,
@@ -27,7 +28,8 @@ import {
 } from '../dom';
 import { extractPage, type PageList } from '../page';
 import { chinaDay, latestAt } from '../stamps';
-import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
+import { ItemThread, rekeyed, type ItemMessage, type ThreadItem } from '../reread';
+import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, Replaced, SelectorMap } from '../types';
 
 export const ALI_SELECTORS = {
   loginForm: [
@@ -319,54 +321,111 @@ interface RawMessage {
   body: string;
 }
 
-/** A thread read in page order, continued by append (the running date and content-hash ids carry over). */
-function threadReader(list: ParentNode, account: string | null, now: number | undefined) {
+/** What the reading carries from one item to the next: the running date, the clock, the last stamp's text. */
+interface AliState {
+  day: Day | null;
+  undated: boolean;
+  now: number | undefined;
+  stamp: string;
+}
+
+const sameDay = (a: Day | null, b: Day | null) =>
+  a === b || (!!a && !!b && a.y === b.y && a.mo === b.mo && a.d === b.d);
+
+/**
+ * A thread read in page order, continued by append (the running date and content-hash ids carry over), whose
+ * messages changed inside are read again where they stand (ItemThread). `rereads`: may they be (not when the account
+ * was read off our own messages, which a change inside one could change for every message).
+ */
+function threadReader(list: ParentNode, account: string | null, now: number | undefined, rereads: boolean) {
   const ctx: DayContext = { day: null, undated: false, ...(now !== undefined && { now }) };
+  /** How many messages (page id or not) hold each `author|stamp|body` key; a hash id is numbered among them. */
   const occurrences = new Map<string, number>();
   let lastStampText = '';
-
-  function read(items: readonly { el: Element; sep: boolean }[], raw?: RawMessage[]): ExtractedMessage[] {
-    const messages: ExtractedMessage[] = [];
-    for (const { el, sep } of items) {
-      if (sep) {
-        const t = text(el);
-        if (t) {
-          readDivider(t, ctx);
-          lastStampText = t;
-        }
-        continue;
-      }
-      const body = messageBody(el).slice(0, 500);
-      if (!body) continue;
-      const nick = text(pick(el, S.messageNick));
-      const author = classify(el, nick, body, account, list);
-      const stampText = text(pick(el, S.messageTime));
-      const at = readStamp(stampText, ctx);
-      if (stampText) lastStampText = stampText;
-      const key = `${author}|${lastStampText}|${body}`;
-      const n = occurrences.get(key) ?? 0;
-      occurrences.set(key, n + 1);
-      const id = messageId(el) ?? `h${hash(`${key}|${n}`)}`;
-      messages.push({ id, author, at, timeSource: at === null ? null : 'stamp', text: body });
-      raw?.push({ item: el, nick, author, body });
-    }
-    return messages;
-  }
-
+  const raw: RawMessage[] = [];
+  let first = true;
   const msgs = pickAllWith(list, S.message);
   const seps = pickAllWith(list, S.dateSeparator);
-  const raw: RawMessage[] = [];
-  const messages = read(timeline(msgs.els, seps.els), raw);
+
+  function readOne({ el, sep }: ThreadItem) {
+    if (sep) {
+      const t = text(el);
+      if (t) {
+        readDivider(t, ctx);
+        lastStampText = t;
+      }
+      return null;
+    }
+    const body = messageBody(el).slice(0, 500);
+    if (!body) return null;
+    const nick = text(pick(el, S.messageNick));
+    const author = classify(el, nick, body, account, list);
+    const stampText = text(pick(el, S.messageTime));
+    const at = readStamp(stampText, ctx);
+    if (stampText) lastStampText = stampText;
+    return { nick, author, body, at, key: `${author}|${lastStampText}|${body}`, pageId: messageId(el) };
+  }
+
+  type Parts = NonNullable<ReturnType<typeof readOne>>;
+  const message = (p: Parts, id: string, key: string): ItemMessage => ({
+    message: { id, author: p.author, at: p.at, timeSource: p.at === null ? null : 'stamp', text: p.body },
+    pageId: p.pageId,
+    id,
+    key,
+  });
+  const hashId = (key: string, n: number) => `h${hash(`${key}|${n}`)}`;
+
+  const reader = new ItemThread<AliState>(
+    {
+      save: () => ({ day: ctx.day, undated: ctx.undated, now: ctx.now, stamp: lastStampText }),
+      restore(s) {
+        Object.assign(ctx, { day: s.day, undated: s.undated, now: s.now });
+        lastStampText = s.stamp;
+      },
+      same: (a, b) => sameDay(a.day, b.day) && a.undated === b.undated && a.now === b.now && a.stamp === b.stamp,
+      // Arrived now: bare times resolve against the arrival time, not against a divider of an earlier day.
+      arrive: (at) => Object.assign(ctx, { day: null, undated: false, now: at }),
+      read(item) {
+        const p = readOne(item);
+        if (!p) return null;
+        const n = occurrences.get(p.key) ?? 0;
+        occurrences.set(p.key, n + 1);
+        if (first) raw.push({ item: item.el, nick: p.nick, author: p.author, body: p.body });
+        return message(p, p.pageId ?? hashId(p.key, n), p.key);
+      },
+      again(item, was) {
+        const p = readOne(item);
+        if (!p) return null;
+        if (p.pageId !== was.pageId) return undefined;
+        const r = rekeyed(occurrences, was, p.key, hashId);
+        return r && message(p, p.pageId ?? r.id, r.key);
+      },
+    },
+    timeline(msgs.els, seps.els),
+  );
+  first = false;
+  const messages = reader.messages;
+
+  /**
+   * A changed message is still the one message it was, as a fresh read finds it: it matches the chosen selector,
+   * holds no other message, and no earlier divider fallback (nor a first divider) shows in it.
+   */
+  const stillItem = (el: Element): boolean =>
+    !!msgs.sel &&
+    matches(el, msgs.sel) &&
+    pickAllIn([el], S.message, msgs.sel)?.length === 1 &&
+    !!pickAllIn([el], S.dateSeparator, seps.sel);
+
   return {
     messages,
     raw,
     append(added: readonly Node[], at?: number): ExtractedMessage[] | null {
-      // Arrived now: bare times resolve against the arrival time, not against a divider of an earlier day.
-      if (at !== undefined) Object.assign(ctx, { day: null, undated: false, now: at });
       const m = pickAllIn(added, S.message, msgs.sel);
       const d = pickAllIn(added, S.dateSeparator, seps.sel);
-      return m && d ? read(timeline(m, d)) : null;
+      return m && d ? reader.append(timeline(m, d), at) : null;
     },
+    reread: (changed: readonly Node[], _now?: number, replaced?: Replaced) =>
+      rereads && list.nodeType === 1 ? reader.reread(changed, replaced, list as Element, stillItem) : null,
   };
 }
 
@@ -467,7 +526,7 @@ export function extractAli(root: ParentNode, _memo?: unknown, now?: number): Ext
       const none = !msgItems.length && !activeRow && rootText(root).includes(ALI_NO_CONTACT_TEXT);
       const found = !none && (!!msgList || msgItems.length > 0);
       // Without a known list container, read the whole frame (each item sits in its own wrappers).
-      const reader = found ? threadReader(msgList ?? root, account, now) : null;
+      const reader = found ? threadReader(msgList ?? root, account, now, !!shownName(root, S.account)) : null;
       const named = activeRow?.buyer || firstText(root, S.threadHeaderName);
       const buyer =
         named || reader?.raw.find((r) => (r.author === 'buyer' || r.author === 'internal') && r.nick)?.nick || '';
