@@ -66,6 +66,17 @@ export interface Adapter {
    * platform's own indicators there (unread counts), which it must never cover (test/e2e/badge-place.e2e.ts).
    */
   badgeSlot?: { right: number };
+  /**
+   * Attributes besides `class` and `id` whose value the adapter reads (getAttribute, or selectors that match on
+   * them): the watcher sees changes of these and of nothing else (an image's `src`, a receipt's attribute, a
+   * framework's `data-v-*` cost nothing). Each platform lists its own, with where it came from.
+   */
+  attributes?: readonly string[];
+}
+
+/** The attributes a watcher observes for `adapter` (see Adapter `attributes`). */
+export function watchedAttributes(adapter: Pick<Adapter, 'attributes'>): string[] {
+  return [...new Set(['class', 'id', ...(adapter.attributes ?? [])])];
 }
 
 /** Per-element results kept between extract() calls on a live page (see Adapter.extract). */

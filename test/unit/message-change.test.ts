@@ -570,3 +570,44 @@ describe('a change inside an earlier message (1688/Taobao)', { timeout: 60_000 }
     expect(live.w.stats.scans).toBe(scans + 1);
   });
 });
+
+describe(
+  'attribute changes inside earlier messages (each platform watches its own attributes)',
+  { timeout: 60_000 },
+  () => {
+    it('Douyin: a message id that now tells a closed session (data-id) is seen, as a whole read gives it', async () => {
+      const { live, ref } = start('douyin', douyinAdapter);
+      const scans = live.w.stats.scans;
+      const refScans = ref.w.stats.scans;
+      const idEl = [...document.querySelectorAll('[data-qa-id="qa-message-warpper"] > [data-id]')].at(-1)!;
+      idEl.setAttribute('data-id', 'cs_close_conversation_1');
+      await sameAsWholeRead(douyinAdapter, live, ref, refScans, 'data-id');
+      expect(live.w.last!.thread!.messages.some((m) => m.id === 'cs_close_conversation_1')).toBe(true);
+      // Read whole: the id a re-read cannot keep.
+      expect(live.w.stats.scans).toBe(scans + 1);
+    });
+
+    it('Douyin: attributes nothing reads (an image src, a receipt attribute, PDD’s data-random) cost nothing', async () => {
+      const { live } = start('douyin', douyinAdapter);
+      const { scans, messageRereads } = live.w.stats;
+      const wrappers = [...document.querySelectorAll('[data-qa-id="qa-message-warpper"]')];
+      const img = document.createElement('img');
+      wrappers[1]!.querySelector('[data-id]')!.append(img);
+      await until(() => expect(live.w.stats.messageRereads).toBe(messageRereads + 1));
+      img.setAttribute('src', 'data:,x');
+      wrappers[2]!.setAttribute('data-random', '1');
+      wrappers[3]!.setAttribute('data-isread', '1');
+      await tick();
+      // A change it does see and applies, after them: the only re-read besides the image's insertion.
+      const changed = live.w.stats.changed;
+      const bubble = wrappers
+        .slice(4)
+        .find((w) => w.querySelector('pre'))!
+        .querySelector('pre')!;
+      bubble.textContent = `${bubble.textContent}改`;
+      await until(() => expect(live.w.stats.changed).toBeGreaterThan(changed));
+      expect(live.w.stats.messageRereads).toBe(messageRereads + 2);
+      expect(live.w.stats.scans).toBe(scans);
+    });
+  },
+);

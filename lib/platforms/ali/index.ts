@@ -585,8 +585,15 @@ export function aliAcceptsFrame(doc: Document, isTop: boolean): boolean {
   }
 }
 
+/**
+ * workbench-dom.md § 1688: classes only (own messages `.self`), the input's `contenteditable`; guessed: the account
+ * panel's `title`, a selected row's `aria-selected`, the message id attributes the adapter falls back on.
+ */
+const ALI_ATTRIBUTES = ['contenteditable', 'title', 'aria-selected', ...ALI_MESSAGE_ID_ATTRS];
+
 export const ali1688Adapter: Adapter = {
   platform: 'ali1688',
+  attributes: ALI_ATTRIBUTES,
   // Left of the unread count in the row's bottom-right corner (room for "99+").
   badgeSlot: { right: 44 },
   selectors: ALI_SELECTORS,
@@ -598,6 +605,7 @@ export const ali1688Adapter: Adapter = {
 
 export const taobaoAdapter: Adapter = {
   platform: 'taobao',
+  attributes: ALI_ATTRIBUTES,
   // Left of the unread count in the row's bottom-right corner (room for "99+").
   badgeSlot: { right: 44 },
   selectors: ALI_SELECTORS,

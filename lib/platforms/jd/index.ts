@@ -303,6 +303,9 @@ export function extractJd(root: ParentNode, _memo?: unknown, now?: number): Extr
 
 export const jdAdapter: Adapter = {
   platform: 'jd',
+  // workbench-dom.md § JD: the buyer in the row name's `title`, the input's `contenteditable`; guessed (not in the
+  // doc): the buyer and message id attributes the adapter falls back on, a selected row's `aria-selected`.
+  attributes: ['title', 'contenteditable', 'aria-selected', ...ROW_ID_ATTRS, ...MESSAGE_ID_ATTRS],
   // Left of the unread count in the row's bottom-right corner (room for "99+").
   badgeSlot: { right: 44 },
   selectors: JD_SELECTORS,

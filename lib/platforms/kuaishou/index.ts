@@ -416,6 +416,10 @@ export function extractKuaishou(root: ParentNode, _memo?: unknown, now?: number)
 
 export const kuaishouAdapter: Adapter = {
   platform: 'kuaishou',
+  // workbench-dom.md § Kuaishou reads classes (and wrapper `id`s) only; guessed (not in the doc): the buyer and
+  // message id attributes the adapter falls back on, the Quill input's `contenteditable`, a selected card's
+  // `aria-selected`.
+  attributes: ['contenteditable', 'aria-selected', ...ROW_ID_ATTRS, ...MESSAGE_ID_ATTRS],
   selectors: KUAISHOU_SELECTORS,
   matches: (url) =>
     (url.protocol === 'https:' && url.hostname === 'im.kwaixiaodian.com' && url.pathname.startsWith('/workbench')) ||
