@@ -55,9 +55,9 @@ export interface Adapter {
   /**
    * Pure: reads the DOM under `root`, never writes it. `memo` (optional, owned by the caller) lets an adapter
    * reuse what it read from an element at an earlier call; the caller deletes every element a mutation touched
-   * (and its ancestors) before calling again. The watcher sees child, text and `class`/`id`/`data-random` changes
-   * only: memoize only results that depend on nothing else under the element (the PDD adapter does, for rows and
-   * messages). With or without a memo, the result must be the same. `now` (epoch ms, optional): the caller's clock,
+   * (and its ancestors) before calling again. The watcher sees child, text, `class`, `id` and the adapter's own
+   * `attributes` changes only: memoize only results that depend on nothing else under the element (the PDD adapter
+   * does, for rows and messages). With or without a memo, the result must be the same. `now` (epoch ms, optional): the caller's clock,
    * which stamps that print no year or no date (`12-4 02:55:24`, `02:55`) resolve against (today in China).
    */
   extract(root: ParentNode, memo?: ExtractMemo, now?: number): Extraction;
