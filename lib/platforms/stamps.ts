@@ -5,6 +5,7 @@
  */
 import { hash, parseChinaStamp } from './dom';
 import type { Author, Marker } from '../model';
+import { ItemThread, RunReach, keepTime, rekeyed, type IdSource, type ThreadItem } from './reread';
 import type { ExtractedMessage } from './types';
 
 /** `1小时2分3秒`, `2分钟`, `42秒` → seconds; undefined when the text holds no duration. */
@@ -135,6 +136,35 @@ export class ThreadClock {
 
   /** `now`: the caller's clock (see `arrive` for a thread continued later). */
   constructor(public now?: number) {}
+
+  /** Where the reading stands (what the next stamp is read with), to read again from there (StampedReader). */
+  save(): ClockState {
+    const { date, guessed, undated, live, last, now } = this;
+    return { date, guessed, undated, live, last, now };
+  }
+
+  /**
+   * Reads again from a saved state. The open run is not part of it (its times were dated when it ended): a bare time
+   * read again in the run's reach joins a scratch run, never dated (see `stampedReader`).
+   */
+  restore(s: ClockState): void {
+    ({ date: this.date, guessed: this.guessed, undated: this.undated, live: this.live, last: this.last } = s);
+    this.now = s.now;
+    this.run = [];
+  }
+
+  /**
+   * A stamp read now is in the tab-open run's reach: with no date above it and the caller's clock, read when the tab
+   * opened (not live): a bare time joins the run, a dated stamp or separator ends it.
+   */
+  get inRun(): boolean {
+    return this.date === null && !this.undated && !this.live && this.now !== undefined;
+  }
+
+  /** How many bare times the open run holds. */
+  get runLength(): number {
+    return this.run.length;
+  }
 
   /**
    * Stamps read from now on arrived live at `now`: a dateless one is read against that time (the latest date at
@@ -299,6 +329,25 @@ export function stampPrecisionMs(s: string): number | undefined {
   return t && !t[1] ? 60_000 : undefined;
 }
 
+/** A ThreadClock's running state (see ThreadClock.save). */
+export interface ClockState {
+  date: { y: number; m: number; d: number } | null;
+  guessed: boolean;
+  undated: boolean;
+  live: boolean;
+  last: number | null;
+  now: number | undefined;
+}
+
+const sameClock = (a: ClockState, b: ClockState) =>
+  a.guessed === b.guessed &&
+  a.undated === b.undated &&
+  a.live === b.live &&
+  a.last === b.last &&
+  a.now === b.now &&
+  (a.date === b.date ||
+    (!!a.date && !!b.date && a.date.y === b.date.y && a.date.m === b.date.m && a.date.d === b.date.d));
+
 /** Text that is nothing but a date/time stamp (a time separator row, not a message): `17:12`, `昨天`, `星期三 09:10`. */
 export function isStampOnly(s: string): boolean {
   if (!/\d|今天|昨天|前天|星期|周[一二三四五六日天]/.test(s)) return false;
@@ -317,9 +366,13 @@ export class MessageIds {
   private used = new Set<string>();
   private occurrences = new Map<string, number>();
 
+  /** The content key the last id() hashed, or null when it gave the page's own id. */
+  lastKey: string | null = null;
+
   id(pageId: string | null | undefined, author: string, stamp: string, body: string): string {
     if (pageId && !this.used.has(pageId)) {
       this.used.add(pageId);
+      this.lastKey = null;
       return pageId;
     }
     const key = `${author}|${stamp}|${body}`;
@@ -327,7 +380,25 @@ export class MessageIds {
     this.occurrences.set(key, n + 1);
     const id = `h${hash(`${key}|${n}`)}`;
     this.used.add(id);
+    this.lastKey = key;
     return id;
+  }
+
+  /**
+   * The id a message read again in its place gets, as a whole read would give it, or undefined when that could renumber
+   * others: it read `pageId` before and gave `id` (from `key`, or its page id when `key` is null) and now reads
+   * `pageId` and `key` (`author|stamp|body`). The page id must be the same; a content hash whose key changed only
+   * when no other message had the old key or has the new one (their occurrence numbers stay).
+   */
+  again(was: IdSource, pageId: string | null, key: string): { id: string; key: string | null } | undefined {
+    if (pageId !== was.pageId) return undefined;
+    if (was.key === null) return { id: was.id, key: null };
+    const got = rekeyed(this.occurrences, was, key, (k, n) => `h${hash(`${k}|${n}`)}`);
+    if (got && got.id !== was.id) {
+      this.used.delete(was.id);
+      this.used.add(got.id);
+    }
+    return got;
   }
 }
 
@@ -350,7 +421,7 @@ export function stampedMessage(
  */
 export class StampedThread {
   readonly clock: ThreadClock;
-  private readonly ids = new MessageIds();
+  readonly ids = new MessageIds();
   private lastStamp = '';
   /** The last stamp's message slot, until the message is made (`stamp` → `message`). */
   private pending: { message?: ExtractedMessage } | null = null;
@@ -359,8 +430,12 @@ export class StampedThread {
     this.clock = new ThreadClock(now);
   }
 
+  /** What the last stamp or separator read was ('' none), null: none since it was cleared. */
+  lastRead: string | null = null;
+
   /** A time separator (a divider, a stamp-only row): it dates what follows and is no message. */
   separator(s: string): void {
+    this.lastRead = s;
     if (!s) return;
     this.clock.separator(s);
     this.lastStamp = s;
@@ -372,6 +447,7 @@ export class StampedThread {
    */
   stamp(s: string): number | null {
     this.pending = null;
+    this.lastRead = s;
     if (!s) return null;
     const slot: { message?: ExtractedMessage } = {};
     const at = this.clock.read(s, (settled) => {
@@ -403,4 +479,84 @@ export class StampedThread {
     this.pending = null;
     this.clock.arrive(now);
   }
+
+  /** The content key a message read now would hash (see MessageIds). */
+  keyOf(author: Author, body: string): string {
+    return `${author}|${this.lastStamp}|${body}`;
+  }
+
+  save(): StampedState {
+    return { clock: this.clock.save(), lastStamp: this.lastStamp };
+  }
+
+  restore(s: StampedState): void {
+    this.pending = null;
+    this.clock.restore(s.clock);
+    this.lastStamp = s.lastStamp;
+  }
+}
+
+/** What a StampedThread's reading carries from one item to the next. */
+export interface StampedState {
+  clock: ClockState;
+  lastStamp: string;
+}
+
+/** What one item reads as (the adapter's reader, over the thread's stamps): a message's parts, or null (none). */
+export interface ItemParts {
+  pageId: string | null;
+  author: Author;
+  at: number | null;
+  body: string;
+  marker?: Marker;
+}
+
+/**
+ * A stamped thread (JD, Kuaishou) read item by item (ItemThread: its messages changed inside are read again where
+ * they stand). `readOne`: the adapter's reading of one item (stamps and separators through the thread it is given).
+ */
+export function stampedReader(
+  now: number | undefined,
+  readOne: (item: ThreadItem, thread: StampedThread) => ItemParts | null,
+  items: readonly ThreadItem[],
+): ItemThread<StampedState> {
+  const t = new StampedThread(now);
+  const reach = new RunReach<StampedState>();
+  /** Reads an item, and how it touched the tab-open run (RunReach): joined it, read while it was open, its stamp. */
+  const readIn = (item: ThreadItem) => {
+    const open = t.clock.runLength;
+    t.lastRead = null;
+    const p = readOne(item, t);
+    const joined = t.clock.runLength > open;
+    return { p, joined, touched: joined || open > 0, key: `${joined ? 'joined' : 'read'}|${t.lastRead ?? ''}` };
+  };
+  return new ItemThread<StampedState>(
+    {
+      save: () => t.save(),
+      restore: (s) => t.restore(s),
+      same: (a, b) => a.lastStamp === b.lastStamp && sameClock(a.clock, b.clock),
+      arrive: (now) => t.arrive(now),
+      // The bare times read with no date above them: dated backwards from the last (ThreadClock.settle).
+      end: () => t.settle(),
+      read(item) {
+        const { p, touched, key } = readIn(item);
+        // Made by the thread: the run's end sets its settled time in it.
+        const m = p && t.message(p.pageId, p.author, p.at, p.body, p.marker);
+        if (touched) reach.read(item, key, t.save(), m);
+        return m && { message: m, pageId: p!.pageId, id: m.id, key: t.ids.lastKey };
+      },
+      again(item, was, fresh) {
+        const { p, joined, key } = readIn(item);
+        const kept = reach.again(item, key, joined, fresh);
+        if (kept === false) return undefined;
+        if (kept) t.restore(kept.after);
+        if (!p) return null;
+        const id = t.ids.again(was, p.pageId, t.keyOf(p.author, p.body));
+        if (!id) return undefined;
+        const m = stampedMessage(id.id, p.author, p.at, p.body, p.marker);
+        return { message: kept?.message ? keepTime(m, kept.message) : m, pageId: p.pageId, id: id.id, key: id.key };
+      },
+    },
+    items,
+  );
 }

@@ -832,6 +832,21 @@ export function extractDouyin(root: ParentNode, _memo?: unknown, now?: number): 
 
 export const douyinAdapter: Adapter = {
   platform: 'douyin',
+  // workbench-dom.md § Douyin: the hooks rows and messages are found by (`data-qa-id`), the message id that also
+  // tells system rows (`data-id`), pseudo rows (`data-btm-id` …systemConv), pending groups (`data-btm`), the row's
+  // name (`title`); the selectors' own: an avatar told from an image by its `alt`, the input by its `placeholder`,
+  // a selected row's `aria-selected`, the login form's password `type`.
+  attributes: [
+    'data-qa-id',
+    'data-id',
+    'data-btm-id',
+    'data-btm',
+    'title',
+    'alt',
+    'placeholder',
+    'aria-selected',
+    'type',
+  ],
   // Left of the unread count in the row's bottom-right corner (room for "99+").
   badgeSlot: { right: 40 },
   selectors: DOUYIN_SELECTORS,
