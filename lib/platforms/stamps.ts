@@ -107,7 +107,7 @@ export function datedBackwards(run: readonly { h: number; mi: number; s: number 
  * Reads a thread's time stamps in page order (China local time). Full stamps (`2026-09-08 17:12:14`,
  * `2026年09月08日 17:12`) give a time and set the current date; a date-only separator sets the date;
  * partial stamps (`09-08 17:12:14` without a year, bare `17:12:14`) resolve only against a date seen
- * before them in the same thread, or, when the caller gives its clock (`now`, epoch ms), against today in
+ * before them in the same thread (a month-day earlier in the year than it: the next year's, see `nextYear`), or, when the caller gives its clock (`now`, epoch ms), against today in
  * China: a month-day later than today's is last year's, a bare time later than now (+ FUTURE_SLACK_MS) is
  * yesterday's. A run of bare times with no date above them (a thread read when the tab opens) is dated backwards from
  * its last stamp once the run ends (`settle`, or the next dated separator or stamp): the last is the latest time not
@@ -239,7 +239,7 @@ export class ThreadClock {
         number,
       ];
       let y: number;
-      if (this.date) y = this.date.y;
+      if (this.date) y = this.date.y + (this.nextYear(m, d, h, mi, sec) ? 1 : 0);
       else if (this.now !== undefined && !this.undated) {
         const today = chinaDay(this.now);
         y = m > today.m || (m === today.m && d > today.d) ? today.y - 1 : today.y;
@@ -305,6 +305,19 @@ export class ThreadClock {
     const run = this.run;
     this.run = [];
     run.forEach((r) => r.onDated?.(null));
+  }
+
+  /**
+   * A month-day earlier in the year than the date reached is in the next year (12-31, then 01-01) when that is not
+   * after the clock (+ FUTURE_SLACK_MS), or, with no clock, within a month of the date reached; else it is that
+   * year's (a stamp out of order: not trusted, null, never a year ahead).
+   */
+  private nextYear(m: number, d: number, h: number, mi: number, s: number): boolean {
+    const date = this.date!;
+    if (m > date.m || (m === date.m && d >= date.d)) return false;
+    const next = chinaMs(date.y + 1, m, d, h, mi, s);
+    if (next === null) return false;
+    return this.now !== undefined ? next <= this.now + FUTURE_SLACK_MS : next - dayStart(date) <= 31 * DAY_MS;
   }
 
   /** `date`: the date this stamp gives what follows (null: none); `guessed`: read against the clock only. */
