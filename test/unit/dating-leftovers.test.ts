@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { StampedThread } from '../../lib/platforms/stamps';
 import { parseDividerStamp, parseThreadStamp } from '../../lib/platforms/douyin';
+import { extractAli } from '../../lib/platforms/ali';
 
 /** China local time → epoch ms. */
 const cn = (s: string) => Date.parse(`${s.replace(' ', 'T')}+08:00`);
@@ -48,5 +49,42 @@ describe('New Year', () => {
       parseThreadStamp('10:05', ctx),
     ];
     expect(out.map(fmt)).toEqual(['2026-12-31 23:00', '2026-12-31 23:00', '2027-01-01 10:00', '2027-01-01 10:05']);
+  });
+});
+
+/** A 1688/Taobao page with one open thread of these items (`item`, `div`). */
+const aliItem = (nick: string, time: string, body: string, self = false) =>
+  `<div class="message-item${self ? ' self' : ''}"><span class="nick">${nick}</span><span class="time">${time}</span><div class="content"><pre>${body}</pre></div></div>`;
+const aliDivider = (t: string) => `<div class="message-time-divider">${t}</div>`;
+const aliPage = (...items: string[]) =>
+  `<div class="ww_conversation"><div class="ww_user_panel"><div><div></div><div>优品店:小王</div></div></div>
+  <div class="conversation-list"><div class="conversation-item active"><div class="name">采购商小李</div><div class="time">09:00</div><div class="desc">x</div></div></div></div>
+  <div class="ww_message">${items.join('')}</div>
+  <div class="ww_input"><pre class="edit" contenteditable="true"></pre></div>`;
+const aliTimes = (html: string, now: number) =>
+  extractAli(new DOMParser().parseFromString(html, 'text/html'), undefined, now).thread!.messages.map((m) => fmt(m.at));
+
+describe('1688/Taobao: a month-day divider without a year', () => {
+  it('dates what follows on that month-day (the latest such date not after today), not as a bare time of today', () => {
+    const html = aliPage(aliDivider('12-01 10:00'), aliItem('采购商小李', '10:05:00', '在吗'));
+    expect(aliTimes(html, cn('2026-12-05 10:30'))).toEqual(['2026-12-01 10:05']);
+    // Read after New Year: last year's.
+    const ny = aliPage(aliDivider('12-31 23:00'), aliItem('采购商小李', '23:05:00', '在吗'));
+    expect(aliTimes(ny, cn('2027-01-02 10:00'))).toEqual(['2026-12-31 23:05']);
+  });
+
+  it('caps the tab-open run above it at its time, and under a dated divider rolls into the next year', () => {
+    const html = aliPage(
+      aliItem('采购商小李', '23:10:00', '在吗'),
+      aliDivider('12-01 10:00'),
+      aliItem('采购商小李', '10:05:00', '发货了吗'),
+      aliDivider('01-01 09:00'),
+      aliItem('采购商小李', '09:05:00', '新年好'),
+    );
+    expect(aliTimes(html, cn('2027-01-02 10:00'))).toEqual([
+      '2026-11-30 23:10',
+      '2026-12-01 10:05',
+      '2027-01-01 09:05',
+    ]);
   });
 });

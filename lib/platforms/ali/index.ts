@@ -187,6 +187,28 @@ function parseDay(s: string): Day | null {
   return m ? { y: +m[1]!, mo: +m[2]!, d: +m[3]! } : null;
 }
 
+/** A divider's month-day without a year (`12-01 10:00`, `12月01日`). */
+const MONTH_DAY_RE = /^(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$/;
+
+/**
+ * The day of a month-day divider: under a date, that date's year (the next one for a month-day earlier in the year,
+ * 12-31 then 01-01, unless that day is after the clock); else, with the clock, the latest such date not after today; else null (no year to tell).
+ */
+function monthDay(s: string, ctx: DayContext): Day | null {
+  const m = MONTH_DAY_RE.exec(s.trim());
+  if (!m) return null;
+  const [mo, d] = [+m[1]!, +m[2]!];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31) return null;
+  if (ctx.day) {
+    const earlier = mo < ctx.day.mo || (mo === ctx.day.mo && d < ctx.day.d);
+    const next = Date.UTC(ctx.day.y + 1, mo - 1, d) - 8 * 3600_000;
+    return { y: ctx.day.y + (earlier && (ctx.now === undefined || next <= ctx.now) ? 1 : 0), mo, d };
+  }
+  if (ctx.now === undefined) return null;
+  const today = chinaDay(ctx.now);
+  return { y: mo > today.m || (mo === today.m && d > today.d) ? today.y - 1 : today.y, mo, d };
+}
+
 function atOf(day: Day, s: string): number | null {
   const t = TIME_RE.exec(s);
   if (!t) return null;
@@ -205,12 +227,12 @@ interface DayContext {
 }
 
 /**
- * A date divider between messages sets the running date; a relative one (今天 / 昨天 / 前天) is dated with the
- * caller's clock, else (星期三, or no clock) later bare times stay undated. Only a divider dates later bare times: a
+ * A date divider between messages sets the running date (a month-day one without a year: `monthDay`); a relative one
+ * (今天 / 昨天 / 前天) is dated with the caller's clock, else (星期三, or no clock) later bare times stay undated. Only a divider dates later bare times: a
  * full stamp on an older message says nothing about the next ones.
  */
 function readDivider(s: string, ctx: DayContext): void {
-  const day = parseDay(s);
+  const day = parseDay(s) ?? monthDay(s, ctx);
   const rel = /^(今天|昨天|前天)/.exec(s.trim());
   if (day) {
     ctx.day = day;
@@ -219,7 +241,8 @@ function readDivider(s: string, ctx: DayContext): void {
     const c = chinaDay(ctx.now - (rel[1] === '今天' ? 0 : rel[1] === '昨天' ? 1 : 2) * 86_400_000);
     ctx.day = { y: c.y, mo: c.m, d: c.d };
     ctx.undated = false;
-  } else if (RELATIVE_DAY.test(s)) {
+  } else if (RELATIVE_DAY.test(s) || MONTH_DAY_RE.test(s.trim())) {
+    // A month-day with no year to tell (no date above, no clock): what follows is undated too.
     ctx.day = null;
     ctx.undated = true;
   }
@@ -396,7 +419,8 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
       read = t;
       if (t) {
         const hm = TIME_RE.exec(t);
-        if (!live && ctx.day === null && !ctx.undated && hm && !parseDay(t) && !RELATIVE_DAY.test(t)) {
+        const dated = parseDay(t) || MONTH_DAY_RE.test(t) || RELATIVE_DAY.test(t);
+        if (!live && ctx.day === null && !ctx.undated && hm && !dated) {
           // A divider with a time only (09:00) is one more bare time of the run, not an end of it.
           if (ctx.now !== undefined) run.push({ h: +hm[1]!, mi: +hm[2]!, s: +(hm[3] ?? 0), m: null });
         } else {
