@@ -130,6 +130,11 @@ export class ThreadClock {
   private undated = false;
   /** Stamps arrive live (`arrive`): a bare time is read against the clock unless a separator or full stamp dated it. */
   private live = false;
+  /**
+   * The date came from a 昨天 / 前天 separator: a time-only separator after it does not tell its day (today's, or that
+   * day's later?): what follows is undated (`separator`).
+   */
+  private relative = false;
   private last: number | null = null;
   /** The open run of bare times read against the clock with no date above them, in page order (see the class doc). */
   private run: RunStamp[] = [];
@@ -139,8 +144,8 @@ export class ThreadClock {
 
   /** Where the reading stands (what the next stamp is read with), to read again from there (StampedReader). */
   save(): ClockState {
-    const { date, guessed, undated, live, last, now } = this;
-    return { date, guessed, undated, live, last, now };
+    const { date, guessed, undated, live, last, now, relative } = this;
+    return { date, guessed, undated, live, last, now, relative };
   }
 
   /**
@@ -148,7 +153,14 @@ export class ThreadClock {
    * read again in the run's reach joins a scratch run, never dated (see `stampedReader`).
    */
   restore(s: ClockState): void {
-    ({ date: this.date, guessed: this.guessed, undated: this.undated, live: this.live, last: this.last } = s);
+    ({
+      date: this.date,
+      guessed: this.guessed,
+      undated: this.undated,
+      live: this.live,
+      last: this.last,
+      relative: this.relative,
+    } = s);
     this.now = s.now;
     this.run = [];
   }
@@ -176,6 +188,7 @@ export class ThreadClock {
     this.now = now;
     this.date = null;
     this.undated = false;
+    this.relative = false;
     this.live = true;
   }
 
@@ -192,6 +205,7 @@ export class ThreadClock {
       this.date = day;
       this.guessed = false;
       this.undated = false;
+      this.relative = back > 0;
       return t ? this.accept(at, day) : null;
     }
     if (rel || (!DATE.test(s) && RELATIVE.test(s))) {
@@ -201,6 +215,15 @@ export class ThreadClock {
       this.drop();
       this.date = null;
       this.undated = true;
+      this.relative = false;
+      return null;
+    }
+    if (this.relative && /^\d{1,2}:\d{2}(?::\d{2})?$/.test(s)) {
+      // A time-only separator after 昨天 / 前天: its day is not shown (the docs do not say which scheme the pages
+      // use): no time for what follows, never a guessed day, until a date.
+      this.date = null;
+      this.undated = true;
+      this.relative = false;
       return null;
     }
     return this.read(s);
@@ -225,6 +248,7 @@ export class ThreadClock {
       this.date = { y, m, d };
       this.guessed = false;
       this.undated = false;
+      this.relative = false;
       if (full !== null) this.last = full;
       return full;
     }
@@ -246,6 +270,7 @@ export class ThreadClock {
       } else return null;
       const at = chinaMs(y, m, d, h, mi, sec);
       if (at !== null) this.settle(at + BACKWARDS_SLACK_MS);
+      this.relative = false;
       return this.accept(at, { y, m, d });
     }
     const t = TIME.exec(s);
@@ -350,12 +375,14 @@ export interface ClockState {
   live: boolean;
   last: number | null;
   now: number | undefined;
+  relative: boolean;
 }
 
 const sameClock = (a: ClockState, b: ClockState) =>
   a.guessed === b.guessed &&
   a.undated === b.undated &&
   a.live === b.live &&
+  a.relative === b.relative &&
   a.last === b.last &&
   a.now === b.now &&
   (a.date === b.date ||

@@ -4,9 +4,11 @@
  * month-day divider without a year on 1688/Taobao, a time-only divider after a 昨天/前天/星期X divider, a live
  * message a few minutes earlier than the last row.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StampedThread } from '../../lib/platforms/stamps';
-import { parseDividerStamp, parseThreadStamp } from '../../lib/platforms/douyin';
+import { extractDouyin, parseDividerStamp, parseThreadStamp } from '../../lib/platforms/douyin';
 import { extractAli } from '../../lib/platforms/ali';
 
 /** China local time → epoch ms. */
@@ -86,5 +88,75 @@ describe('1688/Taobao: a month-day divider without a year', () => {
       '2026-12-01 10:05',
       '2027-01-01 09:05',
     ]);
+  });
+});
+
+/**
+ * A time-only divider (10:00) after a divider that named its day relatively (昨天 / 前天 / 星期三): the docs and the
+ * seeds do not show which scheme the workbenches use (a time-only divider for today, or for the same day as the one
+ * above), so what follows gets no time (null) until a date, on every platform, never a guessed day.
+ */
+describe.each(['昨天 09:00', '前天 09:00', '星期三 09:00'])('a time-only divider after %s', (relative) => {
+  const now = cn('2026-12-05 10:30');
+  const named = relative.startsWith('昨天')
+    ? '2026-12-04 09:00'
+    : relative.startsWith('前天')
+      ? '2026-12-03 09:00'
+      : 'null';
+  const expected = [named, 'null', 'null'];
+
+  it('JD/Kuaishou', () => {
+    const th = new StampedThread(now);
+    th.separator(relative);
+    const out = [th.message(null, 'buyer', th.stamp('09:00'), 'a').at];
+    th.separator('10:00');
+    out.push(
+      th.message(null, 'buyer', th.stamp('10:00'), 'b').at,
+      th.message(null, 'human', th.stamp('10:01'), 'c').at,
+    );
+    th.settle();
+    expect(out.map(fmt)).toEqual(expected);
+  });
+
+  it('1688/Taobao', () => {
+    const html = aliPage(
+      aliDivider(relative),
+      aliItem('采购商小李', '09:00:00', '在吗'),
+      aliDivider('10:00'),
+      aliItem('采购商小李', '10:00:00', '发货了吗'),
+      aliItem('优品店:小王', '10:01:00', '发了', true),
+    );
+    expect(aliTimes(html, now)).toEqual(expected);
+  });
+
+  it('Douyin', () => {
+    const ctx: Parameters<typeof parseThreadStamp>[1] = { last: null, now, run: [] };
+    parseDividerStamp(relative, ctx);
+    const out = [parseThreadStamp('09:00', ctx)];
+    parseDividerStamp('10:00', ctx);
+    out.push(parseThreadStamp('10:00', ctx), parseThreadStamp('10:01', ctx));
+    expect(out.map(fmt)).toEqual(expected);
+    // The same in a whole read of the workbench page.
+    const fixture = readFileSync(join(process.cwd(), 'test/fixtures/douyin/workspace.html'), 'utf8');
+    const bubble = (id: string, side: 'NotMe' | 'IsMe', stamp: string, body: string) =>
+      `<div data-qa-id="qa-message-warpper" class="wrap-uR51"><div data-id="${id}" style="display: flex; flex-direction: ${side === 'NotMe' ? 'row' : 'row-reverse'};"><div class="col-9Kd"><div class="O4UWWFoQxgMq4AWHMq25">${stamp}</div><div class="iD7SHBvMhm4OhfCsBGr1 leaveMessage message${side}"><pre><span>${body}</span></pre></div></div></div></div>`;
+    const divider = (t: string) =>
+      `<div data-qa-id="qa-message-warpper" class="wrap-uR51"><div class="BqNO6cexAGBsZgUmEzIE"><span class="rcHPT4n3TlQD0Nu4sSiv">${t}</span></div></div>`;
+    const lines = fixture.split('\n');
+    const first = lines.findIndex((l) => l.includes('data-qa-id="qa-message-warpper"'));
+    const rows = [
+      divider(relative),
+      bubble('b1', 'NotMe', '09:00:00', '在吗'),
+      divider('10:00'),
+      bubble('b2', 'NotMe', '10:00:00', '发货了吗'),
+      bubble('s1', 'IsMe', '10:01:00', '发了'),
+    ].join('');
+    const html = [
+      ...lines.slice(0, first),
+      rows,
+      ...lines.slice(first).filter((l) => !l.includes('data-qa-id="qa-message-warpper"')),
+    ].join('\n');
+    const x = extractDouyin(new DOMParser().parseFromString(html, 'text/html'), undefined, now);
+    expect(x.thread!.messages.map((m) => fmt(m.at))).toEqual(expected);
   });
 });

@@ -224,6 +224,11 @@ interface DayContext {
   undated: boolean;
   /** The caller's clock (epoch ms), or the arrival time of messages appended live. */
   now?: number;
+  /**
+   * The date came from a 昨天 / 前天 divider: a time-only divider after it does not tell its day (today's, or that
+   * day's later?): what follows is undated (`readDivider`).
+   */
+  relative?: boolean;
 }
 
 /**
@@ -237,14 +242,23 @@ function readDivider(s: string, ctx: DayContext): void {
   if (day) {
     ctx.day = day;
     ctx.undated = false;
+    ctx.relative = false;
   } else if (rel && ctx.now !== undefined) {
     const c = chinaDay(ctx.now - (rel[1] === '今天' ? 0 : rel[1] === '昨天' ? 1 : 2) * 86_400_000);
     ctx.day = { y: c.y, mo: c.m, d: c.d };
     ctx.undated = false;
+    ctx.relative = rel[1] !== '今天';
+  } else if (ctx.relative && /^\d{1,2}:\d{2}(?::\d{2})?$/.test(s.trim())) {
+    // A time-only divider after 昨天 / 前天: its day is not shown (the docs do not say which scheme the page uses):
+    // no time for what follows, never a guessed day, until a date.
+    ctx.day = null;
+    ctx.undated = true;
+    ctx.relative = false;
   } else if (RELATIVE_DAY.test(s) || MONTH_DAY_RE.test(s.trim())) {
     // A month-day with no year to tell (no date above, no clock): what follows is undated too.
     ctx.day = null;
     ctx.undated = true;
+    ctx.relative = false;
   }
 }
 
@@ -348,6 +362,7 @@ interface RawMessage {
 interface AliState {
   day: Day | null;
   undated: boolean;
+  relative: boolean;
   now: number | undefined;
   stamp: string;
   /** Messages arrive live: each bare time is read against its arrival alone (no tab-open run). */
@@ -482,10 +497,17 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
   };
   const hashId = (key: string, n: number) => `h${hash(`${key}|${n}`)}`;
 
-  const save = (): AliState => ({ day: ctx.day, undated: ctx.undated, now: ctx.now, stamp: lastStampText, live });
+  const save = (): AliState => ({
+    day: ctx.day,
+    undated: ctx.undated,
+    relative: !!ctx.relative,
+    now: ctx.now,
+    stamp: lastStampText,
+    live,
+  });
   /** A restored reading has no open run of its own (the run it was in was dated when it ended; see RunReach). */
   const restore = (s: AliState): void => {
-    Object.assign(ctx, { day: s.day, undated: s.undated, now: s.now });
+    Object.assign(ctx, { day: s.day, undated: s.undated, relative: s.relative, now: s.now });
     lastStampText = s.stamp;
     live = s.live;
     run = [];
@@ -504,12 +526,17 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
       save,
       restore,
       same: (a, b) =>
-        sameDay(a.day, b.day) && a.undated === b.undated && a.now === b.now && a.stamp === b.stamp && a.live === b.live,
+        sameDay(a.day, b.day) &&
+        a.undated === b.undated &&
+        a.relative === b.relative &&
+        a.now === b.now &&
+        a.stamp === b.stamp &&
+        a.live === b.live,
       // Arrived now: bare times resolve against the arrival time, not against a divider of an earlier day.
       arrive(at) {
         settle();
         live = true;
-        Object.assign(ctx, { day: null, undated: false, now: at });
+        Object.assign(ctx, { day: null, undated: false, relative: false, now: at });
       },
       end: () => settle(),
       read(item) {

@@ -209,6 +209,11 @@ interface StampContext {
    */
   undated?: boolean;
   /**
+   * The date came from a 昨天 / 前天 divider: a time-only divider after it does not tell its day (today's, or the same
+   * day's later?): what follows is undated (`parseDividerStamp`).
+   */
+  relativeDay?: boolean;
+  /**
    * `last` came from the clock (a 今天/昨天/前天 divider, a month-day divider resolved against it), not from a stamp's
    * own date: the times read from it move with the clock (the same page read before and after midnight), so they do
    * not go into content-hash ids (the reader's `nearest`).
@@ -266,6 +271,7 @@ export function parseThreadStamp(s: string, ctx: StampContext): number | null {
     ctx.last = full;
     ctx.clockLast = false;
     ctx.undated = false;
+    ctx.relativeDay = false;
     return full;
   }
   if (/昨天|前天|星期|周/.test(s)) return null;
@@ -330,6 +336,7 @@ export function parseDividerStamp(s: string, ctx: StampContext): number | null {
     ctx.last = at ?? start;
     ctx.clockLast = true;
     ctx.undated = false;
+    ctx.relativeDay = rel[1] !== '今天';
     return at;
   }
   if (rel || /星期|周[一二三四五六日天]/.test(t)) {
@@ -340,6 +347,16 @@ export function parseDividerStamp(s: string, ctx: StampContext): number | null {
     ctx.last = null;
     ctx.clockLast = false;
     ctx.undated = true;
+    ctx.relativeDay = false;
+    return null;
+  }
+  if (ctx.relativeDay && /^\d{1,2}:\d{2}(?::\d{2})?$/.test(t)) {
+    // A time-only divider after 昨天 / 前天: its day is not shown (the docs do not say which scheme the page uses):
+    // no time for what follows, never a guessed day, until a date.
+    ctx.last = null;
+    ctx.clockLast = false;
+    ctx.undated = true;
+    ctx.relativeDay = false;
     return null;
   }
   const md = ctx.last === null && ctx.arrived === undefined && ctx.now !== undefined ? MONTH_DAY.exec(t) : null;
@@ -353,6 +370,7 @@ export function parseDividerStamp(s: string, ctx: StampContext): number | null {
     ctx.last = at;
     ctx.clockLast = true;
     ctx.undated = false;
+    ctx.relativeDay = false;
     return at;
   }
   return parseThreadStamp(s, ctx);
@@ -497,6 +515,8 @@ interface ReaderState {
   dividerRun?: BareTime | undefined;
   /** A weekday divider above left dateless stamps undated (`StampContext.undated`). */
   undated: boolean;
+  /** The date came from a 昨天 / 前天 divider (`StampContext.relativeDay`). */
+  relativeDay: boolean;
 }
 
 const sameState = (a: ReaderState, b: ReaderState) =>
@@ -504,6 +524,7 @@ const sameState = (a: ReaderState, b: ReaderState) =>
   a.nearest === b.nearest &&
   a.divider === b.divider &&
   a.undated === b.undated &&
+  a.relativeDay === b.relativeDay &&
   a.dividerClock === b.dividerClock &&
   a.clockLast === b.clockLast;
 
@@ -549,6 +570,7 @@ function threadReader(scope: ParentNode, account: string | null, now: number | u
     arrived: ctx.arrived,
     dividerRun,
     undated: !!ctx.undated,
+    relativeDay: !!ctx.relativeDay,
   });
 
   /** `record`: where what each wrapper's read started from and gave goes (`reads` for the thread's own reads). */
@@ -700,6 +722,7 @@ function threadReader(scope: ParentNode, account: string | null, now: number | u
         arrived: ctx.arrived,
         dividerRun,
         undated: ctx.undated,
+        relativeDay: ctx.relativeDay,
       } = reads[i]!.before);
       for (let k = i; k < all.length; k++) {
         const wr = reads[k]!;
@@ -740,6 +763,7 @@ function threadReader(scope: ParentNode, account: string | null, now: number | u
       clockLast: ctx.clockLast,
       dividerRun,
       undated: ctx.undated,
+      relativeDay: ctx.relativeDay,
     } = end);
     ctx.arrived = arrivedNow;
     return out;
