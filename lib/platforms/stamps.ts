@@ -117,7 +117,8 @@ export function datedBackwards(run: readonly { h: number; mi: number; s: number 
  * that names its day relatively (今天 / 昨天 / 前天) dates what follows against the clock;
  * one that cannot be dated (星期三, or no clock) leaves what follows undated until the next date. Relative message
  * stamps (昨天 …) and anything that would run backwards give null. Messages that arrive live (`arrive`) are read
- * against their arrival time, not the date the thread had reached. Reads no clock of its own: pure.
+ * against their arrival time, not the date the thread had reached; one up to OUT_OF_ORDER_MS before the last row is
+ * that day's (delivered late), more is null. Reads no clock of its own: pure.
  */
 export class ThreadClock {
   private date: { y: number; m: number; d: number } | null = null;
@@ -292,8 +293,12 @@ export class ThreadClock {
       if (this.now === undefined || this.undated) return null;
       const at = latestAt(h, mi, sec, this.now);
       if (at === null) return null;
-      // Live, each message's time is read against its arrival (one just before midnight, the next just after).
-      if (this.live) return this.accept(at, null, true);
+      // Live, each message's time is read against its arrival (one just before midnight, the next just after); one
+      // shown up to OUT_OF_ORDER_MS before the last row was delivered late (the same day), and moves no bound.
+      if (this.live) {
+        if (this.last !== null && at < this.last && at >= this.last - OUT_OF_ORDER_MS) return at;
+        return this.accept(at, null, true);
+      }
       // Read when the tab opens: dated with the rest of the run, backwards from its last stamp (`settle`).
       this.run.push({ h, mi, s: sec, onDated });
       return at;

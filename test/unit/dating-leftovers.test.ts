@@ -160,3 +160,26 @@ describe.each(['昨天 09:00', '前天 09:00', '星期三 09:00'])('a time-only 
     expect(x.thread!.messages.map((m) => fmt(m.at))).toEqual(expected);
   });
 });
+
+describe('JD/Kuaishou live: a message stamped a little earlier than the last row', () => {
+  const read = (stamps: string[]) => {
+    const th = new StampedThread(cn('2026-12-05 10:10'));
+    th.message(null, 'buyer', th.stamp('09:00'), 'a');
+    th.message(null, 'human', th.stamp('10:05'), 'b');
+    th.settle();
+    th.arrive(cn('2026-12-05 10:11'));
+    return stamps.map((s, i) => fmt(th.message(null, 'buyer', th.stamp(s), `live ${i}`).at));
+  };
+
+  it('up to the out-of-order bound (5 min) earlier: its own time, the same day (delivered late)', () => {
+    expect(read(['10:03', '10:06'])).toEqual(['2026-12-05 10:03', '2026-12-05 10:06']);
+    expect(read(['10:00'])).toEqual(['2026-12-05 10:00']);
+  });
+
+  it('more than that earlier: no time (not trusted), and it moves nothing after it', () => {
+    expect(read(['09:58', '10:06'])).toEqual(['null', '2026-12-05 10:06']);
+    // A late one does not lower the bound for the next: 10:01 is 4 min before 10:05, not after 10:03.
+    expect(read(['10:03', '10:01'])).toEqual(['2026-12-05 10:03', '2026-12-05 10:01']);
+    expect(read(['10:03', '09:59'])).toEqual(['2026-12-05 10:03', 'null']);
+  });
+});
