@@ -14,10 +14,12 @@ import { isDemoPage } from '../define';
 import type { Author } from '../../model';
 import { AUTO_REPLY_LEADING, hasLabel, matchesWhole, whole, type WholeText } from '../classify';
 import {
+  ancestorsOf,
   closestIn,
   hash,
   matches,
   matchesAny,
+  outside,
   parseChinaStamp,
   pick,
   pickAll,
@@ -345,7 +347,8 @@ function messageId(item: Element): string | null {
 
 /** Messages and date dividers, in document order (dividers inside or around a message do not count). */
 function timeline(msgs: readonly Element[], sepEls: readonly Element[]): { el: Element; sep: boolean }[] {
-  const seps = sepEls.filter((s) => !msgs.some((m) => m.contains(s) || s.contains(m)));
+  const holders = ancestorsOf(msgs);
+  const seps = outside(sepEls, msgs).filter((s) => !holders.has(s));
   const all = [...msgs.map((el) => ({ el, sep: false })), ...seps.map((el) => ({ el, sep: true }))];
   if (seps.length) all.sort((a, b) => (a.el.compareDocumentPosition(b.el) & 4 ? -1 : 1));
   return all;

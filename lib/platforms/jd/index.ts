@@ -11,6 +11,7 @@ import {
   inDocumentOrder,
   matches,
   outermost,
+  outside,
   pick,
   pickAll,
   pickAllIn,
@@ -185,7 +186,7 @@ function threadReader(list: Element, account: string | null, now: number | undef
   /** Rows and the dividers outside them, in document order. */
   const items = (rows: readonly Element[], dividers: readonly Element[]): ThreadItem[] => {
     const rowSet = new Set(rows);
-    return inDocumentOrder([...rows, ...dividers.filter((d) => !rows.some((r) => r.contains(d)))]).map((el) => ({
+    return inDocumentOrder([...rows, ...outside(dividers, rows)]).map((el) => ({
       el,
       sep: !rowSet.has(el),
     }));

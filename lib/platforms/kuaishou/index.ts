@@ -20,6 +20,7 @@ import {
   inDocumentOrder,
   matches,
   outermost,
+  outside,
   pick,
   pickAll,
   pickAllIn,
@@ -231,13 +232,13 @@ function threadReader(
   /** Main rows, middle rows outside them and dividers outside both, in document order. */
   function items(mainEls: readonly Element[], middleEls: readonly Element[], dividerEls: readonly Element[]) {
     const mains = outermost(mainEls);
-    const middles = outermost(middleEls).filter((m) => !mains.some((r) => r.contains(m)));
+    const middles = outside(outermost(middleEls), mains);
     const rows = [...mains, ...middles];
     const kinds = new Map<Element, string>([
       ...mains.map((m) => [m, 'main'] as const),
       ...middles.map((m) => [m, 'middle'] as const),
     ]);
-    const dividers = dividerEls.filter((d) => !rows.some((r) => r.contains(d)));
+    const dividers = outside(dividerEls, rows);
     return inDocumentOrder([...rows, ...dividers]).map((el): ThreadItem => {
       const kind = kinds.get(el);
       return kind ? { el, sep: false, kind } : { el, sep: true };
