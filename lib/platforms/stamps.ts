@@ -32,14 +32,6 @@ export const BACKWARDS_SLACK_MS = 60_000;
 export const FUTURE_SLACK_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
 
-/** A bare time of the open run (`ThreadClock.settle`): its time of day, and who wants its settled time. */
-interface RunStamp {
-  h: number;
-  mi: number;
-  s: number;
-  onDated: ((at: number | null) => void) | undefined;
-}
-
 function chinaMs(y: number, mo: number, d: number, h: number, mi: number, s: number): number | null {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
   return Date.UTC(y, mo - 1, d, h, mi, s) - 8 * 3600_000;
@@ -103,6 +95,65 @@ export function datedBackwards(run: readonly { h: number; mi: number; s: number 
   return dated;
 }
 
+/** A bare time of a tab-open run: its time of day, and where its settled time goes (`set`, given later or never). */
+export interface BareTime {
+  h: number;
+  mi: number;
+  s: number;
+  set?: ((at: number | null) => void) | undefined;
+}
+
+/**
+ * The tab-open run of bare times (a thread read when the tab opens, no date above them), in page order: dated together
+ * backwards from the last when it ends (`settle`, `datedBackwards`), or left undated (`drop`, a divider whose day
+ * cannot be told). Each time's `set` gets its settled time. The one run of ThreadClock (JD, Kuaishou), Douyin's and
+ * 1688/Taobao's readers.
+ */
+export class BareRun {
+  private times: BareTime[] = [];
+
+  get length(): number {
+    return this.times.length;
+  }
+
+  /** The last time added (undefined: none). */
+  get last(): BareTime | undefined {
+    return this.times.at(-1);
+  }
+
+  /** A bare time joins the run; the entry (its `set` may be given later). */
+  add(h: number, mi: number, s: number, set?: (at: number | null) => void): BareTime {
+    const t: BareTime = { h, mi, s, set };
+    this.times.push(t);
+    return t;
+  }
+
+  /** Dates the run, its last not after `limit`, and empties it: the latest time given (null: none). */
+  settle(limit: number): number | null {
+    const run = this.times;
+    this.times = [];
+    const dated = datedBackwards(run, limit);
+    let last: number | null = null;
+    run.forEach((r, i) => {
+      r.set?.(dated[i] ?? null);
+      last = dated[i] ?? last;
+    });
+    return last;
+  }
+
+  /** The run ends undated: each time's `set` gets null. */
+  drop(): void {
+    const run = this.times;
+    this.times = [];
+    run.forEach((r) => r.set?.(null));
+  }
+
+  /** Forgets the run without dating it (a re-read's scratch run). */
+  clear(): void {
+    this.times = [];
+  }
+}
+
 /**
  * Reads a thread's time stamps in page order (China local time). Full stamps (`2026-09-08 17:12:14`,
  * `2026年09月08日 17:12`) give a time and set the current date; a date-only separator sets the date;
@@ -138,7 +189,7 @@ export class ThreadClock {
   private relative = false;
   private last: number | null = null;
   /** The open run of bare times read against the clock with no date above them, in page order (see the class doc). */
-  private run: RunStamp[] = [];
+  private readonly run = new BareRun();
 
   /** `now`: the caller's clock (see `arrive` for a thread continued later). */
   constructor(public now?: number) {}
@@ -163,7 +214,7 @@ export class ThreadClock {
       relative: this.relative,
     } = s);
     this.now = s.now;
-    this.run = [];
+    this.run.clear();
   }
 
   /**
@@ -300,7 +351,7 @@ export class ThreadClock {
         return this.accept(at, null, true);
       }
       // Read when the tab opens: dated with the rest of the run, backwards from its last stamp (`settle`).
-      this.run.push({ h, mi, s: sec, onDated });
+      this.run.add(h, mi, sec, onDated);
       return at;
     }
     return null;
@@ -314,15 +365,8 @@ export class ThreadClock {
    * ends the run or messages start arriving live.
    */
   settle(bound?: number): void {
-    const run = this.run;
-    if (!run.length || this.now === undefined) return;
-    this.run = [];
-    const dated = datedBackwards(run, Math.min(this.now + FUTURE_SLACK_MS, bound ?? Infinity));
-    let last: number | null = null;
-    run.forEach((r, i) => {
-      r.onDated?.(dated[i] ?? null);
-      last = dated[i] ?? last;
-    });
+    if (!this.run.length || this.now === undefined) return;
+    const last = this.run.settle(Math.min(this.now + FUTURE_SLACK_MS, bound ?? Infinity));
     if (last !== null) {
       this.last = last;
       this.date = chinaDay(last);
@@ -332,9 +376,7 @@ export class ThreadClock {
 
   /** The open run ends at a divider whose day cannot be told: its times are null (`onDated(null)`), not dated. */
   private drop(): void {
-    const run = this.run;
-    this.run = [];
-    run.forEach((r) => r.onDated?.(null));
+    this.run.drop();
   }
 
   /**

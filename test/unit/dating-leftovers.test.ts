@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { StampedThread } from '../../lib/platforms/stamps';
+import { BareRun, StampedThread } from '../../lib/platforms/stamps';
 import { extractDouyin, parseDividerStamp, parseThreadStamp } from '../../lib/platforms/douyin';
 import { extractAli } from '../../lib/platforms/ali';
 
@@ -43,7 +43,7 @@ describe('New Year', () => {
   });
 
   it('Douyin: the same', () => {
-    const ctx: Parameters<typeof parseThreadStamp>[1] = { last: null, now: cn('2027-01-02 10:00'), run: [] };
+    const ctx: Parameters<typeof parseThreadStamp>[1] = { last: null, now: cn('2027-01-02 10:00'), run: new BareRun() };
     const out = [
       parseDividerStamp('12-31 23:00', ctx),
       parseThreadStamp('23:00', ctx),
@@ -130,7 +130,7 @@ describe.each(['昨天 09:00', '前天 09:00', '星期三 09:00'])('a time-only 
   });
 
   it('Douyin', () => {
-    const ctx: Parameters<typeof parseThreadStamp>[1] = { last: null, now, run: [] };
+    const ctx: Parameters<typeof parseThreadStamp>[1] = { last: null, now, run: new BareRun() };
     parseDividerStamp(relative, ctx);
     const out = [parseThreadStamp('09:00', ctx)];
     parseDividerStamp('10:00', ctx);

@@ -29,7 +29,7 @@ import {
   text,
 } from '../dom';
 import { extractPage, type PageList } from '../page';
-import { BACKWARDS_SLACK_MS, FUTURE_SLACK_MS, chinaDay, datedBackwards, latestAt, stampPrecisionMs } from '../stamps';
+import { BACKWARDS_SLACK_MS, BareRun, FUTURE_SLACK_MS, chinaDay, latestAt, stampPrecisionMs } from '../stamps';
 import { ItemThread, RunReach, keepTime, rekeyed, type ItemMessage, type ThreadItem } from '../reread';
 import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, Replaced, SelectorMap } from '../types';
 
@@ -389,9 +389,9 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
    * The tab-open run: messages whose bare time was read against the clock with no divider above (each its own latest
    * date so far), dated together backwards from the last when the run ends (`settle`): yesterday's 09:00 and 09:05,
    * then a buyer's 23:00 still waiting, read at 10:00, are all yesterday's (not 09:00 today after 23:00 yesterday).
-   * `m`: null for a divider that shows a time only (one more bare time of the run, no message).
+   * A divider that shows a time only is one more bare time of the run (no message).
    */
-  let run: { h: number; mi: number; s: number; m: ExtractedMessage | null }[] = [];
+  const run = new BareRun();
   /** Messages arrive live (`append` with a time): each bare time is read against its arrival alone. */
   let live = false;
 
@@ -400,16 +400,12 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
    * one; a full stamp's time + the slack) nor now + 5 min.
    */
   function settle(bound = Infinity): void {
-    if (!run.length || ctx.now === undefined) return;
-    const dated = datedBackwards(run, Math.min(ctx.now + FUTURE_SLACK_MS, bound));
-    run.forEach(({ m }, i) => m && settled(m, dated[i] ?? null));
-    run = [];
+    if (run.length && ctx.now !== undefined) run.settle(Math.min(ctx.now + FUTURE_SLACK_MS, bound));
   }
 
   /** The run ends at a divider whose day cannot be told: its times are null, not dated (as `ThreadClock.drop`). */
   function drop(): void {
-    for (const { m } of run) if (m) settled(m, null);
-    run = [];
+    run.drop();
   }
 
   /** A run message's time once the run ends (null: no time, nor how finely one was shown). */
@@ -440,7 +436,7 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
         const dated = parseDay(t) || MONTH_DAY_RE.test(t) || RELATIVE_DAY.test(t);
         if (!live && ctx.day === null && !ctx.undated && hm && !dated) {
           // A divider with a time only (09:00) is one more bare time of the run, not an end of it.
-          if (ctx.now !== undefined) run.push({ h: +hm[1]!, mi: +hm[2]!, s: +(hm[3] ?? 0), m: null });
+          if (ctx.now !== undefined) run.add(+hm[1]!, +hm[2]!, +(hm[3] ?? 0));
         } else {
           readDivider(t, ctx);
           // A divider whose day cannot be told (星期三): the run above is older still, no date for it (null), not
@@ -513,7 +509,7 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
     Object.assign(ctx, { day: s.day, undated: s.undated, relative: s.relative, now: s.now });
     lastStampText = s.stamp;
     live = s.live;
-    run = [];
+    run.clear();
   };
   const reach = new RunReach<AliState>();
   /** Reads an item, and how it touched the tab-open run (RunReach): joined it, read while it was open, its stamp. */
@@ -550,7 +546,8 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
           occurrences.set(p.key, n + 1);
           if (first) raw.push({ item: item.el, nick: p.nick, author: p.author, body: p.body });
           got = message(p, p.pageId ?? hashId(p.key, n), p.key);
-          if (p.runTime) run.push({ ...p.runTime, m: got.message });
+          const m = got.message;
+          if (p.runTime) run.add(p.runTime.h, p.runTime.mi, p.runTime.s, (at) => settled(m, at));
         }
         if (touched) reach.read(item, key, save(), got?.message ?? null);
         return got;

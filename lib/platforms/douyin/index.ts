@@ -27,7 +27,8 @@ import { extractPage, type PageList } from '../page';
 import {
   BACKWARDS_SLACK_MS,
   FUTURE_SLACK_MS,
-  datedBackwards,
+  BareRun,
+  type BareTime,
   latestAt,
   parseDurationSec,
   stampedMessage,
@@ -202,7 +203,7 @@ interface StampContext {
    * null when read), and are dated together backwards from the last when the run ends (`settleRun`).
    */
   now?: number;
-  run?: BareTime[];
+  run?: BareRun;
   /**
    * A divider named a day that cannot be told (星期三, or 昨天 with no clock): dateless stamps after it give null
    * (never today's, never an older date's) until a date or a live arrival.
@@ -221,14 +222,6 @@ interface StampContext {
   clockLast?: boolean;
 }
 
-/** A bare time of the open run, and where its settled time goes (the message it stamps). */
-interface BareTime {
-  h: number;
-  mi: number;
-  s: number;
-  set?: (at: number | null) => void;
-}
-
 /** The bare times a wrapper added to the tab-open run, as a key (`WrapperRead.runTimes`). */
 function runKey(...added: (BareTime | undefined)[]): string {
   return added
@@ -243,11 +236,7 @@ function runKey(...added: (BareTime | undefined)[]): string {
  * stamps keep giving null to the thread's state (`last`, the ids' nearest stamp): only the messages' times change.
  */
 export function settleRun(ctx: StampContext, bound = Infinity): void {
-  const run = ctx.run;
-  if (!run?.length || ctx.now === undefined) return;
-  ctx.run = [];
-  const dated = datedBackwards(run, Math.min(ctx.now + FUTURE_SLACK_MS, bound));
-  run.forEach((r, i) => r.set?.(dated[i] ?? null));
+  if (ctx.run?.length && ctx.now !== undefined) ctx.run.settle(Math.min(ctx.now + FUTURE_SLACK_MS, bound));
 }
 
 const MONTH_DAY = /(?:^|\D)(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])/;
@@ -288,7 +277,7 @@ export function parseThreadStamp(s: string, ctx: StampContext): number | null {
     // Read when the tab opens, no full stamp above: a bare time joins the run, dated when it ends (settleRun).
     const hm = ctx.run && ctx.now !== undefined && !MONTH_DAY.test(s) ? BARE_TIME.exec(s) : null;
     if (hm && +hm[1]! < 24 && +hm[2]! < 60 && (!hm[3] || +hm[3] < 60))
-      ctx.run!.push({ h: +hm[1]!, mi: +hm[2]!, s: hm[3] ? +hm[3] : 0 });
+      ctx.run!.add(+hm[1]!, +hm[2]!, hm[3] ? +hm[3] : 0);
     return null;
   }
   const ref = chinaParts(ctx.last);
@@ -341,9 +330,7 @@ export function parseDividerStamp(s: string, ctx: StampContext): number | null {
   }
   if (rel || /星期|周[一二三四五六日天]/.test(t)) {
     // The run above is older than a day that cannot be told: no date (not today's times for last week's messages).
-    const run = ctx.run ?? [];
-    if (ctx.run) ctx.run = [];
-    run.forEach((r) => r.set?.(null));
+    ctx.run?.drop();
     ctx.last = null;
     ctx.clockLast = false;
     ctx.undated = true;
@@ -546,7 +533,7 @@ interface WrapperRead {
 /** A thread read in page order, continued by append (stamps, dividers and content-hash ids carry over). */
 function threadReader(scope: ParentNode, account: string | null, now: number | undefined) {
   // With the caller's clock, bare times with no full stamp above them are dated backwards from the last (settleRun).
-  const ctx: StampContext = now === undefined ? { last: null } : { last: null, now, run: [] };
+  const ctx: StampContext = now === undefined ? { last: null } : { last: null, now, run: new BareRun() };
   /** The latest stamp seen (own or divider), for content-hash ids. */
   let nearest: number | null = null;
   /** A time divider's time, given to the next message only (a divider prints the time of what follows). */
@@ -589,7 +576,7 @@ function threadReader(scope: ParentNode, account: string | null, now: number | u
 
       const timeEl = pick(w, S.messageTime);
       /** The bare time the last parse added to the tab-open run, if it did. */
-      const joined = (before: number) => (ctx.run && ctx.run.length > before ? ctx.run.at(-1) : undefined);
+      const joined = (before: number) => (ctx.run && ctx.run.length > before ? ctx.run.last : undefined);
       let runAt = ctx.run?.length ?? 0;
       let own: number | null = timeEl ? parseThreadStamp(text(timeEl), ctx) : null;
       /** `own` moves with the clock (read from a date the clock gave): not for content-hash ids. */
@@ -733,7 +720,7 @@ function threadReader(scope: ParentNode, account: string | null, now: number | u
         if (wr.index >= 0) ids.delete(wr.dataId);
         const again: WrapperRead[] = [];
         // A bare time read again in the tab-open run joins a scratch run: never dated here (see below).
-        if (ctx.now !== undefined) ctx.run = [];
+        if (ctx.now !== undefined) ctx.run = new BareRun();
         const got = read([all[k]!], again);
         delete ctx.run;
         if (again[0]!.counted) return null;
