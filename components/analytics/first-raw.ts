@@ -4,7 +4,6 @@
  * Only names, dates and the default rules' primary metrics (overrides change a metric's values, never which one is
  * primary): no Dexie, no settings schema, no row checks (`first-read.ts` checks the rows).
  */
-import { waitsOf, type DayStatRow } from '@/lib/analytics/daystats';
 import { RANGES, type RangeDays } from '@/lib/analytics/scope';
 import { addDays } from '@/lib/compliance';
 import { INDEX, TABLE } from '@/lib/db/name';
@@ -49,19 +48,8 @@ export async function readAnalyticsRaw(now: number, range: number): Promise<Anal
     const yesterday = addDays(today, -1);
     const settings = tx.objectStore(TABLE.settings);
     const stats = tx.objectStore(TABLE.dayStats).index(INDEX.dayStats.metricDay);
-    // Each metric's rows in parts of `STATS_PART_DAYS` days, each part's waits unpacked as it comes in (`warm`),
-    // while the database reads the next: the unpacking (30–70 ms at 90 days) overlaps the read instead of following
-    // it. The parts in day order: the same rows, in the same order, as one read of the range.
     const statsOf = (a: string, b: string) =>
-      Promise.all(
-        PRIMARY_METRICS.map((m) =>
-          Promise.all(
-            dayParts(a, b).map(([x, y]) =>
-              rawResult<unknown[]>(stats.getAll(IDBKeyRange.bound([m, x], [m, y]))).then(warm),
-            ),
-          ).then((parts) => parts.flat()),
-        ),
-      );
+      Promise.all(PRIMARY_METRICS.map((m) => rawResult<unknown[]>(stats.getAll(IDBKeyRange.bound([m, a], [m, b])))));
     const [overrides, language, rollups, pastStats, todayStats] = await Promise.all([
       rawResult<{ value: unknown } | undefined>(settings.get('ruleOverrides')).finally(mark('settings')),
       rawResult<{ value: unknown } | undefined>(settings.get('language')),
@@ -75,27 +63,6 @@ export async function readAnalyticsRaw(now: number, range: number): Promise<Anal
   } finally {
     idb.close();
   }
-}
-
-/** Days per part of the first read's `dayStats` (see `readAnalyticsRaw`). */
-export const STATS_PART_DAYS = 15;
-
-/** `a`…`b` (China days, inclusive) in consecutive parts of at most `STATS_PART_DAYS` days; one part when `b < a`. */
-export function dayParts(a: string, b: string): [string, string][] {
-  const parts: [string, string][] = [];
-  let x = a;
-  for (;;) {
-    const y = addDays(x, STATS_PART_DAYS - 1);
-    if (y >= b) return [...parts, [x, b]];
-    parts.push([x, y]);
-    x = addDays(y, 1);
-  }
-}
-
-/** The rows' packed waits unpacked into `waitsOf`'s cache (which the page's modules share); the rows unchanged. */
-function warm(rows: unknown[]): unknown[] {
-  for (const r of rows) if (typeof r === 'object' && r !== null && 'waits' in r) waitsOf(r as DayStatRow);
-  return rows;
 }
 
 /**

@@ -308,14 +308,7 @@ export function unpackWaits(bytes: Uint8Array, most = 2 ** 24): Float64Array | n
   return out;
 }
 
-/**
- * Unpacked waits by stored array. One cache for every bundle of the page (by a global symbol): the analytics page's
- * first script (/analytics-first.js, a bundle of its own) unpacks its read's rows as each part of the read comes in,
- * while the database still reads the next, and the page's modules find them unpacked (issue 21, wt-afirst).
- */
-const unpacked: WeakMap<Uint8Array, Float64Array | null> = ((globalThis as Record<symbol, unknown>)[
-  Symbol.for('rs.unpackedWaits')
-] ??= new WeakMap<Uint8Array, Float64Array | null>()) as WeakMap<Uint8Array, Float64Array | null>;
+const unpacked = new WeakMap<Uint8Array, Float64Array | null>();
 
 /**
  * A row's first-response times, sorted (its packed `waits` unpacked, once per stored array); null when they are

@@ -4,15 +4,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { analyticsFromRaw, firstRenderWait, readAnalyticsFirst } from '../../components/analytics/first-read';
 import {
   ANALYTICS_STORE_KEY,
-  dayParts,
   PRIMARY_METRICS,
   readAnalyticsRaw,
-  STATS_PART_DAYS,
   storedRange,
   storedView,
 } from '../../components/analytics/first-raw';
 import { primaryMetrics, rangeScope, responseTrendsFromStats } from '../../lib/analytics';
-import { buildDayStats, unpackWaits, type DayStatRow } from '../../lib/analytics/daystats';
+import { buildDayStats } from '../../lib/analytics/daystats';
 import { addDays } from '../../lib/compliance';
 import { DB_NAME, SentinelDB } from '../../lib/db/schema';
 import { chinaDay, chinaTime } from '../../lib/engine/time';
@@ -89,42 +87,6 @@ describe('analytics first-frame data', () => {
       expect(figures(raw).map((f) => f.total.answered)).toContain(2 * (inRange.length - 1)); // the scope: the range without its extra first day
     });
   }
-
-  it("the raw read's parts of days: consecutive, each of at most STATS_PART_DAYS days, covering the range exactly", () => {
-    for (const [a, b] of [
-      [ago(90), ago(1)],
-      [ago(30), ago(1)],
-      [ago(7), ago(1)],
-      [ago(15), ago(1)],
-      [ago(16), ago(1)],
-      [TODAY, TODAY],
-    ] as const) {
-      const parts = dayParts(a, b);
-      expect(parts[0]![0]).toBe(a);
-      expect(parts.at(-1)![1]).toBe(b);
-      const days: string[] = [];
-      for (const [x, y] of parts) for (let d = x; d <= y; d = addDays(d, 1)) days.push(d);
-      expect(days.length).toBe(new Set(days).size);
-      expect(days[0]).toBe(a);
-      for (let i = 1; i < days.length; i++) expect(days[i]).toBe(addDays(days[i - 1]!, 1));
-      expect(days.at(-1)).toBe(b);
-      for (const [x, y] of parts) expect(addDays(x, STATS_PART_DAYS - 1) >= y).toBe(true);
-    }
-    expect(dayParts(ago(90), ago(1))).toHaveLength(6);
-  });
-
-  it("the raw read unpacks its rows' waits as they come in, into the cache the page's modules share", async () => {
-    await seed();
-    const raw = await readAnalyticsRaw(NOW, 90);
-    const shared = (globalThis as Record<symbol, unknown>)[Symbol.for('rs.unpackedWaits')] as
-      WeakMap<Uint8Array, Float64Array | null> | undefined;
-    const rows = raw.pastStats.flat() as DayStatRow[];
-    expect(rows.length).toBeGreaterThan(20);
-    for (const r of rows) {
-      expect(shared?.has(r.waits)).toBe(true);
-      expect(shared?.get(r.waits)).toEqual(unpackWaits(r.waits));
-    }
-  });
 
   it('the primary metrics are those of any effective rules (overrides never change which one)', () => {
     const rules = effectiveRules({ 'pdd.manual3min': { thresholdSec: 120 } });
