@@ -36,7 +36,11 @@ export const PRIMARY_METRICS: readonly string[] = Object.values(DEFAULT_RULES.pl
  * or an index it needs (not yet upgraded): the page then reads through Dexie.
  */
 export async function readAnalyticsRaw(now: number, range: number): Promise<AnalyticsRaw> {
+  // For the benchmarks (analytics-ab.ts, trace-first.ts): the first read's timeline, a few µs each.
+  const mark = (name: string) => () => void performance.mark(`rs-first-${name}`);
+  mark('open')();
   const idb = await openRawDb();
+  mark('opened')();
   try {
     const tx = idb.transaction([TABLE.settings, TABLE.rollups, TABLE.dayStats], 'readonly');
     const today = chinaDay(now);
@@ -47,13 +51,13 @@ export async function readAnalyticsRaw(now: number, range: number): Promise<Anal
     const statsOf = (a: string, b: string) =>
       Promise.all(PRIMARY_METRICS.map((m) => rawResult<unknown[]>(stats.getAll(IDBKeyRange.bound([m, a], [m, b])))));
     const [overrides, language, rollups, pastStats, todayStats] = await Promise.all([
-      rawResult<{ value: unknown } | undefined>(settings.get('ruleOverrides')),
+      rawResult<{ value: unknown } | undefined>(settings.get('ruleOverrides')).finally(mark('settings')),
       rawResult<{ value: unknown } | undefined>(settings.get('language')),
       rawResult<RollupRow[]>(
         tx.objectStore(TABLE.rollups).index(INDEX.rollups.day).getAll(IDBKeyRange.bound(from, today)),
-      ),
-      statsOf(from, yesterday),
-      statsOf(today, today),
+      ).finally(mark('rollups')),
+      statsOf(from, yesterday).finally(mark('past')),
+      statsOf(today, today).finally(mark('today')),
     ]);
     return { today, from, overrides, language, rollups, pastStats, todayStats };
   } finally {

@@ -13,6 +13,8 @@ import { useAnalyticsStore } from '@/components/analytics/store';
 import '@/components/ui.css';
 import '@/components/analytics/analytics.css';
 
+performance.mark('rs-analytics-module'); // for the benchmarks: the page's modules have run (analytics-ab.ts)
+
 // The first frame's data (settings, rollups, the per-day aggregates), read right away on raw IndexedDB (started by
 // /analytics-first.js; else here; else through Dexie, loaded only then), and one render once it is in: the page
 // opens with its figures instead of "loading", and Dexie is not in its first load at all (issue 21). The page's
@@ -44,7 +46,11 @@ const first =
   view === 'team'
     ? Promise.resolve(undefined)
     : (started?.range === range ? started.read : readAnalyticsRaw(now, range))
-        .then(analyticsFromRaw)
+        .then((raw) => {
+          const checked = analyticsFromRaw(raw);
+          performance.mark('rs-analytics-checked'); // for the benchmarks: the rows checked (analytics-ab.ts)
+          return checked;
+        })
         .catch(() => {
           performance.mark('rs-analytics-read-refused'); // for the benchmarks: the Dexie read instead
           return import('@/components/analytics/query-module').then((m) => m.readAnalyticsFirst(m.uiDb, now, range));

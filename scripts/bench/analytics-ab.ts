@@ -79,8 +79,10 @@ async function main() {
             );
             // Each open's marks as it goes (a run that breaks off keeps what it measured).
             console.error(`open ${k} ${range}d ${JSON.stringify(m)} load ${load().join(' ')}`);
-            for (const name of ['rs-analytics-read', 'rs-analytics-rendered', 'rs-analytics-painted'])
-              if (m[name] !== undefined) add(k, `${range}d ${name.slice(13)}`, m[name]);
+            // Every mark of the open: the first read's timeline (rs-first-*: open requested, opened, each read in),
+            // the page's modules run, the rows checked, rendered, painted.
+            for (const [name, at] of Object.entries(m))
+              if (name.startsWith('rs-') && !name.endsWith('-refused')) add(k, `${range}d ${name.slice(3)}`, at);
             add(k, `${range}d refused`, m['rs-analytics-read-refused'] === undefined ? 0 : 1);
             // The first frame from the worker (issue 21, wt-aworker), and a worker given up (the page's own read).
             add(k, `${range}d worker`, m['rs-analytics-worker-first'] === undefined ? 0 : 1);

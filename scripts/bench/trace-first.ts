@@ -6,6 +6,9 @@
  * HTML, style, layout, paint, the page's own functions).
  *
  *   PAGE=analytics.html npx jiti scripts/bench/trace-first.ts [opens]     (popup.html, bench-blank.html too)
+ *
+ * RANGE=90: the analytics page's range; TRACE_OUT=/tmp/x: each open's trace to /tmp/x-N.json (TRACE_IDB=1: with the
+ * IndexedDB backend's events; `trace-timeline.ts` prints one as a timeline).
  */
 import { writeFile } from 'node:fs/promises';
 import { BLANK_PAGE, cleanupTemps, extensionCopy, launchKeptProfile } from './browser';
@@ -33,6 +36,17 @@ const ext = await launchKeptProfile(
 );
 try {
   await sleep(2000);
+  if (process.env.RANGE && PAGE.startsWith('analytics')) {
+    // The range the analytics page opens with is the one it keeps in its localStorage (store.ts).
+    const setter = await ext.context.newPage();
+    await setter.goto(`${ext.baseUrl}/analytics.html`);
+    await setter.evaluate(
+      (rg) => localStorage.setItem('rs-analytics', JSON.stringify({ state: { range: rg }, version: 1 })),
+      Number(process.env.RANGE),
+    );
+    await setter.close();
+    await sleep(Number(process.env.GAP_MS ?? 8000));
+  }
   for (let i = 0; i < opens; i++) {
     const page = await ext.context.newPage();
     await page.setViewportSize(PAGE.startsWith('popup') ? { width: 400, height: 600 } : { width: 1280, height: 900 });

@@ -20,7 +20,9 @@ export interface TraceEvent {
 // TRACE_CPU=1: V8's sampling profiler too (which functions ran; it slows the page down several times).
 const CATEGORIES =
   'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,v8,toplevel,blink.user_timing,loading,blink' +
-  (process.env.TRACE_CPU ? ',disabled-by-default-v8.cpu_profiler' : '');
+  (process.env.TRACE_CPU ? ',disabled-by-default-v8.cpu_profiler' : '') +
+  // TRACE_IDB=1: the IndexedDB backend's work (in the browser process) and the page's resource loads too.
+  (process.env.TRACE_IDB ? ',IndexedDB,disabled-by-default-devtools.timeline.frame,netlog' : '');
 
 /** Traces `page` while `open` runs (navigate and wait for its mark); the trace's events. */
 export async function traceOpen(context: BrowserContext, page: Page, open: () => Promise<void>) {
