@@ -10,7 +10,7 @@ import type { SentinelDB } from '../db/schema';
 import { absorbedCounters, evaluate, isCounter, lastNick, lateSighting, seenThrough } from '../engine';
 import { betterTime, threadCompare } from '../engine/rounds';
 import { chinaDay, chinaDayStart } from '../engine/time';
-import { evaluateCarried, type Carry } from '../engine/incremental';
+import { carryWeight, evaluateCarried, type Carry } from '../engine/incremental';
 import { recentCut } from '../engine/window';
 import type { ClockRow, CoverageRow, CoverageSpan, EventRow, Platform, RollupRow, UnitRow } from '../model';
 import { rollupId } from '../engine/rollup';
@@ -24,6 +24,13 @@ import { ThreadCache, type CachedThread } from './thread-cache';
 
 /** How many stored messages the background keeps in memory (recently active conversations; a few MB). */
 export const THREAD_CACHE_EVENTS = 30_000;
+/**
+ * The shortest evaluated slice whose evaluation is carried to the next intake (`evaluateCarried`). Below it a whole
+ * `evaluate` per intake costs ≈ 0.1 ms and ≈ 50–200 kB allocated in Node (scripts/bench/engine-carry.ts at 40 and 100
+ * messages, bench-results/2026-12-06-carrymem.md), while a carry holds ≈ 250–800 B per message: short conversations,
+ * most of them, hold none.
+ */
+export const CARRY_MIN_EVENTS = 100;
 /** From this many stored messages on, a conversation is evaluated from today's or yesterday's midnight (or the first question after it) when that is exact. */
 export const LONG_THREAD = 500;
 
@@ -48,9 +55,10 @@ export class Recompute {
   readonly work = { todayCuts: 0, evaluatedEvents: 0, cutSearches: 0 };
   /**
    * Of `work.evaluatedEvents`, how many came with the engine's state carried from the conversation's last evaluation
-   * (`evaluateCarried`: not walked again). For tests and bench.
+   * (`evaluateCarried`: not walked again), in how many evaluations, and how many evaluations had a slice long enough
+   * to be carried (`CARRY_MIN_EVENTS`). For tests and bench.
    */
-  readonly carry = { carriedEvents: 0, carriedEvaluations: 0 };
+  readonly carry = { carriedEvents: 0, carriedEvaluations: 0, carryable: 0 };
   /** Evaluations carry the engine's state from intake to intake (`evaluateCarried`); tests set false for a reference. */
   carryEvaluations = true;
   /** From this many stored messages on, a thread with new messages is evaluated from the cut (tests set Infinity). */
@@ -84,8 +92,9 @@ export class Recompute {
     for (const t of staged.threads) {
       if (t.base) this.threads.update(t.conv, t.base, t.events, t.put, t.deleted);
       else this.threads.set(t.conv, t.events);
-      // What the engine carries to the conversation's next evaluation, held with its thread (and dropped with it).
-      if (t.carry) this.threads.setCarry(t.conv, t.carry);
+      // What the engine carries to the conversation's next evaluation, held with its thread (and dropped with it),
+      // charged to the cache's budget by what it holds.
+      if (t.carry) this.threads.setCarry(t.conv, t.carry, carryWeight(t.carry));
     }
   }
 
@@ -248,9 +257,16 @@ export class Recompute {
         now,
         alertLeadSec: this.config().alertLeadSec,
       };
-      const evaluated = this.carryEvaluations
-        ? evaluateCarried(engineInput, cached ? (this.threads.carryOf(conv) as Carry | undefined) : undefined)
-        : { out: evaluate(engineInput), carry: undefined, carried: 0 };
+      // A short slice is evaluated whole, no carry held: walking it costs less than what the carry would hold
+      // (`CARRY_MIN_EVENTS`). The thread is keyed by message: its ids are unique (no set of them kept).
+      const carryable = input.length >= CARRY_MIN_EVENTS;
+      if (carryable) this.carry.carryable++;
+      const evaluated =
+        this.carryEvaluations && carryable
+          ? evaluateCarried(engineInput, cached ? (this.threads.carryOf(conv) as Carry | undefined) : undefined, {
+              uniqueIds: true,
+            })
+          : { out: evaluate(engineInput), carry: undefined, carried: 0 };
       const out = evaluated.out;
       thread.carry = evaluated.carry;
       if (evaluated.carried) {
@@ -742,6 +758,8 @@ function isFinal(u: UnitRow): boolean {
 /** The same stored unit? (Units are flat records.) */
 function sameUnit(a: UnitRow | undefined, b: UnitRow): boolean {
   if (!a) return false;
+  // A unit the carry kept (`evaluateCarried`) is the very object stored and held by the read cache since: no walk.
+  if (a === b) return true;
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;
   for (const k of ka) if (a[k as keyof UnitRow] !== b[k as keyof UnitRow]) return false;

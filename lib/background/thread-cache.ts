@@ -1,6 +1,7 @@
 /**
  * The stored messages of recently active conversations, keyed by conversation: each thread in thread order and by
- * event key, bounded by the total number of messages held (least recently used conversations go first). The
+ * event key, bounded by the total number of messages held plus what the carries held with them weigh, counted in
+ * messages (`setCarry`; least recently used conversations go first). The
  * background fills it from what it reads and writes; whoever deletes stored messages behind it must `clear()` it.
  * A held thread is read-only to its readers; only `update` (after the write committed) changes it, in place, by
  * what changed, so a new message costs what it changed, not the thread's length.
@@ -18,6 +19,8 @@ interface Held {
   byKey: Map<string, EventRow>;
   /** What the engine carries to the conversation's next evaluation (opaque here; see `setCarry`). */
   carry?: unknown;
+  /** What `carry` is charged to the budget, in messages (0 without one). */
+  weight: number;
 }
 
 export class ThreadCache {
@@ -43,7 +46,7 @@ export class ThreadCache {
   set(conv: string, events: readonly EventRow[]): void {
     this.delete(conv);
     if (events.length > this.limit) return;
-    this.threads.set(conv, { events, byKey: new Map(events.map((e) => [e.key, e])) });
+    this.threads.set(conv, { events, byKey: new Map(events.map((e) => [e.key, e])), weight: 0 });
     this.total += events.length;
     this.evict();
   }
@@ -69,6 +72,9 @@ export class ThreadCache {
     this.delete(conv);
     if (events.length > this.limit) return;
     held.events = events;
+    // The carry described the thread before (the caller sets the new one: `setCarry`).
+    held.carry = undefined;
+    held.weight = 0;
     this.threads.set(conv, held);
     this.total += events.length;
     this.evict();
@@ -77,11 +83,22 @@ export class ThreadCache {
   /**
    * Holds what the engine carries from the conversation's last evaluation to the next (`evaluateCarried`): kept with
    * the thread while it is held, dropped when it is set anew, evicted or cleared. The carry checks itself against the
-   * thread it is given, so a stale one is only built anew.
+   * thread it is given, so a stale one is only built anew. `weight`: what it holds, in messages (an estimate, e.g.
+   * `carryWeight`), charged to the cache's budget with the thread's messages; a carry that would not fit with its
+   * thread in the whole budget is not held. Undefined drops the conversation's carry.
    */
-  setCarry(conv: string, carry: unknown): void {
+  setCarry(conv: string, carry: unknown, weight: number): void {
     const held = this.threads.get(conv);
-    if (held) held.carry = carry;
+    if (!held) return;
+    this.total -= held.weight;
+    held.carry = undefined;
+    held.weight = 0;
+    if (carry === undefined || held.events.length + weight > this.limit) return;
+    held.carry = carry;
+    held.weight = weight;
+    this.total += weight;
+    // Evicts others first (this conversation is the most recently used once set).
+    this.evict();
   }
 
   /** What `setCarry` left for the conversation (not marking it used), or undefined. */
@@ -94,7 +111,7 @@ export class ThreadCache {
     for (const [oldest, t] of this.threads) {
       if (this.total <= this.limit) break;
       this.threads.delete(oldest);
-      this.total -= t.events.length;
+      this.total -= t.events.length + t.weight;
     }
   }
 
@@ -102,7 +119,7 @@ export class ThreadCache {
     const t = this.threads.get(conv);
     if (!t) return;
     this.threads.delete(conv);
-    this.total -= t.events.length;
+    this.total -= t.events.length + t.weight;
   }
 
   clear(): void {
@@ -117,7 +134,7 @@ export class ThreadCache {
    */
   generation = 0;
 
-  /** Messages held, over all conversations. */
+  /** Messages held, over all conversations, plus the carries' weights. */
   get size(): number {
     return this.total;
   }

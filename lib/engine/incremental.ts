@@ -46,7 +46,8 @@ export interface Carry {
   /** The input it describes: the first `count` events of this array (-1 while being updated). */
   events: readonly ChatEvent[];
   count: number;
-  ids: Set<string>;
+  /** The message ids so far, to refuse a repeated one; absent when the caller vouches that ids are unique (`uniqueIds`). */
+  ids: Set<string> | undefined;
   conv: string;
   first: ChatEvent;
   seen: number;
@@ -83,6 +84,15 @@ interface Group {
   unitNick?: string | undefined;
 }
 
+export interface CarryOptions {
+  /**
+   * The caller vouches that no message id occurs twice in any input it gives (the worker's thread is keyed by message):
+   * the carry then keeps no set of the ids seen. Order and conversation are still checked. A carry made with it is
+   * not resumed by a call without it (built anew).
+   */
+  uniqueIds?: boolean;
+}
+
 const sameConv = (a: ChatEvent, b: ChatEvent) =>
   a.platform === b.platform && a.account === b.account && a.buyer === b.buyer;
 
@@ -95,14 +105,16 @@ const sameConv = (a: ChatEvent, b: ChatEvent) =>
 export function evaluateCarried(
   input: EngineInput,
   carry: Carry | undefined,
+  opts: CarryOptions = {},
 ): { out: EngineOutput; carry: Carry | undefined; carried: number } {
   const events = input.events;
   const first = events[0];
   const platformRules = first && input.rules.platforms[first.platform];
   if (!first || !platformRules) return { out: evaluate(input), carry: undefined, carried: 0 };
-  let c = carry && resumable(carry, input) ? carry : undefined;
+  const uniqueIds = opts.uniqueIds === true;
+  let c = carry && resumable(carry, input, uniqueIds) ? carry : undefined;
   if (!c) {
-    c = fresh(input.rules, first);
+    c = fresh(input.rules, first, uniqueIds);
     if (!c) return { out: evaluate(input), carry: undefined, carried: 0 };
   }
   // From here the carry is being changed: not usable if this throws.
@@ -111,9 +123,9 @@ export function evaluateCarried(
   for (let i = from; i < events.length; i++) {
     const e = events[i]!;
     // Not an append in thread order of new messages of this conversation: evaluated whole, nothing carried.
-    if (!sameConv(e, first) || c.ids.has(e.messageId) || (i > 0 && threadCompare(events[i - 1]!, e) >= 0))
+    if (!sameConv(e, first) || c.ids?.has(e.messageId) || (i > 0 && threadCompare(events[i - 1]!, e) >= 0))
       return { out: evaluate(input), carry: undefined, carried: 0 };
-    c.ids.add(e.messageId);
+    c.ids?.add(e.messageId);
     c.seen = Math.max(c.seen, sightedAt(e));
     if (e.buyerNick) c.nick = e.buyerNick;
     if (e.shop !== undefined) c.shop = e.shop;
@@ -127,15 +139,17 @@ export function evaluateCarried(
   return { out: output(c, input), carry: c, carried: from };
 }
 
-function resumable(c: Carry, input: EngineInput): boolean {
+function resumable(c: Carry, input: EngineInput, uniqueIds: boolean): boolean {
   const events = input.events;
   if (c.count < 1 || c.rules !== input.rules || c.count > events.length) return false;
+  // Made without the ids, it cannot check a caller that does not vouch for them.
+  if (!c.ids && !uniqueIds) return false;
   const prev = c.events;
   for (let i = 0; i < c.count; i++) if (events[i] !== prev[i]) return false;
   return true;
 }
 
-function fresh(rules: RuleSet, first: ChatEvent): Carry | undefined {
+function fresh(rules: RuleSet, first: ChatEvent, uniqueIds: boolean): Carry | undefined {
   const platformRules = rules.platforms[first.platform]!;
   const primary = primaryMetric(rules, first.platform);
   const metrics: MetricCarry[] = computedMetrics(platformRules).map((rule) => ({
@@ -150,7 +164,7 @@ function fresh(rules: RuleSet, first: ChatEvent): Carry | undefined {
     rules,
     events: [],
     count: 0,
-    ids: new Set(),
+    ids: uniqueIds ? undefined : new Set(),
     conv: conversationKey(first),
     first,
     seen: -Infinity,
@@ -161,6 +175,23 @@ function fresh(rules: RuleSet, first: ChatEvent): Carry | undefined {
     ...(primaryAt < 0 && { clockRounds: new RoundBuilder(primary) }),
     primaryAt,
   };
+}
+
+/**
+ * What a carry weighs, in stored messages, for a cache that bounds messages and carries together: an estimate from
+ * the retained heap measured in Node (`scripts/probe/carry-mem.ts`, test/unit/carry-memory.test.ts,
+ * bench-results/2026-12-06-carrymem.md): a message held by the worker's thread cache (row, thread array, key map)
+ * ≈ 770 B; a closed round with its judgement ≈ 250 B (≈ 0.35 message); a held unit (group, its first rounds, the unit)
+ * ≈ 560 B (≈ 0.75); the input array a pointer per message; rounded up, plus the carry's own objects.
+ */
+export function carryWeight(c: Carry): number {
+  let rounds = c.clockRounds?.closed.length ?? 0;
+  let groups = 0;
+  for (const m of c.metrics) {
+    rounds += m.builder.closed.length;
+    groups += m.groups.size;
+  }
+  return Math.ceil(1 + c.count / 100 + rounds * 0.35 + groups * 0.75);
 }
 
 /** Is a closed round's judgement the same whatever `now`, the coverage and the sightings (see `judgeRound`)? */

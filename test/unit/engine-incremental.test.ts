@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, type EngineInput } from '../../lib/engine';
-import { evaluateCarried, type Carry } from '../../lib/engine/incremental';
+import { carryWeight, evaluateCarried, type Carry } from '../../lib/engine/incremental';
 import { threadCompare, threadOrder } from '../../lib/engine/rounds';
 import { chinaDayStart, chinaDay } from '../../lib/engine/time';
 import type { Author, ChatEvent, CoverageSpan, Platform } from '../../lib/model';
@@ -175,5 +175,44 @@ describe('evaluateCarried (the engine carried from intake to intake)', () => {
     const other = evaluateCarried({ ...input, rules: WINDOWED, events: base }, fresh.carry);
     expect(other.carried).toBe(0);
     expect(other.out).toStrictEqual(evaluate({ ...input, rules: WINDOWED, events: base }));
+    // A caller that vouches for unique ids (the worker): no set of them held, still carried and equal.
+    const vouched = evaluateCarried({ ...input, events: base }, undefined, { uniqueIds: true });
+    expect(vouched.carry?.ids).toBeUndefined();
+    const next = [...base, e('d', t('10:07:00'), 'human')];
+    const on = evaluateCarried({ ...input, events: next }, vouched.carry, { uniqueIds: true });
+    expect(on.carried).toBe(3);
+    expect(on.out).toStrictEqual(evaluate({ ...input, events: next }));
+    // Such a carry is not resumed by a caller that does not vouch: the repeated id is still refused.
+    const unvouched = evaluateCarried({ ...input, events: [...next, e('d', t('10:08:00'), 'human')] }, on.carry);
+    expect(unvouched.carried).toBe(0);
+    expect(unvouched.carry).toBeUndefined();
+    expect(unvouched.out).toStrictEqual(evaluate({ ...input, events: [...next, e('d', t('10:08:00'), 'human')] }));
+  });
+
+  it('carryWeight charges what a carry holds: by its rounds, more with a unit per round (Taobao)', () => {
+    const thread = (platform: 'pdd' | 'taobao', n: number): ChatEvent[] =>
+      Array.from({ length: n }, (_, i) => ({
+        platform,
+        account: 'shop',
+        buyer: 'b',
+        messageId: `m${i}`,
+        author: i % 2 ? 'human' : 'buyer',
+        at: t('09:00:00') + i * 30_000,
+        timeSource: 'id',
+        observedAt: t('09:00:00') + i * 30_000,
+      }));
+    const weigh = (platform: 'pdd' | 'taobao', n: number) =>
+      carryWeight(
+        evaluateCarried(
+          { events: thread(platform, n), coverage: [], rules: RULES, now: t('23:00:00'), alertLeadSec: 60 },
+          undefined,
+          {
+            uniqueIds: true,
+          },
+        ).carry!,
+      );
+    // pdd: a round per question (half the messages) in one unit per day; Taobao: a unit per round too.
+    expect(weigh('pdd', 1000)).toBeGreaterThanOrEqual(300);
+    expect(weigh('taobao', 1000)).toBeGreaterThanOrEqual(weigh('pdd', 1000) + 300);
   });
 });

@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import { CARRY_MIN_EVENTS } from '../../lib/background/recompute';
 import type { EventsMessage } from '../../lib/messages';
 import { t } from './helpers/events';
 import { closedAfterEach, eventMaker, longThreadWorker, pddWatching, storedTables } from './helpers/worker';
@@ -35,9 +36,10 @@ describe('intake: the engine carried from message to message', () => {
         expect(fast.host.badge?.text ?? null).toEqual(ref.host.badge?.text ?? null);
       };
       await both((w) => w.s.health(pddWatching('http://127.0.0.1/demo/pdd/x.html'), 7));
-      // The two days before (the long thread's part before the cut), answered.
+      // The two days before (the long thread's part before the cut), answered; long enough that the slice evaluated
+      // (from yesterday's midnight on) is carried (`CARRY_MIN_EVENTS`).
       const history: EventsMessage['events'] = [];
-      for (let i = 0; i < 60; i++) {
+      for (let i = 0; i < 90; i++) {
         const at = start - (i < 30 ? 2 : 1) * 86_400_000 + i * 120_000;
         history.push(ev('buyer', at, start), ev('human', at + 30_000, start));
       }
@@ -57,4 +59,27 @@ describe('intake: the engine carried from message to message', () => {
       // The long thread is evaluated from yesterday's midnight (yesterday has a result that can still change).
       if (long) expect(fast.rc.evaluations.recent).toBeGreaterThan(30);
     });
+
+  it(`a short conversation (under CARRY_MIN_EVENTS messages) is evaluated whole, no carry held`, async () => {
+    const fast = longThreadWorker(dbs, 'short-fast', Infinity);
+    const ref = longThreadWorker(dbs, 'short-ref', Infinity);
+    ref.rc.carryEvaluations = false;
+    const ev = eventMaker('pdd', 'live', 'c');
+    let now = t('09:00:00', '2026-11-20');
+    for (const w of [fast, ref]) {
+      w.host.clock = now;
+      await w.s.health(pddWatching('http://127.0.0.1/demo/pdd/x.html'), 7);
+    }
+    for (let i = 0; i < CARRY_MIN_EVENTS - 1; i++) {
+      now += 20_000;
+      const events = [ev(i % 3 === 2 ? 'human' : 'buyer', now - 1000, now)];
+      for (const w of [fast, ref]) {
+        w.host.clock = now;
+        await w.s.ingest({ type: 'events', platform: 'pdd', account: 'shop-main', events });
+      }
+    }
+    expect(await storedTables(fast.db)).toEqual(await storedTables(ref.db));
+    expect(fast.rc.threads.size).toBe(CARRY_MIN_EVENTS - 1); // held, with no carry charged
+    expect(fast.rc.carry.carriedEvaluations).toBe(0);
+  });
 });

@@ -74,4 +74,38 @@ describe('ThreadCache', () => {
     expect(c.peek('x')?.byKey.size).toBe(5);
     expect(c.size).toBe(5);
   });
+
+  it('charges carries to the budget: carries push it over and the least recently used go, a carry too big is not held', () => {
+    const c = new ThreadCache(20);
+    c.set('a', thread('a', 5));
+    c.set('b', thread('b', 5));
+    c.setCarry('a', { of: 'a' }, 4);
+    expect(c.size).toBe(14);
+    expect(c.carryOf('a')).toEqual({ of: 'a' });
+    // b's carry pushes the total (5 + 4 + 5 + 7 = 21) over 20: a, the least recently used, goes with its carry.
+    c.setCarry('b', { of: 'b' }, 7);
+    expect(c.peek('a')).toBeUndefined();
+    expect(c.carryOf('a')).toBeUndefined();
+    expect(c.size).toBe(12);
+    // Set anew: the old weight is taken back; undefined drops it.
+    c.setCarry('b', { of: 'b2' }, 3);
+    expect(c.size).toBe(8);
+    c.setCarry('b', undefined, 0);
+    expect(c.carryOf('b')).toBeUndefined();
+    expect(c.size).toBe(5);
+    // A carry that would not fit with its thread in the whole budget is not held (the thread stays).
+    c.setCarry('b', { of: 'b' }, 16);
+    expect(c.carryOf('b')).toBeUndefined();
+    expect(c.peek('b')?.events.length).toBe(5);
+    expect(c.size).toBe(5);
+    // An update in place drops the carry (it described the thread before) and its weight; delete takes both back.
+    c.setCarry('b', { of: 'b' }, 6);
+    const base = c.peek('b')!;
+    c.update('b', base, [...base.events, row('b', 5)], [row('b', 5)], []);
+    expect(c.carryOf('b')).toBeUndefined();
+    expect(c.size).toBe(6);
+    c.setCarry('b', { of: 'b' }, 6);
+    c.delete('b');
+    expect(c.size).toBe(0);
+  });
 });
