@@ -3,11 +3,10 @@
 import { carryWeight, evaluateCarried, type Carry } from '../../lib/engine/incremental';
 import type { ChatEvent, Platform } from '../../lib/model';
 import { effectiveRules } from '../../lib/rules';
-import { chinaDayStart, chinaDay } from '../../lib/engine/time';
+import { dayMessage } from './carry-day';
 
 const gc = (globalThis as { gc?: () => void }).gc!;
 const rules = effectiveRules(undefined);
-const start = chinaDayStart(chinaDay(Date.UTC(2026, 11, 6))) + 9 * 3600_000;
 const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
 const platform = arg('platform', 'pdd') as Platform;
 const convs = Number(arg('convs', '5000'));
@@ -18,26 +17,7 @@ function heap() {
   gc();
   return process.memoryUsage().heapUsed;
 }
-function thread(c: number): ChatEvent[] {
-  const out: ChatEvent[] = [];
-  let at = start + c * 1000;
-  for (let i = 0; i < per; i++) {
-    at += 30_000;
-    out.push({
-      platform,
-      account: 'shop',
-      buyer: `b${c}`,
-      messageId: `c${c}m${i}`,
-      author: i % 2 ? 'human' : 'buyer',
-      at,
-      timeSource: 'id',
-      observedAt: at,
-      buyerNick: i === 0 ? `nick${c}` : undefined,
-      text: `t${i}`,
-    } as ChatEvent);
-  }
-  return out;
-}
+const thread = (c: number): ChatEvent[] => Array.from({ length: per }, (_, i) => dayMessage(platform, c, i));
 const h0 = heap();
 const threads: ChatEvent[][] = [];
 for (let c = 0; c < convs; c++) threads.push(thread(c));

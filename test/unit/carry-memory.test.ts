@@ -9,60 +9,25 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { CARRY_MIN_EVENTS, THREAD_CACHE_EVENTS } from '../../lib/background/recompute';
-import { ThreadCache } from '../../lib/background/thread-cache';
-import { carryWeight, evaluateCarried, type Carry } from '../../lib/engine/incremental';
-import { chinaDay, chinaDayStart } from '../../lib/engine/time';
-import type { EventRow, Platform } from '../../lib/model';
-import { conversationKey, eventKey } from '../../lib/model';
+import { carryWeight, evaluateCarried } from '../../lib/engine/incremental';
+import type { Platform } from '../../lib/model';
 import { effectiveRules } from '../../lib/rules';
+import { fillDay } from '../../scripts/probe/carry-day';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 const heap = () => (gc(), gc(), process.memoryUsage().heapUsed);
 const rules = effectiveRules(undefined);
-const start = chinaDayStart(chinaDay(Date.UTC(2026, 11, 6))) + 9 * 3600_000;
 
 /** A day of `convs` conversations of `per` messages each, one intake per message, into a worker-sized thread cache. */
 function day(platform: Platform, convs: number, per: number, carry: boolean) {
-  const cache = new ThreadCache(THREAD_CACHE_EVENTS);
-  let held = 0;
-  for (let c = 0; c < convs; c++) {
-    let events: EventRow[] = [];
-    let at = start + c * 1000;
-    for (let i = 0; i < per; i++) {
-      at += 30_000;
-      const x = {
-        platform,
-        account: 'shop',
-        buyer: `b${c}`,
-        messageId: `c${c}m${i}`,
-        author: i % 2 ? 'human' : 'buyer',
-        at,
-        timeSource: 'id',
-        observedAt: at,
-        text: `t${i}`,
-        ...(i === 0 && { buyerNick: `nick${c}` }),
-      } as const;
-      const row = { ...x, key: eventKey(x), conv: conversationKey(x) } as EventRow;
-      events = events.concat(row); // as withAdded appends
-      const conv = row.conv;
-      const cached = cache.peek(conv);
-      // As Recompute: carried from the held carry when the slice is long enough, else evaluated whole (not needed
-      // here: only what is held is measured).
-      const r =
-        carry && events.length >= CARRY_MIN_EVENTS
-          ? evaluateCarried(
-              { events, coverage: [], rules, now: at + 1000, alertLeadSec: 60 },
-              cached ? (cache.carryOf(conv) as Carry | undefined) : undefined,
-              { uniqueIds: true },
-            )
-          : undefined;
-      cache.set(conv, events);
-      if (r?.carry) cache.setCarry(conv, r.carry, carryWeight(r.carry));
-    }
-    if (cache.carryOf(`${platform}|shop|b${c}`)) held++;
-  }
-  return { cache, held };
+  // As Recompute: carried from the held carry when the slice is long enough, else evaluated whole (not needed here:
+  // only what is held is measured).
+  return fillDay(platform, convs, per, (events, prev, now) => {
+    if (!carry || events.length < CARRY_MIN_EVENTS) return undefined;
+    const r = evaluateCarried({ events, coverage: [], rules, now, alertLeadSec: 60 }, prev, { uniqueIds: true });
+    return { carry: r.carry, weight: r.carry ? carryWeight(r.carry) : 0 };
+  });
 }
 
 describe('carries held with the thread cache', () => {
