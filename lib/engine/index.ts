@@ -290,7 +290,7 @@ export function lastNick(thread: readonly ChatEvent[]): string | undefined {
   return undefined;
 }
 
-export function lastWith<K extends keyof ChatEvent>(thread: readonly ChatEvent[], k: K): ChatEvent[K] | undefined {
+function lastWith<K extends keyof ChatEvent>(thread: readonly ChatEvent[], k: K): ChatEvent[K] | undefined {
   for (let i = thread.length - 1; i >= 0; i--) if (thread[i]![k] !== undefined) return thread[i]![k];
   return undefined;
 }
