@@ -88,7 +88,8 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
     | { kind: 'loading' }
     // The error as `code: detail` (`syncErrorText` says it in the page's language when shown).
     | { kind: 'error'; error: string }
-    | { kind: 'live'; view: ShopView; stale?: string }
+    // `checking`: the first screen (the agents' summaries), before the units and digests that make it exact are read.
+    | { kind: 'live'; view: ShopView; stale?: string; checking?: boolean }
   >({ kind: 'loading' });
   const labels = useMemo(
     () =>
@@ -136,10 +137,13 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
     let current: Link | undefined;
     /** The documents on screen: the current connection's. */
     let docs = new ShopDocs(true);
+    /** The figures on screen are exact: the current connection's units and digests were read. */
+    let exact = false;
     const render = () => {
       timer = undefined;
       if (stopped) return;
-      setState({ kind: 'live', view: shopView(docs.docs.values(), days, unitDays, Date.now()) });
+      const view = shopView(docs.docs.values(), days, unitDays, Date.now());
+      setState({ kind: 'live', view, checking: !exact });
       setWatching(true);
     };
     const soon = () => (timer ??= setTimeout(render, RENDER_EVERY_MS));
@@ -208,6 +212,7 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
     const connect = async () => {
       const link: Link = { docs: new ShopDocs(true), closed: false, again: false };
       current = link;
+      exact = false;
       // The start the page's first script began when the page opened in this view (/analytics-first.js: the
       // connection and the first screen's read, under way while React and this chunk loaded), taken by the first
       // connection if it is for this period and day; else (another period, a reconnect) this connection's own.
@@ -259,6 +264,7 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
         await fill(link, reader, !sameSnapshot({ info, seqs: first.seqs }));
         performance.mark('rs-shop-units');
         if (stopped || link.closed) return;
+        exact = true;
         render();
         const { openRemote } = await loading;
         if (stopped || link.closed) return;
@@ -290,7 +296,12 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
   }, [days, unitDays, epoch]);
 
   return (
-    <section id="ana-shop" className="rs-ana-section" aria-labelledby="ana-shop-title">
+    <section
+      id="ana-shop"
+      className="rs-ana-section"
+      aria-labelledby="ana-shop-title"
+      data-exact={state.kind === 'live' && !state.checking ? '' : undefined}
+    >
       <h2 id="ana-shop-title">{t('shopTitle')}</h2>
       <label className="rs-field">
         <span>{t('shopRange')}</span>
@@ -326,6 +337,11 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
           {state.stale ? (
             <p className="rs-error" role="status" id="ana-shop-stale">
               {t('shopStale', [syncErrorText(state.stale, t)])}
+            </p>
+          ) : null}
+          {state.checking && !state.stale ? (
+            <p className="rs-help" role="status" id="ana-shop-checking">
+              {t('shopChecking')}
             </p>
           ) : null}
           <p className="rs-help" id="ana-shop-period">
