@@ -88,8 +88,9 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
     | { kind: 'loading' }
     // The error as `code: detail` (`syncErrorText` says it in the page's language when shown).
     | { kind: 'error'; error: string }
-    // `checking`: the first screen (the agents' summaries), before the units and digests that make it exact are read.
-    | { kind: 'live'; view: ShopView; stale?: string; checking?: boolean }
+    // `checking`: the first screen (the agents' summaries), before the units and digests that make it exact are read;
+    // `unchecked`: the older days' digests could not be read (those days count one agent's copy of a shared account).
+    | { kind: 'live'; view: ShopView; stale?: string; checking?: 'first' | 'unchecked' }
   >({ kind: 'loading' });
   const labels = useMemo(
     () =>
@@ -137,13 +138,15 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
     let current: Link | undefined;
     /** The documents on screen: the current connection's. */
     let docs = new ShopDocs(true);
-    /** The figures on screen are exact: the current connection's units and digests were read. */
+    /** The figures on screen are exact: the current connection's units and digests were read (or failed to be). */
     let exact = false;
+    /** The older days' digests of the current connection could not be read. */
+    let unchecked = false;
     const render = () => {
       timer = undefined;
       if (stopped) return;
       const view = shopView(docs.docs.values(), days, unitDays, Date.now());
-      setState({ kind: 'live', view, checking: !exact });
+      setState({ kind: 'live', view, checking: !exact ? 'first' : unchecked ? 'unchecked' : undefined });
       setWatching(true);
     };
     const soon = () => (timer ??= setTimeout(render, RENDER_EVERY_MS));
@@ -197,7 +200,13 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
           if (unitDays.length) await readUnits(remote, link.docs, unitDays, over);
           // Older days: the per-wait digests of the accounts two agents share (summaries alone count one copy).
           // A failed digest read is not the view's failure: those keys keep one agent's copy, the feed goes on.
-          if (olderDays.length) await readDigests(remote, link.docs, olderDays, over).catch(() => 0);
+          if (olderDays.length) {
+            const failed = await readDigests(remote, link.docs, olderDays, over).then(
+              () => false,
+              () => true,
+            );
+            if (link === current) unchecked = failed;
+          }
           if (over()) return;
           for (const c of held.splice(0)) {
             link.docs.apply(c.id, c.doc, c.deleted);
@@ -212,7 +221,7 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
     const connect = async () => {
       const link: Link = { docs: new ShopDocs(true), closed: false, again: false };
       current = link;
-      exact = false;
+      exact = unchecked = false;
       // The start the page's first script began when the page opened in this view (/analytics-first.js: the
       // connection and the first screen's read, under way while React and this chunk loaded), taken by the first
       // connection if it is for this period and day; else (another period, a reconnect) this connection's own.
@@ -340,8 +349,8 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
             </p>
           ) : null}
           {state.checking && !state.stale ? (
-            <p className="rs-help" role="status" id="ana-shop-checking">
-              {t('shopChecking')}
+            <p className="rs-help" role="status" id="ana-shop-checking" data-checking={state.checking}>
+              {t(state.checking === 'first' ? 'shopChecking' : 'shopUnchecked')}
             </p>
           ) : null}
           <p className="rs-help" id="ana-shop-period">

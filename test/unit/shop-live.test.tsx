@@ -139,6 +139,8 @@ class FakeServer implements RemoteDb {
 let serving: FakeServer | undefined;
 /** Reads by id (POST `_all_docs` { keys }: the digests) fail with a server error while set. */
 let failPosts = false;
+/** While set, reads by id (the digests) wait for it. */
+let postGate: Promise<void> | undefined;
 /** fetch as the view's reads see it: CouchDB's `info` and `_all_docs` of `serving`, each request recorded. */
 const fakeFetch = vi.fn(async (input: string | URL | Request, init?: RequestInit) => {
   const url = new URL(String(input));
@@ -155,6 +157,7 @@ const fakeFetch = vi.fn(async (input: string | URL | Request, init?: RequestInit
   if (init?.method === 'POST') {
     const { keys } = JSON.parse(String(init.body)) as { keys: string[] };
     events.push(`post /_all_docs ${keys.join(' ')}`);
+    if (postGate) await postGate;
     if (failPosts) return Response.json({ error: 'internal_server_error', reason: 'boom' }, { status: 500 });
     return Response.json({
       rows: keys.map((id) => {
@@ -197,6 +200,7 @@ afterEach(() => {
   servers.length = 0;
   serving = undefined;
   failPosts = false;
+  postGate = undefined;
   events.length = 0;
   fakeFetch.mockClear();
   vi.mocked(ask).mockClear();
@@ -461,6 +465,32 @@ describe('the owner view: older days of an account two agents share in shifts', 
     await waitFor(() => expect(server.feeds.length).toBeGreaterThan(0), { timeout: 3000 });
     expect(view.container.querySelector('#ana-shop-rules td[data-col="pass"]')?.textContent).toBe('3');
     expect(view.container.textContent).not.toMatch(/boom|server_error|not current/i);
+    // It says those days count one agent's summary, and the figures are not marked exact.
+    await waitFor(() =>
+      expect(view.container.querySelector('#ana-shop-checking')?.getAttribute('data-checking')).toBe('unchecked'),
+    );
+    expect(view.container.querySelector('#ana-shop-checking')?.textContent).toMatch(/one agent’s summary/);
+    expect(view.container.querySelector('#ana-shop[data-exact]')).toBeNull();
+  });
+
+  it('says its first screen (one agent’s summary) is being checked until the digests are read, then not', async () => {
+    let open!: () => void;
+    postGate = new Promise((r) => (open = r));
+    const server = new FakeServer(shifts());
+    servers.push(server, server);
+    serving = server;
+    const view = render(<ShopLiveSection t={catalogTranslate('en')} now={NOW} />);
+    fireEvent.change(view.container.querySelector('select')!, { target: { value: '7d' } });
+    await waitFor(() => expect(events.some((e) => e.startsWith('post '))).toBe(true), { timeout: 3000 });
+    await waitFor(() => expect(view.container.querySelector('#ana-shop-rules')).not.toBeNull());
+    // The first screen: B's summary (the fuller copy), said to be checked, not marked exact.
+    expect(view.container.querySelector('#ana-shop-rules td[data-col="pass"]')?.textContent).toBe('3');
+    expect(view.container.querySelector('#ana-shop-checking')?.getAttribute('data-checking')).toBe('first');
+    expect(view.container.querySelector('#ana-shop[data-exact]')).toBeNull();
+    open();
+    await waitFor(() => expect(view.container.querySelector('#ana-shop[data-exact]')).not.toBeNull());
+    expect(view.container.querySelector('#ana-shop-rules td[data-col="pass"]')?.textContent).toBe('5');
+    expect(view.container.querySelector('#ana-shop-checking')).toBeNull();
   });
 });
 
