@@ -316,6 +316,9 @@ describe('team sync to the shop’s CouchDB', () => {
         timeout: 20_000,
       })
       .toEqual(['3', '1']);
+    // Read once exact (its first screen, the agents' summaries, may show the same totals before the units).
+    await owner.locator('#ana-shop[data-exact]').waitFor({ timeout: 20_000 });
+    expect([await ruleCell('pass').textContent(), await ruleCell('fail').textContent()]).toEqual(['3', '1']);
     expect(await ruleCell('unknown').textContent()).toBe('0');
     // Each agent's own figures stay theirs.
     const agentCell = (label: string, col: string) =>
