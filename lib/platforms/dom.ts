@@ -192,6 +192,25 @@ export function outermost(els: readonly Element[]): Element[] {
   });
 }
 
+/**
+ * The elements of `els` that are none of `containers` nor inside one (as `!containers.some((c) => c.contains(e))`): an
+ * ancestor walk against a set, not every pair (dividers against the rows of a long thread).
+ */
+export function outside(els: readonly Element[], containers: readonly Element[]): Element[] {
+  const set = new Set(containers);
+  return els.filter((e) => {
+    for (let p: Element | null = e; p; p = p.parentElement) if (set.has(p)) return false;
+    return true;
+  });
+}
+
+/** The ancestors of `els` (themselves not included), each once. */
+export function ancestorsOf(els: readonly Element[]): Set<Element> {
+  const out = new Set<Element>();
+  for (const e of els) for (let p = e.parentElement; p && !out.has(p); p = p.parentElement) out.add(p);
+  return out;
+}
+
 const FOLLOWING = 4; // Node.DOCUMENT_POSITION_FOLLOWING
 
 /** Sorts elements into document order (stable for equal elements). */

@@ -5,6 +5,7 @@
  */
 import { hash, parseChinaStamp } from './dom';
 import type { Author, Marker } from '../model';
+import { ItemThread, RunReach, keepTime, rekeyed, type IdSource, type ThreadItem } from './reread';
 import type { ExtractedMessage } from './types';
 
 /** `1小时2分3秒`, `2分钟`, `42秒` → seconds; undefined when the text holds no duration. */
@@ -30,14 +31,6 @@ export const BACKWARDS_SLACK_MS = 60_000;
  */
 export const FUTURE_SLACK_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
-
-/** A bare time of the open run (`ThreadClock.settle`): its time of day, and who wants its settled time. */
-interface RunStamp {
-  h: number;
-  mi: number;
-  s: number;
-  onDated: ((at: number | null) => void) | undefined;
-}
 
 function chinaMs(y: number, mo: number, d: number, h: number, mi: number, s: number): number | null {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
@@ -102,11 +95,70 @@ export function datedBackwards(run: readonly { h: number; mi: number; s: number 
   return dated;
 }
 
+/** A bare time of a tab-open run: its time of day, and where its settled time goes (`set`, given later or never). */
+export interface BareTime {
+  h: number;
+  mi: number;
+  s: number;
+  set?: ((at: number | null) => void) | undefined;
+}
+
+/**
+ * The tab-open run of bare times (a thread read when the tab opens, no date above them), in page order: dated together
+ * backwards from the last when it ends (`settle`, `datedBackwards`), or left undated (`drop`, a divider whose day
+ * cannot be told). Each time's `set` gets its settled time. The one run of ThreadClock (JD, Kuaishou), Douyin's and
+ * 1688/Taobao's readers.
+ */
+export class BareRun {
+  private times: BareTime[] = [];
+
+  get length(): number {
+    return this.times.length;
+  }
+
+  /** The last time added (undefined: none). */
+  get last(): BareTime | undefined {
+    return this.times.at(-1);
+  }
+
+  /** A bare time joins the run; the entry (its `set` may be given later). */
+  add(h: number, mi: number, s: number, set?: (at: number | null) => void): BareTime {
+    const t: BareTime = { h, mi, s, set };
+    this.times.push(t);
+    return t;
+  }
+
+  /** Dates the run, its last not after `limit`, and empties it: the latest time given (null: none). */
+  settle(limit: number): number | null {
+    const run = this.times;
+    this.times = [];
+    const dated = datedBackwards(run, limit);
+    let last: number | null = null;
+    run.forEach((r, i) => {
+      r.set?.(dated[i] ?? null);
+      last = dated[i] ?? last;
+    });
+    return last;
+  }
+
+  /** The run ends undated: each time's `set` gets null. */
+  drop(): void {
+    const run = this.times;
+    this.times = [];
+    run.forEach((r) => r.set?.(null));
+  }
+
+  /** Forgets the run without dating it (a re-read's scratch run). */
+  clear(): void {
+    this.times = [];
+  }
+}
+
 /**
  * Reads a thread's time stamps in page order (China local time). Full stamps (`2026-09-08 17:12:14`,
  * `2026年09月08日 17:12`) give a time and set the current date; a date-only separator sets the date;
  * partial stamps (`09-08 17:12:14` without a year, bare `17:12:14`) resolve only against a date seen
- * before them in the same thread, or, when the caller gives its clock (`now`, epoch ms), against today in
+ * before them in the same thread (a month-day earlier in the year than it: the next year's, see `nextYear`), or, when the caller gives its clock (`now`, epoch ms), against today in
  * China: a month-day later than today's is last year's, a bare time later than now (+ FUTURE_SLACK_MS) is
  * yesterday's. A run of bare times with no date above them (a thread read when the tab opens) is dated backwards from
  * its last stamp once the run ends (`settle`, or the next dated separator or stamp): the last is the latest time not
@@ -116,7 +168,8 @@ export function datedBackwards(run: readonly { h: number; mi: number; s: number 
  * that names its day relatively (今天 / 昨天 / 前天) dates what follows against the clock;
  * one that cannot be dated (星期三, or no clock) leaves what follows undated until the next date. Relative message
  * stamps (昨天 …) and anything that would run backwards give null. Messages that arrive live (`arrive`) are read
- * against their arrival time, not the date the thread had reached. Reads no clock of its own: pure.
+ * against their arrival time, not the date the thread had reached; one up to OUT_OF_ORDER_MS before the last row is
+ * that day's (delivered late), more is null. Reads no clock of its own: pure.
  */
 export class ThreadClock {
   private date: { y: number; m: number; d: number } | null = null;
@@ -129,12 +182,53 @@ export class ThreadClock {
   private undated = false;
   /** Stamps arrive live (`arrive`): a bare time is read against the clock unless a separator or full stamp dated it. */
   private live = false;
+  /**
+   * The date came from a 昨天 / 前天 separator: a time-only separator after it does not tell its day (today's, or that
+   * day's later?): what follows is undated (`separator`).
+   */
+  private relative = false;
   private last: number | null = null;
   /** The open run of bare times read against the clock with no date above them, in page order (see the class doc). */
-  private run: RunStamp[] = [];
+  private readonly run = new BareRun();
 
   /** `now`: the caller's clock (see `arrive` for a thread continued later). */
   constructor(public now?: number) {}
+
+  /** Where the reading stands (what the next stamp is read with), to read again from there (StampedReader). */
+  save(): ClockState {
+    const { date, guessed, undated, live, last, now, relative } = this;
+    return { date, guessed, undated, live, last, now, relative };
+  }
+
+  /**
+   * Reads again from a saved state. The open run is not part of it (its times were dated when it ended): a bare time
+   * read again in the run's reach joins a scratch run, never dated (see `stampedReader`).
+   */
+  restore(s: ClockState): void {
+    ({
+      date: this.date,
+      guessed: this.guessed,
+      undated: this.undated,
+      live: this.live,
+      last: this.last,
+      relative: this.relative,
+    } = s);
+    this.now = s.now;
+    this.run.clear();
+  }
+
+  /**
+   * A stamp read now is in the tab-open run's reach: with no date above it and the caller's clock, read when the tab
+   * opened (not live): a bare time joins the run, a dated stamp or separator ends it.
+   */
+  get inRun(): boolean {
+    return this.date === null && !this.undated && !this.live && this.now !== undefined;
+  }
+
+  /** How many bare times the open run holds. */
+  get runLength(): number {
+    return this.run.length;
+  }
 
   /**
    * Stamps read from now on arrived live at `now`: a dateless one is read against that time (the latest date at
@@ -146,6 +240,7 @@ export class ThreadClock {
     this.now = now;
     this.date = null;
     this.undated = false;
+    this.relative = false;
     this.live = true;
   }
 
@@ -162,6 +257,7 @@ export class ThreadClock {
       this.date = day;
       this.guessed = false;
       this.undated = false;
+      this.relative = back > 0;
       return t ? this.accept(at, day) : null;
     }
     if (rel || (!DATE.test(s) && RELATIVE.test(s))) {
@@ -171,6 +267,15 @@ export class ThreadClock {
       this.drop();
       this.date = null;
       this.undated = true;
+      this.relative = false;
+      return null;
+    }
+    if (this.relative && /^\d{1,2}:\d{2}(?::\d{2})?$/.test(s)) {
+      // A time-only separator after 昨天 / 前天: its day is not shown (the docs do not say which scheme the pages
+      // use): no time for what follows, never a guessed day, until a date.
+      this.date = null;
+      this.undated = true;
+      this.relative = false;
       return null;
     }
     return this.read(s);
@@ -195,6 +300,7 @@ export class ThreadClock {
       this.date = { y, m, d };
       this.guessed = false;
       this.undated = false;
+      this.relative = false;
       if (full !== null) this.last = full;
       return full;
     }
@@ -209,13 +315,14 @@ export class ThreadClock {
         number,
       ];
       let y: number;
-      if (this.date) y = this.date.y;
+      if (this.date) y = this.date.y + (this.nextYear(m, d, h, mi, sec) ? 1 : 0);
       else if (this.now !== undefined && !this.undated) {
         const today = chinaDay(this.now);
         y = m > today.m || (m === today.m && d > today.d) ? today.y - 1 : today.y;
       } else return null;
       const at = chinaMs(y, m, d, h, mi, sec);
       if (at !== null) this.settle(at + BACKWARDS_SLACK_MS);
+      this.relative = false;
       return this.accept(at, { y, m, d });
     }
     const t = TIME.exec(s);
@@ -237,10 +344,14 @@ export class ThreadClock {
       if (this.now === undefined || this.undated) return null;
       const at = latestAt(h, mi, sec, this.now);
       if (at === null) return null;
-      // Live, each message's time is read against its arrival (one just before midnight, the next just after).
-      if (this.live) return this.accept(at, null, true);
+      // Live, each message's time is read against its arrival (one just before midnight, the next just after); one
+      // shown up to OUT_OF_ORDER_MS before the last row was delivered late (the same day), and moves no bound.
+      if (this.live) {
+        if (this.last !== null && at < this.last && at >= this.last - OUT_OF_ORDER_MS) return at;
+        return this.accept(at, null, true);
+      }
       // Read when the tab opens: dated with the rest of the run, backwards from its last stamp (`settle`).
-      this.run.push({ h, mi, s: sec, onDated });
+      this.run.add(h, mi, sec, onDated);
       return at;
     }
     return null;
@@ -254,15 +365,8 @@ export class ThreadClock {
    * ends the run or messages start arriving live.
    */
   settle(bound?: number): void {
-    const run = this.run;
-    if (!run.length || this.now === undefined) return;
-    this.run = [];
-    const dated = datedBackwards(run, Math.min(this.now + FUTURE_SLACK_MS, bound ?? Infinity));
-    let last: number | null = null;
-    run.forEach((r, i) => {
-      r.onDated?.(dated[i] ?? null);
-      last = dated[i] ?? last;
-    });
+    if (!this.run.length || this.now === undefined) return;
+    const last = this.run.settle(Math.min(this.now + FUTURE_SLACK_MS, bound ?? Infinity));
     if (last !== null) {
       this.last = last;
       this.date = chinaDay(last);
@@ -272,9 +376,20 @@ export class ThreadClock {
 
   /** The open run ends at a divider whose day cannot be told: its times are null (`onDated(null)`), not dated. */
   private drop(): void {
-    const run = this.run;
-    this.run = [];
-    run.forEach((r) => r.onDated?.(null));
+    this.run.drop();
+  }
+
+  /**
+   * A month-day earlier in the year than the date reached is in the next year (12-31, then 01-01) when that is not
+   * after the clock (+ FUTURE_SLACK_MS), or, with no clock, within a month of the date reached; else it is that
+   * year's (a stamp out of order: not trusted, null, never a year ahead).
+   */
+  private nextYear(m: number, d: number, h: number, mi: number, s: number): boolean {
+    const date = this.date!;
+    if (m > date.m || (m === date.m && d >= date.d)) return false;
+    const next = chinaMs(date.y + 1, m, d, h, mi, s);
+    if (next === null) return false;
+    return this.now !== undefined ? next <= this.now + FUTURE_SLACK_MS : next - dayStart(date) <= 31 * DAY_MS;
   }
 
   /** `date`: the date this stamp gives what follows (null: none); `guessed`: read against the clock only. */
@@ -299,6 +414,27 @@ export function stampPrecisionMs(s: string): number | undefined {
   return t && !t[1] ? 60_000 : undefined;
 }
 
+/** A ThreadClock's running state (see ThreadClock.save). */
+export interface ClockState {
+  date: { y: number; m: number; d: number } | null;
+  guessed: boolean;
+  undated: boolean;
+  live: boolean;
+  last: number | null;
+  now: number | undefined;
+  relative: boolean;
+}
+
+const sameClock = (a: ClockState, b: ClockState) =>
+  a.guessed === b.guessed &&
+  a.undated === b.undated &&
+  a.live === b.live &&
+  a.relative === b.relative &&
+  a.last === b.last &&
+  a.now === b.now &&
+  (a.date === b.date ||
+    (!!a.date && !!b.date && a.date.y === b.date.y && a.date.m === b.date.m && a.date.d === b.date.d));
+
 /** Text that is nothing but a date/time stamp (a time separator row, not a message): `17:12`, `昨天`, `星期三 09:10`. */
 export function isStampOnly(s: string): boolean {
   if (!/\d|今天|昨天|前天|星期|周[一二三四五六日天]/.test(s)) return false;
@@ -317,9 +453,13 @@ export class MessageIds {
   private used = new Set<string>();
   private occurrences = new Map<string, number>();
 
+  /** The content key the last id() hashed, or null when it gave the page's own id. */
+  lastKey: string | null = null;
+
   id(pageId: string | null | undefined, author: string, stamp: string, body: string): string {
     if (pageId && !this.used.has(pageId)) {
       this.used.add(pageId);
+      this.lastKey = null;
       return pageId;
     }
     const key = `${author}|${stamp}|${body}`;
@@ -327,7 +467,25 @@ export class MessageIds {
     this.occurrences.set(key, n + 1);
     const id = `h${hash(`${key}|${n}`)}`;
     this.used.add(id);
+    this.lastKey = key;
     return id;
+  }
+
+  /**
+   * The id a message read again in its place gets, as a whole read would give it, or undefined when that could renumber
+   * others: it read `pageId` before and gave `id` (from `key`, or its page id when `key` is null) and now reads
+   * `pageId` and `key` (`author|stamp|body`). The page id must be the same; a content hash whose key changed only
+   * when no other message had the old key or has the new one (their occurrence numbers stay).
+   */
+  again(was: IdSource, pageId: string | null, key: string): { id: string; key: string | null } | undefined {
+    if (pageId !== was.pageId) return undefined;
+    if (was.key === null) return { id: was.id, key: null };
+    const got = rekeyed(this.occurrences, was, key, (k, n) => `h${hash(`${k}|${n}`)}`);
+    if (got && got.id !== was.id) {
+      this.used.delete(was.id);
+      this.used.add(got.id);
+    }
+    return got;
   }
 }
 
@@ -350,7 +508,7 @@ export function stampedMessage(
  */
 export class StampedThread {
   readonly clock: ThreadClock;
-  private readonly ids = new MessageIds();
+  readonly ids = new MessageIds();
   private lastStamp = '';
   /** The last stamp's message slot, until the message is made (`stamp` → `message`). */
   private pending: { message?: ExtractedMessage } | null = null;
@@ -359,8 +517,12 @@ export class StampedThread {
     this.clock = new ThreadClock(now);
   }
 
+  /** What the last stamp or separator read was ('' none), null: none since it was cleared. */
+  lastRead: string | null = null;
+
   /** A time separator (a divider, a stamp-only row): it dates what follows and is no message. */
   separator(s: string): void {
+    this.lastRead = s;
     if (!s) return;
     this.clock.separator(s);
     this.lastStamp = s;
@@ -372,6 +534,7 @@ export class StampedThread {
    */
   stamp(s: string): number | null {
     this.pending = null;
+    this.lastRead = s;
     if (!s) return null;
     const slot: { message?: ExtractedMessage } = {};
     const at = this.clock.read(s, (settled) => {
@@ -403,4 +566,84 @@ export class StampedThread {
     this.pending = null;
     this.clock.arrive(now);
   }
+
+  /** The content key a message read now would hash (see MessageIds). */
+  keyOf(author: Author, body: string): string {
+    return `${author}|${this.lastStamp}|${body}`;
+  }
+
+  save(): StampedState {
+    return { clock: this.clock.save(), lastStamp: this.lastStamp };
+  }
+
+  restore(s: StampedState): void {
+    this.pending = null;
+    this.clock.restore(s.clock);
+    this.lastStamp = s.lastStamp;
+  }
+}
+
+/** What a StampedThread's reading carries from one item to the next. */
+export interface StampedState {
+  clock: ClockState;
+  lastStamp: string;
+}
+
+/** What one item reads as (the adapter's reader, over the thread's stamps): a message's parts, or null (none). */
+export interface ItemParts {
+  pageId: string | null;
+  author: Author;
+  at: number | null;
+  body: string;
+  marker?: Marker;
+}
+
+/**
+ * A stamped thread (JD, Kuaishou) read item by item (ItemThread: its messages changed inside are read again where
+ * they stand). `readOne`: the adapter's reading of one item (stamps and separators through the thread it is given).
+ */
+export function stampedReader(
+  now: number | undefined,
+  readOne: (item: ThreadItem, thread: StampedThread) => ItemParts | null,
+  items: readonly ThreadItem[],
+): ItemThread<StampedState> {
+  const t = new StampedThread(now);
+  const reach = new RunReach<StampedState>();
+  /** Reads an item, and how it touched the tab-open run (RunReach): joined it, read while it was open, its stamp. */
+  const readIn = (item: ThreadItem) => {
+    const open = t.clock.runLength;
+    t.lastRead = null;
+    const p = readOne(item, t);
+    const joined = t.clock.runLength > open;
+    return { p, joined, touched: joined || open > 0, key: `${joined ? 'joined' : 'read'}|${t.lastRead ?? ''}` };
+  };
+  return new ItemThread<StampedState>(
+    {
+      save: () => t.save(),
+      restore: (s) => t.restore(s),
+      same: (a, b) => a.lastStamp === b.lastStamp && sameClock(a.clock, b.clock),
+      arrive: (now) => t.arrive(now),
+      // The bare times read with no date above them: dated backwards from the last (ThreadClock.settle).
+      end: () => t.settle(),
+      read(item) {
+        const { p, touched, key } = readIn(item);
+        // Made by the thread: the run's end sets its settled time in it.
+        const m = p && t.message(p.pageId, p.author, p.at, p.body, p.marker);
+        if (touched) reach.read(item, key, t.save(), m);
+        return m && { message: m, pageId: p!.pageId, id: m.id, key: t.ids.lastKey };
+      },
+      again(item, was, fresh) {
+        const { p, joined, key } = readIn(item);
+        const kept = reach.again(item, key, joined, fresh);
+        if (kept === false) return undefined;
+        if (kept) t.restore(kept.after);
+        if (!p) return null;
+        const id = t.ids.again(was, p.pageId, t.keyOf(p.author, p.body));
+        if (!id) return undefined;
+        const m = stampedMessage(id.id, p.author, p.at, p.body, p.marker);
+        return { message: kept?.message ? keepTime(m, kept.message) : m, pageId: p.pageId, id: id.id, key: id.key };
+      },
+    },
+    items,
+  );
 }
