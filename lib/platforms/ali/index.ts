@@ -211,6 +211,9 @@ function monthDay(s: string, ctx: DayContext): Day | null {
   return { y: mo > today.m || (mo === today.m && d > today.d) ? today.y - 1 : today.y, mo, d };
 }
 
+/** A message stamp with a month-day and a time but no year (`12-01 10:00:00`, `12月01日 10:00`). */
+const isMonthDayStamp = (s: string): boolean => MONTH_DAY_RE.test(s.trim()) && TIME_RE.test(s);
+
 function atOf(day: Day, s: string): number | null {
   const t = TIME_RE.exec(s);
   if (!t) return null;
@@ -274,6 +277,12 @@ function readStamp(s: string, ctx: DayContext): number | null {
   const full = parseChinaStamp(s);
   if (full !== null) return full;
   if (parseDay(s) || RELATIVE_DAY.test(s)) return null;
+  // A month-day and a time with no year (12-01 10:00:00): that day (`monthDay`: the date above's year, else the latest
+  // such date not after today), never today's.
+  if (isMonthDayStamp(s)) {
+    const day = monthDay(s, ctx);
+    return day ? atOf(day, s) : null;
+  }
   if (ctx.day) return atOf(ctx.day, s);
   if (ctx.undated || ctx.now === undefined) return null;
   const t = TIME_RE.exec(s);
@@ -464,7 +473,8 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
     const stampText = text(pick(el, S.messageTime));
     read = stampText;
     const at = readStamp(stampText, ctx);
-    const full = at === null ? null : parseChinaStamp(stampText);
+    // A dated stamp (a full one, or a month-day one) ends the run above: its times are not after it.
+    const full = at === null ? null : isMonthDayStamp(stampText) ? at : parseChinaStamp(stampText);
     if (full !== null) settle(full + BACKWARDS_SLACK_MS);
     const bare = TIME_RE.exec(stampText);
     const inRun = !live && at !== null && full === null && ctx.day === null && bare !== null;
