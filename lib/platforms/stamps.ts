@@ -223,6 +223,11 @@ export class ThreadClock {
    * FUTURE_SLACK_MS is not trusted (null), never dated in the future.
    */
   private relDay = false;
+  /**
+   * The date came from a separator row (a date row, 今天): it pins what follows: a bare time under it that would run
+   * backwards is out of order (null), not the next day's (as after a message's own dated stamp, `read`).
+   */
+  private row = false;
   private last: number | null = null;
   /** The open run of bare times read against the clock with no date above them, in page order (see the class doc). */
   private readonly run = new BareRun();
@@ -232,8 +237,8 @@ export class ThreadClock {
 
   /** Where the reading stands (what the next stamp is read with), to read again from there (StampedReader). */
   save(): ClockState {
-    const { date, guessed, undated, live, last, now, relative, relDay } = this;
-    return { date, guessed, undated, live, last, now, relative, relDay };
+    const { date, guessed, undated, live, last, now, relative, relDay, row } = this;
+    return { date, guessed, undated, live, last, now, relative, relDay, row };
   }
 
   /**
@@ -249,6 +254,7 @@ export class ThreadClock {
       last: this.last,
       relative: this.relative,
       relDay: this.relDay,
+      row: this.row,
     } = s);
     this.now = s.now;
     this.run.clear();
@@ -279,6 +285,7 @@ export class ThreadClock {
     this.undated = false;
     this.relative = false;
     this.relDay = false;
+    this.row = false;
     this.live = true;
   }
 
@@ -302,6 +309,7 @@ export class ThreadClock {
       this.relative = back > 0;
       const got = t ? this.accept(at, day) : null;
       this.relDay = true;
+      this.row = true;
       return got;
     }
     if (rel || (!DATE.test(s) && RELATIVE.test(s))) {
@@ -313,6 +321,7 @@ export class ThreadClock {
       this.undated = true;
       this.relative = false;
       this.relDay = false;
+      this.row = false;
       return null;
     }
     if (this.relative && /^\d{1,2}:\d{2}(?::\d{2})?$/.test(s)) {
@@ -322,9 +331,13 @@ export class ThreadClock {
       this.undated = true;
       this.relative = false;
       this.relDay = false;
+      this.row = false;
       return null;
     }
-    return this.read(s);
+    const got = this.read(s);
+    // A dated separator (a date row) pins what follows (`row`).
+    if (this.date !== null && (DATE.test(s) || MONTH_DAY_TIME.test(s))) this.row = true;
+    return got;
   }
 
   /**
@@ -348,6 +361,7 @@ export class ThreadClock {
       this.undated = false;
       this.relative = false;
       this.relDay = false;
+      this.row = false;
       if (full !== null) this.last = full;
       return full;
     }
@@ -371,6 +385,7 @@ export class ThreadClock {
       if (at !== null) this.settle(at + BACKWARDS_SLACK_MS);
       this.relative = false;
       this.relDay = false;
+      this.row = false;
       return this.accept(at, { y, m, d });
     }
     const t = TIME.exec(s);
@@ -378,8 +393,11 @@ export class ThreadClock {
       const [h, mi, sec] = [Number(t[1]), Number(t[2]), Number(t[3] ?? 0)];
       if (this.date) {
         const at = chinaMs(this.date.y, this.date.m, this.date.d, h, mi, sec);
-        // A guessed date (yesterday's 15:00, read at 10:00) does not pin this morning's 09:00 to yesterday.
-        if (this.guessed && at !== null && this.last !== null && at < this.last - BACKWARDS_SLACK_MS) {
+        // The date reached does not pin a later bare time that would run backwards to it: a guessed date (yesterday's
+        // 15:00, read at 10:00), or a dated stamp of an earlier day (12-05 15:00:00, then 09:00:00 read on 12-06; 12-31
+        // 23:50, then 00:10 read on 01-01), is followed by the next day's, when that is not after the clock (as
+        // `nextYear`); else null (out of order, or no clock).
+        if (!this.row && at !== null && this.last !== null && at < this.last - BACKWARDS_SLACK_MS) {
           const next = at + DAY_MS;
           if (this.now !== undefined && next <= this.now + FUTURE_SLACK_MS)
             return this.accept(next, chinaDay(next), true);
@@ -422,6 +440,7 @@ export class ThreadClock {
       this.date = chinaDay(last);
       this.guessed = true;
       this.relDay = false;
+      this.row = false;
     }
   }
 
@@ -450,7 +469,10 @@ export class ThreadClock {
     this.last = at;
     if (date) {
       // A bare time under the date reached keeps where that date came from.
-      if (date !== this.date) this.relDay = false;
+      if (date !== this.date) {
+        this.relDay = false;
+        this.row = false;
+      }
       this.date = date;
       this.guessed = guessed;
     }
@@ -477,6 +499,7 @@ export interface ClockState {
   now: number | undefined;
   relative: boolean;
   relDay: boolean;
+  row: boolean;
 }
 
 const sameClock = (a: ClockState, b: ClockState) =>
@@ -485,6 +508,7 @@ const sameClock = (a: ClockState, b: ClockState) =>
   a.live === b.live &&
   a.relative === b.relative &&
   a.relDay === b.relDay &&
+  a.row === b.row &&
   a.last === b.last &&
   a.now === b.now &&
   (a.date === b.date ||
