@@ -26,6 +26,7 @@ import {
   pickAllIn,
   pickAllWith,
   shownName,
+  SHOWN_NAME_ATTRS,
   text,
 } from '../dom';
 import { extractPage, type PageList } from '../page';
@@ -763,7 +764,8 @@ export function aliAcceptsFrame(doc: Document, isTop: boolean): boolean {
  * workbench-dom.md § 1688: classes only (own messages `.self`), the input's `contenteditable`; guessed: the account
  * panel's `title`, a selected row's `aria-selected`, the message id attributes the adapter falls back on.
  */
-const ALI_ATTRIBUTES = ['contenteditable', 'title', 'aria-selected', ...ALI_MESSAGE_ID_ATTRS];
+/** The account is read through shownName: its title / alt / aria-label too (a logo whose tooltip loads late). */
+const ALI_ATTRIBUTES = ['contenteditable', 'title', 'aria-selected', ...ALI_MESSAGE_ID_ATTRS, ...SHOWN_NAME_ATTRS];
 
 export const ali1688Adapter: Adapter = {
   platform: 'ali1688',

@@ -21,6 +21,7 @@ import {
   pickAllIn,
   pickAllWith,
   shownName,
+  SHOWN_NAME_ATTRS,
   text,
 } from '../dom';
 import { extractPage, type PageList } from '../page';
@@ -857,6 +858,8 @@ export const douyinAdapter: Adapter = {
     'placeholder',
     'aria-selected',
     'type',
+    // The account is read through shownName: its title / alt / aria-label (a logo whose tooltip loads late).
+    ...SHOWN_NAME_ATTRS,
   ],
   // Left of the unread count in the row's bottom-right corner (room for "99+").
   badgeSlot: { right: 40 },

@@ -26,6 +26,7 @@ import {
   pickAllIn,
   pickAllWith,
   shownName,
+  SHOWN_NAME_ATTRS,
   text,
   textWithout,
 } from '../dom';
@@ -434,7 +435,8 @@ export const kuaishouAdapter: Adapter = {
   // workbench-dom.md § Kuaishou reads classes (and wrapper `id`s) only; guessed (not in the doc): the buyer and
   // message id attributes the adapter falls back on, the Quill input's `contenteditable`, a selected card's
   // `aria-selected`.
-  attributes: ['contenteditable', 'aria-selected', ...ROW_ID_ATTRS, ...MESSAGE_ID_ATTRS],
+  // The account is read through shownName: its title / alt / aria-label (a logo whose tooltip loads late).
+  attributes: ['contenteditable', 'aria-selected', ...ROW_ID_ATTRS, ...MESSAGE_ID_ATTRS, ...SHOWN_NAME_ATTRS],
   selectors: KUAISHOU_SELECTORS,
   matches: (url) =>
     (url.protocol === 'https:' && url.hostname === 'im.kwaixiaodian.com' && url.pathname.startsWith('/workbench')) ||
