@@ -3,7 +3,10 @@
  * A relative divider (今天 / 昨天) read before China midnight keeps its day after it (the page did not re-render it):
  * whole reads after midnight date what is under it as the first read did, as its re-reads do; never in the future.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { ali1688Adapter } from '../../lib/platforms/ali';
 import { jdAdapter } from '../../lib/platforms/jd';
 import { PageReader } from '../../lib/content/page-reader';
 import { ThreadClock } from '../../lib/platforms/stamps';
@@ -11,6 +14,7 @@ import { ThreadClock } from '../../lib/platforms/stamps';
 const china = (s: string) => Date.parse(`${s.replace(' ', 'T')}+08:00`);
 const iso = (t: number | null | undefined) =>
   t == null ? null : new Date(t + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+const pad = (i: number) => String(i).padStart(2, '0');
 const row = (side: string, stamp: string, text: string, id: string) =>
   `<div class="message"><div class="${side}" id="${id}"><span class="message__time_str">${stamp}</span><div class="message__content"><div class="message__text">${text}</div></div></div></div>`;
 const jdPage = (div: string) =>
@@ -74,4 +78,15 @@ it('ThreadClock: a bare time under a relative day later than now + the slack is 
   clock.separator('今天');
   expect(clock.read('23:30:00')).toBeNull();
   expect(iso(clock.read('00:09:00'))).toBe('2026-12-06 00:09:00');
+});
+
+it('1688: bare times under a stale 今天 first read after midnight are never dated in the future', () => {
+  document.body.innerHTML = readFileSync(join(process.cwd(), 'test/fixtures/ali/thread.html'), 'utf8');
+  const list = document.querySelector('.ww_message .rc-scrollbars-view')!;
+  for (const d of list.querySelectorAll('.time-divider')) d.remove();
+  const stamps = [...list.querySelectorAll('.message-item .time')];
+  stamps.forEach((s, i) => (s.textContent = i === 0 ? '00:05:00' : `23:${pad(30 + i)}:00`));
+  list.insertAdjacentHTML('afterbegin', '<div class="time-divider">今天</div>');
+  const ms = ali1688Adapter.extract(document, undefined, china('2026-12-06 00:10:00')).thread!.messages;
+  expect(ms.map((m) => iso(m.at))).toEqual(ms.map((_, i) => (i === 0 ? '2026-12-06 00:05:00' : null)));
 });

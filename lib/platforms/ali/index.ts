@@ -235,6 +235,11 @@ interface DayContext {
    * day's later?): what follows is undated (`readDivider`).
    */
   relative?: boolean;
+  /**
+   * The date came from a relative divider (今天 / 昨天 / 前天): a bare time under it later than now + FUTURE_SLACK_MS is
+   * null, never in the future (a 今天 not yet re-rendered after China midnight).
+   */
+  relDay?: boolean;
 }
 
 /**
@@ -249,22 +254,26 @@ function readDivider(s: string, ctx: DayContext): void {
     ctx.day = day;
     ctx.undated = false;
     ctx.relative = false;
+    ctx.relDay = false;
   } else if (rel && ctx.now !== undefined) {
     const c = chinaDay(ctx.now - (rel[1] === '今天' ? 0 : rel[1] === '昨天' ? 1 : 2) * 86_400_000);
     ctx.day = { y: c.y, mo: c.m, d: c.d };
     ctx.undated = false;
     ctx.relative = rel[1] !== '今天';
+    ctx.relDay = true;
   } else if (ctx.relative && /^\d{1,2}:\d{2}(?::\d{2})?$/.test(s.trim())) {
     // A time-only divider after 昨天 / 前天: its day is not shown (the docs do not say which scheme the page uses):
     // no time for what follows, never a guessed day, until a date.
     ctx.day = null;
     ctx.undated = true;
     ctx.relative = false;
+    ctx.relDay = false;
   } else if (RELATIVE_DAY.test(s) || MONTH_DAY_RE.test(s.trim())) {
     // A month-day with no year to tell (no date above, no clock): what follows is undated too.
     ctx.day = null;
     ctx.undated = true;
     ctx.relative = false;
+    ctx.relDay = false;
   }
 }
 
@@ -284,7 +293,10 @@ function readStamp(s: string, ctx: DayContext): number | null {
     const day = monthDay(s, ctx);
     return day ? atOf(day, s) : null;
   }
-  if (ctx.day) return atOf(ctx.day, s);
+  if (ctx.day) {
+    const at = atOf(ctx.day, s);
+    return ctx.relDay && at !== null && ctx.now !== undefined && at > ctx.now + FUTURE_SLACK_MS ? null : at;
+  }
   if (ctx.undated || ctx.now === undefined) return null;
   const t = TIME_RE.exec(s);
   return t ? latestAt(+t[1]!, +t[2]!, +(t[3] ?? 0), ctx.now) : null;
@@ -376,6 +388,7 @@ interface AliState {
   day: Day | null;
   undated: boolean;
   relative: boolean;
+  relDay: boolean;
   now: number | undefined;
   stamp: string;
   /** Messages arrive live: each bare time is read against its arrival alone (no tab-open run). */
@@ -511,13 +524,14 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
     day: ctx.day,
     undated: ctx.undated,
     relative: !!ctx.relative,
+    relDay: !!ctx.relDay,
     now: ctx.now,
     stamp: lastStampText,
     live,
   });
   /** A restored reading has no open run of its own (the run it was in was dated when it ended; see RunReach). */
   const restore = (s: AliState): void => {
-    Object.assign(ctx, { day: s.day, undated: s.undated, relative: s.relative, now: s.now });
+    Object.assign(ctx, { day: s.day, undated: s.undated, relative: s.relative, relDay: s.relDay, now: s.now });
     lastStampText = s.stamp;
     live = s.live;
     run.clear();
@@ -539,6 +553,7 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
         sameDay(a.day, b.day) &&
         a.undated === b.undated &&
         a.relative === b.relative &&
+        a.relDay === b.relDay &&
         a.now === b.now &&
         a.stamp === b.stamp &&
         a.live === b.live,
@@ -546,7 +561,7 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
       arrive(at) {
         settle();
         live = true;
-        Object.assign(ctx, { day: null, undated: false, relative: false, now: at });
+        Object.assign(ctx, { day: null, undated: false, relative: false, relDay: false, now: at });
       },
       end: () => settle(),
       read(item) {
