@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { ali1688Adapter } from '../../lib/platforms/ali';
+import { parseDividerStamp, parseThreadStamp, type StampContext } from '../../lib/platforms/douyin';
 import { jdAdapter } from '../../lib/platforms/jd';
 import { PageReader } from '../../lib/content/page-reader';
 import { ThreadClock } from '../../lib/platforms/stamps';
@@ -89,4 +90,11 @@ it('1688: bare times under a stale 今天 first read after midnight are never da
   list.insertAdjacentHTML('afterbegin', '<div class="time-divider">今天</div>');
   const ms = ali1688Adapter.extract(document, undefined, china('2026-12-06 00:10:00')).thread!.messages;
   expect(ms.map((m) => iso(m.at))).toEqual(ms.map((_, i) => (i === 0 ? '2026-12-06 00:05:00' : null)));
+});
+
+it('Douyin: bare times under a stale 今天 first read after midnight are never dated in the future', () => {
+  const ctx: StampContext = { last: null, now: china('2026-12-06 00:10:00') };
+  parseDividerStamp('今天', ctx);
+  expect(parseThreadStamp('23:30:00', ctx)).toBeNull();
+  expect(iso(parseThreadStamp('00:05:00', ctx))).toBe('2026-12-06 00:05:00');
 });
