@@ -37,6 +37,12 @@ export function matchesAny(el: Element, sels: readonly string[] | undefined): bo
 }
 
 /**
+ * The attributes `shownName` reads a name from when the element shows no text (a logo's tooltip, an image's alt): an
+ * adapter that reads names through it watches them (Adapter `attributes`: one filled in after render changes the name).
+ */
+export const SHOWN_NAME_ATTRS = ['title', 'alt', 'aria-label'] as const;
+
+/**
  * A name the page shows, from the first fallback (in order, then document order) that gives one: an element's text,
  * else its title, alt or aria-label (a shop shown as a logo with a tooltip). '' when none does.
  */
@@ -49,8 +55,7 @@ export function shownName(root: ParentNode, sels: readonly string[] | undefined)
       continue; // a bad selector in data must not break the page
     }
     for (const el of els) {
-      const name =
-        text(el) || ['title', 'alt', 'aria-label'].map((a) => el.getAttribute(a)?.trim() ?? '').find(Boolean);
+      const name = text(el) || SHOWN_NAME_ATTRS.map((a) => el.getAttribute(a)?.trim() ?? '').find(Boolean);
       if (name) return name.replace(/\s+/g, ' ');
     }
   }

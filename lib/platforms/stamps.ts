@@ -6,7 +6,7 @@
 import { hash, parseChinaStamp } from './dom';
 import type { Author, Marker } from '../model';
 import { ItemThread, RunReach, keepTime, rekeyed, type IdSource, type ThreadItem } from './reread';
-import type { ExtractedMessage } from './types';
+import type { ExtractMemo, ExtractedMessage } from './types';
 
 /** `1小时2分3秒`, `2分钟`, `42秒` → seconds; undefined when the text holds no duration. */
 export function parseDurationSec(s: string): number | undefined {
@@ -40,6 +40,37 @@ function chinaMs(y: number, mo: number, d: number, h: number, mi: number, s: num
 /** The first millisecond of a China calendar day. */
 function dayStart(d: { y: number; m: number; d: number }): number {
   return Date.UTC(d.y, d.m - 1, d.d) - 8 * 3600_000;
+}
+
+/** A China calendar day. */
+export interface Day {
+  y: number;
+  m: number;
+  d: number;
+}
+
+/** The day a relative divider (今天 / 昨天 / 前天) resolved to when first read, for its text and thread (`dayPin`). */
+class PinnedDay {
+  constructor(
+    readonly key: string,
+    readonly day: Day,
+  ) {}
+}
+
+/**
+ * A relative divider keeps the day it resolved to when first read: kept per element in the caller's memo across whole
+ * reads (a tab opened at 23:50 under 今天 still reads that 今天 as the day before after China midnight, as its re-reads
+ * do: the page did not re-render it). `key`: the divider's text and the thread's buyer (a divider element reused for
+ * another thread, or its text changed, resolves afresh). Undefined without a memo (the day is resolved by the clock).
+ */
+export function dayPin(memo: ExtractMemo | undefined, el: Element, key: string): ((day: Day) => Day) | undefined {
+  if (!memo) return undefined;
+  return (day) => {
+    const kept = memo.get(el);
+    if (kept instanceof PinnedDay && kept.key === key) return kept.day;
+    memo.set(el, new PinnedDay(key, day));
+    return day;
+  };
 }
 
 /** The China calendar day of `ms`. */
@@ -187,6 +218,16 @@ export class ThreadClock {
    * day's later?): what follows is undated (`separator`).
    */
   private relative = false;
+  /**
+   * The date came from a relative separator (今天 / 昨天 / 前天): a bare time under it later than now +
+   * FUTURE_SLACK_MS is not trusted (null), never dated in the future.
+   */
+  private relDay = false;
+  /**
+   * The date came from a separator row (a date row, 今天): it pins what follows: a bare time under it that would run
+   * backwards is out of order (null), not the next day's (as after a message's own dated stamp, `read`).
+   */
+  private row = false;
   private last: number | null = null;
   /** The open run of bare times read against the clock with no date above them, in page order (see the class doc). */
   private readonly run = new BareRun();
@@ -196,8 +237,8 @@ export class ThreadClock {
 
   /** Where the reading stands (what the next stamp is read with), to read again from there (StampedReader). */
   save(): ClockState {
-    const { date, guessed, undated, live, last, now, relative } = this;
-    return { date, guessed, undated, live, last, now, relative };
+    const { date, guessed, undated, live, last, now, relative, relDay, row } = this;
+    return { date, guessed, undated, live, last, now, relative, relDay, row };
   }
 
   /**
@@ -212,6 +253,8 @@ export class ThreadClock {
       live: this.live,
       last: this.last,
       relative: this.relative,
+      relDay: this.relDay,
+      row: this.row,
     } = s);
     this.now = s.now;
     this.run.clear();
@@ -241,16 +284,22 @@ export class ThreadClock {
     this.date = null;
     this.undated = false;
     this.relative = false;
+    this.relDay = false;
+    this.row = false;
     this.live = true;
   }
 
-  /** A separator's text (a divider, a stamp-only row): it dates what follows; its time, or null. */
-  separator(raw: string): number | null {
+  /**
+   * A separator's text (a divider, a stamp-only row): it dates what follows; its time, or null. `pin`: a relative
+   * divider's day as first read (`dayPin`), given the day the clock resolves it to now.
+   */
+  separator(raw: string, pin?: (day: Day) => Day): number | null {
     const s = raw.replace(/\s+/g, ' ').trim();
     const rel = RELATIVE_DAY.exec(s);
     if (rel && this.now !== undefined) {
       const back = rel[1] === '今天' ? 0 : rel[1] === '昨天' ? 1 : 2;
-      const day = chinaDay(this.now - back * DAY_MS);
+      const resolved = chinaDay(this.now - back * DAY_MS);
+      const day = pin ? pin(resolved) : resolved;
       const t = TIME.exec(s);
       const at = t ? chinaMs(day.y, day.m, day.d, Number(t[1]), Number(t[2]), Number(t[3] ?? 0)) : null;
       this.settle(at === null ? dayStart(day) : at + BACKWARDS_SLACK_MS);
@@ -258,7 +307,10 @@ export class ThreadClock {
       this.guessed = false;
       this.undated = false;
       this.relative = back > 0;
-      return t ? this.accept(at, day) : null;
+      const got = t ? this.accept(at, day) : null;
+      this.relDay = true;
+      this.row = true;
+      return got;
     }
     if (rel || (!DATE.test(s) && RELATIVE.test(s))) {
       // 星期三 / 昨天 without a clock: the day is not known; what follows is not dated by an older date. The run above
@@ -268,6 +320,8 @@ export class ThreadClock {
       this.date = null;
       this.undated = true;
       this.relative = false;
+      this.relDay = false;
+      this.row = false;
       return null;
     }
     if (this.relative && /^\d{1,2}:\d{2}(?::\d{2})?$/.test(s)) {
@@ -276,9 +330,14 @@ export class ThreadClock {
       this.date = null;
       this.undated = true;
       this.relative = false;
+      this.relDay = false;
+      this.row = false;
       return null;
     }
-    return this.read(s);
+    const got = this.read(s);
+    // A dated separator (a date row) pins what follows (`row`).
+    if (this.date !== null && (DATE.test(s) || MONTH_DAY_TIME.test(s))) this.row = true;
+    return got;
   }
 
   /**
@@ -301,6 +360,8 @@ export class ThreadClock {
       this.guessed = false;
       this.undated = false;
       this.relative = false;
+      this.relDay = false;
+      this.row = false;
       if (full !== null) this.last = full;
       return full;
     }
@@ -323,6 +384,8 @@ export class ThreadClock {
       const at = chinaMs(y, m, d, h, mi, sec);
       if (at !== null) this.settle(at + BACKWARDS_SLACK_MS);
       this.relative = false;
+      this.relDay = false;
+      this.row = false;
       return this.accept(at, { y, m, d });
     }
     const t = TIME.exec(s);
@@ -330,15 +393,20 @@ export class ThreadClock {
       const [h, mi, sec] = [Number(t[1]), Number(t[2]), Number(t[3] ?? 0)];
       if (this.date) {
         const at = chinaMs(this.date.y, this.date.m, this.date.d, h, mi, sec);
-        // A guessed date (yesterday's 15:00, read at 10:00) does not pin this morning's 09:00 to yesterday.
-        if (this.guessed && at !== null && this.last !== null && at < this.last - BACKWARDS_SLACK_MS) {
+        // The date reached does not pin a later bare time that would run backwards to it: a guessed date (yesterday's
+        // 15:00, read at 10:00), or a dated stamp of an earlier day (12-05 15:00:00, then 09:00:00 read on 12-06; 12-31
+        // 23:50, then 00:10 read on 01-01), is followed by the next day's, when that is not after the clock (as
+        // `nextYear`); else null (out of order, or no clock).
+        if (!this.row && at !== null && this.last !== null && at < this.last - BACKWARDS_SLACK_MS) {
           const next = at + DAY_MS;
           if (this.now !== undefined && next <= this.now + FUTURE_SLACK_MS)
             return this.accept(next, chinaDay(next), true);
         }
         // Never after the clock under a guessed date (a read continued after the run was settled, with no arrival
         // time): the stamps already read cannot be moved back: not trusted.
-        if (this.guessed && at !== null && this.now !== undefined && at > this.now + FUTURE_SLACK_MS) return null;
+        // Nor under a relative separator's day (今天 read after China midnight is not yet re-rendered as 昨天).
+        if ((this.guessed || this.relDay) && at !== null && this.now !== undefined && at > this.now + FUTURE_SLACK_MS)
+          return null;
         return this.accept(at, this.date, this.guessed);
       }
       if (this.now === undefined || this.undated) return null;
@@ -371,6 +439,8 @@ export class ThreadClock {
       this.last = last;
       this.date = chinaDay(last);
       this.guessed = true;
+      this.relDay = false;
+      this.row = false;
     }
   }
 
@@ -398,6 +468,11 @@ export class ThreadClock {
     if (this.last !== null && at < this.last - BACKWARDS_SLACK_MS) return null;
     this.last = at;
     if (date) {
+      // A bare time under the date reached keeps where that date came from.
+      if (date !== this.date) {
+        this.relDay = false;
+        this.row = false;
+      }
       this.date = date;
       this.guessed = guessed;
     }
@@ -423,6 +498,8 @@ export interface ClockState {
   last: number | null;
   now: number | undefined;
   relative: boolean;
+  relDay: boolean;
+  row: boolean;
 }
 
 const sameClock = (a: ClockState, b: ClockState) =>
@@ -430,6 +507,8 @@ const sameClock = (a: ClockState, b: ClockState) =>
   a.undated === b.undated &&
   a.live === b.live &&
   a.relative === b.relative &&
+  a.relDay === b.relDay &&
+  a.row === b.row &&
   a.last === b.last &&
   a.now === b.now &&
   (a.date === b.date ||
@@ -520,11 +599,14 @@ export class StampedThread {
   /** What the last stamp or separator read was ('' none), null: none since it was cleared. */
   lastRead: string | null = null;
 
-  /** A time separator (a divider, a stamp-only row): it dates what follows and is no message. */
-  separator(s: string): void {
+  /**
+   * A time separator (a divider, a stamp-only row): it dates what follows and is no message. `pin`: a relative
+   * divider's day as first read (`dayPin`).
+   */
+  separator(s: string, pin?: (day: Day) => Day): void {
     this.lastRead = s;
     if (!s) return;
-    this.clock.separator(s);
+    this.clock.separator(s, pin);
     this.lastStamp = s;
   }
 

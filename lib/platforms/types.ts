@@ -59,7 +59,8 @@ export interface Adapter {
    * reuse what it read from an element at an earlier call; the caller deletes every element a mutation touched
    * (and its ancestors) before calling again. The watcher sees child, text, `class`, `id` and the adapter's own
    * `attributes` changes only: memoize only results that depend on nothing else under the element (the PDD adapter
-   * does, for rows and messages). With or without a memo, the result must be the same. `now` (epoch ms, optional): the caller's clock,
+   * does, for rows and messages). With or without a memo, the result must be the same, but for one thing: a relative
+   * divider (今天 / 昨天) keeps the day it was first read as (`dayPin`, JD and Kuaishou), the day the clock gave it then. `now` (epoch ms, optional): the caller's clock,
    * which stamps that print no year or no date (`12-4 02:55:24`, `02:55`) resolve against (today in China).
    */
   extract(root: ParentNode, memo?: ExtractMemo, now?: number): Extraction;

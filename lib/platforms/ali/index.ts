@@ -26,6 +26,7 @@ import {
   pickAllIn,
   pickAllWith,
   shownName,
+  SHOWN_NAME_ATTRS,
   text,
 } from '../dom';
 import { extractPage, type PageList } from '../page';
@@ -211,6 +212,9 @@ function monthDay(s: string, ctx: DayContext): Day | null {
   return { y: mo > today.m || (mo === today.m && d > today.d) ? today.y - 1 : today.y, mo, d };
 }
 
+/** A message stamp with a month-day and a time but no year (`12-01 10:00:00`, `12月01日 10:00`). */
+const isMonthDayStamp = (s: string): boolean => MONTH_DAY_RE.test(s.trim()) && TIME_RE.test(s);
+
 function atOf(day: Day, s: string): number | null {
   const t = TIME_RE.exec(s);
   if (!t) return null;
@@ -231,6 +235,11 @@ interface DayContext {
    * day's later?): what follows is undated (`readDivider`).
    */
   relative?: boolean;
+  /**
+   * The date came from a relative divider (今天 / 昨天 / 前天): a bare time under it later than now + FUTURE_SLACK_MS is
+   * null, never in the future (a 今天 not yet re-rendered after China midnight).
+   */
+  relDay?: boolean;
 }
 
 /**
@@ -245,22 +254,26 @@ function readDivider(s: string, ctx: DayContext): void {
     ctx.day = day;
     ctx.undated = false;
     ctx.relative = false;
+    ctx.relDay = false;
   } else if (rel && ctx.now !== undefined) {
     const c = chinaDay(ctx.now - (rel[1] === '今天' ? 0 : rel[1] === '昨天' ? 1 : 2) * 86_400_000);
     ctx.day = { y: c.y, mo: c.m, d: c.d };
     ctx.undated = false;
     ctx.relative = rel[1] !== '今天';
+    ctx.relDay = true;
   } else if (ctx.relative && /^\d{1,2}:\d{2}(?::\d{2})?$/.test(s.trim())) {
     // A time-only divider after 昨天 / 前天: its day is not shown (the docs do not say which scheme the page uses):
     // no time for what follows, never a guessed day, until a date.
     ctx.day = null;
     ctx.undated = true;
     ctx.relative = false;
+    ctx.relDay = false;
   } else if (RELATIVE_DAY.test(s) || MONTH_DAY_RE.test(s.trim())) {
     // A month-day with no year to tell (no date above, no clock): what follows is undated too.
     ctx.day = null;
     ctx.undated = true;
     ctx.relative = false;
+    ctx.relDay = false;
   }
 }
 
@@ -274,7 +287,16 @@ function readStamp(s: string, ctx: DayContext): number | null {
   const full = parseChinaStamp(s);
   if (full !== null) return full;
   if (parseDay(s) || RELATIVE_DAY.test(s)) return null;
-  if (ctx.day) return atOf(ctx.day, s);
+  // A month-day and a time with no year (12-01 10:00:00): that day (`monthDay`: the date above's year, else the latest
+  // such date not after today), never today's.
+  if (isMonthDayStamp(s)) {
+    const day = monthDay(s, ctx);
+    return day ? atOf(day, s) : null;
+  }
+  if (ctx.day) {
+    const at = atOf(ctx.day, s);
+    return ctx.relDay && at !== null && ctx.now !== undefined && at > ctx.now + FUTURE_SLACK_MS ? null : at;
+  }
   if (ctx.undated || ctx.now === undefined) return null;
   const t = TIME_RE.exec(s);
   return t ? latestAt(+t[1]!, +t[2]!, +(t[3] ?? 0), ctx.now) : null;
@@ -366,6 +388,7 @@ interface AliState {
   day: Day | null;
   undated: boolean;
   relative: boolean;
+  relDay: boolean;
   now: number | undefined;
   stamp: string;
   /** Messages arrive live: each bare time is read against its arrival alone (no tab-open run). */
@@ -464,7 +487,8 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
     const stampText = text(pick(el, S.messageTime));
     read = stampText;
     const at = readStamp(stampText, ctx);
-    const full = at === null ? null : parseChinaStamp(stampText);
+    // A dated stamp (a full one, or a month-day one) ends the run above: its times are not after it.
+    const full = at === null ? null : isMonthDayStamp(stampText) ? at : parseChinaStamp(stampText);
     if (full !== null) settle(full + BACKWARDS_SLACK_MS);
     const bare = TIME_RE.exec(stampText);
     const inRun = !live && at !== null && full === null && ctx.day === null && bare !== null;
@@ -500,13 +524,14 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
     day: ctx.day,
     undated: ctx.undated,
     relative: !!ctx.relative,
+    relDay: !!ctx.relDay,
     now: ctx.now,
     stamp: lastStampText,
     live,
   });
   /** A restored reading has no open run of its own (the run it was in was dated when it ended; see RunReach). */
   const restore = (s: AliState): void => {
-    Object.assign(ctx, { day: s.day, undated: s.undated, relative: s.relative, now: s.now });
+    Object.assign(ctx, { day: s.day, undated: s.undated, relative: s.relative, relDay: s.relDay, now: s.now });
     lastStampText = s.stamp;
     live = s.live;
     run.clear();
@@ -528,6 +553,7 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
         sameDay(a.day, b.day) &&
         a.undated === b.undated &&
         a.relative === b.relative &&
+        a.relDay === b.relDay &&
         a.now === b.now &&
         a.stamp === b.stamp &&
         a.live === b.live,
@@ -535,7 +561,7 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
       arrive(at) {
         settle();
         live = true;
-        Object.assign(ctx, { day: null, undated: false, relative: false, now: at });
+        Object.assign(ctx, { day: null, undated: false, relative: false, relDay: false, now: at });
       },
       end: () => settle(),
       read(item) {
@@ -753,7 +779,8 @@ export function aliAcceptsFrame(doc: Document, isTop: boolean): boolean {
  * workbench-dom.md § 1688: classes only (own messages `.self`), the input's `contenteditable`; guessed: the account
  * panel's `title`, a selected row's `aria-selected`, the message id attributes the adapter falls back on.
  */
-const ALI_ATTRIBUTES = ['contenteditable', 'title', 'aria-selected', ...ALI_MESSAGE_ID_ATTRS];
+/** The account is read through shownName: its title / alt / aria-label too (a logo whose tooltip loads late). */
+const ALI_ATTRIBUTES = ['contenteditable', 'title', 'aria-selected', ...ALI_MESSAGE_ID_ATTRS, ...SHOWN_NAME_ATTRS];
 
 export const ali1688Adapter: Adapter = {
   platform: 'ali1688',

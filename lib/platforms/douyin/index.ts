@@ -21,6 +21,7 @@ import {
   pickAllIn,
   pickAllWith,
   shownName,
+  SHOWN_NAME_ATTRS,
   text,
 } from '../dom';
 import { extractPage, type PageList } from '../page';
@@ -193,7 +194,7 @@ function chinaTime(y: number, mo: number, d: number, h: number, mi: number, s: n
 }
 
 /** Time stamps seen so far in the thread: the date they give to later stamps that print no date. */
-interface StampContext {
+export interface StampContext {
   /** The last full time (its date is the date of later bare times). */
   last: number | null;
   /** Set for messages that arrive live: their dateless stamps are read against this time (see parseThreadStamp). */
@@ -300,6 +301,9 @@ export function parseThreadStamp(s: string, ctx: StampContext): number | null {
       }
     }
   }
+  // Under a day read off the clock (今天 / 昨天 / 前天, a month-day divider), never after the clock (+ FUTURE_SLACK_MS): a
+  // 今天 not re-rendered after China midnight does not date 23:30 as today's, ≈23 h ahead.
+  if (t !== null && ctx.clockLast && ctx.now !== undefined && t > ctx.now + FUTURE_SLACK_MS) return null;
   if (t !== null) ctx.last = t;
   return t;
 }
@@ -857,6 +861,8 @@ export const douyinAdapter: Adapter = {
     'placeholder',
     'aria-selected',
     'type',
+    // The account is read through shownName: its title / alt / aria-label (a logo whose tooltip loads late).
+    ...SHOWN_NAME_ATTRS,
   ],
   // Left of the unread count in the row's bottom-right corner (room for "99+").
   badgeSlot: { right: 40 },

@@ -21,8 +21,16 @@ import {
 } from '../dom';
 import { extractPage } from '../page';
 import type { ThreadItem } from '../reread';
-import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, Replaced, SelectorMap } from '../types';
-import { stampedReader, isStampOnly, parseDurationSec, type ItemParts, type StampedThread } from '../stamps';
+import type {
+  Adapter,
+  ExtractMemo,
+  ExtractedConversation,
+  ExtractedMessage,
+  Extraction,
+  Replaced,
+  SelectorMap,
+} from '../types';
+import { dayPin, stampedReader, isStampOnly, parseDurationSec, type ItemParts, type StampedThread } from '../stamps';
 
 export const JD_SELECTORS = {
   loginForm: ['#loginname', '#formlogin', '.login-form', 'iframe[src*="passport.jd.com"]'],
@@ -161,13 +169,21 @@ function pageId(row: Element): string | null {
  * A thread read in page order, continued by append (stamps and content-hash ids carry over), whose messages changed
  * inside are read again where they stand (StampedReader).
  */
-function threadReader(list: Element, account: string | null, now: number | undefined) {
+function threadReader(
+  list: Element,
+  account: string | null,
+  now: number | undefined,
+  pinned?: { memo: ExtractMemo | undefined; buyer: string | null },
+) {
+  /** A relative divider keeps the day it was first read as, per element and buyer (dayPin). */
+  const pin = (el: Element, s: string) => dayPin(pinned?.memo, el, `${pinned?.buyer ?? ''}|${s}`);
   const { els, sel: msgSel } = pickAllWith(list, S.message);
   const { els: divs, sel: divSel } = pickAllWith(list, S.timeDivider);
 
   function readOne({ el, sep }: ThreadItem, thread: StampedThread): ItemParts | null {
     if (sep) {
-      thread.separator(text(el));
+      const s = text(el);
+      thread.separator(s, pin(el, s));
       return null;
     }
     const body = messageBody(el);
@@ -175,7 +191,7 @@ function threadReader(list: Element, account: string | null, now: number | undef
     const stampText = text(pick(el, S.messageTime));
     if (author === 'system' && isStampOnly(stampText ? `${body} ${stampText}` : body)) {
       // A time separator row: context for the messages after it, not a message.
-      thread.separator(stampText || body);
+      thread.separator(stampText || body, pin(el, stampText || body));
       return null;
     }
     const at = thread.stamp(stampText);
@@ -261,7 +277,7 @@ function venderAccount(rows: readonly Element[]): string | null {
   return null;
 }
 
-export function extractJd(root: ParentNode, _memo?: unknown, now?: number): Extraction {
+export function extractJd(root: ParentNode, memo?: ExtractMemo, now?: number): Extraction {
   return extractPage({
     account: () => text(pick(root, S.account)) || null,
     loggedOut: () => !!pick(root, S.loginForm),
@@ -288,15 +304,16 @@ export function extractJd(root: ParentNode, _memo?: unknown, now?: number): Extr
       const headerName = text(header);
       const titled = header?.getAttribute('title')?.trim();
       const nick = headerName || active?.nick;
+      const buyer = active?.buyer ?? (titled || headerName || null);
       return {
         container: msgList,
         // A conversation is open when a row is selected or the chat header names someone.
         open: conversations.some((c) => c.active) || !!(headerName || titled),
-        buyer: active?.buyer ?? (titled || headerName || null),
+        buyer,
         ...(nick && { nick }),
         chrome: JD_PART_CHROME.thread,
         items: () => (msgList ? pickAll(msgList, S.message).length : 0),
-        read: () => threadReader(msgList!, account, now),
+        read: () => threadReader(msgList!, account, now, { memo, buyer }),
       };
     },
   });

@@ -26,6 +26,7 @@ import {
   pickAllIn,
   pickAllWith,
   shownName,
+  SHOWN_NAME_ATTRS,
   text,
   textWithout,
 } from '../dom';
@@ -33,13 +34,22 @@ import { extractPage } from '../page';
 import type { ThreadItem } from '../reread';
 import {
   STAMP_TAIL,
+  dayPin,
   stampedReader,
   isStampOnly,
   parseDurationSec,
   type ItemParts,
   type StampedThread,
 } from '../stamps';
-import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, Replaced, SelectorMap } from '../types';
+import type {
+  Adapter,
+  ExtractMemo,
+  ExtractedConversation,
+  ExtractedMessage,
+  Extraction,
+  Replaced,
+  SelectorMap,
+} from '../types';
 
 export const KUAISHOU_SELECTORS = {
   loginForm: ['.goLogin', '[class*="loginWrapper"]', '.password-form-wrapper'],
@@ -209,10 +219,14 @@ function threadReader(
   buyerNick: string | undefined,
   now: number | undefined,
   account: string | null,
+  pinned?: { memo: ExtractMemo | undefined; buyer: string | null },
 ) {
+  /** A relative divider keeps the day it was first read as, per element and buyer (dayPin). */
+  const pin = (el: Element, s: string) => dayPin(pinned?.memo, el, `${pinned?.buyer ?? ''}|${s}`);
   function readOne({ el, sep }: ThreadItem, thread: StampedThread): ItemParts | null {
     if (sep) {
-      thread.separator(text(el));
+      const s = text(el);
+      thread.separator(s, pin(el, s));
       return null;
     }
     const before = text(pick(el, S.beforeBody));
@@ -222,7 +236,7 @@ function threadReader(
     if (!body) return null;
     const { author, marker } = classify(el, list, body, sender, buyerNick, account);
     if (author === 'system' && !stamp && isStampOnly(body)) {
-      thread.separator(body);
+      thread.separator(body, pin(el, body));
       return null;
     }
     const at = thread.stamp(stamp);
@@ -347,7 +361,7 @@ export function messageContainer(rows: readonly Element[], avoid: readonly (Elem
   return box && clean(box) ? box : null;
 }
 
-export function extractKuaishou(root: ParentNode, _memo?: unknown, now?: number): Extraction {
+export function extractKuaishou(root: ParentNode, memo?: ExtractMemo, now?: number): Extraction {
   const header = pick(root, S.threadHeaderName);
   const headerNick = normalizeNick(text(header)) || undefined;
   const listEl = pick(root, S.conversationList);
@@ -394,6 +408,7 @@ export function extractKuaishou(root: ParentNode, _memo?: unknown, now?: number)
     thread({ conversations, account }) {
       const active = conversations.find((c) => c.active);
       const nick = headerNick ?? active?.nick;
+      const buyer = active?.buyer ?? headerNick ?? null;
       // Only a real list container (not the whole page) takes appended messages, and only it is judged: messages
       // read with no container told count for nothing (an open thread is missing then, never watching).
       const box = msgList && msgList !== root ? (msgList as Element) : null;
@@ -403,11 +418,11 @@ export function extractKuaishou(root: ParentNode, _memo?: unknown, now?: number)
         uncounted: !box,
         // A conversation is open when a card is selected or the chat header names someone.
         open: conversations.some((c) => c.active) || !!headerNick,
-        buyer: active?.buyer ?? headerNick ?? null,
+        buyer,
         ...(nick && { nick }),
         chrome: KUAISHOU_PART_CHROME.thread,
         items: () => (box ? pickAll(box, S.message).length : 0),
-        read: () => threadReader(msgList!, nick, now, account),
+        read: () => threadReader(msgList!, nick, now, account, { memo, buyer }),
         // A thread whose part is missing is not reported at all (the watcher reads such a page whole, never live).
         dropWhenMissing: true,
       };
@@ -420,7 +435,8 @@ export const kuaishouAdapter: Adapter = {
   // workbench-dom.md § Kuaishou reads classes (and wrapper `id`s) only; guessed (not in the doc): the buyer and
   // message id attributes the adapter falls back on, the Quill input's `contenteditable`, a selected card's
   // `aria-selected`.
-  attributes: ['contenteditable', 'aria-selected', ...ROW_ID_ATTRS, ...MESSAGE_ID_ATTRS],
+  // The account is read through shownName: its title / alt / aria-label (a logo whose tooltip loads late).
+  attributes: ['contenteditable', 'aria-selected', ...ROW_ID_ATTRS, ...MESSAGE_ID_ATTRS, ...SHOWN_NAME_ATTRS],
   selectors: KUAISHOU_SELECTORS,
   matches: (url) =>
     (url.protocol === 'https:' && url.hostname === 'im.kwaixiaodian.com' && url.pathname.startsWith('/workbench')) ||
