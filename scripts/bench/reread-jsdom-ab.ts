@@ -7,18 +7,13 @@
  *
  *   npx jiti scripts/bench/reread-jsdom-ab.ts [--thread=2000] [--windows=5] [--changes=20]
  */
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { createRequire } from 'node:module';
 import { PageReader } from '../../lib/content/page-reader';
 import { jdAdapter } from '../../lib/platforms/jd';
 import { kuaishouAdapter } from '../../lib/platforms/kuaishou';
 import { ali1688Adapter } from '../../lib/platforms/ali';
 import { liveOf, withLive, type Adapter } from '../../lib/platforms/types';
-
-/** jsdom (the unit tests' environment; it ships no types of its own here). */
-type Dom = { window: Window & typeof globalThis };
-const { JSDOM } = createRequire(import.meta.url)('jsdom') as { JSDOM: new (html: string) => Dom };
+import { grownThread, type Dom } from './jsdom-thread';
 
 const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
 const THREAD = Number(arg('thread', '2000'));
@@ -73,19 +68,8 @@ const PLATFORMS = [
 
 type P = (typeof PLATFORMS)[number];
 
-/** The fixture with its thread grown to THREAD items (copies of its stamped messages, ids made unique). */
 function page(p: P): Dom {
-  const dom = new JSDOM(readFileSync(p.file, 'utf8'));
-  const list = dom.window.document.querySelector(p.list)!;
-  const items = [...list.querySelectorAll(`:scope > ${p.item}`)];
-  for (let i = 0; list.children.length < THREAD; i++) {
-    const copy = items[i % items.length]!.cloneNode(true) as Element;
-    for (const e of [copy, ...copy.querySelectorAll('[id], [data-id]')]) if (e.id) e.id = `${e.id}x${i}`;
-    const t = copy.querySelector(p.text);
-    if (t) t.textContent = `${t.textContent} #${i}`;
-    list.append(copy);
-  }
-  return dom;
+  return grownThread(p, THREAD);
 }
 
 function run(p: P, adapter: Adapter, kind: 'isread' | 'edit', seed: number): number {

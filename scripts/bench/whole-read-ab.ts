@@ -7,7 +7,6 @@
  *
  *   npx jiti scripts/bench/whole-read-ab.ts --before=.bench-before [--thread=2000] [--windows=7] [--reads=5]
  */
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { createRequire } from 'node:module';
@@ -16,10 +15,9 @@ import { jdAdapter } from '../../lib/platforms/jd';
 import { kuaishouAdapter } from '../../lib/platforms/kuaishou';
 import { ali1688Adapter } from '../../lib/platforms/ali';
 import type { Adapter } from '../../lib/platforms/types';
+import { grownThread, type Dom } from './jsdom-thread';
 
-type Dom = { window: Window & typeof globalThis };
 const require = createRequire(import.meta.url);
-const { JSDOM } = require('jsdom') as { JSDOM: new (html: string) => Dom };
 
 const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
 const THREAD = Number(arg('thread', '2000'));
@@ -71,24 +69,8 @@ const PLATFORMS = [
 ] as const;
 type P = (typeof PLATFORMS)[number];
 
-/**
- * The fixture with its thread grown to THREAD items (copies of its items, ids made unique; its dividers copied with
- * them, or one every 10 items where it has none).
- */
 function page(p: P): Dom {
-  const dom = new JSDOM(readFileSync(p.file, 'utf8'));
-  const list = dom.window.document.querySelector(p.list)!;
-  const items = [...list.querySelectorAll(`:scope > ${p.item}`)];
-  for (let i = 0; list.children.length < THREAD; i++) {
-    const copy = items[i % items.length]!.cloneNode(true) as Element;
-    for (const e of [copy, ...copy.querySelectorAll('[id], [data-id]')]) if (e.id) e.id = `${e.id}x${i}`;
-    const t = copy.querySelector(p.text);
-    if (t) t.textContent = `${t.textContent} #${i}`;
-    list.append(copy);
-    // A date divider every 10 items where the fixture has none (its own are copied with its items).
-    if (p.divider && i % 10 === 9) list.insertAdjacentHTML('beforeend', p.divider);
-  }
-  return dom;
+  return grownThread(p, THREAD);
 }
 
 /** ms per whole read, and what it read (the same for A and B, checked). */
