@@ -38,6 +38,16 @@ export default defineConfig({
     optional_host_permissions: [...SYNC_OPTIONAL_HOSTS],
     action: { default_title: '__MSG_extName__' },
     commands: COMMANDS,
+    // The quick-phrase palette's list (entrypoints/palette.ts), imported by the workbench content scripts on its first
+    // open (lib/content/main.ts): readable by the workbench pages only, at a URL that changes per session (a page
+    // cannot probe for it to learn that the extension is installed).
+    web_accessible_resources: [
+      {
+        resources: ['palette.js'],
+        matches: mode === 'demo' ? [...WORKBENCH_MATCHES, ...DEMO_MATCHES] : [...WORKBENCH_MATCHES],
+        use_dynamic_url: true,
+      },
+    ],
   }),
   hooks: {
     // One content script per registered platform folder (lib/platforms/<folder>/content.ts, built as

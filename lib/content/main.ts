@@ -11,7 +11,7 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import type { SiteDef } from '@/lib/platforms/define';
 import type { Adapter } from '@/lib/platforms/types';
 import { WorkerLink } from '@/lib/content/link';
-import { Palette } from '@/lib/content/palette';
+import { Palette, type PaletteViewFactory } from '@/lib/content/palette';
 import { ctxTimers } from '@/lib/content/timers';
 import { Watcher } from '@/lib/content/watcher';
 import { LINK_PORT } from '@/lib/messages';
@@ -19,6 +19,23 @@ import { lastBuyerQuestion } from '@/lib/phrases/suggest';
 
 /** Which adapters each built content-script definition carries (read by the convention test). */
 export const SCRIPT_ADAPTERS = new WeakMap<object, readonly Adapter[]>();
+
+/**
+ * The palette's list and prompts (`/palette.js`, entrypoints/palette.ts), imported into this content script's world
+ * on the palette's first open: the file sets `__rsPaletteView` when it runs. A web-accessible resource for the
+ * workbench pages only, at a URL that changes per session (`use_dynamic_url`, wxt.config.ts). A retry asks for the
+ * file again under a new URL (the module map may keep a failed import of one URL).
+ */
+let viewTries = 0;
+async function loadPaletteView(): Promise<PaletteViewFactory> {
+  if (!globalThis.__rsPaletteView) {
+    const url = browser.runtime.getURL('/palette.js');
+    await import(/* @vite-ignore */ viewTries++ ? `${url}?retry=${viewTries}` : url);
+  }
+  const factory = globalThis.__rsPaletteView;
+  if (!factory) throw new Error('palette.js did not register its view');
+  return factory;
+}
 
 export function workbenchScript(site: SiteDef, adapters: readonly Adapter[]) {
   const adapterFor = (url: URL) => adapters.find((a) => a.matches(url));
@@ -79,6 +96,7 @@ export function workbenchScript(site: SiteDef, adapters: readonly Adapter[]) {
           },
           now: () => Date.now(),
           timers,
+          loadView: loadPaletteView,
         });
         palette.start();
       };

@@ -14,6 +14,14 @@
  * input asks the background whether they are still current (`rev`: the 5 000 rows come again only when they
  * changed); a library edit drops them at once (`invalidate`, on the background's `phrasesChanged`); fresher
  * phrases or suggestions re-render the open list. Text is set as text only.
+ *
+ * Two parts. This one is in every workbench content script and holds what runs before the palette's first open:
+ * the keys, the phrases, the "/" shortcut expansion (synchronous detection in the page's input event), the caret and
+ * the insertion. The list, its search index and ranking and the prompts (palette-view.ts) are their own file
+ * (`/palette.js`, entrypoints/palette.ts), loaded by `deps.loadView` the first time the palette opens (the content
+ * scripts' budget, 30 kB gzip each). While it loads (first open only), what is typed in the chat input is kept for the
+ * palette's search box (Esc gives up the open) instead of reaching the page; a load that fails says so next to the
+ * chat input, and the next open tries again.
  */
 import { windowTimers, type Timers } from './timers';
 import { contentT, onContentLang } from '../i18n/content';
@@ -21,10 +29,12 @@ import { send, type Transport } from '../send';
 import type { PhraseRow } from '../model';
 import type { Platform } from '../model';
 import { fillPhrase, type FillSettings } from '../phrases/fill';
-import { PhraseIndex, oneMoreUse, searchPhrases, type PhraseMatch } from '../phrases/search';
+import { oneMoreUse, type PhraseMatch } from '../phrases/search';
 import { promptsOf, shortcutKey } from '../phrases/validate';
-import { isolate, safeText } from '../text';
 import { editableOf, insertTextConfirmed, selectionTaken, textBeforeCaret } from './insert';
+import type { PaletteShell, PaletteViewApi, PaletteViewFactory } from './palette-view';
+
+export type { PaletteViewFactory } from './palette-view';
 
 export interface PaletteDeps {
   doc: Document;
@@ -41,85 +51,49 @@ export interface PaletteDeps {
   now(): number;
   /** WXT's `ctx` timers in the content script (the window's by default; see timers.ts). */
   timers?: Timers;
+  /**
+   * The palette's list and prompts (palette-view.ts): in the content script, `/palette.js` imported on the first
+   * open (main.ts); a factory at once where it is bundled (tests).
+   */
+  loadView(): PaletteViewFactory | Promise<PaletteViewFactory>;
 }
 
-/** Rows shown in the list (the search ranks every phrase, the list shows the best). */
-const SHOWN = 20;
-/** Rows prepared for searching per idle task after new phrases arrive (so no keystroke pays for it). */
-const WARM_CHUNK = 500;
-
-const STYLE = `
-:host { all: initial; position: fixed; top: 0; left: 0; }
-.box { position: fixed; z-index: 2147483646; width: 420px; max-width: 90vw; background: #fff; color: #1f1f1f;
-  contain: layout style;
-  border: 1px solid #d9d9d9; border-radius: 8px; box-shadow: 0 6px 24px rgba(0,0,0,.18);
-  font: 13px/1.5 system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; }
-input { box-sizing: border-box; width: 100%; border: 0; border-bottom: 1px solid #f0f0f0; padding: 8px 10px;
-  font: inherit; outline: none; }
-ul { list-style: none; margin: 0; padding: 4px 0; max-height: 260px; overflow: auto; }
-li { padding: 5px 10px; cursor: pointer; white-space: pre-wrap; word-break: break-all; }
-li[aria-selected="true"] { background: #e6f4ff; }
-mark { background: #fff1b8; color: inherit; }
-.sc { color: #1668dc; margin-right: 6px; font-size: 12px; }
-.grp { color: #666; font-size: 11px; margin-left: 6px; }
-.foot { border-top: 1px solid #f0f0f0; padding: 4px 10px; color: #666; font-size: 11px; }
-label { display: block; padding: 4px 10px 0; color: #595959; }
-.pv { border-top: 1px solid #f0f0f0; padding: 6px 10px; background: #fafafa; white-space: pre-wrap;
-  word-break: break-all; max-height: 120px; overflow: auto; }
-.pv:empty { display: none; }
-.empty { padding: 8px 10px; color: #666; }
-.hint { padding: 4px 10px 0; color: #666; font-size: 11px; overflow: hidden; text-overflow: ellipsis;
-  white-space: nowrap; }
-@media (prefers-color-scheme: dark) {
-  .box { background: #1f1f1f; color: #e8e8e8; border-color: #424242; box-shadow: 0 6px 24px rgba(0,0,0,.6); }
-  input { background: #1f1f1f; color: inherit; border-bottom-color: #303030; }
-  li[aria-selected="true"] { background: #112a45; }
-  mark { background: #594214; }
-  .sc { color: #4096ff; }
-  .foot, .pv { border-top-color: #303030; }
-  .pv { background: #141414; }
-  label, .grp, .foot, .empty, .hint { color: #a6a6a6; }
-}
-`;
+/** How long the text saying that the palette could not load stays (ms). */
+const NOTICE_MS = 6000;
 
 /** A contenteditable's selection: the DOM range, and its ends as text offsets for when the editor re-rendered. */
 type Saved =
   { kind: 'field'; start: number; end: number } | { kind: 'range'; range: Range; start: number; end: number } | null;
 
+/** A first open waiting for the view's file: what was typed meanwhile. */
+interface Waiting {
+  query: string;
+}
+
 export class Palette {
   private phrases: PhraseRow[] = [];
-  /** The search index over `phrases` (each row folded once, not at every keystroke). */
-  private index = new PhraseIndex([]);
   /** The revision of `phrases` (undefined: none held: they are asked for before the list shows). */
   private rev: string | undefined;
   /** Counts `invalidate`s: a reply to a request sent before one may predate the edit, and is dropped. */
   private generation = 0;
   /** The question `suggested` answers, for the phrases of revision `rev` (null: none held). */
   private suggestedFor: { question: string; rev: string | undefined } | null = null;
-  /** Counts opens and closes: an open still waiting for the phrases shows only if it is the latest. */
-  private opening = 0;
-  /** The open list's render (null while it is not open), for fresher phrases or suggestions. */
-  private rerender: (() => void) | null = null;
-  /**
-   * What writes the open palette's own words (labels, placeholder, key help): run again when the language changes
-   * while it is open (it comes with the clocks, `ClocksMessage.lang`), so the palette never keeps the old one.
-   */
-  private labels: (() => void)[] = [];
   private offLang: () => void = () => undefined;
   /** The names phrases are filled with (settings), from the last `phrases` reply. */
   private fill: FillSettings | null = null;
-  /** The buyer's question the open list suggests for ('' for none), and its pinyin key from the background. */
-  private question = '';
-  /** The phrases the background ranked for that question (best first). */
+  /** The phrases the background ranked for the last question asked (best first). */
   private suggested: PhraseMatch[] = [];
-  private host: HTMLElement | null = null;
   private saved: Saved = null;
-  private results: PhraseRow[] = [];
-  private selected = 0;
   /** An IME composition is open (compositionstart … compositionend). */
   private composing = false;
   /** A composition ended in this task: its last `input` must not expand either. */
   private composedNow = false;
+  /** The list and prompts, once their file is here (`deps.loadView`). */
+  private view: PaletteViewApi | null = null;
+  /** The first open, while the view's file loads (null otherwise). */
+  private waiting: Waiting | null = null;
+  /** Removes the text saying that the palette could not load (when it shows). */
+  private unnotice: () => void = () => undefined;
 
   private readonly timers: Timers;
 
@@ -129,7 +103,7 @@ export class Palette {
 
   start(): void {
     this.offLang();
-    this.offLang = onContentLang(this.relabel);
+    this.offLang = onContentLang(() => this.view?.relabel());
     this.deps.doc.addEventListener('keydown', this.onKeyDown, true);
     this.deps.doc.addEventListener('input', this.onInput, true);
     this.deps.doc.addEventListener('focusin', this.onFocusIn, true);
@@ -145,27 +119,13 @@ export class Palette {
     this.deps.doc.removeEventListener('focusin', this.onFocusIn, true);
     this.deps.doc.removeEventListener('compositionstart', this.onComposition, true);
     this.deps.doc.removeEventListener('compositionend', this.onComposition, true);
-    this.unswallow();
-    this.unhold();
-    this.close(false);
-  }
-
-  /** The language changed: the open palette's words in the new one (what was typed, chosen and focused stays). */
-  relabel = (): void => {
-    if (!this.host) return;
-    for (const label of this.labels) label();
-    this.rerender?.();
-  };
-
-  /** Writes a text of the palette's own now, and again at each change of language while it is open. */
-  private say(write: (t: ReturnType<typeof contentT>) => void): void {
-    const label = () => write(contentT());
-    label();
-    this.labels.push(label);
+    this.unwait();
+    this.unnotice();
+    this.view?.stop();
   }
 
   get isOpen(): boolean {
-    return this.host !== null;
+    return this.view?.isOpen ?? false;
   }
 
   /**
@@ -224,19 +184,14 @@ export class Palette {
   }
 
   /** New phrases (and their revision): a new index (reusing what is unchanged), prepared in idle tasks. */
+  /** New phrases (and their revision); the view makes its search index over them. */
   private setPhrases(rows: PhraseRow[], rev: string | undefined): void {
     this.phrases = rows;
     this.rev = rev;
-    this.index = new PhraseIndex(rows, this.index);
     // Suggestions point at the rows they were made from.
     this.suggested = [];
     this.suggestedFor = null;
-    const index = this.index;
-    const later = (fn: () => void) => void this.timers.setTimeout(fn, 0);
-    const warm = () => {
-      if (index === this.index && !index.warm(WARM_CHUNK)) later(warm);
-    };
-    later(warm);
+    this.view?.phrasesChanged(false);
   }
 
   /**
@@ -247,8 +202,8 @@ export class Palette {
     this.generation++;
     this.loading = null;
     this.setPhrases([], undefined);
-    this.rerender?.();
-    void this.refresh().then(() => this.rerender?.());
+    this.view?.phrasesChanged(true);
+    void this.refresh().then(() => this.view?.phrasesChanged(true));
   }
 
   private inInput(target: EventTarget | null): HTMLElement | null {
@@ -262,7 +217,8 @@ export class Palette {
   };
 
   private onKeyDown = (e: KeyboardEvent) => {
-    if (this.host && e.composedPath().includes(this.host)) return; // the palette's own keys
+    const host = this.view?.host;
+    if (host && e.composedPath().includes(host)) return; // the palette's own keys
     if (e.key === '/' && (e.ctrlKey || e.altKey || e.metaKey) && this.inInput(e.target)) {
       e.preventDefault();
       e.stopPropagation();
@@ -301,12 +257,12 @@ export class Palette {
    */
   private onInput = (e: Event) => {
     const el = this.inInput(e.target);
-    if (!el || this.host || this.imeBusy(e) || !this.typedShortcut(el)) return;
+    if (!el || this.isOpen || this.waiting || this.imeBusy(e) || !this.typedShortcut(el)) return;
     this.timers.setTimeout(() => void this.expand(el), 0);
   };
 
   private async expand(el: HTMLElement): Promise<void> {
-    const found = !this.host && !this.imeBusy() ? this.typedShortcut(el) : null;
+    const found = !this.isOpen && !this.waiting && !this.imeBusy() ? this.typedShortcut(el) : null;
     if (!found) return;
     selectBackward(el, found.len);
     // Editors take the selection from the selectionchange; Slate reads it throttled (100 ms, trailing), and the typed
@@ -367,335 +323,150 @@ export class Palette {
   }
 
   /**
-   * Opens the list, or straight into the prompts of one phrase. With phrases held, at once (in this task): the
-   * suggestions held for the same question show at once too, others fill in when the background sends them; the
-   * phrases are checked meanwhile (fresher ones re-render the list). With none held, once they have arrived.
+   * Opens the list, or straight into the prompts of one phrase (palette-view.ts). Once the view's file is here, at
+   * once (in this task) when phrases are held. The first time, when the file has loaded: meanwhile the keys typed
+   * in the chat input are the search box's (`waiting`); a load that fails says so, and the next open tries again.
    */
   async open(prompting?: PhraseRow): Promise<void> {
-    // A phrase chosen a moment ago is still going in: its caret is the one to save (and this open must not drop it).
-    while (this.pending) await this.pending;
-    const input = this.deps.input();
-    const el = input ? editableOf(input) : null;
-    if (!el) return;
-    if (!prompting) this.saveCaret(el);
-    this.close(false);
-    const question = prompting ? '' : (this.deps.context().question ?? '').trim();
-    this.question = question;
-    // A search starts from every phrase again (typing on narrows within one open).
-    this.index.forgetQueries();
-    if (this.rev === undefined) {
-      this.suggested = [];
-      this.suggestedFor = null;
-      const opening = ++this.opening;
-      await this.refresh(question);
-      // Opened again (or closed) while the phrases were on their way: that open is the one that shows.
-      if (opening !== this.opening) return;
-    } else if (!prompting) {
-      void this.refresh(question).then((changed) => {
-        if (changed) this.rerender?.();
-      });
+    this.unnotice();
+    if (this.view) return this.view.open(prompting);
+    if (this.waiting) return; // already on its way
+    let loaded: PaletteViewFactory | Promise<PaletteViewFactory>;
+    try {
+      loaded = this.deps.loadView();
+    } catch (err) {
+      loaded = Promise.reject(err);
     }
-    const doc = this.deps.doc;
-    const host = doc.createElement('div');
-    host.setAttribute('data-reply-sentinel-palette', '');
-    const root = host.attachShadow({ mode: 'open' });
-    const style = doc.createElement('style');
-    style.textContent = STYLE;
-    const box = doc.createElement('div');
-    box.className = 'box';
-    box.setAttribute('role', 'dialog');
-    this.say((t) => box.setAttribute('aria-label', t('palLabel')));
-    root.append(style, box);
-    const rect = el.getBoundingClientRect();
-    // Just above the chat input (below it when the input sits near the top of the window).
-    const vw = doc.defaultView?.innerWidth ?? 800;
-    const vh = doc.defaultView?.innerHeight ?? 600;
-    box.style.left = `${Math.max(8, Math.min(rect.left, vw - 430))}px`;
-    if (rect.top > 240) box.style.bottom = `${Math.max(8, vh - rect.top + 6)}px`;
-    else box.style.top = `${Math.min(vh - 240, rect.bottom + 6)}px`;
-    // Keys inside the palette never reach the page (Enter would send the chat message).
-    host.addEventListener('keydown', (e) => e.stopPropagation());
-    host.addEventListener('keyup', (e) => e.stopPropagation());
-    host.addEventListener('keypress', (e) => e.stopPropagation());
-    doc.body.appendChild(host);
-    this.host = host;
-    if (prompting) this.renderPrompts(box, el, prompting);
-    else this.renderSearch(box, el);
+    if (typeof loaded === 'function') {
+      this.view = loaded(this.shell());
+      return this.view.open(prompting);
+    }
+    return this.firstOpen(loaded, prompting);
+  }
+
+  /** The first open: waits for the view's file (what is typed meanwhile is kept), then opens, or says it failed. */
+  private async firstOpen(loaded: Promise<PaletteViewFactory>, prompting?: PhraseRow): Promise<void> {
+    const waiting: Waiting = { query: '' };
+    this.wait(waiting);
+    const factory = await loaded.catch(() => null);
+    // Closed, stopped, given up with Esc meanwhile (or loaded by another open): nothing to show.
+    if (this.waiting !== waiting) return;
+    this.unwait();
+    if (this.view) return this.view.open(prompting, waiting.query);
+    if (typeof factory !== 'function') {
+      this.notice();
+      return;
+    }
+    this.view = factory(this.shell());
+    return this.view.open(prompting, waiting.query);
   }
 
   close(restore = true): void {
-    this.opening++;
-    if (!this.host) return;
-    this.host.remove();
-    this.host = null;
-    this.rerender = null;
-    this.labels = [];
-    if (restore) {
-      const input = this.deps.input();
-      const el = input ? editableOf(input) : null;
-      if (el) this.restoreCaret(el);
-    }
-  }
-
-  private renderSearch(box: HTMLElement, el: HTMLElement): void {
-    const doc = this.deps.doc;
-    const q = doc.createElement('input');
-    q.type = 'text';
-    this.say((t) => {
-      q.placeholder = t('palSearch');
-      q.setAttribute('aria-label', t('palSearchLabel'));
-    });
-    const list = doc.createElement('ul');
-    list.setAttribute('role', 'listbox');
-    const foot = doc.createElement('div');
-    foot.className = 'foot';
-    this.say((t) => (foot.textContent = t('palKeys')));
-    const pv = this.preview();
-    const hint = doc.createElement('div');
-    hint.className = 'hint';
-    box.append(q, list, pv, foot);
-
-    /** The list was scrolled away from its top (by ↑↓): a new list starts at the top again. */
-    let scrolled = false;
-    const render = () => {
-      const opts = { platform: this.deps.platform, limit: SHOWN, now: this.deps.now() };
-      // The suggestions for this question, once they are here (until then: the most used, as without a question).
-      const suggesting =
-        !q.value.trim() &&
-        this.question !== '' &&
-        this.suggestedFor?.question === this.question &&
-        this.suggestedFor.rev === this.rev;
-      const found = suggesting ? this.suggested : searchPhrases(this.index, q.value, opts);
-      if (suggesting && found[0]?.score) {
-        hint.textContent = contentT()('palSuggested', [isolate(this.question)]);
-        list.before(hint);
-      } else hint.remove();
-      this.results = found.map((f) => f.row);
-      this.selected = Math.min(this.selected, Math.max(0, this.results.length - 1));
-      const chosen = this.results[this.selected];
-      pv.textContent = chosen ? safeText(this.filled(chosen, {}, true).text) : '';
-      // Built aside, then put in at once (one change of the list).
-      const items = doc.createDocumentFragment();
-      if (!found.length) {
-        const li = doc.createElement('li');
-        li.className = 'empty';
-        li.textContent = this.phrases.length
-          ? contentT()('palNoMatch')
-          : this.rev === undefined
-            ? contentT()('palLoading')
-            : contentT()('palEmpty');
-        items.appendChild(li);
-        list.replaceChildren(items);
-        return;
-      }
-      found.forEach((f, i) => {
-        const li = doc.createElement('li');
-        li.setAttribute('role', 'option');
-        li.setAttribute('aria-selected', String(i === this.selected));
-        if (f.row.shortcut) {
-          const sc = doc.createElement('span');
-          sc.className = 'sc';
-          sc.textContent = f.row.shortcut;
-          li.appendChild(sc);
-        }
-        appendHighlighted(doc, li, f.row.text, f.ranges);
-        const g = doc.createElement('span');
-        g.className = 'grp';
-        g.textContent = f.row.group;
-        li.appendChild(g);
-        li.addEventListener('mousedown', (e) => {
-          e.preventDefault();
-          this.choose(box, el, f.row);
-        });
-        items.appendChild(li);
-      });
-      list.replaceChildren(items);
-      // Scrolling asks for a layout in this task: only when the chosen row may be out of view.
-      if (this.selected > 0) {
-        list.children[this.selected]?.scrollIntoView?.({ block: 'nearest' });
-        scrolled = true;
-      } else if (scrolled) {
-        list.scrollTop = 0;
-        scrolled = false;
-      }
-    };
-    this.rerender = render;
-    q.addEventListener('input', () => {
-      this.selected = 0;
-      render();
-    });
-    q.addEventListener('keydown', (e) => {
-      if (e.isComposing) return;
-      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-        e.preventDefault();
-        const n = this.results.length;
-        if (n) this.selected = (this.selected + (e.key === 'ArrowDown' ? 1 : n - 1)) % n;
-        render();
-      } else if (e.key === 'Enter') {
-        e.preventDefault();
-        const row = this.results[this.selected];
-        if (!row) return;
-        if (!promptsOf(row.text).length) this.swallowRest(e.key);
-        this.choose(box, el, row);
-      } else if (e.key === 'Escape') {
-        e.preventDefault();
-        this.close();
-      }
-    });
-    render();
-    q.focus();
+    this.unwait();
+    this.view?.close(restore);
   }
 
   /**
-   * The key that chose a phrase closes the palette on keydown and the focus goes back to the chat input, where its
-   * keypress and keyup would land: a page that sends on keyup would send. They are stopped before the page sees
-   * them (until that key's keyup, at most 1 s).
+   * While the view's file loads: keys in the chat input go to the palette's search box (printable ones; Backspace
+   * takes the last back; Esc gives up the open), none reaches the page (an Enter would send the half-typed message).
+   * An IME's composition is left to the page (its keys are the IME's).
    */
-  private swallowRest(key: string): void {
+  private wait(waiting: Waiting): void {
     const win = this.deps.doc.defaultView;
+    this.unwait();
+    this.waiting = waiting;
     if (!win) return;
-    const stop = (e: KeyboardEvent) => {
-      if (e.key !== key) return;
+    const key = (e: KeyboardEvent) => {
+      if (e.isComposing || e.keyCode === 229 || !this.inInput(e.target)) return;
       e.preventDefault();
       e.stopImmediatePropagation();
-      if (e.type === 'keyup') off();
+      if (e.type !== 'keydown') return;
+      if (e.key === 'Escape') this.unwait();
+      else if (e.key === 'Backspace') waiting.query = waiting.query.slice(0, -1);
+      else if ([...e.key].length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) waiting.query += e.key;
     };
-    this.unswallow();
-    const off = () => {
-      this.unswallow = () => undefined;
-      win.removeEventListener('keypress', stop, true);
-      win.removeEventListener('keyup', stop, true);
-      this.timers.clearTimeout(timer);
+    for (const type of ['keydown', 'keypress', 'keyup'] as const) win.addEventListener(type, key, true);
+    this.unwait = () => {
+      this.waiting = null;
+      this.unwait = () => undefined;
+      for (const type of ['keydown', 'keypress', 'keyup'] as const) win.removeEventListener(type, key, true);
     };
-    win.addEventListener('keypress', stop, true);
-    win.addEventListener('keyup', stop, true);
-    const timer = this.timers.setTimeout(off, 1000);
-    this.unswallow = off;
   }
 
-  /** Lets the swallowed key through again. */
-  private unswallow: () => void = () => undefined;
+  /** Ends a first open's wait (`wait`). */
+  private unwait: () => void = () => {
+    this.waiting = null;
+  };
 
-  private choose(box: HTMLElement, el: HTMLElement, row: PhraseRow): void {
-    if (promptsOf(row.text).length) {
-      box.replaceChildren();
-      this.renderPrompts(box, el, row);
-      return;
-    }
-    this.insertChosen(el, row, {});
-  }
-
-  /**
-   * Closes the palette and inserts what was chosen at the agent's caret or selection, put back into the chat input
-   * (the palette had the focus). A field's selection is its own: at once. A rich editor pastes at the selection its
-   * model holds, and a slow page may not have read the agent's last caret move before the palette took the focus (nor
-   * the one put back yet): the insertion waits until the editor has taken it (`selectionTaken`). Meanwhile (`pending`)
-   * an Enter in the chat input is held back (a quick Enter to send would send the message without the phrase), a new
-   * open waits for the insertion, and the insertion is dropped if the palette opened or stopped meanwhile, or the chat
-   * input is no longer the one chosen for, or lost the focus (switched conversation, clicked elsewhere): a phrase never
-   * goes anywhere but where it was chosen for.
-   */
-  private insertChosen(el: HTMLElement, row: PhraseRow, prompts: Record<string, string>): void {
-    if (isField(el)) {
-      this.close();
-      void this.insert(el, row, prompts);
-      return;
-    }
+  /** The palette's file did not load: says so next to the chat input (as text, for a while, or until the next open). */
+  private notice(): void {
     const doc = this.deps.doc;
-    const taken = selectionTaken(doc, this.timers);
-    this.close();
-    const gen = this.opening;
-    this.holdEnter(el);
-    const run = async (): Promise<void> => {
-      try {
-        await taken;
-        const input = this.deps.input();
-        const still =
-          gen === this.opening &&
-          !this.host &&
-          el.isConnected &&
-          (input ? editableOf(input) : null) === el &&
-          focusIn(doc, el);
-        if (still) await this.insert(el, row, prompts);
-      } finally {
-        if (this.pending === done) {
-          this.pending = null;
-          this.unhold();
-        }
-      }
-    };
-    const done = run();
-    this.pending = done;
-  }
-
-  /** The insertion of a phrase chosen for a rich editor, until it is in (`insertChosen`). */
-  private pending: Promise<void> | null = null;
-
-  /**
-   * Holds back Enter in the chat input (keydown, keypress, keyup; not while an IME composes) until `unhold` (the
-   * insertion done, the palette stopped) or 2 s at most.
-   */
-  private holdEnter(el: HTMLElement): void {
-    const win = this.deps.doc.defaultView;
-    this.unhold();
-    if (!win) return;
-    const hold = (e: KeyboardEvent) => {
-      if (e.key !== 'Enter' || e.isComposing || !(e.target instanceof Node) || !el.contains(e.target)) return;
-      e.preventDefault();
-      e.stopImmediatePropagation();
-    };
-    for (const type of ['keydown', 'keypress', 'keyup'] as const) win.addEventListener(type, hold, true);
-    const off = () => {
-      this.unhold = () => undefined;
-      for (const type of ['keydown', 'keypress', 'keyup'] as const) win.removeEventListener(type, hold, true);
+    const input = this.deps.input();
+    const el = input ? editableOf(input) : null;
+    const rect = el?.getBoundingClientRect();
+    const host = doc.createElement('div');
+    host.setAttribute('data-reply-sentinel-palette-error', '');
+    const box = doc.createElement('div');
+    box.setAttribute('role', 'alert');
+    box.textContent = contentT()('palLoadFailed');
+    box.style.cssText =
+      'all:initial;position:fixed;z-index:2147483646;max-width:420px;padding:8px 10px;background:#fff2f0;' +
+      'color:#a8071a;border:1px solid #ffccc7;border-radius:8px;font:13px/1.5 system-ui,sans-serif;' +
+      `left:${Math.max(8, rect?.left ?? 8)}px;bottom:${Math.max(8, (doc.defaultView?.innerHeight ?? 600) - (rect?.top ?? 0) + 6)}px`;
+    host.attachShadow({ mode: 'open' }).append(box);
+    doc.body.appendChild(host);
+    const timer = this.timers.setTimeout(() => this.unnotice(), NOTICE_MS);
+    this.unnotice();
+    this.unnotice = () => {
+      this.unnotice = () => undefined;
       this.timers.clearTimeout(timer);
+      host.remove();
     };
-    const timer = this.timers.setTimeout(off, 2000);
-    this.unhold = off;
   }
 
-  /** Lets Enter through again. */
-  private unhold: () => void = () => undefined;
-
-  private renderPrompts(box: HTMLElement, el: HTMLElement, row: PhraseRow): void {
-    const doc = this.deps.doc;
-    const names = promptsOf(row.text);
-    const pv = this.preview();
-    const values = () => Object.fromEntries(names.map((n, k) => [n, fields[k]?.value ?? '']));
-    const show = () => {
-      pv.textContent = safeText(this.filled(row, values(), true).text);
+  /** What the view works on: this palette's phrases, caret, language and insertion (one state per page). */
+  private shell(): PaletteShell {
+    const deps = this.deps;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters below read this palette's fields
+    const self = this;
+    return {
+      doc: deps.doc,
+      platform: deps.platform,
+      timers: this.timers,
+      send: deps.send,
+      input: () => deps.input(),
+      context: () => deps.context(),
+      now: () => deps.now(),
+      t: contentT,
+      get phrases() {
+        return self.phrases;
+      },
+      get rev() {
+        return self.rev;
+      },
+      get fill() {
+        return self.fill;
+      },
+      get suggested() {
+        return self.suggested;
+      },
+      set suggested(v) {
+        self.suggested = v;
+      },
+      get suggestedFor() {
+        return self.suggestedFor;
+      },
+      set suggestedFor(v) {
+        self.suggestedFor = v;
+      },
+      refresh: (question) => this.refresh(question),
+      saveCaret: (el) => this.saveCaret(el),
+      restoreCaret: (el) => this.restoreCaret(el),
+      filled: (row, prompts, preview) => this.filled(row, prompts, preview),
+      insert: (el, row, prompts) => this.insert(el, row, prompts),
+      editableOf,
+      selectionTaken,
     };
-    const fields: HTMLInputElement[] = names.map((name, i) => {
-      const label = doc.createElement('label');
-      label.textContent = name;
-      const input = doc.createElement('input');
-      input.type = 'text';
-      input.setAttribute('aria-label', name);
-      input.addEventListener('input', show);
-      input.addEventListener('keydown', (e) => {
-        if (e.isComposing) return;
-        if (e.key === 'Escape') {
-          e.preventDefault();
-          this.close();
-        } else if (e.key === 'Enter') {
-          e.preventDefault();
-          if (i < names.length - 1) fields[i + 1]!.focus();
-          else {
-            const filledIn = values();
-            this.swallowRest(e.key);
-            this.insertChosen(el, row, filledIn);
-          }
-        }
-      });
-      box.append(label, input);
-      return input;
-    });
-    const foot = doc.createElement('div');
-    foot.className = 'foot';
-    this.say((t) => (foot.textContent = t('palFillKeys')));
-    box.append(pv, foot);
-    show();
-    fields[0]?.focus();
   }
 
   /**
@@ -713,15 +484,6 @@ export class Palette {
     return { text: text.replace(/\uE000/g, ''), caret: text.indexOf('\uE000') };
   }
 
-  /** The preview line: filled text, set as text only (page text in it without bidi and zero-width controls). */
-  private preview(): HTMLElement {
-    const pv = this.deps.doc.createElement('div');
-    pv.className = 'pv';
-    pv.setAttribute('aria-live', 'polite');
-    this.say((t) => pv.setAttribute('aria-label', t('palPreview')));
-    return pv;
-  }
-
   /** Fills the phrase and inserts it at the (restored) caret; {cursor} marks where the caret ends up. */
   private async insert(el: HTMLElement, row: PhraseRow, prompts: Record<string, string>): Promise<void> {
     const { text: clean, caret: at } = this.filled(row, prompts);
@@ -733,30 +495,6 @@ export class Palette {
     if (where >= 0) this.phrases[where] = { ...row, ...oneMoreUse(row, this.deps.now()) };
     void send(this.deps.send, { type: 'phraseUsed', id: row.id });
   }
-}
-
-function appendHighlighted(
-  doc: Document,
-  parent: HTMLElement,
-  text: string,
-  ranges: readonly [number, number][],
-): void {
-  let pos = 0;
-  for (const [a, b] of ranges) {
-    if (a > pos) parent.append(doc.createTextNode(text.slice(pos, a)));
-    const m = doc.createElement('mark');
-    m.textContent = text.slice(a, b);
-    parent.append(m);
-    pos = b;
-  }
-  if (pos < text.length) parent.append(doc.createTextNode(text.slice(pos)));
-}
-
-/** Whether the focus is in `el` (through open shadow roots). */
-function focusIn(doc: Document, el: HTMLElement): boolean {
-  let a = doc.activeElement;
-  while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
-  return a !== null && el.contains(a);
 }
 
 function isField(el: HTMLElement): el is HTMLTextAreaElement | HTMLInputElement {

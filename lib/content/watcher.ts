@@ -10,7 +10,7 @@
  * Any change the incremental path cannot apply (a thread switch, a removal, something outside the rows and the
  * thread) schedules a whole read on the next task. Everything it starts is stopped by stop().
  */
-import type { Adapter, Extraction } from '../platforms/types';
+import { watchedAttributes, type Adapter, type Extraction } from '../platforms/types';
 import { ACCOUNT_GRACE_MS, CLOCKS_RESYNC, parseClocks, type Reply, type ToBackground } from '../messages';
 import { UNRECOGNISED_ACCOUNT, isUnrecognisedAccount } from '../model';
 import { runCommand } from './commands';
@@ -121,7 +121,7 @@ export class Watcher {
       subtree: true,
       characterData: true,
       attributes: true,
-      attributeFilter: ['class', 'data-random', 'id'],
+      attributeFilter: watchedAttributes(this.deps.adapter),
     });
     this.reporter.start();
     this.title = new TabTitle(tabDocument(this.deps.root), this.deps.now, this.timers, this.deps.root.defaultView);

@@ -37,6 +37,12 @@ export function matchesAny(el: Element, sels: readonly string[] | undefined): bo
 }
 
 /**
+ * The attributes `shownName` reads a name from when the element shows no text (a logo's tooltip, an image's alt): an
+ * adapter that reads names through it watches them (Adapter `attributes`: one filled in after render changes the name).
+ */
+export const SHOWN_NAME_ATTRS = ['title', 'alt', 'aria-label'] as const;
+
+/**
  * A name the page shows, from the first fallback (in order, then document order) that gives one: an element's text,
  * else its title, alt or aria-label (a shop shown as a logo with a tooltip). '' when none does.
  */
@@ -49,8 +55,7 @@ export function shownName(root: ParentNode, sels: readonly string[] | undefined)
       continue; // a bad selector in data must not break the page
     }
     for (const el of els) {
-      const name =
-        text(el) || ['title', 'alt', 'aria-label'].map((a) => el.getAttribute(a)?.trim() ?? '').find(Boolean);
+      const name = text(el) || SHOWN_NAME_ATTRS.map((a) => el.getAttribute(a)?.trim() ?? '').find(Boolean);
       if (name) return name.replace(/\s+/g, ' ');
     }
   }
@@ -190,6 +195,25 @@ export function outermost(els: readonly Element[]): Element[] {
     for (let p = e.parentElement; p; p = p.parentElement) if (set.has(p)) return false;
     return true;
   });
+}
+
+/**
+ * The elements of `els` that are none of `containers` nor inside one (as `!containers.some((c) => c.contains(e))`): an
+ * ancestor walk against a set, not every pair (dividers against the rows of a long thread).
+ */
+export function outside(els: readonly Element[], containers: readonly Element[]): Element[] {
+  const set = new Set(containers);
+  return els.filter((e) => {
+    for (let p: Element | null = e; p; p = p.parentElement) if (set.has(p)) return false;
+    return true;
+  });
+}
+
+/** The ancestors of `els` (themselves not included), each once. */
+export function ancestorsOf(els: readonly Element[]): Set<Element> {
+  const out = new Set<Element>();
+  for (const e of els) for (let p = e.parentElement; p && !out.has(p); p = p.parentElement) out.add(p);
+  return out;
 }
 
 const FOLLOWING = 4; // Node.DOCUMENT_POSITION_FOLLOWING

@@ -5,7 +5,8 @@
  */
 import { hash, parseChinaStamp } from './dom';
 import type { Author, Marker } from '../model';
-import type { ExtractedMessage } from './types';
+import { ItemThread, RunReach, keepTime, rekeyed, type IdSource, type ThreadItem } from './reread';
+import type { ExtractMemo, ExtractedMessage } from './types';
 
 /** `1小时2分3秒`, `2分钟`, `42秒` → seconds; undefined when the text holds no duration. */
 export function parseDurationSec(s: string): number | undefined {
@@ -31,14 +32,6 @@ export const BACKWARDS_SLACK_MS = 60_000;
 export const FUTURE_SLACK_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
 
-/** A bare time of the open run (`ThreadClock.settle`): its time of day, and who wants its settled time. */
-interface RunStamp {
-  h: number;
-  mi: number;
-  s: number;
-  onDated: ((at: number | null) => void) | undefined;
-}
-
 function chinaMs(y: number, mo: number, d: number, h: number, mi: number, s: number): number | null {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
   return Date.UTC(y, mo - 1, d, h, mi, s) - 8 * 3600_000;
@@ -47,6 +40,37 @@ function chinaMs(y: number, mo: number, d: number, h: number, mi: number, s: num
 /** The first millisecond of a China calendar day. */
 function dayStart(d: { y: number; m: number; d: number }): number {
   return Date.UTC(d.y, d.m - 1, d.d) - 8 * 3600_000;
+}
+
+/** A China calendar day. */
+export interface Day {
+  y: number;
+  m: number;
+  d: number;
+}
+
+/** The day a relative divider (今天 / 昨天 / 前天) resolved to when first read, for its text and thread (`dayPin`). */
+class PinnedDay {
+  constructor(
+    readonly key: string,
+    readonly day: Day,
+  ) {}
+}
+
+/**
+ * A relative divider keeps the day it resolved to when first read: kept per element in the caller's memo across whole
+ * reads (a tab opened at 23:50 under 今天 still reads that 今天 as the day before after China midnight, as its re-reads
+ * do: the page did not re-render it). `key`: the divider's text and the thread's buyer (a divider element reused for
+ * another thread, or its text changed, resolves afresh). Undefined without a memo (the day is resolved by the clock).
+ */
+export function dayPin(memo: ExtractMemo | undefined, el: Element, key: string): ((day: Day) => Day) | undefined {
+  if (!memo) return undefined;
+  return (day) => {
+    const kept = memo.get(el);
+    if (kept instanceof PinnedDay && kept.key === key) return kept.day;
+    memo.set(el, new PinnedDay(key, day));
+    return day;
+  };
 }
 
 /** The China calendar day of `ms`. */
@@ -102,11 +126,70 @@ export function datedBackwards(run: readonly { h: number; mi: number; s: number 
   return dated;
 }
 
+/** A bare time of a tab-open run: its time of day, and where its settled time goes (`set`, given later or never). */
+export interface BareTime {
+  h: number;
+  mi: number;
+  s: number;
+  set?: ((at: number | null) => void) | undefined;
+}
+
+/**
+ * The tab-open run of bare times (a thread read when the tab opens, no date above them), in page order: dated together
+ * backwards from the last when it ends (`settle`, `datedBackwards`), or left undated (`drop`, a divider whose day
+ * cannot be told). Each time's `set` gets its settled time. The one run of ThreadClock (JD, Kuaishou), Douyin's and
+ * 1688/Taobao's readers.
+ */
+export class BareRun {
+  private times: BareTime[] = [];
+
+  get length(): number {
+    return this.times.length;
+  }
+
+  /** The last time added (undefined: none). */
+  get last(): BareTime | undefined {
+    return this.times.at(-1);
+  }
+
+  /** A bare time joins the run; the entry (its `set` may be given later). */
+  add(h: number, mi: number, s: number, set?: (at: number | null) => void): BareTime {
+    const t: BareTime = { h, mi, s, set };
+    this.times.push(t);
+    return t;
+  }
+
+  /** Dates the run, its last not after `limit`, and empties it: the latest time given (null: none). */
+  settle(limit: number): number | null {
+    const run = this.times;
+    this.times = [];
+    const dated = datedBackwards(run, limit);
+    let last: number | null = null;
+    run.forEach((r, i) => {
+      r.set?.(dated[i] ?? null);
+      last = dated[i] ?? last;
+    });
+    return last;
+  }
+
+  /** The run ends undated: each time's `set` gets null. */
+  drop(): void {
+    const run = this.times;
+    this.times = [];
+    run.forEach((r) => r.set?.(null));
+  }
+
+  /** Forgets the run without dating it (a re-read's scratch run). */
+  clear(): void {
+    this.times = [];
+  }
+}
+
 /**
  * Reads a thread's time stamps in page order (China local time). Full stamps (`2026-09-08 17:12:14`,
  * `2026年09月08日 17:12`) give a time and set the current date; a date-only separator sets the date;
  * partial stamps (`09-08 17:12:14` without a year, bare `17:12:14`) resolve only against a date seen
- * before them in the same thread, or, when the caller gives its clock (`now`, epoch ms), against today in
+ * before them in the same thread (a month-day earlier in the year than it: the next year's, see `nextYear`), or, when the caller gives its clock (`now`, epoch ms), against today in
  * China: a month-day later than today's is last year's, a bare time later than now (+ FUTURE_SLACK_MS) is
  * yesterday's. A run of bare times with no date above them (a thread read when the tab opens) is dated backwards from
  * its last stamp once the run ends (`settle`, or the next dated separator or stamp): the last is the latest time not
@@ -116,7 +199,8 @@ export function datedBackwards(run: readonly { h: number; mi: number; s: number 
  * that names its day relatively (今天 / 昨天 / 前天) dates what follows against the clock;
  * one that cannot be dated (星期三, or no clock) leaves what follows undated until the next date. Relative message
  * stamps (昨天 …) and anything that would run backwards give null. Messages that arrive live (`arrive`) are read
- * against their arrival time, not the date the thread had reached. Reads no clock of its own: pure.
+ * against their arrival time, not the date the thread had reached; one up to OUT_OF_ORDER_MS before the last row is
+ * that day's (delivered late), more is null. Reads no clock of its own: pure.
  */
 export class ThreadClock {
   private date: { y: number; m: number; d: number } | null = null;
@@ -129,12 +213,65 @@ export class ThreadClock {
   private undated = false;
   /** Stamps arrive live (`arrive`): a bare time is read against the clock unless a separator or full stamp dated it. */
   private live = false;
+  /**
+   * The date came from a 昨天 / 前天 separator: a time-only separator after it does not tell its day (today's, or that
+   * day's later?): what follows is undated (`separator`).
+   */
+  private relative = false;
+  /**
+   * The date came from a relative separator (今天 / 昨天 / 前天): a bare time under it later than now +
+   * FUTURE_SLACK_MS is not trusted (null), never dated in the future.
+   */
+  private relDay = false;
+  /**
+   * The date came from a separator row (a date row, 今天): it pins what follows: a bare time under it that would run
+   * backwards is out of order (null), not the next day's (as after a message's own dated stamp, `read`).
+   */
+  private row = false;
   private last: number | null = null;
   /** The open run of bare times read against the clock with no date above them, in page order (see the class doc). */
-  private run: RunStamp[] = [];
+  private readonly run = new BareRun();
 
   /** `now`: the caller's clock (see `arrive` for a thread continued later). */
   constructor(public now?: number) {}
+
+  /** Where the reading stands (what the next stamp is read with), to read again from there (StampedReader). */
+  save(): ClockState {
+    const { date, guessed, undated, live, last, now, relative, relDay, row } = this;
+    return { date, guessed, undated, live, last, now, relative, relDay, row };
+  }
+
+  /**
+   * Reads again from a saved state. The open run is not part of it (its times were dated when it ended): a bare time
+   * read again in the run's reach joins a scratch run, never dated (see `stampedReader`).
+   */
+  restore(s: ClockState): void {
+    ({
+      date: this.date,
+      guessed: this.guessed,
+      undated: this.undated,
+      live: this.live,
+      last: this.last,
+      relative: this.relative,
+      relDay: this.relDay,
+      row: this.row,
+    } = s);
+    this.now = s.now;
+    this.run.clear();
+  }
+
+  /**
+   * A stamp read now is in the tab-open run's reach: with no date above it and the caller's clock, read when the tab
+   * opened (not live): a bare time joins the run, a dated stamp or separator ends it.
+   */
+  get inRun(): boolean {
+    return this.date === null && !this.undated && !this.live && this.now !== undefined;
+  }
+
+  /** How many bare times the open run holds. */
+  get runLength(): number {
+    return this.run.length;
+  }
 
   /**
    * Stamps read from now on arrived live at `now`: a dateless one is read against that time (the latest date at
@@ -146,23 +283,34 @@ export class ThreadClock {
     this.now = now;
     this.date = null;
     this.undated = false;
+    this.relative = false;
+    this.relDay = false;
+    this.row = false;
     this.live = true;
   }
 
-  /** A separator's text (a divider, a stamp-only row): it dates what follows; its time, or null. */
-  separator(raw: string): number | null {
+  /**
+   * A separator's text (a divider, a stamp-only row): it dates what follows; its time, or null. `pin`: a relative
+   * divider's day as first read (`dayPin`), given the day the clock resolves it to now.
+   */
+  separator(raw: string, pin?: (day: Day) => Day): number | null {
     const s = raw.replace(/\s+/g, ' ').trim();
     const rel = RELATIVE_DAY.exec(s);
     if (rel && this.now !== undefined) {
       const back = rel[1] === '今天' ? 0 : rel[1] === '昨天' ? 1 : 2;
-      const day = chinaDay(this.now - back * DAY_MS);
+      const resolved = chinaDay(this.now - back * DAY_MS);
+      const day = pin ? pin(resolved) : resolved;
       const t = TIME.exec(s);
       const at = t ? chinaMs(day.y, day.m, day.d, Number(t[1]), Number(t[2]), Number(t[3] ?? 0)) : null;
       this.settle(at === null ? dayStart(day) : at + BACKWARDS_SLACK_MS);
       this.date = day;
       this.guessed = false;
       this.undated = false;
-      return t ? this.accept(at, day) : null;
+      this.relative = back > 0;
+      const got = t ? this.accept(at, day) : null;
+      this.relDay = true;
+      this.row = true;
+      return got;
     }
     if (rel || (!DATE.test(s) && RELATIVE.test(s))) {
       // 星期三 / 昨天 without a clock: the day is not known; what follows is not dated by an older date. The run above
@@ -171,9 +319,25 @@ export class ThreadClock {
       this.drop();
       this.date = null;
       this.undated = true;
+      this.relative = false;
+      this.relDay = false;
+      this.row = false;
       return null;
     }
-    return this.read(s);
+    if (this.relative && /^\d{1,2}:\d{2}(?::\d{2})?$/.test(s)) {
+      // A time-only separator after 昨天 / 前天: its day is not shown (the docs do not say which scheme the pages
+      // use): no time for what follows, never a guessed day, until a date.
+      this.date = null;
+      this.undated = true;
+      this.relative = false;
+      this.relDay = false;
+      this.row = false;
+      return null;
+    }
+    const got = this.read(s);
+    // A dated separator (a date row) pins what follows (`row`).
+    if (this.date !== null && (DATE.test(s) || MONTH_DAY_TIME.test(s))) this.row = true;
+    return got;
   }
 
   /**
@@ -195,6 +359,9 @@ export class ThreadClock {
       this.date = { y, m, d };
       this.guessed = false;
       this.undated = false;
+      this.relative = false;
+      this.relDay = false;
+      this.row = false;
       if (full !== null) this.last = full;
       return full;
     }
@@ -209,13 +376,16 @@ export class ThreadClock {
         number,
       ];
       let y: number;
-      if (this.date) y = this.date.y;
+      if (this.date) y = this.date.y + (this.nextYear(m, d, h, mi, sec) ? 1 : 0);
       else if (this.now !== undefined && !this.undated) {
         const today = chinaDay(this.now);
         y = m > today.m || (m === today.m && d > today.d) ? today.y - 1 : today.y;
       } else return null;
       const at = chinaMs(y, m, d, h, mi, sec);
       if (at !== null) this.settle(at + BACKWARDS_SLACK_MS);
+      this.relative = false;
+      this.relDay = false;
+      this.row = false;
       return this.accept(at, { y, m, d });
     }
     const t = TIME.exec(s);
@@ -223,24 +393,33 @@ export class ThreadClock {
       const [h, mi, sec] = [Number(t[1]), Number(t[2]), Number(t[3] ?? 0)];
       if (this.date) {
         const at = chinaMs(this.date.y, this.date.m, this.date.d, h, mi, sec);
-        // A guessed date (yesterday's 15:00, read at 10:00) does not pin this morning's 09:00 to yesterday.
-        if (this.guessed && at !== null && this.last !== null && at < this.last - BACKWARDS_SLACK_MS) {
+        // The date reached does not pin a later bare time that would run backwards to it: a guessed date (yesterday's
+        // 15:00, read at 10:00), or a dated stamp of an earlier day (12-05 15:00:00, then 09:00:00 read on 12-06; 12-31
+        // 23:50, then 00:10 read on 01-01), is followed by the next day's, when that is not after the clock (as
+        // `nextYear`); else null (out of order, or no clock).
+        if (!this.row && at !== null && this.last !== null && at < this.last - BACKWARDS_SLACK_MS) {
           const next = at + DAY_MS;
           if (this.now !== undefined && next <= this.now + FUTURE_SLACK_MS)
             return this.accept(next, chinaDay(next), true);
         }
         // Never after the clock under a guessed date (a read continued after the run was settled, with no arrival
         // time): the stamps already read cannot be moved back: not trusted.
-        if (this.guessed && at !== null && this.now !== undefined && at > this.now + FUTURE_SLACK_MS) return null;
+        // Nor under a relative separator's day (今天 read after China midnight is not yet re-rendered as 昨天).
+        if ((this.guessed || this.relDay) && at !== null && this.now !== undefined && at > this.now + FUTURE_SLACK_MS)
+          return null;
         return this.accept(at, this.date, this.guessed);
       }
       if (this.now === undefined || this.undated) return null;
       const at = latestAt(h, mi, sec, this.now);
       if (at === null) return null;
-      // Live, each message's time is read against its arrival (one just before midnight, the next just after).
-      if (this.live) return this.accept(at, null, true);
+      // Live, each message's time is read against its arrival (one just before midnight, the next just after); one
+      // shown up to OUT_OF_ORDER_MS before the last row was delivered late (the same day), and moves no bound.
+      if (this.live) {
+        if (this.last !== null && at < this.last && at >= this.last - OUT_OF_ORDER_MS) return at;
+        return this.accept(at, null, true);
+      }
       // Read when the tab opens: dated with the rest of the run, backwards from its last stamp (`settle`).
-      this.run.push({ h, mi, s: sec, onDated });
+      this.run.add(h, mi, sec, onDated);
       return at;
     }
     return null;
@@ -254,27 +433,33 @@ export class ThreadClock {
    * ends the run or messages start arriving live.
    */
   settle(bound?: number): void {
-    const run = this.run;
-    if (!run.length || this.now === undefined) return;
-    this.run = [];
-    const dated = datedBackwards(run, Math.min(this.now + FUTURE_SLACK_MS, bound ?? Infinity));
-    let last: number | null = null;
-    run.forEach((r, i) => {
-      r.onDated?.(dated[i] ?? null);
-      last = dated[i] ?? last;
-    });
+    if (!this.run.length || this.now === undefined) return;
+    const last = this.run.settle(Math.min(this.now + FUTURE_SLACK_MS, bound ?? Infinity));
     if (last !== null) {
       this.last = last;
       this.date = chinaDay(last);
       this.guessed = true;
+      this.relDay = false;
+      this.row = false;
     }
   }
 
   /** The open run ends at a divider whose day cannot be told: its times are null (`onDated(null)`), not dated. */
   private drop(): void {
-    const run = this.run;
-    this.run = [];
-    run.forEach((r) => r.onDated?.(null));
+    this.run.drop();
+  }
+
+  /**
+   * A month-day earlier in the year than the date reached is in the next year (12-31, then 01-01) when that is not
+   * after the clock (+ FUTURE_SLACK_MS), or, with no clock, within a month of the date reached; else it is that
+   * year's (a stamp out of order: not trusted, null, never a year ahead).
+   */
+  private nextYear(m: number, d: number, h: number, mi: number, s: number): boolean {
+    const date = this.date!;
+    if (m > date.m || (m === date.m && d >= date.d)) return false;
+    const next = chinaMs(date.y + 1, m, d, h, mi, s);
+    if (next === null) return false;
+    return this.now !== undefined ? next <= this.now + FUTURE_SLACK_MS : next - dayStart(date) <= 31 * DAY_MS;
   }
 
   /** `date`: the date this stamp gives what follows (null: none); `guessed`: read against the clock only. */
@@ -283,6 +468,11 @@ export class ThreadClock {
     if (this.last !== null && at < this.last - BACKWARDS_SLACK_MS) return null;
     this.last = at;
     if (date) {
+      // A bare time under the date reached keeps where that date came from.
+      if (date !== this.date) {
+        this.relDay = false;
+        this.row = false;
+      }
       this.date = date;
       this.guessed = guessed;
     }
@@ -298,6 +488,31 @@ export function stampPrecisionMs(s: string): number | undefined {
   const t = /(?<![\d:])\d{1,2}:\d{2}(:\d{2})?(?![\d:])/.exec(s);
   return t && !t[1] ? 60_000 : undefined;
 }
+
+/** A ThreadClock's running state (see ThreadClock.save). */
+export interface ClockState {
+  date: { y: number; m: number; d: number } | null;
+  guessed: boolean;
+  undated: boolean;
+  live: boolean;
+  last: number | null;
+  now: number | undefined;
+  relative: boolean;
+  relDay: boolean;
+  row: boolean;
+}
+
+const sameClock = (a: ClockState, b: ClockState) =>
+  a.guessed === b.guessed &&
+  a.undated === b.undated &&
+  a.live === b.live &&
+  a.relative === b.relative &&
+  a.relDay === b.relDay &&
+  a.row === b.row &&
+  a.last === b.last &&
+  a.now === b.now &&
+  (a.date === b.date ||
+    (!!a.date && !!b.date && a.date.y === b.date.y && a.date.m === b.date.m && a.date.d === b.date.d));
 
 /** Text that is nothing but a date/time stamp (a time separator row, not a message): `17:12`, `昨天`, `星期三 09:10`. */
 export function isStampOnly(s: string): boolean {
@@ -317,9 +532,13 @@ export class MessageIds {
   private used = new Set<string>();
   private occurrences = new Map<string, number>();
 
+  /** The content key the last id() hashed, or null when it gave the page's own id. */
+  lastKey: string | null = null;
+
   id(pageId: string | null | undefined, author: string, stamp: string, body: string): string {
     if (pageId && !this.used.has(pageId)) {
       this.used.add(pageId);
+      this.lastKey = null;
       return pageId;
     }
     const key = `${author}|${stamp}|${body}`;
@@ -327,7 +546,25 @@ export class MessageIds {
     this.occurrences.set(key, n + 1);
     const id = `h${hash(`${key}|${n}`)}`;
     this.used.add(id);
+    this.lastKey = key;
     return id;
+  }
+
+  /**
+   * The id a message read again in its place gets, as a whole read would give it, or undefined when that could renumber
+   * others: it read `pageId` before and gave `id` (from `key`, or its page id when `key` is null) and now reads
+   * `pageId` and `key` (`author|stamp|body`). The page id must be the same; a content hash whose key changed only
+   * when no other message had the old key or has the new one (their occurrence numbers stay).
+   */
+  again(was: IdSource, pageId: string | null, key: string): { id: string; key: string | null } | undefined {
+    if (pageId !== was.pageId) return undefined;
+    if (was.key === null) return { id: was.id, key: null };
+    const got = rekeyed(this.occurrences, was, key, (k, n) => `h${hash(`${k}|${n}`)}`);
+    if (got && got.id !== was.id) {
+      this.used.delete(was.id);
+      this.used.add(got.id);
+    }
+    return got;
   }
 }
 
@@ -350,7 +587,7 @@ export function stampedMessage(
  */
 export class StampedThread {
   readonly clock: ThreadClock;
-  private readonly ids = new MessageIds();
+  readonly ids = new MessageIds();
   private lastStamp = '';
   /** The last stamp's message slot, until the message is made (`stamp` → `message`). */
   private pending: { message?: ExtractedMessage } | null = null;
@@ -359,10 +596,17 @@ export class StampedThread {
     this.clock = new ThreadClock(now);
   }
 
-  /** A time separator (a divider, a stamp-only row): it dates what follows and is no message. */
-  separator(s: string): void {
+  /** What the last stamp or separator read was ('' none), null: none since it was cleared. */
+  lastRead: string | null = null;
+
+  /**
+   * A time separator (a divider, a stamp-only row): it dates what follows and is no message. `pin`: a relative
+   * divider's day as first read (`dayPin`).
+   */
+  separator(s: string, pin?: (day: Day) => Day): void {
+    this.lastRead = s;
     if (!s) return;
-    this.clock.separator(s);
+    this.clock.separator(s, pin);
     this.lastStamp = s;
   }
 
@@ -372,6 +616,7 @@ export class StampedThread {
    */
   stamp(s: string): number | null {
     this.pending = null;
+    this.lastRead = s;
     if (!s) return null;
     const slot: { message?: ExtractedMessage } = {};
     const at = this.clock.read(s, (settled) => {
@@ -403,4 +648,84 @@ export class StampedThread {
     this.pending = null;
     this.clock.arrive(now);
   }
+
+  /** The content key a message read now would hash (see MessageIds). */
+  keyOf(author: Author, body: string): string {
+    return `${author}|${this.lastStamp}|${body}`;
+  }
+
+  save(): StampedState {
+    return { clock: this.clock.save(), lastStamp: this.lastStamp };
+  }
+
+  restore(s: StampedState): void {
+    this.pending = null;
+    this.clock.restore(s.clock);
+    this.lastStamp = s.lastStamp;
+  }
+}
+
+/** What a StampedThread's reading carries from one item to the next. */
+export interface StampedState {
+  clock: ClockState;
+  lastStamp: string;
+}
+
+/** What one item reads as (the adapter's reader, over the thread's stamps): a message's parts, or null (none). */
+export interface ItemParts {
+  pageId: string | null;
+  author: Author;
+  at: number | null;
+  body: string;
+  marker?: Marker;
+}
+
+/**
+ * A stamped thread (JD, Kuaishou) read item by item (ItemThread: its messages changed inside are read again where
+ * they stand). `readOne`: the adapter's reading of one item (stamps and separators through the thread it is given).
+ */
+export function stampedReader(
+  now: number | undefined,
+  readOne: (item: ThreadItem, thread: StampedThread) => ItemParts | null,
+  items: readonly ThreadItem[],
+): ItemThread<StampedState> {
+  const t = new StampedThread(now);
+  const reach = new RunReach<StampedState>();
+  /** Reads an item, and how it touched the tab-open run (RunReach): joined it, read while it was open, its stamp. */
+  const readIn = (item: ThreadItem) => {
+    const open = t.clock.runLength;
+    t.lastRead = null;
+    const p = readOne(item, t);
+    const joined = t.clock.runLength > open;
+    return { p, joined, touched: joined || open > 0, key: `${joined ? 'joined' : 'read'}|${t.lastRead ?? ''}` };
+  };
+  return new ItemThread<StampedState>(
+    {
+      save: () => t.save(),
+      restore: (s) => t.restore(s),
+      same: (a, b) => a.lastStamp === b.lastStamp && sameClock(a.clock, b.clock),
+      arrive: (now) => t.arrive(now),
+      // The bare times read with no date above them: dated backwards from the last (ThreadClock.settle).
+      end: () => t.settle(),
+      read(item) {
+        const { p, touched, key } = readIn(item);
+        // Made by the thread: the run's end sets its settled time in it.
+        const m = p && t.message(p.pageId, p.author, p.at, p.body, p.marker);
+        if (touched) reach.read(item, key, t.save(), m);
+        return m && { message: m, pageId: p!.pageId, id: m.id, key: t.ids.lastKey };
+      },
+      again(item, was, fresh) {
+        const { p, joined, key } = readIn(item);
+        const kept = reach.again(item, key, joined, fresh);
+        if (kept === false) return undefined;
+        if (kept) t.restore(kept.after);
+        if (!p) return null;
+        const id = t.ids.again(was, p.pageId, t.keyOf(p.author, p.body));
+        if (!id) return undefined;
+        const m = stampedMessage(id.id, p.author, p.at, p.body, p.marker);
+        return { message: kept?.message ? keepTime(m, kept.message) : m, pageId: p.pageId, id: id.id, key: id.key };
+      },
+    },
+    items,
+  );
 }

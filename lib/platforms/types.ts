@@ -57,9 +57,10 @@ export interface Adapter {
   /**
    * Pure: reads the DOM under `root`, never writes it. `memo` (optional, owned by the caller) lets an adapter
    * reuse what it read from an element at an earlier call; the caller deletes every element a mutation touched
-   * (and its ancestors) before calling again. The watcher sees child, text and `class`/`id`/`data-random` changes
-   * only: memoize only results that depend on nothing else under the element (the PDD adapter does, for rows and
-   * messages). With or without a memo, the result must be the same. `now` (epoch ms, optional): the caller's clock,
+   * (and its ancestors) before calling again. The watcher sees child, text, `class`, `id` and the adapter's own
+   * `attributes` changes only: memoize only results that depend on nothing else under the element (the PDD adapter
+   * does, for rows and messages). With or without a memo, the result must be the same, but for one thing: a relative
+   * divider (今天 / 昨天) keeps the day it was first read as (`dayPin`, JD and Kuaishou), the day the clock gave it then. `now` (epoch ms, optional): the caller's clock,
    * which stamps that print no year or no date (`12-4 02:55:24`, `02:55`) resolve against (today in China).
    */
   extract(root: ParentNode, memo?: ExtractMemo, now?: number): Extraction;
@@ -68,6 +69,17 @@ export interface Adapter {
    * platform's own indicators there (unread counts), which it must never cover (test/e2e/badge-place.e2e.ts).
    */
   badgeSlot?: { right: number };
+  /**
+   * Attributes besides `class` and `id` whose value the adapter reads (getAttribute, or selectors that match on
+   * them): the watcher sees changes of these and of nothing else (an image's `src`, a receipt's attribute, a
+   * framework's `data-v-*` cost nothing). Each platform lists its own, with where it came from.
+   */
+  attributes?: readonly string[];
+}
+
+/** The attributes a watcher observes for `adapter` (see Adapter `attributes`). */
+export function watchedAttributes(adapter: Pick<Adapter, 'attributes'>): string[] {
+  return [...new Set(['class', 'id', ...(adapter.attributes ?? [])])];
 }
 
 /** Per-element results kept between extract() calls on a live page (see Adapter.extract). */

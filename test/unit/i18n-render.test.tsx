@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { SettingsPage } from '../../components/SettingsPage';
 import { Popup } from '../../components/popup/Popup';
 import { Palette } from '../../lib/content/palette';
+import { createPaletteView } from '../../lib/content/palette-view';
 import { chinaTime } from '../../lib/engine/time';
 import { CATALOGS, LANGS, type Lang } from '../../lib/i18n';
 import { setContentLang } from '../../lib/i18n/content';
@@ -130,6 +131,7 @@ describe.each(LANGS)('everything in one language: %s', (lang) => {
       send: async (msg) => ((msg as { type: string }).type === 'phrases' ? { ok: true, phrases } : { ok: true }),
       context: () => ({ question: 'where is it' }),
       now: () => NOW,
+      loadView: () => createPaletteView,
     });
     try {
       p.start();

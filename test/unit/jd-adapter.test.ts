@@ -456,11 +456,16 @@ describe('thread time stamps', () => {
       null,
       at('2026-12-06 09:00:00'),
     ]);
-    // A date the page gave does pin: running backwards under it is not trusted (as before).
+    // A message's own dated stamp of an earlier day does not pin a bare time that would run backwards under it: the
+    // next day's, not after the clock (review p2); a date row (a separator) does pin: running backwards under it is
+    // not trusted.
     expect(readAll(new ThreadClock(now), ['2026-12-05 15:00:00', '09:00:00'])).toEqual([
       at('2026-12-05 15:00:00'),
-      null,
+      at('2026-12-06 09:00:00'),
     ]);
+    const rows = new ThreadClock(now);
+    rows.separator('2026-12-05');
+    expect(readAll(rows, ['15:00:00', '09:00:00'])).toEqual([at('2026-12-05 15:00:00'), null]);
   });
 
   it('a row shown out of order in a run stays on its day; only a large step up is a day earlier', () => {

@@ -11,6 +11,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pddAdapter } from '../../lib/platforms/pdd';
 import { douyinAdapter } from '../../lib/platforms/douyin';
+import { jdAdapter } from '../../lib/platforms/jd';
+import { kuaishouAdapter } from '../../lib/platforms/kuaishou';
+import { ali1688Adapter } from '../../lib/platforms/ali';
 import { liveOf, withLive, type Adapter } from '../../lib/platforms/types';
 import { Watcher } from '../../lib/content/watcher';
 import { PageReader } from '../../lib/content/page-reader';
@@ -24,6 +27,9 @@ const until = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interv
 const FIXTURES = {
   pdd: 'test/fixtures/pdd/thread.html',
   douyin: 'test/fixtures/douyin/workspace.html',
+  jd: 'test/fixtures/jd/thread.html',
+  kuaishou: 'test/fixtures/kuaishou/thread.html',
+  ali1688: 'test/fixtures/ali/thread.html',
 } as const;
 
 /** The adapter as it was before the re-read: every change inside an earlier message is a whole read. */
@@ -288,6 +294,79 @@ function edits(platform: keyof typeof FIXTURES): ((msg: Element, r: () => number
             `<p class="message-time">2026年09月08日 17:${10 + Math.floor(r() * 40)}:00</p>`,
           ),
     ];
+  if (platform === 'jd')
+    return [
+      ...common,
+      // The side re-rendered (a buyer message shown as the shop's, a notice), a read receipt's class on the side.
+      (m, r) => {
+        const side = m.querySelector('.message_left, .message_right, .message_center');
+        if (side) side.className = any(['message_left', 'message_right', 'message_center'], r)!;
+      },
+      (m) => m.querySelector('.message_left, .message_right')?.classList.toggle('message--read'),
+      // A stamp changed or shown (bare times read against the clock; a date on one dates those after it).
+      (m, r) => {
+        const t = m.querySelector('.message__time_str');
+        const stamp =
+          r() < 0.3
+            ? `2026-09-0${7 + Math.floor(r() * 2)} 17:${10 + Math.floor(r() * 40)}:00`
+            : `17:${10 + Math.floor(r() * 40)}:00`;
+        if (t) t.textContent = stamp;
+        else m.firstElementChild?.insertAdjacentHTML('afterbegin', `<span class="message__time_str">${stamp}</span>`);
+      },
+      // A recall: the bubble becomes a notice.
+      (m) => {
+        const side = m.firstElementChild;
+        if (side)
+          side.outerHTML = '<div class="message_center"><div class="message__system">对方撤回了一条消息</div></div>';
+      },
+    ];
+  if (platform === 'ali1688')
+    return [
+      ...common,
+      // Our own message shown as the buyer's (or back), a robot's nick, an auto-reply tag, a read receipt.
+      (m) => m.classList.toggle('self'),
+      (m, r) => {
+        const nick = m.querySelector('.nick');
+        if (nick)
+          nick.textContent = any(['义乌优品工厂店:店小蜜', '义乌优品工厂店:小王', '采购商小李', '平台提醒'], r)!;
+      },
+      (m) =>
+        m.querySelector('.message-header')?.insertAdjacentHTML('beforeend', '<span class="msg-tag">自动回复</span>'),
+      (m) => m.querySelector('.content')?.classList.toggle('read'),
+      // The stamp changed (a full one, or a bare time: read against the clock).
+      (m, r) => {
+        const t = m.querySelector('.time');
+        if (t)
+          t.textContent =
+            r() < 0.5 ? `2026-09-08 17:${10 + Math.floor(r() * 40)}:00` : `17:${10 + Math.floor(r() * 40)}:00`;
+      },
+      // A recall: the text says so.
+      (m) => m.querySelector('.content')?.replaceChildren('对方撤回了一条消息'),
+    ];
+  if (platform === 'kuaishou')
+    return [
+      ...common,
+      // The side flipped (a buyer message shown as the shop's), a read receipt's class on the side.
+      (m) => {
+        const b = m.querySelector('[class*="__notMe"], [class*="__isMine"]');
+        if (b)
+          b.className = b.className.includes('__notMe')
+            ? b.className.replace('__notMe', '__isMine')
+            : b.className.replace('__isMine', '__notMe');
+      },
+      (m) => m.querySelector('[class*="lrWrapper"]')?.classList.toggle('kwaishop-cs-read'),
+      // The sender's stamp changed (month-day without a year, or a bare time: read against the clock).
+      (m, r) => {
+        const t = m.querySelector('[class*="beforeMsgBody"] span:last-child');
+        if (t)
+          t.textContent =
+            r() < 0.5
+              ? `09-0${7 + Math.floor(r() * 2)} 17:${10 + Math.floor(r() * 40)}:00`
+              : `17:${10 + Math.floor(r() * 40)}:00`;
+      },
+      // A recall: the body says so.
+      (m) => m.querySelector('[class*="_msgBody"]')?.replaceChildren('对方撤回了一条消息'),
+    ];
   return [
     ...common,
     (m) => {
@@ -307,12 +386,15 @@ function edits(platform: keyof typeof FIXTURES): ((msg: Element, r: () => number
 describe.each([
   ['pdd', pddAdapter],
   ['douyin', douyinAdapter],
+  ['jd', jdAdapter],
+  ['kuaishou', kuaishouAdapter],
+  ['ali1688', ali1688Adapter],
 ] as const)('random edits inside earlier messages, %s', (platform, adapter) => {
   it.each([1, 2, 3, 4, 5])(
     'seed %i: the watcher holds and sends what whole reads give',
     { timeout: 60_000 },
     async (seed) => {
-      const r = random(seed * 7919 + (platform === 'pdd' ? 0 : 1));
+      const r = random(seed * 7919 + Object.keys(FIXTURES).indexOf(platform));
       const { live, ref } = start(platform, adapter);
       const sel = adapter.selectors.message![0]!;
       const ops = edits(platform);
@@ -324,7 +406,9 @@ describe.each([
         const n = r() < 0.25 ? 2 : 1;
         for (let i = 0; i < n; i++) ops[Math.floor(r() * ops.length)]!(msgs[Math.floor(r() * msgs.length)]!, r);
         if (r() < 0.15) {
-          const last = msgs.at(-1)!;
+          // A whole item of the list (Kuaishou's rows sit in wrappers that carry their ids).
+          const wrapper = { kuaishou: '.ChatMessageList-item', ali1688: '[data-index]' } as Record<string, string>;
+          const last = (wrapper[platform] && msgs.at(-1)!.closest(wrapper[platform])) || msgs.at(-1)!;
           const copy = last.cloneNode(true) as Element;
           for (const e of [copy, ...copy.querySelectorAll('[id], [data-id]')]) {
             if (e.id) e.id = `${e.id}9${appended}`;
@@ -389,3 +473,202 @@ describe('a change inside an earlier message (Douyin): re-reads and later append
     expect(live.map((m) => m?.id)).toEqual(whole.map((m) => m.id));
   });
 });
+
+/** China time as epoch ms. */
+const china = (s: string) => Date.parse(`${s.replace(' ', 'T')}+08:00`);
+
+describe.each([
+  [
+    'jd',
+    jdAdapter,
+    '#t-chat-scroll',
+    '<div class="message"><div class="message_left" id="m-100"><span class="message__time_str">00:00:20</span><div class="message__content"><div class="message__text">还有货吗</div></div></div></div>',
+    (list: Element) =>
+      list.lastElementChild!.previousElementSibling!.firstElementChild!.insertAdjacentHTML(
+        'afterbegin',
+        '<span class="message__time_str">17:30:00</span>',
+      ),
+  ],
+  [
+    'kuaishou',
+    kuaishouAdapter,
+    '.ChatMessageList-ContentWrap',
+    '<div id="0_2290417731_600" class="ChatMessageList-item"><div class="kwaishop-cs-LayoutDefaultWrapper_msgMain"><div class="kwaishop-cs-LayoutDefaultWrapper_lrWrapper kwaishop-cs-LayoutDefaultWrapper__notMe"><div class="kwaishop-cs-LayoutDefaultWrapper_content"><div class="kwaishop-cs-LayoutDefaultWrapper_beforeMsgBody"><span>快乐小番茄</span><span>00:00:20</span></div><div class="kwaishop-cs-LayoutDefaultWrapper_msgBody">还有货吗</div></div></div></div></div>',
+    (list: Element) => {
+      // The last stamp above the arrival (the buyer's 17:20:05).
+      const stamps = [...list.querySelectorAll('[class*="beforeMsgBody"] span:last-child')];
+      stamps.at(-2)!.textContent = '09-08 17:21:05';
+    },
+  ],
+  [
+    'ali1688',
+    ali1688Adapter,
+    '.ww_message .rc-scrollbars-view',
+    '<div data-index="12"><div class="message-item"><div class="message-main"><div class="message-header"><span class="nick">采购商小李</span><span class="time">00:00:20</span></div><div class="content"><div class="text-message"><pre>还有货吗</pre></div></div></div></div></div>',
+    (list: Element) => {
+      // The last stamp above the arrival.
+      [...list.querySelectorAll('.message-item .time')].at(-2)!.textContent = '2026-09-08 17:31:00';
+    },
+  ],
+] as const)('re-reads and live arrivals, %s', (platform, adapter, listSel, arriving, restamp) => {
+  it('a message appended after midnight keeps the arrival it was read with when a re-read reaches it; re-reads number nothing', () => {
+    document.body.innerHTML = readFileSync(join(process.cwd(), FIXTURES[platform]), 'utf8');
+    const list = document.querySelector(listSel)!;
+    const t0 = china('2026-12-05 23:59:00');
+    const t1 = china('2026-12-06 00:00:30');
+    const reader = new PageReader(adapter, document);
+    reader.readWhole(t0);
+    const obs = new MutationObserver(() => {});
+    obs.observe(document, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+      attributes: true,
+      attributeFilter: ['class', 'data-random', 'id'],
+    });
+    const apply = (t: number) => {
+      const got = reader.readIncremental(reader.forget(obs.takeRecords()), t, reader.page!.thread!.buyer);
+      expect(got, 'read on the incremental path').not.toBeNull();
+      return got!;
+    };
+    const messages = () => reader.page!.thread!.messages;
+    const count = messages().length;
+    // Read receipts on three messages (a batch each), then a message arrives after China midnight (a bare time).
+    for (const el of [...list.querySelectorAll(adapter.selectors.message![0]!)].slice(0, 3)) {
+      el.classList.add('isRead');
+      expect(apply(t0).changed).toEqual([]);
+    }
+    list.insertAdjacentHTML('beforeend', arriving);
+    expect(apply(t1).appended).toMatchObject([{ text: '还有货吗', at: china('2026-12-06 00:00:20') }]);
+    expect(messages()).toHaveLength(count + 1);
+    // A stamp shown on the last message before it: the re-read reaches the arrival, read with its own arrival time.
+    restamp(list);
+    const got = apply(t1 + 60_000);
+    expect(got.changed?.length).toBeGreaterThan(0);
+    expect(messages()).toHaveLength(count + 1);
+    expect(messages().at(-1)).toMatchObject({ text: '还有货吗', at: china('2026-12-06 00:00:20') });
+    obs.disconnect();
+    expect(messages().map((m) => m.id)).toEqual(
+      adapter.extract(document, undefined, t1).thread!.messages.map((m) => m.id),
+    );
+  });
+});
+
+describe.each([
+  ['jd', jdAdapter, '#t-chat-scroll', '.message__time_str', '.message__date', '.message__text'],
+  [
+    'kuaishou',
+    kuaishouAdapter,
+    '.ChatMessageList-ContentWrap',
+    '[class*="beforeMsgBody"] span:last-child',
+    '.ChatMessageList-time',
+    '.kwaishop-cs-TextMessage',
+  ],
+  ['ali1688', ali1688Adapter, '.ww_message .rc-scrollbars-view', '.message-item .time', '.time-divider', 'pre'],
+] as const)(
+  'a change inside a message of the tab-open run, %s',
+  (platform, adapter, listSel, stampSel, dividerSel, textSel) => {
+    it('keeps the time the run was dated with (backwards from its last), as a whole read gives it', () => {
+      document.body.innerHTML = readFileSync(join(process.cwd(), FIXTURES[platform]), 'utf8');
+      const list = document.querySelector(listSel)!;
+      for (const d of list.querySelectorAll(dividerSel)) d.remove();
+      // Bare times only, no date above: yesterday's 09:00, 09:01 … and a buyer's 23:00 still waiting, read at 10:00.
+      const stamps = [...list.querySelectorAll(stampSel)];
+      expect(stamps.length).toBeGreaterThan(2);
+      stamps.forEach(
+        (st, i) => (st.textContent = i === stamps.length - 1 ? '23:00:00' : `09:${String(i).padStart(2, '0')}:00`),
+      );
+      const t0 = china('2026-12-06 10:00:00');
+      const reader = new PageReader(adapter, document);
+      reader.readWhole(t0);
+      const obs = new MutationObserver(() => {});
+      obs.observe(document, { childList: true, subtree: true, characterData: true, attributes: true });
+      const messages = () => reader.page!.thread!.messages;
+      const row = (el: Element) => el.closest(adapter.selectors.message![0]!)!;
+      // The first message with a stamp and a text: its 09:0x is yesterday's (the run's last is yesterday's 23:00).
+      const target = stamps.map(row).find((r) => r.querySelector(textSel))!;
+      const stamp = [...target.querySelectorAll(stampSel)].at(-1)!.textContent!;
+      const yesterday = china(`2026-12-05 ${stamp}`);
+      const index = messages().findIndex((m) => m.at === yesterday);
+      expect(index, `a message at yesterday's ${stamp}`).toBeGreaterThanOrEqual(0);
+      const whole = () =>
+        adapter
+          .extract(document, undefined, t0)
+          .thread!.messages.map(({ id, at, text, timeSource }) => ({ id, at, text, timeSource }));
+      const held = () => messages().map(({ id, at, text, timeSource }) => ({ id, at, text, timeSource }));
+      expect(held()).toEqual(whole());
+      // A read receipt, then an edit of its text: each re-read alone (no whole read), its time kept.
+      for (const change of [
+        () => target.classList.add('isRead'),
+        () => (target.querySelector(textSel)!.textContent += '改'),
+      ]) {
+        change();
+        const got = reader.readIncremental(reader.forget(obs.takeRecords()), t0, reader.page!.thread!.buyer);
+        expect(got, 'read on the incremental path').not.toBeNull();
+        expect(messages()[index]!.at).toBe(yesterday);
+        expect(held()).toEqual(whole());
+      }
+      expect(messages()[index]!.text).toMatch(/改$/);
+      obs.disconnect();
+    });
+  },
+);
+
+describe('a change inside an earlier message (1688/Taobao)', { timeout: 60_000 }, () => {
+  it('with the account read off our own messages (no user panel), a change of our nick is read whole', async () => {
+    document.body.innerHTML = readFileSync(join(process.cwd(), FIXTURES.ali1688), 'utf8');
+    document.querySelector('.ww_user_panel')!.remove();
+    const live = watch(ali1688Adapter);
+    const ref = watch(withoutReread(ali1688Adapter));
+    await until(() => expect(live.w.last?.account).toBe('义乌优品工厂店:小王'));
+    const scans = live.w.stats.scans;
+    const refScans = ref.w.stats.scans;
+    // Every message of 小王 renamed, one batch: the account (and so which messages are our own shop's) changes.
+    for (const nick of document.querySelectorAll('.message-item.self .nick'))
+      if (nick.textContent === '义乌优品工厂店:小王') nick.textContent = '义乌优品工厂店:小李';
+    await sameAsWholeRead(ali1688Adapter, live, ref, refScans, 'nick');
+    expect(live.w.last?.account).toBe('义乌优品工厂店:小李');
+    expect(live.w.stats.scans).toBe(scans + 1);
+  });
+});
+
+describe(
+  'attribute changes inside earlier messages (each platform watches its own attributes)',
+  { timeout: 60_000 },
+  () => {
+    it('Douyin: a message id that now tells a closed session (data-id) is seen, as a whole read gives it', async () => {
+      const { live, ref } = start('douyin', douyinAdapter);
+      const scans = live.w.stats.scans;
+      const refScans = ref.w.stats.scans;
+      const idEl = [...document.querySelectorAll('[data-qa-id="qa-message-warpper"] > [data-id]')].at(-1)!;
+      idEl.setAttribute('data-id', 'cs_close_conversation_1');
+      await sameAsWholeRead(douyinAdapter, live, ref, refScans, 'data-id');
+      expect(live.w.last!.thread!.messages.some((m) => m.id === 'cs_close_conversation_1')).toBe(true);
+      // Read whole: the id a re-read cannot keep.
+      expect(live.w.stats.scans).toBe(scans + 1);
+    });
+
+    it('Douyin: attributes nothing reads (an image src, a receipt attribute, PDD’s data-random) cost nothing', async () => {
+      const { live } = start('douyin', douyinAdapter);
+      const { scans, messageRereads } = live.w.stats;
+      const wrappers = [...document.querySelectorAll('[data-qa-id="qa-message-warpper"]')];
+      const img = document.createElement('img');
+      wrappers[1]!.querySelector('[data-id]')!.append(img);
+      await until(() => expect(live.w.stats.messageRereads).toBe(messageRereads + 1));
+      img.setAttribute('src', 'data:,x');
+      wrappers[2]!.setAttribute('data-random', '1');
+      wrappers[3]!.setAttribute('data-isread', '1');
+      await tick();
+      // A change it does see and applies, after them: the only re-read besides the image's insertion.
+      const changed = live.w.stats.changed;
+      const bubble = wrappers
+        .slice(4)
+        .find((w) => w.querySelector('pre'))!
+        .querySelector('pre')!;
+      bubble.textContent = `${bubble.textContent}改`;
+      await until(() => expect(live.w.stats.changed).toBeGreaterThan(changed));
+      expect(live.w.stats.messageRereads).toBe(messageRereads + 2);
+      expect(live.w.stats.scans).toBe(scans);
+    });
+  },
+);

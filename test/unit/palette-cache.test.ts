@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Palette } from '../../lib/content/palette';
+import { createPaletteView } from '../../lib/content/palette-view';
 import type { PhraseRow } from '../../lib/model';
 import { phrasesRevision } from '../../lib/phrases/revision';
 
@@ -71,6 +72,7 @@ function watch(bg: ReturnType<typeof background>, question = '') {
     send: bg.send,
     context: () => (question ? { question } : {}),
     now: () => 0,
+    loadView: () => createPaletteView,
   });
   palette = p;
   p.start();

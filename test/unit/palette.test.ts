@@ -2,6 +2,7 @@
 /** The in-page palette's shortcut expansion (the palette's search is tested in phrases-search.test.ts). */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Palette } from '../../lib/content/palette';
+import { createPaletteView } from '../../lib/content/palette-view';
 import { contentT, setContentLang } from '../../lib/i18n/content';
 import type { PhraseRow } from '../../lib/model';
 import { pinyinKey } from '../../lib/phrases/pinyin';
@@ -36,6 +37,7 @@ async function watched(): Promise<{ p: Palette; input: HTMLTextAreaElement }> {
     send: async (msg) => ((msg as { type: string }).type === 'phrases' ? { ok: true, phrases: PHRASES } : { ok: true }),
     context: () => ({}),
     now: () => 0,
+    loadView: () => createPaletteView,
   });
   palette = p;
   p.start();
@@ -151,6 +153,7 @@ async function opened(rows: PhraseRow[], context: () => Record<string, string> =
     },
     context,
     now: () => EVENING,
+    loadView: () => createPaletteView,
   });
   palette = p;
   p.start();
@@ -391,6 +394,7 @@ describe('a model-backed editor that reads the selection late (Slate: throttled,
         (msg as { type: string }).type === 'phrases' ? { ok: true, phrases: [row], rev: 'r1' } : { ok: true },
       context: () => ({}),
       now: () => EVENING,
+      loadView: () => createPaletteView,
     });
     palette = p;
     p.start();

@@ -14,20 +14,25 @@ import { isDemoPage } from '../define';
 import type { Author } from '../../model';
 import { AUTO_REPLY_LEADING, hasLabel, matchesWhole, whole, type WholeText } from '../classify';
 import {
+  ancestorsOf,
   closestIn,
   hash,
+  matches,
   matchesAny,
+  outside,
   parseChinaStamp,
   pick,
   pickAll,
   pickAllIn,
   pickAllWith,
   shownName,
+  SHOWN_NAME_ATTRS,
   text,
 } from '../dom';
 import { extractPage, type PageList } from '../page';
-import { BACKWARDS_SLACK_MS, FUTURE_SLACK_MS, chinaDay, datedBackwards, latestAt, stampPrecisionMs } from '../stamps';
-import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
+import { BACKWARDS_SLACK_MS, BareRun, FUTURE_SLACK_MS, chinaDay, latestAt, stampPrecisionMs } from '../stamps';
+import { ItemThread, RunReach, keepTime, rekeyed, type ItemMessage, type ThreadItem } from '../reread';
+import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, Replaced, SelectorMap } from '../types';
 
 export const ALI_SELECTORS = {
   loginForm: [
@@ -185,6 +190,31 @@ function parseDay(s: string): Day | null {
   return m ? { y: +m[1]!, mo: +m[2]!, d: +m[3]! } : null;
 }
 
+/** A divider's month-day without a year (`12-01 10:00`, `12月01日`). */
+const MONTH_DAY_RE = /^(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$/;
+
+/**
+ * The day of a month-day divider: under a date, that date's year (the next one for a month-day earlier in the year,
+ * 12-31 then 01-01, unless that day is after the clock); else, with the clock, the latest such date not after today; else null (no year to tell).
+ */
+function monthDay(s: string, ctx: DayContext): Day | null {
+  const m = MONTH_DAY_RE.exec(s.trim());
+  if (!m) return null;
+  const [mo, d] = [+m[1]!, +m[2]!];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31) return null;
+  if (ctx.day) {
+    const earlier = mo < ctx.day.mo || (mo === ctx.day.mo && d < ctx.day.d);
+    const next = Date.UTC(ctx.day.y + 1, mo - 1, d) - 8 * 3600_000;
+    return { y: ctx.day.y + (earlier && (ctx.now === undefined || next <= ctx.now) ? 1 : 0), mo, d };
+  }
+  if (ctx.now === undefined) return null;
+  const today = chinaDay(ctx.now);
+  return { y: mo > today.m || (mo === today.m && d > today.d) ? today.y - 1 : today.y, mo, d };
+}
+
+/** A message stamp with a month-day and a time but no year (`12-01 10:00:00`, `12月01日 10:00`). */
+const isMonthDayStamp = (s: string): boolean => MONTH_DAY_RE.test(s.trim()) && TIME_RE.test(s);
+
 function atOf(day: Day, s: string): number | null {
   const t = TIME_RE.exec(s);
   if (!t) return null;
@@ -200,26 +230,50 @@ interface DayContext {
   undated: boolean;
   /** The caller's clock (epoch ms), or the arrival time of messages appended live. */
   now?: number;
+  /**
+   * The date came from a 昨天 / 前天 divider: a time-only divider after it does not tell its day (today's, or that
+   * day's later?): what follows is undated (`readDivider`).
+   */
+  relative?: boolean;
+  /**
+   * The date came from a relative divider (今天 / 昨天 / 前天): a bare time under it later than now + FUTURE_SLACK_MS is
+   * null, never in the future (a 今天 not yet re-rendered after China midnight).
+   */
+  relDay?: boolean;
 }
 
 /**
- * A date divider between messages sets the running date; a relative one (今天 / 昨天 / 前天) is dated with the
- * caller's clock, else (星期三, or no clock) later bare times stay undated. Only a divider dates later bare times: a
+ * A date divider between messages sets the running date (a month-day one without a year: `monthDay`); a relative one
+ * (今天 / 昨天 / 前天) is dated with the caller's clock, else (星期三, or no clock) later bare times stay undated. Only a divider dates later bare times: a
  * full stamp on an older message says nothing about the next ones.
  */
 function readDivider(s: string, ctx: DayContext): void {
-  const day = parseDay(s);
+  const day = parseDay(s) ?? monthDay(s, ctx);
   const rel = /^(今天|昨天|前天)/.exec(s.trim());
   if (day) {
     ctx.day = day;
     ctx.undated = false;
+    ctx.relative = false;
+    ctx.relDay = false;
   } else if (rel && ctx.now !== undefined) {
     const c = chinaDay(ctx.now - (rel[1] === '今天' ? 0 : rel[1] === '昨天' ? 1 : 2) * 86_400_000);
     ctx.day = { y: c.y, mo: c.m, d: c.d };
     ctx.undated = false;
-  } else if (RELATIVE_DAY.test(s)) {
+    ctx.relative = rel[1] !== '今天';
+    ctx.relDay = true;
+  } else if (ctx.relative && /^\d{1,2}:\d{2}(?::\d{2})?$/.test(s.trim())) {
+    // A time-only divider after 昨天 / 前天: its day is not shown (the docs do not say which scheme the page uses):
+    // no time for what follows, never a guessed day, until a date.
     ctx.day = null;
     ctx.undated = true;
+    ctx.relative = false;
+    ctx.relDay = false;
+  } else if (RELATIVE_DAY.test(s) || MONTH_DAY_RE.test(s.trim())) {
+    // A month-day with no year to tell (no date above, no clock): what follows is undated too.
+    ctx.day = null;
+    ctx.undated = true;
+    ctx.relative = false;
+    ctx.relDay = false;
   }
 }
 
@@ -233,7 +287,16 @@ function readStamp(s: string, ctx: DayContext): number | null {
   const full = parseChinaStamp(s);
   if (full !== null) return full;
   if (parseDay(s) || RELATIVE_DAY.test(s)) return null;
-  if (ctx.day) return atOf(ctx.day, s);
+  // A month-day and a time with no year (12-01 10:00:00): that day (`monthDay`: the date above's year, else the latest
+  // such date not after today), never today's.
+  if (isMonthDayStamp(s)) {
+    const day = monthDay(s, ctx);
+    return day ? atOf(day, s) : null;
+  }
+  if (ctx.day) {
+    const at = atOf(ctx.day, s);
+    return ctx.relDay && at !== null && ctx.now !== undefined && at > ctx.now + FUTURE_SLACK_MS ? null : at;
+  }
   if (ctx.undated || ctx.now === undefined) return null;
   const t = TIME_RE.exec(s);
   return t ? latestAt(+t[1]!, +t[2]!, +(t[3] ?? 0), ctx.now) : null;
@@ -306,7 +369,8 @@ function messageId(item: Element): string | null {
 
 /** Messages and date dividers, in document order (dividers inside or around a message do not count). */
 function timeline(msgs: readonly Element[], sepEls: readonly Element[]): { el: Element; sep: boolean }[] {
-  const seps = sepEls.filter((s) => !msgs.some((m) => m.contains(s) || s.contains(m)));
+  const holders = ancestorsOf(msgs);
+  const seps = outside(sepEls, msgs).filter((s) => !holders.has(s));
   const all = [...msgs.map((el) => ({ el, sep: false })), ...seps.map((el) => ({ el, sep: true }))];
   if (seps.length) all.sort((a, b) => (a.el.compareDocumentPosition(b.el) & 4 ? -1 : 1));
   return all;
@@ -319,18 +383,38 @@ interface RawMessage {
   body: string;
 }
 
-/** A thread read in page order, continued by append (the running date and content-hash ids carry over). */
-function threadReader(list: ParentNode, account: string | null, now: number | undefined) {
+/** What the reading carries from one item to the next: the running date, the clock, the last stamp's text. */
+interface AliState {
+  day: Day | null;
+  undated: boolean;
+  relative: boolean;
+  relDay: boolean;
+  now: number | undefined;
+  stamp: string;
+  /** Messages arrive live: each bare time is read against its arrival alone (no tab-open run). */
+  live: boolean;
+}
+
+const sameDay = (a: Day | null, b: Day | null) =>
+  a === b || (!!a && !!b && a.y === b.y && a.mo === b.mo && a.d === b.d);
+
+/**
+ * A thread read in page order, continued by append (the running date and content-hash ids carry over), whose
+ * messages changed inside are read again where they stand (ItemThread). `rereads`: may they be (not when the account
+ * was read off our own messages, which a change inside one could change for every message).
+ */
+function threadReader(list: ParentNode, account: string | null, now: number | undefined, rereads: boolean) {
   const ctx: DayContext = { day: null, undated: false, ...(now !== undefined && { now }) };
+  /** How many messages (page id or not) hold each `author|stamp|body` key; a hash id is numbered among them. */
   const occurrences = new Map<string, number>();
   let lastStampText = '';
   /**
    * The tab-open run: messages whose bare time was read against the clock with no divider above (each its own latest
    * date so far), dated together backwards from the last when the run ends (`settle`): yesterday's 09:00 and 09:05,
    * then a buyer's 23:00 still waiting, read at 10:00, are all yesterday's (not 09:00 today after 23:00 yesterday).
-   * `m`: null for a divider that shows a time only (one more bare time of the run, no message).
+   * A divider that shows a time only is one more bare time of the run (no message).
    */
-  let run: { h: number; mi: number; s: number; m: ExtractedMessage | null }[] = [];
+  const run = new BareRun();
   /** Messages arrive live (`append` with a time): each bare time is read against its arrival alone. */
   let live = false;
 
@@ -339,16 +423,12 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
    * one; a full stamp's time + the slack) nor now + 5 min.
    */
   function settle(bound = Infinity): void {
-    if (!run.length || ctx.now === undefined) return;
-    const dated = datedBackwards(run, Math.min(ctx.now + FUTURE_SLACK_MS, bound));
-    run.forEach(({ m }, i) => m && settled(m, dated[i] ?? null));
-    run = [];
+    if (run.length && ctx.now !== undefined) run.settle(Math.min(ctx.now + FUTURE_SLACK_MS, bound));
   }
 
   /** The run ends at a divider whose day cannot be told: its times are null, not dated (as `ThreadClock.drop`). */
   function drop(): void {
-    for (const { m } of run) if (m) settled(m, null);
-    run = [];
+    run.drop();
   }
 
   /** A run message's time once the run ends (null: no time, nor how finely one was shown). */
@@ -360,81 +440,182 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
     }
   }
 
-  function read(items: readonly { el: Element; sep: boolean }[], raw?: RawMessage[]): ExtractedMessage[] {
-    const messages: ExtractedMessage[] = [];
-    for (const { el, sep } of items) {
-      if (sep) {
-        const t = text(el);
-        if (t) {
-          const hm = TIME_RE.exec(t);
-          if (!live && ctx.day === null && !ctx.undated && hm && !parseDay(t) && !RELATIVE_DAY.test(t)) {
-            // A divider with a time only (09:00) is one more bare time of the run, not an end of it.
-            if (ctx.now !== undefined) run.push({ h: +hm[1]!, mi: +hm[2]!, s: +(hm[3] ?? 0), m: null });
-          } else {
-            readDivider(t, ctx);
-            // A divider whose day cannot be told (星期三): the run above is older still, no date for it (null), not
-            // dated from now.
-            if (ctx.undated) drop();
-            // What is above a divider with a time is not after that time (+ the slack, as ThreadClock.separator);
-            // what is above a date-only divider is on an earlier day.
-            const at = ctx.day && hm ? atOf(ctx.day, t) : null;
-            settle(
-              at !== null
-                ? at + BACKWARDS_SLACK_MS
-                : ctx.day
-                  ? Date.UTC(ctx.day.y, ctx.day.mo - 1, ctx.day.d) - 8 * 3600_000
-                  : undefined,
-            );
-          }
-          lastStampText = t;
-        }
-        continue;
-      }
-      const body = messageBody(el).slice(0, 500);
-      if (!body) continue;
-      const nick = text(pick(el, S.messageNick));
-      const author = classify(el, nick, body, account, list);
-      const stampText = text(pick(el, S.messageTime));
-      const at = readStamp(stampText, ctx);
-      const full = at === null ? null : parseChinaStamp(stampText);
-      if (full !== null) settle(full + BACKWARDS_SLACK_MS);
-      const bare = TIME_RE.exec(stampText);
-      const inRun = !live && at !== null && full === null && ctx.day === null && bare !== null;
-      if (stampText) lastStampText = stampText;
-      const key = `${author}|${lastStampText}|${body}`;
-      const n = occurrences.get(key) ?? 0;
-      occurrences.set(key, n + 1);
-      const id = messageId(el) ?? `h${hash(`${key}|${n}`)}`;
-      const m: ExtractedMessage = { id, author, at, timeSource: at === null ? null : 'stamp', text: body };
-      // A stamp with minutes only: the engine's 0-second rule cannot judge it (isValidReply).
-      const precision = at === null ? undefined : stampPrecisionMs(stampText);
-      if (precision !== undefined) m.atPrecisionMs = precision;
-      if (inRun) run.push({ h: +bare[1]!, mi: +bare[2]!, s: +(bare[3] ?? 0), m });
-      messages.push(m);
-      raw?.push({ item: el, nick, author, body });
-    }
-    settle();
-    return messages;
-  }
-
+  const raw: RawMessage[] = [];
+  let first = true;
   const msgs = pickAllWith(list, S.message);
   const seps = pickAllWith(list, S.dateSeparator);
-  const raw: RawMessage[] = [];
-  const messages = read(timeline(msgs.els, seps.els), raw);
+
+  /** The stamp or divider text the last item read ('' none; null: it read none, an empty message). */
+  let read: string | null = null;
+
+  /** A message's parts, or null (a divider, an empty item); a divider's time-only text joins the run here. */
+  function readOne({ el, sep }: ThreadItem) {
+    read = null;
+    if (sep) {
+      const t = text(el);
+      read = t;
+      if (t) {
+        const hm = TIME_RE.exec(t);
+        const dated = parseDay(t) || MONTH_DAY_RE.test(t) || RELATIVE_DAY.test(t);
+        if (!live && ctx.day === null && !ctx.undated && hm && !dated) {
+          // A divider with a time only (09:00) is one more bare time of the run, not an end of it.
+          if (ctx.now !== undefined) run.add(+hm[1]!, +hm[2]!, +(hm[3] ?? 0));
+        } else {
+          readDivider(t, ctx);
+          // A divider whose day cannot be told (星期三): the run above is older still, no date for it (null), not
+          // dated from now.
+          if (ctx.undated) drop();
+          // What is above a divider with a time is not after that time (+ the slack, as ThreadClock.separator);
+          // what is above a date-only divider is on an earlier day.
+          const at = ctx.day && hm ? atOf(ctx.day, t) : null;
+          settle(
+            at !== null
+              ? at + BACKWARDS_SLACK_MS
+              : ctx.day
+                ? Date.UTC(ctx.day.y, ctx.day.mo - 1, ctx.day.d) - 8 * 3600_000
+                : undefined,
+          );
+        }
+        lastStampText = t;
+      }
+      return null;
+    }
+    const body = messageBody(el).slice(0, 500);
+    if (!body) return null;
+    const nick = text(pick(el, S.messageNick));
+    const author = classify(el, nick, body, account, list);
+    const stampText = text(pick(el, S.messageTime));
+    read = stampText;
+    const at = readStamp(stampText, ctx);
+    // A dated stamp (a full one, or a month-day one) ends the run above: its times are not after it.
+    const full = at === null ? null : isMonthDayStamp(stampText) ? at : parseChinaStamp(stampText);
+    if (full !== null) settle(full + BACKWARDS_SLACK_MS);
+    const bare = TIME_RE.exec(stampText);
+    const inRun = !live && at !== null && full === null && ctx.day === null && bare !== null;
+    if (stampText) lastStampText = stampText;
+    return {
+      nick,
+      author,
+      body,
+      at,
+      // A stamp with minutes only: the engine's 0-second rule cannot judge it (isValidReply).
+      precision: at === null ? undefined : stampPrecisionMs(stampText),
+      runTime: inRun ? { h: +bare[1]!, mi: +bare[2]!, s: +(bare[3] ?? 0) } : undefined,
+      key: `${author}|${lastStampText}|${body}`,
+      pageId: messageId(el),
+    };
+  }
+
+  type Parts = NonNullable<ReturnType<typeof readOne>>;
+  const message = (p: Parts, id: string, key: string): ItemMessage => {
+    const m: ExtractedMessage = {
+      id,
+      author: p.author,
+      at: p.at,
+      timeSource: p.at === null ? null : 'stamp',
+      text: p.body,
+    };
+    if (p.precision !== undefined) m.atPrecisionMs = p.precision;
+    return { message: m, pageId: p.pageId, id, key };
+  };
+  const hashId = (key: string, n: number) => `h${hash(`${key}|${n}`)}`;
+
+  const save = (): AliState => ({
+    day: ctx.day,
+    undated: ctx.undated,
+    relative: !!ctx.relative,
+    relDay: !!ctx.relDay,
+    now: ctx.now,
+    stamp: lastStampText,
+    live,
+  });
+  /** A restored reading has no open run of its own (the run it was in was dated when it ended; see RunReach). */
+  const restore = (s: AliState): void => {
+    Object.assign(ctx, { day: s.day, undated: s.undated, relative: s.relative, relDay: s.relDay, now: s.now });
+    lastStampText = s.stamp;
+    live = s.live;
+    run.clear();
+  };
+  const reach = new RunReach<AliState>();
+  /** Reads an item, and how it touched the tab-open run (RunReach): joined it, read while it was open, its stamp. */
+  const readIn = (item: ThreadItem) => {
+    const open = run.length;
+    const p = readOne(item);
+    const joined = run.length > open || !!p?.runTime;
+    return { p, joined, touched: joined || open > 0, key: `${joined ? 'joined' : 'read'}|${read ?? ''}` };
+  };
+
+  const reader = new ItemThread<AliState>(
+    {
+      save,
+      restore,
+      same: (a, b) =>
+        sameDay(a.day, b.day) &&
+        a.undated === b.undated &&
+        a.relative === b.relative &&
+        a.relDay === b.relDay &&
+        a.now === b.now &&
+        a.stamp === b.stamp &&
+        a.live === b.live,
+      // Arrived now: bare times resolve against the arrival time, not against a divider of an earlier day.
+      arrive(at) {
+        settle();
+        live = true;
+        Object.assign(ctx, { day: null, undated: false, relative: false, relDay: false, now: at });
+      },
+      end: () => settle(),
+      read(item) {
+        const { p, touched, key } = readIn(item);
+        let got: ItemMessage | null = null;
+        if (p) {
+          const n = occurrences.get(p.key) ?? 0;
+          occurrences.set(p.key, n + 1);
+          if (first) raw.push({ item: item.el, nick: p.nick, author: p.author, body: p.body });
+          got = message(p, p.pageId ?? hashId(p.key, n), p.key);
+          const m = got.message;
+          if (p.runTime) run.add(p.runTime.h, p.runTime.mi, p.runTime.s, (at) => settled(m, at));
+        }
+        if (touched) reach.read(item, key, save(), got?.message ?? null);
+        return got;
+      },
+      again(item, was, fresh) {
+        const { p, joined, key } = readIn(item);
+        const kept = reach.again(item, key, joined, fresh);
+        if (kept === false) return undefined;
+        if (kept) restore(kept.after);
+        if (!p) return null;
+        if (p.pageId !== was.pageId) return undefined;
+        const r = rekeyed(occurrences, was, p.key, hashId);
+        const got = r && message(p, p.pageId ?? r.id, r.key);
+        if (got && kept?.message) keepTime(got.message, kept.message);
+        return got;
+      },
+    },
+    timeline(msgs.els, seps.els),
+  );
+  first = false;
+  const messages = reader.messages;
+
+  /**
+   * A changed message is still the one message it was, as a fresh read finds it: it matches the chosen selector,
+   * holds no other message, and no earlier divider fallback (nor a first divider) shows in it.
+   */
+  const stillItem = (el: Element): boolean =>
+    !!msgs.sel &&
+    matches(el, msgs.sel) &&
+    pickAllIn([el], S.message, msgs.sel)?.length === 1 &&
+    !!pickAllIn([el], S.dateSeparator, seps.sel);
+
   return {
     messages,
     raw,
     append(added: readonly Node[], at?: number): ExtractedMessage[] | null {
-      // Arrived now: bare times resolve against the arrival time, not against a divider of an earlier day.
-      if (at !== undefined) {
-        settle();
-        live = true;
-        Object.assign(ctx, { day: null, undated: false, now: at });
-      }
       const m = pickAllIn(added, S.message, msgs.sel);
       const d = pickAllIn(added, S.dateSeparator, seps.sel);
-      return m && d ? read(timeline(m, d)) : null;
+      return m && d ? reader.append(timeline(m, d), at) : null;
     },
+    reread: (changed: readonly Node[], _now?: number, replaced?: Replaced) =>
+      rereads && list.nodeType === 1 ? reader.reread(changed, replaced, list as Element, stillItem) : null,
   };
 }
 
@@ -535,7 +716,7 @@ export function extractAli(root: ParentNode, _memo?: unknown, now?: number): Ext
       const none = !msgItems.length && !activeRow && rootText(root).includes(ALI_NO_CONTACT_TEXT);
       const found = !none && (!!msgList || msgItems.length > 0);
       // Without a known list container, read the whole frame (each item sits in its own wrappers).
-      const reader = found ? threadReader(msgList ?? root, account, now) : null;
+      const reader = found ? threadReader(msgList ?? root, account, now, !!shownName(root, S.account)) : null;
       const named = activeRow?.buyer || firstText(root, S.threadHeaderName);
       const buyer =
         named || reader?.raw.find((r) => (r.author === 'buyer' || r.author === 'internal') && r.nick)?.nick || '';
@@ -594,8 +775,16 @@ export function aliAcceptsFrame(doc: Document, isTop: boolean): boolean {
   }
 }
 
+/**
+ * workbench-dom.md § 1688: classes only (own messages `.self`), the input's `contenteditable`; guessed: the account
+ * panel's `title`, a selected row's `aria-selected`, the message id attributes the adapter falls back on.
+ */
+/** The account is read through shownName: its title / alt / aria-label too (a logo whose tooltip loads late). */
+const ALI_ATTRIBUTES = ['contenteditable', 'title', 'aria-selected', ...ALI_MESSAGE_ID_ATTRS, ...SHOWN_NAME_ATTRS];
+
 export const ali1688Adapter: Adapter = {
   platform: 'ali1688',
+  attributes: ALI_ATTRIBUTES,
   // Left of the unread count in the row's bottom-right corner (room for "99+").
   badgeSlot: { right: 44 },
   selectors: ALI_SELECTORS,
@@ -607,6 +796,7 @@ export const ali1688Adapter: Adapter = {
 
 export const taobaoAdapter: Adapter = {
   platform: 'taobao',
+  attributes: ALI_ATTRIBUTES,
   // Left of the unread count in the row's bottom-right corner (room for "99+").
   badgeSlot: { right: 44 },
   selectors: ALI_SELECTORS,

@@ -21,13 +21,15 @@ import {
   pickAllIn,
   pickAllWith,
   shownName,
+  SHOWN_NAME_ATTRS,
   text,
 } from '../dom';
 import { extractPage, type PageList } from '../page';
 import {
   BACKWARDS_SLACK_MS,
   FUTURE_SLACK_MS,
-  datedBackwards,
+  BareRun,
+  type BareTime,
   latestAt,
   parseDurationSec,
   stampedMessage,
@@ -192,7 +194,7 @@ function chinaTime(y: number, mo: number, d: number, h: number, mi: number, s: n
 }
 
 /** Time stamps seen so far in the thread: the date they give to later stamps that print no date. */
-interface StampContext {
+export interface StampContext {
   /** The last full time (its date is the date of later bare times). */
   last: number | null;
   /** Set for messages that arrive live: their dateless stamps are read against this time (see parseThreadStamp). */
@@ -202,26 +204,23 @@ interface StampContext {
    * null when read), and are dated together backwards from the last when the run ends (`settleRun`).
    */
   now?: number;
-  run?: BareTime[];
+  run?: BareRun;
   /**
    * A divider named a day that cannot be told (星期三, or 昨天 with no clock): dateless stamps after it give null
    * (never today's, never an older date's) until a date or a live arrival.
    */
   undated?: boolean;
   /**
+   * The date came from a 昨天 / 前天 divider: a time-only divider after it does not tell its day (today's, or the same
+   * day's later?): what follows is undated (`parseDividerStamp`).
+   */
+  relativeDay?: boolean;
+  /**
    * `last` came from the clock (a 今天/昨天/前天 divider, a month-day divider resolved against it), not from a stamp's
    * own date: the times read from it move with the clock (the same page read before and after midnight), so they do
    * not go into content-hash ids (the reader's `nearest`).
    */
   clockLast?: boolean;
-}
-
-/** A bare time of the open run, and where its settled time goes (the message it stamps). */
-interface BareTime {
-  h: number;
-  mi: number;
-  s: number;
-  set?: (at: number | null) => void;
 }
 
 /** The bare times a wrapper added to the tab-open run, as a key (`WrapperRead.runTimes`). */
@@ -238,11 +237,7 @@ function runKey(...added: (BareTime | undefined)[]): string {
  * stamps keep giving null to the thread's state (`last`, the ids' nearest stamp): only the messages' times change.
  */
 export function settleRun(ctx: StampContext, bound = Infinity): void {
-  const run = ctx.run;
-  if (!run?.length || ctx.now === undefined) return;
-  ctx.run = [];
-  const dated = datedBackwards(run, Math.min(ctx.now + FUTURE_SLACK_MS, bound));
-  run.forEach((r, i) => r.set?.(dated[i] ?? null));
+  if (ctx.run?.length && ctx.now !== undefined) ctx.run.settle(Math.min(ctx.now + FUTURE_SLACK_MS, bound));
 }
 
 const MONTH_DAY = /(?:^|\D)(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])/;
@@ -266,6 +261,7 @@ export function parseThreadStamp(s: string, ctx: StampContext): number | null {
     ctx.last = full;
     ctx.clockLast = false;
     ctx.undated = false;
+    ctx.relativeDay = false;
     return full;
   }
   if (/昨天|前天|星期|周/.test(s)) return null;
@@ -282,7 +278,7 @@ export function parseThreadStamp(s: string, ctx: StampContext): number | null {
     // Read when the tab opens, no full stamp above: a bare time joins the run, dated when it ends (settleRun).
     const hm = ctx.run && ctx.now !== undefined && !MONTH_DAY.test(s) ? BARE_TIME.exec(s) : null;
     if (hm && +hm[1]! < 24 && +hm[2]! < 60 && (!hm[3] || +hm[3] < 60))
-      ctx.run!.push({ h: +hm[1]!, mi: +hm[2]!, s: hm[3] ? +hm[3] : 0 });
+      ctx.run!.add(+hm[1]!, +hm[2]!, hm[3] ? +hm[3] : 0);
     return null;
   }
   const ref = chinaParts(ctx.last);
@@ -305,6 +301,9 @@ export function parseThreadStamp(s: string, ctx: StampContext): number | null {
       }
     }
   }
+  // Under a day read off the clock (今天 / 昨天 / 前天, a month-day divider), never after the clock (+ FUTURE_SLACK_MS): a
+  // 今天 not re-rendered after China midnight does not date 23:30 as today's, ≈23 h ahead.
+  if (t !== null && ctx.clockLast && ctx.now !== undefined && t > ctx.now + FUTURE_SLACK_MS) return null;
   if (t !== null) ctx.last = t;
   return t;
 }
@@ -330,16 +329,25 @@ export function parseDividerStamp(s: string, ctx: StampContext): number | null {
     ctx.last = at ?? start;
     ctx.clockLast = true;
     ctx.undated = false;
+    ctx.relativeDay = rel[1] !== '今天';
     return at;
   }
   if (rel || /星期|周[一二三四五六日天]/.test(t)) {
     // The run above is older than a day that cannot be told: no date (not today's times for last week's messages).
-    const run = ctx.run ?? [];
-    if (ctx.run) ctx.run = [];
-    run.forEach((r) => r.set?.(null));
+    ctx.run?.drop();
     ctx.last = null;
     ctx.clockLast = false;
     ctx.undated = true;
+    ctx.relativeDay = false;
+    return null;
+  }
+  if (ctx.relativeDay && /^\d{1,2}:\d{2}(?::\d{2})?$/.test(t)) {
+    // A time-only divider after 昨天 / 前天: its day is not shown (the docs do not say which scheme the page uses):
+    // no time for what follows, never a guessed day, until a date.
+    ctx.last = null;
+    ctx.clockLast = false;
+    ctx.undated = true;
+    ctx.relativeDay = false;
     return null;
   }
   const md = ctx.last === null && ctx.arrived === undefined && ctx.now !== undefined ? MONTH_DAY.exec(t) : null;
@@ -353,6 +361,7 @@ export function parseDividerStamp(s: string, ctx: StampContext): number | null {
     ctx.last = at;
     ctx.clockLast = true;
     ctx.undated = false;
+    ctx.relativeDay = false;
     return at;
   }
   return parseThreadStamp(s, ctx);
@@ -497,6 +506,8 @@ interface ReaderState {
   dividerRun?: BareTime | undefined;
   /** A weekday divider above left dateless stamps undated (`StampContext.undated`). */
   undated: boolean;
+  /** The date came from a 昨天 / 前天 divider (`StampContext.relativeDay`). */
+  relativeDay: boolean;
 }
 
 const sameState = (a: ReaderState, b: ReaderState) =>
@@ -504,6 +515,7 @@ const sameState = (a: ReaderState, b: ReaderState) =>
   a.nearest === b.nearest &&
   a.divider === b.divider &&
   a.undated === b.undated &&
+  a.relativeDay === b.relativeDay &&
   a.dividerClock === b.dividerClock &&
   a.clockLast === b.clockLast;
 
@@ -525,7 +537,7 @@ interface WrapperRead {
 /** A thread read in page order, continued by append (stamps, dividers and content-hash ids carry over). */
 function threadReader(scope: ParentNode, account: string | null, now: number | undefined) {
   // With the caller's clock, bare times with no full stamp above them are dated backwards from the last (settleRun).
-  const ctx: StampContext = now === undefined ? { last: null } : { last: null, now, run: [] };
+  const ctx: StampContext = now === undefined ? { last: null } : { last: null, now, run: new BareRun() };
   /** The latest stamp seen (own or divider), for content-hash ids. */
   let nearest: number | null = null;
   /** A time divider's time, given to the next message only (a divider prints the time of what follows). */
@@ -549,6 +561,7 @@ function threadReader(scope: ParentNode, account: string | null, now: number | u
     arrived: ctx.arrived,
     dividerRun,
     undated: !!ctx.undated,
+    relativeDay: !!ctx.relativeDay,
   });
 
   /** `record`: where what each wrapper's read started from and gave goes (`reads` for the thread's own reads). */
@@ -567,7 +580,7 @@ function threadReader(scope: ParentNode, account: string | null, now: number | u
 
       const timeEl = pick(w, S.messageTime);
       /** The bare time the last parse added to the tab-open run, if it did. */
-      const joined = (before: number) => (ctx.run && ctx.run.length > before ? ctx.run.at(-1) : undefined);
+      const joined = (before: number) => (ctx.run && ctx.run.length > before ? ctx.run.last : undefined);
       let runAt = ctx.run?.length ?? 0;
       let own: number | null = timeEl ? parseThreadStamp(text(timeEl), ctx) : null;
       /** `own` moves with the clock (read from a date the clock gave): not for content-hash ids. */
@@ -700,6 +713,7 @@ function threadReader(scope: ParentNode, account: string | null, now: number | u
         arrived: ctx.arrived,
         dividerRun,
         undated: ctx.undated,
+        relativeDay: ctx.relativeDay,
       } = reads[i]!.before);
       for (let k = i; k < all.length; k++) {
         const wr = reads[k]!;
@@ -710,7 +724,7 @@ function threadReader(scope: ParentNode, account: string | null, now: number | u
         if (wr.index >= 0) ids.delete(wr.dataId);
         const again: WrapperRead[] = [];
         // A bare time read again in the tab-open run joins a scratch run: never dated here (see below).
-        if (ctx.now !== undefined) ctx.run = [];
+        if (ctx.now !== undefined) ctx.run = new BareRun();
         const got = read([all[k]!], again);
         delete ctx.run;
         if (again[0]!.counted) return null;
@@ -740,6 +754,7 @@ function threadReader(scope: ParentNode, account: string | null, now: number | u
       clockLast: ctx.clockLast,
       dividerRun,
       undated: ctx.undated,
+      relativeDay: ctx.relativeDay,
     } = end);
     ctx.arrived = arrivedNow;
     return out;
@@ -832,6 +847,23 @@ export function extractDouyin(root: ParentNode, _memo?: unknown, now?: number): 
 
 export const douyinAdapter: Adapter = {
   platform: 'douyin',
+  // workbench-dom.md § Douyin: the hooks rows and messages are found by (`data-qa-id`), the message id that also
+  // tells system rows (`data-id`), pseudo rows (`data-btm-id` …systemConv), pending groups (`data-btm`), the row's
+  // name (`title`); the selectors' own: an avatar told from an image by its `alt`, the input by its `placeholder`,
+  // a selected row's `aria-selected`, the login form's password `type`.
+  attributes: [
+    'data-qa-id',
+    'data-id',
+    'data-btm-id',
+    'data-btm',
+    'title',
+    'alt',
+    'placeholder',
+    'aria-selected',
+    'type',
+    // The account is read through shownName: its title / alt / aria-label (a logo whose tooltip loads late).
+    ...SHOWN_NAME_ATTRS,
+  ],
   // Left of the unread count in the row's bottom-right corner (room for "99+").
   badgeSlot: { right: 40 },
   selectors: DOUYIN_SELECTORS,

@@ -9,7 +9,9 @@ import {
   counterReading,
   has,
   inDocumentOrder,
+  matches,
   outermost,
+  outside,
   pick,
   pickAll,
   pickAllIn,
@@ -18,8 +20,17 @@ import {
   textWithout,
 } from '../dom';
 import { extractPage } from '../page';
-import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
-import { StampedThread, isStampOnly, parseDurationSec } from '../stamps';
+import type { ThreadItem } from '../reread';
+import type {
+  Adapter,
+  ExtractMemo,
+  ExtractedConversation,
+  ExtractedMessage,
+  Extraction,
+  Replaced,
+  SelectorMap,
+} from '../types';
+import { dayPin, stampedReader, isStampOnly, parseDurationSec, type ItemParts, type StampedThread } from '../stamps';
 
 export const JD_SELECTORS = {
   loginForm: ['#loginname', '#formlogin', '.login-form', 'iframe[src*="passport.jd.com"]'],
@@ -154,49 +165,70 @@ function pageId(row: Element): string | null {
   return null;
 }
 
-/** A thread read in page order, continued by append (stamps and content-hash ids carry over). */
-function threadReader(list: Element, account: string | null, now: number | undefined) {
+/**
+ * A thread read in page order, continued by append (stamps and content-hash ids carry over), whose messages changed
+ * inside are read again where they stand (StampedReader).
+ */
+function threadReader(
+  list: Element,
+  account: string | null,
+  now: number | undefined,
+  pinned?: { memo: ExtractMemo | undefined; buyer: string | null },
+) {
+  /** A relative divider keeps the day it was first read as, per element and buyer (dayPin). */
+  const pin = (el: Element, s: string) => dayPin(pinned?.memo, el, `${pinned?.buyer ?? ''}|${s}`);
   const { els, sel: msgSel } = pickAllWith(list, S.message);
   const { els: divs, sel: divSel } = pickAllWith(list, S.timeDivider);
-  // With the caller's clock, times without a date (a buyer waiting since 10:00:00 when the tab opens) are today's.
-  const thread = new StampedThread(now);
 
-  function read(rows: readonly Element[], dividers: readonly Element[]): ExtractedMessage[] {
-    const out: ExtractedMessage[] = [];
-    const rowSet = new Set(rows);
-    for (const el of inDocumentOrder([...rows, ...dividers.filter((d) => !rows.some((r) => r.contains(d)))])) {
-      if (!rowSet.has(el)) {
-        thread.separator(text(el));
-        continue;
-      }
-      const body = messageBody(el);
-      const { author, marker } = classify(el, body, account);
-      const stampText = text(pick(el, S.messageTime));
-      if (author === 'system' && isStampOnly(stampText ? `${body} ${stampText}` : body)) {
-        // A time separator row: context for the messages after it, not a message.
-        thread.separator(stampText || body);
-        continue;
-      }
-      const at = thread.stamp(stampText);
-      if (!body) continue;
-      out.push(thread.message(pageId(el), author, at, body, marker));
+  function readOne({ el, sep }: ThreadItem, thread: StampedThread): ItemParts | null {
+    if (sep) {
+      const s = text(el);
+      thread.separator(s, pin(el, s));
+      return null;
     }
-    // The bare times read with no date above them: dated backwards from the last (ThreadClock.settle).
-    thread.settle();
-    return out;
+    const body = messageBody(el);
+    const { author, marker } = classify(el, body, account);
+    const stampText = text(pick(el, S.messageTime));
+    if (author === 'system' && isStampOnly(stampText ? `${body} ${stampText}` : body)) {
+      // A time separator row: context for the messages after it, not a message.
+      thread.separator(stampText || body, pin(el, stampText || body));
+      return null;
+    }
+    const at = thread.stamp(stampText);
+    if (!body) return null;
+    return { pageId: pageId(el), author, at, body, ...(marker && { marker }) };
   }
 
-  const messages = read(outermost(els), divs);
+  /** Rows and the dividers outside them, in document order. */
+  const items = (rows: readonly Element[], dividers: readonly Element[]): ThreadItem[] => {
+    const rowSet = new Set(rows);
+    return inDocumentOrder([...rows, ...outside(dividers, rows)]).map((el) => ({
+      el,
+      sep: !rowSet.has(el),
+    }));
+  };
+
+  /**
+   * A changed (or re-rendered) row is still one row, as a fresh read finds it: it matches the message selector the read
+   * chose, and no earlier fallback of the messages or the dividers (nor a first divider) shows in it (rows nested in
+   * it, and dividers of the chosen fallback, are left out of the read).
+   */
+  const stillItem = (el: Element): boolean =>
+    !!msgSel && matches(el, msgSel) && !!pickAllIn([el], S.message, msgSel) && !!pickAllIn([el], S.timeDivider, divSel);
+
+  // With the caller's clock, times without a date (a buyer waiting since 10:00:00 when the tab opens) are today's.
+  const reader = stampedReader(now, readOne, items(outermost(els), divs));
   return {
-    messages,
+    messages: reader.messages,
     append(added: readonly Node[], at?: number): ExtractedMessage[] | null {
-      // Arrived now: dateless stamps resolve against the arrival time, not the date the thread had reached.
-      if (at !== undefined) thread.arrive(at);
       const rows = pickAllIn(added, S.message, msgSel);
       const dividers = pickAllIn(added, S.timeDivider, divSel);
       if (!rows || !dividers) return null;
-      return read(outermost(rows), dividers);
+      // Arrived now: dateless stamps resolve against the arrival time, not the date the thread had reached.
+      return reader.append(items(outermost(rows), dividers), at);
     },
+    reread: (changed: readonly Node[], _now?: number, replaced?: Replaced) =>
+      reader.reread(changed, replaced, list, stillItem),
   };
 }
 
@@ -245,7 +277,7 @@ function venderAccount(rows: readonly Element[]): string | null {
   return null;
 }
 
-export function extractJd(root: ParentNode, _memo?: unknown, now?: number): Extraction {
+export function extractJd(root: ParentNode, memo?: ExtractMemo, now?: number): Extraction {
   return extractPage({
     account: () => text(pick(root, S.account)) || null,
     loggedOut: () => !!pick(root, S.loginForm),
@@ -272,15 +304,16 @@ export function extractJd(root: ParentNode, _memo?: unknown, now?: number): Extr
       const headerName = text(header);
       const titled = header?.getAttribute('title')?.trim();
       const nick = headerName || active?.nick;
+      const buyer = active?.buyer ?? (titled || headerName || null);
       return {
         container: msgList,
         // A conversation is open when a row is selected or the chat header names someone.
         open: conversations.some((c) => c.active) || !!(headerName || titled),
-        buyer: active?.buyer ?? (titled || headerName || null),
+        buyer,
         ...(nick && { nick }),
         chrome: JD_PART_CHROME.thread,
         items: () => (msgList ? pickAll(msgList, S.message).length : 0),
-        read: () => threadReader(msgList!, account, now),
+        read: () => threadReader(msgList!, account, now, { memo, buyer }),
       };
     },
   });
@@ -288,6 +321,9 @@ export function extractJd(root: ParentNode, _memo?: unknown, now?: number): Extr
 
 export const jdAdapter: Adapter = {
   platform: 'jd',
+  // workbench-dom.md § JD: the buyer in the row name's `title`, the input's `contenteditable`; guessed (not in the
+  // doc): the buyer and message id attributes the adapter falls back on, a selected row's `aria-selected`.
+  attributes: ['title', 'contenteditable', 'aria-selected', ...ROW_ID_ATTRS, ...MESSAGE_ID_ATTRS],
   // Left of the unread count in the row's bottom-right corner (room for "99+").
   badgeSlot: { right: 44 },
   selectors: JD_SELECTORS,

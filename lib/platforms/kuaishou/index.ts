@@ -18,18 +18,38 @@ import {
   closestIn,
   has,
   inDocumentOrder,
+  matches,
   outermost,
+  outside,
   pick,
   pickAll,
   pickAllIn,
   pickAllWith,
   shownName,
+  SHOWN_NAME_ATTRS,
   text,
   textWithout,
 } from '../dom';
 import { extractPage } from '../page';
-import { STAMP_TAIL, StampedThread, isStampOnly, parseDurationSec } from '../stamps';
-import type { Adapter, ExtractedConversation, ExtractedMessage, Extraction, SelectorMap } from '../types';
+import type { ThreadItem } from '../reread';
+import {
+  STAMP_TAIL,
+  dayPin,
+  stampedReader,
+  isStampOnly,
+  parseDurationSec,
+  type ItemParts,
+  type StampedThread,
+} from '../stamps';
+import type {
+  Adapter,
+  ExtractMemo,
+  ExtractedConversation,
+  ExtractedMessage,
+  Extraction,
+  Replaced,
+  SelectorMap,
+} from '../types';
 
 export const KUAISHOU_SELECTORS = {
   loginForm: ['.goLogin', '[class*="loginWrapper"]', '.password-form-wrapper'],
@@ -190,60 +210,92 @@ function pageId(row: Element, list: ParentNode): string | null {
   return null;
 }
 
-/** A thread read in page order, continued by append (stamps and content-hash ids carry over). */
+/**
+ * A thread read in page order, continued by append (stamps and content-hash ids carry over), whose messages changed
+ * inside are read again where they stand (StampedReader).
+ */
 function threadReader(
   list: ParentNode,
   buyerNick: string | undefined,
   now: number | undefined,
   account: string | null,
+  pinned?: { memo: ExtractMemo | undefined; buyer: string | null },
 ) {
-  const thread = new StampedThread(now);
-
-  function read(mainEls: readonly Element[], middleEls: readonly Element[], dividerEls: readonly Element[]) {
-    const mains = outermost(mainEls);
-    const middles = outermost(middleEls).filter((m) => !mains.some((r) => r.contains(m)));
-    const rows = [...mains, ...middles];
-    const rowSet = new Set(rows);
-    const dividers = dividerEls.filter((d) => !rows.some((r) => r.contains(d)));
-    const out: ExtractedMessage[] = [];
-    for (const el of inDocumentOrder([...rows, ...dividers])) {
-      if (!rowSet.has(el)) {
-        thread.separator(text(el));
-        continue;
-      }
-      const before = text(pick(el, S.beforeBody));
-      const stamp = STAMP_TAIL.exec(before)?.[0].trim() ?? '';
-      const sender = stamp ? before.slice(0, before.length - stamp.length).trim() : before;
-      const body = messageBody(el);
-      if (!body) continue;
-      const { author, marker } = classify(el, list, body, sender, buyerNick, account);
-      if (author === 'system' && !stamp && isStampOnly(body)) {
-        thread.separator(body);
-        continue;
-      }
-      const at = thread.stamp(stamp);
-      out.push(thread.message(pageId(el, list), author, at, body, marker));
+  /** A relative divider keeps the day it was first read as, per element and buyer (dayPin). */
+  const pin = (el: Element, s: string) => dayPin(pinned?.memo, el, `${pinned?.buyer ?? ''}|${s}`);
+  function readOne({ el, sep }: ThreadItem, thread: StampedThread): ItemParts | null {
+    if (sep) {
+      const s = text(el);
+      thread.separator(s, pin(el, s));
+      return null;
     }
-    // The bare times read with no date above them: dated backwards from the last (ThreadClock.settle).
-    thread.settle();
-    return out;
+    const before = text(pick(el, S.beforeBody));
+    const stamp = STAMP_TAIL.exec(before)?.[0].trim() ?? '';
+    const sender = stamp ? before.slice(0, before.length - stamp.length).trim() : before;
+    const body = messageBody(el);
+    if (!body) return null;
+    const { author, marker } = classify(el, list, body, sender, buyerNick, account);
+    if (author === 'system' && !stamp && isStampOnly(body)) {
+      thread.separator(body, pin(el, body));
+      return null;
+    }
+    const at = thread.stamp(stamp);
+    return { pageId: pageId(el, list), author, at, body, ...(marker && { marker }) };
+  }
+
+  /** Main rows, middle rows outside them and dividers outside both, in document order. */
+  function items(mainEls: readonly Element[], middleEls: readonly Element[], dividerEls: readonly Element[]) {
+    const mains = outermost(mainEls);
+    const middles = outside(outermost(middleEls), mains);
+    const rows = [...mains, ...middles];
+    const kinds = new Map<Element, string>([
+      ...mains.map((m) => [m, 'main'] as const),
+      ...middles.map((m) => [m, 'middle'] as const),
+    ]);
+    const dividers = outside(dividerEls, rows);
+    return inDocumentOrder([...rows, ...dividers]).map((el): ThreadItem => {
+      const kind = kinds.get(el);
+      return kind ? { el, sep: false, kind } : { el, sep: true };
+    });
   }
 
   const mains = pickAllWith(list, S.message);
   const middles = pickAllWith(list, S.middleBody);
   const dividers = pickAllWith(list, S.timeDivider);
-  const messages = read(mains.els, middles.els, dividers.els);
+
+  /**
+   * A changed (or re-rendered) row is still the row it was read as, as a fresh read finds it: a main row matches the
+   * chosen main selector; a middle one the chosen middle selector, and neither matches nor holds a main row; no
+   * earlier fallback (nor a first match) of the rows, middles or dividers shows in it (rows nested in a row, and
+   * dividers inside one, are left out of the read).
+   */
+  const stillItem = (el: Element, was: ThreadItem): boolean => {
+    const main = !!mains.sel && matches(el, mains.sel);
+    const ok =
+      was.kind === 'main'
+        ? main
+        : !!middles.sel && matches(el, middles.sel) && !main && !pick(el, [mains.sel ?? ''].filter(Boolean));
+    return (
+      ok &&
+      !!pickAllIn([el], S.message, mains.sel) &&
+      !!pickAllIn([el], S.middleBody, middles.sel) &&
+      !!pickAllIn([el], S.timeDivider, dividers.sel)
+    );
+  };
+
+  const reader = stampedReader(now, readOne, items(mains.els, middles.els, dividers.els));
   return {
-    messages,
+    messages: reader.messages,
     append(added: readonly Node[], at?: number): ExtractedMessage[] | null {
-      // Arrived now, not at the full read: year-less and bare stamps resolve against the arrival time (a thread
-      // left open overnight does not date the next day's messages to the day it was read).
-      if (at !== undefined) thread.arrive(at);
       const m = pickAllIn(added, S.message, mains.sel);
       const mid = pickAllIn(added, S.middleBody, middles.sel);
       const d = pickAllIn(added, S.timeDivider, dividers.sel);
-      return m && mid && d ? read(m, mid, d) : null;
+      // Arrived now, not at the full read: year-less and bare stamps resolve against the arrival time (a thread
+      // left open overnight does not date the next day's messages to the day it was read).
+      return m && mid && d ? reader.append(items(m, mid, d), at) : null;
     },
+    reread: (changed: readonly Node[], _now?: number, replaced?: Replaced) =>
+      list.nodeType === 1 ? reader.reread(changed, replaced, list as Element, stillItem) : null,
   };
 }
 
@@ -309,7 +361,7 @@ export function messageContainer(rows: readonly Element[], avoid: readonly (Elem
   return box && clean(box) ? box : null;
 }
 
-export function extractKuaishou(root: ParentNode, _memo?: unknown, now?: number): Extraction {
+export function extractKuaishou(root: ParentNode, memo?: ExtractMemo, now?: number): Extraction {
   const header = pick(root, S.threadHeaderName);
   const headerNick = normalizeNick(text(header)) || undefined;
   const listEl = pick(root, S.conversationList);
@@ -356,6 +408,7 @@ export function extractKuaishou(root: ParentNode, _memo?: unknown, now?: number)
     thread({ conversations, account }) {
       const active = conversations.find((c) => c.active);
       const nick = headerNick ?? active?.nick;
+      const buyer = active?.buyer ?? headerNick ?? null;
       // Only a real list container (not the whole page) takes appended messages, and only it is judged: messages
       // read with no container told count for nothing (an open thread is missing then, never watching).
       const box = msgList && msgList !== root ? (msgList as Element) : null;
@@ -365,11 +418,11 @@ export function extractKuaishou(root: ParentNode, _memo?: unknown, now?: number)
         uncounted: !box,
         // A conversation is open when a card is selected or the chat header names someone.
         open: conversations.some((c) => c.active) || !!headerNick,
-        buyer: active?.buyer ?? headerNick ?? null,
+        buyer,
         ...(nick && { nick }),
         chrome: KUAISHOU_PART_CHROME.thread,
         items: () => (box ? pickAll(box, S.message).length : 0),
-        read: () => threadReader(msgList!, nick, now, account),
+        read: () => threadReader(msgList!, nick, now, account, { memo, buyer }),
         // A thread whose part is missing is not reported at all (the watcher reads such a page whole, never live).
         dropWhenMissing: true,
       };
@@ -379,6 +432,11 @@ export function extractKuaishou(root: ParentNode, _memo?: unknown, now?: number)
 
 export const kuaishouAdapter: Adapter = {
   platform: 'kuaishou',
+  // workbench-dom.md § Kuaishou reads classes (and wrapper `id`s) only; guessed (not in the doc): the buyer and
+  // message id attributes the adapter falls back on, the Quill input's `contenteditable`, a selected card's
+  // `aria-selected`.
+  // The account is read through shownName: its title / alt / aria-label (a logo whose tooltip loads late).
+  attributes: ['contenteditable', 'aria-selected', ...ROW_ID_ATTRS, ...MESSAGE_ID_ATTRS, ...SHOWN_NAME_ATTRS],
   selectors: KUAISHOU_SELECTORS,
   matches: (url) =>
     (url.protocol === 'https:' && url.hostname === 'im.kwaixiaodian.com' && url.pathname.startsWith('/workbench')) ||

@@ -27,6 +27,8 @@ export const LAB_SELECTORS = {
 
 export const labAdapter: Adapter = {
   platform: 'xhs',
+  // The lab page's own: the row's buyer (`data-buyer`), the editors' hooks.
+  attributes: ['data-buyer', 'data-slate-editor', 'data-lexical-editor', 'contenteditable'],
   matches: (url) => isDemoPage(url, 'editors'),
   selectors: LAB_SELECTORS,
   extract(root: ParentNode): Extraction {

@@ -391,6 +391,9 @@ export function extractPdd(root: ParentNode, memo?: ExtractMemo): Extraction {
 
 export const pddAdapter: Adapter = {
   platform: 'pdd',
+  // workbench-dom.md § PDD: the row's buyer uid (`data-random`), the thread's (`currentuid`). The shop's read
+  // receipt (`isread`) is a class there; message ids are `id`s. The contenteditable input variant's attribute.
+  attributes: ['data-random', 'currentuid', 'contenteditable'],
   selectors: PDD_SELECTORS,
   matches: (url) =>
     (url.hostname === 'mms.pinduoduo.com' && url.pathname.startsWith('/chat-merchant')) || isDemoPage(url, 'pdd'),

@@ -1,0 +1,170 @@
+// @vitest-environment jsdom
+/**
+ * The palette's list and prompts come from their own file (`/palette.js`), loaded on the first open (`loadView`,
+ * stubbed here: in the extension, main.ts imports the file). While it loads, what is typed is kept for the search box
+ * and never reaches the page; a load that fails says so (in the content script's language) and the next open tries
+ * again. (The real file, in Chromium: test/e2e/editors-palette.e2e.ts and platforms.e2e.ts.)
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Palette, type PaletteViewFactory } from '../../lib/content/palette';
+import { createPaletteView } from '../../lib/content/palette-view';
+import { setContentLang } from '../../lib/i18n/content';
+import zh from '../../lib/locales/zh_CN/content.json';
+import en from '../../lib/locales/en/content.json';
+import type { PhraseRow } from '../../lib/model';
+
+const phrase = (id: number, text: string, shortcut?: string): PhraseRow => ({
+  id,
+  text,
+  group: '未分组',
+  tags: [],
+  usage: 0,
+  updatedAt: 1,
+  ...(shortcut && { shortcut }),
+});
+const PHRASES = [phrase(1, '亲，发货了哦'), phrase(2, '亲，退款已经处理'), phrase(3, '订单号 {?订单号} 对吗', '/dd')];
+
+let palette: Palette | undefined;
+afterEach(() => {
+  palette?.stop();
+  palette = undefined;
+  setContentLang('zh_CN');
+  document.body.replaceChildren();
+});
+
+/** A loader the test settles: each call is one attempt (`loads`), resolved or rejected by the test. */
+function loader() {
+  const loads: { resolve: (f: PaletteViewFactory) => void; reject: (e: Error) => void }[] = [];
+  const loadView = vi.fn(
+    () =>
+      new Promise<PaletteViewFactory>((resolve, reject) => {
+        loads.push({ resolve, reject });
+      }),
+  );
+  return { loads, loadView };
+}
+
+async function watched(loadView: () => Promise<PaletteViewFactory>) {
+  const input = document.createElement('textarea');
+  document.body.append(input);
+  const p = new Palette({
+    doc: document,
+    platform: 'pdd',
+    input: () => input,
+    send: async (msg) =>
+      (msg as { type: string }).type === 'phrases' ? { ok: true, phrases: PHRASES, rev: 'r1' } : { ok: true },
+    context: () => ({}),
+    now: () => 0,
+    loadView,
+  });
+  palette = p;
+  p.start();
+  await p.refresh();
+  input.focus();
+  // What the page sees of the keys (its own listener, as a chat page's send-on-Enter).
+  const pageKeys: string[] = [];
+  window.addEventListener('keydown', (e) => pageKeys.push(e.key));
+  window.addEventListener('keyup', (e) => pageKeys.push(`up:${e.key}`));
+  const key = (k: string, init: KeyboardEventInit = {}) => {
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true, ...init }));
+    input.dispatchEvent(new KeyboardEvent('keyup', { key: k, bubbles: true, cancelable: true, ...init }));
+  };
+  return { p, input, key, pageKeys };
+}
+
+const box = () => document.querySelector('[data-reply-sentinel-palette]')?.shadowRoot ?? null;
+const notice = () =>
+  document.querySelector('[data-reply-sentinel-palette-error]')?.shadowRoot?.querySelector('[role="alert"]') ?? null;
+
+describe('the palette loads its list on the first open', () => {
+  it('opens when the file arrives, with what was typed meanwhile as its query; the keys never reach the page', async () => {
+    const { loads, loadView } = loader();
+    const { p, key, input, pageKeys } = await watched(loadView);
+    key('/', { ctrlKey: true });
+    expect(loadView).toHaveBeenCalledTimes(1);
+    expect(p.isOpen).toBe(false);
+    for (const k of ['退', 'x', 'Backspace', '款']) key(k);
+    key('Enter'); // would send the half-typed message: held back, and nothing is chosen before the list shows
+    key('/', { ctrlKey: true }); // a second Ctrl+/ does not load again
+    expect(loadView).toHaveBeenCalledTimes(1);
+    expect(pageKeys).toEqual([]);
+    expect(input.value).toBe('');
+    loads[0]!.resolve(createPaletteView);
+    await vi.waitFor(() => expect(p.isOpen).toBe(true));
+    const q = box()!.querySelector('input')!;
+    expect(q.value).toBe('退款');
+    expect([...box()!.querySelectorAll('li[role="option"]')].map((li) => li.textContent)).toEqual([
+      '亲，退款已经处理未分组',
+    ]);
+    expect(input.value).toBe('');
+    // Open: the keys are the palette's again (typing on goes to its search box), and later opens load nothing.
+    key('Escape');
+    p.close();
+    pageKeys.length = 0;
+    key('a');
+    expect(pageKeys).toEqual(['a', 'up:a']);
+    key('/', { ctrlKey: true });
+    expect(p.isOpen).toBe(true);
+    expect(loadView).toHaveBeenCalledTimes(1);
+  });
+
+  it('Esc while it loads gives the open up', async () => {
+    const { loads, loadView } = loader();
+    const { p, key, pageKeys } = await watched(loadView);
+    key('/', { ctrlKey: true });
+    key('Escape');
+    // Its keydown is the palette's (as Esc in the open palette, whose keyup then lands in the chat input).
+    expect(pageKeys).toEqual(['up:Escape']);
+    loads[0]!.resolve(createPaletteView);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(p.isOpen).toBe(false);
+    // The keys are the page's again.
+    key('b');
+    expect(pageKeys).toEqual(['up:Escape', 'b', 'up:b']);
+  });
+
+  it('a "/" shortcut with fill-ins opens its prompts once the file arrives', async () => {
+    const { loads, loadView } = loader();
+    const { p, input } = await watched(loadView);
+    input.value = '/dd ';
+    input.setSelectionRange(4, 4);
+    input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: ' ' }));
+    await vi.waitFor(() => expect(loadView).toHaveBeenCalledTimes(1));
+    loads[0]!.resolve(createPaletteView);
+    await vi.waitFor(() => expect(p.isOpen).toBe(true));
+    expect(box()!.querySelector('label')!.textContent).toBe('订单号');
+  });
+
+  it.each([
+    ['zh_CN', zh.palLoadFailed],
+    ['en', en.palLoadFailed],
+  ] as const)('a file that does not load is said (%s), and the next open tries again', async (lang, text) => {
+    setContentLang(lang);
+    const { loads, loadView } = loader();
+    const { p, key, pageKeys } = await watched(loadView);
+    key('/', { ctrlKey: true });
+    key('x');
+    loads[0]!.reject(new Error('Failed to fetch dynamically imported module'));
+    await vi.waitFor(() => expect(notice()?.textContent).toBe(text));
+    expect(p.isOpen).toBe(false);
+    expect(pageKeys).toEqual([]);
+    // The keys are the page's again.
+    key('y');
+    expect(pageKeys).toEqual(['y', 'up:y']);
+    // Again: a new attempt, which loads; the notice goes.
+    key('/', { ctrlKey: true });
+    expect(loadView).toHaveBeenCalledTimes(2);
+    expect(notice()).toBeNull();
+    loads[1]!.resolve(createPaletteView);
+    await vi.waitFor(() => expect(p.isOpen).toBe(true));
+  });
+
+  it('a loader that throws at once is said too', async () => {
+    const { p, key } = await watched(() => {
+      throw new Error('no runtime');
+    });
+    key('/', { ctrlKey: true });
+    await vi.waitFor(() => expect(notice()?.textContent).toBe(zh.palLoadFailed));
+    expect(p.isOpen).toBe(false);
+  });
+});
