@@ -28,11 +28,17 @@ export const SCRIPT_ADAPTERS = new WeakMap<object, readonly Adapter[]>();
  */
 let viewTries = 0;
 async function loadPaletteView(): Promise<PaletteViewFactory> {
-  if (!globalThis.__rsPaletteView) {
+  // Its own property, a function: an element with that id or name is readable as a window property in this world
+  // too (a page could otherwise stand in for the view with one element, and the file would never be imported).
+  const own = () =>
+    Object.hasOwn(globalThis, '__rsPaletteView') && typeof globalThis.__rsPaletteView === 'function'
+      ? globalThis.__rsPaletteView
+      : undefined;
+  if (!own()) {
     const url = browser.runtime.getURL('/palette.js');
     await import(/* @vite-ignore */ viewTries++ ? `${url}?retry=${viewTries}` : url);
   }
-  const factory = globalThis.__rsPaletteView;
+  const factory = own();
   if (!factory) throw new Error('palette.js did not register its view');
   return factory;
 }

@@ -94,6 +94,10 @@ export class Palette {
   private waiting: Waiting | null = null;
   /** Removes the text saying that the palette could not load (when it shows). */
   private unnotice: () => void = () => undefined;
+  /** Started and not stopped: a view loaded in the background is made only then. */
+  private running = false;
+  /** The view's file on its way (for the background load and an open alike: one load at a time). */
+  private viewLoad: Promise<PaletteViewFactory> | null = null;
 
   private readonly timers: Timers;
 
@@ -102,6 +106,7 @@ export class Palette {
   }
 
   start(): void {
+    this.running = true;
     this.offLang();
     this.offLang = onContentLang(() => this.view?.relabel());
     this.deps.doc.addEventListener('keydown', this.onKeyDown, true);
@@ -112,6 +117,7 @@ export class Palette {
   }
 
   stop(): void {
+    this.running = false;
     this.offLang();
     this.offLang = () => undefined;
     this.deps.doc.removeEventListener('keydown', this.onKeyDown, true);
@@ -192,6 +198,36 @@ export class Palette {
     this.suggested = [];
     this.suggestedFor = null;
     this.view?.phrasesChanged(false);
+    if (!this.view && rows.length) void this.preload();
+  }
+
+  /**
+   * The view's file, loaded in the background when the chat input is focused (and once phrases are held): the first open is
+   * then immediate like every later one (no keys to hold while it loads, an IME's included) and finds its search
+   * index warmed in idle tasks. A failure here is silent: the open tries again and says so.
+   */
+  private async preload(): Promise<void> {
+    if (this.view || this.viewLoad) return;
+    const factory = await Promise.resolve(this.loadView()).catch(() => null); // said by the open that needs it
+    if (!this.view && this.running && typeof factory === 'function') this.view = factory(this.shell());
+  }
+
+  /** The view's file: the load under way if there is one, else a new one (a failed one is not kept: tried again). */
+  private loadView(): PaletteViewFactory | Promise<PaletteViewFactory> {
+    if (this.viewLoad) return this.viewLoad;
+    let loaded: PaletteViewFactory | Promise<PaletteViewFactory>;
+    try {
+      loaded = this.deps.loadView();
+    } catch (err) {
+      loaded = Promise.reject(err as Error);
+    }
+    if (typeof loaded === 'function') return loaded;
+    const load = (this.viewLoad = loaded);
+    const done = () => {
+      if (this.viewLoad === load) this.viewLoad = null;
+    };
+    load.then(done, done);
+    return load;
   }
 
   /**
@@ -213,7 +249,9 @@ export class Palette {
   }
 
   private onFocusIn = (e: FocusEvent) => {
-    if (this.inInput(e.target)) void this.refresh();
+    if (!this.inInput(e.target)) return;
+    void this.refresh();
+    void this.preload(); // beside the phrases' request, not after it
   };
 
   private onKeyDown = (e: KeyboardEvent) => {
@@ -331,12 +369,7 @@ export class Palette {
     this.unnotice();
     if (this.view) return this.view.open(prompting);
     if (this.waiting) return; // already on its way
-    let loaded: PaletteViewFactory | Promise<PaletteViewFactory>;
-    try {
-      loaded = this.deps.loadView();
-    } catch (err) {
-      loaded = Promise.reject(err);
-    }
+    const loaded = this.loadView();
     if (typeof loaded === 'function') {
       this.view = loaded(this.shell());
       return this.view.open(prompting);
@@ -352,12 +385,13 @@ export class Palette {
     // Closed, stopped, given up with Esc meanwhile (or loaded by another open): nothing to show.
     if (this.waiting !== waiting) return;
     this.unwait();
-    if (this.view) return this.view.open(prompting, waiting.query);
-    if (typeof factory !== 'function') {
+    if (!this.view && typeof factory !== 'function') {
       this.notice();
       return;
     }
-    this.view = factory(this.shell());
+    this.view ??= factory!(this.shell());
+    // The agent moved on meanwhile (the focus left the chat input): the list does not pull the focus back.
+    if (!this.inInput(this.deps.doc.activeElement)) return;
     return this.view.open(prompting, waiting.query);
   }
 

@@ -76,6 +76,44 @@ const box = () => document.querySelector('[data-reply-sentinel-palette]')?.shado
 const notice = () =>
   document.querySelector('[data-reply-sentinel-palette-error]')?.shadowRoot?.querySelector('[role="alert"]') ?? null;
 
+describe('the palette loads its list before its first open', () => {
+  it('the chat input focused: the file is loaded in the background, and the first Ctrl+/ opens at once', async () => {
+    const { loads, loadView } = loader();
+    const { p, key } = await watched(loadView);
+    expect(loadView).toHaveBeenCalledTimes(1); // no open yet
+    loads[0]!.resolve(createPaletteView);
+    await new Promise((r) => setTimeout(r, 0));
+    key('/', { ctrlKey: true });
+    expect(p.isOpen).toBe(true); // in the same task: the keys typed next are the search box's (an IME's too)
+    expect(loadView).toHaveBeenCalledTimes(1);
+  });
+
+  it('a background load that failed is silent; the open tries again and says so if it fails too', async () => {
+    const { loads, loadView } = loader();
+    const { p, key } = await watched(loadView);
+    loads[0]!.reject(new Error('offline'));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(notice()).toBeNull();
+    key('/', { ctrlKey: true });
+    expect(loadView).toHaveBeenCalledTimes(2);
+    loads[1]!.resolve(createPaletteView);
+    await vi.waitFor(() => expect(p.isOpen).toBe(true));
+  });
+
+  it('the focus moved on while the file loaded: the list does not open and take the focus', async () => {
+    const { loads, loadView } = loader();
+    const { p, key } = await watched(loadView);
+    key('/', { ctrlKey: true });
+    const other = document.createElement('input');
+    document.body.append(other);
+    other.focus();
+    loads[0]!.resolve(createPaletteView);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(p.isOpen).toBe(false);
+    expect(document.activeElement).toBe(other);
+  });
+});
+
 describe('the palette loads its list on the first open', () => {
   it('opens when the file arrives, with what was typed meanwhile as its query; the keys never reach the page', async () => {
     const { loads, loadView } = loader();
