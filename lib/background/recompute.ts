@@ -514,9 +514,13 @@ export class Recompute {
     }
     // Nothing deleted: the thread as it came (no copy of it).
     let all = !absorbed.size ? events : cut > 0 ? events.slice(0, cut).concat(part) : part;
-    if (sighted !== undefined) {
+    // Seen at or after `sighted` already (the usual case: the new message itself): `lateSighting` would find nothing
+    // to keep, whatever the part before the cut holds (a thread's message ids are unique, so its rounds' sighting is
+    // this maximum). Decided without ordering and walking the part's rounds, or walking the part before the cut.
+    const seenPart = sighted === undefined ? -Infinity : seenThrough(part);
+    if (sighted !== undefined && seenPart < sighted) {
       // How late the thread was seen counts: the part alone when nothing before the cut was seen later.
-      const judged = cut > 0 && seenLaterBefore(events, cut, seenThrough(part), bounds) ? all : part;
+      const judged = cut > 0 && seenLaterBefore(events, cut, seenPart, bounds) ? all : part;
       const first = lateSighting(judged, rule, coverage, sighted) as EventRow | null;
       if (first) {
         const row: EventRow = { ...first, seenAt: sighted };

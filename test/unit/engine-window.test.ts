@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, seenThrough } from '../../lib/engine';
+import { evaluate, lateSighting, seenThrough } from '../../lib/engine';
 import { threadOrder } from '../../lib/engine/rounds';
 import { chinaDay, chinaDayStart, chinaMsOfDay } from '../../lib/engine/time';
 import { exactCut, recentCut, seenLaterBefore, threadBounds, widenBounds } from '../../lib/engine/window';
@@ -217,6 +217,35 @@ describe('exactCut (long threads evaluated from a midnight)', () => {
     // These threads do have messages seen late before a midnight, or fields only before it: the checks decide there.
     expect(misled).toBeGreaterThan(0);
     expect(seenLate).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('lateSighting finds nothing to keep when the part after a cut was seen at or after the sighting (ids unique)', () => {
+    // What the reconcile relies on to skip it: a thread's message ids are unique (keyed by message), so how late its
+    // rounds were seen is at least how late any part of it was.
+    let kept = 0;
+    let skipped = 0;
+    for (const platform of PLATFORMS) {
+      const rule = RULES.platforms[platform].metrics[0]!;
+      for (let seed = 1; seed <= 20; seed++) {
+        const { events, now } = randomThread(platform, seed * 31_337 + platform.length);
+        const thread = threadOrder(events);
+        const spans: CoverageSpan[] = [];
+        for (let cut = 0; cut < thread.length; cut += 7) {
+          const part = thread.slice(cut);
+          const seen = seenThrough(part);
+          for (const at of [seen - 1, seen, now + 86_400_000]) {
+            const found = [lateSighting(part, rule, spans, at), lateSighting(thread, rule, spans, at)];
+            if (at <= seen) {
+              skipped++;
+              expect(found).toEqual([null, null]);
+            } else if (found[0]) kept++;
+          }
+        }
+      }
+    }
+    expect(skipped).toBeGreaterThan(100);
+    // Later sightings do keep one (so the null above is the rule's, not a thread that never could).
+    expect(kept).toBeGreaterThan(10);
   }, 60_000);
 
   it('recentCut: a thread that talks through the night (a message a minute, answered) is cut after the midnight', () => {
