@@ -8,7 +8,7 @@ import Dexie from 'dexie';
 import { RECOMPUTE_KEY } from '../db/meta';
 import type { SentinelDB } from '../db/schema';
 import { absorbedCounters, evaluate, isCounter, lastNick, lateSighting, seenThrough } from '../engine';
-import { betterTime, threadCompare } from '../engine/rounds';
+import { betterTime, sightedAt, threadCompare } from '../engine/rounds';
 import { chinaDay, chinaDayStart } from '../engine/time';
 import { carryWeight, evaluateCarried, type Carry } from '../engine/incremental';
 import { recentCut, seenLaterBefore, widenBounds, type ThreadBounds } from '../engine/window';
@@ -517,7 +517,9 @@ export class Recompute {
     // Seen at or after `sighted` already (the usual case: the new message itself): `lateSighting` would find nothing
     // to keep, whatever the part before the cut holds (a thread's message ids are unique, so its rounds' sighting is
     // this maximum). Decided without ordering and walking the part's rounds, or walking the part before the cut.
-    const seenPart = sighted === undefined ? -Infinity : seenThrough(part);
+    // Its last message (usually the new one) seen at the sighting decides it without a walk.
+    const lastSeen = part.length ? sightedAt(part.at(-1)!) : -Infinity;
+    const seenPart = sighted === undefined || lastSeen >= sighted ? lastSeen : seenThrough(part);
     if (sighted !== undefined && seenPart < sighted) {
       // How late the thread was seen counts: the part alone when nothing before the cut was seen later.
       const judged = cut > 0 && seenLaterBefore(events, cut, seenPart, bounds) ? all : part;

@@ -112,9 +112,12 @@ export function exactCut(
 
   // What the page showed of the thread (seenThrough): no sighting before the cut may be later than those after it
   // (history loaded above, after the recent messages were seen).
-  let seenAfter = -Infinity;
-  for (let i = cut; i < thread.length; i++) seenAfter = Math.max(seenAfter, sightedAt(thread[i]!));
-  if (seenLaterBefore(thread, cut, seenAfter, bounds)) return 0;
+  // The last message seen at the bounds' latest sighting: nothing of the thread was seen later (no walk at all).
+  if (!(bounds && sightedAt(thread.at(-1)!) >= bounds.seen)) {
+    let seenAfter = -Infinity;
+    for (let i = cut; i < thread.length; i++) seenAfter = Math.max(seenAfter, sightedAt(thread[i]!));
+    if (seenLaterBefore(thread, cut, seenAfter, bounds)) return 0;
+  }
 
   // The clock's last nickname, shop and text: found after the cut whenever the whole thread has them.
   for (const k of ['buyerNick', 'shop', 'text'] as const) {
