@@ -8,10 +8,10 @@ import Dexie from 'dexie';
 import { RECOMPUTE_KEY } from '../db/meta';
 import type { SentinelDB } from '../db/schema';
 import { absorbedCounters, evaluate, isCounter, lastNick, lateSighting, seenThrough } from '../engine';
-import { betterTime, threadCompare } from '../engine/rounds';
+import { betterTime, sightedAt, threadCompare } from '../engine/rounds';
 import { chinaDay, chinaDayStart } from '../engine/time';
 import { carryWeight, evaluateCarried, type Carry } from '../engine/incremental';
-import { recentCut } from '../engine/window';
+import { recentCut, seenLaterBefore, widenBounds, type ThreadBounds } from '../engine/window';
 import type { ClockRow, CoverageRow, CoverageSpan, EventRow, Platform, RollupRow, UnitRow } from '../model';
 import { rollupId } from '../engine/rollup';
 import { primaryMetric } from '../rules';
@@ -153,6 +153,8 @@ export class Recompute {
       // Kept in thread order: new messages usually come last, and are then appended (no copy of a Map, no sort).
       const events = withAdded(cached ?? pre.threads.get(conv), added);
       const thread: StagedThread = { conv, events, base: cached, put: added, deleted: [] };
+      // What the held thread's bounds say of `events` (the new messages folded in): undefined, every check walks.
+      const bounds = cached?.bounds ? (added.length ? widenBounds(cached.bounds, added) : cached.bounds) : undefined;
       staged.threads.push(thread);
       if (!events.length) continue;
       const { platform } = events[0]!;
@@ -186,11 +188,11 @@ export class Recompute {
         }
       // Found once per thread array: the reconciled thread is the same array when reconciling changed nothing.
       let found: { list: readonly EventRow[]; cut: Cut } | undefined;
-      const cutOf = (list: readonly EventRow[]): Cut => {
-        if (found?.list !== list) found = { list, cut: findCut(list) };
+      const cutOf = (list: readonly EventRow[], b: ThreadBounds | undefined): Cut => {
+        if (found?.list !== list) found = { list, cut: findCut(list, b) };
         return found.cut;
       };
-      const findCut = (list: readonly EventRow[]): Cut => {
+      const findCut = (list: readonly EventRow[], b: ThreadBounds | undefined): Cut => {
         if (!long) return NO_CUT;
         this.work.cutSearches++;
         // Today's midnight first (a new message then costs today's messages), else yesterday's: the latest whose
@@ -203,7 +205,7 @@ export class Recompute {
           const at = chinaDayStart(chinaDay(now - back * 86_400_000));
           const day = chinaDay(at);
           if (open !== undefined && open < day) continue;
-          const cut = recentCut(list, rules, at);
+          const cut = recentCut(list, rules, at, b);
           // Every new message must be after the cut (nothing before it is recomputed), and so must the old place of a
           // message seen again with a better time (what it was judged in before is recomputed too).
           if (cut === 0) continue;
@@ -222,11 +224,12 @@ export class Recompute {
         // Reconciled from the cut of the thread as it came (the part before it cannot change, see `reconcile`).
         const r = await this.reconcile(
           events,
-          cutOf(events).cut,
+          cutOf(events, bounds).cut,
           added,
           coverage,
           page.sighted.get(conv),
           page.written,
+          bounds,
         );
         all = thread.events = r.events;
         thread.put = r.put;
@@ -235,8 +238,8 @@ export class Recompute {
         if (!all.length) continue;
       }
       staged.convs++;
-      // The cut of the thread as stored now.
-      const { cut, day: cutDay, today } = cutOf(all);
+      // The cut of the thread as stored now (its bounds: those of `events`, with what the reconcile wrote).
+      const { cut, day: cutDay, today } = cutOf(all, bounds && widenBounds(bounds, thread.put));
       const from = cut > 0 && cutDay > frozen ? cutDay : frozen;
       const input = cut > 0 ? all.slice(cut) : all;
       if (cut > 0) this.evaluations.recent++;
@@ -481,6 +484,7 @@ export class Recompute {
     coverage: readonly CoverageSpan[],
     sighted: number | undefined,
     written?: Promise<unknown>,
+    bounds?: ThreadBounds,
   ): Promise<{ events: readonly EventRow[]; put: EventRow[]; deleted: string[]; dropped: number }> {
     const rule = primaryMetric(this.config().rules, events[0]!.platform);
     const addedKeys = new Set(added.map((e) => e.key));
@@ -510,9 +514,15 @@ export class Recompute {
     }
     // Nothing deleted: the thread as it came (no copy of it).
     let all = !absorbed.size ? events : cut > 0 ? events.slice(0, cut).concat(part) : part;
-    if (sighted !== undefined) {
+    // Seen at or after `sighted` already (the usual case: the new message itself): `lateSighting` would find nothing
+    // to keep, whatever the part before the cut holds (a thread's message ids are unique, so its rounds' sighting is
+    // this maximum). Decided without ordering and walking the part's rounds, or walking the part before the cut.
+    // Its last message (usually the new one) seen at the sighting decides it without a walk.
+    const lastSeen = part.length ? sightedAt(part.at(-1)!) : -Infinity;
+    const seenPart = sighted === undefined || lastSeen >= sighted ? lastSeen : seenThrough(part);
+    if (sighted !== undefined && seenPart < sighted) {
       // How late the thread was seen counts: the part alone when nothing before the cut was seen later.
-      const judged = cut > 0 && seenThrough(events.slice(0, cut)) > seenThrough(part) ? all : part;
+      const judged = cut > 0 && seenLaterBefore(events, cut, seenPart, bounds) ? all : part;
       const first = lateSighting(judged, rule, coverage, sighted) as EventRow | null;
       if (first) {
         const row: EventRow = { ...first, seenAt: sighted };

@@ -6,17 +6,24 @@
  * A held thread is read-only to its readers; only `update` (after the write committed) changes it, in place, by
  * what changed, so a new message costs what it changed, not the thread's length.
  */
+import { threadBounds, widenBounds, type ThreadBounds } from '../engine/window';
 import type { EventRow } from '../model';
 
 export interface CachedThread {
   /** In thread order (`threadCompare`). */
   readonly events: readonly EventRow[];
   readonly byKey: ReadonlyMap<string, EventRow>;
+  /**
+   * Bounds of `events` (`ThreadBounds`: the latest sighting, which fields any message has), kept as messages are
+   * written, so a long thread's cut is checked without walking it. Undefined: not known (walk).
+   */
+  readonly bounds?: ThreadBounds | undefined;
 }
 
 interface Held {
   events: readonly EventRow[];
   byKey: Map<string, EventRow>;
+  bounds: ThreadBounds;
   /** What the engine carries to the conversation's next evaluation (opaque here; see `setCarry`). */
   carry?: unknown;
   /** What `carry` is charged to the budget, in messages (0 without one). */
@@ -46,7 +53,12 @@ export class ThreadCache {
   set(conv: string, events: readonly EventRow[]): void {
     this.delete(conv);
     if (events.length > this.limit) return;
-    this.threads.set(conv, { events, byKey: new Map(events.map((e) => [e.key, e])), weight: 0 });
+    this.threads.set(conv, {
+      events,
+      byKey: new Map(events.map((e) => [e.key, e])),
+      bounds: threadBounds(events),
+      weight: 0,
+    });
     this.total += events.length;
     this.evict();
   }
@@ -72,6 +84,8 @@ export class ThreadCache {
     this.delete(conv);
     if (events.length > this.limit) return;
     held.events = events;
+    // Deleted messages leave the bounds valid (loose at worst); written ones widen them.
+    held.bounds = widenBounds(held.bounds, put);
     // The carry described the thread before (the caller sets the new one: `setCarry`).
     held.carry = undefined;
     held.weight = 0;

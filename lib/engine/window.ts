@@ -23,10 +23,46 @@ import { stageCutSafe } from './stage';
 const CONVERSATIONAL = (e: ChatEvent) => e.author === 'buyer' || OUTGOING.has(e.author);
 
 /**
- * The index of the first message at or after `cutAt` in `thread` (thread order) when cutting there is exact,
- * else 0.
+ * What a caller may know of a whole thread without walking it (a long thread's cut is checked against everything
+ * before it: without these, each check walks the thread, O(thread) per new message). Bounds, not exact values: a
+ * message changed or deleted since may have made them loose, never wrong.
  */
-export function exactCut(thread: readonly ChatEvent[], rules: PlatformRules, cutAt: number): number {
+export interface ThreadBounds {
+  /** At least the latest sighting of any message of the thread (`seenThrough`). */
+  seen: number;
+  /** False only when no message of the thread has the field (the clock's last nickname, shop, text). */
+  has: Record<'buyerNick' | 'shop' | 'text', boolean>;
+}
+
+/** The bounds of a thread, walked once (then kept by `widenBounds` as messages are added or changed). */
+export function threadBounds(thread: readonly ChatEvent[]): ThreadBounds {
+  return widenBounds({ seen: -Infinity, has: { buyerNick: false, shop: false, text: false } }, thread);
+}
+
+/** `bounds` of a thread with `events` added or changed (a new object; deleting messages keeps bounds valid). */
+export function widenBounds(bounds: ThreadBounds, events: readonly ChatEvent[]): ThreadBounds {
+  let { seen } = bounds;
+  let { buyerNick, shop, text } = bounds.has;
+  for (const e of events) {
+    seen = Math.max(seen, sightedAt(e));
+    buyerNick ||= e.buyerNick !== undefined;
+    shop ||= e.shop !== undefined;
+    text ||= e.text !== undefined;
+  }
+  return { seen, has: { buyerNick, shop, text } };
+}
+
+/**
+ * The index of the first message at or after `cutAt` in `thread` (thread order) when cutting there is exact,
+ * else 0. `bounds` (of `thread`, optional): spares the walks of the part before the cut when they decide nothing,
+ * same answer.
+ */
+export function exactCut(
+  thread: readonly ChatEvent[],
+  rules: PlatformRules,
+  cutAt: number,
+  bounds?: ThreadBounds,
+): number {
   // First message at or after the cut.
   const cut = firstAtOrAfter(thread, cutAt);
   if (cut === 0 || cut === thread.length) return 0;
@@ -76,13 +112,16 @@ export function exactCut(thread: readonly ChatEvent[], rules: PlatformRules, cut
 
   // What the page showed of the thread (seenThrough): no sighting before the cut may be later than those after it
   // (history loaded above, after the recent messages were seen).
-  let seenAfter = -Infinity;
-  for (let i = cut; i < thread.length; i++) seenAfter = Math.max(seenAfter, sightedAt(thread[i]!));
-  for (let i = 0; i < cut; i++) if (sightedAt(thread[i]!) > seenAfter) return 0;
+  // The last message seen at the bounds' latest sighting: nothing of the thread was seen later (no walk at all).
+  if (!(bounds && sightedAt(thread.at(-1)!) >= bounds.seen)) {
+    let seenAfter = -Infinity;
+    for (let i = cut; i < thread.length; i++) seenAfter = Math.max(seenAfter, sightedAt(thread[i]!));
+    if (seenLaterBefore(thread, cut, seenAfter, bounds)) return 0;
+  }
 
   // The clock's last nickname, shop and text: found after the cut whenever the whole thread has them.
   for (const k of ['buyerNick', 'shop', 'text'] as const) {
-    if (hasAfter(thread, cut, k)) continue;
+    if (hasAfter(thread, cut, k) || (bounds && !bounds.has[k])) continue;
     for (let i = 0; i < cut; i++) if (thread[i]![k] !== undefined) return 0;
   }
   return cut;
@@ -94,10 +133,15 @@ export function exactCut(thread: readonly ChatEvent[], rules: PlatformRules, cut
  * timed buyer message after it. A thread that talks through the night (a question at 23:59 answered at 00:00) has no
  * exact midnight, but by that message the night's last round is closed, and nothing between the midnight and it opens
  * a round. The same checks (`exactCut`) decide both; the later cut also needs no assignment or transfer between the
- * midnight and it (it could date a night round on the cut's day). 0: no exact cut.
+ * midnight and it (it could date a night round on the cut's day). 0: no exact cut. `bounds`: as for `exactCut`.
  */
-export function recentCut(thread: readonly ChatEvent[], rules: PlatformRules, dayStart: number): number {
-  const cut = exactCut(thread, rules, dayStart);
+export function recentCut(
+  thread: readonly ChatEvent[],
+  rules: PlatformRules,
+  dayStart: number,
+  bounds?: ThreadBounds,
+): number {
+  const cut = exactCut(thread, rules, dayStart, bounds);
   if (cut) return cut;
   let i = firstAtOrAfter(thread, dayStart);
   while (i < thread.length && !isTimedBuyer(thread[i]!)) i++;
@@ -117,7 +161,22 @@ export function recentCut(thread: readonly ChatEvent[], rules: PlatformRules, da
     const m = thread[j]!.marker;
     if (m === 'assigned' || m === 'transfer') return 0;
   }
-  return exactCut(thread, rules, thread[i]!.at);
+  return exactCut(thread, rules, thread[i]!.at, bounds);
+}
+
+/**
+ * Was a message of `thread` before `cut` seen later than `after` (`sightedAt`)? Without a walk when the thread's
+ * bounds say nothing of it was.
+ */
+export function seenLaterBefore(
+  thread: readonly ChatEvent[],
+  cut: number,
+  after: number,
+  bounds?: ThreadBounds,
+): boolean {
+  if (bounds && bounds.seen <= after) return false;
+  for (let i = 0; i < cut; i++) if (sightedAt(thread[i]!) > after) return true;
+  return false;
 }
 
 /** The index of the first message at or after `at` (binary search: thread order is by time first). */

@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { seedSettings } from '../../test/e2e/db';
 import { REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
-import { ALL_DAY_PDD, cleanupTemps, extensionCopy } from './browser';
+import { ALL_DAY_PDD, cleanupTemps, extensionCopy, untilHistoryStored } from './browser';
 import { attribute, type CpuProfile } from './cpu';
 import { installProbes, measureLatency } from './latency';
 import { sleep } from './stats';
@@ -31,6 +31,8 @@ async function main() {
     const page = await ext.context.newPage();
     await page.goto(`${server.url}${arg('url', '/pdd/index.html?auto=0')}`, { timeout: 120_000 });
     await sleep(5000);
+    // The large workbench stores its history first: samples measure live messages only.
+    await untilHistoryStored(ext);
     const targets = (await (await fetch(`http://127.0.0.1:${PORT}/json/list`)).json()) as {
       type: string;
       url: string;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../../lib/engine';
+import { evaluate, lateSighting, seenThrough } from '../../lib/engine';
 import { threadOrder } from '../../lib/engine/rounds';
 import { chinaDay, chinaDayStart, chinaMsOfDay } from '../../lib/engine/time';
-import { exactCut, recentCut } from '../../lib/engine/window';
+import { exactCut, recentCut, seenLaterBefore, threadBounds, widenBounds } from '../../lib/engine/window';
 import type { Author, ChatEvent, CoverageSpan, Platform } from '../../lib/model';
 import { effectiveRules } from '../../lib/rules';
 import { prng } from '../../scripts/bench/synth';
@@ -173,6 +173,79 @@ describe('exactCut (long threads evaluated from a midnight)', () => {
     // The later cut must actually be taken in these threads (questions answered across midnight happen in them).
     expect(later).toBeGreaterThan(0);
     expect(tried).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('bounds of the thread (ThreadBounds: exact, or loose) give the same cut as walking it; too tight ones would not', () => {
+    let cuts = 0;
+    let misled = 0;
+    let seenLate = 0;
+    for (const platform of PLATFORMS) {
+      const rules = RULES.platforms[platform];
+      for (let seed = 1; seed <= 40; seed++) {
+        const { events, now } = randomThread(platform, seed * 15_485_863 + platform.length);
+        const thread = threadOrder(events);
+        const exact = threadBounds(thread);
+        // Loose, as a held thread's become once a message is deleted or seen again with an earlier sighting.
+        const loose = widenBounds(exact, [
+          { ...thread[0]!, observedAt: now + 1, buyerNick: 'x', shop: 'x', text: 'x' },
+        ]);
+        // Too tight (what a held thread's bounds would be if a write were not folded in): must not be what is used.
+        const tight = { seen: -Infinity, has: { buyerNick: false, shop: false, text: false } };
+        for (const day of ['2026-11-18', '2026-11-19', '2026-11-20']) {
+          const dayStart = chinaDayStart(day);
+          const plain = recentCut(thread, rules, dayStart);
+          if (plain) cuts++;
+          const ctx = `${platform} seed ${seed} ${day}`;
+          expect(recentCut(thread, rules, dayStart, exact), ctx).toBe(plain);
+          expect(recentCut(thread, rules, dayStart, loose), ctx).toBe(plain);
+          expect(exactCut(thread, rules, dayStart, exact), ctx).toBe(exactCut(thread, rules, dayStart));
+          expect(exactCut(thread, rules, dayStart, loose), ctx).toBe(exactCut(thread, rules, dayStart));
+          if (recentCut(thread, rules, dayStart, tight) !== plain) misled++;
+        }
+        // What the reconcile asks of the part before a cut (how late it was seen), at every tenth message.
+        for (let cut = 1; cut < thread.length; cut += 10) {
+          const after = seenThrough(thread.slice(cut));
+          const walked = seenThrough(thread.slice(0, cut)) > after;
+          expect(seenLaterBefore(thread, cut, after)).toBe(walked);
+          expect(seenLaterBefore(thread, cut, after, exact)).toBe(walked);
+          expect(seenLaterBefore(thread, cut, after, loose)).toBe(walked);
+          if (walked) seenLate++;
+        }
+      }
+    }
+    expect(cuts).toBeGreaterThan(20);
+    // These threads do have messages seen late before a midnight, or fields only before it: the checks decide there.
+    expect(misled).toBeGreaterThan(0);
+    expect(seenLate).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('lateSighting finds nothing to keep when the part after a cut was seen at or after the sighting (ids unique)', () => {
+    // What the reconcile relies on to skip it: a thread's message ids are unique (keyed by message), so how late its
+    // rounds were seen is at least how late any part of it was.
+    let kept = 0;
+    let skipped = 0;
+    for (const platform of PLATFORMS) {
+      const rule = RULES.platforms[platform].metrics[0]!;
+      for (let seed = 1; seed <= 20; seed++) {
+        const { events, now } = randomThread(platform, seed * 31_337 + platform.length);
+        const thread = threadOrder(events);
+        const spans: CoverageSpan[] = [];
+        for (let cut = 0; cut < thread.length; cut += 7) {
+          const part = thread.slice(cut);
+          const seen = seenThrough(part);
+          for (const at of [seen - 1, seen, now + 86_400_000]) {
+            const found = [lateSighting(part, rule, spans, at), lateSighting(thread, rule, spans, at)];
+            if (at <= seen) {
+              skipped++;
+              expect(found).toEqual([null, null]);
+            } else if (found[0]) kept++;
+          }
+        }
+      }
+    }
+    expect(skipped).toBeGreaterThan(100);
+    // Later sightings do keep one (so the null above is the rule's, not a thread that never could).
+    expect(kept).toBeGreaterThan(10);
   }, 60_000);
 
   it('recentCut: a thread that talks through the night (a message a minute, answered) is cut after the midnight', () => {

@@ -5,6 +5,7 @@ import { Sentinel } from '../../lib/background/sentinel';
 import type { EventsMessage, HealthMessage } from '../../lib/messages';
 import { MARKERS, type Author, type ChatEvent, type Platform } from '../../lib/model';
 import { chinaDay, chinaDayStart } from '../../lib/engine/time';
+import { threadBounds } from '../../lib/engine/window';
 import { t } from './helpers/events';
 import {
   closedAfterEach,
@@ -61,7 +62,7 @@ const stored = async (w: Worker, now: number) => {
 
 describe('long threads cut at a recent midnight, on random threads', () => {
   it('store the same as the whole thread at every step (seeded)', async () => {
-    const totals = { today: 0, yesterday: 0, whole: 0, restartCuts: 0, carried: 0, carryable: 0 };
+    const totals = { today: 0, yesterday: 0, whole: 0, restartCuts: 0, carried: 0, carryable: 0, bounded: 0 };
     for (let seed = 1; seed <= 10; seed++) {
       const rand = mulberry32(seed * 7919);
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
@@ -125,6 +126,16 @@ describe('long threads cut at a recent midnight, on random threads', () => {
         await f(fast);
         await f(ref);
         expect(await stored(fast, now)).toEqual(await stored(ref, now));
+        // The fast worker's held threads: their bounds (which spare the cut's walks) hold for what they hold.
+        for (const conv of new Set((await storedEvents(fast.db)).map((e) => e.conv))) {
+          const held = fast.rc.threads.peek(conv);
+          if (!held) continue;
+          totals.bounded++;
+          const walked = threadBounds(held.events);
+          expect(held.bounds!.seen).toBeGreaterThanOrEqual(walked.seen);
+          for (const k of ['buyerNick', 'shop', 'text'] as const)
+            if (walked.has[k]) expect(held.bounds!.has[k]).toBe(true);
+        }
       };
       let now = start;
       const step = async (watch: boolean) =>
@@ -197,6 +208,7 @@ describe('long threads cut at a recent midnight, on random threads', () => {
     }
     // Most of the fast worker's evaluations of a slice long enough to carry (`CARRY_MIN_EVENTS`; shorter ones are
     // evaluated whole) were carried from the one before (evaluateCarried), the rest built anew.
+    expect(totals.bounded).toBeGreaterThan(300);
     expect(totals.carryable).toBeGreaterThan(50);
     expect(totals.carried / totals.carryable).toBeGreaterThan(0.5);
     // Every path was taken somewhere: today's cut, yesterday's, and the whole thread.

@@ -108,4 +108,24 @@ describe('ThreadCache', () => {
     c.delete('b');
     expect(c.size).toBe(0);
   });
+
+  it('keeps bounds of each held thread (latest sighting, fields any message has) as messages are written', () => {
+    const seen = (conv: string, i: number, at: number, extra: Partial<EventRow> = {}) =>
+      ({ ...row(conv, i), at, observedAt: at, ...extra }) as EventRow;
+    const c = new ThreadCache(20);
+    c.set('a', [seen('a', 0, 100), seen('a', 1, 200, { buyerNick: 'n' })]);
+    const base = c.peek('a')!;
+    expect(base.bounds).toEqual({ seen: 200, has: { buyerNick: true, shop: false, text: false } });
+    // A new message and an old one seen again later (its sighting moves past every other): both widen the bounds.
+    const again = seen('a', 0, 100, { observedAt: 900, shop: 's' });
+    const next = [again, base.events[1]!, seen('a', 2, 300)];
+    c.update('a', base, next, [again, next[2]!], []);
+    expect(c.peek('a')!.bounds).toEqual({ seen: 900, has: { buyerNick: true, shop: true, text: false } });
+    // A deletion leaves them as they were (loose, still bounds); a thread set anew is walked again.
+    const held = c.peek('a')!;
+    c.update('a', held, held.events.slice(1), [], ['a|m0']);
+    expect(c.peek('a')!.bounds).toEqual({ seen: 900, has: { buyerNick: true, shop: true, text: false } });
+    c.set('a', [seen('a', 5, 50)]);
+    expect(c.peek('a')!.bounds).toEqual({ seen: 50, has: { buyerNick: false, shop: false, text: false } });
+  });
 });
