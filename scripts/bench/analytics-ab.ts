@@ -6,14 +6,15 @@
  * upgrades its copy at its first open), 10 s to settle, `--opens` opens at the 30-day range and as many at the
  * 90-day range, each closed once its reads after the paint are done, 1.5 s apart. Both builds are copied into the
  * same folder in turn: the profile belongs to the extension's id, which is its path. Prints p50/p95 of each build's
- * marks (ms since navigation), of each open's time from its read's arrival to its render and paint, and the load.
+ * marks (ms since navigation), of each open's time from its read's arrival to its render and paint, and the load;
+ * before each open a blank page of the build's origin (the floor, as analytics.ts), and painted / floor per build.
  *
  *   npx jiti scripts/bench/analytics-ab.ts --a=DIR --b=DIR [--rounds=2] [--opens=5] [--days=30] [--per-day=5000]
  */
 import { cp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import { launchExtension } from '../../test/e2e/harness';
-import { cleanupTemps, extensionCopy, launchKeptProfile } from './browser';
+import { blankPageRenderMs, cleanupTemps, extensionCopy, launchKeptProfile } from './browser';
 import { seedHistory } from './popup';
 import { sleep, summarize } from './stats';
 
@@ -68,6 +69,11 @@ async function main() {
           await setter.close();
           for (let i = 0; i < opens; i++) {
             await sleep(1500);
+            // The floor before each open, as the goal's bench (analytics.ts): a blank page of the same build's origin,
+            // at the same size, in the same browser: each build's paint is also given as a ratio to its own floor.
+            const floor = await blankPageRenderMs(ext, { width: 1280, height: 900 });
+            add(k, `${range}d floor`, floor);
+            await sleep(500);
             const page = await ext.context.newPage();
             await page.setViewportSize({ width: 1280, height: 900 });
             await page.goto(`${ext.baseUrl}/analytics.html`);
@@ -78,7 +84,7 @@ async function main() {
               Object.fromEntries(performance.getEntriesByType('mark').map((x) => [x.name, x.startTime])),
             );
             // Each open's marks as it goes (a run that breaks off keeps what it measured).
-            console.error(`open ${k} ${range}d ${JSON.stringify(m)} load ${load().join(' ')}`);
+            console.error(`open ${k} ${range}d ${JSON.stringify(m)} floor ${floor} load ${load().join(' ')}`);
             // Every mark of the open: the first read's timeline (rs-first-*: open requested, opened, each read in),
             // the page's modules run, the rows checked, rendered, painted.
             for (const [name, at] of Object.entries(m))
@@ -121,7 +127,19 @@ async function main() {
       Object.fromEntries(Object.entries(v).map(([n, xs]) => [n, summarize(xs)])),
     ]),
   );
-  console.log(JSON.stringify({ load: { before, after: load() }, builds, out }, null, 1));
+  // Painted / floor, p50 and p95 of each (the goal's ratio, verdict.ts), per build and range.
+  const ratios = Object.fromEntries(
+    Object.entries(out).flatMap(([k, v]) =>
+      ['30d', '90d'].flatMap((range) => {
+        const painted = v[`${range} analytics-painted`];
+        const floor = v[`${range} floor`];
+        if (!painted || !floor) return [];
+        const r = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+        return [[`${k} ${range}`, { p50: r(painted.p50, floor.p50), p95: r(painted.p95, floor.p95) }]];
+      }),
+    ),
+  );
+  console.log(JSON.stringify({ load: { before, after: load() }, builds, ratios, out }, null, 1));
 }
 
 try {
