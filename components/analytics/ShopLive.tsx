@@ -90,7 +90,8 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
     | { kind: 'error'; error: string }
     // `checking`: the first screen (the agents' summaries), before the units and digests that make it exact are read;
     // `unchecked`: the older days' digests could not be read (those days count one agent's copy of a shared account).
-    | { kind: 'live'; view: ShopView; stale?: string; checking?: 'first' | 'unchecked' }
+    // `read`: the read (setting and period, `read` below) the figures are of.
+    | { kind: 'live'; view: ShopView; stale?: string; checking?: 'first' | 'unchecked'; read: string }
   >({ kind: 'loading' });
   const labels = useMemo(
     () =>
@@ -111,6 +112,12 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
     watching,
   );
   const [epoch, setEpoch] = useState(0);
+  /**
+   * The read the effect below makes (another server or setting: `epoch`; another period or China day: `days`). Figures
+   * of another read still on screen (the setting changed, the day turned) are the first screen's until it replaces
+   * them: not marked exact.
+   */
+  const read = `${epoch}|${days.join(',')}`;
   const seenSetting = useRef<string>(undefined);
   /**
    * The background gave this view a connection (sync on) since the page opened: "off" after that is sync turned off
@@ -130,6 +137,7 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
     if (state.kind !== 'loading') onShown?.();
   }, [state.kind, onShown]);
   useEffect(() => {
+    const readOf = read;
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
@@ -146,7 +154,7 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
       timer = undefined;
       if (stopped) return;
       const view = shopView(docs.docs.values(), days, unitDays, Date.now());
-      setState({ kind: 'live', view, checking: !exact ? 'first' : unchecked ? 'unchecked' : undefined });
+      setState({ kind: 'live', view, checking: !exact ? 'first' : unchecked ? 'unchecked' : undefined, read: readOf });
       setWatching(true);
     };
     const soon = () => (timer ??= setTimeout(render, RENDER_EVERY_MS));
@@ -302,14 +310,15 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
     };
     // Not on `t`: the language the page settles on (its stored setting, read after the first render) must not
     // close the connection and read everything again; the errors are put in words when shown.
-  }, [days, unitDays, epoch]);
+  }, [days, unitDays, epoch, read]);
 
+  const checking = state.kind === 'live' ? (state.read === read ? state.checking : 'first') : undefined;
   return (
     <section
       id="ana-shop"
       className="rs-ana-section"
       aria-labelledby="ana-shop-title"
-      data-exact={state.kind === 'live' && !state.checking ? '' : undefined}
+      data-exact={state.kind === 'live' && !checking && !state.stale ? '' : undefined}
     >
       <h2 id="ana-shop-title">{t('shopTitle')}</h2>
       <label className="rs-field">
@@ -348,9 +357,9 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
               {t('shopStale', [syncErrorText(state.stale, t)])}
             </p>
           ) : null}
-          {state.checking && !state.stale ? (
-            <p className="rs-help" role="status" id="ana-shop-checking" data-checking={state.checking}>
-              {t(state.checking === 'first' ? 'shopChecking' : 'shopUnchecked')}
+          {checking && !state.stale ? (
+            <p className="rs-help" role="status" id="ana-shop-checking" data-checking={checking}>
+              {t(checking === 'first' ? 'shopChecking' : 'shopUnchecked')}
             </p>
           ) : null}
           <p className="rs-help" id="ana-shop-period">

@@ -94,8 +94,10 @@ export class Palette {
   private waiting: Waiting | null = null;
   /** Removes the text saying that the palette could not load (when it shows). */
   private unnotice: () => void = () => undefined;
-  /** Started and not stopped: a view loaded in the background is made only then. */
+  /** Started and not stopped: a view loaded in the background is made only then, and nothing opens otherwise. */
   private running = false;
+  /** The chat input was focused since the start (the file is loaded in the background only then). */
+  private focused = false;
   /** The view's file on its way (for the background load and an open alike: one load at a time). */
   private viewLoad: Promise<PaletteViewFactory> | null = null;
 
@@ -198,11 +200,13 @@ export class Palette {
     this.suggested = [];
     this.suggestedFor = null;
     this.view?.phrasesChanged(false);
-    if (!this.view && rows.length) void this.preload();
+    // Only in a tab whose chat input was focused (a library edit reaches every workbench tab).
+    if (!this.view && rows.length && this.focused) void this.preload();
   }
 
   /**
-   * The view's file, loaded in the background when the chat input is focused (and once phrases are held): the first open is
+   * The view's file, loaded in the background when the chat input is first focused (and when phrases arrive after
+   * that): the first open is
    * then immediate like every later one (no keys to hold while it loads, an IME's included) and finds its search
    * index warmed in idle tasks. A failure here is silent: the open tries again and says so.
    */
@@ -250,6 +254,7 @@ export class Palette {
 
   private onFocusIn = (e: FocusEvent) => {
     if (!this.inInput(e.target)) return;
+    this.focused = true;
     void this.refresh();
     void this.preload(); // beside the phrases' request, not after it
   };
@@ -306,6 +311,7 @@ export class Palette {
     // Editors take the selection from the selectionchange; Slate reads it throttled (100 ms, trailing), and the typed
     // space's own selectionchange may have opened that window.
     await selectionTaken(this.deps.doc, this.timers);
+    if (!this.running) return;
     // The person may have typed on (or started composing) meanwhile: then the selection is not the shortcut.
     const sel = selectedText(el).replace(/\u00a0/g, ' ');
     if (this.imeBusy() || sel.length !== found.len || shortcutKey(sel.trim()) !== shortcutKey(found.phrase.shortcut!))
@@ -366,6 +372,7 @@ export class Palette {
    * in the chat input are the search box's (`waiting`); a load that fails says so, and the next open tries again.
    */
   async open(prompting?: PhraseRow): Promise<void> {
+    if (!this.running) return; // stopped (another palette took over the page, or the extension went away)
     this.unnotice();
     if (this.view) return this.view.open(prompting);
     if (this.waiting) return; // already on its way
@@ -383,7 +390,7 @@ export class Palette {
     this.wait(waiting);
     const factory = await loaded.catch(() => null);
     // Closed, stopped, given up with Esc meanwhile (or loaded by another open): nothing to show.
-    if (this.waiting !== waiting) return;
+    if (this.waiting !== waiting || !this.running) return;
     this.unwait();
     if (!this.view && typeof factory !== 'function') {
       this.notice();

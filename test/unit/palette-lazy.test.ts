@@ -77,6 +77,43 @@ const notice = () =>
   document.querySelector('[data-reply-sentinel-palette-error]')?.shadowRoot?.querySelector('[role="alert"]') ?? null;
 
 describe('the palette loads its list before its first open', () => {
+  it('a library edit in a tab whose chat input was never focused loads nothing there', async () => {
+    const input = document.createElement('textarea');
+    document.body.append(input);
+    const loadView = vi.fn(() => createPaletteView);
+    const p = new Palette({
+      doc: document,
+      platform: 'pdd',
+      input: () => input,
+      send: async (msg) =>
+        (msg as { type: string }).type === 'phrases' ? { ok: true, phrases: PHRASES, rev: 'r1' } : { ok: true },
+      context: () => ({}),
+      now: () => 0,
+      loadView,
+    });
+    palette = p;
+    p.start();
+    p.invalidate();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(loadView).not.toHaveBeenCalled();
+  });
+
+  it('a "/dd " typed just before the palette is stopped (SPA navigation: attach) opens nothing on the stopped palette', async () => {
+    const { loads, loadView } = loader();
+    const { p, input, key } = await watched(loadView);
+    loads[0]?.resolve(createPaletteView); // the preload's file
+    await new Promise((r) => setTimeout(r, 0));
+    input.value = '/dd ';
+    input.setSelectionRange(4, 4);
+    input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: ' ' }));
+    p.stop(); // attach(): the old palette stopped, a new one made
+    await new Promise((r) => setTimeout(r, 200));
+    loads.at(-1)?.resolve(createPaletteView);
+    await new Promise((r) => setTimeout(r, 200));
+    key('a');
+    expect(box()).toBeNull();
+  });
+
   it('the chat input focused: the file is loaded in the background, and the first Ctrl+/ opens at once', async () => {
     const { loads, loadView } = loader();
     const { p, key } = await watched(loadView);

@@ -319,12 +319,9 @@ describe('the language arrives with the clocks while the palette is open', () =>
     setContentLang('zh_CN');
     expect(foot.textContent).toBe('Fill in, then Enter to insert · Esc to cancel');
     p.stop();
+    // Stopped (another palette took over the page): it opens nothing any more.
     await p.open();
-    const again = document.querySelector('[data-reply-sentinel-palette]')!.shadowRoot!;
-    setContentLang('en');
-    // Stopped: no longer following the language (the next open is in the language of that moment).
-    expect(again.querySelector('input')!.placeholder).toBe('搜索短语 / 快捷键…');
-    p.close(false);
+    expect(document.querySelector('[data-reply-sentinel-palette]')).toBeNull();
   });
 });
 

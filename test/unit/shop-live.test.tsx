@@ -766,3 +766,51 @@ describe('the owner view: the start the page’s first script began (analytics-f
     }
   });
 });
+
+describe('the owner view: marked exact only while its figures are the current read’s', () => {
+  const OLD = chinaDay(NOW - 3 * 86_400_000);
+  const old = (buyer: string): UnitRow => unitOn(OLD, { buyer });
+  const day = (pass: number): RollupRow => rollupOn(OLD, NOW, { pass, fail: 0, cappedSum: 0, cappedCount: 0 });
+  const shifts = (): SyncDoc[] => [
+    agentDoc(A, 'A'),
+    agentDoc(B, 'B'),
+    summaryDoc(A, OLD, [day(2)]),
+    summaryDoc(B, OLD, [day(3)]),
+    ...digestDocs(A, OLD, ['a1', 'a2'].map(old)),
+    ...digestDocs(B, OLD, ['b1', 'b2', 'b3'].map(old)),
+  ];
+  async function open7d(server: FakeServer) {
+    servers.push(server, server, server);
+    serving = server;
+    const view = render(<ShopLiveSection t={catalogTranslate('en')} now={NOW} />);
+    fireEvent.change(view.container.querySelector('select')!, { target: { value: '7d' } });
+    await waitFor(() => expect(server.feeds.length).toBeGreaterThan(0), { timeout: 3000 });
+    await waitFor(() => expect(view.container.querySelector('#ana-shop[data-exact]')).not.toBeNull());
+    return view;
+  }
+
+  it('the connection lost: the figures said to be from before it are not marked exact', async () => {
+    const server = new FakeServer(shifts());
+    const view = await open7d(server);
+    serving = undefined; // the reconnect cannot reach it
+    server.feeds[0]!.error(new TypeError('Failed to fetch'));
+    await waitFor(() => expect(view.container.textContent).toMatch(/Connection lost/), { timeout: 3000 });
+    await new Promise((r) => setTimeout(r, 1500)); // the retry fails too
+    console.log('stale shown; data-exact =', view.container.querySelector('#ana-shop')?.getAttribute('data-exact'));
+    expect(view.container.querySelector('#ana-shop[data-exact]')).toBeNull();
+  });
+
+  it('the setting changed to another server: the old server’s figures are not marked exact while the new one is read', async () => {
+    const server = new FakeServer(shifts());
+    const view = await open7d(server);
+    // The background now connects to another database; its answer takes a while (hangs here).
+    vi.mocked(ask).mockImplementationOnce(() => new Promise(() => undefined));
+    store({ enabled: true, ...CONN, url: 'http://other.test:5984/shop' });
+    await waitFor(() => expect(vi.mocked(ask).mock.calls.filter(([m]) => m.type === 'syncConnect').length).toBe(2), {
+      timeout: 3000,
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const sec = view.container.querySelector('#ana-shop')!;
+    expect(sec.hasAttribute('data-exact')).toBe(false);
+  });
+});
