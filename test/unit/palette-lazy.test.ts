@@ -44,7 +44,8 @@ function loader() {
   return { loads, loadView };
 }
 
-async function watched(loadView: () => Promise<PaletteViewFactory>) {
+/** A started palette over a chat input (not focused yet). */
+function started(loadView: () => PaletteViewFactory | Promise<PaletteViewFactory>) {
   const input = document.createElement('textarea');
   document.body.append(input);
   const p = new Palette({
@@ -59,6 +60,11 @@ async function watched(loadView: () => Promise<PaletteViewFactory>) {
   });
   palette = p;
   p.start();
+  return { p, input };
+}
+
+async function watched(loadView: () => Promise<PaletteViewFactory>) {
+  const { p, input } = started(loadView);
   await p.refresh();
   input.focus();
   // What the page sees of the keys (its own listener, as a chat page's send-on-Enter).
@@ -78,21 +84,8 @@ const notice = () =>
 
 describe('the palette loads its list before its first open', () => {
   it('a library edit in a tab whose chat input was never focused loads nothing there', async () => {
-    const input = document.createElement('textarea');
-    document.body.append(input);
     const loadView = vi.fn(() => createPaletteView);
-    const p = new Palette({
-      doc: document,
-      platform: 'pdd',
-      input: () => input,
-      send: async (msg) =>
-        (msg as { type: string }).type === 'phrases' ? { ok: true, phrases: PHRASES, rev: 'r1' } : { ok: true },
-      context: () => ({}),
-      now: () => 0,
-      loadView,
-    });
-    palette = p;
-    p.start();
+    const { p } = started(loadView);
     p.invalidate();
     await new Promise((r) => setTimeout(r, 20));
     expect(loadView).not.toHaveBeenCalled();
