@@ -206,9 +206,8 @@ export class Palette {
 
   /**
    * The view's file, loaded in the background when the chat input is first focused (and when phrases arrive after
-   * that): the first open is
-   * then immediate like every later one (no keys to hold while it loads, an IME's included) and finds its search
-   * index warmed in idle tasks. A failure here is silent: the open tries again and says so.
+   * that): the first open is then immediate like every later one (no keys to hold while it loads, an IME's included)
+   * and finds its search index warmed in idle tasks. A failure here is silent: the open tries again and says so.
    */
   private async preload(): Promise<void> {
     if (this.view || this.viewLoad) return;
