@@ -4,8 +4,8 @@
  * (`phrasesChanged` → `invalidate`) drops them, and a reply older than the edit is never shown.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Palette } from '../../lib/content/palette';
-import { createPaletteView } from '../../lib/content/palette-view';
+import type { Palette } from '../../lib/content/palette';
+import { startedPalette } from './helpers/palette';
 import type { PhraseRow } from '../../lib/model';
 import { phrasesRevision } from '../../lib/phrases/revision';
 
@@ -63,19 +63,8 @@ function background(library: PhraseRow[]) {
 }
 
 function watch(bg: ReturnType<typeof background>, question = '') {
-  const input = document.createElement('textarea');
-  document.body.append(input);
-  const p = new Palette({
-    doc: document,
-    platform: 'pdd',
-    input: () => input,
-    send: bg.send,
-    context: () => (question ? { question } : {}),
-    now: () => 0,
-    loadView: () => createPaletteView,
-  });
+  const { p, input } = startedPalette({ send: bg.send, context: () => (question ? { question } : {}) });
   palette = p;
-  p.start();
   input.focus();
   const items = () =>
     [...(document.querySelector('[data-reply-sentinel-palette]')?.shadowRoot?.querySelectorAll('li') ?? [])].map(

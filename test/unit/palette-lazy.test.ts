@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Palette, type PaletteViewFactory } from '../../lib/content/palette';
+import { startedPalette } from './helpers/palette';
 import { createPaletteView } from '../../lib/content/palette-view';
 import { setContentLang } from '../../lib/i18n/content';
 import zh from '../../lib/locales/zh_CN/content.json';
@@ -46,20 +47,12 @@ function loader() {
 
 /** A started palette over a chat input (not focused yet). */
 function started(loadView: () => PaletteViewFactory | Promise<PaletteViewFactory>) {
-  const input = document.createElement('textarea');
-  document.body.append(input);
-  const p = new Palette({
-    doc: document,
-    platform: 'pdd',
-    input: () => input,
+  const { p, input } = startedPalette({
     send: async (msg) =>
       (msg as { type: string }).type === 'phrases' ? { ok: true, phrases: PHRASES, rev: 'r1' } : { ok: true },
-    context: () => ({}),
-    now: () => 0,
     loadView,
   });
   palette = p;
-  p.start();
   return { p, input };
 }
 

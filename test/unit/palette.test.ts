@@ -2,6 +2,7 @@
 /** The in-page palette's shortcut expansion (the palette's search is tested in phrases-search.test.ts). */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Palette } from '../../lib/content/palette';
+import { startedPalette } from './helpers/palette';
 import { createPaletteView } from '../../lib/content/palette-view';
 import { contentT, setContentLang } from '../../lib/i18n/content';
 import type { PhraseRow } from '../../lib/model';
@@ -28,19 +29,10 @@ afterEach(() => {
 
 /** A textarea with the palette watching it, and the phrases loaded. */
 async function watched(): Promise<{ p: Palette; input: HTMLTextAreaElement }> {
-  const input = document.createElement('textarea');
-  document.body.append(input);
-  const p = new Palette({
-    doc: document,
-    platform: 'pdd',
-    input: () => input,
+  const { p, input } = startedPalette({
     send: async (msg) => ((msg as { type: string }).type === 'phrases' ? { ok: true, phrases: PHRASES } : { ok: true }),
-    context: () => ({}),
-    now: () => 0,
-    loadView: () => createPaletteView,
   });
   palette = p;
-  p.start();
   await p.refresh();
   input.focus();
   return { p, input };
