@@ -89,7 +89,8 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
     // The error as `code: detail` (`syncErrorText` says it in the page's language when shown).
     | { kind: 'error'; error: string }
     // `checking`: the first screen (the agents' summaries), before the units and digests that make it exact are read;
-    // `unchecked`: the older days' digests could not be read (those days count one agent's copy of a shared account).
+    // `unchecked`: the older days' digests could not be read (those days count one agent's copy of a shared account;
+    // read again after 1 s, 2 s, 4 s … at most 15 s).
     // `read`: the read (setting and period, `read` below) the figures are of.
     | { kind: 'live'; view: ShopView; stale?: string; checking?: 'first' | 'unchecked'; read: string }
   >({ kind: 'loading' });
@@ -150,6 +151,9 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
     let exact = false;
     /** The older days' digests of the current connection could not be read. */
     let unchecked = false;
+    /** The next read of those digests after a failed one (1 s, 2 s, 4 s … at most 15 s; a success starts again at 1 s). */
+    let recheck: ReturnType<typeof setTimeout> | undefined;
+    let recheckFailures = 0;
     const render = () => {
       timer = undefined;
       if (stopped) return;
@@ -209,11 +213,21 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
           // Older days: the per-wait digests of the accounts two agents share (summaries alone count one copy).
           // A failed digest read is not the view's failure: those keys keep one agent's copy, the feed goes on.
           if (olderDays.length) {
-            const failed = await readDigests(remote, link.docs, olderDays, over).then(
+            const missed = await readDigests(remote, link.docs, olderDays, over).then(
               () => false,
               () => true,
             );
-            if (link === current) unchecked = failed;
+            if (link === current) unchecked = missed;
+            if (!missed) recheckFailures = 0;
+            // Read again later on its own, not only when a summary next changes (which may be minutes away).
+            else if (!over() && !recheck)
+              recheck = setTimeout(
+                () => {
+                  recheck = undefined;
+                  if (!over()) fill(link, remote).catch((err: unknown) => failed(link, err));
+                },
+                Math.min(15_000, 1000 * 2 ** recheckFailures++),
+              );
           }
           if (over()) return;
           for (const c of held.splice(0)) {
@@ -230,6 +244,9 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
       const link: Link = { docs: new ShopDocs(true), closed: false, again: false };
       current = link;
       exact = unchecked = false;
+      if (recheck) clearTimeout(recheck);
+      recheck = undefined;
+      recheckFailures = 0;
       // The start the page's first script began when the page opened in this view (/analytics-first.js: the
       // connection and the first screen's read, under way while React and this chunk loaded), taken by the first
       // connection if it is for this period and day; else (another period, a reconnect) this connection's own.
@@ -307,6 +324,7 @@ export function ShopLiveSection({ t, now, onShown }: { t: Translate; now: number
       current?.feed?.cancel();
       if (timer) clearTimeout(timer);
       if (retry) clearTimeout(retry);
+      if (recheck) clearTimeout(recheck);
     };
     // Not on `t`: the language the page settles on (its stored setting, read after the first render) must not
     // close the connection and read everything again; the errors are put in words when shown.

@@ -125,6 +125,10 @@ export class ShopDocs {
   markRead(r: UnitRead): void {
     this.reads?.add(readId(r));
   }
+  /** Digest ids asked for whose request was not answered: `digestReads` gives them again. */
+  forgetAsked(ids: readonly string[]): void {
+    for (const id of ids) this.digestsAsked.delete(id);
+  }
   /**
    * The digests still to read for `olderDays` (days counted from summaries, before yesterday): for every rule and
    * account that two agents' copies (summary rows, or rollups of an agent without a summary) name on such a day, each
@@ -261,8 +265,9 @@ const DIGESTS_PER_READ = 20;
 /**
  * Reads the digests a `ShopDocs` still needs for `olderDays` (`digestReads`), by id, `DIGESTS_PER_READ` a request,
  * then the other parts of those that came split (a second round, only then); none once `stopped()`. Returns the
- * number of ids asked for. A failed request is not retried: those keys stay on one agent's copy (the figures before
- * digests), and the view stays live (the caller catches it).
+ * number of ids asked for. A failed request throws, its ids and the round's next ones given again by the next
+ * `digestReads`: until then those keys stay on one agent's copy (the figures before digests), and the view stays live
+ * (the caller catches it, and reads again later).
  */
 export async function readDigests(
   remote: Pick<RemoteDb, 'allDocs'>,
@@ -274,7 +279,13 @@ export async function readDigests(
   for (let ids = docs.digestReads(olderDays); ids.length && !stopped(); ids = docs.digestReads(olderDays)) {
     count += ids.length;
     for (let i = 0; i < ids.length && !stopped(); i += DIGESTS_PER_READ) {
-      const res = await remote.allDocs({ keys: ids.slice(i, i + DIGESTS_PER_READ), include_docs: true });
+      const res = await remote
+        .allDocs({ keys: ids.slice(i, i + DIGESTS_PER_READ), include_docs: true })
+        .catch((err: unknown) => {
+          // Not answered: this request's ids and the round's next ones are asked for again by the next read.
+          docs.forgetAsked(ids.slice(i));
+          throw err;
+        });
       for (const row of res.rows) if (row.doc) docs.apply(row.id, row.doc);
     }
   }

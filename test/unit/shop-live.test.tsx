@@ -473,6 +473,25 @@ describe('the owner view: older days of an account two agents share in shifts', 
     expect(view.container.querySelector('#ana-shop[data-exact]')).toBeNull();
   });
 
+  it('a failed digest read is tried again on its own (no summary change needed), and then counts both shifts', async () => {
+    failPosts = true;
+    const server = new FakeServer(shifts());
+    const view = await open7d(server);
+    await waitFor(() =>
+      expect(view.container.querySelector('#ana-shop-checking')?.getAttribute('data-checking')).toBe('unchecked'),
+    );
+    const feeds = server.feeds.length;
+    failPosts = false;
+    await waitFor(
+      () => expect(view.container.querySelector('#ana-shop-rules td[data-col="pass"]')?.textContent).toBe('5'),
+      { timeout: 4000 },
+    );
+    expect(view.container.querySelector('#ana-shop-checking')).toBeNull();
+    expect(view.container.querySelector('#ana-shop[data-exact]')).not.toBeNull();
+    // On the same connection: no reconnect, no second feed.
+    expect(server.feeds.length).toBe(feeds);
+  });
+
   it('says its first screen (one agent’s summary) is being checked until the digests are read, then not', async () => {
     let open!: () => void;
     postGate = new Promise((r) => (open = r));

@@ -268,6 +268,23 @@ describe('the shop view of older days from digests', () => {
     server.clear();
     expect(await readDigests(remote, docs, OLD_DAYS)).toBe(0);
   });
+
+  it('a request that failed is asked again by the next read (its ids and the ones after it), then counted', async () => {
+    const shop = generated(11);
+    const server = new Map(pushed(shop).map((d) => [d._id, d]));
+    const { remote, asked, docs } = keyedServer(server);
+    let failing = true;
+    const flaky = {
+      allDocs: (opts: { keys?: string[] }) => (failing ? Promise.reject(new Error('boom')) : remote.allDocs(opts)),
+    };
+    await expect(readDigests(flaky, docs, OLD_DAYS)).rejects.toThrow('boom');
+    expect(asked).toHaveLength(0);
+    failing = false;
+    const n = await readDigests(flaky, docs, OLD_DAYS);
+    expect(n).toBeGreaterThan(0);
+    expect(asked.flat()).toHaveLength(n);
+    expect(figures(shopView(docs.docs.values(), WEEK, []))).toEqual(figures(shopView(allUnits(shop), WEEK, WEEK)));
+  });
 });
 
 describe('digests above the size limit (pushed in parts)', () => {
