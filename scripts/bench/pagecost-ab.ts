@@ -57,7 +57,7 @@ export function selfTimes(profile: CpuProfile): Map<string, number> {
     for (let p: number | undefined = id; p !== undefined; p = parent.get(p)) {
       const f = byId.get(p)!;
       if (!isExtensionScript(f.callFrame.url)) continue;
-      const name = `${f.callFrame.functionName || '(anonymous)'}:${f.callFrame.columnNumber ?? ''}`;
+      const name = `${f.callFrame.functionName || '(anonymous)'}:${f.callFrame.lineNumber}:${f.callFrame.columnNumber ?? ''}`;
       const key = f === leaf ? name : `${name} → ${leaf.callFrame.functionName || '(native)'}`;
       out.set(key, (out.get(key) ?? 0) + dt);
       break;
@@ -68,7 +68,7 @@ export function selfTimes(profile: CpuProfile): Map<string, number> {
 
 /**
  * The extension's time by function, inclusive (a sample counted once per function on its stack), keyed as selfTimes
- * (name:column: in a minified file every function is on line 0, and anonymous ones only differ by column).
+ * (name:line:column: in a minified file many functions share a line, and anonymous ones only differ by column).
  */
 export function inclusiveTimes(profile: CpuProfile): Map<string, number> {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -81,7 +81,9 @@ export function inclusiveTimes(profile: CpuProfile): Map<string, number> {
     for (let p: number | undefined = id; p !== undefined; p = parent.get(p)) {
       const f = byId.get(p)!;
       if (isExtensionScript(f.callFrame.url))
-        keys.add(`${f.callFrame.functionName || '(anonymous)'}:${f.callFrame.columnNumber ?? ''}`);
+        keys.add(
+          `${f.callFrame.functionName || '(anonymous)'}:${f.callFrame.lineNumber}:${f.callFrame.columnNumber ?? ''}`,
+        );
     }
     for (const k of keys) out.set(k, (out.get(k) ?? 0) + dt);
   });
@@ -89,8 +91,9 @@ export function inclusiveTimes(profile: CpuProfile): Map<string, number> {
 }
 
 /**
- * A minified function's key (name:column, or name@offset from coverage) with the first characters of its source in
- * the build's content script, so `n:1234` can be told from `n:5678` (the demo build's pdd.js; line 0).
+ * A minified function's key (name:line:column from the profile, or name@offset from coverage) with the first
+ * characters of its source in the build's content script (the demo build's pdd.js), so `n:0:1234` can be told from
+ * `n:0:5678`.
  */
 function annotate(dir: string): (key: string) => string {
   let src = '';
@@ -99,9 +102,14 @@ function annotate(dir: string): (key: string) => string {
   } catch {
     /* no names then */
   }
+  const lineStart = [0];
+  for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) lineStart.push(i + 1);
   return (key) => {
-    const m = /[:@](\d+)$/.exec(key.split(' → ')[0]!);
-    return m && src ? `${key}  «${src.slice(+m[1]!, +m[1]! + 48).replace(/\s+/g, ' ')}»` : key;
+    const k = key.split(' → ')[0]!;
+    const m = /:(\d+):(\d+)$/.exec(k) ?? /@()(\d+)$/.exec(k);
+    if (!m || !src) return key;
+    const at = (m[1] ? lineStart[+m[1]]! : 0) + +m[2]!;
+    return `${key}  «${src.slice(at, at + 48).replace(/\s+/g, ' ')}»`;
   };
 }
 
