@@ -363,7 +363,8 @@ export function planIncremental(
     if (!filtered && isOwnMutation(r)) continue;
     const t = r.target;
     // The text inside a known counter, and nothing else (an element put in it could become the row's counter):
-    // the page's tick. Anything else that changed in the row since has its own record, and the row is read.
+    // the page's tick. Anything else that changes in the row has its own record, which puts the counter through the
+    // check again (below) or the row through a read (which forgets the counter).
     if (counterRow && r.type !== 'attributes') {
       const el = (r.type === 'childList' ? t : t.parentNode) as Element;
       const row = counterRow.get(el);
