@@ -34,6 +34,13 @@ export class PageReader {
   private current: Extraction | null = null;
   /** Incremental path: each list row element → what it reads as (built with each whole read, on first use). */
   private rowReadings: Map<Element, ExtractedConversation | null> | null = null;
+  /**
+   * Counters found to be their row's (waitingCounter) → their row, and back; a row's is forgotten when the row is read
+   * (and all with a whole read). A change of only the text inside one is its row's counter ticking: no walk up to the
+   * list, no check that it is still the row's counter (see planIncremental).
+   */
+  private counterRow = new WeakMap<Element, Element>();
+  private rowCounter = new WeakMap<Element, Element>();
   /** The conversation list needs re-listing in page order (rows changed on the incremental path). */
   private orderStale = false;
   /** Buyer (as stored: keyId, as the clocks name it) → the row element its badge goes on. */
@@ -116,6 +123,8 @@ export class PageReader {
     this.orderStale = false;
     const rows = liveOf(x)?.rows;
     this.rowReadings = null;
+    this.counterRow = new WeakMap();
+    this.rowCounter = new WeakMap();
     try {
       if (rows) this.rowMap(rows);
     } catch {
@@ -143,21 +152,24 @@ export class PageReader {
     const live = liveOf(x);
     // Only while the list and the thread read: a part that is missing is looked for by whole reads.
     if (!x || !live || x.parts.list !== 'ok' || x.parts.thread === 'missing') return null;
-    const plan = planIncremental(records, live, x.input, true);
+    const plan = planIncremental(records, live, x.input, true, this.counterRow);
     if (!plan) return null;
     const changes: RowChange[] = [];
 
     // Rows (planIncremental finds some only where the adapter has live rows).
     const rows = live.rows;
-    if (rows && (plan.counters.size || plan.rows.size)) {
+    if (rows && (plan.counters.size || plan.ticks.size || plan.rows.size)) {
       const map = this.rowMap(rows);
       // Changed only inside their counters: the counter alone while the wait goes on, else the whole row.
-      for (const [row, els] of plan.counters) {
-        const old = map.get(row);
-        if (old?.waitingSec !== undefined && this.counterTicked(rows, row, els, old)) continue;
-        plan.rows.add(row);
-      }
+      for (const m of [plan.counters, plan.ticks])
+        for (const [row, els] of m) {
+          const old = map.get(row);
+          if (old?.waitingSec !== undefined && this.counterTicked(rows, row, els, old, m === plan.ticks)) continue;
+          plan.rows.add(row);
+        }
       for (const row of plan.rows) {
+        this.counterRow.delete(this.rowCounter.get(row)!);
+        this.rowCounter.delete(row);
         const old = map.get(row) ?? null;
         const inList = row.isConnected && rows.in.contains(row);
         let neu: ExtractedConversation | null = null;
@@ -248,11 +260,19 @@ export class PageReader {
    * on (a new one is reported when the counter goes and comes back), so the row is not read again; its reading
    * keeps the counter's value, as a fresh read would. False: read the row.
    */
-  private counterTicked(rows: LiveRows, row: Element, els: readonly Element[], conv: ExtractedConversation): boolean {
+  private counterTicked(
+    rows: LiveRows,
+    row: Element,
+    els: readonly Element[],
+    conv: ExtractedConversation,
+    known: boolean,
+  ): boolean {
     let waitingSec: number | undefined;
     for (const el of els) {
-      waitingSec = rows.waitingCounter!(el, row)?.waitingSec;
+      waitingSec = rows.waitingCounter!(el, row, known)?.waitingSec;
       if (waitingSec === undefined) return false;
+      this.counterRow.set(el, row);
+      this.rowCounter.set(row, el);
     }
     conv.waitingSec = waitingSec;
     this.stats.counterReads++;
@@ -264,6 +284,11 @@ export class PageReader {
     return (this.rowReadings ??= new Map(rows.all().map((row) => [row, rows.read(row)])));
   }
 }
+
+const hasElement = (nodes: NodeList) => {
+  for (let i = 0; i < nodes.length; i++) if (nodes[i]!.nodeType === 1) return true;
+  return false;
+};
 
 const isBadgeHost = (n: Node) => n.nodeType === 1 && (n as Element).hasAttribute(BADGE_ATTR);
 
@@ -290,6 +315,11 @@ interface IncrementalPlan {
    * elements: the reader reads the counters alone while the row's wait goes on, else reads the row.
    */
   counters: Map<Element, Element[]>;
+  /**
+   * Rows whose only changes were of the text inside their known counter (see `counterRow`), with that counter: read
+   * alone without checking it again.
+   */
+  ticks: Map<Element, Element[]>;
   /** Subtrees appended at the end of the open thread, in order. */
   appended: Node[];
   /** Nodes changed inside the thread's existing items (see Live `thread.reread`), in record order. */
@@ -306,17 +336,20 @@ interface IncrementalPlan {
  * adapter's re-read (only when it has one: Live `thread.reread`, which pairs removed and inserted items as messages
  * re-rendered in place, or declines). Anything else (anything outside the list and the thread) → null: read the
  * page whole. Changes inside the chat input (typing) are nobody's
- * business. Cost: one walk up the ancestors per record. `filtered`: our own changes are out already (see forget).
+ * business. Cost: one walk up the ancestors per record, except for the text inside a counter known to be its row's
+ * (`counterRow`: counter → row, see PageReader). `filtered`: our own changes are out already (see forget).
  */
 export function planIncremental(
   records: readonly MutationRecord[],
   live: Live,
   input: Element | null = null,
   filtered = false,
+  counterRow?: WeakMap<Element, Element>,
 ): IncrementalPlan | null {
   const plan: IncrementalPlan = {
     rows: new Set(),
     counters: new Map(),
+    ticks: new Map(),
     appended: [],
     inThread: [],
     removed: [],
@@ -329,6 +362,17 @@ export function planIncremental(
   for (const r of records) {
     if (!filtered && isOwnMutation(r)) continue;
     const t = r.target;
+    // The text inside a known counter, and nothing else (an element put in it could become the row's counter):
+    // the page's tick. Anything else that changes in the row has its own record, which puts the counter through the
+    // check again (below) or the row through a read (which forgets the counter).
+    if (counterRow && r.type !== 'attributes') {
+      const el = (r.type === 'childList' ? t : t.parentNode) as Element;
+      const row = counterRow.get(el);
+      if (row && !hasElement(r.addedNodes)) {
+        plan.ticks.set(row, [el]);
+        continue;
+      }
+    }
     if (t === threadIn) {
       if (r.type !== 'childList') return null;
       if (!r.removedNodes.length && !r.nextSibling) {
@@ -397,6 +441,13 @@ export function planIncremental(
     for (const n of r.addedNodes) for (const el of rows!.under(n)) plan.rows.add(el);
     for (const n of r.removedNodes) for (const el of rows!.under(n)) plan.rows.add(el);
   }
+  for (const [row, [el]] of plan.ticks)
+    if (plan.rows.has(row)) plan.ticks.delete(row);
+    // Other changes in the row: its counter is checked again with them.
+    else if (plan.counters.has(row)) {
+      plan.counters.get(row)!.push(el!);
+      plan.ticks.delete(row);
+    }
   for (const row of plan.rows) plan.counters.delete(row);
   return plan;
 }

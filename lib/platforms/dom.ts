@@ -69,15 +69,16 @@ export function text(el: Element | null | undefined): string {
 
 /**
  * Live rows' waitingCounter (see Live) for a row whose wait read() takes as parse(text(pick(row, sels))): null unless
- * `el` is that very element (the first match in the row); else what it reads now.
+ * `el` is that very element (the first match in the row; not checked again when `known`); else what it reads now.
  */
 export function counterReading(
   el: Element,
   row: Element,
   sels: readonly string[],
   parse: (s: string) => number | undefined,
+  known?: boolean,
 ): { waitingSec: number | undefined } | null {
-  if (!matchesAny(el, sels) || pick(row, sels) !== el) return null;
+  if (!known && (!matchesAny(el, sels) || pick(row, sels) !== el)) return null;
   const t = text(el);
   return { waitingSec: t ? parse(t) : undefined };
 }

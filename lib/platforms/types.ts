@@ -111,8 +111,10 @@ export interface Live {
      * The row's waiting counter, which the page rewrites every second while the buyer waits: given an element a
      * mutation touched inside `row`, null unless it is the counter read() reads the wait from; else what it reads
      * now (undefined: no wait shown). While a known wait goes on, the watcher reads only the counter, not the row.
+     * `known`: `el` was this row's counter at the last call, and nothing in the row changed since but the text inside
+     * `el`: it still is (read without checking again).
      */
-    waitingCounter?(el: Element, row: Element): { waitingSec: number | undefined } | null;
+    waitingCounter?(el: Element, row: Element, known?: boolean): { waitingSec: number | undefined } | null;
   };
   /** The open thread, when messages are appended at the end of one container. */
   thread?: {

@@ -13,6 +13,7 @@
  * --waiting=N: N buyers (none the open one) ask at once after load, so the page has N waiting rows (N badges)
  * without minutes of settling; the scripted traffic (1 message a second) runs on top.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { seedSettings } from '../../test/e2e/db';
@@ -56,13 +57,60 @@ export function selfTimes(profile: CpuProfile): Map<string, number> {
     for (let p: number | undefined = id; p !== undefined; p = parent.get(p)) {
       const f = byId.get(p)!;
       if (!isExtensionScript(f.callFrame.url)) continue;
-      const name = `${f.callFrame.functionName || '(anonymous)'}:${f.callFrame.columnNumber ?? ''}`;
+      const name = `${f.callFrame.functionName || '(anonymous)'}:${f.callFrame.lineNumber}:${f.callFrame.columnNumber ?? ''}`;
       const key = f === leaf ? name : `${name} → ${leaf.callFrame.functionName || '(native)'}`;
       out.set(key, (out.get(key) ?? 0) + dt);
       break;
     }
   });
   return out;
+}
+
+/**
+ * The extension's time by function, inclusive (a sample counted once per function on its stack), keyed as selfTimes
+ * (name:line:column: in a minified file many functions share a line, and anonymous ones only differ by column).
+ */
+export function inclusiveTimes(profile: CpuProfile): Map<string, number> {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const out = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const keys = new Set<string>();
+    for (let p: number | undefined = id; p !== undefined; p = parent.get(p)) {
+      const f = byId.get(p)!;
+      if (isExtensionScript(f.callFrame.url))
+        keys.add(
+          `${f.callFrame.functionName || '(anonymous)'}:${f.callFrame.lineNumber}:${f.callFrame.columnNumber ?? ''}`,
+        );
+    }
+    for (const k of keys) out.set(k, (out.get(k) ?? 0) + dt);
+  });
+  return out;
+}
+
+/**
+ * A minified function's key (name:line:column from the profile, or name@offset from coverage) with the first
+ * characters of its source in the build's content script (the demo build's pdd.js), so `n:0:1234` can be told from
+ * `n:0:5678`.
+ */
+function annotate(dir: string): (key: string) => string {
+  let src = '';
+  try {
+    src = fs.readFileSync(path.join(dir, 'content-scripts', 'pdd.js'), 'utf8');
+  } catch {
+    /* no names then */
+  }
+  const lineStart = [0];
+  for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) lineStart.push(i + 1);
+  return (key) => {
+    const k = key.split(' → ')[0]!;
+    const m = /:(\d+):(\d+)$/.exec(k) ?? /@()(\d+)$/.exec(k);
+    if (!m || !src) return key;
+    const at = (m[1] ? lineStart[+m[1]]! : 0) + +m[2]!;
+    return `${key}  «${src.slice(at, at + 48).replace(/\s+/g, ' ')}»`;
+  };
 }
 
 /** Thread time (CDP Performance metrics, threadTicks: what the main thread really ran, load or not), ms/s. */
@@ -94,6 +142,8 @@ const meanOf = (xs: ThreadTimes[]): ThreadTimes => {
 interface Subject {
   name: string;
   ext: boolean;
+  /** The build's directory (extensions only). */
+  dir: string | null;
   page: Page;
   cdp: CDPSession;
   close(): Promise<void>;
@@ -126,7 +176,7 @@ async function main() {
       await page.goto(url, { timeout: 120_000 });
       const cdp = await context.newCDPSession(page);
       await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
-      subjects.push({ name, ext: !!dir, page, cdp, close });
+      subjects.push({ name, ext: !!dir, dir, page, cdp, close });
     };
     await open('plain', null);
     for (const [i, d] of EXTS.entries()) await open(`${String.fromCharCode(65 + i)} ${d}`, d);
@@ -229,7 +279,7 @@ async function main() {
         a.all.push(t);
         (hide ? a.hidden : a.shown).push(t);
         a.sec += sec;
-        for (const [f, v] of Object.entries(x.byFunction)) a.inc.set(f, (a.inc.get(f) ?? 0) + v);
+        for (const [f, v] of inclusiveTimes(profile)) a.inc.set(f, (a.inc.get(f) ?? 0) + v);
         for (const [f, v] of selfTimes(profile)) a.self.set(f, (a.self.get(f) ?? 0) + v);
       }
       mark = target;
@@ -245,12 +295,12 @@ async function main() {
       };
     };
     const plain = mean(acc.get('plain')!.all);
-    const top = (m: Map<string, number>, sec: number, n: number) =>
+    const top = (m: Map<string, number>, sec: number, n: number, name = (k: string) => k) =>
       Object.fromEntries(
         [...m]
           .sort((a, b) => b[1] - a[1])
           .slice(0, n)
-          .map(([k, v]) => [k, +(v / sec).toFixed(3)]),
+          .map(([k, v]) => [name(k), +(v / sec).toFixed(3)]),
       );
     const out: Record<string, unknown> = {
       url,
@@ -281,8 +331,8 @@ async function main() {
           badgesShown: { programMsPerSec: (meanOf(a.threadShown).native * ext.busyMsPerSec) / meanOf(a.thread).task },
           badgesHidden: { programMsPerSec: (meanOf(a.threadHidden).native * ext.busyMsPerSec) / meanOf(a.thread).task },
         }),
-        inclusive: top(a.inc, a.sec, 20),
-        self: top(a.self, a.sec, 25),
+        inclusive: top(a.inc, a.sec, 30, annotate(s.dir!)),
+        self: top(a.self, a.sec, 30, annotate(s.dir!)),
       };
     }
     // How often the extension's functions run per message (precise coverage's call counts), one more window each.
@@ -306,11 +356,12 @@ async function main() {
               const k = `${f.functionName || '(anonymous)'}@${f.ranges[0]!.startOffset}`;
               calls.set(k, (calls.get(k) ?? 0) + f.ranges[0]!.count);
             }
+        const name = annotate(s.dir!);
         (out[s.name] as Record<string, unknown>).callsPerMessage = Object.fromEntries(
           [...calls]
             .sort((a, b) => b[1] - a[1])
             .slice(0, 40)
-            .map(([k, v]) => [k, +(v / MESSAGES).toFixed(1)]),
+            .map(([k, v]) => [name(k), +(v / MESSAGES).toFixed(1)]),
         );
       }
     console.log(JSON.stringify(round(out, 3), null, 1));

@@ -103,6 +103,34 @@ describe('TabTitle', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('clocks that change between two ticks are written by the next tick: one title write a second at most', async () => {
+    let writes = 0;
+    const mo = new MutationObserver((records) => (writes += records.length));
+    mo.observe(document.head, { subtree: true, childList: true, characterData: true });
+    clocks = [clock('a', 12_000)];
+    // The first wait: at once.
+    t.show(() => clocks, true);
+    expect(document.title).toBe('(1) 0:12 · 拼多多商家后台');
+    await settle();
+    expect(writes).toBe(1);
+    // Two more clock lists within the second (a buyer asks, another is answered): written with the next tick.
+    clocks = [clock('a', 12_000), clock('b', 5_000)];
+    t.show(() => clocks, true);
+    clocks = [clock('a', 12_000), clock('b', 5_000), clock('c', 90_000)];
+    t.show(() => clocks, true);
+    expect(document.title).toBe('(1) 0:12 · 拼多多商家后台');
+    now += 1000;
+    vi.advanceTimersByTime(1000);
+    expect(document.title).toBe('(3) 0:04 · 拼多多商家后台');
+    await settle();
+    expect(writes).toBe(2);
+    mo.disconnect();
+    // The last wait ending: the page's title at once.
+    clocks = [];
+    t.show(() => clocks, true);
+    expect(document.title).toBe('拼多多商家后台');
+  });
+
   it('the setting off: the page title, untouched', () => {
     clocks = [clock('a', 12_000)];
     t.show(() => clocks, false);

@@ -539,6 +539,79 @@ describe('Watcher', () => {
     expect(watcher.stats.scans).toBe(1);
   });
 
+  it('a counter found to be its row’s ticks without a selector matched: no walk up to the list, no check again', async () => {
+    watcher.start();
+    const counter = document.querySelector('[data-random^="733519"] .chat-unreply-time')!;
+    // The first tick checks that it is the row's counter …
+    counter.textContent = '43秒';
+    await tick();
+    const matches = vi.spyOn(Element.prototype, 'matches');
+    const query = vi.spyOn(Element.prototype, 'querySelector');
+    onTestFinished(() => {
+      matches.mockRestore();
+      query.mockRestore();
+    });
+    // … the next ones, a new text node or the text node's data, read it alone.
+    for (const sec of [44, 45]) {
+      counter.textContent = `${sec}秒`;
+      await tick();
+    }
+    (counter.firstChild as Text).data = '1分';
+    await tick();
+    expect(matches).not.toHaveBeenCalled();
+    expect(query).not.toHaveBeenCalled();
+    matches.mockRestore();
+    query.mockRestore();
+    expect(watcher.stats).toMatchObject({ scans: 1, counterReads: 4 });
+    expect(watcher.last).toEqual(pddAdapter.extract(document));
+  });
+
+  it('a known counter that stops being the counter is checked again: the row reads as a fresh read, whatever came with the tick', async () => {
+    watcher.start();
+    const before = events().length;
+    const row = () => document.querySelector('[data-random^="733519"]')!;
+    const counter = row().querySelector('.chat-unreply-time')!;
+    counter.textContent = '43秒';
+    await tick();
+    // In one batch: the counter's class goes (no counter any more), and its text ticks: the wait ends.
+    counter.className = 'gone';
+    counter.textContent = '44秒';
+    await tick();
+    expect(watcher.last).toEqual(pddAdapter.extract(document));
+    expect(watcher.last!.conversations.find((c) => c.buyer === '733519')!.waitingSec).toBeUndefined();
+    // In a later batch the old counter's text changes alone: still no counter.
+    counter.textContent = '45秒';
+    await tick();
+    expect(watcher.last).toEqual(pddAdapter.extract(document));
+    // A counter again (the other class), found and checked; then an element put inside it with the first class,
+    // which a fresh read takes for the counter.
+    counter.className = 'chat-unreply-over-time';
+    await tick();
+    counter.textContent = '46秒';
+    await tick();
+    expect(watcher.last!.conversations.find((c) => c.buyer === '733519')!.waitingSec).toBe(46);
+    counter.insertAdjacentHTML('beforeend', '<span class="chat-unreply-time">9秒</span>');
+    await tick();
+    expect(watcher.last).toEqual(pddAdapter.extract(document));
+    (counter.lastChild!.firstChild as Text).data = '10秒';
+    await tick();
+    expect(watcher.last).toEqual(pddAdapter.extract(document));
+    expect(watcher.last!.conversations.find((c) => c.buyer === '733519')!.waitingSec).toBe(10);
+    // The known counter's class goes while another element becomes the counter (the row is read); later the old one's
+    // text changes alone: not the counter, the row reads the new one's.
+    const inner = counter.lastElementChild!;
+    inner.className = 'gone';
+    row().insertAdjacentHTML('beforeend', '<span class="chat-unreply-time">30秒</span>');
+    await tick();
+    inner.textContent = '99秒';
+    await tick();
+    expect(watcher.last).toEqual(pddAdapter.extract(document));
+    expect(watcher.last!.conversations.find((c) => c.buyer === '733519')!.waitingSec).toBe(30);
+    // The wait ended once and came back once: one new wait reported.
+    expect(events().slice(before)).toEqual([expect.objectContaining({ buyer: '733519', timeSource: 'counter' })]);
+    expect(watcher.stats.scans).toBe(1);
+  });
+
   it('reports "cannot see the chat" when the message list disappears', async () => {
     watcher.start();
     document.body.innerHTML = '<div id="app">页面改版了</div>';

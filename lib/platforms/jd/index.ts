@@ -290,7 +290,7 @@ export function extractJd(root: ParentNode, memo?: ExtractMemo, now?: number): E
         rows: outermost(els),
         read: readRow,
         nested: true,
-        waitingCounter: (el, row) => counterReading(el, row, S.rowWaiting, parseDurationSec),
+        waitingCounter: (el, row, known) => counterReading(el, row, S.rowWaiting, parseDurationSec, known),
         chrome: JD_PART_CHROME.list,
       };
     },

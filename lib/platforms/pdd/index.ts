@@ -334,7 +334,7 @@ export function extractPdd(root: ParentNode, memo?: ExtractMemo): Extraction {
         rowSel,
         rows,
         read: readRow,
-        waitingCounter: (el, row) => counterReading(el, row, S.rowWaiting, parseDurationSec),
+        waitingCounter: (el, row, known) => counterReading(el, row, S.rowWaiting, parseDurationSec, known),
         chrome: PDD_PART_CHROME.list,
       };
     },
