@@ -18,7 +18,7 @@ import { primaryMetric } from '../rules';
 import type { PlatformRules, RuleSet } from '../rules/types';
 import { spansOf, type TabRegistry } from './coverage';
 import { markPrunedBefore, readPrunedBefore } from './maintenance';
-import { ReadCache, emptyCacheUpdate, type CacheUpdate, type Claim } from './read-cache';
+import { ReadCache, emptyCacheUpdate, type CacheUpdate, type Claim, type HeldConv } from './read-cache';
 import { issueDayStatsChange, issueRollupDelta } from './rollups';
 import { ThreadCache, type CachedThread } from './thread-cache';
 
@@ -298,12 +298,12 @@ export class Recompute {
       unitGone.push(...[...old.keys()].filter((id) => !nextIds.has(id)));
       unitPuts.push(...changed);
       if (update && pre.units.has(conv)) {
-        // The stored units less those gone or rewritten, then the rewritten ones (a pass over the thread's units, no
-        // map of them: a long thread has thousands).
+        // The stored units less those gone or rewritten, then the rewritten ones: built when the read cache takes them
+        // (`heldAfter`), once the transaction committed.
         const out = new Set([...[...old.keys()].filter((id) => !nextIds.has(id)), ...changedIds]);
-        const units = out.size ? stored.filter((u) => !out.has(u.id)) : stored.slice();
-        update.convs.set(conv, { clock: clockRow, units: units.concat(changed) });
+        update.convs.set(conv, heldAfter(clockRow, stored, out, changed));
       }
+
     }
     if (update) {
       for (const [k, rows] of pre.coverageRows) update.coverage.set(k, rows);
@@ -716,6 +716,31 @@ function withAdded(cached: CachedThread | undefined, added: readonly EventRow[])
   const merged = new Map(cached.byKey);
   for (const e of added) merged.set(e.key, e);
   return [...merged.values()].sort(threadCompare);
+}
+
+/**
+ * What the read cache holds of a conversation after a recompute: its clock, and its stored units less `out` (gone or
+ * rewritten) followed by `changed`. The units are built when first read, in one pass over the thread's units (no map
+ * of them: a long thread has thousands): the cache reads them once the transaction has committed (`remember`), which
+ * for an intake whose units are written next (`Staged.derived`) is after the badge, not before it.
+ */
+function heldAfter(
+  clock: ClockRow | undefined,
+  stored: readonly UnitRow[],
+  out: ReadonlySet<string>,
+  changed: readonly UnitRow[],
+): HeldConv {
+  let units: UnitRow[] | undefined;
+  return {
+    clock,
+    get units() {
+      if (!units) {
+        units = out.size ? stored.filter((u) => !out.has(u.id)) : stored.slice();
+        for (const u of changed) units.push(u);
+      }
+      return units;
+    },
+  };
 }
 
 /**
