@@ -122,7 +122,15 @@ export class Recompute {
     now: number,
     page?: PageBatch,
     pre: Prefetched = emptyPrefetch(),
-    opts: { commitEarly?: boolean; deferDerived?: { owed: readonly string[] } } = {},
+    opts: {
+      commitEarly?: boolean;
+      deferDerived?: { owed: readonly string[] };
+      /**
+       * New messages that come after a held thread are appended to its array in place (`ThreadCache.appendInPlace`):
+       * only for a caller whose failure clears the thread cache (the intake).
+       */
+      appendHeld?: boolean;
+    } = {},
   ): Promise<Staged> {
     const db = this.db;
     const fresh = page?.added;
@@ -151,7 +159,11 @@ export class Recompute {
       // Neither held nor read: the cache was cleared while the reads waited (a space recovery): read it now.
       if (!cached && !pre.threads.has(conv)) await this.prefetch(pre, [conv], now);
       // Kept in thread order: new messages usually come last, and are then appended (no copy of a Map, no sort).
-      const events = withAdded(cached ?? pre.threads.get(conv), added);
+      const events = withAdded(
+        cached ?? pre.threads.get(conv),
+        added,
+        cached && opts.appendHeld ? (rows) => this.threads.appendInPlace(cached, rows) : undefined,
+      );
       const thread: StagedThread = { conv, events, base: cached, put: added, deleted: [] };
       // What the held thread's bounds say of `events` (the new messages folded in): undefined, every check walks.
       const bounds = cached?.bounds ? (added.length ? widenBounds(cached.bounds, added) : cached.bounds) : undefined;
@@ -303,7 +315,6 @@ export class Recompute {
         const out = new Set([...[...old.keys()].filter((id) => !nextIds.has(id)), ...changedIds]);
         update.convs.set(conv, heldAfter(clockRow, stored, out, changed));
       }
-
     }
     if (update) {
       for (const [k, rows] of pre.coverageRows) update.coverage.set(k, rows);
@@ -704,15 +715,19 @@ export interface StagedThread {
 
 /**
  * A held thread with the messages just stored: appended when they are new and come after it (the usual case: no copy
- * of a map, no sort of the thread), else merged by key and sorted as a whole.
+ * of a map, no sort of the thread; in place with `append`, else onto a copy), else merged by key and sorted as a whole.
  */
-function withAdded(cached: CachedThread | undefined, added: readonly EventRow[]): readonly EventRow[] {
+function withAdded(
+  cached: CachedThread | undefined,
+  added: readonly EventRow[],
+  append?: (rows: readonly EventRow[]) => readonly EventRow[],
+): readonly EventRow[] {
   if (!cached) return [...added].sort(threadCompare);
   if (!added.length) return cached.events;
   const sorted = [...added].sort(threadCompare);
   const last = cached.events.at(-1);
   if (!sorted.some((e) => cached.byKey.has(e.key)) && (!last || threadCompare(last, sorted[0]!) <= 0))
-    return cached.events.concat(sorted);
+    return append ? append(sorted) : cached.events.concat(sorted);
   const merged = new Map(cached.byKey);
   for (const e of added) merged.set(e.key, e);
   return [...merged.values()].sort(threadCompare);
