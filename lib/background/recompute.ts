@@ -18,7 +18,7 @@ import { primaryMetric } from '../rules';
 import type { PlatformRules, RuleSet } from '../rules/types';
 import { spansOf, type TabRegistry } from './coverage';
 import { markPrunedBefore, readPrunedBefore } from './maintenance';
-import { ReadCache, emptyCacheUpdate, type CacheUpdate, type Claim } from './read-cache';
+import { ReadCache, emptyCacheUpdate, type CacheUpdate, type Claim, type HeldConv } from './read-cache';
 import { issueDayStatsChange, issueRollupDelta } from './rollups';
 import { ThreadCache, type CachedThread } from './thread-cache';
 
@@ -122,7 +122,15 @@ export class Recompute {
     now: number,
     page?: PageBatch,
     pre: Prefetched = emptyPrefetch(),
-    opts: { commitEarly?: boolean; deferDerived?: { owed: readonly string[] } } = {},
+    opts: {
+      commitEarly?: boolean;
+      deferDerived?: { owed: readonly string[] };
+      /**
+       * New messages that come after a held thread are appended to its array in place (`ThreadCache.appendInPlace`):
+       * only for a caller whose failure clears the thread cache (the intake).
+       */
+      appendHeld?: boolean;
+    } = {},
   ): Promise<Staged> {
     const db = this.db;
     const fresh = page?.added;
@@ -151,7 +159,11 @@ export class Recompute {
       // Neither held nor read: the cache was cleared while the reads waited (a space recovery): read it now.
       if (!cached && !pre.threads.has(conv)) await this.prefetch(pre, [conv], now);
       // Kept in thread order: new messages usually come last, and are then appended (no copy of a Map, no sort).
-      const events = withAdded(cached ?? pre.threads.get(conv), added);
+      const events = withAdded(
+        cached ?? pre.threads.get(conv),
+        added,
+        cached && opts.appendHeld ? (rows) => this.threads.appendInPlace(cached, rows) : undefined,
+      );
       const thread: StagedThread = { conv, events, base: cached, put: added, deleted: [] };
       // What the held thread's bounds say of `events` (the new messages folded in): undefined, every check walks.
       const bounds = cached?.bounds ? (added.length ? widenBounds(cached.bounds, added) : cached.bounds) : undefined;
@@ -298,11 +310,10 @@ export class Recompute {
       unitGone.push(...[...old.keys()].filter((id) => !nextIds.has(id)));
       unitPuts.push(...changed);
       if (update && pre.units.has(conv)) {
-        // The stored units less those gone or rewritten, then the rewritten ones (a pass over the thread's units, no
-        // map of them: a long thread has thousands).
+        // The stored units less those gone or rewritten, then the rewritten ones: built when the read cache takes them
+        // (`heldAfter`), once the transaction committed.
         const out = new Set([...[...old.keys()].filter((id) => !nextIds.has(id)), ...changedIds]);
-        const units = out.size ? stored.filter((u) => !out.has(u.id)) : stored.slice();
-        update.convs.set(conv, { clock: clockRow, units: units.concat(changed) });
+        update.convs.set(conv, heldAfter(clockRow, stored, out, changed));
       }
     }
     if (update) {
@@ -704,18 +715,47 @@ export interface StagedThread {
 
 /**
  * A held thread with the messages just stored: appended when they are new and come after it (the usual case: no copy
- * of a map, no sort of the thread), else merged by key and sorted as a whole.
+ * of a map, no sort of the thread; in place with `append`, else onto a copy), else merged by key and sorted as a whole.
  */
-function withAdded(cached: CachedThread | undefined, added: readonly EventRow[]): readonly EventRow[] {
+function withAdded(
+  cached: CachedThread | undefined,
+  added: readonly EventRow[],
+  append?: (rows: readonly EventRow[]) => readonly EventRow[],
+): readonly EventRow[] {
   if (!cached) return [...added].sort(threadCompare);
   if (!added.length) return cached.events;
   const sorted = [...added].sort(threadCompare);
   const last = cached.events.at(-1);
   if (!sorted.some((e) => cached.byKey.has(e.key)) && (!last || threadCompare(last, sorted[0]!) <= 0))
-    return cached.events.concat(sorted);
+    return append ? append(sorted) : cached.events.concat(sorted);
   const merged = new Map(cached.byKey);
   for (const e of added) merged.set(e.key, e);
   return [...merged.values()].sort(threadCompare);
+}
+
+/**
+ * What the read cache holds of a conversation after a recompute: its clock, and its stored units less `out` (gone or
+ * rewritten) followed by `changed`. The units are built when first read, in one pass over the thread's units (no map
+ * of them: a long thread has thousands): the cache reads them once the transaction has committed (`remember`), which
+ * for an intake whose units are written next (`Staged.derived`) is after the badge, not before it.
+ */
+function heldAfter(
+  clock: ClockRow | undefined,
+  stored: readonly UnitRow[],
+  out: ReadonlySet<string>,
+  changed: readonly UnitRow[],
+): HeldConv {
+  let units: UnitRow[] | undefined;
+  return {
+    clock,
+    get units() {
+      if (!units) {
+        units = out.size ? stored.filter((u) => !out.has(u.id)) : stored.slice();
+        for (const u of changed) units.push(u);
+      }
+      return units;
+    },
+  };
 }
 
 /**

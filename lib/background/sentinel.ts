@@ -381,7 +381,8 @@ export class Sentinel {
             { added: byConv, sighted, replaced, written },
             pre,
             // The units and aggregates after the badge (`writeDerived`): the clock is stored and shown first.
-            { commitEarly: true, deferDerived: { owed: [...this.owed] } },
+            // New messages are appended to a held thread in place: a failure here clears the thread cache.
+            { commitEarly: true, deferDerived: { owed: [...this.owed] }, appendHeld: true },
           ),
         ]);
         return { stored: fresh.size - staged.dropped, staged };

@@ -4,7 +4,9 @@
  * messages (`setCarry`; least recently used conversations go first). The
  * background fills it from what it reads and writes; whoever deletes stored messages behind it must `clear()` it.
  * A held thread is read-only to its readers; only `update` (after the write committed) changes it, in place, by
- * what changed, so a new message costs what it changed, not the thread's length.
+ * what changed, so a new message costs what it changed, not the thread's length. The one exception is the intake's
+ * `appendInPlace` (new messages appended to the held array before their write commits: no copy of a long thread per
+ * message), allowed only because a failed intake clears the cache.
  */
 import { threadBounds, widenBounds, type ThreadBounds } from '../engine/window';
 import type { EventRow } from '../model';
@@ -22,6 +24,8 @@ export interface CachedThread {
 
 interface Held {
   events: readonly EventRow[];
+  /** The messages charged to the budget: `events.length` as set or updated (`appendInPlace` may have grown it since). */
+  count: number;
   byKey: Map<string, EventRow>;
   bounds: ThreadBounds;
   /** What the engine carries to the conversation's next evaluation (opaque here; see `setCarry`). */
@@ -55,6 +59,7 @@ export class ThreadCache {
     if (events.length > this.limit) return;
     this.threads.set(conv, {
       events,
+      count: events.length,
       byKey: new Map(events.map((e) => [e.key, e])),
       bounds: threadBounds(events),
       weight: 0,
@@ -84,6 +89,7 @@ export class ThreadCache {
     this.delete(conv);
     if (events.length > this.limit) return;
     held.events = events;
+    held.count = events.length;
     // Deleted messages leave the bounds valid (loose at worst); written ones widen them.
     held.bounds = widenBounds(held.bounds, put);
     // The carry described the thread before (the caller sets the new one: `setCarry`).
@@ -92,6 +98,19 @@ export class ThreadCache {
     this.threads.set(conv, held);
     this.total += events.length;
     this.evict();
+  }
+
+  /**
+   * Appends `rows` (new messages that come after the thread's last one, in thread order) to the array `base` holds, in
+   * place, before their write has committed, and returns that array: a long thread is not copied per message. Only
+   * for a caller whose failure clears the cache (`clear`: the intake's, see `Sentinel.reloadMirrors`) and whose
+   * success calls `update` with the array; until then it is ahead of `byKey`, the bounds and the budget's count.
+   * Appended to a base no longer held, it changes nothing held.
+   */
+  appendInPlace(base: CachedThread, rows: readonly EventRow[]): readonly EventRow[] {
+    const events = base.events as EventRow[];
+    for (const e of rows) events.push(e);
+    return events;
   }
 
   /**
@@ -107,7 +126,7 @@ export class ThreadCache {
     this.total -= held.weight;
     held.carry = undefined;
     held.weight = 0;
-    if (carry === undefined || held.events.length + weight > this.limit) return;
+    if (carry === undefined || held.count + weight > this.limit) return;
     held.carry = carry;
     held.weight = weight;
     this.total += weight;
@@ -125,7 +144,7 @@ export class ThreadCache {
     for (const [oldest, t] of this.threads) {
       if (this.total <= this.limit) break;
       this.threads.delete(oldest);
-      this.total -= t.events.length + t.weight;
+      this.total -= t.count + t.weight;
     }
   }
 
@@ -133,7 +152,7 @@ export class ThreadCache {
     const t = this.threads.get(conv);
     if (!t) return;
     this.threads.delete(conv);
-    this.total -= t.events.length + t.weight;
+    this.total -= t.count + t.weight;
   }
 
   clear(): void {
