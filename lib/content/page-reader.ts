@@ -271,6 +271,8 @@ export class PageReader {
     for (const el of els) {
       waitingSec = rows.waitingCounter!(el, row, known)?.waitingSec;
       if (waitingSec === undefined) return false;
+      const prev = this.rowCounter.get(row);
+      if (prev && prev !== el) this.counterRow.delete(prev);
       this.counterRow.set(el, row);
       this.rowCounter.set(row, el);
     }
@@ -368,7 +370,7 @@ export function planIncremental(
     if (counterRow && r.type !== 'attributes') {
       const el = (r.type === 'childList' ? t : t.parentNode) as Element;
       const row = counterRow.get(el);
-      if (row && !hasElement(r.addedNodes)) {
+      if (row && !hasElement(r.addedNodes) && row.contains(el)) {
         plan.ticks.set(row, [el]);
         continue;
       }
@@ -421,6 +423,11 @@ export function planIncremental(
       // The outermost row below the list (a row may nest elements that match the row selectors).
       if (rows && n.nodeType === 1 && rows.isRow(n as Element)) row = n as Element;
     }
+    // Removed from a subtree the page has since removed too (a virtualised list unmounting a group after taking its
+    // rows out): no record on the list names these rows, so they are dropped here (a row read of a row no longer
+    // in the page).
+    if (where === 'detached' && rows && r.type === 'childList')
+      for (const n of r.removedNodes) for (const el of rows.under(n)) plan.rows.add(el);
     if (where === 'fresh' || where === 'detached') continue;
     if (where === 'thread') {
       plan.inThread.push(t);

@@ -615,8 +615,8 @@ describe('Watcher', () => {
   it('reports "cannot see the chat" when the message list disappears', async () => {
     watcher.start();
     document.body.innerHTML = '<div id="app">页面改版了</div>';
-    await tick();
-    expect(sent[sent.length - 1]).toMatchObject({ type: 'health', health: 'noList' });
+    // Polled, not one fixed tick: under load the read after the change can come later than 5 ms.
+    await vi.waitFor(() => expect(sent[sent.length - 1]).toMatchObject({ type: 'health', health: 'noList' }));
   });
 
   /** The last health the watcher sent. */
