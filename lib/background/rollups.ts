@@ -12,6 +12,7 @@ import {
 } from '../analytics/daystats';
 import type { SentinelDB } from '../db/schema';
 import { tallyUnits } from '../engine/rollup';
+import { dropPastStats } from './past-stats';
 import type { RollupRow, UnitRow } from '../model';
 
 /**
@@ -22,6 +23,8 @@ import type { RollupRow, UnitRow } from '../model';
 export interface Issued {
   done: Promise<void>;
   issued: boolean;
+  /** The past-days summaries were deleted (`issueDayStatsChange`'s `today`). */
+  pastDropped?: boolean;
 }
 
 const NOTHING: Issued = { done: Promise.resolve(), issued: true };
@@ -138,18 +141,32 @@ export function applyDayStatsChange(
   return issueDayStatsChange(db, old, next, known).done;
 }
 
-/** `applyDayStatsChange`, saying whether every request was issued before it returned (`Issued`); `written`: as in `issueRollupDelta`. */
+/**
+ * `applyDayStatsChange`, saying whether every request was issued before it returned (`Issued`); `written`: as in
+ * `issueRollupDelta`. `today`: a change to an earlier day's rows deletes the analytics page's past-days summaries in
+ * the same transaction (`dropPastStats`; the caller's transaction includes `meta`), and is then not `issued` (rare:
+ * a late unit of a past day).
+ */
 export function issueDayStatsChange(
   db: SentinelDB,
   old: readonly UnitRow[],
   next: readonly UnitRow[],
   known?: ReadonlyMap<string, unknown>,
   written?: Map<string, unknown>,
+  today?: string,
 ): Issued {
   const delta = dayStatsDelta(old, next);
   for (const [id, d] of delta) if (isNoop(d)) delta.delete(id);
   if (!delta.size) return NOTHING;
   const ds = [...delta.values()];
+  if (today !== undefined && ds.some((d) => d.day < today)) {
+    const rest = issueDayStatsChange(db, old, next, known, written);
+    return {
+      done: Promise.all([rest.done, dropPastStats(db)]).then(() => undefined),
+      issued: false,
+      pastDropped: true,
+    };
+  }
   const ids = ds.map((d) => d.id);
   // Each row with its delta applied (null: the row goes), or 'rebuild' (malformed, or disagrees with the delta).
   const applied = (current: readonly unknown[]) =>
@@ -194,8 +211,9 @@ export function issueDayStatsChange(
 
 /** Rebuilds every rollup and per-day aggregate from the stored units (repair; the incremental path's reference). */
 export async function rebuildRollups(db: SentinelDB, now: number): Promise<void> {
-  await db.transaction('rw', db.units, db.rollups, db.dayStats, async () => {
+  await db.transaction('rw', [db.units, db.rollups, db.dayStats, db.meta], async () => {
     const units = await db.units.toArray();
+    await dropPastStats(db);
     await db.rollups.clear();
     await applyRollupDelta(db, [], units, now);
     await db.dayStats.clear();
