@@ -124,9 +124,9 @@ function pastWindow(arrays: readonly Float64Array[], n: number, p: number, margi
     less += start;
     for (let i = start; i < a.length && a[i]! <= last; i++) between.push(a[i]!);
   }
-  between.sort((x, y) => x - y);
-  // `between` starts at rank `less` (the values below `first`): the window is its ranks lo … hi − 1.
-  return { below: lo, waits: packWaits(between.slice(lo - less, hi - less)), above: n - hi };
+  const sorted = Float64Array.from(between).sort(); // numeric (a typed array's sort), Infinity last
+  // `sorted` starts at rank `less` (the values below `first`): the window is its ranks lo … hi − 1.
+  return { below: lo, waits: packWaits(sorted.subarray(lo - less, hi - less)), above: n - hi };
 }
 
 /** The first index of a sorted array whose value is ≥ v. */
