@@ -77,7 +77,8 @@ async function fourDays(): Promise<Sentinel> {
   return s;
 }
 
-describe('the past-days summaries kept by the worker (issue 21)', () => {
+// Four days of traffic through the real ingest take 1–2 s on a quiet machine: room for a loaded one.
+describe('the past-days summaries kept by the worker (issue 21)', { timeout: 60_000 }, () => {
   it('without one (an older database) the first read reads the past rows; once built, only the summary, and the same figures as the units give', async () => {
     const s = await fourDays();
     for (const range of RANGES) {
@@ -149,14 +150,14 @@ describe('the past-days summaries kept by the worker (issue 21)', () => {
     await s.start();
     expect(later.map((l) => l.ms)).toEqual([PAST_STATS_START_MS]);
     later.shift()!.run();
-    await expect.poll(storedKeys).toHaveLength(RANGES.length);
+    await expect.poll(storedKeys, { timeout: 15_000 }).toHaveLength(RANGES.length);
     // A late write: deleted, and one more build asked for.
     const d1 = addDays(DAY, -1);
     await send(s, ev('pdd', `${d1}-b5`, 'human', t('09:05:30', d1)));
     expect(await storedKeys()).toEqual([]);
     expect(later).toHaveLength(1);
     later.shift()!.run();
-    await expect.poll(storedKeys).toHaveLength(RANGES.length);
+    await expect.poll(storedKeys, { timeout: 15_000 }).toHaveLength(RANGES.length);
     expect((await page(host.clock, 90)).raw.past).toBeDefined();
   });
 
