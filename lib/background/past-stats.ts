@@ -2,9 +2,10 @@
  * The analytics page's past-days summaries (lib/analytics/past-stats.ts), kept by the background: built for today
  * from the stored `dayStats` rows (a malformed one rebuilt from its day's units in memory, `readDayStats`), one
  * `meta` row per range the page offers, keyed by range and day (`pastStatsKey`). Every write to an earlier day's
- * `dayStats` deletes them all in its own transaction (`dropPastStats`: the recompute of a late unit, the space
- * recovery, a purge, a rebuild), so a stored summary is never older than the rows; the worker builds them again
- * (`Sentinel.refreshPastStats`).
+ * `dayStats` deletes them all in its own transaction (`dropPastStats`: `issueDayStatsChange`, which every change of
+ * the rows passes through — the recompute of a late unit, an account move —, the space recovery, a purge, a
+ * rebuild), so a stored summary is never older than the rows; the worker builds them again when the deletions'
+ * count moved (`pastStatsDrops`, `Sentinel.refreshPastStats`).
  */
 import { buildPastStats } from '../analytics/past-stats';
 import { RANGES, rangeScope } from '../analytics/scope';
@@ -26,9 +27,21 @@ export const PAST_STATS_METRICS: readonly string[] = Object.values(DEFAULT_RULES
  */
 export const PAST_STATS_GRACE_MS = 10 * 60_000;
 
-/** Deletes every stored summary (in the caller's transaction, which must include `meta`). */
+/** How many times the summaries of each database were deleted (`dropPastStats`) on this worker. */
+const drops = new WeakMap<SentinelDB, number>();
+
+/**
+ * Deletes every stored summary (in the caller's transaction, which must include `meta`), and counts it
+ * (`pastStatsDrops`): the background builds them again when the count moved (`Sentinel.refreshPastStats`).
+ */
 export function dropPastStats(db: SentinelDB): Promise<number> {
+  drops.set(db, pastStatsDrops(db) + 1);
   return db.meta.where(':id').between(PAST_STATS_PREFIX, `${PAST_STATS_PREFIX}\uffff`).delete();
+}
+
+/** How many times `dropPastStats` ran on `db` (issued: an aborted transaction's counts too, a rebuild too many). */
+export function pastStatsDrops(db: SentinelDB): number {
+  return drops.get(db) ?? 0;
 }
 
 /**

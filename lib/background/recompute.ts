@@ -59,11 +59,6 @@ export class Recompute {
    * to be carried (`CARRY_MIN_EVENTS`). For tests and bench.
    */
   readonly carry = { carriedEvents: 0, carriedEvaluations: 0, carryable: 0 };
-  /**
-   * Writes to an earlier day's per-day aggregates issued (each deleted the analytics page's past-days summaries):
-   * the background builds them again when this moved (`Sentinel.refreshPastStats`).
-   */
-  pastWrites = 0;
   /** Evaluations carry the engine's state from intake to intake (`evaluateCarried`); tests set false for a reference. */
   carryEvaluations = true;
   /** From this many stored messages on, a thread with new messages is evaluated from the cut (tests set Infinity). */
@@ -332,11 +327,10 @@ export class Recompute {
         db,
         replacedAll,
         changedAll,
+        chinaDay(now),
         pre.aggregates?.dayStats,
         update?.dayStats,
-        chinaDay(now),
       );
-      if (dayStats.pastDropped) this.pastWrites++;
       return {
         issued: rollups.issued && dayStats.issued,
         done: Promise.all([...writes, rollups.done, dayStats.done]),

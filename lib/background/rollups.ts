@@ -23,8 +23,6 @@ import type { RollupRow, UnitRow } from '../model';
 export interface Issued {
   done: Promise<void>;
   issued: boolean;
-  /** The past-days summaries were deleted (`issueDayStatsChange`'s `today`). */
-  pastDropped?: boolean;
 }
 
 const NOTHING: Issued = { done: Promise.resolve(), issued: true };
@@ -129,44 +127,53 @@ function isNoop(d: DayStatDelta): boolean {
 /**
  * Moves the per-day aggregates from a conversation's old units to its new ones (after the new units are stored, in
  * the same transaction). A stored row that is malformed, or disagrees with the delta, is rebuilt from the units of
- * its (metric, day, platform, account): nothing stored stops the worker. `known`: rows read earlier in the same
- * transaction, by id.
+ * its (metric, day, platform, account): nothing stored stops the worker. `today`: the China day of the change (a
+ * change to an earlier day's rows deletes the past-days summaries, see `issueDayStatsChange`). `known`: rows read
+ * earlier in the same transaction, by id.
  */
 export function applyDayStatsChange(
   db: SentinelDB,
   old: readonly UnitRow[],
   next: readonly UnitRow[],
+  today: string,
   known?: ReadonlyMap<string, unknown>,
 ): Promise<void> {
-  return issueDayStatsChange(db, old, next, known).done;
+  return issueDayStatsChange(db, old, next, today, known).done;
 }
 
 /**
  * `applyDayStatsChange`, saying whether every request was issued before it returned (`Issued`); `written`: as in
- * `issueRollupDelta`. `today`: a change to an earlier day's rows deletes the analytics page's past-days summaries in
- * the same transaction (`dropPastStats`; the caller's transaction includes `meta`), and is then not `issued` (rare:
- * a late unit of a past day).
+ * `issueRollupDelta`. Every write to `dayStats` but the rebuild's passes through here: a change to an earlier day's
+ * rows than `today` deletes the analytics page's past-days summaries in the same transaction (`dropPastStats`,
+ * counted for their rebuild; the caller's transaction includes `meta`), and is then not `issued` (rare: a late unit
+ * of a past day, an account move).
  */
 export function issueDayStatsChange(
   db: SentinelDB,
   old: readonly UnitRow[],
   next: readonly UnitRow[],
+  today: string,
   known?: ReadonlyMap<string, unknown>,
   written?: Map<string, unknown>,
-  today?: string,
 ): Issued {
   const delta = dayStatsDelta(old, next);
   for (const [id, d] of delta) if (isNoop(d)) delta.delete(id);
   if (!delta.size) return NOTHING;
-  const ds = [...delta.values()];
-  if (today !== undefined && ds.some((d) => d.day < today)) {
-    const rest = issueDayStatsChange(db, old, next, known, written);
-    return {
-      done: Promise.all([rest.done, dropPastStats(db)]).then(() => undefined),
-      issued: false,
-      pastDropped: true,
-    };
-  }
+  const change = writeDayStats(db, [...delta.values()], known, written);
+  if (![...delta.values()].some((d) => d.day < today)) return change;
+  return {
+    done: Promise.all([change.done, dropPastStats(db)]).then(() => undefined),
+    issued: false,
+  };
+}
+
+/** Writes the rows of `ds` with their deltas applied (`issueDayStatsChange`). */
+function writeDayStats(
+  db: SentinelDB,
+  ds: readonly DayStatDelta[],
+  known?: ReadonlyMap<string, unknown>,
+  written?: Map<string, unknown>,
+): Issued {
   const ids = ds.map((d) => d.id);
   // Each row with its delta applied (null: the row goes), or 'rebuild' (malformed, or disagrees with the delta).
   const applied = (current: readonly unknown[]) =>

@@ -26,7 +26,7 @@ import { BREACH_SHOWN_MS, UNKNOWN_SHOWN_MS } from '../shown';
 import { ClockPush } from './clock-push';
 import { TabRegistry } from './coverage';
 import { DERIVED_TABLES, RECOMPUTE_TABLES, Recompute, emptyPrefetch, mergeSighting, type Staged } from './recompute';
-import { refreshPastStats } from './past-stats';
+import { pastStatsDrops, refreshPastStats } from './past-stats';
 import { chinaDay } from '../engine/time';
 import { rebuildRollups } from './rollups';
 import * as team from './team';
@@ -128,7 +128,7 @@ export class Sentinel {
    * next start recomputes them (`meta.recompute` names them all).
    */
   private readonly owed = new Set<string>();
-  /** The day the past-days summaries were last found stored or built for, and `Recompute.pastWrites` then. */
+  /** The day the past-days summaries were last found stored or built for, and `pastStatsDrops` then. */
   private pastStatsFor: { day: string; writes: number } | null = null;
   private pastStatsLater = false;
   private startedOnce = false;
@@ -776,7 +776,7 @@ export class Sentinel {
     await this.start();
     return this.serial(async () => {
       const now = this.env.now();
-      const writes = this.recomputer.pastWrites;
+      const writes = pastStatsDrops(this.db);
       const done = await refreshPastStats(this.db, now);
       if (done !== 'early') this.pastStatsFor = { day: chinaDay(now), writes };
       return done;
@@ -787,7 +787,7 @@ export class Sentinel {
   private pastStatsSoon(now: number, ms: number): void {
     const known = this.pastStatsFor;
     if (!this.env.later || this.pastStatsLater) return;
-    if (known && known.day === chinaDay(now) && known.writes === this.recomputer.pastWrites) return;
+    if (known && known.day === chinaDay(now) && known.writes === pastStatsDrops(this.db)) return;
     this.pastStatsLater = true;
     this.env.later(() => {
       this.pastStatsLater = false;
