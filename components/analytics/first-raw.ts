@@ -41,8 +41,9 @@ export const PRIMARY_METRICS: readonly string[] = Object.values(DEFAULT_RULES.pl
  * What the analytics page's first frame reads, on raw IndexedDB in one read-only transaction: the rule overrides
  * and language settings, the range's rollups, the range's past-days summary (`meta`, lib/analytics/past-stats.ts)
  * and today's per-day aggregates (`dayStats`) of the primary metrics; the past days' `dayStats` rows only when no
- * summary of today is stored (an older database, the day's first minutes, right after a late write to a past day)
- * or when the page opens on one account (`summary` false: a summary is of all accounts). Rejects, creating nothing,
+ * summary of today is stored (an older database, the day's first minutes, right after a late write to a past day:
+ * requested in the same transaction once that is known) or when the page opens on one account (`summary` false: a
+ * summary is of all accounts). Rejects, creating nothing,
  * when the database is missing or lacks a table or an index it needs (not yet upgraded): the page then reads
  * through Dexie.
  */
@@ -58,31 +59,32 @@ export async function readAnalyticsRaw(now: number, range: number, summary = tru
     const from = addDays(today, -range);
     const yesterday = addDays(today, -1);
     const settings = tx.objectStore(TABLE.settings);
-    const statsOf = (t: IDBTransaction, a: string, b: string) => {
-      const stats = t.objectStore(TABLE.dayStats).index(INDEX.dayStats.metricDay);
+    const statsOf = (a: string, b: string) => {
+      const stats = tx.objectStore(TABLE.dayStats).index(INDEX.dayStats.metricDay);
       return Promise.all(
         PRIMARY_METRICS.map((m) => rawResult<unknown[]>(stats.getAll(IDBKeyRange.bound([m, a], [m, b])))),
       );
     };
-    const stored = summary
-      ? rawResult<{ value: unknown } | undefined>(tx.objectStore(TABLE.meta).get(pastStatsKey(range, today)))
-      : Promise.resolve(undefined);
-    // The past rows when no summary is stored: in a transaction of their own once that is known (a request made in
-    // a later task than the transaction's last answer would find it committed).
-    const pastRows = summary
-      ? stored.then((row) =>
-          row?.value === undefined ? statsOf(idb.transaction(TABLE.dayStats, 'readonly'), from, yesterday) : undefined,
-        )
-      : statsOf(tx, from, yesterday);
-    const [overrides, language, rollups, past, pastStats, todayStats] = await Promise.all([
+    // The summary and, when none is stored, the past rows: requested in the summary's own success event (the
+    // transaction is active then), so that every row comes from one database state.
+    const summaryAndPast = summary
+      ? new Promise<[unknown, Promise<unknown[][]> | undefined]>((resolve, reject) => {
+          const q = tx.objectStore(TABLE.meta).get(pastStatsKey(range, today));
+          q.onsuccess = () => {
+            const value = (q.result as { value: unknown } | undefined)?.value;
+            resolve([value, value === undefined ? statsOf(from, yesterday) : undefined]);
+          };
+          q.onerror = () => reject(q.error);
+        })
+      : Promise.resolve<[unknown, Promise<unknown[][]>]>([undefined, statsOf(from, yesterday)]);
+    const [overrides, language, rollups, [past, pastStats], todayStats] = await Promise.all([
       rawResult<{ value: unknown } | undefined>(settings.get('ruleOverrides')).finally(mark('settings')),
       rawResult<{ value: unknown } | undefined>(settings.get('language')),
       rawResult<RollupRow[]>(
         tx.objectStore(TABLE.rollups).index(INDEX.rollups.day).getAll(IDBKeyRange.bound(from, today)),
       ).finally(mark('rollups')),
-      stored.then((row) => row?.value),
-      pastRows.finally(mark('past')),
-      statsOf(tx, today, today).finally(mark('today')),
+      summaryAndPast.then(async ([value, rows]) => [value, await rows] as const).finally(mark('past')),
+      statsOf(today, today).finally(mark('today')),
     ]);
     return {
       today,
