@@ -13,7 +13,7 @@ import type { SentinelDB } from '@/lib/db/schema';
 import { chinaDay } from '@/lib/engine/time';
 import type { RollupRow } from '@/lib/model';
 import { storedSetting, type Settings } from '@/lib/settings';
-import { PRIMARY_METRICS, type AnalyticsRaw } from './first-raw';
+import { PRIMARY_METRICS, readAnalyticsRaw, type AnalyticsRaw } from './first-raw';
 
 export interface AnalyticsFirst {
   today: string;
@@ -34,11 +34,15 @@ export interface AnalyticsFirst {
   todayStats: DayStatRow[];
 }
 
+/** `analyticsFromRaw` refused the past-days summary (malformed, or too narrow for today): the rows can serve. */
+export class PastStatsRefused extends Error {}
+
 /**
  * The raw read's rows, checked: a malformed `dayStats` row throws (the Dexie read rebuilds its day from the units,
- * `readDayStats`; the raw read never reads units), so the page then reads through Dexie instead of showing it. So
- * does a past-days summary that is malformed, or that cannot give the range's figures with today's rows (today has
- * more units than it allows for: `responseTrendsFromPast`).
+ * `readDayStats`; the raw read never reads units), so the page then reads through Dexie instead of showing it. A
+ * past-days summary that is malformed, or that cannot give the range's figures with today's rows (today has more
+ * units than it allows for: `responseTrendsFromPast`), throws `PastStatsRefused` (`analyticsFromRawRead` then reads
+ * the rows raw).
  */
 export function analyticsFromRaw(r: AnalyticsRaw): AnalyticsFirst {
   const checked = (lists: unknown[][]): DayStatRow[] => {
@@ -49,10 +53,10 @@ export function analyticsFromRaw(r: AnalyticsRaw): AnalyticsFirst {
   const todayStats = checked(r.todayStats);
   let past: PastStats | undefined;
   if (r.past !== undefined) {
-    if (!isPastStats(r.past, r.range, r.today)) throw new Error('a malformed past-days summary');
+    if (!isPastStats(r.past, r.range, r.today)) throw new PastStatsRefused('a malformed past-days summary');
     // Which metrics are primary, hence the windows' use, does not depend on the overrides.
     if (!responseTrendsFromPast(effectiveRules(undefined), r.past, todayStats, rangeScope(r.today, r.range)))
-      throw new Error('a past-days summary too narrow for today');
+      throw new PastStatsRefused('a past-days summary too narrow for today');
     past = r.past;
   } else if (!r.pastStats) throw new Error('no past-days rows nor summary');
   const out = first(
@@ -65,6 +69,28 @@ export function analyticsFromRaw(r: AnalyticsRaw): AnalyticsFirst {
     todayStats,
   );
   return past ? { ...out, past } : out;
+}
+
+/**
+ * The page's first read, checked: `read` (`readAnalyticsRaw` of `now` and `range`, started by /analytics-first.js or
+ * by the page) through `analyticsFromRaw`; when its past-days summary cannot serve (a sale day busier than its
+ * windows allow, a damaged row the worker has not replaced yet), the raw read again without the summary, every row
+ * in one transaction of its own, instead of the much slower Dexie read. Rejects when the rows are refused too, or the
+ * raw read is (the page then reads through Dexie).
+ */
+export async function analyticsFromRawRead(
+  read: Promise<AnalyticsRaw>,
+  now: number,
+  range: number,
+): Promise<AnalyticsFirst> {
+  const raw = await read;
+  try {
+    return analyticsFromRaw(raw);
+  } catch (e) {
+    if (!(e instanceof PastStatsRefused)) throw e;
+    performance.mark('rs-analytics-summary-refused'); // for the benchmarks: the rows read raw again
+    return analyticsFromRaw(await readAnalyticsRaw(now, range, false));
+  }
 }
 
 /** The same through Dexie (the page's live queries read the same way). */

@@ -2,7 +2,7 @@ import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { AnalyticsPage, loadShopLive } from '@/components/analytics/AnalyticsPage';
 import {
-  analyticsFromRaw,
+  analyticsFromRawRead,
   firstRenderWait,
   settledWithin,
   type AnalyticsFirst,
@@ -45,9 +45,12 @@ const language =
 const first =
   view === 'team'
     ? Promise.resolve(undefined)
-    : (started?.range === range ? started.read : readAnalyticsRaw(now, range, account === ''))
-        .then((raw) => {
-          const checked = analyticsFromRaw(raw);
+    : analyticsFromRawRead(
+        started?.range === range ? started.read : readAnalyticsRaw(now, range, account === ''),
+        now,
+        range,
+      )
+        .then((checked) => {
           performance.mark('rs-analytics-checked'); // for the benchmarks: the rows checked (analytics-ab.ts)
           return checked;
         })

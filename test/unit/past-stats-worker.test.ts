@@ -161,7 +161,7 @@ describe('the past-days summaries kept by the worker (issue 21)', { timeout: 60_
     expect((await page(host.clock, 90)).raw.past).toBeDefined();
   });
 
-  it('a damaged summary is not used (the page reads through Dexie) and does not stop the worker', async () => {
+  it('a damaged summary is not used (the page reads the rows) and does not stop the worker', async () => {
     const s = await fourDays();
     await db.meta.put({ key: pastStatsKey(30, DAY), value: { v: 1, range: 30, today: DAY, metrics: [{}] } });
     await expect(readAnalyticsRaw(host.clock, 30).then(analyticsFromRaw)).rejects.toThrow(/malformed/);
