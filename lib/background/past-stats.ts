@@ -7,7 +7,7 @@
  * rebuild), so a stored summary is never older than the rows; the worker builds them again when the deletions'
  * count moved (`pastStatsDrops`, `Sentinel.refreshPastStats`).
  */
-import { buildPastStats } from '../analytics/past-stats';
+import { buildPastStats, isPastStats } from '../analytics/past-stats';
 import { RANGES, rangeScope } from '../analytics/scope';
 import { addDays } from '../compliance';
 import { readDayStats } from '../db/daystats-read';
@@ -45,8 +45,9 @@ export function pastStatsDrops(db: SentinelDB): number {
 }
 
 /**
- * The summaries of today, built when they are not all stored (and those of other days deleted), in one transaction:
- * `current` when there was nothing to do, `early` in the day's first minutes (`PAST_STATS_GRACE_MS`).
+ * The summaries of today, built when they are not all stored and well formed (`isPastStats`; those of other days
+ * are then deleted), in one transaction: `current` when there was nothing to do, `early` in the day's first minutes
+ * (`PAST_STATS_GRACE_MS`).
  */
 export async function refreshPastStats(db: SentinelDB, now: number): Promise<'built' | 'current' | 'early'> {
   const today = chinaDay(now);
@@ -57,8 +58,10 @@ export async function refreshPastStats(db: SentinelDB, now: number): Promise<'bu
       .where(':id')
       .between(PAST_STATS_PREFIX, `${PAST_STATS_PREFIX}\uffff`)
       .primaryKeys()) as string[];
-    if (want.every((k) => stored.includes(k))) return 'current';
-    const rows = await readDayStats(
+    // Stored and well formed: a damaged value (a half-written row, another version's format) is built again.
+    const rows = await db.meta.bulkGet(want);
+    if (rows.every((row, i) => row && isPastStats(row.value, RANGES[i]!, today))) return 'current';
+    const past = await readDayStats(
       db,
       PAST_STATS_METRICS,
       rangeScope(today, Math.max(...RANGES)).from,
@@ -67,7 +70,7 @@ export async function refreshPastStats(db: SentinelDB, now: number): Promise<'bu
     const old = stored.filter((k) => !want.includes(k));
     if (old.length) await db.meta.bulkDelete(old);
     await db.meta.bulkPut(
-      RANGES.map((r) => ({ key: pastStatsKey(r, today), value: buildPastStats(rows, PAST_STATS_METRICS, r, today) })),
+      RANGES.map((r) => ({ key: pastStatsKey(r, today), value: buildPastStats(past, PAST_STATS_METRICS, r, today) })),
     );
     return 'built';
   });
