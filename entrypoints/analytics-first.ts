@@ -10,6 +10,7 @@
 import {
   readAnalyticsRaw,
   readLanguageRaw,
+  storedAccount,
   storedRange,
   storedView,
   type AnalyticsRaw,
@@ -39,7 +40,7 @@ export default defineUnlistedScript(() => {
     return;
   }
   const range = storedRange();
-  const read = readAnalyticsRaw(now, range);
+  const read = readAnalyticsRaw(now, range, !storedAccount());
   // For the benchmarks: when the raw read was in (scripts/bench/trace-first.ts, profile-popup.ts).
   read.then(() => performance.mark('rs-analytics-read')).catch(() => undefined); // the module handles a refusal
   globalThis.__rsAnalyticsFirst = { range, read };

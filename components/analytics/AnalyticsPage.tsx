@@ -16,6 +16,7 @@ import {
   teamView,
   type RangeDays,
 } from '@/lib/analytics';
+import { responseTrendsFromPast } from '@/lib/analytics/past-stats';
 import { addDays } from '@/lib/compliance';
 import type { DayStatRow, EventRow, RollupRow, UnitRow } from '@/lib/model';
 import { chinaDay, chinaDayStart } from '@/lib/engine/time';
@@ -251,7 +252,13 @@ export function AnalyticsPage({
     queriesOn,
   );
   const stats: DayStatRow[] | undefined = pastStats && todayStats ? [...pastStats, ...todayStats] : undefined;
-  const loading = rollups === undefined || stats === undefined || held;
+  const only = st.account ? parseAccountKey(st.account) : undefined;
+  const scope = rangeScope(today, range, only);
+  // Until the past rows are in: the first read's past-days summary with today's rows gives the response times (the
+  // same figures: lib/analytics/past-stats.ts); the sections below them wait for the rows.
+  const past = ranged?.past;
+  const fromPast = !stats && past && todayStats ? responseTrendsFromPast(rules, past, todayStats, scope) : undefined;
+  const loading = rollups === undefined || (stats === undefined && fromPast === undefined) || held;
   // After the first paint: the raw rows only two views need (the missed buyers' list: the failed units; the
   // handling-time estimate: a week of messages).
   useEffect(() => {
@@ -295,28 +302,29 @@ export function AnalyticsPage({
 
   // Account choices: every account with data in the loaded days (team view: imported ones too).
   const accountKeys = [...new Set(shown.map((r) => `${r.platform}|${r.account}`))].sort();
-  const only = st.account ? parseAccountKey(st.account) : undefined;
-  const scope = rangeScope(today, range, only);
   const days = scopeDays(scope);
 
   // The first paint holds what is above the fold: the controls, the trends and the response times (their numbers;
   // the charts draw once uPlot has loaded). The sections below it, and their figures, come in the frames after it
   // (`painted`), so the first frame is small (issue 21).
   const trends = metricTrends(rules, shown, scope);
-  const response = responseTrendsFromStats(rules, allStats, scope);
-  const heat = painted ? hourWeekFromStats(rules, allStats, scope) : null;
-  const accounts = painted ? accountBreakdownFromStats(rules, shown, st.view === 'team' ? [] : allStats, scope) : null;
+  const response = stats ? responseTrendsFromStats(rules, allStats, scope) : (fromPast ?? []);
+  // The sections below the fold: after the first paint, once the rows are in (not from a summary).
+  const full = painted && stats !== undefined;
+  const heat = full ? hourWeekFromStats(rules, allStats, scope) : null;
+  const accounts = full ? accountBreakdownFromStats(rules, shown, st.view === 'team' ? [] : allStats, scope) : null;
   const missed = failedUnits ? missedBuyers(rules, failedUnits, scope) : null;
   const staffScope = completeDaysScope(today, range, only);
-  const handling = events
-    ? estimateHandlingFromStats(rules, events, allStats, completeDaysScope(today, AHT_SAMPLE_DAYS, only))
-    : null;
+  const handling =
+    events && stats
+      ? estimateHandlingFromStats(rules, events, allStats, completeDaysScope(today, AHT_SAMPLE_DAYS, only))
+      : null;
   const ahtSec = st.ahtOverride ?? handling?.ahtSec ?? null;
   // The wait to keep: the account's platform deadline; for all accounts the 3-minute rule most platforms use.
   const defaultTarget = only ? primaryMetric(rules, only.platform).thresholdSec : 180;
   const targetSec = st.targetSec ?? defaultTarget;
   const plan =
-    painted && ahtSec
+    full && ahtSec
       ? staffingPlanFromStats(rules, allStats, staffScope, {
           ahtSec,
           targetSec,

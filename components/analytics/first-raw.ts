@@ -6,6 +6,7 @@
  */
 import { RANGES, type RangeDays } from '@/lib/analytics/scope';
 import { addDays } from '@/lib/compliance';
+import { pastStatsKey } from '@/lib/db/meta';
 import { INDEX, TABLE } from '@/lib/db/name';
 import { openRawDb, rawResult } from '@/lib/db/raw';
 import { chinaDay } from '@/lib/engine/time';
@@ -19,10 +20,17 @@ export interface AnalyticsRaw {
   from: string;
   overrides: { value: unknown } | undefined;
   language: { value: unknown } | undefined;
+  /** The range read (days). */
+  range: number;
   /** The rollups of `from`…`today` (`day` index). */
   rollups: RollupRow[];
+  /**
+   * The range's past-days summary for `today` as stored (`meta`, `pastStatsKey`; unchecked): when there is one, the
+   * past days' `dayStats` rows are not read (`pastStats` undefined).
+   */
+  past?: unknown;
   /** The primary metrics' `dayStats` rows of `from`…yesterday and of today, one list per metric each (unchecked). */
-  pastStats: unknown[][];
+  pastStats?: unknown[][];
   todayStats: unknown[][];
 }
 
@@ -31,35 +39,64 @@ export const PRIMARY_METRICS: readonly string[] = Object.values(DEFAULT_RULES.pl
 
 /**
  * What the analytics page's first frame reads, on raw IndexedDB in one read-only transaction: the rule overrides
- * and language settings, the range's rollups and the primary metrics' per-day aggregates (`dayStats`, past days
- * and today apart as the page reads them). Rejects, creating nothing, when the database is missing or lacks a table
- * or an index it needs (not yet upgraded): the page then reads through Dexie.
+ * and language settings, the range's rollups, the range's past-days summary (`meta`, lib/analytics/past-stats.ts)
+ * and today's per-day aggregates (`dayStats`) of the primary metrics; the past days' `dayStats` rows only when no
+ * summary of today is stored (an older database, the day's first minutes, right after a late write to a past day:
+ * requested in the same transaction once that is known) or when the page opens on one account (`summary` false: a
+ * summary is of all accounts). Rejects, creating nothing,
+ * when the database is missing or lacks a table or an index it needs (not yet upgraded): the page then reads
+ * through Dexie.
  */
-export async function readAnalyticsRaw(now: number, range: number): Promise<AnalyticsRaw> {
+export async function readAnalyticsRaw(now: number, range: number, summary = true): Promise<AnalyticsRaw> {
   // For the benchmarks (analytics-ab.ts, trace-first.ts): the first read's timeline, a few µs each.
   const mark = (name: string) => () => void performance.mark(`rs-first-${name}`);
   mark('open')();
   const idb = await openRawDb();
   mark('opened')();
   try {
-    const tx = idb.transaction([TABLE.settings, TABLE.rollups, TABLE.dayStats], 'readonly');
+    const tx = idb.transaction([TABLE.settings, TABLE.rollups, TABLE.dayStats, TABLE.meta], 'readonly');
     const today = chinaDay(now);
     const from = addDays(today, -range);
     const yesterday = addDays(today, -1);
     const settings = tx.objectStore(TABLE.settings);
-    const stats = tx.objectStore(TABLE.dayStats).index(INDEX.dayStats.metricDay);
-    const statsOf = (a: string, b: string) =>
-      Promise.all(PRIMARY_METRICS.map((m) => rawResult<unknown[]>(stats.getAll(IDBKeyRange.bound([m, a], [m, b])))));
-    const [overrides, language, rollups, pastStats, todayStats] = await Promise.all([
+    const statsOf = (a: string, b: string) => {
+      const stats = tx.objectStore(TABLE.dayStats).index(INDEX.dayStats.metricDay);
+      return Promise.all(
+        PRIMARY_METRICS.map((m) => rawResult<unknown[]>(stats.getAll(IDBKeyRange.bound([m, a], [m, b])))),
+      );
+    };
+    // The summary and, when none is stored, the past rows: requested in the summary's own success event (the
+    // transaction is active then), so that every row comes from one database state.
+    const summaryAndPast = summary
+      ? new Promise<[unknown, Promise<unknown[][]> | undefined]>((resolve, reject) => {
+          const q = tx.objectStore(TABLE.meta).get(pastStatsKey(range, today));
+          q.onsuccess = () => {
+            const value = (q.result as { value: unknown } | undefined)?.value;
+            resolve([value, value === undefined ? statsOf(from, yesterday) : undefined]);
+          };
+          q.onerror = () => reject(q.error);
+        })
+      : Promise.resolve<[unknown, Promise<unknown[][]>]>([undefined, statsOf(from, yesterday)]);
+    const [overrides, language, rollups, [past, pastStats], todayStats] = await Promise.all([
       rawResult<{ value: unknown } | undefined>(settings.get('ruleOverrides')).finally(mark('settings')),
       rawResult<{ value: unknown } | undefined>(settings.get('language')),
       rawResult<RollupRow[]>(
         tx.objectStore(TABLE.rollups).index(INDEX.rollups.day).getAll(IDBKeyRange.bound(from, today)),
       ).finally(mark('rollups')),
-      statsOf(from, yesterday).finally(mark('past')),
+      summaryAndPast.then(async ([value, rows]) => [value, await rows] as const).finally(mark('past')),
       statsOf(today, today).finally(mark('today')),
     ]);
-    return { today, from, overrides, language, rollups, pastStats, todayStats };
+    return {
+      today,
+      from,
+      range,
+      overrides,
+      language,
+      rollups,
+      ...(past !== undefined && { past }),
+      ...(pastStats && { pastStats }),
+      todayStats,
+    };
   } finally {
     idb.close();
   }
@@ -102,6 +139,12 @@ function storedState(): Record<string, unknown> | undefined {
 export function storedRange(): RangeDays {
   const r = storedState()?.range;
   return (RANGES as readonly unknown[]).includes(r) ? (r as RangeDays) : 30;
+}
+
+/** Does the page open on one account (`store.ts`)? (The first read then reads the past rows: no summary is of one.) */
+export function storedAccount(): boolean {
+  const a = storedState()?.account;
+  return typeof a === 'string' && a !== '';
 }
 
 /** The view the page opens with (`store.ts`): the team view only when it was kept, else this computer's. */

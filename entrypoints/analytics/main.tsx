@@ -2,7 +2,7 @@ import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { AnalyticsPage, loadShopLive } from '@/components/analytics/AnalyticsPage';
 import {
-  analyticsFromRaw,
+  analyticsFromRawRead,
   firstRenderWait,
   settledWithin,
   type AnalyticsFirst,
@@ -24,7 +24,7 @@ performance.mark('rs-analytics-module'); // for the benchmarks: the page's modul
 // view's connection and first screen were started by /analytics-first.js too (lib/sync/shop-first.ts).
 const root = createRoot(document.getElementById('root')!);
 const now = Date.now();
-const { range, view } = useAnalyticsStore.getState();
+const { range, view, account } = useAnalyticsStore.getState();
 // The owner view's module, requested at once; the team view's first render waits for it (below), so the view is
 // drawn in that render (a render without it, then a second one, cost ~300 ms: AnalyticsPage's ShopLiveSlot).
 const shopLive = view === 'team' ? loadShopLive().catch(() => undefined) : undefined; // a failure: the slot says so
@@ -45,9 +45,12 @@ const language =
 const first =
   view === 'team'
     ? Promise.resolve(undefined)
-    : (started?.range === range ? started.read : readAnalyticsRaw(now, range))
-        .then((raw) => {
-          const checked = analyticsFromRaw(raw);
+    : analyticsFromRawRead(
+        started?.range === range ? started.read : readAnalyticsRaw(now, range, account === ''),
+        now,
+        range,
+      )
+        .then((checked) => {
           performance.mark('rs-analytics-checked'); // for the benchmarks: the rows checked (analytics-ab.ts)
           return checked;
         })

@@ -60,6 +60,9 @@ export function browserEnv(t: Translate, badgeShown: () => void): SentinelEnv {
       if (when === null) await browser.alarms.clear(ALARM);
       else await browser.alarms.create(ALARM, { when });
     },
+    later(run, ms) {
+      setTimeout(run, ms);
+    },
     async existingTabIds() {
       return (await browser.tabs.query({})).flatMap((tab) => (tab.id === undefined ? [] : [tab.id]));
     },

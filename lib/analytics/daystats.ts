@@ -420,17 +420,75 @@ function nextOfSorted(arrays: readonly ArrayLike<number>[], k: number, v: number
  * neighbours, so the same number as sorting all the values.
  */
 export function quantileOfSorted(arrays: readonly ArrayLike<number>[], p: number): number | null {
-  if (!(p >= 0 && p <= 1)) throw new Error(`quantile must be between 0 and 1: ${p}`);
   const n = arrays.reduce((s, a) => s + a.length, 0);
+  return quantileOfRanks(
+    n,
+    p,
+    (k) => kthOfSorted(arrays, k),
+    (k, v) => nextOfSorted(arrays, k, v),
+  );
+}
+
+/**
+ * `quantile`'s arithmetic ("type 7") over `n` values given by rank: `kth(k)` the k-th smallest (0-based), `next(k, v)`
+ * the (k+1)-th when the k-th is `v`. One body for every way the values are held, so the same two neighbours always
+ * give the same number.
+ */
+function quantileOfRanks(
+  n: number,
+  p: number,
+  kth: (k: number) => number,
+  next: (k: number, v: number) => number,
+): number | null {
+  if (!(p >= 0 && p <= 1)) throw new Error(`quantile must be between 0 and 1: ${p}`);
   if (!n) return null;
   const h = (n - 1) * p;
   const lo = Math.floor(h);
   const frac = h - lo;
-  const a = kthOfSorted(arrays, lo);
+  const a = kth(lo);
   if (frac === 0 || a === Infinity) return a;
-  const b = nextOfSorted(arrays, lo, a);
+  const b = next(lo, a);
   if (b === Infinity) return Infinity;
   return a + frac * (b - a);
+}
+
+/**
+ * A stretch of a sorted multiset's values by rank: `values` are its ranks `below` … `below + values.length − 1`;
+ * `below` values come before them (each ≤ the first) and `above` after them (each ≥ the last).
+ */
+export interface RankWindow {
+  below: number;
+  values: ArrayLike<number>;
+  above: number;
+}
+
+/**
+ * `quantileOfSorted` of the union of a multiset held only as a window (`RankWindow`) and whole sorted arrays
+ * (`others`), or `undefined` when the window does not hold every value of the union the quantile could need.
+ * The k-th value of the union has between k − (others' count) and k values of the window's multiset before it, so
+ * when those ranks are all inside the window, the k-th of the union is the (k − below)-th of the window's values and
+ * the others together; the same for the (k+1)-th.
+ */
+export function quantileOfWindow(
+  window: RankWindow,
+  others: readonly ArrayLike<number>[],
+  p: number,
+): number | null | undefined {
+  const inOthers = others.reduce((s, a) => s + a.length, 0);
+  const n = window.below + window.values.length + window.above + inOthers;
+  if (!n) return null;
+  const lo = Math.floor((n - 1) * p);
+  // The ranks of the window's multiset the lo-th and (lo+1)-th of the union may take: [lo − inOthers, lo + 1].
+  if (window.below > 0 && window.below > lo - inOthers) return undefined;
+  if (window.above > 0 && lo + 1 >= window.below + window.values.length) return undefined;
+  const arrays = [window.values, ...others];
+  const shift = window.below;
+  return quantileOfRanks(
+    n,
+    p,
+    (k) => kthOfSorted(arrays, k - shift),
+    (k, v) => nextOfSorted(arrays, k - shift, v),
+  );
 }
 
 /** How many of the sorted values are finite (answered). */

@@ -153,19 +153,18 @@ export function responseTrends(rules: RuleSet, units: readonly UnitRow[], scope:
  * `waits` are the sorted `responseSec` of its decided units), without reading a unit.
  */
 export function responseTrendsFromStats(rules: RuleSet, stats: readonly DayStatRow[], scope: Scope): ResponseTrend[] {
-  return primaryTrends(
-    rules,
-    stats,
-    scope,
-    (r) => waitsOf(r),
-    (day, arrays) => ({
-      day,
-      n: arrays.reduce((s, a) => s + a.length, 0),
-      answered: arrays.reduce((s, a) => s + finiteCount(a), 0),
-      median: quantileOfSorted(arrays, 0.5),
-      p90: quantileOfSorted(arrays, 0.9),
-    }),
-  );
+  return primaryTrends(rules, stats, scope, (r) => waitsOf(r), responsePoint);
+}
+
+/** The response point of a day (or a range) from its rows' sorted waits (`waitsOf`). */
+export function responsePoint(day: string, arrays: readonly ArrayLike<number>[]): ResponsePoint {
+  return {
+    day,
+    n: arrays.reduce((s, a) => s + a.length, 0),
+    answered: arrays.reduce((s, a) => s + finiteCount(a), 0),
+    median: quantileOfSorted(arrays, 0.5),
+    p90: quantileOfSorted(arrays, 0.9),
+  };
 }
 
 /**

@@ -14,6 +14,7 @@ import { chinaDay, chinaDayStart } from '../engine/time';
 const CHAT_TABLES = ['events', 'clocks', 'units', 'rollups', 'dayStats', 'coverage', 'teamRollups'] as const;
 
 import { PRUNE_NOTICE_KEY, type PruneNotice } from '../db/meta';
+import { dropPastStats } from './past-stats';
 
 export { PRUNE_NOTICE_KEY, type PruneNotice };
 /** `meta` key: the first China day (`YYYY-MM-DD`) whose raw messages are complete; earlier days are frozen. */
@@ -41,6 +42,7 @@ export async function purgeAll(db: SentinelDB): Promise<number> {
       await t.clear();
     }
     await db.meta.bulkDelete([PRUNE_NOTICE_KEY, PRUNED_BEFORE_KEY]);
+    await dropPastStats(db);
   });
   return removed;
 }
@@ -119,6 +121,7 @@ export async function freeSpace(db: SentinelDB, now: number): Promise<PruneNotic
         notice.units = await db.units.where('day').below(keep).delete();
         await db.rollups.where('day').below(keep).delete();
         await db.dayStats.where('day').below(keep).delete();
+        await dropPastStats(db);
       }
     }
     if (keep !== null) {

@@ -334,7 +334,14 @@ export class Recompute {
         ...chunks(unitPuts).map((c) => db.units.bulkPut(c)),
       ];
       const rollups = issueRollupDelta(db, replacedAll, changedAll, now, pre.aggregates?.rollups, update?.rollups);
-      const dayStats = issueDayStatsChange(db, replacedAll, changedAll, pre.aggregates?.dayStats, update?.dayStats);
+      const dayStats = issueDayStatsChange(
+        db,
+        replacedAll,
+        changedAll,
+        chinaDay(now),
+        pre.aggregates?.dayStats,
+        update?.dayStats,
+      );
       return {
         issued: rollups.issued && dayStats.issued,
         done: Promise.all([...writes, rollups.done, dayStats.done]),

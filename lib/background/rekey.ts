@@ -5,6 +5,7 @@
  * (`RECOMPUTE_TABLES`) and `Sentinel`'s serial queue. Free of chrome.*.
  */
 import type { SentinelDB } from '../db/schema';
+import { chinaDay } from '../engine/time';
 import { conversationKey, eventKey, type EventRow, type Platform } from '../model';
 import { mergeSighting, type Recompute, type Staged } from './recompute';
 import { applyDayStatsChange, applyRollupDelta } from './rollups';
@@ -49,7 +50,7 @@ export async function moveAccount(
   const units = await db.units.where('conv').anyOf(oldConvs).toArray();
   await applyRollupDelta(db, units, [], now);
   await db.units.bulkDelete(units.map((u) => u.id));
-  await applyDayStatsChange(db, units, []);
+  await applyDayStatsChange(db, units, [], chinaDay(now)); // an earlier day's: the past-days summaries go
   // A clock's alert marks go with it (the recompute keeps a stored clock's marks).
   const clocks = await db.clocks.bulkGet(oldConvs);
   for (const c of clocks) {

@@ -12,6 +12,7 @@ import {
 } from '../analytics/daystats';
 import type { SentinelDB } from '../db/schema';
 import { tallyUnits } from '../engine/rollup';
+import { dropPastStats } from './past-stats';
 import type { RollupRow, UnitRow } from '../model';
 
 /**
@@ -126,30 +127,53 @@ function isNoop(d: DayStatDelta): boolean {
 /**
  * Moves the per-day aggregates from a conversation's old units to its new ones (after the new units are stored, in
  * the same transaction). A stored row that is malformed, or disagrees with the delta, is rebuilt from the units of
- * its (metric, day, platform, account): nothing stored stops the worker. `known`: rows read earlier in the same
- * transaction, by id.
+ * its (metric, day, platform, account): nothing stored stops the worker. `today`: the China day of the change (a
+ * change to an earlier day's rows deletes the past-days summaries, see `issueDayStatsChange`). `known`: rows read
+ * earlier in the same transaction, by id.
  */
 export function applyDayStatsChange(
   db: SentinelDB,
   old: readonly UnitRow[],
   next: readonly UnitRow[],
+  today: string,
   known?: ReadonlyMap<string, unknown>,
 ): Promise<void> {
-  return issueDayStatsChange(db, old, next, known).done;
+  return issueDayStatsChange(db, old, next, today, known).done;
 }
 
-/** `applyDayStatsChange`, saying whether every request was issued before it returned (`Issued`); `written`: as in `issueRollupDelta`. */
+/**
+ * `applyDayStatsChange`, saying whether every request was issued before it returned (`Issued`); `written`: as in
+ * `issueRollupDelta`. Every write to `dayStats` but the rebuild's passes through here: a change to an earlier day's
+ * rows than `today` deletes the analytics page's past-days summaries in the same transaction (`dropPastStats`,
+ * counted for their rebuild; the caller's transaction includes `meta`), and is then not `issued` (rare: a late unit
+ * of a past day, an account move).
+ */
 export function issueDayStatsChange(
   db: SentinelDB,
   old: readonly UnitRow[],
   next: readonly UnitRow[],
+  today: string,
   known?: ReadonlyMap<string, unknown>,
   written?: Map<string, unknown>,
 ): Issued {
   const delta = dayStatsDelta(old, next);
   for (const [id, d] of delta) if (isNoop(d)) delta.delete(id);
   if (!delta.size) return NOTHING;
-  const ds = [...delta.values()];
+  const change = writeDayStats(db, [...delta.values()], known, written);
+  if (![...delta.values()].some((d) => d.day < today)) return change;
+  return {
+    done: Promise.all([change.done, dropPastStats(db)]).then(() => undefined),
+    issued: false,
+  };
+}
+
+/** Writes the rows of `ds` with their deltas applied (`issueDayStatsChange`). */
+function writeDayStats(
+  db: SentinelDB,
+  ds: readonly DayStatDelta[],
+  known?: ReadonlyMap<string, unknown>,
+  written?: Map<string, unknown>,
+): Issued {
   const ids = ds.map((d) => d.id);
   // Each row with its delta applied (null: the row goes), or 'rebuild' (malformed, or disagrees with the delta).
   const applied = (current: readonly unknown[]) =>
@@ -194,8 +218,9 @@ export function issueDayStatsChange(
 
 /** Rebuilds every rollup and per-day aggregate from the stored units (repair; the incremental path's reference). */
 export async function rebuildRollups(db: SentinelDB, now: number): Promise<void> {
-  await db.transaction('rw', db.units, db.rollups, db.dayStats, async () => {
+  await db.transaction('rw', [db.units, db.rollups, db.dayStats, db.meta], async () => {
     const units = await db.units.toArray();
+    await dropPastStats(db);
     await db.rollups.clear();
     await applyRollupDelta(db, [], units, now);
     await db.dayStats.clear();

@@ -26,6 +26,8 @@ import { BREACH_SHOWN_MS, UNKNOWN_SHOWN_MS } from '../shown';
 import { ClockPush } from './clock-push';
 import { TabRegistry } from './coverage';
 import { DERIVED_TABLES, RECOMPUTE_TABLES, Recompute, emptyPrefetch, mergeSighting, type Staged } from './recompute';
+import { pastStatsDrops, refreshPastStats } from './past-stats';
+import { chinaDay } from '../engine/time';
 import { rebuildRollups } from './rollups';
 import * as team from './team';
 import { Alerts, type AlertHost } from './alerts';
@@ -47,7 +49,20 @@ export interface SentinelEnv extends AlertHost {
   sendToTab(tabId: number, msg: ClocksMessage): Promise<unknown>;
   /** The ids of the tabs that exist now (after a browser restart, none of the old ones). */
   existingTabIds(): Promise<number[]>;
+  /**
+   * Runs `run` once, `ms` from now, outside any call (the browser's `setTimeout`). Absent (tests): nothing is run
+   * later; the caller calls what it would have run itself (`refreshPastStats`).
+   */
+  later?(run: () => void, ms: number): void;
 }
+
+/**
+ * How long after its start, and after a write that deleted them, the background builds the analytics page's
+ * past-days summaries again (`refreshPastStats`): soon after a start (a page may be about to open), at most once a
+ * minute after late writes to past days (each build reads up to 90 days of aggregates).
+ */
+export const PAST_STATS_START_MS = 2_000;
+export const PAST_STATS_AFTER_WRITE_MS = 60_000;
 
 /** While a clock counts down, wake at least this often so the badge never freezes for long. */
 export const REFRESH_MS = 30_000;
@@ -113,6 +128,10 @@ export class Sentinel {
    * next start recomputes them (`meta.recompute` names them all).
    */
   private readonly owed = new Set<string>();
+  /** The day the past-days summaries were last found stored or built for, and `pastStatsDrops` then. */
+  private pastStatsFor: { day: string; writes: number } | null = null;
+  private pastStatsLater = false;
+  private startedOnce = false;
 
   constructor(
     readonly db: SentinelDB,
@@ -146,6 +165,8 @@ export class Sentinel {
     this.ready = run.then(
       () => {
         this.startError = null;
+        this.startedOnce = true;
+        this.pastStatsSoon(this.env.now(), PAST_STATS_START_MS);
       },
       (err: unknown) => {
         this.ready = null;
@@ -197,6 +218,7 @@ export class Sentinel {
     await this.start();
     return this.serial(async () => {
       const removed = await purgeAll(this.db);
+      this.pastStatsFor = null;
       const now = this.env.now();
       await this.reload(now);
       await this.afterChange(now);
@@ -210,6 +232,7 @@ export class Sentinel {
    * foreign writer its middleware sees and drops the rows of: a belt for a rare event.
    */
   forgetThreads(): void {
+    this.pastStatsFor = null; // the recovery deleted the past-days summaries too
     this.recomputer.threads.clear();
     this.recomputer.cache.clear();
   }
@@ -679,6 +702,7 @@ export class Sentinel {
     );
     await this.alerts.after({ open: this.hot, soon, breached, settings: this.settings });
     await this.schedule(now);
+    if (this.startedOnce) this.pastStatsSoon(now, PAST_STATS_AFTER_WRITE_MS); // at a start: soon after it (below)
     // Sent now, in order; their answers are awaited outside the queue (`pushes`).
     const push = this.pushClocks(now).catch(() => undefined);
     this.pushes = Promise.all([this.pushes, push]).then(() => undefined);
@@ -742,6 +766,34 @@ export class Sentinel {
   async rebuildRollups(): Promise<void> {
     await this.start();
     await this.serial(() => rebuildRollups(this.db, this.env.now()));
+    this.pastStatsFor = null;
+  }
+
+  /**
+   * Builds the analytics page's past-days summaries of today when they are not stored (lib/background/past-stats.ts),
+   * in the serial queue. `early`: in the day's first minutes, none is built.
+   */
+  async refreshPastStats(): Promise<'built' | 'current' | 'early'> {
+    await this.start();
+    return this.serial(async () => {
+      const now = this.env.now();
+      const writes = pastStatsDrops(this.db);
+      const done = await refreshPastStats(this.db, now);
+      if (done !== 'early') this.pastStatsFor = { day: chinaDay(now), writes };
+      return done;
+    });
+  }
+
+  /** Has `refreshPastStats` run later (`env.later`) when the summaries may be missing: another day, or deleted since. */
+  private pastStatsSoon(now: number, ms: number): void {
+    const known = this.pastStatsFor;
+    if (!this.env.later || this.pastStatsLater) return;
+    if (known && known.day === chinaDay(now) && known.writes === pastStatsDrops(this.db)) return;
+    this.pastStatsLater = true;
+    this.env.later(() => {
+      this.pastStatsLater = false;
+      this.refreshPastStats().catch(() => undefined); // not kept: the page reads the past rows meanwhile
+    }, ms);
   }
 }
 

@@ -15,3 +15,11 @@ export interface PruneNotice {
  * row; a damaged value is dropped.
  */
 export const RECOMPUTE_KEY = 'recompute';
+
+/**
+ * The analytics page's past-days summaries (lib/analytics/past-stats.ts): one row per range, keyed by the range and
+ * the China day it was built for (`pastStats:30:2026-12-06`). The background writes them; every write to an earlier
+ * day's `dayStats` deletes them all (the key range of this prefix) in its own transaction.
+ */
+export const PAST_STATS_PREFIX = 'pastStats:';
+export const pastStatsKey = (range: number, today: string): string => `${PAST_STATS_PREFIX}${range}:${today}`;

@@ -14,6 +14,7 @@
 import { buildDayStats, buildDayStatRows, tallyDayStats, type DayStatDelta } from '../../lib/analytics/daystats';
 import { tallyUnits } from '../../lib/engine/rollup';
 import { SentinelDB } from '../../lib/db/schema';
+import { PAST_STATS_PREFIX } from '../../lib/db/meta';
 import { DB_NAME, TABLE } from '../../lib/db/name';
 import type { ClockRow, EventRow, RollupRow, UnitRow } from '../../lib/model';
 import { evaluate } from '../../lib/engine';
@@ -51,6 +52,16 @@ function rawPut(idb: IDBDatabase, rows: Partial<Record<string, readonly unknown[
     tx.oncomplete = () => resolve();
     tx.onerror = () => reject(tx.error ?? new Error('seed write failed'));
     tx.onabort = () => reject(tx.error ?? new Error('seed write aborted'));
+  });
+}
+
+/** Deletes every past-days summary (`meta` keys `pastStats:…`) in a transaction of its own. */
+function dropPastStatsRaw(idb: IDBDatabase): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const tx = idb.transaction(TABLE.meta, 'readwrite');
+    tx.objectStore(TABLE.meta).delete(IDBKeyRange.bound(PAST_STATS_PREFIX, `${PAST_STATS_PREFIX}\uffff`));
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error ?? new Error('seed write failed'));
   });
 }
 
@@ -126,6 +137,9 @@ export async function seed(o: SeedOptions) {
     await writing;
     const statRows = buildDayStatRows(dayStats.values());
     await rawPut(idb, { [TABLE.rollups]: [...rollups.values()], [TABLE.dayStats]: statRows });
+    // As every writer of past days' dayStats: the analytics page's past-days summaries go (the worker builds them
+    // again, lib/background/past-stats.ts).
+    await dropPastStatsRaw(idb);
     split.writeWaitMs += Date.now() - tw;
     counts.rollups = rollups.size;
     counts.dayStats = statRows.length;

@@ -49,7 +49,8 @@ export async function putRows(ext: ExtensionHarness, store: string, rows: Row[])
 
 /**
  * Writes per-day aggregate rows (`dayStats`, as `buildDayStats` gives them): their `waits` cross the DevTools
- * protocol as plain arrays and are stored as the packed Uint8Array the background writes (`packWaits`).
+ * protocol as plain arrays and are stored as the packed Uint8Array the background writes (`packWaits`). Deletes the
+ * analytics page's past-days summaries in the same transaction, as the background does.
  */
 export async function putDayStats(ext: ExtensionHarness, rows: (Row & { waits: ArrayLike<number> })[]): Promise<void> {
   const sw = await ext.serviceWorker();
@@ -59,8 +60,10 @@ export async function putDayStats(ext: ExtensionHarness, rows: (Row & { waits: A
         const open = indexedDB.open('reply-sentinel');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
-          const tx = open.result.transaction('dayStats', 'readwrite');
+          const tx = open.result.transaction(['dayStats', 'meta'], 'readwrite');
           for (const r of list) tx.objectStore('dayStats').put({ ...r, waits: Uint8Array.from(r.waits as number[]) });
+          // As every writer of dayStats: the analytics page's past-days summaries go (lib/background/past-stats.ts).
+          tx.objectStore('meta').delete(IDBKeyRange.bound('pastStats:', 'pastStats:\uffff'));
           tx.oncomplete = () => {
             open.result.close();
             resolve();

@@ -8,6 +8,7 @@ import { analyticsFromRaw } from '../../components/analytics/first-read';
 import { readAnalyticsRaw } from '../../components/analytics/first-raw';
 import { ANALYTICS_DEFAULTS, useAnalyticsStore } from '../../components/analytics/store';
 import { buildDayStats } from '../../lib/analytics/daystats';
+import { refreshPastStats } from '../../lib/background/past-stats';
 import { addDays } from '../../lib/compliance';
 import { chinaDay, chinaTime } from '../../lib/engine/time';
 import type { UnitResult } from '../../lib/model';
@@ -84,6 +85,27 @@ describe('analytics page from its first read', () => {
     // The page without a first read (live queries from the start) shows the same.
     render(<AnalyticsPage />);
     await vi.waitFor(() => expect(document.getElementById('ana-response')).not.toBeNull(), { timeout: 15_000 });
+    expect(aboveTheFold()).toEqual(first);
+  }, 40_000);
+
+  it('from the past-days summary (issue 21): the same first render as from the rows, the sections below once the rows are in', async () => {
+    const fromRows = analyticsFromRaw(await readAnalyticsRaw(NOW, 30));
+    expect(fromRows.past).toBeUndefined();
+    render(<AnalyticsPage initial={fromRows} />);
+    const first = aboveTheFold();
+    cleanup();
+    expect(await refreshPastStats(uiDb, NOW)).toBe('built');
+    const initial = analyticsFromRaw(await readAnalyticsRaw(NOW, 30));
+    expect(initial.past).toBeDefined();
+    expect(initial.pastStats).toBeUndefined();
+    render(<AnalyticsPage initial={initial} />);
+    expect(screen.queryByText('正在读取数据…')).toBeNull();
+    expect(aboveTheFold()).toEqual(first);
+    expect(first.response.join()).toMatch(/中位数：(\d+ 分 )?\d+ 秒/);
+    // No heatmap from the summary: it comes with the rows (the live queries after the paint), the figures unchanged.
+    expect(document.getElementById('ana-heatmap')).toBeNull();
+    await vi.waitFor(() => expect(document.querySelector('#ana-missed tbody tr')).not.toBeNull(), { timeout: 15_000 });
+    expect(document.getElementById('ana-heatmap')).not.toBeNull();
     expect(aboveTheFold()).toEqual(first);
   }, 40_000);
 

@@ -75,14 +75,14 @@ describe('analytics first-frame data', () => {
       expect(raw.todayStats.map((r) => `${r.metric} ${r.day}`).sort()).toEqual(
         ['douyin.im3min', 'pdd.manual3min', 'taobao.ww3min'].map((m) => `${m} ${TODAY}`),
       );
-      expect(new Set(raw.pastStats.map((r) => r.metric))).toEqual(
+      expect(new Set(raw.pastStats!.map((r) => r.metric))).toEqual(
         new Set(['douyin.im3min', 'pdd.manual3min', 'taobao.ww3min']),
       );
-      expect(new Set(raw.pastStats.map((r) => r.day))).toEqual(new Set(inRange.filter((d) => d !== TODAY)));
+      expect(new Set(raw.pastStats!.map((r) => r.day))).toEqual(new Set(inRange.filter((d) => d !== TODAY)));
       // And so the figures the first frame shows.
       const rules = effectiveRules(raw.overrides?.value);
       const scope = rangeScope(TODAY, range as 7 | 30 | 90);
-      const figures = (f: typeof raw) => responseTrendsFromStats(rules, [...f.pastStats, ...f.todayStats], scope);
+      const figures = (f: typeof raw) => responseTrendsFromStats(rules, [...f.pastStats!, ...f.todayStats], scope);
       expect(figures(raw)).toEqual(figures(dexie));
       expect(figures(raw).map((f) => f.total.answered)).toContain(2 * (inRange.length - 1)); // the scope: the range without its extra first day
     });
@@ -104,8 +104,8 @@ describe('analytics first-frame data', () => {
     expect(() => analyticsFromRaw(raw)).toThrow(/malformed/);
     const dexie = await readAnalyticsFirst(uiDb, NOW, 30);
     const plain = (r: typeof bad | undefined) => r && { ...r, waits: [...r.waits] };
-    expect(plain(dexie.pastStats.find((r) => r.id === bad.id))).toEqual(plain(bad));
-    expect(dexie.pastStats.find((r) => r.id === bad.id)!.n).toBe(3);
+    expect(plain(dexie.pastStats!.find((r) => r.id === bad.id))).toEqual(plain(bad));
+    expect(dexie.pastStats!.find((r) => r.id === bad.id)!.n).toBe(3);
   });
 
   it('refuses, creating nothing, when there is no database yet', async () => {
