@@ -12,6 +12,7 @@
  * and every write to an earlier day's `dayStats` deletes all summaries in the same transaction
  * (lib/background/past-stats.ts). Pure: no Dexie.
  */
+import { DEFAULT_RULES } from '../rules/defaults';
 import type { RuleSet } from '../rules/types';
 import {
   finiteCount,
@@ -54,6 +55,8 @@ export interface PastStats {
   /** The day it was built for: it covers the scope's days before it (`from` … the day before `today`). */
   today: string;
   from: string;
+  /** The primary metrics it was built for (`PAST_STATS_METRICS` of the version that built it). */
+  of: string[];
   /** The primary metrics that have rows in those days (a metric without rows there is left out). */
   metrics: PastMetric[];
 }
@@ -103,7 +106,7 @@ export function buildPastStats(
       windows: QUANTILES.map((p) => pastWindow(arrays, n, p, m)),
     });
   }
-  return { v: 1, range, today, from, metrics: out };
+  return { v: 1, range, today, from, of: [...metrics], metrics: out };
 }
 
 /**
@@ -141,14 +144,31 @@ function firstAtLeast(a: ArrayLike<number>, v: number): number {
   return lo;
 }
 
-const isCount = (x: unknown): x is number => Number.isInteger(x) && (x as number) >= 0;
+/** At most this many units in a range's past (90 days × 100 000 a day is 9 · 10⁶). */
+const MOST_UNITS = 2 ** 31;
+/** At most this many waits in a window (1.5 × the busiest day: 2²⁰ is a day of 700 000). */
+const MOST_WINDOW = 2 ** 20;
+const isCount = (x: unknown): x is number => Number.isInteger(x) && (x as number) >= 0 && (x as number) <= MOST_UNITS;
 const isQuantile = (x: unknown): boolean => x === null || (typeof x === 'number' && x >= 0);
 
+/** The primary metric of every platform (overrides never change which one is primary): what the page's first frame shows. */
+export const PAST_STATS_METRICS: readonly string[] = Object.values(DEFAULT_RULES.platforms).map((p) => p.primary);
+
 /**
- * Is this stored value a summary of `range` for `today`, well formed? (Nothing stored is trusted: a damaged row is
- * not used, and the page reads the past rows instead.) Unpacks the windows' waits (a few thousand values).
+ * Is this stored value a summary of `range` for `today`, built for the metrics of `PAST_STATS_METRICS` (another
+ * version's set is not used), well formed? Nothing stored is trusted: a damaged row is not used (the page reads the
+ * past rows instead, the worker builds it again), and no value makes the check throw or expand more than a window's
+ * `MOST_WINDOW` waits. Unpacks the windows' waits (a few thousand values).
  */
 export function isPastStats(x: unknown, range: number, today: string): x is PastStats {
+  try {
+    return checkPastStats(x, range, today);
+  } catch {
+    return false;
+  }
+}
+
+function checkPastStats(x: unknown, range: number, today: string): x is PastStats {
   if (typeof x !== 'object' || x === null) return false;
   const s = x as Partial<PastStats>;
   if (s.v !== 1 || s.range !== range || s.today !== today || !Array.isArray(s.metrics)) return false;
@@ -174,11 +194,18 @@ export function isPastStats(x: unknown, range: number, today: string): x is Past
       const pw = w as Partial<PastWindow> | null;
       if (typeof pw !== 'object' || pw === null || !isCount(pw.below) || !isCount(pw.above)) return false;
       if (Object.prototype.toString.call(pw.waits) !== '[object Uint8Array]') return false;
-      const values = unpackWaits(pw.waits!, pm.n);
+      const values = unpackWaits(pw.waits!, Math.min(pm.n, MOST_WINDOW));
       if (!values || pw.below + values.length + pw.above !== pm.n) return false;
     }
   }
-  return true;
+  // Built for the primary metrics the first frame shows (another version's set would leave one out or add one).
+  const of = s.of as unknown;
+  return (
+    Array.isArray(of) &&
+    of.length === PAST_STATS_METRICS.length &&
+    PAST_STATS_METRICS.every((m) => of.includes(m)) &&
+    [...seen].every((m) => of.includes(m))
+  );
 }
 
 const unpackedWindows = new WeakMap<Uint8Array, Float64Array>();

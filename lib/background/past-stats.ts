@@ -7,17 +7,15 @@
  * rebuild), so a stored summary is never older than the rows; the worker builds them again when the deletions'
  * count moved (`pastStatsDrops`, `Sentinel.refreshPastStats`).
  */
-import { buildPastStats, isPastStats } from '../analytics/past-stats';
+import { PAST_STATS_METRICS, buildPastStats, isPastStats } from '../analytics/past-stats';
 import { RANGES, rangeScope } from '../analytics/scope';
 import { addDays } from '../compliance';
 import { readDayStats } from '../db/daystats-read';
 import { PAST_STATS_PREFIX, pastStatsKey } from '../db/meta';
 import type { SentinelDB } from '../db/schema';
 import { chinaDay, chinaDayStart } from '../engine/time';
-import { DEFAULT_RULES } from '../rules/defaults';
 
-/** The primary metric of every platform (overrides never change which one is primary): what the page's first frame shows. */
-export const PAST_STATS_METRICS: readonly string[] = Object.values(DEFAULT_RULES.platforms).map((p) => p.primary);
+export { PAST_STATS_METRICS };
 
 /**
  * No summary is built in a day's first minutes: a write to yesterday whose `now` was taken before midnight (an
@@ -37,6 +35,18 @@ const drops = new WeakMap<SentinelDB, number>();
 export function dropPastStats(db: SentinelDB): Promise<number> {
   drops.set(db, pastStatsDrops(db) + 1);
   return db.meta.where(':id').between(PAST_STATS_PREFIX, `${PAST_STATS_PREFIX}\uffff`).delete();
+}
+
+/** The latest day a stored summary of each database is for, as this worker last saw them (`refreshPastStats`). */
+const newest = new WeakMap<SentinelDB, string>();
+
+/**
+ * The latest day a stored summary is for, as far as this worker knows (`''`: none seen). Normally today; a later day
+ * when the computer's clock was put back across China midnight after it was built: a change to a day before it
+ * (today, for the clock) must delete it too (`issueDayStatsChange`).
+ */
+export function pastStatsNewest(db: SentinelDB): string {
+  return newest.get(db) ?? '';
 }
 
 /** How many times `dropPastStats` ran on `db` (issued: an aborted transaction's counts too, a rebuild too many). */
@@ -60,7 +70,14 @@ export async function refreshPastStats(db: SentinelDB, now: number): Promise<'bu
       .primaryKeys()) as string[];
     // Stored and well formed: a damaged value (a half-written row, another version's format) is built again.
     const rows = await db.meta.bulkGet(want);
-    if (rows.every((row, i) => row && isPastStats(row.value, RANGES[i]!, today))) return 'current';
+    if (rows.every((row, i) => row && isPastStats(row.value, RANGES[i]!, today))) {
+      const days = stored.map((k) => k.slice(k.lastIndexOf(':') + 1));
+      newest.set(
+        db,
+        days.reduce((a, b) => (b > a ? b : a), today),
+      );
+      return 'current';
+    }
     const past = await readDayStats(
       db,
       PAST_STATS_METRICS,
@@ -72,6 +89,7 @@ export async function refreshPastStats(db: SentinelDB, now: number): Promise<'bu
     await db.meta.bulkPut(
       RANGES.map((r) => ({ key: pastStatsKey(r, today), value: buildPastStats(past, PAST_STATS_METRICS, r, today) })),
     );
+    newest.set(db, today);
     return 'built';
   });
 }

@@ -12,7 +12,7 @@ import {
 } from '../analytics/daystats';
 import type { SentinelDB } from '../db/schema';
 import { tallyUnits } from '../engine/rollup';
-import { dropPastStats } from './past-stats';
+import { dropPastStats, pastStatsNewest } from './past-stats';
 import type { RollupRow, UnitRow } from '../model';
 
 /**
@@ -144,7 +144,7 @@ export function applyDayStatsChange(
 /**
  * `applyDayStatsChange`, saying whether every request was issued before it returned (`Issued`); `written`: as in
  * `issueRollupDelta`. Every write to `dayStats` but the rebuild's passes through here: a change to an earlier day's
- * rows than `today` deletes the analytics page's past-days summaries in the same transaction (`dropPastStats`,
+ * rows than `today` (or than the latest stored summary's day, `pastStatsNewest`) deletes the analytics page's past-days summaries in the same transaction (`dropPastStats`,
  * counted for their rebuild; the caller's transaction includes `meta`), and is then not `issued` (rare: a late unit
  * of a past day, an account move).
  */
@@ -160,7 +160,10 @@ export function issueDayStatsChange(
   for (const [id, d] of delta) if (isNoop(d)) delta.delete(id);
   if (!delta.size) return NOTHING;
   const change = writeDayStats(db, [...delta.values()], known, written);
-  if (![...delta.values()].some((d) => d.day < today)) return change;
+  // Earlier than today, or than a summary built for a later day (the clock put back across midnight since).
+  const newest = pastStatsNewest(db);
+  const through = newest > today ? newest : today;
+  if (![...delta.values()].some((d) => d.day < through)) return change;
   return {
     done: Promise.all([change.done, dropPastStats(db)]).then(() => undefined),
     issued: false,

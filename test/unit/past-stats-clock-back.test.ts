@@ -1,0 +1,89 @@
+/**
+ * The computer's clock put back across China midnight after today's summary was built (an NTP correction): a change
+ * to the day before — today, for the clock — must delete the summary too (from an outsider review's probe: it was
+ * kept, and the page's first frame counted that day without the change all day).
+ */
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { analyticsFromRaw } from '../../components/analytics/first-read';
+import { readAnalyticsRaw } from '../../components/analytics/first-raw';
+import { rangeScope, responseTrends, responseTrendsFromStats } from '../../lib/analytics';
+import { responseTrendsFromPast } from '../../lib/analytics/past-stats';
+import { Sentinel } from '../../lib/background/sentinel';
+import { addDays } from '../../lib/compliance';
+import { PAST_STATS_PREFIX } from '../../lib/db/meta';
+import { DB_NAME, SentinelDB } from '../../lib/db/schema';
+import type { ChatEvent } from '../../lib/model';
+import { effectiveRules } from '../../lib/rules';
+import { DAY, ev, t } from './helpers/events';
+import { FakeHost } from './helpers/host';
+
+const rules = effectiveRules(undefined);
+let db: SentinelDB;
+let host: FakeHost;
+beforeEach(async () => {
+  await indexedDB.deleteDatabase(DB_NAME);
+  db = new SentinelDB(DB_NAME);
+  host = new FakeHost();
+});
+afterEach(() => db.close());
+const watching = (s: Sentinel, platform: 'pdd' | 'jd') =>
+  s.health(
+    {
+      type: 'health',
+      platform,
+      account: 'shop-main',
+      health: 'watching',
+      parts: { list: 'ok', thread: 'ok', input: 'ok', account: 'ok' },
+      url: `https://example.test/${platform}`,
+    },
+    platform === 'pdd' ? 7 : 8,
+  );
+async function send(s: Sentinel, e: ChatEvent, clock?: number) {
+  host.clock = clock ?? Math.max(host.clock, e.at + 1000);
+  await watching(s, e.platform as 'pdd' | 'jd');
+  await s.ingest({ type: 'events', platform: e.platform, account: e.account, events: [e] });
+}
+async function day(s: Sentinel, d: string, buyers: number) {
+  for (let i = 0; i < buyers; i++) {
+    const platform = i % 3 ? 'pdd' : 'jd';
+    const at = t(`09:${String(i).padStart(2, '0')}:00`, d);
+    const buyer = `${d}-b${i}`;
+    await send(s, ev(platform, buyer, 'buyer', at));
+    if (i % 5) await send(s, ev(platform, buyer, 'human', at + 1000 * (3 + ((i * 37) % 400)) + (i % 7)));
+  }
+}
+async function page(now: number, range: number) {
+  const raw = await readAnalyticsRaw(now, range);
+  const first = analyticsFromRaw(raw);
+  const scope = rangeScope(first.today, range);
+  const figures = first.past
+    ? responseTrendsFromPast(rules, first.past, first.todayStats, scope)
+    : responseTrendsFromStats(rules, [...first.pastStats!, ...first.todayStats], scope);
+  return { raw, figures, units: responseTrends(rules, await db.units.toArray(), scope) };
+}
+
+it(
+  'a wall clock stepped back across China midnight (NTP correction): a write to yesterday keeps today’s summary, which is then stale',
+  { timeout: 60_000 },
+  async () => {
+    const s = new Sentinel(db, host);
+    const d1 = addDays(DAY, -1);
+    for (const d of [3, 2, 1]) await day(s, addDays(DAY, -d), 30);
+    host.clock = t('00:20:00', DAY);
+    expect(await s.refreshPastStats()).toBe('built');
+    // The computer's clock was 30 minutes fast; it is corrected to 23:50 of yesterday (China). A reply to a buyer of
+    // yesterday morning, shown now, is stored with that clock: for the write, yesterday is "today": no drop.
+    const back = t('23:50:00', d1);
+    await send(s, ev('pdd', `${d1}-b10`, 'human', t('09:10:30', d1)), back);
+    await send(s, ev('pdd', `${d1}-late`, 'buyer', t('23:49:00', d1)), back);
+    const kept = (await db.meta.where(':id').startsWith(PAST_STATS_PREFIX).primaryKeys()) as string[];
+    // The clock reaches today again: the page reads the summary built before the write.
+    const p = await page(t('00:30:00', DAY), 7);
+    expect({ kept, past: p.raw.past !== undefined, figures: p.figures }).toEqual({
+      kept: [],
+      past: false,
+      figures: p.units,
+    });
+  },
+);

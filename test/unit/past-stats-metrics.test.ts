@@ -1,0 +1,84 @@
+/**
+ * A summary of today built by another version whose primary metrics differ (a platform added, or its primary changed
+ * by an update, mid-day): well formed, yet neither the worker ('current') nor the page may take it (from an outsider
+ * review's probe: both did, and the page's first frame had no JD card).
+ */
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { analyticsFromRaw } from '../../components/analytics/first-read';
+import { readAnalyticsRaw } from '../../components/analytics/first-raw';
+import { RANGES, rangeScope, responseTrends, responseTrendsFromStats } from '../../lib/analytics';
+import { buildPastStats, responseTrendsFromPast } from '../../lib/analytics/past-stats';
+import { PAST_STATS_METRICS } from '../../lib/background/past-stats';
+import { Sentinel } from '../../lib/background/sentinel';
+import { addDays } from '../../lib/compliance';
+import { pastStatsKey } from '../../lib/db/meta';
+import { readDayStats } from '../../lib/db/daystats-read';
+import { DB_NAME, SentinelDB } from '../../lib/db/schema';
+import type { ChatEvent } from '../../lib/model';
+import { effectiveRules } from '../../lib/rules';
+import { DAY, ev, t } from './helpers/events';
+import { FakeHost } from './helpers/host';
+
+const rules = effectiveRules(undefined);
+let db: SentinelDB;
+let host: FakeHost;
+beforeEach(async () => {
+  await indexedDB.deleteDatabase(DB_NAME);
+  db = new SentinelDB(DB_NAME);
+  host = new FakeHost();
+});
+afterEach(() => db.close());
+const watching = (s: Sentinel, platform: 'pdd' | 'jd') =>
+  s.health(
+    {
+      type: 'health',
+      platform,
+      account: 'shop-main',
+      health: 'watching',
+      parts: { list: 'ok', thread: 'ok', input: 'ok', account: 'ok' },
+      url: `https://example.test/${platform}`,
+    },
+    platform === 'pdd' ? 7 : 8,
+  );
+async function send(s: Sentinel, e: ChatEvent) {
+  host.clock = Math.max(host.clock, e.at + 1000);
+  await watching(s, e.platform as 'pdd' | 'jd');
+  await s.ingest({ type: 'events', platform: e.platform, account: e.account, events: [e] });
+}
+async function day(s: Sentinel, d: string, buyers: number) {
+  for (let i = 0; i < buyers; i++) {
+    const platform = i % 3 ? 'pdd' : 'jd';
+    const at = t(`09:${String(i).padStart(2, '0')}:00`, d);
+    const buyer = `${d}-b${i}`;
+    await send(s, ev(platform, buyer, 'buyer', at));
+    if (i % 5) await send(s, ev(platform, buyer, 'human', at + 1000 * (3 + ((i * 37) % 400)) + (i % 7)));
+  }
+}
+
+it(
+  'a summary built for another set of primary metrics is not used, and the worker builds it again',
+  { timeout: 60_000 },
+  async () => {
+    const s = new Sentinel(db, host);
+    for (const d of [3, 2, 1]) await day(s, addDays(DAY, -d), 30);
+    host.clock = t('15:00:00', DAY);
+    // The previous version's worker, earlier today: its primaries lacked JD's (or named another metric for it).
+    const older = PAST_STATS_METRICS.filter((m) => !m.startsWith('jd.'));
+    const past = await readDayStats(db, PAST_STATS_METRICS, rangeScope(DAY, 90).from, addDays(DAY, -1));
+    await db.meta.bulkPut(
+      RANGES.map((r) => ({ key: pastStatsKey(r, DAY), value: buildPastStats(past, older, r, DAY) })),
+    );
+    const worker = await s.refreshPastStats();
+    const first = analyticsFromRaw(await readAnalyticsRaw(host.clock, 7));
+    const scope = rangeScope(first.today, 7);
+    const figures = first.past
+      ? responseTrendsFromPast(rules, first.past, first.todayStats, scope)
+      : responseTrendsFromStats(rules, [...first.pastStats!, ...first.todayStats], scope);
+    const jd = (f: typeof figures) => f!.find((x) => x.metric.startsWith('jd.'))?.total;
+    expect({ worker, jd: jd(figures) }).toEqual({
+      worker: 'built',
+      jd: jd(responseTrends(rules, await db.units.toArray(), scope)),
+    });
+  },
+);
