@@ -15,10 +15,10 @@ import { addDays } from '../../lib/compliance';
 import { pastStatsKey } from '../../lib/db/meta';
 import { readDayStats } from '../../lib/db/daystats-read';
 import { DB_NAME, SentinelDB } from '../../lib/db/schema';
-import type { ChatEvent } from '../../lib/model';
 import { effectiveRules } from '../../lib/rules';
-import { DAY, ev, t } from './helpers/events';
+import { DAY, t } from './helpers/events';
 import { FakeHost } from './helpers/host';
+import { pastTraffic } from './helpers/past-traffic';
 
 const rules = effectiveRules(undefined);
 let db: SentinelDB;
@@ -29,32 +29,7 @@ beforeEach(async () => {
   host = new FakeHost();
 });
 afterEach(() => db.close());
-const watching = (s: Sentinel, platform: 'pdd' | 'jd') =>
-  s.health(
-    {
-      type: 'health',
-      platform,
-      account: 'shop-main',
-      health: 'watching',
-      parts: { list: 'ok', thread: 'ok', input: 'ok', account: 'ok' },
-      url: `https://example.test/${platform}`,
-    },
-    platform === 'pdd' ? 7 : 8,
-  );
-async function send(s: Sentinel, e: ChatEvent) {
-  host.clock = Math.max(host.clock, e.at + 1000);
-  await watching(s, e.platform as 'pdd' | 'jd');
-  await s.ingest({ type: 'events', platform: e.platform, account: e.account, events: [e] });
-}
-async function day(s: Sentinel, d: string, buyers: number) {
-  for (let i = 0; i < buyers; i++) {
-    const platform = i % 3 ? 'pdd' : 'jd';
-    const at = t(`09:${String(i).padStart(2, '0')}:00`, d);
-    const buyer = `${d}-b${i}`;
-    await send(s, ev(platform, buyer, 'buyer', at));
-    if (i % 5) await send(s, ev(platform, buyer, 'human', at + 1000 * (3 + ((i * 37) % 400)) + (i % 7)));
-  }
-}
+const { day } = pastTraffic(() => host);
 
 it(
   'a summary built for another set of primary metrics is not used, and the worker builds it again',

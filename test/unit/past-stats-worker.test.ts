@@ -8,10 +8,10 @@ import { PAST_STATS_START_MS, Sentinel } from '../../lib/background/sentinel';
 import { addDays } from '../../lib/compliance';
 import { PAST_STATS_PREFIX, pastStatsKey } from '../../lib/db/meta';
 import { DB_NAME, SentinelDB } from '../../lib/db/schema';
-import type { ChatEvent } from '../../lib/model';
 import { effectiveRules } from '../../lib/rules';
 import { DAY, ev, t } from './helpers/events';
 import { FakeHost } from './helpers/host';
+import { pastTraffic } from './helpers/past-traffic';
 
 const rules = effectiveRules(undefined);
 let db: SentinelDB;
@@ -24,36 +24,7 @@ beforeEach(async () => {
 });
 afterEach(() => db.close());
 
-const watching = (s: Sentinel, platform: 'pdd' | 'jd') =>
-  s.health(
-    {
-      type: 'health',
-      platform,
-      account: 'shop-main',
-      health: 'watching',
-      parts: { list: 'ok', thread: 'ok', input: 'ok', account: 'ok' },
-      url: `https://example.test/${platform}`,
-    },
-    platform === 'pdd' ? 7 : 8,
-  );
-
-async function send(s: Sentinel, e: ChatEvent) {
-  host.clock = Math.max(host.clock, e.at + 1000);
-  await watching(s, e.platform as 'pdd' | 'jd');
-  await s.ingest({ type: 'events', platform: e.platform, account: e.account, events: [e] });
-}
-
-/** A day of buyers on PDD and JD, each answered after a few seconds to minutes, every fifth never. */
-async function day(s: Sentinel, d: string, buyers: number, until = '23:00:00') {
-  for (let i = 0; i < buyers; i++) {
-    const platform = i % 3 ? 'pdd' : 'jd';
-    const at = t(`09:${String(i).padStart(2, '0')}:00`, d);
-    if (at > t(until, d)) break;
-    const buyer = `${d}-b${i}`;
-    await send(s, ev(platform, buyer, 'buyer', at));
-    if (i % 5) await send(s, ev(platform, buyer, 'human', at + 1000 * (3 + ((i * 37) % 400)) + (i % 7)));
-  }
-}
+const { send, day } = pastTraffic(() => host);
 
 /** What the page's first read gives, its figures, and those of the raw units (the reference). */
 async function page(now: number, range: number) {
