@@ -11,7 +11,7 @@ import { INDEX, TABLE } from '@/lib/db/name';
 import { openRawDb, rawResult } from '@/lib/db/raw';
 import { chinaDay } from '@/lib/engine/time';
 import type { RollupRow } from '@/lib/model';
-import { DEFAULT_RULES } from '@/lib/rules/defaults';
+import { PRIMARY_METRICS } from '@/lib/rules/defaults';
 
 /** The stored rows the first frame shows, as read (see `analyticsFromRaw`). */
 export interface AnalyticsRaw {
@@ -34,8 +34,7 @@ export interface AnalyticsRaw {
   todayStats: unknown[][];
 }
 
-/** The primary metric of every platform (the default rules': no override changes which one). */
-export const PRIMARY_METRICS: readonly string[] = Object.values(DEFAULT_RULES.platforms).map((p) => p.primary);
+export { PRIMARY_METRICS };
 
 /**
  * What the analytics page's first frame reads, on raw IndexedDB in one read-only transaction: the rule overrides

@@ -12,7 +12,7 @@
  * and every write to an earlier day's `dayStats` deletes all summaries in the same transaction
  * (lib/background/past-stats.ts). Pure: no Dexie.
  */
-import { DEFAULT_RULES } from '../rules/defaults';
+import { PRIMARY_METRICS } from '../rules/defaults';
 import type { RuleSet } from '../rules/types';
 import {
   finiteCount,
@@ -151,8 +151,8 @@ const MOST_WINDOW = 2 ** 20;
 const isCount = (x: unknown): x is number => Number.isInteger(x) && (x as number) >= 0 && (x as number) <= MOST_UNITS;
 const isQuantile = (x: unknown): boolean => x === null || (typeof x === 'number' && x >= 0);
 
-/** The primary metric of every platform (overrides never change which one is primary): what the page's first frame shows. */
-export const PAST_STATS_METRICS: readonly string[] = Object.values(DEFAULT_RULES.platforms).map((p) => p.primary);
+/** What a summary is built for: the primary metric of every platform (`PRIMARY_METRICS`), what the first frame shows. */
+export const PAST_STATS_METRICS = PRIMARY_METRICS;
 
 /**
  * Is this stored value a summary of `range` for `today`, built for the metrics of `PAST_STATS_METRICS` (another

@@ -14,6 +14,9 @@ export const DEFAULT_RULES: RuleSet = {
   platforms: Object.fromEntries(PLATFORM_INFOS.map((p) => [p.id, p.rules])) as Record<Platform, PlatformRules>,
 };
 
+/** The primary metric of every platform (the default rules': no override changes which one). */
+export const PRIMARY_METRICS: readonly string[] = Object.values(DEFAULT_RULES.platforms).map((p) => p.primary);
+
 /** Every metric, retired ones included (their stored history is still read, shown and exported). */
 export function allMetrics(rules: RuleSet): MetricRule[] {
   return Object.values(rules.platforms).flatMap((p) => [...p.metrics]);
