@@ -128,7 +128,10 @@ export class Sentinel {
    * next start recomputes them (`meta.recompute` names them all).
    */
   private readonly owed = new Set<string>();
-  /** The day the past-days summaries were last found stored or built for, and `pastStatsDrops` then. */
+  /**
+   * The day the past-days summaries were last found stored or built for, and `pastStatsDrops` then (a purge, the space
+   * recovery, a rebuild and a late write all count a drop: `dropPastStats`).
+   */
   private pastStatsFor: { day: string; writes: number } | null = null;
   private pastStatsLater = false;
   private startedOnce = false;
@@ -218,7 +221,6 @@ export class Sentinel {
     await this.start();
     return this.serial(async () => {
       const removed = await purgeAll(this.db);
-      this.pastStatsFor = null;
       const now = this.env.now();
       await this.reload(now);
       await this.afterChange(now);
@@ -232,7 +234,6 @@ export class Sentinel {
    * foreign writer its middleware sees and drops the rows of: a belt for a rare event.
    */
   forgetThreads(): void {
-    this.pastStatsFor = null; // the recovery deleted the past-days summaries too
     this.recomputer.threads.clear();
     this.recomputer.cache.clear();
   }
@@ -766,7 +767,6 @@ export class Sentinel {
   async rebuildRollups(): Promise<void> {
     await this.start();
     await this.serial(() => rebuildRollups(this.db, this.env.now()));
-    this.pastStatsFor = null;
   }
 
   /**
