@@ -38,7 +38,9 @@ async function main() {
     await sleep(2000);
     const cdp = await context.newCDPSession(page);
     const events: TraceEvent[] = [];
-    cdp.on('Tracing.dataCollected', (e: { value: TraceEvent[] }) => events.push(...e.value));
+    cdp.on('Tracing.dataCollected', (e) => {
+      events.push(...(e.value as unknown as TraceEvent[]));
+    });
     const done = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
     await cdp.send('Tracing.start', {
       traceConfig: {
