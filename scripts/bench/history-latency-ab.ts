@@ -290,12 +290,17 @@ async function samplesOf(dir: string, url: string, n: number, empty: boolean) {
     }
     const cpu0 = await threadCpu(pids);
     if (RAW) {
-      const raw = await sw.evaluate(rawIdbRounds, RAW);
-      const cpu1 = await threadCpu(pids);
-      const threads = new Map([...cpu1].map(([k, v]) => [k, (v - (cpu0.get(k) ?? 0)) / RAW]));
-      console.error(
-        `  raw IndexedDB, ${empty ? 'empty' : 'history'}: before-badge tx ${JSON.stringify(summarize(raw.before))}; after-badge tx ${JSON.stringify(summarize(raw.after))}; thread CPU ms per round ${JSON.stringify(Object.fromEntries([...threads].filter(([, v]) => v > 0.5)))}`,
-      );
+      // `--raw-batches=K`: K batches in a row on the same copy, each reported (does the backend's work settle?).
+      let raw: { before: number[]; after: number[] } | undefined;
+      for (let b = 0; b < Number(arg('raw-batches', '1')); b++) {
+        const c0 = await threadCpu(pids);
+        raw = await sw.evaluate(rawIdbRounds, RAW);
+        const c1 = await threadCpu(pids);
+        const threads = new Map([...c1].map(([k, v]) => [k, (v - (c0.get(k) ?? 0)) / RAW]));
+        console.error(
+          `  raw IndexedDB, ${empty ? 'empty' : 'history'}, batch ${b + 1}: before-badge tx ${JSON.stringify(summarize(raw.before))}; after-badge tx ${JSON.stringify(summarize(raw.after))}; thread CPU ms per round ${JSON.stringify(Object.fromEntries([...threads].filter(([, v]) => v > 0.5)))}`,
+        );
+      }
       return { raw };
     }
     const r = await measureLatency({ ext, page, buyer, account: '演示旗舰店', samples: n, keepRaw: true });
