@@ -7,7 +7,8 @@
  * profile of the worker during the samples (`--cpu`): each build's self time per sample by function.
  *
  *   NODE_OPTIONS=--experimental-websocket npx jiti scripts/bench/history-latency-ab.ts --a=DIR --b=DIR [--rounds=4]
- *     [--samples=100] [--days=90] [--per-day=5000] [--cpu] [--raw=FILE]
+ *     [--samples=100] [--days=90] [--per-day=5000] [--cpu] [--raw=FILE] [--empty=A|B] [--idb] [--settle=S]
+ *     [--raw-idb=N [--raw-batches=K]]
  */
 import { cp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
