@@ -2,7 +2,7 @@
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_PATH, DEMO_EXTENSION_DIR, launchExtension, type ExtensionHarness } from '../../test/e2e/harness';
 import { sleep } from './stats';
 
@@ -188,4 +188,17 @@ export async function untilHistoryStored(ext: ExtensionHarness, ms = 120_000): P
     stored = n;
     await sleep(1000);
   }
+}
+
+/**
+ * The large workbench with `waiting` buyers waiting (their rows' counters ticking, as in section 2's badge windows)
+ * and its scripted traffic paused: a quiet page whose thread time is what the benchmark adds.
+ */
+export async function largeWithWaiting(page: Page, waiting = 140): Promise<void> {
+  await page.evaluate((n) => {
+    type D = { buyers: { uid: string }[]; openUid: string; buyerSays(uid: string): void; pause(): void };
+    const d = (window as unknown as { demo: D }).demo;
+    for (const b of d.buyers.filter((x) => x.uid !== d.openUid).slice(0, n)) d.buyerSays(b.uid);
+    d.pause();
+  }, waiting);
 }

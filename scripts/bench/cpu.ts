@@ -101,3 +101,15 @@ export async function cpuProfileFor(cdp: CDPSession, sec: number, intervalUs = 2
   await sleep(sec * 1000);
   return stopCpuProfile(cdp);
 }
+
+/** Self time per function (leaf of each sample), all scripts and natives. */
+export function selfTimes(profile: CpuProfile): Map<string, number> {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const n = byId.get(id)!;
+    const k = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+    self.set(k, (self.get(k) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
+  });
+  return self;
+}

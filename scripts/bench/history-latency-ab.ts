@@ -16,7 +16,7 @@ import { seedSettings } from '../../test/e2e/db';
 import { REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
 import { ALL_DAY_PDD, cleanupTemps, extensionCopy, untilHistoryStored } from './browser';
 import { cdpClient } from './cdp';
-import type { CpuProfile } from './cpu';
+import { selfTimes, type CpuProfile } from './cpu';
 import { installProbes, measureLatency } from './latency';
 import { seedHistory } from './popup';
 import { sleep, summarize } from './stats';
@@ -226,18 +226,6 @@ async function threadCpu(pids: readonly number[]): Promise<Map<string, number>> 
     }
   }
   return by;
-}
-
-/** Self time per function (leaf of each sample), all scripts and natives. */
-function selfTimes(profile: CpuProfile): Map<string, number> {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map<string, number>();
-  profile.samples.forEach((id, i) => {
-    const n = byId.get(id)!;
-    const k = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
-    self.set(k, (self.get(k) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
-  });
-  return self;
 }
 
 async function samplesOf(dir: string, url: string, n: number, empty: boolean) {

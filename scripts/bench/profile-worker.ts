@@ -11,7 +11,7 @@ import path from 'node:path';
 import { seedSettings } from '../../test/e2e/db';
 import { REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
 import { ALL_DAY_PDD, cleanupTemps, extensionCopy, untilHistoryStored } from './browser';
-import { attribute, type CpuProfile } from './cpu';
+import { attribute, selfTimes, type CpuProfile } from './cpu';
 import { installProbes, measureLatency } from './latency';
 import { sleep } from './stats';
 import { cdpClient } from './cdp';
@@ -52,14 +52,7 @@ async function main() {
     cdp.close();
     const a = attribute(profile, (u) => u.includes('background'), 45);
     if (arg('save', '')) writeFileSync(arg('save', ''), JSON.stringify(profile));
-    // Self time by function (the leaf of each sample), all scripts and natives.
-    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-    const self = new Map<string, number>();
-    profile.samples.forEach((id, i) => {
-      const n = byId.get(id)!;
-      const k = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
-      self.set(k, (self.get(k) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
-    });
+    const self = selfTimes(profile);
     const per = (ms: number) => +(ms / Math.max(1, r.samples)).toFixed(3);
     console.log(
       JSON.stringify(

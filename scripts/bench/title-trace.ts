@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { REPO_ROOT, startStaticServer } from '../../test/e2e/harness';
-import { cleanupTemps, launchWith } from './browser';
+import { cleanupTemps, largeWithWaiting, launchWith } from './browser';
 import { sleep } from './stats';
 
 interface TraceEvent {
@@ -29,12 +29,7 @@ async function main() {
     const page = await context.newPage();
     await page.goto(`${server.url}/pdd/large.html?rows=1000&messages=10000&rate=1&seed=1`, { timeout: 120_000 });
     await sleep(3000);
-    await page.evaluate(() => {
-      type D = { buyers: { uid: string }[]; openUid: string; buyerSays(uid: string): void; pause(): void };
-      const d = (window as unknown as { demo: D }).demo;
-      for (const b of d.buyers.filter((x) => x.uid !== d.openUid).slice(0, 140)) d.buyerSays(b.uid);
-      d.pause();
-    });
+    await largeWithWaiting(page);
     await sleep(2000);
     const cdp = await context.newCDPSession(page);
     const events: TraceEvent[] = [];

@@ -19,7 +19,7 @@
 import path from 'node:path';
 import type { CDPSession } from 'playwright-core';
 import { REPO_ROOT, startStaticServer } from '../../test/e2e/harness';
-import { cleanupTemps, launchWith } from './browser';
+import { cleanupTemps, largeWithWaiting, launchWith } from './browser';
 import { round, sleep } from './stats';
 
 const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
@@ -46,12 +46,7 @@ async function main() {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
     await sleep(3000);
-    await page.evaluate(() => {
-      type D = { buyers: { uid: string }[]; openUid: string; buyerSays(uid: string): void; pause(): void };
-      const d = (window as unknown as { demo: D }).demo;
-      for (const b of d.buyers.filter((x) => x.uid !== d.openUid).slice(0, 140)) d.buyerSays(b.uid);
-      d.pause();
-    });
+    await largeWithWaiting(page);
     await sleep(2000);
     const acc = new Map<string, { task: number; script: number; wall: number; writes: number }>(
       VARIANTS.map((v) => [v, { task: 0, script: 0, wall: 0, writes: 0 }]),
