@@ -39,8 +39,14 @@ export class PageReader {
    * (and all with a whole read). A change of only the text inside one is its row's counter ticking: no walk up to the
    * list, no check that it is still the row's counter (see planIncremental).
    */
-  private counterRow = new WeakMap<Element, Element>();
+  private counterRow = new WeakMap<Element, KnownCounter>();
   private rowCounter = new WeakMap<Element, Element>();
+  /** A known counter's text → what it reads as (see Live `waitingCounter`: with `known`, its text alone decides). */
+  private counterValues = new Map<string, number | undefined>();
+  /** Batches taken by the known ticks' fast path (see `ticks`), to count each row's counter read once per batch. */
+  private tickBatch = 0;
+  /** The fast path's work list, kept between batches (no allocation per batch). */
+  private readonly tickList: KnownCounter[] = [];
   /** The conversation list needs re-listing in page order (rows changed on the incremental path). */
   private orderStale = false;
   /** Buyer (as stored: keyId, as the clocks name it) → the row element its badge goes on. */
@@ -106,6 +112,76 @@ export class PageReader {
       }
     }
     return relevant;
+  }
+
+  /**
+   * The fast path for a batch made only of ticks of counters known to be their rows' (see `counterRow`), each still
+   * inside its row, and of our own changes: each tick's row keeps its reading, with the counter's value (read again
+   * only when its text changed, and parsed once per distinct text). What it skips is what the general path
+   * (`forget`, then `readIncremental`) would find for such a batch: no plan, no walk up to the list, no event. It
+   * drops what the adapter remembered of each element the ticks touched and their ancestors, as `forget` does (the
+   * row's ancestors once per batch while the rows share their parent). False: nothing was read (what the adapter
+   * remembered may have been dropped, which only costs a re-read): take the batch through the general path — a
+   * record of anything else, or a counter that no longer shows a wait (its row is read there).
+   */
+  ticks(records: readonly MutationRecord[]): boolean {
+    const x = this.current;
+    const rows = liveOf(x)?.rows;
+    const map = this.rowReadings;
+    // As readIncremental: only while the list and the thread read.
+    if (!x || !rows?.waitingCounter || !map || x.parts.list !== 'ok' || x.parts.thread === 'missing') return false;
+    const list = this.tickList;
+    list.length = 0;
+    let parent: Node | null = null;
+    for (const r of records) {
+      if (r.type === 'attributes') return false;
+      const t = r.target;
+      // The text inside the counter (a childList record on it, or a characterData record on its text), and nothing else.
+      const el = (r.type === 'childList' ? t : t.parentNode) as Element | null;
+      const known = el ? this.counterRow.get(el) : undefined;
+      if (!known) {
+        if (isOwnMutation(r)) continue;
+        return false;
+      }
+      if (hasElement(r.addedNodes)) return false;
+      const row = known.row;
+      // Still inside its row: the walk up to it drops what the adapter remembered on the way (forget's walk).
+      let n: Node | null = el;
+      for (; n && n !== row; n = n.parentNode) this.memo.delete(n as Element);
+      if (!n) return false;
+      this.memo.delete(row);
+      if (row.parentNode !== parent)
+        for (let a = (parent = row.parentNode); a; a = a.parentNode) this.memo.delete(a as Element);
+      const conv = map.get(row);
+      if (conv?.waitingSec === undefined) return false;
+      const raw = el!.textContent ?? '';
+      let sec: number | undefined;
+      if (raw === known.raw) sec = conv.waitingSec;
+      else if (this.counterValues.has(raw)) sec = this.counterValues.get(raw);
+      else {
+        sec = rows.waitingCounter(el!, row, true)?.waitingSec;
+        if (this.counterValues.size >= COUNTER_VALUES_MAX) this.counterValues.clear();
+        this.counterValues.set(raw, sec);
+      }
+      if (sec === undefined) return false;
+      known.conv = conv;
+      known.next = raw;
+      known.sec = sec;
+      list.push(known);
+    }
+    if (!list.length) return false;
+    // Applied (as readIncremental applies a batch of ticks: the readings keep the counters' values, nothing to send).
+    const batch = ++this.tickBatch;
+    for (const known of list) {
+      known.conv!.waitingSec = known.sec;
+      known.raw = known.next;
+      known.conv = null;
+      if (known.batch !== batch) this.stats.counterReads++;
+      known.batch = batch;
+    }
+    list.length = 0;
+    this.stats.incremental++;
+    return true;
   }
 
   /** The whole page, read now. Never throws: an adapter that fails reads as a page where every part is missing. */
@@ -269,11 +345,12 @@ export class PageReader {
   ): boolean {
     let waitingSec: number | undefined;
     for (const el of els) {
+      const raw = el.textContent ?? '';
       waitingSec = rows.waitingCounter!(el, row, known)?.waitingSec;
       if (waitingSec === undefined) return false;
       const prev = this.rowCounter.get(row);
       if (prev && prev !== el) this.counterRow.delete(prev);
-      this.counterRow.set(el, row);
+      this.counterRow.set(el, { row, raw, batch: 0, conv: null, next: '', sec: 0 });
       this.rowCounter.set(row, el);
     }
     conv.waitingSec = waitingSec;
@@ -286,6 +363,21 @@ export class PageReader {
     return (this.rowReadings ??= new Map(rows.all().map((row) => [row, rows.read(row)])));
   }
 }
+
+/** A counter found to be its row's (see PageReader `counterRow`): its row, and its text when last read. */
+interface KnownCounter {
+  row: Element;
+  raw: string;
+  /** The last fast-path batch that read it (see PageReader `ticks`). */
+  batch: number;
+  /** The fast path's reading of it, applied once the whole batch is known to be ticks: row's reading, text, value. */
+  conv: ExtractedConversation | null;
+  next: string;
+  sec: number;
+}
+
+/** Distinct counter texts remembered with their values before the memory starts over (a few minutes of ticks). */
+const COUNTER_VALUES_MAX = 4096;
 
 const hasElement = (nodes: NodeList) => {
   for (let i = 0; i < nodes.length; i++) if (nodes[i]!.nodeType === 1) return true;
@@ -346,7 +438,7 @@ export function planIncremental(
   live: Live,
   input: Element | null = null,
   filtered = false,
-  counterRow?: WeakMap<Element, Element>,
+  counterRow?: WeakMap<Element, { row: Element }>,
 ): IncrementalPlan | null {
   const plan: IncrementalPlan = {
     rows: new Set(),
@@ -369,7 +461,7 @@ export function planIncremental(
     // check again (below) or the row through a read (which forgets the counter).
     if (counterRow && r.type !== 'attributes') {
       const el = (r.type === 'childList' ? t : t.parentNode) as Element;
-      const row = counterRow.get(el);
+      const row = counterRow.get(el)?.row;
       if (row && !hasElement(r.addedNodes) && row.contains(el)) {
         plan.ticks.set(row, [el]);
         continue;
