@@ -43,10 +43,11 @@ export class PageReader {
   private rowCounter = new WeakMap<Element, Element>();
   /** A known counter's text → what it reads as (see Live `waitingCounter`: with `known`, its text alone decides). */
   private counterValues = new Map<string, number | undefined>();
-  /** Batches taken by the known ticks' fast path (see `ticks`), to count each row's counter read once per batch. */
-  private tickBatch = 0;
-  /** The fast path's work list, kept between batches (no allocation per batch). */
-  private readonly tickList: KnownCounter[] = [];
+  /**
+   * The known counters' ticks `forget` took out of its batch, for the `readIncremental` that follows: counter, row,
+   * counter, row… (kept between batches: no allocation per batch).
+   */
+  private readonly pendingTicks: Element[] = [];
   /** The conversation list needs re-listing in page order (rows changed on the incremental path). */
   private orderStale = false;
   /** Buyer (as stored: keyId, as the clocks name it) → the row element its badge goes on. */
@@ -88,6 +89,11 @@ export class PageReader {
     return x;
   }
 
+  /** Known counters' ticks the last `forget` set aside, not read yet (see readIncremental). */
+  get ticksPending(): number {
+    return this.pendingTicks.length / 2;
+  }
+
   /** Has the page been read whole at least once? */
   get read(): boolean {
     return this.current !== null;
@@ -102,8 +108,29 @@ export class PageReader {
   forget(records: readonly MutationRecord[]): MutationRecord[] {
     const relevant: MutationRecord[] = [];
     const done = new Set<Node>();
+    const ticks = this.pendingTicks;
+    ticks.length = 0;
+    let parent: Node | null = null;
     for (const r of records) {
       if (isOwnMutation(r)) continue;
+      // A known counter's tick (the text inside it, and nothing else, as planIncremental takes it), still inside its
+      // row: set aside for readIncremental, with no Set and no walk past the row; the memo from the counter up to its
+      // row is dropped here, the row's ancestors once per batch (while the rows share their parent).
+      if (r.type !== 'attributes') {
+        const el = (r.type === 'childList' ? r.target : r.target.parentNode) as Element | null;
+        const row = el && this.counterRow.get(el)?.row;
+        if (row && !hasElement(r.addedNodes)) {
+          let n: Node | null = el;
+          for (; n && n !== row; n = n.parentNode) this.memo.delete(n as Element);
+          if (n) {
+            this.memo.delete(row);
+            if (row.parentNode !== parent)
+              for (let a = (parent = row.parentNode); a; a = a.parentNode) this.memo.delete(a as Element);
+            ticks.push(el, row);
+            continue;
+          }
+        }
+      }
       relevant.push(r);
       // Up to the root, or to an ancestor an earlier record of this batch already walked.
       for (let n: Node | null = r.target; n && !done.has(n); n = n.parentNode) {
@@ -112,76 +139,6 @@ export class PageReader {
       }
     }
     return relevant;
-  }
-
-  /**
-   * The fast path for a batch made only of ticks of counters known to be their rows' (see `counterRow`), each still
-   * inside its row, and of our own changes: each tick's row keeps its reading, with the counter's value (read again
-   * only when its text changed, and parsed once per distinct text). What it skips is what the general path
-   * (`forget`, then `readIncremental`) would find for such a batch: no plan, no walk up to the list, no event. It
-   * drops what the adapter remembered of each element the ticks touched and their ancestors, as `forget` does (the
-   * row's ancestors once per batch while the rows share their parent). False: nothing was read (what the adapter
-   * remembered may have been dropped, which only costs a re-read): take the batch through the general path — a
-   * record of anything else, or a counter that no longer shows a wait (its row is read there).
-   */
-  ticks(records: readonly MutationRecord[]): boolean {
-    const x = this.current;
-    const rows = liveOf(x)?.rows;
-    const map = this.rowReadings;
-    // As readIncremental: only while the list and the thread read.
-    if (!x || !rows?.waitingCounter || !map || x.parts.list !== 'ok' || x.parts.thread === 'missing') return false;
-    const list = this.tickList;
-    list.length = 0;
-    let parent: Node | null = null;
-    for (const r of records) {
-      if (r.type === 'attributes') return false;
-      const t = r.target;
-      // The text inside the counter (a childList record on it, or a characterData record on its text), and nothing else.
-      const el = (r.type === 'childList' ? t : t.parentNode) as Element | null;
-      const known = el ? this.counterRow.get(el) : undefined;
-      if (!known) {
-        if (isOwnMutation(r)) continue;
-        return false;
-      }
-      if (hasElement(r.addedNodes)) return false;
-      const row = known.row;
-      // Still inside its row: the walk up to it drops what the adapter remembered on the way (forget's walk).
-      let n: Node | null = el;
-      for (; n && n !== row; n = n.parentNode) this.memo.delete(n as Element);
-      if (!n) return false;
-      this.memo.delete(row);
-      if (row.parentNode !== parent)
-        for (let a = (parent = row.parentNode); a; a = a.parentNode) this.memo.delete(a as Element);
-      const conv = map.get(row);
-      if (conv?.waitingSec === undefined) return false;
-      const raw = el!.textContent ?? '';
-      let sec: number | undefined;
-      if (raw === known.raw) sec = conv.waitingSec;
-      else if (this.counterValues.has(raw)) sec = this.counterValues.get(raw);
-      else {
-        sec = rows.waitingCounter(el!, row, true)?.waitingSec;
-        if (this.counterValues.size >= COUNTER_VALUES_MAX) this.counterValues.clear();
-        this.counterValues.set(raw, sec);
-      }
-      if (sec === undefined) return false;
-      known.conv = conv;
-      known.next = raw;
-      known.sec = sec;
-      list.push(known);
-    }
-    if (!list.length) return false;
-    // Applied (as readIncremental applies a batch of ticks: the readings keep the counters' values, nothing to send).
-    const batch = ++this.tickBatch;
-    for (const known of list) {
-      known.conv!.waitingSec = known.sec;
-      known.raw = known.next;
-      known.conv = null;
-      if (known.batch !== batch) this.stats.counterReads++;
-      known.batch = batch;
-    }
-    list.length = 0;
-    this.stats.incremental++;
-    return true;
   }
 
   /** The whole page, read now. Never throws: an adapter that fails reads as a page where every part is missing. */
@@ -197,6 +154,7 @@ export class PageReader {
     }
     this.current = x;
     this.orderStale = false;
+    this.pendingTicks.length = 0;
     const rows = liveOf(x)?.rows;
     this.rowReadings = null;
     this.counterRow = new WeakMap();
@@ -228,7 +186,8 @@ export class PageReader {
     const live = liveOf(x);
     // Only while the list and the thread read: a part that is missing is looked for by whole reads.
     if (!x || !live || x.parts.list !== 'ok' || x.parts.thread === 'missing') return null;
-    const plan = planIncremental(records, live, x.input, true, this.counterRow);
+    const plan = planIncremental(records, live, x.input, true, this.counterRow, this.pendingTicks);
+    this.pendingTicks.length = 0;
     if (!plan) return null;
     const changes: RowChange[] = [];
 
@@ -237,12 +196,16 @@ export class PageReader {
     if (rows && (plan.counters.size || plan.ticks.size || plan.rows.size)) {
       const map = this.rowMap(rows);
       // Changed only inside their counters: the counter alone while the wait goes on, else the whole row.
-      for (const m of [plan.counters, plan.ticks])
-        for (const [row, els] of m) {
-          const old = map.get(row);
-          if (old?.waitingSec !== undefined && this.counterTicked(rows, row, els, old, m === plan.ticks)) continue;
-          plan.rows.add(row);
-        }
+      for (const [row, els] of plan.counters) {
+        const old = map.get(row);
+        if (old?.waitingSec !== undefined && this.counterTicked(rows, row, els, old)) continue;
+        plan.rows.add(row);
+      }
+      for (const [row, el] of plan.ticks) {
+        const old = map.get(row);
+        if (old?.waitingSec !== undefined && this.knownTicked(rows, row, el, old)) continue;
+        plan.rows.add(row);
+      }
       for (const row of plan.rows) {
         this.counterRow.delete(this.rowCounter.get(row)!);
         this.rowCounter.delete(row);
@@ -336,24 +299,42 @@ export class PageReader {
    * on (a new one is reported when the counter goes and comes back), so the row is not read again; its reading
    * keeps the counter's value, as a fresh read would. False: read the row.
    */
-  private counterTicked(
-    rows: LiveRows,
-    row: Element,
-    els: readonly Element[],
-    conv: ExtractedConversation,
-    known: boolean,
-  ): boolean {
+  private counterTicked(rows: LiveRows, row: Element, els: readonly Element[], conv: ExtractedConversation): boolean {
     let waitingSec: number | undefined;
     for (const el of els) {
       const raw = el.textContent ?? '';
-      waitingSec = rows.waitingCounter!(el, row, known)?.waitingSec;
+      waitingSec = rows.waitingCounter!(el, row)?.waitingSec;
       if (waitingSec === undefined) return false;
       const prev = this.rowCounter.get(row);
       if (prev && prev !== el) this.counterRow.delete(prev);
-      this.counterRow.set(el, { row, raw, batch: 0, conv: null, next: '', sec: 0 });
+      this.counterRow.set(el, { row, raw });
       this.rowCounter.set(row, el);
     }
     conv.waitingSec = waitingSec;
+    this.stats.counterReads++;
+    return true;
+  }
+
+  /**
+   * counterTicked for a counter known to be its row's (`counterRow`), whose text alone changed: read again only when
+   * its text differs from the last read, and each distinct text once (Live `waitingCounter`: with `known`, its text
+   * alone decides).
+   */
+  private knownTicked(rows: LiveRows, row: Element, el: Element, conv: ExtractedConversation): boolean {
+    const known = this.counterRow.get(el)!;
+    const raw = el.textContent ?? '';
+    if (raw !== known.raw) {
+      let waitingSec: number | undefined;
+      if (this.counterValues.has(raw)) waitingSec = this.counterValues.get(raw);
+      else {
+        waitingSec = rows.waitingCounter!(el, row, true)?.waitingSec;
+        if (this.counterValues.size >= COUNTER_VALUES_MAX) this.counterValues.clear();
+        this.counterValues.set(raw, waitingSec);
+      }
+      if (waitingSec === undefined) return false;
+      known.raw = raw;
+      conv.waitingSec = waitingSec;
+    }
     this.stats.counterReads++;
     return true;
   }
@@ -368,12 +349,6 @@ export class PageReader {
 interface KnownCounter {
   row: Element;
   raw: string;
-  /** The last fast-path batch that read it (see PageReader `ticks`). */
-  batch: number;
-  /** The fast path's reading of it, applied once the whole batch is known to be ticks: row's reading, text, value. */
-  conv: ExtractedConversation | null;
-  next: string;
-  sec: number;
 }
 
 /** Distinct counter texts remembered with their values before the memory starts over (a few minutes of ticks). */
@@ -413,7 +388,7 @@ interface IncrementalPlan {
    * Rows whose only changes were of the text inside their known counter (see `counterRow`), with that counter: read
    * alone without checking it again.
    */
-  ticks: Map<Element, Element[]>;
+  ticks: Map<Element, Element>;
   /** Subtrees appended at the end of the open thread, in order. */
   appended: Node[];
   /** Nodes changed inside the thread's existing items (see Live `thread.reread`), in record order. */
@@ -439,6 +414,7 @@ export function planIncremental(
   input: Element | null = null,
   filtered = false,
   counterRow?: WeakMap<Element, { row: Element }>,
+  ticks: readonly Element[] = [],
 ): IncrementalPlan | null {
   const plan: IncrementalPlan = {
     rows: new Set(),
@@ -449,6 +425,8 @@ export function planIncremental(
     removed: [],
     inserted: [],
   };
+  // Known ticks set aside already (see PageReader.forget): counter, row, counter, row…
+  for (let i = 0; i < ticks.length; i += 2) plan.ticks.set(ticks[i + 1]!, ticks[i]!);
   const reread = !!live.thread?.reread;
   const fresh = new Set<Node>();
   const rows = live.rows;
@@ -463,7 +441,7 @@ export function planIncremental(
       const el = (r.type === 'childList' ? t : t.parentNode) as Element;
       const row = counterRow.get(el)?.row;
       if (row && !hasElement(r.addedNodes) && row.contains(el)) {
-        plan.ticks.set(row, [el]);
+        plan.ticks.set(row, el);
         continue;
       }
     }
@@ -540,11 +518,11 @@ export function planIncremental(
     for (const n of r.addedNodes) for (const el of rows!.under(n)) plan.rows.add(el);
     for (const n of r.removedNodes) for (const el of rows!.under(n)) plan.rows.add(el);
   }
-  for (const [row, [el]] of plan.ticks)
+  for (const [row, el] of plan.ticks)
     if (plan.rows.has(row)) plan.ticks.delete(row);
     // Other changes in the row: its counter is checked again with them.
     else if (plan.counters.has(row)) {
-      plan.counters.get(row)!.push(el!);
+      plan.counters.get(row)!.push(el);
       plan.ticks.delete(row);
     }
   for (const row of plan.rows) plan.counters.delete(row);

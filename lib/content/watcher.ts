@@ -141,14 +141,9 @@ export class Watcher {
   }
 
   private onRecords(all: readonly MutationRecord[]): void {
-    // Only known counters ticking (the page's once-a-second rewrite of its waiting rows): their readings kept,
-    // nothing to send (see PageReader.ticks); the badges' numbers still go into the page's frame.
-    if (!this.wholeReadTimer && this.reader.ticks(all)) {
-      this.badges.pageChanged();
-      return;
-    }
+    // Known counters' ticks are set aside for readIncremental (see PageReader.forget), not among `records`.
     const records = this.reader.forget(all);
-    if (!records.length) return;
+    if (!records.length && !this.reader.ticksPending) return;
     // The page renders a frame for its change anyway: the badges' numbers go into the same frame.
     this.badges.pageChanged();
     if (this.wholeReadTimer) return; // a whole read is coming: it sees this change too
