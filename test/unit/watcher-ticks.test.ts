@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
 /**
- * The known ticks' fast path (PageReader.ticks): a batch made only of known counters' ticks keeps every reading equal
- * to a fresh read of the same DOM, reads a counter again only when its text changed, parses each distinct text once,
- * sends nothing; a counter that stops showing a wait in such a batch is noticed at once (its row read).
+ * Known counters' ticks (set aside by PageReader.forget, read by knownTicked): every reading equal to a fresh read of
+ * the same DOM; a counter read again only when its text changed, each distinct text once, alone or in a batch with
+ * other changes (the large page's ticks share their batch with a message); nothing sent for them; a counter that
+ * stops showing a wait amid ticks noticed at once (its row read).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -98,6 +99,26 @@ it('reads a known counter again only when its text changed, and each distinct te
   expect(events().length).toBe(sentBefore);
   // A whole read after the fast path's batches reads the ticking rows as they are (nothing stale in the memo).
   watcher.scan();
+  expect(watcher.last).toEqual(pddAdapter.extract(document));
+});
+
+it('ticks in a batch with another change: read as alone, the other change as without them', async () => {
+  await both('43秒', '11秒');
+  counterCalls = 0;
+  const rowReads = watcher.stats.rowReads;
+  const before = watcher.stats.incremental;
+  // As on the large page: the ticks and a message in another row, one batch.
+  A.textContent = '44秒';
+  B.textContent = '44秒';
+  document.querySelector('[data-random^="915002"] .chat-message-content')!.textContent = '还在吗';
+  await expect.poll(() => watcher.stats.incremental).toBe(before + 1);
+  expect(counterCalls).toBe(1);
+  expect(watcher.stats.rowReads).toBe(rowReads + 1);
+  expect(watcher.last).toEqual(pddAdapter.extract(document));
+  // A tick and another change in the same row: the counter checked again with it, the readings as a fresh read.
+  A.textContent = '45秒';
+  A.closest('[data-random]')!.querySelector('.chat-message-content')!.textContent = '在吗?';
+  await expect.poll(() => watcher.stats.incremental).toBe(before + 2);
   expect(watcher.last).toEqual(pddAdapter.extract(document));
 });
 
