@@ -107,15 +107,16 @@ export class PageReader {
    */
   forget(records: readonly MutationRecord[]): MutationRecord[] {
     const relevant: MutationRecord[] = [];
-    const done = new Set<Node>();
+    let done: Set<Node> | null = null;
     const ticks = this.pendingTicks;
     ticks.length = 0;
     let parent: Node | null = null;
     for (const r of records) {
-      if (isOwnMutation(r)) continue;
       // A known counter's tick (the text inside it, and nothing else, as planIncremental takes it), still inside its
       // row: set aside for readIncremental, with no Set and no walk past the row; the memo from the counter up to its
-      // row is dropped here, the row's ancestors once per batch (while the rows share their parent).
+      // row is dropped here, the row's ancestors once per batch (while the rows share their parent). Before
+      // isOwnMutation, which it never is: a known counter is a row's element the platform's counter selectors
+      // matched (not the <title>), and our badges' hosts are elements (not a tick's).
       if (r.type !== 'attributes') {
         const el = (r.type === 'childList' ? r.target : r.target.parentNode) as Element | null;
         const row = el && this.counterRow.get(el)?.row;
@@ -131,8 +132,10 @@ export class PageReader {
           }
         }
       }
+      if (isOwnMutation(r)) continue;
       relevant.push(r);
       // Up to the root, or to an ancestor an earlier record of this batch already walked.
+      done ??= new Set();
       for (let n: Node | null = r.target; n && !done.has(n); n = n.parentNode) {
         done.add(n);
         this.memo.delete(n as Element);
