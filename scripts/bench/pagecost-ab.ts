@@ -339,7 +339,7 @@ async function main() {
     // the same MESSAGES messages on every page (until 2026-12-06 `mark` grew per page, so the second build's window
     // ran 2 × MESSAGES and its counts per message doubled: bench-results/2026-12-06c-pc3b.md). Coverage's counts are
     // not exact for functions that ran (optimised, inlined) before it started: a hot function's can be 4× low
-    // (counterTicked 34.8 counted 139 per batch, ticks-ab.ts); for exact counts see ticks-ab.ts's counters.
+    // (main's counterTicked 14–47 by coverage, 140 counted per batch: ticks-ab.ts); for exact counts see ticks-ab.ts's counters.
     if (process.argv.includes('--calls'))
       for (const s of subjects.filter((x) => x.ext)) {
         await s.cdp.send('Profiler.enable');
