@@ -39,8 +39,15 @@ export class PageReader {
    * (and all with a whole read). A change of only the text inside one is its row's counter ticking: no walk up to the
    * list, no check that it is still the row's counter (see planIncremental).
    */
-  private counterRow = new WeakMap<Element, Element>();
+  private counterRow = new WeakMap<Element, KnownCounter>();
   private rowCounter = new WeakMap<Element, Element>();
+  /** A known counter's text → what it reads as (see Live `waitingCounter`: with `known`, its text alone decides). */
+  private counterValues = new Map<string, number | undefined>();
+  /**
+   * The known counters' ticks `forget` took out of its batch, for the `readIncremental` that follows: counter, row,
+   * counter, row… (kept between batches: no allocation per batch).
+   */
+  private readonly pendingTicks: Element[] = [];
   /** The conversation list needs re-listing in page order (rows changed on the incremental path). */
   private orderStale = false;
   /** Buyer (as stored: keyId, as the clocks name it) → the row element its badge goes on. */
@@ -82,6 +89,11 @@ export class PageReader {
     return x;
   }
 
+  /** Known counters' ticks the last `forget` set aside, not read yet (see readIncremental). */
+  get ticksPending(): number {
+    return this.pendingTicks.length / 2;
+  }
+
   /** Has the page been read whole at least once? */
   get read(): boolean {
     return this.current !== null;
@@ -95,11 +107,35 @@ export class PageReader {
    */
   forget(records: readonly MutationRecord[]): MutationRecord[] {
     const relevant: MutationRecord[] = [];
-    const done = new Set<Node>();
+    let done: Set<Node> | null = null;
+    const ticks = this.pendingTicks;
+    ticks.length = 0;
+    let parent: Node | null = null;
     for (const r of records) {
+      // A known counter's tick (the text inside it, and nothing else, as planIncremental takes it), still inside its
+      // row: set aside for readIncremental, with no Set and no walk past the row; the memo from the counter up to its
+      // row is dropped here, the row's ancestors once per batch (while the rows share their parent). Before
+      // isOwnMutation, which it never is: a known counter is a row's element the platform's counter selectors
+      // matched (not the <title>), and our badges' hosts are elements (not a tick's).
+      if (r.type !== 'attributes') {
+        const el = (r.type === 'childList' ? r.target : r.target.parentNode) as Element | null;
+        const row = el && this.counterRow.get(el)?.row;
+        if (row && !hasElement(r.addedNodes)) {
+          let n: Node | null = el;
+          for (; n && n !== row; n = n.parentNode) this.memo.delete(n as Element);
+          if (n) {
+            this.memo.delete(row);
+            if (row.parentNode !== parent)
+              for (let a = (parent = row.parentNode); a; a = a.parentNode) this.memo.delete(a as Element);
+            ticks.push(el, row);
+            continue;
+          }
+        }
+      }
       if (isOwnMutation(r)) continue;
       relevant.push(r);
       // Up to the root, or to an ancestor an earlier record of this batch already walked.
+      done ??= new Set();
       for (let n: Node | null = r.target; n && !done.has(n); n = n.parentNode) {
         done.add(n);
         this.memo.delete(n as Element);
@@ -121,6 +157,7 @@ export class PageReader {
     }
     this.current = x;
     this.orderStale = false;
+    this.pendingTicks.length = 0;
     const rows = liveOf(x)?.rows;
     this.rowReadings = null;
     this.counterRow = new WeakMap();
@@ -152,7 +189,8 @@ export class PageReader {
     const live = liveOf(x);
     // Only while the list and the thread read: a part that is missing is looked for by whole reads.
     if (!x || !live || x.parts.list !== 'ok' || x.parts.thread === 'missing') return null;
-    const plan = planIncremental(records, live, x.input, true, this.counterRow);
+    const plan = planIncremental(records, live, x.input, true, this.counterRow, this.pendingTicks);
+    this.pendingTicks.length = 0;
     if (!plan) return null;
     const changes: RowChange[] = [];
 
@@ -161,12 +199,16 @@ export class PageReader {
     if (rows && (plan.counters.size || plan.ticks.size || plan.rows.size)) {
       const map = this.rowMap(rows);
       // Changed only inside their counters: the counter alone while the wait goes on, else the whole row.
-      for (const m of [plan.counters, plan.ticks])
-        for (const [row, els] of m) {
-          const old = map.get(row);
-          if (old?.waitingSec !== undefined && this.counterTicked(rows, row, els, old, m === plan.ticks)) continue;
-          plan.rows.add(row);
-        }
+      for (const [row, els] of plan.counters) {
+        const old = map.get(row);
+        if (old?.waitingSec !== undefined && this.counterTicked(rows, row, els, old)) continue;
+        plan.rows.add(row);
+      }
+      for (const [row, el] of plan.ticks) {
+        const old = map.get(row);
+        if (old?.waitingSec !== undefined && this.knownTicked(rows, row, el, old)) continue;
+        plan.rows.add(row);
+      }
       for (const row of plan.rows) {
         this.counterRow.delete(this.rowCounter.get(row)!);
         this.rowCounter.delete(row);
@@ -260,23 +302,42 @@ export class PageReader {
    * on (a new one is reported when the counter goes and comes back), so the row is not read again; its reading
    * keeps the counter's value, as a fresh read would. False: read the row.
    */
-  private counterTicked(
-    rows: LiveRows,
-    row: Element,
-    els: readonly Element[],
-    conv: ExtractedConversation,
-    known: boolean,
-  ): boolean {
+  private counterTicked(rows: LiveRows, row: Element, els: readonly Element[], conv: ExtractedConversation): boolean {
     let waitingSec: number | undefined;
     for (const el of els) {
-      waitingSec = rows.waitingCounter!(el, row, known)?.waitingSec;
+      const raw = el.textContent ?? '';
+      waitingSec = rows.waitingCounter!(el, row)?.waitingSec;
       if (waitingSec === undefined) return false;
       const prev = this.rowCounter.get(row);
       if (prev && prev !== el) this.counterRow.delete(prev);
-      this.counterRow.set(el, row);
+      this.counterRow.set(el, { row, raw });
       this.rowCounter.set(row, el);
     }
     conv.waitingSec = waitingSec;
+    this.stats.counterReads++;
+    return true;
+  }
+
+  /**
+   * counterTicked for a counter known to be its row's (`counterRow`), whose text alone changed: read again only when
+   * its text differs from the last read, and each distinct text once (Live `waitingCounter`: with `known`, its text
+   * alone decides).
+   */
+  private knownTicked(rows: LiveRows, row: Element, el: Element, conv: ExtractedConversation): boolean {
+    const known = this.counterRow.get(el)!;
+    const raw = el.textContent ?? '';
+    if (raw !== known.raw) {
+      let waitingSec: number | undefined;
+      if (this.counterValues.has(raw)) waitingSec = this.counterValues.get(raw);
+      else {
+        waitingSec = rows.waitingCounter!(el, row, true)?.waitingSec;
+        if (this.counterValues.size >= COUNTER_VALUES_MAX) this.counterValues.clear();
+        this.counterValues.set(raw, waitingSec);
+      }
+      if (waitingSec === undefined) return false;
+      known.raw = raw;
+      conv.waitingSec = waitingSec;
+    }
     this.stats.counterReads++;
     return true;
   }
@@ -286,6 +347,15 @@ export class PageReader {
     return (this.rowReadings ??= new Map(rows.all().map((row) => [row, rows.read(row)])));
   }
 }
+
+/** A counter found to be its row's (see PageReader `counterRow`): its row, and its text when last read. */
+interface KnownCounter {
+  row: Element;
+  raw: string;
+}
+
+/** Distinct counter texts remembered with their values before the memory starts over (a few minutes of ticks). */
+const COUNTER_VALUES_MAX = 4096;
 
 const hasElement = (nodes: NodeList) => {
   for (let i = 0; i < nodes.length; i++) if (nodes[i]!.nodeType === 1) return true;
@@ -321,7 +391,7 @@ interface IncrementalPlan {
    * Rows whose only changes were of the text inside their known counter (see `counterRow`), with that counter: read
    * alone without checking it again.
    */
-  ticks: Map<Element, Element[]>;
+  ticks: Map<Element, Element>;
   /** Subtrees appended at the end of the open thread, in order. */
   appended: Node[];
   /** Nodes changed inside the thread's existing items (see Live `thread.reread`), in record order. */
@@ -346,7 +416,8 @@ export function planIncremental(
   live: Live,
   input: Element | null = null,
   filtered = false,
-  counterRow?: WeakMap<Element, Element>,
+  counterRow?: WeakMap<Element, { row: Element }>,
+  ticks: readonly Element[] = [],
 ): IncrementalPlan | null {
   const plan: IncrementalPlan = {
     rows: new Set(),
@@ -357,6 +428,8 @@ export function planIncremental(
     removed: [],
     inserted: [],
   };
+  // Known ticks set aside already (see PageReader.forget): counter, row, counter, row…
+  for (let i = 0; i < ticks.length; i += 2) plan.ticks.set(ticks[i + 1]!, ticks[i]!);
   const reread = !!live.thread?.reread;
   const fresh = new Set<Node>();
   const rows = live.rows;
@@ -369,9 +442,9 @@ export function planIncremental(
     // check again (below) or the row through a read (which forgets the counter).
     if (counterRow && r.type !== 'attributes') {
       const el = (r.type === 'childList' ? t : t.parentNode) as Element;
-      const row = counterRow.get(el);
+      const row = counterRow.get(el)?.row;
       if (row && !hasElement(r.addedNodes) && row.contains(el)) {
-        plan.ticks.set(row, [el]);
+        plan.ticks.set(row, el);
         continue;
       }
     }
@@ -448,11 +521,11 @@ export function planIncremental(
     for (const n of r.addedNodes) for (const el of rows!.under(n)) plan.rows.add(el);
     for (const n of r.removedNodes) for (const el of rows!.under(n)) plan.rows.add(el);
   }
-  for (const [row, [el]] of plan.ticks)
+  for (const [row, el] of plan.ticks)
     if (plan.rows.has(row)) plan.ticks.delete(row);
     // Other changes in the row: its counter is checked again with them.
     else if (plan.counters.has(row)) {
-      plan.counters.get(row)!.push(el!);
+      plan.counters.get(row)!.push(el);
       plan.ticks.delete(row);
     }
   for (const row of plan.rows) plan.counters.delete(row);

@@ -141,8 +141,9 @@ export class Watcher {
   }
 
   private onRecords(all: readonly MutationRecord[]): void {
+    // Known counters' ticks are set aside for readIncremental (see PageReader.forget), not among `records`.
     const records = this.reader.forget(all);
-    if (!records.length) return;
+    if (!records.length && !this.reader.ticksPending) return;
     // The page renders a frame for its change anyway: the badges' numbers go into the same frame.
     this.badges.pageChanged();
     if (this.wholeReadTimer) return; // a whole read is coming: it sees this change too

@@ -112,7 +112,8 @@ export interface Live {
      * mutation touched inside `row`, null unless it is the counter read() reads the wait from; else what it reads
      * now (undefined: no wait shown). While a known wait goes on, the watcher reads only the counter, not the row.
      * `known`: `el` was this row's counter at the last call, and nothing in the row changed since but the text inside
-     * `el`: it still is (read without checking again).
+     * `el`: it still is (read without checking again); what it reads then depends on `el`'s textContent alone (the
+     * reader reads a known counter again only when its text changed, and each distinct text once).
      */
     waitingCounter?(el: Element, row: Element, known?: boolean): { waitingSec: number | undefined } | null;
   };

@@ -335,13 +335,16 @@ async function main() {
         self: top(a.self, a.sec, 30, annotate(s.dir!)),
       };
     }
-    // How often the extension's functions run per message (precise coverage's call counts), one more window each.
+    // How often the extension's functions run per message (precise coverage's call counts), one more window each:
+    // the same MESSAGES messages on every page (until 2026-12-06 `mark` grew per page, so the second build's window
+    // ran 2 × MESSAGES and its counts per message doubled: bench-results/2026-12-06c-pc3b.md). Coverage's counts are
+    // not exact for functions that ran (optimised, inlined) before it started: a hot function's can be 4× low
+    // (main's counterTicked 14–47 by coverage, 140 counted per batch: ticks-ab.ts); for exact counts see ticks-ab.ts's counters.
     if (process.argv.includes('--calls'))
       for (const s of subjects.filter((x) => x.ext)) {
         await s.cdp.send('Profiler.enable');
         await s.cdp.send('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
-        mark += MESSAGES;
-        await runTo(s.page, mark);
+        await runTo(s.page, mark + MESSAGES);
         const { result } = (await s.cdp.send('Profiler.takePreciseCoverage')) as unknown as {
           result: {
             url: string;

@@ -1,0 +1,329 @@
+/**
+ * Issue 21, page cost: the content script's cost of one observer batch on the large workbench (its waiting counters
+ * ticked + one message, as the page's `step()` makes them), for two builds of the extension side by side in ONE run:
+ * a micro-benchmark of the known-tick path (branch wt-pc3) without pagecost-ab's windows.
+ *
+ *   npx jiti scripts/bench/ticks-ab.ts --ext=/tmp/pc3b-A,/tmp/pc3b-B [--rounds=3] [--batches=20] [--calls=10]
+ *     [--steps=10] [--waiting=140] [--rows=1000] [--thread=10000] [--gap=1000] [--rate=1]
+ *
+ * One Chromium at a time (the machine is shared): each round launches each build in turn (order alternating by
+ * round: A B, B A, …) on the large page with its scripted traffic paused right after load, makes `--waiting` buyers
+ * wait (their counters exist), waits until every waiting row has its badge, runs 5 warm-up batches, then:
+ * - timing: `--batches` batches, one per `--gap` ms (the page's own pace: its counters tick once a second), each in
+ *   one task of the page: every counter set to its whole seconds since it started (as step() does) and one message
+ *   from a waiting buyer (its row moves to the top). Thread time (CDP Performance.getMetrics, threadTicks:
+ *   ScriptDuration and TaskDuration, the page's own script included, the same on both) and the V8 CPU profile's
+ *   samples under the extension's scripts (inclusive), both per batch;
+ * - calls: `--calls` more batches under precise coverage, its call counts next to the counters' (coverage's are not
+ *   exact for functions that ran before it started);
+ * - steps: `--steps` messages of the page's own traffic (`step()` at `--rate`, resumed then paused, as pagecost-ab
+ *   drives it), the counted calls per message.
+ * Every session runs a copy of its build with call counters in its content script (countingCopy; the MutationObserver
+ * callback `e=>this.onRecords(e)` counts the real callbacks and records): the same closure calls in every build.
+ */
+import fs from 'node:fs';
+import { cp } from 'node:fs/promises';
+import path from 'node:path';
+import type { CDPSession, Page } from 'playwright-core';
+import { seedSettings } from '../../test/e2e/db';
+import { REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
+import { ALL_DAY_PDD, cleanupTemps, tempDir } from './browser';
+import { attribute, isExtensionScript, startCpuProfile, stopCpuProfile, type CpuProfile } from './cpu';
+import { round, sleep, summarize } from './stats';
+
+const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
+const EXTS = arg('ext', '/tmp/pc3b-A,/tmp/pc3b-B').split(',').filter(Boolean);
+const ROUNDS = Number(arg('rounds', '3'));
+const BATCHES = Number(arg('batches', '20'));
+const CALLS = Number(arg('calls', '10'));
+const WAITING = Number(arg('waiting', '140'));
+const ROWS = Number(arg('rows', '1000'));
+const THREAD = Number(arg('thread', '10000'));
+const GAP = Number(arg('gap', '1000'));
+const RATE = Number(arg('rate', '1'));
+const STEPS = Number(arg('steps', '10'));
+const BADGE_ATTR = 'data-reply-sentinel-badge'; // lib/content/row-badges.ts
+const OBSERVER_CALLBACK = 'e=>this.onRecords(e)'; // the watcher's MutationObserver callback, minified
+
+interface Demo {
+  demo: {
+    buyers: { uid: string }[];
+    openUid: string;
+    buyerSays(uid: string, text?: string): string;
+    pause(): void;
+    resume(): void;
+    sent: number;
+    whenSent(n: number): Promise<number>;
+  };
+}
+
+/** `n` batches from the page, one per `gap` ms: every counter ticked (whole seconds since it started) + one message. */
+async function batches(page: Page, n: number, gap: number, waiting: readonly string[]): Promise<number> {
+  return page.evaluate(
+    async ([n, gap, uids]) => {
+      const d = (window as unknown as Demo).demo;
+      const w = window as unknown as { __since?: Map<Element, number>; __next?: number };
+      // Each counter's start, from its text when first seen (as the page's waitingSince).
+      const since = (w.__since ??= new Map());
+      let ticks = 0;
+      for (let i = 0; i < n; i++) {
+        const now = Date.now();
+        d.buyerSays(uids[(w.__next = ((w.__next ?? -1) + 1) % uids.length)]!);
+        for (const t of document.querySelectorAll('span.chat-unreply-time')) {
+          if (!since.has(t)) since.set(t, now - (parseInt(t.textContent ?? '0', 10) || 0) * 1000);
+          t.textContent = `${Math.floor((now - since.get(t)!) / 1000)}秒`;
+          ticks++;
+        }
+        await new Promise((r) => setTimeout(r, gap));
+      }
+      return ticks / n;
+    },
+    [n, gap, waiting] as const,
+  );
+}
+
+/** ms under each named function of the extension (inclusive: a sample counted once per name on its stack). */
+function inclusiveByName(profile: CpuProfile): Map<string, number> {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const out = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const names = new Set<string>();
+    for (let p: number | undefined = id; p !== undefined; p = parent.get(p)) {
+      const f = byId.get(p)!;
+      if (isExtensionScript(f.callFrame.url)) names.add(f.callFrame.functionName || '(anonymous)');
+    }
+    for (const k of names) out.set(k, (out.get(k) ?? 0) + dt);
+  });
+  return out;
+}
+
+/**
+ * A copy of the build with counters in its content script (pdd.js): the observer's callbacks and their records, and
+ * calls of the watcher's/reader's methods by name, kept in the content script's world (`globalThis.__rsCount`,
+ * read over CDP). One closure call per counted call, the same in every build; precise coverage's counts are not
+ * exact for functions run before it started (measured: see the results file), these are.
+ */
+const COUNTED = ['onRecords', 'forget', 'counterTicked', 'knownTicked'];
+async function countingCopy(dir: string): Promise<string> {
+  const out = path.join(await tempDir('rs-bench-count-'), 'ext');
+  await cp(dir, out, { recursive: true });
+  const file = path.join(out, 'content-scripts', 'pdd.js');
+  let src = fs.readFileSync(file, 'utf8');
+  const once = (from: string | RegExp, to: string) => {
+    const n = src.split(from).length - 1;
+    if (n !== 1) throw new Error(`countingCopy: ${String(from)} found ${n} times in ${file}`);
+    src = src.replace(from, to);
+  };
+  once(OBSERVER_CALLBACK, 'e=>(__rsN(`observerCallback`),__rsN(`records`,e.length),this.onRecords(e))');
+  for (const name of COUNTED) {
+    const re = new RegExp(`(?<![.\\w$])${name}\\(([\\w,$]*)\\)\\{`, 'g');
+    const m = src.match(re) ?? [];
+    if (m.length > 1) throw new Error(`countingCopy: ${name} defined ${m.length} times`);
+    src = src.replace(re, (h) => `${h}__rsN(\`${name}\`);`);
+  }
+  const wc = /waitingCounter:\(([\w,$]*)\)=>/g;
+  if ((src.match(wc) ?? []).length !== 1) throw new Error('countingCopy: waitingCounter not found once');
+  src = src.replace(wc, (h) => `${h}void __rsN(\`waitingCounter\`)??`);
+  src = 'globalThis.__rsN=(k,n=1)=>{const c=(globalThis.__rsCount??={});c[k]=(c[k]??0)+n};\n' + src;
+  fs.writeFileSync(file, src);
+  return out;
+}
+
+/** The content script's counters (its isolated world's `__rsCount`). */
+async function counts(cdp: CDPSession, contexts: Set<number>): Promise<Record<string, number>> {
+  for (const id of contexts) {
+    const r = (await cdp
+      .send('Runtime.evaluate', {
+        expression: 'JSON.stringify(globalThis.__rsCount ?? null)',
+        contextId: id,
+        returnByValue: true,
+      })
+      .catch(() => null)) as { result?: { value?: string } } | null;
+    const v = r?.result?.value;
+    if (v && v !== 'null') return JSON.parse(v) as Record<string, number>;
+  }
+  throw new Error('no content script world with counters');
+}
+
+const diffPer = (a: Record<string, number>, b: Record<string, number>, n: number) =>
+  Object.fromEntries(Object.keys(b).map((k) => [k, (b[k]! - (a[k] ?? 0)) / n]));
+
+async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
+  const r = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(r.metrics.map((m) => [m.name, m.value]));
+}
+
+interface Session {
+  /** Thread time per batch (ms): ScriptDuration, TaskDuration (page's own work included). */
+  scriptMs: number;
+  taskMs: number;
+  /** The CPU profile's samples under the extension's scripts, per batch (ms). */
+  extMs: number;
+  /** Inclusive ms per batch of a few functions (profile). */
+  fns: Record<string, number>;
+  ticksPerBatch: number;
+  /** Calls per batch (precise coverage). */
+  calls: Record<string, number>;
+  /** Calls per batch, counted (countingCopy), in the timing window and in the coverage window. */
+  counted: Record<string, number>;
+  countedUnderCoverage: Record<string, number>;
+  /** Calls per message of the page's own traffic (step()). */
+  countedPerStep: Record<string, number>;
+}
+
+const WATCH = [
+  'onRecords',
+  'forget',
+  'readIncremental',
+  'planIncremental',
+  'knownTicked',
+  'counterTicked',
+  'waitingCounter',
+  'isOwnMutation',
+  'pageChanged',
+  'render',
+  'renderSoon',
+  'events',
+];
+
+async function session(dir: string, url: string): Promise<Session> {
+  const h = await launchExtension({ extensionDir: await countingCopy(path.resolve(dir)) });
+  try {
+    await seedSettings(h, ALL_DAY_PDD);
+    const page = await h.context.newPage();
+    const cdp = await h.context.newCDPSession(page);
+    const contexts = new Set<number>();
+    cdp.on('Runtime.executionContextCreated', (e) => {
+      if (e.context.origin.startsWith('chrome-extension://') || e.context.auxData?.type === 'isolated')
+        contexts.add(e.context.id);
+    });
+    await cdp.send('Runtime.enable');
+    await page.goto(url, { timeout: 120_000 });
+    const waiting = await page.evaluate((n) => {
+      const d = (window as unknown as Demo).demo;
+      d.pause();
+      const uids = d.buyers
+        .filter((x) => x.uid !== d.openUid)
+        .slice(0, n)
+        .map((b) => b.uid);
+      for (const u of uids) d.buyerSays(u);
+      return uids;
+    }, WAITING);
+    // The content script read the page and the worker's clocks came back: every waiting row has its badge.
+    const end = Date.now() + 120_000;
+    for (;;) {
+      const n = await page.evaluate((a) => document.querySelectorAll(`[${a}]`).length, BADGE_ATTR);
+      if (n >= WAITING) break;
+      if (Date.now() > end) throw new Error(`only ${n} badges of ${WAITING}`);
+      await sleep(500);
+    }
+    await batches(page, 5, GAP, waiting);
+    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+    await cdp.send('HeapProfiler.collectGarbage');
+    const c0 = await counts(cdp, contexts);
+    const m0 = await metrics(cdp);
+    await startCpuProfile(cdp);
+    const ticksPerBatch = await batches(page, BATCHES, GAP, waiting);
+    const profile = await stopCpuProfile(cdp);
+    const m1 = await metrics(cdp);
+    const c1 = await counts(cdp, contexts);
+    const per = (k: string) => ((m1[k]! - m0[k]!) * 1000) / BATCHES;
+    const x = attribute(profile, isExtensionScript);
+    const fns: Record<string, number> = {};
+    for (const [k, v] of inclusiveByName(profile)) if (WATCH.includes(k)) fns[k] = v / BATCHES;
+    // Calls: precise coverage over more batches (it keeps functions unoptimised: not timed).
+    await cdp.send('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
+    await batches(page, CALLS, GAP, waiting);
+    const { result } = (await cdp.send('Profiler.takePreciseCoverage')) as unknown as {
+      result: {
+        url: string;
+        functions: { functionName: string; ranges: { startOffset: number; count: number }[] }[];
+      }[];
+    };
+    await cdp.send('Profiler.stopPreciseCoverage');
+    const c2 = await counts(cdp, contexts);
+    const calls: Record<string, number> = {};
+    for (const script of result) {
+      if (!isExtensionScript(script.url)) continue;
+      for (const f of script.functions) {
+        const c = f.ranges[0]!.count / CALLS;
+        if (WATCH.includes(f.functionName)) calls[f.functionName] = (calls[f.functionName] ?? 0) + c;
+      }
+    }
+    // The page's own traffic (step(): its random messages, the counters ticked in the same task), as pagecost-ab
+    // drives it: callbacks counted per scripted message.
+    const steps = await page.evaluate(async (k) => {
+      const d = (window as unknown as Demo).demo;
+      const from = d.sent;
+      d.resume();
+      await d.whenSent(from + k);
+      d.pause();
+      return d.sent - from;
+    }, STEPS);
+    const c3 = await counts(cdp, contexts);
+    return {
+      countedPerStep: diffPer(c2, c3, steps),
+      scriptMs: per('ScriptDuration'),
+      taskMs: per('TaskDuration'),
+      extMs: x.matchedMs / BATCHES,
+      fns,
+      ticksPerBatch,
+      calls,
+      counted: diffPer(c0, c1, BATCHES),
+      countedUnderCoverage: diffPer(c1, c2, CALLS),
+    };
+  } finally {
+    await h.close();
+  }
+}
+
+async function main() {
+  const server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
+  const url = `${server.url}/pdd/large.html?rows=${ROWS}&messages=${THREAD}&rate=${RATE}&seed=1`;
+  const names = EXTS.map((_, i) => String.fromCharCode(65 + i));
+  const got = new Map<string, Session[]>(names.map((n) => [n, []]));
+  try {
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = EXTS.map((_, i) => (r % 2 ? EXTS.length - 1 - i : i));
+      for (const i of order) {
+        const s = await session(EXTS[i]!, url);
+        got.get(names[i]!)!.push(s);
+        console.error(
+          `round ${r + 1}/${ROUNDS} ${names[i]}: script ${s.scriptMs.toFixed(2)} ms/batch, extension ${s.extMs.toFixed(2)}, ` +
+            `observer callbacks ${s.counted.observerCallback}/batch, ${s.countedPerStep.observerCallback}/step message`,
+        );
+      }
+    }
+    const out: Record<string, unknown> = { url, waiting: WAITING, batches: BATCHES, gapMs: GAP, rounds: ROUNDS };
+    for (const [i, n] of names.entries()) {
+      const ss = got.get(n)!;
+      const mean = (f: (s: Session) => number) => ss.reduce((a, s) => a + f(s), 0) / ss.length;
+      const keys = (f: (s: Session) => Record<string, number>) => [...new Set(ss.flatMap((s) => Object.keys(f(s))))];
+      out[`${n} ${EXTS[i]}`] = {
+        scriptMsPerBatch: summarize(ss.map((s) => s.scriptMs)),
+        taskMsPerBatch: summarize(ss.map((s) => s.taskMs)),
+        extensionMsPerBatch: summarize(ss.map((s) => s.extMs)),
+        perSession: ss.map((s) => ({ script: s.scriptMs, task: s.taskMs, extension: s.extMs })),
+        ticksPerBatch: mean((s) => s.ticksPerBatch),
+        inclusiveMsPerBatch: Object.fromEntries(keys((s) => s.fns).map((k) => [k, mean((s) => s.fns[k] ?? 0)])),
+        countedPerBatch: Object.fromEntries(keys((s) => s.counted).map((k) => [k, mean((s) => s.counted[k] ?? 0)])),
+        countedPerBatchUnderCoverage: Object.fromEntries(
+          keys((s) => s.countedUnderCoverage).map((k) => [k, mean((s) => s.countedUnderCoverage[k] ?? 0)]),
+        ),
+        countedPerStepMessage: Object.fromEntries(
+          keys((s) => s.countedPerStep).map((k) => [k, mean((s) => s.countedPerStep[k] ?? 0)]),
+        ),
+        coverageCallsPerBatch: Object.fromEntries(keys((s) => s.calls).map((k) => [k, mean((s) => s.calls[k] ?? 0)])),
+      };
+    }
+    console.log(JSON.stringify(round(out, 3), null, 1));
+  } finally {
+    await server.close();
+    await cleanupTemps();
+  }
+}
+
+void main();
