@@ -5,20 +5,14 @@
  */
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { analyticsFromRaw } from '../../components/analytics/first-read';
-import { readAnalyticsRaw } from '../../components/analytics/first-raw';
-import { rangeScope, responseTrends, responseTrendsFromStats } from '../../lib/analytics';
-import { responseTrendsFromPast } from '../../lib/analytics/past-stats';
 import { Sentinel } from '../../lib/background/sentinel';
 import { addDays } from '../../lib/compliance';
 import { PAST_STATS_PREFIX } from '../../lib/db/meta';
 import { DB_NAME, SentinelDB } from '../../lib/db/schema';
-import { effectiveRules } from '../../lib/rules';
 import { DAY, ev, t } from './helpers/events';
 import { FakeHost } from './helpers/host';
-import { pastTraffic } from './helpers/past-traffic';
+import { firstPage, pastTraffic } from './helpers/past-traffic';
 
-const rules = effectiveRules(undefined);
 let db: SentinelDB;
 let host: FakeHost;
 beforeEach(async () => {
@@ -28,15 +22,7 @@ beforeEach(async () => {
 });
 afterEach(() => db.close());
 const { send, day } = pastTraffic(() => host);
-async function page(now: number, range: number) {
-  const raw = await readAnalyticsRaw(now, range);
-  const first = analyticsFromRaw(raw);
-  const scope = rangeScope(first.today, range);
-  const figures = first.past
-    ? responseTrendsFromPast(rules, first.past, first.todayStats, scope)
-    : responseTrendsFromStats(rules, [...first.pastStats!, ...first.todayStats], scope);
-  return { raw, figures, units: responseTrends(rules, await db.units.toArray(), scope) };
-}
+const page = (now: number, range: number) => firstPage(db, now, range);
 
 it(
   'a wall clock stepped back across China midnight (NTP correction): a write to yesterday keeps today’s summary, which is then stale',

@@ -7,20 +7,15 @@
 import { pastStatsKey } from '../../lib/db/meta';
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { analyticsFromRaw } from '../../components/analytics/first-read';
-import { readAnalyticsRaw } from '../../components/analytics/first-raw';
-import { rangeScope, responseTrends, responseTrendsFromStats } from '../../lib/analytics';
-import { responseTrendsFromPast } from '../../lib/analytics/past-stats';
 import { Sentinel } from '../../lib/background/sentinel';
 import { addDays } from '../../lib/compliance';
 import { DB_NAME, SentinelDB } from '../../lib/db/schema';
 import type { EventsMessage, HealthMessage } from '../../lib/messages';
 import { UNRECOGNISED_ACCOUNT, isUnrecognisedAccount, type ChatEvent } from '../../lib/model';
-import { effectiveRules } from '../../lib/rules';
 import { DAY, ev, t } from './helpers/events';
 import { FakeHost } from './helpers/host';
+import { firstPage } from './helpers/past-traffic';
 
-const rules = effectiveRules(undefined);
 let db: SentinelDB;
 let host: FakeHost;
 beforeEach(async () => {
@@ -46,15 +41,7 @@ const feigeEvents = (account: string, events: ChatEvent[]): EventsMessage => ({
   events: events.map((e) => ({ ...e, account })),
 });
 
-async function page(now: number, range: number) {
-  const raw = await readAnalyticsRaw(now, range);
-  const first = analyticsFromRaw(raw);
-  const scope = rangeScope(first.today, range);
-  const figures = first.past
-    ? responseTrendsFromPast(rules, first.past, first.todayStats, scope)
-    : responseTrendsFromStats(rules, [...first.pastStats!, ...first.todayStats], scope);
-  return { raw, figures, units: responseTrends(rules, await db.units.toArray(), scope) };
-}
+const page = (now: number, range: number) => firstPage(db, now, range);
 
 it('an account move of yesterday’s rows deletes the past-days summaries, and the worker builds them again', async () => {
   const y = addDays(DAY, -1);

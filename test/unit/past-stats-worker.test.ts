@@ -2,18 +2,15 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { analyticsFromRaw } from '../../components/analytics/first-read';
 import { readAnalyticsRaw } from '../../components/analytics/first-raw';
-import { RANGES, rangeScope, responseTrends, responseTrendsFromStats } from '../../lib/analytics';
-import { responseTrendsFromPast } from '../../lib/analytics/past-stats';
+import { RANGES } from '../../lib/analytics';
 import { PAST_STATS_START_MS, Sentinel } from '../../lib/background/sentinel';
 import { addDays } from '../../lib/compliance';
 import { PAST_STATS_PREFIX, pastStatsKey } from '../../lib/db/meta';
 import { DB_NAME, SentinelDB } from '../../lib/db/schema';
-import { effectiveRules } from '../../lib/rules';
 import { DAY, ev, t } from './helpers/events';
 import { FakeHost } from './helpers/host';
-import { pastTraffic } from './helpers/past-traffic';
+import { firstPage, pastTraffic } from './helpers/past-traffic';
 
-const rules = effectiveRules(undefined);
 let db: SentinelDB;
 let host: FakeHost;
 
@@ -26,16 +23,7 @@ afterEach(() => db.close());
 
 const { send, day } = pastTraffic(() => host);
 
-/** What the page's first read gives, its figures, and those of the raw units (the reference). */
-async function page(now: number, range: number) {
-  const raw = await readAnalyticsRaw(now, range);
-  const first = analyticsFromRaw(raw);
-  const scope = rangeScope(first.today, range);
-  const figures = first.past
-    ? responseTrendsFromPast(rules, first.past, first.todayStats, scope)
-    : responseTrendsFromStats(rules, [...first.pastStats!, ...first.todayStats], scope);
-  return { raw, figures, units: responseTrends(rules, await db.units.toArray(), scope) };
-}
+const page = (now: number, range: number) => firstPage(db, now, range);
 
 const storedKeys = async () => (await db.meta.where(':id').startsWith(PAST_STATS_PREFIX).primaryKeys()) as string[];
 

@@ -1,9 +1,16 @@
 /**
  * The past-days summaries' tests' traffic (past-stats-worker, -metrics, -clock-back): buyers sent through the
- * Sentinel's real ingest from two watched tabs (PDD and JD), the host's clock moved with them.
+ * Sentinel's real ingest from two watched tabs (PDD and JD), the host's clock moved with them; and what the analytics
+ * page's first read makes of the stored rows (past-stats-worker, -clock-back, -rekey).
  */
+import { analyticsFromRaw } from '../../../components/analytics/first-read';
+import { readAnalyticsRaw } from '../../../components/analytics/first-raw';
+import { rangeScope, responseTrends, responseTrendsFromStats } from '../../../lib/analytics';
+import { responseTrendsFromPast } from '../../../lib/analytics/past-stats';
 import type { Sentinel } from '../../../lib/background/sentinel';
+import type { SentinelDB } from '../../../lib/db/schema';
 import type { ChatEvent } from '../../../lib/model';
+import { effectiveRules } from '../../../lib/rules';
 import { ev, t } from './events';
 import type { FakeHost } from './host';
 
@@ -39,4 +46,16 @@ export function pastTraffic(hostOf: () => FakeHost) {
     }
   }
   return { watching, send, day };
+}
+
+/** What the page's first read gives at `now` for `range` days, its figures, and those of the raw units (the reference). */
+export async function firstPage(db: SentinelDB, now: number, range: number) {
+  const rules = effectiveRules(undefined);
+  const raw = await readAnalyticsRaw(now, range);
+  const first = analyticsFromRaw(raw);
+  const scope = rangeScope(first.today, range);
+  const figures = first.past
+    ? responseTrendsFromPast(rules, first.past, first.todayStats, scope)
+    : responseTrendsFromStats(rules, [...first.pastStats!, ...first.todayStats], scope);
+  return { raw, figures, units: responseTrends(rules, await db.units.toArray(), scope) };
 }
