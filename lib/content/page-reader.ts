@@ -112,8 +112,8 @@ export class PageReader {
     ticks.length = 0;
     let parent: Node | null = null;
     for (const r of records) {
-      // A known counter's tick (the text inside it, and nothing else, as planIncremental takes it), still inside its
-      // row: set aside for readIncremental, with no Set and no walk past the row; the memo from the counter up to its
+      // A known counter's tick (the text inside it, and nothing else: an element put in it could become the row's
+      // counter), still inside its row (a virtualised list may recycle it into another): set aside for readIncremental, with no Set and no walk past the row; the memo from the counter up to its
       // row is dropped here, the row's ancestors once per batch (while the rows share their parent). Before
       // isOwnMutation, which it never is: a known counter is a row's element the platform's counter selectors
       // matched (not the <title>), and our badges' hosts are elements (not a tick's).
@@ -189,7 +189,7 @@ export class PageReader {
     const live = liveOf(x);
     // Only while the list and the thread read: a part that is missing is looked for by whole reads.
     if (!x || !live || x.parts.list !== 'ok' || x.parts.thread === 'missing') return null;
-    const plan = planIncremental(records, live, x.input, true, this.counterRow, this.pendingTicks);
+    const plan = planIncremental(records, live, x.input, true, this.pendingTicks);
     this.pendingTicks.length = 0;
     if (!plan) return null;
     const changes: RowChange[] = [];
@@ -408,15 +408,16 @@ interface IncrementalPlan {
  * adapter's re-read (only when it has one: Live `thread.reread`, which pairs removed and inserted items as messages
  * re-rendered in place, or declines). Anything else (anything outside the list and the thread) → null: read the
  * page whole. Changes inside the chat input (typing) are nobody's
- * business. Cost: one walk up the ancestors per record, except for the text inside a counter known to be its row's
- * (`counterRow`: counter → row, see PageReader). `filtered`: our own changes are out already (see forget).
+ * business. Cost: one walk up the ancestors per record. The text inside a counter known to be its row's comes as
+ * `ticks` (counter, row, counter, row…), set aside by PageReader.forget: no walk; any other record in such a row puts
+ * the counter through the check again or the row through a read (below). `filtered`: our own changes are out already
+ * (see forget).
  */
 export function planIncremental(
   records: readonly MutationRecord[],
   live: Live,
   input: Element | null = null,
   filtered = false,
-  counterRow?: WeakMap<Element, { row: Element }>,
   ticks: readonly Element[] = [],
 ): IncrementalPlan | null {
   const plan: IncrementalPlan = {
@@ -437,17 +438,6 @@ export function planIncremental(
   for (const r of records) {
     if (!filtered && isOwnMutation(r)) continue;
     const t = r.target;
-    // The text inside a known counter, and nothing else (an element put in it could become the row's counter):
-    // the page's tick. Anything else that changes in the row has its own record, which puts the counter through the
-    // check again (below) or the row through a read (which forgets the counter).
-    if (counterRow && r.type !== 'attributes') {
-      const el = (r.type === 'childList' ? t : t.parentNode) as Element;
-      const row = counterRow.get(el)?.row;
-      if (row && !hasElement(r.addedNodes) && row.contains(el)) {
-        plan.ticks.set(row, el);
-        continue;
-      }
-    }
     if (t === threadIn) {
       if (r.type !== 'childList') return null;
       if (!r.removedNodes.length && !r.nextSibling) {
