@@ -244,6 +244,13 @@ export class EventLedger {
    * Buyers the list shows waiting: the row says for how long. One event per wait; the thread's own messages, once
    * seen, give the wait its exact start (the engine prefers a message's time to the counter's). A buyer the list no
    * longer shows waiting ends its wait: the next one is reported.
+   *
+   * A reading that drops (59秒 → 0秒) while the row still shows a wait does not end it. What a drop means is not
+   * documented (workbench-dom.md names the marker, not what it counts from): it is what a buyer's follow-up does to a
+   * counter that counts from the latest message, and then the wait goes on from the earliest unanswered one (a round
+   * is not restarted by later buyer messages). A reply we did not see followed by a new question would look the same;
+   * taking it as the same wait makes the clock early, never late: an alert or a breach too soon, never one missed.
+   * The thread's own messages, once the conversation is opened, settle it either way.
    */
   private waitingRows(conversations: readonly ExtractedConversation[], account: string, now: number): ChatEvent[] {
     const out: ChatEvent[] = [];

@@ -331,6 +331,26 @@ describe('EventLedger: waits the list shows', () => {
     );
     expect(ledger.events({ kind: 'rows+appended', page: x, rows: added, appended: [] }, 's', T0 + 5000)).toEqual([]);
   });
+
+  it('a reading that drops while the row still waits is the same wait (a follow-up), whole reads and rows alike', () => {
+    const ledger = new EventLedger('pdd');
+    const [first] = ledger.events({ kind: 'whole', page: page(null, [row('b1', 59)]) }, 's', T0);
+    expect(first).toMatchObject({ buyer: 'b1', at: T0 - 59_000 });
+    // 59秒 → 0秒 with the row still waiting: no new wait, the clock keeps the first start (early, never late).
+    expect(ledger.events({ kind: 'whole', page: page(null, [row('b1', 0)]) }, 's', T0 + 1000)).toEqual([]);
+    const x = page(null, []);
+    const dropped: RowChange[] = [[row('b1', 1), row('b1', 0)]];
+    expect(ledger.events({ kind: 'rows+appended', page: x, rows: dropped, appended: [] }, 's', T0 + 2000)).toEqual([]);
+    // The engine's clock still runs from the first reading: 59 s already waited at T0.
+    const out = evaluate({
+      events: [first!],
+      coverage: [{ platform: 'pdd', account: 's', from: T0 - 3_600_000, to: T0 + 600_000 }],
+      rules: DEFAULT_RULES,
+      now: T0 + 2000,
+      alertLeadSec: 60,
+    });
+    expect(out.clocks.map((c) => [c.buyer, c.startedAt])).toEqual([['b1', T0 - 59_000]]);
+  });
 });
 
 describe('EventLedger: the account', () => {
