@@ -27,11 +27,11 @@ import path from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { seedSettings } from '../../test/e2e/db';
 import { REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
+import { arg } from './args';
 import { ALL_DAY_PDD, cleanupTemps, tempDir } from './browser';
 import { attribute, isExtensionScript, startCpuProfile, stopCpuProfile, type CpuProfile } from './cpu';
 import { round, sleep, summarize } from './stats';
 
-const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
 const EXTS = arg('ext', '/tmp/pc3b-A,/tmp/pc3b-B').split(',').filter(Boolean);
 const ROUNDS = Number(arg('rounds', '3'));
 const BATCHES = Number(arg('batches', '20'));
