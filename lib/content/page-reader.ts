@@ -407,11 +407,11 @@ interface IncrementalPlan {
  * an item already in the thread, or items removed from it or inserted before its end → where it happened, for the
  * adapter's re-read (only when it has one: Live `thread.reread`, which pairs removed and inserted items as messages
  * re-rendered in place, or declines). Anything else (anything outside the list and the thread) → null: read the
- * page whole. Changes inside the chat input (typing) are nobody's
- * business. `records` come as PageReader.forget returned them: our badge hosts being added and the tab title's
- * changes are out already. Cost: one walk up the ancestors per record. The text inside a counter known to be its row's comes as
- * `ticks` (counter, row, counter, row…), set aside by PageReader.forget: no walk; any other record in such a row puts
- * the counter through the check again or the row through a read (below).
+ * page whole. Changes inside the chat input (typing) are nobody's business. `records` come as PageReader.forget
+ * returned them: our badge hosts being added and the tab title's changes are out already. Cost: one walk up the
+ * ancestors per record. The text inside a counter known to be its row's comes as `ticks` (counter, row, counter,
+ * row…), set aside by PageReader.forget: no walk; any other record in such a row puts the counter through the check
+ * again or the row through a read (below).
  */
 export function planIncremental(
   records: readonly MutationRecord[],
