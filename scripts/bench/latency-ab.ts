@@ -51,7 +51,12 @@ async function main() {
   try {
     for (let r = 0; r < Number(argOrEnv('rounds', '4')); r++) {
       for (const k of r % 2 ? (['B', 'A'] as const) : (['A', 'B'] as const)) {
-        const s = await samplesOf(dirs[k], url, Number(argOrEnv('samples', '100')), argOrEnv(`css-${k.toLowerCase()}`, ''));
+        const s = await samplesOf(
+          dirs[k],
+          url,
+          Number(argOrEnv('samples', '100')),
+          argOrEnv(`css-${k.toLowerCase()}`, ''),
+        );
         if (s.failures.length) throw new Error(`${k}: ${s.failures.join('; ')}`);
         console.error(`round ${r + 1} ${k}: p50 ${s.totalMs?.p50} p95 ${s.totalMs?.p95}`);
         pooled[k].total.push(...(s.raw?.total ?? []));

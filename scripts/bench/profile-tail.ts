@@ -121,7 +121,10 @@ async function main() {
   const ext = await launchExtension({
     userDataDir,
     extensionDir: dir,
-    args: [`--remote-debugging-port=${PORT}`, ...(argOrEnv('jsflags', '') ? [`--js-flags=${argOrEnv('jsflags', '')}`] : [])],
+    args: [
+      `--remote-debugging-port=${PORT}`,
+      ...(argOrEnv('jsflags', '') ? [`--js-flags=${argOrEnv('jsflags', '')}`] : []),
+    ],
   });
   try {
     await seedSettings(ext, ALL_DAY_PDD);
