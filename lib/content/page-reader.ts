@@ -189,7 +189,7 @@ export class PageReader {
     const live = liveOf(x);
     // Only while the list and the thread read: a part that is missing is looked for by whole reads.
     if (!x || !live || x.parts.list !== 'ok' || x.parts.thread === 'missing') return null;
-    const plan = planIncremental(records, live, x.input, true, this.pendingTicks);
+    const plan = planIncremental(records, live, x.input, this.pendingTicks);
     this.pendingTicks.length = 0;
     if (!plan) return null;
     const changes: RowChange[] = [];
@@ -407,17 +407,16 @@ interface IncrementalPlan {
  * an item already in the thread, or items removed from it or inserted before its end → where it happened, for the
  * adapter's re-read (only when it has one: Live `thread.reread`, which pairs removed and inserted items as messages
  * re-rendered in place, or declines). Anything else (anything outside the list and the thread) → null: read the
- * page whole. Changes inside the chat input (typing) are nobody's
- * business. Cost: one walk up the ancestors per record. The text inside a counter known to be its row's comes as
- * `ticks` (counter, row, counter, row…), set aside by PageReader.forget: no walk; any other record in such a row puts
- * the counter through the check again or the row through a read (below). `filtered`: our own changes are out already
- * (see forget).
+ * page whole. Changes inside the chat input (typing) are nobody's business. `records` come as PageReader.forget
+ * returned them: our badge hosts being added and the tab title's changes are out already. Cost: one walk up the
+ * ancestors per record. The text inside a counter known to be its row's comes as `ticks` (counter, row, counter,
+ * row…), set aside by PageReader.forget: no walk; any other record in such a row puts the counter through the check
+ * again or the row through a read (below).
  */
 export function planIncremental(
   records: readonly MutationRecord[],
   live: Live,
   input: Element | null = null,
-  filtered = false,
   ticks: readonly Element[] = [],
 ): IncrementalPlan | null {
   const plan: IncrementalPlan = {
@@ -436,7 +435,6 @@ export function planIncremental(
   const rows = live.rows;
   const threadIn = live.thread?.in;
   for (const r of records) {
-    if (!filtered && isOwnMutation(r)) continue;
     const t = r.target;
     if (t === threadIn) {
       if (r.type !== 'childList') return null;

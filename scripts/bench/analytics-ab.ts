@@ -14,11 +14,11 @@
 import { cp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import { launchExtension } from '../../test/e2e/harness';
+import { arg } from './args';
 import { blankPageRenderMs, cleanupTemps, extensionCopy, launchKeptProfile } from './browser';
 import { seedHistory } from './popup';
 import { sleep, summarize } from './stats';
 
-const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
 const ROOT = process.env.RS_PROF_ROOT ?? '/tmp/rs-analytics-ab';
 const EXT = `${ROOT}/ext`;
 const SEEDED = `${ROOT}/profile`;

@@ -24,10 +24,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_PATH, startStaticServer } from '../../test/e2e/harness';
+import { arg, flag } from './args';
 import { launchKeptProfile } from './browser';
 import { summarize } from './stats';
 
-const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
 const ROWS = arg('rows', '/tmp/dsshape/rows.json');
 const rounds = Number(arg('rounds', '15'));
 const load = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
@@ -298,5 +298,5 @@ async function bench() {
   }
 }
 
-if (process.argv.includes('--dump')) await dump(arg('prof', '/tmp/first-prof'));
+if (flag('dump')) await dump(arg('prof', '/tmp/first-prof'));
 else await bench();

@@ -13,9 +13,9 @@ import { evaluateCarried, type Carry } from '../../lib/engine/incremental';
 import { chinaDayStart, chinaDay } from '../../lib/engine/time';
 import type { ChatEvent, CoverageSpan, Platform } from '../../lib/model';
 import { effectiveRules } from '../../lib/rules';
+import { arg } from './args';
 import { prng } from './synth';
 
-const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
 

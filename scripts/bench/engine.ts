@@ -13,6 +13,7 @@ import { evaluate } from '../../lib/engine';
 import { chinaDay, chinaDayStart } from '../../lib/engine/time';
 import type { ChatEvent, CoverageSpan } from '../../lib/model';
 import { effectiveRules } from '../../lib/rules';
+import { flag } from './args';
 import { round, summarize } from './stats';
 import { ACCOUNT, PLATFORM_MIX, dayConversations } from './synth';
 
@@ -183,7 +184,7 @@ async function storedPath(inquiries: number, day: string) {
 
 const isMain = process.argv[1]?.endsWith('engine.ts');
 if (isMain) {
-  const quick = process.argv.includes('--quick');
+  const quick = flag('quick');
   runEngineBench(
     quick ? { days: 5, perDay: 1000, storedInquiries: 300 } : { days: 90, perDay: 5000, storedInquiries: 5000 },
   )

@@ -14,6 +14,7 @@ import { cp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { seedSettings } from '../../test/e2e/db';
 import { REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
+import { argOrEnv, flag } from './args';
 import { ALL_DAY_PDD, cleanupTemps, extensionCopy, untilHistoryStored } from './browser';
 import { cdpClient } from './cdp';
 import { selfTimes, type CpuProfile } from './cpu';
@@ -21,18 +22,16 @@ import { installProbes, measureLatency } from './latency';
 import { seedHistory } from './popup';
 import { sleep, summarize } from './stats';
 
-const arg = (k: string, d: string) =>
-  process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? process.env[k.toUpperCase()] ?? d;
 const ROOT = process.env.RS_PROF_ROOT ?? '/tmp/rs-lat90-prof';
 const EXT = `${ROOT}/ext`;
 const SEEDED = `${ROOT}/profile`;
 const RUN = `${ROOT}/run`;
 const PORT = 9341;
-const CPU = process.argv.includes('--cpu');
+const CPU = flag('cpu');
 /** `--empty=A` (or B): that side runs on a fresh, empty profile instead (the same build twice: empty vs history). */
-const EMPTY = arg('empty', '');
+const EMPTY = argOrEnv('empty', '');
 /** `--idb`: every IndexedDB request and transaction of the worker timed during the samples (see `idbProbe`). */
-const IDB = process.argv.includes('--idb');
+const IDB = flag('idb');
 
 /**
  * Wraps the worker's IndexedDB request methods and `transaction` (Dexie calls them through the prototypes at call
@@ -88,8 +87,8 @@ async function seedOnce(a: string): Promise<void> {
   const ext = await launchExtension({ extensionDir: EXT, userDataDir: SEEDED });
   try {
     const r = await seedHistory(ext, {
-      days: Number(arg('days', '90')),
-      perDay: Number(arg('per-day', '5000')),
+      days: Number(argOrEnv('days', '90')),
+      perDay: Number(argOrEnv('per-day', '5000')),
       eventsDays: 7,
       log: (s) => console.error(s),
     });
@@ -101,7 +100,7 @@ async function seedOnce(a: string): Promise<void> {
 }
 
 /** `--raw-idb=N`: instead of latency samples, N rounds of an intake's writes in raw IndexedDB (no product code). */
-const RAW = Number(arg('raw-idb', '0'));
+const RAW = Number(argOrEnv('raw-idb', '0'));
 
 /**
  * In the worker, on the product's database, while the product is idle: per round the writes an intake makes before
@@ -267,7 +266,7 @@ async function samplesOf(dir: string, url: string, n: number, empty: boolean) {
     const pids = await browserPids(RUN);
     // `--settle=S`: S seconds of quiet before the samples, the browser's thread CPU noted per 10 s (work the profile
     // causes by itself after it is opened: the database's compactions run on the browser's thread pool).
-    for (let t = 0; t < Number(arg('settle', '0')); t += 10) {
+    for (let t = 0; t < Number(argOrEnv('settle', '0')); t += 10) {
       const a = await threadCpu(pids);
       await sleep(10_000);
       const b = await threadCpu(pids);
@@ -281,7 +280,7 @@ async function samplesOf(dir: string, url: string, n: number, empty: boolean) {
     if (RAW) {
       // `--raw-batches=K`: K batches in a row on the same copy, each reported (does the backend's work settle?).
       let raw: { before: number[]; after: number[] } | undefined;
-      for (let b = 0; b < Number(arg('raw-batches', '1')); b++) {
+      for (let b = 0; b < Number(argOrEnv('raw-batches', '1')); b++) {
         const c0 = await threadCpu(pids);
         raw = await sw.evaluate(rawIdbRounds, RAW);
         const c1 = await threadCpu(pids);
@@ -311,10 +310,10 @@ async function samplesOf(dir: string, url: string, n: number, empty: boolean) {
 }
 
 async function main() {
-  const dirs = { A: await extensionCopy(arg('a', '')), B: await extensionCopy(arg('b', '')) };
+  const dirs = { A: await extensionCopy(argOrEnv('a', '')), B: await extensionCopy(argOrEnv('b', '')) };
   await seedOnce(dirs.A);
   const server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
-  const url = `${server.url}${arg('url', '/pdd/index.html?auto=0')}`;
+  const url = `${server.url}${argOrEnv('url', '/pdd/index.html?auto=0')}`;
   const pooled = {
     A: { total: [] as number[], toWorker: [] as number[], worker: [] as number[], floor: [] as number[] },
     B: { total: [] as number[], toWorker: [] as number[], worker: [] as number[], floor: [] as number[] },
@@ -324,14 +323,14 @@ async function main() {
   const idb = { A: {} as Record<string, number[]>, B: {} as Record<string, number[]> };
   const threads = { A: new Map<string, number>(), B: new Map<string, number>() };
   try {
-    for (let r = 0; r < Number(arg('rounds', '4')); r++) {
+    for (let r = 0; r < Number(argOrEnv('rounds', '4')); r++) {
       for (const k of r % 2 ? (['B', 'A'] as const) : (['A', 'B'] as const)) {
         const {
           r: s,
           self: st,
           idb: it,
           threads: th,
-        } = await samplesOf(dirs[k], url, Number(arg('samples', '100')), EMPTY === k);
+        } = await samplesOf(dirs[k], url, Number(argOrEnv('samples', '100')), EMPTY === k);
         if (!s || !th) continue; // --raw-idb: reported as it ran
         for (const [kind, ms] of Object.entries(it ?? {})) (idb[k][kind] ??= []).push(...ms);
         for (const [t, ms] of th) threads[k].set(t, (threads[k].get(t) ?? 0) + ms);
@@ -393,7 +392,7 @@ async function main() {
       }),
     );
     console.log(JSON.stringify(out, null, 1));
-    if (arg('raw', '')) await writeFile(arg('raw', ''), JSON.stringify(pooled));
+    if (argOrEnv('raw', '')) await writeFile(argOrEnv('raw', ''), JSON.stringify(pooled));
   } finally {
     await server.close();
     await rm(RUN, { recursive: true, force: true });

@@ -22,6 +22,7 @@ import {
   startStaticServer,
   type ExtensionHarness,
 } from '../../test/e2e/harness';
+import { arg, flag } from './args';
 import { ALL_DAY_PDD, cleanupTemps, countStore, extensionCopy } from './browser';
 import { measureBundles, type EntrypointSize } from './bundle';
 import { installProbes, measureLatency } from './latency';
@@ -36,13 +37,9 @@ import { measureContentHeap, measureWorkerHeap } from './memory';
 import { round, sleep, summarize, type Summary } from './stats';
 import { REFERENCE_FLOORS, markdownGoals, ratioVerdict, type Goal } from './verdict';
 
-const argv = process.argv.slice(2);
-const QUICK = argv.includes('--quick');
-const ONLY = argv
-  .find((a) => a.startsWith('--only='))
-  ?.slice(7)
-  .split(',');
-const EXT_DIR = argv.find((a) => a.startsWith('--ext='))?.slice(6);
+const QUICK = flag('quick');
+const ONLY = arg('only')?.split(',');
+const EXT_DIR = arg('ext');
 const SECTIONS = [
   'bundles',
   'engine',

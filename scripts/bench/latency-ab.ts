@@ -16,12 +16,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { seedSettings } from '../../test/e2e/db';
 import { REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
+import { argOrEnv } from './args';
 import { ALL_DAY_PDD, cleanupTemps, extensionCopy, untilHistoryStored } from './browser';
 import { installProbes, measureLatency } from './latency';
 import { sleep, summarize } from './stats';
-
-const arg = (k: string, d: string) =>
-  process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? process.env[k.toUpperCase()] ?? d;
 
 async function samplesOf(dir: string, url: string, n: number, css = '') {
   const ext = await launchExtension({ extensionDir: dir });
@@ -44,16 +42,21 @@ async function samplesOf(dir: string, url: string, n: number, css = '') {
 
 async function main() {
   const server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
-  const dirs = { A: await extensionCopy(arg('a', '')), B: await extensionCopy(arg('b', '')) };
-  const url = `${server.url}${arg('url', '/pdd/index.html?auto=0')}`;
+  const dirs = { A: await extensionCopy(argOrEnv('a', '')), B: await extensionCopy(argOrEnv('b', '')) };
+  const url = `${server.url}${argOrEnv('url', '/pdd/index.html?auto=0')}`;
   const pooled = {
     A: { total: [] as number[], toWorker: [] as number[], worker: [] as number[], floor: [] as number[] },
     B: { total: [] as number[], toWorker: [] as number[], worker: [] as number[], floor: [] as number[] },
   };
   try {
-    for (let r = 0; r < Number(arg('rounds', '4')); r++) {
+    for (let r = 0; r < Number(argOrEnv('rounds', '4')); r++) {
       for (const k of r % 2 ? (['B', 'A'] as const) : (['A', 'B'] as const)) {
-        const s = await samplesOf(dirs[k], url, Number(arg('samples', '100')), arg(`css-${k.toLowerCase()}`, ''));
+        const s = await samplesOf(
+          dirs[k],
+          url,
+          Number(argOrEnv('samples', '100')),
+          argOrEnv(`css-${k.toLowerCase()}`, ''),
+        );
         if (s.failures.length) throw new Error(`${k}: ${s.failures.join('; ')}`);
         console.error(`round ${r + 1} ${k}: p50 ${s.totalMs?.p50} p95 ${s.totalMs?.p95}`);
         pooled[k].total.push(...(s.raw?.total ?? []));
@@ -75,7 +78,7 @@ async function main() {
     );
     console.log(JSON.stringify(out, null, 1));
     // Every sample, for pooling several runs (`--raw=FILE`).
-    if (arg('raw', '')) writeFileSync(arg('raw', ''), JSON.stringify(pooled));
+    if (argOrEnv('raw', '')) writeFileSync(argOrEnv('raw', ''), JSON.stringify(pooled));
   } finally {
     await server.close();
     await cleanupTemps();

@@ -17,11 +17,11 @@ import path from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { seedSettings } from '../../test/e2e/db';
 import { REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
+import { arg } from './args';
 import { ALL_DAY_PDD, cleanupTemps } from './browser';
 import { attribute, isExtensionScript, startCpuProfile, stopCpuProfile } from './cpu';
 import { round, sleep } from './stats';
 
-const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
 const EXTS = arg('ext', '.output/chrome-mv3-demo').split(',').filter(Boolean);
 type Kind = 'isread' | 'edit' | 'rerender';
 const KINDS = arg('kinds', 'isread,edit,rerender').split(',') as Kind[];

@@ -12,12 +12,10 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { seedSettings } from '../../test/e2e/db';
 import { REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
+import { argOrEnv } from './args';
 import { ALL_DAY_PDD, cleanupTemps, extensionCopy, launchWith } from './browser';
 import { sleep } from './stats';
 import type { TraceEvent } from './trace';
-
-const arg = (k: string, d: string) =>
-  process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? process.env[k.toUpperCase()] ?? d;
 
 async function frames(context: BrowserContext, page: Page, pairs: number) {
   const cdp = await context.newCDPSession(page);
@@ -57,25 +55,25 @@ async function frames(context: BrowserContext, page: Page, pairs: number) {
 
 async function main() {
   const server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
-  const url = `${server.url}${arg('url', '/pdd/large.html?rows=1000&messages=10000&rate=0')}`;
-  const pairs = Number(arg('pairs', '20'));
+  const url = `${server.url}${argOrEnv('url', '/pdd/large.html?rows=1000&messages=10000&rate=0')}`;
+  const pairs = Number(argOrEnv('pairs', '20'));
   try {
     const none = await launchWith(null);
     try {
       const page = await none.context.newPage();
       await page.goto(url, { timeout: 120_000 });
-      if (arg('css', '')) await page.addStyleTag({ content: arg('css', '') });
+      if (argOrEnv('css', '')) await page.addStyleTag({ content: argOrEnv('css', '') });
       await sleep(5000);
       console.log('without the extension', JSON.stringify(await frames(none.context, page, pairs)));
     } finally {
       await none.close();
     }
-    const ext = await launchExtension({ extensionDir: await extensionCopy(arg('ext', '')) });
+    const ext = await launchExtension({ extensionDir: await extensionCopy(argOrEnv('ext', '')) });
     try {
       await seedSettings(ext, ALL_DAY_PDD);
       const page = await ext.context.newPage();
       await page.goto(url, { timeout: 120_000 });
-      if (arg('css', '')) await page.addStyleTag({ content: arg('css', '') });
+      if (argOrEnv('css', '')) await page.addStyleTag({ content: argOrEnv('css', '') });
       await sleep(20_000); // the history's intake
       console.log('with the extension   ', JSON.stringify(await frames(ext.context, page, pairs)));
     } finally {

@@ -18,12 +18,12 @@ import path from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { seedSettings } from '../../test/e2e/db';
 import { REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
+import { arg, flag } from './args';
 import { ALL_DAY_PDD, cleanupTemps, launchWith } from './browser';
 import { attribute, isExtensionScript, startCpuProfile, stopCpuProfile, type CpuProfile } from './cpu';
 import { pageCost, type PageTimes } from './pagecost';
 import { round, sleep } from './stats';
 
-const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
 const EXTS = arg('ext', '.output/chrome-mv3-demo').split(',').filter(Boolean);
 const WAITING = Number(arg('waiting', '140'));
 const WINDOWS = Number(arg('windows', '6'));
@@ -340,7 +340,7 @@ async function main() {
     // ran 2 × MESSAGES and its counts per message doubled: bench-results/2026-12-06c-pc3b.md). Coverage's counts are
     // not exact for functions that ran (optimised, inlined) before it started: a hot function's can be 4× low
     // (main's counterTicked 14–47 by coverage, 140 counted per batch: ticks-ab.ts); for exact counts see ticks-ab.ts's counters.
-    if (process.argv.includes('--calls'))
+    if (flag('calls'))
       for (const s of subjects.filter((x) => x.ext)) {
         await s.cdp.send('Profiler.enable');
         await s.cdp.send('Profiler.startPreciseCoverage', { callCount: true, detailed: true });

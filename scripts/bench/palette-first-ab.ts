@@ -14,11 +14,11 @@
 import path from 'node:path';
 import { putRows } from '../../test/e2e/db';
 import { REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
+import { arg } from './args';
 import { benchPhrases } from './palette';
 import { sleep, summarize } from './stats';
 import { loadavg } from 'node:os';
 
-const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
 const builds = { A: arg('a', '/tmp/main-demo/chrome-mv3-demo'), B: arg('b', '.output/chrome-mv3-demo') };
 const rounds = Number(arg('rounds', '6'));
 /** How long the phrases get to arrive after the chat input's focus before the first Ctrl+/ (ms). */

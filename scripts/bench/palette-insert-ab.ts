@@ -15,10 +15,10 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { putRows, readStore } from '../../test/e2e/db';
 import { REPO_ROOT, launchExtension, startStaticServer, type ExtensionHarness } from '../../test/e2e/harness';
+import { arg } from './args';
 import { cleanupTemps, extensionCopy } from './browser';
 import { sleep, summarize } from './stats';
 
-const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
 const builds = { A: arg('a', '/tmp/main-demo/chrome-mv3-demo'), B: arg('b', '.output/chrome-mv3-demo') };
 const rounds = Number(arg('rounds', '2'));
 const n = Number(arg('n', '8'));

@@ -14,9 +14,9 @@ import { buildPastStats, isPastStats, responseTrendsFromPast } from '../../lib/a
 import { PAST_STATS_METRICS } from '../../lib/background/past-stats';
 import { addDays } from '../../lib/compliance';
 import { effectiveRules } from '../../lib/rules';
+import { arg } from './args';
 import { prng } from './synth';
 
-const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
 const days = Number(arg('days', '90'));
 const perRow = Number(arg('per-row', '1750'));
 const reps = Number(arg('reps', '5'));

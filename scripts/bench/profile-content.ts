@@ -10,14 +10,13 @@ import path from 'node:path';
 import type { CDPSession } from 'playwright-core';
 import { seedSettings } from '../../test/e2e/db';
 import { REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
+import { argOrEnv, flag } from './args';
 import { ALL_DAY_PDD, cleanupTemps, extensionCopy, launchWith } from './browser';
 import { attribute, cpuProfileFor, isExtensionScript } from './cpu';
 import { sleep } from './stats';
 
-const arg = (k: string, d: string) =>
-  process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? process.env[k.toUpperCase()] ?? d;
-const SETTLE = Number(arg('settle', '60'));
-const SEC = Number(arg('sec', '20'));
+const SETTLE = Number(argOrEnv('settle', '60'));
+const SEC = Number(argOrEnv('sec', '20'));
 
 interface TraceEvent {
   name: string;
@@ -99,8 +98,8 @@ async function cpu(cdp: CDPSession, sec: number) {
 
 async function main() {
   const server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
-  const url = arg('url', `${server.url}/pdd/large.html?rows=1000&messages=10000&rate=1&seed=1`);
-  const dir = arg('ext', '') || (await extensionCopy());
+  const url = argOrEnv('url', `${server.url}/pdd/large.html?rows=1000&messages=10000&rate=1&seed=1`);
+  const dir = argOrEnv('ext', '') || (await extensionCopy());
   const ext = await launchExtension({ extensionDir: dir });
   await seedSettings(ext, ALL_DAY_PDD);
   const plain = await launchWith(null);
@@ -127,7 +126,7 @@ async function main() {
     const badges = await pages[1]!.page.evaluate(() => document.querySelectorAll('[data-reply-sentinel-badge]').length);
     console.error(`badges on the extension's page: ${badges}`);
     await pages[1]!.page.evaluate(() => (window as unknown as Demo).demo.resume());
-    const profile = process.argv.includes('--cpu') ? await cpu(pages[1]!.cdp, SEC) : undefined;
+    const profile = flag('cpu') ? await cpu(pages[1]!.cdp, SEC) : undefined;
     console.log(JSON.stringify({ plain: summarize(p!, SEC), extension: summarize(e!, SEC), cpu: profile }, null, 1));
   } finally {
     await ext.close();

@@ -18,6 +18,7 @@ import path from 'node:path';
 import type { Worker } from 'playwright-core';
 import { seedSettings } from '../../test/e2e/db';
 import { REPO_ROOT, launchExtension, startStaticServer, type ChromeApi } from '../../test/e2e/harness';
+import { argOrEnv } from './args';
 import { ALL_DAY_PDD, cleanupTemps, extensionCopy, untilHistoryStored } from './browser';
 import type { CpuProfile } from './cpu';
 import { installProbes, measureLatency } from './latency';
@@ -26,8 +27,6 @@ import { cdpClient } from './cdp';
 
 declare const chrome: ChromeApi;
 
-const arg = (k: string, d: string) =>
-  process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? process.env[k.toUpperCase()] ?? d;
 const PORT = 9341;
 
 interface Notes {
@@ -114,15 +113,18 @@ function workerThreadSchedstat(userDataDir: string): string {
 
 async function main() {
   const server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
-  const dir = arg('ext', '') || (await extensionCopy());
+  const dir = argOrEnv('ext', '') || (await extensionCopy());
   // --sched=1: the kernel's own account of the worker's thread (/proc/…/schedstat: time on a CPU, time runnable
   // waiting for one), read every 2 ms from here; its profile directory is ours, to find its processes.
-  const sched = arg('sched', '0') !== '0';
+  const sched = argOrEnv('sched', '0') !== '0';
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'rs-tail-'));
   const ext = await launchExtension({
     userDataDir,
     extensionDir: dir,
-    args: [`--remote-debugging-port=${PORT}`, ...(arg('jsflags', '') ? [`--js-flags=${arg('jsflags', '')}`] : [])],
+    args: [
+      `--remote-debugging-port=${PORT}`,
+      ...(argOrEnv('jsflags', '') ? [`--js-flags=${argOrEnv('jsflags', '')}`] : []),
+    ],
   });
   try {
     await seedSettings(ext, ALL_DAY_PDD);
@@ -130,13 +132,13 @@ async function main() {
     await installProbes(sw);
     await installNotes(sw);
     const page = await ext.context.newPage();
-    await page.goto(`${server.url}${arg('url', '/pdd/large.html?rows=1000&messages=10000&rate=0')}`, {
+    await page.goto(`${server.url}${argOrEnv('url', '/pdd/large.html?rows=1000&messages=10000&rate=0')}`, {
       timeout: 120_000,
     });
-    if (arg('css', '')) await page.addStyleTag({ content: arg('css', '') });
+    if (argOrEnv('css', '')) await page.addStyleTag({ content: argOrEnv('css', '') });
     await sleep(3000);
     await untilHistoryStored(ext);
-    const profiling = arg('profile', '1') !== '0';
+    const profiling = argOrEnv('profile', '1') !== '0';
     const targets = (await (await fetch(`http://127.0.0.1:${PORT}/json/list`)).json()) as {
       type: string;
       url: string;
@@ -147,12 +149,12 @@ async function main() {
     const cdp = cdpClient(swt.webSocketDebuggerUrl);
     if (profiling) {
       await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: Number(arg('interval', '100')) });
+      await cdp.send('Profiler.setSamplingInterval', { interval: Number(argOrEnv('interval', '100')) });
       await cdp.send('Profiler.start');
     }
     // --trace=1: a browser-wide Chromium trace (every process and thread: the worker's tasks with their thread
     // time, the page's renderer, the browser's IndexedDB backend) instead of the worker's CPU profile.
-    const tracing = arg('trace', '0') !== '0';
+    const tracing = argOrEnv('trace', '0') !== '0';
     const trace: unknown[] = [];
     const tcdp = tracing ? await ext.context.newCDPSession(page) : null;
     const traced = new Promise<void>((r) => tcdp?.once('Tracing.tracingComplete', () => r()));
@@ -166,7 +168,7 @@ async function main() {
       });
     }
     // --heap=1: V8's sampling heap profiler on the worker (what allocates, by function) during the samples.
-    const heap = arg('heap', '0') !== '0';
+    const heap = argOrEnv('heap', '0') !== '0';
     if (heap)
       await cdp.send('HeapProfiler.startSampling', {
         samplingInterval: 8192,
@@ -195,7 +197,7 @@ async function main() {
       page,
       buyer,
       account: '演示旗舰店',
-      samples: Number(arg('samples', '100')),
+      samples: Number(argOrEnv('samples', '100')),
       keepRaw: true,
     });
     marks.push(await mark(sw));
@@ -214,7 +216,7 @@ async function main() {
     }
     const notes = await sw.evaluate(() => (globalThis as unknown as { __tail: Notes }).__tail);
     writeFileSync(
-      arg('save', '/tmp/tail.json'),
+      argOrEnv('save', '/tmp/tail.json'),
       JSON.stringify({
         marks,
         notes,

@@ -10,26 +10,25 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { seedSettings } from '../../test/e2e/db';
 import { REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
+import { argOrEnv } from './args';
 import { ALL_DAY_PDD, cleanupTemps, extensionCopy, untilHistoryStored } from './browser';
 import { attribute, selfTimes, type CpuProfile } from './cpu';
 import { installProbes, measureLatency } from './latency';
 import { sleep } from './stats';
 import { cdpClient } from './cdp';
 
-const arg = (k: string, d: string) =>
-  process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? process.env[k.toUpperCase()] ?? d;
-const SAMPLES = Number(arg('samples', '200'));
+const SAMPLES = Number(argOrEnv('samples', '200'));
 const PORT = 9339;
 
 async function main() {
   const server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
-  const dir = arg('ext', '') || (await extensionCopy());
+  const dir = argOrEnv('ext', '') || (await extensionCopy());
   const ext = await launchExtension({ extensionDir: dir, args: [`--remote-debugging-port=${PORT}`] });
   try {
     await seedSettings(ext, ALL_DAY_PDD);
     await installProbes(await ext.serviceWorker()); // before the page: its link port is seen
     const page = await ext.context.newPage();
-    await page.goto(`${server.url}${arg('url', '/pdd/index.html?auto=0')}`, { timeout: 120_000 });
+    await page.goto(`${server.url}${argOrEnv('url', '/pdd/index.html?auto=0')}`, { timeout: 120_000 });
     await sleep(5000);
     // The large workbench stores its history first: samples measure live messages only.
     await untilHistoryStored(ext);
@@ -42,7 +41,7 @@ async function main() {
     if (!sw) throw new Error(`no service worker target: ${JSON.stringify(targets.map((t) => [t.type, t.url]))}`);
     const cdp = cdpClient(sw.webSocketDebuggerUrl);
     await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: Number(arg('interval', '100')) });
+    await cdp.send('Profiler.setSamplingInterval', { interval: Number(argOrEnv('interval', '100')) });
     await cdp.send('Profiler.start');
     const buyer = await page.evaluate(
       () => (window as unknown as { demo: { openUid?: string } }).demo.openUid ?? '802114',
@@ -51,7 +50,7 @@ async function main() {
     const { profile } = await cdp.send<{ profile: CpuProfile }>('Profiler.stop');
     cdp.close();
     const a = attribute(profile, (u) => u.includes('background'), 45);
-    if (arg('save', '')) writeFileSync(arg('save', ''), JSON.stringify(profile));
+    if (argOrEnv('save', '')) writeFileSync(argOrEnv('save', ''), JSON.stringify(profile));
     const self = selfTimes(profile);
     const per = (ms: number) => +(ms / Math.max(1, r.samples)).toFixed(3);
     console.log(

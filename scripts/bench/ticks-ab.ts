@@ -1,10 +1,14 @@
 /**
  * Issue 21, page cost: the content script's cost of one observer batch on the large workbench (its waiting counters
- * ticked + one message, as the page's `step()` makes them), for two builds of the extension side by side in ONE run:
- * a micro-benchmark of the known-tick path (branch wt-pc3) without pagecost-ab's windows.
+ * ticked + one message, as the page's `step()` makes them), for two builds of the extension (or one) side by side in
+ * ONE run: a micro-benchmark of the known-tick path (branch wt-pc3) without pagecost-ab's windows.
  *
- *   npx jiti scripts/bench/ticks-ab.ts --ext=/tmp/pc3b-A,/tmp/pc3b-B [--rounds=3] [--batches=20] [--calls=10]
+ *   npx jiti scripts/bench/ticks-ab.ts [--ext=DIR_A,DIR_B] [--rounds=3] [--batches=20] [--calls=10]
  *     [--steps=10] [--waiting=140] [--rows=1000] [--thread=10000] [--gap=1000] [--rate=1]
+ *
+ * --ext: the unpacked demo builds to compare, comma-separated (e.g. a copy of main's .output/chrome-mv3-demo and
+ * this branch's); without it, this checkout's own demo build alone (.output/chrome-mv3-demo, from `npm run build:all`),
+ * as pagecost-ab. A build without its content script (content-scripts/pdd.js) stops the run before any Chromium.
  *
  * One Chromium at a time (the machine is shared): each round launches each build in turn (order alternating by
  * round: A B, B A, …) on the large page with its scripted traffic paused right after load, makes `--waiting` buyers
@@ -26,13 +30,13 @@ import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { seedSettings } from '../../test/e2e/db';
-import { REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
+import { DEMO_EXTENSION_DIR, REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
+import { arg } from './args';
 import { ALL_DAY_PDD, cleanupTemps, tempDir } from './browser';
 import { attribute, isExtensionScript, startCpuProfile, stopCpuProfile, type CpuProfile } from './cpu';
 import { round, sleep, summarize } from './stats';
 
-const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
-const EXTS = arg('ext', '/tmp/pc3b-A,/tmp/pc3b-B').split(',').filter(Boolean);
+const EXTS = arg('ext', DEMO_EXTENSION_DIR).split(',').filter(Boolean);
 const ROUNDS = Number(arg('rounds', '3'));
 const BATCHES = Number(arg('batches', '20'));
 const CALLS = Number(arg('calls', '10'));
@@ -281,6 +285,15 @@ async function session(dir: string, url: string): Promise<Session> {
 }
 
 async function main() {
+  const missing = EXTS.filter((dir) => !fs.existsSync(path.join(path.resolve(dir), 'content-scripts', 'pdd.js')));
+  if (missing.length) {
+    console.error(
+      `ticks-ab: no extension build (content-scripts/pdd.js) in ${missing.join(', ')}: ` +
+        'pass --ext=DIR_A,DIR_B (unpacked demo builds), or run `npm run build:all` for .output/chrome-mv3-demo',
+    );
+    process.exitCode = 2;
+    return;
+  }
   const server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
   const url = `${server.url}/pdd/large.html?rows=${ROWS}&messages=${THREAD}&rate=${RATE}&seed=1`;
   const names = EXTS.map((_, i) => String.fromCharCode(65 + i));

@@ -19,15 +19,15 @@
 import path from 'node:path';
 import type { CDPSession } from 'playwright-core';
 import { REPO_ROOT, startStaticServer } from '../../test/e2e/harness';
+import { arg, flag } from './args';
 import { cleanupTemps, largeWithWaiting, launchWith } from './browser';
 import { round, sleep } from './stats';
 
-const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
 const ROUNDS = Number(arg('rounds', '4'));
 const EVERY = Number(arg('every', '100'));
 const WINDOW = Number(arg('window', '4000'));
 const VARIANTS = (
-  process.argv.includes('--all')
+  flag('all')
     ? ['none', 'title', 'title+obs-doc', 'title+obs-body', 'title+obs-doc-take', 'text']
     : ['none', 'title', 'title+obs-doc', 'title+obs-doc-take']
 ) as readonly string[];

@@ -8,10 +8,10 @@
  *   npx jiti scripts/bench/trace-timeline.ts /tmp/x-0.json [--mark=rs-analytics-painted] [--min=1]
  */
 import { readFile } from 'node:fs/promises';
+import { arg } from './args';
 import type { TraceEvent } from './trace';
 
 const file = process.argv[2]!;
-const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
 const MARK = arg('mark', 'rs-analytics-painted');
 const MIN = Number(arg('min', '1')) * 1000;
 const events = JSON.parse(await readFile(file, 'utf8')) as (TraceEvent & { args?: Record<string, unknown> })[];

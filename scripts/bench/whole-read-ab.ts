@@ -15,11 +15,11 @@ import { jdAdapter } from '../../lib/platforms/jd';
 import { kuaishouAdapter } from '../../lib/platforms/kuaishou';
 import { ali1688Adapter } from '../../lib/platforms/ali';
 import type { Adapter } from '../../lib/platforms/types';
+import { arg } from './args';
 import { grownThread, type Dom } from './jsdom-thread';
 
 const require = createRequire(import.meta.url);
 
-const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
 const THREAD = Number(arg('thread', '2000'));
 const WINDOWS = Number(arg('windows', '7'));
 const READS = Number(arg('reads', '5'));

@@ -4,7 +4,7 @@
  * outsider review's probe: the refusal sent every opening of a sale day to Dexie).
  */
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   analyticsFromRaw,
   analyticsFromRawRead,
@@ -18,20 +18,16 @@ import { buildPastStats } from '../../lib/analytics/past-stats';
 import { PAST_STATS_METRICS } from '../../lib/background/past-stats';
 import { addDays } from '../../lib/compliance';
 import { pastStatsKey } from '../../lib/db/meta';
-import { DB_NAME, SentinelDB } from '../../lib/db/schema';
+import type { SentinelDB } from '../../lib/db/schema';
 import { effectiveRules } from '../../lib/rules';
 import { DAY, t } from './helpers/events';
+import { freshSentinelDb } from './helpers/fresh-db';
 import { unitRow } from './helpers/units';
 
 const rules = effectiveRules(undefined);
 const M = [...primaryMetrics(rules)].find((m) => m.startsWith('pdd'))!;
 let db: SentinelDB;
-beforeEach(async () => {
-  await indexedDB.deleteDatabase(DB_NAME);
-  db = new SentinelDB(DB_NAME);
-  await db.open();
-});
-afterEach(() => db.close());
+freshSentinelDb((fresh) => (db = fresh), { open: true });
 
 /** 29 past days of 200 units and a today of `busy` quickly answered ones; the 30-day summary stored. */
 async function seed(busy: number) {

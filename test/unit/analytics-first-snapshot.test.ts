@@ -5,26 +5,22 @@
  * created once the summary's absence was known, and the first frame mixed two database states).
  */
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { analyticsFromRaw } from '../../components/analytics/first-read';
 import { readAnalyticsRaw } from '../../components/analytics/first-raw';
 import { primaryMetrics, rangeScope, responseTrendsFromStats } from '../../lib/analytics';
 import { buildDayStats, type DayStatRow } from '../../lib/analytics/daystats';
 import { addDays } from '../../lib/compliance';
-import { DB_NAME, SentinelDB } from '../../lib/db/schema';
+import type { SentinelDB } from '../../lib/db/schema';
 import { effectiveRules } from '../../lib/rules';
 import { DAY, t } from './helpers/events';
+import { freshSentinelDb } from './helpers/fresh-db';
 import { unitRow } from './helpers/units';
 
 const rules = effectiveRules(undefined);
 const M = [...primaryMetrics(rules)].find((m) => m.startsWith('pdd'))!;
 let db: SentinelDB;
-beforeEach(async () => {
-  await indexedDB.deleteDatabase(DB_NAME);
-  db = new SentinelDB(DB_NAME);
-  await db.open();
-});
-afterEach(() => db.close());
+freshSentinelDb((fresh) => (db = fresh), { open: true });
 
 it('the rows read without a summary come from one database state', async () => {
   const y = addDays(DAY, -1);

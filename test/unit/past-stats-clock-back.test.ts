@@ -4,23 +4,22 @@
  * kept, and the page's first frame counted that day without the change all day).
  */
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Sentinel } from '../../lib/background/sentinel';
 import { addDays } from '../../lib/compliance';
 import { PAST_STATS_PREFIX } from '../../lib/db/meta';
-import { DB_NAME, SentinelDB } from '../../lib/db/schema';
+import type { SentinelDB } from '../../lib/db/schema';
 import { DAY, ev, t } from './helpers/events';
+import { freshSentinelDb } from './helpers/fresh-db';
 import { FakeHost } from './helpers/host';
 import { firstPage, pastTraffic } from './helpers/past-traffic';
 
 let db: SentinelDB;
 let host: FakeHost;
-beforeEach(async () => {
-  await indexedDB.deleteDatabase(DB_NAME);
-  db = new SentinelDB(DB_NAME);
+freshSentinelDb((fresh) => {
+  db = fresh;
   host = new FakeHost();
 });
-afterEach(() => db.close());
 const { send, day } = pastTraffic(() => host);
 const page = (now: number, range: number) => firstPage(db, now, range);
 

@@ -4,24 +4,23 @@
  * that day refused the summary).
  */
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { analyticsFromRaw } from '../../components/analytics/first-read';
 import { readAnalyticsRaw } from '../../components/analytics/first-raw';
 import { RANGES } from '../../lib/analytics';
 import { Sentinel } from '../../lib/background/sentinel';
 import { pastStatsKey } from '../../lib/db/meta';
-import { DB_NAME, SentinelDB } from '../../lib/db/schema';
+import type { SentinelDB } from '../../lib/db/schema';
 import { DAY, t } from './helpers/events';
+import { freshSentinelDb } from './helpers/fresh-db';
 import { FakeHost } from './helpers/host';
 
 let db: SentinelDB;
 let host: FakeHost;
-beforeEach(async () => {
-  await indexedDB.deleteDatabase(DB_NAME);
-  db = new SentinelDB(DB_NAME);
+freshSentinelDb((fresh) => {
+  db = fresh;
   host = new FakeHost();
 });
-afterEach(() => db.close());
 
 it('a damaged summary is rebuilt by the worker', async () => {
   host.clock = t('09:00:00');

@@ -1,24 +1,23 @@
 /** A stored summary whose counts are huge: the check itself allocates them (unpackWaits with `most` = the stored n). */
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { analyticsFromRaw, PastStatsRefused } from '../../components/analytics/first-read';
 import { readAnalyticsRaw } from '../../components/analytics/first-raw';
 import { RANGES, rangeScope } from '../../lib/analytics';
 import { isPastStats } from '../../lib/analytics/past-stats';
 import { Sentinel } from '../../lib/background/sentinel';
 import { pastStatsKey } from '../../lib/db/meta';
-import { DB_NAME, SentinelDB } from '../../lib/db/schema';
+import type { SentinelDB } from '../../lib/db/schema';
 import { DAY, t } from './helpers/events';
+import { freshSentinelDb } from './helpers/fresh-db';
 import { FakeHost } from './helpers/host';
 
 let db: SentinelDB;
 let host: FakeHost;
-beforeEach(async () => {
-  await indexedDB.deleteDatabase(DB_NAME);
-  db = new SentinelDB(DB_NAME);
+freshSentinelDb((fresh) => {
+  db = fresh;
   host = new FakeHost();
 });
-afterEach(() => db.close());
 
 // packWaits' format 0: no finite value, then `never` = 2^40 as a varint (five continuation bytes, then 32).
 const hugeNever = () => new Uint8Array([0, 128, 128, 128, 128, 128, 32]);

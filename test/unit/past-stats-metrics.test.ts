@@ -4,7 +4,7 @@
  * review's probe: both did, and the page's first frame had no JD card).
  */
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { analyticsFromRaw } from '../../components/analytics/first-read';
 import { readAnalyticsRaw } from '../../components/analytics/first-raw';
 import { RANGES, rangeScope, responseTrends, responseTrendsFromStats } from '../../lib/analytics';
@@ -14,21 +14,20 @@ import { Sentinel } from '../../lib/background/sentinel';
 import { addDays } from '../../lib/compliance';
 import { pastStatsKey } from '../../lib/db/meta';
 import { readDayStats } from '../../lib/db/daystats-read';
-import { DB_NAME, SentinelDB } from '../../lib/db/schema';
+import type { SentinelDB } from '../../lib/db/schema';
 import { effectiveRules } from '../../lib/rules';
 import { DAY, t } from './helpers/events';
+import { freshSentinelDb } from './helpers/fresh-db';
 import { FakeHost } from './helpers/host';
 import { pastTraffic } from './helpers/past-traffic';
 
 const rules = effectiveRules(undefined);
 let db: SentinelDB;
 let host: FakeHost;
-beforeEach(async () => {
-  await indexedDB.deleteDatabase(DB_NAME);
-  db = new SentinelDB(DB_NAME);
+freshSentinelDb((fresh) => {
+  db = fresh;
   host = new FakeHost();
 });
-afterEach(() => db.close());
 const { day } = pastTraffic(() => host);
 
 it(

@@ -6,24 +6,23 @@
  */
 import { pastStatsKey } from '../../lib/db/meta';
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Sentinel } from '../../lib/background/sentinel';
 import { addDays } from '../../lib/compliance';
-import { DB_NAME, SentinelDB } from '../../lib/db/schema';
+import type { SentinelDB } from '../../lib/db/schema';
 import type { EventsMessage, HealthMessage } from '../../lib/messages';
 import { UNRECOGNISED_ACCOUNT, isUnrecognisedAccount, type ChatEvent } from '../../lib/model';
 import { DAY, ev, t } from './helpers/events';
+import { freshSentinelDb } from './helpers/fresh-db';
 import { FakeHost } from './helpers/host';
 import { firstPage } from './helpers/past-traffic';
 
 let db: SentinelDB;
 let host: FakeHost;
-beforeEach(async () => {
-  await indexedDB.deleteDatabase(DB_NAME);
-  db = new SentinelDB(DB_NAME);
+freshSentinelDb((fresh) => {
+  db = fresh;
   host = new FakeHost();
 });
-afterEach(() => db.close());
 
 const SHOP = '抖店旗舰店';
 const feige = (account: string): HealthMessage => ({

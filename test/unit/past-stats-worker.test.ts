@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { analyticsFromRaw } from '../../components/analytics/first-read';
 import { readAnalyticsRaw } from '../../components/analytics/first-raw';
 import { RANGES } from '../../lib/analytics';
@@ -8,18 +8,16 @@ import { addDays } from '../../lib/compliance';
 import { PAST_STATS_PREFIX, pastStatsKey } from '../../lib/db/meta';
 import { DB_NAME, SentinelDB } from '../../lib/db/schema';
 import { DAY, ev, t } from './helpers/events';
+import { freshSentinelDb } from './helpers/fresh-db';
 import { FakeHost } from './helpers/host';
 import { firstPage, pastTraffic } from './helpers/past-traffic';
 
 let db: SentinelDB;
 let host: FakeHost;
-
-beforeEach(async () => {
-  await indexedDB.deleteDatabase(DB_NAME);
-  db = new SentinelDB(DB_NAME);
+freshSentinelDb((fresh) => {
+  db = fresh;
   host = new FakeHost();
 });
-afterEach(() => db.close());
 
 const { send, day } = pastTraffic(() => host);
 
