@@ -4,7 +4,8 @@
  * `durHour`, `durDay` with its plural) through the caller's translator; the parts are joined by a space in both
  * languages.
  * Small on purpose: the content scripts carry it (row badges). The toolbar badge and the tab title keep their
- * compact m:ss (see `formatCountdown`, `titlePrefix`): they have room for about four characters.
+ * compact forms (m:ss; the title's whole minutes "<3 分", see `formatCountdown`, `titlePrefix`): they have room for
+ * about four characters.
  */
 import type { Args } from './i18n/core';
 

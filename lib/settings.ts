@@ -70,7 +70,10 @@ export const SETTING_SCHEMAS = {
   soundSoon: v.boolean('must be true or false'),
   soundBreach: v.boolean('must be true or false'),
   quietHours: quietHoursSchema,
-  /** The workbench tab's title starts with the waiting count and the most urgent time: "(3) 0:12 · 原标题". */
+  /**
+   * The workbench tab's title starts with the waiting count and the most urgent time: "(3) <3 分 · 原标题", m:ss in
+   * the last minute ("(3) 0:42 · 原标题"), "(3) 超 2 分 · 原标题" once late (lib/content/tab-title.ts).
+   */
   tabTitle: v.boolean('must be true or false'),
 };
 

@@ -2,7 +2,8 @@
  * In-page countdown badges on each waiting conversation row. Each badge lives in its own shadow root (page CSS
  * cannot touch it, ours cannot leak), shows the time left (or overdue) coloured by urgency: whole minutes while
  * more than a minute is left ("剩 2 分"), seconds in the last minute ("剩 57 秒"), minutes late after the deadline
- * ("超 1 分", "超 1 小时 5 分", see rowBadgeText). The toolbar badge and the tab title keep a compact m:ss.
+ * ("超 1 分", "超 1 小时 5 分", see rowBadgeText). The toolbar badge keeps a compact m:ss; the tab title is compact
+ * too, on the same rhythm (titlePrefix: "<3 分", m:ss in the last minute, "超 2 分").
  * Cheap for a big page (1 000 rows, dozens of waiting ones):
  * - only badges in view tick (an IntersectionObserver watches the rows that have an open clock); one coming into
  *   view is repainted with the page's next change, or at once when the page is quiet or the person scrolls the list;

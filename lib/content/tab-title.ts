@@ -1,48 +1,84 @@
 /**
  * The tab strip (setting `tabTitle`): while buyers wait, the workbench tab's title starts with their number and the
- * most urgent one's time, "(3) 0:12 · 原标题" ("(3) 超 1:03 · …" once a deadline has passed), so an agent in another
- * tab or window sees it. Nothing waits, or the setting is off: the page's title, exactly as the page last set it.
- * The page's own title changes are kept, never fought: a title that is not ours becomes the page's title and the
- * prefix goes in front of it again. One title write a second at most (a change of the clocks between two ticks waits
- * for the next one), and only while something waits.
+ * most urgent one's time, so an agent in another tab or window sees it: whole minutes while more than a minute is
+ * left ("(3) <3 分 · 原标题": under 3 minutes), m:ss only in the last minute ("(3) 0:42 · …"), and once the deadline
+ * has passed "(3) 超时 · …" in the first minute over, "(3) 超 2 分 · …" (at least 2 minutes over) after — the row
+ * badges' rhythm (rowBadgeText). Nothing waits, or the setting is off: the page's title, exactly as the page last set
+ * it. The page's own title changes are kept, never fought: a title that is not ours becomes the page's title and the
+ * prefix goes in front of it again.
+ *
+ * Written only when its text changes, and rarely (issue 21, bench-results/2026-12-06c-pc2.md and 2026-12-06d-title.md:
+ * one title write costs the page's renderer ≈ 0.3 ms of CPU and wakes the browser's UI thread for 4–8 ms, so a title
+ * that ticked each second was most of the page's cost budget on the large workbench): the text changes about once a
+ * minute, each second only in the last minute before the most urgent deadline, and the one timer is set for the
+ * moment it next changes (`nextTitleChange`), not every second. A clock list that changes the text (the count of
+ * waiting buyers, a new most urgent deadline, the language) is written at once, at most one write a second (one
+ * within a second of the last write waits for the rest of that second).
  *
  * A tab hidden for 5 minutes has its timers woken about once a minute (Chrome's intensive wake-up throttling of
  * chained timers: https://developer.chrome.com/blog/timer-throttling-in-chrome-88), so "(3) 0:12" could stand a minute
  * after it stopped being true, exactly while the agent is in another tab. So once a tab has been hidden nearly that
- * long the title says what stays true until the next wake-up, in whole minutes rounded toward urgency ("(3) <2 分":
- * under 2 minutes left; "(3) 超 2 分": at least 2 minutes over; "(3) 超时" in the first minute over); the
- * background's clock pushes (a message wakes the page: a clock's breach comes that way) update it too, and it is
- * exact again the moment the tab is shown.
+ * long the last minute too is in whole minutes ("(3) <1 分"): every text then stays true until the next wake-up, in
+ * whole minutes rounded toward urgency (time left only shrinks, time over only grows); the background's clock pushes
+ * (a message wakes the page: a clock's breach comes that way) update it too, and it is exact again the moment the
+ * tab is shown.
  */
 import type { TabClock } from '../messages';
-import { CONTENT_CATALOGS, contentT } from '../i18n/content';
+import { CONTENT_CATALOGS, contentT, type ContentT } from '../i18n/content';
 import { windowTimers, type TimerId, type Timers } from './timers';
 
+const MINUTE = 60_000;
+
 /**
- * "(3) 0:12" for 3 waiting buyers whose most urgent deadline is 12 s away; '' when none waits. Compact m:ss, not
- * words ("剩 12 秒"): a tab strip shows only a few characters of a title.
+ * The title's prefix for the tab's open clocks at `now`; '' when none waits. "(n) " and the most urgent deadline's
+ * time, compact (a tab strip shows only a few characters of a title), never m:ss outside the last minute:
+ * - a minute or more left: "<N 分" / "<N min", N the whole minutes left plus one ("(3) <3 分": 2:00–2:59 left);
+ * - the last minute (under 60 s left): m:ss, seconds rounded up ("(3) 0:12"; "(3) 1:00" with 59.5 s left);
+ * - over: "超时" / "overdue" in the first minute, then "超 N 分" / "N min over", N the whole minutes over.
+ * `coarse` (a tab whose timers may sleep a minute): the last minute in whole minutes too ("<1 分"), so every text
+ * stays true for as long as the tab may sleep. The text holds until `nextTitleChange`.
  */
 export function titlePrefix(clocks: Iterable<TabClock>, now: number, t = contentT(), coarse = false): string {
+  const { n, due } = waiting(clocks);
+  return prefixOf(n, due, now, t, coarse);
+}
+
+/** How many clocks, and the most urgent deadline. */
+function waiting(clocks: Iterable<TabClock>): { n: number; due: number } {
   let n = 0;
   let due = Infinity;
   for (const c of clocks) {
     n++;
     due = Math.min(due, c.dueAt);
   }
-  if (!n) return '';
-  const left = due - now;
-  if (coarse) {
-    // True for as long as the tab may sleep: time left only shrinks ("under N min" stays true), time over only grows.
-    if (left > 0) return `(${n}) ${t('titleUnder', [Math.floor(left / MINUTE) + 1])}`;
-    const over = Math.floor(-left / MINUTE);
-    return `(${n}) ${over ? t('badgeOver', [t('durMin', [over])]) : t('titleOverdue')}`;
-  }
-  const s = Math.ceil(Math.abs(left) / 1000);
-  const time = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-  return `(${n}) ${left > 0 ? time : t('badgeOver', [time])}`;
+  return { n, due };
 }
 
-const MINUTE = 60_000;
+function prefixOf(n: number, due: number, now: number, t: ContentT, coarse: boolean): string {
+  if (!n) return '';
+  const left = due - now;
+  // "Under N min" stays true as time left shrinks.
+  if (left > 0 && (left >= MINUTE || coarse)) return `(${n}) ${t('titleUnder', [Math.floor(left / MINUTE) + 1])}`;
+  if (left > 0) {
+    const s = Math.ceil(left / 1000);
+    return `(${n}) ${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  }
+  // Time over only grows: "at least N min over" stays true.
+  const over = Math.floor(-left / MINUTE);
+  return `(${n}) ${over ? t('badgeOver', [t('durMin', [over])]) : t('titleOverdue')}`;
+}
+
+/**
+ * The first moment after `now` at which the time `titlePrefix` shows for the most urgent deadline `dueAt` changes
+ * (with the same clocks): the next whole minute left or over, or in the last minute (not `coarse`) the next second.
+ */
+export function nextTitleChange(dueAt: number, now: number, coarse = false): number {
+  const left = dueAt - now;
+  if (left <= 0) return dueAt + (Math.floor(-left / MINUTE) + 1) * MINUTE;
+  if (left < MINUTE) return coarse ? dueAt : dueAt - (Math.ceil(left / 1000) - 1) * 1000;
+  return dueAt - Math.floor(left / MINUTE) * MINUTE + 1;
+}
+
 /**
  * Hidden this long, a tab's timers may wake only once a minute (Chrome: after 5 minutes hidden; a few seconds less
  * here, so the text written just before is already the coarse one).
@@ -54,9 +90,10 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const withValue = (m: string, value: string) => escapeRe(m).replace(/\\\{\\\{1\\\}\\\}/g, value);
 const TIME = '\\d+:\\d\\d';
 /**
- * Every text this class writes after "(n) ", in both languages, exactly: "0:12", "超 1:03" / "1:03 over", and the
- * coarse "<2 分", "超 2 分" / "2 min over", "超时" / "overdue". Nothing looser: a page's own "(2) 5 min ago · Inbox" is
- * the page's.
+ * Every text this class writes after "(n) ", in both languages, exactly: "0:12", the whole minutes "<2 分",
+ * "超 2 分" / "2 min over", "超时" / "overdue", and the "超 1:03" / "1:03 over" an earlier version wrote once a deadline
+ * had passed (a title it left behind is not the page's). Nothing looser: a page's own "(2) 5 min ago · Inbox" is the
+ * page's.
  */
 const OURS = Object.values(CONTENT_CATALOGS).flatMap((c) => [
   TIME,
@@ -66,17 +103,21 @@ const OURS = Object.values(CONTENT_CATALOGS).flatMap((c) => [
   escapeRe(c.titleOverdue),
 ]);
 /**
- * A prefix this class writes ("(3) 0:12 · ", "(3) 超 1:03 · ", "(3) 1:03 over · ", "(3) <2 分 · ", "(3) 超时 · "),
- * wherever it stands: a page that builds its title from the one it reads ("【新消息】" + document.title) copies ours
- * into its own.
+ * A prefix this class writes ("(3) <3 分 · ", "(3) 0:12 · ", "(3) 超时 · ", "(3) 超 2 分 · ", "(3) 2 min over · ") or
+ * wrote ("(3) 超 1:03 · "), wherever it stands: a page that builds its title from the one it reads ("【新消息】" +
+ * document.title) copies ours into its own.
  */
 const OUR_PREFIX = new RegExp(`\\(\\d+\\) (?:${[...new Set(OURS)].join('|')}) ·(?: |$)`, 'g');
 /** A title as `document.title` reads it back (whitespace collapsed and trimmed). */
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 /** The page's own part of a title: ours taken out. */
 const pagePart = (s: string) => norm(norm(s).replace(OUR_PREFIX, ''));
-/** The page's own title changes are followed at once at most this often; the 1 s tick catches up with the rest. */
+/**
+ * The page's own title changes are followed at once at most this often; the rest at the end of that time (the timer).
+ */
 const REAPPLY_MS = 1000;
+/** A clock list that changes the text is written at once at most this often; the rest at the end of that time. */
+const WRITE_GAP_MS = 1000;
 
 /**
  * The document whose title is the tab's: the top frame's when this frame can reach it (1688 watches its same-origin
@@ -96,7 +137,12 @@ export class TabTitle {
   private prefix = '';
   private clocks: () => Iterable<TabClock> = () => [];
   private on = false;
+  /** The one timer: the text's next change, a held clock list or a held answer to the page (a timeout, not a tick). */
   private timer: TimerId | null = null;
+  /** When the timer fires (`now()`); Infinity: none set. */
+  private timerAt = Infinity;
+  /** When the prefix last changed (`now()`). */
+  private wroteAt = -Infinity;
   private readonly mo: MutationObserver;
   /** When a page title change was last answered at once (performance.now). */
   private reappliedAt = -Infinity;
@@ -117,10 +163,14 @@ export class TabTitle {
     this.mo = new MutationObserver(() => {
       if (norm(this.doc.title) === norm(this.ours())) return;
       // The page changed its title: it is the page's own, our prefix goes in front of it again. At most once a
-      // second at once (another script that enforces its title must not loop with us); the tick does the rest.
+      // second at once (another script that enforces its title must not loop with us); else at the end of that second.
       this.own = pagePart(this.doc.title);
       const t = performance.now();
-      if (t - this.reappliedAt < REAPPLY_MS) return;
+      const wait = this.reappliedAt + REAPPLY_MS - t;
+      if (wait > 0) {
+        if (this.prefix) this.schedule(Math.min(this.timerAt, this.now() + wait));
+        return;
+      }
       this.reappliedAt = t;
       this.apply();
     });
@@ -129,15 +179,16 @@ export class TabTitle {
   }
 
   /**
-   * The tab's open clocks (read at each update: the badges' own list) and the setting. While the 1-second tick runs in
-   * a shown tab and buyers still wait, the change is written by the next tick: one title write a second at most (on
-   * the large workbench each write cost ≈ 0.3 ms, and clocks come with most messages). At once: the first wait, the
-   * last one ending, the setting, and in a hidden tab (whose timers may sleep a minute: a clock push wakes it).
+   * The tab's open clocks (read at each update: the badges' own list) and the setting. A list that changes the text
+   * is written at once (the count of waiting buyers, the most urgent deadline, the setting, the first wait and the
+   * last one ending) — in a shown tab that still shows a wait, at most one write a second (on the large workbench
+   * each write cost ≈ 0.3 ms, and clocks come with most messages): one within a second of the last is written at the
+   * end of that second. A hidden tab (whose timers may sleep a minute: a clock push wakes it) writes at once.
    */
   show(clocks: () => Iterable<TabClock>, on: boolean): void {
     this.clocks = clocks;
     this.on = on;
-    if (!this.timer || !on || this.doc.hidden || !titlePrefix(clocks(), this.now())) this.update();
+    this.update(true);
   }
 
   stop = (): void => {
@@ -154,17 +205,48 @@ export class TabTitle {
     this.update();
   };
 
-  private update = (): void => {
+  private tick = (): void => {
+    this.timer = null;
+    this.timerAt = Infinity;
+    this.update();
+  };
+
+  /**
+   * The prefix for now, written, and the timer set for its next change. `hold` (a clock list): in a shown tab, a
+   * change of a shown prefix within WRITE_GAP_MS of the last one is written at the end of that time instead.
+   */
+  private update(hold = false): void {
     const now = this.now();
     const coarse = this.hiddenSince !== null && now - this.hiddenSince >= THROTTLED_AFTER_MS;
-    this.prefix = this.on ? titlePrefix(this.clocks(), now, contentT(), coarse) : '';
-    this.apply();
-    if (this.prefix && !this.timer) this.timer = this.timers.setInterval(this.update, 1000);
-    if (!this.prefix && this.timer) {
-      this.timers.clearInterval(this.timer);
-      this.timer = null;
+    const { n, due } = this.on ? waiting(this.clocks()) : { n: 0, due: Infinity };
+    const prefix = prefixOf(n, due, now, contentT(), coarse);
+    const since = now - this.wroteAt;
+    const held = hold && !this.doc.hidden && since >= 0 && since < WRITE_GAP_MS;
+    if (held && prefix && this.prefix && prefix !== this.prefix) {
+      this.schedule(Math.min(this.timerAt, this.wroteAt + WRITE_GAP_MS));
+      return;
     }
-  };
+    if (prefix !== this.prefix) this.wroteAt = now;
+    this.prefix = prefix;
+    this.apply();
+    let at = prefix ? nextTitleChange(due, now, coarse) : Infinity;
+    // Hidden, not coarse yet: it becomes so then.
+    if (prefix && this.hiddenSince !== null && !coarse) at = Math.min(at, this.hiddenSince + THROTTLED_AFTER_MS);
+    this.schedule(at);
+  }
+
+  /** The timer set to fire at `at` (`now()`; Infinity: none). */
+  private schedule(at: number): void {
+    if (this.timer !== null && at === this.timerAt) return;
+    if (this.timer !== null) this.timers.clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAt = Infinity;
+    if (!(at < Infinity)) return;
+    const ms = at - this.now();
+    // At most a minute: the texts change at least that often anyway, and a wall clock set back or forward is caught.
+    this.timer = this.timers.setTimeout(this.tick, ms > 0 ? Math.min(ms, MINUTE + 1) : 0);
+    this.timerAt = at;
+  }
 
   private ours(): string {
     if (!this.prefix) return this.own;
