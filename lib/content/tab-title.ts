@@ -11,7 +11,8 @@
  * one title write costs the page's renderer ≈ 0.3 ms of CPU and wakes the browser's UI thread for 4–8 ms, so a title
  * that ticked each second was most of the page's cost budget on the large workbench): the text changes about once a
  * minute, each second only in the last minute before the most urgent deadline, and the one timer is set for the
- * moment it next changes (`nextTitleChange`), not every second. A clock list that changes the text (the count of
+ * moment it next changes (`nextTitleChange`), but at most 5 s ahead (CHECK_MS: a wall clock set forward is caught;
+ * a wake-up that finds the same text writes nothing). A clock list that changes the text (the count of
  * waiting buyers, a new most urgent deadline, the language) is written at once, at most one write a second (one
  * within a second of the last write waits for the rest of that second).
  *
@@ -28,6 +29,11 @@ import { CONTENT_CATALOGS, contentT, type ContentT } from '../i18n/content';
 import { windowTimers, type TimerId, type Timers } from './timers';
 
 const MINUTE = 60_000;
+/**
+ * The title's timer wakes at least this often (writing only when the text changed): a wall clock that jumps is caught
+ * within it.
+ */
+const CHECK_MS = 5_000;
 
 /**
  * The title's prefix for the tab's open clocks at `now`; '' when none waits. "(n) " and the most urgent deadline's
@@ -146,6 +152,8 @@ export class TabTitle {
   private readonly mo: MutationObserver;
   /** When a page title change was last answered at once (performance.now). */
   private reappliedAt = -Infinity;
+  /** A page title change was left for the timer to answer (within REAPPLY_MS of the last answer). */
+  private reapplyDue = false;
   /** Since when the tab is hidden (`now()`); -Infinity: hidden before we came (for how long, unknown). */
   private hiddenSince: number | null;
 
@@ -168,7 +176,12 @@ export class TabTitle {
       const t = performance.now();
       const wait = this.reappliedAt + REAPPLY_MS - t;
       if (wait > 0) {
-        if (this.prefix) this.schedule(Math.min(this.timerAt, this.now() + wait));
+        if (this.prefix) {
+          this.schedule(Math.min(this.timerAt, this.now() + wait));
+          // That write answers the page too: its next change within a second waits again (a script that enforces
+          // its own title gets one write of ours a second, not one at once and one at each second's end).
+          this.reapplyDue = true;
+        }
         return;
       }
       this.reappliedAt = t;
@@ -209,6 +222,10 @@ export class TabTitle {
     this.timer = null;
     this.timerAt = Infinity;
     this.update();
+    if (this.reapplyDue) {
+      this.reapplyDue = false;
+      this.reappliedAt = performance.now();
+    }
   };
 
   /**
@@ -243,8 +260,10 @@ export class TabTitle {
     this.timerAt = Infinity;
     if (!(at < Infinity)) return;
     const ms = at - this.now();
-    // At most a minute: the texts change at least that often anyway, and a wall clock set back or forward is caught.
-    this.timer = this.timers.setTimeout(this.tick, ms > 0 ? Math.min(ms, MINUTE + 1) : 0);
+    // At most CHECK_MS: the text comes from the wall clock (`now`), the timer runs on its own, so a wall clock set
+    // forward (an NTP step, a resume) must not leave "<10 分" standing past the deadline. A wake-up that finds the
+    // same text writes nothing.
+    this.timer = this.timers.setTimeout(this.tick, ms > 0 ? Math.min(ms, CHECK_MS) : 0);
     this.timerAt = at;
   }
 
