@@ -35,7 +35,8 @@ const IDB = flag('idb');
 
 /**
  * Wraps the worker's IndexedDB request methods and `transaction` (Dexie calls them through the prototypes at call
- * time): per kind, ms from the call to its success event (a transaction: to its complete event), while `on`.
+ * time): per kind, ms from the call to its success event (a transaction: to its complete event), while `on`; an
+ * object store's requests are noted again under their store (`store.put:clocks`).
  */
 function idbProbe() {
   type G = { __rsIdb?: { on: boolean; t: Record<string, number[]> } };
@@ -51,7 +52,13 @@ function idbProbe() {
     proto[name] = function (this: unknown, ...a: unknown[]) {
       const t0 = performance.now();
       const r = orig.apply(this, a);
-      r.addEventListener('success', () => note(`${tag}.${name}`, performance.now() - t0));
+      // Also by object store (`store.put:clocks`): which table's rows an intake writes.
+      const store = tag === 'store' ? `:${(this as IDBObjectStore).name}` : '';
+      r.addEventListener('success', () => {
+        const ms = performance.now() - t0;
+        note(`${tag}.${name}`, ms);
+        if (store) note(`${tag}.${name}${store}`, ms);
+      });
       return r;
     };
   };
