@@ -117,10 +117,16 @@ export class PageReader {
       // row is dropped here, the row's ancestors once per batch (while the rows share their parent). Before
       // isOwnMutation, which it never is: a known counter is a row's element the platform's counter selectors
       // matched (not the <title>), and our badges' hosts are elements (not a tick's).
-      if (r.type !== 'attributes') {
-        const el = (r.type === 'childList' ? r.target : r.target.parentNode) as Element | null;
+      // "Nothing else" for a change of its children: no element in it now, rather than none among the record's added
+      // nodes (reading those makes two objects per tick in this world: the list and the new text node; 140 a batch
+      // on the large page). The same readings: an element put in and taken out again within the batch leaves the
+      // counter as it was, and one still in it sends the record the long way (the counter checked again).
+      const type = r.type;
+      if (type !== 'attributes') {
+        const t = r.target;
+        const el = (type === 'childList' ? t : t.parentNode) as Element | null;
         const row = el && this.counterRow.get(el)?.row;
-        if (row && !hasElement(r.addedNodes)) {
+        if (row && (type !== 'childList' || el!.firstElementChild === null)) {
           let n: Node | null = el;
           for (; n && n !== row; n = n.parentNode) this.memo.delete(n as Element);
           if (n) {
@@ -356,11 +362,6 @@ interface KnownCounter {
 
 /** Distinct counter texts remembered with their values before the memory starts over (a few minutes of ticks). */
 const COUNTER_VALUES_MAX = 4096;
-
-const hasElement = (nodes: NodeList) => {
-  for (let i = 0; i < nodes.length; i++) if (nodes[i]!.nodeType === 1) return true;
-  return false;
-};
 
 const isBadgeHost = (n: Node) => n.nodeType === 1 && (n as Element).hasAttribute(BADGE_ATTR);
 

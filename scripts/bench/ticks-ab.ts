@@ -4,7 +4,11 @@
  * ONE run: a micro-benchmark of the known-tick path (branch wt-pc3) without pagecost-ab's windows.
  *
  *   npx jiti scripts/bench/ticks-ab.ts [--ext=DIR_A,DIR_B] [--rounds=3] [--batches=20] [--calls=10]
- *     [--steps=10] [--waiting=140] [--rows=1000] [--thread=10000] [--gap=1000] [--rate=1]
+ *     [--steps=10] [--waiting=140] [--rows=1000] [--thread=10000] [--gap=1000] [--rate=1] [--interval=250]
+ *
+ * A build given as `DIR:noop` runs with the observer's callback a no-op during the timing and steps windows (set in
+ * the content script's world after the warm-up): the floor of the same page with the extension loaded, its observer
+ * registered and its records delivered, its timers running, but nothing read (build − noop = the callback's work).
  *
  * --ext: the unpacked demo builds to compare, comma-separated (e.g. a copy of main's .output/chrome-mv3-demo and
  * this branch's); without it, this checkout's own demo build alone (.output/chrome-mv3-demo, from `npm run build:all`),
@@ -21,7 +25,12 @@
  * - calls: `--calls` more batches under precise coverage, its call counts next to the counters' (coverage's are not
  *   exact for functions that ran before it started);
  * - steps: `--steps` messages of the page's own traffic (`step()` at `--rate`, resumed then paused, as pagecost-ab
- *   drives it), the counted calls per message.
+ *   drives it): the counted calls per message, and thread time and the profile per message (new waits, answers and
+ *   the open thread's messages: events sent, the worker's clocks back, badges put on and taken off).
+ * The profile's split is given inclusive (by name) and self (a native leaf charged to the nearest extension frame,
+ * keyed name:line:column with the build's source there), per batch; `--interval` is its sampling interval (µs).
+ * Counted besides the functions: the port's posts and their JSON size, the messages the content script gets
+ * (runtime.onMessage: the worker's clock lists) and theirs.
  * Every session runs a copy of its build with call counters in its content script (countingCopy; the MutationObserver
  * callback `e=>this.onRecords(e)` counts the real callbacks and records): the same closure calls in every build.
  */
@@ -33,7 +42,15 @@ import { seedSettings } from '../../test/e2e/db';
 import { DEMO_EXTENSION_DIR, REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
 import { arg } from './args';
 import { ALL_DAY_PDD, cleanupTemps, tempDir } from './browser';
-import { attribute, isExtensionScript, startCpuProfile, stopCpuProfile, type CpuProfile } from './cpu';
+import {
+  annotate,
+  attribute,
+  extensionSelfTimes,
+  isExtensionScript,
+  startCpuProfile,
+  stopCpuProfile,
+  type CpuProfile,
+} from './cpu';
 import { round, sleep, summarize } from './stats';
 
 const EXTS = arg('ext', DEMO_EXTENSION_DIR).split(',').filter(Boolean);
@@ -46,6 +63,7 @@ const THREAD = Number(arg('thread', '10000'));
 const GAP = Number(arg('gap', '1000'));
 const RATE = Number(arg('rate', '1'));
 const STEPS = Number(arg('steps', '10'));
+const INTERVAL = Number(arg('interval', '250'));
 const BADGE_ATTR = 'data-reply-sentinel-badge'; // lib/content/row-badges.ts
 const OBSERVER_CALLBACK = 'e=>this.onRecords(e)'; // the watcher's MutationObserver callback, minified
 
@@ -110,7 +128,30 @@ function inclusiveByName(profile: CpuProfile): Map<string, number> {
  * read over CDP). One closure call per counted call, the same in every build; precise coverage's counts are not
  * exact for functions run before it started (measured: see the results file), these are.
  */
-const COUNTED = ['onRecords', 'forget', 'counterTicked', 'knownTicked'];
+const COUNTED = [
+  'onRecords',
+  'forget',
+  'counterTicked',
+  'knownTicked',
+  'render',
+  'renderSoon',
+  'pageChanged',
+  'receive',
+  'paint',
+  'renderBuyers',
+  'scan',
+  'health',
+];
+/**
+ * Counts the port's posts and their JSON size, and the runtime messages the content script takes, with their size
+ * (wrapped where the content script finds them: chrome.runtime.connect's port, runtime.onMessage's listeners).
+ */
+const COUNT_PORT = `(()=>{try{const r=globalThis.chrome.runtime,c=r.connect,o=r.onMessage,al=o.addListener;
+r.connect=function(...a){const p=c.apply(r,a),pm=p.postMessage;p.postMessage=function(m){__rsN('portPosts');
+__rsN('portBytes',JSON.stringify(m).length);return pm.call(p,m)};p.onMessage.addListener(()=>__rsN('portIn'));return p};
+o.addListener=function(f){return al.call(o,function(m,...x){__rsN('messagesIn');__rsN('messagesInBytes',
+JSON.stringify(m)?.length??0);return f.call(this,m,...x)})}}catch(e){globalThis.__rsCountPortError=String(e)}})();
+`;
 async function countingCopy(dir: string): Promise<string> {
   const out = path.join(await tempDir('rs-bench-count-'), 'ext');
   await cp(dir, out, { recursive: true });
@@ -121,17 +162,23 @@ async function countingCopy(dir: string): Promise<string> {
     if (n !== 1) throw new Error(`countingCopy: ${String(from)} found ${n} times in ${file}`);
     src = src.replace(from, to);
   };
-  once(OBSERVER_CALLBACK, 'e=>(__rsN(`observerCallback`),__rsN(`records`,e.length),this.onRecords(e))');
+  // `__rsNoop` (a `DIR:noop` session, see the top): the callback does nothing.
+  once(
+    OBSERVER_CALLBACK,
+    'e=>(__rsN(`observerCallback`),__rsN(`records`,e.length),globalThis.__rsNoop||this.onRecords(e))',
+  );
   for (const name of COUNTED) {
-    const re = new RegExp(`(?<![.\\w$])${name}\\(([\\w,$]*)\\)\\{`, 'g');
+    const re = new RegExp(`(?<![.\\w$])${name}\\(([^(){}]*)\\)\\{`, 'g');
     const m = src.match(re) ?? [];
-    if (m.length > 1) throw new Error(`countingCopy: ${name} defined ${m.length} times`);
+    // More than one method of that name (`render`: the badges' and another class's): each counted under the name.
+    if (m.length > 3) throw new Error(`countingCopy: ${name} defined ${m.length} times`);
+    if (m.length !== 1) console.error(`countingCopy: ${name} defined ${m.length} times (counted together)`);
     src = src.replace(re, (h) => `${h}__rsN(\`${name}\`);`);
   }
   const wc = /waitingCounter:\(([\w,$]*)\)=>/g;
   if ((src.match(wc) ?? []).length !== 1) throw new Error('countingCopy: waitingCounter not found once');
   src = src.replace(wc, (h) => `${h}void __rsN(\`waitingCounter\`)??`);
-  src = 'globalThis.__rsN=(k,n=1)=>{const c=(globalThis.__rsCount??={});c[k]=(c[k]??0)+n};\n' + src;
+  src = 'globalThis.__rsN=(k,n=1)=>{const c=(globalThis.__rsCount??={});c[k]=(c[k]??0)+n};\n' + COUNT_PORT + src;
   fs.writeFileSync(file, src);
   return out;
 }
@@ -176,6 +223,10 @@ interface Session {
   countedUnderCoverage: Record<string, number>;
   /** Calls per message of the page's own traffic (step()). */
   countedPerStep: Record<string, number>;
+  /** Self ms per batch by function (see extensionSelfTimes), annotated with the build's source. */
+  self: Record<string, number>;
+  /** The page's own traffic, per message: thread time, the extension's samples, its split inclusive and self. */
+  step: { scriptMs: number; taskMs: number; extMs: number; fns: Record<string, number>; self: Record<string, number> };
 }
 
 const WATCH = [
@@ -190,11 +241,42 @@ const WATCH = [
   'pageChanged',
   'render',
   'renderSoon',
+  'renderRows',
   'events',
+  'receive',
+  'send',
+  'paint',
+  'paintOne',
+  'sync',
+  'scan',
+  'update',
 ];
 
-async function session(dir: string, url: string): Promise<Session> {
-  const h = await launchExtension({ extensionDir: await countingCopy(path.resolve(dir)) });
+/** Sets the content script's `__rsNoop` (see countingCopy) in every world that has its counters. */
+async function setNoop(cdp: CDPSession, contexts: Set<number>, on: boolean): Promise<void> {
+  for (const id of contexts)
+    await cdp
+      .send('Runtime.evaluate', { expression: `globalThis.__rsNoop = ${on}`, contextId: id })
+      .catch(() => undefined);
+}
+
+/** Self ms per unit by annotated key, the top `n`. */
+function selfTop(profile: CpuProfile, per: number, name: (k: string) => string, n = 25): Record<string, number> {
+  return Object.fromEntries(
+    [...extensionSelfTimes(profile)]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => [name(k), v / per]),
+  );
+}
+
+async function session(spec: string, url: string): Promise<Session> {
+  const noop = spec.endsWith(':noop');
+  const dir = path.resolve(noop ? spec.slice(0, -':noop'.length) : spec);
+  const copy = await countingCopy(dir);
+  // The profile's line:column are the counting copy's.
+  const name = annotate(copy);
+  const h = await launchExtension({ extensionDir: copy });
   try {
     await seedSettings(h, ALL_DAY_PDD);
     const page = await h.context.newPage();
@@ -225,11 +307,12 @@ async function session(dir: string, url: string): Promise<Session> {
       await sleep(500);
     }
     await batches(page, 5, GAP, waiting);
+    if (noop) await setNoop(cdp, contexts, true);
     await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
     await cdp.send('HeapProfiler.collectGarbage');
     const c0 = await counts(cdp, contexts);
     const m0 = await metrics(cdp);
-    await startCpuProfile(cdp);
+    await startCpuProfile(cdp, INTERVAL);
     const ticksPerBatch = await batches(page, BATCHES, GAP, waiting);
     const profile = await stopCpuProfile(cdp);
     const m1 = await metrics(cdp);
@@ -238,6 +321,7 @@ async function session(dir: string, url: string): Promise<Session> {
     const x = attribute(profile, isExtensionScript);
     const fns: Record<string, number> = {};
     for (const [k, v] of inclusiveByName(profile)) if (WATCH.includes(k)) fns[k] = v / BATCHES;
+    const self = selfTop(profile, BATCHES, name);
     // Calls: precise coverage over more batches (it keeps functions unoptimised: not timed).
     await cdp.send('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
     await batches(page, CALLS, GAP, waiting);
@@ -258,7 +342,10 @@ async function session(dir: string, url: string): Promise<Session> {
       }
     }
     // The page's own traffic (step(): its random messages, the counters ticked in the same task), as pagecost-ab
-    // drives it: callbacks counted per scripted message.
+    // drives it: callbacks counted per scripted message, thread time and the profile per message.
+    await cdp.send('HeapProfiler.collectGarbage');
+    const s0 = await metrics(cdp);
+    await startCpuProfile(cdp, INTERVAL);
     const steps = await page.evaluate(async (k) => {
       const d = (window as unknown as Demo).demo;
       const from = d.sent;
@@ -267,8 +354,20 @@ async function session(dir: string, url: string): Promise<Session> {
       d.pause();
       return d.sent - from;
     }, STEPS);
+    const stepProfile = await stopCpuProfile(cdp);
+    const s1 = await metrics(cdp);
     const c3 = await counts(cdp, contexts);
+    const stepFns: Record<string, number> = {};
+    for (const [k, v] of inclusiveByName(stepProfile)) if (WATCH.includes(k)) stepFns[k] = v / steps;
     return {
+      self,
+      step: {
+        scriptMs: ((s1.ScriptDuration! - s0.ScriptDuration!) * 1000) / steps,
+        taskMs: ((s1.TaskDuration! - s0.TaskDuration!) * 1000) / steps,
+        extMs: attribute(stepProfile, isExtensionScript).matchedMs / steps,
+        fns: stepFns,
+        self: selfTop(stepProfile, steps, name),
+      },
       countedPerStep: diffPer(c2, c3, steps),
       scriptMs: per('ScriptDuration'),
       taskMs: per('TaskDuration'),
@@ -285,7 +384,9 @@ async function session(dir: string, url: string): Promise<Session> {
 }
 
 async function main() {
-  const missing = EXTS.filter((dir) => !fs.existsSync(path.join(path.resolve(dir), 'content-scripts', 'pdd.js')));
+  const missing = EXTS.filter(
+    (spec) => !fs.existsSync(path.join(path.resolve(spec.replace(/:noop$/, '')), 'content-scripts', 'pdd.js')),
+  );
   if (missing.length) {
     console.error(
       `ticks-ab: no extension build (content-scripts/pdd.js) in ${missing.join(', ')}: ` +
@@ -306,6 +407,7 @@ async function main() {
         got.get(names[i]!)!.push(s);
         console.error(
           `round ${r + 1}/${ROUNDS} ${names[i]}: script ${s.scriptMs.toFixed(2)} ms/batch, extension ${s.extMs.toFixed(2)}, ` +
+            `step script ${s.step.scriptMs.toFixed(2)} ms/message, extension ${s.step.extMs.toFixed(2)}, ` +
             `observer callbacks ${s.counted.observerCallback}/batch, ${s.countedPerStep.observerCallback}/step message`,
         );
       }
@@ -330,6 +432,25 @@ async function main() {
           keys((s) => s.countedPerStep).map((k) => [k, mean((s) => s.countedPerStep[k] ?? 0)]),
         ),
         coverageCallsPerBatch: Object.fromEntries(keys((s) => s.calls).map((k) => [k, mean((s) => s.calls[k] ?? 0)])),
+        selfMsPerBatch: Object.fromEntries(
+          keys((s) => s.self)
+            .map((k) => [k, mean((s) => s.self[k] ?? 0)] as const)
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 25),
+        ),
+        stepScriptMsPerMessage: summarize(ss.map((s) => s.step.scriptMs)),
+        stepTaskMsPerMessage: summarize(ss.map((s) => s.step.taskMs)),
+        stepExtensionMsPerMessage: summarize(ss.map((s) => s.step.extMs)),
+        stepPerSession: ss.map((s) => ({ script: s.step.scriptMs, extension: s.step.extMs })),
+        stepInclusiveMsPerMessage: Object.fromEntries(
+          keys((s) => s.step.fns).map((k) => [k, mean((s) => s.step.fns[k] ?? 0)]),
+        ),
+        stepSelfMsPerMessage: Object.fromEntries(
+          keys((s) => s.step.self)
+            .map((k) => [k, mean((s) => s.step.self[k] ?? 0)] as const)
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 25),
+        ),
       };
     }
     console.log(JSON.stringify(round(out, 3), null, 1));

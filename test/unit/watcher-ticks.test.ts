@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { pddAdapter } from '../../lib/platforms/pdd';
 import { liveOf, type Adapter } from '../../lib/platforms/types';
 import { setContentLang } from '../../lib/i18n/content';
@@ -138,4 +138,28 @@ it('a known counter that stops showing a wait in a batch of ticks is noticed at 
       .slice(before)
       .map((e) => e.buyer),
   ).toEqual(['600001']);
+});
+
+it('a batch of known ticks reads no record’s added nodes; an element put in and taken out within it changes nothing', async () => {
+  await both('43秒', '11秒');
+  const added = vi.spyOn(MutationRecord.prototype, 'addedNodes', 'get');
+  try {
+    await both('44秒', '12秒');
+    expect(added).not.toHaveBeenCalled();
+    expect(watcher.last).toEqual(pddAdapter.extract(document));
+  } finally {
+    added.mockRestore();
+  }
+  // In one batch: an element that a fresh read would take for the counter put in B, B ticks, the element goes.
+  const before = watcher.stats.incremental;
+  B.insertAdjacentHTML('beforeend', '<span class="chat-unreply-time">99秒</span>');
+  B.textContent = '13秒';
+  A.textContent = '45秒';
+  await expect.poll(() => watcher.stats.incremental).toBe(before + 1);
+  expect(watcher.last).toEqual(pddAdapter.extract(document));
+  expect(watcher.last!.conversations.map((c) => c.waitingSec)).toEqual([undefined, 45, 13, undefined]);
+  // One left in it: the counter is checked again (a fresh read takes the inner one).
+  B.insertAdjacentHTML('beforeend', '<span class="chat-unreply-time">7秒</span>');
+  await expect.poll(() => watcher.stats.incremental).toBe(before + 2);
+  expect(watcher.last).toEqual(pddAdapter.extract(document));
 });
