@@ -40,11 +40,17 @@ const IDLE = '(idle)';
 const GC = '(garbage collector)';
 const PROGRAM = '(program)';
 
-/** Attributes a profile's samples: pure, so it can be tested on hand-made profiles. */
-export function attribute(profile: CpuProfile, matches: (url: string) => boolean, top = 25): Attribution {
+/** A profile's nodes by id and each node's parent. */
+function tree(profile: CpuProfile): { byId: Map<number, ProfileNode>; parent: Map<number, number> } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  return { byId, parent };
+}
+
+/** Attributes a profile's samples: pure, so it can be tested on hand-made profiles. */
+export function attribute(profile: CpuProfile, matches: (url: string) => boolean, top = 25): Attribution {
+  const { byId, parent } = tree(profile);
   const keyOf = (n: ProfileNode) =>
     `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
   // The stack's matched functions, per leaf node (many samples share a node).
@@ -118,9 +124,7 @@ export function selfTimes(profile: CpuProfile): Map<string, number> {
 
 /** The extension's time by function, self: each sample's leaf, or, for a native leaf, the nearest extension frame. */
 export function extensionSelfTimes(profile: CpuProfile): Map<string, number> {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const { byId, parent } = tree(profile);
   const out = new Map<string, number>();
   profile.samples.forEach((id, i) => {
     const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
@@ -137,24 +141,26 @@ export function extensionSelfTimes(profile: CpuProfile): Map<string, number> {
   return out;
 }
 
+type Frame = CpuProfile['nodes'][number]['callFrame'];
+const frameKey = (f: Frame) => `${f.functionName || '(anonymous)'}:${f.lineNumber}:${f.columnNumber ?? ''}`;
+
 /**
  * The extension's time by function, inclusive (a sample counted once per function on its stack), keyed as extensionSelfTimes
- * (name:line:column: in a minified file many functions share a line, and anonymous ones only differ by column).
+ * (name:line:column: in a minified file many functions share a line, and anonymous ones only differ by column), or
+ * by `key` (e.g. the name alone).
  */
-export function extensionInclusiveTimes(profile: CpuProfile): Map<string, number> {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+export function extensionInclusiveTimes(
+  profile: CpuProfile,
+  key: (f: Frame) => string = frameKey,
+): Map<string, number> {
+  const { byId, parent } = tree(profile);
   const out = new Map<string, number>();
   profile.samples.forEach((id, i) => {
     const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
     const keys = new Set<string>();
     for (let p: number | undefined = id; p !== undefined; p = parent.get(p)) {
       const f = byId.get(p)!;
-      if (isExtensionScript(f.callFrame.url))
-        keys.add(
-          `${f.callFrame.functionName || '(anonymous)'}:${f.callFrame.lineNumber}:${f.callFrame.columnNumber ?? ''}`,
-        );
+      if (isExtensionScript(f.callFrame.url)) keys.add(key(f.callFrame));
     }
     for (const k of keys) out.set(k, (out.get(k) ?? 0) + dt);
   });

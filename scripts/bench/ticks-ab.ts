@@ -45,6 +45,7 @@ import { ALL_DAY_PDD, cleanupTemps, tempDir } from './browser';
 import {
   annotate,
   attribute,
+  extensionInclusiveTimes,
   extensionSelfTimes,
   isExtensionScript,
   startCpuProfile,
@@ -105,22 +106,8 @@ async function batches(page: Page, n: number, gap: number, waiting: readonly str
 }
 
 /** ms under each named function of the extension (inclusive: a sample counted once per name on its stack). */
-function inclusiveByName(profile: CpuProfile): Map<string, number> {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const out = new Map<string, number>();
-  profile.samples.forEach((id, i) => {
-    const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
-    const names = new Set<string>();
-    for (let p: number | undefined = id; p !== undefined; p = parent.get(p)) {
-      const f = byId.get(p)!;
-      if (isExtensionScript(f.callFrame.url)) names.add(f.callFrame.functionName || '(anonymous)');
-    }
-    for (const k of names) out.set(k, (out.get(k) ?? 0) + dt);
-  });
-  return out;
-}
+const inclusiveByName = (profile: CpuProfile) =>
+  extensionInclusiveTimes(profile, (f) => f.functionName || '(anonymous)');
 
 /**
  * A copy of the build with counters in its content script (pdd.js): the observer's callbacks and their records, and
