@@ -12,9 +12,9 @@ import path from 'node:path';
 import { seedSettings } from '../../test/e2e/db';
 import { REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
 import { ALL_DAY_PDD, cleanupTemps, extensionCopy, largeWithWaiting } from './browser';
+import { arg } from './args';
 import { sleep } from './stats';
 
-const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;
 const EXT = path.resolve(arg('ext', path.join(REPO_ROOT, '.output/chrome-mv3-demo')));
 const SECONDS = Number(arg('seconds', '250'));
 const LABEL = arg('label', path.basename(path.dirname(EXT)));
