@@ -24,6 +24,7 @@
  * (a message wakes the page: a clock's breach comes that way) update it too, and it is exact again the moment the
  * tab is shown.
  */
+import { formatCountdown } from '../badge';
 import type { TabClock } from '../messages';
 import { CONTENT_CATALOGS, contentT, type ContentT } from '../i18n/content';
 import { windowTimers, type TimerId, type Timers } from './timers';
@@ -65,10 +66,8 @@ function prefixOf(n: number, due: number, now: number, t: ContentT, coarse: bool
   const left = due - now;
   // "Under N min" stays true as time left shrinks.
   if (left > 0 && (left >= MINUTE || coarse)) return `(${n}) ${t('titleUnder', [Math.floor(left / MINUTE) + 1])}`;
-  if (left > 0) {
-    const s = Math.ceil(left / 1000);
-    return `(${n}) ${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-  }
+  // The last minute: the toolbar badge's m:ss.
+  if (left > 0) return `(${n}) ${formatCountdown(left)}`;
   // Time over only grows: "at least N min over" stays true.
   const over = Math.floor(-left / MINUTE);
   return `(${n}) ${over ? t('badgeOver', [t('durMin', [over])]) : t('titleOverdue')}`;
