@@ -40,6 +40,12 @@ const IDLE = '(idle)';
 const GC = '(garbage collector)';
 const PROGRAM = '(program)';
 
+type Frame = ProfileNode['callFrame'];
+/** A function as the whole-page figures name it: "name file.js:line". */
+const fileKey = (f: Frame) => `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+/** A function of the extension as its own figures name it: "name:line:column" (a minified file shares lines). */
+const frameKey = (f: Frame) => `${f.functionName || '(anonymous)'}:${f.lineNumber}:${f.columnNumber ?? ''}`;
+
 /** A profile's nodes by id and each node's parent. */
 function tree(profile: CpuProfile): { byId: Map<number, ProfileNode>; parent: Map<number, number> } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -51,8 +57,6 @@ function tree(profile: CpuProfile): { byId: Map<number, ProfileNode>; parent: Ma
 /** Attributes a profile's samples: pure, so it can be tested on hand-made profiles. */
 export function attribute(profile: CpuProfile, matches: (url: string) => boolean, top = 25): Attribution {
   const { byId, parent } = tree(profile);
-  const keyOf = (n: ProfileNode) =>
-    `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
   // The stack's matched functions, per leaf node (many samples share a node).
   const stackCache = new Map<number, string[]>();
   const matchedOn = (id: number): string[] => {
@@ -61,7 +65,7 @@ export function attribute(profile: CpuProfile, matches: (url: string) => boolean
     const keys = new Set<string>();
     for (let p: number | undefined = id; p !== undefined; p = parent.get(p)) {
       const f = byId.get(p);
-      if (f && matches(f.callFrame.url)) keys.add(keyOf(f));
+      if (f && matches(f.callFrame.url)) keys.add(fileKey(f.callFrame));
     }
     stackCache.set(id, (got = [...keys]));
     return got;
@@ -116,7 +120,7 @@ export function selfTimes(profile: CpuProfile): Map<string, number> {
   const self = new Map<string, number>();
   profile.samples.forEach((id, i) => {
     const n = byId.get(id)!;
-    const k = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+    const k = fileKey(n.callFrame);
     self.set(k, (self.get(k) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
   });
   return self;
@@ -132,7 +136,7 @@ export function extensionSelfTimes(profile: CpuProfile): Map<string, number> {
     for (let p: number | undefined = id; p !== undefined; p = parent.get(p)) {
       const f = byId.get(p)!;
       if (!isExtensionScript(f.callFrame.url)) continue;
-      const name = `${f.callFrame.functionName || '(anonymous)'}:${f.callFrame.lineNumber}:${f.callFrame.columnNumber ?? ''}`;
+      const name = frameKey(f.callFrame);
       const key = f === leaf ? name : `${name} → ${leaf.callFrame.functionName || '(native)'}`;
       out.set(key, (out.get(key) ?? 0) + dt);
       break;
@@ -140,9 +144,6 @@ export function extensionSelfTimes(profile: CpuProfile): Map<string, number> {
   });
   return out;
 }
-
-type Frame = CpuProfile['nodes'][number]['callFrame'];
-const frameKey = (f: Frame) => `${f.functionName || '(anonymous)'}:${f.lineNumber}:${f.columnNumber ?? ''}`;
 
 /**
  * The extension's time by function, inclusive (a sample counted once per function on its stack), keyed as extensionSelfTimes
