@@ -6,7 +6,7 @@
  * The same result as `root.querySelector(s)` for each fallback, but a selector with a combinator (`.nickname span`,
  * `p.nickname > span`) is matched under a small element by walking its elements with `matches` (firstWalked):
  * Chromium answers an element's querySelector of such a selector in time that grows with the whole document, not
- * the element (≈ 0.2–0.4 ms each on the 10 000-message workbench for a message's few elements, read per new message;
+ * the element (≈ 0.3–1.1 ms each on the 10 000-message workbench for a message's few elements, read per new message;
  * a simple selector, or `div span`, stays fast), while `matches` looks at the element and its ancestors only.
  */
 export function pick(root: ParentNode, sels: readonly string[] | undefined): Element | null {
