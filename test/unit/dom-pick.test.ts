@@ -1,0 +1,110 @@
+// @vitest-environment jsdom
+/**
+ * pick (lib/platforms/dom.ts): a selector with a combinator is matched under a small element by a walk with
+ * `matches` instead of the element's querySelector (which Chromium answers in time that grows with the whole
+ * document). The result must be querySelector's, always.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PICK_WALK_MAX, pick } from '../../lib/platforms/dom';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  document.body.replaceChildren();
+});
+
+/** A seeded random tree of tags and classes (mulberry32), to compare pick with querySelector on. */
+function randomTree(seed: number, size: number): HTMLElement {
+  let s = seed >>> 0;
+  const rand = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const tags = ['div', 'p', 'span', 'li', 'ul'];
+  const classes = ['nickname', 'msg-content', 'msg-content-box', 'good-card', 'a', 'b'];
+  const top = document.createElement('div');
+  top.className = 'nickname';
+  const all: HTMLElement[] = [top];
+  for (let i = 0; i < size; i++) {
+    const el = document.createElement(tags[Math.floor(rand() * tags.length)]!);
+    const n = Math.floor(rand() * 3);
+    for (let k = 0; k < n; k++) el.classList.add(classes[Math.floor(rand() * classes.length)]!);
+    if (rand() < 0.2) el.setAttribute('data-x', rand() < 0.5 ? 'a b' : 'c');
+    all[Math.floor(rand() * all.length)]!.appendChild(el);
+    all.push(el);
+  }
+  return top;
+}
+
+const SELECTORS = [
+  'p.nickname > span',
+  '.nickname span',
+  '.msg-content p.msg-content-box',
+  'div > p + span',
+  'li ~ p',
+  '.a .b > .nickname',
+  'ul li.a span',
+  '[data-x="a b"] span',
+  'div:not(.a) > p',
+  '.good-card',
+  'span',
+  ':scope > p',
+  ':scope .a span',
+  'p:first-child span',
+  '.nope span',
+  'div >',
+];
+
+describe('pick', () => {
+  it('gives what querySelector gives, from every element of random trees (connected and not, small and large)', () => {
+    let compared = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const tree = randomTree(seed, seed % 3 === 0 ? PICK_WALK_MAX * 2 : 60);
+      if (seed % 2) document.body.appendChild(tree);
+      for (const root of [tree, ...tree.querySelectorAll('*')])
+        for (const sel of SELECTORS) {
+          let want: Element | null = null;
+          try {
+            want = root.querySelector(sel);
+          } catch {
+            /* invalid: pick skips it */
+          }
+          expect(pick(root, [sel]), `${sel} from a ${root.tagName} (seed ${seed})`).toBe(want);
+          compared++;
+        }
+      // Fallbacks in order: the first that matches.
+      expect(pick(tree, ['.nope span', 'div >', 'li ~ p', 'span'])).toBe(
+        tree.querySelector('li ~ p') ?? tree.querySelector('span'),
+      );
+    }
+    expect(compared).toBeGreaterThan(10_000);
+  });
+
+  it("reads a message's few elements without querySelector for selectors with combinators", () => {
+    const li = document.createElement('li');
+    li.className = 'onemsg';
+    li.innerHTML =
+      '<div class="merchantMessage"><div class="cs-item isread"><p class="nickname"><span>主账号</span></p>' +
+      '<div class="msg-content"><p class="msg-content-box">亲，马上为您处理</p></div></div></div>';
+    document.body.appendChild(li);
+    const qs = vi.spyOn(Element.prototype, 'querySelector');
+    expect(pick(li, ['p.nickname > span', '.nickname span', 'p.nickname'])?.textContent).toBe('主账号');
+    expect(pick(li, ['.quote-new-msg', '.msg-content p.msg-content-box'])?.textContent).toBe('亲，马上为您处理');
+    expect(pick(li, ['.nope span'])).toBeNull();
+    // Only the simple selector went to querySelector.
+    expect(qs.mock.calls.map((c) => c[0])).toEqual(['.quote-new-msg']);
+  });
+
+  it('leaves a subtree larger than PICK_WALK_MAX elements, and :scope, to querySelector', () => {
+    const list = document.createElement('ul');
+    for (let i = 0; i <= PICK_WALK_MAX; i++) list.appendChild(document.createElement('li'));
+    list.lastElementChild!.innerHTML = '<p class="nickname"><span>x</span></p>';
+    document.body.appendChild(list);
+    const qs = vi.spyOn(Element.prototype, 'querySelector');
+    expect(pick(list, ['.nickname span'])?.textContent).toBe('x');
+    expect(pick(list.lastElementChild!, [':scope > p'])?.className).toBe('nickname');
+    expect(qs.mock.calls.map((c) => c[0])).toEqual(['.nickname span', ':scope > p']);
+  });
+});
