@@ -121,10 +121,15 @@ const OURS = Object.values(CONTENT_CATALOGS).flatMap((c) => [
  * document.title) copies ours into its own.
  */
 const OUR_PREFIX = new RegExp(`\\(\\d+\\) (?:${[...new Set(OURS)].join('|')}) ·(?: |$)`, 'g');
+/** A prefix of ours as the whole title ("(2) 0:40"): what this class writes while the page's own title is empty. */
+const OUR_ALONE = new RegExp(`^\\(\\d+\\) (?:${[...new Set(OURS)].join('|')})$`);
 /** A title as `document.title` reads it back (whitespace collapsed and trimmed). */
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
-/** The page's own part of a title: ours taken out. */
-const pagePart = (s: string) => norm(norm(s).replace(OUR_PREFIX, ''));
+/** The page's own part of a title: ours taken out ('' for a prefix of ours alone). */
+function pagePart(s: string): string {
+  const own = norm(norm(s).replace(OUR_PREFIX, ''));
+  return OUR_ALONE.test(own) ? '' : own;
+}
 /**
  * The page's own title changes are followed at once at most this often; the rest at the end of that time (the timer).
  */
@@ -152,6 +157,7 @@ export class TabTitle {
   private time = '';
   private clocks: () => Iterable<TabClock> = () => [];
   private on = false;
+  private stopped = false;
   /** The one timer: the text's next change, a held clock list or a held answer to the page (a timeout, not a tick). */
   private timer: TimerId | null = null;
   /** When the timer fires (`now()`, at most CHECK_MS after it was set); Infinity: none set. */
@@ -178,10 +184,9 @@ export class TabTitle {
     this.hiddenSince = doc.hidden ? -Infinity : null;
     doc.addEventListener('visibilitychange', this.onVisibility);
     this.mo = new MutationObserver(() => {
-      if (norm(this.doc.title) === norm(this.ours())) return;
+      if (!this.pageChanged()) return;
       // The page changed its title: it is the page's own, our prefix goes in front of it again. At most once a
       // second at once (another script that enforces its title must not loop with us); else at the end of that second.
-      this.own = pagePart(this.doc.title);
       const t = performance.now();
       const wait = this.reappliedAt + REAPPLY_MS - t;
       if (wait > 0) {
@@ -211,18 +216,34 @@ export class TabTitle {
    * then: in that one write). A hidden tab (whose timers may sleep a minute: a clock push wakes it) writes at once.
    */
   show(clocks: () => Iterable<TabClock>, on: boolean): void {
+    // Stopped (the frame's pagehide, a bfcache entry, and then a clock push): nothing is watched any more.
+    if (this.stopped) return;
     this.clocks = clocks;
     this.on = on;
     this.update(true);
   }
 
+  /**
+   * The page's own title back (its latest: a change not yet delivered to the observer taken first), and nothing
+   * watched or written from then on (a second stop, a later `show`: nothing).
+   */
   stop = (): void => {
+    if (this.stopped) return;
+    this.stopped = true;
     this.frame?.removeEventListener('pagehide', this.stop);
     this.doc.removeEventListener('visibilitychange', this.onVisibility);
+    if (this.mo.takeRecords().length) this.pageChanged();
     this.on = false;
     this.update();
     this.mo.disconnect();
   };
+
+  /** Whether the title is not ours as last written: then it is the page's own (any prefix of ours taken out). */
+  private pageChanged(): boolean {
+    if (norm(this.doc.title) === norm(this.ours())) return false;
+    this.own = pagePart(this.doc.title);
+    return true;
+  }
 
   /** Shown: exact again at once; hidden: the time it went, and the title as it was (exact for now). */
   private onVisibility = (): void => {

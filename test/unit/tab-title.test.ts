@@ -560,6 +560,37 @@ describe('TabTitle', () => {
     });
   });
 
+  it('after stop() (a bfcache pagehide, then a clock push): show() does nothing, a second stop() neither', async () => {
+    clocks = [clock('a', 12_000)];
+    t.show(() => clocks, true);
+    t.stop();
+    expect(document.title).toBe('拼多多商家后台');
+    t.show(() => clocks, true);
+    expect(document.title).toBe('拼多多商家后台');
+    expect(vi.getTimerCount()).toBe(0);
+    // The page's own title afterwards stays, whatever else stops us.
+    document.title = '新页面';
+    t.stop();
+    expect(document.title).toBe('新页面');
+  });
+
+  it('stop() keeps a title the page set just before it (the observer not told yet)', () => {
+    clocks = [clock('a', 12_000)];
+    t.show(() => clocks, true);
+    document.title = '新页面'; // the observer's callback would come in a microtask; stop() comes first
+    t.stop();
+    expect(document.title).toBe('新页面');
+  });
+
+  it('a prefix of ours alone as the title (the page’s own was empty) is not taken for the page’s', () => {
+    t.stop();
+    for (const left of ['(2) 0:40', '(2) <2 分', '(2) 超时', '(2) 超 3 分', '(2) 3 min over']) {
+      expect(startOn(left), left).toEqual({ shown: '(1) 0:12', restored: '' });
+    }
+    // A page's own title that only starts like one is kept.
+    expect(startOn('(2) 0:40 开会')).toEqual({ shown: '(1) 0:12 · (2) 0:40 开会', restored: '(2) 0:40 开会' });
+  });
+
   it('stop() restores the title and stops watching it', async () => {
     clocks = [clock('a', 12_000)];
     t.show(() => clocks, true);
