@@ -184,7 +184,7 @@ export class TabTitle {
     this.hiddenSince = doc.hidden ? -Infinity : null;
     doc.addEventListener('visibilitychange', this.onVisibility);
     this.mo = new MutationObserver(() => {
-      if (!this.pageChanged()) return;
+      if (!this.takePageTitle()) return;
       // The page changed its title: it is the page's own, our prefix goes in front of it again. At most once a
       // second at once (another script that enforces its title must not loop with us); else at the end of that second.
       const t = performance.now();
@@ -232,14 +232,14 @@ export class TabTitle {
     this.stopped = true;
     this.frame?.removeEventListener('pagehide', this.stop);
     this.doc.removeEventListener('visibilitychange', this.onVisibility);
-    if (this.mo.takeRecords().length) this.pageChanged();
+    if (this.mo.takeRecords().length) this.takePageTitle();
     this.on = false;
     this.update();
     this.mo.disconnect();
   };
 
   /** Whether the title is not ours as last written: then it is the page's own (any prefix of ours taken out). */
-  private pageChanged(): boolean {
+  private takePageTitle(): boolean {
     if (norm(this.doc.title) === norm(this.ours())) return false;
     this.own = pagePart(this.doc.title);
     return true;
