@@ -12,9 +12,13 @@
  * that ticked each second was most of the page's cost budget on the large workbench): the text changes about once a
  * minute, each second only in the last minute before the most urgent deadline, and the one timer is set for the
  * moment it next changes (`nextTitleChange`), but at most 5 s ahead (CHECK_MS: a wall clock set forward is caught;
- * a wake-up that finds the same text writes nothing). A clock list that changes the text (the count of
- * waiting buyers, a new most urgent deadline, the language) is written at once, at most one write a second (one
- * within a second of the last write waits for the rest of that second).
+ * a wake-up that finds the same text writes nothing). A clock list (a push from the background, with most messages)
+ * that leaves the text as it is does nothing but compute it: no write, no read of the title. One that changes the
+ * time shown (a new most urgent deadline, the language), the first wait or the last one ending is written at once, at
+ * most one write a second (one within a second of the last write waits for the rest of that second). In a shown tab
+ * that already shows a wait, a change of the number waiting alone (the time part unchanged) waits for the timer's
+ * next wake-up, at most CHECK_MS later (issue 21, bench-results/2026-12-06e-title2.md: on a busy workbench that
+ * number changes about every second). A hidden tab, whose timers may sleep, writes every change at once.
  *
  * A tab hidden for 5 minutes has its timers woken about once a minute (Chrome's intensive wake-up throttling of
  * chained timers: https://developer.chrome.com/blog/timer-throttling-in-chrome-88), so "(3) 0:12" could stand a minute
@@ -62,15 +66,19 @@ function waiting(clocks: Iterable<TabClock>): { n: number; due: number } {
 }
 
 function prefixOf(n: number, due: number, now: number, t: ContentT, coarse: boolean): string {
-  if (!n) return '';
+  return n ? `(${n}) ${timePart(due, now, t, coarse)}` : '';
+}
+
+/** The prefix's time part, after "(n) ": the most urgent deadline `due`'s time at `now`. */
+function timePart(due: number, now: number, t: ContentT, coarse: boolean): string {
   const left = due - now;
   // "Under N min" stays true as time left shrinks.
-  if (left > 0 && (left >= MINUTE || coarse)) return `(${n}) ${t('titleUnder', [Math.floor(left / MINUTE) + 1])}`;
+  if (left > 0 && (left >= MINUTE || coarse)) return t('titleUnder', [Math.floor(left / MINUTE) + 1]);
   // The last minute: the toolbar badge's m:ss.
-  if (left > 0) return `(${n}) ${formatCountdown(left)}`;
+  if (left > 0) return formatCountdown(left);
   // Time over only grows: "at least N min over" stays true.
   const over = Math.floor(-left / MINUTE);
-  return `(${n}) ${over ? t('badgeOver', [t('durMin', [over])]) : t('titleOverdue')}`;
+  return over ? t('badgeOver', [t('durMin', [over])]) : t('titleOverdue');
 }
 
 /**
@@ -113,10 +121,15 @@ const OURS = Object.values(CONTENT_CATALOGS).flatMap((c) => [
  * document.title) copies ours into its own.
  */
 const OUR_PREFIX = new RegExp(`\\(\\d+\\) (?:${[...new Set(OURS)].join('|')}) ·(?: |$)`, 'g');
+/** A prefix of ours as the whole title ("(2) 0:40"): what this class writes while the page's own title is empty. */
+const OUR_ALONE = new RegExp(`^\\(\\d+\\) (?:${[...new Set(OURS)].join('|')})$`);
 /** A title as `document.title` reads it back (whitespace collapsed and trimmed). */
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
-/** The page's own part of a title: ours taken out. */
-const pagePart = (s: string) => norm(norm(s).replace(OUR_PREFIX, ''));
+/** The page's own part of a title: ours taken out ('' for a prefix of ours alone). */
+function pagePart(s: string): string {
+  const own = norm(norm(s).replace(OUR_PREFIX, ''));
+  return OUR_ALONE.test(own) ? '' : own;
+}
 /**
  * The page's own title changes are followed at once at most this often; the rest at the end of that time (the timer).
  */
@@ -140,11 +153,14 @@ export class TabTitle {
   /** The page's own title, as it last set it (our prefix taken out). */
   private own: string;
   private prefix = '';
+  /** The written prefix's time part ('' with no prefix). */
+  private time = '';
   private clocks: () => Iterable<TabClock> = () => [];
   private on = false;
+  private stopped = false;
   /** The one timer: the text's next change, a held clock list or a held answer to the page (a timeout, not a tick). */
   private timer: TimerId | null = null;
-  /** When the timer fires (`now()`); Infinity: none set. */
+  /** When the timer fires (`now()`, at most CHECK_MS after it was set); Infinity: none set. */
   private timerAt = Infinity;
   /** When the prefix last changed (`now()`). */
   private wroteAt = -Infinity;
@@ -168,15 +184,14 @@ export class TabTitle {
     this.hiddenSince = doc.hidden ? -Infinity : null;
     doc.addEventListener('visibilitychange', this.onVisibility);
     this.mo = new MutationObserver(() => {
-      if (norm(this.doc.title) === norm(this.ours())) return;
+      if (!this.takePageTitle()) return;
       // The page changed its title: it is the page's own, our prefix goes in front of it again. At most once a
       // second at once (another script that enforces its title must not loop with us); else at the end of that second.
-      this.own = pagePart(this.doc.title);
       const t = performance.now();
       const wait = this.reappliedAt + REAPPLY_MS - t;
       if (wait > 0) {
         if (this.prefix) {
-          this.schedule(Math.min(this.timerAt, this.now() + wait));
+          this.schedule(this.now() + wait);
           // That write answers the page too: its next change within a second waits again (a script that enforces
           // its own title gets one write of ours a second, not one at once and one at each second's end).
           this.reapplyDue = true;
@@ -191,25 +206,44 @@ export class TabTitle {
   }
 
   /**
-   * The tab's open clocks (read at each update: the badges' own list) and the setting. A list that changes the text
-   * is written at once (the count of waiting buyers, the most urgent deadline, the setting, the first wait and the
-   * last one ending) — in a shown tab that still shows a wait, at most one write a second (on the large workbench
-   * each write cost ≈ 0.3 ms, and clocks come with most messages): one within a second of the last is written at the
-   * end of that second. A hidden tab (whose timers may sleep a minute: a clock push wakes it) writes at once.
+   * The tab's open clocks (read at each update: the badges' own list) and the setting. A list that leaves the text as
+   * it is only computes it (no write, no read of the title: the page's own changes are the observer's). One that
+   * changes the time shown (the most urgent deadline, the language), the setting, the first wait or the last one
+   * ending is written at once — in a shown tab that still shows a wait, at most one write a second (on the large
+   * workbench each write cost ≈ 0.3 ms, and clocks come with most messages): one within a second of the last is
+   * written at the end of that second. In a shown tab that shows a wait, a change of the number waiting alone (the
+   * time part unchanged) is written at the timer's next wake-up, at most CHECK_MS later (with a time change before
+   * then: in that one write). A hidden tab (whose timers may sleep a minute: a clock push wakes it) writes at once.
    */
   show(clocks: () => Iterable<TabClock>, on: boolean): void {
+    // Stopped (the frame's pagehide, a bfcache entry, and then a clock push): nothing is watched any more.
+    if (this.stopped) return;
     this.clocks = clocks;
     this.on = on;
     this.update(true);
   }
 
+  /**
+   * The page's own title back (its latest: a change not yet delivered to the observer taken first), and nothing
+   * watched or written from then on (a second stop, a later `show`: nothing).
+   */
   stop = (): void => {
+    if (this.stopped) return;
+    this.stopped = true;
     this.frame?.removeEventListener('pagehide', this.stop);
     this.doc.removeEventListener('visibilitychange', this.onVisibility);
+    if (this.mo.takeRecords().length) this.takePageTitle();
     this.on = false;
     this.update();
     this.mo.disconnect();
   };
+
+  /** Whether the title is not ours as last written: then it is the page's own (any prefix of ours taken out). */
+  private takePageTitle(): boolean {
+    if (norm(this.doc.title) === norm(this.ours())) return false;
+    this.own = pagePart(this.doc.title);
+    return true;
+  }
 
   /** Shown: exact again at once; hidden: the time it went, and the title as it was (exact for now). */
   private onVisibility = (): void => {
@@ -228,42 +262,54 @@ export class TabTitle {
   };
 
   /**
-   * The prefix for now, written, and the timer set for its next change. `hold` (a clock list): in a shown tab, a
-   * change of a shown prefix within WRITE_GAP_MS of the last one is written at the end of that time instead.
+   * The prefix for now, written, and the timer set for its next change. `hold` (a clock list): an unchanged prefix is
+   * not written nor the title read; in a shown tab, a change of a shown prefix is held for the timer when only the
+   * count changed, and to the end of WRITE_GAP_MS after the last write when it comes within it.
    */
   private update(hold = false): void {
     const now = this.now();
     const coarse = this.hiddenSince !== null && now - this.hiddenSince >= THROTTLED_AFTER_MS;
     const { n, due } = this.on ? waiting(this.clocks()) : { n: 0, due: Infinity };
-    const prefix = prefixOf(n, due, now, contentT(), coarse);
-    const since = now - this.wroteAt;
-    const held = hold && !this.doc.hidden && since >= 0 && since < WRITE_GAP_MS;
-    if (held && prefix && this.prefix && prefix !== this.prefix) {
-      this.schedule(Math.min(this.timerAt, this.wroteAt + WRITE_GAP_MS));
-      return;
-    }
-    if (prefix !== this.prefix) this.wroteAt = now;
-    this.prefix = prefix;
-    this.apply();
+    const time = n ? timePart(due, now, contentT(), coarse) : '';
+    const prefix = n ? `(${n}) ${time}` : '';
     let at = prefix ? nextTitleChange(due, now, coarse) : Infinity;
     // Hidden, not coarse yet: it becomes so then.
     if (prefix && this.hiddenSince !== null && !coarse) at = Math.min(at, this.hiddenSince + THROTTLED_AFTER_MS);
+    if (hold && prefix !== this.prefix && prefix && this.prefix && !this.doc.hidden) {
+      // The count alone: the timer (set while a prefix shows, at most CHECK_MS ahead) writes it.
+      if (time === this.time) return this.schedule(at);
+      const since = now - this.wroteAt;
+      if (since >= 0 && since < WRITE_GAP_MS) return this.schedule(Math.min(at, this.wroteAt + WRITE_GAP_MS));
+    }
+    if (prefix !== this.prefix) {
+      this.wroteAt = now;
+      this.prefix = prefix;
+      this.time = time;
+      this.apply();
+    } else if (!hold) this.apply();
     this.schedule(at);
   }
 
-  /** The timer set to fire at `at` (`now()`; Infinity: none). */
+  /**
+   * The timer set to fire by `at` (`now()`; Infinity: none), at most CHECK_MS ahead: the text comes from the wall
+   * clock (`now`), the timer runs on its own, so a wall clock set forward (an NTP step, a resume) must not leave
+   * "<10 分" standing past the deadline. A timer that already fires by then is kept, never put off (what it finds
+   * then — the text due, a held count — is written, and the next one set): the clock lists that come each second
+   * cannot push back the 5 s check, nor a held count. A wake-up that finds the same text writes nothing.
+   */
   private schedule(at: number): void {
-    if (this.timer !== null && at === this.timerAt) return;
+    if (!(at < Infinity)) {
+      if (this.timer !== null) this.timers.clearTimeout(this.timer);
+      this.timer = null;
+      this.timerAt = Infinity;
+      return;
+    }
+    const now = this.now();
+    const fire = now + Math.max(0, Math.min(at - now, CHECK_MS));
+    if (this.timer !== null && this.timerAt <= fire) return;
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
-    this.timer = null;
-    this.timerAt = Infinity;
-    if (!(at < Infinity)) return;
-    const ms = at - this.now();
-    // At most CHECK_MS: the text comes from the wall clock (`now`), the timer runs on its own, so a wall clock set
-    // forward (an NTP step, a resume) must not leave "<10 分" standing past the deadline. A wake-up that finds the
-    // same text writes nothing.
-    this.timer = this.timers.setTimeout(this.tick, ms > 0 ? Math.min(ms, CHECK_MS) : 0);
-    this.timerAt = at;
+    this.timer = this.timers.setTimeout(this.tick, fire - now);
+    this.timerAt = fire;
   }
 
   private ours(): string {

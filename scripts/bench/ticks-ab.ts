@@ -30,7 +30,8 @@
  * The profile's split is given inclusive (by name) and self (a native leaf charged to the nearest extension frame,
  * keyed name:line:column with the build's source there), per batch; `--interval` is its sampling interval (µs).
  * Counted besides the functions: the port's posts and their JSON size, the messages the content script gets
- * (runtime.onMessage: the worker's clock lists) and theirs.
+ * (runtime.onMessage: the worker's clock lists) and theirs; in the steps window, the `<title>`'s writes
+ * (`titleWrites` per message, the title at its end on stderr).
  * Every session runs a copy of its build with call counters in its content script (countingCopy; the MutationObserver
  * callback `e=>this.onRecords(e)` counts the real callbacks and records): the same closure calls in every build.
  */
@@ -128,6 +129,9 @@ const COUNTED = [
   'renderBuyers',
   'scan',
   'health',
+  // The tab title's (lib/content/tab-title.ts): a clock push or its timer, and the title compared / written.
+  'update',
+  'apply',
 ];
 /**
  * Counts the port's posts and their JSON size, and the runtime messages the content script takes, with their size
@@ -333,14 +337,22 @@ async function session(spec: string, url: string): Promise<Session> {
     await cdp.send('HeapProfiler.collectGarbage');
     const s0 = await metrics(cdp);
     await startCpuProfile(cdp, INTERVAL);
-    const steps = await page.evaluate(async (k) => {
+    const { steps, titleWrites, title } = await page.evaluate(async (k) => {
       const d = (window as unknown as Demo).demo;
+      // The <title>'s writes in the window (the tab title's own: it rewrites the text node).
+      let titleWrites = 0;
+      const inTitle = (n: Node | null) => n?.nodeName === 'TITLE' || n?.parentNode?.nodeName === 'TITLE';
+      const mo = new MutationObserver((records) => (titleWrites += records.filter((r) => inTitle(r.target)).length));
+      mo.observe(document.head, { subtree: true, childList: true, characterData: true });
       const from = d.sent;
       d.resume();
       await d.whenSent(from + k);
       d.pause();
-      return d.sent - from;
+      await new Promise((r) => setTimeout(r, 0));
+      mo.disconnect();
+      return { steps: d.sent - from, titleWrites, title: document.title };
     }, STEPS);
+    console.error(`steps: ${titleWrites} title writes in ${steps} messages, the title then: ${title}`);
     const stepProfile = await stopCpuProfile(cdp);
     const s1 = await metrics(cdp);
     const c3 = await counts(cdp, contexts);
@@ -355,7 +367,7 @@ async function session(spec: string, url: string): Promise<Session> {
         fns: stepFns,
         self: selfTop(stepProfile, steps, name),
       },
-      countedPerStep: diffPer(c2, c3, steps),
+      countedPerStep: { ...diffPer(c2, c3, steps), titleWrites: titleWrites / steps },
       scriptMs: per('ScriptDuration'),
       taskMs: per('TaskDuration'),
       extMs: x.matchedMs / BATCHES,

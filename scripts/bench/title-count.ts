@@ -4,20 +4,26 @@
  * all day, 140 buyers asking at once and the page's traffic then paused (as `largeWithWaiting` for the page-cost
  * benchmarks); every change of the <title> recorded in the page (time and text) for --seconds (default 250: a minute
  * with more than a minute left, the last minute, a minute overdue), then counted per 60 s window and by the kind of
- * text written (whole minutes, m:ss, over).
+ * text written (whole minutes, m:ss, over) and by what changed from the write before (the count alone, the time
+ * part, both).
  *
- *   npx jiti scripts/bench/title-count.ts [--ext=.output/chrome-mv3-demo] [--seconds=250] [--label=after]
+ * --running: the page's traffic resumed after the buyers ask (its `step()` at 1 message a second: 65% a buyer in
+ * another conversation, 25% an answer to a waiting one, 10% the open buyer), so the count of waiting buyers changes
+ * about every second and each change comes as a clock push (bench-results/2026-12-06e-title2.md).
+ *
+ *   npx jiti scripts/bench/title-count.ts [--ext=.output/chrome-mv3-demo] [--seconds=250] [--label=after] [--running]
  */
 import path from 'node:path';
 import { seedSettings } from '../../test/e2e/db';
 import { REPO_ROOT, launchExtension, startStaticServer } from '../../test/e2e/harness';
 import { ALL_DAY_PDD, cleanupTemps, extensionCopy, largeWithWaiting } from './browser';
-import { arg } from './args';
+import { arg, flag } from './args';
 import { sleep } from './stats';
 
 const EXT = path.resolve(arg('ext', path.join(REPO_ROOT, '.output/chrome-mv3-demo')));
 const SECONDS = Number(arg('seconds', '250'));
 const LABEL = arg('label', path.basename(path.dirname(EXT)));
+const RUNNING = flag('running');
 
 interface Write {
   /** ms since the buyers asked. */
@@ -45,6 +51,7 @@ async function main() {
       }).observe(document.head, { subtree: true, childList: true, characterData: true });
     });
     await largeWithWaiting(page);
+    if (RUNNING) await page.evaluate(() => (window as unknown as { demo: { resume(): void } }).demo.resume());
     await sleep(SECONDS * 1000);
     const writes = await page.evaluate(
       () => (window as unknown as { __titleWrites: { at: number; text: string }[] }).__titleWrites,
@@ -57,6 +64,17 @@ async function main() {
           : /^\(\d+\) (?:超|\d+ min over|overdue)/.test(w.text)
             ? 'over'
             : 'other';
+    // What changed from the write before: "(3) <3 min · t" → "(4) <3 min · t" is the count alone.
+    const parts = (text: string) => /^\((\d+)\) (.*?)(?: · |$)/.exec(text);
+    const change = (w: Write, i: number) => {
+      const a = parts(writes[i - 1]?.text ?? '');
+      const b = parts(w.text);
+      if (!a || !b) return 'prefix on/off';
+      if (a[2] === b[2]) return a[1] === b[1] ? 'same' : 'count only';
+      return a[1] === b[1] ? 'time only' : 'count and time';
+    };
+    const changes: Record<string, number> = {};
+    writes.forEach((w, i) => (changes[change(w, i)] = (changes[change(w, i)] ?? 0) + 1));
     const windows: {
       from: number;
       to: number;
@@ -77,8 +95,10 @@ async function main() {
         {
           label: LABEL,
           seconds: SECONDS,
+          running: RUNNING,
           total: writes.length,
           perMinute: Math.round((writes.length / SECONDS) * 60 * 10) / 10,
+          changes,
           windows,
           sample: writes.slice(0, 3).concat(writes.slice(-3)),
         },

@@ -244,40 +244,40 @@ describe('TabTitle', () => {
     }
   });
 
-  it('a clock list that changes the count is written at once; within a second of the last write, at its end', async () => {
+  it('a clock list that changes the time shown is written at once; within a second of the last write, at its end', async () => {
     const count = countWrites();
     clocks = [clock('a', 330_000)];
     // The first wait: at once.
     t.show(() => clocks, true);
     expect(document.title).toBe('(1) <6 分 · 拼多多商家后台');
     pass(5_000);
-    // A second buyer: at once, though the time shown has not changed (and would not for 25 s).
-    clocks = [clock('a', 330_000), clock('b', 400_000)];
+    // A new most urgent buyer: at once (the time shown changes; the count with it).
+    clocks = [clock('a', 330_000), clock('b', 200_000)];
     t.show(() => clocks, true);
-    expect(document.title).toBe('(2) <6 分 · 拼多多商家后台');
+    expect(document.title).toBe('(2) <4 分 · 拼多多商家后台');
     expect(await count.writes()).toBe(2);
     // Two more clock lists within that second (a buyer asks, another is answered): written at the end of it.
     pass(300);
-    clocks = [clock('a', 330_000), clock('b', 400_000), clock('c', 90_000)];
+    clocks = [clock('a', 330_000), clock('b', 200_000), clock('c', 90_000)];
     t.show(() => clocks, true);
-    clocks = [clock('b', 400_000), clock('c', 90_000)];
+    clocks = [clock('b', 200_000), clock('c', 90_000)];
     t.show(() => clocks, true);
-    expect(document.title).toBe('(2) <6 分 · 拼多多商家后台');
+    expect(document.title).toBe('(2) <4 分 · 拼多多商家后台');
     pass(699);
-    expect(document.title).toBe('(2) <6 分 · 拼多多商家后台');
+    expect(document.title).toBe('(2) <4 分 · 拼多多商家后台');
     pass(1);
     expect(document.title).toBe('(2) <2 分 · 拼多多商家后台');
     expect(await count.writes()).toBe(3);
     // A list that changes nothing shown: no write.
     pass(2000);
-    clocks = [clock('b', 400_000), clock('c', 90_000)];
+    clocks = [clock('b', 200_000), clock('c', 90_000)];
     t.show(() => clocks, true);
     expect(await count.writes()).toBe(3);
     // The most urgent answered: the next one's minutes, at once; its next change is followed from then on.
-    clocks = [clock('b', 400_000)];
+    clocks = [clock('b', 200_000)];
     t.show(() => clocks, true);
-    expect(document.title).toBe('(1) <7 分 · 拼多多商家后台');
-    pass(400_000 - 60_000 - 8_000); // a minute left of b's
+    expect(document.title).toBe('(1) <4 分 · 拼多多商家后台');
+    pass(200_000 - 60_000 - 8_000); // a minute left of b's
     expect(document.title).toBe('(1) <2 分 · 拼多多商家后台');
     pass(1);
     expect(document.title).toBe('(1) 1:00 · 拼多多商家后台');
@@ -287,6 +287,84 @@ describe('TabTitle', () => {
     t.show(() => clocks, true);
     expect(document.title).toBe('拼多多商家后台');
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('the number waiting alone changing: written at the timer’s next wake-up (≤ 5 s), not put off by more lists', async () => {
+    const count = countWrites();
+    clocks = [clock('a', 330_000)];
+    t.show(() => clocks, true); // the timer: 5 s on (CHECK_MS), the text's next change being 30 s away
+    expect(document.title).toBe('(1) <6 分 · 拼多多商家后台');
+    pass(2000);
+    // A second buyer, the most urgent time still "<6 分": held.
+    clocks = [clock('a', 330_000), clock('b', 400_000)];
+    t.show(() => clocks, true);
+    expect(document.title).toBe('(1) <6 分 · 拼多多商家后台');
+    // A list each second, each with a new most urgent deadline that still reads "<6 分" (its next change nearer):
+    // the timer is not put off.
+    pass(1000);
+    clocks = [clock('a', 330_000), clock('b', 400_000), clock('e', 320_000)];
+    t.show(() => clocks, true);
+    pass(1000);
+    clocks = [clock('a', 330_000), clock('b', 400_000), clock('e', 320_000), clock('f', 310_000)];
+    t.show(() => clocks, true);
+    pass(999);
+    expect(document.title).toBe('(1) <6 分 · 拼多多商家后台');
+    expect(await count.writes()).toBe(1);
+    pass(1);
+    expect(document.title).toBe('(4) <6 分 · 拼多多商家后台');
+    expect(await count.writes()).toBe(2);
+    // Held again, then the last wait ends before the timer: the page's title at once, no timer left.
+    pass(1500);
+    clocks = [clock('a', 330_000)];
+    t.show(() => clocks, true);
+    expect(document.title).toBe('(4) <6 分 · 拼多多商家后台');
+    clocks = [];
+    t.show(() => clocks, true);
+    expect(document.title).toBe('拼多多商家后台');
+    expect(vi.getTimerCount()).toBe(0);
+    // The first wait: at once, though a write was less than a second ago.
+    pass(200);
+    clocks = [clock('a', 330_000), clock('b', 400_000)];
+    t.show(() => clocks, true);
+    expect(document.title).toBe('(2) <6 分 · 拼多多商家后台');
+    count.stop();
+  });
+
+  it('a held count, then a change of the time shown: one write with both', async () => {
+    const count = countWrites();
+    clocks = [clock('a', 330_000)];
+    t.show(() => clocks, true);
+    pass(2000);
+    clocks = [clock('a', 330_000), clock('b', 400_000)];
+    t.show(() => clocks, true);
+    expect(document.title).toBe('(1) <6 分 · 拼多多商家后台');
+    pass(1000);
+    clocks = [clock('a', 330_000), clock('b', 400_000), clock('c', 90_000)];
+    t.show(() => clocks, true);
+    expect(document.title).toBe('(3) <2 分 · 拼多多商家后台');
+    pass(10_000); // the timer's wake-ups find it written
+    expect(document.title).toBe('(3) <2 分 · 拼多多商家后台');
+    expect(await count.writes()).toBe(2);
+    count.stop();
+  });
+
+  it('a clock list that leaves the text as it is reads nothing of the title (the page’s changes are the observer’s)', () => {
+    clocks = [clock('a', 330_000), clock('b', 400_000)];
+    t.show(() => clocks, true);
+    pass(1500);
+    const read = vi.spyOn(document, 'title', 'get');
+    try {
+      for (let i = 0; i < 10; i++) {
+        pass(100);
+        // A new list each time, as the background pushes them; another buyer, the same count and time shown.
+        clocks = i % 2 ? [clock('a', 330_000), clock('b', 400_000)] : [clock('a', 330_000), clock('c', 500_000)];
+        t.show(() => clocks, true);
+      }
+      expect(read).not.toHaveBeenCalled();
+    } finally {
+      read.mockRestore();
+    }
+    expect(document.title).toBe('(2) <6 分 · 拼多多商家后台');
   });
 
   it('the setting off: the page title, untouched', () => {
@@ -433,6 +511,16 @@ describe('TabTitle', () => {
       expect(document.title).toBe('(2) 0:30 · 拼多多商家后台');
     });
 
+    it('a change of the number waiting alone is written at once (its timers may sleep; a push wakes it)', () => {
+      clocks = [clock('a', 330_000)];
+      t.show(() => clocks, true);
+      setHidden(true);
+      pass(2000);
+      clocks = [clock('a', 330_000), clock('b', 400_000)];
+      t.show(() => clocks, true);
+      expect(document.title).toBe('(2) <6 分 · 拼多多商家后台');
+    });
+
     it('a tab already hidden when the script starts: coarse from the first write (how long it was hidden is unknown)', () => {
       t.stop();
       hidden = true;
@@ -470,6 +558,37 @@ describe('TabTitle', () => {
       setHidden(true);
       expect(document.title).toBe('拼多多商家后台');
     });
+  });
+
+  it('after stop() (a bfcache pagehide, then a clock push): show() does nothing, a second stop() neither', async () => {
+    clocks = [clock('a', 12_000)];
+    t.show(() => clocks, true);
+    t.stop();
+    expect(document.title).toBe('拼多多商家后台');
+    t.show(() => clocks, true);
+    expect(document.title).toBe('拼多多商家后台');
+    expect(vi.getTimerCount()).toBe(0);
+    // The page's own title afterwards stays, whatever else stops us.
+    document.title = '新页面';
+    t.stop();
+    expect(document.title).toBe('新页面');
+  });
+
+  it('stop() keeps a title the page set just before it (the observer not told yet)', () => {
+    clocks = [clock('a', 12_000)];
+    t.show(() => clocks, true);
+    document.title = '新页面'; // the observer's callback would come in a microtask; stop() comes first
+    t.stop();
+    expect(document.title).toBe('新页面');
+  });
+
+  it('a prefix of ours alone as the title (the page’s own was empty) is not taken for the page’s', () => {
+    t.stop();
+    for (const left of ['(2) 0:40', '(2) <2 分', '(2) 超时', '(2) 超 3 分', '(2) 3 min over']) {
+      expect(startOn(left), left).toEqual({ shown: '(1) 0:12', restored: '' });
+    }
+    // A page's own title that only starts like one is kept.
+    expect(startOn('(2) 0:40 开会')).toEqual({ shown: '(1) 0:12 · (2) 0:40 开会', restored: '(2) 0:40 开会' });
   });
 
   it('stop() restores the title and stops watching it', async () => {
