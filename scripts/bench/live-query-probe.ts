@@ -47,7 +47,9 @@ import { liveOf } from ${p('types')};
   kuaishou: kuaishouAdapter, ali1688: ali1688Adapter, taobao: taobaoAdapter } };
 `,
   );
-  const { build } = (await import(path.join(REPO_ROOT, 'node_modules/vite/dist/node/index.js'))) as typeof import('vite');
+  const { build } = (await import(
+    path.join(REPO_ROOT, 'node_modules/vite/dist/node/index.js')
+  )) as typeof import('vite');
   await build({
     configFile: false,
     logLevel: 'warn',
@@ -81,19 +83,37 @@ function inPage(args: Args) {
       append(n: Node[], now?: number): unknown[] | null;
       reread?(n: Node[], now?: number): unknown[] | null;
     };
-    rows?: { in: Element; all(): Element[]; read(r: Element): unknown; under(n: Node): Element[]; isRow(e: Element): boolean };
+    rows?: {
+      in: Element;
+      all(): Element[];
+      read(r: Element): unknown;
+      under(n: Node): Element[];
+      isRow(e: Element): boolean;
+    };
   };
-  const rs = (window as unknown as { __rs: { adapters: Record<string, { extract(d: Document, m?: unknown, now?: number): unknown }>; liveOf(x: unknown): Live | undefined } }).__rs;
+  const rs = (
+    window as unknown as {
+      __rs: {
+        adapters: Record<string, { extract(d: Document, m?: unknown, now?: number): unknown }>;
+        liveOf(x: unknown): Live | undefined;
+      };
+    }
+  ).__rs;
   const adapter = rs.adapters[platform]!;
   const ID_ATTRS = ['data-id', 'data-msg-id', 'data-msgid', 'data-message-id'];
   let serial = 0;
   const unique = (el: Element): Element => {
     const n = ++serial;
     for (const e of [el, ...el.querySelectorAll('[id], [data-id], [data-msg-id], [data-msgid], [data-message-id]')]) {
-      if (e.id) e.id = /\d+$/.test(e.id) ? e.id.replace(/\d+$/, (d) => String(Number(d) + 7_000_000 + n)) : `${e.id}-c${n}`;
+      if (e.id)
+        e.id = /\d+$/.test(e.id) ? e.id.replace(/\d+$/, (d) => String(Number(d) + 7_000_000 + n)) : `${e.id}-c${n}`;
       for (const a of ID_ATTRS) {
         const v = e.getAttribute(a);
-        if (v) e.setAttribute(a, /\d+$/.test(v) ? v.replace(/\d+$/, (d) => String(Number(d) + 7_000_000 + n)) : `${v}-c${n}`);
+        if (v)
+          e.setAttribute(
+            a,
+            /\d+$/.test(v) ? v.replace(/\d+$/, (d) => String(Number(d) + 7_000_000 + n)) : `${v}-c${n}`,
+          );
       }
     }
     return el;
@@ -101,7 +121,10 @@ function inPage(args: Args) {
   const desc = (n: Node | null): string => {
     if (!n || n.nodeType === 9) return 'document';
     const el = n as Element;
-    const cls = typeof el.className === 'string' && el.className.trim() ? `.${el.className.trim().split(/\s+/).slice(0, 2).join('.')}` : '';
+    const cls =
+      typeof el.className === 'string' && el.className.trim()
+        ? `.${el.className.trim().split(/\s+/).slice(0, 2).join('.')}`
+        : '';
     return `${el.tagName.toLowerCase()}${cls}`;
   };
   // Recording: the calls the live read makes, with the node each ran on.
@@ -127,7 +150,10 @@ function inPage(args: Args) {
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   const timeCall = (c: Call): number => {
-    const o = orig[`${c.on.nodeType === 9 ? 'D' : 'E'}.${c.m === 'querySelector' ? 'qs' : c.m === 'querySelectorAll' ? 'qsa' : c.m}`]!;
+    const o =
+      orig[
+        `${c.on.nodeType === 9 ? 'D' : 'E'}.${c.m === 'querySelector' ? 'qs' : c.m === 'querySelectorAll' ? 'qsa' : c.m}`
+      ]!;
     let n = 0;
     const t0 = performance.now();
     let t = t0;
@@ -219,7 +245,13 @@ function inPage(args: Args) {
     }
     // Control: each selector with a combinator, asked by querySelector of the last message / row element (what the
     // adapters no longer do when they walk; what they still do where they ask querySelector).
-    const COMB = (sel: string) => /[\s>+~]/.test(sel.replace(/\[[^\]]*\]/g, '[]').replace(/\([^)]*\)/g, '()').trim());
+    const COMB = (sel: string) =>
+      /[\s>+~]/.test(
+        sel
+          .replace(/\[[^\]]*\]/g, '[]')
+          .replace(/\([^)]*\)/g, '()')
+          .trim(),
+      );
     const anchors: Record<string, Element | undefined> = {
       message: box?.lastElementChild ?? undefined,
       reread: box?.lastElementChild ?? undefined,
@@ -229,7 +261,14 @@ function inPage(args: Args) {
       const on = anchors[phase];
       const key = `${phase}\tcontrol querySelector\t${call.s}\t${on ? desc(on) : ''}`;
       if (!on || !COMB(call.s) || seen.has(key)) continue;
-      seen.set(key, { phase, m: 'control querySelector', s: call.s, on: desc(on), n: 0, ms: timeCall({ m: 'querySelector', s: call.s, on }) });
+      seen.set(key, {
+        phase,
+        m: 'control querySelector',
+        s: call.s,
+        on: desc(on),
+        n: 0,
+        ms: timeCall({ m: 'querySelector', s: call.s, on }),
+      });
     }
     return {
       elements: document.getElementsByTagName('*').length,
@@ -321,7 +360,9 @@ async function main() {
       console.log(
         `append per message p50 ${small.appendMsP50.toFixed(3)} → ${large.appendMsP50.toFixed(3)} ms (null ${small.appendNull}/${large.appendNull}); row read p50 ${small.rowReadMsP50.toFixed(3)} → ${large.rowReadMsP50.toFixed(3)} ms; reread p50 ${small.rereadMsP50.toFixed(3)} → ${large.rereadMsP50.toFixed(3)} ms (null ${small.rereadNull}/${large.rereadNull}); whole read (no memo) ${small.wholeReadMs.toFixed(1)} → ${large.wholeReadMs.toFixed(1)} ms`,
       );
-      console.log('| part | call | selector | on | calls | small ms | large ms |\n| --- | --- | --- | --- | --- | --- | --- |');
+      console.log(
+        '| part | call | selector | on | calls | small ms | large ms |\n| --- | --- | --- | --- | --- | --- | --- |',
+      );
       const smallBy = new Map(small.calls.map((c) => [`${c.phase}\t${c.m}\t${c.s}\t${c.on}`, c]));
       for (const c of large.calls) {
         const s = smallBy.get(`${c.phase}\t${c.m}\t${c.s}\t${c.on}`);
