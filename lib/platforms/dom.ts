@@ -254,9 +254,50 @@ export function ancestorsOf(els: readonly Element[]): Set<Element> {
 
 const FOLLOWING = 4; // Node.DOCUMENT_POSITION_FOLLOWING
 
-/** Sorts elements into document order (stable for equal elements). */
+const byPosition = (a: Element, b: Element) => (a === b ? 0 : a.compareDocumentPosition(b) & FOLLOWING ? -1 : 1);
+
+/** Lists at most this long are sorted by compareDocumentPosition (a few calls); longer ones by their paths. */
+const ORDER_BY_POSITION_MAX = 8;
+
+/**
+ * Sorts elements into document order (stable for equal elements).
+ *
+ * A long list (a thread's rows and dividers, read whole) is sorted by each element's path of sibling indices from its
+ * root, each parent's children counted once: Chromium's compareDocumentPosition of two siblings walks the siblings
+ * before one of them, so sorting the 10 000 children of one thread by it took ≈ 0.1 ms a comparison (≈ 0.8 s per
+ * whole read of a 10 000-message JD or Kuaishou thread). Elements of different roots (detached trees) keep
+ * compareDocumentPosition's order.
+ */
 export function inDocumentOrder(els: readonly Element[]): Element[] {
-  return [...els].sort((a, b) => (a === b ? 0 : a.compareDocumentPosition(b) & FOLLOWING ? -1 : 1));
+  if (els.length <= ORDER_BY_POSITION_MAX) return [...els].sort(byPosition);
+  const indexIn = new Map<Node, Map<Element, number>>();
+  const paths = new Map<Element, number[]>();
+  let root: Node | undefined;
+  for (const el of els) {
+    if (paths.has(el)) continue;
+    const path: number[] = [];
+    let top: Node = el;
+    for (let cur: Element = el, p = cur.parentNode; p; cur = p as Element, p = p.parentNode) {
+      let index = indexIn.get(p);
+      if (!index) {
+        index = new Map();
+        let i = 0;
+        for (let c = (p as ParentNode).firstElementChild; c; c = c.nextElementSibling) index.set(c, i++);
+        indexIn.set(p, index);
+      }
+      path.push(index.get(cur)!);
+      top = p;
+    }
+    if (root === undefined) root = top;
+    else if (top !== root) return [...els].sort(byPosition);
+    paths.set(el, path.reverse());
+  }
+  return [...els].sort((a, b) => {
+    const pa = paths.get(a)!;
+    const pb = paths.get(b)!;
+    for (let i = 0; i < pa.length && i < pb.length; i++) if (pa[i] !== pb[i]) return pa[i]! - pb[i]!;
+    return pa.length - pb.length; // an ancestor before its descendants
+  });
 }
 
 /** Text of `el` without the parts matching `drop` (quotes, time stamps, nicknames). */

@@ -3,9 +3,13 @@
  * pick (lib/platforms/dom.ts): a selector with a combinator is matched under a small element by a walk with
  * `matches` instead of the element's querySelector (which Chromium answers in time that grows with the whole
  * document). The result must be querySelector's, always.
+ *
+ * inDocumentOrder: a long list is sorted by the elements' paths of sibling indices instead of compareDocumentPosition
+ * (which Chromium answers for two siblings by walking the siblings before one of them). The order must be
+ * compareDocumentPosition's, always.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PICK_WALK_MAX, pick } from '../../lib/platforms/dom';
+import { PICK_WALK_MAX, inDocumentOrder, pick } from '../../lib/platforms/dom';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -106,5 +110,52 @@ describe('pick', () => {
     expect(pick(list, ['.nickname span'])?.textContent).toBe('x');
     expect(pick(list.lastElementChild!, [':scope > p'])?.className).toBe('nickname');
     expect(qs.mock.calls.map((c) => c[0])).toEqual(['.nickname span', ':scope > p']);
+  });
+});
+
+describe('inDocumentOrder', () => {
+  const byPosition = (els: readonly Element[]) =>
+    [...els].sort((a, b) => (a === b ? 0 : a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+
+  it("gives compareDocumentPosition's order for random lists of random trees (connected, detached, mixed, repeated)", () => {
+    let s = 7;
+    const rand = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
+    let compared = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const tree = randomTree(seed, 300);
+      const other = randomTree(seed + 100, 50);
+      if (seed % 2) document.body.appendChild(tree);
+      const all = [tree, ...tree.querySelectorAll('*')];
+      const others = [other, ...other.querySelectorAll('*')];
+      for (let round = 0; round < 20; round++) {
+        const n = Math.floor(rand() * 60);
+        const list: Element[] = [];
+        for (let i = 0; i < n; i++) list.push(all[Math.floor(rand() * all.length)]!);
+        if (list.length && rand() < 0.3) list.push(list[0]!); // repeated
+        if (seed % 3 === 0 && round % 4 === 0) list.push(others[Math.floor(rand() * others.length)]!); // two roots
+        expect(inDocumentOrder(list), `seed ${seed} round ${round}`).toEqual(byPosition(list));
+        compared++;
+      }
+      document.body.replaceChildren();
+    }
+    expect(compared).toBe(240);
+  });
+
+  it("sorts a long thread's items without compareDocumentPosition", () => {
+    const thread = document.createElement('div');
+    for (let i = 0; i < 2_000; i++) {
+      const item = document.createElement('div');
+      item.className = i % 10 ? 'message' : 'divider';
+      thread.appendChild(item);
+    }
+    document.body.appendChild(thread);
+    const items = [...thread.children];
+    const shuffled = [
+      ...items.filter((e) => e.className === 'message'),
+      ...items.filter((e) => e.className !== 'message'),
+    ];
+    const cdp = vi.spyOn(Node.prototype, 'compareDocumentPosition');
+    expect(inDocumentOrder(shuffled)).toEqual(items);
+    expect(cdp).not.toHaveBeenCalled();
   });
 });

@@ -17,6 +17,7 @@ import {
   ancestorsOf,
   closestIn,
   hash,
+  inDocumentOrder,
   matches,
   matchesAny,
   outside,
@@ -372,7 +373,10 @@ function timeline(msgs: readonly Element[], sepEls: readonly Element[]): { el: E
   const holders = ancestorsOf(msgs);
   const seps = outside(sepEls, msgs).filter((s) => !holders.has(s));
   const all = [...msgs.map((el) => ({ el, sep: false })), ...seps.map((el) => ({ el, sep: true }))];
-  if (seps.length) all.sort((a, b) => (a.el.compareDocumentPosition(b.el) & 4 ? -1 : 1));
+  if (seps.length) {
+    const order = new Map(inDocumentOrder(all.map((x) => x.el)).map((el, i) => [el, i]));
+    all.sort((a, b) => order.get(a.el)! - order.get(b.el)!);
+  }
   return all;
 }
 
