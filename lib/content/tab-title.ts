@@ -160,7 +160,10 @@ export class TabTitle {
   private stopped = false;
   /** The one timer: the text's next change, a held clock list or a held answer to the page (a timeout, not a tick). */
   private timer: TimerId | null = null;
-  /** When the timer fires (`now()`, at most CHECK_MS after it was set); Infinity: none set. */
+  /**
+   * When the timer fires, on the timers' own clock (performance.now, which a wall clock that jumps does not move; at
+   * most CHECK_MS after it was set); Infinity: none set.
+   */
   private timerAt = Infinity;
   /** When the prefix last changed (`now()`). */
   private wroteAt = -Infinity;
@@ -304,11 +307,13 @@ export class TabTitle {
       this.timerAt = Infinity;
       return;
     }
-    const now = this.now();
-    const fire = now + Math.max(0, Math.min(at - now, CHECK_MS));
+    const delay = Math.max(0, Math.min(at - this.now(), CHECK_MS));
+    // Compared on the timers' clock, not the wall clock's: after a wall clock set forward, a timer set before would
+    // look due already and be kept while it still has seconds to run (a last minute's m:ss standing still).
+    const fire = performance.now() + delay;
     if (this.timer !== null && this.timerAt <= fire) return;
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
-    this.timer = this.timers.setTimeout(this.tick, fire - now);
+    this.timer = this.timers.setTimeout(this.tick, delay);
     this.timerAt = fire;
   }
 

@@ -25,8 +25,12 @@ export function pick(root: ParentNode, sels: readonly string[] | undefined): Ele
 
 /** A combinator may be in the selector (a false positive, e.g. inside an attribute's value, only costs a walk). */
 const COMBINATOR = /[\s>+~]/;
-/** `:scope` is the root for querySelector, the element itself for `matches`: such selectors are not walked. */
-const SCOPE = /:scope/i;
+/**
+ * `:scope` is the root for querySelector, the element itself for `matches`: such selectors are not walked. So is the
+ * nesting selector `&` (`:scope` at the top level) and any escape (`:sc\ope` is `:scope` too): a false positive only
+ * costs the walk's speed.
+ */
+const SCOPE = /:scope|&|\\/i;
 /** Elements firstWalked visits at most before leaving a larger subtree to querySelector. */
 export const PICK_WALK_MAX = 200;
 

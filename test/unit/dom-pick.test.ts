@@ -84,7 +84,8 @@ describe('pick', () => {
       );
     }
     expect(compared).toBeGreaterThan(10_000);
-  });
+    // 2–4 s alone; far more on a loaded 2-core machine (outsider review: the default 5 s timed out twice in four runs).
+  }, 60_000);
 
   it("reads a message's few elements without querySelector for selectors with combinators", () => {
     const li = document.createElement('li');
@@ -109,7 +110,10 @@ describe('pick', () => {
     const qs = vi.spyOn(Element.prototype, 'querySelector');
     expect(pick(list, ['.nickname span'])?.textContent).toBe('x');
     expect(pick(list.lastElementChild!, [':scope > p'])?.className).toBe('nickname');
-    expect(qs.mock.calls.map((c) => c[0])).toEqual(['.nickname span', ':scope > p']);
+    // The nesting selector `&` is :scope at the top level, and an escape may spell :scope (outsider review: Chromium's
+    // querySelector found these where the walk's matches did not): left to querySelector as well.
+    pick(list.lastElementChild!, ['& > p', ':sc\\ope > p']);
+    expect(qs.mock.calls.map((c) => c[0])).toEqual(['.nickname span', ':scope > p', '& > p', ':sc\\ope > p']);
   });
 });
 

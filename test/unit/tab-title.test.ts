@@ -635,6 +635,23 @@ describe('TabTitle: the wall clock and the page against the timers', () => {
     expect(document.title).toBe('(1) 超 1 分 · 拼多多商家后台');
   });
 
+  it('a wall clock set forward while the 5 s check is pending: a new last-minute deadline still ticks each second', async () => {
+    // Outsider review (b0cc94f): the pending timer, kept as "due soon enough" by its wall-clock time, still had 4 s
+    // to run: "0:30" stood 4 s.
+    const far = { buyer: 'a', status: 'pending' as const, dueAt: NOW + 600_000 };
+    clocks = [far];
+    t.show(() => clocks, true);
+    await vi.advanceTimersByTimeAsync(1_000); // the 5 s check fires in 4 s
+    skew = 10_000;
+    clocks = [far, { buyer: 'n', status: 'pending', dueAt: now() + 30_000 }];
+    t.show(() => clocks, true);
+    expect(document.title).toBe('(2) 0:30 · 拼多多商家后台');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(document.title).toBe('(2) 0:29 · 拼多多商家后台');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(document.title).toBe('(2) 0:28 · 拼多多商家后台');
+  });
+
   it('a page script that enforces its own title for 10 s: one write of ours a second at most', async () => {
     clocks = [{ buyer: 'a', status: 'pending', dueAt: NOW + 599_000 }];
     t.show(() => clocks, true);
