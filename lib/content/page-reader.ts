@@ -122,20 +122,32 @@ export class PageReader {
       // nodes (reading those makes two objects per tick in this world: the list and the new text node; 140 a batch
       // on the large page). The same readings: an element put in and taken out again within the batch leaves the
       // counter as it was, and one still in it sends the record the long way (the counter checked again).
+      // A counter's chain (counter up to its row, the row's ancestors) is dropped once while it stays known
+      // (`dropped`): nothing puts any of it back in the memo meanwhile (a whole read makes every counter unknown, a
+      // row read forgets its row's); its later ticks only check it is still in its row.
       const type = r.type;
       if (type !== 'attributes') {
         const t = r.target;
         const el = (type === 'childList' ? t : t.parentNode) as Element | null;
-        const row = el && this.counterRow.get(el)?.row;
-        if (row && (type !== 'childList' || el!.firstElementChild === null)) {
-          let n: Node | null = el;
-          for (; n && n !== row; n = n.parentNode) this.memo.delete(n as Element);
-          if (n) {
-            this.memo.delete(row);
-            if (row.parentNode !== parent)
-              for (let a = (parent = row.parentNode); a; a = a.parentNode) this.memo.delete(a as Element);
-            ticks.push(el, row);
-            continue;
+        const known = el && this.counterRow.get(el);
+        if (known && (type !== 'childList' || el!.firstElementChild === null)) {
+          const row = known.row;
+          if (known.dropped) {
+            if (row.contains(el)) {
+              ticks.push(el!, row);
+              continue;
+            }
+          } else {
+            let n: Node | null = el;
+            for (; n && n !== row; n = n.parentNode) this.memo.delete(n as Element);
+            if (n) {
+              this.memo.delete(row);
+              if (row.parentNode !== parent)
+                for (let a = (parent = row.parentNode); a; a = a.parentNode) this.memo.delete(a as Element);
+              known.dropped = true;
+              ticks.push(el!, row);
+              continue;
+            }
           }
         }
       }
@@ -317,7 +329,7 @@ export class PageReader {
       if (waitingSec === undefined) return false;
       const prev = this.rowCounter.get(row);
       if (prev && prev !== el) this.counterRow.delete(prev);
-      this.counterRow.set(el, { row, raw });
+      this.counterRow.set(el, { row, raw, dropped: false });
       this.rowCounter.set(row, el);
     }
     conv.waitingSec = waitingSec;
@@ -359,6 +371,11 @@ export class PageReader {
 interface KnownCounter {
   row: Element;
   raw: string;
+  /**
+   * The memo from the counter up to its row and the row's ancestors was dropped since it became known (see forget):
+   * its ticks drop nothing more.
+   */
+  dropped: boolean;
 }
 
 /** Distinct counter texts remembered with their values before the memory starts over (a few minutes of ticks). */
