@@ -40,10 +40,30 @@ import { windowTimers, type Timers } from './timers';
  * bare number that could be taken for the page's own waited-time counter (PDD's "123秒").
  */
 export function rowBadgeText(left: number, t: ContentT = contentT()): string {
-  if (left <= 0) return t('badgeOver', [spokenDuration(Math.max(1, Math.ceil(-left / 60_000)) * 60, t)]);
-  const sec = left > 59_000 ? Math.max(1, Math.floor(left / 60_000)) * 60 : Math.ceil(left / 1000);
-  return t('badgeLeft', [spokenDuration(sec, t)]);
+  // The text by what it shows (minutes late as −seconds, else seconds left), made once per translator: a paint of
+  // every badge in view (one of them changing makes all repaint) formats no words again (on the large workbench the
+  // words' formatting was the badges' largest cost per batch).
+  const key =
+    left <= 0
+      ? -Math.max(1, Math.ceil(-left / 60_000)) * 60
+      : left > 59_000
+        ? Math.max(1, Math.floor(left / 60_000)) * 60
+        : Math.ceil(left / 1000);
+  let texts = badgeTexts.get(t);
+  if (!texts) badgeTexts.set(t, (texts = new Map()));
+  let text = texts.get(key);
+  if (text === undefined) {
+    text = key < 0 ? t('badgeOver', [spokenDuration(-key, t)]) : t('badgeLeft', [spokenDuration(key, t)]);
+    if (texts.size >= BADGE_TEXTS_MAX) texts.clear();
+    texts.set(key, text);
+  }
+  return text;
 }
+
+/** rowBadgeText's texts made, per translator: seconds shown (minutes late as −seconds) → text. */
+const badgeTexts = new WeakMap<ContentT, Map<number, string>>();
+/** Texts kept per translator before starting over (the last minute's 60, a few hours of minutes either side). */
+const BADGE_TEXTS_MAX = 512;
 
 /** A row badge's colour for `left` ms before the deadline (negative: overdue), by urgency. */
 export function rowBadgeColor(left: number, alertLeadMs: number): string {
