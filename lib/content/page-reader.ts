@@ -197,13 +197,14 @@ export class PageReader {
    * can read piecewise (list rows, messages appended to the open thread of `reportedThread`'s buyer): the records as
    * `forget` returned them (our own changes left out). Null when the
    * page must be read whole instead (nothing was changed then). `rowsTouched`: rows changed, moved, re-rendered, or
-   * stripped of our badge by the page (the badges render again).
+   * stripped of our badge by the page (the badges render again: those of `touched`, the buyers — as stored, keyId —
+   * the rows read again showed before and show now; a row's badge changes only with its row's records).
    */
   readIncremental(
     records: readonly MutationRecord[],
     now: number,
     reportedThread: string | null,
-  ): (PageDiff & { kind: 'rows+appended'; rowsTouched: boolean }) | null {
+  ): (PageDiff & { kind: 'rows+appended'; rowsTouched: boolean; touched: Set<string> }) | null {
     const x = this.current;
     const live = liveOf(x);
     // Only while the list and the thread read: a part that is missing is looked for by whole reads.
@@ -212,6 +213,7 @@ export class PageReader {
     this.pendingTicks.length = 0;
     if (!plan) return null;
     const changes: RowChange[] = [];
+    const touched = new Set<string>();
 
     // Rows (planIncremental finds some only where the adapter has live rows).
     const rows = live.rows;
@@ -239,6 +241,8 @@ export class PageReader {
           this.stats.rowReads++;
           map.set(row, neu);
         } else map.delete(row);
+        if (old) touched.add(keyId(old.buyer));
+        if (neu) touched.add(keyId(neu.buyer));
         if (old === neu) continue;
         // The same buyer on two rows: which one counts is the adapter's call.
         if (neu && this.buyerRows.has(keyId(neu.buyer)) && neu.buyer !== old?.buyer) {
@@ -313,6 +317,7 @@ export class PageReader {
       changed: changed.map((c) => c.message),
       appended,
       rowsTouched: plan.rows.size > 0,
+      touched,
     };
   }
 
