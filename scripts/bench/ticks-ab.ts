@@ -178,7 +178,8 @@ async function countingCopy(dir: string): Promise<{ dir: string; callback: { lin
   const wc = /waitingCounter:\(([\w,$]*)\)=>/g;
   if ((src.match(wc) ?? []).length !== 1) throw new Error('countingCopy: waitingCounter not found once');
   src = src.replace(wc, (h) => `${h}void __rsN(\`waitingCounter\`)??`);
-  src = 'globalThis.__rsN=(k,n=1)=>{const c=(globalThis.__rsCount??={});c[k]=(c[k]??0)+n};\n' + FLOOR + COUNT_PORT + src;
+  src =
+    'globalThis.__rsN=(k,n=1)=>{const c=(globalThis.__rsCount??={});c[k]=(c[k]??0)+n};\n' + FLOOR + COUNT_PORT + src;
   fs.writeFileSync(file, src);
   // Where the callback starts (the profile's line:column, 0-based), for its inclusive time.
   const at = src.indexOf(CALLBACK);
