@@ -148,15 +148,21 @@ it('whatever the page and the worker do, the badges are what rendering every bad
       const copy = row.cloneNode(true) as Element;
       copy.querySelector('[data-reply-sentinel-badge]')?.remove();
       row.replaceWith(copy);
-    } else if (r < 0.6 && rows.length > 4 && uid !== '802114') row.remove(); // (its note is pageChange's)
+    } else if (r < 0.6 && rows.length > 4 && uid !== '802114')
+      row.remove(); // (its note is pageChange's)
     else if (r < 0.66) list().insertAdjacentHTML(rand() < 0.5 ? 'afterbegin' : 'beforeend', rowHtml(String(fresh++)));
     else if (r < 0.72) {
       // A recycled row: the element now shows another buyer.
       const box = row.querySelector('[data-random]');
       if (box && uid !== '802114') box.setAttribute('data-random', `${fresh++}-0-unTimeout`);
     } else if (r < 0.85) {
-      const buyers = [...document.querySelectorAll('[data-random]')].map((b) => b.getAttribute('data-random')!.split('-')[0]!);
-      send([clock(pick(buyers), Math.floor(rand() * 300_000) - 60_000)], rand() < 0.5 ? [pick([...clocks.keys(), 'x'])] : []);
+      const buyers = [...document.querySelectorAll('[data-random]')].map(
+        (b) => b.getAttribute('data-random')!.split('-')[0]!,
+      );
+      send(
+        [clock(pick(buyers), Math.floor(rand() * 300_000) - 60_000)],
+        rand() < 0.5 ? [pick([...clocks.keys(), 'x'])] : [],
+      );
     } else if (r < 0.9) send([], [], true);
     else if (r < 0.95) w.scan();
     // The page's next change after it (a deferred render goes out with it), and the frame for new badges.
