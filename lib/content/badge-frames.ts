@@ -20,8 +20,8 @@ export const FLUSH_MS = 1000;
 const SCROLLING_MS = 500;
 
 export interface BadgeFrameWork {
-  /** Render the badges for these rows (buyer → row element). */
-  render(rows: ReadonlyMap<string, Element>): void;
+  /** Render the badges for these rows (buyer → row element): every buyer's, or only those of `buyers`. */
+  render(rows: ReadonlyMap<string, Element>, buyers?: ReadonlySet<string>): void;
   /** The 1-second tick, the page being quiet: repaint what changed. */
   tick(): void;
   /** The animation frame asked for (inNextFrame), or at once where there is none. */
@@ -32,8 +32,9 @@ export class BadgeFrames {
   /** When the page itself last changed (see pageChanged), and when the person last scrolled the list. */
   private pageChangedAt = -Infinity;
   private scrolledAt = -Infinity;
-  /** A render waiting for the page's next frame (see renderSoon). */
+  /** A render waiting for the page's next frame (see renderSoon), and for which buyers (null: every one). */
   private deferred: ReadonlyMap<string, Element> | null = null;
+  private deferredBuyers: Set<string> | null = null;
   private flushTimer: TimerId | null = null;
   private tickTimer: TimerId | null = null;
   private frameId: number | null = null;
@@ -61,23 +62,33 @@ export class BadgeFrames {
     return now - this.pageChangedAt >= QUIET_MS || now - this.scrolledAt < SCROLLING_MS;
   }
 
-  /** Render these rows at the page's next change, or after FLUSH_MS if it stays quiet. */
-  renderSoon(rows: ReadonlyMap<string, Element>): void {
+  /**
+   * Render these rows at the page's next change, or after FLUSH_MS if it stays quiet: the badges of `buyers`, or
+   * every badge (no `buyers`). Renders asked for before it goes out are one: of the buyers of all, or every badge if
+   * one asked for every badge.
+   */
+  renderSoon(rows: ReadonlyMap<string, Element>, buyers?: Iterable<string>): void {
+    if (!buyers) this.deferredBuyers = null;
+    else if (!this.deferred) this.deferredBuyers = new Set(buyers);
+    else if (this.deferredBuyers) for (const b of buyers) this.deferredBuyers.add(b);
     this.deferred = rows;
     this.flushTimer ??= this.timers.setTimeout(() => this.flush(), FLUSH_MS);
   }
 
-  /** A render happened now: none is deferred any more. */
+  /** Every badge was rendered now: none is deferred any more. */
   renderedNow(): void {
     this.deferred = null;
+    this.deferredBuyers = null;
   }
 
   private flush(): void {
     if (this.flushTimer) this.timers.clearTimeout(this.flushTimer);
     this.flushTimer = null;
     const rows = this.deferred;
+    const buyers = this.deferredBuyers;
     this.deferred = null;
-    if (rows) this.work.render(rows);
+    this.deferredBuyers = null;
+    if (rows) this.work.render(rows, buyers ?? undefined);
   }
 
   /** `work.frame` in the next animation frame (once, however often asked before it), or now where there is none. */
@@ -108,6 +119,7 @@ export class BadgeFrames {
     if (this.flushTimer) this.timers.clearTimeout(this.flushTimer);
     this.flushTimer = null;
     this.deferred = null;
+    this.deferredBuyers = null;
     if (this.frameId !== null) this.timers.cancelAnimationFrame(this.frameId);
     this.frameId = null;
     this.ticking(false);

@@ -115,27 +115,40 @@ export class PageReader {
       // A known counter's tick (the text inside it, and nothing else: an element put in it could become the row's
       // counter), still inside its row (a virtualised list may recycle it into another): set aside for
       // readIncremental, with no Set and no walk past the row; the memo from the counter up to its row is dropped
-      // here, the row's ancestors once per batch (while the rows share their parent). Before
+      // here, the row's ancestors once per batch (while the rows share their parent), and all of it only at the
+      // counter's first tick while it stays known (below). Before
       // isOwnMutation, which it never is: a known counter is a row's element the platform's counter selectors
       // matched (not the <title>), and our badges' hosts are elements (not a tick's).
       // "Nothing else" for a change of its children: no element in it now, rather than none among the record's added
       // nodes (reading those makes two objects per tick in this world: the list and the new text node; 140 a batch
       // on the large page). The same readings: an element put in and taken out again within the batch leaves the
       // counter as it was, and one still in it sends the record the long way (the counter checked again).
+      // A counter's chain (counter up to its row, the row's ancestors) is dropped once while it stays known
+      // (`dropped`): nothing puts any of it back in the memo meanwhile (a whole read makes every counter unknown, a
+      // row read forgets its row's); its later ticks only check it is still in its row.
       const type = r.type;
       if (type !== 'attributes') {
         const t = r.target;
         const el = (type === 'childList' ? t : t.parentNode) as Element | null;
-        const row = el && this.counterRow.get(el)?.row;
-        if (row && (type !== 'childList' || el!.firstElementChild === null)) {
-          let n: Node | null = el;
-          for (; n && n !== row; n = n.parentNode) this.memo.delete(n as Element);
-          if (n) {
-            this.memo.delete(row);
-            if (row.parentNode !== parent)
-              for (let a = (parent = row.parentNode); a; a = a.parentNode) this.memo.delete(a as Element);
-            ticks.push(el, row);
-            continue;
+        const known = el && this.counterRow.get(el);
+        if (known && (type !== 'childList' || el!.firstElementChild === null)) {
+          const row = known.row;
+          if (known.dropped) {
+            if (row.contains(el)) {
+              ticks.push(el!, row);
+              continue;
+            }
+          } else {
+            let n: Node | null = el;
+            for (; n && n !== row; n = n.parentNode) this.memo.delete(n as Element);
+            if (n) {
+              this.memo.delete(row);
+              if (row.parentNode !== parent)
+                for (let a = (parent = row.parentNode); a; a = a.parentNode) this.memo.delete(a as Element);
+              known.dropped = true;
+              ticks.push(el!, row);
+              continue;
+            }
           }
         }
       }
@@ -185,13 +198,14 @@ export class PageReader {
    * can read piecewise (list rows, messages appended to the open thread of `reportedThread`'s buyer): the records as
    * `forget` returned them (our own changes left out). Null when the
    * page must be read whole instead (nothing was changed then). `rowsTouched`: rows changed, moved, re-rendered, or
-   * stripped of our badge by the page (the badges render again).
+   * stripped of our badge by the page (the badges render again: those of `touched`, the buyers — as stored, keyId —
+   * the rows read again showed before and show now; a row's badge changes only with its row's records).
    */
   readIncremental(
     records: readonly MutationRecord[],
     now: number,
     reportedThread: string | null,
-  ): (PageDiff & { kind: 'rows+appended'; rowsTouched: boolean }) | null {
+  ): (PageDiff & { kind: 'rows+appended'; rowsTouched: boolean; touched: Set<string> }) | null {
     const x = this.current;
     const live = liveOf(x);
     // Only while the list and the thread read: a part that is missing is looked for by whole reads.
@@ -200,6 +214,7 @@ export class PageReader {
     this.pendingTicks.length = 0;
     if (!plan) return null;
     const changes: RowChange[] = [];
+    const touched = new Set<string>();
 
     // Rows (planIncremental finds some only where the adapter has live rows).
     const rows = live.rows;
@@ -227,6 +242,8 @@ export class PageReader {
           this.stats.rowReads++;
           map.set(row, neu);
         } else map.delete(row);
+        if (old) touched.add(keyId(old.buyer));
+        if (neu) touched.add(keyId(neu.buyer));
         if (old === neu) continue;
         // The same buyer on two rows: which one counts is the adapter's call.
         if (neu && this.buyerRows.has(keyId(neu.buyer)) && neu.buyer !== old?.buyer) {
@@ -301,6 +318,7 @@ export class PageReader {
       changed: changed.map((c) => c.message),
       appended,
       rowsTouched: plan.rows.size > 0,
+      touched,
     };
   }
 
@@ -317,7 +335,7 @@ export class PageReader {
       if (waitingSec === undefined) return false;
       const prev = this.rowCounter.get(row);
       if (prev && prev !== el) this.counterRow.delete(prev);
-      this.counterRow.set(el, { row, raw });
+      this.counterRow.set(el, { row, raw, dropped: false });
       this.rowCounter.set(row, el);
     }
     conv.waitingSec = waitingSec;
@@ -359,6 +377,11 @@ export class PageReader {
 interface KnownCounter {
   row: Element;
   raw: string;
+  /**
+   * The memo from the counter up to its row and the row's ancestors was dropped since it became known (see forget):
+   * its ticks drop nothing more.
+   */
+  dropped: boolean;
 }
 
 /** Distinct counter texts remembered with their values before the memory starts over (a few minutes of ticks). */

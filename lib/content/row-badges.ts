@@ -22,7 +22,8 @@
  *   lays out is read once per kind of row (a style read right after the page's change is expensive);
  * - DOM writes go into the frames the page makes anyway (its own changes, or an animation frame), never into
  *   extra ones;
- * - the rows come as buyer → row, so a render costs in proportion to the open clocks, not to the rows;
+ * - the rows come as buyer → row, so a render costs in proportion to the open clocks, not to the rows; and the
+ *   renders after a batch of the page and after clock changes (renderBuyers) only to the buyers they touched;
  * - a hidden tab writes nothing and its tick rests; shown again, every badge is repainted at once.
  */
 import { BADGE_COLORS } from '../badge';
@@ -40,10 +41,30 @@ import { windowTimers, type Timers } from './timers';
  * bare number that could be taken for the page's own waited-time counter (PDD's "123秒").
  */
 export function rowBadgeText(left: number, t: ContentT = contentT()): string {
-  if (left <= 0) return t('badgeOver', [spokenDuration(Math.max(1, Math.ceil(-left / 60_000)) * 60, t)]);
-  const sec = left > 59_000 ? Math.max(1, Math.floor(left / 60_000)) * 60 : Math.ceil(left / 1000);
-  return t('badgeLeft', [spokenDuration(sec, t)]);
+  // The text by what it shows (minutes late as −seconds, else seconds left), made once per translator: a paint of
+  // every badge in view (one of them changing makes all repaint) formats no words again (on the large workbench,
+  // 140 badges of 3–4 distinct texts, the words' formatting was most of the repaint's time).
+  const key =
+    left <= 0
+      ? -Math.max(1, Math.ceil(-left / 60_000)) * 60
+      : left > 59_000
+        ? Math.max(1, Math.floor(left / 60_000)) * 60
+        : Math.ceil(left / 1000);
+  let texts = badgeTexts.get(t);
+  if (!texts) badgeTexts.set(t, (texts = new Map()));
+  let text = texts.get(key);
+  if (text === undefined) {
+    text = key < 0 ? t('badgeOver', [spokenDuration(-key, t)]) : t('badgeLeft', [spokenDuration(key, t)]);
+    if (texts.size >= BADGE_TEXTS_MAX) texts.clear();
+    texts.set(key, text);
+  }
+  return text;
 }
+
+/** rowBadgeText's texts made, per translator: seconds shown (minutes late as −seconds) → text. */
+const badgeTexts = new WeakMap<ContentT, Map<number, string>>();
+/** Texts kept per translator before starting over (the last minute's 60, a few hours of minutes either side). */
+const BADGE_TEXTS_MAX = 512;
 
 /** A row badge's colour for `left` ms before the deadline (negative: overdue), by urgency. */
 export function rowBadgeColor(left: number, alertLeadMs: number): string {
@@ -147,7 +168,7 @@ export class RowBadges {
     timers: Timers = windowTimers(doc),
   ) {
     this.frames = new BadgeFrames(now, timers, {
-      render: (rows) => this.render(rows),
+      render: (rows, buyers) => (buyers ? this.renderBuyers(rows, buyers) : this.render(rows)),
       tick: () => this.paint(),
       frame: () => this.createQueued(),
     });
@@ -214,11 +235,11 @@ export class RowBadges {
   }
 
   /**
-   * render(), but in the page's next frame: at its next DOM change (pageChanged), or after FLUSH_MS if it stays
-   * quiet. For updates that arrive out of step with the page (clocks from the background).
+   * render() (or renderBuyers() for `buyers`), but in the page's next frame: at its next DOM change (pageChanged), or
+   * after FLUSH_MS if it stays quiet. For updates that arrive out of step with the page (clocks from the background).
    */
-  renderSoon(rows: ReadonlyMap<string, Element>): void {
-    this.frames.renderSoon(rows);
+  renderSoon(rows: ReadonlyMap<string, Element>, buyers?: Iterable<string>): void {
+    this.frames.renderSoon(rows, buyers);
   }
 
   /**
@@ -239,23 +260,58 @@ export class RowBadges {
       this.byRow.set(row, slot);
       this.io?.observe(row);
     }
-    this.sync();
+    this.sync(this.slots.values());
     this.frames.ticking(this.slots.size > 0 && !this.doc.hidden);
   }
 
   /**
-   * A badge on every slot's row (again, where the page stripped one). New badges are put on in the next animation
-   * frame callback, with the page's own frame (a badge that appears costs a style computation of its row anyway).
+   * render() for these buyers only (keyId, as the clocks name them): their rows changed, or their clocks did. Every
+   * other badge is left as it is, which is what render() would leave it as when nothing else changed since the last
+   * render: a row changes (moves, goes, is re-rendered, loses our badge) only through records the page reader reads
+   * it again for, a clock only through the clocks messages, whose buyers come here. Work in proportion to `buyers`,
+   * not to the open clocks (on the large workbench a row's change a second would otherwise go over every badge).
    */
-  private sync(): void {
-    for (const slot of this.slots.values()) {
+  renderBuyers(rows: ReadonlyMap<string, Element>, buyers: Iterable<string>): void {
+    const touched = new Set(buyers);
+    // As render(): what goes first, then what comes (a row element recycled from one buyer to another keeps its
+    // visibility observer).
+    for (const buyer of touched) {
+      const slot = this.slots.get(buyer);
+      const row = this.clocks.has(buyer) ? rows.get(buyer) : undefined;
+      if (slot && (row !== slot.row || !row.isConnected)) this.dropSlot(slot);
+    }
+    const slots: Slot[] = [];
+    for (const buyer of touched) {
+      let slot = this.slots.get(buyer);
+      const row = slot || !this.clocks.has(buyer) ? undefined : rows.get(buyer);
+      if (row?.isConnected) {
+        slot = { buyer, row, visible: true, badge: null };
+        this.slots.set(buyer, slot);
+        this.byRow.set(row, slot);
+        this.io?.observe(row);
+      }
+      if (slot) slots.push(slot);
+    }
+    this.sync(slots);
+    this.frames.ticking(this.slots.size > 0 && !this.doc.hidden);
+  }
+
+  /**
+   * A badge on each of these slots' rows (again, where the page stripped one). New badges are put on in the next
+   * animation frame callback, with the page's own frame (a badge that appears costs a style computation of its row
+   * anyway).
+   */
+  private sync(slots: Iterable<Slot>): void {
+    const synced: Slot[] = [];
+    for (const slot of slots) {
+      synced.push(slot);
       if (slot.badge?.host.parentElement === slot.row) continue;
       slot.badge?.host.remove();
       slot.badge = null;
       this.toCreate.add(slot);
     }
     // Clocks that changed (a new deadline, a status) repaint at once.
-    this.paint(true);
+    if (!this.doc.hidden) this.paintSlots(synced, this.now(), true);
     if (this.toCreate.size) this.frames.inNextFrame();
   }
 
@@ -348,7 +404,12 @@ export class RowBadges {
       // Every badge in view is repainted below, each lowering this to when it next changes.
       this.quietUntil = Infinity;
     }
-    for (const slot of this.slots.values()) {
+    this.paintSlots(this.slots.values(), now, onlyChanged);
+  }
+
+  /** paint() of these slots (`onlyChanged`: only those whose clock changed since painted). */
+  private paintSlots(slots: Iterable<Slot>, now: number, onlyChanged: boolean): void {
+    for (const slot of slots) {
       const h = slot.badge;
       const c = this.clocks.get(slot.buyer);
       if (!h || !c) continue;

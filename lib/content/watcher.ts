@@ -103,12 +103,18 @@ export class Watcher {
     const how = this.clockList.take(clocks);
     if (how === 'resync') return { ok: false, error: CLOCKS_RESYNC };
     // The language comes with the clocks (the worker sends the whole list again when it changes).
-    if (setContentLang(clocks.lang)) this.badges.relabel();
+    const relabel = setContentLang(clocks.lang);
+    if (relabel) this.badges.relabel();
     if (how === 'whole') this.badges.setClocks(clocks.clocks);
     else this.badges.changeClocks(clocks.clocks, clocks.removed ?? []);
     this.title?.show(() => this.badges.openClocks(), clocks.title);
-    // Clocks arrive out of step with the page: show them in its next frame rather than force one of our own.
-    if (this.reader.read) this.badges.renderSoon(this.reader.buyerRows);
+    // Clocks arrive out of step with the page: show them in its next frame rather than force one of our own. A whole
+    // list (or new words) renders every badge; changes only the badges of the buyers they name.
+    if (this.reader.read)
+      this.badges.renderSoon(
+        this.reader.buyerRows,
+        how === 'whole' || relabel ? undefined : [...clocks.clocks.map((c) => c.buyer), ...(clocks.removed ?? [])],
+      );
     return undefined;
   }
 
@@ -165,7 +171,8 @@ export class Watcher {
     const diff = this.reader.readIncremental(records, now, this.ledger.reportedThread);
     if (!diff) return false;
     const account = this.ledger.accountOf(diff.page.account);
-    if (diff.rowsTouched) this.badges.render(this.reader.buyerRows);
+    // Only the touched rows' badges: every other badge is as the last render left it (see RowBadges.renderBuyers).
+    if (diff.rowsTouched) this.badges.renderBuyers(this.reader.buyerRows, diff.touched);
     this.reporter.events(this.ledger.events(diff, account, now), account);
     return true;
   }

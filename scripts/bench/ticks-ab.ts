@@ -9,6 +9,10 @@
  * A build given as `DIR:noop` runs with the observer's callback a no-op during the timing and steps windows (set in
  * the content script's world after the warm-up): the floor of the same page with the extension loaded, its observer
  * registered and its records delivered, its timers running, but nothing read (build − noop = the callback's work).
+ * `DIR:loop` (L): the callback only loops over the records reading each one's `type` and `target` with a WeakMap
+ * lookup (the least any observer-based reader must do to tell a known counter's tick from another change);
+ * `DIR:off`: the observer disconnected (no records delivered: noop − off = the records' delivery). All three are
+ * set from the last warm-up batch on, in the counting copy only (the build itself is unchanged).
  *
  * --ext: the unpacked demo builds to compare, comma-separated (e.g. a copy of main's .output/chrome-mv3-demo and
  * this branch's); without it, this checkout's own demo build alone (.output/chrome-mv3-demo, from `npm run build:all`),
@@ -143,7 +147,19 @@ __rsN('portBytes',JSON.stringify(m).length);return pm.call(p,m)};p.onMessage.add
 o.addListener=function(f){return al.call(o,function(m,...x){__rsN('messagesIn');__rsN('messagesInBytes',
 JSON.stringify(m)?.length??0);return f.call(this,m,...x)})}}catch(e){globalThis.__rsCountPortError=String(e)}})();
 `;
-async function countingCopy(dir: string): Promise<string> {
+/**
+ * The observer callback of the counting copy: counts, then the real callback, or (`__rsMode` set in the content
+ * script's world, see setMode) a floor's: 'noop' nothing; 'loop' (L) only what any observer-based reader must do to
+ * tell a known counter's tick from another change — per record its `type` and `target` and a WeakMap lookup (a
+ * target not seen yet put in, once); 'off' the observer disconnected (no records delivered at all from then on).
+ */
+const CALLBACK =
+  'e=>(__rsN(`observerCallback`),__rsN(`records`,e.length),globalThis.__rsMode?__rsFloor(this,e):this.onRecords(e))';
+const FLOOR = `globalThis.__rsFloor=(w,e)=>{const m=globalThis.__rsMode;if(m==='off')w.observer?.disconnect();
+else if(m==='loop'){const k=(globalThis.__rsWM??=new WeakMap);let h=0;for(let i=0;i<e.length;i++){const r=e[i],t=r.target;
+if(r.type!=='attributes'){if(k.get(t)!==void 0)h++;else k.set(t,1)}}globalThis.__rsHits=h}};
+`;
+async function countingCopy(dir: string): Promise<{ dir: string; callback: { line: number; column: number } }> {
   const out = path.join(await tempDir('rs-bench-count-'), 'ext');
   await cp(dir, out, { recursive: true });
   const file = path.join(out, 'content-scripts', 'pdd.js');
@@ -153,11 +169,8 @@ async function countingCopy(dir: string): Promise<string> {
     if (n !== 1) throw new Error(`countingCopy: ${String(from)} found ${n} times in ${file}`);
     src = src.replace(from, to);
   };
-  // `__rsNoop` (a `DIR:noop` session, see the top): the callback does nothing.
-  once(
-    OBSERVER_CALLBACK,
-    'e=>(__rsN(`observerCallback`),__rsN(`records`,e.length),globalThis.__rsNoop||this.onRecords(e))',
-  );
+  // `__rsMode` (a `DIR:noop`, `DIR:loop` or `DIR:off` session, see the top): the callback replaced by FLOOR's.
+  once(OBSERVER_CALLBACK, CALLBACK);
   for (const name of COUNTED) {
     const re = new RegExp(`(?<![.\\w$])${name}\\(([^(){}]*)\\)\\{`, 'g');
     const m = src.match(re) ?? [];
@@ -169,9 +182,13 @@ async function countingCopy(dir: string): Promise<string> {
   const wc = /waitingCounter:\(([\w,$]*)\)=>/g;
   if ((src.match(wc) ?? []).length !== 1) throw new Error('countingCopy: waitingCounter not found once');
   src = src.replace(wc, (h) => `${h}void __rsN(\`waitingCounter\`)??`);
-  src = 'globalThis.__rsN=(k,n=1)=>{const c=(globalThis.__rsCount??={});c[k]=(c[k]??0)+n};\n' + COUNT_PORT + src;
+  src =
+    'globalThis.__rsN=(k,n=1)=>{const c=(globalThis.__rsCount??={});c[k]=(c[k]??0)+n};\n' + FLOOR + COUNT_PORT + src;
   fs.writeFileSync(file, src);
-  return out;
+  // Where the callback starts (the profile's line:column, 0-based), for its inclusive time.
+  const at = src.indexOf(CALLBACK);
+  const line = src.slice(0, at).split('\n').length - 1;
+  return { dir: out, callback: { line, column: at - (src.lastIndexOf('\n', at - 1) + 1) } };
 }
 
 /** The content script's counters (its isolated world's `__rsCount`). */
@@ -202,8 +219,12 @@ interface Session {
   /** Thread time per batch (ms): ScriptDuration, TaskDuration (page's own work included). */
   scriptMs: number;
   taskMs: number;
-  /** The CPU profile's samples under the extension's scripts, per batch (ms). */
+  /** The CPU profile's samples under the extension's scripts, per batch (ms): inclusive (any extension frame on the stack). */
   extMs: number;
+  /** The same as the sum of extensionSelfTimes (each sample charged to its nearest extension frame), per batch. */
+  extSelfMs: number;
+  /** Inclusive ms per batch under the observer's callback (the counting copy's CALLBACK). */
+  callbackMs: number;
   /** Inclusive ms per batch of a few functions (profile). */
   fns: Record<string, number>;
   ticksPerBatch: number;
@@ -217,7 +238,14 @@ interface Session {
   /** Self ms per batch by function (see extensionSelfTimes), annotated with the build's source. */
   self: Record<string, number>;
   /** The page's own traffic, per message: thread time, the extension's samples, its split inclusive and self. */
-  step: { scriptMs: number; taskMs: number; extMs: number; fns: Record<string, number>; self: Record<string, number> };
+  step: {
+    scriptMs: number;
+    taskMs: number;
+    extMs: number;
+    callbackMs: number;
+    fns: Record<string, number>;
+    self: Record<string, number>;
+  };
 }
 
 const WATCH = [
@@ -243,12 +271,25 @@ const WATCH = [
   'update',
 ];
 
-/** Sets the content script's `__rsNoop` (see countingCopy) in every world that has its counters. */
-async function setNoop(cdp: CDPSession, contexts: Set<number>, on: boolean): Promise<void> {
+/** Sets the content script's `__rsMode` (see CALLBACK) in every world that has its counters. */
+async function setMode(cdp: CDPSession, contexts: Set<number>, mode: string): Promise<void> {
   for (const id of contexts)
     await cdp
-      .send('Runtime.evaluate', { expression: `globalThis.__rsNoop = ${on}`, contextId: id })
+      .send('Runtime.evaluate', { expression: `globalThis.__rsMode = ${JSON.stringify(mode)}`, contextId: id })
       .catch(() => undefined);
+}
+
+/** ms with the observer's callback (its frame at `at`, the counting copy's line:column) on the stack. */
+function callbackTime(profile: CpuProfile, at: { line: number; column: number }): number {
+  let ms = 0;
+  // The callback's frame is anonymous: found by where it starts (V8's column, 0-based, at its parameter or a little
+  // after: within a few characters).
+  const near = new RegExp(`^\\(anonymous\\):${at.line}:(\\d+)$`);
+  for (const [k, v] of extensionInclusiveTimes(profile)) {
+    const m = near.exec(k);
+    if (m && Math.abs(+m[1]! - at.column) <= 4) ms += v;
+  }
+  return ms;
 }
 
 /** Self ms per unit by annotated key, the top `n`. */
@@ -262,9 +303,9 @@ function selfTop(profile: CpuProfile, per: number, name: (k: string) => string, 
 }
 
 async function session(spec: string, url: string): Promise<Session> {
-  const noop = spec.endsWith(':noop');
-  const dir = path.resolve(noop ? spec.slice(0, -':noop'.length) : spec);
-  const copy = await countingCopy(dir);
+  const mode = /:(noop|loop|off)$/.exec(spec)?.[1] ?? '';
+  const dir = path.resolve(mode ? spec.slice(0, -mode.length - 1) : spec);
+  const { dir: copy, callback } = await countingCopy(dir);
   // The profile's line:column are the counting copy's.
   const name = annotate(copy);
   const h = await launchExtension({ extensionDir: copy });
@@ -297,8 +338,10 @@ async function session(spec: string, url: string): Promise<Session> {
       if (Date.now() > end) throw new Error(`only ${n} badges of ${WAITING}`);
       await sleep(500);
     }
-    await batches(page, 5, GAP, waiting);
-    if (noop) await setNoop(cdp, contexts, true);
+    await batches(page, 4, GAP, waiting);
+    // A floor's mode from the last warm-up batch on (an observer disconnected by its first callback).
+    if (mode) await setMode(cdp, contexts, mode);
+    await batches(page, 1, GAP, waiting);
     await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
     await cdp.send('HeapProfiler.collectGarbage');
     const c0 = await counts(cdp, contexts);
@@ -313,6 +356,7 @@ async function session(spec: string, url: string): Promise<Session> {
     const fns: Record<string, number> = {};
     for (const [k, v] of inclusiveByName(profile)) if (WATCH.includes(k)) fns[k] = v / BATCHES;
     const self = selfTop(profile, BATCHES, name);
+    const callbackMs = callbackTime(profile, callback) / BATCHES;
     // Calls: precise coverage over more batches (it keeps functions unoptimised: not timed).
     await cdp.send('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
     await batches(page, CALLS, GAP, waiting);
@@ -364,6 +408,7 @@ async function session(spec: string, url: string): Promise<Session> {
         scriptMs: ((s1.ScriptDuration! - s0.ScriptDuration!) * 1000) / steps,
         taskMs: ((s1.TaskDuration! - s0.TaskDuration!) * 1000) / steps,
         extMs: attribute(stepProfile, isExtensionScript).matchedMs / steps,
+        callbackMs: callbackTime(stepProfile, callback) / steps,
         fns: stepFns,
         self: selfTop(stepProfile, steps, name),
       },
@@ -371,6 +416,8 @@ async function session(spec: string, url: string): Promise<Session> {
       scriptMs: per('ScriptDuration'),
       taskMs: per('TaskDuration'),
       extMs: x.matchedMs / BATCHES,
+      extSelfMs: [...extensionSelfTimes(profile).values()].reduce((a, b) => a + b, 0) / BATCHES,
+      callbackMs,
       fns,
       ticksPerBatch,
       calls,
@@ -384,7 +431,8 @@ async function session(spec: string, url: string): Promise<Session> {
 
 async function main() {
   const missing = EXTS.filter(
-    (spec) => !fs.existsSync(path.join(path.resolve(spec.replace(/:noop$/, '')), 'content-scripts', 'pdd.js')),
+    (spec) =>
+      !fs.existsSync(path.join(path.resolve(spec.replace(/:(noop|loop|off)$/, '')), 'content-scripts', 'pdd.js')),
   );
   if (missing.length) {
     console.error(
@@ -406,6 +454,7 @@ async function main() {
         got.get(names[i]!)!.push(s);
         console.error(
           `round ${r + 1}/${ROUNDS} ${names[i]}: script ${s.scriptMs.toFixed(2)} ms/batch, extension ${s.extMs.toFixed(2)}, ` +
+            `callback ${s.callbackMs.toFixed(2)}, records ${s.counted.records}/batch, ` +
             `step script ${s.step.scriptMs.toFixed(2)} ms/message, extension ${s.step.extMs.toFixed(2)}, ` +
             `observer callbacks ${s.counted.observerCallback}/batch, ${s.countedPerStep.observerCallback}/step message`,
         );
@@ -420,7 +469,15 @@ async function main() {
         scriptMsPerBatch: summarize(ss.map((s) => s.scriptMs)),
         taskMsPerBatch: summarize(ss.map((s) => s.taskMs)),
         extensionMsPerBatch: summarize(ss.map((s) => s.extMs)),
-        perSession: ss.map((s) => ({ script: s.scriptMs, task: s.taskMs, extension: s.extMs })),
+        extensionSelfMsPerBatch: summarize(ss.map((s) => s.extSelfMs)),
+        callbackMsPerBatch: summarize(ss.map((s) => s.callbackMs)),
+        perSession: ss.map((s) => ({
+          script: s.scriptMs,
+          task: s.taskMs,
+          extension: s.extMs,
+          callback: s.callbackMs,
+          records: s.counted.records,
+        })),
         ticksPerBatch: mean((s) => s.ticksPerBatch),
         inclusiveMsPerBatch: Object.fromEntries(keys((s) => s.fns).map((k) => [k, mean((s) => s.fns[k] ?? 0)])),
         countedPerBatch: Object.fromEntries(keys((s) => s.counted).map((k) => [k, mean((s) => s.counted[k] ?? 0)])),
@@ -440,7 +497,11 @@ async function main() {
         stepScriptMsPerMessage: summarize(ss.map((s) => s.step.scriptMs)),
         stepTaskMsPerMessage: summarize(ss.map((s) => s.step.taskMs)),
         stepExtensionMsPerMessage: summarize(ss.map((s) => s.step.extMs)),
-        stepPerSession: ss.map((s) => ({ script: s.step.scriptMs, extension: s.step.extMs })),
+        stepPerSession: ss.map((s) => ({
+          script: s.step.scriptMs,
+          extension: s.step.extMs,
+          callback: s.step.callbackMs,
+        })),
         stepInclusiveMsPerMessage: Object.fromEntries(
           keys((s) => s.step.fns).map((k) => [k, mean((s) => s.step.fns[k] ?? 0)]),
         ),

@@ -33,7 +33,8 @@ function setup(withFrames = true) {
   const log: string[] = [];
   const t = manualTimers(withFrames);
   const frames = new BadgeFrames(() => now, t.timers, {
-    render: (rows) => log.push(`render ${[...rows.keys()].join(',')}`),
+    render: (rows, buyers) =>
+      log.push(`render ${[...rows.keys()].join(',')}${buyers ? ` for ${[...buyers].join(',')}` : ''}`),
     tick: () => log.push('tick'),
     frame: () => log.push('frame'),
   });
@@ -53,6 +54,24 @@ describe('BadgeFrames', () => {
     expect(t.due('timeout')).toEqual([]);
     frames.pageChanged();
     expect(log).toEqual(['render a,b']);
+  });
+
+  it('deferred renders for some buyers go out as one for all of them; one for every badge wins', () => {
+    const { frames, log, t } = setup();
+    frames.renderSoon(rows('a', 'b'), ['a']);
+    frames.renderSoon(rows('a', 'b', 'c'), ['c', 'a']);
+    frames.pageChanged();
+    expect(log).toEqual(['render a,b,c for a,c']);
+    frames.renderSoon(rows('a'), ['a']);
+    frames.renderSoon(rows('a'));
+    frames.renderSoon(rows('a', 'b'), ['b']);
+    t.fire('timeout');
+    expect(log).toEqual(['render a,b,c for a,c', 'render a,b']);
+    // Every badge rendered meanwhile: nothing deferred any more, for anyone.
+    frames.renderSoon(rows('a'), ['a']);
+    frames.renderedNow();
+    frames.pageChanged();
+    expect(log).toHaveLength(2);
   });
 
   it('a quiet page: the deferred render goes out after FLUSH_MS; a render meanwhile makes it nothing', () => {

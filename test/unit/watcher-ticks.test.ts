@@ -163,3 +163,30 @@ it('a batch of known ticks reads no record’s added nodes; an element put in an
   await expect.poll(() => watcher.stats.incremental).toBe(before + 2);
   expect(watcher.last).toEqual(pddAdapter.extract(document));
 });
+
+it('a known counter’s ticks drop its memo chain once, then nothing; a whole read after them reads the page as it is', async () => {
+  await both('43秒', '11秒'); // known
+  await both('44秒', '12秒'); // their chains dropped (counter up to the row, the row's ancestors)
+  const memo = (watcher as unknown as { reader: { memo: WeakMap<object, unknown> } }).reader.memo;
+  const drop = vi.spyOn(memo, 'delete');
+  try {
+    await both('45秒', '13秒');
+    await both('46秒', '14秒');
+    expect(drop).not.toHaveBeenCalled();
+    expect(watcher.last).toEqual(pddAdapter.extract(document));
+  } finally {
+    drop.mockRestore();
+  }
+  // The rows read again from the memo by a whole read: as a fresh read (nothing stale kept for them).
+  watcher.scan();
+  expect(watcher.last).toEqual(pddAdapter.extract(document));
+  // The whole read memoised the rows again; the counters known again, their first tick drops the rows' memo.
+  const rowsA = [A.closest('[data-random]')!, A.closest('li')!].filter((el) => memo.has(el));
+  expect(rowsA.length).toBeGreaterThan(0);
+  await both('47秒', '15秒'); // known again
+  await both('48秒', '16秒'); // their first tick as known
+  expect(rowsA.filter((el) => memo.has(el))).toEqual([]);
+  watcher.scan();
+  expect(watcher.last!.conversations.map((c) => c.waitingSec)).toEqual([undefined, 48, 16, undefined]);
+  expect(watcher.last).toEqual(pddAdapter.extract(document));
+});

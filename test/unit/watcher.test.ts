@@ -706,6 +706,32 @@ describe('in-page countdown badges', () => {
     ]);
   });
 
+  it('makes each badge text once per language: a repaint of many badges showing the same formats no words again', () => {
+    const zh = contentTranslate('zh_CN');
+    // A translator of its own (the texts are kept per translator), counting its calls.
+    const t = vi.fn(((key, args) => zh(key, args)) as typeof zh);
+    const lefts = [179_999, 150_000, 121_000, 57_000, 56_001, -5_000, -59_000, -3_725_000];
+    const first = lefts.map((ms) => rowBadgeText(ms, t));
+    expect(first).toEqual([
+      '剩 2 分',
+      '剩 2 分',
+      '剩 2 分',
+      '剩 57 秒',
+      '剩 57 秒',
+      '超 1 分',
+      '超 1 分',
+      '超 1 小时 3 分',
+    ]);
+    expect(first).toEqual(lefts.map((ms) => rowBadgeText(ms, zh)));
+    // Made once per distinct text: 剩 2 分, 剩 57 秒, 超 1 分 (two calls each), 超 1 小时 3 分 (three).
+    expect(t).toHaveBeenCalledTimes(9);
+    // 140 badges repainted with those texts: no call.
+    for (let i = 0; i < 140; i++) rowBadgeText(lefts[i % lefts.length]!, t);
+    expect(t).toHaveBeenCalledTimes(9);
+    // Another language: its own texts.
+    expect(rowBadgeText(57_000, contentTranslate('en'))).toBe('57 s left');
+  });
+
   it('knows when a badge next changes: its text and colour stay the same until then, and change then', () => {
     const look = (dueAt: number, t: number, lead: number) =>
       `${rowBadgeText(dueAt - t)} ${rowBadgeColor(dueAt - t, lead)}`;
