@@ -27,6 +27,8 @@ import { BADGE_ATTR } from './row-badges';
 
 type LiveRows = NonNullable<Live['rows']>;
 
+const FOLLOWING = 4; // Node.DOCUMENT_POSITION_FOLLOWING
+
 export class PageReader {
   /** What the adapter read from each element, kept between whole reads while the page leaves it alone. */
   private memo: ExtractMemo = new WeakMap();
@@ -250,6 +252,10 @@ export class PageReader {
           const other = this.buyerRows.get(keyId(neu.buyer))!;
           if (other !== neu.row && other.isConnected) return null;
         }
+        // The row that counted for its buyer goes (removed, or recycled for another buyer) while another row still
+        // shows that buyer: that one counts now (outsider review: the buyer lost their badge until a whole read).
+        if (old && old.buyer !== neu?.buyer && this.buyerRows.get(keyId(old.buyer)) === old.row)
+          for (const c of map.values()) if (c && c !== neu && c.buyer === old.buyer) return null;
         changes.push([old, neu]);
       }
       // No row reads any more (all gone, or none parses): empty, or blind? The whole read tells (health per part).
@@ -295,10 +301,20 @@ export class PageReader {
     this.stats.incremental++;
     // A row may have moved without reading differently: the list's order is re-read when asked for.
     if (plan.rows.size) this.orderStale = true;
-    for (const [old, neu] of changes) {
+    for (const [old] of changes)
       if (old && this.buyerRows.get(keyId(old.buyer)) === old.row) this.buyerRows.delete(keyId(old.buyer));
-      if (neu?.row) this.buyerRows.set(keyId(neu.buyer), neu.row);
-    }
+    // Each row read again counts for its buyer, unless another row of that buyer's stands before it: a whole read
+    // counts the first (a buyer on two rows, one of them moved or changed: outsider review).
+    if (plan.rows.size && this.rowReadings)
+      for (const row of plan.rows) {
+        const c = this.rowReadings.get(row);
+        if (!c?.row) continue;
+        const key = keyId(c.buyer);
+        const other = this.buyerRows.get(key);
+        if (other && other !== c.row && other.isConnected && other.compareDocumentPosition(c.row) & FOLLOWING)
+          continue;
+        this.buyerRows.set(key, c.row);
+      }
     if (plan.inThread.length || rerendered) this.stats.messageRereads++;
     if (changed.length && x.thread) {
       this.stats.changed += changed.length;
