@@ -252,10 +252,6 @@ export class PageReader {
           const other = this.buyerRows.get(keyId(neu.buyer))!;
           if (other !== neu.row && other.isConnected) return null;
         }
-        // The row that counted for its buyer goes (removed, or recycled for another buyer) while another row still
-        // shows that buyer: that one counts now (outsider review: the buyer lost their badge until a whole read).
-        if (old && old.buyer !== neu?.buyer && this.buyerRows.get(keyId(old.buyer)) === old.row)
-          for (const c of map.values()) if (c && c !== neu && c.buyer === old.buyer) return null;
         changes.push([old, neu]);
       }
       // No row reads any more (all gone, or none parses): empty, or blind? The whole read tells (health per part).
@@ -301,20 +297,26 @@ export class PageReader {
     this.stats.incremental++;
     // A row may have moved without reading differently: the list's order is re-read when asked for.
     if (plan.rows.size) this.orderStale = true;
+    // A buyer's badge goes on the first row that shows them, as a whole read puts it (a buyer may be on two rows).
+    // Buyers whose row went (removed, recycled for another buyer, re-rendered as a new element): found again among
+    // all rows, in one pass (outsider review: a buyer on two rows lost their badge when the first one went).
+    const lost = new Set<string>();
     for (const [old] of changes)
-      if (old && this.buyerRows.get(keyId(old.buyer)) === old.row) this.buyerRows.delete(keyId(old.buyer));
-    // Each row read again counts for its buyer, unless another row of that buyer's stands before it: a whole read
-    // counts the first (a buyer on two rows, one of them moved or changed: outsider review).
-    if (plan.rows.size && this.rowReadings)
-      for (const row of plan.rows) {
-        const c = this.rowReadings.get(row);
-        if (!c?.row) continue;
-        const key = keyId(c.buyer);
-        const other = this.buyerRows.get(key);
-        if (other && other !== c.row && other.isConnected && other.compareDocumentPosition(c.row) & FOLLOWING)
-          continue;
-        this.buyerRows.set(key, c.row);
+      if (old && this.buyerRows.get(keyId(old.buyer)) === old.row) {
+        this.buyerRows.delete(keyId(old.buyer));
+        lost.add(old.buyer);
       }
+    const earlier = (a: Element, b: Element) => (a.compareDocumentPosition(b) & FOLLOWING) !== 0;
+    const count = (c: ExtractedConversation | null | undefined) => {
+      if (!c?.row) return;
+      const key = keyId(c.buyer);
+      const other = this.buyerRows.get(key);
+      if (!other || other === c.row || !other.isConnected || earlier(c.row, other)) this.buyerRows.set(key, c.row);
+    };
+    if (this.rowReadings) {
+      for (const row of plan.rows) count(this.rowReadings.get(row));
+      if (lost.size) for (const c of this.rowReadings.values()) if (c && lost.has(c.buyer)) count(c);
+    }
     if (plan.inThread.length || rerendered) this.stats.messageRereads++;
     if (changed.length && x.thread) {
       this.stats.changed += changed.length;
