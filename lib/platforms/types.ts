@@ -116,6 +116,14 @@ export interface Live {
      * reader reads a known counter again only when its text changed, and each distinct text once).
      */
     waitingCounter?(el: Element, row: Element, known?: boolean): { waitingSec: number | undefined } | null;
+    /**
+     * Rows that do not read independently of what is outside them (Douyin: a row's group is a header above it, or
+     * the marker holding it): given a record of a change inside the list (on a row, inside one, on the list outside
+     * the rows, or in a subtree since removed from it), does it change how rows it does not name read (a group
+     * marker added, removed or made; a row put where the groups would be read another way)? True: read the page
+     * whole. Absent: never. It reads the page as it is now (after the whole batch), as `read` does.
+     */
+    regroups?(record: MutationRecord): boolean;
   };
   /** The open thread, when messages are appended at the end of one container. */
   thread?: {
