@@ -510,6 +510,8 @@ export function planIncremental(
       } else plan.rows.add(row!);
       continue;
     }
+    // Text in the list outside the rows that no row reads (Douyin's group titles): nothing to read.
+    if (where === 'list' && r.type === 'characterData' && rows!.inertText) continue;
     if (where !== 'list' || r.type !== 'childList') return null;
     // Rows (or wrappers of rows) added to or removed from the list.
     for (const n of r.addedNodes) for (const el of rows!.under(n)) plan.rows.add(el);

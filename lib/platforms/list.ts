@@ -28,6 +28,8 @@ export interface ListSpec {
    */
   liveRead?(row: Element): ExtractedConversation | null;
   regroups?: NonNullable<Live['rows']>['regroups'];
+  /** See Live `rows.inertText`. */
+  inertText?: boolean;
 }
 
 export function readList(spec: ListSpec): { conversations: ExtractedConversation[]; live: Live['rows'] } {
@@ -53,6 +55,7 @@ export function readList(spec: ListSpec): { conversations: ExtractedConversation
       ...(spec.firstPerBuyer && { firstPerBuyer: true }),
       ...(spec.waitingCounter && { waitingCounter: spec.waitingCounter }),
       ...(spec.regroups && { regroups: spec.regroups }),
+      ...(spec.inertText && { inertText: true }),
     },
   };
 }

@@ -124,6 +124,11 @@ export interface Live {
      * whole. Absent: never. It reads the page as it is now (after the whole batch), as `read` does.
      */
     regroups?(record: MutationRecord): boolean;
+    /**
+     * No row reads text in the list outside the rows (Douyin: a group title's count): a change of such text alone
+     * needs no read. Absent: it sends the page to a whole read, as any change in the list outside the rows does.
+     */
+    inertText?: boolean;
   };
   /** The open thread, when messages are appended at the end of one container. */
   thread?: {

@@ -127,6 +127,12 @@ function change(rnd: () => number, n: number, s: Shape): { what: string; plain: 
     }
     return { what: 'unread / timer', plain: true };
   }
+  const title = document.querySelector('.groupTitle-2LkP')?.firstChild;
+  if (k === 5 && rnd() < 0.4 && title?.nodeType === 3) {
+    // A group title's count (text no row reads).
+    (title as Text).data = `待回复 ${n}`;
+    return { what: 'title count', plain: true };
+  }
   if (k === 5) {
     const r = pickOf(rows);
     const name = r.querySelector('[class*="nameLine"]');

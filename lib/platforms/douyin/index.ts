@@ -498,6 +498,8 @@ function rowList(root: ParentNode, openName: string): PageList {
     rowSel,
     liveRead: (row) => readRow(row, groupOf(row, listEl!, live.containers, rowSel!, live.markerSel)),
     regroups: live.regroups,
+    // A row reads its own subtree and its group marker's attributes, no text outside it (a group title's count).
+    inertText: true,
   };
 }
 
