@@ -14,7 +14,10 @@
  *
  *   npx jiti scripts/bench/live-query-probe.ts [--platforms=pdd,douyin,jd,kuaishou,taobao,ali1688]
  *     [--messages=10000] [--rows=1000] [--items=6] [--reps=15] [--root=DIR: the repository whose adapters to
- *     bundle, default this one] [--out=FILE.json]
+ *     bundle, default this one] [--out=FILE.json] [--shape=containers|headers|flat: Douyin's group markers as the
+ *     demo draws them, or moved onto the group titles (in their boxes, or every title and row siblings); with
+ *     headers the grown rows go below the first row, in its group] [--row-at=N: read the rows from index N, not the
+ *     last ones]
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -72,11 +75,15 @@ interface Args {
   rows: number;
   items: number;
   reps: number;
+  /** Douyin: the group markers as the demo draws them (containers) or moved onto the titles (headers, flat). */
+  shape: string;
+  /** The rows read: from this index of the list (default: the last `items`). */
+  rowAt: number | null;
 }
 
 /** Runs in the page (serialised): see the module comment. */
 function inPage(args: Args) {
-  const { platform, messages, rows: rowCount, items, reps } = args;
+  const { platform, messages, rows: rowCount, items, reps, shape, rowAt } = args;
   type Live = {
     thread?: {
       in: Element;
@@ -219,7 +226,8 @@ function inPage(args: Args) {
     }
     const rowsLive = live.rows;
     if (rowsLive) {
-      const last = rowsLive.all().slice(-items);
+      const all = rowsLive.all();
+      const last = rowAt === null ? all.slice(-items) : all.slice(rowAt, rowAt + items);
       for (let r = 0; r < reps; r++) {
         let spent = 0;
         for (const row of last) {
@@ -294,6 +302,13 @@ function inPage(args: Args) {
     };
   }
 
+  if (platform === 'douyin' && shape !== 'containers')
+    for (const box of [...document.querySelectorAll('.group-7sJd2a')]) {
+      const b = box.getAttribute('data-btm') ?? 'message_group_name_recent';
+      box.removeAttribute('data-btm');
+      box.querySelector('.groupTitle-2LkP')?.setAttribute('data-btm', b);
+      if (shape === 'flat') box.replaceWith(...box.children);
+    }
   const small = measure();
   // Enlarge: the thread's items and the rows cloned (before the originals), then read whole again.
   const x = adapter.extract(document, undefined, Date.now());
@@ -312,7 +327,9 @@ function inPage(args: Args) {
     const frag = document.createDocumentFragment();
     for (let i = 0; rowEls.length + frag.children.length < rowCount; i++)
       frag.append(unique(rowEls[i % rowEls.length]!.cloneNode(true) as Element));
-    parent.prepend(frag);
+    // With headers, after the first row (the clones in its group, below its header); else before it.
+    if (shape !== 'containers') rowEls[0]!.after(frag);
+    else parent.prepend(frag);
   }
   const large = measure();
   return { small, large };
@@ -350,6 +367,8 @@ async function main() {
         rows: Number(argOrEnv('rows', '1000')),
         items: Number(argOrEnv('items', '6')),
         reps: Number(argOrEnv('reps', '15')),
+        shape: argOrEnv('shape', 'containers'),
+        rowAt: argOrEnv('row-at', '') === '' ? null : Number(argOrEnv('row-at', '')),
       };
       const r = await page.evaluate(inPage, args);
       report[p] = r;
