@@ -351,7 +351,10 @@ export class PageReader {
 
   /** The row → conversation map of the incremental path, built from the page's rows on first use after a whole read. */
   private rowMap(rows: LiveRows): Map<Element, ExtractedConversation | null> {
-    return (this.rowReadings ??= new Map(rows.all().map((row) => [row, rows.read(row)])));
+    if (this.rowReadings) return this.rowReadings;
+    const all = rows.all();
+    const got = rows.readAll?.(all);
+    return (this.rowReadings = new Map(all.map((row, i) => [row, got ? got[i]! : rows.read(row)])));
   }
 }
 

@@ -28,6 +28,7 @@ export interface ListSpec {
    */
   liveRead?(row: Element): ExtractedConversation | null;
   regroups?: NonNullable<Live['rows']>['regroups'];
+  readAll?: NonNullable<Live['rows']>['readAll'];
   /** See Live `rows.inertText`. */
   inertText?: boolean;
 }
@@ -56,6 +57,7 @@ export function readList(spec: ListSpec): { conversations: ExtractedConversation
       ...(spec.waitingCounter && { waitingCounter: spec.waitingCounter }),
       ...(spec.regroups && { regroups: spec.regroups }),
       ...(spec.inertText && { inertText: true }),
+      ...(spec.readAll && { readAll: spec.readAll }),
     },
   };
 }

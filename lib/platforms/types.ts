@@ -105,6 +105,11 @@ export interface Live {
     read(row: Element): ExtractedConversation | null;
     /** Every row in document order (for materializing the conversation list in page order). */
     all(): Element[];
+    /**
+     * The rows `all()` gave, each as `read` reads it, in one pass (Douyin: the rows' groups found together, not a
+     * walk back from each row). Absent: `read` each.
+     */
+    readAll?(rows: readonly Element[]): (ExtractedConversation | null)[];
     /** The list keeps only the first row of each buyer (as extract() does). */
     firstPerBuyer?: boolean;
     /**

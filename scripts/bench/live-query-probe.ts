@@ -321,7 +321,10 @@ function inPage(args: Args) {
       frag.append(unique(src[i % src.length]!.cloneNode(true) as Element));
     box.prepend(frag);
   }
-  const rowEls = live.rows?.all() ?? [];
+  // Douyin's rows by their hook when its adapter has no live rows (a base without them, for an A/B).
+  const rowEls =
+    live.rows?.all() ??
+    (platform === 'douyin' ? [...document.querySelectorAll('[data-qa-id="qa-conversation-chat-item"]')] : []);
   if (rowEls.length && rowCount) {
     const parent = rowEls[0]!.parentElement!;
     const frag = document.createDocumentFragment();

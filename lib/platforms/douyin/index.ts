@@ -497,6 +497,12 @@ function rowList(root: ParentNode, openName: string): PageList {
     ...list,
     rowSel,
     liveRead: (row) => readRow(row, groupOf(row, listEl!, live.containers, rowSel!, live.markerSel)),
+    // Every row at once (the watcher's row map after a whole read): the groups in one pass over the list, as the
+    // whole read finds them (every marker and row is in the list while the live rows stand).
+    readAll: (all) => {
+      const now = rowGroups(listEl!, all);
+      return all.map((row) => readRow(row, now.get(row) ?? null));
+    },
     regroups: live.regroups,
     // A row reads its own subtree and its group marker's attributes, no text outside it (a group title's count).
     inertText: true,
