@@ -426,11 +426,11 @@ function isActiveRow(row: Element): boolean {
 }
 
 /**
- * One row's group as rowGroups finds it, for a row read alone on a live page (`mode`: the markers as the whole read
- * found them, containers or headers; `regroups` sends every change that could alter that, or put a marker inside a
- * row, to a whole read). Containers: the innermost marker holding the row. Headers: the nearest marker before the row
- * in document order, looked for backwards from the row up to the list (every marker is in the list, none in a row:
- * the rows passed on the way are skipped unread).
+ * One row's group as rowGroups finds it, for a row read alone on a live page (`containers`: how the whole read found
+ * the markers, containers of rows or headers before them; `regroups` sends every change that could alter that, or put
+ * a marker inside a row, to a whole read). Containers: the innermost marker holding the row. Headers: the nearest
+ * marker before the row in document order, looked for backwards from the row up to the list (every marker is in the
+ * list, none in a row: the rows passed on the way are skipped unread; one `matches` each).
  */
 function groupOf(
   row: Element,
