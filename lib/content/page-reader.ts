@@ -387,7 +387,10 @@ export class PageReader {
 
   /** The row → conversation map of the incremental path, built from the page's rows on first use after a whole read. */
   private rowMap(rows: LiveRows): Map<Element, ExtractedConversation | null> {
-    return (this.rowReadings ??= new Map(rows.all().map((row) => [row, rows.read(row)])));
+    if (this.rowReadings) return this.rowReadings;
+    const all = rows.all();
+    const got = rows.readAll?.(all);
+    return (this.rowReadings = new Map(all.map((row, i) => [row, got ? got[i]! : rows.read(row)])));
   }
 }
 
@@ -449,8 +452,9 @@ interface IncrementalPlan {
  * the list) → those rows; children appended at the end of the thread's container → new messages; a change inside
  * an item already in the thread, or items removed from it or inserted before its end → where it happened, for the
  * adapter's re-read (only when it has one: Live `thread.reread`, which pairs removed and inserted items as messages
- * re-rendered in place, or declines). Anything else (anything outside the list and the thread) → null: read the
- * page whole. Changes inside the chat input (typing) are nobody's business. `records` come as PageReader.forget
+ * re-rendered in place, or declines). A record the adapter's rows say re-groups rows it does not name (Live
+ * `rows.regroups`, Douyin's group markers) → null. Anything else (anything outside the list and the thread) → null:
+ * read the page whole. Changes inside the chat input (typing) are nobody's business. `records` come as PageReader.forget
  * returned them: our badge hosts being added and the tab title's changes are out already. Cost: one walk up the
  * ancestors per record. The text inside a counter known to be its row's comes as `ticks` (counter, row, counter,
  * row…), set aside by PageReader.forget: no walk; any other record in such a row puts the counter through the check
@@ -527,6 +531,9 @@ export function planIncremental(
       // The outermost row below the list (a row may nest elements that match the row selectors).
       if (rows && n.nodeType === 1 && rows.isRow(n as Element)) row = n as Element;
     }
+    // A change that re-groups rows it does not name (Douyin's group headers): read whole.
+    if (rows?.regroups && (where === 'row' || where === 'list' || where === 'detached') && rows.regroups(r))
+      return null;
     // Removed from a subtree the page has since removed too (a virtualised list unmounting a group after taking its
     // rows out): no record on the list names these rows, so they are dropped here (a row read of a row no longer
     // in the page).
@@ -547,6 +554,8 @@ export function planIncremental(
       } else plan.rows.add(row!);
       continue;
     }
+    // Text in the list outside the rows that no row reads (Douyin's group titles): nothing to read.
+    if (where === 'list' && r.type === 'characterData' && rows!.inertText) continue;
     if (where !== 'list' || r.type !== 'childList') return null;
     // Rows (or wrappers of rows) added to or removed from the list.
     for (const n of r.addedNodes) for (const el of rows!.under(n)) plan.rows.add(el);

@@ -21,6 +21,16 @@ export interface ListSpec {
   /** The list keeps only the first row of each buyer. */
   firstPerBuyer?: boolean;
   waitingCounter?: NonNullable<Live['rows']>['waitingCounter'];
+  /**
+   * The live part's reader of one row, when it cannot be the full read's (Douyin: the full read finds every row's
+   * group in one pass over the list; a row read alone finds its own). It must read a row as `read` would in the
+   * same page.
+   */
+  liveRead?(row: Element): ExtractedConversation | null;
+  regroups?: NonNullable<Live['rows']>['regroups'];
+  readAll?: NonNullable<Live['rows']>['readAll'];
+  /** See Live `rows.inertText`. */
+  inertText?: boolean;
 }
 
 export function readList(spec: ListSpec): { conversations: ExtractedConversation[]; live: Live['rows'] } {
@@ -41,10 +51,13 @@ export function readList(spec: ListSpec): { conversations: ExtractedConversation
       in: listEl,
       isRow: (el) => matches(el, rowSel),
       under: (node) => top(under(node, rowSel)),
-      read,
+      read: spec.liveRead ?? read,
       all: () => top(pickAll(listEl, [rowSel])),
       ...(spec.firstPerBuyer && { firstPerBuyer: true }),
       ...(spec.waitingCounter && { waitingCounter: spec.waitingCounter }),
+      ...(spec.regroups && { regroups: spec.regroups }),
+      ...(spec.inertText && { inertText: true }),
+      ...(spec.readAll && { readAll: spec.readAll }),
     },
   };
 }

@@ -105,6 +105,11 @@ export interface Live {
     read(row: Element): ExtractedConversation | null;
     /** Every row in document order (for materializing the conversation list in page order). */
     all(): Element[];
+    /**
+     * The rows `all()` gave, each as `read` reads it, in one pass (Douyin: the rows' groups found together, not a
+     * walk back from each row). Absent: `read` each.
+     */
+    readAll?(rows: readonly Element[]): (ExtractedConversation | null)[];
     /** The list keeps only the first row of each buyer (as extract() does). */
     firstPerBuyer?: boolean;
     /**
@@ -116,6 +121,19 @@ export interface Live {
      * reader reads a known counter again only when its text changed, and each distinct text once).
      */
     waitingCounter?(el: Element, row: Element, known?: boolean): { waitingSec: number | undefined } | null;
+    /**
+     * Rows that do not read independently of what is outside them (Douyin: a row's group is a header above it, or
+     * the marker holding it): given a record of a change inside the list (on a row, inside one, on the list outside
+     * the rows, or in a subtree since removed from it), does it change how rows it does not name read (a group
+     * marker added, removed or made; a row put where the groups would be read another way)? True: read the page
+     * whole. Absent: never. It reads the page as it is now (after the whole batch), as `read` does.
+     */
+    regroups?(record: MutationRecord): boolean;
+    /**
+     * No row reads text in the list outside the rows (Douyin: a group title's count): a change of such text alone
+     * needs no read. Absent: it sends the page to a whole read, as any change in the list outside the rows does.
+     */
+    inertText?: boolean;
   };
   /** The open thread, when messages are appended at the end of one container. */
   thread?: {

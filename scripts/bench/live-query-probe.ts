@@ -14,7 +14,10 @@
  *
  *   npx jiti scripts/bench/live-query-probe.ts [--platforms=pdd,douyin,jd,kuaishou,taobao,ali1688]
  *     [--messages=10000] [--rows=1000] [--items=6] [--reps=15] [--root=DIR: the repository whose adapters to
- *     bundle, default this one] [--out=FILE.json]
+ *     bundle, default this one] [--out=FILE.json] [--shape=containers|headers|flat: Douyin's group markers as the
+ *     demo draws them, or moved onto the group titles (in their boxes, or every title and row siblings); with
+ *     headers the grown rows go below the first row, in its group] [--row-at=N: read the rows from index N, not the
+ *     last ones]
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -72,11 +75,15 @@ interface Args {
   rows: number;
   items: number;
   reps: number;
+  /** Douyin: the group markers as the demo draws them (containers) or moved onto the titles (headers, flat). */
+  shape: string;
+  /** The rows read: from this index of the list (default: the last `items`). */
+  rowAt: number | null;
 }
 
 /** Runs in the page (serialised): see the module comment. */
 function inPage(args: Args) {
-  const { platform, messages, rows: rowCount, items, reps } = args;
+  const { platform, messages, rows: rowCount, items, reps, shape, rowAt } = args;
   type Live = {
     thread?: {
       in: Element;
@@ -87,6 +94,7 @@ function inPage(args: Args) {
       in: Element;
       all(): Element[];
       read(r: Element): unknown;
+      readAll?(rows: Element[]): unknown[];
       under(n: Node): Element[];
       isRow(e: Element): boolean;
     };
@@ -219,7 +227,8 @@ function inPage(args: Args) {
     }
     const rowsLive = live.rows;
     if (rowsLive) {
-      const last = rowsLive.all().slice(-items);
+      const all = rowsLive.all();
+      const last = rowAt === null ? all.slice(-items) : all.slice(rowAt, rowAt + items);
       for (let r = 0; r < reps; r++) {
         let spent = 0;
         for (const row of last) {
@@ -279,6 +288,19 @@ function inPage(args: Args) {
       appendMsP50: median(appendMs),
       appendNull,
       rowReadMsP50: median(rowMs),
+      // The watcher's row map after each whole read: every row, by `readAll` when the adapter has it.
+      rowMapMs: (() => {
+        if (!rowsLive) return NaN;
+        const ms: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          const t0 = performance.now();
+          const all = rowsLive.all();
+          if (rowsLive.readAll) rowsLive.readAll(all);
+          else for (const row of all) rowsLive.read(row);
+          ms.push(performance.now() - t0);
+        }
+        return median(ms);
+      })(),
       rereadMsP50: median(rereadMs),
       rereadNull,
       wholeReadMs: (() => {
@@ -294,6 +316,13 @@ function inPage(args: Args) {
     };
   }
 
+  if (platform === 'douyin' && shape !== 'containers')
+    for (const box of [...document.querySelectorAll('.group-7sJd2a')]) {
+      const b = box.getAttribute('data-btm') ?? 'message_group_name_recent';
+      box.removeAttribute('data-btm');
+      box.querySelector('.groupTitle-2LkP')?.setAttribute('data-btm', b);
+      if (shape === 'flat') box.replaceWith(...box.children);
+    }
   const small = measure();
   // Enlarge: the thread's items and the rows cloned (before the originals), then read whole again.
   const x = adapter.extract(document, undefined, Date.now());
@@ -306,13 +335,18 @@ function inPage(args: Args) {
       frag.append(unique(src[i % src.length]!.cloneNode(true) as Element));
     box.prepend(frag);
   }
-  const rowEls = live.rows?.all() ?? [];
+  // Douyin's rows by their hook when its adapter has no live rows (a base without them, for an A/B).
+  const rowEls =
+    live.rows?.all() ??
+    (platform === 'douyin' ? [...document.querySelectorAll('[data-qa-id="qa-conversation-chat-item"]')] : []);
   if (rowEls.length && rowCount) {
     const parent = rowEls[0]!.parentElement!;
     const frag = document.createDocumentFragment();
     for (let i = 0; rowEls.length + frag.children.length < rowCount; i++)
       frag.append(unique(rowEls[i % rowEls.length]!.cloneNode(true) as Element));
-    parent.prepend(frag);
+    // With headers, after the first row (the clones in its group, below its header); else before it.
+    if (shape !== 'containers') rowEls[0]!.after(frag);
+    else parent.prepend(frag);
   }
   const large = measure();
   return { small, large };
@@ -350,6 +384,8 @@ async function main() {
         rows: Number(argOrEnv('rows', '1000')),
         items: Number(argOrEnv('items', '6')),
         reps: Number(argOrEnv('reps', '15')),
+        shape: argOrEnv('shape', 'containers'),
+        rowAt: argOrEnv('row-at', '') === '' ? null : Number(argOrEnv('row-at', '')),
       };
       const r = await page.evaluate(inPage, args);
       report[p] = r;
@@ -358,7 +394,7 @@ async function main() {
         `\n## ${p}: elements ${small.elements} → ${large.elements}, thread items ${small.threadItems} → ${large.threadItems}, rows ${small.rows} → ${large.rows} (live thread ${large.threadLive}, rows ${large.rowsLive})`,
       );
       console.log(
-        `append per message p50 ${small.appendMsP50.toFixed(3)} → ${large.appendMsP50.toFixed(3)} ms (null ${small.appendNull}/${large.appendNull}); row read p50 ${small.rowReadMsP50.toFixed(3)} → ${large.rowReadMsP50.toFixed(3)} ms; reread p50 ${small.rereadMsP50.toFixed(3)} → ${large.rereadMsP50.toFixed(3)} ms (null ${small.rereadNull}/${large.rereadNull}); whole read (no memo) ${small.wholeReadMs.toFixed(1)} → ${large.wholeReadMs.toFixed(1)} ms`,
+        `append per message p50 ${small.appendMsP50.toFixed(3)} → ${large.appendMsP50.toFixed(3)} ms (null ${small.appendNull}/${large.appendNull}); row read p50 ${small.rowReadMsP50.toFixed(3)} → ${large.rowReadMsP50.toFixed(3)} ms; reread p50 ${small.rereadMsP50.toFixed(3)} → ${large.rereadMsP50.toFixed(3)} ms (null ${small.rereadNull}/${large.rereadNull}); whole read (no memo) ${small.wholeReadMs.toFixed(1)} → ${large.wholeReadMs.toFixed(1)} ms; row map ${small.rowMapMs.toFixed(1)} → ${large.rowMapMs.toFixed(1)} ms`,
       );
       console.log(
         '| part | call | selector | on | calls | small ms | large ms |\n| --- | --- | --- | --- | --- | --- | --- |',

@@ -13,6 +13,7 @@ import type { Author, Marker } from '../../model';
 import { hasLabel, matchesWhole, systemMarker, whole, type WholeText } from '../classify';
 import {
   hash,
+  matches,
   matchesAny,
   messageIndexOf,
   parseChinaStamp,
@@ -424,12 +425,46 @@ function isActiveRow(row: Element): boolean {
   return matchesAny(row, S.activeRow);
 }
 
+/**
+ * One row's group as rowGroups finds it, for a row read alone on a live page (`containers`: how the whole read found
+ * the markers, containers of rows or headers before them; `regroups` sends every change that could alter that, or put
+ * a marker inside a row, to a whole read). Containers: the innermost marker holding the row. Headers: the nearest
+ * marker before the row in document order, looked for backwards from the row up to the list (every marker is in the
+ * list, none in a row: the rows passed on the way are skipped unread; one `matches` each).
+ */
+function groupOf(
+  row: Element,
+  listEl: Element,
+  containers: boolean,
+  rowSel: string,
+  markerSel: string,
+): Element | null {
+  if (containers) return row.parentElement?.closest(markerSel) ?? null;
+  for (let n: Element = row; n !== listEl;) {
+    for (let p = n.previousElementSibling; p; p = p.previousElementSibling) {
+      if (matches(p, rowSel)) continue;
+      const inner = p.querySelectorAll(markerSel);
+      if (inner.length) return inner[inner.length - 1]!;
+      if (matches(p, markerSel)) return p;
+    }
+    const up = n.parentElement;
+    if (!up) return null;
+    if (up !== listEl && matches(up, markerSel)) return up;
+    n = up;
+  }
+  return null;
+}
+
+/** Attribute names a selector tests (`[data-btm^="…"]` → data-btm). */
+function attributesOf(sel: string): Set<string> {
+  return new Set([...sel.matchAll(/\[\s*([\w-]+)/g)].map((m) => m[1]!.toLowerCase()));
+}
+
 function rowList(root: ParentNode, openName: string): PageList {
   const listEl = pick(root, S.conversationList);
-  const rows = pickAll(root, S.conversationRow);
+  const { els: rows, sel: rowSel } = pickAllWith(root, S.conversationRow);
   const groups = rowGroups(root, rows);
-  // Rows are read whole (no live rows): a row's group is a header somewhere above it.
-  const read = (row: Element): ExtractedConversation | null => {
+  const readRow = (row: Element, group: Element | null): ExtractedConversation | null => {
     const nick = rowName(row);
     if (!nick || isPseudo(nick)) return null;
     if ((row.getAttribute('data-btm-id') ?? '').endsWith('.systemConv')) return null;
@@ -437,14 +472,16 @@ function rowList(root: ParentNode, openName: string): PageList {
     const preview = text(pick(row, S.rowPreview));
     // "[草稿]…" is our own unsent draft, not what the buyer wrote.
     if (preview && !preview.startsWith(DOUYIN_DRAFT_PREFIX)) c.preview = preview;
-    const group = groups.get(row);
     if (group && matchesAny(group, S.pendingGroup)) {
       const w = parseDurationSec(text(pick(row, S.rowTimer)));
       if (w !== undefined) c.waitingSec = w;
     }
     return c;
   };
-  return {
+  // The whole read's groups serve the whole read only: a row read alone later finds its own (`liveRead`: the page
+  // has changed since).
+  const read = (row: Element): ExtractedConversation | null => readRow(row, groups.get(row) ?? null);
+  const list: PageList = {
     listEl,
     rowSel: null,
     rows,
@@ -453,6 +490,92 @@ function rowList(root: ParentNode, openName: string): PageList {
     // Pseudo-conversations (智能客服 / 系统通知) and system rows are no buyers.
     skip: rows.filter((r) => isPseudo(rowName(r)) || (r.getAttribute('data-btm-id') ?? '').endsWith('.systemConv')),
     chrome: DOUYIN_PART_CHROME.list,
+  };
+  const live = listEl && rowSel ? liveRows(root, listEl, rows, rowSel) : null;
+  if (!live) return list;
+  return {
+    ...list,
+    rowSel,
+    liveRead: (row) => readRow(row, groupOf(row, listEl!, live.containers, rowSel!, live.markerSel)),
+    // Every row at once (the watcher's row map after a whole read): the groups in one pass over the list, as the
+    // whole read finds them (every marker and row is in the list while the live rows stand).
+    readAll: (all) => {
+      const now = rowGroups(listEl!, all);
+      return all.map((row) => readRow(row, now.get(row) ?? null));
+    },
+    regroups: live.regroups,
+    // A row reads its own subtree and its group marker's attributes, no text outside it (a group title's count).
+    inertText: true,
+  };
+}
+
+/**
+ * Live rows (a row read alone, its group found by `groupOf`) when the page is one where that is sure: one selector
+ * each for rows and markers, every row and marker in the list, no marker or row inside a row, no marker that is a
+ * row. Else null: the page is read whole at every change, as before.
+ */
+function liveRows(
+  root: ParentNode,
+  listEl: Element,
+  rows: readonly Element[],
+  rowSel: string,
+): { containers: boolean; markerSel: string; regroups(r: MutationRecord): boolean } | null {
+  if (S.rowGroup.length !== 1 || S.conversationRow.length !== 1) return null;
+  const markerSel = firstSelector(S.rowGroup);
+  let markers: Element[];
+  try {
+    markers = [...root.querySelectorAll(markerSel)];
+    if (rows.some((r) => r.matches(markerSel) || r.querySelector(markerSel) || r.querySelector(rowSel))) return null;
+  } catch {
+    return null;
+  }
+  if (markers.some((m) => !listEl.contains(m) || m === listEl) || rows.some((r) => !listEl.contains(r))) return null;
+  const containers = markers.some((m) => pick(m, S.conversationRow));
+  const markerAttrs = attributesOf(markerSel);
+  const nested = `${rowSel} ${rowSel}`;
+  const isEl = (n: Node): n is Element => n.nodeType === 1;
+  /** Do the markers still read as they did (containers: some holds a row; headers: none does)? */
+  const sameMode = (): boolean => {
+    const now = [...listEl.querySelectorAll(markerSel)].some((m) => m.querySelector(rowSel));
+    return now === containers;
+  };
+  return {
+    containers,
+    markerSel,
+    regroups(r) {
+      const t = r.target;
+      if (r.type === 'attributes') {
+        if (!isEl(t)) return false;
+        // Removed from the list since: it may have been a marker (its old value is not kept).
+        if (!t.isConnected) return markerAttrs.has((r.attributeName ?? '').toLowerCase());
+        // A marker made (inside a row: the list's own are read whole anyway), or a row made inside a row.
+        return matches(t, markerSel) || (matches(t, rowSel) && !!t.parentElement?.closest(rowSel));
+      }
+      if (r.type !== 'childList') return false;
+      let checked = false;
+      for (const list of [r.addedNodes, r.removedNodes])
+        for (const n of list) {
+          if (!isEl(n)) continue;
+          // A marker added, removed or moved (a header change re-groups every row below it).
+          if (matches(n, markerSel) || n.querySelector(markerSel)) return true;
+          if (!(matches(n, rowSel) || n.querySelector(rowSel))) continue;
+          if (!isEl(t)) return true;
+          // A row inside a row.
+          if (t.closest(rowSel) || (matches(n, rowSel) && n.querySelector(rowSel)) || n.querySelector(nested))
+            return true;
+          // Headers: a row put inside a marker (the markers would read as containers).
+          if (!containers && t.closest(markerSel)) return true;
+          // Containers: a row taken out of one that holds no row any more (the markers may read as headers now).
+          if (containers && !checked && list === r.removedNodes) {
+            const from = t.closest(markerSel);
+            if (!(from && from.querySelector(rowSel))) {
+              if (!sameMode()) return true;
+              checked = true;
+            }
+          }
+        }
+      return false;
+    },
   };
 }
 
