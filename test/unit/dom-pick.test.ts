@@ -10,6 +10,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PICK_WALK_MAX, inDocumentOrder, pick } from '../../lib/platforms/dom';
+import { mulberry32 } from './helpers/random';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -18,14 +19,7 @@ afterEach(() => {
 
 /** A seeded random tree of tags and classes (mulberry32), to compare pick with querySelector on. */
 function randomTree(seed: number, size: number): HTMLElement {
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(seed);
   const tags = ['div', 'p', 'span', 'li', 'ul'];
   const classes = ['nickname', 'msg-content', 'msg-content-box', 'good-card', 'a', 'b'];
   const top = document.createElement('div');

@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DOUYIN_SELECTORS, douyinAdapter } from '../../lib/platforms/douyin';
 import { liveOf } from '../../lib/platforms/types';
 import { Watcher } from '../../lib/content/watcher';
+import { mulberry32 as random } from './helpers/random';
 
 const NOW = 1_788_340_500_000;
 const turn = () => new Promise((r) => setTimeout(r, 0));
@@ -37,18 +38,6 @@ function shape(s: Shape): void {
     box.querySelector('.groupTitle-2LkP')!.setAttribute('data-btm', b);
     if (s === 'flat') box.replaceWith(...box.children);
   }
-}
-
-/** A small seeded generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const rowsNow = () => [...document.querySelectorAll(ROW)];

@@ -15,6 +15,7 @@ import {
   storedEvents,
   storedTables,
 } from './helpers/worker';
+import { mulberry32 } from './helpers/random';
 
 /**
  * Issue 21, property-style: on random threads (seeded) a worker that cuts long threads at today's or yesterday's
@@ -31,16 +32,6 @@ import {
 const dbs = closedAfterEach();
 
 const PLATFORMS: readonly Platform[] = ['pdd', 'douyin', 'taobao', 'jd', 'ali1688'];
-
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let x = seed;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const worker = (name: string, longThread: number) => longThreadWorker(dbs, `long-thread-random-${name}`, longThread);
 type Worker = ReturnType<typeof worker>;

@@ -18,6 +18,7 @@ import { liveOf, withLive, type Adapter } from '../../lib/platforms/types';
 import { Watcher } from '../../lib/content/watcher';
 import { PageReader } from '../../lib/content/page-reader';
 import type { EventsMessage, ToBackground } from '../../lib/messages';
+import { mulberry32 as random } from './helpers/random';
 
 const NOW = 1_788_340_500_000;
 const tick = () => new Promise((r) => setTimeout(r, 5));
@@ -240,18 +241,6 @@ describe('a change inside an earlier message (PDD)', { timeout: 60_000 }, () => 
     }
   });
 });
-
-/** A small seeded generator (mulberry32): each failure names its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Random edits inside a message element, some of which change what it reads as, most of which do not. */
 function edits(platform: keyof typeof FIXTURES): ((msg: Element, r: () => number) => void)[] {

@@ -13,6 +13,7 @@ import { setContentLang } from '../../lib/i18n/content';
 import type { PageReader } from '../../lib/content/page-reader';
 import { Watcher } from '../../lib/content/watcher';
 import type { TabClock } from '../../lib/messages';
+import { mulberry32 } from './helpers/random';
 
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');
 const NOW = 1_788_340_500_000;
@@ -123,14 +124,7 @@ function snapshot() {
 it('whatever the page and the worker do, the badges are what rendering every badge makes them (seeded)', async () => {
   stable = new WeakMap();
   // mulberry32, as the demo's large page.
-  let seed = 7;
-  const rand = () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(7);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const reader = (w as unknown as { reader: PageReader }).reader;
   let fresh = 700_000;

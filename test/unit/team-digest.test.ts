@@ -30,24 +30,13 @@ import {
 } from '../../lib/sync/docs';
 import { ShopDocs, readDigests, shopView } from '../../lib/sync/shop';
 import { AGENT_A, AGENT_B, NOW, unit } from './helpers/team';
+import { mulberry32 as random } from './helpers/random';
 
 const AGENT_C = 'cccccccc-0000-4000-8000-000000000003';
 const DAY_MS = 86_400_000;
 /** Five days before yesterday (all counted from summaries in a 7-day view at NOW). */
 const OLD_DAYS = [2, 3, 4, 5, 6].map((back) => chinaDay(NOW - back * DAY_MS));
 const WEEK = [6, 5, 4, 3, 2, 1, 0].map((back) => chinaDay(NOW - back * DAY_MS));
-
-/** A small seeded generator (mulberry32): the same seed, the same days. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Shop {
   /** Each agent's stored units (its own copies). */

@@ -14,6 +14,7 @@ import { PageReader } from '../../lib/content/page-reader';
 import { Watcher } from '../../lib/content/watcher';
 import { rowBadgeText, rowBadgeColor } from '../../lib/content/row-badges';
 import type { TabClock } from '../../lib/messages';
+import { mulberry32 as mulberry } from './helpers/random';
 
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');
 const T0 = 1_788_340_500_000;
@@ -71,16 +72,6 @@ afterEach(() => {
   w?.stop();
   delete (document as { hidden?: boolean }).hidden;
 });
-
-function mulberry(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function check(label: string, badges = true, own = false) {
   const reader = (w as unknown as { reader: PageReader }).reader;
