@@ -549,6 +549,12 @@ function liveRows(
         // Removed from the list since: it may have been a marker (its old value is not kept).
         if (!t.isConnected) return markerAttrs.has((r.attributeName ?? '').toLowerCase());
         // A marker made (inside a row: the list's own are read whole anyway), or a row made inside a row.
+        // A marker attribute changed on a row or inside one (it may have been a marker — a header a virtualised list
+        // recycles into a row — and its old value is not kept), or a row made inside a header (the markers would
+        // read as containers): read whole (outsider review of the live rows: a wait never reported, waits kept that
+        // the page no longer showed). Rows' own elements carry data-btm ids too: those changes are read whole as well.
+        if (markerAttrs.has((r.attributeName ?? '').toLowerCase()) && t.closest(rowSel)) return true;
+        if (!containers && matches(t, rowSel) && t.closest(markerSel)) return true;
         return matches(t, markerSel) || (matches(t, rowSel) && !!t.parentElement?.closest(rowSel));
       }
       if (r.type !== 'childList') return false;
