@@ -6,42 +6,14 @@
  * boxes, headers and rows all siblings): after each, the watcher's page equals a fresh whole read, and the plain row
  * changes were read alone (no whole read).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+
 import { afterEach, describe, expect, it } from 'vitest';
-import { DOUYIN_SELECTORS, douyinAdapter } from '../../lib/platforms/douyin';
+import { douyinAdapter } from '../../lib/platforms/douyin';
 import { liveOf } from '../../lib/platforms/types';
 import { Watcher } from '../../lib/content/watcher';
 import { mulberry32 as random } from './helpers/random';
+import { GROUPS, NOW, ROW, type Shape, markersNow, rowsNow, shape, tick } from './helpers/douyin-shapes';
 
-const NOW = 1_788_340_500_000;
-const turn = () => new Promise((r) => setTimeout(r, 0));
-/** Past the watcher's whole read, if one was scheduled (a timer of 0 ms set when the observer was called). */
-const tick = async () => {
-  for (let i = 0; i < 3; i++) await turn();
-};
-const fixture = readFileSync(join(process.cwd(), 'test/fixtures/douyin/workspace.html'), 'utf8');
-const ROW = DOUYIN_SELECTORS.conversationRow[0];
-const MARKER = DOUYIN_SELECTORS.rowGroup[0];
-const GROUPS = ['message_group_name_waitReply', 'message_group_name_overtime', 'message_group_name_recent'];
-
-type Shape = 'containers' | 'headers' | 'flat';
-
-/** The fixture's list in one of three shapes (the markers as containers of rows, or as headers before them). */
-function shape(s: Shape): void {
-  document.body.innerHTML = fixture;
-  if (s === 'containers') return;
-  const boxes = [...document.querySelectorAll('.group-7sJd2a')];
-  for (const box of boxes) {
-    const b = box.getAttribute('data-btm') ?? 'message_group_name_recent';
-    box.removeAttribute('data-btm');
-    box.querySelector('.groupTitle-2LkP')!.setAttribute('data-btm', b);
-    if (s === 'flat') box.replaceWith(...box.children);
-  }
-}
-
-const rowsNow = () => [...document.querySelectorAll(ROW)];
-const markersNow = () => [...document.querySelectorAll(MARKER)];
 const containersNow = () => markersNow().some((m) => m.querySelector(ROW));
 const isActive = (r: Element) => r.getAttribute('aria-selected') === 'true';
 
