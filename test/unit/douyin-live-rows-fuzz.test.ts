@@ -9,7 +9,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { douyinAdapter } from '../../lib/platforms/douyin';
 import type { Adapter, Extraction } from '../../lib/platforms/types';
 import { Watcher } from '../../lib/content/watcher';
-import type { ToBackground } from '../../lib/messages';
 import { mulberry32 as random } from './helpers/random';
 import {
   GROUPS,
@@ -23,6 +22,7 @@ import {
   tick,
   wholeAdapter,
 } from './helpers/douyin-shapes';
+import { recordingWatcher } from './helpers/watcher';
 
 let watcher: Watcher | null = null;
 afterEach(() => watcher?.stop());
@@ -195,16 +195,8 @@ function op(rnd: () => number, n: number, s: Shape): string {
 
 async function run(adapter: Adapter, s: Shape, seed: number, steps: number) {
   shape(s);
-  const sent: ToBackground[] = [];
-  const w = new Watcher({
-    adapter,
-    root: document,
-    now: () => NOW,
-    url: () => '',
-    send: async (m) => void sent.push(m),
-  });
+  const { w, sent } = recordingWatcher(adapter, NOW);
   watcher = w;
-  w.start();
   const rnd = random(seed);
   const mism: string[] = [];
   const log: string[] = [];

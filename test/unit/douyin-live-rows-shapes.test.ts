@@ -10,8 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { douyinAdapter } from '../../lib/platforms/douyin';
 import type { Adapter, Extraction } from '../../lib/platforms/types';
 import { Watcher } from '../../lib/content/watcher';
-import type { ToBackground } from '../../lib/messages';
 import { NOW, type Shape, markersNow, rowOf, rowsNow, shape, tick, wholeAdapter } from './helpers/douyin-shapes';
+import { recordingWatcher } from './helpers/watcher';
 
 let watcher: Watcher | null = null;
 afterEach(() => watcher?.stop());
@@ -26,16 +26,8 @@ interface Run {
 async function run(adapter: Adapter, s: Shape, steps: [string, () => void][], prep?: () => void): Promise<Run> {
   shape(s);
   prep?.();
-  const sent: ToBackground[] = [];
-  const w = new Watcher({
-    adapter,
-    root: document,
-    now: () => NOW,
-    url: () => '',
-    send: async (m) => void sent.push(m),
-  });
+  const { w, sent } = recordingWatcher(adapter, NOW);
   watcher = w;
-  w.start();
   const mismatches: string[] = [];
   for (const [what, step] of steps) {
     step();

@@ -18,6 +18,7 @@ import { Watcher } from '../../lib/content/watcher';
 import type { HealthParts } from '../../lib/health';
 import type { ToBackground } from '../../lib/messages';
 import { loadDemo, useDemoTimers } from './helpers/demo';
+import { recordingWatcher } from './helpers/watcher';
 
 type Change = (doc: Document) => void;
 
@@ -275,16 +276,8 @@ afterEach(() => {
 
 /** What a watcher on the page sends first. */
 function reported(adapter: Adapter): ToBackground[] {
-  const sent: ToBackground[] = [];
-  const w = new Watcher({
-    adapter,
-    root: document,
-    now: () => NOW,
-    url: () => '',
-    send: async (m) => void sent.push(m),
-  });
+  const { w, sent } = recordingWatcher(adapter, NOW);
   watchers.push(w);
-  w.start();
   return sent;
 }
 

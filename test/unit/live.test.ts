@@ -13,6 +13,7 @@ import { fixtureDir } from '../../lib/platforms/registry';
 import { liveOf, type Adapter } from '../../lib/platforms/types';
 import { Watcher } from '../../lib/content/watcher';
 import type { EventsMessage, ToBackground } from '../../lib/messages';
+import { recordingWatcher } from './helpers/watcher';
 
 const NOW = 1_788_340_500_000;
 const tick = () => new Promise((r) => setTimeout(r, 5));
@@ -50,16 +51,8 @@ const WORKBENCH_ADAPTERS = ADAPTERS.filter((a) => a !== labAdapter);
 describe.each(WORKBENCH_ADAPTERS.map((a) => [a.platform, a] as const))('live path, %s', (_p, adapter) => {
   function start(): { sent: ToBackground[]; w: Watcher } {
     document.body.innerHTML = fixture(adapter);
-    const sent: ToBackground[] = [];
-    const w = new Watcher({
-      adapter,
-      root: document,
-      now: () => NOW,
-      url: () => '',
-      send: async (m) => void sent.push(m),
-    });
+    const { w, sent } = recordingWatcher(adapter, NOW);
     watcher = w;
-    w.start();
     return { sent, w };
   }
 

@@ -19,6 +19,7 @@ import { Watcher } from '../../lib/content/watcher';
 import { PageReader } from '../../lib/content/page-reader';
 import type { EventsMessage, ToBackground } from '../../lib/messages';
 import { mulberry32 as random } from './helpers/random';
+import { recordingWatcher } from './helpers/watcher';
 
 const NOW = 1_788_340_500_000;
 const tick = () => new Promise((r) => setTimeout(r, 5));
@@ -61,16 +62,8 @@ interface Watched {
 }
 
 function watch(adapter: Adapter): Watched {
-  const sent: ToBackground[] = [];
-  const w = new Watcher({
-    adapter,
-    root: document,
-    now: () => NOW,
-    url: () => '',
-    send: async (m) => void sent.push(m),
-  });
+  const { w, sent } = recordingWatcher(adapter, NOW);
   watchers.push(w);
-  w.start();
   return {
     w,
     sent,
