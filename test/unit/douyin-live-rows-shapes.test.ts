@@ -472,6 +472,25 @@ describe.each(['headers', 'flat', 'containers'] as const)('probe %s', (s) => {
     ]);
   });
 
+  /** A step: a group header added at the list's end (a whole read follows). */
+  const headerAdded: [string, () => void] = [
+    'a header added (whole read)',
+    () => {
+      const h = document.createElement('div');
+      h.className = 'group-7sJd2a';
+      h.setAttribute('data-btm', 'message_group_name_recent');
+      document.querySelector('.list_items')!.append(h);
+    },
+  ];
+  /** Before the watcher starts: a second row of 阿杰's, right after lily_0612's, whose timer shows no wait. */
+  const firstRowOfJieNotWaiting = () => {
+    const j = rowOf('阿杰');
+    const c = j.cloneNode(true) as Element;
+    c.setAttribute('data-btm-id', 'x.y.z.recent');
+    c.querySelector('.timerParticular-x8Hy')!.textContent = '16:58';
+    rowOf('lily_0612').after(c);
+  };
+
   it('P15 a buyer on two rows, the first not waiting: the first removed, the hidden waiting row shows (wait event?)', async () => {
     await check(
       s,
@@ -482,23 +501,9 @@ describe.each(['headers', 'flat', 'containers'] as const)('probe %s', (s) => {
             document.querySelector('[data-btm-id="x.y.z.recent"]')!.remove();
           },
         ],
-        [
-          'a header added (whole read)',
-          () => {
-            const h = document.createElement('div');
-            h.className = 'group-7sJd2a';
-            h.setAttribute('data-btm', 'message_group_name_recent');
-            document.querySelector('.list_items')!.append(h);
-          },
-        ],
+        headerAdded,
       ],
-      () => {
-        const j = rowOf('阿杰');
-        const c = j.cloneNode(true) as Element;
-        c.setAttribute('data-btm-id', 'x.y.z.recent');
-        c.querySelector('.timerParticular-x8Hy')!.textContent = '16:58';
-        rowOf('lily_0612').after(c);
-      },
+      firstRowOfJieNotWaiting,
     );
   });
 
@@ -515,23 +520,9 @@ describe.each(['headers', 'flat', 'containers'] as const)('probe %s', (s) => {
             n.querySelector('span')!.textContent = '别人';
           },
         ],
-        [
-          'a header added (whole read)',
-          () => {
-            const h = document.createElement('div');
-            h.className = 'group-7sJd2a';
-            h.setAttribute('data-btm', 'message_group_name_recent');
-            document.querySelector('.list_items')!.append(h);
-          },
-        ],
+        headerAdded,
       ],
-      () => {
-        const j = rowOf('阿杰');
-        const c = j.cloneNode(true) as Element;
-        c.setAttribute('data-btm-id', 'x.y.z.recent');
-        c.querySelector('.timerParticular-x8Hy')!.textContent = '16:58';
-        rowOf('lily_0612').after(c);
-      },
+      firstRowOfJieNotWaiting,
     );
   });
 });
