@@ -34,6 +34,11 @@ export type PageDiff =
       kind: 'rows+appended';
       page: Extraction;
       rows: readonly RowChange[];
+      /**
+       * Buyers a row that went (removed, or recycled for another buyer) showed waiting, whom another row still shows
+       * waiting (a buyer may be on two rows): their wait goes on, as a whole read has it.
+       */
+      stillWaiting?: ReadonlySet<string>;
       changed?: readonly ExtractedMessage[];
       appended: readonly ExtractedMessage[];
     };
@@ -86,7 +91,7 @@ export class EventLedger {
   events(diff: PageDiff, account: string, now: number): ChatEvent[] {
     return diff.kind === 'whole'
       ? this.whole(diff.page, account, now)
-      : this.incremental(diff.page, diff.rows, diff.changed ?? [], diff.appended, account, now);
+      : this.incremental(diff.page, diff.rows, diff.changed ?? [], diff.appended, account, now, diff.stillWaiting);
   }
 
   private whole(x: Extraction, account: string, now: number): ChatEvent[] {
@@ -119,8 +124,9 @@ export class EventLedger {
     appended: readonly ExtractedMessage[],
     account: string,
     now: number,
+    stillWaiting?: ReadonlySet<string>,
   ): ChatEvent[] {
-    const events = rows.length ? this.waitingRowChanges(rows, account, now) : [];
+    const events = rows.length ? this.waitingRowChanges(rows, account, now, stillWaiting) : [];
     if ((changed.length || appended.length) && x.thread) {
       this.lastMessages = x.thread.messages;
       const seen = this.seen.get(x.thread.buyer);
@@ -266,10 +272,16 @@ export class EventLedger {
   }
 
   /** waitingRows for the rows the incremental path read again only. */
-  private waitingRowChanges(changes: readonly RowChange[], account: string, now: number): ChatEvent[] {
+  private waitingRowChanges(
+    changes: readonly RowChange[],
+    account: string,
+    now: number,
+    stillWaiting?: ReadonlySet<string>,
+  ): ChatEvent[] {
     const out: ChatEvent[] = [];
-    // First the waits that ended (not those of a buyer whose row was re-rendered and still waits: one wait).
-    const still = new Set<string>();
+    // First the waits that ended (not those of a buyer whose row was re-rendered and still waits, nor of one another
+    // row still shows waiting: one wait).
+    const still = new Set<string>(stillWaiting);
     for (const [, neu] of changes) if (waits(neu)) still.add(neu.buyer);
     for (const [old] of changes) if (waits(old) && !still.has(old.buyer)) this.waitingReported.delete(old.buyer);
     for (const [, neu] of changes) {

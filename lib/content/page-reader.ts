@@ -317,6 +317,20 @@ export class PageReader {
       for (const row of plan.rows) count(this.rowReadings.get(row));
       if (lost.size) for (const c of this.rowReadings.values()) if (c && lost.has(c.buyer)) count(c);
     }
+    // Buyers a row that went showed waiting: their wait goes on while another row shows them waiting (PageDiff
+    // `stillWaiting`; the first row only where the adapter counts one row per buyer, as the whole read does).
+    let stillWaiting: Set<string> | undefined;
+    const gone = new Set<string>();
+    for (const [old] of changes) if (old?.waitingSec !== undefined) gone.add(old.buyer);
+    for (const [, neu] of changes) if (neu?.waitingSec !== undefined) gone.delete(neu.buyer);
+    if (gone.size && this.rowReadings)
+      for (const [row, c] of this.rowReadings)
+        if (
+          c?.waitingSec !== undefined &&
+          gone.has(c.buyer) &&
+          (!rows?.firstPerBuyer || this.buyerRows.get(keyId(c.buyer)) === row)
+        )
+          (stillWaiting ??= new Set()).add(c.buyer);
     if (plan.inThread.length || rerendered) this.stats.messageRereads++;
     if (changed.length && x.thread) {
       this.stats.changed += changed.length;
@@ -333,6 +347,7 @@ export class PageReader {
       kind: 'rows+appended',
       page: x,
       rows: changes,
+      ...(stillWaiting ? { stillWaiting } : {}),
       changed: changed.map((c) => c.message),
       appended,
       rowsTouched: plan.rows.size > 0,
