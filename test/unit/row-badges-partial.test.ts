@@ -14,6 +14,7 @@ import type { PageReader } from '../../lib/content/page-reader';
 import { Watcher } from '../../lib/content/watcher';
 import type { TabClock } from '../../lib/messages';
 import { mulberry32 } from './helpers/random';
+import { ClockFeed } from './helpers/watcher';
 
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');
 const NOW = 1_788_340_500_000;
@@ -31,24 +32,11 @@ const list = () => document.querySelector('ul.chat-list, .chat-list')!;
 const rowOf = (uid: string) => document.querySelector(`[data-random^="${uid}-"]`)?.closest('li') ?? null;
 
 let w: Watcher;
-let seq = 0;
-const clocks = new Map<string, TabClock>();
+const feed = new ClockFeed(() => w);
+const clocks = feed.clocks;
 const clock = (buyer: string, inMs: number): TabClock => ({ buyer, status: 'pending', dueAt: NOW + inMs });
 /** The worker's whole list (no base), or the changes since the last list. */
-function send(changed: TabClock[], removed: string[] = [], whole = false) {
-  for (const b of removed) clocks.delete(b);
-  for (const c of changed) clocks.set(c.buyer, c);
-  const base = seq;
-  seq++;
-  w.receive({
-    type: 'clocks',
-    platform: 'pdd',
-    account: '测试旗舰店',
-    seq,
-    clocks: whole ? [...clocks.values()] : changed,
-    ...(whole ? {} : { base, removed }),
-  });
-}
+const send = feed.send.bind(feed);
 
 /** The page's own change in a row without a badge (its next frame), seen by the watcher. */
 async function pageChange() {
@@ -61,8 +49,7 @@ async function pageChange() {
 beforeEach(async () => {
   document.body.innerHTML = fixture;
   list().insertAdjacentHTML('beforeend', BUYERS.map((b) => rowHtml(b)).join(''));
-  seq = 0;
-  clocks.clear();
+  feed.reset();
   w = new Watcher({ adapter: pddAdapter, root: document, now: () => NOW, url: () => '', send: async () => undefined });
   w.start();
   send(

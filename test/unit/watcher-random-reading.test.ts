@@ -13,8 +13,8 @@ import { contentT, contentTranslate, setContentLang } from '../../lib/i18n/conte
 import { PageReader } from '../../lib/content/page-reader';
 import { Watcher } from '../../lib/content/watcher';
 import { rowBadgeText, rowBadgeColor } from '../../lib/content/row-badges';
-import type { TabClock } from '../../lib/messages';
 import { mulberry32 as mulberry } from './helpers/random';
+import { ClockFeed } from './helpers/watcher';
 
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');
 const T0 = 1_788_340_500_000;
@@ -32,25 +32,10 @@ const rowHtml = (uid: string, wait: string | null) =>
 let w: Watcher;
 let droppedSeen = 0;
 const violations: string[] = [];
-let seq = 0;
-let lang: 'zh_CN' | 'en' = 'zh_CN';
 let hidden = false;
-const clocks = new Map<string, TabClock>();
-function send(changed: TabClock[], removed: string[] = [], whole = false) {
-  for (const b of removed) clocks.delete(b);
-  for (const c of changed) clocks.set(c.buyer, c);
-  const base = seq;
-  seq++;
-  w.receive({
-    type: 'clocks',
-    platform: 'pdd',
-    account: '测试旗舰店',
-    seq,
-    lang,
-    clocks: whole ? [...clocks.values()] : changed,
-    ...(whole ? {} : { base, removed }),
-  });
-}
+const feed = new ClockFeed(() => w);
+const clocks = feed.clocks;
+const send = feed.send.bind(feed);
 async function pageChange() {
   const note = document.querySelector('.item-note');
   if (note) note.textContent = `${note.textContent}.`;
@@ -60,11 +45,9 @@ async function pageChange() {
 
 beforeEach(() => {
   now = T0;
-  seq = 0;
-  lang = 'zh_CN';
+  feed.reset();
   hidden = false;
   setContentLang('zh_CN');
-  clocks.clear();
   Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
   document.body.innerHTML = fixture;
 });
@@ -82,7 +65,7 @@ function check(label: string, badges = true, own = false) {
   if (!own) expect([...reader.buyerRows].sort(), `${label}: buyerRows`).toEqual([...fresh.buyerRows].sort());
   if (!badges) return;
   // (b) the badges: one per buyer with a clock and a row, on that row, with the text and colour of now.
-  const t = contentTranslate(lang);
+  const t = contentTranslate(feed.lang);
   const want: string[] = [];
   for (const [buyer, row] of own ? reader.buyerRows : fresh.buyerRows) {
     const c = clocks.get(buyer);
@@ -251,8 +234,8 @@ async function run(seed: number, steps: number, dups = true, own = false, every 
       op = 'clocks whole';
       send([], [], true);
     } else if (r < 0.85) {
-      lang = lang === 'en' ? 'zh_CN' : 'en';
-      op = `lang ${lang}`;
+      feed.lang = feed.lang === 'en' ? 'zh_CN' : 'en';
+      op = `lang ${feed.lang}`;
       send([], [], true);
     } else if (r < 0.89) {
       op = 'scan';
