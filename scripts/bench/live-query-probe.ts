@@ -156,6 +156,45 @@ function inPage(args: Args) {
       return o.call(this, s);
     };
   }
+  // Counting: every DOM call one whole read makes, by method, with its time (instrumented: each call timed).
+  let tally: Record<string, { n: number; ms: number }> | null = null;
+  const counted = (proto: Record<string, unknown>, name: string, key: string) => {
+    const d = Object.getOwnPropertyDescriptor(proto, name)!;
+    const bump = (t0: number) => {
+      const t = (tally![key] ??= { n: 0, ms: 0 });
+      t.n++;
+      t.ms += performance.now() - t0;
+    };
+    if (d.get) {
+      const get = d.get;
+      Object.defineProperty(proto, name, {
+        ...d,
+        get(this: unknown) {
+          if (!tally) return get.call(this);
+          const t0 = performance.now();
+          const v = get.call(this);
+          bump(t0);
+          return v;
+        },
+      });
+      return;
+    }
+    const f = d.value as (...a: unknown[]) => unknown;
+    proto[name] = function (this: unknown, ...a: unknown[]) {
+      if (!tally) return f.apply(this, a);
+      const t0 = performance.now();
+      const v = f.apply(this, a);
+      bump(t0);
+      return v;
+    };
+  };
+  const NP = Node.prototype as unknown as Record<string, unknown>;
+  for (const name of ['contains', 'compareDocumentPosition', 'cloneNode', 'textContent'])
+    counted(NP, name, `Node.${name}`);
+  for (const name of ['querySelector', 'querySelectorAll', 'matches', 'closest', 'getAttribute'])
+    counted(EP as unknown as Record<string, unknown>, name, `Element.${name}`);
+  for (const name of ['querySelector', 'querySelectorAll'])
+    counted(DP as unknown as Record<string, unknown>, name, `Document.${name}`);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   const timeCall = (c: Call): number => {
     const o =
@@ -312,6 +351,15 @@ function inPage(args: Args) {
         }
         return median(ms);
       })(),
+      wholeCalls: (() => {
+        tally = {};
+        const t0 = performance.now();
+        adapter.extract(document, undefined, Date.now());
+        const ms = performance.now() - t0;
+        const by = tally;
+        tally = null;
+        return { ms, by };
+      })(),
       calls: [...seen.values()],
     };
   }
@@ -395,6 +443,14 @@ async function main() {
       );
       console.log(
         `append per message p50 ${small.appendMsP50.toFixed(3)} → ${large.appendMsP50.toFixed(3)} ms (null ${small.appendNull}/${large.appendNull}); row read p50 ${small.rowReadMsP50.toFixed(3)} → ${large.rowReadMsP50.toFixed(3)} ms; reread p50 ${small.rereadMsP50.toFixed(3)} → ${large.rereadMsP50.toFixed(3)} ms (null ${small.rereadNull}/${large.rereadNull}); whole read (no memo) ${small.wholeReadMs.toFixed(1)} → ${large.wholeReadMs.toFixed(1)} ms; row map ${small.rowMapMs.toFixed(1)} → ${large.rowMapMs.toFixed(1)} ms`,
+      );
+      const w = large.wholeCalls;
+      console.log(
+        `whole read's DOM calls (large, instrumented ${w.ms.toFixed(0)} ms): ` +
+          Object.entries(w.by)
+            .sort((a, b) => b[1].ms - a[1].ms)
+            .map(([k, v]) => `${k} ${v.n} (${v.ms.toFixed(1)} ms)`)
+            .join(', '),
       );
       console.log(
         '| part | call | selector | on | calls | small ms | large ms |\n| --- | --- | --- | --- | --- | --- | --- |',
