@@ -297,6 +297,11 @@ export class PageReader {
     this.stats.incremental++;
     // A row may have moved without reading differently: the list's order is re-read when asked for.
     if (plan.rows.size) this.orderStale = true;
+    // Where only a buyer's first row counts (Live rows `firstPerBuyer`: the whole read lists each buyer once, from the
+    // first row showing them), the ledger gets each touched buyer's first row as it read before and reads now, not
+    // the rows read again: a later row's wait is not the buyer's, and a later row that becomes the first brings its
+    // wait (outsider review 5: Douyin sent a later row's wait, and missed one when a waiting row became the first).
+    const firstBefore = rows?.firstPerBuyer ? this.firstRowsBefore(changes, plan.rows) : null;
     // A buyer's badge goes on the first row that shows them, as a whole read puts it (a buyer may be on two rows).
     // Buyers whose row went (removed, recycled for another buyer, re-rendered as a new element): found again among
     // all rows, in one pass (outsider review: a buyer on two rows lost their badge when the first one went).
@@ -317,20 +322,19 @@ export class PageReader {
       for (const row of plan.rows) count(this.rowReadings.get(row));
       if (lost.size) for (const c of this.rowReadings.values()) if (c && lost.has(c.buyer)) count(c);
     }
-    // Buyers a row that went showed waiting: their wait goes on while another row shows them waiting (PageDiff
-    // `stillWaiting`; the first row only where the adapter counts one row per buyer, as the whole read does).
+    // Every row counts: buyers a row that went showed waiting keep their wait while another row shows them waiting
+    // (PageDiff `stillWaiting`). The first row only: the first rows before and now (above).
     let stillWaiting: Set<string> | undefined;
-    const gone = new Set<string>();
-    for (const [old] of changes) if (old?.waitingSec !== undefined) gone.add(old.buyer);
-    for (const [, neu] of changes) if (neu?.waitingSec !== undefined) gone.delete(neu.buyer);
-    if (gone.size && this.rowReadings)
-      for (const [row, c] of this.rowReadings)
-        if (
-          c?.waitingSec !== undefined &&
-          gone.has(c.buyer) &&
-          (!rows?.firstPerBuyer || this.buyerRows.get(keyId(c.buyer)) === row)
-        )
-          (stillWaiting ??= new Set()).add(c.buyer);
+    let ledgerRows: RowChange[] = changes;
+    if (firstBefore) ledgerRows = this.firstRowChanges(firstBefore);
+    else {
+      const gone = new Set<string>();
+      for (const [old] of changes) if (old?.waitingSec !== undefined) gone.add(old.buyer);
+      for (const [, neu] of changes) if (neu?.waitingSec !== undefined) gone.delete(neu.buyer);
+      if (gone.size && this.rowReadings)
+        for (const c of this.rowReadings.values())
+          if (c?.waitingSec !== undefined && gone.has(c.buyer)) (stillWaiting ??= new Set()).add(c.buyer);
+    }
     if (plan.inThread.length || rerendered) this.stats.messageRereads++;
     if (changed.length && x.thread) {
       this.stats.changed += changed.length;
@@ -346,7 +350,7 @@ export class PageReader {
     return {
       kind: 'rows+appended',
       page: x,
-      rows: changes,
+      rows: ledgerRows,
       ...(stillWaiting ? { stillWaiting } : {}),
       changed: changed.map((c) => c.message),
       appended,
@@ -398,6 +402,44 @@ export class PageReader {
     }
     this.stats.counterReads++;
     return true;
+  }
+
+  /**
+   * Each buyer the rows read again showed before or show now → their first row's reading before this batch (null: no
+   * row showed them), with buyerRows not yet updated for the batch.
+   */
+  private firstRowsBefore(
+    changes: readonly RowChange[],
+    reread: ReadonlySet<Element>,
+  ): Map<string, ExtractedConversation | null> {
+    const before = new Map<Element, ExtractedConversation | null>();
+    for (const [old] of changes) if (old?.row) before.set(old.row, old);
+    const out = new Map<string, ExtractedConversation | null>();
+    const note = (c: ExtractedConversation | null | undefined) => {
+      if (!c || out.has(c.buyer)) return;
+      const row = this.buyerRows.get(keyId(c.buyer));
+      const first = !row ? null : before.has(row) ? before.get(row)! : (this.rowReadings?.get(row) ?? null);
+      out.set(c.buyer, first?.buyer === c.buyer ? first : null);
+    };
+    for (const [old, neu] of changes) {
+      note(old);
+      note(neu);
+    }
+    // A row moved without reading differently may change which row comes first.
+    for (const row of reread) note(this.rowReadings?.get(row));
+    return out;
+  }
+
+  /** The touched buyers' first rows before (firstRowsBefore) and now, as row changes for the ledger. */
+  private firstRowChanges(before: ReadonlyMap<string, ExtractedConversation | null>): RowChange[] {
+    const out: RowChange[] = [];
+    for (const [buyer, old] of before) {
+      const row = this.buyerRows.get(keyId(buyer));
+      const now = row?.isConnected ? (this.rowReadings?.get(row) ?? null) : null;
+      const neu = now?.buyer === buyer ? now : null;
+      if (old !== neu) out.push([old, neu]);
+    }
+    return out;
   }
 
   /** The row → conversation map of the incremental path, built from the page's rows on first use after a whole read. */
