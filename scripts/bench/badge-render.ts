@@ -1,15 +1,17 @@
 /**
  * Issue 21, page cost: the badges' rendering on the large workbench alone, in one page and one Chromium, by the
- * paired windows the full bench uses (mainthread.ts measureBadgePairs): native thread time (task − script) with the
- * badges shown vs hidden, and, with --css, shown as built vs shown with a page stylesheet added (e.g. containment on
- * the hosts, to try a CSS change without a build). Quicker than the whole main-thread section (≈ 3 min).
+ * paired windows of mainthread.ts (with --frames=N: measureBadgeFrames, the full bench's, N identical page frames a
+ * window; else measureBadgePairs, the scripted traffic's --messages a window): native thread time (task − script)
+ * with the badges shown vs hidden, and, with --css, shown as built vs shown with a page stylesheet added (e.g.
+ * containment on the hosts, to try a CSS change without a build). ≈ 1.5 min a comparison at 30 pairs.
  *
- *   npx jiti scripts/bench/badge-render.ts [--ext=DIR] [--pairs=30] [--frames=5 | --messages=2] [--waiting=140] [--settle=20]
- *     [--css='[data-reply-sentinel-badge] { contain: layout style !important; }'] [--aa]
+ *   npx jiti scripts/bench/badge-render.ts [--ext=DIR] [--pairs=30] [--frames=5 | --messages=2] [--waiting=140]
+ *     [--settle=20] [--css='[data-reply-sentinel-badge] { contain: layout style !important; }'] [--aa]
  *
  * --ext: the unpacked demo build (default .output/chrome-mv3-demo, from `npm run build:all`). --aa: a third set of
  * pairs with the same condition on both sides (shown vs shown): the method's own zero, whose interval must hold 0.
- * Prints JSON: per comparison the pairs' mean difference of native ms/s, its 95% interval and sign, and the badges.
+ * Prints JSON: per comparison the pairs' mean difference of native ms/s (ms a frame with --frames), its 95% interval
+ * and sign, and the badges in the page.
  */
 import path from 'node:path';
 import { seedSettings } from '../../test/e2e/db';

@@ -57,7 +57,8 @@ export function pageCost(p: {
   const withBadges = (badges: number) => p.extension.scriptMsPerSec + Math.max(0, gcDelta) + Math.max(0, badges);
   const share = (ms: number) => (p.extension.busyMsPerSec > 0 ? (100 * ms) / p.extension.busyMsPerSec : Infinity);
   const ofNaive = (ms: number) => (p.naive.scriptMsPerSec > 0 ? ms / p.naive.scriptMsPerSec : Infinity);
-  const within = (ms: number) => share(ms) <= PAGE_COST_GOAL.sharePercent && ofNaive(ms) <= PAGE_COST_GOAL.ofNaiveScript;
+  const within = (ms: number) =>
+    share(ms) <= PAGE_COST_GOAL.sharePercent && ofNaive(ms) <= PAGE_COST_GOAL.ofNaiveScript;
   const attributable = withBadges(badgeDelta);
   const range: [number, number] = ci ? [withBadges(ci[0]), withBadges(ci[1])] : [attributable, attributable];
   const verdict = within(range[1]) ? 'met' : within(range[0]) ? 'not resolved' : 'missed';

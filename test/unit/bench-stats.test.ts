@@ -69,9 +69,7 @@ describe('benchmark statistics', () => {
     expect(swapped.sign).toBe('below 0');
     expect(swapped.ci95[1]).toBeCloseTo(-d.ci95[0]);
     // Pure noise around zero: not resolved (the verdict must not read a sign into it).
-    const noise = pairedDifference(
-      Array.from({ length: 20 }, (_, i) => [100 + (i % 2 ? 1 : -1), 100] as const),
-    );
+    const noise = pairedDifference(Array.from({ length: 20 }, (_, i) => [100 + (i % 2 ? 1 : -1), 100] as const));
     expect(noise.sign).toBe('not resolved');
     // One pair has no interval.
     expect(pairedDifference([[2, 1]]).ci95.every(Number.isNaN)).toBe(true);
