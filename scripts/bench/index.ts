@@ -309,7 +309,7 @@ async function main() {
         goal: "page cost by attribution (large workbench): the extension's script + the collections it causes + its badges' rendering",
         target: `≤ ${PAGE_COST_GOAL.sharePercent}% of the page's busy time and ≤ 1/${1 / PAGE_COST_GOAL.ofNaiveScript} of the naive poller's script`,
         measured: pc
-          ? `${pc.sharePercent.toFixed(2)}% (${pc.attributableMsPerSec.toFixed(2)} ms/s: script ${pc.scriptMsPerSec.toFixed(2)}, GC ${pc.gcDeltaMsPerSec.toFixed(2)}, badges ${pc.badgeRenderDeltaMsPerSec.toFixed(2)}); ${(pc.ofNaiveScript * 100).toFixed(1)}% of the poller's script`
+          ? `${pc.sharePercent.toFixed(2)}% (${pc.attributableMsPerSec.toFixed(2)} ms/s: script ${pc.scriptMsPerSec.toFixed(2)}, GC ${pc.gcDeltaMsPerSec.toFixed(2)}, badges ${pc.badgeRenderDeltaMsPerSec.toFixed(2)}${pc.badgeRenderCi95 ? ` (95% ${pc.badgeRenderCi95.map((x) => x.toFixed(2)).join('…')})` : ''}); ${(pc.ofNaiveScript * 100).toFixed(1)}% of the poller's script${pc.verdict === 'not resolved' ? `; not resolved: ${pc.attributableRangeMsPerSec.map((x) => x.toFixed(2)).join('–')} ms/s over the badges' interval` : ''}`
           : 'error',
         met: pc ? pc.met : false,
       });
@@ -646,7 +646,7 @@ function markdown(out: Any): string {
         }),
         '',
         `- Reply Sentinel's time by function (ms/s, inclusive): ${JSON.stringify(r.attribution.extension.byFunctionMsPerSec)}`,
-        `- page cost (issue 21; scripts/bench/pagecost.ts): script ${r.pageCost.scriptMsPerSec} ms/s + collections it causes (its page's GC − the plain page's) ${r.pageCost.gcDeltaMsPerSec} ms/s + its badges' rendering (native thread time with the badges shown ${r.pageCost.badgesShownThreadNativeMsPerSec} − hidden ${r.pageCost.badgesHiddenThreadNativeMsPerSec} ms/s × ${r.pageCost.badgesThreadToProfile} to the profile's units; the profile's own "(program)" ${r.pageCost.badgesShownProgramMsPerSec} − ${r.pageCost.badgesHiddenProgramMsPerSec}; ${r.pageCost.badgesInPage.p50} badges in the page) ${r.pageCost.badgeRenderDeltaMsPerSec} ms/s = **${r.pageCost.attributableMsPerSec} ms/s, ${r.pageCost.sharePercent}% of its page's busy time, ${r.pageCost.ofNaiveScript}× the naive poller's script** (negative differences are noise and add nothing)`,
+        `- page cost (issue 21; scripts/bench/pagecost.ts): script ${r.pageCost.scriptMsPerSec} ms/s + collections it causes (its page's GC − the plain page's) ${r.pageCost.gcDeltaMsPerSec} ms/s + its badges' rendering (native thread time, ${r.pageCost.badgePairs} pairs of adjacent windows of the same ${r.pageCost.badgeFramesPerWindow} page frames with the badges shown and hidden: shown ${r.pageCost.badgesShownThreadNativeMsPerSec} vs hidden ${r.pageCost.badgesHiddenThreadNativeMsPerSec} ms a frame, pairs' difference ${r.pageCost.badgesThreadDifference.mean} ms a frame, 95% ${r.pageCost.badgesThreadDifference.ci95.join('…')}, ${r.pageCost.badgesThreadDifference.sign}; × 1 frame a second of traffic × ${r.pageCost.badgesThreadToProfile} to the profile's units; ${r.pageCost.badgesInPage.p50} badges in the page) ${r.pageCost.badgeRenderDeltaMsPerSec} ms/s (95% ${r.pageCost.badgeRenderCi95?.join('…') ?? '—'}) = **${r.pageCost.attributableMsPerSec} ms/s, ${r.pageCost.sharePercent}% of its page's busy time, ${r.pageCost.ofNaiveScript}× the naive poller's script; verdict ${r.pageCost.verdict}** (${r.pageCost.attributableRangeMsPerSec.join('–')} ms/s over the badges' interval; negative ends add nothing)`,
         '',
       );
   }

@@ -27,7 +27,7 @@ import { launchExtension } from '../../test/e2e/harness';
 import { ALL_DAY_PDD, launchWith, naiveExtension } from './browser';
 import { attribute, isExtensionScript, startCpuProfile, stopCpuProfile, type Attribution } from './cpu';
 import { pageCost } from './pagecost';
-import { bootstrapRatio, round, sleep, summarize } from './stats';
+import { bootstrapRatio, pairedDifference, round, sleep, summarize, type PairedDifference } from './stats';
 
 type Metrics = Record<string, number>;
 
@@ -54,13 +54,6 @@ interface Subject {
   consoleHits: number;
 }
 
-/** A profiled window's thread time (CDP metrics, threadTicks). */
-interface ThreadWindow {
-  taskMs: number;
-  scriptMs: number;
-  seconds: number;
-}
-
 /** One page's window: main-thread ms (and parts) over the window's messages, and its forced collection before. */
 interface Sample {
   taskMs: number;
@@ -85,6 +78,10 @@ export interface MainThreadOptions {
   windowMessages: number;
   /** Windows per page profiled after the rounds, for the attribution (see profileWindow). */
   profiledWindows: number;
+  /** Pairs of adjacent windows on the extension's page, its badges shown in one and hidden in the other (default 30). */
+  badgePairs?: number;
+  /** Identical page frames per badge window (default 5; see measureBadgeFrames). */
+  badgeFrames?: number;
   log?: (s: string) => void;
 }
 
@@ -151,7 +148,7 @@ export async function measureMainThread(o: MainThreadOptions) {
     // extension's functions, exact to a few hundredths of a per cent where the whole-run ratio is exact to a few per
     // cent; and, on every page, the browser's native work, collections and the page's own script, to see where a
     // difference between the pages comes from. Not the goal's number: that is the whole-run ratio.
-    const profiled: Partial<Record<Name, Attribution[]>> = {};
+    const profiled: Partial<Record<Name, (Attribution & { threadTaskMs: number })[]>> = {};
     for (let k = 0; k < o.profiledWindows; k++) {
       const target = mark + o.windowMessages;
       for (let i = 0; i < subjects.length; i++) {
@@ -161,57 +158,26 @@ export async function measureMainThread(o: MainThreadOptions) {
       mark = target;
     }
     log(`  profiled ${o.profiledWindows} more windows per page`);
-    // The badges' own rendering (style, layout, paint): the extension's page alone, in alternating windows with
-    // its badges shown and hidden (a page stylesheet hides them; it is put in or taken out before the window's
-    // forced collection, and a frame passes before the window starts). The difference of the native time
-    // ("(program)") between the two kinds is what the badges cost the page to render.
+    // The badges' own rendering (style, layout, paint): the extension's page alone, in pairs of adjacent windows of
+    // the same page frames with its badges shown in one and hidden in the other (see measureBadgeFrames). Thread
+    // time, not the profile: the profile's samples are wall-clock intervals, which a loaded machine stretches unevenly.
+    // Not the traffic's own windows (measureBadgePairs): each window's messages differ, and that alone spread the
+    // pairs' differences ±20–30 ms/s (a 95% interval of ±9–15 ms/s in 40 windows, bench-results/2026-12-06f-brender.md).
     // (Every page got the same messages up to here; the check below counts them now.)
     const sent = await Promise.all(
       subjects.map((s) => s.page!.evaluate(() => (window as unknown as LargeDemo).demo.sent)),
     );
     const extSubject = subjects.find((x) => x.name === 'extension')!;
-    const badgeWindows: {
-      shown: Attribution[];
-      hidden: Attribution[];
-      badges: number[];
-      thread: { shown: ThreadWindow[]; hidden: ThreadWindow[] };
-    } = {
-      shown: [],
-      hidden: [],
-      badges: [],
-      thread: { shown: [], hidden: [] },
-    };
-    for (let k = 0; k < 2 * o.profiledWindows; k++) {
-      // Shown, hidden, hidden, shown, …: a drift of the machine's load over the windows cancels out of the difference.
-      const hide = k % 4 === 1 || k % 4 === 2;
-      badgeWindows.badges.push(
-        await extSubject.page!.evaluate(
-          ([hide, attr]) => {
-            let style = document.getElementById('rs-bench-hide-badges');
-            if (hide && !style) {
-              style = document.createElement('style');
-              style.id = 'rs-bench-hide-badges';
-              style.textContent = `[${attr}] { display: none !important; }`;
-              document.head.append(style);
-            } else if (!hide) style?.remove();
-            return document.querySelectorAll(`[${attr}]`).length;
-          },
-          [hide, 'data-reply-sentinel-badge'] as const, // lib/content/row-badges.ts BADGE_ATTR
-        ),
-      );
-      await sleep(100);
-      mark += o.windowMessages;
-      const t0 = await metrics(extSubject.cdp!);
-      (hide ? badgeWindows.hidden : badgeWindows.shown).push(await profileWindow(extSubject, mark));
-      const t1 = await metrics(extSubject.cdp!);
-      (hide ? badgeWindows.thread.hidden : badgeWindows.thread.shown).push({
-        taskMs: (t1.TaskDuration! - t0.TaskDuration!) * 1000,
-        scriptMs: (t1.ScriptDuration! - t0.ScriptDuration!) * 1000,
-        seconds: t1.Timestamp! - t0.Timestamp!,
-      });
-    }
-    await extSubject.page!.evaluate(() => document.getElementById('rs-bench-hide-badges')?.remove());
-    log(`  profiled ${o.profiledWindows} windows with the badges shown and as many hidden`);
+    const badgeRun = await measureBadgeFrames(extSubject, {
+      pairs: o.badgePairs ?? 30,
+      frames: o.badgeFrames ?? 5,
+      uids: await waitingUids(extSubject.page!, 40),
+      a: null,
+      b: HIDE_BADGES,
+    });
+    log(
+      `  ${badgeRun.windows.length} badge pairs: shown − hidden native ${badgeRun.difference.mean.toFixed(2)} ms a frame (95% ${badgeRun.difference.ci95.map((x) => x.toFixed(2)).join('…')}, ${badgeRun.difference.sign})`,
+    );
 
     // The subjects really did their work: the extension watched the page and stored what it saw; the naive
     // poller polled; the pages received the same traffic.
@@ -286,24 +252,19 @@ export async function measureMainThread(o: MainThreadOptions) {
       Name,
       ReturnType<typeof attribution>
     >;
-    const badgesShown = attributionOf(badgeWindows.shown);
-    const badgesHidden = attributionOf(badgeWindows.hidden);
-    // The badges' rendering from thread time (CDP metrics in threadTicks: what the main thread really ran), not from
-    // the profile's samples: those are wall-clock intervals, which a loaded machine stretches unevenly from window to
-    // window (the 2026-12-04b run measured shown − hidden = +18 ms/s; the same toggle traced in thread time: ≈ +3).
-    // Native = task − script, per second of each kind of window; scaled into the profile's units (its busy time
-    // over the thread's task time in the same windows) so it adds up with the script and GC parts.
-    const threadNative = (w: ThreadWindow[]) =>
-      w.reduce((a, x) => a + x.taskMs - x.scriptMs, 0) / w.reduce((a, x) => a + x.seconds, 0);
-    const threadTask = (w: ThreadWindow[]) =>
-      w.reduce((a, x) => a + x.taskMs, 0) / w.reduce((a, x) => a + x.seconds, 0);
-    const allBadgeWindows = [...badgeWindows.thread.shown, ...badgeWindows.thread.hidden];
-    const toProfileUnits =
-      threadTask(allBadgeWindows) > 0
-        ? attributionOf([...badgeWindows.shown, ...badgeWindows.hidden]).busyMsPerSec / threadTask(allBadgeWindows)
-        : 1;
-    const badgesShownThread = threadNative(badgeWindows.thread.shown);
-    const badgesHiddenThread = threadNative(badgeWindows.thread.hidden);
+    // Thread time to the profile's units (its busy time over the thread's task time in the extension's profiled
+    // windows), so the badges' figure adds up with the script and GC parts.
+    const extProfiled = profiled.extension!;
+    const extThreadMs = extProfiled.reduce((a, x) => a + x.threadTaskMs, 0);
+    const toProfileUnits = extThreadMs > 0 ? extProfiled.reduce((a, x) => a + x.busyMs, 0) / extThreadMs : 1;
+    // Per frame (see measureBadgeFrames: a window's `seconds` are its frames).
+    const badgeNative = (k: 'a' | 'b') =>
+      badgeRun.windows.reduce((acc, w) => acc + w[k].nativeMs, 0) /
+      badgeRun.windows.reduce((acc, w) => acc + w[k].seconds, 0);
+    // The traffic's frames a second: one a message (its step is one task: the message and the counters' tick).
+    const framesPerSec = 1;
+    const badgesShownThread = badgeNative('a');
+    const badgesHiddenThread = badgeNative('b');
     const per = (f: (x: Sample) => number) =>
       Object.fromEntries(NAMES.map((n) => [n, summarize(samples.map((w) => f(w[n])))])) as Record<
         Name,
@@ -344,17 +305,24 @@ export async function measureMainThread(o: MainThreadOptions) {
             extension: perPage.extension,
             plain: perPage.plain,
             naive: perPage.naive,
-            badgesShown: { programMsPerSec: badgesShownThread * toProfileUnits },
-            badgesHidden: { programMsPerSec: badgesHiddenThread * toProfileUnits },
+            // The point value from the pairs' mean difference (each pair weighs the same, as in its interval), ms a
+            // frame × the traffic's frames a second.
+            badgesShown: { programMsPerSec: badgeRun.difference.mean * framesPerSec * toProfileUnits },
+            badgesHidden: { programMsPerSec: 0 },
+            badgeRenderCi95: [
+              badgeRun.difference.ci95[0] * framesPerSec * toProfileUnits,
+              badgeRun.difference.ci95[1] * framesPerSec * toProfileUnits,
+            ],
           }),
-          // Thread time, ms/s: native (task − script) with the badges shown and hidden, and the factor to the
-          // profile's units; the profile's own "(program)" difference beside it, for comparison (load-stretched).
+          // Thread time, ms a frame: native (task − script) over all windows with the badges shown and over all
+          // hidden, the pairs' differences (mean, 95% interval), and the factor to the profile's units.
           badgesShownThreadNativeMsPerSec: badgesShownThread,
           badgesHiddenThreadNativeMsPerSec: badgesHiddenThread,
+          badgesThreadDifference: badgeRun.difference,
           badgesThreadToProfile: toProfileUnits,
-          badgesShownProgramMsPerSec: badgesShown.programMsPerSec,
-          badgesHiddenProgramMsPerSec: badgesHidden.programMsPerSec,
-          badgesInPage: summarize(badgeWindows.badges),
+          badgePairs: badgeRun.windows.length,
+          badgeFramesPerWindow: o.badgeFrames ?? 5,
+          badgesInPage: summarize(badgeRun.badges),
         },
         perRound: samples,
       },
@@ -376,14 +344,172 @@ async function runTo(s: Subject, n: number): Promise<void> {
   }, n);
 }
 
-/** A window as measureWindow runs it, under the V8 CPU profiler: who spends the page's main thread. */
-async function profileWindow(s: Subject, n: number): Promise<Attribution> {
+/** A window as measureWindow runs it, under the V8 CPU profiler: who spends the page's main thread (and its thread
+ * time, CDP TaskDuration, for the factor between the two). */
+async function profileWindow(s: Subject, n: number): Promise<Attribution & { threadTaskMs: number }> {
   const cdp = s.cdp!;
   await cdp.send('HeapProfiler.collectGarbage');
+  const a = await metrics(cdp);
   await startCpuProfile(cdp);
   await runTo(s, n);
   await sleep(STEP_OFFSET_MS);
-  return attribute(await stopCpuProfile(cdp), isExtensionScript);
+  const attribution = attribute(await stopCpuProfile(cdp), isExtensionScript);
+  const b = await metrics(cdp);
+  return { ...attribution, threadTaskMs: (b.TaskDuration! - a.TaskDuration!) * 1000 };
+}
+
+/** Puts page stylesheet `css` in (null: takes it out); returns the badges in the page. */
+async function setCondition(page: Page, css: string | null): Promise<number> {
+  return page.evaluate(
+    ([css, attr]) => {
+      let style = document.getElementById('rs-bench-condition');
+      if (css === null) style?.remove();
+      else {
+        if (!style) {
+          style = document.createElement('style');
+          style.id = 'rs-bench-condition';
+          document.head.append(style);
+        }
+        if (style.textContent !== css) style.textContent = css;
+      }
+      return document.querySelectorAll(`[${attr}]`).length;
+    },
+    [css, 'data-reply-sentinel-badge'] as const, // lib/content/row-badges.ts BADGE_ATTR
+  );
+}
+
+/**
+ * The badges' rendering per page frame, on the same frames: the page paused, each window makes `frames` identical
+ * frames of the page's most common change (a buyer already waiting says something: their row's preview and note
+ * change and the row moves to the top of the 1 000-row list; `uids` in turn, the same ones in every window), one
+ * frame each (an animation frame, then a task after it, so its paint is done). Native thread time (task − script)
+ * per frame under stylesheet `a` − under `b`, in `pairs` adjacent pairs (order alternating), mean and 95% interval.
+ * The bench's traffic is ≈ 1 such frame a second (one message a second, the counters' tick in the same task), so
+ * ms per frame ≈ ms/s; what this leaves out: the badges' creations and removals (a clock opening or closing).
+ */
+export async function measureBadgeFrames(
+  s: { page?: Page; cdp?: CDPSession },
+  o: { pairs: number; frames: number; uids: readonly string[]; a: string | null; b: string | null },
+): Promise<{ windows: { a: BadgeWindow; b: BadgeWindow }[]; difference: PairedDifference; badges: number[] }> {
+  const windows: { a: BadgeWindow; b: BadgeWindow }[] = [];
+  const badges: number[] = [];
+  const one = async (css: string | null): Promise<BadgeWindow> => {
+    badges.push(await setCondition(s.page!, css));
+    await sleep(100);
+    await s.cdp!.send('HeapProfiler.collectGarbage');
+    const t0 = await metrics(s.cdp!);
+    await s.page!.evaluate(
+      async ([frames, uids]) => {
+        const demo = (window as unknown as { demo: { buyerSays(uid: string, text?: string): void } }).demo;
+        const frame = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+        for (let i = 0; i < frames; i++) {
+          demo.buyerSays(uids[i % uids.length]!, '在吗');
+          await frame();
+        }
+      },
+      [o.frames, o.uids] as const,
+    );
+    await sleep(50);
+    const t1 = await metrics(s.cdp!);
+    const taskMs = (t1.TaskDuration! - t0.TaskDuration!) * 1000;
+    const scriptMs = (t1.ScriptDuration! - t0.ScriptDuration!) * 1000;
+    // Per frame, in `seconds` = frames: the difference below is ms per frame.
+    return { taskMs, scriptMs, nativeMs: taskMs - scriptMs, seconds: o.frames };
+  };
+  for (let k = 0; k < o.pairs; k++) {
+    if (k % 2 === 0) {
+      const a = await one(o.a);
+      windows.push({ a, b: await one(o.b) });
+    } else {
+      const b = await one(o.b);
+      windows.push({ a: await one(o.a), b });
+    }
+  }
+  await setCondition(s.page!, null);
+  const perFrame = (w: BadgeWindow) => w.nativeMs / w.seconds;
+  return {
+    windows,
+    difference: pairedDifference(windows.map((w) => [perFrame(w.a), perFrame(w.b)] as const)),
+    badges,
+  };
+}
+
+/**
+ * Up to `n` waiting buyers on the large workbench (their rows' `data-random` ends in "unTimeout"), from the bottom of
+ * the list, not the open one: the rows measureBadgeFrames moves.
+ */
+export async function waitingUids(page: Page, n: number): Promise<string[]> {
+  return page.evaluate((n) => {
+    const open = (window as unknown as { demo: { openUid: string } }).demo.openUid;
+    return [...document.querySelectorAll('[data-random$="-unTimeout"]')]
+      .map((e) => e.getAttribute('data-random')!.split('-')[0]!)
+      .filter((u) => u !== open)
+      .slice(-n);
+  }, n);
+}
+
+/** A page stylesheet that hides the badges (lib/content/row-badges.ts BADGE_ATTR). */
+export const HIDE_BADGES = '[data-reply-sentinel-badge] { display: none !important; }';
+
+/** One badge window's thread time: native = task − script (style, layout, paint, task overhead), ms. */
+export interface BadgeWindow {
+  nativeMs: number;
+  taskMs: number;
+  scriptMs: number;
+  seconds: number;
+}
+
+/**
+ * The badges' rendering on one page, resolved within one run: `pairs` pairs of adjacent windows of `windowMessages`
+ * scripted messages each, one under page stylesheet `a` and one under `b` (null: none; e.g. shown vs HIDE_BADGES),
+ * the order alternating by pair (a b, b a, …). Before each window the stylesheet is put in or taken out, a frame
+ * passes (100 ms: the change's own restyle falls outside), then a forced full collection (not counted). Per pair,
+ * native ms per second under a − under b; their mean and a 95% t interval (pairedDifference): what drifts between
+ * pairs (the machine's load, the page's growth) drops out, and the interval says whether the run resolved the
+ * difference from zero. Many short pairs rather than a few long windows: the same time, an honest interval.
+ */
+export async function measureBadgePairs(
+  s: { page?: Page; cdp?: CDPSession },
+  mark: number,
+  o: { pairs: number; windowMessages: number; a: string | null; b: string | null },
+): Promise<{
+  windows: { a: BadgeWindow; b: BadgeWindow }[];
+  difference: PairedDifference;
+  badges: number[];
+  mark: number;
+}> {
+  const windows: { a: BadgeWindow; b: BadgeWindow }[] = [];
+  const badges: number[] = [];
+  const one = async (css: string | null): Promise<BadgeWindow> => {
+    badges.push(await setCondition(s.page!, css));
+    await sleep(100);
+    mark += o.windowMessages;
+    await s.cdp!.send('HeapProfiler.collectGarbage');
+    const t0 = await metrics(s.cdp!);
+    await runTo(s as Subject, mark);
+    await sleep(STEP_OFFSET_MS);
+    const t1 = await metrics(s.cdp!);
+    const taskMs = (t1.TaskDuration! - t0.TaskDuration!) * 1000;
+    const scriptMs = (t1.ScriptDuration! - t0.ScriptDuration!) * 1000;
+    return { taskMs, scriptMs, nativeMs: taskMs - scriptMs, seconds: t1.Timestamp! - t0.Timestamp! };
+  };
+  for (let k = 0; k < o.pairs; k++) {
+    if (k % 2 === 0) {
+      const a = await one(o.a);
+      windows.push({ a, b: await one(o.b) });
+    } else {
+      const b = await one(o.b);
+      windows.push({ a: await one(o.a), b });
+    }
+  }
+  await setCondition(s.page!, null);
+  const perSec = (w: BadgeWindow) => w.nativeMs / w.seconds;
+  return {
+    windows,
+    difference: pairedDifference(windows.map((w) => [perSec(w.a), perSec(w.b)] as const)),
+    badges,
+    mark,
+  };
 }
 
 /** One page's window: a forced full collection (timed apart), then its traffic up to message n. */

@@ -51,4 +51,33 @@ describe('page cost attributable to the extension (bench)', () => {
     // No poller script measured: no verdict but a miss.
     expect(pageCost({ ...base, extension: page(100, 60, 0.5, 0.3), naive: page(100, 60, 0.5, 0) }).met).toBe(false);
   });
+
+  it('with the badges’ interval: met only at its upper end, missed only at its lower, else not resolved', () => {
+    const base = {
+      extension: page(100, 60, 0.5, 0.2),
+      plain: page(100, 60, 0.5, 0),
+      naive: page(120, 60, 0.5, 10),
+      badgesShown: { programMsPerSec: 60.1 },
+      badgesHidden: { programMsPerSec: 60 },
+    };
+    // Point 0.1: 0.3 ms/s, within the goal (0.5 ms/s, 1/20 of 10) — but the interval reaches 0.6 (0.8 ms/s).
+    const straddling = pageCost({ ...base, badgeRenderCi95: [-0.4, 0.6] });
+    expect(straddling.badgeRenderDeltaMsPerSec).toBeCloseTo(0.1);
+    expect(straddling.badgeRenderCi95).toEqual([-0.4, 0.6]);
+    expect(straddling.attributableMsPerSec).toBeCloseTo(0.3);
+    expect(straddling.attributableRangeMsPerSec[0]).toBeCloseTo(0.2);
+    expect(straddling.attributableRangeMsPerSec[1]).toBeCloseTo(0.8);
+    expect(straddling.verdict).toBe('not resolved');
+    expect(straddling.met).toBe(false);
+    // A narrow interval within the goal: met.
+    expect(pageCost({ ...base, badgeRenderCi95: [0.05, 0.15] }).verdict).toBe('met');
+    // Over the goal even at its lower end: missed.
+    const over = pageCost({ ...base, badgesShown: { programMsPerSec: 61 }, badgeRenderCi95: [0.5, 1.5] });
+    expect(over.verdict).toBe('missed');
+    expect(over.met).toBe(false);
+    // No interval (or a NaN one): the point value decides, as before.
+    expect(pageCost(base).verdict).toBe('met');
+    expect(pageCost(base).badgeRenderCi95).toBeNull();
+    expect(pageCost({ ...base, badgeRenderCi95: [Number.NaN, Number.NaN] }).verdict).toBe('met');
+  });
 });
