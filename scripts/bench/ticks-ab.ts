@@ -269,6 +269,10 @@ const WATCH = [
   'sync',
   'scan',
   'update',
+  // The badges put on in an animation frame (RowBadges.createQueued → create) and the clocks' message listener.
+  'createQueued',
+  'create',
+  'handle',
 ];
 
 /** Sets the content script's `__rsMode` (see CALLBACK) in every world that has its counters. */
@@ -501,6 +505,7 @@ async function main() {
           script: s.step.scriptMs,
           extension: s.step.extMs,
           callback: s.step.callbackMs,
+          inclusive: s.step.fns,
         })),
         stepInclusiveMsPerMessage: Object.fromEntries(
           keys((s) => s.step.fns).map((k) => [k, mean((s) => s.step.fns[k] ?? 0)]),
