@@ -136,6 +136,8 @@ const COUNTED = [
   // The tab title's (lib/content/tab-title.ts): a clock push or its timer, and the title compared / written.
   'update',
   'apply',
+  // RowBadges: badges coming into view repainted (after the IntersectionObserver's entries, counted as ioEntries).
+  'showInView',
 ];
 /**
  * Counts the port's posts and their JSON size, and the runtime messages the content script takes, with their size
@@ -179,6 +181,11 @@ async function countingCopy(dir: string): Promise<{ dir: string; callback: { lin
     if (m.length !== 1) console.error(`countingCopy: ${name} defined ${m.length} times (counted together)`);
     src = src.replace(re, (h) => `${h}__rsN(\`${name}\`);`);
   }
+  // The badges' IntersectionObserver callback (RowBadges' constructor): its calls and entries (no name to count by).
+  const io = /(\w)=>\{let (\w)=this\.frames\.inStep\(\);/g;
+  if ((src.match(io) ?? []).length === 1)
+    src = src.replace(io, (h, e: string) => `${h}__rsN(\`ioCallback\`);__rsN(\`ioEntries\`,${e}.length);`);
+  else console.error('countingCopy: the IntersectionObserver callback not found once (not counted)');
   const wc = /waitingCounter:\(([\w,$]*)\)=>/g;
   if ((src.match(wc) ?? []).length !== 1) throw new Error('countingCopy: waitingCounter not found once');
   src = src.replace(wc, (h) => `${h}void __rsN(\`waitingCounter\`)??`);
@@ -269,6 +276,10 @@ const WATCH = [
   'sync',
   'scan',
   'update',
+  // The badges put on in an animation frame (RowBadges.createQueued → create) and the clocks' message listener.
+  'createQueued',
+  'create',
+  'handle',
 ];
 
 /** Sets the content script's `__rsMode` (see CALLBACK) in every world that has its counters. */
@@ -501,6 +512,7 @@ async function main() {
           script: s.step.scriptMs,
           extension: s.step.extMs,
           callback: s.step.callbackMs,
+          inclusive: s.step.fns,
         })),
         stepInclusiveMsPerMessage: Object.fromEntries(
           keys((s) => s.step.fns).map((k) => [k, mean((s) => s.step.fns[k] ?? 0)]),

@@ -105,6 +105,15 @@ describe.each(CASES)('$folder: the row badge beside the platform’s indicators'
       boxes.indicators.filter((b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h),
     );
     expect(hits, JSON.stringify(boxes)).toEqual([]);
+    // The badges' style reached every shadow root: the label is the rounded, bold, white-on-colour pill, not the
+    // page's default inline text.
+    const looks = await list.evaluate(() =>
+      [...document.querySelectorAll('[data-reply-sentinel-badge]')].map((h) => {
+        const s = getComputedStyle(h.shadowRoot!.querySelector('[role="timer"]')!);
+        return `${s.display} ${s.fontWeight} ${s.fontSize} ${s.borderTopLeftRadius} ${s.color}`;
+      }),
+    );
+    expect(new Set(looks)).toEqual(new Set(['block 600 11px 8px rgb(255, 255, 255)']));
     await page.close();
   });
 });
