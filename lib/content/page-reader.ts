@@ -256,6 +256,9 @@ export class PageReader {
       }
       // No row reads any more (all gone, or none parses): empty, or blind? The whole read tells (health per part).
       if (changes.some(([, neu]) => !neu) && ![...map.values()].some(Boolean)) return null;
+      // Only the first row counts, found by buyerRows (keyed by keyId): two buyers sharing a key (`x|y`, `x¦y`) would
+      // read as one there: read whole (outsider review 6: such a buyer's wait was missed).
+      if (rows.firstPerBuyer && this.keyShared(changes, plan.rows, map)) return null;
     }
     // Which conversation is open, or the name the thread goes by, changed: read the page whole. Compared per
     // buyer, not per row element: a list the page renders anew (every row a new element) changes neither.
@@ -402,6 +405,22 @@ export class PageReader {
     }
     this.stats.counterReads++;
     return true;
+  }
+
+  /** Does a buyer these rows show (before or now) share their badge key with another buyer's first row? */
+  private keyShared(
+    changes: readonly RowChange[],
+    reread: ReadonlySet<Element>,
+    map: ReadonlyMap<Element, ExtractedConversation | null>,
+  ): boolean {
+    const other = (c: ExtractedConversation | null | undefined) => {
+      const first = c && this.buyerRows.get(keyId(c.buyer));
+      const reads = first && first !== c.row ? map.get(first) : undefined;
+      return !!reads && reads.buyer !== c!.buyer && keyId(reads.buyer) === keyId(c!.buyer);
+    };
+    for (const [old, neu] of changes) if (other(old) || other(neu)) return true;
+    for (const row of reread) if (other(map.get(row))) return true;
+    return false;
   }
 
   /**
