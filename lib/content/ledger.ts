@@ -35,8 +35,9 @@ export type PageDiff =
       page: Extraction;
       rows: readonly RowChange[];
       /**
-       * Buyers a row that went (removed, or recycled for another buyer) showed waiting, whom another row still shows
-       * waiting (a buyer may be on two rows): their wait goes on, as a whole read has it.
+       * Buyers a row read again showed waiting and no longer does (removed, recycled for another buyer, answered
+       * there), whom another row still shows waiting (a buyer may be on two rows): their wait goes on, as a whole read
+       * has it. Only where every row counts (not `firstPerBuyer`: there `rows` are the buyers' first rows).
        */
       stillWaiting?: ReadonlySet<string>;
       changed?: readonly ExtractedMessage[];
