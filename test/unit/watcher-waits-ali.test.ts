@@ -8,11 +8,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ali1688Adapter } from '../../lib/platforms/ali';
-import { EventLedger } from '../../lib/content/ledger';
 import { keyId } from '../../lib/model';
 import type { Watcher } from '../../lib/content/watcher';
 import type { ToBackground } from '../../lib/messages';
 import { recordingWatcher } from './helpers/watcher';
+import { waitEvents, WholeReadReference } from './helpers/waits';
 import { mulberry32 } from './helpers/random';
 
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/ali/thread.html'), 'utf8');
@@ -30,21 +30,7 @@ afterEach(() => {
   w?.stop();
   w = undefined;
 });
-const waitEvents = (msgs: readonly ToBackground[]) =>
-  msgs
-    .flatMap((m) => (m.type === 'events' ? m.events : []))
-    .filter((e) => e.timeSource === 'counter')
-    .map((e) => `${e.buyer}:${e.messageId}`);
 const sorted = (xs: readonly string[]) => [...xs].sort();
-class Reference {
-  ledger = new EventLedger('ali1688');
-  sent: string[] = [];
-  read() {
-    const x = ali1688Adapter.extract(document, undefined, NOW)!;
-    const events = this.ledger.events({ kind: 'whole', page: x }, this.ledger.accountOf(x.account), NOW);
-    this.sent.push(...events.filter((e) => e.timeSource === 'counter').map((e) => `${e.buyer}:${e.messageId}`));
-  }
-}
 const list = () => document.querySelector('.conversation-list')!;
 const rowsNow = () => [...document.querySelectorAll('.conversation-item')];
 const nameOf = (r: Element) => r.querySelector('.name')?.textContent ?? '';
@@ -87,12 +73,12 @@ function badgeMismatch(): string[] {
 async function start() {
   ({ w, sent } = recordingWatcher(ali1688Adapter, NOW));
   await tick();
-  const ref = new Reference();
+  const ref = new WholeReadReference(ali1688Adapter, NOW);
   ref.read();
   expect(sorted(waitEvents(sent)), 'start').toEqual(sorted(ref.sent));
   return ref;
 }
-async function step(ref: Reference, f: () => void, label: string) {
+async function step(ref: WholeReadReference, f: () => void, label: string) {
   f();
   await tick();
   ref.read();

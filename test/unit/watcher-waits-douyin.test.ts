@@ -6,10 +6,10 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { douyinAdapter } from '../../lib/platforms/douyin';
-import { EventLedger } from '../../lib/content/ledger';
 import type { Watcher } from '../../lib/content/watcher';
 import type { ToBackground } from '../../lib/messages';
 import { recordingWatcher } from './helpers/watcher';
+import { counts, waitEvents, WholeReadReference } from './helpers/waits';
 import { mulberry32 } from './helpers/random';
 import { NOW, ROW, rowOf, rowsNow, shape, tick } from './helpers/douyin-shapes';
 
@@ -20,25 +20,6 @@ afterEach(() => {
   w = undefined;
 });
 
-const waitEvents = (msgs: readonly ToBackground[]) =>
-  msgs
-    .flatMap((m) => (m.type === 'events' ? m.events : []))
-    .filter((e) => e.timeSource === 'counter')
-    .map((e) => `${e.buyer}:${e.messageId}`);
-const counts = (xs: readonly string[]) => {
-  const m: Record<string, number> = {};
-  for (const x of xs) m[x.split(':')[0]!] = (m[x.split(':')[0]!] ?? 0) + 1;
-  return m;
-};
-class Reference {
-  ledger = new EventLedger('douyin');
-  sent: string[] = [];
-  read() {
-    const x = douyinAdapter.extract(document, undefined, NOW)!;
-    const events = this.ledger.events({ kind: 'whole', page: x }, this.ledger.accountOf(x.account), NOW);
-    this.sent.push(...events.filter((e) => e.timeSource === 'counter').map((e) => `${e.buyer}:${e.messageId}`));
-  }
-}
 const groups = () => [
   document.querySelector('.group-7sJd2a[data-btm="message_group_name_waitReply"]')!,
   document.querySelector('.group-7sJd2a[data-btm="message_group_name_overtime"]')!,
@@ -75,12 +56,12 @@ async function setup(f: () => void) {
   f();
   start();
   await tick();
-  const ref = new Reference();
+  const ref = new WholeReadReference(douyinAdapter, NOW);
   ref.read();
   expect(counts(waitEvents(sent)), 'start').toEqual(counts(ref.sent));
   return ref;
 }
-async function step(ref: Reference, f: () => void, expectIncremental = true) {
+async function step(ref: WholeReadReference, f: () => void, expectIncremental = true) {
   const inc = w!.stats.incremental;
   f();
   await tick();
@@ -218,7 +199,7 @@ async function run(seed: number, steps: number, scanEvery = 1) {
   for (const nm of names) mkRow(nm, rand() < 0.5 ? '20秒' : '16:58', Math.floor(rand() * 3));
   start();
   await tick();
-  const ref = new Reference();
+  const ref = new WholeReadReference(douyinAdapter, NOW);
   ref.read();
   const log: string[] = [];
   let n = 10;

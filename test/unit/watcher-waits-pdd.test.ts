@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { pddAdapter } from '../../lib/platforms/pdd';
 import { setContentLang } from '../../lib/i18n/content';
-import { EventLedger } from '../../lib/content/ledger';
 import type { Watcher } from '../../lib/content/watcher';
 import type { ToBackground } from '../../lib/messages';
 import { recordingWatcher } from './helpers/watcher';
+import { counts, waitEvents, WholeReadReference } from './helpers/waits';
 import { mulberry32 } from './helpers/random';
 
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');
@@ -37,27 +37,6 @@ afterEach(() => {
   w = undefined;
 });
 
-const waitEvents = (msgs: readonly ToBackground[]) =>
-  msgs
-    .flatMap((m) => (m.type === 'events' ? m.events : []))
-    .filter((e) => e.timeSource === 'counter')
-    .map((e) => `${e.buyer}:${e.messageId}`);
-const counts = (xs: readonly string[]) => {
-  const m: Record<string, number> = {};
-  for (const x of xs) m[x.split(':')[0]!] = (m[x.split(':')[0]!] ?? 0) + 1;
-  return m;
-};
-
-class Reference {
-  ledger = new EventLedger('pdd');
-  sent: string[] = [];
-  read() {
-    const x = pddAdapter.extract(document, undefined, NOW)!;
-    const events = this.ledger.events({ kind: 'whole', page: x }, this.ledger.accountOf(x.account), NOW);
-    this.sent.push(...events.filter((e) => e.timeSource === 'counter').map((e) => `${e.buyer}:${e.messageId}`));
-  }
-}
-
 function setCounter(row: Element, text: string | null) {
   const box = row.querySelector('[data-random]')!;
   const c = box.querySelector('.chat-unreply-time');
@@ -82,7 +61,7 @@ async function run(seed: number, steps: number, scanEvery = 1) {
     return d;
   };
   await tick();
-  const ref = new Reference();
+  const ref = new WholeReadReference(pddAdapter, NOW);
   ref.read();
   const log: string[] = [];
   let n = 20;
@@ -177,11 +156,11 @@ async function setup(html: string) {
   list().insertAdjacentHTML('beforeend', html);
   ({ w, sent } = recordingWatcher(pddAdapter, NOW));
   await tick();
-  const ref = new Reference();
+  const ref = new WholeReadReference(pddAdapter, NOW);
   ref.read();
   return ref;
 }
-async function step(ref: Reference, f: () => void, expectIncremental = true) {
+async function step(ref: WholeReadReference, f: () => void, expectIncremental = true) {
   const inc = w!.stats.incremental;
   f();
   await tick();
