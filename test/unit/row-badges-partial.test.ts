@@ -13,6 +13,7 @@ import { setContentLang } from '../../lib/i18n/content';
 import type { PageReader } from '../../lib/content/page-reader';
 import { Watcher } from '../../lib/content/watcher';
 import type { TabClock } from '../../lib/messages';
+import { pddRowHtml } from './helpers/pdd-rows';
 import { mulberry32 } from './helpers/random';
 import { ClockFeed } from './helpers/watcher';
 
@@ -23,11 +24,7 @@ setContentLang('zh_CN');
 const tick = () => new Promise((r) => setTimeout(r, 5));
 const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 const BUYERS = ['600001', '600002', '600003', '600004', '600005', '600006'];
-const rowHtml = (uid: string, waiting = true) =>
-  `<li class="chat-item"><div class="chat-item-box" data-random="${uid}-0-${waiting ? 'unTimeout' : 'reply'}">` +
-  `<span class="nickname-span">买家${uid}</span><p class="chat-message-content">在吗</p>` +
-  (waiting ? '<span class="chat-unreply-time">10秒</span>' : '') +
-  '</div></li>';
+const rowHtml = (uid: string, waiting = true) => pddRowHtml(uid, waiting ? '10秒' : null);
 const list = () => document.querySelector('ul.chat-list, .chat-list')!;
 const rowOf = (uid: string) => document.querySelector(`[data-random^="${uid}-"]`)?.closest('li') ?? null;
 

@@ -13,6 +13,7 @@ import { contentT, contentTranslate, setContentLang } from '../../lib/i18n/conte
 import { PageReader } from '../../lib/content/page-reader';
 import { Watcher } from '../../lib/content/watcher';
 import { rowBadgeText, rowBadgeColor } from '../../lib/content/row-badges';
+import { pddList, pddRowHtml } from './helpers/pdd-rows';
 import { mulberry32 as mulberry } from './helpers/random';
 import { ClockFeed } from './helpers/watcher';
 
@@ -22,12 +23,8 @@ let now = T0;
 setContentLang('zh_CN');
 const tick = () => new Promise((r) => setTimeout(r, 3));
 const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-const list = () => document.querySelector('ul.chat-list')!;
-const rowHtml = (uid: string, wait: string | null) =>
-  `<li class="chat-item"><div class="chat-item-box" data-random="${uid}-0-${wait ? 'unTimeout' : 'reply'}">` +
-  `<span class="nickname-span">买家${uid}</span><p class="chat-message-content">在吗</p>` +
-  (wait ? `<span class="chat-unreply-time">${wait}</span>` : '') +
-  '</div></li>';
+const list = pddList;
+const rowHtml = pddRowHtml;
 
 let w: Watcher;
 let droppedSeen = 0;

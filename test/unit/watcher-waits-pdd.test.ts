@@ -12,18 +12,15 @@ import type { Watcher } from '../../lib/content/watcher';
 import type { ToBackground } from '../../lib/messages';
 import { recordingWatcher } from './helpers/watcher';
 import { counts, waitEvents, WholeReadReference } from './helpers/waits';
+import { pddList, pddRowHtml } from './helpers/pdd-rows';
 import { mulberry32 } from './helpers/random';
 
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');
 const NOW = 1_788_340_500_000;
 setContentLang('zh_CN');
 const tick = () => new Promise((r) => setTimeout(r, 5));
-const list = () => document.querySelector('ul.chat-list')!;
-const rowHtml = (uid: string, wait: string | null) =>
-  `<li class="chat-item"><div class="chat-item-box" data-random="${uid}-0-${wait ? 'unTimeout' : 'reply'}">` +
-  `<span class="nickname-span">买家${uid}</span><p class="chat-message-content">在吗</p>` +
-  (wait ? `<span class="chat-unreply-time">${wait}</span>` : '') +
-  '</div></li>';
+const list = pddList;
+const rowHtml = pddRowHtml;
 const uidOf = (row: Element) => row.querySelector('[data-random]')?.getAttribute('data-random')?.split('-')[0] ?? '';
 
 let w: Watcher | undefined;
