@@ -202,3 +202,20 @@ export async function largeWithWaiting(page: Page, waiting = 140): Promise<void>
     d.pause();
   }, waiting);
 }
+
+/**
+ * A demo workbench page (any platform's) with its first buyer's conversation open and a few messages of each kind
+ * (the demo's own API: `open`, `buyerSays`, `robotSays`, `agentSays`, `systemSays`, where the page has them).
+ */
+export async function demoConversationOpen(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    type Demo = Record<string, ((uid: string, text?: string) => void) | undefined> & { buyers?: { uid: string }[] };
+    const demo = (window as unknown as { demo: Demo }).demo;
+    const uid = demo.buyers?.[0]?.uid ?? '';
+    demo.open?.(uid);
+    for (let i = 0; i < 3; i++)
+      for (const say of ['buyerSays', 'robotSays', 'agentSays', 'buyerSays', 'systemSays', 'agentSays'])
+        demo[say]?.(uid);
+  });
+  await page.waitForTimeout(500);
+}

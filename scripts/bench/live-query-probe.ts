@@ -24,6 +24,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_PATH, REPO_ROOT, startStaticServer } from '../../test/e2e/harness';
 import { argOrEnv } from './args';
+import { demoConversationOpen } from './browser';
 
 const PAGES: Record<string, string> = {
   pdd: '/pdd/index.html?auto=0',
@@ -415,17 +416,7 @@ async function main() {
       await page.goto(`${server.url}${PAGES[p]}`);
       await page.waitForTimeout(1500);
       await page.addScriptTag({ path: script });
-      // The first buyer's conversation open, with a few messages of each kind (the demo's own API).
-      await page.evaluate(() => {
-        type Demo = Record<string, ((uid: string, text?: string) => void) | undefined> & { buyers?: { uid: string }[] };
-        const demo = (window as unknown as { demo: Demo }).demo;
-        const uid = demo.buyers?.[0]?.uid ?? '';
-        demo.open?.(uid);
-        for (let i = 0; i < 3; i++)
-          for (const say of ['buyerSays', 'robotSays', 'agentSays', 'buyerSays', 'systemSays', 'agentSays'])
-            demo[say]?.(uid);
-      });
-      await page.waitForTimeout(500);
+      await demoConversationOpen(page);
       const args: Args = {
         platform: p,
         messages: Number(argOrEnv('messages', '10000')),

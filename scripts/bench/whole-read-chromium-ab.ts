@@ -15,6 +15,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_PATH, REPO_ROOT, startStaticServer } from '../../test/e2e/harness';
 import { argOrEnv } from './args';
+import { demoConversationOpen } from './browser';
 
 const PAGES: Record<string, string> = {
   jd: '/jd/index.html?auto=0',
@@ -143,16 +144,7 @@ async function main() {
       await page.waitForTimeout(1500);
       await page.addScriptTag({ path: scriptA });
       await page.addScriptTag({ path: scriptB });
-      await page.evaluate(() => {
-        type Demo = Record<string, ((uid: string, text?: string) => void) | undefined> & { buyers?: { uid: string }[] };
-        const demo = (window as unknown as { demo: Demo }).demo;
-        const uid = demo.buyers?.[0]?.uid ?? '';
-        demo.open?.(uid);
-        for (let i = 0; i < 3; i++)
-          for (const say of ['buyerSays', 'robotSays', 'agentSays', 'buyerSays', 'systemSays', 'agentSays'])
-            demo[say]?.(uid);
-      });
-      await page.waitForTimeout(500);
+      await demoConversationOpen(page);
       const l0 = load();
       const r = await page.evaluate(inPage, {
         platform: p,
