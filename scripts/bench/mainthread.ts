@@ -391,7 +391,6 @@ export async function measureBadgeFrames(
   s: { page?: Page; cdp?: CDPSession },
   o: { pairs: number; frames: number; uids: readonly string[]; a: string | null; b: string | null },
 ): Promise<{ windows: { a: BadgeWindow; b: BadgeWindow }[]; difference: PairedDifference; badges: number[] }> {
-  const windows: { a: BadgeWindow; b: BadgeWindow }[] = [];
   const badges: number[] = [];
   const one = async (css: string | null): Promise<BadgeWindow> => {
     badges.push(await setCondition(s.page!, css));
@@ -410,21 +409,10 @@ export async function measureBadgeFrames(
       [o.frames, o.uids] as const,
     );
     await sleep(50);
-    const t1 = await metrics(s.cdp!);
-    const taskMs = (t1.TaskDuration! - t0.TaskDuration!) * 1000;
-    const scriptMs = (t1.ScriptDuration! - t0.ScriptDuration!) * 1000;
     // Per frame, in `seconds` = frames: the difference below is ms per frame.
-    return { taskMs, scriptMs, nativeMs: taskMs - scriptMs, seconds: o.frames };
+    return badgeWindow(t0, await metrics(s.cdp!), o.frames);
   };
-  for (let k = 0; k < o.pairs; k++) {
-    if (k % 2 === 0) {
-      const a = await one(o.a);
-      windows.push({ a, b: await one(o.b) });
-    } else {
-      const b = await one(o.b);
-      windows.push({ a: await one(o.a), b });
-    }
-  }
+  const windows = await alternatingPairs(o.pairs, o.a, o.b, one);
   await setCondition(s.page!, null);
   const perFrame = (w: BadgeWindow) => w.nativeMs / w.seconds;
   return {
@@ -446,6 +434,33 @@ export async function waitingUids(page: Page, n: number): Promise<string[]> {
       .filter((u) => u !== open)
       .slice(-n);
   }, n);
+}
+
+/** Thread time between two metric snapshots as a badge window of `seconds` (native = task − script). */
+function badgeWindow(t0: Metrics, t1: Metrics, seconds: number): BadgeWindow {
+  const taskMs = (t1.TaskDuration! - t0.TaskDuration!) * 1000;
+  const scriptMs = (t1.ScriptDuration! - t0.ScriptDuration!) * 1000;
+  return { taskMs, scriptMs, nativeMs: taskMs - scriptMs, seconds };
+}
+
+/** `pairs` adjacent windows under `a` and under `b`, the order alternating by pair (a b, b a, …). */
+async function alternatingPairs<T>(
+  pairs: number,
+  a: string | null,
+  b: string | null,
+  one: (css: string | null) => Promise<T>,
+): Promise<{ a: T; b: T }[]> {
+  const out: { a: T; b: T }[] = [];
+  for (let k = 0; k < pairs; k++) {
+    if (k % 2 === 0) {
+      const first = await one(a);
+      out.push({ a: first, b: await one(b) });
+    } else {
+      const first = await one(b);
+      out.push({ a: await one(a), b: first });
+    }
+  }
+  return out;
 }
 
 /** A page stylesheet that hides the badges (lib/content/row-badges.ts BADGE_ATTR). */
@@ -478,7 +493,6 @@ export async function measureBadgePairs(
   badges: number[];
   mark: number;
 }> {
-  const windows: { a: BadgeWindow; b: BadgeWindow }[] = [];
   const badges: number[] = [];
   const one = async (css: string | null): Promise<BadgeWindow> => {
     badges.push(await setCondition(s.page!, css));
@@ -489,19 +503,9 @@ export async function measureBadgePairs(
     await runTo(s as Subject, mark);
     await sleep(STEP_OFFSET_MS);
     const t1 = await metrics(s.cdp!);
-    const taskMs = (t1.TaskDuration! - t0.TaskDuration!) * 1000;
-    const scriptMs = (t1.ScriptDuration! - t0.ScriptDuration!) * 1000;
-    return { taskMs, scriptMs, nativeMs: taskMs - scriptMs, seconds: t1.Timestamp! - t0.Timestamp! };
+    return badgeWindow(t0, t1, t1.Timestamp! - t0.Timestamp!);
   };
-  for (let k = 0; k < o.pairs; k++) {
-    if (k % 2 === 0) {
-      const a = await one(o.a);
-      windows.push({ a, b: await one(o.b) });
-    } else {
-      const b = await one(o.b);
-      windows.push({ a: await one(o.a), b });
-    }
-  }
+  const windows = await alternatingPairs(o.pairs, o.a, o.b, one);
   await setCondition(s.page!, null);
   const perSec = (w: BadgeWindow) => w.nativeMs / w.seconds;
   return {
