@@ -19,10 +19,11 @@
  *     headers the grown rows go below the first row, in its group] [--row-at=N: read the rows from index N, not the
  *     last ones]
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_PATH, REPO_ROOT, startStaticServer } from '../../test/e2e/harness';
+import { bundleAdapters } from './adapter-bundle';
 import { argOrEnv } from './args';
 import { demoConversationOpen } from './browser';
 
@@ -34,41 +35,6 @@ const PAGES: Record<string, string> = {
   taobao: '/taobao/index.html?auto=0',
   ali1688: '/ali1688/core.html?auto=0',
 };
-
-async function bundle(root: string, dir: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const entry = path.join(dir, 'entry.ts');
-  const p = (f: string) => JSON.stringify(path.join(root, 'lib/platforms', f));
-  await writeFile(
-    entry,
-    `import { pddAdapter } from ${p('pdd/index')};
-import { douyinAdapter } from ${p('douyin/index')};
-import { jdAdapter } from ${p('jd/index')};
-import { kuaishouAdapter } from ${p('kuaishou/index')};
-import { ali1688Adapter, taobaoAdapter } from ${p('ali/index')};
-import { liveOf } from ${p('types')};
-(window as any).__rs = { liveOf, adapters: { pdd: pddAdapter, douyin: douyinAdapter, jd: jdAdapter,
-  kuaishou: kuaishouAdapter, ali1688: ali1688Adapter, taobao: taobaoAdapter } };
-`,
-  );
-  const { build } = (await import(
-    path.join(REPO_ROOT, 'node_modules/vite/dist/node/index.js')
-  )) as typeof import('vite');
-  await build({
-    configFile: false,
-    logLevel: 'warn',
-    root,
-    publicDir: false,
-    resolve: { alias: { '@': root, '~': root } },
-    build: {
-      outDir: path.join(dir, 'out'),
-      emptyOutDir: true,
-      minify: false,
-      lib: { entry, formats: ['iife'], name: 'rsProbe', fileName: () => 'probe.js' },
-    },
-  });
-  return path.join(dir, 'out', 'probe.js');
-}
 
 interface Args {
   platform: string;
@@ -403,7 +369,14 @@ function inPage(args: Args) {
 
 async function main() {
   const platforms = argOrEnv('platforms', Object.keys(PAGES).join(',')).split(',');
-  const script = await bundle(argOrEnv('root', REPO_ROOT), '/tmp/live-query-probe');
+  const script = await bundleAdapters(argOrEnv('root', REPO_ROOT), '/tmp/live-query-probe', '__rs', [
+    'pdd',
+    'douyin',
+    'jd',
+    'kuaishou',
+    'ali1688',
+    'taobao',
+  ]);
   const server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,

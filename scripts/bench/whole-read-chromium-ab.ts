@@ -10,10 +10,10 @@
  *     [--messages=10000] [--windows=9]
  */
 import os from 'node:os';
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_PATH, REPO_ROOT, startStaticServer } from '../../test/e2e/harness';
+import { bundleAdapters } from './adapter-bundle';
 import { argOrEnv } from './args';
 import { demoConversationOpen } from './browser';
 
@@ -22,38 +22,6 @@ const PAGES: Record<string, string> = {
   kuaishou: '/kuaishou/index.html?auto=0',
   ali1688: '/ali1688/core.html?auto=0',
 };
-
-async function bundle(root: string, dir: string, name: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const entry = path.join(dir, 'entry.ts');
-  const p = (f: string) => JSON.stringify(path.join(root, 'lib/platforms', f));
-  await writeFile(
-    entry,
-    `import { jdAdapter } from ${p('jd/index')};
-import { kuaishouAdapter } from ${p('kuaishou/index')};
-import { ali1688Adapter } from ${p('ali/index')};
-import { liveOf } from ${p('types')};
-(window as any).${name} = { liveOf, adapters: { jd: jdAdapter, kuaishou: kuaishouAdapter, ali1688: ali1688Adapter } };
-`,
-  );
-  const { build } = (await import(
-    path.join(REPO_ROOT, 'node_modules/vite/dist/node/index.js')
-  )) as typeof import('vite');
-  await build({
-    configFile: false,
-    logLevel: 'warn',
-    root,
-    publicDir: false,
-    resolve: { alias: { '@': root, '~': root } },
-    build: {
-      outDir: path.join(dir, 'out'),
-      emptyOutDir: true,
-      minify: false,
-      lib: { entry, formats: ['iife'], name: `${name}Lib`, fileName: () => 'probe.js' },
-    },
-  });
-  return path.join(dir, 'out', 'probe.js');
-}
 
 interface Args {
   platform: string;
@@ -124,8 +92,12 @@ function inPage({ platform, messages, windows }: Args) {
 async function main() {
   const platforms = argOrEnv('platforms', 'jd,kuaishou,ali1688').split(',');
   const before = path.resolve(argOrEnv('before', '.bench-before'));
-  const scriptA = await bundle(before, '/tmp/whole-read-chromium-ab/a', '__rsA');
-  const scriptB = await bundle(REPO_ROOT, '/tmp/whole-read-chromium-ab/b', '__rsB');
+  const scriptA = await bundleAdapters(before, '/tmp/whole-read-chromium-ab/a', '__rsA', ['jd', 'kuaishou', 'ali1688']);
+  const scriptB = await bundleAdapters(REPO_ROOT, '/tmp/whole-read-chromium-ab/b', '__rsB', [
+    'jd',
+    'kuaishou',
+    'ali1688',
+  ]);
   const server = await startStaticServer(path.join(REPO_ROOT, 'demo'));
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
