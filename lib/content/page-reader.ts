@@ -20,14 +20,13 @@ import {
   type Live,
   type MessageChange,
 } from '../platforms/types';
+import { precedes } from '../platforms/dom';
 import { judged } from '../platforms/parts';
 import { keyId } from '../model';
 import type { PageDiff, RowChange } from './ledger';
 import { BADGE_ATTR } from './row-badges';
 
 type LiveRows = NonNullable<Live['rows']>;
-
-const FOLLOWING = 4; // Node.DOCUMENT_POSITION_FOLLOWING
 
 export class PageReader {
   /** What the adapter read from each element, kept between whole reads while the page leaves it alone. */
@@ -314,12 +313,11 @@ export class PageReader {
         this.buyerRows.delete(keyId(old.buyer));
         lost.add(old.buyer);
       }
-    const earlier = (a: Element, b: Element) => (a.compareDocumentPosition(b) & FOLLOWING) !== 0;
     const count = (c: ExtractedConversation | null | undefined) => {
       if (!c?.row) return;
       const key = keyId(c.buyer);
       const other = this.buyerRows.get(key);
-      if (!other || other === c.row || !other.isConnected || earlier(c.row, other)) this.buyerRows.set(key, c.row);
+      if (!other || other === c.row || !other.isConnected || precedes(c.row, other)) this.buyerRows.set(key, c.row);
     };
     if (this.rowReadings) {
       for (const row of plan.rows) count(this.rowReadings.get(row));

@@ -258,7 +258,10 @@ export function ancestorsOf(els: readonly Element[]): Set<Element> {
 
 const FOLLOWING = 4; // Node.DOCUMENT_POSITION_FOLLOWING
 
-const byPosition = (a: Element, b: Element) => (a === b ? 0 : a.compareDocumentPosition(b) & FOLLOWING ? -1 : 1);
+/** Does `b` follow `a` in document order? */
+export const precedes = (a: Node, b: Node): boolean => (a.compareDocumentPosition(b) & FOLLOWING) !== 0;
+
+const byPosition = (a: Element, b: Element) => (a === b ? 0 : precedes(a, b) ? -1 : 1);
 
 /** Lists at most this long are sorted by compareDocumentPosition (a few calls); longer ones by their paths. */
 const ORDER_BY_POSITION_MAX = 8;
