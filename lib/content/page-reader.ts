@@ -42,13 +42,18 @@ export class PageReader {
    */
   private counterRow = new WeakMap<Element, KnownCounter>();
   private rowCounter = new WeakMap<Element, Element>();
-  /** A known counter's text → what it reads as (see Live `waitingCounter`: with `known`, its text alone decides). */
-  private counterValues = new Map<string, number | undefined>();
   /**
-   * The known counters' ticks `forget` took out of its batch, for the `readIncremental` that follows: counter, row,
-   * counter, row… (kept between batches: no allocation per batch).
+   * A known counter's text → what it reads as (see Live `waitingCounter`: with `known`, its text alone decides; null:
+   * no wait), one lookup per text.
    */
-  private readonly pendingTicks: Element[] = [];
+  private counterValues = new Map<string, number | null>();
+  /**
+   * The known counters' ticks `forget` took out of its batch, for the `readIncremental` that follows, each counter
+   * once (`KnownCounter.batch`; the array kept between batches: no allocation per batch).
+   */
+  private readonly pendingTicks: KnownCounter[] = [];
+  /** The number of `forget`'s batch (KnownCounter `batch`: set aside in this one). */
+  private batch = 0;
   /** The conversation list needs re-listing in page order (rows changed on the incremental path). */
   private orderStale = false;
   /** Buyer (as stored: keyId, as the clocks name it) → the row element its badge goes on. */
@@ -92,7 +97,7 @@ export class PageReader {
 
   /** Known counters' ticks the last `forget` set aside, not read yet (see readIncremental). */
   get ticksPending(): number {
-    return this.pendingTicks.length / 2;
+    return this.pendingTicks.length;
   }
 
   /** Has the page been read whole at least once? */
@@ -111,6 +116,7 @@ export class PageReader {
     let done: Set<Node> | null = null;
     const ticks = this.pendingTicks;
     ticks.length = 0;
+    const batch = ++this.batch;
     let parent: Node | null = null;
     for (const r of records) {
       // A known counter's tick (the text inside it, and nothing else: an element put in it could become the row's
@@ -136,7 +142,8 @@ export class PageReader {
           const row = known.row;
           if (known.dropped) {
             if (row.contains(el)) {
-              ticks.push(el!, row);
+              if (known.batch !== batch) ticks.push(known);
+              known.batch = batch;
               continue;
             }
           } else {
@@ -147,7 +154,8 @@ export class PageReader {
               if (row.parentNode !== parent)
                 for (let a = (parent = row.parentNode); a; a = a.parentNode) this.memo.delete(a as Element);
               known.dropped = true;
-              ticks.push(el!, row);
+              if (known.batch !== batch) ticks.push(known);
+              known.batch = batch;
               continue;
             }
           }
@@ -211,15 +219,32 @@ export class PageReader {
     const live = liveOf(x);
     // Only while the list and the thread read: a part that is missing is looked for by whole reads.
     if (!x || !live || x.parts.list !== 'ok' || x.parts.thread === 'missing') return null;
-    const plan = planIncremental(records, live, x.input, this.pendingTicks);
-    this.pendingTicks.length = 0;
+    const plan = planIncremental(records, live, x.input);
     if (!plan) return null;
+    // Known counters' ticks set aside by forget (`batch`: this batch's, each once), a few of them claimed here by the
+    // other changes in their rows: a row read again drops its tick, a row whose other changes fall inside elements
+    // that may be its counter has its counter checked again with them. Looked up from the (few) rows the plan names,
+    // not per tick.
+    const ticks = this.pendingTicks;
+    const batch = this.batch;
+    if (ticks.length && (plan.rows.size || plan.counters.size)) {
+      for (const row of plan.rows) {
+        const k = this.knownOf(row);
+        if (k?.batch === batch) k.batch = 0;
+      }
+      for (const [row, els] of plan.counters) {
+        const k = this.knownOf(row);
+        if (k?.batch !== batch) continue;
+        els.push(k.el);
+        k.batch = 0;
+      }
+    }
     const changes: RowChange[] = [];
     const touched = new Set<string>();
 
     // Rows (planIncremental finds some only where the adapter has live rows).
     const rows = live.rows;
-    if (rows && (plan.counters.size || plan.ticks.size || plan.rows.size)) {
+    if (rows && (plan.counters.size || ticks.length || plan.rows.size)) {
       const map = this.rowMap(rows);
       // Changed only inside their counters: the counter alone while the wait goes on, else the whole row.
       for (const [row, els] of plan.counters) {
@@ -227,10 +252,13 @@ export class PageReader {
         if (old?.waitingSec !== undefined && this.counterTicked(rows, row, els, old)) continue;
         plan.rows.add(row);
       }
-      for (const [row, el] of plan.ticks) {
-        const old = map.get(row);
-        if (old?.waitingSec !== undefined && this.knownTicked(rows, row, el, old)) continue;
-        plan.rows.add(row);
+      // The ticks: no lookup but the counter's text's (the counter's reading is its row's, `KnownCounter.conv`).
+      for (let i = 0; i < ticks.length; i++) {
+        const k = ticks[i]!;
+        if (k.batch !== batch) continue;
+        k.batch = 0;
+        if (k.conv.waitingSec !== undefined && this.knownTicked(rows, k)) continue;
+        plan.rows.add(k.row);
       }
       for (const row of plan.rows) {
         this.counterRow.delete(this.rowCounter.get(row)!);
@@ -373,7 +401,7 @@ export class PageReader {
       if (waitingSec === undefined) return false;
       const prev = this.rowCounter.get(row);
       if (prev && prev !== el) this.counterRow.delete(prev);
-      this.counterRow.set(el, { row, raw, dropped: false });
+      this.counterRow.set(el, { el, row, conv, raw, dropped: false, batch: 0 });
       this.rowCounter.set(row, el);
     }
     conv.waitingSec = waitingSec;
@@ -386,23 +414,28 @@ export class PageReader {
    * its text differs from the last read, and each distinct text once (Live `waitingCounter`: with `known`, its text
    * alone decides).
    */
-  private knownTicked(rows: LiveRows, row: Element, el: Element, conv: ExtractedConversation): boolean {
-    const known = this.counterRow.get(el)!;
-    const raw = el.textContent ?? '';
+  private knownTicked(rows: LiveRows, known: KnownCounter): boolean {
+    const raw = known.el.textContent ?? '';
     if (raw !== known.raw) {
-      let waitingSec: number | undefined;
-      if (this.counterValues.has(raw)) waitingSec = this.counterValues.get(raw);
-      else {
-        waitingSec = rows.waitingCounter!(el, row, true)?.waitingSec;
+      let waitingSec = this.counterValues.get(raw);
+      if (waitingSec === undefined) {
+        waitingSec = rows.waitingCounter!(known.el, known.row, true)?.waitingSec ?? null;
         if (this.counterValues.size >= COUNTER_VALUES_MAX) this.counterValues.clear();
         this.counterValues.set(raw, waitingSec);
       }
-      if (waitingSec === undefined) return false;
+      if (waitingSec === null) return false;
       known.raw = raw;
-      conv.waitingSec = waitingSec;
+      known.conv.waitingSec = waitingSec;
     }
     this.stats.counterReads++;
     return true;
+  }
+
+  /** The counter known to be this row's (see `counterRow`), if any. */
+  private knownOf(row: Element): KnownCounter | undefined {
+    const el = this.rowCounter.get(row);
+    const k = el && this.counterRow.get(el);
+    return k?.row === row ? k : undefined;
   }
 
   /** Does a buyer these rows show (before or now) share their badge key with another buyer's first row? */
@@ -470,8 +503,16 @@ export class PageReader {
 
 /** A counter found to be its row's (see PageReader `counterRow`): its row, and its text when last read. */
 interface KnownCounter {
+  el: Element;
   row: Element;
+  /**
+   * The row's reading (PageReader `rowReadings`), whose `waitingSec` the ticks keep: the same object while the counter
+   * is known (a row read forgets its row's counter, a whole read every counter).
+   */
+  conv: ExtractedConversation;
   raw: string;
+  /** The `forget` batch that set its tick aside (pendingTicks), until readIncremental takes it (0). */
+  batch: number;
   /**
    * The memo from the counter up to its row and the row's ancestors was dropped since it became known (see forget):
    * its ticks drop nothing more.
@@ -507,11 +548,6 @@ interface IncrementalPlan {
    * elements: the reader reads the counters alone while the row's wait goes on, else reads the row.
    */
   counters: Map<Element, Element[]>;
-  /**
-   * Rows whose only changes were of the text inside their known counter (see `counterRow`), with that counter: read
-   * alone without checking it again.
-   */
-  ticks: Map<Element, Element>;
   /** Subtrees appended at the end of the open thread, in order. */
   appended: Node[];
   /** Nodes changed inside the thread's existing items (see Live `thread.reread`), in record order. */
@@ -530,27 +566,23 @@ interface IncrementalPlan {
  * `rows.regroups`, Douyin's group markers) → null. Anything else (anything outside the list and the thread) → null:
  * read the page whole. Changes inside the chat input (typing) are nobody's business. `records` come as PageReader.forget
  * returned them: our badge hosts being added and the tab title's changes are out already. Cost: one walk up the
- * ancestors per record. The text inside a counter known to be its row's comes as `ticks` (counter, row, counter,
- * row…), set aside by PageReader.forget: no walk; any other record in such a row puts the counter through the check
- * again or the row through a read (below).
+ * ancestors per record. The text inside a counter known to be its row's is not among `records` (PageReader.forget set it
+ * aside: no walk): readIncremental takes it unless another record puts its row through a read, or its counter through
+ * the check again (a row in `counters`).
  */
 export function planIncremental(
   records: readonly MutationRecord[],
   live: Live,
   input: Element | null = null,
-  ticks: readonly Element[] = [],
 ): IncrementalPlan | null {
   const plan: IncrementalPlan = {
     rows: new Set(),
     counters: new Map(),
-    ticks: new Map(),
     appended: [],
     inThread: [],
     removed: [],
     inserted: [],
   };
-  // Known ticks set aside already (see PageReader.forget): counter, row, counter, row…
-  for (let i = 0; i < ticks.length; i += 2) plan.ticks.set(ticks[i + 1]!, ticks[i]!);
   const reread = !!live.thread?.reread;
   const fresh = new Set<Node>();
   const rows = live.rows;
@@ -635,13 +667,6 @@ export function planIncremental(
     for (const n of r.addedNodes) for (const el of rows!.under(n)) plan.rows.add(el);
     for (const n of r.removedNodes) for (const el of rows!.under(n)) plan.rows.add(el);
   }
-  for (const [row, el] of plan.ticks)
-    if (plan.rows.has(row)) plan.ticks.delete(row);
-    // Other changes in the row: its counter is checked again with them.
-    else if (plan.counters.has(row)) {
-      plan.counters.get(row)!.push(el);
-      plan.ticks.delete(row);
-    }
   for (const row of plan.rows) plan.counters.delete(row);
   return plan;
 }

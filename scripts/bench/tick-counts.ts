@@ -1,0 +1,175 @@
+/**
+ * Issue 21, page cost: exact counts of the work the content script's observer callback (Watcher.onRecords →
+ * PageReader.forget and readIncremental) does per batch of the large page's noise records, in jsdom (no browser, no
+ * timing: counts are the same at any load). The page: the PDD fixture with `--waiting` waiting rows; each batch, as
+ * ticks-ab's: every counter rewritten (`textContent =`, its whole seconds) and one message from a waiting buyer
+ * (its preview rewritten, its row moved to the top). Counted only inside the callback (and not inside a DOM call):
+ * DOM calls by name (prototype getters and methods), the reader's own collections' operations by name, and the
+ * collections made (Map / Set / WeakMap / Array constructors and literals are not all countable: constructors are).
+ *
+ *   npx jiti scripts/bench/tick-counts.ts [--waiting=140] [--batches=5] [--by-caller]
+ *
+ * --by-caller: each count keyed by the function that made the call too (from a stack trace: slow, counts the same).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { arg } from './args';
+
+const WAITING = Number(arg('waiting', '140'));
+const BATCHES = Number(arg('batches', '5'));
+const NOW = 1_788_340_500_000;
+
+const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');
+// jsdom ships no types of its own here (as jsdom-thread.ts).
+const { JSDOM } = createRequire(import.meta.url)('jsdom') as {
+  JSDOM: new (html: string, o: { url: string }) => { window: unknown };
+};
+const dom = new JSDOM(`<!doctype html><html><head><title>t</title></head><body>${fixture}</body></html>`, {
+  url: 'http://127.0.0.1/demo/pdd/',
+});
+const w = dom.window as unknown as Window & typeof globalThis;
+for (const k of ['MutationObserver', 'Node', 'Element', 'HTMLElement', 'MutationRecord', 'document'] as const)
+  (globalThis as Record<string, unknown>)[k] = w[k];
+
+/** Plain object (a Map's own calls would count themselves). */
+let counts: Record<string, number> = {};
+let inside = 0;
+let inDom = 0;
+const BY_CALLER = process.argv.includes('--by-caller');
+const note = (k: string) => {
+  if (!inside || inDom) return;
+  if (BY_CALLER) {
+    // The calling function (the frame above the counting wrapper), for the per-function table.
+    const line = new Error().stack!.split('\n')[3] ?? '';
+    k += ` ← ${/at (?:new )?([\w.$<>]+)/.exec(line)?.[1] ?? line.trim()}`;
+  }
+  counts[k] = (counts[k] ?? 0) + 1;
+  const trace = process.env.RS_TRACE;
+  if (trace && k.startsWith(trace) && counts[k] === 1) console.error(new Error(k).stack);
+};
+
+/** Counts calls of a prototype's getter or method (only ours: inside the callback, not inside another DOM call). */
+function countOn(proto: object, names: string[], label: string) {
+  for (const name of names) {
+    const d = Object.getOwnPropertyDescriptor(proto, name);
+    if (!d) throw new Error(`${label}.${name} not found`);
+    const wrap =
+      (f: (...a: unknown[]) => unknown) =>
+      function (this: unknown, ...a: unknown[]) {
+        note(`${label}.${name}`);
+        inDom++;
+        try {
+          return f.apply(this, a);
+        } finally {
+          inDom--;
+        }
+      };
+    if (d.get) Object.defineProperty(proto, name, { ...d, get: wrap(d.get) });
+    else if (typeof d.value === 'function') Object.defineProperty(proto, name, { ...d, value: wrap(d.value) });
+  }
+}
+countOn(w.MutationRecord.prototype, ['type', 'target', 'addedNodes', 'removedNodes', 'nextSibling'], 'record');
+countOn(w.Node.prototype, ['parentNode', 'contains', 'textContent', 'isConnected', 'nodeType', 'nodeName'], 'node');
+countOn(w.Node.prototype, ['compareDocumentPosition', 'parentElement'], 'node');
+countOn(w.Element.prototype, ['matches', 'closest', 'firstElementChild', 'querySelector', 'hasAttribute'], 'element');
+// Collections: JS builtins, counted inside the callback only (jsdom's own use happens inside DOM calls: not counted).
+for (const [C, label] of [
+  [Map, 'Map'],
+  [WeakMap, 'WeakMap'],
+  [Set, 'Set'],
+] as const) {
+  for (const name of ['get', 'set', 'has', 'delete', 'add'])
+    if (Object.getOwnPropertyDescriptor(C.prototype, name)) {
+      const f = (C.prototype as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!;
+      Object.defineProperty(C.prototype, name, {
+        configurable: true,
+        writable: true,
+        value: function (this: unknown, ...a: unknown[]) {
+          note(`${label}.${name}`);
+          return f.apply(this, a);
+        },
+      });
+    }
+  for (const name of ['entries', 'values', 'keys', Symbol.iterator] as const)
+    if (Object.getOwnPropertyDescriptor(C.prototype, name)) {
+      const f = (C.prototype as unknown as Record<string | symbol, (...a: unknown[]) => unknown>)[name]!;
+      Object.defineProperty(C.prototype, name, {
+        configurable: true,
+        writable: true,
+        value: function (this: unknown, ...a: unknown[]) {
+          note(`${label}.${String(name)} (iterator made)`);
+          return f.apply(this, a);
+        },
+      });
+    }
+}
+
+async function main() {
+  // Imported after the globals are set (the modules read none at load, but the adapter's helpers may).
+  const { Watcher } = await import('../../lib/content/watcher');
+  const { pddAdapter } = await import('../../lib/platforms/pdd');
+  const { setContentLang } = await import('../../lib/i18n/content');
+  const { pddRowHtml, pddList } = await import('../../test/unit/helpers/pdd-rows');
+  setContentLang('zh_CN');
+  const doc = w.document;
+  const list = doc.querySelector('ul.chat-list')!;
+  void pddList;
+  list.insertAdjacentHTML(
+    'beforeend',
+    Array.from({ length: WAITING }, (_, i) => pddRowHtml(String(700000 + i), `${i + 1}秒`)).join(''),
+  );
+  const counters = [...doc.querySelectorAll('.chat-unreply-time')];
+  const watcher = new Watcher({
+    adapter: pddAdapter,
+    root: doc,
+    now: () => NOW,
+    url: () => 'http://127.0.0.1/demo/pdd/',
+    send: async () => undefined,
+  });
+  watcher.start();
+  const W = watcher as unknown as { onRecords(r: MutationRecord[]): void };
+  const real = W.onRecords.bind(watcher);
+  let records = 0;
+  W.onRecords = (r) => {
+    records += r.length;
+    inside++;
+    try {
+      real(r);
+    } finally {
+      inside--;
+    }
+  };
+  let sec = 100;
+  let next = 0;
+  const batch = async () => {
+    sec++;
+    for (const t of counters) t.textContent = `${sec}秒`;
+    // One message from a waiting buyer: its preview, its row to the top.
+    const row = counters[(next = (next + 1) % counters.length)]!.closest('li')!;
+    row.querySelector('.chat-message-content')!.textContent = `消息${sec}`;
+    list.insertBefore(row, list.firstElementChild);
+    const before = watcher.stats.incremental;
+    for (let i = 0; i < 50 && watcher.stats.incremental === before; i++) await new Promise((r) => setTimeout(r, 0));
+    if (watcher.stats.incremental !== before + 1) throw new Error('the batch was not read incrementally');
+  };
+  // Warm-up: the counters become known, then their chains are dropped.
+  for (let i = 0; i < 3; i++) await batch();
+  counts = {};
+  records = 0;
+  const stats0 = { ...watcher.stats };
+  for (let i = 0; i < BATCHES; i++) await batch();
+  const per = (n: number) => Math.round((n / BATCHES) * 100) / 100;
+  const out: Record<string, unknown> = {
+    waiting: WAITING,
+    recordsPerBatch: per(records),
+    stats: Object.fromEntries(
+      Object.entries(watcher.stats).map(([k, v]) => [k, per(v - stats0[k as keyof typeof stats0])]),
+    ),
+    perBatch: Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, per(v)])),
+  };
+  console.log(JSON.stringify(out, null, 1));
+  watcher.stop();
+}
+
+void main();
