@@ -5,6 +5,7 @@
  *
  *   npx jiti scripts/bench/ticks-ab.ts [--ext=DIR_A,DIR_B] [--rounds=3] [--batches=20] [--calls=10]
  *     [--steps=10] [--waiting=140] [--rows=1000] [--thread=10000] [--gap=1000] [--rate=1] [--interval=250]
+ *     [--js-flags=--no-turbo-inlining]
  *
  * A build given as `DIR:noop` runs with the observer's callback a no-op during the timing and steps windows (set in
  * the content script's world after the warm-up): the floor of the same page with the extension loaded, its observer
@@ -70,6 +71,8 @@ const GAP = Number(arg('gap', '1000'));
 const RATE = Number(arg('rate', '1'));
 const STEPS = Number(arg('steps', '10'));
 const INTERVAL = Number(arg('interval', '250'));
+/** V8 flags for every Chromium (e.g. `--no-turbo-inlining`: the profile names each function's own work; naming only). */
+const JS_FLAGS = arg('js-flags', '');
 const BADGE_ATTR = 'data-reply-sentinel-badge'; // lib/content/row-badges.ts
 const OBSERVER_CALLBACK = 'e=>this.onRecords(e)'; // the watcher's MutationObserver callback, minified
 
@@ -319,7 +322,7 @@ async function session(spec: string, url: string): Promise<Session> {
   const { dir: copy, callback } = await countingCopy(dir);
   // The profile's line:column are the counting copy's.
   const name = annotate(copy);
-  const h = await launchExtension({ extensionDir: copy });
+  const h = await launchExtension({ extensionDir: copy, ...(JS_FLAGS && { args: [`--js-flags=${JS_FLAGS}`] }) });
   try {
     await seedSettings(h, ALL_DAY_PDD);
     const page = await h.context.newPage();
