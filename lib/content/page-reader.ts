@@ -120,8 +120,7 @@ export class PageReader {
     let parent: Node | null = null;
     for (const r of records) {
       // A known counter's tick (the text inside it, and nothing else: an element put in it could become the row's
-      // counter), still inside its row (a virtualised list may recycle it into another): set aside for
-      // readIncremental, with no Set and no walk past the row; the memo from the counter up to its row is dropped
+      // counter): set aside for readIncremental, with no Set and no walk past the row; the memo from the counter up to its row is dropped
       // here, the row's ancestors once per batch (while the rows share their parent), and all of it only at the
       // counter's first tick while it stays known (below). Before
       // isOwnMutation, which it never is: a known counter is a row's element the platform's counter selectors
@@ -132,7 +131,13 @@ export class PageReader {
       // counter as it was, and one still in it sends the record the long way (the counter checked again).
       // A counter's chain (counter up to its row, the row's ancestors) is dropped once while it stays known
       // (`dropped`): nothing puts any of it back in the memo meanwhile (a whole read makes every counter unknown, a
-      // row read forgets its row's); its later ticks only check it is still in its row.
+      // row read forgets its row's); its later ticks are taken with no DOM call but the record's and
+      // `firstElementChild`. Whether it is still in its row (a virtualised list may recycle it into another) is not
+      // checked per tick: it cannot leave its row without a childList record of its own removal (or of an ancestor's,
+      // up to the row's from the list) in the same batch, which puts the row through a read, or its counter through
+      // the check again, in this batch (readIncremental claims the tick then), or in an earlier one, which forgot it
+      // (a row read forgets its row's counter; a counter superseded is forgotten). Its first tick as known still
+      // walks up to its row (the memo drop): one no longer in it goes the long way.
       const type = r.type;
       if (type !== 'attributes') {
         const t = r.target;
@@ -141,11 +146,9 @@ export class PageReader {
         if (known && (type !== 'childList' || el!.firstElementChild === null)) {
           const row = known.row;
           if (known.dropped) {
-            if (row.contains(el)) {
-              if (known.batch !== batch) ticks.push(known);
-              known.batch = batch;
-              continue;
-            }
+            if (known.batch !== batch) ticks.push(known);
+            known.batch = batch;
+            continue;
           } else {
             let n: Node | null = el;
             for (; n && n !== row; n = n.parentNode) this.memo.delete(n as Element);
