@@ -36,6 +36,11 @@ export class PageReader {
   /** Incremental path: each list row element → what it reads as (built with each whole read, on first use). */
   private rowReadings: Map<Element, ExtractedConversation | null> | null = null;
   /**
+   * Buyer → how many of `rowReadings` read as theirs, kept with it: a buyer whose first row went is looked for among
+   * every row only when a row not read again in the batch shows them (see readIncremental).
+   */
+  private rowsShowing = new Map<string, number>();
+  /**
    * Counters found to be their row's (waitingCounter) → their row, and back; a row's is forgotten when the row is read
    * (and all with a whole read). A change of only the text inside one is its row's counter ticking: no walk up to the
    * list, no check that it is still the row's counter (see planIncremental).
@@ -84,7 +89,10 @@ export class PageReader {
       const buyers = new Set<string>();
       for (const row of rows.all()) {
         let c = this.rowReadings.get(row);
-        if (c === undefined) this.rowReadings.set(row, (c = rows.read(row)));
+        if (c === undefined) {
+          this.rowReadings.set(row, (c = rows.read(row)));
+          this.showing(c, 1);
+        }
         if (!c || (rows.firstPerBuyer && buyers.has(c.buyer))) continue;
         buyers.add(c.buyer);
         conversations.push(c);
@@ -269,10 +277,12 @@ export class PageReader {
         const old = map.get(row) ?? null;
         const inList = row.isConnected && rows.in.contains(row);
         let neu: ExtractedConversation | null = null;
+        this.showing(old, -1);
         if (inList) {
           neu = rows.read(row);
           this.stats.rowReads++;
           map.set(row, neu);
+          this.showing(neu, 1);
         } else map.delete(row);
         if (old) touched.add(keyId(old.buyer));
         if (neu) touched.add(keyId(neu.buyer));
@@ -352,7 +362,8 @@ export class PageReader {
     };
     if (this.rowReadings) {
       for (const row of plan.rows) count(this.rowReadings.get(row));
-      if (lost.size) for (const c of this.rowReadings.values()) if (c && lost.has(c.buyer)) count(c);
+      if (lost.size && this.shownElsewhere(lost, plan.rows))
+        for (const c of this.rowReadings.values()) if (c && lost.has(c.buyer)) count(c);
     }
     // Every row counts: buyers a row that went showed waiting keep their wait while another row shows them waiting
     // (PageDiff `stillWaiting`). The first row only: the first rows before and now (above).
@@ -500,7 +511,28 @@ export class PageReader {
     if (this.rowReadings) return this.rowReadings;
     const all = rows.all();
     const got = rows.readAll?.(all);
-    return (this.rowReadings = new Map(all.map((row, i) => [row, got ? got[i]! : rows.read(row)])));
+    this.rowsShowing = new Map();
+    this.rowReadings = new Map(all.map((row, i) => [row, got ? got[i]! : rows.read(row)]));
+    for (const c of this.rowReadings.values()) this.showing(c, 1);
+    return this.rowReadings;
+  }
+
+  /** rowsShowing: one row more (1) or fewer (−1) reads as `c`'s buyer. */
+  private showing(c: ExtractedConversation | null | undefined, d: 1 | -1): void {
+    if (!c) return;
+    const n = (this.rowsShowing.get(c.buyer) ?? 0) + d;
+    if (n > 0) this.rowsShowing.set(c.buyer, n);
+    else this.rowsShowing.delete(c.buyer);
+  }
+
+  /** Does a row other than `reread` (the rows read again, counted already) read as one of these buyers? */
+  private shownElsewhere(buyers: ReadonlySet<string>, reread: ReadonlySet<Element>): boolean {
+    for (const b of buyers) {
+      let here = 0;
+      for (const row of reread) if (this.rowReadings?.get(row)?.buyer === b) here++;
+      if (here !== (this.rowsShowing.get(b) ?? 0)) return true;
+    }
+    return false;
   }
 }
 

@@ -54,8 +54,7 @@ function countOn(proto: object, names: string[], label: string) {
   for (const name of names) {
     const d = Object.getOwnPropertyDescriptor(proto, name);
     if (!d) throw new Error(`${label}.${name} not found`);
-    const wrap =
-      (f: (...a: unknown[]) => unknown) =>
+    const wrap = (f: (...a: unknown[]) => unknown) =>
       function (this: unknown, ...a: unknown[]) {
         note(`${label}.${name}`);
         inDom++;
@@ -166,7 +165,11 @@ async function main() {
     stats: Object.fromEntries(
       Object.entries(watcher.stats).map(([k, v]) => [k, per(v - stats0[k as keyof typeof stats0])]),
     ),
-    perBatch: Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, per(v)])),
+    perBatch: Object.fromEntries(
+      Object.entries(counts)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => [k, per(v)]),
+    ),
   };
   console.log(JSON.stringify(out, null, 1));
   watcher.stop();

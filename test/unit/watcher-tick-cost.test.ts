@@ -113,3 +113,43 @@ it('a known counter’s tick makes no contains check; a counter moved in a batch
   expect(watcher.last).toEqual(pddAdapter.extract(document));
   expect(watcher.last!.conversations.filter((c) => c.waitingSec === sec).length).toBe(N - 1);
 });
+
+it('a moved row whose buyer no other row shows is not looked for among every row; one on two rows still is', async () => {
+  for (let i = 0; i < 2; i++) await batch();
+  const values = vi.spyOn(reader().rowReadings!, 'values');
+  await batch();
+  expect(values).not.toHaveBeenCalled();
+  values.mockRestore();
+  const fresh = () => {
+    const w = new Watcher({
+      adapter: pddAdapter,
+      root: document,
+      now: () => NOW,
+      url: () => 'http://127.0.0.1/demo/pdd/',
+      send: async () => undefined,
+    });
+    w.scan();
+    return (w as unknown as { reader: { buyerRows: Map<string, Element> } }).reader.buyerRows;
+  };
+  const rows = () => (watcher as unknown as { reader: { buyerRows: Map<string, Element> } }).reader.buyerRows;
+  expect(rows()).toEqual(fresh());
+  // A second row for buyer 800007, below its first; then the first (with a new message) moves below it: the badge
+  // goes to the second.
+  const first = counters[7]!.closest('li')!;
+  // (A second row of a buyer already shown: the page is read whole.)
+  const reads = () => watcher.stats.incremental + watcher.stats.scans;
+  const was = reads();
+  pddList().insertAdjacentHTML('beforeend', pddRowHtml('800007', '5秒'));
+  await expect.poll(reads).toBe(was + 1);
+  const second = pddList().lastElementChild!;
+  expect(rows().get('800007')).toBe(first.querySelector('[data-random]') ?? first);
+  const scans = vi.spyOn(reader().rowReadings!, 'values');
+  first.querySelector('.chat-message-content')!.textContent = '还在吗';
+  pddList().appendChild(first);
+  const before = watcher.stats.incremental;
+  await expect.poll(() => watcher.stats.incremental).toBe(before + 1);
+  expect(scans).toHaveBeenCalled();
+  expect(rows().get('800007')).toBe(second.querySelector('[data-random]') ?? second);
+  expect(rows()).toEqual(fresh());
+  expect(watcher.last).toEqual(pddAdapter.extract(document));
+});
