@@ -4,7 +4,7 @@
  */
 import { isDemoPage } from '../define';
 import type { Author, Marker } from '../../model';
-import { AUTO_REPLY_LEADING, systemMarker, hasLabel, matchesWhole, whole, type WholeText } from '../classify';
+import { AUTO_REPLY_LEADING, systemMarker, labelsIn, matchesWhole, whole, type WholeText } from '../classify';
 import {
   counterReading,
   has,
@@ -16,6 +16,7 @@ import {
   pickAll,
   pickAllIn,
   pickAllWith,
+  ReadQuery,
   text,
   textWithout,
 } from '../dom';
@@ -122,38 +123,47 @@ const S = JD_SELECTORS;
 /**
  * Structure first: the centred/system side → system (text only picks its marker); the left side → buyer; the right
  * side → auto (the leading 【自动回复】 label or an auto tag element), robot (the sender's whole nickname or a robot
- * badge element), else human. Words in a message never make it a notice, a robot or an auto-reply.
+ * badge element), else human. Words in a message never make it a notice, a robot or an auto-reply. `q`: the read's
+ * questions to the DOM (each side and element asked once; a whole read's answered thread-wide).
  */
-function classify(row: Element, body: string, account: string | null): { author: Author; marker?: Marker } {
-  if (has(row, S.systemSide)) {
+function classify(
+  row: Element,
+  body: string,
+  account: string | null,
+  q: ReadQuery,
+): { author: Author; marker?: Marker } {
+  if (q.has(row, S.systemSide)) {
     const marker = systemMarker(body, account);
     return marker ? { author: 'system', marker } : { author: 'system' };
   }
-  if (has(row, S.buyerSide)) return { author: 'buyer' };
-  if (has(row, S.shopSide)) {
-    const nick = text(pick(row, S.messageNick));
-    const textEl = [pick(row, S.messageText)];
-    if (matchesWhole(body, AUTO_REPLY_LEADING) || hasLabel(row, JD_AUTO_LABELS, textEl)) return { author: 'auto' };
-    if (matchesWhole(nick, JD_ROBOT_NICKS) || hasLabel(row, JD_ROBOT_LABELS, textEl)) return { author: 'robot' };
+  if (q.has(row, S.buyerSide)) return { author: 'buyer' };
+  if (q.has(row, S.shopSide)) {
+    if (matchesWhole(body, AUTO_REPLY_LEADING)) return { author: 'auto' };
+    // The auto tag and the robot badge in one walk of the row (the badge not looked for when the name says robot).
+    const robotNick = matchesWhole(text(q.pick(row, S.messageNick)), JD_ROBOT_NICKS);
+    const labels = robotNick ? [JD_AUTO_LABELS] : [JD_AUTO_LABELS, JD_ROBOT_LABELS];
+    const [auto, robotLabel] = labelsIn(row, labels, [q.pick(row, S.messageText)]);
+    if (auto) return { author: 'auto' };
+    if (robotNick || robotLabel) return { author: 'robot' };
     return { author: 'human' };
   }
   return { author: 'system' };
 }
 
-function messageBody(row: Element): string {
-  const card = pick(row, S.card);
-  if (card) return `[商品卡片] ${textWithout(card, S.messageTime)}`.trim();
-  const el = pick(row, S.messageText);
-  const t = el ? textWithout(el, S.quote) || text(el) : '';
+function messageBody(row: Element, q: ReadQuery): string {
+  const card = q.pick(row, S.card);
+  if (card) return `[商品卡片] ${textWithout(card, S.messageTime, q)}`.trim();
+  const el = q.pick(row, S.messageText);
+  const t = el ? textWithout(el, S.quote, q) || text(el) : '';
   if (t) return t;
-  if (pick(row, S.image)) return '[图片]';
+  if (q.pick(row, S.image)) return '[图片]';
   if (el) return '';
   // No content element (e.g. a centred notice): the row's text without time, nickname and avatar.
-  return textWithout(row, [...S.messageTime, ...S.messageNick, ...S.avatar]);
+  return textWithout(row, [...S.messageTime, ...S.messageNick, ...S.avatar], q);
 }
 
-function pageId(row: Element): string | null {
-  const side = pick(row, [...S.buyerSide, ...S.shopSide, ...S.systemSide]);
+function pageId(row: Element, q: ReadQuery): string | null {
+  const side = q.pick(row, [...S.buyerSide, ...S.shopSide, ...S.systemSide]);
   for (const el of [row, side]) {
     if (!el) continue;
     if (el.id) return el.id;
@@ -179,6 +189,8 @@ function threadReader(
   const pin = (el: Element, s: string) => dayPin(pinned?.memo, el, `${pinned?.buyer ?? ''}|${s}`);
   const { els, sel: msgSel } = pickAllWith(list, S.message);
   const { els: divs, sel: divSel } = pickAllWith(list, S.timeDivider);
+  /** The whole read's questions (thread-wide answers); a message read later (append, re-read) asks its own. */
+  let whole: ReadQuery | undefined;
 
   function readOne({ el, sep }: ThreadItem, thread: StampedThread): ItemParts | null {
     if (sep) {
@@ -186,9 +198,10 @@ function threadReader(
       thread.separator(s, pin(el, s));
       return null;
     }
-    const body = messageBody(el);
-    const { author, marker } = classify(el, body, account);
-    const stampText = text(pick(el, S.messageTime));
+    const q = whole ?? new ReadQuery();
+    const body = messageBody(el, q);
+    const { author, marker } = classify(el, body, account, q);
+    const stampText = text(q.pick(el, S.messageTime));
     if (author === 'system' && isStampOnly(stampText ? `${body} ${stampText}` : body)) {
       // A time separator row: context for the messages after it, not a message.
       thread.separator(stampText || body, pin(el, stampText || body));
@@ -196,7 +209,7 @@ function threadReader(
     }
     const at = thread.stamp(stampText);
     if (!body) return null;
-    return { pageId: pageId(el), author, at, body, ...(marker && { marker }) };
+    return { pageId: pageId(el, q), author, at, body, ...(marker && { marker }) };
   }
 
   /** Rows and the dividers outside them, in document order. */
@@ -217,7 +230,14 @@ function threadReader(
     !!msgSel && matches(el, msgSel) && !!pickAllIn([el], S.message, msgSel) && !!pickAllIn([el], S.timeDivider, divSel);
 
   // With the caller's clock, times without a date (a buyer waiting since 10:00:00 when the tab opens) are today's.
-  const reader = stampedReader(now, readOne, items(outermost(els), divs));
+  const rows = outermost(els);
+  whole = new ReadQuery({ container: list, rows });
+  let reader: ReturnType<typeof stampedReader>;
+  try {
+    reader = stampedReader(now, readOne, items(rows, divs));
+  } finally {
+    whole = undefined;
+  }
   return {
     messages: reader.messages,
     append(added: readonly Node[], at?: number): ExtractedMessage[] | null {

@@ -8,7 +8,7 @@ import type { Author, Marker } from '../../model';
 import {
   AUTO_REPLY_LEADING,
   systemMarker,
-  hasLabel,
+  labelsIn,
   matchesWhole,
   sideMarker,
   whole,
@@ -25,6 +25,7 @@ import {
   pickAll,
   pickAllIn,
   pickAllWith,
+  ReadQuery,
   shownName,
   SHOWN_NAME_ATTRS,
   text,
@@ -162,7 +163,8 @@ export function normalizeNick(s: string): string {
  * Structure first: a buyer-from card → system; the side marker (`__isMine` / `__notMe` on the message, inside it, or
  * on a wrapper above it within the thread): own → robot (whole sender name or robot label element), auto (the leading
  * [系统自动回复消息] label or an auto tag element), else human; other → buyer; no side: the sender line naming the
- * buyer → buyer, else a centred notice (system; text only picks its marker, whole notices only).
+ * buyer → buyer, else a centred notice (system; text only picks its marker, whole notices only). `q`: the read's
+ * questions to the DOM (each asked once; a whole read's answered thread-wide).
  */
 function classify(
   row: Element,
@@ -171,15 +173,19 @@ function classify(
   sender: string,
   buyerNick: string | undefined,
   account: string | null,
+  q: ReadQuery,
 ) {
   const r = (author: Author, marker?: Marker) => (marker ? { author, marker } : { author });
-  if (has(row, S.buyerFromCard)) return r('system');
-  const side = sideMarker(row, S.ownSide, S.otherSide, list);
+  if (q.has(row, S.buyerFromCard)) return r('system');
+  const side = sideMarker(row, S.ownSide, S.otherSide, list, q);
   if (side === 'own') {
-    const textEl = [pick(row, S.messageBody)];
-    if (matchesWhole(body, AUTO_REPLY_LEADING) || hasLabel(row, KUAISHOU_AUTO_LABELS, textEl)) return r('auto');
-    const robot = matchesWhole(sender, KUAISHOU_ROBOT_TEXTS) || hasLabel(row, KUAISHOU_ROBOT_LABELS, textEl);
-    return r(robot ? 'robot' : 'human');
+    if (matchesWhole(body, AUTO_REPLY_LEADING)) return r('auto');
+    // The auto tag and the robot label in one walk of the row (the label not looked for when the name says robot).
+    const robotName = matchesWhole(sender, KUAISHOU_ROBOT_TEXTS);
+    const labels = robotName ? [KUAISHOU_AUTO_LABELS] : [KUAISHOU_AUTO_LABELS, KUAISHOU_ROBOT_LABELS];
+    const [auto, robotLabel] = labelsIn(row, labels, [q.pick(row, S.messageBody)]);
+    if (auto) return r('auto');
+    return r(robotName || robotLabel ? 'robot' : 'human');
   }
   if (side === 'other') return r('buyer');
   // No side class: the sender label may still name the buyer (as public bots read it); else a centred notice.
@@ -187,15 +193,15 @@ function classify(
   return r('system', systemMarker(body, account));
 }
 
-function messageBody(row: Element): string {
-  const body = pick(row, S.messageBody);
+function messageBody(row: Element, q: ReadQuery): string {
+  const body = q.pick(row, S.messageBody);
   if (body) {
-    const t = textWithout(body, S.quote) || text(body);
+    const t = textWithout(body, S.quote, q) || text(body);
     if (t) return t;
-    return pick(body, S.image) ? '[图片]' : '';
+    return q.pick(body, S.image) ? '[图片]' : '';
   }
   // No body element: the row's own text, without the sender line and the avatar (never an avatar image).
-  return textWithout(row, [...S.beforeBody, ...AVATAR]);
+  return textWithout(row, [...S.beforeBody, ...AVATAR], q);
 }
 
 function pageId(row: Element, list: ParentNode): string | null {
@@ -223,18 +229,21 @@ function threadReader(
 ) {
   /** A relative divider keeps the day it was first read as, per element and buyer (dayPin). */
   const pin = (el: Element, s: string) => dayPin(pinned?.memo, el, `${pinned?.buyer ?? ''}|${s}`);
+  /** The whole read's questions (thread-wide answers); a message read later (append, re-read) asks its own. */
+  let whole: ReadQuery | undefined;
   function readOne({ el, sep }: ThreadItem, thread: StampedThread): ItemParts | null {
     if (sep) {
       const s = text(el);
       thread.separator(s, pin(el, s));
       return null;
     }
-    const before = text(pick(el, S.beforeBody));
+    const q = whole ?? new ReadQuery();
+    const before = text(q.pick(el, S.beforeBody));
     const stamp = STAMP_TAIL.exec(before)?.[0].trim() ?? '';
     const sender = stamp ? before.slice(0, before.length - stamp.length).trim() : before;
-    const body = messageBody(el);
+    const body = messageBody(el, q);
     if (!body) return null;
-    const { author, marker } = classify(el, list, body, sender, buyerNick, account);
+    const { author, marker } = classify(el, list, body, sender, buyerNick, account, q);
     if (author === 'system' && !stamp && isStampOnly(body)) {
       thread.separator(body, pin(el, body));
       return null;
@@ -283,7 +292,14 @@ function threadReader(
     );
   };
 
-  const reader = stampedReader(now, readOne, items(mains.els, middles.els, dividers.els));
+  const all = items(mains.els, middles.els, dividers.els);
+  whole = new ReadQuery({ container: list, rows: all.filter((it) => !it.sep).map((it) => it.el) });
+  let reader: ReturnType<typeof stampedReader>;
+  try {
+    reader = stampedReader(now, readOne, all);
+  } finally {
+    whole = undefined;
+  }
   return {
     messages: reader.messages,
     append(added: readonly Node[], at?: number): ExtractedMessage[] | null {
