@@ -6,7 +6,7 @@
  * never write, and never throw.
  */
 import type { Marker } from '../model';
-import { matchesAny, type ReadQuery } from './dom';
+import { matchesAny } from './dom';
 
 /** A whole-message pattern: anchored (^…$) and matched against the whole normalized text, never a substring. */
 export interface WholeText {
@@ -83,24 +83,20 @@ export function labelsIn(
 
 /**
  * The nearest side marker of a message element: on the element or inside it first (`own` before `other`), else on
- * its ancestors up to, not including, `stop` (the thread's container). 'own' | 'other' | null. `q`: the read's
- * ReadQuery (the same answers, each asked once), else the DOM.
+ * its ancestors up to, not including, `stop` (the thread's container). 'own' | 'other' | null.
  */
 export function sideMarker(
   el: Element,
   own: readonly string[],
   other: readonly string[],
   stop: ParentNode | null,
-  q?: ReadQuery,
 ): 'own' | 'other' | null {
-  const any = (e: Element, sels: readonly string[]) => (q ? q.matchesAny(e, sels) : matchesAny(e, sels));
-  const inside = (sels: readonly string[]) =>
-    any(el, sels) || sels.some((s) => (q ? !!q.first(el, s) : safeQuery(el, s)));
+  const inside = (sels: readonly string[]) => matchesAny(el, sels) || sels.some((s) => safeQuery(el, s));
   if (inside(own)) return 'own';
   if (inside(other)) return 'other';
   for (let cur = el.parentElement; cur && cur !== stop; cur = cur.parentElement) {
-    if (any(cur, own)) return 'own';
-    if (any(cur, other)) return 'other';
+    if (matchesAny(cur, own)) return 'own';
+    if (matchesAny(cur, other)) return 'other';
   }
   return null;
 }

@@ -311,18 +311,14 @@ export function inDocumentOrder(els: readonly Element[]): Element[] {
  * Text of `el` without the parts matching `drop` (quotes, time stamps, nicknames): what `el`'s clone would say with
  * every descendant matching a selector of `drop` removed. Selectors that are one compound each (no combinator, no
  * pseudo-class, no `:scope` / `&` / escape: a match depends on the element alone, the same in a clone as in the page)
- * are answered by a walk of `el`'s elements (`q`: the read's ReadQuery, else the DOM), and the text is read
- * without a clone: `el`'s own textContent when nothing is dropped, else its text nodes outside the dropped subtrees.
- * Other selectors take the clone.
+ * are answered by a walk of `el`'s elements (`matches`), and the text is read without a clone: `el`'s own
+ * textContent when nothing is dropped, else its text nodes outside the dropped subtrees. Other selectors take the
+ * clone (textOfClone).
  */
-export function textWithout(
-  el: Element | null | undefined,
-  drop: readonly string[],
-  q: Pick<ReadQuery, 'matchesAny'> = DIRECT,
-): string {
+export function textWithout(el: Element | null | undefined, drop: readonly string[]): string {
   if (!el) return '';
   if (!drop.every((s) => COMPOUND.test(s))) return textOfClone(el, drop);
-  const dropped = (d: Element) => q.matchesAny(d, drop);
+  const dropped = (d: Element) => matchesAny(d, drop);
   if (!someElement(el, dropped)) return text(el);
   const parts: string[] = [];
   const collect = (parent: Node) => {
@@ -355,114 +351,4 @@ export function textOfClone(el: Element, drop: readonly string[]): string {
     }
   }
   return (clone.textContent ?? '').replace(/\s+/g, ' ').trim();
-}
-
-/** Asks made of one selector in a whole read before its ThreadIndex query answers the rest. */
-export const INDEX_AFTER = 16;
-
-/**
- * querySelector / matches for the elements of ONE read, each question put to the DOM once (the answers are kept:
- * the page must not change while the read lasts). A read of one message (append, re-read) makes its own; a whole
- * read of a thread makes one with `scope` (the thread's container and its message rows): a selector asked more than
- * INDEX_AFTER times is then answered for every element inside the container by ONE `querySelectorAll` of it —
- * `row.querySelector(s)` is the row's first descendant among those matches, `el.matches(s)` membership (both
- * the same questions for a selector without `:scope`, whatever the element's root). Answers as pick, has and
- * matchesAny give (an invalid selector matches nothing).
- */
-export class ReadQuery {
-  private readonly firsts = new Map<string, Map<Element, Element | null>>();
-  private readonly ises = new Map<string, Map<Element, boolean>>();
-  private readonly asked = new Map<string, number>();
-  private readonly indexes = new Map<string, ThreadIndex | null>();
-
-  constructor(private readonly scope?: { container: ParentNode; rows: readonly Element[] }) {}
-
-  /** The index answering `s`, once asked often enough in a scoped read; null when the DOM answers it. */
-  private index(s: string): ThreadIndex | null {
-    if (!this.scope) return null;
-    const have = this.indexes.get(s);
-    if (have !== undefined) return have;
-    const n = (this.asked.get(s) ?? 0) + 1;
-    this.asked.set(s, n);
-    if (n <= INDEX_AFTER) return null;
-    const made = SCOPE.test(s) ? null : new ThreadIndex(this.scope.container, this.rowSet(), s);
-    this.indexes.set(s, made);
-    return made;
-  }
-
-  private rows: Set<Element> | undefined;
-  private rowSet(): Set<Element> {
-    return (this.rows ??= new Set(this.scope?.rows));
-  }
-
-  /** `root.querySelector(s)` (null for an invalid selector). */
-  first(root: Element, s: string): Element | null {
-    const ix = this.index(s);
-    if (ix && this.rowSet().has(root)) return ix.first.get(root) ?? null;
-    let memo = this.firsts.get(s);
-    if (!memo) this.firsts.set(s, (memo = new Map()));
-    let got = memo.get(root);
-    if (got === undefined) memo.set(root, (got = pick(root, [s])));
-    return got;
-  }
-
-  /** `el.matches(s)` (false for an invalid selector); `el` inside the scope's container in a scoped read. */
-  is(el: Element, s: string): boolean {
-    const ix = this.index(s);
-    if (ix) return ix.all.has(el);
-    let memo = this.ises.get(s);
-    if (!memo) this.ises.set(s, (memo = new Map()));
-    let got = memo.get(el);
-    if (got === undefined) memo.set(el, (got = matches(el, s)));
-    return got;
-  }
-
-  /** As dom `pick(root, sels)`. */
-  pick(root: Element, sels: readonly string[] | undefined): Element | null {
-    for (const s of sels ?? []) {
-      const el = this.first(root, s);
-      if (el) return el;
-    }
-    return null;
-  }
-
-  /** As dom `matchesAny(el, sels)`. */
-  matchesAny(el: Element, sels: readonly string[] | undefined): boolean {
-    return (sels ?? []).some((s) => this.is(el, s));
-  }
-
-  /** As dom `has(el, sels)`. */
-  has(el: Element, sels: readonly string[] | undefined): boolean {
-    return this.matchesAny(el, sels) || !!this.pick(el, sels);
-  }
-}
-
-/** The DOM's own answers (no memo): textWithout's default. */
-const DIRECT: Pick<ReadQuery, 'matchesAny'> = { matchesAny };
-
-/**
- * One selector's matches inside a container (`all`), and each row's first match inside it (`first`, rows without
- * one left out), from one querySelectorAll in document order: a match's enclosing rows get it unless they have an
- * earlier one (then so do the rows around them, so the walk up stops there).
- */
-class ThreadIndex {
-  readonly all: Set<Element>;
-  readonly first = new Map<Element, Element>();
-
-  constructor(container: ParentNode, rows: ReadonlySet<Element>, s: string) {
-    let found: Element[];
-    try {
-      found = [...container.querySelectorAll(s)];
-    } catch {
-      found = [];
-    }
-    this.all = new Set(found);
-    for (const m of found) {
-      for (let p = m.parentElement; p && p !== container; p = p.parentElement) {
-        if (!rows.has(p)) continue;
-        if (this.first.has(p)) break;
-        this.first.set(p, m);
-      }
-    }
-  }
 }

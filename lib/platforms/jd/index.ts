@@ -10,13 +10,13 @@ import {
   has,
   inDocumentOrder,
   matches,
+  matchesAny,
   outermost,
   outside,
   pick,
   pickAll,
   pickAllIn,
   pickAllWith,
-  ReadQuery,
   text,
   textWithout,
 } from '../dom';
@@ -123,26 +123,25 @@ const S = JD_SELECTORS;
 /**
  * Structure first: the centred/system side → system (text only picks its marker); the left side → buyer; the right
  * side → auto (the leading 【自动回复】 label or an auto tag element), robot (the sender's whole nickname or a robot
- * badge element), else human. Words in a message never make it a notice, a robot or an auto-reply. `q`: the read's
- * questions to the DOM (each side and element asked once; a whole read's answered thread-wide).
+ * badge element), else human. Words in a message never make it a notice, a robot or an auto-reply.
  */
 function classify(
   row: Element,
+  parts: RowParts,
   body: string,
   account: string | null,
-  q: ReadQuery,
 ): { author: Author; marker?: Marker } {
-  if (q.has(row, S.systemSide)) {
+  if (matchesAny(row, S.systemSide) || parts.side('system')) {
     const marker = systemMarker(body, account);
     return marker ? { author: 'system', marker } : { author: 'system' };
   }
-  if (q.has(row, S.buyerSide)) return { author: 'buyer' };
-  if (q.has(row, S.shopSide)) {
+  if (matchesAny(row, S.buyerSide) || parts.side('buyer')) return { author: 'buyer' };
+  if (matchesAny(row, S.shopSide) || parts.side('shop')) {
     if (matchesWhole(body, AUTO_REPLY_LEADING)) return { author: 'auto' };
     // The auto tag and the robot badge in one walk of the row (the badge not looked for when the name says robot).
-    const robotNick = matchesWhole(text(q.pick(row, S.messageNick)), JD_ROBOT_NICKS);
+    const robotNick = matchesWhole(text(pick(row, S.messageNick)), JD_ROBOT_NICKS);
     const labels = robotNick ? [JD_AUTO_LABELS] : [JD_AUTO_LABELS, JD_ROBOT_LABELS];
-    const [auto, robotLabel] = labelsIn(row, labels, [q.pick(row, S.messageText)]);
+    const [auto, robotLabel] = labelsIn(row, labels, [parts.textEl]);
     if (auto) return { author: 'auto' };
     if (robotNick || robotLabel) return { author: 'robot' };
     return { author: 'human' };
@@ -150,20 +149,40 @@ function classify(
   return { author: 'system' };
 }
 
-function messageBody(row: Element, q: ReadQuery): string {
-  const card = q.pick(row, S.card);
-  if (card) return `[商品卡片] ${textWithout(card, S.messageTime, q)}`.trim();
-  const el = q.pick(row, S.messageText);
-  const t = el ? textWithout(el, S.quote, q) || text(el) : '';
-  if (t) return t;
-  if (q.pick(row, S.image)) return '[图片]';
-  if (el) return '';
-  // No content element (e.g. a centred notice): the row's text without time, nickname and avatar.
-  return textWithout(row, [...S.messageTime, ...S.messageNick, ...S.avatar], q);
+/**
+ * What a message row's read asks more than once, asked once: its text element (pick of S.messageText), and the
+ * first element inside it of each side's fallbacks (`side(k)` = pick(row, S.<k>Side), looked up when first needed).
+ */
+interface RowParts {
+  readonly textEl: Element | null;
+  side(kind: 'buyer' | 'shop' | 'system'): Element | null;
 }
 
-function pageId(row: Element, q: ReadQuery): string | null {
-  const side = q.pick(row, [...S.buyerSide, ...S.shopSide, ...S.systemSide]);
+const SIDES = { buyer: S.buyerSide, shop: S.shopSide, system: S.systemSide } as const;
+
+function rowParts(row: Element): RowParts {
+  const sides: Partial<Record<keyof typeof SIDES, Element | null>> = {};
+  return {
+    textEl: pick(row, S.messageText),
+    side: (kind) => (sides[kind] !== undefined ? sides[kind] : (sides[kind] = pick(row, SIDES[kind]))),
+  };
+}
+
+function messageBody(row: Element, parts: RowParts): string {
+  const card = pick(row, S.card);
+  if (card) return `[商品卡片] ${textWithout(card, S.messageTime)}`.trim();
+  const el = parts.textEl;
+  const t = el ? textWithout(el, S.quote) || text(el) : '';
+  if (t) return t;
+  if (pick(row, S.image)) return '[图片]';
+  if (el) return '';
+  // No content element (e.g. a centred notice): the row's text without time, nickname and avatar.
+  return textWithout(row, [...S.messageTime, ...S.messageNick, ...S.avatar]);
+}
+
+/** The row's id, else its side element's: the first buyer, shop or system side inside it (pick of all three). */
+function pageId(row: Element, parts: RowParts): string | null {
+  const side = parts.side('buyer') ?? parts.side('shop') ?? parts.side('system');
   for (const el of [row, side]) {
     if (!el) continue;
     if (el.id) return el.id;
@@ -189,8 +208,6 @@ function threadReader(
   const pin = (el: Element, s: string) => dayPin(pinned?.memo, el, `${pinned?.buyer ?? ''}|${s}`);
   const { els, sel: msgSel } = pickAllWith(list, S.message);
   const { els: divs, sel: divSel } = pickAllWith(list, S.timeDivider);
-  /** The whole read's questions (thread-wide answers); a message read later (append, re-read) asks its own. */
-  let whole: ReadQuery | undefined;
 
   function readOne({ el, sep }: ThreadItem, thread: StampedThread): ItemParts | null {
     if (sep) {
@@ -198,10 +215,10 @@ function threadReader(
       thread.separator(s, pin(el, s));
       return null;
     }
-    const q = whole ?? new ReadQuery();
-    const body = messageBody(el, q);
-    const { author, marker } = classify(el, body, account, q);
-    const stampText = text(q.pick(el, S.messageTime));
+    const parts = rowParts(el);
+    const body = messageBody(el, parts);
+    const { author, marker } = classify(el, parts, body, account);
+    const stampText = text(pick(el, S.messageTime));
     if (author === 'system' && isStampOnly(stampText ? `${body} ${stampText}` : body)) {
       // A time separator row: context for the messages after it, not a message.
       thread.separator(stampText || body, pin(el, stampText || body));
@@ -209,7 +226,7 @@ function threadReader(
     }
     const at = thread.stamp(stampText);
     if (!body) return null;
-    return { pageId: pageId(el, q), author, at, body, ...(marker && { marker }) };
+    return { pageId: pageId(el, parts), author, at, body, ...(marker && { marker }) };
   }
 
   /** Rows and the dividers outside them, in document order. */
@@ -230,14 +247,7 @@ function threadReader(
     !!msgSel && matches(el, msgSel) && !!pickAllIn([el], S.message, msgSel) && !!pickAllIn([el], S.timeDivider, divSel);
 
   // With the caller's clock, times without a date (a buyer waiting since 10:00:00 when the tab opens) are today's.
-  const rows = outermost(els);
-  whole = new ReadQuery({ container: list, rows });
-  let reader: ReturnType<typeof stampedReader>;
-  try {
-    reader = stampedReader(now, readOne, items(rows, divs));
-  } finally {
-    whole = undefined;
-  }
+  const reader = stampedReader(now, readOne, items(outermost(els), divs));
   return {
     messages: reader.messages,
     append(added: readonly Node[], at?: number): ExtractedMessage[] | null {

@@ -25,7 +25,6 @@ import {
   pickAll,
   pickAllIn,
   pickAllWith,
-  ReadQuery,
   shownName,
   SHOWN_NAME_ATTRS,
   text,
@@ -163,8 +162,8 @@ export function normalizeNick(s: string): string {
  * Structure first: a buyer-from card → system; the side marker (`__isMine` / `__notMe` on the message, inside it, or
  * on a wrapper above it within the thread): own → robot (whole sender name or robot label element), auto (the leading
  * [系统自动回复消息] label or an auto tag element), else human; other → buyer; no side: the sender line naming the
- * buyer → buyer, else a centred notice (system; text only picks its marker, whole notices only). `q`: the read's
- * questions to the DOM (each asked once; a whole read's answered thread-wide).
+ * buyer → buyer, else a centred notice (system; text only picks its marker, whole notices only). `bodyEl`:
+ * the row's bubble (pick of S.messageBody), as messageBody read it.
  */
 function classify(
   row: Element,
@@ -173,17 +172,17 @@ function classify(
   sender: string,
   buyerNick: string | undefined,
   account: string | null,
-  q: ReadQuery,
+  bodyEl: Element | null,
 ) {
   const r = (author: Author, marker?: Marker) => (marker ? { author, marker } : { author });
-  if (q.has(row, S.buyerFromCard)) return r('system');
-  const side = sideMarker(row, S.ownSide, S.otherSide, list, q);
+  if (has(row, S.buyerFromCard)) return r('system');
+  const side = sideMarker(row, S.ownSide, S.otherSide, list);
   if (side === 'own') {
     if (matchesWhole(body, AUTO_REPLY_LEADING)) return r('auto');
     // The auto tag and the robot label in one walk of the row (the label not looked for when the name says robot).
     const robotName = matchesWhole(sender, KUAISHOU_ROBOT_TEXTS);
     const labels = robotName ? [KUAISHOU_AUTO_LABELS] : [KUAISHOU_AUTO_LABELS, KUAISHOU_ROBOT_LABELS];
-    const [auto, robotLabel] = labelsIn(row, labels, [q.pick(row, S.messageBody)]);
+    const [auto, robotLabel] = labelsIn(row, labels, [bodyEl]);
     if (auto) return r('auto');
     return r(robotName || robotLabel ? 'robot' : 'human');
   }
@@ -193,15 +192,15 @@ function classify(
   return r('system', systemMarker(body, account));
 }
 
-function messageBody(row: Element, q: ReadQuery): string {
-  const body = q.pick(row, S.messageBody);
+/** The row's message text; `body`: its bubble (pick of S.messageBody). */
+function messageBody(row: Element, body: Element | null): string {
   if (body) {
-    const t = textWithout(body, S.quote, q) || text(body);
+    const t = textWithout(body, S.quote) || text(body);
     if (t) return t;
-    return q.pick(body, S.image) ? '[图片]' : '';
+    return pick(body, S.image) ? '[图片]' : '';
   }
   // No body element: the row's own text, without the sender line and the avatar (never an avatar image).
-  return textWithout(row, [...S.beforeBody, ...AVATAR], q);
+  return textWithout(row, [...S.beforeBody, ...AVATAR]);
 }
 
 function pageId(row: Element, list: ParentNode): string | null {
@@ -229,21 +228,19 @@ function threadReader(
 ) {
   /** A relative divider keeps the day it was first read as, per element and buyer (dayPin). */
   const pin = (el: Element, s: string) => dayPin(pinned?.memo, el, `${pinned?.buyer ?? ''}|${s}`);
-  /** The whole read's questions (thread-wide answers); a message read later (append, re-read) asks its own. */
-  let whole: ReadQuery | undefined;
   function readOne({ el, sep }: ThreadItem, thread: StampedThread): ItemParts | null {
     if (sep) {
       const s = text(el);
       thread.separator(s, pin(el, s));
       return null;
     }
-    const q = whole ?? new ReadQuery();
-    const before = text(q.pick(el, S.beforeBody));
+    const before = text(pick(el, S.beforeBody));
     const stamp = STAMP_TAIL.exec(before)?.[0].trim() ?? '';
     const sender = stamp ? before.slice(0, before.length - stamp.length).trim() : before;
-    const body = messageBody(el, q);
+    const bodyEl = pick(el, S.messageBody);
+    const body = messageBody(el, bodyEl);
     if (!body) return null;
-    const { author, marker } = classify(el, list, body, sender, buyerNick, account, q);
+    const { author, marker } = classify(el, list, body, sender, buyerNick, account, bodyEl);
     if (author === 'system' && !stamp && isStampOnly(body)) {
       thread.separator(body, pin(el, body));
       return null;
@@ -292,14 +289,7 @@ function threadReader(
     );
   };
 
-  const all = items(mains.els, middles.els, dividers.els);
-  whole = new ReadQuery({ container: list, rows: all.filter((it) => !it.sep).map((it) => it.el) });
-  let reader: ReturnType<typeof stampedReader>;
-  try {
-    reader = stampedReader(now, readOne, all);
-  } finally {
-    whole = undefined;
-  }
+  const reader = stampedReader(now, readOne, items(mains.els, middles.els, dividers.els));
   return {
     messages: reader.messages,
     append(added: readonly Node[], at?: number): ExtractedMessage[] | null {
