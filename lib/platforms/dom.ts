@@ -65,19 +65,7 @@ export function pickAll(root: ParentNode, sels: readonly string[] | undefined): 
   return [];
 }
 
-/**
- * Does `el` match any of the fallbacks? Several simple ones (no combinator, no `:scope`) are asked as ONE selector list
- * (`a, b, c`: matches when one of them does); a list with an invalid fallback throws as a whole, so then each is asked
- * alone, the invalid ones matching nothing.
- */
 export function matchesAny(el: Element, sels: readonly string[] | undefined): boolean {
-  const list = selectorList(sels);
-  if (list)
-    try {
-      return el.matches(list);
-    } catch {
-      /* an invalid fallback: each alone below */
-    }
   return (sels ?? []).some((s) => {
     try {
       return el.matches(s);
@@ -229,31 +217,7 @@ export function messageIndexOf(
 
 /** Does `el` match, or contain, an element matching any of the fallbacks? */
 export function has(el: Element, sels: readonly string[] | undefined): boolean {
-  // Whether, not which: several simple fallbacks are one selector list, two calls (see matchesAny).
-  const list = selectorList(sels);
-  if (list)
-    try {
-      return el.matches(list) || !!el.querySelector(list);
-    } catch {
-      /* an invalid fallback: each alone below */
-    }
   return matchesAny(el, sels) || !!pick(el, sels);
-}
-
-const LISTS = new WeakMap<readonly string[], string | null>();
-
-/**
- * Fallbacks as one selector list, when there are several and none is blank, has a combinator (an element's
- * querySelector of one grows with the document: pick walks those) or `:scope` (kept per fallback); else null.
- */
-function selectorList(sels: readonly string[] | undefined): string | null {
-  if (!sels || sels.length < 2) return null;
-  let list = LISTS.get(sels);
-  if (list === undefined) {
-    list = sels.some((s) => !s.trim() || COMBINATOR.test(s.trim()) || SCOPE.test(s)) ? null : sels.join(', ');
-    LISTS.set(sels, list);
-  }
-  return list;
 }
 
 /** The nearest ancestor-or-self of `el` (not above `stop`) matching any of the fallbacks. */

@@ -3,7 +3,6 @@
  * Issue 21, the whole read of a long JD / Kuaishou thread: the per-message DOM work cut without changing a reading.
  * - textWithout walks the element and skips the dropped subtrees instead of cloning it: the clone's answer, always;
  * - labelsIn finds the auto tag and the robot badge in one walk: hasLabel's (pairwise form's) answers, always;
- * - has / matchesAny ask several simple fallbacks as one selector list: each fallback's answers, always;
  * - JD asks a row's sides once (classify and pageId share them) and picks its text element once, Kuaishou its bubble
  *   once: each adapter reads random threads (hostile ones: labels inside / around / beside the text, nested side
  *   wrappers, emoji and images, keywords in the text) as the old functions, kept here, read them;
@@ -21,7 +20,7 @@ import {
   whole,
   type WholeText,
 } from '../../lib/platforms/classify';
-import { has, matchesAny, outermost, pick, pickAll, text, textOfClone, textWithout } from '../../lib/platforms/dom';
+import { has, outermost, pick, pickAll, text, textOfClone, textWithout } from '../../lib/platforms/dom';
 import { JD_AUTO_LABELS, JD_ROBOT_LABELS, JD_ROBOT_NICKS, JD_SELECTORS as J, jdAdapter } from '../../lib/platforms/jd';
 import {
   KUAISHOU_AUTO_LABELS,
@@ -136,68 +135,6 @@ describe('textWithout (a walk, no clone)', () => {
     const el = document.getElementById('t')!;
     expect(textWithout(el, J.quote)).toBe('有的 👍🏻 亲');
     expect(textWithout(el, J.quote)).toBe(textOfClone(el, J.quote));
-  });
-});
-
-/** matchesAny and has as they were: each fallback alone, an invalid one matching nothing. */
-const eachMatches = (el: Element, sels: readonly string[]) =>
-  sels.some((s) => {
-    try {
-      return el.matches(s);
-    } catch {
-      return false;
-    }
-  });
-const eachHas = (el: Element, sels: readonly string[]) =>
-  eachMatches(el, sels) ||
-  sels.some((s) => {
-    try {
-      return !!el.querySelector(s);
-    } catch {
-      return false;
-    }
-  });
-
-describe('has / matchesAny (several fallbacks as one selector list)', () => {
-  const POOL = [
-    '.message__quote',
-    '[class*="quote"]',
-    '[class*="Quote"]',
-    '.plain',
-    'span',
-    'img',
-    '[title*=","]',
-    '.message__text:first-child',
-    'div::before',
-    '[bad',
-    ':nope(',
-    '',
-    '.plain .message__text',
-    ':scope > span',
-    'div > img',
-    '*',
-  ];
-
-  it('answers as each fallback alone on random trees (invalid, pseudo, combinator and :scope fallbacks too)', () => {
-    const rand = mulberry32(2110);
-    const pickOf = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
-    let yes = 0;
-    let no = 0;
-    for (let seed = 0; seed < 200; seed++) {
-      const top = randomTree(rand, 3 + Math.floor(rand() * 30));
-      if (rand() < 0.3) top.querySelector('span')?.setAttribute('title', 'a,b');
-      for (const el of [top, ...top.querySelectorAll('*')]) {
-        const sels = Array.from({ length: Math.floor(rand() * 5) }, () => pickOf(POOL));
-        expect(matchesAny(el, sels), `seed ${seed}: ${sels.join(' | ')}`).toBe(eachMatches(el, sels));
-        const want = eachHas(el, sels);
-        expect(has(el, sels), `seed ${seed}: ${sels.join(' | ')}`).toBe(want);
-        if (want) yes++;
-        else no++;
-      }
-      document.body.replaceChildren();
-    }
-    expect(yes).toBeGreaterThan(500);
-    expect(no).toBeGreaterThan(500);
   });
 });
 
