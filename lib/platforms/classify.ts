@@ -40,23 +40,45 @@ export function matchesWhole(t: string, patterns: readonly WholeText[]): boolean
  * under a bubble)? Words inside the message text never count; without a known text element, nothing does.
  */
 export function hasLabel(row: Element, labels: readonly WholeText[], textEls: readonly (Element | null)[]): boolean {
+  return labelsIn(row, [labels], textEls)[0]!;
+}
+
+/**
+ * hasLabel for several label lists in ONE walk of the row (an auto tag, then a robot badge: each element's text read
+ * once): `[hasLabel(row, lists[0], textEls), hasLabel(row, lists[1], textEls), …]`.
+ */
+export function labelsIn(
+  row: Element,
+  lists: readonly (readonly WholeText[])[],
+  textEls: readonly (Element | null)[],
+): boolean[] {
+  const found = lists.map(() => false);
   const inner = new Set(textEls.filter((e): e is Element => !!e));
-  if (!inner.size) return false;
+  if (!inner.size) return found;
   // Each element of the row is checked as `inner.some((t) => t.contains(el) || el.contains(t))` would, without a
   // `contains` per pair (≈ 12 calls a message on a JD / Kuaishou thread, read whole): the text elements' ancestors
   // are collected once, the subtrees of the text elements are not walked, and a row inside a text element has none.
   const around = new Set<Node>();
   for (const t of inner) for (let p: Node | null = t; p && !around.has(p); p = p.parentNode) around.add(p);
-  for (let p: Node | null = row; p; p = p.parentNode) if (inner.has(p as Element)) return false;
+  for (let p: Node | null = row; p; p = p.parentNode) if (inner.has(p as Element)) return found;
+  let left = lists.length;
   const walk = (parent: Element): boolean => {
     for (let el = parent.firstElementChild; el; el = el.nextElementSibling) {
       if (inner.has(el)) continue;
-      if (!around.has(el) && matchesWhole(el.textContent ?? '', labels)) return true;
+      if (!around.has(el)) {
+        const t = el.textContent ?? '';
+        for (let i = 0; i < lists.length; i++)
+          if (!found[i] && matchesWhole(t, lists[i]!)) {
+            found[i] = true;
+            if (--left === 0) return true;
+          }
+      }
       if (walk(el)) return true;
     }
     return false;
   };
-  return walk(row);
+  walk(row);
+  return found;
 }
 
 /**

@@ -307,9 +307,41 @@ export function inDocumentOrder(els: readonly Element[]): Element[] {
   });
 }
 
-/** Text of `el` without the parts matching `drop` (quotes, time stamps, nicknames). */
+/**
+ * Text of `el` without the parts matching `drop` (quotes, time stamps, nicknames): what `el`'s clone would say with
+ * every descendant matching a selector of `drop` removed. Selectors that are one compound each (no combinator, no
+ * pseudo-class, no `:scope` / `&` / escape: a match depends on the element alone, the same in a clone as in the page)
+ * are answered by a walk of `el`'s elements (`matches`), and the text is read without a clone: `el`'s own
+ * textContent when nothing is dropped, else its text nodes outside the dropped subtrees. Other selectors take the
+ * clone (textOfClone).
+ */
 export function textWithout(el: Element | null | undefined, drop: readonly string[]): string {
   if (!el) return '';
+  if (!drop.every((s) => COMPOUND.test(s))) return textOfClone(el, drop);
+  const dropped = (d: Element) => matchesAny(d, drop);
+  if (!someElement(el, dropped)) return text(el);
+  const parts: string[] = [];
+  const collect = (parent: Node) => {
+    for (let n = parent.firstChild; n; n = n.nextSibling) {
+      if (n.nodeType === 3 || n.nodeType === 4) parts.push((n as CharacterData).data);
+      else if (n.nodeType === 1 && !dropped(n as Element)) collect(n);
+    }
+  };
+  collect(el);
+  return parts.join('').replace(/\s+/g, ' ').trim();
+}
+
+/** One compound selector (or a list of them) without pseudo-classes, nesting or escapes: see textWithout. */
+const COMPOUND = /^[^\s>+~:&\\]+$/;
+
+/** Does a descendant element of `el` (tree order, a match's subtree not entered) satisfy `test`? */
+function someElement(el: Element, test: (d: Element) => boolean): boolean {
+  for (let d = el.firstElementChild; d; d = d.nextElementSibling) if (test(d) || someElement(d, test)) return true;
+  return false;
+}
+
+/** textWithout by a clone: the form for selectors a walk of the page's elements might answer otherwise. */
+export function textOfClone(el: Element, drop: readonly string[]): string {
   const clone = el.cloneNode(true) as Element;
   for (const s of drop) {
     try {

@@ -46,11 +46,13 @@ interface Args {
   shape: string;
   /** The rows read: from this index of the list (default: the last `items`). */
   rowAt: number | null;
+  /** Also tally the whole read's calls by call site (the calling functions, from a stack per call). */
+  sites: boolean;
 }
 
 /** Runs in the page (serialised): see the module comment. */
 function inPage(args: Args) {
-  const { platform, messages, rows: rowCount, items, reps, shape, rowAt } = args;
+  const { platform, messages, rows: rowCount, items, reps, shape, rowAt, sites } = args;
   type Live = {
     thread?: {
       in: Element;
@@ -125,12 +127,26 @@ function inPage(args: Args) {
   }
   // Counting: every DOM call one whole read makes, by method, with its time (instrumented: each call timed).
   let tally: Record<string, { n: number; ms: number }> | null = null;
+  // By call site (`--sites`): method @ the three calling functions (innermost first), from a stack per call.
+  let siteTally: Record<string, number> | null = null;
+  const siteOf = (): string =>
+    (new Error().stack ?? '')
+      .split('\n')
+      .slice(4)
+      .map((l) => /at (?:new )?([\w$.<>]+) \(/.exec(l)?.[1] ?? '?')
+      .filter((f) => !/^Array\./.test(f))
+      .slice(0, 3)
+      .join(' < ');
   const counted = (proto: Record<string, unknown>, name: string, key: string) => {
     const d = Object.getOwnPropertyDescriptor(proto, name)!;
     const bump = (t0: number) => {
       const t = (tally![key] ??= { n: 0, ms: 0 });
       t.n++;
       t.ms += performance.now() - t0;
+      if (siteTally) {
+        const k = `${key} @ ${siteOf()}`;
+        siteTally[k] = (siteTally[k] ?? 0) + 1;
+      }
     };
     if (d.get) {
       const get = d.get;
@@ -327,6 +343,16 @@ function inPage(args: Args) {
         tally = null;
         return { ms, by };
       })(),
+      wholeSites: (() => {
+        if (!sites) return null;
+        tally = {};
+        siteTally = {};
+        adapter.extract(document, undefined, Date.now());
+        const by = siteTally;
+        tally = null;
+        siteTally = null;
+        return by;
+      })(),
       calls: [...seen.values()],
     };
   }
@@ -398,6 +424,7 @@ async function main() {
         reps: Number(argOrEnv('reps', '15')),
         shape: argOrEnv('shape', 'containers'),
         rowAt: argOrEnv('row-at', '') === '' ? null : Number(argOrEnv('row-at', '')),
+        sites: argOrEnv('sites', '') !== '',
       };
       const r = await page.evaluate(inPage, args);
       report[p] = r;
@@ -416,6 +443,13 @@ async function main() {
             .map(([k, v]) => `${k} ${v.n} (${v.ms.toFixed(1)} ms)`)
             .join(', '),
       );
+      if (large.wholeSites) {
+        const n = large.threadItems || 1;
+        console.log(`\nwhole read's DOM calls by call site (large; per thread item: / ${n}):`);
+        console.log('| call @ site (innermost first) | calls | per item |\n| --- | --- | --- |');
+        for (const [k, v] of Object.entries(large.wholeSites).sort((a, b) => b[1] - a[1]))
+          console.log(`| \`${k}\` | ${v} | ${(v / n).toFixed(2)} |`);
+      }
       console.log(
         '| part | call | selector | on | calls | small ms | large ms |\n| --- | --- | --- | --- | --- | --- | --- |',
       );

@@ -92,8 +92,12 @@ function inPage({ platform, messages, windows }: Args) {
 async function main() {
   const platforms = argOrEnv('platforms', 'jd,kuaishou,ali1688').split(',');
   const before = path.resolve(argOrEnv('before', '.bench-before'));
-  const scriptA = await bundleAdapters(before, '/tmp/whole-read-chromium-ab/a', '__rsA', ['jd', 'kuaishou', 'ali1688']);
-  const scriptB = await bundleAdapters(REPO_ROOT, '/tmp/whole-read-chromium-ab/b', '__rsB', [
+  const scriptA = await bundleAdapters(before, `/tmp/whole-read-chromium-ab-${process.pid}/a`, '__rsA', [
+    'jd',
+    'kuaishou',
+    'ali1688',
+  ]);
+  const scriptB = await bundleAdapters(REPO_ROOT, `/tmp/whole-read-chromium-ab-${process.pid}/b`, '__rsB', [
     'jd',
     'kuaishou',
     'ali1688',

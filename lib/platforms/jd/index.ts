@@ -4,12 +4,13 @@
  */
 import { isDemoPage } from '../define';
 import type { Author, Marker } from '../../model';
-import { AUTO_REPLY_LEADING, systemMarker, hasLabel, matchesWhole, whole, type WholeText } from '../classify';
+import { AUTO_REPLY_LEADING, systemMarker, labelsIn, matchesWhole, whole, type WholeText } from '../classify';
 import {
   counterReading,
   has,
   inDocumentOrder,
   matches,
+  matchesAny,
   outermost,
   outside,
   pick,
@@ -124,26 +125,53 @@ const S = JD_SELECTORS;
  * side → auto (the leading 【自动回复】 label or an auto tag element), robot (the sender's whole nickname or a robot
  * badge element), else human. Words in a message never make it a notice, a robot or an auto-reply.
  */
-function classify(row: Element, body: string, account: string | null): { author: Author; marker?: Marker } {
-  if (has(row, S.systemSide)) {
+function classify(
+  row: Element,
+  parts: RowParts,
+  body: string,
+  account: string | null,
+): { author: Author; marker?: Marker } {
+  if (matchesAny(row, S.systemSide) || parts.side('system')) {
     const marker = systemMarker(body, account);
     return marker ? { author: 'system', marker } : { author: 'system' };
   }
-  if (has(row, S.buyerSide)) return { author: 'buyer' };
-  if (has(row, S.shopSide)) {
-    const nick = text(pick(row, S.messageNick));
-    const textEl = [pick(row, S.messageText)];
-    if (matchesWhole(body, AUTO_REPLY_LEADING) || hasLabel(row, JD_AUTO_LABELS, textEl)) return { author: 'auto' };
-    if (matchesWhole(nick, JD_ROBOT_NICKS) || hasLabel(row, JD_ROBOT_LABELS, textEl)) return { author: 'robot' };
+  if (matchesAny(row, S.buyerSide) || parts.side('buyer')) return { author: 'buyer' };
+  if (matchesAny(row, S.shopSide) || parts.side('shop')) {
+    if (matchesWhole(body, AUTO_REPLY_LEADING)) return { author: 'auto' };
+    // The auto tag and the robot badge in one walk of the row (the badge not looked for when the name says robot).
+    const robotNick = matchesWhole(text(pick(row, S.messageNick)), JD_ROBOT_NICKS);
+    const labels = robotNick ? [JD_AUTO_LABELS] : [JD_AUTO_LABELS, JD_ROBOT_LABELS];
+    const [auto, robotLabel] = labelsIn(row, labels, [parts.textEl]);
+    if (auto) return { author: 'auto' };
+    if (robotNick || robotLabel) return { author: 'robot' };
     return { author: 'human' };
   }
   return { author: 'system' };
 }
 
-function messageBody(row: Element): string {
+/**
+ * What a message row's read asks more than once, asked once: its text element (pick of S.messageText), and the
+ * first element inside it of each side's fallbacks (`side(k)` = pick(row, S.<k>Side), looked up when first needed).
+ */
+interface RowParts {
+  readonly textEl: Element | null;
+  side(kind: 'buyer' | 'shop' | 'system'): Element | null;
+}
+
+const SIDES = { buyer: S.buyerSide, shop: S.shopSide, system: S.systemSide } as const;
+
+function rowParts(row: Element): RowParts {
+  const sides: Partial<Record<keyof typeof SIDES, Element | null>> = {};
+  return {
+    textEl: pick(row, S.messageText),
+    side: (kind) => (sides[kind] !== undefined ? sides[kind] : (sides[kind] = pick(row, SIDES[kind]))),
+  };
+}
+
+function messageBody(row: Element, parts: RowParts): string {
   const card = pick(row, S.card);
   if (card) return `[商品卡片] ${textWithout(card, S.messageTime)}`.trim();
-  const el = pick(row, S.messageText);
+  const el = parts.textEl;
   const t = el ? textWithout(el, S.quote) || text(el) : '';
   if (t) return t;
   if (pick(row, S.image)) return '[图片]';
@@ -152,8 +180,9 @@ function messageBody(row: Element): string {
   return textWithout(row, [...S.messageTime, ...S.messageNick, ...S.avatar]);
 }
 
-function pageId(row: Element): string | null {
-  const side = pick(row, [...S.buyerSide, ...S.shopSide, ...S.systemSide]);
+/** The row's id, else its side element's: the first buyer, shop or system side inside it (pick of all three). */
+function pageId(row: Element, parts: RowParts): string | null {
+  const side = parts.side('buyer') ?? parts.side('shop') ?? parts.side('system');
   for (const el of [row, side]) {
     if (!el) continue;
     if (el.id) return el.id;
@@ -186,8 +215,9 @@ function threadReader(
       thread.separator(s, pin(el, s));
       return null;
     }
-    const body = messageBody(el);
-    const { author, marker } = classify(el, body, account);
+    const parts = rowParts(el);
+    const body = messageBody(el, parts);
+    const { author, marker } = classify(el, parts, body, account);
     const stampText = text(pick(el, S.messageTime));
     if (author === 'system' && isStampOnly(stampText ? `${body} ${stampText}` : body)) {
       // A time separator row: context for the messages after it, not a message.
@@ -196,7 +226,7 @@ function threadReader(
     }
     const at = thread.stamp(stampText);
     if (!body) return null;
-    return { pageId: pageId(el), author, at, body, ...(marker && { marker }) };
+    return { pageId: pageId(el, parts), author, at, body, ...(marker && { marker }) };
   }
 
   /** Rows and the dividers outside them, in document order. */

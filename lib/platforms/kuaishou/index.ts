@@ -8,7 +8,7 @@ import type { Author, Marker } from '../../model';
 import {
   AUTO_REPLY_LEADING,
   systemMarker,
-  hasLabel,
+  labelsIn,
   matchesWhole,
   sideMarker,
   whole,
@@ -162,7 +162,8 @@ export function normalizeNick(s: string): string {
  * Structure first: a buyer-from card → system; the side marker (`__isMine` / `__notMe` on the message, inside it, or
  * on a wrapper above it within the thread): own → robot (whole sender name or robot label element), auto (the leading
  * [系统自动回复消息] label or an auto tag element), else human; other → buyer; no side: the sender line naming the
- * buyer → buyer, else a centred notice (system; text only picks its marker, whole notices only).
+ * buyer → buyer, else a centred notice (system; text only picks its marker, whole notices only). `bodyEl`:
+ * the row's bubble (pick of S.messageBody), as messageBody read it.
  */
 function classify(
   row: Element,
@@ -171,15 +172,19 @@ function classify(
   sender: string,
   buyerNick: string | undefined,
   account: string | null,
+  bodyEl: Element | null,
 ) {
   const r = (author: Author, marker?: Marker) => (marker ? { author, marker } : { author });
   if (has(row, S.buyerFromCard)) return r('system');
   const side = sideMarker(row, S.ownSide, S.otherSide, list);
   if (side === 'own') {
-    const textEl = [pick(row, S.messageBody)];
-    if (matchesWhole(body, AUTO_REPLY_LEADING) || hasLabel(row, KUAISHOU_AUTO_LABELS, textEl)) return r('auto');
-    const robot = matchesWhole(sender, KUAISHOU_ROBOT_TEXTS) || hasLabel(row, KUAISHOU_ROBOT_LABELS, textEl);
-    return r(robot ? 'robot' : 'human');
+    if (matchesWhole(body, AUTO_REPLY_LEADING)) return r('auto');
+    // The auto tag and the robot label in one walk of the row (the label not looked for when the name says robot).
+    const robotName = matchesWhole(sender, KUAISHOU_ROBOT_TEXTS);
+    const labels = robotName ? [KUAISHOU_AUTO_LABELS] : [KUAISHOU_AUTO_LABELS, KUAISHOU_ROBOT_LABELS];
+    const [auto, robotLabel] = labelsIn(row, labels, [bodyEl]);
+    if (auto) return r('auto');
+    return r(robotName || robotLabel ? 'robot' : 'human');
   }
   if (side === 'other') return r('buyer');
   // No side class: the sender label may still name the buyer (as public bots read it); else a centred notice.
@@ -187,8 +192,8 @@ function classify(
   return r('system', systemMarker(body, account));
 }
 
-function messageBody(row: Element): string {
-  const body = pick(row, S.messageBody);
+/** The row's message text; `body`: its bubble (pick of S.messageBody). */
+function messageBody(row: Element, body: Element | null): string {
   if (body) {
     const t = textWithout(body, S.quote) || text(body);
     if (t) return t;
@@ -232,9 +237,10 @@ function threadReader(
     const before = text(pick(el, S.beforeBody));
     const stamp = STAMP_TAIL.exec(before)?.[0].trim() ?? '';
     const sender = stamp ? before.slice(0, before.length - stamp.length).trim() : before;
-    const body = messageBody(el);
+    const bodyEl = pick(el, S.messageBody);
+    const body = messageBody(el, bodyEl);
     if (!body) return null;
-    const { author, marker } = classify(el, list, body, sender, buyerNick, account);
+    const { author, marker } = classify(el, list, body, sender, buyerNick, account, bodyEl);
     if (author === 'system' && !stamp && isStampOnly(body)) {
       thread.separator(body, pin(el, body));
       return null;
