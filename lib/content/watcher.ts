@@ -107,7 +107,7 @@ export class Watcher {
     if (relabel) this.badges.relabel();
     if (how === 'whole') this.badges.setClocks(clocks.clocks);
     else this.badges.changeClocks(clocks.clocks, clocks.removed ?? []);
-    this.title?.show(() => this.badges.openClocks(), clocks.title);
+    this.title?.show(() => this.badges.waiting(), clocks.title);
     // Clocks arrive out of step with the page: show them in its next frame rather than force one of our own. A whole
     // list (or new words) renders every badge; changes only the badges of the buyers they name.
     if (this.reader.read)
