@@ -13,7 +13,9 @@
  * minute, each second only in the last minute before the most urgent deadline, and the one timer is set for the
  * moment it next changes (`nextTitleChange`), but at most 5 s ahead (CHECK_MS: a wall clock set forward is caught;
  * a wake-up that finds the same text writes nothing). A clock list (a push from the background, with most messages)
- * that leaves the text as it is does nothing but compute it: no write, no read of the title. One that changes the
+ * that leaves the text as it is does nothing but compute it: no write, no read of the title; one that changes neither
+ * the number waiting nor the most urgent deadline (the row badges keep both: RowBadges.waiting) before the text's
+ * next change computes nothing either (issue 21, bench-results/2026-12-06g-msg.md). One that changes the
  * time shown (a new most urgent deadline, the language), the first wait or the last one ending is written at once, at
  * most one write a second (one within a second of the last write waits for the rest of that second). In a shown tab
  * that already shows a wait, a change of the number waiting alone (the time part unchanged) waits for the timer's
@@ -231,8 +233,10 @@ export class TabTitle {
   }
 
   /**
-   * The tab's open clocks (read at each update: the badges' own list) and the setting. A list that leaves the text as
-   * it is only computes it (no write, no read of the title: the page's own changes are the observer's). One that
+   * The tab's open clocks (read at each update: the badges' own list, or their count and most urgent deadline) and the
+   * setting. A list that leaves the text as it is only computes it (no write, no read of the title: the page's own
+   * changes are the observer's), and not even that when the count, the most urgent deadline, the language and the
+   * tab's visibility are as the last computation found them, before the text's next change. One that
    * changes the time shown (the most urgent deadline, the language), the setting, the first wait or the last one
    * ending is written at once — in a shown tab that still shows a wait, at most one write a second (on the large
    * workbench each write cost ≈ 0.3 ms, and clocks come with most messages): one within a second of the last is
