@@ -37,6 +37,8 @@ export interface ReporterDeps {
 
 export class Reporter {
   private lastHealth: TabHealth | null = null;
+  /** `lastHealth` as JSON: each health() stringifies only the new one to compare. */
+  private lastJson = 'null';
   private heartbeat: TimerId | null = null;
 
   constructor(private readonly deps: ReporterDeps) {}
@@ -58,8 +60,10 @@ export class Reporter {
 
   /** The page's health now: sent when it changed. */
   health(health: TabHealth): void {
-    const changed = JSON.stringify(health) !== JSON.stringify(this.lastHealth);
+    const json = JSON.stringify(health);
+    const changed = json !== this.lastJson;
     this.lastHealth = health;
+    this.lastJson = json;
     if (changed) this.sendHealth();
   }
 

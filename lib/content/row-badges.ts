@@ -31,6 +31,7 @@ import { spokenDuration } from '../duration';
 import { contentT, type ContentT } from '../i18n/content';
 import type { TabClock } from '../messages';
 import { BadgeFrames } from './badge-frames';
+import type { Waiting } from './tab-title';
 import { windowTimers, type Timers } from './timers';
 
 /**
@@ -146,9 +147,25 @@ export class RowBadges {
   /** Null where the browser has none (then every row counts as in view). */
   private io: IntersectionObserver | null = null;
   private clocks = new Map<string, TabClock>();
-  /** The open clocks the badges show. */
-  openClocks(): Iterable<TabClock> {
-    return this.clocks.values();
+  /**
+   * The most urgent open clock's deadline (Infinity: none), kept as the clocks change; NaN after a change that may have
+   * taken it away (the most urgent clock closed or put later): found again by the next `waiting()`.
+   */
+  private soonest = Infinity;
+  /** How often `waiting()` went through every open clock (for tests and diagnostics). */
+  soonestScans = 0;
+  /**
+   * How many open clocks the badges show, and the most urgent one's deadline (the tab title's): without going through
+   * them, but after a change that took the most urgent one away.
+   */
+  waiting(): Waiting {
+    if (Number.isNaN(this.soonest)) {
+      this.soonestScans++;
+      let due = Infinity;
+      for (const c of this.clocks.values()) due = Math.min(due, c.dueAt);
+      this.soonest = due;
+    }
+    return { n: this.clocks.size, due: this.soonest };
   }
   private readonly frames: BadgeFrames;
   /** Rows came into or went out of view since the badges were last shown or hidden (see showInView). */
@@ -220,6 +237,7 @@ export class RowBadges {
 
   setClocks(clocks: readonly TabClock[]): void {
     this.clocks = new Map(clocks.map((c) => [c.buyer, c]));
+    this.soonest = NaN;
   }
 
   /** The words changed (another language): every badge is repainted with the next render, in view or not. */
@@ -230,8 +248,17 @@ export class RowBadges {
 
   /** Clocks added or changed, and the buyers whose clocks closed (see ClocksMessage). */
   changeClocks(changed: readonly TabClock[], removed: readonly string[]): void {
-    for (const b of removed) this.clocks.delete(b);
-    for (const c of changed) this.clocks.set(c.buyer, c);
+    // The most urgent deadline follows (a NaN one stays NaN: every comparison with it is false).
+    for (const b of removed) {
+      if (this.clocks.get(b)?.dueAt === this.soonest) this.soonest = NaN;
+      this.clocks.delete(b);
+    }
+    for (const c of changed) {
+      const was = this.clocks.get(c.buyer)?.dueAt;
+      if (was === this.soonest && c.dueAt > was) this.soonest = NaN;
+      else if (c.dueAt < this.soonest) this.soonest = c.dueAt;
+      this.clocks.set(c.buyer, c);
+    }
   }
 
   /**

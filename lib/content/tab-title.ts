@@ -13,7 +13,9 @@
  * minute, each second only in the last minute before the most urgent deadline, and the one timer is set for the
  * moment it next changes (`nextTitleChange`), but at most 5 s ahead (CHECK_MS: a wall clock set forward is caught;
  * a wake-up that finds the same text writes nothing). A clock list (a push from the background, with most messages)
- * that leaves the text as it is does nothing but compute it: no write, no read of the title. One that changes the
+ * that leaves the text as it is does nothing but compute it: no write, no read of the title; one that changes neither
+ * the number waiting nor the most urgent deadline (the row badges keep both: RowBadges.waiting) before the text's
+ * next change computes nothing either (issue 21, bench-results/2026-12-06g-msg.md). One that changes the
  * time shown (a new most urgent deadline, the language), the first wait or the last one ending is written at once, at
  * most one write a second (one within a second of the last write waits for the rest of that second). In a shown tab
  * that already shows a wait, a change of the number waiting alone (the time part unchanged) waits for the timer's
@@ -54,8 +56,14 @@ export function titlePrefix(clocks: Iterable<TabClock>, now: number, t = content
   return prefixOf(n, due, now, t, coarse);
 }
 
+/** How many clocks wait, and the most urgent deadline (Infinity: none). */
+export interface Waiting {
+  n: number;
+  due: number;
+}
+
 /** How many clocks, and the most urgent deadline. */
-function waiting(clocks: Iterable<TabClock>): { n: number; due: number } {
+function waiting(clocks: Iterable<TabClock>): Waiting {
   let n = 0;
   let due = Infinity;
   for (const c of clocks) {
@@ -155,7 +163,23 @@ export class TabTitle {
   private prefix = '';
   /** The written prefix's time part ('' with no prefix). */
   private time = '';
-  private clocks: () => Iterable<TabClock> = () => [];
+  /** The open clocks, or (the row badges': RowBadges.waiting) just their number and the most urgent deadline. */
+  private clocks: () => Iterable<TabClock> | Waiting = () => [];
+  /**
+   * What the last update computed the prefix from, and when that prefix next changes (`at`): a clock list that
+   * changes none of it before then leaves the prefix, its write and its timer as they are (see update).
+   */
+  private last: {
+    from: number;
+    at: number;
+    n: number;
+    due: number;
+    lang: string;
+    hidden: boolean;
+    hiddenSince: number | null;
+  } | null = null;
+  /** Prefixes computed (for tests and diagnostics): a clock list that changes nothing shown computes none. */
+  computes = 0;
   private on = false;
   private stopped = false;
   /** The one timer: the text's next change, a held clock list or a held answer to the page (a timeout, not a tick). */
@@ -209,8 +233,10 @@ export class TabTitle {
   }
 
   /**
-   * The tab's open clocks (read at each update: the badges' own list) and the setting. A list that leaves the text as
-   * it is only computes it (no write, no read of the title: the page's own changes are the observer's). One that
+   * The tab's open clocks (read at each update: the badges' own list, or their count and most urgent deadline) and the
+   * setting. A list that leaves the text as it is only computes it (no write, no read of the title: the page's own
+   * changes are the observer's), and not even that when the count, the most urgent deadline, the language and the
+   * tab's visibility are as the last computation found them, before the text's next change. One that
    * changes the time shown (the most urgent deadline, the language), the setting, the first wait or the last one
    * ending is written at once — in a shown tab that still shows a wait, at most one write a second (on the large
    * workbench each write cost ≈ 0.3 ms, and clocks come with most messages): one within a second of the last is
@@ -218,7 +244,7 @@ export class TabTitle {
    * time part unchanged) is written at the timer's next wake-up, at most CHECK_MS later (with a time change before
    * then: in that one write). A hidden tab (whose timers may sleep a minute: a clock push wakes it) writes at once.
    */
-  show(clocks: () => Iterable<TabClock>, on: boolean): void {
+  show(clocks: () => Iterable<TabClock> | Waiting, on: boolean): void {
     // Stopped (the frame's pagehide, a bfcache entry, and then a clock push): nothing is watched any more.
     if (this.stopped) return;
     this.clocks = clocks;
@@ -271,14 +297,36 @@ export class TabTitle {
    */
   private update(hold = false): void {
     const now = this.now();
+    const src = this.on ? this.clocks() : [];
+    const { n, due } = Symbol.iterator in src ? waiting(src) : src;
+    const t = contentT();
+    const hidden = this.doc.hidden;
+    // A clock list between the last computation and the prefix's next change (`at`, or the tab's turning coarse; a wall
+    // clock set back is not between) that changes neither the number waiting, the most urgent deadline, the language
+    // nor the tab's visibility: the same prefix, held or written as the last one was, its timer already set (what the
+    // rest would do again). O(1) for the lists that come with most messages and change no one but a less urgent buyer.
+    const l = this.last;
+    if (
+      hold &&
+      l &&
+      l.from <= now &&
+      now < l.at &&
+      l.n === n &&
+      l.due === due &&
+      l.lang === t.lang &&
+      l.hidden === hidden &&
+      l.hiddenSince === this.hiddenSince
+    )
+      return;
+    this.computes++;
     const coarse = this.hiddenSince !== null && now - this.hiddenSince >= THROTTLED_AFTER_MS;
-    const { n, due } = this.on ? waiting(this.clocks()) : { n: 0, due: Infinity };
-    const time = n ? timePart(due, now, contentT(), coarse) : '';
+    const time = n ? timePart(due, now, t, coarse) : '';
     const prefix = n ? `(${n}) ${time}` : '';
     let at = prefix ? nextTitleChange(due, now, coarse) : Infinity;
     // Hidden, not coarse yet: it becomes so then.
     if (prefix && this.hiddenSince !== null && !coarse) at = Math.min(at, this.hiddenSince + THROTTLED_AFTER_MS);
-    if (hold && prefix !== this.prefix && prefix && this.prefix && !this.doc.hidden) {
+    this.last = { from: now, at, n, due, lang: t.lang, hidden, hiddenSince: this.hiddenSince };
+    if (hold && prefix !== this.prefix && prefix && this.prefix && !hidden) {
       // The count alone: the timer (set while a prefix shows, at most CHECK_MS ahead) writes it.
       if (time === this.time) return this.schedule(at);
       const since = now - this.wroteAt;

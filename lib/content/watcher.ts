@@ -81,6 +81,15 @@ export class Watcher {
     return runCommand(raw, { page: () => this.reader.page, doc: this.deps.root, timers: this.timers });
   }
 
+  /**
+   * A clock list over the link's port (lib/background/link.ts TabLinks), which has no reply: one this tab cannot apply
+   * re-sends the health with the list it holds (its `clocksSeq`), and the worker sends the whole list.
+   */
+  fromLink(raw: unknown): void {
+    if ((raw as { type?: unknown } | null)?.type !== 'clocks') return;
+    if (this.receive(raw)?.ok === false) this.reporter.sendHealth();
+  }
+
   /** Quick phrases go to the input that was focused last: tell the background when ours gets the focus. */
   private onFocusIn = (e: FocusEvent) => {
     const input = this.last?.input;
@@ -107,7 +116,7 @@ export class Watcher {
     if (relabel) this.badges.relabel();
     if (how === 'whole') this.badges.setClocks(clocks.clocks);
     else this.badges.changeClocks(clocks.clocks, clocks.removed ?? []);
-    this.title?.show(() => this.badges.openClocks(), clocks.title);
+    this.title?.show(() => this.badges.waiting(), clocks.title);
     // Clocks arrive out of step with the page: show them in its next frame rather than force one of our own. A whole
     // list (or new words) renders every badge; changes only the badges of the buyers they name.
     if (this.reader.read)

@@ -139,6 +139,13 @@ const COUNTED = [
   // The tab title's (lib/content/tab-title.ts): a clock push or its timer, and the title compared / written.
   'update',
   'apply',
+  // The round trip of a message (lib/content): the clock push's listener, its title call and its clock changes; the
+  // link's posts (events, health) and the reporter's health re-sends.
+  'handle',
+  'show',
+  'changeClocks',
+  'send',
+  'sendHealth',
   // RowBadges: badges coming into view repainted (after the IntersectionObserver's entries, counted as ioEntries).
   'showInView',
 ];

@@ -3,7 +3,7 @@
  * health only when it changes (and on the heartbeat, with the clock list's number), input focus only once the
  * account is known, a failing send swallowed.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { judged } from '../../lib/platforms/parts';
 import { Reporter, type TabHealth } from '../../lib/content/reporter';
 import type { TimerId, Timers } from '../../lib/content/timers';
@@ -89,6 +89,22 @@ describe('Reporter', () => {
     expect(sent[2]).toMatchObject({ type: 'health', activeBuyer: 'b2', clocksSeq: 7 });
     reporter.stop();
     expect(intervals.size).toBe(0);
+  });
+
+  it('compares a health with the last one by one stringify (the new one), not two', () => {
+    const { reporter, sent } = setup();
+    const stringify = vi.spyOn(JSON, 'stringify');
+    try {
+      reporter.health(HEALTH);
+      reporter.health({ ...HEALTH });
+      reporter.health({ ...HEALTH, activeBuyer: 'b2' });
+      reporter.health({ ...HEALTH, activeBuyer: 'b2' });
+      expect(stringify).toHaveBeenCalledTimes(4);
+    } finally {
+      stringify.mockRestore();
+    }
+    // Still compared by value: the same health again is not sent, a changed one is.
+    expect(sent.map((m) => (m as { activeBuyer?: string }).activeBuyer)).toEqual(['b1', 'b2']);
   });
 
   it('input focus goes out only once the account is known', () => {

@@ -367,6 +367,55 @@ describe('TabTitle', () => {
     expect(document.title).toBe('(2) <6 分 · 拼多多商家后台');
   });
 
+  it('a clock list that changes neither the number waiting nor the most urgent deadline computes nothing (O(1))', () => {
+    // The row badges' summary (RowBadges.waiting), as the watcher gives it: no list to go through.
+    let w = { n: 2, due: NOW + 330_000 };
+    t.show(() => w, true);
+    expect(document.title).toBe('(2) <6 分 · 拼多多商家后台');
+    const computed = t.computes;
+    for (let i = 0; i < 20; i++) {
+      pass(100);
+      // A push each time (another buyer's clock changed): the same count and the same most urgent deadline.
+      w = { n: 2, due: NOW + 330_000 };
+      t.show(() => w, true);
+    }
+    expect(t.computes).toBe(computed);
+    // What it shows changes: computed (and written) again — the deadline, then the count alone (held for the timer).
+    w = { n: 2, due: NOW + 90_000 };
+    t.show(() => w, true);
+    expect(t.computes).toBe(computed + 1);
+    expect(document.title).toBe('(2) <2 分 · 拼多多商家后台');
+    pass(1000);
+    w = { n: 3, due: NOW + 90_000 };
+    t.show(() => w, true);
+    expect(t.computes).toBe(computed + 2);
+    expect(document.title).toBe('(2) <2 分 · 拼多多商家后台');
+    // Time passes into the last minute: the timer writes each second (the held count with it); a push in between
+    // finds nothing to compute.
+    pass(31_000);
+    expect(document.title).toBe('(3) 0:56 · 拼多多商家后台');
+    const before = t.computes;
+    t.show(() => w, true);
+    expect(t.computes).toBe(before);
+    pass(1000);
+    expect(document.title).toBe('(3) 0:55 · 拼多多商家后台');
+  });
+
+  it('a wall clock set back between two pushes of the same clocks: computed again (the text may read more time left)', () => {
+    let at = NOW;
+    const t2 = new TabTitle(document, () => at);
+    try {
+      const w = { n: 1, due: NOW + 150_000 };
+      t2.show(() => w, true);
+      expect(document.title).toBe('(1) <3 分 · 拼多多商家后台');
+      at = NOW - 60_000;
+      t2.show(() => w, true);
+      expect(document.title).toBe('(1) <4 分 · 拼多多商家后台');
+    } finally {
+      t2.stop();
+    }
+  });
+
   it('the setting off: the page title, untouched', () => {
     clocks = [clock('a', 12_000)];
     t.show(() => clocks, false);
