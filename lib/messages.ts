@@ -54,8 +54,7 @@ export interface TabClock {
  * tab carries the whole list; later ones only what changed since the previous one (a page with hundreds of waiting
  * buyers would otherwise parse them all at every change). Messages are numbered (`seq`, increasing); a change list
  * applies on top of list number `base` only. A tab that cannot apply one (it reloaded, or missed one) answers
- * `{ ok: false, error: CLOCKS_RESYNC }` and is sent the whole list; one that came over the tab's link port (no reply
- * there: lib/background/link.ts TabLinks) makes the tab re-send its health with the list it holds, with the same end.
+ * `{ ok: false, error: CLOCKS_RESYNC }` and is sent the whole list.
  */
 export interface ClocksMessage {
   type: 'clocks';
