@@ -4,7 +4,6 @@
  */
 import type { TabOps } from '@/lib/background/handlers';
 import { badgePainter } from '@/lib/badge';
-import { TabLinks } from '@/lib/background/link';
 import { offscreenPlayer } from '@/lib/background/offscreen';
 import type { SentinelEnv } from '@/lib/background/sentinel';
 import { catalogTranslate, liveTranslator, resolveLang, type Translate } from '@/lib/i18n';
@@ -28,12 +27,7 @@ export function browserTranslate(
   return liveTranslator(() => catalogTranslate(resolveLang(language(), (ui ??= uiLanguage()))));
 }
 
-/** The workbench tabs' served links (index.ts's onConnect): their clock lists go over them (lib/background/link.ts). */
-export const tabLinks = new TabLinks();
-
-const sendToTab = tabLinks.sender((tabId: number, msg: ClocksMessage | ToContent) =>
-  browser.tabs.sendMessage(tabId, msg),
-);
+const sendToTab = (tabId: number, msg: ClocksMessage | ToContent) => browser.tabs.sendMessage(tabId, msg);
 
 /** Tabs and windows for the message handlers. */
 export const browserTabs: TabOps = {

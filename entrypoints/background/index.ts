@@ -17,7 +17,7 @@ import { JUMP_COMMAND } from '@/lib/commands';
 import { DB_NAME, SentinelDB } from '@/lib/db/schema';
 import { type Reply } from '@/lib/messages';
 import { WELCOME_PATH, shouldWelcome } from '@/lib/background/welcome';
-import { ALARM, badgeTicker, browserEnv, browserTabs, browserTranslate, tabLinks } from './browser';
+import { ALARM, badgeTicker, browserEnv, browserTabs, browserTranslate } from './browser';
 import { SYNC_ALARM, browserTeamSync } from './sync';
 
 const DB_BLOCKED = 'db-blocked';
@@ -61,9 +61,9 @@ export default defineBackground(() => {
     return true; // keep the channel open for the async reply
   });
   // A workbench tab's link: connecting is what wakes a stopped worker; the tab's requests come over it, through the
-  // same router with the sender the port was opened by, and its clock lists go back over it (lib/background/link.ts).
+  // same router with the sender the port was opened by (lib/background/link.ts).
   browser.runtime.onConnect.addListener((port) => {
-    if (acceptLink(port, ext, (raw, from) => router.handle(raw, from), tabLinks)) quiet(sentinel.start());
+    if (acceptLink(port, ext, (raw, from) => router.handle(raw, from))) quiet(sentinel.start());
   });
   // Keyboard command: jump to the most urgent waiting buyer.
   browser.commands.onCommand.addListener((command) => {

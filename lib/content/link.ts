@@ -11,8 +11,6 @@
  * `runtime.sendMessage` while there is none). While the port is down requests go by `runtime.sendMessage`, as
  * before the port carried them (which also wakes a stopped worker). Requests are idempotent for the worker (events
  * are stored by key; health and focus say the current state), so one sent twice does no harm.
- *
- * The worker sends the tab's clock lists back over the port (`onMessage`; by `tabs.sendMessage` while there is none).
  */
 import type { LinkAck, LinkRequest, ToBackground } from '../messages';
 
@@ -33,8 +31,6 @@ export interface LinkDeps {
   now(): number;
   /** Called after every reconnect (not the first connect). */
   onReconnect(): void;
-  /** A message from the worker over the port that is no acknowledgement: a clock list (lib/background/link.ts). */
-  onMessage?(msg: unknown): void;
 }
 
 /** A port that broke sooner than this after connecting counts as a failed connect (backoff). */
@@ -148,7 +144,6 @@ export class WorkerLink {
     port.onMessage.addListener((m) => {
       const ack = (m as Partial<LinkAck> | null)?.ack;
       if (typeof ack === 'number') this.unacked.delete(ack);
-      else this.deps.onMessage?.(m);
     });
     port.onDisconnect.addListener(() => {
       if (this.port !== port) return;

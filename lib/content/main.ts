@@ -65,8 +65,6 @@ export function workbenchScript(site: SiteDef, adapters: readonly Adapter[]) {
         setTimeout: (fn, ms) => timers.setTimeout(fn, ms),
         now: () => Date.now(),
         onReconnect: () => watcher?.reportNow(),
-        // The worker's clock lists, over the port while it is open (else by runtime.onMessage, below).
-        onMessage: (msg) => watcher?.fromLink(msg),
       });
       const attach = () => {
         watcher?.stop();

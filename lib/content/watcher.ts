@@ -81,15 +81,6 @@ export class Watcher {
     return runCommand(raw, { page: () => this.reader.page, doc: this.deps.root, timers: this.timers });
   }
 
-  /**
-   * A clock list over the link's port (lib/background/link.ts TabLinks), which has no reply: one this tab cannot apply
-   * re-sends the health with the list it holds (its `clocksSeq`), and the worker sends the whole list.
-   */
-  fromLink(raw: unknown): void {
-    if ((raw as { type?: unknown } | null)?.type !== 'clocks') return;
-    if (this.receive(raw)?.ok === false) this.reporter.sendHealth();
-  }
-
   /** Quick phrases go to the input that was focused last: tell the background when ours gets the focus. */
   private onFocusIn = (e: FocusEvent) => {
     const input = this.last?.input;
