@@ -162,3 +162,61 @@ describe.each([
     expect(waitEvents(sent).filter((e) => e.startsWith('甲')).length).toBe(1);
   });
 });
+
+describe.each([
+  ['douyin, row reads memoised', memoised(douyinAdapter)],
+  ['douyin', douyinAdapter],
+])('%s (only the first row per buyer counts)', (_, adapter) => {
+  const group = (gi: number) =>
+    [
+      document.querySelector('.group-7sJd2a[data-btm="message_group_name_waitReply"]')!,
+      document.querySelector('.group-7sJd2a[data-btm="message_group_name_overtime"]')!,
+      document.querySelector('.group-7sJd2a:not([data-btm])')!,
+    ][gi]!;
+  const nameOf = (r: Element) => r.querySelector('.nameLine-Q8PQwE')?.getAttribute('title');
+  const rowsFor = (n: string) => douyinRows().filter((r) => nameOf(r) === n);
+  let serial = 0;
+  function mk(name: string, timer: string, gi: number): void {
+    const like = douyinRows().find((r) => r.getAttribute('aria-selected') !== 'true')!;
+    const c = like.cloneNode(true) as Element;
+    c.querySelector('[data-reply-sentinel-badge]')?.remove();
+    c.setAttribute('data-btm-id', `p.${serial++}.move`);
+    const nm = c.querySelector('.nameLine-Q8PQwE')!;
+    nm.setAttribute('title', name);
+    const sp = nm.querySelector('span');
+    if (sp) sp.textContent = name;
+    if (!c.querySelector('.timerParticular-x8Hy'))
+      c.querySelector('.topLine-0aPq')?.insertAdjacentHTML('beforeend', '<div class="timerParticular-x8Hy"></div>');
+    c.querySelector('.timerParticular-x8Hy')!.textContent = timer;
+    group(gi).appendChild(c);
+  }
+  async function step(ref: WholeReadReference, f: () => void, label: string) {
+    const inc = w!.stats.incremental;
+    f();
+    await douyinTick();
+    expect(w!.stats.incremental, `${label}: read alone`).toBe(inc + 1);
+    ref.read();
+    expect(sorted(waitEvents(sent)), `${label}\n got ${waitEvents(sent)}\n ref ${ref.sent}`).toEqual(sorted(ref.sent));
+    const x = douyinAdapter.extract(document, undefined, NOW);
+    for (const c of x.conversations)
+      expect(buyerRows(w!).get(keyId(c.buyer)), `${label}: ${c.buyer}'s badge row`).toBe(c.row);
+  }
+
+  it('a buyer’s first row moved below their other row in its group, and back', async () => {
+    shape('containers');
+    mk('甲', '16:58', 2);
+    mk('乙', '16:57', 2);
+    mk('甲', '16:59', 2);
+    mk('丙', '30秒', 0);
+    mk('乙', '16:57', 0);
+    mk('丙', '20秒', 0);
+    ({ w, sent } = recordingWatcher(adapter, NOW));
+    await douyinTick();
+    const ref = new WholeReadReference(douyinAdapter, NOW);
+    ref.read();
+    expect(sorted(waitEvents(sent)), 'start').toEqual(sorted(ref.sent));
+    await step(ref, () => group(2).appendChild(rowsFor('甲')[0]!), 'not waiting, moved below');
+    await step(ref, () => group(0).appendChild(rowsFor('丙')[0]!), 'waiting, moved below');
+    await step(ref, () => group(0).insertBefore(rowsFor('丙')[1]!, group(0).firstElementChild), 'moved back above');
+  });
+});
