@@ -361,7 +361,16 @@ export class PageReader {
       if (!other || other === c.row || !other.isConnected || precedes(c.row, other)) this.buyerRows.set(key, c.row);
     };
     if (this.rowReadings) {
-      for (const row of plan.rows) count(this.rowReadings.get(row));
+      for (const row of plan.rows) {
+        const c = this.rowReadings.get(row);
+        // A buyer's first row moved without reading differently (no change: a memoised read) may now come after
+        // another row of theirs: looked for again, as a row that went is.
+        if (c?.row && this.rowsShowing.get(c.buyer)! > 1 && this.buyerRows.get(keyId(c.buyer)) === c.row) {
+          this.buyerRows.delete(keyId(c.buyer));
+          lost.add(c.buyer);
+        }
+        count(c);
+      }
       if (lost.size && this.shownElsewhere(lost, plan.rows))
         for (const c of this.rowReadings.values()) if (c && lost.has(c.buyer)) count(c);
     }

@@ -7,17 +7,19 @@
  * DOM calls by name (prototype getters and methods), the reader's own collections' operations by name, and the
  * collections made (Map / Set / WeakMap / Array constructors and literals are not all countable: constructors are).
  *
- *   npx jiti scripts/bench/tick-counts.ts [--waiting=140] [--batches=5] [--by-caller]
+ *   npx jiti scripts/bench/tick-counts.ts [--waiting=140] [--batches=5] [--by-caller] [--ticks-only]
  *
+ * --ticks-only: the counted batches rewrite the counters only (no message, no row moved; the warm-up as above).
  * --by-caller: each count keyed by the function that made the call too (from a stack trace: slow, counts the same).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { arg } from './args';
+import { arg, flag } from './args';
 
 const WAITING = Number(arg('waiting', '140'));
 const BATCHES = Number(arg('batches', '5'));
+const TICKS_ONLY = flag('ticks-only');
 const NOW = 1_788_340_500_000;
 
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');
@@ -141,13 +143,15 @@ async function main() {
   };
   let sec = 100;
   let next = 0;
-  const batch = async () => {
+  const batch = async (ticksOnly = false) => {
     sec++;
     for (const t of counters) t.textContent = `${sec}秒`;
     // One message from a waiting buyer: its preview, its row to the top.
-    const row = counters[(next = (next + 1) % counters.length)]!.closest('li')!;
-    row.querySelector('.chat-message-content')!.textContent = `消息${sec}`;
-    list.insertBefore(row, list.firstElementChild);
+    if (!ticksOnly) {
+      const row = counters[(next = (next + 1) % counters.length)]!.closest('li')!;
+      row.querySelector('.chat-message-content')!.textContent = `消息${sec}`;
+      list.insertBefore(row, list.firstElementChild);
+    }
     const before = watcher.stats.incremental;
     for (let i = 0; i < 50 && watcher.stats.incremental === before; i++) await new Promise((r) => setTimeout(r, 0));
     if (watcher.stats.incremental !== before + 1) throw new Error('the batch was not read incrementally');
@@ -157,10 +161,11 @@ async function main() {
   counts = {};
   records = 0;
   const stats0 = { ...watcher.stats };
-  for (let i = 0; i < BATCHES; i++) await batch();
+  for (let i = 0; i < BATCHES; i++) await batch(TICKS_ONLY);
   const per = (n: number) => Math.round((n / BATCHES) * 100) / 100;
   const out: Record<string, unknown> = {
     waiting: WAITING,
+    ticksOnly: TICKS_ONLY,
     recordsPerBatch: per(records),
     stats: Object.fromEntries(
       Object.entries(watcher.stats).map(([k, v]) => [k, per(v - stats0[k as keyof typeof stats0])]),
