@@ -16,6 +16,10 @@ import { isolate, safeText } from '../text';
 import type { Transport } from '../send';
 import type { Timers } from './timers';
 
+/** A contenteditable's selection: the DOM range, and its ends as text offsets for when the editor re-rendered. */
+export type SavedCaret =
+  { kind: 'field'; start: number; end: number } | { kind: 'range'; range: Range; start: number; end: number } | null;
+
 /** What the content script's `Palette` gives its view (one state per page: the view holds none of it). */
 export interface PaletteShell {
   readonly doc: Document;
@@ -34,8 +38,10 @@ export interface PaletteShell {
   suggestedFor: { question: string; rev: string | undefined } | null;
   readonly fill: FillSettings | null;
   refresh(question?: string): Promise<boolean>;
+  /** Keeps the caret of the chat input `el` (in `saved`), for the insertion and for `restoreCaret` on a close. */
   saveCaret(el: HTMLElement): void;
-  restoreCaret(el: HTMLElement): void;
+  /** The caret kept by `saveCaret` (null: none). */
+  readonly saved: SavedCaret;
   filled(row: PhraseRow, prompts: Record<string, string>, preview?: boolean): { text: string; caret: number };
   insert(el: HTMLElement, row: PhraseRow, prompts: Record<string, string>): Promise<void>;
   editableOf(el: Element): HTMLElement | null;
@@ -105,7 +111,7 @@ label { display: block; padding: 4px 10px 0; color: #595959; }
 }
 `;
 
-/** The open palette (the caret it goes back to is the shell's: `saveCaret`, `restoreCaret`). */
+/** The open palette (the caret it goes back to is the shell's: `saveCaret`, then `restoreCaret` here on a close). */
 class PaletteView implements PaletteViewApi {
   /** The search index over the shell's phrases (each row folded once, not at every keystroke). */
   private index = new PhraseIndex([]);
@@ -236,7 +242,7 @@ class PaletteView implements PaletteViewApi {
     if (restore) {
       const input = this.shell.input();
       const el = input ? this.shell.editableOf(input) : null;
-      if (el) this.shell.restoreCaret(el);
+      if (el) restoreCaret(this.shell.doc, el, this.shell.saved);
     }
   }
 
@@ -545,4 +551,59 @@ function focusIn(doc: Document, el: HTMLElement): boolean {
 
 function isField(el: HTMLElement): el is HTMLTextAreaElement | HTMLInputElement {
   return el instanceof HTMLTextAreaElement || el instanceof HTMLInputElement;
+}
+
+/**
+ * Puts the focus and the caret kept by the shell's `saveCaret` back into the chat input `el` (on a close: in this
+ * file, not the content script's, as only an open palette closes).
+ */
+function restoreCaret(doc: Document, el: HTMLElement, s: SavedCaret): void {
+  el.focus();
+  if (s?.kind === 'field' && isField(el)) el.setSelectionRange(s.start, s.end);
+  if (s?.kind === 'range') {
+    const sel = doc.getSelection();
+    const r = s.range;
+    // An editor that re-rendered its text meanwhile (CKEditor 5 on blur, Lexical) moved or dropped the saved nodes:
+    // the saved range is only kept while it still spans the same text offsets.
+    const live =
+      r.startContainer.isConnected &&
+      el.contains(r.startContainer) &&
+      el.contains(r.endContainer) &&
+      offsetOf(el, r.startContainer, r.startOffset) === s.start &&
+      offsetOf(el, r.endContainer, r.endOffset) === s.end;
+    sel?.removeAllRanges();
+    sel?.addRange(live ? r : rangeAt(el, s.start, s.end));
+  }
+}
+
+/** The text offset (as Range.toString counts) of a boundary point inside `el`. */
+function offsetOf(el: HTMLElement, node: Node, offset: number): number {
+  const pre = el.ownerDocument.createRange();
+  pre.selectNodeContents(el);
+  pre.setEnd(node, offset);
+  return pre.toString().length;
+}
+
+/** The DOM range from text offset `start` to `end` in `el` (offsets as Range.toString counts them). */
+function rangeAt(el: HTMLElement, start: number, end: number): Range {
+  const doc = el.ownerDocument;
+  const range = doc.createRange();
+  range.selectNodeContents(el);
+  range.collapse(false);
+  const walk = doc.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  let pos = 0;
+  let startSet = false;
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const len = n.nodeValue?.length ?? 0;
+    if (!startSet && start <= pos + len) {
+      range.setStart(n, start - pos);
+      startSet = true;
+    }
+    if (startSet && end <= pos + len) {
+      range.setEnd(n, end - pos);
+      break;
+    }
+    pos += len;
+  }
+  return range;
 }
