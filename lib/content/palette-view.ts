@@ -9,6 +9,7 @@
  */
 import type { PhraseRow, Platform } from '../model';
 import type { ContentT } from '../i18n/content';
+import { paletteTranslate, type PaletteT } from '../i18n/palette';
 import type { FillSettings } from '../phrases/fill';
 import { PhraseIndex, searchPhrases, type PhraseMatch } from '../phrases/search';
 import { promptsOf } from '../phrases/validate';
@@ -29,7 +30,7 @@ export interface PaletteShell {
   input(): Element | null;
   context(): { buyerNick?: string; shop?: string; question?: string };
   now(): number;
-  /** The content script's translator (its language: `setContentLang`). */
+  /** The content script's translator (its language: `setContentLang`; the view's own words: `paletteTranslate`). */
   t(): ContentT;
   /** The phrases held, their revision (undefined: none held), and the suggestions for `suggestedFor`. */
   readonly phrases: PhraseRow[];
@@ -168,9 +169,14 @@ class PaletteView implements PaletteViewApi {
     this.rerender?.();
   };
 
+  /** The palette's own words (lib/i18n/palette.ts, in this file only) in the content script's language. */
+  private t(): PaletteT {
+    return paletteTranslate(this.shell.t().lang);
+  }
+
   /** Writes a text of the palette's own now, and again at each change of language while it is open. */
-  private say(write: (t: ContentT) => void): void {
-    const label = () => write(this.shell.t());
+  private say(write: (t: PaletteT) => void): void {
+    const label = () => write(this.t());
     label();
     this.labels.push(label);
   }
@@ -277,7 +283,7 @@ class PaletteView implements PaletteViewApi {
         this.shell.suggestedFor.rev === this.shell.rev;
       const found = suggesting ? this.shell.suggested : searchPhrases(this.index, q.value, opts);
       if (suggesting && found[0]?.score) {
-        hint.textContent = this.shell.t()('palSuggested', [isolate(this.question)]);
+        hint.textContent = this.t()('palSuggested', [isolate(this.question)]);
         list.before(hint);
       } else hint.remove();
       this.results = found.map((f) => f.row);
@@ -290,10 +296,10 @@ class PaletteView implements PaletteViewApi {
         const li = doc.createElement('li');
         li.className = 'empty';
         li.textContent = this.shell.phrases.length
-          ? this.shell.t()('palNoMatch')
+          ? this.t()('palNoMatch')
           : this.shell.rev === undefined
-            ? this.shell.t()('palLoading')
-            : this.shell.t()('palEmpty');
+            ? this.t()('palLoading')
+            : this.t()('palEmpty');
         items.appendChild(li);
         list.replaceChildren(items);
         return;
