@@ -21,6 +21,13 @@ import type { Timers } from './timers';
 export type SavedCaret =
   { kind: 'field'; start: number; end: number } | { kind: 'range'; range: Range; start: number; end: number } | null;
 
+/** One phrase the background ranked for a question (the `phrases` reply's `suggested`). */
+export interface SuggestedWire {
+  id: number;
+  score: number;
+  ranges: [number, number][];
+}
+
 /** What the content script's `Palette` gives its view (one state per page: the view holds none of it). */
 export interface PaletteShell {
   readonly doc: Document;
@@ -57,6 +64,11 @@ export interface PaletteViewApi {
   /** Opens the list (`query`: typed already, while this file was loading) or the prompts of one phrase. */
   open(prompting?: PhraseRow, query?: string): Promise<void>;
   close(restore?: boolean): void;
+  /**
+   * The background's ranking for `question` (a `phrases` reply asked with it; none when it failed), matched to the
+   * shell's phrases and kept there (`suggested`, `suggestedFor`): true when that differs from what was held.
+   */
+  takeSuggested(question: string, ranked: readonly SuggestedWire[]): boolean;
   /** The language changed. */
   relabel(): void;
   /** The phrases held changed (a new index, prepared in idle tasks); an open list shows them. */
@@ -163,6 +175,23 @@ class PaletteView implements PaletteViewApi {
   }
 
   /** The language changed: the open palette's words in the new one (what was typed, chosen and focused stays). */
+  takeSuggested(question: string, ranked: readonly SuggestedWire[]): boolean {
+    const shell = this.shell;
+    const byId = new Map(shell.phrases.map((row) => [row.id, row]));
+    const suggested: PhraseMatch[] = ranked.flatMap((s) => {
+      const row = byId.get(s.id);
+      return row ? [{ row, score: s.score, ranges: s.ranges }] : [];
+    });
+    const held = shell.suggested;
+    const same =
+      shell.suggestedFor?.question === question &&
+      suggested.length === held.length &&
+      suggested.every((m, i) => m.row === held[i]!.row && m.score === held[i]!.score);
+    shell.suggested = suggested;
+    shell.suggestedFor = { question, rev: shell.rev };
+    return !same;
+  }
+
   relabel = (): void => {
     if (!this.host) return;
     for (const label of this.labels) label();

@@ -168,22 +168,8 @@ export class Palette {
       changed = true;
     }
     if (r.ok && r.fill) this.fill = r.fill;
-    if (question) {
-      const byId = new Map(this.phrases.map((row) => [row.id, row]));
-      const suggested: PhraseMatch[] = r.ok
-        ? (r.suggested ?? []).flatMap((s) => {
-            const row = byId.get(s.id);
-            return row ? [{ row, score: s.score, ranges: s.ranges }] : [];
-          })
-        : [];
-      const same =
-        this.suggestedFor?.question === question &&
-        suggested.length === this.suggested.length &&
-        suggested.every((m, i) => m.row === this.suggested[i]!.row && m.score === this.suggested[i]!.score);
-      if (!same) changed = true;
-      this.suggested = suggested;
-      this.suggestedFor = { question, rev: this.rev };
-    }
+    // Asked with a question by the view only (an open palette): it matches the ranking to the phrases held.
+    if (question && this.view?.takeSuggested(question, r.ok ? (r.suggested ?? []) : [])) changed = true;
     return changed;
   }
 
