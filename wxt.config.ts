@@ -53,7 +53,11 @@ export default defineConfig({
   // PouchDB (team sync) imports Node's 'events'; the browser bundle gets a small EventEmitter instead of nothing.
   vite: () => ({
     resolve: { alias: { events: path.resolve(import.meta.dirname, 'lib/sync/events-shim.js') } },
-    build: { rolldownOptions: { output: { codeSplitting: { groups: [FIRST_LOAD_CHUNK] } } } },
+    build: {
+      // `RS_SOURCEMAP=1 npx wxt build`: source maps, for scripts/bench/bundle-attrib.ts (which module costs what).
+      sourcemap: process.env.RS_SOURCEMAP === '1',
+      rolldownOptions: { output: { codeSplitting: { groups: [FIRST_LOAD_CHUNK] } } },
+    },
   }),
   manifest: ({ mode }) => ({
     name: '__MSG_extName__',

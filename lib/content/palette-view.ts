@@ -9,12 +9,24 @@
  */
 import type { PhraseRow, Platform } from '../model';
 import type { ContentT } from '../i18n/content';
+import { paletteTranslate, type PaletteT } from '../i18n/palette';
 import type { FillSettings } from '../phrases/fill';
 import { PhraseIndex, searchPhrases, type PhraseMatch } from '../phrases/search';
 import { promptsOf } from '../phrases/validate';
 import { isolate, safeText } from '../text';
 import type { Transport } from '../send';
 import type { Timers } from './timers';
+
+/** A contenteditable's selection: the DOM range, and its ends as text offsets for when the editor re-rendered. */
+export type SavedCaret =
+  { kind: 'field'; start: number; end: number } | { kind: 'range'; range: Range; start: number; end: number } | null;
+
+/** One phrase the background ranked for a question (the `phrases` reply's `suggested`). */
+export interface SuggestedWire {
+  id: number;
+  score: number;
+  ranges: [number, number][];
+}
 
 /** What the content script's `Palette` gives its view (one state per page: the view holds none of it). */
 export interface PaletteShell {
@@ -25,7 +37,7 @@ export interface PaletteShell {
   input(): Element | null;
   context(): { buyerNick?: string; shop?: string; question?: string };
   now(): number;
-  /** The content script's translator (its language: `setContentLang`). */
+  /** The content script's translator (its language: `setContentLang`; the view's own words: `paletteTranslate`). */
   t(): ContentT;
   /** The phrases held, their revision (undefined: none held), and the suggestions for `suggestedFor`. */
   readonly phrases: PhraseRow[];
@@ -34,8 +46,10 @@ export interface PaletteShell {
   suggestedFor: { question: string; rev: string | undefined } | null;
   readonly fill: FillSettings | null;
   refresh(question?: string): Promise<boolean>;
+  /** Keeps the caret of the chat input `el` (in `saved`), for the insertion and for `restoreCaret` on a close. */
   saveCaret(el: HTMLElement): void;
-  restoreCaret(el: HTMLElement): void;
+  /** The caret kept by `saveCaret` (null: none). */
+  readonly saved: SavedCaret;
   filled(row: PhraseRow, prompts: Record<string, string>, preview?: boolean): { text: string; caret: number };
   insert(el: HTMLElement, row: PhraseRow, prompts: Record<string, string>): Promise<void>;
   editableOf(el: Element): HTMLElement | null;
@@ -50,6 +64,11 @@ export interface PaletteViewApi {
   /** Opens the list (`query`: typed already, while this file was loading) or the prompts of one phrase. */
   open(prompting?: PhraseRow, query?: string): Promise<void>;
   close(restore?: boolean): void;
+  /**
+   * The background's ranking for `question` (a `phrases` reply asked with it; none when it failed), matched to the
+   * shell's phrases and kept there (`suggested`, `suggestedFor`): true when that differs from what was held.
+   */
+  takeSuggested(question: string, ranked: readonly SuggestedWire[]): boolean;
   /** The language changed. */
   relabel(): void;
   /** The phrases held changed (a new index, prepared in idle tasks); an open list shows them. */
@@ -105,7 +124,7 @@ label { display: block; padding: 4px 10px 0; color: #595959; }
 }
 `;
 
-/** The open palette (the caret it goes back to is the shell's: `saveCaret`, `restoreCaret`). */
+/** The open palette (the caret it goes back to is the shell's: `saveCaret`, then `restoreCaret` here on a close). */
 class PaletteView implements PaletteViewApi {
   /** The search index over the shell's phrases (each row folded once, not at every keystroke). */
   private index = new PhraseIndex([]);
@@ -156,15 +175,37 @@ class PaletteView implements PaletteViewApi {
   }
 
   /** The language changed: the open palette's words in the new one (what was typed, chosen and focused stays). */
+  takeSuggested(question: string, ranked: readonly SuggestedWire[]): boolean {
+    const shell = this.shell;
+    const byId = new Map(shell.phrases.map((row) => [row.id, row]));
+    const suggested: PhraseMatch[] = ranked.flatMap((s) => {
+      const row = byId.get(s.id);
+      return row ? [{ row, score: s.score, ranges: s.ranges }] : [];
+    });
+    const held = shell.suggested;
+    const same =
+      shell.suggestedFor?.question === question &&
+      suggested.length === held.length &&
+      suggested.every((m, i) => m.row === held[i]!.row && m.score === held[i]!.score);
+    shell.suggested = suggested;
+    shell.suggestedFor = { question, rev: shell.rev };
+    return !same;
+  }
+
   relabel = (): void => {
     if (!this.host) return;
     for (const label of this.labels) label();
     this.rerender?.();
   };
 
+  /** The palette's own words (lib/i18n/palette.ts, in this file only) in the content script's language. */
+  private t(): PaletteT {
+    return paletteTranslate(this.shell.t().lang);
+  }
+
   /** Writes a text of the palette's own now, and again at each change of language while it is open. */
-  private say(write: (t: ContentT) => void): void {
-    const label = () => write(this.shell.t());
+  private say(write: (t: PaletteT) => void): void {
+    const label = () => write(this.t());
     label();
     this.labels.push(label);
   }
@@ -236,7 +277,7 @@ class PaletteView implements PaletteViewApi {
     if (restore) {
       const input = this.shell.input();
       const el = input ? this.shell.editableOf(input) : null;
-      if (el) this.shell.restoreCaret(el);
+      if (el) restoreCaret(this.shell.doc, el, this.shell.saved);
     }
   }
 
@@ -271,7 +312,7 @@ class PaletteView implements PaletteViewApi {
         this.shell.suggestedFor.rev === this.shell.rev;
       const found = suggesting ? this.shell.suggested : searchPhrases(this.index, q.value, opts);
       if (suggesting && found[0]?.score) {
-        hint.textContent = this.shell.t()('palSuggested', [isolate(this.question)]);
+        hint.textContent = this.t()('palSuggested', [isolate(this.question)]);
         list.before(hint);
       } else hint.remove();
       this.results = found.map((f) => f.row);
@@ -284,10 +325,10 @@ class PaletteView implements PaletteViewApi {
         const li = doc.createElement('li');
         li.className = 'empty';
         li.textContent = this.shell.phrases.length
-          ? this.shell.t()('palNoMatch')
+          ? this.t()('palNoMatch')
           : this.shell.rev === undefined
-            ? this.shell.t()('palLoading')
-            : this.shell.t()('palEmpty');
+            ? this.t()('palLoading')
+            : this.t()('palEmpty');
         items.appendChild(li);
         list.replaceChildren(items);
         return;
@@ -545,4 +586,59 @@ function focusIn(doc: Document, el: HTMLElement): boolean {
 
 function isField(el: HTMLElement): el is HTMLTextAreaElement | HTMLInputElement {
   return el instanceof HTMLTextAreaElement || el instanceof HTMLInputElement;
+}
+
+/**
+ * Puts the focus and the caret kept by the shell's `saveCaret` back into the chat input `el` (on a close: in this
+ * file, not the content script's, as only an open palette closes).
+ */
+function restoreCaret(doc: Document, el: HTMLElement, s: SavedCaret): void {
+  el.focus();
+  if (s?.kind === 'field' && isField(el)) el.setSelectionRange(s.start, s.end);
+  if (s?.kind === 'range') {
+    const sel = doc.getSelection();
+    const r = s.range;
+    // An editor that re-rendered its text meanwhile (CKEditor 5 on blur, Lexical) moved or dropped the saved nodes:
+    // the saved range is only kept while it still spans the same text offsets.
+    const live =
+      r.startContainer.isConnected &&
+      el.contains(r.startContainer) &&
+      el.contains(r.endContainer) &&
+      offsetOf(el, r.startContainer, r.startOffset) === s.start &&
+      offsetOf(el, r.endContainer, r.endOffset) === s.end;
+    sel?.removeAllRanges();
+    sel?.addRange(live ? r : rangeAt(el, s.start, s.end));
+  }
+}
+
+/** The text offset (as Range.toString counts) of a boundary point inside `el`. */
+function offsetOf(el: HTMLElement, node: Node, offset: number): number {
+  const pre = el.ownerDocument.createRange();
+  pre.selectNodeContents(el);
+  pre.setEnd(node, offset);
+  return pre.toString().length;
+}
+
+/** The DOM range from text offset `start` to `end` in `el` (offsets as Range.toString counts them). */
+function rangeAt(el: HTMLElement, start: number, end: number): Range {
+  const doc = el.ownerDocument;
+  const range = doc.createRange();
+  range.selectNodeContents(el);
+  range.collapse(false);
+  const walk = doc.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  let pos = 0;
+  let startSet = false;
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const len = n.nodeValue?.length ?? 0;
+    if (!startSet && start <= pos + len) {
+      range.setStart(n, start - pos);
+      startSet = true;
+    }
+    if (startSet && end <= pos + len) {
+      range.setEnd(n, end - pos);
+      break;
+    }
+    pos += len;
+  }
+  return range;
 }

@@ -32,7 +32,7 @@ import { fillPhrase, type FillSettings } from '../phrases/fill';
 import { oneMoreUse, type PhraseMatch } from '../phrases/search';
 import { promptsOf, shortcutKey } from '../phrases/validate';
 import { editableOf, insertTextConfirmed, selectionTaken, textBeforeCaret } from './insert';
-import type { PaletteShell, PaletteViewApi, PaletteViewFactory } from './palette-view';
+import type { PaletteShell, PaletteViewApi, PaletteViewFactory, SavedCaret } from './palette-view';
 
 export type { PaletteViewFactory } from './palette-view';
 
@@ -61,10 +61,6 @@ export interface PaletteDeps {
 /** How long the text saying that the palette could not load stays (ms). */
 const NOTICE_MS = 6000;
 
-/** A contenteditable's selection: the DOM range, and its ends as text offsets for when the editor re-rendered. */
-type Saved =
-  { kind: 'field'; start: number; end: number } | { kind: 'range'; range: Range; start: number; end: number } | null;
-
 /** A first open waiting for the view's file: what was typed meanwhile. */
 interface Waiting {
   query: string;
@@ -83,7 +79,7 @@ export class Palette {
   private fill: FillSettings | null = null;
   /** The phrases the background ranked for the last question asked (best first). */
   private suggested: PhraseMatch[] = [];
-  private saved: Saved = null;
+  private saved: SavedCaret = null;
   /** An IME composition is open (compositionstart … compositionend). */
   private composing = false;
   /** A composition ended in this task: its last `input` must not expand either. */
@@ -172,22 +168,8 @@ export class Palette {
       changed = true;
     }
     if (r.ok && r.fill) this.fill = r.fill;
-    if (question) {
-      const byId = new Map(this.phrases.map((row) => [row.id, row]));
-      const suggested: PhraseMatch[] = r.ok
-        ? (r.suggested ?? []).flatMap((s) => {
-            const row = byId.get(s.id);
-            return row ? [{ row, score: s.score, ranges: s.ranges }] : [];
-          })
-        : [];
-      const same =
-        this.suggestedFor?.question === question &&
-        suggested.length === this.suggested.length &&
-        suggested.every((m, i) => m.row === this.suggested[i]!.row && m.score === this.suggested[i]!.score);
-      if (!same) changed = true;
-      this.suggested = suggested;
-      this.suggestedFor = { question, rev: this.rev };
-    }
+    // Asked with a question by the view only (an open palette): it matches the ranking to the phrases held.
+    if (question && this.view?.takeSuggested(question, r.ok ? (r.suggested ?? []) : [])) changed = true;
     return changed;
   }
 
@@ -344,27 +326,6 @@ export class Palette {
         : null;
   }
 
-  private restoreCaret(el: HTMLElement): void {
-    el.focus();
-    const s = this.saved;
-    if (s?.kind === 'field' && (el instanceof HTMLTextAreaElement || el instanceof HTMLInputElement))
-      el.setSelectionRange(s.start, s.end);
-    if (s?.kind === 'range') {
-      const sel = this.deps.doc.getSelection();
-      const r = s.range;
-      // An editor that re-rendered its text meanwhile (CKEditor 5 on blur, Lexical) moved or dropped the saved nodes:
-      // the saved range is only kept while it still spans the same text offsets.
-      const live =
-        r.startContainer.isConnected &&
-        el.contains(r.startContainer) &&
-        el.contains(r.endContainer) &&
-        offsetOf(el, r.startContainer, r.startOffset) === s.start &&
-        offsetOf(el, r.endContainer, r.endOffset) === s.end;
-      sel?.removeAllRanges();
-      sel?.addRange(live ? r : rangeAt(el, s.start, s.end));
-    }
-  }
-
   /**
    * Opens the list, or straight into the prompts of one phrase (palette-view.ts). Once the view's file is here, at
    * once (in this task) when phrases are held. The first time, when the file has loaded: meanwhile the keys typed
@@ -487,6 +448,9 @@ export class Palette {
       get fill() {
         return self.fill;
       },
+      get saved() {
+        return self.saved;
+      },
       get suggested() {
         return self.suggested;
       },
@@ -501,7 +465,6 @@ export class Palette {
       },
       refresh: (question) => this.refresh(question),
       saveCaret: (el) => this.saveCaret(el),
-      restoreCaret: (el) => this.restoreCaret(el),
       filled: (row, prompts, preview) => this.filled(row, prompts, preview),
       insert: (el, row, prompts) => this.insert(el, row, prompts),
       editableOf,
@@ -544,38 +507,6 @@ function isField(el: HTMLElement): el is HTMLTextAreaElement | HTMLInputElement 
 /** The text from the start of the input to the caret, or null when the caret is not inside. */
 function textBefore(el: HTMLElement): string | null {
   return isField(el) ? el.value.slice(0, el.selectionStart ?? el.value.length) : textBeforeCaret(el);
-}
-
-/** The text offset (as Range.toString counts) of a boundary point inside `el`. */
-function offsetOf(el: HTMLElement, node: Node, offset: number): number {
-  const pre = el.ownerDocument.createRange();
-  pre.selectNodeContents(el);
-  pre.setEnd(node, offset);
-  return pre.toString().length;
-}
-
-/** The DOM range from text offset `start` to `end` in `el` (offsets as Range.toString counts them). */
-function rangeAt(el: HTMLElement, start: number, end: number): Range {
-  const doc = el.ownerDocument;
-  const range = doc.createRange();
-  range.selectNodeContents(el);
-  range.collapse(false);
-  const walk = doc.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-  let pos = 0;
-  let startSet = false;
-  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-    const len = n.nodeValue?.length ?? 0;
-    if (!startSet && start <= pos + len) {
-      range.setStart(n, start - pos);
-      startSet = true;
-    }
-    if (startSet && end <= pos + len) {
-      range.setEnd(n, end - pos);
-      break;
-    }
-    pos += len;
-  }
-  return range;
 }
 
 /** The selected text inside the input ('' for none). */

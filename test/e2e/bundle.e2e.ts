@@ -16,6 +16,7 @@ import {
   staticImports,
 } from '../../scripts/bench/bundle';
 import { DEMO_ONLY_SCRIPTS, SCRIPT_SITES } from '../../lib/hosts';
+import { PALETTE_CATALOGS } from '../../lib/i18n/palette';
 import { PROD_EXTENSION_DIR } from './harness';
 
 const temps: string[] = [];
@@ -57,6 +58,19 @@ describe('bundle budgets', () => {
     expect(popup.files.some((f) => f.file.endsWith('.js'))).toBe(true);
     const over = sizes.filter((s) => !s.ok).map((s) => `${s.entry}: ${s.gzip} B gzip > budget ${s.budget} B`);
     expect(over).toEqual([]);
+  });
+
+  it('what only an open palette needs is in /palette.js, not in the content scripts (2026-12-06g-size)', async () => {
+    // The palette's own words (the `palette` namespace) are read only once its lazy view has loaded: pulled back into
+    // the content scripts (an import of lib/i18n/palette.ts there), they cost ≈0.4 kB gzip each.
+    const words = Object.values(PALETTE_CATALOGS).flatMap((c) => Object.values(c) as string[]);
+    // As a string literal of its own (a short word like 快捷短语 is also part of longer messages).
+    const literals = (text: string) => words.filter((w) => ['`', '"', "'"].some((q) => text.includes(q + w + q)));
+    expect(literals(await readFile(path.join(PROD_EXTENSION_DIR, 'palette.js'), 'utf8'))).toEqual(words);
+    const contents = (await measureBundles(PROD_EXTENSION_DIR)).filter((s) => s.kind === 'content');
+    expect(contents.length).toBeGreaterThan(0);
+    for (const content of contents)
+      expect(literals(await readFile(path.join(PROD_EXTENSION_DIR, content.entry), 'utf8')), content.entry).toEqual([]);
   });
 
   it('the local pages load their shared modules as one chunk, and no Dexie, before their first frame', async () => {

@@ -26,7 +26,7 @@ const placeholders = (s: string) => [...s.matchAll(/\{\{\s*([^{}\s]+)\s*\}\}/g)]
 
 describe('catalogs', () => {
   it('every key is in every language, with every plural form the language needs', () => {
-    for (const ns of ['content', 'ui'] as const) {
+    for (const ns of ['content', 'palette', 'ui'] as const) {
       const keys = (l: Lang) => new Set(Object.keys(NAMESPACES[l][ns]).map(base));
       const [zh, en] = [keys('zh_CN'), keys('en')];
       expect(
@@ -54,8 +54,10 @@ describe('catalogs', () => {
 
   it('a key is in one namespace only, no message is empty, and both languages have the same placeholders', () => {
     for (const lang of LANGS) {
-      const ui = Object.keys(NAMESPACES[lang].ui).map(base);
-      expect(Object.keys(NAMESPACES[lang].content).filter((k) => ui.includes(base(k)))).toEqual([]);
+      const names = (ns: keyof (typeof NAMESPACES)[Lang]) => Object.keys(NAMESPACES[lang][ns]).map(base);
+      const [content, palette, ui] = [names('content'), names('palette'), names('ui')];
+      expect(content.filter((k) => ui.includes(k) || palette.includes(k))).toEqual([]);
+      expect(palette.filter((k) => ui.includes(k))).toEqual([]);
       for (const [k, v] of Object.entries(CATALOGS[lang])) expect(v.trim(), `${lang} ${k}`).not.toBe('');
     }
     const byBase = (lang: Lang) => {

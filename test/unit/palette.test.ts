@@ -5,6 +5,7 @@ import { Palette } from '../../lib/content/palette';
 import { startedPalette } from './helpers/palette';
 import { createPaletteView } from '../../lib/content/palette-view';
 import { contentT, setContentLang } from '../../lib/i18n/content';
+import { paletteTranslate } from '../../lib/i18n/palette';
 import type { PhraseRow } from '../../lib/model';
 import { pinyinKey } from '../../lib/phrases/pinyin';
 import { suggestPhrases } from '../../lib/phrases/suggest';
@@ -291,7 +292,7 @@ describe('the language arrives with the clocks while the palette is open', () =>
     expect(root.querySelector('li.empty')!.textContent).toBe('No matching phrase');
     setContentLang('zh_CN');
     expect(root.querySelector('li.empty')!.textContent).toBe('没有匹配的短语');
-    expect(root.querySelector('.foot')!.textContent).toBe(contentT()('palKeys'));
+    expect(root.querySelector('.foot')!.textContent).toBe(paletteTranslate(contentT().lang)('palKeys'));
   });
 
   it('the fill-in prompts too; a closed or stopped palette is not touched', async () => {

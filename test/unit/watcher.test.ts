@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { pddAdapter } from '../../lib/platforms/pdd';
 import { contentT, contentTranslate, setContentLang } from '../../lib/i18n/content';
+import { paletteTranslate } from '../../lib/i18n/palette';
 import { FLUSH_MS, QUIET_MS, nextBadgeChange, rowBadgeColor, rowBadgeText } from '../../lib/content/row-badges';
 import { windowTimers } from '../../lib/content/timers';
 import { Watcher } from '../../lib/content/watcher';
@@ -787,7 +788,7 @@ describe('in-page countdown badges', () => {
       w.receive({ ...clockList([waiting('733519', 95_000)]), lang: 'en' });
       await pageChange();
       expect(w.badges.shown()).toEqual(new Map([['733519', '1 min left']]));
-      expect(contentT()('palKeys')).toMatch(/^↑↓ choose/);
+      expect(paletteTranslate(contentT().lang)('palKeys')).toMatch(/^↑↓ choose/);
       // Back to Chinese: the worker sends the whole list again, and the badges follow.
       w.receive({ ...clockList([waiting('733519', 95_000)], 2), lang: 'zh_CN' });
       await pageChange();
