@@ -8,10 +8,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { hasLabel, matchesWhole, whole, type WholeText } from '../../lib/platforms/classify';
+import { hasLabel, whole, type WholeText } from '../../lib/platforms/classify';
 import { jdAdapter } from '../../lib/platforms/jd';
 import { kuaishouAdapter } from '../../lib/platforms/kuaishou';
 import type { Adapter } from '../../lib/platforms/types';
+import { pairwiseHasLabel as pairwise } from './helpers/has-label-pairwise';
 import { mulberry32 } from './helpers/random';
 
 afterEach(() => {
@@ -20,17 +21,6 @@ afterEach(() => {
 });
 
 const LABELS: readonly WholeText[] = [whole(/^(?:机器人|自动回复)$/, '机器人', '自动回复')];
-
-/** hasLabel as it was: every element of the row against every text element by `contains`. */
-function pairwise(row: Element, labels: readonly WholeText[], textEls: readonly (Element | null)[]): boolean {
-  const inner = textEls.filter((e): e is Element => !!e);
-  if (!inner.length) return false;
-  for (const el of row.querySelectorAll('*')) {
-    if (inner.some((t) => t.contains(el) || el.contains(t))) continue;
-    if (matchesWhole(el.textContent ?? '', labels)) return true;
-  }
-  return false;
-}
 
 /**
  * A seeded random tree under a wrapper (so that a row may sit inside a text element): elements holding a label,

@@ -32,23 +32,13 @@ import {
 } from '../../lib/platforms/kuaishou';
 import { STAMP_TAIL, isStampOnly } from '../../lib/platforms/stamps';
 import type { Adapter } from '../../lib/platforms/types';
+import { pairwiseHasLabel as pairwise } from './helpers/has-label-pairwise';
 import { mulberry32 } from './helpers/random';
 
 afterEach(() => {
   vi.restoreAllMocks();
   document.body.replaceChildren();
 });
-
-/** hasLabel as it was before the walk: every element of the row against every text element by `contains`. */
-function pairwise(row: Element, labels: readonly WholeText[], textEls: readonly (Element | null)[]): boolean {
-  const inner = textEls.filter((e): e is Element => !!e);
-  if (!inner.length) return false;
-  for (const el of row.querySelectorAll('*')) {
-    if (inner.some((t) => t.contains(el) || el.contains(t))) continue;
-    if (matchesWhole(el.textContent ?? '', labels)) return true;
-  }
-  return false;
-}
 
 const WORDS = [
   '您好',
