@@ -128,9 +128,9 @@ export class PageReader {
     let parent: Node | null = null;
     for (const r of records) {
       // A known counter's tick (the text inside it, and nothing else: an element put in it could become the row's
-      // counter): set aside for readIncremental, with no Set and no walk past the row; the memo from the counter up to its row is dropped
-      // here, the row's ancestors once per batch (while the rows share their parent), and all of it only at the
-      // counter's first tick while it stays known (below). Before
+      // counter): set aside for readIncremental, with no Set and no walk past the row; the memo from the counter up
+      // to its row is dropped here, the row's ancestors once per batch (while the rows share their parent), and all
+      // of it only at the counter's first tick while it stays known (below). Before
       // isOwnMutation, which it never is: a known counter is a row's element the platform's counter selectors
       // matched (not the <title>), and our badges' hosts are elements (not a tick's).
       // "Nothing else" for a change of its children: no element in it now, rather than none among the record's added
