@@ -36,7 +36,9 @@ describe('the welcome page', () => {
   it('plays the sound, shows a test notification and saves the agent name', async () => {
     const page = await ext.context.newPage();
     await page.goto(`${ext.baseUrl}/welcome.html`);
-    await page.getByRole('heading', { level: 1 }).waitFor();
+    // In the stored language (the page's first frame may use the browser's until the setting is read: a click before
+    // that says "Played." under load).
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('欢迎使用响应哨兵');
     // The sound: the page's own Audio, recorded (headless Chromium may have no audio output).
     await page.evaluate(() => {
       const w = window as unknown as { played: string[] };
