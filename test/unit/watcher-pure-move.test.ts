@@ -18,7 +18,7 @@ import type { ToBackground } from '../../lib/messages';
 import { liveOf, withLive, type Adapter, type ExtractMemo } from '../../lib/platforms/types';
 import { pddList, pddRowHtml } from './helpers/pdd-rows';
 import { recordingWatcher } from './helpers/watcher';
-import { waitEvents, WholeReadReference } from './helpers/waits';
+import { waitEvents, WholeReadReference, expectSameWaits } from './helpers/waits';
 import { rowsNow as douyinRows, shape, tick as douyinTick } from './helpers/douyin-shapes';
 
 const NOW = 1_788_340_500_000;
@@ -27,7 +27,6 @@ const turn = () => new Promise((r) => setTimeout(r, 0));
 const tick = async () => {
   for (let i = 0; i < 3; i++) await turn();
 };
-const sorted = (xs: readonly string[]) => [...xs].sort();
 let w: Watcher | undefined;
 let sent: ToBackground[];
 afterEach(() => {
@@ -123,8 +122,7 @@ describe.each([
     ({ w, sent } = recordingWatcher(adapter, NOW));
     await tick();
     const ref = new WholeReadReference(ali1688Adapter, NOW);
-    ref.read();
-    expect(sorted(waitEvents(sent)), 'start').toEqual(sorted(ref.sent));
+    expectSameWaits(sent, ref, 'start');
     return ref;
   }
   async function step(ref: WholeReadReference, f: () => void, label: string) {
@@ -132,8 +130,7 @@ describe.each([
     f();
     await tick();
     expect(w!.stats.incremental, `${label}: read alone`).toBe(inc + 1);
-    ref.read();
-    expect(sorted(waitEvents(sent)), `${label}\n got ${waitEvents(sent)}\n ref ${ref.sent}`).toEqual(sorted(ref.sent));
+    expectSameWaits(sent, ref, label);
     const x = ali1688Adapter.extract(document, undefined, NOW);
     for (const c of x.conversations)
       expect(buyerRows(w!).get(keyId(c.buyer)), `${label}: ${c.buyer}'s badge row`).toBe(c.row);
@@ -195,8 +192,7 @@ describe.each([
     f();
     await douyinTick();
     expect(w!.stats.incremental, `${label}: read alone`).toBe(inc + 1);
-    ref.read();
-    expect(sorted(waitEvents(sent)), `${label}\n got ${waitEvents(sent)}\n ref ${ref.sent}`).toEqual(sorted(ref.sent));
+    expectSameWaits(sent, ref, label);
     const x = douyinAdapter.extract(document, undefined, NOW);
     for (const c of x.conversations)
       expect(buyerRows(w!).get(keyId(c.buyer)), `${label}: ${c.buyer}'s badge row`).toBe(c.row);
@@ -213,8 +209,7 @@ describe.each([
     ({ w, sent } = recordingWatcher(adapter, NOW));
     await douyinTick();
     const ref = new WholeReadReference(douyinAdapter, NOW);
-    ref.read();
-    expect(sorted(waitEvents(sent)), 'start').toEqual(sorted(ref.sent));
+    expectSameWaits(sent, ref, 'start');
     await step(ref, () => group(2).appendChild(rowsFor('甲')[0]!), 'not waiting, moved below');
     await step(ref, () => group(0).appendChild(rowsFor('丙')[0]!), 'waiting, moved below');
     await step(ref, () => group(0).insertBefore(rowsFor('丙')[1]!, group(0).firstElementChild), 'moved back above');

@@ -12,7 +12,7 @@ import { keyId } from '../../lib/model';
 import type { Watcher } from '../../lib/content/watcher';
 import type { ToBackground } from '../../lib/messages';
 import { recordingWatcher } from './helpers/watcher';
-import { waitEvents, WholeReadReference } from './helpers/waits';
+import { waitEvents, WholeReadReference, expectSameWaits } from './helpers/waits';
 import { mulberry32 } from './helpers/random';
 
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/ali/thread.html'), 'utf8');
@@ -74,15 +74,13 @@ async function start() {
   ({ w, sent } = recordingWatcher(ali1688Adapter, NOW));
   await tick();
   const ref = new WholeReadReference(ali1688Adapter, NOW);
-  ref.read();
-  expect(sorted(waitEvents(sent)), 'start').toEqual(sorted(ref.sent));
+  expectSameWaits(sent, ref, 'start');
   return ref;
 }
 async function step(ref: WholeReadReference, f: () => void, label: string) {
   f();
   await tick();
-  ref.read();
-  expect(sorted(waitEvents(sent)), `${label}\n got ${waitEvents(sent)}\n ref ${ref.sent}`).toEqual(sorted(ref.sent));
+  expectSameWaits(sent, ref, label);
   expect(badgeMismatch(), `${label}: badges' rows`).toEqual([]);
 }
 

@@ -3,6 +3,7 @@
  * buyers the list shows waiting, as `buyer:messageId`, and a reference EventLedger fed a memo-less whole read of the
  * same document after each step.
  */
+import { expect } from 'vitest';
 import { EventLedger } from '../../../lib/content/ledger';
 import type { ChatEvent } from '../../../lib/model';
 import type { ToBackground } from '../../../lib/messages';
@@ -40,4 +41,14 @@ export class WholeReadReference {
       ...asWaits(this.ledger.events({ kind: 'whole', page: x }, this.ledger.accountOf(x.account), this.now)),
     );
   }
+}
+
+/**
+ * The reference reads the page now, and the watcher must have sent exactly its wait events (in any order) — the step
+ * check of the watcher-waits / pure-move tests (`label` names the step).
+ */
+export function expectSameWaits(sent: readonly ToBackground[], ref: WholeReadReference, label: string): void {
+  ref.read();
+  const got = waitEvents(sent);
+  expect([...got].sort(), `${label}\n got ${got}\n ref ${ref.sent}`).toEqual([...ref.sent].sort());
 }
