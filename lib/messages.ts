@@ -52,14 +52,20 @@ export interface TabClock {
 /**
  * Background → workbench tab: the open clocks of the tab's account, sent when they change. The first message to a
  * tab carries the whole list; later ones only what changed since the previous one (a page with hundreds of waiting
- * buyers would otherwise parse them all at every change). Messages are numbered (`seq`, increasing); a change list
- * applies on top of list number `base` only. A tab that cannot apply one (it reloaded, or missed one) answers
- * `{ ok: false, error: CLOCKS_RESYNC }` and is sent the whole list.
+ * buyers would otherwise parse them all at every change). Messages are numbered (`seq`, increasing within one worker
+ * instance, `epoch`); a change list applies on top of list number `base` of the same epoch only. A tab that cannot
+ * apply one (it reloaded, or missed one) answers `{ ok: false, error: CLOCKS_RESYNC }` and is sent the whole list; one
+ * older than the list it shows (same epoch, lower `seq`: delivered late) it drops.
  */
 export interface ClocksMessage {
   type: 'clocks';
   platform: Platform;
   account: string;
+  /**
+   * The worker instance that sent it (random, drawn when it starts): `seq` orders one worker's lists only (a new
+   * worker numbers from the wall clock, which may have gone back).
+   */
+  epoch: number;
   seq: number;
   /** Absent: `clocks` is the whole list. Present: the number of the list these changes apply to. */
   base?: number;
@@ -82,7 +88,7 @@ const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as numb
 export function parseClocks(raw: unknown): ClocksMessage | null {
   if (!isObj(raw) || raw.type !== 'clocks' || !oneOf(PLATFORMS, raw.platform) || typeof raw.account !== 'string')
     return null;
-  if (!Array.isArray(raw.clocks) || !isSeq(raw.seq)) return null;
+  if (!Array.isArray(raw.clocks) || !isSeq(raw.seq) || !isSeq(raw.epoch)) return null;
   if (raw.base !== undefined && !isSeq(raw.base)) return null;
   const removed = raw.removed;
   if (removed !== undefined && (raw.base === undefined || !Array.isArray(removed))) return null;
@@ -102,6 +108,7 @@ export function parseClocks(raw: unknown): ClocksMessage | null {
     type: 'clocks',
     platform: raw.platform,
     account: raw.account,
+    epoch: raw.epoch,
     seq: raw.seq,
     clocks,
     title: raw.title === true,

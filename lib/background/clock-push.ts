@@ -18,16 +18,25 @@ interface Pushed {
 /** What a tab shows besides the clocks: the setting `tabTitle` and the UI language. */
 export type TabView = Pick<ClocksMessage, 'title' | 'lang'>;
 
+/** A worker instance's `epoch` (ClocksMessage): random, so two workers' are never the same in practice. */
+export const newEpoch = (): number => Math.floor(Math.random() * 2 ** 32);
+
 export class ClockPush {
   /**
-   * Numbers clock messages: increasing, and across worker restarts too (from the clock), so a tab's list from an
-   * earlier worker is never taken for one this worker sent.
+   * Numbers clock messages: increasing within this worker (`epoch`), so a tab drops a list of it delivered after a
+   * later one. From the wall clock too, so a later worker's numbers are higher unless the clock went back: the number
+   * a tab's heartbeat says it shows (tabShows, without the epoch) is then not one this worker sent, short of a clock
+   * set back to the very millisecond.
    */
   private seqAt = 0;
   /** What each tab was last sent (its account's clocks by buyer, numbered), so only changes are sent. */
   private pushed = new Map<number, Pushed>();
 
-  constructor(private readonly sendToTab: (tabId: number, msg: ClocksMessage) => Promise<unknown>) {}
+  /** `epoch`: this worker instance's (sent with every list; a tab takes another epoch's whole list whatever its `seq`). */
+  constructor(
+    private readonly sendToTab: (tabId: number, msg: ClocksMessage) => Promise<unknown>,
+    readonly epoch: number = newEpoch(),
+  ) {}
 
   /** Forget every tab (the worker reloaded its state). */
   clear(): void {
@@ -79,6 +88,7 @@ export class ClockPush {
           type: 'clocks',
           platform: tab.platform,
           account: tab.account,
+          epoch: this.epoch,
           seq: (this.seqAt = Math.max(this.seqAt + 1, Math.floor(now))),
           ...body,
           title: view.title,

@@ -295,21 +295,29 @@ export class EventLedger {
 }
 
 /**
- * The number of the clock list the badges show (see ClocksMessage): a whole list is always taken, changes only on
- * top of the list they were made against. Null before the first whole list.
+ * The number of the clock list the badges show (see ClocksMessage) and the worker (`epoch`) that sent it. A list of
+ * that worker numbered at or below it is dropped (delivered late, or twice: what it says is shown already); any other
+ * whole list is taken (another worker's too: a restarted worker may number lower, its wall clock set back), changes
+ * only on top of the list they were made against. Null before the first whole list.
  */
 export class ClockListSeq {
   private seq: number | null = null;
+  private epoch = -1;
 
   /** The list shown now (sent with the tab's health: a tab that reloaded or missed a change gets the whole list). */
   get current(): number | null {
     return this.seq;
   }
 
-  /** How to take this list: whole, as changes, or not at all (changes against another list: ask for the whole). */
-  take(clocks: Pick<ClocksMessage, 'seq' | 'base'>): 'whole' | 'changes' | 'resync' {
-    const how = clocks.base === undefined ? 'whole' : clocks.base === this.seq ? 'changes' : 'resync';
-    if (how !== 'resync') this.seq = clocks.seq;
+  /**
+   * How to take this list: whole, as changes, not at all (`stale`: older than the list shown), or not at all and ask
+   * for the whole list (`resync`: changes against another list).
+   */
+  take(clocks: Pick<ClocksMessage, 'epoch' | 'seq' | 'base'>): 'whole' | 'changes' | 'resync' | 'stale' {
+    const same = clocks.epoch === this.epoch;
+    if (same && clocks.seq <= (this.seq ?? -1)) return 'stale';
+    const how = clocks.base === undefined ? 'whole' : same && clocks.base === this.seq ? 'changes' : 'resync';
+    if (how !== 'resync') [this.seq, this.epoch] = [clocks.seq, clocks.epoch];
     return how;
   }
 }

@@ -91,17 +91,19 @@ export class Watcher {
 
   /**
    * A message from the background: the open clocks of this tab's account (for the in-page badges), whole or as the
-   * changes since the list numbered `base` (see ClocksMessage). Answers CLOCKS_RESYNC to changes it cannot apply.
+   * changes since the list numbered `base` (see ClocksMessage). Answers CLOCKS_RESYNC to changes it cannot apply and
+   * to a malformed list; drops one older than the list shown.
    */
   receive(raw: unknown): Reply | undefined {
     const clocks = parseClocks(raw);
+    if (!clocks) return { ok: false, error: CLOCKS_RESYNC };
     const mine = this.reporter.account;
     // A page that shows no shop watches the account the background gave its tab.
-    const ours =
-      clocks?.account === mine || (mine === UNRECOGNISED_ACCOUNT && isUnrecognisedAccount(clocks?.account ?? ''));
-    if (!clocks || clocks.platform !== this.deps.adapter.platform || !ours) return undefined;
+    const ours = clocks.account === mine || (mine === UNRECOGNISED_ACCOUNT && isUnrecognisedAccount(clocks.account));
+    if (clocks.platform !== this.deps.adapter.platform || !ours) return undefined;
     const how = this.clockList.take(clocks);
     if (how === 'resync') return { ok: false, error: CLOCKS_RESYNC };
+    if (how === 'stale') return undefined;
     // The language comes with the clocks (the worker sends the whole list again when it changes).
     const relabel = setContentLang(clocks.lang);
     if (relabel) this.badges.relabel();

@@ -60,7 +60,14 @@ describe('Sentinel (background logic)', () => {
     await s.health({ ...watching(), account: 'other-shop' }, 8);
     await s.ingest(msg([ev('pdd', 'buyerA', 'buyer', t('10:00:00'))]));
     const toTab = (id: number) => host.tabMessages.filter((m) => m.tabId === id).map((m) => m.msg);
-    const head = { type: 'clocks', platform: 'pdd', account: 'shop-main', title: true, lang: 'zh_CN' };
+    const head = {
+      type: 'clocks',
+      platform: 'pdd',
+      account: 'shop-main',
+      epoch: expect.any(Number),
+      title: true,
+      lang: 'zh_CN',
+    };
     // The first message to a tab is the whole list; the next ones the changes on top of the previous one, each
     // numbered above the one before.
     const a = { buyer: 'buyerA', status: 'pending', dueAt: t('10:03:00') };
@@ -107,6 +114,8 @@ describe('Sentinel (background logic)', () => {
     expect(host.tabMessages.slice(sent).map((m) => m.msg)).toEqual([
       { ...head, account: 'other-shop', seq: expect.any(Number), clocks: [] },
     ]);
+    // One worker, one epoch, on every list to every tab (a tab orders its lists by `seq` within it).
+    expect(new Set(host.tabMessages.map((m) => m.msg.epoch)).size).toBe(1);
   });
 
   it('says with every clocks message whether the tab title shows the wait; a change of that setting resends the list', async () => {
@@ -123,6 +132,7 @@ describe('Sentinel (background logic)', () => {
       type: 'clocks',
       platform: 'pdd',
       account: 'shop-main',
+      epoch: expect.any(Number),
       seq: expect.any(Number),
       clocks: [a],
       title: false,

@@ -42,9 +42,9 @@ function events(): EventsMessage['events'] {
   return sent.filter((m): m is EventsMessage => m.type === 'events').flatMap((m) => m.events);
 }
 
-/** The background's whole clock list for the fixture page's account, numbered `seq`. */
-const clockList = (clocks: TabClock[], seq = 1) =>
-  ({ type: 'clocks', platform: 'pdd', account: '测试旗舰店', seq, clocks }) as const;
+/** The background's whole clock list for the fixture page's account, numbered `seq` by the worker `epoch`. */
+const clockList = (clocks: TabClock[], seq = 1, epoch = 1) =>
+  ({ type: 'clocks', platform: 'pdd', account: '测试旗舰店', epoch, seq, clocks }) as const;
 /** A buyer of the fixture page waiting, due `inMs` after NOW. */
 const waiting = (buyer: string, inMs: number): TabClock => ({ buyer, status: 'pending', dueAt: NOW + inMs });
 
@@ -1108,6 +1108,60 @@ describe('in-page countdown badges', () => {
     w.stop();
   });
 
+  it('drops a list delivered after a later one of the same worker; takes a restarted worker’s (outsider review 8)', async () => {
+    const w = badgeWatcher();
+    const a = waiting('733519', 45_000);
+    const b = waiting('915002', 30_000);
+    const shows = async (badges: [string, string][]) => {
+      await pageChange();
+      expect(w.badges.shown()).toEqual(new Map(badges));
+    };
+    expect(w.receive(clockList([a, b], 20))).toBeUndefined();
+    await shows([
+      ['733519', '剩 45 秒'],
+      ['915002', '剩 30 秒'],
+    ]);
+    // An older whole list after it: nothing changes, nothing asked (the tab shows what is newer).
+    expect(w.receive(clockList([a], 19))).toBeUndefined();
+    await shows([
+      ['733519', '剩 45 秒'],
+      ['915002', '剩 30 秒'],
+    ]);
+    // An older change list after it (made against list 18): dropped, no resync.
+    expect(w.receive({ ...clockList([], 19), base: 18, removed: ['915002'] })).toBeUndefined();
+    // The list shown again: nothing changes.
+    expect(w.receive(clockList([], 20))).toBeUndefined();
+    await shows([
+      ['733519', '剩 45 秒'],
+      ['915002', '剩 30 秒'],
+    ]);
+    // A change on top of it, twice: the second is dropped too (no whole list asked for what the tab shows).
+    const change = { ...clockList([], 21), base: 20, removed: ['915002'] };
+    expect(w.receive(change)).toBeUndefined();
+    expect(w.receive(change)).toBeUndefined();
+    await shows([['733519', '剩 45 秒']]);
+    expect(w.receive({ ...clockList([b], 22), base: 21, removed: [] })).toBeUndefined();
+    // The worker restarted with its wall clock gone back: lower numbers, another epoch. Its change list asks for the
+    // whole list, which is shown.
+    expect(w.receive({ ...clockList([], 3, 2), base: 2, removed: ['733519'] })).toEqual({
+      ok: false,
+      error: CLOCKS_RESYNC,
+    });
+    expect(w.receive(clockList([b], 4, 2))).toBeUndefined();
+    await shows([['915002', '剩 30 秒']]);
+    expect(w.receive({ ...clockList([a], 5, 2), base: 4, removed: [] })).toBeUndefined();
+    await shows([
+      ['733519', '剩 45 秒'],
+      ['915002', '剩 30 秒'],
+    ]);
+    // The first worker's lists no longer apply on top of this one.
+    expect(w.receive({ ...clockList([], 23), base: 22, removed: ['733519'] })).toEqual({
+      ok: false,
+      error: CLOCKS_RESYNC,
+    });
+    w.stop();
+  });
+
   it('the tab title: shows the wait when the background says so, restores it, and its changes cost no page read', async () => {
     document.title = '拼多多商家后台';
     const w = badgeWatcher();
@@ -1174,21 +1228,32 @@ describe('in-page countdown badges', () => {
     w.stop();
   });
 
-  it('ignores malformed clock messages', async () => {
+  it('ignores malformed clock messages, asking for the whole list instead', async () => {
     const w = badgeWatcher();
+    const head = { type: 'clocks', platform: 'pdd', account: '测试旗舰店' };
     for (const bad of [
       null,
       { type: 'clocks' },
-      { type: 'clocks', platform: 'pdd', account: '测试旗舰店', seq: 1, clocks: [{ buyer: 1 }] },
+      { ...head, epoch: 1, seq: 1, clocks: [{ buyer: 1 }] },
       // no number
-      { type: 'clocks', platform: 'pdd', account: '测试旗舰店', clocks: [] },
+      { ...head, epoch: 1, clocks: [] },
       // removed buyers without the list they are removed from
-      { type: 'clocks', platform: 'pdd', account: '测试旗舰店', seq: 1, clocks: [], removed: ['733519'] },
-      { type: 'clocks', platform: 'pdd', account: '测试旗舰店', seq: 1, base: 0, clocks: [], removed: [7] },
+      { ...head, epoch: 1, seq: 1, clocks: [], removed: ['733519'] },
+      { ...head, epoch: 1, seq: 1, base: 0, clocks: [], removed: [7] },
+      // no worker, or not a number for one
+      { ...head, seq: 1, clocks: [waiting('733519', 45_000)] },
+      { ...head, epoch: '1', seq: 1, clocks: [waiting('733519', 45_000)] },
+      { ...head, epoch: -1, seq: 1, clocks: [waiting('733519', 45_000)] },
+      { ...head, epoch: 1.5, seq: 1, clocks: [waiting('733519', 45_000)] },
+      { ...head, epoch: null, seq: 2, base: 1, clocks: [waiting('733519', 45_000)], removed: [] },
     ])
-      w.receive(bad);
+      expect(w.receive(bad)).toEqual({ ok: false, error: CLOCKS_RESYNC });
     await pageChange();
     expect(document.querySelectorAll('[data-reply-sentinel-badge]')).toHaveLength(0);
+    // The same list with its worker: shown.
+    expect(w.receive({ ...head, epoch: 1, seq: 1, clocks: [waiting('733519', 45_000)] })).toBeUndefined();
+    await pageChange();
+    expect(w.badges.shown()).toEqual(new Map([['733519', '剩 45 秒']]));
     w.stop();
   });
 });

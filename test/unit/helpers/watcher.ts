@@ -42,6 +42,7 @@ export class ClockFeed {
       type: 'clocks',
       platform: 'pdd',
       account: '测试旗舰店',
+      epoch: 1,
       seq: this.seq,
       lang: this.lang,
       clocks: whole ? [...this.clocks.values()] : changed,
