@@ -11,7 +11,7 @@ import { settingRow } from '@/lib/db/queries';
 import { ask } from '@/lib/ui/ask';
 import { uiDb } from '@/lib/ui/db';
 import { PLATFORM_DEFS } from '@/lib/platforms/registry';
-import { SETTING_SCHEMAS, WORD_LIMITS, storedSetting } from '@/lib/settings';
+import { SETTING_SCHEMAS, WORD_LIMITS, storedSetting, type Settings } from '@/lib/settings';
 import { SOUND_FILES } from '@/lib/sounds';
 import { useT } from './i18n';
 
@@ -23,8 +23,9 @@ const WATCHED = PLATFORM_DEFS.flatMap((d) =>
 /** The notification the test button shows (its own id: clicking it opens nothing). */
 export const WELCOME_NOTICE = 'welcome|test';
 
-export function Welcome() {
-  const t = useT();
+/** `language`: the stored setting when read before the first render (`firstLanguage`). */
+export function Welcome({ language }: { language?: Settings['language'] } = {}) {
+  const t = useT({ initial: language });
   // The stored name (read live, through the settings schema as the options page reads it) under what is typed.
   const stored = useLiveQuery(() => settingRow(uiDb, 'agentName'), []);
   const [draft, setDraft] = useState<string | null>(null);

@@ -9,12 +9,12 @@
  */
 import {
   readAnalyticsRaw,
-  readLanguageRaw,
   storedAccount,
   storedRange,
   storedView,
   type AnalyticsRaw,
 } from '@/components/analytics/first-raw';
+import { readLanguageRaw } from '@/lib/db/raw';
 import { startShopFirst } from '@/lib/sync/shop-first';
 import { ask } from '@/lib/ui/ask';
 

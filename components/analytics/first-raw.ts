@@ -101,21 +101,6 @@ export async function readAnalyticsRaw(now: number, range: number, summary = tru
   }
 }
 
-/**
- * The UI language setting alone, as stored (unchecked; undefined when unset): the team view's first render says the
- * owner view in it without the page's own first read. Rejects when the database is missing.
- */
-export async function readLanguageRaw(): Promise<{ value: unknown } | undefined> {
-  const idb = await openRawDb();
-  try {
-    return await rawResult<{ value: unknown } | undefined>(
-      idb.transaction(TABLE.settings, 'readonly').objectStore(TABLE.settings).get('language'),
-    );
-  } finally {
-    idb.close();
-  }
-}
-
 /** The page's persisted UI state in localStorage (zustand `persist`, `store.ts`): its key and version. */
 export const ANALYTICS_STORE_KEY = 'rs-analytics';
 export const ANALYTICS_STORE_VERSION = 1;

@@ -7,7 +7,8 @@ import {
   settledWithin,
   type AnalyticsFirst,
 } from '@/components/analytics/first-read';
-import { readAnalyticsRaw, readLanguageRaw } from '@/components/analytics/first-raw';
+import { readAnalyticsRaw } from '@/components/analytics/first-raw';
+import { readLanguageRaw } from '@/lib/db/raw';
 import { storedSetting, type Settings } from '@/lib/settings';
 import { useAnalyticsStore } from '@/components/analytics/store';
 import '@/components/ui.css';

@@ -124,11 +124,18 @@ export function workbenchScript(site: SiteDef, adapters: readonly Adapter[]) {
       ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
       // Single-page apps change the URL without reloading: re-pick the adapter.
       ctx.addEventListener(window, 'wxt:locationchange', attach);
-      ctx.onInvalidated(() => {
+      const stop = () => {
         link.stop();
         watcher?.stop();
         palette?.stop();
-      });
+        watcher = palette = null;
+      };
+      ctx.onInvalidated(stop);
+      // The back/forward cache: a page leaving (maybe into it, where Chrome closes its ports) stops everything, its
+      // title back; one restored from it starts again as a fresh page: a new port, its health (naming no clock list:
+      // the worker sends the whole one) and the title.
+      ctx.addEventListener(window, 'pagehide', stop);
+      ctx.addEventListener(window, 'pageshow', (e) => e.persisted && attach());
     },
   });
   SCRIPT_ADAPTERS.set(definition, adapters);

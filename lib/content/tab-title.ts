@@ -245,7 +245,8 @@ export class TabTitle {
    * then: in that one write). A hidden tab (whose timers may sleep a minute: a clock push wakes it) writes at once.
    */
   show(clocks: () => Iterable<TabClock> | Waiting, on: boolean): void {
-    // Stopped (the frame's pagehide, a bfcache entry, and then a clock push): nothing is watched any more.
+    // Stopped (the frame's pagehide, a bfcache entry, and then a clock push): nothing is watched any more (a page
+    // restored from the cache gets a new watcher and title: main.ts).
     if (this.stopped) return;
     this.clocks = clocks;
     this.on = on;

@@ -147,6 +147,11 @@ export interface LaunchOptions {
    * temporary profile, deleted on close.
    */
   userDataDir?: string;
+  /**
+   * Keep Chromium's back/forward cache on (Playwright turns it off with `--disable-back-forward-cache`): a test of
+   * a page restored from it. Default false.
+   */
+  bfcache?: boolean;
 }
 
 export interface ServiceWorkerOptions {
@@ -257,6 +262,7 @@ export async function launchExtension(opts: LaunchOptions = {}): Promise<Extensi
       executablePath: CHROMIUM_PATH,
       // --headless=new is passed explicitly below; Playwright's own headless switch must stay off.
       headless: false,
+      ...(opts.bfcache && { ignoreDefaultArgs: ['--disable-back-forward-cache'] }),
       args: [
         ...LAUNCH_ARGS.filter((a) => !(opts.headed && a === '--headless=new')),
         `--disable-extensions-except=${extensionDir}`,
