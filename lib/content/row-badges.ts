@@ -91,8 +91,10 @@ export function nextBadgeChange(dueAt: number, now: number, alertLeadMs: number)
   else if (left > 0) next = dueAt - (Math.ceil(left / 1000) - 1) * 1000;
   // "超 N 分", minutes late rounded up: it changes once N whole minutes have passed.
   else next = dueAt + Math.max(1, Math.ceil(-left / 60_000)) * 60_000 + 1;
-  for (const threshold of [alertLeadMs, 30_000, 0]) if (left > threshold) next = Math.min(next, dueAt - threshold);
-  return next;
+  // The colour's thresholds (rowBadgeColor), without an array a call (a paint calls this per badge it repaints).
+  if (left > alertLeadMs) next = Math.min(next, dueAt - alertLeadMs);
+  if (left > 30_000) next = Math.min(next, dueAt - 30_000);
+  return left > 0 ? Math.min(next, dueAt) : next;
 }
 
 export const BADGE_ATTR = 'data-reply-sentinel-badge';
@@ -135,6 +137,8 @@ interface Slot {
   /** In view (true until the observer says otherwise, and always where there is no observer). */
   visible: boolean;
   badge: BadgeHost | null;
+  /** When its badge's text or colour next changes, as last painted (its entry in RowBadges `due`; NaN: none). */
+  nextAt?: number;
 }
 
 /**
@@ -170,8 +174,15 @@ export class RowBadges {
   private readonly frames: BadgeFrames;
   /** Rows came into or went out of view since the badges were last shown or hidden (see showInView). */
   private visibilityChanged = false;
-  /** No badge in view changes its text or colour before this time (see nextBadgeChange, paint). */
+  /** No badge in view changes its text or colour before this time (see nextBadgeChange, paint); -Infinity: repaint all. */
   private quietUntil = -Infinity;
+  /**
+   * When each painted badge next changes (nextBadgeChange), a binary min-heap in two arrays (time, slot): a paint
+   * repaints the badges whose time has come, not every badge (on the large workbench ≈ 140 badges change ≈ 2 a second
+   * between them). An entry whose slot was painted again since or is gone (its `nextAt` is another time, NaN) is skipped.
+   */
+  private dueAt: number[] = [];
+  private dueSlot: Slot[] = [];
   /** Slots whose badge goes on in the next animation frame (see sync). */
   private toCreate = new Set<Slot>();
 
@@ -401,6 +412,7 @@ export class RowBadges {
   private kinds = new Map<string, { flow: boolean; positioned: boolean }>();
 
   private dropSlot(slot: Slot): void {
+    slot.nextAt = NaN; // its entry in `due` is skipped
     this.io?.unobserve(slot.row);
     slot.badge?.host.remove();
     this.slots.delete(slot.buyer);
@@ -422,16 +434,53 @@ export class RowBadges {
    * Repaints the numbers (every second while a badge is shown, or with the page's own changes). Writes only what
    * changed, and does nothing at all until some badge in view would change (quietUntil).
    */
-  paint(onlyChanged = false): void {
+  paint(): void {
     // A hidden tab: nothing to see, nothing written (repainted when shown, see onVisibility).
     if (this.doc.hidden) return;
     const now = this.now();
-    if (!onlyChanged) {
-      if (now < this.quietUntil) return;
-      // Every badge in view is repainted below, each lowering this to when it next changes.
+    if (now < this.quietUntil) return;
+    const at = this.dueAt;
+    if (this.quietUntil === -Infinity) {
+      // Every badge in view is repainted, each scheduling when it next changes.
+      at.length = this.dueSlot.length = 0;
       this.quietUntil = Infinity;
+      this.paintSlots(this.slots.values(), now, false);
+      return;
     }
-    this.paintSlots(this.slots.values(), now, onlyChanged);
+    // The badges whose time came (the others would write nothing): one out of view is repainted when it comes back.
+    while (at.length && at[0]! <= now) {
+      const t = at[0]!;
+      const slot = this.duePop();
+      if (slot.nextAt !== t) continue;
+      slot.nextAt = NaN;
+      if (slot.visible) this.paintOne(slot, now);
+    }
+    this.quietUntil = at.length ? at[0]! : Infinity;
+  }
+
+  /** Takes the earliest entry off `due` (there is one). */
+  private duePop(): Slot {
+    const at = this.dueAt;
+    const sl = this.dueSlot;
+    const top = sl[0]!;
+    const t = at.pop()!;
+    const s = sl.pop()!;
+    const n = at.length;
+    if (n) {
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && at[c + 1]! < at[c]!) c++;
+        if (at[c]! >= t) break;
+        at[i] = at[c]!;
+        sl[i] = sl[c]!;
+        i = c;
+      }
+      at[i] = t;
+      sl[i] = s;
+    }
+    return top;
   }
 
   /** paint() of these slots (`onlyChanged`: only those whose clock changed since painted). */
@@ -451,7 +500,22 @@ export class RowBadges {
     if (!c || !h) return;
     h.dueAt = c.dueAt;
     h.status = c.status;
-    this.quietUntil = Math.min(this.quietUntil, nextBadgeChange(c.dueAt, now, this.alertLeadMs));
+    // Scheduled in `due` (pushed up to its place).
+    const next = nextBadgeChange(c.dueAt, now, this.alertLeadMs);
+    slot.nextAt = next;
+    const at = this.dueAt;
+    const sl = this.dueSlot;
+    let i = at.length;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (at[p]! <= next) break;
+      at[i] = at[p]!;
+      sl[i] = sl[p]!;
+      i = p;
+    }
+    at[i] = next;
+    sl[i] = slot;
+    if (next < this.quietUntil) this.quietUntil = next;
     const left = c.dueAt - now;
     const text = rowBadgeText(left);
     const color = rowBadgeColor(left, this.alertLeadMs);
@@ -472,6 +536,7 @@ export class RowBadges {
 
   destroy(): void {
     this.frames.stop();
+    this.dueAt.length = this.dueSlot.length = 0;
     for (const slot of [...this.slots.values()]) this.dropSlot(slot);
     this.io?.disconnect();
     this.toCreate.clear();

@@ -1,0 +1,158 @@
+// @vitest-environment jsdom
+/**
+ * A paint repaints only the badges whose text or colour changes now (RowBadges `due`, by nextBadgeChange), not every
+ * badge once any one of them changes: on the large workbench ≈ 140 badges change ≈ 2 a second between them. Exact
+ * counts (each repaint reads its badge's text once), and every badge as repainting all of them at every second makes
+ * it (a seeded random run with clock changes, badges dropped, rows out of view and back).
+ */
+import { afterEach, expect, it, vi } from 'vitest';
+import { RowBadges, rowBadgeColor, rowBadgeText } from '../../lib/content/row-badges';
+import { setContentLang } from '../../lib/i18n/content';
+import type { TabClock } from '../../lib/messages';
+import type { Timers } from '../../lib/content/timers';
+import { mulberry32 } from './helpers/random';
+
+setContentLang('zh_CN');
+// Not a round minute: the deadlines fall anywhere in it.
+const START = Date.UTC(2026, 11, 6, 2, 0, 17) + 345;
+const N = 60;
+let now = START;
+let badges: RowBadges;
+afterEach(() => badges?.destroy());
+
+/** No timers run by themselves (the test paints), animation frames at once. */
+const timers: Timers = {
+  setTimeout: () => 0 as never,
+  setInterval: () => 0 as never,
+  clearTimeout: () => {},
+  clearInterval: () => {},
+  requestAnimationFrame: () => null,
+  cancelAnimationFrame: () => {},
+};
+
+function setup(clocks: TabClock[]) {
+  document.body.innerHTML = '';
+  const rows = new Map<string, Element>();
+  for (const c of clocks) {
+    const li = document.createElement('li');
+    document.body.append(li);
+    rows.set(c.buyer, li);
+  }
+  now = START;
+  badges = new RowBadges(document, () => now, 60_000, 6, timers);
+  badges.setClocks(clocks);
+  badges.render(rows);
+  return rows;
+}
+
+/** Every badge's text as a repaint of all of them now would make it, and its colour. */
+const expected = (clocks: Map<string, TabClock>, buyers: Iterable<string>) =>
+  new Map([...buyers].map((b) => [b, rowBadgeText(clocks.get(b)!.dueAt - now)]));
+const colours = () =>
+  new Map(
+    [...document.querySelectorAll('[data-reply-sentinel-badge]')].map((h) => [
+      h.getAttribute('data-reply-sentinel-badge'),
+      h.shadowRoot!.querySelector<HTMLElement>('[role=timer]')!.style.background,
+    ]),
+  );
+const expectedColours = (clocks: Map<string, TabClock>) =>
+  new Map([...clocks.values()].map((c) => [c.buyer, rgb(rowBadgeColor(c.dueAt - now, 60_000))] as [string, string]));
+/** jsdom gives colours back as rgb(). */
+const rgbs = new Map<string, string>();
+const rgb = (hex: string) => {
+  let v = rgbs.get(hex);
+  if (v === undefined) {
+    const s = document.createElement('span');
+    s.style.background = hex;
+    rgbs.set(hex, (v = s.style.background));
+  }
+  return v;
+};
+
+it('a paint reads only the badges whose time came: as many as change, not every badge', () => {
+  const clocks = Array.from({ length: N }, (_, i) => ({
+    buyer: `b${i}`,
+    status: 'pending' as const,
+    // Spread over ±10 minutes, some overdue, some in their last minute.
+    dueAt: START + ((i * 7919) % 600_000) - (i % 5 === 0 ? 300_000 : 0),
+  }));
+  setup(clocks);
+  const byBuyer = new Map(clocks.map((c) => [c.buyer, c]));
+  badges.paint(); // the first paint: every badge
+  expect(badges.shown()).toEqual(expected(byBuyer, byBuyer.keys()));
+  const data = Object.getOwnPropertyDescriptor(CharacterData.prototype, 'data')!;
+  let reads = 0;
+  vi.spyOn(CharacterData.prototype, 'data', 'get').mockImplementation(function (this: CharacterData) {
+    reads++;
+    return data.get!.call(this) as string;
+  });
+  let changes = 0;
+  let total = 0;
+  try {
+    for (let s = 0; s < 120; s++) {
+      const was = expected(byBuyer, byBuyer.keys());
+      const colourWas = expectedColours(byBuyer);
+      now += 1000;
+      const is = expected(byBuyer, byBuyer.keys());
+      const colourIs = expectedColours(byBuyer);
+      const changed = [...is].filter(([b, t]) => was.get(b) !== t || colourWas.get(b) !== colourIs.get(b)).length;
+      reads = 0;
+      badges.paint();
+      const paintReads = reads;
+      expect(badges.shown()).toEqual(is);
+      expect(colours()).toEqual(colourIs);
+      // Each badge whose text or colour changes this second is repainted, at most one more (a text changes at
+      // 60 s left: the minute's last second reads "1 分" and its clock is due then too).
+      expect(paintReads).toBeGreaterThanOrEqual(changed);
+      expect(paintReads).toBeLessThanOrEqual(changed + 2);
+      changes += changed;
+      total += paintReads;
+    }
+  } finally {
+    vi.restoreAllMocks();
+  }
+  // Every badge each second before (N × 120 = 7 200 reads); now the changes alone, and a few more.
+  expect(changes).toBeGreaterThan(200);
+  expect(total).toBeLessThan(changes * 1.1);
+});
+
+it('as a repaint of every badge each second, whatever the clocks, the rows in view and the drops (seeded)', () => {
+  for (const seed of [1, 2, 3]) {
+    const rnd = mulberry32(seed);
+    const clocks = Array.from({ length: 30 }, (_, i) => ({
+      buyer: `b${i}`,
+      status: 'pending' as const,
+      dueAt: START + Math.floor(rnd() * 900_000) - 300_000,
+    }));
+    const rows = setup(clocks);
+    const open = new Map(clocks.map((c) => [c.buyer, c]));
+    badges.paint();
+    const slots = (badges as unknown as { slots: Map<string, { visible: boolean }> }).slots;
+    for (let s = 0; s < 300; s++) {
+      now += 250 + Math.floor(rnd() * 1500);
+      const r = rnd();
+      const b = `b${Math.floor(rnd() * 30)}`;
+      if (r < 0.05 && open.has(b)) {
+        // A clock changes (a new deadline): the worker's change list, rendered for its buyer.
+        const c = { buyer: b, status: 'pending' as const, dueAt: now + Math.floor(rnd() * 400_000) - 100_000 };
+        open.set(b, c);
+        badges.changeClocks([c], []);
+        badges.renderBuyers(rows, [b]);
+      } else if (r < 0.08 && open.has(b)) {
+        // A clock closes: its badge goes.
+        open.delete(b);
+        badges.changeClocks([], [b]);
+        badges.renderBuyers(rows, [b]);
+      } else if (r < 0.15 && slots.get(b)) {
+        // A row goes out of view (no repaint then), or comes back (repainted with the next paint, as showInView).
+        const slot = slots.get(b)!;
+        slot.visible = !slot.visible;
+        if (slot.visible) (badges as unknown as { visibilityChanged: boolean }).visibilityChanged = true;
+      }
+      badges.pageChanged();
+      const inView = [...open.keys()].filter((k) => slots.get(k)?.visible);
+      const shown = badges.shown();
+      expect(new Map(inView.map((k) => [k, shown.get(k)]))).toEqual(expected(open, inView));
+    }
+  }
+});
