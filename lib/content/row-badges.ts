@@ -138,7 +138,7 @@ interface Slot {
   visible: boolean;
   badge: BadgeHost | null;
   /** When its badge's text or colour next changes, as last painted (its entry in RowBadges `due`; NaN: none). */
-  nextAt?: number;
+  nextAt: number;
 }
 
 /**
@@ -172,8 +172,9 @@ export class RowBadges {
     return { n: this.clocks.size, due: this.soonest };
   }
   private readonly frames: BadgeFrames;
-  /** Rows came into or went out of view since the badges were last shown or hidden (see showInView). */
+  /** Rows came into view since the badges were last shown (see showInView), and their slots. */
   private visibilityChanged = false;
+  private cameIntoView: Slot[] = [];
   /** No badge in view changes its text or colour before this time (see nextBadgeChange, paint); -Infinity: repaint all. */
   private quietUntil = -Infinity;
   /**
@@ -213,7 +214,11 @@ export class RowBadges {
         if (!slot) continue;
         if (slot.visible === e.isIntersecting) continue;
         slot.visible = e.isIntersecting;
-        this.visibilityChanged = true;
+        // Only a badge coming into view may show old numbers (those in view are repainted as they change).
+        if (slot.visible) {
+          this.cameIntoView.push(slot);
+          this.visibilityChanged = true;
+        }
       }
       if (this.visibilityChanged && paintNow) this.showInView();
     });
@@ -231,6 +236,7 @@ export class RowBadges {
     }
     this.frames.ticking(this.slots.size > 0);
     this.visibilityChanged = false;
+    this.cameIntoView.length = 0;
     this.quietUntil = -Infinity;
     this.paint();
   };
@@ -293,7 +299,7 @@ export class RowBadges {
     for (const buyer of this.clocks.keys()) {
       const row = rows.get(buyer);
       if (!row || !row.isConnected || this.slots.has(buyer)) continue;
-      const slot: Slot = { buyer, row, visible: true, badge: null };
+      const slot: Slot = { buyer, row, visible: true, badge: null, nextAt: NaN };
       this.slots.set(buyer, slot);
       this.byRow.set(row, slot);
       this.io?.observe(row);
@@ -323,7 +329,7 @@ export class RowBadges {
       let slot = this.slots.get(buyer);
       const row = slot || !this.clocks.has(buyer) ? undefined : rows.get(buyer);
       if (row?.isConnected) {
-        slot = { buyer, row, visible: true, badge: null };
+        slot = { buyer, row, visible: true, badge: null, nextAt: NaN };
         this.slots.set(buyer, slot);
         this.byRow.set(row, slot);
         this.io?.observe(row);
@@ -356,7 +362,12 @@ export class RowBadges {
   /** Rows came into view: their badges' numbers may be old. */
   private showInView(): void {
     this.visibilityChanged = false;
-    this.quietUntil = -Infinity;
+    const came = this.cameIntoView;
+    if (!this.doc.hidden) {
+      const now = this.now();
+      for (const slot of came) if (slot.visible && this.slots.get(slot.buyer) === slot) this.paintOne(slot, now);
+    }
+    came.length = 0;
     this.paint();
   }
 
@@ -536,7 +547,7 @@ export class RowBadges {
 
   destroy(): void {
     this.frames.stop();
-    this.dueAt.length = this.dueSlot.length = 0;
+    this.dueAt.length = this.dueSlot.length = this.cameIntoView.length = 0;
     for (const slot of [...this.slots.values()]) this.dropSlot(slot);
     this.io?.disconnect();
     this.toCreate.clear();

@@ -30,7 +30,19 @@ const timers: Timers = {
   cancelAnimationFrame: () => {},
 };
 
-function setup(clocks: TabClock[]) {
+/** The visibility observer RowBadges makes (jsdom has none): the test says which rows come into and go out of view. */
+let io: ((entries: { target: Element; isIntersecting: boolean }[]) => void) | null = null;
+class FakeIO {
+  constructor(cb: typeof io) {
+    io = cb;
+  }
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+}
+
+function setup(clocks: TabClock[], observer = false) {
+  (window as unknown as { IntersectionObserver?: unknown }).IntersectionObserver = observer ? FakeIO : undefined;
   document.body.innerHTML = '';
   const rows = new Map<string, Element>();
   for (const c of clocks) {
@@ -124,7 +136,7 @@ it('as a repaint of every badge each second, whatever the clocks, the rows in vi
       status: 'pending' as const,
       dueAt: START + Math.floor(rnd() * 900_000) - 300_000,
     }));
-    const rows = setup(clocks);
+    const rows = setup(clocks, true);
     const open = new Map(clocks.map((c) => [c.buyer, c]));
     badges.paint();
     const slots = (badges as unknown as { slots: Map<string, { visible: boolean }> }).slots;
@@ -145,9 +157,7 @@ it('as a repaint of every badge each second, whatever the clocks, the rows in vi
         badges.renderBuyers(rows, [b]);
       } else if (r < 0.15 && slots.get(b)) {
         // A row goes out of view (no repaint then), or comes back (repainted with the next paint, as showInView).
-        const slot = slots.get(b)!;
-        slot.visible = !slot.visible;
-        if (slot.visible) (badges as unknown as { visibilityChanged: boolean }).visibilityChanged = true;
+        io!([{ target: rows.get(b)!, isIntersecting: !slots.get(b)!.visible }]);
       }
       badges.pageChanged();
       const inView = [...open.keys()].filter((k) => slots.get(k)?.visible);
@@ -155,4 +165,37 @@ it('as a repaint of every badge each second, whatever the clocks, the rows in vi
       expect(new Map(inView.map((k) => [k, shown.get(k)]))).toEqual(expected(open, inView));
     }
   }
+});
+
+it('a row coming into view repaints its badge alone, not every badge in view', () => {
+  // One deadline for all: nothing changes in the next seconds.
+  const clocks = Array.from({ length: N }, (_, i) => ({
+    buyer: `b${i}`,
+    status: 'pending' as const,
+    dueAt: START + 600_000 + 30_000,
+  }));
+  const rows = setup(clocks, true);
+  badges.paint();
+  const data = Object.getOwnPropertyDescriptor(CharacterData.prototype, 'data')!;
+  let reads = 0;
+  vi.spyOn(CharacterData.prototype, 'data', 'get').mockImplementation(function (this: CharacterData) {
+    reads++;
+    return data.get!.call(this) as string;
+  });
+  try {
+    now += 100;
+    io!([{ target: rows.get('b3')!, isIntersecting: false }]);
+    badges.pageChanged();
+    expect(reads).toBe(0);
+    now += 100;
+    io!([
+      { target: rows.get('b3')!, isIntersecting: true },
+      { target: rows.get('b4')!, isIntersecting: false },
+    ]);
+    badges.pageChanged();
+    expect(reads).toBe(1);
+  } finally {
+    vi.restoreAllMocks();
+  }
+  expect(badges.shown().get('b3')).toBe(rowBadgeText(clocks[3]!.dueAt - now));
 });
