@@ -137,8 +137,6 @@ interface Slot {
   /** In view (true until the observer says otherwise, and always where there is no observer). */
   visible: boolean;
   badge: BadgeHost | null;
-  /** When its badge's text or colour next changes, as last painted (its entry in RowBadges `due`; NaN: none). */
-  nextAt: number;
 }
 
 /**
@@ -172,18 +170,10 @@ export class RowBadges {
     return { n: this.clocks.size, due: this.soonest };
   }
   private readonly frames: BadgeFrames;
-  /** Rows came into view since the badges were last shown (see showInView), and their slots. */
-  private visibilityChanged = false;
+  /** Slots whose rows came into view since the badges were last shown (see showInView). */
   private cameIntoView: Slot[] = [];
-  /** No badge in view changes its text or colour before this time (see nextBadgeChange, paint); -Infinity: repaint all. */
+  /** No badge in view changes its text or colour before this time (see nextBadgeChange, paint). */
   private quietUntil = -Infinity;
-  /**
-   * When each painted badge next changes (nextBadgeChange), a binary min-heap in two arrays (time, slot): a paint
-   * repaints the badges whose time has come, not every badge (on the large workbench ≈ 140 badges change ≈ 2 a second
-   * between them). An entry whose slot was painted again since or is gone (its `nextAt` is another time, NaN) is skipped.
-   */
-  private dueAt: number[] = [];
-  private dueSlot: Slot[] = [];
   /** Slots whose badge goes on in the next animation frame (see sync). */
   private toCreate = new Set<Slot>();
 
@@ -215,12 +205,9 @@ export class RowBadges {
         if (slot.visible === e.isIntersecting) continue;
         slot.visible = e.isIntersecting;
         // Only a badge coming into view may show old numbers (those in view are repainted as they change).
-        if (slot.visible) {
-          this.cameIntoView.push(slot);
-          this.visibilityChanged = true;
-        }
+        if (slot.visible) this.cameIntoView.push(slot);
       }
-      if (this.visibilityChanged && paintNow) this.showInView();
+      if (this.cameIntoView.length && paintNow) this.showInView();
     });
     doc.addEventListener('scroll', this.onScroll, { capture: true, passive: true });
   }
@@ -235,7 +222,6 @@ export class RowBadges {
       return;
     }
     this.frames.ticking(this.slots.size > 0);
-    this.visibilityChanged = false;
     this.cameIntoView.length = 0;
     this.quietUntil = -Infinity;
     this.paint();
@@ -299,7 +285,7 @@ export class RowBadges {
     for (const buyer of this.clocks.keys()) {
       const row = rows.get(buyer);
       if (!row || !row.isConnected || this.slots.has(buyer)) continue;
-      const slot: Slot = { buyer, row, visible: true, badge: null, nextAt: NaN };
+      const slot: Slot = { buyer, row, visible: true, badge: null };
       this.slots.set(buyer, slot);
       this.byRow.set(row, slot);
       this.io?.observe(row);
@@ -329,7 +315,7 @@ export class RowBadges {
       let slot = this.slots.get(buyer);
       const row = slot || !this.clocks.has(buyer) ? undefined : rows.get(buyer);
       if (row?.isConnected) {
-        slot = { buyer, row, visible: true, badge: null, nextAt: NaN };
+        slot = { buyer, row, visible: true, badge: null };
         this.slots.set(buyer, slot);
         this.byRow.set(row, slot);
         this.io?.observe(row);
@@ -361,7 +347,6 @@ export class RowBadges {
 
   /** Rows came into view: their badges' numbers may be old. */
   private showInView(): void {
-    this.visibilityChanged = false;
     const came = this.cameIntoView;
     if (!this.doc.hidden) {
       const now = this.now();
@@ -423,7 +408,6 @@ export class RowBadges {
   private kinds = new Map<string, { flow: boolean; positioned: boolean }>();
 
   private dropSlot(slot: Slot): void {
-    slot.nextAt = NaN; // its entry in `due` is skipped
     this.io?.unobserve(slot.row);
     slot.badge?.host.remove();
     this.slots.delete(slot.buyer);
@@ -437,7 +421,7 @@ export class RowBadges {
    */
   pageChanged(): void {
     this.frames.pageChanged();
-    if (this.visibilityChanged) this.showInView();
+    if (this.cameIntoView.length) this.showInView();
     this.paint();
   }
 
@@ -445,53 +429,16 @@ export class RowBadges {
    * Repaints the numbers (every second while a badge is shown, or with the page's own changes). Writes only what
    * changed, and does nothing at all until some badge in view would change (quietUntil).
    */
-  paint(): void {
+  paint(onlyChanged = false): void {
     // A hidden tab: nothing to see, nothing written (repainted when shown, see onVisibility).
     if (this.doc.hidden) return;
     const now = this.now();
-    if (now < this.quietUntil) return;
-    const at = this.dueAt;
-    if (this.quietUntil === -Infinity) {
-      // Every badge in view is repainted, each scheduling when it next changes.
-      at.length = this.dueSlot.length = 0;
+    if (!onlyChanged) {
+      if (now < this.quietUntil) return;
+      // Every badge in view is repainted below, each lowering this to when it next changes.
       this.quietUntil = Infinity;
-      this.paintSlots(this.slots.values(), now, false);
-      return;
     }
-    // The badges whose time came (the others would write nothing): one out of view is repainted when it comes back.
-    while (at.length && at[0]! <= now) {
-      const t = at[0]!;
-      const slot = this.duePop();
-      if (slot.nextAt !== t) continue;
-      slot.nextAt = NaN;
-      if (slot.visible) this.paintOne(slot, now);
-    }
-    this.quietUntil = at.length ? at[0]! : Infinity;
-  }
-
-  /** Takes the earliest entry off `due` (there is one). */
-  private duePop(): Slot {
-    const at = this.dueAt;
-    const sl = this.dueSlot;
-    const top = sl[0]!;
-    const t = at.pop()!;
-    const s = sl.pop()!;
-    const n = at.length;
-    if (n) {
-      let i = 0;
-      for (;;) {
-        let c = 2 * i + 1;
-        if (c >= n) break;
-        if (c + 1 < n && at[c + 1]! < at[c]!) c++;
-        if (at[c]! >= t) break;
-        at[i] = at[c]!;
-        sl[i] = sl[c]!;
-        i = c;
-      }
-      at[i] = t;
-      sl[i] = s;
-    }
-    return top;
+    this.paintSlots(this.slots.values(), now, onlyChanged);
   }
 
   /** paint() of these slots (`onlyChanged`: only those whose clock changed since painted). */
@@ -511,22 +458,7 @@ export class RowBadges {
     if (!c || !h) return;
     h.dueAt = c.dueAt;
     h.status = c.status;
-    // Scheduled in `due` (pushed up to its place).
-    const next = nextBadgeChange(c.dueAt, now, this.alertLeadMs);
-    slot.nextAt = next;
-    const at = this.dueAt;
-    const sl = this.dueSlot;
-    let i = at.length;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (at[p]! <= next) break;
-      at[i] = at[p]!;
-      sl[i] = sl[p]!;
-      i = p;
-    }
-    at[i] = next;
-    sl[i] = slot;
-    if (next < this.quietUntil) this.quietUntil = next;
+    this.quietUntil = Math.min(this.quietUntil, nextBadgeChange(c.dueAt, now, this.alertLeadMs));
     const left = c.dueAt - now;
     const text = rowBadgeText(left);
     const color = rowBadgeColor(left, this.alertLeadMs);
@@ -547,7 +479,7 @@ export class RowBadges {
 
   destroy(): void {
     this.frames.stop();
-    this.dueAt.length = this.dueSlot.length = this.cameIntoView.length = 0;
+    this.cameIntoView.length = 0;
     for (const slot of [...this.slots.values()]) this.dropSlot(slot);
     this.io?.disconnect();
     this.toCreate.clear();
