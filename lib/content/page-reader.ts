@@ -214,6 +214,28 @@ export class PageReader {
   }
 
   /**
+   * A batch of known counters' ticks alone (`forget` returned no record): each applied as readIncremental applies it,
+   * with nothing else (no plan, no diff: nothing to report, no badge touched). False when one of them needs its row
+   * read (its text shows no wait), or the page is not read incrementally now: readIncremental then takes the ticks
+   * not applied here, as it would all of them.
+   */
+  readTicks(): boolean {
+    const x = this.current;
+    const rows = liveOf(x)?.rows;
+    if (!x || !rows || !this.rowReadings || x.parts.list !== 'ok' || x.parts.thread === 'missing') return false;
+    const ticks = this.pendingTicks;
+    const batch = this.batch;
+    for (let i = 0; i < ticks.length; i++) {
+      const k = ticks[i]!;
+      if (k.batch !== batch) continue;
+      if (k.conv.waitingSec === undefined || !this.knownTicked(rows, k)) return false;
+      k.batch = 0;
+    }
+    this.stats.incremental++;
+    return true;
+  }
+
+  /**
    * The incremental path: applies the records where they happened, if they all fall into the two places the adapter
    * can read piecewise (list rows, messages appended to the open thread of `reportedThread`'s buyer): the records as
    * `forget` returned them (our own changes left out). Null when the

@@ -91,8 +91,10 @@ export function nextBadgeChange(dueAt: number, now: number, alertLeadMs: number)
   else if (left > 0) next = dueAt - (Math.ceil(left / 1000) - 1) * 1000;
   // "超 N 分", minutes late rounded up: it changes once N whole minutes have passed.
   else next = dueAt + Math.max(1, Math.ceil(-left / 60_000)) * 60_000 + 1;
-  for (const threshold of [alertLeadMs, 30_000, 0]) if (left > threshold) next = Math.min(next, dueAt - threshold);
-  return next;
+  // The colour's thresholds (rowBadgeColor), without an array a call (a paint calls this per badge it repaints).
+  if (left > alertLeadMs) next = Math.min(next, dueAt - alertLeadMs);
+  if (left > 30_000) next = Math.min(next, dueAt - 30_000);
+  return left > 0 ? Math.min(next, dueAt) : next;
 }
 
 export const BADGE_ATTR = 'data-reply-sentinel-badge';
@@ -168,8 +170,8 @@ export class RowBadges {
     return { n: this.clocks.size, due: this.soonest };
   }
   private readonly frames: BadgeFrames;
-  /** Rows came into or went out of view since the badges were last shown or hidden (see showInView). */
-  private visibilityChanged = false;
+  /** Slots whose rows came into view since the badges were last shown (see showInView). */
+  private cameIntoView: Slot[] = [];
   /** No badge in view changes its text or colour before this time (see nextBadgeChange, paint). */
   private quietUntil = -Infinity;
   /** Slots whose badge goes on in the next animation frame (see sync). */
@@ -202,9 +204,10 @@ export class RowBadges {
         if (!slot) continue;
         if (slot.visible === e.isIntersecting) continue;
         slot.visible = e.isIntersecting;
-        this.visibilityChanged = true;
+        // Only a badge coming into view may show old numbers (those in view are repainted as they change).
+        if (slot.visible) this.cameIntoView.push(slot);
       }
-      if (this.visibilityChanged && paintNow) this.showInView();
+      if (this.cameIntoView.length && paintNow) this.showInView();
     });
     doc.addEventListener('scroll', this.onScroll, { capture: true, passive: true });
   }
@@ -219,7 +222,7 @@ export class RowBadges {
       return;
     }
     this.frames.ticking(this.slots.size > 0);
-    this.visibilityChanged = false;
+    this.cameIntoView.length = 0;
     this.quietUntil = -Infinity;
     this.paint();
   };
@@ -344,8 +347,12 @@ export class RowBadges {
 
   /** Rows came into view: their badges' numbers may be old. */
   private showInView(): void {
-    this.visibilityChanged = false;
-    this.quietUntil = -Infinity;
+    const came = this.cameIntoView;
+    if (!this.doc.hidden) {
+      const now = this.now();
+      for (const slot of came) if (slot.visible && this.slots.get(slot.buyer) === slot) this.paintOne(slot, now);
+    }
+    came.length = 0;
     this.paint();
   }
 
@@ -414,7 +421,7 @@ export class RowBadges {
    */
   pageChanged(): void {
     this.frames.pageChanged();
-    if (this.visibilityChanged) this.showInView();
+    if (this.cameIntoView.length) this.showInView();
     this.paint();
   }
 
@@ -472,6 +479,7 @@ export class RowBadges {
 
   destroy(): void {
     this.frames.stop();
+    this.cameIntoView.length = 0;
     for (const slot of [...this.slots.values()]) this.dropSlot(slot);
     this.io?.disconnect();
     this.toCreate.clear();

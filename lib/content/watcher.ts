@@ -157,7 +157,8 @@ export class Watcher {
     if (this.wholeReadTimer) return; // a whole read is coming: it sees this change too
     let applied = false;
     try {
-      applied = this.readIncremental(records);
+      // Known counters' ticks alone (most batches of a big page): their values, nothing to report.
+      applied = (!records.length && this.reader.readTicks()) || this.readIncremental(records);
     } catch (err) {
       console.warn('[Reply Sentinel] incremental read failed', err);
     }

@@ -7,7 +7,13 @@
  * DOM calls by name (prototype getters and methods), the reader's own collections' operations by name, and the
  * collections made (Map / Set / WeakMap / Array constructors and literals are not all countable: constructors are).
  *
- *   npx jiti scripts/bench/tick-counts.ts [--waiting=140] [--batches=5] [--by-caller] [--ticks-only]
+ *   npx jiti scripts/bench/tick-counts.ts [--waiting=140] [--batches=5] [--by-caller] [--ticks-only] [--clocks]
+ *
+ * --clocks: the worker's whole clock list for every waiting buyer comes before the warm-up (deadlines spread over
+ * ten minutes either side of now, one in five overdue), the clock advances 1 s a batch, and each message's buyer's
+ * clock changes as the worker's change list would (renderSoon, flushed at the next batch): the row badges' work
+ * after a batch counted too (jsdom has no IntersectionObserver: every badge counts as in view), with the badges'
+ * text and colour writes (`text.data=`, `style.background=`) and the tab title's.
  *
  * --ticks-only: the counted batches rewrite the counters only (no message, no row moved; the warm-up as above).
  * --by-caller: each count keyed by the function that made the call too (from a stack trace: slow, counts the same).
@@ -20,15 +26,19 @@ import { arg, flag } from './args';
 const WAITING = Number(arg('waiting', '140'));
 const BATCHES = Number(arg('batches', '5'));
 const TICKS_ONLY = flag('ticks-only');
+const CLOCKS = flag('clocks');
 const NOW = 1_788_340_500_000;
+let clock = NOW;
 
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');
 // jsdom ships no types of its own here (as jsdom-thread.ts).
 const { JSDOM } = createRequire(import.meta.url)('jsdom') as {
-  JSDOM: new (html: string, o: { url: string }) => { window: unknown };
+  JSDOM: new (html: string, o: { url: string; pretendToBeVisual?: boolean }) => { window: unknown };
 };
 const dom = new JSDOM(`<!doctype html><html><head><title>t</title></head><body>${fixture}</body></html>`, {
   url: 'http://127.0.0.1/demo/pdd/',
+  // A shown tab (document.hidden false, animation frames): the badges paint.
+  pretendToBeVisual: true,
 });
 const w = dom.window as unknown as Window & typeof globalThis;
 for (const k of ['MutationObserver', 'Node', 'Element', 'HTMLElement', 'MutationRecord', 'document'] as const)
@@ -74,6 +84,25 @@ countOn(w.MutationRecord.prototype, ['type', 'target', 'addedNodes', 'removedNod
 countOn(w.Node.prototype, ['parentNode', 'contains', 'textContent', 'isConnected', 'nodeType', 'nodeName'], 'node');
 countOn(w.Node.prototype, ['compareDocumentPosition', 'parentElement'], 'node');
 countOn(w.Element.prototype, ['matches', 'closest', 'firstElementChild', 'querySelector', 'hasAttribute'], 'element');
+countOn(w.Document.prototype, ['hidden'], 'document');
+/** Counts a setter's calls (the badges' writes). */
+function countSet(proto: object, name: string, label: string) {
+  const d = Object.getOwnPropertyDescriptor(proto, name)!;
+  Object.defineProperty(proto, name, {
+    ...d,
+    set(this: unknown, v: unknown) {
+      note(`${label}.${name}=`);
+      inDom++;
+      try {
+        d.set!.call(this, v);
+      } finally {
+        inDom--;
+      }
+    },
+  });
+}
+countSet(w.CharacterData.prototype, 'data', 'text');
+countSet(w.Document.prototype, 'title', 'document');
 // Collections: JS builtins, counted inside the callback only (jsdom's own use happens inside DOM calls: not counted).
 for (const [C, label] of [
   [Map, 'Map'],
@@ -124,11 +153,29 @@ async function main() {
   const watcher = new Watcher({
     adapter: pddAdapter,
     root: doc,
-    now: () => NOW,
+    now: () => clock,
     url: () => 'http://127.0.0.1/demo/pdd/',
     send: async () => undefined,
   });
   watcher.start();
+  const buyers = Array.from({ length: WAITING }, (_, i) => String(700000 + i));
+  const due = (i: number) => NOW + ((i * 7919) % 600_000) - (i % 5 === 0 ? 300_000 : 0);
+  let seq = 1;
+  const clockMsg = (clocks: { buyer: string; status: 'pending'; dueAt: number }[], base?: number) => ({
+    type: 'clocks',
+    platform: 'pdd',
+    account: watcher.last?.account ?? '',
+    seq: ++seq,
+    ...(base !== undefined ? { base } : {}),
+    clocks,
+    title: true,
+    lang: 'zh_CN',
+  });
+  if (CLOCKS) {
+    watcher.receive(clockMsg(buyers.map((buyer, i) => ({ buyer, status: 'pending', dueAt: due(i) }))));
+    await new Promise((r) => setTimeout(r, 1100)); // the deferred render's FLUSH_MS
+    await new Promise((r) => setTimeout(r, 50)); // the badges' animation frame
+  }
   const W = watcher as unknown as { onRecords(r: MutationRecord[]): void };
   const real = W.onRecords.bind(watcher);
   let records = 0;
@@ -145,6 +192,7 @@ async function main() {
   let next = 0;
   const batch = async (ticksOnly = false) => {
     sec++;
+    if (CLOCKS) clock += 1000;
     for (const t of counters) t.textContent = `${sec}秒`;
     // One message from a waiting buyer: its preview, its row to the top.
     if (!ticksOnly) {
@@ -155,6 +203,11 @@ async function main() {
     const before = watcher.stats.incremental;
     for (let i = 0; i < 50 && watcher.stats.incremental === before; i++) await new Promise((r) => setTimeout(r, 0));
     if (watcher.stats.incremental !== before + 1) throw new Error('the batch was not read incrementally');
+    // The worker's answer to the message: its buyer's clock changes (a new deadline), a change list.
+    if (CLOCKS && !ticksOnly) {
+      const i = next;
+      watcher.receive(clockMsg([{ buyer: buyers[i]!, status: 'pending', dueAt: clock + 180_000 }], seq));
+    }
   };
   // Warm-up: the counters become known, then their chains are dropped.
   for (let i = 0; i < 3; i++) await batch();
@@ -165,6 +218,8 @@ async function main() {
   const per = (n: number) => Math.round((n / BATCHES) * 100) / 100;
   const out: Record<string, unknown> = {
     waiting: WAITING,
+    clocks: CLOCKS,
+    badges: watcher.badges.shown().size,
     ticksOnly: TICKS_ONLY,
     recordsPerBatch: per(records),
     stats: Object.fromEntries(
