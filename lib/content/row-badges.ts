@@ -6,7 +6,8 @@
  * too, on the same rhythm (titlePrefix: "<3 分", m:ss in the last minute, "超 2 分").
  * Cheap for a big page (1 000 rows, dozens of waiting ones):
  * - only badges in view tick (an IntersectionObserver watches the rows that have an open clock); one coming into
- *   view is repainted with the page's next change, or at once when the page is quiet or the person scrolls the list;
+ *   view is repainted with the page's next change, or at once when the page is quiet or the person scrolls the list,
+ *   at the latest by the tick once the page has been quiet for QUIET_MS;
  *   badges out of view stay (taking them off or hiding them costs the browser more than they do);
  * - a badge's text changes once a minute while its minute is not the last: on the large workbench a text that
  *   changed every second in each visible badge cost as much layout again as the whole page's (+5.5 ms a second);
@@ -188,7 +189,9 @@ export class RowBadges {
   ) {
     this.frames = new BadgeFrames(now, timers, {
       render: (rows, buyers) => (buyers ? this.renderBuyers(rows, buyers) : this.render(rows)),
-      tick: () => this.paint(),
+      // A row that came into view while the page kept changing, the page quiet since (outsider review 9: its badge
+      // kept an old time on a page without ticking counters): painted now.
+      tick: () => (this.cameIntoView.length ? this.showInView() : this.paint()),
       frame: () => this.createQueued(),
     });
     doc.addEventListener('visibilitychange', this.onVisibility);

@@ -81,6 +81,7 @@ const clocks = (seq: number) => ({
   type: 'clocks',
   platform: 'pdd',
   account: '测试旗舰店',
+  epoch: 1,
   seq,
   title: true,
   lang: 'zh_CN',
