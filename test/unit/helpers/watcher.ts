@@ -17,6 +17,17 @@ export function recordingWatcher(adapter: Adapter, now: number): { w: Watcher; s
   return { w, sent };
 }
 
+/**
+ * `ms` of real time, then one task more: past the whole read (a timer of 0 ms) a watcher's observer scheduled for a
+ * change made before the call, however long the observer took (timers of one delay run in the order they were set;
+ * a timer of 0 ms set after a tick of 5 ms can be due after it). For tests with watchers under the account grace,
+ * whose whole read waits for the grace's end; otherwise see settle.
+ */
+export async function pastWholeRead(ms = 5): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+  await new Promise((r) => setTimeout(r, 0));
+}
+
 /** Whether the watcher has a whole read scheduled (Watcher.wholeReadTimer: on the next task, or at the grace's end). */
 export function wholeReadPending(w: Watcher): boolean {
   const timer = (w as unknown as { wholeReadTimer?: unknown }).wholeReadTimer;
