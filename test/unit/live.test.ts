@@ -13,10 +13,11 @@ import { fixtureDir } from '../../lib/platforms/registry';
 import { liveOf, type Adapter } from '../../lib/platforms/types';
 import { Watcher } from '../../lib/content/watcher';
 import type { EventsMessage, ToBackground } from '../../lib/messages';
-import { recordingWatcher } from './helpers/watcher';
+import { recordingWatcher, pastWholeRead } from './helpers/watcher';
 
 const NOW = 1_788_340_500_000;
-const tick = () => new Promise((r) => setTimeout(r, 5));
+/** Past the whole read a change made the watcher schedule (see pastWholeRead). */
+const tick = () => pastWholeRead();
 
 function fixture(a: Adapter): string {
   const dir = join(process.cwd(), fixtureDir(a.platform)!);

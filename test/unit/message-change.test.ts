@@ -19,10 +19,14 @@ import { Watcher } from '../../lib/content/watcher';
 import { PageReader } from '../../lib/content/page-reader';
 import type { EventsMessage, ToBackground } from '../../lib/messages';
 import { mulberry32 as random } from './helpers/random';
-import { recordingWatcher } from './helpers/watcher';
+import { recordingWatcher, settle } from './helpers/watcher';
 
 const NOW = 1_788_340_500_000;
-const tick = () => new Promise((r) => setTimeout(r, 5));
+/** 5 ms, then past the whole read any watcher scheduled (see settle: a tick alone races a slow observer). */
+const tick = async () => {
+  await new Promise((r) => setTimeout(r, 5));
+  for (const w of watchers) await settle(w, 0);
+};
 /** Polls for a state (generous bound: a loaded machine runs two watchers slowly). */
 const until = (check: () => void) => vi.waitFor(check, { timeout: 10_000, interval: 5 });
 

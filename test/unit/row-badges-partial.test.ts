@@ -15,13 +15,14 @@ import { Watcher } from '../../lib/content/watcher';
 import type { TabClock } from '../../lib/messages';
 import { pddRowHtml } from './helpers/pdd-rows';
 import { mulberry32 } from './helpers/random';
-import { ClockFeed } from './helpers/watcher';
+import { ClockFeed, pastWholeRead } from './helpers/watcher';
 
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');
 const NOW = 1_788_340_500_000;
 setContentLang('zh_CN');
 
-const tick = () => new Promise((r) => setTimeout(r, 5));
+/** Past the whole read a change made the watcher schedule (see pastWholeRead). */
+const tick = () => pastWholeRead();
 const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 const BUYERS = ['600001', '600002', '600003', '600004', '600005', '600006'];
 const rowHtml = (uid: string, waiting = true) => pddRowHtml(uid, waiting ? '10秒' : null);

@@ -13,14 +13,15 @@ import { setContentLang } from '../../lib/i18n/content';
 import { keyId } from '../../lib/model';
 import type { Watcher } from '../../lib/content/watcher';
 import type { ToBackground } from '../../lib/messages';
-import { recordingWatcher } from './helpers/watcher';
+import { recordingWatcher, settle } from './helpers/watcher';
 import { counts, waitEvents, WholeReadReference } from './helpers/waits';
 import { pddList, pddRowHtml } from './helpers/pdd-rows';
 
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');
 const NOW = 1_788_340_500_000;
 setContentLang('zh_CN');
-const tick = () => new Promise((r) => setTimeout(r, 5));
+/** Past the observer's records and the whole read they made the watcher schedule (see settle). */
+const tick = () => settle(w);
 let w: Watcher;
 let sent: ToBackground[];
 let ref: WholeReadReference;

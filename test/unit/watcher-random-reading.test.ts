@@ -15,13 +15,14 @@ import { Watcher } from '../../lib/content/watcher';
 import { rowBadgeText, rowBadgeColor } from '../../lib/content/row-badges';
 import { pddList, pddRowHtml } from './helpers/pdd-rows';
 import { mulberry32 as mulberry } from './helpers/random';
-import { ClockFeed } from './helpers/watcher';
+import { ClockFeed, pastWholeRead } from './helpers/watcher';
 
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');
 const T0 = 1_788_340_500_000;
 let now = T0;
 setContentLang('zh_CN');
-const tick = () => new Promise((r) => setTimeout(r, 3));
+/** Past the whole read a change made the watcher schedule (see pastWholeRead). */
+const tick = () => pastWholeRead(3);
 const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 const list = pddList;
 const rowHtml = pddRowHtml;

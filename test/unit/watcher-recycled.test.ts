@@ -11,11 +11,13 @@ import { pddAdapter } from '../../lib/platforms/pdd';
 import { setContentLang } from '../../lib/i18n/content';
 import { Watcher } from '../../lib/content/watcher';
 import type { EventsMessage, ToBackground } from '../../lib/messages';
+import { pastWholeRead } from './helpers/watcher';
 
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');
 const NOW = 1_788_340_500_000;
 setContentLang('zh_CN');
-const tick = () => new Promise((r) => setTimeout(r, 5));
+/** Past the whole read a change made the watcher schedule (see pastWholeRead). */
+const tick = () => pastWholeRead();
 let sent: ToBackground[];
 let watcher: Watcher;
 const events = () => sent.filter((m): m is EventsMessage => m.type === 'events').flatMap((m) => m.events);

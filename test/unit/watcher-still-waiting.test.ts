@@ -12,13 +12,14 @@ import { pddAdapter } from '../../lib/platforms/pdd';
 import { setContentLang } from '../../lib/i18n/content';
 import type { Watcher } from '../../lib/content/watcher';
 import type { EventsMessage, ToBackground } from '../../lib/messages';
-import { recordingWatcher } from './helpers/watcher';
+import { recordingWatcher, pastWholeRead } from './helpers/watcher';
 
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');
 const NOW = 1_788_340_500_000;
 const BUYER = '733519';
 setContentLang('zh_CN');
-const tick = () => new Promise((r) => setTimeout(r, 5));
+/** Past the whole read a change made the watcher schedule (see pastWholeRead). */
+const tick = () => pastWholeRead();
 let w: Watcher;
 let sent: ToBackground[];
 const waits = () =>

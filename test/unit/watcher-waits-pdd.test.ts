@@ -10,7 +10,7 @@ import { pddAdapter } from '../../lib/platforms/pdd';
 import { setContentLang } from '../../lib/i18n/content';
 import type { Watcher } from '../../lib/content/watcher';
 import type { ToBackground } from '../../lib/messages';
-import { recordingWatcher } from './helpers/watcher';
+import { recordingWatcher, settle } from './helpers/watcher';
 import { counts, waitEvents, WholeReadReference } from './helpers/waits';
 import { pddList, pddRowHtml } from './helpers/pdd-rows';
 import { mulberry32 } from './helpers/random';
@@ -18,7 +18,8 @@ import { mulberry32 } from './helpers/random';
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');
 const NOW = 1_788_340_500_000;
 setContentLang('zh_CN');
-const tick = () => new Promise((r) => setTimeout(r, 5));
+/** Past the observer's records and the whole read they made the watcher schedule (see settle). */
+const tick = () => settle(w!);
 const list = pddList;
 const rowHtml = pddRowHtml;
 const uidOf = (row: Element) => row.querySelector('[data-random]')?.getAttribute('data-random')?.split('-')[0] ?? '';

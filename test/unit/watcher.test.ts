@@ -18,13 +18,15 @@ import {
   type ToBackground,
 } from '../../lib/messages';
 import { parseMessage } from '../../lib/protocol';
+import { pastWholeRead } from './helpers/watcher';
 
 const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');
 const NOW = 1_788_340_500_000;
 // The content script's language comes with the clocks; until then the browser's (jsdom: English). Chinese here.
 setContentLang('zh_CN');
 
-const tick = () => new Promise((r) => setTimeout(r, 5));
+/** Past the whole read a change made the watcher schedule (see pastWholeRead). */
+const tick = () => pastWholeRead();
 /** The page's next animation frame (new badges go on there). */
 const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 /** Something on the page changes (its own rendering), and the watcher sees it; then its next frame. */
