@@ -18,7 +18,7 @@ import { waitEvents, WholeReadReference } from './helpers/waits';
 import { pddList, pddRowHtml } from './helpers/pdd-rows';
 import { mulberry32 } from './helpers/random';
 import { PageReader } from '../../lib/content/page-reader';
-const P = PageReader.prototype as unknown as { readTicks?: () => boolean };
+const P = PageReader.prototype as unknown as { readTicks: () => boolean };
 let tickHits = 0;
 {
   const orig = P.readTicks;
