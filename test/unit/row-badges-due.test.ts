@@ -8,7 +8,7 @@ import { afterEach, expect, it, vi } from 'vitest';
 import { RowBadges, rowBadgeText } from '../../lib/content/row-badges';
 import { setContentLang } from '../../lib/i18n/content';
 import type { TabClock } from '../../lib/messages';
-import type { Timers } from '../../lib/content/timers';
+import { drivenBadges, type DrivenBadges } from './helpers/badges';
 import { mulberry32 } from './helpers/random';
 
 setContentLang('zh_CN');
@@ -19,41 +19,15 @@ let now = START;
 let badges: RowBadges;
 afterEach(() => badges?.destroy());
 
-/** No timers run by themselves (the test paints), animation frames at once. */
-const timers: Timers = {
-  setTimeout: () => 0 as never,
-  setInterval: () => 0 as never,
-  clearTimeout: () => {},
-  clearInterval: () => {},
-  requestAnimationFrame: () => null,
-  cancelAnimationFrame: () => {},
-};
-
-/** The visibility observer RowBadges makes (jsdom has none): the test says which rows come into and go out of view. */
-let io: ((entries: { target: Element; isIntersecting: boolean }[]) => void) | null = null;
-class FakeIO {
-  constructor(cb: typeof io) {
-    io = cb;
-  }
-  observe() {}
-  unobserve() {}
-  disconnect() {}
-}
+let driven: DrivenBadges | undefined;
+/** The visibility observer's callback (see drivenBadges). */
+const io = (entries: Parameters<DrivenBadges['io']>[0]) => driven!.io(entries);
 
 function setup(clocks: TabClock[], observer = false) {
-  (window as unknown as { IntersectionObserver?: unknown }).IntersectionObserver = observer ? FakeIO : undefined;
-  document.body.innerHTML = '';
-  const rows = new Map<string, Element>();
-  for (const c of clocks) {
-    const li = document.createElement('li');
-    document.body.append(li);
-    rows.set(c.buyer, li);
-  }
   now = START;
-  badges = new RowBadges(document, () => now, 60_000, 6, timers);
-  badges.setClocks(clocks);
-  badges.render(rows);
-  return rows;
+  driven = drivenBadges(clocks, () => now, observer);
+  badges = driven.badges;
+  return driven.rows;
 }
 
 /** Every badge's text as a repaint of all of them now would make it, and its colour. */
@@ -88,7 +62,7 @@ it('as a repaint of every badge each second, whatever the clocks, the rows in vi
         badges.renderBuyers(rows, [b]);
       } else if (r < 0.15 && slots.get(b)) {
         // A row goes out of view (no repaint then), or comes back (repainted with the next paint, as showInView).
-        io!([{ target: rows.get(b)!, isIntersecting: !slots.get(b)!.visible }]);
+        io([{ target: rows.get(b)!, isIntersecting: !slots.get(b)!.visible }]);
       }
       badges.pageChanged();
       const inView = [...open.keys()].filter((k) => slots.get(k)?.visible);
@@ -115,11 +89,11 @@ it('a row coming into view repaints its badge alone, not every badge in view', (
   });
   try {
     now += 100;
-    io!([{ target: rows.get('b3')!, isIntersecting: false }]);
+    io([{ target: rows.get('b3')!, isIntersecting: false }]);
     badges.pageChanged();
     expect(reads).toBe(0);
     now += 100;
-    io!([
+    io([
       { target: rows.get('b3')!, isIntersecting: true },
       { target: rows.get('b4')!, isIntersecting: false },
     ]);

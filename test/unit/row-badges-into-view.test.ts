@@ -7,7 +7,7 @@ import { afterEach, expect, it } from 'vitest';
 import { RowBadges, rowBadgeText, rowBadgeColor } from '../../lib/content/row-badges';
 import { setContentLang } from '../../lib/i18n/content';
 import type { TabClock } from '../../lib/messages';
-import type { Timers } from '../../lib/content/timers';
+import { drivenBadges, type DrivenBadges } from './helpers/badges';
 import { mulberry32 } from './helpers/random';
 
 setContentLang('zh_CN');
@@ -15,41 +15,16 @@ const START = Date.UTC(2026, 11, 6, 2, 0, 17) + 345;
 let now = START;
 let badges: RowBadges;
 afterEach(() => badges?.destroy());
-let intervals: (() => void)[] = [];
-const timers: Timers = {
-  setTimeout: () => 0 as never,
-  setInterval: ((f: () => void) => (intervals.push(f), intervals.length)) as never,
-  clearInterval: ((id: number) => (intervals[id - 1] = () => {})) as never,
-  clearTimeout: () => {},
-  requestAnimationFrame: () => null,
-  cancelAnimationFrame: () => {},
-};
-let io: ((entries: { target: Element; isIntersecting: boolean }[]) => void) | null = null;
-class FakeIO {
-  constructor(cb: typeof io) {
-    io = cb;
-  }
-  observe() {}
-  unobserve() {}
-  disconnect() {}
-}
+let driven: DrivenBadges | undefined;
+/** The visibility observer's callback and the 1-second tick (see drivenBadges). */
+const io = (entries: Parameters<DrivenBadges['io']>[0]) => driven!.io(entries);
+const tickAll = () => driven!.tickAll();
 function setup(clocks: TabClock[]) {
-  (window as unknown as { IntersectionObserver?: unknown }).IntersectionObserver = FakeIO;
-  document.body.innerHTML = '';
-  intervals = [];
-  const rows = new Map<string, Element>();
-  for (const c of clocks) {
-    const li = document.createElement('li');
-    document.body.append(li);
-    rows.set(c.buyer, li);
-  }
   now = START;
-  badges = new RowBadges(document, () => now, 60_000, 6, timers);
-  badges.setClocks(clocks);
-  badges.render(rows);
-  return rows;
+  driven = drivenBadges(clocks, () => now);
+  badges = driven.badges;
+  return driven.rows;
 }
-const tickAll = () => intervals.forEach((f) => f());
 
 it('row moved into view by a page change, then the page quiet: the tick shows its true text', () => {
   const clocks: TabClock[] = [{ buyer: 'a', status: 'pending', dueAt: START + 20 * 60_000 }];
@@ -57,7 +32,7 @@ it('row moved into view by a page change, then the page quiet: the tick shows it
   badges.paint();
   expect(badges.shown().get('a')).toBe(rowBadgeText(20 * 60_000));
   // a scrolls out of view (the person scrolled): not repainted out of view.
-  io!([{ target: rows.get('a')!, isIntersecting: false }]);
+  io([{ target: rows.get('a')!, isIntersecting: false }]);
   // 12 minutes pass with the page quiet: 1 s ticks.
   for (let i = 0; i < 720; i++) {
     now += 1000;
@@ -66,7 +41,7 @@ it('row moved into view by a page change, then the page quiet: the tick shows it
   // A message moves a's row to the top: the page changes, then the observer says a is in view (not in step).
   badges.pageChanged();
   now += 30;
-  io!([{ target: rows.get('a')!, isIntersecting: true }]);
+  io([{ target: rows.get('a')!, isIntersecting: true }]);
   // The page stays quiet: ticks every second for 5 s.
   for (let i = 0; i < 120; i++) {
     now += 1000;
@@ -80,7 +55,7 @@ it('story: an already-waiting buyer (deadline unchanged) follows up; the row jum
   const clocks: TabClock[] = [{ buyer: 'a', status: 'pending', dueAt: START + 5 * 60_000 }];
   const rows = setup(clocks);
   badges.paint();
-  io!([{ target: rows.get('a')!, isIntersecting: false }]);
+  io([{ target: rows.get('a')!, isIntersecting: false }]);
   for (let i = 0; i < 600; i++) {
     now += 1000;
     tickAll();
@@ -88,7 +63,7 @@ it('story: an already-waiting buyer (deadline unchanged) follows up; the row jum
   // The follow-up re-renders the list (the page's change), the row comes into view in the next frame.
   badges.pageChanged();
   now += 16;
-  io!([{ target: rows.get('a')!, isIntersecting: true }]);
+  io([{ target: rows.get('a')!, isIntersecting: true }]);
   for (let i = 0; i < 30; i++) {
     now += 1000;
     tickAll();
@@ -126,7 +101,7 @@ it('seeded: after each tick/pageChanged, every badge in view shows a full repain
       if (r < 0.15) {
         badges.pageChanged();
         quietSince = now;
-      } else if (r < 0.3 && slots.get(b)) io!([{ target: rows.get(b)!, isIntersecting: !slots.get(b)!.visible }]);
+      } else if (r < 0.3 && slots.get(b)) io([{ target: rows.get(b)!, isIntersecting: !slots.get(b)!.visible }]);
       tickAll();
       // Only judged once the page has been quiet long enough for ticks to run (> QUIET_MS + 1 s).
       if (now - quietSince < 3000) continue;
