@@ -191,7 +191,7 @@ export class RowBadges {
       render: (rows, buyers) => (buyers ? this.renderBuyers(rows, buyers) : this.render(rows)),
       // A row that came into view while the page kept changing, the page quiet since (outsider review 9: its badge
       // kept an old time on a page without ticking counters): painted now.
-      tick: () => (this.cameIntoView.length ? this.showInView() : this.paint()),
+      tick: () => this.repaint(),
       frame: () => this.createQueued(),
     });
     doc.addEventListener('visibilitychange', this.onVisibility);
@@ -424,8 +424,13 @@ export class RowBadges {
    */
   pageChanged(): void {
     this.frames.pageChanged();
+    this.repaint();
+  }
+
+  /** paint(), the rows that came into view since the last one first (showInView paints after them). */
+  private repaint(): void {
     if (this.cameIntoView.length) this.showInView();
-    this.paint();
+    else this.paint();
   }
 
   /**
