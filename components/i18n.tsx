@@ -40,9 +40,13 @@ export function useT({ initial, enabled = true }: { initial?: Language; enabled?
  * The stored language setting, read before a page's first render (raw IndexedDB: no Dexie, ≈ 1 ms), so that render
  * is in it rather than the browser's for a frame (a click then would act on the other language's page); waited for
  * at most `ms` (a database held by an upgrade must not keep the page blank): undefined then, or with no database.
+ * `started`: that read already begun (the analytics page's first script starts it).
  */
-export function firstLanguage(ms = 250): Promise<Language | undefined> {
-  const read = readLanguageRaw().then(
+export function firstLanguage(
+  started: Promise<{ value: unknown } | undefined> = readLanguageRaw(),
+  ms = 250,
+): Promise<Language | undefined> {
+  const read = started.then(
     (row) => storedSetting('language', row?.value),
     () => undefined,
   );

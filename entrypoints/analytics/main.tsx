@@ -1,15 +1,10 @@
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { AnalyticsPage, loadShopLive } from '@/components/analytics/AnalyticsPage';
-import {
-  analyticsFromRawRead,
-  firstRenderWait,
-  settledWithin,
-  type AnalyticsFirst,
-} from '@/components/analytics/first-read';
+import { analyticsFromRawRead, firstRenderWait, type AnalyticsFirst } from '@/components/analytics/first-read';
 import { readAnalyticsRaw } from '@/components/analytics/first-raw';
-import { readLanguageRaw } from '@/lib/db/raw';
-import { storedSetting, type Settings } from '@/lib/settings';
+import { firstLanguage } from '@/components/i18n';
+import type { Settings } from '@/lib/settings';
 import { useAnalyticsStore } from '@/components/analytics/store';
 import '@/components/ui.css';
 import '@/components/analytics/analytics.css';
@@ -32,15 +27,7 @@ const shopLive = view === 'team' ? loadShopLive().catch(() => undefined) : undef
 const started = globalThis.__rsAnalyticsFirst;
 // The team view's first render in the stored language (read by /analytics-first.js; else here), waited for at most
 // 250 ms as the local view's first read (a database held by an upgrade must not keep the page blank).
-const language =
-  view === 'team'
-    ? settledWithin(
-        (globalThis.__rsAnalyticsLanguage ?? readLanguageRaw())
-          .then((row) => (row ? storedSetting('language', row.value) : undefined))
-          .catch(() => undefined),
-        250,
-      )
-    : undefined;
+const language = view === 'team' ? firstLanguage(globalThis.__rsAnalyticsLanguage) : undefined;
 // In the team view, no first read of this computer's figures (/analytics-first.js started none): the page's live
 // queries read them once the owner view's first screen is on screen (AnalyticsPage's hold).
 const first =
