@@ -3,12 +3,12 @@ import { REFERENCE_FLOORS, markdownGoals, ratioVerdict } from '../../scripts/ben
 
 describe('bench goal verdicts: ratio to the run’s floor', () => {
   it('divides the goal’s p95 by the floor’s p95; the target is the goal’s time over the reference floor', () => {
-    const r = ratioVerdict(6, { p95: 4, n: 50 }, 10, 'worker');
+    const r = ratioVerdict(6, { p95: 4, n: 50 }, 10, 'workerDemo');
     expect(r).toEqual({
       value: 1.5,
-      target: Math.round((10 / REFERENCE_FLOORS.worker) * 100) / 100,
+      target: Math.round((10 / REFERENCE_FLOORS.workerDemo) * 100) / 100,
       floorMs: 4,
-      met: 1.5 <= 10 / REFERENCE_FLOORS.worker,
+      met: 1.5 <= 10 / REFERENCE_FLOORS.workerDemo,
     });
   });
 
@@ -23,17 +23,17 @@ describe('bench goal verdicts: ratio to the run’s floor', () => {
   });
 
   it('at exactly the target the ratio is met; just above it is not', () => {
-    const floor = { p95: REFERENCE_FLOORS.worker, n: 10 };
-    expect(ratioVerdict(12, floor, 12, 'worker')!.met).toBe(true);
-    expect(ratioVerdict(12.1, floor, 12, 'worker')!.met).toBe(false);
+    const floor = { p95: REFERENCE_FLOORS.workerDemo, n: 10 };
+    expect(ratioVerdict(12, floor, 12, 'workerDemo')!.met).toBe(true);
+    expect(ratioVerdict(12.1, floor, 12, 'workerDemo')!.met).toBe(false);
   });
 
   it('no verdict without a usable floor or measurement', () => {
-    expect(ratioVerdict(5, null, 10, 'worker')).toBeNull();
-    expect(ratioVerdict(5, undefined, 10, 'worker')).toBeNull();
-    expect(ratioVerdict(5, { p95: 0, n: 10 }, 10, 'worker')).toBeNull();
-    expect(ratioVerdict(5, { p95: 2, n: 0 }, 10, 'worker')).toBeNull();
-    expect(ratioVerdict(Number.NaN, { p95: 2, n: 10 }, 10, 'worker')).toBeNull();
+    expect(ratioVerdict(5, null, 10, 'workerDemo')).toBeNull();
+    expect(ratioVerdict(5, undefined, 10, 'workerDemo')).toBeNull();
+    expect(ratioVerdict(5, { p95: 0, n: 10 }, 10, 'workerDemo')).toBeNull();
+    expect(ratioVerdict(5, { p95: 2, n: 0 }, 10, 'workerDemo')).toBeNull();
+    expect(ratioVerdict(Number.NaN, { p95: 2, n: 10 }, 10, 'workerDemo')).toBeNull();
   });
 
   it('the goals table shows both verdicts, and says when the floor is missing', () => {
@@ -43,7 +43,7 @@ describe('bench goal verdicts: ratio to the run’s floor', () => {
         target: '≤ 10 ms',
         measured: '14 ms',
         met: false,
-        ratio: ratioVerdict(14, { p95: 10, n: 5 }, 10, 'worker'),
+        ratio: ratioVerdict(14, { p95: 10, n: 5 }, 10, 'workerDemo'),
       },
       { goal: 'popup', target: '≤ 50 ms', measured: 'error', met: false, ratio: null },
       { goal: 'bundle', target: '≤ 30 kB', measured: '25 kB', met: true },
