@@ -364,7 +364,8 @@ export function namesUnder(el: Element): string {
   for (let d = el.firstElementChild; d;) {
     s += `${d.localName} ${d.getAttribute('class') ?? ''}\n`;
     let next = d.firstElementChild;
-    for (let cur: Element | null = d; !next && cur && cur !== el; cur = cur.parentElement) next = cur.nextElementSibling;
+    for (let cur: Element | null = d; !next && cur && cur !== el; cur = cur.parentElement)
+      next = cur.nextElementSibling;
     d = next;
   }
   return s.toLowerCase();
