@@ -321,16 +321,16 @@ export function messageBody(item: Element, names = namesUnder(item)): string {
     const card = pickNamed(content, S.card, names);
     // Each quote in turn leaves unless it is all the content still has (the clone's text read again after each).
     const gone = new Set<Element>();
-    let all = text(content);
+    let all: string | undefined; // the content's text without the quotes gone, read when first needed
     for (const q of pickAllNamed(content, S.quote, names)) {
-      if (insideAny(q, gone, content) || all === text(q)) continue;
+      if (insideAny(q, gone, content) || (all ??= text(content)) === text(q)) continue;
       gone.add(q);
       all = textOutside(content, gone);
     }
     const pres = firstAllOutside(content, S.messageText, gone, names)
       .map((p) => text(p))
       .filter(Boolean);
-    const t = pres.length ? pres.join(' ') : all;
+    const t = pres.length ? pres.join(' ') : (all ?? text(content));
     if (card && !pres.length) return `[卡片] ${text(card)}`.trim();
     if (t) return t;
     if (pickNamed(content, ['img'], names)) return '[图片]';
