@@ -12,15 +12,13 @@ import {
   matches,
   matchesAny,
   outermost,
-  namesUnder,
   outside,
   pick,
   pickAll,
   pickAllIn,
   pickAllWith,
-  pickNamed,
   text,
-  textWithoutNamed,
+  textWithout,
 } from '../dom';
 import { extractPage } from '../page';
 import type { ThreadItem } from '../reread';
@@ -119,8 +117,6 @@ const ROW_ID = /^u_(.+?)(?:imcustomer|imwaiter)/i;
 /** The shop a row belongs to: the venderId after `imcustomer` in the row id (`u_<pin>imcustomer<venderId>`). */
 const ROW_VENDER = /^u_.+?(?:imcustomer|imwaiter)(\d+)$/i;
 const MESSAGE_ID_ATTRS = ['data-id', 'data-mid', 'data-msgid', 'data-msg-id', 'data-message-id'];
-/** An element carrying any of MESSAGE_ID_ATTRS (asked once before reading them one by one). */
-const MESSAGE_ID_ANY = MESSAGE_ID_ATTRS.map((a) => `[${a}]`).join(',');
 
 const S = JD_SELECTORS;
 
@@ -143,7 +139,7 @@ function classify(
   if (matchesAny(row, S.shopSide) || parts.side('shop')) {
     if (matchesWhole(body, AUTO_REPLY_LEADING)) return { author: 'auto' };
     // The auto tag and the robot badge in one walk of the row (the badge not looked for when the name says robot).
-    const robotNick = matchesWhole(text(pickNamed(row, S.messageNick, parts.names)), JD_ROBOT_NICKS);
+    const robotNick = matchesWhole(text(pick(row, S.messageNick)), JD_ROBOT_NICKS);
     const labels = robotNick ? [JD_AUTO_LABELS] : [JD_AUTO_LABELS, JD_ROBOT_LABELS];
     const [auto, robotLabel] = labelsIn(row, labels, [parts.textEl]);
     if (auto) return { author: 'auto' };
@@ -154,12 +150,10 @@ function classify(
 }
 
 /**
- * What a message row's read asks more than once, asked once: what its elements are called (namesUnder: a fallback
- * no element of the row can match is not asked, pickNamed), its text element (pick of S.messageText), and the first
- * element inside it of each side's fallbacks (`side(k)` = pick(row, S.<k>Side), looked up when first needed).
+ * What a message row's read asks more than once, asked once: its text element (pick of S.messageText), and the
+ * first element inside it of each side's fallbacks (`side(k)` = pick(row, S.<k>Side), looked up when first needed).
  */
 interface RowParts {
-  readonly names: string;
   readonly textEl: Element | null;
   side(kind: 'buyer' | 'shop' | 'system'): Element | null;
 }
@@ -168,25 +162,22 @@ const SIDES = { buyer: S.buyerSide, shop: S.shopSide, system: S.systemSide } as 
 
 function rowParts(row: Element): RowParts {
   const sides: Partial<Record<keyof typeof SIDES, Element | null>> = {};
-  const names = namesUnder(row);
   return {
-    names,
-    textEl: pickNamed(row, S.messageText, names),
-    side: (kind) => (sides[kind] !== undefined ? sides[kind] : (sides[kind] = pickNamed(row, SIDES[kind], names))),
+    textEl: pick(row, S.messageText),
+    side: (kind) => (sides[kind] !== undefined ? sides[kind] : (sides[kind] = pick(row, SIDES[kind]))),
   };
 }
 
 function messageBody(row: Element, parts: RowParts): string {
-  const { names } = parts;
-  const card = pickNamed(row, S.card, names);
-  if (card) return `[商品卡片] ${textWithoutNamed(card, S.messageTime, names)}`.trim();
+  const card = pick(row, S.card);
+  if (card) return `[商品卡片] ${textWithout(card, S.messageTime)}`.trim();
   const el = parts.textEl;
-  const t = el ? textWithoutNamed(el, S.quote, names) || text(el) : '';
+  const t = el ? textWithout(el, S.quote) || text(el) : '';
   if (t) return t;
-  if (pickNamed(row, S.image, names)) return '[图片]';
+  if (pick(row, S.image)) return '[图片]';
   if (el) return '';
   // No content element (e.g. a centred notice): the row's text without time, nickname and avatar.
-  return textWithoutNamed(row, [...S.messageTime, ...S.messageNick, ...S.avatar], names);
+  return textWithout(row, [...S.messageTime, ...S.messageNick, ...S.avatar]);
 }
 
 /** The row's id, else its side element's: the first buyer, shop or system side inside it (pick of all three). */
@@ -195,7 +186,6 @@ function pageId(row: Element, parts: RowParts): string | null {
   for (const el of [row, side]) {
     if (!el) continue;
     if (el.id) return el.id;
-    if (!matches(el, MESSAGE_ID_ANY)) continue;
     for (const a of MESSAGE_ID_ATTRS) {
       const v = el.getAttribute(a);
       if (v) return v;
@@ -228,7 +218,7 @@ function threadReader(
     const parts = rowParts(el);
     const body = messageBody(el, parts);
     const { author, marker } = classify(el, parts, body, account);
-    const stampText = text(pickNamed(el, S.messageTime, parts.names));
+    const stampText = text(pick(el, S.messageTime));
     if (author === 'system' && isStampOnly(stampText ? `${body} ${stampText}` : body)) {
       // A time separator row: context for the messages after it, not a message.
       thread.separator(stampText || body, pin(el, stampText || body));
