@@ -352,3 +352,70 @@ export function textOfClone(el: Element, drop: readonly string[]): string {
   }
   return (clone.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
+
+/**
+ * What the elements under `el` are called: each descendant's local name and class attribute, lowercased, in one
+ * string. A guard for a small subtree read many times over (a message row): a selector whose word (mayMatch) is not
+ * in it matches no descendant of `el`, nor of any element inside `el`, so its query can be left out. Read it again
+ * when the subtree changes.
+ */
+export function namesUnder(el: Element): string {
+  let s = '';
+  for (let d = el.firstElementChild; d;) {
+    s += `${d.localName} ${d.getAttribute('class') ?? ''}\n`;
+    let next = d.firstElementChild;
+    for (let cur: Element | null = d; !next && cur && cur !== el; cur = cur.parentElement)
+      next = cur.nextElementSibling;
+    d = next;
+  }
+  return s.toLowerCase();
+}
+
+/**
+ * The word an element matching `sel` must have in its local name or class attribute (lowercased, as namesUnder
+ * reads them), or null when `sel` is not one of the simple forms `.name`, `[class*="name"]` or `tag` (then any
+ * element may match). `.name` matches a class attribute holding the word (ASCII case aside in quirks mode), a tag its
+ * local name (ASCII case aside for HTML elements): either way the lowercased word is in the lowercased names.
+ */
+function wordOf(sel: string): string | null {
+  let w = WORDS.get(sel);
+  if (w === undefined) {
+    const m = /^\.(-?[A-Za-z_][\w-]*)$/.exec(sel) ?? /^\[class\*=(["'])([\w-]+)\1\]$/.exec(sel);
+    w = m ? m[m.length - 1]!.toLowerCase() : /^[A-Za-z][\w-]*$/.test(sel) ? sel.toLowerCase() : null;
+    WORDS.set(sel, w);
+  }
+  return w;
+}
+const WORDS = new Map<string, string | null>();
+
+/** May an element under a subtree whose names are `names` (namesUnder) match `sel`? False only when none can. */
+export function mayMatch(names: string, sel: string): boolean {
+  const w = wordOf(sel);
+  return w === null || names.includes(w);
+}
+
+/**
+ * pick(root, sels) for a `root` inside (or being) the element whose namesUnder are `names`: the same element, the
+ * fallbacks that no descendant can match (mayMatch) not asked.
+ */
+export function pickNamed(root: Element, sels: readonly string[], names: string): Element | null {
+  for (const s of sels) {
+    if (!mayMatch(names, s)) continue;
+    const el = pick(root, [s]);
+    if (el) return el;
+  }
+  return null;
+}
+
+/** textWithout(el, drop) for an `el` inside (or being) the element whose namesUnder are `names`: the same text. */
+export function textWithoutNamed(el: Element | null | undefined, drop: readonly string[], names: string): string {
+  return drop.some((s) => mayMatch(names, s)) ? textWithout(el, drop) : text(el);
+}
+
+/** pickAll(root, sels) for a `root` inside (or being) the element whose namesUnder are `names`: the same elements. */
+export function pickAllNamed(root: Element, sels: readonly string[], names: string): Element[] {
+  return pickAll(
+    root,
+    sels.filter((s) => mayMatch(names, s)),
+  );
+}

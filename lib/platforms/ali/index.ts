@@ -20,15 +20,19 @@ import {
   inDocumentOrder,
   matches,
   matchesAny,
+  namesUnder,
   outside,
   parseChinaStamp,
   pick,
   pickAll,
   pickAllIn,
+  pickAllNamed,
   pickAllWith,
+  pickNamed,
   shownName,
   SHOWN_NAME_ATTRS,
   text,
+  textWithoutNamed,
 } from '../dom';
 import { extractPage, type PageList } from '../page';
 import { BACKWARDS_SLACK_MS, BareRun, FUTURE_SLACK_MS, chinaDay, latestAt, stampPrecisionMs } from '../stamps';
@@ -305,41 +309,80 @@ function readStamp(s: string, ctx: DayContext): number | null {
 
 // ---- messages ----
 
-function messageBody(item: Element): string {
-  const content = pick(item, S.messageContent);
+/**
+ * The message's text: its `.content`'s `pre`s (else all its text) without the quotes of another message inside it
+ * (a quote is left in when it is the whole content), a card's title, '[图片]'; without `.content`, the item's text
+ * without its nick and time. What a clone with those parts removed would say, read without the clone: `names` are the
+ * item's (namesUnder), so the fallbacks no element of it can match are not asked.
+ */
+export function messageBody(item: Element, names = namesUnder(item)): string {
+  const content = pickNamed(item, S.messageContent, names);
   if (content) {
-    const card = pick(content, S.card);
-    const clone = content.cloneNode(true) as Element;
-    for (const q of pickAll(clone, S.quote)) if (text(clone) !== text(q)) q.remove();
-    const pres = pickAll(clone, S.messageText)
+    const card = pickNamed(content, S.card, names);
+    // Each quote in turn leaves unless it is all the content still has (the clone's text read again after each).
+    const gone = new Set<Element>();
+    let all: string | undefined; // the content's text without the quotes gone, read when first needed
+    for (const q of pickAllNamed(content, S.quote, names)) {
+      if (insideAny(q, gone, content) || (all ??= text(content)) === text(q)) continue;
+      gone.add(q);
+      all = textOutside(content, gone);
+    }
+    const pres = firstAllOutside(content, S.messageText, gone, names)
       .map((p) => text(p))
       .filter(Boolean);
-    const t = pres.length ? pres.join(' ') : text(clone);
+    const t = pres.length ? pres.join(' ') : (all ?? text(content));
     if (card && !pres.length) return `[卡片] ${text(card)}`.trim();
     if (t) return t;
-    if (content.querySelector('img')) return '[图片]';
+    if (pickNamed(content, ['img'], names)) return '[图片]';
     return '';
   }
-  // No .content: the item's text without its header.
-  const clone = item.cloneNode(true) as Element;
-  for (const el of [...pickAll(clone, S.messageNick), ...pickAll(clone, S.messageTime)]) el.remove();
-  const t = text(clone);
+  // No .content: the item's text without its header (one selector each: all of its matches go, as pickAll's).
+  const t = textWithoutNamed(item, [...S.messageNick, ...S.messageTime], names);
   if (t) return t;
-  return item.querySelector('img') ? '[图片]' : '';
+  return pickNamed(item, ['img'], names) ? '[图片]' : '';
+}
+
+/** Is `el` one of `els` or inside one (not looking above `stop`)? */
+function insideAny(el: Element, els: ReadonlySet<Element>, stop: Element): boolean {
+  if (!els.size) return false;
+  for (let p: Element | null = el; p && p !== stop; p = p.parentElement) if (els.has(p)) return true;
+  return false;
+}
+
+/** text(el) without the subtrees of `gone` (elements inside `el`): the text of a clone they were removed from. */
+function textOutside(el: Element, gone: ReadonlySet<Element>): string {
+  const parts: string[] = [];
+  const collect = (parent: Node) => {
+    for (let n = parent.firstChild; n; n = n.nextSibling) {
+      if (n.nodeType === 3 || n.nodeType === 4) parts.push((n as CharacterData).data);
+      else if (n.nodeType === 1 && !gone.has(n as Element)) collect(n);
+    }
+  };
+  collect(el);
+  return parts.join('').replace(/\s+/g, ' ').trim();
+}
+
+/** pickAll(el, sels) in a clone of `el` without the subtrees of `gone`: the first fallback matching outside them. */
+function firstAllOutside(el: Element, sels: readonly string[], gone: ReadonlySet<Element>, names: string): Element[] {
+  for (const s of sels) {
+    const found = pickAllNamed(el, [s], names).filter((e) => !insideAny(e, gone, el));
+    if (found.length) return found;
+  }
+  return [];
 }
 
 /** Qianniu / Wangwang auto-replies (keyword, offline, welcome): the leading label, an auto-reply class or tag. */
-function isAutoReply(item: Element, body: string): boolean {
+function isAutoReply(item: Element, body: string, names: string): boolean {
   if (matchesWhole(body, AUTO_REPLY_LEADING)) return true;
-  if (pick(item, S.autoTag)) return true;
-  return hasLabel(item, ALI_AUTO_LABELS, [pick(item, S.messageContent)]);
+  if (pickNamed(item, S.autoTag, names)) return true;
+  return hasLabel(item, ALI_AUTO_LABELS, [pickNamed(item, S.messageContent, names)]);
 }
 
 /** A card (no typed text) whose title is a platform flow's (客服评价邀请). */
-function isSystemCard(item: Element): boolean {
-  const content = pick(item, S.messageContent);
-  const card = content ? pick(content, S.card) : null;
-  if (!content || !card || pickAll(content, S.messageText).some((p) => text(p))) return false;
+function isSystemCard(item: Element, names: string): boolean {
+  const content = pickNamed(item, S.messageContent, names);
+  const card = content ? pickNamed(content, S.card, names) : null;
+  if (!content || !card || pickAllNamed(content, S.messageText, names).some((p) => text(p))) return false;
   return [card, ...card.querySelectorAll('*')].some((el) => matchesWhole(el.textContent ?? '', ALI_SYSTEM_CARDS));
 }
 
@@ -349,12 +392,19 @@ function isSystemCard(item: Element): boolean {
  * 7x24H nick), system (a platform card), else human; others → internal (our
  * own shop's nick) or buyer. Words in the message never make it a notice.
  */
-function classify(item: Element, nick: string, body: string, account: string | null, list: ParentNode): Author {
+function classify(
+  item: Element,
+  nick: string,
+  body: string,
+  account: string | null,
+  list: ParentNode,
+  names = namesUnder(item),
+): Author {
   if (matchesWhole(nick, ALI_SYSTEM_SENDERS)) return 'system';
   if (closestIn(item, S.ownMessage, list)) {
-    if (isAutoReply(item, body)) return 'auto';
+    if (isAutoReply(item, body, names)) return 'auto';
     if (isRobotNick(nick)) return 'robot';
-    if (isSystemCard(item)) return 'system';
+    if (isSystemCard(item, names)) return 'system';
     return 'human';
   }
   return isOwnShop(nick, account) ? 'internal' : 'buyer';
@@ -484,11 +534,13 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
       }
       return null;
     }
-    const body = messageBody(el).slice(0, 500);
+    // What the item's elements are called, read once for its queries (pickNamed).
+    const names = namesUnder(el);
+    const body = messageBody(el, names).slice(0, 500);
     if (!body) return null;
-    const nick = text(pick(el, S.messageNick));
-    const author = classify(el, nick, body, account, list);
-    const stampText = text(pick(el, S.messageTime));
+    const nick = text(pickNamed(el, S.messageNick, names));
+    const author = classify(el, nick, body, account, list, names);
+    const stampText = text(pickNamed(el, S.messageTime, names));
     read = stampText;
     const at = readStamp(stampText, ctx);
     // A dated stamp (a full one, or a month-day one) ends the run above: its times are not after it.
