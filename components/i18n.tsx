@@ -3,6 +3,7 @@ import { readLanguageRaw } from '@/lib/db/raw';
 import { LOCALE_TAG, catalogTranslate, resolveLang, type Translate } from '@/lib/i18n';
 import type { Lang } from '@/lib/i18n/core';
 import { storedSetting, type Settings } from '@/lib/settings';
+import { settledWithin } from '@/lib/ui/settled';
 import { useDeferredQuery } from './useDeferredQuery';
 
 type Language = Settings['language'];
@@ -46,11 +47,13 @@ export function firstLanguage(
   started: Promise<{ value: unknown } | undefined> = readLanguageRaw(),
   ms = 250,
 ): Promise<Language | undefined> {
-  const read = started.then(
-    (row) => storedSetting('language', row?.value),
-    () => undefined,
+  return settledWithin(
+    started.then(
+      (row) => storedSetting('language', row?.value),
+      () => undefined,
+    ),
+    ms,
   );
-  return Promise.race([read, new Promise<undefined>((r) => setTimeout(r, ms))]);
 }
 
 function uiLanguage(): string {

@@ -13,6 +13,7 @@ import type { SentinelDB } from '@/lib/db/schema';
 import { chinaDay } from '@/lib/engine/time';
 import type { RollupRow } from '@/lib/model';
 import { storedSetting, type Settings } from '@/lib/settings';
+import { settledWithin } from '@/lib/ui/settled';
 import { PRIMARY_METRICS, readAnalyticsRaw, type AnalyticsRaw } from './first-raw';
 
 export interface AnalyticsFirst {
@@ -139,9 +140,4 @@ export function firstRenderWait<T>(
   timeoutMs: number,
 ): Promise<T | undefined> {
   return view === 'team' ? Promise.resolve(undefined) : settledWithin(first, timeoutMs);
-}
-
-/** `p`'s value, or undefined once `timeoutMs` passed first (a read that must not hold the first render longer). */
-export function settledWithin<T>(p: Promise<T>, timeoutMs: number): Promise<T | undefined> {
-  return Promise.race([p, new Promise<undefined>((resolve) => setTimeout(resolve, timeoutMs))]);
 }
