@@ -214,15 +214,23 @@ export class PageReader {
   }
 
   /**
+   * The last read page's live parts while it may be read piecewise: only while its list and its thread read (a part
+   * that is missing is looked for by whole reads); else undefined (readTicks and readIncremental then give up).
+   */
+  private piecewise(): Live | undefined {
+    const x = this.current;
+    return x && x.parts.list === 'ok' && x.parts.thread !== 'missing' ? liveOf(x) : undefined;
+  }
+
+  /**
    * A batch of known counters' ticks alone (`forget` returned no record): each applied as readIncremental applies it,
    * with nothing else (no plan, no diff: nothing to report, no badge touched). False when one of them needs its row
    * read (its text shows no wait), or the page is not read incrementally now: readIncremental then takes the ticks
    * not applied here, as it would all of them.
    */
   readTicks(): boolean {
-    const x = this.current;
-    const rows = liveOf(x)?.rows;
-    if (!x || !rows || !this.rowReadings || x.parts.list !== 'ok' || x.parts.thread === 'missing') return false;
+    const rows = this.piecewise()?.rows;
+    if (!rows || !this.rowReadings) return false;
     const ticks = this.pendingTicks;
     const batch = this.batch;
     for (let i = 0; i < ticks.length; i++) {
@@ -248,10 +256,9 @@ export class PageReader {
     now: number,
     reportedThread: string | null,
   ): (PageDiff & { kind: 'rows+appended'; rowsTouched: boolean; touched: Set<string> }) | null {
-    const x = this.current;
-    const live = liveOf(x);
-    // Only while the list and the thread read: a part that is missing is looked for by whole reads.
-    if (!x || !live || x.parts.list !== 'ok' || x.parts.thread === 'missing') return null;
+    const live = this.piecewise();
+    if (!live) return null;
+    const x = this.current!;
     const plan = planIncremental(records, live, x.input);
     if (!plan) return null;
     // Known counters' ticks set aside by forget (`batch`: this batch's, each once), a few of them claimed here by the
