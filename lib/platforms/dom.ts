@@ -353,16 +353,22 @@ export function textOfClone(el: Element, drop: readonly string[]): string {
   return (clone.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
 
+const HTML_NS = 'http://www.w3.org/1999/xhtml';
+
 /**
  * What the elements under `el` are called: each descendant's local name and class attribute, lowercased, in one
  * string. A guard for a small subtree read many times over (a message row): a selector whose word (mayMatch) is not
  * in it matches no descendant of `el`, nor of any element inside `el`, so its query can be left out. Read it again
- * when the subtree changes.
+ * when the subtree changes. The class attribute as selectors see it: the one in no namespace (a namespaced `class`
+ * set first is what getAttribute would give); on a non-HTML element (SVG) every attribute named `class` in any case
+ * too, as Chromium's `[class*=…]` matches an SVG's `CLASS` (outsider review 10).
  */
 export function namesUnder(el: Element): string {
   let s = '';
   for (let d = el.firstElementChild; d;) {
-    s += `${d.localName} ${d.getAttribute('class') ?? ''}\n`;
+    s += `${d.localName} ${d.getAttributeNS(null, 'class') ?? ''}\n`;
+    if (d.namespaceURI !== HTML_NS)
+      for (const a of d.attributes) if (a.localName.toLowerCase() === 'class') s += `${a.value}\n`;
     let next = d.firstElementChild;
     for (let cur: Element | null = d; !next && cur && cur !== el; cur = cur.parentElement)
       next = cur.nextElementSibling;

@@ -313,7 +313,8 @@ function readStamp(s: string, ctx: DayContext): number | null {
  * The message's text: its `.content`'s `pre`s (else all its text) without the quotes of another message inside it
  * (a quote is left in when it is the whole content), a card's title, '[图片]'; without `.content`, the item's text
  * without its nick and time. What a clone with those parts removed would say, read without the clone: `names` are the
- * item's (namesUnder), so the fallbacks no element of it can match are not asked.
+ * item's (namesUnder), so the fallbacks no element of it can match are not asked. (Not a clone: cloning a page's custom
+ * element runs its constructor again, which may add text the page does not show — the clone read that too.)
  */
 export function messageBody(item: Element, names = namesUnder(item)): string {
   const content = pickNamed(item, S.messageContent, names);
@@ -327,8 +328,10 @@ export function messageBody(item: Element, names = namesUnder(item)): string {
       gone.add(q);
       all = textOutside(content, gone);
     }
+    // A pre holding a quote that left reads without it (outsider review 10: a reply quoting an auto-reply inside its
+    // pre read as the auto-reply).
     const pres = firstAllOutside(content, S.messageText, gone, names)
-      .map((p) => text(p))
+      .map((p) => (gone.size ? textOutside(p, gone) : text(p)))
       .filter(Boolean);
     const t = pres.length ? pres.join(' ') : (all ?? text(content));
     if (card && !pres.length) return `[卡片] ${text(card)}`.trim();
