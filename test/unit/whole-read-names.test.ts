@@ -226,6 +226,24 @@ describe('1688 messageBody without a clone', () => {
     for (const el of box.querySelectorAll('.message-item')) expect(messageBody(el)).toBe(oldAliBody(el));
   });
 
+  it('runs no page code: a custom element that adds its label when constructed reads as the page shows it', () => {
+    // A clone of a defined custom element is upgraded: its constructor ran again and the old read saw the label twice.
+    customElements.define(
+      'x-rs-badge',
+      class extends HTMLElement {
+        constructor() {
+          super();
+          this.append('★');
+        }
+      },
+    );
+    document.body.innerHTML =
+      '<div class="message-item"><div class="content"><div class="quote-x">引用</div><pre>好评<x-rs-badge></x-rs-badge></pre></div></div>';
+    const item = document.body.firstElementChild!;
+    expect(item.textContent).toBe('引用好评★');
+    expect(messageBody(item)).toBe('好评★');
+  });
+
   it('without .content, every match of the nick and time lists goes, as the clone removed pickAll’s: one selector each', () => {
     // textWithoutNamed drops every match of every selector; the clone dropped the first matching selector's matches.
     // The two agree only while each list has one selector: a second one needs messageBody's no-.content path changed.
