@@ -306,19 +306,14 @@ export class EventLedger {
  * are then taken again after that many (a heartbeat's whole list each), never refused for good.
  */
 export class ClockListSeq {
-  private seq: number | null = null;
-  private epoch = -1;
+  /** The list shown now (sent with the tab's health: a tab that reloaded or missed a change gets the whole list). */
+  private list: Pick<ClocksMessage, 'epoch' | 'seq'> | null = null;
   /** The last RETIRED epochs moved away from (oldest first), with the whole lists each has still to be refused. */
   private retired = new Map<number, number>();
 
-  /** The list shown now (sent with the tab's health: a tab that reloaded or missed a change gets the whole list). */
-  get current(): number | null {
-    return this.seq;
-  }
-
-  /** The list shown now with its worker's epoch (the heartbeat's `clocksSeq`, `clocksEpoch`), null before one. */
+  /** The list shown now, by number and worker (the heartbeat's `clocksSeq`, `clocksEpoch`), null before one. */
   get shown(): Pick<ClocksMessage, 'epoch' | 'seq'> | null {
-    return this.seq === null ? null : { epoch: this.epoch, seq: this.seq };
+    return this.list;
   }
 
   /**
@@ -326,17 +321,18 @@ export class ClockListSeq {
    * or not at all and ask for the whole list (`resync`: changes against another list).
    */
   take(clocks: Pick<ClocksMessage, 'epoch' | 'seq' | 'base'>): 'whole' | 'changes' | 'resync' | 'stale' {
-    const same = clocks.epoch === this.epoch;
-    if (same && clocks.seq <= (this.seq ?? -1)) return 'stale';
-    const how = clocks.base === undefined ? 'whole' : same && clocks.base === this.seq ? 'changes' : 'resync';
+    const { epoch, seq } = this.list ?? { epoch: -1, seq: -1 };
+    const same = clocks.epoch === epoch;
+    if (same && clocks.seq <= seq) return 'stale';
+    const how = clocks.base === undefined ? 'whole' : same && clocks.base === seq ? 'changes' : 'resync';
     if (how === 'resync') return how;
     const drops = this.retired.get(clocks.epoch);
     if (drops) return (this.retired.set(clocks.epoch, drops - 1), 'stale');
     if (!same) {
-      this.retired.set(this.epoch, RETIRED_DROPS);
+      this.retired.set(epoch, RETIRED_DROPS);
       if (this.retired.size > RETIRED) this.retired.delete(this.retired.keys().next().value!);
     }
-    [this.seq, this.epoch] = [clocks.seq, clocks.epoch];
+    this.list = { epoch: clocks.epoch, seq: clocks.seq };
     return how;
   }
 }

@@ -176,7 +176,7 @@ describe('clock lists delivered out of order (outsider review 8)', () => {
     w.change([clock('b', T0 + 2)], T0 - 3_600_000);
     w.change([clock('b', T0 + 2), clock('c', T0 + 3)], T0 - 3_600_000 + 5);
     await settle();
-    expect(w.queue[0]!.msg.seq).toBeLessThan(tab.list.current!);
+    expect(w.queue[0]!.msg.seq).toBeLessThan(tab.list.shown!.seq);
     await deliver(w, tab, 0);
     await deliver(w, tab, 0);
     expect(tab.sorted()).toEqual([clock('b', T0 + 2), clock('c', T0 + 3)]);
@@ -222,7 +222,7 @@ describe('clock lists delivered out of order (outsider review 8)', () => {
     const w = new Worker(2);
     w.change([clock('b', T0 + 2)], T0);
     await settle();
-    expect(w.queue[0]!.msg.seq).toBe(tab.list.current);
+    expect(w.queue[0]!.msg.seq).toBe(tab.list.shown?.seq);
     w.queue.splice(0, 1)[0]!.answer(undefined);
     // The heartbeat says which list the tab shows: not the one this worker sent (another epoch) → it resends whole.
     heartbeat(w, tab);
