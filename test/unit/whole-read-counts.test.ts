@@ -4,28 +4,15 @@
  * querySelector and textContent calls an item than before the cut (sides asked once, labels in one walk). The
  * readings themselves: whole-read-cut.test.ts. Counted in jsdom (the same calls the adapters make in Chromium).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { jdAdapter } from '../../lib/platforms/jd';
 import { kuaishouAdapter } from '../../lib/platforms/kuaishou';
+import { grown } from './helpers/grown';
 
 afterEach(() => {
   vi.restoreAllMocks();
   document.body.replaceChildren();
 });
-
-/** The fixture's thread grown to `n` items (copies of its items, ids made unique). */
-function grown(file: string, list: string, n: number): void {
-  document.documentElement.innerHTML = readFileSync(join(process.cwd(), file), 'utf8');
-  const box = document.querySelector(list)!;
-  const items = [...box.children];
-  for (let i = 0; box.children.length < n; i++) {
-    const copy = items[i % items.length]!.cloneNode(true) as Element;
-    for (const e of [copy, ...copy.querySelectorAll('[id]')]) if (e.id) e.id = `${e.id}x${i}`;
-    box.append(copy);
-  }
-}
 
 describe('a whole read of a 2 000-item thread', () => {
   it.each([

@@ -27,6 +27,7 @@ import {
 import { JD_SELECTORS as J } from '../../lib/platforms/jd';
 import type { Adapter } from '../../lib/platforms/types';
 import { mulberry32 } from './helpers/random';
+import { grown } from './helpers/grown';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -251,18 +252,6 @@ describe('1688 messageBody without a clone', () => {
     expect(A.messageTime).toHaveLength(1);
   });
 });
-
-/** The fixture's thread grown to `n` items (copies of its items, ids made unique). */
-function grown(file: string, list: string, n: number): void {
-  document.documentElement.innerHTML = readFileSync(join(process.cwd(), file), 'utf8');
-  const box = document.querySelector(list)!;
-  const items = [...box.children];
-  for (let i = 0; box.children.length < n; i++) {
-    const copy = items[i % items.length]!.cloneNode(true) as Element;
-    for (const e of [copy, ...copy.querySelectorAll('[id]')]) if (e.id) e.id = `${e.id}x${i}`;
-    box.append(copy);
-  }
-}
 
 describe('a whole read of a 2 000-item 1688 thread', () => {
   it.each([
