@@ -55,8 +55,7 @@ export interface TabClock {
  * buyers would otherwise parse them all at every change). Messages are numbered (`seq`, increasing within one worker
  * instance, `epoch`); a change list applies on top of list number `base` of the same epoch only. A tab that cannot
  * apply one (it reloaded, or missed one) answers `{ ok: false, error: CLOCKS_RESYNC }` and is sent the whole list; one
- * older than the list it shows (same epoch, lower `seq`: delivered late) it drops, and a dead worker's (an epoch it
- * moved away from, see ClockListSeq) too.
+ * older than the list it shows (same epoch, lower `seq`: delivered late) it drops.
  */
 export interface ClocksMessage {
   type: 'clocks';

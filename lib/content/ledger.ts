@@ -299,45 +299,25 @@ export class EventLedger {
  * that worker numbered at or below it is dropped (delivered late, or twice: what it says is shown already); any other
  * whole list is taken (another worker's too: a restarted worker may number lower, its wall clock set back), changes
  * only on top of the list they were made against. Null before the first whole list.
- *
- * One worker runs at a time: one whose lists the tab moved away from is dead, and its whole lists delivered late are
- * dropped, nothing answered (outsider review 9) — the first RETIRED_DROPS of each. Epochs are not ordered, so a dead
- * worker's list the tab never showed, arriving after the live worker's, is taken and retires the live one: its lists
- * are then taken again after that many (a heartbeat's whole list each), never refused for good.
  */
 export class ClockListSeq {
-  /** The list shown now (sent with the tab's health: a tab that reloaded or missed a change gets the whole list). */
-  private list: Pick<ClocksMessage, 'epoch' | 'seq'> | null = null;
-  /** The last RETIRED epochs moved away from (oldest first), with the whole lists each has still to be refused. */
-  private retired = new Map<number, number>();
+  private seq: number | null = null;
+  private epoch = -1;
 
-  /** The list shown now, by number and worker (the heartbeat's `clocksSeq`, `clocksEpoch`), null before one. */
-  get shown(): Pick<ClocksMessage, 'epoch' | 'seq'> | null {
-    return this.list;
+  /** The list shown now (sent with the tab's health: a tab that reloaded or missed a change gets the whole list). */
+  get current(): number | null {
+    return this.seq;
   }
 
   /**
-   * How to take this list: whole, as changes, not at all (`stale`: older than the list shown, or a retired worker's),
-   * or not at all and ask for the whole list (`resync`: changes against another list).
+   * How to take this list: whole, as changes, not at all (`stale`: older than the list shown), or not at all and ask
+   * for the whole list (`resync`: changes against another list).
    */
   take(clocks: Pick<ClocksMessage, 'epoch' | 'seq' | 'base'>): 'whole' | 'changes' | 'resync' | 'stale' {
-    const { epoch, seq } = this.list ?? { epoch: -1, seq: -1 };
-    const same = clocks.epoch === epoch;
-    if (same && clocks.seq <= seq) return 'stale';
-    const how = clocks.base === undefined ? 'whole' : same && clocks.base === seq ? 'changes' : 'resync';
-    if (how === 'resync') return how;
-    const drops = this.retired.get(clocks.epoch);
-    if (drops) return (this.retired.set(clocks.epoch, drops - 1), 'stale');
-    if (!same) {
-      this.retired.set(epoch, RETIRED_DROPS);
-      if (this.retired.size > RETIRED) this.retired.delete(this.retired.keys().next().value!);
-    }
-    this.list = { epoch: clocks.epoch, seq: clocks.seq };
+    const same = clocks.epoch === this.epoch;
+    if (same && clocks.seq <= (this.seq ?? -1)) return 'stale';
+    const how = clocks.base === undefined ? 'whole' : same && clocks.base === this.seq ? 'changes' : 'resync';
+    if (how !== 'resync') [this.seq, this.epoch] = [clocks.seq, clocks.epoch];
     return how;
   }
 }
-
-/** Epochs a tab remembers having left: a late list is late by moments, too few for eight worker restarts. */
-const RETIRED = 8;
-/** A retired worker's whole lists refused: a dead one seldom has more than one on the way; a live one sends on. */
-const RETIRED_DROPS = 2;

@@ -22,16 +22,16 @@ function setup(send?: (msg: ToBackground) => Promise<unknown>) {
     setInterval: (fn: () => void, ms: number) => (intervals.set(next, { fn, ms }), next++ as unknown as TimerId),
     clearInterval: (id: TimerId) => void intervals.delete(id as unknown as number),
   } as unknown as Timers;
-  let shown: { epoch: number; seq: number } | null = null;
+  let seq: number | null = null;
   const reporter = new Reporter({
     platform: 'pdd',
     send: send ?? ((msg) => (sent.push(msg), Promise.resolve())),
     url: () => 'https://mms.pinduoduo.com/chat-merchant/',
     timers,
-    clocksShown: () => shown,
+    clocksSeq: () => seq,
     now: () => FOCUS_AT,
   });
-  return { reporter, sent, intervals, setSeq: (seq: number, epoch = 3) => (shown = { epoch, seq }) };
+  return { reporter, sent, intervals, setSeq: (s: number) => (seq = s) };
 }
 
 const HEALTH: TabHealth = {
@@ -68,7 +68,7 @@ describe('Reporter', () => {
     expect(sent.every((m) => m.type === 'events' && m.account === 'shop-a' && m.platform === 'pdd')).toBe(true);
   });
 
-  it('sends the health when it changes only; the heartbeat and reportNow send it again, with the clock list number and epoch', () => {
+  it('sends the health when it changes only; the heartbeat and reportNow send it again, with the clock list number', () => {
     const { reporter, sent, intervals, setSeq } = setup();
     // Nothing to send before the first health.
     reporter.sendHealth();
@@ -86,8 +86,7 @@ describe('Reporter', () => {
     expect([...intervals.values()].map((t) => t.ms)).toEqual([HEARTBEAT_MS]);
     setSeq(7);
     [...intervals.values()][0]!.fn();
-    // With the worker that numbered it: another worker's number means nothing to the worker now running.
-    expect(sent[2]).toMatchObject({ type: 'health', activeBuyer: 'b2', clocksSeq: 7, clocksEpoch: 3 });
+    expect(sent[2]).toMatchObject({ type: 'health', activeBuyer: 'b2', clocksSeq: 7 });
     reporter.stop();
     expect(intervals.size).toBe(0);
   });
