@@ -4,21 +4,18 @@
  * batch of ticks and one message in another row, exact counts of the reader's lookups and DOM calls per tick, and the
  * readings equal to a fresh read of the same DOM (also when a counter moves to another row in a batch of ticks).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { pddAdapter } from '../../lib/platforms/pdd';
 import { setContentLang } from '../../lib/i18n/content';
 import { Watcher } from '../../lib/content/watcher';
-import { pddList, pddRowHtml } from './helpers/pdd-rows';
+import { pddList, pddRowHtml, tickingPdd } from './helpers/pdd-rows';
 
-const fixture = readFileSync(join(process.cwd(), 'test/fixtures/pdd/thread.html'), 'utf8');
 const NOW = 1_788_340_500_000;
 const N = 20;
 setContentLang('zh_CN');
 let watcher: Watcher;
 let counters: Element[];
-let sec = 100;
+let page: ReturnType<typeof tickingPdd>;
 
 interface ReaderInside {
   counterRow: WeakMap<Element, unknown>;
@@ -28,45 +25,20 @@ interface ReaderInside {
 const reader = () => (watcher as unknown as { reader: ReaderInside }).reader;
 
 beforeEach(() => {
-  document.body.innerHTML = fixture;
-  pddList().insertAdjacentHTML(
-    'beforeend',
-    Array.from({ length: N }, (_, i) => pddRowHtml(String(800000 + i), `${i + 1}秒`)).join(''),
-  );
-  counters = [...document.querySelectorAll('[data-random^="8000"] .chat-unreply-time')];
-  watcher = new Watcher({
-    adapter: pddAdapter,
-    root: document,
-    now: () => NOW,
-    url: () => 'http://127.0.0.1/demo/pdd/',
-    send: async () => undefined,
-  });
-  watcher.start();
+  page = tickingPdd(N, 800000, NOW);
+  ({ watcher, counters } = page);
 });
 afterEach(() => watcher.stop());
 
-/** As the large page's second: every counter rewritten, one message in a waiting row (moved to the top). */
-async function batch(move = true) {
-  const before = watcher.stats.incremental;
-  sec++;
-  for (const t of counters) t.textContent = `${sec}秒`;
-  if (move) {
-    const row = counters[sec % N]!.closest('li')!;
-    row.querySelector('.chat-message-content')!.textContent = `消息${sec}`;
-    pddList().insertBefore(row, pddList().firstElementChild);
-  }
-  await expect.poll(() => watcher.stats.incremental).toBe(before + 1);
-}
-
 it('a tick costs one lookup of its counter (forget), one of its text’s value, no row-reading lookup', async () => {
-  for (let i = 0; i < 3; i++) await batch(); // known, chains dropped
+  for (let i = 0; i < 3; i++) await page.batch(); // known, chains dropped
   const r = reader();
   const counterRow = vi.spyOn(r.counterRow, 'get');
   const valuesGet = vi.spyOn(r.counterValues, 'get');
   const valuesHas = vi.spyOn(r.counterValues, 'has');
   const readings = vi.spyOn(r.rowReadings!, 'get');
   const counterReads = watcher.stats.counterReads;
-  await batch();
+  await page.batch();
   expect(watcher.stats.counterReads - counterReads).toBe(N - 1); // the moved row is read
   // Per record forget's one lookup (the ticks, the message's preview, the row's move: 2), the moved row's counter
   // once more (its tick claimed by the row's read); none per tick past forget.
@@ -80,10 +52,10 @@ it('a tick costs one lookup of its counter (forget), one of its text’s value, 
 });
 
 it('a known counter’s tick makes no contains check; a counter moved in a batch of ticks reads fresh', async () => {
-  for (let i = 0; i < 3; i++) await batch();
+  for (let i = 0; i < 3; i++) await page.batch();
   const contains = vi.spyOn(Node.prototype, 'contains');
   try {
-    await batch(false);
+    await page.batch(false);
     expect(contains).not.toHaveBeenCalled();
   } finally {
     contains.mockRestore();
@@ -94,30 +66,30 @@ it('a known counter’s tick makes no contains check; a counter moved in a batch
   const from = counters[3]!;
   const to = counters[4]!.closest('[data-random]')!;
   const before = watcher.stats.incremental;
-  sec++;
-  for (const t of counters) t.textContent = `${sec}秒`;
+  page.sec++;
+  for (const t of counters) t.textContent = `${page.sec}秒`;
   to.insertBefore(from, to.firstChild);
   await expect.poll(() => watcher.stats.incremental + watcher.stats.scans).toBeGreaterThan(before);
   await new Promise((r) => setTimeout(r, 10));
   expect(watcher.last).toEqual(pddAdapter.extract(document));
   // Ticks after it: the moved counter (now the first in its new row) and every other read as fresh.
-  await batch(false);
-  await batch(false);
+  await page.batch(false);
+  await page.batch(false);
   expect(watcher.last).toEqual(pddAdapter.extract(document));
   // Moved back out in one batch, then ticking in the next: as fresh.
-  sec++;
+  page.sec++;
   counters[5]!.closest('[data-random]')!.appendChild(from);
-  for (const t of counters) t.textContent = `${sec}秒`;
+  for (const t of counters) t.textContent = `${page.sec}秒`;
   await new Promise((r) => setTimeout(r, 10));
-  await batch(false);
+  await page.batch(false);
   expect(watcher.last).toEqual(pddAdapter.extract(document));
-  expect(watcher.last!.conversations.filter((c) => c.waitingSec === sec).length).toBe(N - 1);
+  expect(watcher.last!.conversations.filter((c) => c.waitingSec === page.sec).length).toBe(N - 1);
 });
 
 it('a moved row whose buyer no other row shows is not looked for among every row; one on two rows still is', async () => {
-  for (let i = 0; i < 2; i++) await batch();
+  for (let i = 0; i < 2; i++) await page.batch();
   const values = vi.spyOn(reader().rowReadings!, 'values');
-  await batch();
+  await page.batch();
   expect(values).not.toHaveBeenCalled();
   values.mockRestore();
   const fresh = () => {
