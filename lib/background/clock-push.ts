@@ -24,9 +24,8 @@ export const newEpoch = (): number => Math.floor(Math.random() * 2 ** 32);
 export class ClockPush {
   /**
    * Numbers clock messages: increasing within this worker (`epoch`), so a tab drops a list of it delivered after a
-   * later one. From the wall clock too, so a later worker's numbers are higher unless the clock went back: the number
-   * a tab's heartbeat says it shows (tabShows, without the epoch) is then not one this worker sent, short of a clock
-   * set back to the very millisecond.
+   * later one. From the wall clock too, so a later worker's numbers are higher unless the clock went back (the number
+   * a heartbeat says a tab shows comes with its epoch: tabShows tells another worker's list from this one's by it).
    */
   private seqAt = 0;
   /** What each tab was last sent (its account's clocks by buyer, numbered), so only changes are sent. */
@@ -48,9 +47,13 @@ export class ClockPush {
     this.pushed.delete(tabId);
   }
 
-  /** The tab says which list it shows (its heartbeat's `clocksSeq`): another one than sent → the next is whole. */
-  tabShows(tabId: number, seq: number | undefined): void {
-    if (this.pushed.get(tabId)?.seq !== seq) this.pushed.delete(tabId);
+  /**
+   * The tab says which list it shows (its heartbeat's `clocksSeq`, `clocksEpoch`): another one than sent → the next is
+   * whole. Another worker's list is another list whatever its number (a tab of a version before `clocksEpoch` sends
+   * the number only: compared alone, as before).
+   */
+  tabShows(tabId: number, seq: number | undefined, epoch?: number): void {
+    if (this.pushed.get(tabId)?.seq !== seq || (epoch ?? this.epoch) !== this.epoch) this.pushed.delete(tabId);
   }
 
   /**

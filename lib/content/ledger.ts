@@ -301,12 +301,14 @@ export class EventLedger {
  * only on top of the list they were made against. Null before the first whole list.
  */
 export class ClockListSeq {
-  private seq: number | null = null;
-  private epoch = -1;
+  private list: Pick<ClocksMessage, 'epoch' | 'seq'> | null = null;
 
-  /** The list shown now (sent with the tab's health: a tab that reloaded or missed a change gets the whole list). */
-  get current(): number | null {
-    return this.seq;
+  /**
+   * The list shown now, by number and worker (sent with the tab's health as `clocksSeq`, `clocksEpoch`: a tab that
+   * reloaded, missed a change or shows another worker's list gets the whole list).
+   */
+  get shown(): Pick<ClocksMessage, 'epoch' | 'seq'> | null {
+    return this.list;
   }
 
   /**
@@ -314,10 +316,11 @@ export class ClockListSeq {
    * for the whole list (`resync`: changes against another list).
    */
   take(clocks: Pick<ClocksMessage, 'epoch' | 'seq' | 'base'>): 'whole' | 'changes' | 'resync' | 'stale' {
-    const same = clocks.epoch === this.epoch;
-    if (same && clocks.seq <= (this.seq ?? -1)) return 'stale';
-    const how = clocks.base === undefined ? 'whole' : same && clocks.base === this.seq ? 'changes' : 'resync';
-    if (how !== 'resync') [this.seq, this.epoch] = [clocks.seq, clocks.epoch];
+    const { epoch, seq } = this.list ?? { epoch: -1, seq: -1 };
+    const same = clocks.epoch === epoch;
+    if (same && clocks.seq <= seq) return 'stale';
+    const how = clocks.base === undefined ? 'whole' : same && clocks.base === seq ? 'changes' : 'resync';
+    if (how !== 'resync') this.list = { epoch: clocks.epoch, seq: clocks.seq };
     return how;
   }
 }

@@ -59,7 +59,7 @@ export class Watcher {
       send: deps.send,
       url: deps.url,
       timers: this.timers,
-      clocksSeq: () => this.clockList.current,
+      clocksShown: () => this.clockList.shown,
       now: deps.now,
     });
     this.badges = new RowBadges(deps.root, deps.now, undefined, deps.adapter.badgeSlot?.right, this.timers);

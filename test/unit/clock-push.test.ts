@@ -85,6 +85,10 @@ async function deliver(worker: Worker, tab: Tab, k: number): Promise<void> {
   expect(tab.sorted()).toEqual(sorted(sentState.get(tab.shownFrom!) ?? []));
 }
 
+/** The tab's heartbeat: which list it shows, with its epoch (`old`: a tab of a version that sends the number only). */
+const heartbeat = (w: Worker, tab: Tab, old = false) =>
+  w.push.tabShows(TAB.tabId, tab.list.shown?.seq, old ? undefined : tab.list.shown?.epoch);
+
 describe('ClockPush numbering', () => {
   it('numbers every list above the one before within a worker, whatever the clock does; one epoch for all', async () => {
     const w = new Worker(42);
@@ -142,11 +146,56 @@ describe('clock lists delivered out of order (outsider review 8)', () => {
     w.change([clock('b', T0 + 2)], T0 - 3_600_000);
     w.change([clock('b', T0 + 2), clock('c', T0 + 3)], T0 - 3_600_000 + 5);
     await settle();
-    expect(w.queue[0]!.msg.seq).toBeLessThan(tab.list.current!);
+    expect(w.queue[0]!.msg.seq).toBeLessThan(tab.list.shown!.seq);
     await deliver(w, tab, 0);
     await deliver(w, tab, 0);
     expect(tab.sorted()).toEqual([clock('b', T0 + 2), clock('c', T0 + 3)]);
     await Promise.all([old.done(), w.done()]);
+  });
+
+  it('a heartbeat naming another worker’s list by the number this one sent: the whole list at the next push', async () => {
+    const old = new Worker(1);
+    const tab = new Tab();
+    old.change([clock('a', T0 + 1)], T0);
+    await settle();
+    await deliver(old, tab, 0);
+    // The new worker's clock set back to that very millisecond: its first list has the number the tab shows. Lost.
+    const w = new Worker(2);
+    w.change([clock('b', T0 + 2)], T0);
+    await settle();
+    expect(w.queue[0]!.msg.seq).toBe(tab.list.shown?.seq);
+    w.queue.splice(0, 1)[0]!.answer(undefined);
+    // The heartbeat says which list the tab shows: not the one this worker sent (another epoch). Its push (the
+    // clocks unchanged) sends the whole list; by the number alone it would send nothing, the tab left showing the
+    // dead worker's clocks until they change.
+    heartbeat(w, tab);
+    w.change(w.state, T0 + 1);
+    await settle();
+    expect(w.queue.map((q) => q.msg.base)).toEqual([undefined]);
+    await deliver(w, tab, 0);
+    expect(tab.sorted()).toEqual([clock('b', T0 + 2)]);
+    await Promise.all([old.done(), w.done()]);
+  });
+
+  it('a heartbeat without the epoch (a tab of an older version): the number compared alone, as before', async () => {
+    const w = new Worker(2);
+    const tab = new Tab();
+    w.change([clock('a', T0 + 1)], T0);
+    await settle();
+    await deliver(w, tab, 0);
+    heartbeat(w, tab, true);
+    w.change([clock('a', T0 + 1), clock('b', T0 + 2)], T0 + 1);
+    await settle();
+    // It shows what was sent: changes only.
+    expect(w.queue.map((q) => q.msg.base)).toEqual([T0]);
+    await deliver(w, tab, 0);
+    // It shows another number: whole.
+    w.push.tabShows(TAB.tabId, T0 - 1);
+    w.change(w.state, T0 + 2);
+    await settle();
+    expect(w.queue.map((q) => q.msg.base)).toEqual([undefined]);
+    await deliver(w, tab, 0);
+    await w.done();
   });
 
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) {
@@ -174,7 +223,7 @@ describe('clock lists delivered out of order (outsider review 8)', () => {
         await settle();
         // Some of what is queued arrives, in any order; sometimes the tab reports what it shows (its heartbeat).
         while (w.queue.length && rnd() < 0.5) await deliver(w, tab, Math.floor(rnd() * w.queue.length));
-        if (rnd() < 0.1) w.push.tabShows(TAB.tabId, tab.list.current ?? undefined);
+        if (rnd() < 0.1) heartbeat(w, tab);
       }
       while (w.queue.length) await deliver(w, tab, Math.floor(rnd() * w.queue.length));
       // Within one worker, the tab only moves forward.

@@ -383,18 +383,18 @@ describe('ClockListSeq', () => {
 
   it('takes whole lists, changes only against the list shown, and asks for the whole list otherwise', () => {
     const seq = new ClockListSeq();
-    expect(seq.current).toBeNull();
+    expect(seq.shown).toBeNull();
     // Changes before any whole list: cannot be applied.
     expect(seq.take({ epoch: E, seq: 3, base: 2 })).toBe('resync');
-    expect(seq.current).toBeNull();
+    expect(seq.shown).toBeNull();
     expect(seq.take({ epoch: E, seq: 5 })).toBe('whole');
     expect(seq.take({ epoch: E, seq: 6, base: 5 })).toBe('changes');
-    expect(seq.current).toBe(6);
+    expect(seq.shown?.seq).toBe(6);
     // A change missed (base 7, the list shown is 6): resync, the number unchanged.
     expect(seq.take({ epoch: E, seq: 8, base: 7 })).toBe('resync');
-    expect(seq.current).toBe(6);
+    expect(seq.shown?.seq).toBe(6);
     expect(seq.take({ epoch: E, seq: 9 })).toBe('whole');
-    expect(seq.current).toBe(9);
+    expect(seq.shown?.seq).toBe(9);
   });
 
   it('drops a list of the same worker delivered after a later one, or twice (outsider review 8)', () => {
@@ -402,17 +402,17 @@ describe('ClockListSeq', () => {
     expect(seq.take({ epoch: E, seq: 10 })).toBe('whole');
     // An older whole list after a newer one: what it says is older than the list shown.
     expect(seq.take({ epoch: E, seq: 9 })).toBe('stale');
-    expect(seq.current).toBe(10);
+    expect(seq.shown?.seq).toBe(10);
     // The same list again.
     expect(seq.take({ epoch: E, seq: 10 })).toBe('stale');
     // An older change list after a newer whole one (the whole list has what it changed): dropped, no resync asked.
     expect(seq.take({ epoch: E, seq: 9, base: 8 })).toBe('stale');
     expect(seq.take({ epoch: E, seq: 8, base: 10 })).toBe('stale');
-    expect(seq.current).toBe(10);
+    expect(seq.shown?.seq).toBe(10);
     expect(seq.take({ epoch: E, seq: 11, base: 10 })).toBe('changes');
     // The same change list again: applied once.
     expect(seq.take({ epoch: E, seq: 11, base: 10 })).toBe('stale');
-    expect(seq.current).toBe(11);
+    expect(seq.shown?.seq).toBe(11);
     expect(seq.take({ epoch: E, seq: 12, base: 11 })).toBe('changes');
   });
 
@@ -425,7 +425,7 @@ describe('ClockListSeq', () => {
     // Its change lists are against a list this tab never had: the whole list is asked for, and taken.
     expect(seq.take({ epoch: 2, seq: after + 1, base: after })).toBe('resync');
     expect(seq.take({ epoch: 2, seq: after + 2 })).toBe('whole');
-    expect(seq.current).toBe(after + 2);
+    expect(seq.shown?.seq).toBe(after + 2);
     expect(seq.take({ epoch: 2, seq: after + 3, base: after + 2 })).toBe('changes');
     expect(seq.take({ epoch: 2, seq: after + 2 })).toBe('stale');
     // A dead worker's late list (not a practical case): taken as another epoch's; the live worker's next change then
@@ -433,14 +433,14 @@ describe('ClockListSeq', () => {
     expect(seq.take({ epoch: 1, seq: before + 1 })).toBe('whole');
     expect(seq.take({ epoch: 2, seq: after + 4, base: after + 3 })).toBe('resync');
     expect(seq.take({ epoch: 2, seq: after + 5 })).toBe('whole');
-    expect(seq.current).toBe(after + 5);
+    expect(seq.shown?.seq).toBe(after + 5);
   });
 
   it('changes apply only on the same worker’s list: the same number from another worker is another list', () => {
     const seq = new ClockListSeq();
     expect(seq.take({ epoch: 1, seq: 50 })).toBe('whole');
     expect(seq.take({ epoch: 2, seq: 51, base: 50 })).toBe('resync');
-    expect(seq.current).toBe(50);
+    expect(seq.shown?.seq).toBe(50);
     // Nor is another worker's list with the number shown a duplicate.
     expect(seq.take({ epoch: 2, seq: 50 })).toBe('whole');
     expect(seq.take({ epoch: 2, seq: 51, base: 50 })).toBe('changes');

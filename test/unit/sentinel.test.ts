@@ -104,6 +104,14 @@ describe('Sentinel (background logic)', () => {
     let sent = host.tabMessages.length;
     await s.health({ ...watching(), clocksSeq: whole!.seq }, 7);
     expect(host.tabMessages.length).toBe(sent);
+    await s.health({ ...watching(), clocksSeq: whole!.seq, clocksEpoch: whole!.epoch }, 7);
+    expect(host.tabMessages.length).toBe(sent);
+    // The same number from another worker (a dead one's list, shown): the whole list, the clocks unchanged.
+    await s.health({ ...watching(), clocksSeq: whole!.seq, clocksEpoch: (whole!.epoch + 1) % 2 ** 32 }, 7);
+    expect(host.tabMessages.slice(sent).map((m) => m.msg)).toEqual([
+      { ...head, seq: expect.any(Number), clocks: [b, c] },
+    ]);
+    sent = host.tabMessages.length;
     await s.health(watching(), 7);
     const again = host.tabMessages.slice(sent).map((m) => m.msg);
     expect(again).toEqual([{ ...head, seq: expect.any(Number), clocks: [b, c] }]);
