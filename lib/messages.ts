@@ -55,7 +55,8 @@ export interface TabClock {
  * buyers would otherwise parse them all at every change). Messages are numbered (`seq`, increasing within one worker
  * instance, `epoch`); a change list applies on top of list number `base` of the same epoch only. A tab that cannot
  * apply one (it reloaded, or missed one) answers `{ ok: false, error: CLOCKS_RESYNC }` and is sent the whole list; one
- * older than the list it shows (same epoch, lower `seq`: delivered late) it drops.
+ * older than the list it shows (same epoch, lower `seq`: delivered late) it drops, and a dead worker's (an epoch it
+ * moved away from, see ClockListSeq): its whole list answered CLOCKS_RESYNC, which a live worker answers at once.
  */
 export interface ClocksMessage {
   type: 'clocks';
@@ -79,8 +80,13 @@ export interface ClocksMessage {
   lang: Lang;
 }
 
-/** A tab's answer to a change list it cannot apply: send the whole list. */
+/**
+ * A tab's answer to a list it cannot take: changes it cannot apply, a malformed list, or a whole list of a worker it
+ * moved away from (up to CLOCKS_REFUSALS of them, see ClockListSeq): send the whole list (again).
+ */
 export const CLOCKS_RESYNC = 'clocks: resync';
+/** A tab refuses that many whole lists of a worker it left (its list delivered late), each answered CLOCKS_RESYNC. */
+export const CLOCKS_REFUSALS = 2;
 
 const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 

@@ -142,6 +142,8 @@ const HealthSchema = v.pipe(
     activeBuyer: v.optional(id(LIMITS.idLength)),
     /** The number of the clock list the tab shows (see ClocksMessage); absent before its first whole list. */
     clocksSeq: v.optional(seq),
+    /** The `epoch` of that list (tabs of versions before it send the number only). */
+    clocksEpoch: v.optional(seq),
   }),
   v.forward(
     v.check(

@@ -4,7 +4,7 @@
  * only the clocks added, changed or closed since the list the tab holds. No `chrome.*`: the send is injected.
  */
 import type { TabRow } from '../model';
-import { CLOCKS_RESYNC, type ClocksMessage, type TabClock } from '../messages';
+import { CLOCKS_REFUSALS, CLOCKS_RESYNC, type ClocksMessage, type TabClock } from '../messages';
 import type { Platform } from '../model';
 
 interface Pushed {
@@ -24,9 +24,8 @@ export const newEpoch = (): number => Math.floor(Math.random() * 2 ** 32);
 export class ClockPush {
   /**
    * Numbers clock messages: increasing within this worker (`epoch`), so a tab drops a list of it delivered after a
-   * later one. From the wall clock too, so a later worker's numbers are higher unless the clock went back: the number
-   * a tab's heartbeat says it shows (tabShows, without the epoch) is then not one this worker sent, short of a clock
-   * set back to the very millisecond.
+   * later one. From the wall clock too, so a later worker's numbers are higher unless the clock went back (the number
+   * a heartbeat says a tab shows comes with its epoch: tabShows tells another worker's list from this one's by it).
    */
   private seqAt = 0;
   /** What each tab was last sent (its account's clocks by buyer, numbered), so only changes are sent. */
@@ -48,9 +47,16 @@ export class ClockPush {
     this.pushed.delete(tabId);
   }
 
-  /** The tab says which list it shows (its heartbeat's `clocksSeq`): another one than sent → the next is whole. */
-  tabShows(tabId: number, seq: number | undefined): void {
-    if (this.pushed.get(tabId)?.seq !== seq) this.pushed.delete(tabId);
+  /**
+   * The tab says which list it shows (its heartbeat's `clocksSeq`, `clocksEpoch`): another one than sent → the next is
+   * whole. Another worker's list is another list whatever its number (a tab of a version before `clocksEpoch` sends
+   * the number only: compared alone, as before).
+   */
+  tabShows(tabId: number, seq: number | undefined, epoch?: number): void {
+    if (this.pushed.get(tabId)?.seq !== seq || (epoch ?? this.epoch) !== this.epoch) this.pushed.delete(tabId);
+    // This epoch numbered above anything sent: a dead worker's that drew the same epoch, its clock ahead of this
+    // one's. Number above it, or the tab drops every list as older.
+    if (epoch === this.epoch && seq !== undefined && seq > this.seqAt) this.seqAt = seq;
   }
 
   /**
@@ -97,11 +103,14 @@ export class ClockPush {
         this.pushed.set(tab.tabId, { platform: tab.platform, account: tab.account, seq: msg.seq, sent, view });
         return this.sendToTab(tab.tabId, msg);
       };
-      const reply = await send(change, sent);
-      // The whole list as it is now: another push may have run while this one waited for the tab's answer.
-      if (change.base !== undefined && (reply as { error?: unknown } | null | undefined)?.error === CLOCKS_RESYNC) {
+      let reply = await send(change, sent);
+      // The whole list as it is now: another push may have run while this one waited for the tab's answer. A whole
+      // list refused is sent again too (the tab took this worker for a dead one it left, see ClockListSeq), at most
+      // once more than the tab refuses (a change list's resync, then the refusals; one it cannot parse, every time).
+      const resync = (r: unknown) => (r as { error?: unknown } | null | undefined)?.error === CLOCKS_RESYNC;
+      for (let i = 0; i <= CLOCKS_REFUSALS && resync(reply); i++) {
         const now = clocksFor(tab.platform, tab.account);
-        await send({ clocks: now }, new Map(now.map((c) => [c.buyer, c])));
+        reply = await send({ clocks: now }, new Map(now.map((c) => [c.buyer, c])));
       }
     }
   }

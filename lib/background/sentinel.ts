@@ -453,8 +453,9 @@ export class Sentinel {
         }
       }
       await this.tabs.report(msg, tabId, dropped, now);
-      // The tab shows another clock list than the one last sent (it reloaded, or missed one): send it whole.
-      this.clockPush.tabShows(tabId, msg.clocksSeq);
+      // The tab shows another clock list than the one last sent (it reloaded, missed one, or shows a dead worker's):
+      // send it whole.
+      this.clockPush.tabShows(tabId, msg.clocksSeq, msg.clocksEpoch);
       await this.recomputeOpen(now, { platform: msg.platform, account: msg.account }, 'coverage');
       return msg.account;
     });

@@ -12,7 +12,7 @@
  * - another account than the events so far went under: everything on screen is that account's news again.
  */
 import type { ExtractedConversation, ExtractedMessage, Extraction } from '../platforms/types';
-import type { ClocksMessage } from '../messages';
+import { CLOCKS_REFUSALS, type ClocksMessage } from '../messages';
 import { UNRECOGNISED_ACCOUNT, keyId, type ChatEvent, type Platform } from '../model';
 
 /** How far back an untimed history message may lie when nothing before it has a time. */
@@ -299,25 +299,52 @@ export class EventLedger {
  * that worker numbered at or below it is dropped (delivered late, or twice: what it says is shown already); any other
  * whole list is taken (another worker's too: a restarted worker may number lower, its wall clock set back), changes
  * only on top of the list they were made against. Null before the first whole list.
+ *
+ * One worker runs at a time: one whose list the tab moved away from is dead, and a tab does not go back to it (its
+ * list delivered late: outsider review 9). It remembers the last RETIRED epochs it left, each with the number of its
+ * last list shown (a list of it at or below that is `stale`) and CLOCKS_REFUSALS whole lists to refuse, answered
+ * CLOCKS_RESYNC: a dead worker hears nothing, a live one sends its whole list again at once (ClockPush). Epochs have
+ * no order, so a tab that never showed a dead worker's list takes it late and retires the live one: that one's
+ * refusals are then used up within its next push (outsider review 11), never refused for good.
  */
 export class ClockListSeq {
-  private seq: number | null = null;
-  private epoch = -1;
+  private list: Pick<ClocksMessage, 'epoch' | 'seq'> | null = null;
+  /** The retired epochs, oldest left first, with the last number shown and the whole lists still to refuse. */
+  private retired = new Map<number, [seq: number, refusals: number]>();
 
-  /** The list shown now (sent with the tab's health: a tab that reloaded or missed a change gets the whole list). */
-  get current(): number | null {
-    return this.seq;
+  /**
+   * The list shown now, by number and worker (sent with the tab's health as `clocksSeq`, `clocksEpoch`: a tab that
+   * reloaded, missed a change or shows another worker's list gets the whole list).
+   */
+  get shown(): Pick<ClocksMessage, 'epoch' | 'seq'> | null {
+    return this.list;
   }
 
   /**
-   * How to take this list: whole, as changes, not at all (`stale`: older than the list shown), or not at all and ask
-   * for the whole list (`resync`: changes against another list).
+   * How to take this list: whole, as changes, not at all (`stale`: older than the list shown, or than a retired
+   * worker's last list shown), or not at all and ask for the whole list (`resync`: changes against another list, or a
+   * retired worker's whole list while it has refusals left).
    */
   take(clocks: Pick<ClocksMessage, 'epoch' | 'seq' | 'base'>): 'whole' | 'changes' | 'resync' | 'stale' {
-    const same = clocks.epoch === this.epoch;
-    if (same && clocks.seq <= (this.seq ?? -1)) return 'stale';
-    const how = clocks.base === undefined ? 'whole' : same && clocks.base === this.seq ? 'changes' : 'resync';
-    if (how !== 'resync') [this.seq, this.epoch] = [clocks.seq, clocks.epoch];
+    const { epoch, seq } = this.list ?? { epoch: -1, seq: -1 };
+    const same = clocks.epoch === epoch;
+    if (same && clocks.seq <= seq) return 'stale';
+    const how = clocks.base === undefined ? 'whole' : same && clocks.base === seq ? 'changes' : 'resync';
+    if (how === 'resync') return how;
+    const r = this.retired.get(clocks.epoch);
+    if (r && clocks.seq <= r[0]) return 'stale';
+    if (r?.[1]) return (r[1]--, 'resync');
+    if (!same && this.list) {
+      // The epoch shown is never in the map (deleted when taken): the map's order is the order they were left in.
+      const left = this.retired;
+      left.delete(clocks.epoch);
+      left.set(epoch, [seq, CLOCKS_REFUSALS]);
+      if (left.size > RETIRED) left.delete(left.keys().next().value!);
+    }
+    this.list = { epoch: clocks.epoch, seq: clocks.seq };
     return how;
   }
 }
+
+/** Epochs a tab remembers having left: a late list is late by moments, too few for eight worker restarts. */
+const RETIRED = 8;

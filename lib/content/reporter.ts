@@ -7,6 +7,7 @@ import type { Health, HealthParts } from '../health';
 import {
   EVENTS_PER_MESSAGE,
   HEARTBEAT_MS,
+  type ClocksMessage,
   type EventsMessage,
   type HealthMessage,
   type ToBackground,
@@ -29,8 +30,8 @@ export interface ReporterDeps {
   send(msg: ToBackground): Promise<unknown>;
   url(): string;
   timers: Timers;
-  /** The number of the clock list the badges show (see ClockListSeq), sent with the health. */
-  clocksSeq(): number | null;
+  /** The clock list the badges show, its number and worker (see ClockListSeq), sent with the health. */
+  clocksShown(): Pick<ClocksMessage, 'epoch' | 'seq'> | null;
   /** The wall clock (ms): when the chat input got the focus, sent with it. */
   now(): number;
 }
@@ -70,14 +71,15 @@ export class Reporter {
   /** Re-sends the last health now (the worker restarted: it learns the tab again and sends the whole clock list). */
   sendHealth(): void {
     if (!this.lastHealth) return;
-    const seq = this.deps.clocksSeq();
+    const shown = this.deps.clocksShown();
     const msg: HealthMessage = {
       type: 'health',
       platform: this.deps.platform,
       url: this.deps.url(),
       ...this.lastHealth,
-      // Which clock list the badges show: a tab that reloaded (none) or missed a change gets the whole list.
-      ...(seq !== null && { clocksSeq: seq }),
+      // Which clock list the badges show: a tab that reloaded (none), missed a change or shows another worker's list
+      // gets the whole list.
+      ...(shown && { clocksSeq: shown.seq, clocksEpoch: shown.epoch }),
     };
     this.post(msg);
   }

@@ -59,7 +59,7 @@ export class Watcher {
       send: deps.send,
       url: deps.url,
       timers: this.timers,
-      clocksSeq: () => this.clockList.current,
+      clocksShown: () => this.clockList.shown,
       now: deps.now,
     });
     this.badges = new RowBadges(deps.root, deps.now, undefined, deps.adapter.badgeSlot?.right, this.timers);
@@ -92,7 +92,8 @@ export class Watcher {
   /**
    * A message from the background: the open clocks of this tab's account (for the in-page badges), whole or as the
    * changes since the list numbered `base` (see ClocksMessage). Answers CLOCKS_RESYNC to changes it cannot apply and
-   * to a malformed list; drops one older than the list shown.
+   * to a malformed list, and to a whole list of a worker it moved away from (ClockListSeq: a live one sends it again,
+   * a dead one cannot); drops one older than the list shown.
    */
   receive(raw: unknown): Reply | undefined {
     const clocks = parseClocks(raw);

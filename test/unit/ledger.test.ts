@@ -383,18 +383,18 @@ describe('ClockListSeq', () => {
 
   it('takes whole lists, changes only against the list shown, and asks for the whole list otherwise', () => {
     const seq = new ClockListSeq();
-    expect(seq.current).toBeNull();
+    expect(seq.shown).toBeNull();
     // Changes before any whole list: cannot be applied.
     expect(seq.take({ epoch: E, seq: 3, base: 2 })).toBe('resync');
-    expect(seq.current).toBeNull();
+    expect(seq.shown).toBeNull();
     expect(seq.take({ epoch: E, seq: 5 })).toBe('whole');
     expect(seq.take({ epoch: E, seq: 6, base: 5 })).toBe('changes');
-    expect(seq.current).toBe(6);
+    expect(seq.shown?.seq).toBe(6);
     // A change missed (base 7, the list shown is 6): resync, the number unchanged.
     expect(seq.take({ epoch: E, seq: 8, base: 7 })).toBe('resync');
-    expect(seq.current).toBe(6);
+    expect(seq.shown?.seq).toBe(6);
     expect(seq.take({ epoch: E, seq: 9 })).toBe('whole');
-    expect(seq.current).toBe(9);
+    expect(seq.shown?.seq).toBe(9);
   });
 
   it('drops a list of the same worker delivered after a later one, or twice (outsider review 8)', () => {
@@ -402,17 +402,17 @@ describe('ClockListSeq', () => {
     expect(seq.take({ epoch: E, seq: 10 })).toBe('whole');
     // An older whole list after a newer one: what it says is older than the list shown.
     expect(seq.take({ epoch: E, seq: 9 })).toBe('stale');
-    expect(seq.current).toBe(10);
+    expect(seq.shown?.seq).toBe(10);
     // The same list again.
     expect(seq.take({ epoch: E, seq: 10 })).toBe('stale');
     // An older change list after a newer whole one (the whole list has what it changed): dropped, no resync asked.
     expect(seq.take({ epoch: E, seq: 9, base: 8 })).toBe('stale');
     expect(seq.take({ epoch: E, seq: 8, base: 10 })).toBe('stale');
-    expect(seq.current).toBe(10);
+    expect(seq.shown?.seq).toBe(10);
     expect(seq.take({ epoch: E, seq: 11, base: 10 })).toBe('changes');
     // The same change list again: applied once.
     expect(seq.take({ epoch: E, seq: 11, base: 10 })).toBe('stale');
-    expect(seq.current).toBe(11);
+    expect(seq.shown?.seq).toBe(11);
     expect(seq.take({ epoch: E, seq: 12, base: 11 })).toBe('changes');
   });
 
@@ -425,22 +425,94 @@ describe('ClockListSeq', () => {
     // Its change lists are against a list this tab never had: the whole list is asked for, and taken.
     expect(seq.take({ epoch: 2, seq: after + 1, base: after })).toBe('resync');
     expect(seq.take({ epoch: 2, seq: after + 2 })).toBe('whole');
-    expect(seq.current).toBe(after + 2);
+    expect(seq.shown?.seq).toBe(after + 2);
     expect(seq.take({ epoch: 2, seq: after + 3, base: after + 2 })).toBe('changes');
     expect(seq.take({ epoch: 2, seq: after + 2 })).toBe('stale');
-    // A dead worker's late list (not a practical case): taken as another epoch's; the live worker's next change then
-    // asks for the whole list, which is taken.
-    expect(seq.take({ epoch: 1, seq: before + 1 })).toBe('whole');
-    expect(seq.take({ epoch: 2, seq: after + 4, base: after + 3 })).toBe('resync');
-    expect(seq.take({ epoch: 2, seq: after + 5 })).toBe('whole');
-    expect(seq.current).toBe(after + 5);
+    // A dead worker's late list, numbered above: the tab does not go back to it (outsider review 9); its whole list
+    // is answered with a resync no one hears, and the live worker's changes go on applying.
+    expect(seq.take({ epoch: 1, seq: before + 1 })).toBe('resync');
+    expect(seq.shown).toEqual({ epoch: 2, seq: after + 3 });
+    expect(seq.take({ epoch: 2, seq: after + 4, base: after + 3 })).toBe('changes');
+    expect(seq.shown?.seq).toBe(after + 4);
+  });
+
+  it('never goes back to a worker it moved away from (outsider review 9); a new worker is never refused', () => {
+    const seq = new ClockListSeq();
+    expect(seq.take({ epoch: 10, seq: 500 })).toBe('whole');
+    // Restarts, each numbering from 1 (any number: the epoch is new).
+    for (let e = 11; e <= 18; e++) {
+      expect(seq.take({ epoch: e, seq: 1 })).toBe('whole');
+      expect(seq.shown).toEqual({ epoch: e, seq: 1 });
+      // The worker just left: its late lists at or below its last one shown are older (dropped, no refusal used);
+      // its later whole lists are refused, asking it to send again (it cannot: dead); its changes are against
+      // another list.
+      expect(seq.take({ epoch: e - 1, seq: e === 11 ? 500 : 1 })).toBe('stale');
+      expect(seq.take({ epoch: e - 1, seq: 10_000 })).toBe('resync');
+      expect(seq.take({ epoch: e - 1, seq: 10_001, base: 500 })).toBe('resync');
+      expect(seq.shown).toEqual({ epoch: e, seq: 1 });
+    }
+    // A new worker's changes before its whole list: asked for (resync); its whole list taken at once.
+    expect(seq.take({ epoch: 19, seq: 3, base: 2 })).toBe('resync');
+    expect(seq.take({ epoch: 19, seq: 4 })).toBe('whole');
+    expect(seq.take({ epoch: 18, seq: 2 })).toBe('resync');
+    // Bounded: the eight last left (11–18) are remembered; the oldest (10) is forgotten.
+    expect(seq.take({ epoch: 12, seq: 9 })).toBe('resync');
+    expect(seq.take({ epoch: 10, seq: 9 })).toBe('whole');
+  });
+
+  it('a retired worker that goes on sending is taken at its third whole list: never refused for good', () => {
+    const seq = new ClockListSeq();
+    // The live worker (2) shows; a dead worker's (1) list the tab never showed arrives late: nothing says 1 is
+    // older, so it is taken and 2 retired.
+    expect(seq.take({ epoch: 2, seq: 100 })).toBe('whole');
+    expect(seq.take({ epoch: 1, seq: 90 })).toBe('whole');
+    // 2's changes ask for the whole list; its next two whole lists are refused, asking again (a live worker sends
+    // them at once, ClockPush); the third is taken.
+    expect(seq.take({ epoch: 2, seq: 101, base: 100 })).toBe('resync');
+    expect(seq.take({ epoch: 2, seq: 102 })).toBe('resync');
+    expect(seq.take({ epoch: 2, seq: 103 })).toBe('resync');
+    expect(seq.take({ epoch: 2, seq: 104 })).toBe('whole');
+    expect(seq.take({ epoch: 2, seq: 105, base: 104 })).toBe('changes');
+    // 1 is retired now, numbered from its last list shown.
+    expect(seq.take({ epoch: 1, seq: 90 })).toBe('stale');
+    expect(seq.take({ epoch: 1, seq: 91 })).toBe('resync');
+    expect(seq.shown).toEqual({ epoch: 2, seq: 105 });
+  });
+
+  it('a retired worker’s list at or below its last one shown is older, whatever refusals are left (outsider review 11)', () => {
+    const seq = new ClockListSeq();
+    expect(seq.take({ epoch: 2, seq: 100 })).toBe('whole');
+    expect(seq.take({ epoch: 1, seq: 90 })).toBe('whole');
+    // 2's older lists delivered late use no refusal, and are never shown after its newer one was.
+    expect(seq.take({ epoch: 2, seq: 98 })).toBe('stale');
+    expect(seq.take({ epoch: 2, seq: 99 })).toBe('stale');
+    expect(seq.take({ epoch: 2, seq: 100 })).toBe('stale');
+    expect(seq.take({ epoch: 2, seq: 102 })).toBe('resync');
+    expect(seq.take({ epoch: 2, seq: 103 })).toBe('resync');
+    expect(seq.take({ epoch: 2, seq: 99 })).toBe('stale');
+    expect(seq.take({ epoch: 2, seq: 104 })).toBe('whole');
+    expect(seq.shown).toEqual({ epoch: 2, seq: 104 });
+  });
+
+  it('keeps the retired epochs in the order last left: one left again is the newest (outsider review 11)', () => {
+    const seq = new ClockListSeq();
+    seq.take({ epoch: 1, seq: 100 });
+    // A never-shown late list (2) retires 1; 1 sends on and is taken again, retiring 2.
+    seq.take({ epoch: 2, seq: 50 });
+    for (const n of [101, 102]) expect(seq.take({ epoch: 1, seq: n })).toBe('resync');
+    expect(seq.take({ epoch: 1, seq: 103 })).toBe('whole');
+    // Eight restarts (10–17): left since, in order, 1 and 10–16, the eight last; 2 was left before 1.
+    for (let e = 10; e <= 17; e++) expect(seq.take({ epoch: e, seq: 1 })).toBe('whole');
+    expect(seq.take({ epoch: 1, seq: 104 })).toBe('resync');
+    expect(seq.take({ epoch: 1, seq: 103 })).toBe('stale');
+    expect(seq.take({ epoch: 2, seq: 51 })).toBe('whole');
   });
 
   it('changes apply only on the same worker’s list: the same number from another worker is another list', () => {
     const seq = new ClockListSeq();
     expect(seq.take({ epoch: 1, seq: 50 })).toBe('whole');
     expect(seq.take({ epoch: 2, seq: 51, base: 50 })).toBe('resync');
-    expect(seq.current).toBe(50);
+    expect(seq.shown?.seq).toBe(50);
     // Nor is another worker's list with the number shown a duplicate.
     expect(seq.take({ epoch: 2, seq: 50 })).toBe('whole');
     expect(seq.take({ epoch: 2, seq: 51, base: 50 })).toBe('changes');

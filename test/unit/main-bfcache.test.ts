@@ -129,6 +129,7 @@ describe('a workbench page through the back/forward cache', () => {
     const [health] = healths(ports[1]!);
     expect(health).toMatchObject({ type: 'health', health: 'watching', account: '测试旗舰店' });
     expect(health).not.toHaveProperty('clocksSeq');
+    expect(health).not.toHaveProperty('clocksEpoch');
     // Chrome's own close of the old port, told late, opens no third one.
     ports[0]!.break();
     expect(ports).toHaveLength(2);

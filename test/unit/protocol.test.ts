@@ -167,6 +167,17 @@ describe('the protocol map', () => {
     expect(await router.handle('events', TAB())).toEqual({ ok: false, error: 'message must be an object' });
   });
 
+  it('takes a health naming its clock list by number and epoch, or by number only (older tabs); refuses a bad epoch', async () => {
+    const health = (extra: Record<string, unknown>) => router.handle({ ...SAMPLES.health, ...extra }, TAB());
+    expect((await health({ clocksSeq: 5, clocksEpoch: 2 ** 32 - 1 })).ok).toBe(true);
+    expect((await health({ clocksSeq: 5 })).ok).toBe(true);
+    for (const clocksEpoch of [-1, 1.5, '7', null, 2 ** 53, Number.NaN, {}])
+      expect(await health({ clocksSeq: 5, clocksEpoch }), String(clocksEpoch)).toEqual({
+        ok: false,
+        error: expect.stringContaining('clocksEpoch'),
+      });
+  });
+
   it('answers a handler that throws with an error, not a dead channel', async () => {
     const r = await router.handle({ type: 'phraseImport', add: [], update: [{ id: 999, draft: { text: 'x' } }] }, PAGE);
     expect(r.ok).toBe(false);

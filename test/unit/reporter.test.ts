@@ -22,16 +22,16 @@ function setup(send?: (msg: ToBackground) => Promise<unknown>) {
     setInterval: (fn: () => void, ms: number) => (intervals.set(next, { fn, ms }), next++ as unknown as TimerId),
     clearInterval: (id: TimerId) => void intervals.delete(id as unknown as number),
   } as unknown as Timers;
-  let seq: number | null = null;
+  let shown: { epoch: number; seq: number } | null = null;
   const reporter = new Reporter({
     platform: 'pdd',
     send: send ?? ((msg) => (sent.push(msg), Promise.resolve())),
     url: () => 'https://mms.pinduoduo.com/chat-merchant/',
     timers,
-    clocksSeq: () => seq,
+    clocksShown: () => shown,
     now: () => FOCUS_AT,
   });
-  return { reporter, sent, intervals, setSeq: (s: number) => (seq = s) };
+  return { reporter, sent, intervals, setSeq: (seq: number, epoch = 3) => (shown = { epoch, seq }) };
 }
 
 const HEALTH: TabHealth = {
@@ -86,7 +86,7 @@ describe('Reporter', () => {
     expect([...intervals.values()].map((t) => t.ms)).toEqual([HEARTBEAT_MS]);
     setSeq(7);
     [...intervals.values()][0]!.fn();
-    expect(sent[2]).toMatchObject({ type: 'health', activeBuyer: 'b2', clocksSeq: 7 });
+    expect(sent[2]).toMatchObject({ type: 'health', activeBuyer: 'b2', clocksSeq: 7, clocksEpoch: 3 });
     reporter.stop();
     expect(intervals.size).toBe(0);
   });

@@ -3,7 +3,7 @@ import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BREACH_SHOWN_MS, Sentinel, REFRESH_MS, alarmChange } from '../../lib/background/sentinel';
 import { SentinelDB } from '../../lib/db/schema';
-import { CLOCKS_RESYNC, type EventsMessage, type HealthMessage } from '../../lib/messages';
+import { CLOCKS_REFUSALS, CLOCKS_RESYNC, type EventsMessage, type HealthMessage } from '../../lib/messages';
 import type { ChatEvent } from '../../lib/model';
 import { evaluate } from '../../lib/engine';
 import { parseMessage } from '../../lib/protocol';
@@ -93,17 +93,29 @@ describe('Sentinel (background logic)', () => {
     expect(toTab(8)).toHaveLength(1);
     // The tab could not apply a change list (it reloaded): it is sent the whole list at once.
     host.tabReply = { ok: false, error: CLOCKS_RESYNC };
+    const before = toTab(7).length;
     await s.ingest(msg([ev('pdd', 'buyerC', 'buyer', t('10:01:00'))]));
     const c = { buyer: 'buyerC', status: 'pending', dueAt: t('10:04:00') };
-    const [change, whole] = toTab(7).slice(-2);
+    const [change, ...wholes] = toTab(7).slice(before);
     expect(change).toEqual({ ...head, seq: expect.any(Number), base: third.seq, clocks: [c], removed: [] });
-    expect(whole).toEqual({ ...head, seq: expect.any(Number), clocks: [b, c] });
-    expect(whole!.seq).toBeGreaterThan(change!.seq);
+    // Here it refuses the whole lists too (as a tab that took this worker for a dead one does, CLOCKS_REFUSALS
+    // times): each is sent again, once more than a tab refuses, then no more in this push.
+    expect(wholes).toEqual(Array(CLOCKS_REFUSALS + 1).fill({ ...head, seq: expect.any(Number), clocks: [b, c] }));
+    const whole = wholes.at(-1);
+    expect(wholes[0]!.seq).toBeGreaterThan(change!.seq);
     host.tabReply = undefined;
     // Its heartbeat says it shows that list: nothing to send. Then it reloads (no list): the whole list at once.
     let sent = host.tabMessages.length;
     await s.health({ ...watching(), clocksSeq: whole!.seq }, 7);
     expect(host.tabMessages.length).toBe(sent);
+    await s.health({ ...watching(), clocksSeq: whole!.seq, clocksEpoch: whole!.epoch }, 7);
+    expect(host.tabMessages.length).toBe(sent);
+    // The same number from another worker (a dead one's list, shown): the whole list, the clocks unchanged.
+    await s.health({ ...watching(), clocksSeq: whole!.seq, clocksEpoch: (whole!.epoch + 1) % 2 ** 32 }, 7);
+    expect(host.tabMessages.slice(sent).map((m) => m.msg)).toEqual([
+      { ...head, seq: expect.any(Number), clocks: [b, c] },
+    ]);
+    sent = host.tabMessages.length;
     await s.health(watching(), 7);
     const again = host.tabMessages.slice(sent).map((m) => m.msg);
     expect(again).toEqual([{ ...head, seq: expect.any(Number), clocks: [b, c] }]);
