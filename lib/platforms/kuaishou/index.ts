@@ -367,6 +367,22 @@ export function messageContainer(rows: readonly Element[], avoid: readonly (Elem
   return box && clean(box) ? box : null;
 }
 
+/**
+ * Live rows' regroups (see Live): a row reads its group's name, outside the row. A change of that name's text or class
+ * sends the page to a whole read already (a list change that is no childList); children put in or taken out of a group
+ * name (its text set as a child, a new name element rendered in its place) are a childList record the rows under its
+ * nodes (none) would not read: whole read too (outsider review 12: a group renamed 已超时 so was missed).
+ */
+function groupNameChanged(r: MutationRecord, listEl: Element | null): boolean {
+  if (r.type !== 'childList') return false;
+  const t = r.target as Element;
+  if (t.nodeType === 1 && closestIn(t, S.groupName, listEl)) return true;
+  const holds = (n: Node) => n.nodeType === 1 && has(n as Element, S.groupName);
+  for (const n of r.addedNodes) if (holds(n)) return true;
+  for (const n of r.removedNodes) if (holds(n)) return true;
+  return false;
+}
+
 export function extractKuaishou(root: ParentNode, memo?: ExtractMemo, now?: number): Extraction {
   const header = pick(root, S.threadHeaderName);
   const headerNick = normalizeNick(text(header)) || undefined;
@@ -404,7 +420,15 @@ export function extractKuaishou(root: ParentNode, memo?: ExtractMemo, now?: numb
     loggedOut: () => !!pick(root, S.loginForm),
     list() {
       const { els, sel: rowSel } = pickAllWith(listEl ?? root, S.conversationRow);
-      return { listEl, rowSel, rows: outermost(els), read: readRow, nested: true, chrome: KUAISHOU_PART_CHROME.list };
+      return {
+        listEl,
+        rowSel,
+        rows: outermost(els),
+        read: readRow,
+        nested: true,
+        chrome: KUAISHOU_PART_CHROME.list,
+        regroups: (r) => groupNameChanged(r, listEl),
+      };
     },
     loggedOutAfter(list) {
       msgList = messageList();
