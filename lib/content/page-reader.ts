@@ -331,18 +331,29 @@ export class PageReader {
     }
     // Which conversation is open, or the name the thread goes by, changed: read the page whole. Compared per
     // buyer, not per row element: a list the page renders anew (every row a new element) changes neither.
+    // A buyer on two rows read in one batch is active when any of their rows is, and keeps their name when the names
+    // their rows showed are the names they show (outsider review 12: the active row removed while the buyer's other
+    // row changed in the same batch compared the other row only, and the thread stayed theirs).
     if (changes.length) {
-      const before = new Map<string, ExtractedConversation>();
-      const after = new Map<string, ExtractedConversation>();
+      const before = new Map<string, { active: boolean; nicks: Set<string | undefined> }>();
+      const after = new Map<string, { active: boolean; nicks: Set<string | undefined> }>();
+      const note = (m: typeof before, c: ExtractedConversation | null) => {
+        if (!c) return;
+        const e = m.get(c.buyer);
+        if (e) {
+          e.active ||= c.active;
+          e.nicks.add(c.nick);
+        } else m.set(c.buyer, { active: c.active, nicks: new Set([c.nick]) });
+      };
       for (const [old, neu] of changes) {
-        if (old) before.set(old.buyer, old);
-        if (neu) after.set(neu.buyer, neu);
+        note(before, old);
+        note(after, neu);
       }
       for (const buyer of new Set([...before.keys(), ...after.keys()])) {
         const b = before.get(buyer);
         const a = after.get(buyer);
         if ((b?.active ?? false) !== (a?.active ?? false)) return null;
-        if (buyer === x.thread?.buyer && b?.nick !== a?.nick) return null;
+        if (buyer === x.thread?.buyer && !sameNicks(b?.nicks, a?.nicks)) return null;
       }
     }
     // Earlier messages changed inside: re-read where they stand, before the appended ones continue the read.
@@ -572,6 +583,18 @@ export class PageReader {
     }
     return false;
   }
+}
+
+const NO_NICK: ReadonlySet<string | undefined> = new Set([undefined]);
+
+/** Do two sets of names hold the same ones (none: no row read again showed the buyer, as a row with no name)? */
+function sameNicks(
+  a: ReadonlySet<string | undefined> = NO_NICK,
+  b: ReadonlySet<string | undefined> = NO_NICK,
+): boolean {
+  if (a.size !== b.size) return false;
+  for (const n of a) if (!b.has(n)) return false;
+  return true;
 }
 
 /** A counter found to be its row's (see PageReader `counterRow`): its row, and its text when last read. */
