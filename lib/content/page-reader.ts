@@ -331,29 +331,31 @@ export class PageReader {
     }
     // Which conversation is open, or the name the thread goes by, changed: read the page whole. Compared per
     // buyer, not per row element: a list the page renders anew (every row a new element) changes neither.
-    // A buyer on two rows read in one batch is active when any of their rows is, and keeps their name when the names
-    // their rows showed are the names they show (outsider review 12: the active row removed while the buyer's other
-    // row changed in the same batch compared the other row only, and the thread stayed theirs).
+    // A buyer with two rows read in this batch (before or now): which one the whole read takes (the first active, or
+    // the buyer's first row only) is not told here: read whole when one of them is or was active, or is the thread's
+    // (outsider review 12: the active row removed while the buyer's other row changed in the same batch compared the
+    // other row only, and the thread stayed theirs).
     if (changes.length) {
-      const before = new Map<string, { active: boolean; nicks: Set<string | undefined> }>();
-      const after = new Map<string, { active: boolean; nicks: Set<string | undefined> }>();
-      const note = (m: typeof before, c: ExtractedConversation | null) => {
+      const before = new Map<string, ExtractedConversation | null>();
+      const after = new Map<string, ExtractedConversation | null>();
+      const multi = new Set<string>();
+      const note = (m: Map<string, ExtractedConversation | null>, c: ExtractedConversation | null) => {
         if (!c) return;
-        const e = m.get(c.buyer);
-        if (e) {
-          e.active ||= c.active;
-          e.nicks.add(c.nick);
-        } else m.set(c.buyer, { active: c.active, nicks: new Set([c.nick]) });
+        if (m.has(c.buyer)) multi.add(c.buyer);
+        m.set(c.buyer, c);
       };
       for (const [old, neu] of changes) {
         note(before, old);
         note(after, neu);
       }
+      if (multi.size)
+        for (const pair of changes)
+          for (const c of pair) if (c && multi.has(c.buyer) && (c.active || c.buyer === x.thread?.buyer)) return null;
       for (const buyer of new Set([...before.keys(), ...after.keys()])) {
         const b = before.get(buyer);
         const a = after.get(buyer);
         if ((b?.active ?? false) !== (a?.active ?? false)) return null;
-        if (buyer === x.thread?.buyer && !sameNicks(b?.nicks, a?.nicks)) return null;
+        if (buyer === x.thread?.buyer && b?.nick !== a?.nick) return null;
       }
     }
     // Earlier messages changed inside: re-read where they stand, before the appended ones continue the read.
@@ -583,18 +585,6 @@ export class PageReader {
     }
     return false;
   }
-}
-
-const NO_NICK: ReadonlySet<string | undefined> = new Set([undefined]);
-
-/** Do two sets of names hold the same ones (none: no row read again showed the buyer, as a row with no name)? */
-function sameNicks(
-  a: ReadonlySet<string | undefined> = NO_NICK,
-  b: ReadonlySet<string | undefined> = NO_NICK,
-): boolean {
-  if (a.size !== b.size) return false;
-  for (const n of a) if (!b.has(n)) return false;
-  return true;
 }
 
 /** A counter found to be its row's (see PageReader `counterRow`): its row, and its text when last read. */
