@@ -368,18 +368,20 @@ export function messageContainer(rows: readonly Element[], avoid: readonly (Elem
 }
 
 /**
- * Live rows' regroups (see Live): a row reads its group's name, outside the row. A change of that name's text or class
- * sends the page to a whole read already (a list change that is no childList); children put in or taken out of a group
- * name (its text set as a child, a new name element rendered in its place) are a childList record the rows under its
- * nodes (none) would not read: whole read too (outsider review 12: a group renamed 已超时 so was missed).
+ * Live rows' regroups (see Live): a row reads its group's name (pick of S.groupName in its group), outside the row. A
+ * change of that name's text or class sends the page to a whole read already (a list change that is no childList);
+ * children put in or taken out of the name (its text set as a child) or a name element put in or taken out of a group
+ * are a childList record the rows under its nodes (none) would not read: whole read (outsider review 12: a group
+ * renamed 已超时 so was missed). A group's count, or a card moved between groups, is not.
  */
 function groupNameChanged(r: MutationRecord, listEl: Element | null): boolean {
   if (r.type !== 'childList') return false;
-  const t = r.target as Element;
-  if (t.nodeType === 1 && closestIn(t, S.groupName, listEl)) return true;
-  const holds = (n: Node) => n.nodeType === 1 && has(n as Element, S.groupName);
-  for (const n of r.addedNodes) if (holds(n)) return true;
-  for (const n of r.removedNodes) if (holds(n)) return true;
+  const group = closestIn(r.target as Element, S.group, listEl);
+  if (!group) return false;
+  const name = pick(group, S.groupName);
+  if (name?.contains(r.target)) return true;
+  for (const n of r.addedNodes) if (n.nodeType === 1 && has(n as Element, S.groupName)) return true;
+  for (const n of r.removedNodes) if (n.nodeType === 1 && has(n as Element, S.groupName)) return true;
   return false;
 }
 

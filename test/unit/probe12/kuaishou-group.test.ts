@@ -23,7 +23,7 @@ const waits = (x: { conversations: { buyer: string; waitingSec?: number }[] } | 
   x?.conversations.map((c) => `${c.buyer}:${c.waitingSec}`);
 const groupNames = () => [...document.querySelectorAll('.SessionListGroupItem-groupName')];
 
-for (const how of ['textContent', 'nodeValue'] as const)
+for (const how of ['textContent', 'nodeValue', 'element'] as const)
   it(`kuaishou: 已回复 group renamed 已超时 (${how}): its buyer's wait is reported as a whole read reports it`, async () => {
     document.body.innerHTML = html;
     let sent;
@@ -38,8 +38,14 @@ for (const how of ['textContent', 'nodeValue'] as const)
     await settle(w);
     expectSameWaits(sent, ref, 'card time');
     if (how === 'textContent') g.textContent = '已超时';
-    else g.firstChild!.nodeValue = '已超时';
+    else if (how === 'nodeValue') g.firstChild!.nodeValue = '已超时';
+    else {
+      // a new name element rendered in its place
+      const n = g.cloneNode() as Element;
+      n.textContent = '已超时';
+      g.replaceWith(n);
+    }
     await settle(w);
-    expect(waits(w.last), 'reading').toEqual(waits(kuaishouAdapter.extract(document, undefined, NOW)));
     expectSameWaits(sent, ref, 'renamed');
+    expect(waits(w.last), 'reading').toEqual(waits(kuaishouAdapter.extract(document, undefined, NOW)));
   });
