@@ -389,12 +389,16 @@ export function extractKuaishou(root: ParentNode, memo?: ExtractMemo, now?: numb
   const header = pick(root, S.threadHeaderName);
   const headerNick = normalizeNick(text(header)) || undefined;
   const listEl = pick(root, S.conversationList);
+  /** Rows the page marks selected (S.rowActive), not only named as the header: the open thread is theirs first. */
+  const selected = new WeakSet<Element>();
   // A row reads its group's name too (an ancestor: a change there is outside the row, read whole).
   const readRow = (row: Element): ExtractedConversation | null => {
     const nick = normalizeNick(text(pick(row, S.rowName)));
     const buyer = rowBuyer(row, nick);
     if (!buyer) return null;
-    const active = has(row, S.rowActive) || (!!headerNick && nick === headerNick);
+    const chosen = has(row, S.rowActive);
+    if (chosen) selected.add(row);
+    const active = chosen || (!!headerNick && nick === headerNick);
     const c: ExtractedConversation = { buyer, row, active };
     if (nick) c.nick = nick;
     const preview = text(pick(row, S.rowPreview));
@@ -438,7 +442,9 @@ export function extractKuaishou(root: ParentNode, memo?: ExtractMemo, now?: numb
     },
     input: () => input,
     thread({ conversations, account }) {
-      const active = conversations.find((c) => c.active);
+      // The selected card's buyer, else the first card named as the header (two buyers may share a name: outsider
+      // review 12, the thread went to whichever card came first).
+      const active = conversations.find((c) => c.row && selected.has(c.row)) ?? conversations.find((c) => c.active);
       const nick = headerNick ?? active?.nick;
       const buyer = active?.buyer ?? headerNick ?? null;
       // Only a real list container (not the whole page) takes appended messages, and only it is judged: messages
