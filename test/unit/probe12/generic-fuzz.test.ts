@@ -15,7 +15,7 @@ import { pddAdapter } from '../../../lib/platforms/pdd';
 import { douyinAdapter } from '../../../lib/platforms/douyin';
 import { EventLedger } from '../../../lib/content/ledger';
 import { PageReader } from '../../../lib/content/page-reader';
-import { liveOf, watchedAttributes, type Adapter } from '../../../lib/platforms/types';
+import { liveOf, watchedAttributes, type Adapter, type Extraction } from '../../../lib/platforms/types';
 import type { ChatEvent } from '../../../lib/model';
 import type { ToBackground } from '../../../lib/messages';
 import type { Watcher } from '../../../lib/content/watcher';
@@ -26,8 +26,22 @@ import { mulberry32 } from '../helpers/random';
 const NOW = Number(process.env.PROBE_NOW ?? 1_788_861_600_000);
 export const strictMisses: string[] = [];
 const fx = (p: string) => readFileSync(join(process.cwd(), 'test/fixtures', p), 'utf8');
+/** PROBE_IGNORE_AT=1: message times left out (a copy of an old message appended: its stamp runs backwards). */
+const IGNORE_AT = process.env.PROBE_IGNORE_AT === '1';
 const key = (e: ChatEvent) =>
-  `${e.account}|${e.buyer}|${e.messageId}|${e.author}|${e.timeSource}|${e.at}|${e.atLatest ?? ''}|${e.marker ?? ''}|${e.atPrecisionMs ?? ''}`;
+  IGNORE_AT
+    ? `${e.account}|${e.buyer}|${e.messageId}|${e.author}|${e.timeSource === 'counter' ? e.at : ''}|${e.marker ?? ''}`
+    : `${e.account}|${e.buyer}|${e.messageId}|${e.author}|${e.timeSource}|${e.at}|${e.atLatest ?? ''}|${e.marker ?? ''}|${e.atPrecisionMs ?? ''}`;
+const untimed = (x: Extraction | null) =>
+  !IGNORE_AT || !x?.thread
+    ? x
+    : {
+        ...x,
+        thread: {
+          ...x.thread,
+          messages: x.thread.messages.map(({ at: _a, timeSource: _t, atPrecisionMs: _p, ...m }) => m),
+        },
+      };
 const allEvents = (msgs: readonly ToBackground[]) =>
   msgs.flatMap((m) => (m.type === 'events' ? m.events : [])).map(key);
 
@@ -222,6 +236,26 @@ async function run(name: string, adapter: Adapter, html: string, seed: number) {
     log.push(`${step}: ${ops.join(' + ')}`);
     await settle(w!);
     const fresh = refRead();
+    if (process.env.PROBE_DEBUG === `${seed}`) {
+      const ms = (x: Extraction | null) =>
+        x?.thread?.messages
+          .slice(-4)
+          .map((m) => `${m.id}:${m.author}:${m.at}:${m.timeSource}:${m.text.slice(0, 12)}`)
+          .join(' | ');
+      const tin = liveOf(fresh)?.thread?.in;
+      const kids = tin
+        ? [...tin.children]
+            .slice(-4)
+            .map(
+              (k) =>
+                `[${k.querySelector('[data-id]')?.getAttribute('data-id') ?? k.getAttribute('data-id') ?? '-'}] ${k.textContent?.slice(0, 30)}`,
+            )
+            .join(' || ')
+        : '';
+      console.log(
+        `${step}: ${log[log.length - 1]}\n  dom ${kids}\n  watcher ${ms(w!.last)}\n  fresh   ${ms(fresh)}\n  stats ${JSON.stringify(w!.stats)}`,
+      );
+    }
     const label = `${name} seed ${seed} step ${step}\n${log.slice(-6).join('\n')}`;
     // The conversations as the reader holds them (rowReadings): a known counter's tick updates those, and x.conversations
     // only when the list is re-listed (orderStale); compared strictly too, but only recorded (w.last is diagnostic).
@@ -232,7 +266,7 @@ async function run(name: string, adapter: Adapter, html: string, seed: number) {
       strictMisses.push(label);
     }
     if (rd.rowReadings) rd.orderStale = true;
-    expect(w!.last, `${label}: page`).toEqual(fresh);
+    if (process.env.PROBE_SKIP_PAGE !== '1') expect(untimed(w!.last), `${label}: page`).toEqual(untimed(fresh));
     const fr = new PageReader(adapter, document);
     fr.readWhole(NOW);
     const rows = (m: Map<string, Element>) =>
