@@ -81,10 +81,16 @@ async function run(seed: number) {
         // moved to another group: React renders a new card there
         const to = pick(groups());
         ops.push(`to group ${to.parentElement!.querySelector('.SessionListGroupItem-groupName')?.textContent}`);
-        const copy = c.cloneNode(true) as Element;
-        copy.querySelector('[data-reply-sentinel-badge]')?.remove();
-        c.remove();
-        to.insertBefore(copy, pick([...to.children, null]));
+        if (rand() < 0.5) {
+          const copy = c.cloneNode(true) as Element;
+          copy.querySelector('[data-reply-sentinel-badge]')?.remove();
+          c.remove();
+          to.insertBefore(copy, pick([...to.children, null]));
+        } else {
+          // the same element re-parented
+          const before = pick([...to.children, null]);
+          if (before !== c) to.insertBefore(c, before);
+        }
       } else if (r < 0.42) {
         const g = pick([...document.querySelectorAll('.SessionListGroupItem-groupName')]);
         const name = pick(['请在3分钟内回复', '已超时', '已回复', '待回复']);
