@@ -331,13 +331,26 @@ export class PageReader {
     }
     // Which conversation is open, or the name the thread goes by, changed: read the page whole. Compared per
     // buyer, not per row element: a list the page renders anew (every row a new element) changes neither.
+    // A buyer with two rows read in this batch (before or now): which one the whole read takes (the first active, or
+    // the buyer's first row only) is not told here: read whole when one of them is or was active, or is the thread's
+    // (outsider review 12: the active row removed while the buyer's other row changed in the same batch compared the
+    // other row only, and the thread stayed theirs).
     if (changes.length) {
-      const before = new Map<string, ExtractedConversation>();
-      const after = new Map<string, ExtractedConversation>();
+      const before = new Map<string, ExtractedConversation | null>();
+      const after = new Map<string, ExtractedConversation | null>();
+      const multi = new Set<string>();
+      const note = (m: Map<string, ExtractedConversation | null>, c: ExtractedConversation | null) => {
+        if (!c) return;
+        if (m.has(c.buyer)) multi.add(c.buyer);
+        m.set(c.buyer, c);
+      };
       for (const [old, neu] of changes) {
-        if (old) before.set(old.buyer, old);
-        if (neu) after.set(neu.buyer, neu);
+        note(before, old);
+        note(after, neu);
       }
+      if (multi.size)
+        for (const pair of changes)
+          for (const c of pair) if (c && multi.has(c.buyer) && (c.active || c.buyer === x.thread?.buyer)) return null;
       for (const buyer of new Set([...before.keys(), ...after.keys()])) {
         const b = before.get(buyer);
         const a = after.get(buyer);

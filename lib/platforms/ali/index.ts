@@ -671,6 +671,9 @@ function threadReader(list: ParentNode, account: string | null, now: number | un
     append(added: readonly Node[], at?: number): ExtractedMessage[] | null {
       const m = pickAllIn(added, S.message, msgs.sel);
       const d = pickAllIn(added, S.dateSeparator, seps.sel);
+      // No account shown or read yet: our own message may tell it (readAccount), and with it who is our shop (a
+      // colleague's message internal, not a buyer's; rows of our shop no waits): read whole (outsider review 12).
+      if (!account && m?.some((el) => closestIn(el, S.ownMessage, list))) return null;
       return m && d ? reader.append(timeline(m, d), at) : null;
     },
     reread: (changed: readonly Node[], _now?: number, replaced?: Replaced) =>

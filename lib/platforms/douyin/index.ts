@@ -702,6 +702,10 @@ function threadReader(scope: ParentNode, account: string | null, now: number | u
       const wr: WrapperRead = { before: state(), index: -1, dataId, counted: false };
       record.push(wr);
       if (record === reads) all.push(w);
+      // A message shown again (its page id read already: re-rendered or delivered again at the end) changes nothing,
+      // neither the stamps nor the divider the next message takes (outsider review 12: appended, its older time moved
+      // the next untimed message's content-hash key; read whole it did not, and that message was reported twice).
+      if (dataId && ids.has(dataId)) continue;
       const kind = idKind(dataId);
       const buyerB = pick(w, S.buyerBubble);
       const shopB = pick(w, S.shopBubble);

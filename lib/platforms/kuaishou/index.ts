@@ -367,16 +367,38 @@ export function messageContainer(rows: readonly Element[], avoid: readonly (Elem
   return box && clean(box) ? box : null;
 }
 
+/**
+ * Live rows' regroups (see Live): a row reads its group's name (pick of S.groupName in its group), outside the row. A
+ * change of that name's text or class sends the page to a whole read already (a list change that is no childList);
+ * children put in or taken out of the name (its text set as a child) or a name element put in or taken out of a group
+ * are a childList record the rows under its nodes (none) would not read: whole read (outsider review 12: a group
+ * renamed 已超时 so was missed). A group's count, or a card moved between groups, is not.
+ */
+function groupNameChanged(r: MutationRecord, listEl: Element | null): boolean {
+  if (r.type !== 'childList') return false;
+  const group = closestIn(r.target as Element, S.group, listEl);
+  if (!group) return false;
+  const name = pick(group, S.groupName);
+  if (name?.contains(r.target)) return true;
+  for (const n of r.addedNodes) if (n.nodeType === 1 && has(n as Element, S.groupName)) return true;
+  for (const n of r.removedNodes) if (n.nodeType === 1 && has(n as Element, S.groupName)) return true;
+  return false;
+}
+
 export function extractKuaishou(root: ParentNode, memo?: ExtractMemo, now?: number): Extraction {
   const header = pick(root, S.threadHeaderName);
   const headerNick = normalizeNick(text(header)) || undefined;
   const listEl = pick(root, S.conversationList);
+  /** Rows the page marks selected (S.rowActive), not only named as the header: the open thread is theirs first. */
+  const selected = new WeakSet<Element>();
   // A row reads its group's name too (an ancestor: a change there is outside the row, read whole).
   const readRow = (row: Element): ExtractedConversation | null => {
     const nick = normalizeNick(text(pick(row, S.rowName)));
     const buyer = rowBuyer(row, nick);
     if (!buyer) return null;
-    const active = has(row, S.rowActive) || (!!headerNick && nick === headerNick);
+    const chosen = has(row, S.rowActive);
+    if (chosen) selected.add(row);
+    const active = chosen || (!!headerNick && nick === headerNick);
     const c: ExtractedConversation = { buyer, row, active };
     if (nick) c.nick = nick;
     const preview = text(pick(row, S.rowPreview));
@@ -404,7 +426,15 @@ export function extractKuaishou(root: ParentNode, memo?: ExtractMemo, now?: numb
     loggedOut: () => !!pick(root, S.loginForm),
     list() {
       const { els, sel: rowSel } = pickAllWith(listEl ?? root, S.conversationRow);
-      return { listEl, rowSel, rows: outermost(els), read: readRow, nested: true, chrome: KUAISHOU_PART_CHROME.list };
+      return {
+        listEl,
+        rowSel,
+        rows: outermost(els),
+        read: readRow,
+        nested: true,
+        chrome: KUAISHOU_PART_CHROME.list,
+        regroups: (r) => groupNameChanged(r, listEl),
+      };
     },
     loggedOutAfter(list) {
       msgList = messageList();
@@ -412,7 +442,9 @@ export function extractKuaishou(root: ParentNode, memo?: ExtractMemo, now?: numb
     },
     input: () => input,
     thread({ conversations, account }) {
-      const active = conversations.find((c) => c.active);
+      // The selected card's buyer, else the first card named as the header (two buyers may share a name: outsider
+      // review 12, the thread went to whichever card came first).
+      const active = conversations.find((c) => c.row && selected.has(c.row)) ?? conversations.find((c) => c.active);
       const nick = headerNick ?? active?.nick;
       const buyer = active?.buyer ?? headerNick ?? null;
       // Only a real list container (not the whole page) takes appended messages, and only it is judged: messages
