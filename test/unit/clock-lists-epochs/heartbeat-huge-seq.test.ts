@@ -1,5 +1,5 @@
 /**
- * Probe 13: a heartbeat that passes the schema (clocksSeq a safe integer, clocksEpoch this worker's) but names a number
+ * Outsider review 13: a heartbeat that passes the schema (clocksSeq a safe integer, clocksEpoch this worker's) but names a number
  * far above anything the worker sent. ClockPush.tabShows raises its counter to it (the same-epoch rule of aae211e):
  * the counter is the worker's, shared by every tab. At 2^53âˆ’1 the next number is 2^53, which no tab parses (isSeq):
  * every list is refused, the resends too, for every tab, until the worker restarts.
@@ -9,7 +9,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Sentinel } from '../../../lib/background/sentinel';
 import { SentinelDB } from '../../../lib/db/schema';
 import { ClockListSeq } from '../../../lib/content/ledger';
-import { CLOCKS_RESYNC, parseClocks, type ClocksMessage, type EventsMessage, type HealthMessage } from '../../../lib/messages';
+import {
+  CLOCKS_RESYNC,
+  parseClocks,
+  type ClocksMessage,
+  type EventsMessage,
+  type HealthMessage,
+} from '../../../lib/messages';
 import { parseMessage } from '../../../lib/protocol';
 import { ev, t } from '../helpers/events';
 import { FakeHost } from '../helpers/host';
@@ -29,7 +35,12 @@ const watching = (): HealthMessage => ({
   parts: { list: 'ok', thread: 'ok', input: 'ok', account: 'ok' },
   url: 'http://127.0.0.1/demo/pdd/',
 });
-const events = (e: ReturnType<typeof ev>[]): EventsMessage => ({ type: 'events', platform: 'pdd', account: 'shop-main', events: e });
+const events = (e: ReturnType<typeof ev>[]): EventsMessage => ({
+  type: 'events',
+  platform: 'pdd',
+  account: 'shop-main',
+  events: e,
+});
 
 class TabModel {
   list = new ClockListSeq();
@@ -57,12 +68,12 @@ class TabModel {
 }
 
 class Host extends FakeHost {
-  constructor(readonly tabs: Map<number, TabModel>) {
+  constructor(readonly models: Map<number, TabModel>) {
     super();
   }
   override async sendToTab(tabId: number, msg: ClocksMessage) {
     this.tabMessages.push({ tabId, msg });
-    return this.tabs.get(tabId)?.receive(msg);
+    return this.models.get(tabId)?.receive(msg);
   }
 }
 const idle = () => new Promise((r) => setTimeout(r, 20));
@@ -72,7 +83,12 @@ describe('probe13: a schema-valid heartbeat naming a huge number of the workerâ€
     it(`clocksSeq ${huge}: every tab still gets the next change`, async () => {
       const a = new TabModel();
       const b = new TabModel();
-      const host = new Host(new Map([[7, a], [8, b]]));
+      const host = new Host(
+        new Map([
+          [7, a],
+          [8, b],
+        ]),
+      );
       const s = new Sentinel(db, host);
       await s.health(a.health(), 7);
       await s.health(b.health(), 8);
