@@ -21,6 +21,9 @@ export type TabView = Pick<ClocksMessage, 'title' | 'lang'>;
 /** A worker instance's `epoch` (ClocksMessage): random, so two workers' are never the same in practice. */
 export const newEpoch = (): number => Math.floor(Math.random() * 2 ** 32);
 
+/** The highest number tabShows moves the counter to: a wall-clock millisecond (year 37 000), far below 2^53. */
+const SEQ_RAISE_MAX = 2 ** 50;
+
 export class ClockPush {
   /**
    * Numbers clock messages: increasing within this worker (`epoch`), so a tab drops a list of it delivered after a
@@ -55,8 +58,9 @@ export class ClockPush {
   tabShows(tabId: number, seq: number | undefined, epoch?: number): void {
     if (this.pushed.get(tabId)?.seq !== seq || (epoch ?? this.epoch) !== this.epoch) this.pushed.delete(tabId);
     // This epoch numbered above anything sent: a dead worker's that drew the same epoch, its clock ahead of this
-    // one's. Number above it, or the tab drops every list as older.
-    if (epoch === this.epoch && seq !== undefined && seq > this.seqAt) this.seqAt = seq;
+    // one's. Number above it, or the tab drops every list as older. Only to a number a wall clock gives (a
+    // heartbeat naming 2^53 − 1 would leave the next number unparsable for every tab: refused until a restart).
+    if (epoch === this.epoch && seq !== undefined && seq > this.seqAt && seq <= SEQ_RAISE_MAX) this.seqAt = seq;
   }
 
   /**
