@@ -569,10 +569,10 @@ export class PageReader {
     if (this.rowReadings) return this.rowReadings;
     const all = rows.all();
     const read = new Map<Element, ExtractedConversation | null>();
-    if (whole) for (const c of whole) if (c.row) read.set(c.row, c);
-    const rest = read.size ? all.filter((row) => !read.has(row)) : all;
-    const got = rest.length ? rows.readAll?.(rest) : undefined;
-    for (let i = 0; i < rest.length; i++) read.set(rest[i]!, got ? got[i]! : rows.read(rest[i]!));
+    for (const c of whole ?? []) if (c.row) read.set(c.row, c);
+    const rest = all.filter((row) => !read.has(row));
+    const got = rows.readAll?.(rest);
+    rest.forEach((row, i) => read.set(row, got ? got[i]! : rows.read(row)));
     // Keyed in page order (`all`); a row the whole read names that `all` does not give (none on the same page) left out.
     this.rowReadings = new Map(all.map((row) => [row, read.get(row)!]));
     this.rowsShowing = new Map();

@@ -188,11 +188,10 @@ function classify(
     let [auto, robotLabel] = labelsIn(row, labels, [bodyEl]);
     // A label found may be a quoted message's (a reply quoting an auto-reply, the quote beside the bubble with its
     // tag as an element of its own: outsider review 12): looked for again outside the quotes (S.quote, guessed, as
-    // the fixture's quote is), only then — a quote holding the bubble is no quote of another message.
-    if (auto || robotLabel) {
-      const quotes = pickAll(row, S.quote).filter((q) => !bodyEl || !q.contains(bodyEl));
-      if (quotes.length) [auto, robotLabel] = labelsIn(row, labels, [bodyEl, ...quotes]);
-    }
+    // the fixture's quote is), only then (a walk more only for labelled rows) — a quote holding the bubble is no quote
+    // of another message.
+    if (auto || robotLabel)
+      [auto, robotLabel] = labelsIn(row, labels, [bodyEl, ...pickAll(row, S.quote).filter((q) => !q.contains(bodyEl))]);
     if (auto) return r('auto');
     return r(robotName || robotLabel ? 'robot' : 'human');
   }
