@@ -203,7 +203,7 @@ export class PageReader {
     this.counterRow = new WeakMap();
     this.rowCounter = new WeakMap();
     try {
-      if (rows) this.rowMap(rows);
+      if (rows) this.rowMap(rows, x.conversations);
     } catch {
       this.rowReadings = null;
     }
@@ -557,13 +557,25 @@ export class PageReader {
     return out;
   }
 
-  /** The row → conversation map of the incremental path, built from the page's rows on first use after a whole read. */
-  private rowMap(rows: LiveRows): Map<Element, ExtractedConversation | null> {
+  /**
+   * The row → conversation map of the incremental path, built from the page's rows on first use after a whole read.
+   * `whole`: the conversations the whole read just read from this same page (readWhole): each row one of them names
+   * maps to that very object, not to a second reading of it, so the page (`current.conversations`) and the row map
+   * are one: a known counter's tick (`KnownCounter.conv`) updates both, as a fresh read would read them (outsider
+   * review 12: JD, without a per-element memo, kept the whole read's old wait in `page`). Only the other rows (no
+   * conversation, a buyer's later rows where the list keeps the first) are read again.
+   */
+  private rowMap(rows: LiveRows, whole?: readonly ExtractedConversation[]): Map<Element, ExtractedConversation | null> {
     if (this.rowReadings) return this.rowReadings;
     const all = rows.all();
-    const got = rows.readAll?.(all);
+    const read = new Map<Element, ExtractedConversation | null>();
+    for (const c of whole ?? []) if (c.row) read.set(c.row, c);
+    const rest = all.filter((row) => !read.has(row));
+    const got = rows.readAll?.(rest);
+    rest.forEach((row, i) => read.set(row, got ? got[i]! : rows.read(row)));
+    // Keyed in page order (`all`); a row the whole read names that `all` does not give (none on the same page) left out.
+    this.rowReadings = new Map(all.map((row) => [row, read.get(row)!]));
     this.rowsShowing = new Map();
-    this.rowReadings = new Map(all.map((row, i) => [row, got ? got[i]! : rows.read(row)]));
     for (const c of this.rowReadings.values()) this.showing(c, 1);
     return this.rowReadings;
   }

@@ -107,7 +107,8 @@ export interface Live {
     all(): Element[];
     /**
      * The rows `all()` gave, each as `read` reads it, in one pass (Douyin: the rows' groups found together, not a
-     * walk back from each row). Absent: `read` each.
+     * walk back from each row). Absent: `read` each. (Given some of `all()`'s rows: the watcher's row map reads again
+     * only the rows the whole read's conversations do not name.)
      */
     readAll?(rows: readonly Element[]): (ExtractedConversation | null)[];
     /** The list keeps only the first row of each buyer (as extract() does). */

@@ -97,7 +97,10 @@ export const KUAISHOU_SELECTORS = {
   ],
   buyerFromCard: ['.kwaishop-cs-bizBuyerFromCard', '[class*="bizBuyerFromCard"]', '[class*="BuyerFromCard"]'],
   image: ['img'],
-  /** Not in the doc (guessed): a quoted earlier message inside a reply. */
+  /**
+   * Not in the doc (guessed): a quoted earlier message inside a reply, in its bubble or beside it; left out of the
+   * message's text, and of its auto / robot label look-up (a quoted auto-reply's tag is not the reply's).
+   */
   quote: ['[class*="Quote"]', '[class*="quote"]'],
   /** Not in the doc (guessed): time separators outside message rows. */
   timeDivider: ['.ChatMessageList-time', '[class*="TimeDivider"]', '[class*="timeDivider"]', '[class*="TimeLine"]'],
@@ -161,7 +164,7 @@ export function normalizeNick(s: string): string {
 /**
  * Structure first: a buyer-from card → system; the side marker (`__isMine` / `__notMe` on the message, inside it, or
  * on a wrapper above it within the thread): own → robot (whole sender name or robot label element), auto (the leading
- * [系统自动回复消息] label or an auto tag element), else human; other → buyer; no side: the sender line naming the
+ * [系统自动回复消息] label or an auto tag element, outside a quoted message), else human; other → buyer; no side: the sender line naming the
  * buyer → buyer, else a centred notice (system; text only picks its marker, whole notices only). `bodyEl`:
  * the row's bubble (pick of S.messageBody), as messageBody read it.
  */
@@ -182,7 +185,13 @@ function classify(
     // The auto tag and the robot label in one walk of the row (the label not looked for when the name says robot).
     const robotName = matchesWhole(sender, KUAISHOU_ROBOT_TEXTS);
     const labels = robotName ? [KUAISHOU_AUTO_LABELS] : [KUAISHOU_AUTO_LABELS, KUAISHOU_ROBOT_LABELS];
-    const [auto, robotLabel] = labelsIn(row, labels, [bodyEl]);
+    let [auto, robotLabel] = labelsIn(row, labels, [bodyEl]);
+    // A label found may be a quoted message's (a reply quoting an auto-reply, the quote beside the bubble with its
+    // tag as an element of its own: outsider review 12): looked for again outside the quotes (S.quote, guessed, as
+    // the fixture's quote is), only then (a walk more only for labelled rows) — a quote holding the bubble is no quote
+    // of another message.
+    if (auto || robotLabel)
+      [auto, robotLabel] = labelsIn(row, labels, [bodyEl, ...pickAll(row, S.quote).filter((q) => !q.contains(bodyEl))]);
     if (auto) return r('auto');
     return r(robotName || robotLabel ? 'robot' : 'human');
   }

@@ -105,7 +105,8 @@ export default defineSelectorSources(
       },
       image: { img: fixture('an image message (any img in a bubble)') },
       quote: {
-        '[class*="Quote"]': 'guess: a quoted earlier message (the fixture plays it; its header marks it a guess)',
+        '[class*="Quote"]':
+          "guess: a quoted earlier message, in the bubble (the fixture plays it; its header marks it a guess) or beside it (outsider review 12, guessed too: its auto tag is not the reply's)",
         '[class*="quote"]': 'guess: the same, lower case',
       },
       timeDivider: DIVIDERS,

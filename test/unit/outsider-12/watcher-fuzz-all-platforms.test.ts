@@ -1,9 +1,16 @@
 // @vitest-environment jsdom
 /**
- * Review 12 probe: structure-agnostic seeded DOM changes inside each platform's list and thread (text set as a node or
- * as a child, elements cloned in place, removed, duplicated, moved, wrapped, classes toggled, attributes set, messages
- * appended), after each step: the watcher's page (last) = a memo-less extract, and every event it sent = a reference
- * ledger fed whole reads only.
+ * Structure-agnostic seeded DOM changes inside each platform's list and thread (text set as a node or as a child,
+ * elements cloned in place, removed, duplicated, moved, wrapped, classes toggled, watched attributes set, messages
+ * appended, rows copied), on every platform's fixture. After each step: the watcher's page (`Watcher.last`, as it
+ * stands: no re-listing forced) = a memo-less whole extract, its badge rows = a fresh PageReader's, and every event it
+ * sent = a reference ledger fed whole reads only.
+ *
+ * From outsider review 12's probe (`generic-fuzz`), which found Douyin's message shown again and the JD counter's
+ * tick kept out of `last` (both fixed: douyin-message-shown-again, jd-counter-tick-page). The suite runs a few seeds
+ * per platform; deep runs: RS_FUZZ_SEEDS=40 (seeds per platform), RS_FUZZ_STEPS (steps per seed, 15 in the suite), RS_FUZZ_FROM (first seed, 1),
+ * RS_FUZZ_ONLY=jd,douyin (platforms), RS_FUZZ_DEBUG=<seed> (each step's DOM and readings printed), RS_FUZZ_NOW (ms),
+ * RS_FUZZ_IGNORE_AT=1 (message times left out of the comparison).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,11 +30,10 @@ import { recordingWatcher, settle } from '../helpers/watcher';
 import { mulberry32 } from '../helpers/random';
 
 // 2026-09-08 18:00 China time: after every fixture's stamps (their threads are dated 2026-09-08).
-const NOW = Number(process.env.PROBE_NOW ?? 1_788_861_600_000);
-export const strictMisses: string[] = [];
+const NOW = Number(process.env.RS_FUZZ_NOW ?? 1_788_861_600_000);
 const fx = (p: string) => readFileSync(join(process.cwd(), 'test/fixtures', p), 'utf8');
-/** PROBE_IGNORE_AT=1: message times left out (a copy of an old message appended: its stamp runs backwards). */
-const IGNORE_AT = process.env.PROBE_IGNORE_AT === '1';
+/** RS_FUZZ_IGNORE_AT=1: message times left out (a copy of an old message appended: its stamp runs backwards). */
+const IGNORE_AT = process.env.RS_FUZZ_IGNORE_AT === '1';
 const key = (e: ChatEvent) =>
   IGNORE_AT
     ? `${e.account}|${e.buyer}|${e.messageId}|${e.author}|${e.timeSource === 'counter' ? e.at : ''}|${e.marker ?? ''}`
@@ -51,8 +57,9 @@ afterEach(() => {
   w = undefined;
 });
 
-const SEEDS = Number(process.env.PROBE_SEEDS ?? 30);
-const STEPS = Number(process.env.PROBE_STEPS ?? 25);
+/** Seeds per platform in the suite (each file ≤ 30 s on a loaded 2-core machine); RS_FUZZ_SEEDS for deep runs. */
+const SEEDS = Number(process.env.RS_FUZZ_SEEDS ?? 2);
+const STEPS = Number(process.env.RS_FUZZ_STEPS ?? 15);
 
 const CASES: [string, Adapter, string][] = [
   ['kuaishou', kuaishouAdapter, 'kuaishou/thread.html'],
@@ -236,7 +243,7 @@ async function run(name: string, adapter: Adapter, html: string, seed: number) {
     log.push(`${step}: ${ops.join(' + ')}`);
     await settle(w!);
     const fresh = refRead();
-    if (process.env.PROBE_DEBUG === `${seed}`) {
+    if (process.env.RS_FUZZ_DEBUG === `${seed}`) {
       const ms = (x: Extraction | null) =>
         x?.thread?.messages
           .slice(-4)
@@ -257,16 +264,7 @@ async function run(name: string, adapter: Adapter, html: string, seed: number) {
       );
     }
     const label = `${name} seed ${seed} step ${step}\n${log.slice(-6).join('\n')}`;
-    // The conversations as the reader holds them (rowReadings): a known counter's tick updates those, and x.conversations
-    // only when the list is re-listed (orderStale); compared strictly too, but only recorded (w.last is diagnostic).
-    const rd = (w as unknown as { reader: { orderStale: boolean; rowReadings: unknown } }).reader;
-    try {
-      expect(w!.last).toEqual(fresh);
-    } catch {
-      strictMisses.push(label);
-    }
-    if (rd.rowReadings) rd.orderStale = true;
-    if (process.env.PROBE_SKIP_PAGE !== '1') expect(untimed(w!.last), `${label}: page`).toEqual(untimed(fresh));
+    expect(untimed(w!.last), `${label}: page`).toEqual(untimed(fresh));
     const fr = new PageReader(adapter, document);
     fr.readWhole(NOW);
     const rows = (m: Map<string, Element>) =>
@@ -278,17 +276,14 @@ async function run(name: string, adapter: Adapter, html: string, seed: number) {
   }
 }
 
-const ONLY = process.env.PROBE_ONLY?.split(',');
+const ONLY = process.env.RS_FUZZ_ONLY?.split(',');
 for (const [name, adapter, file] of CASES.filter(([n]) => !ONLY || ONLY.includes(n)))
   it(
     `${name}: random DOM changes, incremental = whole reads (${SEEDS} seeds × ${STEPS} steps)`,
     { timeout: 600_000 },
     async () => {
       const html = fx(file);
-      const from = Number(process.env.PROBE_FROM ?? 1);
+      const from = Number(process.env.RS_FUZZ_FROM ?? 1);
       for (let seed = from; seed < from + SEEDS; seed++) await run(name, adapter, html, seed);
-      if (strictMisses.length)
-        console.log(`${name}: w.last (unrelisted) differed at ${strictMisses.length} steps, first: ${strictMisses[0]}`);
-      strictMisses.length = 0;
     },
   );

@@ -1,9 +1,11 @@
 // @vitest-environment jsdom
 /**
- * Review 12 (from the generic fuzz, douyin seed 2): the page appends again a message already shown (same data-id, its
- * own older time: a re-render or re-delivery at the end), then the buyer writes a message with no data-id. Appended,
- * the repeated message's time moves the content-hash key of the next untimed message; read whole it does not: the
- * buyer's message gets another id after the next whole read, and is reported a second time.
+ * Douyin: the page appends again a message already shown (same data-id, its own older time: a re-render or
+ * re-delivery at the end), then the buyer writes a message with no data-id: that message is reported once, when it
+ * comes and after the next whole read. Pins the fix (a message shown again changes nothing in the thread's read, not
+ * even its stamps): appended, the repeated message's time moved the content-hash key of the next untimed message, read
+ * whole it did not, so the buyer's message got another id and was reported twice. From outsider review 12's generic
+ * fuzz (douyin seed 2; now outsider-12/watcher-fuzz-all-platforms), probe `douyin-dup-id`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,9 +1,10 @@
 // @vitest-environment jsdom
 /**
- * Review 12: a message appended at the end with a stamp well before the last one (a late delivery, a card printed with
- * its own older time), then an untimed message. Appended, the older stamp is taken (read against its arrival); read
- * whole, it runs backwards and is dropped. The readings differ (time, and the content-hash ids keyed on it), so the next
- * whole read finds "new" messages: is any buyer message reported twice?
+ * A message appended at the end with a stamp well before the last one (a late delivery, a card printed with its own
+ * older time), then an untimed message (JD, Kuaishou): each buyer message is reported once, after the next whole read
+ * too. Appended, the older stamp is taken (read against its arrival); read whole, it runs backwards and is dropped; the
+ * readings differ (time, and the content-hash ids keyed on it), and a whole read must not find "new" messages. Passed
+ * when the review wrote it (kept as a guard). From outsider review 12's probe (`backwards-stamp`).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,8 +1,11 @@
 // @vitest-environment jsdom
 /**
- * Review 12: a Kuaishou row reads its group's name (已超时 → a wait, when the card's time says nothing else). The group
- * name set as a child (textContent: the old text node removed, a new one added) is a childList record on the list
- * outside every row: the incremental path finds no row under a text node and reads nothing.
+ * Kuaishou: a row reads its group's name (已超时 → a wait, when the card's time says nothing else). The group renamed
+ * (as a child, textContent: the old text node removed, a new one added; as the node; as a new name element): the
+ * buyer's wait is reported as a whole read reports it, and the watcher's page = a fresh read. Pins the fix (a group
+ * renamed by a child is read whole): such a rename is a childList record on the list outside every row, where the
+ * incremental path found no row under a text node and read nothing. From outsider review 12's probe
+ * (`kuaishou-group`).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,9 +1,10 @@
 // @vitest-environment jsdom
 /**
- * Review 12: Kuaishou rows carrying a buyer id (ROW_ID_ATTRS) where two buyers show the same name as the open thread's
- * header: both read as active (the selected class, or the name = the header's), and the thread goes to whichever comes
- * first in the list — not the selected one. A message from the other buyer moves their card to the top: a whole read
- * then gives the open thread (and every reply in it) to the wrong buyer; the incremental path keeps the first.
+ * Kuaishou rows carrying a buyer id (ROW_ID_ATTRS) where two buyers show the same name as the open thread's header:
+ * both read as active (the selected class, or the name = the header's); the thread is the selected card's buyer, read
+ * whole and by the watcher after the other buyer's card moves to the top. Pins the fix (Kuaishou's thread goes to the
+ * selected card first): before it the thread went to whichever came first in the list, and a whole read gave the open
+ * thread (and every reply in it) to the wrong buyer. From outsider review 12's probe (`kuaishou-same-nick`).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,8 +1,11 @@
 // @vitest-environment jsdom
 /**
- * Review 12: a buyer on two rows, the active one removed while the other changes in the same batch (JD: its 已等待
- * counter appears). The incremental path compared the buyer's readings per buyer keeping the last row's only: it saw
- * no change of the open conversation, kept the thread as the buyer's and never read the page whole.
+ * A buyer on two rows, the active one removed while the other changes in the same batch (JD: its 已等待 counter
+ * appears): the watcher's open conversation (thread buyer) and its rows' active flags = a whole read's. Pins the fix
+ * (PageReader.readIncremental: a buyer with two rows read in one batch goes whole when one is or was active, or is the
+ * thread's). Before it the incremental path compared the buyer's readings per buyer keeping the last row's only: it
+ * saw no change of the open conversation, kept the thread as the buyer's and never read the page whole.
+ * From outsider review 12's probe (`active-two-rows`).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
