@@ -10,7 +10,7 @@
 import type { PhraseRow, Platform } from '../model';
 import type { ContentT } from '../i18n/content';
 import { paletteTranslate, type PaletteT } from '../i18n/palette';
-import type { FillSettings } from '../phrases/fill';
+import { fillPhrase, type FillSettings } from '../phrases/fill';
 import { PhraseIndex, searchPhrases, type PhraseMatch } from '../phrases/search';
 import { promptsOf } from '../phrases/validate';
 import { isolate, safeText } from '../text';
@@ -50,8 +50,8 @@ export interface PaletteShell {
   saveCaret(el: HTMLElement): void;
   /** The caret kept by `saveCaret` (null: none). */
   readonly saved: SavedCaret;
-  filled(row: PhraseRow, prompts: Record<string, string>, preview?: boolean): { text: string; caret: number };
-  insert(el: HTMLElement, row: PhraseRow, prompts: Record<string, string>): Promise<void>;
+  /** Inserts the phrase `row` filled (see `filled`) at the (restored) caret, and counts its use. */
+  insert(el: HTMLElement, row: PhraseRow, phrase: Filled): Promise<void>;
   editableOf(el: Element): HTMLElement | null;
   selectionTaken(doc: Document, timers: Timers): Promise<void>;
 }
@@ -73,10 +73,34 @@ export interface PaletteViewApi {
   relabel(): void;
   /** The phrases held changed (a new index, prepared in idle tasks); an open list shows them. */
   phrasesChanged(rerender: boolean): void;
+  /** The phrase filled for inserting (see `filled`): a shortcut typed in the chat input inserts it without a list. */
+  filled(row: PhraseRow, prompts: Record<string, string>): Filled;
   stop(): void;
 }
 
 export type PaletteViewFactory = (shell: PaletteShell) => PaletteViewApi;
+
+/** A phrase as it will be inserted, and where {cursor} was in it (-1: none). */
+export interface Filled {
+  text: string;
+  caret: number;
+}
+
+/**
+ * The phrase as it will be inserted: variables filled (settings, then the open conversation), then the fill-ins as
+ * typed (kept literally). For the preview, a fill-in not typed yet shows as `[订单号]`. Here, not in the content
+ * script (its size): a typed shortcut asks the view too (PaletteViewApi.filled); the popup's insert command gets its
+ * phrase filled by the background.
+ */
+function filled(shell: PaletteShell, row: PhraseRow, prompts: Record<string, string>, preview = false): Filled {
+  const { buyerNick, shop } = shell.context();
+  const ctx = { ...shell.fill, buyerNick, shop, now: shell.now() };
+  const text = fillPhrase(row.text.replace(/\{cursor\}/g, '\uE000'), ctx).replace(
+    /\{\?([^{}]{1,20})\}/g,
+    (all, name: string) => (preview ? prompts[name] || `[${name}]` : (prompts[name] ?? all)),
+  );
+  return { text: text.replace(/\uE000/g, ''), caret: text.indexOf('\uE000') };
+}
 
 declare global {
   /** Set by `/palette.js` (entrypoints/palette.ts) in the content script's world when it runs. */
@@ -162,6 +186,10 @@ class PaletteView implements PaletteViewApi {
       later(warm);
     }
     if (rerender) this.rerender?.();
+  }
+
+  filled(row: PhraseRow, prompts: Record<string, string>): Filled {
+    return filled(this.shell, row, prompts);
   }
 
   stop(): void {
@@ -318,7 +346,7 @@ class PaletteView implements PaletteViewApi {
       this.results = found.map((f) => f.row);
       this.selected = Math.min(this.selected, Math.max(0, this.results.length - 1));
       const chosen = this.results[this.selected];
-      pv.textContent = chosen ? safeText(this.shell.filled(chosen, {}, true).text) : '';
+      pv.textContent = chosen ? safeText(filled(this.shell, chosen, {}, true).text) : '';
       // Built aside, then put in at once (one change of the list).
       const items = doc.createDocumentFragment();
       if (!found.length) {
@@ -445,7 +473,7 @@ class PaletteView implements PaletteViewApi {
   private insertChosen(el: HTMLElement, row: PhraseRow, prompts: Record<string, string>): void {
     if (isField(el)) {
       this.close();
-      void this.shell.insert(el, row, prompts);
+      void this.shell.insert(el, row, filled(this.shell, row, prompts));
       return;
     }
     const doc = this.shell.doc;
@@ -463,7 +491,7 @@ class PaletteView implements PaletteViewApi {
           el.isConnected &&
           (input ? this.shell.editableOf(input) : null) === el &&
           focusIn(doc, el);
-        if (still) await this.shell.insert(el, row, prompts);
+        if (still) await this.shell.insert(el, row, filled(this.shell, row, prompts));
       } finally {
         if (this.pending === done) {
           this.pending = null;
@@ -510,7 +538,7 @@ class PaletteView implements PaletteViewApi {
     const pv = this.preview();
     const values = () => Object.fromEntries(names.map((n, k) => [n, fields[k]?.value ?? '']));
     const show = () => {
-      pv.textContent = safeText(this.shell.filled(row, values(), true).text);
+      pv.textContent = safeText(filled(this.shell, row, values(), true).text);
     };
     const fields: HTMLInputElement[] = names.map((name, i) => {
       const label = doc.createElement('label');
@@ -544,11 +572,6 @@ class PaletteView implements PaletteViewApi {
     show();
     fields[0]?.focus();
   }
-
-  /**
-   * The phrase as it will be inserted: variables filled (settings, then the open conversation), then the fill-ins as
-   * typed (kept literally). `caret`: where {cursor} was (-1: none). For the preview, a fill-in not typed yet shows
-   * as `[订单号]`.
 
   /** The preview line: filled text, set as text only (page text in it without bidi and zero-width controls). */
   private preview(): HTMLElement {

@@ -28,11 +28,11 @@ import { contentT, onContentLang } from '../i18n/content';
 import { send, type Transport } from '../send';
 import type { PhraseRow } from '../model';
 import type { Platform } from '../model';
-import { fillPhrase, type FillSettings } from '../phrases/fill';
+import type { FillSettings } from '../phrases/fill';
 import { oneMoreUse, type PhraseMatch } from '../phrases/search';
 import { promptsOf, shortcutKey } from '../phrases/validate';
 import { editableOf, insertTextConfirmed, selectionTaken, textBeforeCaret } from './insert';
-import type { PaletteShell, PaletteViewApi, PaletteViewFactory, SavedCaret } from './palette-view';
+import type { Filled, PaletteShell, PaletteViewApi, PaletteViewFactory, SavedCaret } from './palette-view';
 
 export type { PaletteViewFactory } from './palette-view';
 
@@ -192,7 +192,7 @@ export class Palette {
    * and finds its search index warmed in idle tasks. A failure here is silent: the open tries again and says so.
    */
   private async preload(): Promise<void> {
-    if (this.view || this.viewLoad) return;
+    if (this.view) return;
     const factory = await Promise.resolve(this.loadView()).catch(() => null); // said by the open that needs it
     if (!this.view && this.running && typeof factory === 'function') this.view = factory(this.shell());
   }
@@ -286,6 +286,9 @@ export class Palette {
   };
 
   private async expand(el: HTMLElement): Promise<void> {
+    // The view fills the phrase: loaded when the chat input got the focus, as a rule; else now (typed text read after).
+    if (!this.view) await this.preload();
+    if (!this.running) return;
     const found = !this.isOpen && !this.waiting && !this.imeBusy() ? this.typedShortcut(el) : null;
     if (!found) return;
     selectBackward(el, found.len);
@@ -297,12 +300,14 @@ export class Palette {
     const sel = selectedText(el).replace(/\u00a0/g, ' ');
     if (this.imeBusy() || sel.length !== found.len || shortcutKey(sel.trim()) !== shortcutKey(found.phrase.shortcut!))
       return;
-    if (promptsOf(found.phrase.text).length) {
+    // Fill-ins to type, or no view (its file failed to load: the open tries again and says so).
+    const view = this.view;
+    if (promptsOf(found.phrase.text).length || !view) {
       this.saveCaret(el);
       void this.open(found.phrase);
       return;
     }
-    await this.insert(el, found.phrase, {});
+    await this.insert(el, found.phrase, view.filled(found.phrase, {}));
   }
 
   private saveCaret(el: HTMLElement): void {
@@ -465,31 +470,14 @@ export class Palette {
       },
       refresh: (question) => this.refresh(question),
       saveCaret: (el) => this.saveCaret(el),
-      filled: (row, prompts, preview) => this.filled(row, prompts, preview),
-      insert: (el, row, prompts) => this.insert(el, row, prompts),
+      insert: (el, row, phrase) => this.insert(el, row, phrase),
       editableOf,
       selectionTaken,
     };
   }
 
-  /**
-   * The phrase as it will be inserted: variables filled (settings, then the open conversation), then the fill-ins as
-   * typed (kept literally). `caret`: where {cursor} was (-1: none). For the preview, a fill-in not typed yet shows
-   * as `[订单号]`.
-   */
-  private filled(row: PhraseRow, prompts: Record<string, string>, preview = false): { text: string; caret: number } {
-    const { buyerNick, shop } = this.deps.context();
-    const ctx = { ...this.fill, buyerNick, shop, now: this.deps.now() };
-    const text = fillPhrase(row.text.replace(/\{cursor\}/g, '\uE000'), ctx).replace(
-      /\{\?([^{}]{1,20})\}/g,
-      (all, name: string) => (preview ? prompts[name] || `[${name}]` : (prompts[name] ?? all)),
-    );
-    return { text: text.replace(/\uE000/g, ''), caret: text.indexOf('\uE000') };
-  }
-
-  /** Fills the phrase and inserts it at the (restored) caret; {cursor} marks where the caret ends up. */
-  private async insert(el: HTMLElement, row: PhraseRow, prompts: Record<string, string>): Promise<void> {
-    const { text: clean, caret: at } = this.filled(row, prompts);
+  /** Inserts the phrase, filled by the view, at the (restored) caret; {cursor} marked where the caret ends up. */
+  private async insert(el: HTMLElement, row: PhraseRow, { text: clean, caret: at }: Filled): Promise<void> {
     const r = await insertTextConfirmed(el, clean, { caretAt: at, timers: this.timers });
     if (!r.ok || row.id === undefined) return;
     // Counted here too, as the store counts it, so the next open ranks it already (the index's rows may change their

@@ -23,7 +23,12 @@ const phrase = (id: number, text: string, shortcut?: string): PhraseRow => ({
   updatedAt: 1,
   ...(shortcut && { shortcut }),
 });
-const PHRASES = [phrase(1, '亲，发货了哦'), phrase(2, '亲，退款已经处理'), phrase(3, '订单号 {?订单号} 对吗', '/dd')];
+const PHRASES = [
+  phrase(1, '亲，发货了哦'),
+  phrase(2, '亲，退款已经处理'),
+  phrase(3, '订单号 {?订单号} 对吗', '/dd'),
+  phrase(4, '{店铺名}已发货', '/fh'),
+];
 
 let palette: Palette | undefined;
 afterEach(() => {
@@ -194,6 +199,32 @@ describe('the palette loads its list on the first open', () => {
     loads[0]!.resolve(createPaletteView);
     await vi.waitFor(() => expect(p.isOpen).toBe(true));
     expect(box()!.querySelector('label')!.textContent).toBe('订单号');
+  });
+
+  // The view fills a phrase (its variables: fill.ts is in its file, not the content script's).
+  it('a "/" shortcut without fill-ins typed while the file loads is inserted filled once it arrives', async () => {
+    const { loads, loadView } = loader();
+    const { input } = await watched(loadView);
+    input.value = '好的 /fh ';
+    input.setSelectionRange(8, 8);
+    input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: ' ' }));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(input.value).toBe('好的 /fh '); // nothing inserted before the file is here
+    loads[0]!.resolve(createPaletteView);
+    await vi.waitFor(() => expect(input.value).toBe('好的 本店已发货'));
+  });
+
+  it('a "/" shortcut whose file does not load inserts nothing unfilled: the open tries again and says so', async () => {
+    const loadView = vi.fn(() => Promise.reject(new Error('Failed to fetch dynamically imported module')));
+    const { input, p } = await watched(loadView);
+    input.value = '/fh ';
+    input.setSelectionRange(4, 4);
+    input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: ' ' }));
+    await vi.waitFor(() => expect(notice()?.textContent).toBe(zh.palLoadFailed));
+    expect(loadView.mock.calls.length).toBeGreaterThanOrEqual(2); // the focus's, then the shortcut's own tries
+    expect(p.isOpen).toBe(false);
+    expect(input.value).not.toContain('{店铺名}');
+    expect(input.value).not.toContain('已发货');
   });
 
   it.each([
