@@ -9,9 +9,19 @@ import { createPaletteView } from '../../../lib/content/palette-view';
 import type { PhraseRow } from '../../../lib/model';
 
 const phrase = (id: number, text: string, shortcut?: string): PhraseRow => ({
-  id, text, group: '未分组', tags: [], usage: 0, updatedAt: 1, ...(shortcut && { shortcut }),
+  id,
+  text,
+  group: '未分组',
+  tags: [],
+  usage: 0,
+  updatedAt: 1,
+  ...(shortcut && { shortcut }),
 });
-const PHRASES = [phrase(3, '订单号 {?订单号} 对吗', '/dd'), phrase(4, '{店铺名}已发货', '/fh'), phrase(5, '在的', '/zd')];
+const PHRASES = [
+  phrase(3, '订单号 {?订单号} 对吗', '/dd'),
+  phrase(4, '{店铺名}已发货', '/fh'),
+  phrase(5, '在的', '/zd'),
+];
 
 let palette: Palette | undefined;
 afterEach(() => {
@@ -22,9 +32,7 @@ afterEach(() => {
 
 function loader() {
   const loads: { resolve: (f: PaletteViewFactory) => void; reject: (e: Error) => void }[] = [];
-  const loadView = vi.fn(
-    () => new Promise<PaletteViewFactory>((resolve, reject) => loads.push({ resolve, reject })),
-  );
+  const loadView = vi.fn(() => new Promise<PaletteViewFactory>((resolve, reject) => loads.push({ resolve, reject })));
   return { loads, loadView };
 }
 
