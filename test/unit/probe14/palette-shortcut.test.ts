@@ -140,3 +140,57 @@ describe('probe14: a typed shortcut and the view load', () => {
     expect(document.activeElement).toBe(other);
   });
 });
+
+describe('probe14: more of the wait for the view', () => {
+  it('an IME composition started while the view loads: nothing inserted, the text kept', async () => {
+    const { loads, loadView } = loader();
+    const { input } = await watched(loadView);
+    type(input, '/fh ');
+    input.dispatchEvent(new CompositionEvent('compositionstart', { bubbles: true }));
+    loads[0]!.resolve(createPaletteView);
+    await tick(300);
+    expect(input.value).toBe('/fh ');
+  });
+
+  it('stopped (SPA navigation) while the view loads: nothing inserted, no box', async () => {
+    const { loads, loadView } = loader();
+    const { p, input } = await watched(loadView);
+    type(input, '/fh ');
+    await tick(5);
+    p.stop();
+    loads[0]!.resolve(createPaletteView);
+    await tick(300);
+    expect(input.value).toBe('/fh ');
+    expect(box()).toBeNull();
+  });
+
+  it('a fill-in phrase ("/dd ") whose focus load failed, the retry loads: its prompts open, then it goes in filled', async () => {
+    const { loads, loadView } = loader();
+    const { p, input } = await watched(loadView);
+    type(input, '好 /dd ');
+    loads[0]!.reject(new Error('Failed to fetch'));
+    await vi.waitFor(() => expect(loads.length).toBeGreaterThanOrEqual(2));
+    loads.at(-1)!.resolve(createPaletteView);
+    await vi.waitFor(() => expect(box()?.querySelector('input')).toBeTruthy());
+    const f = box()!.querySelector('input')!;
+    f.value = '123';
+    f.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    await vi.waitFor(() => expect(input.value).toBe('好 订单号 123 对吗'));
+    expect(p.isOpen).toBe(false);
+  });
+
+  it('the retry fails too: the notice, "/fh " kept, no box', async () => {
+    const { loads, loadView } = loader();
+    const { p, input } = await watched(loadView);
+    type(input, '/fh ');
+    loads[0]!.reject(new Error('Failed to fetch'));
+    await vi.waitFor(() => expect(loads.length).toBeGreaterThanOrEqual(2));
+    loads.at(-1)!.reject(new Error('Failed to fetch'));
+    await vi.waitFor(() => expect(loads.length).toBeGreaterThanOrEqual(3)); // the open's own try
+    loads[2]!.reject(new Error('Failed to fetch'));
+    await tick(100);
+    expect(input.value).toBe('/fh ');
+    expect(p.isOpen).toBe(false);
+    expect(document.querySelector('[data-reply-sentinel-palette-error]')).not.toBeNull();
+  });
+});
