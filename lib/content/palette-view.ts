@@ -249,6 +249,13 @@ class PaletteView implements PaletteViewApi {
     const input = this.shell.input();
     const el = input ? this.shell.editableOf(input) : null;
     if (!el) return;
+    // A phrase with nothing to type (a typed shortcut whose view was not here yet: palette.ts expand) goes in at once,
+    // at the caret kept for it; a box of no fields would take no Enter (the focus stays in the chat input).
+    if (prompting && !promptsOf(prompting.text).length) {
+      this.close(false);
+      this.insertChosen(el, prompting, {});
+      return;
+    }
     if (!prompting) this.shell.saveCaret(el);
     this.close(false);
     const question = prompting ? '' : (this.shell.context().question ?? '').trim();

@@ -289,7 +289,11 @@ export class Palette {
     // The view fills the phrase: loaded when the chat input got the focus, as a rule; else now (typed text read after).
     if (!this.view) await this.preload();
     if (!this.running) return;
-    const found = !this.isOpen && !this.waiting && !this.imeBusy() ? this.typedShortcut(el) : null;
+    // The agent may have moved on while the view loaded (clicked elsewhere, switched conversation): a phrase goes
+    // only where its shortcut was typed, the focus still there (an insertion would take the focus back, the caret
+    // at the end, and leave the shortcut's text before the phrase).
+    const here = () => this.inInput(this.deps.doc.activeElement) === el;
+    const found = !this.isOpen && !this.waiting && !this.imeBusy() && here() ? this.typedShortcut(el) : null;
     if (!found) return;
     selectBackward(el, found.len);
     // Editors take the selection from the selectionchange; Slate reads it throttled (100 ms, trailing), and the typed
@@ -298,7 +302,12 @@ export class Palette {
     if (!this.running) return;
     // The person may have typed on (or started composing) meanwhile: then the selection is not the shortcut.
     const sel = selectedText(el).replace(/\u00a0/g, ' ');
-    if (this.imeBusy() || sel.length !== found.len || shortcutKey(sel.trim()) !== shortcutKey(found.phrase.shortcut!))
+    if (
+      this.imeBusy() ||
+      !here() ||
+      sel.length !== found.len ||
+      shortcutKey(sel.trim()) !== shortcutKey(found.phrase.shortcut!)
+    )
       return;
     // Fill-ins to type, or no view (its file failed to load: the open tries again and says so).
     const view = this.view;

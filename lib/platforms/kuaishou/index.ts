@@ -189,9 +189,16 @@ function classify(
     // A label found may be a quoted message's (a reply quoting an auto-reply, the quote beside the bubble with its
     // tag as an element of its own: outsider review 12): looked for again outside the quotes (S.quote, guessed, as
     // the fixture's quote is), only then (a walk more only for labelled rows) — a quote holding the bubble is no quote
-    // of another message.
+    // of another message, nor one with no text or a label's alone (a quote icon in the tag, a "quoteable" wrapper of
+    // the tag: the tag is the message's own, outsider review 14).
     if (auto || robotLabel)
-      [auto, robotLabel] = labelsIn(row, labels, [bodyEl, ...pickAll(row, S.quote).filter((q) => !q.contains(bodyEl))]);
+      [auto, robotLabel] = labelsIn(row, labels, [
+        bodyEl,
+        ...pickAll(row, S.quote).filter((q) => {
+          const t = text(q);
+          return !q.contains(bodyEl) && !!t && !labels.some((l) => matchesWhole(t, l));
+        }),
+      ]);
     if (auto) return r('auto');
     return r(robotName || robotLabel ? 'robot' : 'human');
   }
