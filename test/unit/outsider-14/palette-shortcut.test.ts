@@ -61,10 +61,10 @@ const type = (input: HTMLTextAreaElement, value: string) => {
 const box = () => document.querySelector('[data-reply-sentinel-palette]')?.shadowRoot ?? null;
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('probe14: a typed shortcut and the view load', () => {
+describe('outsider review 14: a typed shortcut and the view load', () => {
   it('the focus load fails while "/fh " waits, the retry loads: the phrase is inserted filled (no dead dialog)', async () => {
     const { loads, loadView } = loader();
-    const { p, input, key } = await watched(loadView);
+    const { p, input } = await watched(loadView);
     type(input, '好的 /fh ');
     await tick(20);
     loads[0]!.reject(new Error('Failed to fetch'));
@@ -141,7 +141,7 @@ describe('probe14: a typed shortcut and the view load', () => {
   });
 });
 
-describe('probe14: more of the wait for the view', () => {
+describe('outsider review 14: more of the wait for the view', () => {
   it('an IME composition started while the view loads: nothing inserted, the text kept', async () => {
     const { loads, loadView } = loader();
     const { input } = await watched(loadView);
