@@ -12,12 +12,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { jdAdapter } from '../../../lib/platforms/jd';
-import { EventLedger } from '../../../lib/content/ledger';
-import { PageReader } from '../../../lib/content/page-reader';
 import type { Watcher } from '../../../lib/content/watcher';
 import type { ChatEvent } from '../../../lib/model';
 import type { ToBackground } from '../../../lib/messages';
 import { recordingWatcher, settle } from '../helpers/watcher';
+import { expectRowsAndEventsAsWhole, wholeReads } from '../helpers/whole-reads';
 import { mulberry32 } from '../helpers/random';
 
 const NOW = 1_788_861_600_000;
@@ -42,13 +41,8 @@ async function run(seed: number) {
   let sent: ToBackground[];
   ({ w, sent } = recordingWatcher(jdAdapter, NOW));
   await settle(w);
-  const ledger = new EventLedger('jd');
-  const ref: string[] = [];
-  const refRead = () => {
-    const x = jdAdapter.extract(document, undefined, NOW);
-    ref.push(...ledger.events({ kind: 'whole', page: x }, ledger.accountOf(x.account), NOW).map(key));
-    return x;
-  };
+  const ref = wholeReads(jdAdapter, NOW, key);
+  const refRead = ref.read;
   refRead();
   let sec = 20;
   // message stamps: increasing, all before NOW (18:00 China time)
@@ -168,15 +162,8 @@ async function run(seed: number) {
       );
     const x = refRead();
     const label = `jd seed ${seed} step ${step}\n${log.slice(-5).join('\n')}`;
-    const rd = (w as unknown as { reader: { buyerRows: Map<string, Element> } }).reader;
     expect(w.last, `${label}: page`).toEqual(x);
-    const fr = new PageReader(jdAdapter, document);
-    fr.readWhole(NOW);
-    const all = [...document.querySelectorAll('*')];
-    const rows = (m: Map<string, Element>) => [...m].map(([b, r]) => `${b}@${all.indexOf(r)}`).sort();
-    expect(rows(rd.buyerRows), `${label}: badge rows`).toEqual(rows(fr.buyerRows));
-    const got = sent.flatMap((m) => (m.type === 'events' ? m.events : [])).map(key);
-    expect([...new Set(got)].sort(), `${label}: events`).toEqual([...new Set(ref)].sort());
+    expectRowsAndEventsAsWhole(w, sent, { adapter: jdAdapter, now: NOW, key, events: ref.events }, label);
   }
 }
 

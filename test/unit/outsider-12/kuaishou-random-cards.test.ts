@@ -14,12 +14,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { kuaishouAdapter } from '../../../lib/platforms/kuaishou';
-import { EventLedger } from '../../../lib/content/ledger';
-import { PageReader } from '../../../lib/content/page-reader';
 import type { Watcher } from '../../../lib/content/watcher';
 import type { ChatEvent } from '../../../lib/model';
 import type { ToBackground } from '../../../lib/messages';
 import { recordingWatcher, settle } from '../helpers/watcher';
+import { expectRowsAndEventsAsWhole, wholeReads } from '../helpers/whole-reads';
 import { mulberry32 } from '../helpers/random';
 
 const NOW = 1_788_861_600_000;
@@ -49,13 +48,8 @@ async function run(seed: number) {
   let sent: ToBackground[];
   ({ w, sent } = recordingWatcher(kuaishouAdapter, NOW));
   await settle(w);
-  const ledger = new EventLedger('kuaishou');
-  const ref: string[] = [];
-  const refRead = () => {
-    const x = kuaishouAdapter.extract(document, undefined, NOW);
-    ref.push(...ledger.events({ kind: 'whole', page: x }, ledger.accountOf(x.account), NOW).map(key));
-    return x;
-  };
+  const ref = wholeReads(kuaishouAdapter, NOW, key);
+  const refRead = ref.read;
   refRead();
   let clock = 17 * 3600 + 30 * 60;
   const stamp = () => {
@@ -185,15 +179,8 @@ async function run(seed: number) {
     await settle(w);
     const x = refRead();
     const label = `kuaishou seed ${seed} step ${step}\n${log.slice(-5).join('\n')}`;
-    const rd = (w as unknown as { reader: { buyerRows: Map<string, Element> } }).reader;
     expect(w.last, `${label}: page`).toEqual(x);
-    const fr = new PageReader(kuaishouAdapter, document);
-    fr.readWhole(NOW);
-    const all = [...document.querySelectorAll('*')];
-    const rows = (m: Map<string, Element>) => [...m].map(([b, r]) => `${b}@${all.indexOf(r)}`).sort();
-    expect(rows(rd.buyerRows), `${label}: badge rows`).toEqual(rows(fr.buyerRows));
-    const got = sent.flatMap((m) => (m.type === 'events' ? m.events : [])).map(key);
-    expect([...new Set(got)].sort(), `${label}: events`).toEqual([...new Set(ref)].sort());
+    expectRowsAndEventsAsWhole(w, sent, { adapter: kuaishouAdapter, now: NOW, key, events: ref.events }, label);
   }
 }
 

@@ -20,13 +20,12 @@ import { jdAdapter } from '../../../lib/platforms/jd';
 import { ali1688Adapter, taobaoAdapter } from '../../../lib/platforms/ali';
 import { pddAdapter } from '../../../lib/platforms/pdd';
 import { douyinAdapter } from '../../../lib/platforms/douyin';
-import { EventLedger } from '../../../lib/content/ledger';
-import { PageReader } from '../../../lib/content/page-reader';
 import { liveOf, watchedAttributes, type Adapter, type Extraction } from '../../../lib/platforms/types';
 import type { ChatEvent } from '../../../lib/model';
 import type { ToBackground } from '../../../lib/messages';
 import type { Watcher } from '../../../lib/content/watcher';
 import { recordingWatcher, settle } from '../helpers/watcher';
+import { expectRowsAndEventsAsWhole, wholeReads } from '../helpers/whole-reads';
 import { mulberry32 } from '../helpers/random';
 
 // 2026-09-08 18:00 China time: after every fixture's stamps (their threads are dated 2026-09-08).
@@ -48,8 +47,6 @@ const untimed = (x: Extraction | null) =>
           messages: x.thread.messages.map(({ at: _a, timeSource: _t, atPrecisionMs: _p, ...m }) => m),
         },
       };
-const allEvents = (msgs: readonly ToBackground[]) =>
-  msgs.flatMap((m) => (m.type === 'events' ? m.events : [])).map(key);
 
 let w: Watcher | undefined;
 afterEach(() => {
@@ -123,13 +120,8 @@ async function run(name: string, adapter: Adapter, html: string, seed: number) {
   let sent: ToBackground[];
   ({ w, sent } = recordingWatcher(adapter, NOW));
   await settle(w);
-  const ledger = new EventLedger(adapter.platform);
-  const ref: string[] = [];
-  const refRead = () => {
-    const x = adapter.extract(document, undefined, NOW);
-    ref.push(...ledger.events({ kind: 'whole', page: x }, ledger.accountOf(x.account), NOW).map(key));
-    return x;
-  };
+  const ref = wholeReads(adapter, NOW, key);
+  const refRead = ref.read;
   refRead();
   const attrs = watchedAttributes(adapter);
   let uid = 0;
@@ -265,14 +257,7 @@ async function run(name: string, adapter: Adapter, html: string, seed: number) {
     }
     const label = `${name} seed ${seed} step ${step}\n${log.slice(-6).join('\n')}`;
     expect(untimed(w!.last), `${label}: page`).toEqual(untimed(fresh));
-    const fr = new PageReader(adapter, document);
-    fr.readWhole(NOW);
-    const rows = (m: Map<string, Element>) =>
-      [...m].map(([b, r]) => `${b}@${[...document.querySelectorAll('*')].indexOf(r)}`).sort();
-    expect(rows((w as unknown as { reader: PageReader }).reader.buyerRows), `${label}: badge rows`).toEqual(
-      rows(fr.buyerRows),
-    );
-    expect([...new Set(allEvents(sent))].sort(), `${label}: events`).toEqual([...new Set(ref)].sort());
+    expectRowsAndEventsAsWhole(w!, sent, { adapter: adapter, now: NOW, key, events: ref.events }, label);
   }
 }
 

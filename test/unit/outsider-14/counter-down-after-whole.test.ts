@@ -13,21 +13,18 @@ import { jdAdapter } from '../../../lib/platforms/jd';
 import { ali1688Adapter, taobaoAdapter } from '../../../lib/platforms/ali';
 import { pddAdapter } from '../../../lib/platforms/pdd';
 import { douyinAdapter } from '../../../lib/platforms/douyin';
-import { EventLedger } from '../../../lib/content/ledger';
-import { PageReader } from '../../../lib/content/page-reader';
 import { liveOf, type Adapter } from '../../../lib/platforms/types';
 import type { ChatEvent } from '../../../lib/model';
 import type { ToBackground } from '../../../lib/messages';
 import type { Watcher } from '../../../lib/content/watcher';
 import { recordingWatcher, settle } from '../helpers/watcher';
+import { expectRowsAndEventsAsWhole, wholeReads } from '../helpers/whole-reads';
 import { mulberry32 } from '../helpers/random';
 
 const NOW = 1_788_861_600_000;
 const fx = (p: string) => readFileSync(join(process.cwd(), 'test/fixtures', p), 'utf8');
 const key = (e: ChatEvent) =>
   `${e.account}|${e.buyer}|${e.messageId}|${e.author}|${e.timeSource}|${e.at}|${e.atLatest ?? ''}|${e.marker ?? ''}`;
-const allEvents = (msgs: readonly ToBackground[]) =>
-  msgs.flatMap((m) => (m.type === 'events' ? m.events : [])).map(key);
 
 let w: Watcher | undefined;
 afterEach(() => {
@@ -85,13 +82,8 @@ async function run(name: string, adapter: Adapter, html: string, seed: number) {
   let sent: ToBackground[];
   ({ w, sent } = recordingWatcher(adapter, NOW));
   await settle(w);
-  const ledger = new EventLedger(adapter.platform);
-  const ref: string[] = [];
-  const refRead = () => {
-    const x = adapter.extract(document, undefined, NOW);
-    ref.push(...ledger.events({ kind: 'whole', page: x }, ledger.accountOf(x.account), NOW).map(key));
-    return x;
-  };
+  const ref = wholeReads(adapter, NOW, key);
+  const refRead = ref.read;
   refRead();
   const cs = counters(adapter);
   if (!cs.length) return 'no counters';
@@ -167,14 +159,7 @@ async function run(name: string, adapter: Adapter, html: string, seed: number) {
       `${label}: page`,
     ).toEqual(fresh.conversations.map((k) => `${k.buyer}:${k.waitingSec}:${k.active}`));
     expect(w!.last, `${label}: whole page`).toEqual(fresh);
-    const fr = new PageReader(adapter, document);
-    fr.readWhole(NOW);
-    const rows = (m: Map<string, Element>) =>
-      [...m].map(([b, r]) => `${b}@${[...document.querySelectorAll('*')].indexOf(r)}`).sort();
-    expect(rows((w as unknown as { reader: PageReader }).reader.buyerRows), `${label}: badge rows`).toEqual(
-      rows(fr.buyerRows),
-    );
-    expect([...new Set(allEvents(sent))].sort(), `${label}: events`).toEqual([...new Set(ref)].sort());
+    expectRowsAndEventsAsWhole(w!, sent, { adapter: adapter, now: NOW, key, events: ref.events }, label);
   }
   return `${cs.length} counters, stats ${JSON.stringify(w!.stats)}`;
 }
